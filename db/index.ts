@@ -1,0 +1,36 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { env, isBuildPhase } from "@/lib/env";
+import { openDatabase, type Database } from "./client";
+
+export type { Db, DbExecutor, Tx, Database, SqlQuery } from "./client";
+
+/**
+ * The process-wide database, opened and migrated once. It lives on globalThis because Next.js
+ * loads instrumentation and route bundles as separate module instances, and PGlite's data folder
+ * may be opened by one instance only.
+ */
+const holder = globalThis as typeof globalThis & { __kilnDatabase?: Promise<Database> };
+
+export function getDatabase(): Promise<Database> {
+  if (isBuildPhase()) throw new Error("The database is not available during `next build`.");
+  holder.__kilnDatabase ??= openAndMigrate().catch((error: unknown) => {
+    holder.__kilnDatabase = undefined;
+    throw error;
+  });
+  return holder.__kilnDatabase;
+}
+
+async function openAndMigrate(): Promise<Database> {
+  const e = env();
+  let database: Database;
+  if (e.DATABASE_URL) {
+    database = await openDatabase({ url: e.DATABASE_URL });
+  } else {
+    const dataDir = path.join(e.dataDir, "pglite");
+    mkdirSync(dataDir, { recursive: true });
+    database = await openDatabase({ dataDir });
+  }
+  await database.migrate();
+  return database;
+}

@@ -1,0 +1,4 @@
+export * from "./actions";
+export { recordAudit, type AuditActor, type AuditInput } from "./record";
+export { verifyAuditChain, type ChainReport } from "./verify";
+export { listAuditEvents } from "./list";

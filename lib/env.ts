@@ -1,0 +1,121 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The one place that reads process.env. Every variable has the embedded default of the
+ * brief, so `npm start` on a fresh clone needs no configuration at all.
+ */
+const flag = z
+  .enum(["0", "1", "true", "false", ""])
+  .optional()
+  .transform((v) => v === "1" || v === "true");
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Public URL of the app; used by the runner to call /api/inngest and for auth callbacks. */
+  KILN_URL: optionalString,
+  /** Folder for the embedded database, blobs and generated secrets. */
+  KILN_DATA_DIR: z.string().default(".data"),
+  /** Seed one demo user per role at start-up. */
+  KILN_DEMO: flag,
+  /** Postgres connection string; the embedded PGlite is used when unset. */
+  DATABASE_URL: optionalString.pipe(z.string().url().optional()),
+  /** Auth.js secret; generated once into the data folder when unset. */
+  AUTH_SECRET: optionalString.pipe(z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional()),
+  AUTH_OIDC_ISSUER: optionalString.pipe(z.string().url().optional()),
+  AUTH_OIDC_CLIENT_ID: optionalString,
+  AUTH_OIDC_CLIENT_SECRET: optionalString,
+  AUTH_OIDC_NAME: z.string().default("Single sign-on"),
+  /** Failed sign-ins allowed per email (and per address) inside the window before refusing. */
+  KILN_SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  KILN_SIGNIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+  /** Vercel Blob token; local disk storage under the data folder is used when unset. */
+  BLOB_READ_WRITE_TOKEN: optionalString,
+  KILN_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
+  /** Inngest: dev-mode engine URL (the embedded runner by default). */
+  INNGEST_DEV: optionalString,
+  INNGEST_BASE_URL: optionalString,
+  INNGEST_EVENT_KEY: optionalString,
+  INNGEST_SIGNING_KEY: optionalString,
+  /** Port of the embedded Inngest runner (loopback only). */
+  KILN_RUNNER_PORT: z.coerce.number().int().min(1).max(65535).default(8288),
+  /** Start the embedded runner inside the app process (off when another engine is used). */
+  KILN_EMBEDDED_RUNNER: z.enum(["0", "1"]).optional(),
+  /** Port of the GPU endpoint simulator (loopback only). */
+  KILN_SIMULATOR_PORT: z.coerce.number().int().min(1).max(65535).default(7860),
+});
+
+export type Env = z.infer<typeof envSchema> & {
+  dataDir: string;
+  authSecret: string;
+  appUrl: string;
+  databaseKind: "pglite" | "postgres";
+  blobDriver: "local" | "vercel";
+  inngest: { mode: "dev"; devUrl: string } | { mode: "cloud" };
+  oidcEnabled: boolean;
+};
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.KILN_DATA_DIR);
+  const appUrl = e.KILN_URL ?? `http://localhost:${e.PORT}`;
+  const cloud = Boolean(e.INNGEST_SIGNING_KEY) && !e.INNGEST_DEV;
+  cached = {
+    ...e,
+    dataDir,
+    authSecret: e.AUTH_SECRET ?? readOrCreateSecret(dataDir, "auth-secret"),
+    appUrl,
+    databaseKind: e.DATABASE_URL ? "postgres" : "pglite",
+    blobDriver: e.BLOB_READ_WRITE_TOKEN ? "vercel" : "local",
+    inngest: cloud
+      ? { mode: "cloud" }
+      : { mode: "dev", devUrl: e.INNGEST_DEV ?? `http://127.0.0.1:${e.KILN_RUNNER_PORT}` },
+    oidcEnabled: Boolean(e.AUTH_OIDC_ISSUER && e.AUTH_OIDC_CLIENT_ID && e.AUTH_OIDC_CLIENT_SECRET),
+  };
+  return cached;
+}
+
+/** Tests change variables between cases; production reads them once. */
+export function resetEnvForTests(): void {
+  cached = undefined;
+}
+
+/** True while `next build` runs: nothing may touch the database then. */
+export function isBuildPhase(): boolean {
+  return process.env.NEXT_PHASE === "phase-production-build";
+}
+
+/** True when Next.js runs this code in the Node.js runtime (not edge). */
+export function isNodeRuntime(): boolean {
+  return process.env.NEXT_RUNTIME === "nodejs";
+}
+
+function readOrCreateSecret(dataDir: string, name: string): string {
+  const file = path.join(dataDir, name);
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  // "wx" refuses to overwrite a secret another process wrote first.
+  try {
+    writeFileSync(file, secret, { flag: "wx", mode: 0o600 });
+    return secret;
+  } catch {
+    return readFileSync(file, "utf8").trim();
+  }
+}
