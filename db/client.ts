@@ -22,6 +22,8 @@ export type Database = {
   db: Db;
   kind: "pglite" | "postgres";
   query: SqlQuery;
+  /** Runs fn in one transaction on one connection, with a raw executor bound to it. */
+  transaction<T>(fn: (query: SqlQuery) => Promise<T>): Promise<T>;
   migrate(): Promise<void>;
   close(): Promise<void>;
 };
@@ -39,6 +41,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       db,
       kind: "postgres",
       query: async (text, params = []) => (await sql.unsafe(text, params as never[])) as never,
+      transaction: (fn) =>
+        sql.begin((tx) => fn(async (text, params = []) => (await tx.unsafe(text, params as never[])) as never)) as never,
       migrate: () => migratePostgres(drizzlePostgres(sql, { schema }), { migrationsFolder: MIGRATIONS_FOLDER }),
       close: () => sql.end({ timeout: 5 }),
     };
@@ -49,6 +53,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     db: pglite as unknown as Db,
     kind: "pglite",
     query: async (text, params = []) => (await client.query(text, params)).rows as never,
+    transaction: (fn) => client.transaction((tx) => fn(async (text, params = []) => (await tx.query(text, params)).rows as never)),
     migrate: () => migratePglite(pglite, { migrationsFolder: MIGRATIONS_FOLDER }),
     close: () => client.close(),
   };

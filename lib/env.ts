@@ -55,7 +55,6 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema> & {
   dataDir: string;
-  authSecret: string;
   appUrl: string;
   databaseKind: "pglite" | "postgres";
   blobDriver: "local" | "vercel";
@@ -79,7 +78,6 @@ export function env(): Env {
   cached = {
     ...e,
     dataDir,
-    authSecret: e.AUTH_SECRET ?? readOrCreateSecret(dataDir, "auth-secret"),
     appUrl,
     databaseKind: e.DATABASE_URL ? "postgres" : "pglite",
     blobDriver: e.BLOB_READ_WRITE_TOKEN ? "vercel" : "local",
@@ -89,6 +87,12 @@ export function env(): Env {
     oidcEnabled: Boolean(e.AUTH_OIDC_ISSUER && e.AUTH_OIDC_CLIENT_ID && e.AUTH_OIDC_CLIENT_SECRET),
   };
   return cached;
+}
+
+/** The Auth.js secret: AUTH_SECRET, or one generated once into the data folder and kept there. */
+export function authSecret(): string {
+  const e = env();
+  return e.AUTH_SECRET ?? readOrCreateSecret(e.dataDir, "auth-secret");
 }
 
 /** Tests change variables between cases; production reads them once. */

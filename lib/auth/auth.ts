@@ -1,0 +1,114 @@
+import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { headers } from "next/headers";
+import { getDatabase } from "@/db";
+import { recordAudit } from "@/lib/audit";
+import { authSecret, env } from "@/lib/env";
+import { matchOidcUser } from "./oidc";
+import { verifyCredentials, type SignInFailure } from "./sign-in";
+
+class SignInRefused extends CredentialsSignin {
+  constructor(reason: SignInFailure) {
+    super();
+    this.code = reason;
+  }
+}
+
+export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
+
+export async function clientIp(): Promise<string | null> {
+  try {
+    const h = await headers();
+    return h.get("x-forwarded-for")?.split(",")[0]?.trim() || h.get("x-real-ip") || null;
+  } catch {
+    return null;
+  }
+}
+
+function oidcProviders(): NextAuthConfig["providers"] {
+  const e = env();
+  if (!e.oidcEnabled) return [];
+  return [
+    {
+      id: "oidc",
+      name: e.AUTH_OIDC_NAME,
+      type: "oidc",
+      issuer: e.AUTH_OIDC_ISSUER,
+      clientId: e.AUTH_OIDC_CLIENT_ID,
+      clientSecret: e.AUTH_OIDC_CLIENT_SECRET,
+    },
+  ];
+}
+
+/** The Auth.js configuration; built on first request so `next build` needs no secrets. */
+export function authConfig(): NextAuthConfig {
+  const e = env();
+  return {
+    secret: authSecret(),
+    trustHost: true,
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+    pages: { signIn: "/sign-in", error: "/sign-in" },
+    providers: [
+      Credentials({
+        credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
+        async authorize(credentials) {
+          const { db } = await getDatabase();
+          const result = await verifyCredentials({
+            db,
+            input: credentials,
+            ip: await clientIp(),
+            policy: { maxFailures: e.KILN_SIGNIN_MAX_FAILURES, windowMinutes: e.KILN_SIGNIN_WINDOW_MINUTES },
+          });
+          if (!result.ok) throw new SignInRefused(result.reason);
+          return { id: result.user.id, email: result.user.email, name: result.user.name, sessionVersion: result.user.sessionVersion };
+        },
+      }),
+      ...oidcProviders(),
+    ],
+    callbacks: {
+      async signIn({ account, profile }) {
+        if (account?.provider !== "oidc") return true;
+        const { db } = await getDatabase();
+        const match = await matchOidcUser({ db, email: profile?.email, emailVerified: profile?.email_verified !== false, ip: await clientIp() });
+        return match !== null;
+      },
+      async jwt({ token, user, account, profile }) {
+        if (account?.provider === "oidc") {
+          const { db } = await getDatabase();
+          const match = await matchOidcUser({ db, email: profile?.email, emailVerified: profile?.email_verified !== false, ip: null });
+          return match ? { uid: match.id, sv: match.sessionVersion } : null;
+        }
+        if (user) {
+          // Only the id and session version go into the token; the role is read fresh per request.
+          return { uid: user.id, sv: (user as { sessionVersion?: number }).sessionVersion ?? 0 };
+        }
+        return token;
+      },
+      session({ session, token }) {
+        return { ...session, user: { id: String(token.uid ?? ""), sessionVersion: Number(token.sv ?? -1) } } as never;
+      },
+    },
+    logger: {
+      error(error) {
+        const type = (error as { type?: string }).type;
+        if (type === "CredentialsSignin") return; // expected, audited by verifyCredentials
+        if (type === "MissingCSRF" || type === "InvalidCheck") {
+          void auditCsrfRejection(type);
+          return;
+        }
+        console.error(`[auth] ${type ?? error.name}: ${error.message}`);
+      },
+    },
+  };
+}
+
+async function auditCsrfRejection(type: string) {
+  try {
+    const { db } = await getDatabase();
+    await recordAudit({ db, input: { actor: null, action: "auth.csrf_rejected", data: { type }, ip: await clientIp() } });
+  } catch (error) {
+    console.error("[auth] could not audit a CSRF rejection", error);
+  }
+}
+
+export const { handlers, auth, signIn, signOut } = NextAuth(() => authConfig());

@@ -1,0 +1,33 @@
+import type { Role } from "@/db/schema";
+
+/**
+ * Permissions are data: every action a handler guards, and the roles that may perform it.
+ * The one guard (lib/auth/guard.ts) reads this table; nothing else decides access.
+ */
+export const PERMISSIONS = {
+  "console.view": ["admin", "designer", "reviewer", "finance"],
+  "uploads.create": ["admin", "designer"],
+  "uploads.view": ["admin", "designer", "reviewer"],
+  "blobs.read": ["admin", "designer", "reviewer", "finance"],
+  "users.manage": ["admin"],
+  "audit.view": ["admin"],
+  "runs.manage": ["admin"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+/** The console's areas; the navigation shows those the role may use. */
+export const AREAS = [
+  { href: "/", label: "Home", permission: "console.view" },
+  { href: "/uploads", label: "Uploads", permission: "uploads.view" },
+  { href: "/admin/users", label: "Users", permission: "users.manage" },
+  { href: "/admin/audit", label: "Audit log", permission: "audit.view" },
+] as const satisfies readonly { href: string; label: string; permission: Permission }[];
+
+export function areasFor(role: Role) {
+  return AREAS.filter((a) => can(role, a.permission));
+}

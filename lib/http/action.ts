@@ -1,0 +1,21 @@
+import "server-only";
+import { unstable_rethrow } from "next/navigation";
+import type { Ctx } from "@/lib/auth/context";
+import { requireCtx } from "@/lib/auth/guard";
+import type { Permission } from "@/lib/auth/permissions";
+import { toPublicError, type PublicError } from "@/lib/errors";
+
+export type ActionResult<T = undefined> = { ok: true; data: T; message?: string } | { ok: false; error: PublicError };
+
+/** Wraps a server action: the guard first, then the lib call; errors come back as data for the form. */
+export async function guardedAction<T>(permission: Permission, fn: (ctx: Ctx) => Promise<T>, message?: string): Promise<ActionResult<T>> {
+  try {
+    const ctx = await requireCtx(permission);
+    return { ok: true, data: await fn(ctx), ...(message ? { message } : {}) };
+  } catch (error) {
+    unstable_rethrow(error); // let redirect()/notFound() through
+    const pub = toPublicError(error);
+    if (pub.code === "internal") console.error("[action] internal error", error);
+    return { ok: false, error: pub };
+  }
+}

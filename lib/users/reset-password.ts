@@ -1,0 +1,19 @@
+import { eq, sql } from "drizzle-orm";
+import { users } from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import type { Ctx } from "@/lib/auth/context";
+import { hashPassword } from "@/lib/auth/password";
+import { parseInput } from "@/lib/errors";
+import { loadUserForUpdate } from "./admin-guards";
+import { resetPasswordInput } from "./schemas";
+
+/** An admin sets a new password; the user's open sessions end. */
+export async function resetPassword({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<void> {
+  const { userId, password } = parseInput(resetPasswordInput, input);
+  const passwordHash = await hashPassword(password);
+  await ctx.db.transaction(async (tx) => {
+    const user = await loadUserForUpdate(tx, userId);
+    await tx.update(users).set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() }).where(eq(users.id, userId));
+    await recordAudit({ db: tx, input: { actor: ctx.actor, action: "user.password_reset", subject: { type: "user", id: userId }, data: { email: user.email }, ip: ctx.ip } });
+  });
+}
