@@ -5,7 +5,7 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "sharp", "postgres"],
   poweredByHeader: false,
   // Server actions carry uploaded images; the storage layer enforces the real cap.
-  experimental: { serverActions: { bodySizeLimit: "25mb" } },
+  experimental: { serverActions: { bodySizeLimit: "25mb" }, authInterrupts: true },
 };
 
 export default nextConfig;

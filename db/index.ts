@@ -34,3 +34,8 @@ async function openAndMigrate(): Promise<Database> {
   await database.migrate();
   return database;
 }
+
+/** Tests hand the process-wide accessor a test database (used by Inngest function tests). */
+export function useDatabaseForTests(database: Database): void {
+  holder.__kilnDatabase = Promise.resolve(database);
+}

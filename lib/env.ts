@@ -105,10 +105,6 @@ export function isBuildPhase(): boolean {
   return process.env.NEXT_PHASE === "phase-production-build";
 }
 
-/** True when Next.js runs this code in the Node.js runtime (not edge). */
-export function isNodeRuntime(): boolean {
-  return process.env.NEXT_RUNTIME === "nodejs";
-}
 
 function readOrCreateSecret(dataDir: string, name: string): string {
   const file = path.join(dataDir, name);

@@ -22,11 +22,11 @@ export function can(role: Role, permission: Permission): boolean {
 
 /** The console's areas; the navigation shows those the role may use. */
 export const AREAS = [
-  { href: "/", label: "Home", permission: "console.view" },
-  { href: "/uploads", label: "Uploads", permission: "uploads.view" },
-  { href: "/admin/users", label: "Users", permission: "users.manage" },
-  { href: "/admin/audit", label: "Audit log", permission: "audit.view" },
-] as const satisfies readonly { href: string; label: string; permission: Permission }[];
+  { href: "/", label: "Home", permission: "console.view", description: "Your start page." },
+  { href: "/uploads", label: "Uploads", permission: "uploads.view", description: "Reference images and brand assets, with renditions made in the background." },
+  { href: "/admin/users", label: "Users", permission: "users.manage", description: "Create users, change roles, deactivate accounts." },
+  { href: "/admin/audit", label: "Audit log", permission: "audit.view", description: "Every sign-in and change, on a verifiable hash chain." },
+] as const satisfies readonly { href: string; label: string; permission: Permission; description: string }[];
 
 export function areasFor(role: Role) {
   return AREAS.filter((a) => can(role, a.permission));

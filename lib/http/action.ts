@@ -3,9 +3,10 @@ import { unstable_rethrow } from "next/navigation";
 import type { Ctx } from "@/lib/auth/context";
 import { requireCtx } from "@/lib/auth/guard";
 import type { Permission } from "@/lib/auth/permissions";
-import { toPublicError, type PublicError } from "@/lib/errors";
+import { toPublicError } from "@/lib/errors";
+import type { ActionResult } from "./action-result";
 
-export type ActionResult<T = undefined> = { ok: true; data: T; message?: string } | { ok: false; error: PublicError };
+export type { ActionResult } from "./action-result";
 
 /** Wraps a server action: the guard first, then the lib call; errors come back as data for the form. */
 export async function guardedAction<T>(permission: Permission, fn: (ctx: Ctx) => Promise<T>, message?: string): Promise<ActionResult<T>> {

@@ -1,0 +1,44 @@
+import Link from "next/link";
+import { Card, PageHeader } from "@/components/ui/card";
+import { requirePageCtx } from "@/lib/auth/guard";
+import { areasFor } from "@/lib/auth/permissions";
+import { ROLE_SUMMARIES } from "@/lib/auth/role-summaries";
+import { systemStatus } from "@/lib/system/status";
+
+export default async function HomePage() {
+  const { actor } = await requirePageCtx("console.view");
+  const areas = areasFor(actor.role).filter((a) => a.href !== "/");
+  const status = actor.role === "admin" ? systemStatus() : null;
+  return (
+    <>
+      <PageHeader title={`Welcome, ${actor.name.split(" ")[0]}`} description={ROLE_SUMMARIES[actor.role]} />
+      <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3">
+        {areas.map((a) => (
+          <Link key={a.href} href={a.href} className="rounded-lg border border-stone-200 bg-white p-5 shadow-sm transition hover:border-kiln-500">
+            <div className="font-semibold">{a.label}</div>
+            <p className="mt-1 text-sm text-stone-500">{a.description}</p>
+          </Link>
+        ))}
+        {areas.length === 0 && (
+          <Card title="Nothing to do here yet">
+            <p className="text-sm text-stone-600">The areas for your role arrive as Kiln grows. Until then, there is nothing you need to do.</p>
+          </Card>
+        )}
+      </div>
+      {status && (
+        <Card title="This installation" className="mt-8">
+          <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[10rem_1fr]">
+            <dt className="text-stone-500">Database</dt>
+            <dd>{status.database}</dd>
+            <dt className="text-stone-500">Blob storage</dt>
+            <dd>{status.blobs}</dd>
+            <dt className="text-stone-500">Background functions</dt>
+            <dd>{status.engine}</dd>
+            <dt className="text-stone-500">Demo users</dt>
+            <dd>{status.demo ? "Seeded (KILN_DEMO=1)" : "Off"}</dd>
+          </dl>
+        </Card>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,47 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { signOutAction } from "@/app/(console)/sign-out-action";
+import { Badge } from "@/components/ui/badge";
+import { KilnMark } from "./kiln-mark";
+
+type Area = { href: string; label: string };
+
+export function ConsoleNav({ areas, actor }: { areas: Area[]; actor: { name: string; email: string; role: string } }) {
+  const pathname = usePathname();
+  const isActive = (href: string) => (href === "/" ? pathname === "/" : pathname.startsWith(href));
+  return (
+    <aside className="flex w-60 shrink-0 flex-col border-r border-stone-200 bg-white">
+      <div className="flex items-center gap-2 px-5 py-5 text-lg font-semibold">
+        <KilnMark /> Kiln
+      </div>
+      <nav aria-label="Console" className="flex-1 space-y-0.5 px-3">
+        {areas.map((a) => (
+          <Link
+            key={a.href}
+            href={a.href}
+            aria-current={isActive(a.href) ? "page" : undefined}
+            className={`block rounded-md px-3 py-2 text-sm font-medium ${isActive(a.href) ? "bg-kiln-50 text-kiln-700" : "text-stone-700 hover:bg-stone-100"}`}
+          >
+            {a.label}
+          </Link>
+        ))}
+      </nav>
+      <div className="border-t border-stone-200 px-5 py-4 text-sm">
+        <div className="font-medium text-stone-900" data-testid="current-user">
+          {actor.name}
+        </div>
+        <div className="truncate text-xs text-stone-500">{actor.email}</div>
+        <div className="mt-2 flex items-center justify-between">
+          <Badge tone="accent">{actor.role}</Badge>
+          <form action={signOutAction}>
+            <button type="submit" className="text-xs font-medium text-stone-600 hover:text-stone-900">
+              Sign out
+            </button>
+          </form>
+        </div>
+      </div>
+    </aside>
+  );
+}

@@ -1,0 +1,38 @@
+import { getDatabase } from "@/db";
+import { inngest } from "@/inngest/client";
+import { uploadCreated } from "@/inngest/events";
+import { getBlobStore } from "@/lib/storage";
+import { RENDITION_SPECS, makeRendition, markRenditionsFailed, markRenditionsReady, type RenditionName } from "@/lib/uploads/renditions";
+
+/** kiln/upload.created → one step per rendition size, then the upload is marked ready. */
+export const createRenditions = inngest.createFunction(
+  {
+    id: "uploads-create-renditions",
+    triggers: [uploadCreated],
+    retries: 3,
+    concurrency: { limit: 2 },
+    onFailure: async ({ event, error, step }) => {
+      await step.run("mark-failed", async () => {
+        const { db } = await getDatabase();
+        await markRenditionsFailed({ db, uploadId: event.data.event.data.uploadId, reason: error.message });
+      });
+    },
+  },
+  async ({ event, step }) => {
+    const { uploadId } = event.data;
+    const names = Object.keys(RENDITION_SPECS) as RenditionName[];
+    const made = await Promise.all(
+      names.map((name) =>
+        step.run(`render-${name}`, async () => {
+          const { db } = await getDatabase();
+          return makeRendition({ db, store: getBlobStore(), uploadId, name });
+        }),
+      ),
+    );
+    await step.run("mark-ready", async () => {
+      const { db } = await getDatabase();
+      await markRenditionsReady({ db, uploadId, renditions: Object.fromEntries(names.map((n, i) => [n, made[i]!])) });
+    });
+    return { uploadId, renditions: made.map((r) => r.key) };
+  },
+);

@@ -1,0 +1,186 @@
+import { evaluateKey, matches } from "./expression";
+import { parseDuration } from "./durations";
+import { ulid } from "./ids";
+import type { Engine } from "./engine";
+import type { RegisteredFunction } from "./registry";
+import type { EventPayload, Query, RunStatus } from "./types";
+
+const DAY = 86_400_000;
+
+/** Inserts an event and starts the runs it triggers, in the caller's transaction. */
+export async function insertEvent(q: Query, engine: Engine, event: EventPayload): Promise<boolean> {
+  const now = Date.now();
+  const inserted = await q(
+    `INSERT INTO inngest_runner_events (id, name, data, "user", ts, received_at, triggered)
+     VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING id`,
+    [event.id, event.name, JSON.stringify(event.data), event.user ? JSON.stringify(event.user) : null, event.ts, now, engine.registry.synced],
+  );
+  // A repeated id is a retried send: Inngest deduplicates it, and so do we.
+  if (inserted.length === 0) return false;
+  if (engine.registry.synced) await triggerFunctions(q, engine, event);
+  return true;
+}
+
+export async function triggerFunctions(q: Query, engine: Engine, event: EventPayload): Promise<void> {
+  for (const fn of engine.registry.triggeredBy(event.name)) {
+    const triggers = fn.config.triggers.filter((t) => "event" in t && t.event === event.name);
+    let hit = false;
+    let failure: string | undefined;
+    for (const t of triggers) {
+      const expression = "expression" in t ? t.expression : undefined;
+      try {
+        if (!expression || matches(expression, { event })) hit = true;
+      } catch (err) {
+        failure = `trigger expression failed: ${(err as Error).message}`;
+      }
+    }
+    if (hit || failure) await createRun(q, engine, fn, event, { failure });
+  }
+}
+
+type CreateOptions = { parent?: { runId: string; stepId: string }; replayOf?: string; failure?: string };
+
+/** Creates a queued run and its first call, honouring idempotency, rate limit and throttle. */
+export async function createRun(q: Query, engine: Engine, fn: RegisteredFunction, event: EventPayload, opts: CreateOptions = {}): Promise<string | null> {
+  const now = Date.now();
+  const vars = { event };
+  const cfg = fn.config;
+  let failure = opts.failure ?? (fn.unsupported.length ? fn.unsupported.join("; ") : undefined);
+  let idempotencyKey: string | null = null;
+  let rateKey: string | null = null;
+  let throttleKey: string | null = null;
+  let dueAt = now;
+  const concurrency: Array<{ key: string; limit: number }> = [];
+  try {
+    if (!failure && !opts.replayOf && cfg.idempotency) {
+      idempotencyKey = evaluateKey(cfg.idempotency, vars);
+      const seen = await q("SELECT 1 FROM inngest_runner_runs WHERE function_id = $1 AND idempotency_key = $2 AND created_at > $3 LIMIT 1", [fn.id, idempotencyKey, now - DAY]);
+      if (seen.length) return null;
+    }
+    if (!failure && !opts.replayOf && cfg.rateLimit) {
+      rateKey = cfg.rateLimit.key ? evaluateKey(cfg.rateLimit.key, vars) : "";
+      const period = parseDuration(cfg.rateLimit.period) ?? 0;
+      const [row] = await q<{ n: number }>("SELECT count(*)::int AS n FROM inngest_runner_runs WHERE function_id = $1 AND rate_key = $2 AND created_at > $3", [fn.id, rateKey, now - period]);
+      if ((row?.n ?? 0) >= cfg.rateLimit.limit) return null; // rate-limited events are skipped, as in Inngest
+    }
+    for (const c of [cfg.concurrency].flat()) {
+      if (c === undefined) continue;
+      const opt = typeof c === "number" ? { limit: c } : c;
+      if (!opt.limit || opt.limit <= 0) continue;
+      const value = opt.key ? evaluateKey(opt.key, vars) : "";
+      const scope = opt.scope && opt.scope !== "fn" ? opt.scope : `fn:${fn.id}`;
+      concurrency.push({ key: `${scope}:${opt.key ?? ""}:${value}`, limit: opt.limit });
+    }
+    if (!failure && cfg.throttle) {
+      throttleKey = cfg.throttle.key ? evaluateKey(cfg.throttle.key, vars) : "";
+      dueAt = await throttleSlot(q, fn, throttleKey, now);
+    }
+  } catch (err) {
+    failure = `could not evaluate the function's configuration: ${(err as Error).message}`;
+  }
+  const id = ulid(now);
+  await q(
+    `INSERT INTO inngest_runner_runs (id, function_id, event_id, event, status, concurrency, throttle_key, throttle_at,
+       idempotency_key, rate_key, parent_run_id, parent_step_id, replay_of, created_at)
+     VALUES ($1, $2, $3, $4::jsonb, 'queued', $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13)`,
+    [id, fn.id, event.id, JSON.stringify(event), JSON.stringify(concurrency), throttleKey, throttleKey === null ? null : dueAt,
+      idempotencyKey, rateKey, opts.parent?.runId ?? null, opts.parent?.stepId ?? null, opts.replayOf ?? null, now],
+  );
+  if (failure) {
+    await finishRun(q, engine, id, "failed", { error: { name: "Error", message: `Embedded Inngest runner: ${failure}` } });
+    return id;
+  }
+  await q("INSERT INTO inngest_runner_jobs (run_id, kind, step_id, due_at, created_at) VALUES ($1, 'call', '', $2, $3)", [id, dueAt, now]);
+  engine.wake();
+  return id;
+}
+
+/**
+ * Throttle as a sliding window: at most `limit` (+ burst) runs start in any `period`. A run over
+ * the limit is delayed to the earliest slot, never dropped. The advisory lock serialises slot
+ * assignment per key when several transactions race on Postgres.
+ */
+async function throttleSlot(q: Query, fn: RegisteredFunction, key: string, now: number): Promise<number> {
+  const t = fn.config.throttle!;
+  const period = parseDuration(t.period) ?? 0;
+  const limit = t.limit + (t.burst ?? 0);
+  await q("SELECT pg_advisory_xact_lock(hashtext($1))", [`inngest_runner_throttle:${fn.id}:${key}`]);
+  const rows = await q<{ throttle_at: number }>(
+    "SELECT throttle_at FROM inngest_runner_runs WHERE function_id = $1 AND throttle_key = $2 ORDER BY throttle_at DESC LIMIT $3",
+    [fn.id, key, limit],
+  );
+  if (rows.length < limit) return Math.max(now, rows[0]?.throttle_at ?? now);
+  return Math.max(now, Number(rows[rows.length - 1]!.throttle_at) + period);
+}
+
+/** Memoizes a step's final result (or records a retrying attempt) for a run. */
+export async function recordStep(
+  q: Query,
+  runId: string,
+  step: { id: string; name?: string; op: string; status: "completed" | "failed" | "retrying"; data?: unknown; error?: unknown; startedAt?: number },
+): Promise<void> {
+  const now = Date.now();
+  await q(
+    `INSERT INTO inngest_runner_steps (run_id, step_id, name, op, status, data, error, started_at, ended_at)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9)
+     ON CONFLICT (run_id, step_id) DO UPDATE SET op = EXCLUDED.op, status = EXCLUDED.status, data = EXCLUDED.data,
+       error = EXCLUDED.error, ended_at = EXCLUDED.ended_at, attempts = inngest_runner_steps.attempts + 1`,
+    [runId, step.id, step.name ?? null, step.op, step.status, step.data === undefined ? null : JSON.stringify(step.data),
+      step.error === undefined ? null : JSON.stringify(step.error), step.startedAt ?? now, step.status === "retrying" ? null : now],
+  );
+}
+
+/** After progress, ask the SDK what comes next, unless a call for this run is already queued. */
+export async function ensureDiscovery(q: Query, engine: Engine, runId: string): Promise<void> {
+  const now = Date.now();
+  await q(
+    `INSERT INTO inngest_runner_jobs (run_id, kind, step_id, due_at, created_at)
+     SELECT $1, 'call', '', $2, $2 WHERE NOT EXISTS (SELECT 1 FROM inngest_runner_jobs WHERE run_id = $1 AND kind = 'call')
+     ON CONFLICT DO NOTHING`,
+    [runId, now],
+  );
+  engine.wake();
+}
+
+type RunRow = { id: string; function_id: string; event: EventPayload; status: RunStatus; parent_run_id: string | null; parent_step_id: string | null };
+
+/**
+ * Ends a run: stores its outcome, drops its pending work, resumes an invoking parent and, on
+ * failure, emits inngest/function.failed (which is what triggers onFailure handlers).
+ */
+export async function finishRun(
+  q: Query,
+  engine: Engine,
+  runId: string,
+  status: "completed" | "failed" | "cancelled",
+  outcome: { output?: unknown; error?: unknown },
+): Promise<boolean> {
+  const now = Date.now();
+  const [run] = await q<RunRow>(
+    `UPDATE inngest_runner_runs SET status = $2, output = $3::jsonb, error = $4::jsonb, ended_at = $5
+     WHERE id = $1 AND status NOT IN ('completed', 'failed', 'cancelled')
+     RETURNING id, function_id, event, status, parent_run_id, parent_step_id`,
+    [runId, status, outcome.output === undefined ? null : JSON.stringify(outcome.output), outcome.error === undefined ? null : JSON.stringify(outcome.error), now],
+  );
+  if (!run) return false;
+  await q("DELETE FROM inngest_runner_jobs WHERE run_id = $1", [runId]);
+  if (run.parent_run_id && run.parent_step_id) {
+    const claimed = await q("DELETE FROM inngest_runner_jobs WHERE run_id = $1 AND kind = 'invoke' AND step_id = $2 RETURNING id", [run.parent_run_id, run.parent_step_id]);
+    if (claimed.length) {
+      const error = status === "completed" ? undefined : outcome.error ?? { name: "Error", message: `invoked function run ${runId} was ${status}` };
+      await recordStep(q, run.parent_run_id, { id: run.parent_step_id, op: "InvokeFunction", status: error ? "failed" : "completed", data: error ? undefined : outcome.output ?? null, error });
+      await ensureDiscovery(q, engine, run.parent_run_id);
+    }
+  }
+  if (status !== "completed") {
+    const name = status === "failed" ? "inngest/function.failed" : "inngest/function.cancelled";
+    await insertEvent(q, engine, {
+      id: ulid(now),
+      name,
+      data: { function_id: run.function_id, run_id: run.id, error: outcome.error ?? null, event: run.event },
+      ts: now,
+    });
+    engine.wakeEvents();
+  }
+  return true;
+}

@@ -1,0 +1,150 @@
+import { applyOutcome } from "./apply";
+import { buildRequest, callApp, type CallJob, type RunForCall } from "./call";
+import { toError, type Engine } from "./engine";
+import { ensureDiscovery, finishRun, recordStep } from "./runs";
+
+type DueJob = CallJob & { kind: string; name: string | null; concurrency: Array<{ key: string; limit: number }> };
+
+/**
+ * Runs due jobs. Durable state is the jobs table; what is in flight lives only in memory, so after
+ * a crash every unfinished job is simply due again. Concurrency limits count in-flight calls per
+ * key (as Inngest counts executing steps), never runs that are sleeping or waiting.
+ */
+export class Scheduler {
+  private inFlight = new Set<number>();
+  private perKey = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private ticking = false;
+  private again = false;
+  private stopped = false;
+  private idle: Array<() => void> = [];
+
+  constructor(
+    private engine: Engine,
+    private opts: { maxInFlight: number; pollMs: number; callTimeoutMs: number },
+  ) {}
+
+  wake(): void {
+    if (this.stopped) return;
+    if (this.ticking) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), 0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    if (this.inFlight.size || this.ticking) await new Promise<void>((resolve) => this.idle.push(resolve));
+  }
+
+  private settle(): void {
+    if (this.stopped && !this.inFlight.size && !this.ticking) for (const done of this.idle.splice(0)) done();
+  }
+
+  private async tick(): Promise<void> {
+    this.ticking = true;
+    let nextIn = this.opts.pollMs;
+    try {
+      do {
+        this.again = false;
+        const now = Date.now();
+        const jobs = await this.engine.db.query<DueJob>(
+          `SELECT j.id, j.run_id, j.kind, j.step_id, j.name, j.attempt, j.payload, r.concurrency FROM inngest_runner_jobs j
+           JOIN inngest_runner_runs r ON r.id = j.run_id WHERE j.due_at <= $1 ORDER BY j.due_at, j.id LIMIT 500`,
+          [now],
+        );
+        for (const job of jobs) {
+          if (this.stopped) break;
+          if (this.inFlight.has(job.id)) continue;
+          if (job.kind === "call") {
+            if (this.inFlight.size >= this.opts.maxInFlight) break;
+            if (job.concurrency.some((c) => (this.perKey.get(c.key) ?? 0) >= c.limit)) continue;
+          }
+          this.start(job);
+        }
+        const [next] = await this.engine.db.query<{ at: number | null }>("SELECT min(due_at) AS at FROM inngest_runner_jobs WHERE due_at > $1", [now]);
+        if (next?.at != null) nextIn = Math.min(this.opts.pollMs, Math.max(0, Number(next.at) - Date.now()));
+      } while (this.again && !this.stopped);
+    } catch (err) {
+      this.engine.logger.error("[inngest-runner] scheduler tick failed", err);
+    } finally {
+      this.ticking = false;
+      if (!this.stopped) {
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => void this.tick(), nextIn);
+      }
+      this.settle();
+    }
+  }
+
+  private start(job: DueJob): void {
+    this.inFlight.add(job.id);
+    const keys = job.kind === "call" ? job.concurrency.map((c) => c.key) : [];
+    for (const k of keys) this.perKey.set(k, (this.perKey.get(k) ?? 0) + 1);
+    const work = job.kind === "call" ? this.runCall(job) : this.fireTimer(job);
+    void work
+      .catch((err) => this.engine.logger.error(`[inngest-runner] job ${job.id} (${job.kind}) of run ${job.run_id} failed`, err))
+      .finally(() => {
+        this.inFlight.delete(job.id);
+        for (const k of keys) {
+          const n = (this.perKey.get(k) ?? 1) - 1;
+          if (n <= 0) this.perKey.delete(k);
+          else this.perKey.set(k, n);
+        }
+        this.settle();
+        this.wake();
+      });
+  }
+
+  private async runCall(job: DueJob): Promise<void> {
+    const { db, registry } = this.engine;
+    const [run] = await db.query<RunForCall & { started_at: number | null }>(
+      "SELECT id, function_id, event, status, version, started_at FROM inngest_runner_runs WHERE id = $1",
+      [job.run_id],
+    );
+    if (!run) return;
+    const fn = registry.get(run.function_id);
+    if (!fn) {
+      if (!registry.synced) return; // re-polled after the first sync
+      await db.transaction((q) => finishRun(q, this.engine, run.id, "failed", {
+        error: { name: "Error", message: `Embedded Inngest runner: function "${run.function_id}" is not in the app's last sync` },
+      }));
+      return;
+    }
+    if (run.status === "queued") {
+      await db.query("UPDATE inngest_runner_runs SET status = 'running', started_at = $2 WHERE id = $1 AND status = 'queued'", [run.id, Date.now()]);
+    }
+    const { url, text } = await buildRequest(this.engine, run, fn, job);
+    let outcome;
+    try {
+      outcome = await callApp(this.engine, url, text, run.id, this.opts.callTimeoutMs);
+    } catch (err) {
+      outcome = { kind: "error" as const, error: toError(err), retriable: true, retryAt: null, countsAttempt: true };
+    }
+    if (outcome.kind === "error" && outcome.error.message.includes("was not found in this app")) {
+      this.engine.logger.warn(`[inngest-runner] ${outcome.error.message}`);
+    }
+    await applyOutcome(this.engine, job, run, fn, outcome);
+  }
+
+  /** A sleep ends, a waitForEvent times out (resolving to null) or an invoke times out. */
+  private async fireTimer(job: DueJob): Promise<void> {
+    await this.engine.db.transaction(async (q) => {
+      const [run] = await q<{ status: string }>("SELECT status FROM inngest_runner_runs WHERE id = $1 FOR UPDATE", [job.run_id]);
+      if (!run || ["completed", "failed", "cancelled"].includes(run.status)) return;
+      const claimed = await q("DELETE FROM inngest_runner_jobs WHERE id = $1 RETURNING id", [job.id]);
+      if (!claimed.length) return;
+      const name = job.name ?? undefined;
+      if (job.kind === "sleep") await recordStep(q, job.run_id, { id: job.step_id, name, op: "Sleep", status: "completed", data: null });
+      else if (job.kind === "wait") await recordStep(q, job.run_id, { id: job.step_id, name, op: "WaitForEvent", status: "completed", data: null });
+      else if (job.kind === "invoke") {
+        await recordStep(q, job.run_id, { id: job.step_id, name, op: "InvokeFunction", status: "failed",
+          error: { name: "InngestInvokeTimeoutError", message: "Timed out waiting for the invoked function to complete" } });
+      } else throw new Error(`unknown job kind ${job.kind}`);
+      await ensureDiscovery(q, this.engine, job.run_id);
+    });
+  }
+}

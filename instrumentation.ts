@@ -1,0 +1,12 @@
+/**
+ * Runs once when the Next.js server starts: migrations, demo users, and the embedded Inngest
+ * runner, all in this one process (see docs/decisions/0001-embedded-defaults.md).
+ *
+ * NEXT_RUNTIME must be read literally here (not through lib/env) so the bundler can drop the
+ * Node-only import from the edge build; it is set by Next.js, not by the operator.
+ */
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { boot } = await import("./lib/system/boot");
+  await boot();
+}

@@ -1,0 +1,53 @@
+import { and, desc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { uploads, users, type Upload } from "@/db/schema";
+import type { Ctx } from "@/lib/auth/context";
+import { AppError } from "@/lib/errors";
+import { blobRouteUrl as blobUrl } from "@/lib/storage/keys";
+
+export type UploadView = Pick<Upload, "id" | "filename" | "contentType" | "bytes" | "width" | "height" | "status" | "error"> & {
+  createdAt: string;
+  owner: string;
+  originalUrl: string;
+  thumbUrl: string | null;
+  previewUrl: string | null;
+};
+
+function toView(u: Upload, owner: string): UploadView {
+  return {
+    id: u.id,
+    filename: u.filename,
+    contentType: u.contentType,
+    bytes: u.bytes,
+    width: u.width,
+    height: u.height,
+    status: u.status,
+    error: u.error,
+    createdAt: u.createdAt.toISOString(),
+    owner,
+    originalUrl: blobUrl(u.blobKey),
+    thumbUrl: u.renditions.thumb ? blobUrl(u.renditions.thumb.key) : null,
+    previewUrl: u.renditions.preview ? blobUrl(u.renditions.preview.key) : null,
+  };
+}
+
+/** Newest first. Designers see their own uploads; admins and reviewers see everyone's. */
+export async function listUploads({ ctx, limit = 200 }: { ctx: Ctx; limit?: number }): Promise<UploadView[]> {
+  const mineOnly = ctx.actor.role === "designer";
+  const rows = await ctx.db
+    .select({ upload: uploads, owner: users.name })
+    .from(uploads)
+    .innerJoin(users, eq(users.id, uploads.ownerId))
+    .where(mineOnly ? eq(uploads.ownerId, ctx.actor.id) : undefined)
+    .orderBy(desc(uploads.createdAt))
+    .limit(limit);
+  return rows.map((r) => toView(r.upload, r.owner));
+}
+
+export async function getOwnUpload({ ctx, uploadId }: { ctx: Ctx; uploadId: string }): Promise<Upload> {
+  if (!z.string().uuid().safeParse(uploadId).success) throw new AppError("not_found", "That upload does not exist or is not yours.");
+  const ownerFilter = ctx.actor.role === "admin" ? undefined : eq(uploads.ownerId, ctx.actor.id);
+  const [row] = await ctx.db.select().from(uploads).where(and(eq(uploads.id, uploadId), ownerFilter)).limit(1);
+  if (!row) throw new AppError("not_found", "That upload does not exist or is not yours.");
+  return row;
+}

@@ -1,0 +1,39 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { buildIfNeeded } from "./build-if-needed";
+
+/**
+ * `npm start`: build if needed, then run the production server. The database migrations, demo
+ * users and the embedded Inngest runner start inside the server process (instrumentation.ts),
+ * because the embedded PGlite may be opened by one process only.
+ */
+const root = process.cwd();
+buildIfNeeded(root);
+
+const port = process.env.PORT ?? "3000";
+const children: ChildProcess[] = [];
+
+function run(name: string, args: string[]): ChildProcess {
+  const child = spawn(process.execPath, args, { stdio: "inherit", cwd: root, env: process.env });
+  child.on("exit", (code, signal) => {
+    console.log(`[kiln] ${name} exited (${signal ?? code})`);
+    shutdown(code ?? 1);
+  });
+  children.push(child);
+  return child;
+}
+
+let stopping = false;
+function shutdown(code: number): void {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
+  setTimeout(() => process.exit(code), 5_000).unref();
+  Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.on("exit", r))))).then(() => process.exit(code));
+}
+
+process.on("SIGINT", () => shutdown(0));
+process.on("SIGTERM", () => shutdown(0));
+
+run("app", [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port]);
+console.log(`[kiln] starting on http://localhost:${port}`);
