@@ -60,6 +60,14 @@ function asError(value: unknown, fallback: string): SerializedError {
   return { name: "Error", message: fallback };
 }
 
+function json401(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body;
+  }
+}
+
 export async function callApp(engine: Engine, url: URL, text: string, runId: string, timeoutMs: number): Promise<CallOutcome> {
   const headers: Record<string, string> = { "content-type": "application/json", "x-run-id": runId };
   if (engine.signingKey) headers["x-inngest-signature"] = signBody(text, engine.signingKey);
@@ -83,10 +91,13 @@ export async function callApp(engine: Engine, url: URL, text: string, runId: str
   const versionHeader = Number(res.headers.get("x-inngest-req-version"));
   const version = Number.isInteger(versionHeader) && versionHeader > 0 ? versionHeader : undefined;
   const fail = (message: string, retriable = true): CallOutcome => ({ kind: "error", error: { name: "Error", message }, retriable, retryAt: null, countsAttempt: true, version });
+  if (res.status === 401) {
+    return fail(`the app rejected the runner's request as unauthorized (401): the runner's signing key does not match the app's (${asError(json401(body), "").message || "signature validation failed"})`);
+  }
   if (!res.headers.get(SDK_HEADER)) {
     return fail(`${url.origin}${url.pathname} answered ${res.status} without an ${SDK_HEADER} header; is it an Inngest serve() route?`);
   }
-  if (engine.signingKey && res.status !== 401) {
+  if (engine.signingKey) {
     try {
       verifySignature(body, res.headers.get("x-inngest-signature"), engine.signingKey);
     } catch (err) {
@@ -107,9 +118,6 @@ export async function callApp(engine: Engine, url: URL, text: string, runId: str
       return fail("the app answered 206 with something other than an array of ops");
     }
     return { kind: "ops", ops: json as OutgoingOp[], noRetry, retryAt, version };
-  }
-  if (res.status === 401) {
-    return fail(`the app rejected the runner's request as unauthorized (401): the runner's signing key does not match the app's (${asError(json, "").message || "signature validation failed"})`);
   }
   const error = asError(json, `the app answered HTTP ${res.status}`);
   return { kind: "error", error, retriable: !noRetry, retryAt, countsAttempt: true, version };

@@ -2,7 +2,9 @@ import { canonicalJson, signBody, verifySignature } from "./signing";
 import type { Engine } from "./engine";
 import type { FunctionConfig } from "./types";
 
-export type SyncResult = { ok: true; kind: "in_band" | "out_of_band"; functions: number } | { ok: false; error: string };
+export type SyncResult =
+  | { ok: true; kind: "in_band" | "out_of_band"; functions: number }
+  | { ok: false; error: string; /** false while the app is not up yet */ answered: boolean };
 
 /** Stores the functions an app reported (in-band PUT answer or out-of-band /fn/register call). */
 export async function storeRegistration(engine: Engine, body: unknown): Promise<number> {
@@ -41,9 +43,14 @@ export async function syncApp(engine: Engine, appUrl: string): Promise<SyncResul
     body = await res.text();
   } catch (err) {
     const code = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-    return { ok: false, error: `could not reach ${appUrl} (${code})` };
+    return { ok: false, error: `could not reach ${appUrl} (${code})`, answered: false };
   }
-  if (!res.ok) return { ok: false, error: `sync PUT ${appUrl} answered ${res.status}: ${body.slice(0, 300)}` };
+  if (!res.ok) {
+    const hint = res.status === 401 ? " (the app rejected the runner's signature: do both use the same signing key?)" : "";
+    // 404 and 5xx are usual while the app is still compiling or starting; 401/400 are not.
+    const answered = res.status !== 404 && res.status < 500;
+    return { ok: false, error: `sync PUT ${appUrl} answered ${res.status}${hint}: ${body.slice(0, 300)}`, answered };
+  }
   try {
     if (res.headers.get("x-inngest-sync-kind") === "in_band") {
       if (engine.signingKey) verifySignature(body, res.headers.get("x-inngest-signature"), engine.signingKey);
@@ -52,7 +59,7 @@ export async function syncApp(engine: Engine, appUrl: string): Promise<SyncResul
     }
     return { ok: true, kind: "out_of_band", functions: engine.registry.all().length };
   } catch (err) {
-    return { ok: false, error: `sync of ${appUrl} failed: ${(err as Error).message}` };
+    return { ok: false, error: `sync of ${appUrl} failed: ${(err as Error).message}`, answered: true };
   }
 }
 
@@ -65,6 +72,7 @@ export function keepSynced(engine: Engine, appUrl: string, opts: { intervalMs: n
   let stopped = false;
   let failures = 0;
   let synced = false;
+  let lastError = "";
   let running: Promise<SyncResult> | null = null;
   const once = () => {
     running ??= syncApp(engine, appUrl).finally(() => (running = null));
@@ -79,8 +87,10 @@ export function keepSynced(engine: Engine, appUrl: string, opts: { intervalMs: n
       synced = true;
     } else {
       failures++;
-      // The app usually comes up a moment after the runner; only complain when it stays down.
-      if (failures === 20) engine.logger.warn(`[inngest-runner] ${result.error}; still retrying`);
+      // The app usually comes up a moment after the runner, so only complain when it stays
+      // down; an app that answers with an error is a configuration problem: say so at once.
+      if (result.answered ? result.error !== lastError : failures === 20) engine.logger.error(`[inngest-runner] ${result.error}; retrying`);
+      lastError = result.error;
     }
     const wait = result.ok ? opts.intervalMs : Math.min(opts.retryMs * 2 ** Math.min(failures, 4), 5_000);
     timer = setTimeout(() => void loop(), wait);

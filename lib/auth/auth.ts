@@ -93,7 +93,12 @@ export function authConfig(): NextAuthConfig {
         const type = (error as { type?: string }).type;
         if (type === "CredentialsSignin") return; // expected, audited by verifyCredentials
         if (type === "MissingCSRF" || type === "InvalidCheck") {
-          void auditCsrfRejection(type);
+          void auditRejection("auth.csrf_rejected", type);
+          return;
+        }
+        if (type === "JWTSessionError") {
+          // A session cookie that does not decrypt with our secret: forged or from another install.
+          void auditRejection("auth.session_rejected", "invalid_token");
           return;
         }
         console.error(`[auth] ${type ?? error.name}: ${error.message}`);
@@ -102,12 +107,12 @@ export function authConfig(): NextAuthConfig {
   };
 }
 
-async function auditCsrfRejection(type: string) {
+async function auditRejection(action: "auth.csrf_rejected" | "auth.session_rejected", reason: string) {
   try {
     const { db } = await getDatabase();
-    await recordAudit({ db, input: { actor: null, action: "auth.csrf_rejected", data: { type }, ip: await clientIp() } });
+    await recordAudit({ db, input: { actor: null, action, data: { reason }, ip: await clientIp() } });
   } catch (error) {
-    console.error("[auth] could not audit a CSRF rejection", error);
+    console.error(`[auth] could not audit ${action}`, error);
   }
 }
 

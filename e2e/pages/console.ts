@@ -1,0 +1,18 @@
+import type { Page } from "@playwright/test";
+
+export class Console {
+  constructor(private readonly page: Page) {}
+
+  nav() {
+    return this.page.getByRole("navigation", { name: "Console" });
+  }
+
+  async navLabels(): Promise<string[]> {
+    return (await this.nav().getByRole("link").allTextContents()).map((s) => s.trim());
+  }
+
+  async signOut() {
+    await this.page.getByRole("button", { name: "Sign out" }).click();
+    await this.page.waitForURL("**/sign-in**");
+  }
+}

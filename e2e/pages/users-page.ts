@@ -1,0 +1,39 @@
+import { expect, type Page } from "@playwright/test";
+
+export class UsersPage {
+  constructor(private readonly page: Page) {}
+
+  async goto() {
+    await this.page.goto("/admin/users");
+  }
+
+  form() {
+    return this.page.getByRole("form", { name: "Add a user" });
+  }
+
+  async createUser(u: { name: string; email: string; role: string; password: string }) {
+    const form = this.form();
+    await form.getByLabel("Name").fill(u.name);
+    await form.getByLabel("Email").fill(u.email);
+    await form.getByLabel("Role").selectOption(u.role);
+    await form.getByLabel("Initial password").fill(u.password);
+    await form.getByRole("button", { name: "Add user" }).click();
+    await expect(this.row(u.email)).toBeVisible();
+  }
+
+  row(email: string) {
+    return this.page.getByTestId(`user-row-${email}`);
+  }
+
+  async deactivate(email: string) {
+    this.page.once("dialog", (d) => void d.accept());
+    await this.row(email).getByRole("button", { name: "Deactivate" }).click();
+    await expect(this.row(email).getByText("deactivated")).toBeVisible();
+  }
+
+  async changeRole(email: string, role: string) {
+    this.page.once("dialog", (d) => void d.accept());
+    await this.row(email).getByLabel(`Role of ${email}`).selectOption(role);
+    await expect(this.page.getByText("Role changed.")).toBeVisible();
+  }
+}

@@ -1,0 +1,60 @@
+import { expect, test } from "@playwright/test";
+import { Console } from "./pages/console";
+import { SignInPage } from "./pages/sign-in-page";
+import { DEMO } from "./support/users";
+
+const AREAS = {
+  admin: ["Home", "Uploads", "Users", "Audit log"],
+  designer: ["Home", "Uploads"],
+  reviewer: ["Home", "Uploads"],
+  finance: ["Home"],
+} as const;
+
+for (const role of Object.keys(AREAS) as (keyof typeof AREAS)[]) {
+  test(`${role} signs in and sees only the areas of the role`, async ({ page }) => {
+    const user = DEMO[role];
+    await new SignInPage(page).signInAndWait(user.email, user.password, user.name);
+    const console_ = new Console(page);
+    expect(await console_.navLabels()).toEqual(AREAS[role]);
+    await console_.signOut();
+    await page.goto("/");
+    await expect(page).toHaveURL(/\/sign-in/);
+  });
+}
+
+test("wrong password, unknown user, empty and oversized fields get one clear error", async ({ page }) => {
+  const signIn = new SignInPage(page);
+  await signIn.goto();
+  const message = "That email and password do not match an active account.";
+
+  await signIn.signIn(DEMO.reviewer.email, "not the password");
+  await expect(signIn.error()).toHaveText(message);
+  await signIn.signIn("nobody@kiln.local", "whatever password");
+  await expect(signIn.error()).toHaveText(message);
+  await signIn.signIn("", "");
+  await expect(signIn.error()).toHaveText("Enter a valid email address and your password.");
+  // maxLength stops a browser user; a script can still send more, so remove the attribute.
+  await page.getByLabel("Email").evaluate((el) => el.removeAttribute("maxlength"));
+  await signIn.signIn(`${"a".repeat(300)}@example.com`, "x");
+  await expect(signIn.error()).toHaveText("Enter a valid email address and your password.");
+  await expect(page).toHaveURL(/\/sign-in/);
+});
+
+test("failed sign-ins are rate-limited per account, even with the right password afterwards", async ({ page }) => {
+  const signIn = new SignInPage(page);
+  await signIn.goto();
+  for (let i = 0; i < 5; i += 1) {
+    await signIn.signIn(DEMO.finance.email, `wrong guess ${i}`);
+    await expect(signIn.error()).toHaveText("That email and password do not match an active account.");
+  }
+  await signIn.signIn(DEMO.finance.email, DEMO.finance.password);
+  await expect(signIn.error()).toHaveText("Too many failed sign-ins. Wait a few minutes, then try again.");
+});
+
+test("failed and refused sign-ins are in the audit log", async ({ page }) => {
+  await new SignInPage(page).signInAndWait(DEMO.admin.email, DEMO.admin.password, DEMO.admin.name);
+  await page.goto("/admin/audit?action=auth.sign_in");
+  await expect(page.getByTestId("chain-status")).toContainText("Chain verified");
+  await expect(page.getByText("auth.sign_in_failed", { exact: true }).first()).toBeVisible();
+  await expect(page.getByText("auth.sign_in_rate_limited", { exact: true }).first()).toBeVisible();
+});

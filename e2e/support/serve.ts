@@ -1,0 +1,41 @@
+import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
+import path from "node:path";
+import postgres from "postgres";
+
+/**
+ * Starts one production server for the browser tests on an empty database: a fresh PGlite
+ * folder by default, or a fresh database on the server in DATABASE_URL.
+ */
+const [name = "demo", port = "3100"] = process.argv.slice(2);
+const root = process.cwd();
+const dataDir = path.join(root, ".data", `e2e-${name}`);
+rmSync(dataDir, { recursive: true, force: true });
+
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  NODE_ENV: "production",
+  PORT: port,
+  KILN_URL: `http://localhost:${port}`,
+  KILN_DATA_DIR: dataDir,
+  KILN_DEMO: name === "demo" ? "1" : "0",
+  KILN_RUNNER_PORT: String(Number(port) + 5000),
+  KILN_SIMULATOR_PORT: String(Number(port) + 5100),
+};
+
+if (process.env.DATABASE_URL) {
+  const dbName = `kiln_e2e_${name}`;
+  const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await admin.unsafe(`CREATE DATABASE ${dbName}`);
+  await admin.end();
+  const url = new URL(process.env.DATABASE_URL);
+  url.pathname = `/${dbName}`;
+  env.DATABASE_URL = url.toString();
+}
+
+const child = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port], { cwd: root, env, stdio: "inherit" });
+const stop = () => child.kill("SIGTERM");
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
+child.on("exit", (code) => process.exit(code ?? 0));

@@ -1,0 +1,108 @@
+import type { AddressInfo } from "node:net";
+import { liveEngines, type Engine } from "./engine";
+import { processPendingEvents } from "./events";
+import { migrate } from "./migrations";
+import { Registry } from "./registry";
+import { Scheduler } from "./scheduler";
+import { createServer } from "./server";
+import { keepSynced } from "./sync";
+import type { Backoff, Logger, RunnerDb } from "./types";
+
+export { cancelRun, getRun, listRuns, replayRun } from "./admin";
+export type { RunDetail, RunSummary, StepSummary } from "./admin";
+export type { Backoff, Logger, Query, RunnerDb } from "./types";
+
+export type RunnerOptions = {
+  db: RunnerDb;
+  host?: string;
+  port: number;
+  appUrl: string;
+  signingKey?: string;
+  eventKey?: string;
+  logger?: Logger;
+  /** Retry delays: base·2^attempt (+ up to 25% jitter), capped at max. Default 1 s .. 5 min. */
+  backoff?: Backoff;
+  /** Calls to the app in flight at once, across all runs. Default 16. */
+  maxInFlight?: number;
+  /** How often to re-sync the app once synced. Default 30 s. */
+  syncIntervalMs?: number;
+  /** How long one call to the app may take. Default 15 min. */
+  callTimeoutMs?: number;
+};
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+
+/** Is this a loopback host? The runner has no authentication of its own, so it never listens elsewhere. */
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * Starts the embedded Inngest runner in this process: migrates its tables, listens on loopback,
+ * syncs the app (retrying until it answers) and resumes every unfinished run from the database.
+ */
+export async function startRunner(options: RunnerOptions): Promise<{ url: string; close(): Promise<void> }> {
+  const host = options.host ?? "127.0.0.1";
+  if (!isLoopback(host)) throw new Error(`The embedded Inngest runner only binds to loopback; refusing host "${host}"`);
+  const appUrl = new URL(options.appUrl).href;
+  const logger = options.logger ?? console;
+  await migrate(options.db);
+  const registry = new Registry(logger);
+  await registry.load(options.db.query);
+
+  let scheduler: Scheduler | undefined;
+  let processing: Promise<void> | null = null;
+  let pendingEvents = false;
+  const engine: Engine = {
+    db: options.db,
+    registry,
+    logger,
+    backoff: options.backoff ?? { baseMs: 1_000, maxMs: 300_000 },
+    signingKey: options.signingKey,
+    wake: () => scheduler?.wake(),
+    // Serial on purpose: events are matched in arrival order, one batch at a time.
+    wakeEvents: () => {
+      pendingEvents = true;
+      processing ??= (async () => {
+        while (pendingEvents) {
+          pendingEvents = false;
+          try {
+            while ((await processPendingEvents(engine)) > 0);
+          } catch (err) {
+            logger.error("[inngest-runner] event processing failed", err);
+          }
+        }
+      })().finally(() => (processing = null));
+    },
+  };
+  scheduler = new Scheduler(engine, {
+    maxInFlight: options.maxInFlight ?? 16,
+    pollMs: 1_000,
+    callTimeoutMs: options.callTimeoutMs ?? 15 * 60_000,
+  });
+  const sync = keepSynced(engine, appUrl, { intervalMs: options.syncIntervalMs ?? 30_000, retryMs: 250 });
+  const server = createServer(engine, { eventKey: options.eventKey, onFirstEvent: () => sync.now() });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  liveEngines.add(engine);
+  engine.wake();
+  engine.wakeEvents();
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  logger.info(`[inngest-runner] listening on ${url}, serving ${appUrl}`);
+  return {
+    url,
+    async close() {
+      liveEngines.delete(engine);
+      sync.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await scheduler.stop();
+      await processing;
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { defineConfig } from "@playwright/test";
+
+/**
+ * Two production servers: "demo" (KILN_DEMO=1, one user per role) for most journeys and "fresh"
+ * (no users) for the first-run flow. Each gets its own empty data folder or Postgres database.
+ */
+const DEMO_PORT = 3100;
+const FRESH_PORT = 3101;
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: [["list"]],
+  use: {
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+    },
+  },
+  projects: [
+    { name: "fresh", testMatch: /first-run\.spec\.ts/, use: { baseURL: `http://localhost:${FRESH_PORT}` } },
+    { name: "demo", testIgnore: /first-run\.spec\.ts/, use: { baseURL: `http://localhost:${DEMO_PORT}` } },
+  ],
+  webServer: [
+    { command: `npx tsx e2e/support/serve.ts demo ${DEMO_PORT}`, url: `http://localhost:${DEMO_PORT}/sign-in`, timeout: 180_000, reuseExistingServer: false, stdout: "pipe" },
+    { command: `npx tsx e2e/support/serve.ts fresh ${FRESH_PORT}`, url: `http://localhost:${FRESH_PORT}/setup`, timeout: 180_000, reuseExistingServer: false, stdout: "pipe" },
+  ],
+});
