@@ -20,3 +20,8 @@ export async function createUserFactory(db: Db, overrides: Partial<{ email: stri
     .returning();
   return { ...user!, password };
 }
+
+/** A context acting as the given user, as the guard would build it. */
+export function ctxFor(db: Db, user: Pick<User, "id" | "email" | "name" | "role">, ip: string | null = "203.0.113.7") {
+  return { db, actor: { id: user.id, email: user.email, name: user.name, role: user.role }, ip };
+}

@@ -27,7 +27,7 @@ beforeAll(async () => {
           return "ok";
         });
       }),
-      inngest.createFunction({ id: "exhaust", retries: 2, triggers: [{ event: "t/exhaust" }], onFailure: async ({ event, error }) => {
+      inngest.createFunction({ id: "exhaust", retries: 2, triggers: [{ event: "t/exhaust" }], onFailure: async ({ event, error }: { event: { data: { function_id: string; event: { name: string } } }; error: Error }) => {
         failures.push({ fn: event.data.function_id, message: error.message, original: event.data.event.name });
       } }, async ({ step }) => {
         await step.run("always", () => {

@@ -8,7 +8,7 @@ export type Engine = {
   logger: Logger;
   backoff: Backoff;
   signingKey?: string;
-  /** Ask the scheduler to look for due work now. */
+  /** Ask the scheduler to look for due work now. Call it after commit: a tick cannot see uncommitted jobs on Postgres. */
   wake(): void;
   /** Ask the event processor to match pending events against waits and cancellations. */
   wakeEvents(): void;

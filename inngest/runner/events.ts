@@ -45,6 +45,8 @@ export async function ingestEvents(engine: Engine, events: EventPayload[]): Prom
   await engine.db.transaction(async (q) => {
     for (const event of events) await insertEvent(q, engine, event);
   });
+  // Wake after commit: on Postgres a scheduler tick cannot see uncommitted jobs.
+  engine.wake();
   engine.wakeEvents();
   return events.map((e) => e.id);
 }
@@ -116,6 +118,7 @@ export async function processPendingEvents(engine: Engine): Promise<number> {
       }
     }
     await db.query("UPDATE inngest_runner_events SET processed = true WHERE id = $1", [event.id]);
+    engine.wake(); // after the commits above, so the scheduler sees the new work
   }
   return events.length;
 }

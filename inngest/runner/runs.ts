@@ -91,8 +91,7 @@ export async function createRun(q: Query, engine: Engine, fn: RegisteredFunction
     return id;
   }
   await q("INSERT INTO inngest_runner_jobs (run_id, kind, step_id, due_at, created_at) VALUES ($1, 'call', '', $2, $3)", [id, dueAt, now]);
-  engine.wake();
-  return id;
+  return id; // callers wake the scheduler after commit
 }
 
 /**
@@ -131,7 +130,7 @@ export async function recordStep(
 }
 
 /** After progress, ask the SDK what comes next, unless a call for this run is already queued. */
-export async function ensureDiscovery(q: Query, engine: Engine, runId: string): Promise<void> {
+export async function ensureDiscovery(q: Query, _engine: Engine, runId: string): Promise<void> {
   const now = Date.now();
   await q(
     `INSERT INTO inngest_runner_jobs (run_id, kind, step_id, due_at, created_at)
@@ -139,7 +138,6 @@ export async function ensureDiscovery(q: Query, engine: Engine, runId: string): 
      ON CONFLICT DO NOTHING`,
     [runId, now],
   );
-  engine.wake();
 }
 
 type RunRow = { id: string; function_id: string; event: EventPayload; status: RunStatus; parent_run_id: string | null; parent_step_id: string | null };

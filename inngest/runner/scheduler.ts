@@ -101,9 +101,12 @@ export class Scheduler {
 
   private async runCall(job: DueJob): Promise<void> {
     const { db, registry } = this.engine;
-    const [run] = await db.query<RunForCall & { started_at: number | null }>(
-      "SELECT id, function_id, event, status, version, started_at FROM inngest_runner_runs WHERE id = $1",
-      [job.run_id],
+    // Joined with the job so a job that finished while this tick's read was in flight is not
+    // called a second time (the read can be older than the completion that deleted it).
+    const [run] = await db.query<RunForCall>(
+      `SELECT r.id, r.function_id, r.event, r.status, r.version FROM inngest_runner_jobs j
+       JOIN inngest_runner_runs r ON r.id = j.run_id WHERE j.id = $1`,
+      [job.id],
     );
     if (!run) return;
     const fn = registry.get(run.function_id);

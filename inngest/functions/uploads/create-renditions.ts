@@ -1,6 +1,8 @@
+import { NonRetriableError } from "inngest";
 import { getDatabase } from "@/db";
 import { inngest } from "@/inngest/client";
 import { uploadCreated } from "@/inngest/events";
+import { AppError } from "@/lib/errors";
 import { getBlobStore } from "@/lib/storage";
 import { RENDITION_SPECS, makeRendition, markRenditionsFailed, markRenditionsReady, type RenditionName } from "@/lib/uploads/renditions";
 
@@ -25,7 +27,13 @@ export const createRenditions = inngest.createFunction(
       names.map((name) =>
         step.run(`render-${name}`, async () => {
           const { db } = await getDatabase();
-          return makeRendition({ db, store: getBlobStore(), uploadId, name });
+          try {
+            return await makeRendition({ db, store: getBlobStore(), uploadId, name });
+          } catch (error) {
+            // A missing upload or original will not appear on a retry: fail now, with the reason.
+            if (error instanceof AppError && error.code === "not_found") throw new NonRetriableError(error.message, { cause: error });
+            throw error;
+          }
         }),
       ),
     );

@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { ROLES } from "@/db/schema";
+import { AREAS, PERMISSIONS, areasFor, can } from "./permissions";
+
+describe("permissions table", () => {
+  it("gives admin every permission and keeps user management admin-only", () => {
+    for (const p of Object.keys(PERMISSIONS) as (keyof typeof PERMISSIONS)[]) expect(can("admin", p)).toBe(true);
+    expect(ROLES.filter((r) => can(r, "users.manage"))).toEqual(["admin"]);
+    expect(ROLES.filter((r) => can(r, "audit.view"))).toEqual(["admin"]);
+  });
+
+  it("shows each role only the areas its permissions allow", () => {
+    expect(areasFor("finance").map((a) => a.label)).toEqual(["Home"]);
+    expect(areasFor("designer").map((a) => a.label)).toEqual(["Home", "Uploads"]);
+    expect(areasFor("admin")).toHaveLength(AREAS.length);
+  });
+});

@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "@/db";
+import { users } from "@/db/schema";
+import { createTestDatabase } from "@/db/testing";
+import { createFirstAdmin, needsFirstRun } from "./first-run";
+import { DEMO_USERS, seedDemoUsers } from "./demo-users";
+
+let database: Database;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database.close());
+
+describe("first run", () => {
+  it("creates exactly one admin even when two browsers race, then refuses", async () => {
+    const { db } = database;
+    expect(await needsFirstRun({ db })).toBe(true);
+    const input = (email: string) => ({ email, name: "First Admin", password: "a long enough passphrase", confirm: "a long enough passphrase" });
+    const results = await Promise.allSettled([createFirstAdmin({ db, input: input("a@example.test"), ip: null }), createFirstAdmin({ db, input: input("b@example.test"), ip: null })]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(results.find((r) => r.status === "rejected")).toMatchObject({ reason: { code: "conflict" } });
+    const all = await db.select().from(users);
+    expect(all).toHaveLength(1);
+    expect(all[0]!.role).toBe("admin");
+    expect(await needsFirstRun({ db })).toBe(false);
+  });
+
+  it("checks the two passwords match", async () => {
+    await expect(createFirstAdmin({ db: database.db, input: { email: "c@example.test", name: "C", password: "a long enough passphrase", confirm: "different passphrase!" }, ip: null })).rejects.toMatchObject({
+      code: "invalid_input",
+      fields: { confirm: ["The two passwords do not match."] },
+    });
+  });
+
+  it("seeds one demo user per role, once", async () => {
+    const { db } = database;
+    expect(await seedDemoUsers({ db })).toHaveLength(4);
+    expect(await seedDemoUsers({ db })).toEqual([]);
+    const rows = await db.select().from(users);
+    expect(new Set(rows.filter((r) => r.email.endsWith("@kiln.local")).map((r) => r.role))).toEqual(new Set(["admin", "designer", "reviewer", "finance"]));
+    expect(DEMO_USERS.every((u) => u.password.length >= 12)).toBe(true);
+  });
+});
