@@ -12,5 +12,7 @@ export default defineConfig({
     // Two cores: PGlite boots per file, so a pool of two keeps the suite steady.
     maxWorkers: 2,
     env: { KILN_DATA_DIR: ".data/test", NODE_ENV: "test" },
+    // next-auth imports "next/server" without an extension; let Vite resolve it.
+    server: { deps: { inline: ["next-auth"] } },
   },
 });

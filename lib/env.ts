@@ -49,8 +49,6 @@ const envSchema = z.object({
   KILN_RUNNER_PORT: z.coerce.number().int().min(1).max(65535).default(8288),
   /** Start the embedded runner inside the app process (off when another engine is used). */
   KILN_EMBEDDED_RUNNER: z.enum(["0", "1"]).optional(),
-  /** Port of the GPU endpoint simulator (loopback only). */
-  KILN_SIMULATOR_PORT: z.coerce.number().int().min(1).max(65535).default(7860),
 });
 
 export type Env = z.infer<typeof envSchema> & {

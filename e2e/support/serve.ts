@@ -20,7 +20,6 @@ const env: NodeJS.ProcessEnv = {
   KILN_DATA_DIR: dataDir,
   KILN_DEMO: name === "demo" ? "1" : "0",
   KILN_RUNNER_PORT: String(Number(port) + 5000),
-  KILN_SIMULATOR_PORT: String(Number(port) + 5100),
 };
 
 if (process.env.DATABASE_URL) {

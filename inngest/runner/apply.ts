@@ -48,12 +48,16 @@ export async function applyOutcome(engine: Engine, job: CallJob, run: RunForCall
       return;
     }
     let progressed = false;
-    const known = new Set(
-      (await q<{ k: string }>(
-        "SELECT step_id AS k FROM inngest_runner_steps WHERE run_id = $1 AND status <> 'retrying' UNION SELECT step_id FROM inngest_runner_jobs WHERE run_id = $1",
-        [run.id],
-      )).map((r) => r.k),
-    );
+    let scheduled = false;
+    // Only ops that start new work can be rediscoveries of pending work; skip the read otherwise.
+    const known = outcome.ops.every((op) => STEP_DONE.has(op.op) || op.op === "StepFailed" || op.op === "StepError")
+      ? new Set<string>()
+      : new Set(
+          (await q<{ k: string }>(
+            "SELECT step_id AS k FROM inngest_runner_steps WHERE run_id = $1 AND status <> 'retrying' UNION SELECT step_id FROM inngest_runner_jobs WHERE run_id = $1",
+            [run.id],
+          )).map((r) => r.k),
+        );
     for (const op of outcome.ops) {
       const name = op.displayName ?? op.name;
       if (STEP_DONE.has(op.op)) {
@@ -66,6 +70,7 @@ export async function applyOutcome(engine: Engine, job: CallJob, run: RunForCall
         await recordStep(q, run.id, { id: op.id, name, op: op.op, status: "retrying", error: op.error ?? op.data });
         await q("UPDATE inngest_runner_runs SET attempts = attempts + 1 WHERE id = $1", [run.id]);
         await requeue(q, job, job.attempt + 1, outcome.retryAt ?? now + backoffDelay(engine.backoff, job.attempt), null);
+        scheduled = true;
       } else if (known.has(op.id)) {
         continue; // already memoized or pending: a rediscovered parallel op
       } else if (op.op === "StepPlanned") {
@@ -83,8 +88,10 @@ export async function applyOutcome(engine: Engine, job: CallJob, run: RunForCall
         return fail(q, engine, run.id, `the app asked for the op "${op.op}" (step "${name ?? op.id}"), which the embedded Inngest runner does not support`);
       }
       known.add(op.id);
+      if (!STEP_DONE.has(op.op) && op.op !== "StepFailed") scheduled = true;
     }
     if (progressed) await ensureDiscovery(q, engine, run.id);
+    if (progressed || scheduled) return;
     const [pending] = await q<{ n: number }>("SELECT count(*)::int AS n FROM inngest_runner_jobs WHERE run_id = $1", [run.id]);
     if (!pending?.n) await fail(q, engine, run.id, "the app reported no further work for this run, yet it did not complete");
   });

@@ -1,0 +1,119 @@
+/**
+ * bench:runner — throughput and per-step overhead of the embedded Inngest runner.
+ *
+ * One process, like `npm start`: an in-memory PGlite, the real SDK serve() route on an HTTP
+ * server and the runner. A function with three no-op steps is run N times.
+ *
+ *   floor            one plain HTTP round-trip to the same route (a POST that makes the SDK run one
+ *                    no-op step), median of sequential requests
+ *   per step         sequential run latency (event in → run completed in the DB) ÷ 3 steps; it
+ *                    includes the event API, the 4th (completion) call and every DB write
+ *   overhead/step    per step − floor: what the runner adds beyond the round-trip itself
+ *   overhead_ratio   overhead/step ÷ floor (the issue's target: ≤ 3)
+ *   runs_per_s       N runs sent at once, completed per second
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { Inngest } from "inngest";
+import { serve } from "inngest/node";
+import { openDatabase } from "/work/main/db/client";
+import { startRunner } from "/work/main/inngest/runner/index";
+
+const SEQUENTIAL = Number(process.argv[2] ?? 60);
+const BURST = Number(process.argv[3] ?? 400);
+const FLOOR_SAMPLES = 300;
+
+const silent = { info() {}, warn() {}, error: console.error, debug() {} };
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main() {
+  const database = await openDatabase({ memory: true });
+  const stats = new Map<string, { n: number; ms: number }>();
+  const timed = (q: typeof database.query) => (async (t: string, p?: unknown[]) => { const s = performance.now(); try { return await q(t, p); } finally { const k = t.replace(/\s+/g, " ").slice(0, 70); const e = stats.get(k) ?? { n: 0, ms: 0 }; e.n++; e.ms += performance.now() - s; stats.set(k, e); } }) as typeof database.query;
+  (globalThis as any).__stats = stats;
+  const db = { query: timed(database.query), transaction: <T>(fn: (q: typeof database.query) => Promise<T>) => database.transaction((q) => fn(timed(q))) };
+  let handler: http.RequestListener | undefined;
+  const app = http.createServer((req, res) => (handler ? handler(req, res) : res.writeHead(503).end()));
+  await new Promise<void>((r) => app.listen(0, "127.0.0.1", r));
+  const appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/api/inngest`;
+  const runner = await startRunner({ db, port: 0, appUrl, logger: silent });
+  const inngest = new Inngest({ id: "bench", isDev: true, baseUrl: runner.url, logger: silent });
+  const fn = inngest.createFunction({ id: "noop3", triggers: [{ event: "bench/noop" }] }, async ({ step }) => {
+    await step.run("a", () => null);
+    await step.run("b", () => null);
+    await step.run("c", () => null);
+    return "done";
+  });
+  handler = serve({ client: inngest, functions: [fn] }) as http.RequestListener;
+  while (!(await fetch(`${runner.url}/health`).then((r) => r.json() as Promise<{ functions: number }>)).functions) await sleep(20);
+
+  // Floor: the same request the runner makes for a run's first step, sent straight to the route.
+  const body = JSON.stringify({
+    event: { id: "e", name: "bench/noop", data: {}, ts: Date.now() }, events: [], steps: {}, version: 2,
+    ctx: { run_id: "floor", attempt: 0, max_attempts: 4, disable_immediate_execution: false, use_api: false, stack: { stack: [], current: 0 } },
+  });
+  const floorOnce = async () => {
+    const t = performance.now();
+    const res = await fetch(`${appUrl}?fnId=bench-noop3&stepId=step`, { method: "POST", headers: { "content-type": "application/json" }, body });
+    await res.text();
+    return performance.now() - t;
+  };
+  for (let i = 0; i < 50; i++) await floorOnce(); // warm-up
+  const floors: number[] = [];
+  for (let i = 0; i < FLOOR_SAMPLES; i++) floors.push(await floorOnce());
+  const floor = median(floors);
+
+  const send = (events: unknown[]) =>
+    fetch(`${runner.url}/e/bench`, { method: "POST", body: JSON.stringify(events) }).then((r) => r.json() as Promise<{ ids: string[] }>);
+  const completed = async () => (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM inngest_runner_runs WHERE status = 'completed'"))[0]!.n;
+
+  // Sequential latency: one run at a time, event in → completed.
+  for (let i = 0; i < 10; i++) {
+    const target = (await completed()) + 1;
+    await send([{ name: "bench/noop", data: { i } }]);
+    while ((await completed()) < target) await sleep(1);
+  }
+  const latencies: number[] = [];
+  for (let i = 0; i < SEQUENTIAL; i++) {
+    const target = (await completed()) + 1;
+    const t = performance.now();
+    await send([{ name: "bench/noop", data: { i } }]);
+    while ((await completed()) < target) await sleep(1);
+    latencies.push(performance.now() - t);
+  }
+  const runLatency = median(latencies);
+  const perStep = runLatency / 3;
+  const overhead = Math.max(0, perStep - floor);
+
+  // Throughput: BURST runs at once.
+  const before = await completed();
+  const t0 = performance.now();
+  for (let i = 0; i < BURST; i += 100) await send(Array.from({ length: Math.min(100, BURST - i) }, (_, j) => ({ name: "bench/noop", data: { i: i + j } })));
+  while ((await completed()) < before + BURST) await sleep(10);
+  const seconds = (performance.now() - t0) / 1000;
+  const runsPerS = BURST / seconds;
+  const [failed] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM inngest_runner_runs WHERE status <> 'completed'");
+
+  for (const [k, v] of [...stats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 16)) console.log(String(v.n).padStart(6), v.ms.toFixed(0).padStart(7), (v.ms / v.n).toFixed(3).padStart(7), k);
+  await runner.close();
+  app.close();
+  app.closeAllConnections();
+  await database.close();
+
+  const rows: Array<[string, string]> = [
+    ["floor: one HTTP round-trip to serve() (median)", `${floor.toFixed(2)} ms`],
+    [`run latency, 3 no-op steps (median of ${SEQUENTIAL})`, `${runLatency.toFixed(2)} ms`],
+    ["per step (run latency ÷ 3)", `${perStep.toFixed(2)} ms`],
+    ["runner overhead per step (per step − floor)", `${overhead.toFixed(2)} ms`],
+    [`throughput (${BURST} runs at once)`, `${runsPerS.toFixed(1)} runs/s, ${(runsPerS * 3).toFixed(1)} steps/s`],
+    ["runs not completed", String(failed!.n)],
+  ];
+  const w = Math.max(...rows.map(([k]) => k.length));
+  console.log(`${"metric".padEnd(w)}  value\n${"-".repeat(w)}  ${"-".repeat(24)}`);
+  for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
+  console.log(`runs_per_s=${runsPerS.toFixed(1)} overhead_ratio=${(overhead / floor).toFixed(2)} floor_ms=${floor.toFixed(2)} per_step_ms=${perStep.toFixed(2)}`);
+  if (failed!.n > 0) process.exitCode = 1;
+}
+
+await main();
