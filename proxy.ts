@@ -4,7 +4,7 @@ import { NextResponse, type NextRequest } from "next/server";
  * Redirects visitors without a session cookie to sign-in. This is a convenience only: every
  * page, action and route runs the server-side guard (lib/auth/guard.ts), which is the boundary.
  */
-const PUBLIC_PREFIXES = ["/sign-in", "/setup", "/api/", "/_next/", "/favicon"];
+const PUBLIC_PREFIXES = ["/sign-in", "/setup", "/api/", "/_next/", "/favicon", "/icon"];
 const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
 
 export function proxy(request: NextRequest) {

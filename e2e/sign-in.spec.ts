@@ -4,7 +4,7 @@ import { SignInPage } from "./pages/sign-in-page";
 import { DEMO } from "./support/users";
 
 const AREAS = {
-  admin: ["Home", "Uploads", "Users", "Audit log"],
+  admin: ["Home", "Uploads", "Users", "Runs", "Audit log"],
   designer: ["Home", "Uploads"],
   reviewer: ["Home", "Uploads"],
   finance: ["Home"],

@@ -47,7 +47,7 @@ const envSchema = z.object({
   INNGEST_SIGNING_KEY: optionalString,
   /** Port of the embedded Inngest runner (loopback only). */
   KILN_RUNNER_PORT: z.coerce.number().int().min(1).max(65535).default(8288),
-  /** Start the embedded runner inside the app process (off when another engine is used). */
+  /** Force the embedded runner on (1) or off (0); by default it runs unless another engine is set. */
   KILN_EMBEDDED_RUNNER: z.enum(["0", "1"]).optional(),
 });
 

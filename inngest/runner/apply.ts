@@ -18,12 +18,19 @@ async function requeue(q: Query, job: CallJob, attempt: number, dueAt: number, p
   );
 }
 
-/** Applies one call's outcome to the run in a single transaction; a stale or cancelled job is dropped. */
-export async function applyOutcome(engine: Engine, job: CallJob, run: RunForCall, fn: RegisteredFunction, outcome: CallOutcome): Promise<void> {
-  await engine.db.transaction(async (q) => {
-    const [locked] = await q<{ status: string }>("SELECT status FROM inngest_runner_runs WHERE id = $1 FOR UPDATE", [run.id]);
-    if (!locked || ["completed", "failed", "cancelled"].includes(locked.status)) return;
-    const claimed = await q("DELETE FROM inngest_runner_jobs WHERE id = $1 RETURNING id", [job.id]);
+/**
+ * Applies one call's outcome to the run in a single transaction; a stale or cancelled job is
+ * dropped. Returns the id of the discovery call it queued, if any, so the scheduler can start it
+ * without waiting for its next read.
+ */
+export async function applyOutcome(engine: Engine, job: CallJob, run: RunForCall, fn: RegisteredFunction, outcome: CallOutcome): Promise<number | undefined> {
+  const next = await engine.db.transaction(async (q): Promise<number | undefined> => {
+    // Lock the run (so a cancel cannot interleave) and claim the job in one statement.
+    const claimed = await q(
+      `WITH r AS (SELECT id FROM inngest_runner_runs WHERE id = $2 AND status NOT IN ('completed', 'failed', 'cancelled') FOR UPDATE)
+       DELETE FROM inngest_runner_jobs j USING r WHERE j.id = $1 AND j.run_id = r.id RETURNING j.id`,
+      [job.id, run.id],
+    );
     if (!claimed.length) return;
     if (outcome.version && outcome.version !== run.version) {
       await q("UPDATE inngest_runner_runs SET version = $2 WHERE id = $1", [run.id, outcome.version]);
@@ -90,12 +97,14 @@ export async function applyOutcome(engine: Engine, job: CallJob, run: RunForCall
       known.add(op.id);
       if (!STEP_DONE.has(op.op) && op.op !== "StepFailed") scheduled = true;
     }
-    if (progressed) await ensureDiscovery(q, engine, run.id);
-    if (progressed || scheduled) return;
+    const discovery = progressed ? await ensureDiscovery(q, engine, run.id) : undefined;
+    if (progressed || scheduled) return discovery;
     const [pending] = await q<{ n: number }>("SELECT count(*)::int AS n FROM inngest_runner_jobs WHERE run_id = $1", [run.id]);
     if (!pending?.n) await fail(q, engine, run.id, "the app reported no further work for this run, yet it did not complete");
+    return undefined;
   });
   engine.wake();
+  return next;
 }
 
 function fail(q: Query, engine: Engine, runId: string, message: string) {

@@ -23,14 +23,12 @@ export const SDK_HEADER = "x-inngest-sdk";
  * purpose: without it the SDK never switches to checkpointing (which would need the Inngest
  * Cloud checkpoint API), so runs behave the same whatever the client's `checkpointing` option.
  */
-export async function buildRequest(engine: Engine, run: RunForCall, fn: RegisteredFunction, job: CallJob) {
-  const steps = await engine.db.query<{ step_id: string; status: string; data: unknown; error: unknown }>(
-    "SELECT step_id, status, data, error FROM inngest_runner_steps WHERE run_id = $1 AND status IN ('completed', 'failed') ORDER BY seq",
-    [run.id],
-  );
+export type MemoizedStep = { id: string; status: string; data: unknown; error: unknown };
+
+export function buildRequest(run: RunForCall, fn: RegisteredFunction, job: CallJob, steps: MemoizedStep[]) {
   const memo: Record<string, unknown> = {};
-  for (const s of steps) memo[s.step_id] = s.status === "failed" ? { type: "error", error: s.error } : { type: "data", data: s.data ?? null };
-  const stack = steps.map((s) => s.step_id);
+  for (const s of steps) memo[s.id] = s.status === "failed" ? { type: "error", error: s.error } : { type: "data", data: s.data ?? null };
+  const stack = steps.map((s) => s.id);
   const body = {
     event: run.event,
     events: [run.event],

@@ -129,15 +129,19 @@ export async function recordStep(
   );
 }
 
-/** After progress, ask the SDK what comes next, unless a call for this run is already queued. */
-export async function ensureDiscovery(q: Query, _engine: Engine, runId: string): Promise<void> {
+/**
+ * After progress, ask the SDK what comes next, unless a call for this run is already queued.
+ * Returns the new call's id when this transaction queued it (the scheduler may start it at once).
+ */
+export async function ensureDiscovery(q: Query, _engine: Engine, runId: string): Promise<number | undefined> {
   const now = Date.now();
-  await q(
+  const [row] = await q<{ id: number }>(
     `INSERT INTO inngest_runner_jobs (run_id, kind, step_id, due_at, created_at)
      SELECT $1, 'call', '', $2, $2 WHERE NOT EXISTS (SELECT 1 FROM inngest_runner_jobs WHERE run_id = $1 AND kind = 'call')
-     ON CONFLICT DO NOTHING`,
+     ON CONFLICT DO NOTHING RETURNING id`,
     [runId, now],
   );
+  return row ? Number(row.id) : undefined;
 }
 
 type RunRow = { id: string; function_id: string; event: EventPayload; status: RunStatus; parent_run_id: string | null; parent_step_id: string | null };

@@ -1,5 +1,5 @@
 import { applyOutcome } from "./apply";
-import { buildRequest, callApp, type CallJob, type RunForCall } from "./call";
+import { buildRequest, callApp, type CallJob, type MemoizedStep, type RunForCall } from "./call";
 import { toError, type Engine } from "./engine";
 import { ensureDiscovery, finishRun, recordStep } from "./runs";
 
@@ -94,28 +94,37 @@ export class Scheduler {
     this.inFlight.add(job.id);
     const keys = job.kind === "call" ? job.concurrency.map((c) => c.key) : [];
     for (const k of keys) this.perKey.set(k, (this.perKey.get(k) ?? 0) + 1);
-    const work = job.kind === "call" ? this.runCall(job) : this.fireTimer(job);
+    const work: Promise<number | undefined | void> = job.kind === "call" ? this.runCall(job) : this.fireTimer(job);
     void work
       .catch((err) => this.engine.logger.error(`[inngest-runner] job ${job.id} (${job.kind}) of run ${job.run_id} failed`, err))
-      .finally(() => {
+      .then((next) => {
         this.inFlight.delete(job.id);
         for (const k of keys) {
           const n = (this.perKey.get(k) ?? 1) - 1;
           if (n <= 0) this.perKey.delete(k);
           else this.perKey.set(k, n);
         }
+        // Fast path: start the run's next call now instead of after the next read of the jobs
+        // table. The slot checks are the same as in tick(); a stale start is caught in runCall.
+        if (typeof next === "number" && !this.stopped && this.inFlight.size < this.opts.maxInFlight
+          && !job.concurrency.some((c) => (this.perKey.get(c.key) ?? 0) >= c.limit)) {
+          this.start({ ...job, id: next, kind: "call", step_id: "", name: null, attempt: 0, payload: null });
+        }
         this.settle();
         this.wake();
       });
   }
 
-  private async runCall(job: DueJob): Promise<void> {
+  private async runCall(job: DueJob): Promise<number | undefined> {
     const { db, registry } = this.engine;
     // Joined with the job so a job that finished while this tick's read was in flight is not
     // called a second time (the read can be older than the completion that deleted it).
-    const [run] = await db.query<RunForCall>(
-      `SELECT r.id, r.function_id, r.event, r.status, r.version FROM inngest_runner_jobs j
-       JOIN inngest_runner_runs r ON r.id = j.run_id WHERE j.id = $1`,
+    // One read for the run and its memoized steps (in completion order: the step stack).
+    const [run] = await db.query<RunForCall & { steps: MemoizedStep[] }>(
+      `SELECT r.id, r.function_id, r.event, r.status, r.version,
+         (SELECT coalesce(json_agg(json_build_object('id', s.step_id, 'status', s.status, 'data', s.data, 'error', s.error) ORDER BY s.seq), '[]')
+          FROM inngest_runner_steps s WHERE s.run_id = r.id AND s.status IN ('completed', 'failed')) AS steps
+       FROM inngest_runner_jobs j JOIN inngest_runner_runs r ON r.id = j.run_id WHERE j.id = $1`,
       [job.id],
     );
     if (!run) return;
@@ -130,7 +139,8 @@ export class Scheduler {
     if (run.status === "queued") {
       await db.query("UPDATE inngest_runner_runs SET status = 'running', started_at = $2 WHERE id = $1 AND status = 'queued'", [run.id, Date.now()]);
     }
-    const { url, text } = await buildRequest(this.engine, run, fn, job);
+    const steps = typeof run.steps === "string" ? (JSON.parse(run.steps) as MemoizedStep[]) : run.steps;
+    const { url, text } = buildRequest(run, fn, job, steps);
     let outcome;
     try {
       outcome = await callApp(this.engine, url, text, run.id, this.opts.callTimeoutMs);
@@ -140,7 +150,7 @@ export class Scheduler {
     if (outcome.kind === "error" && outcome.error.message.includes("was not found in this app")) {
       this.engine.logger.warn(`[inngest-runner] ${outcome.error.message}`);
     }
-    await applyOutcome(this.engine, job, run, fn, outcome);
+    return applyOutcome(this.engine, job, run, fn, outcome);
   }
 
   /** A sleep ends, a waitForEvent times out (resolving to null) or an invoke times out. */

@@ -19,6 +19,8 @@ export const AUDIT_ACTIONS = [
   "upload.renditions_ready",
   "upload.renditions_failed",
   "access.denied",
+  "run.cancelled",
+  "run.replayed",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -25,6 +25,7 @@ export const AREAS = [
   { href: "/", label: "Home", permission: "console.view", description: "Your start page." },
   { href: "/uploads", label: "Uploads", permission: "uploads.view", description: "Reference images and brand assets, with renditions made in the background." },
   { href: "/admin/users", label: "Users", permission: "users.manage", description: "Create users, change roles, deactivate accounts." },
+  { href: "/admin/runs", label: "Runs", permission: "runs.manage", description: "Background function runs: steps, output, errors; cancel or replay." },
   { href: "/admin/audit", label: "Audit log", permission: "audit.view", description: "Every sign-in and change, on a verifiable hash chain." },
 ] as const satisfies readonly { href: string; label: string; permission: Permission; description: string }[];
 

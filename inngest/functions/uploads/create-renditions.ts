@@ -10,6 +10,7 @@ import { RENDITION_SPECS, makeRendition, markRenditionsFailed, markRenditionsRea
 export const createRenditions = inngest.createFunction(
   {
     id: "uploads-create-renditions",
+    name: "Upload renditions",
     triggers: [uploadCreated],
     retries: 3,
     concurrency: { limit: 2 },
