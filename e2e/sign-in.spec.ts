@@ -1,7 +1,8 @@
 import { expect, test } from "@playwright/test";
 import { Console } from "./pages/console";
 import { SignInPage } from "./pages/sign-in-page";
-import { DEMO } from "./support/users";
+import { UsersPage } from "./pages/users-page";
+import { DEMO, uniqueEmail } from "./support/users";
 
 const AREAS = {
   admin: ["Home", "Uploads", "Users", "Runs", "Audit log"],
@@ -40,14 +41,24 @@ test("wrong password, unknown user, empty and oversized fields get one clear err
   await expect(page).toHaveURL(/\/sign-in/);
 });
 
-test("failed sign-ins are rate-limited per account, even with the right password afterwards", async ({ page }) => {
+test("failed sign-ins are rate-limited per account, even with the right password afterwards", async ({ page, browser }) => {
+  // Its own account, so locking it out cannot affect any other journey.
+  const adminCtx = await browser.newContext();
+  const admin = await adminCtx.newPage();
+  await new SignInPage(admin).signInAndWait(DEMO.admin.email, DEMO.admin.password, DEMO.admin.name);
+  const users = new UsersPage(admin);
+  await users.goto();
+  const person = { name: "Locked Out", email: uniqueEmail("locked"), role: "finance", password: "the right passphrase" };
+  await users.createUser(person);
+  await adminCtx.close();
+
   const signIn = new SignInPage(page);
   await signIn.goto();
   for (let i = 0; i < 5; i += 1) {
-    await signIn.signIn(DEMO.finance.email, `wrong guess ${i}`);
+    await signIn.signIn(person.email, `wrong guess ${i}`);
     await expect(signIn.error()).toHaveText("That email and password do not match an active account.");
   }
-  await signIn.signIn(DEMO.finance.email, DEMO.finance.password);
+  await signIn.signIn(person.email, person.password);
   await expect(signIn.error()).toHaveText("Too many failed sign-ins. Wait a few minutes, then try again.");
 });
 

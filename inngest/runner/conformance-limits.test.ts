@@ -65,6 +65,7 @@ describe("limits", () => {
     // run starts before its slot.
     for (let i = 2; i < rows.length; i++) expect(Number(rows[i]!.throttle_at) - Number(rows[i - 2]!.throttle_at)).toBeGreaterThanOrEqual(1000);
     for (const r of rows) expect(Number(r.started_at)).toBeGreaterThanOrEqual(Number(r.throttle_at));
-    expect(Math.max(...throttleStarts) - Math.min(...throttleStarts), JSON.stringify({ rows, throttleStarts })).toBeGreaterThanOrEqual(1900);
+    // The step bodies ran no earlier than their slots: the last one at least two periods after the first slot.
+    expect(Math.max(...throttleStarts) - Number(rows[0]!.throttle_at)).toBeGreaterThanOrEqual(2000);
   });
 });
