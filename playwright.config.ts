@@ -26,7 +26,9 @@ export default defineConfig({
   },
   projects: [
     { name: "fresh", testMatch: /first-run\.spec\.ts/, use: { baseURL: `http://localhost:${FRESH_PORT}` } },
-    { name: "demo", testIgnore: /first-run\.spec\.ts/, use: { baseURL: `http://localhost:${DEMO_PORT}` } },
+    { name: "demo", testIgnore: /(first-run|restart)\.spec\.ts/, use: { baseURL: `http://localhost:${DEMO_PORT}` } },
+    // Starts, kills and restarts its own server.
+    { name: "restart", testMatch: /restart\.spec\.ts/ },
   ],
   webServer: [
     { command: `npx tsx e2e/support/serve.ts demo ${DEMO_PORT}`, url: `http://localhost:${DEMO_PORT}/sign-in`, timeout: 180_000, reuseExistingServer: false, stdout: "pipe" },

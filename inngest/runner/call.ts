@@ -66,13 +66,14 @@ function json401(body: string): unknown {
   }
 }
 
-export async function callApp(engine: Engine, url: URL, text: string, runId: string, timeoutMs: number): Promise<CallOutcome> {
+export async function callApp(engine: Engine, url: URL, text: string, runId: string, timeoutMs: number, stop?: AbortSignal): Promise<CallOutcome> {
   const headers: Record<string, string> = { "content-type": "application/json", "x-run-id": runId };
   if (engine.signingKey) headers["x-inngest-signature"] = signBody(text, engine.signingKey);
   let res: Response;
   let body: string;
   try {
-    res = await fetch(url, { method: "POST", headers, body: text, signal: AbortSignal.timeout(timeoutMs) });
+    const timeout = AbortSignal.timeout(timeoutMs);
+    res = await fetch(url, { method: "POST", headers, body: text, signal: stop ? AbortSignal.any([timeout, stop]) : timeout });
     body = await res.text();
   } catch (err) {
     // The app is down or restarting: retry, but do not spend the function's attempts on it.

@@ -19,6 +19,8 @@ export class Scheduler {
   private again = false;
   private stopped = false;
   private idle: Array<() => void> = [];
+  /** Aborts calls in flight on stop; their jobs stay in the table and run again after a restart. */
+  private abort = new AbortController();
 
   constructor(
     private engine: Engine,
@@ -42,6 +44,7 @@ export class Scheduler {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.abort.abort();
     clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
     if (this.inFlight.size || this.ticking) await new Promise<void>((resolve) => this.idle.push(resolve));
@@ -143,13 +146,11 @@ export class Scheduler {
     const { url, text } = buildRequest(run, fn, job, steps);
     let outcome;
     try {
-      outcome = await callApp(this.engine, url, text, run.id, this.opts.callTimeoutMs);
+      outcome = await callApp(this.engine, url, text, run.id, this.opts.callTimeoutMs, this.abort.signal);
     } catch (err) {
       outcome = { kind: "error" as const, error: toError(err), retriable: true, retryAt: null, countsAttempt: true };
     }
-    if (outcome.kind === "error" && outcome.error.message.includes("was not found in this app")) {
-      this.engine.logger.warn(`[inngest-runner] ${outcome.error.message}`);
-    }
+    if (this.stopped) return undefined; // stopping: leave the job due, as a crash would
     return applyOutcome(this.engine, job, run, fn, outcome);
   }
 

@@ -1,0 +1,60 @@
+import { rmSync } from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import postgres from "postgres";
+import { SignInPage } from "./pages/sign-in-page";
+import { UsersPage } from "./pages/users-page";
+import { killHard, startApp, waitUntilUp } from "./support/app-process";
+import { DEMO, uniqueEmail } from "./support/users";
+
+/**
+ * The one-process decision (docs/decisions/0001) under a crash: SIGKILL the server, start it
+ * again on the same data, and everything written before the kill is there.
+ */
+const PORT = 3102;
+const base = `http://localhost:${PORT}`;
+
+test("after a SIGKILL and a restart, users and the audit chain are intact", async ({ page }) => {
+  test.setTimeout(150_000);
+  const dataDir = path.join(process.cwd(), ".data", "e2e-restart");
+  rmSync(dataDir, { recursive: true, force: true });
+  const env: Record<string, string> = { KILN_DATA_DIR: dataDir, KILN_DEMO: "1", KILN_RUNNER_PORT: String(PORT + 5000) };
+  if (process.env.DATABASE_URL) {
+    const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
+    await admin.unsafe("DROP DATABASE IF EXISTS kiln_e2e_restart WITH (FORCE)");
+    await admin.unsafe("CREATE DATABASE kiln_e2e_restart");
+    await admin.end();
+    const url = new URL(process.env.DATABASE_URL);
+    url.pathname = "/kiln_e2e_restart";
+    env.DATABASE_URL = url.toString();
+  }
+
+  let app = startApp(PORT, env);
+  try {
+    await waitUntilUp(`${base}/sign-in`);
+    await page.goto(`${base}/sign-in`);
+    await new SignInPage(page).signIn(DEMO.admin.email, DEMO.admin.password);
+    await expect(page.getByTestId("current-user")).toHaveText(DEMO.admin.name);
+    const users = new UsersPage(page);
+    await page.goto(`${base}/admin/users`);
+    const person = { name: "Survivor", email: uniqueEmail("survivor"), role: "reviewer", password: "survives a crash" };
+    await users.createUser(person);
+
+    await killHard(app);
+    app = startApp(PORT, env);
+    await waitUntilUp(`${base}/sign-in`);
+
+    await page.context().clearCookies();
+    await page.goto(`${base}/sign-in`);
+    await new SignInPage(page).signIn(person.email, person.password);
+    await expect(page.getByTestId("current-user")).toHaveText(person.name);
+    await page.context().clearCookies();
+    await page.goto(`${base}/sign-in`);
+    await new SignInPage(page).signIn(DEMO.admin.email, DEMO.admin.password);
+    await page.goto(`${base}/admin/audit`);
+    await expect(page.getByTestId("chain-status")).toContainText("Chain verified");
+    await expect(page.getByText("user.created", { exact: true })).toBeVisible();
+  } finally {
+    await killHard(app);
+  }
+});
