@@ -5,7 +5,7 @@
  * server and the runner. A function with three no-op steps is run N times.
  *
  *   floor            one plain HTTP round-trip to the same route (a POST that makes the SDK run one
- *                    no-op step), median of sequential requests
+ *                    no-op step), median of sequential requests interleaved with the runs
  *   per step         sequential run latency (event in → run completed in the DB) ÷ 3 steps; it
  *                    includes the event API, the 4th (completion) call and every DB write
  *   overhead/step    per step − floor: what the runner adds beyond the round-trip itself
@@ -21,7 +21,7 @@ import { startRunner } from "../inngest/runner/index";
 
 const SEQUENTIAL = Number(process.argv[2] ?? 60);
 const BURST = Number(process.argv[3] ?? 400);
-const FLOOR_SAMPLES = 300;
+const FLOOR_PER_RUN = 5;
 
 const silent = { info() {}, warn() {}, error: console.error, debug() {} };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -62,8 +62,6 @@ async function main() {
   };
   for (let i = 0; i < 50; i++) await floorOnce(); // warm-up
   const floors: number[] = [];
-  for (let i = 0; i < FLOOR_SAMPLES; i++) floors.push(await floorOnce());
-  const floor = median(floors);
 
   const send = (events: unknown[]) =>
     fetch(`${runner.url}/e/bench`, { method: "POST", body: JSON.stringify(events) }).then((r) => r.json() as Promise<{ ids: string[] }>);
@@ -75,8 +73,11 @@ async function main() {
     await send([{ name: "bench/noop", data: { i } }]);
     while ((await completed()) < target) await sleep(1);
   }
+  // Floor samples are interleaved with the runs so both see the same machine load (shared
+  // machines drift; a ratio of measurements taken minutes apart would drift with them).
   const latencies: number[] = [];
   for (let i = 0; i < SEQUENTIAL; i++) {
+    for (let k = 0; k < FLOOR_PER_RUN; k++) floors.push(await floorOnce());
     const target = (await completed()) + 1;
     const final = new Promise<void>((r) => finals.set(-1 - i, r));
     const t = performance.now();
@@ -85,6 +86,7 @@ async function main() {
     while ((await completed()) < target) await sleep(0);
     latencies.push(performance.now() - t);
   }
+  const floor = median(floors);
   const runLatency = median(latencies);
   const perStep = runLatency / 3;
   const overhead = Math.max(0, perStep - floor);

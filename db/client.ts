@@ -41,8 +41,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       db,
       kind: "postgres",
       query: async (text, params = []) => (await sql.unsafe(text, params as never[])) as never,
-      transaction: (fn) =>
-        sql.begin((tx) => fn(async (text, params = []) => (await tx.unsafe(text, params as never[])) as never)) as never,
+      transaction: (fn) => sql.begin((tx) => fn(async (text, params = []) => (await tx.unsafe(text, params as never[])) as never)) as never,
       migrate: () => migratePostgres(drizzlePostgres(sql, { schema }), { migrationsFolder: MIGRATIONS_FOLDER }),
       close: () => sql.end({ timeout: 5 }),
     };

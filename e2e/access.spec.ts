@@ -14,7 +14,9 @@ test("a designer cannot reach admin pages and gets 403 from admin APIs", async (
   expect(list.status()).toBe(403);
   expect((await list.json()).error.code).toBe("forbidden");
 
-  const create = await page.request.post("/api/admin/users", { data: { email: "sneaky@example.test", name: "Sneaky", role: "admin", password: "a long enough passphrase" } });
+  const create = await page.request.post("/api/admin/users", {
+    data: { email: "sneaky@example.test", name: "Sneaky", role: "admin", password: "a long enough passphrase" },
+  });
   expect(create.status()).toBe(403);
 });
 
@@ -28,7 +30,9 @@ test("signed-out requests are refused: pages redirect, APIs answer 401", async (
 
 test("a forged session cookie is not a session", async ({ page, context, baseURL }) => {
   const host = new URL(baseURL!).hostname;
-  await context.addCookies([{ name: "authjs.session-token", value: "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0.forged.role.admin.x", domain: host, path: "/" }]);
+  await context.addCookies([
+    { name: "authjs.session-token", value: "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0.forged.role.admin.x", domain: host, path: "/" },
+  ]);
   expect((await page.request.get("/api/admin/users")).status()).toBe(401);
   await page.goto("/admin/users");
   await expect(page).toHaveURL(/\/sign-in/);

@@ -1,8 +1,8 @@
 import { expect, test } from "@playwright/test";
 import { Console } from "./pages/console";
 import { SignInPage } from "./pages/sign-in-page";
-import { UsersPage } from "./pages/users-page";
-import { DEMO, uniqueEmail } from "./support/users";
+import { createUserAsAdmin } from "./support/admin";
+import { DEMO } from "./support/users";
 
 const AREAS = {
   admin: ["Home", "Uploads", "Users", "Runs", "Audit log"],
@@ -43,14 +43,8 @@ test("wrong password, unknown user, empty and oversized fields get one clear err
 
 test("failed sign-ins are rate-limited per account, even with the right password afterwards", async ({ page, browser }) => {
   // Its own account, so locking it out cannot affect any other journey.
-  const adminCtx = await browser.newContext();
-  const admin = await adminCtx.newPage();
-  await new SignInPage(admin).signInAndWait(DEMO.admin.email, DEMO.admin.password, DEMO.admin.name);
-  const users = new UsersPage(admin);
-  await users.goto();
-  const person = { name: "Locked Out", email: uniqueEmail("locked"), role: "finance", password: "the right passphrase" };
-  await users.createUser(person);
-  await adminCtx.close();
+  const { user: person, close } = await createUserAsAdmin(browser, { name: "Locked Out", role: "finance", prefix: "locked", password: "the right passphrase" });
+  await close();
 
   const signIn = new SignInPage(page);
   await signIn.goto();

@@ -4,7 +4,10 @@ import { SignInPage } from "./pages/sign-in-page";
 import { UploadsPage } from "./pages/uploads-page";
 import { DEMO } from "./support/users";
 
-const png = (w: number, h: number) => sharp({ create: { width: w, height: h, channels: 3, background: { r: 20, g: 110, b: 190 } } }).png().toBuffer();
+const png = (w: number, h: number) =>
+  sharp({ create: { width: w, height: h, channels: 3, background: { r: 20, g: 110, b: 190 } } })
+    .png()
+    .toBuffer();
 
 test("a designer uploads an image: it is checked, stored, and its thumbnail appears from the background function", async ({ page }) => {
   await new SignInPage(page).signInAndWait(DEMO.designer.email, DEMO.designer.password, DEMO.designer.name);

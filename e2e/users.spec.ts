@@ -1,17 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { Console } from "./pages/console";
 import { SignInPage } from "./pages/sign-in-page";
-import { UsersPage } from "./pages/users-page";
-import { DEMO, uniqueEmail } from "./support/users";
+import { createUserAsAdmin } from "./support/admin";
 
 test("an admin creates a user; deactivating them signs them out at their next request", async ({ browser }) => {
-  const adminCtx = await browser.newContext();
-  const admin = await adminCtx.newPage();
-  await new SignInPage(admin).signInAndWait(DEMO.admin.email, DEMO.admin.password, DEMO.admin.name);
-  const users = new UsersPage(admin);
-  await users.goto();
-  const person = { name: "Temp Designer", email: uniqueEmail("temp"), role: "designer", password: "temporary passphrase" };
-  await users.createUser(person);
+  const { user: person, users, close } = await createUserAsAdmin(browser, { name: "Temp Designer", role: "designer", prefix: "temp" });
 
   const designerCtx = await browser.newContext();
   const designer = await designerCtx.newPage();
@@ -28,18 +21,12 @@ test("an admin creates a user; deactivating them signs them out at their next re
   // And they cannot sign back in.
   await new SignInPage(designer).signIn(person.email, person.password);
   await expect(new SignInPage(designer).error()).toHaveText("That email and password do not match an active account.");
-  await adminCtx.close();
+  await close();
   await designerCtx.close();
 });
 
 test("a role change applies at once: the old session ends, the new role's areas show", async ({ browser }) => {
-  const adminCtx = await browser.newContext();
-  const admin = await adminCtx.newPage();
-  await new SignInPage(admin).signInAndWait(DEMO.admin.email, DEMO.admin.password, DEMO.admin.name);
-  const users = new UsersPage(admin);
-  await users.goto();
-  const person = { name: "Role Changer", email: uniqueEmail("role"), role: "designer", password: "temporary passphrase" };
-  await users.createUser(person);
+  const { user: person, users, close } = await createUserAsAdmin(browser, { name: "Role Changer", role: "designer", prefix: "role" });
 
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
@@ -52,6 +39,6 @@ test("a role change applies at once: the old session ends, the new role's areas 
   await new SignInPage(page).signInAndWait(person.email, person.password, person.name);
   expect(await new Console(page).navLabels()).toEqual(["Home"]);
   expect((await page.goto("/uploads"))?.status()).toBe(403);
-  await adminCtx.close();
+  await close();
   await ctx.close();
 });

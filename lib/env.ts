@@ -39,7 +39,11 @@ const envSchema = z.object({
   KILN_SIGNIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
   /** Vercel Blob token; local disk storage under the data folder is used when unset. */
   BLOB_READ_WRITE_TOKEN: optionalString,
-  KILN_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
+  KILN_MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(20 * 1024 * 1024),
   /** Inngest: dev-mode engine URL (the embedded runner by default). */
   INNGEST_DEV: optionalString,
   INNGEST_BASE_URL: optionalString,
@@ -81,9 +85,7 @@ export function env(): Env {
     appUrl,
     databaseKind: e.DATABASE_URL ? "postgres" : "pglite",
     blobDriver: e.BLOB_READ_WRITE_TOKEN ? "vercel" : "local",
-    inngest: cloud
-      ? { mode: "cloud" }
-      : { mode: "dev", devUrl: e.INNGEST_DEV ?? `http://127.0.0.1:${e.KILN_RUNNER_PORT}` },
+    inngest: cloud ? { mode: "cloud" } : { mode: "dev", devUrl: e.INNGEST_DEV ?? `http://127.0.0.1:${e.KILN_RUNNER_PORT}` },
     oidcEnabled: Boolean(e.AUTH_OIDC_ISSUER && e.AUTH_OIDC_CLIENT_ID && e.AUTH_OIDC_CLIENT_SECRET),
   };
   return cached;
@@ -104,7 +106,6 @@ export function resetEnvForTests(): void {
 export function isBuildPhase(): boolean {
   return process.env.NEXT_PHASE === "phase-production-build";
 }
-
 
 function readOrCreateSecret(dataDir: string, name: string): string {
   const file = path.join(dataDir, name);

@@ -5,7 +5,10 @@ import { users, type Role, type User } from "@/db/schema";
 let counter = 0;
 
 /** A user row with a real password hash (cheap parameters: tests only). */
-export async function createUserFactory(db: Db, overrides: Partial<{ email: string; name: string; role: Role; password: string; active: boolean }> = {}): Promise<User & { password: string }> {
+export async function createUserFactory(
+  db: Db,
+  overrides: Partial<{ email: string; name: string; role: Role; password: string; active: boolean }> = {},
+): Promise<User & { password: string }> {
   counter += 1;
   const password = overrides.password ?? `correct horse ${counter}`;
   const [user] = await db

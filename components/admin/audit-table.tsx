@@ -1,35 +1,37 @@
-type Row = { seq: number; occurredAt: string; actorEmail: string | null; action: string; subjectType: string | null; subjectId: string | null; data: Record<string, unknown>; ip: string | null; hash: string };
+import { Table } from "@/components/ui/table";
+
+type Row = {
+  seq: number;
+  occurredAt: string;
+  actorEmail: string | null;
+  action: string;
+  subjectType: string | null;
+  subjectId: string | null;
+  data: Record<string, unknown>;
+  ip: string | null;
+  hash: string;
+};
 
 export function AuditTable({ events }: { events: Row[] }) {
   if (events.length === 0) return <p className="text-sm text-stone-500">No entries match. Sign-ins, user changes and uploads appear here as they happen.</p>;
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-left text-sm">
-        <thead className="border-b border-stone-200 text-xs uppercase tracking-wide text-stone-500">
-          <tr>
-            <th className="py-2 pr-3 font-medium">#</th>
-            <th className="py-2 pr-3 font-medium">When</th>
-            <th className="py-2 pr-3 font-medium">Who</th>
-            <th className="py-2 pr-3 font-medium">Action</th>
-            <th className="py-2 pr-3 font-medium">Details</th>
-            <th className="py-2 font-medium">Hash</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-stone-100 align-top">
-          {events.map((e) => (
-            <tr key={e.seq}>
-              <td className="py-2 pr-3 tabular-nums text-stone-500">{e.seq}</td>
-              <td className="whitespace-nowrap py-2 pr-3 text-stone-600">{new Date(e.occurredAt).toLocaleString()}</td>
-              <td className="py-2 pr-3">{e.actorEmail ?? <span className="text-stone-400">system</span>}</td>
-              <td className="py-2 pr-3 font-mono text-xs">{e.action}</td>
-              <td className="max-w-md py-2 pr-3 font-mono text-xs text-stone-600">
-                {[e.subjectType && `${e.subjectType}:${e.subjectId}`, Object.keys(e.data).length ? JSON.stringify(e.data) : null, e.ip && `ip ${e.ip}`].filter(Boolean).join(" · ")}
-              </td>
-              <td className="py-2 font-mono text-xs text-stone-400">{e.hash.slice(0, 10)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table columns={["#", "When", "Who", "Action", "Details", "Hash"]}>
+      {events.map((e) => (
+        <tr key={e.seq}>
+          <td className="py-2 pr-3 tabular-nums text-stone-500">{e.seq}</td>
+          <td className="whitespace-nowrap py-2 pr-3 text-stone-600">{new Date(e.occurredAt).toLocaleString()}</td>
+          <td className="max-w-56 truncate py-2 pr-3" title={e.actorEmail ?? undefined}>
+            {e.actorEmail ?? <span className="text-stone-400">system</span>}
+          </td>
+          <td className="py-2 pr-3 font-mono text-xs">{e.action}</td>
+          <td className="max-w-md break-all py-2 pr-3 font-mono text-xs text-stone-600">
+            {[e.subjectType && `${e.subjectType}:${e.subjectId}`, Object.keys(e.data).length ? JSON.stringify(e.data) : null, e.ip && `ip ${e.ip}`]
+              .filter(Boolean)
+              .join(" · ")}
+          </td>
+          <td className="py-2 font-mono text-xs text-stone-400">{e.hash.slice(0, 10)}</td>
+        </tr>
+      ))}
+    </Table>
   );
 }

@@ -23,7 +23,7 @@ export function CreateUserForm() {
   const fields = state && !state.ok ? (state.error.fields ?? {}) : {};
   return (
     <form ref={form} action={action} className="space-y-4" noValidate aria-label="Add a user">
-      {state && !state.ok && <Alert tone="error">{state.error.message}</Alert>}
+      {state && !state.ok && <Alert tone="error">{state.error.fields ? "Check the highlighted fields." : state.error.message}</Alert>}
       {state?.ok && <Alert tone="success">{state.message}</Alert>}
       <Field label="Name" name="name" error={fields.name}>
         <Input name="name" required maxLength={120} invalid={!!fields.name} />

@@ -5,6 +5,7 @@ import { changeRoleAction, setActiveAction } from "@/app/(console)/admin/users/a
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { Table } from "@/components/ui/table";
 import type { ActionResult } from "@/lib/http/action-result";
 
 type Row = { id: string; email: string; name: string; role: string; active: boolean; lastSignInAt: string | null; createdAt: string };
@@ -24,63 +25,52 @@ export function UsersTable({ users, currentUserId }: { users: Row[]; currentUser
     <div className="space-y-3">
       {feedback && !feedback.ok && <Alert tone="error">{feedback.error.message}</Alert>}
       {feedback?.ok && <Alert tone="success">{feedback.message}</Alert>}
-      <div className="overflow-x-auto">
-        <table className="w-full text-left text-sm">
-          <thead className="border-b border-stone-200 text-xs uppercase tracking-wide text-stone-500">
-            <tr>
-              <th className="py-2 pr-4 font-medium">User</th>
-              <th className="py-2 pr-4 font-medium">Role</th>
-              <th className="py-2 pr-4 font-medium">Status</th>
-              <th className="py-2 pr-4 font-medium">Last sign-in</th>
-              <th className="py-2 font-medium">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-stone-100">
-            {users.map((u) => (
-              <tr key={u.id} data-testid={`user-row-${u.email}`} className={u.active ? "" : "text-stone-400"}>
-                <td className="py-3 pr-4">
-                  <div className="font-medium text-stone-900">{u.name}</div>
-                  <div className="text-xs text-stone-500">{u.email}</div>
-                </td>
-                <td className="py-3 pr-4">
-                  <select
-                    aria-label={`Role of ${u.email}`}
-                    value={u.role}
-                    disabled={pending || u.id === currentUserId}
-                    onChange={(e) => {
-                      const role = e.target.value;
-                      run(`Change ${u.email} to ${role}? Their open sessions will end.`, () => changeRoleAction(u.id, role));
-                    }}
-                    className="rounded-md border border-stone-300 bg-white px-2 py-1 text-sm disabled:bg-stone-50"
+      <Table columns={["User", "Role", "Status", "Last sign-in", { label: "Actions", srOnly: true }]}>
+        {users.map((u) => (
+          <tr key={u.id} data-testid={`user-row-${u.email}`} className={u.active ? "" : "text-stone-400"}>
+            <td className="py-3 pr-4">
+              <div className="font-medium text-stone-900">{u.name}</div>
+              <div className="text-xs text-stone-500">{u.email}</div>
+            </td>
+            <td className="py-3 pr-4">
+              <select
+                aria-label={`Role of ${u.email}`}
+                value={u.role}
+                disabled={pending || u.id === currentUserId}
+                onChange={(e) => {
+                  const role = e.target.value;
+                  run(`Change ${u.email} to ${role}? Their open sessions will end.`, () => changeRoleAction(u.id, role));
+                }}
+                className="rounded-md border border-stone-300 bg-white px-2 py-1 text-sm disabled:bg-stone-50"
+              >
+                {ROLES.map((r) => (
+                  <option key={r} value={r}>
+                    {r}
+                  </option>
+                ))}
+              </select>
+            </td>
+            <td className="py-3 pr-4">{u.active ? <Badge tone="good">active</Badge> : <Badge tone="bad">deactivated</Badge>}</td>
+            <td className="py-3 pr-4 text-xs text-stone-500">{u.lastSignInAt ? new Date(u.lastSignInAt).toLocaleString() : "never"}</td>
+            <td className="py-3 text-right">
+              {u.id !== currentUserId &&
+                (u.active ? (
+                  <Button
+                    variant="danger"
+                    disabled={pending}
+                    onClick={() => run(`Deactivate ${u.email}? They are signed out at their next click.`, () => setActiveAction(u.id, false))}
                   >
-                    {ROLES.map((r) => (
-                      <option key={r} value={r}>
-                        {r}
-                      </option>
-                    ))}
-                  </select>
-                </td>
-                <td className="py-3 pr-4">{u.active ? <Badge tone="good">active</Badge> : <Badge tone="bad">deactivated</Badge>}</td>
-                <td className="py-3 pr-4 text-xs text-stone-500">{u.lastSignInAt ? new Date(u.lastSignInAt).toLocaleString() : "never"}</td>
-                <td className="py-3 text-right">
-                  {u.id !== currentUserId &&
-                    (u.active ? (
-                      <Button variant="danger" disabled={pending} onClick={() => run(`Deactivate ${u.email}? They are signed out at their next click.`, () => setActiveAction(u.id, false))}>
-                        Deactivate
-                      </Button>
-                    ) : (
-                      <Button variant="secondary" disabled={pending} onClick={() => run(`Reactivate ${u.email}?`, () => setActiveAction(u.id, true))}>
-                        Reactivate
-                      </Button>
-                    ))}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+                    Deactivate
+                  </Button>
+                ) : (
+                  <Button variant="secondary" disabled={pending} onClick={() => run(`Reactivate ${u.email}?`, () => setActiveAction(u.id, true))}>
+                    Reactivate
+                  </Button>
+                ))}
+            </td>
+          </tr>
+        ))}
+      </Table>
     </div>
   );
 }

@@ -11,7 +11,7 @@ export function SetupForm() {
   const f = state.fields ?? {};
   return (
     <form action={action} className="space-y-4" noValidate>
-      {state.error && <Alert tone="error">{state.error}</Alert>}
+      {state.error && <Alert tone="error">{state.fields ? "Check the highlighted fields." : state.error}</Alert>}
       <Field label="Your name" name="name" error={f.name}>
         <Input name="name" autoComplete="name" required maxLength={120} defaultValue={state.values?.name} invalid={!!f.name} autoFocus />
       </Field>

@@ -4,13 +4,20 @@ import type { UploadView } from "@/lib/uploads/list-uploads";
 export function UploadTile({ upload: u, onRetry }: { upload: UploadView; onRetry?: () => void }) {
   return (
     <li className="overflow-hidden rounded-lg border border-stone-200 bg-white shadow-sm" data-testid="upload-tile" data-status={u.status}>
-      <a href={u.previewUrl ?? u.originalUrl} target="_blank" rel="noreferrer" className="block aspect-square bg-[conic-gradient(#f5f5f4_25%,#e7e5e4_0_50%,#f5f5f4_0_75%,#e7e5e4_0)] bg-[length:16px_16px]">
+      <a
+        href={u.previewUrl ?? u.originalUrl}
+        target="_blank"
+        rel="noreferrer"
+        className="block aspect-square bg-[conic-gradient(#f5f5f4_25%,#e7e5e4_0_50%,#f5f5f4_0_75%,#e7e5e4_0)] bg-[length:16px_16px]"
+      >
         {u.thumbUrl ? (
           // Thumbnails come from the authenticated blob route; next/image would need a loader for it.
           // eslint-disable-next-line @next/next/no-img-element
           <img src={u.thumbUrl} alt={u.filename} className="h-full w-full object-contain" loading="lazy" />
         ) : (
-          <div className="flex h-full items-center justify-center text-xs text-stone-500">{u.status === "processing" ? "Making thumbnail…" : "No thumbnail"}</div>
+          <div className="flex h-full items-center justify-center text-xs text-stone-500">
+            {u.status === "processing" ? "Making thumbnail…" : "No thumbnail"}
+          </div>
         )}
       </a>
       <div className="space-y-1 p-3 text-xs">

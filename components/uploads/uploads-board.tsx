@@ -32,7 +32,16 @@ export function UploadsBoard({ canUpload, maxMb }: { canUpload: boolean; maxMb: 
             <p className="text-sm text-stone-600">JPEG, PNG, WebP, AVIF or GIF, up to {maxMb} MB each.</p>
             <label className="inline-flex cursor-pointer items-center rounded-md bg-kiln-600 px-3 py-2 text-sm font-medium text-white hover:bg-kiln-700">
               {upload.isPending ? "Uploading…" : "Upload images"}
-              <input ref={input} type="file" accept="image/*" multiple className="sr-only" disabled={upload.isPending} onChange={(e) => void send(e.target.files)} data-testid="upload-input" />
+              <input
+                ref={input}
+                type="file"
+                accept="image/*"
+                multiple
+                className="sr-only"
+                disabled={upload.isPending}
+                onChange={(e) => void send(e.target.files)}
+                data-testid="upload-input"
+              />
             </label>
           </div>
           {errors.length > 0 && (

@@ -15,6 +15,8 @@ export class SignInPage {
       this.page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/sign-in"),
       this.page.getByRole("button", { name: "Sign in" }).click(),
     ]);
+    // React resets the form after a failed attempt; wait for that before anyone types again.
+    await this.page.waitForFunction(() => ((document.querySelector("input[name=password]") as HTMLInputElement | null)?.value ?? "") === "");
   }
 
   async signInAndWait(email: string, password: string, name: string) {

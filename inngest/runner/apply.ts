@@ -1,7 +1,7 @@
 import { compile } from "./expression";
 import { backoffDelay, parseDuration, sleepTarget } from "./durations";
 import { ulid } from "./ids";
-import { createRun, ensureDiscovery, finishRun, recordStep } from "./runs";
+import { createRun, ensureDiscovery, finishRun, recordStep, recordStepAndDiscover } from "./runs";
 import type { CallJob, CallOutcome, RunForCall } from "./call";
 import type { Engine } from "./engine";
 import type { RegisteredFunction } from "./registry";
@@ -23,7 +23,7 @@ async function requeue(q: Query, job: CallJob, attempt: number, dueAt: number, p
  * dropped. Returns the id of the discovery call it queued, if any, so the scheduler can start it
  * without waiting for its next read.
  */
-export async function applyOutcome(engine: Engine, job: CallJob, run: RunForCall, fn: RegisteredFunction, outcome: CallOutcome): Promise<number | undefined> {
+export async function applyOutcome(engine: Engine, job: CallJob, run: RunForCall, fn: RegisteredFunction, outcome: CallOutcome, startedAt = Date.now()): Promise<number | undefined> {
   const next = await engine.db.transaction(async (q): Promise<number | undefined> => {
     // Lock the run (so a cancel cannot interleave) and claim the job in one statement.
     const claimed = await q(
@@ -54,6 +54,11 @@ export async function applyOutcome(engine: Engine, job: CallJob, run: RunForCall
       }
       return;
     }
+    const only = outcome.ops.length === 1 ? outcome.ops[0]! : undefined;
+    if (only && STEP_DONE.has(only.op)) {
+      const name = only.displayName ?? only.name;
+      return recordStepAndDiscover(q, run.id, { id: only.id, name, op: only.op, status: "completed", data: only.data ?? null, startedAt });
+    }
     let progressed = false;
     let scheduled = false;
     // Only ops that start new work can be rediscoveries of pending work; skip the read otherwise.
@@ -68,13 +73,13 @@ export async function applyOutcome(engine: Engine, job: CallJob, run: RunForCall
     for (const op of outcome.ops) {
       const name = op.displayName ?? op.name;
       if (STEP_DONE.has(op.op)) {
-        await recordStep(q, run.id, { id: op.id, name, op: op.op, status: "completed", data: op.data ?? null });
+        await recordStep(q, run.id, { id: op.id, name, op: op.op, status: "completed", data: op.data ?? null, startedAt });
         progressed = true;
       } else if (op.op === "StepFailed" || (op.op === "StepError" && (outcome.noRetry || !retryable))) {
-        await recordStep(q, run.id, { id: op.id, name, op: op.op, status: "failed", error: op.error ?? op.data });
+        await recordStep(q, run.id, { id: op.id, name, op: op.op, status: "failed", error: op.error ?? op.data, startedAt });
         progressed = true;
       } else if (op.op === "StepError") {
-        await recordStep(q, run.id, { id: op.id, name, op: op.op, status: "retrying", error: op.error ?? op.data });
+        await recordStep(q, run.id, { id: op.id, name, op: op.op, status: "retrying", error: op.error ?? op.data, startedAt });
         await q("UPDATE inngest_runner_runs SET attempts = attempts + 1 WHERE id = $1", [run.id]);
         await requeue(q, job, job.attempt + 1, outcome.retryAt ?? now + backoffDelay(engine.backoff, job.attempt), null);
         scheduled = true;

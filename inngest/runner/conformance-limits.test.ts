@@ -28,6 +28,8 @@ beforeAll(async () => {
           }
         },
       ),
+      inngest.createFunction({ id: "once", idempotency: "event.data.orderId", triggers: [{ event: "t/once" }] }, async () => "ran"),
+      inngest.createFunction({ id: "limited", rateLimit: { limit: 2, period: "1m" }, triggers: [{ event: "t/limited" }] }, async () => "ran"),
       inngest.createFunction({ id: "throttled", throttle: { limit: 2, period: "1s" }, triggers: [{ event: "t/throttle" }] }, async ({ step }) => {
         await step.run("start", () => throttleStarts.push(Date.now()));
       }),
@@ -67,5 +69,13 @@ describe("limits", () => {
     for (const r of rows) expect(Number(r.started_at)).toBeGreaterThanOrEqual(Number(r.throttle_at));
     // The step bodies ran no earlier than their slots: the last one at least two periods after the first slot.
     expect(Math.max(...throttleStarts) - Number(rows[0]!.throttle_at)).toBeGreaterThanOrEqual(2000);
+  });
+
+  it("skips events over idempotency and rate limits, as Inngest does", async () => {
+    await h.send([1, 1, 2, 1].map((orderId) => ({ name: "t/once", data: { orderId } })));
+    await h.send(Array.from({ length: 5 }, (_, i) => ({ name: "t/limited", data: { i } })));
+    const once = await allDone("limits-once", 2);
+    const limited = await allDone("limits-limited", 2);
+    expect([once.length, limited.length]).toEqual([2, 2]);
   });
 });

@@ -10,10 +10,14 @@ const DAY = 86_400_000;
 /** Inserts an event and starts the runs it triggers, in the caller's transaction. */
 export async function insertEvent(q: Query, engine: Engine, event: EventPayload): Promise<boolean> {
   const now = Date.now();
+  // An event nothing waits for and no cancelOn listens to is done once its runs exist, so it
+  // skips the matching pass (the common case, and a third of the queries of a short run).
+  const quiet = engine.registry.synced && engine.registry.cancelledBy(event.name).length === 0;
   const inserted = await q(
-    `INSERT INTO inngest_runner_events (id, name, data, "user", ts, received_at, triggered)
-     VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING id`,
-    [event.id, event.name, JSON.stringify(event.data), event.user ? JSON.stringify(event.user) : null, event.ts, now, engine.registry.synced],
+    `INSERT INTO inngest_runner_events (id, name, data, "user", ts, received_at, triggered, processed)
+     VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6, $7, $8 AND NOT EXISTS (SELECT 1 FROM inngest_runner_jobs WHERE kind = 'wait' AND event_name = $2))
+     ON CONFLICT (id) DO NOTHING RETURNING id`,
+    [event.id, event.name, JSON.stringify(event.data), event.user ? JSON.stringify(event.user) : null, event.ts, now, engine.registry.synced, quiet],
   );
   // A repeated id is a retried send: Inngest deduplicates it, and so do we.
   if (inserted.length === 0) return false;
@@ -112,21 +116,37 @@ async function throttleSlot(q: Query, fn: RegisteredFunction, key: string, now: 
   return Math.max(now, Number(rows[rows.length - 1]!.throttle_at) + period);
 }
 
+const STEP_UPSERT = `INSERT INTO inngest_runner_steps (run_id, step_id, name, op, status, data, error, started_at, ended_at)
+  VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9)
+  ON CONFLICT (run_id, step_id) DO UPDATE SET op = EXCLUDED.op, status = EXCLUDED.status, data = EXCLUDED.data,
+    error = EXCLUDED.error, ended_at = EXCLUDED.ended_at, attempts = inngest_runner_steps.attempts + 1`;
+
+type StepRecord = { id: string; name?: string; op: string; status: "completed" | "failed" | "retrying"; data?: unknown; error?: unknown; startedAt?: number };
+
+function stepParams(runId: string, step: StepRecord, now: number): unknown[] {
+  return [runId, step.id, step.name ?? null, step.op, step.status, step.data === undefined ? null : JSON.stringify(step.data),
+    step.error === undefined ? null : JSON.stringify(step.error), step.startedAt ?? now, step.status === "retrying" ? null : now];
+}
+
 /** Memoizes a step's final result (or records a retrying attempt) for a run. */
-export async function recordStep(
-  q: Query,
-  runId: string,
-  step: { id: string; name?: string; op: string; status: "completed" | "failed" | "retrying"; data?: unknown; error?: unknown; startedAt?: number },
-): Promise<void> {
+export async function recordStep(q: Query, runId: string, step: StepRecord): Promise<void> {
+  await q(STEP_UPSERT, stepParams(runId, step, Date.now()));
+}
+
+/**
+ * The hot path of every run: memoize a step and queue the discovery call in one statement (one
+ * round-trip to the database instead of two). Same effect as recordStep + ensureDiscovery.
+ */
+export async function recordStepAndDiscover(q: Query, runId: string, step: StepRecord): Promise<number | undefined> {
   const now = Date.now();
-  await q(
-    `INSERT INTO inngest_runner_steps (run_id, step_id, name, op, status, data, error, started_at, ended_at)
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9)
-     ON CONFLICT (run_id, step_id) DO UPDATE SET op = EXCLUDED.op, status = EXCLUDED.status, data = EXCLUDED.data,
-       error = EXCLUDED.error, ended_at = EXCLUDED.ended_at, attempts = inngest_runner_steps.attempts + 1`,
-    [runId, step.id, step.name ?? null, step.op, step.status, step.data === undefined ? null : JSON.stringify(step.data),
-      step.error === undefined ? null : JSON.stringify(step.error), step.startedAt ?? now, step.status === "retrying" ? null : now],
+  const [row] = await q<{ id: number }>(
+    `WITH s AS (${STEP_UPSERT} RETURNING 1)
+     INSERT INTO inngest_runner_jobs (run_id, kind, step_id, due_at, created_at)
+     SELECT $1, 'call', '', $9, $9 FROM s WHERE NOT EXISTS (SELECT 1 FROM inngest_runner_jobs WHERE run_id = $1 AND kind = 'call')
+     ON CONFLICT DO NOTHING RETURNING id`,
+    stepParams(runId, step, now),
   );
+  return row ? Number(row.id) : undefined;
 }
 
 /**

@@ -145,13 +145,14 @@ export class Scheduler {
     const steps = typeof run.steps === "string" ? (JSON.parse(run.steps) as MemoizedStep[]) : run.steps;
     const { url, text } = buildRequest(run, fn, job, steps);
     let outcome;
+    const startedAt = Date.now();
     try {
       outcome = await callApp(this.engine, url, text, run.id, this.opts.callTimeoutMs, this.abort.signal);
     } catch (err) {
       outcome = { kind: "error" as const, error: toError(err), retriable: true, retryAt: null, countsAttempt: true };
     }
     if (this.stopped) return undefined; // stopping: leave the job due, as a crash would
-    return applyOutcome(this.engine, job, run, fn, outcome);
+    return applyOutcome(this.engine, job, run, fn, outcome, startedAt);
   }
 
   /** A sleep ends, a waitForEvent times out (resolving to null) or an invoke times out. */

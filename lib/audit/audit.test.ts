@@ -29,9 +29,7 @@ describe("audit log", () => {
 
   it("keeps the chain linear under concurrent writers", async () => {
     const { db } = database;
-    await Promise.all(
-      Array.from({ length: 20 }, (_, i) => recordAudit({ db, input: { actor: null, action: "user.created", data: { i } } })),
-    );
+    await Promise.all(Array.from({ length: 20 }, (_, i) => recordAudit({ db, input: { actor: null, action: "user.created", data: { i } } })));
     const report = await verifyAuditChain({ db });
     expect(report.ok).toBe(true);
     expect(report.checked).toBe(22);

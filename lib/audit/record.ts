@@ -24,11 +24,7 @@ const AUDIT_LOCK_KEY = 7_305_118;
 export async function recordAudit({ db, input }: { db: DbExecutor; input: AuditInput }): Promise<{ seq: number; hash: string }> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
-    const [last] = await tx
-      .select({ hash: auditEvents.hash })
-      .from(auditEvents)
-      .orderBy(desc(auditEvents.seq))
-      .limit(1);
+    const [last] = await tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
     // Round-trip through JSON so what we hash is exactly what jsonb will give back.
     const data = JSON.parse(JSON.stringify(input.data ?? {})) as Record<string, unknown>;
     const fields = {
@@ -43,7 +39,10 @@ export async function recordAudit({ db, input }: { db: DbExecutor; input: AuditI
       ip: input.ip ?? null,
     };
     const hash = hashAuditEvent(fields);
-    const [row] = await tx.insert(auditEvents).values({ ...fields, hash }).returning({ seq: auditEvents.seq });
+    const [row] = await tx
+      .insert(auditEvents)
+      .values({ ...fields, hash })
+      .returning({ seq: auditEvents.seq });
     return { seq: row!.seq, hash };
   });
 }

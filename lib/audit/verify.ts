@@ -3,9 +3,7 @@ import type { DbExecutor } from "@/db";
 import { auditEvents } from "@/db/schema";
 import { GENESIS_HASH, hashAuditEvent } from "./hash";
 
-export type ChainReport =
-  | { ok: true; checked: number; headHash: string }
-  | { ok: false; checked: number; brokenAt: number; reason: string };
+export type ChainReport = { ok: true; checked: number; headHash: string } | { ok: false; checked: number; brokenAt: number; reason: string };
 
 const PAGE = 1000;
 

@@ -30,7 +30,12 @@ describe("Auth.js configuration", () => {
   it("keeps only the user id and session version in the token — never a role", async () => {
     vi.stubEnv("AUTH_SECRET", "x".repeat(40));
     const jwt = authConfig().callbacks!.jwt!;
-    const token = await jwt({ token: {}, user: { id: "u1", email: "a@b.c", sessionVersion: 3, role: "admin" } as never, account: { provider: "credentials" } as never, trigger: "signIn" } as never);
+    const token = await jwt({
+      token: {},
+      user: { id: "u1", email: "a@b.c", sessionVersion: 3, role: "admin" } as never,
+      account: { provider: "credentials" } as never,
+      trigger: "signIn",
+    } as never);
     expect(token).toEqual({ uid: "u1", sv: 3 });
   });
 });

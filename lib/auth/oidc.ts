@@ -13,7 +13,12 @@ export async function matchOidcUser({ db, email, emailVerified, ip }: { db: Db; 
   if (!user || !user.active || !emailVerified) {
     await recordAudit({
       db,
-      input: { actor: { id: user?.id ?? null, email: normalised }, action: "auth.sign_in_refused", data: { method: "oidc", reason: !user ? "unknown_user" : !user.active ? "deactivated" : "email_not_verified" }, ip },
+      input: {
+        actor: { id: user?.id ?? null, email: normalised },
+        action: "auth.sign_in_refused",
+        data: { method: "oidc", reason: !user ? "unknown_user" : !user.active ? "deactivated" : "email_not_verified" },
+        ip,
+      },
     });
     return null;
   }

@@ -8,7 +8,17 @@ export type RateLimitPolicy = { maxFailures: number; windowMinutes: number };
  * Failed sign-ins are counted per email and per address over a sliding window; a success does
  * not wipe earlier failures, so guessing cannot be interleaved with a known-good account.
  */
-export async function isSignInBlocked({ db, email, ip, policy }: { db: DbExecutor; email: string; ip: string | null; policy: RateLimitPolicy }): Promise<boolean> {
+export async function isSignInBlocked({
+  db,
+  email,
+  ip,
+  policy,
+}: {
+  db: DbExecutor;
+  email: string;
+  ip: string | null;
+  policy: RateLimitPolicy;
+}): Promise<boolean> {
   const since = new Date(Date.now() - policy.windowMinutes * 60_000);
   const [byEmail] = await db
     .select({ n: count() })
@@ -24,6 +34,16 @@ export async function isSignInBlocked({ db, email, ip, policy }: { db: DbExecuto
   return (byIp?.n ?? 0) >= policy.maxFailures * 4;
 }
 
-export async function recordSignInAttempt({ db, email, ip, succeeded }: { db: DbExecutor; email: string; ip: string | null; succeeded: boolean }): Promise<void> {
+export async function recordSignInAttempt({
+  db,
+  email,
+  ip,
+  succeeded,
+}: {
+  db: DbExecutor;
+  email: string;
+  ip: string | null;
+  succeeded: boolean;
+}): Promise<void> {
   await db.insert(signInAttempts).values({ email, ip: ip ?? "unknown", succeeded });
 }

@@ -15,7 +15,9 @@ afterAll(() => database.close());
 describe("resolveSession (the guard's core)", () => {
   it("refuses a missing session as unauthenticated", async () => {
     await expect(resolveSession({ db: database.db, claims: null, permission: "console.view", ip: null })).rejects.toMatchObject({ code: "unauthenticated" });
-    await expect(resolveSession({ db: database.db, claims: { userId: null }, permission: "console.view", ip: null })).rejects.toMatchObject({ code: "unauthenticated" });
+    await expect(resolveSession({ db: database.db, claims: { userId: null }, permission: "console.view", ip: null })).rejects.toMatchObject({
+      code: "unauthenticated",
+    });
   });
 
   it("takes the role from the database, never from the session", async () => {
@@ -33,8 +35,13 @@ describe("resolveSession (the guard's core)", () => {
     const { db } = database;
     const u = await createUserFactory(db, { role: "reviewer" });
     await expect(resolveSession({ db, claims: { userId: u.id, sessionVersion: 0 }, permission: "console.view", ip: null })).resolves.toBeTruthy();
-    await db.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1` }).where(eq(users.id, u.id));
-    await expect(resolveSession({ db, claims: { userId: u.id, sessionVersion: 0 }, permission: "console.view", ip: null })).rejects.toMatchObject({ code: "unauthenticated" });
+    await db
+      .update(users)
+      .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
+      .where(eq(users.id, u.id));
+    await expect(resolveSession({ db, claims: { userId: u.id, sessionVersion: 0 }, permission: "console.view", ip: null })).rejects.toMatchObject({
+      code: "unauthenticated",
+    });
     await expect(resolveSession({ db, claims: { userId: u.id, sessionVersion: 1 }, permission: "console.view", ip: null })).resolves.toBeTruthy();
     await db.update(users).set({ active: false }).where(eq(users.id, u.id));
     await expect(resolveSession({ db, claims: { userId: u.id, sessionVersion: 1 }, permission: "console.view", ip: null })).rejects.toMatchObject({

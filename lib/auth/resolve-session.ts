@@ -14,7 +14,17 @@ export type SessionClaims = { userId?: string | null; sessionVersion?: number | 
  * the role always comes from the database, and a deactivated user or a session older than the
  * last role change stops working at once.
  */
-export async function resolveSession({ db, claims, permission, ip }: { db: Db; claims: SessionClaims; permission: Permission; ip: string | null }): Promise<Ctx> {
+export async function resolveSession({
+  db,
+  claims,
+  permission,
+  ip,
+}: {
+  db: Db;
+  claims: SessionClaims;
+  permission: Permission;
+  ip: string | null;
+}): Promise<Ctx> {
   if (!claims?.userId) throw new AppError("unauthenticated", "Sign in to continue.");
   const [user] = await db.select().from(users).where(eq(users.id, claims.userId)).limit(1);
   if (!user || !user.active || user.sessionVersion !== (claims.sessionVersion ?? -1)) {

@@ -37,7 +37,8 @@ describe("verifyCredentials", () => {
     const wrong = await verifyCredentials({ db, input: { email: u.email, password: "nope" }, ip: null, policy });
     const unknown = await verifyCredentials({ db, input: { email: "ghost@example.test", password: "nope" }, ip: null, policy });
     const deactivated = await verifyCredentials({ db, input: { email: off.email, password: off.password }, ip: null, policy });
-    for (const r of [wrong, unknown, deactivated]) expect(r).toEqual({ ok: false, reason: "invalid_credentials", message: "That email and password do not match an active account." });
+    for (const r of [wrong, unknown, deactivated])
+      expect(r).toEqual({ ok: false, reason: "invalid_credentials", message: "That email and password do not match an active account." });
     expect(await auditActions(u.email)).toEqual(["auth.sign_in_failed:wrong_password"]);
     expect(await auditActions("ghost@example.test")).toEqual(["auth.sign_in_failed:unknown_user"]);
     expect(await auditActions(off.email)).toEqual(["auth.sign_in_failed:deactivated"]);
@@ -45,7 +46,14 @@ describe("verifyCredentials", () => {
 
   it("refuses empty, oversized and non-string input without touching the users table, and audits it", async () => {
     const { db } = database;
-    for (const input of [{}, { email: "", password: "" }, { email: `${"a".repeat(300)}@x.io`, password: "x" }, { email: "a@b.co", password: "x".repeat(2000) }, { email: ["a"], password: 1 }, null]) {
+    for (const input of [
+      {},
+      { email: "", password: "" },
+      { email: `${"a".repeat(300)}@x.io`, password: "x" },
+      { email: "a@b.co", password: "x".repeat(2000) },
+      { email: ["a"], password: 1 },
+      null,
+    ]) {
       const r = await verifyCredentials({ db, input, ip: null, policy });
       expect(r).toMatchObject({ ok: false, reason: "invalid_input" });
     }

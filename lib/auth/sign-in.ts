@@ -8,7 +8,8 @@ import { signInSchema } from "./schemas";
 
 export type SignInFailure = "invalid_input" | "invalid_credentials" | "rate_limited";
 
-export type SignInResult = { ok: true; user: Pick<User, "id" | "email" | "name" | "role" | "sessionVersion"> } | { ok: false; reason: SignInFailure; message: string };
+export type SignInResult =
+  { ok: true; user: Pick<User, "id" | "email" | "name" | "role" | "sessionVersion"> } | { ok: false; reason: SignInFailure; message: string };
 
 export const SIGN_IN_MESSAGES: Record<SignInFailure, string> = {
   invalid_input: "Enter a valid email address and your password.",
@@ -20,9 +21,24 @@ export const SIGN_IN_MESSAGES: Record<SignInFailure, string> = {
  * Checks an email and password. Every outcome is audited; failures say nothing about whether
  * the account exists, and take the same time either way.
  */
-export async function verifyCredentials({ db, input, ip, policy }: { db: Db; input: unknown; ip: string | null; policy: RateLimitPolicy }): Promise<SignInResult> {
+export async function verifyCredentials({
+  db,
+  input,
+  ip,
+  policy,
+}: {
+  db: Db;
+  input: unknown;
+  ip: string | null;
+  policy: RateLimitPolicy;
+}): Promise<SignInResult> {
   const parsed = signInSchema.safeParse(input);
-  const rawEmail = typeof (input as { email?: unknown })?.email === "string" ? String((input as { email: string }).email).slice(0, 254).toLowerCase() : null;
+  const rawEmail =
+    typeof (input as { email?: unknown })?.email === "string"
+      ? String((input as { email: string }).email)
+          .slice(0, 254)
+          .toLowerCase()
+      : null;
   if (!parsed.success) {
     await recordAudit({ db, input: { actor: { id: null, email: rawEmail }, action: "auth.sign_in_failed", data: { reason: "invalid_input" }, ip } });
     return fail("invalid_input");

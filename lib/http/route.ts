@@ -11,10 +11,7 @@ type RouteContext<P> = { params: Promise<P> };
  * Wraps a route handler: runs the guard for its permission, then maps any error to a JSON
  * response with the right status. Stack traces and SQL never reach the client.
  */
-export function guardedRoute<P = Record<string, string>>(
-  permission: Permission,
-  handler: (ctx: Ctx, request: Request, params: P) => Promise<Response>,
-) {
+export function guardedRoute<P = Record<string, string>>(permission: Permission, handler: (ctx: Ctx, request: Request, params: P) => Promise<Response>) {
   return async (request: Request, context: RouteContext<P>): Promise<Response> => {
     try {
       const ctx = await requireCtx(permission);

@@ -14,7 +14,15 @@ export const DEMO_USERS: readonly { email: string; name: string; role: Role; pas
 
 /** Idempotent: creates the demo users that do not exist yet and leaves the others alone. */
 export async function seedDemoUsers({ db }: { db: Db }): Promise<string[]> {
-  const existing = await db.select({ email: users.email }).from(users).where(inArray(users.email, DEMO_USERS.map((u) => u.email)));
+  const existing = await db
+    .select({ email: users.email })
+    .from(users)
+    .where(
+      inArray(
+        users.email,
+        DEMO_USERS.map((u) => u.email),
+      ),
+    );
   const have = new Set(existing.map((u) => u.email));
   const missing = DEMO_USERS.filter((u) => !have.has(u.email));
   if (missing.length === 0) return [];

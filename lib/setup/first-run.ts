@@ -29,8 +29,14 @@ export async function createFirstAdmin({ db, input, ip }: { db: Db; input: unkno
     await tx.execute(sql`select pg_advisory_xact_lock(${SETUP_LOCK_KEY})`);
     const [row] = await tx.select({ n: count() }).from(users);
     if ((row?.n ?? 0) > 0) throw new AppError("conflict", "Kiln is already set up. Sign in instead.");
-    const [admin] = await tx.insert(users).values({ email: data.email, name: data.name, role: "admin", passwordHash }).returning({ id: users.id, email: users.email });
-    await recordAudit({ db: tx, input: { actor: { id: admin!.id, email: admin!.email }, action: "setup.admin_created", subject: { type: "user", id: admin!.id }, ip } });
+    const [admin] = await tx
+      .insert(users)
+      .values({ email: data.email, name: data.name, role: "admin", passwordHash })
+      .returning({ id: users.id, email: users.email });
+    await recordAudit({
+      db: tx,
+      input: { actor: { id: admin!.id, email: admin!.email }, action: "setup.admin_created", subject: { type: "user", id: admin!.id }, ip },
+    });
     return admin!;
   });
 }

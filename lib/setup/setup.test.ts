@@ -16,7 +16,10 @@ describe("first run", () => {
     const { db } = database;
     expect(await needsFirstRun({ db })).toBe(true);
     const input = (email: string) => ({ email, name: "First Admin", password: "a long enough passphrase", confirm: "a long enough passphrase" });
-    const results = await Promise.allSettled([createFirstAdmin({ db, input: input("a@example.test"), ip: null }), createFirstAdmin({ db, input: input("b@example.test"), ip: null })]);
+    const results = await Promise.allSettled([
+      createFirstAdmin({ db, input: input("a@example.test"), ip: null }),
+      createFirstAdmin({ db, input: input("b@example.test"), ip: null }),
+    ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(results.find((r) => r.status === "rejected")).toMatchObject({ reason: { code: "conflict" } });
     const all = await db.select().from(users);
@@ -26,7 +29,13 @@ describe("first run", () => {
   });
 
   it("checks the two passwords match", async () => {
-    await expect(createFirstAdmin({ db: database.db, input: { email: "c@example.test", name: "C", password: "a long enough passphrase", confirm: "different passphrase!" }, ip: null })).rejects.toMatchObject({
+    await expect(
+      createFirstAdmin({
+        db: database.db,
+        input: { email: "c@example.test", name: "C", password: "a long enough passphrase", confirm: "different passphrase!" },
+        ip: null,
+      }),
+    ).rejects.toMatchObject({
       code: "invalid_input",
       fields: { confirm: ["The two passwords do not match."] },
     });

@@ -94,11 +94,7 @@ describe("LocalBlobStore", () => {
     ["too long", `${"a/".repeat(256)}b`],
     ["segment too long", "a".repeat(201)],
   ])("rejects an invalid key (%s)", async (_label, key) => {
-    const attempts = [
-      () => store.put(key, Buffer.from("x"), { contentType: "image/png" }),
-      () => store.get(key),
-      () => store.delete(key),
-    ];
+    const attempts = [() => store.put(key, Buffer.from("x"), { contentType: "image/png" }), () => store.get(key), () => store.delete(key)];
     for (const attempt of attempts) {
       await expect(attempt()).rejects.toSatisfy((e) => e instanceof AppError && e.code === "invalid_input");
     }
@@ -121,17 +117,13 @@ describe("LocalBlobStore", () => {
 
   it("reports a key that is both a file and a folder as a conflict", async () => {
     await store.put("a", Buffer.from("x"), { contentType: "text/plain" });
-    await expect(store.put("a/b", Buffer.from("y"), { contentType: "text/plain" })).rejects.toSatisfy(
-      (e) => e instanceof AppError && e.code === "conflict",
-    );
+    await expect(store.put("a/b", Buffer.from("y"), { contentType: "text/plain" })).rejects.toSatisfy((e) => e instanceof AppError && e.code === "conflict");
     expect(await store.get("a/b")).toBeNull();
   });
 
   it("leaves one consistent blob after concurrent puts of the same key", async () => {
     const bodies = Array.from({ length: 20 }, (_, i) => Buffer.alloc(1000 + i * 137, i));
-    const results = await Promise.all(
-      bodies.map((b, i) => store.put("race/same.bin", b, { contentType: `image/x-test-${i}` })),
-    );
+    const results = await Promise.all(bodies.map((b, i) => store.put("race/same.bin", b, { contentType: `image/x-test-${i}` })));
     const got = await store.get("race/same.bin");
     const bytes = await readAll(got!.body);
     // Whichever write won, bytes, size, content type and ETag all describe that same write.

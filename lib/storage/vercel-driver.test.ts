@@ -31,8 +31,7 @@ function startFakeBlobService() {
   const json = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
   };
-  const fail = (res: ServerResponse, status: number, code: string, message: string) =>
-    json(res, status, { error: { code, message } });
+  const fail = (res: ServerResponse, status: number, code: string, message: string) => json(res, status, { error: { code, message } });
   const readBody = async (req: IncomingMessage) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -179,12 +178,7 @@ describe("VercelBlobStore against a fake Blob API", () => {
     await store.put("t/k.bin", Buffer.from([1]), { contentType: "application/octet-stream" });
     (await store.get("t/k.bin"))!.body.destroy();
     await store.delete("t/k.bin");
-    expect(fake.seen.map((r) => `${r.method} ${r.path}`)).toEqual([
-      "PUT /api/blob/",
-      "GET /api/blob",
-      "GET /private/t/k.bin",
-      "POST /api/blob/delete",
-    ]);
+    expect(fake.seen.map((r) => `${r.method} ${r.path}`)).toEqual(["PUT /api/blob/", "GET /api/blob", "GET /private/t/k.bin", "POST /api/blob/delete"]);
     for (const r of fake.seen) expect(r.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(fake.seen[0]!.headers["x-vercel-blob-store-id"]).toBe(STORE_ID);
   });

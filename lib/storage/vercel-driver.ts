@@ -13,7 +13,7 @@ export class VercelBlobStore implements BlobStore {
   readonly driver = "vercel" as const;
   private readonly token: string;
 
-  /** The token comes from env() and is passed on every call, so the SDK never reads process.env for it. */
+  /** The token comes from env() and is passed on every call, so the SDK never falls back to its own environment lookup. */
   constructor(options: { token: string }) {
     this.token = options.token;
   }

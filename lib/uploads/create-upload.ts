@@ -20,14 +20,29 @@ export type AnnounceUpload = (uploadId: string, sendKey: string) => Promise<void
  * Stores the original, records the upload, then asks the background engine for renditions.
  * If the engine cannot be reached the upload is kept and marked, so a retry loses nothing.
  */
-export async function createUpload({ ctx, input, store, maxBytes, announce }: { ctx: Ctx; input: unknown; store: BlobStore; maxBytes: number; announce: AnnounceUpload }): Promise<Upload> {
+export async function createUpload({
+  ctx,
+  input,
+  store,
+  maxBytes,
+  announce,
+}: {
+  ctx: Ctx;
+  input: unknown;
+  store: BlobStore;
+  maxBytes: number;
+  announce: AnnounceUpload;
+}): Promise<Upload> {
   const { filename, bytes } = parseInput(uploadInput, input);
   let image;
   try {
     image = await inspectImage(bytes, maxBytes);
   } catch (error) {
     if (error instanceof AppError) {
-      await recordAudit({ db: ctx.db, input: { actor: ctx.actor, action: "upload.rejected", data: { filename, bytes: bytes.length, reason: error.message }, ip: ctx.ip } });
+      await recordAudit({
+        db: ctx.db,
+        input: { actor: ctx.actor, action: "upload.rejected", data: { filename, bytes: bytes.length, reason: error.message }, ip: ctx.ip },
+      });
     }
     throw error;
   }
@@ -49,14 +64,27 @@ export async function createUpload({ ctx, input, store, maxBytes, announce }: { 
         blobKey,
       })
       .returning();
-    await recordAudit({ db: tx, input: { actor: ctx.actor, action: "upload.created", subject: { type: "upload", id }, data: { filename, bytes: bytes.length }, ip: ctx.ip } });
+    await recordAudit({
+      db: tx,
+      input: { actor: ctx.actor, action: "upload.created", subject: { type: "upload", id }, data: { filename, bytes: bytes.length }, ip: ctx.ip },
+    });
     return row!;
   });
   return requestRenditions({ ctx, upload, announce, sendKey: "created" });
 }
 
 /** (Re)sends the event; used after creation and by the "retry" button on a failed upload. */
-export async function requestRenditions({ ctx, upload, announce, sendKey }: { ctx: Pick<Ctx, "db">; upload: Upload; announce: AnnounceUpload; sendKey: string }): Promise<Upload> {
+export async function requestRenditions({
+  ctx,
+  upload,
+  announce,
+  sendKey,
+}: {
+  ctx: Pick<Ctx, "db">;
+  upload: Upload;
+  announce: AnnounceUpload;
+  sendKey: string;
+}): Promise<Upload> {
   if (upload.status === "ready") return upload;
   try {
     await announce(upload.id, sendKey);

@@ -21,7 +21,10 @@ export async function inspectImage(bytes: Buffer, maxBytes: number): Promise<Ins
   if (!meta) throw new AppError("unsupported_media_type", "That file is not an image Kiln can read. Upload a JPEG, PNG, WebP, AVIF or GIF.");
   const format = meta.format === "heif" && meta.compression === "av1" ? "avif" : meta.format;
   if (!format || !(format in ACCEPTED_FORMATS)) {
-    throw new AppError("unsupported_media_type", `${String(meta.format ?? "This").toUpperCase()} images are not supported. Upload a JPEG, PNG, WebP, AVIF or GIF.`);
+    throw new AppError(
+      "unsupported_media_type",
+      `${String(meta.format ?? "This").toUpperCase()} images are not supported. Upload a JPEG, PNG, WebP, AVIF or GIF.`,
+    );
   }
   const width = meta.width ?? 0;
   const height = meta.height ?? 0;

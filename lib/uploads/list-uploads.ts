@@ -47,7 +47,11 @@ export async function listUploads({ ctx, limit = 200 }: { ctx: Ctx; limit?: numb
 export async function getOwnUpload({ ctx, uploadId }: { ctx: Ctx; uploadId: string }): Promise<Upload> {
   if (!z.string().uuid().safeParse(uploadId).success) throw new AppError("not_found", "That upload does not exist or is not yours.");
   const ownerFilter = ctx.actor.role === "admin" ? undefined : eq(uploads.ownerId, ctx.actor.id);
-  const [row] = await ctx.db.select().from(uploads).where(and(eq(uploads.id, uploadId), ownerFilter)).limit(1);
+  const [row] = await ctx.db
+    .select()
+    .from(uploads)
+    .where(and(eq(uploads.id, uploadId), ownerFilter))
+    .limit(1);
   if (!row) throw new AppError("not_found", "That upload does not exist or is not yours.");
   return row;
 }

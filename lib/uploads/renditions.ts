@@ -39,13 +39,22 @@ export async function makeRendition({ db, store, uploadId, name }: { db: Db; sto
 export async function markRenditionsReady({ db, uploadId, renditions }: { db: Db; uploadId: string; renditions: Record<string, Rendition> }): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.update(uploads).set({ status: "ready", renditions, error: null, updatedAt: new Date() }).where(eq(uploads.id, uploadId));
-    await recordAudit({ db: tx, input: { actor: null, action: "upload.renditions_ready", subject: { type: "upload", id: uploadId }, data: { names: Object.keys(renditions) } } });
+    await recordAudit({
+      db: tx,
+      input: { actor: null, action: "upload.renditions_ready", subject: { type: "upload", id: uploadId }, data: { names: Object.keys(renditions) } },
+    });
   });
 }
 
 export async function markRenditionsFailed({ db, uploadId, reason }: { db: Db; uploadId: string; reason: string }): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.update(uploads).set({ status: "failed", error: `Renditions failed: ${reason}`.slice(0, 1000), updatedAt: new Date() }).where(eq(uploads.id, uploadId));
-    await recordAudit({ db: tx, input: { actor: null, action: "upload.renditions_failed", subject: { type: "upload", id: uploadId }, data: { reason: reason.slice(0, 500) } } });
+    await tx
+      .update(uploads)
+      .set({ status: "failed", error: `Renditions failed: ${reason}`.slice(0, 1000), updatedAt: new Date() })
+      .where(eq(uploads.id, uploadId));
+    await recordAudit({
+      db: tx,
+      input: { actor: null, action: "upload.renditions_failed", subject: { type: "upload", id: uploadId }, data: { reason: reason.slice(0, 500) } },
+    });
   });
 }

@@ -19,7 +19,10 @@ beforeAll(async () => {
 afterAll(() => database.close());
 
 const MAX = 2 * 1024 * 1024;
-const png = (w: number, h: number) => sharp({ create: { width: w, height: h, channels: 3, background: { r: 200, g: 80, b: 20 } } }).png().toBuffer();
+const png = (w: number, h: number) =>
+  sharp({ create: { width: w, height: h, channels: 3, background: { r: 200, g: 80, b: 20 } } })
+    .png()
+    .toBuffer();
 
 async function designerCtx() {
   return ctxFor(database.db, await createUserFactory(database.db, { role: "designer" }));
@@ -30,7 +33,13 @@ describe("uploads", () => {
     const ctx = await designerCtx();
     const announced: string[] = [];
     const bytes = await png(1600, 900);
-    const upload = await createUpload({ ctx, input: { filename: "hero.png", bytes }, store: getBlobStore(), maxBytes: MAX, announce: async (id) => void announced.push(id) });
+    const upload = await createUpload({
+      ctx,
+      input: { filename: "hero.png", bytes },
+      store: getBlobStore(),
+      maxBytes: MAX,
+      announce: async (id) => void announced.push(id),
+    });
     expect(upload).toMatchObject({ filename: "hero.png", contentType: "image/png", width: 1600, height: 900, status: "processing", bytes: bytes.length });
     expect(announced).toEqual([upload.id]);
     const stored = await getBlobStore().get(upload.blobKey);
@@ -43,11 +52,19 @@ describe("uploads", () => {
     const ctx = await designerCtx();
     const store = getBlobStore();
     const announce = async () => {};
-    await expect(createUpload({ ctx, input: { filename: "notes.png", bytes: Buffer.from("just text, named like an image") }, store, maxBytes: MAX, announce })).rejects.toMatchObject({ code: "unsupported_media_type" });
-    await expect(createUpload({ ctx, input: { filename: "big.png", bytes: Buffer.alloc(MAX + 1) }, store, maxBytes: MAX, announce })).rejects.toMatchObject({ code: "payload_too_large" });
-    await expect(createUpload({ ctx, input: { filename: "empty.png", bytes: Buffer.alloc(0) }, store, maxBytes: MAX, announce })).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(
+      createUpload({ ctx, input: { filename: "notes.png", bytes: Buffer.from("just text, named like an image") }, store, maxBytes: MAX, announce }),
+    ).rejects.toMatchObject({ code: "unsupported_media_type" });
+    await expect(createUpload({ ctx, input: { filename: "big.png", bytes: Buffer.alloc(MAX + 1) }, store, maxBytes: MAX, announce })).rejects.toMatchObject({
+      code: "payload_too_large",
+    });
+    await expect(createUpload({ ctx, input: { filename: "empty.png", bytes: Buffer.alloc(0) }, store, maxBytes: MAX, announce })).rejects.toMatchObject({
+      code: "invalid_input",
+    });
     const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>');
-    await expect(createUpload({ ctx, input: { filename: "x.svg", bytes: svg }, store, maxBytes: MAX, announce })).rejects.toMatchObject({ code: "unsupported_media_type" });
+    await expect(createUpload({ ctx, input: { filename: "x.svg", bytes: svg }, store, maxBytes: MAX, announce })).rejects.toMatchObject({
+      code: "unsupported_media_type",
+    });
     const rejected = await ctx.db.select().from(auditEvents).where(eq(auditEvents.action, "upload.rejected"));
     expect(rejected.length).toBeGreaterThanOrEqual(4);
     expect(await listUploads({ ctx })).toEqual([]);
@@ -69,7 +86,13 @@ describe("uploads", () => {
 
   it("the renditions function makes a thumbnail and a preview and marks the upload ready", async () => {
     const ctx = await designerCtx();
-    const upload = await createUpload({ ctx, input: { filename: "wide.png", bytes: await png(2400, 1200) }, store: getBlobStore(), maxBytes: 20 * MAX, announce: async () => {} });
+    const upload = await createUpload({
+      ctx,
+      input: { filename: "wide.png", bytes: await png(2400, 1200) },
+      store: getBlobStore(),
+      maxBytes: 20 * MAX,
+      announce: async () => {},
+    });
     const t = new InngestTestEngine({ function: createRenditions, events: [{ name: "kiln/upload.created", data: { uploadId: upload.id } }] });
     const { result, error } = await t.execute();
     expect(error).toBeUndefined();
@@ -86,7 +109,13 @@ describe("uploads", () => {
 
   it("the renditions function marks the upload failed when the original is gone", async () => {
     const ctx = await designerCtx();
-    const upload = await createUpload({ ctx, input: { filename: "gone.png", bytes: await png(50, 50) }, store: getBlobStore(), maxBytes: MAX, announce: async () => {} });
+    const upload = await createUpload({
+      ctx,
+      input: { filename: "gone.png", bytes: await png(50, 50) },
+      store: getBlobStore(),
+      maxBytes: MAX,
+      announce: async () => {},
+    });
     await getBlobStore().delete(upload.blobKey);
     const t = new InngestTestEngine({ function: createRenditions, events: [{ name: "kiln/upload.created", data: { uploadId: upload.id } }] });
     const { error } = await t.execute();

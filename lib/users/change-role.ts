@@ -19,7 +19,16 @@ export async function changeRole({ ctx, input }: { ctx: Ctx; input: unknown }): 
       .set({ role, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
       .where(eq(users.id, userId))
       .returning();
-    await recordAudit({ db: tx, input: { actor: ctx.actor, action: "user.role_changed", subject: { type: "user", id: userId }, data: { email: user.email, from: user.role, to: role }, ip: ctx.ip } });
+    await recordAudit({
+      db: tx,
+      input: {
+        actor: ctx.actor,
+        action: "user.role_changed",
+        subject: { type: "user", id: userId },
+        data: { email: user.email, from: user.role, to: role },
+        ip: ctx.ip,
+      },
+    });
     return toPublicUser(updated!);
   });
 }

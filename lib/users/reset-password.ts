@@ -13,7 +13,13 @@ export async function resetPassword({ ctx, input }: { ctx: Ctx; input: unknown }
   const passwordHash = await hashPassword(password);
   await ctx.db.transaction(async (tx) => {
     const user = await loadUserForUpdate(tx, userId);
-    await tx.update(users).set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() }).where(eq(users.id, userId));
-    await recordAudit({ db: tx, input: { actor: ctx.actor, action: "user.password_reset", subject: { type: "user", id: userId }, data: { email: user.email }, ip: ctx.ip } });
+    await tx
+      .update(users)
+      .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
+      .where(eq(users.id, userId));
+    await recordAudit({
+      db: tx,
+      input: { actor: ctx.actor, action: "user.password_reset", subject: { type: "user", id: userId }, data: { email: user.email }, ip: ctx.ip },
+    });
   });
 }

@@ -22,7 +22,13 @@ export async function setUserActive({ ctx, input }: { ctx: Ctx; input: unknown }
       .returning();
     await recordAudit({
       db: tx,
-      input: { actor: ctx.actor, action: active ? "user.reactivated" : "user.deactivated", subject: { type: "user", id: userId }, data: { email: user.email }, ip: ctx.ip },
+      input: {
+        actor: ctx.actor,
+        action: active ? "user.reactivated" : "user.deactivated",
+        subject: { type: "user", id: userId },
+        data: { email: user.email },
+        ip: ctx.ip,
+      },
     });
     return toPublicUser(updated!);
   });

@@ -21,13 +21,18 @@ async function adminCtx() {
 describe("user management", () => {
   it("creates a user with a hashed password, audited, and refuses a duplicate email", async () => {
     const ctx = await adminCtx();
-    const created = await createUser({ ctx, input: { email: "New.Person@Example.test", name: " New Person ", role: "reviewer", password: "a long passphrase" } });
+    const created = await createUser({
+      ctx,
+      input: { email: "New.Person@Example.test", name: " New Person ", role: "reviewer", password: "a long passphrase" },
+    });
     expect(created).toMatchObject({ email: "new.person@example.test", name: "New Person", role: "reviewer", active: true });
     expect(created).not.toHaveProperty("passwordHash");
     const [row] = await ctx.db.select().from(users).where(eq(users.id, created.id));
     expect(row!.passwordHash).toMatch(/^\$argon2id\$/);
     expect(await verifyPassword(row!.passwordHash!, "a long passphrase")).toBe(true);
-    await expect(createUser({ ctx, input: { email: "new.person@example.test", name: "Again", role: "designer", password: "a long passphrase" } })).rejects.toMatchObject({ code: "conflict" });
+    await expect(
+      createUser({ ctx, input: { email: "new.person@example.test", name: "Again", role: "designer", password: "a long passphrase" } }),
+    ).rejects.toMatchObject({ code: "conflict" });
     const audited = await ctx.db.select().from(auditEvents).where(eq(auditEvents.action, "user.created"));
     expect(audited).toHaveLength(1);
     expect(audited[0]).toMatchObject({ actorId: ctx.actor.id, subjectId: created.id });
@@ -37,7 +42,12 @@ describe("user management", () => {
     const ctx = await adminCtx();
     await expect(createUser({ ctx, input: { email: "not-an-email", name: "", role: "superuser", password: "short" } })).rejects.toMatchObject({
       code: "invalid_input",
-      fields: { email: ["Enter a valid email address."], name: ["Enter a name."], role: [expect.stringContaining("Role must be one of")], password: ["Passwords need at least 12 characters."] },
+      fields: {
+        email: ["Enter a valid email address."],
+        name: ["Enter a name."],
+        role: [expect.stringContaining("Role must be one of")],
+        password: ["Passwords need at least 12 characters."],
+      },
     });
   });
 
@@ -62,7 +72,10 @@ describe("user management", () => {
       const admin = await createUserFactory(fresh.db, { role: "admin" });
       const ctx = ctxFor(fresh.db, admin);
       await expect(setUserActive({ ctx, input: { userId: admin.id, active: false } })).rejects.toMatchObject({ code: "conflict" });
-      await expect(changeRole({ ctx, input: { userId: admin.id, role: "designer" } })).rejects.toMatchObject({ code: "conflict", message: expect.stringContaining("last active admin") });
+      await expect(changeRole({ ctx, input: { userId: admin.id, role: "designer" } })).rejects.toMatchObject({
+        code: "conflict",
+        message: expect.stringContaining("last active admin"),
+      });
       const second = await createUserFactory(fresh.db, { role: "admin" });
       await expect(changeRole({ ctx, input: { userId: admin.id, role: "designer" } })).resolves.toMatchObject({ role: "designer" });
       await expect(setUserActive({ ctx: ctxFor(fresh.db, admin), input: { userId: second.id, active: false } })).rejects.toMatchObject({ code: "conflict" });

@@ -1,19 +1,17 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { getDatabase } from "@/db";
-import { clientIp, signIn } from "@/lib/auth/auth";
+import { signIn } from "@/lib/auth/auth";
 import { toPublicError, type FieldErrors } from "@/lib/errors";
-import { createFirstAdmin } from "@/lib/setup/first-run";
+import { createFirstAdminFromForm } from "@/lib/setup/first-run-page";
 
 export type SetupState = { error?: string; fields?: FieldErrors; values?: { email: string; name: string } };
 
 export async function setupAction(_prev: SetupState, formData: FormData): Promise<SetupState> {
   const input = Object.fromEntries(["email", "name", "password", "confirm"].map((k) => [k, formData.get(k) ?? undefined]));
   const values = { email: String(input.email ?? "").slice(0, 254), name: String(input.name ?? "").slice(0, 120) };
-  const { db } = await getDatabase();
   try {
-    await createFirstAdmin({ db, input, ip: await clientIp() });
+    await createFirstAdminFromForm(input);
   } catch (error) {
     const pub = toPublicError(error);
     if (pub.code === "conflict") redirect("/sign-in");

@@ -11,7 +11,10 @@ export default async function UploadsPage() {
   const { actor } = await requirePageCtx("uploads.view");
   return (
     <>
-      <PageHeader title="Uploads" description="Reference images and brand assets. Kiln checks each file is a real image, keeps the original untouched, and makes thumbnails and previews in the background." />
+      <PageHeader
+        title="Uploads"
+        description="Reference images and brand assets. Kiln checks each file is a real image, keeps the original untouched, and makes thumbnails and previews in the background."
+      />
       <UploadsBoard canUpload={can(actor.role, "uploads.create")} maxMb={Math.floor(env().KILN_MAX_UPLOAD_BYTES / 1024 / 1024)} />
     </>
   );

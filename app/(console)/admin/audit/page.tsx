@@ -21,7 +21,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <PageHeader title="Audit log" description="Append-only: the database refuses changes, and each entry carries the hash of the one before it." />
       <div className="mb-6" data-testid="chain-status">
         {chain.ok ? (
-          <Alert tone="success">Chain verified: {chain.checked} entries, head {chain.headHash.slice(0, 12)}…</Alert>
+          <Alert tone="success">
+            Chain verified: {chain.checked} entries, head {chain.headHash.slice(0, 12)}…
+          </Alert>
         ) : (
           <Alert tone="error">
             Chain broken at entry #{chain.brokenAt}: {chain.reason}. {chain.checked} entries before it verified.
@@ -32,13 +34,22 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         title="Entries"
         actions={
           <form className="flex gap-2" role="search">
-            <input name="action" defaultValue={params.action} placeholder="Filter by action, e.g. auth." aria-label="Filter by action" className="rounded-md border border-stone-300 px-2 py-1 text-sm" />
+            <input
+              name="action"
+              defaultValue={params.action}
+              placeholder="Filter by action, e.g. auth."
+              aria-label="Filter by action"
+              className="rounded-md border border-stone-300 px-2 py-1 text-sm"
+            />
           </form>
         }
       >
         <AuditTable events={events.map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString() }))} />
         {oldest && events.length === 100 && (
-          <Link className="mt-4 inline-block text-sm font-medium text-kiln-700 hover:underline" href={`/admin/audit?before=${oldest}${params.action ? `&action=${encodeURIComponent(params.action)}` : ""}`}>
+          <Link
+            className="mt-4 inline-block text-sm font-medium text-kiln-700 hover:underline"
+            href={`/admin/audit?before=${oldest}${params.action ? `&action=${encodeURIComponent(params.action)}` : ""}`}
+          >
             Older entries →
           </Link>
         )}

@@ -19,7 +19,9 @@ export async function changeRoleAction(userId: string, role: string): Promise<Ac
 }
 
 export async function setActiveAction(userId: string, active: boolean): Promise<ActionResult<PublicUser>> {
-  return done(await guardedAction("users.manage", (ctx) => setUserActive({ ctx, input: { userId, active } }), active ? "User reactivated." : "User deactivated."));
+  return done(
+    await guardedAction("users.manage", (ctx) => setUserActive({ ctx, input: { userId, active } }), active ? "User reactivated." : "User deactivated."),
+  );
 }
 
 export async function resetPasswordAction(userId: string, password: string): Promise<ActionResult<void>> {

@@ -13,7 +13,10 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const [users, params] = await Promise.all([listUsers({ ctx }), searchParams]);
   return (
     <>
-      <PageHeader title="Users" description="Who can sign in, and what their role lets them do. Changing a role or deactivating a user ends their open sessions." />
+      <PageHeader
+        title="Users"
+        description="Who can sign in, and what their role lets them do. Changing a role or deactivating a user ends their open sessions."
+      />
       {params.welcome && (
         <div className="mb-6">
           <Alert tone="success">Kiln is set up and you are its admin. Add the designers, reviewers and finance users who will work here.</Alert>
@@ -21,7 +24,10 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
       )}
       <div className="grid gap-6 xl:grid-cols-[1fr_22rem]">
         <Card title={`${users.length} ${users.length === 1 ? "user" : "users"}`}>
-          <UsersTable users={users.map((u) => ({ ...u, lastSignInAt: u.lastSignInAt?.toISOString() ?? null, createdAt: u.createdAt.toISOString() }))} currentUserId={ctx.actor.id} />
+          <UsersTable
+            users={users.map((u) => ({ ...u, lastSignInAt: u.lastSignInAt?.toISOString() ?? null, createdAt: u.createdAt.toISOString() }))}
+            currentUserId={ctx.actor.id}
+          />
         </Card>
         <Card title="Add a user" description="They sign in with this email and password; ask them to keep it safe.">
           <CreateUserForm />

@@ -30,7 +30,10 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
             {run.replayOf && (
               <>
                 {" "}
-                · replay of <Link className="text-kiln-700 hover:underline" href={`/admin/runs/${encodeURIComponent(run.replayOf)}`}>{run.replayOf}</Link>
+                · replay of{" "}
+                <Link className="text-kiln-700 hover:underline" href={`/admin/runs/${encodeURIComponent(run.replayOf)}`}>
+                  {run.replayOf}
+                </Link>
               </>
             )}
           </span>
@@ -40,14 +43,21 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
       {live && <AutoRefresh everyMs={1500} />}
       <div className="mb-6 grid gap-4 sm:grid-cols-4">
         {[
-          ["Status", <Badge key="s" tone={STATUS_TONE[run.status]}>{run.status}</Badge>],
+          [
+            "Status",
+            <Badge key="s" tone={STATUS_TONE[run.status]}>
+              {run.status}
+            </Badge>,
+          ],
           ["Started", formatTime(run.startedAt)],
           ["Duration", formatDuration(run.durationMs)],
           ["Attempts", String(run.attempts)],
         ].map(([label, value]) => (
           <div key={String(label)} className="rounded-lg border border-stone-200 bg-white px-4 py-3">
             <div className="text-xs uppercase tracking-wide text-stone-500">{label}</div>
-            <div className="mt-1 text-sm font-medium" data-testid={`run-${String(label).toLowerCase()}`}>{value}</div>
+            <div className="mt-1 text-sm font-medium" data-testid={`run-${String(label).toLowerCase()}`}>
+              {value}
+            </div>
           </div>
         ))}
       </div>
