@@ -108,7 +108,8 @@ export async function applyOutcome(engine: Engine, job: CallJob, run: RunForCall
     if (!pending?.n) await fail(q, engine, run.id, "the app reported no further work for this run, yet it did not complete");
     return undefined;
   });
-  engine.wake();
+  // A returned call is started by the scheduler's fast path, which wakes itself if it cannot.
+  if (next === undefined) engine.wake();
   return next;
 }
 

@@ -109,12 +109,14 @@ export class Scheduler {
         }
         // Fast path: start the run's next call now instead of after the next read of the jobs
         // table. The slot checks are the same as in tick(); a stale start is caught in runCall.
+        // It reuses the slot this job freed, so nothing else could start: no read needed then.
         if (typeof next === "number" && !this.stopped && this.inFlight.size < this.opts.maxInFlight
           && !job.concurrency.some((c) => (this.perKey.get(c.key) ?? 0) >= c.limit)) {
           this.start({ ...job, id: next, kind: "call", step_id: "", name: null, attempt: 0, payload: null });
+        } else {
+          this.wake();
         }
         this.settle();
-        this.wake();
       });
   }
 

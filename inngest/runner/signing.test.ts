@@ -66,8 +66,10 @@ describe("request signing", () => {
     await h.waitFor(async () => errors.some((e) => e.includes("401") && e.includes("signing key")));
     const health = await fetch(`${h.runnerUrl}/health`);
     expect(health.status).toBe(200);
-    // Nothing is lost: the event is stored until a sync succeeds.
-    expect((await h.send({ name: "t/signed" })).status).toBe(200);
+    // Nothing is lost: the event is stored, untriggered, until a sync succeeds.
+    const sent = (await (await h.send({ name: "t/signed" })).json()) as { ids: string[] };
+    const [stored] = await h.db.query<{ triggered: boolean; processed: boolean }>("SELECT triggered, processed FROM inngest_runner_events WHERE id = $1", [sent.ids[0]]);
+    expect(stored).toEqual({ triggered: false, processed: false });
 
     // A call with the wrong key, or with none, is rejected by the app with a clear error.
     const url = new URL(`${h.appUrl}?fnId=signed-wrong-signed&stepId=step`);
