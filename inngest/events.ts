@@ -10,3 +10,16 @@ export const uploadCreated = eventType("kiln/upload.created", {
 });
 
 export type UploadCreatedData = z.infer<typeof uploadCreated.schema>;
+
+export const batchQueued = eventType("kiln/batch.queued", {
+  schema: z.object({ batchId: z.string().uuid(), userId: z.string().uuid() }),
+});
+
+export const batchCancelled = eventType("kiln/batch.cancelled", {
+  schema: z.object({ batchId: z.string().uuid() }),
+});
+
+/** One per generation; the provider id is the concurrency key (GPU endpoints are scarce). */
+export const generationRequested = eventType("kiln/generation.requested", {
+  schema: z.object({ generationId: z.string().uuid(), batchId: z.string().uuid(), providerId: z.string().uuid(), userId: z.string().uuid() }),
+});

@@ -30,6 +30,8 @@ const envSchema = z.object({
   DATABASE_URL: optionalString.pipe(z.string().url().optional()),
   /** Auth.js secret; generated once into the data folder when unset. */
   AUTH_SECRET: optionalString.pipe(z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional()),
+  /** Key (32 random bytes, base64) that encrypts provider secrets at rest; generated when unset. */
+  KILN_SECRETS_KEY: optionalString,
   AUTH_OIDC_ISSUER: optionalString.pipe(z.string().url().optional()),
   AUTH_OIDC_CLIENT_ID: optionalString,
   AUTH_OIDC_CLIENT_SECRET: optionalString,
@@ -51,6 +53,12 @@ const envSchema = z.object({
   INNGEST_SIGNING_KEY: optionalString,
   /** Port of the embedded Inngest runner (loopback only). */
   KILN_RUNNER_PORT: z.coerce.number().int().min(1).max(65535).default(8288),
+  /** Port of the built-in GPU endpoint simulator (loopback only); 0 turns it off. */
+  KILN_SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(7860),
+  /** Provider calls in flight at once per GPU endpoint (the generate function's concurrency key). */
+  KILN_PROVIDER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  /** Generations started per user per minute (throttle; work beyond it waits, it is not dropped). */
+  KILN_USER_GENERATIONS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   /** Force the embedded runner on (1) or off (0); by default it runs unless another engine is set. */
   KILN_EMBEDDED_RUNNER: z.enum(["0", "1"]).optional(),
 });
@@ -95,6 +103,14 @@ export function env(): Env {
 export function authSecret(): string {
   const e = env();
   return e.AUTH_SECRET ?? readOrCreateSecret(e.dataDir, "auth-secret");
+}
+
+/** The key for secrets at rest: KILN_SECRETS_KEY, or one generated once into the data folder. */
+export function secretsKey(): Buffer {
+  const e = env();
+  const key = Buffer.from(e.KILN_SECRETS_KEY ?? readOrCreateSecret(e.dataDir, "secrets-key"), "base64url");
+  if (key.length !== 32) throw new Error("KILN_SECRETS_KEY must be 32 bytes, base64-encoded.");
+  return key;
 }
 
 /** Tests change variables between cases; production reads them once. */

@@ -3,7 +3,8 @@ import path from "node:path";
 import { buildIfNeeded } from "./build-if-needed";
 
 /**
- * `npm start`: build if needed, then run the production server. The database migrations, demo
+ * `npm start`: build if needed, then run the GPU endpoint simulator and the production server.
+ * The database migrations, demo
  * users and the embedded Inngest runner start inside the server process (instrumentation.ts),
  * because the embedded PGlite may be opened by one process only.
  */
@@ -35,5 +36,8 @@ function shutdown(code: number): void {
 process.on("SIGINT", () => shutdown(0));
 process.on("SIGTERM", () => shutdown(0));
 
+// The GPU endpoint simulator is its own process (as a real GPU server would be); 0 turns it off.
+const simulatorPort = process.env.KILN_SIMULATOR_PORT ?? "7860";
+if (simulatorPort !== "0") run("gpu-simulator", [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "simulator", "main.ts"), "--port", simulatorPort]);
 run("app", [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port]);
 console.log(`[kiln] starting on http://localhost:${port}`);

@@ -20,6 +20,7 @@ const env: NodeJS.ProcessEnv = {
   KILN_DATA_DIR: dataDir,
   KILN_DEMO: name === "demo" ? "1" : "0",
   KILN_RUNNER_PORT: String(Number(port) + 5000),
+  KILN_SIMULATOR_PORT: String(Number(port) + 5100),
 };
 
 if (process.env.DATABASE_URL) {
@@ -33,12 +34,19 @@ if (process.env.DATABASE_URL) {
   env.DATABASE_URL = url.toString();
 }
 
+const simulator = spawn(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "simulator", "main.ts"), "--port", env.KILN_SIMULATOR_PORT!], { cwd: root, env, stdio: "inherit" });
 const child = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port], {
   cwd: root,
   env,
   stdio: "inherit",
 });
-const stop = () => child.kill("SIGTERM");
+const stop = () => {
+  simulator.kill("SIGTERM");
+  child.kill("SIGTERM");
+};
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
-child.on("exit", (code) => process.exit(code ?? 0));
+child.on("exit", (code) => {
+  simulator.kill("SIGTERM");
+  process.exit(code ?? 0);
+});

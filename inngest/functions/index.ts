@@ -1,4 +1,6 @@
+import { fanOutBatch } from "./generation/fan-out-batch";
+import { generateImage } from "./generation/generate-image";
 import { createRenditions } from "./uploads/create-renditions";
 
 /** Every function the app serves. Ids are stable: renaming one orphans its runs. */
-export const functions = [createRenditions];
+export const functions = [createRenditions, fanOutBatch, generateImage];

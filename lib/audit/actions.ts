@@ -20,6 +20,12 @@ export const AUDIT_ACTIONS = [
   "upload.renditions_failed",
   "access.denied",
   "run.cancelled",
+  "batch.queued",
+  "batch.cancelled",
+  "generation.blocked",
+  "generation.succeeded",
+  "generation.dead_lettered",
+  "generation.retried",
   "run.replayed",
 ] as const;
 

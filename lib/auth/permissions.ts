@@ -8,6 +8,8 @@ export const PERMISSIONS = {
   "console.view": ["admin", "designer", "reviewer", "finance"],
   "uploads.create": ["admin", "designer"],
   "uploads.view": ["admin", "designer", "reviewer"],
+  "generations.create": ["admin", "designer"],
+  "batches.view": ["admin", "designer"],
   "blobs.read": ["admin", "designer", "reviewer", "finance"],
   "users.manage": ["admin"],
   "audit.view": ["admin"],
@@ -23,6 +25,8 @@ export function can(role: Role, permission: Permission): boolean {
 /** The console's areas; the navigation shows those the role may use. */
 export const AREAS = [
   { href: "/", label: "Home", permission: "console.view", description: "Your start page." },
+  { href: "/generate", label: "Generate", permission: "generations.create", description: "Pick a template and a tier, fill its variables or upload a CSV, see the estimate, queue." },
+  { href: "/jobs", label: "Jobs", permission: "batches.view", description: "Live progress of your batches, with thumbnails as images arrive; retry failed rows." },
   { href: "/uploads", label: "Uploads", permission: "uploads.view", description: "Reference images and brand assets, with renditions made in the background." },
   { href: "/admin/users", label: "Users", permission: "users.manage", description: "Create users, change roles, deactivate accounts." },
   { href: "/admin/runs", label: "Runs", permission: "runs.manage", description: "Background function runs: steps, output, errors; cancel or replay." },

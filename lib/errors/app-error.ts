@@ -11,6 +11,8 @@ export const ERROR_CODES = {
   payload_too_large: { status: 413, userVisible: true },
   unsupported_media_type: { status: 415, userVisible: true },
   rate_limited: { status: 429, userVisible: true },
+  // A request refused by policy (banned terms, budgets, kill switches): the message says why.
+  policy_blocked: { status: 422, userVisible: true },
   unavailable: { status: 503, userVisible: true },
   internal: { status: 500, userVisible: false },
 } as const;

@@ -1,10 +1,11 @@
 import { getDatabase } from "@/db";
 import { env } from "@/lib/env";
+import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { seedDemoUsers } from "@/lib/setup/demo-users";
 
 const holder = globalThis as typeof globalThis & { __kilnBooted?: Promise<void> };
 
-/** Start-up, once per process: open and migrate the database, seed demo users, start the runner. */
+/** Start-up, once per process: open and migrate the database, seed, start the runner. */
 export function boot(): Promise<void> {
   holder.__kilnBooted ??= bootOnce();
   return holder.__kilnBooted;
@@ -18,6 +19,8 @@ async function bootOnce(): Promise<void> {
     const seeded = await seedDemoUsers({ db: database.db });
     if (seeded.length) console.log(`[kiln] demo users seeded: ${seeded.join(", ")}`);
   }
+  // The built-in simulator endpoint, one preset per tier and the seed templates (idempotent).
+  await seedCatalog({ db: database.db, simulatorUrl: e.KILN_SIMULATOR_PORT ? `http://127.0.0.1:${e.KILN_SIMULATOR_PORT}` : null });
   if (embeddedRunnerEnabled()) {
     // Imported lazily so an installation on Inngest Cloud never loads the runner at all.
     const { startRunner } = await import("@/inngest/runner");

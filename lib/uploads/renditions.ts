@@ -1,39 +1,20 @@
 import { eq } from "drizzle-orm";
-import sharp from "sharp";
 import type { Db } from "@/db";
 import { uploads, type Rendition } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
+import { readAll, writeRendition, type RenditionName } from "@/lib/images/renditions";
 import type { BlobStore } from "@/lib/storage/types";
 
-/** Sizes every listing and preview uses; WebP keeps them small. */
-export const RENDITION_SPECS = { thumb: 320, preview: 1280 } as const;
-export type RenditionName = keyof typeof RENDITION_SPECS;
+export { RENDITION_SPECS, type RenditionName } from "@/lib/images/renditions";
 
-async function readAll(body: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks);
-}
-
-/**
- * Makes one rendition of an upload. Idempotent: the key is fixed per upload and size, so a
- * retried step overwrites the same blob. sharp works on libuv's pool, off the request thread.
- */
+/** Makes one rendition of an upload (idempotent: fixed key per upload and size). */
 export async function makeRendition({ db, store, uploadId, name }: { db: Db; store: BlobStore; uploadId: string; name: RenditionName }): Promise<Rendition> {
   const [upload] = await db.select().from(uploads).where(eq(uploads.id, uploadId)).limit(1);
   if (!upload) throw new AppError("not_found", `Upload ${uploadId} does not exist.`);
   const original = await store.get(upload.blobKey);
   if (!original) throw new AppError("not_found", `The original of upload ${uploadId} is missing from storage.`);
-  const size = RENDITION_SPECS[name];
-  const { data, info } = await sharp(await readAll(original.body), { animated: false })
-    .rotate() // honour EXIF orientation
-    .resize({ width: size, height: size, fit: "inside", withoutEnlargement: true })
-    .webp({ quality: 82 })
-    .toBuffer({ resolveWithObject: true });
-  const key = `uploads/${uploadId}/${name}-${size}.webp`;
-  await store.put(key, data, { contentType: "image/webp" });
-  return { key, width: info.width, height: info.height, bytes: data.length, contentType: "image/webp" };
+  return writeRendition({ store, source: await readAll(original.body), prefix: `uploads/${uploadId}`, name });
 }
 
 export async function markRenditionsReady({ db, uploadId, renditions }: { db: Db; uploadId: string; renditions: Record<string, Rendition> }): Promise<void> {

@@ -1,0 +1,75 @@
+"use client";
+
+import { formatDuration } from "@/components/runs/format";
+import { formatUsd } from "@/components/generate/estimate-panel";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { PageHeader } from "@/components/ui/card";
+import { BATCH_TONE } from "./batch-list";
+import { GenerationGrid } from "./generation-grid";
+import { ProgressBar } from "./progress-bar";
+import { useBatch, useBatchAction } from "./use-batches";
+
+export function BatchDetailView({ id, engineUnreachable }: { id: string; engineUnreachable: boolean }) {
+  const batch = useBatch(id);
+  const cancel = useBatchAction(id, "cancel");
+  const retry = useBatchAction(id, "retry");
+  const resume = useBatchAction(id, "resume");
+  if (batch.isError) return <Alert tone="error">{batch.error.message}</Alert>;
+  if (batch.isPending) return <p className="mt-6 text-sm text-stone-500">Loading…</p>;
+  const b = batch.data;
+  const live = b.status === "queued" || b.status === "running";
+  const actionError = [cancel, retry, resume].find((m) => m.error)?.error?.message ?? (resume.data?.started === false ? resume.data.message : undefined);
+  return (
+    <>
+      <PageHeader
+        title={b.name}
+        description={`${b.owner} · queued ${new Date(b.createdAt).toLocaleString()}${b.campaign ? ` · campaign ${b.campaign}` : ""}`}
+        actions={
+          <div className="flex items-center gap-2">
+            <Badge tone={BATCH_TONE[b.status]}>{b.status}</Badge>
+            {b.counts.dead_lettered > 0 && b.status !== "cancelled" && (
+              <Button variant="secondary" disabled={retry.isPending} onClick={() => retry.mutate({})}>
+                Retry {b.counts.dead_lettered} failed
+              </Button>
+            )}
+            {live && (
+              <>
+                <Button variant="secondary" disabled={resume.isPending} onClick={() => resume.mutate({})} title="Hand the batch to the background engine again (nothing runs twice)">
+                  Resume
+                </Button>
+                <Button variant="danger" disabled={cancel.isPending} onClick={() => window.confirm("Cancel this batch? Images already made are kept.") && cancel.mutate({})}>
+                  Cancel batch
+                </Button>
+              </>
+            )}
+          </div>
+        }
+      />
+      {engineUnreachable && live && b.counts.succeeded === 0 && <Alert tone="error">The batch is saved, but the background engine did not answer. Press Resume once it is running; nothing is lost.</Alert>}
+      {actionError && <Alert tone="error">{actionError}</Alert>}
+      <div className="my-6 rounded-lg border border-stone-200 bg-white p-5 shadow-sm">
+        <ProgressBar counts={b.counts} total={b.total} />
+        <dl className="mt-4 grid grid-cols-2 gap-4 text-sm sm:grid-cols-4">
+          <Stat label="Images per minute" value={b.imagesPerMinute ? b.imagesPerMinute.toFixed(1) : "—"} />
+          <Stat label="Time left" value={live ? (b.etaSeconds !== null ? `~${formatDuration(b.etaSeconds * 1000)}` : "measuring…") : "—"} />
+          <Stat label="Spent so far" value={formatUsd(b.spentMicros)} testId="batch-spent" />
+          <Stat label="Estimated" value={`${formatUsd(b.estimateMicros)} · ${formatDuration(b.estimateSeconds * 1000)}`} />
+        </dl>
+      </div>
+      <GenerationGrid rows={b.rows} onRetry={(generationId) => retry.mutate({ generationId })} canRetry={b.status !== "cancelled"} />
+    </>
+  );
+}
+
+function Stat({ label, value, testId }: { label: string; value: string; testId?: string }) {
+  return (
+    <div>
+      <dt className="text-xs uppercase tracking-wide text-stone-500">{label}</dt>
+      <dd className="mt-1 font-medium tabular-nums" data-testid={testId}>
+        {value}
+      </dd>
+    </div>
+  );
+}

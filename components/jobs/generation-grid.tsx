@@ -1,0 +1,45 @@
+import { Badge } from "@/components/ui/badge";
+import type { GenerationRow } from "@/lib/generation/batch-views";
+
+const TONE = { queued: "neutral", running: "accent", succeeded: "good", dead_lettered: "bad", cancelled: "neutral" } as const;
+
+/** Each generation as a tile: the thumbnail once it exists, its state, and its reason if it failed. */
+export function GenerationGrid({ rows, onRetry, canRetry }: { rows: GenerationRow[]; onRetry: (id: string) => void; canRetry: boolean }) {
+  return (
+    <ul className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4 xl:grid-cols-6">
+      {rows.map((g) => (
+        <li key={g.id} className="overflow-hidden rounded-lg border border-stone-200 bg-white text-xs shadow-sm" data-testid="generation-tile" data-status={g.status}>
+          <a href={g.previewUrl ?? undefined} target="_blank" rel="noreferrer" className="flex aspect-square items-center justify-center bg-stone-100">
+            {g.thumbUrl ? (
+              // eslint-disable-next-line @next/next/no-img-element
+              <img src={g.thumbUrl} alt={`Line ${g.line}, variant ${g.variant + 1}`} className="h-full w-full object-contain" loading="lazy" />
+            ) : (
+              <span className="px-2 text-center text-stone-500">{g.status === "running" ? "Generating…" : g.status === "queued" ? "Queued" : g.status === "dead_lettered" ? "Failed" : "Cancelled"}</span>
+            )}
+          </a>
+          <div className="space-y-1 p-2">
+            <div className="flex items-center justify-between">
+              <span className="text-stone-500">
+                line {g.line} · v{g.variant + 1}
+              </span>
+              <Badge tone={TONE[g.status as keyof typeof TONE] ?? "neutral"}>{g.status === "dead_lettered" ? "failed" : g.status}</Badge>
+            </div>
+            <p className="line-clamp-2 text-stone-600" title={g.prompt}>
+              {g.prompt}
+            </p>
+            {g.status === "dead_lettered" && (
+              <div className="text-red-700">
+                <span className="font-mono">{g.errorCode}</span> {g.errorMessage && <span title={g.errorMessage}>— {g.errorMessage.slice(0, 80)}</span>}
+                {canRetry && (
+                  <button type="button" onClick={() => onRetry(g.id)} className="ml-1 font-medium text-kiln-700 hover:underline">
+                    Retry
+                  </button>
+                )}
+              </div>
+            )}
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,32 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api } from "@/components/generate/api";
+import type { BatchDetail, BatchSummary } from "@/lib/generation/batch-views";
+
+const live = (status?: string) => status === "queued" || status === "running";
+
+/** Polls while anything is still running, so progress and thumbnails appear as they happen. */
+export function useBatches() {
+  return useQuery({
+    queryKey: ["batches"],
+    queryFn: () => api<{ batches: BatchSummary[] }>("/api/batches").then((r) => r.batches),
+    refetchInterval: (q) => (q.state.data?.some((b) => live(b.status)) ? 2000 : false),
+  });
+}
+
+export function useBatch(id: string) {
+  return useQuery({
+    queryKey: ["batch", id],
+    queryFn: () => api<{ batch: BatchDetail }>(`/api/batches/${id}`).then((r) => r.batch),
+    refetchInterval: (q) => (live(q.state.data?.status) ? 1500 : false),
+  });
+}
+
+export function useBatchAction(id: string, action: "cancel" | "retry" | "resume") {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Record<string, unknown> = {}) => api<{ retried?: number; started?: boolean; message?: string }>(`/api/batches/${id}/${action}`, { json: body }),
+    onSettled: () => Promise.all([client.invalidateQueries({ queryKey: ["batch", id] }), client.invalidateQueries({ queryKey: ["batches"] })]),
+  });
+}

@@ -1,0 +1,34 @@
+import { bigint, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { templateVersions } from "./template-versions";
+import { users } from "./users";
+
+export const batchStatusEnum = pgEnum("batch_status", ["queued", "running", "completed", "cancelled"]);
+
+/** One queue action: a single prompt or a CSV of rows; each row × variant × ratio is a generation. */
+export const batches = pgTable(
+  "batches",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ownerId: uuid("owner_id")
+      .notNull()
+      .references(() => users.id),
+    /** Sent by the client with the form; a double click or a retried request queues once. */
+    idempotencyKey: text("idempotency_key").notNull(),
+    name: text("name").notNull(),
+    campaign: text("campaign"),
+    templateVersionId: uuid("template_version_id")
+      .notNull()
+      .references(() => templateVersions.id),
+    source: text("source").notNull(), // "form" | "csv"
+    status: batchStatusEnum("status").notNull().default("queued"),
+    total: integer("total").notNull(),
+    estimateMicros: bigint("estimate_micros", { mode: "number" }).notNull(),
+    estimateSeconds: integer("estimate_seconds").notNull(),
+    settings: jsonb("settings").$type<{ variantsPerRow: number; aspectRatios: { width: number; height: number }[] }>().notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("batches_owner_idempotency_key").on(t.ownerId, t.idempotencyKey), index("batches_owner_created_idx").on(t.ownerId, t.createdAt)],
+);
+
+export type Batch = typeof batches.$inferSelect;

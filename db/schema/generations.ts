@@ -1,0 +1,62 @@
+import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import type { Rendition } from "./uploads";
+import { batches } from "./batches";
+import { presetVersions } from "./preset-versions";
+import { tierEnum } from "./presets";
+import { templateVersions } from "./template-versions";
+import { users } from "./users";
+
+export const generationStatusEnum = pgEnum("generation_status", ["queued", "running", "succeeded", "dead_lettered", "cancelled"]);
+
+/** Everything needed to reproduce and audit one image; filled in as the generation runs. */
+export type GenerationMetadata = {
+  provider: { id: string; kind: string; name: string };
+  model: string;
+  loras: { name: string; weight: number }[];
+  params: { width: number; height: number; steps: number; sampler: string; cfgScale: number };
+  timings?: { queuedMs: number; providerMs: number };
+  providerRequestId?: string;
+};
+
+export const generations = pgTable(
+  "generations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    batchId: uuid("batch_id")
+      .notNull()
+      .references(() => batches.id),
+    ownerId: uuid("owner_id")
+      .notNull()
+      .references(() => users.id),
+    /** The CSV line (or 1 for a form) and which variant / aspect ratio of that row this is. */
+    rowLine: integer("row_line").notNull(),
+    variantIndex: integer("variant_index").notNull(),
+    tier: tierEnum("tier").notNull(),
+    presetVersionId: uuid("preset_version_id")
+      .notNull()
+      .references(() => presetVersions.id),
+    templateVersionId: uuid("template_version_id")
+      .notNull()
+      .references(() => templateVersions.id),
+    values: jsonb("values").$type<Record<string, string | number>>().notNull(),
+    prompt: text("prompt").notNull(),
+    negativePrompt: text("negative_prompt").notNull(),
+    seed: integer("seed").notNull(),
+    width: integer("width").notNull(),
+    height: integer("height").notNull(),
+    status: generationStatusEnum("status").notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    /** Reason code the user sees when dead-lettered (e.g. provider_unavailable, content_filtered). */
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    blobKey: text("blob_key"),
+    renditions: jsonb("renditions").$type<Record<string, Rendition>>().notNull().default({}),
+    metadata: jsonb("metadata").$type<GenerationMetadata>(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [index("generations_batch_idx").on(t.batchId, t.status), index("generations_owner_idx").on(t.ownerId, t.createdAt)],
+);
+
+export type Generation = typeof generations.$inferSelect;

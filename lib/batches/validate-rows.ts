@@ -1,0 +1,70 @@
+import { checkVariable, renderTemplate } from "@/lib/templates/render";
+import type { TemplateDefinition, VariableValues } from "@/lib/templates/types";
+import type { CsvRow } from "./csv";
+import { checkMapping, valuesForRow, type ColumnMapping } from "./map-columns";
+
+export const DEFAULT_TIERS = ["draft", "support", "hero"] as const;
+
+export type RowsInput = {
+  definition: TemplateDefinition;
+  csv: { headers: readonly string[]; rows: readonly CsvRow[] };
+  mapping: ColumnMapping;
+  /** Optional per-row tier column; an empty cell means "the batch's tier". */
+  tier?: { column: string; tiers?: readonly string[] };
+};
+export type ValidRow = { line: number; values: VariableValues; tier?: string };
+export type InvalidRow = { line: number; errors: string[] };
+export type ValidatedRows = { valid: ValidRow[]; invalid: InvalidRow[] };
+
+type Checked = { line: number; values: VariableValues; tier?: string; errors: string[] };
+
+function checkRow(input: RowsInput, row: CsvRow): Checked {
+  const { definition, mapping, tier } = input;
+  const errors = [...(row.errors ?? [])];
+  const raw = valuesForRow(mapping, row.values);
+  const values: VariableValues = {};
+  for (const variable of definition.variables) {
+    const checked = checkVariable(variable, raw[variable.name]);
+    const source = mapping[variable.name];
+    if (!checked.ok) errors.push(typeof source === "string" ? `${checked.message.replace(/\.$/, "")} (column "${source}").` : checked.message);
+    else if (checked.value !== undefined) values[variable.name] = checked.value;
+  }
+  let rowTier: string | undefined;
+  if (tier) {
+    const tiers = tier.tiers ?? DEFAULT_TIERS;
+    const cell = (row.values[tier.column] ?? "").trim();
+    if (cell !== "") {
+      rowTier = tiers.find((t) => t.toLowerCase() === cell.toLowerCase());
+      if (rowTier === undefined) errors.push(`Tier "${cell}" (column "${tier.column}") is not one of: ${tiers.join(", ")}.`);
+    }
+  }
+  return { line: row.line, values, ...(rowTier ? { tier: rowTier } : {}), errors };
+}
+
+/**
+ * Validates every row of a parsed CSV under a column mapping. Mapping mistakes throw once
+ * (AppError invalid_input); row problems are collected per row with the row's line in the file.
+ */
+export function validateRows(input: RowsInput): ValidatedRows {
+  checkMapping({ definition: input.definition, headers: input.csv.headers, mapping: input.mapping, tierColumn: input.tier?.column });
+  const result: ValidatedRows = { valid: [], invalid: [] };
+  for (const row of input.csv.rows) {
+    const { errors, ...ok } = checkRow(input, row);
+    if (errors.length) result.invalid.push({ line: row.line, errors });
+    else result.valid.push(ok);
+  }
+  return result;
+}
+
+export type PreviewRow = { line: number; values: VariableValues; tier?: string; errors: string[]; prompt?: string; negativePrompt?: string };
+
+/** The first `n` rows as the mapping UI shows them: values, rendered prompt, or the row's errors. */
+export function preview(input: RowsInput, n = 5): PreviewRow[] {
+  checkMapping({ definition: input.definition, headers: input.csv.headers, mapping: input.mapping, tierColumn: input.tier?.column });
+  return input.csv.rows.slice(0, Math.max(0, n)).map((row) => {
+    const checked = checkRow(input, row);
+    if (checked.errors.length) return checked;
+    const rendered = renderTemplate(input.definition, checked.values);
+    return { ...checked, prompt: rendered.prompt, negativePrompt: rendered.negativePrompt };
+  });
+}

@@ -1,0 +1,29 @@
+import { z } from "zod";
+import { TIERS } from "@/db/schema";
+import { ASPECT_RATIOS, type AspectRatio } from "./sizes";
+
+const ratioKeys = Object.keys(ASPECT_RATIOS) as [AspectRatio, ...AspectRatio[]];
+
+export const MAX_ROWS = 10_000;
+export const MAX_GENERATIONS_PER_BATCH = 20_000;
+
+/** What a designer sends to estimate or queue a batch (the CSV route builds `rows` server-side). */
+export const batchRequestSchema = z.object({
+  name: z.string().trim().max(120).optional(),
+  campaign: z.string().trim().max(80).optional(),
+  templateId: z.string().uuid("Pick a template."),
+  presetId: z.string().uuid("Pick a preset."),
+  variantsPerRow: z.coerce.number().int().min(1, "At least one variant per row.").max(8, "At most 8 variants per row."),
+  aspectRatios: z.array(z.enum(ratioKeys)).min(1, "Pick at least one aspect ratio.").max(ratioKeys.length),
+  source: z.enum(["form", "csv"]).default("form"),
+  rows: z
+    .array(z.object({ line: z.number().int().min(1), values: z.record(z.string(), z.unknown()), tier: z.enum(TIERS).optional() }))
+    .min(1, "There is nothing to generate.")
+    .max(MAX_ROWS, `At most ${MAX_ROWS.toLocaleString("en-US")} rows per batch.`),
+});
+
+export const queueRequestSchema = batchRequestSchema.extend({
+  idempotencyKey: z.string().min(8, "Missing request key; reload the page.").max(100),
+});
+
+export type BatchRequest = z.output<typeof batchRequestSchema>;

@@ -1,0 +1,138 @@
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { z } from "zod";
+import { batches, costLedger, generations, users, type Batch } from "@/db/schema";
+import type { Ctx } from "@/lib/auth/context";
+import { AppError } from "@/lib/errors";
+import { blobRouteUrl } from "@/lib/storage/keys";
+
+export type BatchCounts = { queued: number; running: number; succeeded: number; dead_lettered: number; cancelled: number };
+export type BatchSummary = Pick<Batch, "id" | "name" | "campaign" | "status" | "total" | "estimateMicros" | "estimateSeconds" | "source"> & {
+  createdAt: string;
+  finishedAt: string | null;
+  owner: string;
+  counts: BatchCounts;
+  spentMicros: number;
+};
+
+const EMPTY: BatchCounts = { queued: 0, running: 0, succeeded: 0, dead_lettered: 0, cancelled: 0 };
+
+/** Designers see their own batches; admins see everyone's. */
+function ownerFilter(ctx: Ctx) {
+  return ctx.actor.role === "admin" ? undefined : eq(batches.ownerId, ctx.actor.id);
+}
+
+async function countsFor(ctx: Ctx, batchIds: string[]) {
+  if (batchIds.length === 0) return { counts: new Map<string, BatchCounts>(), spent: new Map<string, number>() };
+  const rows = await ctx.db
+    .select({ batchId: generations.batchId, status: generations.status, n: sql<number>`count(*)::int` })
+    .from(generations)
+    .where(inArray(generations.batchId, batchIds))
+    .groupBy(generations.batchId, generations.status);
+  const counts = new Map<string, BatchCounts>();
+  for (const r of rows) counts.set(r.batchId, { ...(counts.get(r.batchId) ?? EMPTY), [r.status]: r.n });
+  const spentRows = await ctx.db
+    .select({ batchId: generations.batchId, micros: sql<number>`coalesce(sum(${costLedger.micros}), 0)::bigint` })
+    .from(costLedger)
+    .innerJoin(generations, eq(generations.id, costLedger.generationId))
+    .where(inArray(generations.batchId, batchIds))
+    .groupBy(generations.batchId);
+  return { counts, spent: new Map(spentRows.map((r) => [r.batchId, Number(r.micros)])) };
+}
+
+export async function listBatches({ ctx, limit = 50 }: { ctx: Ctx; limit?: number }): Promise<BatchSummary[]> {
+  const rows = await ctx.db
+    .select({ batch: batches, owner: users.name })
+    .from(batches)
+    .innerJoin(users, eq(users.id, batches.ownerId))
+    .where(ownerFilter(ctx))
+    .orderBy(desc(batches.createdAt))
+    .limit(limit);
+  return listBatchesByIds(ctx, rows);
+}
+
+export type GenerationRow = {
+  id: string;
+  line: number;
+  variant: number;
+  tier: string;
+  status: string;
+  prompt: string;
+  width: number;
+  height: number;
+  attempts: number;
+  errorCode: string | null;
+  errorMessage: string | null;
+  thumbUrl: string | null;
+  previewUrl: string | null;
+  finishedAt: string | null;
+};
+
+export type BatchDetail = BatchSummary & { imagesPerMinute: number | null; etaSeconds: number | null; rows: GenerationRow[] };
+
+export async function getBatch({ ctx, batchId }: { ctx: Ctx; batchId: string }): Promise<BatchDetail> {
+  if (!z.string().uuid().safeParse(batchId).success) throw new AppError("not_found", "That batch does not exist.");
+  const [row] = await ctx.db
+    .select({ batch: batches, owner: users.name })
+    .from(batches)
+    .innerJoin(users, eq(users.id, batches.ownerId))
+    .where(and(eq(batches.id, batchId), ownerFilter(ctx)))
+    .limit(1);
+  if (!row) throw new AppError("not_found", "That batch does not exist or is not yours.");
+  const [summary] = await listBatchesByIds(ctx, [row]);
+  const gens = await ctx.db
+    .select()
+    .from(generations)
+    .where(eq(generations.batchId, batchId))
+    .orderBy(generations.rowLine, generations.variantIndex)
+    .limit(5000);
+  const done = gens.filter((g) => g.finishedAt && g.status === "succeeded");
+  // Measured throughput over the finished images, for the live rate and ETA.
+  const first = Math.min(...gens.map((g) => g.startedAt?.getTime() ?? Infinity));
+  const last = Math.max(...done.map((g) => g.finishedAt!.getTime()));
+  const minutes = done.length > 1 && Number.isFinite(first) ? (last - first) / 60_000 : 0;
+  const imagesPerMinute = minutes > 0 ? done.length / minutes : null;
+  const remaining = summary!.counts.queued + summary!.counts.running;
+  return {
+    ...summary!,
+    imagesPerMinute,
+    etaSeconds: imagesPerMinute && remaining ? Math.round((remaining / imagesPerMinute) * 60) : null,
+    rows: gens.map((g) => ({
+      id: g.id,
+      line: g.rowLine,
+      variant: g.variantIndex,
+      tier: g.tier,
+      status: g.status,
+      prompt: g.prompt,
+      width: g.width,
+      height: g.height,
+      attempts: g.attempts,
+      errorCode: g.errorCode,
+      errorMessage: g.errorMessage,
+      thumbUrl: g.renditions.thumb ? blobRouteUrl(g.renditions.thumb.key) : null,
+      previewUrl: g.renditions.preview ? blobRouteUrl(g.renditions.preview.key) : null,
+      finishedAt: g.finishedAt?.toISOString() ?? null,
+    })),
+  };
+}
+
+async function listBatchesByIds(ctx: Ctx, rows: { batch: Batch; owner: string }[]): Promise<BatchSummary[]> {
+  const { counts, spent } = await countsFor(
+    ctx,
+    rows.map((r) => r.batch.id),
+  );
+  return rows.map(({ batch: b, owner }) => ({
+    id: b.id,
+    name: b.name,
+    campaign: b.campaign,
+    status: b.status,
+    total: b.total,
+    estimateMicros: b.estimateMicros,
+    estimateSeconds: b.estimateSeconds,
+    source: b.source,
+    createdAt: b.createdAt.toISOString(),
+    finishedAt: b.finishedAt?.toISOString() ?? null,
+    owner,
+    counts: counts.get(b.id) ?? EMPTY,
+    spentMicros: spent.get(b.id) ?? 0,
+  }));
+}

@@ -1,0 +1,43 @@
+import type { Ctx } from "@/lib/auth/context";
+import type { TemplateDefinition } from "@/lib/templates/types";
+import { listActivePresets, listActiveTemplates } from "./catalog";
+import { ASPECT_RATIOS, type AspectRatio } from "./sizes";
+
+export type GenerateOptions = {
+  templates: { id: string; name: string; description: string; version: number; definition: TemplateDefinition }[];
+  presets: { id: string; name: string; tier: string; version: number; provider: string; isSimulator: boolean; paused: boolean; size: string; price: string }[];
+  aspectRatios: AspectRatio[];
+};
+
+function describePrice(pm: { kind: string; microsPerImage?: number; microsPerMegapixel?: number; microsPerGpuSecond?: number }): string {
+  const usd = (micros = 0) => `$${(micros / 1_000_000).toFixed(micros < 10_000 ? 4 : 3)}`;
+  if (pm.kind === "per_image") return `${usd(pm.microsPerImage)} per image`;
+  if (pm.kind === "per_megapixel") return `${usd(pm.microsPerMegapixel)} per megapixel`;
+  return `${usd(pm.microsPerGpuSecond)} per GPU-second`;
+}
+
+/** What the Generate page offers: active template and preset versions, described for people. */
+export async function getGenerateOptions({ ctx }: { ctx: Ctx }): Promise<GenerateOptions> {
+  const [templates, presets] = await Promise.all([listActiveTemplates(ctx.db), listActivePresets(ctx.db)]);
+  return {
+    templates: templates.map((t) => ({
+      id: t.template.id,
+      name: t.template.name,
+      description: t.template.description,
+      version: t.version.version,
+      definition: t.version.definition,
+    })),
+    presets: presets.map((p) => ({
+      id: p.preset.id,
+      name: p.preset.name,
+      tier: p.preset.tier,
+      version: p.version.version,
+      provider: p.provider.name,
+      isSimulator: p.provider.isSimulator,
+      paused: p.provider.paused,
+      size: `${p.version.params.width}×${p.version.params.height}, ${p.version.params.steps} steps`,
+      price: describePrice(p.version.priceModel as never),
+    })),
+    aspectRatios: Object.keys(ASPECT_RATIOS) as AspectRatio[],
+  };
+}

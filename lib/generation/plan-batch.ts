@@ -1,0 +1,113 @@
+import { bannedTerms, generations, type Tier } from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import type { Ctx } from "@/lib/auth/context";
+import { AppError } from "@/lib/errors";
+import { screenText } from "@/lib/moderation/screen";
+import { renderTemplate, variablesSchema } from "@/lib/templates/render";
+import { MAX_GENERATIONS_PER_BATCH, type BatchRequest } from "./batch-input";
+import { getActiveTemplate, listActivePresets, type ActivePreset } from "./catalog";
+import { estimateGenerations, type Estimate } from "./estimate";
+import { seedFor, sizeFor } from "./sizes";
+
+export type PlannedGeneration = typeof generations.$inferInsert;
+
+/**
+ * Everything about a batch that can be known before it is written: every row validated against
+ * the template's typed variables, rendered (user text only through variables), screened against
+ * the banned terms, sized per aspect ratio and priced. Estimating and queueing share it.
+ */
+export async function planBatch(ctx: Ctx, q: BatchRequest, options: { auditBlocks: boolean }) {
+  const { template, version: templateVersion } = await getActiveTemplate(ctx.db, q.templateId);
+  const presets = await listActivePresets(ctx.db);
+  const chosen = presets.find((p) => p.preset.id === q.presetId);
+  if (!chosen) throw new AppError("not_found", "That preset does not exist.");
+  const presetFor = (tier: Tier | undefined): ActivePreset => {
+    if (!tier || tier === chosen.preset.tier) return chosen;
+    const match = presets.find((p) => p.preset.tier === tier);
+    if (!match) throw new AppError("invalid_input", `No preset exists for the ${tier} tier.`);
+    return match;
+  };
+
+  const total = q.rows.length * q.variantsPerRow * q.aspectRatios.length;
+  if (total > MAX_GENERATIONS_PER_BATCH) {
+    throw new AppError(
+      "invalid_input",
+      `That is ${total.toLocaleString("en-US")} images; one batch holds at most ${MAX_GENERATIONS_PER_BATCH.toLocaleString("en-US")}.`,
+    );
+  }
+
+  const schema = variablesSchema(templateVersion.definition);
+  const rowErrors: Record<string, string[]> = {};
+  const rendered: { line: number; tier?: Tier; values: Record<string, string | number>; prompt: string; negativePrompt: string }[] = [];
+  for (const row of q.rows) {
+    const values = schema.safeParse(row.values);
+    if (!values.success) {
+      rowErrors[`line ${row.line}`] = values.error.issues.map((i) => `${i.path.join(".") || "row"}: ${i.message}`);
+      continue;
+    }
+    const out = renderTemplate(templateVersion.definition, values.data);
+    rendered.push({
+      line: row.line,
+      tier: row.tier,
+      values: values.data as Record<string, string | number>,
+      prompt: out.prompt,
+      negativePrompt: out.negativePrompt,
+    });
+  }
+  const bad = Object.entries(rowErrors);
+  if (bad.length)
+    throw new AppError("invalid_input", `${bad.length} row(s) are not valid — line ${bad[0]![0].slice(5)}: ${bad[0]![1][0]}`, { fields: rowErrors });
+
+  await screenOrRefuse(ctx, rendered, options.auditBlocks);
+
+  const batchId = crypto.randomUUID();
+  const planned: PlannedGeneration[] = [];
+  for (const r of rendered) {
+    const preset = presetFor(r.tier);
+    q.aspectRatios.forEach((ratio, ri) => {
+      for (let v = 0; v < q.variantsPerRow; v += 1) {
+        const variantIndex = ri * q.variantsPerRow + v;
+        const { width, height } = sizeFor(ratio, preset.version.params);
+        planned.push({
+          batchId,
+          ownerId: ctx.actor.id,
+          rowLine: r.line,
+          variantIndex,
+          tier: preset.preset.tier,
+          presetVersionId: preset.version.id,
+          templateVersionId: templateVersion.id,
+          values: r.values,
+          prompt: r.prompt,
+          negativePrompt: r.negativePrompt,
+          seed: seedFor(batchId, r.line, variantIndex),
+          width,
+          height,
+        });
+      }
+    });
+  }
+  const byVersion = new Map(presets.map((p) => [p.version.id, p]));
+  const estimate: Estimate = estimateGenerations(planned.map((g) => ({ width: g.width, height: g.height, preset: byVersion.get(g.presetVersionId)! })));
+  return { batchId, template, templateVersion, chosen, planned, estimate, total, samplePrompt: rendered[0]?.prompt ?? "" };
+}
+
+/** Refuses the whole request, naming the line and category, if any prompt or value is banned. */
+async function screenOrRefuse(ctx: Ctx, rows: { line: number; values: Record<string, unknown>; prompt: string }[], audit: boolean) {
+  const terms = await ctx.db.select({ term: bannedTerms.term, category: bannedTerms.category }).from(bannedTerms);
+  if (terms.length === 0) return;
+  for (const r of rows) {
+    const result = screenText({ terms, texts: [r.prompt, ...Object.values(r.values).map(String)] });
+    if (!result.blocked) continue;
+    const categories = [...new Set(result.matches.map((m) => m.category))];
+    if (audit) {
+      await recordAudit({
+        db: ctx.db,
+        input: { actor: ctx.actor, action: "generation.blocked", data: { line: r.line, categories, terms: result.matches.map((m) => m.term) }, ip: ctx.ip },
+      });
+    }
+    throw new AppError(
+      "policy_blocked",
+      `Blocked before any GPU time: line ${r.line} contains a banned term (category: ${categories.join(", ")}). Change the wording and try again.`,
+    );
+  }
+}

@@ -1,0 +1,151 @@
+import { eq, sql } from "drizzle-orm";
+import type { Db } from "@/db";
+import { costLedger, generations, presetVersions, type Generation } from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import { costOfCall } from "@/lib/costs/estimate";
+import { stripMetadata, writeRendition } from "@/lib/images/renditions";
+import { createAdapter } from "@/lib/providers/registry";
+import { getProvider, providerConfig } from "@/lib/providers/store";
+import { ProviderError } from "@/lib/providers/types";
+import type { BlobStore } from "@/lib/storage/types";
+import { settleBatch } from "./settle-batch";
+
+export type RunOutcome = { status: "succeeded" | "already_done"; generationId: string };
+
+/**
+ * One provider call for one generation, recorded exactly once in the ledger (the call key is the
+ * generation and the engine's attempt number). Throws ProviderError on failure, after the ledger
+ * row is written; the caller decides about retries from `error.retryable`.
+ */
+export async function runGeneration({
+  db,
+  store,
+  generationId,
+  attempt,
+}: {
+  db: Db;
+  store: BlobStore;
+  generationId: string;
+  attempt: number;
+}): Promise<RunOutcome> {
+  const [gen] = await db.select().from(generations).where(eq(generations.id, generationId)).limit(1);
+  if (!gen) throw new ProviderError("invalid_request", `Generation ${generationId} does not exist.`);
+  if (gen.status === "succeeded" || gen.status === "cancelled") return { status: "already_done", generationId };
+  const [version] = await db.select().from(presetVersions).where(eq(presetVersions.id, gen.presetVersionId)).limit(1);
+  const provider = await getProvider(db, version!.providerId);
+  // Every provider call gets its own number, so each writes its own ledger row: a retry, a
+  // re-run of a dead-lettered row, or a step repeated after a crash is a new call.
+  const [claimed] = await db
+    .update(generations)
+    .set({ status: "running", attempts: sql`${generations.attempts} + 1`, startedAt: gen.startedAt ?? new Date() })
+    .where(eq(generations.id, gen.id))
+    .returning({ callNumber: generations.attempts });
+
+  const adapter = createAdapter(providerConfig(provider));
+  const started = Date.now();
+  const callKey = `${gen.id}:generate:${claimed!.callNumber}`;
+  const ledger = { callKey, generationId: gen.id, providerId: provider.id, presetVersionId: version!.id, userId: gen.ownerId, operation: "generate" };
+  let result;
+  try {
+    result = await adapter.generate(
+      {
+        prompt: gen.prompt,
+        negativePrompt: gen.negativePrompt,
+        width: gen.width,
+        height: gen.height,
+        steps: version!.params.steps,
+        cfgScale: version!.params.cfgScale,
+        sampler: version!.params.sampler,
+        seed: gen.seed,
+        model: version!.model,
+        loras: version!.loras,
+      },
+      { timeoutMs: provider.timeoutMs },
+    );
+  } catch (error) {
+    const pe = error instanceof ProviderError ? error : new ProviderError("transient", (error as Error).message ?? String(error), { cause: error });
+    const micros = pe.billable ? costOfCall(version!.priceModel, { width: gen.width, height: gen.height, gpuSeconds: (Date.now() - started) / 1000 }) : 0;
+    await db
+      .insert(costLedger)
+      .values({ ...ledger, outcome: "failed", billable: pe.billable, micros, errorKind: pe.kind })
+      .onConflictDoNothing();
+    throw pe;
+  }
+  const providerMs = Date.now() - started;
+
+  const clean = await stripMetadata(result.image);
+  const prefix = `generations/${gen.id}`;
+  const originalKey = `${prefix}/original.png`;
+  await store.put(originalKey, clean.data, { contentType: "image/png" });
+  const [thumb, preview] = await Promise.all([
+    writeRendition({ store, source: clean.data, prefix, name: "thumb" }),
+    writeRendition({ store, source: clean.data, prefix, name: "preview" }),
+  ]);
+  const micros = costOfCall(version!.priceModel, { width: clean.width, height: clean.height, gpuSeconds: result.gpuSeconds });
+
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(costLedger)
+      .values({ ...ledger, outcome: "succeeded", billable: true, micros })
+      .onConflictDoNothing();
+    await tx
+      .update(generations)
+      .set({
+        status: "succeeded",
+        errorCode: null,
+        errorMessage: null,
+        blobKey: originalKey,
+        renditions: { thumb, preview },
+        seed: result.seed ?? gen.seed,
+        finishedAt: new Date(),
+        metadata: {
+          provider: { id: provider.id, kind: provider.kind, name: provider.name },
+          model: version!.model,
+          loras: version!.loras,
+          params: { ...version!.params, width: clean.width, height: clean.height },
+          timings: { queuedMs: started - gen.createdAt.getTime(), providerMs },
+          ...(result.providerRequestId ? { providerRequestId: result.providerRequestId } : {}),
+        },
+      })
+      .where(eq(generations.id, gen.id));
+    await recordAudit({
+      db: tx,
+      input: {
+        actor: null,
+        action: "generation.succeeded",
+        subject: { type: "generation", id: gen.id },
+        data: { batchId: gen.batchId, attempt, call: claimed!.callNumber, micros },
+      },
+    });
+    await settleBatch(tx, gen.batchId);
+  });
+  return { status: "succeeded", generationId: gen.id };
+}
+
+/** Parks a generation that will not succeed, with the reason code the user sees. */
+export async function deadLetterGeneration({
+  db,
+  generationId,
+  code,
+  message,
+}: {
+  db: Db;
+  generationId: string;
+  code: string;
+  message: string;
+}): Promise<Generation | undefined> {
+  return db.transaction(async (tx) => {
+    const [gen] = await tx
+      .update(generations)
+      .set({ status: "dead_lettered", errorCode: code, errorMessage: message.slice(0, 1000), finishedAt: new Date() })
+      .where(eq(generations.id, generationId))
+      .returning();
+    if (!gen) return undefined;
+    await recordAudit({
+      db: tx,
+      input: { actor: null, action: "generation.dead_lettered", subject: { type: "generation", id: gen.id }, data: { batchId: gen.batchId, code } },
+    });
+    await settleBatch(tx, gen.batchId);
+    return gen;
+  });
+}

@@ -1,0 +1,32 @@
+import { asc, eq } from "drizzle-orm";
+import type { DbExecutor } from "@/db";
+import { providers, type Provider } from "@/db/schema";
+import { openSecret, sealSecret } from "@/lib/crypto/secret-box";
+import { secretsKey } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import type { ProviderConfig } from "./types";
+
+/** The adapter configuration of a provider, with its secret decrypted just for this call. */
+export function providerConfig(provider: Provider): ProviderConfig {
+  return {
+    kind: provider.kind,
+    baseUrl: provider.baseUrl,
+    ...(provider.secretCiphertext ? { apiKey: openSecret(provider.secretCiphertext, secretsKey()) } : {}),
+  };
+}
+
+export function sealProviderSecret(secret: string | undefined | null): string | null {
+  return secret ? sealSecret(secret, secretsKey()) : null;
+}
+
+export async function getProvider(db: DbExecutor, providerId: string): Promise<Provider> {
+  const [row] = await db.select().from(providers).where(eq(providers.id, providerId)).limit(1);
+  if (!row) throw new AppError("not_found", "That GPU endpoint does not exist.");
+  return row;
+}
+
+/** What the admin list shows: never the secret, only whether one is set. */
+export async function listProviders(db: DbExecutor) {
+  const rows = await db.select().from(providers).orderBy(asc(providers.name));
+  return rows.map(({ secretCiphertext, ...p }) => ({ ...p, hasSecret: secretCiphertext !== null }));
+}
