@@ -5,8 +5,8 @@ import { createUserAsAdmin } from "./support/admin";
 import { DEMO } from "./support/users";
 
 const AREAS = {
-  admin: ["Home", "Uploads", "Users", "Runs", "Audit log"],
-  designer: ["Home", "Uploads"],
+  admin: ["Home", "Generate", "Jobs", "Uploads", "Users", "Banned terms", "Runs", "Audit log"],
+  designer: ["Home", "Generate", "Jobs", "Uploads"],
   reviewer: ["Home", "Uploads"],
   finance: ["Home"],
 } as const;

@@ -10,8 +10,21 @@ const file = new URL("../package-lock.json", import.meta.url);
 const lock = JSON.parse(readFileSync(file, "utf8"));
 const packages = lock.packages;
 
-const OS = [["darwin", "darwin"], ["win32", "win32"], ["android", "android"], ["freebsd", "freebsd"], ["linux", "linux"], ["wasm32", null]];
-const CPU = [["arm64", "arm64"], ["x64", "x64"], ["arm-", "arm"], ["ia32", "ia32"], ["wasm32", "wasm32"]];
+const OS = [
+  ["darwin", "darwin"],
+  ["win32", "win32"],
+  ["android", "android"],
+  ["freebsd", "freebsd"],
+  ["linux", "linux"],
+  ["wasm32", null],
+];
+const CPU = [
+  ["arm64", "arm64"],
+  ["x64", "x64"],
+  ["arm-", "arm"],
+  ["ia32", "ia32"],
+  ["wasm32", "wasm32"],
+];
 
 function platformOf(name) {
   const os = OS.find(([k]) => name.includes(k))?.[1];

@@ -38,6 +38,9 @@ process.on("SIGTERM", () => shutdown(0));
 
 // The GPU endpoint simulator is its own process (as a real GPU server would be); 0 turns it off.
 const simulatorPort = process.env.KILN_SIMULATOR_PORT ?? "7860";
-if (simulatorPort !== "0") run("gpu-simulator", [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "simulator", "main.ts"), "--port", simulatorPort]);
+// A GPU takes time; 1.5 s per image by default makes live progress visible (KILN_SIM_* knobs: simulator/README.md).
+process.env.KILN_SIM_LATENCY_MS ??= "1500";
+if (simulatorPort !== "0")
+  run("gpu-simulator", [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "simulator", "main.ts"), "--port", simulatorPort]);
 run("app", [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port]);
 console.log(`[kiln] starting on http://localhost:${port}`);

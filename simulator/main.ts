@@ -55,7 +55,14 @@ const host = values.host ?? process.env.KILN_SIM_HOST ?? "127.0.0.1";
 try {
   const sim = await startSimulator({ host, port, ...knobs });
   console.log(`[kiln-simulator] GPU endpoint simulator (AUTOMATIC1111 API) listening on ${sim.url}`);
-  const stop = () => void sim.close().then(() => process.exit(0));
+  let stopping = false;
+  const stop = () => {
+    // A second signal, or a close that does not finish within 3 s, ends the process regardless.
+    if (stopping) process.exit(0);
+    stopping = true;
+    setTimeout(() => process.exit(0), 3_000).unref();
+    void sim.close().then(() => process.exit(0));
+  };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
 } catch (error) {

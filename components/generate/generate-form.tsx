@@ -70,7 +70,15 @@ export function GenerateForm({ options }: { options: GenerateOptions }) {
     setValues(initialValues(options.templates.find((t) => t.id === id)!.definition.variables));
     setCsv(null);
   };
-  const estimateError = estimate.error instanceof RequestError ? estimate.error.message : estimate.error ? "Could not estimate." : undefined;
+  // For one prompt, the row's own messages read better than the batch summary ("line 1: …").
+  const rowMessages = mode === "single" && estimate.error instanceof RequestError ? estimate.error.error.fields?.["line 1"] : undefined;
+  const estimateError = rowMessages
+    ? rowMessages.map((m) => m.replace(/^[a-z_]+: /, "")).join(" ")
+    : estimate.error instanceof RequestError
+      ? estimate.error.message
+      : estimate.error
+        ? "Could not estimate."
+        : undefined;
 
   return (
     <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_24rem] [&>*]:min-w-0">

@@ -36,10 +36,19 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
             )}
             {live && (
               <>
-                <Button variant="secondary" disabled={resume.isPending} onClick={() => resume.mutate({})} title="Hand the batch to the background engine again (nothing runs twice)">
+                <Button
+                  variant="secondary"
+                  disabled={resume.isPending}
+                  onClick={() => resume.mutate({})}
+                  title="Hand the batch to the background engine again (nothing runs twice)"
+                >
                   Resume
                 </Button>
-                <Button variant="danger" disabled={cancel.isPending} onClick={() => window.confirm("Cancel this batch? Images already made are kept.") && cancel.mutate({})}>
+                <Button
+                  variant="danger"
+                  disabled={cancel.isPending}
+                  onClick={() => window.confirm("Cancel this batch? Images already made are kept.") && cancel.mutate({})}
+                >
                   Cancel batch
                 </Button>
               </>
@@ -47,7 +56,9 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
           </div>
         }
       />
-      {engineUnreachable && live && b.counts.succeeded === 0 && <Alert tone="error">The batch is saved, but the background engine did not answer. Press Resume once it is running; nothing is lost.</Alert>}
+      {engineUnreachable && live && b.counts.succeeded === 0 && (
+        <Alert tone="error">The batch is saved, but the background engine did not answer. Press Resume once it is running; nothing is lost.</Alert>
+      )}
       {actionError && <Alert tone="error">{actionError}</Alert>}
       <div className="my-6 rounded-lg border border-stone-200 bg-white p-5 shadow-sm">
         <ProgressBar counts={b.counts} total={b.total} />

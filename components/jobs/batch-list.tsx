@@ -16,7 +16,11 @@ export function BatchList() {
   if (batches.data.length === 0) {
     return (
       <div className="rounded-lg border border-dashed border-stone-300 bg-white px-6 py-12 text-center text-sm text-stone-500">
-        No jobs yet. <Link href="/generate" className="font-medium text-kiln-700 hover:underline">Queue your first generation</Link>.
+        No jobs yet.{" "}
+        <Link href="/generate" className="font-medium text-kiln-700 hover:underline">
+          Queue your first generation
+        </Link>
+        .
       </div>
     );
   }

@@ -8,13 +8,20 @@ export function GenerationGrid({ rows, onRetry, canRetry }: { rows: GenerationRo
   return (
     <ul className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4 xl:grid-cols-6">
       {rows.map((g) => (
-        <li key={g.id} className="overflow-hidden rounded-lg border border-stone-200 bg-white text-xs shadow-sm" data-testid="generation-tile" data-status={g.status}>
+        <li
+          key={g.id}
+          className="overflow-hidden rounded-lg border border-stone-200 bg-white text-xs shadow-sm"
+          data-testid="generation-tile"
+          data-status={g.status}
+        >
           <a href={g.previewUrl ?? undefined} target="_blank" rel="noreferrer" className="flex aspect-square items-center justify-center bg-stone-100">
             {g.thumbUrl ? (
               // eslint-disable-next-line @next/next/no-img-element
               <img src={g.thumbUrl} alt={`Line ${g.line}, variant ${g.variant + 1}`} className="h-full w-full object-contain" loading="lazy" />
             ) : (
-              <span className="px-2 text-center text-stone-500">{g.status === "running" ? "Generating…" : g.status === "queued" ? "Queued" : g.status === "dead_lettered" ? "Failed" : "Cancelled"}</span>
+              <span className="px-2 text-center text-stone-500">
+                {g.status === "running" ? "Generating…" : g.status === "queued" ? "Queued" : g.status === "dead_lettered" ? "Failed" : "Cancelled"}
+              </span>
             )}
           </a>
           <div className="space-y-1 p-2">

@@ -12,8 +12,17 @@ export function ProgressBar({ counts, total }: { counts: BatchCounts; total: num
   const done = counts.succeeded + counts.dead_lettered + counts.cancelled;
   return (
     <div>
-      <div className="flex h-2.5 overflow-hidden rounded-full bg-stone-200" role="progressbar" aria-valuemin={0} aria-valuemax={total} aria-valuenow={done} aria-label="Batch progress">
-        {SEGMENTS.map((s) => (counts[s.key] ? <div key={s.key} className={s.className} style={{ width: `${(counts[s.key] / Math.max(total, 1)) * 100}%` }} /> : null))}
+      <div
+        className="flex h-2.5 overflow-hidden rounded-full bg-stone-200"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={total}
+        aria-valuenow={done}
+        aria-label="Batch progress"
+      >
+        {SEGMENTS.map((s) =>
+          counts[s.key] ? <div key={s.key} className={s.className} style={{ width: `${(counts[s.key] / Math.max(total, 1)) * 100}%` }} /> : null,
+        )}
       </div>
       <div className="mt-1 flex flex-wrap gap-x-3 text-xs text-stone-500" data-testid="batch-counts">
         <span>{counts.succeeded} done</span>

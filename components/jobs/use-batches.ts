@@ -26,7 +26,8 @@ export function useBatch(id: string) {
 export function useBatchAction(id: string, action: "cancel" | "retry" | "resume") {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: Record<string, unknown> = {}) => api<{ retried?: number; started?: boolean; message?: string }>(`/api/batches/${id}/${action}`, { json: body }),
+    mutationFn: (body: Record<string, unknown> = {}) =>
+      api<{ retried?: number; started?: boolean; message?: string }>(`/api/batches/${id}/${action}`, { json: body }),
     onSettled: () => Promise.all([client.invalidateQueries({ queryKey: ["batch", id] }), client.invalidateQueries({ queryKey: ["batches"] })]),
   });
 }

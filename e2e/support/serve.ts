@@ -34,7 +34,11 @@ if (process.env.DATABASE_URL) {
   env.DATABASE_URL = url.toString();
 }
 
-const simulator = spawn(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "simulator", "main.ts"), "--port", env.KILN_SIMULATOR_PORT!], { cwd: root, env, stdio: "inherit" });
+const simulator = spawn(
+  process.execPath,
+  [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "simulator", "main.ts"), "--port", env.KILN_SIMULATOR_PORT!],
+  { cwd: root, env, stdio: "inherit" },
+);
 const child = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port], {
   cwd: root,
   env,

@@ -26,6 +26,8 @@ export const AUDIT_ACTIONS = [
   "generation.succeeded",
   "generation.dead_lettered",
   "generation.retried",
+  "banned_term.added",
+  "banned_term.removed",
   "run.replayed",
 ] as const;
 

@@ -14,6 +14,7 @@ export const PERMISSIONS = {
   "users.manage": ["admin"],
   "audit.view": ["admin"],
   "runs.manage": ["admin"],
+  "policy.manage": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -25,10 +26,26 @@ export function can(role: Role, permission: Permission): boolean {
 /** The console's areas; the navigation shows those the role may use. */
 export const AREAS = [
   { href: "/", label: "Home", permission: "console.view", description: "Your start page." },
-  { href: "/generate", label: "Generate", permission: "generations.create", description: "Pick a template and a tier, fill its variables or upload a CSV, see the estimate, queue." },
-  { href: "/jobs", label: "Jobs", permission: "batches.view", description: "Live progress of your batches, with thumbnails as images arrive; retry failed rows." },
+  {
+    href: "/generate",
+    label: "Generate",
+    permission: "generations.create",
+    description: "Pick a template and a tier, fill its variables or upload a CSV, see the estimate, queue.",
+  },
+  {
+    href: "/jobs",
+    label: "Jobs",
+    permission: "batches.view",
+    description: "Live progress of your batches, with thumbnails as images arrive; retry failed rows.",
+  },
   { href: "/uploads", label: "Uploads", permission: "uploads.view", description: "Reference images and brand assets, with renditions made in the background." },
   { href: "/admin/users", label: "Users", permission: "users.manage", description: "Create users, change roles, deactivate accounts." },
+  {
+    href: "/admin/banned-terms",
+    label: "Banned terms",
+    permission: "policy.manage",
+    description: "Words no prompt may contain, by category; checked before any GPU time.",
+  },
   { href: "/admin/runs", label: "Runs", permission: "runs.manage", description: "Background function runs: steps, output, errors; cancel or replay." },
   { href: "/admin/audit", label: "Audit log", permission: "audit.view", description: "Every sign-in and change, on a verifiable hash chain." },
 ] as const satisfies readonly { href: string; label: string; permission: Permission; description: string }[];

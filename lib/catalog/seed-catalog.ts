@@ -31,7 +31,15 @@ export async function seedCatalog({ db, simulatorUrl }: { db: Db; simulatorUrl: 
         const [preset] = await tx.insert(presets).values({ slug: p.slug, name: p.name, tier: p.tier }).returning();
         const [version] = await tx
           .insert(presetVersions)
-          .values({ presetId: preset!.id, version: 1, providerId: simulator.id, model: p.model, params: p.params, priceModel: p.priceModel, note: "Seeded with Kiln" })
+          .values({
+            presetId: preset!.id,
+            version: 1,
+            providerId: simulator.id,
+            model: p.model,
+            params: p.params,
+            priceModel: p.priceModel,
+            note: "Seeded with Kiln",
+          })
           .returning();
         await tx.update(presets).set({ activeVersionId: version!.id }).where(eq(presets.id, preset!.id));
       }
@@ -41,8 +49,14 @@ export async function seedCatalog({ db, simulatorUrl }: { db: Db; simulatorUrl: 
       const [existing] = await tx.select({ id: templates.id }).from(templates).where(eq(templates.slug, t.slug)).limit(1);
       if (existing) continue;
       const [template] = await tx.insert(templates).values({ slug: t.slug, name: t.name, description: t.description }).returning();
-      const [version] = await tx.insert(templateVersions).values({ templateId: template!.id, version: 1, definition: t.definition, note: "Seeded with Kiln" }).returning();
-      await tx.update(templates).set({ activeVersionId: version!.id }).where(and(eq(templates.id, template!.id)));
+      const [version] = await tx
+        .insert(templateVersions)
+        .values({ templateId: template!.id, version: 1, definition: t.definition, note: "Seeded with Kiln" })
+        .returning();
+      await tx
+        .update(templates)
+        .set({ activeVersionId: version!.id })
+        .where(and(eq(templates.id, template!.id)));
     }
   });
 }

@@ -11,7 +11,17 @@ export type RenditionName = keyof typeof RENDITION_SPECS;
  * source and size). sharp drops EXIF and other metadata unless asked to keep it, and works on
  * libuv's thread pool, off the request thread.
  */
-export async function writeRendition({ store, source, prefix, name }: { store: BlobStore; source: Buffer; prefix: string; name: RenditionName }): Promise<Rendition> {
+export async function writeRendition({
+  store,
+  source,
+  prefix,
+  name,
+}: {
+  store: BlobStore;
+  source: Buffer;
+  prefix: string;
+  name: RenditionName;
+}): Promise<Rendition> {
   const size = RENDITION_SPECS[name];
   const { data, info } = await sharp(source, { animated: false })
     .rotate() // honour EXIF orientation before the metadata is dropped

@@ -115,7 +115,12 @@ describe("A1111 adapter against A1111's documented shapes (fake server)", () => 
     server.route("POST", "/sdapi/v1/txt2img", (_req, res) =>
       sendJson(res, 200, { images: [TINY_PNG.toString("base64")], parameters: {}, info: JSON.stringify({ seed: 99, all_seeds: [99] }) }),
     );
-    const result = await adapter().generate({ ...REQ, seed: -1, model: "v1-5-pruned-emaonly.safetensors [6ce0161689]", loras: [{ name: "film_grain", weight: 0.6 }] });
+    const result = await adapter().generate({
+      ...REQ,
+      seed: -1,
+      model: "v1-5-pruned-emaonly.safetensors [6ce0161689]",
+      loras: [{ name: "film_grain", weight: 0.6 }],
+    });
     expect(result.seed).toBe(99);
     const [sent] = server.received("POST", "/sdapi/v1/txt2img");
     expect(sent!.headers.authorization).toBe(`Basic ${Buffer.from("user:pass").toString("base64")}`);
@@ -133,7 +138,12 @@ describe("A1111 adapter against A1111's documented shapes (fake server)", () => 
     const cases: [number, unknown, string, RegExp][] = [
       [401, { detail: "Incorrect username or password" }, "auth", /Incorrect username/],
       [404, { error: "HTTPException", detail: "Sampler not found", body: "", errors: "" }, "invalid_request", /Sampler not found/],
-      [422, { detail: [{ loc: ["body", "steps"], msg: "value is not a valid integer", type: "type_error.integer" }] }, "invalid_request", /steps: value is not a valid integer/],
+      [
+        422,
+        { detail: [{ loc: ["body", "steps"], msg: "value is not a valid integer", type: "type_error.integer" }] },
+        "invalid_request",
+        /steps: value is not a valid integer/,
+      ],
       [500, { error: "HTTPException", detail: "Invalid encoded image", body: "", errors: "" }, "invalid_request", /Invalid encoded image/],
       [500, { error: "RuntimeError", detail: "", body: "", errors: "CUDA error: device-side assert" }, "transient", /RuntimeError: CUDA error/],
       [503, { detail: "Service Unavailable" }, "unavailable", /503/],
@@ -159,7 +169,7 @@ describe("A1111 adapter against A1111's documented shapes (fake server)", () => 
   });
 
   it("sends img2img with the mask and extra-single-image as documented", async () => {
-    server.route("POST", "/sdapi/v1/img2img", (_req, res) => sendJson(res, 200, { images: [TINY_PNG.toString("base64")], parameters: {}, info: "{\"seed\":5}" }));
+    server.route("POST", "/sdapi/v1/img2img", (_req, res) => sendJson(res, 200, { images: [TINY_PNG.toString("base64")], parameters: {}, info: '{"seed":5}' }));
     server.route("POST", "/sdapi/v1/extra-single-image", (_req, res) => sendJson(res, 200, { html_info: "<p></p>", image: TINY_PNG.toString("base64") }));
     await adapter().inpaint!({ ...REQ, image: TINY_PNG, mask: TINY_PNG });
     expect(server.received("POST", "/sdapi/v1/img2img")[0]!.json()).toMatchObject({
@@ -171,7 +181,11 @@ describe("A1111 adapter against A1111's documented shapes (fake server)", () => 
     });
     const up = await adapter().upscale!({ image: TINY_PNG, scale: 4 });
     expect(up.contentType).toBe("image/png");
-    expect(server.received("POST", "/sdapi/v1/extra-single-image")[0]!.json()).toMatchObject({ resize_mode: 0, upscaling_resize: 4, upscaler_1: "R-ESRGAN 4x+" });
+    expect(server.received("POST", "/sdapi/v1/extra-single-image")[0]!.json()).toMatchObject({
+      resize_mode: 0,
+      upscaling_resize: 4,
+      upscaler_1: "R-ESRGAN 4x+",
+    });
   });
 
   it("refuses LoRA names that would break A1111's prompt token, and malformed credentials", () => {

@@ -138,9 +138,11 @@ export function createA1111Adapter(config: ProviderConfig, deps: AdapterDeps = {
     const { data, ms } = await call<{ images?: unknown[]; info?: unknown }>("POST", path, body, options);
     const info = readInfo(data.info);
     const flagged = Array.isArray(info.nsfw_content_detected) && info.nsfw_content_detected[0] === true;
-    if (flagged) throw new ProviderError("content_filtered", `${LABEL}'s safety filter blocked the image. Change the prompt and try again.`, { billable: false });
+    if (flagged)
+      throw new ProviderError("content_filtered", `${LABEL}'s safety filter blocked the image. Change the prompt and try again.`, { billable: false });
     const { image, contentType } = decodeImage(data.images?.[0]);
-    const seed = typeof info.seed === "number" ? info.seed : Array.isArray(info.all_seeds) && typeof info.all_seeds[0] === "number" ? info.all_seeds[0] : undefined;
+    const seed =
+      typeof info.seed === "number" ? info.seed : Array.isArray(info.all_seeds) && typeof info.all_seeds[0] === "number" ? info.all_seeds[0] : undefined;
     return { image, contentType, seed, gpuSeconds: Math.round(ms) / 1000, providerRequestId: taskId };
   }
 

@@ -63,7 +63,15 @@ describe("assertSafeProviderUrl", () => {
   });
 
   it("allows loopback and private ranges only with allowPrivate (the simulator's case)", async () => {
-    for (const url of ["http://127.0.0.1:7860", "http://localhost:7860", "http://[::1]:7860", "http://10.1.2.3", "http://172.20.0.1", "http://lan-gpu.corp:7860", "http://[fd12::1]"]) {
+    for (const url of [
+      "http://127.0.0.1:7860",
+      "http://localhost:7860",
+      "http://[::1]:7860",
+      "http://10.1.2.3",
+      "http://172.20.0.1",
+      "http://lan-gpu.corp:7860",
+      "http://[fd12::1]",
+    ]) {
       expect((await refusal(url)).message).toMatch(/allow private network/);
       await expect(assertSafeProviderUrl(url, { allowPrivate: true, lookup: dns })).resolves.toBeInstanceOf(URL);
     }

@@ -24,7 +24,14 @@ export type UrlSafetyOptions = {
   lookup?: (hostname: string) => Promise<{ address: string; family: number }[]>;
 };
 
-const METADATA_HOSTS = new Set(["metadata.google.internal", "metadata.goog", "metadata", "instance-data", "instance-data.ec2.internal", "metadata.azure.internal"]);
+const METADATA_HOSTS = new Set([
+  "metadata.google.internal",
+  "metadata.goog",
+  "metadata",
+  "instance-data",
+  "instance-data.ec2.internal",
+  "metadata.azure.internal",
+]);
 const METADATA_IPS = new Set(["169.254.169.254", "169.254.170.2", "100.100.100.200", "fd00:ec2:0:0:0:0:0:254"]);
 
 type Verdict = "public" | "private" | "loopback" | "link-local" | "metadata" | "unspecified" | "reserved";
@@ -103,7 +110,10 @@ function check(address: string, hostname: string, allowPrivate: boolean): void {
   if (verdict === "public") return;
   if ((verdict === "private" || verdict === "loopback") && allowPrivate) return;
   const where = address === hostname ? address : `${hostname} (${address})`;
-  const hint = verdict === "private" || verdict === "loopback" ? " Turn on “allow private network” for this endpoint if it is meant to be on your network." : " Such addresses are never allowed.";
+  const hint =
+    verdict === "private" || verdict === "loopback"
+      ? " Turn on “allow private network” for this endpoint if it is meant to be on your network."
+      : " Such addresses are never allowed.";
   refuse(`The endpoint URL points to ${REASONS[verdict]}: ${where}.${hint}`);
 }
 
@@ -118,7 +128,10 @@ export async function assertSafeProviderUrl(raw: string, options: UrlSafetyOptio
   if (url.protocol !== "http:" && url.protocol !== "https:") refuse(`Only http and https endpoint URLs are allowed, not ${url.protocol.replace(":", "")}.`);
   if (url.username || url.password) refuse("Remove the user name and password from the URL; put credentials in the endpoint's API key instead.");
   // WHATWG URL parsing already normalised odd IPv4 forms (2130706433, 0x7f.1) to dotted decimal.
-  const hostname = url.hostname.replace(/^\[|\]$/g, "").replace(/\.$/, "").toLowerCase();
+  const hostname = url.hostname
+    .replace(/^\[|\]$/g, "")
+    .replace(/\.$/, "")
+    .toLowerCase();
   if (METADATA_HOSTS.has(hostname)) refuse(`The endpoint URL points to a cloud metadata service (${hostname}); this is never allowed.`);
   const allowPrivate = options.allowPrivate ?? false;
   if (isIP(hostname)) {
