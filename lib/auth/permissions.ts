@@ -15,6 +15,8 @@ export const PERMISSIONS = {
   "audit.view": ["admin"],
   "runs.manage": ["admin"],
   "policy.manage": ["admin"],
+  "catalog.manage": ["admin"],
+  "providers.manage": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

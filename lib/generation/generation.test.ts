@@ -12,6 +12,7 @@ import { startSimulator, type RunningSimulator } from "@/simulator";
 import { initialValuesFor } from "@/test/template-values";
 import { getActiveTemplate, listActivePresets } from "./catalog";
 import { estimateBatch, queueBatch } from "./queue-batch";
+import { assertWithinQuota } from "./quota";
 import { deadLetterGeneration, runGeneration } from "./run-generation";
 
 let database: Database;
@@ -173,5 +174,14 @@ describe("running a generation against the simulator over HTTP", () => {
     expect(row).toMatchObject({ status: "dead_lettered", errorCode: "content_filtered" });
     const [batch] = await database.db.select().from(batches).where(eq(batches.id, gen.batchId));
     expect(batch!.status).toBe("completed");
+  });
+});
+
+describe("quota", () => {
+  it("refuses a batch beyond the user's rolling daily quota and says how much is left", async () => {
+    const fresh = ctxFor(database.db, await createUserFactory(database.db, { role: "designer" }));
+    await expect(assertWithinQuota(fresh, 10, 10)).resolves.toEqual({ used: 0, remaining: 0 });
+    await expect(assertWithinQuota(ctx, 1, 3)).rejects.toMatchObject({ code: "policy_blocked", message: expect.stringContaining("0 left today") });
+    await expect(assertWithinQuota(ctx, 1_000_000, 0)).resolves.toEqual({ used: 0, remaining: null });
   });
 });

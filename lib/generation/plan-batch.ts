@@ -1,12 +1,14 @@
 import { bannedTerms, generations, type Tier } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { screenText } from "@/lib/moderation/screen";
 import { renderTemplate, variablesSchema } from "@/lib/templates/render";
 import { MAX_GENERATIONS_PER_BATCH, type BatchRequest } from "./batch-input";
 import { getActiveTemplate, listActivePresets, type ActivePreset } from "./catalog";
 import { estimateGenerations, type Estimate } from "./estimate";
+import { assertWithinQuota } from "./quota";
 import { seedFor, sizeFor } from "./sizes";
 
 export type PlannedGeneration = typeof generations.$inferInsert;
@@ -35,6 +37,8 @@ export async function planBatch(ctx: Ctx, q: BatchRequest, options: { auditBlock
       `That is ${total.toLocaleString("en-US")} images; one batch holds at most ${MAX_GENERATIONS_PER_BATCH.toLocaleString("en-US")}.`,
     );
   }
+
+  await assertWithinQuota(ctx, total, env().KILN_USER_DAILY_IMAGE_QUOTA);
 
   const schema = variablesSchema(templateVersion.definition);
   const rowErrors: Record<string, string[]> = {};
