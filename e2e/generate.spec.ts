@@ -16,14 +16,14 @@ test("one prompt: the designer sees the estimate, queues, and watches the images
   await page.getByLabel("Variants per row").fill("2");
   await page.getByLabel("16:9").check();
   await expect(page.getByTestId("estimate-images")).toHaveText("4");
-  await expect(page.getByTestId("estimate-cost")).toContainText("$0.01");
+  await expect(page.getByTestId("estimate-cost")).toContainText("$0.008");
   await expect(generate.estimate()).toContainText("professional product photo of Linen tote bag");
   await generate.queueButton().click();
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}/);
   const job = new JobPage(page);
   await job.waitUntilDone(4);
   await job.expectThumbnailsLoaded(4);
-  await expect(page.getByTestId("batch-spent")).toHaveText("$0.01");
+  await expect(page.getByTestId("batch-spent")).toHaveText("$0.008");
 });
 
 test("a double submit queues once", async ({ page }) => {

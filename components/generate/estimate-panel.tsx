@@ -3,6 +3,7 @@
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { formatDuration } from "@/components/runs/format";
+import { formatMicros } from "@/lib/costs/estimate";
 
 export type EstimateView = {
   images: number;
@@ -12,11 +13,6 @@ export type EstimateView = {
   samplePrompt: string;
   preset: { name: string; tier: string; isSimulator: boolean };
 };
-
-export function formatUsd(micros: number): string {
-  const cents = Math.round(micros / 10_000);
-  return `$${(cents / 100).toFixed(2)}${micros > 0 && cents === 0 ? ` (${(micros / 1_000_000).toFixed(4)})` : ""}`;
-}
 
 export function EstimatePanel({ estimate, error, loading }: { estimate?: EstimateView; error?: string; loading: boolean }) {
   if (error) return <Alert tone="error">{error}</Alert>;
@@ -33,7 +29,7 @@ export function EstimatePanel({ estimate, error, loading }: { estimate?: Estimat
         <div className="rounded-md bg-stone-50 p-3">
           <dt className="text-xs text-stone-500">Estimated cost</dt>
           <dd className="text-lg font-semibold tabular-nums" data-testid="estimate-cost">
-            {formatUsd(estimate.micros)}
+            {formatMicros(estimate.micros)}
           </dd>
         </div>
         <div className="rounded-md bg-stone-50 p-3">

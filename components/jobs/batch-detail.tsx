@@ -1,7 +1,7 @@
 "use client";
 
 import { formatDuration } from "@/components/runs/format";
-import { formatUsd } from "@/components/generate/estimate-panel";
+import { formatMicros } from "@/lib/costs/estimate";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -65,8 +65,8 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
         <dl className="mt-4 grid grid-cols-2 gap-4 text-sm sm:grid-cols-4">
           <Stat label="Images per minute" value={b.imagesPerMinute ? b.imagesPerMinute.toFixed(1) : "—"} />
           <Stat label="Time left" value={live ? (b.etaSeconds !== null ? `~${formatDuration(b.etaSeconds * 1000)}` : "measuring…") : "—"} />
-          <Stat label="Spent so far" value={formatUsd(b.spentMicros)} testId="batch-spent" />
-          <Stat label="Estimated" value={`${formatUsd(b.estimateMicros)} · ${formatDuration(b.estimateSeconds * 1000)}`} />
+          <Stat label="Spent so far" value={formatMicros(b.spentMicros)} testId="batch-spent" />
+          <Stat label="Estimated" value={`${formatMicros(b.estimateMicros)} · ${formatDuration(b.estimateSeconds * 1000)}`} />
         </dl>
       </div>
       <GenerationGrid rows={b.rows} onRetry={(generationId) => retry.mutate({ generationId })} canRetry={b.status !== "cancelled"} />

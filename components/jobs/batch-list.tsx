@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { formatUsd } from "@/components/generate/estimate-panel";
+import { formatMicros } from "@/lib/costs/estimate";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { ProgressBar } from "./progress-bar";
@@ -39,7 +39,7 @@ export function BatchList() {
             </div>
             <div className="flex shrink-0 items-center gap-3 text-sm">
               <span className="tabular-nums text-stone-600">
-                {formatUsd(b.spentMicros)} <span className="text-stone-400">of ~{formatUsd(b.estimateMicros)}</span>
+                {formatMicros(b.spentMicros)} <span className="text-stone-400">of ~{formatMicros(b.estimateMicros)}</span>
               </span>
               <Badge tone={BATCH_TONE[b.status]}>{b.status}</Badge>
             </div>

@@ -47,9 +47,3 @@ export async function getActiveTemplate(db: DbExecutor, templateId: string): Pro
   if (!row) throw new AppError("not_found", "That template does not exist.");
   return row;
 }
-
-export async function getActivePreset(db: DbExecutor, presetId: string): Promise<ActivePreset> {
-  const [row] = (await listActivePresets(db)).filter((p) => p.preset.id === presetId);
-  if (!row) throw new AppError("not_found", "That preset does not exist.");
-  return row;
-}

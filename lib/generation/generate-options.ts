@@ -1,4 +1,5 @@
 import type { Ctx } from "@/lib/auth/context";
+import { formatMicros, type PriceModel } from "@/lib/costs/estimate";
 import type { TemplateDefinition } from "@/lib/templates/types";
 import { listActivePresets, listActiveTemplates } from "./catalog";
 import { ASPECT_RATIOS, type AspectRatio } from "./sizes";
@@ -9,11 +10,10 @@ export type GenerateOptions = {
   aspectRatios: AspectRatio[];
 };
 
-function describePrice(pm: { kind: string; microsPerImage?: number; microsPerMegapixel?: number; microsPerGpuSecond?: number }): string {
-  const usd = (micros = 0) => `$${(micros / 1_000_000).toFixed(micros < 10_000 ? 4 : 3)}`;
-  if (pm.kind === "per_image") return `${usd(pm.microsPerImage)} per image`;
-  if (pm.kind === "per_megapixel") return `${usd(pm.microsPerMegapixel)} per megapixel`;
-  return `${usd(pm.microsPerGpuSecond)} per GPU-second`;
+function describePrice(pm: PriceModel): string {
+  if (pm.kind === "per_image") return `${formatMicros(pm.microsPerImage)} per image`;
+  if (pm.kind === "per_megapixel") return `${formatMicros(pm.microsPerMegapixel)} per megapixel`;
+  return `${formatMicros(pm.microsPerGpuSecond)} per GPU-second`;
 }
 
 /** What the Generate page offers: active template and preset versions, described for people. */
@@ -36,7 +36,7 @@ export async function getGenerateOptions({ ctx }: { ctx: Ctx }): Promise<Generat
       isSimulator: p.provider.isSimulator,
       paused: p.provider.paused,
       size: `${p.version.params.width}×${p.version.params.height}, ${p.version.params.steps} steps`,
-      price: describePrice(p.version.priceModel as never),
+      price: describePrice(p.version.priceModel),
     })),
     aspectRatios: Object.keys(ASPECT_RATIOS) as AspectRatio[],
   };
