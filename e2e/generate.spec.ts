@@ -38,10 +38,20 @@ test("a double submit queues once", async ({ page }) => {
   await expect(page.getByTestId("batch-item").filter({ hasText: "double-submit-check" })).toHaveCount(1);
 
   // The API itself: the same key twice answers with the same batch.
-  const body = { templateId: "", presetId: "", variantsPerRow: 1, aspectRatios: ["1:1"], rows: [{ line: 1, values: { product_name: "Kettle" } }], idempotencyKey: `api-key-${Date.now()}` };
+  const body = {
+    templateId: "",
+    presetId: "",
+    variantsPerRow: 1,
+    aspectRatios: ["1:1"],
+    rows: [{ line: 1, values: { product_name: "Kettle" } }],
+    idempotencyKey: `api-key-${Date.now()}`,
+  };
   await page.goto("/generate");
   body.templateId = await page.getByLabel("Prompt template").inputValue();
-  body.presetId = await page.getByRole("radio", { checked: true }).getAttribute("value").then((v) => v!);
+  body.presetId = await page
+    .getByRole("radio", { checked: true })
+    .getAttribute("value")
+    .then((v) => v!);
   const first = await (await page.request.post("/api/batches", { data: body })).json();
   const second = await (await page.request.post("/api/batches", { data: body })).json();
   expect(first.created).toBe(true);

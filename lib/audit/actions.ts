@@ -29,6 +29,19 @@ export const AUDIT_ACTIONS = [
   "banned_term.added",
   "banned_term.removed",
   "run.replayed",
+  "preset.created",
+  "preset.version_created",
+  "preset.rolled_back",
+  "template.created",
+  "template.version_created",
+  "template.rolled_back",
+  "provider.created",
+  "provider.updated",
+  "provider.paused",
+  "provider.resumed",
+  "provider.secret_rotated",
+  "provider.tested",
+  "provider.work_moved",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -30,3 +30,18 @@ export async function listProviders(db: DbExecutor) {
   const rows = await db.select().from(providers).orderBy(asc(providers.name));
   return rows.map(({ secretCiphertext, ...p }) => ({ ...p, hasSecret: secretCiphertext !== null }));
 }
+
+/**
+ * What an admin may see of a stored key: that one is set and, for keys long enough that four
+ * characters give little away, its last four (to tell which key is in use after a rotation).
+ */
+export function secretHint(provider: Pick<Provider, "secretCiphertext">): { hasSecret: boolean; secretLast4: string | null } {
+  if (!provider.secretCiphertext) return { hasSecret: false, secretLast4: null };
+  try {
+    const secret = openSecret(provider.secretCiphertext, secretsKey());
+    return { hasSecret: true, secretLast4: secret.length >= 12 ? secret.slice(-4) : null };
+  } catch {
+    // Sealed with another key (KILN_SECRETS_KEY changed): still "set", but unreadable here.
+    return { hasSecret: true, secretLast4: null };
+  }
+}

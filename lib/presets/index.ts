@@ -1,0 +1,6 @@
+export { createPreset, createPresetVersion, rollbackPreset, listPresetsWithVersions, listProviderOptions } from "./versions";
+export type { PresetView, PresetVersionView, ProviderOption } from "./versions";
+export { createPresetInputFromForm, presetVersionInputFromForm, type FormFields } from "./form-input";
+export { describePriceModel } from "./diff";
+export { dollarsToMicros, microsToDollars } from "./money";
+export { PRESET_LIMITS } from "./schemas";
