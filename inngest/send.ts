@@ -19,7 +19,12 @@ export const generationSender: GenerationSender = {
       await inngest.send(
         items
           .slice(i, i + 500)
-          .map((g) => generationRequested.create({ generationId: g.generationId, batchId: g.batchId, providerId: g.providerId, userId: g.userId }, { id: `generation-requested-${g.generationId}-${g.attempts}` })),
+          .map((g) =>
+            generationRequested.create(
+              { generationId: g.generationId, batchId: g.batchId, providerId: g.providerId, userId: g.userId },
+              { id: `generation-requested-${g.generationId}-${g.attempts}` },
+            ),
+          ),
       );
     }
   },

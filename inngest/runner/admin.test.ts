@@ -31,7 +31,10 @@ describe("admin calls for the Runs page", () => {
     const failed = await h.finished(failedId);
     expect(failed).toMatchObject({ functionId: "admin-flaky", functionName: "flaky", status: "failed", eventName: "t/flaky", attempts: 2 });
     expect(failed.durationMs).toBeGreaterThanOrEqual(0);
-    expect(failed.steps.map((s) => [s.name, s.status])).toEqual([["first", "completed"], ["second", "failed"]]);
+    expect(failed.steps.map((s) => [s.name, s.status])).toEqual([
+      ["first", "completed"],
+      ["second", "failed"],
+    ]);
     expect(failed.steps[0]!.output).toBe("fine");
     expect(failed.steps[1]!.error).toMatchObject({ message: "provider down" });
     expect((failed.error as { message: string }).message).toBe("provider down");

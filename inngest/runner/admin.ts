@@ -39,8 +39,18 @@ export type StepSummary = {
 export type RunDetail = RunSummary & { event: EventPayload; output: unknown; error: unknown; steps: StepSummary[] };
 
 type Row = {
-  id: string; function_id: string; name: string | null; status: RunStatus; event: EventPayload; output: unknown; error: unknown;
-  attempts: number; created_at: number; started_at: number | null; ended_at: number | null; replay_of: string | null;
+  id: string;
+  function_id: string;
+  name: string | null;
+  status: RunStatus;
+  event: EventPayload;
+  output: unknown;
+  error: unknown;
+  attempts: number;
+  created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+  replay_of: string | null;
 };
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -67,8 +77,18 @@ const SELECT = `SELECT r.id, r.function_id, f.name, r.status, r.event, r.output,
   r.ended_at, r.replay_of FROM inngest_runner_runs r LEFT JOIN inngest_runner_functions f ON f.id = r.function_id`;
 
 /** Newest first. `before` is a createdAt (ms) cursor from the previous page's last row. */
-export async function listRuns({ db, status, functionId, limit = 50, before }: {
-  db: RunnerDb; status?: RunStatus; functionId?: string; limit?: number; before?: number;
+export async function listRuns({
+  db,
+  status,
+  functionId,
+  limit = 50,
+  before,
+}: {
+  db: RunnerDb;
+  status?: RunStatus;
+  functionId?: string;
+  limit?: number;
+  before?: number;
 }): Promise<RunSummary[]> {
   const rows = await db.query<Row>(
     `${SELECT} WHERE ($1::text IS NULL OR r.status = $1) AND ($2::text IS NULL OR r.function_id = $2)
@@ -82,24 +102,48 @@ export async function listRuns({ db, status, functionId, limit = 50, before }: {
 export async function getRun({ db, runId }: { db: RunnerDb; runId: string }): Promise<RunDetail | null> {
   const [row] = await db.query<Row>(`${SELECT} WHERE r.id = $1`, [runId]);
   if (!row) return null;
-  const steps = await db.query<{ step_id: string; name: string | null; op: string; status: string; attempts: number; started_at: number; ended_at: number | null; data: unknown; error: unknown }>(
-    "SELECT step_id, name, op, status, attempts, started_at, ended_at, data, error FROM inngest_runner_steps WHERE run_id = $1 ORDER BY seq",
-    [runId],
-  );
+  const steps = await db.query<{
+    step_id: string;
+    name: string | null;
+    op: string;
+    status: string;
+    attempts: number;
+    started_at: number;
+    ended_at: number | null;
+    data: unknown;
+    error: unknown;
+  }>("SELECT step_id, name, op, status, attempts, started_at, ended_at, data, error FROM inngest_runner_steps WHERE run_id = $1 ORDER BY seq", [runId]);
   const jobs = await db.query<{ kind: string; step_id: string; name: string | null; created_at: number; attempt: number }>(
     "SELECT kind, step_id, name, created_at, attempt FROM inngest_runner_jobs WHERE run_id = $1 ORDER BY id",
     [runId],
   );
   const timeline: StepSummary[] = steps.map((s) => ({
-    id: s.step_id, name: s.name, op: s.op, status: s.status, attempts: Number(s.attempts), startedAt: Number(s.started_at),
-    endedAt: num(s.ended_at), durationMs: s.ended_at === null ? null : Number(s.ended_at) - Number(s.started_at),
-    output: s.data, error: s.error,
+    id: s.step_id,
+    name: s.name,
+    op: s.op,
+    status: s.status,
+    attempts: Number(s.attempts),
+    startedAt: Number(s.started_at),
+    endedAt: num(s.ended_at),
+    durationMs: s.ended_at === null ? null : Number(s.ended_at) - Number(s.started_at),
+    output: s.data,
+    error: s.error,
   }));
   const pendingStatus: Record<string, string> = { sleep: "sleeping", wait: "waiting", invoke: "invoking", call: "queued" };
   for (const j of jobs) {
     if (j.kind === "call" && (j.step_id === "" || steps.some((s) => s.step_id === j.step_id))) continue;
-    timeline.push({ id: j.step_id, name: j.name, op: j.kind, status: pendingStatus[j.kind] ?? j.kind, attempts: j.attempt + 1,
-      startedAt: Number(j.created_at), endedAt: null, durationMs: null, output: null, error: null });
+    timeline.push({
+      id: j.step_id,
+      name: j.name,
+      op: j.kind,
+      status: pendingStatus[j.kind] ?? j.kind,
+      attempts: j.attempt + 1,
+      startedAt: Number(j.created_at),
+      endedAt: null,
+      durationMs: null,
+      output: null,
+      error: null,
+    });
   }
   return { ...summary(row), event: row.event, output: row.output, error: row.error, steps: timeline };
 }
@@ -126,9 +170,13 @@ export async function cancelRun({ db, runId, reason }: { db: RunnerDb; runId: st
 export async function replayRun({ db, runId }: { db: RunnerDb; runId: string }): Promise<string> {
   const engine = await engineFor(db);
   const id = await db.transaction(async (q) => {
-    const [run] = await q<{ function_id: string; event: EventPayload; status: string }>("SELECT function_id, event, status FROM inngest_runner_runs WHERE id = $1", [runId]);
+    const [run] = await q<{ function_id: string; event: EventPayload; status: string }>(
+      "SELECT function_id, event, status FROM inngest_runner_runs WHERE id = $1",
+      [runId],
+    );
     if (!run) throw new Error(`run ${runId} does not exist`);
-    if (!TERMINAL.includes(run.status) || run.status === "completed") throw new Error(`run ${runId} is ${run.status}; only failed or cancelled runs can be replayed`);
+    if (!TERMINAL.includes(run.status) || run.status === "completed")
+      throw new Error(`run ${runId} is ${run.status}; only failed or cancelled runs can be replayed`);
     const fn = engine.registry.get(run.function_id);
     if (!fn) throw new Error(`function "${run.function_id}" is not registered any more; sync the app first`);
     return createRun(q, engine, fn, run.event, { replayOf: runId });

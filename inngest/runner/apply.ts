@@ -23,7 +23,14 @@ async function requeue(q: Query, job: CallJob, attempt: number, dueAt: number, p
  * dropped. Returns the id of the discovery call it queued, if any, so the scheduler can start it
  * without waiting for its next read.
  */
-export async function applyOutcome(engine: Engine, job: CallJob, run: RunForCall, fn: RegisteredFunction, outcome: CallOutcome, startedAt = Date.now()): Promise<number | undefined> {
+export async function applyOutcome(
+  engine: Engine,
+  job: CallJob,
+  run: RunForCall,
+  fn: RegisteredFunction,
+  outcome: CallOutcome,
+  startedAt = Date.now(),
+): Promise<number | undefined> {
   const next = await engine.db.transaction(async (q): Promise<number | undefined> => {
     // Lock the run (so a cancel cannot interleave) and claim the job in one statement.
     const claimed = await q(
@@ -65,10 +72,12 @@ export async function applyOutcome(engine: Engine, job: CallJob, run: RunForCall
     const known = outcome.ops.every((op) => STEP_DONE.has(op.op) || op.op === "StepFailed" || op.op === "StepError")
       ? new Set<string>()
       : new Set(
-          (await q<{ k: string }>(
-            "SELECT step_id AS k FROM inngest_runner_steps WHERE run_id = $1 AND status <> 'retrying' UNION SELECT step_id FROM inngest_runner_jobs WHERE run_id = $1",
-            [run.id],
-          )).map((r) => r.k),
+          (
+            await q<{ k: string }>(
+              "SELECT step_id AS k FROM inngest_runner_steps WHERE run_id = $1 AND status <> 'retrying' UNION SELECT step_id FROM inngest_runner_jobs WHERE run_id = $1",
+              [run.id],
+            )
+          ).map((r) => r.k),
         );
     for (const op of outcome.ops) {
       const name = op.displayName ?? op.name;
@@ -86,7 +95,10 @@ export async function applyOutcome(engine: Engine, job: CallJob, run: RunForCall
       } else if (known.has(op.id)) {
         continue; // already memoized or pending: a rediscovered parallel op
       } else if (op.op === "StepPlanned") {
-        await q("INSERT INTO inngest_runner_jobs (run_id, kind, step_id, name, due_at, created_at) VALUES ($1, 'call', $2, $3, $4, $4) ON CONFLICT DO NOTHING", [run.id, op.id, name ?? null, now]);
+        await q(
+          "INSERT INTO inngest_runner_jobs (run_id, kind, step_id, name, due_at, created_at) VALUES ($1, 'call', $2, $3, $4, $4) ON CONFLICT DO NOTHING",
+          [run.id, op.id, name ?? null, now],
+        );
       } else if (op.op === "Sleep") {
         const error = await timerJob(q, run.id, op, "sleep", () => sleepTarget(op.name ?? "", now), {});
         if (error) return fail(q, engine, run.id, error);
@@ -114,7 +126,9 @@ export async function applyOutcome(engine: Engine, job: CallJob, run: RunForCall
 }
 
 function fail(q: Query, engine: Engine, runId: string, message: string) {
-  return finishRun(q, engine, runId, "failed", { error: { name: "Error", message: `Embedded Inngest runner: ${message}` } satisfies SerializedError }).then(() => undefined);
+  return finishRun(q, engine, runId, "failed", { error: { name: "Error", message: `Embedded Inngest runner: ${message}` } satisfies SerializedError }).then(
+    () => undefined,
+  );
 }
 
 function waitDue(op: OutgoingOp, now: number): number {
@@ -124,7 +138,14 @@ function waitDue(op: OutgoingOp, now: number): number {
   return now + timeout;
 }
 
-async function timerJob(q: Query, runId: string, op: OutgoingOp, kind: string, due: () => number, extra: { event_name?: string; expression?: unknown }): Promise<string | null> {
+async function timerJob(
+  q: Query,
+  runId: string,
+  op: OutgoingOp,
+  kind: string,
+  due: () => number,
+  extra: { event_name?: string; expression?: unknown },
+): Promise<string | null> {
   let dueAt: number;
   try {
     dueAt = due();
@@ -150,10 +171,19 @@ async function invoke(q: Query, engine: Engine, runId: string, op: OutgoingOp, n
     return;
   }
   const timeout = op.opts?.timeout ? parseDuration(String(op.opts.timeout)) : null;
-  await q(
-    "INSERT INTO inngest_runner_jobs (run_id, kind, step_id, name, due_at, created_at) VALUES ($1, 'invoke', $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-    [runId, op.id, name ?? null, timeout === null ? null : now + timeout, now],
-  );
+  await q("INSERT INTO inngest_runner_jobs (run_id, kind, step_id, name, due_at, created_at) VALUES ($1, 'invoke', $2, $3, $4, $5) ON CONFLICT DO NOTHING", [
+    runId,
+    op.id,
+    name ?? null,
+    timeout === null ? null : now + timeout,
+    now,
+  ]);
   const payload = (op.opts?.payload ?? {}) as { data?: Record<string, unknown>; user?: Record<string, unknown> };
-  await createRun(q, engine, target, { id: ulid(now), name: "inngest/function.invoked", data: payload.data ?? {}, ...(payload.user ? { user: payload.user } : {}), ts: now }, { parent: { runId, stepId: op.id } });
+  await createRun(
+    q,
+    engine,
+    target,
+    { id: ulid(now), name: "inngest/function.invoked", data: payload.data ?? {}, ...(payload.user ? { user: payload.user } : {}), ts: now },
+    { parent: { runId, stepId: op.id } },
+  );
 }

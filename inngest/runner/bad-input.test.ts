@@ -40,7 +40,14 @@ describe("bad input", () => {
       [{ name: "t/ok", data: "text" }, 400, /"data" must be an object/],
       [[], 400, /no events/],
       [42, 400, /must be a JSON object/],
-      [[{ name: "t/ok", data: { i: 1 } }, { name: "t/ok", data: 5 }], 400, /event 1: "data" must be an object/],
+      [
+        [
+          { name: "t/ok", data: { i: 1 } },
+          { name: "t/ok", data: 5 },
+        ],
+        400,
+        /event 1: "data" must be an object/,
+      ],
       [{ name: "inngest/function.failed", data: {} }, 400, /reserved/],
       [{ name: "t/ok", data: { s: "\u0000" } }, 400, /NUL/],
       [{ name: "t/ok", data: { blob: "x".repeat(MAX_EVENT_BYTES) } }, 413, /limit is 524288/],
@@ -61,7 +68,9 @@ describe("bad input", () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { ids: string[]; status: number };
     expect(body).toEqual({ ids: [expect.stringMatching(/^[0-9A-Z]{26}$/)], status: 200 });
-    const [run] = await h.waitFor(() => h.db.query<{ id: string }>("SELECT id FROM inngest_runner_runs WHERE event_id = $1", [body.ids[0]]).then((r) => (r.length ? r : null)));
+    const [run] = await h.waitFor(() =>
+      h.db.query<{ id: string }>("SELECT id FROM inngest_runner_runs WHERE event_id = $1", [body.ids[0]]).then((r) => (r.length ? r : null)),
+    );
     expect((await h.finished(run!.id)).output).toEqual({ hello: "world" });
   });
 
@@ -94,7 +103,13 @@ describe("bad input", () => {
       body: JSON.stringify({
         appName: "ghost-app",
         url: h.appUrl,
-        functions: [{ id: "ghost-fn", triggers: [{ event: "t/ghost" }], steps: { step: { id: "step", name: "step", runtime: { type: "http", url: `${h.appUrl}?fnId=ghost-fn&stepId=step` }, retries: { attempts: 1 } } } }],
+        functions: [
+          {
+            id: "ghost-fn",
+            triggers: [{ event: "t/ghost" }],
+            steps: { step: { id: "step", name: "step", runtime: { type: "http", url: `${h.appUrl}?fnId=ghost-fn&stepId=step` }, retries: { attempts: 1 } } },
+          },
+        ],
       }),
     });
     expect(register.status).toBe(200);

@@ -81,7 +81,10 @@ export async function callApp(engine: Engine, url: URL, text: string, runId: str
     const timedOut = (err as Error).name === "TimeoutError";
     return {
       kind: "error",
-      error: { name: "Error", message: timedOut ? `the app did not answer within ${timeoutMs} ms (${url.origin})` : `could not reach the app at ${url.origin} (${cause})` },
+      error: {
+        name: "Error",
+        message: timedOut ? `the app did not answer within ${timeoutMs} ms (${url.origin})` : `could not reach the app at ${url.origin} (${cause})`,
+      },
       retriable: true,
       retryAt: null,
       countsAttempt: timedOut,
@@ -89,9 +92,18 @@ export async function callApp(engine: Engine, url: URL, text: string, runId: str
   }
   const versionHeader = Number(res.headers.get("x-inngest-req-version"));
   const version = Number.isInteger(versionHeader) && versionHeader > 0 ? versionHeader : undefined;
-  const fail = (message: string, retriable = true): CallOutcome => ({ kind: "error", error: { name: "Error", message }, retriable, retryAt: null, countsAttempt: true, version });
+  const fail = (message: string, retriable = true): CallOutcome => ({
+    kind: "error",
+    error: { name: "Error", message },
+    retriable,
+    retryAt: null,
+    countsAttempt: true,
+    version,
+  });
   if (res.status === 401) {
-    return fail(`the app rejected the runner's request as unauthorized (401): the runner's signing key does not match the app's (${asError(json401(body), "").message || "signature validation failed"})`);
+    return fail(
+      `the app rejected the runner's request as unauthorized (401): the runner's signing key does not match the app's (${asError(json401(body), "").message || "signature validation failed"})`,
+    );
   }
   if (!res.headers.get(SDK_HEADER)) {
     return fail(`${url.origin}${url.pathname} answered ${res.status} without an ${SDK_HEADER} header; is it an Inngest serve() route?`);
@@ -100,7 +112,9 @@ export async function callApp(engine: Engine, url: URL, text: string, runId: str
     try {
       verifySignature(body, res.headers.get("x-inngest-signature"), engine.signingKey);
     } catch (err) {
-      return fail(`the app's response signature is invalid (${(err as Error).message}); the app's Inngest client must use the same signing key with isDev: false`);
+      return fail(
+        `the app's response signature is invalid (${(err as Error).message}); the app's Inngest client must use the same signing key with isDev: false`,
+      );
     }
   }
   let json: unknown;

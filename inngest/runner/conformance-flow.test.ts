@@ -26,7 +26,11 @@ beforeAll(async () => {
           return after - before;
         }),
         inngest.createFunction({ id: "waiter", triggers: [{ event: "t/wait" }] }, async ({ event, step }) => {
-          const got = await step.waitForEvent("approval", { event: "t/approved", timeout: (event.data as { timeout: string }).timeout, if: "async.data.orderId == event.data.orderId && async.data.ok == true" });
+          const got = await step.waitForEvent("approval", {
+            event: "t/approved",
+            timeout: (event.data as { timeout: string }).timeout,
+            if: "async.data.orderId == event.data.orderId && async.data.ok == true",
+          });
           return got ? { approvedBy: (got.data as { by: string }).by } : { timedOut: true };
         }),
         inngest.createFunction({ id: "invoker", triggers: [{ event: "t/invoke" }] }, async ({ step }) => {
@@ -40,16 +44,22 @@ beforeAll(async () => {
           return { ok, failure };
         }),
         inngest.createFunction({ id: "fanout", triggers: [{ event: "t/fanout" }] }, async ({ step }) => {
-          const { ids } = await step.sendEvent("fan", [1, 2, 3].map((i) => ({ name: "t/leaf", data: { i } })));
+          const { ids } = await step.sendEvent(
+            "fan",
+            [1, 2, 3].map((i) => ({ name: "t/leaf", data: { i } })),
+          );
           return ids.length;
         }),
         inngest.createFunction({ id: "leaf", triggers: [{ event: "t/leaf", if: "event.data.i != 2" }] }, async ({ event, step }) => {
           await step.run("record", () => seen.push(`leaf-${(event.data as { i: number }).i}`));
         }),
-        inngest.createFunction({ id: "cancellable", triggers: [{ event: "t/cancellable" }], cancelOn: [{ event: "t/cancel", match: "data.id" }] }, async ({ step }) => {
-          await step.sleep("long", "30s");
-          await step.run("after-sleep", () => (cancelledStepRan = true));
-        }),
+        inngest.createFunction(
+          { id: "cancellable", triggers: [{ event: "t/cancellable" }], cancelOn: [{ event: "t/cancel", match: "data.id" }] },
+          async ({ step }) => {
+            await step.sleep("long", "30s");
+            await step.run("after-sleep", () => (cancelledStepRan = true));
+          },
+        ),
       ];
     },
   });

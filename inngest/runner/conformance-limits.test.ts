@@ -13,21 +13,21 @@ beforeAll(async () => {
   h = await createHarness({
     appId: "limits",
     functions: (inngest) => [
-      inngest.createFunction(
-        { id: "gpu", concurrency: { limit: 2, key: "event.data.provider" }, triggers: [{ event: "t/gpu" }] },
-        async ({ event, step }) => {
-          const provider = (event.data as { provider: string }).provider;
-          for (const name of ["render", "upscale"]) {
-            await step.run(name, async () => {
-              active[provider] = (active[provider] ?? 0) + 1;
-              peak[provider] = Math.max(peak[provider] ?? 0, active[provider]!);
-              peakTotal = Math.max(peakTotal, Object.values(active).reduce((a, b) => a + b, 0));
-              await sleep(60);
-              active[provider]!--;
-            });
-          }
-        },
-      ),
+      inngest.createFunction({ id: "gpu", concurrency: { limit: 2, key: "event.data.provider" }, triggers: [{ event: "t/gpu" }] }, async ({ event, step }) => {
+        const provider = (event.data as { provider: string }).provider;
+        for (const name of ["render", "upscale"]) {
+          await step.run(name, async () => {
+            active[provider] = (active[provider] ?? 0) + 1;
+            peak[provider] = Math.max(peak[provider] ?? 0, active[provider]!);
+            peakTotal = Math.max(
+              peakTotal,
+              Object.values(active).reduce((a, b) => a + b, 0),
+            );
+            await sleep(60);
+            active[provider]!--;
+          });
+        }
+      }),
       inngest.createFunction({ id: "once", idempotency: "event.data.orderId", triggers: [{ event: "t/once" }] }, async () => "ran"),
       inngest.createFunction({ id: "limited", rateLimit: { limit: 2, period: "1m" }, triggers: [{ event: "t/limited" }] }, async () => "ran"),
       inngest.createFunction({ id: "throttled", throttle: { limit: 2, period: "1s" }, triggers: [{ event: "t/throttle" }] }, async ({ step }) => {

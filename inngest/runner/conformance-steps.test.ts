@@ -29,14 +29,22 @@ beforeAll(async () => {
           return "ok";
         });
       }),
-      inngest.createFunction({ id: "exhaust", retries: 2, triggers: [{ event: "t/exhaust" }], onFailure: async ({ event, error }: { event: { data: { function_id: string; event: { name: string } } }; error: Error }) => {
-        failures.push({ fn: event.data.function_id, message: error.message, original: event.data.event.name });
-      } }, async ({ step }) => {
-        await step.run("always", () => {
-          bump("exhaust");
-          throw new Error("always broken");
-        });
-      }),
+      inngest.createFunction(
+        {
+          id: "exhaust",
+          retries: 2,
+          triggers: [{ event: "t/exhaust" }],
+          onFailure: async ({ event, error }: { event: { data: { function_id: string; event: { name: string } } }; error: Error }) => {
+            failures.push({ fn: event.data.function_id, message: error.message, original: event.data.event.name });
+          },
+        },
+        async ({ step }) => {
+          await step.run("always", () => {
+            bump("exhaust");
+            throw new Error("always broken");
+          });
+        },
+      ),
       inngest.createFunction({ id: "caught", retries: 0, triggers: [{ event: "t/caught" }] }, async ({ step }) => {
         try {
           await step.run("bad", () => {
@@ -69,7 +77,15 @@ beforeAll(async () => {
           circular.self = circular;
           return circular as never;
         });
-        await step.run("throws-on-serialize", () => ({ toJSON() { throw new Error("cannot serialize this value"); } }) as never);
+        await step.run(
+          "throws-on-serialize",
+          () =>
+            ({
+              toJSON() {
+                throw new Error("cannot serialize this value");
+              },
+            }) as never,
+        );
         return lossy;
       }),
     ],

@@ -53,10 +53,25 @@ afterAll(async () => {
 });
 
 const event = { id: "e1", name: "t/shapes", data: { id: "x" }, ts: 1 };
-async function call(fnId: string, steps: Record<string, unknown>, extra: { stepId?: string; attempt?: number; ctx?: Record<string, unknown>; ev?: unknown } = {}) {
+async function call(
+  fnId: string,
+  steps: Record<string, unknown>,
+  extra: { stepId?: string; attempt?: number; ctx?: Record<string, unknown>; ev?: unknown } = {},
+) {
   const body = canonicalJson({
-    event: extra.ev ?? event, events: [extra.ev ?? event], steps, version: 2,
-    ctx: { run_id: "run-1", attempt: extra.attempt ?? 0, max_attempts: 3, disable_immediate_execution: false, use_api: false, stack: { stack: Object.keys(steps), current: Object.keys(steps).length }, ...extra.ctx },
+    event: extra.ev ?? event,
+    events: [extra.ev ?? event],
+    steps,
+    version: 2,
+    ctx: {
+      run_id: "run-1",
+      attempt: extra.attempt ?? 0,
+      max_attempts: 3,
+      disable_immediate_execution: false,
+      use_api: false,
+      stack: { stack: Object.keys(steps), current: Object.keys(steps).length },
+      ...extra.ctx,
+    },
   });
   const res = await fetch(`${url}?fnId=${fnId}&stepId=${extra.stepId ?? "step"}`, { method: "POST", headers: { "content-type": "application/json" }, body });
   return { res, body: JSON.parse(await res.text()) };
@@ -70,14 +85,20 @@ describe("inngest SDK contract", () => {
   });
 
   it("answers an in-band sync with its function configs", async () => {
-    const res = await fetch(url, { method: "PUT", headers: { "content-type": "application/json", "x-inngest-sync-kind": "in_band" }, body: JSON.stringify({ url }) });
+    const res = await fetch(url, {
+      method: "PUT",
+      headers: { "content-type": "application/json", "x-inngest-sync-kind": "in_band" },
+      body: JSON.stringify({ url }),
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("x-inngest-sync-kind")).toBe("in_band");
     expect(res.headers.get("x-inngest-sdk")).toBe(`inngest-js:v${PINNED}`);
     const body = (await res.json()) as { app_id: string; sdk: string; url: string; functions: Array<Record<string, unknown>> };
     expect(body).toMatchObject({ app_id: "contract", sdk: `js:v${PINNED}`, url });
     expect(body.functions[0]).toEqual({
-      id: "contract-shapes", name: "shapes", triggers: [{ event: "t/shapes" }],
+      id: "contract-shapes",
+      name: "shapes",
+      triggers: [{ event: "t/shapes" }],
       steps: { step: { id: "step", name: "step", runtime: { type: "http", url: `${url}?fnId=contract-shapes&stepId=step` }, retries: { attempts: 2 } } },
     });
   });
@@ -91,7 +112,10 @@ describe("inngest SDK contract", () => {
     const steps: Record<string, unknown> = { [first.body[0].id]: { type: "data", data: "A" } };
 
     const planned = await call("contract-shapes", steps);
-    expect(planned.body.map((o: { op: string; displayName: string }) => [o.op, o.displayName])).toEqual([["StepPlanned", "p"], ["StepPlanned", "q"]]);
+    expect(planned.body.map((o: { op: string; displayName: string }) => [o.op, o.displayName])).toEqual([
+      ["StepPlanned", "p"],
+      ["StepPlanned", "q"],
+    ]);
     for (const op of planned.body) {
       const ran = await call("contract-shapes", steps, { stepId: op.id });
       expect(ran.body).toEqual([expect.objectContaining({ op: "StepRun", id: op.id })]);
@@ -107,7 +131,9 @@ describe("inngest SDK contract", () => {
     steps[wait.body[0].id] = { name: "t/w", data: { id: "x" } };
 
     const invoke = await call("contract-shapes", steps);
-    expect(invoke.body).toEqual([expect.objectContaining({ op: "InvokeFunction", opts: expect.objectContaining({ function_id: "contract-other", payload: { data: { x: 1 } } }) })]);
+    expect(invoke.body).toEqual([
+      expect.objectContaining({ op: "InvokeFunction", opts: expect.objectContaining({ function_id: "contract-other", payload: { data: { x: 1 } } }) }),
+    ]);
     steps[invoke.body[0].id] = { type: "data", data: "child" };
 
     const retriable = await call("contract-shapes", steps);

@@ -21,5 +21,5 @@ export const TERMINAL = ["completed", "failed", "cancelled"];
 
 export function toError(err: unknown): { name: string; message: string; stack?: string } {
   if (err instanceof Error) return { name: err.name, message: err.message, stack: err.stack };
-  return { name: "Error", message: typeof err === "string" ? err : JSON.stringify(err) ?? String(err) };
+  return { name: "Error", message: typeof err === "string" ? err : (JSON.stringify(err) ?? String(err)) };
 }

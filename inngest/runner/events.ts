@@ -51,7 +51,16 @@ export async function ingestEvents(engine: Engine, events: EventPayload[]): Prom
   return events.map((e) => e.id);
 }
 
-type WaitRow = { id: number; run_id: string; step_id: string; name: string | null; expression: string | null; event_name: string; created_at: number; event: EventPayload };
+type WaitRow = {
+  id: number;
+  run_id: string;
+  step_id: string;
+  name: string | null;
+  expression: string | null;
+  event_name: string;
+  created_at: number;
+  event: EventPayload;
+};
 type CancelRow = { id: string; event: EventPayload; created_at: number };
 type StoredEvent = EventPayload & { received_at: number; triggered: boolean };
 
@@ -92,7 +101,9 @@ export async function processPendingEvents(engine: Engine): Promise<number> {
       try {
         hit = !w.expression || matches(w.expression, { event: w.event, async: event });
       } catch (err) {
-        await db.transaction((q) => finishRun(q, engine, w.run_id, "failed", { error: { name: "Error", message: `waitForEvent "if" failed: ${(err as Error).message}` } }));
+        await db.transaction((q) =>
+          finishRun(q, engine, w.run_id, "failed", { error: { name: "Error", message: `waitForEvent "if" failed: ${(err as Error).message}` } }),
+        );
         claimed.add(w.id);
         continue;
       }
@@ -107,12 +118,20 @@ export async function processPendingEvents(engine: Engine): Promise<number> {
     }
     for (const fn of registry.cancelledBy(event.name)) await cancelMatching(engine, fn.id, fn.config.cancel ?? [], event, receivedAt);
   }
-  await db.query("UPDATE inngest_runner_events SET processed = true WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))", [JSON.stringify(rows.map((r) => r.id))]);
+  await db.query("UPDATE inngest_runner_events SET processed = true WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))", [
+    JSON.stringify(rows.map((r) => r.id)),
+  ]);
   engine.wake(); // after the commits above, so the scheduler sees the new work
   return rows.length;
 }
 
-async function cancelMatching(engine: Engine, fnId: string, rules: Array<{ event: string; if?: string; timeout?: string }>, event: EventPayload, receivedAt: number) {
+async function cancelMatching(
+  engine: Engine,
+  fnId: string,
+  rules: Array<{ event: string; if?: string; timeout?: string }>,
+  event: EventPayload,
+  receivedAt: number,
+) {
   const runs = await engine.db.query<CancelRow>(
     "SELECT id, event, created_at FROM inngest_runner_runs WHERE function_id = $1 AND status IN ('queued', 'running') AND created_at <= $2",
     [fnId, receivedAt],
@@ -129,7 +148,9 @@ async function cancelMatching(engine: Engine, fnId: string, rules: Array<{ event
         hit = false; // reported at sync; the function's runs already fail with the reason
       }
       if (hit) {
-        await engine.db.transaction((q) => finishRun(q, engine, run.id, "cancelled", { error: { name: "Cancelled", message: `cancelled by event ${event.name} (${event.id})` } }));
+        await engine.db.transaction((q) =>
+          finishRun(q, engine, run.id, "cancelled", { error: { name: "Cancelled", message: `cancelled by event ${event.name} (${event.id})` } }),
+        );
         break;
       }
     }

@@ -21,27 +21,41 @@ function tokenize(src: string): Token[] {
   let i = 0;
   while (i < src.length) {
     const c = src[i] as string;
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     if (/[0-9]/.test(c)) {
       const m = /^\d+(\.\d+)?/.exec(src.slice(i)) as RegExpExecArray;
-      out.push({ k: "num", v: m[0] }); i += m[0].length; continue;
+      out.push({ k: "num", v: m[0] });
+      i += m[0].length;
+      continue;
     }
     if (c === '"' || c === "'") {
-      let j = i + 1; let s = "";
+      let j = i + 1;
+      let s = "";
       while (j < src.length && src[j] !== c) {
-        if (src[j] === "\\") { j++; s += ({ n: "\n", t: "\t" } as Record<string, string>)[src[j] as string] ?? src[j]; } else s += src[j];
+        if (src[j] === "\\") {
+          j++;
+          s += ({ n: "\n", t: "\t" } as Record<string, string>)[src[j] as string] ?? src[j];
+        } else s += src[j];
         j++;
       }
       if (j >= src.length) throw new Error(`unterminated string in expression: ${src}`);
-      out.push({ k: "str", v: s }); i = j + 1; continue;
+      out.push({ k: "str", v: s });
+      i = j + 1;
+      continue;
     }
     if (/[A-Za-z_]/.test(c)) {
       const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i)) as RegExpExecArray;
-      out.push({ k: "id", v: m[0] }); i += m[0].length; continue;
+      out.push({ k: "id", v: m[0] });
+      i += m[0].length;
+      continue;
     }
     const op = OPS.find((o) => src.startsWith(o, i));
     if (!op) throw new Error(`unsupported character "${c}" in expression: ${src}`);
-    out.push({ k: "op", v: op }); i += op.length;
+    out.push({ k: "op", v: op });
+    i += op.length;
   }
   return out;
 }
@@ -50,10 +64,16 @@ function parse(src: string): Node {
   const toks = tokenize(src);
   let p = 0;
   const peek = (v?: string) => (toks[p] && (v === undefined || (toks[p]!.k === "op" && toks[p]!.v === v)) ? toks[p] : undefined);
-  const eat = (v: string) => { if (!peek(v)) throw new Error(`expected "${v}" in expression: ${src}`); p++; };
+  const eat = (v: string) => {
+    if (!peek(v)) throw new Error(`expected "${v}" in expression: ${src}`);
+    p++;
+  };
   const binary = (next: () => Node, ops: string[]) => (): Node => {
     let a = next();
-    for (let t = peek(); t && t.k === "op" && ops.includes(t.v); t = peek()) { p++; a = { t: "bin", op: t.v, a, b: next() }; }
+    for (let t = peek(); t && t.k === "op" && ops.includes(t.v); t = peek()) {
+      p++;
+      a = { t: "bin", op: t.v, a, b: next() };
+    }
     return a;
   };
   const primary = (): Node => {
@@ -67,10 +87,17 @@ function parse(src: string): Node {
       if (peek("(")) throw new Error(`function calls ("${t.v}(…)") are not supported by the embedded runner: ${src}`);
       return { t: "id", name: t.v };
     }
-    if (t.v === "(") { const e = or(); eat(")"); return e; }
+    if (t.v === "(") {
+      const e = or();
+      eat(")");
+      return e;
+    }
     if (t.v === "[") {
       const items: Node[] = [];
-      while (!peek("]")) { items.push(or()); if (!peek("]")) eat(","); }
+      while (!peek("]")) {
+        items.push(or());
+        if (!peek("]")) eat(",");
+      }
       eat("]");
       return { t: "list", items };
     }
@@ -85,13 +112,20 @@ function parse(src: string): Node {
         if (!id || id.k !== "id") throw new Error(`expected a field name after "." in expression: ${src}`);
         if (peek("(")) throw new Error(`method calls (".${id.v}(…)") are not supported by the embedded runner: ${src}`);
         n = { t: "get", obj: n, key: { t: "lit", v: id.v } };
-      } else if (peek("[")) { p++; const key = or(); eat("]"); n = { t: "get", obj: n, key }; }
-      else return n;
+      } else if (peek("[")) {
+        p++;
+        const key = or();
+        eat("]");
+        n = { t: "get", obj: n, key };
+      } else return n;
     }
   };
   const unary = (): Node => {
     const t = peek();
-    if (t && t.k === "op" && (t.v === "!" || t.v === "-")) { p++; return { t: "un", op: t.v, a: unary() }; }
+    if (t && t.k === "op" && (t.v === "!" || t.v === "-")) {
+      p++;
+      return { t: "un", op: t.v, a: unary() };
+    }
     return postfix();
   };
   const add = binary(unary, ["+", "-"]);
@@ -112,9 +146,12 @@ function equal(a: unknown, b: unknown): boolean {
 
 function evaluate(n: Node, vars: Record<string, unknown>): unknown {
   switch (n.t) {
-    case "lit": return n.v;
-    case "id": return vars[n.name];
-    case "list": return n.items.map((i) => evaluate(i, vars));
+    case "lit":
+      return n.v;
+    case "id":
+      return vars[n.name];
+    case "list":
+      return n.items.map((i) => evaluate(i, vars));
     case "get": {
       const obj = evaluate(n.obj, vars);
       const key = evaluate(n.key, vars);
@@ -131,14 +168,22 @@ function evaluate(n: Node, vars: Record<string, unknown>): unknown {
       const a = evaluate(n.a, vars) as never;
       const b = evaluate(n.b, vars) as never;
       switch (n.op) {
-        case "==": return equal(a, b);
-        case "!=": return !equal(a, b);
-        case "<": return a < b;
-        case "<=": return a <= b;
-        case ">": return a > b;
-        case ">=": return a >= b;
-        case "+": return (a as number) + (b as number);
-        case "-": return (a as number) - (b as number);
+        case "==":
+          return equal(a, b);
+        case "!=":
+          return !equal(a, b);
+        case "<":
+          return a < b;
+        case "<=":
+          return a <= b;
+        case ">":
+          return a > b;
+        case ">=":
+          return a >= b;
+        case "+":
+          return (a as number) + (b as number);
+        case "-":
+          return (a as number) - (b as number);
       }
     }
   }

@@ -112,7 +112,11 @@ export async function migrate(db: RunnerDb): Promise<number[]> {
     const applied: number[] = [];
     for (const m of MIGRATIONS) {
       if (done.has(m.version)) continue;
-      for (const statement of m.sql.split(";").map((s) => s.trim()).filter(Boolean)) await q(statement);
+      for (const statement of m.sql
+        .split(";")
+        .map((s) => s.trim())
+        .filter(Boolean))
+        await q(statement);
       await q("INSERT INTO inngest_runner_migrations (version, name, applied_at) VALUES ($1, $2, $3)", [m.version, m.name, Date.now()]);
       applied.push(m.version);
     }

@@ -72,9 +72,7 @@ export class Registry {
   }
 
   async load(q: Query): Promise<void> {
-    const rows = await q<{ id: string; app_id: string; url: string; config: FunctionConfig }>(
-      "SELECT id, app_id, url, config FROM inngest_runner_functions",
-    );
+    const rows = await q<{ id: string; app_id: string; url: string; config: FunctionConfig }>("SELECT id, app_id, url, config FROM inngest_runner_functions");
     this.fns = new Map(rows.map((r) => [r.id, describe(r.app_id, r.url, r.config)]));
     this.synced = rows.length > 0;
   }
@@ -87,9 +85,10 @@ export class Registry {
        ON CONFLICT (id) DO UPDATE SET url = EXCLUDED.url, sdk = EXCLUDED.sdk, synced_at = EXCLUDED.synced_at`,
       [app.id, app.url, app.sdk ?? null, now],
     );
-    await q("DELETE FROM inngest_runner_functions WHERE app_id = $1 AND id NOT IN (SELECT jsonb_array_elements_text($2::jsonb))",
-      [app.id, JSON.stringify(configs.map((c) => c.id))],
-    );
+    await q("DELETE FROM inngest_runner_functions WHERE app_id = $1 AND id NOT IN (SELECT jsonb_array_elements_text($2::jsonb))", [
+      app.id,
+      JSON.stringify(configs.map((c) => c.id)),
+    ]);
     for (const config of configs) {
       const fn = describe(app.id, app.url, config);
       await q(
@@ -100,7 +99,8 @@ export class Registry {
       );
       for (const reason of fn.unsupported) this.logger.error(`[inngest-runner] function "${fn.id}": ${reason}; its runs will fail`);
       for (const t of config.triggers ?? []) {
-        if ("cron" in t) this.logger.error(`[inngest-runner] function "${fn.id}": cron triggers ("${t.cron}") are not supported by the embedded runner and will never fire`);
+        if ("cron" in t)
+          this.logger.error(`[inngest-runner] function "${fn.id}": cron triggers ("${t.cron}") are not supported by the embedded runner and will never fire`);
       }
     }
     await this.load(q);

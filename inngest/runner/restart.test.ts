@@ -26,7 +26,11 @@ async function freePort(): Promise<number> {
 function start(appPort: number, runnerPort: number): Promise<ChildProcess> {
   // `node --import tsx` keeps it one process (the tsx CLI would fork a grandchild that a
   // SIGKILL of the CLI leaves running).
-  const child = spawn(process.execPath, ["--import", "tsx", path.resolve("inngest/runner/restart-child.ts"), dataDir, markers, String(appPort), String(runnerPort)], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.resolve("inngest/runner/restart-child.ts"), dataDir, markers, String(appPort), String(runnerPort)],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
   children.push(child);
   let err = "";
   child.stderr!.on("data", (d) => (err += d));

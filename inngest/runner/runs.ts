@@ -58,13 +58,21 @@ export async function createRun(q: Query, engine: Engine, fn: RegisteredFunction
   try {
     if (!failure && !opts.replayOf && cfg.idempotency) {
       idempotencyKey = evaluateKey(cfg.idempotency, vars);
-      const seen = await q("SELECT 1 FROM inngest_runner_runs WHERE function_id = $1 AND idempotency_key = $2 AND created_at > $3 LIMIT 1", [fn.id, idempotencyKey, now - DAY]);
+      const seen = await q("SELECT 1 FROM inngest_runner_runs WHERE function_id = $1 AND idempotency_key = $2 AND created_at > $3 LIMIT 1", [
+        fn.id,
+        idempotencyKey,
+        now - DAY,
+      ]);
       if (seen.length) return null;
     }
     if (!failure && !opts.replayOf && cfg.rateLimit) {
       rateKey = cfg.rateLimit.key ? evaluateKey(cfg.rateLimit.key, vars) : "";
       const period = parseDuration(cfg.rateLimit.period) ?? 0;
-      const [row] = await q<{ n: number }>("SELECT count(*)::int AS n FROM inngest_runner_runs WHERE function_id = $1 AND rate_key = $2 AND created_at > $3", [fn.id, rateKey, now - period]);
+      const [row] = await q<{ n: number }>("SELECT count(*)::int AS n FROM inngest_runner_runs WHERE function_id = $1 AND rate_key = $2 AND created_at > $3", [
+        fn.id,
+        rateKey,
+        now - period,
+      ]);
       if ((row?.n ?? 0) >= cfg.rateLimit.limit) return null; // rate-limited events are skipped, as in Inngest
     }
     for (const c of [cfg.concurrency].flat()) {
@@ -87,8 +95,21 @@ export async function createRun(q: Query, engine: Engine, fn: RegisteredFunction
     `INSERT INTO inngest_runner_runs (id, function_id, event_id, event, status, concurrency, throttle_key, throttle_at,
        idempotency_key, rate_key, parent_run_id, parent_step_id, replay_of, created_at)
      VALUES ($1, $2, $3, $4::jsonb, 'queued', $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13)`,
-    [id, fn.id, event.id, JSON.stringify(event), JSON.stringify(concurrency), throttleKey, throttleKey === null ? null : dueAt,
-      idempotencyKey, rateKey, opts.parent?.runId ?? null, opts.parent?.stepId ?? null, opts.replayOf ?? null, now],
+    [
+      id,
+      fn.id,
+      event.id,
+      JSON.stringify(event),
+      JSON.stringify(concurrency),
+      throttleKey,
+      throttleKey === null ? null : dueAt,
+      idempotencyKey,
+      rateKey,
+      opts.parent?.runId ?? null,
+      opts.parent?.stepId ?? null,
+      opts.replayOf ?? null,
+      now,
+    ],
   );
   if (failure) {
     await finishRun(q, engine, id, "failed", { error: { name: "Error", message: `Embedded Inngest runner: ${failure}` } });
@@ -124,8 +145,17 @@ const STEP_UPSERT = `INSERT INTO inngest_runner_steps (run_id, step_id, name, op
 type StepRecord = { id: string; name?: string; op: string; status: "completed" | "failed" | "retrying"; data?: unknown; error?: unknown; startedAt?: number };
 
 function stepParams(runId: string, step: StepRecord, now: number): unknown[] {
-  return [runId, step.id, step.name ?? null, step.op, step.status, step.data === undefined ? null : JSON.stringify(step.data),
-    step.error === undefined ? null : JSON.stringify(step.error), step.startedAt ?? now, step.status === "retrying" ? null : now];
+  return [
+    runId,
+    step.id,
+    step.name ?? null,
+    step.op,
+    step.status,
+    step.data === undefined ? null : JSON.stringify(step.data),
+    step.error === undefined ? null : JSON.stringify(step.error),
+    step.startedAt ?? now,
+    step.status === "retrying" ? null : now,
+  ];
 }
 
 /** Memoizes a step's final result (or records a retrying attempt) for a run. */
@@ -182,15 +212,30 @@ export async function finishRun(
     `UPDATE inngest_runner_runs SET status = $2, output = $3::jsonb, error = $4::jsonb, ended_at = $5
      WHERE id = $1 AND status NOT IN ('completed', 'failed', 'cancelled')
      RETURNING id, function_id, event, status, parent_run_id, parent_step_id`,
-    [runId, status, outcome.output === undefined ? null : JSON.stringify(outcome.output), outcome.error === undefined ? null : JSON.stringify(outcome.error), now],
+    [
+      runId,
+      status,
+      outcome.output === undefined ? null : JSON.stringify(outcome.output),
+      outcome.error === undefined ? null : JSON.stringify(outcome.error),
+      now,
+    ],
   );
   if (!run) return false;
   await q("DELETE FROM inngest_runner_jobs WHERE run_id = $1", [runId]);
   if (run.parent_run_id && run.parent_step_id) {
-    const claimed = await q("DELETE FROM inngest_runner_jobs WHERE run_id = $1 AND kind = 'invoke' AND step_id = $2 RETURNING id", [run.parent_run_id, run.parent_step_id]);
+    const claimed = await q("DELETE FROM inngest_runner_jobs WHERE run_id = $1 AND kind = 'invoke' AND step_id = $2 RETURNING id", [
+      run.parent_run_id,
+      run.parent_step_id,
+    ]);
     if (claimed.length) {
-      const error = status === "completed" ? undefined : outcome.error ?? { name: "Error", message: `invoked function run ${runId} was ${status}` };
-      await recordStep(q, run.parent_run_id, { id: run.parent_step_id, op: "InvokeFunction", status: error ? "failed" : "completed", data: error ? undefined : outcome.output ?? null, error });
+      const error = status === "completed" ? undefined : (outcome.error ?? { name: "Error", message: `invoked function run ${runId} was ${status}` });
+      await recordStep(q, run.parent_run_id, {
+        id: run.parent_step_id,
+        op: "InvokeFunction",
+        status: error ? "failed" : "completed",
+        data: error ? undefined : (outcome.output ?? null),
+        error,
+      });
       await ensureDiscovery(q, engine, run.parent_run_id);
     }
   }

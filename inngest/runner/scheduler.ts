@@ -110,8 +110,12 @@ export class Scheduler {
         // Fast path: start the run's next call now instead of after the next read of the jobs
         // table. The slot checks are the same as in tick(); a stale start is caught in runCall.
         // It reuses the slot this job freed, so nothing else could start: no read needed then.
-        if (typeof next === "number" && !this.stopped && this.inFlight.size < this.opts.maxInFlight
-          && !job.concurrency.some((c) => (this.perKey.get(c.key) ?? 0) >= c.limit)) {
+        if (
+          typeof next === "number" &&
+          !this.stopped &&
+          this.inFlight.size < this.opts.maxInFlight &&
+          !job.concurrency.some((c) => (this.perKey.get(c.key) ?? 0) >= c.limit)
+        ) {
           this.start({ ...job, id: next, kind: "call", step_id: "", name: null, attempt: 0, payload: null });
         } else {
           this.wake();
@@ -136,9 +140,11 @@ export class Scheduler {
     const fn = registry.get(run.function_id);
     if (!fn) {
       if (!registry.synced) return; // re-polled after the first sync
-      await db.transaction((q) => finishRun(q, this.engine, run.id, "failed", {
-        error: { name: "Error", message: `Embedded Inngest runner: function "${run.function_id}" is not in the app's last sync` },
-      }));
+      await db.transaction((q) =>
+        finishRun(q, this.engine, run.id, "failed", {
+          error: { name: "Error", message: `Embedded Inngest runner: function "${run.function_id}" is not in the app's last sync` },
+        }),
+      );
       return;
     }
     if (run.status === "queued") {
@@ -168,8 +174,13 @@ export class Scheduler {
       if (job.kind === "sleep") await recordStep(q, job.run_id, { id: job.step_id, name, op: "Sleep", status: "completed", data: null });
       else if (job.kind === "wait") await recordStep(q, job.run_id, { id: job.step_id, name, op: "WaitForEvent", status: "completed", data: null });
       else if (job.kind === "invoke") {
-        await recordStep(q, job.run_id, { id: job.step_id, name, op: "InvokeFunction", status: "failed",
-          error: { name: "InngestInvokeTimeoutError", message: "Timed out waiting for the invoked function to complete" } });
+        await recordStep(q, job.run_id, {
+          id: job.step_id,
+          name,
+          op: "InvokeFunction",
+          status: "failed",
+          error: { name: "InngestInvokeTimeoutError", message: "Timed out waiting for the invoked function to complete" },
+        });
       } else throw new Error(`unknown job kind ${job.kind}`);
       await ensureDiscovery(q, this.engine, job.run_id);
     });

@@ -38,7 +38,9 @@ describe("request signing", () => {
     const res = await h.send({ name: "t/signed" }, "evt-key");
     expect(res.status).toBe(200);
     const { ids } = (await res.json()) as { ids: string[] };
-    const [run] = await h.waitFor(() => h.db.query<{ id: string }>("SELECT id FROM inngest_runner_runs WHERE event_id = $1", [ids[0]]).then((r) => (r.length ? r : null)));
+    const [run] = await h.waitFor(() =>
+      h.db.query<{ id: string }>("SELECT id FROM inngest_runner_runs WHERE event_id = $1", [ids[0]]).then((r) => (r.length ? r : null)),
+    );
     const done = await h.finished(run!.id);
     expect(done.status).toBe("completed");
     expect(done.output).toBe(1);
@@ -48,7 +50,11 @@ describe("request signing", () => {
     // A wrong event key is refused; the out-of-band sync endpoint needs the hashed signing key.
     expect((await h.send({ name: "t/signed" }, "wrong")).status).toBe(401);
     const register = (auth?: string) =>
-      fetch(`${h.runnerUrl}/fn/register`, { method: "POST", headers: auth ? { authorization: auth } : {}, body: JSON.stringify({ appName: "x", url: "http://127.0.0.1:1/", functions: [] }) });
+      fetch(`${h.runnerUrl}/fn/register`, {
+        method: "POST",
+        headers: auth ? { authorization: auth } : {},
+        body: JSON.stringify({ appName: "x", url: "http://127.0.0.1:1/", functions: [] }),
+      });
     expect((await register()).status).toBe(401);
     expect((await register(`Bearer ${hashSigningKey(OTHER)}`)).status).toBe(401);
     expect((await register(`Bearer ${hashSigningKey(KEY)}`)).status).toBe(200);
@@ -68,12 +74,20 @@ describe("request signing", () => {
     expect(health.status).toBe(200);
     // Nothing is lost: the event is stored, untriggered, until a sync succeeds.
     const sent = (await (await h.send({ name: "t/signed" })).json()) as { ids: string[] };
-    const [stored] = await h.db.query<{ triggered: boolean; processed: boolean }>("SELECT triggered, processed FROM inngest_runner_events WHERE id = $1", [sent.ids[0]]);
+    const [stored] = await h.db.query<{ triggered: boolean; processed: boolean }>("SELECT triggered, processed FROM inngest_runner_events WHERE id = $1", [
+      sent.ids[0],
+    ]);
     expect(stored).toEqual({ triggered: false, processed: false });
 
     // A call with the wrong key, or with none, is rejected by the app with a clear error.
     const url = new URL(`${h.appUrl}?fnId=signed-wrong-signed&stepId=step`);
-    const text = canonicalJson({ event: { name: "t/signed", data: {} }, events: [], steps: {}, ctx: { run_id: "r1", attempt: 0, stack: { stack: [], current: 0 } }, version: 2 });
+    const text = canonicalJson({
+      event: { name: "t/signed", data: {} },
+      events: [],
+      steps: {},
+      ctx: { run_id: "r1", attempt: 0, stack: { stack: [], current: 0 } },
+      version: 2,
+    });
     for (const signingKey of [OTHER, undefined]) {
       const outcome = await callApp({ signingKey, logger: silent } as unknown as Engine, url, text, "r1", 5_000);
       expect(outcome).toMatchObject({ kind: "error", error: { message: expect.stringContaining("signing key does not match") } });

@@ -22,7 +22,9 @@ export function canonicalJson(value: unknown): string {
 
 export function signBody(body: string, signingKey: string, now = Date.now()): string {
   const ts = Math.round(now / 1000).toString();
-  const mac = createHmac("sha256", signingKey.replace(PREFIX, "")).update(body + ts).digest("hex");
+  const mac = createHmac("sha256", signingKey.replace(PREFIX, ""))
+    .update(body + ts)
+    .digest("hex");
   return `t=${ts}&s=${mac}`;
 }
 
@@ -34,7 +36,9 @@ export function verifySignature(body: string, header: string | null, signingKey:
   const sig = params.get("s");
   if (!ts || !sig) throw new Error("malformed x-inngest-signature");
   if (Math.abs(now - Number(ts) * 1000) > 5 * 60_000) throw new Error("x-inngest-signature has expired");
-  const expected = createHmac("sha256", signingKey.replace(PREFIX, "")).update(body + ts).digest("hex");
+  const expected = createHmac("sha256", signingKey.replace(PREFIX, ""))
+    .update(body + ts)
+    .digest("hex");
   const a = Buffer.from(expected);
   const b = Buffer.from(sig);
   if (a.length !== b.length || !timingSafeEqual(a, b)) throw new Error("x-inngest-signature does not match");
@@ -43,5 +47,10 @@ export function verifySignature(body: string, header: string | null, signingKey:
 /** The bearer token the SDK sends when it calls the API (e.g. out-of-band sync): sha256 of the key's hex. */
 export function hashSigningKey(signingKey: string): string {
   const prefix = signingKey.match(PREFIX)?.[0] ?? "";
-  return prefix + createHash("sha256").update(Buffer.from(signingKey.replace(PREFIX, ""), "hex")).digest("hex");
+  return (
+    prefix +
+    createHash("sha256")
+      .update(Buffer.from(signingKey.replace(PREFIX, ""), "hex"))
+      .digest("hex")
+  );
 }

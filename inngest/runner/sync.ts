@@ -3,8 +3,7 @@ import type { Engine } from "./engine";
 import type { FunctionConfig } from "./types";
 
 export type SyncResult =
-  | { ok: true; kind: "in_band" | "out_of_band"; functions: number }
-  | { ok: false; error: string; /** false while the app is not up yet */ answered: boolean };
+  { ok: true; kind: "in_band" | "out_of_band"; functions: number } | { ok: false; error: string; /** false while the app is not up yet */ answered: boolean };
 
 /** Stores the functions an app reported (in-band PUT answer or out-of-band /fn/register call). */
 export async function storeRegistration(engine: Engine, body: unknown): Promise<number> {

@@ -70,13 +70,18 @@ export async function createHarness(opts: {
     runnerUrl: runner.url,
     appUrl,
     send: (events, key = "test") =>
-      fetch(`${runner.url}/e/${key}`, { method: "POST", headers: { "content-type": "application/json" }, body: typeof events === "string" ? events : JSON.stringify(events) }),
+      fetch(`${runner.url}/e/${key}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: typeof events === "string" ? events : JSON.stringify(events),
+      }),
     finished: (runId, timeoutMs) =>
       waitFor(async () => {
         const run = await getRun({ db, runId });
         return run && ["completed", "failed", "cancelled"].includes(run.status) ? run : null;
       }, timeoutMs),
-    runsOf: (fnId) => db.query<{ id: string; status: string }>("SELECT id, status FROM inngest_runner_runs WHERE function_id = $1 ORDER BY created_at, id", [fnId]),
+    runsOf: (fnId) =>
+      db.query<{ id: string; status: string }>("SELECT id, status FROM inngest_runner_runs WHERE function_id = $1 ORDER BY created_at, id", [fnId]),
     waitFor,
     async close() {
       await runner.close();
@@ -92,6 +97,10 @@ export async function trigger(h: Harness, fnId: string, event: { name: string; d
   const res = await h.send(event);
   if (res.status !== 200) throw new Error(`event rejected: ${res.status} ${await res.text()}`);
   const { ids } = (await res.json()) as { ids: string[] };
-  const rows = await h.waitFor(() => h.db.query<{ id: string }>("SELECT id FROM inngest_runner_runs WHERE function_id = $1 AND event_id = $2", [fnId, ids[0]]).then((r) => (r.length ? r : null)));
+  const rows = await h.waitFor(() =>
+    h.db
+      .query<{ id: string }>("SELECT id FROM inngest_runner_runs WHERE function_id = $1 AND event_id = $2", [fnId, ids[0]])
+      .then((r) => (r.length ? r : null)),
+  );
   return rows[0]!.id;
 }

@@ -11,7 +11,20 @@ export async function listQueuedGenerations(db: DbExecutor, batchId: string): Pr
     .where(and(eq(generations.batchId, batchId), eq(generations.status, "queued")));
 }
 
-export async function isProviderPaused(db: DbExecutor, providerId: string): Promise<boolean> {
-  const [row] = await db.select({ paused: providers.paused }).from(providers).where(eq(providers.id, providerId)).limit(1);
-  return row?.paused ?? false;
+/**
+ * Where a requested generation stands against the endpoint it was requested for: its work was
+ * moved to another endpoint's preset (this request must do nothing), the endpoint is paused
+ * (wait), or it can run.
+ */
+export async function endpointState(db: DbExecutor, generationId: string, providerId: string): Promise<"moved" | "paused" | "ready"> {
+  const [row] = await db
+    .select({ providerId: presetVersions.providerId, paused: providers.paused })
+    .from(generations)
+    .innerJoin(presetVersions, eq(presetVersions.id, generations.presetVersionId))
+    .innerJoin(providers, eq(providers.id, presetVersions.providerId))
+    .where(eq(generations.id, generationId))
+    .limit(1);
+  if (!row) return "ready"; // runGeneration reports the missing generation clearly
+  if (row.providerId !== providerId) return "moved";
+  return row.paused ? "paused" : "ready";
 }

@@ -38,9 +38,17 @@ function expectSettled(facts: Facts, total: number) {
   // would hide the second call, which the count against the simulator below catches).
   expect(new Set(facts.ledger.map((l) => l.callKey)).size).toBe(facts.ledger.length);
   // Each success was recorded once: one audit row, one success row in the ledger.
-  const succeeded = facts.gens.filter((g) => g.status === "succeeded").map((g) => g.id).sort();
+  const succeeded = facts.gens
+    .filter((g) => g.status === "succeeded")
+    .map((g) => g.id)
+    .sort();
   expect([...facts.succeededAudits].sort()).toEqual(succeeded);
-  expect(facts.ledger.filter((l) => l.outcome === "succeeded").map((l) => l.generationId).sort()).toEqual(succeeded);
+  expect(
+    facts.ledger
+      .filter((l) => l.outcome === "succeeded")
+      .map((l) => l.generationId)
+      .sort(),
+  ).toEqual(succeeded);
   return succeeded;
 }
 
@@ -73,7 +81,14 @@ describe("a 200-generation batch with 20% provider errors and 5% timeouts", () =
       await sim.close();
       await database.close();
     };
-    const { batch, ctx } = await queueDraftBatch({ db: database.db, simulatorUrl: sim.url, rows: 50, variantsPerRow: 4, timeoutMs: TIMEOUT_MS, key: "resilience-200" });
+    const { batch, ctx } = await queueDraftBatch({
+      db: database.db,
+      simulatorUrl: sim.url,
+      rows: 50,
+      variantsPerRow: 4,
+      timeoutMs: TIMEOUT_MS,
+      key: "resilience-200",
+    });
     expect(batch.total).toBe(200);
     await pipeline.start(ctx, batch.id);
 

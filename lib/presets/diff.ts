@@ -2,7 +2,10 @@ import type { PresetVersion } from "@/db/schema";
 import type { PriceModel } from "@/lib/costs/estimate";
 import { microsToDollars } from "./money";
 
-/** One line an admin can read: "$0.002 / image". */
+/**
+ * One line an admin can read: "$0.002 / image". Exact to the micro (not formatMicros, which rounds
+ * totals to cents): a unit price of $0.0125 must not read as $0.01.
+ */
 export function describePriceModel(p: PriceModel): string {
   switch (p.kind) {
     case "per_image":

@@ -80,10 +80,12 @@ function fromForm<S extends z.ZodType>(schema: S, f: FormFields, extra: Record<s
   };
   if (Object.keys(errors).length === 0) return input;
   // Report the form's own errors together with the schema's, so one submit shows every problem.
+  // Schema issues under a field the form already flagged (a bad price) would only repeat it.
+  const flagged = new Set(Object.keys(errors).map((k) => k.split(".")[0]));
   const parsed = schema.safeParse(input);
   for (const issue of parsed.success ? [] : parsed.error.issues) {
     const k = issue.path.join(".") || "_";
-    if (!k.startsWith("priceModel") && !k.startsWith("checkThresholds")) (errors[k] ??= []).push(issue.message);
+    if (!flagged.has(k.split(".")[0]!)) (errors[k] ??= []).push(issue.message);
   }
   const first = Object.entries(errors)[0]!;
   throw new AppError("invalid_input", `${first[0]}: ${first[1][0]}`, { fields: errors });

@@ -26,7 +26,8 @@ export const modelSchema = z
   .superRefine((model, ctx) => {
     const tag = floatingTagOf(model);
     if (tag) ctx.addIssue({ code: "custom", message: `"${tag}" is a floating tag; pin a version (e.g. sdxl-base-1.0 or owner/model:<sha>).` });
-    else if (!/\d/.test(model)) ctx.addIssue({ code: "custom", message: "Pin a version: the model id needs a version number or hash (e.g. kiln-sim-hero-v2)." });
+    else if (!/\d/.test(model))
+      ctx.addIssue({ code: "custom", message: "Pin a version: the model id needs a version number or hash (e.g. kiln-sim-hero-v2)." });
   });
 
 const num = (what: string) => z.number({ error: `${what} must be a number.` }).finite(`${what} must be a number.`);
@@ -41,12 +42,22 @@ export const paramsSchema = z.object({
   width: size("Width"),
   height: size("Height"),
   steps: num("Steps").int("Steps must be a whole number.").min(1, "Steps must be 1 to 150.").max(150, "Steps must be 1 to 150."),
-  sampler: z.string({ error: "Enter a sampler." }).trim().min(1, "Enter a sampler.").max(60, "Sampler names are at most 60 characters.").regex(NO_CONTROLS, "No control characters."),
+  sampler: z
+    .string({ error: "Enter a sampler." })
+    .trim()
+    .min(1, "Enter a sampler.")
+    .max(60, "Sampler names are at most 60 characters.")
+    .regex(NO_CONTROLS, "No control characters."),
   cfgScale: num("CFG scale").min(1, "CFG scale must be 1 to 30.").max(30, "CFG scale must be 1 to 30."),
 });
 
 export const loraSchema = z.object({
-  name: z.string({ error: "Name the LoRA." }).trim().min(1, "Name the LoRA.").max(200, "LoRA names are at most 200 characters.").regex(NO_CONTROLS, "No control characters."),
+  name: z
+    .string({ error: "Name the LoRA." })
+    .trim()
+    .min(1, "Name the LoRA.")
+    .max(200, "LoRA names are at most 200 characters.")
+    .regex(NO_CONTROLS, "No control characters."),
   weight: num("LoRA weight").min(-2, "LoRA weight must be between -2 and 2.").max(2, "LoRA weight must be between -2 and 2."),
 });
 
@@ -89,7 +100,12 @@ export const createPresetInput = versionContentSchema.extend({
     .min(2, "Slugs are 2 to 60 characters.")
     .max(60, "Slugs are 2 to 60 characters.")
     .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "Use lower-case letters, digits and single hyphens (e.g. hero-packshot)."),
-  name: z.string({ error: "Enter a name." }).trim().min(1, "Enter a name.").max(120, "Names are at most 120 characters.").regex(NO_CONTROLS, "No control characters."),
+  name: z
+    .string({ error: "Enter a name." })
+    .trim()
+    .min(1, "Enter a name.")
+    .max(120, "Names are at most 120 characters.")
+    .regex(NO_CONTROLS, "No control characters."),
   tier: z.enum(TIERS, { error: `Tier must be one of: ${TIERS.join(", ")}.` }),
 });
 

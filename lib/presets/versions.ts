@@ -78,13 +78,14 @@ export async function createPresetVersion({ ctx, input }: { ctx: Ctx; input: unk
   return ctx.db.transaction(async (tx) => {
     const locked = await lockPreset(tx, presetId);
     await assertProviderExists(tx, content.providerId);
-    const [active] = locked.activeVersionId
-      ? await tx.select().from(presetVersions).where(eq(presetVersions.id, locked.activeVersionId)).limit(1)
-      : [];
+    const [active] = locked.activeVersionId ? await tx.select().from(presetVersions).where(eq(presetVersions.id, locked.activeVersionId)).limit(1) : [];
     if (active && samePresetContent(active, content)) {
       throw new AppError("conflict", `Nothing changed compared with the active version ${active.version}; edit a field before saving.`);
     }
-    const [last] = await tx.select({ n: max(presetVersions.version) }).from(presetVersions).where(eq(presetVersions.presetId, presetId));
+    const [last] = await tx
+      .select({ n: max(presetVersions.version) })
+      .from(presetVersions)
+      .where(eq(presetVersions.presetId, presetId));
     const version = await insertVersion(tx, ctx, presetId, (last?.n ?? 0) + 1, content);
     const [preset] = await tx.update(presets).set({ activeVersionId: version.id }).where(eq(presets.id, presetId)).returning();
     await recordAudit({

@@ -4,7 +4,10 @@ import { providers, type Provider } from "@/db/schema";
 import type { Ctx } from "@/lib/auth/context";
 import { can } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
-import { assertSafeProviderUrl } from "./url-safety";
+import { assertSafeProviderUrl, type UrlSafetyOptions } from "./url-safety";
+
+/** Tests resolve host names without a network; production uses the system resolver. */
+export type ProviderAdminDeps = { lookup?: UrlSafetyOptions["lookup"] };
 
 /**
  * The guard already checked the permission for pages and actions; checking again here keeps a
@@ -24,8 +27,8 @@ export async function loadProviderForUpdate(tx: Tx, providerId: string): Promise
  * Validates the URL (SSRF rules in url-safety.ts) and returns the form Kiln stores: no trailing
  * slash, no query or fragment (adapters append their API paths to it).
  */
-export async function safeBaseUrl(raw: string, allowPrivate: boolean): Promise<string> {
-  const url = await assertSafeProviderUrl(raw, { allowPrivate });
+export async function safeBaseUrl(raw: string, allowPrivate: boolean, deps: ProviderAdminDeps = {}): Promise<string> {
+  const url = await assertSafeProviderUrl(raw, { allowPrivate, ...(deps.lookup ? { lookup: deps.lookup } : {}) });
   if (url.search || url.hash) {
     const message = "Remove the ?query and #fragment from the endpoint URL; Kiln adds the API paths itself.";
     throw new AppError("invalid_input", message, { fields: { baseUrl: [message] } });

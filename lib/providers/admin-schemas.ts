@@ -9,7 +9,8 @@ const providerId = z.string().uuid("Unknown GPU endpoint.");
 
 /** Checkbox values: a ticked box posts "on"; an unticked one posts nothing. */
 const checkbox = z
-  .union([z.boolean(), z.string(), z.null(), z.undefined()])
+  .union([z.boolean(), z.string(), z.null()])
+  .optional()
   .transform((v) => v === true || v === "on" || v === "true" || v === "1");
 
 /** Blank form fields mean "not given". */

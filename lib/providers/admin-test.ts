@@ -5,7 +5,7 @@ import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { costOfCall } from "@/lib/costs/estimate";
 import { AppError, parseInput } from "@/lib/errors";
-import { assertCanManageProviders } from "./admin-common";
+import { assertCanManageProviders, type ProviderAdminDeps } from "./admin-common";
 import { providerIdInput } from "./admin-schemas";
 import { createAdapter, PROVIDER_CAPABILITIES } from "./registry";
 import { getProvider, providerConfig } from "./store";
@@ -108,7 +108,12 @@ async function probe(ctx: Ctx, provider: Provider): Promise<Omit<ProviderTestRes
     const shown = models.slice(0, 5);
     const more = models.length > shown.length ? ", …" : "";
     const list = models.length ? `: ${shown.join(", ")}${more}` : " (it lists no models yet)";
-    return { ok: true, method: "list_models", message: `Connected. The endpoint offers ${models.length} model${models.length === 1 ? "" : "s"}${list}.`, models: shown };
+    return {
+      ok: true,
+      method: "list_models",
+      message: `Connected. The endpoint offers ${models.length} model${models.length === 1 ? "" : "s"}${list}.`,
+      models: shown,
+    };
   }
   const label = PROVIDER_CAPABILITIES[provider.kind].label;
   const version = await versionForTest(ctx, provider.id);
@@ -129,14 +134,14 @@ async function probe(ctx: Ctx, provider: Provider): Promise<Omit<ProviderTestRes
  * Paused endpoints can be tested (that is how an admin knows it is safe to resume). The URL is
  * checked again first, because DNS may point somewhere else since it was saved.
  */
-export async function testProvider({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<ProviderTestResult> {
+export async function testProvider({ ctx, input, deps = {} }: { ctx: Ctx; input: unknown; deps?: ProviderAdminDeps }): Promise<ProviderTestResult> {
   assertCanManageProviders(ctx);
   const { providerId } = parseInput(providerIdInput, input);
   const provider = await getProvider(ctx.db, providerId);
   const started = performance.now();
   let outcome: Omit<ProviderTestResult, "latencyMs">;
   try {
-    await assertSafeProviderUrl(provider.baseUrl, { allowPrivate: provider.allowPrivate });
+    await assertSafeProviderUrl(provider.baseUrl, { allowPrivate: provider.allowPrivate, ...(deps.lookup ? { lookup: deps.lookup } : {}) });
     outcome = await probe(ctx, provider);
   } catch (error) {
     // Built without the secret: only to name the method that failed.
@@ -150,7 +155,13 @@ export async function testProvider({ ctx, input }: { ctx: Ctx; input: unknown })
       actor: ctx.actor,
       action: "provider.tested",
       subject: { type: "provider", id: provider.id },
-      data: { slug: provider.slug, ok: result.ok, method: result.method, latencyMs: result.latencyMs, ...(result.errorKind ? { errorKind: result.errorKind } : {}) },
+      data: {
+        slug: provider.slug,
+        ok: result.ok,
+        method: result.method,
+        latencyMs: result.latencyMs,
+        ...(result.errorKind ? { errorKind: result.errorKind } : {}),
+      },
       ip: ctx.ip,
     },
   });

@@ -3,7 +3,7 @@ import { providers } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError, parseInput } from "@/lib/errors";
-import { assertCanManageProviders, assertNotRepointingSimulator, loadProviderForUpdate, safeBaseUrl } from "./admin-common";
+import { assertCanManageProviders, assertNotRepointingSimulator, loadProviderForUpdate, safeBaseUrl, type ProviderAdminDeps } from "./admin-common";
 import { toAdminProvider, type AdminProvider } from "./admin-list";
 import { createProviderInput, updateProviderInput } from "./admin-schemas";
 import { PROVIDER_CAPABILITIES } from "./registry";
@@ -14,7 +14,7 @@ function fieldError(field: string, message: string, code: "invalid_input" | "con
 }
 
 /** Adds a GPU endpoint. The key is sealed before it reaches the database; audits never carry it. */
-export async function createProvider({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<AdminProvider> {
+export async function createProvider({ ctx, input, deps }: { ctx: Ctx; input: unknown; deps?: ProviderAdminDeps }): Promise<AdminProvider> {
   assertCanManageProviders(ctx);
   const data = parseInput(createProviderInput, input);
   const description = PROVIDER_CAPABILITIES[data.kind];
@@ -22,7 +22,7 @@ export async function createProvider({ ctx, input }: { ctx: Ctx; input: unknown 
   if (!rawUrl) throw fieldError("baseUrl", `Enter the URL of the ${description.label} server, e.g. http://gpu-box.lan:7860.`);
   if (description.needsApiKey && !data.apiKey) throw fieldError("apiKey", `${description.label} needs an API key.`);
   // DNS and the URL check happen before the transaction: no row lock is held across a lookup.
-  const baseUrl = await safeBaseUrl(rawUrl, data.allowPrivate);
+  const baseUrl = await safeBaseUrl(rawUrl, data.allowPrivate, deps);
   const secretCiphertext = sealProviderSecret(data.apiKey);
   return ctx.db.transaction(async (tx) => {
     const [existing] = await tx.select({ id: providers.id }).from(providers).where(eq(providers.slug, data.slug)).limit(1);
@@ -58,7 +58,7 @@ export async function createProvider({ ctx, input }: { ctx: Ctx; input: unknown 
  * Edits an endpoint. A blank API key keeps the stored one; `clearApiKey` removes it; a new key
  * replaces it and is audited as a rotation (which key, never its value).
  */
-export async function updateProvider({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<AdminProvider> {
+export async function updateProvider({ ctx, input, deps }: { ctx: Ctx; input: unknown; deps?: ProviderAdminDeps }): Promise<AdminProvider> {
   assertCanManageProviders(ctx);
   const data = parseInput(updateProviderInput, input);
   if (data.apiKey && data.clearApiKey) throw fieldError("apiKey", "Either enter a new key or clear the stored one, not both.");
@@ -66,9 +66,10 @@ export async function updateProvider({ ctx, input }: { ctx: Ctx; input: unknown 
   if (!current) throw new AppError("not_found", "That GPU endpoint does not exist.");
   assertNotRepointingSimulator(current, data);
   const allowPrivate = data.allowPrivate ?? current.allowPrivate;
-  // Re-check the URL whenever the URL or the private-network flag changes.
-  const urlChanged = data.baseUrl !== undefined || allowPrivate !== current.allowPrivate;
-  const baseUrl = urlChanged ? await safeBaseUrl(data.baseUrl ?? current.baseUrl, allowPrivate) : current.baseUrl;
+  // Re-check the URL whenever the URL or the private-network flag changes (a rename alone does
+  // not depend on DNS answering; "Test connection" re-checks the stored URL).
+  const urlChanged = (data.baseUrl !== undefined && data.baseUrl !== current.baseUrl) || allowPrivate !== current.allowPrivate;
+  const baseUrl = urlChanged ? await safeBaseUrl(data.baseUrl ?? current.baseUrl, allowPrivate, deps) : current.baseUrl;
   if (data.clearApiKey && PROVIDER_CAPABILITIES[current.kind].needsApiKey) {
     throw fieldError("apiKey", `${PROVIDER_CAPABILITIES[current.kind].label} needs an API key; enter a new one instead of clearing it.`);
   }

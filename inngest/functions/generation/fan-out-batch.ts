@@ -18,7 +18,12 @@ export const fanOutBatch = inngest.createFunction(
       // Event ids make a re-run of this step (or a resumed batch) request each generation once.
       await step.sendEvent(
         `request-${i / CHUNK}`,
-        chunk.map((g) => generationRequested.create({ generationId: g.id, batchId: event.data.batchId, providerId: g.providerId, userId: event.data.userId }, { id: `generation-requested-${g.id}-${g.attempts}` })),
+        chunk.map((g) =>
+          generationRequested.create(
+            { generationId: g.id, batchId: event.data.batchId, providerId: g.providerId, userId: event.data.userId },
+            { id: `generation-requested-${g.id}-${g.attempts}` },
+          ),
+        ),
       );
     }
     return { batchId: event.data.batchId, requested: queued.length };

@@ -3,7 +3,7 @@ import { getDatabase } from "@/db";
 import { inngest } from "@/inngest/client";
 import { batchCancelled, generationRequested } from "@/inngest/events";
 import { env } from "@/lib/env";
-import { isProviderPaused } from "@/lib/generation/batch-queries";
+import { endpointState } from "@/lib/generation/batch-queries";
 import { deadLetterGeneration, runGeneration } from "@/lib/generation/run-generation";
 import { ProviderError } from "@/lib/providers/types";
 import { getBlobStore } from "@/lib/storage";
@@ -34,10 +34,12 @@ export const generateImage = inngest.createFunction(
     },
   },
   async ({ event, step, attempt }) => {
-    // A paused endpoint parks the work here (durably), without spending retries.
+    // A paused endpoint parks the work here (durably), without spending retries; if an admin
+    // moves the work to another endpoint meanwhile, that move sent its own request and this one ends.
     for (let i = 0; i < MAX_PAUSE_POLLS; i += 1) {
-      const paused = await step.run(`check-endpoint-${i}`, async () => isProviderPaused((await getDatabase()).db, event.data.providerId));
-      if (!paused) break;
+      const state = await step.run(`check-endpoint-${i}`, async () => endpointState((await getDatabase()).db, event.data.generationId, event.data.providerId));
+      if (state === "moved") return { status: "moved", generationId: event.data.generationId };
+      if (state === "ready") break;
       await step.sleep(`endpoint-paused-${i}`, PAUSE_POLL);
     }
     return step.run("generate", async () => {

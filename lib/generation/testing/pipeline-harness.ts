@@ -51,6 +51,8 @@ export async function startPipeline(opts: {
   backoff?: Backoff;
   maxInFlight?: number;
   logger?: typeof silentLogger | Console;
+  /** Sees every call the runner makes to the app, with how long the app took to answer. */
+  onCall?: (ms: number) => void;
 }): Promise<RunningPipeline> {
   useDatabaseForTests(opts.database);
   const [{ serve }, { inngest }, { functions }, { generationSender }] = await Promise.all([
@@ -60,7 +62,16 @@ export async function startPipeline(opts: {
     import("@/inngest/send"),
   ]);
   const handler = serve({ client: inngest, functions }) as http.RequestListener;
-  const app = http.createServer(handler);
+  const onCall = opts.onCall;
+  const app = http.createServer(
+    onCall
+      ? (req, res) => {
+          const t = performance.now();
+          res.once("finish", () => onCall(performance.now() - t));
+          return handler(req, res);
+        }
+      : handler,
+  );
   // Generate steps can outlast Node's default request timeout when the GPU endpoint is slow.
   app.requestTimeout = 0;
   await new Promise<void>((r) => app.listen(opts.appPort ?? 0, "127.0.0.1", r));
@@ -74,7 +85,7 @@ export async function startPipeline(opts: {
     maxInFlight: opts.maxInFlight,
     syncIntervalMs: 60_000,
   });
-  for (const until = Date.now() + 15_000; ; ) {
+  for (const until = Date.now() + 15_000; ;) {
     const health = (await (await fetch(`${runner.url}/health`)).json()) as { functions: number };
     if (health.functions >= functions.length) break;
     if (Date.now() > until) throw new Error("the runner did not sync the app's functions");
@@ -160,7 +171,10 @@ export async function batchFacts(db: Db, batchId: string) {
     .where(eq(generations.batchId, batchId));
   const ids = gens.map((g) => g.id);
   const ledger = ids.length
-    ? await db.select({ callKey: costLedger.callKey, generationId: costLedger.generationId, outcome: costLedger.outcome, errorKind: costLedger.errorKind }).from(costLedger).where(inArray(costLedger.generationId, ids))
+    ? await db
+        .select({ callKey: costLedger.callKey, generationId: costLedger.generationId, outcome: costLedger.outcome, errorKind: costLedger.errorKind })
+        .from(costLedger)
+        .where(inArray(costLedger.generationId, ids))
     : [];
   const succeededAudits = await db
     .select({ subjectId: auditEvents.subjectId })

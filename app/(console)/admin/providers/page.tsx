@@ -1,18 +1,52 @@
 import type { Metadata } from "next";
+import { ProviderForm } from "@/components/admin/providers/provider-form";
+import { ProvidersTable } from "@/components/admin/providers/providers-table";
+import type { KindHint } from "@/components/admin/providers/types";
 import { Card, PageHeader } from "@/components/ui/card";
 import { requirePageCtx } from "@/lib/auth/guard";
+import { listFallbackPresets, listProvidersForAdmin } from "@/lib/providers/admin-list";
+import { PROVIDER_CAPABILITIES } from "@/lib/providers/registry";
+import { PROVIDER_KINDS } from "@/lib/providers/types";
 
-export const metadata: Metadata = { title: "providers" };
+export const metadata: Metadata = { title: "GPU endpoints" };
 
-// Placeholder until the admin page lands in this session; see docs/ and the closing note.
-export default async function Page() {
-  await requirePageCtx("providers.manage");
+export default async function ProvidersPage() {
+  const ctx = await requirePageCtx("providers.manage");
+  const [providers, presets] = await Promise.all([listProvidersForAdmin({ ctx }), listFallbackPresets({ ctx })]);
+  // The registry is server code (it imports every adapter); the browser gets plain hints.
+  const kinds: KindHint[] = PROVIDER_KINDS.map((kind) => {
+    const d = PROVIDER_CAPABILITIES[kind];
+    return {
+      kind,
+      label: d.label,
+      capabilities: [...d.capabilities],
+      needsApiKey: d.needsApiKey,
+      defaultBaseUrl: d.defaultBaseUrl ?? null,
+      modelHint: d.modelHint,
+      notes: d.notes ?? null,
+    };
+  });
   return (
     <>
-      <PageHeader title="providers" />
-      <Card>
-        <p className="text-sm text-stone-500">Coming with the generation module.</p>
-      </Card>
+      <PageHeader
+        title="GPU endpoints"
+        description="Where Kiln sends generation work. Pausing an endpoint parks its queued work (nothing is dropped); move that work to a fallback preset to keep it going elsewhere. API keys are stored encrypted and never shown again."
+      />
+      <div className="grid gap-6 2xl:grid-cols-[1fr_24rem]">
+        <Card title={`${providers.length} ${providers.length === 1 ? "endpoint" : "endpoints"}`}>
+          <ProvidersTable
+            providers={providers.map((p) => ({ ...p, pausedSince: p.pausedSince?.toISOString() ?? null, updatedAt: p.updatedAt.toISOString() }))}
+            presets={presets}
+            kinds={kinds}
+          />
+        </Card>
+        <Card
+          title="Add GPU endpoint"
+          description="Kiln checks the URL before saving: no cloud metadata or link-local addresses, private ones only when you allow them."
+        >
+          <ProviderForm kinds={kinds} />
+        </Card>
+      </div>
     </>
   );
 }
