@@ -17,15 +17,19 @@ export function ConsoleNav({ areas, actor }: { areas: Area[]; actor: { name: str
         <KilnMark /> Kiln
       </div>
       <nav aria-label="Console" className="flex-1 space-y-0.5 px-3">
-        {areas.map((a) => (
-          <Link
-            key={a.href}
-            href={a.href}
-            aria-current={isActive(a.href) ? "page" : undefined}
-            className={`block rounded-md px-3 py-2 text-sm font-medium ${isActive(a.href) ? "bg-kiln-50 text-kiln-700" : "text-stone-700 hover:bg-stone-100"}`}
-          >
-            {a.label}
-          </Link>
+        {areas.map((a, i) => (
+          <div key={a.href}>
+            {a.href.startsWith("/admin") && !areas[i - 1]?.href.startsWith("/admin") && (
+              <div className="px-3 pb-1 pt-4 text-xs font-semibold uppercase tracking-wide text-stone-400">Admin</div>
+            )}
+            <Link
+              href={a.href}
+              aria-current={isActive(a.href) ? "page" : undefined}
+              className={`block rounded-md px-3 py-2 text-sm font-medium ${isActive(a.href) ? "bg-kiln-50 text-kiln-700" : "text-stone-700 hover:bg-stone-100"}`}
+            >
+              {a.label}
+            </Link>
+          </div>
         ))}
       </nav>
       <div className="border-t border-stone-200 px-5 py-4 text-sm">

@@ -43,6 +43,24 @@ export const AREAS = [
   { href: "/uploads", label: "Uploads", permission: "uploads.view", description: "Reference images and brand assets, with renditions made in the background." },
   { href: "/admin/users", label: "Users", permission: "users.manage", description: "Create users, change roles, deactivate accounts." },
   {
+    href: "/admin/presets",
+    label: "Presets",
+    permission: "catalog.manage",
+    description: "Tier presets: model, LoRAs, parameters, price, check thresholds — versioned, with rollback.",
+  },
+  {
+    href: "/admin/templates",
+    label: "Templates",
+    permission: "catalog.manage",
+    description: "Prompt templates: locked style tokens, negative prompt, typed variables — versioned, with rollback.",
+  },
+  {
+    href: "/admin/providers",
+    label: "GPU endpoints",
+    permission: "providers.manage",
+    description: "The GPU endpoints Kiln calls; pause one and its work waits, or move it to another preset.",
+  },
+  {
     href: "/admin/banned-terms",
     label: "Banned terms",
     permission: "policy.manage",

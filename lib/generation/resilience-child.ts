@@ -5,7 +5,7 @@
  * (PGlite under KILN_DATA_DIR, or DATABASE_URL); the env the functions read comes from the parent.
  *
  * argv: <queue|resume> <simulatorUrl> <appPort> <runnerPort> <rows> <variantsPerRow> <timeoutMs>
- * stdout: "ready", "batch <id>", then "progress <terminal> <total> <batchStatus>" every 100 ms.
+ * stdout: "ready", "batch <id>", then "progress <terminal> <total> <batchStatus> <openRuns>" every 100 ms.
  */
 import { getDatabase } from "@/db";
 import { batchProgress, queueDraftBatch, startPipeline } from "./testing/pipeline-harness";
@@ -37,9 +37,11 @@ if (mode === "queue") {
 }
 say(`batch ${batchId}`);
 
+const openRuns = async () =>
+  (await database.query<{ n: number }>("SELECT count(*)::int AS n FROM inngest_runner_runs WHERE status IN ('queued', 'running')"))[0]!.n;
 const poll = setInterval(() => {
-  batchProgress(database.db, batchId)
-    .then((p) => say(`progress ${p.terminal} ${p.total} ${p.batchStatus}`))
+  Promise.all([batchProgress(database.db, batchId), openRuns()])
+    .then(([p, open]) => say(`progress ${p.terminal} ${p.total} ${p.batchStatus} ${open}`))
     .catch((e: unknown) => console.error(e));
 }, 100);
 

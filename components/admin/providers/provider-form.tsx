@@ -135,17 +135,6 @@ export function ProviderForm({ kinds, provider, onDone }: { kinds: KindHint[]; p
         </label>
       )}
       <div className="grid grid-cols-2 gap-3">
-        <Field label="Concurrent calls" name={id("concurrencyLimit")} error={fields.concurrencyLimit}>
-          <Input
-            id={id("concurrencyLimit")}
-            name="concurrencyLimit"
-            type="number"
-            min={1}
-            max={256}
-            defaultValue={provider?.concurrencyLimit ?? 2}
-            invalid={!!fields.concurrencyLimit}
-          />
-        </Field>
         <Field label="Timeout (seconds)" name={id("timeoutSeconds")} error={fields.timeoutMs}>
           <Input
             id={id("timeoutSeconds")}

@@ -43,7 +43,6 @@ export function ProvidersTable({ providers, presets, kinds }: { providers: Provi
                 </div>
               </td>
               <td className="py-3 pr-3 text-xs text-stone-600">
-                <div>{p.concurrencyLimit} at a time</div>
                 <div>timeout {p.timeoutMs / 1000}s</div>
               </td>
               <td className="py-3 pr-3" data-testid={`provider-status-${p.slug}`}>

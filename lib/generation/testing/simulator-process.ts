@@ -46,6 +46,10 @@ export async function spawnSimulator(knobs: Knobs = {}, options: { nice?: number
     child.stdout!.on("data", (d) => String(d).includes("listening") && resolve());
     child.once("exit", (code) => reject(new Error(`the simulator exited (${code}): ${err}`)));
   });
+  let closing = false;
+  child.on("exit", (code, signal) => {
+    if (!closing) console.error(`[simulator-process] the simulator exited unexpectedly (${code ?? signal}): ${err.slice(-2000)}`);
+  });
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
@@ -66,6 +70,7 @@ export async function spawnSimulator(knobs: Knobs = {}, options: { nice?: number
     },
     async close() {
       if (child.exitCode !== null) return;
+      closing = true;
       const exited = new Promise((r) => child.once("exit", r));
       child.kill("SIGTERM");
       await exited;

@@ -4,6 +4,7 @@ import { ProvidersTable } from "@/components/admin/providers/providers-table";
 import type { KindHint } from "@/components/admin/providers/types";
 import { Card, PageHeader } from "@/components/ui/card";
 import { requirePageCtx } from "@/lib/auth/guard";
+import { env } from "@/lib/env";
 import { listFallbackPresets, listProvidersForAdmin } from "@/lib/providers/admin-list";
 import { PROVIDER_CAPABILITIES } from "@/lib/providers/registry";
 import { PROVIDER_KINDS } from "@/lib/providers/types";
@@ -30,7 +31,7 @@ export default async function ProvidersPage() {
     <>
       <PageHeader
         title="GPU endpoints"
-        description="Where Kiln sends generation work. Pausing an endpoint parks its queued work (nothing is dropped); move that work to a fallback preset to keep it going elsewhere. API keys are stored encrypted and never shown again."
+        description={`Where Kiln sends generation work. Pausing an endpoint parks its queued work (nothing is dropped); move that work to a fallback preset to keep it going elsewhere. API keys are stored encrypted and never shown again. Kiln sends at most ${env().KILN_PROVIDER_CONCURRENCY} calls at a time to each endpoint (KILN_PROVIDER_CONCURRENCY).`}
       />
       <div className="grid gap-6 2xl:grid-cols-[1fr_24rem]">
         <Card title={`${providers.length} ${providers.length === 1 ? "endpoint" : "endpoints"}`}>
