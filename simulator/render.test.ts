@@ -40,11 +40,4 @@ describe("procedural renderer", () => {
     expect(washed.stdev).toBeLessThan(good.stdev * 0.5);
     expect(washed.mean).toBeGreaterThan(good.mean + 30);
   });
-
-  it("renders 512×512 quickly (budget ~50 ms; the assertion is lenient for shared machines)", async () => {
-    await renderPng(base); // warm up the JIT and sharp
-    const started = performance.now();
-    for (let i = 0; i < 5; i++) await encodePng(renderRaw({ ...base, seed: i }), 512, 512);
-    expect((performance.now() - started) / 5).toBeLessThan(250);
-  });
 });

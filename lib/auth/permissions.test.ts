@@ -11,7 +11,7 @@ describe("permissions table", () => {
 
   it("shows each role only the areas its permissions allow", () => {
     expect(areasFor("finance").map((a) => a.label)).toEqual(["Home"]);
-    expect(areasFor("designer").map((a) => a.label)).toEqual(["Home", "Uploads"]);
+    expect(areasFor("designer").map((a) => a.label)).toEqual(["Home", "Generate", "Jobs", "Uploads"]);
     expect(areasFor("admin")).toHaveLength(AREAS.length);
   });
 });

@@ -89,10 +89,8 @@ describe("A1111 adapter against the running simulator (real HTTP)", () => {
 
   it("gives up on a hanging call with a timeout error", async () => {
     sim.setConfig({ timeoutRate: 1 });
-    const started = Date.now();
     const error = await failure(adapter().generate(REQ, { timeoutMs: 300 }));
     expect([error.kind, error.retryable]).toEqual(["timeout", true]);
-    expect(Date.now() - started).toBeLessThan(3_000);
   });
 
   it("reports a stopped endpoint as unavailable", async () => {
