@@ -11,7 +11,7 @@
  *   achieved    images succeeded ÷ wall time from "start batch" to the batch completed
  *   efficiency  achieved ÷ ceiling (target ≥ 0.95)
  *
- * Usage: tsx bench/pipeline.ts [--n 1000] [--concurrency 8] [--latency-ms 1000]
+ * Usage: tsx bench/pipeline.ts [--n 1000] [--concurrency 16] [--latency-ms 3200]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,8 +23,8 @@ const { values: args } = parseArgs({
   strict: true,
 });
 const N = Number(args.n ?? 1000);
-const C = Number(args.concurrency ?? 8);
-const L = Number(args["latency-ms"] ?? 1000);
+const C = Number(args.concurrency ?? 16);
+const L = Number(args["latency-ms"] ?? 3200);
 const VARIANTS = 8;
 if (N % VARIANTS !== 0) throw new Error(`--n must be a multiple of ${VARIANTS}`);
 
@@ -49,7 +49,12 @@ async function main() {
   const database = await createTestDatabase();
   const sim = await spawnSimulator({ latencyMs: L }, { nice: 10 });
   const calls: number[] = [];
-  const pipeline = await startPipeline({ database, runnerPort: Number(process.env.KILN_RUNNER_PORT), onCall: (ms) => calls.push(ms), logger: { ...console, info() {}, debug() {} } });
+  const pipeline = await startPipeline({
+    database,
+    runnerPort: Number(process.env.KILN_RUNNER_PORT),
+    onCall: (ms) => calls.push(ms),
+    logger: { ...console, info() {}, debug() {} },
+  });
   try {
     const { batch, ctx } = await queueDraftBatch({ db: database.db, simulatorUrl: sim.url, rows: N / VARIANTS, variantsPerRow: VARIANTS, key: `bench-${N}` });
     calls.length = 0;
@@ -77,7 +82,10 @@ async function main() {
     );
     const generateMs = timings.filter((t) => t.name === "generate").map((t) => t.ms);
     const providerMs = (
-      await database.query<{ ms: number }>(`SELECT (metadata->'timings'->>'providerMs')::float8 AS ms FROM generations WHERE batch_id = $1 AND status = 'succeeded'`, [batch.id])
+      await database.query<{ ms: number }>(
+        `SELECT (metadata->'timings'->>'providerMs')::float8 AS ms FROM generations WHERE batch_id = $1 AND status = 'succeeded'`,
+        [batch.id],
+      )
     ).map((r) => r.ms);
     const simStats = await sim.stats();
 
@@ -108,7 +116,9 @@ async function main() {
     const w = Math.max(...rows.map(([k]) => k.length));
     console.log(`${"metric".padEnd(w)}  value\n${"-".repeat(w)}  ${"-".repeat(28)}`);
     for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
-    console.log(`efficiency=${efficiency.toFixed(3)} images_per_s=${achieved.toFixed(2)} ceiling_per_s=${ceiling.toFixed(2)} concurrency=${C} latency_ms=${L} n=${N} wall_s=${(wallMs / 1000).toFixed(1)}`);
+    console.log(
+      `efficiency=${efficiency.toFixed(3)} images_per_s=${achieved.toFixed(2)} ceiling_per_s=${ceiling.toFixed(2)} concurrency=${C} latency_ms=${L} n=${N} wall_s=${(wallMs / 1000).toFixed(1)}`,
+    );
     if (succeeded !== N) process.exitCode = 1;
   } finally {
     await pipeline.close();

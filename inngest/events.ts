@@ -23,3 +23,8 @@ export const batchCancelled = eventType("kiln/batch.cancelled", {
 export const generationRequested = eventType("kiln/generation.requested", {
   schema: z.object({ generationId: z.string().uuid(), batchId: z.string().uuid(), providerId: z.string().uuid(), userId: z.string().uuid() }),
 });
+
+/** A generation's image is stored; its renditions are made next, outside the GPU slot. */
+export const generationSucceeded = eventType("kiln/generation.succeeded", {
+  schema: z.object({ generationId: z.string().uuid(), batchId: z.string().uuid() }),
+});

@@ -16,7 +16,7 @@ export async function listQueuedGenerations(db: DbExecutor, batchId: string): Pr
  * moved to another endpoint's preset (this request must do nothing), the endpoint is paused
  * (wait), or it can run.
  */
-export async function endpointState(db: DbExecutor, generationId: string, providerId: string): Promise<"moved" | "paused" | "ready"> {
+export async function endpointState(db: DbExecutor, generationId: string, providerId?: string): Promise<"moved" | "paused" | "ready"> {
   const [row] = await db
     .select({ providerId: presetVersions.providerId, paused: providers.paused })
     .from(generations)
@@ -25,6 +25,6 @@ export async function endpointState(db: DbExecutor, generationId: string, provid
     .where(eq(generations.id, generationId))
     .limit(1);
   if (!row) return "ready"; // runGeneration reports the missing generation clearly
-  if (row.providerId !== providerId) return "moved";
+  if (providerId && row.providerId !== providerId) return "moved";
   return row.paused ? "paused" : "ready";
 }

@@ -13,7 +13,7 @@ import { initialValuesFor } from "@/test/template-values";
 import { getActiveTemplate, listActivePresets } from "./catalog";
 import { estimateBatch, queueBatch } from "./queue-batch";
 import { assertWithinQuota } from "./quota";
-import { deadLetterGeneration, runGeneration } from "./run-generation";
+import { deadLetterGeneration, makeGenerationRenditions, runGeneration } from "./run-generation";
 
 let database: Database;
 let sim: RunningSimulator;
@@ -113,7 +113,7 @@ describe("running a generation against the simulator over HTTP", () => {
     return gen!;
   }
 
-  it("stores the image and renditions, records metadata, writes exactly one ledger row, and completes the batch", async () => {
+  it("stores the image (renditions follow), records metadata, writes exactly one ledger row, and completes the batch", async () => {
     const gen = await queueOne("key-0101-abcdef");
     expect(await runGeneration({ db: database.db, store: getBlobStore(), generationId: gen.id, attempt: 0 })).toEqual({
       status: "succeeded",
@@ -127,7 +127,10 @@ describe("running a generation against the simulator over HTTP", () => {
     expect(done).toMatchObject({ status: "succeeded", attempts: 1, width: 768, height: 768 });
     expect(done!.metadata).toMatchObject({ model: "kiln-sim-support-v1", provider: { kind: "a1111" } });
     expect((await getBlobStore().get(done!.blobKey!))?.contentType).toBe("image/png");
-    expect(done!.renditions.thumb).toMatchObject({ width: 320, contentType: "image/webp" });
+    expect(done!.renditions).toEqual({}); // made next, outside the GPU slot
+    await makeGenerationRenditions({ db: database.db, store: getBlobStore(), generationId: gen.id });
+    const [rendered] = await database.db.select().from(generations).where(eq(generations.id, gen.id));
+    expect(rendered!.renditions.thumb).toMatchObject({ width: 320, contentType: "image/webp" });
     const ledger = await database.db.select().from(costLedger).where(eq(costLedger.generationId, gen.id));
     expect(ledger).toHaveLength(1);
     expect(ledger[0]).toMatchObject({

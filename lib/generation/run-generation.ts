@@ -3,34 +3,43 @@ import type { Db } from "@/db";
 import { costLedger, generations, presetVersions, type Generation } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { costOfCall } from "@/lib/costs/estimate";
-import { stripMetadata, writeRendition } from "@/lib/images/renditions";
+import { readAll, stripMetadata, writeRendition } from "@/lib/images/renditions";
+import { AppError } from "@/lib/errors";
 import { createAdapter } from "@/lib/providers/registry";
 import { getProvider, providerConfig } from "@/lib/providers/store";
 import { ProviderError } from "@/lib/providers/types";
 import type { BlobStore } from "@/lib/storage/types";
+import { endpointState } from "./batch-queries";
 import { settleBatch } from "./settle-batch";
 
-export type RunOutcome = { status: "succeeded" | "already_done"; generationId: string };
+export type RunOutcome = { status: "succeeded" | "already_done" | "paused" | "moved"; generationId: string };
 
 /**
  * One provider call for one generation, recorded exactly once in the ledger (the call key is the
- * generation and the engine's attempt number). Throws ProviderError on failure, after the ledger
- * row is written; the caller decides about retries from `error.retryable`.
+ * generation and its call number). Throws ProviderError on failure, after the ledger row is
+ * written; the caller decides about retries from `error.retryable`. Does nothing while the
+ * endpoint is paused ("paused") or when the work was moved to another endpoint ("moved").
  */
 export async function runGeneration({
   db,
   store,
   generationId,
   attempt,
+  requestedProviderId,
 }: {
   db: Db;
   store: BlobStore;
   generationId: string;
   attempt: number;
+  /** The endpoint this request was made for. */
+  requestedProviderId?: string;
 }): Promise<RunOutcome> {
   const [gen] = await db.select().from(generations).where(eq(generations.id, generationId)).limit(1);
   if (!gen) throw new ProviderError("invalid_request", `Generation ${generationId} does not exist.`);
   if (gen.status === "succeeded" || gen.status === "cancelled") return { status: "already_done", generationId };
+  // Checked here rather than in a step of its own: one round trip less per image.
+  const state = await endpointState(db, generationId, requestedProviderId);
+  if (state !== "ready") return { status: state, generationId };
   const [version] = await db.select().from(presetVersions).where(eq(presetVersions.id, gen.presetVersionId)).limit(1);
   const provider = await getProvider(db, version!.providerId);
   // Every provider call gets its own number, so each writes its own ledger row: a retry, a
@@ -73,14 +82,11 @@ export async function runGeneration({
   }
   const providerMs = Date.now() - started;
 
+  // Only what must happen while the GPU slot is held: the metadata-free original and the ledger.
+  // Renditions are made by their own function (makeGenerationRenditions), outside the slot.
   const clean = await stripMetadata(result.image);
-  const prefix = `generations/${gen.id}`;
-  const originalKey = `${prefix}/original.png`;
+  const originalKey = `generations/${gen.id}/original.png`;
   await store.put(originalKey, clean.data, { contentType: "image/png" });
-  const [thumb, preview] = await Promise.all([
-    writeRendition({ store, source: clean.data, prefix, name: "thumb" }),
-    writeRendition({ store, source: clean.data, prefix, name: "preview" }),
-  ]);
   const micros = costOfCall(version!.priceModel, { width: clean.width, height: clean.height, gpuSeconds: result.gpuSeconds });
 
   await db.transaction(async (tx) => {
@@ -95,7 +101,6 @@ export async function runGeneration({
         errorCode: null,
         errorMessage: null,
         blobKey: originalKey,
-        renditions: { thumb, preview },
         seed: result.seed ?? gen.seed,
         finishedAt: new Date(),
         metadata: {
@@ -120,6 +125,33 @@ export async function runGeneration({
     await settleBatch(tx, gen.batchId);
   });
   return { status: "succeeded", generationId: gen.id };
+}
+
+/**
+ * Thumbnail and preview of a finished generation (idempotent: fixed keys). Runs as its own
+ * function so CPU-bound image work never holds a GPU endpoint's concurrency slot.
+ */
+export async function makeGenerationRenditions({
+  db,
+  store,
+  generationId,
+}: {
+  db: Db;
+  store: BlobStore;
+  generationId: string;
+}): Promise<{ thumb: string; preview: string }> {
+  const [gen] = await db.select().from(generations).where(eq(generations.id, generationId)).limit(1);
+  if (!gen?.blobKey) throw new AppError("not_found", `Generation ${generationId} has no image yet.`);
+  const original = await store.get(gen.blobKey);
+  if (!original) throw new AppError("not_found", `The image of generation ${generationId} is missing from storage.`);
+  const source = await readAll(original.body);
+  const prefix = `generations/${gen.id}`;
+  const [thumb, preview] = await Promise.all([
+    writeRendition({ store, source, prefix, name: "thumb" }),
+    writeRendition({ store, source, prefix, name: "preview" }),
+  ]);
+  await db.update(generations).set({ renditions: { thumb, preview } }).where(eq(generations.id, gen.id));
+  return { thumb: thumb.key, preview: preview.key };
 }
 
 /** Parks a generation that will not succeed, with the reason code the user sees. */

@@ -29,6 +29,8 @@ async function bootOnce(): Promise<void> {
       port: e.KILN_RUNNER_PORT,
       appUrl: `${e.appUrl}/api/inngest`,
       eventKey: e.INNGEST_EVENT_KEY,
+      // Room for every endpoint's concurrency plus the light functions (fan-out, renditions).
+      maxInFlight: Math.max(16, e.KILN_PROVIDER_CONCURRENCY * 2 + 8),
     });
     console.log(`[kiln] embedded Inngest runner on ${runner.url}`);
   }

@@ -1,9 +1,8 @@
 import { NonRetriableError } from "inngest";
 import { getDatabase } from "@/db";
 import { inngest } from "@/inngest/client";
-import { batchCancelled, generationRequested } from "@/inngest/events";
+import { batchCancelled, generationRequested, generationSucceeded } from "@/inngest/events";
 import { env } from "@/lib/env";
-import { endpointState } from "@/lib/generation/batch-queries";
 import { deadLetterGeneration, runGeneration } from "@/lib/generation/run-generation";
 import { ProviderError } from "@/lib/providers/types";
 import { getBlobStore } from "@/lib/storage";
@@ -34,23 +33,35 @@ export const generateImage = inngest.createFunction(
     },
   },
   async ({ event, step, attempt }) => {
-    // A paused endpoint parks the work here (durably), without spending retries; if an admin
-    // moves the work to another endpoint meanwhile, that move sent its own request and this one ends.
+    // A paused endpoint parks the work (durably) without spending retries; if an admin moves the
+    // work to another endpoint meanwhile, that move sent its own request and this one ends.
     for (let i = 0; i < MAX_PAUSE_POLLS; i += 1) {
-      const state = await step.run(`check-endpoint-${i}`, async () => endpointState((await getDatabase()).db, event.data.generationId, event.data.providerId));
-      if (state === "moved") return { status: "moved", generationId: event.data.generationId };
-      if (state === "ready") break;
+      const outcome = await step.run(i === 0 ? "generate" : `generate-after-pause-${i}`, async () => {
+        const { db } = await getDatabase();
+        try {
+          const out = await runGeneration({
+            db,
+            store: getBlobStore(),
+            generationId: event.data.generationId,
+            attempt,
+            requestedProviderId: event.data.providerId,
+          });
+          // Sent from inside the step: a repeat after a crash is deduplicated by the event id.
+          if (out.status === "succeeded") {
+            await inngest.send(
+              generationSucceeded.create({ generationId: out.generationId, batchId: event.data.batchId }, { id: `generation-succeeded-${out.generationId}` }),
+            );
+          }
+          return out;
+        } catch (error) {
+          if (error instanceof ProviderError && !error.retryable) throw new NonRetriableError(`[${error.kind}] ${error.message}`, { cause: error });
+          throw error;
+        }
+      });
+      if (outcome.status !== "paused") return outcome;
       await step.sleep(`endpoint-paused-${i}`, PAUSE_POLL);
     }
-    return step.run("generate", async () => {
-      const { db } = await getDatabase();
-      try {
-        return await runGeneration({ db, store: getBlobStore(), generationId: event.data.generationId, attempt });
-      } catch (error) {
-        if (error instanceof ProviderError && !error.retryable) throw new NonRetriableError(`[${error.kind}] ${error.message}`, { cause: error });
-        throw error;
-      }
-    });
+    throw new NonRetriableError("[provider_paused] The GPU endpoint stayed paused for a day; the work was parked here.");
   },
 );
 
