@@ -69,6 +69,12 @@ async function main() {
       if (Date.now() - t0 > 280_000) throw new Error(`gave up after 280 s with ${p.terminal}/${p.total} done`);
       await sleep(1_000);
     }
+    // Renditions are made after each image, outside the GPU slot; wait for them so nothing is cut
+    // off at shutdown (they are not part of the GPU-bound figure).
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(500)) {
+      const [left] = await database.query<{ n: number }>("select count(*)::int as n from generations where batch_id = $1 and status = 'succeeded' and renditions = '{}'::jsonb", [batch.id]);
+      if (!left || left.n === 0) break;
+    }
     const cpu = process.cpuUsage(cpu0);
     const simCpuMs = sim.cpuMs() - simCpu0;
     const facts = await batchFacts(database.db, batch.id);

@@ -35,7 +35,8 @@ export async function writeRendition({
 
 /** Re-encodes an image as PNG without any metadata (EXIF, XMP, ICC text, generator comments). */
 export async function stripMetadata(image: Buffer): Promise<{ data: Buffer; width: number; height: number }> {
-  const { data, info } = await sharp(image).png().toBuffer({ resolveWithObject: true });
+  // A light zlib level: this runs while the GPU slot is held, and the original is stored once.
+  const { data, info } = await sharp(image).png({ compressionLevel: 3 }).toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
 }
 
