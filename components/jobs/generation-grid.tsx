@@ -1,6 +1,7 @@
 import { Badge } from "@/components/ui/badge";
 import type { GenerationRow } from "@/lib/generation/batch-views";
 
+const PLACEHOLDER = { queued: "Queued", running: "Generating…", succeeded: "Making thumbnail…", dead_lettered: "Failed", cancelled: "Cancelled" } as const;
 const TONE = { queued: "neutral", running: "accent", succeeded: "good", dead_lettered: "bad", cancelled: "neutral" } as const;
 
 /** Each generation as a tile: the thumbnail once it exists, its state, and its reason if it failed. */
@@ -19,9 +20,7 @@ export function GenerationGrid({ rows, onRetry, canRetry }: { rows: GenerationRo
               // eslint-disable-next-line @next/next/no-img-element
               <img src={g.thumbUrl} alt={`Line ${g.line}, variant ${g.variant + 1}`} className="h-full w-full object-contain" loading="lazy" />
             ) : (
-              <span className="px-2 text-center text-stone-500">
-                {g.status === "running" ? "Generating…" : g.status === "queued" ? "Queued" : g.status === "dead_lettered" ? "Failed" : "Cancelled"}
-              </span>
+              <span className="px-2 text-center text-stone-500">{PLACEHOLDER[g.status as keyof typeof PLACEHOLDER] ?? g.status}</span>
             )}
           </a>
           <div className="space-y-1 p-2">

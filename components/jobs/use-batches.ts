@@ -19,7 +19,8 @@ export function useBatch(id: string) {
   return useQuery({
     queryKey: ["batch", id],
     queryFn: () => api<{ batch: BatchDetail }>(`/api/batches/${id}`).then((r) => r.batch),
-    refetchInterval: (q) => (live(q.state.data?.status) ? 1500 : false),
+    // Thumbnails are made just after each image, so keep polling until the last one is in.
+    refetchInterval: (q) => (live(q.state.data?.status) || q.state.data?.rows.some((r) => r.status === "succeeded" && !r.thumbUrl) ? 1500 : false),
   });
 }
 
