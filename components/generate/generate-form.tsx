@@ -9,7 +9,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, Input, Select } from "@/components/ui/field";
 import type { GenerateOptions } from "@/lib/generation/generate-options";
-import { api, RequestError } from "./api";
+import { api, RequestError } from "@/components/api-client";
 import { CsvPanel, type CsvRows } from "./csv-panel";
 import { EstimatePanel, type EstimateView } from "./estimate-panel";
 import { initialValues, VariableFields } from "./variable-fields";

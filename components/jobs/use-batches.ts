@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api } from "@/components/generate/api";
+import { api } from "@/components/api-client";
 import type { BatchDetail, BatchSummary } from "@/lib/generation/batch-views";
 
 const live = (status?: string) => status === "queued" || status === "running";
