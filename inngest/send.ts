@@ -1,4 +1,5 @@
 import type { GenerationSender } from "@/lib/generation/batch-actions";
+import type { MoveSender } from "@/lib/providers/admin-fallback";
 import { inngest } from "./client";
 import { batchCancelled, batchQueued, generationRequested, uploadCreated } from "./events";
 
@@ -31,4 +32,24 @@ export const generationSender: GenerationSender = {
   async batchCancelled(batchId) {
     await inngest.send(batchCancelled.create({ batchId }, { id: `batch-cancelled-${batchId}` }));
   },
+};
+
+/**
+ * Requests moved generations again on their new endpoint. The id carries the move id: the
+ * original request (`generation-requested-<id>-<attempts>`) is still parked on the paused
+ * endpoint, and reusing its id would make the engine drop this one as a duplicate.
+ */
+export const sendMovedGenerations: MoveSender = async (items, moveId) => {
+  for (let i = 0; i < items.length; i += 500) {
+    await inngest.send(
+      items
+        .slice(i, i + 500)
+        .map((g) =>
+          generationRequested.create(
+            { generationId: g.generationId, batchId: g.batchId, providerId: g.providerId, userId: g.userId },
+            { id: `generation-moved-${g.generationId}-${moveId}` },
+          ),
+        ),
+    );
+  }
 };

@@ -7,7 +7,7 @@ import type { AdminProvider } from "@/lib/providers/admin-list";
 import { setProviderPaused } from "@/lib/providers/admin-pause";
 import { testProvider, type ProviderTestResult } from "@/lib/providers/admin-test";
 import { createProvider, updateProvider } from "@/lib/providers/admin-write";
-import { sendMovedGenerations } from "./send";
+import { sendMovedGenerations } from "@/inngest/send";
 
 const PATH = "/admin/providers";
 
