@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { TIERS } from "@/db/schema/presets";
 import { priceModelSchema } from "@/lib/costs/estimate";
+import { slugSchema } from "@/lib/catalog/slug";
 
 export const PRESET_LIMITS = { loras: 8, thresholds: 30, note: 500, model: 200 } as const;
 
@@ -93,13 +94,7 @@ export type VersionContent = z.infer<typeof versionContentSchema>;
 const uuid = (what: string) => z.string({ error: `Unknown ${what}.` }).uuid(`Unknown ${what}.`);
 
 export const createPresetInput = versionContentSchema.extend({
-  slug: z
-    .string({ error: "Enter a slug." })
-    .trim()
-    .toLowerCase()
-    .min(2, "Slugs are 2 to 60 characters.")
-    .max(60, "Slugs are 2 to 60 characters.")
-    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "Use lower-case letters, digits and single hyphens (e.g. hero-packshot)."),
+  slug: slugSchema("hero-packshot"),
   name: z
     .string({ error: "Enter a name." })
     .trim()

@@ -8,6 +8,7 @@ import { AppError, parseInput } from "@/lib/errors";
 import { assertCanManageCatalog, authorOf, type Author } from "@/lib/presets/access";
 import { parseTemplateDefinition } from "./definition-schema";
 import type { TemplateDefinition } from "./types";
+import { slugSchema } from "@/lib/catalog/slug";
 
 const uuid = (what: string) => z.string({ error: `Unknown ${what}.` }).uuid(`Unknown ${what}.`);
 const note = z
@@ -19,13 +20,7 @@ const note = z
   .transform((n) => n || null);
 const versionInput = z.object({ templateId: uuid("template"), definition: z.unknown(), note });
 const createInput = z.object({
-  slug: z
-    .string({ error: "Enter a slug." })
-    .trim()
-    .toLowerCase()
-    .min(2, "Slugs are 2 to 60 characters.")
-    .max(60, "Slugs are 2 to 60 characters.")
-    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "Use lower-case letters, digits and single hyphens (e.g. product-photo)."),
+  slug: slugSchema("product-photo"),
   name: z.string({ error: "Enter a name." }).trim().min(1, "Enter a name.").max(120, "Names are at most 120 characters."),
   description: z.string().trim().max(500, "Descriptions are at most 500 characters.").optional().default(""),
   definition: z.unknown(),
