@@ -4,3 +4,5 @@ export { createPresetInputFromForm, presetVersionInputFromForm, type FormFields 
 export { describePriceModel } from "./diff";
 export { dollarsToMicros, microsToDollars } from "./money";
 export { PRESET_LIMITS } from "./schemas";
+/** The tiers, in the order the console lists them. */
+export { TIERS, type Tier } from "@/db/schema/presets";

@@ -3,9 +3,8 @@ import { PresetCard } from "@/components/admin/presets/preset-card";
 import { PresetForm } from "@/components/admin/presets/preset-form";
 import { Alert } from "@/components/ui/alert";
 import { Card, PageHeader } from "@/components/ui/card";
-import { TIERS } from "@/db/schema/presets";
 import { requirePageCtx } from "@/lib/auth/guard";
-import { listPresetsWithVersions, listProviderOptions } from "@/lib/presets";
+import { TIERS, listPresetsWithVersions, listProviderOptions } from "@/lib/presets";
 
 export const metadata: Metadata = { title: "Presets" };
 
