@@ -28,3 +28,8 @@ export const generationRequested = eventType("kiln/generation.requested", {
 export const generationSucceeded = eventType("kiln/generation.succeeded", {
   schema: z.object({ generationId: z.string().uuid(), batchId: z.string().uuid() }),
 });
+
+/** Run the automated checks of one check run (a new image, an edited version, or an admin's re-check). */
+export const checkRequested = eventType("kiln/check.requested", {
+  schema: z.object({ checkRunId: z.string().uuid() }),
+});

@@ -1,7 +1,8 @@
+import type { CheckSender } from "@/lib/checks/recheck";
 import type { GenerationSender } from "@/lib/generation/batch-actions";
 import type { MoveSender } from "@/lib/providers/admin-fallback";
 import { inngest } from "./client";
-import { batchCancelled, batchQueued, generationRequested, uploadCreated } from "./events";
+import { batchCancelled, batchQueued, checkRequested, generationRequested, uploadCreated } from "./events";
 
 /**
  * The event id makes a repeated send of the same request a no-op for the engine; a user's
@@ -51,5 +52,11 @@ export const sendMovedGenerations: MoveSender = async (items, moveId) => {
           ),
         ),
     );
+  }
+};
+
+export const sendCheckRuns: CheckSender = async (checkRunIds) => {
+  for (let i = 0; i < checkRunIds.length; i += 500) {
+    await inngest.send(checkRunIds.slice(i, i + 500).map((checkRunId) => checkRequested.create({ checkRunId }, { id: `check-requested-${checkRunId}` })));
   }
 };

@@ -1,5 +1,6 @@
 "use client";
 
+import { useState } from "react";
 import { formatDuration } from "@/components/runs/format";
 import { formatMicros } from "@/lib/costs/estimate";
 import { Alert } from "@/components/ui/alert";
@@ -7,12 +8,15 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/card";
 import { BATCH_TONE } from "./batch-list";
+import { CheckFilterBar, matchesCheckFilter, NO_FILTER, type CheckFilter } from "./check-filter";
 import { GenerationGrid } from "./generation-grid";
 import { ProgressBar } from "./progress-bar";
 import { useBatch, useBatchAction } from "./use-batches";
+import type { BatchDetail } from "@/lib/generation/batch-views";
 
 export function BatchDetailView({ id, engineUnreachable }: { id: string; engineUnreachable: boolean }) {
   const batch = useBatch(id);
+  const [filter, setFilter] = useState<CheckFilter>(NO_FILTER);
   const cancel = useBatchAction(id, "cancel");
   const retry = useBatchAction(id, "retry");
   const resume = useBatchAction(id, "resume");
@@ -62,6 +66,7 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
       {actionError && <Alert tone="error">{actionError}</Alert>}
       <div className="my-6 rounded-lg border border-stone-200 bg-white p-5 shadow-sm">
         <ProgressBar counts={b.counts} total={b.total} />
+        <CheckOutcomes rows={b.rows} />
         <dl className="mt-4 grid grid-cols-2 gap-4 text-sm sm:grid-cols-4">
           <Stat label="Images per minute" value={b.imagesPerMinute ? b.imagesPerMinute.toFixed(1) : "—"} />
           <Stat label="Time left" value={live ? (b.etaSeconds !== null ? `~${formatDuration(b.etaSeconds * 1000)}` : "measuring…") : "—"} />
@@ -69,7 +74,8 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
           <Stat label="Estimated" value={`${formatMicros(b.estimateMicros)} · ${formatDuration(b.estimateSeconds * 1000)}`} />
         </dl>
       </div>
-      <GenerationGrid rows={b.rows} onRetry={(generationId) => retry.mutate({ generationId })} canRetry={b.status !== "cancelled"} />
+      <CheckFilterBar rows={b.rows} value={filter} onChange={setFilter} />
+      <GenerationGrid rows={b.rows.filter((r) => matchesCheckFilter(r, filter))} onRetry={(generationId) => retry.mutate({ generationId })} canRetry={b.status !== "cancelled"} />
     </>
   );
 }
@@ -82,5 +88,23 @@ function Stat({ label, value, testId }: { label: string; value: string; testId?:
         {value}
       </dd>
     </div>
+  );
+}
+
+/** What the automated checks made of the images so far: approved, to review, rejected, re-rolled. */
+function CheckOutcomes({ rows }: { rows: BatchDetail["rows"] }) {
+  const by = (status: string) => rows.filter((r) => r.check?.status === status).length;
+  const rerolls = rows.filter((r) => r.rerollDepth > 0).length;
+  const checking = rows.filter((r) => r.status === "succeeded" && (!r.check || r.check.status === "checking")).length;
+  if (!rows.some((r) => r.status === "succeeded")) return null;
+  return (
+    <p className="mt-1 flex flex-wrap gap-x-3 text-xs text-stone-500" data-testid="asset-counts">
+      <span>Checks:</span>
+      <span>{checking} checking</span>
+      <span className="text-emerald-700">{by("approved")} approved</span>
+      <span className="text-amber-700">{by("in_review")} in review</span>
+      <span className={by("rejected") ? "text-red-700" : ""}>{by("rejected")} rejected</span>
+      <span>{rerolls} re-rolled</span>
+    </p>
   );
 }

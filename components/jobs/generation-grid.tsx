@@ -1,10 +1,15 @@
+import Link from "next/link";
+import { AssetStatusBadge, CheckBadges } from "@/components/checks/check-badges";
 import { Badge } from "@/components/ui/badge";
 import type { GenerationRow } from "@/lib/generation/batch-views";
 
 const PLACEHOLDER = { queued: "Queued", running: "Generating…", succeeded: "Making thumbnail…", dead_lettered: "Failed", cancelled: "Cancelled" } as const;
 const TONE = { queued: "neutral", running: "accent", succeeded: "good", dead_lettered: "bad", cancelled: "neutral" } as const;
 
-/** Each generation as a tile: the thumbnail once it exists, its state, and its reason if it failed. */
+/**
+ * Each generation as a tile: the thumbnail once it exists (linking to the asset page), its state,
+ * the checks' verdict with one badge per check, and its reason if it failed or was rejected.
+ */
 export function GenerationGrid({ rows, onRetry, canRetry }: { rows: GenerationRow[]; onRetry: (id: string) => void; canRetry: boolean }) {
   return (
     <ul className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4 xl:grid-cols-6">
@@ -14,22 +19,23 @@ export function GenerationGrid({ rows, onRetry, canRetry }: { rows: GenerationRo
           className="overflow-hidden rounded-lg border border-stone-200 bg-white text-xs shadow-sm"
           data-testid="generation-tile"
           data-status={g.status}
+          data-asset-status={g.check?.status ?? ""}
+          data-reroll-depth={g.rerollDepth}
         >
-          <a href={g.previewUrl ?? undefined} target="_blank" rel="noreferrer" className="flex aspect-square items-center justify-center bg-stone-100">
-            {g.thumbUrl ? (
-              // eslint-disable-next-line @next/next/no-img-element
-              <img src={g.thumbUrl} alt={`Line ${g.line}, variant ${g.variant + 1}`} className="h-full w-full object-contain" loading="lazy" />
-            ) : (
-              <span className="px-2 text-center text-stone-500">{PLACEHOLDER[g.status as keyof typeof PLACEHOLDER] ?? g.status}</span>
-            )}
-          </a>
+          <Tile g={g} />
           <div className="space-y-1 p-2">
-            <div className="flex items-center justify-between">
+            <div className="flex items-center justify-between gap-1">
               <span className="text-stone-500">
                 line {g.line} · v{g.variant + 1}
+                {g.rerollDepth > 0 && <span title="Generated again with a new seed after the checks rejected the previous image"> · re-roll {g.rerollDepth}</span>}
               </span>
-              <Badge tone={TONE[g.status as keyof typeof TONE] ?? "neutral"}>{g.status === "dead_lettered" ? "failed" : g.status}</Badge>
+              {g.check ? (
+                <AssetStatusBadge status={g.check.status} reason={g.check.statusReason} />
+              ) : (
+                <Badge tone={TONE[g.status as keyof typeof TONE] ?? "neutral"}>{g.status === "dead_lettered" ? "failed" : g.status}</Badge>
+              )}
             </div>
+            {g.check && <CheckBadges checks={g.check.checks} />}
             <p className="line-clamp-2 text-stone-600" title={g.prompt}>
               {g.prompt}
             </p>
@@ -47,5 +53,22 @@ export function GenerationGrid({ rows, onRetry, canRetry }: { rows: GenerationRo
         </li>
       ))}
     </ul>
+  );
+}
+
+function Tile({ g }: { g: GenerationRow }) {
+  const body = g.thumbUrl ? (
+    // eslint-disable-next-line @next/next/no-img-element
+    <img src={g.thumbUrl} alt={`Line ${g.line}, variant ${g.variant + 1}`} className="h-full w-full object-contain" loading="lazy" />
+  ) : (
+    <span className="px-2 text-center text-stone-500">{PLACEHOLDER[g.status as keyof typeof PLACEHOLDER] ?? g.status}</span>
+  );
+  const className = "flex aspect-square items-center justify-center bg-stone-100";
+  return g.check ? (
+    <Link href={`/assets/${g.check.assetId}`} className={className} aria-label={`Open asset: line ${g.line}, variant ${g.variant + 1}`}>
+      {body}
+    </Link>
+  ) : (
+    <div className={className}>{body}</div>
   );
 }

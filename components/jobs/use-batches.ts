@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/components/api-client";
-import type { BatchDetail, BatchSummary } from "@/lib/generation/batch-views";
+import type { BatchDetail, BatchSummary, GenerationRow } from "@/lib/generation/batch-views";
 
 const live = (status?: string) => status === "queued" || status === "running";
 
@@ -20,7 +20,7 @@ export function useBatch(id: string) {
     queryKey: ["batch", id],
     queryFn: () => api<{ batch: BatchDetail }>(`/api/batches/${id}`).then((r) => r.batch),
     // Thumbnails are made just after each image, so keep polling until the last one is in.
-    refetchInterval: (q) => (live(q.state.data?.status) || q.state.data?.rows.some((r) => r.status === "succeeded" && !r.thumbUrl) ? 1500 : false),
+    refetchInterval: (q) => (live(q.state.data?.status) || q.state.data?.rows.some((r) => r.status === "succeeded" && (!r.thumbUrl || stillChecking(r))) ? 1500 : false),
   });
 }
 
@@ -31,4 +31,10 @@ export function useBatchAction(id: string, action: "cancel" | "retry" | "resume"
       api<{ retried?: number; started?: boolean; message?: string }>(`/api/batches/${id}/${action}`, { json: body }),
     onSettled: () => Promise.all([client.invalidateQueries({ queryKey: ["batch", id] }), client.invalidateQueries({ queryKey: ["batches"] })]),
   });
+}
+
+/** Checks run after the image is stored; an image finished moments ago may not have its asset yet. */
+function stillChecking(r: GenerationRow): boolean {
+  if (r.check) return r.check.status === "checking";
+  return r.finishedAt !== null && Date.now() - Date.parse(r.finishedAt) < 120_000;
 }

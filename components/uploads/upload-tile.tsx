@@ -5,7 +5,7 @@ export function UploadTile({ upload: u, onRetry }: { upload: UploadView; onRetry
   return (
     <li className="overflow-hidden rounded-lg border border-stone-200 bg-white shadow-sm" data-testid="upload-tile" data-status={u.status}>
       <a
-        href={u.previewUrl ?? u.originalUrl}
+        href={u.status === "blocked" ? undefined : (u.previewUrl ?? u.originalUrl)}
         target="_blank"
         rel="noreferrer"
         className="block aspect-square bg-[conic-gradient(#f5f5f4_25%,#e7e5e4_0_50%,#f5f5f4_0_75%,#e7e5e4_0)] bg-[length:16px_16px]"
@@ -16,7 +16,7 @@ export function UploadTile({ upload: u, onRetry }: { upload: UploadView; onRetry
           <img src={u.thumbUrl} alt={u.filename} className="h-full w-full object-contain" loading="lazy" />
         ) : (
           <div className="flex h-full items-center justify-center text-xs text-stone-500">
-            {u.status === "processing" ? "Making thumbnail…" : "No thumbnail"}
+            {u.status === "processing" ? "Checking and making thumbnail…" : u.status === "blocked" ? "Blocked" : "No thumbnail"}
           </div>
         )}
       </a>
@@ -28,9 +28,10 @@ export function UploadTile({ upload: u, onRetry }: { upload: UploadView; onRetry
           <span>
             {u.width}×{u.height} · {(u.bytes / 1024).toFixed(0)} KB
           </span>
-          <Badge tone={u.status === "ready" ? "good" : u.status === "failed" ? "bad" : "warn"}>{u.status}</Badge>
+          <Badge tone={u.status === "ready" ? "good" : u.status === "failed" || u.status === "blocked" ? "bad" : "warn"}>{u.status}</Badge>
         </div>
         <div className="text-stone-400">{u.owner}</div>
+        {u.status === "blocked" && <p className="pt-1 text-red-700">{u.error}</p>}
         {u.status === "failed" && (
           <div className="space-y-1 pt-1">
             <p className="text-red-700">{u.error}</p>

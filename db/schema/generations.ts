@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Rendition } from "./uploads";
 import { batches } from "./batches";
 import { presetVersions } from "./preset-versions";
@@ -42,6 +42,10 @@ export const generations = pgTable(
     prompt: text("prompt").notNull(),
     negativePrompt: text("negative_prompt").notNull(),
     seed: integer("seed").notNull(),
+    /** Set on an automatic re-roll: the generation whose image the checks rejected (lineage for costs). */
+    rerollOf: uuid("reroll_of").references((): AnyPgColumn => generations.id),
+    /** 0 for the first attempt at a row's variant, n for its n-th re-roll. */
+    rerollDepth: integer("reroll_depth").notNull().default(0),
     width: integer("width").notNull(),
     height: integer("height").notNull(),
     status: generationStatusEnum("status").notNull().default("queued"),
@@ -56,7 +60,7 @@ export const generations = pgTable(
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
-  (t) => [index("generations_batch_idx").on(t.batchId, t.status), index("generations_owner_idx").on(t.ownerId, t.createdAt)],
+  (t) => [index("generations_batch_idx").on(t.batchId, t.status), index("generations_owner_idx").on(t.ownerId, t.createdAt), index("generations_reroll_of_idx").on(t.rerollOf)],
 );
 
 export type Generation = typeof generations.$inferSelect;

@@ -11,3 +11,5 @@ export * from "./banned-terms";
 export * from "./batches";
 export * from "./generations";
 export * from "./cost-ledger";
+export * from "./assets";
+export * from "./check-runs";

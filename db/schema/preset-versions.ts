@@ -27,6 +27,8 @@ export const presetVersions = pgTable(
     params: jsonb("params").$type<PresetParams>().notNull(),
     priceModel: jsonb("price_model").$type<PriceModel>().notNull(),
     checkThresholds: jsonb("check_thresholds").$type<CheckThresholds>().notNull().default({}),
+    /** How many times a row's image rejected by the checks is re-generated with a new seed (0 = never). */
+    rerollLimit: integer("reroll_limit").notNull().default(0),
     note: text("note"),
     createdBy: uuid("created_by").references(() => users.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -1,7 +1,7 @@
 import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { users } from "./users";
 
-export const uploadStatusEnum = pgEnum("upload_status", ["processing", "ready", "failed"]);
+export const uploadStatusEnum = pgEnum("upload_status", ["processing", "ready", "failed", "blocked"]);
 
 export type Rendition = { key: string; width: number; height: number; bytes: number; contentType: string };
 

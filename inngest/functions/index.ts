@@ -1,7 +1,8 @@
+import { checkAsset } from "./checks/check-asset";
 import { fanOutBatch } from "./generation/fan-out-batch";
 import { generateImage } from "./generation/generate-image";
 import { makeRenditions } from "./generation/make-renditions";
 import { createRenditions } from "./uploads/create-renditions";
 
 /** Every function the app serves. Ids are stable: renaming one orphans its runs. */
-export const functions = [createRenditions, fanOutBatch, generateImage, makeRenditions];
+export const functions = [createRenditions, fanOutBatch, generateImage, makeRenditions, checkAsset];

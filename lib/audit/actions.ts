@@ -42,6 +42,10 @@ export const AUDIT_ACTIONS = [
   "provider.secret_rotated",
   "provider.tested",
   "provider.work_moved",
+  "asset.checked",
+  "asset.recheck_requested",
+  "generation.rerolled",
+  "upload.blocked",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

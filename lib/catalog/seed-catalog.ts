@@ -38,6 +38,7 @@ export async function seedCatalog({ db, simulatorUrl }: { db: Db; simulatorUrl: 
             model: p.model,
             params: p.params,
             priceModel: p.priceModel,
+            rerollLimit: p.rerollLimit,
             note: "Seeded with Kiln",
           })
           .returning();

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { batches, costLedger, generations, users, type Batch } from "@/db/schema";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
+import { checkSummariesForGenerations, type AssetCheckSummary } from "@/lib/checks/views";
 import { blobRouteUrl } from "@/lib/storage/keys";
 
 export type BatchCounts = { queued: number; running: number; succeeded: number; dead_lettered: number; cancelled: number };
@@ -65,6 +66,11 @@ export type GenerationRow = {
   thumbUrl: string | null;
   previewUrl: string | null;
   finishedAt: string | null;
+  /** Set on an automatic re-roll: the row's image it replaces, and which re-roll this is. */
+  rerollOf: string | null;
+  rerollDepth: number;
+  /** The asset this generation made and what the automated checks decided (null until it succeeded). */
+  check: AssetCheckSummary | null;
 };
 
 export type BatchDetail = BatchSummary & { imagesPerMinute: number | null; etaSeconds: number | null; rows: GenerationRow[] };
@@ -83,8 +89,12 @@ export async function getBatch({ ctx, batchId }: { ctx: Ctx; batchId: string }):
     .select()
     .from(generations)
     .where(eq(generations.batchId, batchId))
-    .orderBy(generations.rowLine, generations.variantIndex)
+    .orderBy(generations.rowLine, generations.variantIndex, generations.rerollDepth)
     .limit(5000);
+  const checks = await checkSummariesForGenerations(
+    ctx.db,
+    gens.filter((g) => g.status === "succeeded").map((g) => g.id),
+  );
   const done = gens.filter((g) => g.finishedAt && g.status === "succeeded");
   // Measured throughput over the finished images, for the live rate and ETA.
   const first = Math.min(...gens.map((g) => g.startedAt?.getTime() ?? Infinity));
@@ -111,6 +121,9 @@ export async function getBatch({ ctx, batchId }: { ctx: Ctx; batchId: string }):
       thumbUrl: g.renditions.thumb ? blobRouteUrl(g.renditions.thumb.key) : null,
       previewUrl: g.renditions.preview ? blobRouteUrl(g.renditions.preview.key) : null,
       finishedAt: g.finishedAt?.toISOString() ?? null,
+      rerollOf: g.rerollOf,
+      rerollDepth: g.rerollDepth,
+      check: checks.get(g.id) ?? null,
     })),
   };
 }

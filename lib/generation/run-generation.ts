@@ -1,6 +1,7 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { costLedger, generations, presetVersions, type Generation } from "@/db/schema";
+import { assets, assetVersions, costLedger, generations, presetVersions, type Generation } from "@/db/schema";
+import { createAssetFromGeneration } from "@/lib/assets/create-from-generation";
 import { recordAudit } from "@/lib/audit";
 import { costOfCall } from "@/lib/costs/estimate";
 import { readAll, stripMetadata, writeRendition } from "@/lib/images/renditions";
@@ -12,7 +13,8 @@ import type { BlobStore } from "@/lib/storage/types";
 import { endpointState } from "./batch-queries";
 import { settleBatch } from "./settle-batch";
 
-export type RunOutcome = { status: "succeeded" | "already_done" | "paused" | "moved"; generationId: string };
+/** `checkRunId` is set on success: the new asset's automated checks, to be requested next. */
+export type RunOutcome = { status: "succeeded" | "already_done" | "paused" | "moved"; generationId: string; checkRunId?: string };
 
 /**
  * One provider call for one generation, recorded exactly once in the ledger (the call key is the
@@ -89,7 +91,7 @@ export async function runGeneration({
   await store.put(originalKey, clean.data, { contentType: "image/png" });
   const micros = costOfCall(version!.priceModel, { width: clean.width, height: clean.height, gpuSeconds: result.gpuSeconds });
 
-  await db.transaction(async (tx) => {
+  const checkRunId = await db.transaction(async (tx) => {
     await tx
       .insert(costLedger)
       .values({ ...ledger, outcome: "succeeded", billable: true, micros })
@@ -123,8 +125,10 @@ export async function runGeneration({
       },
     });
     await settleBatch(tx, gen.batchId);
+    const asset = await createAssetFromGeneration(tx, { gen, blobKey: originalKey, width: clean.width, height: clean.height });
+    return asset.checkRunId;
   });
-  return { status: "succeeded", generationId: gen.id };
+  return { status: "succeeded", generationId: gen.id, checkRunId };
 }
 
 /**
@@ -150,7 +154,13 @@ export async function makeGenerationRenditions({
     writeRendition({ store, source, prefix, name: "thumb" }),
     writeRendition({ store, source, prefix, name: "preview" }),
   ]);
-  await db.update(generations).set({ renditions: { thumb, preview } }).where(eq(generations.id, gen.id));
+  await db.transaction(async (tx) => {
+    await tx.update(generations).set({ renditions: { thumb, preview } }).where(eq(generations.id, gen.id));
+    await tx
+      .update(assetVersions)
+      .set({ renditions: { thumb, preview } })
+      .where(and(inArray(assetVersions.assetId, tx.select({ id: assets.id }).from(assets).where(eq(assets.generationId, gen.id))), eq(assetVersions.number, 1)));
+  });
   return { thumb: thumb.key, preview: preview.key };
 }
 

@@ -17,7 +17,7 @@ export function describePriceModel(p: PriceModel): string {
   }
 }
 
-type Content = Pick<PresetVersion, "providerId" | "model" | "loras" | "params" | "priceModel" | "checkThresholds">;
+type Content = Pick<PresetVersion, "providerId" | "model" | "loras" | "params" | "priceModel" | "checkThresholds" | "rerollLimit">;
 
 /** Compares two records key by key: "+key value", "−key", "key a → b". */
 function diffRecord(label: string, before: Record<string, number>, after: Record<string, number>): string[] {
@@ -51,6 +51,7 @@ export function diffPresetVersions(prev: Content | null, next: Content, provider
   const pb = describePriceModel(next.priceModel);
   if (pa !== pb) out.push(`price ${pa} → ${pb}`);
   out.push(...diffRecord("threshold", prev.checkThresholds, next.checkThresholds));
+  if (prev.rerollLimit !== next.rerollLimit) out.push(`re-rolls ${prev.rerollLimit} → ${next.rerollLimit}`);
   return out.length ? out : ["no content change"];
 }
 

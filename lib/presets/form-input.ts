@@ -76,6 +76,7 @@ function fromForm<S extends z.ZodType>(schema: S, f: FormFields, extra: Record<s
     },
     priceModel: priceModelOf(f, errors),
     checkThresholds: thresholdsOf(text(f, "checkThresholds"), errors),
+    rerollLimit: numberOf(text(f, "rerollLimit") ?? "0"),
     note: text(f, "note"),
   };
   if (Object.keys(errors).length === 0) return input;

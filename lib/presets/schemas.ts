@@ -87,6 +87,12 @@ export const versionContentSchema = z.object({
   params: paramsSchema,
   priceModel: priceModelSchema,
   checkThresholds: thresholdsSchema.default({}),
+  rerollLimit: z
+    .number({ error: "Enter how many re-rolls (0 to 5)." })
+    .int("Re-rolls are a whole number.")
+    .min(0, "Re-rolls are 0 to 5.")
+    .max(5, "Re-rolls are 0 to 5.")
+    .default(0),
   note: noteSchema,
 });
 export type VersionContent = z.infer<typeof versionContentSchema>;

@@ -39,6 +39,7 @@ async function insertVersion(tx: Tx, ctx: Ctx, presetId: string, version: number
       params: c.params,
       priceModel: c.priceModel,
       checkThresholds: c.checkThresholds,
+      rerollLimit: c.rerollLimit,
       note: c.note,
       createdBy: ctx.actor.id,
     })

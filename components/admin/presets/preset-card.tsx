@@ -22,6 +22,7 @@ export function defaultsFrom(v: PresetVersionView): PresetDefaults {
     thresholds: Object.entries(v.checkThresholds)
       .map(([k, n]) => `${k} = ${n}`)
       .join("\n"),
+    rerollLimit: v.rerollLimit,
   };
 }
 
@@ -41,6 +42,7 @@ function Summary({ v }: { v: PresetVersionView }) {
             .join(", ")
         : "tier defaults",
     ],
+    ["Auto re-rolls", v.rerollLimit ? `up to ${v.rerollLimit} per image` : "off"],
   ];
   return (
     <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2 lg:grid-cols-4">

@@ -16,6 +16,7 @@ export type PresetDefaults = {
   priceAmount: string;
   expectedGpuSeconds: string;
   thresholds: string;
+  rerollLimit: number;
 };
 
 const PRICE_KINDS = [
@@ -171,7 +172,16 @@ export function PresetFields({
         mono
         defaultValue={defaults.thresholds}
         error={errors.checkThresholds ?? Object.entries(errors).find(([k]) => k.startsWith("checkThresholds."))?.[1]}
-        hint='One per line: "check = number", e.g. "sharpness = 0.35". Empty uses the tier defaults.'
+        hint='One per line: "check.threshold = number", e.g. "sharpness.fail = 40". Empty uses the tier defaults; see Admin → Checks.'
+      />
+      <TextField
+        prefix={prefix}
+        name="rerollLimit"
+        label="Automatic re-rolls"
+        inputMode="numeric"
+        defaultValue={defaults.rerollLimit}
+        error={errors.rerollLimit}
+        hint="When a check rejects an image, generate it again with a new seed up to this many times (0 = never). Each re-roll is billed."
       />
     </div>
   );

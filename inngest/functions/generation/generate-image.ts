@@ -1,7 +1,7 @@
 import { NonRetriableError } from "inngest";
 import { getDatabase } from "@/db";
 import { inngest } from "@/inngest/client";
-import { batchCancelled, generationRequested, generationSucceeded } from "@/inngest/events";
+import { batchCancelled, checkRequested, generationRequested, generationSucceeded } from "@/inngest/events";
 import { env } from "@/lib/env";
 import { deadLetterGeneration, runGeneration } from "@/lib/generation/run-generation";
 import { ProviderError } from "@/lib/providers/types";
@@ -48,9 +48,10 @@ export const generateImage = inngest.createFunction(
           });
           // Sent from inside the step: a repeat after a crash is deduplicated by the event id.
           if (out.status === "succeeded") {
-            await inngest.send(
+            await inngest.send([
               generationSucceeded.create({ generationId: out.generationId, batchId: event.data.batchId }, { id: `generation-succeeded-${out.generationId}` }),
-            );
+              ...(out.checkRunId ? [checkRequested.create({ checkRunId: out.checkRunId }, { id: `check-requested-${out.checkRunId}` })] : []),
+            ]);
           }
           return out;
         } catch (error) {

@@ -4,9 +4,10 @@ import { inngest } from "@/inngest/client";
 import { uploadCreated } from "@/inngest/events";
 import { AppError } from "@/lib/errors";
 import { getBlobStore } from "@/lib/storage";
+import { screenUpload } from "@/lib/uploads/screen-upload";
 import { RENDITION_SPECS, makeRendition, markRenditionsFailed, markRenditionsReady, type RenditionName } from "@/lib/uploads/renditions";
 
-/** kiln/upload.created → one step per rendition size, then the upload is marked ready. */
+/** kiln/upload.created → the safety check, then one step per rendition size, then the upload is marked ready. */
 export const createRenditions = inngest.createFunction(
   {
     id: "uploads-create-renditions",
@@ -23,6 +24,14 @@ export const createRenditions = inngest.createFunction(
   },
   async ({ event, step }) => {
     const { uploadId } = event.data;
+    const screened = await step.run("safety-check", async () => {
+      const { db } = await getDatabase();
+      return screenUpload({ db, store: getBlobStore(), uploadId }).catch((error: unknown) => {
+        if (error instanceof AppError && error.code === "not_found") throw new NonRetriableError(error.message, { cause: error });
+        throw error;
+      });
+    });
+    if (!screened.allowed) return { uploadId, blocked: screened.reason };
     const names = Object.keys(RENDITION_SPECS) as RenditionName[];
     const made = await Promise.all(
       names.map((name) =>

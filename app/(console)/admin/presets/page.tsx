@@ -57,6 +57,7 @@ export default async function PresetsPage() {
                 priceAmount: "",
                 expectedGpuSeconds: "10",
                 thresholds: "",
+                rerollLimit: 0,
               }}
             />
           ) : (

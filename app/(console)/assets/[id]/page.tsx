@@ -1,0 +1,108 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { CheckPanel } from "@/components/assets/check-panel";
+import { Provenance } from "@/components/assets/provenance";
+import { RecheckButton } from "@/components/assets/recheck-button";
+import { AssetStatusBadge } from "@/components/checks/check-badges";
+import { AutoRefresh } from "@/components/runs/auto-refresh";
+import { Card, PageHeader } from "@/components/ui/card";
+import { getAssetDetail } from "@/lib/assets/asset-detail";
+import { requirePageCtx } from "@/lib/auth/guard";
+import { formatMicros } from "@/lib/costs/estimate";
+import { notFoundOnAppError } from "@/lib/http/not-found";
+
+export const metadata: Metadata = { title: "Asset" };
+
+export default async function AssetPage({ params }: { params: Promise<{ id: string }> }) {
+  const ctx = await requirePageCtx("assets.view");
+  const { id } = await params;
+  const a = await notFoundOnAppError(getAssetDetail({ ctx, assetId: id }));
+  const checking = a.status === "checking" || a.checks.run?.status === "running";
+  return (
+    <>
+      <Link href={`/jobs/${a.batch.id}`} className="text-sm text-stone-500 hover:text-stone-800">
+        ← {a.batch.name}
+      </Link>
+      <PageHeader
+        title={`Row ${a.batch.line}, variant ${a.batch.variant + 1}${a.reroll.depth ? ` · re-roll ${a.reroll.depth}` : ""}`}
+        description={`${a.owner} · ${a.tier} tier · version ${a.version.number} · ${a.version.width}×${a.version.height}${a.batch.campaign ? ` · campaign ${a.batch.campaign}` : ""}`}
+        actions={
+          <div className="flex items-center gap-3">
+            <AssetStatusBadge status={a.status} reason={a.statusReason} />
+            {a.canRecheck && ["checking", "in_review", "rejected"].includes(a.status) && <RecheckButton assetId={a.id} />}
+          </div>
+        }
+      />
+      {checking && <AutoRefresh everyMs={1500} />}
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+        <div className="space-y-4">
+          <a href={a.version.originalUrl} target="_blank" rel="noreferrer" className="block overflow-hidden rounded-lg border border-stone-200 bg-stone-100">
+            {/* eslint-disable-next-line @next/next/no-img-element */}
+            <img src={a.version.previewUrl ?? a.version.originalUrl} alt={a.provenance.prompt} className="mx-auto max-h-[70vh] object-contain" />
+          </a>
+          <RerollNote a={a} />
+        </div>
+        <div className="space-y-6">
+          <Card
+            title="Automated checks"
+            description={
+              a.checks.run
+                ? `${a.checks.run.status === "running" ? "Running" : `Decided ${new Date(a.checks.run.decidedAt!).toLocaleString()}`} · ${a.checks.run.trigger}`
+                : undefined
+            }
+          >
+            <CheckPanel results={a.checks.results} />
+            {a.checks.previousRuns.length > 0 && (
+              <p className="mt-3 text-xs text-stone-500">
+                Earlier runs: {a.checks.previousRuns.map((r) => `${r.trigger} → ${r.verdict ?? "running"}${r.reasonCode ? ` (${r.reasonCode})` : ""}`).join(" · ")}
+              </p>
+            )}
+          </Card>
+          <Card title="How it was made">
+            <Provenance p={a.provenance} />
+          </Card>
+          <Card title="Cost so far">
+            <p className="text-2xl font-semibold tabular-nums" data-testid="asset-cost">
+              {formatMicros(a.spentMicros)}
+            </p>
+            <p className="text-xs text-stone-500">Every provider call for this image, failed attempts included.</p>
+          </Card>
+        </div>
+      </div>
+    </>
+  );
+}
+
+function RerollNote({ a }: { a: Awaited<ReturnType<typeof getAssetDetail>> }) {
+  const parts = [];
+  if (a.reroll.parentAssetId)
+    parts.push(
+      <span key="p">
+        Re-rolled with a new seed after the checks rejected{" "}
+        <Link className="text-kiln-700 hover:underline" href={`/assets/${a.reroll.parentAssetId}`}>
+          the previous image
+        </Link>
+        .
+      </span>,
+    );
+  if (a.reroll.childAsset)
+    parts.push(
+      <span key="c">
+        {" "}
+        Replaced by{" "}
+        <Link className="text-kiln-700 hover:underline" href={`/assets/${a.reroll.childAsset.id}`} data-testid="reroll-child">
+          re-roll {a.reroll.depth + 1}
+        </Link>{" "}
+        ({a.reroll.childAsset.status}).
+      </span>,
+    );
+  else if (a.reroll.childQueued) parts.push(<span key="q"> A re-roll is being generated.</span>);
+  else if (a.status === "rejected")
+    parts.push(
+      <span key="l">
+        {" "}
+        {a.reroll.limit === 0 ? "This preset does not re-roll rejected images." : `No further re-roll: the preset allows ${a.reroll.limit}.`}
+      </span>,
+    );
+  return parts.length ? <p className="text-sm text-stone-600">{parts}</p> : null;
+}

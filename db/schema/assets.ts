@@ -1,0 +1,76 @@
+import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
+import { batches } from "./batches";
+import { generations } from "./generations";
+import { presetVersions } from "./preset-versions";
+import { tierEnum } from "./presets";
+import type { Rendition } from "./uploads";
+import { users } from "./users";
+
+/**
+ * Where an asset stands. `checking` until the automated checks decide; then `rejected` (a check
+ * failed), `in_review` (a human must look), or `approved` (tiers that need no review).
+ * Review decisions move it on from `in_review`.
+ */
+export const ASSET_STATUSES = ["checking", "in_review", "approved", "rejected", "changes_requested"] as const;
+export const assetStatusEnum = pgEnum("asset_status", ASSET_STATUSES);
+export type AssetStatus = (typeof ASSET_STATUSES)[number];
+
+/** The image a generation made, with its versions (edits) and where it stands in the pipeline. */
+export const assets = pgTable(
+  "assets",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    generationId: uuid("generation_id")
+      .notNull()
+      .references(() => generations.id),
+    batchId: uuid("batch_id")
+      .notNull()
+      .references(() => batches.id),
+    ownerId: uuid("owner_id")
+      .notNull()
+      .references(() => users.id),
+    tier: tierEnum("tier").notNull(),
+    presetVersionId: uuid("preset_version_id")
+      .notNull()
+      .references(() => presetVersions.id),
+    status: assetStatusEnum("status").notNull().default("checking"),
+    /** Reason code of the last automated or human rejection (e.g. "blur", "nsfw"). */
+    statusReason: text("status_reason"),
+    currentVersionId: uuid("current_version_id").references((): AnyPgColumn => assetVersions.id),
+    enteredReviewAt: timestamp("entered_review_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("assets_generation_key").on(t.generationId),
+    index("assets_batch_idx").on(t.batchId),
+    index("assets_status_idx").on(t.status, t.enteredReviewAt),
+    index("assets_preset_status_idx").on(t.presetVersionId, t.status),
+  ],
+);
+
+export type Asset = typeof assets.$inferSelect;
+
+/** Immutable: an edit adds a version; the original is never overwritten. */
+export const assetVersions = pgTable(
+  "asset_versions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    assetId: uuid("asset_id")
+      .notNull()
+      .references(() => assets.id),
+    number: integer("number").notNull(),
+    parentVersionId: uuid("parent_version_id").references((): AnyPgColumn => assetVersions.id),
+    /** "generate" for the first version; the edit operation otherwise. */
+    operation: text("operation").notNull(),
+    blobKey: text("blob_key").notNull(),
+    width: integer("width").notNull(),
+    height: integer("height").notNull(),
+    renditions: jsonb("renditions").$type<Record<string, Rendition>>().notNull().default({}),
+    createdBy: uuid("created_by").references(() => users.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("asset_versions_asset_number_key").on(t.assetId, t.number)],
+);
+
+export type AssetVersion = typeof assetVersions.$inferSelect;

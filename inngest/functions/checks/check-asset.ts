@@ -1,0 +1,44 @@
+import { NonRetriableError } from "inngest";
+import { getDatabase } from "@/db";
+import { inngest } from "@/inngest/client";
+import { checkRequested } from "@/inngest/events";
+import { generationSender } from "@/inngest/send";
+import { decideCheckRun } from "@/lib/checks/decide-run";
+import { checkRunTier } from "@/lib/checks/run-queries";
+import { checkSteps } from "@/lib/checks/registry";
+import { runChecks } from "@/lib/checks/run-checks";
+import { AppError } from "@/lib/errors";
+import { getBlobStore } from "@/lib/storage";
+
+function nonRetriableIfMissing(error: unknown): never {
+  if (error instanceof AppError && error.code === "not_found") throw new NonRetriableError(error.message, { cause: error });
+  throw error;
+}
+
+/**
+ * kiln/check.requested → the automated checks of one asset version, each group a step (a crash
+ * resumes at the next unfinished check), then the decision, and a re-roll request if one was made.
+ * Limited to two at once: the checks are CPU work on a two-core machine.
+ */
+export const checkAsset = inngest.createFunction(
+  { id: "checks-check-asset", name: "Check asset", triggers: [checkRequested], retries: 3, concurrency: { limit: 2 } },
+  async ({ event, step }) => {
+    const { checkRunId } = event.data;
+    const tier = await step.run("load", async () => {
+      const { db } = await getDatabase();
+      return checkRunTier(db, checkRunId).catch(nonRetriableIfMissing);
+    });
+    for (const group of checkSteps(tier)) {
+      await step.run(group.name, async () => {
+        const { db } = await getDatabase();
+        return runChecks({ db, store: getBlobStore(), checkRunId, checkIds: group.checkIds }).catch(nonRetriableIfMissing);
+      });
+    }
+    return step.run("decide", async () => {
+      const { db } = await getDatabase();
+      const { decision, applied, reroll } = await decideCheckRun({ db, checkRunId });
+      if (reroll) await generationSender.generationsRequested([reroll]);
+      return { verdict: decision.verdict, reasonCode: decision.reasonCode, next: decision.next, applied, rerolled: reroll?.generationId ?? null };
+    });
+  },
+);

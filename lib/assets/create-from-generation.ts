@@ -1,0 +1,34 @@
+import { and, desc, eq } from "drizzle-orm";
+import type { Tx } from "@/db";
+import { assets, assetVersions, checkRuns, type Generation } from "@/db/schema";
+import { startCheckRun } from "@/lib/checks/start-run";
+
+/**
+ * A succeeded generation becomes an asset with version 1 and a check run, in the generation's own
+ * success transaction. Idempotent: a repeated success (a retried step) finds the asset and its run.
+ */
+export async function createAssetFromGeneration(
+  tx: Tx,
+  { gen, blobKey, width, height }: { gen: Generation; blobKey: string; width: number; height: number },
+): Promise<{ assetId: string; assetVersionId: string; checkRunId: string }> {
+  const [created] = await tx
+    .insert(assets)
+    .values({ generationId: gen.id, batchId: gen.batchId, ownerId: gen.ownerId, tier: gen.tier, presetVersionId: gen.presetVersionId })
+    .onConflictDoNothing({ target: assets.generationId })
+    .returning();
+  if (!created) {
+    const [existing] = await tx
+      .select({ assetId: assets.id, assetVersionId: assetVersions.id, checkRunId: checkRuns.id })
+      .from(assets)
+      .innerJoin(assetVersions, and(eq(assetVersions.assetId, assets.id), eq(assetVersions.number, 1)))
+      .innerJoin(checkRuns, eq(checkRuns.assetVersionId, assetVersions.id))
+      .where(eq(assets.generationId, gen.id))
+      .orderBy(desc(checkRuns.createdAt))
+      .limit(1);
+    return existing!;
+  }
+  const [version] = await tx.insert(assetVersions).values({ assetId: created.id, number: 1, operation: "generate", blobKey, width, height }).returning();
+  await tx.update(assets).set({ currentVersionId: version!.id }).where(eq(assets.id, created.id));
+  const run = await startCheckRun(tx, { assetVersionId: version!.id, trigger: "generated" });
+  return { assetId: created.id, assetVersionId: version!.id, checkRunId: run.id };
+}

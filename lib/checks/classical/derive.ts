@@ -1,0 +1,215 @@
+import type { PreparedImage } from "../types";
+
+/** A greyscale plane: 8-bit from the decode, or floating point after a resample. */
+export type Plane = { data: ArrayLike<number>; width: number; height: number };
+export type FloatPlane = { data: Float32Array; width: number; height: number };
+
+/** Long side, in pixels, of the copy the size-dependent measures (sharpness, pHash) work on. */
+export const NORMALISED_SIDE = 512;
+
+/**
+ * Area-average resample (each output pixel is the mean of the source area it covers), separable:
+ * rows first, then columns. Exact box downsampling for any ratio; upsampling repeats pixels.
+ */
+export function areaResize(src: Plane, width: number, height: number): FloatPlane {
+  const horizontal = axisWeights(src.width, width);
+  const vertical = axisWeights(src.height, height);
+  const s = src.data;
+  const rows = new Float32Array(src.height * width);
+  const { start: hs, count: hc, weight: hw, offset: ho } = horizontal;
+  for (let y = 0; y < src.height; y++) {
+    const base = y * src.width;
+    const out = y * width;
+    for (let x = 0; x < width; x++) {
+      let acc = 0;
+      const first = base + hs[x]!;
+      const w0 = ho[x]!;
+      for (let k = 0, n = hc[x]!; k < n; k++) acc += s[first + k]! * hw[w0 + k]!;
+      rows[out + x] = acc;
+    }
+  }
+  const result = new Float32Array(width * height);
+  const { start: vs, count: vc, weight: vw, offset: vo } = vertical;
+  for (let y = 0; y < height; y++) {
+    const out = y * width;
+    for (let k = 0, n = vc[y]!; k < n; k++) {
+      const w = vw[vo[y]! + k]!;
+      const row = (vs[y]! + k) * width;
+      for (let x = 0; x < width; x++) result[out + x]! += rows[row + x]! * w;
+    }
+  }
+  return { data: result, width, height };
+}
+
+/** For each output position along one axis: the first source index, how many contribute, and their weights (summing to 1). */
+function axisWeights(from: number, to: number) {
+  const scale = from / to;
+  const start = new Int32Array(to);
+  const count = new Int32Array(to);
+  const offset = new Int32Array(to);
+  const weights: number[] = [];
+  for (let i = 0; i < to; i++) {
+    const lo = i * scale;
+    const hi = Math.min(from, (i + 1) * scale);
+    const first = Math.min(from - 1, Math.floor(lo));
+    const last = Math.max(first, Math.min(from - 1, Math.ceil(hi) - 1));
+    start[i] = first;
+    count[i] = last - first + 1;
+    offset[i] = weights.length;
+    const span = Math.max(hi - lo, 1e-9);
+    for (let j = first; j <= last; j++) weights.push(scale <= 1 ? (j === first ? 1 : 0) : (Math.min(hi, j + 1) - Math.max(lo, j)) / span);
+  }
+  return { start, count, offset, weight: Float32Array.from(weights) };
+}
+
+/** Size of `width`×`height` scaled so its long side is at most `side` (never enlarged). */
+export function fitInside(width: number, height: number, side: number): { width: number; height: number } {
+  const scale = Math.min(1, side / Math.max(width, height));
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+}
+
+/**
+ * Box average by an integer factor `k` (the output drops the last partial block). Tight loops for
+ * the common cases: k = 1 is a float copy, k = 2 averages 2×2 blocks (1024 → 512).
+ */
+export function boxDownsample(src: { data: Uint8Array; width: number; height: number }, k: number): FloatPlane {
+  const width = Math.floor(src.width / k);
+  const height = Math.floor(src.height / k);
+  const d = src.data;
+  const stride = src.width;
+  const out = new Float32Array(width * height);
+  if (k === 1) {
+    for (let y = 0; y < height; y++) for (let x = 0, i = y * stride, o = y * width; x < width; x++) out[o + x] = d[i + x]!;
+  } else if (k === 2 && stride % 4 === 0 && d.byteOffset % 4 === 0) {
+    // SWAR: one 32-bit word holds 4 pixels; masking out alternate bytes adds two pixel pairs at once.
+    const words = new Uint32Array(d.buffer, d.byteOffset, (stride * src.height) >> 2);
+    const rowWords = stride >> 2;
+    for (let y = 0; y < height; y++) {
+      let a = 2 * y * rowWords;
+      let b = a + rowWords;
+      for (let o = y * width, end = o + width - 1; o < end; o += 2, a++, b++) {
+        const p = words[a]!;
+        const q = words[b]!;
+        const sums = (p & 0xff00ff) + ((p >>> 8) & 0xff00ff) + (q & 0xff00ff) + ((q >>> 8) & 0xff00ff);
+        out[o] = (sums & 0xffff) * 0.25;
+        out[o + 1] = (sums >>> 16) * 0.25;
+      }
+    }
+  } else if (k === 2) {
+    for (let y = 0; y < height; y++) {
+      let a = 2 * y * stride;
+      let b = a + stride;
+      for (let o = y * width, end = o + width; o < end; o++, a += 2, b += 2) out[o] = (d[a]! + d[a + 1]! + d[b]! + d[b + 1]!) * 0.25;
+    }
+  } else {
+    const scale = 1 / (k * k);
+    for (let y = 0; y < height; y++) {
+      const o = y * width;
+      for (let r = 0; r < k; r++) {
+        let i = (y * k + r) * stride;
+        for (let x = 0; x < width; x++) {
+          let sum = 0;
+          for (let j = 0; j < k; j++) sum += d[i++]!;
+          out[o + x]! += sum;
+        }
+      }
+      for (let x = 0; x < width; x++) out[o + x]! *= scale;
+    }
+  }
+  return { data: out, width, height };
+}
+
+const normalisedCache = new WeakMap<PreparedImage, FloatPlane>();
+const statsCache = new WeakMap<PreparedImage, PlaneStats>();
+
+/**
+ * The greyscale image area-averaged to at most NORMALISED_SIDE on its long side (cached per image):
+ * an integer box average first (one fast pass over the full resolution), then an exact area resample
+ * of the remainder when the ratio is not a whole number.
+ */
+export function normalised(image: PreparedImage): FloatPlane {
+  let plane = normalisedCache.get(image);
+  if (!plane) {
+    const { gray } = image;
+    const target = fitInside(gray.width, gray.height, NORMALISED_SIDE);
+    const k = Math.max(1, Math.floor(Math.min(gray.width / target.width, gray.height / target.height)));
+    plane = boxDownsample(gray, k);
+    if (plane.width !== target.width || plane.height !== target.height) plane = areaResize(plane, target.width, target.height);
+    normalisedCache.set(image, plane);
+  }
+  return plane;
+}
+
+export type PlaneStats = {
+  /** 256-bin grey-level histogram (values rounded to the nearest level). */
+  histogram: Uint32Array;
+  /** Variance of the 4-neighbour Laplacian over the interior pixels. */
+  laplacianVariance: number;
+};
+
+/** Histogram and Laplacian variance of a plane in one pass (both read every pixel). */
+export function planeStats(plane: FloatPlane): PlaneStats {
+  const { data: d, width: w, height: h } = plane;
+  const bins = new Uint32Array(256);
+  let sum = 0;
+  let sumSq = 0;
+  if (w >= 3 && h >= 3) {
+    for (let y = 1; y < h - 1; y++) {
+      let i = y * w + 1;
+      let left = d[i - 1]!;
+      let mid = d[i]!;
+      for (const end = i + w - 2; i < end; i++) {
+        const right = d[i + 1]!;
+        const lap = left + right + d[i - w]! + d[i + w]! - 4 * mid;
+        sum += lap;
+        sumSq += lap * lap;
+        bins[(mid + 0.5) | 0]!++;
+        left = mid;
+        mid = right;
+      }
+    }
+    // The border the Laplacian skips still belongs in the histogram.
+    for (let x = 0; x < w; x++) {
+      bins[(d[x]! + 0.5) | 0]!++;
+      bins[(d[(h - 1) * w + x]! + 0.5) | 0]!++;
+    }
+    for (let y = 1; y < h - 1; y++) {
+      bins[(d[y * w]! + 0.5) | 0]!++;
+      bins[(d[y * w + w - 1]! + 0.5) | 0]!++;
+    }
+  } else {
+    for (let i = 0; i < d.length; i++) bins[(d[i]! + 0.5) | 0]!++;
+  }
+  const n = Math.max(1, (w - 2) * (h - 2));
+  const mean = sum / n;
+  return { histogram: bins, laplacianVariance: w >= 3 && h >= 3 ? sumSq / n - mean * mean : 0 };
+}
+
+/**
+ * Histogram and Laplacian variance of the normalised (≤ 512 px) copy, cached per image. At that size
+ * the pass is short and the shares (clipped pixels, dominant level) do not depend on the output
+ * resolution; a clipped region has to be a couple of source pixels wide to count.
+ */
+export function normalisedStats(image: PreparedImage): PlaneStats {
+  let stats = statsCache.get(image);
+  if (!stats) {
+    stats = planeStats(normalised(image));
+    statsCache.set(image, stats);
+  }
+  return stats;
+}
+
+/** Mean and standard deviation of the grey levels, from the histogram. */
+export function histogramStats(bins: Uint32Array): { n: number; mean: number; std: number } {
+  let n = 0;
+  let sum = 0;
+  let sumSq = 0;
+  for (let v = 0; v < 256; v++) {
+    const c = bins[v]!;
+    n += c;
+    sum += c * v;
+    sumSq += c * v * v;
+  }
+  const mean = n ? sum / n : 0;
+  return { n, mean, std: n ? Math.sqrt(Math.max(0, sumSq / n - mean * mean)) : 0 };
+}

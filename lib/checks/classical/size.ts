@@ -1,0 +1,35 @@
+import type { CheckModule } from "../types";
+import { outcome, pct, threshold, thresholdsFor } from "./thresholds";
+
+/**
+ * Output size against the size the preset asked for: exact → pass; the same aspect ratio (within
+ * `aspectTolerance`, relative) at another size → warn (it can be rescaled); another aspect → fail.
+ * Score: the relative aspect-ratio difference.
+ */
+export const sizeCheck: CheckModule = {
+  id: "size",
+  version: 1,
+  group: "quality",
+  label: "Size and aspect ratio",
+  description: "The image's pixel size against the preset's; another size with the same aspect ratio warns, another aspect ratio fails.",
+  defaults: {
+    support: { aspectTolerance: 0.01 },
+    hero: { aspectTolerance: 0.005 },
+  },
+  async run(image, context) {
+    const t = thresholdsFor(sizeCheck, context);
+    const tolerance = threshold(t, "aspectTolerance");
+    const { width: ew, height: eh } = context.expected;
+    const actual = `${image.width}×${image.height}`;
+    const expected = `${ew}×${eh}`;
+    if (!(ew > 0 && eh > 0)) throw new Error(`Expected size ${expected} is not a size.`);
+    const score = Math.abs(image.width / image.height / (ew / eh) - 1);
+    if (image.width === ew && image.height === eh) return { verdict: "pass", score, threshold: tolerance, detail: `The image is ${actual}, the size the preset asked for.` };
+    const verdict = score <= tolerance ? "warn" : "fail";
+    const detail =
+      verdict === "warn"
+        ? `The image is ${actual}, not the ${expected} the preset asked for, with the same aspect ratio (off by ${pct(score)}, tolerance ${pct(tolerance)}).`
+        : `The image is ${actual} but the preset asked for ${expected}: the aspect ratio is off by ${pct(score)} (tolerance ${pct(tolerance)}).`;
+    return outcome(verdict, { score, detail, threshold: tolerance }, "wrong_size");
+  },
+};

@@ -1,0 +1,77 @@
+import { and, desc, eq, inArray } from "drizzle-orm";
+import type { Db } from "@/db";
+import { assets, assetVersions, checkResults, checkRuns } from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import { AppError } from "@/lib/errors";
+import { decide, type CheckDecision } from "./policy";
+import { checksForTier, getCheck } from "./registry";
+import { rerollGeneration, type RerollRequest } from "./reroll";
+
+export type RunDecision = { decision: CheckDecision; applied: boolean; reroll: RerollRequest | null };
+
+/** Statuses the checks may move an asset out of; a human's decision is never overridden by a machine. */
+const MACHINE_OWNED = ["checking", "in_review", "rejected"] as const;
+
+/**
+ * Decides a check run from its stored results and applies it to the asset: rejected (and re-rolled
+ * within the preset's limit), to a human, or approved for tiers without review. A check that never
+ * stored a result counts as an error. Idempotent: a repeated call returns the same decision.
+ */
+export async function decideCheckRun({ db, checkRunId }: { db: Db; checkRunId: string }): Promise<RunDecision> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ run: checkRuns, asset: assets })
+      .from(checkRuns)
+      .innerJoin(assetVersions, eq(assetVersions.id, checkRuns.assetVersionId))
+      .innerJoin(assets, eq(assets.id, assetVersions.assetId))
+      .where(eq(checkRuns.id, checkRunId))
+      .limit(1)
+      .for("update", { of: checkRuns });
+    if (!row) throw new AppError("not_found", `Check run ${checkRunId} does not exist.`);
+    const { run, asset } = row;
+
+    const stored = await tx.select().from(checkResults).where(eq(checkResults.checkRunId, run.id));
+    const expected = checksForTier(asset.tier).map((c) => c.id);
+    const results = [
+      ...stored.map((r) => ({ checkId: r.checkId, group: getCheck(r.checkId)?.group ?? "quality", verdict: r.verdict, reasonCode: r.reasonCode, error: r.error })),
+      ...expected
+        .filter((id) => !stored.some((r) => r.checkId === id))
+        .map((id) => ({ checkId: id, group: getCheck(id)!.group, verdict: "warn" as const, reasonCode: "check_error", error: "no result was stored" })),
+    ];
+    const decision = decide(asset.tier, results);
+    const reroll = async () => (decision.next === "rejected" && run.trigger === "generated" ? rerollGeneration(tx, asset.generationId) : null);
+    if (run.status === "decided") return { decision, applied: false, reroll: asset.status === "rejected" ? await reroll() : null };
+
+    await tx.update(checkRuns).set({ status: "decided", verdict: decision.verdict, reasonCode: decision.reasonCode, decidedAt: new Date() }).where(eq(checkRuns.id, run.id));
+    // Only the newest run of the asset's current version moves the asset.
+    const [newest] = await tx
+      .select({ id: checkRuns.id })
+      .from(checkRuns)
+      .where(eq(checkRuns.assetVersionId, run.assetVersionId))
+      .orderBy(desc(checkRuns.createdAt))
+      .limit(1);
+    const applies = asset.currentVersionId === run.assetVersionId && newest?.id === run.id;
+    const [moved] = applies
+      ? await tx
+          .update(assets)
+          .set({
+            status: decision.next,
+            statusReason: decision.reasonCode,
+            enteredReviewAt: decision.next === "in_review" ? (asset.enteredReviewAt ?? new Date()) : null,
+            updatedAt: new Date(),
+          })
+          .where(and(eq(assets.id, asset.id), inArray(assets.status, [...MACHINE_OWNED])))
+          .returning({ id: assets.id })
+      : [];
+    await recordAudit({
+      db: tx,
+      input: {
+        actor: null,
+        action: "asset.checked",
+        subject: { type: "asset", id: asset.id },
+        data: { checkRunId: run.id, trigger: run.trigger, verdict: decision.verdict, reasonCode: decision.reasonCode, next: moved ? decision.next : asset.status, why: decision.why },
+      },
+    });
+    return { decision, applied: !!moved, reroll: moved ? await reroll() : null };
+  });
+}

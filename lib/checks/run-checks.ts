@@ -1,0 +1,170 @@
+import { and, desc, eq, inArray, isNotNull, lt, ne, or } from "drizzle-orm";
+import type { Db } from "@/db";
+import { assets, assetVersions, checkResults, checkRuns, generations, presetVersions } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import { readAll } from "@/lib/images/renditions";
+import type { BlobStore } from "@/lib/storage/types";
+import { perceptualHash } from "./classical";
+import { prepareImage } from "./prepare";
+import { promptWantsText } from "./prompt-text";
+import { getCheck } from "./registry";
+import type { CheckContext, CheckOutcome, HashRef, PreparedImage } from "./types";
+
+/** A check that hangs is an error (and so a human decision), not a stuck pipeline. */
+const CHECK_TIMEOUT_MS = 120_000;
+
+/** Earlier images of the same batch that are still in play (a rejected one is no duplicate to worry about). */
+async function batchHashes(db: Db, asset: { id: string; batchId: string; createdAt: Date }): Promise<HashRef[]> {
+  const rows = await db
+    .select({ assetId: assets.id, hash: checkRuns.phash, line: generations.rowLine, variant: generations.variantIndex })
+    .from(assets)
+    .innerJoin(assetVersions, eq(assetVersions.id, assets.currentVersionId))
+    .innerJoin(checkRuns, eq(checkRuns.assetVersionId, assetVersions.id))
+    .innerJoin(generations, eq(generations.id, assets.generationId))
+    .where(
+      and(
+        eq(assets.batchId, asset.batchId),
+        ne(assets.id, asset.id),
+        ne(assets.status, "rejected"),
+        isNotNull(checkRuns.phash),
+        or(lt(assets.createdAt, asset.createdAt), and(eq(assets.createdAt, asset.createdAt), lt(assets.id, asset.id))),
+      ),
+    )
+    .limit(5000);
+  return dedupe(rows.map((r) => ({ id: r.assetId, hash: r.hash!, label: `row ${r.line}, variant ${r.variant + 1}` })));
+}
+
+/** The preset's approved images: the style later images are held to. */
+async function referenceHashes(db: Db, presetId: string, assetId: string): Promise<HashRef[]> {
+  const rows = await db
+    .select({ assetId: assets.id, hash: checkRuns.phash, line: generations.rowLine })
+    .from(assets)
+    .innerJoin(presetVersions, eq(presetVersions.id, assets.presetVersionId))
+    .innerJoin(checkRuns, eq(checkRuns.assetVersionId, assets.currentVersionId))
+    .innerJoin(generations, eq(generations.id, assets.generationId))
+    .where(and(eq(presetVersions.presetId, presetId), eq(assets.status, "approved"), ne(assets.id, assetId), isNotNull(checkRuns.phash)))
+    .orderBy(desc(assets.updatedAt))
+    .limit(200);
+  return dedupe(rows.map((r) => ({ id: r.assetId, hash: r.hash!, label: `approved asset ${r.assetId.slice(0, 8)}` }))).slice(0, 50);
+}
+
+function dedupe(refs: HashRef[]): HashRef[] {
+  const seen = new Set<string>();
+  return refs.filter((r) => !seen.has(r.id) && seen.add(r.id));
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export type CheckStepResult = { checkId: string; verdict: string; error: string | null };
+
+/**
+ * Runs some of a check run's checks on the asset version's image and stores each result. Checks
+ * that already have a result in this run are skipped, so a step repeated after a crash resumes.
+ * A check that throws (or an image that cannot be decoded) is stored as an error: fail closed.
+ */
+/**
+ * The image decoded once and the context the checks need, for an asset version with the given
+ * thresholds (a run's snapshot, or an admin's proposal being previewed). A decode failure is
+ * returned, not thrown: each check then records it as an error.
+ */
+export async function loadCheckInput(
+  db: Db,
+  store: BlobStore,
+  { assetVersionId, thresholds, checkIds }: { assetVersionId: string; thresholds: Record<string, number>; checkIds: string[] },
+): Promise<{ image: PreparedImage | null; prepareError: string | null; context: CheckContext }> {
+  const [row] = await db
+    .select({ version: assetVersions, asset: assets, gen: generations, presetId: presetVersions.presetId })
+    .from(assetVersions)
+    .innerJoin(assets, eq(assets.id, assetVersions.assetId))
+    .innerJoin(generations, eq(generations.id, assets.generationId))
+    .innerJoin(presetVersions, eq(presetVersions.id, assets.presetVersionId))
+    .where(eq(assetVersions.id, assetVersionId))
+    .limit(1);
+  if (!row) throw new AppError("not_found", `Asset version ${assetVersionId} does not exist.`);
+  const { version, asset, gen, presetId } = row;
+  let image: PreparedImage | null = null;
+  let prepareError: string | null = null;
+  try {
+    const blob = await store.get(version.blobKey);
+    if (!blob) throw new Error("the image is missing from storage");
+    image = await prepareImage(await readAll(blob.body));
+  } catch (error) {
+    prepareError = `The image could not be read: ${(error as Error).message}`;
+  }
+  const context: CheckContext = {
+    tier: asset.tier,
+    expected: { width: gen.width, height: gen.height },
+    promptWantsText: promptWantsText(gen.prompt, gen.negativePrompt),
+    prompt: gen.prompt,
+    batchHashes: checkIds.includes("duplicate") ? await batchHashes(db, asset) : [],
+    referenceHashes: checkIds.includes("style") ? await referenceHashes(db, presetId, asset.id) : [],
+    thresholds,
+  };
+  return { image, prepareError, context };
+}
+
+/** Runs one check, turning a throw or a hang into an error result (fail closed). */
+export async function runOneCheck(checkId: string, image: PreparedImage | null, prepareError: string | null, context: CheckContext) {
+  const check = getCheck(checkId);
+  const started = Date.now();
+  let outcome: CheckOutcome | null = null;
+  let error = prepareError ?? (check ? null : `Unknown check "${checkId}"`);
+  if (!error && image && check) {
+    try {
+      outcome = await withTimeout(check.run(image, context), CHECK_TIMEOUT_MS, `The ${checkId} check`);
+    } catch (e) {
+      error = (e as Error).message || String(e);
+    }
+  }
+  return { check, outcome, error, durationMs: Date.now() - started };
+}
+
+/**
+ * Runs some of a check run's checks on the asset version's image and stores each result. Checks
+ * that already have a result in this run are skipped, so a step repeated after a crash resumes.
+ * A check that throws (or an image that cannot be decoded) is stored as an error: fail closed.
+ */
+export async function runChecks({ db, store, checkRunId, checkIds }: { db: Db; store: BlobStore; checkRunId: string; checkIds: string[] }): Promise<CheckStepResult[]> {
+  const [run] = await db.select().from(checkRuns).where(eq(checkRuns.id, checkRunId)).limit(1);
+  if (!run) throw new AppError("not_found", `Check run ${checkRunId} does not exist.`);
+  const done = await db.select({ checkId: checkResults.checkId }).from(checkResults).where(and(eq(checkResults.checkRunId, run.id), inArray(checkResults.checkId, checkIds)));
+  const todo = checkIds.filter((id) => !done.some((d) => d.checkId === id));
+  if (todo.length === 0) return [];
+
+  const { image, prepareError, context } = await loadCheckInput(db, store, { assetVersionId: run.assetVersionId, thresholds: run.thresholds, checkIds: todo });
+  if (image && (todo.includes("duplicate") || todo.includes("style"))) {
+    await db.update(checkRuns).set({ phash: perceptualHash(image.gray) }).where(eq(checkRuns.id, run.id));
+  }
+
+  const out: CheckStepResult[] = [];
+  for (const checkId of todo) {
+    const { check, outcome, error, durationMs } = await runOneCheck(checkId, image, prepareError, context);
+    await db
+      .insert(checkResults)
+      .values({
+        checkRunId: run.id,
+        checkId,
+        checkVersion: check?.version ?? 0,
+        score: outcome && Number.isFinite(outcome.score) ? outcome.score : null,
+        threshold: outcome?.threshold ?? null,
+        verdict: outcome?.verdict ?? "warn",
+        reasonCode: outcome?.reasonCode ?? (error ? "check_error" : null),
+        detail: outcome?.detail ?? `This check could not run, so a person decides. ${error}`.slice(0, 1000),
+        error: error?.slice(0, 1000) ?? null,
+        durationMs,
+      })
+      .onConflictDoNothing();
+    out.push({ checkId, verdict: outcome?.verdict ?? "warn", error });
+  }
+  return out;
+}
