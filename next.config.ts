@@ -2,7 +2,19 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   // Native and wasm packages are loaded from node_modules at run time, not bundled.
-  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "sharp", "postgres"],
+  serverExternalPackages: [
+    "@electric-sql/pglite",
+    "@node-rs/argon2",
+    "sharp",
+    "postgres",
+    "piscina",
+    "tesseract.js",
+    "@tesseract.js-data/eng",
+    "nsfwjs",
+    "@tensorflow/tfjs",
+    "@tensorflow/tfjs-core",
+    "@tensorflow/tfjs-backend-wasm",
+  ],
   poweredByHeader: false,
   // `npm test` type-checks the whole project once (npm run typecheck); `next build` need not repeat it.
   typescript: { ignoreBuildErrors: true },

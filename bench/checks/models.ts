@@ -37,13 +37,14 @@ async function timed(f: () => Promise<unknown>): Promise<number> {
   return performance.now() - started;
 }
 
-/** A generated-looking 1024² PNG: a real photograph scaled up, with a headline banner across it. */
+/** A generated-looking 1024² RGB PNG: a real photograph scaled up, with a headline banner across it. */
 async function benchImage(): Promise<Buffer> {
   const photo = await readFile(path.join(process.cwd(), "test/fixtures/photos/astronaut.jpg"));
   const banner = `<svg width="1024" height="1024" xmlns="http://www.w3.org/2000/svg"><rect x="0" y="820" width="1024" height="140" fill="#1b1b1b"/><text x="512" y="912" text-anchor="middle" font-family="DejaVu Sans, sans-serif" font-weight="bold" font-size="60" fill="#fff">SUMMER SALE 50% OFF</text></svg>`;
   return sharp(photo)
     .resize(1024, 1024, { fit: "cover" })
     .composite([{ input: Buffer.from(banner) }])
+    .removeAlpha() // as a generator returns it: RGB, no alpha channel
     .png()
     .toBuffer();
 }
@@ -57,7 +58,8 @@ export async function measureModelOverheadDetails(): Promise<ModelOverhead[]> {
   const { modelPool } = await import("../../lib/checks/models/pool");
   const { shutdownModelChecks } = await import("../../lib/checks/models");
 
-  const image = await prepareImage(await benchImage());
+  const bytes = await benchImage();
+  const image = await prepareImage(bytes);
   const context = {
     tier: "hero" as const,
     expected: { width: 1024, height: 1024 },
@@ -81,15 +83,23 @@ export async function measureModelOverheadDetails(): Promise<ModelOverhead[]> {
 
     // One model at a time (the other's thread idle), check and bare alternating so drift hits both alike.
     const t = { nsfwCheck: [] as number[], nsfwBare: [] as number[], ocrCheck: [] as number[], ocrBare: [] as number[] };
+    // Each timed check gets a freshly prepared image (prepared untimed), so nothing derived from it can be reused.
+    const fresh = () => prepareImage(bytes);
     for (let i = 0; i < WARMUP + ROUNDS; i++) {
-      const check = await timed(() => nsfwCheck.run(image, context));
+      const input = await fresh();
+      const check = await timed(() => nsfwCheck.run(input, context));
       const bare = await bareNsfw();
-      if (i >= WARMUP) (t.nsfwCheck.push(check), t.nsfwBare.push(bare));
+      if (i < WARMUP) continue;
+      t.nsfwCheck.push(check);
+      t.nsfwBare.push(bare);
     }
     for (let i = 0; i < WARMUP + ROUNDS; i++) {
-      const check = await timed(() => textCheck.run(image, context));
+      const input = await fresh();
+      const check = await timed(() => textCheck.run(input, context));
       const bare = await bareOcr();
-      if (i >= WARMUP) (t.ocrCheck.push(check), t.ocrBare.push(bare));
+      if (i < WARMUP) continue;
+      t.ocrCheck.push(check);
+      t.ocrBare.push(bare);
     }
     const row = (model: ModelOverhead["model"], check: number[], bare: number[]): ModelOverhead => {
       const checkMs = median(check);

@@ -75,7 +75,15 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
         </dl>
       </div>
       <CheckFilterBar rows={b.rows} value={filter} onChange={setFilter} />
-      <GenerationGrid rows={b.rows.filter((r) => matchesCheckFilter(r, filter))} onRetry={(generationId) => retry.mutate({ generationId })} canRetry={b.status !== "cancelled"} />
+      {b.rows.some((r) => matchesCheckFilter(r, filter)) ? (
+        <GenerationGrid
+          rows={b.rows.filter((r) => matchesCheckFilter(r, filter))}
+          onRetry={(generationId) => retry.mutate({ generationId })}
+          canRetry={b.status !== "cancelled"}
+        />
+      ) : (
+        <p className="rounded-lg border border-dashed border-stone-300 p-6 text-center text-sm text-stone-500">No image matches this filter.</p>
+      )}
     </>
   );
 }

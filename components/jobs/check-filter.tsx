@@ -26,7 +26,12 @@ export function CheckFilterBar({ rows, value, onChange }: { rows: GenerationRow[
     <div className="mb-3 flex flex-wrap items-center gap-3 text-sm" data-testid="check-filter">
       <label className="flex items-center gap-2">
         <span className="text-stone-600">Check outcome</span>
-        <select className={select} value={value.outcome} onChange={(e) => onChange({ ...value, outcome: e.target.value as CheckFilter["outcome"] })}>
+        <select
+          aria-label="Check outcome"
+          className={select}
+          value={value.outcome}
+          onChange={(e) => onChange({ ...value, outcome: e.target.value as CheckFilter["outcome"] })}
+        >
           <option value="">Any</option>
           <option value="pass">Passed</option>
           <option value="warn">Warning (to a person)</option>
@@ -36,7 +41,7 @@ export function CheckFilterBar({ rows, value, onChange }: { rows: GenerationRow[
       </label>
       <label className="flex items-center gap-2">
         <span className="text-stone-600">Check</span>
-        <select className={select} value={value.checkId} onChange={(e) => onChange({ ...value, checkId: e.target.value })}>
+        <select aria-label="Check" className={select} value={value.checkId} onChange={(e) => onChange({ ...value, checkId: e.target.value })}>
           <option value="">All checks</option>
           {checkIds.map((id) => (
             <option key={id} value={id}>

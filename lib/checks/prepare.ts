@@ -31,7 +31,10 @@ export async function prepareImage(bytes: Buffer): Promise<PreparedImage> {
     if (meta.hasAlpha) pipeline = pipeline.flatten({ background: "#ffffff" });
     // Decode to 8-bit sRGB (or grey) and take the luma in JS: libvips' greyscale conversion goes
     // through linear light in floating point and costs more than the decode itself.
-    decoded = await pipeline.toColourspace(meta.channels === 1 || meta.space === "b-w" ? "b-w" : "srgb").raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true });
+    decoded = await pipeline
+      .toColourspace(meta.channels === 1 || meta.space === "b-w" ? "b-w" : "srgb")
+      .raw({ depth: "uchar" })
+      .toBuffer({ resolveWithObject: true });
   } catch (error) {
     throw new Error(`Could not decode the ${meta.format} image: ${messageOf(error)}`);
   }
@@ -43,6 +46,7 @@ export async function prepareImage(bytes: Buffer): Promise<PreparedImage> {
     format: meta.format,
     hasAlpha: meta.hasAlpha ?? false,
     gray: { data: toLuma(data, info.channels), width: info.width, height: info.height },
+    ...(info.channels === 3 ? { rgb: { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height } } : {}),
   };
 }
 

@@ -26,6 +26,8 @@ export type PreparedImage = {
   format: string;
   hasAlpha: boolean;
   gray: { data: Uint8Array; width: number; height: number };
+  /** The same decode in colour (oriented, flattened, sRGB, 3 bytes a pixel), when the image has colour: model checks resize from it instead of decoding again. */
+  rgb?: { data: Uint8Array; width: number; height: number };
 };
 
 /** A perceptual hash of another image this one is compared with (same batch, or a preset's approved references). */

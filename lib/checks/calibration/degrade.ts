@@ -63,7 +63,7 @@ export async function solid({ width, height, level, noise = 0, seed = 1 }: { wid
   const data = Buffer.alloc(width * height, level);
   if (noise > 0) {
     let state = seed >>> 0 || 1;
-    const next = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
     // Sum of three uniforms: close enough to a Gaussian for sensor-like noise.
     for (let i = 0; i < data.length; i++) data[i] = Math.max(0, Math.min(255, Math.round(level + noise * (next() + next() + next() - 1.5) * 2)));
   }

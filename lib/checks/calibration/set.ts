@@ -112,13 +112,29 @@ export async function buildCalibrationSet(): Promise<CalibrationItem[]> {
       if (photo.lowKey && d.overexposes) delete expected.exposure;
       expected.duplicate = d.duplicateOfOriginal ? "fail" : "pass";
       const batch = d.duplicateOfOriginal ? [originalId(photo.name), ...others] : others;
-      items.push({ id: `${photo.name}/${d.name}`, photo: photo.name, degradation: d.name, bytes: await d.make(source), expected, reason: { ...d.reason }, batch });
+      items.push({
+        id: `${photo.name}/${d.name}`,
+        photo: photo.name,
+        degradation: d.name,
+        bytes: await d.make(source),
+        expected,
+        reason: { ...d.reason },
+        batch,
+      });
     }
   }
   for (const b of BLANKS) {
     const bytes = await solid({ width: 512, height: 512, level: b.level, noise: b.noise });
     const others = PHOTOS.map((p) => originalId(p.name));
-    items.push({ id: `blank/${b.name}`, photo: "blank", degradation: b.name, bytes, expected: { blank: "fail", duplicate: "pass" }, reason: {}, batch: others });
+    items.push({
+      id: `blank/${b.name}`,
+      photo: "blank",
+      degradation: b.name,
+      bytes,
+      expected: { blank: "fail", duplicate: "pass" },
+      reason: {},
+      batch: others,
+    });
   }
   return items;
 }

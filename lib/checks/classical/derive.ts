@@ -119,23 +119,30 @@ export function boxDownsample(src: { data: Uint8Array; width: number; height: nu
   return { data: out, width, height };
 }
 
-const normalisedCache = new WeakMap<PreparedImage, FloatPlane>();
-const statsCache = new WeakMap<PreparedImage, PlaneStats>();
+export type GrayPlane = PreparedImage["gray"];
+
+// Keyed by the decoded plane object, so a caller holding only `image.gray` (e.g. to store its pHash) shares the work.
+const normalisedCache = new WeakMap<GrayPlane, FloatPlane>();
+const statsCache = new WeakMap<GrayPlane, PlaneStats>();
+
+/** The normalised copy of a prepared image's greyscale plane (see normalisedGray). */
+export function normalised(image: PreparedImage): FloatPlane {
+  return normalisedGray(image.gray);
+}
 
 /**
- * The greyscale image area-averaged to at most NORMALISED_SIDE on its long side (cached per image):
- * an integer box average first (one fast pass over the full resolution), then an exact area resample
- * of the remainder when the ratio is not a whole number.
+ * A decoded greyscale plane area-averaged to at most NORMALISED_SIDE on its long side (cached per
+ * plane): an integer box average first (one fast pass over the full resolution), then an exact area
+ * resample of the remainder when the ratio is not a whole number.
  */
-export function normalised(image: PreparedImage): FloatPlane {
-  let plane = normalisedCache.get(image);
+export function normalisedGray(gray: GrayPlane): FloatPlane {
+  let plane = normalisedCache.get(gray);
   if (!plane) {
-    const { gray } = image;
     const target = fitInside(gray.width, gray.height, NORMALISED_SIDE);
     const k = Math.max(1, Math.floor(Math.min(gray.width / target.width, gray.height / target.height)));
     plane = boxDownsample(gray, k);
     if (plane.width !== target.width || plane.height !== target.height) plane = areaResize(plane, target.width, target.height);
-    normalisedCache.set(image, plane);
+    normalisedCache.set(gray, plane);
   }
   return plane;
 }
@@ -191,10 +198,10 @@ export function planeStats(plane: FloatPlane): PlaneStats {
  * resolution; a clipped region has to be a couple of source pixels wide to count.
  */
 export function normalisedStats(image: PreparedImage): PlaneStats {
-  let stats = statsCache.get(image);
+  let stats = statsCache.get(image.gray);
   if (!stats) {
     stats = planeStats(normalised(image));
-    statsCache.set(image, stats);
+    statsCache.set(image.gray, stats);
   }
   return stats;
 }

@@ -62,7 +62,8 @@ export const exposureCheck: CheckModule = {
   version: 1,
   group: "quality",
   label: "Exposure and contrast",
-  description: "Blown-out highlights, dark images (highlights that never get bright, or crushed shadows) and washed-out tonal range, from the grey-level histogram.",
+  description:
+    "Blown-out highlights, dark images (highlights that never get bright, or crushed shadows) and washed-out tonal range, from the grey-level histogram.",
   defaults: {
     support: { overFail: 0.08, overWarn: 0.04, underFail: 145, underWarn: 165, crushFail: 0.5, crushWarn: 0.3, contrastFail: 64, contrastWarn: 90 },
     hero: { overFail: 0.065, overWarn: 0.03, underFail: 150, underWarn: 170, crushFail: 0.4, crushWarn: 0.25, contrastFail: 70, contrastWarn: 100 },
@@ -85,7 +86,8 @@ export const exposureCheck: CheckModule = {
     low("low_contrast", s.range, threshold(t, "contrastFail"), threshold(t, "contrastWarn"), `the tonal range spans only ${s.range} grey levels`);
     const summary = `white ${pct(s.whiteClip)}, black ${pct(s.blackClip)}, highlights ${s.highlight}, range ${s.range}, RMS contrast ${fmt(s.rmsContrast)}`;
     const worst = pickWorst(findings);
-    if (!worst) return { verdict: "pass", score: s.range, threshold: threshold(t, "contrastWarn"), detail: `Exposure and contrast are within limits (${summary}).` };
+    if (!worst)
+      return { verdict: "pass", score: s.range, threshold: threshold(t, "contrastWarn"), detail: `Exposure and contrast are within limits (${summary}).` };
     const limit = worst.verdict === "fail" ? "failure" : "warning";
     const result: CheckOutcome = {
       verdict: worst.verdict,
@@ -100,7 +102,9 @@ export const exposureCheck: CheckModule = {
 
 function pickWorst(findings: Finding[]): Finding | undefined {
   const rank = (f: Finding) => (f.verdict === "fail" ? 2 : 1);
-  return [...findings].sort((a, b) => rank(b) - rank(a) || Number(b.reasonCode === "overexposed") - Number(a.reasonCode === "overexposed") || b.severity - a.severity)[0];
+  return [...findings].sort(
+    (a, b) => rank(b) - rank(a) || Number(b.reasonCode === "overexposed") - Number(a.reasonCode === "overexposed") || b.severity - a.severity,
+  )[0];
 }
 
 const fmtThreshold = (f: Finding) => (f.threshold < 1 ? pct(f.threshold) : String(f.threshold));

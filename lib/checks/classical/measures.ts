@@ -31,10 +31,12 @@ export function blockiness(plane: Plane & { data: Uint8Array }, floor = FLOOR): 
   let rows = 0;
   for (let top = 0; top < h - 1; top += BAND_STRIDE) {
     for (let y = top, last = Math.min(top + 8, h - 1); y < last; y++) {
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0, v = 0; // prettier-ignore
+      // prettier-ignore
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0, v = 0;
       let i = y * w;
       for (const end = i + whole; i < end; i += 8) {
-        const p0 = d[i]!, p1 = d[i + 1]!, p2 = d[i + 2]!, p3 = d[i + 3]!, p4 = d[i + 4]!, p5 = d[i + 5]!, p6 = d[i + 6]!, p7 = d[i + 7]!, p8 = d[i + 8]!; // prettier-ignore
+        // prettier-ignore
+        const p0 = d[i]!, p1 = d[i + 1]!, p2 = d[i + 2]!, p3 = d[i + 3]!, p4 = d[i + 4]!, p5 = d[i + 5]!, p6 = d[i + 6]!, p7 = d[i + 7]!, p8 = d[i + 8]!;
         a0 += p1 > p0 ? p1 - p0 : p0 - p1;
         a1 += p2 > p1 ? p2 - p1 : p1 - p2;
         a2 += p3 > p2 ? p3 - p2 : p2 - p3;
@@ -44,11 +46,13 @@ export function blockiness(plane: Plane & { data: Uint8Array }, floor = FLOOR): 
         a6 += p7 > p6 ? p7 - p6 : p6 - p7;
         a7 += p8 > p7 ? p8 - p7 : p7 - p8;
         const j = i + w;
-        const q0 = d[j]!, q1 = d[j + 1]!, q2 = d[j + 2]!, q3 = d[j + 3]!, q4 = d[j + 4]!, q5 = d[j + 5]!, q6 = d[j + 6]!, q7 = d[j + 7]!; // prettier-ignore
+        // prettier-ignore
+        const q0 = d[j]!, q1 = d[j + 1]!, q2 = d[j + 2]!, q3 = d[j + 3]!, q4 = d[j + 4]!, q5 = d[j + 5]!, q6 = d[j + 6]!, q7 = d[j + 7]!;
         v += (q0 > p0 ? q0 - p0 : p0 - q0) + (q1 > p1 ? q1 - p1 : p1 - q1) + (q2 > p2 ? q2 - p2 : p2 - q2) + (q3 > p3 ? q3 - p3 : p3 - q3);
         v += (q4 > p4 ? q4 - p4 : p4 - q4) + (q5 > p5 ? q5 - p5 : p5 - q5) + (q6 > p6 ? q6 - p6 : p6 - q6) + (q7 > p7 ? q7 - p7 : p7 - q7);
       }
-      hs[0]! += a0; hs[1]! += a1; hs[2]! += a2; hs[3]! += a3; hs[4]! += a4; hs[5]! += a5; hs[6]! += a6; hs[7]! += a7; // prettier-ignore
+      const sums = [a0, a1, a2, a3, a4, a5, a6, a7];
+      for (let k = 0; k < 8; k++) hs[k]! += sums[k]!;
       vs[y & 7]! += v;
       vCount[y & 7]! += whole;
       rows++;

@@ -1,5 +1,5 @@
 import type { PreparedImage } from "../types";
-import { areaResize, normalised, type Plane } from "./derive";
+import { areaResize, normalisedGray, type GrayPlane, type Plane } from "./derive";
 
 const N = 32;
 const K = 8;
@@ -14,18 +14,37 @@ const BASIS = (() => {
   return basis;
 })();
 
+// Keyed by the decoded plane object: the duplicate and style checks and the caller storing the hash share one computation.
+const hashCache = new WeakMap<GrayPlane, string>();
+
 /**
- * pHash of a greyscale plane as 16 hex digits (64 bits): the image area-averaged to 32×32, its
- * 2-D DCT-II, the top-left 8×8 (lowest) frequencies, each bit set when its coefficient is above
- * the median of the 63 coefficients other than DC (so the DC bit is set for any non-black image).
- * Small crops, rescaling, re-encoding and brightness changes move few bits; different pictures
- * differ in about half of them.
+ * pHash of a greyscale plane as 16 hex digits (64 bits). A decoded 8-bit plane (`image.gray`) is first
+ * brought to the checks' normalised ≤ 512-px copy (cached, so storing an image's hash after its checks
+ * costs nothing more); the plane is then area-averaged to 32×32 and transformed by a 2-D DCT-II, and its
+ * top-left 8×8 (lowest) frequencies are thresholded at the median of the 63 coefficients other than DC
+ * (the DC bit is set for any non-black image). Small crops, rescaling, re-encoding and brightness
+ * changes move few bits; unrelated pictures differ in about half of them.
  */
 export function perceptualHash(gray: Plane): string {
-  const small = gray.width === N && gray.height === N ? gray : areaResize(gray, N, N);
-  const px = small.data;
-  // Rows first: T[u][x'] = Σ_x basis[u][x] · px[x'][x] … then columns: F[v][u] = Σ_y basis[v][y] · T[u][y].
-  const rows = new Float64Array(K * N); // rows[y * K + u]
+  if (!(gray.data instanceof Uint8Array)) return hashOfPlane(gray);
+  const decoded = gray as GrayPlane;
+  let hash = hashCache.get(decoded);
+  if (!hash) {
+    hash = hashOfPlane(normalisedGray(decoded));
+    hashCache.set(decoded, hash);
+  }
+  return hash;
+}
+
+/** The pHash of a prepared image (the value to store to compare later images with): `perceptualHash(image.gray)`. */
+export function imageHash(image: PreparedImage): string {
+  return perceptualHash(image.gray);
+}
+
+function hashOfPlane(plane: Plane): string {
+  const px = (plane.width === N && plane.height === N ? plane : areaResize(plane, N, N)).data;
+  // Rows first: rows[y][u] = Σ_x basis[u][x] · px[y][x]; then columns: F[v][u] = Σ_y basis[v][y] · rows[y][u].
+  const rows = new Float64Array(N * K);
   for (let y = 0; y < N; y++) {
     for (let u = 0; u < K; u++) {
       let acc = 0;
@@ -33,7 +52,7 @@ export function perceptualHash(gray: Plane): string {
       rows[y * K + u] = acc;
     }
   }
-  const coefficients = new Float64Array(K * K); // [v * K + u]
+  const coefficients = new Float64Array(K * K); // [v * K + u], DC first
   for (let v = 0; v < K; v++) {
     for (let u = 0; u < K; u++) {
       let acc = 0;
@@ -42,7 +61,7 @@ export function perceptualHash(gray: Plane): string {
     }
   }
   const ac = Array.from(coefficients.subarray(1)).sort((a, b) => a - b);
-  const median = (ac[31]! + ac[32]!) / 2;
+  const median = ac[(ac.length - 1) / 2]!; // 63 values: the 32nd
   let hex = "";
   for (let nibble = 0; nibble < 16; nibble++) {
     let value = 0;
@@ -61,19 +80,4 @@ export function hammingDistance(a: string, b: string): number {
     for (; x; x &= x - 1) distance++;
   }
   return distance;
-}
-
-const hashCache = new WeakMap<PreparedImage, string>();
-
-/**
- * The pHash of a prepared image, as the duplicate and style checks compute it (from the shared
- * 512-px copy, so the full-resolution pixels are read once). Store this value to compare later images.
- */
-export function imageHash(image: PreparedImage): string {
-  let hash = hashCache.get(image);
-  if (!hash) {
-    hash = perceptualHash(normalised(image));
-    hashCache.set(image, hash);
-  }
-  return hash;
 }

@@ -24,7 +24,8 @@ export const sizeCheck: CheckModule = {
     const expected = `${ew}×${eh}`;
     if (!(ew > 0 && eh > 0)) throw new Error(`Expected size ${expected} is not a size.`);
     const score = Math.abs(image.width / image.height / (ew / eh) - 1);
-    if (image.width === ew && image.height === eh) return { verdict: "pass", score, threshold: tolerance, detail: `The image is ${actual}, the size the preset asked for.` };
+    if (image.width === ew && image.height === eh)
+      return { verdict: "pass", score, threshold: tolerance, detail: `The image is ${actual}, the size the preset asked for.` };
     const verdict = score <= tolerance ? "warn" : "fail";
     const detail =
       verdict === "warn"

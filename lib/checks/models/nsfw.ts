@@ -1,4 +1,5 @@
 import sharp from "sharp";
+import { MAX_INPUT_PIXELS } from "../prepare";
 import type { CheckContext, CheckModule, CheckOutcome, PreparedImage } from "../types";
 import { limitsFor, verdictAbove } from "./limits";
 import { modelPool } from "./pool";
@@ -18,8 +19,11 @@ export const SEXY_SHARE = 0.5;
  * a pixel. sharp does the decode and resize on libuv's threads, off the JS thread.
  */
 export async function nsfwInput(image: PreparedImage): Promise<Uint8Array> {
-  let pipeline = sharp(image.bytes, { animated: false, limitInputPixels: false }).autoOrient();
-  if (image.hasAlpha) pipeline = pipeline.flatten({ background: "#ffffff" });
+  // The shared decode's colour copy when there is one (no second decode); else decode the bytes.
+  let pipeline = image.rgb
+    ? sharp(image.rgb.data, { raw: { width: image.rgb.width, height: image.rgb.height, channels: 3 } })
+    : sharp(image.bytes, { animated: false, limitInputPixels: MAX_INPUT_PIXELS }).autoOrient();
+  if (!image.rgb && image.hasAlpha) pipeline = pipeline.flatten({ background: "#ffffff" });
   const { data, info } = await pipeline
     .resize(NSFW_INPUT_SIZE, NSFW_INPUT_SIZE, { fit: "fill" })
     .toColourspace("srgb")

@@ -57,14 +57,25 @@ function ocr(): Promise<Ocr> {
   return current;
 }
 
+/** A job still running after this is stuck: its thread is stopped (the next job starts a fresh one). */
+export const OCR_JOB_TIMEOUT_MS = 90_000;
+
 /** Runs `job` on the Tesseract worker, one job at a time (a job that fails does not block the next). */
 export function withOcrWorker<T>(job: (worker: Tesseract.Worker) => Promise<T>): Promise<T> {
   const run = queue.then(async () => {
     const { worker, thread, exited } = await ocr();
     thread.ref();
+    let timedOut = false;
+    const stuck = setTimeout(() => {
+      timedOut = true;
+      void thread.terminate();
+    }, OCR_JOB_TIMEOUT_MS);
     try {
       return await Promise.race([job(worker), exited]);
+    } catch (error) {
+      throw timedOut ? new Error(`OCR took longer than ${OCR_JOB_TIMEOUT_MS / 1000} s; its worker was stopped.`) : error;
     } finally {
+      clearTimeout(stuck);
       thread.unref();
     }
   });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prepareImage } from "../prepare";
 import type { PreparedImage } from "../types";
 import { shutdownModelChecks } from ".";
-import { ocrInput, recognizeWords, type OcrWord } from "./ocr";
+import { ocrInput, recognizeWords, withOcrWorker, type OcrWord } from "./ocr";
 import { contextFor, fixturePhotos } from "./testing";
 import { judgeUnwantedText, judgeWantedText, looksLikeWord, textCheck } from "./text";
 
@@ -112,5 +112,16 @@ describe("text check (Tesseract, worker thread)", { timeout: 60_000 }, () => {
     const outcomes = await Promise.all([1, 2, 3].map(() => textCheck.run(image, contextFor("hero"))));
     expect(new Set(outcomes.map((o) => o.score)).size).toBe(1);
     expect(outcomes[0]).toMatchObject({ verdict: "fail", reasonCode: "unwanted_text" });
+  });
+
+  it("starts a new Tesseract worker after its thread dies mid-job", async () => {
+    const input = await ocrInput(await render("OPEN LATE", { size: 90 }));
+    const crash = withOcrWorker(async (worker) => {
+      const job = worker.recognize(input);
+      await (worker as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+      return job;
+    });
+    await expect(crash).rejects.toThrow(/OCR worker thread stopped/);
+    expect((await recognizeWords(input)).map((w) => w.text)).toEqual(["OPEN", "LATE"]);
   });
 });
