@@ -6,7 +6,15 @@ import { AppError } from "@/lib/errors";
 /** Safety reasons: an output rejected for one of these is listed with the blocked inputs. */
 const SAFETY_REASONS = ["nsfw"];
 
-export type BlockedItem = { seq: number; at: string; kind: "prompt" | "upload" | "output"; subject: string; href: string | null; reason: string; actor: string | null };
+export type BlockedItem = {
+  seq: number;
+  at: string;
+  kind: "prompt" | "upload" | "output";
+  subject: string;
+  href: string | null;
+  reason: string;
+  actor: string | null;
+};
 
 /** Every blocked input (banned prompt terms, unsafe uploads) and unsafe output, newest first, for admins. */
 export async function listBlocked({ ctx, limit = 25 }: { ctx: Ctx; limit?: number }): Promise<BlockedItem[]> {
@@ -17,7 +25,11 @@ export async function listBlocked({ ctx, limit = 25 }: { ctx: Ctx; limit?: numbe
     .where(
       or(
         inArray(auditEvents.action, ["generation.blocked", "upload.blocked"]),
-        and(eq(auditEvents.action, "asset.checked"), sql`${auditEvents.data}->>'verdict' = 'fail'`, inArray(sql`${auditEvents.data}->>'reasonCode'`, SAFETY_REASONS)),
+        and(
+          eq(auditEvents.action, "asset.checked"),
+          sql`${auditEvents.data}->>'verdict' = 'fail'`,
+          or(...SAFETY_REASONS.map((r) => sql`${auditEvents.data}->'reasons' @> ${JSON.stringify([r])}::jsonb`)),
+        ),
       ),
     )
     .orderBy(desc(auditEvents.seq))
@@ -30,7 +42,7 @@ export async function listBlocked({ ctx, limit = 25 }: { ctx: Ctx; limit?: numbe
         ? `banned ${(d.categories as string[] | undefined)?.join(", ") ?? ""} term: ${(d.terms as string[] | undefined)?.join(", ") ?? "?"} (row ${String(d.line ?? "?")})`
         : kind === "upload"
           ? `${String(d.check ?? "nsfw")} ${d.error ? `could not judge: ${String(d.error)}` : `score ${Number(d.score ?? 0).toFixed(3)}`}`
-          : `${String(d.reasonCode)} (${String(d.why ?? "")})`;
+          : `${((d.reasons as string[] | undefined) ?? [String(d.reasonCode)]).join(", ")} (${String(d.why ?? "")})`;
     return {
       seq: r.seq,
       at: r.occurredAt.toISOString(),

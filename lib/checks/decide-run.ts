@@ -33,7 +33,13 @@ export async function decideCheckRun({ db, checkRunId }: { db: Db; checkRunId: s
     const stored = await tx.select().from(checkResults).where(eq(checkResults.checkRunId, run.id));
     const expected = checksForTier(asset.tier).map((c) => c.id);
     const results = [
-      ...stored.map((r) => ({ checkId: r.checkId, group: getCheck(r.checkId)?.group ?? "quality", verdict: r.verdict, reasonCode: r.reasonCode, error: r.error })),
+      ...stored.map((r) => ({
+        checkId: r.checkId,
+        group: getCheck(r.checkId)?.group ?? "quality",
+        verdict: r.verdict,
+        reasonCode: r.reasonCode,
+        error: r.error,
+      })),
       ...expected
         .filter((id) => !stored.some((r) => r.checkId === id))
         .map((id) => ({ checkId: id, group: getCheck(id)!.group, verdict: "warn" as const, reasonCode: "check_error", error: "no result was stored" })),
@@ -42,7 +48,8 @@ export async function decideCheckRun({ db, checkRunId }: { db: Db; checkRunId: s
     const reroll = async () => (decision.next === "rejected" && run.trigger === "generated" ? rerollGeneration(tx, asset.generationId) : null);
     if (run.status === "decided") return { decision, applied: false, reroll: asset.status === "rejected" ? await reroll() : null };
 
-    await tx.update(checkRuns).set({ status: "decided", verdict: decision.verdict, reasonCode: decision.reasonCode, decidedAt: new Date() }).where(eq(checkRuns.id, run.id));
+    const reason = decision.reasons.length ? decision.reasons.join(", ") : decision.reasonCode;
+    await tx.update(checkRuns).set({ status: "decided", verdict: decision.verdict, reasonCode: reason, decidedAt: new Date() }).where(eq(checkRuns.id, run.id));
     // Only the newest run of the asset's current version moves the asset.
     const [newest] = await tx
       .select({ id: checkRuns.id })
@@ -56,7 +63,7 @@ export async function decideCheckRun({ db, checkRunId }: { db: Db; checkRunId: s
           .update(assets)
           .set({
             status: decision.next,
-            statusReason: decision.reasonCode,
+            statusReason: reason,
             enteredReviewAt: decision.next === "in_review" ? (asset.enteredReviewAt ?? new Date()) : null,
             updatedAt: new Date(),
           })
@@ -69,7 +76,15 @@ export async function decideCheckRun({ db, checkRunId }: { db: Db; checkRunId: s
         actor: null,
         action: "asset.checked",
         subject: { type: "asset", id: asset.id },
-        data: { checkRunId: run.id, trigger: run.trigger, verdict: decision.verdict, reasonCode: decision.reasonCode, next: moved ? decision.next : asset.status, why: decision.why },
+        data: {
+          checkRunId: run.id,
+          trigger: run.trigger,
+          verdict: decision.verdict,
+          reasonCode: decision.reasonCode,
+          reasons: decision.reasons,
+          next: moved ? decision.next : asset.status,
+          why: decision.why,
+        },
       },
     });
     return { decision, applied: !!moved, reroll: moved ? await reroll() : null };

@@ -15,12 +15,20 @@ const r = (checkId: string, verdict: ResultForDecision["verdict"], extra: Partia
 
 describe("the decision", () => {
   it("rejects on any fail, naming the safety reason before a quality one", () => {
-    const d = decide("support", [r("sharpness", "fail", { reasonCode: "blur" }), r("nsfw", "fail", { group: "safety", reasonCode: "nsfw" }), r("exposure", "pass")]);
-    expect(d).toMatchObject({ verdict: "fail", reasonCode: "nsfw", next: "rejected" });
+    const d = decide("support", [
+      r("sharpness", "fail", { reasonCode: "blur" }),
+      r("nsfw", "fail", { group: "safety", reasonCode: "nsfw" }),
+      r("exposure", "pass"),
+    ]);
+    expect(d).toMatchObject({ verdict: "fail", reasonCode: "nsfw", reasons: ["nsfw", "blur"], next: "rejected" });
   });
 
   it("sends a warning to a person", () => {
-    expect(decide("draft", [r("nsfw", "warn", { group: "safety", reasonCode: "nsfw" })])).toMatchObject({ verdict: "warn", next: "in_review", reasonCode: "nsfw" });
+    expect(decide("draft", [r("nsfw", "warn", { group: "safety", reasonCode: "nsfw" })])).toMatchObject({
+      verdict: "warn",
+      next: "in_review",
+      reasonCode: "nsfw",
+    });
   });
 
   it("fails closed: a check that errored goes to a person even when the rest pass, and even on draft", () => {
@@ -30,7 +38,9 @@ describe("the decision", () => {
 
   it("a fail outranks an error (it is a clear rejection), an error outranks a plain warning", () => {
     expect(decide("hero", [r("exposure", "warn", { error: "boom" }), r("sharpness", "fail", { reasonCode: "blur" })]).next).toBe("rejected");
-    expect(decide("hero", [r("style", "warn", { group: "consistency", reasonCode: "off_style" }), r("text", "warn", { error: "boom" })]).reasonCode).toBe("check_error");
+    expect(decide("hero", [r("style", "warn", { group: "consistency", reasonCode: "off_style" }), r("text", "warn", { error: "boom" })]).reasonCode).toBe(
+      "check_error",
+    );
   });
 
   it("follows the tier's policy when everything passes: draft is approved, support and hero go to review", () => {

@@ -18,6 +18,8 @@ export type CheckDecision = {
   verdict: Verdict;
   /** The reason code of the deciding check: a failed one, or "check_error" / a warning's code. */
   reasonCode: string | null;
+  /** Every failed check's reason, safety first (an image can be both blurred and unsafe); empty unless rejected. */
+  reasons: string[];
   next: Extract<AssetStatus, "rejected" | "in_review" | "approved">;
   why: string;
 };
@@ -30,15 +32,25 @@ const GROUP_ORDER: CheckGroup[] = ["safety", "quality", "consistency"];
  */
 export function decide(tier: Tier, results: ResultForDecision[]): CheckDecision {
   const ordered = [...results].sort((a, b) => GROUP_ORDER.indexOf(a.group) - GROUP_ORDER.indexOf(b.group));
-  const failed = ordered.find((r) => r.verdict === "fail" && !r.error);
-  if (failed) return { verdict: "fail", reasonCode: failed.reasonCode ?? failed.checkId, next: "rejected", why: `${failed.checkId} failed` };
+  const failures = ordered.filter((r) => r.verdict === "fail" && !r.error);
+  if (failures.length) {
+    const reasons = [...new Set(failures.map((r) => r.reasonCode ?? r.checkId))];
+    return { verdict: "fail", reasonCode: reasons[0]!, reasons, next: "rejected", why: `${failures.map((r) => r.checkId).join(", ")} failed` };
+  }
   const errored = ordered.find((r) => r.error);
-  if (errored) return { verdict: "warn", reasonCode: "check_error", next: "in_review", why: `${errored.checkId} could not run: a person decides` };
+  if (errored) return { verdict: "warn", reasonCode: "check_error", reasons: [], next: "in_review", why: `${errored.checkId} could not run: a person decides` };
   const warned = ordered.find((r) => r.verdict === "warn");
-  if (warned) return { verdict: "warn", reasonCode: warned.reasonCode ?? warned.checkId, next: "in_review", why: `${warned.checkId} is uncertain: a person decides` };
-  if (results.length === 0) return { verdict: "warn", reasonCode: "no_checks", next: "in_review", why: "no check ran: a person decides" };
+  if (warned)
+    return {
+      verdict: "warn",
+      reasonCode: warned.reasonCode ?? warned.checkId,
+      reasons: [],
+      next: "in_review",
+      why: `${warned.checkId} is uncertain: a person decides`,
+    };
+  if (results.length === 0) return { verdict: "warn", reasonCode: "no_checks", reasons: [], next: "in_review", why: "no check ran: a person decides" };
   const policy = TIER_POLICY[tier];
   return policy.reviewRequired
-    ? { verdict: "pass", reasonCode: null, next: "in_review", why: `all checks passed; ${tier} work goes to review` }
-    : { verdict: "pass", reasonCode: null, next: "approved", why: `all checks passed; ${tier} work needs no review` };
+    ? { verdict: "pass", reasonCode: null, reasons: [], next: "in_review", why: `all checks passed; ${tier} work goes to review` }
+    : { verdict: "pass", reasonCode: null, reasons: [], next: "approved", why: `all checks passed; ${tier} work needs no review` };
 }

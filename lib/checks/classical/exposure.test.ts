@@ -54,11 +54,11 @@ describe("exposureCheck", () => {
   it("follows threshold overrides", async () => {
     const dark = await exposure(await loadPhoto("astronaut"), -2);
     expect((await run(dark)).verdict).toBe("fail");
-    expect((await run(dark, { thresholds: { "exposure.underFail": 60, "exposure.underWarn": 70 } })).verdict).toBe("pass");
+    expect((await run(dark, { thresholds: { "exposure.under_fail": 60, "exposure.under_warn": 70 } })).verdict).toBe("pass");
     const normal = await loadPhoto("astronaut");
-    expect(await run(normal, { thresholds: { "exposure.contrastFail": 254 } })).toMatchObject({ verdict: "fail", reasonCode: "low_contrast", threshold: 254 });
+    expect(await run(normal, { thresholds: { "exposure.contrast_fail": 254 } })).toMatchObject({ verdict: "fail", reasonCode: "low_contrast", threshold: 254 });
     // astronaut has ~14 % pure black (space behind her): a strict crushed-shadow rule catches it.
-    expect(await run(normal, { thresholds: { "exposure.crushFail": 0.1 } })).toMatchObject({ verdict: "fail", reasonCode: "underexposed" });
+    expect(await run(normal, { thresholds: { "exposure.crush_fail": 0.1 } })).toMatchObject({ verdict: "fail", reasonCode: "underexposed" });
   });
 
   it("measures clipping at both ends and the tonal range from the histogram", () => {

@@ -45,10 +45,10 @@ type Finding = { reasonCode: string; verdict: Verdict; score: number; threshold:
 
 /**
  * Exposure from the full-resolution histogram, three ways:
- * - overexposed: share of blown-out pixels (≥ 250) above `overFail`/`overWarn`;
- * - underexposed: the 99th-percentile level (how bright the highlights get) below `underFail`/`underWarn`,
- *   or a share of crushed-black pixels (≤ 5) above `crushFail`/`crushWarn`;
- * - low_contrast: the 1–99 % tonal range below `contrastFail`/`contrastWarn` grey levels.
+ * - overexposed: share of blown-out pixels (≥ 250) above `over_fail`/`over_warn`;
+ * - underexposed: the 99th-percentile level (how bright the highlights get) below `under_fail`/`under_warn`,
+ *   or a share of crushed-black pixels (≤ 5) above `crush_fail`/`crush_warn`;
+ * - low_contrast: the 1–99 % tonal range below `contrast_fail`/`contrast_warn` grey levels.
  * RMS contrast is reported too, but not used for the verdict: on the calibration set it ranks a naturally soft
  * photo below a washed-out punchy one, where the tonal range keeps them apart. Blown highlights outrank the
  * other two findings (a white-out also has no range); otherwise the finding furthest past its threshold wins.
@@ -65,8 +65,8 @@ export const exposureCheck: CheckModule = {
   description:
     "Blown-out highlights, dark images (highlights that never get bright, or crushed shadows) and washed-out tonal range, from the grey-level histogram.",
   defaults: {
-    support: { overFail: 0.08, overWarn: 0.04, underFail: 145, underWarn: 165, crushFail: 0.5, crushWarn: 0.3, contrastFail: 64, contrastWarn: 90 },
-    hero: { overFail: 0.065, overWarn: 0.03, underFail: 150, underWarn: 170, crushFail: 0.4, crushWarn: 0.25, contrastFail: 70, contrastWarn: 100 },
+    support: { over_fail: 0.08, over_warn: 0.04, under_fail: 145, under_warn: 165, crush_fail: 0.5, crush_warn: 0.3, contrast_fail: 64, contrast_warn: 90 },
+    hero: { over_fail: 0.065, over_warn: 0.03, under_fail: 150, under_warn: 170, crush_fail: 0.4, crush_warn: 0.25, contrast_fail: 70, contrast_warn: 100 },
   },
   async run(image, context) {
     const t = thresholdsFor(exposureCheck, context);
@@ -80,14 +80,14 @@ export const exposureCheck: CheckModule = {
       if (score < fail) findings.push({ reasonCode, verdict: "fail", score, threshold: fail, severity: fail / Math.max(score, 1), what });
       else if (score < warn) findings.push({ reasonCode, verdict: "warn", score, threshold: warn, severity: warn / Math.max(score, 1), what });
     };
-    high("overexposed", s.whiteClip, threshold(t, "overFail"), threshold(t, "overWarn"), `${pct(s.whiteClip)} of the pixels are blown out to white`);
-    low("underexposed", s.highlight, threshold(t, "underFail"), threshold(t, "underWarn"), `the highlights only reach grey level ${s.highlight}`);
-    high("underexposed", s.blackClip, threshold(t, "crushFail"), threshold(t, "crushWarn"), `${pct(s.blackClip)} of the pixels are crushed to black`);
-    low("low_contrast", s.range, threshold(t, "contrastFail"), threshold(t, "contrastWarn"), `the tonal range spans only ${s.range} grey levels`);
+    high("overexposed", s.whiteClip, threshold(t, "over_fail"), threshold(t, "over_warn"), `${pct(s.whiteClip)} of the pixels are blown out to white`);
+    low("underexposed", s.highlight, threshold(t, "under_fail"), threshold(t, "under_warn"), `the highlights only reach grey level ${s.highlight}`);
+    high("underexposed", s.blackClip, threshold(t, "crush_fail"), threshold(t, "crush_warn"), `${pct(s.blackClip)} of the pixels are crushed to black`);
+    low("low_contrast", s.range, threshold(t, "contrast_fail"), threshold(t, "contrast_warn"), `the tonal range spans only ${s.range} grey levels`);
     const summary = `white ${pct(s.whiteClip)}, black ${pct(s.blackClip)}, highlights ${s.highlight}, range ${s.range}, RMS contrast ${fmt(s.rmsContrast)}`;
     const worst = pickWorst(findings);
     if (!worst)
-      return { verdict: "pass", score: s.range, threshold: threshold(t, "contrastWarn"), detail: `Exposure and contrast are within limits (${summary}).` };
+      return { verdict: "pass", score: s.range, threshold: threshold(t, "contrast_warn"), detail: `Exposure and contrast are within limits (${summary}).` };
     const limit = worst.verdict === "fail" ? "failure" : "warning";
     const result: CheckOutcome = {
       verdict: worst.verdict,

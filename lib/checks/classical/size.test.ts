@@ -39,6 +39,6 @@ describe("sizeCheck", () => {
     const expected = { width: 1024, height: 768 };
     expect((await sizeCheck.run(near, contextFor({ expected }))).verdict).toBe("warn");
     expect((await sizeCheck.run(near, contextFor({ expected, tier: "hero" }))).verdict).toBe("fail");
-    expect((await sizeCheck.run(near, contextFor({ expected, tier: "hero", thresholds: { "size.aspectTolerance": 0.02 } }))).verdict).toBe("warn");
+    expect((await sizeCheck.run(near, contextFor({ expected, tier: "hero", thresholds: { "size.aspect_tolerance": 0.02 } }))).verdict).toBe("warn");
   });
 });

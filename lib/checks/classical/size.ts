@@ -3,7 +3,7 @@ import { outcome, pct, threshold, thresholdsFor } from "./thresholds";
 
 /**
  * Output size against the size the preset asked for: exact → pass; the same aspect ratio (within
- * `aspectTolerance`, relative) at another size → warn (it can be rescaled); another aspect → fail.
+ * `aspect_tolerance`, relative) at another size → warn (it can be rescaled); another aspect → fail.
  * Score: the relative aspect-ratio difference.
  */
 export const sizeCheck: CheckModule = {
@@ -13,12 +13,12 @@ export const sizeCheck: CheckModule = {
   label: "Size and aspect ratio",
   description: "The image's pixel size against the preset's; another size with the same aspect ratio warns, another aspect ratio fails.",
   defaults: {
-    support: { aspectTolerance: 0.01 },
-    hero: { aspectTolerance: 0.005 },
+    support: { aspect_tolerance: 0.01 },
+    hero: { aspect_tolerance: 0.005 },
   },
   async run(image, context) {
     const t = thresholdsFor(sizeCheck, context);
-    const tolerance = threshold(t, "aspectTolerance");
+    const tolerance = threshold(t, "aspect_tolerance");
     const { width: ew, height: eh } = context.expected;
     const actual = `${image.width}×${image.height}`;
     const expected = `${ew}×${eh}`;

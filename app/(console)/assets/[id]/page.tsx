@@ -43,21 +43,6 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
           <RerollNote a={a} />
         </div>
         <div className="space-y-6">
-          <Card
-            title="Automated checks"
-            description={
-              a.checks.run
-                ? `${a.checks.run.status === "running" ? "Running" : `Decided ${new Date(a.checks.run.decidedAt!).toLocaleString()}`} · ${a.checks.run.trigger}`
-                : undefined
-            }
-          >
-            <CheckPanel results={a.checks.results} />
-            {a.checks.previousRuns.length > 0 && (
-              <p className="mt-3 text-xs text-stone-500">
-                Earlier runs: {a.checks.previousRuns.map((r) => `${r.trigger} → ${r.verdict ?? "running"}${r.reasonCode ? ` (${r.reasonCode})` : ""}`).join(" · ")}
-              </p>
-            )}
-          </Card>
           <Card title="How it was made">
             <Provenance p={a.provenance} />
           </Card>
@@ -68,6 +53,24 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
             <p className="text-xs text-stone-500">Every provider call for this image, failed attempts included.</p>
           </Card>
         </div>
+      </div>
+      <div className="mt-6">
+        <Card
+          title="Automated checks"
+          description={
+            a.checks.run
+              ? `${a.checks.run.status === "running" ? "Running" : `Decided ${new Date(a.checks.run.decidedAt!).toLocaleString()}`} · ${a.checks.run.trigger}`
+              : undefined
+          }
+        >
+          <CheckPanel results={a.checks.results} />
+          {a.checks.previousRuns.length > 0 && (
+            <p className="mt-3 text-xs text-stone-500">
+              Earlier runs:{" "}
+              {a.checks.previousRuns.map((r) => `${r.trigger} → ${r.verdict ?? "running"}${r.reasonCode ? ` (${r.reasonCode})` : ""}`).join(" · ")}
+            </p>
+          )}
+        </Card>
       </div>
     </>
   );
