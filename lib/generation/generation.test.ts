@@ -118,6 +118,7 @@ describe("running a generation against the simulator over HTTP", () => {
     expect(await runGeneration({ db: database.db, store: getBlobStore(), generationId: gen.id, attempt: 0 })).toEqual({
       status: "succeeded",
       generationId: gen.id,
+      checkRunId: expect.any(String), // the new asset's checks, requested next
     });
     expect(await runGeneration({ db: database.db, store: getBlobStore(), generationId: gen.id, attempt: 1 })).toEqual({
       status: "already_done",

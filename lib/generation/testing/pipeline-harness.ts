@@ -51,16 +51,22 @@ export async function startPipeline(opts: {
   backoff?: Backoff;
   maxInFlight?: number;
   logger?: typeof silentLogger | Console;
+  /**
+   * Serve the automated checks too (kiln/check.requested). Off by default: the resilience test and
+   * bench/pipeline measure generation against the GPU endpoint, not the CPU checks behind it.
+   */
+  withChecks?: boolean;
   /** Sees every call the runner makes to the app, with how long the app took to answer. */
   onCall?: (ms: number) => void;
 }): Promise<RunningPipeline> {
   useDatabaseForTests(opts.database);
-  const [{ serve }, { inngest }, { functions }, { generationSender }] = await Promise.all([
+  const [{ serve }, { inngest }, { functions: all }, { generationSender }] = await Promise.all([
     import("inngest/node"),
     import("@/inngest/client"),
     import("@/inngest/functions"),
     import("@/inngest/send"),
   ]);
+  const functions = opts.withChecks ? all : all.filter((f) => f.id() !== "checks-check-asset");
   const handler = serve({ client: inngest, functions }) as http.RequestListener;
   const onCall = opts.onCall;
   const app = http.createServer(
