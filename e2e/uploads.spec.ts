@@ -60,6 +60,8 @@ test("an admin follows the background run: steps, output, and the run list", asy
   await expect(row).toBeVisible();
   await row.getByRole("link").click();
   await expect(page.getByTestId("run-status")).toHaveText("completed");
-  await expect(page.getByTestId("run-step")).toHaveCount(3);
+  // The safety check, two renditions, and marking the upload ready.
+  await expect(page.getByTestId("run-step")).toHaveCount(4);
+  await expect(page.getByTestId("run-step").filter({ hasText: "safety-check" })).toContainText('"allowed": true');
   await expect(page.getByTestId("run-step").filter({ hasText: "render-thumb" })).toContainText("thumb-320.webp");
 });

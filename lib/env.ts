@@ -59,6 +59,8 @@ const envSchema = z.object({
   KILN_PROVIDER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
   /** Generations started per user per minute (throttle; work beyond it waits, it is not dropped). */
   KILN_USER_GENERATIONS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** How long an asset may wait in review before it counts as late (the queue shows its age against this). */
+  KILN_REVIEW_SLA_HOURS: z.coerce.number().min(1).max(24 * 30).default(24),
   /** Images one user may queue per rolling 24 hours; 0 means no quota. */
   KILN_USER_DAILY_IMAGE_QUOTA: z.coerce.number().int().min(0).default(5000),
   /** Force the embedded runner on (1) or off (0); by default it runs unless another engine is set. */

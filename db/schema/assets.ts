@@ -38,6 +38,8 @@ export const assets = pgTable(
     statusReason: text("status_reason"),
     currentVersionId: uuid("current_version_id").references((): AnyPgColumn => assetVersions.id),
     enteredReviewAt: timestamp("entered_review_at", { withTimezone: true }),
+    /** Written when review approves the asset (every approval a tier needs); cleared when a new version needs review again. */
+    approvalId: text("approval_id"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -13,3 +13,4 @@ export * from "./generations";
 export * from "./cost-ledger";
 export * from "./assets";
 export * from "./check-runs";
+export * from "./review";

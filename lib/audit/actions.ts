@@ -46,6 +46,12 @@ export const AUDIT_ACTIONS = [
   "asset.recheck_requested",
   "generation.rerolled",
   "upload.blocked",
+  "review.decided",
+  "review.undone",
+  "review.claimed",
+  "reject_reason.added",
+  "reject_reason.retired",
+  "reject_reason.restored",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

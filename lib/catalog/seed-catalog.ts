@@ -2,6 +2,7 @@ import { and, count, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { presets, presetVersions, providers, templates, templateVersions } from "@/db/schema";
 import { SEED_PRESETS } from "@/lib/presets/seed-presets";
+import { seedRejectReasons } from "@/lib/review/reasons";
 import { SEED_TEMPLATES } from "@/lib/templates/seed-templates";
 
 const CATALOG_LOCK_KEY = 7_305_120;
@@ -45,6 +46,8 @@ export async function seedCatalog({ db, simulatorUrl }: { db: Db; simulatorUrl: 
         await tx.update(presets).set({ activeVersionId: version!.id }).where(eq(presets.id, preset!.id));
       }
     }
+
+    await seedRejectReasons(tx);
 
     for (const t of SEED_TEMPLATES) {
       const [existing] = await tx.select({ id: templates.id }).from(templates).where(eq(templates.slug, t.slug)).limit(1);

@@ -1,0 +1,179 @@
+import { randomBytes } from "node:crypto";
+import { and, desc, eq, isNull, inArray } from "drizzle-orm";
+import { z } from "zod";
+import type { Tx } from "@/db";
+import { assets, assetVersions, notifications, rejectReasons, reviewClaims, reviewDecisions, users, type Asset, type ReviewDecision } from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import type { Ctx } from "@/lib/auth/context";
+import { TIER_POLICY } from "@/lib/checks/policy";
+import { AppError, parseInput } from "@/lib/errors";
+
+export const decideInput = z
+  .object({
+    assetId: z.string().uuid("Unknown asset."),
+    /** The version the reviewer looked at: a decision on an older one is refused. */
+    assetVersionId: z.string().uuid("Unknown asset version."),
+    decision: z.enum(["approve", "approve_with_changes", "request_changes", "reject"], { error: "Choose a decision." }),
+    reasonCode: z.string().trim().max(40).optional(),
+    comment: z.string().trim().max(2000, "Comments are at most 2,000 characters.").optional(),
+  })
+  .superRefine((v, issue) => {
+    if ((v.decision === "approve_with_changes" || v.decision === "request_changes") && (v.comment?.length ?? 0) < 3)
+      issue.addIssue({ code: "custom", path: ["comment"], message: "Say what must change: a comment is required." });
+    if (v.decision === "reject" && !v.reasonCode) issue.addIssue({ code: "custom", path: ["reasonCode"], message: "Pick a reason to reject." });
+  });
+
+const APPROVALS = ["approve", "approve_with_changes"] as const;
+
+/** How many distinct approvals an asset needs (hero: two reviewers; anything in review needs one). */
+export function approvalsNeeded(asset: Pick<Asset, "tier">): number {
+  return Math.max(1, TIER_POLICY[asset.tier].approvalsRequired);
+}
+
+function newApprovalId(): string {
+  const alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+  return `KA-${[...randomBytes(8)].map((b) => alphabet[b % alphabet.length]).join("")}`;
+}
+
+export type DecisionOutcome = { decision: ReviewDecision; status: Asset["status"]; approvals: number; approvalsNeeded: number };
+
+/** Locks the asset and applies every rule a decision must pass; used by decide and by bulk approve. */
+async function decideLocked(tx: Tx, ctx: Ctx, input: z.infer<typeof decideInput>): Promise<DecisionOutcome> {
+  if (ctx.actor.role !== "reviewer" && ctx.actor.role !== "admin") throw new AppError("forbidden", "Only reviewers decide on assets.");
+  const [asset] = await tx.select().from(assets).where(eq(assets.id, input.assetId)).limit(1).for("update");
+  if (!asset) throw new AppError("not_found", "That asset does not exist.");
+
+  const authors = await tx.select({ id: assetVersions.createdBy }).from(assetVersions).where(eq(assetVersions.assetId, asset.id));
+  if (asset.ownerId === ctx.actor.id || authors.some((a) => a.id === ctx.actor.id))
+    throw new AppError("forbidden", "You generated or edited this asset, so another reviewer must decide on it.");
+
+  if (asset.status !== "in_review") {
+    const [last] = await tx
+      .select({ decision: reviewDecisions.decision, name: users.name })
+      .from(reviewDecisions)
+      .innerJoin(users, eq(users.id, reviewDecisions.reviewerId))
+      .where(and(eq(reviewDecisions.assetId, asset.id), isNull(reviewDecisions.undoneAt)))
+      .orderBy(desc(reviewDecisions.createdAt))
+      .limit(1);
+    throw new AppError("conflict", `Already decided${last ? ` by ${last.name} (${last.decision.replaceAll("_", " ")})` : ""}: this asset is ${asset.status.replace("_", " ")}.`);
+  }
+  if (asset.currentVersionId !== input.assetVersionId)
+    throw new AppError("conflict", "This asset has a newer version than the one you reviewed; open it again to see the current version.");
+
+  const [claim] = await tx.select().from(reviewClaims).where(eq(reviewClaims.assetId, asset.id)).limit(1);
+  if (claim && claim.reviewerId !== ctx.actor.id && claim.expiresAt > new Date())
+    throw new AppError("conflict", "Another reviewer has claimed this asset; it comes back to the queue when their claim expires.");
+
+  if (input.decision === "reject") {
+    const [reason] = await tx.select().from(rejectReasons).where(eq(rejectReasons.code, input.reasonCode!)).limit(1);
+    if (!reason?.active) throw new AppError("invalid_input", "Pick a reason from the list.", { fields: { reasonCode: ["Unknown reason."] } });
+  }
+
+  const approvals = await tx
+    .select({ reviewerId: reviewDecisions.reviewerId })
+    .from(reviewDecisions)
+    .where(
+      and(
+        eq(reviewDecisions.assetVersionId, input.assetVersionId),
+        isNull(reviewDecisions.undoneAt),
+        inArray(reviewDecisions.decision, [...APPROVALS]),
+      ),
+    );
+  const isApproval = (APPROVALS as readonly string[]).includes(input.decision);
+  if (isApproval && approvals.some((a) => a.reviewerId === ctx.actor.id))
+    throw new AppError("conflict", "You already approved this version; a second reviewer must approve it too.");
+  const needed = approvalsNeeded(asset);
+  const count = approvals.length + (isApproval ? 1 : 0);
+  const approved = isApproval && count >= needed;
+  const approvalId = approved ? newApprovalId() : null;
+
+  const [decision] = await tx
+    .insert(reviewDecisions)
+    .values({
+      assetId: asset.id,
+      assetVersionId: input.assetVersionId,
+      reviewerId: ctx.actor.id,
+      decision: input.decision,
+      reasonCode: input.decision === "reject" ? input.reasonCode! : null,
+      comment: input.comment || null,
+      approvalId,
+    })
+    .returning();
+  const status: Asset["status"] = approved ? "approved" : input.decision === "reject" ? "rejected" : input.decision === "request_changes" ? "changes_requested" : "in_review";
+  await tx
+    .update(assets)
+    .set({
+      status,
+      statusReason: input.decision === "reject" ? input.reasonCode! : input.decision === "request_changes" ? "changes_requested" : asset.statusReason,
+      approvalId: approvalId ?? asset.approvalId,
+      updatedAt: new Date(),
+    })
+    .where(eq(assets.id, asset.id));
+  await tx.delete(reviewClaims).where(eq(reviewClaims.assetId, asset.id));
+  await tx.insert(notifications).values({ userId: asset.ownerId, assetId: asset.id, kind: `review.${input.decision}`, message: notificationText(ctx, input, status, count, needed, approvalId) });
+  await recordAudit({
+    db: tx,
+    input: {
+      actor: ctx.actor,
+      action: "review.decided",
+      subject: { type: "asset", id: asset.id },
+      data: {
+        decisionId: decision!.id,
+        version: input.assetVersionId,
+        decision: input.decision,
+        ...(input.reasonCode && input.decision === "reject" ? { reasonCode: input.reasonCode } : {}),
+        ...(input.comment ? { comment: input.comment.slice(0, 500) } : {}),
+        status,
+        approvals: `${Math.min(count, needed)}/${needed}`,
+        ...(approvalId ? { approvalId } : {}),
+      },
+      ip: ctx.ip,
+    },
+  });
+  return { decision: decision!, status, approvals: isApproval ? count : approvals.length, approvalsNeeded: needed };
+}
+
+function notificationText(ctx: Ctx, input: z.infer<typeof decideInput>, status: string, count: number, needed: number, approvalId: string | null): string {
+  const who = ctx.actor.name;
+  switch (input.decision) {
+    case "approve":
+    case "approve_with_changes": {
+      const note = input.comment ? ` — “${input.comment}”` : "";
+      return status === "approved" ? `${who} approved your asset (${approvalId})${note}.` : `${who} approved your asset (${count} of ${needed} approvals)${note}.`;
+    }
+    case "request_changes":
+      return `${who} requested changes: “${input.comment}”.`;
+    case "reject":
+      return `${who} rejected your asset: ${input.reasonCode}${input.comment ? ` — “${input.comment}”` : ""}.`;
+  }
+}
+
+/** One reviewer's decision on the version they looked at; refused, with a clear message, when any rule says no. */
+export async function decideAsset({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<DecisionOutcome> {
+  const parsed = parseInput(decideInput, input);
+  return ctx.db.transaction((tx) => decideLocked(tx, ctx, parsed));
+}
+
+const bulkInput = z.object({
+  items: z
+    .array(z.object({ assetId: z.string().uuid("Unknown asset."), assetVersionId: z.string().uuid("Unknown asset version.") }))
+    .min(1, "Select assets to approve.")
+    .max(100, "Approve at most 100 at once."),
+});
+
+/** Approves a selection, each under the same rules; what a rule refuses is reported, not fatal. */
+export async function bulkApprove({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ approved: string[]; refused: { assetId: string; message: string }[] }> {
+  const { items } = parseInput(bulkInput, input);
+  const approved: string[] = [];
+  const refused: { assetId: string; message: string }[] = [];
+  for (const item of items) {
+    try {
+      await ctx.db.transaction((tx) => decideLocked(tx, ctx, { ...item, decision: "approve" }));
+      approved.push(item.assetId);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      refused.push({ assetId: item.assetId, message: error.message });
+    }
+  }
+  return { approved, refused };
+}

@@ -1,0 +1,209 @@
+import { and, asc, count, eq, gt, inArray, isNull, lt, ne, notExists, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { z } from "zod";
+import { assets, assetVersions, batches, checkResults, generations, presets, presetVersions, reviewClaims, reviewDecisions, users } from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import type { Ctx } from "@/lib/auth/context";
+import { badgeOf, latestRuns, type CheckBadge } from "@/lib/checks/views";
+import { env } from "@/lib/env";
+import { AppError, parseInput } from "@/lib/errors";
+import { TIERS } from "@/lib/presets";
+import { blobRouteUrl } from "@/lib/storage/keys";
+import { approvalsNeeded } from "./decide";
+
+export const CLAIM_MINUTES = 15;
+const QUEUE_LIMIT = 200;
+
+export const queueFilters = z.object({
+  tier: z.enum(TIERS).optional(),
+  campaign: z.string().trim().max(120).optional(),
+  presetId: z.string().uuid().optional(),
+  designerId: z.string().uuid().optional(),
+  /** "only": assets a check warned about; "none": assets every check passed. */
+  warnings: z.enum(["only", "none"]).optional(),
+});
+
+export type QueueItem = {
+  assetId: string;
+  versionId: string;
+  versionNumber: number;
+  tier: string;
+  campaign: string | null;
+  preset: string;
+  designer: string;
+  prompt: string;
+  thumbUrl: string | null;
+  previewUrl: string | null;
+  originalUrl: string;
+  enteredReviewAt: string;
+  ageMinutes: number;
+  overSla: boolean;
+  checkVerdict: string | null;
+  checks: CheckBadge[];
+  approvals: number;
+  approvalsNeeded: number;
+  claimedByMe: boolean;
+};
+
+function assertReviewer(ctx: Ctx) {
+  if (ctx.actor.role !== "reviewer" && ctx.actor.role !== "admin") throw new AppError("forbidden", "Only reviewers work the review queue.");
+}
+
+/** In review, not the reviewer's own work, not held by another reviewer's live claim, not already approved by this reviewer. */
+function reviewableBy(ctx: Ctx) {
+  const mine = alias(reviewDecisions, "mine");
+  const authored = alias(assetVersions, "authored");
+  return and(
+    eq(assets.status, "in_review"),
+    ne(assets.ownerId, ctx.actor.id),
+    notExists(
+      ctx.db
+        .select({ one: sql`1` })
+        .from(authored)
+        .where(and(eq(authored.assetId, assets.id), eq(authored.createdBy, ctx.actor.id))),
+    ),
+    notExists(
+      ctx.db
+        .select({ one: sql`1` })
+        .from(reviewClaims)
+        .where(and(eq(reviewClaims.assetId, assets.id), ne(reviewClaims.reviewerId, ctx.actor.id), gt(reviewClaims.expiresAt, sql`now()`))),
+    ),
+    notExists(
+      ctx.db
+        .select({ one: sql`1` })
+        .from(mine)
+        .where(and(eq(mine.assetVersionId, assets.currentVersionId), eq(mine.reviewerId, ctx.actor.id), isNull(mine.undoneAt))),
+    ),
+  );
+}
+
+/** The queue, oldest first, with each asset's age against the SLA, its checks and its approvals so far. */
+export async function listReviewQueue({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ items: QueueItem[]; total: number; slaHours: number }> {
+  assertReviewer(ctx);
+  const f = parseInput(queueFilters, input ?? {});
+  const where = and(
+    reviewableBy(ctx),
+    f.tier ? eq(assets.tier, f.tier) : undefined,
+    f.campaign ? eq(batches.campaign, f.campaign) : undefined,
+    f.presetId ? eq(presetVersions.presetId, f.presetId) : undefined,
+    f.designerId ? eq(assets.ownerId, f.designerId) : undefined,
+  );
+  const rows = await ctx.db
+    .select({ asset: assets, version: assetVersions, campaign: batches.campaign, preset: presets.name, designer: users.name, prompt: generations.prompt })
+    .from(assets)
+    .innerJoin(assetVersions, eq(assetVersions.id, assets.currentVersionId))
+    .innerJoin(batches, eq(batches.id, assets.batchId))
+    .innerJoin(presetVersions, eq(presetVersions.id, assets.presetVersionId))
+    .innerJoin(presets, eq(presets.id, presetVersions.presetId))
+    .innerJoin(users, eq(users.id, assets.ownerId))
+    .innerJoin(generations, eq(generations.id, assets.generationId))
+    .where(where)
+    .orderBy(asc(assets.enteredReviewAt), asc(assets.id))
+    .limit(QUEUE_LIMIT);
+  const [total] = await ctx.db
+    .select({ n: count() })
+    .from(assets)
+    .innerJoin(batches, eq(batches.id, assets.batchId))
+    .innerJoin(presetVersions, eq(presetVersions.id, assets.presetVersionId))
+    .where(where);
+
+  const versionIds = rows.map((r) => r.version.id);
+  const runs = await latestRuns(ctx.db, versionIds);
+  const runIds = [...runs.values()].map((r) => r.id);
+  const results = runIds.length ? await ctx.db.select().from(checkResults).where(inArray(checkResults.checkRunId, runIds)) : [];
+  const approvals = versionIds.length
+    ? await ctx.db
+        .select({ versionId: reviewDecisions.assetVersionId, n: count() })
+        .from(reviewDecisions)
+        .where(and(inArray(reviewDecisions.assetVersionId, versionIds), isNull(reviewDecisions.undoneAt), inArray(reviewDecisions.decision, ["approve", "approve_with_changes"])))
+        .groupBy(reviewDecisions.assetVersionId)
+    : [];
+  const claims = rows.length
+    ? await ctx.db
+        .select()
+        .from(reviewClaims)
+        .where(
+          and(
+            inArray(
+              reviewClaims.assetId,
+              rows.map((r) => r.asset.id),
+            ),
+            eq(reviewClaims.reviewerId, ctx.actor.id),
+            gt(reviewClaims.expiresAt, new Date()),
+          ),
+        )
+    : [];
+  const slaHours = env().KILN_REVIEW_SLA_HOURS;
+  const now = Date.now();
+  const items = rows
+    .map(({ asset, version, campaign, preset, designer, prompt }): QueueItem => {
+      const run = runs.get(version.id);
+      const checks = results.filter((r) => r.checkRunId === run?.id).map(badgeOf);
+      const entered = asset.enteredReviewAt ?? asset.updatedAt;
+      const ageMinutes = Math.floor((now - entered.getTime()) / 60_000);
+      return {
+        assetId: asset.id,
+        versionId: version.id,
+        versionNumber: version.number,
+        tier: asset.tier,
+        campaign,
+        preset,
+        designer,
+        prompt,
+        thumbUrl: version.renditions.thumb ? blobRouteUrl(version.renditions.thumb.key) : null,
+        previewUrl: version.renditions.preview ? blobRouteUrl(version.renditions.preview.key) : null,
+        originalUrl: blobRouteUrl(version.blobKey),
+        enteredReviewAt: entered.toISOString(),
+        ageMinutes,
+        overSla: ageMinutes >= slaHours * 60,
+        checkVerdict: run?.verdict ?? null,
+        checks,
+        approvals: approvals.find((a) => a.versionId === version.id)?.n ?? 0,
+        approvalsNeeded: approvalsNeeded(asset),
+        claimedByMe: claims.some((c) => c.assetId === asset.id),
+      };
+    })
+    .filter((i) => (f.warnings === "only" ? i.checkVerdict === "warn" : f.warnings === "none" ? i.checkVerdict === "pass" : true));
+  return { items, total: total?.n ?? 0, slaHours };
+}
+
+/** The navigation badge: how many assets this reviewer could decide on now. */
+export async function reviewQueueCount(ctx: Ctx): Promise<number> {
+  if (ctx.actor.role !== "reviewer" && ctx.actor.role !== "admin") return 0;
+  const [row] = await ctx.db.select({ n: count() }).from(assets).where(reviewableBy(ctx));
+  return row?.n ?? 0;
+}
+
+const claimInput = z.object({ size: z.number().int().min(1).max(100).default(20) });
+
+/**
+ * Claims the next slice of the queue (oldest first) for this reviewer for CLAIM_MINUTES, so two
+ * reviewers do not work the same assets; expired claims are cleared first.
+ */
+export async function claimSlice({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ claimed: number; expiresAt: string }> {
+  assertReviewer(ctx);
+  const { size } = parseInput(claimInput, input ?? {});
+  const expiresAt = new Date(Date.now() + CLAIM_MINUTES * 60_000);
+  return ctx.db.transaction(async (tx) => {
+    await tx.delete(reviewClaims).where(lt(reviewClaims.expiresAt, new Date()));
+    const candidates = await tx
+      .select({ id: assets.id })
+      .from(assets)
+      .where(and(reviewableBy(ctx), notExists(tx.select({ one: sql`1` }).from(reviewClaims).where(eq(reviewClaims.assetId, assets.id)))))
+      .orderBy(asc(assets.enteredReviewAt), asc(assets.id))
+      .limit(size);
+    // Renew the claims this reviewer already holds, then add the new ones; a race with another
+    // reviewer's claim on the same asset loses quietly (the primary key refuses the second).
+    await tx.update(reviewClaims).set({ expiresAt }).where(eq(reviewClaims.reviewerId, ctx.actor.id));
+    const inserted = candidates.length
+      ? await tx
+          .insert(reviewClaims)
+          .values(candidates.map((c) => ({ assetId: c.id, reviewerId: ctx.actor.id, expiresAt })))
+          .onConflictDoNothing()
+          .returning()
+      : [];
+    await recordAudit({ db: tx, input: { actor: ctx.actor, action: "review.claimed", data: { count: inserted.length, minutes: CLAIM_MINUTES }, ip: ctx.ip } });
+    return { claimed: inserted.length, expiresAt: expiresAt.toISOString() };
+  });
+}
+
