@@ -5,9 +5,9 @@ import { createUserAsAdmin } from "./support/admin";
 import { DEMO } from "./support/users";
 
 const AREAS = {
-  admin: ["Home", "Generate", "Jobs", "Uploads", "Users", "Presets", "Templates", "GPU endpoints", "Banned terms", "Checks", "Runs", "Audit log"],
+  admin: ["Home", "Generate", "Jobs", "Review", "Uploads", "Users", "Presets", "Templates", "GPU endpoints", "Banned terms", "Checks", "Runs", "Audit log"],
   designer: ["Home", "Generate", "Jobs", "Uploads"],
-  reviewer: ["Home", "Uploads"],
+  reviewer: ["Home", "Review", "Uploads"],
   finance: ["Home"],
 } as const;
 

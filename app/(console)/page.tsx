@@ -1,12 +1,17 @@
 import Link from "next/link";
+import { MarkReadButton } from "@/components/review/mark-read-button";
+import { NotificationList } from "@/components/review/notification-list";
 import { Card, PageHeader } from "@/components/ui/card";
+import { listNotifications } from "@/lib/review/notifications";
 import { requirePageCtx } from "@/lib/auth/guard";
 import { areasFor } from "@/lib/auth/permissions";
 import { ROLE_SUMMARIES } from "@/lib/auth/role-summaries";
 import { systemStatus } from "@/lib/system/status";
 
 export default async function HomePage() {
-  const { actor } = await requirePageCtx("console.view");
+  const ctx = await requirePageCtx("console.view");
+  const { actor } = ctx;
+  const notifications = await listNotifications({ ctx, limit: 20 });
   const areas = areasFor(actor.role).filter((a) => a.href !== "/");
   const status = actor.role === "admin" ? systemStatus() : null;
   return (
@@ -25,6 +30,11 @@ export default async function HomePage() {
           </Card>
         )}
       </div>
+      {(actor.role === "designer" || notifications.length > 0) && (
+        <Card title="Notifications" className="mt-8" actions={notifications.some((n) => !n.read) ? <MarkReadButton /> : undefined}>
+          <NotificationList items={notifications} />
+        </Card>
+      )}
       {status && (
         <Card title="This installation" className="mt-8">
           <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[10rem_1fr]">

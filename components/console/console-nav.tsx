@@ -6,7 +6,7 @@ import { signOutAction } from "@/app/(console)/sign-out-action";
 import { Badge } from "@/components/ui/badge";
 import { KilnMark } from "./kiln-mark";
 
-type Area = { href: string; label: string };
+type Area = { href: string; label: string; count?: number };
 
 export function ConsoleNav({ areas, actor }: { areas: Area[]; actor: { name: string; email: string; role: string } }) {
   const pathname = usePathname();
@@ -27,7 +27,18 @@ export function ConsoleNav({ areas, actor }: { areas: Area[]; actor: { name: str
               aria-current={isActive(a.href) ? "page" : undefined}
               className={`block rounded-md px-3 py-2 text-sm font-medium ${isActive(a.href) ? "bg-kiln-50 text-kiln-700" : "text-stone-700 hover:bg-stone-100"}`}
             >
-              {a.label}
+              <span className="flex items-center justify-between gap-2">
+                <span data-label>{a.label}</span>
+                {a.count ? (
+                  <span
+                    data-nav-count={a.count}
+                    aria-label={`${a.count} waiting`}
+                    className="rounded-full bg-kiln-600 px-1.5 text-xs font-semibold leading-5 text-white tabular-nums"
+                  >
+                    {a.count > 999 ? "999+" : a.count}
+                  </span>
+                ) : null}
+              </span>
             </Link>
           </div>
         ))}

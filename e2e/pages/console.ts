@@ -8,7 +8,8 @@ export class Console {
   }
 
   async navLabels(): Promise<string[]> {
-    return (await this.nav().getByRole("link").allTextContents()).map((s) => s.trim());
+    // Each link's label, without the count badge some areas carry.
+    return (await this.nav().locator("a [data-label]").allTextContents()).map((s) => s.trim());
   }
 
   async signOut() {

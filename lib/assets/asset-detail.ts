@@ -1,5 +1,19 @@
 import { desc, eq, inArray, sql } from "drizzle-orm";
-import { assets, assetVersions, batches, checkRuns, costLedger, generations, presets, presetVersions, templates, templateVersions, users } from "@/db/schema";
+import {
+  assets,
+  assetVersions,
+  batches,
+  checkRuns,
+  costLedger,
+  generations,
+  presets,
+  presetVersions,
+  reviewDecisions,
+  templates,
+  templateVersions,
+  users,
+} from "@/db/schema";
+import { approvalsNeeded } from "@/lib/review/decide";
 import type { Ctx } from "@/lib/auth/context";
 import { can } from "@/lib/auth/permissions";
 import { runResults, type CheckResultView } from "@/lib/checks/views";
@@ -38,12 +52,20 @@ export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: stri
   const results: CheckResultView[] = latest ? await runResults(ctx.db, latest.id) : [];
 
   // The re-roll lineage: the rejected image this one replaces, and the one that replaced it.
-  const related = [gen.rerollOf, ...(await ctx.db.select({ id: generations.id }).from(generations).where(eq(generations.rerollOf, gen.id))).map((g) => g.id)].filter(
-    (id): id is string => !!id,
-  );
+  const related = [
+    gen.rerollOf,
+    ...(await ctx.db.select({ id: generations.id }).from(generations).where(eq(generations.rerollOf, gen.id))).map((g) => g.id),
+  ].filter((id): id is string => !!id);
   const relatedAssets = related.length
     ? await ctx.db.select({ id: assets.id, generationId: assets.generationId, status: assets.status }).from(assets).where(inArray(assets.generationId, related))
     : [];
+  const decisions = await ctx.db
+    .select({ d: reviewDecisions, reviewer: users.name, versionNumber: assetVersions.number })
+    .from(reviewDecisions)
+    .innerJoin(users, eq(users.id, reviewDecisions.reviewerId))
+    .innerJoin(assetVersions, eq(assetVersions.id, reviewDecisions.assetVersionId))
+    .where(eq(reviewDecisions.assetId, asset.id))
+    .orderBy(desc(reviewDecisions.createdAt));
   const [spent] = await ctx.db
     .select({ micros: sql<number>`coalesce(sum(${costLedger.micros}), 0)::bigint` })
     .from(costLedger)
@@ -86,6 +108,22 @@ export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: stri
       childQueued: related.length > (gen.rerollOf ? 1 : 0) && !relatedAssets.some((a) => a.generationId !== gen.rerollOf),
     },
     spentMicros: Number(spent?.micros ?? 0),
+    approvalId: asset.approvalId,
+    review: {
+      approvalsNeeded: approvalsNeeded(asset),
+      approvals: decisions.filter((x) => x.d.assetVersionId === current.id && !x.d.undoneAt && x.d.decision.startsWith("approve")).length,
+      decisions: decisions.map(({ d, reviewer, versionNumber }) => ({
+        id: d.id,
+        reviewer,
+        decision: d.decision,
+        reasonCode: d.reasonCode,
+        comment: d.comment,
+        approvalId: d.approvalId,
+        version: versionNumber,
+        at: d.createdAt.toISOString(),
+        undone: !!d.undoneAt,
+      })),
+    },
     checks: {
       run: latest
         ? {
@@ -99,7 +137,9 @@ export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: stri
           }
         : null,
       results,
-      previousRuns: runs.slice(1).map((r) => ({ id: r.id, trigger: r.trigger, verdict: r.verdict, reasonCode: r.reasonCode, createdAt: r.createdAt.toISOString() })),
+      previousRuns: runs
+        .slice(1)
+        .map((r) => ({ id: r.id, trigger: r.trigger, verdict: r.verdict, reasonCode: r.reasonCode, createdAt: r.createdAt.toISOString() })),
     },
     canRecheck: can(ctx.actor.role, "checks.manage"),
   };

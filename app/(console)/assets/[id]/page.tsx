@@ -3,6 +3,7 @@ import Link from "next/link";
 import { CheckPanel } from "@/components/assets/check-panel";
 import { Provenance } from "@/components/assets/provenance";
 import { RecheckButton } from "@/components/assets/recheck-button";
+import { ReviewHistory } from "@/components/assets/review-history";
 import { AssetStatusBadge } from "@/components/checks/check-badges";
 import { AutoRefresh } from "@/components/runs/auto-refresh";
 import { Card, PageHeader } from "@/components/ui/card";
@@ -43,6 +44,9 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
           <RerollNote a={a} />
         </div>
         <div className="space-y-6">
+          <Card title="Review">
+            <ReviewHistory review={a.review} approvalId={a.approvalId} />
+          </Card>
           <Card title="How it was made">
             <Provenance p={a.provenance} />
           </Card>

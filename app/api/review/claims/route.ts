@@ -1,0 +1,6 @@
+import { NextResponse } from "next/server";
+import { readJson } from "@/lib/http/read-json";
+import { guardedRoute } from "@/lib/http/route";
+import { claimSlice } from "@/lib/review/queue";
+
+export const POST = guardedRoute("review.decide", async (ctx, request) => NextResponse.json(await claimSlice({ ctx, input: await readJson(request).catch(() => ({})) })));

@@ -1,0 +1,5 @@
+import { NextResponse } from "next/server";
+import { guardedRoute } from "@/lib/http/route";
+import { undoDecision } from "@/lib/review/undo";
+
+export const POST = guardedRoute<{ id: string }>("review.decide", async (ctx, _request, { id }) => NextResponse.json(await undoDecision({ ctx, input: { decisionId: id } })));

@@ -1,0 +1,38 @@
+import type { AssetDetail } from "@/lib/assets/asset-detail";
+
+const LABEL = { approve: "approved", approve_with_changes: "approved with changes", request_changes: "requested changes", reject: "rejected" } as const;
+const TONE = { approve: "text-emerald-700", approve_with_changes: "text-emerald-700", request_changes: "text-amber-700", reject: "text-red-700" } as const;
+
+/** Every review decision on the asset, newest first, with comments and reasons; undone ones struck through. */
+export function ReviewHistory({ review, approvalId }: { review: AssetDetail["review"]; approvalId: string | null }) {
+  return (
+    <div className="space-y-2 text-sm" data-testid="review-history">
+      {approvalId && (
+        <p>
+          Approval ID <code className="rounded bg-emerald-50 px-1 text-emerald-800">{approvalId}</code>
+        </p>
+      )}
+      {review.approvalsNeeded > 1 && (
+        <p className="text-stone-500">
+          {review.approvals} of {review.approvalsNeeded} approvals on this version (four-eyes).
+        </p>
+      )}
+      {review.decisions.length === 0 ? (
+        <p className="text-stone-500">No review decision yet.</p>
+      ) : (
+        <ul className="divide-y divide-stone-100">
+          {review.decisions.map((d) => (
+            <li key={d.id} className={`py-1.5 ${d.undone ? "text-stone-400 line-through" : ""}`} data-decision={d.decision}>
+              <span className="font-medium">{d.reviewer}</span> <span className={d.undone ? "" : TONE[d.decision]}>{LABEL[d.decision]}</span>
+              {d.reasonCode && <span className="font-mono text-xs"> · {d.reasonCode}</span>}{" "}
+              <span className="text-xs text-stone-500">
+                v{d.version} · {new Date(d.at).toLocaleString()}
+              </span>
+              {d.comment && <p className="mt-0.5 text-stone-700">“{d.comment}”</p>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,284 @@
+"use client";
+
+import Link from "next/link";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { CheckPanel } from "@/components/assets/check-panel";
+import { Provenance } from "@/components/assets/provenance";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { DecisionBar, type Mode } from "./decision-bar";
+import { QueueList } from "./queue-list";
+import { useAssetDetail, useRejectReasons, useReviewActions, useReviewQueue, type Decision, type QueueFilters } from "./use-review";
+
+type Flash = { tone: "success" | "error" | "info"; text: string } | null;
+
+/**
+ * The review queue and the asset under review side by side, driven by the keyboard: J/K move,
+ * A/C/X/R decide, number keys pick a reject reason, U undoes the last decision, Z zooms.
+ */
+export function ReviewWorkspace() {
+  const [filters, setFilters] = useState<QueueFilters>({});
+  const queue = useReviewQueue(filters);
+  const reasons = useRejectReasons().data?.reasons ?? [];
+  const actions = useReviewActions();
+  const [currentId, setCurrentId] = useState<string | null>(null);
+  const [decided, setDecided] = useState<Set<string>>(new Set());
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [mode, setMode] = useState<Mode>({ kind: "idle" });
+  const [comment, setComment] = useState("");
+  const [zoom, setZoom] = useState(false);
+  const [flash, setFlash] = useState<Flash>(null);
+  const [last, setLast] = useState<{ decisionId: string; assetId: string } | null>(null);
+
+  // Decided assets leave the list at once, before the queue refetches.
+  const items = useMemo(() => (queue.data?.items ?? []).filter((i) => !decided.has(i.assetId)), [queue.data, decided]);
+  const index = Math.max(
+    0,
+    items.findIndex((i) => i.assetId === currentId),
+  );
+  const current = items[index] ?? null;
+  const detail = useAssetDetail(current?.assetId ?? null);
+
+  useEffect(() => {
+    if (!currentId && items[0]) setCurrentId(items[0].assetId);
+  }, [items, currentId]);
+
+  const move = useCallback(
+    (delta: number) => {
+      const next = items[Math.min(items.length - 1, Math.max(0, index + delta))];
+      if (next) setCurrentId(next.assetId);
+      setMode({ kind: "idle" });
+      setZoom(false);
+    },
+    [items, index],
+  );
+
+  const decide = useCallback(
+    (decision: Decision, extra: { reasonCode?: string; comment?: string } = {}) => {
+      if (!current || actions.decide.isPending) return;
+      const nextItem = items[index + 1] ?? items[index - 1] ?? null;
+      actions.decide.mutate(
+        { assetId: current.assetId, assetVersionId: current.versionId, decision, ...extra },
+        {
+          onSuccess: (r) => {
+            setDecided((d) => new Set(d).add(current.assetId));
+            setSelected((s) => {
+              const n = new Set(s);
+              n.delete(current.assetId);
+              return n;
+            });
+            setLast({ decisionId: r.decisionId, assetId: current.assetId });
+            setCurrentId(nextItem?.assetId ?? null);
+            setMode({ kind: "idle" });
+            setComment("");
+            setZoom(false);
+            const what =
+              r.status === "approved"
+                ? `Approved (${r.approvalId})`
+                : r.status === "in_review"
+                  ? `Approved ${r.approvals} of ${r.approvalsNeeded}: a second reviewer must approve too`
+                  : r.status === "rejected"
+                    ? `Rejected: ${extra.reasonCode}`
+                    : "Changes requested";
+            setFlash({ tone: "success", text: `${what}. U to undo.` });
+          },
+          onError: (e) => setFlash({ tone: "error", text: e.message }),
+        },
+      );
+    },
+    [current, items, index, actions.decide],
+  );
+
+  const undo = useCallback(() => {
+    if (!last) return setFlash({ tone: "info", text: "Nothing to undo." });
+    actions.undo.mutate(last.decisionId, {
+      onSuccess: () => {
+        setDecided((d) => {
+          const n = new Set(d);
+          n.delete(last.assetId);
+          return n;
+        });
+        setCurrentId(last.assetId);
+        setLast(null);
+        setFlash({ tone: "info", text: "Decision undone; the asset is back in the queue." });
+      },
+      onError: (e) => setFlash({ tone: "error", text: e.message }),
+    });
+  }, [last, actions.undo]);
+
+  const keys = useRef<(e: KeyboardEvent) => void>(() => {});
+  keys.current = (e: KeyboardEvent) => {
+    const target = e.target as HTMLElement;
+    if (e.metaKey || e.ctrlKey || e.altKey || target.closest("input, textarea, select")) return;
+    if (mode.kind === "reason") {
+      if (e.key === "Escape") return setMode({ kind: "idle" });
+      if (/^[0-9]$/.test(e.key)) {
+        const reason = reasons[(Number(e.key) + 9) % 10];
+        if (reason) decide("reject", { reasonCode: reason.code });
+        return;
+      }
+    }
+    const k = e.key.toLowerCase();
+    const map: Record<string, () => void> = {
+      j: () => move(1),
+      k: () => move(-1),
+      a: () => decide("approve"),
+      c: () => setMode({ kind: "comment", decision: "approve_with_changes" }),
+      x: () => setMode({ kind: "comment", decision: "request_changes" }),
+      r: () => setMode({ kind: "reason" }),
+      u: undo,
+      z: () => setZoom((z) => !z),
+      escape: () => setMode({ kind: "idle" }),
+    };
+    if (map[k]) {
+      e.preventDefault();
+      map[k]();
+    }
+  };
+  useEffect(() => {
+    const handler = (e: KeyboardEvent) => keys.current(e);
+    window.addEventListener("keydown", handler);
+    return () => window.removeEventListener("keydown", handler);
+  }, []);
+
+  const campaigns = [...new Set((queue.data?.items ?? []).map((i) => i.campaign).filter((c): c is string => !!c))].sort();
+  const bulkItems = items.filter((i) => selected.has(i.assetId));
+  const select = "rounded-md border border-stone-300 bg-white px-2 py-1 text-sm";
+
+  return (
+    <div className="space-y-3">
+      <div className="flex flex-wrap items-center gap-3 text-sm">
+        <select aria-label="Tier" className={select} value={filters.tier ?? ""} onChange={(e) => setFilters({ ...filters, tier: e.target.value || undefined })}>
+          <option value="">All tiers</option>
+          <option value="support">support</option>
+          <option value="hero">hero</option>
+          <option value="draft">draft</option>
+        </select>
+        <select aria-label="Campaign" className={select} value={filters.campaign ?? ""} onChange={(e) => setFilters({ ...filters, campaign: e.target.value || undefined })}>
+          <option value="">All campaigns</option>
+          {campaigns.concat(filters.campaign && !campaigns.includes(filters.campaign) ? [filters.campaign] : []).map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </select>
+        <select aria-label="Check warnings" className={select} value={filters.warnings ?? ""} onChange={(e) => setFilters({ ...filters, warnings: e.target.value || undefined })}>
+          <option value="">Any checks</option>
+          <option value="only">With check warnings</option>
+          <option value="none">All checks passed</option>
+        </select>
+        <span className="text-stone-500" data-testid="queue-count">
+          {items.length} waiting{queue.data && queue.data.total > queue.data.items.length ? ` (showing the oldest ${queue.data.items.length} of ${queue.data.total})` : ""} · SLA{" "}
+          {queue.data?.slaHours ?? 24} h
+        </span>
+        <Button
+          variant="secondary"
+          disabled={actions.claim.isPending}
+          onClick={() =>
+            actions.claim.mutate(20, {
+              onSuccess: (r) => setFlash({ tone: "info", text: `Claimed ${r.claimed} more assets until ${new Date(r.expiresAt).toLocaleTimeString()}; others will not see them.` }),
+              onError: (e) => setFlash({ tone: "error", text: e.message }),
+            })
+          }
+        >
+          Claim next 20
+        </Button>
+        {bulkItems.length > 0 && (
+          <Button
+            onClick={() =>
+              window.confirm(`Approve ${bulkItems.length} selected assets? Each is approved under the same rules as one by one.`) &&
+              actions.bulk.mutate(
+                bulkItems.map((i) => ({ assetId: i.assetId, assetVersionId: i.versionId })),
+                {
+                  onSuccess: (r) => {
+                    setDecided((d) => new Set([...d, ...r.approved]));
+                    setSelected(new Set());
+                    setCurrentId(null);
+                    setFlash({ tone: r.refused.length ? "error" : "success", text: `Approved ${r.approved.length}.${r.refused.length ? ` Refused ${r.refused.length}: ${r.refused[0]!.message}` : ""}` });
+                  },
+                  onError: (e) => setFlash({ tone: "error", text: e.message }),
+                },
+              )
+            }
+          >
+            Approve {bulkItems.length} selected
+          </Button>
+        )}
+      </div>
+      {flash && <Alert tone={flash.tone}>{flash.text}</Alert>}
+      {queue.isError && <Alert tone="error">{queue.error.message}</Alert>}
+      {queue.isPending ? (
+        <p className="text-sm text-stone-500">Loading the queue…</p>
+      ) : items.length === 0 ? (
+        <p className="rounded-lg border border-dashed border-stone-300 p-10 text-center text-sm text-stone-500" data-testid="queue-empty">
+          Nothing waiting for you. New assets appear here once their automated checks finish.
+        </p>
+      ) : (
+        <div className="grid gap-4 lg:grid-cols-[18rem_minmax(0,1fr)]">
+          <div className="max-h-[80vh] overflow-y-auto">
+            <QueueList
+              items={items}
+              current={current?.assetId ?? null}
+              selected={selected}
+              onOpen={(id) => {
+                setCurrentId(id);
+                setMode({ kind: "idle" });
+              }}
+              onToggle={(id) =>
+                setSelected((s) => {
+                  const n = new Set(s);
+                  if (n.has(id)) n.delete(id);
+                  else n.add(id);
+                  return n;
+                })
+              }
+            />
+          </div>
+          {current && (
+            <div className="space-y-4" data-testid="review-current" data-asset-id={current.assetId}>
+              <div className={`rounded-lg border border-stone-200 bg-stone-100 ${zoom ? "max-h-[75vh] overflow-auto" : ""}`}>
+                {/* eslint-disable-next-line @next/next/no-img-element */}
+                <img
+                  src={zoom ? current.originalUrl : (current.previewUrl ?? current.originalUrl)}
+                  alt={current.prompt}
+                  onClick={() => setZoom((z) => !z)}
+                  className={zoom ? "max-w-none cursor-zoom-out" : "mx-auto max-h-[60vh] cursor-zoom-in object-contain"}
+                />
+              </div>
+              <DecisionBar
+                mode={mode}
+                reasons={reasons}
+                busy={actions.decide.isPending}
+                onDecide={decide}
+                onMode={setMode}
+                comment={comment}
+                onComment={setComment}
+              />
+              <div className="grid gap-4 xl:grid-cols-2">
+                <div className="rounded-lg border border-stone-200 bg-white p-4">
+                  <h2 className="mb-2 text-sm font-semibold">Automated checks</h2>
+                  {detail.data ? <CheckPanel results={detail.data.checks.results} /> : <p className="text-sm text-stone-500">Loading…</p>}
+                </div>
+                <div className="rounded-lg border border-stone-200 bg-white p-4">
+                  <h2 className="mb-2 flex justify-between text-sm font-semibold">
+                    How it was made
+                    <Link href={`/assets/${current.assetId}`} className="font-normal text-kiln-700 hover:underline">
+                      Open asset page
+                    </Link>
+                  </h2>
+                  {detail.data && <Provenance p={detail.data.provenance} />}
+                  {detail.data && detail.data.review.decisions.length > 0 && (
+                    <p className="mt-3 text-xs text-stone-500">
+                      Earlier decisions:{" "}
+                      {detail.data.review.decisions.map((d) => `${d.reviewer}: ${d.decision.replaceAll("_", " ")}${d.undone ? " (undone)" : ""}`).join(" · ")}
+                    </p>
+                  )}
+                </div>
+              </div>
+            </div>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

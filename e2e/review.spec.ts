@@ -1,0 +1,95 @@
+import { expect, test, type Page } from "@playwright/test";
+import { GeneratePage } from "./pages/generate-page";
+import { SignInPage } from "./pages/sign-in-page";
+import { DEMO } from "./support/users";
+
+/** Queues 24 support images (8 variants × 3 aspect ratios) in a campaign and waits until their checks have settled. */
+async function queueCampaign(page: Page, campaign: string) {
+  const generate = new GeneratePage(page);
+  await generate.goto();
+  await generate.pickPreset(/Support/);
+  await page.getByLabel("Product name").fill("Glazed stoneware mug");
+  await page.getByLabel("Variants per row").fill("8");
+  await page.getByLabel("16:9").check();
+  await page.getByLabel("4:5").check();
+  await page.getByLabel("Campaign (optional)").fill(campaign);
+  await expect(page.getByTestId("estimate-images")).toHaveText("24");
+  await generate.queueButton().click();
+  await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}/);
+  await expect(page.getByText("completed", { exact: true })).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByTestId("asset-counts")).toContainText("0 checking", { timeout: 180_000 });
+}
+
+test("a reviewer culls 20 assets by keyboard only — approve, reject with a reason, request changes, undo — and the designer sees every outcome", async ({
+  browser,
+}) => {
+  test.setTimeout(420_000);
+  const campaign = `spring-mugs-${Date.now().toString(36)}`;
+  const designer = await (await browser.newContext()).newPage();
+  await new SignInPage(designer).signInAndWait(DEMO.designer.email, DEMO.designer.password, DEMO.designer.name);
+  await queueCampaign(designer, campaign);
+
+  const reviewer = await (await browser.newContext()).newPage();
+  await new SignInPage(reviewer).signInAndWait(DEMO.reviewer.email, DEMO.reviewer.password, DEMO.reviewer.name);
+  await expect(reviewer.getByRole("navigation", { name: "Console" }).locator("[data-nav-count]")).toBeVisible();
+  await reviewer.goto("/review");
+  await reviewer.getByLabel("Campaign").selectOption(campaign);
+  await expect.poll(() => reviewer.getByTestId("review-item").count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(20);
+  await reviewer.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+
+  const current = reviewer.getByTestId("review-current");
+  const outcomes: { assetId: string; decision: string }[] = [];
+  for (let i = 0; i < 20; i++) {
+    const assetId = (await current.getAttribute("data-asset-id"))!;
+    const kind = ["approve", "approve", "reject", "request_changes"][i % 4]!;
+    if (kind === "approve") await reviewer.keyboard.press("a");
+    if (kind === "reject") {
+      await reviewer.keyboard.press("r");
+      await expect(reviewer.getByTestId("reason-picker")).toBeVisible();
+      await reviewer.keyboard.press("8"); // the eighth reason: Off-brief
+    }
+    if (kind === "request_changes") {
+      await reviewer.keyboard.press("x");
+      await reviewer.keyboard.type("Handle should face right");
+      await reviewer.keyboard.press("Enter");
+    }
+    // A decided asset leaves the queue and the next one opens.
+    await expect(reviewer.locator(`[data-testid="review-item"][data-asset-id="${assetId}"]`)).toHaveCount(0);
+    await expect(current).not.toHaveAttribute("data-asset-id", assetId);
+    outcomes.push({ assetId, decision: kind });
+  }
+
+  // U takes the last decision back (a request for changes); the asset returns and is approved instead.
+  await reviewer.keyboard.press("u");
+  await expect(reviewer.locator("[data-alert]")).toContainText("Decision undone");
+  await expect(current).toHaveAttribute("data-asset-id", outcomes[19]!.assetId);
+  await reviewer.keyboard.press("a");
+  await expect(reviewer.locator(`[data-testid="review-item"][data-asset-id="${outcomes[19]!.assetId}"]`)).toHaveCount(0);
+  outcomes[19]!.decision = "approve";
+
+  // The designer sees each outcome on the asset and in their notifications.
+  await designer.goto("/");
+  // 21 decisions and one undo, newest 20 shown.
+  await expect(designer.getByTestId("notifications").locator("li")).toHaveCount(20);
+  await expect(designer.getByTestId("notifications")).toContainText("requested changes: “Handle should face right”");
+  for (const kind of ["approve", "reject", "request_changes"]) {
+    const outcome = outcomes.find((o) => o.decision === kind)!;
+    await designer.goto(`/assets/${outcome.assetId}`);
+    const history = designer.getByTestId("review-history");
+    await expect(history.locator(`[data-decision="${kind}"]`).first()).toBeVisible();
+    if (kind === "approve") await expect(history).toContainText("Approval ID");
+    if (kind === "reject") await expect(history).toContainText("off_brief");
+    if (kind === "request_changes") await expect(history).toContainText("Handle should face right");
+  }
+  await designer.goto(`/assets/${outcomes[19]!.assetId}`);
+  await expect(designer.getByTestId("review-history").locator("li.line-through")).toHaveCount(1);
+});
+
+test("a designer can neither decide through the API nor open the review page", async ({ page }) => {
+  await new SignInPage(page).signInAndWait(DEMO.designer.email, DEMO.designer.password, DEMO.designer.name);
+  const res = await page.request.post("/api/review/decisions", {
+    data: { assetId: "00000000-0000-4000-8000-000000000000", assetVersionId: "00000000-0000-4000-8000-000000000000", decision: "approve" },
+  });
+  expect(res.status()).toBe(403);
+  expect((await page.goto("/review"))?.status()).toBe(403);
+});
