@@ -5,7 +5,7 @@ import { createUserAsAdmin } from "./support/admin";
 import { DEMO } from "./support/users";
 
 const AREAS = {
-  admin: ["Home", "Generate", "Jobs", "Review", "Uploads", "Users", "Presets", "Templates", "GPU endpoints", "Banned terms", "Checks", "Runs", "Audit log"],
+  admin: ["Home", "Generate", "Jobs", "Review", "Uploads", "Users", "Presets", "Templates", "GPU endpoints", "Banned terms", "Reject reasons", "Checks", "Runs", "Audit log"],
   designer: ["Home", "Generate", "Jobs", "Uploads"],
   reviewer: ["Home", "Review", "Uploads"],
   finance: ["Home"],

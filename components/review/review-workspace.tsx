@@ -242,7 +242,7 @@ export function ReviewWorkspace() {
                   src={zoom ? current.originalUrl : (current.previewUrl ?? current.originalUrl)}
                   alt={current.prompt}
                   onClick={() => setZoom((z) => !z)}
-                  className={zoom ? "max-w-none cursor-zoom-out" : "mx-auto max-h-[60vh] cursor-zoom-in object-contain"}
+                  className={zoom ? "max-w-none cursor-zoom-out" : "mx-auto max-h-[52vh] cursor-zoom-in object-contain"}
                 />
               </div>
               <DecisionBar

@@ -77,6 +77,12 @@ export const AREAS = [
     description: "Words no prompt may contain, by category; checked before any GPU time.",
   },
   {
+    href: "/admin/reject-reasons",
+    label: "Reject reasons",
+    permission: "policy.manage",
+    description: "The reasons reviewers pick from when they reject an asset.",
+  },
+  {
     href: "/admin/checks",
     label: "Checks",
     permission: "checks.manage",

@@ -79,17 +79,15 @@ export async function createAssetInReview(
       .values({ assetId: asset!.id, number: 1, operation: "generate", blobKey: gen!.blobKey!, width: 1024, height: 1024 })
       .returning();
     if (verdict) {
-      await tx
-        .insert(checkRuns)
-        .values({
-          assetVersionId: version!.id,
-          trigger: "generated",
-          thresholds: {},
-          status: "decided",
-          verdict,
-          reasonCode: verdict === "warn" ? "text_detected" : null,
-          decidedAt: new Date(),
-        });
+      await tx.insert(checkRuns).values({
+        assetVersionId: version!.id,
+        trigger: "generated",
+        thresholds: {},
+        status: "decided",
+        verdict,
+        reasonCode: verdict === "warn" ? "text_detected" : null,
+        decidedAt: new Date(),
+      });
     }
     const [updated] = await tx.update(assets).set({ currentVersionId: version!.id }).where(eq(assets.id, asset!.id)).returning();
     return { asset: updated!, version: version! };
