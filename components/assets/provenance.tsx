@@ -20,6 +20,7 @@ export function Provenance({ p }: { p: AssetDetail["provenance"] }) {
     ["Seed", <code key="s">{p.seed}</code>],
     ["Parameters", p.params ? `${p.params.width}×${p.params.height} · ${p.params.steps} steps · ${p.params.sampler} · CFG ${p.params.cfgScale}` : "—"],
     ["GPU time", p.providerMs !== null ? `${(p.providerMs / 1000).toFixed(1)} s` : "—"],
+    ["Rights / usage", p.usageNotes ? <span className="whitespace-pre-wrap">{p.usageNotes}</span> : "—"],
   ];
   return (
     <dl className="space-y-2 text-sm" data-testid="provenance">

@@ -6,6 +6,7 @@ import { CheckPanel } from "@/components/assets/check-panel";
 import { Provenance } from "@/components/assets/provenance";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { formatMicros } from "@/lib/costs/estimate";
 import { DecisionBar, type Mode } from "./decision-bar";
 import { QueueList } from "./queue-list";
 import { useAssetDetail, useRejectReasons, useReviewActions, useReviewQueue, type Decision, type QueueFilters } from "./use-review";
@@ -267,6 +268,12 @@ export function ReviewWorkspace() {
                     </Link>
                   </h2>
                   {detail.data && <Provenance p={detail.data.provenance} />}
+                  {detail.data && (
+                    <p className="mt-3 text-sm">
+                      Cost so far <strong className="tabular-nums">{formatMicros(detail.data.spentMicros)}</strong> · version {detail.data.version.number}
+                      {detail.data.reroll.depth ? ` · re-roll ${detail.data.reroll.depth}` : ""}
+                    </p>
+                  )}
                   {detail.data && detail.data.review.decisions.length > 0 && (
                     <p className="mt-3 text-xs text-stone-500">
                       Earlier decisions:{" "}

@@ -38,6 +38,7 @@ CREATE TABLE "review_decisions" (
 );
 --> statement-breakpoint
 ALTER TABLE "assets" ADD COLUMN "approval_id" text;--> statement-breakpoint
+ALTER TABLE "assets" ADD COLUMN "usage_notes" text;--> statement-breakpoint
 ALTER TABLE "notifications" ADD CONSTRAINT "notifications_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "notifications" ADD CONSTRAINT "notifications_asset_id_assets_id_fk" FOREIGN KEY ("asset_id") REFERENCES "public"."assets"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "review_claims" ADD CONSTRAINT "review_claims_asset_id_assets_id_fk" FOREIGN KEY ("asset_id") REFERENCES "public"."assets"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

@@ -40,6 +40,8 @@ export const assets = pgTable(
     enteredReviewAt: timestamp("entered_review_at", { withTimezone: true }),
     /** Written when review approves the asset (every approval a tier needs); cleared when a new version needs review again. */
     approvalId: text("approval_id"),
+    /** The designer's rights and usage notes (licences of references, where the image may be used), shown to reviewers. */
+    usageNotes: text("usage_notes"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -99,7 +99,9 @@ export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: stri
       loras: gen.metadata?.loras ?? [],
       params: gen.metadata?.params ?? null,
       providerMs: gen.metadata?.timings?.providerMs ?? null,
+      usageNotes: asset.usageNotes,
     },
+    canEditNotes: asset.ownerId === ctx.actor.id || ctx.actor.role === "admin",
     reroll: {
       depth: gen.rerollDepth,
       limit: row!.rerollLimit,

@@ -47,6 +47,7 @@ export const AUDIT_ACTIONS = [
   "generation.rerolled",
   "upload.blocked",
   "review.decided",
+  "asset.notes_updated",
   "review.undone",
   "review.claimed",
   "reject_reason.added",

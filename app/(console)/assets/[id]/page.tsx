@@ -4,6 +4,7 @@ import { CheckPanel } from "@/components/assets/check-panel";
 import { Provenance } from "@/components/assets/provenance";
 import { RecheckButton } from "@/components/assets/recheck-button";
 import { ReviewHistory } from "@/components/assets/review-history";
+import { UsageNotesForm } from "@/components/assets/usage-notes-form";
 import { AssetStatusBadge } from "@/components/checks/check-badges";
 import { AutoRefresh } from "@/components/runs/auto-refresh";
 import { Card, PageHeader } from "@/components/ui/card";
@@ -49,6 +50,11 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
           </Card>
           <Card title="How it was made">
             <Provenance p={a.provenance} />
+            {a.canEditNotes && (
+              <div className="mt-4 border-t border-stone-100 pt-4">
+                <UsageNotesForm assetId={a.id} initial={a.provenance.usageNotes} />
+              </div>
+            )}
           </Card>
           <Card title="Cost so far">
             <p className="text-2xl font-semibold tabular-nums" data-testid="asset-cost">
