@@ -44,10 +44,20 @@ export function DecisionBar({
         <button type="button" disabled={busy} className={`${button} border-emerald-300 bg-emerald-50 text-emerald-800`} onClick={() => onDecide("approve")}>
           <kbd>A</kbd> Approve
         </button>
-        <button type="button" disabled={busy} className={`${button} border-emerald-200 text-emerald-800`} onClick={() => onMode({ kind: "comment", decision: "approve_with_changes" })}>
+        <button
+          type="button"
+          disabled={busy}
+          className={`${button} border-emerald-200 text-emerald-800`}
+          onClick={() => onMode({ kind: "comment", decision: "approve_with_changes" })}
+        >
           <kbd>C</kbd> Approve with changes
         </button>
-        <button type="button" disabled={busy} className={`${button} border-amber-300 text-amber-800`} onClick={() => onMode({ kind: "comment", decision: "request_changes" })}>
+        <button
+          type="button"
+          disabled={busy}
+          className={`${button} border-amber-300 text-amber-800`}
+          onClick={() => onMode({ kind: "comment", decision: "request_changes" })}
+        >
           <kbd>X</kbd> Request changes
         </button>
         <button type="button" disabled={busy} className={`${button} border-red-300 text-red-700`} onClick={() => onMode({ kind: "reason" })}>
@@ -89,7 +99,12 @@ export function DecisionBar({
           <ol className="mt-1 grid grid-cols-2 gap-1 text-sm">
             {reasons.slice(0, 10).map((r, i) => (
               <li key={r.code}>
-                <button type="button" disabled={busy} className="w-full rounded px-2 py-1 text-left hover:bg-red-50" onClick={() => onDecide("reject", { reasonCode: r.code })}>
+                <button
+                  type="button"
+                  disabled={busy}
+                  className="w-full rounded px-2 py-1 text-left hover:bg-red-50"
+                  onClick={() => onDecide("reject", { reasonCode: r.code })}
+                >
                   <kbd className="mr-2 rounded border border-stone-300 px-1 text-xs">{(i + 1) % 10}</kbd>
                   {r.label}
                 </button>

@@ -48,7 +48,10 @@ export function QueueList({
             <div className="min-w-0 flex-1">
               <div className="flex justify-between gap-1">
                 <span className="truncate font-medium text-stone-800">{item.designer}</span>
-                <span className={item.overSla ? "font-semibold text-red-700" : "text-stone-500"} title={`Waiting since ${new Date(item.enteredReviewAt).toLocaleString()}`}>
+                <span
+                  className={item.overSla ? "font-semibold text-red-700" : "text-stone-500"}
+                  title={`Waiting since ${new Date(item.enteredReviewAt).toLocaleString()}`}
+                >
                   {formatAge(item.ageMinutes)}
                 </span>
               </div>

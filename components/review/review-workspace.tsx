@@ -155,7 +155,12 @@ export function ReviewWorkspace() {
           <option value="hero">hero</option>
           <option value="draft">draft</option>
         </select>
-        <select aria-label="Campaign" className={select} value={filters.campaign ?? ""} onChange={(e) => setFilters({ ...filters, campaign: e.target.value || undefined })}>
+        <select
+          aria-label="Campaign"
+          className={select}
+          value={filters.campaign ?? ""}
+          onChange={(e) => setFilters({ ...filters, campaign: e.target.value || undefined })}
+        >
           <option value="">All campaigns</option>
           {campaigns.concat(filters.campaign && !campaigns.includes(filters.campaign) ? [filters.campaign] : []).map((c) => (
             <option key={c} value={c}>
@@ -163,13 +168,19 @@ export function ReviewWorkspace() {
             </option>
           ))}
         </select>
-        <select aria-label="Check warnings" className={select} value={filters.warnings ?? ""} onChange={(e) => setFilters({ ...filters, warnings: e.target.value || undefined })}>
+        <select
+          aria-label="Check warnings"
+          className={select}
+          value={filters.warnings ?? ""}
+          onChange={(e) => setFilters({ ...filters, warnings: e.target.value || undefined })}
+        >
           <option value="">Any checks</option>
           <option value="only">With check warnings</option>
           <option value="none">All checks passed</option>
         </select>
         <span className="text-stone-500" data-testid="queue-count">
-          {items.length} waiting{queue.data && queue.data.total > queue.data.items.length ? ` (showing the oldest ${queue.data.items.length} of ${queue.data.total})` : ""} · SLA{" "}
+          {items.length} waiting
+          {queue.data && queue.data.total > queue.data.items.length ? ` (showing the oldest ${queue.data.items.length} of ${queue.data.total})` : ""} · SLA{" "}
           {queue.data?.slaHours ?? 24} h
         </span>
         <Button
@@ -177,7 +188,11 @@ export function ReviewWorkspace() {
           disabled={actions.claim.isPending}
           onClick={() =>
             actions.claim.mutate(20, {
-              onSuccess: (r) => setFlash({ tone: "info", text: `Claimed ${r.claimed} more assets until ${new Date(r.expiresAt).toLocaleTimeString()}; others will not see them.` }),
+              onSuccess: (r) =>
+                setFlash({
+                  tone: "info",
+                  text: `Claimed ${r.claimed} more assets until ${new Date(r.expiresAt).toLocaleTimeString()}; others will not see them.`,
+                }),
               onError: (e) => setFlash({ tone: "error", text: e.message }),
             })
           }
@@ -192,10 +207,13 @@ export function ReviewWorkspace() {
                 bulkItems.map((i) => ({ assetId: i.assetId, assetVersionId: i.versionId })),
                 {
                   onSuccess: (r) => {
-                    setDecided((d) => new Set([...d, ...r.approved]));
+                    setDecided((d) => new Set([...d, ...r.approved, ...r.partial]));
                     setSelected(new Set());
                     setCurrentId(null);
-                    setFlash({ tone: r.refused.length ? "error" : "success", text: `Approved ${r.approved.length}.${r.refused.length ? ` Refused ${r.refused.length}: ${r.refused[0]!.message}` : ""}` });
+                    setFlash({
+                      tone: r.refused.length ? "error" : "success",
+                      text: `Approved ${r.approved.length}.${r.partial.length ? ` ${r.partial.length} hero assets have 1 of 2 approvals and wait for a second reviewer.` : ""}${r.refused.length ? ` Refused ${r.refused.length}: ${r.refused[0]!.message}` : ""}`,
+                    });
                   },
                   onError: (e) => setFlash({ tone: "error", text: e.message }),
                 },

@@ -27,7 +27,11 @@ export function useAssetDetail(assetId: string | null) {
 }
 
 export function useRejectReasons() {
-  return useQuery({ queryKey: ["reject-reasons"], queryFn: () => api<{ reasons: { code: string; label: string }[] }>("/api/review/reasons"), staleTime: 60_000 });
+  return useQuery({
+    queryKey: ["reject-reasons"],
+    queryFn: () => api<{ reasons: { code: string; label: string }[] }>("/api/review/reasons"),
+    staleTime: 60_000,
+  });
 }
 
 export function useReviewActions() {
@@ -39,11 +43,17 @@ export function useReviewActions() {
         api<DecisionResult>("/api/review/decisions", { json: body }),
       onSettled: refresh,
     }),
-    undo: useMutation({ mutationFn: (decisionId: string) => api<{ assetId: string }>(`/api/review/decisions/${decisionId}/undo`, { json: {} }), onSettled: refresh }),
-    claim: useMutation({ mutationFn: (size: number) => api<{ claimed: number; expiresAt: string }>("/api/review/claims", { json: { size } }), onSettled: refresh }),
+    undo: useMutation({
+      mutationFn: (decisionId: string) => api<{ assetId: string }>(`/api/review/decisions/${decisionId}/undo`, { json: {} }),
+      onSettled: refresh,
+    }),
+    claim: useMutation({
+      mutationFn: (size: number) => api<{ claimed: number; expiresAt: string }>("/api/review/claims", { json: { size } }),
+      onSettled: refresh,
+    }),
     bulk: useMutation({
       mutationFn: (items: { assetId: string; assetVersionId: string }[]) =>
-        api<{ approved: string[]; refused: { assetId: string; message: string }[] }>("/api/review/decisions/bulk", { json: { items } }),
+        api<{ approved: string[]; partial: string[]; refused: { assetId: string; message: string }[] }>("/api/review/decisions/bulk", { json: { items } }),
       onSettled: refresh,
     }),
   };

@@ -58,7 +58,9 @@ async function queueOne(tier: "draft" | "support" | "hero") {
       idempotencyKey: `checks-test-${++keyCounter}-abcdef`,
     },
   });
-  const [gen] = await database.db.select().from(generations).where(eq(generations.batchId, out.batch.id));
+  // A fixed seed: the simulator's picture for it is one the NSFW model scores as clearly safe
+  // (its random pictures sometimes look "suggestive" to it, which would make a clean-image test flaky).
+  const [gen] = await database.db.update(generations).set({ seed: 1 }).where(eq(generations.batchId, out.batch.id)).returning();
   return gen!;
 }
 

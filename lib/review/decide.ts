@@ -55,7 +55,10 @@ async function decideLocked(tx: Tx, ctx: Ctx, input: z.infer<typeof decideInput>
       .where(and(eq(reviewDecisions.assetId, asset.id), isNull(reviewDecisions.undoneAt)))
       .orderBy(desc(reviewDecisions.createdAt))
       .limit(1);
-    throw new AppError("conflict", `Already decided${last ? ` by ${last.name} (${last.decision.replaceAll("_", " ")})` : ""}: this asset is ${asset.status.replace("_", " ")}.`);
+    throw new AppError(
+      "conflict",
+      `Already decided${last ? ` by ${last.name} (${last.decision.replaceAll("_", " ")})` : ""}: this asset is ${asset.status.replace("_", " ")}.`,
+    );
   }
   if (asset.currentVersionId !== input.assetVersionId)
     throw new AppError("conflict", "This asset has a newer version than the one you reviewed; open it again to see the current version.");
@@ -72,13 +75,7 @@ async function decideLocked(tx: Tx, ctx: Ctx, input: z.infer<typeof decideInput>
   const approvals = await tx
     .select({ reviewerId: reviewDecisions.reviewerId })
     .from(reviewDecisions)
-    .where(
-      and(
-        eq(reviewDecisions.assetVersionId, input.assetVersionId),
-        isNull(reviewDecisions.undoneAt),
-        inArray(reviewDecisions.decision, [...APPROVALS]),
-      ),
-    );
+    .where(and(eq(reviewDecisions.assetVersionId, input.assetVersionId), isNull(reviewDecisions.undoneAt), inArray(reviewDecisions.decision, [...APPROVALS])));
   const isApproval = (APPROVALS as readonly string[]).includes(input.decision);
   if (isApproval && approvals.some((a) => a.reviewerId === ctx.actor.id))
     throw new AppError("conflict", "You already approved this version; a second reviewer must approve it too.");
@@ -99,7 +96,13 @@ async function decideLocked(tx: Tx, ctx: Ctx, input: z.infer<typeof decideInput>
       approvalId,
     })
     .returning();
-  const status: Asset["status"] = approved ? "approved" : input.decision === "reject" ? "rejected" : input.decision === "request_changes" ? "changes_requested" : "in_review";
+  const status: Asset["status"] = approved
+    ? "approved"
+    : input.decision === "reject"
+      ? "rejected"
+      : input.decision === "request_changes"
+        ? "changes_requested"
+        : "in_review";
   await tx
     .update(assets)
     .set({
@@ -110,7 +113,14 @@ async function decideLocked(tx: Tx, ctx: Ctx, input: z.infer<typeof decideInput>
     })
     .where(eq(assets.id, asset.id));
   await tx.delete(reviewClaims).where(eq(reviewClaims.assetId, asset.id));
-  await tx.insert(notifications).values({ userId: asset.ownerId, assetId: asset.id, kind: `review.${input.decision}`, message: notificationText(ctx, input, status, count, needed, approvalId) });
+  await tx
+    .insert(notifications)
+    .values({
+      userId: asset.ownerId,
+      assetId: asset.id,
+      kind: `review.${input.decision}`,
+      message: notificationText(ctx, input, status, count, needed, approvalId),
+    });
   await recordAudit({
     db: tx,
     input: {
@@ -139,7 +149,9 @@ function notificationText(ctx: Ctx, input: z.infer<typeof decideInput>, status: 
     case "approve":
     case "approve_with_changes": {
       const note = input.comment ? ` — “${input.comment}”` : "";
-      return status === "approved" ? `${who} approved your asset (${approvalId})${note}.` : `${who} approved your asset (${count} of ${needed} approvals)${note}.`;
+      return status === "approved"
+        ? `${who} approved your asset (${approvalId})${note}.`
+        : `${who} approved your asset (${count} of ${needed} approvals)${note}.`;
     }
     case "request_changes":
       return `${who} requested changes: “${input.comment}”.`;
@@ -161,19 +173,29 @@ const bulkInput = z.object({
     .max(100, "Approve at most 100 at once."),
 });
 
-/** Approves a selection, each under the same rules; what a rule refuses is reported, not fatal. */
-export async function bulkApprove({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ approved: string[]; refused: { assetId: string; message: string }[] }> {
+/**
+ * Approves a selection, each under the same rules; what a rule refuses is reported, not fatal.
+ * `partial` lists assets that got this approval but need another reviewer's too (four-eyes).
+ */
+export async function bulkApprove({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: unknown;
+}): Promise<{ approved: string[]; partial: string[]; refused: { assetId: string; message: string }[] }> {
   const { items } = parseInput(bulkInput, input);
   const approved: string[] = [];
+  const partial: string[] = [];
   const refused: { assetId: string; message: string }[] = [];
   for (const item of items) {
     try {
-      await ctx.db.transaction((tx) => decideLocked(tx, ctx, { ...item, decision: "approve" }));
-      approved.push(item.assetId);
+      const out = await ctx.db.transaction((tx) => decideLocked(tx, ctx, { ...item, decision: "approve" }));
+      (out.status === "approved" ? approved : partial).push(item.assetId);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       refused.push({ assetId: item.assetId, message: error.message });
     }
   }
-  return { approved, refused };
+  return { approved, partial, refused };
 }

@@ -1,7 +1,19 @@
 import { and, asc, count, eq, gt, inArray, isNull, lt, ne, notExists, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
-import { assets, assetVersions, batches, checkResults, generations, presets, presetVersions, reviewClaims, reviewDecisions, users } from "@/db/schema";
+import {
+  assets,
+  assetVersions,
+  batches,
+  checkResults,
+  checkRuns,
+  generations,
+  presets,
+  presetVersions,
+  reviewClaims,
+  reviewDecisions,
+  users,
+} from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { badgeOf, latestRuns, type CheckBadge } from "@/lib/checks/views";
@@ -77,6 +89,11 @@ function reviewableBy(ctx: Ctx) {
   );
 }
 
+/** The verdict of the newest check run of the asset's current version (what the queue shows as checkVerdict). */
+function latestVerdict() {
+  return sql`(select ${checkRuns.verdict} from ${checkRuns} where ${checkRuns.assetVersionId} = ${assets.currentVersionId} order by ${checkRuns.createdAt} desc limit 1)`;
+}
+
 /** The queue, oldest first, with each asset's age against the SLA, its checks and its approvals so far. */
 export async function listReviewQueue({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ items: QueueItem[]; total: number; slaHours: number }> {
   assertReviewer(ctx);
@@ -87,6 +104,8 @@ export async function listReviewQueue({ ctx, input }: { ctx: Ctx; input: unknown
     f.campaign ? eq(batches.campaign, f.campaign) : undefined,
     f.presetId ? eq(presetVersions.presetId, f.presetId) : undefined,
     f.designerId ? eq(assets.ownerId, f.designerId) : undefined,
+    // In SQL, not on the page afterwards: the total and the 200-item limit must see the same filter.
+    f.warnings ? eq(latestVerdict(), f.warnings === "only" ? "warn" : "pass") : undefined,
   );
   const rows = await ctx.db
     .select({ asset: assets, version: assetVersions, campaign: batches.campaign, preset: presets.name, designer: users.name, prompt: generations.prompt })
@@ -115,7 +134,13 @@ export async function listReviewQueue({ ctx, input }: { ctx: Ctx; input: unknown
     ? await ctx.db
         .select({ versionId: reviewDecisions.assetVersionId, n: count() })
         .from(reviewDecisions)
-        .where(and(inArray(reviewDecisions.assetVersionId, versionIds), isNull(reviewDecisions.undoneAt), inArray(reviewDecisions.decision, ["approve", "approve_with_changes"])))
+        .where(
+          and(
+            inArray(reviewDecisions.assetVersionId, versionIds),
+            isNull(reviewDecisions.undoneAt),
+            inArray(reviewDecisions.decision, ["approve", "approve_with_changes"]),
+          ),
+        )
         .groupBy(reviewDecisions.assetVersionId)
     : [];
   const claims = rows.length
@@ -135,35 +160,33 @@ export async function listReviewQueue({ ctx, input }: { ctx: Ctx; input: unknown
     : [];
   const slaHours = env().KILN_REVIEW_SLA_HOURS;
   const now = Date.now();
-  const items = rows
-    .map(({ asset, version, campaign, preset, designer, prompt }): QueueItem => {
-      const run = runs.get(version.id);
-      const checks = results.filter((r) => r.checkRunId === run?.id).map(badgeOf);
-      const entered = asset.enteredReviewAt ?? asset.updatedAt;
-      const ageMinutes = Math.floor((now - entered.getTime()) / 60_000);
-      return {
-        assetId: asset.id,
-        versionId: version.id,
-        versionNumber: version.number,
-        tier: asset.tier,
-        campaign,
-        preset,
-        designer,
-        prompt,
-        thumbUrl: version.renditions.thumb ? blobRouteUrl(version.renditions.thumb.key) : null,
-        previewUrl: version.renditions.preview ? blobRouteUrl(version.renditions.preview.key) : null,
-        originalUrl: blobRouteUrl(version.blobKey),
-        enteredReviewAt: entered.toISOString(),
-        ageMinutes,
-        overSla: ageMinutes >= slaHours * 60,
-        checkVerdict: run?.verdict ?? null,
-        checks,
-        approvals: approvals.find((a) => a.versionId === version.id)?.n ?? 0,
-        approvalsNeeded: approvalsNeeded(asset),
-        claimedByMe: claims.some((c) => c.assetId === asset.id),
-      };
-    })
-    .filter((i) => (f.warnings === "only" ? i.checkVerdict === "warn" : f.warnings === "none" ? i.checkVerdict === "pass" : true));
+  const items = rows.map(({ asset, version, campaign, preset, designer, prompt }): QueueItem => {
+    const run = runs.get(version.id);
+    const checks = results.filter((r) => r.checkRunId === run?.id).map(badgeOf);
+    const entered = asset.enteredReviewAt ?? asset.updatedAt;
+    const ageMinutes = Math.floor((now - entered.getTime()) / 60_000);
+    return {
+      assetId: asset.id,
+      versionId: version.id,
+      versionNumber: version.number,
+      tier: asset.tier,
+      campaign,
+      preset,
+      designer,
+      prompt,
+      thumbUrl: version.renditions.thumb ? blobRouteUrl(version.renditions.thumb.key) : null,
+      previewUrl: version.renditions.preview ? blobRouteUrl(version.renditions.preview.key) : null,
+      originalUrl: blobRouteUrl(version.blobKey),
+      enteredReviewAt: entered.toISOString(),
+      ageMinutes,
+      overSla: ageMinutes >= slaHours * 60,
+      checkVerdict: run?.verdict ?? null,
+      checks,
+      approvals: approvals.find((a) => a.versionId === version.id)?.n ?? 0,
+      approvalsNeeded: approvalsNeeded(asset),
+      claimedByMe: claims.some((c) => c.assetId === asset.id),
+    };
+  });
   return { items, total: total?.n ?? 0, slaHours };
 }
 
@@ -189,7 +212,17 @@ export async function claimSlice({ ctx, input }: { ctx: Ctx; input: unknown }): 
     const candidates = await tx
       .select({ id: assets.id })
       .from(assets)
-      .where(and(reviewableBy(ctx), notExists(tx.select({ one: sql`1` }).from(reviewClaims).where(eq(reviewClaims.assetId, assets.id)))))
+      .where(
+        and(
+          reviewableBy(ctx),
+          notExists(
+            tx
+              .select({ one: sql`1` })
+              .from(reviewClaims)
+              .where(eq(reviewClaims.assetId, assets.id)),
+          ),
+        ),
+      )
       .orderBy(asc(assets.enteredReviewAt), asc(assets.id))
       .limit(size);
     // Renew the claims this reviewer already holds, then add the new ones; a race with another
@@ -206,4 +239,3 @@ export async function claimSlice({ ctx, input }: { ctx: Ctx; input: unknown }): 
     return { claimed: inserted.length, expiresAt: expiresAt.toISOString() };
   });
 }
-

@@ -59,7 +59,10 @@ export async function addRejectReason({ ctx, input }: { ctx: Ctx; input: unknown
       .insert(rejectReasons)
       .values({ code, label, position: (last?.n ?? 0) + 1 })
       .returning();
-    await recordAudit({ db: tx, input: { actor: ctx.actor, action: "reject_reason.added", subject: { type: "reject_reason", id: row!.id }, data: { code, label }, ip: ctx.ip } });
+    await recordAudit({
+      db: tx,
+      input: { actor: ctx.actor, action: "reject_reason.added", subject: { type: "reject_reason", id: row!.id }, data: { code, label }, ip: ctx.ip },
+    });
     return row!;
   });
 }
@@ -73,7 +76,13 @@ export async function setRejectReasonActive({ ctx, input }: { ctx: Ctx; input: u
     if (!row) throw new AppError("not_found", "That reason does not exist.");
     await recordAudit({
       db: tx,
-      input: { actor: ctx.actor, action: active ? "reject_reason.restored" : "reject_reason.retired", subject: { type: "reject_reason", id }, data: { code: row.code }, ip: ctx.ip },
+      input: {
+        actor: ctx.actor,
+        action: active ? "reject_reason.restored" : "reject_reason.retired",
+        subject: { type: "reject_reason", id },
+        data: { code: row.code },
+        ip: ctx.ip,
+      },
     });
     return row;
   });

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { assets, notifications, reviewDecisions } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
@@ -17,18 +17,30 @@ const undoInput = z.object({ decisionId: z.string().uuid("Unknown decision.") })
 export async function undoDecision({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ assetId: string }> {
   const { decisionId } = parseInput(undoInput, input);
   return ctx.db.transaction(async (tx) => {
-    const [decision] = await tx.select().from(reviewDecisions).where(eq(reviewDecisions.id, decisionId)).limit(1);
+    // Locked: two undos of the same decision at once must not both pass the undoneAt check.
+    const [decision] = await tx.select().from(reviewDecisions).where(eq(reviewDecisions.id, decisionId)).limit(1).for("update");
     if (!decision || decision.reviewerId !== ctx.actor.id) throw new AppError("not_found", "That decision does not exist or is not yours.");
     if (decision.undoneAt) throw new AppError("conflict", "That decision was already undone.");
-    if (Date.now() - decision.createdAt.getTime() > UNDO_WINDOW_MS) throw new AppError("conflict", `Decisions can be undone for ${UNDO_WINDOW_MS / 1000} seconds; this one stands.`);
+    if (Date.now() - decision.createdAt.getTime() > UNDO_WINDOW_MS)
+      throw new AppError("conflict", `Decisions can be undone for ${UNDO_WINDOW_MS / 1000} seconds; this one stands.`);
     const [asset] = await tx.select().from(assets).where(eq(assets.id, decision.assetId)).limit(1).for("update");
     const [later] = await tx
       .select({ id: reviewDecisions.id })
       .from(reviewDecisions)
-      .where(and(eq(reviewDecisions.assetId, decision.assetId), isNull(reviewDecisions.undoneAt), gt(reviewDecisions.createdAt, decision.createdAt)))
+      // Compared in SQL: decision.createdAt went through a JS Date (milliseconds), the column keeps microseconds,
+      // so comparing against the Date would find the decision itself "later" than itself.
+      .where(
+        and(
+          eq(reviewDecisions.assetId, decision.assetId),
+          ne(reviewDecisions.id, decision.id),
+          isNull(reviewDecisions.undoneAt),
+          gt(reviewDecisions.createdAt, sql`(select d.created_at from review_decisions d where d.id = ${decision.id})`),
+        ),
+      )
       .orderBy(desc(reviewDecisions.createdAt))
       .limit(1);
-    if (later || asset!.currentVersionId !== decision.assetVersionId) throw new AppError("conflict", "Someone acted on this asset since; the decision can no longer be undone.");
+    if (later || asset!.currentVersionId !== decision.assetVersionId)
+      throw new AppError("conflict", "Someone acted on this asset since; the decision can no longer be undone.");
 
     await tx.update(reviewDecisions).set({ undoneAt: new Date() }).where(eq(reviewDecisions.id, decision.id));
     await tx
@@ -48,7 +60,13 @@ export async function undoDecision({ ctx, input }: { ctx: Ctx; input: unknown })
     });
     await recordAudit({
       db: tx,
-      input: { actor: ctx.actor, action: "review.undone", subject: { type: "asset", id: decision.assetId }, data: { decisionId, decision: decision.decision }, ip: ctx.ip },
+      input: {
+        actor: ctx.actor,
+        action: "review.undone",
+        subject: { type: "asset", id: decision.assetId },
+        data: { decisionId, decision: decision.decision },
+        ip: ctx.ip,
+      },
     });
     return { assetId: decision.assetId };
   });
