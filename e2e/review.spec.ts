@@ -93,3 +93,15 @@ test("a designer can neither decide through the API nor open the review page", a
   expect(res.status()).toBe(403);
   expect((await page.goto("/review"))?.status()).toBe(403);
 });
+
+test("an admin downloads the audit log as CSV, decisions included, safe for spreadsheets", async ({ page }) => {
+  await new SignInPage(page).signInAndWait(DEMO.admin.email, DEMO.admin.password, DEMO.admin.name);
+  await page.goto("/admin/audit");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /Download CSV/ }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^kiln-audit-\d{4}-\d{2}-\d{2}\.csv$/);
+  const text = await (await import("node:fs/promises")).readFile((await download.path())!, "utf8");
+  expect(text.charCodeAt(0)).toBe(0xfeff);
+  expect(text).toContain('"seq","occurred_at","actor_email","action"');
+  expect(text).toContain('"review.decided"');
+  expect(text.trimEnd().split("\r\n").at(-1)).toContain('"audit.exported"');
+});

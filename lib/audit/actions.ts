@@ -53,6 +53,7 @@ export const AUDIT_ACTIONS = [
   "reject_reason.added",
   "reject_reason.retired",
   "reject_reason.restored",
+  "audit.exported",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

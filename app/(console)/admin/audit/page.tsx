@@ -33,15 +33,26 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <Card
         title="Entries"
         actions={
-          <form className="flex gap-2" role="search">
-            <input
-              name="action"
-              defaultValue={params.action}
-              placeholder="Filter by action, e.g. auth."
-              aria-label="Filter by action"
-              className="rounded-md border border-stone-300 px-2 py-1 text-sm"
-            />
-          </form>
+          <div className="flex items-center gap-2">
+            <form className="flex gap-2" role="search">
+              <input
+                name="action"
+                defaultValue={params.action}
+                placeholder="Filter by action, e.g. auth."
+                aria-label="Filter by action"
+                className="rounded-md border border-stone-300 px-2 py-1 text-sm"
+              />
+            </form>
+            <a
+              href={`/api/admin/audit/export${params.action ? `?action=${encodeURIComponent(params.action)}` : ""}`}
+              download
+              data-testid="audit-export"
+              title={params.action ? `Every entry whose action starts with “${params.action}”, oldest first` : "Every entry, oldest first"}
+              className="inline-flex items-center rounded-md border border-stone-300 bg-white px-3 py-1 text-sm font-medium text-stone-800 hover:bg-stone-100"
+            >
+              Download CSV
+            </a>
+          </div>
         }
       >
         <AuditTable events={events.map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString() }))} />
