@@ -4,9 +4,22 @@ const LABEL = { approve: "approved", approve_with_changes: "approved with change
 const TONE = { approve: "text-emerald-700", approve_with_changes: "text-emerald-700", request_changes: "text-amber-700", reject: "text-red-700" } as const;
 
 /** Every review decision on the asset, newest first, with comments and reasons; undone ones struck through. */
-export function ReviewHistory({ review, approvalId }: { review: AssetDetail["review"]; approvalId: string | null }) {
+export function ReviewHistory({
+  review,
+  approvalId,
+  versions,
+}: {
+  review: AssetDetail["review"];
+  approvalId: string | null;
+  versions: AssetDetail["versions"];
+}) {
   return (
     <div className="space-y-2 text-sm" data-testid="review-history">
+      {versions.length > 1 && (
+        <p className="text-xs text-stone-500" data-testid="version-history">
+          Versions: {versions.map((v) => `v${v.number} ${v.operation}${v.by ? ` by ${v.by}` : ""}${v.current ? " (current)" : ""}`).join(" · ")}
+        </p>
+      )}
       {approvalId && (
         <p>
           Approval ID <code className="rounded bg-emerald-50 px-1 text-emerald-800">{approvalId}</code>

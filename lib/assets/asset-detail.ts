@@ -46,6 +46,10 @@ export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: stri
     .limit(1);
   const gen = row!.gen;
   const versions = await ctx.db.select().from(assetVersions).where(eq(assetVersions.assetId, asset.id)).orderBy(desc(assetVersions.number));
+  const editors = await ctx.db
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(inArray(users.id, [...new Set(versions.flatMap((v) => (v.createdBy ? [v.createdBy] : [])))].concat(asset.ownerId)));
   const current = versions.find((v) => v.id === asset.currentVersionId) ?? versions[0]!;
   const runs = await ctx.db.select().from(checkRuns).where(eq(checkRuns.assetVersionId, current.id)).orderBy(desc(checkRuns.createdAt)).limit(20);
   const latest = runs[0];
@@ -111,6 +115,14 @@ export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: stri
     },
     spentMicros: Number(spent?.micros ?? 0),
     approvalId: asset.approvalId,
+    /** Edit history, newest first: each version's operation, who made it and when. */
+    versions: versions.map((v) => ({
+      number: v.number,
+      operation: v.operation,
+      by: editors.find((e) => e.id === (v.createdBy ?? asset.ownerId))?.name ?? null,
+      at: v.createdAt.toISOString(),
+      current: v.id === current.id,
+    })),
     review: {
       approvalsNeeded: approvalsNeeded(asset),
       approvals: decisions.filter((x) => x.d.assetVersionId === current.id && !x.d.undoneAt && x.d.decision.startsWith("approve")).length,

@@ -21,6 +21,9 @@ export async function setUsageNotes({ ctx, input }: { ctx: Ctx; input: unknown }
       .update(assets)
       .set({ usageNotes: notes || null, updatedAt: new Date() })
       .where(eq(assets.id, assetId));
-    await recordAudit({ db: tx, input: { actor: ctx.actor, action: "asset.notes_updated", subject: { type: "asset", id: assetId }, data: { length: notes.length }, ip: ctx.ip } });
+    await recordAudit({
+      db: tx,
+      input: { actor: ctx.actor, action: "asset.notes_updated", subject: { type: "asset", id: assetId }, data: { length: notes.length }, ip: ctx.ip },
+    });
   });
 }

@@ -48,6 +48,7 @@ export const AUDIT_ACTIONS = [
   "upload.blocked",
   "review.decided",
   "asset.notes_updated",
+  "asset.version_added",
   "review.undone",
   "review.claimed",
   "reject_reason.added",

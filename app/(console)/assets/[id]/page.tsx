@@ -46,7 +46,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
         </div>
         <div className="space-y-6">
           <Card title="Review">
-            <ReviewHistory review={a.review} approvalId={a.approvalId} />
+            <ReviewHistory review={a.review} approvalId={a.approvalId} versions={a.versions} />
           </Card>
           <Card title="How it was made">
             <Provenance p={a.provenance} />

@@ -1,0 +1,52 @@
+import { eq, max } from "drizzle-orm";
+import type { Tx } from "@/db";
+import { assets, assetVersions, type AssetVersion } from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import { startCheckRun } from "@/lib/checks/start-run";
+import { AppError } from "@/lib/errors";
+
+/**
+ * A new version of an asset (an edit, or a restore): never overwrites the original. The asset goes
+ * back through the checks and, whatever it was before — approved included — needs review again:
+ * the approval ID is cleared and decisions on older versions no longer count. Returns the version
+ * and its check run; the caller sends kiln/check.requested after commit.
+ */
+export async function addAssetVersion(
+  tx: Tx,
+  input: { assetId: string; operation: string; blobKey: string; width: number; height: number; createdBy: string | null; parentVersionId?: string | null },
+): Promise<{ version: AssetVersion; checkRunId: string }> {
+  const [asset] = await tx.select().from(assets).where(eq(assets.id, input.assetId)).limit(1).for("update");
+  if (!asset) throw new AppError("not_found", "That asset does not exist.");
+  const [last] = await tx
+    .select({ n: max(assetVersions.number) })
+    .from(assetVersions)
+    .where(eq(assetVersions.assetId, asset.id));
+  const [version] = await tx
+    .insert(assetVersions)
+    .values({
+      assetId: asset.id,
+      number: (last?.n ?? 0) + 1,
+      parentVersionId: input.parentVersionId ?? asset.currentVersionId,
+      operation: input.operation,
+      blobKey: input.blobKey,
+      width: input.width,
+      height: input.height,
+      createdBy: input.createdBy,
+    })
+    .returning();
+  await tx
+    .update(assets)
+    .set({ currentVersionId: version!.id, status: "checking", statusReason: null, approvalId: null, enteredReviewAt: null, updatedAt: new Date() })
+    .where(eq(assets.id, asset.id));
+  const run = await startCheckRun(tx, { assetVersionId: version!.id, trigger: "edited", requestedBy: input.createdBy });
+  await recordAudit({
+    db: tx,
+    input: {
+      actor: null,
+      action: "asset.version_added",
+      subject: { type: "asset", id: asset.id },
+      data: { version: version!.number, operation: input.operation, previousStatus: asset.status, by: input.createdBy },
+    },
+  });
+  return { version: version!, checkRunId: run.id };
+}
