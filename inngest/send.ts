@@ -17,18 +17,14 @@ export const generationSender: GenerationSender = {
     await inngest.send(batchQueued.create({ batchId, userId }, { id: `batch-queued-${batchId}-${sendKey}` }));
   },
   async generationsRequested(items) {
-    for (let i = 0; i < items.length; i += 500) {
-      await inngest.send(
-        items
-          .slice(i, i + 500)
-          .map((g) =>
-            generationRequested.create(
-              { generationId: g.generationId, batchId: g.batchId, providerId: g.providerId, userId: g.userId },
-              { id: `generation-requested-${g.generationId}-${g.attempts}` },
-            ),
-          ),
-      );
-    }
+    await sendInBatches(
+      items.map((g) =>
+        generationRequested.create(
+          { generationId: g.generationId, batchId: g.batchId, providerId: g.providerId, userId: g.userId },
+          { id: `generation-requested-${g.generationId}-${g.attempts}` },
+        ),
+      ),
+    );
   },
   async batchCancelled(batchId) {
     await inngest.send(batchCancelled.create({ batchId }, { id: `batch-cancelled-${batchId}` }));
@@ -41,22 +37,21 @@ export const generationSender: GenerationSender = {
  * endpoint, and reusing its id would make the engine drop this one as a duplicate.
  */
 export const sendMovedGenerations: MoveSender = async (items, moveId) => {
-  for (let i = 0; i < items.length; i += 500) {
-    await inngest.send(
-      items
-        .slice(i, i + 500)
-        .map((g) =>
-          generationRequested.create(
-            { generationId: g.generationId, batchId: g.batchId, providerId: g.providerId, userId: g.userId },
-            { id: `generation-moved-${g.generationId}-${moveId}` },
-          ),
-        ),
-    );
-  }
+  await sendInBatches(
+    items.map((g) =>
+      generationRequested.create(
+        { generationId: g.generationId, batchId: g.batchId, providerId: g.providerId, userId: g.userId },
+        { id: `generation-moved-${g.generationId}-${moveId}` },
+      ),
+    ),
+  );
 };
 
 export const sendCheckRuns: CheckSender = async (checkRunIds) => {
-  for (let i = 0; i < checkRunIds.length; i += 500) {
-    await inngest.send(checkRunIds.slice(i, i + 500).map((checkRunId) => checkRequested.create({ checkRunId }, { id: `check-requested-${checkRunId}` })));
-  }
+  await sendInBatches(checkRunIds.map((checkRunId) => checkRequested.create({ checkRunId }, { id: `check-requested-${checkRunId}` })));
 };
+
+/** Sends many events in requests of at most 500 (the engine's batch limit). */
+async function sendInBatches(events: Extract<Parameters<typeof inngest.send>[0], unknown[]>): Promise<void> {
+  for (let i = 0; i < events.length; i += 500) await inngest.send(events.slice(i, i + 500));
+}

@@ -1,6 +1,5 @@
 import { Badge } from "@/components/ui/badge";
-import type { AssetStatus } from "@/db/schema";
-import type { CheckBadge } from "@/lib/checks/views";
+import type { AssetStatus, CheckBadge } from "@/lib/checks/views";
 
 export const ASSET_STATUS_LABEL: Record<AssetStatus, string> = {
   checking: "checking…",

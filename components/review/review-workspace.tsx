@@ -1,15 +1,12 @@
 "use client";
 
-import Link from "next/link";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { CheckPanel } from "@/components/assets/check-panel";
-import { Provenance } from "@/components/assets/provenance";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { formatMicros } from "@/lib/costs/estimate";
 import { DecisionBar, type Mode } from "./decision-bar";
 import { QueueList } from "./queue-list";
-import { useAssetDetail, useRejectReasons, useReviewActions, useReviewQueue, type Decision, type QueueFilters } from "./use-review";
+import { ReviewDetail } from "./review-detail";
+import { useRejectReasons, useReviewActions, useReviewQueue, type Decision, type QueueFilters } from "./use-review";
 
 type Flash = { tone: "success" | "error" | "info"; text: string } | null;
 
@@ -38,7 +35,6 @@ export function ReviewWorkspace() {
     items.findIndex((i) => i.assetId === currentId),
   );
   const current = items[index] ?? null;
-  const detail = useAssetDetail(current?.assetId ?? null);
 
   useEffect(() => {
     if (!currentId && items[0]) setCurrentId(items[0].assetId);
@@ -254,53 +250,22 @@ export function ReviewWorkspace() {
             />
           </div>
           {current && (
-            <div className="space-y-4" data-testid="review-current" data-asset-id={current.assetId}>
-              <div className={`rounded-lg border border-stone-200 bg-stone-100 ${zoom ? "max-h-[75vh] overflow-auto" : ""}`}>
-                {/* eslint-disable-next-line @next/next/no-img-element */}
-                <img
-                  src={zoom ? current.originalUrl : (current.previewUrl ?? current.originalUrl)}
-                  alt={current.prompt}
-                  onClick={() => setZoom((z) => !z)}
-                  className={zoom ? "max-w-none cursor-zoom-out" : "mx-auto max-h-[52vh] cursor-zoom-in object-contain"}
+            <ReviewDetail
+              item={current}
+              zoom={zoom}
+              onZoom={() => setZoom((z) => !z)}
+              decisionBar={
+                <DecisionBar
+                  mode={mode}
+                  reasons={reasons}
+                  busy={actions.decide.isPending}
+                  onDecide={decide}
+                  onMode={setMode}
+                  comment={comment}
+                  onComment={setComment}
                 />
-              </div>
-              <DecisionBar
-                mode={mode}
-                reasons={reasons}
-                busy={actions.decide.isPending}
-                onDecide={decide}
-                onMode={setMode}
-                comment={comment}
-                onComment={setComment}
-              />
-              <div className="grid gap-4 xl:grid-cols-2">
-                <div className="rounded-lg border border-stone-200 bg-white p-4">
-                  <h2 className="mb-2 text-sm font-semibold">Automated checks</h2>
-                  {detail.data ? <CheckPanel results={detail.data.checks.results} /> : <p className="text-sm text-stone-500">Loading…</p>}
-                </div>
-                <div className="rounded-lg border border-stone-200 bg-white p-4">
-                  <h2 className="mb-2 flex justify-between text-sm font-semibold">
-                    How it was made
-                    <Link href={`/assets/${current.assetId}`} className="font-normal text-kiln-700 hover:underline">
-                      Open asset page
-                    </Link>
-                  </h2>
-                  {detail.data && <Provenance p={detail.data.provenance} />}
-                  {detail.data && (
-                    <p className="mt-3 text-sm">
-                      Cost so far <strong className="tabular-nums">{formatMicros(detail.data.spentMicros)}</strong> · version {detail.data.version.number}
-                      {detail.data.reroll.depth ? ` · re-roll ${detail.data.reroll.depth}` : ""}
-                    </p>
-                  )}
-                  {detail.data && detail.data.review.decisions.length > 0 && (
-                    <p className="mt-3 text-xs text-stone-500">
-                      Earlier decisions:{" "}
-                      {detail.data.review.decisions.map((d) => `${d.reviewer}: ${d.decision.replaceAll("_", " ")}${d.undone ? " (undone)" : ""}`).join(" · ")}
-                    </p>
-                  )}
-                </div>
-              </div>
-            </div>
+              }
+            />
           )}
         </div>
       )}

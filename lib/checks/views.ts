@@ -4,6 +4,8 @@ import { assets, checkResults, checkRuns, type AssetStatus, type CheckResult, ty
 import { getCheck } from "./registry";
 import type { Verdict } from "./types";
 
+export type { AssetStatus } from "@/db/schema";
+
 export type CheckBadge = { checkId: string; label: string; verdict: Verdict; reasonCode: string | null; errored: boolean };
 
 /** What a thumbnail shows: where the asset stands and one badge per check of its newest run. */
