@@ -30,26 +30,26 @@ export async function latestRuns(db: DbExecutor, versionIds: string[]): Promise<
   return out;
 }
 
+/** The newest run of each asset version with one badge per check of that run. */
+export async function latestRunBadges(db: DbExecutor, versionIds: string[]): Promise<Map<string, { run: CheckRun; checks: CheckBadge[] }>> {
+  const runs = await latestRuns(db, versionIds);
+  const runIds = [...runs.values()].map((r) => r.id);
+  const results = runIds.length ? await db.select().from(checkResults).where(inArray(checkResults.checkRunId, runIds)) : [];
+  return new Map([...runs].map(([versionId, run]) => [versionId, { run, checks: results.filter((r) => r.checkRunId === run.id).map(badgeOf) }]));
+}
+
 /** Check summaries keyed by generation id, for the Jobs page's grid. */
 export async function checkSummariesForGenerations(db: DbExecutor, generationIds: string[]): Promise<Map<string, AssetCheckSummary>> {
   if (generationIds.length === 0) return new Map();
   const rows = await db.select().from(assets).where(inArray(assets.generationId, generationIds));
-  const runs = await latestRuns(
+  const latest = await latestRunBadges(
     db,
     rows.flatMap((a) => (a.currentVersionId ? [a.currentVersionId] : [])),
   );
-  const runIds = [...runs.values()].map((r) => r.id);
-  const results = runIds.length ? await db.select().from(checkResults).where(inArray(checkResults.checkRunId, runIds)) : [];
   const out = new Map<string, AssetCheckSummary>();
   for (const a of rows) {
-    const run = a.currentVersionId ? runs.get(a.currentVersionId) : undefined;
-    out.set(a.generationId, {
-      assetId: a.id,
-      status: a.status,
-      statusReason: a.statusReason,
-      verdict: run?.verdict ?? null,
-      checks: results.filter((r) => r.checkRunId === run?.id).map(badgeOf),
-    });
+    const l = a.currentVersionId ? latest.get(a.currentVersionId) : undefined;
+    out.set(a.generationId, { assetId: a.id, status: a.status, statusReason: a.statusReason, verdict: l?.run.verdict ?? null, checks: l?.checks ?? [] });
   }
   return out;
 }

@@ -1,22 +1,10 @@
 import { and, asc, count, eq, gt, inArray, isNull, lt, ne, notExists, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
-import {
-  assets,
-  assetVersions,
-  batches,
-  checkResults,
-  checkRuns,
-  generations,
-  presets,
-  presetVersions,
-  reviewClaims,
-  reviewDecisions,
-  users,
-} from "@/db/schema";
+import { assets, assetVersions, batches, checkRuns, generations, presets, presetVersions, reviewClaims, reviewDecisions, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
-import { badgeOf, latestRuns, type CheckBadge } from "@/lib/checks/views";
+import { latestRunBadges, type CheckBadge } from "@/lib/checks/views";
 import { env } from "@/lib/env";
 import { AppError, parseInput } from "@/lib/errors";
 import { TIERS } from "@/lib/presets";
@@ -127,9 +115,7 @@ export async function listReviewQueue({ ctx, input }: { ctx: Ctx; input: unknown
     .where(where);
 
   const versionIds = rows.map((r) => r.version.id);
-  const runs = await latestRuns(ctx.db, versionIds);
-  const runIds = [...runs.values()].map((r) => r.id);
-  const results = runIds.length ? await ctx.db.select().from(checkResults).where(inArray(checkResults.checkRunId, runIds)) : [];
+  const latest = await latestRunBadges(ctx.db, versionIds);
   const approvals = versionIds.length
     ? await ctx.db
         .select({ versionId: reviewDecisions.assetVersionId, n: count() })
@@ -161,8 +147,7 @@ export async function listReviewQueue({ ctx, input }: { ctx: Ctx; input: unknown
   const slaHours = env().KILN_REVIEW_SLA_HOURS;
   const now = Date.now();
   const items = rows.map(({ asset, version, campaign, preset, designer, prompt }): QueueItem => {
-    const run = runs.get(version.id);
-    const checks = results.filter((r) => r.checkRunId === run?.id).map(badgeOf);
+    const l = latest.get(version.id);
     const entered = asset.enteredReviewAt ?? asset.updatedAt;
     const ageMinutes = Math.floor((now - entered.getTime()) / 60_000);
     return {
@@ -180,8 +165,8 @@ export async function listReviewQueue({ ctx, input }: { ctx: Ctx; input: unknown
       enteredReviewAt: entered.toISOString(),
       ageMinutes,
       overSla: ageMinutes >= slaHours * 60,
-      checkVerdict: run?.verdict ?? null,
-      checks,
+      checkVerdict: l?.run.verdict ?? null,
+      checks: l?.checks ?? [],
       approvals: approvals.find((a) => a.versionId === version.id)?.n ?? 0,
       approvalsNeeded: approvalsNeeded(asset),
       claimedByMe: claims.some((c) => c.assetId === asset.id),
