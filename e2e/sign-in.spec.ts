@@ -5,10 +5,28 @@ import { createUserAsAdmin } from "./support/admin";
 import { DEMO } from "./support/users";
 
 const AREAS = {
-  admin: ["Home", "Generate", "Jobs", "Review", "Uploads", "Users", "Presets", "Templates", "GPU endpoints", "Banned terms", "Reject reasons", "Checks", "Runs", "Audit log"],
-  designer: ["Home", "Generate", "Jobs", "Uploads"],
+  admin: [
+    "Home",
+    "Generate",
+    "Jobs",
+    "Review",
+    "Costs",
+    "Budgets",
+    "Uploads",
+    "Users",
+    "Presets",
+    "Templates",
+    "GPU endpoints",
+    "Editor engines",
+    "Banned terms",
+    "Reject reasons",
+    "Checks",
+    "Runs",
+    "Audit log",
+  ],
+  designer: ["Home", "Generate", "Jobs", "Costs", "Uploads"],
   reviewer: ["Home", "Review", "Uploads"],
-  finance: ["Home"],
+  finance: ["Home", "Costs", "Budgets"],
 } as const;
 
 for (const role of Object.keys(AREAS) as (keyof typeof AREAS)[]) {

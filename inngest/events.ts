@@ -33,3 +33,8 @@ export const generationSucceeded = eventType("kiln/generation.succeeded", {
 export const checkRequested = eventType("kiln/check.requested", {
   schema: z.object({ checkRunId: z.string().uuid() }),
 });
+
+/** Run one editor operation (asset_edits row): erase, upscale, remove background or restore. */
+export const editRequested = eventType("kiln/edit.requested", {
+  schema: z.object({ editId: z.string().uuid(), assetId: z.string().uuid(), userId: z.string().uuid() }),
+});

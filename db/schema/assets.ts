@@ -40,6 +40,8 @@ export const assets = pgTable(
     enteredReviewAt: timestamp("entered_review_at", { withTimezone: true }),
     /** Written when review approves the asset (every approval a tier needs); cleared when a new version needs review again. */
     approvalId: text("approval_id"),
+    /** When the asset became usable (approved); cleared with the approval. Finance counts usable assets by it. */
+    approvedAt: timestamp("approved_at", { withTimezone: true }),
     /** The designer's rights and usage notes (licences of references, where the image may be used), shown to reviewers. */
     usageNotes: text("usage_notes"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -50,6 +52,7 @@ export const assets = pgTable(
     index("assets_batch_idx").on(t.batchId),
     index("assets_status_idx").on(t.status, t.enteredReviewAt),
     index("assets_preset_status_idx").on(t.presetVersionId, t.status),
+    index("assets_approved_at_idx").on(t.approvedAt),
   ],
 );
 
@@ -72,6 +75,8 @@ export const assetVersions = pgTable(
     height: integer("height").notNull(),
     renditions: jsonb("renditions").$type<Record<string, Rendition>>().notNull().default({}),
     createdBy: uuid("created_by").references(() => users.id),
+    /** The editor operation that made this version (null for the original): its params, mask, engine and cost live there. */
+    editId: uuid("edit_id"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("asset_versions_asset_number_key").on(t.assetId, t.number)],

@@ -1,8 +1,18 @@
-import { bigint, bigserial, boolean, index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { assets } from "./assets";
+import { batches } from "./batches";
 import { generations } from "./generations";
 import { presetVersions } from "./preset-versions";
 import { providers } from "./providers";
 import { users } from "./users";
+
+/**
+ * Why money was spent, fixed when the row is written: a row's first provider call, a retry of it,
+ * an automatic re-roll (and its retries), or an editor operation on an asset.
+ */
+export const LEDGER_PURPOSES = ["first_attempt", "retry", "reroll", "edit"] as const;
+export const ledgerPurposeEnum = pgEnum("ledger_purpose", LEDGER_PURPOSES);
+export type LedgerPurpose = (typeof LEDGER_PURPOSES)[number];
 
 /**
  * Exactly one row per provider call, in integer micro-dollars. `callKey` (generation + attempt)
@@ -14,9 +24,8 @@ export const costLedger = pgTable(
     id: bigserial("id", { mode: "number" }).primaryKey(),
     callKey: text("call_key").notNull(),
     generationId: uuid("generation_id").references(() => generations.id),
-    providerId: uuid("provider_id")
-      .notNull()
-      .references(() => providers.id),
+    /** Null for local engines (CPU work on this machine), which bill nothing to a provider. */
+    providerId: uuid("provider_id").references(() => providers.id),
     presetVersionId: uuid("preset_version_id").references(() => presetVersions.id),
     userId: uuid("user_id")
       .notNull()
@@ -26,9 +35,26 @@ export const costLedger = pgTable(
     billable: boolean("billable").notNull(),
     micros: bigint("micros", { mode: "number" }).notNull(),
     errorKind: text("error_kind"),
+    purpose: ledgerPurposeEnum("purpose").notNull().default("first_attempt"),
+    /** The batch the spend belongs to (campaign, owner); set for generations and edits alike. */
+    batchId: uuid("batch_id").references(() => batches.id),
+    /** The lineage the spend is attributed to: the root generation of the row (itself for first attempts). */
+    lineageRootId: uuid("lineage_root_id").references(() => generations.id),
+    /** Set for editor operations: the asset edited and the edit (asset_edits.id). */
+    assetId: uuid("asset_id").references(() => assets.id),
+    editId: uuid("edit_id"),
+    /** The engine that did the work: "provider" kinds (a1111, stability…) or a local engine id (esrgan-local, telea-local…). */
+    engine: text("engine"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("cost_ledger_call_key").on(t.callKey), index("cost_ledger_generation_idx").on(t.generationId), index("cost_ledger_created_idx").on(t.createdAt)],
+  (t) => [
+    uniqueIndex("cost_ledger_call_key").on(t.callKey),
+    index("cost_ledger_generation_idx").on(t.generationId),
+    index("cost_ledger_created_idx").on(t.createdAt),
+    index("cost_ledger_lineage_idx").on(t.lineageRootId),
+    index("cost_ledger_batch_created_idx").on(t.batchId, t.createdAt),
+    index("cost_ledger_asset_idx").on(t.assetId),
+  ],
 );
 
 export type CostLedgerRow = typeof costLedger.$inferSelect;

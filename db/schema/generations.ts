@@ -46,6 +46,8 @@ export const generations = pgTable(
     rerollOf: uuid("reroll_of").references((): AnyPgColumn => generations.id),
     /** 0 for the first attempt at a row's variant, n for its n-th re-roll. */
     rerollDepth: integer("reroll_depth").notNull().default(0),
+    /** The first generation of this row's lineage (null on that root itself); re-rolls copy it, so finance sums a lineage in one index scan. */
+    lineageRootId: uuid("lineage_root_id").references((): AnyPgColumn => generations.id),
     width: integer("width").notNull(),
     height: integer("height").notNull(),
     status: generationStatusEnum("status").notNull().default("queued"),
@@ -60,7 +62,7 @@ export const generations = pgTable(
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
-  (t) => [index("generations_batch_idx").on(t.batchId, t.status), index("generations_owner_idx").on(t.ownerId, t.createdAt), index("generations_reroll_of_idx").on(t.rerollOf)],
+  (t) => [index("generations_batch_idx").on(t.batchId, t.status), index("generations_owner_idx").on(t.ownerId, t.createdAt), index("generations_reroll_of_idx").on(t.rerollOf), index("generations_lineage_root_idx").on(t.lineageRootId)],
 );
 
 export type Generation = typeof generations.$inferSelect;

@@ -14,3 +14,6 @@ export * from "./cost-ledger";
 export * from "./assets";
 export * from "./check-runs";
 export * from "./review";
+export * from "./teams";
+export * from "./budgets";
+export * from "./asset-edits";

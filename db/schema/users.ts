@@ -1,4 +1,5 @@
 import { boolean, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { teams } from "./teams";
 
 export const roleEnum = pgEnum("role", ["admin", "designer", "reviewer", "finance"]);
 
@@ -13,6 +14,10 @@ export const users = pgTable(
     /** Null for users who only sign in through OIDC. */
     passwordHash: text("password_hash"),
     active: boolean("active").notNull().default(true),
+    /** The team whose budgets and quotas this user's work counts against; designers see their team's costs. */
+    teamId: uuid("team_id").references(() => teams.id),
+    /** A designer allowed to see every team's costs (finance and admins always can). */
+    costsAllTeams: boolean("costs_all_teams").notNull().default(false),
     /** Bumped on deactivation and role change; sessions carrying an older value stop working. */
     sessionVersion: integer("session_version").notNull().default(0),
     lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true }),

@@ -9,9 +9,16 @@ describe("permissions table", () => {
     expect(ROLES.filter((r) => can(r, "audit.view"))).toEqual(["admin"]);
   });
 
+  it("lets finance see costs and budgets but never queue, edit or review", () => {
+    expect(can("finance", "costs.view_all")).toBe(true);
+    expect(can("finance", "budgets.manage")).toBe(true);
+    for (const p of ["generations.create", "assets.edit", "review.decide", "batches.view"] as const) expect(can("finance", p)).toBe(false);
+    expect(can("designer", "costs.view_all")).toBe(false);
+  });
+
   it("shows each role only the areas its permissions allow", () => {
-    expect(areasFor("finance").map((a) => a.label)).toEqual(["Home"]);
-    expect(areasFor("designer").map((a) => a.label)).toEqual(["Home", "Generate", "Jobs", "Uploads"]);
+    expect(areasFor("finance").map((a) => a.label)).toEqual(["Home", "Costs", "Budgets"]);
+    expect(areasFor("designer").map((a) => a.label)).toEqual(["Home", "Generate", "Jobs", "Costs", "Uploads"]);
     expect(areasFor("admin")).toHaveLength(AREAS.length);
   });
 });

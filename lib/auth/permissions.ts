@@ -21,6 +21,14 @@ export const PERMISSIONS = {
   "policy.manage": ["admin"],
   "catalog.manage": ["admin"],
   "providers.manage": ["admin"],
+  "assets.edit": ["admin", "designer"],
+  "editing.manage": ["admin"],
+  /** Costs page: designers see their own team's figures (all teams with users.costs_all_teams). */
+  "costs.view": ["admin", "finance", "designer"],
+  "costs.view_all": ["admin", "finance"],
+  "costs.operations": ["admin"],
+  "budgets.manage": ["admin", "finance"],
+  "teams.manage": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -50,6 +58,18 @@ export const AREAS = [
     permission: "review.decide",
     description: "Assets waiting for a decision, oldest first: approve, request changes or reject, by keyboard.",
   },
+  {
+    href: "/costs",
+    label: "Costs",
+    permission: "costs.view",
+    description: "Spend, cost per usable asset, reject and retry rates by model, tier, preset, campaign and user; budgets; CSV export.",
+  },
+  {
+    href: "/budgets",
+    label: "Budgets",
+    permission: "budgets.manage",
+    description: "Spend limits and image quotas per campaign, team or user; soft-limit alerts and stop-loss.",
+  },
   { href: "/uploads", label: "Uploads", permission: "uploads.view", description: "Reference images and brand assets, with renditions made in the background." },
   { href: "/admin/users", label: "Users", permission: "users.manage", description: "Create users, change roles, deactivate accounts." },
   {
@@ -69,6 +89,12 @@ export const AREAS = [
     label: "GPU endpoints",
     permission: "providers.manage",
     description: "The GPU endpoints Kiln calls; pause one and its work waits, or move it to another preset.",
+  },
+  {
+    href: "/admin/editing",
+    label: "Editor engines",
+    permission: "editing.manage",
+    description: "Which engine erases, upscales and removes backgrounds: the GPU endpoint or a local CPU model, and its price.",
   },
   {
     href: "/admin/banned-terms",
