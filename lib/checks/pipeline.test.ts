@@ -1,4 +1,4 @@
-import { and, count, eq } from "drizzle-orm";
+import { and, count, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Database } from "@/db";
 import { assets, assetVersions, auditEvents, batches, checkResults, checkRuns, costLedger, generations, presets, templates } from "@/db/schema";
@@ -141,6 +141,13 @@ describe("a blurred image", () => {
       expect(batch).toMatchObject({ total: 3, status: "completed" });
       const ledger = await database.db.select().from(costLedger).where(eq(costLedger.userId, designer.actor.id));
       expect(chain.every((g) => ledger.some((l) => l.generationId === g.id && l.billable && l.micros > 0))).toBe(true);
+      // Every call of the lineage is attributed to its root, and says why it was made.
+      const lineage = ledger.filter((l) => chain.some((g) => g.id === l.generationId));
+      expect(lineage.every((l) => l.lineageRootId === first.id && l.batchId === first.batchId)).toBe(true);
+      expect(lineage.filter((l) => l.generationId === first.id).map((l) => l.purpose)).toEqual(["first_attempt"]);
+      expect(lineage.filter((l) => l.generationId !== first.id).every((l) => l.purpose === "reroll")).toBe(true);
+      const children = await database.db.select().from(generations).where(inArray(generations.id, chain.slice(1).map((g) => g.id)));
+      expect(children.map((c) => c.lineageRootId)).toEqual([first.id, first.id]);
       const [rerolls] = await database.db.select({ n: count() }).from(auditEvents).where(eq(auditEvents.action, "generation.rerolled"));
       expect(rerolls!.n).toBe(2);
     } finally {

@@ -54,6 +54,7 @@ export async function rerollGeneration(tx: Tx, generationId: string): Promise<Re
       height: gen.height,
       rerollOf: gen.id,
       rerollDepth: gen.rerollDepth + 1,
+      lineageRootId: gen.lineageRootId ?? gen.id,
     })
     .returning();
   // The batch grows by one and is running again until the re-roll settles.

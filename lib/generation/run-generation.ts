@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { assets, assetVersions, costLedger, generations, presetVersions, type Generation } from "@/db/schema";
+import { assets, assetVersions, costLedger, generations, presetVersions, type Generation, type LedgerPurpose } from "@/db/schema";
 import { createAssetFromGeneration } from "@/lib/assets/create-from-generation";
 import { recordAudit } from "@/lib/audit";
 import { costOfCall } from "@/lib/costs/estimate";
@@ -55,7 +55,19 @@ export async function runGeneration({
   const adapter = createAdapter(providerConfig(provider));
   const started = Date.now();
   const callKey = `${gen.id}:generate:${claimed!.callNumber}`;
-  const ledger = { callKey, generationId: gen.id, providerId: provider.id, presetVersionId: version!.id, userId: gen.ownerId, operation: "generate" };
+  const ledger = {
+    callKey,
+    generationId: gen.id,
+    providerId: provider.id,
+    presetVersionId: version!.id,
+    userId: gen.ownerId,
+    operation: "generate",
+    engine: provider.kind,
+    // Attribution for finance: the lineage (root generation) and why this call was made.
+    batchId: gen.batchId,
+    lineageRootId: gen.lineageRootId ?? gen.id,
+    purpose: ledgerPurpose(gen, claimed!.callNumber),
+  };
   let result;
   try {
     result = await adapter.generate(
@@ -129,6 +141,12 @@ export async function runGeneration({
     return asset.checkRunId;
   });
   return { status: "succeeded", generationId: gen.id, checkRunId };
+}
+
+/** Why a generation's provider call was made: a re-roll (any call of it), a retry of a row, or its first call. */
+export function ledgerPurpose(gen: Pick<Generation, "rerollOf">, callNumber: number): LedgerPurpose {
+  if (gen.rerollOf) return "reroll";
+  return callNumber > 1 ? "retry" : "first_attempt";
 }
 
 /**
