@@ -122,7 +122,10 @@ WITH RECURSIVE chain AS (
   SELECT g."id", c."root" FROM "generations" AS g JOIN chain AS c ON g."reroll_of" = c."id"
 )
 UPDATE "generations" AS g SET "lineage_root_id" = chain."root" FROM chain WHERE g."id" = chain."id" AND g."reroll_of" IS NOT NULL;--> statement-breakpoint
+-- The ledger is append-only (trigger cost_ledger_append_only); this one-time backfill of new columns is the exception.
+ALTER TABLE "cost_ledger" DISABLE TRIGGER "cost_ledger_append_only";--> statement-breakpoint
 UPDATE "cost_ledger" AS l SET "batch_id" = g."batch_id", "lineage_root_id" = COALESCE(g."lineage_root_id", g."id"),
   "purpose" = (CASE WHEN g."reroll_of" IS NOT NULL THEN 'reroll' WHEN split_part(l."call_key", ':', 3) <> '1' THEN 'retry' ELSE 'first_attempt' END)::"ledger_purpose",
-  "engine" = 'provider'
-FROM "generations" AS g WHERE g."id" = l."generation_id";
+  "engine" = (SELECT p."kind"::text FROM "providers" AS p WHERE p."id" = l."provider_id")
+FROM "generations" AS g WHERE g."id" = l."generation_id";--> statement-breakpoint
+ALTER TABLE "cost_ledger" ENABLE TRIGGER "cost_ledger_append_only";
