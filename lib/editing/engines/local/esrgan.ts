@@ -42,10 +42,18 @@ export async function esrganUpscale({ image, scale }: UpscaleInput, options?: Es
   const outWidth = width * scale;
   const outHeight = height * scale;
   if (outWidth * outHeight > MAX_UPSCALE_OUTPUT_PIXELS)
-    throw new AppError("payload_too_large", `A ${scale}× upscale of ${width}×${height} would be ${Math.round((outWidth * outHeight) / 1e6)} MP; this machine's engine stops at ${MAX_UPSCALE_OUTPUT_PIXELS / 1e6} MP. Upscale a smaller image or use the GPU engine.`);
+    throw new AppError(
+      "payload_too_large",
+      `A ${scale}× upscale of ${width}×${height} would be ${Math.round((outWidth * outHeight) / 1e6)} MP; this machine's engine stops at ${MAX_UPSCALE_OUTPUT_PIXELS / 1e6} MP. Upscale a smaller image or use the GPU engine.`,
+    );
   const tile = options?.tile ?? ESRGAN_TILE;
   const bands = bandsOf(height, tile, ESRGAN_THREADS);
-  const relay = new ProgressRelay(options?.onProgress, bands.map((b) => b.end - b.start), 0, 0.95);
+  const relay = new ProgressRelay(
+    options?.onProgress,
+    bands.map((b) => b.end - b.start),
+    0,
+    0.95,
+  );
   const results = await Promise.all(
     bands.map((band, part) => {
       // Each thread gets its rows plus ESRGAN_PAD rows of context above and below (all it reads).
@@ -59,7 +67,11 @@ export async function esrganUpscale({ image, scale }: UpscaleInput, options?: Es
   await relay.settle();
   const rgb = Buffer.concat(results.map((r) => r.pixels));
   const alpha = source.alpha
-    ? await sharp(Buffer.from(source.alpha), { raw: { width, height, channels: 1 } }).resize(outWidth, outHeight, { kernel: "lanczos3", fit: "fill" }).raw().toBuffer()
+    ? await sharp(Buffer.from(source.alpha), { raw: { width, height, channels: 1 } })
+        .resize(outWidth, outHeight, { kernel: "lanczos3", fit: "fill" })
+        .extractChannel(0)
+        .raw()
+        .toBuffer()
     : undefined;
   const png = await encodePng(rgb, outWidth, outHeight, alpha);
   relay.emit(1);

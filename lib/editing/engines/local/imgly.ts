@@ -12,11 +12,18 @@ export async function imglyRemoveBackground({ image }: RemoveBackgroundInput, op
   const source = await decodeImage(image);
   const { width, height } = source;
   // The model sees colour only; any existing transparency is replaced by the prediction.
-  const rgba = new Uint8Array(await sharp(Buffer.from(source.rgb), { raw: { width, height, channels: 3 } }).ensureAlpha().raw().toBuffer());
+  const rgba = new Uint8Array(
+    await sharp(Buffer.from(source.rgb), { raw: { width, height, channels: 3 } })
+      .ensureAlpha()
+      .raw()
+      .toBuffer(),
+  );
   const relay = new ProgressRelay(options?.onProgress, [1], 0.1, 0.95);
   relay.emit(0.1);
   const out = await runEngineTask<{ rgba: Uint8Array }>("imgly", { op: "remove", rgba, width, height }, { relay }, options, [rgba.buffer as ArrayBuffer]);
-  const png = await sharp(Buffer.from(out.rgba.buffer, out.rgba.byteOffset, out.rgba.byteLength), { raw: { width, height, channels: 4 } }).png().toBuffer();
+  const png = await sharp(Buffer.from(out.rgba.buffer, out.rgba.byteOffset, out.rgba.byteLength), { raw: { width, height, channels: 4 } })
+    .png()
+    .toBuffer();
   relay.emit(1);
   await relay.settle();
   return { image: png, width, height };

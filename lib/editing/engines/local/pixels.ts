@@ -34,6 +34,8 @@ export async function decodeImage(bytes: Buffer, what = "image"): Promise<Decode
 export async function encodePng(rgb: Uint8Array, width: number, height: number, alpha?: Uint8Array): Promise<Buffer> {
   const base = sharp(Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength), { raw: { width, height, channels: 3 } });
   if (!alpha) return base.png().toBuffer();
-  const a = await sharp(Buffer.from(alpha.buffer, alpha.byteOffset, alpha.byteLength), { raw: { width, height, channels: 1 } }).png().toBuffer();
+  const a = await sharp(Buffer.from(alpha.buffer, alpha.byteOffset, alpha.byteLength), { raw: { width, height, channels: 1 } })
+    .png()
+    .toBuffer();
   return base.joinChannel(a).png().toBuffer();
 }
