@@ -1,7 +1,7 @@
 import sharp from "sharp";
 import { AppError } from "@/lib/errors";
 import type { EditEngine, EngineCallOptions, EngineResult, UpscaleInput } from "../types";
-import { decodeImage, encodePng, ownBytes } from "./pixels";
+import { decodeImage, encodePng, ownBytes, type DecodedImage } from "./pixels";
 import { ESRGAN_THREADS, ProgressRelay, runEngineTask } from "./pool";
 
 /** Low-resolution tile side: ~20 MB a 64-channel activation, ~1.2× the work of the kept pixels in padding. Bands are cut at tile rows. */
@@ -24,6 +24,33 @@ export function bandsOf(height: number, tile: number, threads: number): { start:
     bands.push({ start, end });
   }
   return bands;
+}
+
+/** One thread's task: its rows plus ESRGAN_PAD rows of context above and below (all it reads). */
+function bandTask(source: DecodedImage, band: { start: number; end: number }, scale: number, tile: number) {
+  const { width, height } = source;
+  const from = Math.max(0, band.start - ESRGAN_PAD);
+  const to = Math.min(height, band.end + ESRGAN_PAD);
+  const pixels = ownBytes(source.rgb.subarray(from * width * 3, to * width * 3));
+  const task = { pixels, width, height: to - from, scale, tile, pad: ESRGAN_PAD, rowStart: band.start - from, rowEnd: band.end - from };
+  return { task, transfer: [pixels.buffer as ArrayBuffer] };
+}
+
+/**
+ * bench/editor.ts: the bare forward passes over the same tiles on the same threads, in ms: each
+ * thread sums its model.predict + read-back times (input tensors built beforehand, nothing placed),
+ * and the threads run side by side, so the figure is the slower thread's sum.
+ */
+export async function esrganBareInferenceMs({ image, scale }: UpscaleInput): Promise<number> {
+  const source = await decodeImage(image);
+  const bands = bandsOf(source.height, ESRGAN_TILE, ESRGAN_THREADS);
+  const sums = await Promise.all(
+    bands.map((band) => {
+      const { task, transfer } = bandTask(source, band, scale, ESRGAN_TILE);
+      return runEngineTask<{ inferMs: number }>("esrgan", { op: "bench", ...task }, undefined, undefined, transfer);
+    }),
+  );
+  return Math.max(...sums.map((s) => s.inferMs));
 }
 
 /** Options for tests and the bench: the tile side (e.g. small, to put seams where a test looks). */

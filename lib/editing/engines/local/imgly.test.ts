@@ -15,7 +15,7 @@ function meanAlpha(raw: Awaited<ReturnType<typeof rawOf>>, x0: number, y0: numbe
 }
 
 describe("IMG.LY background removal (onnxruntime worker)", () => {
-  it("keeps the subject opaque and makes the background transparent, with progress up to 1", { timeout: 240_000 }, async () => {
+  it("keeps the subject opaque and makes the background transparent, with progress up to 1", { timeout: 300_000 }, async () => {
     // Corners that are background in each photo (the astronaut's lower corners are her suit).
     // Measured: centre alpha 248 and 254, these corners 0.
     const photos = [

@@ -36,3 +36,13 @@ export const imglyEngine: EditEngine = {
   operations: new Set(["remove_background"]),
   removeBackground: imglyRemoveBackground,
 };
+
+/**
+ * bench/editor.ts: one run of the bare ONNX session (the same model and session options, a session of
+ * its own in the same thread) on a 1024×1024 input, in ms. The package resizes every image to
+ * 1024², so this is the model's cost for any input.
+ */
+export async function imglyBareInferenceMs(): Promise<number> {
+  const { inferMs } = await runEngineTask<{ inferMs: number[] }>("imgly", { op: "bench", runs: 1 }, undefined, undefined);
+  return inferMs[0] ?? NaN;
+}

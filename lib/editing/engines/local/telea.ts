@@ -47,8 +47,8 @@ export async function prepareMask(bytes: Buffer, width: number, height: number):
   return { mask: ownBytes(data), share: marked / data.length };
 }
 
-/** OpenCV's Telea inpainting on a worker thread: for small blemishes, specks and thin lines. */
-export async function teleaErase({ image, mask }: EraseInput, options?: EngineCallOptions): Promise<EngineResult> {
+/** The worker task for an image and mask: decoded, the mask checked, sized and within the engine's limit. */
+async function eraseTask({ image, mask }: EraseInput) {
   const source = await decodeImage(image);
   const { width, height } = source;
   const prepared = await prepareMask(mask, width, height);
@@ -57,14 +57,26 @@ export async function teleaErase({ image, mask }: EraseInput, options?: EngineCa
       "invalid_input",
       `The mask covers ${Math.round(prepared.share * 100)}% of the image; the local eraser blurs areas above ${MAX_TELEA_MASK_SHARE * 100}% into a smear. Paint a smaller area, or choose the GPU eraser in the admin settings for removing objects.`,
     );
-  const relay = new ProgressRelay(options?.onProgress, [1], 0.1, 0.9);
-  relay.emit(0.1);
   const rgb = ownBytes(source.rgb);
   const alpha = source.alpha ? ownBytes(source.alpha) : undefined;
   const transfer = [rgb.buffer, prepared.mask.buffer, ...(alpha ? [alpha.buffer] : [])] as ArrayBuffer[];
   const dilatePx = Math.max(2, Math.round(Math.min(width, height) * DILATE_SHARE));
-  const task = { op: "erase", rgb, alpha, mask: prepared.mask, width, height, dilatePx, radius: TELEA_RADIUS };
-  const out = await runEngineTask<{ rgb: Uint8Array; alpha?: Uint8Array }>("telea", task, { relay }, options, transfer);
+  return { task: { rgb, alpha, mask: prepared.mask, width, height, dilatePx, radius: TELEA_RADIUS }, transfer };
+}
+
+/** bench/editor.ts: cv.inpaint alone (no decode, mask preparation, dilation or encode) on the same input, in ms. */
+export async function teleaBareInpaintMs(input: EraseInput): Promise<number> {
+  const { task, transfer } = await eraseTask(input);
+  return (await runEngineTask<{ inpaintMs: number }>("telea", { op: "bench", ...task }, undefined, undefined, transfer)).inpaintMs;
+}
+
+/** OpenCV's Telea inpainting on a worker thread: for small blemishes, specks and thin lines. */
+export async function teleaErase(input: EraseInput, options?: EngineCallOptions): Promise<EngineResult> {
+  const { task, transfer } = await eraseTask(input);
+  const { width, height } = task;
+  const relay = new ProgressRelay(options?.onProgress, [1], 0.1, 0.9);
+  relay.emit(0.1);
+  const out = await runEngineTask<{ rgb: Uint8Array; alpha?: Uint8Array }>("telea", { op: "erase", ...task }, { relay }, options, transfer);
   const png = await encodePng(out.rgb, width, height, out.alpha);
   relay.emit(1);
   await relay.settle();

@@ -145,11 +145,9 @@ function place(result, outWidth, scale, t, values, rowStart) {
  *      done is posted on `port`.
  *  { op: "bench", …same } → { inferMs }: the bare forward passes over the same tiles (input tensors
  *      built beforehand, outputs read back, nothing placed).
- *  { op: "memory" } → { maxRssKb }: the process's peak resident set as this thread reads it.
  */
 export default async function task({ op, pixels, width, height, scale, tile = DEFAULT_TILE, pad = PAD, rowStart = 0, rowEnd = height, port }) {
   try {
-    if (op === "memory") return { maxRssKb: process.resourceUsage().maxRSS };
     if (scale !== 2 && scale !== 4) throw new Error(`ESRGAN scales by 2 or 4, not ${scale}.`);
     if (pixels.length !== width * height * 3) throw new Error(`Expected ${width}×${height} RGB pixels, got ${pixels.length} bytes.`);
     const net = await model(scale);

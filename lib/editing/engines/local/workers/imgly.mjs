@@ -56,11 +56,9 @@ let bare = null;
  *      stages are posted on `port` as fractions (inference started 0.3, done 0.9).
  *  { op: "bench", runs } → { inferMs: number[] }: the bare ONNX session run on a 1024×1024 input
  *      (the package always resizes to 1024², so the bare cost does not depend on the image size).
- *  { op: "memory" } → { maxRssKb }
  */
 export default async function task({ op, rgba, width, height, port, runs = 1 }) {
   try {
-    if (op === "memory") return { maxRssKb: process.resourceUsage().maxRSS };
     if (op === "bench") {
       bare ??= bareSession();
       const session = await bare;

@@ -55,12 +55,11 @@ function inpaint(cv, bytes, width, height, channels, mask, radius) {
  *  { op: "erase", rgb, alpha?, mask, width, height, dilatePx, radius, port? } → { rgb, alpha? }
  *      mask: one byte a pixel, 255 = remove (already thresholded); it is dilated by `dilatePx` so the
  *      fill starts from clean pixels beyond the painted edge. Progress: 0.3 dilated, 0.9 inpainted.
- *  { op: "memory" } → { maxRssKb }
+ *  { op: "bench", …same } → { inpaintMs }: cv.inpaint alone on the same (dilated) mask, for bench/editor.ts.
  */
 export default async function task({ op, rgb, alpha, mask, width, height, dilatePx, radius, port }) {
   try {
-    if (op === "memory") return { maxRssKb: process.resourceUsage().maxRSS };
-    if (op !== "erase") throw new Error(`Unknown inpainting worker task "${op}".`);
+    if (op !== "erase" && op !== "bench") throw new Error(`Unknown inpainting worker task "${op}".`);
     if (rgb.length !== width * height * 3 || mask.length !== width * height) throw new Error(`Expected ${width}×${height} RGB pixels and mask.`);
     const { cv } = await opencv();
     const raw = matOf(cv, mask, width, height, cv.CV_8UC1);
@@ -70,6 +69,11 @@ export default async function task({ op, rgb, alpha, mask, width, height, dilate
     try {
       cv.dilate(raw, dilated, kernel);
       port?.postMessage(0.3);
+      if (op === "bench") {
+        const started = performance.now();
+        inpaint(cv, rgb, width, height, 3, dilated, radius);
+        return { inpaintMs: performance.now() - started };
+      }
       const out = { rgb: inpaint(cv, rgb, width, height, 3, dilated, radius) };
       if (alpha) out.alpha = inpaint(cv, alpha, width, height, 1, dilated, radius);
       port?.postMessage(0.9);
