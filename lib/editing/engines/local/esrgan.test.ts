@@ -103,4 +103,13 @@ describe("ESRGAN upscale (tfjs-wasm worker)", () => {
     await expect(esrganUpscale({ image, scale: 3 as 2 })).rejects.toThrow(/2 or 4/);
     await expect(esrganUpscale({ image: Buffer.from("not an image"), scale: 2 })).rejects.toBeInstanceOf(AppError);
   });
+
+  it("stops when the caller aborts, and the next upscale still works", SLOW, async () => {
+    const image = await fixturePhoto("rocket.jpg", 200, 150);
+    const controller = new AbortController();
+    const running = esrganUpscale({ image, scale: 4 }, { tile: 32, signal: controller.signal, onProgress: () => controller.abort() });
+    await expect(running).rejects.toThrow(/abort/i);
+    const out = await esrganUpscale({ image: await fixturePhoto("rocket.jpg", 40, 30), scale: 2 });
+    expect(out.width).toBe(80);
+  });
 });
