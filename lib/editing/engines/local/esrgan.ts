@@ -62,7 +62,10 @@ export type EsrganOptions = EngineCallOptions & { tile?: number };
  * second pass on 4× the pixels (≈5× the work) and compound its artefacts. Transparency is kept: the
  * colour goes through the network, the alpha channel is resized with Lanczos.
  */
-export async function esrganUpscale({ image, scale }: UpscaleInput, options?: EsrganOptions): Promise<EngineResult & { inferMs: number; tiles: number }> {
+export async function esrganUpscale(
+  { image, scale }: UpscaleInput,
+  options?: EsrganOptions,
+): Promise<EngineResult & { inferMs: number; slowestBandInferMs: number; tiles: number }> {
   if (scale !== 2 && scale !== 4) throw new AppError("invalid_input", `Upscale by 2 or 4, not ${scale}.`);
   const source = await decodeImage(image);
   const { width, height } = source;
@@ -108,6 +111,8 @@ export async function esrganUpscale({ image, scale }: UpscaleInput, options?: Es
     width: outWidth,
     height: outHeight,
     inferMs: results.reduce((sum, r) => sum + r.inferMs, 0),
+    // The forward passes of this very call on its critical path (the threads run side by side).
+    slowestBandInferMs: Math.max(...results.map((r) => r.inferMs)),
     tiles: results.reduce((sum, r) => sum + r.tiles, 0),
   };
 }
