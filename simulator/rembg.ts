@@ -96,6 +96,7 @@ export async function removeBackground(req: RembgRequest): Promise<Buffer | null
   const alpha = await matte(rgb, req);
   if (req.return_mask) {
     return sharp(alpha, { raw: { width: rgb.width, height: rgb.height, channels: 1 } })
+      .toColourspace("b-w")
       .png()
       .toBuffer();
   }

@@ -50,6 +50,7 @@ export async function normaliseMask(bytes: Buffer, image: { width: number; heigh
   for (let i = 0; i < grey.length; i++) if (grey[i]! >= 128) painted++;
   if (painted === 0) throw new AppError("invalid_input", "The mask is empty. Paint the area to erase first.", { fields: { mask: ["Nothing painted."] } });
   return sharp(grey, { raw: { width: image.width, height: image.height, channels: 1 } })
+    .toColourspace("b-w")
     .png()
     .toBuffer();
 }

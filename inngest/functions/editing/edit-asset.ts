@@ -37,6 +37,8 @@ export const editAsset = inngest.createFunction(
         return await runEdit({ db, store: getBlobStore(), editId: event.data.editId });
       } catch (error) {
         if (error instanceof ProviderError && !error.retryable) throw new NonRetriableError(`[${error.kind}] ${error.message}`, { cause: error });
+        // Retried; the kind travels in the message so onFailure can tell the designer why it gave up.
+        if (error instanceof ProviderError) throw new Error(`[${error.kind}] ${error.message}`, { cause: error });
         if (error instanceof AppError && (error.code === "not_found" || error.code === "conflict")) {
           throw new NonRetriableError(`[not_found] ${error.message}`, { cause: error });
         }
