@@ -7,6 +7,7 @@ import { can } from "@/lib/auth/permissions";
 import { priceModelSchema } from "@/lib/costs/estimate";
 import { AppError, parseInput } from "@/lib/errors";
 import { hasRembgExtension } from "@/lib/providers/a1111";
+import { dollarsToMicros } from "@/lib/presets/money";
 import { providerConfig } from "@/lib/providers/store";
 import { ProviderError } from "@/lib/providers/types";
 import { effectiveSettings, listEngineChoices, type EffectiveSetting, type EngineChoice } from "./registry";
@@ -86,4 +87,22 @@ export async function setEditorEngine({ ctx, input }: { ctx: Ctx; input: EngineS
     });
   });
   return (await effectiveSettings(ctx.db))[data.operation]!;
+}
+
+/**
+ * The admin form's flat fields → the setting: the engine choice "engine|providerId", and the price
+ * as kind + dollars (parsed exactly, like presets' prices) or "none".
+ */
+export function engineSettingFromForm(fields: Record<string, string | undefined>): EngineSettingInput {
+  const [engine = "", providerId = ""] = (fields.engine ?? "").split("|");
+  const kind = fields["priceModel.kind"] ?? "none";
+  let priceModel: EngineSettingInput["priceModel"] = null;
+  if (kind !== "none") {
+    const micros = dollarsToMicros(fields["priceModel.amount"] ?? "", "priceModel.amount");
+    if (kind === "per_image") priceModel = { kind, microsPerImage: micros };
+    else if (kind === "per_megapixel") priceModel = { kind, microsPerMegapixel: micros };
+    else if (kind === "per_gpu_second") priceModel = { kind, microsPerGpuSecond: micros, expectedGpuSeconds: Number(fields["priceModel.expectedGpuSeconds"] ?? "") };
+    else throw new AppError("invalid_input", "Choose how this engine is billed.", { fields: { "priceModel.kind": ["Choose how this engine is billed."] } });
+  }
+  return { operation: fields.operation as EngineSettingInput["operation"], engine, providerId: providerId || null, priceModel };
 }
