@@ -42,7 +42,7 @@ test("a designer erases, upscales, removes the background, compares and restores
 
   // Erase: first without a mask (a clear error), then with a painted stroke; the progress bar shows while it runs.
   await page.getByRole("button", { name: "Erase painted area" }).click();
-  await expect(page.getByRole("alert")).toContainText("Paint the area to erase first");
+  await expect(page.locator("[data-alert=error]")).toContainText("Paint the area to erase first");
   await editor.paintStroke();
   await setSimulator(request, { latencyMs: 2500 });
   await page.getByRole("button", { name: "Erase painted area" }).click();
@@ -88,4 +88,27 @@ test("a designer erases, upscales, removes the background, compares and restores
   await editor.expectImageLoaded();
   expect((await editor.imageBytes()).equals(original)).toBe(true);
   await expect(editor.versions()).toHaveText([/v5/, /v4/, /v3/, /v2/, /v1/]);
+});
+
+test.describe("as an admin", () => {
+  test("chooses the engine and price per operation under Editor engines", async ({ page }) => {
+    await page.context().clearCookies();
+    await new SignInPage(page).signInAndWait(DEMO.admin.email, DEMO.admin.password, DEMO.admin.name);
+    await page.goto("/admin/editing");
+    await expect(page.getByRole("heading", { name: "Editor engines" })).toBeVisible();
+    const erase = page.getByTestId("engine-erase");
+    // Only engines that can erase are offered: the simulator's inpainting, not the Lanczos upscaler.
+    await expect(erase.getByLabel("Erase engine").locator("option")).not.toContainText(["Lanczos"]);
+    await expect(page.getByTestId("engine-upscale").getByLabel("Upscale engine").locator("option", { hasText: "Lanczos" })).toHaveCount(1);
+    await erase.getByLabel("Erase price").fill("0.004");
+    await erase.getByRole("button", { name: "Save" }).click();
+    await expect(erase.getByText("Saved.")).toBeVisible();
+    await page.screenshot({ path: "test-results/editor-admin.png", fullPage: true });
+    await erase.getByLabel("Erase price").fill("0.00x");
+    await erase.getByRole("button", { name: "Save" }).click();
+    await expect(erase.locator("[data-alert=error]")).toContainText("not a dollar amount");
+    await erase.getByLabel("Erase price").fill("0.003");
+    await erase.getByRole("button", { name: "Save" }).click();
+    await expect(erase.getByText("Saved.")).toBeVisible();
+  });
 });

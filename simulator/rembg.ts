@@ -45,13 +45,19 @@ export async function matte(rgb: { data: Buffer; width: number; height: number }
     .raw()
     .toBuffer();
   const STEP = 9; // largest colour change (sum over channels) between neighbours inside a backdrop
+  const DRIFT = 36; // largest distance from the reference colour
+  const FOLLOW = 0.05; // how fast the reference follows the backdrop's gradient
   const background = new Uint8Array(w * h);
   const queue = new Int32Array(w * h);
   let head = 0;
   let tail = 0;
+  // Each flooded pixel carries a slowly following reference colour: long gentle gradients (a sky,
+  // a floor) pass, but a soft yet quick transition (a shaded ball's rim) outruns it and stops the fill.
+  const ref = new Float32Array(w * h * 3);
   const seed = (i: number) => {
     if (!background[i]) {
       background[i] = 1;
+      for (let c = 0; c < 3; c++) ref[i * 3 + c] = small[i * 3 + c]!;
       queue[tail++] = i;
     }
   };
@@ -70,10 +76,13 @@ export async function matte(rgb: { data: Buffer; width: number; height: number }
     const x = i % w;
     const y = (i - x) / w;
     for (const j of [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, y > 0 ? i - w : -1, y < h - 1 ? i + w : -1]) {
-      if (j >= 0 && !background[j] && diff(i, j) <= STEP) {
-        background[j] = 1;
-        queue[tail++] = j;
-      }
+      if (j < 0 || background[j] || diff(i, j) > STEP) continue;
+      let drift = 0;
+      for (let c = 0; c < 3; c++) drift += Math.abs(small[j * 3 + c]! - ref[i * 3 + c]!);
+      if (drift > DRIFT) continue;
+      background[j] = 1;
+      for (let c = 0; c < 3; c++) ref[j * 3 + c] = ref[i * 3 + c]! * (1 - FOLLOW) + small[j * 3 + c]! * FOLLOW;
+      queue[tail++] = j;
     }
   }
   const alpha = Buffer.alloc(w * h);

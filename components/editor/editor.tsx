@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api, RequestError } from "@/components/api-client";
+import { AssetStatusBadge } from "@/components/checks/check-badges";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -78,7 +79,10 @@ export function Editor({ assetId, initial }: { assetId: string; initial: EditorV
       pendingKey.current = null;
       void refresh();
     },
-    onError: fail,
+    onError: (e) => {
+      setPreview(null);
+      fail(e);
+    },
   });
   const versionAction = useMutation({
     mutationFn: ({ n, action }: { n: number; action: "restore" | "send_to_review" }) =>
@@ -135,7 +139,7 @@ export function Editor({ assetId, initial }: { assetId: string; initial: EditorV
       {error && <Alert tone="error">{error}</Alert>}
       {notice && <Alert tone="success">{notice}</Alert>}
       <EditProgress edits={data.edits} />
-      <div className="grid gap-6 xl:grid-cols-[16rem_minmax(0,1fr)_22rem]">
+      <div className="grid gap-6 lg:grid-cols-[15rem_minmax(0,1fr)] 2xl:grid-cols-[15rem_minmax(0,1fr)_22rem]">
         <Card title="Tools">
           <ToolPanel
             tool={tool}
@@ -161,6 +165,7 @@ export function Editor({ assetId, initial }: { assetId: string; initial: EditorV
             <span className="font-medium" data-testid="editing-version">
               Editing v{version.number} · {version.width}×{version.height}
             </span>
+            <AssetStatusBadge status={data.asset.status} reason={data.asset.statusReason} />
             <span className="flex-1" />
             <Button variant="secondary" className="px-2 py-1" aria-label="Zoom out" title="Zoom out (−)" onClick={() => stage.current?.zoomBy(1 / 1.25)}>
               −
@@ -190,7 +195,7 @@ export function Editor({ assetId, initial }: { assetId: string; initial: EditorV
           />
           <p className="text-xs text-stone-500">Wheel or + / − to zoom, 0 to fit; hold space (or pick the hand) and drag to pan; [ and ] change the brush.</p>
         </div>
-        <Card title="Versions" description="Every edit is a new version; nothing is overwritten.">
+        <Card title="Versions" description="Every edit is a new version; nothing is overwritten." className="lg:col-span-2 2xl:col-span-1">
           <VersionList
             versions={data.versions}
             selected={version.number}

@@ -94,6 +94,7 @@ export function VersionList({
                 )}
               </div>
             )}
+            {canEdit && v.current && v.sendToReviewBlocked && <p className="mt-1 text-xs text-stone-400">{v.sendToReviewBlocked}</p>}
           </div>
         </li>
       ))}

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Editor } from "@/components/editor/editor";
-import { AssetStatusBadge } from "@/components/checks/check-badges";
 import { PageHeader } from "@/components/ui/card";
 import { requirePageCtx } from "@/lib/auth/guard";
 import { getEditorView } from "@/lib/editing/editor-view";
@@ -21,7 +20,6 @@ export default async function EditAssetPage({ params }: { params: Promise<{ id: 
       <PageHeader
         title="Editor"
         description={`${view.asset.tier} tier · ${view.versions.length} version${view.versions.length === 1 ? "" : "s"} · every edit runs as a background job and adds a version`}
-        actions={<AssetStatusBadge status={view.asset.status} reason={view.asset.statusReason} />}
       />
       <Editor assetId={id} initial={view} />
     </>
