@@ -44,6 +44,7 @@ test("a designer erases, upscales, removes the background, compares and restores
   await page.getByRole("button", { name: "Erase painted area" }).click();
   await expect(page.locator("[data-alert=error]")).toContainText("Paint the area to erase first");
   await editor.paintStroke();
+  await page.getByTestId("editor-stage").screenshot({ path: "test-results/editor-mask.png" });
   await setSimulator(request, { latencyMs: 2500 });
   await page.getByRole("button", { name: "Erase painted area" }).click();
   await expect(page.getByTestId("edit-progress")).toBeVisible();
@@ -80,6 +81,7 @@ test("a designer erases, upscales, removes the background, compares and restores
   await expect(page.getByTestId("compare-after")).toHaveAttribute("style", /inset\(0px 0px 0px 30%\)/);
   await expect(page.getByTestId("compare-before")).toHaveAttribute("alt", "Version 1 (before)");
   await expect.poll(() => page.getByTestId("compare-after").evaluate((i) => (i as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+  await page.getByTestId("compare").screenshot({ path: "test-results/editor-compare.png" });
 
   // Restore version 1 as version 5: the same pixels as the original.
   await editor.version(1).getByRole("button", { name: "Restore as new version" }).click();

@@ -19,7 +19,7 @@ export default async function EditAssetPage({ params }: { params: Promise<{ id: 
       </Link>
       <PageHeader
         title="Editor"
-        description={`${view.asset.tier} tier · ${view.versions.length} version${view.versions.length === 1 ? "" : "s"} · every edit runs as a background job and adds a version`}
+        description={`${view.asset.tier} tier · every edit runs as a background job and adds a version; the original is never overwritten`}
       />
       <Editor assetId={id} initial={view} />
     </>
