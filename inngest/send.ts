@@ -1,8 +1,9 @@
 import type { CheckSender } from "@/lib/checks/recheck";
+import type { EditSender } from "@/lib/editing/request-edit";
 import type { GenerationSender } from "@/lib/generation/batch-actions";
 import type { MoveSender } from "@/lib/providers/admin-fallback";
 import { inngest } from "./client";
-import { batchCancelled, batchQueued, checkRequested, generationRequested, uploadCreated } from "./events";
+import { batchCancelled, batchQueued, checkRequested, editRequested, generationRequested, uploadCreated } from "./events";
 
 /**
  * The event id makes a repeated send of the same request a no-op for the engine; a user's
@@ -55,3 +56,11 @@ export const sendCheckRuns: CheckSender = async (checkRunIds) => {
 async function sendInBatches(events: Extract<Parameters<typeof inngest.send>[0], unknown[]>): Promise<void> {
   for (let i = 0; i < events.length; i += 500) await inngest.send(events.slice(i, i + 500));
 }
+
+/** One event per edit (its id is the edit's): a double send runs the edit once. */
+export const editSender: EditSender = {
+  async editRequested({ editId, assetId, userId }) {
+    await inngest.send(editRequested.create({ editId, assetId, userId }, { id: `edit-requested-${editId}` }));
+  },
+  checksRequested: (checkRunIds) => sendCheckRuns(checkRunIds),
+};

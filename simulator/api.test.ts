@@ -205,3 +205,41 @@ describe("binding", () => {
     await local.close();
   });
 });
+
+describe("the rembg extension's POST /rembg", () => {
+  async function picture() {
+    const { json } = await post("/sdapi/v1/txt2img", { prompt: "a teapot on a table", seed: 3, width: 256, height: 256 });
+    return json.images[0]!;
+  }
+
+  it("answers { image } with an RGBA cut-out, or the L mask with return_mask; deterministic", async () => {
+    const input = await picture();
+    const a = await post("/rembg", { input_image: input, model: "u2net" });
+    expect(a.res.status).toBe(200);
+    expect(Object.keys(a.json)).toEqual(["image"]);
+    const cut = await sharp(png(a.json.image as string)).metadata();
+    expect(cut).toMatchObject({ format: "png", channels: 4, width: 256, height: 256 });
+    const b = await post("/rembg", { input_image: input, model: "u2net" });
+    expect(b.json.image).toBe(a.json.image);
+    const mask = await post("/rembg", { input_image: input, model: "u2net", return_mask: true });
+    const m = await sharp(png(mask.json.image as string)).metadata();
+    expect(m).toMatchObject({ channels: 1, width: 256, height: 256 });
+    // The mask is the cut-out's alpha.
+    const alpha = await sharp(png(a.json.image as string)).extractChannel(3).raw().toBuffer();
+    const maskRaw = await sharp(png(mask.json.image as string)).extractChannel(0).raw().toBuffer();
+    expect(maskRaw.length).toBe(alpha.length);
+    let worst = 0;
+    for (let i = 0; i < alpha.length; i++) worst = Math.max(worst, Math.abs(maskRaw[i]! - alpha[i]!));
+    expect(worst).toBeLessThanOrEqual(1);
+    expect(sim.stats().calls["/rembg"]).toBe(3);
+  });
+
+  it("answers null for model None, 500 for an unknown model or a broken image, and lists /rembg in /openapi.json", async () => {
+    const none = await fetch(`${sim.url}/rembg`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ input_image: "x", model: "None" }) });
+    expect(await none.text()).toBe("null");
+    expect((await post("/rembg", { input_image: await picture(), model: "u3net" })).res.status).toBe(500);
+    expect((await post("/rembg", { input_image: "bm90IGFuIGltYWdl", model: "u2net" })).res.status).toBe(500);
+    const doc = (await (await fetch(`${sim.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toContain("/rembg");
+  });
+});

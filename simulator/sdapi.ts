@@ -4,6 +4,7 @@ import { BadImageError, OutputTooLargeError, UPSCALERS, decodeImage, img2img, up
 import { die } from "./hash";
 import { SAMPLERS, SD_MODELS, findModel, type SdModel } from "./models";
 import { blackPng, encodePng, renderPng, type RenderFaults } from "./render";
+import { REMBG_MODELS, UnknownRembgModelError, removeBackground, rembgSchema } from "./rembg";
 import { a1111Error, extrasSchema, img2imgSchema, txt2imgSchema, validationDetail, type Txt2ImgRequest } from "./requests";
 
 /**
@@ -169,6 +170,20 @@ export async function extrasSingleImage(body: unknown): Promise<Reply> {
     if (error instanceof OutputTooLargeError) {
       return { status: 422, body: { detail: [{ type: "value_error", loc: ["body", "upscaling_resize"], msg: error.message }] } };
     }
+    throw error;
+  }
+}
+
+/** The rembg extension's POST /rembg (see rembg.ts); FastAPI answers a None return as JSON null. */
+export async function rembgHandler(body: unknown): Promise<Reply> {
+  const parsed = parse(rembgSchema, body);
+  if (!parsed.ok) return parsed.reply;
+  try {
+    const out = await removeBackground(parsed.data);
+    return { status: 200, body: out ? { image: out.toString("base64") } : null };
+  } catch (error) {
+    if (error instanceof BadImageError) return { status: 500, body: a1111Error("HTTPException", "Invalid encoded image") };
+    if (error instanceof UnknownRembgModelError) return { status: 500, body: a1111Error("FileNotFoundError", "", `${error.message} (models: ${REMBG_MODELS.join(", ")})`) };
     throw error;
   }
 }

@@ -6,7 +6,7 @@ import { parseConfigPatch, type SimulatorConfig } from "./config";
 import { die } from "./hash";
 import { SD_MODELS, findModel, type SdModel } from "./models";
 import { a1111Error } from "./requests";
-import { extrasSingleImage, img2imgHandler, samplers, sdModels, txt2img, upscalers, type CallContext, type ImageFaults, type Reply } from "./sdapi";
+import { extrasSingleImage, img2imgHandler, rembgHandler, samplers, sdModels, txt2img, upscalers, type CallContext, type ImageFaults, type Reply } from "./sdapi";
 
 /**
  * Routing, authentication, latency and fault injection around the A1111 handlers. One instance per
@@ -17,7 +17,29 @@ const IMAGE_ENDPOINTS: Record<string, (body: unknown, ctx: CallContext) => Promi
   "/sdapi/v1/txt2img": txt2img,
   "/sdapi/v1/img2img": img2imgHandler,
   "/sdapi/v1/extra-single-image": (body) => extrasSingleImage(body),
+  // The stable-diffusion-webui-rembg extension's endpoint (registered outside /sdapi, without --api-auth).
+  "/rembg": (body) => rembgHandler(body),
 };
+
+/** FastAPI's schema document, reduced to its path list: clients read it to see which extensions are installed. */
+function openApi() {
+  const post = (summary: string) => ({ post: { summary } });
+  const get = (summary: string) => ({ get: { summary } });
+  return {
+    openapi: "3.1.0",
+    info: { title: "FastAPI", version: "0.1.0" },
+    paths: {
+      "/sdapi/v1/txt2img": post("Text2Imgapi"),
+      "/sdapi/v1/img2img": post("Img2Imgapi"),
+      "/sdapi/v1/extra-single-image": post("Extras Single Image Api"),
+      "/sdapi/v1/sd-models": get("Get Sd Models"),
+      "/sdapi/v1/upscalers": get("Get Upscalers"),
+      "/sdapi/v1/samplers": get("Get Samplers"),
+      "/sdapi/v1/options": { ...get("Get Config"), ...post("Set Config") },
+      "/rembg": post("Rembg Remove"),
+    },
+  };
+}
 
 export type SimulatorStats = {
   calls: Record<string, number>;
@@ -103,6 +125,7 @@ export class SimulatorState {
     if (method === "GET" && path === "/sdapi/v1/upscalers") return this.count(path, res, upscalers());
     if (method === "GET" && path === "/sdapi/v1/samplers") return this.count(path, res, samplers());
     if (path === "/sdapi/v1/options") return this.handleOptions(method, req, res);
+    if (method === "GET" && path === "/openapi.json") return send(res, 200, openApi());
     if (image || path === "/sdapi/v1/sd-models") return send(res, 405, { detail: "Method Not Allowed" });
     send(res, 404, { detail: "Not Found" });
   }
@@ -157,7 +180,7 @@ export class SimulatorState {
         const oom = "CUDA out of memory. Tried to allocate 2.00 GiB (simulated by kiln-simulator)";
         return send(res, 500, a1111Error("OutOfMemoryError", "", oom));
       }
-      const faults: ImageFaults = path === "/sdapi/v1/extra-single-image" ? {} : { blur: roll("blur", c.blurRate), washedOut: roll("washedOut", c.washedOutRate), duplicate: roll("duplicate", c.duplicateRate) };
+      const faults: ImageFaults = path === "/sdapi/v1/extra-single-image" || path === "/rembg" ? {} : { blur: roll("blur", c.blurRate), washedOut: roll("washedOut", c.washedOutRate), duplicate: roll("duplicate", c.duplicateRate) };
       const ctx: CallContext = { call, config: c, faults, currentModel: this.currentModel, onFiltered: () => s.injected.contentFiltered++ };
       // The picture renders during the simulated GPU time, so a call takes max(latency, render).
       const [reply] = await Promise.all([handler(body.value, ctx), sleep(Math.max(0, wait - (Date.now() - started)))]);

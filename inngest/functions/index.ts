@@ -1,8 +1,9 @@
 import { checkAsset } from "./checks/check-asset";
+import { editAsset } from "./editing/edit-asset";
 import { fanOutBatch } from "./generation/fan-out-batch";
 import { generateImage } from "./generation/generate-image";
 import { makeRenditions } from "./generation/make-renditions";
 import { createRenditions } from "./uploads/create-renditions";
 
 /** Every function the app serves. Ids are stable: renaming one orphans its runs. */
-export const functions = [createRenditions, fanOutBatch, generateImage, makeRenditions, checkAsset];
+export const functions = [createRenditions, fanOutBatch, generateImage, makeRenditions, checkAsset, editAsset];

@@ -106,6 +106,8 @@ export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: stri
       usageNotes: asset.usageNotes,
     },
     canEditNotes: asset.ownerId === ctx.actor.id || ctx.actor.role === "admin",
+    /** Opens the editor: designers on their own assets, admins on any. */
+    canEdit: can(ctx.actor.role, "assets.edit") && (asset.ownerId === ctx.actor.id || ctx.actor.role === "admin"),
     reroll: {
       depth: gen.rerollDepth,
       limit: row!.rerollLimit,

@@ -55,6 +55,12 @@ export const AUDIT_ACTIONS = [
   "reject_reason.retired",
   "reject_reason.restored",
   "audit.exported",
+  "edit.requested",
+  "edit.succeeded",
+  "edit.failed",
+  "asset.version_restored",
+  "asset.sent_to_review",
+  "editing.engine_set",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,7 +1,7 @@
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startSimulator, type RunningSimulator } from "@/simulator";
-import { createA1111Adapter, promptWithLoras } from "./a1111";
+import { createA1111Adapter, hasRembgExtension, promptWithLoras } from "./a1111";
 import { hang, sendJson, startFakeServer, TINY_PNG, type FakeServer } from "./testing/fake-server";
 import { ProviderError, type GenerateRequest } from "./types";
 
@@ -62,6 +62,20 @@ describe("A1111 adapter against the running simulator (real HTTP)", () => {
     expect(await sharp(up.image).metadata()).toMatchObject({ width: 512, height: 384 });
     // The default upscaler ("R-ESRGAN 4x+") is one the simulator offers, like a stock A1111.
     expect(await sharp((await adapter().upscale!({ image, scale: 4 })).image).metadata()).toMatchObject({ width: 1024 });
+  });
+
+  it("removes the background through the rembg extension: an RGBA PNG, backdrop transparent, subject opaque", async () => {
+    const { image } = await adapter().generate(REQ);
+    expect(await hasRembgExtension({ kind: "a1111", baseUrl: sim.url })).toBe(true);
+    const cut = await adapter().removeBackground!({ image });
+    const { data, info } = await sharp(cut.image).raw().toBuffer({ resolveWithObject: true });
+    expect(info).toMatchObject({ width: 256, height: 192, channels: 4 });
+    expect(data[3]).toBeLessThan(40); // the top-left corner is backdrop
+    let opaque = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i]! > 200) opaque++;
+    expect(opaque).toBeGreaterThan(0);
+    expect(opaque).toBeLessThan(256 * 192);
+    expect(sim.stats().calls["/rembg"]).toBe(1);
   });
 
   it("lists the simulator's checkpoints by version-pinned title, which generate accepts back", async () => {
@@ -184,6 +198,27 @@ describe("A1111 adapter against A1111's documented shapes (fake server)", () => 
       upscaling_resize: 4,
       upscaler_1: "R-ESRGAN 4x+",
     });
+  });
+
+  it("posts /rembg as the extension documents it, and says so when the extension is missing", async () => {
+    server.route("POST", "/rembg", (_req, res) => sendJson(res, 200, { image: TINY_PNG.toString("base64") }));
+    const out = await adapter().removeBackground!({ image: TINY_PNG });
+    expect(out.contentType).toBe("image/png");
+    expect(server.received("POST", "/rembg")[0]!.json()).toEqual({
+      input_image: TINY_PNG.toString("base64"),
+      model: "u2net",
+      return_mask: false,
+      alpha_matting: false,
+      alpha_matting_foreground_threshold: 240,
+      alpha_matting_background_threshold: 10,
+      alpha_matting_erode_size: 10,
+    });
+    server.route("POST", "/rembg", (_req, res) => sendJson(res, 404, { detail: "Not Found" }));
+    const missing = await failure(adapter().removeBackground!({ image: TINY_PNG }));
+    expect([missing.kind, missing.retryable]).toEqual(["invalid_request", false]);
+    expect(missing.message).toContain("stable-diffusion-webui-rembg");
+    server.route("GET", "/openapi.json", (_req, res) => sendJson(res, 200, { openapi: "3.1.0", paths: { "/sdapi/v1/txt2img": { post: {} } } }));
+    expect(await hasRembgExtension({ kind: "a1111", baseUrl: server.url })).toBe(false);
   });
 
   it("refuses LoRA names that would break A1111's prompt token, and malformed credentials", () => {

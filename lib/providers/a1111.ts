@@ -10,6 +10,7 @@ import {
   type InpaintRequest,
   type ProviderAdapter,
   type ProviderConfig,
+  type RemoveBackgroundRequest,
   type UpscaleRequest,
 } from "./types";
 
@@ -19,9 +20,13 @@ import {
  * call (billable false); gpuSeconds is the measured call time, for per-GPU-second price models.
  *
  * config.options (all optional): timeoutMs (default 120000), upscaler (default "R-ESRGAN 4x+"),
- * denoisingStrength (0.75), inpaintingFill (0 = fill, A1111's API default), maskBlur (4).
+ * denoisingStrength (0.75), inpaintingFill (0 = fill, A1111's API default), maskBlur (4),
+ * rembgModel ("u2net"), rembgAlphaMatting (false).
+ *
+ * Background removal needs the stable-diffusion-webui-rembg extension (its POST /rembg); whether an
+ * endpoint has it is read from the endpoint's FastAPI schema (`hasRembgExtension`). The simulator has it.
  */
-export const A1111_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(["generate", "inpaint", "upscale"]);
+export const A1111_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(["generate", "inpaint", "upscale", "removeBackground"]);
 
 const LABEL = "The AUTOMATIC1111 endpoint";
 const LORA_NAME = /^[\w .+\-()[\]]+$/;
@@ -184,6 +189,30 @@ export function createA1111Adapter(config: ProviderConfig, deps: AdapterDeps = {
       return { ...decodeImage(data.image), gpuSeconds: Math.round(ms) / 1000 };
     },
 
+    /** The rembg extension: an RGBA PNG cut-out. A 404 means the extension is not installed. */
+    async removeBackground(request: RemoveBackgroundRequest, options) {
+      const body = {
+        input_image: request.image.toString("base64"),
+        model: option(config, "rembgModel", "u2net"),
+        return_mask: false,
+        alpha_matting: option(config, "rembgAlphaMatting", false),
+        alpha_matting_foreground_threshold: 240,
+        alpha_matting_background_threshold: 10,
+        alpha_matting_erode_size: 10,
+      };
+      try {
+        const { data, ms } = await call<{ image?: unknown } | null>("POST", "/rembg", body, options);
+        return { ...decodeImage(data?.image), gpuSeconds: Math.round(ms) / 1000 };
+      } catch (error) {
+        if (error instanceof ProviderError && error.status === 404) {
+          throw new ProviderError("invalid_request", `${LABEL} has no background removal: install the stable-diffusion-webui-rembg extension there.`, {
+            status: 404,
+          });
+        }
+        throw error;
+      }
+    },
+
     /** Checkpoint titles ("name.safetensors [hash]"): the hash pins the version, and A1111 accepts the title back. */
     async listModels(options) {
       const { data } = await call<unknown>("GET", "/sdapi/v1/sd-models", undefined, options);
@@ -191,4 +220,17 @@ export function createA1111Adapter(config: ProviderConfig, deps: AdapterDeps = {
       return data.map((m: { title?: unknown; model_name?: unknown }) => String(m.title ?? m.model_name ?? "")).filter(Boolean);
     },
   };
+}
+
+/** Whether the endpoint serves the rembg extension's POST /rembg, read from FastAPI's /openapi.json. */
+export async function hasRembgExtension(config: ProviderConfig, deps: AdapterDeps = {}, options: CallOptions = {}): Promise<boolean> {
+  const fetchImpl = deps.fetch ?? fetch;
+  const base = config.baseUrl.replace(/\/+$/, "");
+  return withCall(LABEL, { ...options, timeoutMs: options.timeoutMs ?? 10_000 }, async (scope) => {
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (config.apiKey?.includes(":")) headers.authorization = `Basic ${Buffer.from(config.apiKey).toString("base64")}`;
+    const res = await request(scope, fetchImpl, `${base}/openapi.json`, { method: "GET", headers }, toError);
+    const doc = parseJson(await res.text()) as { paths?: Record<string, { post?: unknown }> } | undefined;
+    return !!doc?.paths?.["/rembg"]?.post;
+  });
 }

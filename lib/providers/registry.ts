@@ -30,7 +30,7 @@ export const PROVIDER_CAPABILITIES: Readonly<Record<ProviderKind, ProviderDescri
     needsApiKey: false,
     modelHint: "checkpoint title as listed by /sdapi/v1/sd-models",
     billing: "self-hosted: priced by the preset's own price model",
-    notes: "The built-in GPU endpoint simulator speaks this API.",
+    notes: "The built-in GPU endpoint simulator speaks this API. Background removal needs the stable-diffusion-webui-rembg extension (the simulator has it).",
   },
   comfyui: {
     label: "ComfyUI",

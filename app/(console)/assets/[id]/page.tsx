@@ -31,6 +31,15 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
         actions={
           <div className="flex items-center gap-3">
             <AssetStatusBadge status={a.status} reason={a.statusReason} />
+            {a.canEdit && (
+              <Link
+                href={`/assets/${a.id}/edit`}
+                className="inline-flex items-center rounded-md bg-kiln-600 px-3 py-2 text-sm font-medium text-white hover:bg-kiln-700"
+                data-testid="edit-asset"
+              >
+                Edit
+              </Link>
+            )}
             {a.canRecheck && ["checking", "in_review", "rejected"].includes(a.status) && <RecheckButton assetId={a.id} />}
           </div>
         }

@@ -1,0 +1,231 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { api, RequestError } from "@/components/api-client";
+import { AssetStatusBadge } from "@/components/checks/check-badges";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import type { EditorView } from "@/lib/editing/editor-view";
+import { CanvasStage, type Backdrop, type StageHandle, type Tool } from "./canvas-stage";
+import { CompareSlider } from "./compare-slider";
+import { EditProgress } from "./edit-progress";
+import { exportMask } from "./mask-canvas";
+import { ToolPanel } from "./tool-panel";
+import { VersionList } from "./version-list";
+
+const running = (v?: EditorView) => !!v?.edits.some((e) => e.status === "queued" || e.status === "running");
+const unsettled = (v?: EditorView) => !!v?.versions.some((x) => !x.thumbUrl || x.checks?.status === "running");
+
+type EditBody = { operation: "erase" | "upscale" | "remove_background"; params?: Record<string, unknown>; mask?: string };
+
+/**
+ * The unified editor: the canvas (zoom, pan, mask painting), the operations, the progress of the
+ * running edit, the version list with restore and send to review, and a before/after comparison.
+ * Every operation is a background job; the page polls the editor's data while one runs.
+ */
+export function Editor({ assetId, initial }: { assetId: string; initial: EditorView }) {
+  const qc = useQueryClient();
+  const { data = initial } = useQuery({
+    queryKey: ["editor", assetId],
+    queryFn: () => api<EditorView>(`/api/assets/${assetId}/editor`),
+    initialData: initial,
+    refetchInterval: (q) => (running(q.state.data) ? 800 : unsettled(q.state.data) ? 2000 : false),
+  });
+  const [selected, setSelected] = useState(initial.asset.currentVersion);
+  const [tool, setTool] = useState<Tool>("brush");
+  const [brushSize, setBrushSize] = useState(40);
+  const [hasMask, setHasMask] = useState(false);
+  const [zoom, setZoom] = useState(1);
+  const [background, setBackground] = useState("transparent");
+  const [backdrop, setBackdrop] = useState<Backdrop>("checker");
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [preview, setPreview] = useState<{ url: string; width: number; height: number; label: string } | null>(null);
+  const [compare, setCompare] = useState<{ before: number; after: number } | null>(null);
+  const stage = useRef<StageHandle>(null);
+  const pendingKey = useRef<string | null>(null);
+
+  // A new version (an edit finished, a restore) becomes the one shown; the preview has served its purpose.
+  const current = data.asset.currentVersion;
+  const lastCurrent = useRef(current);
+  useEffect(() => {
+    if (current !== lastCurrent.current) {
+      lastCurrent.current = current;
+      setSelected(current);
+      setPreview(null);
+      stage.current?.clear();
+    }
+  }, [current]);
+  const failed = data.edits.find((e) => e.status === "failed");
+  const lastFailed = useRef(failed?.id);
+  useEffect(() => {
+    if (failed && failed.id !== lastFailed.current) {
+      lastFailed.current = failed.id;
+      setPreview(null);
+    }
+  }, [failed]);
+
+  const version = data.versions.find((v) => v.number === selected) ?? data.versions[0]!;
+  const refresh = () => qc.invalidateQueries({ queryKey: ["editor", assetId] });
+  const fail = (e: unknown) => setError(e instanceof RequestError ? e.message : "Something went wrong; try again.");
+
+  // The same key until the server answers: a double click queues once.
+  const key = () => (pendingKey.current ??= crypto.randomUUID());
+  const edit = useMutation({
+    mutationFn: (body: EditBody) => api(`/api/assets/${assetId}/edits`, { json: { ...body, sourceVersionNumber: selected, idempotencyKey: key() } }),
+    onSettled: () => {
+      pendingKey.current = null;
+      void refresh();
+    },
+    onError: (e) => {
+      setPreview(null);
+      fail(e);
+    },
+  });
+  const versionAction = useMutation({
+    mutationFn: ({ n, action }: { n: number; action: "restore" | "send_to_review" }) =>
+      api<{ restored?: number; status?: string }>(`/api/assets/${assetId}/versions/${n}`, { json: { action, idempotencyKey: key() } }),
+    onSuccess: (r, v) => setNotice(v.action === "restore" ? `Version ${v.n} restored as version ${r.restored}.` : "Sent to review: a reviewer will look at it."),
+    onSettled: () => {
+      pendingKey.current = null;
+      void refresh();
+    },
+    onError: fail,
+  });
+  const busy = edit.isPending || versionAction.isPending || running(data);
+
+  function start(body: EditBody) {
+    setError(null);
+    setNotice(null);
+    edit.mutate(body);
+  }
+  function onErase() {
+    const canvas = stage.current?.canvas;
+    if (!hasMask || !canvas) return setError("Paint the area to erase first: use the brush over the object you want removed.");
+    start({ operation: "erase", mask: exportMask(canvas) });
+  }
+  async function onUpscale(scale: 2 | 4) {
+    start({ operation: "upscale", params: { scale } });
+    // The instant Lanczos preview while the engine works (skipped when it would not be instant).
+    if (version.width * version.height * scale * scale <= 4096 * 4096) {
+      setPreview({ url: `/api/assets/${assetId}/versions/${version.number}/upscale-preview?scale=${scale}`, width: version.width * scale, height: version.height * scale, label: `Preview: Lanczos ${scale}× (instant); the engine's result replaces it` });
+    }
+  }
+
+  const setBrush = useCallback((n: number) => setBrushSize(Math.min(400, Math.max(4, Math.round(n)))), []);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLTextAreaElement) return;
+      if (e.key === "[") setBrush(brushSize / 1.25);
+      else if (e.key === "]") setBrush(brushSize * 1.25);
+      else if (e.key === "+" || e.key === "=") stage.current?.zoomBy(1.25);
+      else if (e.key === "-" || e.key === "_") stage.current?.zoomBy(1 / 1.25);
+      else if (e.key === "0") stage.current?.fit();
+      else if (e.key === "b" || e.key === "B") setTool("brush");
+      else if (e.key === "e" || e.key === "E") setTool("eraser");
+      else if (e.key === "h" || e.key === "H") setTool("hand");
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [brushSize, setBrush]);
+
+  const shown = preview ?? { url: version.url, width: version.width, height: version.height, label: null };
+  return (
+    <div className="space-y-6">
+      {error && <Alert tone="error">{error}</Alert>}
+      {notice && <Alert tone="success">{notice}</Alert>}
+      <EditProgress edits={data.edits} />
+      <div className="grid gap-6 lg:grid-cols-[15rem_minmax(0,1fr)] 2xl:grid-cols-[15rem_minmax(0,1fr)_22rem]">
+        <Card title="Tools">
+          <ToolPanel
+            tool={tool}
+            setTool={setTool}
+            brushSize={brushSize}
+            setBrushSize={setBrush}
+            hasMask={hasMask}
+            onClearMask={() => stage.current?.clear()}
+            engines={data.engines}
+            busy={busy}
+            canEdit={data.canEdit}
+            onErase={onErase}
+            onUpscale={onUpscale}
+            background={background}
+            setBackground={setBackground}
+            onRemoveBackground={() => start({ operation: "remove_background", params: { background } })}
+            backdrop={backdrop}
+            setBackdrop={setBackdrop}
+          />
+        </Card>
+        <div className="space-y-2">
+          <div className="flex flex-wrap items-center gap-2 text-sm">
+            <span className="font-medium" data-testid="editing-version">
+              Editing v{version.number} · {version.width}×{version.height}
+            </span>
+            <AssetStatusBadge status={data.asset.status} reason={data.asset.statusReason} />
+            <span className="flex-1" />
+            <Button variant="secondary" className="px-2 py-1" aria-label="Zoom out" title="Zoom out (−)" onClick={() => stage.current?.zoomBy(1 / 1.25)}>
+              −
+            </Button>
+            <span className="w-14 text-center tabular-nums" data-testid="zoom-level">
+              {Math.round(zoom * 100)}%
+            </span>
+            <Button variant="secondary" className="px-2 py-1" aria-label="Zoom in" title="Zoom in (+)" onClick={() => stage.current?.zoomBy(1.25)}>
+              +
+            </Button>
+            <Button variant="ghost" className="px-2 py-1" title="Fit (0)" onClick={() => stage.current?.fit()}>
+              Fit
+            </Button>
+          </div>
+          <CanvasStage
+            ref={stage}
+            imageUrl={shown.url}
+            width={shown.width}
+            height={shown.height}
+            tool={tool}
+            brushSize={brushSize}
+            backdrop={backdrop}
+            maskEnabled={!preview}
+            overlayLabel={shown.label}
+            onMaskChange={setHasMask}
+            onZoomChange={setZoom}
+          />
+          <p className="text-xs text-stone-500">Wheel or + / − to zoom, 0 to fit; hold space (or pick the hand) and drag to pan; [ and ] change the brush.</p>
+        </div>
+        <Card title="Versions" description="Every edit is a new version; nothing is overwritten." className="lg:col-span-2 2xl:col-span-1">
+          <VersionList
+            versions={data.versions}
+            selected={version.number}
+            canEdit={data.canEdit}
+            busy={busy}
+            onShow={(n) => {
+              setSelected(n);
+              setPreview(null);
+              stage.current?.clear();
+            }}
+            onRestore={(n) => versionAction.mutate({ n, action: "restore" })}
+            onSendToReview={(n) => versionAction.mutate({ n, action: "send_to_review" })}
+          />
+        </Card>
+      </div>
+      <Card
+        title="Before / after"
+        description="Compare any two versions."
+        actions={
+          <Button variant="secondary" onClick={() => setCompare((c) => (c ? null : { before: version.parentNumber ?? data.versions[data.versions.length - 1]!.number, after: version.number }))}>
+            {compare ? "Hide comparison" : "Compare versions"}
+          </Button>
+        }
+      >
+        {compare ? (
+          <CompareSlider versions={data.versions} before={compare.before} after={compare.after} onPick={(which, n) => setCompare((c) => ({ ...c!, [which]: n }))} />
+        ) : (
+          <p className="text-sm text-stone-500">Pick two versions to see them side by side with a slider.</p>
+        )}
+      </Card>
+    </div>
+  );
+}

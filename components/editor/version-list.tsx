@@ -1,0 +1,103 @@
+"use client";
+
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import type { EditorView } from "@/lib/editing/editor-view";
+import { formatMicros } from "@/lib/costs/estimate";
+
+type Version = EditorView["versions"][number];
+
+const OPERATION_LABEL: Record<string, string> = {
+  generate: "Generated",
+  erase: "Erase",
+  upscale: "Upscale",
+  remove_background: "Remove background",
+  restore: "Restore",
+};
+
+export function operationLabel(v: Pick<Version, "operation" | "params" | "parentNumber">): string {
+  const base = OPERATION_LABEL[v.operation] ?? v.operation;
+  if (v.operation === "upscale" && v.params.scale) return `${base} ${String(v.params.scale)}×`;
+  if (v.operation === "restore" && v.parentNumber) return `${base} of v${v.parentNumber}`;
+  if (v.operation === "remove_background" && typeof v.params.background === "string" && v.params.background !== "transparent") return `${base} (on ${v.params.background})`;
+  return base;
+}
+
+function ChecksBadge({ checks }: { checks: Version["checks"] }) {
+  if (!checks) return <Badge>no checks</Badge>;
+  if (checks.status === "running") return <Badge tone="accent">checking…</Badge>;
+  const tone = checks.verdict === "pass" ? "good" : checks.verdict === "warn" ? "warn" : "bad";
+  return <Badge tone={tone}>{checks.verdict === "pass" ? "checks passed" : `${checks.verdict}${checks.reasonCode ? `: ${checks.reasonCode}` : ""}`}</Badge>;
+}
+
+/** Every version, newest first: who did what, when, with which engine, at what cost, and what the checks said. */
+export function VersionList({
+  versions,
+  selected,
+  canEdit,
+  busy,
+  onShow,
+  onRestore,
+  onSendToReview,
+}: {
+  versions: Version[];
+  selected: number;
+  canEdit: boolean;
+  busy: boolean;
+  onShow(n: number): void;
+  onRestore(n: number): void;
+  onSendToReview(n: number): void;
+}) {
+  return (
+    <ol className="divide-y divide-stone-100" data-testid="version-list">
+      {versions.map((v) => (
+        <li key={v.id} data-testid="version-item" data-version={v.number} className={`flex gap-3 py-3 ${v.number === selected ? "bg-kiln-50/60" : ""}`}>
+          <button type="button" onClick={() => onShow(v.number)} className="shrink-0" title={`Show version ${v.number}`}>
+            {/* eslint-disable-next-line @next/next/no-img-element */}
+            <img src={v.thumbUrl ?? v.url} alt={`Version ${v.number}`} className="h-16 w-16 rounded border border-stone-200 object-cover" style={{ background: "repeating-conic-gradient(#e7e5e4 0% 25%, #fff 0% 50%) 50% / 12px 12px" }} />
+          </button>
+          <div className="min-w-0 flex-1 text-sm">
+            <div className="flex flex-wrap items-center gap-2">
+              <span className="font-semibold">v{v.number}</span>
+              <span data-testid="version-operation">{operationLabel(v)}</span>
+              {v.current && <Badge tone="accent">current</Badge>}
+              <ChecksBadge checks={v.checks} />
+            </div>
+            <p className="text-xs text-stone-500">
+              {v.by} · {new Date(v.at).toLocaleString()} · {v.width}×{v.height}
+            </p>
+            <p className="text-xs text-stone-500">
+              {v.engineLabel ? <span data-testid="version-engine">{v.engineLabel}</span> : "original"} · <span data-testid="version-cost">{formatMicros(v.costMicros)}</span>
+            </p>
+            {canEdit && (
+              <div className="mt-1.5 flex flex-wrap gap-2">
+                {v.number !== selected && (
+                  <Button variant="ghost" className="px-2 py-1 text-xs" onClick={() => onShow(v.number)}>
+                    Show
+                  </Button>
+                )}
+                {!v.current && (
+                  <Button variant="secondary" className="px-2 py-1 text-xs" disabled={busy} onClick={() => onRestore(v.number)}>
+                    Restore as new version
+                  </Button>
+                )}
+                {v.current && (
+                  <Button
+                    variant="secondary"
+                    className="px-2 py-1 text-xs"
+                    disabled={busy || !!v.sendToReviewBlocked}
+                    title={v.sendToReviewBlocked ?? "Ask a reviewer to look at this version"}
+                    onClick={() => onSendToReview(v.number)}
+                  >
+                    Send to review
+                  </Button>
+                )}
+              </div>
+            )}
+            {canEdit && v.current && v.sendToReviewBlocked && <p className="mt-1 text-xs text-stone-400">{v.sendToReviewBlocked}</p>}
+          </div>
+        </li>
+      ))}
+    </ol>
+  );
+}
