@@ -32,6 +32,8 @@ describe("a new version of an approved asset", () => {
     const { asset, version: v1 } = await createAssetInReview(database.db, { ownerId: designer.actor.id, tier: "support" });
     const first = await decideAsset({ ctx: reviewer, input: { assetId: asset.id, assetVersionId: v1.id, decision: "approve" } });
     expect(first.status).toBe("approved");
+    const [approved] = await database.db.select().from(assets).where(eq(assets.id, asset.id));
+    expect(approved!.approvedAt).toBeInstanceOf(Date);
 
     // The edit: a real image in storage, as the editor will write it.
     const key = `assets/${asset.id}/v2.png`;
@@ -47,7 +49,7 @@ describe("a new version of an approved asset", () => {
     );
     expect(v2).toMatchObject({ number: 2, parentVersionId: v1.id, operation: "upscale" });
     const [afterEdit] = await database.db.select().from(assets).where(eq(assets.id, asset.id));
-    expect(afterEdit).toMatchObject({ status: "checking", approvalId: null, currentVersionId: v2.id });
+    expect(afterEdit).toMatchObject({ status: "checking", approvalId: null, approvedAt: null, currentVersionId: v2.id });
     const [run] = await database.db.select().from(checkRuns).where(eq(checkRuns.id, checkRunId));
     expect(run).toMatchObject({ assetVersionId: v2.id, trigger: "edited" });
 

@@ -101,7 +101,7 @@ describe("a generated image goes through the checks", () => {
     expect(decision).toMatchObject({ verdict: "pass", next: "in_review" });
     expect(reroll).toBeNull();
     const asset = await assetOf(gen.id);
-    expect(asset).toMatchObject({ status: "in_review" });
+    expect(asset).toMatchObject({ status: "in_review", approvedAt: null });
     expect(asset.enteredReviewAt).toBeInstanceOf(Date);
   });
 
@@ -110,7 +110,9 @@ describe("a generated image goes through the checks", () => {
     const { decision } = await generateAndCheck(gen.id, "draft");
     expect(checkSteps("draft").flatMap((s) => s.checkIds)).toEqual(["nsfw"]);
     expect(decision).toMatchObject({ verdict: "pass", next: "approved" });
-    expect((await assetOf(gen.id)).status).toBe("approved");
+    const asset = await assetOf(gen.id);
+    expect(asset.status).toBe("approved");
+    expect(asset.approvedAt).toBeInstanceOf(Date);
   });
 });
 

@@ -109,6 +109,8 @@ async function decideLocked(tx: Tx, ctx: Ctx, input: z.infer<typeof decideInput>
       status,
       statusReason: input.decision === "reject" ? input.reasonCode! : input.decision === "request_changes" ? "changes_requested" : asset.statusReason,
       approvalId: approvalId ?? asset.approvalId,
+      // The moment the asset became usable: finance counts approved assets by it.
+      ...(approved ? { approvedAt: new Date() } : {}),
       updatedAt: new Date(),
     })
     .where(eq(assets.id, asset.id));
