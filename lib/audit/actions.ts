@@ -55,6 +55,7 @@ export const AUDIT_ACTIONS = [
   "reject_reason.retired",
   "reject_reason.restored",
   "audit.exported",
+  "costs.exported",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -128,7 +128,10 @@ describe("a blurred image", () => {
         // The blur is certain; the NSFW model may also flag a blurred picture (it is then listed first).
         expect(decision).toMatchObject({ verdict: "fail", next: "rejected" });
         expect(decision.reasons).toContain("blur");
-        expect((await assetOf(gen.id)).statusReason).toContain("blur");
+        const rejected = await assetOf(gen.id);
+        expect(rejected.statusReason).toContain("blur");
+        expect(rejected.rejectedAt).toBeInstanceOf(Date);
+        expect(rejected.approvedAt).toBeNull();
         if (depth < 2) {
           expect(reroll).not.toBeNull();
           const [child] = await database.db.select().from(generations).where(eq(generations.id, reroll!.generationId));

@@ -264,7 +264,7 @@ describe("rejections and change requests", () => {
 
     const out = await decideAsset({ ctx: rita, input: { ...approve(f), decision: "reject", reasonCode: "trademark_logo", comment: "Nike swoosh, top left" } });
     expect(out).toMatchObject({ status: "rejected", approvals: 0, approvalsNeeded: 1 });
-    expect(await assetRow(f.asset.id)).toMatchObject({ status: "rejected", statusReason: "trademark_logo", approvalId: null });
+    expect(await assetRow(f.asset.id)).toMatchObject({ status: "rejected", statusReason: "trademark_logo", approvalId: null, approvedAt: null, rejectedAt: expect.any(Date) });
     expect((await decisionsOf(f.asset.id))[0]).toMatchObject({
       decision: "reject",
       reasonCode: "trademark_logo",
@@ -629,7 +629,7 @@ describe("undo", () => {
       const f = await inReview();
       const out = await decideAsset({ ctx: ben, input: { ...approve(f), ...input } });
       await undoDecision({ ctx: ben, input: { decisionId: out.decision.id } });
-      expect(await assetRow(f.asset.id)).toMatchObject({ status: "in_review", statusReason: null, approvalId: null });
+      expect(await assetRow(f.asset.id)).toMatchObject({ status: "in_review", statusReason: null, approvalId: null, rejectedAt: null });
     }
   });
 
