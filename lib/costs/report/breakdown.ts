@@ -78,7 +78,10 @@ export async function costBreakdown(db: DbExecutor, f: CostFilters, scope: CostS
     else if (!r.g_purpose) byPurpose.push({ purpose: r.purpose as SpendPurpose, ...amount });
     else byOutcome.push({ outcome: r.outcome as SpendOutcome, ...amount });
   }
-  const order = <T>(list: readonly T[]) => (a: T, b: T) => list.indexOf(a) - list.indexOf(b);
+  const order =
+    <T>(list: readonly T[]) =>
+    (a: T, b: T) =>
+      list.indexOf(a) - list.indexOf(b);
   cells.sort((a, b) => order(SPEND_PURPOSES)(a.purpose, b.purpose) || order(SPEND_OUTCOMES)(a.outcome, b.outcome));
   byPurpose.sort((a, b) => order(SPEND_PURPOSES)(a.purpose, b.purpose));
   byOutcome.sort((a, b) => order(SPEND_OUTCOMES)(a.outcome, b.outcome));

@@ -25,7 +25,18 @@ const ratio = (value: number | null) => (value === null ? null : Math.round(valu
 
 type Table = { operations?: boolean; header: string[]; rows: (ctx: Ctx, f: CostFilters, scope: CostScope) => Promise<CsvCell[][]> };
 
-const GROUP_HEADER = ["group", "spend_usd", "spend_micros", "calls", "approved", "rejected", "cost_per_usable_usd", "cost_per_usable_micros", "reject_rate", "retry_rate"];
+const GROUP_HEADER = [
+  "group",
+  "spend_usd",
+  "spend_micros",
+  "calls",
+  "approved",
+  "rejected",
+  "cost_per_usable_usd",
+  "cost_per_usable_micros",
+  "reject_rate",
+  "retry_rate",
+];
 const groupTable = (dimension: GroupDimension): Table => ({
   header: [dimension, ...GROUP_HEADER.slice(1)],
   rows: async (ctx, f, scope) =>
@@ -46,26 +57,68 @@ const groupTable = (dimension: GroupDimension): Table => ({
 /** Every table the Costs and Operations pages show, as CSV. */
 export const COST_TABLES: Record<string, Table> = {
   totals: {
-    header: ["from", "to", "spend_usd", "spend_micros", "overhead_micros", "approved", "rejected", "cost_per_usable_usd", "cost_per_usable_micros", "reject_rate", "retry_rate"],
+    header: [
+      "from",
+      "to",
+      "spend_usd",
+      "spend_micros",
+      "overhead_micros",
+      "approved",
+      "rejected",
+      "cost_per_usable_usd",
+      "cost_per_usable_micros",
+      "reject_rate",
+      "retry_rate",
+    ],
     rows: async (ctx, f, scope) => {
       const t = await costTotals(ctx.db, f, scope);
-      return [[f.from, f.to, microsToUsd(t.spendMicros), t.spendMicros, t.overheadMicros, t.approved, t.rejected, microsToUsd(t.costPerUsableMicros), t.costPerUsableMicros, ratio(t.rejectRate), ratio(t.retryRate)]];
+      return [
+        [
+          f.from,
+          f.to,
+          microsToUsd(t.spendMicros),
+          t.spendMicros,
+          t.overheadMicros,
+          t.approved,
+          t.rejected,
+          microsToUsd(t.costPerUsableMicros),
+          t.costPerUsableMicros,
+          ratio(t.rejectRate),
+          ratio(t.retryRate),
+        ],
+      ];
     },
   },
   daily: {
     header: ["day", "spend_usd", "spend_micros", "approved", "rejected", "cost_per_usable_micros", "reject_rate", "retry_rate"],
     rows: async (ctx, f, scope) =>
-      (await costSeries(ctx.db, f, scope)).map((d) => [d.day, microsToUsd(d.spendMicros), d.spendMicros, d.approved, d.rejected, d.costPerUsableMicros, ratio(d.rejectRate), ratio(d.retryRate)]),
+      (await costSeries(ctx.db, f, scope)).map((d) => [
+        d.day,
+        microsToUsd(d.spendMicros),
+        d.spendMicros,
+        d.approved,
+        d.rejected,
+        d.costPerUsableMicros,
+        ratio(d.rejectRate),
+        ratio(d.retryRate),
+      ]),
   },
   ...Object.fromEntries(GROUP_DIMENSION_NAMES.map((d) => [d, groupTable(d)])),
   breakdown: {
     header: ["purpose", "outcome", "spend_usd", "spend_micros", "calls"],
     rows: async (ctx, f, scope) =>
-      (await costBreakdown(ctx.db, f, scope)).cells.map((c) => [PURPOSE_LABELS[c.purpose], OUTCOME_LABELS[c.outcome], microsToUsd(c.micros), c.micros, c.calls]),
+      (await costBreakdown(ctx.db, f, scope)).cells.map((c) => [
+        PURPOSE_LABELS[c.purpose],
+        OUTCOME_LABELS[c.outcome],
+        microsToUsd(c.micros),
+        c.micros,
+        c.calls,
+      ]),
   },
   reasons: {
     header: ["reason_code", "reason", "assets", "by_reviewer", "cost_usd", "cost_micros"],
-    rows: async (ctx, f, scope) => (await topRejectReasons(ctx.db, f, scope, 100)).map((r) => [r.code, r.label, r.assets, r.byReviewer, microsToUsd(r.micros), r.micros]),
+    rows: async (ctx, f, scope) =>
+      (await topRejectReasons(ctx.db, f, scope, 100)).map((r) => [r.code, r.label, r.assets, r.byReviewer, microsToUsd(r.micros), r.micros]),
   },
   "ops-hours": {
     operations: true,
@@ -98,7 +151,8 @@ export const COST_TABLES: Record<string, Table> = {
   "ops-dead-letters": {
     operations: true,
     header: ["at", "generation_id", "batch_id", "batch", "campaign", "owner", "code", "message"],
-    rows: async (ctx, f) => (await deadLetters(ctx.db, f, 1000)).map((d) => [d.at, d.generationId, d.batchId, d.batchName, d.campaign, d.owner, d.code, d.message]),
+    rows: async (ctx, f) =>
+      (await deadLetters(ctx.db, f, 1000)).map((d) => [d.at, d.generationId, d.batchId, d.batchName, d.campaign, d.owner, d.code, d.message]),
   },
 };
 
@@ -117,7 +171,12 @@ export async function exportCostCsv({ ctx, input }: { ctx: Ctx; input: Record<st
   const rows = await table.rows(ctx, filters, scope);
   await recordAudit({
     db: ctx.db,
-    input: { actor: ctx.actor, action: "costs.exported", data: { table: name, rows: rows.length, filters: filtersToParams(filters), scope: scope.kind }, ip: ctx.ip },
+    input: {
+      actor: ctx.actor,
+      action: "costs.exported",
+      data: { table: name, rows: rows.length, filters: filtersToParams(filters), scope: scope.kind },
+      ip: ctx.ip,
+    },
   });
   return { filename: `kiln-costs-${name}-${filters.from}-to-${filters.to}.csv`, csv: toCsv(table.header, rows, { bom: true }) };
 }

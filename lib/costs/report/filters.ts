@@ -8,7 +8,13 @@ export const DEFAULT_RANGE_DAYS = 30;
 const DAY_MS = 86_400_000;
 
 const blankToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
-const day = z.preprocess(blankToUndefined, z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-01-31.").optional());
+const day = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-01-31.")
+    .optional(),
+);
 const id = (what: string) => z.preprocess(blankToUndefined, z.string().uuid(`Unknown ${what}.`).optional());
 const text = z.preprocess(blankToUndefined, z.string().trim().max(200).optional());
 
@@ -64,7 +70,11 @@ function fieldError(field: string, message: string): AppError {
 export function parseCostFilters(input: unknown, now: Date = new Date()): CostFilters {
   const raw = parseInput(costFiltersInput, input ?? {});
   const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-  const to = raw.to ? parseDay(raw.to, "to") : raw.from ? new Date(Math.min(today.getTime(), parseDay(raw.from, "from").getTime() + (DEFAULT_RANGE_DAYS - 1) * DAY_MS)) : today;
+  const to = raw.to
+    ? parseDay(raw.to, "to")
+    : raw.from
+      ? new Date(Math.min(today.getTime(), parseDay(raw.from, "from").getTime() + (DEFAULT_RANGE_DAYS - 1) * DAY_MS))
+      : today;
   const start = raw.from ? parseDay(raw.from, "from") : new Date(to.getTime() - (DEFAULT_RANGE_DAYS - 1) * DAY_MS);
   if (start > to) throw fieldError("from", "The start date is after the end date.");
   const days = Math.round((to.getTime() - start.getTime()) / DAY_MS) + 1;

@@ -20,8 +20,7 @@ export type DeadLetter = {
 };
 export type BlockRate = { blockedPrompts: number; blockedUploads: number; queuedBatches: number; rate: number | null };
 
-const range = (column: SQL, f: CostFilters) =>
-  sql`${column} >= ${f.start.toISOString()}::timestamptz and ${column} < ${f.end.toISOString()}::timestamptz`;
+const range = (column: SQL, f: CostFilters) => sql`${column} >= ${f.start.toISOString()}::timestamptz and ${column} < ${f.end.toISOString()}::timestamptz`;
 /** The GPU endpoint filter on generations: their preset version's endpoint (where the work is sent). */
 const providerOf = (f: CostFilters) => (f.providerId ? sql`pv.provider_id = ${f.providerId}::uuid` : sql`true`);
 

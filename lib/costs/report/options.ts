@@ -38,5 +38,13 @@ export async function costFilterOptions(db: DbExecutor, scope: CostScope): Promi
     order by 1, 3`,
   );
   const of = (kind: keyof CostFilterOptions) => rows.filter((r) => r.kind === kind).map((r) => ({ value: r.value, label: r.label }));
-  return { campaigns: of("campaigns"), teams: of("teams"), users: of("users"), tiers: [...TIERS], presets: of("presets"), models: of("models"), providers: of("providers") };
+  return {
+    campaigns: of("campaigns"),
+    teams: of("teams"),
+    users: of("users"),
+    tiers: [...TIERS],
+    presets: of("presets"),
+    models: of("models"),
+    providers: of("providers"),
+  };
 }

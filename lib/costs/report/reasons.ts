@@ -51,5 +51,11 @@ export async function topRejectReasons(db: DbExecutor, f: CostFilters, scope: Co
     order by count(distinct c.id) desc, sum(c.micros) desc, c.code
     limit ${limit}`,
   );
-  return rows.map((r) => ({ code: r.code, label: r.label ?? r.code.replaceAll("_", " "), assets: int(r.assets), byReviewer: int(r.by_reviewer), micros: micros(r.micros) }));
+  return rows.map((r) => ({
+    code: r.code,
+    label: r.label ?? r.code.replaceAll("_", " "),
+    assets: int(r.assets),
+    byReviewer: int(r.by_reviewer),
+    micros: micros(r.micros),
+  }));
 }

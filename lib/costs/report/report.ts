@@ -53,7 +53,19 @@ export async function getCostReport({ ctx, input }: { ctx: Ctx; input: Record<st
     costGroups(ctx.db, filters, scope, groupBy),
     costFilterOptions(ctx.db, scope),
   ]);
-  return { filters, params: filtersToParams(filters), scope, filtered: hasDimensionFilter(filters) || scope.kind !== "all", totals, series, breakdown, reasons, groupBy, groups, options };
+  return {
+    filters,
+    params: filtersToParams(filters),
+    scope,
+    filtered: hasDimensionFilter(filters) || scope.kind !== "all",
+    totals,
+    series,
+    breakdown,
+    reasons,
+    groupBy,
+    groups,
+    options,
+  };
 }
 
 export type OperationsReport = {

@@ -23,7 +23,8 @@ export async function resolveCostScope(ctx: Ctx, filters: Pick<CostFilters, "tea
       throw new AppError("forbidden", "You are in no team, so you can see the costs of your own work only. Ask an admin to add you to a team.");
     return { kind: "own", userId: ctx.actor.id };
   }
-  if (filters.teamId && filters.teamId !== me.teamId) throw new AppError("forbidden", "You can see your own team's costs only; ask an admin if you need another team's.");
+  if (filters.teamId && filters.teamId !== me.teamId)
+    throw new AppError("forbidden", "You can see your own team's costs only; ask an admin if you need another team's.");
   if (filters.userId && filters.userId !== ctx.actor.id) {
     const [other] = await ctx.db.select({ teamId: users.teamId }).from(users).where(eq(users.id, filters.userId)).limit(1);
     if (other?.teamId !== me.teamId) throw new AppError("forbidden", "That person is not in your team; you can see your own team's costs only.");

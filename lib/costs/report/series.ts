@@ -18,7 +18,16 @@ export type CostDay = {
   retryRate: number | null;
 };
 
-type Row = { day: string; spend: string; attributed: string; generation_calls: number; retry_calls: number; approved: number; rejected: number; cpu: string | null };
+type Row = {
+  day: string;
+  spend: string;
+  attributed: string;
+  generation_calls: number;
+  retry_calls: number;
+  approved: number;
+  rejected: number;
+  cpu: string | null;
+};
 
 /** One row per UTC day of the range (days without activity included, as zeros), for the charts. */
 export async function costSeries(db: DbExecutor, f: CostFilters, scope: CostScope): Promise<CostDay[]> {

@@ -15,7 +15,8 @@ export async function queryRows<T>(db: DbExecutor, query: SQL): Promise<T[]> {
 export function micros(value: unknown): number {
   if (value === null || value === undefined) return 0;
   const big = BigInt(String(value));
-  if (big > BigInt(Number.MAX_SAFE_INTEGER) || big < BigInt(Number.MIN_SAFE_INTEGER)) throw new Error(`Amount ${big} micro-dollars is beyond exact arithmetic.`);
+  if (big > BigInt(Number.MAX_SAFE_INTEGER) || big < BigInt(Number.MIN_SAFE_INTEGER))
+    throw new Error(`Amount ${big} micro-dollars is beyond exact arithmetic.`);
   return Number(big);
 }
 

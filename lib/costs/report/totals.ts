@@ -1,6 +1,17 @@
 import { sql } from "drizzle-orm";
 import type { DbExecutor } from "@/db";
-import { ASSETS_FROM, decidedInRange, dimensionWhere, IS_GENERATION_CALL, IS_OVERHEAD, IS_RETRY, LEDGER_FROM, ledgerInRange, approvedInRange, rejectedInRange } from "./base";
+import {
+  ASSETS_FROM,
+  decidedInRange,
+  dimensionWhere,
+  IS_GENERATION_CALL,
+  IS_OVERHEAD,
+  IS_RETRY,
+  LEDGER_FROM,
+  ledgerInRange,
+  approvedInRange,
+  rejectedInRange,
+} from "./base";
 import type { CostFilters } from "./filters";
 import type { CostScope } from "./scope";
 import { costPerUsable, int, micros, microsOrNull, queryRows, rate } from "./sql";
