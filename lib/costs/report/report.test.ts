@@ -56,7 +56,7 @@ const H = {
   spring: { spend: 865_000, approved: 2, rejected: 2, cpu: 432_500 },
 };
 
-const g: Record<string, Generation> = {};
+const g = {} as Record<"g0" | "g1" | "g2" | "g3" | "g4" | "g5" | "g6" | "g7", Generation>;
 let spring: Batch;
 
 beforeAll(async () => {
