@@ -14,7 +14,7 @@
  * `select count(*) from cost_ledger` on the same database (the floor: touching every row once).
  * Uses DATABASE_URL when set (a throw-away database on that server), else in-memory PGlite.
  *
- * Usage: tsx bench/costs.ts [--rows 1000000] [--iterations 15] [--explain default|team|year]  (plans, then exits)
+ * Usage: tsx bench/costs.ts [--rows 1000000] [--iterations 10] [--explain default|team|year]  (plans, then exits)
  */
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
@@ -25,7 +25,7 @@ const { values: args } = parseArgs({
   strict: true,
 });
 const TOTAL = Number(args.rows ?? 1_000_000);
-const ITERATIONS = Number(args.iterations ?? 15);
+const ITERATIONS = Number(args.iterations ?? 10);
 
 const { createTestDatabase } = await import("../db/testing");
 const { env } = await import("../lib/env");
@@ -122,14 +122,15 @@ async function load(db: Db) {
                     'model', 'bench', 'timings', jsonb_build_object('queuedMs', 100, 'providerMs', 800 + (i * 37) % 4000)) end,
                t, t, t + interval '40 seconds'
         from (select i, 1 + i % ${NB}::int as k, now() - ((1 + i % ${NB}::int) * interval '365 days' / ${NB}::int) + (i % 60) * interval '1 second' as t
-              from generate_series(1, ${R}::int) i) s`,
+              from generate_series(1, ${R}::int) i) s
+        order by t`,
     ],
     [
       "re-roll generations",
       sql`insert into generations (id, batch_id, owner_id, row_line, variant_index, tier, preset_version_id, template_version_id, values, prompt, negative_prompt, seed, width, height, status, attempts, reroll_of, reroll_depth, lineage_root_id, blob_key, metadata, created_at, started_at, finished_at)
         select md5('r' || g.row_line)::uuid, g.batch_id, g.owner_id, g.row_line, 0, g.tier, g.preset_version_id, g.template_version_id, '{}'::jsonb, g.prompt, '', g.seed + 1, 512, 512,
                'succeeded', 1, g.id, 1, g.id, 'bench/r' || g.row_line || '.png', g.metadata, g.created_at + interval '5 minutes', g.created_at + interval '5 minutes', g.created_at + interval '6 minutes'
-        from generations g where g.reroll_of is null and g.row_line % 100 < 15`,
+        from generations g where g.reroll_of is null and g.row_line % 100 < 15 order by g.created_at`,
     ],
     [
       "assets",
@@ -141,7 +142,7 @@ async function load(db: Db) {
                case when g.reroll_of is not null or g.row_line % 100 > 20 then g.finished_at + interval '1 hour' end,
                case when g.reroll_of is null and g.row_line % 100 < 15 then g.finished_at + interval '2 minutes' end,
                g.finished_at, g.finished_at
-        from generations g where g.status = 'succeeded'`,
+        from generations g where g.status = 'succeeded' order by g.finished_at`,
     ],
     [
       "reviewer decisions (trademark rejections)",
@@ -154,34 +155,24 @@ async function load(db: Db) {
     ],
     ["current versions", sql`update assets a set current_version_id = md5('v' || a.id::text)::uuid where a.status_reason = 'trademark_logo'`],
     [
-      "ledger: first calls",
-      sql`insert into cost_ledger (call_key, generation_id, provider_id, preset_version_id, user_id, operation, outcome, billable, micros, error_kind, purpose, batch_id, lineage_root_id, engine, created_at)
-        select g.id || ':generate:1', g.id, ${provider}::uuid, g.preset_version_id, g.owner_id, 'generate',
-               case when g.row_line % 10 = 0 or g.status = 'dead_lettered' then 'failed' else 'succeeded' end, true,
-               (case g.tier when 'draft' then 2000 when 'support' then 20000 else 120000 end) + (g.row_line % 7) * 100,
-               case when g.row_line % 10 = 0 or g.status = 'dead_lettered' then 'transient' end,
-               'first_attempt', g.batch_id, g.id, 'a1111', g.created_at + interval '20 seconds'
-        from generations g where g.reroll_of is null`,
-    ],
-    [
-      "ledger: retries",
-      sql`insert into cost_ledger (call_key, generation_id, provider_id, preset_version_id, user_id, operation, outcome, billable, micros, purpose, batch_id, lineage_root_id, engine, created_at)
-        select g.id || ':generate:2', g.id, ${provider}::uuid, g.preset_version_id, g.owner_id, 'generate', 'succeeded', true,
-               (case g.tier when 'draft' then 2000 when 'support' then 20000 else 120000 end), 'retry', g.batch_id, g.id, 'a1111', g.created_at + interval '35 seconds'
-        from generations g where g.reroll_of is null and g.row_line % 10 = 0`,
-    ],
-    [
-      "ledger: re-rolls",
-      sql`insert into cost_ledger (call_key, generation_id, provider_id, preset_version_id, user_id, operation, outcome, billable, micros, purpose, batch_id, lineage_root_id, engine, created_at)
-        select g.id || ':generate:1', g.id, ${provider}::uuid, g.preset_version_id, g.owner_id, 'generate', 'succeeded', true,
-               (case g.tier when 'draft' then 2000 when 'support' then 20000 else 120000 end), 'reroll', g.batch_id, g.lineage_root_id, 'a1111', g.created_at + interval '20 seconds'
-        from generations g where g.reroll_of is not null`,
-    ],
-    [
-      "ledger: edits",
-      sql`insert into cost_ledger (call_key, user_id, operation, outcome, billable, micros, purpose, batch_id, lineage_root_id, asset_id, edit_id, engine, created_at)
-        select 'edit:' || a.id, a.owner_id, 'upscale', 'succeeded', true, 500, 'edit', a.batch_id, a.generation_id, a.id, md5('e' || a.id::text)::uuid, 'esrgan-local', a.created_at + interval '20 minutes'
-        from assets a join generations g on g.id = a.generation_id where g.reroll_of is null and g.row_line % 20 = 0`,
+      // One statement in time order: the ledger is appended as calls happen, so its rows lie in created_at order.
+      "ledger: calls, retries, re-rolls, edits",
+      sql`insert into cost_ledger (call_key, generation_id, provider_id, preset_version_id, user_id, operation, outcome, billable, micros, error_kind, purpose, batch_id, lineage_root_id, asset_id, edit_id, engine, created_at)
+        select * from (
+          select g.id || ':generate:1', g.id, ${provider}::uuid, g.preset_version_id, g.owner_id, 'generate',
+                 case when (g.reroll_of is null and g.row_line % 10 = 0) or g.status = 'dead_lettered' then 'failed' else 'succeeded' end, true,
+                 (case g.tier when 'draft' then 2000 when 'support' then 20000 else 120000 end) + (g.row_line % 7) * 100,
+                 case when (g.reroll_of is null and g.row_line % 10 = 0) or g.status = 'dead_lettered' then 'transient' end,
+                 (case when g.reroll_of is null then 'first_attempt' else 'reroll' end)::ledger_purpose, g.batch_id, coalesce(g.lineage_root_id, g.id), null::uuid, null::uuid, 'a1111', g.created_at + interval '20 seconds' as at
+          from generations g where g.status <> 'queued'
+          union all
+          select g.id || ':generate:2', g.id, ${provider}::uuid, g.preset_version_id, g.owner_id, 'generate', 'succeeded', true,
+                 (case g.tier when 'draft' then 2000 when 'support' then 20000 else 120000 end), null, 'retry', g.batch_id, g.id, null, null, 'a1111', g.created_at + interval '35 seconds'
+          from generations g where g.reroll_of is null and g.row_line % 10 = 0
+          union all
+          select 'edit:' || a.id, null, null, null, a.owner_id, 'upscale', 'succeeded', true, 500, null, 'edit', a.batch_id, a.generation_id, a.id, md5('e' || a.id::text)::uuid, 'esrgan-local', a.created_at + interval '20 minutes'
+          from assets a join generations g on g.id = a.generation_id where g.reroll_of is null and g.row_line % 20 = 0
+        ) calls order by at`,
     ],
     [
       "ledger: overhead",

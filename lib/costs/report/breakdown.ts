@@ -5,33 +5,9 @@ import type { CostFilters } from "./filters";
 import type { CostScope } from "./scope";
 import { int, micros, queryRows } from "./sql";
 
-/** Why money was spent (the ledger's purpose), plus overhead for spend that belongs to no lineage. */
-export const SPEND_PURPOSES = ["first_attempt", "retry", "reroll", "edit", "overhead"] as const;
-export type SpendPurpose = (typeof SPEND_PURPOSES)[number];
-/**
- * Where the image the money was spent on ended up: the status of the asset a call made (or
- * retried towards, or edited). "no_image": the generation never produced one (failed for good,
- * cancelled, or still running).
- */
-export const SPEND_OUTCOMES = ["approved", "rejected", "in_review", "changes_requested", "checking", "no_image", "overhead"] as const;
-export type SpendOutcome = (typeof SPEND_OUTCOMES)[number];
+import { SPEND_OUTCOMES, SPEND_PURPOSES, type SpendOutcome, type SpendPurpose } from "./labels";
 
-export const PURPOSE_LABELS: Record<SpendPurpose, string> = {
-  first_attempt: "First attempts",
-  retry: "Retries",
-  reroll: "Re-rolls",
-  edit: "Edits",
-  overhead: "Overhead (unattributed)",
-};
-export const OUTCOME_LABELS: Record<SpendOutcome, string> = {
-  approved: "Approved work",
-  rejected: "Rejected work",
-  in_review: "Waiting for review",
-  changes_requested: "Changes requested",
-  checking: "Being checked",
-  no_image: "No image (failed or running)",
-  overhead: "Overhead (unattributed)",
-};
+export { OUTCOME_LABELS, PURPOSE_LABELS, SPEND_OUTCOMES, SPEND_PURPOSES, type SpendOutcome, type SpendPurpose } from "./labels";
 
 export type BreakdownCell = { purpose: SpendPurpose; outcome: SpendOutcome; micros: number; calls: number };
 export type CostBreakdown = {
@@ -48,7 +24,8 @@ type Row = { purpose: string | null; outcome: string | null; micros: string; cal
 /**
  * Where the money went, as SQL aggregates at three levels at once (grouping sets): purpose ×
  * outcome, per purpose, per outcome. A generation call's image is the asset made from its
- * generation; an edit's is the asset it edited (looked up only for edit rows).
+ * generation; an edit's is the asset it edited. Each is one index probe per row in the range
+ * (cheaper than hashing every asset ever made for a month's rows).
  */
 export async function costBreakdown(db: DbExecutor, f: CostFilters, scope: CostScope): Promise<CostBreakdown> {
   const rows = await queryRows<Row>(
@@ -58,10 +35,10 @@ export async function costBreakdown(db: DbExecutor, f: CostFilters, scope: CostS
       select l.micros,
              case when ${IS_OVERHEAD} then 'overhead' else l.purpose::text end as purpose,
              case when ${IS_OVERHEAD} then 'overhead'
-                  else coalesce(case when l.asset_id is not null then (select x.status::text from assets x where x.id = l.asset_id) else ga.status::text end, 'no_image')
+                  else coalesce(case when l.asset_id is not null then (select x.status::text from assets x where x.id = l.asset_id)
+                                     else (select x.status::text from assets x where x.generation_id = l.generation_id) end, 'no_image')
              end as outcome
       from ${LEDGER_FROM}
-      left join assets ga on ga.generation_id = l.generation_id
       where ${ledgerInRange(f)} and ${dimensionWhere(f, scope)}
     )
     select purpose, outcome, sum(micros)::text as micros, count(*)::int as calls,
