@@ -65,7 +65,10 @@ export function RejectRateChart({ series }: { series: CostDay[] }) {
         <CartesianGrid stroke={GRID} vertical={false} />
         <XAxis dataKey="day" tickFormatter={shortDay} tick={AXIS} minTickGap={16} />
         <YAxis tickFormatter={(v: number) => `${Math.round(v * 100)}%`} domain={[0, 1]} tick={AXIS} width={40} />
-        <Tooltip labelFormatter={(d) => shortDay(String(d))} formatter={(v, name) => [percent(v === null ? null : Number(v)), name === "retryRate" ? "Retry rate" : "Reject rate"]} />
+        <Tooltip
+          labelFormatter={(d) => shortDay(String(d))}
+          formatter={(v, name) => [percent(v === null ? null : Number(v)), name === "retryRate" ? "Retry rate" : "Reject rate"]}
+        />
         <Legend formatter={(name) => (name === "retryRate" ? "Retry rate" : "Reject rate")} wrapperStyle={{ fontSize: 12 }} />
         <Line dataKey="rejectRate" stroke="#dc2626" strokeWidth={2} dot={{ r: 2 }} connectNulls isAnimationActive={false} />
         <Line dataKey="retryRate" stroke="#0ea5e9" strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />

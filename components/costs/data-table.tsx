@@ -1,7 +1,16 @@
 "use client";
 
 import { useState, type ReactNode } from "react";
-import { createColumnHelper, createSortedRowModel, rowSortingFeature, sortFn_alphanumeric, tableFeatures, useTable, type RowData, type SortingState } from "@tanstack/react-table";
+import {
+  createColumnHelper,
+  createSortedRowModel,
+  rowSortingFeature,
+  sortFn_alphanumeric,
+  tableFeatures,
+  useTable,
+  type RowData,
+  type SortingState,
+} from "@tanstack/react-table";
 
 const features = tableFeatures({ rowSortingFeature, sortedRowModel: createSortedRowModel(), sortFns: { alphanumeric: sortFn_alphanumeric } });
 
@@ -16,19 +25,31 @@ export type Column<T> = {
 };
 
 /** A sortable table (TanStack Table): click a header to sort, again to reverse. */
-export function DataTable<T extends RowData>({ rows, columns, initialSort, testId, rowKey }: { rows: T[]; columns: Column<T>[]; initialSort?: SortingState; testId?: string; rowKey: (row: T) => string }) {
+export function DataTable<T extends RowData>({
+  rows,
+  columns,
+  initialSort,
+  testId,
+  rowKey,
+}: {
+  rows: T[];
+  columns: Column<T>[];
+  initialSort?: SortingState;
+  testId?: string;
+  rowKey: (row: T) => string;
+}) {
   const [sorting, setSorting] = useState<SortingState>(initialSort ?? []);
   const [helper] = useState(() => createColumnHelper<typeof features, T>());
   const [defs] = useState(() =>
     helper.columns(
       columns.map((c) =>
-      helper.accessor((row: T) => c.value(row) ?? undefined, {
-        id: c.id,
-        header: c.header,
-        sortUndefined: "last",
-        sortFn: c.numeric ? undefined : "alphanumeric",
-        cell: (info) => (c.cell ? c.cell(info.row.original) : String(c.value(info.row.original) ?? "—")),
-      }),
+        helper.accessor((row: T) => c.value(row) ?? undefined, {
+          id: c.id,
+          header: c.header,
+          sortUndefined: "last",
+          sortFn: c.numeric ? undefined : "alphanumeric",
+          cell: (info) => (c.cell ? c.cell(info.row.original) : String(c.value(info.row.original) ?? "—")),
+        }),
       ),
     ),
   );
@@ -43,8 +64,17 @@ export function DataTable<T extends RowData>({ rows, columns, initialSort, testI
                 const col = columns.find((c) => c.id === header.column.id)!;
                 const sorted = header.column.getIsSorted();
                 return (
-                  <th key={header.id} className={`py-2 pr-3 font-medium ${col.numeric ? "text-right" : ""}`} title={col.title} aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : "none"}>
-                    <button type="button" onClick={header.column.getToggleSortingHandler()} className="inline-flex items-center gap-1 uppercase hover:text-stone-800">
+                  <th
+                    key={header.id}
+                    className={`py-2 pr-3 font-medium ${col.numeric ? "text-right" : ""}`}
+                    title={col.title}
+                    aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : "none"}
+                  >
+                    <button
+                      type="button"
+                      onClick={header.column.getToggleSortingHandler()}
+                      className="inline-flex items-center gap-1 uppercase hover:text-stone-800"
+                    >
                       {col.header}
                       <span aria-hidden className="text-stone-400">
                         {sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : "↕"}

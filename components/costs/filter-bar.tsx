@@ -23,7 +23,8 @@ const LABELS: Record<keyof CostFilterOptions, { label: string; param: string; al
   providers: { label: "GPU endpoint", param: "providerId", all: "All endpoints" },
 };
 
-const control = "rounded-md border border-stone-300 bg-white px-2 py-1.5 text-sm shadow-sm focus:border-kiln-500 focus:outline-none focus:ring-1 focus:ring-kiln-500";
+const control =
+  "rounded-md border border-stone-300 bg-white px-2 py-1.5 text-sm shadow-sm focus:border-kiln-500 focus:outline-none focus:ring-1 focus:ring-kiln-500";
 
 /** Date range and filters; every change reloads the figures (the URL holds the filters, so a view can be shared). */
 export function FilterBar({ params, options, fields = ["campaigns", "teams", "users", "tiers", "presets", "models", "providers"], keep = {} }: Props) {
@@ -65,7 +66,13 @@ export function FilterBar({ params, options, fields = ["campaigns", "teams", "us
         return (
           <label key={field} className="text-xs font-medium text-stone-600">
             {meta.label}
-            <select name={meta.param} defaultValue={params[meta.param] ?? ""} onChange={apply} className={`mt-1 block max-w-48 ${control}`} aria-label={meta.label}>
+            <select
+              name={meta.param}
+              defaultValue={params[meta.param] ?? ""}
+              onChange={apply}
+              className={`mt-1 block max-w-48 ${control}`}
+              aria-label={meta.label}
+            >
               <option value="">{meta.all}</option>
               {list.map((o) => (
                 <option key={o.value} value={o.value}>

@@ -5,7 +5,12 @@ import { DataTable, type Column } from "./data-table";
 import { count, money, percent } from "./format";
 
 const COLUMNS: Column<CostGroupRow>[] = [
-  { id: "label", header: "Group", value: (r) => r.label, cell: (r) => <span className={r.key.startsWith("~") ? "text-stone-500 italic" : "font-medium text-stone-900"}>{r.label}</span> },
+  {
+    id: "label",
+    header: "Group",
+    value: (r) => r.label,
+    cell: (r) => <span className={r.key.startsWith("~") ? "text-stone-500 italic" : "font-medium text-stone-900"}>{r.label}</span>,
+  },
   { id: "spend", header: "Spend", numeric: true, value: (r) => r.spendMicros, cell: (r) => money(r.spendMicros) },
   { id: "calls", header: "Calls", numeric: true, value: (r) => r.calls, cell: (r) => count(r.calls) },
   { id: "approved", header: "Approved", numeric: true, value: (r) => r.approved, cell: (r) => count(r.approved) },
@@ -24,5 +29,7 @@ const COLUMNS: Column<CostGroupRow>[] = [
 
 export function GroupTable({ rows, dimension }: { rows: CostGroupRow[]; dimension: string }) {
   if (rows.length === 0) return <p className="py-6 text-center text-sm text-stone-500">Nothing was spent or decided in this range for these filters.</p>;
-  return <DataTable key={dimension} rows={rows} columns={COLUMNS} rowKey={(r) => r.key} initialSort={[{ id: "spend", desc: true }]} testId="cost-group-table" />;
+  return (
+    <DataTable key={dimension} rows={rows} columns={COLUMNS} rowKey={(r) => r.key} initialSort={[{ id: "spend", desc: true }]} testId="cost-group-table" />
+  );
 }

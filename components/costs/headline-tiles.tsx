@@ -3,7 +3,10 @@ import { count, money, percent } from "./format";
 
 function Tile({ label, value, note, testId, strong = false }: { label: string; value: string; note: string; testId: string; strong?: boolean }) {
   return (
-    <div className={`rounded-lg border bg-white px-4 py-3 shadow-sm ${strong ? "border-kiln-500 ring-1 ring-kiln-100" : "border-stone-200"}`} data-testid={testId}>
+    <div
+      className={`rounded-lg border bg-white px-4 py-3 shadow-sm ${strong ? "border-kiln-500 ring-1 ring-kiln-100" : "border-stone-200"}`}
+      data-testid={testId}
+    >
       <div className="text-xs font-medium uppercase tracking-wide text-stone-500">{label}</div>
       <div className="mt-1 text-2xl font-semibold tabular-nums text-stone-900" data-testid={`${testId}-value`}>
         {value}
@@ -33,7 +36,12 @@ export function HeadlineTiles({ totals, filtered }: { totals: CostTotals; filter
         strong
       />
       <Tile label="Reject rate" value={percent(totals.rejectRate)} note={`${count(totals.rejected)} of ${count(decided)} decided`} testId="tile-reject" />
-      <Tile label="Retry rate" value={percent(totals.retryRate)} note={`${count(totals.retryCalls)} of ${count(totals.generationCalls)} generation calls`} testId="tile-retry" />
+      <Tile
+        label="Retry rate"
+        value={percent(totals.retryRate)}
+        note={`${count(totals.retryCalls)} of ${count(totals.generationCalls)} generation calls`}
+        testId="tile-retry"
+      />
     </div>
   );
 }
