@@ -40,6 +40,9 @@ test("finance opens Costs, filters by a campaign, reads the figures and download
   await expect(costs.tile("cpu")).toHaveText("$0.002");
   await expect(costs.tile("reject")).toHaveText("0.0 %");
   await expect(costs.tile("retry")).toHaveText("0.0 %");
+  // For a person to look at the page: KILN_E2E_SCREENSHOTS=/some/dir.
+  const shots = process.env.KILN_E2E_SCREENSHOTS;
+  if (shots) await page.screenshot({ path: `${shots}/costs-finance.png`, fullPage: true });
 
   // The campaign table and its CSV.
   await page.getByRole("navigation", { name: "Group by" }).getByRole("link", { name: "Campaign" }).click();

@@ -28,14 +28,15 @@ export async function topRejectReasons(db: DbExecutor, f: CostFilters, scope: Co
   const rows = await queryRows<Row>(
     db,
     sql`
-    with rejected as (
+    -- materialized: each rejected image is costed once (inlined, the planner re-ran the sums per use).
+    with rejected as materialized (
       select a.id, a.generation_id, a.status_reason,
              (select d.reason_code from review_decisions d
                where d.asset_id = a.id and d.asset_version_id = a.current_version_id and d.decision = 'reject' and d.undone_at is null
                order by d.created_at desc limit 1) as review_reason
       from ${ASSETS_FROM}
       where a.status = 'rejected' and ${rejectedInRange(f)} and ${dimensionWhere(f, scope)}
-    ), costed as (
+    ), costed as materialized (
       select r.*,
              (select coalesce(sum(x.micros), 0) from cost_ledger x where x.generation_id = r.generation_id)
              + (select coalesce(sum(x.micros), 0) from cost_ledger x where x.asset_id = r.id) as micros
