@@ -8,11 +8,9 @@ import { money, percent, shortDay } from "./format";
 
 const AXIS = { fontSize: 11, fill: "#78716c" };
 const GRID = "#e7e5e4";
-/** Compact dollars for an axis ($1.2k); the tooltip shows the exact amount. */
-const axisMoney = (micros: number) => {
-  const usd = micros / 1_000_000;
-  return usd >= 1000 ? `$${(usd / 1000).toFixed(1)}k` : usd >= 1 ? `$${usd.toFixed(0)}` : `$${usd.toFixed(2)}`;
-};
+/** Compact dollars for an axis ($0.004, $12, $1.2K); the tooltip shows the exact amount. */
+const AXIS_MONEY = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", notation: "compact", maximumSignificantDigits: 3 });
+const axisMoney = (micros: number) => AXIS_MONEY.format(micros / 1_000_000);
 const OUTCOME_COLOURS: Record<string, string> = {
   approved: "#059669",
   rejected: "#dc2626",

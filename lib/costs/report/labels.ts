@@ -27,4 +27,3 @@ export const OUTCOME_LABELS: Record<SpendOutcome, string> = {
   no_image: "No image (failed or running)",
   overhead: "Overhead (unattributed)",
 };
-
