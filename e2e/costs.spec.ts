@@ -55,4 +55,13 @@ test("finance opens Costs, filters by a campaign, reads the figures and download
     '"campaign","spend_usd","spend_micros","calls","approved","rejected","cost_per_usable_usd","cost_per_usable_micros","reject_rate","retry_rate"',
   );
   expect(lines.slice(1)).toEqual([`"${campaign}","0.004000",4000,2,2,0,"0.002000",2000,0,0`]);
+
+  // Finance has no Operations tab; an admin does, with the same work counted.
+  await expect(page.getByRole("link", { name: "Operations" })).toHaveCount(0);
+  await new Console(page).signOut();
+  await signIn.signInAndWait(DEMO.admin.email, DEMO.admin.password, DEMO.admin.name);
+  await page.goto("/costs/operations");
+  await expect(page.getByTestId("ops-latency")).toContainText("Kiln GPU simulator");
+  await expect(page.getByTestId("ops-stat-finished")).not.toHaveText("0");
+  if (shots) await page.screenshot({ path: `${shots}/costs-operations.png`, fullPage: true });
 });

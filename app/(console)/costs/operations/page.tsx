@@ -14,11 +14,13 @@ import { AppError } from "@/lib/errors";
 
 export const metadata: Metadata = { title: "Operations" };
 
-function Stat({ label, value, note }: { label: string; value: string; note: string }) {
+function Stat({ label, value, note, id }: { label: string; value: string; note: string; id: string }) {
   return (
     <div className="rounded-lg border border-stone-200 bg-white px-4 py-3 shadow-sm">
       <div className="text-xs font-medium uppercase tracking-wide text-stone-500">{label}</div>
-      <div className="mt-1 text-2xl font-semibold tabular-nums text-stone-900">{value}</div>
+      <div className="mt-1 text-2xl font-semibold tabular-nums text-stone-900" data-testid={`ops-stat-${id}`}>
+        {value}
+      </div>
       <div className="mt-0.5 text-xs text-stone-500">{note}</div>
     </div>
   );
@@ -63,14 +65,15 @@ export default async function OperationsPage({ searchParams }: { searchParams: P
       </div>
       <div className="space-y-5">
         <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
-          <Stat label="Generations finished" value={count(finished)} note={`${report.filters.days} days`} />
+          <Stat id="finished" label="Generations finished" value={count(finished)} note={`${report.filters.days} days`} />
           <Stat
+            id="blocks"
             label="Block rate"
             value={percent(report.blocks.rate)}
             note={`${count(report.blocks.blockedPrompts)} prompts blocked, ${count(report.blocks.queuedBatches)} batches queued · ${count(report.blocks.blockedUploads)} uploads blocked`}
           />
-          <Stat label="Queue depth" value={count(waiting)} note={`${count(running)} running now`} />
-          <Stat label="Dead-lettered" value={count(report.deadLetters.length)} note="parked with a reason (newest 50)" />
+          <Stat id="queue" label="Queue depth" value={count(waiting)} note={`${count(running)} running now`} />
+          <Stat id="dead" label="Dead-lettered" value={count(report.deadLetters.length)} note="parked with a reason (newest 50)" />
         </div>
         <Card
           title="Generations per hour"
