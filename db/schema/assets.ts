@@ -42,6 +42,8 @@ export const assets = pgTable(
     approvalId: text("approval_id"),
     /** When the asset became usable (approved); cleared with the approval. Finance counts usable assets by it. */
     approvedAt: timestamp("approved_at", { withTimezone: true }),
+    /** When the asset was rejected (by the checks or a reviewer); cleared when it leaves "rejected". Finance's reject rate counts decisions by it. */
+    rejectedAt: timestamp("rejected_at", { withTimezone: true }),
     /** The designer's rights and usage notes (licences of references, where the image may be used), shown to reviewers. */
     usageNotes: text("usage_notes"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -53,6 +55,7 @@ export const assets = pgTable(
     index("assets_status_idx").on(t.status, t.enteredReviewAt),
     index("assets_preset_status_idx").on(t.presetVersionId, t.status),
     index("assets_approved_at_idx").on(t.approvedAt),
+    index("assets_rejected_at_idx").on(t.rejectedAt),
   ],
 );
 

@@ -32,6 +32,8 @@ describe("a new version of an approved asset", () => {
     const { asset, version: v1 } = await createAssetInReview(database.db, { ownerId: designer.actor.id, tier: "support" });
     const first = await decideAsset({ ctx: reviewer, input: { assetId: asset.id, assetVersionId: v1.id, decision: "approve" } });
     expect(first.status).toBe("approved");
+    const [approved] = await database.db.select().from(assets).where(eq(assets.id, asset.id));
+    expect(approved!.approvedAt).toBeInstanceOf(Date);
 
     // The edit: a real image in storage, as the editor will write it.
     const key = `assets/${asset.id}/v2.png`;
@@ -47,7 +49,7 @@ describe("a new version of an approved asset", () => {
     );
     expect(v2).toMatchObject({ number: 2, parentVersionId: v1.id, operation: "upscale" });
     const [afterEdit] = await database.db.select().from(assets).where(eq(assets.id, asset.id));
-    expect(afterEdit).toMatchObject({ status: "checking", approvalId: null, currentVersionId: v2.id });
+    expect(afterEdit).toMatchObject({ status: "checking", approvalId: null, approvedAt: null, rejectedAt: null, currentVersionId: v2.id });
     const [run] = await database.db.select().from(checkRuns).where(eq(checkRuns.id, checkRunId));
     expect(run).toMatchObject({ assetVersionId: v2.id, trigger: "edited" });
 
@@ -55,6 +57,8 @@ describe("a new version of an approved asset", () => {
     for (const step of checkSteps("support")) await runChecks({ db: database.db, store: getBlobStore(), checkRunId, checkIds: step.checkIds });
     const decided = await decideCheckRun({ db: database.db, checkRunId });
     expect(decided.decision.next).toBe("rejected");
+    const [rejected] = await database.db.select().from(assets).where(eq(assets.id, asset.id));
+    expect(rejected).toMatchObject({ status: "rejected", approvedAt: null, rejectedAt: expect.any(Date) });
     expect(decided.reroll).toBeNull();
 
     // Put it back in review as a person would see it after a recheck, then: the old version is stale.
@@ -65,6 +69,8 @@ describe("a new version of an approved asset", () => {
     });
     const again = await decideAsset({ ctx: reviewer, input: { assetId: asset.id, assetVersionId: v2.id, decision: "approve" } });
     expect(again.status).toBe("approved");
+    const [reapproved] = await database.db.select().from(assets).where(eq(assets.id, asset.id));
+    expect(reapproved).toMatchObject({ approvedAt: expect.any(Date), rejectedAt: null });
     const decisions = await database.db.select().from(reviewDecisions).where(eq(reviewDecisions.assetId, asset.id));
     expect(decisions.map((d) => d.assetVersionId).sort()).toEqual([v1.id, v2.id].sort());
     expect(new Set(decisions.map((d) => d.approvalId)).size).toBe(2);

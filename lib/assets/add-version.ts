@@ -36,7 +36,16 @@ export async function addAssetVersion(
     .returning();
   await tx
     .update(assets)
-    .set({ currentVersionId: version!.id, status: "checking", statusReason: null, approvalId: null, approvedAt: null, enteredReviewAt: null, updatedAt: new Date() })
+    .set({
+      currentVersionId: version!.id,
+      status: "checking",
+      statusReason: null,
+      approvalId: null,
+      approvedAt: null,
+      rejectedAt: null,
+      enteredReviewAt: null,
+      updatedAt: new Date(),
+    })
     .where(eq(assets.id, asset.id));
   const run = await startCheckRun(tx, { assetVersionId: version!.id, trigger: "edited", requestedBy: input.createdBy });
   await recordAudit({

@@ -61,6 +61,7 @@ export const AUDIT_ACTIONS = [
   "asset.version_restored",
   "asset.sent_to_review",
   "editing.engine_set",
+  "costs.exported",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -65,6 +65,9 @@ export async function decideCheckRun({ db, checkRunId }: { db: Db; checkRunId: s
             status: decision.next,
             statusReason: reason,
             enteredReviewAt: decision.next === "in_review" ? (asset.enteredReviewAt ?? new Date()) : null,
+            // Tiers approved by the checks alone (draft) become usable now; machine-owned statuses are never approved.
+            approvedAt: decision.next === "approved" ? new Date() : null,
+            rejectedAt: decision.next === "rejected" ? new Date() : null,
             updatedAt: new Date(),
           })
           .where(and(eq(assets.id, asset.id), inArray(assets.status, [...MACHINE_OWNED])))

@@ -101,7 +101,7 @@ describe("a generated image goes through the checks", () => {
     expect(decision).toMatchObject({ verdict: "pass", next: "in_review" });
     expect(reroll).toBeNull();
     const asset = await assetOf(gen.id);
-    expect(asset).toMatchObject({ status: "in_review" });
+    expect(asset).toMatchObject({ status: "in_review", approvedAt: null });
     expect(asset.enteredReviewAt).toBeInstanceOf(Date);
   });
 
@@ -110,7 +110,9 @@ describe("a generated image goes through the checks", () => {
     const { decision } = await generateAndCheck(gen.id, "draft");
     expect(checkSteps("draft").flatMap((s) => s.checkIds)).toEqual(["nsfw"]);
     expect(decision).toMatchObject({ verdict: "pass", next: "approved" });
-    expect((await assetOf(gen.id)).status).toBe("approved");
+    const asset = await assetOf(gen.id);
+    expect(asset.status).toBe("approved");
+    expect(asset.approvedAt).toBeInstanceOf(Date);
   });
 });
 
@@ -126,7 +128,10 @@ describe("a blurred image", () => {
         // The blur is certain; the NSFW model may also flag a blurred picture (it is then listed first).
         expect(decision).toMatchObject({ verdict: "fail", next: "rejected" });
         expect(decision.reasons).toContain("blur");
-        expect((await assetOf(gen.id)).statusReason).toContain("blur");
+        const rejected = await assetOf(gen.id);
+        expect(rejected.statusReason).toContain("blur");
+        expect(rejected.rejectedAt).toBeInstanceOf(Date);
+        expect(rejected.approvedAt).toBeNull();
         if (depth < 2) {
           expect(reroll).not.toBeNull();
           const [child] = await database.db.select().from(generations).where(eq(generations.id, reroll!.generationId));

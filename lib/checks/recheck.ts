@@ -40,7 +40,7 @@ export async function recheckAssets({ ctx, input, send }: { ctx: Ctx; input: unk
     for (const asset of targets) {
       if (!asset.currentVersionId) continue;
       const run = await startCheckRun(tx, { assetVersionId: asset.currentVersionId, trigger: "recheck", requestedBy: ctx.actor.id });
-      await tx.update(assets).set({ status: "checking", updatedAt: new Date() }).where(eq(assets.id, asset.id));
+      await tx.update(assets).set({ status: "checking", rejectedAt: null, updatedAt: new Date() }).where(eq(assets.id, asset.id));
       ids.push(run.id);
     }
     await recordAudit({

@@ -109,6 +109,9 @@ async function decideLocked(tx: Tx, ctx: Ctx, input: z.infer<typeof decideInput>
       status,
       statusReason: input.decision === "reject" ? input.reasonCode! : input.decision === "request_changes" ? "changes_requested" : asset.statusReason,
       approvalId: approvalId ?? asset.approvalId,
+      // When the asset became usable or was rejected: finance counts decisions in a period by these.
+      approvedAt: approved ? new Date() : asset.approvedAt,
+      rejectedAt: status === "rejected" ? new Date() : null,
       updatedAt: new Date(),
     })
     .where(eq(assets.id, asset.id));

@@ -156,6 +156,9 @@ describe("approvals", () => {
 
     const asset = await assetRow(f.asset.id);
     expect(asset).toMatchObject({ status: "approved", approvalId: out.decision.approvalId });
+    // Finance counts usable assets by approved_at: set by the approval, no earlier than the decision.
+    expect(asset.approvedAt).toBeInstanceOf(Date);
+    expect(asset.approvedAt!.getTime()).toBeGreaterThanOrEqual(out.decision.createdAt.getTime() - 1000);
     const decisions = await decisionsOf(f.asset.id);
     expect(decisions).toHaveLength(1);
     expect(decisions[0]).toMatchObject({
@@ -180,7 +183,7 @@ describe("approvals", () => {
     const first = await decideAsset({ ctx: rita, input: approve(f) });
     expect(first).toMatchObject({ status: "in_review", approvals: 1, approvalsNeeded: 2 });
     expect(first.decision.approvalId).toBeNull();
-    expect(await assetRow(f.asset.id)).toMatchObject({ status: "in_review", approvalId: null });
+    expect(await assetRow(f.asset.id)).toMatchObject({ status: "in_review", approvalId: null, approvedAt: null });
     expect((await notificationsOf(f.asset.id)).map((n) => n.message)).toEqual(["Rita Reviewer approved your asset (1 of 2 approvals)."]);
 
     // The same reviewer cannot count twice, not even with "approve with changes".
@@ -195,7 +198,7 @@ describe("approvals", () => {
     const second = await decideAsset({ ctx: ben, input: approve(f) });
     expect(second).toMatchObject({ status: "approved", approvals: 2, approvalsNeeded: 2 });
     expect(second.decision.approvalId).toMatch(APPROVAL_ID);
-    expect(await assetRow(f.asset.id)).toMatchObject({ status: "approved", approvalId: second.decision.approvalId });
+    expect(await assetRow(f.asset.id)).toMatchObject({ status: "approved", approvalId: second.decision.approvalId, approvedAt: expect.any(Date) });
     const decisions = await decisionsOf(f.asset.id);
     expect(decisions.map((d) => [d.reviewerId, d.approvalId])).toEqual([
       [rita.actor.id, null],
@@ -261,7 +264,7 @@ describe("rejections and change requests", () => {
 
     const out = await decideAsset({ ctx: rita, input: { ...approve(f), decision: "reject", reasonCode: "trademark_logo", comment: "Nike swoosh, top left" } });
     expect(out).toMatchObject({ status: "rejected", approvals: 0, approvalsNeeded: 1 });
-    expect(await assetRow(f.asset.id)).toMatchObject({ status: "rejected", statusReason: "trademark_logo", approvalId: null });
+    expect(await assetRow(f.asset.id)).toMatchObject({ status: "rejected", statusReason: "trademark_logo", approvalId: null, approvedAt: null, rejectedAt: expect.any(Date) });
     expect((await decisionsOf(f.asset.id))[0]).toMatchObject({
       decision: "reject",
       reasonCode: "trademark_logo",
@@ -597,7 +600,7 @@ describe("undo", () => {
     expect(await assetRow(f.asset.id)).toMatchObject({ status: "approved" });
 
     expect(await undoDecision({ ctx: rita, input: { decisionId: out.decision.id } })).toEqual({ assetId: f.asset.id });
-    expect(await assetRow(f.asset.id)).toMatchObject({ status: "in_review", approvalId: null });
+    expect(await assetRow(f.asset.id)).toMatchObject({ status: "in_review", approvalId: null, approvedAt: null });
     const [decision] = await decisionsOf(f.asset.id);
     expect(decision!.undoneAt).toBeInstanceOf(Date);
     expect(decision!.approvalId).toBe(out.decision.approvalId); // the record stays
@@ -626,7 +629,7 @@ describe("undo", () => {
       const f = await inReview();
       const out = await decideAsset({ ctx: ben, input: { ...approve(f), ...input } });
       await undoDecision({ ctx: ben, input: { decisionId: out.decision.id } });
-      expect(await assetRow(f.asset.id)).toMatchObject({ status: "in_review", statusReason: null, approvalId: null });
+      expect(await assetRow(f.asset.id)).toMatchObject({ status: "in_review", statusReason: null, approvalId: null, rejectedAt: null });
     }
   });
 

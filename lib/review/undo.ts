@@ -49,6 +49,8 @@ export async function undoDecision({ ctx, input }: { ctx: Ctx; input: unknown })
         status: "in_review",
         statusReason: decision.decision === "reject" || decision.decision === "request_changes" ? null : asset!.statusReason,
         approvalId: decision.approvalId ? null : asset!.approvalId,
+        approvedAt: decision.approvalId ? null : asset!.approvedAt,
+        rejectedAt: decision.decision === "reject" ? null : asset!.rejectedAt,
         updatedAt: new Date(),
       })
       .where(eq(assets.id, decision.assetId));
