@@ -55,6 +55,17 @@ export const AUDIT_ACTIONS = [
   "reject_reason.retired",
   "reject_reason.restored",
   "audit.exported",
+  // budgets and teams (lib/budgets, lib/teams)
+  "team.created",
+  "team.renamed",
+  "user.team_assigned",
+  "user.costs_visibility_changed",
+  "budget.created",
+  "budget.updated",
+  "budget.deactivated",
+  "budget.alerted",
+  "campaign.held",
+  "campaign.released",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
