@@ -2,6 +2,8 @@ import { desc, eq } from "drizzle-orm";
 import type { DbExecutor } from "@/db";
 import { budgetAlerts, budgets, type Budget } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
+import type { Ctx } from "@/lib/auth/context";
+import { assertCanManageBudgets } from "./access";
 import { formatMicros } from "@/lib/costs/estimate";
 import { PERIOD_LABEL } from "./period";
 import { budgetRecipients, notifyUsers } from "./recipients";
@@ -57,8 +59,9 @@ export async function raiseBudgetAlerts(db: DbExecutor, statuses: BudgetStatus[]
 export type AlertView = { id: string; budgetId: string; level: string; spentMicros: number; periodStart: string; createdAt: string; budget: Pick<Budget, "scope" | "scopeKey" | "period"> };
 
 /** The newest alerts, for /budgets. */
-export async function recentAlerts(db: DbExecutor, limit = 20): Promise<AlertView[]> {
-  const rows = await db
+export async function listRecentAlerts({ ctx, limit = 20 }: { ctx: Ctx; limit?: number }): Promise<AlertView[]> {
+  assertCanManageBudgets(ctx);
+  const rows = await ctx.db
     .select({ alert: budgetAlerts, budget: { scope: budgets.scope, scopeKey: budgets.scopeKey, period: budgets.period } })
     .from(budgetAlerts)
     .innerJoin(budgets, eq(budgets.id, budgetAlerts.budgetId))

@@ -1,4 +1,4 @@
-export { recentAlerts, raiseBudgetAlerts, type AlertView } from "./alerts";
+export { listRecentAlerts, raiseBudgetAlerts, type AlertView } from "./alerts";
 export { parseDollars, microsToDollarString } from "./dollars";
 export { budgetGate, waitReason, type GateResult } from "./gate";
 export { activeHold, holdCampaign, listActiveHolds, releaseHold, type HoldView } from "./holds";
