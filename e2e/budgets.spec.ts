@@ -2,6 +2,7 @@ import { expect, test } from "@playwright/test";
 import { BudgetsPage } from "./pages/budgets-page";
 import { GeneratePage } from "./pages/generate-page";
 import { SignInPage } from "./pages/sign-in-page";
+import { UsersPage } from "./pages/users-page";
 import { DEMO } from "./support/users";
 
 test("finance sets a campaign budget; the designer is refused beyond it, with the remaining amount, before any GPU time", async ({ browser }) => {
@@ -40,4 +41,18 @@ test("finance sets a campaign budget; the designer is refused beyond it, with th
   await expect(page).toHaveURL(/\/generate/);
   await page.screenshot({ path: "/tmp/budgets-refusal.png", fullPage: true });
   await designerContext.close();
+});
+
+test("an admin adds a team and puts the demo designer in it; the demo seed's teams are there", async ({ page }) => {
+  await new SignInPage(page).signInAndWait(DEMO.admin.email, DEMO.admin.password, DEMO.admin.name);
+  const users = new UsersPage(page);
+  await users.goto();
+  const teams = page.getByTestId("teams-card");
+  await expect(teams).toContainText("Brand");
+  await expect(teams).toContainText("Growth");
+  await expect(users.row(DEMO.designer.email).getByLabel(`Team of ${DEMO.designer.email}`)).toHaveValue(/[0-9a-f-]{36}/);
+  const name = `Studio ${Date.now().toString(36)}`;
+  await users.addTeam(name);
+  await users.assignTeam(DEMO.finance.email, name);
+  await expect(users.row(DEMO.finance.email).getByLabel(`Team of ${DEMO.finance.email}`).locator("option:checked")).toHaveText(name);
 });

@@ -48,8 +48,8 @@ export function TeamsCard({ teams }: { teams: TeamView[] }) {
       {renamed && !renamed.ok && <Alert tone="error">{renamed.error.message}</Alert>}
       <form ref={form} action={action} className="flex items-end gap-2" noValidate aria-label="Add a team">
         <div className="flex-1">
-          <Field label="New team" name="name" error={fields.name ?? (state && !state.ok && !state.error.fields ? state.error.message : undefined)}>
-            <Input name="name" required maxLength={60} invalid={!!fields.name} placeholder="e.g. Brand" />
+          <Field label="New team" name="teamName" error={fields.name ?? (state && !state.ok && !state.error.fields ? state.error.message : undefined)}>
+            <Input name="teamName" required maxLength={60} invalid={!!fields.name} placeholder="e.g. Brand" />
           </Field>
         </div>
         <Button type="submit" disabled={pending}>

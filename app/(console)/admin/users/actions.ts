@@ -41,7 +41,7 @@ export async function setCostsAllTeamsAction(userId: string, costsAllTeams: bool
 }
 
 export async function createTeamAction(_prev: unknown, formData: FormData): Promise<ActionResult<Team>> {
-  return done(await guardedAction("teams.manage", (ctx) => createTeam({ ctx, input: { name: formData.get("name") ?? "" } }), "Team added."));
+  return done(await guardedAction("teams.manage", (ctx) => createTeam({ ctx, input: { name: formData.get("teamName") ?? "" } }), "Team added."));
 }
 
 export async function renameTeamAction(teamId: string, name: string): Promise<ActionResult<Team>> {
