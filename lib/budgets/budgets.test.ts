@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { and, count, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db";
-import { auditEvents, budgetAlerts, campaignHolds, costLedger, generations, notifications, templates, type User } from "@/db/schema";
+import { assets, auditEvents, budgetAlerts, campaignHolds, checkResults, costLedger, generations, notifications, templates, type User } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { getActiveTemplate, listActivePresets } from "@/lib/generation/catalog";
@@ -11,6 +11,8 @@ import { runGeneration } from "@/lib/generation/run-generation";
 import { getBatch } from "@/lib/generation/batch-views";
 import { decideAsset } from "@/lib/review/decide";
 import { createAssetInReview } from "@/lib/review/testing";
+import { decideCheckRun } from "@/lib/checks/decide-run";
+import { checksForTier } from "@/lib/checks/registry";
 import { getBlobStore } from "@/lib/storage";
 import { assignUserTeam, createTeam } from "@/lib/teams";
 import { startSimulator, type RunningSimulator } from "@/simulator";
@@ -275,6 +277,31 @@ describe("stop-loss", () => {
     expect(txt2imgCalls()).toBe(calls);
     await releaseHold({ ctx: finance, input: { holdId: holds[0]!.id } });
     expect(await runGeneration({ db: database.db, store: getBlobStore(), generationId: gen.id, attempt: 0 })).toMatchObject({ status: "succeeded" });
+  });
+});
+
+describe("stop-loss after automated decisions", () => {
+  it("holds the campaign when the checks reject too many of its last N images", async () => {
+    const { ctx } = await designer();
+    await createBudget({ ctx: finance, input: { scope: "campaign", scopeKey: "Auto", period: "month", limitMicros: 1_000_000, stopLossRejectPercent: 50, stopLossWindow: 3 } });
+    const { batch } = await queueBatch({ ctx, input: request(3, "Auto") });
+    const gens = (await database.db.select().from(generations).where(eq(generations.batchId, batch.id))).sort((a, b) => a.variantIndex - b.variantIndex);
+    const fails = (i: number) => i !== 1;
+    const decided: string[] = [];
+    for (const [i, gen] of gens.entries()) {
+      const run = await runGeneration({ db: database.db, store: getBlobStore(), generationId: gen.id, attempt: 0 });
+      // The checks' results as the check functions store them: the first and third images fail safety.
+      await database.db.insert(checkResults).values(
+        checksForTier("draft").map((c) => ({ checkRunId: run.checkRunId!, checkId: c.id, checkVersion: c.version, verdict: fails(i) ? ("fail" as const) : ("pass" as const), reasonCode: fails(i) ? "nsfw" : null, detail: "test", durationMs: 1 })),
+      );
+      decided.push((await decideCheckRun({ db: database.db, checkRunId: run.checkRunId! })).decision.next);
+      // No hold before a full window of decided assets.
+      if (i < 2) expect(await database.db.select().from(campaignHolds).where(eq(campaignHolds.campaign, "Auto"))).toEqual([]);
+    }
+    expect(decided).toEqual(["rejected", "approved", "rejected"]);
+    expect(await database.db.select({ status: assets.status }).from(assets).where(eq(assets.batchId, batch.id))).toHaveLength(3);
+    const holds = await database.db.select().from(campaignHolds).where(eq(campaignHolds.campaign, "Auto"));
+    expect(holds).toEqual([expect.objectContaining({ reason: "stop_loss", detail: expect.stringContaining("2 of the last 3 decided assets were rejected (67%, stop-loss at 50%)") })]);
   });
 });
 
