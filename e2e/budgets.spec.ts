@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { BudgetsPage } from "./pages/budgets-page";
 import { GeneratePage } from "./pages/generate-page";
+import { JobPage } from "./pages/job-page";
 import { SignInPage } from "./pages/sign-in-page";
 import { UsersPage } from "./pages/users-page";
 import { DEMO } from "./support/users";
@@ -55,4 +56,60 @@ test("an admin adds a team and puts the demo designer in it; the demo seed's tea
   await users.addTeam(name);
   await users.assignTeam(DEMO.finance.email, name);
   await expect(users.row(DEMO.finance.email).getByLabel(`Team of ${DEMO.finance.email}`).locator("option:checked")).toHaveText(name);
+});
+
+test("work queued before its budget ran out waits on the Jobs page, saying why, and is not run", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const campaign = `Budget wait ${Date.now().toString(36)}`;
+  const signedIn = async (who: (typeof DEMO)[keyof typeof DEMO]) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await new SignInPage(page).signInAndWait(who.email, who.password, who.name);
+    return page;
+  };
+  const finance = await signedIn(DEMO.finance);
+  const budgets = new BudgetsPage(finance);
+  await budgets.goto();
+  await budgets.addCampaignBudget({ campaign, dollars: "1" });
+
+  const designer = await signedIn(DEMO.designer);
+  const queueOne = async (product: string) => {
+    const generate = new GeneratePage(designer);
+    await generate.goto();
+    await designer.getByLabel("Product name").fill(product);
+    await designer.getByLabel("Campaign (optional)").fill(campaign);
+    await expect(designer.getByTestId("estimate-images")).toHaveText("1");
+    await generate.queueButton().click();
+    await expect(designer).toHaveURL(/\/jobs\/[0-9a-f-]{36}/);
+  };
+  await queueOne("First budget vase");
+  await new JobPage(designer).waitUntilDone(1, 60_000);
+  await expect(designer.getByTestId("actual-micros")).toHaveText("$0.002");
+
+  // The endpoint is paused while the second batch is queued, so it cannot run before the budget is lowered.
+  const admin = await signedIn(DEMO.admin);
+  await admin.goto("/admin/providers");
+  await admin.getByTestId("provider-row-kiln-simulator").getByRole("button", { name: "Pause" }).click();
+  await admin.getByLabel("Reason for pausing Kiln GPU simulator").fill("Budget journey");
+  await admin.getByRole("button", { name: "Pause endpoint" }).click();
+  await expect(admin.getByTestId("provider-status-kiln-simulator")).toContainText("paused");
+  try {
+    await queueOne("Second budget vase");
+    await budgets.goto();
+    await budgets.setLimit(`campaign ${campaign}`, "0.002"); // exactly what was spent: used up
+    await expect(budgets.card(`campaign ${campaign}`)).toContainText("used up");
+  } finally {
+    await admin.reload();
+    await admin.getByTestId("provider-row-kiln-simulator").getByRole("button", { name: "Resume" }).click();
+    await expect(admin.getByTestId("provider-status-kiln-simulator")).toContainText("active");
+  }
+  await designer.reload();
+  await expect(designer.getByTestId("batch-waiting")).toContainText(`Waiting: budget exhausted for campaign ${campaign} ($0.002 of $0.002 spent)`);
+  await expect(designer.getByTestId("generation-waiting")).toHaveCount(1);
+  await expect(designer.getByTestId("batch-counts")).toContainText("0 done");
+  await expect(designer.getByTestId("batch-counts")).toContainText("0 failed");
+  await designer.screenshot({ path: "/tmp/budgets-waiting.png", fullPage: true });
+  // Raising the budget lets it go on at its next poll (minutes later; not waited for here).
+  await budgets.setLimit(`campaign ${campaign}`, "1");
+  await expect(budgets.card(`campaign ${campaign}`)).toContainText("within budget");
 });

@@ -29,6 +29,8 @@ export function BudgetForm({ options, editing, onDone }: { options: BudgetScopeO
   }, [state, editing, onDone]);
   const fields = state && !state.ok ? (state.error.fields ?? {}) : {};
   const hasStopLoss = scope === "campaign";
+  // Each edit form sits beside the add form: its own ids, so every label points at its own input.
+  const fid = (name: string) => (editing ? `${editing.id}-${name}` : name);
   return (
     <form ref={form} action={action} className="space-y-4" noValidate aria-label={editing ? `Edit the budget for ${editing.label}` : "Add a budget"}>
       {state && !state.ok && <Alert tone="error">{state.error.fields ? "Check the highlighted fields." : state.error.message}</Alert>}
@@ -62,30 +64,31 @@ export function BudgetForm({ options, editing, onDone }: { options: BudgetScopeO
         </>
       )}
       <div className="grid grid-cols-2 gap-3">
-        <Field label="Spend limit ($)" name="limitDollars" error={fields.limitMicros} hint="e.g. 250 or 12.34">
+        <Field label="Spend limit ($)" name={fid("limitDollars")} error={fields.limitMicros} hint="e.g. 250 or 12.34">
           <Input
+            id={fid("limitDollars")}
             name="limitDollars"
             inputMode="decimal"
             defaultValue={editing?.limitMicros != null ? microsToDollarString(editing.limitMicros) : ""}
             invalid={!!fields.limitMicros}
           />
         </Field>
-        <Field label="Image quota" name="limitImages" error={fields.limitImages} hint="Optional">
-          <Input name="limitImages" inputMode="numeric" defaultValue={editing?.limitImages ?? ""} invalid={!!fields.limitImages} />
+        <Field label="Image quota" name={fid("limitImages")} error={fields.limitImages} hint="Optional">
+          <Input id={fid("limitImages")} name="limitImages" inputMode="numeric" defaultValue={editing?.limitImages ?? ""} invalid={!!fields.limitImages} />
         </Field>
       </div>
-      <Field label="Alert at (% of the limit)" name="softLimitPercent" error={fields.softLimitPercent}>
-        <Input name="softLimitPercent" inputMode="numeric" defaultValue={editing?.softLimitPercent ?? 80} invalid={!!fields.softLimitPercent} />
+      <Field label="Alert at (% of the limit)" name={fid("softLimitPercent")} error={fields.softLimitPercent}>
+        <Input id={fid("softLimitPercent")} name="softLimitPercent" inputMode="numeric" defaultValue={editing?.softLimitPercent ?? 80} invalid={!!fields.softLimitPercent} />
       </Field>
       {hasStopLoss && (
         <fieldset className="space-y-2 rounded-md border border-stone-200 p-3">
           <legend className="px-1 text-xs font-medium text-stone-600">Stop-loss (optional): pause the campaign when too many assets are rejected</legend>
           <div className="grid grid-cols-2 gap-3">
-            <Field label="Reject rate (%)" name="stopLossRejectPercent" error={fields.stopLossRejectPercent}>
-              <Input name="stopLossRejectPercent" inputMode="numeric" defaultValue={editing?.stopLossRejectPercent ?? ""} invalid={!!fields.stopLossRejectPercent} />
+            <Field label="Reject rate (%)" name={fid("stopLossRejectPercent")} error={fields.stopLossRejectPercent}>
+              <Input id={fid("stopLossRejectPercent")} name="stopLossRejectPercent" inputMode="numeric" defaultValue={editing?.stopLossRejectPercent ?? ""} invalid={!!fields.stopLossRejectPercent} />
             </Field>
-            <Field label="Over the last N assets" name="stopLossWindow" error={fields.stopLossWindow}>
-              <Input name="stopLossWindow" inputMode="numeric" defaultValue={editing?.stopLossWindow ?? ""} invalid={!!fields.stopLossWindow} />
+            <Field label="Over the last N assets" name={fid("stopLossWindow")} error={fields.stopLossWindow}>
+              <Input id={fid("stopLossWindow")} name="stopLossWindow" inputMode="numeric" defaultValue={editing?.stopLossWindow ?? ""} invalid={!!fields.stopLossWindow} />
             </Field>
           </div>
         </fieldset>

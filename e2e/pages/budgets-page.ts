@@ -22,4 +22,13 @@ export class BudgetsPage {
   card(label: string) {
     return this.page.locator(`[data-testid=budget-card][data-label="${label}"]`);
   }
+
+  /** Opens a budget's edit form, sets a new dollar limit and saves. */
+  async setLimit(label: string, dollars: string) {
+    const card = this.card(label);
+    await card.getByRole("button", { name: "Edit" }).click();
+    await card.getByLabel("Spend limit ($)").fill(dollars);
+    await card.getByRole("button", { name: "Save" }).click();
+    await expect(card.getByRole("button", { name: "Edit" })).toBeVisible();
+  }
 }

@@ -358,7 +358,12 @@ describe("estimate vs actual on the Jobs page", () => {
       batchId: batch.id,
       purpose,
     });
-    await database.db.insert(costLedger).values([row(gens[0]!, 1, "first_attempt", 2_000), row(gens[0]!, 2, "retry", 2_000), row(gens[1]!, 1, "first_attempt", 2_000), row(gens[1]!, 9, "reroll", 1_000)]);
+    await database.db.insert(costLedger).values([row(gens[0]!, 1, "first_attempt", 2_000), row(gens[0]!, 2, "retry", 2_000)]);
+    await database.db.update(generations).set({ status: "succeeded" }).where(eq(generations.id, gens[0]!.id));
+    // Half the batch finished: its actual is compared with half the estimate.
+    expect((await getBatch({ ctx, batchId: batch.id })).costs).toMatchObject({ actualMicros: 4_000, expectedSoFarMicros: DRAFT_IMAGE, errorPercent: 100 });
+    await database.db.insert(costLedger).values([row(gens[1]!, 1, "first_attempt", 2_000), row(gens[1]!, 9, "reroll", 1_000)]);
+    await database.db.update(generations).set({ status: "succeeded" }).where(eq(generations.id, gens[1]!.id));
     const view = await getBatch({ ctx, batchId: batch.id });
     expect(view.costs).toEqual({
       estimateMicros: 2 * DRAFT_IMAGE,
@@ -369,6 +374,7 @@ describe("estimate vs actual on the Jobs page", () => {
       editMicros: 0,
       retryCalls: 1,
       rerollCalls: 1,
+      expectedSoFarMicros: 2 * DRAFT_IMAGE,
       errorPercent: 75,
     });
   });

@@ -86,7 +86,9 @@ export type EstimateVsActual = {
   editMicros: number;
   retryCalls: number;
   rerollCalls: number;
-  /** (actual − estimate) ÷ estimate in percent, one decimal; null without an estimate. */
+  /** The estimate's share for the generations that have finished (succeeded or failed): what "so far" is compared with. */
+  expectedSoFarMicros: number;
+  /** (actual − expected so far) ÷ expected so far in percent, one decimal; null until a generation has finished. */
   errorPercent: number | null;
 };
 
@@ -99,7 +101,7 @@ export type BatchDetail = BatchSummary & {
   costs: EstimateVsActual;
 };
 
-async function estimateVsActual(ctx: Ctx, batch: Pick<Batch, "id" | "estimateMicros">): Promise<EstimateVsActual> {
+async function estimateVsActual(ctx: Ctx, batch: Pick<Batch, "id" | "estimateMicros" | "total">, counts: BatchCounts): Promise<EstimateVsActual> {
   const rows = await ctx.db
     .select({ purpose: costLedger.purpose, micros: sql<string>`coalesce(sum(${costLedger.micros}), 0)`, calls: sql<number>`count(*)::int` })
     .from(costLedger)
@@ -109,6 +111,9 @@ async function estimateVsActual(ctx: Ctx, batch: Pick<Batch, "id" | "estimateMic
   const micros = (p: string) => Number(of(p)?.micros ?? 0);
   const actual = rows.reduce((sum, r) => sum + Number(r.micros), 0);
   const est = batch.estimateMicros;
+  // Compare like with like while the batch runs: the estimate of the finished share (integer math).
+  const finished = counts.succeeded + counts.dead_lettered;
+  const expected = batch.total > 0 ? Number((BigInt(est) * BigInt(Math.min(finished, batch.total)) + BigInt(batch.total) / 2n) / BigInt(batch.total)) : 0;
   return {
     estimateMicros: est,
     actualMicros: actual,
@@ -118,7 +123,8 @@ async function estimateVsActual(ctx: Ctx, batch: Pick<Batch, "id" | "estimateMic
     editMicros: micros("edit"),
     retryCalls: of("retry")?.calls ?? 0,
     rerollCalls: of("reroll")?.calls ?? 0,
-    errorPercent: est > 0 ? Math.round(((actual - est) * 1000) / est) / 10 : null,
+    expectedSoFarMicros: expected,
+    errorPercent: expected > 0 ? Math.round(((actual - expected) * 1000) / expected) / 10 : null,
   };
 }
 
@@ -153,7 +159,7 @@ export async function getBatch({ ctx, batchId }: { ctx: Ctx; batchId: string }):
   return {
     ...summary!,
     waiting,
-    costs: await estimateVsActual(ctx, row.batch),
+    costs: await estimateVsActual(ctx, row.batch, summary!.counts),
     imagesPerMinute,
     etaSeconds: imagesPerMinute && remaining ? Math.round((remaining / imagesPerMinute) * 60) : null,
     rows: gens.map((g) => ({
