@@ -29,8 +29,9 @@ export function BudgetList({ statuses, options }: { statuses: BudgetStatus[]; op
               <div>
                 <div className="font-medium">{s.label}</div>
                 <div className="text-xs text-stone-500">
-                  {PERIOD_LABEL[s.period]} · {new Date(s.periodStart).toLocaleDateString(undefined, { timeZone: "UTC" })} –{" "}
-                  {new Date(new Date(s.periodEnd).getTime() - 1).toLocaleDateString(undefined, { timeZone: "UTC" })} UTC · {Math.round(s.elapsed * 100)}% gone
+                  {/* ISO dates: the same text on the server and in the browser, whatever their locales */}
+                  {PERIOD_LABEL[s.period]} · {s.periodStart.slice(0, 10)} – {new Date(new Date(s.periodEnd).getTime() - 1).toISOString().slice(0, 10)} UTC ·{" "}
+                  {Math.round(s.elapsed * 100)}% gone
                   {s.stopLossRejectPercent !== null && ` · stop-loss at ${s.stopLossRejectPercent}% over ${s.stopLossWindow} assets`}
                 </div>
               </div>

@@ -27,7 +27,7 @@ export function HoldsList({ holds }: { holds: HoldView[] }) {
                   {h.campaign} <Badge tone="bad">{h.reason.replace("_", "-")}</Badge>
                 </div>
                 <div className="text-xs text-stone-500">
-                  {h.detail} · since {new Date(h.heldAt).toLocaleString()}
+                  {h.detail} · since {h.heldAt.slice(0, 16).replace("T", " ")} UTC
                 </div>
               </div>
               <Button
