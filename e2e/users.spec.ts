@@ -37,7 +37,7 @@ test("a role change applies at once: the old session ends, the new role's areas 
   await page.goto("/uploads");
   await expect(page).toHaveURL(/\/sign-in/);
   await new SignInPage(page).signInAndWait(person.email, person.password, person.name);
-  expect(await new Console(page).navLabels()).toEqual(["Home"]);
+  expect(await new Console(page).navLabels()).toEqual(["Home", "Costs", "Budgets"]);
   expect((await page.goto("/uploads"))?.status()).toBe(403);
   await close();
   await ctx.close();

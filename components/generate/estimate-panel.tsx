@@ -3,6 +3,7 @@
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { formatDuration } from "@/components/runs/format";
+import type { BudgetHeadroom } from "@/lib/budgets/queue-check";
 import { formatMicros } from "@/lib/costs/estimate";
 
 export type EstimateView = {
@@ -12,6 +13,8 @@ export type EstimateView = {
   rows: number;
   samplePrompt: string;
   preset: { name: string; tier: string; isSimulator: boolean };
+  /** What each applicable budget has left, and the refusal Queue would meet. */
+  budgets?: { headroom: BudgetHeadroom[]; refusal: string | null };
 };
 
 export function EstimatePanel({ estimate, error, loading }: { estimate?: EstimateView; error?: string; loading: boolean }) {
@@ -37,6 +40,7 @@ export function EstimatePanel({ estimate, error, loading }: { estimate?: Estimat
           <dd className="text-lg font-semibold tabular-nums">{formatDuration(estimate.seconds * 1000)}</dd>
         </div>
       </dl>
+      {estimate.budgets && <BudgetHeadroomList budgets={estimate.budgets} />}
       <div className="text-xs text-stone-500">
         {estimate.preset.name} <Badge tone="accent">{estimate.preset.tier}</Badge> {estimate.preset.isSimulator && <Badge tone="warn">GPU simulator</Badge>}
       </div>
@@ -46,6 +50,35 @@ export function EstimatePanel({ estimate, error, loading }: { estimate?: Estimat
           <p className="mt-1 rounded-md bg-stone-50 p-2 font-mono text-xs text-stone-700">{estimate.samplePrompt}</p>
         </div>
       )}
+    </div>
+  );
+}
+
+/** Before Queue: what the campaign's, team's and user's budgets have left; a batch that does not fit says so. */
+function BudgetHeadroomList({ budgets }: { budgets: NonNullable<EstimateView["budgets"]> }) {
+  if (budgets.headroom.length === 0 && !budgets.refusal) return null;
+  return (
+    <div className="space-y-2" data-testid="estimate-budgets">
+      {budgets.headroom.length > 0 && (
+        <ul className="space-y-1 text-xs">
+          {budgets.headroom.map((h) => (
+            <li key={h.budgetId} className={`flex justify-between gap-2 ${h.fitsMoney && h.fitsImages ? "text-stone-600" : "font-medium text-red-700"}`}>
+              <span>
+                Budget for {h.label} ({h.period})
+              </span>
+              <span className="tabular-nums" data-testid="budget-remaining">
+                {[
+                  h.remainingMicros !== null ? `${formatMicros(h.remainingMicros)} left` : null,
+                  h.remainingImages !== null ? `${h.remainingImages.toLocaleString("en-US")} images left` : null,
+                ]
+                  .filter(Boolean)
+                  .join(" · ")}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {budgets.refusal && <Alert tone="error">{budgets.refusal}</Alert>}
     </div>
   );
 }

@@ -188,7 +188,11 @@ export function GenerateForm({ options }: { options: GenerateOptions }) {
         <Card title="Estimate">
           <EstimatePanel estimate={estimate.data} error={estimateError} loading={estimate.isFetching} />
         </Card>
-        {queue.error && <Alert tone="error">{queue.error.message}</Alert>}
+        {queue.error && (
+          <div data-testid="queue-error">
+            <Alert tone="error">{queue.error.message}</Alert>
+          </div>
+        )}
         <Button className="w-full" disabled={queue.isPending || !estimate.data || !!estimateError || rows.length === 0} onClick={() => queue.mutate()}>
           {queue.isPending
             ? "Queueing…"

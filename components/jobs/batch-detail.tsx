@@ -8,6 +8,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/card";
 import { BATCH_TONE } from "./batch-list";
+import { EstimateVsActualPanel } from "./estimate-vs-actual";
 import { CheckFilterBar, matchesCheckFilter, NO_FILTER, type CheckFilter } from "./check-filter";
 import { GenerationGrid } from "./generation-grid";
 import { ProgressBar } from "./progress-bar";
@@ -64,6 +65,14 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
         <Alert tone="error">The batch is saved, but the background engine did not answer. Press Resume once it is running; nothing is lost.</Alert>
       )}
       {actionError && <Alert tone="error">{actionError}</Alert>}
+      {b.waiting && live && (
+        <div data-testid="batch-waiting">
+          <Alert tone="info">
+            Waiting: {b.waiting}. Queued images are not run and not dropped; they go on when the budget is raised, the period rolls over or the hold is
+            released (Budgets).
+          </Alert>
+        </div>
+      )}
       <div className="my-6 rounded-lg border border-stone-200 bg-white p-5 shadow-sm">
         <ProgressBar counts={b.counts} total={b.total} />
         <CheckOutcomes rows={b.rows} />
@@ -73,6 +82,7 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
           <Stat label="Spent so far" value={formatMicros(b.spentMicros)} testId="batch-spent" />
           <Stat label="Estimated" value={`${formatMicros(b.estimateMicros)} · ${formatDuration(b.estimateSeconds * 1000)}`} />
         </dl>
+        <EstimateVsActualPanel costs={b.costs} live={live} />
       </div>
       <CheckFilterBar rows={b.rows} value={filter} onChange={setFilter} />
       {b.rows.some((r) => matchesCheckFilter(r, filter)) ? (

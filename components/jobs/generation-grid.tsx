@@ -36,6 +36,11 @@ export function GenerationGrid({ rows, onRetry, canRetry }: { rows: GenerationRo
               )}
             </div>
             {g.check && <CheckBadges checks={g.check.checks} />}
+            {g.waiting && (
+              <p className="text-amber-800" data-testid="generation-waiting" title={g.waiting}>
+                waiting: {g.waiting}
+              </p>
+            )}
             <p className="line-clamp-2 text-stone-600" title={g.prompt}>
               {g.prompt}
             </p>

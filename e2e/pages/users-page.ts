@@ -36,4 +36,16 @@ export class UsersPage {
     await this.row(email).getByLabel(`Role of ${email}`).selectOption(role);
     await expect(this.page.getByText("Role changed.")).toBeVisible();
   }
+
+  async addTeam(name: string) {
+    const form = this.page.getByRole("form", { name: "Add a team" });
+    await form.getByLabel("New team").fill(name);
+    await form.getByRole("button", { name: "Add team" }).click();
+    await expect(this.page.getByTestId("teams-card").getByText(name, { exact: true })).toBeVisible();
+  }
+
+  async assignTeam(email: string, team: string) {
+    await this.row(email).getByLabel(`Team of ${email}`).selectOption({ label: team });
+    await expect(this.page.getByText("Team changed.")).toBeVisible();
+  }
 }

@@ -62,6 +62,17 @@ export const AUDIT_ACTIONS = [
   "asset.sent_to_review",
   "editing.engine_set",
   "costs.exported",
+  // budgets and teams (lib/budgets, lib/teams)
+  "team.created",
+  "team.renamed",
+  "user.team_assigned",
+  "user.costs_visibility_changed",
+  "budget.created",
+  "budget.updated",
+  "budget.deactivated",
+  "budget.alerted",
+  "campaign.held",
+  "campaign.released",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -2,6 +2,7 @@ import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db";
 import { assets, assetVersions, checkResults, checkRuns } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
+import { evaluateStopLoss } from "@/lib/budgets/stop-loss";
 import { AppError } from "@/lib/errors";
 import { decide, type CheckDecision } from "./policy";
 import { checksForTier, getCheck } from "./registry";
@@ -90,6 +91,8 @@ export async function decideCheckRun({ db, checkRunId }: { db: Db; checkRunId: s
         },
       },
     });
+    // Budgets: a campaign whose recent reject rate reaches its stop-loss is put on hold.
+    if (moved && decision.next !== "in_review") await evaluateStopLoss(tx, asset.id);
     return { decision, applied: !!moved, reroll: moved ? await reroll() : null };
   });
 }

@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { batches, costLedger, generations, users, type Batch } from "@/db/schema";
 import type { Ctx } from "@/lib/auth/context";
+import { waitReason } from "@/lib/budgets/gate";
 import { AppError } from "@/lib/errors";
 import { checkSummariesForGenerations, type AssetCheckSummary } from "@/lib/checks/views";
 import { blobRouteUrl } from "@/lib/storage/keys";
@@ -71,9 +72,61 @@ export type GenerationRow = {
   rerollDepth: number;
   /** The asset this generation made and what the automated checks decided (null until it succeeded). */
   check: AssetCheckSummary | null;
+  /** Set on queued rows that wait on a budget or a held campaign: why (e.g. "budget exhausted for campaign X"). */
+  waiting: string | null;
 };
 
-export type BatchDetail = BatchSummary & { imagesPerMinute: number | null; etaSeconds: number | null; rows: GenerationRow[] };
+/** Estimate against what the batch really cost so far, with retries and re-rolls broken out (ledger purpose). */
+export type EstimateVsActual = {
+  estimateMicros: number;
+  actualMicros: number;
+  firstAttemptMicros: number;
+  retryMicros: number;
+  rerollMicros: number;
+  editMicros: number;
+  retryCalls: number;
+  rerollCalls: number;
+  /** The estimate's share for the generations that have finished (succeeded or failed): what "so far" is compared with. */
+  expectedSoFarMicros: number;
+  /** (actual − expected so far) ÷ expected so far in percent, one decimal; null until a generation has finished. */
+  errorPercent: number | null;
+};
+
+export type BatchDetail = BatchSummary & {
+  imagesPerMinute: number | null;
+  etaSeconds: number | null;
+  rows: GenerationRow[];
+  /** Why the batch's queued work waits, if it does (lib/budgets/gate.ts). */
+  waiting: string | null;
+  costs: EstimateVsActual;
+};
+
+async function estimateVsActual(ctx: Ctx, batch: Pick<Batch, "id" | "estimateMicros" | "total">, counts: BatchCounts): Promise<EstimateVsActual> {
+  const rows = await ctx.db
+    .select({ purpose: costLedger.purpose, micros: sql<string>`coalesce(sum(${costLedger.micros}), 0)`, calls: sql<number>`count(*)::int` })
+    .from(costLedger)
+    .where(eq(costLedger.batchId, batch.id))
+    .groupBy(costLedger.purpose);
+  const of = (p: string) => rows.find((r) => r.purpose === p);
+  const micros = (p: string) => Number(of(p)?.micros ?? 0);
+  const actual = rows.reduce((sum, r) => sum + Number(r.micros), 0);
+  const est = batch.estimateMicros;
+  // Compare like with like while the batch runs: the estimate of the finished share (integer math).
+  const finished = counts.succeeded + counts.dead_lettered;
+  const expected = batch.total > 0 ? Number((BigInt(est) * BigInt(Math.min(finished, batch.total)) + BigInt(batch.total) / 2n) / BigInt(batch.total)) : 0;
+  return {
+    estimateMicros: est,
+    actualMicros: actual,
+    firstAttemptMicros: micros("first_attempt"),
+    retryMicros: micros("retry"),
+    rerollMicros: micros("reroll"),
+    editMicros: micros("edit"),
+    retryCalls: of("retry")?.calls ?? 0,
+    rerollCalls: of("reroll")?.calls ?? 0,
+    expectedSoFarMicros: expected,
+    errorPercent: expected > 0 ? Math.round(((actual - expected) * 1000) / expected) / 10 : null,
+  };
+}
 
 export async function getBatch({ ctx, batchId }: { ctx: Ctx; batchId: string }): Promise<BatchDetail> {
   if (!z.string().uuid().safeParse(batchId).success) throw new AppError("not_found", "That batch does not exist.");
@@ -102,8 +155,11 @@ export async function getBatch({ ctx, batchId }: { ctx: Ctx; batchId: string }):
   const minutes = done.length > 1 && Number.isFinite(first) ? (last - first) / 60_000 : 0;
   const imagesPerMinute = minutes > 0 ? done.length / minutes : null;
   const remaining = summary!.counts.queued + summary!.counts.running;
+  const waiting = summary!.counts.queued > 0 ? (await waitReason(ctx.db, { campaign: row.batch.campaign, userId: row.batch.ownerId })).reason : null;
   return {
     ...summary!,
+    waiting,
+    costs: await estimateVsActual(ctx, row.batch, summary!.counts),
     imagesPerMinute,
     etaSeconds: imagesPerMinute && remaining ? Math.round((remaining / imagesPerMinute) * 60) : null,
     rows: gens.map((g) => ({
@@ -124,6 +180,7 @@ export async function getBatch({ ctx, batchId }: { ctx: Ctx; batchId: string }):
       rerollOf: g.rerollOf,
       rerollDepth: g.rerollDepth,
       check: checks.get(g.id) ?? null,
+      waiting: g.status === "queued" ? waiting : null,
     })),
   };
 }

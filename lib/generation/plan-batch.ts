@@ -1,5 +1,6 @@
 import { bannedTerms, generations, type Tier } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
+import { budgetRefusal, checkBudgets } from "@/lib/budgets/queue-check";
 import type { Ctx } from "@/lib/auth/context";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -18,7 +19,7 @@ export type PlannedGeneration = typeof generations.$inferInsert;
  * the template's typed variables, rendered (user text only through variables), screened against
  * the banned terms, sized per aspect ratio and priced. Estimating and queueing share it.
  */
-export async function planBatch(ctx: Ctx, q: BatchRequest, options: { auditBlocks: boolean }) {
+export async function planBatch(ctx: Ctx, q: BatchRequest, options: { auditBlocks: boolean; enforceBudgets: boolean }) {
   const { template, version: templateVersion } = await getActiveTemplate(ctx.db, q.templateId);
   const presets = await listActivePresets(ctx.db);
   const chosen = presets.find((p) => p.preset.id === q.presetId);
@@ -92,7 +93,22 @@ export async function planBatch(ctx: Ctx, q: BatchRequest, options: { auditBlock
   }
   const byVersion = new Map(presets.map((p) => [p.version.id, p]));
   const estimate: Estimate = estimateGenerations(planned.map((g) => ({ width: g.width, height: g.height, preset: byVersion.get(g.presetVersionId)! })));
-  return { batchId, template, templateVersion, chosen, planned, estimate, total, samplePrompt: rendered[0]?.prompt ?? "" };
+  // Every applicable budget (the campaign's, the user's team's, the user's) against this batch:
+  // queueing refuses what does not fit; the estimate only reports what is left.
+  const budgets = await checkBudgets(ctx.db, { campaign: q.campaign || null, userId: ctx.actor.id, micros: estimate.micros, images: total });
+  const refusal = budgetRefusal(budgets, { micros: estimate.micros, images: total });
+  if (refusal && options.enforceBudgets) throw refusal;
+  return {
+    batchId,
+    template,
+    templateVersion,
+    chosen,
+    planned,
+    estimate,
+    total,
+    samplePrompt: rendered[0]?.prompt ?? "",
+    budgets: { headroom: budgets.headroom, refusal: refusal?.message ?? null },
+  };
 }
 
 /** Refuses the whole request, naming the line and category, if any prompt or value is banned. */

@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { batches, generations, type Batch } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
+import { announceAfterQueue } from "@/lib/budgets/queue-check";
 import { parseInput } from "@/lib/errors";
 import { batchRequestSchema, queueRequestSchema } from "./batch-input";
 import { planBatch } from "./plan-batch";
@@ -15,9 +16,9 @@ export async function queueBatch({ ctx, input }: { ctx: Ctx; input: unknown }): 
   const q = parseInput(queueRequestSchema, input);
   const existing = await findBatchByKey(ctx, q.idempotencyKey);
   if (existing) return { batch: existing, created: false };
-  const plan = await planBatch(ctx, q, { auditBlocks: true });
+  const plan = await planBatch(ctx, q, { auditBlocks: true, enforceBudgets: true });
 
-  return ctx.db.transaction(async (tx) => {
+  const queued = await ctx.db.transaction(async (tx) => {
     const [batch] = await tx
       .insert(batches)
       .values({
@@ -50,17 +51,22 @@ export async function queueBatch({ ctx, input }: { ctx: Ctx; input: unknown }): 
     });
     return { batch, created: true };
   });
+  // An image quota this batch pushed past its alert level is announced now, not at the first call.
+  if (queued.created) await announceAfterQueue(ctx.db, { campaign: queued.batch.campaign, userId: ctx.actor.id });
+  return queued;
 }
 
 /** The estimate shown before Queue: the same plan, nothing written, blocks not audited. */
 export async function estimateBatch({ ctx, input }: { ctx: Ctx; input: unknown }) {
   const q = parseInput(batchRequestSchema, input);
-  const plan = await planBatch(ctx, q, { auditBlocks: false });
+  const plan = await planBatch(ctx, q, { auditBlocks: false, enforceBudgets: false });
   return {
     ...plan.estimate,
     rows: q.rows.length,
     samplePrompt: plan.samplePrompt,
     preset: { name: plan.chosen.preset.name, tier: plan.chosen.preset.tier, isSimulator: plan.chosen.provider.isSimulator },
+    /** What each applicable budget has left, and the refusal Queue would meet (shown before pressing it). */
+    budgets: plan.budgets,
   };
 }
 

@@ -5,6 +5,7 @@ import { createAssetFromGeneration } from "@/lib/assets/create-from-generation";
 import { recordAudit } from "@/lib/audit";
 import { costOfCall } from "@/lib/costs/estimate";
 import { readAll, stripMetadata, writeRendition } from "@/lib/images/renditions";
+import { budgetGate } from "@/lib/budgets/gate";
 import { AppError } from "@/lib/errors";
 import { createAdapter } from "@/lib/providers/registry";
 import { getProvider, providerConfig } from "@/lib/providers/store";
@@ -14,7 +15,13 @@ import { endpointState } from "./batch-queries";
 import { settleBatch } from "./settle-batch";
 
 /** `checkRunId` is set on success: the new asset's automated checks, to be requested next. */
-export type RunOutcome = { status: "succeeded" | "already_done" | "paused" | "moved"; generationId: string; checkRunId?: string };
+export type RunOutcome = {
+  status: "succeeded" | "already_done" | "paused" | "moved" | "held";
+  generationId: string;
+  checkRunId?: string;
+  /** Set when "held": why the work waits (a held campaign or a used-up budget, lib/budgets/gate.ts). */
+  reason?: string;
+};
 
 /**
  * One provider call for one generation, recorded exactly once in the ledger (the call key is the
@@ -42,6 +49,9 @@ export async function runGeneration({
   // Checked here rather than in a step of its own: one round trip less per image.
   const state = await endpointState(db, generationId, requestedProviderId);
   if (state !== "ready") return { status: state, generationId };
+  // Budgets (lib/budgets/gate.ts): a held campaign or a used-up budget waits; no call, no ledger row.
+  const gate = await budgetGate(db, gen);
+  if (gate.state === "held") return { status: "held", generationId, reason: gate.reason };
   const [version] = await db.select().from(presetVersions).where(eq(presetVersions.id, gen.presetVersionId)).limit(1);
   const provider = await getProvider(db, version!.providerId);
   // Every provider call gets its own number, so each writes its own ledger row: a retry, a

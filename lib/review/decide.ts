@@ -6,6 +6,7 @@ import { assets, assetVersions, notifications, rejectReasons, reviewClaims, revi
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { TIER_POLICY } from "@/lib/checks/policy";
+import { evaluateStopLoss } from "@/lib/budgets/stop-loss";
 import { AppError, parseInput } from "@/lib/errors";
 
 export const decideInput = z
@@ -116,6 +117,8 @@ async function decideLocked(tx: Tx, ctx: Ctx, input: z.infer<typeof decideInput>
     })
     .where(eq(assets.id, asset.id));
   await tx.delete(reviewClaims).where(eq(reviewClaims.assetId, asset.id));
+  // Budgets: a campaign whose recent reject rate reaches its stop-loss is put on hold.
+  await evaluateStopLoss(tx, asset.id);
   await tx
     .insert(notifications)
     .values({

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db";
-import { users } from "@/db/schema";
+import { teams, users } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { createFirstAdmin, needsFirstRun } from "./first-run";
 import { DEMO_USERS, seedDemoUsers } from "./demo-users";
@@ -48,5 +48,9 @@ describe("first run", () => {
     const rows = await db.select().from(users);
     expect(new Set(rows.filter((r) => r.email.endsWith("@kiln.local")).map((r) => r.role))).toEqual(new Set(["admin", "designer", "reviewer", "finance"]));
     expect(DEMO_USERS.every((u) => u.password.length >= 12)).toBe(true);
+    // The demo teams, with the demo designer in Brand.
+    const teamRows = await db.select().from(teams);
+    expect(teamRows.map((t) => t.name).sort()).toEqual(["Brand", "Growth"]);
+    expect(rows.find((r) => r.email === "designer@kiln.local")!.teamId).toBe(teamRows.find((t) => t.name === "Brand")!.id);
   });
 });

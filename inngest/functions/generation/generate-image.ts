@@ -9,6 +9,7 @@ import { getBlobStore } from "@/lib/storage";
 
 const PAUSE_POLL = "30s";
 const MAX_PAUSE_POLLS = 2 * 60 * 24; // a day of waiting on a paused endpoint before giving up
+const BUDGET_HOLD_POLL = "5m"; // × MAX_PAUSE_POLLS: ten days of waiting on a budget or a held campaign
 
 /**
  * kiln/generation.requested → one image. Concurrency is limited per GPU endpoint and throttled
@@ -59,6 +60,12 @@ export const generateImage = inngest.createFunction(
           throw error;
         }
       });
+      if (outcome.status === "held") {
+        // Budgets: a held campaign or a used-up budget waits the same durable way, polled less often.
+        if (i === MAX_PAUSE_POLLS - 1) throw new NonRetriableError(`[budget_held] The work waited ten days: ${outcome.reason}. Retry it once the budget allows.`);
+        await step.sleep(`budget-held-${i}`, BUDGET_HOLD_POLL);
+        continue;
+      }
       if (outcome.status !== "paused") return outcome;
       await step.sleep(`endpoint-paused-${i}`, PAUSE_POLL);
     }

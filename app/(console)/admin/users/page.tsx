@@ -4,13 +4,15 @@ import { UsersTable } from "@/components/admin/users-table";
 import { Alert } from "@/components/ui/alert";
 import { Card, PageHeader } from "@/components/ui/card";
 import { requirePageCtx } from "@/lib/auth/guard";
+import { listTeams } from "@/lib/teams";
 import { listUsers } from "@/lib/users";
+import { TeamsCard } from "@/components/admin/teams-card";
 
 export const metadata: Metadata = { title: "Users" };
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<{ welcome?: string }> }) {
   const ctx = await requirePageCtx("users.manage");
-  const [users, params] = await Promise.all([listUsers({ ctx }), searchParams]);
+  const [users, teams, params] = await Promise.all([listUsers({ ctx }), listTeams({ ctx }), searchParams]);
   return (
     <>
       <PageHeader
@@ -27,11 +29,17 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           <UsersTable
             users={users.map((u) => ({ ...u, lastSignInAt: u.lastSignInAt?.toISOString() ?? null, createdAt: u.createdAt.toISOString() }))}
             currentUserId={ctx.actor.id}
+            teams={teams}
           />
         </Card>
-        <Card title="Add a user" description="They sign in with this email and password; ask them to keep it safe.">
-          <CreateUserForm />
-        </Card>
+        <div className="space-y-6">
+          <Card title="Add a user" description="They sign in with this email and password; ask them to keep it safe.">
+            <CreateUserForm />
+          </Card>
+          <Card title="Teams" description="Team budgets and quotas count the work of their members.">
+            <TeamsCard teams={teams} />
+          </Card>
+        </div>
       </div>
     </>
   );

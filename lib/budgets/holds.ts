@@ -1,0 +1,79 @@
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { DbExecutor } from "@/db";
+import { campaignHolds, type CampaignHold } from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import type { Ctx } from "@/lib/auth/context";
+import { AppError, parseInput } from "@/lib/errors";
+import { assertCanManageBudgets } from "./access";
+import { budgetRecipients, notifyUsers } from "./recipients";
+
+export async function activeHold(db: DbExecutor, campaign: string): Promise<CampaignHold | undefined> {
+  const [hold] = await db
+    .select()
+    .from(campaignHolds)
+    .where(and(eq(campaignHolds.campaign, campaign), isNull(campaignHolds.releasedAt)))
+    .orderBy(desc(campaignHolds.heldAt))
+    .limit(1);
+  return hold;
+}
+
+/** Serialises hold changes per campaign, so two concurrent stop-loss decisions create one hold. */
+export async function lockCampaign(db: DbExecutor, campaign: string): Promise<void> {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`kiln-campaign-hold:${campaign}`}))`);
+}
+
+/** Puts a campaign on hold (its queued work waits) unless it already is; audited and announced. */
+export async function holdCampaign(
+  db: DbExecutor,
+  input: { campaign: string; reason: "stop_loss" | "manual"; detail: string; heldBy: { id: string; email: string } | null },
+): Promise<CampaignHold | null> {
+  return db.transaction(async (tx) => {
+    await lockCampaign(tx, input.campaign);
+    if (await activeHold(tx, input.campaign)) return null;
+    const [hold] = await tx
+      .insert(campaignHolds)
+      .values({ campaign: input.campaign, reason: input.reason, detail: input.detail, heldBy: input.heldBy?.id ?? null })
+      .returning();
+    await recordAudit({
+      db: tx,
+      input: { actor: input.heldBy, action: "campaign.held", subject: { type: "campaign_hold", id: hold!.id }, data: { campaign: input.campaign, reason: input.reason, detail: input.detail } },
+    });
+    await notifyUsers(
+      tx,
+      await budgetRecipients(tx, null),
+      "budget.campaign_held",
+      `Campaign “${input.campaign}” is on hold (${input.reason.replace("_", "-")}): ${input.detail} Its queued work waits until someone releases it on Budgets.`,
+    );
+    return hold!;
+  });
+}
+
+const releaseInput = z.object({ holdId: z.string().uuid("Unknown hold.") });
+
+/** Releases a hold: the campaign's waiting work goes on at its next poll. Finance and admins. */
+export async function releaseHold({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<CampaignHold> {
+  assertCanManageBudgets(ctx);
+  const { holdId } = parseInput(releaseInput, input);
+  return ctx.db.transaction(async (tx) => {
+    const [hold] = await tx
+      .update(campaignHolds)
+      .set({ releasedAt: new Date(), releasedBy: ctx.actor.id })
+      .where(and(eq(campaignHolds.id, holdId), isNull(campaignHolds.releasedAt)))
+      .returning();
+    if (!hold) throw new AppError("conflict", "That hold does not exist or was already released.");
+    await recordAudit({
+      db: tx,
+      input: { actor: ctx.actor, action: "campaign.released", subject: { type: "campaign_hold", id: hold.id }, data: { campaign: hold.campaign, reason: hold.reason }, ip: ctx.ip },
+    });
+    return hold;
+  });
+}
+
+export type HoldView = { id: string; campaign: string; reason: string; detail: string | null; heldAt: string };
+
+export async function listActiveHolds({ ctx }: { ctx: Ctx }): Promise<HoldView[]> {
+  assertCanManageBudgets(ctx);
+  const rows = await ctx.db.select().from(campaignHolds).where(isNull(campaignHolds.releasedAt)).orderBy(desc(campaignHolds.heldAt));
+  return rows.map((h) => ({ id: h.id, campaign: h.campaign, reason: h.reason, detail: h.detail, heldAt: h.heldAt.toISOString() }));
+}

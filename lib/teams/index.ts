@@ -1,0 +1,1 @@
+export { assignUserTeam, createTeam, listTeams, renameTeam, setCostsAllTeams, type TeamView } from "./teams";
