@@ -21,7 +21,7 @@ import { initialValuesFor } from "@/test/template-values";
 import { raiseBudgetAlerts } from "./alerts";
 import { budgetGate } from "./gate";
 import { holdCampaign, listActiveHolds, releaseHold } from "./holds";
-import { createBudget, deactivateBudget, listBudgetStatuses, updateBudget } from "./manage";
+import { createBudget, deactivateBudget, listBudgetStatuses, listBudgetsForCosts, updateBudget } from "./manage";
 import { parseDollars } from "./dollars";
 import { forecastMicros, periodBounds } from "./period";
 import { budgetStatuses } from "./status";
@@ -324,6 +324,20 @@ describe("who may manage budgets", () => {
     const b = await createBudget({ ctx: admin, input });
     await expect(updateBudget({ ctx, input: { budgetId: b.id, limitMicros: 5_000 } })).rejects.toMatchObject({ code: "forbidden" });
     await expect(createTeam({ ctx: finance, input: { name: "Finance's own" } })).rejects.toMatchObject({ code: "forbidden" });
+  });
+
+  it("shows budget vs actual on the Costs page in the viewer's cost scope", async () => {
+    const mine = await createTeam({ ctx: admin, input: { name: `Costs scope ${randomUUID()}` } });
+    const other = await createTeam({ ctx: admin, input: { name: `Costs other ${randomUUID()}` } });
+    const { ctx, user } = await designer();
+    await assignUserTeam({ ctx: admin, input: { userId: user.id, teamId: mine.id } });
+    const own = await createBudget({ ctx: finance, input: { scope: "team", scopeKey: mine.id, period: "month", limitMicros: 9_000 } });
+    const theirs = await createBudget({ ctx: finance, input: { scope: "team", scopeKey: other.id, period: "month", limitMicros: 9_000 } });
+    const personal = await createBudget({ ctx: finance, input: { scope: "user", scopeKey: user.id, period: "week", limitMicros: 1_000 } });
+    const seen = (await listBudgetsForCosts({ ctx })).map((s) => s.id);
+    expect(seen.sort()).toEqual([own.id, personal.id].sort());
+    const all = (await listBudgetsForCosts({ ctx: finance })).map((s) => s.id);
+    expect(all).toEqual(expect.arrayContaining([own.id, theirs.id, personal.id]));
   });
 
   it("validates limits: one of money or images, stop-loss on campaigns only, no duplicate per period", async () => {

@@ -1,8 +1,9 @@
-import { and, asc, desc, eq, isNotNull } from "drizzle-orm";
+import { and, asc, desc, eq, isNotNull, or } from "drizzle-orm";
 import type { z } from "zod";
 import { batches, budgets, teams, users, type Budget } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
+import { resolveCostScope } from "@/lib/costs/report/scope";
 import { AppError, parseInput } from "@/lib/errors";
 import { assertCanManageBudgets } from "./access";
 import { budgetStatuses, type BudgetStatus } from "./status";
@@ -98,3 +99,20 @@ export async function budgetScopeOptions({ ctx }: { ctx: Ctx }) {
   return { campaigns: campaigns.map((c) => c.name!).filter(Boolean), teams: teamRows, users: userRows };
 }
 export type BudgetScopeOptions = Awaited<ReturnType<typeof budgetScopeOptions>>;
+
+/**
+ * Budget vs actual for the Costs page, in the viewer's cost scope: everything for finance and
+ * admins (and designers allowed every team); a designer's own team and own budgets otherwise.
+ */
+export async function listBudgetsForCosts({ ctx }: { ctx: Ctx }): Promise<BudgetStatus[]> {
+  const scope = await resolveCostScope(ctx, {});
+  const active = eq(budgets.active, true);
+  const where =
+    scope.kind === "all"
+      ? active
+      : scope.kind === "team"
+        ? and(active, or(and(eq(budgets.scope, "team"), eq(budgets.scopeKey, scope.teamId)), and(eq(budgets.scope, "user"), eq(budgets.scopeKey, ctx.actor.id))))
+        : and(active, eq(budgets.scope, "user"), eq(budgets.scopeKey, ctx.actor.id));
+  const list = await ctx.db.select().from(budgets).where(where).orderBy(asc(budgets.scope), asc(budgets.scopeKey), asc(budgets.period));
+  return budgetStatuses(ctx.db, list);
+}

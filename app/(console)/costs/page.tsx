@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { BudgetVsActual } from "@/components/budgets/budget-vs-actual";
 import { BreakdownChart, CostPerUsableChart, RejectRateChart, SpendChart } from "@/components/costs/charts";
 import { CostTabs } from "@/components/costs/cost-tabs";
 import { ExportLink } from "@/components/costs/export-link";
@@ -11,6 +12,7 @@ import { ReasonsTable } from "@/components/costs/reasons-table";
 import { Alert } from "@/components/ui/alert";
 import { Card, PageHeader } from "@/components/ui/card";
 import { requirePageCtx } from "@/lib/auth/guard";
+import { listBudgetsForCosts } from "@/lib/budgets/manage";
 import { can } from "@/lib/auth/permissions";
 import { GROUP_DIMENSION_NAMES, getCostReport, type CostReport } from "@/lib/costs/report";
 import { OUTCOME_LABELS } from "@/lib/costs/report/labels";
@@ -43,6 +45,7 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
     );
   }
   const { totals, params, breakdown } = report;
+  const budgetStatuses = await listBudgetsForCosts({ ctx });
   const empty = totals.calls === 0 && totals.approved === 0 && totals.rejected === 0;
   const keep: Record<string, string> = report.groupBy === "model" ? {} : { by: report.groupBy };
   return (
@@ -100,7 +103,9 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
             </Card>
           </div>
 
-          {/* Budget vs actual: the coordinator adds a <Card title="Budget vs actual"> from components/budgets/ here. */}
+          <Card title="Budget vs actual" description="This period's spend per budget, with the linear forecast to period end">
+            <BudgetVsActual statuses={budgetStatuses} />
+          </Card>
 
           <div className="grid gap-5 lg:grid-cols-5">
             <Card
