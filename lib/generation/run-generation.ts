@@ -11,10 +11,18 @@ import { getProvider, providerConfig } from "@/lib/providers/store";
 import { ProviderError } from "@/lib/providers/types";
 import type { BlobStore } from "@/lib/storage/types";
 import { endpointState } from "./batch-queries";
+import { announceRelease, claimProviderCall, ledgerFields, endProviderCall, interruptedCharge, ledgerInterruptedCallsOf } from "./provider-slots";
 import { settleBatch } from "./settle-batch";
 
 /** `checkRunId` is set on success: the new asset's automated checks, to be requested next. */
-export type RunOutcome = { status: "succeeded" | "already_done" | "paused" | "moved"; generationId: string; checkRunId?: string };
+export type RunOutcome = { status: "succeeded" | "already_done" | "paused" | "moved" | "waiting_for_slot"; generationId: string; checkRunId?: string };
+
+/**
+ * How long a step waits inside itself for one of the endpoint's slots before handing back to the
+ * runner to wait durably. Long enough that a slot freed by a finishing call is taken at once by a
+ * step already waiting (no idle GPU); short enough that a deep queue does not pin runner slots.
+ */
+const SLOT_WAIT_MS = 15_000;
 
 /**
  * One provider call for one generation, recorded exactly once in the ledger (the call key is the
@@ -44,30 +52,33 @@ export async function runGeneration({
   if (state !== "ready") return { status: state, generationId };
   const [version] = await db.select().from(presetVersions).where(eq(presetVersions.id, gen.presetVersionId)).limit(1);
   const provider = await getProvider(db, version!.providerId);
-  // Every provider call gets its own number, so each writes its own ledger row: a retry, a
-  // re-run of a dead-lettered row, or a step repeated after a crash is a new call.
-  const [claimed] = await db
-    .update(generations)
-    .set({ status: "running", attempts: sql`${generations.attempts} + 1`, startedAt: gen.startedAt ?? new Date() })
-    .where(eq(generations.id, gen.id))
-    .returning({ callNumber: generations.attempts });
-
+  const priceModel = version!.priceModel;
+  // Made before the call is claimed: nothing that can fail may sit between the call's record and its request.
   const adapter = createAdapter(providerConfig(provider));
+  const claimed = await claimProviderCall(db, {
+    gen,
+    provider,
+    waitMs: SLOT_WAIT_MS,
+    ledger: (callNumber) => ({
+      callKey: `${gen.id}:generate:${callNumber}`,
+      generationId: gen.id,
+      providerId: provider.id,
+      presetVersionId: version!.id,
+      userId: gen.ownerId,
+      operation: "generate",
+      engine: provider.kind,
+      // Attribution for finance: the lineage (root generation) and why this call was made.
+      batchId: gen.batchId,
+      lineageRootId: gen.lineageRootId ?? gen.id,
+      purpose: ledgerPurpose(gen, callNumber),
+      ifInterrupted: interruptedCharge(provider.kind, priceModel, gen),
+    }),
+  });
+  // Every slot of the endpoint is taken: the caller waits durably and asks again.
+  if (!claimed) return { status: "waiting_for_slot", generationId };
+  const { callKey, callNumber } = claimed;
+  const ledger = ledgerFields(claimed.ledger);
   const started = Date.now();
-  const callKey = `${gen.id}:generate:${claimed!.callNumber}`;
-  const ledger = {
-    callKey,
-    generationId: gen.id,
-    providerId: provider.id,
-    presetVersionId: version!.id,
-    userId: gen.ownerId,
-    operation: "generate",
-    engine: provider.kind,
-    // Attribution for finance: the lineage (root generation) and why this call was made.
-    batchId: gen.batchId,
-    lineageRootId: gen.lineageRootId ?? gen.id,
-    purpose: ledgerPurpose(gen, claimed!.callNumber),
-  };
   let result;
   try {
     result = await adapter.generate(
@@ -88,10 +99,14 @@ export async function runGeneration({
   } catch (error) {
     const pe = error instanceof ProviderError ? error : new ProviderError("transient", (error as Error).message ?? String(error), { cause: error });
     const micros = pe.billable ? costOfCall(version!.priceModel, { width: gen.width, height: gen.height, gpuSeconds: (Date.now() - started) / 1000 }) : 0;
-    await db
-      .insert(costLedger)
-      .values({ ...ledger, outcome: "failed", billable: pe.billable, micros, errorKind: pe.kind })
-      .onConflictDoNothing();
+    await db.transaction(async (tx) => {
+      await tx
+        .insert(costLedger)
+        .values({ ...ledger, outcome: "failed", billable: pe.billable, micros, errorKind: pe.kind })
+        .onConflictDoNothing();
+      await endProviderCall(tx, callKey);
+    });
+    announceRelease(provider.id);
     throw pe;
   }
   const providerMs = Date.now() - started;
@@ -133,13 +148,15 @@ export async function runGeneration({
         actor: null,
         action: "generation.succeeded",
         subject: { type: "generation", id: gen.id },
-        data: { batchId: gen.batchId, attempt, call: claimed!.callNumber, micros },
+        data: { batchId: gen.batchId, attempt, call: callNumber, micros },
       },
     });
     await settleBatch(tx, gen.batchId);
     const asset = await createAssetFromGeneration(tx, { gen, blobKey: originalKey, width: clean.width, height: clean.height });
+    await endProviderCall(tx, callKey);
     return asset.checkRunId;
   });
+  announceRelease(provider.id);
   return { status: "succeeded", generationId: gen.id, checkRunId };
 }
 
@@ -201,6 +218,8 @@ export async function deadLetterGeneration({
       .where(eq(generations.id, generationId))
       .returning();
     if (!gen) return undefined;
+    // A call cut by a crash just before the run gave up still gets its one ledger row.
+    await ledgerInterruptedCallsOf(tx, gen.id);
     await recordAudit({
       db: tx,
       input: { actor: null, action: "generation.dead_lettered", subject: { type: "generation", id: gen.id }, data: { batchId: gen.batchId, code } },
