@@ -5,7 +5,7 @@
  * is ended in the transaction that writes the call's ledger row. The slot check runs under a row
  * lock on the provider, so the limit holds across processes (Postgres) as well as in one (PGlite).
  */
-import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, isNull, lt, sql } from "drizzle-orm";
 import type { Db, DbExecutor } from "@/db";
 import { costLedger, generations, providerCalls, providers, type Generation, type Provider, type ProviderCall, type ProviderCallLedger } from "@/db/schema";
 import { costOfCall, type PriceModel } from "@/lib/costs/estimate";
@@ -41,9 +41,10 @@ type ClaimInput = {
 
 /**
  * One try at a slot: under the provider's row lock, ledger the calls whose holder is gone (this
- * generation's own open call — its step is running again, so the earlier execution died — and
- * any call past its lease), then, if fewer than `concurrency_limit` calls are open, claim the
- * generation's next call number and write the call's record. Returns undefined when full.
+ * generation's own open call — its step is running again, so the earlier execution died — and,
+ * when the endpoint is full, any call past its lease), then, if fewer than `concurrency_limit`
+ * calls are open, claim the generation's next call number and write the call's record.
+ * Returns undefined when full.
  */
 export async function tryClaimProviderCall(db: Db, input: ClaimInput): Promise<ClaimedCall | undefined> {
   const { gen, provider } = input;
@@ -54,15 +55,17 @@ export async function tryClaimProviderCall(db: Db, input: ClaimInput): Promise<C
       .from(providers)
       .where(eq(providers.id, provider.id))
       .for("update");
-    await ledgerInterruptedCalls(tx, or(eq(providerCalls.generationId, gen.id), and(eq(providerCalls.providerId, provider.id), lt(providerCalls.leaseExpiresAt, new Date())))!);
-    const [open] = await tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(providerCalls)
-      .where(and(eq(providerCalls.providerId, provider.id), isNull(providerCalls.endedAt)));
+    // Only a generation that was claimed before can have an open call of its own.
+    if (gen.status === "running") await ledgerInterruptedCallsOf(tx, gen.id);
     const limit = locked?.limit ?? provider.concurrencyLimit;
-    if ((open?.n ?? 0) >= limit) return undefined;
+    let open = await openCalls(tx, provider.id);
+    // Full: are some of those holders gone? Their leases tell (checked only then, to keep the common claim short).
+    if (open >= limit && (await ledgerInterruptedCalls(tx, and(eq(providerCalls.providerId, provider.id), lt(providerCalls.leaseExpiresAt, new Date()))))) {
+      open = await openCalls(tx, provider.id);
+    }
+    if (open >= limit) return undefined;
     // More slots free than this claim takes (a raised limit, an expired lease): wake the next waiter too.
-    spare = (open?.n ?? 0) + 1 < limit;
+    spare = open + 1 < limit;
     // Every provider call gets its own number, so each writes its own ledger row: a retry, a
     // re-run of a dead-lettered row, or a step repeated after a crash is a new call.
     const [claimed] = await tx
@@ -106,6 +109,14 @@ export async function claimProviderCall(db: Db, input: ClaimInput & { waitMs: nu
 export function ledgerFields(record: ProviderCallLedger): Omit<ProviderCallLedger, "ifInterrupted"> {
   const { ifInterrupted: _charge, ...fields } = record;
   return fields;
+}
+
+async function openCalls(tx: DbExecutor, providerId: string): Promise<number> {
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(providerCalls)
+    .where(and(eq(providerCalls.providerId, providerId), isNull(providerCalls.endedAt)));
+  return row?.n ?? 0;
 }
 
 /** Ends a call's record; run in the transaction that writes its ledger row. */

@@ -1,13 +1,13 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { assets, assetVersions, costLedger, generations, presetVersions, type Generation, type LedgerPurpose } from "@/db/schema";
+import { assets, assetVersions, costLedger, generations, presetVersions, providers, type Generation, type LedgerPurpose } from "@/db/schema";
 import { createAssetFromGeneration } from "@/lib/assets/create-from-generation";
 import { recordAudit } from "@/lib/audit";
 import { costOfCall } from "@/lib/costs/estimate";
 import { readAll, stripMetadata, writeRendition } from "@/lib/images/renditions";
 import { AppError } from "@/lib/errors";
 import { createAdapter } from "@/lib/providers/registry";
-import { getProvider, providerConfig } from "@/lib/providers/store";
+import { providerConfig } from "@/lib/providers/store";
 import { ProviderError } from "@/lib/providers/types";
 import type { BlobStore } from "@/lib/storage/types";
 import { endpointState } from "./batch-queries";
@@ -50,9 +50,14 @@ export async function runGeneration({
   // Checked here rather than in a step of its own: one round trip less per image.
   const state = await endpointState(db, generationId, requestedProviderId);
   if (state !== "ready") return { status: state, generationId };
-  const [version] = await db.select().from(presetVersions).where(eq(presetVersions.id, gen.presetVersionId)).limit(1);
-  const provider = await getProvider(db, version!.providerId);
-  const priceModel = version!.priceModel;
+  const [row] = await db
+    .select({ version: presetVersions, provider: providers })
+    .from(presetVersions)
+    .innerJoin(providers, eq(providers.id, presetVersions.providerId))
+    .where(eq(presetVersions.id, gen.presetVersionId))
+    .limit(1);
+  const { version, provider } = row!;
+  const priceModel = version.priceModel;
   // Made before the call is claimed: nothing that can fail may sit between the call's record and its request.
   const adapter = createAdapter(providerConfig(provider));
   const claimed = await claimProviderCall(db, {
@@ -63,7 +68,7 @@ export async function runGeneration({
       callKey: `${gen.id}:generate:${callNumber}`,
       generationId: gen.id,
       providerId: provider.id,
-      presetVersionId: version!.id,
+      presetVersionId: version.id,
       userId: gen.ownerId,
       operation: "generate",
       engine: provider.kind,
@@ -87,18 +92,18 @@ export async function runGeneration({
         negativePrompt: gen.negativePrompt,
         width: gen.width,
         height: gen.height,
-        steps: version!.params.steps,
-        cfgScale: version!.params.cfgScale,
-        sampler: version!.params.sampler,
+        steps: version.params.steps,
+        cfgScale: version.params.cfgScale,
+        sampler: version.params.sampler,
         seed: gen.seed,
-        model: version!.model,
-        loras: version!.loras,
+        model: version.model,
+        loras: version.loras,
       },
       { timeoutMs: provider.timeoutMs },
     );
   } catch (error) {
     const pe = error instanceof ProviderError ? error : new ProviderError("transient", (error as Error).message ?? String(error), { cause: error });
-    const micros = pe.billable ? costOfCall(version!.priceModel, { width: gen.width, height: gen.height, gpuSeconds: (Date.now() - started) / 1000 }) : 0;
+    const micros = pe.billable ? costOfCall(version.priceModel, { width: gen.width, height: gen.height, gpuSeconds: (Date.now() - started) / 1000 }) : 0;
     await db.transaction(async (tx) => {
       await tx
         .insert(costLedger)
@@ -116,7 +121,8 @@ export async function runGeneration({
   const clean = await stripMetadata(result.image);
   const originalKey = `generations/${gen.id}/original.png`;
   await store.put(originalKey, clean.data, { contentType: "image/png" });
-  const micros = costOfCall(version!.priceModel, { width: clean.width, height: clean.height, gpuSeconds: result.gpuSeconds });
+ 
+  const micros = costOfCall(version.priceModel, { width: clean.width, height: clean.height, gpuSeconds: result.gpuSeconds });
 
   const checkRunId = await db.transaction(async (tx) => {
     await tx
@@ -134,14 +140,19 @@ export async function runGeneration({
         finishedAt: new Date(),
         metadata: {
           provider: { id: provider.id, kind: provider.kind, name: provider.name },
-          model: version!.model,
-          loras: version!.loras,
-          params: { ...version!.params, width: clean.width, height: clean.height },
+          model: version.model,
+          loras: version.loras,
+          params: { ...version.params, width: clean.width, height: clean.height },
           timings: { queuedMs: started - gen.createdAt.getTime(), providerMs },
           ...(result.providerRequestId ? { providerRequestId: result.providerRequestId } : {}),
         },
       })
       .where(eq(generations.id, gen.id));
+    await settleBatch(tx, gen.batchId);
+    const asset = await createAssetFromGeneration(tx, { gen, blobKey: originalKey, width: clean.width, height: clean.height });
+    await endProviderCall(tx, callKey);
+    // Last: the audit chain's lock is held to the commit and serialises every audited write, so
+    // it is taken when nothing else is left to do in this transaction.
     await recordAudit({
       db: tx,
       input: {
@@ -151,11 +162,9 @@ export async function runGeneration({
         data: { batchId: gen.batchId, attempt, call: callNumber, micros },
       },
     });
-    await settleBatch(tx, gen.batchId);
-    const asset = await createAssetFromGeneration(tx, { gen, blobKey: originalKey, width: clean.width, height: clean.height });
-    await endProviderCall(tx, callKey);
     return asset.checkRunId;
   });
+ 
   announceRelease(provider.id);
   return { status: "succeeded", generationId: gen.id, checkRunId };
 }
@@ -185,10 +194,11 @@ export async function makeGenerationRenditions({
   if (!original) throw new AppError("not_found", `The image of generation ${generationId} is missing from storage.`);
   const source = await readAll(original.body);
   const prefix = `generations/${gen.id}`;
-  const [thumb, preview] = await Promise.all([
-    writeRendition({ store, source, prefix, name: "thumb" }),
-    writeRendition({ store, source, prefix, name: "preview" }),
-  ]);
+  // One after the other: each sharp job holds a libuv thread-pool worker for its whole run, and two
+  // rendition runs at once with two jobs each would take all four, stalling the file writes of
+  // generations that hold a GPU slot.
+  const thumb = await writeRendition({ store, source, prefix, name: "thumb" });
+  const preview = await writeRendition({ store, source, prefix, name: "preview" });
   await db.transaction(async (tx) => {
     await tx.update(generations).set({ renditions: { thumb, preview } }).where(eq(generations.id, gen.id));
     await tx
