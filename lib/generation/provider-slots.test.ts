@@ -56,7 +56,7 @@ function claimInput(gen: Generation, provider: Provider, presetVersionId: string
 }
 
 describe("the endpoint's slot check", () => {
-  it("lets exactly concurrency_limit calls in at once, however many ask together", async () => {
+  it("lets exactly concurrency_limit calls in at once, however many ask together", { timeout: 60_000 }, async () => {
     const database = await createTestDatabase();
     cleanups.push(() => database.close());
     const { gens, provider } = await queuedGenerations(database, 6, 2);
@@ -69,7 +69,7 @@ describe("the endpoint's slot check", () => {
     expect(attempts).toEqual([0, 0, 0, 0, 1, 1]);
   });
 
-  it("gives a crashed holder's slot back when its lease expires, with one interrupted ledger row for its call", async () => {
+  it("gives a crashed holder's slot back when its lease expires, with one interrupted ledger row for its call", { timeout: 60_000 }, async () => {
     const database = await createTestDatabase();
     cleanups.push(() => database.close());
     const { gens, provider } = await queuedGenerations(database, 3, 1);
@@ -100,7 +100,7 @@ describe("the endpoint's slot check", () => {
     expect(await database.db.select().from(costLedger).where(eq(costLedger.callKey, held!.callKey))).toHaveLength(1);
   });
 
-  it("ledgers a generation's own unfinished call when its step runs again (the earlier execution died)", async () => {
+  it("ledgers a generation's own unfinished call when its step runs again (the earlier execution died)", { timeout: 60_000 }, async () => {
     const database = await createTestDatabase();
     cleanups.push(() => database.close());
     const { gens, provider } = await queuedGenerations(database, 1, 1);

@@ -190,7 +190,6 @@ describe("SIGKILL of the app and runner mid-batch", () => {
       let latest: Progress | undefined;
       let batchId: string | undefined;
       child.stderr!.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
-      child.stdout!.pipe(require("node:fs").createWriteStream(`/tmp/child-${mode}.out`)); // DEBUG
       let buffered = "";
       child.stdout!.on("data", (d) => {
         buffered += d;
