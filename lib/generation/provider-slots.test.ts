@@ -144,7 +144,7 @@ describe("a batch on an endpoint limited to 2 calls at once", () => {
     const { batch, ctx } = await queueDraftBatch({ db: database.db, simulatorUrl: sim.url, rows: 10, variantsPerRow: 4, concurrencyLimit: 2, key: "slots-pipeline" });
 
     await pipeline.start(ctx, batch.id);
-    await waitFor(async () => (await batchProgress(database.db, batch.id)).terminal >= 8, 60_000, "8 images at limit 2");
+    await waitFor(async () => (await batchProgress(database.db, batch.id)).terminal >= 8, 90_000, "8 images at limit 2");
     expect((await sim.stats()).peakOpen).toBe(2);
 
     // An admin raises the limit on /admin/providers; waiting steps pick it up without a restart.
@@ -152,7 +152,7 @@ describe("a batch on an endpoint limited to 2 calls at once", () => {
     const [provider] = await database.db.select().from(providers).where(eq(providers.slug, SIMULATOR_SLUG));
     await updateProvider({ ctx: admin, input: { providerId: provider!.id, concurrencyLimit: "4" } });
     await sim.reset();
-    await waitFor(async () => (await batchProgress(database.db, batch.id)).batchStatus === "completed", 60_000, "the batch to complete");
+    await waitFor(async () => (await batchProgress(database.db, batch.id)).batchStatus === "completed", 150_000, "the batch to complete", 250);
     const after = await sim.stats();
     expect(after.peakOpen).toBeGreaterThan(2);
     expect(after.peakOpen).toBeLessThanOrEqual(4);
@@ -162,5 +162,5 @@ describe("a batch on an endpoint limited to 2 calls at once", () => {
     // One ledger row per call, every call record ended.
     expect(facts.ledger).toHaveLength(40);
     expect(await database.db.select().from(providerCalls).where(sql`ended_at IS NULL`)).toHaveLength(0);
-  }, 120_000);
+  }, 300_000);
 });

@@ -54,7 +54,9 @@ export async function tryClaimProviderCall(db: Db, input: ClaimInput): Promise<C
       .select({ limit: providers.concurrencyLimit })
       .from(providers)
       .where(eq(providers.id, provider.id))
-      .for("update");
+      // NO KEY UPDATE: claims on one endpoint queue behind each other, while the foreign-key checks of
+      // ledger and call inserts (KEY SHARE on this row) never wait for a claim.
+      .for("no key update");
     // Only a generation that was claimed before can have an open call of its own.
     if (gen.status === "running") await ledgerInterruptedCallsOf(tx, gen.id);
     const limit = locked?.limit ?? provider.concurrencyLimit;
