@@ -110,7 +110,7 @@ describe("a 200-generation batch with 20% provider errors and 5% timeouts", () =
     });
     expect(batch.total).toBe(200);
     await pipeline.start(ctx, batch.id);
-    await waitFor(async () => (await batchProgress(database.db, batch.id)).batchStatus === "completed", 70_000, "the batch to complete", 250);
+    await waitFor(async () => (await batchProgress(database.db, batch.id)).batchStatus === "completed", 200_000, "the batch to complete", 250);
     // The runs themselves end a moment after the last generation settles.
     await waitFor(
       async () => (await database.query<{ n: number }>("SELECT count(*)::int AS n FROM inngest_runner_runs WHERE status IN ('queued', 'running')"))[0]!.n === 0,
@@ -139,7 +139,7 @@ describe("a 200-generation batch with 20% provider errors and 5% timeouts", () =
     expect(errors + timeouts).toBeGreaterThanOrEqual(stats.injected.error + stats.injected.timeout);
     // One original image (with its renditions) per succeeded generation, none for the others.
     expect(originalsOnDisk(path.join(tmp, "in-process", "blobs"))).toEqual(succeeded);
-  }, 90_000);
+  }, 300_000);
 });
 
 describe("SIGKILL of the app and runner mid-batch", () => {
@@ -225,7 +225,7 @@ describe("SIGKILL of the app and runner mid-batch", () => {
     // milliseconds between seeing it and the kill. Each of those C calls then has a write-ahead
     // record and no ledger row; the restart must give each exactly one.
     const first = start("queue");
-    const atKill = await first.until((p) => p.terminal >= TOTAL * 0.4 && p.openRuns > 0, 45_000, "40% of the batch");
+    const atKill = await first.until((p) => p.terminal >= TOTAL * 0.4 && p.openRuns > 0, 150_000, "40% of the batch");
     await sim.setConfig({ latencyMs: 1_200, timeoutRate: 0 });
     await waitFor(async () => (await sim.stats()).inFlight === C, 20_000, `${C} calls in flight at the simulator`, 5);
     first.child.kill("SIGKILL");
@@ -236,7 +236,7 @@ describe("SIGKILL of the app and runner mid-batch", () => {
 
     // Second life: nothing is re-sent; the runner resumes from its tables.
     const second = start("resume");
-    await second.until((p) => p.status === "completed" && p.openRuns === 0, 60_000, "the batch to complete after the restart");
+    await second.until((p) => p.status === "completed" && p.openRuns === 0, 180_000, "the batch to complete after the restart");
     second.child.kill("SIGTERM");
     await second.exited;
 
@@ -278,5 +278,5 @@ describe("SIGKILL of the app and runner mid-batch", () => {
     } finally {
       await database.close();
     }
-  }, 120_000);
+  }, 420_000);
 });
