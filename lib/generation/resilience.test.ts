@@ -148,6 +148,10 @@ describe("SIGKILL of the app and runner mid-batch", () => {
     const VARIANTS = 4;
     const TOTAL = ROWS * VARIANTS;
     const C = 4;
+    // A longer client deadline here, so the kill phase's slow calls (well within it) overlap in all
+    // C slots even when the per-image work around each call is slow on a loaded machine.
+    const CRASH_TIMEOUT_MS = 4_000;
+    const KILL_PHASE_LATENCY_MS = 3_000;
     const dataDir = path.join(tmp, "crash");
     const sim = await spawnSimulator({ ...FAULTS, latencyMs: 100, faultSeed: 777 });
     cleanups.push(() => sim.close());
@@ -180,7 +184,7 @@ describe("SIGKILL of the app and runner mid-batch", () => {
           String(runnerPort),
           String(ROWS),
           String(VARIANTS),
-          String(TIMEOUT_MS),
+          String(CRASH_TIMEOUT_MS),
           String(C),
         ],
         { env: childEnv, stdio: ["ignore", "pipe", "pipe"] },
@@ -226,8 +230,8 @@ describe("SIGKILL of the app and runner mid-batch", () => {
     // record and no ledger row; the restart must give each exactly one.
     const first = start("queue");
     const atKill = await first.until((p) => p.terminal >= TOTAL * 0.4 && p.openRuns > 0, 150_000, "40% of the batch");
-    await sim.setConfig({ latencyMs: 1_200, timeoutRate: 0 });
-    await waitFor(async () => (await sim.stats()).inFlight === C, 20_000, `${C} calls in flight at the simulator`, 5);
+    await sim.setConfig({ latencyMs: KILL_PHASE_LATENCY_MS, timeoutRate: 0 });
+    await waitFor(async () => (await sim.stats()).inFlight === C, 60_000, `${C} calls in flight at the simulator`, 5);
     first.child.kill("SIGKILL");
     await first.exited;
     await sim.setConfig({ latencyMs: 100, timeoutRate: FAULTS.timeoutRate });
