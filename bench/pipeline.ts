@@ -56,7 +56,7 @@ async function main() {
     logger: { ...console, info() {}, debug() {} },
   });
   try {
-    const { batch, ctx } = await queueDraftBatch({ db: database.db, simulatorUrl: sim.url, rows: N / VARIANTS, variantsPerRow: VARIANTS, key: `bench-${N}` });
+    const { batch, ctx } = await queueDraftBatch({ db: database.db, simulatorUrl: sim.url, rows: N / VARIANTS, variantsPerRow: VARIANTS, concurrencyLimit: C, key: `bench-${N}` });
     calls.length = 0;
     const cpu0 = process.cpuUsage();
     const simCpu0 = sim.cpuMs();

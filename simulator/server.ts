@@ -45,12 +45,17 @@ export type SimulatorStats = {
   calls: Record<string, number>;
   injected: { error: number; timeout: number; slow: number; blur: number; washedOut: number; duplicate: number; contentFiltered: number };
   inFlight: number;
+  /** Image calls received and not yet answered, hung ones included, and the most there ever were at once. */
+  open: number;
+  peakOpen: number;
 };
 
 const emptyStats = (): SimulatorStats => ({
   calls: {},
   injected: { error: 0, timeout: 0, slow: 0, blur: 0, washedOut: 0, duplicate: 0, contentFiltered: 0 },
   inFlight: 0,
+  open: 0,
+  peakOpen: 0,
 });
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -97,7 +102,9 @@ export class SimulatorState {
   }
 
   reset(): void {
-    this.stats = emptyStats();
+    // Calls still open stay counted, so the peak after a reset is the peak from then on.
+    const open = this.stats.open;
+    this.stats = { ...emptyStats(), open, peakOpen: open };
     this.call = 0;
   }
 
@@ -157,6 +164,18 @@ export class SimulatorState {
     const c = this.config;
     const s = this.stats;
     s.calls[path] = (s.calls[path] ?? 0) + 1;
+    s.open++;
+    s.peakOpen = Math.max(s.peakOpen, s.open);
+    // Counted until the answer is written or the client goes away (a hung call ends only then);
+    // on this.stats, which a reset replaces but carries the open count over to.
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      this.stats.open--;
+    };
+    res.once("close", close);
+    res.once("finish", close);
     const body = await readJson(req);
     if (!body.ok) return send(res, body.reply.status, body.reply.body);
     const roll = (name: string, rate: number) => rate > 0 && die(c.faultSeed, call, name) < rate;

@@ -17,3 +17,4 @@ export * from "./review";
 export * from "./teams";
 export * from "./budgets";
 export * from "./asset-edits";
+export * from "./provider-calls";

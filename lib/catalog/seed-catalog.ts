@@ -7,6 +7,8 @@ import { SEED_TEMPLATES } from "@/lib/templates/seed-templates";
 
 const CATALOG_LOCK_KEY = 7_305_120;
 export const SIMULATOR_SLUG = "kiln-simulator";
+/** The seeded simulator's own per-endpoint limit: the default KILN_PROVIDER_CONCURRENCY, so the demo runs as before. */
+const SIMULATOR_CONCURRENCY = 4;
 
 /**
  * Gives a new installation something to generate with: the built-in simulator endpoint, one
@@ -20,7 +22,7 @@ export async function seedCatalog({ db, simulatorUrl }: { db: Db; simulatorUrl: 
     if (!simulator && simulatorUrl) {
       [simulator] = await tx
         .insert(providers)
-        .values({ slug: SIMULATOR_SLUG, name: "Kiln GPU simulator", kind: "a1111", baseUrl: simulatorUrl, allowPrivate: true, isSimulator: true })
+        .values({ slug: SIMULATOR_SLUG, name: "Kiln GPU simulator", kind: "a1111", baseUrl: simulatorUrl, allowPrivate: true, isSimulator: true, concurrencyLimit: SIMULATOR_CONCURRENCY })
         .returning();
     } else if (simulator && simulatorUrl && simulator.baseUrl !== simulatorUrl) {
       await tx.update(providers).set({ baseUrl: simulatorUrl, updatedAt: new Date() }).where(eq(providers.id, simulator.id));

@@ -4,13 +4,13 @@
  * parent kills with SIGKILL mid-batch and starts again. The database is the process-wide one
  * (PGlite under KILN_DATA_DIR, or DATABASE_URL); the env the functions read comes from the parent.
  *
- * argv: <queue|resume> <simulatorUrl> <appPort> <runnerPort> <rows> <variantsPerRow> <timeoutMs>
+ * argv: <queue|resume> <simulatorUrl> <appPort> <runnerPort> <rows> <variantsPerRow> <timeoutMs> <concurrencyLimit>
  * stdout: "ready", "batch <id>", then "progress <terminal> <total> <batchStatus> <openRuns>" every 100 ms.
  */
 import { getDatabase } from "@/db";
 import { batchProgress, queueDraftBatch, startPipeline } from "./testing/pipeline-harness";
 
-const [mode, simulatorUrl, appPort, runnerPort, rows, variants, timeoutMs] = process.argv.slice(2) as [string, string, string, string, string, string, string];
+const [mode, simulatorUrl, appPort, runnerPort, rows, variants, timeoutMs, concurrencyLimit] = process.argv.slice(2) as [string, string, string, string, string, string, string, string];
 const logger = { info() {}, warn() {}, debug() {}, error: (...a: unknown[]) => console.error(...a) };
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -26,6 +26,7 @@ if (mode === "queue") {
     rows: Number(rows),
     variantsPerRow: Number(variants),
     timeoutMs: Number(timeoutMs),
+    concurrencyLimit: Number(concurrencyLimit),
     key: "resilience-crash",
   });
   batchId = batch.id;

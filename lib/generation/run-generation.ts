@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { assets, assetVersions, costLedger, generations, presetVersions, type Generation, type LedgerPurpose } from "@/db/schema";
+import { assets, assetVersions, costLedger, generations, presetVersions, providers, type Generation, type LedgerPurpose } from "@/db/schema";
 import { createAssetFromGeneration } from "@/lib/assets/create-from-generation";
 import { recordAudit } from "@/lib/audit";
 import { costOfCall } from "@/lib/costs/estimate";
@@ -8,20 +8,28 @@ import { readAll, stripMetadata, writeRendition } from "@/lib/images/renditions"
 import { budgetGate } from "@/lib/budgets/gate";
 import { AppError } from "@/lib/errors";
 import { createAdapter } from "@/lib/providers/registry";
-import { getProvider, providerConfig } from "@/lib/providers/store";
+import { providerConfig } from "@/lib/providers/store";
 import { ProviderError } from "@/lib/providers/types";
 import type { BlobStore } from "@/lib/storage/types";
 import { endpointState } from "./batch-queries";
+import { announceRelease, claimProviderCall, ledgerFields, endProviderCall, interruptedCharge, ledgerInterruptedCallsOf } from "./provider-slots";
 import { settleBatch } from "./settle-batch";
 
 /** `checkRunId` is set on success: the new asset's automated checks, to be requested next. */
 export type RunOutcome = {
-  status: "succeeded" | "already_done" | "paused" | "moved" | "held";
+  status: "succeeded" | "already_done" | "paused" | "moved" | "held" | "waiting_for_slot";
   generationId: string;
   checkRunId?: string;
   /** Set when "held": why the work waits (a held campaign or a used-up budget, lib/budgets/gate.ts). */
   reason?: string;
 };
+
+/**
+ * How long a step waits inside itself for one of the endpoint's slots before handing back to the
+ * runner to wait durably. Long enough that a slot freed by a finishing call is taken at once by a
+ * step already waiting (no idle GPU); short enough that a deep queue does not pin runner slots.
+ */
+const SLOT_WAIT_MS = 15_000;
 
 /**
  * One provider call for one generation, recorded exactly once in the ledger (the call key is the
@@ -52,32 +60,40 @@ export async function runGeneration({
   // Budgets (lib/budgets/gate.ts): a held campaign or a used-up budget waits; no call, no ledger row.
   const gate = await budgetGate(db, gen);
   if (gate.state === "held") return { status: "held", generationId, reason: gate.reason };
-  const [version] = await db.select().from(presetVersions).where(eq(presetVersions.id, gen.presetVersionId)).limit(1);
-  const provider = await getProvider(db, version!.providerId);
-  // Every provider call gets its own number, so each writes its own ledger row: a retry, a
-  // re-run of a dead-lettered row, or a step repeated after a crash is a new call.
-  const [claimed] = await db
-    .update(generations)
-    .set({ status: "running", attempts: sql`${generations.attempts} + 1`, startedAt: gen.startedAt ?? new Date() })
-    .where(eq(generations.id, gen.id))
-    .returning({ callNumber: generations.attempts });
-
+  const [row] = await db
+    .select({ version: presetVersions, provider: providers })
+    .from(presetVersions)
+    .innerJoin(providers, eq(providers.id, presetVersions.providerId))
+    .where(eq(presetVersions.id, gen.presetVersionId))
+    .limit(1);
+  const { version, provider } = row!;
+  const priceModel = version.priceModel;
+  // Made before the call is claimed: nothing that can fail may sit between the call's record and its request.
   const adapter = createAdapter(providerConfig(provider));
+  const claimed = await claimProviderCall(db, {
+    gen,
+    provider,
+    waitMs: SLOT_WAIT_MS,
+    ledger: (callNumber) => ({
+      callKey: `${gen.id}:generate:${callNumber}`,
+      generationId: gen.id,
+      providerId: provider.id,
+      presetVersionId: version.id,
+      userId: gen.ownerId,
+      operation: "generate",
+      engine: provider.kind,
+      // Attribution for finance: the lineage (root generation) and why this call was made.
+      batchId: gen.batchId,
+      lineageRootId: gen.lineageRootId ?? gen.id,
+      purpose: ledgerPurpose(gen, callNumber),
+      ifInterrupted: interruptedCharge(provider.kind, priceModel, gen),
+    }),
+  });
+  // Every slot of the endpoint is taken: the caller waits durably and asks again.
+  if (!claimed) return { status: "waiting_for_slot", generationId };
+  const { callKey, callNumber } = claimed;
+  const ledger = ledgerFields(claimed.ledger);
   const started = Date.now();
-  const callKey = `${gen.id}:generate:${claimed!.callNumber}`;
-  const ledger = {
-    callKey,
-    generationId: gen.id,
-    providerId: provider.id,
-    presetVersionId: version!.id,
-    userId: gen.ownerId,
-    operation: "generate",
-    engine: provider.kind,
-    // Attribution for finance: the lineage (root generation) and why this call was made.
-    batchId: gen.batchId,
-    lineageRootId: gen.lineageRootId ?? gen.id,
-    purpose: ledgerPurpose(gen, claimed!.callNumber),
-  };
   let result;
   try {
     result = await adapter.generate(
@@ -86,22 +102,26 @@ export async function runGeneration({
         negativePrompt: gen.negativePrompt,
         width: gen.width,
         height: gen.height,
-        steps: version!.params.steps,
-        cfgScale: version!.params.cfgScale,
-        sampler: version!.params.sampler,
+        steps: version.params.steps,
+        cfgScale: version.params.cfgScale,
+        sampler: version.params.sampler,
         seed: gen.seed,
-        model: version!.model,
-        loras: version!.loras,
+        model: version.model,
+        loras: version.loras,
       },
       { timeoutMs: provider.timeoutMs },
     );
   } catch (error) {
     const pe = error instanceof ProviderError ? error : new ProviderError("transient", (error as Error).message ?? String(error), { cause: error });
-    const micros = pe.billable ? costOfCall(version!.priceModel, { width: gen.width, height: gen.height, gpuSeconds: (Date.now() - started) / 1000 }) : 0;
-    await db
-      .insert(costLedger)
-      .values({ ...ledger, outcome: "failed", billable: pe.billable, micros, errorKind: pe.kind })
-      .onConflictDoNothing();
+    const micros = pe.billable ? costOfCall(version.priceModel, { width: gen.width, height: gen.height, gpuSeconds: (Date.now() - started) / 1000 }) : 0;
+    await db.transaction(async (tx) => {
+      await tx
+        .insert(costLedger)
+        .values({ ...ledger, outcome: "failed", billable: pe.billable, micros, errorKind: pe.kind })
+        .onConflictDoNothing();
+      await endProviderCall(tx, callKey);
+    });
+    announceRelease(provider.id);
     throw pe;
   }
   const providerMs = Date.now() - started;
@@ -111,7 +131,8 @@ export async function runGeneration({
   const clean = await stripMetadata(result.image);
   const originalKey = `generations/${gen.id}/original.png`;
   await store.put(originalKey, clean.data, { contentType: "image/png" });
-  const micros = costOfCall(version!.priceModel, { width: clean.width, height: clean.height, gpuSeconds: result.gpuSeconds });
+ 
+  const micros = costOfCall(version.priceModel, { width: clean.width, height: clean.height, gpuSeconds: result.gpuSeconds });
 
   const checkRunId = await db.transaction(async (tx) => {
     await tx
@@ -129,27 +150,32 @@ export async function runGeneration({
         finishedAt: new Date(),
         metadata: {
           provider: { id: provider.id, kind: provider.kind, name: provider.name },
-          model: version!.model,
-          loras: version!.loras,
-          params: { ...version!.params, width: clean.width, height: clean.height },
+          model: version.model,
+          loras: version.loras,
+          params: { ...version.params, width: clean.width, height: clean.height },
           timings: { queuedMs: started - gen.createdAt.getTime(), providerMs },
           ...(result.providerRequestId ? { providerRequestId: result.providerRequestId } : {}),
         },
       })
       .where(eq(generations.id, gen.id));
+    await settleBatch(tx, gen.batchId);
+    const asset = await createAssetFromGeneration(tx, { gen, blobKey: originalKey, width: clean.width, height: clean.height });
+    await endProviderCall(tx, callKey);
+    // Last: the audit chain's lock is held to the commit and serialises every audited write, so
+    // it is taken when nothing else is left to do in this transaction.
     await recordAudit({
       db: tx,
       input: {
         actor: null,
         action: "generation.succeeded",
         subject: { type: "generation", id: gen.id },
-        data: { batchId: gen.batchId, attempt, call: claimed!.callNumber, micros },
+        data: { batchId: gen.batchId, attempt, call: callNumber, micros },
       },
     });
-    await settleBatch(tx, gen.batchId);
-    const asset = await createAssetFromGeneration(tx, { gen, blobKey: originalKey, width: clean.width, height: clean.height });
     return asset.checkRunId;
   });
+ 
+  announceRelease(provider.id);
   return { status: "succeeded", generationId: gen.id, checkRunId };
 }
 
@@ -178,10 +204,11 @@ export async function makeGenerationRenditions({
   if (!original) throw new AppError("not_found", `The image of generation ${generationId} is missing from storage.`);
   const source = await readAll(original.body);
   const prefix = `generations/${gen.id}`;
-  const [thumb, preview] = await Promise.all([
-    writeRendition({ store, source, prefix, name: "thumb" }),
-    writeRendition({ store, source, prefix, name: "preview" }),
-  ]);
+  // One after the other: each sharp job holds a libuv thread-pool worker for its whole run, and two
+  // rendition runs at once with two jobs each would take all four, stalling the file writes of
+  // generations that hold a GPU slot.
+  const thumb = await writeRendition({ store, source, prefix, name: "thumb" });
+  const preview = await writeRendition({ store, source, prefix, name: "preview" });
   await db.transaction(async (tx) => {
     await tx.update(generations).set({ renditions: { thumb, preview } }).where(eq(generations.id, gen.id));
     await tx
@@ -211,6 +238,8 @@ export async function deadLetterGeneration({
       .where(eq(generations.id, generationId))
       .returning();
     if (!gen) return undefined;
+    // A call cut by a crash just before the run gave up still gets its one ledger row.
+    await ledgerInterruptedCallsOf(tx, gen.id);
     await recordAudit({
       db: tx,
       input: { actor: null, action: "generation.dead_lettered", subject: { type: "generation", id: gen.id }, data: { batchId: gen.batchId, code } },

@@ -1,6 +1,7 @@
 import sharp from "sharp";
 import type { Rendition } from "@/db/schema";
 import type { BlobStore } from "@/lib/storage/types";
+import { stripPngChunks } from "./png-strip";
 
 /** Sizes every listing and preview uses; WebP keeps them small. */
 export const RENDITION_SPECS = { thumb: 320, preview: 1280 } as const;
@@ -33,8 +34,13 @@ export async function writeRendition({
   return { key, width: info.width, height: info.height, bytes: data.length, contentType: "image/webp" };
 }
 
-/** Re-encodes an image as PNG without any metadata (EXIF, XMP, ICC text, generator comments). */
+/**
+ * The image as PNG without any metadata (EXIF, XMP, ICC text, generator comments). A PNG (what
+ * A1111 and the simulator return) loses its metadata chunks byte-wise; anything else is re-encoded.
+ */
 export async function stripMetadata(image: Buffer): Promise<{ data: Buffer; width: number; height: number }> {
+  const stripped = stripPngChunks(image);
+  if (stripped) return stripped;
   // A light zlib level: this runs while the GPU slot is held, and the original is stored once.
   const { data, info } = await sharp(image).png({ compressionLevel: 3 }).toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };

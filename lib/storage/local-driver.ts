@@ -25,6 +25,8 @@ export class LocalBlobStore implements BlobStore {
    * readers) per key keeps them paired; the brief runs one app process, which owns the blob folder.
    */
   private readonly locks = new Map<string, Promise<unknown>>();
+  /** tmp/ is created once per store (a put runs while a GPU slot is held: every file-system call counts). */
+  private tmpReady: Promise<unknown> | undefined;
 
   /** `root` is the blob folder itself, normally `<env().dataDir>/blobs`. */
   constructor(root: string) {
@@ -40,16 +42,21 @@ export class LocalBlobStore implements BlobStore {
     const sha256 = createHash("sha256").update(body).digest("hex");
     const meta: Meta = { key, size: body.length, contentType: options.contentType, etag: `"${sha256}"`, sha256 };
     await this.withLock(key, async () => {
-      await mkdir(this.tmpDir, { recursive: true });
+      this.tmpReady ??= mkdir(this.tmpDir, { recursive: true }).catch((error: unknown) => {
+        this.tmpReady = undefined;
+        throw error;
+      });
+      await this.tmpReady;
       // Stage both files first so the two renames happen back to back.
-      const tmpData = await this.writeTemp(body);
-      const tmpMeta = await this.writeTemp(JSON.stringify(meta));
+      const [tmpData, tmpMeta] = await Promise.all([this.writeTemp(body), this.writeTemp(JSON.stringify(meta))]);
       try {
         await this.moveInto(tmpData, this.dataPath(key));
         await this.moveInto(tmpMeta, this.metaPath(key));
-      } finally {
+      } catch (error) {
+        // Moved files are gone from tmp/; only a failed move leaves something to clean up.
         await rm(tmpData, { force: true });
         await rm(tmpMeta, { force: true });
+        throw error;
       }
     });
     return { key, size: meta.size, contentType: meta.contentType, etag: meta.etag };

@@ -135,6 +135,22 @@ export function ProviderForm({ kinds, provider, onDone }: { kinds: KindHint[]; p
         </label>
       )}
       <div className="grid grid-cols-2 gap-3">
+        <Field
+          label="Calls at once"
+          name={id("concurrencyLimit")}
+          error={fields.concurrencyLimit}
+          hint="Enforced across all app processes; capped by KILN_PROVIDER_CONCURRENCY. A change applies to waiting work within a second."
+        >
+          <Input
+            id={id("concurrencyLimit")}
+            name="concurrencyLimit"
+            type="number"
+            min={1}
+            max={256}
+            defaultValue={provider ? provider.concurrencyLimit : 2}
+            invalid={!!fields.concurrencyLimit}
+          />
+        </Field>
         <Field label="Timeout (seconds)" name={id("timeoutSeconds")} error={fields.timeoutMs}>
           <Input
             id={id("timeoutSeconds")}

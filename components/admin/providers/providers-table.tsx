@@ -43,6 +43,9 @@ export function ProvidersTable({ providers, presets, kinds }: { providers: Provi
                 </div>
               </td>
               <td className="py-3 pr-3 text-xs text-stone-600">
+                <div data-testid={`provider-concurrency-${p.slug}`}>
+                  {p.concurrencyLimit} {p.concurrencyLimit === 1 ? "call" : "calls"} at once
+                </div>
                 <div>timeout {p.timeoutMs / 1000}s</div>
               </td>
               <td className="py-3 pr-3" data-testid={`provider-status-${p.slug}`}>

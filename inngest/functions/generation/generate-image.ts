@@ -10,10 +10,14 @@ import { getBlobStore } from "@/lib/storage";
 const PAUSE_POLL = "30s";
 const MAX_PAUSE_POLLS = 2 * 60 * 24; // a day of waiting on a paused endpoint before giving up
 const BUDGET_HOLD_POLL = "5m"; // × MAX_PAUSE_POLLS: ten days of waiting on a budget or a held campaign
+// Every slot of the endpoint's own limit was taken for the whole in-step wait: yield the runner
+// slot for a moment so queued work for other endpoints (and this one's waiting steps) can run.
+const SLOT_POLL = "2s";
 
 /**
- * kiln/generation.requested → one image. Concurrency is limited per GPU endpoint and throttled
- * per user; transient provider failures retry with backoff, content-filter and 4xx do not; when
+ * kiln/generation.requested → one image. Concurrency is limited per GPU endpoint — by the
+ * endpoint's own `concurrency_limit` (a slot lease in the database, lib/generation/provider-slots.ts),
+ * under the static upper bound KILN_PROVIDER_CONCURRENCY per endpoint key — and throttled per user; transient provider failures retry with backoff, content-filter and 4xx do not; when
  * it gives up, onFailure dead-letters the generation with a reason code.
  */
 export const generateImage = inngest.createFunction(
@@ -36,7 +40,8 @@ export const generateImage = inngest.createFunction(
   async ({ event, step, attempt }) => {
     // A paused endpoint parks the work (durably) without spending retries; if an admin moves the
     // work to another endpoint meanwhile, that move sent its own request and this one ends.
-    for (let i = 0; i < MAX_PAUSE_POLLS; i += 1) {
+    // Waits for a busy endpoint do not count against the paused-endpoint limit: a deep queue is normal.
+    for (let i = 0, pauses = 0, holds = 0; pauses < MAX_PAUSE_POLLS; i += 1) {
       const outcome = await step.run(i === 0 ? "generate" : `generate-after-pause-${i}`, async () => {
         const { db } = await getDatabase();
         try {
@@ -62,11 +67,17 @@ export const generateImage = inngest.createFunction(
       });
       if (outcome.status === "held") {
         // Budgets: a held campaign or a used-up budget waits the same durable way, polled less often.
-        if (i === MAX_PAUSE_POLLS - 1) throw new NonRetriableError(`[budget_held] The work waited ten days: ${outcome.reason}. Retry it once the budget allows.`);
+        holds += 1;
+        if (holds >= MAX_PAUSE_POLLS) throw new NonRetriableError(`[budget_held] The work waited ten days: ${outcome.reason}. Retry it once the budget allows.`);
         await step.sleep(`budget-held-${i}`, BUDGET_HOLD_POLL);
         continue;
       }
+      if (outcome.status === "waiting_for_slot") {
+        await step.sleep(`endpoint-busy-${i}`, SLOT_POLL);
+        continue;
+      }
       if (outcome.status !== "paused") return outcome;
+      pauses += 1;
       await step.sleep(`endpoint-paused-${i}`, PAUSE_POLL);
     }
     throw new NonRetriableError("[provider_paused] The GPU endpoint stayed paused for a day; the work was parked here.");

@@ -125,6 +125,7 @@ export async function queueDraftBatch({
   rows,
   variantsPerRow,
   timeoutMs,
+  concurrencyLimit,
   key,
 }: {
   db: Db;
@@ -132,10 +133,13 @@ export async function queueDraftBatch({
   rows: number;
   variantsPerRow: number;
   timeoutMs?: number;
+  /** The simulator endpoint's own limit (providers.concurrency_limit); the seeded one if unset. */
+  concurrencyLimit?: number;
   key: string;
 }): Promise<{ batch: Batch; ctx: ReturnType<typeof ctxFor> }> {
   await seedCatalog({ db, simulatorUrl });
   if (timeoutMs) await db.update(providers).set({ timeoutMs }).where(eq(providers.slug, SIMULATOR_SLUG));
+  if (concurrencyLimit) await db.update(providers).set({ concurrencyLimit }).where(eq(providers.slug, SIMULATOR_SLUG));
   const ctx = ctxFor(db, await createUserFactory(db, { role: "designer" }));
   const [product] = await db.select().from(templates).where(eq(templates.slug, "ecommerce-product-photo"));
   const templateId = (product ?? (await db.select().from(templates))[0]!).id;
@@ -178,7 +182,14 @@ export async function batchFacts(db: Db, batchId: string) {
   const ids = gens.map((g) => g.id);
   const ledger = ids.length
     ? await db
-        .select({ callKey: costLedger.callKey, generationId: costLedger.generationId, outcome: costLedger.outcome, errorKind: costLedger.errorKind })
+        .select({
+          callKey: costLedger.callKey,
+          generationId: costLedger.generationId,
+          outcome: costLedger.outcome,
+          errorKind: costLedger.errorKind,
+          billable: costLedger.billable,
+          micros: costLedger.micros,
+        })
         .from(costLedger)
         .where(inArray(costLedger.generationId, ids))
     : [];

@@ -16,6 +16,8 @@ export type SimulatorProcess = {
   /** CPU time the simulator process has used so far (Linux /proc; NaN elsewhere). */
   cpuMs(): number;
   setConfig(patch: Partial<SimulatorConfig>): Promise<void>;
+  /** Zeroes the counters (calls still open stay counted in `open`/`peakOpen`). */
+  reset(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -67,6 +69,10 @@ export async function spawnSimulator(knobs: Knobs = {}, options: { nice?: number
     async setConfig(patch) {
       const res = await fetch(`${url}/simulator/config`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(patch) });
       if (!res.ok) throw new Error(`simulator config refused: ${await res.text()}`);
+    },
+    async reset() {
+      const res = await fetch(`${url}/simulator/reset`, { method: "POST" });
+      if (!res.ok) throw new Error(`simulator reset refused: ${await res.text()}`);
     },
     async close() {
       if (child.exitCode !== null) return;

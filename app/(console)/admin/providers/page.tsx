@@ -31,7 +31,7 @@ export default async function ProvidersPage() {
     <>
       <PageHeader
         title="GPU endpoints"
-        description={`Where Kiln sends generation work. Pausing an endpoint parks its queued work (nothing is dropped); move that work to a fallback preset to keep it going elsewhere. API keys are stored encrypted and never shown again. Kiln sends at most ${env().KILN_PROVIDER_CONCURRENCY} calls at a time to each endpoint (KILN_PROVIDER_CONCURRENCY).`}
+        description={`Where Kiln sends generation work. Pausing an endpoint parks its queued work (nothing is dropped); move that work to a fallback preset to keep it going elsewhere. API keys are stored encrypted and never shown again. Each endpoint gets at most its own "calls at once", across every app process; ${env().KILN_PROVIDER_CONCURRENCY} is the ceiling for any endpoint (KILN_PROVIDER_CONCURRENCY).`}
       />
       <div className="grid gap-6 2xl:grid-cols-[1fr_24rem]">
         <Card title={`${providers.length} ${providers.length === 1 ? "endpoint" : "endpoints"}`}>

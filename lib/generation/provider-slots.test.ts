@@ -1,0 +1,166 @@
+/**
+ * Per-endpoint concurrency (providers.concurrency_limit) and the write-ahead call records behind
+ * it: the slot check itself on a real database (on Postgres each claim below runs on its own
+ * pooled connection, so the race is a real one), and the whole pipeline against the simulator.
+ */
+import path from "node:path";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { eq, sql } from "drizzle-orm";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import type { Database } from "@/db";
+import { costLedger, generations, providerCalls, providers, type Generation, type Provider } from "@/db/schema";
+import { createTestDatabase } from "@/db/testing";
+import { SIMULATOR_SLUG } from "@/lib/catalog/seed-catalog";
+import { resetEnvForTests } from "@/lib/env";
+import { updateProvider } from "@/lib/providers/admin-write";
+import { resetBlobStoreForTests } from "@/lib/storage";
+import { createUserFactory, ctxFor } from "@/test/factories";
+import { interruptedCharge, tryClaimProviderCall } from "./provider-slots";
+import { ledgerPurpose } from "./run-generation";
+import { batchFacts, batchProgress, freePort, queueDraftBatch, startPipeline, waitFor } from "./testing/pipeline-harness";
+import { spawnSimulator } from "./testing/simulator-process";
+
+const tmp = mkdtempSync(path.join(tmpdir(), "kiln-slots-"));
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+async function queuedGenerations(database: Database, n: number, limit: number): Promise<{ gens: Generation[]; provider: Provider }> {
+  const { batch } = await queueDraftBatch({ db: database.db, simulatorUrl: "http://127.0.0.1:9", rows: n, variantsPerRow: 1, concurrencyLimit: limit, key: `slots-${n}-${limit}` });
+  const gens = await database.db.select().from(generations).where(eq(generations.batchId, batch.id));
+  const [provider] = await database.db.select().from(providers).where(eq(providers.slug, SIMULATOR_SLUG));
+  return { gens, provider: provider! };
+}
+
+function claimInput(gen: Generation, provider: Provider, presetVersionId: string) {
+  return {
+    gen,
+    provider,
+    ledger: (callNumber: number) => ({
+      callKey: `${gen.id}:generate:${callNumber}`,
+      generationId: gen.id,
+      providerId: provider.id,
+      presetVersionId,
+      userId: gen.ownerId,
+      operation: "generate",
+      engine: provider.kind,
+      batchId: gen.batchId,
+      lineageRootId: gen.lineageRootId ?? gen.id,
+      purpose: ledgerPurpose(gen, callNumber),
+      ifInterrupted: interruptedCharge(provider.kind, { kind: "per_image", microsPerImage: 1_000 }, gen),
+    }),
+  };
+}
+
+describe("the endpoint's slot check", () => {
+  it("lets exactly concurrency_limit calls in at once, however many ask together", { timeout: 60_000 }, async () => {
+    const database = await createTestDatabase();
+    cleanups.push(() => database.close());
+    const { gens, provider } = await queuedGenerations(database, 6, 2);
+    const claims = await Promise.all(gens.map((g) => tryClaimProviderCall(database.db, claimInput(g, provider, g.presetVersionId))));
+    expect(claims.filter(Boolean)).toHaveLength(2);
+    const open = await database.db.select().from(providerCalls).where(sql`ended_at IS NULL`);
+    expect(open).toHaveLength(2);
+    // Only the two that got a slot claimed a call number.
+    const attempts = (await database.db.select({ a: generations.attempts }).from(generations)).map((r) => r.a).sort();
+    expect(attempts).toEqual([0, 0, 0, 0, 1, 1]);
+  });
+
+  it("gives a crashed holder's slot back when its lease expires, with one interrupted ledger row for its call", { timeout: 60_000 }, async () => {
+    const database = await createTestDatabase();
+    cleanups.push(() => database.close());
+    const { gens, provider } = await queuedGenerations(database, 3, 1);
+    const [a, b, c] = gens as [Generation, Generation, Generation];
+    const held = await tryClaimProviderCall(database.db, claimInput(a, provider, a.presetVersionId));
+    expect(held).toBeTruthy();
+    // The holder "crashes": nothing ends its call. While its lease runs, the slot stays taken.
+    expect(await tryClaimProviderCall(database.db, claimInput(b, provider, b.presetVersionId))).toBeUndefined();
+    await database.db.update(providerCalls).set({ leaseExpiresAt: new Date(Date.now() - 1_000) }).where(eq(providerCalls.callKey, held!.callKey));
+    const next = await tryClaimProviderCall(database.db, claimInput(b, provider, b.presetVersionId));
+    expect(next).toBeTruthy();
+    const rows = await database.db.select().from(costLedger).where(eq(costLedger.callKey, held!.callKey));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      outcome: "interrupted",
+      errorKind: "interrupted",
+      billable: false, // self-hosted (the simulator speaks A1111): an interrupted call bills nothing
+      micros: 0,
+      generationId: a.id,
+      providerId: provider.id,
+      batchId: a.batchId,
+      lineageRootId: a.id,
+      purpose: "first_attempt",
+      engine: "a1111",
+    });
+    // The slot is b's now; c waits. Asking again writes no second row for a's call.
+    expect(await tryClaimProviderCall(database.db, claimInput(c, provider, c.presetVersionId))).toBeUndefined();
+    expect(await database.db.select().from(costLedger).where(eq(costLedger.callKey, held!.callKey))).toHaveLength(1);
+  });
+
+  it("ledgers a generation's own unfinished call when its step runs again (the earlier execution died)", { timeout: 60_000 }, async () => {
+    const database = await createTestDatabase();
+    cleanups.push(() => database.close());
+    const { gens, provider } = await queuedGenerations(database, 1, 1);
+    const gen = gens[0]!;
+    const first = await tryClaimProviderCall(database.db, claimInput(gen, provider, gen.presetVersionId));
+    const [again] = await database.db.select().from(generations).where(eq(generations.id, gen.id));
+    const second = await tryClaimProviderCall(database.db, claimInput(again!, provider, gen.presetVersionId));
+    expect(second).toMatchObject({ callNumber: 2, ledger: { purpose: "retry" } });
+    const rows = await database.db.select().from(costLedger).where(eq(costLedger.generationId, gen.id));
+    expect(rows.map((r) => [r.callKey, r.outcome])).toEqual([[first!.callKey, "interrupted"]]);
+  });
+
+  it("bills an interrupted call per the provider's rule: nothing on self-hosted endpoints, the price on cloud ones", () => {
+    const size = { width: 1024, height: 1024 };
+    expect(interruptedCharge("a1111", { kind: "per_image", microsPerImage: 5_000 }, size)).toEqual({ billable: false, micros: 0 });
+    expect(interruptedCharge("comfyui", { kind: "per_megapixel", microsPerMegapixel: 5_000 }, size)).toEqual({ billable: false, micros: 0 });
+    expect(interruptedCharge("replicate", { kind: "per_gpu_second", microsPerGpuSecond: 1_000, expectedGpuSeconds: 4 }, size)).toEqual({ billable: true, micros: 4_000 });
+    expect(interruptedCharge("openai", { kind: "per_image", microsPerImage: 40_000 }, size)).toEqual({ billable: true, micros: 40_000 });
+  });
+});
+
+describe("a batch on an endpoint limited to 2 calls at once", () => {
+  it("never has more than 2 calls at the simulator, and a raised limit takes effect while it runs", async () => {
+    // The static per-endpoint bound is higher on purpose: the endpoint's own limit must hold.
+    vi.stubEnv("KILN_PROVIDER_CONCURRENCY", "6");
+    vi.stubEnv("KILN_USER_GENERATIONS_PER_MINUTE", "100000");
+    vi.stubEnv("KILN_RUNNER_PORT", String(await freePort()));
+    vi.stubEnv("KILN_DATA_DIR", path.join(tmp, "pipeline"));
+    vi.stubEnv("INNGEST_DEV", "");
+    resetEnvForTests();
+    resetBlobStoreForTests();
+    cleanups.push(() => (vi.unstubAllEnvs(), resetEnvForTests(), resetBlobStoreForTests()));
+
+    const database = await createTestDatabase();
+    cleanups.push(() => database.close());
+    // A long call next to the per-image work around it, so a held slot is mostly a call at the simulator.
+    const sim = await spawnSimulator({ latencyMs: 1_000 });
+    cleanups.push(() => sim.close());
+    const pipeline = await startPipeline({ database, runnerPort: Number(process.env.KILN_RUNNER_PORT) });
+    cleanups.push(() => pipeline.close());
+    const { batch, ctx } = await queueDraftBatch({ db: database.db, simulatorUrl: sim.url, rows: 10, variantsPerRow: 4, concurrencyLimit: 2, key: "slots-pipeline" });
+
+    await pipeline.start(ctx, batch.id);
+    await waitFor(async () => (await batchProgress(database.db, batch.id)).terminal >= 8, 90_000, "8 images at limit 2");
+    expect((await sim.stats()).peakOpen).toBe(2);
+
+    // An admin raises the limit on /admin/providers; waiting steps pick it up without a restart.
+    const admin = ctxFor(database.db, await createUserFactory(database.db, { role: "admin" }));
+    const [provider] = await database.db.select().from(providers).where(eq(providers.slug, SIMULATOR_SLUG));
+    await updateProvider({ ctx: admin, input: { providerId: provider!.id, concurrencyLimit: "4" } });
+    await sim.reset();
+    await waitFor(async () => (await batchProgress(database.db, batch.id)).batchStatus === "completed", 150_000, "the batch to complete", 250);
+    const after = await sim.stats();
+    expect(after.peakOpen).toBeGreaterThan(2);
+    expect(after.peakOpen).toBeLessThanOrEqual(4);
+
+    const facts = await batchFacts(database.db, batch.id);
+    expect(facts.gens.every((g) => g.status === "succeeded")).toBe(true);
+    // One ledger row per call, every call record ended.
+    expect(facts.ledger).toHaveLength(40);
+    expect(await database.db.select().from(providerCalls).where(sql`ended_at IS NULL`)).toHaveLength(0);
+  }, 300_000);
+});

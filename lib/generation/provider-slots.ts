@@ -1,0 +1,175 @@
+/**
+ * Per-endpoint concurrency and the write-ahead record of every provider call (decision
+ * 0004-pipeline-provider-calls). A `provider_calls` row is both: it is committed before the HTTP
+ * request goes out, it holds one of the endpoint's `concurrency_limit` slots while open, and it
+ * is ended in the transaction that writes the call's ledger row. The slot check runs under a row
+ * lock on the provider, so the limit holds across processes (Postgres) as well as in one (PGlite).
+ */
+import { and, eq, isNull, lt, sql } from "drizzle-orm";
+import type { Db, DbExecutor } from "@/db";
+import { costLedger, generations, providerCalls, providers, type Generation, type Provider, type ProviderCall, type ProviderCallLedger } from "@/db/schema";
+import { costOfCall, type PriceModel } from "@/lib/costs/estimate";
+
+/** Past the provider's own timeout, what a live holder may still need: strip, store, commit. */
+const LEASE_GRACE_MS = 60_000;
+/** How often a waiting step looks again without a local wake-up (another process's release, expiry, a raised limit). */
+const RECHECK_MS = 1_000;
+
+/** Self-hosted endpoints: our own GPUs, so a call that never answered costs no provider money. */
+const SELF_HOSTED = new Set<Provider["kind"]>(["a1111", "comfyui"]);
+
+/**
+ * The billing rule for a call cut by a crash (outcome "interrupted"): self-hosted endpoints
+ * (A1111/Forge, ComfyUI, the simulator) bill nothing. Cloud providers keep running a request
+ * whose client went away and bill it as if it had completed, so the row is billable at the
+ * preset's price (per-GPU-second prices at the preset's expected GPU time — the real time is
+ * unknown once the client is gone).
+ */
+export function interruptedCharge(kind: Provider["kind"], priceModel: PriceModel, size: { width: number; height: number }): { billable: boolean; micros: number } {
+  if (SELF_HOSTED.has(kind)) return { billable: false, micros: 0 };
+  return { billable: true, micros: costOfCall(priceModel, size) };
+}
+
+export type ClaimedCall = { callKey: string; callNumber: number; ledger: ProviderCallLedger };
+
+type ClaimInput = {
+  gen: Generation;
+  provider: Provider;
+  /** The call's ledger fields (and its charge if interrupted), from its call number. */
+  ledger: (callNumber: number) => ProviderCallLedger;
+};
+
+/**
+ * One try at a slot: under the provider's row lock, ledger the calls whose holder is gone (this
+ * generation's own open call — its step is running again, so the earlier execution died — and,
+ * when the endpoint is full, any call past its lease), then, if fewer than `concurrency_limit`
+ * calls are open, claim the generation's next call number and write the call's record.
+ * Returns undefined when full.
+ */
+export async function tryClaimProviderCall(db: Db, input: ClaimInput): Promise<ClaimedCall | undefined> {
+  const { gen, provider } = input;
+  let spare = false;
+  const claimed = await db.transaction(async (tx) => {
+    const [locked] = await tx
+      .select({ limit: providers.concurrencyLimit })
+      .from(providers)
+      .where(eq(providers.id, provider.id))
+      // NO KEY UPDATE: claims on one endpoint queue behind each other, while the foreign-key checks of
+      // ledger and call inserts (KEY SHARE on this row) never wait for a claim.
+      .for("no key update");
+    // Only a generation that was claimed before can have an open call of its own.
+    if (gen.status === "running") await ledgerInterruptedCallsOf(tx, gen.id);
+    const limit = locked?.limit ?? provider.concurrencyLimit;
+    let open = await openCalls(tx, provider.id);
+    // Full: are some of those holders gone? Their leases tell (checked only then, to keep the common claim short).
+    if (open >= limit && (await ledgerInterruptedCalls(tx, and(eq(providerCalls.providerId, provider.id), lt(providerCalls.leaseExpiresAt, new Date()))))) {
+      open = await openCalls(tx, provider.id);
+    }
+    if (open >= limit) return undefined;
+    // More slots free than this claim takes (a raised limit, an expired lease): wake the next waiter too.
+    spare = open + 1 < limit;
+    // Every provider call gets its own number, so each writes its own ledger row: a retry, a
+    // re-run of a dead-lettered row, or a step repeated after a crash is a new call.
+    const [claimed] = await tx
+      .update(generations)
+      .set({ status: "running", attempts: sql`${generations.attempts} + 1`, startedAt: gen.startedAt ?? new Date() })
+      .where(eq(generations.id, gen.id))
+      .returning({ callNumber: generations.attempts });
+    const callNumber = claimed!.callNumber;
+    const ledger = input.ledger(callNumber);
+    await tx.insert(providerCalls).values({
+      callKey: ledger.callKey,
+      providerId: provider.id,
+      generationId: gen.id,
+      ledger,
+      leaseExpiresAt: new Date(Date.now() + provider.timeoutMs + LEASE_GRACE_MS),
+    });
+    return { callKey: ledger.callKey, callNumber, ledger };
+  });
+  if (claimed && spare) announceRelease(provider.id);
+  return claimed;
+}
+
+/**
+ * Claims a call slot, waiting inside the step for up to `waitMs` (woken at once by a release in
+ * this process, otherwise looking again every second). Undefined when no slot came free in
+ * time: the caller then waits durably (step.sleep) and tries again, so a long queue costs no
+ * runner slots for long.
+ */
+export async function claimProviderCall(db: Db, input: ClaimInput & { waitMs: number }): Promise<ClaimedCall | undefined> {
+  const until = Date.now() + input.waitMs;
+  for (;;) {
+    const claimed = await tryClaimProviderCall(db, input);
+    if (claimed) return claimed;
+    const left = until - Date.now();
+    if (left <= 0) return undefined;
+    await waitForRelease(input.provider.id, Math.min(RECHECK_MS, left));
+  }
+}
+
+/** The cost_ledger columns of a call record (everything but its charge-if-interrupted). */
+export function ledgerFields(record: ProviderCallLedger): Omit<ProviderCallLedger, "ifInterrupted"> {
+  const { ifInterrupted: _charge, ...fields } = record;
+  return fields;
+}
+
+async function openCalls(tx: DbExecutor, providerId: string): Promise<number> {
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(providerCalls)
+    .where(and(eq(providerCalls.providerId, providerId), isNull(providerCalls.endedAt)));
+  return row?.n ?? 0;
+}
+
+/** Ends a call's record; run in the transaction that writes its ledger row. */
+export async function endProviderCall(tx: DbExecutor, callKey: string): Promise<void> {
+  await tx.update(providerCalls).set({ endedAt: new Date() }).where(and(eq(providerCalls.callKey, callKey), isNull(providerCalls.endedAt)));
+}
+
+/** Tells one step of this process waiting for the endpoint that a slot came free (after the commit). */
+export function announceRelease(providerId: string): void {
+  waiters.get(providerId)?.shift()?.();
+}
+
+/**
+ * Ledgers open calls matching `where` as "interrupted" (each exactly once: the ledger's call key is
+ * unique, and the record is ended in the same transaction) and ends their records.
+ */
+export async function ledgerInterruptedCalls(tx: DbExecutor, where: ReturnType<typeof and>): Promise<number> {
+  const stale: ProviderCall[] = await tx
+    .select()
+    .from(providerCalls)
+    .where(and(isNull(providerCalls.endedAt), where));
+  for (const call of stale) {
+    const { billable, micros } = call.ledger.ifInterrupted;
+    await tx
+      .insert(costLedger)
+      .values({ ...ledgerFields(call.ledger), outcome: "interrupted", billable, micros, errorKind: "interrupted" })
+      .onConflictDoNothing();
+    await endProviderCall(tx, call.callKey);
+  }
+  return stale.length;
+}
+
+/** Ledgers a generation's open calls as interrupted (its run is ending; nothing will resume them). */
+export async function ledgerInterruptedCallsOf(tx: DbExecutor, generationId: string): Promise<number> {
+  return ledgerInterruptedCalls(tx, eq(providerCalls.generationId, generationId));
+}
+
+const waiters = new Map<string, Array<() => void>>();
+
+function waitForRelease(providerId: string, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const queue = waiters.get(providerId) ?? [];
+    waiters.set(providerId, queue);
+    const done = () => {
+      clearTimeout(timer);
+      const i = queue.indexOf(done);
+      if (i >= 0) queue.splice(i, 1);
+      if (!queue.length && waiters.get(providerId) === queue) waiters.delete(providerId);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    queue.push(done);
+  });
+}
