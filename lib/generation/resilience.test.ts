@@ -114,7 +114,7 @@ describe("a 200-generation batch with 20% provider errors and 5% timeouts", () =
     // The runs themselves end a moment after the last generation settles.
     await waitFor(
       async () => (await database.query<{ n: number }>("SELECT count(*)::int AS n FROM inngest_runner_runs WHERE status IN ('queued', 'running')"))[0]!.n === 0,
-      15_000,
+      60_000,
       "the runs to finish",
     );
 

@@ -25,8 +25,6 @@ export class LocalBlobStore implements BlobStore {
    * readers) per key keeps them paired; the brief runs one app process, which owns the blob folder.
    */
   private readonly locks = new Map<string, Promise<unknown>>();
-  /** tmp/ is created once per store (a put runs while a GPU slot is held: every file-system call counts). */
-  private tmpReady: Promise<unknown> | undefined;
 
   /** `root` is the blob folder itself, normally `<env().dataDir>/blobs`. */
   constructor(root: string) {
@@ -42,11 +40,7 @@ export class LocalBlobStore implements BlobStore {
     const sha256 = createHash("sha256").update(body).digest("hex");
     const meta: Meta = { key, size: body.length, contentType: options.contentType, etag: `"${sha256}"`, sha256 };
     await this.withLock(key, async () => {
-      this.tmpReady ??= mkdir(this.tmpDir, { recursive: true }).catch((error: unknown) => {
-        this.tmpReady = undefined;
-        throw error;
-      });
-      await this.tmpReady;
+      await mkdir(this.tmpDir, { recursive: true });
       // Stage both files first so the two renames happen back to back.
       const [tmpData, tmpMeta] = await Promise.all([this.writeTemp(body), this.writeTemp(JSON.stringify(meta))]);
       try {
