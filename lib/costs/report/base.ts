@@ -23,31 +23,6 @@ export const LEDGER_FROM = sql`
   left join preset_versions pv on pv.id = coalesce(l.preset_version_id, (select ea.preset_version_id from assets ea where ea.id = l.asset_id))
   left join presets p on p.id = pv.preset_id`;
 
-/**
- * The ledger rows in the range, summed per batch and preset version (and UTC day when asked) before
- * any dimension is joined: a month's rows collapse to a few thousand groups, so the joins and the
- * filters run once per group instead of once per row. Exposed as alias `l` with the same batch_id
- * and preset_version_id columns, so dimensionWhere and the group keys apply unchanged.
- */
-export function ledgerTotalsFrom(f: CostFilters, { byDay = false }: { byDay?: boolean } = {}): SQL {
-  return sql`
-  (select l.batch_id,
-          coalesce(l.preset_version_id, (select ea.preset_version_id from assets ea where ea.id = l.asset_id)) as preset_version_id,
-          ${byDay ? sql`(l.created_at at time zone 'UTC')::date` : sql`null::date`} as day,
-          sum(l.micros) as micros,
-          count(*) as calls,
-          count(*) filter (where ${IS_GENERATION_CALL}) as generation_calls,
-          count(*) filter (where ${IS_RETRY}) as retry_calls
-   from cost_ledger l
-   where ${ledgerInRange(f)}
-   group by 1, 2, 3) l
-  left join batches b on b.id = l.batch_id
-  left join users o on o.id = b.owner_id
-  left join teams t on t.id = o.team_id
-  left join preset_versions pv on pv.id = l.preset_version_id
-  left join presets p on p.id = pv.preset_id`;
-}
-
 /** Assets with the same dimensions (an asset's batch and preset version are its lineage's). */
 export const ASSETS_FROM = sql`
   assets a

@@ -6,8 +6,11 @@ import {
   decidedInRange,
   dimensionWhere,
   GROUP_DIMENSIONS,
+  IS_GENERATION_CALL,
   IS_OVERHEAD,
-  ledgerTotalsFrom,
+  IS_RETRY,
+  LEDGER_FROM,
+  ledgerInRange,
   NONE_KEY,
   OVERHEAD_KEY,
   rejectedInRange,
@@ -69,11 +72,11 @@ export async function costGroups(db: DbExecutor, f: CostFilters, scope: CostScop
       select case when ${IS_OVERHEAD} then ${OVERHEAD_KEY} else coalesce(${dim.key}, ${NONE_KEY}) end as key,
              min(${dim.label}) as label,
              sum(l.micros) as spend,
-             sum(l.calls)::int as calls,
-             sum(l.generation_calls)::int as generation_calls,
-             sum(l.retry_calls)::int as retry_calls
-      from ${ledgerTotalsFrom(f)}
-      where ${where}
+             count(*)::int as calls,
+             count(*) filter (where ${IS_GENERATION_CALL})::int as generation_calls,
+             count(*) filter (where ${IS_RETRY})::int as retry_calls
+      from ${LEDGER_FROM}
+      where ${ledgerInRange(f)} and ${where}
       group by 1
     ), outcomes as (
       select coalesce(${dim.key}, ${NONE_KEY}) as key,

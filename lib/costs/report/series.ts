@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { DbExecutor } from "@/db";
-import { approvedInRange, ASSETS_FROM, dimensionWhere, IS_OVERHEAD, ledgerTotalsFrom, rejectedInRange } from "./base";
+import { approvedInRange, ASSETS_FROM, dimensionWhere, IS_GENERATION_CALL, IS_OVERHEAD, IS_RETRY, LEDGER_FROM, ledgerInRange, rejectedInRange } from "./base";
 import type { CostFilters } from "./filters";
 import type { CostScope } from "./scope";
 import { costPerUsable, int, micros, microsOrNull, queryRows, rate } from "./sql";
@@ -38,13 +38,13 @@ export async function costSeries(db: DbExecutor, f: CostFilters, scope: CostScop
     with days as (
       select d::date as day from generate_series(${f.from}::date, ${f.to}::date, interval '1 day') as d
     ), spend as (
-      select l.day,
+      select (l.created_at at time zone 'UTC')::date as day,
              sum(l.micros) as spend,
              sum(l.micros) filter (where not ${IS_OVERHEAD}) as attributed,
-             sum(l.generation_calls) as generation_calls,
-             sum(l.retry_calls) as retry_calls
-      from ${ledgerTotalsFrom(f, { byDay: true })}
-      where ${where}
+             count(*) filter (where ${IS_GENERATION_CALL}) as generation_calls,
+             count(*) filter (where ${IS_RETRY}) as retry_calls
+      from ${LEDGER_FROM}
+      where ${ledgerInRange(f)} and ${where}
       group by 1
     ), decided as (
       select (a.approved_at at time zone 'UTC')::date as day, 1 as approved, 0 as rejected from ${ASSETS_FROM} where ${approvedInRange(f)} and ${where}

@@ -1,6 +1,17 @@
 import { sql } from "drizzle-orm";
 import type { DbExecutor } from "@/db";
-import { approvedInRange, ASSETS_FROM, decidedInRange, dimensionWhere, IS_OVERHEAD, ledgerTotalsFrom, rejectedInRange } from "./base";
+import {
+  ASSETS_FROM,
+  decidedInRange,
+  dimensionWhere,
+  IS_GENERATION_CALL,
+  IS_OVERHEAD,
+  IS_RETRY,
+  LEDGER_FROM,
+  ledgerInRange,
+  approvedInRange,
+  rejectedInRange,
+} from "./base";
 import type { CostFilters } from "./filters";
 import type { CostScope } from "./scope";
 import { costPerUsable, int, micros, microsOrNull, queryRows, rate } from "./sql";
@@ -44,13 +55,13 @@ export async function costTotals(db: DbExecutor, f: CostFilters, scope: CostScop
     sql`
     with spend as (
       select sum(l.micros) as spend,
-             sum(l.micros) filter (where ${IS_OVERHEAD}) as overhead,
              sum(l.micros) filter (where not ${IS_OVERHEAD}) as attributed,
-             coalesce(sum(l.calls), 0)::int as calls,
-             coalesce(sum(l.generation_calls), 0)::int as generation_calls,
-             coalesce(sum(l.retry_calls), 0)::int as retry_calls
-      from ${ledgerTotalsFrom(f)}
-      where ${where}
+             sum(l.micros) filter (where ${IS_OVERHEAD}) as overhead,
+             count(*)::int as calls,
+             count(*) filter (where ${IS_GENERATION_CALL})::int as generation_calls,
+             count(*) filter (where ${IS_RETRY})::int as retry_calls
+      from ${LEDGER_FROM}
+      where ${ledgerInRange(f)} and ${where}
     ), outcomes as (
       select count(*) filter (where ${approvedInRange(f)})::int as approved,
              count(*) filter (where ${rejectedInRange(f)})::int as rejected
