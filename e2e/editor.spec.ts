@@ -80,6 +80,7 @@ test("a designer erases, upscales, removes the background, compares and restores
   await page.getByRole("slider", { name: "Before/after position" }).fill("30");
   await expect(page.getByTestId("compare-after")).toHaveAttribute("style", /inset\(0px 0px 0px 30%\)/);
   await expect(page.getByTestId("compare-before")).toHaveAttribute("alt", "Version 1 (before)");
+  await expect(page.getByTestId("compare-before")).toHaveAttribute("style", /inset\(0px 70% 0px 0px\)/);
   await expect.poll(() => page.getByTestId("compare-after").evaluate((i) => (i as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
   await page.getByTestId("compare").screenshot({ path: "test-results/editor-compare.png" });
 

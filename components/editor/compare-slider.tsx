@@ -44,7 +44,14 @@ export function CompareSlider({ versions, before, after, onPick }: { versions: V
       </div>
       <div className="relative mx-auto w-full max-w-3xl overflow-hidden rounded-lg border border-stone-200" style={{ ...CHECKER_STYLE, aspectRatio: `${a.width} / ${a.height}` }}>
         {/* eslint-disable-next-line @next/next/no-img-element */}
-        <img src={src(a)} alt={`Version ${a.number} (before)`} data-testid="compare-before" className="absolute inset-0 h-full w-full object-contain" />
+        <img
+          src={src(a)}
+          alt={`Version ${a.number} (before)`}
+          data-testid="compare-before"
+          className="absolute inset-0 h-full w-full object-contain"
+          // Cut too, so a cut-out's transparent areas show the checkerboard rather than the other version.
+          style={{ clipPath: `inset(0 ${100 - pos}% 0 0)` }}
+        />
         {/* eslint-disable-next-line @next/next/no-img-element */}
         <img
           src={src(b)}

@@ -31,9 +31,16 @@ export class EditorPage {
   /** The current image's bytes, fetched with the designer's session. */
   async imageBytes(): Promise<Buffer> {
     const src = await this.page.getByTestId("editor-image").getAttribute("src");
-    const res = await this.page.request.get(src!);
-    expect(res.ok()).toBe(true);
-    return Buffer.from(await res.body());
+    // Retried: the API context may reuse a keep-alive socket the server has just closed (ECONNRESET).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const res = await this.page.request.get(src!);
+        expect(res.ok()).toBe(true);
+        return Buffer.from(await res.body());
+      } catch (error) {
+        if (attempt >= 3 || !/ECONNRESET|socket hang up/.test(String(error))) throw error;
+      }
+    }
   }
 
   async expectImageLoaded() {

@@ -19,6 +19,7 @@ import { getBlobStore } from "@/lib/storage";
 import { startSimulator, type RunningSimulator } from "@/simulator";
 import { createUserFactory, ctxFor } from "@/test/factories";
 import { getEditorView } from "./editor-view";
+import { closeEnginePools } from "./engines/local";
 import { effectiveSettings } from "./registry";
 import { requestEdit } from "./request-edit";
 import { restoreVersion } from "./restore";
@@ -49,6 +50,7 @@ beforeAll(async () => {
   simulatorId = p!.id;
 }, 120_000);
 afterAll(async () => {
+  await closeEnginePools();
   await shutdownModelChecks();
   await sim.close();
   await database.close();
@@ -193,7 +195,7 @@ describe("erase, upscale, remove background and restore on the simulator (A1111 
     ]);
     expect(view.versions[1]!.engineLabel).toContain("a1111 on Kiln GPU simulator");
     expect(view.versions[3]!.maskUrl).toContain("/api/blobs/assets/");
-  });
+  }, 120_000);
 
   it("flattens a cut-out onto a chosen colour when asked", async () => {
     const { asset } = await generateAsset(database.db, designer);
@@ -239,7 +241,7 @@ describe("an edit of an approved asset", () => {
     await expect(decideAsset({ ctx: reviewer, input: { assetId: asset.id, assetVersionId: v1.id, decision: "approve" } })).rejects.toMatchObject({
       code: "conflict",
     });
-  });
+  }, 120_000);
 });
 
 describe("the cost ledger: one row per provider call", () => {
@@ -352,6 +354,27 @@ describe("engine selection from the admin's settings", () => {
     expect(audits.length).toBeGreaterThan(0);
     // Back to the simulator for the other tests.
     await setEditorEngine({ ctx: admin, input: { operation: "upscale", engine: "a1111", providerId: simulatorId, priceModel: { kind: "per_megapixel", microsPerMegapixel: 1_000 } } });
+  });
+
+  it("erases with the local Telea engine when chosen (this server's CPU, in a worker)", async () => {
+    await setEditorEngine({ ctx: admin, input: { operation: "erase", engine: "telea-local", providerId: null } });
+    try {
+      const { asset, v1 } = await generateAsset(database.db, designer);
+      const queued = await requestEdit({
+        ctx: designer,
+        input: { assetId: asset.id, operation: "erase", sourceVersionNumber: 1, mask: await paintedMask(v1.width, v1.height, { left: 40, top: 40, width: 24, height: 24 }), idempotencyKey: key() },
+        store: store(),
+        send: recordingSender(),
+      });
+      expect(queued.edit).toMatchObject({ engine: "telea-local", providerId: null });
+      await runEdit({ db: database.db, store: store(), editId: queued.edit.id });
+      const v2 = (await versionsOf(asset.id))[1]!;
+      expect(v2).toMatchObject({ operation: "erase", width: v1.width, height: v1.height, editId: queued.edit.id });
+      expect(sha(await bytesOf(v2.blobKey))).not.toBe(sha(await bytesOf(v1.blobKey)));
+      expect(await ledgerOf(queued.edit.id)).toMatchObject([{ engine: "telea-local", providerId: null, micros: 0, outcome: "succeeded" }]);
+    } finally {
+      await setEditorEngine({ ctx: admin, input: { operation: "erase", engine: "a1111", providerId: simulatorId, priceModel: { kind: "per_image", microsPerImage: 3_000 } } });
+    }
   });
 
   it("refuses engines that cannot do the operation, prices on local engines, bad price models and non-admins", async () => {
