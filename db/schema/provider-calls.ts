@@ -24,7 +24,7 @@ export type ProviderCallLedger = {
 };
 
 /**
- * Write-ahead record and concurrency slot of one provider call (decision 0004-pipeline).
+ * Write-ahead record and concurrency slot of one provider call (decision 0006).
  *
  * Written (committed) before the HTTP request; ended in the same transaction that writes the
  * call's cost_ledger row. While open it holds one of the endpoint's `concurrency_limit` slots, until

@@ -1,6 +1,6 @@
 /**
  * Per-endpoint concurrency and the write-ahead record of every provider call (decision
- * 0004-pipeline-provider-calls). A `provider_calls` row is both: it is committed before the HTTP
+ * 0006-provider-call-slots). A `provider_calls` row is both: it is committed before the HTTP
  * request goes out, it holds one of the endpoint's `concurrency_limit` slots while open, and it
  * is ended in the transaction that writes the call's ledger row. The slot check runs under a row
  * lock on the provider, so the limit holds across processes (Postgres) as well as in one (PGlite).
