@@ -88,7 +88,7 @@ export async function errorCounts(db: DbExecutor, f: CostFilters): Promise<Error
     sql`
     select 'provider call' as source, coalesce(l.error_kind, 'unknown') as code, count(*)::int as n
     from cost_ledger l left join preset_versions pv on pv.id = l.preset_version_id
-    where l.outcome = 'failed' and ${range(sql.raw("l.created_at"), f)} and ${f.providerId ? sql`l.provider_id = ${f.providerId}::uuid` : sql`true`}
+    where l.outcome in ('failed', 'interrupted') and ${range(sql.raw("l.created_at"), f)} and ${f.providerId ? sql`l.provider_id = ${f.providerId}::uuid` : sql`true`}
     group by 2
     union all
     select 'dead-lettered', coalesce(g.error_code, 'unknown'), count(*)::int
