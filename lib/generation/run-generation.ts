@@ -131,7 +131,7 @@ export async function runGeneration({
   const clean = await stripMetadata(result.image);
   const originalKey = `generations/${gen.id}/original.png`;
   await store.put(originalKey, clean.data, { contentType: "image/png" });
- 
+
   const micros = costOfCall(version.priceModel, { width: clean.width, height: clean.height, gpuSeconds: result.gpuSeconds });
 
   const checkRunId = await db.transaction(async (tx) => {
@@ -174,7 +174,7 @@ export async function runGeneration({
     });
     return asset.checkRunId;
   });
- 
+
   announceRelease(provider.id);
   return { status: "succeeded", generationId: gen.id, checkRunId };
 }

@@ -30,12 +30,18 @@ export async function decodeImage(bytes: Buffer, what = "image"): Promise<Decode
   }
 }
 
+/**
+ * The engines' results are intermediate (the edit step strips and stores them, renditions follow),
+ * so a light zlib level: encoding at the default level cost as much as the Telea inpaint itself.
+ */
+const RESULT_PNG = { compressionLevel: 1, adaptiveFiltering: false } as const;
+
 /** RGB (+ optional alpha) bytes → PNG. */
 export async function encodePng(rgb: Uint8Array, width: number, height: number, alpha?: Uint8Array): Promise<Buffer> {
   const base = sharp(Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength), { raw: { width, height, channels: 3 } });
-  if (!alpha) return base.png().toBuffer();
+  if (!alpha) return base.png(RESULT_PNG).toBuffer();
   const a = await sharp(Buffer.from(alpha.buffer, alpha.byteOffset, alpha.byteLength), { raw: { width, height, channels: 1 } })
     .png()
     .toBuffer();
-  return base.joinChannel(a).png().toBuffer();
+  return base.joinChannel(a).png(RESULT_PNG).toBuffer();
 }
