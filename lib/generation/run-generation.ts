@@ -158,11 +158,10 @@ export async function runGeneration({
         },
       })
       .where(eq(generations.id, gen.id));
-    await settleBatch(tx, gen.batchId);
     const asset = await createAssetFromGeneration(tx, { gen, blobKey: originalKey, width: clean.width, height: clean.height });
     await endProviderCall(tx, callKey);
-    // Last: the audit chain's lock is held to the commit and serialises every audited write, so
-    // it is taken when nothing else is left to do in this transaction.
+    // Near the end: the audit chain's lock is held to the commit and serialises every audited
+    // write. The batch settle comes after it, in the same lock order as the dead-letter path.
     await recordAudit({
       db: tx,
       input: {
@@ -172,6 +171,7 @@ export async function runGeneration({
         data: { batchId: gen.batchId, attempt, call: callNumber, micros },
       },
     });
+    await settleBatch(tx, gen.batchId);
     return asset.checkRunId;
   });
 

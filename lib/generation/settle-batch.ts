@@ -4,10 +4,14 @@ import { batches } from "@/db/schema";
 
 /**
  * Marks a batch running while work remains, and completed when no generation is left to run.
- * Runs in every generation's final transaction, so it is two indexed single-row updates: the
- * NOT EXISTS stops at the first open generation instead of counting them all.
+ * Runs in every generation's final transaction. The batch row is locked first: two generations
+ * finishing at once on Postgres would otherwise each see the other still running (neither
+ * commit visible to the other's snapshot) and leave a finished batch "running". After the lock,
+ * the NOT EXISTS is a new statement and sees the other's commit; it stops at the first open
+ * generation instead of counting them all. Callers take it after the audit lock (one lock order).
  */
 export async function settleBatch(db: DbExecutor, batchId: string): Promise<void> {
+  await db.select({ id: batches.id }).from(batches).where(eq(batches.id, batchId)).for("update");
   const completed = await db
     .update(batches)
     .set({ status: "completed", finishedAt: new Date() })
