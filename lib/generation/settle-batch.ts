@@ -8,10 +8,12 @@ import { batches } from "@/db/schema";
  * finishing at once on Postgres would otherwise each see the other still running (neither
  * commit visible to the other's snapshot) and leave a finished batch "running". After the lock,
  * the NOT EXISTS is a new statement and sees the other's commit; it stops at the first open
- * generation instead of counting them all. Callers take it after the audit lock (one lock order).
+ * generation instead of counting them all. NO KEY UPDATE, not UPDATE: the transaction's own
+ * inserts (ledger, asset) hold KEY SHARE on the batch through their foreign keys, and an UPDATE
+ * lock would deadlock against another finishing generation waiting on the audit lock.
  */
 export async function settleBatch(db: DbExecutor, batchId: string): Promise<void> {
-  await db.select({ id: batches.id }).from(batches).where(eq(batches.id, batchId)).for("update");
+  await db.select({ id: batches.id }).from(batches).where(eq(batches.id, batchId)).for("no key update");
   const completed = await db
     .update(batches)
     .set({ status: "completed", finishedAt: new Date() })
