@@ -5,26 +5,18 @@ import type { PeriodBounds } from "./period";
 
 export type Usage = { spentMicros: number; images: number };
 
-/** Which ledger rows a budget's scope covers: a campaign (via the batch), a team (via the user's team) or a user. */
-function ledgerScope(budget: Pick<Budget, "scope" | "scopeKey">): SQL | undefined {
+/**
+ * Which rows a budget's scope covers: a campaign (via the batch), a team (via the user's team) or
+ * a user — `owner` is the user column of the table summed (the ledger's user, a generation's owner).
+ */
+function scopeCondition(budget: Pick<Budget, "scope" | "scopeKey">, owner: typeof costLedger.userId | typeof generations.ownerId): SQL {
   switch (budget.scope) {
     case "campaign":
       return eq(batches.campaign, budget.scopeKey);
     case "team":
       return eq(users.teamId, budget.scopeKey);
     case "user":
-      return eq(costLedger.userId, budget.scopeKey);
-  }
-}
-
-function generationScope(budget: Pick<Budget, "scope" | "scopeKey">): SQL | undefined {
-  switch (budget.scope) {
-    case "campaign":
-      return eq(batches.campaign, budget.scopeKey);
-    case "team":
-      return eq(users.teamId, budget.scopeKey);
-    case "user":
-      return eq(generations.ownerId, budget.scopeKey);
+      return eq(owner, budget.scopeKey);
   }
 }
 
@@ -39,12 +31,12 @@ export async function usageOf(db: DbExecutor, budget: Pick<Budget, "scope" | "sc
     .from(costLedger)
     .leftJoin(batches, eq(batches.id, costLedger.batchId))
     .leftJoin(users, eq(users.id, costLedger.userId))
-    .where(and(ledgerScope(budget), gte(costLedger.createdAt, bounds.start), lt(costLedger.createdAt, bounds.end)));
+    .where(and(scopeCondition(budget, costLedger.userId), gte(costLedger.createdAt, bounds.start), lt(costLedger.createdAt, bounds.end)));
   const [made] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(generations)
     .innerJoin(batches, eq(batches.id, generations.batchId))
     .innerJoin(users, eq(users.id, generations.ownerId))
-    .where(and(generationScope(budget), ne(generations.status, "cancelled"), gte(generations.createdAt, bounds.start), lt(generations.createdAt, bounds.end)));
+    .where(and(scopeCondition(budget, generations.ownerId), ne(generations.status, "cancelled"), gte(generations.createdAt, bounds.start), lt(generations.createdAt, bounds.end)));
   return { spentMicros: Number(spent?.micros ?? 0), images: made?.n ?? 0 };
 }

@@ -65,6 +65,16 @@ async function storeMask(store: BlobStore, assetId: string, raw: string, version
   return key;
 }
 
+/** The edit this user already asked for with this key (a double click or a retried request), if any. */
+export async function findEditByKey(ctx: Ctx, idempotencyKey: string): Promise<AssetEdit | undefined> {
+  const [existing] = await ctx.db
+    .select()
+    .from(assetEdits)
+    .where(and(eq(assetEdits.requestedBy, ctx.actor.id), eq(assetEdits.idempotencyKey, idempotencyKey)))
+    .limit(1);
+  return existing;
+}
+
 /**
  * Queues one editor operation on a version of an asset: validated, priced and given its engine
  * (the admin's setting in force now, snapshotted on the edit), stored, audited, and sent to the
@@ -83,11 +93,7 @@ export async function requestEdit({
 }): Promise<{ edit: AssetEdit; created: boolean }> {
   assertCanEdit(ctx);
   const data = parseInput(requestEditInput, input);
-  const [existing] = await ctx.db
-    .select()
-    .from(assetEdits)
-    .where(and(eq(assetEdits.requestedBy, ctx.actor.id), eq(assetEdits.idempotencyKey, data.idempotencyKey)))
-    .limit(1);
+  const existing = await findEditByKey(ctx, data.idempotencyKey);
   if (existing) return { edit: existing, created: false };
 
   const { asset, version } = await loadEditableVersion(ctx, data.assetId, data.sourceVersionNumber);

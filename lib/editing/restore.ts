@@ -1,11 +1,11 @@
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { assetEdits, assetVersions } from "@/db/schema";
 import { addAssetVersion } from "@/lib/assets/add-version";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError, parseInput } from "@/lib/errors";
-import { loadEditableVersion, type EditSender } from "./request-edit";
+import { findEditByKey, loadEditableVersion, type EditSender } from "./request-edit";
 
 export const restoreVersionInput = z.object({
   assetId: z.string().uuid("Unknown asset."),
@@ -20,11 +20,7 @@ export const restoreVersionInput = z.object({
  */
 export async function restoreVersion({ ctx, input, send }: { ctx: Ctx; input: z.input<typeof restoreVersionInput>; send: EditSender }) {
   const data = parseInput(restoreVersionInput, input);
-  const [existing] = await ctx.db
-    .select()
-    .from(assetEdits)
-    .where(and(eq(assetEdits.requestedBy, ctx.actor.id), eq(assetEdits.idempotencyKey, data.idempotencyKey)))
-    .limit(1);
+  const existing = await findEditByKey(ctx, data.idempotencyKey);
   if (existing) return { edit: existing, created: false };
   const { asset, version } = await loadEditableVersion(ctx, data.assetId, data.versionNumber);
   if (asset.currentVersionId === version.id) throw new AppError("conflict", `Version ${version.number} is already the current version.`);
