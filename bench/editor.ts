@@ -12,7 +12,10 @@
  *                    no tiling bookkeeping, no placing, no decode/encode)
  *           bgremove IMG.LY IS-Net "small": one onnxruntime session.run on a 1024² input (the
  *                    package's own resolution), same model and session options
- *           erase    Telea: cv.inpaint alone on the same image and dilated mask (3 % of the image)
+ *           erase    Telea: cv.inpaint alone on the whole image and the same dilated mask (3 % of
+ *                    the image in four parts). The engine inpaints only boxes around the mask's parts
+ *                    (same result, tested), so it can beat this bare figure; the in-run line shows its
+ *                    cv.inpaint time over those boxes, the rest of the call being decode, mask, encode
  *           upscale, in-run: the same predict + read-back timings taken inside the engine call itself
  *                    (the slower thread's sum): on a shared machine the separate bare run can meet
  *                    other load than the engine run; the in-run figure cannot, so the key line's
@@ -31,7 +34,7 @@ import sharp from "sharp";
 import { esrganBareInferenceMs, esrganEngine, esrganUpscale } from "../lib/editing/engines/local/esrgan";
 import { imglyBareInferenceMs, imglyEngine } from "../lib/editing/engines/local/imgly";
 import { closeEnginePools, ESRGAN_THREADS } from "../lib/editing/engines/local/pool";
-import { teleaBareInpaintMs, teleaEngine } from "../lib/editing/engines/local/telea";
+import { teleaErase, teleaWholeImageInpaint } from "../lib/editing/engines/local/telea";
 
 const SIZE = 1024;
 const ROUNDS = { upscale: 1, bgremove: 3, erase: 3 };
@@ -95,7 +98,7 @@ async function main() {
     Promise.all([
       esrganEngine.upscale!({ image: small, scale: 2 }).then(() => esrganBareInferenceMs({ image: small, scale: 2 })),
       imglyEngine.removeBackground!({ image: small }).then(() => imglyBareInferenceMs()),
-      teleaEngine.erase!({ image: small, mask: smallMask }),
+      teleaErase({ image: small, mask: smallMask }),
     ]),
   );
 
@@ -132,13 +135,20 @@ async function main() {
     imglyBareInferenceMs,
     "ONNX session.run at 1024²",
   );
+  const boxInpaint: number[] = [];
+  let boxes = 0;
   await run(
     "erase (Telea, 3 % mask)",
     ROUNDS.erase,
-    () => teleaEngine.erase!({ image, mask }),
-    () => teleaBareInpaintMs({ image, mask }),
-    "cv.inpaint alone",
+    async () => {
+      const out = await teleaErase({ image, mask });
+      boxInpaint.push(out.inpaintMs);
+      boxes = out.boxes;
+    },
+    async () => (await teleaWholeImageInpaint({ image, mask })).inpaintMs,
+    "cv.inpaint alone, whole image, same mask",
   );
+  rows.push({ engine: `  same call, cv.inpaint in ${boxes} boxes`, engineMs: rows.at(-1)!.engineMs, bareMs: median(boxInpaint), bare: "inpaint time inside the engine call" });
   await closeEnginePools();
 
   const peak = peakMb();
@@ -153,9 +163,9 @@ async function main() {
     console.log(`${pad(r.engine, 38)}${pad(s(r.engineMs), 9)}${pad(s(r.bareMs), 9)}${pad(`${(r.engineMs / r.bareMs).toFixed(2)}×`, 10)}${r.bare}`);
   console.log(`\nwarm-up (thread start + model loads, small input): ${s(warmMs)} s; upscale progress calls: ${progressCalls}`);
   console.log(`peak memory (process incl. worker threads): ${peak.toFixed(0)} MB; whole bench ${totalS.toFixed(0)} s\n`);
-  const [, up, bg, er] = rows as [Row, Row, Row, Row];
+  const [, up, bg, er] = rows as [Row, Row, Row, Row, Row];
   console.log(
-    `upscale_s=${s(up.engineMs)} upscale_overhead_ratio=${(up.engineMs / up.bareMs).toFixed(2)} bgremove_s=${s(bg.engineMs)} bgremove_overhead_ratio=${(bg.engineMs / bg.bareMs).toFixed(2)} erase_s=${s(er.engineMs)} peak_mb=${peak.toFixed(0)}`,
+    `upscale_s=${s(up.engineMs)} upscale_overhead_ratio=${(up.engineMs / up.bareMs).toFixed(2)} bgremove_s=${s(bg.engineMs)} bgremove_overhead_ratio=${(bg.engineMs / bg.bareMs).toFixed(2)} erase_s=${s(er.engineMs)} erase_overhead_ratio=${(er.engineMs / er.bareMs).toFixed(2)} peak_mb=${peak.toFixed(0)}`,
   );
 }
 

@@ -56,6 +56,8 @@ export const assets = pgTable(
     index("assets_preset_status_idx").on(t.presetVersionId, t.status),
     index("assets_approved_at_idx").on(t.approvedAt),
     index("assets_rejected_at_idx").on(t.rejectedAt),
+    /** Cost breakdown: the assets made since a range's start, joined to that range's generation calls. */
+    index("assets_created_idx").on(t.createdAt),
   ],
 );
 

@@ -19,42 +19,55 @@ export type CostBreakdown = {
   rejectedMicros: number;
 };
 
-type Row = { purpose: string | null; outcome: string | null; micros: string; calls: number; g_purpose: number; g_outcome: number };
+type Row = { overhead: boolean; purpose: string | null; status: string | null; micros: string; calls: number };
 
 /**
- * Where the money went, as SQL aggregates at three levels at once (grouping sets): purpose ×
- * outcome, per purpose, per outcome. A generation call's image is the asset made from its
- * generation; an edit's is the asset it edited. Each is one index probe per row in the range
- * (cheaper than hashing every asset ever made for a month's rows).
+ * Where the money went: spend per purpose × the status of the image it was spent on, as one SQL
+ * aggregate over raw flags and enums (a handful of groups), folded into cells, per-purpose and
+ * per-outcome sums with exact BigInt arithmetic here.
+ *
+ * A generation call's image is the asset made from its generation; an edit's is the asset it
+ * edited. The asset of a call in the range was made at or after that call, so the generation
+ * calls are hash-joined to the assets created since the range's start (an index range, not every
+ * asset ever made); a call whose asset is older than that (a call record settled late) or whose
+ * asset does not exist is looked up by its generation, as are edits by their asset: a few index
+ * probes, where one per row cost more than the rest of the query.
  */
 export async function costBreakdown(db: DbExecutor, f: CostFilters, scope: CostScope): Promise<CostBreakdown> {
   const rows = await queryRows<Row>(
     db,
     sql`
-    with rows as (
-      select l.micros,
-             case when ${IS_OVERHEAD} then 'overhead' else l.purpose::text end as purpose,
-             case when ${IS_OVERHEAD} then 'overhead'
-                  else coalesce(case when l.asset_id is not null then (select x.status::text from assets x where x.id = l.asset_id)
-                                     else (select x.status::text from assets x where x.generation_id = l.generation_id) end, 'no_image')
-             end as outcome
-      from ${LEDGER_FROM}
-      where ${ledgerInRange(f)} and ${dimensionWhere(f, scope)}
-    )
-    select purpose, outcome, sum(micros)::text as micros, count(*)::int as calls,
-           grouping(purpose)::int as g_purpose, grouping(outcome)::int as g_outcome
-    from rows
-    group by grouping sets ((purpose, outcome), (purpose), (outcome))`,
+    select ${IS_OVERHEAD} as overhead, l.purpose::text as purpose,
+           coalesce(case when l.asset_id is not null then (select x.status from assets x where x.id = l.asset_id) else ga.status end,
+                    case when l.asset_id is null then (select x.status from assets x where x.generation_id = l.generation_id) end)::text as status,
+           sum(l.micros)::text as micros, count(*)::int as calls
+    from ${LEDGER_FROM}
+    left join assets ga on ga.created_at >= ${f.start.toISOString()}::timestamptz and ga.generation_id = l.generation_id and l.asset_id is null
+    where ${ledgerInRange(f)} and ${dimensionWhere(f, scope)}
+    group by 1, 2, 3`,
   );
-  const cells: BreakdownCell[] = [];
-  const byPurpose: CostBreakdown["byPurpose"] = [];
-  const byOutcome: CostBreakdown["byOutcome"] = [];
+  const merged = new Map<string, { purpose: SpendPurpose; outcome: SpendOutcome; micros: bigint; calls: number }>();
   for (const r of rows) {
-    const amount = { micros: micros(r.micros), calls: int(r.calls) };
-    if (!r.g_purpose && !r.g_outcome) cells.push({ purpose: r.purpose as SpendPurpose, outcome: r.outcome as SpendOutcome, ...amount });
-    else if (!r.g_purpose) byPurpose.push({ purpose: r.purpose as SpendPurpose, ...amount });
-    else byOutcome.push({ outcome: r.outcome as SpendOutcome, ...amount });
+    const purpose = (r.overhead ? "overhead" : r.purpose) as SpendPurpose;
+    const outcome = (r.overhead ? "overhead" : (r.status ?? "no_image")) as SpendOutcome;
+    const cell = merged.get(`${purpose}|${outcome}`) ?? { purpose, outcome, micros: 0n, calls: 0 };
+    cell.micros += BigInt(r.micros);
+    cell.calls += int(r.calls);
+    merged.set(`${purpose}|${outcome}`, cell);
   }
+  const cells: BreakdownCell[] = [...merged.values()].map((c) => ({ ...c, micros: micros(c.micros) }));
+  const sumBy = <K extends "purpose" | "outcome">(key: K) => {
+    const sums = new Map<BreakdownCell[K], { micros: bigint; calls: number }>();
+    for (const c of cells) {
+      const s = sums.get(c[key]) ?? { micros: 0n, calls: 0 };
+      s.micros += BigInt(c.micros);
+      s.calls += c.calls;
+      sums.set(c[key], s);
+    }
+    return [...sums].map(([value, s]) => ({ value, micros: micros(s.micros), calls: s.calls }));
+  };
+  const byPurpose: CostBreakdown["byPurpose"] = sumBy("purpose").map(({ value, ...s }) => ({ purpose: value as SpendPurpose, ...s }));
+  const byOutcome: CostBreakdown["byOutcome"] = sumBy("outcome").map(({ value, ...s }) => ({ outcome: value as SpendOutcome, ...s }));
   const order =
     <T>(list: readonly T[]) =>
     (a: T, b: T) =>

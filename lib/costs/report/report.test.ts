@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db";
 import { assets, auditEvents, bannedTerms, providers, teams, templates, users, type Batch, type Generation, type User } from "@/db/schema";
@@ -193,6 +193,19 @@ describe("the headline figures reconcile with the known history to the micro-dol
     expect(b.cells).toContainEqual({ purpose: "edit", outcome: "rejected", micros: 25_000, calls: 1 });
     expect(b.cells).toContainEqual({ purpose: "retry", outcome: "approved", micros: 120_000, calls: 1 });
     expect(b.cells).toContainEqual({ purpose: "retry", outcome: "no_image", micros: 10_000, calls: 1 });
+  });
+
+  it("finds the image of a call whose asset was made before the range's start (a call record settled late), not only the recent ones", async () => {
+    const expected = await costBreakdown(db(), filters(), { kind: "all" });
+    const shift = (direction: "-" | "+") => db().execute(sql`update assets set created_at = created_at ${sql.raw(direction)} interval '400 days'`);
+    await shift("-");
+    try {
+      const moved = await costBreakdown(db(), filters(), { kind: "all" });
+      expect(moved).toEqual(expected);
+      expect(moved.byOutcome.find((o) => o.outcome === "approved")?.micros).toBe(330_000);
+    } finally {
+      await shift("+");
+    }
   });
 
   it("a campaign filter keeps the lineages of its batches (re-roll and edits included) and drops overhead", async () => {

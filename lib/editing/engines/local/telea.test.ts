@@ -2,7 +2,7 @@ import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
 import { closeEnginePools } from "./pool";
-import { MAX_TELEA_MASK_SHARE, prepareMask, teleaEngine } from "./telea";
+import { MAX_TELEA_MASK_SHARE, prepareMask, teleaEngine, teleaErase, teleaWholeImageInpaint } from "./telea";
 import { fixturePhoto, progressLog, rawOf, type Raw } from "./testing";
 
 afterAll(() => closeEnginePools());
@@ -81,6 +81,36 @@ describe("Telea erase (opencv.js worker)", () => {
     const mask = await maskPng(`<circle cx="90" cy="20" r="4" fill="#fff"/>`, W / 2, H / 2, "#00000000");
     const [original, before, after] = await Promise.all([rawOf(clean), rawOf(image), rawOf((await erase(image, mask)).image)]);
     expect(meanDiffWithin(after, original, 180, 40, 4)).toBeLessThan(meanDiffWithin(before, original, 180, 40, 4) * 0.25);
+  });
+
+  it("inpaints box by box with the whole image's result: separate parts, parts close enough to share a box, a part on the edge", SLOW, async () => {
+    const BW = 640;
+    const BH = 480;
+    const image = await fixturePhoto("coffee.jpg", BW, BH);
+    const mask = await maskPng(
+      [
+        `<circle cx="80" cy="90" r="14" fill="#fff"/>`,
+        // Two specks 20 px apart: their grown boxes overlap and are merged.
+        `<circle cx="400" cy="120" r="6" fill="#fff"/>`,
+        `<circle cx="426" cy="120" r="6" fill="#fff"/>`,
+        `<rect x="120" y="300" width="260" height="9" fill="#fff"/>`,
+        `<circle cx="636" cy="476" r="10" fill="#fff"/>`,
+      ].join(""),
+      BW,
+      BH,
+    );
+    const [boxed, whole] = await Promise.all([teleaErase({ image, mask }), teleaWholeImageInpaint({ image, mask })]);
+    expect(boxed.boxes).toBe(4);
+    const out = await rawOf(boxed.image);
+    expect(out.channels).toBe(3);
+    let differing = 0;
+    let worst = 0;
+    for (let i = 0; i < whole.rgb.length; i++) {
+      const d = Math.abs((out.data[i] ?? 0) - (whole.rgb[i] ?? 0));
+      if (d) differing++;
+      worst = Math.max(worst, d);
+    }
+    expect({ differing, worst }).toEqual({ differing: 0, worst: 0 });
   });
 
   it("keeps transparency, inpainting the alpha channel too", SLOW, async () => {

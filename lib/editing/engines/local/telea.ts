@@ -64,23 +64,36 @@ async function eraseTask({ image, mask }: EraseInput) {
   return { task: { rgb, alpha, mask: prepared.mask, width, height, dilatePx, radius: TELEA_RADIUS }, transfer };
 }
 
-/** bench/editor.ts: cv.inpaint alone (no decode, mask preparation, dilation or encode) on the same input, in ms. */
-export async function teleaBareInpaintMs(input: EraseInput): Promise<number> {
+/**
+ * cv.inpaint alone over the whole image and the same dilated mask (no decode, mask preparation,
+ * dilation, boxes or encode): bench/editor.ts's bare inference, and the tests' reference result.
+ */
+export async function teleaWholeImageInpaint(input: EraseInput): Promise<{ rgb: Uint8Array; inpaintMs: number }> {
   const { task, transfer } = await eraseTask(input);
-  return (await runEngineTask<{ inpaintMs: number }>("telea", { op: "bench", ...task }, undefined, undefined, transfer)).inpaintMs;
+  return runEngineTask<{ rgb: Uint8Array; inpaintMs: number }>("telea", { op: "whole", ...task }, undefined, undefined, transfer);
 }
 
-/** OpenCV's Telea inpainting on a worker thread: for small blemishes, specks and thin lines. */
-export async function teleaErase(input: EraseInput, options?: EngineCallOptions): Promise<EngineResult> {
+/**
+ * OpenCV's Telea inpainting on a worker thread: for small blemishes, specks and thin lines. Only
+ * the boxes around the mask's parts are inpainted (the worker's maskBoxes), with the whole image's
+ * result. `inpaintMs` is the time spent in cv.inpaint, `boxes` how many it took.
+ */
+export async function teleaErase(input: EraseInput, options?: EngineCallOptions): Promise<EngineResult & { inpaintMs: number; boxes: number }> {
   const { task, transfer } = await eraseTask(input);
   const { width, height } = task;
   const relay = new ProgressRelay(options?.onProgress, [1], 0.1, 0.9);
   relay.emit(0.1);
-  const out = await runEngineTask<{ rgb: Uint8Array; alpha?: Uint8Array }>("telea", { op: "erase", ...task }, { relay }, options, transfer);
+  const out = await runEngineTask<{ rgb: Uint8Array; alpha?: Uint8Array; inpaintMs: number; boxes: number }>(
+    "telea",
+    { op: "erase", ...task },
+    { relay },
+    options,
+    transfer,
+  );
   const png = await encodePng(out.rgb, width, height, out.alpha);
   relay.emit(1);
   await relay.settle();
-  return { image: png, width, height };
+  return { image: png, width, height, inpaintMs: out.inpaintMs, boxes: out.boxes };
 }
 
 export const teleaEngine: EditEngine = {
