@@ -68,7 +68,9 @@ function BudgetHeadroomList({ budgets }: { budgets: NonNullable<EstimateView["bu
               </span>
               <span className="tabular-nums" data-testid="budget-remaining">
                 {[
-                  h.remainingMicros !== null ? `${formatMicros(h.remainingMicros)} left` : null,
+                  h.remainingMicros !== null
+                    ? `${formatMicros(h.remainingMicros)} left${h.committedMicros > 0 ? ` (after ${formatMicros(h.committedMicros)} queued)` : ""}`
+                    : null,
                   h.remainingImages !== null ? `${h.remainingImages.toLocaleString("en-US")} images left` : null,
                 ]
                   .filter(Boolean)

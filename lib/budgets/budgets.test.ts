@@ -134,12 +134,15 @@ describe("queue-time checks", () => {
     expect(estimate.budgets.headroom).toEqual([expect.objectContaining({ label: "campaign Spring launch", remainingMicros: 5_500, fitsMoney: true })]);
     expect(estimate.budgets.refusal).toBeNull();
     await expect(queueBatch({ ctx, input: request(2, "Spring launch") })).resolves.toMatchObject({ created: true }); // 4,000 queued, nothing spent yet
+    // Queued work is spoken for: of the 5,500 left, 4,000 is committed, so a second 2-image batch no longer fits.
+    const after = await estimateBatch({ ctx, input: request(1, "Spring launch") });
+    expect(after.budgets.headroom).toEqual([expect.objectContaining({ remainingMicros: 1_500, committedMicros: 4_000, fitsMoney: false })]);
     const before = (await database.db.select({ n: count() }).from(generations))[0]!.n;
-    const tooBig = request(3, "Spring launch"); // $0.006 > $0.0055 left
-    expect((await estimateBatch({ ctx, input: tooBig })).budgets.refusal).toMatch(/\$0\.0055 left of \$0\.01/);
+    const tooBig = request(1, "Spring launch"); // $0.002 > $0.0015 left after what is queued
+    expect((await estimateBatch({ ctx, input: tooBig })).budgets.refusal).toMatch(/\$0\.0015 left of \$0\.01 after \$0\.004 of work already queued/);
     await expect(queueBatch({ ctx, input: tooBig })).rejects.toMatchObject({
       code: "policy_blocked",
-      message: expect.stringMatching(/budget for campaign Spring launch \(per month\) has \$0\.0055 left of \$0\.01.*ask finance/),
+      message: expect.stringMatching(/budget for campaign Spring launch \(per month\) has \$0\.0015 left of \$0\.01 after \$0\.004 of work already queued.*ask finance/),
     });
     expect((await database.db.select({ n: count() }).from(generations))[0]!.n).toBe(before);
     // Another campaign's budget does not apply.

@@ -11,7 +11,10 @@ export type BudgetHeadroom = {
   budgetId: string;
   label: string;
   period: string;
+  /** What is left of the money limit and not yet spoken for by queued work (remaining − committed, at least 0). */
   remainingMicros: number | null;
+  /** The scope's queued and running work's estimate, already deducted from remainingMicros. */
+  committedMicros: number;
   remainingImages: number | null;
   limitMicros: number | null;
   limitImages: number | null;
@@ -25,21 +28,28 @@ export type BudgetCheck = { headroom: BudgetHeadroom[]; hold: string | null; sta
 export async function checkBudgets(db: DbExecutor, batch: { campaign: string | null; userId: string; micros: number; images: number }): Promise<BudgetCheck> {
   const hold = batch.campaign ? await activeHold(db, batch.campaign) : undefined;
   const statuses = await budgetStatuses(db, await applicableBudgets(db, batch));
-  const headroom = statuses.map((s) => ({
-    budgetId: s.id,
-    label: s.label,
-    period: PERIOD_LABEL[s.period],
-    remainingMicros: s.remainingMicros,
-    remainingImages: s.remainingImages,
-    limitMicros: s.limitMicros,
-    limitImages: s.limitImages,
-    fitsMoney: s.remainingMicros === null || batch.micros <= s.remainingMicros,
-    fitsImages: s.remainingImages === null || batch.images <= s.remainingImages,
-  }));
+  const headroom = statuses.map((s) => headroomOf(s, batch));
   return {
     headroom,
     hold: hold ? `Campaign “${batch.campaign}” is on hold (${hold.reason.replace("_", "-")}${hold.detail ? `: ${hold.detail}` : ""}).` : null,
     statuses,
+  };
+}
+
+/** One budget against one batch: the money left once queued work is counted as spoken for. */
+function headroomOf(s: BudgetStatus, batch: { micros: number; images: number }): BudgetHeadroom {
+  const available = s.remainingMicros === null ? null : Math.max(0, s.remainingMicros - s.committedMicros);
+  return {
+    budgetId: s.id,
+    label: s.label,
+    period: PERIOD_LABEL[s.period],
+    remainingMicros: available,
+    committedMicros: s.committedMicros,
+    remainingImages: s.remainingImages,
+    limitMicros: s.limitMicros,
+    limitImages: s.limitImages,
+    fitsMoney: available === null || batch.micros <= available,
+    fitsImages: s.remainingImages === null || batch.images <= s.remainingImages,
   };
 }
 
@@ -50,7 +60,7 @@ export function budgetRefusal(check: BudgetCheck, batch: { micros: number; image
   if (money)
     return new AppError(
       "policy_blocked",
-      `This batch is estimated at ${formatMicros(batch.micros)}, but the budget for ${money.label} (${money.period}) has ${formatMicros(money.remainingMicros!)} left of ${formatMicros(money.limitMicros!)}. Queue fewer images or a cheaper tier, or ask finance to raise the budget.`,
+      `This batch is estimated at ${formatMicros(batch.micros)}, but the budget for ${money.label} (${money.period}) has ${formatMicros(money.remainingMicros!)} left of ${formatMicros(money.limitMicros!)}${money.committedMicros > 0 ? ` after ${formatMicros(money.committedMicros)} of work already queued` : ""}. Queue fewer images or a cheaper tier, or ask finance to raise the budget.`,
     );
   const images = check.headroom.find((h) => !h.fitsImages);
   if (images)

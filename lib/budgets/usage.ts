@@ -1,15 +1,25 @@
-import { and, eq, gte, lt, ne, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, inArray, lt, ne, sql, type SQL } from "drizzle-orm";
 import type { DbExecutor } from "@/db";
 import { batches, costLedger, generations, users, type Budget } from "@/db/schema";
 import type { PeriodBounds } from "./period";
 
-export type Usage = { spentMicros: number; images: number };
+export type Usage = {
+  spentMicros: number;
+  images: number;
+  /**
+   * The estimate of the scope's queued and running generations (any period: they spend when they
+   * run, which is now): each batch's estimate × its unfinished share, rounded down. The queue-time
+   * check counts it as spoken for, so two batches queued back to back cannot both fit in what one
+   * leaves; the call-time gate goes by what was really spent.
+   */
+  committedMicros: number;
+};
 
 /**
  * Which rows a budget's scope covers: a campaign (via the batch), a team (via the user's team) or
  * a user — `owner` is the user column of the table summed (the ledger's user, a generation's owner).
  */
-function scopeCondition(budget: Pick<Budget, "scope" | "scopeKey">, owner: typeof costLedger.userId | typeof generations.ownerId): SQL {
+function scopeCondition(budget: Pick<Budget, "scope" | "scopeKey">, owner: typeof costLedger.userId | typeof generations.ownerId | typeof batches.ownerId): SQL {
   switch (budget.scope) {
     case "campaign":
       return eq(batches.campaign, budget.scopeKey);
@@ -38,5 +48,17 @@ export async function usageOf(db: DbExecutor, budget: Pick<Budget, "scope" | "sc
     .innerJoin(batches, eq(batches.id, generations.batchId))
     .innerJoin(users, eq(users.id, generations.ownerId))
     .where(and(scopeCondition(budget, generations.ownerId), ne(generations.status, "cancelled"), gte(generations.createdAt, bounds.start), lt(generations.createdAt, bounds.end)));
-  return { spentMicros: Number(spent?.micros ?? 0), images: made?.n ?? 0 };
+  const unfinished = db
+    .select({ batchId: generations.batchId, n: sql<number>`count(*)`.as("n") })
+    .from(generations)
+    .where(inArray(generations.status, ["queued", "running"]))
+    .groupBy(generations.batchId)
+    .as("unfinished");
+  const [committed] = await db
+    .select({ micros: sql<string>`coalesce(sum(div(${batches.estimateMicros} * ${unfinished.n}, greatest(${batches.total}, 1))), 0)` })
+    .from(unfinished)
+    .innerJoin(batches, eq(batches.id, unfinished.batchId))
+    .innerJoin(users, eq(users.id, batches.ownerId))
+    .where(scopeCondition(budget, batches.ownerId));
+  return { spentMicros: Number(spent?.micros ?? 0), images: made?.n ?? 0, committedMicros: Number(committed?.micros ?? 0) };
 }
