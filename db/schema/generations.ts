@@ -62,7 +62,14 @@ export const generations = pgTable(
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
-  (t) => [index("generations_batch_idx").on(t.batchId, t.status), index("generations_owner_idx").on(t.ownerId, t.createdAt), index("generations_reroll_of_idx").on(t.rerollOf), index("generations_lineage_root_idx").on(t.lineageRootId)],
+  (t) => [
+    index("generations_batch_idx").on(t.batchId, t.status),
+    index("generations_owner_idx").on(t.ownerId, t.createdAt),
+    index("generations_reroll_of_idx").on(t.rerollOf),
+    index("generations_lineage_root_idx").on(t.lineageRootId),
+    /** Operations dashboard: generations finished in a range (per hour, latency, errors, dead letters). */
+    index("generations_finished_idx").on(t.finishedAt),
+  ],
 );
 
 export type Generation = typeof generations.$inferSelect;

@@ -6,11 +6,8 @@ import {
   decidedInRange,
   dimensionWhere,
   GROUP_DIMENSIONS,
-  IS_GENERATION_CALL,
   IS_OVERHEAD,
-  IS_RETRY,
-  LEDGER_FROM,
-  ledgerInRange,
+  ledgerByLineageFrom,
   NONE_KEY,
   OVERHEAD_KEY,
   rejectedInRange,
@@ -58,8 +55,9 @@ const NONE_LABELS: Record<GroupDimension, string> = {
 export const OVERHEAD_LABEL = "Overhead (not attributable to an asset)";
 
 /**
- * Spend, calls and decisions per value of one dimension, biggest spend first. The ledger and the
- * assets are aggregated separately and joined on the group key, so neither multiplies the other.
+ * Spend, calls and decisions per value of one dimension, biggest spend first. The ledger (summed
+ * per lineage key first, then per group) and the assets are aggregated separately and joined on
+ * the group key, so neither multiplies the other.
  * The groups' spends add up to the headline spend (overhead is its own group).
  */
 export async function costGroups(db: DbExecutor, f: CostFilters, scope: CostScope, dimension: GroupDimension): Promise<CostGroupRow[]> {
@@ -72,11 +70,11 @@ export async function costGroups(db: DbExecutor, f: CostFilters, scope: CostScop
       select case when ${IS_OVERHEAD} then ${OVERHEAD_KEY} else coalesce(${dim.key}, ${NONE_KEY}) end as key,
              min(${dim.label}) as label,
              sum(l.micros) as spend,
-             count(*)::int as calls,
-             count(*) filter (where ${IS_GENERATION_CALL})::int as generation_calls,
-             count(*) filter (where ${IS_RETRY})::int as retry_calls
-      from ${LEDGER_FROM}
-      where ${ledgerInRange(f)} and ${where}
+             sum(l.calls)::int as calls,
+             sum(l.generation_calls)::int as generation_calls,
+             sum(l.retry_calls)::int as retry_calls
+      from ${ledgerByLineageFrom(f)}
+      where ${where}
       group by 1
     ), outcomes as (
       select coalesce(${dim.key}, ${NONE_KEY}) as key,

@@ -63,13 +63,18 @@ export async function providerLatency(db: DbExecutor, f: CostFilters): Promise<P
   const rows = await queryRows<{ provider_id: string | null; provider: string; n: number; p50: number | null; p95: number | null }>(
     db,
     sql`
-    select g.metadata->'provider'->>'id' as provider_id,
-           coalesce(min(g.metadata->'provider'->>'name'), 'unknown') as provider,
-           count(*)::int as n,
-           percentile_cont(0.5) within group (order by (g.metadata->'timings'->>'providerMs')::float8) as p50,
-           percentile_cont(0.95) within group (order by (g.metadata->'timings'->>'providerMs')::float8) as p95
-    from generations g join preset_versions pv on pv.id = g.preset_version_id
-    where g.status = 'succeeded' and ${range(sql.raw("g.finished_at"), f)} and g.metadata->'timings'->>'providerMs' is not null and ${providerOf(f)}
+    select m.provider_id, coalesce(min(m.provider), 'unknown') as provider, count(*)::int as n,
+           percentile_cont(0.5) within group (order by m.ms) as p50,
+           percentile_cont(0.95) within group (order by m.ms) as p95
+    from (
+      -- Each generation's metadata read once: its provider object and the provider's time.
+      select x.provider->>'id' as provider_id, x.provider->>'name' as provider, (x.timings->>'providerMs')::float8 as ms
+      from generations g
+      join preset_versions pv on pv.id = g.preset_version_id
+      cross join lateral (select g.metadata->'provider' as provider, g.metadata->'timings' as timings) x
+      where g.status = 'succeeded' and ${range(sql.raw("g.finished_at"), f)} and ${providerOf(f)}
+    ) m
+    where m.ms is not null
     group by 1 order by n desc`,
   );
   return rows.map((r) => ({

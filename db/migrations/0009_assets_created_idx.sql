@@ -1,1 +1,0 @@
-CREATE INDEX "assets_created_idx" ON "assets" USING btree ("created_at");
