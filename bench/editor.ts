@@ -37,7 +37,7 @@ import { closeEnginePools, ESRGAN_THREADS } from "../lib/editing/engines/local/p
 import { teleaErase, teleaWholeImageInpaint } from "../lib/editing/engines/local/telea";
 
 const SIZE = 1024;
-const ROUNDS = { upscale: 1, bgremove: 3, erase: 3 };
+const ROUNDS = { upscale: 1, bgremove: 3, erase: 9 };
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);

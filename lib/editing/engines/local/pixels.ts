@@ -11,6 +11,17 @@ export function ownBytes(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes);
 }
 
+/** The image's size as decoded (EXIF orientation applied), from its header alone. */
+export async function imageSize(bytes: Buffer, what = "image"): Promise<{ width: number; height: number }> {
+  try {
+    const meta = await sharp(bytes, { limitInputPixels: MAX_ENGINE_INPUT_PIXELS }).metadata();
+    if (meta.autoOrient?.width && meta.autoOrient?.height) return meta.autoOrient;
+  } catch (error) {
+    throw new AppError("unsupported_media_type", `The ${what} could not be read as an image (PNG, JPEG or WebP).`, { cause: error });
+  }
+  throw new AppError("unsupported_media_type", `The ${what} could not be read as an image (PNG, JPEG or WebP).`);
+}
+
 /**
  * The image as the engines take it: EXIF orientation applied, sRGB, 8-bit RGB bytes plus the alpha
  * channel when there is one. sharp decodes on libuv's threads, off the JS thread.

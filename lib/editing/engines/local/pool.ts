@@ -9,8 +9,11 @@ import type { EngineCallOptions } from "../types";
 /** Threads of the ESRGAN pool: tfjs-wasm runs single-threaded under Node, so one image is split in bands over the cores. */
 export const ESRGAN_THREADS = Math.max(1, Math.min(2, os.availableParallelism()));
 
-/** Threads per engine worker (workers/<name>.mjs). onnxruntime and OpenCV use their own threads inside one. */
-const THREADS: Record<EngineWorker, number> = { esrgan: ESRGAN_THREADS, imgly: 1, telea: 1 };
+/** Threads of the Telea pool: opencv.js is single-threaded wasm, so the boxes of one mask are shared over the cores. */
+export const TELEA_THREADS = Math.max(1, Math.min(2, os.availableParallelism()));
+
+/** Threads per engine worker (workers/<name>.mjs). onnxruntime uses its own threads inside one. */
+const THREADS: Record<EngineWorker, number> = { esrgan: ESRGAN_THREADS, imgly: 1, telea: TELEA_THREADS };
 
 export type EngineWorker = "esrgan" | "imgly" | "telea";
 

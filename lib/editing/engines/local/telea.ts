@@ -1,8 +1,9 @@
 import sharp, { type Metadata } from "sharp";
 import { AppError } from "@/lib/errors";
 import type { EditEngine, EngineCallOptions, EngineResult, EraseInput } from "../types";
-import { decodeImage, encodePng, ownBytes } from "./pixels";
-import { ProgressRelay, runEngineTask } from "./pool";
+import { decodeImage, encodePng, imageSize, ownBytes } from "./pixels";
+import { cropBox, maskBoxes, pasteBox, shareBoxes } from "./mask-boxes";
+import { ProgressRelay, runEngineTask, TELEA_THREADS } from "./pool";
 
 /**
  * Telea fills a hole from its rim; past a few percent of the picture the fill is a visible smear.
@@ -33,10 +34,9 @@ export async function prepareMask(bytes: Buffer, width: number, height: number):
   if (!meta.width || !meta.height) throw new AppError("invalid_input", "The mask has no size: send a PNG where white marks what to erase.");
   if (Math.abs(meta.width / meta.height / (width / height) - 1) > ASPECT_TOLERANCE)
     throw new AppError("invalid_input", `The mask is ${meta.width}×${meta.height} but the image is ${width}×${height}: paint the mask on this image.`);
-  const { data } = await sharp(bytes)
-    .flatten({ background: "#000000" })
-    .greyscale()
-    .resize(width, height, { fit: "fill" })
+  let pipeline = sharp(bytes).flatten({ background: "#000000" }).greyscale();
+  if (meta.width !== width || meta.height !== height) pipeline = pipeline.resize(width, height, { fit: "fill" });
+  const { data } = await pipeline
     .threshold(128)
     .extractChannel(0)
     .raw()
@@ -49,9 +49,10 @@ export async function prepareMask(bytes: Buffer, width: number, height: number):
 
 /** The worker task for an image and mask: decoded, the mask checked, sized and within the engine's limit. */
 async function eraseTask({ image, mask }: EraseInput) {
-  const source = await decodeImage(image);
+  // The mask is read while the image decodes (both on libuv's threads): it needs only the size.
+  const size = await imageSize(image);
+  const [source, prepared] = await Promise.all([decodeImage(image), prepareMask(mask, size.width, size.height)]);
   const { width, height } = source;
-  const prepared = await prepareMask(mask, width, height);
   if (prepared.share > MAX_TELEA_MASK_SHARE)
     throw new AppError(
       "invalid_input",
@@ -74,26 +75,55 @@ export async function teleaWholeImageInpaint(input: EraseInput): Promise<{ rgb: 
 }
 
 /**
- * OpenCV's Telea inpainting on a worker thread: for small blemishes, specks and thin lines. Only
- * the boxes around the mask's parts are inpainted (the worker's maskBoxes), with the whole image's
- * result. `inpaintMs` is the time spent in cv.inpaint, `boxes` how many it took.
+ * OpenCV's Telea inpainting on worker threads: for small blemishes, specks and thin lines. Only
+ * boxes around the mask's parts are inpainted (mask-boxes.ts), each on its own, shared between the
+ * engine's threads, and pasted back: the whole image's result (tested) for the cost of the holes.
+ * `inpaintMs` is the slowest thread's time in cv.inpaint, `boxes` how many there were.
  */
 export async function teleaErase(input: EraseInput, options?: EngineCallOptions): Promise<EngineResult & { inpaintMs: number; boxes: number }> {
-  const { task, transfer } = await eraseTask(input);
-  const { width, height } = task;
-  const relay = new ProgressRelay(options?.onProgress, [1], 0.1, 0.9);
-  relay.emit(0.1);
-  const out = await runEngineTask<{ rgb: Uint8Array; alpha?: Uint8Array; inpaintMs: number; boxes: number }>(
-    "telea",
-    { op: "erase", ...task },
-    { relay },
-    options,
-    transfer,
+  const { task } = await eraseTask(input);
+  const { rgb, alpha, mask, width, height, dilatePx, radius } = task;
+  // Telea reads known pixels within `radius` of the hole (its distance map's gradient one pixel
+  // further); the boxes hold the dilation, that reach and a margin beyond it.
+  const boxes = maskBoxes(mask, width, height, dilatePx + radius + 3);
+  const shares = shareBoxes(boxes, TELEA_THREADS);
+  const relay = new ProgressRelay(
+    options?.onProgress,
+    shares.map((share) => share.reduce((sum, b) => sum + b.width * b.height, 0)),
+    0.1,
+    0.9,
   );
-  const png = await encodePng(out.rgb, width, height, out.alpha);
+  relay.emit(0.1);
+  const results = await Promise.all(
+    shares.map((share, part) => {
+      const parts = share.map((box) => ({
+        rgb: cropBox(rgb, width, 3, box),
+        alpha: alpha ? cropBox(alpha, width, 1, box) : undefined,
+        mask: cropBox(mask, width, 1, box),
+        width: box.width,
+        height: box.height,
+      }));
+      const transfer = parts.flatMap((p) => [p.rgb.buffer, p.mask.buffer, ...(p.alpha ? [p.alpha.buffer] : [])]) as ArrayBuffer[];
+      return runEngineTask<{ parts: { rgb: Uint8Array; alpha?: Uint8Array }[]; inpaintMs: number }>(
+        "telea",
+        { op: "boxes", parts, dilatePx, radius },
+        { relay, part },
+        options,
+        transfer,
+      );
+    }),
+  );
+  shares.forEach((share, i) =>
+    share.forEach((box, j) => {
+      const filled = results[i]!.parts[j]!;
+      pasteBox(rgb, width, 3, box, filled.rgb);
+      if (alpha && filled.alpha) pasteBox(alpha, width, 1, box, filled.alpha);
+    }),
+  );
+  const png = await encodePng(rgb, width, height, alpha);
   relay.emit(1);
   await relay.settle();
-  return { image: png, width, height, inpaintMs: out.inpaintMs, boxes: out.boxes };
+  return { image: png, width, height, inpaintMs: Math.max(...results.map((r) => r.inpaintMs)), boxes: boxes.length };
 }
 
 export const teleaEngine: EditEngine = {

@@ -37,89 +37,6 @@ function matOf(cv, bytes, width, height, type) {
   return mat;
 }
 
-/** Side of the grid cells the mask is scanned in when looking for its separate parts. */
-const CELL = 64;
-
-/**
- * Rectangles that hold every masked pixel, one per separate part of the mask (parts closer than a
- * grid cell share one), each grown by `margin` and clamped to the image, none overlapping.
- * Telea only reads known pixels within its radius of the hole, so inpainting each rectangle alone
- * gives the whole image's result while touching a few percent of its pixels: cv.inpaint's cost
- * otherwise grows with the whole picture (it builds distance and flag maps of every pixel).
- */
-function maskBoxes(mask, width, height, margin) {
-  const cols = Math.ceil(width / CELL);
-  const rows = Math.ceil(height / CELL);
-  // Per cell: the bounding box of its masked pixels, or none.
-  const cells = new Array(cols * rows).fill(null);
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    const cy = Math.floor(y / CELL) * cols;
-    for (let x = 0; x < width; x++) {
-      if (!mask[row + x]) continue;
-      const c = cy + Math.floor(x / CELL);
-      const b = cells[c];
-      if (!b) cells[c] = { x0: x, y0: y, x1: x, y1: y };
-      else {
-        if (x < b.x0) b.x0 = x;
-        if (x > b.x1) b.x1 = x;
-        b.y1 = y;
-      }
-    }
-  }
-  // Cells that touch (8 ways) form one part; its box is the union of theirs, grown by the margin.
-  const seen = new Uint8Array(cells.length);
-  let boxes = [];
-  for (let start = 0; start < cells.length; start++) {
-    if (!cells[start] || seen[start]) continue;
-    const box = { ...cells[start] };
-    const stack = [start];
-    seen[start] = 1;
-    while (stack.length) {
-      const c = stack.pop();
-      const b = cells[c];
-      box.x0 = Math.min(box.x0, b.x0);
-      box.y0 = Math.min(box.y0, b.y0);
-      box.x1 = Math.max(box.x1, b.x1);
-      box.y1 = Math.max(box.y1, b.y1);
-      const cx = c % cols;
-      const cy = (c - cx) / cols;
-      for (let dy = -1; dy <= 1; dy++)
-        for (let dx = -1; dx <= 1; dx++) {
-          const nx = cx + dx;
-          const ny = cy + dy;
-          if (nx < 0 || ny < 0 || nx >= cols || ny >= rows) continue;
-          const n = ny * cols + nx;
-          if (cells[n] && !seen[n]) {
-            seen[n] = 1;
-            stack.push(n);
-          }
-        }
-    }
-    boxes.push({
-      x0: Math.max(0, box.x0 - margin),
-      y0: Math.max(0, box.y0 - margin),
-      x1: Math.min(width - 1, box.x1 + margin),
-      y1: Math.min(height - 1, box.y1 + margin),
-    });
-  }
-  // Grown boxes that overlap are merged (until none do), so no pixel is inpainted twice.
-  for (let merged = true; merged; ) {
-    merged = false;
-    outer: for (let i = 0; i < boxes.length; i++)
-      for (let j = i + 1; j < boxes.length; j++) {
-        const a = boxes[i];
-        const b = boxes[j];
-        if (a.x0 > b.x1 || b.x0 > a.x1 || a.y0 > b.y1 || b.y0 > a.y1) continue;
-        boxes[i] = { x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) };
-        boxes.splice(j, 1);
-        merged = true;
-        break outer;
-      }
-  }
-  return boxes.map((b) => ({ x: b.x0, y: b.y0, width: b.x1 - b.x0 + 1, height: b.y1 - b.y0 + 1 }));
-}
-
 /** cv.inpaint of one 8-bit image (1 or 3 channels) under the mask, on the whole picture; returns the bytes. */
 function inpaintWhole(cv, bytes, width, height, channels, mask, radius) {
   const src = matOf(cv, bytes, width, height, channels === 3 ? cv.CV_8UC3 : cv.CV_8UC1);
@@ -133,71 +50,68 @@ function inpaintWhole(cv, bytes, width, height, channels, mask, radius) {
   }
 }
 
-/** The same result as inpaintWhole, inpainting only the boxes around the mask's parts; also returns the time spent in cv.inpaint. */
-function inpaintBoxes(cv, bytes, width, height, channels, mask, radius, boxes) {
-  const image = matOf(cv, bytes, width, height, channels === 3 ? cv.CV_8UC3 : cv.CV_8UC1);
-  let inpaintMs = 0;
-  try {
-    for (const box of boxes) {
-      const rect = new cv.Rect(box.x, box.y, box.width, box.height);
-      const part = image.roi(rect);
-      const partMask = mask.roi(rect);
-      const filled = new cv.Mat();
-      try {
-        const started = performance.now();
-        cv.inpaint(part, partMask, filled, radius, cv.INPAINT_TELEA);
-        inpaintMs += performance.now() - started;
-        filled.copyTo(part); // writes through the region into the image
-      } finally {
-        part.delete();
-        partMask.delete();
-        filled.delete();
-      }
-    }
-    return { bytes: new Uint8Array(image.data), inpaintMs };
-  } finally {
-    image.delete();
-  }
-}
-
 /**
  * Tasks:
- *  { op: "erase", rgb, alpha?, mask, width, height, dilatePx, radius, port? } → { rgb, alpha?, inpaintMs, boxes }
- *      mask: one byte a pixel, 255 = remove (already thresholded); it is dilated by `dilatePx` so the
- *      fill starts from clean pixels beyond the painted edge, then inpainted box by box (maskBoxes).
- *      Progress: 0.3 dilated, 0.9 inpainted.
- *  { op: "whole", …same } → { rgb, inpaintMs }: cv.inpaint alone over the whole image and the same
- *      (dilated) mask — the bare inference bench/editor.ts compares with, and the reference the
- *      tests hold the box-by-box result to.
+ *  { op: "boxes", parts: [{ rgb, alpha?, mask, width, height }], dilatePx, radius, port? }
+ *      → { parts: [{ rgb, alpha? }], inpaintMs }
+ *      Each part is a box cut from the image around one part of the mask (mask-boxes.ts), inpainted
+ *      on its own: its mask (one byte a pixel, 255 = remove, thresholded) is dilated by `dilatePx`
+ *      so the fill starts from clean pixels beyond the painted edge, then Telea fills it. Progress:
+ *      the share of the parts' pixels done.
+ *  { op: "whole", rgb, mask, width, height, dilatePx, radius } → { rgb, inpaintMs }: cv.inpaint alone
+ *      over the whole image and the same dilated mask — the bare inference bench/editor.ts compares
+ *      with, and the reference the tests hold the box-by-box result to.
  */
-export default async function task({ op, rgb, alpha, mask, width, height, dilatePx, radius, port }) {
+export default async function task({ op, parts, rgb, mask, width, height, dilatePx, radius, port }) {
   try {
-    if (op !== "erase" && op !== "whole") throw new Error(`Unknown inpainting worker task "${op}".`);
-    if (rgb.length !== width * height * 3 || mask.length !== width * height) throw new Error(`Expected ${width}×${height} RGB pixels and mask.`);
+    if (op !== "boxes" && op !== "whole") throw new Error(`Unknown inpainting worker task "${op}".`);
     const { cv } = await opencv();
-    const raw = matOf(cv, mask, width, height, cv.CV_8UC1);
-    const dilated = new cv.Mat();
     const side = 2 * dilatePx + 1;
     const kernel = cv.getStructuringElement(cv.MORPH_ELLIPSE, new cv.Size(side, side));
     try {
-      cv.dilate(raw, dilated, kernel);
-      port?.postMessage(0.3);
+      const dilatedOf = (bytes, w, h) => {
+        const raw = matOf(cv, bytes, w, h, cv.CV_8UC1);
+        const dilated = new cv.Mat();
+        try {
+          cv.dilate(raw, dilated, kernel);
+          return dilated;
+        } finally {
+          raw.delete();
+        }
+      };
       if (op === "whole") {
-        const started = performance.now();
-        const out = inpaintWhole(cv, rgb, width, height, 3, dilated, radius);
-        return { rgb: out, inpaintMs: performance.now() - started };
+        if (rgb.length !== width * height * 3 || mask.length !== width * height) throw new Error(`Expected ${width}×${height} RGB pixels and mask.`);
+        const dilated = dilatedOf(mask, width, height);
+        try {
+          const started = performance.now();
+          const out = inpaintWhole(cv, rgb, width, height, 3, dilated, radius);
+          return { rgb: out, inpaintMs: performance.now() - started };
+        } finally {
+          dilated.delete();
+        }
       }
-      // Telea reads known pixels within `radius` of the hole (and its distance map's gradient one
-      // pixel further): a margin beyond that keeps every box's result the whole image's.
-      const boxes = maskBoxes(dilated.data, width, height, radius + 3);
-      const colour = inpaintBoxes(cv, rgb, width, height, 3, dilated, radius, boxes);
-      const out = { rgb: colour.bytes, inpaintMs: colour.inpaintMs, boxes: boxes.length };
-      if (alpha) out.alpha = inpaintBoxes(cv, alpha, width, height, 1, dilated, radius, boxes).bytes;
-      port?.postMessage(0.9);
-      return out;
+      const total = parts.reduce((sum, p) => sum + p.width * p.height, 0);
+      let done = 0;
+      let inpaintMs = 0;
+      const out = [];
+      for (const part of parts) {
+        const { width: w, height: h } = part;
+        if (part.rgb.length !== w * h * 3 || part.mask.length !== w * h) throw new Error(`Expected ${w}×${h} RGB pixels and mask.`);
+        const dilated = dilatedOf(part.mask, w, h);
+        try {
+          const started = performance.now();
+          const filled = { rgb: inpaintWhole(cv, part.rgb, w, h, 3, dilated, radius) };
+          if (part.alpha) filled.alpha = inpaintWhole(cv, part.alpha, w, h, 1, dilated, radius);
+          inpaintMs += performance.now() - started;
+          out.push(filled);
+        } finally {
+          dilated.delete();
+        }
+        done += w * h;
+        port?.postMessage(done / total);
+      }
+      return { parts: out, inpaintMs };
     } finally {
-      raw.delete();
-      dilated.delete();
       kernel.delete();
     }
   } finally {
