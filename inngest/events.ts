@@ -21,7 +21,18 @@ export const batchCancelled = eventType("kiln/batch.cancelled", {
 
 /** One per generation; the provider id is the concurrency key (GPU endpoints are scarce). */
 export const generationRequested = eventType("kiln/generation.requested", {
-  schema: z.object({ generationId: z.string().uuid(), batchId: z.string().uuid(), providerId: z.string().uuid(), userId: z.string().uuid() }),
+  schema: z.object({
+    generationId: z.string().uuid(),
+    batchId: z.string().uuid(),
+    providerId: z.string().uuid(),
+    userId: z.string().uuid(),
+    /**
+     * Set when a run that waited long (paused endpoint, budget hold, busy endpoint) hands the wait
+     * on to a fresh run before Inngest's limit of steps per run: the polls spent so far, so the
+     * overall limits (a day paused, ten days held) still hold, and which continuation this is.
+     */
+    waited: z.object({ pauses: z.number().int().min(0), holds: z.number().int().min(0), continuation: z.number().int().min(1) }).optional(),
+  }),
 });
 
 /** A generation's image is stored; its renditions are made next, outside the GPU slot. */

@@ -59,6 +59,11 @@ const envSchema = z.object({
   KILN_PROVIDER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
   /** Generations started per user per minute (throttle; work beyond it waits, it is not dropped). */
   KILN_USER_GENERATIONS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /**
+   * Waits (paused endpoint, budget hold, busy endpoint) one generate-image run polls before handing
+   * on to a fresh run: each is two steps, and Inngest allows 1,000 steps per run.
+   */
+  KILN_GENERATION_WAITS_PER_RUN: z.coerce.number().int().min(1).max(450).default(400),
   /** How long an asset may wait in review before it counts as late (the queue shows its age against this). */
   KILN_REVIEW_SLA_HOURS: z.coerce.number().min(1).max(24 * 30).default(24),
   /** Images one user may queue per rolling 24 hours; 0 means no quota. */

@@ -23,6 +23,7 @@ import { holdCampaign, releaseHold } from "./holds";
 
 let database: Database;
 let sim: RunningSimulator;
+const WAITS_PER_RUN = 5;
 let generateImage: (typeof import("@/inngest/functions/generation/generate-image"))["generateImage"];
 /** Stands in for the engine's event API: the function sends kiln/generation.succeeded from its step. */
 const sent: { name: string }[] = [];
@@ -42,6 +43,8 @@ beforeAll(async () => {
   // The Inngest client reads the engine's address when its module loads: set it first.
   vi.stubEnv("KILN_RUNNER_PORT", String((events.address() as AddressInfo).port));
   vi.stubEnv("INNGEST_DEV", "");
+  // A short run before the hand-on to a fresh run (400 in production), so the test can reach it.
+  vi.stubEnv("KILN_GENERATION_WAITS_PER_RUN", String(WAITS_PER_RUN));
   resetEnvForTests();
   ({ generateImage } = await import("@/inngest/functions/generation/generate-image"));
   database = await createTestDatabase();
@@ -103,4 +106,43 @@ it("waits while the campaign is held — no provider call, no ledger row — and
   expect(sim.stats().calls["/sdapi/v1/txt2img"]).toBe(1);
   expect(await db.select().from(costLedger).where(eq(costLedger.generationId, gen!.id))).toHaveLength(1);
   expect(sent.map((e) => e.name)).toEqual(["kiln/generation.succeeded", "kiln/check.requested"]);
+});
+
+it("hands a long wait on to a fresh run before Inngest's steps-per-run limit, carrying the polls so the ten-day limit still holds", { timeout: 60_000 }, async () => {
+  const db = database.db;
+  const designer = ctxFor(db, await createUserFactory(db, { role: "designer" }));
+  const [product] = await db.select().from(templates).where(eq(templates.slug, "ecommerce-product-photo"));
+  const values = initialValuesFor((await getActiveTemplate(db, product!.id)).version.definition);
+  const draft = (await listActivePresets(db)).find((p) => p.preset.tier === "draft")!;
+  const { batch } = await queueBatch({
+    ctx: designer,
+    input: { templateId: product!.id, presetId: draft.preset.id, variantsPerRow: 1, aspectRatios: ["1:1"], rows: [{ line: 1, values }], campaign: "Held long", idempotencyKey: "call-time-held-long" },
+  });
+  await holdCampaign(db, { campaign: "Held long", reason: "manual", detail: "Until the brief lands.", heldBy: null });
+  const [gen] = await db.select().from(generations).where(eq(generations.batchId, batch.id));
+  const [version] = await db.select().from(presetVersions).where(eq(presetVersions.id, gen!.presetVersionId));
+  const data = { generationId: gen!.id, batchId: batch.id, providerId: version!.providerId, userId: designer.actor.id };
+
+  const before = sent.length;
+  const first = new InngestTestEngine({
+    function: generateImage,
+    events: [{ name: "kiln/generation.requested", data }],
+    // The sleeps between polls, passed at once.
+    steps: Array.from({ length: WAITS_PER_RUN }, (_, i) => ({ id: `budget-held-${i}`, handler: () => undefined })),
+  });
+  const run = await first.execute();
+  expect(run.error).toBeUndefined();
+  expect(run.result).toEqual({ status: "continued", continuation: 1 });
+  // WAITS_PER_RUN waits of two steps each, then the hand-on (400 in production: far inside the 1,000 steps a run may take).
+  const handOn = sent.slice(before);
+  expect(handOn).toEqual([expect.objectContaining({ name: "kiln/generation.requested", data: { ...data, waited: { pauses: 0, holds: WAITS_PER_RUN, continuation: 1 } } })]);
+  expect(await db.select().from(costLedger).where(eq(costLedger.generationId, gen!.id))).toHaveLength(0);
+
+  // The counts carry: a continuation that has already waited all but one poll of the ten days gives up on its next hold.
+  const late = new InngestTestEngine({
+    function: generateImage,
+    events: [{ name: "kiln/generation.requested", data: { ...data, waited: { pauses: 0, holds: 2 * 60 * 24 - 1, continuation: 7 } } }],
+  });
+  const end = await late.execute();
+  expect((end.error as { message?: string }).message).toMatch(/\[budget_held\] The work waited ten days/);
 });

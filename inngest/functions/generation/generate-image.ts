@@ -13,6 +13,12 @@ const BUDGET_HOLD_POLL = "5m"; // × MAX_PAUSE_POLLS: ten days of waiting on a b
 // Every slot of the endpoint's own limit was taken for the whole in-step wait: yield the runner
 // slot for a moment so queued work for other endpoints (and this one's waiting steps) can run.
 const SLOT_POLL = "2s";
+/**
+ * Inngest allows 1,000 steps per function run, and each wait is two (the attempt and the sleep):
+ * after KILN_GENERATION_WAITS_PER_RUN waits (400) the run hands on to a fresh run of the same
+ * generation (a continuation event carrying the counts) and ends, well inside the limit.
+ */
+const WAITS_PER_RUN = env().KILN_GENERATION_WAITS_PER_RUN;
 
 /**
  * kiln/generation.requested → one image. Concurrency is limited per GPU endpoint — by the
@@ -41,7 +47,16 @@ export const generateImage = inngest.createFunction(
     // A paused endpoint parks the work (durably) without spending retries; if an admin moves the
     // work to another endpoint meanwhile, that move sent its own request and this one ends.
     // Waits for a busy endpoint do not count against the paused-endpoint limit: a deep queue is normal.
-    for (let i = 0, pauses = 0, holds = 0; pauses < MAX_PAUSE_POLLS; i += 1) {
+    let { pauses, holds } = event.data.waited ?? { pauses: 0, holds: 0 };
+    for (let i = 0; pauses < MAX_PAUSE_POLLS; i += 1) {
+      if (i >= WAITS_PER_RUN) {
+        const continuation = (event.data.waited?.continuation ?? 0) + 1;
+        await step.sendEvent(
+          "continue-waiting",
+          generationRequested.create({ ...event.data, waited: { pauses, holds, continuation } }, { id: `generation-continue-${event.id ?? `${event.data.generationId}-${continuation}`}` }),
+        );
+        return { status: "continued" as const, continuation };
+      }
       const outcome = await step.run(i === 0 ? "generate" : `generate-after-pause-${i}`, async () => {
         const { db } = await getDatabase();
         try {
