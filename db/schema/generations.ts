@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Rendition } from "./uploads";
 import { batches } from "./batches";
@@ -69,6 +70,10 @@ export const generations = pgTable(
     index("generations_lineage_root_idx").on(t.lineageRootId),
     /** Operations dashboard: generations finished in a range (per hour, latency, errors, dead letters). */
     index("generations_finished_idx").on(t.finishedAt),
+    /** Budgets: the queued and running work of a scope (its estimate is committed money); small, only unfinished rows. */
+    index("generations_unfinished_idx")
+      .on(t.batchId)
+      .where(sql`${t.status} in ('queued', 'running')`),
   ],
 );
 

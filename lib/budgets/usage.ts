@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, lt, ne, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, lt, ne, sql, type SQL } from "drizzle-orm";
 import type { DbExecutor } from "@/db";
 import { batches, costLedger, generations, users, type Budget } from "@/db/schema";
 import type { PeriodBounds } from "./period";
@@ -51,7 +51,8 @@ export async function usageOf(db: DbExecutor, budget: Pick<Budget, "scope" | "sc
   const unfinished = db
     .select({ batchId: generations.batchId, n: sql<number>`count(*)`.as("n") })
     .from(generations)
-    .where(inArray(generations.status, ["queued", "running"]))
+    // Literal, as in the partial index generations_unfinished_idx (a bound parameter would not match its predicate).
+    .where(sql`${generations.status} in ('queued', 'running')`)
     .groupBy(generations.batchId)
     .as("unfinished");
   const [committed] = await db
