@@ -70,7 +70,7 @@ export const generations = pgTable(
     index("generations_lineage_root_idx").on(t.lineageRootId),
     /** Operations dashboard: generations finished in a range (per hour, latency, errors, dead letters). */
     index("generations_finished_idx").on(t.finishedAt),
-    /** Budgets: the queued and running work of a scope (its estimate is committed money); small, only unfinished rows. */
+    /** Budgets at queue time: a scope's queued and running work (its estimate is committed money); small, only unfinished rows. */
     index("generations_unfinished_idx")
       .on(t.batchId)
       .where(sql`${t.status} in ('queued', 'running')`),

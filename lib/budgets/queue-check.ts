@@ -5,6 +5,7 @@ import { raiseBudgetAlerts } from "./alerts";
 import { activeHold } from "./holds";
 import { PERIOD_LABEL } from "./period";
 import { applicableBudgets, budgetStatuses, type BudgetStatus } from "./status";
+import { committedMicrosOf } from "./usage";
 
 /** One applicable budget against one batch: what is left before and whether the batch fits. */
 export type BudgetHeadroom = {
@@ -28,7 +29,8 @@ export type BudgetCheck = { headroom: BudgetHeadroom[]; hold: string | null; sta
 export async function checkBudgets(db: DbExecutor, batch: { campaign: string | null; userId: string; micros: number; images: number }): Promise<BudgetCheck> {
   const hold = batch.campaign ? await activeHold(db, batch.campaign) : undefined;
   const statuses = await budgetStatuses(db, await applicableBudgets(db, batch));
-  const headroom = statuses.map((s) => headroomOf(s, batch));
+  const committed = await Promise.all(statuses.map((s) => committedMicrosOf(db, s)));
+  const headroom = statuses.map((s, i) => headroomOf(s, committed[i]!, batch));
   return {
     headroom,
     hold: hold ? `Campaign “${batch.campaign}” is on hold (${hold.reason.replace("_", "-")}${hold.detail ? `: ${hold.detail}` : ""}).` : null,
@@ -36,15 +38,15 @@ export async function checkBudgets(db: DbExecutor, batch: { campaign: string | n
   };
 }
 
-/** One budget against one batch: the money left once queued work is counted as spoken for. */
-function headroomOf(s: BudgetStatus, batch: { micros: number; images: number }): BudgetHeadroom {
-  const available = s.remainingMicros === null ? null : Math.max(0, s.remainingMicros - s.committedMicros);
+/** One budget against one batch: the money left once queued work (`committedMicros`) is counted as spoken for. */
+function headroomOf(s: BudgetStatus, committedMicros: number, batch: { micros: number; images: number }): BudgetHeadroom {
+  const available = s.remainingMicros === null ? null : Math.max(0, s.remainingMicros - committedMicros);
   return {
     budgetId: s.id,
     label: s.label,
     period: PERIOD_LABEL[s.period],
     remainingMicros: available,
-    committedMicros: s.committedMicros,
+    committedMicros,
     remainingImages: s.remainingImages,
     limitMicros: s.limitMicros,
     limitImages: s.limitImages,

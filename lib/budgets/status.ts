@@ -27,8 +27,6 @@ export type BudgetStatus = {
   images: number;
   remainingMicros: number | null;
   remainingImages: number | null;
-  /** Estimated cost of the scope's queued and running work, not spent yet (usage.ts). */
-  committedMicros: number;
   forecastMicros: number;
   state: BudgetState;
 };
@@ -72,7 +70,7 @@ export async function budgetStatuses(db: DbExecutor, list: Budget[], now: Date =
   return Promise.all(
     list.map(async (b) => {
       const bounds = periodBounds(b.period, now);
-      const { spentMicros, images, committedMicros } = await usageOf(db, b, bounds);
+      const { spentMicros, images } = await usageOf(db, b, bounds);
       return {
         id: b.id,
         scope: b.scope,
@@ -92,7 +90,6 @@ export async function budgetStatuses(db: DbExecutor, list: Budget[], now: Date =
         images,
         remainingMicros: b.limitMicros === null ? null : Math.max(0, b.limitMicros - spentMicros),
         remainingImages: b.limitImages === null ? null : Math.max(0, b.limitImages - images),
-        committedMicros,
         forecastMicros: forecastMicros(spentMicros, bounds, now),
         state: stateOf(b, spentMicros, images),
       };

@@ -3,17 +3,7 @@ import type { DbExecutor } from "@/db";
 import { batches, costLedger, generations, users, type Budget } from "@/db/schema";
 import type { PeriodBounds } from "./period";
 
-export type Usage = {
-  spentMicros: number;
-  images: number;
-  /**
-   * The estimate of the scope's queued and running generations (any period: they spend when they
-   * run, which is now): each batch's estimate × its unfinished share, rounded down. The queue-time
-   * check counts it as spoken for, so two batches queued back to back cannot both fit in what one
-   * leaves; the call-time gate goes by what was really spent.
-   */
-  committedMicros: number;
-};
+export type Usage = { spentMicros: number; images: number };
 
 /**
  * Which rows a budget's scope covers: a campaign (via the batch), a team (via the user's team) or
@@ -48,6 +38,17 @@ export async function usageOf(db: DbExecutor, budget: Pick<Budget, "scope" | "sc
     .innerJoin(batches, eq(batches.id, generations.batchId))
     .innerJoin(users, eq(users.id, generations.ownerId))
     .where(and(scopeCondition(budget, generations.ownerId), ne(generations.status, "cancelled"), gte(generations.createdAt, bounds.start), lt(generations.createdAt, bounds.end)));
+  return { spentMicros: Number(spent?.micros ?? 0), images: made?.n ?? 0 };
+}
+
+/**
+ * The estimate of a budget scope's queued and running generations, not spent yet (any period:
+ * they spend when they run, which is now): each unfinished batch's estimate × its unfinished
+ * share, rounded down. The queue-time check counts it as spoken for, so two batches queued back
+ * to back cannot both fit in what one leaves; the call-time gate goes by what was really spent
+ * and does not need it.
+ */
+export async function committedMicrosOf(db: DbExecutor, budget: Pick<Budget, "scope" | "scopeKey">): Promise<number> {
   const unfinished = db
     .select({ batchId: generations.batchId, n: sql<number>`count(*)`.as("n") })
     .from(generations)
@@ -61,5 +62,5 @@ export async function usageOf(db: DbExecutor, budget: Pick<Budget, "scope" | "sc
     .innerJoin(batches, eq(batches.id, unfinished.batchId))
     .innerJoin(users, eq(users.id, batches.ownerId))
     .where(scopeCondition(budget, batches.ownerId));
-  return { spentMicros: Number(spent?.micros ?? 0), images: made?.n ?? 0, committedMicros: Number(committed?.micros ?? 0) };
+  return Number(committed?.micros ?? 0);
 }
