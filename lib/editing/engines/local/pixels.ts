@@ -11,15 +11,20 @@ export function ownBytes(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes);
 }
 
+/** The error for bytes that are not an image the engines read. */
+function unreadable(what: string, cause?: unknown): AppError {
+  return new AppError("unsupported_media_type", `The ${what} could not be read as an image (PNG, JPEG or WebP).`, cause === undefined ? undefined : { cause });
+}
+
 /** The image's size as decoded (EXIF orientation applied), from its header alone. */
 export async function imageSize(bytes: Buffer, what = "image"): Promise<{ width: number; height: number }> {
-  try {
-    const meta = await sharp(bytes, { limitInputPixels: MAX_ENGINE_INPUT_PIXELS }).metadata();
-    if (meta.autoOrient?.width && meta.autoOrient?.height) return meta.autoOrient;
-  } catch (error) {
-    throw new AppError("unsupported_media_type", `The ${what} could not be read as an image (PNG, JPEG or WebP).`, { cause: error });
-  }
-  throw new AppError("unsupported_media_type", `The ${what} could not be read as an image (PNG, JPEG or WebP).`);
+  const meta = await sharp(bytes, { limitInputPixels: MAX_ENGINE_INPUT_PIXELS })
+    .metadata()
+    .catch((error: unknown) => {
+      throw unreadable(what, error);
+    });
+  if (!meta.autoOrient?.width || !meta.autoOrient?.height) throw unreadable(what);
+  return meta.autoOrient;
 }
 
 /**
@@ -37,7 +42,7 @@ export async function decodeImage(bytes: Buffer, what = "image"): Promise<Decode
     return { rgb: colour.data, alpha, width: colour.info.width, height: colour.info.height };
   } catch (error) {
     if (/pixel limit/i.test(String(error))) throw new AppError("payload_too_large", `The ${what} is larger than ${MAX_ENGINE_INPUT_PIXELS / 1e6} megapixels.`);
-    throw new AppError("unsupported_media_type", `The ${what} could not be read as an image (PNG, JPEG or WebP).`, { cause: error });
+    throw unreadable(what, error);
   }
 }
 

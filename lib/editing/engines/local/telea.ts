@@ -47,8 +47,8 @@ export async function prepareMask(bytes: Buffer, width: number, height: number):
   return { mask: ownBytes(data), share: marked / data.length };
 }
 
-/** The worker task for an image and mask: decoded, the mask checked, sized and within the engine's limit. */
-async function eraseTask({ image, mask }: EraseInput) {
+/** The image decoded and the mask checked, sized and within the engine's limit, with the dilation and radius to use. */
+async function eraseInputs({ image, mask }: EraseInput) {
   // The mask is read while the image decodes (both on libuv's threads): it needs only the size.
   const size = await imageSize(image);
   const [source, prepared] = await Promise.all([decodeImage(image), prepareMask(mask, size.width, size.height)]);
@@ -58,11 +58,8 @@ async function eraseTask({ image, mask }: EraseInput) {
       "invalid_input",
       `The mask covers ${Math.round(prepared.share * 100)}% of the image; the local eraser blurs areas above ${MAX_TELEA_MASK_SHARE * 100}% into a smear. Paint a smaller area, or choose the GPU eraser in the admin settings for removing objects.`,
     );
-  const rgb = ownBytes(source.rgb);
-  const alpha = source.alpha ? ownBytes(source.alpha) : undefined;
-  const transfer = [rgb.buffer, prepared.mask.buffer, ...(alpha ? [alpha.buffer] : [])] as ArrayBuffer[];
   const dilatePx = Math.max(2, Math.round(Math.min(width, height) * DILATE_SHARE));
-  return { task: { rgb, alpha, mask: prepared.mask, width, height, dilatePx, radius: TELEA_RADIUS }, transfer };
+  return { rgb: source.rgb, alpha: source.alpha, mask: prepared.mask, width, height, dilatePx, radius: TELEA_RADIUS };
 }
 
 /**
@@ -70,8 +67,9 @@ async function eraseTask({ image, mask }: EraseInput) {
  * dilation, boxes or encode): bench/editor.ts's bare inference, and the tests' reference result.
  */
 export async function teleaWholeImageInpaint(input: EraseInput): Promise<{ rgb: Uint8Array; inpaintMs: number }> {
-  const { task, transfer } = await eraseTask(input);
-  return runEngineTask<{ rgb: Uint8Array; inpaintMs: number }>("telea", { op: "whole", ...task }, undefined, undefined, transfer);
+  const { rgb, mask, width, height, dilatePx, radius } = await eraseInputs(input);
+  const task = { op: "whole", rgb: ownBytes(rgb), mask, width, height, dilatePx, radius };
+  return runEngineTask<{ rgb: Uint8Array; inpaintMs: number }>("telea", task, undefined, undefined, [task.rgb.buffer, mask.buffer] as ArrayBuffer[]);
 }
 
 /**
@@ -81,8 +79,7 @@ export async function teleaWholeImageInpaint(input: EraseInput): Promise<{ rgb: 
  * `inpaintMs` is the slowest thread's time in cv.inpaint, `boxes` how many there were.
  */
 export async function teleaErase(input: EraseInput, options?: EngineCallOptions): Promise<EngineResult & { inpaintMs: number; boxes: number }> {
-  const { task } = await eraseTask(input);
-  const { rgb, alpha, mask, width, height, dilatePx, radius } = task;
+  const { rgb, alpha, mask, width, height, dilatePx, radius } = await eraseInputs(input);
   // Telea reads known pixels within `radius` of the hole (its distance map's gradient one pixel
   // further); the boxes hold the dilation, that reach and a margin beyond it.
   const boxes = maskBoxes(mask, width, height, dilatePx + radius + 3);

@@ -37,8 +37,8 @@ function matOf(cv, bytes, width, height, type) {
   return mat;
 }
 
-/** cv.inpaint of one 8-bit image (1 or 3 channels) under the mask, on the whole picture; returns the bytes. */
-function inpaintWhole(cv, bytes, width, height, channels, mask, radius) {
+/** cv.inpaint of one 8-bit image (1 or 3 channels, a whole picture or a box cut from one) under the mask; returns the bytes. */
+function inpaintImage(cv, bytes, width, height, channels, mask, radius) {
   const src = matOf(cv, bytes, width, height, channels === 3 ? cv.CV_8UC3 : cv.CV_8UC1);
   const dst = new cv.Mat();
   try {
@@ -84,7 +84,7 @@ export default async function task({ op, parts, rgb, mask, width, height, dilate
         const dilated = dilatedOf(mask, width, height);
         try {
           const started = performance.now();
-          const out = inpaintWhole(cv, rgb, width, height, 3, dilated, radius);
+          const out = inpaintImage(cv, rgb, width, height, 3, dilated, radius);
           return { rgb: out, inpaintMs: performance.now() - started };
         } finally {
           dilated.delete();
@@ -100,8 +100,8 @@ export default async function task({ op, parts, rgb, mask, width, height, dilate
         const dilated = dilatedOf(part.mask, w, h);
         try {
           const started = performance.now();
-          const filled = { rgb: inpaintWhole(cv, part.rgb, w, h, 3, dilated, radius) };
-          if (part.alpha) filled.alpha = inpaintWhole(cv, part.alpha, w, h, 1, dilated, radius);
+          const filled = { rgb: inpaintImage(cv, part.rgb, w, h, 3, dilated, radius) };
+          if (part.alpha) filled.alpha = inpaintImage(cv, part.alpha, w, h, 1, dilated, radius);
           inpaintMs += performance.now() - started;
           out.push(filled);
         } finally {
