@@ -60,20 +60,27 @@ afterAll(async () => {
   await database.close();
 });
 
-it("waits while the campaign is held — no provider call, no ledger row — and completes after release", async () => {
+/** One draft image queued by a new designer in a campaign that is then held: the generation and the event that runs it. */
+async function queueHeldImage(campaign: string, detail: string) {
   const db = database.db;
   const designer = ctxFor(db, await createUserFactory(db, { role: "designer" }));
-  const finance = ctxFor(db, await createUserFactory(db, { role: "finance" }));
   const [product] = await db.select().from(templates).where(eq(templates.slug, "ecommerce-product-photo"));
   const values = initialValuesFor((await getActiveTemplate(db, product!.id)).version.definition);
   const draft = (await listActivePresets(db)).find((p) => p.preset.tier === "draft")!;
   const { batch } = await queueBatch({
     ctx: designer,
-    input: { templateId: product!.id, presetId: draft.preset.id, variantsPerRow: 1, aspectRatios: ["1:1"], rows: [{ line: 1, values }], campaign: "Held", idempotencyKey: "call-time-held-1" },
+    input: { templateId: product!.id, presetId: draft.preset.id, variantsPerRow: 1, aspectRatios: ["1:1"], rows: [{ line: 1, values }], campaign, idempotencyKey: `call-time-${campaign}` },
   });
-  const hold = await holdCampaign(db, { campaign: "Held", reason: "manual", detail: "Waiting for the brief.", heldBy: null });
+  const hold = await holdCampaign(db, { campaign, reason: "manual", detail, heldBy: null });
   const [gen] = await db.select().from(generations).where(eq(generations.batchId, batch.id));
   const [version] = await db.select().from(presetVersions).where(eq(presetVersions.id, gen!.presetVersionId));
+  return { gen: gen!, hold, data: { generationId: gen!.id, batchId: batch.id, providerId: version!.providerId, userId: designer.actor.id } };
+}
+
+it("waits while the campaign is held — no provider call, no ledger row — and completes after release", async () => {
+  const db = database.db;
+  const finance = ctxFor(db, await createUserFactory(db, { role: "finance" }));
+  const { gen, hold, data } = await queueHeldImage("Held", "Waiting for the brief.");
 
   const seenWhileHeld: { calls: number; ledger: number; status: string }[] = [];
   const observe = async () => {
@@ -83,7 +90,7 @@ it("waits while the campaign is held — no provider call, no ledger row — and
   };
   const t = new InngestTestEngine({
     function: generateImage,
-    events: [{ name: "kiln/generation.requested", data: { generationId: gen!.id, batchId: batch.id, providerId: version!.providerId, userId: designer.actor.id } }],
+    events: [{ name: "kiln/generation.requested", data }],
     steps: [
       { id: "budget-held-0", handler: observe },
       {
@@ -110,18 +117,7 @@ it("waits while the campaign is held — no provider call, no ledger row — and
 
 it("hands a long wait on to a fresh run before Inngest's steps-per-run limit, carrying the polls so the ten-day limit still holds", { timeout: 60_000 }, async () => {
   const db = database.db;
-  const designer = ctxFor(db, await createUserFactory(db, { role: "designer" }));
-  const [product] = await db.select().from(templates).where(eq(templates.slug, "ecommerce-product-photo"));
-  const values = initialValuesFor((await getActiveTemplate(db, product!.id)).version.definition);
-  const draft = (await listActivePresets(db)).find((p) => p.preset.tier === "draft")!;
-  const { batch } = await queueBatch({
-    ctx: designer,
-    input: { templateId: product!.id, presetId: draft.preset.id, variantsPerRow: 1, aspectRatios: ["1:1"], rows: [{ line: 1, values }], campaign: "Held long", idempotencyKey: "call-time-held-long" },
-  });
-  await holdCampaign(db, { campaign: "Held long", reason: "manual", detail: "Until the brief lands.", heldBy: null });
-  const [gen] = await db.select().from(generations).where(eq(generations.batchId, batch.id));
-  const [version] = await db.select().from(presetVersions).where(eq(presetVersions.id, gen!.presetVersionId));
-  const data = { generationId: gen!.id, batchId: batch.id, providerId: version!.providerId, userId: designer.actor.id };
+  const { gen, data } = await queueHeldImage("Held long", "Until the brief lands.");
 
   const before = sent.length;
   const first = new InngestTestEngine({
