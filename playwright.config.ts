@@ -4,8 +4,11 @@ import { defineConfig } from "@playwright/test";
  * Two production servers: "demo" (KILN_DEMO=1, one user per role) for most journeys and "fresh"
  * (no users) for the first-run flow. Each gets its own empty data folder or Postgres database.
  */
-const DEMO_PORT = 3100;
-const FRESH_PORT = 3101;
+// KILN_E2E_PORT lets two checkouts run their journeys side by side (demo = base, fresh = base + 1,
+// restart = base + 2; each server's runner and simulator sit at +5000 and +5100).
+const BASE_PORT = Number(process.env.KILN_E2E_PORT ?? 3100);
+const DEMO_PORT = BASE_PORT;
+const FRESH_PORT = BASE_PORT + 1;
 
 export default defineConfig({
   testDir: "e2e",

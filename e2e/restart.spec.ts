@@ -11,7 +11,7 @@ import { DEMO, uniqueEmail } from "./support/users";
  * The one-process decision (docs/decisions/0001) under a crash: SIGKILL the server, start it
  * again on the same data, and everything written before the kill is there.
  */
-const PORT = 3102;
+const PORT = Number(process.env.KILN_E2E_PORT ?? 3100) + 2;
 const base = `http://localhost:${PORT}`;
 
 test("after a SIGKILL and a restart, users and the audit chain are intact", async ({ page }) => {
@@ -21,11 +21,11 @@ test("after a SIGKILL and a restart, users and the audit chain are intact", asyn
   const env: Record<string, string> = { KILN_DATA_DIR: dataDir, KILN_DEMO: "1", KILN_RUNNER_PORT: String(PORT + 5000) };
   if (process.env.DATABASE_URL) {
     const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
-    await admin.unsafe("DROP DATABASE IF EXISTS kiln_e2e_restart WITH (FORCE)");
-    await admin.unsafe("CREATE DATABASE kiln_e2e_restart");
+    await admin.unsafe(`DROP DATABASE IF EXISTS kiln_e2e_restart_${PORT} WITH (FORCE)`);
+    await admin.unsafe(`CREATE DATABASE kiln_e2e_restart_${PORT}`);
     await admin.end();
     const url = new URL(process.env.DATABASE_URL);
-    url.pathname = "/kiln_e2e_restart";
+    url.pathname = `/kiln_e2e_restart_${PORT}`;
     env.DATABASE_URL = url.toString();
   }
 

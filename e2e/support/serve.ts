@@ -24,7 +24,7 @@ const env: NodeJS.ProcessEnv = {
 };
 
 if (process.env.DATABASE_URL) {
-  const dbName = `kiln_e2e_${name}`;
+  const dbName = `kiln_e2e_${name}_${port}`;
   const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
   await admin.unsafe(`CREATE DATABASE ${dbName}`);
