@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { signOutAction } from "@/app/(console)/sign-out-action";
+import { signOutAction, signOutEverywhereAction } from "@/app/(console)/sign-out-action";
 import { Badge } from "@/components/ui/badge";
 import { KilnMark } from "./kiln-mark";
 
@@ -56,6 +56,15 @@ export function ConsoleNav({ areas, actor }: { areas: Area[]; actor: { name: str
             </button>
           </form>
         </div>
+        <form action={signOutEverywhereAction} className="mt-2 text-right">
+          <button
+            type="submit"
+            title="Ends your sessions in every browser and device, including this one"
+            className="text-xs text-stone-500 underline-offset-2 hover:text-stone-900 hover:underline"
+          >
+            Sign out everywhere
+          </button>
+        </form>
       </div>
     </aside>
   );

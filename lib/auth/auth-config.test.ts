@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { resetEnvForTests } from "@/lib/env";
 import { authConfig } from "./auth";
+import { startSession } from "./sessions";
+
+// The jwt callback records the sign-in's session; its database is not the subject here.
+vi.mock("@/db", () => ({ getDatabase: async () => ({ db: {} }) }));
+vi.mock("./sessions", () => ({ startSession: vi.fn(async () => ({ id: "0b7d4a34-5f0e-4c36-9a43-0e5c1a1c9e11" })) }));
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -27,7 +32,7 @@ describe("Auth.js configuration", () => {
     expect(oidc).toMatchObject({ id: "oidc", type: "oidc", name: "Acme SSO", issuer: "https://id.example.com/realms/acme", clientId: "kiln" });
   });
 
-  it("keeps only the user id and session version in the token — never a role", async () => {
+  it("keeps only the user id, session version and a new session's id in the token — never a role", async () => {
     vi.stubEnv("AUTH_SECRET", "x".repeat(40));
     const jwt = authConfig().callbacks!.jwt!;
     const token = await jwt({
@@ -36,6 +41,7 @@ describe("Auth.js configuration", () => {
       account: { provider: "credentials" } as never,
       trigger: "signIn",
     } as never);
-    expect(token).toEqual({ uid: "u1", sv: 3 });
+    expect(token).toEqual({ uid: "u1", sv: 3, sid: "0b7d4a34-5f0e-4c36-9a43-0e5c1a1c9e11" });
+    expect(startSession).toHaveBeenCalledWith({ db: {}, input: expect.objectContaining({ userId: "u1", method: "password" }) });
   });
 });

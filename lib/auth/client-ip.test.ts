@@ -1,8 +1,9 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Database } from "@/db";
 import { auditEvents, signInAttempts } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
+import { env, resetEnvForTests } from "@/lib/env";
 import { createUserFactory } from "@/test/factories";
 import { normaliseIp, parseTrustedProxies, resolveClientIp, type TrustedProxies } from "./client-ip";
 import { verifyCredentials } from "./sign-in";
@@ -86,5 +87,19 @@ describe("client address (who is signing in, as the rate limiter and the audit l
     expect(normaliseIp("192.0.2.1:8080")).toBe("192.0.2.1");
     expect(normaliseIp(" 2001:DB8::1 ")).toBe("2001:db8::1");
     for (const junk of [FORMULA, "", "1.2.3", "<script>", "1.2.3.4, 5.6.7.8", "x".repeat(100)]) expect(normaliseIp(junk)).toBeNull();
+  });
+
+  it("refuses to start with a KILN_TRUSTED_PROXIES entry that is not an address or CIDR", () => {
+    try {
+      vi.stubEnv("KILN_TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal");
+      resetEnvForTests();
+      expect(() => env()).toThrow(/KILN_TRUSTED_PROXIES must list IP addresses or CIDRs/);
+      vi.stubEnv("KILN_TRUSTED_PROXIES", "10.0.0.0/8, ::1");
+      resetEnvForTests();
+      expect(env().KILN_TRUSTED_PROXIES).toBe("10.0.0.0/8, ::1");
+    } finally {
+      vi.unstubAllEnvs();
+      resetEnvForTests();
+    }
   });
 });
