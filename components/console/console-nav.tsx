@@ -56,15 +56,15 @@ export function ConsoleNav({ areas, actor }: { areas: Area[]; actor: { name: str
             </button>
           </form>
         </div>
-        <form action={signOutEverywhereAction} className="mt-2 text-right">
-          <button
-            type="submit"
-            title="Ends your sessions in every browser and device, including this one"
-            className="text-xs text-stone-500 underline-offset-2 hover:text-stone-900 hover:underline"
-          >
-            Sign out everywhere
-          </button>
-        </form>
+        <details className="mt-2 text-xs" data-testid="account-menu">
+          <summary className="cursor-pointer text-stone-500 hover:text-stone-900">Account</summary>
+          <form action={signOutEverywhereAction} className="mt-2">
+            <button type="submit" className="font-medium text-stone-700 hover:text-stone-900">
+              Sign out everywhere
+            </button>
+            <p className="mt-1 text-stone-500">Ends your sessions in every browser and device, this one included. Use it if you signed in somewhere you should not stay signed in.</p>
+          </form>
+        </details>
       </div>
     </aside>
   );
