@@ -5,7 +5,7 @@ import { recordAudit } from "@/lib/audit";
 import { authSecret, env } from "@/lib/env";
 import { matchOidcUser } from "./oidc";
 import { clientIp, clientUserAgent } from "./request-ip";
-import { startSession, type SessionMethod } from "./sessions";
+import { endSession, startSession, type SessionMethod } from "./sessions";
 import { verifyCredentials, type SignInFailure } from "./sign-in";
 
 class SignInRefused extends CredentialsSignin {
@@ -90,6 +90,16 @@ export function authConfig(): NextAuthConfig {
           ...session,
           user: { id: String(token.uid ?? ""), sessionVersion: Number(token.sv ?? -1), sessionId: typeof token.sid === "string" ? token.sid : null },
         } as never;
+      },
+    },
+    events: {
+      // Also reached by a direct POST to /api/auth/signout, which skips the console's sign-out action.
+      async signOut(message) {
+        const token = "token" in message ? message.token : null;
+        if (!token) return;
+        const { db } = await getDatabase();
+        const claims = { userId: typeof token.uid === "string" ? token.uid : null, sessionId: typeof token.sid === "string" ? token.sid : null };
+        await endSession({ db, claims, ip: await clientIp() });
       },
     },
     logger: {

@@ -68,6 +68,8 @@ describe("resolveSession (the guard's core)", () => {
     await expect(resolveSession({ db, claims: laptop, permission: "console.view", ip: null })).resolves.toBeTruthy();
 
     expect(await endSession({ db, claims: laptop, ip: "192.0.2.5" })).toEqual({ revoked: true });
+    // Signing out twice (the action, then Auth.js's event) revokes and audits once.
+    expect(await endSession({ db, claims: laptop, ip: "192.0.2.5" })).toEqual({ revoked: false });
     // The copied cookie still decrypts and still carries the right version, but its session is gone.
     await expect(resolveSession({ db, claims: laptop, permission: "console.view", ip: null })).rejects.toMatchObject({
       code: "unauthenticated",
@@ -80,7 +82,7 @@ describe("resolveSession (the guard's core)", () => {
       ["auth.signed_out", "session"],
       ["auth.session_rejected", "revoked_session"],
     ]);
-    expect(out[0]).toMatchObject({ actorEmail: u.email, ip: "192.0.2.5", data: { sessionId: laptop.sessionId, revoked: true } });
+    expect(out[0]).toMatchObject({ actorEmail: u.email, ip: "192.0.2.5", data: { scope: "session", sessionId: laptop.sessionId } });
   });
 
   it("sign out everywhere ends every session of the user (and only theirs); a new sign-in works", async () => {

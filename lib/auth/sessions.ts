@@ -30,7 +30,8 @@ export async function startSession({
 
 /**
  * Sign-out: revokes the one session the cookie names, so a copy of the cookie stops working
- * too. Audited even when the session was already gone (the user still asked to sign out).
+ * too. Idempotent: the console's action and Auth.js's signOut event both call it, and only the
+ * call that revokes the session writes the audit row.
  */
 export async function endSession({
   db,
@@ -51,17 +52,18 @@ export async function endSession({
         .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
         .returning({ id: sessions.id })
     : [];
+  if (revoked.length === 0) return { revoked: false };
   const [user] = await db.select({ email: users.email }).from(users).where(eq(users.id, userId)).limit(1);
   await recordAudit({
     db,
     input: {
       actor: { id: userId, email: user?.email ?? null },
       action: "auth.signed_out",
-      data: { scope: "session", sessionId, revoked: revoked.length > 0 },
+      data: { scope: "session", sessionId },
       ip,
     },
   });
-  return { revoked: revoked.length > 0 };
+  return { revoked: true };
 }
 
 /**
