@@ -62,7 +62,9 @@ export function ConsoleNav({ areas, actor }: { areas: Area[]; actor: { name: str
             <button type="submit" className="font-medium text-stone-700 hover:text-stone-900">
               Sign out everywhere
             </button>
-            <p className="mt-1 text-stone-500">Ends your sessions in every browser and device, this one included. Use it if you signed in somewhere you should not stay signed in.</p>
+            <p className="mt-1 text-stone-500">
+              Ends your sessions in every browser and device, this one included. Use it if you signed in somewhere you should not stay signed in.
+            </p>
           </form>
         </details>
       </div>

@@ -103,7 +103,10 @@ describe("resolveSession (the guard's core)", () => {
     const again = await signedIn({ id: u.id, sessionVersion: 1 });
     await expect(resolveSession({ db, claims: again, permission: "console.view", ip: null })).resolves.toBeTruthy();
 
-    const [audited] = await db.select().from(auditEvents).where(and(eq(auditEvents.actorId, u.id), eq(auditEvents.action, "auth.signed_out")));
+    const [audited] = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.actorId, u.id), eq(auditEvents.action, "auth.signed_out")));
     expect(audited).toMatchObject({ ip: "192.0.2.6", data: { scope: "everywhere", revoked: 2 } });
   });
 

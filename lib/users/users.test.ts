@@ -54,9 +54,11 @@ describe("user management", () => {
   it("refuses a common password, when creating a user and when resetting one, saying why and what to do", async () => {
     const ctx = await adminCtx();
     const weak = expect.stringMatching(/too easy to guess\. This is similar to a commonly used password\. Use three or four unrelated words/);
-    await expect(
-      createUser({ ctx, input: { email: "weak@example.test", name: "Weak", role: "designer", password: "password1234" } }),
-    ).rejects.toMatchObject({ code: "invalid_input", message: weak, fields: { password: [weak] } });
+    await expect(createUser({ ctx, input: { email: "weak@example.test", name: "Weak", role: "designer", password: "password1234" } })).rejects.toMatchObject({
+      code: "invalid_input",
+      message: weak,
+      fields: { password: [weak] },
+    });
     expect(await ctx.db.select().from(users).where(eq(users.email, "weak@example.test"))).toHaveLength(0);
     // The person's own name and email make a password guessable too.
     await expect(
