@@ -7,6 +7,8 @@
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // First, before any request is handled: the socket's peer address for lib/auth/client-ip.
+  (await import("./lib/auth/peer-address")).installPeerAddressStamp();
   const { boot } = await import("./lib/system/boot");
   await boot();
 }

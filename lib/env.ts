@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { parseTrustedProxies } from "./auth/client-ip";
 
 /**
  * The one place that reads process.env. Every variable has the embedded default of the
@@ -39,6 +40,10 @@ const envSchema = z.object({
   /** Failed sign-ins allowed per email (and per address) inside the window before refusing. */
   KILN_SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   KILN_SIGNIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+  /** Reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For is believed; none by default. */
+  KILN_TRUSTED_PROXIES: optionalString.refine((v) => parseTrustedProxies(v).ok, {
+    message: "KILN_TRUSTED_PROXIES must list IP addresses or CIDRs (e.g. 10.0.0.0/8, ::1), separated by commas",
+  }),
   /** Vercel Blob token; local disk storage under the data folder is used when unset. */
   BLOB_READ_WRITE_TOKEN: optionalString,
   KILN_MAX_UPLOAD_BYTES: z.coerce

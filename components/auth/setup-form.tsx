@@ -18,7 +18,7 @@ export function SetupForm() {
       <Field label="Email" name="email" error={f.email}>
         <Input name="email" type="email" autoComplete="username" required maxLength={254} defaultValue={state.values?.email} invalid={!!f.email} />
       </Field>
-      <Field label="Password" name="password" error={f.password} hint="At least 12 characters. A passphrase works well.">
+      <Field label="Password" name="password" error={f.password} hint="At least 12 characters and hard to guess: three or four unrelated words work well.">
         <Input name="password" type="password" autoComplete="new-password" required minLength={12} maxLength={1024} invalid={!!f.password} />
       </Field>
       <Field label="Repeat the password" name="confirm" error={f.confirm}>

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { signOutAction } from "@/app/(console)/sign-out-action";
+import { signOutAction, signOutEverywhereAction } from "@/app/(console)/sign-out-action";
 import { Badge } from "@/components/ui/badge";
 import { KilnMark } from "./kiln-mark";
 
@@ -56,6 +56,17 @@ export function ConsoleNav({ areas, actor }: { areas: Area[]; actor: { name: str
             </button>
           </form>
         </div>
+        <details className="mt-2 text-xs" data-testid="account-menu">
+          <summary className="cursor-pointer text-stone-500 hover:text-stone-900">Account</summary>
+          <form action={signOutEverywhereAction} className="mt-2">
+            <button type="submit" className="font-medium text-stone-700 hover:text-stone-900">
+              Sign out everywhere
+            </button>
+            <p className="mt-1 text-stone-500">
+              Ends your sessions in every browser and device, this one included. Use it if you signed in somewhere you should not stay signed in.
+            </p>
+          </form>
+        </details>
       </div>
     </aside>
   );

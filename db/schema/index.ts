@@ -18,3 +18,4 @@ export * from "./teams";
 export * from "./budgets";
 export * from "./asset-edits";
 export * from "./provider-calls";
+export * from "./sessions";

@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { resetEnvForTests } from "@/lib/env";
 import { authConfig } from "./auth";
+import { endSession, startSession } from "./sessions";
+
+// The jwt callback records the sign-in's session; its database is not the subject here.
+vi.mock("@/db", () => ({ getDatabase: async () => ({ db: {} }) }));
+vi.mock("./sessions", () => ({
+  startSession: vi.fn(async () => ({ id: "0b7d4a34-5f0e-4c36-9a43-0e5c1a1c9e11" })),
+  endSession: vi.fn(async () => ({ revoked: true })),
+}));
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -27,7 +35,7 @@ describe("Auth.js configuration", () => {
     expect(oidc).toMatchObject({ id: "oidc", type: "oidc", name: "Acme SSO", issuer: "https://id.example.com/realms/acme", clientId: "kiln" });
   });
 
-  it("keeps only the user id and session version in the token — never a role", async () => {
+  it("keeps only the user id, session version and a new session's id in the token — never a role", async () => {
     vi.stubEnv("AUTH_SECRET", "x".repeat(40));
     const jwt = authConfig().callbacks!.jwt!;
     const token = await jwt({
@@ -36,6 +44,13 @@ describe("Auth.js configuration", () => {
       account: { provider: "credentials" } as never,
       trigger: "signIn",
     } as never);
-    expect(token).toEqual({ uid: "u1", sv: 3 });
+    expect(token).toEqual({ uid: "u1", sv: 3, sid: "0b7d4a34-5f0e-4c36-9a43-0e5c1a1c9e11" });
+    expect(startSession).toHaveBeenCalledWith({ db: {}, input: expect.objectContaining({ userId: "u1", method: "password" }) });
+  });
+
+  it("revokes the token's session when Auth.js signs out, whichever route asked (the action or /api/auth/signout)", async () => {
+    vi.stubEnv("AUTH_SECRET", "x".repeat(40));
+    await authConfig().events!.signOut!({ token: { uid: "u1", sv: 0, sid: "0b7d4a34-5f0e-4c36-9a43-0e5c1a1c9e11" } } as never);
+    expect(endSession).toHaveBeenCalledWith({ db: {}, claims: { userId: "u1", sessionId: "0b7d4a34-5f0e-4c36-9a43-0e5c1a1c9e11" }, ip: null });
   });
 });

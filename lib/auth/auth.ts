@@ -1,10 +1,11 @@
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
-import { headers } from "next/headers";
 import { getDatabase } from "@/db";
 import { recordAudit } from "@/lib/audit";
 import { authSecret, env } from "@/lib/env";
 import { matchOidcUser } from "./oidc";
+import { clientIp, clientUserAgent } from "./request-ip";
+import { endSession, startSession, type SessionMethod } from "./sessions";
 import { verifyCredentials, type SignInFailure } from "./sign-in";
 
 class SignInRefused extends CredentialsSignin {
@@ -16,13 +17,13 @@ class SignInRefused extends CredentialsSignin {
 
 export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
 
-export async function clientIp(): Promise<string | null> {
-  try {
-    const h = await headers();
-    return h.get("x-forwarded-for")?.split(",")[0]?.trim() || h.get("x-real-ip") || null;
-  } catch {
-    return null;
-  }
+export { clientIp };
+
+/** Every sign-in gets its own session row; the cookie carries its id so sign-out can end it. */
+async function issueToken(userId: string, sessionVersion: number, method: SessionMethod) {
+  const { db } = await getDatabase();
+  const session = await startSession({ db, input: { userId, method, ip: await clientIp(), userAgent: await clientUserAgent() } });
+  return { uid: userId, sv: sessionVersion, sid: session.id };
 }
 
 function oidcProviders(): NextAuthConfig["providers"] {
@@ -76,16 +77,29 @@ export function authConfig(): NextAuthConfig {
         if (account?.provider === "oidc") {
           const { db } = await getDatabase();
           const match = await matchOidcUser({ db, email: profile?.email, emailVerified: profile?.email_verified !== false, ip: null });
-          return match ? { uid: match.id, sv: match.sessionVersion } : null;
+          return match ? issueToken(match.id, match.sessionVersion, "oidc") : null;
         }
-        if (user) {
-          // Only the id and session version go into the token; the role is read fresh per request.
-          return { uid: user.id, sv: (user as { sessionVersion?: number }).sessionVersion ?? 0 };
+        if (user?.id) {
+          // Only ids and the session version go into the token; the role is read fresh per request.
+          return issueToken(user.id, (user as { sessionVersion?: number }).sessionVersion ?? 0, "password");
         }
         return token;
       },
       session({ session, token }) {
-        return { ...session, user: { id: String(token.uid ?? ""), sessionVersion: Number(token.sv ?? -1) } } as never;
+        return {
+          ...session,
+          user: { id: String(token.uid ?? ""), sessionVersion: Number(token.sv ?? -1), sessionId: typeof token.sid === "string" ? token.sid : null },
+        } as never;
+      },
+    },
+    events: {
+      // Also reached by a direct POST to /api/auth/signout, which skips the console's sign-out action.
+      async signOut(message) {
+        const token = "token" in message ? message.token : null;
+        if (!token) return;
+        const { db } = await getDatabase();
+        const claims = { userId: typeof token.uid === "string" ? token.uid : null, sessionId: typeof token.sid === "string" ? token.sid : null };
+        await endSession({ db, claims, ip: await clientIp() });
       },
     },
     logger: {

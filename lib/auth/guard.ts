@@ -13,11 +13,11 @@ import { resolveSession } from "./resolve-session";
  */
 export async function requireCtx(permission: Permission): Promise<Ctx> {
   const session = await auth();
-  const user = session?.user as { id?: string; sessionVersion?: number } | undefined;
+  const user = session?.user as { id?: string; sessionVersion?: number; sessionId?: string | null } | undefined;
   const { db } = await getDatabase();
   return resolveSession({
     db,
-    claims: user ? { userId: user.id, sessionVersion: user.sessionVersion } : null,
+    claims: user ? { userId: user.id, sessionVersion: user.sessionVersion, sessionId: user.sessionId } : null,
     permission,
     ip: await clientIp(),
   });

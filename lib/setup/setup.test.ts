@@ -1,9 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Database } from "@/db";
 import { teams, users } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
+import { hashPassword } from "@/lib/auth/password";
+import { passwordWeakness } from "@/lib/auth/password-strength";
 import { createFirstAdmin, needsFirstRun } from "./first-run";
 import { DEMO_USERS, seedDemoUsers } from "./demo-users";
+
+// Counts argon2 runs: setup must not spend one on a caller it is going to refuse.
+vi.mock("@/lib/auth/password", async (importOriginal) => {
+  const original = await importOriginal<typeof import("@/lib/auth/password")>();
+  return { ...original, hashPassword: vi.fn(original.hashPassword) };
+});
 
 let database: Database;
 beforeAll(async () => {
@@ -12,6 +20,26 @@ beforeAll(async () => {
 afterAll(() => database.close());
 
 describe("first run", () => {
+  it("refuses a common password for the first admin, before any account exists", async () => {
+    await expect(
+      createFirstAdmin({ db: database.db, input: { email: "w@example.test", name: "W", password: "password1234", confirm: "password1234" }, ip: null }),
+    ).rejects.toMatchObject({ code: "invalid_input", fields: { password: [expect.stringContaining("too easy to guess")] } });
+    expect(await needsFirstRun({ db: database.db })).toBe(true);
+  });
+
+  it("checks the two passwords match", async () => {
+    await expect(
+      createFirstAdmin({
+        db: database.db,
+        input: { email: "c@example.test", name: "C", password: "a long enough passphrase", confirm: "different passphrase!" },
+        ip: null,
+      }),
+    ).rejects.toMatchObject({
+      code: "invalid_input",
+      fields: { confirm: ["The two passwords do not match."] },
+    });
+  });
+
   it("creates exactly one admin even when two browsers race, then refuses", async () => {
     const { db } = database;
     expect(await needsFirstRun({ db })).toBe(true);
@@ -28,17 +56,13 @@ describe("first run", () => {
     expect(await needsFirstRun({ db })).toBe(false);
   });
 
-  it("checks the two passwords match", async () => {
-    await expect(
-      createFirstAdmin({
-        db: database.db,
-        input: { email: "c@example.test", name: "C", password: "a long enough passphrase", confirm: "different passphrase!" },
-        ip: null,
-      }),
-    ).rejects.toMatchObject({
-      code: "invalid_input",
-      fields: { confirm: ["The two passwords do not match."] },
-    });
+  it("once set up, refuses anyone else before hashing anything (no argon2 for anonymous callers)", async () => {
+    vi.mocked(hashPassword).mockClear();
+    const input = { email: "late@example.test", name: "Late", password: "another long passphrase", confirm: "another long passphrase" };
+    await expect(createFirstAdmin({ db: database.db, input, ip: null })).rejects.toMatchObject({ code: "conflict" });
+    // Nor for junk input: the answer is the same and just as cheap.
+    await expect(createFirstAdmin({ db: database.db, input: { password: "x".repeat(1024) }, ip: null })).rejects.toMatchObject({ code: "conflict" });
+    expect(hashPassword).not.toHaveBeenCalled();
   });
 
   it("seeds one demo user per role, once", async () => {
@@ -48,6 +72,8 @@ describe("first run", () => {
     const rows = await db.select().from(users);
     expect(new Set(rows.filter((r) => r.email.endsWith("@kiln.local")).map((r) => r.role))).toEqual(new Set(["admin", "designer", "reviewer", "finance"]));
     expect(DEMO_USERS.every((u) => u.password.length >= 12)).toBe(true);
+    // Seeded directly, but they would pass the rule anyone else's password must pass.
+    for (const u of DEMO_USERS) expect(await passwordWeakness(u.password, [u.email, u.name])).toBeNull();
     // The demo teams, with the demo designer in Brand.
     const teamRows = await db.select().from(teams);
     expect(teamRows.map((t) => t.name).sort()).toEqual(["Brand", "Growth"]);

@@ -3,12 +3,14 @@ import { users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { hashPassword } from "@/lib/auth/password";
+import { assertStrongPassword } from "@/lib/auth/password-strength";
 import { AppError, parseInput } from "@/lib/errors";
 import { toPublicUser, type PublicUser } from "./public-user";
 import { createUserInput } from "./schemas";
 
 export async function createUser({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<PublicUser> {
   const data = parseInput(createUserInput, input);
+  await assertStrongPassword({ password: data.password, userInputs: [data.email, data.name] });
   const passwordHash = await hashPassword(data.password);
   return ctx.db.transaction(async (tx) => {
     const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, data.email)).limit(1);

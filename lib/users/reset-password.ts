@@ -3,6 +3,7 @@ import { users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { hashPassword } from "@/lib/auth/password";
+import { assertStrongPassword } from "@/lib/auth/password-strength";
 import { parseInput } from "@/lib/errors";
 import { loadUserForUpdate } from "./admin-guards";
 import { resetPasswordInput } from "./schemas";
@@ -10,6 +11,9 @@ import { resetPasswordInput } from "./schemas";
 /** An admin sets a new password; the user's open sessions end. */
 export async function resetPassword({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<void> {
   const { userId, password } = parseInput(resetPasswordInput, input);
+  // The person's own name and email make a password guessable, so they count against it.
+  const [person] = await ctx.db.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, userId)).limit(1);
+  await assertStrongPassword({ password, userInputs: [person?.email, person?.name] });
   const passwordHash = await hashPassword(password);
   await ctx.db.transaction(async (tx) => {
     const user = await loadUserForUpdate(tx, userId);

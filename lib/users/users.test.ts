@@ -51,6 +51,29 @@ describe("user management", () => {
     });
   });
 
+  it("refuses a common password, when creating a user and when resetting one, saying why and what to do", async () => {
+    const ctx = await adminCtx();
+    const weak = expect.stringMatching(/too easy to guess\. This is similar to a commonly used password\. Use three or four unrelated words/);
+    await expect(createUser({ ctx, input: { email: "weak@example.test", name: "Weak", role: "designer", password: "password1234" } })).rejects.toMatchObject({
+      code: "invalid_input",
+      message: weak,
+      fields: { password: [weak] },
+    });
+    expect(await ctx.db.select().from(users).where(eq(users.email, "weak@example.test"))).toHaveLength(0);
+    // The person's own name and email make a password guessable too.
+    await expect(
+      createUser({ ctx, input: { email: "mariagonzalez@example.test", name: "Maria Gonzalez", role: "designer", password: "mariagonzalez1" } }),
+    ).rejects.toMatchObject({ code: "invalid_input", fields: { password: [expect.stringContaining("too easy to guess")] } });
+
+    const u = await createUserFactory(ctx.db);
+    await expect(resetPassword({ ctx, input: { userId: u.id, password: "qwertyuiop123" } })).rejects.toMatchObject({
+      code: "invalid_input",
+      fields: { password: [expect.stringContaining("too easy to guess")] },
+    });
+    const [row] = await ctx.db.select().from(users).where(eq(users.id, u.id));
+    expect(await verifyPassword(row!.passwordHash!, u.password)).toBe(true);
+  });
+
   it("changing a role or deactivating bumps the session version and is audited", async () => {
     const ctx = await adminCtx();
     const u = await createUserFactory(ctx.db, { role: "designer" });

@@ -4,6 +4,7 @@ import type { Database } from "@/db";
 import { assets, auditEvents, bannedTerms, providers, teams, templates, users, type Batch, type Generation, type User } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { resolveSession } from "@/lib/auth/resolve-session";
+import { startSession } from "@/lib/auth/sessions";
 import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { getActiveTemplate, listActivePresets } from "@/lib/generation/catalog";
 import { queueBatch } from "@/lib/generation/queue-batch";
@@ -311,7 +312,8 @@ describe("who sees which costs", () => {
 
 describe("finance reads costs but cannot make or judge work", () => {
   it("the guard refuses finance to queue, edit or review, and lets it see and export costs", async () => {
-    const claims = { userId: finance.actor.id, sessionVersion: 0 };
+    const { id: sessionId } = await startSession({ db: db(), input: { userId: finance.actor.id, method: "password", ip: null } });
+    const claims = { userId: finance.actor.id, sessionVersion: 0, sessionId };
     for (const permission of ["generations.create", "assets.edit", "review.decide", "costs.operations"] as const) {
       await expect(resolveSession({ db: db(), claims, permission, ip: null })).rejects.toMatchObject({ code: "forbidden" });
     }
