@@ -51,6 +51,14 @@ const envSchema = z.object({
     .int()
     .min(1024)
     .default(20 * 1024 * 1024),
+  /** Largest provider output image Kiln downloads (bytes); a bigger one is cut off and the call fails. */
+  KILN_MAX_DOWNLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(50 * 1024 * 1024),
+  /** How long one provider output download may take (ms), redirects included. */
+  KILN_DOWNLOAD_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
   /** Inngest: dev-mode engine URL (the embedded runner by default). */
   INNGEST_DEV: optionalString,
   INNGEST_BASE_URL: optionalString,

@@ -29,7 +29,7 @@ async function failure(promise: Promise<unknown>): Promise<ProviderError> {
 
 describe("A1111 adapter against the running simulator (real HTTP)", () => {
   let sim: RunningSimulator;
-  const adapter = () => createA1111Adapter({ kind: "a1111", baseUrl: sim.url });
+  const adapter = () => createA1111Adapter({ kind: "a1111", allowPrivate: true, baseUrl: sim.url });
   beforeAll(async () => {
     sim = await startSimulator({ port: 0 });
   });
@@ -66,7 +66,7 @@ describe("A1111 adapter against the running simulator (real HTTP)", () => {
 
   it("removes the background through the rembg extension: an RGBA PNG, backdrop transparent, subject opaque", async () => {
     const { image } = await adapter().generate(REQ);
-    expect(await hasRembgExtension({ kind: "a1111", baseUrl: sim.url })).toBe(true);
+    expect(await hasRembgExtension({ kind: "a1111", allowPrivate: true, baseUrl: sim.url })).toBe(true);
     const cut = await adapter().removeBackground!({ image });
     const { data, info } = await sharp(cut.image).raw().toBuffer({ resolveWithObject: true });
     expect(info).toMatchObject({ width: 256, height: 192, channels: 4 });
@@ -97,7 +97,7 @@ describe("A1111 adapter against the running simulator (real HTTP)", () => {
     expect([filtered.kind, filtered.retryable]).toEqual(["content_filtered", false]);
     sim.setConfig({ apiAuth: "kiln:secret" });
     expect((await failure(adapter().generate(REQ))).kind).toBe("auth");
-    const authed = createA1111Adapter({ kind: "a1111", baseUrl: sim.url, apiKey: "kiln:secret" });
+    const authed = createA1111Adapter({ kind: "a1111", allowPrivate: true, baseUrl: sim.url, apiKey: "kiln:secret" });
     expect((await authed.generate(REQ)).seed).toBe(1234);
   });
 
@@ -110,14 +110,15 @@ describe("A1111 adapter against the running simulator (real HTTP)", () => {
   it("reports a stopped endpoint as unavailable", async () => {
     const gone = await startSimulator({ port: 0 });
     await gone.close();
-    const error = await failure(createA1111Adapter({ kind: "a1111", baseUrl: gone.url }).generate(REQ));
+    const error = await failure(createA1111Adapter({ kind: "a1111", allowPrivate: true, baseUrl: gone.url }).generate(REQ));
     expect([error.kind, error.retryable]).toEqual(["unavailable", true]);
   });
 });
 
 describe("A1111 adapter against A1111's documented shapes (fake server)", () => {
   let server: FakeServer;
-  const adapter = () => createA1111Adapter({ kind: "a1111", baseUrl: `${server.url}/`, apiKey: "user:pass", options: { timeoutMs: 2_000 } });
+  const adapter = () =>
+    createA1111Adapter({ kind: "a1111", allowPrivate: true, baseUrl: `${server.url}/`, apiKey: "user:pass", options: { timeoutMs: 2_000 } });
   beforeEach(async () => {
     server = await startFakeServer();
   });
@@ -218,11 +219,11 @@ describe("A1111 adapter against A1111's documented shapes (fake server)", () => 
     expect([missing.kind, missing.retryable]).toEqual(["invalid_request", false]);
     expect(missing.message).toContain("stable-diffusion-webui-rembg");
     server.route("GET", "/openapi.json", (_req, res) => sendJson(res, 200, { openapi: "3.1.0", paths: { "/sdapi/v1/txt2img": { post: {} } } }));
-    expect(await hasRembgExtension({ kind: "a1111", baseUrl: server.url })).toBe(false);
+    expect(await hasRembgExtension({ kind: "a1111", allowPrivate: true, baseUrl: server.url })).toBe(false);
   });
 
   it("refuses LoRA names that would break A1111's prompt token, and malformed credentials", () => {
     expect(() => promptWithLoras("x", [{ name: "evil>:<lora", weight: 1 }])).toThrow(ProviderError);
-    expect(() => createA1111Adapter({ kind: "a1111", baseUrl: server.url, apiKey: "token-without-colon" })).toThrow(/user:password/);
+    expect(() => createA1111Adapter({ kind: "a1111", allowPrivate: true, baseUrl: server.url, apiKey: "token-without-colon" })).toThrow(/user:password/);
   });
 });

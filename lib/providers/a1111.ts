@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { kindForStatus, numberOption, parseJson, request, sniffImageType, withCall, type ErrorBody } from "./http-call";
+import { fetchFor, kindForStatus, numberOption, parseJson, readText, request, sniffImageType, withCall, type ErrorBody } from "./http-call";
 import {
   ProviderError,
   type AdapterDeps,
@@ -95,7 +95,7 @@ function readInfo(raw: unknown): Info {
 }
 
 export function createA1111Adapter(config: ProviderConfig, deps: AdapterDeps = {}): ProviderAdapter {
-  const fetchImpl = deps.fetch ?? fetch;
+  const fetchImpl = fetchFor(config, deps);
   const base = config.baseUrl.replace(/\/+$/, "");
   const defaultTimeoutMs = numberOption(config.options, "timeoutMs", 120_000);
   const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
@@ -111,7 +111,7 @@ export function createA1111Adapter(config: ProviderConfig, deps: AdapterDeps = {
     return withCall(LABEL, scoped, async (scope) => {
       const init: RequestInit = { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) };
       const res = await request(scope, fetchImpl, `${base}${path}`, init, toError);
-      const text = await res.text();
+      const text = await readText(scope, res);
       const data = parseJson(text);
       if (data === undefined) throw new ProviderError("transient", `${LABEL} sent a response that is not JSON.`, { status: res.status });
       return { data: data as T, ms: Date.now() - scope.startedAt };
@@ -224,13 +224,13 @@ export function createA1111Adapter(config: ProviderConfig, deps: AdapterDeps = {
 
 /** Whether the endpoint serves the rembg extension's POST /rembg, read from FastAPI's /openapi.json. */
 export async function hasRembgExtension(config: ProviderConfig, deps: AdapterDeps = {}, options: CallOptions = {}): Promise<boolean> {
-  const fetchImpl = deps.fetch ?? fetch;
+  const fetchImpl = fetchFor(config, deps);
   const base = config.baseUrl.replace(/\/+$/, "");
   return withCall(LABEL, { ...options, timeoutMs: options.timeoutMs ?? 10_000 }, async (scope) => {
     const headers: Record<string, string> = { accept: "application/json" };
     if (config.apiKey?.includes(":")) headers.authorization = `Basic ${Buffer.from(config.apiKey).toString("base64")}`;
     const res = await request(scope, fetchImpl, `${base}/openapi.json`, { method: "GET", headers }, toError);
-    const doc = parseJson(await res.text()) as { paths?: Record<string, { post?: unknown }> } | undefined;
+    const doc = parseJson(await readText(scope, res)) as { paths?: Record<string, { post?: unknown }> } | undefined;
     return !!doc?.paths?.["/rembg"]?.post;
   });
 }

@@ -5,6 +5,7 @@ import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { costOfCall } from "@/lib/costs/estimate";
 import { AppError, parseInput } from "@/lib/errors";
+import { OutboundRefusedError } from "@/lib/net/outbound-fetch";
 import { assertCanManageProviders, type ProviderAdminDeps } from "./admin-common";
 import { providerIdInput } from "./admin-schemas";
 import { createAdapter, PROVIDER_CAPABILITIES } from "./registry";
@@ -37,6 +38,8 @@ function describeFailure(error: unknown): { message: string; errorKind: string }
   if (error instanceof AppError) return { message: error.message, errorKind: error.code };
   if (error instanceof ProviderError) {
     const detail = error.message.slice(0, 300);
+    // Refused by the outbound policy (address or redirect): the sentence already says what to do.
+    if (error.cause instanceof OutboundRefusedError) return { message: detail, errorKind: error.kind };
     return { message: HINTS[error.kind] ? `${HINTS[error.kind]} (${detail})` : detail, errorKind: error.kind };
   }
   return { message: `The test failed: ${(error as Error)?.message ?? String(error)}`.slice(0, 300), errorKind: "unknown" };
@@ -56,7 +59,7 @@ async function versionForTest(ctx: Ctx, providerId: string): Promise<PresetVersi
 }
 
 /** One small, billed generation; it writes its ledger row like every other provider call. */
-async function tinyGenerate(ctx: Ctx, provider: Provider, version: PresetVersion): Promise<void> {
+async function tinyGenerate(ctx: Ctx, provider: Provider, version: PresetVersion, deps: ProviderAdminDeps): Promise<void> {
   const size = { width: 512, height: 512 };
   const ledger = {
     callKey: `provider-test:${provider.id}:${randomUUID()}`,
@@ -65,7 +68,7 @@ async function tinyGenerate(ctx: Ctx, provider: Provider, version: PresetVersion
     userId: ctx.actor.id,
     operation: "generate",
   };
-  const adapter = adapterFor(provider);
+  const adapter = adapterFor(provider, deps);
   const started = Date.now();
   try {
     const result = await adapter.generate(
@@ -93,16 +96,17 @@ async function tinyGenerate(ctx: Ctx, provider: Provider, version: PresetVersion
   }
 }
 
-function adapterFor(provider: Provider) {
+/** The adapter holds every request to the endpoint's policy at connect time (tests inject DNS answers). */
+function adapterFor(provider: Provider, deps: ProviderAdminDeps) {
   try {
-    return createAdapter(providerConfig(provider));
+    return createAdapter(providerConfig(provider), deps.lookup ? { lookup: deps.lookup } : {});
   } catch {
     throw new AppError("conflict", "The stored API key cannot be decrypted (KILN_SECRETS_KEY changed?). Enter the key again.");
   }
 }
 
-async function probe(ctx: Ctx, provider: Provider): Promise<Omit<ProviderTestResult, "latencyMs">> {
-  const adapter = adapterFor(provider);
+async function probe(ctx: Ctx, provider: Provider, deps: ProviderAdminDeps): Promise<Omit<ProviderTestResult, "latencyMs">> {
+  const adapter = adapterFor(provider, deps);
   if (adapter.listModels) {
     const models = await adapter.listModels({ timeoutMs: Math.min(provider.timeoutMs, LIST_TIMEOUT_MS) });
     const shown = models.slice(0, 5);
@@ -125,14 +129,15 @@ async function probe(ctx: Ctx, provider: Provider): Promise<Omit<ProviderTestRes
       message: `${label} has no model list to test against, and no preset uses this endpoint yet. Add a preset for it, then test again.`,
     };
   }
-  await tinyGenerate(ctx, provider, version);
+  await tinyGenerate(ctx, provider, version, deps);
   return { ok: true, method: "generate", message: `Connected. A tiny test image (512×512, model ${version.model}) came back; it is billed like any call.` };
 }
 
 /**
  * "Test connection": the endpoint's model list, or one tiny generation where the API has no list.
  * Paused endpoints can be tested (that is how an admin knows it is safe to resume). The URL is
- * checked again first, because DNS may point somewhere else since it was saved.
+ * checked again first, because DNS may point somewhere else since it was saved, and the calls
+ * themselves are checked at connect time and never follow a redirect (lib/net/outbound-fetch.ts).
  */
 export async function testProvider({ ctx, input, deps = {} }: { ctx: Ctx; input: unknown; deps?: ProviderAdminDeps }): Promise<ProviderTestResult> {
   assertCanManageProviders(ctx);
@@ -142,7 +147,7 @@ export async function testProvider({ ctx, input, deps = {} }: { ctx: Ctx; input:
   let outcome: Omit<ProviderTestResult, "latencyMs">;
   try {
     await assertSafeProviderUrl(provider.baseUrl, { allowPrivate: provider.allowPrivate, ...(deps.lookup ? { lookup: deps.lookup } : {}) });
-    outcome = await probe(ctx, provider);
+    outcome = await probe(ctx, provider, deps);
   } catch (error) {
     // Built without the secret: only to name the method that failed.
     const method = createAdapter({ kind: provider.kind, baseUrl: provider.baseUrl }).listModels ? "list_models" : "generate";

@@ -33,7 +33,7 @@ const OUTPUTS = { "7": { images: [{ filename: "kiln_00001_.png", subfolder: "", 
 
 let server: FakeServer;
 const adapter = (options: Record<string, unknown> = {}) =>
-  createComfyUIAdapter({ kind: "comfyui", baseUrl: `${server.url}/`, options: { pollIntervalMs: 10, pollMaxIntervalMs: 20, ...options } });
+  createComfyUIAdapter({ kind: "comfyui", allowPrivate: true, baseUrl: `${server.url}/`, options: { pollIntervalMs: 10, pollMaxIntervalMs: 20, ...options } });
 
 beforeEach(async () => {
   server = await startFakeServer();
@@ -157,7 +157,7 @@ describe("ComfyUI adapter", () => {
     await expect(adapter().generate(REQ)).rejects.toMatchObject({ kind: "auth" });
     const url = server.url;
     await server.close();
-    const dead = createComfyUIAdapter({ kind: "comfyui", baseUrl: url });
+    const dead = createComfyUIAdapter({ kind: "comfyui", allowPrivate: true, baseUrl: url });
     await expect(dead.generate(REQ)).rejects.toMatchObject({ kind: "unavailable" });
     server = await startFakeServer();
   });

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { comfySeed, fillWorkflow, inpaintGraph, txt2imgGraph, type ComfyGraph } from "./comfyui-graph";
 import {
   baseOf,
+  fetchFor,
   blobOf,
   downloadImage,
   isRecord,
@@ -71,7 +72,7 @@ function executionError(status: Record<string, unknown>): string {
 }
 
 export function createComfyUIAdapter(config: ProviderConfig, deps: AdapterDeps = {}): ProviderAdapter {
-  const fetchFn = deps.fetch ?? fetch;
+  const fetchFn = fetchFor(config, deps);
   const deadline = withDefaultTimeout(config);
   const base = baseOf(config.baseUrl);
   const policy = pollPolicy(config.options);

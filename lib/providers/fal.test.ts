@@ -19,7 +19,13 @@ const ID = "764cabcf-b745-4b3e-ae38-1200304cf45b";
 
 let server: FakeServer;
 const adapter = (options: Record<string, unknown> = {}) =>
-  createFalAdapter({ kind: "fal", baseUrl: server.url, apiKey: "fal-key", options: { pollIntervalMs: 10, pollMaxIntervalMs: 20, ...options } });
+  createFalAdapter({
+    kind: "fal",
+    allowPrivate: true,
+    baseUrl: server.url,
+    apiKey: "fal-key",
+    options: { pollIntervalMs: 10, pollMaxIntervalMs: 20, ...options },
+  });
 const urls = (app: string) => ({
   request_id: ID,
   response_url: `${server.url}/${app}/requests/${ID}`,

@@ -1,6 +1,7 @@
 // fal queue API (submit → status_url → response_url; model/request error shapes): https://docs.fal.ai/model-endpoints/queue
 import {
   baseOf,
+  fetchFor,
   downloadImage,
   isRecord,
   kindForStatus,
@@ -70,7 +71,7 @@ function baseInput(req: GenerateRequest, options: Record<string, unknown> | unde
 }
 
 export function createFalAdapter(config: ProviderConfig, deps: AdapterDeps = {}): ProviderAdapter {
-  const fetchFn = deps.fetch ?? fetch;
+  const fetchFn = fetchFor(config, deps);
   const deadline = withDefaultTimeout(config);
   const base = baseOf(config.baseUrl || "https://queue.fal.run");
   const policy = pollPolicy(config.options);

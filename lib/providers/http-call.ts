@@ -2,10 +2,21 @@
  * Plumbing shared by the HTTP adapters: one call scope per adapter call (caller signal + timeout
  * merged into one AbortSignal), status → ProviderError kind mapping, abortable sleep and bounded
  * polling with backoff. Everything thrown out of `withCall` is a ProviderError.
+ *
+ * Every request goes through the outbound policy (lib/net/outbound-fetch.ts) bound to the
+ * endpoint's allowPrivate flag; API calls never follow redirects; output downloads follow a few,
+ * each checked again, and are capped in bytes and time. Response bodies are read with a cap too.
  */
-import { ProviderError, type CallOptions, type ProviderErrorKind } from "./types";
+import { env } from "@/lib/env";
+import { fetchFollowingRedirects, isRedirect, OutboundRefusedError, outboundFetch } from "@/lib/net/outbound-fetch";
+import { ProviderError, type AdapterDeps, type CallOptions, type ProviderConfig, type ProviderErrorKind } from "./types";
 
 export type FetchFn = typeof fetch;
+
+/** The fetch an adapter uses: the test's, or the outbound policy bound to this endpoint's flag. */
+export function fetchFor(config: Pick<ProviderConfig, "allowPrivate">, deps: AdapterDeps = {}): FetchFn {
+  return deps.fetch ?? outboundFetch({ allowPrivate: config.allowPrivate ?? false, ...(deps.lookup ? { lookup: deps.lookup } : {}) });
+}
 
 const TIMEOUT = Symbol("kiln.provider.timeout");
 
@@ -48,6 +59,8 @@ export class CallScope {
       return new ProviderError("timeout", `${this.label}: ${why}`, { cause: error, billable });
     }
     if (error instanceof ProviderError) return error;
+    // Not retryable: the same address will be refused again (and a rebinding attack should not get retries).
+    if (error instanceof OutboundRefusedError) return new ProviderError("invalid_request", `${this.label}: ${error.message}`, { cause: error });
     if (error instanceof TypeError && /fetch failed|network|ECONN|socket/i.test(`${error.message} ${String(error.cause)}`)) {
       return new ProviderError("unavailable", `${this.label}: endpoint unreachable (${String((error.cause as Error | undefined)?.message ?? error.message)})`, {
         cause: error,
@@ -83,19 +96,110 @@ export function kindForStatus(status: number): ProviderErrorKind {
 export type ErrorBody = { status: number; text: string; json: unknown; headers: Headers };
 export type ErrorMapper = (body: ErrorBody) => ProviderError | undefined;
 
-/** fetch + status check. Non-2xx answers go through `mapError` first, then the generic rule. */
+/**
+ * fetch + status check. Non-2xx answers go through `mapError` first, then the generic rule.
+ * Redirects are refused: no provider API documents one, a 301/302 would turn a POST into a GET,
+ * and following it is how a saved endpoint could bounce Kiln to an internal address.
+ */
 export async function request(scope: CallScope, fetchFn: FetchFn, url: string, init: RequestInit, mapError?: ErrorMapper): Promise<Response> {
-  const res = await fetchFn(url, { ...init, signal: scope.signal });
+  const res = await fetchFn(url, { ...init, redirect: "manual", signal: scope.signal });
   if (res.ok) return res;
-  const text = await res.text().catch(() => "");
+  if (isRedirect(res.status) || res.type === "opaqueredirect") {
+    await res.body?.cancel().catch(() => {});
+    const to = originOf(res.headers.get("location"), url);
+    const message = `the endpoint answered with a redirect (HTTP ${res.status}${to ? ` to ${to}` : ""}); Kiln does not follow redirects on API calls. If the endpoint moved, set its URL to the new address.`;
+    throw new ProviderError("invalid_request", `${scope.label}: ${message}`, { status: res.status, cause: new OutboundRefusedError(message) });
+  }
+  const text = await readTextUpTo(res, ERROR_BODY_BYTES);
   const body: ErrorBody = { status: res.status, text, json: parseJson(text), headers: res.headers };
   throw (
     mapError?.(body) ?? new ProviderError(kindForStatus(res.status), `${scope.label}: HTTP ${res.status} ${text.slice(0, 300)}`.trim(), { status: res.status })
   );
 }
 
+/** Enough of an error body for the provider's message; the rest is not read. */
+const ERROR_BODY_BYTES = 64 * 1024;
+
+function originOf(location: string | null, base: string): string | undefined {
+  if (!location) return undefined;
+  try {
+    return new URL(location, base).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+export type DownloadLimits = { maxBytes: number; timeoutMs: number };
+
+/** KILN_MAX_DOWNLOAD_BYTES and KILN_DOWNLOAD_TIMEOUT_MS. */
+export function downloadLimits(): DownloadLimits {
+  const e = env();
+  return { maxBytes: e.KILN_MAX_DOWNLOAD_BYTES, timeoutMs: e.KILN_DOWNLOAD_TIMEOUT_MS };
+}
+
+/** An API answer may carry an image as base64 JSON (A1111, OpenAI b64_json): the image cap, inflated by 4/3, plus room. */
+export function responseLimit(): number {
+  return Math.ceil((downloadLimits().maxBytes * 4) / 3) + 1024 * 1024;
+}
+
+export function formatBytes(n: number): string {
+  const mb = n / (1024 * 1024);
+  return mb >= 1 ? `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB` : `${Math.round(n / 1024)} KB`;
+}
+
+/** Reads a body, refusing it (and dropping the connection) once it passes `maxBytes`. */
+export async function readBytes(scope: CallScope, res: Response, maxBytes: number, what = "the response"): Promise<Buffer> {
+  const tooLarge = () =>
+    new ProviderError("invalid_request", `${scope.label}: ${what} is larger than the ${formatBytes(maxBytes)} limit (KILN_MAX_DOWNLOAD_BYTES).`);
+  const declared = Number(res.headers.get("content-length") ?? NaN);
+  if (declared > maxBytes) {
+    await res.body?.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  if (!res.body) return Buffer.alloc(0);
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/** At most `maxBytes` of a body as text (for error messages); the rest is discarded unread. */
+async function readTextUpTo(res: Response, maxBytes: number): Promise<string> {
+  if (!res.body) return "";
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    while (total < maxBytes) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      total += value.byteLength;
+    }
+    if (total >= maxBytes) await reader.cancel().catch(() => {});
+  } catch {
+    // A body that breaks off mid-error still has its status to report.
+  }
+  return Buffer.concat(chunks).subarray(0, maxBytes).toString("utf8");
+}
+
+/** The body as text, within the API response cap. */
+export async function readText(scope: CallScope, res: Response): Promise<string> {
+  return (await readBytes(scope, res, responseLimit())).toString("utf8");
+}
+
 export async function readJson(scope: CallScope, res: Response): Promise<Record<string, unknown>> {
-  const text = await res.text();
+  const text = await readText(scope, res);
   const json = parseJson(text);
   if (!isRecord(json)) throw new ProviderError("transient", `${scope.label}: expected a JSON object, got ${text.slice(0, 200)}`);
   return json;
@@ -186,24 +290,80 @@ export function sameOrigin(a: string, b: string): boolean {
   }
 }
 
-/** Downloads an output image (http(s) or data: URI) within the call scope. */
-export async function downloadImage(scope: CallScope, fetchFn: FetchFn, url: string, headers?: HeadersInit): Promise<{ image: Buffer; contentType: string }> {
+const DOWNLOAD_TIMEOUT = Symbol("kiln.provider.download-timeout");
+
+/** Types a CDN may label an image with when it does not know better; the bytes decide then. */
+const GENERIC_TYPES = new Set(["application/octet-stream", "binary/octet-stream", "application/binary"]);
+
+/**
+ * Downloads an output image (http(s) or data: URI) within the call scope: redirects followed (a
+ * few hops, each through the endpoint's policy), at most `maxBytes`, within `timeoutMs`, and only
+ * an image. Errors never quote the downloaded body.
+ */
+export async function downloadImage(
+  scope: CallScope,
+  fetchFn: FetchFn,
+  url: string,
+  headers?: HeadersInit,
+  limits: DownloadLimits = downloadLimits(),
+): Promise<{ image: Buffer; contentType: string }> {
   const data = /^data:([^;,]+)?(;base64)?,(.*)$/s.exec(url);
   if (data) {
     const image = data[2] ? Buffer.from(data[3] ?? "", "base64") : Buffer.from(decodeURIComponent(data[3] ?? ""));
-    return { image, contentType: data[1] ?? sniffImageType(image) };
+    if (image.length > limits.maxBytes)
+      throw new ProviderError(
+        "invalid_request",
+        `${scope.label}: the output image is larger than the ${formatBytes(limits.maxBytes)} limit (KILN_MAX_DOWNLOAD_BYTES).`,
+      );
+    return { image, contentType: imageType(scope, image, data[1]) };
   }
-  const res = await request(scope, fetchFn, url, { method: "GET", headers });
-  const image = Buffer.from(await res.arrayBuffer());
-  if (image.length === 0) throw new ProviderError("transient", `${scope.label}: empty image download`);
-  const header = res.headers.get("content-type")?.split(";")[0]?.trim();
-  return { image, contentType: header && header.startsWith("image/") ? header : sniffImageType(image) };
+  const timer = new AbortController();
+  const clock = setTimeout(() => timer.abort(DOWNLOAD_TIMEOUT), limits.timeoutMs);
+  const signal = AbortSignal.any([scope.signal, timer.signal]);
+  try {
+    const res = await fetchFollowingRedirects(fetchFn, url, { method: "GET", headers, signal });
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => {});
+      throw new ProviderError(kindForStatus(res.status), `${scope.label}: HTTP ${res.status} downloading the output image`, { status: res.status });
+    }
+    const header = res.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+    if (header && !header.startsWith("image/") && !GENERIC_TYPES.has(header)) {
+      await res.body?.cancel().catch(() => {});
+      throw notAnImage(scope, header);
+    }
+    const image = await readBytes(scope, res, limits.maxBytes, "the output image");
+    if (image.length === 0) throw new ProviderError("transient", `${scope.label}: empty image download`);
+    return { image, contentType: imageType(scope, image, header) };
+  } catch (error) {
+    if (timer.signal.aborted && !scope.signal.aborted) {
+      throw new ProviderError("timeout", `${scope.label}: the output image download timed out after ${limits.timeoutMs}ms (KILN_DOWNLOAD_TIMEOUT_MS)`, {
+        cause: error,
+      });
+    }
+    throw error;
+  } finally {
+    clearTimeout(clock);
+  }
+}
+
+function notAnImage(scope: CallScope, type: string): ProviderError {
+  return new ProviderError("invalid_request", `${scope.label}: the output download is not an image (${type}).`);
+}
+
+/** The declared image type, or the sniffed one where the label is generic or missing; never a non-image. */
+function imageType(scope: CallScope, image: Buffer, declared: string | undefined): string {
+  if (declared?.startsWith("image/")) return declared;
+  const sniffed = sniffImageType(image);
+  if (!sniffed.startsWith("image/")) throw notAnImage(scope, declared ?? "unlabelled bytes");
+  return sniffed;
 }
 
 export function sniffImageType(buf: Buffer): string {
   if (buf.subarray(0, 4).toString("hex") === "89504e47") return "image/png";
   if (buf.subarray(0, 3).toString("hex") === "ffd8ff") return "image/jpeg";
   if (buf.subarray(0, 4).toString("ascii") === "RIFF" && buf.subarray(8, 12).toString("ascii") === "WEBP") return "image/webp";
+  if (buf.subarray(0, 4).toString("ascii") === "GIF8") return "image/gif";
+  if (buf.subarray(4, 12).toString("ascii") === "ftypavif") return "image/avif";
   return "application/octet-stream";
 }
 

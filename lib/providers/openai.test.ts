@@ -19,7 +19,8 @@ const REQ: GenerateRequest = {
 };
 
 let server: FakeServer;
-const adapter = (options: Record<string, unknown> = {}) => createOpenAIAdapter({ kind: "openai", baseUrl: `${server.url}/v1`, apiKey: "sk-openai", options });
+const adapter = (options: Record<string, unknown> = {}) =>
+  createOpenAIAdapter({ kind: "openai", allowPrivate: true, baseUrl: `${server.url}/v1`, apiKey: "sk-openai", options });
 const ok = { created: 1713833628, data: [{ b64_json: TINY_PNG.toString("base64") }], usage: { total_tokens: 100, input_tokens: 50, output_tokens: 50 } };
 
 beforeEach(async () => {

@@ -1,6 +1,7 @@
 // OpenAI Images API (POST /v1/images/generations, multipart /v1/images/edits, error { error: { code } }): https://platform.openai.com/docs/api-reference/images
 import {
   baseOf,
+  fetchFor,
   blobOf,
   downloadImage,
   isRecord,
@@ -44,7 +45,7 @@ function openaiError(body: ErrorBody): ProviderError {
 }
 
 export function createOpenAIAdapter(config: ProviderConfig, deps: AdapterDeps = {}): ProviderAdapter {
-  const fetchFn = deps.fetch ?? fetch;
+  const fetchFn = fetchFor(config, deps);
   const deadline = withDefaultTimeout(config);
   const base = baseOf(config.baseUrl || "https://api.openai.com", true);
   const headers: Record<string, string> = { Authorization: `Bearer ${config.apiKey ?? ""}` };

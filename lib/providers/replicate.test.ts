@@ -21,6 +21,7 @@ let server: FakeServer;
 const adapter = (options: Record<string, unknown> = {}) =>
   createReplicateAdapter({
     kind: "replicate",
+    allowPrivate: true,
     baseUrl: `${server.url}/v1`,
     apiKey: "r8_test",
     options: { pollIntervalMs: 10, pollMaxIntervalMs: 20, ...options },

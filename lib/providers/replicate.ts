@@ -1,6 +1,7 @@
 // Replicate HTTP API (create/get/cancel prediction, Prefer: wait, metrics.predict_time): https://replicate.com/docs/topics/predictions/create-a-prediction
 import {
   baseOf,
+  fetchFor,
   downloadImage,
   isRecord,
   kindForStatus,
@@ -87,7 +88,7 @@ function firstOutputUrl(output: unknown): string | undefined {
 }
 
 export function createReplicateAdapter(config: ProviderConfig, deps: AdapterDeps = {}): ProviderAdapter {
-  const fetchFn = deps.fetch ?? fetch;
+  const fetchFn = fetchFor(config, deps);
   const deadline = withDefaultTimeout(config);
   const base = baseOf(config.baseUrl || "https://api.replicate.com", true);
   const policy = pollPolicy(config.options);

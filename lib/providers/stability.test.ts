@@ -18,7 +18,8 @@ const REQ: GenerateRequest = {
 };
 
 let server: FakeServer;
-const adapter = (options: Record<string, unknown> = {}) => createStabilityAdapter({ kind: "stability", baseUrl: server.url, apiKey: "sk-test", options });
+const adapter = (options: Record<string, unknown> = {}) =>
+  createStabilityAdapter({ kind: "stability", allowPrivate: true, baseUrl: server.url, apiKey: "sk-test", options });
 const image =
   (finish = "SUCCESS", body = TINY_PNG): Handler =>
   (_req, res) =>

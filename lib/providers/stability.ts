@@ -1,10 +1,13 @@
 // Stability AI REST v2beta (stable-image generate/edit/upscale, multipart, Accept: image/*, finish-reason/seed headers): https://platform.stability.ai/docs/api-reference
 import {
   baseOf,
+  downloadLimits,
+  fetchFor,
   blobOf,
   isRecord,
   kindForStatus,
   numberOption,
+  readBytes,
   request,
   stringOption,
   withCall,
@@ -66,7 +69,7 @@ function stabilityError(body: ErrorBody): ProviderError {
 const seedField = (seed: number) => String(seed >= 0 && seed <= 4294967294 ? Math.floor(seed) : 0); // 0 = random
 
 export function createStabilityAdapter(config: ProviderConfig, deps: AdapterDeps = {}): ProviderAdapter {
-  const fetchFn = deps.fetch ?? fetch;
+  const fetchFn = fetchFor(config, deps);
   const deadline = withDefaultTimeout(config);
   const base = baseOf(config.baseUrl || "https://api.stability.ai");
   const outputFormat = stringOption(config.options, "outputFormat") ?? "png";
@@ -83,7 +86,7 @@ export function createStabilityAdapter(config: ProviderConfig, deps: AdapterDeps
     const clientId = stringOption(config.options, "clientId");
     if (clientId) headers["stability-client-id"] = clientId;
     const res = await request(scope, fetchFn, `${base}/v2beta/stable-image/${path}`, { method: "POST", headers, body: form }, stabilityError);
-    const image = Buffer.from(await res.arrayBuffer());
+    const image = await readBytes(scope, res, downloadLimits().maxBytes, "the output image");
     const finish = res.headers.get("finish-reason") ?? "SUCCESS";
     if (finish === "CONTENT_FILTERED") {
       // The image came back blurred by the NSFW classifier: the credits are spent, the asset is unusable.

@@ -11,6 +11,7 @@ export function providerConfig(provider: Provider): ProviderConfig {
   return {
     kind: provider.kind,
     baseUrl: provider.baseUrl,
+    allowPrivate: provider.allowPrivate,
     ...(provider.secretCiphertext ? { apiKey: openSecret(provider.secretCiphertext, secretsKey()) } : {}),
   };
 }

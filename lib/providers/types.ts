@@ -81,9 +81,17 @@ export type ProviderConfig = {
   kind: ProviderKind;
   baseUrl: string;
   apiKey?: string;
+  /**
+   * The endpoint's url-safety flag: loopback and private addresses may be reached. Every request
+   * the adapter makes (API calls, output downloads) is held to it at connect time; off when unset.
+   */
+  allowPrivate?: boolean;
   /** Provider-specific settings, e.g. a ComfyUI workflow template or a Replicate model version. */
   options?: Record<string, unknown>;
 };
 
-/** Adapters take fetch as a dependency so tests can point them at local fakes of the real APIs. */
-export type AdapterDeps = { fetch?: typeof fetch };
+/**
+ * Adapters take fetch as a dependency so tests can point them at local fakes of the real APIs;
+ * without one they use the outbound policy's fetch, whose DNS answers tests may inject (`lookup`).
+ */
+export type AdapterDeps = { fetch?: typeof fetch; lookup?: (hostname: string) => Promise<{ address: string; family: number }[]> };

@@ -1,10 +1,15 @@
 import { lookup as dnsLookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { AppError } from "@/lib/errors";
+import { addressRefusal, bareHost, hostRefusal } from "@/lib/net/address-rules";
+
+export { classifyAddress } from "@/lib/net/address-rules";
 
 /**
  * Validates a GPU endpoint's base URL before Kiln stores it or calls it, so an admin (or a stolen
- * admin session) cannot point the server at internal services (SSRF).
+ * admin session) cannot point the server at internal services (SSRF). The address rule itself is in
+ * lib/net/address-rules.ts; lib/net/outbound-fetch.ts applies it again to the address every
+ * request actually connects to.
  *
  * The rule:
  *  - http or https only; no user:password in the URL (credentials belong in the encrypted secret).
@@ -16,7 +21,8 @@ import { AppError } from "@/lib/errors";
  *    so its endpoint row carries allowPrivate; so does an on-premises GPU box on the LAN.
  *  - Every address the host name resolves to is checked, so one public A record cannot hide a
  *    private one. IPv4-mapped, NAT64 and 6to4 IPv6 addresses are checked as their IPv4 address.
- * DNS can change after the check (rebinding): check again right before each call, not only on save.
+ * DNS can change after the check (rebinding): that is why the connect-time check exists; this one
+ * gives the admin a clear answer on save.
  */
 export type UrlSafetyOptions = {
   allowPrivate?: boolean;
@@ -24,97 +30,13 @@ export type UrlSafetyOptions = {
   lookup?: (hostname: string) => Promise<{ address: string; family: number }[]>;
 };
 
-const METADATA_HOSTS = new Set([
-  "metadata.google.internal",
-  "metadata.goog",
-  "metadata",
-  "instance-data",
-  "instance-data.ec2.internal",
-  "metadata.azure.internal",
-]);
-const METADATA_IPS = new Set(["169.254.169.254", "169.254.170.2", "100.100.100.200", "fd00:ec2:0:0:0:0:0:254"]);
-
-type Verdict = "public" | "private" | "loopback" | "link-local" | "metadata" | "unspecified" | "reserved";
-
-function v4Parts(ip: string): number[] {
-  return ip.split(".").map(Number);
-}
-
-function classifyV4(ip: string): Verdict {
-  if (METADATA_IPS.has(ip)) return "metadata";
-  const [a = 0, b = 0] = v4Parts(ip);
-  if (a === 0) return "unspecified";
-  if (a === 127) return "loopback";
-  if (a === 169 && b === 254) return "link-local";
-  if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return "private";
-  if (a === 100 && b >= 64 && b <= 127) return "private";
-  if (a >= 224) return "reserved"; // multicast, 240/4 and broadcast
-  return "public";
-}
-
-/** Expands an IPv6 address to eight 16-bit groups (handles "::" and a trailing dotted IPv4). */
-function expandV6(ip: string): number[] {
-  let text = ip.toLowerCase().split("%")[0]!;
-  const dotted = text.match(/(\d+\.\d+\.\d+\.\d+)$/);
-  if (dotted) {
-    const [a = 0, b = 0, c = 0, d = 0] = v4Parts(dotted[1]!);
-    text = text.slice(0, -dotted[1]!.length) + `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head = "", tail] = text.split("::");
-  const h = head ? head.split(":") : [];
-  const t = tail ? tail.split(":") : [];
-  const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill("0"), ...t];
-  return groups.map((g) => parseInt(g, 16) || 0);
-}
-
-function v4From(hi: number, lo: number): string {
-  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
-}
-
-function classifyV6(ip: string): Verdict {
-  const g = expandV6(ip);
-  if (METADATA_IPS.has(g.map((x) => x.toString(16)).join(":"))) return "metadata";
-  if (g.every((x) => x === 0)) return "unspecified";
-  if (g.slice(0, 7).every((x) => x === 0) && g[7] === 1) return "loopback";
-  // IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d) and NAT64 (64:ff9b::a.b.c.d).
-  const mapped = g.slice(0, 5).every((x) => x === 0) && (g[5] === 0xffff || g[5] === 0);
-  const nat64 = g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0);
-  if (mapped || nat64) return classifyV4(v4From(g[6]!, g[7]!));
-  if (g[0] === 0x2002) return classifyV4(v4From(g[1]!, g[2]!)); // 6to4 embeds an IPv4 address
-  const first = g[0]!;
-  if ((first & 0xffc0) === 0xfe80) return "link-local";
-  if ((first & 0xfe00) === 0xfc00) return "private";
-  if ((first & 0xff00) === 0xff00) return "reserved";
-  return "public";
-}
-
-export function classifyAddress(ip: string): Verdict {
-  return isIP(ip) === 4 ? classifyV4(ip) : classifyV6(ip);
-}
-
-const REASONS: Record<Exclude<Verdict, "public">, string> = {
-  private: "a private network address",
-  loopback: "a loopback (this machine) address",
-  "link-local": "a link-local address",
-  metadata: "a cloud metadata service",
-  unspecified: "an unspecified address (0.0.0.0 or ::)",
-  reserved: "a multicast, broadcast or reserved address",
-};
-
 function refuse(message: string): never {
   throw new AppError("invalid_input", message, { fields: { baseUrl: [message] } });
 }
 
 function check(address: string, hostname: string, allowPrivate: boolean): void {
-  const verdict = classifyAddress(address);
-  if (verdict === "public") return;
-  if ((verdict === "private" || verdict === "loopback") && allowPrivate) return;
-  const where = address === hostname ? address : `${hostname} (${address})`;
-  const hint =
-    verdict === "private" || verdict === "loopback"
-      ? " Turn on “allow private network” for this endpoint if it is meant to be on your network."
-      : " Such addresses are never allowed.";
-  refuse(`The endpoint URL points to ${REASONS[verdict]}: ${where}.${hint}`);
+  const why = addressRefusal(address, hostname, allowPrivate);
+  if (why) refuse(`The endpoint URL ${why}`);
 }
 
 /** Throws AppError("invalid_input") unless the URL is safe to call; returns the parsed URL. */
@@ -128,11 +50,9 @@ export async function assertSafeProviderUrl(raw: string, options: UrlSafetyOptio
   if (url.protocol !== "http:" && url.protocol !== "https:") refuse(`Only http and https endpoint URLs are allowed, not ${url.protocol.replace(":", "")}.`);
   if (url.username || url.password) refuse("Remove the user name and password from the URL; put credentials in the endpoint's API key instead.");
   // WHATWG URL parsing already normalised odd IPv4 forms (2130706433, 0x7f.1) to dotted decimal.
-  const hostname = url.hostname
-    .replace(/^\[|\]$/g, "")
-    .replace(/\.$/, "")
-    .toLowerCase();
-  if (METADATA_HOSTS.has(hostname)) refuse(`The endpoint URL points to a cloud metadata service (${hostname}); this is never allowed.`);
+  const hostname = bareHost(url);
+  const metadata = hostRefusal(hostname);
+  if (metadata) refuse(`The endpoint URL ${metadata}`);
   const allowPrivate = options.allowPrivate ?? false;
   if (isIP(hostname)) {
     check(hostname, hostname, allowPrivate);
