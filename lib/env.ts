@@ -46,6 +46,8 @@ const envSchema = z.object({
     .int()
     .min(1024)
     .default(20 * 1024 * 1024),
+  /** Largest accepted upload in decoded pixels (megapixels): refuses decompression bombs before decoding. */
+  KILN_MAX_UPLOAD_MEGAPIXELS: z.coerce.number().min(1).max(268).default(100),
   /** Inngest: dev-mode engine URL (the embedded runner by default). */
   INNGEST_DEV: optionalString,
   INNGEST_BASE_URL: optionalString,
