@@ -1,4 +1,4 @@
-import sharp, { type Metadata } from "sharp";
+import sharp, { type Metadata, type Sharp } from "sharp";
 import { namedExifTags } from "./exif-tags";
 import { stripPngChunks } from "./png-strip";
 
@@ -17,7 +17,7 @@ export type MetadataReport = {
 export type StrippedUpload = { data: Buffer; width: number; height: number; metadata: MetadataReport };
 
 /** Visually lossless re-encodes: the upload is a reference image, kept once. */
-const ENCODE: Record<UploadFormat, (s: sharp.Sharp) => sharp.Sharp> = {
+const ENCODE: Record<UploadFormat, (s: Sharp) => Sharp> = {
   jpeg: (s) => s.jpeg({ quality: 95 }),
   png: (s) => s.png(),
   webp: (s) => s.webp({ quality: 95 }),
