@@ -4,6 +4,7 @@ import { uploads, users, type Upload } from "@/db/schema";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
 import { blobRouteUrl as blobUrl } from "@/lib/storage/keys";
+import { seesAllUploads } from "./access";
 
 export type UploadView = Pick<Upload, "id" | "filename" | "contentType" | "bytes" | "width" | "height" | "status" | "error"> & {
   createdAt: string;
@@ -33,7 +34,7 @@ function toView(u: Upload, owner: string): UploadView {
 
 /** Newest first. Designers see their own uploads; admins and reviewers see everyone's. */
 export async function listUploads({ ctx, limit = 200 }: { ctx: Ctx; limit?: number }): Promise<UploadView[]> {
-  const mineOnly = ctx.actor.role === "designer";
+  const mineOnly = !seesAllUploads(ctx);
   const rows = await ctx.db
     .select({ upload: uploads, owner: users.name })
     .from(uploads)
