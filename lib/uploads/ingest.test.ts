@@ -9,6 +9,7 @@ import { readAll } from "@/lib/images/renditions";
 import { getBlobStore } from "@/lib/storage";
 import { createUserFactory, ctxFor } from "@/test/factories";
 import { createUpload } from "./create-upload";
+import { listUploads } from "./list-uploads";
 
 let database: Database;
 beforeAll(async () => {
@@ -94,6 +95,9 @@ describe("what Kiln keeps of an uploaded image", () => {
     expect(created!.data).toMatchObject({
       metadata: { removed: expect.arrayContaining(["exif", "gps"]), orientationApplied: 6, colourProfileKept: true },
     });
+    // Shown with the upload's details.
+    const [view] = await listUploads({ ctx });
+    expect(view!.metadataRemoved).toEqual(expect.arrayContaining(["gps", "camera make", "camera model", "copyright"]));
   });
 
   it("drops a PNG's text chunks and keeps its pixels", async () => {
