@@ -75,7 +75,10 @@ test("an asset in review: the designer and a reviewer read its images, finance g
   await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
   const thumbUrl = (await thumb.getAttribute("src"))!;
 
-  const detail = (await (await reviewer.request.get(`/api/assets/${assetId}`)).json()) as { status: string; version: { originalUrl: string; previewUrl: string } };
+  const detail = (await (await reviewer.request.get(`/api/assets/${assetId}`)).json()) as {
+    status: string;
+    version: { originalUrl: string; previewUrl: string };
+  };
   expect(detail.status).toBe("in_review");
   for (const url of [detail.version.originalUrl, detail.version.previewUrl, thumbUrl]) {
     expect((await reviewer.request.get(url)).status(), `reviewer ${url}`).toBe(200);
