@@ -59,6 +59,8 @@ const envSchema = z.object({
     .default(50 * 1024 * 1024),
   /** How long one provider output download may take (ms), redirects included. */
   KILN_DOWNLOAD_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  /** Largest accepted upload in decoded pixels (megapixels): refuses decompression bombs before decoding. */
+  KILN_MAX_UPLOAD_MEGAPIXELS: z.coerce.number().min(1).max(268).default(100),
   /** Inngest: dev-mode engine URL (the embedded runner by default). */
   INNGEST_DEV: optionalString,
   INNGEST_BASE_URL: optionalString,

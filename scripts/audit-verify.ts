@@ -1,16 +1,38 @@
-import { getDatabase } from "@/db";
-import { verifyAuditChain } from "@/lib/audit";
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
 
 /**
- * `npm run audit:verify`: walks the audit hash chain and reports the first broken link.
+ * `npm run audit:verify`: walks the audit hash chain in the database and reports the first broken link.
  * With the embedded PGlite, stop the app first (its data folder opens in one process at a time).
+ *
+ * `npm run audit:verify -- --file kiln-audit-YYYY-MM-DD.csv`: verifies an audit CSV export from the
+ * file alone (no database): every row's hash, its readable cells and its link to the row before.
  */
-const database = await getDatabase();
-const report = await verifyAuditChain({ db: database.db });
-await database.close();
-if (report.ok) {
-  console.log(`audit chain OK: ${report.checked} entries, head ${report.headHash}`);
+const { values } = parseArgs({ options: { file: { type: "string" } } });
+
+if (values.file) {
+  const { verifyAuditCsv } = await import("@/lib/audit/verify-csv");
+  const report = verifyAuditCsv(await readFile(values.file, "utf8"));
+  if (report.ok) {
+    const scope = report.complete
+      ? "the whole chain from the first entry"
+      : `a filtered export: ${report.linksChecked} links between adjacent entries checked, not the whole chain`;
+    console.log(`audit export OK: ${report.rows} rows verified, ${scope}; head ${report.headHash ?? "(empty)"}`);
+  } else {
+    const where = report.row === 0 ? "" : ` at row ${report.row} (line ${report.row + 1}, entry #${report.seq})`;
+    console.error(`audit export BROKEN${where}: ${report.reason}`);
+    process.exit(1);
+  }
 } else {
-  console.error(`audit chain BROKEN at entry #${report.brokenAt}: ${report.reason} (${report.checked} entries before it verified)`);
-  process.exit(1);
+  const { getDatabase } = await import("@/db");
+  const { verifyAuditChain } = await import("@/lib/audit");
+  const database = await getDatabase();
+  const report = await verifyAuditChain({ db: database.db });
+  await database.close();
+  if (report.ok) {
+    console.log(`audit chain OK: ${report.checked} entries, head ${report.headHash}`);
+  } else {
+    console.error(`audit chain BROKEN at entry #${report.brokenAt}: ${report.reason} (${report.checked} entries before it verified)`);
+    process.exit(1);
+  }
 }

@@ -31,6 +31,11 @@ export function UploadTile({ upload: u, onRetry }: { upload: UploadView; onRetry
           <Badge tone={u.status === "ready" ? "good" : u.status === "failed" || u.status === "blocked" ? "bad" : "warn"}>{u.status}</Badge>
         </div>
         <div className="text-stone-400">{u.owner}</div>
+        {u.metadataRemoved.length > 0 && (
+          <div className="text-stone-500" data-testid="upload-metadata-removed" title={`Not stored: ${u.metadataRemoved.join(", ")}`}>
+            Removed on upload: {u.metadataRemoved.filter((m) => m !== "exif").join(", ") || "EXIF"}
+          </div>
+        )}
         {u.status === "blocked" && <p className="pt-1 text-red-700">{u.error}</p>}
         {u.status === "failed" && (
           <div className="space-y-1 pt-1">

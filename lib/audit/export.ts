@@ -6,10 +6,23 @@ import type { Ctx } from "@/lib/auth/context";
 import { can } from "@/lib/auth/permissions";
 import { csvLines, toCsv, type CsvCell } from "@/lib/csv/safe-csv";
 import { AppError, parseInput } from "@/lib/errors";
-import { canonicalJson } from "./hash";
+import { canonicalJson, hashedPayload } from "./hash";
 import { recordAudit } from "./record";
 
-export const AUDIT_CSV_HEADER = ["seq", "occurred_at", "actor_email", "action", "subject_type", "subject_id", "ip", "data", "prev_hash", "hash"] as const;
+export const AUDIT_CSV_HEADER = [
+  "seq",
+  "occurred_at",
+  "actor_id",
+  "actor_email",
+  "action",
+  "subject_type",
+  "subject_id",
+  "ip",
+  "data",
+  "prev_hash",
+  "hash",
+  "hashed_fields_base64",
+] as const;
 
 /** Rows read per query: memory stays bounded however long the log is. */
 export const AUDIT_EXPORT_PAGE = 1000;
@@ -72,7 +85,26 @@ async function* auditCsvChunks(db: DbExecutor, filters: SQL[], throughSeq: numbe
   }
 }
 
-/** One entry as CSV cells; data is the canonical (sorted, compact) JSON the hash was computed over. */
+/**
+ * One entry as CSV cells; data is the canonical (sorted, compact) JSON the hash was computed over.
+ * The readable cells are formula-neutralised (a leading quote), which changes them; the last cell
+ * carries the exact hashed text, base64-encoded: it always starts with "W" (from "[") so no
+ * spreadsheet runs it, and `npm run audit:verify -- --file` recomputes the chain from it.
+ */
 export function auditCsvRow(e: AuditEvent): CsvCell[] {
-  return [e.seq, e.occurredAt, e.actorEmail, e.action, e.subjectType, e.subjectId, e.ip, canonicalJson(e.data ?? {}), e.prevHash, e.hash];
+  const payload = hashedPayload({ ...e, data: e.data ?? {} });
+  return [
+    e.seq,
+    e.occurredAt,
+    e.actorId,
+    e.actorEmail,
+    e.action,
+    e.subjectType,
+    e.subjectId,
+    e.ip,
+    canonicalJson(e.data ?? {}),
+    e.prevHash,
+    e.hash,
+    Buffer.from(payload, "utf8").toString("base64"),
+  ];
 }

@@ -24,8 +24,9 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
 }
 
-export function hashAuditEvent(fields: HashedFields): string {
-  const payload = canonicalJson([
+/** The exact text an entry's hash is computed over: its fields, in order, as canonical JSON. */
+export function hashedPayload(fields: HashedFields): string {
+  return canonicalJson([
     fields.prevHash,
     fields.occurredAt.toISOString(),
     fields.actorId,
@@ -36,5 +37,8 @@ export function hashAuditEvent(fields: HashedFields): string {
     fields.data,
     fields.ip,
   ]);
-  return createHash("sha256").update(payload).digest("hex");
+}
+
+export function hashAuditEvent(fields: HashedFields): string {
+  return createHash("sha256").update(hashedPayload(fields)).digest("hex");
 }

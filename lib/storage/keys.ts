@@ -44,3 +44,22 @@ export function assertValidContentType(contentType: string): void {
     throw new AppError("invalid_input", "Invalid content type.", { fields: { contentType: ["expected a MIME type such as image/png"] } });
   }
 }
+
+/**
+ * The key layout, read backwards: which record a blob belongs to. Every blob Kiln writes sits under
+ * the id of the row that references it:
+ *   uploads/<upload id>/…          the upload's original and renditions (uploads.blob_key, .renditions)
+ *   generations/<generation id>/…  a generated original and renditions, also version 1 of its asset
+ *   assets/<asset id>/…            later versions (edits/, v<n>/ renditions) and painted masks (masks/)
+ * Anything else belongs to nothing and is never served.
+ */
+export type BlobOwnerRef = { kind: "upload" | "generation" | "asset"; id: string };
+
+const OWNER_PREFIX = { uploads: "upload", generations: "generation", assets: "asset" } as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function blobOwnerOf(key: BlobKey): BlobOwnerRef | null {
+  const [prefix, id, ...rest] = key.split("/");
+  if (!prefix || !id || rest.length === 0 || !Object.hasOwn(OWNER_PREFIX, prefix) || !UUID.test(id)) return null;
+  return { kind: OWNER_PREFIX[prefix as keyof typeof OWNER_PREFIX], id };
+}

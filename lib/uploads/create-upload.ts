@@ -4,7 +4,9 @@ import { z } from "zod";
 import { uploads, type Upload } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
+import { env } from "@/lib/env";
 import { AppError, parseInput } from "@/lib/errors";
+import { stripUploadedImage, type StrippedUpload } from "@/lib/images/strip-upload";
 import type { BlobStore } from "@/lib/storage/types";
 import { inspectImage } from "./image-input";
 
@@ -25,18 +27,28 @@ export async function createUpload({
   input,
   store,
   maxBytes,
+  maxPixels,
   announce,
 }: {
   ctx: Ctx;
   input: unknown;
   store: BlobStore;
   maxBytes: number;
+  /** Decoded-size limit; KILN_MAX_UPLOAD_MEGAPIXELS when not given. */
+  maxPixels?: number;
   announce: AnnounceUpload;
 }): Promise<Upload> {
   const { filename, bytes } = parseInput(uploadInput, input);
+  const pixelLimit = maxPixels ?? env().KILN_MAX_UPLOAD_MEGAPIXELS * 1_000_000;
   let image;
+  let clean: StrippedUpload;
   try {
-    image = await inspectImage(bytes, maxBytes);
+    image = await inspectImage(bytes, maxBytes, pixelLimit);
+    clean = await stripUploadedImage(bytes, { format: image.format, meta: image.meta, maxPixels: pixelLimit }).catch((error: unknown) => {
+      throw new AppError("unsupported_media_type", "That image could not be decoded: the file may be damaged. Export it again and upload it.", {
+        cause: error,
+      });
+    });
   } catch (error) {
     if (error instanceof AppError) {
       await recordAudit({
@@ -48,7 +60,8 @@ export async function createUpload({
   }
   const id = randomUUID();
   const blobKey = `uploads/${id}/original.${image.format === "jpeg" ? "jpg" : image.format}`;
-  await store.put(blobKey, bytes, { contentType: image.contentType });
+  // Only the stripped image is stored: location, device and owner metadata never reach storage.
+  await store.put(blobKey, clean.data, { contentType: image.contentType });
   const upload = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(uploads)
@@ -57,16 +70,22 @@ export async function createUpload({
         ownerId: ctx.actor.id,
         filename,
         contentType: image.contentType,
-        bytes: bytes.length,
-        width: image.width,
-        height: image.height,
-        sha256: createHash("sha256").update(bytes).digest("hex"),
+        bytes: clean.data.length,
+        width: clean.width,
+        height: clean.height,
+        sha256: createHash("sha256").update(clean.data).digest("hex"),
         blobKey,
       })
       .returning();
     await recordAudit({
       db: tx,
-      input: { actor: ctx.actor, action: "upload.created", subject: { type: "upload", id }, data: { filename, bytes: bytes.length }, ip: ctx.ip },
+      input: {
+        actor: ctx.actor,
+        action: "upload.created",
+        subject: { type: "upload", id },
+        data: { filename, bytes: clean.data.length, receivedBytes: bytes.length, metadata: clean.metadata },
+        ip: ctx.ip,
+      },
     });
     return row!;
   });

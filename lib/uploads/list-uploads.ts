@@ -1,9 +1,10 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
-import { uploads, users, type Upload } from "@/db/schema";
+import { auditEvents, uploads, users, type Upload } from "@/db/schema";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
 import { blobRouteUrl as blobUrl } from "@/lib/storage/keys";
+import { seesAllUploads } from "./access";
 
 export type UploadView = Pick<Upload, "id" | "filename" | "contentType" | "bytes" | "width" | "height" | "status" | "error"> & {
   createdAt: string;
@@ -11,9 +12,11 @@ export type UploadView = Pick<Upload, "id" | "filename" | "contentType" | "bytes
   originalUrl: string;
   thumbUrl: string | null;
   previewUrl: string | null;
+  /** Metadata Kiln did not keep at ingest ("exif", "gps", "camera make", …), from the upload.created audit entry. */
+  metadataRemoved: string[];
 };
 
-function toView(u: Upload, owner: string): UploadView {
+function toView(u: Upload, owner: string, metadataRemoved: string[] = []): UploadView {
   return {
     id: u.id,
     filename: u.filename,
@@ -28,12 +31,13 @@ function toView(u: Upload, owner: string): UploadView {
     originalUrl: blobUrl(u.blobKey),
     thumbUrl: u.renditions.thumb ? blobUrl(u.renditions.thumb.key) : null,
     previewUrl: u.renditions.preview ? blobUrl(u.renditions.preview.key) : null,
+    metadataRemoved,
   };
 }
 
 /** Newest first. Designers see their own uploads; admins and reviewers see everyone's. */
 export async function listUploads({ ctx, limit = 200 }: { ctx: Ctx; limit?: number }): Promise<UploadView[]> {
-  const mineOnly = ctx.actor.role === "designer";
+  const mineOnly = !seesAllUploads(ctx);
   const rows = await ctx.db
     .select({ upload: uploads, owner: users.name })
     .from(uploads)
@@ -41,7 +45,27 @@ export async function listUploads({ ctx, limit = 200 }: { ctx: Ctx; limit?: numb
     .where(mineOnly ? eq(uploads.ownerId, ctx.actor.id) : undefined)
     .orderBy(desc(uploads.createdAt))
     .limit(limit);
-  return rows.map((r) => toView(r.upload, r.owner));
+  const removed = await metadataRemovedFor(
+    ctx,
+    rows.map((r) => r.upload.id),
+  );
+  return rows.map((r) => toView(r.upload, r.owner, removed.get(r.upload.id)));
+}
+
+/** What ingest stripped from each upload, as its upload.created audit entry recorded it (one indexed query). */
+async function metadataRemovedFor(ctx: Ctx, ids: string[]): Promise<Map<string, string[]>> {
+  if (ids.length === 0) return new Map();
+  const rows = await ctx.db
+    .select({ id: auditEvents.subjectId, data: auditEvents.data })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.subjectType, "upload"), inArray(auditEvents.subjectId, ids), eq(auditEvents.action, "upload.created")));
+  const parsed = z.object({ metadata: z.object({ removed: z.array(z.string()) }) });
+  return new Map(
+    rows.flatMap((r) => {
+      const data = parsed.safeParse(r.data);
+      return r.id && data.success ? [[r.id, data.data.metadata.removed] as const] : [];
+    }),
+  );
 }
 
 export async function getOwnUpload({ ctx, uploadId }: { ctx: Ctx; uploadId: string }): Promise<Upload> {
