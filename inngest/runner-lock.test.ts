@@ -59,7 +59,7 @@ async function start(name: string, nolock = false): Promise<Child> {
   proc.stdout!.on("data", (d) => (out += d));
   proc.stderr!.on("data", (d) => (out += d));
   await new Promise<void>((resolve, reject) => {
-    proc.stdout!.on("data", () => out.includes("ready ") && resolve());
+    proc.stdout!.on("data", () => /^ready (running|standby)$/m.test(out) && resolve());
     proc.on("exit", (code) => reject(new Error(`${name} exited ${code}: ${out}`)));
   });
   return { proc, runnerPort, output: () => out };
