@@ -7,12 +7,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { useDatabaseForTests, type Database } from "@/db";
+import { createTestDatabase } from "@/db/testing";
 import { resetEnvForTests } from "@/lib/env";
 import { canonicalJson, signBody } from "./runner/signing";
 
 const dir = mkdtempSync(path.join(tmpdir(), "kiln-serve-route-"));
 type Handler = (req: Request) => Promise<Response>;
 let route: { GET: Handler; POST: Handler; PUT: Handler };
+let database: Database | undefined;
 
 beforeAll(async () => {
   vi.stubEnv("KILN_DATA_DIR", dir);
@@ -21,9 +24,13 @@ beforeAll(async () => {
   vi.stubEnv("INNGEST_EVENT_KEY", "");
   vi.stubEnv("KILN_EMBEDDED_RUNNER", "");
   resetEnvForTests();
+  // The signed call below runs a real step, which reads the database: give it a throw-away one.
+  database = await createTestDatabase();
+  useDatabaseForTests(database);
   route = (await import("@/app/api/inngest/route")) as unknown as typeof route;
 }, 120_000);
-afterAll(() => {
+afterAll(async () => {
+  await database?.close();
   vi.unstubAllEnvs();
   resetEnvForTests();
   rmSync(dir, { recursive: true, force: true });
@@ -96,5 +103,5 @@ describe("/api/inngest answering the runner (signed)", () => {
     // The runner verifies every answer: the cleaned body must still carry a valid signature.
     const { verifySignature } = await import("./runner/signing");
     expect(() => verifySignature(text, res.headers.get("x-inngest-signature"), key)).not.toThrow();
-  }, 120_000); // the step opens and migrates the embedded database first
+  }, 60_000);
 });
