@@ -1,23 +1,16 @@
 import { Inngest } from "inngest";
-import { env } from "@/lib/env";
+import { engineConfig } from "./engine-config";
 
 /**
- * Engine selection is environment-only: INNGEST_DEV points at the embedded runner (default) or
- * `npx inngest-cli dev`; INNGEST_SIGNING_KEY + INNGEST_EVENT_KEY without INNGEST_DEV select
- * Inngest Cloud or a self-hosted `inngest start` (with INNGEST_BASE_URL).
+ * Engine selection is environment-only (see engine-config.ts and decision 0009): by default the
+ * SDK runs in cloud mode against the embedded runner with a generated signing key, so every
+ * call to /api/inngest is verified; INNGEST_DEV selects the unsigned dev mode (loopback only);
+ * INNGEST_SIGNING_KEY + INNGEST_EVENT_KEY select Inngest Cloud or a self-hosted `inngest start`.
  */
 function clientOptions() {
-  const e = env();
-  if (e.inngest.mode === "dev") {
-    return { id: "kiln", isDev: true, baseUrl: e.inngest.devUrl, eventKey: e.INNGEST_EVENT_KEY ?? "kiln-local" };
-  }
-  return {
-    id: "kiln",
-    isDev: false,
-    baseUrl: e.INNGEST_BASE_URL,
-    eventKey: e.INNGEST_EVENT_KEY,
-    signingKey: e.INNGEST_SIGNING_KEY,
-  };
+  const c = engineConfig();
+  if (c.mode === "dev") return { id: "kiln", isDev: true, baseUrl: c.baseUrl, eventKey: c.eventKey };
+  return { id: "kiln", isDev: false, baseUrl: c.baseUrl, eventKey: c.eventKey, signingKey: c.signingKey };
 }
 
 export const inngest = new Inngest(clientOptions());

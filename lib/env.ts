@@ -85,6 +85,8 @@ const envSchema = z.object({
   KILN_USER_DAILY_IMAGE_QUOTA: z.coerce.number().int().min(0).default(5000),
   /** Force the embedded runner on (1) or off (0); by default it runs unless another engine is set. */
   KILN_EMBEDDED_RUNNER: z.enum(["0", "1"]).optional(),
+  /** Interface `npm start` binds the app to (next start -H); all interfaces when unset. */
+  KILN_HOST: optionalString,
 });
 
 export type Env = z.infer<typeof envSchema> & {
@@ -137,6 +139,15 @@ export function secretsKey(): Buffer {
   return key;
 }
 
+/**
+ * The key the embedded Inngest runner signs its calls to /api/inngest with (and the app its
+ * answers): INNGEST_SIGNING_KEY, or `signkey-kiln-<hex>` generated once into the data folder.
+ */
+export function inngestSigningKey(): string {
+  const e = env();
+  return e.INNGEST_SIGNING_KEY ?? readOrCreateSecret(e.dataDir, "inngest-signing-key", () => `signkey-kiln-${randomBytes(32).toString("hex")}`);
+}
+
 /** Tests change variables between cases; production reads them once. */
 export function resetEnvForTests(): void {
   cached = undefined;
@@ -147,11 +158,11 @@ export function isBuildPhase(): boolean {
   return process.env.NEXT_PHASE === "phase-production-build";
 }
 
-function readOrCreateSecret(dataDir: string, name: string): string {
+function readOrCreateSecret(dataDir: string, name: string, make = () => randomBytes(32).toString("base64url")): string {
   const file = path.join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
   mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(32).toString("base64url");
+  const secret = make();
   // "wx" refuses to overwrite a secret another process wrote first.
   try {
     writeFileSync(file, secret, { flag: "wx", mode: 0o600 });

@@ -42,5 +42,7 @@ const simulatorPort = process.env.KILN_SIMULATOR_PORT ?? "7860";
 process.env.KILN_SIM_LATENCY_MS ??= "1500";
 if (simulatorPort !== "0")
   run("gpu-simulator", [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "simulator", "main.ts"), "--port", simulatorPort]);
-run("app", [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port]);
+// KILN_HOST binds the app to one interface (e.g. 127.0.0.1, which INNGEST_DEV requires); all by default.
+const host = process.env.KILN_HOST?.trim();
+run("app", [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port, ...(host ? ["-H", host] : [])]);
 console.log(`[kiln] starting on http://localhost:${port}`);

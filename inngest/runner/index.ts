@@ -37,20 +37,36 @@ export function isLoopback(host: string): boolean {
   return LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+export type RunnerHandle = {
+  url: string;
+  /** True while this runner schedules work (false in standby). */
+  readonly active: boolean;
+  /** Leaves standby: loads the functions, syncs the app, runs due work and pending events. */
+  activate(): Promise<void>;
+  /** Back to standby: stops scheduling (calls in flight are abandoned, as in a crash); the event API stays up. */
+  deactivate(): Promise<void>;
+  close(): Promise<void>;
+};
+
 /**
  * Starts the embedded Inngest runner in this process: migrates its tables, listens on loopback,
  * syncs the app (retrying until it answers) and resumes every unfinished run from the database.
+ *
+ * With `standby` it only listens: its event API stores events (untriggered) for the runner that
+ * holds the database, which picks them up when it polls (`eventPollMs`), until `activate()`.
  */
-export async function startRunner(options: RunnerOptions): Promise<{ url: string; close(): Promise<void> }> {
+export async function startRunner(options: RunnerOptions & { standby?: boolean; eventPollMs?: number }): Promise<RunnerHandle> {
   const host = options.host ?? "127.0.0.1";
   if (!isLoopback(host)) throw new Error(`The embedded Inngest runner only binds to loopback; refusing host "${host}"`);
   const appUrl = new URL(options.appUrl).href;
   const logger = options.logger ?? console;
   await migrate(options.db);
   const registry = new Registry(logger);
-  await registry.load(options.db.query);
 
+  let active = false;
   let scheduler: Scheduler | undefined;
+  let sync: ReturnType<typeof keepSynced> | undefined;
+  let eventPoll: NodeJS.Timeout | undefined;
   let processing: Promise<void> | null = null;
   let pendingEvents = false;
   const engine: Engine = {
@@ -62,6 +78,7 @@ export async function startRunner(options: RunnerOptions): Promise<{ url: string
     wake: () => scheduler?.wake(),
     // Serial on purpose: events are matched in arrival order, one batch at a time.
     wakeEvents: () => {
+      if (!active) return;
       pendingEvents = true;
       processing ??= (async () => {
         while (pendingEvents) {
@@ -75,34 +92,60 @@ export async function startRunner(options: RunnerOptions): Promise<{ url: string
       })().finally(() => (processing = null));
     },
   };
-  scheduler = new Scheduler(engine, {
-    maxInFlight: options.maxInFlight ?? 16,
-    pollMs: 1_000,
-    callTimeoutMs: options.callTimeoutMs ?? 15 * 60_000,
-  });
-  const sync = keepSynced(engine, appUrl, { intervalMs: options.syncIntervalMs ?? 30_000, retryMs: 250 });
-  const server = createServer(engine, { eventKey: options.eventKey, onFirstEvent: () => sync.now() });
+  const server = createServer(engine, { eventKey: options.eventKey, onFirstEvent: async () => sync?.now() });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  liveEngines.add(engine);
-  engine.wake();
-  engine.wakeEvents();
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
-  logger.info(`[inngest-runner] listening on ${url}, serving ${appUrl}`);
+
+  const activate = async () => {
+    if (active) return;
+    await registry.load(options.db.query);
+    active = true;
+    scheduler = new Scheduler(engine, {
+      maxInFlight: options.maxInFlight ?? 16,
+      pollMs: 1_000,
+      callTimeoutMs: options.callTimeoutMs ?? 15 * 60_000,
+    });
+    sync = keepSynced(engine, appUrl, { intervalMs: options.syncIntervalMs ?? 30_000, retryMs: 250 });
+    // Other processes' event APIs store events in the shared database: look for them now and then.
+    if (options.eventPollMs) eventPoll = setInterval(() => engine.wakeEvents(), options.eventPollMs).unref();
+    liveEngines.add(engine);
+    engine.wake();
+    engine.wakeEvents();
+  };
+  const deactivate = async () => {
+    if (!active) return;
+    active = false;
+    liveEngines.delete(engine);
+    clearInterval(eventPoll);
+    sync?.stop();
+    const stopping = scheduler?.stop();
+    scheduler = undefined;
+    sync = undefined;
+    await stopping;
+    await processing;
+    // In standby the event API must not trigger runs from a registry it no longer keeps current.
+    registry.clear();
+  };
+
+  if (!options.standby) await activate();
+  logger.info(`[inngest-runner] listening on ${url}, serving ${appUrl}${options.standby ? " (standby)" : ""}`);
   return {
     url,
+    get active() {
+      return active;
+    },
+    activate,
+    deactivate,
     async close() {
-      liveEngines.delete(engine);
-      sync.stop();
+      await deactivate();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await scheduler.stop();
-      await processing;
     },
   };
 }

@@ -71,6 +71,12 @@ export class Registry {
     return this.all().filter((f) => f.config.cancel?.some((c) => c.event === eventName));
   }
 
+  /** Forgets every function (a runner in standby keeps none). */
+  clear(): void {
+    this.fns = new Map();
+    this.synced = false;
+  }
+
   async load(q: Query): Promise<void> {
     const rows = await q<{ id: string; app_id: string; url: string; config: FunctionConfig }>("SELECT id, app_id, url, config FROM inngest_runner_functions");
     this.fns = new Map(rows.map((r) => [r.id, describe(r.app_id, r.url, r.config)]));

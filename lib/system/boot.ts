@@ -1,4 +1,6 @@
 import { getDatabase } from "@/db";
+import { engineConfig, runnerAppUrl } from "@/inngest/engine-config";
+import { DEV_MODE_FIX, devModeHostProblem, reachableBeyondLoopback } from "@/inngest/loopback-guard";
 import { env } from "@/lib/env";
 import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { seedDemoUsers } from "@/lib/setup/demo-users";
@@ -13,6 +15,8 @@ export function boot(): Promise<void> {
 
 async function bootOnce(): Promise<void> {
   const e = env();
+  const engine = engineConfig();
+  if (engine.mode === "dev") refuseUnsignedUnlessLoopback(e.KILN_HOST, e.PORT);
   const database = await getDatabase();
   console.log(`[kiln] database ready (${database.kind})`);
   if (e.KILN_DEMO) {
@@ -21,24 +25,40 @@ async function bootOnce(): Promise<void> {
   }
   // The built-in simulator endpoint, one preset per tier and the seed templates (idempotent).
   await seedCatalog({ db: database.db, simulatorUrl: e.KILN_SIMULATOR_PORT ? `http://127.0.0.1:${e.KILN_SIMULATOR_PORT}` : null });
-  if (embeddedRunnerEnabled()) {
+  if (engine.embeddedRunner) {
     // Imported lazily so an installation on Inngest Cloud never loads the runner at all.
-    const { startRunner } = await import("@/inngest/runner");
-    const runner = await startRunner({
+    const [{ startEmbeddedRunner }, { postgresSessionLock }] = await Promise.all([import("@/inngest/embedded-runner"), import("@/inngest/runner-lock")]);
+    const runner = await startEmbeddedRunner({
       db: { query: database.query, transaction: database.transaction },
+      // One runner per database: PGlite is one process by construction, PostgreSQL needs the lock.
+      lock: e.DATABASE_URL ? postgresSessionLock(e.DATABASE_URL) : null,
       port: e.KILN_RUNNER_PORT,
-      appUrl: `${e.appUrl}/api/inngest`,
-      eventKey: e.INNGEST_EVENT_KEY,
+      appUrl: runnerAppUrl(),
+      signingKey: engine.signingKey,
+      eventKey: engine.mode === "signed" ? engine.eventKey : e.INNGEST_EVENT_KEY,
       // Room for every endpoint's concurrency plus the light functions (fan-out, renditions).
       maxInFlight: Math.max(16, e.KILN_PROVIDER_CONCURRENCY * 2 + 8),
     });
-    console.log(`[kiln] embedded Inngest runner on ${runner.url}`);
+    console.log(`[kiln] embedded Inngest runner on ${runner.url} (${runner.role()}${engine.signingKey ? ", signed" : ", unsigned"})`);
   }
 }
 
-/** On unless another engine is configured (INNGEST_DEV or Inngest Cloud keys), or turned off. */
-function embeddedRunnerEnabled(): boolean {
-  const e = env();
-  if (e.KILN_EMBEDDED_RUNNER) return e.KILN_EMBEDDED_RUNNER === "1";
-  return e.inngest.mode === "dev" && !e.INNGEST_DEV;
+/**
+ * INNGEST_DEV turns off signature checks on /api/inngest, so the app must not be reachable from
+ * other machines: refuse to run unless KILN_HOST is a loopback host, then verify the real bind.
+ */
+function refuseUnsignedUnlessLoopback(host: string | undefined, port: number): void {
+  const problem = devModeHostProblem(host);
+  if (problem) {
+    console.error(`[kiln] refusing to start: ${problem}`);
+    process.exit(1);
+  }
+  // The server is listening by the time instrumentation runs; check what it really answers on.
+  setTimeout(() => {
+    void reachableBeyondLoopback(port).then((address) => {
+      if (!address) return;
+      console.error(`[kiln] refusing to run: the app answers on ${address}:${port}, not only on loopback. ${DEV_MODE_FIX}`);
+      process.exit(1);
+    });
+  }, 1_000).unref();
 }

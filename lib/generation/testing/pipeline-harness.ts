@@ -60,9 +60,10 @@ export async function startPipeline(opts: {
   onCall?: (ms: number) => void;
 }): Promise<RunningPipeline> {
   useDatabaseForTests(opts.database);
-  const [{ serve }, { inngest }, { functions: all }, { generationSender }] = await Promise.all([
+  const [{ serve }, { inngest }, { engineConfig }, { functions: all }, { generationSender }] = await Promise.all([
     import("inngest/node"),
     import("@/inngest/client"),
+    import("@/inngest/engine-config"),
     import("@/inngest/functions"),
     import("@/inngest/send"),
   ]);
@@ -86,6 +87,9 @@ export async function startPipeline(opts: {
     db: { query: opts.database.query, transaction: opts.database.transaction },
     port: opts.runnerPort,
     appUrl,
+    // The app's client verifies every call (decision 0009): sign with the key it holds.
+    signingKey: engineConfig().signingKey,
+    eventKey: engineConfig().eventKey,
     logger: opts.logger ?? silentLogger,
     backoff: opts.backoff ?? { baseMs: 50, maxMs: 400 },
     maxInFlight: opts.maxInFlight,
