@@ -1,3 +1,4 @@
+import { engineConfig } from "@/inngest/engine-config";
 import { env } from "@/lib/env";
 
 export type SystemStatus = { database: string; blobs: string; engine: string; demo: boolean };
@@ -8,7 +9,14 @@ export function systemStatus(): SystemStatus {
   return {
     database: e.databaseKind === "postgres" ? "PostgreSQL (DATABASE_URL)" : `Embedded PGlite in ${e.KILN_DATA_DIR}/pglite`,
     blobs: e.blobDriver === "vercel" ? "Vercel Blob" : `Local disk in ${e.KILN_DATA_DIR}/blobs`,
-    engine: e.inngest.mode === "cloud" ? "Inngest Cloud / self-hosted (signing key)" : `Inngest dev protocol at ${e.inngest.devUrl}`,
+    engine: engineLabel(),
     demo: e.KILN_DEMO,
   };
+}
+
+function engineLabel(): string {
+  const engine = engineConfig();
+  if (engine.mode === "dev") return `Inngest dev server at ${engine.baseUrl} (unsigned, loopback only)`;
+  if (engine.embeddedRunner) return `Embedded runner at ${engine.baseUrl} (signed calls)`;
+  return `${engine.baseUrl ? `Self-hosted Inngest at ${engine.baseUrl}` : "Inngest Cloud"} (signed calls)`;
 }
