@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, fromApp, test } from "./support/test";
 import { SignInPage } from "./pages/sign-in-page";
 import { DEMO } from "./support/users";
 
@@ -15,6 +15,7 @@ test("a designer cannot reach admin pages and gets 403 from admin APIs", async (
   expect((await list.json()).error.code).toBe("forbidden");
 
   const create = await page.request.post("/api/admin/users", {
+    headers: fromApp(page),
     data: { email: "sneaky@example.test", name: "Sneaky", role: "admin", password: "a long enough passphrase" },
   });
   expect(create.status()).toBe(403);

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { Console } from "./pages/console";
 import { CostsPage } from "./pages/costs-page";
 import { GeneratePage } from "./pages/generate-page";

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, fromApp, test } from "./support/test";
 import sharp from "sharp";
 import { SignInPage } from "./pages/sign-in-page";
 import { UploadsPage } from "./pages/uploads-page";
@@ -43,7 +43,10 @@ test("roles: a reviewer sees uploads but cannot upload; finance has no uploads a
   await new SignInPage(page).signInAndWait(DEMO.reviewer.email, DEMO.reviewer.password, DEMO.reviewer.name);
   await new UploadsPage(page).goto();
   await expect(new UploadsPage(page).uploadButton()).toHaveCount(0);
-  const res = await page.request.post("/api/uploads", { multipart: { file: { name: "x.png", mimeType: "image/png", buffer: await png(10, 10) } } });
+  const res = await page.request.post("/api/uploads", {
+    headers: fromApp(page),
+    multipart: { file: { name: "x.png", mimeType: "image/png", buffer: await png(10, 10) } },
+  });
   expect(res.status()).toBe(403);
 
   const ctx = await browser.newContext();
