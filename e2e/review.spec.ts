@@ -86,7 +86,8 @@ test("a reviewer culls 20 assets by keyboard only — approve, reject with a rea
   await expect(designer.getByTestId("review-history").locator("li.line-through")).toHaveCount(1);
 });
 
-test("a designer can neither decide through the API nor open the review page", async ({ page }) => {
+test("a designer can neither decide through the API nor open the review page", async ({ page, consoleWatch }) => {
+  consoleWatch.allow(/status of 403 \(Forbidden\) — http:\/\/[^/]+\/review:/, "the designer's deliberate visit to Review");
   await new SignInPage(page).signInAndWait(DEMO.designer.email, DEMO.designer.password, DEMO.designer.name);
   const res = await page.request.post("/api/review/decisions", {
     headers: fromApp(page),

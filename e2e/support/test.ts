@@ -15,10 +15,10 @@ export type ConsoleWatch = {
 
 /**
  * Expected in every test. The Generate form validates as the user types by asking
- * /api/batches/estimate; its 400 answer is the message shown beside the fields, and Chromium logs
- * every 4xx fetch as a console error.
+ * /api/batches/estimate; its 400 (field errors) or 422 (banned term, budget) answer is the message
+ * shown beside the fields, and Chromium logs every 4xx fetch as a console error.
  */
-const ALWAYS_ALLOWED: RegExp[] = [/status of 400 \(Bad Request\) — http:\/\/[^/]+\/api\/batches\/estimate:/];
+const ALWAYS_ALLOWED: RegExp[] = [/status of 4(00|22) \([A-Za-z ]+\) — http:\/\/[^/]+\/api\/batches\/estimate:/];
 
 type Problem = { kind: "console" | "pageerror" | "csp"; text: string; where: string };
 
