@@ -8,13 +8,27 @@ export function isStateChanging(method: string): boolean {
 }
 
 /**
- * The origin a state-changing request must come from. KILN_URL, when set, is the one authority:
- * behind a proxy the Host header may be an internal name, and configuration cannot be swayed by a
- * request. Without it (the embedded single-machine default) the app knows no public name, so the
- * origin the browser addressed (Host, as Next.js puts it into request.url) stands in.
+ * Whether `origin` is the app's own. KILN_URL, when set, is the one authority: behind a proxy the
+ * Host header may be an internal name, and configuration cannot be swayed by a request. Without it
+ * (the embedded single-machine default) the app knows no public name, so the Host the browser sent
+ * the request to stands in — read from the header, since Next.js builds request.url from its own
+ * bind address, not from Host. In a CSRF the victim's browser sets Host; a DNS-rebinding page gets
+ * a matching Host but not the victim's cookie.
  */
-export function expectedOrigin(configuredUrl: string | undefined, requestUrl: string): string {
-  return new URL(configuredUrl ?? requestUrl).origin;
+export function isAppOrigin(origin: string, configuredUrl: string | undefined, request: { url: string; headers: Headers }): boolean {
+  let claimed: URL;
+  try {
+    claimed = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (configuredUrl) return claimed.origin === new URL(configuredUrl).origin;
+  const host = request.headers.get("host") ?? new URL(request.url).host;
+  try {
+    return claimed.origin === new URL(`${claimed.protocol}//${host}`).origin;
+  } catch {
+    return false;
+  }
 }
 
 const REFUSED = "This request did not come from Kiln's own pages, so it was refused. Reload Kiln and try again from there.";
@@ -32,5 +46,5 @@ export function assertSameOrigin(request: { method: string; url: string; headers
   if (site !== null && site !== "same-origin") throw new AppError("forbidden", REFUSED);
   const origin = request.headers.get("origin");
   if (!origin || origin === "null") throw new AppError("forbidden", REFUSED);
-  if (origin !== expectedOrigin(configuredUrl, request.url)) throw new AppError("forbidden", REFUSED);
+  if (!isAppOrigin(origin, configuredUrl, request)) throw new AppError("forbidden", REFUSED);
 }

@@ -108,6 +108,18 @@ describe("guardedRoute: state-changing requests come from the app's own pages", 
     expect(requireCtx).toHaveBeenCalled();
   });
 
+  it("without KILN_URL, the Host the browser sent the request to is the app's origin (not Next's bind address)", async () => {
+    // Next.js builds request.url from its own hostname; a user at 127.0.0.1 or a LAN address sends that Host.
+    const at = (origin: string, host: string) => req("POST", { origin, host, "content-type": "application/json" }, "{}");
+    expect((await json(at("http://127.0.0.1:3000", "127.0.0.1:3000"), params)).status).toBe(200);
+    expect((await json(at("http://192.168.1.20:3000", "192.168.1.20:3000"), params)).status).toBe(200);
+    requireCtx.mockClear();
+    handler.mockClear();
+    await refused(await json(at("http://localhost:3000", "127.0.0.1:3000"), params));
+    await refused(await json(at("http://127.0.0.1:4000", "127.0.0.1:3000"), params));
+    await refused(await json(at("not a url", "127.0.0.1:3000"), params));
+  });
+
   it("with KILN_URL set, that origin is the only one accepted, whatever Host the request came to", async () => {
     process.env.KILN_URL = "https://kiln.example.com";
     resetEnvForTests();
