@@ -17,7 +17,10 @@ const base = `http://localhost:${PORT}`;
 test("after a SIGKILL and a restart, users and the audit chain are intact", async ({ page, consoleWatch }) => {
   test.setTimeout(150_000);
   // The open page's link prefetches (?_rsc=) fail while the server is deliberately killed and restarted.
-  consoleWatch.allow(/net::ERR_(CONNECTION_REFUSED|CONNECTION_RESET|INCOMPLETE_CHUNKED_ENCODING) — http:\/\/localhost:\d+\/[^ ]*\?_rsc=/, "prefetches cut off by the SIGKILL");
+  consoleWatch.allow(
+    /net::ERR_(CONNECTION_REFUSED|CONNECTION_RESET|INCOMPLETE_CHUNKED_ENCODING) — http:\/\/localhost:\d+\/[^ ]*\?_rsc=/,
+    "prefetches cut off by the SIGKILL",
+  );
   const dataDir = path.join(process.cwd(), ".data", "e2e-restart");
   rmSync(dataDir, { recursive: true, force: true });
   const env: Record<string, string> = { KILN_DATA_DIR: dataDir, KILN_DEMO: "1", KILN_RUNNER_PORT: String(PORT + 5000) };
