@@ -1,8 +1,9 @@
-import { expect, test } from "@playwright/test";
+import { expect, fromApp, test } from "./support/test";
 import { SignInPage } from "./pages/sign-in-page";
 import { DEMO } from "./support/users";
 
-test("a designer cannot reach admin pages and gets 403 from admin APIs", async ({ page }) => {
+test("a designer cannot reach admin pages and gets 403 from admin APIs", async ({ page, consoleWatch }) => {
+  consoleWatch.allow(/status of 403 \(Forbidden\) — http:\/\/[^/]+\/admin\/(users|audit):/, "the deliberate visits to admin pages");
   await new SignInPage(page).signInAndWait(DEMO.designer.email, DEMO.designer.password, DEMO.designer.name);
 
   const response = await page.goto("/admin/users");
@@ -15,6 +16,7 @@ test("a designer cannot reach admin pages and gets 403 from admin APIs", async (
   expect((await list.json()).error.code).toBe("forbidden");
 
   const create = await page.request.post("/api/admin/users", {
+    headers: fromApp(page),
     data: { email: "sneaky@example.test", name: "Sneaky", role: "admin", password: "a long enough passphrase" },
   });
   expect(create.status()).toBe(403);

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { GeneratePage } from "./pages/generate-page";
 import { JobPage } from "./pages/job-page";
 import { SignInPage } from "./pages/sign-in-page";

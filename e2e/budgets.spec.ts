@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { BudgetsPage } from "./pages/budgets-page";
 import { GeneratePage } from "./pages/generate-page";
 import { JobPage } from "./pages/job-page";
@@ -6,7 +6,8 @@ import { SignInPage } from "./pages/sign-in-page";
 import { UsersPage } from "./pages/users-page";
 import { DEMO } from "./support/users";
 
-test("finance sets a campaign budget; the designer is refused beyond it, with the remaining amount, before any GPU time", async ({ browser }) => {
+test("finance sets a campaign budget; the designer is refused beyond it, with the remaining amount, before any GPU time", async ({ browser, consoleWatch }) => {
+  consoleWatch.allow(/status of 422 \(Unprocessable Entity\) — http:\/\/[^/]+\/api\/batches:/, "the deliberate queue beyond the budget");
   const campaign = `Budget launch ${Date.now().toString(36)}`;
 
   const financeContext = await browser.newContext();

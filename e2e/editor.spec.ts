@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { EditorPage, pngColourType, pngSize } from "./pages/editor-page";
 import { GeneratePage } from "./pages/generate-page";
 import { JobPage } from "./pages/job-page";

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 
 test("first run: the newcomer creates the admin account and lands in user management", async ({ page }) => {
   await page.goto("/");

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, fromApp, test } from "./support/test";
 import { GeneratePage } from "./pages/generate-page";
 import { JobPage } from "./pages/job-page";
 import { SignInPage } from "./pages/sign-in-page";
@@ -52,8 +52,8 @@ test("a double submit queues once", async ({ page }) => {
     .getByRole("radio", { checked: true })
     .getAttribute("value")
     .then((v) => v!);
-  const first = await (await page.request.post("/api/batches", { data: body })).json();
-  const second = await (await page.request.post("/api/batches", { data: body })).json();
+  const first = await (await page.request.post("/api/batches", { data: body, headers: fromApp(page) })).json();
+  const second = await (await page.request.post("/api/batches", { data: body, headers: fromApp(page) })).json();
   expect(first.created).toBe(true);
   expect(second).toMatchObject({ created: false, batch: { id: first.batch.id } });
 });

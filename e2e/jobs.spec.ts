@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { GeneratePage } from "./pages/generate-page";
 import { JobPage } from "./pages/job-page";
 import { SignInPage } from "./pages/sign-in-page";

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, fromApp, test } from "./support/test";
 import { GeneratePage } from "./pages/generate-page";
 import { SignInPage } from "./pages/sign-in-page";
 import { DEMO } from "./support/users";
@@ -85,9 +86,11 @@ test("a reviewer culls 20 assets by keyboard only — approve, reject with a rea
   await expect(designer.getByTestId("review-history").locator("li.line-through")).toHaveCount(1);
 });
 
-test("a designer can neither decide through the API nor open the review page", async ({ page }) => {
+test("a designer can neither decide through the API nor open the review page", async ({ page, consoleWatch }) => {
+  consoleWatch.allow(/status of 403 \(Forbidden\) — http:\/\/[^/]+\/review:/, "the designer's deliberate visit to Review");
   await new SignInPage(page).signInAndWait(DEMO.designer.email, DEMO.designer.password, DEMO.designer.name);
   const res = await page.request.post("/api/review/decisions", {
+    headers: fromApp(page),
     data: { assetId: "00000000-0000-4000-8000-000000000000", assetVersionId: "00000000-0000-4000-8000-000000000000", decision: "approve" },
   });
   expect(res.status()).toBe(403);

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { Console } from "./pages/console";
 import { SignInPage } from "./pages/sign-in-page";
 import { createUserAsAdmin } from "./support/admin";

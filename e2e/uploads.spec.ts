@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, fromApp, test } from "./support/test";
 import sharp from "sharp";
 import { SignInPage } from "./pages/sign-in-page";
 import { UploadsPage } from "./pages/uploads-page";
@@ -9,7 +9,8 @@ const png = (w: number, h: number) =>
     .png()
     .toBuffer();
 
-test("a designer uploads an image: it is checked, stored, and its thumbnail appears from the background function", async ({ page }) => {
+test("a designer uploads an image: it is checked, stored, and its thumbnail appears from the background function", async ({ page, consoleWatch }) => {
+  consoleWatch.allow(/status of 415 \(Unsupported Media Type\) — http:\/\/[^/]+\/api\/uploads:/, "the deliberate text file named .png");
   await new SignInPage(page).signInAndWait(DEMO.designer.email, DEMO.designer.password, DEMO.designer.name);
   const uploads = new UploadsPage(page);
   await uploads.goto();
@@ -39,11 +40,15 @@ test("a designer uploads an image: it is checked, stored, and its thumbnail appe
   expect((await page.request.get(src)).status()).toBe(401);
 });
 
-test("roles: a reviewer sees uploads but cannot upload; finance has no uploads area", async ({ page, browser }) => {
+test("roles: a reviewer sees uploads but cannot upload; finance has no uploads area", async ({ page, browser, consoleWatch }) => {
+  consoleWatch.allow(/status of 403 \(Forbidden\) — http:\/\/[^/]+\/uploads:/, "finance's deliberate visit to Uploads");
   await new SignInPage(page).signInAndWait(DEMO.reviewer.email, DEMO.reviewer.password, DEMO.reviewer.name);
   await new UploadsPage(page).goto();
   await expect(new UploadsPage(page).uploadButton()).toHaveCount(0);
-  const res = await page.request.post("/api/uploads", { multipart: { file: { name: "x.png", mimeType: "image/png", buffer: await png(10, 10) } } });
+  const res = await page.request.post("/api/uploads", {
+    headers: fromApp(page),
+    multipart: { file: { name: "x.png", mimeType: "image/png", buffer: await png(10, 10) } },
+  });
   expect(res.status()).toBe(403);
 
   const ctx = await browser.newContext();

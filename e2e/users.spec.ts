@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { Console } from "./pages/console";
 import { SignInPage } from "./pages/sign-in-page";
 import { createUserAsAdmin } from "./support/admin";
@@ -25,7 +25,8 @@ test("an admin creates a user; deactivating them signs them out at their next re
   await designerCtx.close();
 });
 
-test("a role change applies at once: the old session ends, the new role's areas show", async ({ browser }) => {
+test("a role change applies at once: the old session ends, the new role's areas show", async ({ browser, consoleWatch }) => {
+  consoleWatch.allow(/status of 403 \(Forbidden\) — http:\/\/[^/]+\/uploads:/, "the deliberate visit to Uploads after the role change");
   const { user: person, users, close } = await createUserAsAdmin(browser, { name: "Role Changer", role: "designer", prefix: "role" });
 
   const ctx = await browser.newContext();

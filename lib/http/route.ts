@@ -3,17 +3,32 @@ import { NextResponse } from "next/server";
 import type { Ctx } from "@/lib/auth/context";
 import { requireCtx } from "@/lib/auth/guard";
 import type { Permission } from "@/lib/auth/permissions";
+import { env } from "@/lib/env";
 import { statusOf, toPublicError } from "@/lib/errors";
+import { assertBodyRule, type BodyRule } from "./body-rule";
+import { assertSameOrigin, isStateChanging } from "./request-origin";
+
+export type { BodyRule } from "./body-rule";
 
 type RouteContext<P> = { params: Promise<P> };
 
+/** A route's declaration: the permission it needs and, for state-changing methods, the body it takes (default "json"). */
+export type RouteDeclaration = Permission | { permission: Permission; body?: BodyRule };
+
 /**
- * Wraps a route handler: runs the guard for its permission, then maps any error to a JSON
- * response with the right status. Stack traces and SQL never reach the client.
+ * Wraps a route handler. For a state-changing method it first refuses cross-origin requests and
+ * bodies the route does not declare — before the session lookup, any body parsing or any write —
+ * then runs the guard for its permission, then maps any error to the one JSON error shape.
+ * Stack traces and SQL never reach the client.
  */
-export function guardedRoute<P = Record<string, string>>(permission: Permission, handler: (ctx: Ctx, request: Request, params: P) => Promise<Response>) {
+export function guardedRoute<P = Record<string, string>>(declaration: RouteDeclaration, handler: (ctx: Ctx, request: Request, params: P) => Promise<Response>) {
+  const { permission, body = "json" } = typeof declaration === "string" ? { permission: declaration } : declaration;
   return async (request: Request, context: RouteContext<P>): Promise<Response> => {
     try {
+      if (isStateChanging(request.method)) {
+        assertSameOrigin(request, env().KILN_URL);
+        assertBodyRule(body, request.headers);
+      }
       const ctx = await requireCtx(permission);
       return await handler(ctx, request, await context.params);
     } catch (error) {

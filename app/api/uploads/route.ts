@@ -10,7 +10,7 @@ import { readUploadedFile } from "@/lib/uploads/read-form-file";
 
 export const GET = guardedRoute("uploads.view", async (ctx) => NextResponse.json({ uploads: await listUploads({ ctx }) }));
 
-export const POST = guardedRoute("uploads.create", async (ctx, request) => {
+export const POST = guardedRoute({ permission: "uploads.create", body: "multipart" }, async (ctx, request) => {
   const maxBytes = env().KILN_MAX_UPLOAD_BYTES;
   const file = await readUploadedFile(request, maxBytes);
   if (!file) throw new AppError("invalid_input", "Choose an image file to upload.");

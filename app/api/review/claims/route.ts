@@ -3,4 +3,6 @@ import { readJson } from "@/lib/http/read-json";
 import { guardedRoute } from "@/lib/http/route";
 import { claimSlice } from "@/lib/review/queue";
 
-export const POST = guardedRoute("review.decide", async (ctx, request) => NextResponse.json(await claimSlice({ ctx, input: await readJson(request).catch(() => ({})) })));
+export const POST = guardedRoute({ permission: "review.decide", body: "json" }, async (ctx, request) =>
+  NextResponse.json(await claimSlice({ ctx, input: await readJson(request).catch(() => ({})) })),
+);

@@ -4,4 +4,6 @@ import { guardedRoute } from "@/lib/http/route";
 import { bulkApprove } from "@/lib/review/decide";
 
 /** Body: { items: [{ assetId, assetVersionId }] } — approves each under the same rules. */
-export const POST = guardedRoute("review.decide", async (ctx, request) => NextResponse.json(await bulkApprove({ ctx, input: await readJson(request) })));
+export const POST = guardedRoute({ permission: "review.decide", body: "json" }, async (ctx, request) =>
+  NextResponse.json(await bulkApprove({ ctx, input: await readJson(request) })),
+);

@@ -10,7 +10,7 @@ import { readJson } from "@/lib/http/read-json";
 const body = z.object({ action: z.enum(["restore", "send_to_review"], { error: "Choose restore or send to review." }), idempotencyKey: z.string().optional() });
 
 /** Restore a version (as a new version) or send the current one to review. */
-export const POST = guardedRoute<{ id: string; number: string }>("assets.edit", async (ctx, request, { id, number }) => {
+export const POST = guardedRoute<{ id: string; number: string }>({ permission: "assets.edit", body: "json" }, async (ctx, request, { id, number }) => {
   const { action, idempotencyKey } = parseInput(body, await readJson(request));
   const versionNumber = Number(number);
   if (action === "restore") {

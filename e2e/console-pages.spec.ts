@@ -1,0 +1,52 @@
+import type { Page } from "@playwright/test";
+import { SignInPage } from "./pages/sign-in-page";
+import { expect, test } from "./support/test";
+import { DEMO, type DemoRole } from "./support/users";
+
+/**
+ * Every console page each role can open renders and runs its scripts under the Content Security
+ * Policy: the fixture fails the test on any CSP violation, console error or page error. The pages
+ * come from the role's own navigation (and the Costs tabs), so a new area is covered when added.
+ */
+async function visit(page: Page, href: string) {
+  const response = await page.goto(href);
+  expect(response?.status(), href).toBe(200);
+  // Next's client runtime only starts when its nonced scripts were allowed to run.
+  await expect.poll(() => page.evaluate(() => Boolean((window as { next?: { version?: string } }).next?.version)), { message: `${href} hydrated` }).toBe(true);
+  await page.waitForLoadState("load");
+}
+
+for (const role of Object.keys(DEMO) as DemoRole[]) {
+  test(`every console page of the ${role} renders under the CSP without console errors`, async ({ page }) => {
+    test.setTimeout(120_000);
+    const who = DEMO[role];
+    await new SignInPage(page).signInAndWait(who.email, who.password, who.name);
+    const nav = page.getByRole("navigation", { name: "Console" });
+    const hrefs = [...new Set(await nav.locator("a[href^='/']").evaluateAll((links) => links.map((a) => a.getAttribute("href")!)))];
+    expect(hrefs.length).toBeGreaterThan(1);
+    const visited: string[] = [];
+    for (const href of hrefs) {
+      await visit(page, href);
+      visited.push(href);
+      // Sections inside an area (the Costs tabs) are pages too.
+      const tabs = await page
+        .getByRole("navigation", { name: /sections/i })
+        .locator("a[href^='/']")
+        .evaluateAll((links) => links.map((a) => a.getAttribute("href")!));
+      for (const tab of tabs.filter((t) => !visited.includes(t) && !hrefs.includes(t))) {
+        await visit(page, tab);
+        visited.push(tab);
+      }
+    }
+    await page.screenshot({ path: `/tmp/console-${role}.png`, fullPage: true });
+  });
+}
+
+test("the 404 page runs its scripts under the CSP too", async ({ page, consoleWatch }) => {
+  consoleWatch.allow(/status of 404 \(Not Found\) — http:\/\/localhost:\d+\/no-such-page:/, "the deliberate unknown URL");
+  await new SignInPage(page).signInAndWait(DEMO.designer.email, DEMO.designer.password, DEMO.designer.name);
+  const response = await page.goto("/no-such-page");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Nothing here" })).toBeVisible();
+  await expect.poll(() => page.evaluate(() => Boolean((window as { next?: { version?: string } }).next?.version))).toBe(true);
+});
