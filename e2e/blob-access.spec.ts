@@ -1,4 +1,5 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
+import { expect, test } from "./support/test";
 import sharp from "sharp";
 import { GeneratePage } from "./pages/generate-page";
 import { SignInPage } from "./pages/sign-in-page";

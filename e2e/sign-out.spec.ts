@@ -1,4 +1,5 @@
-import { expect, test, type Browser, type Cookie } from "@playwright/test";
+import type { Browser, Cookie } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { Console } from "./pages/console";
 import { SignInPage } from "./pages/sign-in-page";
 import { createUserAsAdmin, type CreatedUser } from "./support/admin";
