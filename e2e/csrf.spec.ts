@@ -38,7 +38,7 @@ function jsonForm(action: string, fields: Record<string, string>): string {
 
 test("a page on another port cannot mark notifications read or create an admin with the victim's cookie", async ({ page, baseURL, consoleWatch }) => {
   // The refused requests below are logged by the browser on the attacker's page.
-  consoleWatch.allow(/status of 403 \(Forbidden\) — http:\/\/localhost:\d+\/api\/(notifications|admin\/users):/, "the refused cross-origin posts");
+  consoleWatch.allow(/status of 403 \(Forbidden\) — http:\/\/localhost:\d+\/api\/(notifications|admin\/users):/, "the refused cross-origin requests");
   await new SignInPage(page).signInAndWait(DEMO.admin.email, DEMO.admin.password, DEMO.admin.name);
   const before = await (await page.request.get("/api/notifications")).json();
   const email = uniqueEmail("csrf-admin");
@@ -63,13 +63,15 @@ test("a page on another port cannot mark notifications read or create an admin w
     expect(error.code).toBe("forbidden");
     expect(error.message).toMatch(/did not come from Kiln's own pages/);
   };
-  // Control: the attacker's page does ride on the victim's session (a read answers 200, not 401),
-  // so the refusals below are the Origin check, not a missing cookie.
+  // Control: the attacker's page does ride on the victim's session (its requests carry the session
+  // cookie), so the refusals below are the Origin checks, not a missing cookie. Even its read is
+  // refused: reads started by another site never reach the guard.
   const [probe] = await Promise.all([
     page.waitForResponse((r) => r.url() === `${baseURL}/api/notifications` && r.request().method() === "GET"),
     page.goto(`${attackerOrigin}/probe`),
   ]);
-  expect(probe.status()).toBe(200);
+  expect((await probe.request().allHeaders()).cookie ?? "").toContain("authjs.session-token");
+  expect(probe.status()).toBe(403);
   await refused("/fetch", "/api/notifications");
   await refused("/notifications-form", "/api/notifications");
   await refused("/users-form", "/api/admin/users");

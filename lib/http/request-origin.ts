@@ -48,3 +48,15 @@ export function assertSameOrigin(request: { method: string; url: string; headers
   if (!origin || origin === "null") throw new AppError("forbidden", REFUSED);
   if (!isAppOrigin(origin, configuredUrl, request)) throw new AppError("forbidden", REFUSED);
 }
+
+/**
+ * Refuses a cookie-carrying read that another site started (an <img>, a link or a script include on
+ * a foreign page; SameSite=Lax sends the cookie on top-level navigations). Reads can still have
+ * effects — an export writes an audit row — and nothing outside Kiln needs the session API. A
+ * bookmark or a typed address says "none"; clients without Sec-Fetch-Site (old browsers, scripts)
+ * carry no cookie of a victim.
+ */
+export function assertNotCrossSiteRead(request: { headers: Headers }): void {
+  const site = request.headers.get("sec-fetch-site");
+  if (site === "cross-site" || site === "same-site") throw new AppError("forbidden", REFUSED);
+}

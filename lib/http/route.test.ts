@@ -102,10 +102,20 @@ describe("guardedRoute: state-changing requests come from the app's own pages", 
     await refused(await bodiless(req("POST", { origin: "http://localhost:4000" }), params));
   });
 
-  it("leaves reads alone: a GET needs neither Origin nor a content type", async () => {
-    const res = await json(req("GET", { origin: "http://evil.example" }), params);
-    expect(res.status).toBe(200);
-    expect(requireCtx).toHaveBeenCalled();
+  it("a same-origin, typed or scripted GET needs neither Origin nor a content type", async () => {
+    const reads: Record<string, string>[] = [{}, { "sec-fetch-site": "same-origin" }, { "sec-fetch-site": "none" }];
+    for (const headers of reads) {
+      const res = await json(req("GET", headers), params);
+      expect(res.status).toBe(200);
+    }
+    expect(requireCtx).toHaveBeenCalledTimes(3);
+  });
+
+  it("refuses a read another site started (a link, an image or a script include carrying the cookie)", async () => {
+    for (const site of ["cross-site", "same-site"]) {
+      await refused(await json(req("GET", { "sec-fetch-site": site, origin: "http://evil.example" }), params));
+      await refused(await json(req("HEAD", { "sec-fetch-site": site }), params));
+    }
   });
 
   it("without KILN_URL, the Host the browser sent the request to is the app's origin (not Next's bind address)", async () => {

@@ -6,7 +6,7 @@ import type { Permission } from "@/lib/auth/permissions";
 import { env } from "@/lib/env";
 import { statusOf, toPublicError } from "@/lib/errors";
 import { assertBodyRule, type BodyRule } from "./body-rule";
-import { assertSameOrigin, isStateChanging } from "./request-origin";
+import { assertNotCrossSiteRead, assertSameOrigin, isStateChanging } from "./request-origin";
 
 export type { BodyRule } from "./body-rule";
 
@@ -18,7 +18,7 @@ export type RouteDeclaration = Permission | { permission: Permission; body?: Bod
 /**
  * Wraps a route handler. For a state-changing method it first refuses cross-origin requests and
  * bodies the route does not declare — before the session lookup, any body parsing or any write —
- * then runs the guard for its permission, then maps any error to the one JSON error shape.
+ * and for a read it refuses one that another site started; then it runs the guard for its permission, then maps any error to the one JSON error shape.
  * Stack traces and SQL never reach the client.
  */
 export function guardedRoute<P = Record<string, string>>(declaration: RouteDeclaration, handler: (ctx: Ctx, request: Request, params: P) => Promise<Response>) {
@@ -28,7 +28,7 @@ export function guardedRoute<P = Record<string, string>>(declaration: RouteDecla
       if (isStateChanging(request.method)) {
         assertSameOrigin(request, env().KILN_URL);
         assertBodyRule(body, request.headers);
-      }
+      } else assertNotCrossSiteRead(request);
       const ctx = await requireCtx(permission);
       return await handler(ctx, request, await context.params);
     } catch (error) {
