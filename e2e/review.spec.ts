@@ -104,7 +104,11 @@ test("an admin downloads the audit log as CSV, decisions included, safe for spre
   expect(download.suggestedFilename()).toMatch(/^kiln-audit-\d{4}-\d{2}-\d{2}\.csv$/);
   const text = await (await import("node:fs/promises")).readFile((await download.path())!, "utf8");
   expect(text.charCodeAt(0)).toBe(0xfeff);
-  expect(text).toContain('"seq","occurred_at","actor_email","action"');
+  expect(text).toContain('"seq","occurred_at","actor_id","actor_email","action"');
   expect(text).toContain('"review.decided"');
   expect(text.trimEnd().split("\r\n").at(-1)).toContain('"audit.exported"');
+  // The file verifies on its own, as the README tells an auditor to check it.
+  const { execFileSync } = await import("node:child_process");
+  const verified = execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/audit-verify.ts", "--file", (await download.path())!], { encoding: "utf8" });
+  expect(verified).toMatch(/^audit export OK: \d+ rows verified, the whole chain from the first entry/);
 });
