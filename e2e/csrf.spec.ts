@@ -45,6 +45,7 @@ test("a page on another port cannot mark notifications read or create an admin w
 
   pages = {
     "/probe": `<!doctype html><script>fetch("${baseURL}/api/notifications", { mode: "no-cors", credentials: "include" })</script>`,
+    "/navigate": `<!doctype html><script>location.href = "${baseURL}/"</script>`,
     "/fetch": `<!doctype html><script>
       fetch("${baseURL}/api/notifications", { method: "POST", mode: "no-cors", credentials: "include", headers: { "content-type": "text/plain" }, body: '{"ids":[]}' });
     </script>`,
@@ -63,14 +64,17 @@ test("a page on another port cannot mark notifications read or create an admin w
     expect(error.code).toBe("forbidden");
     expect(error.message).toMatch(/did not come from Kiln's own pages/);
   };
-  // Control: the attacker's page does ride on the victim's session (its requests carry the session
-  // cookie), so the refusals below are the Origin checks, not a missing cookie. Even its read is
-  // refused: reads started by another site never reach the guard.
+  // Control: what the attacker's page starts does carry the victim's session cookie (a navigation
+  // it starts lands in the signed-in console, not on sign-in), so the refusals below are the
+  // Origin checks, not a missing cookie.
+  await page.goto(`${attackerOrigin}/navigate`);
+  await expect(page).toHaveURL(`${baseURL}/`);
+  await expect(page.getByTestId("current-user")).toHaveText(DEMO.admin.name);
+  // Even a read it starts is refused: reads started by another site never reach the guard.
   const [probe] = await Promise.all([
     page.waitForResponse((r) => r.url() === `${baseURL}/api/notifications` && r.request().method() === "GET"),
     page.goto(`${attackerOrigin}/probe`),
   ]);
-  expect((await probe.request().allHeaders()).cookie ?? "").toContain("authjs.session-token");
   expect(probe.status()).toBe(403);
   await refused("/fetch", "/api/notifications");
   await refused("/notifications-form", "/api/notifications");
