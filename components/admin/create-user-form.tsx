@@ -40,7 +40,7 @@ export function CreateUserForm() {
           ))}
         </Select>
       </Field>
-      <Field label="Initial password" name="password" error={fields.password} hint="At least 12 characters.">
+      <Field label="Initial password" name="password" error={fields.password} hint="At least 12 characters and hard to guess: three or four unrelated words work well.">
         <Input name="password" type="password" autoComplete="new-password" required minLength={12} maxLength={1024} invalid={!!fields.password} />
       </Field>
       <Button type="submit" disabled={pending} className="w-full">
