@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { signBody } from "./runner/signing";
 
 /**
  * Wraps the SDK's serve() handlers so no answer of /api/inngest carries a stack trace or an
@@ -9,7 +9,6 @@ import { createHmac } from "node:crypto";
 type Handler<Req> = (req: Req, ...rest: never[]) => Promise<Response>;
 
 const SIGNATURE = "x-inngest-signature";
-const KEY_PREFIX = /^signkey-[\w]+-/;
 
 export function guardServe<Req>(
   handlers: Record<"GET" | "POST" | "PUT", Handler<Req>>,
@@ -31,20 +30,11 @@ export function guardServe<Req>(
       const headers = new Headers(res.headers);
       if (cleaned !== text) {
         headers.delete("content-length");
-        if (headers.has(SIGNATURE) && opts.signingKey) headers.set(SIGNATURE, sign(cleaned, opts.signingKey));
+        if (headers.has(SIGNATURE) && opts.signingKey) headers.set(SIGNATURE, signBody(cleaned, opts.signingKey));
       }
       return new Response(cleaned, { status: res.status, statusText: res.statusText, headers });
     };
   return { GET: wrap(handlers.GET), POST: wrap(handlers.POST), PUT: wrap(handlers.PUT) };
-}
-
-/** The SDK's response signature: HMAC-SHA256 (key without its prefix) over body + timestamp. */
-function sign(body: string, signingKey: string): string {
-  const ts = Math.round(Date.now() / 1000).toString();
-  const mac = createHmac("sha256", signingKey.replace(KEY_PREFIX, ""))
-    .update(body + ts)
-    .digest("hex");
-  return `t=${ts}&s=${mac}`;
 }
 
 /**

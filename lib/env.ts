@@ -21,7 +21,7 @@ const optionalString = z
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  /** Public URL of the app; used by the runner to call /api/inngest and for auth callbacks. */
+  /** Public URL of the app: auth callbacks, and the only origin state-changing requests may come from. */
   KILN_URL: optionalString,
   /** Folder for the embedded database, blobs and generated secrets. */
   KILN_DATA_DIR: z.string().default(".data"),

@@ -76,24 +76,18 @@ function guardedLookup(policy: OutboundPolicy): LookupFunction {
 }
 
 /**
- * One Agent per policy, kept for the process: its pooled sockets were opened under that policy, so
- * an endpoint that allows private addresses never lends a socket to one that does not.
+ * One Agent per policy (resolver × allowPrivate), kept for the process: its pooled sockets were
+ * opened under that policy, so an endpoint that allows private addresses never lends a socket to
+ * one that does not. Tests' injected resolvers get their own.
  */
-const agents = new Map<string, Agent>();
-const injected = new WeakMap<LookupAll, Map<boolean, Agent>>();
+const agents = new WeakMap<LookupAll, Map<boolean, Agent>>();
 
 function agentFor(policy: OutboundPolicy): Agent {
-  const make = () => new Agent({ connect: { lookup: guardedLookup(policy) } });
-  if (policy.lookup) {
-    const byFlag = injected.get(policy.lookup) ?? new Map<boolean, Agent>();
-    injected.set(policy.lookup, byFlag);
-    const agent = byFlag.get(policy.allowPrivate) ?? make();
-    byFlag.set(policy.allowPrivate, agent);
-    return agent;
-  }
-  const key = String(policy.allowPrivate);
-  const agent = agents.get(key) ?? make();
-  agents.set(key, agent);
+  const resolve = policy.lookup ?? systemLookup;
+  const byFlag = agents.get(resolve) ?? new Map<boolean, Agent>();
+  agents.set(resolve, byFlag);
+  const agent = byFlag.get(policy.allowPrivate) ?? new Agent({ connect: { lookup: guardedLookup(policy) } });
+  byFlag.set(policy.allowPrivate, agent);
   return agent;
 }
 

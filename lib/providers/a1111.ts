@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { fetchFor, kindForStatus, numberOption, parseJson, readText, request, sniffImageType, withCall, type ErrorBody } from "./http-call";
+import { sniffImageType } from "./download";
+import { fetchFor, kindForStatus, numberOption, parseJson, readText, request, withCall, type ErrorBody } from "./http-call";
 import {
   ProviderError,
   type AdapterDeps,

@@ -1,21 +1,8 @@
 // ComfyUI server routes (/prompt, /history/{id}, /view, /upload/image): https://docs.comfy.org/development/comfyui-server/comms_routes
 import { randomUUID } from "node:crypto";
 import { comfySeed, fillWorkflow, inpaintGraph, txt2imgGraph, type ComfyGraph } from "./comfyui-graph";
-import {
-  baseOf,
-  fetchFor,
-  blobOf,
-  downloadImage,
-  isRecord,
-  poll,
-  pollPolicy,
-  readJson,
-  request,
-  withCall,
-  withDefaultTimeout,
-  type CallScope,
-  type ErrorBody,
-} from "./http-call";
+import { blobOf, downloadImage } from "./download";
+import { baseOf, fetchFor, isRecord, poll, pollPolicy, readJson, request, withCall, withDefaultTimeout, type CallScope, type ErrorBody } from "./http-call";
 import {
   ProviderError,
   type AdapterDeps,

@@ -1,8 +1,8 @@
 // fal queue API (submit → status_url → response_url; model/request error shapes): https://docs.fal.ai/model-endpoints/queue
+import { downloadImage } from "./download";
 import {
   baseOf,
   fetchFor,
-  downloadImage,
   isRecord,
   kindForStatus,
   poll,

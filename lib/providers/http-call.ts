@@ -4,11 +4,11 @@
  * polling with backoff. Everything thrown out of `withCall` is a ProviderError.
  *
  * Every request goes through the outbound policy (lib/net/outbound-fetch.ts) bound to the
- * endpoint's allowPrivate flag; API calls never follow redirects; output downloads follow a few,
- * each checked again, and are capped in bytes and time. Response bodies are read with a cap too.
+ * endpoint's allowPrivate flag; API calls never follow redirects, and response bodies are read
+ * with a cap. Output image downloads (which may follow a few checked redirects) are in download.ts.
  */
 import { env } from "@/lib/env";
-import { fetchFollowingRedirects, isRedirect, OutboundRefusedError, outboundFetch } from "@/lib/net/outbound-fetch";
+import { isRedirect, OutboundRefusedError, outboundFetch } from "@/lib/net/outbound-fetch";
 import { ProviderError, type AdapterDeps, type CallOptions, type ProviderConfig, type ProviderErrorKind } from "./types";
 
 export type FetchFn = typeof fetch;
@@ -147,6 +147,25 @@ export function formatBytes(n: number): string {
   return mb >= 1 ? `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB` : `${Math.round(n / 1024)} KB`;
 }
 
+/**
+ * Reads a body into `chunks` until it ends or passes `maxBytes`; past the cap the rest is
+ * cancelled unread (the connection is dropped). True when the body was larger than the cap.
+ */
+async function readInto(body: ReadableStream<Uint8Array>, maxBytes: number, chunks: Uint8Array[]): Promise<boolean> {
+  const reader = body.getReader();
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return false;
+    chunks.push(value);
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      return true;
+    }
+  }
+}
+
 /** Reads a body, refusing it (and dropping the connection) once it passes `maxBytes`. */
 export async function readBytes(scope: CallScope, res: Response, maxBytes: number, what = "the response"): Promise<Buffer> {
   const tooLarge = () =>
@@ -157,36 +176,17 @@ export async function readBytes(scope: CallScope, res: Response, maxBytes: numbe
     throw tooLarge();
   }
   if (!res.body) return Buffer.alloc(0);
-  const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, total);
+  if (await readInto(res.body, maxBytes, chunks)) throw tooLarge();
+  return Buffer.concat(chunks);
 }
 
 /** At most `maxBytes` of a body as text (for error messages); the rest is discarded unread. */
 async function readTextUpTo(res: Response, maxBytes: number): Promise<string> {
   if (!res.body) return "";
-  const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
-  let total = 0;
   try {
-    while (total < maxBytes) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      total += value.byteLength;
-    }
-    if (total >= maxBytes) await reader.cancel().catch(() => {});
+    await readInto(res.body, maxBytes, chunks);
   } catch {
     // A body that breaks off mid-error still has its status to report.
   }
@@ -288,86 +288,4 @@ export function sameOrigin(a: string, b: string): boolean {
   } catch {
     return false;
   }
-}
-
-const DOWNLOAD_TIMEOUT = Symbol("kiln.provider.download-timeout");
-
-/** Types a CDN may label an image with when it does not know better; the bytes decide then. */
-const GENERIC_TYPES = new Set(["application/octet-stream", "binary/octet-stream", "application/binary"]);
-
-/**
- * Downloads an output image (http(s) or data: URI) within the call scope: redirects followed (a
- * few hops, each through the endpoint's policy), at most `maxBytes`, within `timeoutMs`, and only
- * an image. Errors never quote the downloaded body.
- */
-export async function downloadImage(
-  scope: CallScope,
-  fetchFn: FetchFn,
-  url: string,
-  headers?: HeadersInit,
-  limits: DownloadLimits = downloadLimits(),
-): Promise<{ image: Buffer; contentType: string }> {
-  const data = /^data:([^;,]+)?(;base64)?,(.*)$/s.exec(url);
-  if (data) {
-    const image = data[2] ? Buffer.from(data[3] ?? "", "base64") : Buffer.from(decodeURIComponent(data[3] ?? ""));
-    if (image.length > limits.maxBytes)
-      throw new ProviderError(
-        "invalid_request",
-        `${scope.label}: the output image is larger than the ${formatBytes(limits.maxBytes)} limit (KILN_MAX_DOWNLOAD_BYTES).`,
-      );
-    return { image, contentType: imageType(scope, image, data[1]) };
-  }
-  const timer = new AbortController();
-  const clock = setTimeout(() => timer.abort(DOWNLOAD_TIMEOUT), limits.timeoutMs);
-  const signal = AbortSignal.any([scope.signal, timer.signal]);
-  try {
-    const res = await fetchFollowingRedirects(fetchFn, url, { method: "GET", headers, signal });
-    if (!res.ok) {
-      await res.body?.cancel().catch(() => {});
-      throw new ProviderError(kindForStatus(res.status), `${scope.label}: HTTP ${res.status} downloading the output image`, { status: res.status });
-    }
-    const header = res.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
-    if (header && !header.startsWith("image/") && !GENERIC_TYPES.has(header)) {
-      await res.body?.cancel().catch(() => {});
-      throw notAnImage(scope, header);
-    }
-    const image = await readBytes(scope, res, limits.maxBytes, "the output image");
-    if (image.length === 0) throw new ProviderError("transient", `${scope.label}: empty image download`);
-    return { image, contentType: imageType(scope, image, header) };
-  } catch (error) {
-    if (timer.signal.aborted && !scope.signal.aborted) {
-      throw new ProviderError("timeout", `${scope.label}: the output image download timed out after ${limits.timeoutMs}ms (KILN_DOWNLOAD_TIMEOUT_MS)`, {
-        cause: error,
-      });
-    }
-    throw error;
-  } finally {
-    clearTimeout(clock);
-  }
-}
-
-function notAnImage(scope: CallScope, type: string): ProviderError {
-  return new ProviderError("invalid_request", `${scope.label}: the output download is not an image (${type}).`);
-}
-
-/** The declared image type, or the sniffed one where the label is generic or missing; never a non-image. */
-function imageType(scope: CallScope, image: Buffer, declared: string | undefined): string {
-  if (declared?.startsWith("image/")) return declared;
-  const sniffed = sniffImageType(image);
-  if (!sniffed.startsWith("image/")) throw notAnImage(scope, declared ?? "unlabelled bytes");
-  return sniffed;
-}
-
-export function sniffImageType(buf: Buffer): string {
-  if (buf.subarray(0, 4).toString("hex") === "89504e47") return "image/png";
-  if (buf.subarray(0, 3).toString("hex") === "ffd8ff") return "image/jpeg";
-  if (buf.subarray(0, 4).toString("ascii") === "RIFF" && buf.subarray(8, 12).toString("ascii") === "WEBP") return "image/webp";
-  if (buf.subarray(0, 4).toString("ascii") === "GIF8") return "image/gif";
-  if (buf.subarray(4, 12).toString("ascii") === "ftypavif") return "image/avif";
-  return "application/octet-stream";
-}
-
-/** Wraps bytes as a Blob for multipart bodies (copy: a Buffer may be a view on a shared pool). */
-export function blobOf(image: Buffer, type = sniffImageType(image)): Blob {
-  return new Blob([new Uint8Array(image)], { type });
 }

@@ -1,14 +1,12 @@
 // OpenAI Images API (POST /v1/images/generations, multipart /v1/images/edits, error { error: { code } }): https://platform.openai.com/docs/api-reference/images
+import { blobOf, downloadImage, sniffImageType } from "./download";
 import {
   baseOf,
   fetchFor,
-  blobOf,
-  downloadImage,
   isRecord,
   kindForStatus,
   readJson,
   request,
-  sniffImageType,
   stringOption,
   withCall,
   withDefaultTimeout,

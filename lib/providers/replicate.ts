@@ -1,8 +1,8 @@
 // Replicate HTTP API (create/get/cancel prediction, Prefer: wait, metrics.predict_time): https://replicate.com/docs/topics/predictions/create-a-prediction
+import { downloadImage } from "./download";
 import {
   baseOf,
   fetchFor,
-  downloadImage,
   isRecord,
   kindForStatus,
   numberOption,

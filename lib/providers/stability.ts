@@ -1,9 +1,9 @@
 // Stability AI REST v2beta (stable-image generate/edit/upscale, multipart, Accept: image/*, finish-reason/seed headers): https://platform.stability.ai/docs/api-reference
+import { blobOf } from "./download";
 import {
   baseOf,
   downloadLimits,
   fetchFor,
-  blobOf,
   isRecord,
   kindForStatus,
   numberOption,
