@@ -3,7 +3,7 @@ import { batches } from "./batches";
 import { generations } from "./generations";
 import { presetVersions } from "./preset-versions";
 import { tierEnum } from "./presets";
-import type { Rendition } from "./uploads";
+import { uploads, type Rendition } from "./uploads";
 import { users } from "./users";
 
 /**
@@ -15,24 +15,33 @@ export const ASSET_STATUSES = ["checking", "in_review", "approved", "rejected", 
 export const assetStatusEnum = pgEnum("asset_status", ASSET_STATUSES);
 export type AssetStatus = (typeof ASSET_STATUSES)[number];
 
-/** The image a generation made, with its versions (edits) and where it stands in the pipeline. */
+/** Where an asset came from: a generation (generation, batch, preset and tier set) or an upload (uploadId set, those null). */
+export const ASSET_SOURCES = ["generated", "uploaded"] as const;
+export const assetSourceEnum = pgEnum("asset_source", ASSET_SOURCES);
+export type AssetSource = (typeof ASSET_SOURCES)[number];
+
+/** The image a generation made (or a user uploaded), with its versions (edits) and where it stands in the pipeline. */
 export const assets = pgTable(
   "assets",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    generationId: uuid("generation_id")
-      .notNull()
-      .references(() => generations.id),
-    batchId: uuid("batch_id")
-      .notNull()
-      .references(() => batches.id),
+    source: assetSourceEnum("source").notNull().default("generated"),
+    /** Null for uploaded assets (as are batch, tier and preset version). */
+    generationId: uuid("generation_id").references(() => generations.id),
+    batchId: uuid("batch_id").references(() => batches.id),
+    /** Set for uploaded assets: the upload whose (stripped) bytes are version 1. */
+    uploadId: uuid("upload_id").references(() => uploads.id),
     ownerId: uuid("owner_id")
       .notNull()
       .references(() => users.id),
-    tier: tierEnum("tier").notNull(),
-    presetVersionId: uuid("preset_version_id")
-      .notNull()
-      .references(() => presetVersions.id),
+    tier: tierEnum("tier"),
+    presetVersionId: uuid("preset_version_id").references(() => presetVersions.id),
+    /** What people call it: the template's title pattern over the row's values (e.g. "Trail shoe KLN-0042"), or the upload's filename. */
+    title: text("title").notNull().default(""),
+    /** Columns carried through from a CSV that are not template variables (SKU, category, …), kept and searchable. */
+    metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default({}),
+    /** Set on an exact rerun: the asset whose template version, preset version, variables (and seed) were queued again. */
+    originAssetId: uuid("origin_asset_id").references((): AnyPgColumn => assets.id),
     status: assetStatusEnum("status").notNull().default("checking"),
     /** Reason code of the last automated or human rejection (e.g. "blur", "nsfw"). */
     statusReason: text("status_reason"),
@@ -51,6 +60,8 @@ export const assets = pgTable(
   },
   (t) => [
     uniqueIndex("assets_generation_key").on(t.generationId),
+    uniqueIndex("assets_upload_key").on(t.uploadId),
+    index("assets_origin_idx").on(t.originAssetId),
     index("assets_batch_idx").on(t.batchId),
     index("assets_status_idx").on(t.status, t.enteredReviewAt),
     index("assets_preset_status_idx").on(t.presetVersionId, t.status),

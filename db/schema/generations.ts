@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Rendition } from "./uploads";
+import { assets, assetVersions } from "./assets";
 import { batches } from "./batches";
 import { presetVersions } from "./preset-versions";
 import { tierEnum } from "./presets";
@@ -40,6 +41,14 @@ export const generations = pgTable(
       .notNull()
       .references(() => templateVersions.id),
     values: jsonb("values").$type<Record<string, string | number>>().notNull(),
+    /** The row's CSV columns that are not template variables (SKU, category, …); copied to the asset's metadata. */
+    carriedColumns: jsonb("carried_columns").$type<Record<string, string>>().notNull().default({}),
+    /** The template's title pattern rendered for this row (empty when the template has none); the asset takes it. */
+    title: text("title").notNull().default(""),
+    /** Set when the generation reruns an asset exactly (same template version, preset version, values, maybe seed). */
+    originAssetId: uuid("origin_asset_id").references((): AnyPgColumn => assets.id),
+    /** An image the endpoint starts from (img2img / ControlNet): an asset version, e.g. an uploaded reference. */
+    referenceVersionId: uuid("reference_version_id").references((): AnyPgColumn => assetVersions.id),
     prompt: text("prompt").notNull(),
     negativePrompt: text("negative_prompt").notNull(),
     seed: integer("seed").notNull(),

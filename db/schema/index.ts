@@ -19,3 +19,7 @@ export * from "./budgets";
 export * from "./asset-edits";
 export * from "./provider-calls";
 export * from "./sessions";
+export * from "./asset-search";
+export * from "./tags";
+export * from "./collections";
+export * from "./saved-searches";

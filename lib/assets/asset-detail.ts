@@ -18,11 +18,15 @@ import type { Ctx } from "@/lib/auth/context";
 import { can } from "@/lib/auth/permissions";
 import { runResults, type CheckResultView } from "@/lib/checks/views";
 import { blobRouteUrl } from "@/lib/storage/keys";
+import { AppError } from "@/lib/errors";
 import { loadVisibleAsset } from "./access";
 
 /** Everything the asset page shows: the image, where it stands, how it was made, what the checks said, what it cost. */
 export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: string }) {
   const asset = await loadVisibleAsset(ctx, assetId);
+  // INTERIM (issue 15, uploads-as-assets helper replaces this): uploaded assets need their own detail.
+  const generationId = asset.generationId;
+  if (!generationId) throw new AppError("not_found", "This asset was uploaded; its page is not built yet.");
   const [row] = await ctx.db
     .select({
       gen: generations,
@@ -42,7 +46,7 @@ export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: stri
     .innerJoin(presets, eq(presets.id, presetVersions.presetId))
     .innerJoin(templateVersions, eq(templateVersions.id, generations.templateVersionId))
     .innerJoin(templates, eq(templates.id, templateVersions.templateId))
-    .where(eq(generations.id, asset.generationId))
+    .where(eq(generations.id, generationId))
     .limit(1);
   const gen = row!.gen;
   const versions = await ctx.db.select().from(assetVersions).where(eq(assetVersions.assetId, asset.id)).orderBy(desc(assetVersions.number));

@@ -7,6 +7,7 @@ import { AppError } from "@/lib/errors";
 import { decide, type CheckDecision } from "./policy";
 import { checksForTier, getCheck } from "./registry";
 import { rerollGeneration, type RerollRequest } from "./reroll";
+import { assetTier } from "@/lib/assets/tier";
 
 export type RunDecision = { decision: CheckDecision; applied: boolean; reroll: RerollRequest | null };
 
@@ -32,7 +33,7 @@ export async function decideCheckRun({ db, checkRunId }: { db: Db; checkRunId: s
     const { run, asset } = row;
 
     const stored = await tx.select().from(checkResults).where(eq(checkResults.checkRunId, run.id));
-    const expected = checksForTier(asset.tier).map((c) => c.id);
+    const expected = checksForTier(assetTier(asset)).map((c) => c.id);
     const results = [
       ...stored.map((r) => ({
         checkId: r.checkId,
@@ -45,8 +46,8 @@ export async function decideCheckRun({ db, checkRunId }: { db: Db; checkRunId: s
         .filter((id) => !stored.some((r) => r.checkId === id))
         .map((id) => ({ checkId: id, group: getCheck(id)!.group, verdict: "warn" as const, reasonCode: "check_error", error: "no result was stored" })),
     ];
-    const decision = decide(asset.tier, results);
-    const reroll = async () => (decision.next === "rejected" && run.trigger === "generated" ? rerollGeneration(tx, asset.generationId) : null);
+    const decision = decide(assetTier(asset), results);
+    const reroll = async () => (decision.next === "rejected" && run.trigger === "generated" && asset.generationId ? rerollGeneration(tx, asset.generationId) : null);
     if (run.status === "decided") return { decision, applied: false, reroll: asset.status === "rejected" ? await reroll() : null };
 
     const reason = decision.reasons.length ? decision.reasons.join(", ") : decision.reasonCode;

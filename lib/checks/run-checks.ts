@@ -1,3 +1,4 @@
+import { assetTier } from "@/lib/assets/tier";
 import { and, desc, eq, inArray, isNotNull, lt, ne, or } from "drizzle-orm";
 import type { Db } from "@/db";
 import { assets, assetVersions, checkResults, checkRuns, generations, presetVersions } from "@/db/schema";
@@ -86,8 +87,9 @@ export async function loadCheckInput(
     .select({ version: assetVersions, asset: assets, gen: generations, presetId: presetVersions.presetId })
     .from(assetVersions)
     .innerJoin(assets, eq(assets.id, assetVersions.assetId))
-    .innerJoin(generations, eq(generations.id, assets.generationId))
-    .innerJoin(presetVersions, eq(presetVersions.id, assets.presetVersionId))
+    // Uploaded assets have no generation or preset: no expected size, prompt or style references.
+    .leftJoin(generations, eq(generations.id, assets.generationId))
+    .leftJoin(presetVersions, eq(presetVersions.id, assets.presetVersionId))
     .where(eq(assetVersions.id, assetVersionId))
     .limit(1);
   if (!row) throw new AppError("not_found", `Asset version ${assetVersionId} does not exist.`);
@@ -102,12 +104,12 @@ export async function loadCheckInput(
     prepareError = `The image could not be read: ${(error as Error).message}`;
   }
   const context: CheckContext = {
-    tier: asset.tier,
-    expected: { width: gen.width, height: gen.height },
-    promptWantsText: promptWantsText(gen.prompt, gen.negativePrompt),
-    prompt: gen.prompt,
-    batchHashes: checkIds.includes("duplicate") ? await batchHashes(db, asset) : [],
-    referenceHashes: checkIds.includes("style") ? await referenceHashes(db, presetId, asset.id) : [],
+    tier: assetTier(asset),
+    expected: gen ? { width: gen.width, height: gen.height } : { width: version.width, height: version.height },
+    promptWantsText: gen ? promptWantsText(gen.prompt, gen.negativePrompt) : false,
+    prompt: gen?.prompt ?? "",
+    batchHashes: checkIds.includes("duplicate") && asset.batchId ? await batchHashes(db, { ...asset, batchId: asset.batchId }) : [],
+    referenceHashes: checkIds.includes("style") && presetId ? await referenceHashes(db, presetId, asset.id) : [],
     thresholds,
   };
   return { image, prepareError, context };

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { DbExecutor } from "@/db";
 import { alias } from "drizzle-orm/pg-core";
 import { assets, assetVersions, checkRuns, presets, presetVersions, type CheckRun } from "@/db/schema";
+import { assetTier } from "@/lib/assets/tier";
 import { AppError } from "@/lib/errors";
 import { checksForTier } from "./registry";
 import { effectiveThresholds } from "./thresholds";
@@ -23,13 +24,14 @@ export async function startCheckRun(
     .select({ tier: assets.tier, overrides: presetVersions.checkThresholds })
     .from(assetVersions)
     .innerJoin(assets, eq(assets.id, assetVersions.assetId))
-    .innerJoin(made, eq(made.id, assets.presetVersionId))
-    .innerJoin(presets, eq(presets.id, made.presetId))
-    .innerJoin(presetVersions, eq(presetVersions.id, presets.activeVersionId))
+    // Uploaded assets have no preset: the tier defaults apply.
+    .leftJoin(made, eq(made.id, assets.presetVersionId))
+    .leftJoin(presets, eq(presets.id, made.presetId))
+    .leftJoin(presetVersions, eq(presetVersions.id, presets.activeVersionId))
     .where(eq(assetVersions.id, assetVersionId))
     .limit(1);
   if (!row) throw new AppError("not_found", "That asset version does not exist.");
-  const thresholds = effectiveThresholds(checksForTier(row.tier), row.tier, row.overrides);
+  const thresholds = effectiveThresholds(checksForTier(assetTier(row)), assetTier(row), row.overrides ?? {});
   const [run] = await tx.insert(checkRuns).values({ assetVersionId, trigger, thresholds, requestedBy }).returning();
   return run!;
 }

@@ -48,6 +48,7 @@ export async function checkSummariesForGenerations(db: DbExecutor, generationIds
   );
   const out = new Map<string, AssetCheckSummary>();
   for (const a of rows) {
+    if (!a.generationId) continue;
     const l = a.currentVersionId ? latest.get(a.currentVersionId) : undefined;
     out.set(a.generationId, { assetId: a.id, status: a.status, statusReason: a.statusReason, verdict: l?.run.verdict ?? null, checks: l?.checks ?? [] });
   }

@@ -8,6 +8,7 @@ import { blobRouteUrl } from "@/lib/storage/keys";
 import { EDIT_OPERATION_KINDS, effectiveSettings, findLocalEngine } from "./registry";
 import { sendToReviewBlocker } from "./send-to-review";
 import type { EditOperationKind } from "./engines/types";
+import { assetTier } from "@/lib/assets/tier";
 
 /**
  * What the editor shows: every version (number, operation, who, when, engine, cost, checks) with
@@ -19,7 +20,7 @@ export async function getEditorView({ ctx, assetId }: { ctx: Ctx; assetId: strin
   const [versions, edits, [gen]] = await Promise.all([
     ctx.db.select().from(assetVersions).where(eq(assetVersions.assetId, asset.id)).orderBy(desc(assetVersions.number)),
     ctx.db.select().from(assetEdits).where(eq(assetEdits.assetId, asset.id)).orderBy(desc(assetEdits.createdAt)).limit(200),
-    ctx.db.select({ prompt: generations.prompt }).from(generations).where(eq(generations.id, asset.generationId)),
+    asset.generationId ? ctx.db.select({ prompt: generations.prompt }).from(generations).where(eq(generations.id, asset.generationId)) : [],
   ]);
   const versionIds = versions.map((v) => v.id);
   const people = [...new Set([asset.ownerId, ...versions.flatMap((v) => (v.createdBy ? [v.createdBy] : [])), ...edits.map((e) => e.requestedBy)])];
@@ -70,7 +71,7 @@ export async function getEditorView({ ctx, assetId }: { ctx: Ctx; assetId: strin
         thumbUrl: v.renditions.thumb ? blobRouteUrl(v.renditions.thumb.key) : null,
         checks: run ? { status: run.status, verdict: run.verdict, reasonCode: run.reasonCode } : null,
         current: v.id === current.id,
-        sendToReviewBlocked: sendToReviewBlocker(asset, v.id, rejects.some((r) => r.versionId === v.id)),
+        sendToReviewBlocked: sendToReviewBlocker({ ...asset, tier: assetTier(asset) }, v.id, rejects.some((r) => r.versionId === v.id)),
       };
     }),
     /** Edits not yet turned into a version: queued, running, or failed (with the reason). */

@@ -5,6 +5,7 @@ import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError, parseInput } from "@/lib/errors";
 import { loadEditableVersion } from "./request-edit";
+import { assetTier } from "@/lib/assets/tier";
 
 export const sendToReviewInput = z.object({
   assetId: z.string().uuid("Unknown asset."),
@@ -36,7 +37,7 @@ export async function sendToReview({ ctx, input }: { ctx: Ctx; input: z.input<ty
     .from(reviewDecisions)
     .where(and(eq(reviewDecisions.assetVersionId, version.id), eq(reviewDecisions.decision, "reject")))
     .limit(1);
-  const blocker = sendToReviewBlocker(asset, version.id, human.length > 0);
+  const blocker = sendToReviewBlocker({ ...asset, tier: assetTier(asset) }, version.id, human.length > 0);
   if (blocker) throw new AppError("conflict", blocker);
   return ctx.db.transaction(async (tx) => {
     const [updated] = await tx

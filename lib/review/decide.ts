@@ -8,6 +8,7 @@ import type { Ctx } from "@/lib/auth/context";
 import { TIER_POLICY } from "@/lib/checks/policy";
 import { evaluateStopLoss } from "@/lib/budgets/stop-loss";
 import { AppError, parseInput } from "@/lib/errors";
+import { assetTier } from "@/lib/assets/tier";
 
 export const decideInput = z
   .object({
@@ -28,7 +29,7 @@ const APPROVALS = ["approve", "approve_with_changes"] as const;
 
 /** How many distinct approvals an asset needs (hero: two reviewers; anything in review needs one). */
 export function approvalsNeeded(asset: Pick<Asset, "tier">): number {
-  return Math.max(1, TIER_POLICY[asset.tier].approvalsRequired);
+  return Math.max(1, TIER_POLICY[assetTier(asset)].approvalsRequired);
 }
 
 function newApprovalId(): string {

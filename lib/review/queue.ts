@@ -10,6 +10,7 @@ import { AppError, parseInput } from "@/lib/errors";
 import { TIERS } from "@/lib/presets";
 import { blobRouteUrl } from "@/lib/storage/keys";
 import { approvalsNeeded } from "./decide";
+import { assetTier } from "@/lib/assets/tier";
 
 export const CLAIM_MINUTES = 15;
 const QUEUE_LIMIT = 200;
@@ -154,7 +155,7 @@ export async function listReviewQueue({ ctx, input }: { ctx: Ctx; input: unknown
       assetId: asset.id,
       versionId: version.id,
       versionNumber: version.number,
-      tier: asset.tier,
+      tier: assetTier(asset),
       campaign,
       preset,
       designer,

@@ -27,6 +27,11 @@ export type TemplateDefinition = {
   /** Prompt body with `{{variable}}` placeholders. */
   body: string;
   variables: VariableDef[];
+  /**
+   * How assets made with this version are titled, with `{{variable}}` and `{{column}}` placeholders
+   * over the row's values and carried CSV columns (e.g. "{{product}} {{sku}}"). Absent: "Row 3, variant 1".
+   */
+  titlePattern?: string;
 };
 
 /** Validated values: text and enum values are strings, numbers are numbers. Absent = optional and unset. */
