@@ -7,7 +7,7 @@ import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { createUserFactory, ctxFor } from "@/test/factories";
 import { libraryFacets } from "./facets";
 import { indexMissingAssets, reindexAllAssets } from "./refresh";
-import { searchLibrary } from "./search";
+import { queryRows, searchLibrary } from "./search";
 import { resolveSelection } from "./selection";
 import { createLibraryAsset, createLibraryCatalog, type LibraryCatalog } from "./testing";
 
@@ -183,7 +183,7 @@ describe("fields", () => {
   });
 
   it("filters by preset and template (slug, name, @version), provider", async () => {
-    const [pv] = await database.db.execute(sql`select p.slug from presets p where p.id = ${catalog.heroPreset.id}`).then((r) => ("rows" in r ? (r.rows as { slug: string }[]) : (r as unknown as { slug: string }[])));
+    const [pv] = await queryRows<{ slug: string }>(database.db, sql`select p.slug from presets p where p.id = ${catalog.heroPreset.id}`);
     expect(await found(rita, `preset:${pv!.slug}`)).toEqual(expectIds(["summerMug"]));
     expect(await found(rita, `preset:${pv!.slug}@1`)).toEqual(expectIds(["summerMug"]));
     expect(await found(rita, `preset:${pv!.slug}@2`)).toEqual([]);
