@@ -184,7 +184,7 @@ function termOf(t: Token, now: Date): QueryTerm {
   const base = { negated: t.negated, position: t.position, raw: t.raw };
   if (t.field === null) {
     const text = t.value.trim();
-    if (!text) throw new Problem(t.quoted ? "This phrase is empty." : "A lone minus: put a word after it.", t.position, t.raw.length);
+    if (!text) throw new Problem("This phrase is empty.", t.position, t.raw.length);
     const prefix = !t.quoted && /^[\p{L}\p{N}_]+\*$/u.test(text);
     return { ...base, kind: "text", text: prefix ? text.slice(0, -1) : text, phrase: t.quoted, prefix };
   }
