@@ -222,7 +222,7 @@ function sortKey(sort: LibrarySort, tsquery: string | null): SortKey {
 const cursorShape = z.object({
   s: z.enum(LIBRARY_SORTS),
   c: z.string().regex(/^\d{4}-\d{2}-\d{2}[ T][\d:.]+([+-]\d{2}(:?\d{2})?|Z)$/),
-  i: z.string().uuid(),
+  i: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i),
   k: z.string().regex(/^-?\d+$/).optional(),
   r: z.string().regex(/^-?[\d.]+(e-?\d+)?$/i).optional(),
 });
