@@ -1,7 +1,7 @@
 import { and, count, desc, eq, inArray, or, sql } from "drizzle-orm";
 import { assets, assetVersions, collectionAssets, collections, teams, users, type AssetStatus } from "@/db/schema";
 import type { Ctx } from "@/lib/auth/context";
-import { visibleAssetsCondition } from "@/lib/library/visibility";
+import { ASSET_COLUMNS, visibleAssetsCondition } from "@/lib/library/visibility";
 import { blobRouteUrl } from "@/lib/storage/keys";
 import { actorTeamId, assertCanUseCollections, canEditCollection, loadCollection } from "./access";
 
@@ -39,7 +39,7 @@ export async function listCollections({ ctx }: { ctx: Ctx }): Promise<{ mine: Co
     .orderBy(desc(collections.updatedAt))
     .limit(400);
   const ids = rows.map((r) => r.c.id);
-  const visible = and(inArray(collectionAssets.collectionId, ids), visibleAssetsCondition(ctx));
+  const visible = and(inArray(collectionAssets.collectionId, ids), visibleAssetsCondition(ctx, ASSET_COLUMNS));
   const [counts, covers, [team]] = await Promise.all([
     ids.length
       ? ctx.db
@@ -112,7 +112,7 @@ export async function getCollection({ ctx, collectionId }: { ctx: Ctx; collectio
       .innerJoin(assets, eq(assets.id, collectionAssets.assetId))
       .innerJoin(users, eq(users.id, assets.ownerId))
       .leftJoin(assetVersions, eq(assetVersions.id, assets.currentVersionId))
-      .where(and(eq(collectionAssets.collectionId, c.id), visibleAssetsCondition(ctx)))
+      .where(and(eq(collectionAssets.collectionId, c.id), visibleAssetsCondition(ctx, ASSET_COLUMNS)))
       .orderBy(desc(collectionAssets.createdAt), assets.id)
       .limit(COLLECTION_PAGE_LIMIT),
     ctx.db.select({ n: count() }).from(collectionAssets).where(eq(collectionAssets.collectionId, c.id)) as Promise<{ n: number }[]>,

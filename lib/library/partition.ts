@@ -3,7 +3,7 @@ import type { DbExecutor } from "@/db";
 import { assets } from "@/db/schema";
 import { seesAssetOwnedBy } from "@/lib/assets/access";
 import type { Ctx } from "@/lib/auth/context";
-import { visibleAssetsCondition } from "./visibility";
+import { ASSET_COLUMNS, visibleAssetsCondition } from "./visibility";
 
 export type SkipReason = "not_found" | "read_only";
 export type Skip = { assetId: string; reason: SkipReason };
@@ -25,7 +25,7 @@ export async function partitionAssets(ctx: Ctx, assetIds: string[], rule: "see" 
   const rows = await db
     .select({ id: assets.id, ownerId: assets.ownerId })
     .from(assets)
-    .where(and(inArray(assets.id, ids), visibleAssetsCondition(ctx)));
+    .where(and(inArray(assets.id, ids), visibleAssetsCondition(ctx, ASSET_COLUMNS)));
   const visible = new Map(rows.map((r) => [r.id, r.ownerId]));
   const allowed: string[] = [];
   const skipped: Skip[] = [];

@@ -1,14 +1,16 @@
 import { and, eq, exists, isNotNull, or, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import type { DbExecutor } from "@/db";
-import { assets, collectionAssets, collections, users } from "@/db/schema";
+import { assets, assetSearch, collectionAssets, collections, users } from "@/db/schema";
 import { seesAllAssets } from "@/lib/assets/access";
 import type { Ctx } from "@/lib/auth/context";
 import { can } from "@/lib/auth/permissions";
+import { AppError } from "@/lib/errors";
 
-/** The columns of the row being filtered: `assets` by default, or the library's read model (asset_search). */
+/** The columns of the row being filtered: the library's read model (asset_search) by default, or ASSET_COLUMNS. */
 export type AssetColumns = { id: AnyColumn; ownerId: AnyColumn };
 
-const ASSET_COLUMNS: AssetColumns = { id: assets.id, ownerId: assets.ownerId };
+const SEARCH_COLUMNS: AssetColumns = { id: assetSearch.assetId, ownerId: assetSearch.ownerId };
+export const ASSET_COLUMNS: AssetColumns = { id: assets.id, ownerId: assets.ownerId };
 
 /**
  * True for an asset on a collection shared with the actor's team (decision 0016). The team is read
@@ -32,15 +34,17 @@ export function sharedWithActorCondition(ctx: Ctx, assetId: AnyColumn): SQL {
 }
 
 /**
- * The one SQL rule for "assets this actor may see" (lists, search, selections): reviewers and
- * admins all; designers their own plus those on a board shared with their team; roles without
- * assets.view (finance) none. The asset page and blobs apply the same rule row by row
- * (lib/assets/access.ts, lib/storage/blob-access.ts).
+ * The one SQL rule for "assets this actor may see" (search, facets, selections, boards), as a
+ * condition on asset_search (or on `assets` with ASSET_COLUMNS): reviewers and admins all;
+ * designers their own plus those on a board shared with their team. Roles without assets.view
+ * (finance) are refused outright, so they never get even an empty grid of images. The asset page
+ * and blobs apply the same rule row by row (lib/assets/access.ts, lib/storage/blob-access.ts).
+ * The shared clause is an EXISTS on indexed keys (collection_assets' primary key and asset index).
  */
-export function visibleAssetsCondition(ctx: Ctx, cols: AssetColumns = ASSET_COLUMNS): SQL {
-  if (!can(ctx.actor.role, "assets.view")) return sql`false`;
+export function visibleAssetsCondition(ctx: Ctx, cols: AssetColumns = SEARCH_COLUMNS): SQL {
+  if (!can(ctx.actor.role, "assets.view")) throw new AppError("forbidden", "Your role does not include the asset library.");
   if (seesAllAssets(ctx)) return sql`true`;
-  return or(eq(cols.ownerId, ctx.actor.id), sharedWithActorCondition(ctx, cols.id))!;
+  return sql`(${or(eq(cols.ownerId, ctx.actor.id), sharedWithActorCondition(ctx, cols.id))})`;
 }
 
 /** Row-by-row form of the shared clause, for callers holding one asset (the asset page, a blob). */
