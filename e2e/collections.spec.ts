@@ -35,7 +35,7 @@ test("a designer builds a collection and shares it with the team: a teammate see
   await page.getByLabel("Variants per row").fill("2");
   await generate.queueButton().click();
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}/);
-  await new JobPage(page).waitUntilDone(1);
+  await new JobPage(page).waitUntilDone(2); // one row, two variants
   const assetUrls = await page.getByRole("link", { name: /Open asset/ }).evaluateAll((links) => links.map((a) => a.getAttribute("href")!));
   expect(assetUrls.length).toBeGreaterThanOrEqual(2);
 
