@@ -15,7 +15,7 @@ async function signedIn(browser: Browser, who: { email: string; password: string
 }
 
 test("a designer builds a collection and shares it with the team: a teammate sees it and its images read-only, another team does not", async ({ browser, page, consoleWatch }) => {
-  test.setTimeout(120_000); // ~25 s on an idle machine; the shared 2-core box has taken 80 s
+  test.setTimeout(120_000); // 60–80 s on the shared 2-core machine, most of it the server answering under load
   consoleWatch.allow(/status of 404 \(Not Found\) — http:\/\/[^/]+\/(collections|assets)\/[0-9a-f-]{36}:/, "the outsider's deliberate visits to the board and the asset");
   consoleWatch.allow(/status of 404 \(Not Found\) — http:\/\/[^/]+\/favicon\.ico:/, "Chromium asks for /favicon.ico after a 404 document (the outsider's visits)");
   const board = `Spring picks ${Date.now().toString(36)}`;
