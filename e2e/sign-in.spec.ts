@@ -13,6 +13,7 @@ const AREAS = {
     "Costs",
     "Budgets",
     "Uploads",
+    "Collections",
     "Users",
     "Presets",
     "Templates",
@@ -20,12 +21,13 @@ const AREAS = {
     "Editor engines",
     "Banned terms",
     "Reject reasons",
+    "Tags",
     "Checks",
     "Runs",
     "Audit log",
   ],
-  designer: ["Home", "Generate", "Jobs", "Costs", "Uploads"],
-  reviewer: ["Home", "Review", "Uploads"],
+  designer: ["Home", "Generate", "Jobs", "Costs", "Uploads", "Collections"],
+  reviewer: ["Home", "Review", "Uploads", "Collections"],
   finance: ["Home", "Costs", "Budgets"],
 } as const;
 
