@@ -72,7 +72,11 @@ export function carriedValues(plan: CarryPlan, row: Readonly<Record<string, stri
   const values: Record<string, string> = {};
   const cut: string[] = [];
   for (const { header, key } of plan.columns) {
-    const value = (row[header] ?? "").replace(/[\u0000-\u001F\u007F-\u009F]+/g, " ").trim();
+    // Line breaks become spaces; bidi overrides and zero-width marks go (they could disguise a SKU when shown).
+    const value = (row[header] ?? "")
+      .replace(/[\u0000-\u001F\u007F-\u009F]+/g, " ")
+      .replace(/[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g, "")
+      .trim();
     if (value === "") continue;
     const chars = [...value];
     if (chars.length > CARRY_LIMITS.value) cut.push(key);

@@ -73,9 +73,7 @@ export const templateDefinitionSchema = z
     body: z.string().trim().min(1, "is required").max(TEMPLATE_LIMITS.body),
     variables: z.array(variableDefSchema).max(TEMPLATE_LIMITS.variables),
     // Empty means "no pattern" (titles fall back to "Row 3, variant 1"); stored absent, not "".
-    titlePattern: locked(TEMPLATE_LIMITS.titlePattern)
-      .optional()
-      .transform((p) => (p ? p : undefined)),
+    titlePattern: locked(TEMPLATE_LIMITS.titlePattern).optional(),
   })
   .superRefine((def, ctx) => {
     const declared = new Map<string, number>();
@@ -94,7 +92,7 @@ export const templateDefinitionSchema = z
     const leftover = def.body.replace(PLACEHOLDER_PATTERN, "");
     if (/\{\{|\}\}/.test(leftover))
       ctx.addIssue({ code: "custom", message: "malformed placeholder: use {{name}} with a declared lower-case name", path: ["body"] });
-    if (def.titlePattern !== undefined) {
+    if (def.titlePattern) {
       // Names that are not variables are CSV columns carried as metadata (e.g. {{sku}}); only the syntax can be wrong.
       if (/\{\{|\}\}/.test(def.titlePattern.replace(PLACEHOLDER_PATTERN, "")))
         ctx.addIssue({ code: "custom", message: "malformed placeholder: use {{name}} with a lower-case variable or CSV column name", path: ["titlePattern"] });
@@ -114,6 +112,6 @@ export const templateDefinitionSchema = z
 
 /** Parses an admin's template version; throws AppError invalid_input with per-field messages. */
 export function parseTemplateDefinition(input: unknown): TemplateDefinition {
-  const parsed: TemplateDefinition = parseInput(templateDefinitionSchema, input);
-  return parsed;
+  const { titlePattern, ...parsed }: TemplateDefinition = parseInput(templateDefinitionSchema, input);
+  return titlePattern ? { ...parsed, titlePattern } : parsed;
 }
