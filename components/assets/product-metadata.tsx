@@ -1,3 +1,5 @@
+import { Card } from "@/components/ui/card";
+
 /**
  * The CSV columns carried with an asset (SKU, category…) as a small key/value list: what product this
  * image is for. Renders nothing when the asset has none.
@@ -16,5 +18,15 @@ export function ProductMetadata({ metadata, className = "" }: { metadata: Record
         </div>
       ))}
     </dl>
+  );
+}
+
+/** The asset page's "Product" card; nothing for assets without carried columns. */
+export function ProductCard({ metadata }: { metadata: Record<string, string> }) {
+  if (Object.keys(metadata).length === 0) return null;
+  return (
+    <Card title="Product">
+      <ProductMetadata metadata={metadata} />
+    </Card>
   );
 }

@@ -137,32 +137,16 @@ export async function runOneCheck(checkId: string, image: PreparedImage | null, 
  * that already have a result in this run are skipped, so a step repeated after a crash resumes.
  * A check that throws (or an image that cannot be decoded) is stored as an error: fail closed.
  */
-export async function runChecks({
-  db,
-  store,
-  checkRunId,
-  checkIds,
-}: {
-  db: Db;
-  store: BlobStore;
-  checkRunId: string;
-  checkIds: string[];
-}): Promise<CheckStepResult[]> {
+export async function runChecks({ db, store, checkRunId, checkIds }: { db: Db; store: BlobStore; checkRunId: string; checkIds: string[] }): Promise<CheckStepResult[]> {
   const [run] = await db.select().from(checkRuns).where(eq(checkRuns.id, checkRunId)).limit(1);
   if (!run) throw new AppError("not_found", `Check run ${checkRunId} does not exist.`);
-  const done = await db
-    .select({ checkId: checkResults.checkId })
-    .from(checkResults)
-    .where(and(eq(checkResults.checkRunId, run.id), inArray(checkResults.checkId, checkIds)));
+  const done = await db.select({ checkId: checkResults.checkId }).from(checkResults).where(and(eq(checkResults.checkRunId, run.id), inArray(checkResults.checkId, checkIds)));
   const todo = checkIds.filter((id) => !done.some((d) => d.checkId === id));
   if (todo.length === 0) return [];
 
   const { image, prepareError, context } = await loadCheckInput(db, store, { assetVersionId: run.assetVersionId, thresholds: run.thresholds, checkIds: todo });
   if (image && (todo.includes("duplicate") || todo.includes("style"))) {
-    await db
-      .update(checkRuns)
-      .set({ phash: perceptualHash(image.gray) })
-      .where(eq(checkRuns.id, run.id));
+    await db.update(checkRuns).set({ phash: perceptualHash(image.gray) }).where(eq(checkRuns.id, run.id));
   }
 
   const out: CheckStepResult[] = [];

@@ -85,11 +85,7 @@ export async function getEditorView({ ctx, assetId }: { ctx: Ctx; assetId: strin
         thumbUrl: v.renditions.thumb ? blobRouteUrl(v.renditions.thumb.key) : null,
         checks: run ? { status: run.status, verdict: run.verdict, reasonCode: run.reasonCode } : null,
         current: v.id === current.id,
-        sendToReviewBlocked: sendToReviewBlocker(
-          { ...asset, tier: assetTier(asset) },
-          v.id,
-          rejects.some((r) => r.versionId === v.id),
-        ),
+        sendToReviewBlocked: sendToReviewBlocker({ ...asset, tier: assetTier(asset) }, v.id, rejects.some((r) => r.versionId === v.id)),
       };
     }),
     /** Edits not yet turned into a version: queued, running, or failed (with the reason). */

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CheckPanel } from "@/components/assets/check-panel";
-import { ProductMetadata } from "@/components/assets/product-metadata";
+import { ProductCard } from "@/components/assets/product-metadata";
 import { Provenance } from "@/components/assets/provenance";
 import { RecheckButton } from "@/components/assets/recheck-button";
 import { ReviewHistory } from "@/components/assets/review-history";
@@ -55,11 +55,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
           <RerollNote a={a} />
         </div>
         <div className="space-y-6">
-          {Object.keys(a.metadata).length > 0 && (
-            <Card title="Product">
-              <ProductMetadata metadata={a.metadata} />
-            </Card>
-          )}
+          <ProductCard metadata={a.metadata} />
           <Card title="Review">
             <ReviewHistory review={a.review} approvalId={a.approvalId} versions={a.versions} />
           </Card>
