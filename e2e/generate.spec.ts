@@ -58,19 +58,26 @@ test("a double submit queues once", async ({ page }) => {
   expect(second).toMatchObject({ created: false, batch: { id: first.batch.id } });
 });
 
-test("a CSV of 50 rows: columns mapped, bad rows flagged by line, the rest generated with thumbnails", async ({ page }) => {
-  test.setTimeout(180_000);
+test("a CSV of 50 rows: columns mapped, bad rows flagged by line, the rest generated with thumbnails and titled by product and SKU", async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(240_000);
   const generate = new GeneratePage(page);
   await generate.goto();
-  const lines = ["sku;Product name;Material;background"];
+  // Row 1 is support tier (checks, then review); the rest take the batch's draft tier.
+  const lines = ["sku;Product name;Material;background;tier"];
   for (let i = 1; i <= 50; i += 1) {
     const name = i === 12 ? "" : `Product ${i}`;
     const background = i === 30 ? "moon surface" : i % 2 ? "white" : "pastel";
-    lines.push(`SKU-${i};${name};"cotton; organic";${background}`);
+    lines.push(`SKU-${i};${name};"cotton; organic";${background};${i === 1 ? "support" : ""}`);
   }
   await generate.uploadCsv("products.csv", `\uFEFF${lines.join("\r\n")}\r\n`);
-  await expect(page.getByTestId("csv-summary")).toContainText("50 rows, 4 columns");
+  await expect(page.getByTestId("csv-summary")).toContainText("50 rows, 5 columns");
   await expect(page.getByLabel("Column for Product name")).toHaveValue("Product name");
+  // The SKU column feeds no variable: it is carried as metadata and names the assets with the product.
+  await expect(page.getByTestId("csv-carried-column")).toHaveText(["sku"]);
+  await expect(page.getByTestId("csv-preview-title").first()).toHaveText("Product 1 SKU-1");
   await expect(page.getByTestId("csv-valid")).toContainText("48 rows ready");
   await expect(page.getByTestId("csv-errors")).toContainText("Line 13:");
   await expect(page.getByTestId("csv-errors")).toContainText("Line 31:");
@@ -79,6 +86,21 @@ test("a CSV of 50 rows: columns mapped, bad rows flagged by line, the rest gener
   const job = new JobPage(page);
   const done = await job.waitUntilDone(48, 120_000);
   await job.expectThumbnailsLoaded(done, { atLeast: true });
+  await expect(page.getByTestId("generation-title").getByText("Product 2 SKU-2", { exact: true })).toBeVisible();
+
+  // The reviewer sees the product title and its SKU in the queue and the detail.
+  const reviewerCtx = await browser.newContext();
+  const reviewer = await reviewerCtx.newPage();
+  await new SignInPage(reviewer).signInAndWait(DEMO.reviewer.email, DEMO.reviewer.password, DEMO.reviewer.name);
+  const item = reviewer.getByTestId("review-item").filter({ has: reviewer.getByTestId("review-item-title").getByText("Product 1 SKU-1", { exact: true }) });
+  await expect(async () => {
+    await reviewer.goto("/review");
+    await expect(item.first()).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 90_000 });
+  await item.first().click();
+  await expect(reviewer.getByTestId("review-title")).toHaveText("Product 1 SKU-1");
+  await expect(reviewer.getByTestId("review-current").getByTestId("product-metadata")).toContainText("SKU-1");
+  await reviewerCtx.close();
 });
 
 test("a banned term blocks the request before any GPU time and says which category", async ({ page, browser }) => {

@@ -3,12 +3,16 @@
 import { useEffect, useMemo, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Select } from "@/components/ui/field";
+import { CARRY_LIMITS } from "@/lib/batches/carry-columns";
 import { parseCsv, type ParsedCsv } from "@/lib/batches/csv";
 import { suggestMapping, type ColumnMapping } from "@/lib/batches/map-columns";
 import { preview, validateRows, type ValidatedRows } from "@/lib/batches/validate-rows";
 import type { TemplateDefinition } from "@/lib/templates/types";
 
-export type CsvRows = { rows: { line: number; values: Record<string, unknown>; tier?: "draft" | "support" | "hero" }[]; invalid: number };
+export type CsvRows = {
+  rows: { line: number; values: Record<string, unknown>; carried?: Record<string, string>; tier?: "draft" | "support" | "hero" }[];
+  invalid: number;
+};
 
 /**
  * CSV intake in the browser for a fast preview: parse, map columns to the template's variables,
@@ -46,7 +50,12 @@ export function CsvPanel({ definition, onRows }: { definition: TemplateDefinitio
   useEffect(() => {
     if (!result.checked) return onRows(null);
     onRows({
-      rows: result.checked.valid.map((r) => ({ line: r.line, values: r.values, ...(r.tier ? { tier: r.tier as "draft" } : {}) })),
+      rows: result.checked.valid.map((r) => ({
+        line: r.line,
+        values: r.values,
+        ...(Object.keys(r.carried).length ? { carried: r.carried } : {}),
+        ...(r.tier ? { tier: r.tier as "draft" } : {}),
+      })),
       invalid: result.checked.invalid.length,
     });
   }, [result, onRows]);
@@ -135,6 +144,7 @@ export function CsvPanel({ definition, onRows }: { definition: TemplateDefinitio
                   {result.checked.invalid.length > 50 && <li>… and {result.checked.invalid.length - 50} more</li>}
                 </ul>
               )}
+              <CarriedColumns carry={result.checked.carry} />
               {samples.filter((s) => s.prompt).length > 0 && (
                 <div>
                   <div className="text-xs font-medium text-stone-500">Preview</div>
@@ -142,8 +152,15 @@ export function CsvPanel({ definition, onRows }: { definition: TemplateDefinitio
                     {samples
                       .filter((s) => s.prompt)
                       .map((s) => (
-                        <li key={s.line} className="rounded bg-stone-50 p-2 font-mono text-xs text-stone-700">
-                          <span className="text-stone-400">line {s.line}:</span> {s.prompt}
+                        <li key={s.line} className="rounded bg-stone-50 p-2 text-xs text-stone-700">
+                          {s.title && (
+                            <div className="font-medium text-stone-800" data-testid="csv-preview-title">
+                              {s.title}
+                            </div>
+                          )}
+                          <div className="font-mono">
+                            <span className="text-stone-400">line {s.line}:</span> {s.prompt}
+                          </div>
                         </li>
                       ))}
                   </ul>
@@ -152,6 +169,47 @@ export function CsvPanel({ definition, onRows }: { definition: TemplateDefinitio
             </div>
           )}
         </>
+      )}
+    </div>
+  );
+}
+
+/**
+ * Before queueing: which columns travel with each image as metadata (searchable, shown on the asset
+ * and in review), under which key a title pattern names them, and what is renamed, cut or left out.
+ */
+function CarriedColumns({ carry }: { carry: ValidatedRows["carry"] }) {
+  const cut = Object.entries(carry.cut);
+  if (carry.columns.length === 0 && carry.dropped.length === 0) {
+    return <p className="text-xs text-stone-500">Every column feeds a template variable; no extra columns are kept as metadata.</p>;
+  }
+  return (
+    <div className="rounded-md border border-stone-200 p-2 text-xs" data-testid="csv-carried">
+      <div className="font-medium text-stone-700">Kept as metadata on each image (searchable, shown on the asset and in review)</div>
+      {carry.columns.length > 0 && (
+        <ul className="mt-1 flex flex-wrap gap-1">
+          {carry.columns.map((c) => (
+            <li key={c.header} className="rounded bg-stone-100 px-1.5 py-0.5 text-stone-700" data-testid="csv-carried-column">
+              {c.header}
+              {c.key !== c.header && <span className="font-mono text-stone-500"> → {`{{${c.key}}}`}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+      {carry.renamed.map((r) => (
+        <p key={r.header} className="mt-1 text-amber-800">
+          “{r.header}” is kept as {r.key}: {r.reason}.
+        </p>
+      ))}
+      {cut.map(([key, rows]) => (
+        <p key={key} className="mt-1 text-amber-800">
+          {key}: {rows.toLocaleString("en-US")} value(s) longer than {CARRY_LIMITS.value} characters are cut to {CARRY_LIMITS.value}.
+        </p>
+      ))}
+      {carry.dropped.length > 0 && (
+        <p className="mt-1 text-amber-800" data-testid="csv-dropped">
+          Not kept ({carry.dropped[0]!.reason}): {carry.dropped.map((d) => `“${d.header}”`).join(", ")}.
+        </p>
       )}
     </div>
   );

@@ -12,6 +12,8 @@ export type EstimateView = {
   seconds: number;
   rows: number;
   samplePrompt: string;
+  /** The first image's title (the template's title pattern); "" when the template has none. */
+  sampleTitle?: string;
   preset: { name: string; tier: string; isSimulator: boolean };
   /** What each applicable budget has left, and the refusal Queue would meet. */
   budgets?: { headroom: BudgetHeadroom[]; refusal: string | null };
@@ -44,6 +46,11 @@ export function EstimatePanel({ estimate, error, loading }: { estimate?: Estimat
       <div className="text-xs text-stone-500">
         {estimate.preset.name} <Badge tone="accent">{estimate.preset.tier}</Badge> {estimate.preset.isSimulator && <Badge tone="warn">GPU simulator</Badge>}
       </div>
+      {estimate.sampleTitle && (
+        <p className="text-xs text-stone-600" data-testid="estimate-title">
+          <span className="font-medium text-stone-500">First image titled:</span> {estimate.sampleTitle}
+        </p>
+      )}
       {estimate.samplePrompt && (
         <div>
           <div className="text-xs font-medium text-stone-500">Prompt sent to the GPU (first row)</div>

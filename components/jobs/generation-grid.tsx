@@ -24,10 +24,15 @@ export function GenerationGrid({ rows, onRetry, canRetry }: { rows: GenerationRo
         >
           <Tile g={g} />
           <div className="space-y-1 p-2">
+            <p className="truncate font-medium text-stone-800" title={titleHint(g)} data-testid="generation-title">
+              {g.title}
+            </p>
             <div className="flex items-center justify-between gap-1">
               <span className="text-stone-500">
                 line {g.line} · v{g.variant + 1}
-                {g.rerollDepth > 0 && <span title="Generated again with a new seed after the checks rejected the previous image"> · re-roll {g.rerollDepth}</span>}
+                {g.rerollDepth > 0 && (
+                  <span title="Generated again with a new seed after the checks rejected the previous image"> · re-roll {g.rerollDepth}</span>
+                )}
               </span>
               {g.check ? (
                 <AssetStatusBadge status={g.check.status} reason={g.check.statusReason} />
@@ -61,16 +66,22 @@ export function GenerationGrid({ rows, onRetry, canRetry }: { rows: GenerationRo
   );
 }
 
+/** The full title and the row's carried columns (SKU, category…) on hover. */
+function titleHint(g: GenerationRow): string {
+  const carried = Object.entries(g.carried).map(([k, v]) => `${k}: ${v}`);
+  return [g.title, ...carried].join("\n");
+}
+
 function Tile({ g }: { g: GenerationRow }) {
   const body = g.thumbUrl ? (
     // eslint-disable-next-line @next/next/no-img-element
-    <img src={g.thumbUrl} alt={`Line ${g.line}, variant ${g.variant + 1}`} className="h-full w-full object-contain" loading="lazy" />
+    <img src={g.thumbUrl} alt={g.title} className="h-full w-full object-contain" loading="lazy" />
   ) : (
     <span className="px-2 text-center text-stone-500">{PLACEHOLDER[g.status as keyof typeof PLACEHOLDER] ?? g.status}</span>
   );
   const className = "flex aspect-square items-center justify-center bg-stone-100";
   return g.check ? (
-    <Link href={`/assets/${g.check.assetId}`} className={className} aria-label={`Open asset: line ${g.line}, variant ${g.variant + 1}`}>
+    <Link href={`/assets/${g.check.assetId}`} className={className} aria-label={`Open asset: ${g.title}`}>
       {body}
     </Link>
   ) : (

@@ -46,8 +46,11 @@ export function QueueList({
             {/* eslint-disable-next-line @next/next/no-img-element */}
             {item.thumbUrl ? <img src={item.thumbUrl} alt="" className="h-12 w-12 rounded object-cover" /> : <div className="h-12 w-12 rounded bg-stone-200" />}
             <div className="min-w-0 flex-1">
+              <div className="truncate font-medium text-stone-800" title={item.title} data-testid="review-item-title">
+                {item.title}
+              </div>
               <div className="flex justify-between gap-1">
-                <span className="truncate font-medium text-stone-800">{item.designer}</span>
+                <span className="truncate text-stone-700">{item.designer}</span>
                 <span
                   className={item.overSla ? "font-semibold text-red-700" : "text-stone-500"}
                   title={`Waiting since ${new Date(item.enteredReviewAt).toLocaleString()}`}

@@ -77,7 +77,7 @@ export function ReviewWorkspace() {
                   : r.status === "rejected"
                     ? `Rejected: ${extra.reasonCode}`
                     : "Changes requested";
-            setFlash({ tone: "success", text: `${what}. U to undo.` });
+            setFlash({ tone: "success", text: `${current.title}: ${what}. U to undo.` });
           },
           onError: (e) => setFlash({ tone: "error", text: e.message }),
         },

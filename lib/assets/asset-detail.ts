@@ -20,6 +20,7 @@ import { runResults, type CheckResultView } from "@/lib/checks/views";
 import { blobRouteUrl } from "@/lib/storage/keys";
 import { AppError } from "@/lib/errors";
 import { loadVisibleAsset } from "./access";
+import { assetTitle } from "./title";
 
 /** Everything the asset page shows: the image, where it stands, how it was made, what the checks said, what it cost. */
 export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: string }) {
@@ -81,6 +82,10 @@ export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: stri
 
   return {
     id: asset.id,
+    /** What the asset is called: its title pattern over the CSV row, or "Row 3, variant 1". */
+    title: assetTitle({ title: asset.title, line: gen.rowLine, variant: gen.variantIndex }),
+    /** CSV columns carried with the asset (SKU, category…): the asset page's "Product" list. */
+    metadata: asset.metadata ?? {},
     status: asset.status,
     statusReason: asset.statusReason,
     tier: asset.tier,

@@ -3,6 +3,7 @@ import type { Tx } from "@/db";
 import { assets, assetVersions, checkRuns, type Generation } from "@/db/schema";
 import { startCheckRun } from "@/lib/checks/start-run";
 import { refreshAssetSearch } from "@/lib/library/refresh";
+import { assetTitle } from "./title";
 
 /**
  * A succeeded generation becomes an asset with version 1 and a check run, in the generation's own
@@ -14,7 +15,16 @@ export async function createAssetFromGeneration(
 ): Promise<{ assetId: string; assetVersionId: string; checkRunId: string }> {
   const [created] = await tx
     .insert(assets)
-    .values({ generationId: gen.id, batchId: gen.batchId, ownerId: gen.ownerId, tier: gen.tier, presetVersionId: gen.presetVersionId })
+    .values({
+      generationId: gen.id,
+      batchId: gen.batchId,
+      ownerId: gen.ownerId,
+      tier: gen.tier,
+      presetVersionId: gen.presetVersionId,
+      // The generation's title (the template's pattern over the row), or "Row 3, variant 1"; and its carried CSV columns.
+      title: assetTitle({ title: gen.title, line: gen.rowLine, variant: gen.variantIndex }),
+      metadata: gen.carriedColumns ?? {},
+    })
     .onConflictDoNothing({ target: assets.generationId })
     .returning();
   if (!created) {

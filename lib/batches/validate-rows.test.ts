@@ -46,9 +46,9 @@ describe("validateRows", () => {
   it("splits valid and invalid rows with the file's line numbers (multi-line quoted fields included)", () => {
     const result = validateRows({ definition, csv, mapping, tier: { column: "Tier" } });
     expect(result.valid).toEqual([
-      { line: 2, values: { product_name: "Mug, large", colour: "red", background: "white", pack: 6 }, tier: "hero" },
-      { line: 3, values: { product_name: "Bowl\nwith a two-line name", background: "grey" } },
-      { line: 7, values: { product_name: 'Plate "classic"', colour: "green", background: "grey", pack: 2 }, tier: "support" },
+      { line: 2, values: { product_name: "Mug, large", colour: "red", background: "white", pack: 6 }, carried: { sku: "A1" }, tier: "hero" },
+      { line: 3, values: { product_name: "Bowl\nwith a two-line name", background: "grey" }, carried: { sku: "A2" } },
+      { line: 7, values: { product_name: 'Plate "classic"', colour: "green", background: "grey", pack: 2 }, carried: { sku: "A4" }, tier: "support" },
     ]);
     expect(result.invalid).toEqual([
       {
@@ -71,7 +71,13 @@ describe("validateRows", () => {
       mapping: { product_name: "SKU", colour: { constant: "black" } },
       tier: { column: "Tier", tiers: ["hero", "support", "draft"] },
     });
-    expect(result.valid[0]).toEqual({ line: 2, values: { product_name: "A1", colour: "black", background: "white" }, tier: "hero" });
+    // Unmapped columns are carried; keys that clash with a variable's name get "_2".
+    expect(result.valid[0]).toEqual({
+      line: 2,
+      values: { product_name: "A1", colour: "black", background: "white" },
+      carried: { product_name_2: "Mug, large", colour_2: "red", bg: "White", pack_2: "6" },
+      tier: "hero",
+    });
     expect(result.invalid.map((r) => r.line)).toEqual([5, 8]);
   });
 

@@ -1,6 +1,8 @@
+import { renderTitlePattern } from "@/lib/assets/title";
 import { checkVariable, renderTemplate } from "@/lib/templates/render";
 import type { TemplateDefinition, VariableValues } from "@/lib/templates/types";
 import type { CsvRow } from "./csv";
+import { carriedValues, planCarriedColumns, type CarryPlan } from "./carry-columns";
 import { checkMapping, valuesForRow, type ColumnMapping } from "./map-columns";
 
 export const DEFAULT_TIERS = ["draft", "support", "hero"] as const;
@@ -12,13 +14,29 @@ export type RowsInput = {
   /** Optional per-row tier column; an empty cell means "the batch's tier". */
   tier?: { column: string; tiers?: readonly string[] };
 };
-export type ValidRow = { line: number; values: VariableValues; tier?: string };
+/** `carried`: the row's columns that feed no variable (SKU, category…), keyed as in `carry`. */
+export type ValidRow = { line: number; values: VariableValues; carried: Record<string, string>; tier?: string };
 export type InvalidRow = { line: number; errors: string[] };
-export type ValidatedRows = { valid: ValidRow[]; invalid: InvalidRow[] };
+export type ValidatedRows = {
+  valid: ValidRow[];
+  invalid: InvalidRow[];
+  /** Which columns are carried as metadata, renamed or dropped, and which values were cut (key → rows). */
+  carry: CarryPlan & { cut: Record<string, number> };
+};
 
-type Checked = { line: number; values: VariableValues; tier?: string; errors: string[] };
+type Checked = { line: number; values: VariableValues; carried: Record<string, string>; cut: string[]; tier?: string; errors: string[] };
 
-function checkRow(input: RowsInput, row: CsvRow): Checked {
+/** The carry plan of this input: every column not mapped to a variable and not the tier column. */
+export function carryPlanOf(input: RowsInput): CarryPlan {
+  return planCarriedColumns({
+    headers: input.csv.headers,
+    mapping: input.mapping,
+    variableNames: input.definition.variables.map((v) => v.name),
+    tierColumn: input.tier?.column,
+  });
+}
+
+function checkRow(input: RowsInput, row: CsvRow, carry: CarryPlan): Checked {
   const { definition, mapping, tier } = input;
   const errors = [...(row.errors ?? [])];
   const raw = valuesForRow(mapping, row.values);
@@ -38,7 +56,8 @@ function checkRow(input: RowsInput, row: CsvRow): Checked {
       if (rowTier === undefined) errors.push(`Tier "${cell}" (column "${tier.column}") is not one of: ${tiers.join(", ")}.`);
     }
   }
-  return { line: row.line, values, ...(rowTier ? { tier: rowTier } : {}), errors };
+  const carried = carriedValues(carry, row.values);
+  return { line: row.line, values, carried: carried.values, cut: carried.cut, ...(rowTier ? { tier: rowTier } : {}), errors };
 }
 
 /**
@@ -47,24 +66,40 @@ function checkRow(input: RowsInput, row: CsvRow): Checked {
  */
 export function validateRows(input: RowsInput): ValidatedRows {
   checkMapping({ definition: input.definition, headers: input.csv.headers, mapping: input.mapping, tierColumn: input.tier?.column });
-  const result: ValidatedRows = { valid: [], invalid: [] };
+  const carry = carryPlanOf(input);
+  const result: ValidatedRows = { valid: [], invalid: [], carry: { ...carry, cut: {} } };
   for (const row of input.csv.rows) {
-    const { errors, ...ok } = checkRow(input, row);
+    const { errors, cut, ...ok } = checkRow(input, row, carry);
     if (errors.length) result.invalid.push({ line: row.line, errors });
-    else result.valid.push(ok);
+    else {
+      result.valid.push(ok);
+      for (const key of cut) result.carry.cut[key] = (result.carry.cut[key] ?? 0) + 1;
+    }
   }
   return result;
 }
 
-export type PreviewRow = { line: number; values: VariableValues; tier?: string; errors: string[]; prompt?: string; negativePrompt?: string };
+export type PreviewRow = {
+  line: number;
+  values: VariableValues;
+  carried: Record<string, string>;
+  tier?: string;
+  errors: string[];
+  prompt?: string;
+  negativePrompt?: string;
+  /** The template's title pattern over this row ("" without a pattern). */
+  title?: string;
+};
 
 /** The first `n` rows as the mapping UI shows them: values, rendered prompt, or the row's errors. */
 export function preview(input: RowsInput, n = 5): PreviewRow[] {
   checkMapping({ definition: input.definition, headers: input.csv.headers, mapping: input.mapping, tierColumn: input.tier?.column });
+  const carry = carryPlanOf(input);
   return input.csv.rows.slice(0, Math.max(0, n)).map((row) => {
-    const checked = checkRow(input, row);
+    const { cut: _cut, ...checked } = checkRow(input, row, carry);
     if (checked.errors.length) return checked;
     const rendered = renderTemplate(input.definition, checked.values);
-    return { ...checked, prompt: rendered.prompt, negativePrompt: rendered.negativePrompt };
+    const title = renderTitlePattern(input.definition.titlePattern, { values: checked.values, carried: checked.carried });
+    return { ...checked, prompt: rendered.prompt, negativePrompt: rendered.negativePrompt, title };
   });
 }

@@ -47,6 +47,9 @@ export async function rerollGeneration(tx: Tx, generationId: string): Promise<Re
       presetVersionId: gen.presetVersionId,
       templateVersionId: gen.templateVersionId,
       values: gen.values,
+      // The same product: same title and carried CSV columns (the asset page adds "re-roll N").
+      carriedColumns: gen.carriedColumns,
+      title: gen.title,
       prompt: gen.prompt,
       negativePrompt: gen.negativePrompt,
       seed: nextSeed(gen.seed, gen.rerollDepth),

@@ -1,4 +1,5 @@
 import { assetTier } from "@/lib/assets/tier";
+import { assetTitle } from "@/lib/assets/title";
 import { and, desc, eq, inArray, isNotNull, lt, ne, or } from "drizzle-orm";
 import type { Db } from "@/db";
 import { assets, assetVersions, checkResults, checkRuns, generations, presetVersions } from "@/db/schema";
@@ -17,7 +18,7 @@ const CHECK_TIMEOUT_MS = 120_000;
 /** Earlier images of the same batch that are still in play (a rejected one is no duplicate to worry about). */
 async function batchHashes(db: Db, asset: { id: string; batchId: string; createdAt: Date }): Promise<HashRef[]> {
   const rows = await db
-    .select({ assetId: assets.id, hash: checkRuns.phash, line: generations.rowLine, variant: generations.variantIndex })
+    .select({ assetId: assets.id, hash: checkRuns.phash, title: assets.title, line: generations.rowLine, variant: generations.variantIndex })
     .from(assets)
     .innerJoin(assetVersions, eq(assetVersions.id, assets.currentVersionId))
     .innerJoin(checkRuns, eq(checkRuns.assetVersionId, assetVersions.id))
@@ -32,7 +33,7 @@ async function batchHashes(db: Db, asset: { id: string; batchId: string; created
       ),
     )
     .limit(5000);
-  return dedupe(rows.map((r) => ({ id: r.assetId, hash: r.hash!, label: `row ${r.line}, variant ${r.variant + 1}` })));
+  return dedupe(rows.map((r) => ({ id: r.assetId, hash: r.hash!, label: assetTitle(r) })));
 }
 
 /** The preset's approved images: the style later images are held to. */

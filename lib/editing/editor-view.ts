@@ -9,6 +9,7 @@ import { EDIT_OPERATION_KINDS, effectiveSettings, findLocalEngine } from "./regi
 import { sendToReviewBlocker } from "./send-to-review";
 import type { EditOperationKind } from "./engines/types";
 import { assetTier } from "@/lib/assets/tier";
+import { assetTitle } from "@/lib/assets/title";
 
 /**
  * What the editor shows: every version (number, operation, who, when, engine, cost, checks) with
@@ -20,7 +21,12 @@ export async function getEditorView({ ctx, assetId }: { ctx: Ctx; assetId: strin
   const [versions, edits, [gen]] = await Promise.all([
     ctx.db.select().from(assetVersions).where(eq(assetVersions.assetId, asset.id)).orderBy(desc(assetVersions.number)),
     ctx.db.select().from(assetEdits).where(eq(assetEdits.assetId, asset.id)).orderBy(desc(assetEdits.createdAt)).limit(200),
-    asset.generationId ? ctx.db.select({ prompt: generations.prompt }).from(generations).where(eq(generations.id, asset.generationId)) : [],
+    asset.generationId
+      ? ctx.db
+          .select({ prompt: generations.prompt, line: generations.rowLine, variant: generations.variantIndex })
+          .from(generations)
+          .where(eq(generations.id, asset.generationId))
+      : [],
   ]);
   const versionIds = versions.map((v) => v.id);
   const people = [...new Set([asset.ownerId, ...versions.flatMap((v) => (v.createdBy ? [v.createdBy] : [])), ...edits.map((e) => e.requestedBy)])];
@@ -47,7 +53,15 @@ export async function getEditorView({ ctx, assetId }: { ctx: Ctx; assetId: strin
   const canEdit = can(ctx.actor.role, "assets.edit") && (ctx.actor.role === "admin" || asset.ownerId === ctx.actor.id);
 
   return {
-    asset: { id: asset.id, status: asset.status, statusReason: asset.statusReason, tier: asset.tier, prompt: gen?.prompt ?? "", currentVersion: current.number },
+    asset: {
+      id: asset.id,
+      title: assetTitle({ title: asset.title, line: gen?.line, variant: gen?.variant }),
+      status: asset.status,
+      statusReason: asset.statusReason,
+      tier: asset.tier,
+      prompt: gen?.prompt ?? "",
+      currentVersion: current.number,
+    },
     canEdit,
     versions: versions.map((v) => {
       const edit = v.editId ? edits.find((e) => e.id === v.editId) : undefined;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { TIERS } from "@/db/schema";
+import { carriedColumnsSchema } from "@/lib/batches/carry-columns";
 import { ASPECT_RATIOS, type AspectRatio } from "./sizes";
 
 const ratioKeys = Object.keys(ASPECT_RATIOS) as [AspectRatio, ...AspectRatio[]];
@@ -17,7 +18,15 @@ export const batchRequestSchema = z.object({
   aspectRatios: z.array(z.enum(ratioKeys)).min(1, "Pick at least one aspect ratio.").max(ratioKeys.length),
   source: z.enum(["form", "csv"]).default("form"),
   rows: z
-    .array(z.object({ line: z.number().int().min(1), values: z.record(z.string(), z.unknown()), tier: z.enum(TIERS).optional() }))
+    .array(
+      z.object({
+        line: z.number().int().min(1),
+        values: z.record(z.string(), z.unknown()),
+        /** CSV columns that feed no variable (SKU, category…): kept on the generation and its asset as metadata. */
+        carried: carriedColumnsSchema.optional(),
+        tier: z.enum(TIERS).optional(),
+      }),
+    )
     .min(1, "There is nothing to generate.")
     .max(MAX_ROWS, `At most ${MAX_ROWS.toLocaleString("en-US")} rows per batch.`),
 });

@@ -6,6 +6,7 @@ import { waitReason } from "@/lib/budgets/gate";
 import { AppError } from "@/lib/errors";
 import { checkSummariesForGenerations, type AssetCheckSummary } from "@/lib/checks/views";
 import { blobRouteUrl } from "@/lib/storage/keys";
+import { assetTitle } from "@/lib/assets/title";
 
 export type BatchCounts = { queued: number; running: number; succeeded: number; dead_lettered: number; cancelled: number };
 export type BatchSummary = Pick<Batch, "id" | "name" | "campaign" | "status" | "total" | "estimateMicros" | "estimateSeconds" | "source"> & {
@@ -54,6 +55,10 @@ export async function listBatches({ ctx, limit = 50 }: { ctx: Ctx; limit?: numbe
 
 export type GenerationRow = {
   id: string;
+  /** What the tile is called: the template's title pattern over the row (e.g. "Trail shoe KLN-0042 · 2/3"), or "Row 3, variant 1". */
+  title: string;
+  /** The row's CSV columns carried as metadata (SKU, category…). */
+  carried: Record<string, string>;
   line: number;
   variant: number;
   tier: string;
@@ -164,6 +169,8 @@ export async function getBatch({ ctx, batchId }: { ctx: Ctx; batchId: string }):
     etaSeconds: imagesPerMinute && remaining ? Math.round((remaining / imagesPerMinute) * 60) : null,
     rows: gens.map((g) => ({
       id: g.id,
+      title: assetTitle({ title: g.title, line: g.rowLine, variant: g.variantIndex }),
+      carried: g.carriedColumns ?? {},
       line: g.rowLine,
       variant: g.variantIndex,
       tier: g.tier,

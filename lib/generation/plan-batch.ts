@@ -5,6 +5,7 @@ import type { Ctx } from "@/lib/auth/context";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { screenText } from "@/lib/moderation/screen";
+import { generationTitle, variantSuffix } from "@/lib/assets/title";
 import { renderTemplate, variablesSchema } from "@/lib/templates/render";
 import { MAX_GENERATIONS_PER_BATCH, type BatchRequest } from "./batch-input";
 import { getActiveTemplate, listActivePresets, type ActivePreset } from "./catalog";
@@ -43,11 +44,25 @@ export async function planBatch(ctx: Ctx, q: BatchRequest, options: { auditBlock
 
   const schema = variablesSchema(templateVersion.definition);
   const rowErrors: Record<string, string[]> = {};
-  const rendered: { line: number; tier?: Tier; values: Record<string, string | number>; prompt: string; negativePrompt: string }[] = [];
+  const variableNames = new Set(templateVersion.definition.variables.map((v) => v.name));
+  const rendered: {
+    line: number;
+    tier?: Tier;
+    values: Record<string, string | number>;
+    carried: Record<string, string>;
+    prompt: string;
+    negativePrompt: string;
+  }[] = [];
   for (const row of q.rows) {
     const values = schema.safeParse(row.values);
     if (!values.success) {
       rowErrors[`line ${row.line}`] = values.error.issues.map((i) => `${i.path.join(".") || "row"}: ${i.message}`);
+      continue;
+    }
+    // A carried column named like a variable would make `{{name}}` in a title ambiguous; the browser renames them.
+    const clash = Object.keys(row.carried ?? {}).find((k) => variableNames.has(k));
+    if (clash) {
+      rowErrors[`line ${row.line}`] = [`carried column "${clash}" has the name of a template variable; rename it`];
       continue;
     }
     const out = renderTemplate(templateVersion.definition, values.data);
@@ -55,6 +70,7 @@ export async function planBatch(ctx: Ctx, q: BatchRequest, options: { auditBlock
       line: row.line,
       tier: row.tier,
       values: values.data as Record<string, string | number>,
+      carried: row.carried ?? {},
       prompt: out.prompt,
       negativePrompt: out.negativePrompt,
     });
@@ -73,6 +89,7 @@ export async function planBatch(ctx: Ctx, q: BatchRequest, options: { auditBlock
       for (let v = 0; v < q.variantsPerRow; v += 1) {
         const variantIndex = ri * q.variantsPerRow + v;
         const { width, height } = sizeFor(ratio, preset.version.params);
+        const suffix = variantSuffix({ variant: v, variantsPerRow: q.variantsPerRow, ratio, ratioCount: q.aspectRatios.length });
         planned.push({
           batchId,
           ownerId: ctx.actor.id,
@@ -82,6 +99,8 @@ export async function planBatch(ctx: Ctx, q: BatchRequest, options: { auditBlock
           presetVersionId: preset.version.id,
           templateVersionId: templateVersion.id,
           values: r.values,
+          carriedColumns: r.carried,
+          title: generationTitle({ pattern: templateVersion.definition.titlePattern, values: r.values, carried: r.carried, suffix }),
           prompt: r.prompt,
           negativePrompt: r.negativePrompt,
           seed: seedFor(batchId, r.line, variantIndex),
@@ -107,6 +126,7 @@ export async function planBatch(ctx: Ctx, q: BatchRequest, options: { auditBlock
     estimate,
     total,
     samplePrompt: rendered[0]?.prompt ?? "",
+    sampleTitle: planned[0]?.title ?? "",
     budgets: { headroom: budgets.headroom, refusal: refusal?.message ?? null },
   };
 }

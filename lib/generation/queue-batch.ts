@@ -17,6 +17,7 @@ export async function queueBatch({ ctx, input }: { ctx: Ctx; input: unknown }): 
   const existing = await findBatchByKey(ctx, q.idempotencyKey);
   if (existing) return { batch: existing, created: false };
   const plan = await planBatch(ctx, q, { auditBlocks: true, enforceBudgets: true });
+  const carried = carriedKeys(q.rows);
 
   const queued = await ctx.db.transaction(async (tx) => {
     const [batch] = await tx
@@ -45,7 +46,13 @@ export async function queueBatch({ ctx, input }: { ctx: Ctx; input: unknown }): 
         actor: ctx.actor,
         action: "batch.queued",
         subject: { type: "batch", id: batch.id },
-        data: { total: plan.total, estimateMicros: plan.estimate.micros, template: plan.template.slug },
+        data: {
+          total: plan.total,
+          estimateMicros: plan.estimate.micros,
+          template: plan.template.slug,
+          // Which CSV columns travel as metadata (names only; the values are on the generations).
+          ...(carried.length ? { carriedColumns: carried } : {}),
+        },
         ip: ctx.ip,
       },
     });
@@ -64,10 +71,15 @@ export async function estimateBatch({ ctx, input }: { ctx: Ctx; input: unknown }
     ...plan.estimate,
     rows: q.rows.length,
     samplePrompt: plan.samplePrompt,
+    sampleTitle: plan.sampleTitle,
     preset: { name: plan.chosen.preset.name, tier: plan.chosen.preset.tier, isSimulator: plan.chosen.provider.isSimulator },
     /** What each applicable budget has left, and the refusal Queue would meet (shown before pressing it). */
     budgets: plan.budgets,
   };
+}
+
+function carriedKeys(rows: { carried?: Record<string, string> }[]): string[] {
+  return [...new Set(rows.flatMap((r) => Object.keys(r.carried ?? {})))].slice(0, 30);
 }
 
 async function findBatchByKey(ctx: Pick<Ctx, "db" | "actor">, key: string): Promise<Batch | undefined> {

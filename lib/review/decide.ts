@@ -123,14 +123,12 @@ async function decideLocked(tx: Tx, ctx: Ctx, input: z.infer<typeof decideInput>
   await refreshAssetSearch(tx, [asset.id]);
   // Budgets: a campaign whose recent reject rate reaches its stop-loss is put on hold.
   await evaluateStopLoss(tx, asset.id);
-  await tx
-    .insert(notifications)
-    .values({
-      userId: asset.ownerId,
-      assetId: asset.id,
-      kind: `review.${input.decision}`,
-      message: notificationText(ctx, input, status, count, needed, approvalId),
-    });
+  await tx.insert(notifications).values({
+    userId: asset.ownerId,
+    assetId: asset.id,
+    kind: `review.${input.decision}`,
+    message: withTitle(asset.title, decisionText(ctx, input, status, count, needed, approvalId)),
+  });
   await recordAudit({
     db: tx,
     input: {
@@ -153,7 +151,7 @@ async function decideLocked(tx: Tx, ctx: Ctx, input: z.infer<typeof decideInput>
   return { decision: decision!, status, approvals: isApproval ? count : approvals.length, approvalsNeeded: needed };
 }
 
-function notificationText(ctx: Ctx, input: z.infer<typeof decideInput>, status: string, count: number, needed: number, approvalId: string | null): string {
+function decisionText(ctx: Ctx, input: z.infer<typeof decideInput>, status: string, count: number, needed: number, approvalId: string | null): string {
   const who = ctx.actor.name;
   switch (input.decision) {
     case "approve":
@@ -168,6 +166,15 @@ function notificationText(ctx: Ctx, input: z.infer<typeof decideInput>, status: 
     case "reject":
       return `${who} rejected your asset: ${input.reasonCode}${input.comment ? ` — “${input.comment}”` : ""}.`;
   }
+}
+
+/**
+ * Notifications lead with the asset's title ("Trail shoe KLN-0042: Rita approved your asset…") so a
+ * designer knows which product without opening it; assets made before titles existed have none.
+ */
+export function withTitle(title: string | null | undefined, message: string): string {
+  const t = title?.trim();
+  return t ? `${t}: ${message}` : message;
 }
 
 /** One reviewer's decision on the version they looked at; refused, with a clear message, when any rule says no. */

@@ -11,6 +11,7 @@ import { TIERS } from "@/lib/presets";
 import { blobRouteUrl } from "@/lib/storage/keys";
 import { approvalsNeeded } from "./decide";
 import { assetTier } from "@/lib/assets/tier";
+import { assetTitle } from "@/lib/assets/title";
 
 export const CLAIM_MINUTES = 15;
 const QUEUE_LIMIT = 200;
@@ -26,6 +27,10 @@ export const queueFilters = z.object({
 
 export type QueueItem = {
   assetId: string;
+  /** The asset's title (e.g. "Trail shoe KLN-0042"), or "Row 3, variant 1" for rows made without a title pattern. */
+  title: string;
+  /** CSV columns carried with the asset (SKU, category…), so the reviewer sees which product this is. */
+  metadata: Record<string, string>;
   versionId: string;
   versionNumber: number;
   tier: string;
@@ -97,7 +102,16 @@ export async function listReviewQueue({ ctx, input }: { ctx: Ctx; input: unknown
     f.warnings ? eq(latestVerdict(), f.warnings === "only" ? "warn" : "pass") : undefined,
   );
   const rows = await ctx.db
-    .select({ asset: assets, version: assetVersions, campaign: batches.campaign, preset: presets.name, designer: users.name, prompt: generations.prompt })
+    .select({
+      asset: assets,
+      version: assetVersions,
+      campaign: batches.campaign,
+      preset: presets.name,
+      designer: users.name,
+      prompt: generations.prompt,
+      line: generations.rowLine,
+      variant: generations.variantIndex,
+    })
     .from(assets)
     .innerJoin(assetVersions, eq(assetVersions.id, assets.currentVersionId))
     .innerJoin(batches, eq(batches.id, assets.batchId))
@@ -147,12 +161,14 @@ export async function listReviewQueue({ ctx, input }: { ctx: Ctx; input: unknown
     : [];
   const slaHours = env().KILN_REVIEW_SLA_HOURS;
   const now = Date.now();
-  const items = rows.map(({ asset, version, campaign, preset, designer, prompt }): QueueItem => {
+  const items = rows.map(({ asset, version, campaign, preset, designer, prompt, line, variant }): QueueItem => {
     const l = latest.get(version.id);
     const entered = asset.enteredReviewAt ?? asset.updatedAt;
     const ageMinutes = Math.floor((now - entered.getTime()) / 60_000);
     return {
       assetId: asset.id,
+      title: assetTitle({ title: asset.title, line, variant }),
+      metadata: asset.metadata ?? {},
       versionId: version.id,
       versionNumber: version.number,
       tier: assetTier(asset),

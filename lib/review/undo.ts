@@ -5,6 +5,7 @@ import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError, parseInput } from "@/lib/errors";
 import { refreshAssetSearch } from "@/lib/library/refresh";
+import { withTitle } from "./decide";
 
 /** How long a reviewer can take back their last decision (U on the review page). */
 export const UNDO_WINDOW_MS = 60_000;
@@ -60,7 +61,7 @@ export async function undoDecision({ ctx, input }: { ctx: Ctx; input: unknown })
       userId: asset!.ownerId,
       assetId: asset!.id,
       kind: "review.undone",
-      message: `${ctx.actor.name} took back their decision (${decision.decision.replaceAll("_", " ")}); the asset is back in review.`,
+      message: withTitle(asset!.title, `${ctx.actor.name} took back their decision (${decision.decision.replaceAll("_", " ")}); the asset is back in review.`),
     });
     await recordAudit({
       db: tx,

@@ -13,6 +13,8 @@ export const TEMPLATE_LIMITS = {
   textMaxLength: 1_000,
   enumOptions: 100,
   enumOption: 80,
+  /** A title pattern: names asset titles of at most 200 characters, so the pattern itself stays shorter. */
+  titlePattern: 200,
   /** Body + style tokens + every text variable at its max length. */
   renderedPrompt: 6_000,
 } as const;
@@ -70,6 +72,8 @@ export const templateDefinitionSchema = z
     negativePrompt: locked(TEMPLATE_LIMITS.negativePrompt),
     body: z.string().trim().min(1, "is required").max(TEMPLATE_LIMITS.body),
     variables: z.array(variableDefSchema).max(TEMPLATE_LIMITS.variables),
+    // Empty means "no pattern" (titles fall back to "Row 3, variant 1"); stored absent, not "".
+    titlePattern: locked(TEMPLATE_LIMITS.titlePattern).optional(),
   })
   .superRefine((def, ctx) => {
     const declared = new Map<string, number>();
@@ -88,6 +92,13 @@ export const templateDefinitionSchema = z
     const leftover = def.body.replace(PLACEHOLDER_PATTERN, "");
     if (/\{\{|\}\}/.test(leftover))
       ctx.addIssue({ code: "custom", message: "malformed placeholder: use {{name}} with a declared lower-case name", path: ["body"] });
+    if (def.titlePattern) {
+      // Names that are not variables are CSV columns carried as metadata (e.g. {{sku}}); only the syntax can be wrong.
+      if (/\{\{|\}\}/.test(def.titlePattern.replace(PLACEHOLDER_PATTERN, "")))
+        ctx.addIssue({ code: "custom", message: "malformed placeholder: use {{name}} with a lower-case variable or CSV column name", path: ["titlePattern"] });
+      else if (placeholdersOf(def.titlePattern).length === 0)
+        ctx.addIssue({ code: "custom", message: "name at least one {{variable}} or {{column}}, or leave it empty", path: ["titlePattern"] });
+    }
     const worst =
       def.body.length + def.styleTokens.length + def.variables.reduce((sum, v) => sum + (v.type === "text" ? v.maxLength : v.type === "enum" ? 80 : 24), 0);
     if (worst > TEMPLATE_LIMITS.renderedPrompt) {
@@ -101,6 +112,6 @@ export const templateDefinitionSchema = z
 
 /** Parses an admin's template version; throws AppError invalid_input with per-field messages. */
 export function parseTemplateDefinition(input: unknown): TemplateDefinition {
-  const parsed: TemplateDefinition = parseInput(templateDefinitionSchema, input);
-  return parsed;
+  const { titlePattern, ...parsed }: TemplateDefinition = parseInput(templateDefinitionSchema, input);
+  return titlePattern ? { ...parsed, titlePattern } : parsed;
 }

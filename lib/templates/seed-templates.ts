@@ -54,10 +54,12 @@ const productPhoto: SeedTemplate = {
       },
       { type: "text", name: "details", label: "Extra details", maxLength: 200, required: false },
     ],
+    // "Ceramic coffee mug MUG-001": the product and its SKU (a CSV column carried as metadata).
+    titlePattern: "{{product_name}} {{sku}}",
   },
   defaultAspectRatios: [SQUARE, PORTRAIT_4_5],
   exampleCsv:
-    "sku,product_name,material,colour,background,angle,details\nMUG-001,Ceramic coffee mug,stoneware,matte sage green,white,three-quarter,steam rising",
+    "sku,category,product_name,material,colour,background,angle,details\nMUG-001,Kitchen,Ceramic coffee mug,stoneware,matte sage green,white,three-quarter,steam rising\nKLN-0042,Footwear,Trail shoe,mesh and rubber,slate blue,white,side,",
 };
 
 // Game assets: the seeds' "base prompt for {asset_type}, many variations with different seeds".
@@ -98,6 +100,7 @@ const gameAsset: SeedTemplate = {
         default: "isometric view",
       },
     ],
+    titlePattern: "{{subject}} ({{asset_type}})",
   },
   defaultAspectRatios: [SQUARE],
   exampleCsv: "asset_type,subject,theme,style,palette\nweapon,ornate longsword,fantasy,hand-painted,gold and crimson",
@@ -124,6 +127,7 @@ const socialPost: SeedTemplate = {
       { type: "enum", name: "mood", label: "Mood", options: ["upbeat", "calm", "professional", "playful", "bold", "warm"], required: true, default: "upbeat" },
       { type: "text", name: "subject", label: "Main subject", maxLength: 120, required: false },
     ],
+    titlePattern: "{{platform}}: {{message}}",
   },
   defaultAspectRatios: [SQUARE],
   aspectHints: {

@@ -153,6 +153,20 @@ describe("templateDefinitionSchema", () => {
     for (const variable of bad) expect(issues({ ...def, body, variables: [variable] }), JSON.stringify(variable)).not.toEqual([]);
   });
 
+  it("accepts a title pattern naming variables or CSV columns, and refuses a malformed one", () => {
+    expect(issues({ ...def, titlePattern: "{{product}} {{sku}}" })).toEqual([]);
+    expect(parseTemplateDefinition({ ...def, titlePattern: "  {{ product }} · {{category}} " }).titlePattern).toBe("{{ product }} · {{category}}");
+    // Empty means "no pattern" and is stored absent.
+    expect(parseTemplateDefinition({ ...def, titlePattern: "" })).not.toHaveProperty("titlePattern");
+    expect(issues({ ...def, titlePattern: "{{Product}}" })).toEqual([
+      "titlePattern: malformed placeholder: use {{name}} with a lower-case variable or CSV column name",
+    ]);
+    expect(issues({ ...def, titlePattern: "{{product}" })[0]).toMatch(/^titlePattern: malformed placeholder/);
+    expect(issues({ ...def, titlePattern: "Spring hero" })).toEqual(["titlePattern: name at least one {{variable}} or {{column}}, or leave it empty"]);
+    expect(issues({ ...def, titlePattern: "{{product}}\n{{sku}}" })[0]).toMatch(/^titlePattern: must be a single line/);
+    expect(issues({ ...def, titlePattern: `{{product}} ${"x".repeat(200)}` })[0]).toMatch(/^titlePattern/);
+  });
+
   it("enforces size limits and single-line locked fields", () => {
     expect(issues({ ...def, styleTokens: "a\nb" })[0]).toMatch(/^styleTokens: must be a single line/);
     expect(issues({ ...def, negativePrompt: "x".repeat(2001) })[0]).toMatch(/^negativePrompt/);

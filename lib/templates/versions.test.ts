@@ -63,6 +63,19 @@ describe("template versions", () => {
     expect((await auditFor(template.id))[2]!.data).toMatchObject({ fromVersion: 2, toVersion: 1 });
   });
 
+  it("saves a title pattern as a new version (the diff names it) and stores an emptied one as absent", async () => {
+    const { template } = await newTemplate();
+    const { version: v2 } = await createTemplateVersion({
+      ctx: admin,
+      input: { templateId: template.id, definition: definition({ titlePattern: "{{product}} {{sku}}" }) },
+    });
+    expect(v2.definition.titlePattern).toBe("{{product}} {{sku}}");
+    const { version: v3 } = await createTemplateVersion({ ctx: admin, input: { templateId: template.id, definition: definition({ titlePattern: "" }) } });
+    expect(v3.definition).not.toHaveProperty("titlePattern");
+    const view = (await listTemplatesWithVersions({ ctx: admin })).find((t) => t.id === template.id)!;
+    expect(view.versions.map((v) => v.changes)).toEqual([["title pattern edited"], ["title pattern edited"], ["first version"]]);
+  });
+
   it("two concurrent edits get versions 2 and 3", async () => {
     const { template } = await newTemplate();
     const edit = (tokens: string) => createTemplateVersion({ ctx: admin, input: { templateId: template.id, definition: definition({ styleTokens: tokens }) } });
@@ -91,8 +104,15 @@ describe("template versions", () => {
   });
 
   it("reads the form's JSON textarea, and names bad JSON as a field error", () => {
-    const parsed = templateDefinitionFromForm({ body: "b", styleTokens: "s", negativePrompt: "n", variables: '[{"name":"x"}]', note: "hi" });
-    expect(parsed).toEqual({ definition: { body: "b", styleTokens: "s", negativePrompt: "n", variables: [{ name: "x" }] }, note: "hi" });
+    const parsed = templateDefinitionFromForm({
+      body: "b",
+      styleTokens: "s",
+      negativePrompt: "n",
+      titlePattern: "{{x}}",
+      variables: '[{"name":"x"}]',
+      note: "hi",
+    });
+    expect(parsed).toEqual({ definition: { body: "b", styleTokens: "s", negativePrompt: "n", titlePattern: "{{x}}", variables: [{ name: "x" }] }, note: "hi" });
     expect(() => templateDefinitionFromForm({ variables: "[{name: 1}]" })).toThrow(
       expect.objectContaining({ fields: { variables: [expect.stringContaining("Not valid JSON")] } }),
     );

@@ -47,6 +47,7 @@ export function diffTemplateVersions(prev: TemplateDefinition | null, next: Temp
   if (prev.body !== next.body) out.push("body edited");
   if (prev.styleTokens !== next.styleTokens) out.push("style tokens edited");
   if (prev.negativePrompt !== next.negativePrompt) out.push("negative prompt edited");
+  if ((prev.titlePattern ?? "") !== (next.titlePattern ?? "")) out.push("title pattern edited");
   const before = new Map(prev.variables.map((v) => [v.name, canonical(v)]));
   const after = new Map(next.variables.map((v) => [v.name, canonical(v)]));
   for (const [name, v] of after) {
@@ -206,5 +207,8 @@ export function templateDefinitionFromForm(f: Record<string, unknown>): { defini
   }
   if (!Array.isArray(variables))
     throw new AppError("invalid_input", "Variables must be a JSON array.", { fields: { variables: ["Must be a JSON array: [ {…}, {…} ]."] } });
-  return { definition: { body: str("body"), styleTokens: str("styleTokens"), negativePrompt: str("negativePrompt"), variables }, note: f.note };
+  return {
+    definition: { body: str("body"), styleTokens: str("styleTokens"), negativePrompt: str("negativePrompt"), titlePattern: str("titlePattern"), variables },
+    note: f.note,
+  };
 }

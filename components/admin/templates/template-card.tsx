@@ -45,6 +45,12 @@ export function TemplateCard({ template }: { template: TemplateView }) {
                   <dt className="text-xs uppercase tracking-wide text-stone-500">Negative prompt (locked)</dt>
                   <dd>{def.negativePrompt || "—"}</dd>
                 </div>
+                <div className="sm:col-span-2">
+                  <dt className="text-xs uppercase tracking-wide text-stone-500">Asset title pattern</dt>
+                  <dd data-testid="title-pattern">
+                    {def.titlePattern ? <code className="text-xs">{def.titlePattern}</code> : "— (assets are named “Row 3, variant 1”)"}
+                  </dd>
+                </div>
               </dl>
               {def.variables.length > 0 && (
                 <Table columns={["Variable", "Label", "Type", "Allowed", "Required"]}>
@@ -75,6 +81,7 @@ export function TemplateCard({ template }: { template: TemplateView }) {
                     body: def.body,
                     styleTokens: def.styleTokens,
                     negativePrompt: def.negativePrompt,
+                    titlePattern: def.titlePattern ?? "",
                     variables: JSON.stringify(def.variables, null, 2),
                   }}
                 />

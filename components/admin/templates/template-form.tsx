@@ -6,7 +6,7 @@ import { errorsOf, FormStatus, TextArea, TextField, type Errors } from "@/compon
 import { Button } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/http/action-result";
 
-export type TemplateDefaults = { body: string; styleTokens: string; negativePrompt: string; variables: string };
+export type TemplateDefaults = { body: string; styleTokens: string; negativePrompt: string; variables: string; titlePattern?: string };
 type Props = { defaults: TemplateDefaults } & (
   { mode: "create" } | { mode: "edit"; templateId: string; templateName: string; nextVersion: number; activeVersionId: string }
 );
@@ -86,6 +86,15 @@ export function TemplateForm(props: Props) {
           defaultValue={d.variables}
           error={variableErrors(errors)}
           hint='An array of { "name", "label", "type": "text" | "enum" | "number", "required", and maxLength / options / min + max }.'
+        />
+        <TextField
+          prefix={prefix}
+          name="titlePattern"
+          label="Asset title pattern (optional)"
+          defaultValue={d.titlePattern ?? ""}
+          error={errors.titlePattern}
+          maxLength={200}
+          hint="How assets are named, e.g. {{product_name}} {{sku}}: {{variables}} or CSV columns carried as metadata (a column “SKU” is {{sku}}). Empty: “Row 3, variant 1”."
         />
         <TextField prefix={prefix} name="note" label="Note (why this change)" error={errors.note} maxLength={500} />
       </div>

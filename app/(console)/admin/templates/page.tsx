@@ -37,6 +37,7 @@ export default async function TemplatesPage() {
               body: "product photo of {{product}} on a {{background}}",
               styleTokens: "studio lighting, sharp focus, high detail",
               negativePrompt: "blurry, watermark, text, deformed",
+              titlePattern: "{{product}} {{sku}}",
               variables: EXAMPLE_VARIABLES,
             }}
           />

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CheckPanel } from "@/components/assets/check-panel";
+import { ProductCard } from "@/components/assets/product-metadata";
 import { Provenance } from "@/components/assets/provenance";
 import { RecheckButton } from "@/components/assets/recheck-button";
 import { ReviewHistory } from "@/components/assets/review-history";
@@ -27,7 +28,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
         ← {a.batch.name}
       </Link>
       <PageHeader
-        title={`Row ${a.batch.line}, variant ${a.batch.variant + 1}${a.reroll.depth ? ` · re-roll ${a.reroll.depth}` : ""}`}
+        title={`${a.title}${a.reroll.depth ? ` · re-roll ${a.reroll.depth}` : ""}`}
         description={`${a.owner} · ${a.tier} tier · version ${a.version.number} · ${a.version.width}×${a.version.height}${a.batch.campaign ? ` · campaign ${a.batch.campaign}` : ""}`}
         actions={
           <div className="flex items-center gap-3">
@@ -56,6 +57,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
         </div>
         <div className="space-y-6">
           <AssetOrganisePanel assetId={a.id} />
+          <ProductCard metadata={a.metadata} />
           <Card title="Review">
             <ReviewHistory review={a.review} approvalId={a.approvalId} versions={a.versions} />
           </Card>

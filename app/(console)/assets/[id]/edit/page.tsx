@@ -18,7 +18,7 @@ export default async function EditAssetPage({ params }: { params: Promise<{ id: 
         ← Back to the asset
       </Link>
       <PageHeader
-        title="Editor"
+        title={`Editor — ${view.asset.title}`}
         description={`${view.asset.tier} tier · every edit runs as a background job and adds a version; the original is never overwritten`}
       />
       <Editor assetId={id} initial={view} />
