@@ -13,7 +13,15 @@ export async function createAssetFromGeneration(
 ): Promise<{ assetId: string; assetVersionId: string; checkRunId: string }> {
   const [created] = await tx
     .insert(assets)
-    .values({ generationId: gen.id, batchId: gen.batchId, ownerId: gen.ownerId, tier: gen.tier, presetVersionId: gen.presetVersionId })
+    .values({
+      generationId: gen.id,
+      batchId: gen.batchId,
+      ownerId: gen.ownerId,
+      tier: gen.tier,
+      presetVersionId: gen.presetVersionId,
+      // An exact rerun links back to the asset it reran.
+      originAssetId: gen.originAssetId,
+    })
     .onConflictDoNothing({ target: assets.generationId })
     .returning();
   if (!created) {
