@@ -1,0 +1,37 @@
+import Link from "next/link";
+import type { AssetDetail } from "@/lib/assets/asset-detail";
+
+const label = (r: { id: string; title: string }) => r.title || `asset ${r.id.slice(0, 8)}`;
+
+/** "Rerun of <origin>" and "Reruns: …" on the asset page (exact reruns, lib/generation/rerun-asset.ts). */
+export function RerunLinks({ rerun }: { rerun: AssetDetail["rerun"] }) {
+  if (!rerun.origin && rerun.reruns.length === 0 && rerun.generating === 0) return null;
+  return (
+    <div className="space-y-1 text-sm text-stone-600" data-testid="rerun-links">
+      {rerun.origin && (
+        <p>
+          Rerun of{" "}
+          <Link className="text-kiln-700 hover:underline" href={`/assets/${rerun.origin.id}`} data-testid="rerun-origin">
+            {label(rerun.origin)}
+          </Link>{" "}
+          ({rerun.origin.status.replaceAll("_", " ")}).
+        </p>
+      )}
+      {rerun.reruns.length > 0 && (
+        <p>
+          Reruns:{" "}
+          {rerun.reruns.map((r, i) => (
+            <span key={r.id}>
+              {i > 0 && " · "}
+              <Link className="text-kiln-700 hover:underline" href={`/assets/${r.id}`} data-testid="rerun-child">
+                {label(r)}
+              </Link>{" "}
+              ({r.status.replaceAll("_", " ")})
+            </span>
+          ))}
+        </p>
+      )}
+      {rerun.generating > 0 && <p>{rerun.generating === 1 ? "A rerun is being generated." : `${rerun.generating} reruns are being generated.`}</p>}
+    </div>
+  );
+}
