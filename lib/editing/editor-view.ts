@@ -47,7 +47,7 @@ export async function getEditorView({ ctx, assetId }: { ctx: Ctx; assetId: strin
   const canEdit = can(ctx.actor.role, "assets.edit") && (ctx.actor.role === "admin" || asset.ownerId === ctx.actor.id);
 
   return {
-    asset: { id: asset.id, status: asset.status, statusReason: asset.statusReason, tier: asset.tier, prompt: gen?.prompt ?? "", currentVersion: current.number },
+    asset: { id: asset.id, status: asset.status, statusReason: asset.statusReason, tier: assetTier(asset), source: asset.source, title: asset.title, prompt: gen?.prompt ?? "", currentVersion: current.number },
     canEdit,
     versions: versions.map((v) => {
       const edit = v.editId ? edits.find((e) => e.id === v.editId) : undefined;
