@@ -44,7 +44,7 @@ test("a designer reruns an asset exactly: estimate first, same seed, the new job
   await page.screenshot({ path: "test-results/rerun-origin.png", fullPage: true });
 });
 
-test("an uploaded image is an asset: its page, the editor, and review after the checks", async ({ page }) => {
+test("an uploaded image is an asset: its page, the editor, review after the checks, and a reference image on Generate", async ({ page }) => {
   test.setTimeout(60_000);
   const uploads = new UploadsPage(page);
   await uploads.goto();
@@ -73,6 +73,23 @@ test("an uploaded image is an asset: its page, the editor, and review after the 
   await editor.expectVersions(1, "Uploaded");
   await editor.expectImageLoaded();
   await page.getByRole("button", { name: "Send to review" }).click();
+  await expect(page.getByText("Already waiting for review.")).toBeVisible();
   await page.goto(page.url().replace(/\/edit$/, ""));
   await expect(page.getByTestId("asset-status")).toHaveAttribute("data-status", "in_review");
+
+  // The same upload as the start image of a generation (the simulator's A1111 img2img).
+  const generate = new GeneratePage(page);
+  await generate.goto();
+  await page.getByLabel("Product name").fill(`Reference mug ${Date.now()}`);
+  await page.getByTestId("reference-open").click();
+  await page.getByLabel("Search reference images").fill(name);
+  await expect(page.getByTestId("reference-candidate")).toHaveCount(1);
+  await page.getByTestId("reference-candidate").click();
+  await expect(page.getByTestId("reference-chosen")).toHaveText(name);
+  await page.screenshot({ path: "test-results/generate-reference.png", fullPage: true });
+  await generate.queueButton().click();
+  await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}/);
+  await new JobPage(page).waitUntilDone(1);
+  await page.getByRole("link", { name: /Open asset/ }).first().click();
+  await expect(page.getByTestId("reference-image")).toContainText(name);
 });

@@ -98,11 +98,13 @@ function RerunPanel({ assetId, onClose }: { assetId: string; onClose: () => void
               <legend className="text-sm font-medium text-stone-800">Seed</legend>
               <label className="flex items-center gap-2 text-sm">
                 <input type="radio" name="rerun-seed" checked={seed === "same"} onChange={() => setSeed("same")} data-testid="rerun-seed-same" />
-                Same seed (<code>{e.seed}</code>): the same picture, unless the endpoint changed
+                <span>
+                  Same seed <code className="text-xs">{e.seed}</code>: the same picture, unless the endpoint changed
+                </span>
               </label>
               <label className="flex items-center gap-2 text-sm">
                 <input type="radio" name="rerun-seed" checked={seed === "new"} onChange={() => setSeed("new")} data-testid="rerun-seed-new" />
-                New seed: a variation with everything else the same
+                <span>New seed: a variation with everything else the same</span>
               </label>
             </fieldset>
             {e.blocker && <Alert tone="error">{e.blocker}</Alert>}

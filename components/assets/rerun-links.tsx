@@ -1,7 +1,8 @@
 import Link from "next/link";
 import type { AssetDetail } from "@/lib/assets/asset-detail";
 
-const label = (r: { id: string; title: string }) => r.title || `asset ${r.id.slice(0, 8)}`;
+/** Assets are titled from their template (or file name); an untitled one is named by when it was made. */
+const label = (r: { title: string; createdAt: string }) => r.title || `the image of ${r.createdAt.slice(0, 16).replace("T", " ")} UTC`;
 
 /** "Rerun of <origin>" and "Reruns: …" on the asset page (exact reruns, lib/generation/rerun-asset.ts). */
 export function RerunLinks({ rerun }: { rerun: AssetDetail["rerun"] }) {

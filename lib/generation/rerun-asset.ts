@@ -210,7 +210,10 @@ async function firstGeneration(ctx: Ctx, batchId: string): Promise<string> {
 /** The asset this one reruns, and the reruns of it (newest first), for the asset page's links. */
 export async function rerunLinks(ctx: Ctx, asset: { id: string; originAssetId: string | null }) {
   const [origin] = asset.originAssetId
-    ? await ctx.db.select({ id: assets.id, title: assets.title, status: assets.status, ownerId: assets.ownerId }).from(assets).where(eq(assets.id, asset.originAssetId))
+    ? await ctx.db
+        .select({ id: assets.id, title: assets.title, status: assets.status, ownerId: assets.ownerId, createdAt: assets.createdAt })
+        .from(assets)
+        .where(eq(assets.id, asset.originAssetId))
     : [];
   const reruns = await ctx.db
     .select({ id: assets.id, title: assets.title, status: assets.status, ownerId: assets.ownerId, createdAt: assets.createdAt })
@@ -227,7 +230,7 @@ export async function rerunLinks(ctx: Ctx, asset: { id: string; originAssetId: s
     .limit(50);
   const sees = (ownerId: string) => seesAssetOwnedBy(ctx, ownerId);
   return {
-    origin: origin && sees(origin.ownerId) ? { id: origin.id, title: origin.title, status: origin.status } : null,
+    origin: origin && sees(origin.ownerId) ? { id: origin.id, title: origin.title, status: origin.status, createdAt: origin.createdAt.toISOString() } : null,
     reruns: reruns.filter((r) => sees(r.ownerId)).map((r) => ({ id: r.id, title: r.title, status: r.status, createdAt: r.createdAt.toISOString() })),
     generating: pending.filter((p) => sees(p.ownerId) && (p.status === "queued" || p.status === "running")).length,
   };
