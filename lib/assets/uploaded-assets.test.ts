@@ -22,6 +22,7 @@ import { getActiveTemplate, listActivePresets } from "@/lib/generation/catalog";
 import { estimateBatch, queueBatch } from "@/lib/generation/queue-batch";
 import { rerunAsset } from "@/lib/generation/rerun-asset";
 import { runGeneration } from "@/lib/generation/run-generation";
+import { getCostReport } from "@/lib/costs/report";
 import { readAll } from "@/lib/images/renditions";
 import { decideAsset } from "@/lib/review/decide";
 import { listReviewQueue } from "@/lib/review/queue";
@@ -131,6 +132,10 @@ describe("uploads are assets", () => {
     const [approved] = await db().select().from(assets).where(eq(assets.id, asset.id));
     expect(approved).toMatchObject({ status: "approved" });
     expect(approved!.approvalId).toBeTruthy();
+    // Finance's figures are about generated work: an approved (or rejected) upload moves neither count.
+    const finance = ctxFor(db(), await createUserFactory(db(), { role: "finance" }));
+    const report = await getCostReport({ ctx: finance, input: {} });
+    expect(report.totals).toMatchObject({ approved: 0, rejected: 0 });
     await expect(rerunAsset({ ctx: designer, input: { assetId: asset.id, idempotencyKey: key() } })).rejects.toMatchObject({ code: "invalid_input" });
   });
 
