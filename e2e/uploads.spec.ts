@@ -65,8 +65,9 @@ test("an admin follows the background run: steps, output, and the run list", asy
   await expect(row).toBeVisible();
   await row.getByRole("link").click();
   await expect(page.getByTestId("run-status")).toHaveText("completed");
-  // The safety check, two renditions, and marking the upload ready.
-  await expect(page.getByTestId("run-step")).toHaveCount(4);
+  // The safety check, two renditions, marking the upload ready (it becomes an asset), and requesting its checks.
+  await expect(page.getByTestId("run-step")).toHaveCount(5);
+  await expect(page.getByTestId("run-step").filter({ hasText: "request-checks" })).toHaveCount(1);
   await expect(page.getByTestId("run-step").filter({ hasText: "safety-check" })).toContainText('"allowed": true');
   await expect(page.getByTestId("run-step").filter({ hasText: "render-thumb" })).toContainText("thumb-320.webp");
 });

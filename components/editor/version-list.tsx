@@ -9,6 +9,7 @@ type Version = EditorView["versions"][number];
 
 const OPERATION_LABEL: Record<string, string> = {
   generate: "Generated",
+  upload: "Uploaded",
   erase: "Erase",
   upscale: "Upscale",
   remove_background: "Remove background",

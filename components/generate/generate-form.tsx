@@ -12,6 +12,7 @@ import type { GenerateOptions } from "@/lib/generation/generate-options";
 import { api, RequestError } from "@/components/api-client";
 import { CsvPanel, type CsvRows } from "./csv-panel";
 import { EstimatePanel, type EstimateView } from "./estimate-panel";
+import { ReferencePicker, type ChosenReference } from "./reference-picker";
 import { initialValues, VariableFields } from "./variable-fields";
 
 const TIER_HELP: Record<string, string> = {
@@ -32,6 +33,9 @@ export function GenerateForm({ options }: { options: GenerateOptions }) {
   const [aspectRatios, setRatios] = useState<string[]>(["1:1"]);
   const [name, setName] = useState("");
   const [campaign, setCampaign] = useState("");
+  const [reference, setReference] = useState<ChosenReference | null>(null);
+  const [strength, setStrength] = useState(0.6);
+  const preset = options.presets.find((p) => p.id === presetId)!;
   // One key per queue intent: a double click or a retried request queues once.
   const [idempotencyKey, setKey] = useState(() => crypto.randomUUID());
 
@@ -46,8 +50,9 @@ export function GenerateForm({ options }: { options: GenerateOptions }) {
       rows,
       name: name || undefined,
       campaign: campaign || undefined,
+      reference: reference ? { versionId: reference.versionId, strength } : undefined,
     }),
-    [templateId, presetId, variantsPerRow, aspectRatios, mode, rows, name, campaign],
+    [templateId, presetId, variantsPerRow, aspectRatios, mode, rows, name, campaign, reference, strength],
   );
   const deferred = useDeferredValue(request);
   const estimate = useQuery({
@@ -175,6 +180,14 @@ export function GenerateForm({ options }: { options: GenerateOptions }) {
                 ))}
               </div>
             </fieldset>
+            <ReferencePicker
+              supported={preset.referenceImage}
+              providerName={preset.provider}
+              value={reference}
+              strength={strength}
+              onChange={setReference}
+              onStrength={setStrength}
+            />
             <Field label="Batch name (optional)" name="batch-name">
               <Input name="batch-name" maxLength={120} value={name} onChange={(e) => setName(e.target.value)} />
             </Field>

@@ -44,10 +44,10 @@ export function ReviewDetail({ item, zoom, onZoom, decisionBar }: { item: QueueI
           </h2>
           {detail.data && (
             <>
-              <Provenance p={detail.data.provenance} />
+              <Provenance p={detail.data.provenance} upload={detail.data.upload} />
               <p className="mt-3 text-sm">
                 Cost so far <strong className="tabular-nums">{formatMicros(detail.data.spentMicros)}</strong> · version {detail.data.version.number}
-                {detail.data.reroll.depth ? ` · re-roll ${detail.data.reroll.depth}` : ""}
+                {detail.data.reroll?.depth ? ` · re-roll ${detail.data.reroll.depth}` : ""}
               </p>
               {detail.data.review.decisions.length > 0 && (
                 <p className="mt-3 text-xs text-stone-500">

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import type { UploadView } from "@/lib/uploads/list-uploads";
 
@@ -36,6 +37,7 @@ export function UploadTile({ upload: u, onRetry }: { upload: UploadView; onRetry
             Removed on upload: {u.metadataRemoved.filter((m) => m !== "exif").join(", ") || "EXIF"}
           </div>
         )}
+        {u.asset && <AssetLinks asset={u.asset} />}
         {u.status === "blocked" && <p className="pt-1 text-red-700">{u.error}</p>}
         {u.status === "failed" && (
           <div className="space-y-1 pt-1">
@@ -49,5 +51,28 @@ export function UploadTile({ upload: u, onRetry }: { upload: UploadView; onRetry
         )}
       </div>
     </li>
+  );
+}
+
+/** A ready upload is an asset: its page (provenance, checks, review), the editor, and review after an automated reject. */
+function AssetLinks({ asset }: { asset: NonNullable<UploadView["asset"]> }) {
+  const status = asset.status.replaceAll("_", " ");
+  return (
+    <div className="flex flex-wrap items-center gap-x-3 gap-y-1 pt-1" data-testid="upload-asset-links">
+      <Link href={`/assets/${asset.id}`} className="font-medium text-kiln-700 hover:underline" data-testid="upload-asset-link">
+        Asset · {status}
+        {asset.statusReason && asset.status === "rejected" ? ` (${asset.statusReason})` : ""}
+      </Link>
+      {asset.canEdit && (
+        <Link href={`/assets/${asset.id}/edit`} className="font-medium text-kiln-700 hover:underline" data-testid="upload-open-editor">
+          Open in editor
+        </Link>
+      )}
+      {asset.canEdit && asset.status === "rejected" && (
+        <Link href={`/assets/${asset.id}/edit`} className="font-medium text-kiln-700 hover:underline" title="The checks rejected it; send it to a reviewer from the editor">
+          Send to review
+        </Link>
+      )}
+    </div>
   );
 }

@@ -4,12 +4,12 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/components/api-client";
 import type { UploadView } from "@/lib/uploads/list-uploads";
 
-/** Polls while any upload is still processing, so thumbnails appear as they are made. */
+/** Polls while any upload is still processing or its asset's checks are running, so thumbnails and check outcomes appear. */
 export function useUploads() {
   return useQuery({
     queryKey: ["uploads"],
     queryFn: async () => (await api<{ uploads: UploadView[] }>("/api/uploads")).uploads,
-    refetchInterval: (query) => (query.state.data?.some((u) => u.status === "processing") ? 1000 : false),
+    refetchInterval: (query) => (query.state.data?.some((u) => u.status === "processing" || u.asset?.status === "checking") ? 1000 : false),
   });
 }
 

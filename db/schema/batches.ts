@@ -4,6 +4,16 @@ import { users } from "./users";
 
 export const batchStatusEnum = pgEnum("batch_status", ["queued", "running", "completed", "cancelled"]);
 
+/**
+ * How a batch was set up. `reference`: the image every generation of the batch starts from
+ * (img2img / ComfyUI LoadImage) and how far the endpoint may move away from it (denoising strength).
+ */
+export type BatchSettings = {
+  variantsPerRow: number;
+  aspectRatios: { width: number; height: number }[];
+  reference?: { versionId: string; strength: number };
+};
+
 /** One queue action: a single prompt or a CSV of rows; each row × variant × ratio is a generation. */
 export const batches = pgTable(
   "batches",
@@ -19,12 +29,12 @@ export const batches = pgTable(
     templateVersionId: uuid("template_version_id")
       .notNull()
       .references(() => templateVersions.id),
-    source: text("source").notNull(), // "form" | "csv"
+    source: text("source").notNull(), // "form" | "csv" | "rerun"
     status: batchStatusEnum("status").notNull().default("queued"),
     total: integer("total").notNull(),
     estimateMicros: bigint("estimate_micros", { mode: "number" }).notNull(),
     estimateSeconds: integer("estimate_seconds").notNull(),
-    settings: jsonb("settings").$type<{ variantsPerRow: number; aspectRatios: { width: number; height: number }[] }>().notNull(),
+    settings: jsonb("settings").$type<BatchSettings>().notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },

@@ -15,7 +15,7 @@ export type GenerationMetadata = {
   provider: { id: string; kind: string; name: string };
   model: string;
   loras: { name: string; weight: number }[];
-  params: { width: number; height: number; steps: number; sampler: string; cfgScale: number };
+  params: { width: number; height: number; steps: number; sampler: string; cfgScale: number; referenceStrength?: number };
   timings?: { queuedMs: number; providerMs: number };
   providerRequestId?: string;
 };

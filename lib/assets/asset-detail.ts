@@ -11,6 +11,7 @@ import {
   reviewDecisions,
   templates,
   templateVersions,
+  uploads,
   users,
 } from "@/db/schema";
 import { approvalsNeeded } from "@/lib/review/decide";
@@ -19,37 +20,19 @@ import { can } from "@/lib/auth/permissions";
 import { runResults, type CheckResultView } from "@/lib/checks/views";
 import { blobRouteUrl } from "@/lib/storage/keys";
 import { AppError } from "@/lib/errors";
-import { loadVisibleAsset } from "./access";
+import { rerunLinks } from "@/lib/generation/rerun-asset";
+import { loadVisibleAsset, seesAssetOwnedBy } from "./access";
+import { assetTier } from "./tier";
 import { assetTitle } from "./title";
 
 /** Everything the asset page shows: the image, where it stands, how it was made, what the checks said, what it cost. */
 export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: string }) {
   const asset = await loadVisibleAsset(ctx, assetId);
-  // INTERIM (issue 15, uploads-as-assets helper replaces this): uploaded assets need their own detail.
-  const generationId = asset.generationId;
-  if (!generationId) throw new AppError("not_found", "This asset was uploaded; its page is not built yet.");
-  const [row] = await ctx.db
-    .select({
-      gen: generations,
-      batchName: batches.name,
-      campaign: batches.campaign,
-      owner: users.name,
-      presetName: presets.name,
-      presetVersion: presetVersions.version,
-      rerollLimit: presetVersions.rerollLimit,
-      templateName: templates.name,
-      templateVersion: templateVersions.version,
-    })
-    .from(generations)
-    .innerJoin(batches, eq(batches.id, generations.batchId))
-    .innerJoin(users, eq(users.id, generations.ownerId))
-    .innerJoin(presetVersions, eq(presetVersions.id, generations.presetVersionId))
-    .innerJoin(presets, eq(presets.id, presetVersions.presetId))
-    .innerJoin(templateVersions, eq(templateVersions.id, generations.templateVersionId))
-    .innerJoin(templates, eq(templates.id, templateVersions.templateId))
-    .where(eq(generations.id, generationId))
-    .limit(1);
-  const gen = row!.gen;
+  const [made, uploaded] = await Promise.all([
+    asset.generationId ? generatedProvenance(ctx, asset.generationId) : null,
+    asset.uploadId ? uploadProvenance(ctx, asset.uploadId) : null,
+  ]);
+  const gen = made?.gen ?? null;
   const versions = await ctx.db.select().from(assetVersions).where(eq(assetVersions.assetId, asset.id)).orderBy(desc(assetVersions.number));
   const editors = await ctx.db
     .select({ id: users.id, name: users.name })
@@ -61,10 +44,11 @@ export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: stri
   const results: CheckResultView[] = latest ? await runResults(ctx.db, latest.id) : [];
 
   // The re-roll lineage: the rejected image this one replaces, and the one that replaced it.
-  const related = [
-    gen.rerollOf,
-    ...(await ctx.db.select({ id: generations.id }).from(generations).where(eq(generations.rerollOf, gen.id))).map((g) => g.id),
-  ].filter((id): id is string => !!id);
+  const related = gen
+    ? [gen.rerollOf, ...(await ctx.db.select({ id: generations.id }).from(generations).where(eq(generations.rerollOf, gen.id))).map((g) => g.id)].filter(
+        (id): id is string => !!id,
+      )
+    : [];
   const relatedAssets = related.length
     ? await ctx.db.select({ id: assets.id, generationId: assets.generationId, status: assets.status }).from(assets).where(inArray(assets.generationId, related))
     : [];
@@ -75,24 +59,28 @@ export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: stri
     .innerJoin(assetVersions, eq(assetVersions.id, reviewDecisions.assetVersionId))
     .where(eq(reviewDecisions.assetId, asset.id))
     .orderBy(desc(reviewDecisions.createdAt));
+  // A generated image's calls carry its generation (its edits too); an upload costs nothing, only its edits do.
   const [spent] = await ctx.db
     .select({ micros: sql<number>`coalesce(sum(${costLedger.micros}), 0)::bigint` })
     .from(costLedger)
-    .where(eq(costLedger.generationId, gen.id));
+    .where(gen ? eq(costLedger.generationId, gen.id) : eq(costLedger.assetId, asset.id));
+  const [owner] = await ctx.db.select({ name: users.name }).from(users).where(eq(users.id, asset.ownerId));
 
   return {
     id: asset.id,
-    /** What the asset is called: its title pattern over the CSV row, or "Row 3, variant 1". */
-    title: assetTitle({ title: asset.title, line: gen.rowLine, variant: gen.variantIndex }),
+    source: asset.source,
+    /** What the asset is called: its title pattern over the CSV row, the upload's file name, or "Row 3, variant 1". */
+    title: assetTitle({ title: asset.title, line: gen?.rowLine ?? null, variant: gen?.variantIndex ?? null }),
     /** CSV columns carried with the asset (SKU, category…): the asset page's "Product" list. */
     metadata: asset.metadata ?? {},
     status: asset.status,
     statusReason: asset.statusReason,
-    tier: asset.tier,
+    /** Uploaded assets have no tier of their own; they are checked and reviewed as support (lib/assets/tier.ts). */
+    tier: assetTier(asset),
     enteredReviewAt: asset.enteredReviewAt?.toISOString() ?? null,
     createdAt: asset.createdAt.toISOString(),
-    owner: row!.owner,
-    batch: { id: gen.batchId, name: row!.batchName, campaign: row!.campaign, line: gen.rowLine, variant: gen.variantIndex },
+    owner: owner?.name ?? "",
+    batch: gen && made ? { id: gen.batchId, name: made.batchName, campaign: made.campaign, line: gen.rowLine, variant: gen.variantIndex } : null,
     version: {
       number: current.number,
       width: current.width,
@@ -100,30 +88,45 @@ export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: stri
       originalUrl: blobRouteUrl(current.blobKey),
       previewUrl: current.renditions.preview ? blobRouteUrl(current.renditions.preview.key) : null,
     },
-    provenance: {
-      prompt: gen.prompt,
-      negativePrompt: gen.negativePrompt,
-      values: gen.values,
-      seed: gen.seed,
-      template: `${row!.templateName} v${row!.templateVersion}`,
-      preset: `${row!.presetName} v${row!.presetVersion}`,
-      provider: gen.metadata?.provider.name ?? null,
-      model: gen.metadata?.model ?? null,
-      loras: gen.metadata?.loras ?? [],
-      params: gen.metadata?.params ?? null,
-      providerMs: gen.metadata?.timings?.providerMs ?? null,
-      usageNotes: asset.usageNotes,
-    },
+    /** How a generated image was made (null for uploads: see `upload`). */
+    provenance:
+      gen && made
+        ? {
+            prompt: gen.prompt,
+            negativePrompt: gen.negativePrompt,
+            values: gen.values,
+            seed: gen.seed,
+            template: `${made.templateName} v${made.templateVersion}`,
+            preset: `${made.presetName} v${made.presetVersion}`,
+            provider: gen.metadata?.provider.name ?? null,
+            model: gen.metadata?.model ?? null,
+            loras: gen.metadata?.loras ?? [],
+            params: gen.metadata?.params ?? null,
+            providerMs: gen.metadata?.timings?.providerMs ?? null,
+            usageNotes: asset.usageNotes,
+            reference: made.reference,
+          }
+        : null,
+    /** Who uploaded it, the file name and size (null for generated images). */
+    upload: uploaded,
+    usageNotes: asset.usageNotes,
     canEditNotes: asset.ownerId === ctx.actor.id || ctx.actor.role === "admin",
     /** Opens the editor: designers on their own assets, admins on any. */
     canEdit: can(ctx.actor.role, "assets.edit") && (asset.ownerId === ctx.actor.id || ctx.actor.role === "admin"),
-    reroll: {
-      depth: gen.rerollDepth,
-      limit: row!.rerollLimit,
-      parentAssetId: relatedAssets.find((a) => a.generationId === gen.rerollOf)?.id ?? null,
-      childAsset: relatedAssets.find((a) => a.generationId !== gen.rerollOf) ?? null,
-      childQueued: related.length > (gen.rerollOf ? 1 : 0) && !relatedAssets.some((a) => a.generationId !== gen.rerollOf),
-    },
+    /** Rerun exactly (lib/generation/rerun-asset.ts): generated assets, for people who may queue generations. */
+    /** The job page is the owner's (and admins'); a reviewer or a teammate seeing a shared board's asset gets no link to it. */
+    canOpenBatch: can(ctx.actor.role, "batches.view") && (asset.ownerId === ctx.actor.id || ctx.actor.role === "admin"),
+    canRerun: !!gen && can(ctx.actor.role, "generations.create") && seesAssetOwnedBy(ctx, asset.ownerId),
+    rerun: await rerunLinks(ctx, asset),
+    reroll: gen && made
+      ? {
+          depth: gen.rerollDepth,
+          limit: made.rerollLimit,
+          parentAssetId: relatedAssets.find((a) => a.generationId === gen.rerollOf)?.id ?? null,
+          childAsset: relatedAssets.find((a) => a.generationId !== gen.rerollOf) ?? null,
+          childQueued: related.length > (gen.rerollOf ? 1 : 0) && !relatedAssets.some((a) => a.generationId !== gen.rerollOf),
+        }
+      : null,
     spentMicros: Number(spent?.micros ?? 0),
     approvalId: asset.approvalId,
     /** Edit history, newest first: each version's operation, who made it and when. */
@@ -171,3 +174,60 @@ export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: stri
 }
 
 export type AssetDetail = Awaited<ReturnType<typeof getAssetDetail>>;
+
+/** The generation behind a generated asset, with its batch, versions and the reference image it started from. */
+async function generatedProvenance(ctx: Ctx, generationId: string) {
+  const [row] = await ctx.db
+    .select({
+      gen: generations,
+      batchName: batches.name,
+      campaign: batches.campaign,
+      presetName: presets.name,
+      presetVersion: presetVersions.version,
+      rerollLimit: presetVersions.rerollLimit,
+      templateName: templates.name,
+      templateVersion: templateVersions.version,
+    })
+    .from(generations)
+    .innerJoin(batches, eq(batches.id, generations.batchId))
+    .innerJoin(presetVersions, eq(presetVersions.id, generations.presetVersionId))
+    .innerJoin(presets, eq(presets.id, presetVersions.presetId))
+    .innerJoin(templateVersions, eq(templateVersions.id, generations.templateVersionId))
+    .innerJoin(templates, eq(templates.id, templateVersions.templateId))
+    .where(eq(generations.id, generationId))
+    .limit(1);
+  if (!row) throw new AppError("not_found", "The generation that made this asset no longer exists.");
+  const refId = row.gen.referenceVersionId;
+  const [ref] = refId
+    ? await ctx.db
+        .select({ version: assetVersions, title: assets.title, ownerId: assets.ownerId })
+        .from(assetVersions)
+        .innerJoin(assets, eq(assets.id, assetVersions.assetId))
+        .where(eq(assetVersions.id, refId))
+    : [];
+  // The link and thumbnail only for someone who may see the reference's asset; the fact that one was used, always.
+  const visible = ref ? seesAssetOwnedBy(ctx, ref.ownerId) : false;
+  const reference = ref
+    ? {
+        assetId: visible ? ref.version.assetId : null,
+        title: visible ? ref.title || `Asset version ${ref.version.number}` : "an image you cannot see",
+        version: ref.version.number,
+        thumbUrl: visible && ref.version.renditions.thumb ? blobRouteUrl(ref.version.renditions.thumb.key) : null,
+        strength: row.gen.metadata?.params.referenceStrength ?? null,
+      }
+    : null;
+  return { ...row, reference };
+}
+
+/** Who uploaded an uploaded asset, its file name and size. */
+async function uploadProvenance(ctx: Ctx, uploadId: string) {
+  const [row] = await ctx.db
+    .select({ upload: uploads, by: users.name })
+    .from(uploads)
+    .innerJoin(users, eq(users.id, uploads.ownerId))
+    .where(eq(uploads.id, uploadId))
+    .limit(1);
+  if (!row) throw new AppError("not_found", "The upload behind this asset no longer exists.");
+  const u = row.upload;
+  return { id: u.id, filename: u.filename, by: row.by, bytes: u.bytes, contentType: u.contentType, width: u.width, height: u.height, at: u.createdAt.toISOString() };
+}

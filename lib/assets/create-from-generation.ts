@@ -24,6 +24,8 @@ export async function createAssetFromGeneration(
       // The generation's title (the template's pattern over the row), or "Row 3, variant 1"; and its carried CSV columns.
       title: assetTitle({ title: gen.title, line: gen.rowLine, variant: gen.variantIndex }),
       metadata: gen.carriedColumns ?? {},
+      // An exact rerun links back to the asset it reran.
+      originAssetId: gen.originAssetId,
     })
     .onConflictDoNothing({ target: assets.generationId })
     .returning();

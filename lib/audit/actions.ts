@@ -18,6 +18,7 @@ export const AUDIT_ACTIONS = [
   "upload.rejected",
   "upload.renditions_ready",
   "upload.renditions_failed",
+  "asset.created_from_upload",
   "access.denied",
   "run.cancelled",
   "batch.queued",

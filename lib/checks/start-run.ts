@@ -7,7 +7,7 @@ import { AppError } from "@/lib/errors";
 import { checksForTier } from "./registry";
 import { effectiveThresholds } from "./thresholds";
 
-export type CheckTrigger = "generated" | "edited" | "recheck";
+export type CheckTrigger = "generated" | "uploaded" | "edited" | "recheck";
 
 /**
  * Opens a check run for an asset version with the thresholds in force now (the overrides of its

@@ -95,7 +95,8 @@ export async function runEdit({ db, store, editId }: { db: Db; store: BlobStore;
     .select({ asset: assets, source: assetVersions, gen: generations })
     .from(assets)
     .innerJoin(assetVersions, eq(assetVersions.id, edit.sourceVersionId))
-    .innerJoin(generations, eq(generations.id, assets.generationId))
+    // Uploaded assets have no generation: no prompt, and their edits' spend has no batch or lineage.
+    .leftJoin(generations, eq(generations.id, assets.generationId))
     .where(eq(assets.id, edit.assetId))
     .limit(1);
   if (!row) throw new AppError("not_found", `The asset of edit ${editId} does not exist.`);
@@ -115,13 +116,13 @@ export async function runEdit({ db, store, editId }: { db: Db; store: BlobStore;
   const callNumber = Number(written?.n ?? 0) + 1;
   const ledger = {
     callKey: `${edit.id}:edit:${callNumber}`,
-    generationId: gen.id,
+    generationId: gen?.id ?? null,
     providerId: provider?.id ?? null,
     userId: edit.requestedBy,
     operation: edit.operation,
     purpose: "edit" as const,
     batchId: asset.batchId,
-    lineageRootId: gen.lineageRootId ?? gen.id,
+    lineageRootId: gen ? (gen.lineageRootId ?? gen.id) : null,
     assetId: asset.id,
     editId: edit.id,
     engine: engine.id,
@@ -132,7 +133,7 @@ export async function runEdit({ db, store, editId }: { db: Db; store: BlobStore;
   await setProgress(db, edit.id, ENGINE_START);
   let result: EngineResult;
   try {
-    result = await callEngine(engine, edit, { image, mask, prompt: gen.prompt }, progressWriter(db, edit.id));
+    result = await callEngine(engine, edit, { image, mask, prompt: gen?.prompt ?? "" }, progressWriter(db, edit.id));
   } catch (error) {
     const pe =
       error instanceof ProviderError

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { TIERS } from "@/db/schema";
 import { carriedColumnsSchema } from "@/lib/batches/carry-columns";
+import { REFERENCE_STRENGTH } from "@/lib/providers/reference-image";
 import { ASPECT_RATIOS, type AspectRatio } from "./sizes";
 
 const ratioKeys = Object.keys(ASPECT_RATIOS) as [AspectRatio, ...AspectRatio[]];
@@ -17,6 +18,16 @@ export const batchRequestSchema = z.object({
   variantsPerRow: z.coerce.number().int().min(1, "At least one variant per row.").max(8, "At most 8 variants per row."),
   aspectRatios: z.array(z.enum(ratioKeys)).min(1, "Pick at least one aspect ratio.").max(ratioKeys.length),
   source: z.enum(["form", "csv"]).default("form"),
+  /** An asset version every generation starts from (img2img), with the denoising strength. */
+  reference: z
+    .object({
+      versionId: z.string().uuid("Pick a reference image."),
+      strength: z.coerce
+        .number()
+        .min(REFERENCE_STRENGTH.min, `Strength is at least ${REFERENCE_STRENGTH.min}.`)
+        .max(REFERENCE_STRENGTH.max, `Strength is at most ${REFERENCE_STRENGTH.max}.`),
+    })
+    .optional(),
   rows: z
     .array(
       z.object({

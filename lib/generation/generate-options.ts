@@ -1,12 +1,16 @@
 import type { Ctx } from "@/lib/auth/context";
 import { formatMicros, type PriceModel } from "@/lib/costs/estimate";
 import type { TemplateDefinition } from "@/lib/templates/types";
+import { supportsReferenceImage } from "@/lib/providers/reference-image";
 import { listActivePresets, listActiveTemplates } from "./catalog";
 import { ASPECT_RATIOS, type AspectRatio } from "./sizes";
 
 export type GenerateOptions = {
   templates: { id: string; name: string; description: string; version: number; definition: TemplateDefinition }[];
-  presets: { id: string; name: string; tier: string; version: number; provider: string; isSimulator: boolean; paused: boolean; size: string; price: string }[];
+  presets: { id: string; name: string; tier: string; version: number; provider: string; isSimulator: boolean; paused: boolean; size: string; price: string;
+    /** Whether the preset's endpoint can start from a reference image (A1111 img2img, ComfyUI). */
+    referenceImage: boolean;
+  }[];
   aspectRatios: AspectRatio[];
 };
 
@@ -37,6 +41,7 @@ export async function getGenerateOptions({ ctx }: { ctx: Ctx }): Promise<Generat
       paused: p.provider.paused,
       size: `${p.version.params.width}×${p.version.params.height}, ${p.version.params.steps} steps`,
       price: describePrice(p.version.priceModel),
+      referenceImage: supportsReferenceImage(p.provider.kind),
     })),
     aspectRatios: Object.keys(ASPECT_RATIOS) as AspectRatio[],
   };

@@ -11,6 +11,7 @@ import { MAX_GENERATIONS_PER_BATCH, type BatchRequest } from "./batch-input";
 import { getActiveTemplate, listActivePresets, type ActivePreset } from "./catalog";
 import { estimateGenerations, type Estimate } from "./estimate";
 import { assertWithinQuota } from "./quota";
+import { resolveReferenceImage } from "./reference-image";
 import { seedFor, sizeFor } from "./sizes";
 
 export type PlannedGeneration = typeof generations.$inferInsert;
@@ -80,6 +81,12 @@ export async function planBatch(ctx: Ctx, q: BatchRequest, options: { auditBlock
     throw new AppError("invalid_input", `${bad.length} row(s) are not valid — line ${bad[0]![0].slice(5)}: ${bad[0]![1][0]}`, { fields: rowErrors });
 
   await screenOrRefuse(ctx, rendered, options.auditBlocks);
+  const usedPresets = [...new Set(rendered.map((r) => presetFor(r.tier)))];
+  const reference = await resolveReferenceImage(
+    ctx,
+    q.reference,
+    usedPresets.map((p) => p.provider),
+  );
 
   const batchId = crypto.randomUUID();
   const planned: PlannedGeneration[] = [];
@@ -104,6 +111,7 @@ export async function planBatch(ctx: Ctx, q: BatchRequest, options: { auditBlock
           prompt: r.prompt,
           negativePrompt: r.negativePrompt,
           seed: seedFor(batchId, r.line, variantIndex),
+          referenceVersionId: reference?.versionId ?? null,
           width,
           height,
         });
@@ -128,11 +136,12 @@ export async function planBatch(ctx: Ctx, q: BatchRequest, options: { auditBlock
     samplePrompt: rendered[0]?.prompt ?? "",
     sampleTitle: planned[0]?.title ?? "",
     budgets: { headroom: budgets.headroom, refusal: refusal?.message ?? null },
+    reference,
   };
 }
 
 /** Refuses the whole request, naming the line and category, if any prompt or value is banned. */
-async function screenOrRefuse(ctx: Ctx, rows: { line: number; values: Record<string, unknown>; prompt: string }[], audit: boolean) {
+export async function screenOrRefuse(ctx: Ctx, rows: { line: number; values: Record<string, unknown>; prompt: string }[], audit: boolean) {
   const terms = await ctx.db.select({ term: bannedTerms.term, category: bannedTerms.category }).from(bannedTerms);
   if (terms.length === 0) return;
   for (const r of rows) {

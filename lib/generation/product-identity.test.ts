@@ -116,7 +116,7 @@ describe("a CSV batch with SKU and category columns", () => {
     await runGeneration({ db: database.db, store: getBlobStore(), generationId: child!.id, attempt: 0 });
     const [childAsset] = await database.db.select().from(assets).where(eq(assets.generationId, child!.id));
     expect(childAsset).toMatchObject({ title: "Trail shoe KLN-0042 · 1/2", metadata: { sku: "KLN-0042", category: "Footwear" } });
-    expect((await getAssetDetail({ ctx: designer, assetId: childAsset!.id })).reroll.depth).toBe(1);
+    expect((await getAssetDetail({ ctx: designer, assetId: childAsset!.id })).reroll?.depth).toBe(1);
     expect(await database.db.select().from(notifications).where(eq(notifications.assetId, childAsset!.id))).toEqual([]);
   });
 

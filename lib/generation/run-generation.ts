@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { assets, assetVersions, costLedger, generations, presetVersions, providers, type Generation, type LedgerPurpose } from "@/db/schema";
+import { assets, assetVersions, batches, costLedger, generations, presetVersions, providers, type Generation, type LedgerPurpose } from "@/db/schema";
 import { createAssetFromGeneration } from "@/lib/assets/create-from-generation";
 import { recordAudit } from "@/lib/audit";
 import { costOfCall } from "@/lib/costs/estimate";
@@ -10,6 +10,7 @@ import { AppError } from "@/lib/errors";
 import { createAdapter } from "@/lib/providers/registry";
 import { providerConfig } from "@/lib/providers/store";
 import { ProviderError } from "@/lib/providers/types";
+import { REFERENCE_STRENGTH, referenceUnsupportedMessage } from "@/lib/providers/reference-image";
 import type { BlobStore } from "@/lib/storage/types";
 import { endpointState } from "./batch-queries";
 import { announceRelease, claimProviderCall, ledgerFields, endProviderCall, interruptedCharge, ledgerInterruptedCallsOf } from "./provider-slots";
@@ -70,6 +71,9 @@ export async function runGeneration({
   const priceModel = version.priceModel;
   // Made before the call is claimed: nothing that can fail may sit between the call's record and its request.
   const adapter = createAdapter(providerConfig(provider));
+  // The reference image's bytes come from our storage (never a URL the endpoint fetches), read before the claim too.
+  const reference = gen.referenceVersionId ? await loadReference(db, store, gen) : null;
+  if (reference && !adapter.imageToImage) throw new ProviderError("invalid_request", referenceUnsupportedMessage(provider.name));
   const claimed = await claimProviderCall(db, {
     gen,
     provider,
@@ -96,21 +100,22 @@ export async function runGeneration({
   const started = Date.now();
   let result;
   try {
-    result = await adapter.generate(
-      {
-        prompt: gen.prompt,
-        negativePrompt: gen.negativePrompt,
-        width: gen.width,
-        height: gen.height,
-        steps: version.params.steps,
-        cfgScale: version.params.cfgScale,
-        sampler: version.params.sampler,
-        seed: gen.seed,
-        model: version.model,
-        loras: version.loras,
-      },
-      { timeoutMs: provider.timeoutMs },
-    );
+    const request = {
+      prompt: gen.prompt,
+      negativePrompt: gen.negativePrompt,
+      width: gen.width,
+      height: gen.height,
+      steps: version.params.steps,
+      cfgScale: version.params.cfgScale,
+      sampler: version.params.sampler,
+      seed: gen.seed,
+      model: version.model,
+      loras: version.loras,
+    };
+    result =
+      reference && adapter.imageToImage
+        ? await adapter.imageToImage({ ...request, image: reference.image, strength: reference.strength }, { timeoutMs: provider.timeoutMs })
+        : await adapter.generate(request, { timeoutMs: provider.timeoutMs });
   } catch (error) {
     const pe = error instanceof ProviderError ? error : new ProviderError("transient", (error as Error).message ?? String(error), { cause: error });
     const micros = pe.billable ? costOfCall(version.priceModel, { width: gen.width, height: gen.height, gpuSeconds: (Date.now() - started) / 1000 }) : 0;
@@ -152,7 +157,7 @@ export async function runGeneration({
           provider: { id: provider.id, kind: provider.kind, name: provider.name },
           model: version.model,
           loras: version.loras,
-          params: { ...version.params, width: clean.width, height: clean.height },
+          params: { ...version.params, width: clean.width, height: clean.height, ...(reference ? { referenceStrength: reference.strength } : {}) },
           timings: { queuedMs: started - gen.createdAt.getTime(), providerMs },
           ...(result.providerRequestId ? { providerRequestId: result.providerRequestId } : {}),
         },
@@ -177,6 +182,20 @@ export async function runGeneration({
 
   announceRelease(provider.id);
   return { status: "succeeded", generationId: gen.id, checkRunId };
+}
+
+/** The reference image a generation starts from: the version's stored bytes and the batch's strength. */
+async function loadReference(db: Db, store: BlobStore, gen: Generation): Promise<{ image: Buffer; strength: number }> {
+  const [row] = await db
+    .select({ blobKey: assetVersions.blobKey, settings: batches.settings })
+    .from(assetVersions)
+    .innerJoin(batches, eq(batches.id, gen.batchId))
+    .where(eq(assetVersions.id, gen.referenceVersionId!))
+    .limit(1);
+  if (!row) throw new ProviderError("invalid_request", "The reference image of this generation no longer exists.");
+  const obj = await store.get(row.blobKey);
+  if (!obj) throw new ProviderError("invalid_request", "The reference image is missing from storage.");
+  return { image: await readAll(obj.body), strength: row.settings.reference?.strength ?? REFERENCE_STRENGTH.default };
 }
 
 /** Why a generation's provider call was made: a re-roll (any call of it), a retry of a row, or its first call. */

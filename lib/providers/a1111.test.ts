@@ -201,6 +201,15 @@ describe("A1111 adapter against A1111's documented shapes (fake server)", () => 
     });
   });
 
+  it("starts from a reference image: img2img with init_images and the strength as denoising_strength, no mask", async () => {
+    server.route("POST", "/sdapi/v1/img2img", (_req, res) => sendJson(res, 200, { images: [TINY_PNG.toString("base64")], parameters: {}, info: '{"seed":9}' }));
+    const out = await adapter().imageToImage!({ ...REQ, image: TINY_PNG, strength: 0.4 });
+    expect(out.seed).toBe(9);
+    const body = server.received("POST", "/sdapi/v1/img2img")[0]!.json();
+    expect(body).toMatchObject({ init_images: [TINY_PNG.toString("base64")], denoising_strength: 0.4, resize_mode: 0, width: REQ.width, height: REQ.height, seed: REQ.seed });
+    expect(body.mask).toBeUndefined();
+  });
+
   it("posts /rembg as the extension documents it, and says so when the extension is missing", async () => {
     server.route("POST", "/rembg", (_req, res) => sendJson(res, 200, { image: TINY_PNG.toString("base64") }));
     const out = await adapter().removeBackground!({ image: TINY_PNG });

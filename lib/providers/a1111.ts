@@ -8,6 +8,7 @@ import {
   type Capability,
   type GenerateRequest,
   type ImageResult,
+  type ImageToImageRequest,
   type InpaintRequest,
   type ProviderAdapter,
   type ProviderConfig,
@@ -173,6 +174,18 @@ export function createA1111Adapter(config: ProviderConfig, deps: AdapterDeps = {
         mask_blur: option(config, "maskBlur", 4),
         inpainting_mask_invert: 0,
         inpaint_full_res: false,
+        resize_mode: 0,
+      };
+      return imageCall("/sdapi/v1/img2img", body, taskId, options);
+    },
+
+    /** img2img without a mask: the reference is the init image, resized to the requested size (resize_mode 0). */
+    async imageToImage(request: ImageToImageRequest, options) {
+      const taskId = `kiln-${randomUUID()}`;
+      const body = {
+        ...generationBody(request, taskId),
+        init_images: [request.image.toString("base64")],
+        denoising_strength: request.strength,
         resize_mode: 0,
       };
       return imageCall("/sdapi/v1/img2img", body, taskId, options);

@@ -72,7 +72,7 @@ function baseGraph(req: GenerateRequest): Base {
   return { graph, model, clip, vae: ["1", 2], positive: ["2", 0], negative: ["3", 0] };
 }
 
-function finish(base: Base, req: GenerateRequest, latent: Link): ComfyGraph {
+function finish(base: Base, req: GenerateRequest, latent: Link, denoise = 1): ComfyGraph {
   const { graph } = base;
   graph["5"] = {
     class_type: "KSampler",
@@ -81,7 +81,7 @@ function finish(base: Base, req: GenerateRequest, latent: Link): ComfyGraph {
       steps: req.steps,
       cfg: req.cfgScale,
       ...comfySampler(req.sampler),
-      denoise: 1,
+      denoise,
       model: base.model,
       positive: base.positive,
       negative: base.negative,
@@ -97,6 +97,18 @@ export function txt2imgGraph(req: GenerateRequest): ComfyGraph {
   const base = baseGraph(req);
   base.graph["4"] = { class_type: "EmptyLatentImage", inputs: { width: req.width, height: req.height, batch_size: 1 } };
   return finish(base, req, ["4", 0]);
+}
+
+/**
+ * Image to image: the uploaded reference (LoadImage), scaled to the requested size (ImageScale),
+ * encoded (VAEEncode) and denoised by `strength` (KSampler denoise < 1 keeps its composition).
+ */
+export function img2imgGraph(req: GenerateRequest, imageName: string, strength: number): ComfyGraph {
+  const base = baseGraph(req);
+  base.graph["10"] = { class_type: "LoadImage", inputs: { image: imageName } };
+  base.graph["12"] = { class_type: "ImageScale", inputs: { image: ["10", 0], upscale_method: "lanczos", width: req.width, height: req.height, crop: "center" } };
+  base.graph["4"] = { class_type: "VAEEncode", inputs: { pixels: ["12", 0], vae: base.vae } };
+  return finish(base, req, ["4", 0], strength);
 }
 
 /** Inpaint: uploaded image + mask (white = repaint, read from the red channel) → VAEEncodeForInpaint. */

@@ -183,6 +183,21 @@ describe("ComfyUI adapter", () => {
     expect(node("EmptyLatentImage")).toBeUndefined();
   });
 
+  it("starts from a reference image: uploads it, scales it to the size, VAEEncode, KSampler denoise = strength", async () => {
+    server.route("POST", "/upload/image", (_req, res) => sendJson(res, 200, { name: "ref-1.png", subfolder: "", type: "input" }));
+    const result = await adapter().imageToImage!({ ...REQ, loras: [], image: TINY_PNG, strength: 0.35 });
+    expect(result.image.equals(TINY_PNG)).toBe(true);
+    const [upload] = server.received("POST", "/upload/image");
+    expect((await partBytes(await upload!.form(), "image"))?.equals(TINY_PNG)).toBe(true);
+    const graph = server.received("POST", "/prompt")[0]!.json().prompt as Record<string, { class_type: string; inputs: Record<string, unknown> }>;
+    const entry = (c: string) => Object.entries(graph).find(([, x]) => x.class_type === c);
+    expect(entry("LoadImage")?.[1].inputs).toEqual({ image: "ref-1.png" });
+    expect(entry("ImageScale")?.[1].inputs).toMatchObject({ image: [entry("LoadImage")![0], 0], width: 768, height: 512 });
+    expect(entry("VAEEncode")?.[1].inputs).toMatchObject({ pixels: [entry("ImageScale")![0], 0] });
+    expect(entry("KSampler")?.[1].inputs).toMatchObject({ denoise: 0.35, latent_image: [entry("VAEEncode")![0], 0], seed: 1234 });
+    expect(entry("EmptyLatentImage")).toBeUndefined();
+  });
+
   it("lists checkpoints from /object_info", async () => {
     server.route("GET", "/object_info/CheckpointLoaderSimple", (_req, res) =>
       sendJson(res, 200, { CheckpointLoaderSimple: { input: { required: { ckpt_name: [["a.safetensors", "b.ckpt"], {}] } } } }),

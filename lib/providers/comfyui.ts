@@ -1,6 +1,6 @@
 // ComfyUI server routes (/prompt, /history/{id}, /view, /upload/image): https://docs.comfy.org/development/comfyui-server/comms_routes
 import { randomUUID } from "node:crypto";
-import { comfySeed, fillWorkflow, inpaintGraph, txt2imgGraph, type ComfyGraph } from "./comfyui-graph";
+import { comfySeed, fillWorkflow, img2imgGraph, inpaintGraph, txt2imgGraph, type ComfyGraph } from "./comfyui-graph";
 import { blobOf, downloadImage } from "./download";
 import { baseOf, fetchFor, isRecord, poll, pollPolicy, readJson, request, withCall, withDefaultTimeout, type CallScope, type ErrorBody } from "./http-call";
 import {
@@ -10,6 +10,7 @@ import {
   type Capability,
   type GenerateRequest,
   type ImageResult,
+  type ImageToImageRequest,
   type InpaintRequest,
   type ProviderAdapter,
   type ProviderConfig,
@@ -130,6 +131,13 @@ export function createComfyUIAdapter(config: ProviderConfig, deps: AdapterDeps =
         const imageName = await upload(scope, req.image, "kiln-image");
         const maskName = await upload(scope, req.mask, "kiln-mask");
         return run(scope, inpaintGraph(seeded, imageName, maskName), seeded.seed);
+      });
+    },
+    imageToImage(req: ImageToImageRequest, options?: CallOptions) {
+      return withCall("comfyui img2img", deadline(options), async (scope) => {
+        const seeded = { ...req, seed: comfySeed(req.seed) };
+        const imageName = await upload(scope, req.image, "kiln-reference");
+        return run(scope, img2imgGraph(seeded, imageName, req.strength), seeded.seed);
       });
     },
     listModels(options?: CallOptions) {

@@ -24,6 +24,8 @@ export type GenerateRequest = {
 };
 
 export type InpaintRequest = GenerateRequest & { image: Buffer; mask: Buffer };
+/** A generation that starts from an image (img2img): `strength` 0–1 is how far it may move away (denoising strength). */
+export type ImageToImageRequest = GenerateRequest & { image: Buffer; strength: number };
 export type UpscaleRequest = { image: Buffer; scale: 2 | 4; upscaler?: string };
 export type RemoveBackgroundRequest = { image: Buffer };
 
@@ -70,6 +72,8 @@ export interface ProviderAdapter {
   readonly capabilities: ReadonlySet<Capability>;
   generate(request: GenerateRequest, options?: CallOptions): Promise<ImageResult>;
   inpaint?(request: InpaintRequest, options?: CallOptions): Promise<ImageResult>;
+  /** Generation from a reference image (lib/providers/reference-image.ts lists the kinds that have it). */
+  imageToImage?(request: ImageToImageRequest, options?: CallOptions): Promise<ImageResult>;
   upscale?(request: UpscaleRequest, options?: CallOptions): Promise<ImageResult>;
   removeBackground?(request: RemoveBackgroundRequest, options?: CallOptions): Promise<ImageResult>;
   /** Models the endpoint offers, for the admin's preset form (where the API has such a list). */

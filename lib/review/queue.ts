@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, inArray, isNull, lt, ne, notExists, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, isNull, lt, ne, notExists, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import { assets, assetVersions, batches, checkRuns, generations, presets, presetVersions, reviewClaims, reviewDecisions, users } from "@/db/schema";
@@ -10,7 +10,7 @@ import { AppError, parseInput } from "@/lib/errors";
 import { TIERS } from "@/lib/presets";
 import { blobRouteUrl } from "@/lib/storage/keys";
 import { approvalsNeeded } from "./decide";
-import { assetTier } from "@/lib/assets/tier";
+import { assetTier, UPLOADED_ASSET_TIER } from "@/lib/assets/tier";
 import { assetTitle } from "@/lib/assets/title";
 
 export const CLAIM_MINUTES = 15;
@@ -94,7 +94,8 @@ export async function listReviewQueue({ ctx, input }: { ctx: Ctx; input: unknown
   const f = parseInput(queueFilters, input ?? {});
   const where = and(
     reviewableBy(ctx),
-    f.tier ? eq(assets.tier, f.tier) : undefined,
+    // Uploaded assets (no tier) are reviewed as support work (lib/assets/tier.ts).
+    f.tier ? (f.tier === UPLOADED_ASSET_TIER ? or(eq(assets.tier, f.tier), isNull(assets.tier)) : eq(assets.tier, f.tier)) : undefined,
     f.campaign ? eq(batches.campaign, f.campaign) : undefined,
     f.presetId ? eq(presetVersions.presetId, f.presetId) : undefined,
     f.designerId ? eq(assets.ownerId, f.designerId) : undefined,
@@ -114,19 +115,20 @@ export async function listReviewQueue({ ctx, input }: { ctx: Ctx; input: unknown
     })
     .from(assets)
     .innerJoin(assetVersions, eq(assetVersions.id, assets.currentVersionId))
-    .innerJoin(batches, eq(batches.id, assets.batchId))
-    .innerJoin(presetVersions, eq(presetVersions.id, assets.presetVersionId))
-    .innerJoin(presets, eq(presets.id, presetVersions.presetId))
+    // Uploaded assets in review have no batch, preset or generation: left joins keep them in the queue.
+    .leftJoin(batches, eq(batches.id, assets.batchId))
+    .leftJoin(presetVersions, eq(presetVersions.id, assets.presetVersionId))
+    .leftJoin(presets, eq(presets.id, presetVersions.presetId))
     .innerJoin(users, eq(users.id, assets.ownerId))
-    .innerJoin(generations, eq(generations.id, assets.generationId))
+    .leftJoin(generations, eq(generations.id, assets.generationId))
     .where(where)
     .orderBy(asc(assets.enteredReviewAt), asc(assets.id))
     .limit(QUEUE_LIMIT);
   const [total] = await ctx.db
     .select({ n: count() })
     .from(assets)
-    .innerJoin(batches, eq(batches.id, assets.batchId))
-    .innerJoin(presetVersions, eq(presetVersions.id, assets.presetVersionId))
+    .leftJoin(batches, eq(batches.id, assets.batchId))
+    .leftJoin(presetVersions, eq(presetVersions.id, assets.presetVersionId))
     .where(where);
 
   const versionIds = rows.map((r) => r.version.id);
@@ -173,9 +175,10 @@ export async function listReviewQueue({ ctx, input }: { ctx: Ctx; input: unknown
       versionNumber: version.number,
       tier: assetTier(asset),
       campaign,
-      preset,
+      // An uploaded image has no preset or prompt: say what it is instead.
+      preset: preset ?? "Uploaded image",
       designer,
-      prompt,
+      prompt: prompt ?? `Uploaded image: ${asset.title}`,
       thumbUrl: version.renditions.thumb ? blobRouteUrl(version.renditions.thumb.key) : null,
       previewUrl: version.renditions.preview ? blobRouteUrl(version.renditions.preview.key) : null,
       originalUrl: blobRouteUrl(version.blobKey),

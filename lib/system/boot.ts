@@ -47,6 +47,23 @@ async function bootOnce(): Promise<void> {
     });
     console.log(`[kiln] embedded Inngest runner on ${runner.url} (${runner.role()}${engine.signingKey ? ", signed" : ", unsigned"})`);
   }
+  await backfillUploads(database.db);
+}
+
+/**
+ * Uploads made before uploads became assets (issue 15) get their asset now, idempotently; their
+ * check runs (and any an earlier start could not send) go to the engine. A failure is logged, not
+ * fatal: the next start tries again.
+ */
+async function backfillUploads(db: Awaited<ReturnType<typeof getDatabase>>["db"]): Promise<void> {
+  try {
+    const [{ backfillUploadAssets }, { sendCheckRuns }] = await Promise.all([import("@/lib/assets/create-from-upload"), import("@/inngest/send")]);
+    const { created, pendingCheckRuns } = await backfillUploadAssets(db);
+    if (created) console.log(`[kiln] ${created} upload(s) became assets`);
+    if (pendingCheckRuns.length) await sendCheckRuns(pendingCheckRuns);
+  } catch (error) {
+    console.error(`[kiln] upload backfill did not finish; it runs again at the next start: ${(error as Error).message}`);
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
-import { auditEvents, uploads, users, type Upload } from "@/db/schema";
+import { assets, auditEvents, uploads, users, type Upload } from "@/db/schema";
+import { can } from "@/lib/auth/permissions";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
 import { blobRouteUrl as blobUrl } from "@/lib/storage/keys";
@@ -14,9 +15,11 @@ export type UploadView = Pick<Upload, "id" | "filename" | "contentType" | "bytes
   previewUrl: string | null;
   /** Metadata Kiln did not keep at ingest ("exif", "gps", "camera make", …), from the upload.created audit entry. */
   metadataRemoved: string[];
+  /** The asset a ready upload became (lib/assets/create-from-upload.ts): its page, editor and review. */
+  asset: { id: string; status: string; statusReason: string | null; canEdit: boolean } | null;
 };
 
-function toView(u: Upload, owner: string, metadataRemoved: string[] = []): UploadView {
+function toView(u: Upload, owner: string, metadataRemoved: string[] = [], asset: UploadView["asset"] = null): UploadView {
   return {
     id: u.id,
     filename: u.filename,
@@ -32,6 +35,7 @@ function toView(u: Upload, owner: string, metadataRemoved: string[] = []): Uploa
     thumbUrl: u.renditions.thumb ? blobUrl(u.renditions.thumb.key) : null,
     previewUrl: u.renditions.preview ? blobUrl(u.renditions.preview.key) : null,
     metadataRemoved,
+    asset,
   };
 }
 
@@ -39,9 +43,10 @@ function toView(u: Upload, owner: string, metadataRemoved: string[] = []): Uploa
 export async function listUploads({ ctx, limit = 200 }: { ctx: Ctx; limit?: number }): Promise<UploadView[]> {
   const mineOnly = !seesAllUploads(ctx);
   const rows = await ctx.db
-    .select({ upload: uploads, owner: users.name })
+    .select({ upload: uploads, owner: users.name, assetId: assets.id, assetStatus: assets.status, statusReason: assets.statusReason })
     .from(uploads)
     .innerJoin(users, eq(users.id, uploads.ownerId))
+    .leftJoin(assets, eq(assets.uploadId, uploads.id))
     .where(mineOnly ? eq(uploads.ownerId, ctx.actor.id) : undefined)
     .orderBy(desc(uploads.createdAt))
     .limit(limit);
@@ -49,7 +54,15 @@ export async function listUploads({ ctx, limit = 200 }: { ctx: Ctx; limit?: numb
     ctx,
     rows.map((r) => r.upload.id),
   );
-  return rows.map((r) => toView(r.upload, r.owner, removed.get(r.upload.id)));
+  const canEdit = (ownerId: string) => can(ctx.actor.role, "assets.edit") && (ownerId === ctx.actor.id || ctx.actor.role === "admin");
+  return rows.map((r) =>
+    toView(
+      r.upload,
+      r.owner,
+      removed.get(r.upload.id),
+      r.assetId && r.assetStatus ? { id: r.assetId, status: r.assetStatus, statusReason: r.statusReason, canEdit: canEdit(r.upload.ownerId) } : null,
+    ),
+  );
 }
 
 /** What ingest stripped from each upload, as its upload.created audit entry recorded it (one indexed query). */

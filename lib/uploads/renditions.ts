@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { uploads, type Rendition } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
+import { createAssetFromUpload } from "@/lib/assets/create-from-upload";
 import { AppError } from "@/lib/errors";
 import { readAll, writeRendition, type RenditionName } from "@/lib/images/renditions";
 import type { BlobStore } from "@/lib/storage/types";
@@ -17,13 +18,28 @@ export async function makeRendition({ db, store, uploadId, name }: { db: Db; sto
   return writeRendition({ store, source: await readAll(original.body), prefix: `uploads/${uploadId}`, name });
 }
 
-export async function markRenditionsReady({ db, uploadId, renditions }: { db: Db; uploadId: string; renditions: Record<string, Rendition> }): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.update(uploads).set({ status: "ready", renditions, error: null, updatedAt: new Date() }).where(eq(uploads.id, uploadId));
+/**
+ * Marks the upload ready and, in the same transaction, makes it an asset (lib/assets/create-from-upload.ts):
+ * a ready upload always has its asset. Returns the asset's check run, which the caller requests.
+ */
+export async function markRenditionsReady({
+  db,
+  uploadId,
+  renditions,
+}: {
+  db: Db;
+  uploadId: string;
+  renditions: Record<string, Rendition>;
+}): Promise<{ assetId: string; checkRunId: string }> {
+  return db.transaction(async (tx) => {
+    const [upload] = await tx.update(uploads).set({ status: "ready", renditions, error: null, updatedAt: new Date() }).where(eq(uploads.id, uploadId)).returning();
+    if (!upload) throw new AppError("not_found", `Upload ${uploadId} does not exist.`);
     await recordAudit({
       db: tx,
       input: { actor: null, action: "upload.renditions_ready", subject: { type: "upload", id: uploadId }, data: { names: Object.keys(renditions) } },
     });
+    const asset = await createAssetFromUpload(tx, upload);
+    return { assetId: asset.assetId, checkRunId: asset.checkRunId };
   });
 }
 

@@ -97,7 +97,8 @@ describe("uploads", () => {
       announce: async () => {},
     });
     const t = new InngestTestEngine({ function: createRenditions, events: [{ name: "kiln/upload.created", data: { uploadId: upload.id } }] });
-    const { result, error } = await t.execute();
+    // The last step asks the engine for the new asset's checks (lib/assets/uploaded-assets.test.ts covers the asset).
+    const { result, error } = await t.execute({ steps: [{ id: "request-checks", handler: () => ({ ids: ["test"] }) }] });
     expect(error).toBeUndefined();
     expect(result).toMatchObject({ uploadId: upload.id });
     const [row] = await ctx.db.select().from(uploads).where(eq(uploads.id, upload.id));

@@ -1,13 +1,13 @@
 import { NonRetriableError } from "inngest";
 import { getDatabase } from "@/db";
 import { inngest } from "@/inngest/client";
-import { uploadCreated } from "@/inngest/events";
+import { checkRequested, uploadCreated } from "@/inngest/events";
 import { AppError } from "@/lib/errors";
 import { getBlobStore } from "@/lib/storage";
 import { screenUpload } from "@/lib/uploads/screen-upload";
 import { RENDITION_SPECS, makeRendition, markRenditionsFailed, markRenditionsReady, type RenditionName } from "@/lib/uploads/renditions";
 
-/** kiln/upload.created → the safety check, then one step per rendition size, then the upload is marked ready. */
+/** kiln/upload.created → the safety check, then one step per rendition size, then the upload is marked ready and becomes an asset (checks requested). */
 export const createRenditions = inngest.createFunction(
   {
     id: "uploads-create-renditions",
@@ -47,10 +47,12 @@ export const createRenditions = inngest.createFunction(
         }),
       ),
     );
-    await step.run("mark-ready", async () => {
+    // Ready and an asset in one transaction; the asset's automated checks are requested next.
+    const asset = await step.run("mark-ready", async () => {
       const { db } = await getDatabase();
-      await markRenditionsReady({ db, uploadId, renditions: Object.fromEntries(names.map((n, i) => [n, made[i]!])) });
+      return markRenditionsReady({ db, uploadId, renditions: Object.fromEntries(names.map((n, i) => [n, made[i]!])) });
     });
-    return { uploadId, renditions: made.map((r) => r.key) };
+    await step.sendEvent("request-checks", checkRequested.create({ checkRunId: asset.checkRunId }, { id: `check-requested-${asset.checkRunId}` }));
+    return { uploadId, assetId: asset.assetId, renditions: made.map((r) => r.key) };
   },
 );

@@ -45,9 +45,14 @@ export function ledgerByLineageFrom(f: CostFilters): SQL {
   left join presets p on p.id = pv.preset_id`;
 }
 
-/** Assets with the same dimensions (an asset's batch and preset version are its lineage's). */
+/**
+ * Assets with the same dimensions (an asset's batch and preset version are its lineage's). Generated
+ * assets only: an uploaded image (decision 0017) was not bought through the pipeline, so approving
+ * or rejecting one must not move cost per usable asset or the reject rate. Its edits' spend is in
+ * the ledger with no batch, so it shows as overhead.
+ */
 export const ASSETS_FROM = sql`
-  assets a
+  (select * from assets where source = 'generated') a
   left join batches b on b.id = a.batch_id
   left join users o on o.id = b.owner_id
   left join teams t on t.id = o.team_id

@@ -4,6 +4,8 @@ import { CheckPanel } from "@/components/assets/check-panel";
 import { ProductCard } from "@/components/assets/product-metadata";
 import { Provenance } from "@/components/assets/provenance";
 import { RecheckButton } from "@/components/assets/recheck-button";
+import { RerunDialog } from "@/components/assets/rerun-dialog";
+import { RerunLinks } from "@/components/assets/rerun-links";
 import { ReviewHistory } from "@/components/assets/review-history";
 import { UsageNotesForm } from "@/components/assets/usage-notes-form";
 import { AssetStatusBadge } from "@/components/checks/check-badges";
@@ -24,12 +26,18 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
   const checking = a.status === "checking" || a.checks.run?.status === "running";
   return (
     <>
-      <Link href={`/jobs/${a.batch.id}`} className="text-sm text-stone-500 hover:text-stone-800">
-        ← {a.batch.name}
-      </Link>
+      {a.batch && a.canOpenBatch ? (
+        <Link href={`/jobs/${a.batch.id}`} className="text-sm text-stone-500 hover:text-stone-800">
+          ← {a.batch.name}
+        </Link>
+      ) : (
+        <Link href={a.source === "uploaded" && a.canEdit ? "/uploads" : "/assets"} className="text-sm text-stone-500 hover:text-stone-800">
+          ← {a.source === "uploaded" && a.canEdit ? "Uploads" : "Library"}
+        </Link>
+      )}
       <PageHeader
-        title={`${a.title}${a.reroll.depth ? ` · re-roll ${a.reroll.depth}` : ""}`}
-        description={`${a.owner} · ${a.tier} tier · version ${a.version.number} · ${a.version.width}×${a.version.height}${a.batch.campaign ? ` · campaign ${a.batch.campaign}` : ""}`}
+        title={`${a.title}${a.reroll?.depth ? ` · re-roll ${a.reroll.depth}` : ""}`}
+        description={`${a.owner} · ${a.source === "uploaded" ? "uploaded (reviewed as support)" : `${a.tier} tier`} · version ${a.version.number} · ${a.version.width}×${a.version.height}${a.batch?.campaign ? ` · campaign ${a.batch.campaign}` : ""}`}
         actions={
           <div className="flex items-center gap-3">
             <AssetStatusBadge status={a.status} reason={a.statusReason} />
@@ -43,6 +51,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
               </Link>
             )}
             {a.canRecheck && ["checking", "in_review", "rejected"].includes(a.status) && <RecheckButton assetId={a.id} />}
+            {a.canRerun && <RerunDialog assetId={a.id} />}
           </div>
         }
       />
@@ -51,9 +60,10 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
         <div className="space-y-4">
           <a href={a.version.originalUrl} target="_blank" rel="noreferrer" className="block overflow-hidden rounded-lg border border-stone-200 bg-stone-100">
             {/* eslint-disable-next-line @next/next/no-img-element */}
-            <img src={a.version.previewUrl ?? a.version.originalUrl} alt={a.provenance.prompt} className="mx-auto max-h-[70vh] object-contain" />
+            <img src={a.version.previewUrl ?? a.version.originalUrl} alt={a.provenance?.prompt ?? a.title} className="mx-auto max-h-[70vh] object-contain" />
           </a>
           <RerollNote a={a} />
+          <RerunLinks rerun={a.rerun} />
         </div>
         <div className="space-y-6">
           <AssetOrganisePanel assetId={a.id} />
@@ -62,10 +72,10 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
             <ReviewHistory review={a.review} approvalId={a.approvalId} versions={a.versions} />
           </Card>
           <Card title="How it was made">
-            <Provenance p={a.provenance} />
+            <Provenance p={a.provenance} upload={a.upload} />
             {a.canEditNotes && (
               <div className="mt-4 border-t border-stone-100 pt-4">
-                <UsageNotesForm assetId={a.id} initial={a.provenance.usageNotes} />
+                <UsageNotesForm assetId={a.id} initial={a.usageNotes} />
               </div>
             )}
           </Card>
@@ -101,6 +111,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
 
 function RerollNote({ a }: { a: Awaited<ReturnType<typeof getAssetDetail>> }) {
   const parts = [];
+  if (!a.reroll) return null; // uploaded images are never re-rolled
   if (a.reroll.parentAssetId)
     parts.push(
       <span key="p">

@@ -19,7 +19,7 @@ export default async function EditAssetPage({ params }: { params: Promise<{ id: 
       </Link>
       <PageHeader
         title={`Editor — ${view.asset.title}`}
-        description={`${view.asset.tier} tier · every edit runs as a background job and adds a version; the original is never overwritten`}
+        description={`${view.asset.source === "uploaded" ? "Uploaded image, checked and reviewed as support" : `${view.asset.tier} tier`} · every edit runs as a background job and adds a version; the original is never overwritten`}
       />
       <Editor assetId={id} initial={view} />
     </>
