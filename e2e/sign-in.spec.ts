@@ -10,6 +10,7 @@ const AREAS = {
     "Generate",
     "Jobs",
     "Review",
+    "Library",
     "Costs",
     "Budgets",
     "Uploads",
@@ -24,8 +25,8 @@ const AREAS = {
     "Runs",
     "Audit log",
   ],
-  designer: ["Home", "Generate", "Jobs", "Costs", "Uploads"],
-  reviewer: ["Home", "Review", "Uploads"],
+  designer: ["Home", "Generate", "Jobs", "Library", "Costs", "Uploads"],
+  reviewer: ["Home", "Review", "Library", "Uploads"],
   finance: ["Home", "Costs", "Budgets"],
 } as const;
 
