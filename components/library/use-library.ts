@@ -1,0 +1,117 @@
+"use client";
+
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
+import { api, RequestError } from "@/components/api-client";
+import type { BulkAction, BulkResult, CollectionOption, FacetGroup, LibraryItem, SavedSearch, SearchPage, Sort } from "./types";
+import type { LibrarySelection } from "./selection";
+
+export const PAGE_SIZE = 120;
+
+const noRetryOn4xx = (count: number, error: Error) => !(error instanceof RequestError && error.error.code !== "internal") && count < 1;
+
+/** Results by cursor, a page at a time as the grid scrolls; the previous results stay while a new query loads. */
+export function useLibrarySearch(q: string, sort: Sort) {
+  return useInfiniteQuery({
+    queryKey: ["library-search", q, sort],
+    queryFn: ({ pageParam, signal }) => {
+      const qs = new URLSearchParams({ q, sort, limit: String(PAGE_SIZE) });
+      if (pageParam) qs.set("cursor", pageParam);
+      return api<SearchPage>(`/api/library/search?${qs}`, { signal });
+    },
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    placeholderData: keepPreviousData,
+    // A parse error (400) is the user's query: show it, don't ask again.
+    retry: noRetryOn4xx,
+  });
+}
+
+export function useLibraryFacets(q: string) {
+  return useQuery<FacetGroup[]>({
+    queryKey: ["library-facets", q],
+    queryFn: ({ signal }) => api<unknown>(`/api/library/facets?${new URLSearchParams({ q })}`, { signal }).then(normalizeFacets),
+    placeholderData: keepPreviousData,
+    retry: noRetryOn4xx,
+  });
+}
+
+type RawValue = { value?: unknown; key?: unknown; label?: unknown; count?: unknown };
+type RawGroup = { field?: unknown; key?: unknown; label?: unknown; values?: unknown };
+
+/** The facets answer as groups in display order, whichever of an array or a keyed object the server sends. */
+export function normalizeFacets(body: unknown): FacetGroup[] {
+  const root = (body && typeof body === "object" && "facets" in body ? (body as { facets: unknown }).facets : body) ?? [];
+  const entries: [string, unknown][] = Array.isArray(root)
+    ? root.map((g: RawGroup) => [String(g.field ?? g.key ?? ""), g])
+    : Object.entries(root as Record<string, unknown>);
+  return entries
+    .map(([field, g]) => {
+      const group = (Array.isArray(g) ? { values: g } : g) as RawGroup;
+      const values = (Array.isArray(group.values) ? group.values : []).map((v: RawValue) => ({
+        value: String(v.value ?? v.key ?? ""),
+        label: String(v.label ?? v.value ?? v.key ?? ""),
+        count: Number(v.count ?? 0),
+      }));
+      return { field, label: String(group.label ?? field), values };
+    })
+    .filter((g) => g.field);
+}
+
+export function useSavedSearches() {
+  return useQuery({
+    queryKey: ["saved-searches"],
+    queryFn: () => api<{ savedSearches?: SavedSearch[]; items?: SavedSearch[] }>("/api/saved-searches").then((r) => r.savedSearches ?? r.items ?? []),
+    staleTime: 60_000,
+    retry: noRetryOn4xx,
+  });
+}
+
+export function useSavedSearchActions() {
+  const client = useQueryClient();
+  const refresh = () => client.invalidateQueries({ queryKey: ["saved-searches"] });
+  return {
+    save: useMutation({ mutationFn: (body: { name: string; query: string }) => api<unknown>("/api/saved-searches", { json: body }), onSettled: refresh }),
+    remove: useMutation({
+      mutationFn: (id: string) => api<unknown>(`/api/saved-searches/${id}`, { method: "DELETE" }),
+      onSettled: refresh,
+    }),
+  };
+}
+
+export function useCollections(enabled: boolean) {
+  return useQuery({
+    queryKey: ["collections"],
+    queryFn: () => api<{ collections?: CollectionOption[]; items?: CollectionOption[] }>("/api/collections").then((r) => r.collections ?? r.items ?? []),
+    enabled,
+    retry: noRetryOn4xx,
+  });
+}
+
+type SearchCache = InfiniteData<SearchPage, string | null>;
+
+/** Star or unstar at once in every loaded result list; the server's answer settles it. */
+export function useStar() {
+  const client = useQueryClient();
+  const setStarred = (id: string, starred: boolean) =>
+    client.setQueriesData<SearchCache>({ queryKey: ["library-search"] }, (data) =>
+      data
+        ? { ...data, pages: data.pages.map((p) => ({ ...p, items: p.items.map((i: LibraryItem) => (i.id === id ? { ...i, starred } : i)) })) }
+        : data,
+    );
+  return useMutation({
+    mutationFn: ({ id, starred }: { id: string; starred: boolean }) => api<unknown>(`/api/assets/${id}/star`, { method: starred ? "POST" : "DELETE", json: {} }),
+    onMutate: ({ id, starred }) => setStarred(id, starred),
+    onError: (_e, { id, starred }) => setStarred(id, !starred),
+    // Only `is:starred` results depend on the star; other lists are already right.
+    onSettled: () => client.invalidateQueries({ queryKey: ["library-search"], predicate: (q) => String(q.queryKey[1]).includes("is:starred") }),
+  });
+}
+
+export function useBulkAction() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { action: BulkAction; selection: LibrarySelection; tags?: string[]; collectionId?: string }) =>
+      api<BulkResult>("/api/library/bulk", { json: body }),
+    onSettled: () => Promise.all([client.invalidateQueries({ queryKey: ["library-search"] }), client.invalidateQueries({ queryKey: ["library-facets"] })]),
+  });
+}
