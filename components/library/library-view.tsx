@@ -41,6 +41,7 @@ export function LibraryView({ canGenerate, canEdit }: { canGenerate: boolean; ca
 
   const items = useMemo(() => search.data?.pages.flatMap((p) => p.items) ?? [], [search.data]);
   const total = search.data?.pages[0]?.total ?? 0;
+  const capped = !!search.data?.pages[0]?.totalCapped;
   const order = useMemo(() => items.map((i) => i.id), [items]);
 
   const setQuery = useCallback((next: string, how: "push" | "replace" = "push") => update({ q: next }, how), [update]);
@@ -75,7 +76,11 @@ export function LibraryView({ canGenerate, canEdit }: { canGenerate: boolean; ca
           <p className="text-sm text-stone-600" aria-live="polite" data-testid="library-total" data-total={search.data ? total : undefined}>
             {search.data ? (
               <>
-                <span className="font-semibold tabular-nums text-stone-900">{total.toLocaleString("en-US")}</span> {total === 1 ? "asset" : "assets"}
+                <span className="font-semibold tabular-nums text-stone-900">
+                  {total.toLocaleString("en-US")}
+                  {capped && "+"}
+                </span>{" "}
+                {total === 1 ? "asset" : "assets"}
               </>
             ) : (
               "Searching…"

@@ -33,29 +33,41 @@ export function toLibrarySelection(state: SelectionState): LibrarySelection | nu
   return state.ids.size ? { assetIds: [...state.ids] } : null;
 }
 
+/**
+ * A checkbox click: toggles one tile, or with shift the range from the anchor (the last click) to
+ * it, taking the anchor's state (selecting or clearing), as file managers do. A click while "all
+ * results" is selected starts a fresh explicit selection.
+ */
+export function toggleSelection(
+  prev: SelectionState,
+  anchor: string | null,
+  id: string,
+  opts: { shift?: boolean; order?: readonly string[] } = {},
+): SelectionState {
+  const ids = new Set(prev.kind === "ids" ? prev.ids : []);
+  const order = opts.order ?? [];
+  const from = anchor ? order.indexOf(anchor) : -1;
+  const to = order.indexOf(id);
+  if (opts.shift && from >= 0 && to >= 0) {
+    const select = prev.kind === "query" || ids.has(anchor!);
+    for (const rid of order.slice(Math.min(from, to), Math.max(from, to) + 1)) {
+      if (select) ids.add(rid);
+      else ids.delete(rid);
+    }
+  } else if (ids.has(id)) ids.delete(id);
+  else ids.add(id);
+  return { kind: "ids", ids };
+}
+
 export function useLibrarySelection(): LibrarySelectionApi {
   const [state, setState] = useState<SelectionState>(EMPTY);
   const anchor = useRef<string | null>(null);
 
   const toggle = useCallback((id: string, opts: { shift?: boolean; order?: readonly string[] } = {}) => {
-    setState((prev) => {
-      // Clicking one tile while "all results" is selected starts a fresh explicit selection.
-      const ids = new Set(prev.kind === "ids" ? prev.ids : []);
-      const order = opts.order ?? [];
-      const from = anchor.current ? order.indexOf(anchor.current) : -1;
-      const to = order.indexOf(id);
-      if (opts.shift && from >= 0 && to >= 0) {
-        // A range takes the anchor's state (selecting or clearing), as file managers do.
-        const select = ids.has(anchor.current!) || prev.kind === "query";
-        for (const rid of order.slice(Math.min(from, to), Math.max(from, to) + 1)) {
-          if (select) ids.add(rid);
-          else ids.delete(rid);
-        }
-      } else if (ids.has(id)) ids.delete(id);
-      else ids.add(id);
-      anchor.current = id;
-      return { kind: "ids", ids };
-    });
+    // Read the anchor now: React may run the updater after the next line has moved it.
+    const from = anchor.current;
+    setState((prev) => toggleSelection(prev, from, id, opts));
+    anchor.current = id;
   }, []);
 
   const selectAll = useCallback((query: string, total: number) => {

@@ -22,8 +22,10 @@ export type LibraryItem = {
   statusReason: string | null;
 };
 
-export type SearchPage = { items: LibraryItem[]; total: number; nextCursor: string | null };
+/** `totalCapped`: the count stopped at the server's cap (shown as "10,000+"). */
+export type SearchPage = { items: LibraryItem[]; total: number; totalCapped?: boolean; nextCursor: string | null };
 
+/** `value` is what the grammar takes (`field:value`); `label` what people read (names, never ids). */
 export type FacetValue = { value: string; label: string; count: number };
 export type FacetGroup = { field: string; label: string; values: FacetValue[] };
 
@@ -37,6 +39,7 @@ export const SORTS = [
   { value: "newest", label: "Newest first" },
   { value: "oldest", label: "Oldest first" },
   { value: "relevance", label: "Best match" },
+  { value: "cost", label: "Most expensive" },
 ] as const;
 export type Sort = (typeof SORTS)[number]["value"];
 

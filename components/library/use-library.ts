@@ -29,11 +29,33 @@ export function useLibrarySearch(q: string, sort: Sort) {
 export function useLibraryFacets(q: string) {
   return useQuery<FacetGroup[]>({
     queryKey: ["library-facets", q],
-    queryFn: ({ signal }) => api<unknown>(`/api/library/facets?${new URLSearchParams({ q })}`, { signal }).then(normalizeFacets),
+    // The top 50 values per facet: the sidebar shows a few and "Show all" the rest.
+    queryFn: ({ signal }) => api<unknown>(`/api/library/facets?${new URLSearchParams({ q, top: "50" })}`, { signal }).then(normalizeFacets),
     placeholderData: keepPreviousData,
     retry: noRetryOn4xx,
   });
 }
+
+/** Headings for the facets the API answers (keyed by the grammar's field names), in its order. */
+const FACET_LABELS: Record<string, string> = {
+  status: "Status",
+  tier: "Tier",
+  source: "Source",
+  campaign: "Campaign",
+  batch: "Batch",
+  preset: "Preset",
+  template: "Template",
+  model: "Model",
+  lora: "LoRA",
+  provider: "GPU endpoint",
+  designer: "Designer",
+  team: "Team",
+  reviewer: "Reviewer",
+  check: "Check verdict",
+  reason: "Reasons",
+  tag: "Tags",
+  created: "Created (month)",
+};
 
 type RawValue = { value?: unknown; key?: unknown; label?: unknown; count?: unknown };
 type RawGroup = { field?: unknown; key?: unknown; label?: unknown; values?: unknown };
@@ -52,7 +74,7 @@ export function normalizeFacets(body: unknown): FacetGroup[] {
         label: String(v.label ?? v.value ?? v.key ?? ""),
         count: Number(v.count ?? 0),
       }));
-      return { field, label: String(group.label ?? field), values };
+      return { field, label: String(group.label ?? FACET_LABELS[field] ?? field), values };
     })
     .filter((g) => g.field);
 }
