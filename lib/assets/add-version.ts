@@ -4,6 +4,7 @@ import { assets, assetVersions, type AssetVersion } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { startCheckRun } from "@/lib/checks/start-run";
 import { AppError } from "@/lib/errors";
+import { refreshAssetSearch } from "@/lib/library/refresh";
 
 /**
  * A new version of an asset (an edit, or a restore): never overwrites the original. The asset goes
@@ -48,6 +49,8 @@ export async function addAssetVersion(
     })
     .where(eq(assets.id, asset.id));
   const run = await startCheckRun(tx, { assetVersionId: version!.id, trigger: "edited", requestedBy: input.createdBy });
+  // The library: new size, status "checking", the edit's cost (its ledger row is already written).
+  await refreshAssetSearch(tx, [asset.id]);
   await recordAudit({
     db: tx,
     input: {

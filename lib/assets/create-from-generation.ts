@@ -2,6 +2,7 @@ import { and, desc, eq } from "drizzle-orm";
 import type { Tx } from "@/db";
 import { assets, assetVersions, checkRuns, type Generation } from "@/db/schema";
 import { startCheckRun } from "@/lib/checks/start-run";
+import { refreshAssetSearch } from "@/lib/library/refresh";
 
 /**
  * A succeeded generation becomes an asset with version 1 and a check run, in the generation's own
@@ -30,5 +31,7 @@ export async function createAssetFromGeneration(
   const [version] = await tx.insert(assetVersions).values({ assetId: created.id, number: 1, operation: "generate", blobKey, width, height }).returning();
   await tx.update(assets).set({ currentVersionId: version!.id }).where(eq(assets.id, created.id));
   const run = await startCheckRun(tx, { assetVersionId: version!.id, trigger: "generated" });
+  // The library finds it from the moment it exists (status "checking").
+  await refreshAssetSearch(tx, [created.id]);
   return { assetId: created.id, assetVersionId: version!.id, checkRunId: run.id };
 }

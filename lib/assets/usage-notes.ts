@@ -5,6 +5,7 @@ import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError, parseInput } from "@/lib/errors";
 import { loadVisibleAsset } from "./access";
+import { refreshAssetSearch } from "@/lib/library/refresh";
 
 const notesInput = z.object({
   assetId: z.string().uuid("Unknown asset."),
@@ -21,6 +22,7 @@ export async function setUsageNotes({ ctx, input }: { ctx: Ctx; input: unknown }
       .update(assets)
       .set({ usageNotes: notes || null, updatedAt: new Date() })
       .where(eq(assets.id, assetId));
+    await refreshAssetSearch(tx, [assetId]);
     await recordAudit({
       db: tx,
       input: { actor: ctx.actor, action: "asset.notes_updated", subject: { type: "asset", id: assetId }, data: { length: notes.length }, ip: ctx.ip },

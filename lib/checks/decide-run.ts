@@ -8,6 +8,7 @@ import { decide, type CheckDecision } from "./policy";
 import { checksForTier, getCheck } from "./registry";
 import { rerollGeneration, type RerollRequest } from "./reroll";
 import { assetTier } from "@/lib/assets/tier";
+import { refreshAssetSearch } from "@/lib/library/refresh";
 
 export type RunDecision = { decision: CheckDecision; applied: boolean; reroll: RerollRequest | null };
 
@@ -92,6 +93,8 @@ export async function decideCheckRun({ db, checkRunId }: { db: Db; checkRunId: s
         },
       },
     });
+    // The library's check verdict, reasons and status, committed with the decision.
+    await refreshAssetSearch(tx, [asset.id]);
     // Budgets: a campaign whose recent reject rate reaches its stop-loss is put on hold.
     if (moved && decision.next !== "in_review") await evaluateStopLoss(tx, asset.id);
     return { decision, applied: !!moved, reroll: moved ? await reroll() : null };

@@ -5,6 +5,7 @@ import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError, parseInput } from "@/lib/errors";
 import { startCheckRun } from "./start-run";
+import { refreshAssetSearch } from "@/lib/library/refresh";
 
 /** How lib/checks asks the engine to run check runs; injected so lib/ does not depend on the client. */
 export type CheckSender = (checkRunIds: string[]) => Promise<void>;
@@ -43,6 +44,10 @@ export async function recheckAssets({ ctx, input, send }: { ctx: Ctx; input: unk
       await tx.update(assets).set({ status: "checking", rejectedAt: null, updatedAt: new Date() }).where(eq(assets.id, asset.id));
       ids.push(run.id);
     }
+    await refreshAssetSearch(
+      tx,
+      targets.filter((a) => a.currentVersionId).map((a) => a.id),
+    );
     await recordAudit({
       db: tx,
       input: {

@@ -6,6 +6,7 @@ import type { Ctx } from "@/lib/auth/context";
 import { AppError, parseInput } from "@/lib/errors";
 import { loadEditableVersion } from "./request-edit";
 import { assetTier } from "@/lib/assets/tier";
+import { refreshAssetSearch } from "@/lib/library/refresh";
 
 export const sendToReviewInput = z.object({
   assetId: z.string().uuid("Unknown asset."),
@@ -46,6 +47,7 @@ export async function sendToReview({ ctx, input }: { ctx: Ctx; input: z.input<ty
       .where(and(eq(assets.id, asset.id), eq(assets.status, asset.status), eq(assets.currentVersionId, version.id)))
       .returning();
     if (!updated) throw new AppError("conflict", "The asset changed meanwhile; reload and try again.");
+    await refreshAssetSearch(tx, [asset.id]);
     await recordAudit({
       db: tx,
       input: {

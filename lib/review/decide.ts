@@ -9,6 +9,7 @@ import { TIER_POLICY } from "@/lib/checks/policy";
 import { evaluateStopLoss } from "@/lib/budgets/stop-loss";
 import { AppError, parseInput } from "@/lib/errors";
 import { assetTier } from "@/lib/assets/tier";
+import { refreshAssetSearch } from "@/lib/library/refresh";
 
 export const decideInput = z
   .object({
@@ -118,6 +119,8 @@ async function decideLocked(tx: Tx, ctx: Ctx, input: z.infer<typeof decideInput>
     })
     .where(eq(assets.id, asset.id));
   await tx.delete(reviewClaims).where(eq(reviewClaims.assetId, asset.id));
+  // The library: status, reviewer, reason and comment, committed with the decision.
+  await refreshAssetSearch(tx, [asset.id]);
   // Budgets: a campaign whose recent reject rate reaches its stop-loss is put on hold.
   await evaluateStopLoss(tx, asset.id);
   await tx

@@ -4,6 +4,7 @@ import { assets, notifications, reviewDecisions } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError, parseInput } from "@/lib/errors";
+import { refreshAssetSearch } from "@/lib/library/refresh";
 
 /** How long a reviewer can take back their last decision (U on the review page). */
 export const UNDO_WINDOW_MS = 60_000;
@@ -54,6 +55,7 @@ export async function undoDecision({ ctx, input }: { ctx: Ctx; input: unknown })
         updatedAt: new Date(),
       })
       .where(eq(assets.id, decision.assetId));
+    await refreshAssetSearch(tx, [decision.assetId]);
     await tx.insert(notifications).values({
       userId: asset!.ownerId,
       assetId: asset!.id,

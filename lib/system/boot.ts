@@ -3,6 +3,7 @@ import { engineConfig, runnerAppUrl } from "@/inngest/engine-config";
 import { DEV_MODE_FIX, devModeHostProblem, reachableBeyondLoopback } from "@/inngest/loopback-guard";
 import { env } from "@/lib/env";
 import { seedCatalog } from "@/lib/catalog/seed-catalog";
+import { indexMissingAssets } from "@/lib/library/refresh";
 import { seedDemoUsers } from "@/lib/setup/demo-users";
 
 const holder = globalThis as typeof globalThis & { __kilnBooted?: Promise<void> };
@@ -25,6 +26,11 @@ async function bootOnce(): Promise<void> {
   }
   // The built-in simulator endpoint, one preset per tier and the seed templates (idempotent).
   await seedCatalog({ db: database.db, simulatorUrl: e.KILN_SIMULATOR_PORT ? `http://127.0.0.1:${e.KILN_SIMULATOR_PORT}` : null });
+  // The library's read model for assets made before it existed (or missed): in the background, in
+  // batches, so a large installation starts serving at once; an anti-join on primary keys when none are missing.
+  void indexMissingAssets(database.db)
+    .then((n) => n && console.log(`[kiln] library: indexed ${n} assets`))
+    .catch((error: unknown) => console.error("[kiln] library: indexing missing assets failed", error));
   if (engine.embeddedRunner) {
     // Imported lazily so an installation on Inngest Cloud never loads the runner at all.
     const [{ startEmbeddedRunner }, { postgresSessionLock }] = await Promise.all([import("@/inngest/embedded-runner"), import("@/inngest/runner-lock")]);

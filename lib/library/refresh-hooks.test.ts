@@ -1,0 +1,108 @@
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "@/db";
+import { assetSearch, checkResults, checkRuns, generations, type User } from "@/db/schema";
+import { createTestDatabase } from "@/db/testing";
+import { addAssetVersion } from "@/lib/assets/add-version";
+import { createAssetFromGeneration } from "@/lib/assets/create-from-generation";
+import { setUsageNotes } from "@/lib/assets/usage-notes";
+import { seedCatalog } from "@/lib/catalog/seed-catalog";
+import { decideCheckRun } from "@/lib/checks/decide-run";
+import { shutdownModelChecks } from "@/lib/checks/models";
+import { sendToReview } from "@/lib/editing/send-to-review";
+import { decideAsset } from "@/lib/review/decide";
+import { createAssetInReview } from "@/lib/review/testing";
+import { undoDecision } from "@/lib/review/undo";
+import { createUserFactory, ctxFor } from "@/test/factories";
+import { refreshAssetSearch } from "./refresh";
+import { searchLibrary } from "./search";
+
+/**
+ * The library follows every state change it shows: each lib/ verb that changes an asset rewrites
+ * its asset_search row in the same transaction, so the next search sees the change.
+ */
+
+type TestCtx = ReturnType<typeof ctxFor>;
+let database: Database;
+let dana: TestCtx;
+let rita: TestCtx;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await seedCatalog({ db: database.db, simulatorUrl: "http://127.0.0.1:9" });
+  const user = async (role: User["role"], name: string) => ctxFor(database.db, await createUserFactory(database.db, { role, name }));
+  dana = await user("designer", "Dana Designer");
+  rita = await user("reviewer", "Rita Reviewer");
+}, 120_000);
+
+afterAll(async () => {
+  await shutdownModelChecks();
+  await database?.close();
+});
+
+const ids = async (ctx: TestCtx, q: string) => (await searchLibrary({ ctx, input: { q, limit: 200 } })).items.map((i) => i.id);
+const row = async (assetId: string) => (await database.db.select().from(assetSearch).where(eq(assetSearch.assetId, assetId)))[0];
+
+async function inReview(prompt: string) {
+  const fixture = await createAssetInReview(database.db, { ownerId: dana.actor.id, prompt, campaign: "Hooks" });
+  // The fixture inserts rows directly; index it as production code would have at creation.
+  await refreshAssetSearch(database.db, [fixture.asset.id]);
+  return fixture;
+}
+
+describe("refresh hooks", () => {
+  it("indexes an asset when a generation creates it", async () => {
+    const fixture = await createAssetInReview(database.db, { ownerId: dana.actor.id, prompt: "origin" });
+    const [gen] = await database.db.select().from(generations).where(eq(generations.id, fixture.asset.generationId!));
+    const [copy] = await database.db
+      .insert(generations)
+      .values({ ...gen!, id: randomUUID(), prompt: "a copper kettle on a stove", blobKey: `generations/${randomUUID()}/original.png` })
+      .returning();
+    const created = await database.db.transaction((tx) => createAssetFromGeneration(tx, { gen: copy!, blobKey: copy!.blobKey!, width: 640, height: 480 }));
+    expect(await ids(dana, "copper kettle status:checking")).toEqual([created.assetId]);
+    expect(await row(created.assetId)).toMatchObject({ width: 640, height: 480, status: "checking", campaign: null });
+  });
+
+  it("follows a review decision and its undo", async () => {
+    const f = await inReview("a linen shirt on a hanger");
+    expect(await ids(rita, "linen status:in_review")).toEqual([f.asset.id]);
+    const outcome = await decideAsset({ ctx: rita, input: { assetId: f.asset.id, assetVersionId: f.version.id, decision: "reject", reasonCode: "off_brief", comment: "the hanger is chrome" } });
+    expect(await ids(rita, "linen status:in_review")).toEqual([]);
+    expect(await ids(rita, "rejected:off_brief")).toEqual([f.asset.id]);
+    expect(await ids(rita, "reviewer:me chrome")).toEqual([f.asset.id]);
+    expect(await ids(rita, "off-brief")).toEqual([f.asset.id]); // the reason's label
+    await undoDecision({ ctx: rita, input: { decisionId: outcome.decision.id } });
+    expect(await ids(rita, "rejected:off_brief")).toEqual([]);
+    expect(await ids(rita, "linen status:in_review")).toEqual([f.asset.id]);
+    expect(await ids(rita, "reviewer:me linen")).toEqual([]);
+
+    await decideAsset({ ctx: rita, input: { assetId: f.asset.id, assetVersionId: f.version.id, decision: "approve" } });
+    expect(await ids(dana, "linen status:approved")).toEqual([f.asset.id]);
+    expect((await row(f.asset.id))!.approvedAt).toBeInstanceOf(Date);
+  });
+
+  it("follows the automated checks' decision", async () => {
+    const f = await inReview("a wool scarf");
+    const [run] = await database.db.insert(checkRuns).values({ assetVersionId: f.version.id, trigger: "generated", thresholds: {} }).returning();
+    await database.db.insert(checkResults).values({ checkRunId: run!.id, checkId: "sharpness", checkVersion: 1, verdict: "fail", reasonCode: "blur", detail: "soft", durationMs: 1 });
+    await decideCheckRun({ db: database.db, checkRunId: run!.id });
+    expect(await ids(rita, "rejected:blur")).toEqual([f.asset.id]);
+    expect(await ids(rita, "check:fail scarf")).toEqual([f.asset.id]);
+    expect(await ids(rita, "reason:blur")).toEqual([f.asset.id]);
+
+    // The designer disagrees with the checks and sends it to a person.
+    await sendToReview({ ctx: dana, input: { assetId: f.asset.id, versionNumber: 1 } });
+    expect(await ids(rita, "scarf status:in_review")).toEqual([f.asset.id]);
+  });
+
+  it("follows usage notes and new versions", async () => {
+    const f = await inReview("a glass vase");
+    await setUsageNotes({ ctx: dana, input: { assetId: f.asset.id, notes: "reference photo licensed from Northwind" } });
+    expect(await ids(dana, "northwind")).toEqual([f.asset.id]);
+    await database.db.transaction((tx) =>
+      addAssetVersion(tx, { assetId: f.asset.id, operation: "upscale", blobKey: `assets/${f.asset.id}/edits/v2.png`, width: 2048, height: 2048, createdBy: dana.actor.id }),
+    );
+    expect(await ids(dana, "vase status:checking size:>=2048")).toEqual([f.asset.id]);
+  });
+});
