@@ -14,6 +14,7 @@ const AREAS = {
     "Costs",
     "Budgets",
     "Uploads",
+    "Collections",
     "Users",
     "Presets",
     "Templates",
@@ -21,12 +22,13 @@ const AREAS = {
     "Editor engines",
     "Banned terms",
     "Reject reasons",
+    "Tags",
     "Checks",
     "Runs",
     "Audit log",
   ],
-  designer: ["Home", "Generate", "Jobs", "Library", "Costs", "Uploads"],
-  reviewer: ["Home", "Review", "Library", "Uploads"],
+  designer: ["Home", "Generate", "Jobs", "Library", "Costs", "Uploads", "Collections"],
+  reviewer: ["Home", "Review", "Library", "Uploads", "Collections"],
   finance: ["Home", "Costs", "Budgets"],
 } as const;
 

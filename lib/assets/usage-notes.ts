@@ -4,7 +4,7 @@ import { assets } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError, parseInput } from "@/lib/errors";
-import { loadVisibleAsset } from "./access";
+import { loadActionableAsset } from "./access";
 import { refreshAssetSearch } from "@/lib/library/refresh";
 
 const notesInput = z.object({
@@ -15,7 +15,7 @@ const notesInput = z.object({
 /** The designer (or an admin) records rights and usage notes for reviewers; an empty text clears them. */
 export async function setUsageNotes({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<void> {
   const { assetId, notes } = parseInput(notesInput, input);
-  const asset = await loadVisibleAsset(ctx, assetId);
+  const asset = await loadActionableAsset(ctx, assetId);
   if (asset.ownerId !== ctx.actor.id && ctx.actor.role !== "admin") throw new AppError("forbidden", "Only the asset's designer writes its usage notes.");
   await ctx.db.transaction(async (tx) => {
     await tx

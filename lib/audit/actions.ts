@@ -73,6 +73,18 @@ export const AUDIT_ACTIONS = [
   "budget.alerted",
   "campaign.held",
   "campaign.released",
+  // organise (lib/tags, lib/collections): tags and boards on assets
+  "asset.tagged",
+  "asset.untagged",
+  "tag.created",
+  "tag.renamed",
+  "tag.curation_changed",
+  "tag.deleted",
+  "collection.created",
+  "collection.updated",
+  "collection.deleted",
+  "collection.assets_added",
+  "collection.assets_removed",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

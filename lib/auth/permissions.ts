@@ -29,6 +29,11 @@ export const PERMISSIONS = {
   "costs.operations": ["admin"],
   "budgets.manage": ["admin", "finance"],
   "teams.manage": ["admin"],
+  /** Tags: anyone who may see assets tags those they may act on; admins curate the suggested list. */
+  "tags.apply": ["admin", "designer", "reviewer"],
+  "tags.curate": ["admin"],
+  /** Collections (boards): own ones, and those shared with one's team (read-only); lib/collections decides per board. */
+  "collections.use": ["admin", "designer", "reviewer"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -77,6 +82,12 @@ export const AREAS = [
     description: "Spend limits and image quotas per campaign, team or user; soft-limit alerts and stop-loss.",
   },
   { href: "/uploads", label: "Uploads", permission: "uploads.view", description: "Reference images and brand assets, with renditions made in the background." },
+  {
+    href: "/collections",
+    label: "Collections",
+    permission: "collections.use",
+    description: "Boards of assets you put together, private or shared with your team.",
+  },
   { href: "/admin/users", label: "Users", permission: "users.manage", description: "Create users, change roles, deactivate accounts." },
   {
     href: "/admin/presets",
@@ -113,6 +124,12 @@ export const AREAS = [
     label: "Reject reasons",
     permission: "policy.manage",
     description: "The reasons reviewers pick from when they reject an asset.",
+  },
+  {
+    href: "/admin/tags",
+    label: "Tags",
+    permission: "tags.curate",
+    description: "The curated tags the library suggests first: create, rename, delete, with how often each is used.",
   },
   {
     href: "/admin/checks",

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
 import { assetEdits, assetVersions, checkRuns, generations, providers, reviewDecisions, users, type AssetEdit } from "@/db/schema";
-import { loadVisibleAsset } from "@/lib/assets/access";
+import { loadActionableAsset } from "@/lib/assets/access";
 import type { Ctx } from "@/lib/auth/context";
 import { can } from "@/lib/auth/permissions";
 import { costOfCall } from "@/lib/costs/estimate";
@@ -16,7 +16,7 @@ import { assetTier } from "@/lib/assets/tier";
  * force with its price for this image. The page polls it while an edit runs.
  */
 export async function getEditorView({ ctx, assetId }: { ctx: Ctx; assetId: string }) {
-  const asset = await loadVisibleAsset(ctx, assetId);
+  const asset = await loadActionableAsset(ctx, assetId);
   const [versions, edits, [gen]] = await Promise.all([
     ctx.db.select().from(assetVersions).where(eq(assetVersions.assetId, asset.id)).orderBy(desc(assetVersions.number)),
     ctx.db.select().from(assetEdits).where(eq(assetEdits.assetId, asset.id)).orderBy(desc(assetEdits.createdAt)).limit(200),

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { assetEdits, assetVersions, providers, type AssetEdit, type AssetVersion } from "@/db/schema";
-import { loadVisibleAsset } from "@/lib/assets/access";
+import { loadActionableAsset } from "@/lib/assets/access";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { can } from "@/lib/auth/permissions";
@@ -47,7 +47,7 @@ export function assertCanEdit(ctx: Ctx): void {
 /** The version `number` of an asset the actor may edit (designers: their own assets; admins: any). */
 export async function loadEditableVersion(ctx: Ctx, assetId: string, number: number) {
   assertCanEdit(ctx);
-  const asset = await loadVisibleAsset(ctx, assetId);
+  const asset = await loadActionableAsset(ctx, assetId);
   const [version] = await ctx.db
     .select()
     .from(assetVersions)

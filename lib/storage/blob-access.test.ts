@@ -3,9 +3,10 @@ import { eq } from "drizzle-orm";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db";
-import { assetEdits, assetVersions, generations, uploads, type Rendition } from "@/db/schema";
+import { assetEdits, assetVersions, generations, teams, uploads, users, type Rendition } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { seedCatalog } from "@/lib/catalog/seed-catalog";
+import { addToCollection, createCollection, updateCollection } from "@/lib/collections";
 import { AppError } from "@/lib/errors";
 import { createAssetInReview } from "@/lib/review/testing";
 import { getBlobStore } from "@/lib/storage";
@@ -158,5 +159,43 @@ describe("reading a blob by its key", () => {
       expect(await statusFor(admin, key), key).toBe(404);
       expect(await statusFor(owner, key), key).toBe(404);
     }
+  });
+});
+
+describe("blobs of an asset on a shared collection (decision 0016)", () => {
+  it("are readable by the owner's teammates while the board is shared with their team, and by nobody else", async () => {
+    const db = database.db;
+    const [brand, growth] = await db.insert(teams).values([{ name: `Brand ${randomUUID()}` }, { name: `Growth ${randomUUID()}` }]).returning();
+    const designer = async (teamId: string) => {
+      const u = await createUserFactory(db, { role: "designer" });
+      await db.update(users).set({ teamId }).where(eq(users.id, u.id));
+      return ctxFor(db, u);
+    };
+    const owner = await designer(brand!.id);
+    const teammate = await designer(brand!.id);
+    const outsider = await designer(growth!.id);
+    const keys = await designersBlobs(owner.actor.id);
+    const [{ assetId }] = (await db.select({ assetId: assetVersions.assetId }).from(assetVersions).where(eq(assetVersions.blobKey, keys["version original"]))) as [{ assetId: string }];
+    const board = await createCollection({ ctx: owner, input: { name: "Spring picks", shared: false } });
+    await addToCollection({ ctx: owner, input: { collectionId: board.id, assetIds: [assetId] } });
+
+    const statuses = async (ctx: ReturnType<typeof ctxFor>) => Object.fromEntries(await Promise.all(Object.entries(keys).map(async ([k, key]) => [k, await statusFor(ctx, key)] as const)));
+    const assetKinds = (status: number) => ({
+      "upload original": 404, // the upload is not on the board; only the asset is shared
+      "upload rendition": 404,
+      "version original": status,
+      "version rendition": status,
+      "edit original": status,
+      "edit rendition": status,
+      "edit mask": status,
+    });
+    // Private board: nothing changes for anyone but the owner.
+    expect(await statuses(teammate)).toEqual(assetKinds(404));
+    await updateCollection({ ctx: owner, input: { collectionId: board.id, shared: true } });
+    expect(await statuses(teammate)).toEqual(assetKinds(200));
+    expect(await statuses(outsider)).toEqual(assetKinds(404));
+    // Unsharing takes it back at once.
+    await updateCollection({ ctx: owner, input: { collectionId: board.id, shared: false } });
+    expect(await statuses(teammate)).toEqual(assetKinds(404));
   });
 });

@@ -6,6 +6,7 @@ import { RecheckButton } from "@/components/assets/recheck-button";
 import { ReviewHistory } from "@/components/assets/review-history";
 import { UsageNotesForm } from "@/components/assets/usage-notes-form";
 import { AssetStatusBadge } from "@/components/checks/check-badges";
+import { AssetOrganisePanel } from "@/components/library/asset-organise-panel";
 import { AutoRefresh } from "@/components/runs/auto-refresh";
 import { Card, PageHeader } from "@/components/ui/card";
 import { getAssetDetail } from "@/lib/assets/asset-detail";
@@ -54,6 +55,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
           <RerollNote a={a} />
         </div>
         <div className="space-y-6">
+          <AssetOrganisePanel assetId={a.id} />
           <Card title="Review">
             <ReviewHistory review={a.review} approvalId={a.approvalId} versions={a.versions} />
           </Card>
