@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useState } from "react";
 import { RequestError } from "@/components/api-client";
 import { Button } from "@/components/ui/button";
@@ -11,7 +12,8 @@ type Props = {
   selection: LibrarySelectionApi;
   q: string;
   total: number;
-  canEdit: boolean;
+  /** What the viewer's role may do (the server checks again per asset). */
+  can: { tag: boolean; collect: boolean; sendToReview: boolean };
 };
 
 type Panel = "tag" | "collect" | null;
@@ -21,7 +23,7 @@ type Flash = { tone: "success" | "error"; text: string } | null;
  * What to do with the selected assets. Actions send the selection itself ({ assetIds } or
  * { query }); the server resolves it under the viewer's visibility and says what it skipped.
  */
-export function BulkBar({ selection, q, total, canEdit }: Props) {
+export function BulkBar({ selection, q, total, can }: Props) {
   const bulk = useBulkAction();
   const [panel, setPanel] = useState<Panel>(null);
   const [flash, setFlash] = useState<Flash>(null);
@@ -67,15 +69,17 @@ export function BulkBar({ selection, q, total, canEdit }: Props) {
               </button>
             )}
             <span className="flex-1" />
-            {canEdit && (
+            {can.tag && (
               <Button variant="secondary" onClick={() => setPanel(panel === "tag" ? null : "tag")} aria-expanded={panel === "tag"}>
                 Tag…
               </Button>
             )}
-            <Button variant="secondary" onClick={() => setPanel(panel === "collect" ? null : "collect")} aria-expanded={panel === "collect"}>
-              Add to collection…
-            </Button>
-            {canEdit && (
+            {can.collect && (
+              <Button variant="secondary" onClick={() => setPanel(panel === "collect" ? null : "collect")} aria-expanded={panel === "collect"}>
+                Add to collection…
+              </Button>
+            )}
+            {can.sendToReview && (
               <Button variant="secondary" onClick={() => run("send_to_review")} disabled={bulk.isPending}>
                 Send to review
               </Button>
@@ -147,7 +151,13 @@ export function BulkBar({ selection, q, total, canEdit }: Props) {
             <Button type="submit" disabled={!collectionId || bulk.isPending}>
               Add
             </Button>
-            {collections.data?.length === 0 && <p className="w-full text-xs text-stone-500">You have no collections yet; create one on the Collections page first.</p>}
+            {collections.data?.length === 0 && <p className="w-full text-xs text-stone-500">
+                You have no collections you can add to yet;{" "}
+                <Link href="/collections" className="font-medium text-kiln-700 hover:underline">
+                  create one
+                </Link>{" "}
+                first.
+              </p>}
             {collections.isError && <p className="w-full text-xs text-red-700">Could not load collections.</p>}
           </form>
         )}

@@ -30,7 +30,7 @@ function validate(q: string): string | null {
  * The library: one query (typed, or written by the facets) in the URL, results in a virtualised
  * grid or list, a lightbox, and a bulk selection that the actions (and later the export) take.
  */
-export function LibraryView({ canGenerate, canEdit }: { canGenerate: boolean; canEdit: boolean }) {
+export function LibraryView({ canGenerate, can }: { canGenerate: boolean; can: { tag: boolean; collect: boolean; sendToReview: boolean } }) {
   const { state, update } = useLibraryUrl();
   const pathname = usePathname();
   const { q, sort, view, density } = state;
@@ -145,7 +145,7 @@ export function LibraryView({ canGenerate, canEdit }: { canGenerate: boolean; ca
             onOpen={setOpen}
           />
         )}
-        <BulkBar selection={selection} q={q} total={total} canEdit={canEdit} />
+        <BulkBar selection={selection} q={q} total={total} can={can} />
       </div>
       {open !== null && items[open] && (
         <Lightbox items={items} index={open} total={total} onIndex={setOpen} onClose={() => setOpen(null)} onNeedMore={loadMore} hasMore={!!hasNextPage} />

@@ -3,6 +3,7 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { api, RequestError } from "@/components/api-client";
 import type { BulkAction, BulkResult, CollectionOption, FacetGroup, LibraryItem, SavedSearch, SearchPage, Sort } from "./types";
+import type { CollectionCard } from "@/lib/collections/views";
 import type { LibrarySelection } from "./selection";
 
 export const PAGE_SIZE = 120;
@@ -100,10 +101,14 @@ export function useSavedSearchActions() {
   };
 }
 
+/** The boards the viewer may add to: their own and team boards they can edit. */
 export function useCollections(enabled: boolean) {
   return useQuery({
     queryKey: ["collections"],
-    queryFn: () => api<{ collections?: CollectionOption[]; items?: CollectionOption[] }>("/api/collections").then((r) => r.collections ?? r.items ?? []),
+    queryFn: () =>
+      api<{ mine: CollectionCard[]; shared: CollectionCard[] }>("/api/collections").then((r) =>
+        [...r.mine, ...r.shared].filter((c) => c.canEdit).map((c): CollectionOption => ({ id: c.id, name: c.mine ? c.name : `${c.name} (${c.teamName ?? "team"})` })),
+      ),
     enabled,
     retry: noRetryOn4xx,
   });

@@ -24,7 +24,10 @@ export default async function LibraryPage() {
       />
       {/* useSearchParams needs a boundary; the skeleton shows until the client has the URL. */}
       <Suspense fallback={<GridSkeleton density="comfortable" />}>
-        <LibraryView canGenerate={can(actor.role, "generations.create")} canEdit={can(actor.role, "assets.edit")} />
+        <LibraryView
+          canGenerate={can(actor.role, "generations.create")}
+          can={{ tag: can(actor.role, "tags.apply"), collect: can(actor.role, "collections.use"), sendToReview: can(actor.role, "assets.edit") }}
+        />
       </Suspense>
     </>
   );
