@@ -100,7 +100,9 @@ function RangeFilter({ label, field, type, q, onQuery }: { label: string; field:
   return (
     <fieldset data-range={field}>
       <legend className="mb-1 text-xs font-semibold uppercase tracking-wide text-stone-500">{label}</legend>
-      <div className="flex items-center gap-1.5">
+      {/* Date inputs are too wide to sit side by side in the sidebar. */}
+      <div className={type === "date" ? "grid grid-cols-[2rem_1fr] items-center gap-x-1.5 gap-y-1 text-xs text-stone-500" : "flex items-center gap-1.5"}>
+        {type === "date" && <span>from</span>}
         <input
           {...common}
           value={from}
@@ -113,7 +115,7 @@ function RangeFilter({ label, field, type, q, onQuery }: { label: string; field:
           onBlur={() => commit(from, to)}
           onKeyDown={(e) => e.key === "Enter" && commit(from, to)}
         />
-        <span className="text-stone-400">–</span>
+        <span className="text-stone-400">{type === "date" ? "to" : "–"}</span>
         <input
           {...common}
           value={to}

@@ -45,6 +45,8 @@ export class LibraryPage {
   /** Clicks a facet value, opening "Show all" of its group when the value is not among the first few. */
   async clickFacet(field: string, value: string) {
     const button = this.facet(field, value);
+    // The facets load beside the results; wait for this group before deciding whether to expand it.
+    await expect(this.page.locator(`[data-facet="${field}"]`)).toBeVisible();
     if (!(await button.isVisible())) await this.page.locator(`[data-facet="${field}"]`).getByRole("button", { name: /^Show all/ }).click();
     await button.click();
     await expect(button).toHaveAttribute("aria-pressed", "true");
