@@ -21,7 +21,14 @@ type Props = {
   onOpen: (index: number) => void;
 };
 
-const COLUMNS = ["Title", "Status", "Tier", "Campaign", "Designer", "Created", "Cost"];
+// Two facts per cell (title over campaign, status beside tier, designer over date) keep every field
+// readable beside the filter sidebar without a horizontal scroll.
+const COLUMNS = [
+  { label: "Title · campaign", className: "" },
+  { label: "Status · tier", className: "w-44" },
+  { label: "Designer · created", className: "w-40" },
+  { label: "Cost", className: "w-20 text-right" },
+];
 
 /** The same results as table rows, virtualised the same way (spacer rows above and below keep the scroll height). */
 export function AssetList({ items, density, hasMore, loadingMore, onLoadMore, isSelected, onSelect, onOpen }: Props) {
@@ -51,8 +58,8 @@ export function AssetList({ items, density, hasMore, loadingMore, onLoadMore, is
               <span className="sr-only">Thumbnail</span>
             </th>
             {COLUMNS.map((c) => (
-              <th key={c} className={`py-2 pr-3 font-medium ${c === "Title" ? "w-[28%]" : ""} ${c === "Cost" ? "text-right" : ""}`}>
-                {c}
+              <th key={c.label} className={`py-2 pr-3 font-medium ${c.className}`}>
+                {c.label}
               </th>
             ))}
             <th className="w-10">
@@ -94,18 +101,22 @@ export function AssetList({ items, density, hasMore, loadingMore, onLoadMore, is
                     )}
                   </button>
                 </td>
-                <td className="truncate pr-3">
-                  <Link href={`/assets/${item.id}`} className="font-medium text-stone-800 hover:text-kiln-700 hover:underline" title={item.title}>
+                <td className="pr-3">
+                  <Link href={`/assets/${item.id}`} className="block truncate font-medium text-stone-800 hover:text-kiln-700 hover:underline" title={item.title}>
                     {item.title || "Untitled"}
                   </Link>
+                  <span className="block truncate text-xs text-stone-500">{item.campaign ?? "no campaign"}</span>
                 </td>
-                <td className="truncate pr-3">
-                  <LibraryStatusBadge item={item} />
+                <td className="pr-3">
+                  <div className="flex items-center gap-2 overflow-hidden whitespace-nowrap">
+                    <LibraryStatusBadge item={item} />
+                    <span className="text-xs text-stone-500">{item.tier ?? item.source}</span>
+                  </div>
                 </td>
-                <td className="pr-3 text-stone-600">{item.tier ?? item.source}</td>
-                <td className="truncate pr-3 text-stone-600">{item.campaign ?? "—"}</td>
-                <td className="truncate pr-3 text-stone-600">{item.ownerName}</td>
-                <td className="whitespace-nowrap pr-3 text-stone-600">{formatDate(item.createdAt)}</td>
+                <td className="pr-3">
+                  <span className="block truncate text-stone-700">{item.ownerName}</span>
+                  <span className="block truncate text-xs text-stone-500">{formatDate(item.createdAt)}</span>
+                </td>
                 <td className="pr-3 text-right tabular-nums text-stone-600">{formatMicros(item.costMicros)}</td>
                 <td>
                   <StarButton id={item.id} starred={item.starred} />
