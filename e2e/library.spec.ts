@@ -112,6 +112,11 @@ test("the lightbox steps through results by keyboard; tiles select by click, shi
   await expect(page.getByRole("button", { name: "Export" })).toBeDisabled();
   await expect(page.getByTestId("bulk-bar")).toContainText(/delivery comes in the next release/i);
   await page.screenshot({ path: "/tmp/library-selection.png" });
+  // A bulk action on the query selection: the server resolves it and tags every result.
+  await page.getByRole("button", { name: "Tag…" }).click();
+  await page.getByLabel("Tags (comma-separated)").fill(`set-${word}`);
+  await page.getByRole("button", { name: "Add tags" }).click();
+  await expect(page.getByTestId("bulk-result")).toContainText("Tagged 3 assets");
   await page.getByRole("button", { name: "Clear", exact: true }).click();
 
   // A star on a tile; the Starred shortcut adds is:starred to the query.
@@ -122,6 +127,8 @@ test("the lightbox steps through results by keyboard; tiles select by click, shi
   await expect(library.queryBox()).toHaveValue(`${word} is:starred`);
   await library.expectTotal(1);
   await expect(library.tile(starredId)).toBeVisible();
+  await library.search(`tag:set-${word}`);
+  await library.expectTotal(3);
 });
 
 test("a reviewer finds everything rejected for blur", async ({ browser, request }) => {
@@ -160,17 +167,14 @@ test("a designer cannot find another designer's assets in the library, nor open 
   const batchId = await queueBatchViaApi(other, { preset: /Draft/, productName: `Secret teapot ${word}` });
   const [row] = await waitForBatchSettled(other, batchId);
   const assetId = row!.check!.assetId;
-  // Its owner finds it by the word.
-  const mine = new LibraryPage(other);
-  await mine.goto();
-  await mine.search(word);
-  await mine.expectTotal(1);
-  await expect(mine.tile(assetId)).toBeVisible();
+  // Its owner finds it by the word (through the same API the page reads).
+  const own = (await (await other.request.get(`/api/library/search?q=${word}`)).json()) as { total: number; items: { id: string }[] };
+  expect(own.total).toBe(1);
+  expect(own.items[0]!.id).toBe(assetId);
   await other.context().close();
 
   const library = new LibraryPage(designer);
-  await library.goto();
-  await library.search(word);
+  await library.goto(word);
   await library.expectTotal(0);
   await expect(designer.getByTestId("library-no-results")).toBeVisible();
   const api = await designer.request.get(`/api/library/search?q=${word}`);

@@ -60,15 +60,19 @@ export function BulkBar({ selection, q, total, can }: Props) {
       <div className="pointer-events-auto w-full max-w-4xl rounded-lg border border-stone-200 bg-white px-4 py-3 shadow-lg">
         {selection.count > 0 && (
           <div className="flex flex-wrap items-center gap-2">
-            <span className="mr-1 text-sm font-medium text-stone-900" data-testid="selection-count">
-              {all ? `All ${total.toLocaleString("en-US")} results selected` : `${selection.count.toLocaleString("en-US")} selected`}
-            </span>
-            {!all && total > selection.count && (
-              <button type="button" onClick={() => selection.selectAll(q, total)} className="text-sm font-medium text-kiln-700 hover:underline" data-testid="select-all">
-                Select all {total.toLocaleString("en-US")} results
+            <div className="mr-auto flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
+              <span className="font-medium text-stone-900" data-testid="selection-count">
+                {all ? `All ${total.toLocaleString("en-US")} results selected` : `${selection.count.toLocaleString("en-US")} selected`}
+              </span>
+              {!all && total > selection.count && (
+                <button type="button" onClick={() => selection.selectAll(q, total)} className="font-medium text-kiln-700 hover:underline" data-testid="select-all">
+                  Select all {total.toLocaleString("en-US")} results
+                </button>
+              )}
+              <button type="button" onClick={selection.clear} className="text-stone-600 hover:text-stone-900 hover:underline">
+                Clear
               </button>
-            )}
-            <span className="flex-1" />
+            </div>
             {can.tag && (
               <Button variant="secondary" onClick={() => setPanel(panel === "tag" ? null : "tag")} aria-expanded={panel === "tag"}>
                 Tag…
@@ -89,9 +93,6 @@ export function BulkBar({ selection, q, total, can }: Props) {
                 Export
               </Button>
             </span>
-            <Button variant="ghost" onClick={selection.clear}>
-              Clear
-            </Button>
           </div>
         )}
         {selection.count > 0 && (
