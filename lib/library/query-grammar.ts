@@ -221,7 +221,11 @@ function check<S extends z.ZodType>(schema: S, text: string, at: number): z.infe
 
 const UUID_MESSAGE = "Expected an id like 3f0c2a4e-…";
 const name = z.string().min(1).max(200, "At most 200 characters.");
-const uuid = z.string().uuid(UUID_MESSAGE).transform((s) => s.toLowerCase());
+// Any 8-4-4-4-12 hex id (zod's uuid() insists on RFC variant bits, which ids made by md5()::uuid lack).
+const uuid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, UUID_MESSAGE)
+  .transform((s) => s.toLowerCase());
 const oneOf = <T extends readonly [string, ...string[]]>(field: string, options: T, aliases: Record<string, T[number]> = {}) =>
   z
     .string()

@@ -85,15 +85,11 @@ function upsertAssetSearch(where: SQL): SQL {
       a.id, a.owner_id, u.team_id, a.status, a.source, a.tier, x.title, b.campaign, a.batch_id,
       pv.preset_id, a.preset_version_id, tv.template_id, g.template_version_id, pv.provider_id, pv.model,
       coalesce((select array_agg(distinct l.name order by l.name) from jsonb_to_recordset(pv.loras) as l(name text) where l.name <> ''), '{}'::text[]),
-      coalesce((select array_agg(distinct d.reviewer_id) from review_decisions d where d.asset_id = a.id and d.undone_at is null), '{}'::uuid[]),
+      coalesce(rd.reviewer_ids, '{}'::uuid[]),
       cr.verdict,
       coalesce((
-        select array_agg(distinct code order by code) from (
-          select r.reason_code as code from check_results r
-           where r.check_run_id = cr.id and r.verdict in ('fail', 'warn') and r.reason_code is not null
-          union
-          select trim(c) from unnest(string_to_array(a.status_reason, ',')) as c
-        ) codes where code <> ''
+        select array_agg(distinct trim(code) order by trim(code)) from unnest(coalesce(ck.codes, '{}'::text[]) || string_to_array(a.status_reason, ',')) code
+         where trim(code) <> ''
       ), '{}'::text[]),
       a.status_reason,
       x.tags,
@@ -110,14 +106,7 @@ function upsertAssetSearch(where: SQL): SQL {
            (select string_agg(concat_ws(' ', e.key, e.value, ${splitWords(sql`e.value`)}), ' ')
               from jsonb_each_text(coalesce(g.carried_columns, '{}'::jsonb) || a.metadata) e),
            b.campaign, b.name, array_to_string(x.tags, ' '), ${splitWords(sql`up.filename`)})), 'B')
-      || setweight(to_tsvector('english', concat_ws(' ',
-           a.usage_notes,
-           (select string_agg(concat_ws(' ', d.reason_code, rr.label, d.comment), ' ')
-              from review_decisions d left join reject_reasons rr on rr.code = d.reason_code
-             where d.asset_id = a.id and d.undone_at is null),
-           replace(a.status_reason, '_', ' '),
-           (select string_agg(concat_ws(' ', r.reason_code, r.check_id), ' ') from check_results r
-             where r.check_run_id = cr.id and r.verdict in ('fail', 'warn')))), 'C'),
+      || setweight(to_tsvector('english', concat_ws(' ', a.usage_notes, rd.text, replace(a.status_reason, '_', ' '), ck.text)), 'C'),
       now()
     from assets a
     join users u on u.id = a.owner_id
@@ -130,9 +119,22 @@ function upsertAssetSearch(where: SQL): SQL {
     left join lateral (
       select c.id, c.verdict from check_runs c where c.asset_version_id = a.current_version_id order by c.created_at desc limit 1
     ) cr on true
+    -- Each lateral below reads its rows once for both the facet and the text ("offset 0" keeps the
+    -- planner from inlining it into every reference, which would read them twice).
+    left join lateral (
+      select array_agg(r.reason_code) filter (where r.reason_code is not null) as codes,
+             string_agg(concat_ws(' ', r.reason_code, r.check_id), ' ') as text
+        from check_results r where r.check_run_id = cr.id and r.verdict in ('fail', 'warn') offset 0
+    ) ck on true
+    left join lateral (
+      select array_agg(distinct d.reviewer_id) as reviewer_ids, string_agg(concat_ws(' ', d.reason_code, rr.label, d.comment), ' ') as text
+        from review_decisions d left join reject_reasons rr on rr.code = d.reason_code
+       where d.asset_id = a.id and d.undone_at is null offset 0
+    ) rd on true
     cross join lateral (
       select coalesce(nullif(a.title, ''), nullif(g.title, ''), up.filename, '') as title,
              coalesce((select array_agg(t.name order by t.name) from asset_tags at join tags t on t.id = at.tag_id where at.asset_id = a.id), '{}'::text[]) as tags
+      offset 0
     ) x
     where ${where}
     on conflict (asset_id) do update set

@@ -83,7 +83,8 @@ export async function searchLibrary({ ctx, input }: { ctx: Ctx; input: unknown }
   const more = rows.length > limit;
   const pageRows = more ? rows.slice(0, limit) : rows;
   const last = pageRows.at(-1);
-  const total = await countMatches(ctx.db, matched.where);
+  // A first page that is not full is the whole result: no second statement to count it.
+  const total = !cursor && !more ? { count: rows.length, capped: false } : await countMatches(ctx.db, matched.where);
   return {
     items: pageRows.map(itemOf),
     total: total.count,
@@ -151,6 +152,14 @@ function pgTextArray(value: string[] | string | null): string[] {
 export type MatchCondition = { where: SQL; tsquery: string | null };
 
 /**
+ * Words → tsquery text is a pure function of the words (the 'english' configuration is fixed), so
+ * it is remembered: paging, facets and the grid ask the same words again, and that saves them a
+ * round trip. Oldest entries go first.
+ */
+const TSQUERY_CACHE = new Map<string, string | null>();
+const TSQUERY_CACHE_SIZE = 1_000;
+
+/**
  * The query as one condition on asset_search (visibility included). The full-text part is turned
  * into its tsquery text first: words that are all stop words ("the") drop out instead of matching
  * nothing, and the main query compares against a constant the planner can use with the GIN index.
@@ -160,8 +169,15 @@ export async function matchCondition(ctx: Ctx, q: string): Promise<MatchConditio
   const compiled = compileLibraryQuery(ctx, parsed);
   let tsquery: string | null = null;
   if (compiled.text) {
-    const [row] = await queryRows<{ q: string }>(ctx.db, sql`select (${compiled.text})::text as q`);
-    tsquery = row?.q ? row.q : null;
+    const key = JSON.stringify(parsed.terms.filter((t) => t.kind === "text").map((t) => [t.text, t.phrase, t.prefix, t.negated]));
+    const cached = TSQUERY_CACHE.get(key);
+    if (cached !== undefined) tsquery = cached;
+    else {
+      const [row] = await queryRows<{ q: string }>(ctx.db, sql`select (${compiled.text})::text as q`);
+      tsquery = row?.q ? row.q : null;
+      if (TSQUERY_CACHE.size >= TSQUERY_CACHE_SIZE) TSQUERY_CACHE.delete(TSQUERY_CACHE.keys().next().value!);
+      TSQUERY_CACHE.set(key, tsquery);
+    }
   }
   const where = tsquery ? sql`${compiled.where} and ${s.document} @@ ${tsquery}::tsquery` : compiled.where;
   return { where, tsquery };
@@ -206,7 +222,7 @@ function sortKey(sort: LibrarySort, tsquery: string | null): SortKey {
 const cursorShape = z.object({
   s: z.enum(LIBRARY_SORTS),
   c: z.string().regex(/^\d{4}-\d{2}-\d{2}[ T][\d:.]+([+-]\d{2}(:?\d{2})?|Z)$/),
-  i: z.string().uuid(),
+  i: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i),
   k: z.string().regex(/^-?\d+$/).optional(),
   r: z.string().regex(/^-?[\d.]+(e-?\d+)?$/i).optional(),
 });
