@@ -35,7 +35,7 @@ test("a designer builds a collection and shares it with the team: a teammate see
   await page.getByLabel("Variants per row").fill("2");
   await generate.queueButton().click();
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}/);
-  await new JobPage(page).waitUntilDone(1);
+  await new JobPage(page).waitUntilDone(2); // one row, two variants
   const assetUrls = await page.getByRole("link", { name: /Open asset/ }).evaluateAll((links) => links.map((a) => a.getAttribute("href")!));
   expect(assetUrls.length).toBeGreaterThanOrEqual(2);
 
@@ -52,6 +52,14 @@ test("a designer builds a collection and shares it with the team: a teammate see
 
   await page.goto(assetUrls[1]!);
   await boards.addAssetToBoard(board);
+
+  // The library's bulk endpoint (what its selection bar calls) tags both at once, from the page's own origin.
+  const assetIds = assetUrls.slice(0, 2).map((u) => u.split("/").pop()!);
+  const bulk = await page.evaluate(async (ids) => {
+    const response = await fetch("/api/library/bulk", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ action: "tag", selection: { assetIds: ids }, tags: ["board-bulk"] }) });
+    return { status: response.status, body: (await response.json()) as unknown };
+  }, assetIds);
+  expect(bulk).toEqual({ status: 200, body: { affected: 2, skipped: 0, message: "Tagged 2 assets (board-bulk)." } });
 
   // The board, then sharing it with the team.
   await boards.goto();

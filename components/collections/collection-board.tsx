@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useEffect, useState, useTransition } from "react";
 import { api, RequestError } from "@/components/api-client";
 import { AssetStatusBadge } from "@/components/checks/check-badges";
 import { Alert } from "@/components/ui/alert";
@@ -17,6 +17,9 @@ export function CollectionBoard({ collection: c }: { collection: CollectionDetai
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [editing, setEditing] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  // Shown at once; the server's answer (router.refresh) confirms it or the error puts it back.
+  const [shared, setShared] = useState(c.shared);
+  useEffect(() => setShared(c.shared), [c.shared]);
 
   const run = (work: () => Promise<string | null>) =>
     start(async () => {
@@ -72,9 +75,21 @@ export function CollectionBoard({ collection: c }: { collection: CollectionDetai
           <label className="ml-auto flex items-center gap-2 text-sm text-stone-700">
             <input
               type="checkbox"
-              checked={c.shared}
+              checked={shared}
               disabled={pending}
-              onChange={(e) => patch({ shared: e.target.checked }, e.target.checked ? "Shared with your team." : "No longer shared.")}
+              onChange={(e) => {
+                const next = e.target.checked;
+                setShared(next);
+                run(async () => {
+                  try {
+                    await api(`/api/collections/${c.id}`, { method: "PATCH", json: { shared: next } });
+                  } catch (error) {
+                    setShared(!next);
+                    throw error;
+                  }
+                  return next ? "Shared with your team." : "No longer shared.";
+                });
+              }}
               data-testid="share-toggle"
             />
             Share with my team{c.teamName ? ` (${c.teamName})` : ""}

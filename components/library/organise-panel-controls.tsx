@@ -237,7 +237,7 @@ export function OrganisePanelControls({ initial }: { initial: OrganisePanelData 
               placeholder="New collection"
               className="block w-full rounded-md border border-stone-300 px-2 py-1.5 text-sm"
             />
-            <Button type="submit" variant="secondary" disabled={pending || !newBoard.trim()}>
+            <Button type="submit" variant="secondary" className="shrink-0 whitespace-nowrap" disabled={pending || !newBoard.trim()}>
               Create &amp; add
             </Button>
           </form>
