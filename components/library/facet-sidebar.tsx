@@ -3,10 +3,11 @@
 import { useEffect, useRef, useState } from "react";
 import { hasTerm, rangeValue, setTerm, splitRange, termValue, toggleTerm } from "./query-terms";
 import type { FacetGroup } from "./types";
+import type { FacetsView } from "./use-library";
 
 type Props = {
   q: string;
-  facets: FacetGroup[] | undefined;
+  facets: FacetsView | undefined;
   loading: boolean;
   onQuery: (q: string) => void;
 };
@@ -21,7 +22,12 @@ export function FacetSidebar({ q, facets, loading, onQuery }: Props) {
       <RangeFilter label="Approved" field="approved" type="date" q={q} onQuery={onQuery} />
       <RangeFilter label="Cost ($)" field="cost" type="number" q={q} onQuery={onQuery} />
       {facets === undefined && loading && <FacetSkeleton />}
-      {facets?.filter((g) => g.values.length > 0).map((g) => <Facet key={g.field} group={g} q={q} onQuery={onQuery} />)}
+      {facets?.sampleRows && (
+        <p className="text-xs text-stone-500" data-testid="facets-sampled">
+          Counts from the newest {facets.sampleRows.toLocaleString("en-US")} matches; narrow the search for exact figures.
+        </p>
+      )}
+      {facets?.groups.filter((g) => g.values.length > 0).map((g) => <Facet key={g.field} group={g} q={q} onQuery={onQuery} />)}
     </div>
   );
 }

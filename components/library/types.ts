@@ -1,29 +1,12 @@
 /**
- * What the library's API answers (GET /api/library/search and /api/library/facets), as the page
- * reads it. The server's own types live in lib/library; these mirror the JSON.
+ * What the library's API answers, as the page reads it: the server's own types (type-only imports,
+ * so nothing of lib/ reaches the browser bundle), plus the page's view of facets and its settings.
  */
-export type LibraryItem = {
-  id: string;
-  title: string;
-  status: "checking" | "in_review" | "approved" | "rejected" | "changes_requested";
-  tier: string | null;
-  source: string;
-  campaign: string | null;
-  ownerName: string;
-  createdAt: string;
-  approvedAt: string | null;
-  width: number | null;
-  height: number | null;
-  thumbUrl: string | null;
-  previewUrl: string | null;
-  starred: boolean;
-  tags: string[];
-  costMicros: number;
-  statusReason: string | null;
-};
+import type { LibraryItem, LibraryPage } from "@/lib/library/search";
 
+export type { LibraryItem };
 /** `totalCapped`: the count stopped at the server's cap (shown as "10,000+"). */
-export type SearchPage = { items: LibraryItem[]; total: number; totalCapped?: boolean; nextCursor: string | null };
+export type SearchPage = LibraryPage;
 
 /** `value` is what the grammar takes (`field:value`); `label` what people read (names, never ids). */
 export type FacetValue = { value: string; label: string; count: number };

@@ -4,6 +4,7 @@ import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClie
 import { api, RequestError } from "@/components/api-client";
 import type { BulkAction, BulkResult, CollectionOption, FacetGroup, LibraryItem, SavedSearch, SearchPage, Sort } from "./types";
 import type { CollectionCard } from "@/lib/collections/views";
+import type { FacetBucket, LibraryFacets } from "@/lib/library/facets";
 import type { LibrarySelection } from "./selection";
 
 export const PAGE_SIZE = 120;
@@ -27,11 +28,13 @@ export function useLibrarySearch(q: string, sort: Sort) {
   });
 }
 
+export type FacetsView = { groups: FacetGroup[]; sampleRows: number | null };
+
 export function useLibraryFacets(q: string) {
-  return useQuery<FacetGroup[]>({
+  return useQuery<FacetsView>({
     queryKey: ["library-facets", q],
     // The top 50 values per facet: the sidebar shows a few and "Show all" the rest.
-    queryFn: ({ signal }) => api<unknown>(`/api/library/facets?${new URLSearchParams({ q, top: "50" })}`, { signal }).then(normalizeFacets),
+    queryFn: ({ signal }) => api<LibraryFacets>(`/api/library/facets?${new URLSearchParams({ q, top: "50" })}`, { signal }).then(normalizeFacets),
     placeholderData: keepPreviousData,
     retry: noRetryOn4xx,
   });
@@ -58,26 +61,19 @@ const FACET_LABELS: Record<string, string> = {
   created: "Created (month)",
 };
 
-type RawValue = { value?: unknown; key?: unknown; label?: unknown; count?: unknown };
-type RawGroup = { field?: unknown; key?: unknown; label?: unknown; values?: unknown };
-
-/** The facets answer as groups in display order, whichever of an array or a keyed object the server sends. */
-export function normalizeFacets(body: unknown): FacetGroup[] {
-  const root = (body && typeof body === "object" && "facets" in body ? (body as { facets: unknown }).facets : body) ?? [];
-  const entries: [string, unknown][] = Array.isArray(root)
-    ? root.map((g: RawGroup) => [String(g.field ?? g.key ?? ""), g])
-    : Object.entries(root as Record<string, unknown>);
-  return entries
-    .map(([field, g]) => {
-      const group = (Array.isArray(g) ? { values: g } : g) as RawGroup;
-      const values = (Array.isArray(group.values) ? group.values : []).map((v: RawValue) => ({
-        value: String(v.value ?? v.key ?? ""),
-        label: String(v.label ?? v.value ?? v.key ?? ""),
-        count: Number(v.count ?? 0),
-      }));
-      return { field, label: String(group.label ?? FACET_LABELS[field] ?? field), values };
-    })
-    .filter((g) => g.field);
+/**
+ * The facets answer ({ status: [buckets], …, sample }) as groups in the server's order. `sample`
+ * says the counts come from the newest N matches of a broad query, not all of them.
+ */
+export function normalizeFacets(body: LibraryFacets): FacetsView {
+  const groups = Object.entries(body)
+    .filter((entry): entry is [string, FacetBucket[]] => entry[0] !== "sample" && Array.isArray(entry[1]))
+    .map(([field, buckets]) => ({
+      field,
+      label: FACET_LABELS[field] ?? field,
+      values: buckets.map(({ value, label, count }) => ({ value, label, count })),
+    }));
+  return { groups, sampleRows: body.sample?.rows ?? null };
 }
 
 export function useSavedSearches() {
