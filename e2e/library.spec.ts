@@ -219,3 +219,53 @@ test("finance gets the forbidden page; a query that cannot parse says what is wr
   await expect(library.queryBox()).toHaveValue("is:starred");
   await designer.context().close();
 });
+
+test("the grid stays small in the DOM at 12,000 results: rows are virtualised and pages load by cursor as it scrolls", async ({ page }) => {
+  // The result pages are synthetic here (a real 12,000-asset library is the search bench's job);
+  // this journey is about the browser: what it renders and when it asks for more.
+  const TOTAL = 12_000;
+  const asked: string[] = [];
+  await page.route(/\/api\/library\/search\?/, async (route) => {
+    const url = new URL(route.request().url());
+    const start = Number(url.searchParams.get("cursor") ?? 0);
+    const limit = Number(url.searchParams.get("limit"));
+    asked.push(String(start));
+    const items = Array.from({ length: Math.min(limit, TOTAL - start) }, (_, i) => ({
+      id: `00000000-0000-4000-8000-${String(start + i).padStart(12, "0")}`,
+      title: `Synthetic ${start + i + 1}`,
+      status: "approved",
+      tier: "support",
+      source: "generated",
+      campaign: "Synthetic",
+      ownerName: "Dana Designer",
+      createdAt: new Date(Date.UTC(2026, 0, 1) - (start + i) * 60_000).toISOString(),
+      approvedAt: null,
+      width: 512,
+      height: 512,
+      thumbUrl: null,
+      previewUrl: null,
+      starred: false,
+      tags: [],
+      costMicros: 2000,
+      statusReason: null,
+    }));
+    const next = start + items.length;
+    await route.fulfill({ json: { items, total: TOTAL, totalCapped: false, nextCursor: next < TOTAL ? String(next) : null } });
+  });
+  await new SignInPage(page).signInAndWait(DEMO.designer.email, DEMO.designer.password, DEMO.designer.name);
+  const library = new LibraryPage(page);
+  await library.goto();
+  await library.expectTotal(TOTAL);
+  for (let i = 0; i < 12; i++) {
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await expect.poll(() => asked.length).toBeGreaterThan(Math.min(i + 1, 10));
+  }
+  await expect(library.tiles().last()).toContainText(/Synthetic \d+/);
+  const loaded = asked.length * 120;
+  const inDom = await library.tiles().count();
+  expect(loaded).toBeGreaterThanOrEqual(1_200);
+  expect(inDom, `${inDom} tiles in the DOM for ${loaded} loaded`).toBeLessThan(120);
+  // The lightbox counts against the whole result, wherever it opens.
+  await library.tiles().last().getByRole("button", { name: /^Preview/ }).click();
+  await expect(page.getByTestId("lightbox-position")).toContainText("of 12,000");
+});
