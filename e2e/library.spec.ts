@@ -3,7 +3,7 @@ import { expect, fromApp, test } from "./support/test";
 import { LibraryPage } from "./pages/library-page";
 import { SignInPage } from "./pages/sign-in-page";
 import { createUserAsAdmin } from "./support/admin";
-import { queueBatchViaApi, waitForBatchSettled } from "./support/batches";
+import { catalogIds, queueBatch, queueBatchViaApi, waitForBatchSettled } from "./support/batches";
 import { setSimulator } from "./support/simulator";
 import { DEMO, type DemoRole } from "./support/users";
 
@@ -22,26 +22,22 @@ test.afterEach(async ({ request }) => {
   await setSimulator(request, { blurRate: 0 });
 });
 
-test("a designer finds the approved assets of one campaign by typed query and by clicking facets", async ({ browser }) => {
+test("a designer finds the approved assets of one campaign by typed query and by clicking facets", async ({ page: designer }) => {
   const word = uniqueWord();
   const campaign = `Library ${word}`;
-  // Signing in takes seconds on a busy machine; the reviewer signs in while the images are made.
-  const designer = await demo(browser, "designer");
-  const batchId = await queueBatchViaApi(designer, { preset: /Support/, productName: `Stoneware vase ${word}`, variants: 3, campaign });
-  const [rows, reviewer] = await Promise.all([waitForBatchSettled(designer, batchId), demo(browser, "reviewer")]);
-  const inReview = rows.filter((r) => r.check?.status === "in_review").map((r) => r.check!.assetId);
-  expect(inReview.length, "support images wait for a reviewer").toBeGreaterThanOrEqual(2);
+  await new SignInPage(designer).signInAndWait(DEMO.designer.email, DEMO.designer.password, DEMO.designer.name);
+  // One campaign, two outcomes: draft images are approved by their checks alone, a support image
+  // waits for a reviewer. (Approvals by a reviewer are review.spec's journey; here they only need to exist.)
+  const { templateId, presetIds } = await catalogIds(designer, [/Draft/, /Support/]);
+  const [draftBatch, supportBatch] = [
+    await queueBatch(designer, { templateId, presetId: presetIds[0]! }, { productName: `Stoneware vase ${word}`, variants: 2, campaign }),
+    await queueBatch(designer, { templateId, presetId: presetIds[1]! }, { productName: `Stoneware bowl ${word}`, campaign }),
+  ];
+  const rows = (await Promise.all([waitForBatchSettled(designer, draftBatch), waitForBatchSettled(designer, supportBatch)])).flat();
+  const approved = rows.filter((r) => r.check?.status === "approved").map((r) => r.check!.assetId);
+  expect(approved, "draft images are approved by their checks").toHaveLength(2);
   const inCampaign = rows.filter((r) => r.check).length;
-
-  // The reviewer approves two of them; the rest of the campaign stays where it is.
-  const approved = inReview.slice(0, 2);
-  const queue = (await (await reviewer.request.get(`/api/review/queue?campaign=${encodeURIComponent(campaign)}`)).json()) as {
-    items: { assetId: string; versionId: string }[];
-  };
-  const items = queue.items.filter((i) => approved.includes(i.assetId)).map((i) => ({ assetId: i.assetId, assetVersionId: i.versionId }));
-  const decided = await reviewer.request.post("/api/review/decisions/bulk", { headers: fromApp(reviewer), data: { items } });
-  expect(((await decided.json()) as { approved: string[] }).approved).toHaveLength(2);
-  await reviewer.context().close();
+  expect(inCampaign - approved.length, "the support image is not approved").toBeGreaterThanOrEqual(1);
 
   // By typed query.
   const library = new LibraryPage(designer);
@@ -66,7 +62,6 @@ test("a designer finds the approved assets of one campaign by typed query and by
   await designer.goBack();
   await library.expectTotal(inCampaign);
   await expect(library.facet("status", "approved")).toHaveAttribute("aria-pressed", "false");
-  await designer.context().close();
 });
 
 test("the lightbox steps through results by keyboard; tiles select by click, shift-click and by query", async ({ page }) => {
@@ -163,8 +158,9 @@ test("a designer cannot find another designer's assets in the library, nor open 
   const word = uniqueWord();
   const [{ user, close }, designer] = await Promise.all([createUserAsAdmin(browser, { name: "Other Designer", role: "designer", prefix: "lib" }), demo(browser, "designer")]);
   await close();
-  const other = await signedIn(browser, user);
-  const batchId = await queueBatchViaApi(other, { preset: /Draft/, productName: `Secret teapot ${word}` });
+  // The catalog ids are the same for every designer; the demo designer reads them while the other signs in.
+  const [other, ids] = await Promise.all([signedIn(browser, user), catalogIds(designer, [/Draft/])]);
+  const batchId = await queueBatch(other, { templateId: ids.templateId, presetId: ids.presetIds[0]! }, { productName: `Secret teapot ${word}` });
   const [row] = await waitForBatchSettled(other, batchId);
   const assetId = row!.check!.assetId;
   // Its owner finds it by the word (through the same API the page reads).
@@ -174,7 +170,8 @@ test("a designer cannot find another designer's assets in the library, nor open 
   await other.context().close();
 
   const library = new LibraryPage(designer);
-  await library.goto(word);
+  await library.goto();
+  await library.search(word);
   await library.expectTotal(0);
   await expect(designer.getByTestId("library-no-results")).toBeVisible();
   const api = await designer.request.get(`/api/library/search?q=${word}`);
@@ -256,10 +253,16 @@ test("the grid stays small in the DOM at 12,000 results: rows are virtualised an
   const library = new LibraryPage(page);
   await library.goto();
   await library.expectTotal(TOTAL);
-  for (let i = 0; i < 12; i++) {
-    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
-    await expect.poll(() => asked.length).toBeGreaterThan(Math.min(i + 1, 10));
-  }
+  // Scroll to the end again and again: each time the grid nears the end of what it has, it asks for the next page.
+  await expect
+    .poll(
+      async () => {
+        await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+        return asked.length;
+      },
+      { timeout: 30_000, intervals: [300] },
+    )
+    .toBeGreaterThanOrEqual(11);
   await expect(library.tiles().last()).toContainText(/Synthetic \d+/);
   const loaded = asked.length * 120;
   const inDom = await library.tiles().count();

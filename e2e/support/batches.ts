@@ -2,24 +2,34 @@ import { expect, type Page } from "@playwright/test";
 import type { BatchDetail } from "@/lib/generation/batch-views";
 import { fromApp } from "./test";
 
+export type CatalogIds = { templateId: string; presetIds: string[] };
+
+/** The default template's id and the ids of the presets whose cards match, as the Generate page offers them. */
+export async function catalogIds(page: Page, presets: RegExp[]): Promise<CatalogIds> {
+  await page.goto("/generate");
+  const templateId = await page.getByLabel("Prompt template").inputValue();
+  const presetIds: string[] = [];
+  for (const preset of presets) {
+    await page.getByRole("radiogroup", { name: "Preset" }).getByText(preset).click();
+    presetIds.push((await page.getByRole("radio", { checked: true }).getAttribute("value"))!);
+  }
+  return { templateId, presetIds };
+}
+
 /**
  * Queues a batch through the API as the signed-in page's user (faster than filling the form when a
- * journey only needs data): the template and preset ids come from the Generate page, as a browser
- * would send them. Returns the batch id.
+ * journey only needs data), with the ids a browser would send. Returns the batch id.
  */
-export async function queueBatchViaApi(
+export async function queueBatch(
   page: Page,
-  input: { preset: RegExp; productName: string; variants?: number; campaign?: string; name?: string },
+  ids: { templateId: string; presetId: string },
+  input: { productName: string; variants?: number; campaign?: string; name?: string },
 ): Promise<string> {
-  await page.goto("/generate");
-  await page.getByRole("radiogroup", { name: "Preset" }).getByText(input.preset).click();
-  const templateId = await page.getByLabel("Prompt template").inputValue();
-  const presetId = (await page.getByRole("radio", { checked: true }).getAttribute("value"))!;
   const res = await page.request.post("/api/batches", {
     headers: fromApp(page),
     data: {
-      templateId,
-      presetId,
+      templateId: ids.templateId,
+      presetId: ids.presetId,
       name: input.name,
       campaign: input.campaign,
       variantsPerRow: input.variants ?? 1,
@@ -30,6 +40,14 @@ export async function queueBatchViaApi(
   });
   expect(res.status(), await res.text()).toBeLessThan(300);
   return ((await res.json()) as { batch: { id: string } }).batch.id;
+}
+
+export async function queueBatchViaApi(
+  page: Page,
+  input: { preset: RegExp; productName: string; variants?: number; campaign?: string; name?: string },
+): Promise<string> {
+  const { templateId, presetIds } = await catalogIds(page, [input.preset]);
+  return queueBatch(page, { templateId, presetId: presetIds[0]! }, input);
 }
 
 /** Waits until the batch has finished and every image's checks have decided; returns its rows. */
