@@ -73,7 +73,7 @@ export function LibraryView({ canGenerate, can }: { canGenerate: boolean; can: {
         <SearchBox value={q} onSearch={setQuery} error={queryError} validate={validate} />
         <ActiveFilters q={q} onQuery={setQuery} />
         <div className="flex flex-wrap items-center justify-between gap-3 border-b border-stone-200 pb-3">
-          <p className="text-sm text-stone-600" aria-live="polite" data-testid="library-total" data-total={search.data ? total : undefined}>
+          <p className="text-sm text-stone-600" aria-live="polite" data-testid="library-total" data-total={search.data ? total : undefined} data-busy={search.isFetching || !search.data}>
             {search.data ? (
               <>
                 <span className="font-semibold tabular-nums text-stone-900">

@@ -18,6 +18,12 @@ export class LibraryPage {
     await this.queryBox().fill(query);
     await this.queryBox().press("Enter");
     await expect(this.page).toHaveURL((url) => (url.searchParams.get("q") ?? "") === query.trim());
+    await this.settled();
+  }
+
+  /** Waits until the results on screen answer the query in the URL (the previous ones stay while it loads). */
+  async settled() {
+    await expect(this.total()).toHaveAttribute("data-busy", "false");
   }
 
   tiles() {
@@ -33,9 +39,9 @@ export class LibraryPage {
   }
 
   async expectTotal(n: number) {
-    await expect(this.total()).toHaveAttribute("data-total", String(n));
     // The figure is the answer to the query in the URL, not the previous one still on screen.
-    await expect(this.total()).not.toContainText("updating");
+    await this.settled();
+    await expect(this.total()).toHaveAttribute("data-total", String(n));
   }
 
   facet(field: string, value: string) {
