@@ -11,6 +11,7 @@ import { ProviderError } from "@/lib/providers/types";
 import type { BlobStore } from "@/lib/storage/types";
 import type { EditEngine, EngineResult } from "./engines/types";
 import { buildEngine } from "./registry";
+import { refreshAssetSearch } from "@/lib/library/refresh";
 
 export type EditOutcome = { status: "succeeded" | "already_done"; editId: string; versionId: string | null; checkRunId: string | null };
 
@@ -222,6 +223,8 @@ export async function failEdit({ db, editId, code, detail }: { db: Db; editId: s
       .where(and(eq(assetEdits.id, editId), sql`${assetEdits.status} <> 'succeeded'`))
       .returning();
     if (!edit) return undefined;
+    // The library's cost of the image includes what the failed edit billed.
+    await refreshAssetSearch(tx, [edit.assetId]);
     await recordAudit({
       db: tx,
       input: { actor: null, action: "edit.failed", subject: { type: "asset", id: edit.assetId }, data: { editId, operation: edit.operation, code } },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LIBRARY_QUERY_FIELDS, parseLibraryQuery, parseLibraryQueryOrThrow, queryToken, type QueryTerm } from "./query-grammar";
+import { addQueryToken, hasQueryToken, LIBRARY_QUERY_FIELDS, parseLibraryQuery, parseLibraryQueryOrThrow, queryToken, removeQueryToken, type QueryTerm } from "./query-grammar";
 
 const NOW = new Date("2026-03-15T10:00:00Z");
 const terms = (q: string): QueryTerm[] => {
@@ -132,5 +132,20 @@ describe("the help table and tokens", () => {
     expect(queryToken("campaign", "Spring 26")).toBe('campaign:"Spring 26"');
     expect(queryToken("tag", "hero")).toBe("tag:hero");
     expect(terms(queryToken("campaign", 'He said "go", twice'))[0]).toMatchObject({ values: ['He said "go", twice'] });
+  });
+});
+
+describe("facet clicks", () => {
+  it("adds a term once and removes it by meaning, leaving the rest as typed", () => {
+    const q = 'trail  status:Approved campaign:"Spring 26"';
+    expect(hasQueryToken(q, "status:approved")).toBe(true);
+    expect(addQueryToken(q, "status:approved")).toBe(q);
+    expect(addQueryToken(q, "tier:hero")).toBe('trail  status:Approved campaign:"Spring 26" tier:hero');
+    expect(removeQueryToken(q, "status:approved")).toBe('trail campaign:"Spring 26"');
+    expect(removeQueryToken(q, queryToken("campaign", "Spring 26"))).toBe("trail status:Approved");
+    expect(removeQueryToken(q, "-status:approved")).toBe("trail status:Approved campaign:\"Spring 26\"");
+    expect(addQueryToken("", "tag:hero")).toBe("tag:hero");
+    expect(addQueryToken("colour:red", "tag:hero")).toBe("colour:red tag:hero");
+    expect(removeQueryToken("colour:red tag:hero", "tag:hero")).toBe("colour:red tag:hero");
   });
 });

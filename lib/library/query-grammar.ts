@@ -417,3 +417,36 @@ function parseNumberRange(text: string, at: number, unit: { unit: string; scale:
 export function queryToken(field: FieldName, value: string): string {
   return /^[^\s",]+$/.test(value) ? `${field}:${value}` : `${field}:"${value.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
 }
+
+/**
+ * Facet clicks: whether a query holds a term, and the query with it added or removed. Terms are
+ * compared by meaning (field, sign, parsed values), so `status:Approved` and `status:approved` are
+ * one term; a query that does not parse is left as typed (adding appends, removing changes nothing).
+ */
+export function hasQueryToken(q: string, token: string): boolean {
+  return matchingTerms(q, token).length > 0;
+}
+
+export function addQueryToken(q: string, token: string): string {
+  if (hasQueryToken(q, token)) return q;
+  return q.trim() ? `${q.trim()} ${token}` : token;
+}
+
+export function removeQueryToken(q: string, token: string): string {
+  let out = q;
+  // From the end, so earlier positions stay valid.
+  for (const term of matchingTerms(q, token).reverse()) out = out.slice(0, term.position) + out.slice(term.position + term.raw.length);
+  return out.replace(/\s+/g, " ").trim();
+}
+
+function matchingTerms(q: string, token: string): QueryTerm[] {
+  const query = parseLibraryQuery(q);
+  const wanted = parseLibraryQuery(token);
+  if (!query.ok || !wanted.ok || wanted.query.terms.length !== 1) return [];
+  const key = termKey(wanted.query.terms[0]!);
+  return query.query.terms.filter((t) => termKey(t) === key);
+}
+
+function termKey(t: QueryTerm): string {
+  return t.kind === "text" ? JSON.stringify(["text", t.negated, t.phrase, t.prefix, t.text.toLowerCase()]) : JSON.stringify(["field", t.negated, t.field, t.values]);
+}

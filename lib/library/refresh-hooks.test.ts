@@ -14,6 +14,7 @@ import { sendToReview } from "@/lib/editing/send-to-review";
 import { decideAsset } from "@/lib/review/decide";
 import { createAssetInReview } from "@/lib/review/testing";
 import { undoDecision } from "@/lib/review/undo";
+import { assignUserTeam, createTeam } from "@/lib/teams";
 import { createUserFactory, ctxFor } from "@/test/factories";
 import { refreshAssetSearch } from "./refresh";
 import { searchLibrary } from "./search";
@@ -27,6 +28,7 @@ type TestCtx = ReturnType<typeof ctxFor>;
 let database: Database;
 let dana: TestCtx;
 let rita: TestCtx;
+let ada: TestCtx;
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -34,6 +36,7 @@ beforeAll(async () => {
   const user = async (role: User["role"], name: string) => ctxFor(database.db, await createUserFactory(database.db, { role, name }));
   dana = await user("designer", "Dana Designer");
   rita = await user("reviewer", "Rita Reviewer");
+  ada = await user("admin", "Ada Admin");
 }, 120_000);
 
 afterAll(async () => {
@@ -94,6 +97,14 @@ describe("refresh hooks", () => {
     // The designer disagrees with the checks and sends it to a person.
     await sendToReview({ ctx: dana, input: { assetId: f.asset.id, versionNumber: 1 } });
     expect(await ids(rita, "scarf status:in_review")).toEqual([f.asset.id]);
+  });
+
+  it("follows the designer to another team", async () => {
+    const f = await inReview("a bamboo tray");
+    const team = await createTeam({ ctx: ada, input: { name: "Homeware" } });
+    expect(await ids(rita, "bamboo team:homeware")).toEqual([]);
+    await assignUserTeam({ ctx: ada, input: { userId: dana.actor.id, teamId: team.id } });
+    expect(await ids(rita, "bamboo team:homeware")).toEqual([f.asset.id]);
   });
 
   it("follows usage notes and new versions", async () => {

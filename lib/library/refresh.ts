@@ -38,6 +38,11 @@ export async function indexMissingAssets(db: DbExecutor, { batchSize = 5_000 }: 
   }
 }
 
+/** A designer moved to another team: their rows take the owner's current team (one indexed update, no rebuild). */
+export async function refreshOwnerTeam(db: DbExecutor, ownerId: string): Promise<void> {
+  await db.execute(sql`update asset_search set team_id = (select u.team_id from users u where u.id = ${ownerId}::uuid), indexed_at = now() where owner_id = ${ownerId}::uuid`);
+}
+
 /** Rewrites every row (after a change to how the document is built); the benchmark builds its index with it. */
 export async function reindexAllAssets(db: DbExecutor): Promise<number> {
   return affectedRows(await db.execute(upsertAssetSearch(sql`true`)));

@@ -5,6 +5,7 @@ import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { can } from "@/lib/auth/permissions";
 import { AppError, parseInput } from "@/lib/errors";
+import { refreshOwnerTeam } from "@/lib/library/refresh";
 
 const teamName = z.string().trim().min(2, "A team name has at least 2 characters.").max(60, "At most 60 characters.");
 const createInput = z.object({ name: teamName });
@@ -74,6 +75,8 @@ export async function assignUserTeam({ ctx, input }: { ctx: Ctx; input: unknown 
     if (teamId && !team) throw new AppError("not_found", "That team does not exist.");
     if (user.teamId === teamId) return;
     await tx.update(users).set({ teamId, updatedAt: new Date() }).where(eq(users.id, userId));
+    // The library's `team:` facet follows the designer.
+    await refreshOwnerTeam(tx, userId);
     await recordAudit({
       db: tx,
       input: { actor: ctx.actor, action: "user.team_assigned", subject: { type: "user", id: userId }, data: { email: user.email, from: user.teamId, to: teamId, team: team?.name ?? null }, ip: ctx.ip },
