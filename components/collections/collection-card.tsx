@@ -2,6 +2,9 @@ import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import type { CollectionCard } from "@/lib/collections";
 
+// Static class names (Tailwind only emits classes it can see): the covers fill the strip whatever their number.
+const COLS = ["grid-cols-1", "grid-cols-1", "grid-cols-2", "grid-cols-3", "grid-cols-4"] as const;
+
 /** A board on the list page: up to four cover thumbnails, name, who made it, how many assets, whether it is shared. */
 export function CollectionCardView({ c }: { c: CollectionCard }) {
   return (
@@ -11,9 +14,9 @@ export function CollectionCardView({ c }: { c: CollectionCard }) {
         className="block overflow-hidden rounded-lg border border-stone-200 bg-white shadow-sm transition hover:border-kiln-500 focus:outline-none focus-visible:ring-2 focus-visible:ring-kiln-500"
         data-testid={`collection-${c.name}`}
       >
-        <div className="grid aspect-[2/1] grid-cols-4 gap-px bg-stone-100">
+        <div className={`grid aspect-[2/1] ${COLS[c.covers.length] ?? "grid-cols-4"} gap-px bg-stone-100`}>
           {c.covers.length === 0 ? (
-            <span className="col-span-4 flex items-center justify-center text-xs text-stone-400">Empty</span>
+            <span className="flex items-center justify-center text-xs text-stone-400">Empty</span>
           ) : (
             c.covers.map((url) => (
               // eslint-disable-next-line @next/next/no-img-element

@@ -116,6 +116,11 @@ describe("bulk actions over a selection", () => {
   });
 
   it("refuses oversized selections and incomplete requests with a clear message", async () => {
+    expect(await runBulkAction({ ctx: dana, input: { action: "tag", selection: { assetIds: [randomUUID()] }, tags: ["x"] } })).toEqual({
+      affected: 0,
+      skipped: 1,
+      message: "Nothing changed. Skipped 1 asset (not found: 1).",
+    });
     const many = Array.from({ length: 501 }, () => randomUUID());
     await expectCode(runBulkAction({ ctx: dana, input: { action: "send_to_review", selection: { assetIds: many } } }), "invalid_input");
     await expectCode(runBulkAction({ ctx: dana, input: { action: "tag", selection: { assetIds: [randomUUID()] } } }), "invalid_input");

@@ -61,7 +61,7 @@ export async function runBulkAction({ ctx, input }: { ctx: Ctx; input: unknown }
     throw new AppError("invalid_input", `The selection holds ${ids.length.toLocaleString("en")} assets; this action takes at most ${limit.toLocaleString("en")} at a time. Narrow the search.`);
   const found = new Set(ids);
   const missing = [...new Set(data.selection.assetIds ?? [])].filter((id) => !found.has(id)).map(() => "not_found");
-  if (ids.length === 0) return result("Nothing to do: {n}.", 0, missing);
+  if (ids.length === 0) return result("Nothing changed.", 0, missing);
 
   if (data.action === "tag" || data.action === "untag") {
     const change = await (data.action === "tag" ? tagAssets : untagAssets)({ ctx, input: { assetIds: ids, tags: data.tags } });
