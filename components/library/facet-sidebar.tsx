@@ -1,7 +1,8 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import { hasTerm, rangeValue, setTerm, splitRange, termValue, toggleTerm } from "./query-terms";
+import { addQueryToken, hasQueryToken, removeQueryToken } from "@/lib/library/query-grammar";
+import { rangeValue, setTerm, splitRange, termValue } from "./query-terms";
 import type { FacetGroup } from "./types";
 import type { FacetsView } from "./use-library";
 
@@ -35,24 +36,25 @@ export function FacetSidebar({ q, facets, loading, onQuery }: Props) {
 function Facet({ group, q, onQuery }: { group: FacetGroup; q: string; onQuery: (q: string) => void }) {
   const [all, setAll] = useState(false);
   // Active values stay visible even when they fall outside the first few.
-  const values = all ? group.values : group.values.filter((v, i) => i < SHOWN || hasTerm(q, group.field, v.value));
+  const values = all ? group.values : group.values.filter((v, i) => i < SHOWN || hasQueryToken(q, v.token));
   return (
     <fieldset data-facet={group.field}>
       <legend className="mb-1 text-xs font-semibold uppercase tracking-wide text-stone-500">{group.label}</legend>
       <ul className="space-y-0.5">
         {values.map((v) => {
-          const active = hasTerm(q, group.field, v.value);
+          // Compared by meaning (status:Approved is status:approved), by the grammar itself.
+          const active = hasQueryToken(q, v.token);
           return (
             <li key={v.value}>
               <button
                 type="button"
                 aria-pressed={active}
-                onClick={() => onQuery(toggleTerm(q, group.field, v.value))}
+                onClick={() => onQuery(active ? removeQueryToken(q, v.token) : addQueryToken(q, v.token))}
                 className={`flex w-full items-center justify-between gap-2 rounded px-2 py-1 text-left text-sm ${active ? "bg-kiln-50 font-medium text-kiln-800" : "text-stone-700 hover:bg-stone-100"}`}
                 data-testid="facet-value"
                 data-field={group.field}
                 data-value={v.value}
-                title={`${group.field}:${v.value}`}
+                title={v.token}
               >
                 <span className="flex min-w-0 items-center gap-2">
                   <span aria-hidden className={`h-3.5 w-3.5 shrink-0 rounded-sm border ${active ? "border-kiln-600 bg-kiln-600" : "border-stone-300 bg-white"}`} />

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatTerm, hasTerm, rangeValue, removeTerm, setTerm, splitRange, termValue, toggleTerm, tokenize } from "./query-terms";
+import { formatTerm, rangeValue, removeTerm, setTerm, splitRange, termValue, tokenize } from "./query-terms";
 
 describe("library query terms", () => {
   it("splits free text, field terms, quoted values and negations", () => {
@@ -11,19 +11,6 @@ describe("library query terms", () => {
       ["tag", "old", true],
       [null, "linen bag", false],
     ]);
-  });
-
-  it("adds a facet term, then removes it on a second click, keeping everything else as typed", () => {
-    const q1 = toggleTerm("mug  lora:style_lora_v2", "campaign", "Spring 26");
-    expect(q1).toBe('mug lora:style_lora_v2 campaign:"Spring 26"');
-    expect(hasTerm(q1, "campaign", "spring 26")).toBe(true);
-    expect(toggleTerm(q1, "campaign", "Spring 26")).toBe("mug lora:style_lora_v2");
-    expect(toggleTerm("", "status", "approved")).toBe("status:approved");
-  });
-
-  it("does not mistake a negated term for an active one", () => {
-    expect(hasTerm("-status:rejected", "status", "rejected")).toBe(false);
-    expect(toggleTerm("-status:rejected", "status", "rejected")).toBe("-status:rejected status:rejected");
   });
 
   it("removes exactly the chip's term and sets one range term per field", () => {

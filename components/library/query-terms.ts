@@ -1,7 +1,8 @@
 /**
- * The page's filters ARE the query text: clicking a facet adds or removes its `field:value` term,
- * a date range sets one `created:from..to` term. These helpers edit the text without parsing its
- * meaning (the server's grammar does that), so free text and anything typed by hand survive.
+ * The page's filters ARE the query text. Facet clicks use the grammar's own add/remove helpers
+ * (lib/library/query-grammar.ts, compared by meaning); these helpers do the rest: one chip per term
+ * as typed (its × removes exactly that text) and one `created:from..to` term per range input. They
+ * split text without interpreting it, so free text and anything typed by hand survive.
  */
 export type Term = { raw: string; field: string | null; value: string; negated: boolean };
 
@@ -32,22 +33,8 @@ export function formatTerm(field: string, value: string): string {
   return `${field}:${/^[^\s",]+$/.test(value) ? value : `"${value.replace(/(["\\])/g, "\\$1")}"`}`;
 }
 
-const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-
-export function hasTerm(query: string, field: string, value: string): boolean {
-  return tokenize(query).some((t) => !t.negated && t.field === field.toLowerCase() && same(t.value, value));
-}
-
 function join(terms: string[]): string {
   return terms.filter(Boolean).join(" ");
-}
-
-/** Adds `field:value`, or removes it when present (a facet click). */
-export function toggleTerm(query: string, field: string, value: string): string {
-  const terms = tokenize(query);
-  const kept = terms.filter((t) => !(!t.negated && t.field === field.toLowerCase() && same(t.value, value)));
-  if (kept.length !== terms.length) return join(kept.map((t) => t.raw));
-  return join([...terms.map((t) => t.raw), formatTerm(field, value)]);
 }
 
 /** Removes one term exactly as it appears (an active-filter chip's ×). */

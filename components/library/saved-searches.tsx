@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import { RequestError } from "@/components/api-client";
-import { hasTerm, toggleTerm } from "./query-terms";
+import { addQueryToken, hasQueryToken, removeQueryToken } from "@/lib/library/query-grammar";
 import { useSavedSearches, useSavedSearchActions } from "./use-library";
 
 /** Shortcuts: your stars, and the searches you named; "Save this search" names the current query. */
@@ -12,14 +12,14 @@ export function SavedSearches({ q, hrefFor, onQuery }: { q: string; hrefFor: (q:
   const { save, remove } = useSavedSearchActions();
   const [naming, setNaming] = useState(false);
   const [name, setName] = useState("");
-  const starred = hasTerm(q, "is", "starred");
+  const starred = hasQueryToken(q, "is:starred");
 
   return (
     <section className="space-y-2" aria-labelledby="saved-searches-title" data-testid="saved-searches">
       <button
         type="button"
         aria-pressed={starred}
-        onClick={() => onQuery(toggleTerm(q, "is", "starred"))}
+        onClick={() => onQuery(starred ? removeQueryToken(q, "is:starred") : addQueryToken(q, "is:starred"))}
         className={`flex w-full items-center gap-2 rounded px-2 py-1 text-left text-sm ${starred ? "bg-amber-50 font-medium text-amber-800" : "text-stone-700 hover:bg-stone-100"}`}
         data-testid="starred-shortcut"
       >

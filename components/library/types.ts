@@ -9,7 +9,8 @@ export type { LibraryItem };
 export type SearchPage = LibraryPage;
 
 /** `value` is what the grammar takes (`field:value`); `label` what people read (names, never ids). */
-export type FacetValue = { value: string; label: string; count: number };
+/** `token` is the term that selects the bucket (`campaign:"Spring 26"`), built by the server with the grammar's quoting. */
+export type FacetValue = { value: string; label: string; count: number; token: string };
 export type FacetGroup = { field: string; label: string; values: FacetValue[] };
 
 export type SavedSearch = { id: string; name: string; query: string; createdAt?: string };

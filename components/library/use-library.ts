@@ -71,7 +71,7 @@ export function normalizeFacets(body: LibraryFacets): FacetsView {
     .map(([field, buckets]) => ({
       field,
       label: FACET_LABELS[field] ?? field,
-      values: buckets.map(({ value, label, count }) => ({ value, label, count })),
+      values: buckets.map(({ value, label, count, token }) => ({ value, label, count, token })),
     }));
   return { groups, sampleRows: body.sample?.rows ?? null };
 }
