@@ -10,6 +10,7 @@ const AREAS = {
     "Generate",
     "Jobs",
     "Review",
+    "Library",
     "Costs",
     "Budgets",
     "Uploads",
@@ -26,8 +27,8 @@ const AREAS = {
     "Runs",
     "Audit log",
   ],
-  designer: ["Home", "Generate", "Jobs", "Costs", "Uploads", "Collections"],
-  reviewer: ["Home", "Review", "Uploads", "Collections"],
+  designer: ["Home", "Generate", "Jobs", "Library", "Costs", "Uploads", "Collections"],
+  reviewer: ["Home", "Review", "Library", "Uploads", "Collections"],
   finance: ["Home", "Costs", "Budgets"],
 } as const;
 

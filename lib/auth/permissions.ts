@@ -64,6 +64,12 @@ export const AREAS = [
     description: "Assets waiting for a decision, oldest first: approve, request changes or reject, by keyboard.",
   },
   {
+    href: "/assets",
+    label: "Library",
+    permission: "assets.view",
+    description: "Every asset you may see, searchable by what made it and what happened to it; tag, collect, star, select in bulk.",
+  },
+  {
     href: "/costs",
     label: "Costs",
     permission: "costs.view",

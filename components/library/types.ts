@@ -1,0 +1,34 @@
+/**
+ * What the library's API answers, as the page reads it: the server's own types (type-only imports,
+ * so nothing of lib/ reaches the browser bundle), plus the page's view of facets and its settings.
+ */
+import type { LibraryItem, LibraryPage } from "@/lib/library/search";
+
+export type { LibraryItem };
+/** `totalCapped`: the count stopped at the server's cap (shown as "10,000+"). */
+export type SearchPage = LibraryPage;
+
+/** `value` is what the grammar takes (`field:value`); `label` what people read (names, never ids). */
+/** `token` is the term that selects the bucket (`campaign:"Spring 26"`), built by the server with the grammar's quoting. */
+export type FacetValue = { value: string; label: string; count: number; token: string };
+export type FacetGroup = { field: string; label: string; values: FacetValue[] };
+
+export type SavedSearch = { id: string; name: string; query: string; createdAt?: string };
+export type CollectionOption = { id: string; name: string };
+
+export type BulkAction = "tag" | "untag" | "collect" | "send_to_review";
+export type BulkResult = { affected: number; skipped: number; message: string };
+
+export const SORTS = [
+  { value: "newest", label: "Newest first" },
+  { value: "oldest", label: "Oldest first" },
+  { value: "relevance", label: "Best match" },
+  { value: "cost", label: "Most expensive" },
+] as const;
+export type Sort = (typeof SORTS)[number]["value"];
+
+export const VIEWS = ["grid", "list"] as const;
+export type View = (typeof VIEWS)[number];
+
+export const DENSITIES = ["compact", "comfortable", "large"] as const;
+export type Density = (typeof DENSITIES)[number];
