@@ -105,10 +105,10 @@ ALTER TABLE "collections" ADD CONSTRAINT "collections_team_id_teams_id_fk" FOREI
 ALTER TABLE "asset_stars" ADD CONSTRAINT "asset_stars_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "asset_stars" ADD CONSTRAINT "asset_stars_asset_id_assets_id_fk" FOREIGN KEY ("asset_id") REFERENCES "public"."assets"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "saved_searches" ADD CONSTRAINT "saved_searches_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "asset_search_document_idx" ON "asset_search" USING gin ("document");--> statement-breakpoint
-CREATE INDEX "asset_search_loras_idx" ON "asset_search" USING gin ("loras");--> statement-breakpoint
-CREATE INDEX "asset_search_tags_idx" ON "asset_search" USING gin ("tags");--> statement-breakpoint
-CREATE INDEX "asset_search_check_reasons_idx" ON "asset_search" USING gin ("check_reasons");--> statement-breakpoint
+CREATE INDEX "asset_search_document_idx" ON "asset_search" USING gin ("document") WITH (fastupdate=false);--> statement-breakpoint
+CREATE INDEX "asset_search_loras_idx" ON "asset_search" USING gin ("loras") WITH (fastupdate=false);--> statement-breakpoint
+CREATE INDEX "asset_search_tags_idx" ON "asset_search" USING gin ("tags") WITH (fastupdate=false);--> statement-breakpoint
+CREATE INDEX "asset_search_check_reasons_idx" ON "asset_search" USING gin ("check_reasons") WITH (fastupdate=false);--> statement-breakpoint
 CREATE INDEX "asset_search_created_idx" ON "asset_search" USING btree ("created_at","asset_id");--> statement-breakpoint
 CREATE INDEX "asset_search_owner_created_idx" ON "asset_search" USING btree ("owner_id","created_at");--> statement-breakpoint
 CREATE INDEX "asset_search_status_created_idx" ON "asset_search" USING btree ("status","created_at");--> statement-breakpoint
