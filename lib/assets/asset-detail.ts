@@ -118,15 +118,16 @@ export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: stri
     canOpenBatch: can(ctx.actor.role, "batches.view") && (asset.ownerId === ctx.actor.id || ctx.actor.role === "admin"),
     canRerun: !!gen && can(ctx.actor.role, "generations.create") && seesAssetOwnedBy(ctx, asset.ownerId),
     rerun: await rerunLinks(ctx, asset),
-    reroll: gen && made
-      ? {
-          depth: gen.rerollDepth,
-          limit: made.rerollLimit,
-          parentAssetId: relatedAssets.find((a) => a.generationId === gen.rerollOf)?.id ?? null,
-          childAsset: relatedAssets.find((a) => a.generationId !== gen.rerollOf) ?? null,
-          childQueued: related.length > (gen.rerollOf ? 1 : 0) && !relatedAssets.some((a) => a.generationId !== gen.rerollOf),
-        }
-      : null,
+    reroll:
+      gen && made
+        ? {
+            depth: gen.rerollDepth,
+            limit: made.rerollLimit,
+            parentAssetId: relatedAssets.find((a) => a.generationId === gen.rerollOf)?.id ?? null,
+            childAsset: relatedAssets.find((a) => a.generationId !== gen.rerollOf) ?? null,
+            childQueued: related.length > (gen.rerollOf ? 1 : 0) && !relatedAssets.some((a) => a.generationId !== gen.rerollOf),
+          }
+        : null,
     spentMicros: Number(spent?.micros ?? 0),
     approvalId: asset.approvalId,
     /** Edit history, newest first: each version's operation, who made it and when. */
@@ -229,5 +230,14 @@ async function uploadProvenance(ctx: Ctx, uploadId: string) {
     .limit(1);
   if (!row) throw new AppError("not_found", "The upload behind this asset no longer exists.");
   const u = row.upload;
-  return { id: u.id, filename: u.filename, by: row.by, bytes: u.bytes, contentType: u.contentType, width: u.width, height: u.height, at: u.createdAt.toISOString() };
+  return {
+    id: u.id,
+    filename: u.filename,
+    by: row.by,
+    bytes: u.bytes,
+    contentType: u.contentType,
+    width: u.width,
+    height: u.height,
+    at: u.createdAt.toISOString(),
+  };
 }

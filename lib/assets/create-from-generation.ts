@@ -1,6 +1,7 @@
-import { and, desc, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Tx } from "@/db";
-import { assets, assetVersions, checkRuns, type Generation } from "@/db/schema";
+import { assets, assetVersions, type Generation } from "@/db/schema";
+import { firstVersionAndRun } from "@/lib/assets/first-version-run";
 import { startCheckRun } from "@/lib/checks/start-run";
 import { refreshAssetSearch } from "@/lib/library/refresh";
 import { assetTitle } from "./title";
@@ -29,17 +30,7 @@ export async function createAssetFromGeneration(
     })
     .onConflictDoNothing({ target: assets.generationId })
     .returning();
-  if (!created) {
-    const [existing] = await tx
-      .select({ assetId: assets.id, assetVersionId: assetVersions.id, checkRunId: checkRuns.id })
-      .from(assets)
-      .innerJoin(assetVersions, and(eq(assetVersions.assetId, assets.id), eq(assetVersions.number, 1)))
-      .innerJoin(checkRuns, eq(checkRuns.assetVersionId, assetVersions.id))
-      .where(eq(assets.generationId, gen.id))
-      .orderBy(desc(checkRuns.createdAt))
-      .limit(1);
-    return existing!;
-  }
+  if (!created) return firstVersionAndRun(tx, eq(assets.generationId, gen.id));
   const [version] = await tx.insert(assetVersions).values({ assetId: created.id, number: 1, operation: "generate", blobKey, width, height }).returning();
   await tx.update(assets).set({ currentVersionId: version!.id }).where(eq(assets.id, created.id));
   const run = await startCheckRun(tx, { assetVersionId: version!.id, trigger: "generated" });

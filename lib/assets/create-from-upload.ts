@@ -1,7 +1,8 @@
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
 import { assets, assetVersions, checkRuns, uploads, type Upload } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
+import { firstVersionAndRun } from "@/lib/assets/first-version-run";
 import { startCheckRun } from "@/lib/checks/start-run";
 import { refreshAssetSearch } from "@/lib/library/refresh";
 
@@ -20,17 +21,7 @@ export async function createAssetFromUpload(tx: Tx, upload: Upload): Promise<Upl
     .values({ source: "uploaded", uploadId: upload.id, ownerId: upload.ownerId, title: upload.filename, createdAt: upload.createdAt })
     .onConflictDoNothing({ target: assets.uploadId })
     .returning();
-  if (!created) {
-    const [existing] = await tx
-      .select({ assetId: assets.id, assetVersionId: assetVersions.id, checkRunId: checkRuns.id })
-      .from(assets)
-      .innerJoin(assetVersions, and(eq(assetVersions.assetId, assets.id), eq(assetVersions.number, 1)))
-      .innerJoin(checkRuns, eq(checkRuns.assetVersionId, assetVersions.id))
-      .where(eq(assets.uploadId, upload.id))
-      .orderBy(desc(checkRuns.createdAt))
-      .limit(1);
-    return { ...existing!, created: false };
-  }
+  if (!created) return { ...(await firstVersionAndRun(tx, eq(assets.uploadId, upload.id))), created: false };
   const [version] = await tx
     .insert(assetVersions)
     .values({
