@@ -131,3 +131,6 @@ ALTER TABLE "assets" ADD CONSTRAINT "assets_origin_asset_id_assets_id_fk" FOREIG
 CREATE UNIQUE INDEX "assets_upload_key" ON "assets" USING btree ("upload_id");--> statement-breakpoint
 CREATE INDEX "assets_origin_idx" ON "assets" USING btree ("origin_asset_id");--> statement-breakpoint
 ALTER TABLE "assets" ADD CONSTRAINT "assets_source_shape" CHECK (("source" = 'generated' AND "generation_id" IS NOT NULL AND "batch_id" IS NOT NULL AND "tier" IS NOT NULL AND "preset_version_id" IS NOT NULL) OR ("source" = 'uploaded' AND "upload_id" IS NOT NULL AND "generation_id" IS NULL));
+--> statement-breakpoint
+-- Assets made before titles existed are named as the pages named them: "Row 3, variant 1".
+UPDATE "assets" SET "title" = 'Row ' || g."row_line" || ', variant ' || (g."variant_index" + 1) FROM "generations" g WHERE g."id" = "assets"."generation_id" AND "assets"."title" = '';
