@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import type { AssetDetail } from "@/lib/assets/asset-detail";
+import { FactList } from "./fact-list";
 import { UploadProvenance } from "./upload-provenance";
 
 /** How the image was made, enough to reproduce and defend it; for an uploaded image, who uploaded which file. */
@@ -26,16 +27,7 @@ export function Provenance({ p, upload }: { p: AssetDetail["provenance"]; upload
     ["GPU time", p.providerMs !== null ? `${(p.providerMs / 1000).toFixed(1)} s` : "—"],
     ["Rights / usage", p.usageNotes ? <span className="whitespace-pre-wrap">{p.usageNotes}</span> : "—"],
   ];
-  return (
-    <dl className="space-y-2 text-sm" data-testid="provenance">
-      {items.map(([label, value]) => (
-        <div key={label} className="grid grid-cols-[8rem_1fr] gap-3">
-          <dt className="text-xs uppercase tracking-wide text-stone-500">{label}</dt>
-          <dd className="break-words text-stone-900">{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <FactList items={items} testId="provenance" />;
 }
 
 function ReferenceLink({ r }: { r: NonNullable<NonNullable<AssetDetail["provenance"]>["reference"]> }) {

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import type { AssetDetail } from "@/lib/assets/asset-detail";
+import { FactList } from "./fact-list";
 
 function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -17,14 +18,5 @@ export function UploadProvenance({ u }: { u: NonNullable<AssetDetail["upload"]> 
     ["Uploaded", new Date(u.at).toLocaleString()],
     ["Metadata", "Location, device and owner metadata were removed at upload."],
   ];
-  return (
-    <dl className="space-y-2 text-sm" data-testid="upload-provenance">
-      {items.map(([label, value]) => (
-        <div key={label} className="grid grid-cols-[8rem_1fr] gap-3">
-          <dt className="text-xs uppercase tracking-wide text-stone-500">{label}</dt>
-          <dd className="break-words text-stone-900">{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <FactList items={items} testId="upload-provenance" />;
 }

@@ -1,29 +1,18 @@
 "use client";
 
 import { useWindowVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, type MouseEvent } from "react";
+import { useEffect } from "react";
 import { DENSITY } from "./density";
 import { AssetTile, TileSkeleton } from "./asset-tile";
-import type { Density, LibraryItem } from "./types";
+import type { Density, ResultViewProps } from "./types";
 import { useWindowOffset } from "./use-window-offset";
-
-type Props = {
-  items: LibraryItem[];
-  density: Density;
-  hasMore: boolean;
-  loadingMore: boolean;
-  onLoadMore: () => void;
-  isSelected: (id: string) => boolean;
-  onSelect: (id: string, e: MouseEvent) => void;
-  onOpen: (index: number) => void;
-};
 
 /**
  * The thumbnail grid, virtualised by rows against the window's scroll: only the rows on screen (and
  * a few either side) exist in the DOM, so 10,000 results scroll like 100. Near the end of what is
  * loaded it asks for the next page by cursor.
  */
-export function AssetGrid({ items, density, hasMore, loadingMore, onLoadMore, isSelected, onSelect, onOpen }: Props) {
+export function AssetGrid({ items, density, hasMore, loadingMore, onLoadMore, isSelected, onSelect, onOpen }: ResultViewProps) {
   const { ref, top, width } = useWindowOffset<HTMLDivElement>();
   const d = DENSITY[density];
   const columns = Math.max(1, Math.floor((width + d.gap) / (d.minTile + d.gap)));

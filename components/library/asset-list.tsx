@@ -2,24 +2,13 @@
 
 import { useWindowVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
-import { useEffect, type MouseEvent } from "react";
+import { useEffect } from "react";
 import { DENSITY } from "./density";
 import { formatDate, formatMicros } from "./format";
 import { LibraryStatusBadge } from "./status-badge";
 import { StarButton } from "./star-button";
-import type { Density, LibraryItem } from "./types";
+import type { Density, ResultViewProps } from "./types";
 import { useWindowOffset } from "./use-window-offset";
-
-type Props = {
-  items: LibraryItem[];
-  density: Density;
-  hasMore: boolean;
-  loadingMore: boolean;
-  onLoadMore: () => void;
-  isSelected: (id: string) => boolean;
-  onSelect: (id: string, e: MouseEvent) => void;
-  onOpen: (index: number) => void;
-};
 
 // Two facts per cell (title over campaign, status beside tier, designer over date) keep every field
 // readable beside the filter sidebar without a horizontal scroll.
@@ -31,7 +20,7 @@ const COLUMNS = [
 ];
 
 /** The same results as table rows, virtualised the same way (spacer rows above and below keep the scroll height). */
-export function AssetList({ items, density, hasMore, loadingMore, onLoadMore, isSelected, onSelect, onOpen }: Props) {
+export function AssetList({ items, density, hasMore, loadingMore, onLoadMore, isSelected, onSelect, onOpen }: ResultViewProps) {
   const { ref, top } = useWindowOffset<HTMLDivElement>();
   const rowHeight = DENSITY[density].listRow;
   const thumb = rowHeight - 12;
@@ -81,7 +70,14 @@ export function AssetList({ items, density, hasMore, loadingMore, onLoadMore, is
               );
             const selected = isSelected(item.id);
             return (
-              <tr key={row.key} style={{ height: rowHeight }} className={selected ? "bg-kiln-50" : "hover:bg-stone-50"} data-testid="library-row" data-asset-id={item.id} data-status={item.status}>
+              <tr
+                key={row.key}
+                style={{ height: rowHeight }}
+                className={selected ? "bg-kiln-50" : "hover:bg-stone-50"}
+                data-testid="library-row"
+                data-asset-id={item.id}
+                data-status={item.status}
+              >
                 <td className="px-3">
                   <input
                     type="checkbox"
@@ -94,7 +90,13 @@ export function AssetList({ items, density, hasMore, loadingMore, onLoadMore, is
                   />
                 </td>
                 <td>
-                  <button type="button" onClick={() => onOpen(row.index)} aria-label={`Preview ${item.title}`} className="flex items-center justify-center overflow-hidden rounded bg-stone-100" style={{ width: thumb, height: thumb }}>
+                  <button
+                    type="button"
+                    onClick={() => onOpen(row.index)}
+                    aria-label={`Preview ${item.title}`}
+                    className="flex items-center justify-center overflow-hidden rounded bg-stone-100"
+                    style={{ width: thumb, height: thumb }}
+                  >
                     {item.thumbUrl && (
                       // eslint-disable-next-line @next/next/no-img-element
                       <img src={item.thumbUrl} alt="" loading="lazy" decoding="async" className="h-full w-full object-contain" />
@@ -102,7 +104,11 @@ export function AssetList({ items, density, hasMore, loadingMore, onLoadMore, is
                   </button>
                 </td>
                 <td className="pr-3">
-                  <Link href={`/assets/${item.id}`} className="block truncate font-medium text-stone-800 hover:text-kiln-700 hover:underline" title={item.title}>
+                  <Link
+                    href={`/assets/${item.id}`}
+                    className="block truncate font-medium text-stone-800 hover:text-kiln-700 hover:underline"
+                    title={item.title}
+                  >
                     {item.title || "Untitled"}
                   </Link>
                   <span className="block truncate text-xs text-stone-500">{item.campaign ?? "no campaign"}</span>

@@ -17,7 +17,7 @@ import { Lightbox } from "./lightbox";
 import { SavedSearches } from "./saved-searches";
 import { SearchBox } from "./search-box";
 import { useLibrarySelection } from "./selection";
-import { DENSITIES, SORTS, type Density, type Sort, type View } from "./types";
+import { DENSITIES, SORTS, type Density, type ResultViewProps, type Sort, type View } from "./types";
 import { useLibraryFacets, useLibrarySearch } from "./use-library";
 import { libraryHref, useLibraryUrl } from "./use-library-url";
 
@@ -62,6 +62,16 @@ export function LibraryView({ canGenerate, can }: { canGenerate: boolean; can: {
 
   const queryError = search.error instanceof RequestError && search.error.error.code === "invalid_input" ? search.error.message : null;
   const otherError: Error | null = search.error && !queryError ? search.error : null;
+  const results: ResultViewProps = {
+    items,
+    density,
+    hasMore: !!hasNextPage,
+    loadingMore: isFetchingNextPage,
+    onLoadMore: loadMore,
+    isSelected: selection.isSelected,
+    onSelect,
+    onOpen: setOpen,
+  };
 
   return (
     <div className="grid gap-6 lg:grid-cols-[15rem_minmax(0,1fr)]">
@@ -73,7 +83,13 @@ export function LibraryView({ canGenerate, can }: { canGenerate: boolean; can: {
         <SearchBox value={q} onSearch={setQuery} error={queryError} validate={validate} />
         <ActiveFilters q={q} onQuery={setQuery} />
         <div className="flex flex-wrap items-center justify-between gap-3 border-b border-stone-200 pb-3">
-          <p className="text-sm text-stone-600" aria-live="polite" data-testid="library-total" data-total={search.data ? total : undefined} data-busy={search.isFetching || !search.data}>
+          <p
+            className="text-sm text-stone-600"
+            aria-live="polite"
+            data-testid="library-total"
+            data-total={search.data ? total : undefined}
+            data-busy={search.isFetching || !search.data}
+          >
             {search.data ? (
               <>
                 <span className="font-semibold tabular-nums text-stone-900">
@@ -90,7 +106,11 @@ export function LibraryView({ canGenerate, can }: { canGenerate: boolean; can: {
           <div className="flex flex-wrap items-center gap-2 text-sm">
             <label className="flex items-center gap-1.5 text-stone-600">
               Sort
-              <select value={sort} onChange={(e) => update({ sort: e.target.value as Sort }, "replace")} className="rounded-md border border-stone-300 bg-white px-2 py-1 text-sm shadow-sm">
+              <select
+                value={sort}
+                onChange={(e) => update({ sort: e.target.value as Sort }, "replace")}
+                className="rounded-md border border-stone-300 bg-white px-2 py-1 text-sm shadow-sm"
+              >
                 {SORTS.map((s) => (
                   <option key={s.value} value={s.value}>
                     {s.label}
@@ -107,7 +127,12 @@ export function LibraryView({ canGenerate, can }: { canGenerate: boolean; can: {
               ]}
               onChange={(v) => update({ view: v as View }, "replace")}
             />
-            <Segmented label="Density" value={density} options={DENSITIES.map((d) => ({ value: d, label: DENSITY[d].label }))} onChange={(v) => update({ density: v as Density }, "replace")} />
+            <Segmented
+              label="Density"
+              value={density}
+              options={DENSITIES.map((d) => ({ value: d, label: DENSITY[d].label }))}
+              onChange={(v) => update({ density: v as Density }, "replace")}
+            />
           </div>
         </div>
 
@@ -119,31 +144,15 @@ export function LibraryView({ canGenerate, can }: { canGenerate: boolean; can: {
             </button>
           </Alert>
         ) : !search.data ? (
-          queryError ? null : <GridSkeleton density={density} />
+          queryError ? null : (
+            <GridSkeleton density={density} />
+          )
         ) : total === 0 ? (
           <EmptyState q={q} canGenerate={canGenerate} onClear={() => setQuery("")} />
         ) : view === "grid" ? (
-          <AssetGrid
-            items={items}
-            density={density}
-            hasMore={!!hasNextPage}
-            loadingMore={isFetchingNextPage}
-            onLoadMore={loadMore}
-            isSelected={selection.isSelected}
-            onSelect={onSelect}
-            onOpen={setOpen}
-          />
+          <AssetGrid {...results} />
         ) : (
-          <AssetList
-            items={items}
-            density={density}
-            hasMore={!!hasNextPage}
-            loadingMore={isFetchingNextPage}
-            onLoadMore={loadMore}
-            isSelected={selection.isSelected}
-            onSelect={onSelect}
-            onOpen={setOpen}
-          />
+          <AssetList {...results} />
         )}
         <BulkBar selection={selection} q={q} total={total} can={can} />
       </div>
@@ -154,7 +163,17 @@ export function LibraryView({ canGenerate, can }: { canGenerate: boolean; can: {
   );
 }
 
-function Segmented({ label, value, options, onChange }: { label: string; value: string; options: { value: string; label: string }[]; onChange: (v: string) => void }) {
+function Segmented({
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  options: { value: string; label: string }[];
+  onChange: (v: string) => void;
+}) {
   return (
     <div role="group" aria-label={label} className="inline-flex overflow-hidden rounded-md border border-stone-300 bg-white shadow-sm">
       {options.map((o) => (
@@ -192,7 +211,9 @@ function EmptyState({ q, canGenerate, onClear }: { q: string; canGenerate: boole
   return (
     <div className="rounded-lg border border-dashed border-stone-300 bg-white px-6 py-12 text-center" data-testid="library-no-results">
       <h2 className="text-base font-semibold text-stone-900">No assets match this search</h2>
-      <p className="mx-auto mt-1 max-w-md text-sm text-stone-500">Remove a filter above, or clear them all and start again. The ? next to the search box shows what a query can say.</p>
+      <p className="mx-auto mt-1 max-w-md text-sm text-stone-500">
+        Remove a filter above, or clear them all and start again. The ? next to the search box shows what a query can say.
+      </p>
       <Button variant="secondary" className="mt-4" onClick={onClear}>
         Clear filters
       </Button>

@@ -2,9 +2,22 @@
  * What the library's API answers, as the page reads it: the server's own types (type-only imports,
  * so nothing of lib/ reaches the browser bundle), plus the page's view of facets and its settings.
  */
+import type { MouseEvent } from "react";
 import type { LibraryItem, LibraryPage } from "@/lib/library/search";
 
 export type { LibraryItem };
+
+/** What the grid and the list views both take: the loaded results, paging, selection and the lightbox. */
+export type ResultViewProps = {
+  items: LibraryItem[];
+  density: Density;
+  hasMore: boolean;
+  loadingMore: boolean;
+  onLoadMore: () => void;
+  isSelected: (id: string) => boolean;
+  onSelect: (id: string, e: MouseEvent) => void;
+  onOpen: (index: number) => void;
+};
 /** `totalCapped`: the count stopped at the server's cap (shown as "10,000+"). */
 export type SearchPage = LibraryPage;
 
