@@ -94,6 +94,9 @@ export class Scheduler {
   }
 
   private start(job: DueJob): void {
+    // The fast path below and a tick whose read saw the same new job can both try to start it
+    // (the job row exists from the commit on, before the fast path runs): only one may call.
+    if (this.inFlight.has(job.id)) return;
     this.inFlight.add(job.id);
     const keys = job.kind === "call" ? job.concurrency.map((c) => c.key) : [];
     for (const k of keys) this.perKey.set(k, (this.perKey.get(k) ?? 0) + 1);
@@ -113,6 +116,7 @@ export class Scheduler {
         if (
           typeof next === "number" &&
           !this.stopped &&
+          !this.inFlight.has(next) &&
           this.inFlight.size < this.opts.maxInFlight &&
           !job.concurrency.some((c) => (this.perKey.get(c.key) ?? 0) >= c.limit)
         ) {
