@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, customType, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { assets, assetSourceEnum, assetStatusEnum } from "./assets";
+import { altTextStatusEnum, assets, assetSourceEnum, assetStatusEnum } from "./assets";
 import { checkVerdictEnum } from "./check-runs";
 import { tierEnum } from "./presets";
 
@@ -48,6 +48,8 @@ export const assetSearch = pgTable(
     height: integer("height"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
     approvedAt: timestamp("approved_at", { withTimezone: true }),
+    altTextStatus: altTextStatusEnum("alt_text_status").notNull().default("none"),
+    rightsExpiresAt: timestamp("rights_expires_at", { withTimezone: true }),
     document: tsvector("document").notNull(),
     indexedAt: timestamp("indexed_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -66,6 +68,7 @@ export const assetSearch = pgTable(
     index("asset_search_preset_idx").on(t.presetId),
     index("asset_search_model_idx").on(t.model),
     index("asset_search_approved_idx").on(t.approvedAt),
+    index("asset_search_rights_expires_idx").on(t.rightsExpiresAt),
   ],
 );
 

@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgEnum, pgTable, real, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { batches } from "./batches";
 import { generations } from "./generations";
 import { presetVersions } from "./preset-versions";
@@ -19,6 +19,14 @@ export type AssetStatus = (typeof ASSET_STATUSES)[number];
 export const ASSET_SOURCES = ["generated", "uploaded"] as const;
 export const assetSourceEnum = pgEnum("asset_source", ASSET_SOURCES);
 export type AssetSource = (typeof ASSET_SOURCES)[number];
+
+/**
+ * Alt text's life: none; drafting (an engine is describing it); draft (words exist, a person has not
+ * confirmed them); confirmed (a person stands behind them). Publishing exports need "confirmed".
+ */
+export const ALT_TEXT_STATUSES = ["none", "drafting", "draft", "confirmed"] as const;
+export const altTextStatusEnum = pgEnum("alt_text_status", ALT_TEXT_STATUSES);
+export type AltTextStatus = (typeof ALT_TEXT_STATUSES)[number];
 
 /** The image a generation made (or a user uploaded), with its versions (edits) and where it stands in the pipeline. */
 export const assets = pgTable(
@@ -55,10 +63,30 @@ export const assets = pgTable(
     rejectedAt: timestamp("rejected_at", { withTimezone: true }),
     /** The designer's rights and usage notes (licences of references, where the image may be used), shown to reviewers. */
     usageNotes: text("usage_notes"),
+    /**
+     * Where placements crop around, as fractions of the width and height (0–1) of any version (edits keep
+     * the geometry's proportions). Null: sharp's attention strategy picks the crop.
+     */
+    focalX: real("focal_x"),
+    focalY: real("focal_y"),
+    altText: text("alt_text"),
+    altTextStatus: altTextStatusEnum("alt_text_status").notNull().default("none"),
+    /** Who wrote the current words: an engine ("a1111_interrogate", …) or "person". */
+    altTextSource: text("alt_text_source"),
+    altTextConfirmedBy: uuid("alt_text_confirmed_by").references(() => users.id),
+    altTextConfirmedAt: timestamp("alt_text_confirmed_at", { withTimezone: true }),
+    /** Usage rights: the licence (free text, e.g. "Getty RM 12345" or "own generation"), allowed channels, expiry. */
+    rightsLicence: text("rights_licence"),
+    rightsChannels: text("rights_channels").array(),
+    /** After this moment the asset is flagged, and exports and share links refuse it. */
+    rightsExpiresAt: timestamp("rights_expires_at", { withTimezone: true }),
+    /** When the week-before notice went out for the current expiry (cleared when the expiry changes). */
+    rightsNoticeSentAt: timestamp("rights_notice_sent_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    index("assets_rights_expires_idx").on(t.rightsExpiresAt),
     uniqueIndex("assets_generation_key").on(t.generationId),
     uniqueIndex("assets_upload_key").on(t.uploadId),
     index("assets_origin_idx").on(t.originAssetId),

@@ -23,3 +23,4 @@ export * from "./asset-search";
 export * from "./tags";
 export * from "./collections";
 export * from "./saved-searches";
+export * from "./delivery";

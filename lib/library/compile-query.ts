@@ -76,6 +76,24 @@ function fieldCondition(ctx: Ctx, term: FieldTerm): SQL {
         term.values.map((v) => sql`${v}::asset_source`),
         sql`, `,
       )})`;
+    case "alt":
+      return anyOf(
+        term.values.map((v) =>
+          v === "missing" ? sql`${s.altTextStatus} in ('none', 'drafting')` : v === "draft" ? sql`${s.altTextStatus} = 'draft'` : sql`${s.altTextStatus} = 'confirmed'`,
+        ),
+      );
+    case "rights":
+      return anyOf(
+        term.values.map((v) =>
+          v === "expired"
+            ? sql`${s.rightsExpiresAt} <= now()`
+            : v === "expiring"
+              ? sql`(${s.rightsExpiresAt} > now() and ${s.rightsExpiresAt} <= now() + interval '7 days')`
+              : v === "limited"
+                ? sql`${s.rightsExpiresAt} is not null`
+                : sql`${s.rightsExpiresAt} is null`,
+        ),
+      );
     case "check":
       return sql`${s.checkVerdict} in (${sql.join(
         term.values.map((v) => sql`${v}::check_verdict`),

@@ -43,6 +43,8 @@ export const LIBRARY_QUERY_FIELDS = [
   { field: "size", example: "size:>=1024", meaning: "The longer side in pixels (size:1024x768 for exact dimensions)." },
   { field: "aspect", example: "aspect:16:9", meaning: "landscape, portrait, square, or a ratio such as 16:9." },
   { field: "origin", example: "origin:3f0c…", meaning: "Reruns of this asset (its id)." },
+  { field: "alt", example: "alt:missing", meaning: "Alt text: missing, draft (not yet confirmed by a person) or confirmed." },
+  { field: "rights", example: "rights:expiring", meaning: "Usage rights: expired, expiring (within 7 days), limited (an expiry is set) or unlimited." },
 ] as const;
 
 /** How free text works, shown under the table. */
@@ -75,6 +77,8 @@ export type FieldClause =
       values: string[];
     }
   | { field: "is"; values: "starred"[] }
+  | { field: "alt"; values: ("missing" | "draft" | "confirmed")[] }
+  | { field: "rights"; values: ("expired" | "expiring" | "limited" | "unlimited")[] }
   | { field: "in" | "origin"; values: string[] }
   | { field: "created" | "approved"; values: DateRange[] }
   | { field: "cost"; values: NumberRange[] }
@@ -261,6 +265,10 @@ function valueOf(field: FieldName, text: string, at: number, now: Date): FieldCl
       return check(oneOf("check", CHECK_VERDICTS, { passed: "pass", warning: "warn", failed: "fail" }), text, at);
     case "is":
       return check(oneOf("is", ["starred"] as const, { star: "starred", starred: "starred", favourite: "starred", favorite: "starred" }), text, at);
+    case "alt":
+      return check(oneOf("alt", ["missing", "draft", "confirmed"] as const, { none: "missing", drafted: "draft", unconfirmed: "draft" }), text, at);
+    case "rights":
+      return check(oneOf("rights", ["expired", "expiring", "limited", "unlimited"] as const, { none: "unlimited", expires: "limited" }), text, at);
     case "preset":
     case "template":
       return check(namedVersion, text, at);

@@ -69,8 +69,8 @@ function affectedRows(result: unknown): number {
  *             depth (its calls, retries, the rejected attempts before it and their edits), plus
  *             ledger rows naming the asset without a generation (edits of an uploaded asset)
  *   document  A: title (also split at . _ - /) · B: prompt, template variable values, carried CSV columns (keys and values),
- *             campaign, batch name, tags, upload filename · C: usage notes, review reasons/comments,
- *             check reasons. (No alt-text column exists yet; add it to weight C when one does.)
+ *             campaign, batch name, tags, upload filename · C: alt text, usage notes, rights licence,
+ *             review reasons/comments, check reasons
  */
 /**
  * The same text with . _ - / as spaces: PostgreSQL's parser keeps "moodboard-autumn.png" as one file
@@ -84,7 +84,7 @@ function upsertAssetSearch(where: SQL): SQL {
       asset_id, owner_id, team_id, status, source, tier, title, campaign, batch_id,
       preset_id, preset_version_id, template_id, template_version_id, provider_id, model, loras,
       reviewer_ids, check_verdict, check_reasons, status_reason, tags, cost_micros, width, height,
-      created_at, approved_at, document, indexed_at
+      created_at, approved_at, alt_text_status, rights_expires_at, document, indexed_at
     )
     select
       a.id, a.owner_id, u.team_id, a.status, a.source, a.tier, x.title, b.campaign, a.batch_id,
@@ -103,7 +103,7 @@ function upsertAssetSearch(where: SQL): SQL {
          where l.lineage_root_id = coalesce(g.lineage_root_id, g.id) and lg.reroll_depth <= g.reroll_depth
       ), 0)
       + coalesce((select sum(l.micros) from cost_ledger l where l.asset_id = a.id and l.generation_id is null), 0),
-      v.width, v.height, a.created_at, a.approved_at,
+      v.width, v.height, a.created_at, a.approved_at, a.alt_text_status, a.rights_expires_at,
       setweight(to_tsvector('english', concat_ws(' ', x.title, ${splitWords(sql`x.title`)})), 'A')
       || setweight(to_tsvector('english', concat_ws(' ',
            g.prompt,
@@ -111,7 +111,7 @@ function upsertAssetSearch(where: SQL): SQL {
            (select string_agg(concat_ws(' ', e.key, e.value, ${splitWords(sql`e.value`)}), ' ')
               from jsonb_each_text(coalesce(g.carried_columns, '{}'::jsonb) || a.metadata) e),
            b.campaign, b.name, array_to_string(x.tags, ' '), ${splitWords(sql`up.filename`)})), 'B')
-      || setweight(to_tsvector('english', concat_ws(' ', a.usage_notes, rd.text, replace(a.status_reason, '_', ' '), ck.text)), 'C'),
+      || setweight(to_tsvector('english', concat_ws(' ', a.alt_text, a.usage_notes, a.rights_licence, rd.text, replace(a.status_reason, '_', ' '), ck.text)), 'C'),
       now()
     from assets a
     join users u on u.id = a.owner_id
@@ -150,6 +150,7 @@ function upsertAssetSearch(where: SQL): SQL {
       loras = excluded.loras, reviewer_ids = excluded.reviewer_ids, check_verdict = excluded.check_verdict,
       check_reasons = excluded.check_reasons, status_reason = excluded.status_reason, tags = excluded.tags,
       cost_micros = excluded.cost_micros, width = excluded.width, height = excluded.height,
-      created_at = excluded.created_at, approved_at = excluded.approved_at, document = excluded.document,
+      created_at = excluded.created_at, approved_at = excluded.approved_at, alt_text_status = excluded.alt_text_status,
+      rights_expires_at = excluded.rights_expires_at, document = excluded.document,
       indexed_at = excluded.indexed_at`;
 }
