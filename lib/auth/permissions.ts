@@ -34,6 +34,13 @@ export const PERMISSIONS = {
   "tags.curate": ["admin"],
   /** Collections (boards): own ones, and those shared with one's team (read-only); lib/collections decides per board. */
   "collections.use": ["admin", "designer", "reviewer"],
+  /** Delivery: placements, the alt-text engine and content credentials are installation settings. */
+  "delivery.manage": ["admin"],
+  /** Writing and confirming alt text, setting focal points and usage rights, on assets one may act on (lib/assets/access). */
+  "assets.describe": ["admin", "designer", "reviewer"],
+  "exports.create": ["admin", "designer", "reviewer"],
+  /** Links for people outside Kiln (approved assets only). */
+  "shares.create": ["admin", "designer", "reviewer"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
