@@ -52,6 +52,8 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
             )}
             {a.canRecheck && ["checking", "in_review", "rejected"].includes(a.status) && <RecheckButton assetId={a.id} />}
             {a.canRerun && <RerunDialog assetId={a.id} />}
+            {/* delivery: download menu */}
+            {/* delivery: share link button */}
           </div>
         }
       />
@@ -64,10 +66,13 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
           </a>
           <RerollNote a={a} />
           <RerunLinks rerun={a.rerun} />
+          {/* delivery: placements preview with focal point */}
         </div>
         <div className="space-y-6">
           <AssetOrganisePanel assetId={a.id} />
+          {/* delivery: alt text card */}
           <ProductCard metadata={a.metadata} />
+          {/* delivery: usage rights card */}
           <Card title="Review">
             <ReviewHistory review={a.review} approvalId={a.approvalId} versions={a.versions} />
           </Card>
