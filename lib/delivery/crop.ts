@@ -29,19 +29,20 @@ export function cropBox(source: Size, target: Size, focal: FocalPoint): CropBox 
 
 /**
  * Where sharp's attention strategy (luminance, saturation, skin tones) would centre a crop: the
- * default focal point when the designer has not set one. Measured on a small copy (the strategy
- * works on a downscale anyway), as the centre of the square crop it picks.
+ * default focal point when the designer has not set one. Measured on a small copy: the centre of
+ * the half-width strip it keeps gives x, the centre of the half-height strip gives y (so a square
+ * image, the common case, gets a real point too).
  */
 export async function attentionFocal(image: Buffer | string): Promise<FocalPoint> {
   const probe = 256;
-  const meta = await sharp(image).rotate().resize({ width: probe, height: probe, fit: "inside" }).toBuffer({ resolveWithObject: true });
-  const { width, height } = meta.info;
-  const side = Math.min(width, height);
-  if (width === height) return { x: 0.5, y: 0.5 };
-  const { info } = await sharp(meta.data).resize({ width: side, height: side, fit: "cover", position: sharp.strategy.attention }).toBuffer({ resolveWithObject: true });
-  const left = -(info.cropOffsetLeft ?? 0);
-  const top = -(info.cropOffsetTop ?? 0);
-  return { x: (left + side / 2) / width, y: (top + side / 2) / height };
+  const small = await sharp(image).rotate().resize({ width: probe, height: probe, fit: "inside" }).toBuffer({ resolveWithObject: true });
+  const { width, height } = small.info;
+  const strip = async (w: number, h: number) =>
+    (await sharp(small.data).resize({ width: w, height: h, fit: "cover", position: sharp.strategy.attention }).toBuffer({ resolveWithObject: true })).info;
+  const [narrow, flat] = await Promise.all([strip(Math.max(1, Math.round(width / 2)), height), strip(width, Math.max(1, Math.round(height / 2)))]);
+  const left = -(narrow.cropOffsetLeft ?? 0);
+  const top = -(flat.cropOffsetTop ?? 0);
+  return { x: clamp01((left + narrow.width / 2) / width), y: clamp01((top + flat.height / 2) / height) };
 }
 
 function clamp01(n: number): number {
