@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import type { WasmReader } from "@contentauth/c2pa-wasm";
 import type { DbExecutor } from "@/db";
 import { coseProtectedHeader, coseSign1 } from "./cose";
@@ -151,7 +152,7 @@ function loadC2pa(): Promise<C2pa> {
   c2paPromise ??= (async () => {
     installFileReaderSync();
     const mod = await import("@contentauth/c2pa-wasm");
-    const wasmPath = createRequire(import.meta.url).resolve("@contentauth/c2pa-wasm/c2pa.wasm");
+    const wasmPath = resolveWasm();
     // Compiled asynchronously: the 9 MB module takes a few hundred ms, kept off the event loop.
     await mod.default({ module_or_path: await readFile(wasmPath) });
     return mod;
@@ -160,6 +161,16 @@ function loadC2pa(): Promise<C2pa> {
     throw err;
   });
   return c2paPromise;
+}
+
+/** Beside the package, wherever this file ended up (source under vitest, a chunk under next build). */
+function resolveWasm(): string {
+  const request = "@contentauth/c2pa-wasm/c2pa.wasm";
+  try {
+    return createRequire(import.meta.url).resolve(request);
+  } catch {
+    return createRequire(join(process.cwd(), "package.json")).resolve(request);
+  }
 }
 
 type WasmSignerDefinition = { alg: string; reserveSize: number; sign: (bytes: Uint8Array<ArrayBuffer>) => Promise<Uint8Array<ArrayBuffer>> };
