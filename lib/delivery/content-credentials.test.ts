@@ -35,8 +35,19 @@ const parent = { title: "Trail shoe Ridge (original)", sha256: "ab".repeat(32) }
 async function rendition(format: CredentialFormat, size = 540): Promise<Buffer> {
   const s = sharp({ create: { width: size, height: size, channels: 3, background: "#3a6" } })
     .composite([{ input: Buffer.from(`<svg width="${size}" height="${size}"><circle cx="${size / 2}" cy="${size / 2}" r="${size / 3}" fill="#c33"/></svg>`) }])
-    .withXmp(buildXmp({ title: asset.title, altText: "A red circle on green.", credit: "Kiln", usageTerms: null, assetId: asset.assetId, approvalId: asset.approvalId }));
-  const out = { jpeg: () => s.jpeg({ quality: 82 }), png: () => s.png(), webp: () => s.webp({ quality: 80 }), avif: () => s.avif({ quality: 50, effort: 0 }) }[format]();
+    .withXmp(
+      buildXmp({
+        title: asset.title,
+        altText: "A red circle on green.",
+        credit: "Kiln",
+        usageTerms: null,
+        assetId: asset.assetId,
+        approvalId: asset.approvalId,
+      }),
+    );
+  const out = { jpeg: () => s.jpeg({ quality: 82 }), png: () => s.png(), webp: () => s.webp({ quality: 80 }), avif: () => s.avif({ quality: 50, effort: 0 }) }[
+    format
+  ]();
   return out.toBuffer();
 }
 
@@ -107,7 +118,8 @@ describe("addContentCredential", () => {
       expect(m.title).toBe(asset.title);
       expect(m.claim_generator_info?.[0]?.name).toBe("Kiln");
       expect(m.signature_info?.common_name).toMatch(/^Kiln content credentials/);
-      const actions = (m.assertions?.find((a) => a.label.startsWith("c2pa.actions"))?.data as { actions: { action: string; digitalSourceType?: string }[] }).actions;
+      const actions = (m.assertions?.find((a) => a.label.startsWith("c2pa.actions"))?.data as { actions: { action: string; digitalSourceType?: string }[] })
+        .actions;
       expect(actions.map((a) => a.action)).toEqual(["c2pa.created", "c2pa.cropped", "c2pa.resized"]);
       expect(actions[0]!.digitalSourceType).toBe(DIGITAL_SOURCE_TYPE_TRAINED);
       expect(m.assertions?.find((a) => a.label === "kiln.asset")?.data).toEqual({
@@ -128,9 +140,16 @@ describe("addContentCredential", () => {
   }
 
   it("an original (no parent) says only that a model made it", async () => {
-    const result = await addContentCredential({ data: await rendition("png", 64), format: "png", ...asset, approvalId: null, softwareAgent: "Kiln · sd-xl 1.0" }, { db: database.db });
+    const result = await addContentCredential(
+      { data: await rendition("png", 64), format: "png", ...asset, approvalId: null, softwareAgent: "Kiln · sd-xl 1.0" },
+      { db: database.db },
+    );
     const read = await readContentCredential(result.data, "png");
-    const actions = (read!.activeManifest!.assertions!.find((a) => a.label.startsWith("c2pa.actions"))!.data as { actions: { action: string; softwareAgent?: { name: string } }[] }).actions;
+    const actions = (
+      read!.activeManifest!.assertions!.find((a) => a.label.startsWith("c2pa.actions"))!.data as {
+        actions: { action: string; softwareAgent?: { name: string } }[];
+      }
+    ).actions;
     expect(actions).toHaveLength(1);
     expect(actions[0]).toMatchObject({ action: "c2pa.created", softwareAgent: { name: "Kiln · sd-xl 1.0" } });
     expect(read!.activeManifest!.ingredients ?? []).toEqual([]);
@@ -154,11 +173,23 @@ describe("addContentCredential", () => {
   });
 
   it("returns a format it cannot sign unchanged, saying why", async () => {
-    const gif = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#000" } }).gif().toBuffer();
+    const gif = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#000" } })
+      .gif()
+      .toBuffer();
     const result = await addContentCredential({ data: gif, format: "gif" as CredentialFormat, ...asset }, { db: database.db });
     expect(result.signed).toBe(false);
     expect(result.data).toBe(gif);
     expect(result.reason).toMatch(/not supported for gif/);
+  });
+
+  it("a file c2pa-rs cannot parse comes back unsigned with the reason, and the next one still signs", async () => {
+    const garbage = Buffer.from("this is not a JPEG at all, only text pretending to be one");
+    const failed = await addContentCredential({ data: garbage, format: "jpeg", ...asset }, { db: database.db });
+    expect(failed.signed).toBe(false);
+    expect(failed.data).toBe(garbage);
+    expect(failed.reason).toMatch(/^C2PA signing failed: ./);
+    const ok = await addContentCredential({ data: await rendition("jpeg", 32), format: "jpeg", ...asset }, { db: database.db });
+    expect(ok.signed).toBe(true);
   });
 
   it("costs a few milliseconds a call once warm (logged, not asserted)", async () => {

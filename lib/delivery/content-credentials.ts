@@ -48,7 +48,12 @@ export async function addContentCredential(input: ContentCredentialInput, deps: 
     const signed = await serialised(async () => {
       const builder = c2pa.WasmBuilder.fromJson(JSON.stringify(definition), BUILDER_SETTINGS);
       try {
-        return await builder.sign(signer, [], mime, new BytesBlob(new Uint8Array(input.data.buffer, input.data.byteOffset, input.data.byteLength)) as unknown as Blob);
+        return await builder.sign(
+          signer,
+          [],
+          mime,
+          new BytesBlob(new Uint8Array(input.data.buffer, input.data.byteOffset, input.data.byteLength)) as unknown as Blob,
+        );
       } finally {
         builder.free();
       }
@@ -62,9 +67,7 @@ export async function addContentCredential(input: ContentCredentialInput, deps: 
 
 function manifestDefinition(input: ContentCredentialInput, mime: string) {
   const agent = { name: input.softwareAgent ?? "Kiln" };
-  const actions: Record<string, unknown>[] = [
-    { action: "c2pa.created", digitalSourceType: DIGITAL_SOURCE_TYPE_AI, softwareAgent: agent },
-  ];
+  const actions: Record<string, unknown>[] = [{ action: "c2pa.created", digitalSourceType: DIGITAL_SOURCE_TYPE_AI, softwareAgent: agent }];
   if (input.parentIngredient) {
     actions.push(
       { action: "c2pa.cropped", softwareAgent: { name: "Kiln" }, description: "Cropped around the focal point for a placement." },

@@ -14,7 +14,12 @@ const HEADER_ALG = 1;
 const HEADER_X5CHAIN = 33;
 
 export function coseProtectedHeader(chainDer: Uint8Array[]): Uint8Array {
-  return encode(new Map<number, unknown>([[HEADER_ALG, ALG_ES256], [HEADER_X5CHAIN, chainDer.length === 1 ? chainDer[0] : chainDer]]));
+  return encode(
+    new Map<number, unknown>([
+      [HEADER_ALG, ALG_ES256],
+      [HEADER_X5CHAIN, chainDer.length === 1 ? chainDer[0] : chainDer],
+    ]),
+  );
 }
 
 export function coseSign1(input: { claim: Uint8Array; protectedHeader: Uint8Array; privateKey: KeyObject; size: number }): Uint8Array<ArrayBuffer> {

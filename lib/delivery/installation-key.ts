@@ -101,7 +101,10 @@ async function makeIdentity() {
   const id = Buffer.from(webcrypto.getRandomValues(new Uint8Array(4))).toString("hex");
   const caSubject = `CN=Kiln installation CA ${id}, O=Kiln (self-hosted installation)`;
   const leafSubject = `CN=Kiln content credentials ${id}, O=Kiln (self-hosted installation)`;
-  const serial = () => Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString("hex").replace(/^[89a-f]/, "1");
+  const serial = () =>
+    Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)))
+      .toString("hex")
+      .replace(/^[89a-f]/, "1");
 
   const ca = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
