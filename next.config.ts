@@ -20,6 +20,8 @@ const nextConfig: NextConfig = {
     "@imgly/background-removal-node",
     "onnxruntime-node",
     "@techstark/opencv-js",
+    // Content credentials: c2pa-rs as WebAssembly, its .wasm read from node_modules at run time.
+    "@contentauth/c2pa-wasm",
   ],
   poweredByHeader: false,
   // `npm test` type-checks the whole project once (npm run typecheck); `next build` need not repeat it.

@@ -63,6 +63,7 @@ CREATE TABLE "rendition_cache" (
 	"height" integer NOT NULL,
 	"bytes" integer NOT NULL,
 	"sha256" text NOT NULL,
+	"content_credential" boolean DEFAULT false NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"last_used_at" timestamp with time zone DEFAULT now() NOT NULL
 );

@@ -65,6 +65,8 @@ export const renditionCache = pgTable(
     bytes: integer("bytes").notNull(),
     /** sha256 (hex) of the file's bytes: the manifest lists it. */
     sha256: text("sha256").notNull(),
+    /** Whether the file carries a signed C2PA content credential (decision 0021); unsigned when the format or source does not allow one. */
+    contentCredential: boolean("content_credential").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -12,6 +12,7 @@ import { createLibraryAsset, createLibraryCatalog } from "@/lib/library/testing"
 import { readAll } from "@/lib/images/renditions";
 import { LocalBlobStore } from "@/lib/storage/local-driver";
 import { createUserFactory } from "@/test/factories";
+import { readContentCredential } from "./content-credentials";
 import { getOrCreateRendition, newRenditionMemo, renditionMetadata } from "./rendition-cache";
 
 let database: Database;
@@ -68,6 +69,12 @@ describe("getOrCreateRendition", () => {
     expect(xmp).toContain("Trail shoe KLN-0042");
     expect(xmp).toContain("apr_test");
     expect(xmp).not.toContain("Canon");
+    // Signed last, so the XMP above is inside what the credential's hash binds.
+    expect(row.contentCredential).toBe(true);
+    const credential = await readContentCredential(bytes, "jpeg");
+    expect(credential?.state).toBe("Valid");
+    expect(credential?.failureCodes).toEqual(["signingCredential.untrusted"]);
+    expect(JSON.stringify(credential?.activeManifest?.assertions)).toContain("c2pa.cropped");
     // The 9:16 crop of a square keeps the red patch (right side): the crop's right half is redder.
     const { data } = await sharp(bytes).resize(9, 16, { fit: "fill" }).raw().toBuffer({ resolveWithObject: true });
     const redAt = (x: number) => Array.from({ length: 16 }, (_, y) => data[(y * 9 + x) * 3]! - data[(y * 9 + x) * 3 + 1]!).reduce((a, b) => a + b, 0);

@@ -5,12 +5,13 @@ import { renditionCache, type Asset, type AssetVersion, type DeliveryFormat, typ
 import { env } from "@/lib/env";
 import { readAll } from "@/lib/images/renditions";
 import type { BlobStore } from "@/lib/storage/types";
+import { addContentCredential } from "./content-credentials";
 import { attentionFocal, cropBox, type FocalPoint, type Size } from "./crop";
 import { FORMAT_INFO, renderImage } from "./render";
-import { buildXmp, COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA, TRAINED_ALGORITHMIC_MEDIA, type XmpFields } from "./xmp";
+import { buildXmp, DIGITAL_SOURCE_TYPE_COMPOSITE, DIGITAL_SOURCE_TYPE_TRAINED, type XmpFields } from "./xmp";
 
 /** Bump when the pipeline's output changes for the same inputs (encoder settings, metadata layout): old entries stop matching. */
-export const RENDER_PIPELINE_VERSION = 1;
+export const RENDER_PIPELINE_VERSION = 2;
 
 export type RenditionAsset = Pick<
   Asset,
@@ -38,7 +39,7 @@ export function renditionMetadata(asset: RenditionAsset, version: RenditionVersi
     assetId: asset.id,
     approvalId: asset.approvalId,
     digitalSourceType:
-      asset.source === "generated" ? TRAINED_ALGORITHMIC_MEDIA : version.operation !== "upload" && version.number > 1 ? COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA : undefined,
+      asset.source === "generated" ? DIGITAL_SOURCE_TYPE_TRAINED : version.operation !== "upload" && version.number > 1 ? DIGITAL_SOURCE_TYPE_COMPOSITE : undefined,
   };
 }
 
@@ -74,7 +75,7 @@ export type RenditionDeps = {
   db: DbExecutor;
   store: BlobStore;
   /** Per job: source bytes and attention points already read, so N placements of one asset decode it once. */
-  memo?: { sources: Map<string, Buffer>; focal: Map<string, FocalPoint> };
+  memo?: { sources: Map<string, Buffer>; focal: Map<string, FocalPoint>; sha: Map<string, string> };
 };
 
 /**
@@ -83,7 +84,8 @@ export type RenditionDeps = {
  * Concurrent makers of one key write the same bytes to the same key; the first row wins.
  */
 export async function getOrCreateRendition(deps: RenditionDeps, req: RenditionRequest): Promise<RenditionCacheRow> {
-  const xmp = buildXmp(renditionMetadata(req.asset, req.version));
+  const metadata = renditionMetadata(req.asset, req.version);
+  const xmp = buildXmp(metadata);
   const inputHash = renditionInputHash(req, xmp);
   const [hit] = await deps.db
     .update(renditionCache)
@@ -100,6 +102,8 @@ export async function getOrCreateRendition(deps: RenditionDeps, req: RenditionRe
     crop = cropBox({ width: req.version.width, height: req.version.height }, req.size, focal);
   }
   const rendered = await renderImage(source, { crop, size: req.size, format: req.format, quality: req.quality, xmp });
+  const credential = await signRendition(deps, req, rendered.data, source, metadata.digitalSourceType);
+  rendered.data = credential.data;
   const key = `assets/${req.asset.id}/renditions/${inputHash}.${FORMAT_INFO[req.format].ext}`;
   await deps.store.put(key, rendered.data, { contentType: rendered.contentType });
   const row = {
@@ -111,9 +115,43 @@ export async function getOrCreateRendition(deps: RenditionDeps, req: RenditionRe
     height: rendered.height,
     bytes: rendered.data.length,
     sha256: createHash("sha256").update(rendered.data).digest("hex"),
+    contentCredential: credential.signed,
   };
   const [inserted] = await deps.db.insert(renditionCache).values(row).onConflictDoNothing().returning();
   return inserted ?? (await deps.db.select().from(renditionCache).where(eq(renditionCache.inputHash, inputHash)))[0]!;
+}
+
+/**
+ * The signed C2PA credential goes on last (decision 0021): anything that rewrote the bytes after it
+ * would break its hash binding. An image whose making Kiln cannot know (an unedited upload) is not
+ * signed: the credential would have to claim a source type.
+ */
+async function signRendition(deps: RenditionDeps, req: RenditionRequest, data: Buffer, source: Buffer, digitalSourceType: string | undefined) {
+  if (!digitalSourceType) return { data, signed: false };
+  const result = await addContentCredential(
+    {
+      data,
+      format: req.format,
+      title: req.asset.title || "Untitled asset",
+      assetId: req.asset.id,
+      approvalId: req.asset.approvalId,
+      versionId: req.version.id,
+      digitalSourceType,
+      // A placement is cut from the version: the credential names it and says "cropped, resized".
+      ...(req.size ? { parentIngredient: { title: `${req.asset.title || "asset"} v${req.version.number}`, sha256: sourceSha256(deps, req.version.id, source) } } : {}),
+    },
+    { db: deps.db },
+  );
+  if (!result.signed) console.warn(`[kiln] rendition of asset ${req.asset.id} left without a content credential: ${result.reason}`);
+  return result;
+}
+
+function sourceSha256(deps: RenditionDeps, versionId: string, source: Buffer): string {
+  const known = deps.memo?.sha.get(versionId);
+  if (known) return known;
+  const sha = createHash("sha256").update(source).digest("hex");
+  deps.memo?.sha.set(versionId, sha);
+  return sha;
 }
 
 async function readSource(deps: RenditionDeps, version: RenditionVersion): Promise<Buffer> {
@@ -135,5 +173,5 @@ async function memoFocal(deps: RenditionDeps, versionId: string, source: Buffer)
 }
 
 export function newRenditionMemo(): NonNullable<RenditionDeps["memo"]> {
-  return { sources: new Map(), focal: new Map() };
+  return { sources: new Map(), focal: new Map(), sha: new Map() };
 }
