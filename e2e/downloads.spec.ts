@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Browser, Download, Locator, Page } from "@playwright/test";
 import sharp from "sharp";
-import { expect, test } from "./support/test";
+import { expect, fromApp, test } from "./support/test";
 import { SignInPage } from "./pages/sign-in-page";
 import { queueBatchViaApi, waitForBatchSettled } from "./support/batches";
 import { DEMO, type DemoRole } from "./support/users";
@@ -50,7 +50,7 @@ test("a designer downloads an asset as WebP and AVIF from its page, and the orig
   const originalUrl = (await designer.locator('main a[href^="/api/blobs/"]').first().getAttribute("href"))!;
 
   const webp = await download(designer, header, "webp");
-  expect(webp.file.suggestedFilename()).toMatch(/^enamel-kettle-zd[a-j]+.*-v1\.webp$/);
+  expect(webp.file.suggestedFilename()).toBe(`enamel-kettle-${word}-v1.webp`);
   const xmp = (await expectImage(webp.bytes, "webp", size)).xmp?.toString("utf8") ?? "";
   expect(xmp).toContain("trainedAlgorithmicMedia");
   const avif = await download(designer, header, "avif");
@@ -94,9 +94,38 @@ test("a designer downloads an asset as WebP and AVIF from its page, and the orig
   await expect(lightbox).toHaveCount(0);
 
   await tile.hover();
+  await expect(tile.getByRole("button", { name: /^Download Enamel kettle/ })).toBeVisible();
+  await designer.screenshot({ path: "/tmp/downloads-tile.png" });
   const jpeg = await download(designer, tile, "jpeg");
   expect(jpeg.file.suggestedFilename()).toMatch(/-v1\.jpg$/);
   await expectImage(jpeg.bytes, "jpeg", size);
+
+  // With several versions the menu offers a version picker, current first; an older one downloads as itself.
+  const upscale = await designer.request.post(`/api/assets/${assetId}/edits`, {
+    headers: fromApp(designer),
+    data: { operation: "upscale", sourceVersionNumber: 1, params: { scale: 2 }, idempotencyKey: `e2e-upscale-${word}` },
+  });
+  expect(upscale.status(), await upscale.text()).toBeLessThan(300);
+  await expect
+    .poll(async () => ((await (await designer.request.get(`/api/assets/${assetId}`)).json()) as { version: { number: number } }).version.number, { timeout: 45_000 })
+    .toBe(2);
+  await designer.goto(`/assets/${assetId}`);
+  await header.getByTestId("download-menu-button").click();
+  const picker = designer.getByTestId("download-version");
+  await expect(picker).toHaveValue("2");
+  await expect(picker.locator("option")).toHaveText(["v2 (current)", "v1"]);
+  await designer.screenshot({ path: "/tmp/downloads-versions.png" });
+  await picker.selectOption("1");
+  const [older] = await Promise.all([designer.waitForEvent("download"), designer.getByTestId("download-menu").locator('[data-format="webp"]').click()]);
+  expect(older.suggestedFilename()).toBe(`enamel-kettle-${word}-v1.webp`);
+  await expectImage(readFileSync((await older.path())!), "webp", size);
+  // The menu remembers the version picked on this page.
+  await header.getByTestId("download-menu-button").click();
+  await expect(picker).toHaveValue("1");
+  await picker.selectOption("2");
+  const [newer] = await Promise.all([designer.waitForEvent("download"), designer.getByTestId("download-menu").locator('[data-format="original"]').click()]);
+  expect(newer.suggestedFilename()).toBe(`enamel-kettle-${word}-v2.png`);
+  await expectImage(readFileSync((await newer.path())!), "png", { width: size.width * 2, height: size.height * 2 });
 });
 
 test("a reviewer downloads the asset under review from the review screen", async ({ browser }) => {
@@ -115,7 +144,7 @@ test("a reviewer downloads the asset under review from the review screen", async
   const current = reviewer.getByTestId("review-current");
   await expect(current).toHaveAttribute("data-asset-id", assetId!);
   const jpeg = await download(reviewer, current, "jpeg");
-  expect(jpeg.file.suggestedFilename()).toMatch(/^linen-apron-zd[a-j]+.*-v1\.jpg$/);
+  expect(jpeg.file.suggestedFilename()).toBe(`linen-apron-${word}-v1.jpg`);
   const meta = await sharp(jpeg.bytes).metadata();
   expect(meta.format).toBe("jpeg");
   expect(meta.exif).toBeUndefined();
