@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import type { MouseEvent } from "react";
+import { DownloadMenu } from "@/components/delivery/download-menu";
 import { LibraryStatusBadge } from "./status-badge";
 import { StarButton } from "./star-button";
 import type { Density, LibraryItem } from "./types";
@@ -47,6 +48,12 @@ export function AssetTile({ item, density, selected, onSelect, onOpen }: Props) 
           />
         </label>
         <StarButton id={item.id} starred={item.starred} className={`absolute right-1 top-1 bg-white/90 shadow-sm ${item.starred ? "" : "opacity-0 focus:opacity-100 group-hover:opacity-100"}`} />
+        <DownloadMenu
+          assetId={item.id}
+          title={item.title}
+          variant="icon"
+          className="absolute bottom-1.5 right-1.5 opacity-0 focus:opacity-100 aria-expanded:opacity-100 group-hover:opacity-100 [@media(hover:none)]:opacity-100"
+        />
       </div>
       <div className={`shrink-0 space-y-1 ${density === "compact" ? "px-1.5 py-1" : "p-2"}`}>
         <Link href={`/assets/${item.id}`} className="block truncate font-medium text-stone-800 hover:text-kiln-700 hover:underline" title={item.title} data-testid="tile-title">

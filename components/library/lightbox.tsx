@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useEffect, useRef } from "react";
+import { DownloadMenu } from "@/components/delivery/download-menu";
 import { formatDateTime, formatMicros } from "./format";
 import { LibraryStatusBadge } from "./status-badge";
 import { StarButton } from "./star-button";
@@ -127,9 +128,12 @@ export function Lightbox({ items, index, total, onIndex, onClose, onNeedMore, ha
             </div>
           )}
         </dl>
-        <Link href={`/assets/${item.id}`} className="inline-flex items-center justify-center rounded-md bg-kiln-600 px-3 py-2 text-sm font-medium text-white hover:bg-kiln-700">
-          Open asset page
-        </Link>
+        <div className="flex gap-2">
+          <Link href={`/assets/${item.id}`} className="inline-flex flex-1 items-center justify-center rounded-md bg-kiln-600 px-3 py-2 text-sm font-medium text-white hover:bg-kiln-700">
+            Open asset page
+          </Link>
+          <DownloadMenu key={item.id} assetId={item.id} />
+        </div>
         <p className="mt-auto text-xs text-stone-500" data-testid="lightbox-position">
           {index + 1} of {total.toLocaleString("en-US")} · ← → to move, Esc to close
         </p>

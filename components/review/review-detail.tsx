@@ -3,6 +3,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { CheckPanel } from "@/components/assets/check-panel";
+import { DownloadMenu } from "@/components/delivery/download-menu";
 import { ProductMetadata } from "@/components/assets/product-metadata";
 import { Provenance } from "@/components/assets/provenance";
 import { formatMicros } from "@/lib/costs/estimate";
@@ -14,11 +15,14 @@ export function ReviewDetail({ item, zoom, onZoom, decisionBar }: { item: QueueI
   const detail = useAssetDetail(item.assetId);
   return (
     <div className="space-y-4" data-testid="review-current" data-asset-id={item.assetId}>
-      <div>
-        <h2 className="truncate text-base font-semibold text-stone-900" title={item.title} data-testid="review-title">
-          {item.title}
-        </h2>
-        <ProductMetadata metadata={item.metadata} className="mt-1" />
+      <div className="flex items-start justify-between gap-3">
+        <div className="min-w-0">
+          <h2 className="truncate text-base font-semibold text-stone-900" title={item.title} data-testid="review-title">
+            {item.title}
+          </h2>
+          <ProductMetadata metadata={item.metadata} className="mt-1" />
+        </div>
+        <DownloadMenu key={item.assetId} assetId={item.assetId} version={item.versionNumber} />
       </div>
       <div className={`rounded-lg border border-stone-200 bg-stone-100 ${zoom ? "max-h-[75vh] overflow-auto" : ""}`}>
         {/* eslint-disable-next-line @next/next/no-img-element */}

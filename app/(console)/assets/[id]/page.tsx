@@ -10,6 +10,7 @@ import { ReviewHistory } from "@/components/assets/review-history";
 import { UsageNotesForm } from "@/components/assets/usage-notes-form";
 import { AssetStatusBadge } from "@/components/checks/check-badges";
 import { AssetOrganisePanel } from "@/components/library/asset-organise-panel";
+import { DownloadMenu } from "@/components/delivery/download-menu";
 import { AutoRefresh } from "@/components/runs/auto-refresh";
 import { Card, PageHeader } from "@/components/ui/card";
 import { getAssetDetail } from "@/lib/assets/asset-detail";
@@ -52,7 +53,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
             )}
             {a.canRecheck && ["checking", "in_review", "rejected"].includes(a.status) && <RecheckButton assetId={a.id} />}
             {a.canRerun && <RerunDialog assetId={a.id} />}
-            {/* delivery: download menu */}
+            <DownloadMenu assetId={a.id} />
             {/* delivery: share link button */}
           </div>
         }
