@@ -104,12 +104,22 @@ export async function readScene(image: Buffer): Promise<SceneReading> {
   const skyMean = mean(rows(0, Math.round(N * 0.2)));
   const groundMean = mean(rows(Math.round(N * 0.85), N));
 
-  // Objects: pixels of the middle band far from both the sky and the ground colour, flood-filled into blobs.
+  // The background of each row is its median colour (a sky gradient or a shaded field changes row by
+  // row). Objects: pixels of the middle band far from the background of their row and of the rows a
+  // little above and below (so the horizon itself is not an object), flood-filled into blobs.
+  const rowMedian: Rgb[] = [];
+  for (let y = 0; y < N; y++) {
+    const row = Array.from({ length: N }, (_, x) => px(x, y));
+    const med = (ch: 0 | 1 | 2) => row.map((p) => p[ch]).sort((a, b) => a - b)[N >> 1]!;
+    rowMedian.push([med(0), med(1), med(2)]);
+  }
+  const near = (y: number) => [rowMedian[Math.max(0, y - 6)]!, rowMedian[y]!, rowMedian[Math.min(N - 1, y + 6)]!, skyMean, groundMean];
   const mask = new Uint8Array(N * N);
   for (let y = Math.round(N * 0.15); y < Math.round(N * 0.95); y++) {
+    const backgrounds = near(y);
     for (let x = 0; x < N; x++) {
       const p = px(x, y);
-      if (Math.min(dist(p, skyMean), dist(p, groundMean)) > 48) mask[y * N + x] = 1;
+      if (Math.min(...backgrounds.map((b) => dist(p, b))) > 48) mask[y * N + x] = 1;
     }
   }
   const blobs: { size: number; colour: Rgb; cx: number }[] = [];

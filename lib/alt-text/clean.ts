@@ -13,7 +13,7 @@ const OPENINGS = [
   /^(?:caption|alt text|description)\s*:\s*/i,
   /^(?:there (?:is|are)|this is|here is|it is|it's)\s+/i,
   /^(?:(?:an?|the|this)\s+)?(?:(?:close[- ]up|stock|digital|color|colour|black and white)\s+)?(?:image|picture|photo|photograph|pic|screenshot)\s+(?:of|showing|that shows|depicting|with)\s+/i,
-  /^(?:(?:an?|the|this)\s+)?(?:image|picture|photo|photograph)\s*(?::|-|—)\s*/i,
+  /^(?:(?:an?|the|this)\s+)?(?:image|picture|photo|photograph)(?:\s+of)?\s*(?::|-|—)\s*/i,
 ];
 
 /** CLIP interrogation appends tags after the BLIP caption; these describe style, not content. */

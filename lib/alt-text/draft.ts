@@ -97,6 +97,8 @@ export async function runAltTextDraft({
     if (asset.altTextStatus === "drafting") await settle(db, assetId);
     return { outcome: "skipped", assetId, reason: early };
   }
+  // A person's request marked the asset "drafting"; if it is not any more, someone saved since: theirs wins.
+  if (requestedBy && asset.altTextStatus !== "drafting") return { outcome: "skipped", assetId, reason: "the alt text changed after the request" };
   const engine = await resolveAltTextEngine(db, deps);
   if (!engine) throw new AppError("conflict", "Alt-text drafting is off on this installation.");
   if (asset.altTextStatus !== "drafting") {
