@@ -26,7 +26,7 @@ beforeAll(async () => {
       const text = Buffer.concat(chunks).toString("utf8");
       const s: Seen = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body: text ? JSON.parse(text) : undefined };
       seen.push(s);
-      const next = replies.shift() ?? (() => ({ status: 500, body: { detail: "no reply queued" } }));
+      const next = replies.shift() ?? ((): Reply => ({ status: 500, body: { detail: "no reply queued" } }));
       const r = next(s);
       res.writeHead(r.status, { "content-type": "application/json", ...r.headers }).end(JSON.stringify(r.body));
     });
