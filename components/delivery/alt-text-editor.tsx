@@ -71,7 +71,8 @@ export function AltTextEditor({ assetId, initial, compact = false }: { assetId: 
         setDirty(false);
         setText(next.text);
       }
-      setMessage({ ok: true, text: done });
+      // A draft request's news is the status badge ("Drafting…", then "Draft — needs a person").
+      setMessage(what === "draft" ? null : { ok: true, text: done });
     } catch (error) {
       setMessage({ ok: false, text: error instanceof RequestError ? error.message : "Something went wrong. Try again." });
     } finally {
@@ -87,7 +88,7 @@ export function AltTextEditor({ assetId, initial, compact = false }: { assetId: 
     void run(
       "draft",
       () => api<AltTextView>(`/api/assets/${assetId}/alt-text/draft`, { json: { overwrite, key: crypto.randomUUID() } }),
-      `Drafting with ${view.engine}…`,
+      "",
     );
   };
   const save = (confirm: boolean) =>
