@@ -75,3 +75,35 @@ test("an admin sees the alt-text engine and tests it on the sample picture", asy
   await expect(page.getByTestId("alt-text-test")).toContainText(/object/);
   await page.screenshot({ path: "/tmp/alt-text-admin.png", fullPage: true });
 });
+
+test("a reviewer sees the alt text on the review screen; approving asks the engine for a draft", async ({ page: designer, browser }) => {
+  test.setTimeout(150_000);
+  const word = uniqueWord();
+  const campaign = `Alt review ${word}`;
+  await new SignInPage(designer).signInAndWait(DEMO.designer.email, DEMO.designer.password, DEMO.designer.name);
+  const batchId = await queueBatchViaApi(designer, { preset: /Support/, productName: `Stoneware jug ${word}`, campaign, variants: 2 });
+  const rows = await waitForBatchSettled(designer, batchId, 90_000);
+  expect(rows.some((r) => r.check?.status === "in_review"), "a support image waits for review").toBe(true);
+
+  const reviewer = await (await browser.newContext()).newPage();
+  await new SignInPage(reviewer).signInAndWait(DEMO.reviewer.email, DEMO.reviewer.password, DEMO.reviewer.name);
+  await reviewer.goto("/review");
+  await reviewer.getByLabel("Campaign").selectOption(campaign);
+  const current = reviewer.getByTestId("review-current");
+  await expect(current).toBeVisible({ timeout: 30_000 });
+  const assetId = (await current.getAttribute("data-asset-id"))!;
+  await expect(current.getByTestId("alt-text-status")).toContainText("Missing");
+  await expect(current.getByRole("button", { name: "Draft with AUTOMATIC1111 interrogate" })).toBeVisible();
+  await reviewer.screenshot({ path: "/tmp/alt-text-review.png", fullPage: true });
+  await reviewer.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await reviewer.keyboard.press("a");
+  await expect(reviewer.locator(`[data-testid="review-item"][data-asset-id="${assetId}"]`)).toHaveCount(0);
+
+  // The approval sent the draft request; the designer finds a draft waiting for a person.
+  await expect
+    .poll(async () => ((await (await designer.request.get(`/api/assets/${assetId}/alt-text`)).json()) as { status: string }).status, { timeout: 30_000 })
+    .toBe("draft");
+  await designer.goto(`/assets/${assetId}`);
+  await expect(designer.getByTestId("alt-text-status")).toContainText("Drafted by AUTOMATIC1111 interrogate");
+  await expect(designer.getByTestId("alt-text-card").getByLabel("Alt text")).not.toHaveValue("");
+});
