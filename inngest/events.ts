@@ -49,3 +49,8 @@ export const checkRequested = eventType("kiln/check.requested", {
 export const editRequested = eventType("kiln/edit.requested", {
   schema: z.object({ editId: z.string().uuid(), assetId: z.string().uuid(), userId: z.string().uuid() }),
 });
+
+/** Draft alt text for one asset (a person's "Draft with …", or an approval); requestedBy is null for automatic requests. */
+export const altTextDraftRequested = eventType("kiln/alt-text.draft-requested", {
+  schema: z.object({ assetId: z.string().uuid(), requestedBy: z.string().uuid().nullable(), overwrite: z.boolean() }),
+});

@@ -1,9 +1,10 @@
+import type { AltTextSender } from "@/lib/alt-text/draft";
 import type { CheckSender } from "@/lib/checks/recheck";
 import type { EditSender } from "@/lib/editing/request-edit";
 import type { GenerationSender } from "@/lib/generation/batch-actions";
 import type { MoveSender } from "@/lib/providers/admin-fallback";
 import { inngest } from "./client";
-import { batchCancelled, batchQueued, checkRequested, editRequested, generationRequested, uploadCreated } from "./events";
+import { altTextDraftRequested, batchCancelled, batchQueued, checkRequested, editRequested, generationRequested, uploadCreated } from "./events";
 
 /**
  * The event id makes a repeated send of the same request a no-op for the engine; a user's
@@ -63,4 +64,11 @@ export const editSender: EditSender = {
     await inngest.send(editRequested.create({ editId, assetId, userId }, { id: `edit-requested-${editId}` }));
   },
   checksRequested: (checkRunIds) => sendCheckRuns(checkRunIds),
+};
+
+/** One event per request key: a person's click (a fresh key) or an approval (keyed by its time), so a repeat is a no-op. */
+export const altTextSender: AltTextSender = {
+  async draftRequested({ assetId, requestedBy, overwrite, key }) {
+    await inngest.send(altTextDraftRequested.create({ assetId, requestedBy, overwrite }, { id: `alt-text-draft-${assetId}-${key}` }));
+  },
 };

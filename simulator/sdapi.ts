@@ -4,6 +4,7 @@ import { BadImageError, OutputTooLargeError, UPSCALERS, decodeImage, img2img, up
 import { die } from "./hash";
 import { SAMPLERS, SD_MODELS, findModel, type SdModel } from "./models";
 import { blackPng, encodePng, renderPng, type RenderFaults } from "./render";
+import { BadInterrogateImageError, interrogate, interrogateSchema, MissingImageError, UnknownInterrogatorError } from "./interrogate";
 import { REMBG_MODELS, UnknownRembgModelError, removeBackground, rembgSchema } from "./rembg";
 import { a1111Error, extrasSchema, img2imgSchema, txt2imgSchema, validationDetail, type Txt2ImgRequest } from "./requests";
 
@@ -184,6 +185,19 @@ export async function rembgHandler(body: unknown): Promise<Reply> {
   } catch (error) {
     if (error instanceof BadImageError) return { status: 500, body: a1111Error("HTTPException", "Invalid encoded image") };
     if (error instanceof UnknownRembgModelError) return { status: 500, body: a1111Error("FileNotFoundError", "", `${error.message} (models: ${REMBG_MODELS.join(", ")})`) };
+    throw error;
+  }
+}
+
+/** POST /sdapi/v1/interrogate: { image, model } → { caption } (see interrogate.ts). */
+export async function interrogateHandler(body: unknown): Promise<Reply> {
+  const parsed = parse(interrogateSchema, body);
+  if (!parsed.ok) return parsed.reply;
+  try {
+    return { status: 200, body: { caption: await interrogate(parsed.data) } };
+  } catch (error) {
+    if (error instanceof UnknownInterrogatorError || error instanceof MissingImageError) return notFound(error.message);
+    if (error instanceof BadInterrogateImageError) return { status: 500, body: a1111Error("HTTPException", error.message) };
     throw error;
   }
 }

@@ -6,7 +6,7 @@ import { parseConfigPatch, type SimulatorConfig } from "./config";
 import { die } from "./hash";
 import { SD_MODELS, findModel, type SdModel } from "./models";
 import { a1111Error } from "./requests";
-import { extrasSingleImage, img2imgHandler, rembgHandler, samplers, sdModels, txt2img, upscalers, type CallContext, type ImageFaults, type Reply } from "./sdapi";
+import { extrasSingleImage, img2imgHandler, interrogateHandler, rembgHandler, samplers, sdModels, txt2img, upscalers, type CallContext, type ImageFaults, type Reply } from "./sdapi";
 
 /**
  * Routing, authentication, latency and fault injection around the A1111 handlers. One instance per
@@ -17,6 +17,7 @@ const IMAGE_ENDPOINTS: Record<string, (body: unknown, ctx: CallContext) => Promi
   "/sdapi/v1/txt2img": txt2img,
   "/sdapi/v1/img2img": img2imgHandler,
   "/sdapi/v1/extra-single-image": (body) => extrasSingleImage(body),
+  "/sdapi/v1/interrogate": (body) => interrogateHandler(body),
   // The stable-diffusion-webui-rembg extension's endpoint (registered outside /sdapi, without --api-auth).
   "/rembg": (body) => rembgHandler(body),
 };
@@ -32,6 +33,7 @@ function openApi() {
       "/sdapi/v1/txt2img": post("Text2Imgapi"),
       "/sdapi/v1/img2img": post("Img2Imgapi"),
       "/sdapi/v1/extra-single-image": post("Extras Single Image Api"),
+      "/sdapi/v1/interrogate": post("Interrogateapi"),
       "/sdapi/v1/sd-models": get("Get Sd Models"),
       "/sdapi/v1/upscalers": get("Get Upscalers"),
       "/sdapi/v1/samplers": get("Get Samplers"),
@@ -199,7 +201,7 @@ export class SimulatorState {
         const oom = "CUDA out of memory. Tried to allocate 2.00 GiB (simulated by kiln-simulator)";
         return send(res, 500, a1111Error("OutOfMemoryError", "", oom));
       }
-      const faults: ImageFaults = path === "/sdapi/v1/extra-single-image" || path === "/rembg" ? {} : { blur: roll("blur", c.blurRate), washedOut: roll("washedOut", c.washedOutRate), duplicate: roll("duplicate", c.duplicateRate) };
+      const faults: ImageFaults = path === "/sdapi/v1/extra-single-image" || path === "/rembg" || path === "/sdapi/v1/interrogate" ? {} : { blur: roll("blur", c.blurRate), washedOut: roll("washedOut", c.washedOutRate), duplicate: roll("duplicate", c.duplicateRate) };
       const ctx: CallContext = { call, config: c, faults, currentModel: this.currentModel, onFiltered: () => s.injected.contentFiltered++ };
       // The picture renders during the simulated GPU time, so a call takes max(latency, render).
       const [reply] = await Promise.all([handler(body.value, ctx), sleep(Math.max(0, wait - (Date.now() - started)))]);

@@ -6,6 +6,7 @@ import { CheckPanel } from "@/components/assets/check-panel";
 import { DownloadMenu } from "@/components/delivery/download-menu";
 import { ProductMetadata } from "@/components/assets/product-metadata";
 import { Provenance } from "@/components/assets/provenance";
+import { AltTextEditor } from "@/components/delivery/alt-text-editor";
 import { formatMicros } from "@/lib/costs/estimate";
 import type { QueueItem } from "@/lib/review/queue";
 import { useAssetDetail } from "./use-review";
@@ -34,6 +35,10 @@ export function ReviewDetail({ item, zoom, onZoom, decisionBar }: { item: QueueI
         />
       </div>
       {decisionBar}
+      <div className="rounded-lg border border-stone-200 bg-white p-4">
+        <h2 className="mb-2 text-sm font-semibold">Alt text</h2>
+        <AltTextEditor key={item.assetId} assetId={item.assetId} compact />
+      </div>
       <div className="grid gap-4 xl:grid-cols-2">
         <div className="rounded-lg border border-stone-200 bg-white p-4">
           <h2 className="mb-2 text-sm font-semibold">Automated checks</h2>

@@ -121,6 +121,12 @@ export const AREAS = [
     description: "Which engine erases, upscales and removes backgrounds: the GPU endpoint or a local CPU model, and its price.",
   },
   {
+    href: "/admin/alt-text",
+    label: "Alt text",
+    permission: "delivery.manage",
+    description: "Which engine drafts alt text for approved assets (A1111 interrogate, OpenAI vision, Replicate captioning) before a person confirms it.",
+  },
+  {
     href: "/admin/banned-terms",
     label: "Banned terms",
     permission: "policy.manage",

@@ -10,7 +10,7 @@ import { rerollGeneration, type RerollRequest } from "./reroll";
 import { assetTier } from "@/lib/assets/tier";
 import { refreshAssetSearch } from "@/lib/library/refresh";
 
-export type RunDecision = { decision: CheckDecision; applied: boolean; reroll: RerollRequest | null };
+export type RunDecision = { assetId: string; decision: CheckDecision; applied: boolean; reroll: RerollRequest | null };
 
 /** Statuses the checks may move an asset out of; a human's decision is never overridden by a machine. */
 const MACHINE_OWNED = ["checking", "in_review", "rejected"] as const;
@@ -49,7 +49,7 @@ export async function decideCheckRun({ db, checkRunId }: { db: Db; checkRunId: s
     ];
     const decision = decide(assetTier(asset), results);
     const reroll = async () => (decision.next === "rejected" && run.trigger === "generated" && asset.generationId ? rerollGeneration(tx, asset.generationId) : null);
-    if (run.status === "decided") return { decision, applied: false, reroll: asset.status === "rejected" ? await reroll() : null };
+    if (run.status === "decided") return { assetId: asset.id, decision, applied: false, reroll: asset.status === "rejected" ? await reroll() : null };
 
     const reason = decision.reasons.length ? decision.reasons.join(", ") : decision.reasonCode;
     await tx.update(checkRuns).set({ status: "decided", verdict: decision.verdict, reasonCode: reason, decidedAt: new Date() }).where(eq(checkRuns.id, run.id));
@@ -97,6 +97,6 @@ export async function decideCheckRun({ db, checkRunId }: { db: Db; checkRunId: s
     await refreshAssetSearch(tx, [asset.id]);
     // Budgets: a campaign whose recent reject rate reaches its stop-loss is put on hold.
     if (moved && decision.next !== "in_review") await evaluateStopLoss(tx, asset.id);
-    return { decision, applied: !!moved, reroll: moved ? await reroll() : null };
+    return { assetId: asset.id, decision, applied: !!moved, reroll: moved ? await reroll() : null };
   });
 }

@@ -3,6 +3,7 @@ import { and, desc, eq, isNull, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Tx } from "@/db";
 import { assets, assetVersions, notifications, rejectReasons, reviewClaims, reviewDecisions, users, type Asset, type ReviewDecision } from "@/db/schema";
+import { draftAltTextOnApproval } from "@/lib/alt-text/hook";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { TIER_POLICY } from "@/lib/checks/policy";
@@ -180,7 +181,9 @@ export function withTitle(title: string | null | undefined, message: string): st
 /** One reviewer's decision on the version they looked at; refused, with a clear message, when any rule says no. */
 export async function decideAsset({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<DecisionOutcome> {
   const parsed = parseInput(decideInput, input);
-  return ctx.db.transaction((tx) => decideLocked(tx, ctx, parsed));
+  const out = await ctx.db.transaction((tx) => decideLocked(tx, ctx, parsed));
+  if (out.status === "approved") await draftAltTextOnApproval({ db: ctx.db, assetIds: [parsed.assetId] });
+  return out;
 }
 
 const bulkInput = z.object({
@@ -214,5 +217,6 @@ export async function bulkApprove({
       refused.push({ assetId: item.assetId, message: error.message });
     }
   }
+  await draftAltTextOnApproval({ db: ctx.db, assetIds: approved });
   return { approved, partial, refused };
 }

@@ -2,6 +2,7 @@ import { getDatabase } from "@/db";
 import { engineConfig, runnerAppUrl } from "@/inngest/engine-config";
 import { DEV_MODE_FIX, devModeHostProblem, reachableBeyondLoopback } from "@/inngest/loopback-guard";
 import { env } from "@/lib/env";
+import { seedAltTextDefault } from "@/lib/alt-text/settings";
 import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { indexMissingAssets } from "@/lib/library/refresh";
 import { seedDemoUsers } from "@/lib/setup/demo-users";
@@ -26,6 +27,8 @@ async function bootOnce(): Promise<void> {
   }
   // The built-in simulator endpoint, one preset per tier and the seed templates (idempotent).
   await seedCatalog({ db: database.db, simulatorUrl: e.KILN_SIMULATOR_PORT ? `http://127.0.0.1:${e.KILN_SIMULATOR_PORT}` : null });
+  // Alt text drafts work out of the box: A1111 interrogate against the simulator, until an admin chooses.
+  if (await seedAltTextDefault({ db: database.db })) console.log("[kiln] alt text: drafting with the simulator's interrogate");
   // The library's read model for assets made before it existed (or missed): in the background, in
   // batches, so a large installation starts serving at once; an anti-join on primary keys when none are missing.
   void indexMissingAssets(database.db)

@@ -3,6 +3,7 @@ import { getDatabase } from "@/db";
 import { inngest } from "@/inngest/client";
 import { checkRequested } from "@/inngest/events";
 import { generationSender } from "@/inngest/send";
+import { draftAltTextOnApproval } from "@/lib/alt-text/hook";
 import { decideCheckRun } from "@/lib/checks/decide-run";
 import { checkRunTier } from "@/lib/checks/run-queries";
 import { checkSteps } from "@/lib/checks/registry";
@@ -36,8 +37,9 @@ export const checkAsset = inngest.createFunction(
     }
     return step.run("decide", async () => {
       const { db } = await getDatabase();
-      const { decision, applied, reroll } = await decideCheckRun({ db, checkRunId });
+      const { assetId, decision, applied, reroll } = await decideCheckRun({ db, checkRunId });
       if (reroll) await generationSender.generationsRequested([reroll]);
+      if (applied && decision.next === "approved") await draftAltTextOnApproval({ db, assetIds: [assetId] });
       return { verdict: decision.verdict, reasonCode: decision.reasonCode, next: decision.next, applied, rerolled: reroll?.generationId ?? null };
     });
   },

@@ -9,6 +9,7 @@ import { RerunLinks } from "@/components/assets/rerun-links";
 import { ReviewHistory } from "@/components/assets/review-history";
 import { UsageNotesForm } from "@/components/assets/usage-notes-form";
 import { AssetStatusBadge } from "@/components/checks/check-badges";
+import { AltTextCard } from "@/components/delivery/alt-text-card";
 import { AssetOrganisePanel } from "@/components/library/asset-organise-panel";
 import { DownloadMenu } from "@/components/delivery/download-menu";
 import { AutoRefresh } from "@/components/runs/auto-refresh";
@@ -72,6 +73,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
         <div className="space-y-6">
           <AssetOrganisePanel assetId={a.id} />
           {/* delivery: alt text card */}
+          <AltTextCard assetId={a.id} />
           <ProductCard metadata={a.metadata} />
           {/* delivery: usage rights card */}
           <Card title="Review">
