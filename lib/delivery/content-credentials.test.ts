@@ -43,6 +43,7 @@ async function rendition(format: CredentialFormat, size = 540): Promise<Buffer> 
         usageTerms: null,
         assetId: asset.assetId,
         approvalId: asset.approvalId,
+        digitalSourceType: DIGITAL_SOURCE_TYPE_TRAINED,
       }),
     );
   const out = { jpeg: () => s.jpeg({ quality: 82 }), png: () => s.png(), webp: () => s.webp({ quality: 80 }), avif: () => s.avif({ quality: 50, effort: 0 }) }[
