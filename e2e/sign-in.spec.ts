@@ -20,6 +20,7 @@ const AREAS = {
     "Templates",
     "GPU endpoints",
     "Editor engines",
+    "Placements",
     "Banned terms",
     "Reject reasons",
     "Tags",
