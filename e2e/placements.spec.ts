@@ -25,6 +25,7 @@ test("an admin adds a custom placement with a safe zone and sees it listed; a ta
   await form.getByLabel("Safe zone bottom (%)").fill("20");
   // The live preview draws the shape and its safe zone as it is typed.
   await expect(form.getByRole("img", { name: /Preview: 2:3 with its safe zone/ })).toBeVisible();
+  await form.screenshot({ path: "test-results/placements-form.png" });
   await form.getByRole("button", { name: "Add placement" }).click();
   await expect(page.locator("[data-alert=error]")).toContainText("“meta-link” is already used");
   await expect(form.locator("#slug-error")).toHaveText("Already in use.");
@@ -60,7 +61,10 @@ test("a designer moves the focal point on an asset and every crop follows; the p
   await generate.queueButton().click();
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}/);
   await new JobPage(page).waitUntilDone(1);
-  await page.getByRole("link", { name: /Open asset/ }).first().click();
+  await page
+    .getByRole("link", { name: /Open asset/ })
+    .first()
+    .click();
   await expect(page).toHaveURL(/\/assets\/[0-9a-f-]{36}$/);
 
   const panel = page.locator("section", { has: page.getByRole("heading", { name: "Placements", exact: true }) });
@@ -80,7 +84,11 @@ test("a designer moves the focal point on an asset and every crop follows; the p
   await expect(panel.getByTestId("safe-zone-meta-stories-reels")).toBeVisible();
 
   // The preview's image is loaded (the crops are drawn from it).
-  await expect.poll(() => panel.locator("[data-testid=focal-surface] img").evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0)).toBe(true);
+  await expect
+    .poll(() =>
+      panel.locator("[data-testid=focal-surface] img").evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0),
+    )
+    .toBe(true);
   const before = await backgroundPosition(page, "meta-stories-reels");
   const beforeBanner = await backgroundPosition(page, "google-leaderboard");
 
@@ -102,6 +110,7 @@ test("a designer moves the focal point on an asset and every crop follows; the p
   await page.keyboard.press("ArrowRight");
   await page.keyboard.press("ArrowRight");
   await expect.poll(async () => Number(await surface.getAttribute("data-focal-x"))).toBeCloseTo(x0 + 0.02, 3);
+  // Saved once, after a short pause (a held key sends one request); "Saving…" until then.
   await expect(panel.getByRole("status")).toHaveText("Focal point saved.");
 
   // A reload keeps it.

@@ -35,14 +35,16 @@ export function FocalPointEditor({ assetId, image, focal, automatic, canMove, pl
   const [status, setStatus] = useState<{ tone: "idle" | "saving" | "saved" | "error"; text: string }>({ tone: "idle", text: "" });
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const sequence = useRef(0);
+  const unsaved = useRef<FocalPoint | null>(null);
   const effective = point ?? automatic ?? CENTRE;
 
   const persist = useCallback(
-    async (body: { x: number; y: number } | { reset: true }) => {
+    async (body: { x: number; y: number } | { reset: true }, keepalive = false) => {
       const mine = ++sequence.current;
+      unsaved.current = null;
       setStatus({ tone: "saving", text: "Saving…" });
       try {
-        const r = await api<{ focal: FocalPoint | null }>(`/api/assets/${assetId}/focal-point`, { method: "PUT", json: body });
+        const r = await api<{ focal: FocalPoint | null }>(`/api/assets/${assetId}/focal-point`, { method: "PUT", json: body, keepalive });
         if (mine !== sequence.current) return; // a later move is on its way
         setPoint(r.focal);
         setStatus({ tone: "saved", text: r.focal ? "Focal point saved." : "Back to automatic." });
@@ -59,12 +61,25 @@ export function FocalPointEditor({ assetId, image, focal, automatic, canMove, pl
     (next: FocalPoint, delay: number) => {
       const p = { x: clamp01(next.x), y: clamp01(next.y) };
       setPoint(p);
+      unsaved.current = p;
+      setStatus({ tone: "saving", text: "Saving…" });
       if (timer.current) clearTimeout(timer.current);
       timer.current = setTimeout(() => void persist(p), delay);
     },
     [persist],
   );
-  useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
+  // Leaving the page (or reloading it) inside the pause still saves the last move.
+  useEffect(() => {
+    const flush = () => {
+      if (timer.current) clearTimeout(timer.current);
+      if (unsaved.current) void persist(unsaved.current, true);
+    };
+    window.addEventListener("pagehide", flush);
+    return () => {
+      window.removeEventListener("pagehide", flush);
+      flush();
+    };
+  }, [persist]);
 
   const onClick = (e: MouseEvent<HTMLDivElement>) => {
     if (!canMove) return;
@@ -81,6 +96,7 @@ export function FocalPointEditor({ assetId, image, focal, automatic, canMove, pl
   };
   const reset = () => {
     if (timer.current) clearTimeout(timer.current);
+    unsaved.current = null;
     setPoint(null);
     void persist({ reset: true });
   };
@@ -139,7 +155,7 @@ export function FocalPointEditor({ assetId, image, focal, automatic, canMove, pl
       {placements.length === 0 ? (
         <p className="text-sm text-stone-500">No active placements. An admin adds them under Placements.</p>
       ) : (
-        <ul className="grid grid-cols-[repeat(auto-fill,minmax(11rem,1fr))] gap-4" aria-label="Placement crops">
+        <ul className="grid grid-cols-[repeat(auto-fill,minmax(9.5rem,1fr))] gap-4" aria-label="Placement crops">
           {placements.map((p) => (
             <li key={p.id}>
               <CropTile image={image} placement={p} focal={effective} showSafe={showSafe} />
@@ -166,7 +182,7 @@ function Crosshair({ point, automatic }: { point: FocalPoint; automatic: boolean
 }
 
 /** Tiles fit in this box (CSS pixels), keeping the placement's shape. */
-const TILE: Size = { width: 176, height: 132 };
+const TILE: Size = { width: 148, height: 112 };
 
 /**
  * One placement's crop: the preview as a CSS background scaled so the crop box fills the tile and

@@ -4,7 +4,19 @@ import type { SafeZone } from "@/db/schema/delivery";
  * A placement's shape at a glance: a box of its aspect ratio fitted in `box` pixels, with the safe
  * zone's margins shaded (where text may not go) and the safe area outlined.
  */
-export function PlacementShape({ width, height, safeZone, box = 64, label }: { width: number; height: number; safeZone: SafeZone; box?: number; label?: string }) {
+export function PlacementShape({
+  width,
+  height,
+  safeZone,
+  box = 64,
+  label,
+}: {
+  width: number;
+  height: number;
+  safeZone: SafeZone;
+  box?: number;
+  label?: string;
+}) {
   const valid = width > 0 && height > 0;
   const scale = valid ? box / Math.max(width, height) : 1;
   const w = valid ? Math.max(2, Math.round(width * scale)) : box;

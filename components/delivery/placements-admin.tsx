@@ -7,7 +7,6 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/field";
-import { Table } from "@/components/ui/table";
 import type { SafeZone } from "@/db/schema/delivery";
 import { aspectLabel, CHANNEL_LABELS, FORMAT_CHOICES, PLACEMENT_CHANNELS, type PlacementChannel } from "@/lib/placements/shared";
 import { PlacementShape } from "./placement-shape";
@@ -150,59 +149,97 @@ function PlacementTable({
   onRestore?: (p: PlacementRow) => void;
 }) {
   return (
-    <Table columns={["Shape", "Name", "Size", "Aspect", "Safe zone", "Default", { label: "Actions", srOnly: true }]}>
-      {rows.map((p) =>
-        editing === p.id ? (
-          <tr key={p.id}>
-            <td colSpan={7} className="py-3">
-              <PlacementForm title={`Edit ${p.name}`} initial={p} errors={errors} pending={pending} onCancel={onCancel!} onSubmit={(body) => onSave!(p.id, body)} />
-            </td>
+    // One fixed column grid for every channel's table, so the groups line up.
+    <div className="overflow-x-auto">
+      <table className="w-full min-w-[720px] table-fixed text-left text-sm">
+        <colgroup>
+          <col className="w-16" />
+          <col />
+          <col className="w-28" />
+          <col className="w-20" />
+          <col className="w-[24%]" />
+          <col className="w-28" />
+          <col className="w-44" />
+        </colgroup>
+        <thead className="border-b border-stone-200 text-xs uppercase tracking-wide text-stone-500">
+          <tr>
+            {["Shape", "Name", "Size", "Aspect", "Safe zone", "Default"].map((c) => (
+              <th key={c} className="py-2 pr-3 font-medium">
+                {c}
+              </th>
+            ))}
+            <th className="py-2 font-medium">
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
-        ) : (
-          <tr key={p.id} data-testid={`placement-${p.slug}`}>
-            <td className="py-2 pr-3">
-              <PlacementShape width={p.width} height={p.height} safeZone={p.safeZone} box={44} label={`${aspectLabel(p.width, p.height)} shape`} />
-            </td>
-            <td className="py-2 pr-3">
-              <div className="font-medium text-stone-900">{p.name}</div>
-              <div className="font-mono text-xs text-stone-500">{p.slug}</div>
-            </td>
-            <td className="py-2 pr-3 tabular-nums">
-              {p.width}×{p.height}
-            </td>
-            <td className="py-2 pr-3 tabular-nums">{aspectLabel(p.width, p.height)}</td>
-            <td className="py-2 pr-3 text-xs text-stone-600">{safeZoneText(p.safeZone)}</td>
-            <td className="py-2 pr-3">
-              <Badge>{p.defaultFormat.toUpperCase()}</Badge> <span className="text-xs tabular-nums text-stone-600">q{p.defaultQuality}</span>
-            </td>
-            <td className="whitespace-nowrap py-2 text-right">
-              {onEdit && (
-                <Button variant="ghost" disabled={pending} onClick={() => onEdit(p.id)} aria-label={`Edit ${p.name}`}>
-                  Edit
-                </Button>
-              )}
-              {onArchive && (
-                <Button variant="ghost" disabled={pending} onClick={() => onArchive(p)} aria-label={`Archive ${p.name}`}>
-                  Archive
-                </Button>
-              )}
-              {onRestore && (
-                <Button variant="ghost" disabled={pending} onClick={() => onRestore(p)} aria-label={`Restore ${p.name}`}>
-                  Restore
-                </Button>
-              )}
-            </td>
-          </tr>
-        ),
-      )}
-    </Table>
+        </thead>
+        <tbody className="divide-y divide-stone-100 align-top">
+          {rows.map((p) =>
+            editing === p.id ? (
+              <tr key={p.id}>
+                <td colSpan={7} className="py-3">
+                  <PlacementForm
+                    title={`Edit ${p.name}`}
+                    initial={p}
+                    errors={errors}
+                    pending={pending}
+                    onCancel={onCancel!}
+                    onSubmit={(body) => onSave!(p.id, body)}
+                  />
+                </td>
+              </tr>
+            ) : (
+              <tr key={p.id} data-testid={`placement-${p.slug}`}>
+                <td className="py-2 pr-3">
+                  <PlacementShape width={p.width} height={p.height} safeZone={p.safeZone} box={44} label={`${aspectLabel(p.width, p.height)} shape`} />
+                </td>
+                <td className="py-2 pr-3">
+                  <div className="truncate font-medium text-stone-900" title={p.name}>
+                    {p.name}
+                  </div>
+                  <div className="truncate font-mono text-xs text-stone-500">{p.slug}</div>
+                </td>
+                <td className="py-2 pr-3 tabular-nums">
+                  {p.width}×{p.height}
+                </td>
+                <td className="py-2 pr-3 tabular-nums">{aspectLabel(p.width, p.height)}</td>
+                <td className="py-2 pr-3 text-xs text-stone-600">{safeZoneText(p.safeZone)}</td>
+                <td className="py-2 pr-3">
+                  <Badge>{p.defaultFormat.toUpperCase()}</Badge> <span className="text-xs tabular-nums text-stone-600">q{p.defaultQuality}</span>
+                </td>
+                <td className="whitespace-nowrap py-2 text-right">
+                  {onEdit && (
+                    <Button variant="ghost" disabled={pending} onClick={() => onEdit(p.id)} aria-label={`Edit ${p.name}`}>
+                      Edit
+                    </Button>
+                  )}
+                  {onArchive && (
+                    <Button variant="ghost" disabled={pending} onClick={() => onArchive(p)} aria-label={`Archive ${p.name}`}>
+                      Archive
+                    </Button>
+                  )}
+                  {onRestore && (
+                    <Button variant="ghost" disabled={pending} onClick={() => onRestore(p)} aria-label={`Restore ${p.name}`}>
+                      Restore
+                    </Button>
+                  )}
+                </td>
+              </tr>
+            ),
+          )}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
 function safeZoneText(s: SafeZone): string {
   if (!s.top && !s.right && !s.bottom && !s.left) return "none";
   const p = (n: number) => `${Math.round(n * 1000) / 10}%`;
-  return `top ${p(s.top)} · right ${p(s.right)} · bottom ${p(s.bottom)} · left ${p(s.left)}`;
+  return (["top", "right", "bottom", "left"] as const)
+    .filter((side) => s[side] > 0)
+    .map((side) => `${side} ${p(s[side])}`)
+    .join(" · ");
 }
 
 const SIDES = ["top", "right", "bottom", "left"] as const;
@@ -271,7 +308,16 @@ function PlacementForm({
           </div>
           <div className="col-span-2">
             <Field label="Slug" name="slug" error={err("slug")} hint="Lower-case letters, digits and hyphens; used in file names.">
-              <Input name="slug" value={v.slug} onChange={set("slug")} required maxLength={60} placeholder="pinterest-pin" className="font-mono" invalid={!!err("slug")} />
+              <Input
+                name="slug"
+                value={v.slug}
+                onChange={set("slug")}
+                required
+                maxLength={60}
+                placeholder="pinterest-pin"
+                className="font-mono"
+                invalid={!!err("slug")}
+              />
             </Field>
           </div>
           <Field label="Channel" name="channel" error={err("channel")}>
@@ -307,7 +353,17 @@ function PlacementForm({
             </Select>
           </Field>
           <Field label="Default quality" name="defaultQuality" error={err("defaultQuality")} hint="1–100, for WebP, AVIF and JPEG.">
-            <Input name="defaultQuality" type="number" min={1} max={100} step={1} value={v.defaultQuality} onChange={set("defaultQuality")} required invalid={!!err("defaultQuality")} />
+            <Input
+              name="defaultQuality"
+              type="number"
+              min={1}
+              max={100}
+              step={1}
+              value={v.defaultQuality}
+              onChange={set("defaultQuality")}
+              required
+              invalid={!!err("defaultQuality")}
+            />
           </Field>
         </div>
         <figure className="flex flex-col items-center gap-2" data-testid="placement-form-preview">

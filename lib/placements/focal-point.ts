@@ -8,13 +8,13 @@ import { can } from "@/lib/auth/permissions";
 import { AppError, parseInput } from "@/lib/errors";
 
 const fraction = (axis: string) =>
-  z.number({ message: `${axis} is a fraction of the image (0–1).` }).min(0, `${axis} is at least 0 (the image's edge).`).max(1, `${axis} is at most 1 (the image's edge).`);
+  z
+    .number({ message: `${axis} is a fraction of the image (0–1).` })
+    .min(0, `${axis} is at least 0 (the image's edge).`)
+    .max(1, `${axis} is at most 1 (the image's edge).`);
 
 /** `{x, y}` as fractions of the image, or `{reset: true}` to go back to sharp's attention strategy. */
-export const focalPointInput = z.union([
-  z.object({ x: fraction("x"), y: fraction("y") }).strict(),
-  z.object({ reset: z.literal(true) }).strict(),
-]);
+export const focalPointInput = z.union([z.object({ x: fraction("x"), y: fraction("y") }).strict(), z.object({ reset: z.literal(true) }).strict()]);
 
 export type FocalPointResult = { assetId: string; focal: { x: number; y: number } | null };
 

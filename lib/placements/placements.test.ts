@@ -42,7 +42,12 @@ const pin = (over: Record<string, unknown> = {}) => ({
 });
 
 async function audits(id: string) {
-  return (await database.db.select().from(auditEvents).where(and(eq(auditEvents.subjectType, "placement"), eq(auditEvents.subjectId, id)))).map((e) => e.action);
+  return (
+    await database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.subjectType, "placement"), eq(auditEvents.subjectId, id)))
+  ).map((e) => e.action);
 }
 
 describe("placements", () => {
@@ -67,7 +72,15 @@ describe("placements", () => {
 
   it("creates a placement, audited, last in the order, with defaults for what was left out", async () => {
     const created = await createPlacement({ ctx: ada, input: pin() });
-    expect(created).toMatchObject({ slug: "pinterest-pin", width: 1000, height: 1500, defaultFormat: "jpeg", defaultQuality: 88, createdBy: ada.actor.id, archivedAt: null });
+    expect(created).toMatchObject({
+      slug: "pinterest-pin",
+      width: 1000,
+      height: 1500,
+      defaultFormat: "jpeg",
+      defaultQuality: 88,
+      createdBy: ada.actor.id,
+      archivedAt: null,
+    });
     expect((await listActivePlacements(database.db)).at(-1)!.id).toBe(created.id);
     expect(await audits(created.id)).toEqual(["placement.created"]);
 
@@ -124,14 +137,19 @@ describe("placements", () => {
     const p = (await listActivePlacements(database.db)).find((x) => x.slug === "pinterest-pin")!;
     const updated = await updatePlacement({ ctx: ada, input: { id: p.id, name: "Pinterest standard pin", defaultQuality: 90, width: 1000 } });
     expect(updated).toMatchObject({ name: "Pinterest standard pin", defaultQuality: 90, width: 1000, slug: "pinterest-pin" });
-    const [event] = await database.db.select().from(auditEvents).where(and(eq(auditEvents.action, "placement.updated"), eq(auditEvents.subjectId, p.id)));
+    const [event] = await database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "placement.updated"), eq(auditEvents.subjectId, p.id)));
     expect(event!.data).toEqual({
       slug: "pinterest-pin",
       changes: { name: { from: "Pinterest pin 2:3", to: "Pinterest standard pin" }, defaultQuality: { from: 88, to: 90 } },
     });
     await updatePlacement({ ctx: ada, input: { id: p.id, name: "Pinterest standard pin" } });
     expect(await audits(p.id)).toEqual(["placement.created", "placement.updated"]);
-    expect((await failure(updatePlacement({ ctx: ada, input: { id: p.id, safeZone: { top: 0.5, right: 0, bottom: 0, left: 0 } } }))).code).toBe("invalid_input");
+    expect((await failure(updatePlacement({ ctx: ada, input: { id: p.id, safeZone: { top: 0.5, right: 0, bottom: 0, left: 0 } } }))).code).toBe(
+      "invalid_input",
+    );
     expect((await failure(updatePlacement({ ctx: ada, input: { id: "6d1f7a52-4c55-4b6e-9a53-0e2c1f000000", name: "Ghost" } }))).code).toBe("not_found");
   });
 

@@ -113,7 +113,10 @@ export async function updatePlacement({ ctx, input }: { ctx: Ctx; input: unknown
           actor: ctx.actor,
           action: "placement.updated",
           subject: { type: "placement", id },
-          data: { slug: row!.slug, changes: Object.fromEntries(Object.keys(changed).map((k) => [k, { from: before[k as keyof Placement], to: row![k as keyof Placement] }])) },
+          data: {
+            slug: row!.slug,
+            changes: Object.fromEntries(Object.keys(changed).map((k) => [k, { from: before[k as keyof Placement], to: row![k as keyof Placement] }])),
+          },
           ip: ctx.ip,
         },
       });

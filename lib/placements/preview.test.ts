@@ -40,7 +40,9 @@ beforeAll(async () => {
   const { asset, version } = await createAssetInReview(database.db, { ownerId: dana.actor.id });
   assetId = asset.id;
   // A wide preview: grey, with a bright red patch on the right that the attention strategy finds.
-  const patch = await sharp({ create: { width: 120, height: 120, channels: 3, background: { r: 255, g: 40, b: 40 } } }).png().toBuffer();
+  const patch = await sharp({ create: { width: 120, height: 120, channels: 3, background: { r: 255, g: 40, b: 40 } } })
+    .png()
+    .toBuffer();
   const preview = await sharp({ create: { width: 800, height: 400, channels: 3, background: { r: 90, g: 90, b: 90 } } })
     .composite([{ input: patch, left: 640, top: 140 }])
     .webp()

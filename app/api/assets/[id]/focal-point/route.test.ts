@@ -49,7 +49,10 @@ async function put(as: Ctx, body: unknown, id = assetId) {
     }),
     { params: Promise.resolve({ id }) },
   );
-  return { status: response.status, body: (await response.json()) as { focal?: unknown; error?: { code: string; message: string; fields?: Record<string, string[]> } } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { focal?: unknown; error?: { code: string; message: string; fields?: Record<string, string[]> } },
+  };
 }
 
 async function stored() {
