@@ -155,11 +155,11 @@ function PlacementTable({
         <colgroup>
           <col className="w-16" />
           <col />
-          <col className="w-28" />
-          <col className="w-20" />
-          <col className="w-[24%]" />
-          <col className="w-28" />
-          <col className="w-44" />
+          <col className="w-24" />
+          <col className="w-16" />
+          <col className="w-52" />
+          <col className="w-24" />
+          <col className="w-40" />
         </colgroup>
         <thead className="border-b border-stone-200 text-xs uppercase tracking-wide text-stone-500">
           <tr>
