@@ -101,6 +101,15 @@ describe("placements", () => {
     expect((await failure(updatePlacement({ ctx: ada, input: { id: mine.id, slug: "pinterest-pin" } }))).code).toBe("conflict");
   });
 
+  it("lets exactly one of two concurrent creates with the same slug win; the other is the same clear conflict", async () => {
+    const results = await Promise.allSettled([0, 1].map((i) => createPlacement({ ctx: ada, input: pin({ slug: "race-slug", name: `Race ${i}` }) })));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const [lost] = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(lost!.reason).toBeInstanceOf(AppError);
+    expect((lost!.reason as AppError).code).toBe("conflict");
+    expect(await database.db.select().from(placements).where(eq(placements.slug, "race-slug"))).toHaveLength(1);
+  });
+
   it("validates every field with a message that says what is wrong", async () => {
     const cases: [Record<string, unknown>, string, RegExp][] = [
       [{ slug: "Pinterest Pin" }, "slug", /lower-case letters, digits and hyphens/],
