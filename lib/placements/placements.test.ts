@@ -17,7 +17,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   ada = ctxFor(database.db, await createUserFactory(database.db, { role: "admin" }));
   dana = ctxFor(database.db, await createUserFactory(database.db, { role: "designer" }));
-}, 60_000);
+}, 120_000);
 afterAll(() => database.close());
 
 async function failure(p: Promise<unknown>): Promise<AppError> {

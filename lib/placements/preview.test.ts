@@ -55,7 +55,7 @@ beforeAll(async () => {
     .where(eq(assetVersions.id, version.id));
   const board = await createCollection({ ctx: dana, input: { name: "Spring", shared: true } });
   await addToCollection({ ctx: dana, input: { collectionId: board.id, assetIds: [asset.id] } });
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await database.close();
   vi.unstubAllEnvs();

@@ -36,7 +36,7 @@ beforeAll(async () => {
   const user = async (role: "designer" | "reviewer" | "finance") => ctxFor(database.db, await createUserFactory(database.db, { role }));
   [dana, gus, rita, finn] = [await user("designer"), await user("designer"), await user("reviewer"), await user("finance")];
   assetId = (await createAssetInReview(database.db, { ownerId: dana.actor.id })).asset.id;
-}, 60_000);
+}, 120_000);
 afterAll(() => database.close());
 
 async function put(as: Ctx, body: unknown, id = assetId) {
