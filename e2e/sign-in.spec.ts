@@ -20,6 +20,8 @@ const AREAS = {
     "Templates",
     "GPU endpoints",
     "Editor engines",
+    "Placements",
+    "Alt text",
     "Banned terms",
     "Reject reasons",
     "Tags",

@@ -121,6 +121,12 @@ export const AREAS = [
     description: "Which engine erases, upscales and removes backgrounds: the GPU endpoint or a local CPU model, and its price.",
   },
   {
+    href: "/admin/placements",
+    label: "Placements",
+    permission: "delivery.manage",
+    description: "The sizes delivered per channel (Meta, Google Display, TikTok, your own): crop, safe zone for text, default format and quality.",
+  },
+  {
     href: "/admin/alt-text",
     label: "Alt text",
     permission: "delivery.manage",

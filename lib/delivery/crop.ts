@@ -1,31 +1,7 @@
 import sharp from "sharp";
+import type { FocalPoint } from "./crop-box";
 
-/** A point as fractions (0–1) of an image's width and height. */
-export type FocalPoint = { x: number; y: number };
-export type Size = { width: number; height: number };
-/** A region of the source image, in its pixels. */
-export type CropBox = { left: number; top: number; width: number; height: number };
-
-/**
- * The largest region of `source` with the target's aspect ratio, centred on the focal point as far
- * as the edges allow. Pure: the preview (browser) and the renderer (server) draw the same box.
- */
-export function cropBox(source: Size, target: Size, focal: FocalPoint): CropBox {
-  const targetRatio = target.width / target.height;
-  let width = source.width;
-  let height = Math.round(width / targetRatio);
-  if (height > source.height) {
-    height = source.height;
-    width = Math.round(height * targetRatio);
-  }
-  width = Math.max(1, Math.min(width, source.width));
-  height = Math.max(1, Math.min(height, source.height));
-  const cx = clamp01(focal.x) * source.width;
-  const cy = clamp01(focal.y) * source.height;
-  const left = Math.round(Math.min(Math.max(cx - width / 2, 0), source.width - width));
-  const top = Math.round(Math.min(Math.max(cy - height / 2, 0), source.height - height));
-  return { left, top, width, height };
-}
+export { cropBox, type CropBox, type FocalPoint, type Size } from "./crop-box";
 
 /**
  * Where sharp's attention strategy (luminance, saturation, skin tones) would centre a crop: the
@@ -43,8 +19,4 @@ export async function attentionFocal(image: Buffer | string): Promise<FocalPoint
   const left = -(narrow.cropOffsetLeft ?? 0);
   const top = -(flat.cropOffsetTop ?? 0);
   return { x: clamp01((left + narrow.width / 2) / width), y: clamp01((top + flat.height / 2) / height) };
-}
-
-function clamp01(n: number): number {
-  return Number.isFinite(n) ? Math.min(1, Math.max(0, n)) : 0.5;
 }

@@ -13,6 +13,7 @@ import { AltTextCard } from "@/components/delivery/alt-text-card";
 import { AssetOrganisePanel } from "@/components/library/asset-organise-panel";
 import { DownloadMenu } from "@/components/delivery/download-menu";
 import { AutoRefresh } from "@/components/runs/auto-refresh";
+import { PlacementsPanel } from "@/components/delivery/placements-panel";
 import { Card, PageHeader } from "@/components/ui/card";
 import { getAssetDetail } from "@/lib/assets/asset-detail";
 import { requirePageCtx } from "@/lib/auth/guard";
@@ -68,7 +69,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
           </a>
           <RerollNote a={a} />
           <RerunLinks rerun={a.rerun} />
-          {/* delivery: placements preview with focal point */}
+          <PlacementsPanel ctx={ctx} assetId={a.id} />
         </div>
         <div className="space-y-6">
           <AssetOrganisePanel assetId={a.id} />
