@@ -49,3 +49,8 @@ export const checkRequested = eventType("kiln/check.requested", {
 export const editRequested = eventType("kiln/edit.requested", {
   schema: z.object({ editId: z.string().uuid(), assetId: z.string().uuid(), userId: z.string().uuid() }),
 });
+
+/** An export job was created (lib/exports); build-export renders its files and writes the ZIP. */
+export const exportRequested = eventType("kiln/export.requested", {
+  schema: z.object({ exportId: z.string().uuid(), userId: z.string().uuid() }),
+});

@@ -1,9 +1,10 @@
 import type { CheckSender } from "@/lib/checks/recheck";
 import type { EditSender } from "@/lib/editing/request-edit";
+import type { ExportSender } from "@/lib/exports/create-export";
 import type { GenerationSender } from "@/lib/generation/batch-actions";
 import type { MoveSender } from "@/lib/providers/admin-fallback";
 import { inngest } from "./client";
-import { batchCancelled, batchQueued, checkRequested, editRequested, generationRequested, uploadCreated } from "./events";
+import { batchCancelled, batchQueued, checkRequested, editRequested, exportRequested, generationRequested, uploadCreated } from "./events";
 
 /**
  * The event id makes a repeated send of the same request a no-op for the engine; a user's
@@ -63,4 +64,9 @@ export const editSender: EditSender = {
     await inngest.send(editRequested.create({ editId, assetId, userId }, { id: `edit-requested-${editId}` }));
   },
   checksRequested: (checkRunIds) => sendCheckRuns(checkRunIds),
+};
+
+/** One event per export (its id is the export's): a double send builds it once. */
+export const sendExportRequested: ExportSender = async ({ exportId, userId }) => {
+  await inngest.send(exportRequested.create({ exportId, userId }, { id: `export-requested-${exportId}` }));
 };

@@ -1,4 +1,5 @@
 import { checkAsset } from "./checks/check-asset";
+import { buildExport } from "./delivery/build-export";
 import { editAsset } from "./editing/edit-asset";
 import { fanOutBatch } from "./generation/fan-out-batch";
 import { generateImage } from "./generation/generate-image";
@@ -6,4 +7,4 @@ import { makeRenditions } from "./generation/make-renditions";
 import { createRenditions } from "./uploads/create-renditions";
 
 /** Every function the app serves. Ids are stable: renaming one orphans its runs. */
-export const functions = [createRenditions, fanOutBatch, generateImage, makeRenditions, checkAsset, editAsset];
+export const functions = [createRenditions, fanOutBatch, generateImage, makeRenditions, checkAsset, editAsset, buildExport];
