@@ -65,7 +65,7 @@ export type ExportPlan = {
  * that go out (pinned to their current version) and those held back, each with its reasons. Both
  * the dry run (the dialog's preview) and the real create use it, so they agree.
  */
-export async function planExport({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<ExportPlan> {
+export async function planExport({ ctx, input, fileCap = EXPORT_FILE_CAP }: { ctx: Ctx; input: unknown; fileCap?: number }): Promise<ExportPlan> {
   if (!can(ctx.actor.role, "exports.create")) throw new AppError("forbidden", "Your role does not export assets.");
   const parsed = parseInput(exportInput, input);
   const chosen = await loadActivePlacements(ctx, parsed.placementIds);
@@ -83,10 +83,10 @@ export async function planExport({ ctx, input }: { ctx: Ctx; input: unknown }): 
   const formats = [...new Set(parsed.formats)] as DeliveryFormat[];
   const filesPerAsset = chosen.length * formats.length + (parsed.includeOriginal ? 1 : 0);
   const filesTotal = items.length * filesPerAsset;
-  if (filesTotal > EXPORT_FILE_CAP) {
+  if (filesTotal > fileCap) {
     throw new AppError(
       "invalid_input",
-      `This export would hold ${filesTotal.toLocaleString("en")} files (${items.length.toLocaleString("en")} assets × ${filesPerAsset} files each); one export holds at most ${EXPORT_FILE_CAP.toLocaleString("en")}. Choose fewer assets, placements or formats.`,
+      `This export would hold ${filesTotal.toLocaleString("en")} files (${items.length.toLocaleString("en")} assets × ${filesPerAsset} files each); one export holds at most ${fileCap.toLocaleString("en")}. Choose fewer assets, placements or formats.`,
       { fields: { selection: ["too many files"] } },
     );
   }
