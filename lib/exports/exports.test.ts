@@ -102,8 +102,8 @@ beforeAll(async () => {
   omar = await createUserFactory(database.db, { role: "designer" });
   rita = await createUserFactory(database.db, { role: "reviewer" });
   ada = await createUserFactory(database.db, { role: "admin" });
-  [meta] = await database.db.select().from(placements).where(eq(placements.slug, "meta-feed-square"));
-  [google] = await database.db.select().from(placements).where(eq(placements.slug, "google-medium-rectangle"));
+  meta = (await database.db.select().from(placements).where(eq(placements.slug, "meta-feed-square")))[0]!;
+  google = (await database.db.select().from(placements).where(eq(placements.slug, "google-medium-rectangle")))[0]!;
   for (const i of [1, 2, 3]) ok.push(await makeAsset(dana, i, {}));
   draftAlt = await makeAsset(dana, 4, { alt: "draft" });
   inReview = await makeAsset(dana, 5, { status: "in_review" });
