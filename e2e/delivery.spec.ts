@@ -63,7 +63,7 @@ test("a designer exports a campaign's approved assets for Meta and Google, downl
     await library.goto();
     await library.search(`campaign:"${campaign}" status:approved`);
     await library.expectTotal(approvedIds.length);
-    await library.tiles().first().getByRole("checkbox").check();
+    await library.tiles().first().getByTestId("tile-select").click();
     if (approvedIds.length > 1) await page.getByTestId("select-all").click();
     await page.getByTestId("export-open").click();
     const dialog = page.getByTestId("export-dialog");
