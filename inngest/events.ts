@@ -54,3 +54,8 @@ export const editRequested = eventType("kiln/edit.requested", {
 export const altTextDraftRequested = eventType("kiln/alt-text.draft-requested", {
   schema: z.object({ assetId: z.string().uuid(), requestedBy: z.string().uuid().nullable(), overwrite: z.boolean() }),
 });
+
+/** An export job was created (lib/exports); build-export renders its files and writes the ZIP. */
+export const exportRequested = eventType("kiln/export.requested", {
+  schema: z.object({ exportId: z.string().uuid(), userId: z.string().uuid() }),
+});

@@ -1,10 +1,11 @@
 import type { AltTextSender } from "@/lib/alt-text/draft";
 import type { CheckSender } from "@/lib/checks/recheck";
 import type { EditSender } from "@/lib/editing/request-edit";
+import type { ExportSender } from "@/lib/exports/create-export";
 import type { GenerationSender } from "@/lib/generation/batch-actions";
 import type { MoveSender } from "@/lib/providers/admin-fallback";
 import { inngest } from "./client";
-import { altTextDraftRequested, batchCancelled, batchQueued, checkRequested, editRequested, generationRequested, uploadCreated } from "./events";
+import { altTextDraftRequested, batchCancelled, batchQueued, checkRequested, editRequested, exportRequested, generationRequested, uploadCreated } from "./events";
 
 /**
  * The event id makes a repeated send of the same request a no-op for the engine; a user's
@@ -71,4 +72,9 @@ export const altTextSender: AltTextSender = {
   async draftRequested({ assetId, requestedBy, overwrite, key }) {
     await inngest.send(altTextDraftRequested.create({ assetId, requestedBy, overwrite }, { id: `alt-text-draft-${assetId}-${key}` }));
   },
+};
+
+/** One event per export (its id is the export's): a double send builds it once. */
+export const sendExportRequested: ExportSender = async ({ exportId, userId }) => {
+  await inngest.send(exportRequested.create({ exportId, userId }, { id: `export-requested-${exportId}` }));
 };

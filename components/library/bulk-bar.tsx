@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import { RequestError } from "@/components/api-client";
+import { ExportDialog, type ExportSelection } from "@/components/delivery/export-dialog";
 import { Button } from "@/components/ui/button";
 import type { LibrarySelectionApi } from "./selection";
 import type { BulkAction, BulkResult } from "./types";
@@ -13,7 +14,7 @@ type Props = {
   q: string;
   total: number;
   /** What the viewer's role may do (the server checks again per asset). */
-  can: { tag: boolean; collect: boolean; sendToReview: boolean };
+  can: { tag: boolean; collect: boolean; sendToReview: boolean; exportAssets: boolean };
 };
 
 type Panel = "tag" | "collect" | null;
@@ -88,17 +89,14 @@ export function BulkBar({ selection, q, total, can }: Props) {
                 Send to review
               </Button>
             )}
-            <span title="Delivery comes in the next release">
-              <Button variant="secondary" disabled aria-describedby="export-note">
-                Export
-              </Button>
-            </span>
+            {can.exportAssets && (
+              <ExportDialog
+                selection={toExportSelection(selection.toSelection())}
+                label={all ? `All ${total.toLocaleString("en-US")} results of this search` : `${selection.count.toLocaleString("en-US")} selected asset${selection.count === 1 ? "" : "s"}`}
+                buttonText="Export…"
+              />
+            )}
           </div>
-        )}
-        {selection.count > 0 && (
-          <p id="export-note" className="mt-1 text-right text-xs text-stone-500">
-            Export: delivery comes in the next release.
-          </p>
         )}
         {panel === "tag" && (
           <form
@@ -173,4 +171,11 @@ export function BulkBar({ selection, q, total, can }: Props) {
       </div>
     </div>
   );
+}
+
+/** The library's selection as the export takes it: the clicked ids, or the query itself ("select all N results"). */
+function toExportSelection(s: ReturnType<LibrarySelectionApi["toSelection"]>): ExportSelection | null {
+  if (!s) return null;
+  if (s.assetIds) return { assetIds: s.assetIds };
+  return s.query !== undefined ? { query: s.query } : null;
 }

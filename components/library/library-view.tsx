@@ -30,7 +30,7 @@ function validate(q: string): string | null {
  * The library: one query (typed, or written by the facets) in the URL, results in a virtualised
  * grid or list, a lightbox, and a bulk selection that the actions (and later the export) take.
  */
-export function LibraryView({ canGenerate, can }: { canGenerate: boolean; can: { tag: boolean; collect: boolean; sendToReview: boolean } }) {
+export function LibraryView({ canGenerate, can }: { canGenerate: boolean; can: { tag: boolean; collect: boolean; sendToReview: boolean; exportAssets: boolean } }) {
   const { state, update } = useLibraryUrl();
   const pathname = usePathname();
   const { q, sort, view, density } = state;

@@ -80,7 +80,7 @@ export type ExportStatus = (typeof EXPORT_STATUSES)[number];
 
 /** An asset the export left out, and why (in words a person reads): "no confirmed alt text", "not approved", "rights expired on …". */
 export type HeldBackAsset = { assetId: string; title: string; reasons: string[] };
-/** What was asked for, kept as asked (the selection is resolved when the job runs). */
+/** What was asked for, kept as asked, plus the assets it resolved to when created (`items`). */
 export type ExportRequest = {
   selection: { assetIds: string[] } | { query: string } | { collectionId: string } | { batchId: string };
   placementIds: string[];
@@ -89,6 +89,11 @@ export type ExportRequest = {
   quality: Partial<Record<DeliveryFormat, number>>;
   /** Include the approved version as delivered (full size, original format) beside the placements. */
   includeOriginal: boolean;
+  /**
+   * The selection as resolved when the export was created, with the creator's visibility: the
+   * assets included and the version of each (pinned, so a later edit does not change the ZIP).
+   */
+  items?: { assetId: string; versionId: string }[];
 };
 
 /**

@@ -1,5 +1,6 @@
 import { checkAsset } from "./checks/check-asset";
 import { draftAltText } from "./delivery/draft-alt-text";
+import { buildExport } from "./delivery/build-export";
 import { editAsset } from "./editing/edit-asset";
 import { fanOutBatch } from "./generation/fan-out-batch";
 import { generateImage } from "./generation/generate-image";
@@ -7,4 +8,4 @@ import { makeRenditions } from "./generation/make-renditions";
 import { createRenditions } from "./uploads/create-renditions";
 
 /** Every function the app serves. Ids are stable: renaming one orphans its runs. */
-export const functions = [createRenditions, fanOutBatch, generateImage, makeRenditions, checkAsset, editAsset, draftAltText];
+export const functions = [createRenditions, fanOutBatch, generateImage, makeRenditions, checkAsset, editAsset, draftAltText, buildExport];

@@ -95,6 +95,12 @@ export const AREAS = [
     permission: "collections.use",
     description: "Boards of assets you put together, private or shared with your team.",
   },
+  {
+    href: "/exports",
+    label: "Exports",
+    permission: "exports.create",
+    description: "Your ZIPs of approved assets in placement sizes and formats, with manifests: progress, held-back assets, downloads until they expire.",
+  },
   { href: "/admin/users", label: "Users", permission: "users.manage", description: "Create users, change roles, deactivate accounts." },
   {
     href: "/admin/presets",

@@ -27,6 +27,6 @@ export function cropBox(source: Size, target: Size, focal: FocalPoint): CropBox 
   return { left, top, width, height };
 }
 
-function clamp01(n: number): number {
+export function clamp01(n: number): number {
   return Number.isFinite(n) ? Math.min(1, Math.max(0, n)) : 0.5;
 }

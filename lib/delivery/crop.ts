@@ -1,5 +1,5 @@
 import sharp from "sharp";
-import type { FocalPoint } from "./crop-box";
+import { clamp01, type FocalPoint } from "./crop-box";
 
 export { cropBox, type CropBox, type FocalPoint, type Size } from "./crop-box";
 

@@ -41,6 +41,7 @@ function countingStore(inner: BlobStore): BlobStore & { puts: number } {
       s.puts += 1;
       return inner.put(...args);
     },
+    putStream: (...args: Parameters<BlobStore["putStream"]>) => inner.putStream(...args),
     get: (key: string) => inner.get(key),
     delete: (key: string) => inner.delete(key),
     url: (key: string) => inner.url(key),

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
 import { LocalBlobStore } from "./local-driver";
@@ -138,5 +138,26 @@ describe("LocalBlobStore", () => {
 
   it("gives the authenticated route URL", () => {
     expect(store.url("assets/a1/thumb.webp")).toBe("/api/blobs/assets/a1/thumb.webp");
+  });
+  it("putStream writes a stream chunk by chunk and reports its size and sha256", async () => {
+    const chunks = Array.from({ length: 64 }, (_, i) => Buffer.alloc(64 * 1024, i));
+    const whole = Buffer.concat(chunks);
+    const stored = await store.putStream("exports/e1/export.zip", Readable.from(chunks), { contentType: "application/zip" });
+    const hex = createHash("sha256").update(whole).digest("hex");
+    expect(stored).toEqual({ key: "exports/e1/export.zip", size: whole.length, contentType: "application/zip", etag: `"${hex}"`, sha256: hex });
+    const got = await store.get("exports/e1/export.zip");
+    expect(got).toMatchObject({ size: whole.length, contentType: "application/zip", etag: `"${hex}"` });
+    expect((await readAll(got!.body)).equals(whole)).toBe(true);
+    expect(await readdir(path.join(root, "tmp"))).toEqual([]);
+  });
+
+  it("putStream stores nothing when the body fails midway", async () => {
+    async function* failing() {
+      yield Buffer.alloc(1024, 1);
+      throw new Error("source broke");
+    }
+    await expect(store.putStream("exports/e2/export.zip", Readable.from(failing()), { contentType: "application/zip" })).rejects.toThrow("source broke");
+    expect(await store.get("exports/e2/export.zip")).toBeNull();
+    expect(await readdir(path.join(root, "tmp"))).toEqual([]);
   });
 });

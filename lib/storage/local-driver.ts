@@ -1,6 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
+import { createWriteStream } from "node:fs";
 import { mkdir, open, readFile, rename, rm, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { Transform, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { AppError } from "@/lib/errors";
 import { assertValidContentType, assertValidKey, blobRouteUrl } from "./keys";
 import type { BlobKey, BlobObject, BlobStore, PutOptions, StoredBlob } from "./types";
@@ -54,6 +57,44 @@ export class LocalBlobStore implements BlobStore {
       }
     });
     return { key, size: meta.size, contentType: meta.contentType, etag: meta.etag };
+  }
+
+  async putStream(key: BlobKey, body: Readable, options: PutOptions): Promise<StoredBlob & { sha256: string }> {
+    assertValidKey(key);
+    assertValidContentType(options.contentType);
+    await mkdir(this.tmpDir, { recursive: true });
+    // The body goes to a temp file (hashed and counted on the way), outside the key's lock: a long
+    // write must not hold up readers of the key's current bytes. Only the renames take the lock.
+    const tmpData = path.join(this.tmpDir, `${randomBytes(12).toString("hex")}.tmp`);
+    const hash = createHash("sha256");
+    let size = 0;
+    const tap = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(body, tap, createWriteStream(tmpData, { flags: "wx" }));
+    } catch (error) {
+      await rm(tmpData, { force: true });
+      throw error;
+    }
+    const sha256 = hash.digest("hex");
+    const meta: Meta = { key, size, contentType: options.contentType, etag: `"${sha256}"`, sha256 };
+    await this.withLock(key, async () => {
+      const tmpMeta = await this.writeTemp(JSON.stringify(meta));
+      try {
+        await this.moveInto(tmpData, this.dataPath(key));
+        await this.moveInto(tmpMeta, this.metaPath(key));
+      } catch (error) {
+        await rm(tmpData, { force: true });
+        await rm(tmpMeta, { force: true });
+        throw error;
+      }
+    });
+    return { key, size, contentType: meta.contentType, etag: meta.etag, sha256 };
   }
 
   async get(key: BlobKey): Promise<BlobObject | null> {

@@ -13,6 +13,11 @@ export type BlobObject = StoredBlob & { body: Readable };
 export interface BlobStore {
   readonly driver: "local" | "vercel";
   put(key: BlobKey, body: Buffer, options: PutOptions): Promise<StoredBlob>;
+  /**
+   * Writes a stream without holding it in memory (export ZIPs); the key appears only once the whole
+   * body is stored, and a body that errors leaves nothing behind. Also returns the bytes' sha256 (hex).
+   */
+  putStream(key: BlobKey, body: Readable, options: PutOptions): Promise<StoredBlob & { sha256: string }>;
   /** Null when there is no such blob. */
   get(key: BlobKey): Promise<BlobObject | null>;
   /** Deleting a missing blob is not an error. */

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { BlobAccessError } from "@vercel/blob";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
@@ -156,6 +156,20 @@ describe("VercelBlobStore against a fake Blob API", () => {
     const got = await store.get("assets/v1/original.png");
     expect(got).toMatchObject({ key: "assets/v1/original.png", size: bytes.length, contentType: "image/png", etag: stored.etag });
     expect(await readAll(got!.body)).toEqual(bytes);
+  });
+
+  it("putStream streams the body to the service and reports its size and sha256", async () => {
+    const chunks = Array.from({ length: 16 }, (_, i) => Buffer.alloc(32 * 1024, i));
+    const whole = Buffer.concat(chunks);
+    const stored = await store.putStream("exports/e1/export.zip", Readable.from(chunks), { contentType: "application/zip" });
+    const onService = fake.blobs.get("exports/e1/export.zip");
+    expect(onService?.bytes.equals(whole)).toBe(true);
+    expect(onService?.contentType).toBe("application/zip");
+    const hex = createHash("sha256").update(whole).digest("hex");
+    expect(stored).toEqual({ key: "exports/e1/export.zip", size: whole.length, contentType: "application/zip", etag: onService!.etag, sha256: hex });
+    const put = fake.seen.find((s) => s.method === "PUT");
+    expect(put?.query.get("pathname")).toBe("exports/e1/export.zip");
+    expect(put?.headers["x-vercel-blob-access"]).toBe("private");
   });
 
   it("puts privately, under the exact key, allowing overwrite", async () => {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { BlobNotFoundError, del, head, put } from "@vercel/blob";
 import { assertValidContentType, assertValidKey, blobRouteUrl } from "./keys";
@@ -36,6 +36,31 @@ export class VercelBlobStore implements BlobStore {
       contentType: result.contentType || options.contentType,
       etag: strongEtag(result.etag) ?? `"${sha256}"`,
     };
+  }
+
+  async putStream(key: BlobKey, body: Readable, options: PutOptions): Promise<StoredBlob & { sha256: string }> {
+    assertValidKey(key);
+    assertValidContentType(options.contentType);
+    // The SDK streams a Node Readable as the request body (duplex "half"); we hash and count on the way.
+    const hash = createHash("sha256");
+    let size = 0;
+    const tap = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    body.on("error", (error) => tap.destroy(error));
+    const result = await put(key, body.pipe(tap), {
+      access: "private",
+      addRandomSuffix: false,
+      allowOverwrite: true,
+      contentType: options.contentType,
+      token: this.token,
+    });
+    const sha256 = hash.digest("hex");
+    return { key, size, contentType: result.contentType || options.contentType, etag: strongEtag(result.etag) ?? `"${sha256}"`, sha256 };
   }
 
   async get(key: BlobKey): Promise<BlobObject | null> {

@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CollectionBoard } from "@/components/collections/collection-board";
+import { ExportDialog } from "@/components/delivery/export-dialog";
 import { PageHeader } from "@/components/ui/card";
 import { requirePageCtx } from "@/lib/auth/guard";
+import { can } from "@/lib/auth/permissions";
 import { getCollection } from "@/lib/collections";
 import { notFoundOnAppError } from "@/lib/http/not-found";
 
@@ -20,6 +22,11 @@ export default async function CollectionPage({ params }: { params: Promise<{ id:
       </Link>
       <PageHeader
         title={c.name}
+        actions={
+          can(ctx.actor.role, "exports.create") && c.assets.length > 0 ? (
+            <ExportDialog selection={{ collectionId: c.id }} label={`Collection “${c.name}”`} buttonText="Export collection…" />
+          ) : undefined
+        }
         description={
           <>
             {c.description && <span className="block">{c.description}</span>}
