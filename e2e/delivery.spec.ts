@@ -40,22 +40,31 @@ test("a designer exports a campaign's approved assets for Meta and Google, downl
   const inReview = rows.filter((r) => r.check?.status === "in_review").map((r) => r.check!.assetId);
   expect(inReview.length, "support images wait for review").toBeGreaterThanOrEqual(2);
 
-  const sql = demoDatabase();
-  try {
-    const versions = await sql<{ id: string; current_version_id: string }[]>`select id, current_version_id from assets where id in ${sql(inReview)}`;
-    // A reviewer approves all but one; the unapproved one must be held back with its reason.
+  {
+    // A reviewer approves all but one; the unapproved one must not be exported.
     const reviewer = await (await browser.newContext()).newPage();
     await new SignInPage(reviewer).signInAndWait(DEMO.reviewer.email, DEMO.reviewer.password, DEMO.reviewer.name);
-    const [pending, ...toApprove] = versions;
-    for (const v of toApprove) {
-      const res = await reviewer.request.post("/api/review/decisions", { headers: fromApp(reviewer), data: { assetId: v.id, assetVersionId: v.current_version_id, decision: "approve" } });
+    const queue = (await (await reviewer.request.get(`/api/review/queue?campaign=${encodeURIComponent(campaign)}`)).json()) as { items: { assetId: string; versionId: string }[] };
+    const [pending, ...toApprove] = inReview;
+    for (const id of toApprove) {
+      const item = queue.items.find((i) => i.assetId === id);
+      expect(item, `asset ${id} is in the review queue`).toBeTruthy();
+      const res = await reviewer.request.post("/api/review/decisions", { headers: fromApp(reviewer), data: { assetId: id, assetVersionId: item!.versionId, decision: "approve" } });
       expect(res.status(), await res.text()).toBe(201);
     }
-    // TODO(lead): confirm ONE asset's alt text through the asset page's alt-text card ("Alt text"
-    // textarea, "Confirm alt text" button) once that slice is merged; here all go through the database.
-    const approvedIds = toApprove.map((v) => v.id);
-    for (const id of [...approvedIds, pending!.id]) {
-      await sql`update assets set alt_text = ${`A linen shirt ${id.slice(0, 8)} folded on a chair`}, alt_text_status = 'confirmed', alt_text_source = 'person' where id = ${id}`;
+    const approvedIds = toApprove;
+    const altText = (id: string) => `A linen shirt ${id.slice(0, 8)} folded on a chair`;
+    // The designer writes and confirms the alt text: the first on the asset page's card…
+    const [first, ...rest] = approvedIds;
+    await page.goto(`/assets/${first}`);
+    const card = page.getByTestId("alt-text-card");
+    await card.getByLabel("Alt text").fill(altText(first!));
+    await card.getByRole("button", { name: "Confirm alt text" }).click();
+    await expect(card.getByText("Alt text confirmed.")).toBeVisible();
+    // …the others through the route the card calls.
+    for (const id of rest) {
+      const res = await page.request.put(`/api/assets/${id}/alt-text`, { headers: fromApp(page), data: { text: altText(id), confirm: true } });
+      expect(res.status(), await res.text()).toBe(200);
     }
 
     // The library: the campaign's approved assets, select all results, Export.
@@ -104,12 +113,10 @@ test("a designer exports a campaign's approved assets for Meta and Google, downl
     for (const line of manifest.slice(1)) {
       const entry = images.find((e) => e.name === col(line, "file"))!;
       expect(col(line, "sha256")).toBe(createHash("sha256").update(entry.data).digest("hex"));
-      expect(col(line, "alt_text")).toBe(`A linen shirt ${col(line, "asset_id")!.slice(0, 8)} folded on a chair`);
+      expect(col(line, "alt_text")).toBe(altText(col(line, "asset_id")!));
       expect(approvedIds).toContain(col(line, "asset_id"));
     }
     const heldBack = entries.find((e) => e.name === "held-back.csv")!.data.toString("utf8");
-    expect(heldBack).not.toContain(pending!.id); // not approved: the query did not select it at all
-  } finally {
-    await sql.end({ timeout: 5 });
+    expect(heldBack).not.toContain(pending!); // not approved: the query did not select it at all
   }
 });
