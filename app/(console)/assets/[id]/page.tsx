@@ -9,6 +9,8 @@ import { RerunLinks } from "@/components/assets/rerun-links";
 import { ReviewHistory } from "@/components/assets/review-history";
 import { UsageNotesForm } from "@/components/assets/usage-notes-form";
 import { AssetStatusBadge } from "@/components/checks/check-badges";
+import { AssetShareButton } from "@/components/delivery/asset-share-button";
+import { UsageRightsCard } from "@/components/delivery/usage-rights-card";
 import { AssetOrganisePanel } from "@/components/library/asset-organise-panel";
 import { AutoRefresh } from "@/components/runs/auto-refresh";
 import { Card, PageHeader } from "@/components/ui/card";
@@ -54,6 +56,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
             {a.canRerun && <RerunDialog assetId={a.id} />}
             {/* delivery: download menu */}
             {/* delivery: share link button */}
+            <AssetShareButton assetId={a.id} />
           </div>
         }
       />
@@ -73,6 +76,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
           {/* delivery: alt text card */}
           <ProductCard metadata={a.metadata} />
           {/* delivery: usage rights card */}
+          <UsageRightsCard assetId={a.id} />
           <Card title="Review">
             <ReviewHistory review={a.review} approvalId={a.approvalId} versions={a.versions} />
           </Card>

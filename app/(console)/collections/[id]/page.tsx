@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CollectionBoard } from "@/components/collections/collection-board";
+import { ShareLinkButton } from "@/components/delivery/share-link-dialog";
 import { PageHeader } from "@/components/ui/card";
 import { requirePageCtx } from "@/lib/auth/guard";
+import { can } from "@/lib/auth/permissions";
 import { getCollection } from "@/lib/collections";
 import { notFoundOnAppError } from "@/lib/http/not-found";
 
@@ -20,6 +22,7 @@ export default async function CollectionPage({ params }: { params: Promise<{ id:
       </Link>
       <PageHeader
         title={c.name}
+        actions={can(ctx.actor.role, "shares.create") ? <ShareLinkButton target={{ collectionId: c.id }} /> : undefined}
         description={
           <>
             {c.description && <span className="block">{c.description}</span>}
