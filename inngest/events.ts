@@ -49,11 +49,3 @@ export const checkRequested = eventType("kiln/check.requested", {
 export const editRequested = eventType("kiln/edit.requested", {
   schema: z.object({ editId: z.string().uuid(), assetId: z.string().uuid(), userId: z.string().uuid() }),
 });
-
-/**
- * Look for usage rights ending within the week and notify (lib/rights/sweep.ts). Sent hourly by the
- * app's boot with the hour as the event id, so several app processes send it once (decision 0020).
- */
-export const rightsSweepRequested = eventType("kiln/rights.sweep-requested", {
-  schema: z.object({ hour: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}$/) }),
-});

@@ -3,7 +3,7 @@ import type { EditSender } from "@/lib/editing/request-edit";
 import type { GenerationSender } from "@/lib/generation/batch-actions";
 import type { MoveSender } from "@/lib/providers/admin-fallback";
 import { inngest } from "./client";
-import { batchCancelled, batchQueued, checkRequested, editRequested, generationRequested, rightsSweepRequested, uploadCreated } from "./events";
+import { batchCancelled, batchQueued, checkRequested, editRequested, generationRequested, uploadCreated } from "./events";
 
 /**
  * The event id makes a repeated send of the same request a no-op for the engine; a user's
@@ -64,9 +64,3 @@ export const editSender: EditSender = {
   },
   checksRequested: (checkRunIds) => sendCheckRuns(checkRunIds),
 };
-
-/** The hourly rights sweep; the hour is the event id, so every app process may send it and it runs once. */
-export async function requestRightsSweep(now = new Date()): Promise<void> {
-  const hour = now.toISOString().slice(0, 13);
-  await inngest.send(rightsSweepRequested.create({ hour }, { id: `rights-sweep-${hour}` }));
-}

@@ -4,9 +4,9 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, RequestError } from "@/components/api-client";
 import { Alert } from "@/components/ui/alert";
-import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import type { ShareLinkView } from "@/lib/share-links/manage";
+import { ShareLinksTable } from "./share-links-table";
 
 type Target = { assetId: string } | { collectionId: string };
 const EXPIRY_CHOICES = [
@@ -173,46 +173,7 @@ function SharePanel({ target, onClose }: { target: Target; onClose: () => void }
         {links.error && <Alert tone="error">{errorOf(links.error)}</Alert>}
         {revoke.error && <Alert tone="error">{errorOf(revoke.error)}</Alert>}
         {links.data && links.data.length === 0 && <p className="mt-2 text-sm text-stone-500">No links yet. Create one above.</p>}
-        {links.data && links.data.length > 0 && (
-          <table className="mt-2 w-full text-left text-sm" data-testid="share-links">
-            <thead className="text-xs uppercase tracking-wide text-stone-500">
-              <tr>
-                <th className="py-1 pr-2 font-medium">Link</th>
-                <th className="py-1 pr-2 font-medium">Views</th>
-                <th className="py-1 pr-2 font-medium">Expires</th>
-                <th className="py-1 font-medium" />
-              </tr>
-            </thead>
-            <tbody>
-              {links.data.map((l) => (
-                <tr key={l.id} className="border-t border-stone-100" data-testid="share-link-row" data-state={l.state}>
-                  <td className="py-1.5 pr-2">
-                    <span className="font-mono text-xs">{l.tokenHint}…</span> {l.label && <span className="text-stone-700">{l.label}</span>}
-                    <span className="block text-xs text-stone-500">
-                      by {l.createdBy}
-                      {l.hasPassword && " · password"}
-                      {l.allowDownload && " · downloads"}
-                    </span>
-                  </td>
-                  <td className="py-1.5 pr-2 tabular-nums" data-testid="share-views">
-                    {l.viewCount}
-                    {l.lastViewedAt && <span className="block text-xs text-stone-500">last {l.lastViewedAt.slice(0, 16).replace("T", " ")}</span>}
-                  </td>
-                  <td className="py-1.5 pr-2">
-                    {l.state === "active" ? l.expiresAt.slice(0, 10) : <Badge tone={l.state === "revoked" ? "bad" : "neutral"}>{l.state}</Badge>}
-                  </td>
-                  <td className="py-1.5 text-right">
-                    {l.state === "active" && (
-                      <Button variant="danger" onClick={() => revoke.mutate(l.id)} disabled={revoke.isPending} data-testid="share-revoke">
-                        Revoke
-                      </Button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        {links.data && links.data.length > 0 && <ShareLinksTable links={links.data} onRevoke={(id) => revoke.mutate(id)} revoking={revoke.isPending} />}
       </div>
     </div>
   );

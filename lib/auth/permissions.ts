@@ -95,6 +95,12 @@ export const AREAS = [
     permission: "collections.use",
     description: "Boards of assets you put together, private or shared with your team.",
   },
+  {
+    href: "/shares",
+    label: "Share links",
+    permission: "shares.create",
+    description: "Links you made for people without an account: views, expiry, revoke.",
+  },
   { href: "/admin/users", label: "Users", permission: "users.manage", description: "Create users, change roles, deactivate accounts." },
   {
     href: "/admin/presets",

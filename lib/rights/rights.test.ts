@@ -51,6 +51,9 @@ describe("rights state", () => {
     expect(rightsLabel(new Date(now.getTime() + 5 * DAY), now)).toBe("Expires in 5 days");
     expect(rightsLabel(new Date("2026-12-01T00:00:00Z"), now)).toBe("Expired on 2026-12-01");
     expect(rightsLabel(new Date("2027-03-01T00:00:00Z"), now)).toBe("Expires on 2027-03-01");
+    expect(rightsLabel(new Date("2026-12-04T23:59:59.999Z"), now)).toBe("Expires today");
+    expect(rightsLabel(new Date("2026-12-05T23:59:59.999Z"), now)).toBe("Expires in 1 day");
+    expect(rightsLabel(new Date("2026-12-09T23:59:59.999Z"), now)).toBe("Expires in 5 days");
   });
 });
 

@@ -18,9 +18,11 @@ export function rightsLabel(expiresAt: Date | string | null | undefined, now = n
   const at = new Date(expiresAt);
   const date = at.toISOString().slice(0, 10);
   if (at.getTime() <= now.getTime()) return `Expired on ${date}`;
-  const days = Math.ceil((at.getTime() - now.getTime()) / DAY_MS);
-  if (days <= 1) return at.getTime() - now.getTime() < 12 * 3_600_000 ? "Expires today" : "Expires in 1 day";
-  return days <= RIGHTS_WARNING_DAYS ? `Expires in ${days} days` : `Expires on ${date}`;
+  // Calendar days (UTC), as people count them: an expiry at the end of Friday is "in 1 day" on Thursday.
+  const days = Math.round((Date.parse(date) - Date.parse(now.toISOString().slice(0, 10))) / DAY_MS);
+  if (days <= 0) return "Expires today";
+  if (days === 1) return "Expires in 1 day";
+  return rightsState(at, now) === "expiring" ? `Expires in ${days} days` : `Expires on ${date}`;
 }
 
 /** The channels the form offers; free short codes are accepted too ("dooh", "print-eu"). */

@@ -48,28 +48,6 @@ async function bootOnce(): Promise<void> {
     console.log(`[kiln] embedded Inngest runner on ${runner.url} (${runner.role()}${engine.signingKey ? ", signed" : ", unsigned"})`);
   }
   await backfillUploads(database.db);
-  scheduleRightsSweep();
-}
-
-const HOUR_MS = 3_600_000;
-
-/**
- * The hourly usage-rights sweep (decision 0020): the embedded runner has no cron triggers, so the
- * app asks for it — now, then at the top of each hour. The hour is the event id, so every web
- * process may send it and the engine runs it once; a missed hour is caught up by the next (the
- * sweep looks a week ahead and at anything never notified).
- */
-function scheduleRightsSweep(): void {
-  const send = () =>
-    void import("@/inngest/send")
-      .then(({ requestRightsSweep }) => requestRightsSweep())
-      .catch((error: unknown) => console.error(`[kiln] rights sweep not requested: ${(error as Error).message}`));
-  send();
-  const untilNextHour = HOUR_MS - (Date.now() % HOUR_MS) + 5_000;
-  setTimeout(() => {
-    send();
-    setInterval(send, HOUR_MS).unref();
-  }, untilNextHour).unref();
 }
 
 /**
