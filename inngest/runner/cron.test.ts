@@ -31,7 +31,7 @@ describe("cron triggers in the embedded runner", () => {
         inngest.createFunction({ id: "yearly", triggers: [{ cron: "0 0 1 1 *" }, { event: "t/manual" }] }, async () => "ok"),
       ],
     });
-  }, 30_000);
+  }, 120_000);
   afterAll(() => h.close());
 
   it("creates one due row per cron function after sync, and starts a run each time one falls due", async () => {
@@ -55,7 +55,7 @@ describe("cron triggers in the embedded runner", () => {
     const ids = await h.db.query<{ event_id: string }>("SELECT event_id FROM inngest_runner_runs WHERE function_id = 'cron-every-second'");
     expect(new Set(ids.map((r) => r.event_id)).size).toBe(ids.length);
     expect(await h.runsOf("cron-yearly")).toEqual([]);
-  }, 20_000);
+  }, 60_000);
 });
 
 describe("cron triggers survive a restart", () => {
@@ -97,5 +97,5 @@ describe("cron triggers survive a restart", () => {
     } finally {
       await h.close();
     }
-  }, 40_000);
+  }, 120_000);
 });
