@@ -84,3 +84,34 @@ describe("proxy: security headers on every response", () => {
     expect(run("/api/uploads").headers.get("strict-transport-security")).toBe("max-age=31536000");
   });
 });
+
+describe("proxy: share links (/s/<token>)", () => {
+  const token = `kiln_sh_${"A".repeat(43)}`;
+
+  it("lets a visitor without a session through, with no-referrer and noindex", () => {
+    const res = run(`/s/${token}`, {});
+    expect(res.status).not.toBe(307);
+    expect(res.headers.get("location")).toBeNull();
+    expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(res.headers.get("x-robots-tag")).toBe("noindex, nofollow");
+    const policy = res.headers.get("content-security-policy");
+    expect(directives(policy).get("script-src")).toContain("'strict-dynamic'");
+    expect(directives(policy).get("frame-ancestors")).toBe("'none'");
+    expect(res.headers.get("x-middleware-request-content-security-policy")).toBe(policy);
+  });
+
+  it("gives the link's images and downloads the files' policy, still without referrer or indexing", () => {
+    for (const path of [`/s/${token}/image/00000000-0000-4000-8000-000000000000?size=thumb`, `/s/${token}/download/00000000-0000-4000-8000-000000000000`]) {
+      const res = run(path, {});
+      expect(res.headers.get("location")).toBeNull();
+      expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+      expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+      expect(res.headers.get("x-robots-tag")).toBe("noindex, nofollow");
+    }
+  });
+
+  it("still sends console pages without a session to sign-in", () => {
+    expect(run("/shares", {}).headers.get("location")).toContain("/sign-in");
+    expect(run("/s", {}).headers.get("location")).toContain("/sign-in");
+  });
+});

@@ -9,7 +9,8 @@ import { createNonce, responseKind, securityHeaders } from "@/lib/http/security-
  * - adds the browser hardening headers (lib/http/security-headers.ts), with a fresh CSP nonce that
  *   Next.js reads from the request's policy and puts on its own scripts.
  */
-const PUBLIC_PREFIXES = ["/sign-in", "/setup", "/api/", "/_next/", "/favicon", "/icon"];
+// "/s/": share links are for people without an account; the token is their whole authority (lib/share-links).
+const PUBLIC_PREFIXES = ["/sign-in", "/setup", "/api/", "/_next/", "/favicon", "/icon", "/s/"];
 const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
 
 export function proxy(request: NextRequest) {
@@ -25,7 +26,7 @@ export function proxy(request: NextRequest) {
   if (PUBLIC_PREFIXES.some((p) => pathname.startsWith(p)) || hasSession) {
     const requestHeaders = new Headers(request.headers);
     // Set, not appended: a policy (and nonce) sent by the client never reaches the renderer.
-    if (kind === "page" && policy) requestHeaders.set("Content-Security-Policy", policy);
+    if ((kind === "page" || kind === "share-page") && policy) requestHeaders.set("Content-Security-Policy", policy);
     response = NextResponse.next({ request: { headers: requestHeaders } });
   } else {
     const url = request.nextUrl.clone();

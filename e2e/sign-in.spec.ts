@@ -15,6 +15,8 @@ const AREAS = {
     "Budgets",
     "Uploads",
     "Collections",
+    "Exports",
+    "Share links",
     "Users",
     "Presets",
     "Templates",
@@ -29,8 +31,8 @@ const AREAS = {
     "Runs",
     "Audit log",
   ],
-  designer: ["Home", "Generate", "Jobs", "Library", "Costs", "Uploads", "Collections"],
-  reviewer: ["Home", "Review", "Library", "Uploads", "Collections"],
+  designer: ["Home", "Generate", "Jobs", "Library", "Costs", "Uploads", "Collections", "Exports", "Share links"],
+  reviewer: ["Home", "Review", "Library", "Uploads", "Collections", "Exports", "Share links"],
   finance: ["Home", "Costs", "Budgets"],
 } as const;
 

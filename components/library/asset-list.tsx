@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useEffect } from "react";
 import { DENSITY } from "./density";
 import { formatDate, formatMicros } from "./format";
+import { RightsFlag } from "@/components/delivery/rights-flag";
 import { LibraryStatusBadge } from "./status-badge";
 import { StarButton } from "./star-button";
 import type { Density, ResultViewProps } from "./types";
@@ -116,6 +117,7 @@ export function AssetList({ items, density, hasMore, loadingMore, onLoadMore, is
                 <td className="pr-3">
                   <div className="flex items-center gap-2 overflow-hidden whitespace-nowrap">
                     <LibraryStatusBadge item={item} />
+                    <RightsFlag expiresAt={item.rightsExpiresAt ?? null} />
                     <span className="text-xs text-stone-500">{item.tier ?? item.source}</span>
                   </div>
                 </td>

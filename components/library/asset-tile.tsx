@@ -3,6 +3,7 @@
 import Link from "next/link";
 import type { MouseEvent } from "react";
 import { DownloadMenu } from "@/components/delivery/download-menu";
+import { RightsFlag } from "@/components/delivery/rights-flag";
 import { LibraryStatusBadge } from "./status-badge";
 import { StarButton } from "./star-button";
 import type { Density, LibraryItem } from "./types";
@@ -61,6 +62,7 @@ export function AssetTile({ item, density, selected, onSelect, onOpen }: Props) 
         </Link>
         <div className="flex items-center justify-between gap-1 overflow-hidden whitespace-nowrap">
           <LibraryStatusBadge item={item} />
+          <RightsFlag expiresAt={item.rightsExpiresAt ?? null} compact />
           {density !== "compact" && <span className="truncate text-stone-500">{item.campaign ?? item.tier ?? ""}</span>}
         </div>
       </div>

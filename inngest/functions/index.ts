@@ -5,7 +5,8 @@ import { editAsset } from "./editing/edit-asset";
 import { fanOutBatch } from "./generation/fan-out-batch";
 import { generateImage } from "./generation/generate-image";
 import { makeRenditions } from "./generation/make-renditions";
+import { sweepRightsExpiryFn } from "./rights/sweep-rights-expiry";
 import { createRenditions } from "./uploads/create-renditions";
 
 /** Every function the app serves. Ids are stable: renaming one orphans its runs. */
-export const functions = [createRenditions, fanOutBatch, generateImage, makeRenditions, checkAsset, editAsset, draftAltText, buildExport];
+export const functions = [createRenditions, fanOutBatch, generateImage, makeRenditions, checkAsset, editAsset, draftAltText, buildExport, sweepRightsExpiryFn];

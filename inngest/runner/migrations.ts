@@ -97,6 +97,20 @@ const MIGRATIONS: Array<{ version: number; name: string; sql: string }> = [
       CREATE INDEX inngest_runner_jobs_waits ON inngest_runner_jobs (event_name) WHERE kind = 'wait';
     `,
   },
+  {
+    version: 2,
+    name: "cron triggers",
+    // One row per (function, cron): when it next falls due (cron.ts).
+    sql: `
+      CREATE TABLE inngest_runner_crons (
+        function_id text NOT NULL,
+        cron text NOT NULL,
+        next_at float8 NOT NULL,
+        PRIMARY KEY (function_id, cron)
+      );
+      CREATE INDEX inngest_runner_crons_due ON inngest_runner_crons (next_at);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

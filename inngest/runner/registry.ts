@@ -1,3 +1,4 @@
+import { cronProblem, syncCrons } from "./cron";
 import { compile } from "./expression";
 import { parseDuration } from "./durations";
 import type { FunctionConfig, Logger, Query } from "./types";
@@ -26,6 +27,10 @@ function describe(appId: string, url: string, config: FunctionConfig): Registere
   for (const c of config.cancel ?? []) if (c.if) expressions.push(c.if);
   for (const c of [config.concurrency].flat()) if (c && typeof c === "object" && c.key) expressions.push(c.key);
   for (const key of [config.throttle?.key, config.rateLimit?.key, config.idempotency]) if (key) expressions.push(key);
+  for (const t of config.triggers ?? []) {
+    const problem = "cron" in t ? cronProblem(t.cron) : null;
+    if (problem) unsupported.push(problem);
+  }
   for (const e of expressions) {
     try {
       compile(e);
@@ -52,6 +57,8 @@ function describe(appId: string, url: string, config: FunctionConfig): Registere
 export class Registry {
   private fns = new Map<string, RegisteredFunction>();
   synced = false;
+  /** Bumped by every load (start-up, sync): the scheduler re-reads the crons when it changes. */
+  generation = 0;
 
   constructor(private logger: Logger) {}
 
@@ -81,6 +88,7 @@ export class Registry {
     const rows = await q<{ id: string; app_id: string; url: string; config: FunctionConfig }>("SELECT id, app_id, url, config FROM inngest_runner_functions");
     this.fns = new Map(rows.map((r) => [r.id, describe(r.app_id, r.url, r.config)]));
     this.synced = rows.length > 0;
+    this.generation += 1;
   }
 
   /** Replaces one app's functions (a sync): new and changed ones are stored, removed ones dropped. */
@@ -104,11 +112,8 @@ export class Registry {
         [fn.id, app.id, fn.name, fn.url, JSON.stringify(config), now],
       );
       for (const reason of fn.unsupported) this.logger.error(`[inngest-runner] function "${fn.id}": ${reason}; its runs will fail`);
-      for (const t of config.triggers ?? []) {
-        if ("cron" in t)
-          this.logger.error(`[inngest-runner] function "${fn.id}": cron triggers ("${t.cron}") are not supported by the embedded runner and will never fire`);
-      }
     }
     await this.load(q);
+    await syncCrons(q, this.all());
   }
 }

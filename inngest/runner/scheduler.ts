@@ -1,4 +1,5 @@
 import { applyOutcome } from "./apply";
+import { fireDueCrons } from "./cron";
 import { buildRequest, callApp, type CallJob, type MemoizedStep, type RunForCall } from "./call";
 import { toError, type Engine } from "./engine";
 import { ensureDiscovery, finishRun, recordStep } from "./runs";
@@ -21,6 +22,10 @@ export class Scheduler {
   private idle: Array<() => void> = [];
   /** Aborts calls in flight on stop; their jobs stay in the table and run again after a restart. */
   private abort = new AbortController();
+  /** When to look at the cron table again: its earliest due time, re-read at least this often (a sync may add crons). */
+  private cronCheckAt = 0;
+  private cronGeneration = -1;
+  private static readonly CRON_RECHECK_MS = 30_000;
 
   constructor(
     private engine: Engine,
@@ -61,6 +66,13 @@ export class Scheduler {
       do {
         this.again = false;
         const now = Date.now();
+        // Due crons first: the runs they create are read with the jobs below, in this same pass.
+        if (now >= this.cronCheckAt || this.engine.registry.generation !== this.cronGeneration) {
+          this.cronGeneration = this.engine.registry.generation;
+          const next = await fireDueCrons(this.engine, now);
+          this.cronCheckAt = Math.min(next ?? Infinity, now + Scheduler.CRON_RECHECK_MS);
+        }
+        nextIn = Math.min(nextIn, Math.max(0, this.cronCheckAt - now));
         // One read serves both purposes: what is due now, and when the next job falls due.
         const jobs = await this.engine.db.query<DueJob & { due_at: number }>(
           `SELECT j.id, j.run_id, j.kind, j.step_id, j.name, j.attempt, j.payload, j.due_at, r.concurrency FROM inngest_runner_jobs j

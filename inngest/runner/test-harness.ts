@@ -29,7 +29,7 @@ type Harness = {
 export async function createHarness(opts: {
   appId: string;
   functions: (inngest: Inngest) => InngestFunction.Any[];
-  runner?: Partial<RunnerOptions>;
+  runner?: Partial<RunnerOptions> & { standby?: boolean };
   client?: Record<string, unknown>;
   /** Sees every request the app receives (e.g. to count calls). */
   tap?: (req: http.IncomingMessage) => void;

@@ -101,6 +101,12 @@ export const AREAS = [
     permission: "exports.create",
     description: "Your ZIPs of approved assets in placement sizes and formats, with manifests: progress, held-back assets, downloads until they expire.",
   },
+  {
+    href: "/shares",
+    label: "Share links",
+    permission: "shares.create",
+    description: "Links you made for people without an account: views, expiry, revoke.",
+  },
   { href: "/admin/users", label: "Users", permission: "users.manage", description: "Create users, change roles, deactivate accounts." },
   {
     href: "/admin/presets",

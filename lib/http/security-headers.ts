@@ -12,7 +12,7 @@ export type SecurityHeaderOptions = {
   https: boolean;
 };
 
-export type ResponseKind = "page" | "api" | "blob" | "asset";
+export type ResponseKind = "page" | "api" | "blob" | "asset" | "share-page" | "share-file";
 
 /**
  * Pages: scripts run only with this request's nonce, or when loaded by one that has it
@@ -51,9 +51,15 @@ export function securityHeaders(kind: ResponseKind, options: SecurityHeaderOptio
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
   };
   if (options.https) headers["Strict-Transport-Security"] = "max-age=31536000";
+  // Share links (/s/<token>) are public: the token must not leak to other sites through the
+  // Referer, and search engines must not list them, whatever a visitor's browser did with the link.
+  if (kind === "share-page" || kind === "share-file") {
+    headers["Referrer-Policy"] = "no-referrer";
+    headers["X-Robots-Tag"] = "noindex, nofollow";
+  }
   // Blobs set their own, stricter sandboxing policy (lib/storage/http.ts); it must not be replaced.
-  if (kind === "page") headers["Content-Security-Policy"] = pageContentSecurityPolicy(options);
-  if (kind === "api") headers["Content-Security-Policy"] = API_CONTENT_SECURITY_POLICY;
+  if (kind === "page" || kind === "share-page") headers["Content-Security-Policy"] = pageContentSecurityPolicy(options);
+  if (kind === "api" || kind === "share-file") headers["Content-Security-Policy"] = API_CONTENT_SECURITY_POLICY;
   return headers;
 }
 
@@ -62,6 +68,8 @@ export function responseKind(pathname: string): ResponseKind {
   if (pathname.startsWith("/_next/static/") || pathname.startsWith("/_next/image")) return "asset";
   if (pathname.startsWith("/api/blobs/")) return "blob";
   if (pathname.startsWith("/api/")) return "api";
+  // /s/<token> is the share page; below it (image, download, unlock) are files and a form post.
+  if (pathname.startsWith("/s/")) return /^\/s\/[^/]+\/?$/.test(pathname) ? "share-page" : "share-file";
   return "page";
 }
 

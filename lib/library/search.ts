@@ -40,6 +40,8 @@ export type LibraryItem = {
   tags: string[];
   costMicros: number;
   statusReason: string | null;
+  /** Usage rights end (tiles flag expired in red, expiring within a week in amber). */
+  rightsExpiresAt: string | null;
 };
 
 export type LibraryPage = { items: LibraryItem[]; total: number; totalCapped: boolean; nextCursor: string | null };
@@ -66,7 +68,7 @@ export async function searchLibrary({ ctx, input }: { ctx: Ctx; input: unknown }
       select ${s.assetId} as asset_id, ${s.title} as title, ${s.status} as status, ${s.tier} as tier, ${s.source} as source,
              ${s.campaign} as campaign, ${s.ownerId} as owner_id, ${s.createdAt} as created_at, ${s.approvedAt} as approved_at,
              ${s.width} as width, ${s.height} as height, ${s.tags} as tags, ${s.costMicros}::text as cost_micros,
-             ${s.statusReason} as status_reason, ${s.createdAt}::text as created_key, ${key.rank ?? sql`null::real`}::text as rank_key
+             ${s.statusReason} as status_reason, ${s.rightsExpiresAt} as rights_expires_at, ${s.createdAt}::text as created_key, ${key.rank ?? sql`null::real`}::text as rank_key
       from ${s}
       where ${matched.where} ${after ? sql`and ${after}` : sql``}
       order by ${key.orderBy}
@@ -108,6 +110,7 @@ type PageRow = {
   tags: string[] | string;
   cost_micros: string;
   status_reason: string | null;
+  rights_expires_at: string | Date | null;
   created_key: string;
   rank_key: string | null;
   renditions: Record<string, Rendition> | string | null;
@@ -134,6 +137,7 @@ function itemOf(r: PageRow): LibraryItem {
     tags: pgTextArray(r.tags),
     costMicros: Number(r.cost_micros),
     statusReason: r.status_reason,
+    rightsExpiresAt: r.rights_expires_at ? new Date(r.rights_expires_at).toISOString() : null,
   };
 }
 

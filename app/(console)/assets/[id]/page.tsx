@@ -10,6 +10,8 @@ import { ReviewHistory } from "@/components/assets/review-history";
 import { UsageNotesForm } from "@/components/assets/usage-notes-form";
 import { AssetStatusBadge } from "@/components/checks/check-badges";
 import { AltTextCard } from "@/components/delivery/alt-text-card";
+import { AssetShareButton } from "@/components/delivery/asset-share-button";
+import { UsageRightsCard } from "@/components/delivery/usage-rights-card";
 import { AssetOrganisePanel } from "@/components/library/asset-organise-panel";
 import { DownloadMenu } from "@/components/delivery/download-menu";
 import { AutoRefresh } from "@/components/runs/auto-refresh";
@@ -57,6 +59,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
             {a.canRerun && <RerunDialog assetId={a.id} />}
             <DownloadMenu assetId={a.id} />
             {/* delivery: share link button */}
+            <AssetShareButton assetId={a.id} />
           </div>
         }
       />
@@ -77,6 +80,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
           <AltTextCard assetId={a.id} />
           <ProductCard metadata={a.metadata} />
           {/* delivery: usage rights card */}
+          <UsageRightsCard assetId={a.id} />
           <Card title="Review">
             <ReviewHistory review={a.review} approvalId={a.approvalId} versions={a.versions} />
           </Card>

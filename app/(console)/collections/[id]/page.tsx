@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { CollectionBoard } from "@/components/collections/collection-board";
 import { ExportDialog } from "@/components/delivery/export-dialog";
+import { ShareLinkButton } from "@/components/delivery/share-link-dialog";
 import { PageHeader } from "@/components/ui/card";
 import { requirePageCtx } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
@@ -23,9 +24,12 @@ export default async function CollectionPage({ params }: { params: Promise<{ id:
       <PageHeader
         title={c.name}
         actions={
-          can(ctx.actor.role, "exports.create") && c.assets.length > 0 ? (
-            <ExportDialog selection={{ collectionId: c.id }} label={`Collection “${c.name}”`} buttonText="Export collection…" />
-          ) : undefined
+          <div className="flex items-center gap-2">
+            {can(ctx.actor.role, "shares.create") && <ShareLinkButton target={{ collectionId: c.id }} />}
+            {can(ctx.actor.role, "exports.create") && c.assets.length > 0 && (
+              <ExportDialog selection={{ collectionId: c.id }} label={`Collection “${c.name}”`} buttonText="Export collection…" />
+            )}
+          </div>
         }
         description={
           <>
