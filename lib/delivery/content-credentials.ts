@@ -1,6 +1,7 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { WasmReader } from "@contentauth/c2pa-wasm";
 import type { DbExecutor } from "@/db";
 import { coseProtectedHeader, coseSign1 } from "./cose";
@@ -168,14 +169,17 @@ function loadC2pa(): Promise<C2pa> {
   return c2paPromise;
 }
 
-/** Beside the package, wherever this file ended up (source under vitest, a chunk under next build). */
+/**
+ * The .wasm file beside the package, wherever this file ended up (source under vitest, a chunk
+ * under next build). Built from parts so the bundler does not try to bundle the .wasm itself
+ * (Turbopack follows a literal require.resolve into it and fails on its loader).
+ */
 function resolveWasm(): string {
-  const request = "@contentauth/c2pa-wasm/c2pa.wasm";
-  try {
-    return createRequire(import.meta.url).resolve(request);
-  } catch {
-    return createRequire(join(process.cwd(), "package.json")).resolve(request);
-  }
+  const parts = ["@contentauth", "c2pa-wasm", "pkg", "c2pa_bg.wasm"];
+  const fromCwd = join(process.cwd(), "node_modules", ...parts);
+  if (existsSync(fromCwd)) return fromCwd;
+  const manifest = createRequire(import.meta.url).resolve([parts[0], parts[1], "package.json"].join("/"));
+  return join(dirname(manifest), parts[2]!, parts[3]!);
 }
 
 type WasmSignerDefinition = { alg: string; reserveSize: number; sign: (bytes: Uint8Array<ArrayBuffer>) => Promise<Uint8Array<ArrayBuffer>> };
