@@ -1,11 +1,11 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import sharp from "sharp";
 import type { Db } from "@/db";
 import { assets, assetVersions, collectionAssets, collections, shareLinks, type ShareLink } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
+import { contentDisposition, downloadFileName } from "@/lib/delivery/download";
 import { publishProblems } from "@/lib/delivery/eligibility";
+import { getOrCreateRendition } from "@/lib/delivery/rendition-cache";
 import { readAll, stripMetadata } from "@/lib/images/renditions";
-import { stripUploadedImage, type UploadFormat } from "@/lib/images/strip-upload";
 import type { BlobStore } from "@/lib/storage";
 
 export type SharedAsset = { id: string; title: string; altText: string; width: number; height: number };
@@ -131,11 +131,11 @@ export async function shareImageResponse({
   });
 }
 
-const EXTENSIONS: Record<UploadFormat, string> = { jpeg: "jpg", png: "png", webp: "webp", avif: "avif", gif: "gif" };
-
 /**
- * The current (approved) version's bytes in their own format, without location, device or editing
- * metadata (the colour profile stays), as an attachment; audited as share_link.downloaded.
+ * The current (approved) version at full size as PNG (lossless), from the same rendition path as
+ * exports and downloads: no location or device metadata, the chosen XMP (title, confirmed alt text,
+ * credit, usage terms, source type) and a signed content credential; as an attachment, audited as
+ * share_link.downloaded.
  */
 export async function shareDownloadResponse({
   db,
@@ -153,30 +153,24 @@ export async function shareDownloadResponse({
   if (!link.allowDownload) return NOT_VALID();
   const row = await sharedVersion(db, link, assetId);
   if (!row) return NOT_VALID();
-  const blob = await store.get(row.version.blobKey);
-  if (!blob) return NOT_VALID();
-  const original = await readAll(blob.body);
-  const meta = await sharp(original).metadata();
-  const format = meta.format as string | undefined;
-  let data: Buffer;
-  let ext: string;
-  if (format && format in EXTENSIONS) {
-    data = (await stripUploadedImage(original, { format: format as UploadFormat, meta, maxPixels: 268_402_689 })).data;
-    ext = EXTENSIONS[format as UploadFormat];
-  } else {
-    data = (await stripMetadata(original)).data;
-    ext = "png";
+  let rendition;
+  try {
+    rendition = await getOrCreateRendition({ db, store }, { asset: row.asset, version: row.version, size: null, format: "png", quality: 100 });
+  } catch {
+    return NOT_VALID(); // the stored image is missing: nothing to say to a visitor
   }
+  const blob = await store.get(rendition.blobKey);
+  if (!blob) return NOT_VALID();
+  const data = await readAll(blob.body);
   await recordAudit({
     db,
     input: { actor: null, action: "share_link.downloaded", subject: { type: "share_link", id: link.id }, data: { linkId: link.id, assetId, versionId: row.version.id }, ip },
   });
-  const name = `${(row.asset.title || "kiln-asset").replace(/[^A-Za-z0-9 ._-]+/g, "").trim().replace(/\s+/g, "-").slice(0, 80) || "kiln-asset"}.${ext}`;
   return new Response(new Uint8Array(data), {
     status: 200,
     headers: {
-      "Content-Type": ext === "jpg" ? "image/jpeg" : `image/${ext}`,
-      "Content-Disposition": `attachment; filename="${name}"`,
+      "Content-Type": "image/png",
+      "Content-Disposition": contentDisposition(downloadFileName(row.asset.title, row.version.number, "png")),
       "Content-Length": String(data.length),
       "Cache-Control": "private, no-store",
     },

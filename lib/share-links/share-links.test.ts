@@ -254,19 +254,20 @@ describe("what a link shows", () => {
     expect((await shareImageResponse({ db: database.db, store, link: l, assetId: id, size: "thumb" })).status).toBe(404);
   });
 
-  it("downloads the approved version without location or device metadata, audited", async () => {
+  it("downloads the approved version as PNG without location or device metadata, with its XMP, audited", async () => {
     const id = await asset({ publishable: true, title: "Red mug / hero" });
     const l = await link((await createShareLink({ ctx: dana, input: { assetId: id, allowDownload: true } })).token);
     const before = await sharp(await readBlob(`assets/${id}/v1.jpg`)).metadata();
     expect(before.exif).toBeTruthy();
     const res = await shareDownloadResponse({ db: database.db, store, link: l, assetId: id, ip: "198.51.100.3" });
     expect(res.status).toBe(200);
-    expect(res.headers.get("content-type")).toBe("image/jpeg");
-    expect(res.headers.get("content-disposition")).toBe('attachment; filename="Red-mug-hero.jpg"');
+    expect(res.headers.get("content-type")).toBe("image/png");
+    expect(res.headers.get("content-disposition")).toBe('attachment; filename="red-mug-hero-v1.png"');
     const bytes = Buffer.from(await res.arrayBuffer());
     const meta = await sharp(bytes).metadata();
-    expect(meta).toMatchObject({ format: "jpeg", width: 64, height: 48 });
+    expect(meta).toMatchObject({ format: "png", width: 64, height: 48 });
     expect(meta.exif).toBeUndefined();
+    expect(meta.xmp?.toString("utf8")).toContain("Red mug / hero");
     expect(bytes.includes(Buffer.from("KilnCam"))).toBe(false);
     const [audit] = await database.db
       .select()
