@@ -18,19 +18,22 @@ const MAX_SHARED = 500;
  * (publishProblems: approved, alt text confirmed, rights not expired). Everything else is left
  * out silently — the visitor learns nothing about it.
  */
+/** What the page needs of each asset, and what publishProblems decides on. */
+const SHARED_COLUMNS = {
+  id: assets.id,
+  title: assets.title,
+  status: assets.status,
+  tier: assets.tier,
+  altText: assets.altText,
+  altTextStatus: assets.altTextStatus,
+  rightsExpiresAt: assets.rightsExpiresAt,
+  width: assetVersions.width,
+  height: assetVersions.height,
+};
+
 export async function sharedContent(db: Db, link: ShareLink, now = new Date()): Promise<SharedContent> {
   const base = db
-    .select({
-      id: assets.id,
-      title: assets.title,
-      status: assets.status,
-      tier: assets.tier,
-      altText: assets.altText,
-      altTextStatus: assets.altTextStatus,
-      rightsExpiresAt: assets.rightsExpiresAt,
-      width: assetVersions.width,
-      height: assetVersions.height,
-    })
+    .select(SHARED_COLUMNS)
     .from(assets)
     .innerJoin(assetVersions, eq(assetVersions.id, assets.currentVersionId));
   let title: string;
@@ -42,17 +45,7 @@ export async function sharedContent(db: Db, link: ShareLink, now = new Date()): 
     const [c] = await db.select({ name: collections.name }).from(collections).where(eq(collections.id, link.collectionId!));
     title = c?.name ?? "Shared collection";
     rows = await db
-      .select({
-        id: assets.id,
-        title: assets.title,
-        status: assets.status,
-        tier: assets.tier,
-        altText: assets.altText,
-        altTextStatus: assets.altTextStatus,
-        rightsExpiresAt: assets.rightsExpiresAt,
-        width: assetVersions.width,
-        height: assetVersions.height,
-      })
+      .select(SHARED_COLUMNS)
       .from(collectionAssets)
       .innerJoin(assets, eq(assets.id, collectionAssets.assetId))
       .innerJoin(assetVersions, eq(assetVersions.id, assets.currentVersionId))

@@ -46,15 +46,7 @@ export class LocalBlobStore implements BlobStore {
       await mkdir(this.tmpDir, { recursive: true });
       // Stage both files first so the two renames happen back to back.
       const [tmpData, tmpMeta] = await Promise.all([this.writeTemp(body), this.writeTemp(JSON.stringify(meta))]);
-      try {
-        await this.moveInto(tmpData, this.dataPath(key));
-        await this.moveInto(tmpMeta, this.metaPath(key));
-      } catch (error) {
-        // Moved files are gone from tmp/; only a failed move leaves something to clean up.
-        await rm(tmpData, { force: true });
-        await rm(tmpMeta, { force: true });
-        throw error;
-      }
+      await this.moveBothInto(key, tmpData, tmpMeta);
     });
     return { key, size: meta.size, contentType: meta.contentType, etag: meta.etag };
   }
@@ -84,17 +76,22 @@ export class LocalBlobStore implements BlobStore {
     const sha256 = hash.digest("hex");
     const meta: Meta = { key, size, contentType: options.contentType, etag: `"${sha256}"`, sha256 };
     await this.withLock(key, async () => {
-      const tmpMeta = await this.writeTemp(JSON.stringify(meta));
-      try {
-        await this.moveInto(tmpData, this.dataPath(key));
-        await this.moveInto(tmpMeta, this.metaPath(key));
-      } catch (error) {
-        await rm(tmpData, { force: true });
-        await rm(tmpMeta, { force: true });
-        throw error;
-      }
+      await this.moveBothInto(key, tmpData, await this.writeTemp(JSON.stringify(meta)));
     });
     return { key, size, contentType: meta.contentType, etag: meta.etag, sha256 };
+  }
+
+  /** Under the key's lock: the staged data and sidecar become the key's, back to back. */
+  private async moveBothInto(key: BlobKey, tmpData: string, tmpMeta: string): Promise<void> {
+    try {
+      await this.moveInto(tmpData, this.dataPath(key));
+      await this.moveInto(tmpMeta, this.metaPath(key));
+    } catch (error) {
+      // Moved files are gone from tmp/; only a failed move leaves something to clean up.
+      await rm(tmpData, { force: true });
+      await rm(tmpMeta, { force: true });
+      throw error;
+    }
   }
 
   async get(key: BlobKey): Promise<BlobObject | null> {
