@@ -32,7 +32,7 @@ test("a role change applies at once: the old session ends, the new role's areas 
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
   await new SignInPage(page).signInAndWait(person.email, person.password, person.name);
-  expect(await new Console(page).navLabels()).toEqual(["Home", "Generate", "Jobs", "Library", "Costs", "Uploads", "Collections"]);
+  expect(await new Console(page).navLabels()).toEqual(["Home", "Generate", "Jobs", "Library", "Costs", "Uploads", "Collections", "Exports", "Share links"]);
 
   await users.changeRole(person.email, "finance");
   await page.goto("/uploads");
