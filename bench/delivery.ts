@@ -140,7 +140,8 @@ try {
         for (const f of FORMATS) {
           let img = sharp(src.bytes).rotate().extract(crop).resize({ width: p.width, height: p.height, fit: "fill", kernel: "lanczos3" });
           img = f === "webp" ? img.webp({ quality: QUALITY.webp }) : img.avif({ quality: QUALITY.avif, effort: 3 });
-          baselineBytes += (await img.toBuffer()).length;
+          const encoded = await img.toBuffer();
+          baselineBytes += encoded.length; // read after the await: `x += await …` would lose the other worker's additions
         }
       }
     }
