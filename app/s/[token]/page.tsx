@@ -1,7 +1,6 @@
 import { cookies } from "next/headers";
-import { getDatabase } from "@/db";
 import { clientIp } from "@/lib/auth/request-ip";
-import { isShareOpen, recordShareView, resolveShareLink, SHARE_GRANT_COOKIE, sharedContent } from "@/lib/share-links";
+import { recordShareView, SHARE_GRANT_COOKIE, sharedContent, visitShareLink } from "@/lib/share-links";
 
 /**
  * The public page of a share link: no session. An unknown, expired or revoked token all get the
@@ -11,11 +10,11 @@ import { isShareOpen, recordShareView, resolveShareLink, SHARE_GRANT_COOKIE, sha
 export default async function SharePage({ params, searchParams }: { params: Promise<{ token: string }>; searchParams: Promise<{ e?: string }> }) {
   const { token } = await params;
   const { e } = await searchParams;
-  const { db } = await getDatabase();
-  const link = await resolveShareLink(db, token);
-  if (!link) return <NotValid />;
+  const visit = await visitShareLink(token, (await cookies()).get(SHARE_GRANT_COOKIE)?.value);
+  if (!visit) return <NotValid />;
+  const { db, link } = visit;
   const base = `/s/${encodeURIComponent(token)}`;
-  if (!isShareOpen(link, (await cookies()).get(SHARE_GRANT_COOKIE)?.value)) return <PasswordForm action={`${base}/unlock`} error={e} />;
+  if (!visit.open) return <PasswordForm action={`${base}/unlock`} error={e} />;
   const content = await sharedContent(db, link);
   await recordShareView(db, link, await clientIp());
   const download = (id: string) =>
