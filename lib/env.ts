@@ -79,16 +79,20 @@ const envSchema = z.object({
    * on to a fresh run: each is two steps, and Inngest allows 1,000 steps per run.
    */
   KILN_GENERATION_WAITS_PER_RUN: z.coerce.number().int().min(1).max(450).default(400),
-  /** How long an asset may wait in review before it counts as late (the queue shows its age against this). */
   /** Written into every delivered file's photoshop:Credit (IPTC credit line). */
   KILN_DELIVERY_CREDIT: z.string().trim().min(1).max(200).default("Made with Kiln"),
   /** How long an export's ZIP stays downloadable. */
   KILN_EXPORT_TTL_HOURS: z.coerce.number().min(1).max(24 * 90).default(72),
+  /** How long an asset may wait in review before it counts as late (the queue shows its age against this). */
   KILN_REVIEW_SLA_HOURS: z.coerce.number().min(1).max(24 * 30).default(24),
   /** Images one user may queue per rolling 24 hours; 0 means no quota. */
   KILN_USER_DAILY_IMAGE_QUOTA: z.coerce.number().int().min(0).default(5000),
   /** Force the embedded runner on (1) or off (0); by default it runs unless another engine is set. */
   KILN_EMBEDDED_RUNNER: z.enum(["0", "1"]).optional(),
+  /** Requests one API token may make per minute (/api/v1); beyond it, 429 with Retry-After. */
+  KILN_API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(300),
+  /** Webhook deliveries that finally fail in a row before the endpoint is disabled (its owner is told). */
+  KILN_WEBHOOK_DISABLE_AFTER: z.coerce.number().int().min(1).max(1000).default(5),
   /** Interface `npm start` binds the app to (next start -H); all interfaces when unset. */
   KILN_HOST: optionalString,
 });

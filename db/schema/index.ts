@@ -24,3 +24,4 @@ export * from "./tags";
 export * from "./collections";
 export * from "./saved-searches";
 export * from "./delivery";
+export * from "./api";

@@ -20,6 +20,8 @@ export const users = pgTable(
     costsAllTeams: boolean("costs_all_teams").notNull().default(false),
     /** Bumped on deactivation and role change; sessions carrying an older value stop working. */
     sessionVersion: integer("session_version").notNull().default(0),
+    /** A service account (made by an admin for API tokens): it never signs in; its tokens act with its role. */
+    serviceAccount: boolean("service_account").notNull().default(false),
     lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

@@ -110,6 +110,19 @@ export const AUDIT_ACTIONS = [
   "asset.rights_changed",
   "asset.rights_expiry_notified",
   "c2pa.key_created",
+  // The public API (lib/api-tokens, lib/api) and webhooks (lib/webhooks).
+  "api_token.created",
+  "api_token.revoked",
+  "api_token.refused",
+  "api_token.scope_denied",
+  "api.write",
+  "service_account.created",
+  "webhook.endpoint_created",
+  "webhook.endpoint_changed",
+  "webhook.endpoint_deleted",
+  "webhook.secret_rotated",
+  "webhook.endpoint_disabled",
+  "webhook.redelivered",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -41,6 +41,12 @@ export const PERMISSIONS = {
   "exports.create": ["admin", "designer", "reviewer"],
   /** Links for people outside Kiln (approved assets only). */
   "shares.create": ["admin", "designer", "reviewer"],
+  /** API tokens for oneself (each /api/v1 route still needs its own permission for the owner's role). */
+  "api_tokens.manage": ["admin", "designer", "reviewer", "finance"],
+  /** Service accounts: users that never sign in, for tokens an integration owns. */
+  "service_accounts.manage": ["admin"],
+  /** Webhook endpoints for oneself; lib/webhooks lets only admins register a team's. */
+  "webhooks.manage": ["admin", "designer", "reviewer", "finance"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
