@@ -1,8 +1,8 @@
 /**
  * bench:delivery — what the export job costs over the bare image work it does.
  *
- * Seeds a fresh database (in-memory PGlite, or a throw-away database on DATABASE_URL) and a local
- * blob store with N approved 1024² assets of varied content (gradients, shapes, noise; confirmed alt
+ * Seeds a fresh database (PGlite in a data folder, as `npm start` keeps it, or a throw-away database
+ * on DATABASE_URL) and a local blob store with N approved 1024² assets of varied content (gradients, shapes, noise; confirmed alt
  * text, carried SKU), then, in the same process:
  *   baseline  the same renditions made by bare sharp in a plain loop: for each asset (bytes already in
  *             memory) × placement × format, extract (the centred crop) + resize + encode with the same
@@ -16,7 +16,9 @@
  *             runner's HTTP round trips. It reads sources from the blob store, finds attention focal
  *             points, writes XMP, signs a C2PA credential, stores each rendition and its cache row,
  *             and streams the ZIP (all of that counts as overhead against the bare encode).
- * While the export runs, RSS is sampled every 25 ms (peak_mb). The ZIP is opened afterwards to check
+ * While the export runs, RSS is sampled every 25 ms (peak_mb). The process runs with `npm start`'s
+ * allocator settings (MALLOC_ARENA_MAX=2, scripts/allocator.ts) and its database opened as
+ * `npm start` opens it (db/embedded.ts). The ZIP is opened afterwards to check
  * it holds every file.
  *
  * Placements (default six): Meta feed 1:1 and link 1.91:1, Google 300×250, 728×90, 300×600 and
@@ -31,6 +33,15 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 
+// Measure the process as `npm start` runs it: with its allocator settings (scripts/allocator.ts),
+// which only take effect when the process starts, so the bench re-runs itself with them.
+if (!process.env.MALLOC_ARENA_MAX) {
+  const { spawnSync } = await import("node:child_process");
+  const { withAllocatorDefaults } = await import("../scripts/allocator");
+  const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: "inherit", env: withAllocatorDefaults(process.env) });
+  process.exit(child.status ?? 1);
+}
+
 const { values: args } = parseArgs({ options: { assets: { type: "string" }, placements: { type: "string" } }, strict: true });
 const N = Number(args.assets ?? 100);
 const SLUGS = (args.placements ?? "meta-feed-square,meta-link,google-medium-rectangle,google-leaderboard,google-half-page,google-landscape").split(",");
@@ -40,6 +51,7 @@ const QUALITY = { webp: 82, avif: 60 };
 const sharp = (await import("sharp")).default;
 const { eq, inArray } = await import("drizzle-orm");
 const { createTestDatabase } = await import("../db/testing");
+const { openEmbeddedDatabase } = await import("../db/embedded");
 const schema = await import("../db/schema");
 const { seedCatalog } = await import("../lib/catalog/seed-catalog");
 const { createLibraryAsset, createLibraryCatalog } = await import("../lib/library/testing");
@@ -85,10 +97,12 @@ async function picture(seed: number): Promise<Buffer> {
 
 const mb = (bytes: number) => bytes / 1024 / 1024;
 
-const database = await createTestDatabase();
-const db = database.db;
 const dir = mkdtempSync(path.join(tmpdir(), "kiln-bench-delivery-"));
-const store = new LocalBlobStore(dir);
+// The database as `npm start` opens it: PGlite in a data folder (or a throw-away PostgreSQL database
+// on DATABASE_URL). Not in-memory PGlite: that keeps the whole cluster and initdb's memory in RSS.
+const database = process.env.DATABASE_URL ? await createTestDatabase() : await openEmbeddedDatabase(path.join(dir, "pglite"));
+const db = database.db;
+const store = new LocalBlobStore(path.join(dir, "blobs"));
 try {
   await seedCatalog({ db, simulatorUrl: "http://127.0.0.1:9" });
   const catalog = await createLibraryCatalog(db);

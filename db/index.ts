@@ -1,7 +1,7 @@
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { env, isBuildPhase } from "@/lib/env";
 import { openDatabase, type Database } from "./client";
+import { openEmbeddedDatabase } from "./embedded";
 
 export type { Db, DbExecutor, Tx, Database, SqlQuery } from "./client";
 
@@ -23,14 +23,8 @@ export function getDatabase(): Promise<Database> {
 
 async function openAndMigrate(): Promise<Database> {
   const e = env();
-  let database: Database;
-  if (e.DATABASE_URL) {
-    database = await openDatabase({ url: e.DATABASE_URL });
-  } else {
-    const dataDir = path.join(e.dataDir, "pglite");
-    mkdirSync(dataDir, { recursive: true });
-    database = await openDatabase({ dataDir });
-  }
+  if (!e.DATABASE_URL) return openEmbeddedDatabase(path.join(e.dataDir, "pglite"));
+  const database = await openDatabase({ url: e.DATABASE_URL });
   await database.migrate();
   return database;
 }

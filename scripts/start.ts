@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { withAllocatorDefaults } from "./allocator";
 import { buildIfNeeded } from "./build-if-needed";
 
 /**
@@ -15,7 +16,7 @@ const port = process.env.PORT ?? "3000";
 const children: ChildProcess[] = [];
 
 function run(name: string, args: string[]): ChildProcess {
-  const child = spawn(process.execPath, args, { stdio: "inherit", cwd: root, env: process.env });
+  const child = spawn(process.execPath, args, { stdio: "inherit", cwd: root, env: withAllocatorDefaults(process.env) });
   child.on("exit", (code, signal) => {
     console.log(`[kiln] ${name} exited (${signal ?? code})`);
     shutdown(code ?? 1);

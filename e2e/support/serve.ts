@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { withAllocatorDefaults } from "../../scripts/allocator";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
@@ -12,7 +13,8 @@ const root = process.cwd();
 const dataDir = path.join(root, ".data", `e2e-${name}`);
 rmSync(dataDir, { recursive: true, force: true });
 
-const env: NodeJS.ProcessEnv = {
+// The server runs with the allocator settings `npm start` gives it (scripts/allocator.ts).
+const env: NodeJS.ProcessEnv = withAllocatorDefaults({
   ...process.env,
   NODE_ENV: "production",
   PORT: port,
@@ -21,7 +23,7 @@ const env: NodeJS.ProcessEnv = {
   KILN_DEMO: name === "demo" ? "1" : "0",
   KILN_RUNNER_PORT: String(Number(port) + 5000),
   KILN_SIMULATOR_PORT: String(Number(port) + 5100),
-};
+});
 
 if (process.env.DATABASE_URL) {
   const dbName = `kiln_e2e_${name}_${port}`;
