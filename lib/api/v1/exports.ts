@@ -143,7 +143,10 @@ registerRoute({
     "Renders the selection's publishable assets for each placement and format into a ZIP, in the background. Assets that may not be published (not approved, alt text not confirmed, rights expired, draft tier) are held back and listed with their reasons. Follow it with GET /api/v1/exports/{id}, or the `export.ready` webhook.",
   tags: ["Exports"],
   request: { body: { content: { "application/json": { schema: createExportBody } } } },
-  responses: { 202: json(exportSchema, "Queued.") },
+  responses: {
+    202: json(exportSchema, "Queued."),
+    404: json(apiErrorSchema, "The collection or batch does not exist or is not the token owner's to see (`not_found`)."),
+  },
 });
 
 registerRoute({

@@ -1,5 +1,4 @@
-import type { Readable } from "node:stream";
-import { Readable as NodeReadable } from "node:stream";
+import { Readable } from "node:stream";
 import { contentDisposition } from "@/lib/delivery/download";
 
 type FileAnswer =
@@ -14,5 +13,5 @@ export function fileResponse(file: FileAnswer): Response {
   headers.set("Content-Type", file.contentType);
   headers.set("Content-Length", String(file.bytes));
   headers.set("Content-Disposition", contentDisposition(file.fileName));
-  return new Response(NodeReadable.toWeb(file.body) as unknown as ReadableStream<Uint8Array>, { status: 200, headers });
+  return new Response(Readable.toWeb(file.body) as unknown as ReadableStream<Uint8Array>, { status: 200, headers });
 }
