@@ -7,10 +7,11 @@ import { EXPORT_ASSET_IDS_CAP } from "@/lib/exports/request";
 import { getExport, listMyExportsPage, type ExportView } from "@/lib/exports/views";
 import { listActivePlacements } from "@/lib/placements";
 import type { BlobStore } from "@/lib/storage/types";
+import { ApiError } from "../errors";
 import { apiErrorSchema, pageOf, registerRoute } from "../openapi";
 import { decodeCursor, encodeCursor, pageQuery, type Page } from "../pagination";
 import { idParam } from "./asset-schemas";
-import { apiUrl } from "./urls";
+import { apiUrl, CURSOR_TIME } from "./urls";
 
 const quality = z.number().int().min(1, "Quality is 1 to 100.").max(100, "Quality is 1 to 100.");
 
@@ -124,7 +125,9 @@ export async function createApiExport(ctx: Ctx, body: unknown, send: ExportSende
 
 export async function listApiExports(ctx: Ctx, store: BlobStore, query: unknown): Promise<Page<ApiExport>> {
   const { limit, cursor } = parseInput(pageQuery, query);
-  const page = await listMyExportsPage({ ctx, store, limit, after: decodeCursor(cursor) });
+  const after = decodeCursor(cursor);
+  if (after && !CURSOR_TIME.test(after.at)) throw new ApiError("invalid_input", "The cursor is not one this API gave out.", "cursor");
+  const page = await listMyExportsPage({ ctx, store, limit, after });
   return { object: "list", data: page.items.map(toApiExport), has_more: page.next !== null, next_cursor: page.next ? encodeCursor(page.next) : null };
 }
 

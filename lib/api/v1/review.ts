@@ -7,6 +7,7 @@ import { ApiError } from "../errors";
 import { pageOf, registerRoute } from "../openapi";
 import { pageQuery, type Page } from "../pagination";
 import { assetUrl } from "./asset-view";
+import { CURSOR_TIME } from "./urls";
 
 export const reviewQueueQuery = pageQuery.extend({
   tier: z.enum(TIERS).optional(),
@@ -74,7 +75,7 @@ function decodeQueueCursor(cursor: string | undefined): QueuePageKey | null {
   if (!cursor) return null;
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    if ((at === null || (typeof at === "string" && !Number.isNaN(Date.parse(at)))) && typeof id === "string" && /^[0-9a-f-]{36}$/i.test(id)) return { at, id };
+    if ((at === null || (typeof at === "string" && CURSOR_TIME.test(at))) && typeof id === "string" && /^[0-9a-f-]{36}$/i.test(id)) return { at, id };
   } catch {
     // fall through
   }

@@ -21,3 +21,9 @@ export async function readJsonBody(request: Request): Promise<unknown> {
     throw new AppError("invalid_input", "The body is not valid JSON.");
   }
 }
+
+/**
+ * The timestamp form our cursors carry (as PostgreSQL printed it, microseconds kept). A cursor is
+ * opaque but can be tampered with: anything else is refused as a bad cursor, never sent to SQL.
+ */
+export const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;

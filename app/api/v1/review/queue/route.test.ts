@@ -81,6 +81,7 @@ describe("GET /api/v1/review/queue", () => {
       ["?tier=gold", "tier"],
       ["?designer_id=dana", "designer_id"],
       ["?cursor=abc", "cursor"],
+      [`?cursor=${Buffer.from(JSON.stringify(["2026", "00000000-0000-4000-8000-000000000000"])).toString("base64url")}`, "cursor"],
     ] as const) {
       const res = await queue(query);
       expect(res.status, query).toBe(400);
