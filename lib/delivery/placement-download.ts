@@ -9,12 +9,10 @@ import { can } from "@/lib/auth/permissions";
 import { AppError, parseInput } from "@/lib/errors";
 import { etagMatches } from "@/lib/storage/http";
 import type { BlobStore } from "@/lib/storage/types";
-import { contentDisposition, downloadFileName, RENDITION_CACHE_CONTROL } from "./download";
+import { downloadFileName, RENDITION_CACHE_CONTROL } from "./download";
 import { publishProblems } from "./eligibility";
 import { FORMAT_INFO } from "./render";
 import { getOrCreateRendition } from "./rendition-cache";
-
-export { contentDisposition };
 
 const QUALITY = "Quality must be a whole number from 1 to 100.";
 
