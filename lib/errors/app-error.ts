@@ -8,6 +8,8 @@ export const ERROR_CODES = {
   forbidden: { status: 403, userVisible: true },
   not_found: { status: 404, userVisible: true },
   conflict: { status: 409, userVisible: true },
+  // Existed, and is no more (an expired export's file): do not retry, make it again.
+  gone: { status: 410, userVisible: true },
   payload_too_large: { status: 413, userVisible: true },
   unsupported_media_type: { status: 415, userVisible: true },
   rate_limited: { status: 429, userVisible: true },

@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import { and, desc, eq, lte } from "drizzle-orm";
+import { and, desc, eq, lte, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db";
 import { exportJobs, placements, type ExportJob } from "@/db/schema";
@@ -22,6 +22,8 @@ export type ExportView = {
   heldBack: ExportJob["heldBack"];
   formats: string[];
   placements: string[];
+  /** The same placements by slug (what the API names them by). */
+  placementSlugs: string[];
   includeOriginal: boolean;
   bytes: number | null;
   error: string | null;
@@ -31,7 +33,9 @@ export type ExportView = {
   downloadable: boolean;
 };
 
-function toView(job: ExportJob, placementNames: Map<string, string>, now: Date): ExportView {
+type PlacementNames = Map<string, { name: string; slug: string }>;
+
+function toView(job: ExportJob, placementNames: PlacementNames, now: Date): ExportView {
   return {
     id: job.id,
     name: job.name,
@@ -41,7 +45,8 @@ function toView(job: ExportJob, placementNames: Map<string, string>, now: Date):
     assetsIncluded: job.assetsIncluded,
     heldBack: job.heldBack,
     formats: job.request.formats,
-    placements: job.request.placementIds.map((id) => placementNames.get(id) ?? "archived placement"),
+    placements: job.request.placementIds.map((id) => placementNames.get(id)?.name ?? "archived placement"),
+    placementSlugs: job.request.placementIds.flatMap((id) => placementNames.get(id)?.slug ?? []),
     includeOriginal: job.request.includeOriginal,
     bytes: job.bytes,
     error: job.error,
@@ -52,9 +57,9 @@ function toView(job: ExportJob, placementNames: Map<string, string>, now: Date):
   };
 }
 
-async function placementNames(db: Db): Promise<Map<string, string>> {
-  const rows = await db.select({ id: placements.id, name: placements.name }).from(placements);
-  return new Map(rows.map((r) => [r.id, r.name]));
+async function placementNames(db: Db): Promise<PlacementNames> {
+  const rows = await db.select({ id: placements.id, name: placements.name, slug: placements.slug }).from(placements);
+  return new Map(rows.map((r) => [r.id, { name: r.name, slug: r.slug }]));
 }
 
 /**
@@ -87,6 +92,45 @@ export async function listMyExports({ ctx, store, limit = 100 }: { ctx: Ctx; sto
   const names = await placementNames(ctx.db);
   const now = new Date();
   return rows.map((r) => toView(r, names, now));
+}
+
+/** Where a page of exports ends: created_at as PostgreSQL prints it (microseconds kept; a JS Date would drop them) and the id. */
+export type ExportPageKey = { at: string; id: string };
+
+/**
+ * My exports a page at a time, newest first, by keyset (created_at, id): no row is skipped or
+ * repeated while new exports are created. `after` is the last key of the previous page.
+ */
+export async function listMyExportsPage({
+  ctx,
+  store,
+  limit,
+  after,
+}: {
+  ctx: Ctx;
+  store: BlobStore;
+  limit: number;
+  after: ExportPageKey | null;
+}): Promise<{ items: ExportView[]; next: ExportPageKey | null }> {
+  assertCanExport(ctx);
+  await sweepExpiredExports({ db: ctx.db, store });
+  const key = sql<string>`to_char(${exportJobs.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+  const rows = await ctx.db
+    .select({ job: exportJobs, key })
+    .from(exportJobs)
+    .where(
+      and(
+        eq(exportJobs.createdBy, ctx.actor.id),
+        after ? sql`(${exportJobs.createdAt}, ${exportJobs.id}) < (${after.at}::timestamptz, ${after.id}::uuid)` : undefined,
+      ),
+    )
+    .orderBy(desc(exportJobs.createdAt), desc(exportJobs.id))
+    .limit(limit + 1);
+  const kept = rows.slice(0, limit);
+  const names = await placementNames(ctx.db);
+  const now = new Date();
+  const last = kept.at(-1);
+  return { items: kept.map((r) => toView(r.job, names, now)), next: rows.length > limit && last ? { at: last.key, id: last.job.id } : null };
 }
 
 /** One export, for its creator or an admin; anyone else is told it does not exist. */

@@ -88,8 +88,37 @@ function latestVerdict() {
   return sql`(select ${checkRuns.verdict} from ${checkRuns} where ${checkRuns.assetVersionId} = ${assets.currentVersionId} order by ${checkRuns.createdAt} desc limit 1)`;
 }
 
-/** The queue, oldest first, with each asset's age against the SLA, its checks and its approvals so far. */
-export async function listReviewQueue({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ items: QueueItem[]; total: number; slaHours: number }> {
+/**
+ * Where a page of the queue ends: entered_review_at as PostgreSQL prints it (microseconds kept;
+ * null for assets that entered review before it was recorded, which sort last) and the asset id.
+ */
+export type QueuePageKey = { at: string | null; id: string };
+
+const enteredKey = sql<string | null>`to_char(${assets.enteredReviewAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/** Rows after `key` in the queue's order (entered_review_at ascending, nulls last, then id). */
+function afterKey(key: QueuePageKey) {
+  if (key.at === null) return and(isNull(assets.enteredReviewAt), gt(assets.id, key.id));
+  return or(
+    sql`(${assets.enteredReviewAt}, ${assets.id}) > (${key.at}::timestamptz, ${key.id}::uuid)`,
+    isNull(assets.enteredReviewAt),
+  );
+}
+
+/**
+ * The queue, oldest first, with each asset's age against the SLA, its checks and its approvals so far.
+ * The page shows its first QUEUE_LIMIT; `page` walks all of it by keyset (the public API), `next`
+ * being the key to continue after (null on the last page).
+ */
+export async function listReviewQueue({
+  ctx,
+  input,
+  page,
+}: {
+  ctx: Ctx;
+  input: unknown;
+  page?: { limit: number; after: QueuePageKey | null };
+}): Promise<{ items: QueueItem[]; total: number; slaHours: number; next?: QueuePageKey | null }> {
   assertReviewer(ctx);
   const f = parseInput(queueFilters, input ?? {});
   const where = and(
@@ -102,7 +131,8 @@ export async function listReviewQueue({ ctx, input }: { ctx: Ctx; input: unknown
     // In SQL, not on the page afterwards: the total and the 200-item limit must see the same filter.
     f.warnings ? eq(latestVerdict(), f.warnings === "only" ? "warn" : "pass") : undefined,
   );
-  const rows = await ctx.db
+  const limit = page ? page.limit : QUEUE_LIMIT;
+  const fetched = await ctx.db
     .select({
       asset: assets,
       version: assetVersions,
@@ -112,6 +142,7 @@ export async function listReviewQueue({ ctx, input }: { ctx: Ctx; input: unknown
       prompt: generations.prompt,
       line: generations.rowLine,
       variant: generations.variantIndex,
+      key: enteredKey,
     })
     .from(assets)
     .innerJoin(assetVersions, eq(assetVersions.id, assets.currentVersionId))
@@ -121,9 +152,12 @@ export async function listReviewQueue({ ctx, input }: { ctx: Ctx; input: unknown
     .leftJoin(presets, eq(presets.id, presetVersions.presetId))
     .innerJoin(users, eq(users.id, assets.ownerId))
     .leftJoin(generations, eq(generations.id, assets.generationId))
-    .where(where)
+    .where(page?.after ? and(where, afterKey(page.after)) : where)
     .orderBy(asc(assets.enteredReviewAt), asc(assets.id))
-    .limit(QUEUE_LIMIT);
+    .limit(page ? limit + 1 : limit);
+  const rows = fetched.slice(0, limit);
+  const lastRow = rows.at(-1);
+  const next = page ? (fetched.length > limit && lastRow ? { at: lastRow.key, id: lastRow.asset.id } : null) : undefined;
   const [total] = await ctx.db
     .select({ n: count() })
     .from(assets)
@@ -192,7 +226,7 @@ export async function listReviewQueue({ ctx, input }: { ctx: Ctx; input: unknown
       claimedByMe: claims.some((c) => c.assetId === asset.id),
     };
   });
-  return { items, total: total?.n ?? 0, slaHours };
+  return { items, total: total?.n ?? 0, slaHours, ...(page ? { next } : {}) };
 }
 
 /** The navigation badge: how many assets this reviewer could decide on now. */

@@ -3,3 +3,7 @@
  * A new resource adds one line here; lib/api/openapi.test.ts fails if a route is not documented.
  */
 import "./me";
+import "./assets";
+import "./exports";
+import "./review";
+import "./costs";
