@@ -3,3 +3,5 @@
  * A new resource adds one line here; lib/api/openapi.test.ts fails if a route is not documented.
  */
 import "./me";
+import "./batches";
+import "./generations";
