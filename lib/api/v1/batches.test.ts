@@ -1,7 +1,7 @@
 import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { useDatabaseForTests, type Database } from "@/db";
-import { batches, templates } from "@/db/schema";
+import { bannedTerms, batches, templates } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { createApiToken } from "@/lib/api-tokens";
 import { seedCatalog } from "@/lib/catalog/seed-catalog";
@@ -127,6 +127,17 @@ describe("POST /api/v1/batches (JSON rows)", () => {
       expect(error, field).toMatchObject({ code: "invalid_input", field });
     }
     expect(await batchCount()).toBe(before);
+  });
+
+  it("refuses a banned term before any GPU time with 422 policy_blocked, and writes nothing", async () => {
+    await database.db.insert(bannedTerms).values({ term: "rivalbrand", category: "trademark" });
+    const before = await batchCount();
+    const res = await queue([row("Mug"), row("RivalBrand mug")]);
+    expect(res.status).toBe(422);
+    expect(await errorOf(res)).toMatchObject({ code: "policy_blocked" });
+    expect((await errorOf(await queue([row("RivalBrand mug")]))).message).toMatch(/line 1.*trademark/);
+    expect(await batchCount()).toBe(before);
+    await database.db.delete(bannedTerms).where(eq(bannedTerms.term, "rivalbrand"));
   });
 
   it("replays the same Idempotency-Key: the same batch, no second batch", async () => {

@@ -92,7 +92,6 @@ registerRoute({
   },
   responses: {
     202: { description: "Queued.", content: { "application/json": { schema: queuedBatchSchema } } },
-    404: { description: "The reference image does not exist (`not_found`)." },
     413: { description: "The body or the CSV is too large (`payload_too_large`)." },
   },
 });
