@@ -213,3 +213,49 @@ async function listBatchesByIds(ctx: Ctx, rows: { batch: Batch; owner: string }[
     spentMicros: spent.get(b.id) ?? 0,
   }));
 }
+
+/** A batch's summary (counts, spend) under the same visibility as the Jobs page; not_found otherwise. */
+export async function getBatchSummary({ ctx, batchId }: { ctx: Ctx; batchId: string }): Promise<BatchSummary> {
+  if (!z.string().uuid().safeParse(batchId).success) throw new AppError("not_found", "That batch does not exist.");
+  const rows = await ctx.db
+    .select({ batch: batches, owner: users.name })
+    .from(batches)
+    .innerJoin(users, eq(users.id, batches.ownerId))
+    .where(and(eq(batches.id, batchId), ownerFilter(ctx)))
+    .limit(1);
+  if (rows.length === 0) throw new AppError("not_found", "That batch does not exist or is not yours.");
+  return (await listBatchesByIds(ctx, rows))[0]!;
+}
+
+/**
+ * One page of the batches the actor may see, newest first, after a (created, id) key: keyset
+ * pagination for the public API. Times compare at millisecond precision, the precision the key
+ * is handed out in. Fetches `limit` rows; ask for one more to learn whether there is a next page.
+ */
+export async function listBatchesPage({
+  ctx,
+  limit,
+  after,
+  status,
+}: {
+  ctx: Ctx;
+  limit: number;
+  after?: { at: string; id: string } | null;
+  status?: Batch["status"];
+}): Promise<BatchSummary[]> {
+  const created = sql`date_trunc('milliseconds', ${batches.createdAt})`;
+  const rows = await ctx.db
+    .select({ batch: batches, owner: users.name })
+    .from(batches)
+    .innerJoin(users, eq(users.id, batches.ownerId))
+    .where(
+      and(
+        ownerFilter(ctx),
+        status ? eq(batches.status, status) : undefined,
+        after ? sql`(${created}, ${batches.id}) < (${after.at}::timestamptz, ${after.id}::uuid)` : undefined,
+      ),
+    )
+    .orderBy(desc(created), desc(batches.id))
+    .limit(limit);
+  return listBatchesByIds(ctx, rows);
+}

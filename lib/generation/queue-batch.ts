@@ -4,13 +4,23 @@ import { parseInput } from "@/lib/errors";
 import { batchRequestSchema, queueRequestSchema } from "./batch-input";
 import { findBatchByKey, insertBatch } from "./insert-batch";
 import { planBatch } from "./plan-batch";
+import { skippedRowsAudit, type SkippedRow } from "./skipped-rows";
 import { sizeFor } from "./sizes";
 
 /**
  * Queues a batch in one transaction (batch + one row per generation). The idempotency key makes a
  * double click or a retried request queue once: the second call returns the first batch.
  */
-export async function queueBatch({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ batch: Batch; created: boolean }> {
+export async function queueBatch({
+  ctx,
+  input,
+  skipped = [],
+}: {
+  ctx: Ctx;
+  input: unknown;
+  /** CSV rows the server left out (the API's upload), recorded with the batch so they can be shown later. */
+  skipped?: SkippedRow[];
+}): Promise<{ batch: Batch; created: boolean }> {
   const q = parseInput(queueRequestSchema, input);
   const existing = await findBatchByKey(ctx, q.idempotencyKey);
   if (existing) return { batch: existing, created: false };
@@ -36,6 +46,7 @@ export async function queueBatch({ ctx, input }: { ctx: Ctx; input: unknown }): 
       ...(plan.reference ? { referenceVersionId: plan.reference.versionId } : {}),
       // Which CSV columns travel as metadata (names only; the values are on the generations).
       ...(carried.length ? { carriedColumns: carried } : {}),
+      ...(skipped.length ? skippedRowsAudit(skipped) : {}),
     },
   });
 }

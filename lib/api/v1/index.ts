@@ -7,3 +7,5 @@ import "./assets";
 import "./exports";
 import "./review";
 import "./costs";
+import "./batches";
+import "./generations";

@@ -1,4 +1,4 @@
-/** Test helpers for /api/v1 route handlers: call one as Next.js would, read the error shape. */
+/** Test helpers for /api/v1 route handlers: call one as Next.js would, read the error shape, walk pages, record engine sends. */
 
 type Handler<P> = (request: Request, context: { params: Promise<P> }) => Promise<Response>;
 
@@ -49,3 +49,52 @@ export async function walkPages<T extends { id: string }>(fetchPage: (cursor: st
   if (new Set(ids).size !== ids.length) throw new Error(`a row appeared on two pages: ${ids.join(", ")}`);
   return { pages, ids };
 }
+
+/** Options of call(): a JSON or multipart body (the generation routes' tests). */
+export type BodyCallOptions<P> = {
+  token?: string;
+  json?: unknown;
+  form?: FormData;
+  headers?: Record<string, string>;
+  params?: P;
+  method?: string;
+};
+
+/** Calls a route handler with a bearer token and a JSON or multipart body (the boundary set as a client would). */
+export async function call<P = Record<string, string>>(handler: Handler<P>, path: string, opts: BodyCallOptions<P> = {}): Promise<Response> {
+  const headers: Record<string, string> = { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...opts.headers };
+  let body: BodyInit | undefined;
+  if (opts.json !== undefined) {
+    headers["content-type"] = "application/json";
+    body = JSON.stringify(opts.json);
+  } else if (opts.form) {
+    // Let Request serialise the form and set the multipart boundary, as a client would.
+    const encoded = new Request("http://x/", { method: "POST", body: opts.form });
+    headers["content-type"] = encoded.headers.get("content-type")!;
+    body = await encoded.arrayBuffer();
+  }
+  const method = opts.method ?? (body === undefined ? "GET" : "POST");
+  return handler(new Request(`http://localhost:3000${path}`, { method, headers, body }), { params: Promise.resolve((opts.params ?? {}) as P) });
+}
+
+/** Records what the routes would send to the background engine (no engine runs in these tests). */
+export function recordingSender() {
+  const sent = { queued: [] as string[], cancelled: [] as string[], requested: [] as string[] };
+  return {
+    sent,
+    sender: {
+      async batchQueued({ batchId }: { batchId: string }) {
+        sent.queued.push(batchId);
+      },
+      async generationsRequested(items: { generationId: string }[]) {
+        sent.requested.push(...items.map((i) => i.generationId));
+      },
+      async batchCancelled(batchId: string) {
+        sent.cancelled.push(batchId);
+      },
+    },
+  };
+}
+
+/** One recorder per test file: `vi.mock("@/inngest/send", async () => ({ generationSender: (await import("./testing")).testSender.sender }))`. */
+export const testSender = recordingSender();
