@@ -43,9 +43,7 @@ export function Operation({ op }: { op: ReferenceOperation }) {
     <section id={op.anchor} className="scroll-mt-6 rounded-lg border border-stone-200 bg-white shadow-sm" data-testid="reference-operation" aria-labelledby={`${op.anchor}-title`}>
       <header className="border-b border-stone-100 px-5 py-4">
         <h3 id={`${op.anchor}-title`} className="flex flex-wrap items-center gap-2 text-base font-semibold text-stone-900">
-          <MethodBadge method={op.method} />
-          <code className="font-mono text-sm">{op.path}</code>
-          <span className="sr-only"> — </span>
+          <MethodBadge method={op.method} /> <code className="font-mono text-sm">{op.path}</code> <span className="sr-only">—</span>{" "}
           <span className="font-normal text-stone-600">{op.summary}</span>
         </h3>
         {op.scope && (
