@@ -55,7 +55,7 @@ export function ApiTokensPanel({
   const mine = tokens.data.filter((t) => !t.serviceAccount);
   const robots = tokens.data.filter((t) => t.serviceAccount);
   const table = (rows: ApiTokenView[], owner: boolean) => (
-    <Table columns={["Name", ...(owner ? ["Service account"] : []), "Scopes", "Created", "Expires", "Last used", "State", { label: "Actions", srOnly: true }]}>
+    <Table columns={["Name", ...(owner ? ["Service account"] : []), "Scopes", "Created (UTC)", "Expires (UTC)", "Last used (UTC)", "State", { label: "Actions", srOnly: true }]}>
       {rows.map((t) => (
         <tr key={t.id} data-testid="token-row" data-state={t.state} data-name={t.name}>
           <td className="py-2 pr-3">
@@ -102,7 +102,11 @@ export function ApiTokensPanel({
     <div className="space-y-6">
       <Card
         title="Your API tokens"
-        description="Each token acts as you, limited to its scopes. Send it as `Authorization: Bearer kiln_api_…`."
+        description={
+          <>
+            Each token acts as you, limited to its scopes. Send it as <code className="font-mono text-xs">Authorization: Bearer kiln_api_…</code>.
+          </>
+        }
         actions={
           <Button onClick={() => setCreating({})} data-testid="token-new">
             New token

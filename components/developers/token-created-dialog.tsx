@@ -40,7 +40,7 @@ export function TokenCreatedDialog({ created, appUrl, onClose }: { created: Crea
               {copied === "curl" ? "Copied" : "Copy command"}
             </Button>
           </div>
-          <pre className="mt-1 overflow-x-auto rounded-md bg-stone-900 p-3 font-mono text-xs text-stone-100" data-testid="token-curl">
+          <pre className="mt-1 whitespace-pre-wrap break-all rounded-md bg-stone-900 p-3 font-mono text-xs text-stone-100" data-testid="token-curl">
             {curl}
           </pre>
           <p className="mt-1 text-xs text-stone-500">

@@ -52,7 +52,7 @@ export function Operation({ op }: { op: ReferenceOperation }) {
           </p>
         )}
       </header>
-      <div className="grid gap-6 px-5 py-4 xl:grid-cols-[minmax(0,1fr)_minmax(0,26rem)]">
+      <div className="grid gap-6 px-5 py-4 2xl:grid-cols-[minmax(0,1fr)_minmax(0,28rem)]">
         <div className="min-w-0 space-y-5">
           {op.description && <RichText text={op.description} className="text-sm text-stone-700" />}
           {op.parameters.length > 0 && (
@@ -104,7 +104,7 @@ export function Operation({ op }: { op: ReferenceOperation }) {
                 <ul className="space-y-1 text-sm">
                   {errors.map((r) => (
                     <li key={r.status}>
-                      <span className="font-mono font-semibold text-red-700">{r.status}</span> <RichText text={r.description} className="inline text-stone-600 [&>p]:inline" />
+                      <span className="font-mono font-semibold text-red-700">{r.status}</span> <RichText text={r.description} className="text-stone-600" inline />
                     </li>
                   ))}
                   <li className="text-xs text-stone-500">
