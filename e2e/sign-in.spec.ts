@@ -17,6 +17,7 @@ const AREAS = {
     "Collections",
     "Exports",
     "Share links",
+    "Developers",
     "Users",
     "Presets",
     "Templates",
@@ -31,9 +32,9 @@ const AREAS = {
     "Runs",
     "Audit log",
   ],
-  designer: ["Home", "Generate", "Jobs", "Library", "Costs", "Uploads", "Collections", "Exports", "Share links"],
-  reviewer: ["Home", "Review", "Library", "Uploads", "Collections", "Exports", "Share links"],
-  finance: ["Home", "Costs", "Budgets"],
+  designer: ["Home", "Generate", "Jobs", "Library", "Costs", "Uploads", "Collections", "Exports", "Share links", "Developers"],
+  reviewer: ["Home", "Review", "Library", "Uploads", "Collections", "Exports", "Share links", "Developers"],
+  finance: ["Home", "Costs", "Budgets", "Developers"],
 } as const;
 
 for (const role of Object.keys(AREAS) as (keyof typeof AREAS)[]) {

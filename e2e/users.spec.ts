@@ -32,13 +32,13 @@ test("a role change applies at once: the old session ends, the new role's areas 
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
   await new SignInPage(page).signInAndWait(person.email, person.password, person.name);
-  expect(await new Console(page).navLabels()).toEqual(["Home", "Generate", "Jobs", "Library", "Costs", "Uploads", "Collections", "Exports", "Share links"]);
+  expect(await new Console(page).navLabels()).toEqual(["Home", "Generate", "Jobs", "Library", "Costs", "Uploads", "Collections", "Exports", "Share links", "Developers"]);
 
   await users.changeRole(person.email, "finance");
   await page.goto("/uploads");
   await expect(page).toHaveURL(/\/sign-in/);
   await new SignInPage(page).signInAndWait(person.email, person.password, person.name);
-  expect(await new Console(page).navLabels()).toEqual(["Home", "Costs", "Budgets"]);
+  expect(await new Console(page).navLabels()).toEqual(["Home", "Costs", "Budgets", "Developers"]);
   expect((await page.goto("/uploads"))?.status()).toBe(403);
   await close();
   await ctx.close();

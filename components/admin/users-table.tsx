@@ -18,6 +18,8 @@ type Row = {
   createdAt: string;
   teamId: string | null;
   costsAllTeams: boolean;
+  /** Owns API tokens and never signs in (made under Developers → API tokens). */
+  serviceAccount?: boolean;
 };
 
 const ROLES = ["admin", "designer", "reviewer", "finance"] as const;
@@ -41,7 +43,9 @@ export function UsersTable({ users, currentUserId, teams }: { users: Row[]; curr
         {users.map((u) => (
           <tr key={u.id} data-testid={`user-row-${u.email}`} className={u.active ? "" : "text-stone-400"}>
             <td className="py-3 pr-4">
-              <div className="font-medium text-stone-900">{u.name}</div>
+              <div className="font-medium text-stone-900">
+                {u.name} {u.serviceAccount && <Badge tone="accent">service account</Badge>}
+              </div>
               <div className="text-xs text-stone-500">{u.email}</div>
             </td>
             <td className="py-3 pr-4">
@@ -85,14 +89,14 @@ export function UsersTable({ users, currentUserId, teams }: { users: Row[]; curr
               )}
             </td>
             <td className="py-3 pr-4">{u.active ? <Badge tone="good">active</Badge> : <Badge tone="bad">deactivated</Badge>}</td>
-            <td className="py-3 pr-4 text-xs text-stone-500">{u.lastSignInAt ? new Date(u.lastSignInAt).toLocaleString() : "never"}</td>
+            <td className="py-3 pr-4 text-xs text-stone-500">{u.serviceAccount ? "never signs in" : u.lastSignInAt ? new Date(u.lastSignInAt).toLocaleString() : "never"}</td>
             <td className="py-3 text-right">
               {u.id !== currentUserId &&
                 (u.active ? (
                   <Button
                     variant="danger"
                     disabled={pending}
-                    onClick={() => run(`Deactivate ${u.email}? They are signed out at their next click.`, () => setActiveAction(u.id, false))}
+                    onClick={() => run(`Deactivate ${u.email}? They are signed out at their next click, and their API tokens are revoked.`, () => setActiveAction(u.id, false))}
                   >
                     Deactivate
                   </Button>

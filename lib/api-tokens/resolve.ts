@@ -16,7 +16,7 @@ const LAST_USED_GRANULARITY_MS = 60_000;
 /** The token from an Authorization header, refused (401) without a database read when it has not a token's shape. */
 export function readBearerToken(authorization: string | null): string {
   const match = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? "");
-  if (!match) throw new AppError("unauthenticated", "Send an API token: `Authorization: Bearer kiln_api_…`. Make one under Settings → API tokens.");
+  if (!match) throw new AppError("unauthenticated", "Send an API token: `Authorization: Bearer kiln_api_…`. Make one in the console under Developers → API tokens.");
   if (!isApiTokenShape(match[1]!)) throw new AppError("unauthenticated", "That is not a Kiln API token.");
   return match[1]!;
 }

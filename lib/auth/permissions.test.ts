@@ -17,9 +17,9 @@ describe("permissions table", () => {
   });
 
   it("shows each role only the areas its permissions allow", () => {
-    expect(areasFor("finance").map((a) => a.label)).toEqual(["Home", "Costs", "Budgets"]);
-    expect(areasFor("designer").map((a) => a.label)).toEqual(["Home", "Generate", "Jobs", "Library", "Costs", "Uploads", "Collections", "Exports", "Share links"]);
-    expect(areasFor("reviewer").map((a) => a.label)).toEqual(["Home", "Review", "Library", "Uploads", "Collections", "Exports", "Share links"]);
+    expect(areasFor("finance").map((a) => a.label)).toEqual(["Home", "Costs", "Budgets", "Developers"]);
+    expect(areasFor("designer").map((a) => a.label)).toEqual(["Home", "Generate", "Jobs", "Library", "Costs", "Uploads", "Collections", "Exports", "Share links", "Developers"]);
+    expect(areasFor("reviewer").map((a) => a.label)).toEqual(["Home", "Review", "Library", "Uploads", "Collections", "Exports", "Share links", "Developers"]);
     expect(areasFor("admin")).toHaveLength(AREAS.length);
   });
 });

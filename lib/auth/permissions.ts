@@ -113,6 +113,12 @@ export const AREAS = [
     permission: "shares.create",
     description: "Links you made for people without an account: views, expiry, revoke.",
   },
+  {
+    href: "/developers",
+    label: "Developers",
+    permission: "api_tokens.manage",
+    description: "API tokens for your own scripts and integrations (service accounts for admins), webhooks, and the API reference.",
+  },
   { href: "/admin/users", label: "Users", permission: "users.manage", description: "Create users, change roles, deactivate accounts." },
   {
     href: "/admin/presets",

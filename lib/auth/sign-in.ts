@@ -52,9 +52,10 @@ export async function verifyCredentials({
 
   const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
   let reason: string | null = null;
-  if (!user || !user.passwordHash) {
+  if (!user || !user.passwordHash || user.serviceAccount) {
+    // A service account never signs in, even if a password hash was somehow set on it.
     await burnPasswordCheck(password);
-    reason = user ? "no_password" : "unknown_user";
+    reason = !user ? "unknown_user" : user.serviceAccount ? "service_account" : "no_password";
   } else if (!(await verifyPassword(user.passwordHash, password))) {
     reason = "wrong_password";
   } else if (!user.active) {

@@ -9,11 +9,11 @@ export async function loadUserForUpdate(tx: Tx, userId: string): Promise<User> {
   return user;
 }
 
-/** Kiln must always keep one active admin, or nobody could manage it again. */
+/** Kiln must always keep one active admin who can sign in (a service account cannot), or nobody could manage it again. */
 export async function assertAnotherActiveAdmin(tx: Tx, exceptUserId: string): Promise<void> {
   const [row] = await tx
     .select({ n: count() })
     .from(users)
-    .where(and(eq(users.role, "admin"), eq(users.active, true), ne(users.id, exceptUserId)));
+    .where(and(eq(users.role, "admin"), eq(users.active, true), eq(users.serviceAccount, false), ne(users.id, exceptUserId)));
   if ((row?.n ?? 0) === 0) throw new AppError("conflict", "This is the last active admin. Make another user an admin first.");
 }

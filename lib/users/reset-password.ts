@@ -4,7 +4,7 @@ import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { hashPassword } from "@/lib/auth/password";
 import { assertStrongPassword } from "@/lib/auth/password-strength";
-import { parseInput } from "@/lib/errors";
+import { AppError, parseInput } from "@/lib/errors";
 import { loadUserForUpdate } from "./admin-guards";
 import { resetPasswordInput } from "./schemas";
 
@@ -17,6 +17,7 @@ export async function resetPassword({ ctx, input }: { ctx: Ctx; input: unknown }
   const passwordHash = await hashPassword(password);
   await ctx.db.transaction(async (tx) => {
     const user = await loadUserForUpdate(tx, userId);
+    if (user.serviceAccount) throw new AppError("conflict", "A service account never signs in, so it has no password. Manage its API tokens under Developers → API tokens.");
     await tx
       .update(users)
       .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })

@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { users } from "@/db/schema";
+import { revokeTokensOfUser } from "@/lib/api-tokens/manage";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError, parseInput } from "@/lib/errors";
@@ -7,7 +8,7 @@ import { assertAnotherActiveAdmin, loadUserForUpdate } from "./admin-guards";
 import { toPublicUser, type PublicUser } from "./public-user";
 import { setActiveInput } from "./schemas";
 
-/** Deactivation bumps the session version: the user's open sessions stop at their next request. */
+/** Deactivation bumps the session version (the user's open sessions stop at their next request) and revokes their API tokens. */
 export async function setUserActive({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<PublicUser> {
   const { userId, active } = parseInput(setActiveInput, input);
   if (!active && userId === ctx.actor.id) throw new AppError("conflict", "You cannot deactivate your own account.");
@@ -20,13 +21,16 @@ export async function setUserActive({ ctx, input }: { ctx: Ctx; input: unknown }
       .set({ active, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
       .where(eq(users.id, userId))
       .returning();
+    // A deactivated account's tokens are refused anyway; revoking them too means reactivating it
+    // does not silently bring old credentials back to life.
+    const tokensRevoked = active ? 0 : await revokeTokensOfUser({ ctx: { ...ctx, db: tx }, userId });
     await recordAudit({
       db: tx,
       input: {
         actor: ctx.actor,
         action: active ? "user.reactivated" : "user.deactivated",
         subject: { type: "user", id: userId },
-        data: { email: user.email },
+        data: active ? { email: user.email } : { email: user.email, tokensRevoked },
         ip: ctx.ip,
       },
     });
