@@ -6,7 +6,7 @@ import type { Permission } from "@/lib/auth/permissions";
 import { readBearerToken, resolveApiToken, type Scope, type TokenCtx } from "@/lib/api-tokens";
 import { env } from "@/lib/env";
 import { apiErrorBody, ApiError } from "./errors";
-import { claimIdempotencyKey, completeIdempotencyKey, parseIdempotencyKey, releaseIdempotencyKey, requestHash } from "./idempotency";
+import { claimIdempotencyKey, completeIdempotencyKey, multipartRequestHash, parseIdempotencyKey, releaseIdempotencyKey, requestHash } from "./idempotency";
 import { rateLimitHeaders, takeRateLimit, type RateLimitState } from "./rate-limit";
 
 export type ApiBody = "json" | "multipart";
@@ -84,7 +84,10 @@ async function runWrite<P>(
     const bytes = await readBody(request, bodies);
     key = parseIdempotencyKey(request.headers.get("idempotency-key"));
     if (key) {
-      const stored = await claimIdempotencyKey({ db: ctx.db, tokenId: ctx.token.id, key, route, hash: requestHash(request.method, url.pathname + url.search, bytes) });
+      const type = request.headers.get("content-type") ?? "";
+      const target = url.pathname + url.search;
+      const hash = /^multipart\/form-data/i.test(type) ? await multipartRequestHash(request.method, target, bytes, type) : requestHash(request.method, target, bytes);
+      const stored = await claimIdempotencyKey({ db: ctx.db, tokenId: ctx.token.id, key, route, hash });
       if (stored) {
         replayed = true;
         response = apiJson(JSON.parse(stored.body || "null"), stored.status, { "Idempotent-Replayed": "true" });

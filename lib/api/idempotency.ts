@@ -13,6 +13,22 @@ export function requestHash(method: string, path: string, body: Uint8Array): str
   return createHash("sha256").update(`${method} ${path}\n`).update(body).digest("hex");
 }
 
+/**
+ * A multipart body's hash by its content, not its bytes: a client that sends the same upload again
+ * encodes it with a new random boundary, which must still count as the same request. Fields are
+ * hashed sorted by name (then value), files by name, file name, type and the sha256 of their bytes.
+ */
+export async function multipartRequestHash(method: string, path: string, body: Uint8Array, contentType: string): Promise<string> {
+  const form = await new Request("http://kiln.invalid/", { method: "POST", headers: { "content-type": contentType }, body: Buffer.from(body) }).formData();
+  const parts: string[] = [];
+  for (const [name, value] of form.entries()) {
+    if (typeof value === "string") parts.push(JSON.stringify([name, "field", value]));
+    else parts.push(JSON.stringify([name, "file", value.name, value.type, createHash("sha256").update(Buffer.from(await value.arrayBuffer())).digest("hex")]));
+  }
+  parts.sort();
+  return createHash("sha256").update(`${method} ${path}\nmultipart\n`).update(parts.join("\n")).digest("hex");
+}
+
 export function parseIdempotencyKey(header: string | null): string | null {
   if (header === null) return null;
   const key = header.trim();

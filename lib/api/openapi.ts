@@ -11,7 +11,7 @@ export const registry = new OpenAPIRegistry();
 registry.registerComponent("securitySchemes", "bearerToken", {
   type: "http",
   scheme: "bearer",
-  description: "An API token (`kiln_api_…`) made under Settings → API tokens. It acts as its owner, narrowed to its scopes.",
+  description: "An API token (`kiln_api_…`) made under Developers → API tokens. It acts as its owner, narrowed to its scopes.",
 });
 
 export const apiErrorSchema = z

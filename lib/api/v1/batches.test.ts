@@ -255,24 +255,28 @@ describe("POST /api/v1/batches (CSV upload)", () => {
     form.set("file", new Blob([csv], { type: "text/csv" }), "products.csv");
     form.set("template_id", templateId);
     form.set("preset_id", presets.draft!.id);
-    // A retry re-sends the same bytes (the multipart boundary included).
-    const encoded = new Request("http://x/", { method: "POST", body: form });
-    const bytes = await encoded.arrayBuffer();
-    const send = () =>
-      batchesRoute.POST(
+    // A client retrying encodes the form again, with a new random boundary: still the same request.
+    const send = async (file: string) => {
+      form.set("file", new Blob([file], { type: "text/csv" }), "products.csv");
+      const encoded = new Request("http://x/", { method: "POST", body: form });
+      return batchesRoute.POST(
         new Request("http://localhost:3000/api/v1/batches", {
           method: "POST",
           headers: { authorization: `Bearer ${tokens.write}`, "content-type": encoded.headers.get("content-type")!, "Idempotency-Key": "csv-upload-77" },
-          body: bytes,
+          body: await encoded.arrayBuffer(),
         }),
         { params: Promise.resolve({}) },
       );
-    const first = await send();
+    };
+    const first = await send(csv);
     expect(first.status).toBe(202);
-    const again = await send();
+    const again = await send(csv);
     expect(again.status).toBe(202);
     expect(again.headers.get("idempotent-replayed")).toBe("true");
     expect(((await again.json()) as Batch).id).toBe(((await first.json()) as Batch).id);
+    // Another file under the same key is another request.
+    const other = await send(`${csv}\n`);
+    expect(other.status).toBe(422);
     expect(await batchCount()).toBe(before + 1);
   });
 });
