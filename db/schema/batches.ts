@@ -35,6 +35,9 @@ export const batches = pgTable(
     estimateMicros: bigint("estimate_micros", { mode: "number" }).notNull(),
     estimateSeconds: integer("estimate_seconds").notNull(),
     settings: jsonb("settings").$type<BatchSettings>().notNull(),
+    /** CSV rows left out at queue time, with why (the first 1,000; skippedCount has them all). */
+    skippedRows: jsonb("skipped_rows").$type<SkippedRow[]>().notNull().default([]),
+    skippedCount: integer("skipped_count").notNull().default(0),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
@@ -42,3 +45,6 @@ export const batches = pgTable(
 );
 
 export type Batch = typeof batches.$inferSelect;
+
+/** A CSV row that was not queued: its line in the file and each problem, as validate-rows words them. */
+export type SkippedRow = { line: number; reasons: string[] };

@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { batches, generations, type Batch, type BatchSettings } from "@/db/schema";
+import { batches, generations, type Batch, type BatchSettings, type SkippedRow } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { announceAfterQueue } from "@/lib/budgets/queue-check";
@@ -16,6 +16,8 @@ export type BatchToInsert = {
   estimate: { micros: number; seconds: number };
   settings: BatchSettings;
   planned: PlannedGeneration[];
+  /** CSV rows the server left out, kept with the batch (lib/generation/skipped-rows.ts). */
+  skipped?: { rows: SkippedRow[]; count: number };
   /** Extra fields of the batch.queued audit entry (template slug, the rerun's origin, …). */
   audit: Record<string, unknown>;
 };
@@ -41,6 +43,7 @@ export async function insertBatch(ctx: Ctx, b: BatchToInsert): Promise<{ batch: 
         estimateMicros: b.estimate.micros,
         estimateSeconds: b.estimate.seconds,
         settings: b.settings,
+        ...(b.skipped ? { skippedRows: b.skipped.rows, skippedCount: b.skipped.count } : {}),
       })
       .onConflictDoNothing()
       .returning();

@@ -4,7 +4,7 @@ import { parseInput } from "@/lib/errors";
 import { batchRequestSchema, queueRequestSchema } from "./batch-input";
 import { findBatchByKey, insertBatch } from "./insert-batch";
 import { planBatch } from "./plan-batch";
-import { skippedRowsAudit, type SkippedRow } from "./skipped-rows";
+import { keptSkippedRows, type SkippedRow } from "./skipped-rows";
 import { sizeFor } from "./sizes";
 
 /**
@@ -41,12 +41,13 @@ export async function queueBatch({
       ...(plan.reference ? { reference: { versionId: plan.reference.versionId, strength: plan.reference.strength } } : {}),
     },
     planned: plan.planned,
+    ...(skipped.length ? { skipped: keptSkippedRows(skipped) } : {}),
     audit: {
       template: plan.template.slug,
       ...(plan.reference ? { referenceVersionId: plan.reference.versionId } : {}),
       // Which CSV columns travel as metadata (names only; the values are on the generations).
       ...(carried.length ? { carriedColumns: carried } : {}),
-      ...(skipped.length ? skippedRowsAudit(skipped) : {}),
+      ...(skipped.length ? { skippedRows: skipped.length } : {}),
     },
   });
 }
