@@ -9,3 +9,4 @@ import "./review";
 import "./costs";
 import "./batches";
 import "./generations";
+import "./catalog";
