@@ -24,6 +24,10 @@ export const deliverWebhook = inngest.createFunction(
     retries: 3,
     // A slow receiver holds at most a few attempts at once; sleeping runs hold nothing.
     concurrency: { key: "event.data.endpointId", limit: 4 },
+    // The engine's retries spent on a step that kept throwing: the delivery is failed, not left "retrying".
+    onFailure: async ({ event, step }) => {
+      await step.run("give-up-after-error", async () => giveUpDelivery(await deps(), event.data.event.data.deliveryId));
+    },
   },
   async ({ event, step }) => {
     const { deliveryId } = event.data;
