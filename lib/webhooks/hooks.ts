@@ -1,6 +1,6 @@
 import { and, count, eq, inArray } from "drizzle-orm";
 import type { DbExecutor } from "@/db";
-import { assets, batches, budgets, exportJobs, generations, reviewDecisions } from "@/db/schema";
+import { assets, batches, budgets, exportJobs, generations, reviewDecisions, webhookEndpoints } from "@/db/schema";
 import type { BudgetStatus } from "@/lib/budgets/status";
 import { emitWebhookEvent, type WebhookSender } from "./emit";
 
@@ -11,9 +11,18 @@ import { emitWebhookEvent, type WebhookSender } from "./emit";
  */
 type Deps = { db: DbExecutor; send?: WebhookSender };
 
-async function safely(what: string, fn: () => Promise<unknown>): Promise<void> {
+/**
+ * Most installations have few or no endpoints: one cheap look first spares every finishing
+ * generation the queries an event needs when nobody could receive it.
+ */
+async function anyEnabledEndpoint(db: DbExecutor): Promise<boolean> {
+  const [row] = await db.select({ id: webhookEndpoints.id }).from(webhookEndpoints).where(eq(webhookEndpoints.status, "enabled")).limit(1);
+  return !!row;
+}
+
+async function safely(what: string, db: DbExecutor, fn: () => Promise<unknown>): Promise<void> {
   try {
-    await fn();
+    if (await anyEnabledEndpoint(db)) await fn();
   } catch (error) {
     console.error(`[webhooks] could not emit ${what}: ${(error as Error).message}`);
   }
@@ -21,7 +30,7 @@ async function safely(what: string, fn: () => Promise<unknown>): Promise<void> {
 
 /** After a generation's final transaction: generation.succeeded or generation.failed, and batch.completed when it was the last. */
 export function webhooksAfterGeneration(deps: Deps, generationId: string): Promise<void> {
-  return safely(`events of generation ${generationId}`, async () => {
+  return safely(`events of generation ${generationId}`, deps.db, async () => {
     const [row] = await deps.db
       .select({ gen: generations, ownerId: batches.ownerId, batchStatus: batches.status, assetId: assets.id })
       .from(generations)
@@ -80,7 +89,7 @@ const DECISION_EVENT = {
  * reviewer who decided are the subjects.
  */
 export function webhooksAfterDecisions(deps: Deps, decisionIds: string[]): Promise<void> {
-  return safely(`review decisions ${decisionIds.join(", ")}`, async () => {
+  return safely(`review decisions ${decisionIds.join(", ")}`, deps.db, async () => {
     if (decisionIds.length === 0) return;
     const rows = await deps.db
       .select({ d: reviewDecisions, ownerId: assets.ownerId })
@@ -113,7 +122,7 @@ export function webhooksAfterDecisions(deps: Deps, decisionIds: string[]): Promi
 
 /** After an export job is marked succeeded: export.ready for its creator. */
 export function webhooksAfterExport(deps: Deps, exportId: string): Promise<void> {
-  return safely(`export.ready for ${exportId}`, async () => {
+  return safely(`export.ready for ${exportId}`, deps.db, async () => {
     const [job] = await deps.db
       .select()
       .from(exportJobs)
@@ -144,7 +153,7 @@ export function webhooksAfterExport(deps: Deps, exportId: string): Promise<void>
  */
 export function webhooksAfterBudgetAlert(deps: Deps, alert: { status: BudgetStatus; level: "soft" | "exhausted"; recipients: string[] }): Promise<void> {
   const s = alert.status;
-  return safely(`budget.threshold for ${s.id}`, async () => {
+  return safely(`budget.threshold for ${s.id}`, deps.db, async () => {
     const [budget] = await deps.db.select({ id: budgets.id }).from(budgets).where(eq(budgets.id, s.id)).limit(1);
     if (!budget) return;
     await emitWebhookEvent(deps, {
@@ -170,7 +179,7 @@ export function webhooksAfterBudgetAlert(deps: Deps, alert: { status: BudgetStat
 
 /** After the week-before rights notice: asset.rights_expiring for the asset's owner (once per expiry). */
 export function webhooksAfterRightsNotice(deps: Deps, assetId: string): Promise<void> {
-  return safely(`asset.rights_expiring for ${assetId}`, async () => {
+  return safely(`asset.rights_expiring for ${assetId}`, deps.db, async () => {
     const [a] = await deps.db.select().from(assets).where(eq(assets.id, assetId)).limit(1);
     if (!a?.rightsExpiresAt) return;
     await emitWebhookEvent(deps, {

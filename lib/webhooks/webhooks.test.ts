@@ -174,6 +174,25 @@ describe("emitting events", () => {
   });
 });
 
+describe("the product's hooks", () => {
+  it("log a failure to emit and never fail the product action", async () => {
+    const own = await createEndpoint({ ctx: dana, input: { url: "http://127.0.0.1:1/a", events: ["asset.approved"] } });
+    cleanups.push(() => database.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, own.endpoint.id)));
+    vi.doMock("@/inngest/send-webhooks", () => ({
+      sendWebhookDeliveries: async () => {
+        throw new Error("engine unreachable");
+      },
+    }));
+    cleanups.push(() => vi.doUnmock("@/inngest/send-webhooks"));
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    cleanups.push(() => logged.mockRestore());
+    const { asset, version } = await createAssetInReview(database.db, { ownerId: dana.actor.id });
+    const out = await decideAsset({ ctx: rita, input: { assetId: asset.id, assetVersionId: version.id, decision: "approve" } });
+    expect(out.status).toBe("approved");
+    expect(logged).toHaveBeenCalledWith(expect.stringMatching(/\[webhooks\] could not emit .*engine unreachable/));
+  });
+});
+
 describe("delivering", () => {
   it("signs per Standard Webhooks (verified with the standardwebhooks package) and records the attempt", async () => {
     let secrets: string[] = [];
