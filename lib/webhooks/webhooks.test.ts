@@ -2,7 +2,12 @@ import { and, eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Database } from "@/db";
-import { auditEvents, notifications, teams, users, webhookAttempts, webhookDeliveries, webhookEndpoints } from "@/db/schema";
+import { assets, auditEvents, budgets, exportJobs, notifications, teams, users, webhookAttempts, webhookDeliveries, webhookEndpoints } from "@/db/schema";
+import { raiseBudgetAlerts } from "@/lib/budgets/alerts";
+import type { BudgetStatus } from "@/lib/budgets/status";
+import { finishExport } from "@/lib/exports/build";
+import { sweepRightsExpiry } from "@/lib/rights/sweep";
+import { getBlobStore } from "@/lib/storage";
 import { createTestDatabase } from "@/db/testing";
 import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { resetEnvForTests } from "@/lib/env";
@@ -190,6 +195,44 @@ describe("the product's hooks", () => {
     const out = await decideAsset({ ctx: rita, input: { assetId: asset.id, assetVersionId: version.id, decision: "approve" } });
     expect(out.status).toBe("approved");
     expect(logged).toHaveBeenCalledWith(expect.stringMatching(/\[webhooks\] could not emit .*engine unreachable/));
+  });
+});
+
+describe("the other emit points", () => {
+  it("export.ready after an export finishes, budget.threshold after a team budget alert, asset.rights_expiring after the week-before notice", async () => {
+    vi.doMock("@/inngest/send-webhooks", () => ({ sendWebhookDeliveries: send }));
+    cleanups.push(() => vi.doUnmock("@/inngest/send-webhooks"));
+    const own = await createEndpoint({ ctx: dana, input: { url: "http://127.0.0.1:1/a", events: ["export.ready", "budget.threshold", "asset.rights_expiring"] } });
+    const other = await createEndpoint({ ctx: gus, input: { url: "http://127.0.0.1:1/b", events: ["export.ready", "budget.threshold", "asset.rights_expiring"] } });
+    const team = await createEndpoint({ ctx: ada, input: { url: "http://127.0.0.1:1/t", events: ["budget.threshold"], teamId: brand } });
+    cleanups.push(async () => {
+      for (const e of [own, other, team]) await database.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, e.endpoint.id));
+    });
+    const types = async (e: { endpoint: { id: string } }) => (await deliveriesOf(e.endpoint.id)).map((d) => d.eventType).sort();
+
+    const [job] = await database.db.insert(exportJobs).values({ createdBy: dana.actor.id, name: "Spring", request: {} as never, status: "running", filesTotal: 3 }).returning();
+    await finishExport({ db: database.db, store: getBlobStore() }, job!.id, { blobKey: `exports/${job!.id}.zip`, bytes: 1234, sha256: "ab".repeat(32) });
+
+    const [budget] = await database.db.insert(budgets).values({ scope: "team", scopeKey: brand, period: "month", limitMicros: 1_000_000 }).returning();
+    const status = {
+      id: budget!.id, scope: "team", scopeKey: brand, label: "team Brand", period: "month", periodStart: "2026-12-01T00:00:00.000Z", periodEnd: "2027-01-01T00:00:00.000Z",
+      elapsed: 0.1, limitMicros: 1_000_000, limitImages: null, softLimitPercent: 80, stopLossRejectPercent: null, stopLossWindow: null, active: true,
+      spentMicros: 900_000, images: 450, remainingMicros: 100_000, remainingImages: null, forecastMicros: 2_000_000, state: "soft",
+    } as BudgetStatus;
+    expect(await raiseBudgetAlerts(database.db, [status])).toBe(1);
+    expect(await raiseBudgetAlerts(database.db, [status])).toBe(0);
+
+    const { asset } = await createAssetInReview(database.db, { ownerId: dana.actor.id });
+    await database.db.update(assets).set({ rightsExpiresAt: new Date(Date.now() + 3 * 86_400_000) }).where(eq(assets.id, asset.id));
+    await sweepRightsExpiry({ db: database.db });
+
+    expect(await types(own)).toEqual(["asset.rights_expiring", "budget.threshold", "export.ready"]);
+    expect(await types(team)).toEqual(["budget.threshold"]);
+    expect(await types(other)).toEqual([]);
+    const byType = Object.fromEntries((await deliveriesOf(own.endpoint.id)).map((d) => [d.eventType, d.payload]));
+    expect(byType["export.ready"]).toMatchObject({ data: { export_id: job!.id, files: 3, bytes: 1234, user_id: dana.actor.id } });
+    expect(byType["budget.threshold"]).toMatchObject({ data: { budget_id: budget!.id, level: "soft", scope: "team", spent_micros: 900_000, currency: "usd" } });
+    expect(byType["asset.rights_expiring"]).toMatchObject({ data: { asset_id: asset.id, owner_id: dana.actor.id } });
   });
 });
 
