@@ -6,6 +6,7 @@ import { assets, auditEvents, budgets, exportJobs, notifications, teams, users, 
 import { raiseBudgetAlerts } from "@/lib/budgets/alerts";
 import type { BudgetStatus } from "@/lib/budgets/status";
 import { finishExport } from "@/lib/exports/build";
+import { deadLetterGeneration } from "@/lib/generation/run-generation";
 import { sweepRightsExpiry } from "@/lib/rights/sweep";
 import { getBlobStore } from "@/lib/storage";
 import { createTestDatabase } from "@/db/testing";
@@ -199,7 +200,7 @@ describe("the product's hooks", () => {
 });
 
 describe("the other emit points", () => {
-  it("export.ready after an export finishes, budget.threshold after a team budget alert, asset.rights_expiring after the week-before notice", async () => {
+  it("export.ready after an export finishes, budget.threshold after a team budget alert, asset.rights_expiring after the week-before notice, generation.failed after a dead letter", async () => {
     vi.doMock("@/inngest/send-webhooks", () => ({ sendWebhookDeliveries: send }));
     cleanups.push(() => vi.doUnmock("@/inngest/send-webhooks"));
     const own = await createEndpoint({ ctx: dana, input: { url: "http://127.0.0.1:1/a", events: ["export.ready", "budget.threshold", "asset.rights_expiring"] } });
@@ -225,6 +226,15 @@ describe("the other emit points", () => {
     const { asset } = await createAssetInReview(database.db, { ownerId: dana.actor.id });
     await database.db.update(assets).set({ rightsExpiresAt: new Date(Date.now() + 3 * 86_400_000) }).where(eq(assets.id, asset.id));
     await sweepRightsExpiry({ db: database.db });
+
+    // A generation parked for good: generation.failed (its batch, already complete, announces itself once).
+    const failing = await createEndpoint({ ctx: dana, input: { url: "http://127.0.0.1:1/g", events: ["generation.failed", "batch.completed"] } });
+    cleanups.push(() => database.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, failing.endpoint.id)));
+    await deadLetterGeneration({ db: database.db, generationId: asset.generationId!, code: "provider_down", message: "The endpoint stayed down." });
+    expect(await types(failing)).toEqual(["batch.completed", "generation.failed"]);
+    expect((await deliveriesOf(failing.endpoint.id)).find((d) => d.eventType === "generation.failed")!.payload).toMatchObject({
+      data: { generation_id: asset.generationId, error_code: "provider_down", user_id: dana.actor.id },
+    });
 
     expect(await types(own)).toEqual(["asset.rights_expiring", "budget.threshold", "export.ready"]);
     expect(await types(team)).toEqual(["budget.threshold"]);
