@@ -59,3 +59,8 @@ export const altTextDraftRequested = eventType("kiln/alt-text.draft-requested", 
 export const exportRequested = eventType("kiln/export.requested", {
   schema: z.object({ exportId: z.string().uuid(), userId: z.string().uuid() }),
 });
+
+/** One webhook delivery (lib/webhooks) to attempt on the Standard Webhooks retry schedule. */
+export const webhookDeliveryRequested = eventType("kiln/webhook.delivery-requested", {
+  schema: z.object({ deliveryId: z.string().uuid(), endpointId: z.string().uuid() }),
+});

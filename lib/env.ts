@@ -93,6 +93,18 @@ const envSchema = z.object({
   KILN_API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(300),
   /** Webhook deliveries that finally fail in a row before the endpoint is disabled (its owner is told). */
   KILN_WEBHOOK_DISABLE_AFTER: z.coerce.number().int().min(1).max(1000).default(5),
+  /**
+   * Let webhook endpoints point at loopback and private networks (127.0.0.1, 10/8, …). Off by default:
+   * a webhook URL is chosen by any user, so only public addresses are allowed (the GPU endpoints' SSRF
+   * rule without their per-endpoint allowPrivate flag). Tests and the e2e journey turn it on to reach a
+   * receiver on loopback; metadata and link-local addresses stay refused either way.
+   */
+  KILN_WEBHOOK_ALLOW_PRIVATE: flag,
+  /**
+   * Delays before each delivery attempt, comma-separated (e.g. "0,5s,5m"). Unset: the Standard Webhooks
+   * schedule, immediately then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. Tests set short ones.
+   */
+  KILN_WEBHOOK_RETRY_SCHEDULE: optionalString,
   /** Interface `npm start` binds the app to (next start -H); all interfaces when unset. */
   KILN_HOST: optionalString,
 });

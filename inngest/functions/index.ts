@@ -7,6 +7,7 @@ import { generateImage } from "./generation/generate-image";
 import { makeRenditions } from "./generation/make-renditions";
 import { sweepRightsExpiryFn } from "./rights/sweep-rights-expiry";
 import { createRenditions } from "./uploads/create-renditions";
+import { deliverWebhook } from "./webhooks/deliver-webhook";
 
 /** Every function the app serves. Ids are stable: renaming one orphans its runs. */
-export const functions = [createRenditions, fanOutBatch, generateImage, makeRenditions, checkAsset, editAsset, draftAltText, buildExport, sweepRightsExpiryFn];
+export const functions = [createRenditions, fanOutBatch, generateImage, makeRenditions, checkAsset, editAsset, draftAltText, buildExport, sweepRightsExpiryFn, deliverWebhook];

@@ -123,6 +123,8 @@ export const AUDIT_ACTIONS = [
   "webhook.secret_rotated",
   "webhook.endpoint_disabled",
   "webhook.redelivered",
+  "webhook.secret_revealed",
+  "webhook.test_sent",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

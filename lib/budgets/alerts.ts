@@ -8,6 +8,7 @@ import { formatMicros } from "@/lib/costs/estimate";
 import { PERIOD_LABEL } from "./period";
 import { budgetRecipients, notifyUsers } from "./recipients";
 import type { BudgetStatus } from "./status";
+import { webhooksAfterBudgetAlert } from "@/lib/webhooks/hooks";
 
 export type AlertLevel = "soft" | "exhausted";
 
@@ -41,16 +42,18 @@ export async function raiseBudgetAlerts(db: DbExecutor, statuses: BudgetStatus[]
           .values({ budgetId: s.id, periodStart: new Date(s.periodStart), level, spentMicros: s.spentMicros })
           .onConflictDoNothing()
           .returning({ id: budgetAlerts.id });
-        if (!alert) return false;
+        if (!alert) return null;
         const message = alertText(s, level);
-        await notifyUsers(tx, await budgetRecipients(tx, s), `budget.${level}`, message);
+        const recipients = await budgetRecipients(tx, s);
+        await notifyUsers(tx, recipients, `budget.${level}`, message);
         await recordAudit({
           db: tx,
           input: { actor: null, action: "budget.alerted", subject: { type: "budget", id: s.id }, data: { level, periodStart: s.periodStart, spentMicros: s.spentMicros, images: s.images } },
         });
-        return true;
+        return recipients;
       });
       if (wrote) raised += 1;
+      if (wrote) await webhooksAfterBudgetAlert({ db }, { status: s, level, recipients: wrote });
     }
   }
   return raised;

@@ -8,6 +8,7 @@ import { FORMAT_INFO } from "@/lib/delivery/render";
 import { getOrCreateRendition, newRenditionMemo } from "@/lib/delivery/rendition-cache";
 import { env } from "@/lib/env";
 import type { BlobStore } from "@/lib/storage/types";
+import { webhooksAfterExport } from "@/lib/webhooks/hooks";
 import { heldBackCsv, manifestCsv, manifestJson, type ManifestFile } from "./manifest";
 
 export type ExportDeps = { db: Db; store: BlobStore };
@@ -227,7 +228,7 @@ export async function writeExportZip(deps: ExportDeps, exportId: string): Promis
 
 /** Succeeded: the ZIP's facts, its expiry, the audit entry and the creator's notification. */
 export async function finishExport(deps: ExportDeps, exportId: string, zip: { blobKey: string; bytes: number; sha256: string }): Promise<ExportJob> {
-  return deps.db.transaction(async (tx) => {
+  const finished = await deps.db.transaction(async (tx) => {
     const [current] = await tx.select().from(exportJobs).where(eq(exportJobs.id, exportId)).for("update");
     if (!current) throw new ExportGoneError(`Export ${exportId} does not exist.`);
     if (current.status === "succeeded") return current;
@@ -248,6 +249,8 @@ export async function finishExport(deps: ExportDeps, exportId: string, zip: { bl
     });
     return job!;
   });
+  await webhooksAfterExport({ db: deps.db }, exportId);
+  return finished;
 }
 
 /** Failed for good (retries spent): the reason in words, audited. */

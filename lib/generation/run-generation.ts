@@ -14,6 +14,7 @@ import { REFERENCE_STRENGTH, referenceUnsupportedMessage } from "@/lib/providers
 import type { BlobStore } from "@/lib/storage/types";
 import { endpointState } from "./batch-queries";
 import { announceRelease, claimProviderCall, ledgerFields, endProviderCall, interruptedCharge, ledgerInterruptedCallsOf } from "./provider-slots";
+import { webhooksAfterGeneration } from "@/lib/webhooks/hooks";
 import { settleBatch } from "./settle-batch";
 
 /** `checkRunId` is set on success: the new asset's automated checks, to be requested next. */
@@ -181,6 +182,7 @@ export async function runGeneration({
   });
 
   announceRelease(provider.id);
+  await webhooksAfterGeneration({ db }, gen.id);
   return { status: "succeeded", generationId: gen.id, checkRunId };
 }
 
@@ -250,7 +252,7 @@ export async function deadLetterGeneration({
   code: string;
   message: string;
 }): Promise<Generation | undefined> {
-  return db.transaction(async (tx) => {
+  const parked = await db.transaction(async (tx) => {
     const [gen] = await tx
       .update(generations)
       .set({ status: "dead_lettered", errorCode: code, errorMessage: message.slice(0, 1000), finishedAt: new Date() })
@@ -266,4 +268,6 @@ export async function deadLetterGeneration({
     await settleBatch(tx, gen.batchId);
     return gen;
   });
+  if (parked) await webhooksAfterGeneration({ db }, parked.id);
+  return parked;
 }

@@ -11,6 +11,7 @@ import { evaluateStopLoss } from "@/lib/budgets/stop-loss";
 import { AppError, parseInput } from "@/lib/errors";
 import { assetTier } from "@/lib/assets/tier";
 import { refreshAssetSearch } from "@/lib/library/refresh";
+import { webhooksAfterDecisions } from "@/lib/webhooks/hooks";
 
 export const decideInput = z
   .object({
@@ -183,6 +184,7 @@ export async function decideAsset({ ctx, input }: { ctx: Ctx; input: unknown }):
   const parsed = parseInput(decideInput, input);
   const out = await ctx.db.transaction((tx) => decideLocked(tx, ctx, parsed));
   if (out.status === "approved") await draftAltTextOnApproval({ db: ctx.db, assetIds: [parsed.assetId] });
+  await webhooksAfterDecisions({ db: ctx.db }, [out.decision.id]);
   return out;
 }
 
@@ -208,15 +210,18 @@ export async function bulkApprove({
   const approved: string[] = [];
   const partial: string[] = [];
   const refused: { assetId: string; message: string }[] = [];
+  const decisionIds: string[] = [];
   for (const item of items) {
     try {
       const out = await ctx.db.transaction((tx) => decideLocked(tx, ctx, { ...item, decision: "approve" }));
       (out.status === "approved" ? approved : partial).push(item.assetId);
+      decisionIds.push(out.decision.id);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       refused.push({ assetId: item.assetId, message: error.message });
     }
   }
   await draftAltTextOnApproval({ db: ctx.db, assetIds: approved });
+  await webhooksAfterDecisions({ db: ctx.db }, decisionIds);
   return { approved, partial, refused };
 }

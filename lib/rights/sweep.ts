@@ -2,6 +2,7 @@ import { and, eq, isNotNull, isNull, lte } from "drizzle-orm";
 import type { Db } from "@/db";
 import { assets, notifications, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
+import { webhooksAfterRightsNotice } from "@/lib/webhooks/hooks";
 import { RIGHTS_WARNING_DAYS, rightsLabel } from "./status";
 
 export type SweepResult = { notified: string[] };
@@ -49,6 +50,7 @@ export async function sweepRightsExpiry({ db, now = new Date(), limit = 500 }: {
       return true;
     });
     if (sent) notified.push(a.id);
+    if (sent) await webhooksAfterRightsNotice({ db }, a.id);
   }
   return { notified };
 }
