@@ -25,7 +25,7 @@ export default async function ApiReferencePage() {
   const ref = buildReference(buildOpenApiDocument(appUrl) as OpenApiDocument, API_ERROR_CODES);
   return (
     <div className="flex items-start gap-8">
-      <nav aria-label="API reference contents" className="sticky top-6 hidden w-60 shrink-0 text-sm lg:block">
+      <nav aria-label="API reference contents" className="sticky top-6 hidden max-h-[calc(100vh-3rem)] w-60 shrink-0 overflow-y-auto text-sm lg:block">
         <ul className="space-y-1">
           <li>
             <a href="#overview" className="text-stone-700 hover:text-kiln-700">
