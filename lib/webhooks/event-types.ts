@@ -11,10 +11,15 @@ const iso = z.string().datetime({ offset: true });
 const decision = z.object({
   asset_id: id,
   asset_version_id: id,
-  decision_id: id,
-  /** The reviewer's decision code: approve, approve_with_changes, request_changes or reject. */
+  /** "reviewer": a person's decision in review; "checks": the automated checks decided alone (an image they rejected, or a tier that needs no review). */
+  decided_by: z.enum(["reviewer", "checks"]),
+  /** The review decision (null when the checks decided). */
+  decision_id: id.nullable(),
+  /** The check run that decided (null for a reviewer's decision). */
+  check_run_id: id.nullable(),
+  /** approve, approve_with_changes, request_changes or reject. */
   decision: z.enum(["approve", "approve_with_changes", "request_changes", "reject"]),
-  reviewer_id: id,
+  reviewer_id: id.nullable(),
   owner_id: id,
   /** "KA-…": set when the asset is approved (every approval it needs is in). */
   approval_id: z.string().nullable(),

@@ -1,6 +1,6 @@
 import { and, count, eq, inArray } from "drizzle-orm";
 import type { DbExecutor } from "@/db";
-import { assets, batches, budgets, exportJobs, generations, reviewDecisions, webhookEndpoints } from "@/db/schema";
+import { assets, assetVersions, batches, budgets, checkRuns, exportJobs, generations, reviewDecisions, webhookEndpoints } from "@/db/schema";
 import type { BudgetStatus } from "@/lib/budgets/status";
 import { emitWebhookEvent, type WebhookSender } from "./emit";
 
@@ -107,7 +107,9 @@ export function webhooksAfterDecisions(deps: Deps, decisionIds: string[]): Promi
         data: {
           asset_id: d.assetId,
           asset_version_id: d.assetVersionId,
+          decided_by: "reviewer",
           decision_id: d.id,
+          check_run_id: null,
           decision: d.decision,
           reviewer_id: d.reviewerId,
           owner_id: ownerId,
@@ -117,6 +119,45 @@ export function webhooksAfterDecisions(deps: Deps, decisionIds: string[]): Promi
         },
       });
     }
+  });
+}
+
+/**
+ * After the automated checks moved an asset on their own: asset.rejected (a failed check) or
+ * asset.approved (a tier that needs no review), so an integration hears about every outcome, not
+ * only a reviewer's. Sent for the check run that moved the asset; a run that only went to review sends nothing.
+ */
+export function webhooksAfterCheckDecision(deps: Deps, checkRunId: string): Promise<void> {
+  return safely(`check decision ${checkRunId}`, deps.db, async () => {
+    const [row] = await deps.db
+      .select({ run: checkRuns, asset: assets })
+      .from(checkRuns)
+      .innerJoin(assetVersions, eq(assetVersions.id, checkRuns.assetVersionId))
+      .innerJoin(assets, eq(assets.id, assetVersions.assetId))
+      .where(eq(checkRuns.id, checkRunId))
+      .limit(1);
+    if (!row || row.asset.currentVersionId !== row.run.assetVersionId) return;
+    const type = row.asset.status === "approved" ? "asset.approved" : row.asset.status === "rejected" ? "asset.rejected" : null;
+    if (!type) return;
+    await emitWebhookEvent(deps, {
+      type,
+      key: `check:${row.run.id}`,
+      subject: { userIds: [row.asset.ownerId] },
+      at: row.run.decidedAt ?? undefined,
+      data: {
+        asset_id: row.asset.id,
+        asset_version_id: row.run.assetVersionId,
+        decided_by: "checks",
+        decision_id: null,
+        check_run_id: row.run.id,
+        decision: type === "asset.approved" ? "approve" : "reject",
+        reviewer_id: null,
+        owner_id: row.asset.ownerId,
+        approval_id: row.asset.approvalId,
+        reason_code: row.run.reasonCode,
+        comment: null,
+      },
+    });
   });
 }
 

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Database } from "@/db";
-import { assets, auditEvents, budgets, exportJobs, notifications, teams, users, webhookAttempts, webhookDeliveries, webhookEndpoints } from "@/db/schema";
+import { assets, auditEvents, checkRuns, budgets, exportJobs, notifications, teams, users, webhookAttempts, webhookDeliveries, webhookEndpoints } from "@/db/schema";
 import { raiseBudgetAlerts } from "@/lib/budgets/alerts";
 import type { BudgetStatus } from "@/lib/budgets/status";
 import { finishExport } from "@/lib/exports/build";
@@ -19,6 +19,7 @@ import { createUserFactory, ctxFor } from "@/test/factories";
 import { attemptDelivery, giveUpDelivery } from "./deliver";
 import { listDeliveries, redeliver, sendTestEvent } from "./deliveries";
 import { emitWebhookEvent, type WebhookSender } from "./emit";
+import { webhooksAfterCheckDecision } from "./hooks";
 import { createEndpoint, deleteEndpoint, listEndpoints, revealSecret, rotateSecret, updateEndpoint } from "./endpoints";
 import { parseSchedule, retrySchedule, STANDARD_SCHEDULE_MS } from "./schedule";
 import { startReceiver } from "./testing";
@@ -155,6 +156,36 @@ describe("emitting events", () => {
     expect(delivery!.messageId).toMatch(/^msg_/);
     expect(delivery!.payload).toMatchObject({ type: "asset.approved", data: { asset_id: assetId, decision: "approve", owner_id: dana.actor.id, reviewer_id: rita.actor.id, approval_id: expect.stringMatching(/^KA-/) } });
     expect(sent).toHaveLength(3);
+  });
+
+  it("tells the owner when the checks decided alone: asset.rejected for a failed check, asset.approved for a tier without review, nothing while it waits for review", async () => {
+    const own = await createEndpoint({ ctx: dana, input: { url: "http://127.0.0.1:1/checks", events: ["asset.approved", "asset.rejected"] } });
+    const other = await createEndpoint({ ctx: gus, input: { url: "http://127.0.0.1:1/other", events: ["asset.approved", "asset.rejected"] } });
+    cleanups.push(async () => {
+      for (const e of [own, other]) await database.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, e.endpoint.id));
+    });
+    const checked = async (status: "rejected" | "approved" | "in_review", tier: "support" | "draft") => {
+      const { asset, version } = await createAssetInReview(database.db, { ownerId: dana.actor.id, tier });
+      await database.db.update(assets).set({ status }).where(eq(assets.id, asset.id));
+      const [run] = await database.db
+        .update(checkRuns)
+        .set(status === "rejected" ? { verdict: "fail", reasonCode: "blur" } : { verdict: "pass" })
+        .where(eq(checkRuns.assetVersionId, version.id))
+        .returning();
+      await webhooksAfterCheckDecision({ db: database.db, send }, run!.id);
+      return { assetId: asset.id, runId: run!.id };
+    };
+    const rejected = await checked("rejected", "support");
+    const approved = await checked("approved", "draft");
+    await checked("in_review", "support");
+    const payloads = (await deliveriesOf(own.endpoint.id)).map((d) => d.payload as { type: string; data: Record<string, unknown> });
+    expect(payloads).toHaveLength(2);
+    expect(payloads.find((p) => p.type === "asset.rejected")!.data).toMatchObject({ asset_id: rejected.assetId, decided_by: "checks", check_run_id: rejected.runId, decision: "reject", reason_code: "blur", reviewer_id: null, decision_id: null, owner_id: dana.actor.id });
+    expect(payloads.find((p) => p.type === "asset.approved")!.data).toMatchObject({ asset_id: approved.assetId, decided_by: "checks", decision: "approve" });
+    expect(await deliveriesOf(other.endpoint.id)).toHaveLength(0);
+    // The same check run again (a retried step) makes no second delivery.
+    await webhooksAfterCheckDecision({ db: database.db, send }, rejected.runId);
+    expect(await deliveriesOf(own.endpoint.id)).toHaveLength(2);
   });
 
   it("is idempotent per event: the same event again makes no second delivery", async () => {

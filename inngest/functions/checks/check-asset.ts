@@ -10,6 +10,7 @@ import { checkSteps } from "@/lib/checks/registry";
 import { runChecks } from "@/lib/checks/run-checks";
 import { AppError } from "@/lib/errors";
 import { getBlobStore } from "@/lib/storage";
+import { webhooksAfterCheckDecision } from "@/lib/webhooks/hooks";
 
 function nonRetriableIfMissing(error: unknown): never {
   if (error instanceof AppError && error.code === "not_found") throw new NonRetriableError(error.message, { cause: error });
@@ -40,6 +41,7 @@ export const checkAsset = inngest.createFunction(
       const { assetId, decision, applied, reroll } = await decideCheckRun({ db, checkRunId });
       if (reroll) await generationSender.generationsRequested([reroll]);
       if (applied && decision.next === "approved") await draftAltTextOnApproval({ db, assetIds: [assetId] });
+      if (applied && decision.next !== "in_review") await webhooksAfterCheckDecision({ db }, checkRunId);
       return { verdict: decision.verdict, reasonCode: decision.reasonCode, next: decision.next, applied, rerolled: reroll?.generationId ?? null };
     });
   },
