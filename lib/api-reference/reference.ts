@@ -1,3 +1,4 @@
+import type { ApiErrorCode } from "@/lib/api/errors";
 import { refName, schemaRows, typeLabel, type Components, type JsonSchema, type SchemaRow } from "./schema-rows";
 
 /**
@@ -58,17 +59,18 @@ export type ApiReference = {
 const METHOD_ORDER = ["get", "post", "put", "patch", "delete"];
 const SCOPE_LINE = /\n*Scope: `([^`]+)`\.\s*$/;
 
-/** What each stable error code means for a caller; codes without an entry still show with their status. */
-const ERROR_MEANINGS: Record<string, string> = {
+/** What each stable error code means for a caller (typed: a new code without a meaning does not compile). */
+const ERROR_MEANINGS: Record<ApiErrorCode, string> = {
   invalid_input: "The request is malformed or a value is invalid; `field` names the input.",
   unauthenticated: "No token, or one that is unknown, expired, revoked, or whose owner is deactivated.",
   forbidden: "The token lacks the scope, or its owner's role may not do this.",
   not_found: "No such object — or one the token's owner may not see (the API does not tell the two apart).",
-  conflict: "The object's state does not allow this now (e.g. cancelling a finished batch).",
+  conflict: "The object's state does not allow this now (e.g. cancelling a finished batch, downloading an export still being built).",
+  gone: "It existed but is no longer available (e.g. an export whose download time has passed).",
   payload_too_large: "The body is over the limit (10 MB).",
   unsupported_media_type: "The body's Content-Type is not one this route takes.",
   rate_limited: "Over the token's per-minute limit; wait Retry-After seconds.",
-  policy_blocked: "A policy refused it: banned terms, a budget, a kill switch. The message says which.",
+  policy_blocked: "A policy refused it: banned terms, a budget, a kill switch, an asset that may not be published yet. The message says which.",
   unavailable: "Kiln or a provider it needs is temporarily unavailable; retry with backoff.",
   internal: "Kiln failed; retrying with the same Idempotency-Key is safe.",
   idempotency_key_reused: "The Idempotency-Key was already used with a different request.",
@@ -182,6 +184,6 @@ export function buildReference(doc: OpenApiDocument, errorStatuses: Record<strin
     serverUrl: doc.servers?.[0]?.url ?? "",
     authDescription: Object.values(doc.components?.securitySchemes ?? {})[0]?.description ?? null,
     groups: [...byTag.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([tag, operations]) => ({ tag, operations })),
-    errorCodes: codes.map((code) => ({ code, status: errorStatuses[code] ?? 0, meaning: ERROR_MEANINGS[code] ?? "" })),
+    errorCodes: codes.map((code) => ({ code, status: errorStatuses[code] ?? 0, meaning: (ERROR_MEANINGS as Record<string, string>)[code] ?? "" })),
   };
 }
