@@ -132,6 +132,7 @@ export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: stri
     approvalId: asset.approvalId,
     /** Edit history, newest first: each version's operation, who made it and when. */
     versions: versions.map((v) => ({
+      id: v.id,
       number: v.number,
       operation: v.operation,
       by: editors.find((e) => e.id === (v.createdBy ?? asset.ownerId))?.name ?? null,

@@ -47,6 +47,7 @@ export const assetSummarySchema = z
 const versionSchema = z
   .object({
     object: z.literal("asset_version"),
+    id: z.string().uuid().meta({ description: "The version's id (webhooks name it asset_version_id)." }),
     number: z.number().int(),
     current: z.boolean(),
     width: z.number().int(),

@@ -88,6 +88,7 @@ export async function getApiAsset(ctx: Ctx, assetId: string, now = new Date()): 
       const size = sizes.get(v.number);
       return {
         object: "asset_version" as const,
+        id: v.id,
         number: v.number,
         current: v.current,
         width: size?.width ?? 0,

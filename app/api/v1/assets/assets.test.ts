@@ -206,6 +206,8 @@ describe("GET /api/v1/assets/{id}", () => {
     expect(a.versions).toEqual([
       expect.objectContaining({ object: "asset_version", number: 1, current: true, width: 640, height: 400, operation: "generate", original_format: "png" }),
     ]);
+    const [stored] = await database.db.select({ id: assetVersions.id }).from(assetVersions).where(eq(assetVersions.assetId, pub));
+    expect(a.versions[0]!.id).toBe(stored!.id);
     expect(a.versions[0]!.download_url).toMatch(new RegExp(`/api/v1/assets/${pub}/versions/1/download\\?format=original$`));
     expect(a.checks.verdict).toBe("warn");
     expect(a.checks.results).toEqual([expect.objectContaining({ check: "check-0-text_detected", verdict: "warn", reason_code: "text_detected" })]);
