@@ -6,6 +6,7 @@ import { seedAltTextDefault } from "@/lib/alt-text/settings";
 import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { indexMissingAssets } from "@/lib/library/refresh";
 import { seedDemoUsers } from "@/lib/setup/demo-users";
+import { reportEmbeddedRunner } from "./readiness";
 
 const holder = globalThis as typeof globalThis & { __kilnBooted?: Promise<void> };
 
@@ -48,6 +49,7 @@ async function bootOnce(): Promise<void> {
       // Room for every endpoint's concurrency plus the light functions (fan-out, renditions).
       maxInFlight: Math.max(16, e.KILN_PROVIDER_CONCURRENCY * 2 + 8),
     });
+    reportEmbeddedRunner(() => runner.role());
     console.log(`[kiln] embedded Inngest runner on ${runner.url} (${runner.role()}${engine.signingKey ? ", signed" : ", unsigned"})`);
   }
   await backfillUploads(database.db);
