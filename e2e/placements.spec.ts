@@ -92,15 +92,18 @@ test("a designer moves the focal point on an asset and every crop follows; the p
   const before = await backgroundPosition(page, "meta-stories-reels");
   const beforeBanner = await backgroundPosition(page, "google-leaderboard");
 
-  // Click near the left edge, low down: the tall crop moves left, the wide banner down.
+  // Click near the edge the automatic crop is farthest from (attention may already have put it at
+  // one edge, depending on the picture): the tall crop moves to that side, the wide banner up or down.
+  const toRight = before.split(" ")[0] === "0%";
+  const toTop = beforeBanner.split(" ")[1] === "100%";
   const surface = panel.getByTestId("focal-surface");
   const box = (await surface.boundingBox())!;
-  await surface.click({ position: { x: box.width * 0.1, y: box.height * 0.85 } });
+  await surface.click({ position: { x: box.width * (toRight ? 0.9 : 0.1), y: box.height * (toTop ? 0.15 : 0.85) } });
   await expect(panel.getByTestId("focal-mode")).toHaveText("Set by hand");
   await expect(panel.getByRole("status")).toHaveText("Focal point saved.");
   const after = await backgroundPosition(page, "meta-stories-reels");
   expect(after).not.toBe(before);
-  expect(after.split(" ")[0]).toBe("0%"); // the crop reached the left edge
+  expect(after.split(" ")[0]).toBe(toRight ? "100%" : "0%"); // the crop reached that edge
   expect(await backgroundPosition(page, "google-leaderboard")).not.toBe(beforeBanner);
   await page.screenshot({ path: "test-results/placements-asset.png", fullPage: true });
 
