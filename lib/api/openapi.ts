@@ -36,7 +36,10 @@ export function pageOf<T extends z.ZodType>(item: T, id: string) {
     .meta({ id });
 }
 
-const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: apiErrorSchema } } });
+/** A documented JSON response: the schema and what it means. */
+export const jsonResponse = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
+
+const errorResponse = (description: string) => jsonResponse(apiErrorSchema, description);
 
 const rateHeaders = z.object({
   "RateLimit-Limit": z.string().meta({ description: "Requests allowed per minute for this token." }),

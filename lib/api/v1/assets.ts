@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { apiErrorSchema, pageOf, registerRoute } from "../openapi";
+import { apiErrorSchema, jsonResponse as json, pageOf, registerRoute } from "../openapi";
 import { assetListQuery, assetSchema, assetSummarySchema, idParam, placementDownloadQuery, versionDownloadQuery } from "./asset-schemas";
 
 export { assetListQuery, placementDownloadQuery, versionDownloadQuery } from "./asset-schemas";
@@ -8,7 +8,6 @@ export { getApiAsset, searchApiAssets } from "./asset-view";
 /** The OpenAPI description of /api/v1/assets: the same schemas the routes validate with. */
 
 const assetId = idParam("id", "The asset's id.");
-const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
 const binary = (description: string) => ({
   description,
   headers: z.object({ ETag: z.string().meta({ description: "Send back as If-None-Match: 304 while the file is unchanged." }) }),

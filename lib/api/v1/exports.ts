@@ -8,7 +8,7 @@ import { getExport, listMyExportsPage, type ExportView } from "@/lib/exports/vie
 import { listActivePlacements } from "@/lib/placements";
 import type { BlobStore } from "@/lib/storage/types";
 import { ApiError } from "../errors";
-import { apiErrorSchema, pageOf, registerRoute } from "../openapi";
+import { apiErrorSchema, jsonResponse as json, pageOf, registerRoute } from "../openapi";
 import { decodeCursor, encodeCursor, pageQuery, type Page } from "../pagination";
 import { idParam } from "./asset-schemas";
 import { apiUrl, CURSOR_TIME } from "./urls";
@@ -133,7 +133,6 @@ export async function listApiExports(ctx: Ctx, store: BlobStore, query: unknown)
 
 // ---------------------------------------------------------------------------------------------
 
-const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
 const exportId = idParam("id", "The export's id.");
 const notFound = json(apiErrorSchema, "No such export of the token's owner (`not_found`).");
 
