@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
-import { assetVersions, generations, renditionCache, type Asset, type AssetVersion } from "@/db/schema";
+import { assetVersions, generations, type Asset, type AssetVersion } from "@/db/schema";
 import { loadVisibleAsset } from "@/lib/assets/access";
 import { assetTitle } from "@/lib/assets/title";
 import { recordAudit } from "@/lib/audit";
@@ -19,7 +19,7 @@ import {
   type OriginalFormat,
 } from "./download-formats";
 import { FORMAT_INFO } from "./render";
-import { getOrCreateRendition } from "./rendition-cache";
+import { openRendition } from "./rendition-cache";
 
 /**
  * A version's stored bytes never change (an edit adds a version), so a browser may keep them.
@@ -104,18 +104,11 @@ export async function resolveDownload({
   } else {
     const deps = { db: ctx.db, store };
     const req = { asset, version, size: null, format, quality: quality ?? 100 };
-    let row = await getOrCreateRendition(deps, req);
-    let found = await store.get(row.blobKey);
-    if (!found) {
-      // A cache row whose file is gone (a cleared blob folder): forget it and make the file again.
-      await ctx.db.delete(renditionCache).where(eq(renditionCache.inputHash, row.inputHash));
-      row = await getOrCreateRendition(deps, req);
-      found = await store.get(row.blobKey);
-    }
-    if (!found) throw new AppError("unavailable", `The ${format.toUpperCase()} file of version ${version.number} could not be stored. Try again.`);
-    blob = found;
-    sha256 = row.sha256;
-    etag = `"${row.sha256}"`;
+    const opened = await openRendition(deps, req);
+    if (!opened) throw new AppError("unavailable", `The ${format.toUpperCase()} file of version ${version.number} could not be stored. Try again.`);
+    blob = opened.blob;
+    sha256 = opened.row.sha256;
+    etag = `"${opened.row.sha256}"`;
     ext = FORMAT_INFO[format].ext;
   }
   const cacheControl = format === "original" ? ORIGINAL_CACHE_CONTROL : RENDITION_CACHE_CONTROL;

@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
-import { assetVersions, DELIVERY_FORMATS, placements, renditionCache, type DeliveryFormat } from "@/db/schema";
+import { assetVersions, DELIVERY_FORMATS, placements, type DeliveryFormat } from "@/db/schema";
 import { loadVisibleAsset } from "@/lib/assets/access";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
@@ -12,7 +12,7 @@ import type { BlobStore } from "@/lib/storage/types";
 import { downloadFileName, RENDITION_CACHE_CONTROL } from "./download";
 import { publishProblems } from "./eligibility";
 import { FORMAT_INFO } from "./render";
-import { getOrCreateRendition } from "./rendition-cache";
+import { openRendition } from "./rendition-cache";
 
 const QUALITY = "Quality must be a whole number from 1 to 100.";
 
@@ -85,15 +85,9 @@ export async function resolvePlacementDownload({
   const quality = FORMAT_INFO[format].lossy ? (parsed.quality ?? placement.defaultQuality) : 100;
   const deps = { db: ctx.db, store };
   const req = { asset, version, size: { width: placement.width, height: placement.height }, format, quality };
-  let row = await getOrCreateRendition(deps, req);
-  let blob = await store.get(row.blobKey);
-  if (!blob) {
-    // A cache row whose file is gone (a cleared blob folder): forget it and make the file again.
-    await ctx.db.delete(renditionCache).where(eq(renditionCache.inputHash, row.inputHash));
-    row = await getOrCreateRendition(deps, req);
-    blob = await store.get(row.blobKey);
-  }
-  if (!blob) throw new AppError("unavailable", `The ${placement.name} rendition could not be stored. Try again.`);
+  const opened = await openRendition(deps, req);
+  if (!opened) throw new AppError("unavailable", `The ${placement.name} rendition could not be stored. Try again.`);
+  const { row, blob } = opened;
   const etag = `"${row.sha256}"`;
   if (etagMatches(ifNoneMatch, etag)) {
     blob.body.destroy();

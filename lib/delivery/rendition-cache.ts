@@ -4,7 +4,7 @@ import type { DbExecutor } from "@/db";
 import { renditionCache, type Asset, type AssetVersion, type DeliveryFormat, type RenditionCacheRow } from "@/db/schema";
 import { env } from "@/lib/env";
 import { readAll } from "@/lib/images/renditions";
-import type { BlobStore } from "@/lib/storage/types";
+import type { BlobObject, BlobStore } from "@/lib/storage/types";
 import { addContentCredential } from "./content-credentials";
 import { attentionFocal, cropBox, type FocalPoint, type Size } from "./crop";
 import { FORMAT_INFO, renderImage } from "./render";
@@ -170,6 +170,21 @@ async function memoFocal(deps: RenditionDeps, versionId: string, source: Buffer)
   const focal = await attentionFocal(source);
   deps.memo?.focal.set(versionId, focal);
   return focal;
+}
+
+/**
+ * The rendition and its file, opened for sending. A cache row whose file is gone (a cleared blob
+ * folder) is forgotten and the file made again; null only if even that could not be read back.
+ */
+export async function openRendition(deps: RenditionDeps, req: RenditionRequest): Promise<{ row: RenditionCacheRow; blob: BlobObject } | null> {
+  let row = await getOrCreateRendition(deps, req);
+  let blob = await deps.store.get(row.blobKey);
+  if (!blob) {
+    await deps.db.delete(renditionCache).where(eq(renditionCache.inputHash, row.inputHash));
+    row = await getOrCreateRendition(deps, req);
+    blob = await deps.store.get(row.blobKey);
+  }
+  return blob ? { row, blob } : null;
 }
 
 export function newRenditionMemo(): NonNullable<RenditionDeps["memo"]> {
