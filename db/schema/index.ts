@@ -25,3 +25,4 @@ export * from "./collections";
 export * from "./saved-searches";
 export * from "./delivery";
 export * from "./api";
+export * from "./operations";
