@@ -5,7 +5,7 @@ import { defineConfig } from "@playwright/test";
  * (no users) for the first-run flow. Each gets its own empty data folder or Postgres database.
  */
 // KILN_E2E_PORT lets two checkouts run their journeys side by side (demo = base, fresh = base + 1,
-// restart = base + 2; each server's runner and simulator sit at +5000 and +5100).
+// restart = base + 2, scale-out = base + 3 and + 4; each server's runner, simulator and workers sit at +5000, +5100 and +5200).
 const BASE_PORT = Number(process.env.KILN_E2E_PORT ?? 3100);
 const DEMO_PORT = BASE_PORT;
 const FRESH_PORT = BASE_PORT + 1;
@@ -29,9 +29,11 @@ export default defineConfig({
   },
   projects: [
     { name: "fresh", testMatch: /first-run\.spec\.ts/, use: { baseURL: `http://localhost:${FRESH_PORT}` } },
-    { name: "demo", testIgnore: /(first-run|restart)\.spec\.ts/, use: { baseURL: `http://localhost:${DEMO_PORT}` } },
+    { name: "demo", testIgnore: /(first-run|restart|scale-out)\.spec\.ts/, use: { baseURL: `http://localhost:${DEMO_PORT}` } },
     // Starts, kills and restarts its own server.
     { name: "restart", testMatch: /restart\.spec\.ts/ },
+    // Starts two web and two worker processes on PostgreSQL and kills a worker (skipped on PGlite).
+    { name: "scale-out", testMatch: /scale-out\.spec\.ts/ },
   ],
   webServer: [
     { command: `npx tsx e2e/support/serve.ts demo ${DEMO_PORT}`, url: `http://localhost:${DEMO_PORT}/sign-in`, timeout: 180_000, reuseExistingServer: false, stdout: "pipe" },

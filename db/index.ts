@@ -1,4 +1,5 @@
 import path from "node:path";
+import postgres from "postgres";
 import { env, isBuildPhase } from "@/lib/env";
 import { openDatabase, type Database } from "./client";
 import { openEmbeddedDatabase } from "./embedded";
@@ -25,8 +26,33 @@ async function openAndMigrate(): Promise<Database> {
   const e = env();
   if (!e.DATABASE_URL) return openEmbeddedDatabase(path.join(e.dataDir, "pglite"));
   const database = await openDatabase({ url: e.DATABASE_URL });
-  await database.migrate();
+  await migrateOnce(e.DATABASE_URL, database);
   return database;
+}
+
+/** Any constant, the same in every process: several web and worker processes may start at once. */
+const MIGRATION_LOCK_KEY = 7_305_119;
+
+/**
+ * Migrates under a session advisory lock on a connection of its own, so processes starting together
+ * (N web + M workers) apply each migration once: the others wait, then find nothing left to do.
+ */
+async function migrateOnce(url: string, database: Database): Promise<void> {
+  const lock = postgres(url, { max: 1, onnotice: () => {}, connection: { application_name: "kiln-migrate-lock" } });
+  try {
+    await lock`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    await database.migrate();
+    await lock`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+  } finally {
+    await lock.end({ timeout: 5 });
+  }
+}
+
+/** Closes the process-wide database (graceful shutdown); a later getDatabase() opens it again. */
+export async function closeDatabase(): Promise<void> {
+  const open = holder.__kilnDatabase;
+  holder.__kilnDatabase = undefined;
+  if (open) await (await open).close();
 }
 
 /** Tests hand the process-wide accessor a test database (used by Inngest function tests). */

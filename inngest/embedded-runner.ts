@@ -7,7 +7,7 @@ export const STANDBY_MESSAGE =
   "The embedded runner is for one machine; to run several app processes, use Inngest instead: " +
   "a self-hosted `inngest start` or Inngest Cloud (INNGEST_SIGNING_KEY, INNGEST_EVENT_KEY, INNGEST_BASE_URL), or INNGEST_DEV for `npx inngest-cli dev`.";
 
-export type EmbeddedRunner = { url: string; role(): "running" | "standby"; close(): Promise<void> };
+export type EmbeddedRunner = { url: string; role(): "running" | "standby"; close(deadline?: number): Promise<void> };
 
 /**
  * Starts the embedded runner, one per database: with a lock (PostgreSQL), the process that holds
@@ -21,6 +21,7 @@ export async function startEmbeddedRunner(opts: {
   lock: SessionLock | null;
   port: number;
   appUrl: string;
+  callTargets?: string[];
   signingKey?: string;
   eventKey?: string;
   maxInFlight?: number;
@@ -37,6 +38,7 @@ export async function startEmbeddedRunner(opts: {
     db: opts.db,
     port: opts.port,
     appUrl: opts.appUrl,
+    callTargets: opts.callTargets,
     signingKey: opts.signingKey,
     eventKey: opts.eventKey,
     maxInFlight: opts.maxInFlight,
@@ -45,7 +47,7 @@ export async function startEmbeddedRunner(opts: {
     standby: lock !== null,
     eventPollMs: lock ? 500 : undefined,
   });
-  if (!lock) return { url: runner.url, role: () => "running", close: () => runner.close() };
+  if (!lock) return { url: runner.url, role: () => "running", close: (deadline) => runner.close(deadline) };
 
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -95,10 +97,10 @@ export async function startEmbeddedRunner(opts: {
   return {
     url: runner.url,
     role: () => (runner.active ? "running" : "standby"),
-    async close() {
+    async close(deadline?: number) {
       stopped = true;
       clearTimeout(timer);
-      await runner.close();
+      await runner.close(deadline);
       await lock.close();
     },
   };

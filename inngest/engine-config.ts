@@ -51,6 +51,24 @@ function derivedEventKey(signingKey: string): string {
  */
 export function runnerAppUrl(): string {
   const e = env();
-  const host = e.KILN_HOST && !["0.0.0.0", "::", "[::]"].includes(e.KILN_HOST) ? e.KILN_HOST : "127.0.0.1";
-  return `http://${host.includes(":") && !host.startsWith("[") ? `[${host}]` : host}:${e.PORT}/api/inngest`;
+  // A worker process serves the functions on its own port (inngest/serve-node.ts), not the pages' port.
+  if (e.KILN_ROLE === "worker") return `http://${loopbackOr(e.KILN_WORKER_HOST)}:${e.KILN_WORKER_PORT}/api/inngest`;
+  return `http://${loopbackOr(e.KILN_HOST)}:${e.PORT}/api/inngest`;
+}
+
+/**
+ * Where the embedded runner spreads its calls: KILN_WORKER_URLS (several worker processes, set by
+ * `npm start` or the operator), else nothing, and each call goes to the synced app URL.
+ */
+export function runnerCallTargets(): string[] | undefined {
+  const list = env()
+    .KILN_WORKER_URLS?.split(",")
+    .map((u) => u.trim())
+    .filter(Boolean);
+  return list?.length ? list : undefined;
+}
+
+function loopbackOr(bind: string | undefined): string {
+  const host = bind && !["0.0.0.0", "::", "[::]"].includes(bind) ? bind : "127.0.0.1";
+  return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
 }

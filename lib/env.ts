@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { parseTrustedProxies } from "./auth/client-ip";
@@ -107,6 +107,26 @@ const envSchema = z.object({
   KILN_WEBHOOK_RETRY_SCHEDULE: optionalString,
   /** Interface `npm start` binds the app to (next start -H); all interfaces when unset. */
   KILN_HOST: optionalString,
+  /**
+   * Which part of Kiln this process runs (docs/decisions/0024-web-and-worker-processes.md): `all` (pages,
+   * API and background functions in one process; the embedded database's shape), `web` (pages and API) or
+   * `worker` (background functions and the CPU-heavy engines, served on KILN_WORKER_PORT). `npm start` sets it.
+   */
+  KILN_ROLE: z.enum(["all", "web", "worker"]).default("all"),
+  /** Port a worker process serves the background functions on (`/api/inngest`). */
+  KILN_WORKER_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
+  /** Interface a worker binds to: loopback by default; 0.0.0.0 when the engine runs on another machine (calls stay signed). */
+  KILN_WORKER_HOST: z.string().trim().min(1).default("127.0.0.1"),
+  /** Worker processes `npm start` runs beside the web process on PostgreSQL (the embedded database allows one process). */
+  KILN_WORKERS: z.coerce.number().int().min(1).max(16).default(1),
+  /** Where the embedded runner sends function calls, comma-separated serve URLs; it spreads them and skips one that is down. */
+  KILN_WORKER_URLS: optionalString,
+  /** Function calls one worker process runs at once; more wait their turn in that process. */
+  KILN_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  /** OS priority (nice, 0–19) of worker processes and engine threads, so pages stay responsive under load; 0 turns it off. */
+  KILN_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  /** On SIGTERM, how long in-flight background steps may take to finish before the process stops anyway. */
+  KILN_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
 });
 
 export type Env = z.infer<typeof envSchema> & {
@@ -183,11 +203,18 @@ function readOrCreateSecret(dataDir: string, name: string, make = () => randomBy
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
   mkdirSync(dataDir, { recursive: true });
   const secret = make();
-  // "wx" refuses to overwrite a secret another process wrote first.
+  // Written whole to a file of its own, then linked into place: link() refuses to overwrite a secret
+  // another process (a web and workers starting together) put there first, and no process can ever
+  // read a half-written one.
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}`;
+  writeFileSync(tmp, secret, { mode: 0o600 });
   try {
-    writeFileSync(file, secret, { flag: "wx", mode: 0o600 });
+    linkSync(tmp, file);
     return secret;
-  } catch {
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     return readFileSync(file, "utf8").trim();
+  } finally {
+    unlinkSync(tmp);
   }
 }

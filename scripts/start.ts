@@ -1,49 +1,40 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
-import { withAllocatorDefaults } from "./allocator";
 import { buildIfNeeded } from "./build-if-needed";
+import { kilnProcesses } from "./processes";
 
 /**
- * `npm start`: build if needed, then run the GPU endpoint simulator and the production server.
- * The database migrations, demo
- * users and the embedded Inngest runner start inside the server process (instrumentation.ts),
- * because the embedded PGlite may be opened by one process only.
+ * `npm start`: build if needed, then run the GPU endpoint simulator and Kiln's processes
+ * (scripts/processes.ts): one process on the embedded database, a web process and worker
+ * processes on PostgreSQL. A stopping child stops the rest: a supervisor (systemd, Docker,
+ * Kubernetes) restarts the whole, as it would restart one of many processes at scale.
  */
 const root = process.cwd();
 buildIfNeeded(root);
 
-const port = process.env.PORT ?? "3000";
+// A GPU takes time; 1.5 s per image by default makes live progress visible (KILN_SIM_* knobs: simulator/README.md).
+process.env.KILN_SIM_LATENCY_MS ??= "1500";
 const children: ChildProcess[] = [];
-
-function run(name: string, args: string[]): ChildProcess {
-  const child = spawn(process.execPath, args, { stdio: "inherit", cwd: root, env: withAllocatorDefaults(process.env) });
-  child.on("exit", (code, signal) => {
-    console.log(`[kiln] ${name} exited (${signal ?? code})`);
-    shutdown(code ?? 1);
-  });
-  children.push(child);
-  return child;
-}
 
 let stopping = false;
 function shutdown(code: number): void {
   if (stopping) return;
   stopping = true;
   for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
-  setTimeout(() => process.exit(code), 5_000).unref();
+  // Past the children's own grace period (KILN_SHUTDOWN_GRACE_MS), stop waiting for them.
+  const grace = Number(process.env.KILN_SHUTDOWN_GRACE_MS ?? 30_000) + 5_000;
+  setTimeout(() => process.exit(code), grace).unref();
   Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.on("exit", r))))).then(() => process.exit(code));
 }
 
 process.on("SIGINT", () => shutdown(0));
 process.on("SIGTERM", () => shutdown(0));
 
-// The GPU endpoint simulator is its own process (as a real GPU server would be); 0 turns it off.
-const simulatorPort = process.env.KILN_SIMULATOR_PORT ?? "7860";
-// A GPU takes time; 1.5 s per image by default makes live progress visible (KILN_SIM_* knobs: simulator/README.md).
-process.env.KILN_SIM_LATENCY_MS ??= "1500";
-if (simulatorPort !== "0")
-  run("gpu-simulator", [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "simulator", "main.ts"), "--port", simulatorPort]);
-// KILN_HOST binds the app to one interface (e.g. 127.0.0.1, which INNGEST_DEV requires); all by default.
-const host = process.env.KILN_HOST?.trim();
-run("app", [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port, ...(host ? ["-H", host] : [])]);
-console.log(`[kiln] starting on http://localhost:${port}`);
+for (const spec of kilnProcesses(root, process.env)) {
+  const child = spawn(spec.command, spec.args, { stdio: "inherit", cwd: root, env: spec.env });
+  child.on("exit", (code, signal) => {
+    console.log(`[kiln] ${spec.name} exited (${signal ?? code})`);
+    shutdown(code ?? 1);
+  });
+  children.push(child);
+}
+console.log(`[kiln] starting on http://localhost:${process.env.PORT ?? "3000"}`);

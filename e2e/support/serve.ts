@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { withAllocatorDefaults } from "../../scripts/allocator";
+import { kilnProcesses } from "../../scripts/processes";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
@@ -38,23 +39,25 @@ if (process.env.DATABASE_URL) {
   env.DATABASE_URL = url.toString();
 }
 
-const simulator = spawn(
-  process.execPath,
-  [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "simulator", "main.ts"), "--port", env.KILN_SIMULATOR_PORT!],
-  { cwd: root, env, stdio: "inherit" },
-);
-const child = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port], {
-  cwd: root,
-  env,
-  stdio: "inherit",
+// The same processes `npm start` runs (scripts/processes.ts): one on PGlite; web + worker on PostgreSQL.
+env.KILN_WORKER_PORT = String(Number(port) + 5200);
+// Tests stop servers often: a short grace period keeps teardown quick.
+env.KILN_SHUTDOWN_GRACE_MS ??= "5000";
+let exitCode: number | null = null;
+const children = kilnProcesses(root, env).map((spec) => {
+  const child = spawn(spec.command, spec.args, { cwd: root, env: spec.env, stdio: "inherit" });
+  // One process stopping stops the rest (as `npm start` does); exit once all have stopped.
+  child.on("exit", (code) => {
+    if (exitCode === null) {
+      exitCode = code ?? 0;
+      for (const other of children) if (other !== child && other.exitCode === null && other.signalCode === null) other.kill("SIGTERM");
+    }
+    if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) process.exit(exitCode);
+  });
+  return child;
 });
 const stop = () => {
-  simulator.kill("SIGTERM");
-  child.kill("SIGTERM");
+  for (const child of children) child.kill("SIGTERM");
 };
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
-child.on("exit", (code) => {
-  simulator.kill("SIGTERM");
-  process.exit(code ?? 0);
-});

@@ -105,6 +105,17 @@ export async function callApp(engine: Engine, url: URL, text: string, runId: str
       `the app rejected the runner's request as unauthorized (401): the runner's signing key does not match the app's (${asError(json401(body), "").message || "signature validation failed"})`,
     );
   }
+  // A worker that is stopping (or a proxy with no worker behind it) answers 502/503/504 without
+  // the SDK's header: like a refused connection, retry elsewhere without spending an attempt.
+  if ([502, 503, 504].includes(res.status) && !res.headers.get(SDK_HEADER)) {
+    return {
+      kind: "error",
+      error: { name: "Error", message: `the app at ${url.origin} is not taking calls now (HTTP ${res.status})` },
+      retriable: true,
+      retryAt: parseRetryAfter(res.headers.get("retry-after"), Date.now()),
+      countsAttempt: false,
+    };
+  }
   if (!res.headers.get(SDK_HEADER)) {
     return fail(`${url.origin}${url.pathname} answered ${res.status} without an ${SDK_HEADER} header; is it an Inngest serve() route?`);
   }

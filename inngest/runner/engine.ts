@@ -1,4 +1,5 @@
 import type { Registry } from "./registry";
+import type { CallTargets } from "./targets";
 import type { Backoff, Logger, RunnerDb } from "./types";
 
 /** What every part of a running runner shares. */
@@ -8,6 +9,8 @@ export type Engine = {
   logger: Logger;
   backoff: Backoff;
   signingKey?: string;
+  /** Worker serve URLs to spread calls over; undefined: each function's synced URL. */
+  targets?: CallTargets;
   /** Ask the scheduler to look for due work now. Call it after commit: a tick cannot see uncommitted jobs on Postgres. */
   wake(): void;
   /** Ask the event processor to match pending events against waits and cancellations. */

@@ -3,6 +3,7 @@ import { liveEngines, type Engine } from "./engine";
 import { processPendingEvents } from "./events";
 import { migrate } from "./migrations";
 import { Registry } from "./registry";
+import { callTargets } from "./targets";
 import { Scheduler } from "./scheduler";
 import { createServer } from "./server";
 import { keepSynced } from "./sync";
@@ -28,6 +29,8 @@ export type RunnerOptions = {
   syncIntervalMs?: number;
   /** How long one call to the app may take. Default 15 min. */
   callTimeoutMs?: number;
+  /** Serve URLs of several worker processes to spread calls over (the app is synced from `appUrl`). */
+  callTargets?: string[];
 };
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
@@ -43,9 +46,12 @@ export type RunnerHandle = {
   readonly active: boolean;
   /** Leaves standby: loads the functions, syncs the app, runs due work and pending events. */
   activate(): Promise<void>;
-  /** Back to standby: stops scheduling (calls in flight are abandoned, as in a crash); the event API stays up. */
-  deactivate(): Promise<void>;
-  close(): Promise<void>;
+  /**
+   * Back to standby: stops scheduling; calls in flight may finish until `deadline` (graceful shutdown),
+   * else they are abandoned at once, as in a crash. The event API stays up.
+   */
+  deactivate(deadline?: number): Promise<void>;
+  close(deadline?: number): Promise<void>;
 };
 
 /**
@@ -75,6 +81,7 @@ export async function startRunner(options: RunnerOptions & { standby?: boolean; 
     logger,
     backoff: options.backoff ?? { baseMs: 1_000, maxMs: 300_000 },
     signingKey: options.signingKey,
+    targets: callTargets(options.callTargets ?? []),
     wake: () => scheduler?.wake(),
     // Serial on purpose: events are matched in arrival order, one batch at a time.
     wakeEvents: () => {
@@ -116,13 +123,13 @@ export async function startRunner(options: RunnerOptions & { standby?: boolean; 
     engine.wake();
     engine.wakeEvents();
   };
-  const deactivate = async () => {
+  const deactivate = async (deadline?: number) => {
     if (!active) return;
     active = false;
     liveEngines.delete(engine);
     clearInterval(eventPoll);
     sync?.stop();
-    const stopping = scheduler?.stop();
+    const stopping = scheduler?.stop(deadline);
     scheduler = undefined;
     sync = undefined;
     await stopping;
@@ -140,8 +147,8 @@ export async function startRunner(options: RunnerOptions & { standby?: boolean; 
     },
     activate,
     deactivate,
-    async close() {
-      await deactivate();
+    async close(deadline?: number) {
+      await deactivate(deadline);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -47,12 +47,23 @@ export class Scheduler {
     });
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops scheduling. With a deadline (graceful shutdown) calls in flight may finish until then and
+   * are aborted only after it; without one they are aborted at once. Either way an unfinished job
+   * stays in the table and runs again on the next start.
+   */
+  async stop(deadline?: number): Promise<void> {
     this.stopped = true;
-    this.abort.abort();
     clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
-    if (this.inFlight.size || this.ticking) await new Promise<void>((resolve) => this.idle.push(resolve));
+    const idle = this.inFlight.size || this.ticking ? new Promise<void>((resolve) => this.idle.push(resolve)) : Promise.resolve();
+    if (deadline !== undefined && deadline > Date.now()) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([idle, new Promise<void>((r) => (timer = setTimeout(r, deadline - Date.now())))]);
+      clearTimeout(timer);
+    }
+    this.abort.abort();
+    await idle;
   }
 
   private settle(): void {
@@ -167,14 +178,17 @@ export class Scheduler {
       await db.query("UPDATE inngest_runner_runs SET status = 'running', started_at = $2 WHERE id = $1 AND status = 'queued'", [run.id, Date.now()]);
     }
     const steps = typeof run.steps === "string" ? (JSON.parse(run.steps) as MemoizedStep[]) : run.steps;
-    const { url, text } = buildRequest(run, fn, job, steps);
+    const built = buildRequest(run, fn, job, steps);
+    const url = this.engine.targets ? this.engine.targets.pick(built.url) : built.url;
     let outcome;
     const startedAt = Date.now();
     try {
-      outcome = await callApp(this.engine, url, text, run.id, this.opts.callTimeoutMs, this.abort.signal);
+      outcome = await callApp(this.engine, url, built.text, run.id, this.opts.callTimeoutMs, this.abort.signal);
     } catch (err) {
       outcome = { kind: "error" as const, error: toError(err), retriable: true, retryAt: null, countsAttempt: true };
     }
+    // A refused connection (the worker is down) is not the function's failure: try another worker soon.
+    if (outcome.kind === "error" && !outcome.countsAttempt) this.engine.targets?.down(url);
     if (this.stopped) return undefined; // stopping: leave the job due, as a crash would
     return applyOutcome(this.engine, job, run, fn, outcome, startedAt);
   }

@@ -1,4 +1,4 @@
-import { getDatabase } from "@/db";
+import { closeDatabase, getDatabase } from "@/db";
 import { engineConfig, runnerAppUrl } from "@/inngest/engine-config";
 import { DEV_MODE_FIX, devModeHostProblem, reachableBeyondLoopback } from "@/inngest/loopback-guard";
 import { env } from "@/lib/env";
@@ -7,6 +7,8 @@ import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { indexMissingAssets } from "@/lib/library/refresh";
 import { seedDemoUsers } from "@/lib/setup/demo-users";
 import { reportEmbeddedRunner } from "./readiness";
+import { roleProblem, runsFunctions } from "./role";
+import { installShutdownHandlers, onShutdown } from "./shutdown";
 
 const holder = globalThis as typeof globalThis & { __kilnBooted?: Promise<void> };
 
@@ -19,6 +21,12 @@ export function boot(): Promise<void> {
 async function bootOnce(): Promise<void> {
   const e = env();
   const engine = engineConfig();
+  // The Next.js server runs the pages: role `all` (everything, the embedded database's shape) or `web`.
+  const problem = e.KILN_ROLE === "worker" ? "KILN_ROLE=worker runs with `tsx scripts/worker.ts`, not in the Next.js server." : roleProblem(e.KILN_ROLE, e.databaseKind);
+  if (problem) {
+    console.error(`[kiln] refusing to start: ${problem}`);
+    process.exit(1);
+  }
   if (engine.mode === "dev") refuseUnsignedUnlessLoopback(e.KILN_HOST, e.PORT);
   const database = await getDatabase();
   console.log(`[kiln] database ready (${database.kind})`);
@@ -35,7 +43,8 @@ async function bootOnce(): Promise<void> {
   void indexMissingAssets(database.db)
     .then((n) => n && console.log(`[kiln] library: indexed ${n} assets`))
     .catch((error: unknown) => console.error("[kiln] library: indexing missing assets failed", error));
-  if (engine.embeddedRunner) {
+  let closeRunner: ((deadline: number) => Promise<void>) | null = null;
+  if (engine.embeddedRunner && runsFunctions(e.KILN_ROLE)) {
     // Imported lazily so an installation on Inngest Cloud never loads the runner at all.
     const [{ startEmbeddedRunner }, { postgresSessionLock }] = await Promise.all([import("@/inngest/embedded-runner"), import("@/inngest/runner-lock")]);
     const runner = await startEmbeddedRunner({
@@ -50,9 +59,26 @@ async function bootOnce(): Promise<void> {
       maxInFlight: Math.max(16, e.KILN_PROVIDER_CONCURRENCY * 2 + 8),
     });
     reportEmbeddedRunner(() => runner.role());
+    closeRunner = (deadline) => runner.close(deadline);
     console.log(`[kiln] embedded Inngest runner on ${runner.url} (${runner.role()}${engine.signingKey ? ", signed" : ", unsigned"})`);
   }
   await backfillUploads(database.db);
+  installGracefulShutdown(closeRunner);
+}
+
+/**
+ * SIGTERM: readiness turns 503 at once; the runner (role `all`) stops scheduling and lets the steps
+ * in flight finish; then the engine threads and the database close. Next.js's own handler exits as
+ * soon as its server closes, so `npm start` sets NEXT_MANUAL_SIG_HANDLE and this one runs instead.
+ */
+function installGracefulShutdown(closeRunner: ((deadline: number) => Promise<void>) | null): void {
+  if (!process.env.NEXT_MANUAL_SIG_HANDLE) return;
+  if (closeRunner) onShutdown("embedded runner", "drain", closeRunner);
+  // Pages in flight are short: a moment for them (and for a load balancer to see the 503) before closing.
+  onShutdown("page requests", "drain", (deadline) => new Promise((r) => setTimeout(r, Math.max(0, Math.min(1_000, deadline - Date.now())))));
+  onShutdown("engine threads", "close", async () => (await import("./worker")).closeEngines());
+  onShutdown("database", "close", closeDatabase);
+  installShutdownHandlers(env().KILN_SHUTDOWN_GRACE_MS);
 }
 
 /**

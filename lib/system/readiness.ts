@@ -1,6 +1,8 @@
 import { getDatabase } from "@/db";
 import { engineConfig } from "@/inngest/engine-config";
+import { env } from "@/lib/env";
 import { getBlobStore } from "@/lib/storage";
+import { isDraining } from "./shutdown";
 
 /** One dependency's answer: ok, how long the probe took, and on failure a short reason (never an internal error text). */
 export type Probe = { ok: boolean; ms: number; detail: string };
@@ -45,8 +47,13 @@ async function timed(what: () => Promise<string | void>, timeoutMs: number, okDe
  * and the background engine can be reached. Used by /api/ready (a load balancer's readiness probe);
  * liveness (/api/health) checks nothing outside the process.
  */
-export async function checkReadiness(deps: ReadinessDeps = productionProbes()): Promise<Readiness> {
+export async function checkReadiness(deps: ReadinessDeps = productionProbes()): Promise<Readiness & { draining?: boolean }> {
   const t = deps.timeoutMs ?? 3_000;
+  // Stopping (SIGTERM): not ready, so a load balancer sends new requests elsewhere while work drains.
+  if (isDraining()) {
+    const stopping: Probe = { ok: false, ms: 0, detail: "this process is stopping" };
+    return { ready: false, draining: true, checks: { database: stopping, blobs: stopping, engine: stopping } };
+  }
   const [database, blobs, engine] = await Promise.all([
     timed(deps.database, t, "answers queries", "does not answer"),
     timed(deps.blobs, t, "answers reads", "does not answer"),
@@ -67,7 +74,8 @@ function productionProbes(): ReadinessDeps {
     },
     engine: async () => {
       const engine = engineConfig();
-      if (engine.embeddedRunner) {
+      // A web process (KILN_ROLE=web) has no runner of its own: it probes the engine's URL below.
+      if (engine.embeddedRunner && env().KILN_ROLE !== "web") {
         const role = holder.__kilnRunnerRole?.();
         if (!role) throw new Error("the embedded runner has not started");
         // A standby process stores events in the database; the process holding the lock runs them.

@@ -1,5 +1,6 @@
 import type { Piscina as PiscinaPool } from "piscina";
 import { requireFromRoot, workerFile } from "./runtime";
+import { backgroundThreadData } from "@/lib/system/thread-priority";
 
 /**
  * An idle model thread is kept this long before it is stopped (its model then reloads on the next
@@ -18,7 +19,7 @@ export function modelPool(name: string): PiscinaPool {
   let pool = pools.get(name);
   if (!pool) {
     const { Piscina } = requireFromRoot("piscina") as typeof import("piscina");
-    pool = new Piscina({ filename: workerFile(name), minThreads: 0, maxThreads: 1, idleTimeout: MODEL_IDLE_TIMEOUT_MS, execArgv: [] });
+    pool = new Piscina({ filename: workerFile(name), minThreads: 0, maxThreads: 1, idleTimeout: MODEL_IDLE_TIMEOUT_MS, execArgv: [], workerData: backgroundThreadData() });
     pools.set(name, pool);
   }
   return pool;

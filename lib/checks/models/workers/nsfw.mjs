@@ -6,6 +6,7 @@
  * fetch), the model topology and weights from the bundles nsfwjs ships (dist/models/mobilenet_v2).
  * The model loads once, when the thread starts, and stays warm for every later task.
  */
+import "../../../system/background-thread.mjs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";

@@ -5,6 +5,7 @@ import type { Piscina as PiscinaPool } from "piscina";
 import { MODEL_IDLE_TIMEOUT_MS } from "@/lib/checks/models/pool";
 import { requireFromRoot } from "@/lib/checks/models/runtime";
 import type { EngineCallOptions } from "../types";
+import { backgroundThreadData } from "@/lib/system/thread-priority";
 
 /** Threads of the ESRGAN pool: tfjs-wasm runs single-threaded under Node, so one image is split in bands over the cores. */
 export const ESRGAN_THREADS = Math.max(1, Math.min(2, os.availableParallelism()));
@@ -33,7 +34,7 @@ export function enginePool(name: EngineWorker): PiscinaPool {
   if (!pool) {
     const { Piscina } = requireFromRoot("piscina") as typeof import("piscina");
     const threads = THREADS[name];
-    pool = new Piscina({ filename: engineWorkerFile(name), minThreads: 0, maxThreads: threads, idleTimeout: MODEL_IDLE_TIMEOUT_MS, execArgv: [] });
+    pool = new Piscina({ filename: engineWorkerFile(name), minThreads: 0, maxThreads: threads, idleTimeout: MODEL_IDLE_TIMEOUT_MS, execArgv: [], workerData: backgroundThreadData() });
     pools.set(name, pool);
   }
   return pool;

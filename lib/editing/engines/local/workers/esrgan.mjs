@@ -13,6 +13,7 @@
  * tile borders leave no seam. The model's input and output range is 0..255 (the package's
  * getESRGANModelDefinition gives inputRange/outputRange [0, 255] for the RDN architecture).
  */
+import "../../../../system/background-thread.mjs";
 import { createRequire } from "node:module";
 import { readFile } from "node:fs/promises";
 import path from "node:path";

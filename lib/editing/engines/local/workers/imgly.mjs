@@ -8,6 +8,7 @@
  * The image arrives as raw RGBA (decoded, EXIF-rotated and sRGB, by the caller) and leaves as raw
  * RGBA with the predicted alpha, so the package's own sharp decode/encode is never on the path.
  */
+import "../../../../system/background-thread.mjs";
 import { createRequire } from "node:module";
 import { readFile } from "node:fs/promises";
 import path from "node:path";

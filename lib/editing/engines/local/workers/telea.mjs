@@ -7,6 +7,7 @@
  * average of the known pixels within `radius`: right for blemishes, specks and thin lines; a large
  * area comes out as a smear, which is why the engine refuses large masks before calling this.
  */
+import "../../../../system/background-thread.mjs";
 import { createRequire } from "node:module";
 import path from "node:path";
 

@@ -1,0 +1,230 @@
+/**
+ * bench:responsiveness — do the pages stay fast while the background work is heavy?
+ *
+ * Starts Kiln exactly as `npm start` does (scripts/processes.ts: one process on the embedded PGlite,
+ * a web process and a worker process on PostgreSQL when DATABASE_URL is set) on a fresh data folder
+ * or database, with the demo users and the GPU simulator. Then, with a real browser session each:
+ *
+ *   warm-up  a 4-image hero batch (all checks), so the models are loaded, the review queue and the
+ *            library have content, and there is an asset to upscale
+ *   idle     the library (/assets, a designer) and the review queue (/review, a reviewer), fetched
+ *            in turn as a browser navigation does (full server-rendered HTML), SAMPLES times
+ *   load     the same fetches while a 200-image hero batch (all checks: safety, quality, OCR, NSFW)
+ *            and a 4× ESRGAN upscale run, for WINDOW seconds from the moment images start arriving
+ *
+ * page_p95_ratio = p95 under load ÷ p95 idle, measured in the same run (target ≤ 1.5). The floor is
+ * the same pages on the same machine with nothing else running. The table also says how much work
+ * the background did inside the window (images generated and checked), so a ratio cannot come from a
+ * load that never ran.
+ *
+ * Usage: tsx bench/responsiveness.ts [--images 200] [--window 60] [--samples 40] [--nice 10]
+ * (--nice 0 runs the background at the pages' own priority, to see what the priority buys.)
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import { chromium, type APIRequestContext, type Browser } from "@playwright/test";
+import postgres from "postgres";
+import { kilnProcesses } from "../scripts/processes";
+
+const { values: args } = parseArgs({
+  options: { images: { type: "string" }, window: { type: "string" }, samples: { type: "string" }, nice: { type: "string" } },
+  strict: true,
+});
+const IMAGES = Number(args.images ?? 200);
+const WINDOW_S = Number(args.window ?? 60);
+const SAMPLES = Number(args.samples ?? 40);
+const NICE = args.nice ?? "10";
+const PORT = 3950;
+const root = process.cwd();
+const base = `http://localhost:${PORT}`;
+const dataDir = path.join(root, ".data", "bench-responsiveness");
+
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  NODE_ENV: "production",
+  PORT: String(PORT),
+  KILN_URL: base,
+  KILN_DATA_DIR: dataDir,
+  KILN_DEMO: "1",
+  KILN_RUNNER_PORT: String(PORT + 5000),
+  KILN_SIMULATOR_PORT: String(PORT + 5100),
+  KILN_WORKER_PORT: String(PORT + 5200),
+  KILN_WORKER_NICE: NICE,
+  // A fast GPU, so the checks (CPU, on this machine) are the bottleneck: the hardest case for the pages.
+  KILN_SIM_LATENCY_MS: "300",
+  KILN_SHUTDOWN_GRACE_MS: "3000",
+};
+let dbKind = "pglite";
+if (process.env.DATABASE_URL) {
+  dbKind = "postgres";
+  const name = `kiln_bench_responsiveness_${process.pid}`;
+  const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(process.env.DATABASE_URL);
+  url.pathname = `/${name}`;
+  env.DATABASE_URL = url.toString();
+}
+rmSync(dataDir, { recursive: true, force: true });
+
+const children: ChildProcess[] = [];
+let browser: Browser | undefined;
+try {
+  const specs = kilnProcesses(root, env);
+  for (const spec of specs) children.push(spawn(spec.command, spec.args, { cwd: root, env: spec.env, stdio: "ignore" }));
+  const roles = specs.filter((s) => s.name !== "gpu-simulator").map((s) => s.env.KILN_ROLE).join("+");
+  await waitUntilUp(`${base}/sign-in`);
+
+  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+  const designer = await signIn(browser, "designer@kiln.local", "kiln-demo-designer");
+  const reviewer = await signIn(browser, "reviewer@kiln.local", "kiln-demo-reviewer");
+
+  // Warm-up: a small hero batch through every check; its first asset is the one upscaled later.
+  const hero = await heroIds(browser, designer);
+  const warm = await queueBatch(designer, hero, 1, 4, "warm-up");
+  await waitFor(async () => (await batchProgress(designer, warm)).checked >= 4, 180_000);
+  const assetId = await firstAssetOf(designer, warm);
+  for (let i = 0; i < 4; i++) await Promise.all([timedGet(designer, "/assets"), timedGet(reviewer, "/review")]);
+
+  const idle = await sample(designer, reviewer, () => true);
+
+  // Load: 200 hero images (25 rows × 8 variants) and a 4× upscale, then the same fetches.
+  const big = await queueBatch(designer, hero, Math.ceil(IMAGES / 8), 8, "responsiveness");
+  const edit = await designer.post(`/api/assets/${assetId}/edits`, {
+    headers: { origin: base },
+    data: { operation: "upscale", sourceVersionNumber: 1, params: { scale: 4 }, idempotencyKey: `bench-upscale-${Date.now()}` },
+  });
+  if (edit.status() >= 300) throw new Error(`upscale refused: ${edit.status()} ${await edit.text()}`);
+  await waitFor(async () => (await batchProgress(designer, big)).done >= 1, 120_000);
+  const before = await batchProgress(designer, big);
+  const windowEnds = performance.now() + WINDOW_S * 1000;
+  const load = await sample(designer, reviewer, () => performance.now() < windowEnds, true);
+  const after = await batchProgress(designer, big);
+
+  const idleP95 = p95(idle);
+  const loadP95 = p95(load);
+  const ratio = loadP95 / idleP95;
+  console.log("");
+  console.log(`bench:responsiveness — ${dbKind}, processes: ${roles}, background nice ${NICE}`);
+  console.log("phase   samples   p50 ms   p95 ms   max ms");
+  for (const [name, xs] of [["idle", idle], ["load", load]] as const) {
+    console.log(`${name.padEnd(6)}  ${String(xs.length).padStart(7)}  ${pct(xs, 0.5).toFixed(0).padStart(7)}  ${p95(xs).toFixed(0).padStart(7)}  ${Math.max(...xs).toFixed(0).padStart(7)}`);
+  }
+  console.log(`background work inside the ${WINDOW_S} s window: ${after.done - before.done} images generated, ${after.checked - before.checked} checked (of ${IMAGES}), plus a 4× upscale`);
+  console.log(
+    `page_p95_ratio=${ratio.toFixed(2)} idle_p95_ms=${idleP95.toFixed(0)} load_p95_ms=${loadP95.toFixed(0)} images_in_window=${after.done - before.done} checked_in_window=${after.checked - before.checked} db=${dbKind} roles=${roles}`,
+  );
+} finally {
+  await browser?.close();
+  for (const child of children) child.kill("SIGTERM");
+  await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(null) : c.once("exit", r)))));
+  if (env.DATABASE_URL && process.env.DATABASE_URL) {
+    const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`DROP DATABASE IF EXISTS ${new URL(env.DATABASE_URL).pathname.slice(1)} WITH (FORCE)`);
+    await admin.end();
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+async function signIn(b: Browser, email: string, password: string): Promise<APIRequestContext> {
+  const context = await b.newContext({ baseURL: base });
+  const page = await context.newPage();
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/sign-in"), { timeout: 60_000 }), page.getByRole("button", { name: "Sign in" }).click()]);
+  await page.close();
+  return context.request;
+}
+
+/** One page as a browser navigation fetches it: the full server-rendered HTML. */
+async function timedGet(request: APIRequestContext, url: string): Promise<number> {
+  const started = performance.now();
+  const res = await request.get(url);
+  await res.body();
+  if (res.status() !== 200) throw new Error(`${url} answered ${res.status()}`);
+  return performance.now() - started;
+}
+
+/** The two pages in turn, a quarter second apart (a person clicking, not a load test). */
+async function sample(designer: APIRequestContext, reviewer: APIRequestContext, more: () => boolean, untilFalse = false): Promise<number[]> {
+  const xs: number[] = [];
+  while (untilFalse ? more() : xs.length < SAMPLES) {
+    xs.push(await timedGet(designer, "/assets"));
+    xs.push(await timedGet(reviewer, "/review"));
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return xs;
+}
+
+/** The ids a browser sends: the Generate page's template and its hero preset card. */
+async function heroIds(b: Browser, request: APIRequestContext): Promise<{ templateId: string; presetId: string }> {
+  const context = await b.newContext({ baseURL: base, storageState: await request.storageState() });
+  const page = await context.newPage();
+  await page.goto("/generate");
+  const templateId = await page.getByLabel("Prompt template").inputValue();
+  await page.getByRole("radiogroup", { name: "Preset" }).getByText(/^Hero/).click();
+  const presetId = (await page.getByRole("radio", { checked: true }).getAttribute("value"))!;
+  await context.close();
+  return { templateId, presetId };
+}
+
+async function queueBatch(request: APIRequestContext, ids: { templateId: string; presetId: string }, rows: number, variants: number, name: string): Promise<string> {
+  const res = await request.post("/api/batches", {
+    headers: { origin: base },
+    data: {
+      ...ids,
+      name,
+      variantsPerRow: variants,
+      aspectRatios: ["1:1"],
+      rows: Array.from({ length: rows }, (_, i) => ({ line: i + 1, values: { product_name: `${name} product ${i + 1}` } })),
+      idempotencyKey: `bench-${name}-${Date.now()}`,
+    },
+  });
+  if (res.status() >= 300) throw new Error(`batch refused: ${res.status()} ${await res.text()}`);
+  return ((await res.json()) as { batch: { id: string } }).batch.id;
+}
+
+type Row = { status: string; check?: { assetId: string; status: string } | null };
+async function batchRows(request: APIRequestContext, id: string): Promise<Row[]> {
+  return ((await (await request.get(`/api/batches/${id}`)).json()) as { batch: { rows: Row[] } }).batch.rows;
+}
+async function batchProgress(request: APIRequestContext, id: string): Promise<{ done: number; checked: number }> {
+  const rows = await batchRows(request, id);
+  const done = rows.filter((r) => r.status === "succeeded");
+  return { done: done.length, checked: done.filter((r) => r.check && r.check.status !== "checking").length };
+}
+async function firstAssetOf(request: APIRequestContext, id: string): Promise<string> {
+  const row = (await batchRows(request, id)).find((r) => r.check?.assetId);
+  if (!row?.check) throw new Error("the warm-up batch made no asset");
+  return row.check.assetId;
+}
+
+async function waitFor(ok: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error(`gave up after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function waitUntilUp(url: string): Promise<void> {
+  await waitFor(async () => {
+    try {
+      return (await fetch(url, { redirect: "manual" })).status < 500;
+    } catch {
+      return false;
+    }
+  }, 180_000);
+}
+
+function pct(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+}
+function p95(xs: number[]): number {
+  return pct(xs, 0.95);
+}

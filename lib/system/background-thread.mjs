@@ -1,0 +1,18 @@
+/**
+ * Imported first by every engine and model worker thread (lib/checks/models/workers/*.mjs,
+ * lib/editing/engines/local/workers/*.mjs). On Linux a thread's nice value is its own, and threads it
+ * starts (onnxruntime's, tfjs') inherit it: so in one process that serves pages too (role `all`),
+ * inference yields the CPU to the thread that answers requests. The pools pass the level
+ * (KILN_WORKER_NICE) as workerData; 0 leaves the thread as it is.
+ */
+import os from "node:os";
+import { workerData } from "node:worker_threads";
+
+const nice = Number(workerData?.kilnNice ?? 0);
+if (Number.isInteger(nice) && nice > 0 && os.getPriority() < nice) {
+  try {
+    os.setPriority(nice);
+  } catch {
+    // Not permitted here (a container without the capability to change it): run at the usual priority.
+  }
+}

@@ -1,0 +1,68 @@
+import { closeDatabase, getDatabase } from "@/db";
+import { engineConfig, runnerAppUrl, runnerCallTargets } from "@/inngest/engine-config";
+import { isLoopbackHost } from "@/inngest/loopback-guard";
+import { env } from "@/lib/env";
+import { roleProblem } from "./role";
+import { installShutdownHandlers, onShutdown } from "./shutdown";
+
+/**
+ * A worker process (KILN_ROLE=worker, scripts/worker.ts): serves the Inngest functions on
+ * KILN_WORKER_PORT with the SDK's Node handler and, when the embedded runner is the engine, runs it
+ * (one per database: the PostgreSQL lock decides which worker; the others stand by). Pages and the
+ * API run in web processes (docs/decisions/0024-web-and-worker-processes.md).
+ */
+export async function startWorker(): Promise<void> {
+  const e = env();
+  const problem = roleProblem("worker", e.databaseKind);
+  if (problem) throw new Error(problem);
+  const engine = engineConfig();
+  if (engine.mode === "dev" && !isLoopbackHost(e.KILN_WORKER_HOST)) {
+    throw new Error(`INNGEST_DEV does not sign calls, so a worker must bind to loopback; KILN_WORKER_HOST is ${e.KILN_WORKER_HOST}.`);
+  }
+  const database = await getDatabase();
+  console.log(`[kiln] worker: database ready (${database.kind})`);
+
+  const { startFunctionServer } = await import("@/inngest/serve-node");
+  const functionServer = await startFunctionServer({
+    host: e.KILN_WORKER_HOST,
+    port: e.KILN_WORKER_PORT,
+    signingKey: engine.mode === "signed" ? engine.signingKey : undefined,
+    concurrency: e.KILN_WORKER_CONCURRENCY,
+    log: { error: (msg, err) => console.error(msg, err) },
+  });
+  console.log(`[kiln] worker: functions served on ${functionServer.url} (up to ${e.KILN_WORKER_CONCURRENCY} calls at once)`);
+
+  let runner: { url: string; close(deadline?: number): Promise<void>; role(): string } | null = null;
+  if (engine.embeddedRunner) {
+    const [{ startEmbeddedRunner }, { postgresSessionLock }] = await Promise.all([import("@/inngest/embedded-runner"), import("@/inngest/runner-lock")]);
+    const targets = runnerCallTargets();
+    runner = await startEmbeddedRunner({
+      db: { query: database.query, transaction: database.transaction },
+      lock: postgresSessionLock(e.DATABASE_URL!),
+      port: e.KILN_RUNNER_PORT,
+      appUrl: runnerAppUrl(),
+      callTargets: targets,
+      signingKey: engine.signingKey,
+      eventKey: engine.mode === "signed" ? engine.eventKey : e.INNGEST_EVENT_KEY,
+      maxInFlight: Math.max(16, e.KILN_PROVIDER_CONCURRENCY * 2 + 8),
+    });
+    console.log(`[kiln] worker: embedded Inngest runner on ${runner.url} (${runner.role()})${targets ? `, calling ${targets.join(", ")}` : ""}`);
+  }
+
+  // Stop taking work, let what is in flight finish, then close the engines and the database.
+  if (runner) onShutdown("embedded runner", "drain", (deadline) => runner.close(deadline));
+  onShutdown("function server", "drain", async (deadline) => {
+    const idle = await functionServer.drain(deadline);
+    if (!idle) console.error(`[kiln] worker: ${functionServer.inFlight()} call(s) still running at the deadline; the engine runs their steps again`);
+    await functionServer.close();
+  });
+  onShutdown("engine threads", "close", closeEngines);
+  onShutdown("database", "close", closeDatabase);
+  installShutdownHandlers(e.KILN_SHUTDOWN_GRACE_MS);
+}
+
+/** The editing engines' and the model checks' worker threads. */
+export async function closeEngines(): Promise<void> {
+  const [{ closeEnginePools }, { shutdownModelChecks }] = await Promise.all([import("@/lib/editing/engines/local/pool"), import("@/lib/checks/models")]);
+  await Promise.all([closeEnginePools(), shutdownModelChecks()]);
+}

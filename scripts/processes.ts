@@ -1,0 +1,61 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { withAllocatorDefaults } from "./allocator";
+
+/**
+ * The processes of one Kiln installation on one machine, for `npm start` and the browser tests'
+ * server alike (docs/decisions/0024-web-and-worker-processes.md):
+ *
+ * - the GPU endpoint simulator (unless KILN_SIMULATOR_PORT=0);
+ * - on PostgreSQL: one web process (pages, API) and KILN_WORKERS worker processes (background
+ *   functions and engines, at a lower OS priority so pages stay responsive); the first worker runs
+ *   the embedded runner and spreads calls over all workers;
+ * - on the embedded PGlite: one process in role `all`, because PGlite opens in one process only.
+ */
+export type ProcessSpec = { name: string; command: string; args: string[]; env: NodeJS.ProcessEnv };
+
+export function kilnProcesses(root: string, base: NodeJS.ProcessEnv): ProcessSpec[] {
+  const env = withAllocatorDefaults({ ...base, NEXT_MANUAL_SIG_HANDLE: "1" });
+  const node = process.execPath;
+  // tsx as a loader in the process itself, not its CLI: the CLI runs the script in a child process,
+  // which a SIGKILL of the CLI would leave running (holding ports and the runner's lock).
+  const tsx = ["--import", "tsx"];
+  const next = path.join(root, "node_modules", "next", "dist", "bin", "next");
+  const port = env.PORT ?? "3000";
+  // KILN_HOST binds the app to one interface (e.g. 127.0.0.1, which INNGEST_DEV requires); all by default.
+  const host = env.KILN_HOST?.trim();
+  const nextArgs = [next, "start", "-p", port, ...(host ? ["-H", host] : [])];
+  const specs: ProcessSpec[] = [];
+
+  const simulatorPort = env.KILN_SIMULATOR_PORT ?? "7860";
+  if (simulatorPort !== "0") specs.push({ name: "gpu-simulator", command: node, args: [...tsx, path.join(root, "simulator", "main.ts"), "--port", simulatorPort], env });
+
+  if (!env.DATABASE_URL?.trim()) {
+    specs.push({ name: "app", command: node, args: nextArgs, env: { ...env, KILN_ROLE: "all" } });
+    return specs;
+  }
+
+  const workers = Math.max(1, Number(env.KILN_WORKERS ?? 1) || 1);
+  const firstWorkerPort = Number(env.KILN_WORKER_PORT ?? Number(port) + 1);
+  const workerHost = env.KILN_WORKER_HOST?.trim() || "127.0.0.1";
+  const urls = Array.from({ length: workers }, (_, i) => `http://${workerHost === "0.0.0.0" ? "127.0.0.1" : workerHost}:${firstWorkerPort + i}/api/inngest`);
+  specs.push({ name: "web", command: node, args: nextArgs, env: { ...env, KILN_ROLE: "web" } });
+  const nice = Number(env.KILN_WORKER_NICE ?? 10);
+  for (let i = 0; i < workers; i++) {
+    const workerEnv: NodeJS.ProcessEnv = {
+      ...env,
+      KILN_ROLE: "worker",
+      KILN_WORKER_PORT: String(firstWorkerPort + i),
+      KILN_WORKER_URLS: env.KILN_WORKER_URLS ?? urls.join(","),
+      // One runner per machine's runner port: the first worker runs it (the lock still guards the database).
+      ...(i > 0 ? { KILN_EMBEDDED_RUNNER: "0" } : {}),
+    };
+    const args = [...tsx, path.join(root, "scripts", "worker.ts")];
+    const name = workers > 1 ? `worker-${i + 1}` : "worker";
+    specs.push(nice > 0 && NICE ? { name, command: NICE, args: ["-n", String(nice), node, ...args], env: workerEnv } : { name, command: node, args, env: workerEnv });
+  }
+  return specs;
+}
+
+/** coreutils' nice: every thread of the worker (V8's, libuv's, the engines') inherits its priority. */
+const NICE = ["/usr/bin/nice", "/bin/nice"].find((p) => existsSync(p));
