@@ -21,7 +21,8 @@
  * (--nice 0 runs the background at the pages' own priority, to see what the priority buys.)
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { rmSync } from "node:fs";
+import { openSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
@@ -41,6 +42,7 @@ const PORT = 3950;
 const root = process.cwd();
 const base = `http://localhost:${PORT}`;
 const dataDir = path.join(root, ".data", "bench-responsiveness");
+const logFile = path.join(tmpdir(), `kiln-bench-responsiveness-${process.pid}.log`);
 
 const env: NodeJS.ProcessEnv = {
   ...process.env,
@@ -74,7 +76,9 @@ const children: ChildProcess[] = [];
 let browser: Browser | undefined;
 try {
   const specs = kilnProcesses(root, env);
-  for (const spec of specs) children.push(spawn(spec.command, spec.args, { cwd: root, env: spec.env, stdio: "ignore" }));
+  // The processes' output goes to a file, named if the run fails (a crash under load is a finding).
+  const log = openSync(logFile, "w");
+  for (const spec of specs) children.push(spawn(spec.command, spec.args, { cwd: root, env: spec.env, stdio: ["ignore", log, log] }));
   const roles = specs.filter((s) => s.name !== "gpu-simulator").map((s) => s.env.KILN_ROLE).join("+");
   await waitUntilUp(`${base}/sign-in`);
 
@@ -117,6 +121,9 @@ try {
   console.log(
     `page_p95_ratio=${ratio.toFixed(2)} idle_p95_ms=${idleP95.toFixed(0)} load_p95_ms=${loadP95.toFixed(0)} images_in_window=${after.done - before.done} checked_in_window=${after.checked - before.checked} db=${dbKind} roles=${roles}`,
   );
+} catch (error) {
+  console.error(`bench:responsiveness failed: ${(error as Error).message}\nKiln's own output: ${logFile}`);
+  process.exitCode = 1;
 } finally {
   await browser?.close();
   for (const child of children) child.kill("SIGTERM");
