@@ -189,7 +189,9 @@ export class Scheduler {
     }
     // A refused connection (the worker is down) is not the function's failure: try another worker soon.
     if (outcome.kind === "error" && !outcome.countsAttempt) this.engine.targets?.down(url);
-    if (this.stopped) return undefined; // stopping: leave the job due, as a crash would
+    // Stopped at once (aborted): leave the job due, as a crash would. Draining (graceful shutdown):
+    // the call was let finish so that its result is kept — apply it.
+    if (this.stopped && this.abort.signal.aborted) return undefined;
     return applyOutcome(this.engine, job, run, fn, outcome, startedAt);
   }
 

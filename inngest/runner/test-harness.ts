@@ -23,6 +23,8 @@ type Harness = {
   finished(runId: string, timeoutMs?: number): Promise<RunDetail>;
   runsOf(fnId: string): Promise<Array<{ id: string; status: string }>>;
   waitFor<T>(check: () => Promise<T | undefined | null | false>, timeoutMs?: number): Promise<T>;
+  /** Stops the runner (graceful until `deadline` when given), leaving the app and the database up. */
+  stopRunner(deadline?: number): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -83,6 +85,7 @@ export async function createHarness(opts: {
     runsOf: (fnId) =>
       db.query<{ id: string; status: string }>("SELECT id, status FROM inngest_runner_runs WHERE function_id = $1 ORDER BY created_at, id", [fnId]),
     waitFor,
+    stopRunner: (deadline) => runner.close(deadline),
     async close() {
       await runner.close();
       await new Promise<void>((r) => app.close(() => r()));
