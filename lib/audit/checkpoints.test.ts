@@ -9,6 +9,8 @@ import type { Database } from "@/db";
 import { auditCheckpoints } from "@/db/schema";
 import { recordAudit, verifyAuditChain } from "@/lib/audit";
 import { LocalBlobStore } from "@/lib/storage/local-driver";
+import { createUserFactory, ctxFor } from "@/test/factories";
+import { exportAuditCsv } from "./export";
 import { checkpointBlobKey, latestAuditCheckpoint, verifyAllCheckpoints, verifyAuditIncremental, writeAuditCheckpoint } from "./checkpoints";
 
 let database: Database;
@@ -69,6 +71,17 @@ describe("audit checkpoints", () => {
     expect(second.written!.seq).toBe(first.written!.seq + 3);
     expect((await latestAuditCheckpoint({ db }))!.seq).toBe(second.written!.seq);
     expect(await verifyAllCheckpoints({ db, store })).toEqual({ checked: 2, problems: [] });
+  });
+
+  it("names the newest checkpoint in the audit export", async () => {
+    const { db } = database;
+    const admin = await createUserFactory(db, { role: "admin" });
+    const latest = (await latestAuditCheckpoint({ db }))!;
+    const result = await exportAuditCsv({ ctx: ctxFor(db, admin), input: {} });
+    expect(result.checkpoint).toEqual({ seq: latest.seq, hash: latest.hash });
+    // Written at the export's own entry, the next checkpoint covers it.
+    await writeAuditCheckpoint({ db, store });
+    expect((await latestAuditCheckpoint({ db }))!.seq).toBe(result.throughSeq);
   });
 
   it("reports tampering with an entry after the checkpoint at its seq, and writes no checkpoint past it", async () => {
