@@ -121,11 +121,17 @@ describe("audit checkpoints", () => {
     const original = await readBlob(key);
     const forged = { ...JSON.parse(original), eventCount: 1 };
     await store.put(key, Buffer.from(JSON.stringify(forged)), { contentType: "application/json" });
-    await db.update(auditCheckpoints).set({ eventCount: 1 }).where(sql`seq = ${latest.seq}`);
+    await db
+      .update(auditCheckpoints)
+      .set({ eventCount: 1 })
+      .where(sql`seq = ${latest.seq}`);
     const report = await verifyAuditIncremental({ db, store });
     expect(report.ok ? "" : report.reason).toMatch(/valid signature/);
     await store.put(key, Buffer.from(original), { contentType: "application/json" });
-    await db.update(auditCheckpoints).set({ eventCount: latest.eventCount }).where(sql`seq = ${latest.seq}`);
+    await db
+      .update(auditCheckpoints)
+      .set({ eventCount: latest.eventCount })
+      .where(sql`seq = ${latest.seq}`);
     expect((await verifyAuditIncremental({ db, store })).ok).toBe(true);
   });
 

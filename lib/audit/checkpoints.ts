@@ -89,7 +89,9 @@ export async function checkpointProblem(db: DbExecutor, row: AuditCheckpoint, si
   const { signature, ...signed } = file;
   let valid = false;
   try {
-    valid = typeof signature === "string" && verify("sha256", signedText(signed), { key: signer.publicKey, dsaEncoding: "ieee-p1363" }, Buffer.from(signature, "base64"));
+    valid =
+      typeof signature === "string" &&
+      verify("sha256", signedText(signed), { key: signer.publicKey, dsaEncoding: "ieee-p1363" }, Buffer.from(signature, "base64"));
   } catch {
     valid = false;
   }
@@ -107,7 +109,15 @@ export async function checkpointProblem(db: DbExecutor, row: AuditCheckpoint, si
  * Verifies from the newest checkpoint onward: the checkpoint against its signed file, then every
  * later entry, starting from the checkpoint's hash as the previous hash.
  */
-export async function verifyAuditIncremental({ db, store = getBlobStore(), signer }: { db: DbExecutor; store?: BlobStore; signer?: Signer }): Promise<IncrementalReport> {
+export async function verifyAuditIncremental({
+  db,
+  store = getBlobStore(),
+  signer,
+}: {
+  db: DbExecutor;
+  store?: BlobStore;
+  signer?: Signer;
+}): Promise<IncrementalReport> {
   const [row] = await db.select().from(auditCheckpoints).orderBy(desc(auditCheckpoints.seq)).limit(1);
   const checkpoint = row ? summary(row) : null;
   if (row) {
@@ -131,7 +141,15 @@ export type CheckpointRun = { report: IncrementalReport; written: CheckpointSumm
  * head: the signed file first, then the row (a row never exists without its file). A failed
  * verification writes nothing, so no checkpoint ever lies past a break.
  */
-export async function writeAuditCheckpoint({ db, store = getBlobStore(), now = new Date() }: { db: Db; store?: BlobStore; now?: Date }): Promise<CheckpointRun> {
+export async function writeAuditCheckpoint({
+  db,
+  store = getBlobStore(),
+  now = new Date(),
+}: {
+  db: Db;
+  store?: BlobStore;
+  now?: Date;
+}): Promise<CheckpointRun> {
   // Made (and audited) on first use outside the transaction below.
   const signer = await installationSigner(db);
   return db.transaction(async (tx) => {
@@ -152,7 +170,10 @@ export async function writeAuditCheckpoint({ db, store = getBlobStore(), now = n
     const signature = sign("sha256", signedText(unsigned), { key: signer.privateKey, dsaEncoding: "ieee-p1363" }).toString("base64");
     const blobKey = checkpointBlobKey(report.headSeq);
     await store.put(blobKey, Buffer.from(`${JSON.stringify({ ...unsigned, signature }, null, 2)}\n`), { contentType: "application/json" });
-    const [row] = await tx.insert(auditCheckpoints).values({ seq: report.headSeq, hash: report.headHash, eventCount: report.total, signature, blobKey, createdAt }).returning();
+    const [row] = await tx
+      .insert(auditCheckpoints)
+      .values({ seq: report.headSeq, hash: report.headHash, eventCount: report.total, signature, blobKey, createdAt })
+      .returning();
     return { report, written: summary(row!) };
   });
 }
@@ -172,7 +193,12 @@ export async function verifyAllCheckpoints({ db, store = getBlobStore() }: { db:
   let checked = 0;
   let after = -1;
   for (;;) {
-    const rows = await db.select().from(auditCheckpoints).where(sql`${auditCheckpoints.seq} > ${after}`).orderBy(asc(auditCheckpoints.seq)).limit(500);
+    const rows = await db
+      .select()
+      .from(auditCheckpoints)
+      .where(sql`${auditCheckpoints.seq} > ${after}`)
+      .orderBy(asc(auditCheckpoints.seq))
+      .limit(500);
     for (const row of rows) {
       // Asked for only once there is a checkpoint: asking makes the key on an installation without one.
       signer ??= await installationSigner(db);

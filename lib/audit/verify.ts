@@ -6,9 +6,7 @@ import { GENESIS_HASH, hashAuditEvent } from "./hash";
 export type ChainReport = { ok: true; checked: number; headHash: string } | { ok: false; checked: number; brokenAt: number; reason: string };
 
 /** Where a walk ends: the last entry it checked (seq 0 and the genesis hash when there was none). */
-export type WalkResult =
-  | { ok: true; checked: number; headSeq: number; headHash: string }
-  | { ok: false; checked: number; brokenAt: number; reason: string };
+export type WalkResult = { ok: true; checked: number; headSeq: number; headHash: string } | { ok: false; checked: number; brokenAt: number; reason: string };
 
 const PAGE = 1000;
 
@@ -17,7 +15,15 @@ const PAGE = 1000;
  * and reports the first row whose link or content does not match. The full walk starts at the
  * genesis; the incremental one (checkpoints.ts) at a verified checkpoint.
  */
-export async function walkAuditChain({ db, afterSeq = 0, prevHash = GENESIS_HASH }: { db: DbExecutor; afterSeq?: number; prevHash?: string }): Promise<WalkResult> {
+export async function walkAuditChain({
+  db,
+  afterSeq = 0,
+  prevHash = GENESIS_HASH,
+}: {
+  db: DbExecutor;
+  afterSeq?: number;
+  prevHash?: string;
+}): Promise<WalkResult> {
   let lastSeq = afterSeq;
   let checked = 0;
   for (;;) {

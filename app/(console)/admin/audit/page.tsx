@@ -65,13 +65,22 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   );
 }
 
-const WHEN = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: "UTC" });
+const WHEN = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  timeZone: "UTC",
+});
 
 /** Verified from the newest signed checkpoint on: what the checkpoint vouches for, and what was checked now. */
 function ChainStatus({ chain }: { chain: IncrementalReport }) {
   const base = chain.checkpoint ? (
     <>
-      Chain verified through #{chain.checkpoint.seq} at <time dateTime={chain.checkpoint.createdAt.toISOString()}>{WHEN.format(chain.checkpoint.createdAt)} UTC</time> (signed checkpoint,{" "}
+      Chain verified through #{chain.checkpoint.seq} at{" "}
+      <time dateTime={chain.checkpoint.createdAt.toISOString()}>{WHEN.format(chain.checkpoint.createdAt)} UTC</time> (signed checkpoint,{" "}
       {chain.checkpoint.eventCount.toLocaleString("en-US")} entries)
     </>
   ) : (
@@ -81,14 +90,14 @@ function ChainStatus({ chain }: { chain: IncrementalReport }) {
     return (
       <Alert tone="error">
         Chain broken at entry #{chain.brokenAt}: {chain.reason}. {chain.checkpoint ? `Last signed checkpoint #${chain.checkpoint.seq}; ` : ""}
-        {chain.newChecked.toLocaleString("en-US")} entries verified before the break. Run{" "}
-        <code>npm run audit:verify</code> for the full walk.
+        {chain.newChecked.toLocaleString("en-US")} entries verified before the break. Run <code>npm run audit:verify</code> for the full walk.
       </Alert>
     );
   }
   return (
     <Alert tone="success">
-      {base}; {chain.newChecked.toLocaleString("en-US")} new {chain.newChecked === 1 ? "entry" : "entries"} verified now. Head #{chain.headSeq}, {chain.headHash.slice(0, 12)}…
+      {base}; {chain.newChecked.toLocaleString("en-US")} new {chain.newChecked === 1 ? "entry" : "entries"} verified now. Head #{chain.headSeq},{" "}
+      {chain.headHash.slice(0, 12)}…
     </Alert>
   );
 }
