@@ -10,6 +10,7 @@ import { createRenditions } from "./uploads/create-renditions";
 import { deliverWebhook } from "./webhooks/deliver-webhook";
 import { auditCheckpointFn } from "./operations/audit-checkpoint";
 import { pruneExpiredRecordsFn } from "./operations/prune-expired-records";
+import { renewBudgetPeriodsFn } from "./operations/renew-budget-periods";
 
 /** Every function the app serves. Ids are stable: renaming one orphans its runs. */
 export const functions = [
