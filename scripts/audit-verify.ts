@@ -40,7 +40,8 @@ if (values.file) {
     }
     const checkpoints = await verifyAllCheckpoints({ db: database.db });
     if (checkpoints.problems.length === 0) {
-      console.log(`audit checkpoints OK: ${checkpoints.checked} checkpoints match their signed files`);
+      const n = checkpoints.checked;
+      console.log(`audit checkpoints OK: ${n} ${n === 1 ? "checkpoint matches its signed file" : "checkpoints match their signed files"}`);
     } else {
       for (const p of checkpoints.problems) console.error(`audit checkpoint BROKEN at #${p.seq}: ${p.reason}`);
       failed = true;

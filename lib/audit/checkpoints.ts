@@ -96,8 +96,8 @@ export async function checkpointProblem(db: DbExecutor, row: AuditCheckpoint, si
     valid = false;
   }
   if (!valid) return `checkpoint #${row.seq}'s signed file does not carry a valid signature of this installation's key`;
-  const mismatch = (["seq", "hash", "eventCount"] as const).filter((k) => file[k] !== row[k]);
-  if (row.signature !== signature) mismatch.push("signature" as never);
+  const mismatch: string[] = (["seq", "hash", "eventCount"] as const).filter((k) => file[k] !== row[k]);
+  if (row.signature !== signature) mismatch.push("signature");
   if (mismatch.length) return `checkpoint #${row.seq} in the database does not match its signed file (${mismatch.join(", ")} differ)`;
   const [event] = await db.select({ hash: auditEvents.hash }).from(auditEvents).where(eq(auditEvents.seq, row.seq)).limit(1);
   if (!event) return `entry #${row.seq}, which checkpoint #${row.seq} vouches for, is missing`;
