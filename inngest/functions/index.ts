@@ -8,7 +8,22 @@ import { makeRenditions } from "./generation/make-renditions";
 import { sweepRightsExpiryFn } from "./rights/sweep-rights-expiry";
 import { createRenditions } from "./uploads/create-renditions";
 import { deliverWebhook } from "./webhooks/deliver-webhook";
-import { pruneApiRecordsFn } from "./api/prune-api-records";
+import { auditCheckpointFn } from "./operations/audit-checkpoint";
+import { pruneExpiredRecordsFn } from "./operations/prune-expired-records";
+import { renewBudgetPeriodsFn } from "./operations/renew-budget-periods";
 
 /** Every function the app serves. Ids are stable: renaming one orphans its runs. */
-export const functions = [createRenditions, fanOutBatch, generateImage, makeRenditions, checkAsset, editAsset, draftAltText, buildExport, sweepRightsExpiryFn, deliverWebhook, pruneApiRecordsFn];
+export const functions = [
+  createRenditions,
+  fanOutBatch,
+  generateImage,
+  makeRenditions,
+  checkAsset,
+  editAsset,
+  draftAltText,
+  buildExport,
+  sweepRightsExpiryFn,
+  deliverWebhook,
+  pruneExpiredRecordsFn,
+  auditCheckpointFn,
+];

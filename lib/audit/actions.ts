@@ -72,6 +72,7 @@ export const AUDIT_ACTIONS = [
   "budget.updated",
   "budget.deactivated",
   "budget.alerted",
+  "budget.period_renewed",
   "campaign.held",
   "campaign.released",
   // organise (lib/tags, lib/collections): tags and boards on assets

@@ -6,6 +6,7 @@ import type { Ctx } from "@/lib/auth/context";
 import { can } from "@/lib/auth/permissions";
 import { csvLines, toCsv, type CsvCell } from "@/lib/csv/safe-csv";
 import { AppError, parseInput } from "@/lib/errors";
+import { latestAuditCheckpoint } from "./checkpoints";
 import { canonicalJson, hashedPayload } from "./hash";
 import { recordAudit } from "./record";
 
@@ -40,6 +41,12 @@ export type AuditExport = {
   filename: string;
   /** The last entry the file can contain: the export's own audit entry. Later entries are left out. */
   throughSeq: number;
+  /**
+   * The newest signed checkpoint when the export was made (seq and hash): the route sends it as the
+   * X-Kiln-Audit-Checkpoint header, so an auditor can hold the file's row at that seq against the
+   * published, signed audit-checkpoints/<seq>.json.
+   */
+  checkpoint: { seq: number; hash: string } | null;
   /** The file in pieces: BOM and header, then one piece per page of rows, oldest first. */
   chunks: AsyncIterable<string>;
 };
@@ -62,7 +69,9 @@ export async function exportAuditCsv({ ctx, input }: { ctx: Ctx; input: unknown 
   const where: SQL[] = [];
   if (filters.action) where.push(like(auditEvents.action, `${filters.action}%`));
   if (filters.actorEmail) where.push(eq(auditEvents.actorEmail, filters.actorEmail.toLowerCase()));
+  const checkpoint = await latestAuditCheckpoint({ db: ctx.db });
   return {
+    checkpoint: checkpoint ? { seq: checkpoint.seq, hash: checkpoint.hash } : null,
     filename: `kiln-audit-${new Date().toISOString().slice(0, 10)}.csv`,
     throughSeq,
     chunks: auditCsvChunks(ctx.db, where, throughSeq),

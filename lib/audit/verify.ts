@@ -5,12 +5,26 @@ import { GENESIS_HASH, hashAuditEvent } from "./hash";
 
 export type ChainReport = { ok: true; checked: number; headHash: string } | { ok: false; checked: number; brokenAt: number; reason: string };
 
+/** Where a walk ends: the last entry it checked (seq 0 and the genesis hash when there was none). */
+export type WalkResult = { ok: true; checked: number; headSeq: number; headHash: string } | { ok: false; checked: number; brokenAt: number; reason: string };
+
 const PAGE = 1000;
 
-/** Walks the whole chain in order and reports the first row whose link or content does not match. */
-export async function verifyAuditChain({ db }: { db: DbExecutor }): Promise<ChainReport> {
-  let prevHash = GENESIS_HASH;
-  let lastSeq = 0;
+/**
+ * Walks the chain in order from the entry after `afterSeq`, whose previous-hash must be `prevHash`,
+ * and reports the first row whose link or content does not match. The full walk starts at the
+ * genesis; the incremental one (checkpoints.ts) at a verified checkpoint.
+ */
+export async function walkAuditChain({
+  db,
+  afterSeq = 0,
+  prevHash = GENESIS_HASH,
+}: {
+  db: DbExecutor;
+  afterSeq?: number;
+  prevHash?: string;
+}): Promise<WalkResult> {
+  let lastSeq = afterSeq;
   let checked = 0;
   for (;;) {
     const rows = await db.select().from(auditEvents).where(gt(auditEvents.seq, lastSeq)).orderBy(asc(auditEvents.seq)).limit(PAGE);
@@ -26,6 +40,12 @@ export async function verifyAuditChain({ db }: { db: DbExecutor }): Promise<Chai
       lastSeq = row.seq;
       checked += 1;
     }
-    if (rows.length < PAGE) return { ok: true, checked, headHash: prevHash };
+    if (rows.length < PAGE) return { ok: true, checked, headSeq: lastSeq, headHash: prevHash };
   }
+}
+
+/** Walks the whole chain from the first entry (`npm run audit:verify`). */
+export async function verifyAuditChain({ db }: { db: DbExecutor }): Promise<ChainReport> {
+  const walk = await walkAuditChain({ db });
+  return walk.ok ? { ok: true, checked: walk.checked, headHash: walk.headHash } : walk;
 }

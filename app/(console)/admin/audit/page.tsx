@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AuditTable } from "@/components/admin/audit-table";
+import { AuditVerifyNow } from "@/components/admin/audit-verify-now";
 import { Alert } from "@/components/ui/alert";
 import { Card, PageHeader } from "@/components/ui/card";
-import { listAuditEvents, verifyAuditChain } from "@/lib/audit";
+import { listAuditEvents, verifyAuditIncremental, type IncrementalReport } from "@/lib/audit";
 import { requirePageCtx } from "@/lib/auth/guard";
 
 export const metadata: Metadata = { title: "Audit log" };
@@ -13,22 +14,17 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const params = await searchParams;
   const [events, chain] = await Promise.all([
     listAuditEvents({ db: ctx.db, input: { before: params.before, action: params.action || undefined, limit: 100 } }),
-    verifyAuditChain({ db: ctx.db }),
+    verifyAuditIncremental({ db: ctx.db }),
   ]);
   const oldest = events.at(-1)?.seq;
   return (
     <>
       <PageHeader title="Audit log" description="Append-only: the database refuses changes, and each entry carries the hash of the one before it." />
-      <div className="mb-6" data-testid="chain-status">
-        {chain.ok ? (
-          <Alert tone="success">
-            Chain verified: {chain.checked} entries, head {chain.headHash.slice(0, 12)}…
-          </Alert>
-        ) : (
-          <Alert tone="error">
-            Chain broken at entry #{chain.brokenAt}: {chain.reason}. {chain.checked} entries before it verified.
-          </Alert>
-        )}
+      <div className="mb-6 space-y-3">
+        <div data-testid="chain-status">
+          <ChainStatus chain={chain} />
+        </div>
+        <AuditVerifyNow />
       </div>
       <Card
         title="Entries"
@@ -66,5 +62,42 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         )}
       </Card>
     </>
+  );
+}
+
+const WHEN = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  timeZone: "UTC",
+});
+
+/** Verified from the newest signed checkpoint on: what the checkpoint vouches for, and what was checked now. */
+function ChainStatus({ chain }: { chain: IncrementalReport }) {
+  const base = chain.checkpoint ? (
+    <>
+      Chain verified through #{chain.checkpoint.seq} at{" "}
+      <time dateTime={chain.checkpoint.createdAt.toISOString()}>{WHEN.format(chain.checkpoint.createdAt)} UTC</time> (signed checkpoint,{" "}
+      {chain.checkpoint.eventCount.toLocaleString("en-US")} entries)
+    </>
+  ) : (
+    <>Chain verified from the first entry (no checkpoint yet)</>
+  );
+  if (!chain.ok) {
+    return (
+      <Alert tone="error">
+        Chain broken at entry #{chain.brokenAt}: {chain.reason}. {chain.checkpoint ? `Last signed checkpoint #${chain.checkpoint.seq}; ` : ""}
+        {chain.newChecked.toLocaleString("en-US")} entries verified before the break. Run <code>npm run audit:verify</code> for the full walk.
+      </Alert>
+    );
+  }
+  return (
+    <Alert tone="success">
+      {base}; {chain.newChecked.toLocaleString("en-US")} new {chain.newChecked === 1 ? "entry" : "entries"} verified now. Head #{chain.headSeq},{" "}
+      {chain.headHash.slice(0, 12)}…
+    </Alert>
   );
 }

@@ -8,13 +8,15 @@ import { guardedRoute } from "@/lib/http/route";
  */
 export const GET = guardedRoute("audit.view", async (ctx, request) => {
   const input = Object.fromEntries(new URL(request.url).searchParams);
-  const { filename, chunks } = await exportAuditCsv({ ctx, input });
+  const { filename, chunks, checkpoint } = await exportAuditCsv({ ctx, input });
   return new Response(toByteStream(chunks), {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": `attachment; filename="${filename}"`,
       "Cache-Control": "no-store",
       "X-Content-Type-Options": "nosniff",
+      // The newest signed checkpoint (seq=…; hash=…), or none yet.
+      "X-Kiln-Audit-Checkpoint": checkpoint ? `seq=${checkpoint.seq}; hash=${checkpoint.hash}` : "none",
     },
   });
 });
