@@ -107,6 +107,13 @@ const envSchema = z.object({
   KILN_WEBHOOK_RETRY_SCHEDULE: optionalString,
   /** Interface `npm start` binds the app to (next start -H); all interfaces when unset. */
   KILN_HOST: optionalString,
+  /**
+   * Bearer token a Prometheus scraper sends to /api/metrics. Unset: the endpoint is off (404).
+   * At least 16 characters: it is the endpoint's whole protection.
+   */
+  KILN_METRICS_TOKEN: optionalString.pipe(z.string().min(16, "KILN_METRICS_TOKEN must be at least 16 characters").optional()),
+  /** Least severe level written to the JSON log on stdout. */
+  KILN_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
 export type Env = z.infer<typeof envSchema> & {
