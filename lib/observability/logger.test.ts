@@ -45,7 +45,21 @@ describe("logger", () => {
     );
     const line = lines[0]!;
     const text = JSON.stringify(line);
-    for (const secret of ["hunter2", "kiln_pat_123", "s3cret", "sk-live-1", "signkey-prod-abc", "evt-key", ":pw@", "vercel_blob_rw_", "abc.def", "xyz", "nested-key", "deep", "topsecret"]) {
+    for (const secret of [
+      "hunter2",
+      "kiln_pat_123",
+      "s3cret",
+      "sk-live-1",
+      "signkey-prod-abc",
+      "evt-key",
+      ":pw@",
+      "vercel_blob_rw_",
+      "abc.def",
+      "xyz",
+      "nested-key",
+      "deep",
+      "topsecret",
+    ]) {
       expect(text, secret).not.toContain(secret);
     }
     expect(line.password).toBe(REDACTED);

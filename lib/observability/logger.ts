@@ -94,16 +94,17 @@ export function createLogger({ destination, level = configuredLevel() }: { desti
     serializers: {
       err: (error: Error) => {
         const s = pino.stdSerializers.err(error) as unknown as Record<string, unknown>;
-        return { ...s, message: typeof s.message === "string" ? scrubText(s.message) : s.message, stack: typeof s.stack === "string" ? scrubText(s.stack) : s.stack };
+        return {
+          ...s,
+          message: typeof s.message === "string" ? scrubText(s.message) : s.message,
+          stack: typeof s.stack === "string" ? scrubText(s.stack) : s.stack,
+        };
       },
     },
     hooks: {
       // Message strings (and printf arguments) are scrubbed too: an error text may carry a connection string.
       logMethod(args, method) {
-        method.apply(
-          this,
-          args.map((a) => (typeof a === "string" ? scrubText(a) : a)) as Parameters<typeof method>,
-        );
+        method.apply(this, args.map((a) => (typeof a === "string" ? scrubText(a) : a)) as Parameters<typeof method>);
       },
     },
   };

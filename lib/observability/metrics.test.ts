@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { GET } from "@/app/api/metrics/route";
 import type { Database } from "@/db";
 import {
   auditCheckpoints,
@@ -17,7 +18,9 @@ import {
   type Batch,
   type Generation,
 } from "@/db/schema";
+import { useDatabaseForTests } from "@/db";
 import { createTestDatabase } from "@/db/testing";
+import { resetEnvForTests } from "@/lib/env";
 import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { costHistory } from "@/lib/costs/report/testing";
 import { createAssetInReview } from "@/lib/review/testing";
@@ -49,7 +52,7 @@ let lines: Map<string, number>;
  *     call 0.3 s billed 50,000 + a call cut by a crash, 900 s, ledgered "interrupted" 0), g3 queued
  *     (10 min old), g4 running (call open); hero g5 cancelled, never started;
  *     plus two assets waiting in review (support, entered 3 h and 1 h ago; their generations succeeded)
- *   gpu-two: draft g6 succeeded (call 45 s, 10,000 µ$), g7 queued (1 h old)
+ *   gpu-two: draft g6 succeeded (call 45 s, 10,000 µ$), g7 queued (1 h old; an earlier call of exactly 30 s)
  *   an edit of the 3-hours-old review asset by a local engine: 30,000 µ$ (tier support, endpoint local)
  *   a connection test on gpu-two: 5,000 µ$ (tier none)
  *   checks on the review asset: nsfw pass, blur fail, text warn; on the other: nsfw pass
@@ -89,7 +92,7 @@ beforeAll(async () => {
   const g4 = await gen("support", { status: "running", startedAt: new Date(now - 60_000), createdAt: new Date(now - 5 * 60_000) });
   await gen("hero", { status: "cancelled", finishedAt: new Date(now - HOUR) });
   const g6 = await gen("draft", { status: "succeeded", startedAt: started, finishedAt: new Date(now - HOUR) }, twoVersion!.id);
-  await gen("draft", { status: "queued", createdAt: new Date(now - HOUR) }, twoVersion!.id);
+  const g7 = await gen("draft", { status: "queued", createdAt: new Date(now - HOUR) }, twoVersion!.id);
 
   const simulator = (await db().select().from(providers).where(eq(providers.slug, "kiln-simulator")))[0]!;
   const call = async (g: Generation, providerId: string, n: number, seconds: number | null, ledger?: { outcome: string; micros: number }) => {
@@ -130,15 +133,29 @@ beforeAll(async () => {
   await call(g2, simulator.id, 2, 900, { outcome: "interrupted", micros: 0 });
   await call(g4, simulator.id, 1, null);
   await call(g6, two!.id, 1, 45, { outcome: "succeeded", micros: 10_000 });
+  // Exactly on a bound: Prometheus buckets are "less than or equal".
+  await call(g7, two!.id, 1, 30);
 
   const late = await createAssetInReview(db(), { ownerId: owner.id, tier: "support", enteredReviewAt: new Date(now - 3 * HOUR), verdict: "pass" });
   const early = await createAssetInReview(db(), { ownerId: owner.id, tier: "support", enteredReviewAt: new Date(now - HOUR), verdict: "pass" });
   const runOf = async (versionId: string) => (await db().select().from(checkRuns).where(eq(checkRuns.assetVersionId, versionId)))[0]!.id;
-  const result = (checkRunId: string, checkId: string, verdict: "pass" | "warn" | "fail") => ({ checkRunId, checkId, checkVersion: 1, verdict, detail: "fixture", durationMs: 1 });
+  const result = (checkRunId: string, checkId: string, verdict: "pass" | "warn" | "fail") => ({
+    checkRunId,
+    checkId,
+    checkVersion: 1,
+    verdict,
+    detail: "fixture",
+    durationMs: 1,
+  });
   const lateRun = await runOf(late.version.id);
   await db()
     .insert(checkResults)
-    .values([result(lateRun, "nsfw", "pass"), result(lateRun, "blur", "fail"), result(lateRun, "text", "warn"), result(await runOf(early.version.id), "nsfw", "pass")]);
+    .values([
+      result(lateRun, "nsfw", "pass"),
+      result(lateRun, "blur", "fail"),
+      result(lateRun, "text", "warn"),
+      result(await runOf(early.version.id), "nsfw", "pass"),
+    ]);
 
   const lateGen = (await db().select().from(generations).where(eq(generations.id, late.asset.generationId!)))[0]!;
   await h.edit({ assetId: late.asset.id }, lateGen, { micros: 30_000, at: new Date(now - HOUR), engine: "esrgan-local" });
@@ -155,7 +172,13 @@ beforeAll(async () => {
     .insert(webhookEndpoints)
     .values({ ownerUserId: owner.id, createdBy: owner.id, url: "https://hooks.example.test/kiln", events: ["asset.approved"], secretSealed: "sealed" })
     .returning();
-  const delivery = (status: "succeeded" | "retrying" | "failed") => ({ endpointId: endpoint!.id, messageId: `msg_${randomUUID()}`, eventType: "asset.approved", payload: {}, status });
+  const delivery = (status: "succeeded" | "retrying" | "failed") => ({
+    endpointId: endpoint!.id,
+    messageId: `msg_${randomUUID()}`,
+    eventType: "asset.approved",
+    payload: {},
+    status,
+  });
   await db()
     .insert(webhookDeliveries)
     .values([delivery("succeeded"), delivery("succeeded"), delivery("retrying"), delivery("failed")]);
@@ -206,7 +229,8 @@ describe("the metrics exposition, from the database", () => {
     expect(lines.get('kiln_provider_call_duration_seconds_count{endpoint="kiln-simulator"}')).toBe(2);
     expect(lines.get('kiln_provider_call_duration_seconds_sum{endpoint="kiln-simulator"}')).toBeCloseTo(2.3, 6);
     const two = (le: string) => lines.get(`kiln_provider_call_duration_seconds_bucket{endpoint="gpu-two",le="${le}"}`);
-    expect([two("30"), two("60"), two("+Inf")]).toEqual([0, 1, 1]);
+    expect([two("20"), two("30"), two("60"), two("+Inf")]).toEqual([0, 1, 2, 2]);
+    expect(lines.get('kiln_provider_call_duration_seconds_sum{endpoint="gpu-two"}')).toBeCloseTo(75, 6);
     expect(text).toContain("# TYPE kiln_provider_call_duration_seconds histogram");
   });
 
@@ -277,5 +301,39 @@ describe("scrape access", () => {
     expect(scrapeAccess(`Bearer ${token}x`, token)).toBe("denied");
     expect(scrapeAccess(`Bearer ${token}`, token)).toBe("allowed");
     expect(scrapeAccess(`bearer ${token}`, token)).toBe("allowed");
+  });
+});
+
+describe("GET /api/metrics", () => {
+  const token = "scrape-token-0123456789";
+  const scrape = (authorization?: string) => GET(new Request("http://localhost/api/metrics", { headers: authorization ? { authorization } : {} }));
+  afterEach(() => {
+    delete process.env.KILN_METRICS_TOKEN;
+    resetEnvForTests();
+  });
+
+  it("is not there (404) while no token is configured, even for a caller sending one", async () => {
+    useDatabaseForTests(database);
+    delete process.env.KILN_METRICS_TOKEN;
+    resetEnvForTests();
+    expect((await scrape(`Bearer ${token}`)).status).toBe(404);
+  });
+
+  it("refuses a missing or wrong token (401), and answers the exposition to the right one", async () => {
+    useDatabaseForTests(database);
+    process.env.KILN_METRICS_TOKEN = token;
+    resetEnvForTests();
+    const none = await scrape();
+    expect(none.status).toBe(401);
+    expect(none.headers.get("www-authenticate")).toContain("Bearer");
+    expect(await none.text()).not.toContain("kiln_");
+    expect((await scrape("Bearer scrape-token-0123456788")).status).toBe(401);
+    const ok = await scrape(`Bearer ${token}`);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("content-type")).toContain("text/plain");
+    expect(ok.headers.get("cache-control")).toBe("no-store");
+    const body = await ok.text();
+    expect(samples(body).get('kiln_generations_created_total{endpoint="gpu-two",tier="draft"}')).toBe(2);
+    expect(body).toContain("process_resident_memory_bytes");
   });
 });

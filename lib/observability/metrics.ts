@@ -68,9 +68,27 @@ export function productRegistry(s: MetricsSnapshot): Registry {
     s.generations.map((g) => ({ labels: { endpoint: g.endpoint, tier: g.tier }, value: pick(g) }));
   const note = "Counted from the database (cluster-wide, the same from every process).";
 
-  counter(r, "kiln_generations_created_total", `Generations queued, by GPU endpoint (provider slug) and tier. ${note}`, ["endpoint", "tier"], byEndpointTier((g) => g.created));
-  counter(r, "kiln_generations_started_total", `Generations that made their first provider call, by endpoint and tier. ${note}`, ["endpoint", "tier"], byEndpointTier((g) => g.started));
-  counter(r, "kiln_generations_succeeded_total", `Generations that produced an image, by endpoint and tier. ${note}`, ["endpoint", "tier"], byEndpointTier((g) => g.succeeded));
+  counter(
+    r,
+    "kiln_generations_created_total",
+    `Generations queued, by GPU endpoint (provider slug) and tier. ${note}`,
+    ["endpoint", "tier"],
+    byEndpointTier((g) => g.created),
+  );
+  counter(
+    r,
+    "kiln_generations_started_total",
+    `Generations that made their first provider call, by endpoint and tier. ${note}`,
+    ["endpoint", "tier"],
+    byEndpointTier((g) => g.started),
+  );
+  counter(
+    r,
+    "kiln_generations_succeeded_total",
+    `Generations that produced an image, by endpoint and tier. ${note}`,
+    ["endpoint", "tier"],
+    byEndpointTier((g) => g.succeeded),
+  );
   counter(
     r,
     "kiln_generations_failed_total",
@@ -78,7 +96,13 @@ export function productRegistry(s: MetricsSnapshot): Registry {
     ["endpoint", "tier"],
     byEndpointTier((g) => g.failed),
   );
-  counter(r, "kiln_generations_cancelled_total", `Generations cancelled with their batch, by endpoint and tier. ${note}`, ["endpoint", "tier"], byEndpointTier((g) => g.cancelled));
+  counter(
+    r,
+    "kiln_generations_cancelled_total",
+    `Generations cancelled with their batch, by endpoint and tier. ${note}`,
+    ["endpoint", "tier"],
+    byEndpointTier((g) => g.cancelled),
+  );
 
   gauge(
     r,
@@ -132,7 +156,13 @@ export function productRegistry(s: MetricsSnapshot): Registry {
   );
 
   gauge(r, "kiln_review_backlog_items", "Assets waiting for a human review decision.", [], [{ labels: {}, value: s.review.pending }]);
-  gauge(r, "kiln_review_backlog_oldest_age_seconds", "How long the oldest asset in review has waited (0 when none waits).", [], [{ labels: {}, value: s.review.oldestAgeSeconds }]);
+  gauge(
+    r,
+    "kiln_review_backlog_oldest_age_seconds",
+    "How long the oldest asset in review has waited (0 when none waits).",
+    [],
+    [{ labels: {}, value: s.review.oldestAgeSeconds }],
+  );
 
   gauge(
     r,
@@ -183,10 +213,20 @@ export async function renderMetrics({ db, includeProcess = true }: { db: Db; inc
     product = new Registry();
     up = 0;
   }
-  gauge(product, "kiln_metrics_database_up", "1 when this scrape read the product figures from the database, 0 when it failed.", [], [{ labels: {}, value: up }]);
-  gauge(product, "kiln_metrics_scrape_duration_seconds", "Time this scrape spent reading the database.", [], [
-    { labels: {}, value: (performance.now() - started) / 1000 },
-  ]);
+  gauge(
+    product,
+    "kiln_metrics_database_up",
+    "1 when this scrape read the product figures from the database, 0 when it failed.",
+    [],
+    [{ labels: {}, value: up }],
+  );
+  gauge(
+    product,
+    "kiln_metrics_scrape_duration_seconds",
+    "Time this scrape spent reading the database.",
+    [],
+    [{ labels: {}, value: (performance.now() - started) / 1000 }],
+  );
   const registry = includeProcess ? Registry.merge([product, processRegistry()]) : product;
   return { text: await registry.metrics(), contentType: registry.contentType };
 }
