@@ -61,6 +61,15 @@ describe("/api/v1 token authentication", () => {
     expect(Number(res.headers.get("ratelimit-remaining"))).toBeLessThan(300);
   });
 
+  it("answers with the request's x-request-id, refusals included", async () => {
+    const ok = await me(new Request("http://localhost:3000/api/v1/me", { headers: { authorization: `Bearer ${token}`, "x-request-id": "pim-run-9" } }), { params: Promise.resolve({}) });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("x-request-id")).toBe("pim-run-9");
+    const refused = await getMe();
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it("refuses a missing, malformed or unknown token with 401 in the one error shape", async () => {
     for (const auth of [undefined, "Basic abc", "Bearer nope", `Bearer kiln_api_${"x".repeat(43)}`]) {
       const res = await getMe(auth);
