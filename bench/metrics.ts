@@ -129,11 +129,14 @@ try {
     const floor: number[] = [];
     for (let i = 0; i < 5; i++) {
       const t = performance.now();
-      for (const table of ["generations", "provider_calls", "cost_ledger", "check_results", "webhook_deliveries"]) await database.query(`select count(*) from ${table}`);
+      for (const table of ["generations", "provider_calls", "cost_ledger", "check_results", "webhook_deliveries"])
+        await database.query(`select count(*) from ${table}`);
       floor.push(performance.now() - t);
     }
     console.log(`floor (count(*) of generations, provider_calls, cost_ledger, check_results, webhook_deliveries): p50 ${pct(floor, 50).toFixed(1)} ms`);
-    console.log(`scrape (${ITERATIONS}×, ${bytes} bytes): p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms`);
+    console.log(
+      `scrape (${ITERATIONS}×, ${bytes} bytes): p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms`,
+    );
   }
 } finally {
   await database.close();

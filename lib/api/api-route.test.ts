@@ -26,9 +26,16 @@ const POST = apiRoute({ scope: "generations:write", permission: "generations.cre
 
 const url = "http://localhost:3000/api/v1/test";
 function post(body: unknown, headers: Record<string, string> = {}, bearer = token) {
-  return POST(new Request(url, { method: "POST", headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json", ...headers }, body: JSON.stringify(body) }), {
-    params: Promise.resolve({}),
-  });
+  return POST(
+    new Request(url, {
+      method: "POST",
+      headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    }),
+    {
+      params: Promise.resolve({}),
+    },
+  );
 }
 function getMe(authorization?: string) {
   return me(new Request("http://localhost:3000/api/v1/me", { headers: authorization ? { authorization } : {} }), { params: Promise.resolve({}) });
@@ -62,7 +69,9 @@ describe("/api/v1 token authentication", () => {
   });
 
   it("answers with the request's x-request-id, refusals included", async () => {
-    const ok = await me(new Request("http://localhost:3000/api/v1/me", { headers: { authorization: `Bearer ${token}`, "x-request-id": "pim-run-9" } }), { params: Promise.resolve({}) });
+    const ok = await me(new Request("http://localhost:3000/api/v1/me", { headers: { authorization: `Bearer ${token}`, "x-request-id": "pim-run-9" } }), {
+      params: Promise.resolve({}),
+    });
     expect(ok.status).toBe(200);
     expect(ok.headers.get("x-request-id")).toBe("pim-run-9");
     const refused = await getMe();
@@ -113,7 +122,9 @@ describe("/api/v1 token authentication", () => {
 describe("/api/v1 writes", () => {
   it("refuses a body that is not JSON with 415, before running", async () => {
     const before = calls;
-    const res = await POST(new Request(url, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "text/plain" }, body: "{}" }), { params: Promise.resolve({}) });
+    const res = await POST(new Request(url, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "text/plain" }, body: "{}" }), {
+      params: Promise.resolve({}),
+    });
     expect(res.status).toBe(415);
     expect(calls).toBe(before);
   });

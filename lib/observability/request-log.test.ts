@@ -42,7 +42,15 @@ describe("request ids", () => {
     expect(res.headers.get("x-request-id")).toBe("req-42");
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ msg: "inside", requestId: "req-42" });
-    expect(lines[1]).toMatchObject({ msg: "request", level: "info", requestId: "req-42", method: "GET", route: "/api/assets/123", status: 201, userId: "user-7" });
+    expect(lines[1]).toMatchObject({
+      msg: "request",
+      level: "info",
+      requestId: "req-42",
+      method: "GET",
+      route: "/api/assets/123",
+      status: 201,
+      userId: "user-7",
+    });
     expect(typeof lines[1]!.durationMs).toBe("number");
     expect(JSON.stringify(lines)).not.toContain("token=secret");
   });
