@@ -6,8 +6,9 @@ import type { Db, DbExecutor } from "@/db";
  * web and worker processes on one database, so nothing here is counted in process memory: every
  * process answering /api/metrics reports the same cluster-wide truth.
  *
- * Every query either walks a small table, an index range, or one table once (no per-row lookups);
- * bench/metrics.ts measures a whole snapshot on 100,000 generations.
+ * Every query walks a small table, an index range, or one big table once (the only per-row lookups
+ * are the edited asset's tier for editor rows); bench/metrics.ts measures a whole snapshot on
+ * 100,000 generations.
  */
 export type MetricsSnapshot = {
   generations: { endpoint: string; tier: string; created: number; started: number; succeeded: number; failed: number; cancelled: number }[];
