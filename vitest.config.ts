@@ -11,7 +11,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores: PGlite boots per file, so a pool of two keeps the suite steady.
     maxWorkers: 2,
-    env: { KILN_DATA_DIR: ".data/test", NODE_ENV: "test" },
+    // Warnings and errors only: one JSON line per request would bury the test output.
+    env: { KILN_DATA_DIR: ".data/test", NODE_ENV: "test", KILN_LOG_LEVEL: "warn" },
     // next-auth imports "next/server" without an extension; let Vite resolve it.
     server: { deps: { inline: ["next-auth"] } },
   },

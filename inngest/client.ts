@@ -1,4 +1,6 @@
 import { Inngest } from "inngest";
+import { logger } from "@/lib/observability/logger";
+import { runLoggerMiddleware } from "@/lib/observability/run-logger";
 import { engineConfig } from "./engine-config";
 
 /**
@@ -6,11 +8,14 @@ import { engineConfig } from "./engine-config";
  * SDK runs in cloud mode against the embedded runner with a generated signing key, so every
  * call to /api/inngest is verified; INNGEST_DEV selects the unsigned dev mode (loopback only);
  * INNGEST_SIGNING_KEY + INNGEST_EVENT_KEY select Inngest Cloud or a self-hosted `inngest start`.
+ * Logs: the SDK's own messages go to the JSON logger; functions get `ctx.logger`, a child carrying
+ * the function and run ids (lib/observability/run-logger.ts).
  */
 function clientOptions() {
   const c = engineConfig();
-  if (c.mode === "dev") return { id: "kiln", isDev: true, baseUrl: c.baseUrl, eventKey: c.eventKey };
-  return { id: "kiln", isDev: false, baseUrl: c.baseUrl, eventKey: c.eventKey, signingKey: c.signingKey };
+  const logging = { logger, middleware: [runLoggerMiddleware()] };
+  if (c.mode === "dev") return { id: "kiln", isDev: true, baseUrl: c.baseUrl, eventKey: c.eventKey, ...logging };
+  return { id: "kiln", isDev: false, baseUrl: c.baseUrl, eventKey: c.eventKey, signingKey: c.signingKey, ...logging };
 }
 
 export const inngest = new Inngest(clientOptions());

@@ -1,4 +1,5 @@
 import { signBody } from "./runner/signing";
+import { logger } from "@/lib/observability/logger";
 
 /**
  * Wraps the SDK's serve() handlers so no answer of /api/inngest carries a stack trace or an
@@ -21,7 +22,7 @@ export function guardServe<Req>(
       try {
         res = await handler(req, ...rest);
       } catch (err) {
-        console.error("[kiln] /api/inngest failed", err);
+        logger.error({ err }, "inngest: /api/inngest failed");
         return Response.json({ error: "internal error in the Inngest route; see the server log" }, { status: 500 });
       }
       if (!(res.headers.get("content-type") ?? "").includes("json") || !res.body) return res;

@@ -35,6 +35,21 @@ describe("env", () => {
     expect(() => env()).toThrow(/PORT[\s\S]*DATABASE_URL[\s\S]*AUTH_SECRET must be at least 32 characters/);
   });
 
+  it("takes a metrics token of at least 16 characters and a known log level", () => {
+    vi.stubEnv("KILN_METRICS_TOKEN", "");
+    vi.stubEnv("KILN_LOG_LEVEL", "");
+    expect(env().KILN_METRICS_TOKEN).toBeUndefined();
+    expect(env().KILN_LOG_LEVEL).toBe("info");
+    resetEnvForTests();
+    vi.stubEnv("KILN_METRICS_TOKEN", "short");
+    vi.stubEnv("KILN_LOG_LEVEL", "loud");
+    expect(() => env()).toThrow(/KILN_METRICS_TOKEN must be at least 16 characters[\s\S]*KILN_LOG_LEVEL/);
+    resetEnvForTests();
+    vi.stubEnv("KILN_METRICS_TOKEN", "0123456789abcdef");
+    vi.stubEnv("KILN_LOG_LEVEL", "debug");
+    expect(env()).toMatchObject({ KILN_METRICS_TOKEN: "0123456789abcdef", KILN_LOG_LEVEL: "debug" });
+  });
+
   it("generates the auth secret once into the data folder and keeps it", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "kiln-env-"));
     vi.stubEnv("KILN_DATA_DIR", dir);

@@ -141,6 +141,13 @@ const envSchema = z.object({
   KILN_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** On SIGTERM, how long in-flight background steps may take to finish before the process stops anyway. */
   KILN_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+  /**
+   * Bearer token a Prometheus scraper sends to /api/metrics. Unset: the endpoint is off (404).
+   * At least 16 characters: it is the endpoint's whole protection.
+   */
+  KILN_METRICS_TOKEN: optionalString.pipe(z.string().min(16, "KILN_METRICS_TOKEN must be at least 16 characters").optional()),
+  /** Least severe level written to the JSON log on stdout. */
+  KILN_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
 export type Env = z.infer<typeof envSchema> & {

@@ -26,6 +26,7 @@ const env: NodeJS.ProcessEnv = withAllocatorDefaults({
   KILN_SIMULATOR_PORT: String(Number(port) + 5100),
   // e2e/webhooks.spec.ts delivers to a receiver it runs on loopback (off by default: lib/env.ts).
   KILN_WEBHOOK_ALLOW_PRIVATE: "1",
+  KILN_METRICS_TOKEN: "e2e-metrics-token-0123456789",
 });
 
 if (process.env.DATABASE_URL) {

@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, or, ne } from "drizzle-orm";
 import type { Db } from "@/db";
+import { logger } from "@/lib/observability/logger";
 import { assets } from "@/db/schema";
 import type { AltTextSender } from "./draft";
 import { loadAltTextSettings } from "./settings";
@@ -35,7 +36,7 @@ export async function draftAltTextOnApproval({ db, assetIds, sender }: { db: Db;
     }
     return rows.map((r) => r.id);
   } catch (error) {
-    console.error(`[alt-text] could not request drafts after approval: ${(error as Error).message}`);
+    logger.error({ err: error }, "alt-text: could not request drafts after approval");
     return [];
   }
 }

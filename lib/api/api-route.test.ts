@@ -26,9 +26,16 @@ const POST = apiRoute({ scope: "generations:write", permission: "generations.cre
 
 const url = "http://localhost:3000/api/v1/test";
 function post(body: unknown, headers: Record<string, string> = {}, bearer = token) {
-  return POST(new Request(url, { method: "POST", headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json", ...headers }, body: JSON.stringify(body) }), {
-    params: Promise.resolve({}),
-  });
+  return POST(
+    new Request(url, {
+      method: "POST",
+      headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    }),
+    {
+      params: Promise.resolve({}),
+    },
+  );
 }
 function getMe(authorization?: string) {
   return me(new Request("http://localhost:3000/api/v1/me", { headers: authorization ? { authorization } : {} }), { params: Promise.resolve({}) });
@@ -59,6 +66,17 @@ describe("/api/v1 token authentication", () => {
     expect(body.user.id).toBe(designerId);
     expect(res.headers.get("ratelimit-limit")).toBe("300");
     expect(Number(res.headers.get("ratelimit-remaining"))).toBeLessThan(300);
+  });
+
+  it("answers with the request's x-request-id, refusals included", async () => {
+    const ok = await me(new Request("http://localhost:3000/api/v1/me", { headers: { authorization: `Bearer ${token}`, "x-request-id": "pim-run-9" } }), {
+      params: Promise.resolve({}),
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("x-request-id")).toBe("pim-run-9");
+    const refused = await getMe();
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it("refuses a missing, malformed or unknown token with 401 in the one error shape", async () => {
@@ -104,7 +122,9 @@ describe("/api/v1 token authentication", () => {
 describe("/api/v1 writes", () => {
   it("refuses a body that is not JSON with 415, before running", async () => {
     const before = calls;
-    const res = await POST(new Request(url, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "text/plain" }, body: "{}" }), { params: Promise.resolve({}) });
+    const res = await POST(new Request(url, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "text/plain" }, body: "{}" }), {
+      params: Promise.resolve({}),
+    });
     expect(res.status).toBe(415);
     expect(calls).toBe(before);
   });

@@ -5,6 +5,7 @@ import { clientIp } from "@/lib/auth/request-ip";
 import type { Permission } from "@/lib/auth/permissions";
 import { readBearerToken, resolveApiToken, type Scope, type TokenCtx } from "@/lib/api-tokens";
 import { env } from "@/lib/env";
+import { withRequestLog } from "@/lib/observability/request-log";
 import { apiErrorBody, ApiError } from "./errors";
 import { claimIdempotencyKey, completeIdempotencyKey, multipartRequestHash, parseIdempotencyKey, releaseIdempotencyKey, requestHash } from "./idempotency";
 import { rateLimitHeaders, takeRateLimit, type RateLimitState } from "./rate-limit";
@@ -21,7 +22,10 @@ type RouteContext<P> = { params: Promise<P> };
 
 /** A JSON answer with the API's conventions (no caching of private data). */
 export function apiJson(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(data), { status, headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", ...headers } });
+  return new Response(JSON.stringify(data), {
+    status,
+    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", ...headers },
+  });
 }
 
 /**
@@ -33,37 +37,50 @@ export function apiJson(data: unknown, status = 200, headers: Record<string, str
  *  4. the handler, whose errors become `{error: {code, message, field?}}`; every write is audited
  *     with the token that made it.
  */
-export function apiRoute<P = Record<string, string>>(declaration: ApiRouteDeclaration, handler: (ctx: TokenCtx, request: Request, params: P) => Promise<Response>) {
+export function apiRoute<P = Record<string, string>>(
+  declaration: ApiRouteDeclaration,
+  handler: (ctx: TokenCtx, request: Request, params: P) => Promise<Response>,
+) {
   const bodies = declaration.body ?? ["json"];
-  return async (request: Request, context: RouteContext<P>): Promise<Response> => {
-    let limit: RateLimitState | null = null;
-    const withLimit = (response: Response) => {
-      if (limit) for (const [k, v] of Object.entries(rateLimitHeaders(limit))) response.headers.set(k, v);
-      return response;
-    };
-    const fail = (error: unknown) => {
-      const { status, body } = apiErrorBody(error);
-      return withLimit(apiJson(body, status));
-    };
-    let ctx: TokenCtx;
-    try {
-      readBearerToken(request.headers.get("authorization")); // a request without a token costs no database read
-      const { db } = await getDatabase();
-      ctx = await resolveApiToken({ db, authorization: request.headers.get("authorization"), ip: await clientIp(), scope: declaration.scope, permission: declaration.permission });
-      limit = await takeRateLimit({ db, tokenId: ctx.token.id, limit: env().KILN_API_RATE_LIMIT_PER_MINUTE });
-      if (!limit.allowed) throw new ApiError("rate_limited", `This token made more than ${limit.limit} requests this minute. Retry after ${limit.resetSeconds} s.`);
-    } catch (error) {
-      return fail(error);
-    }
-    if (request.method === "GET" || request.method === "HEAD") {
+  return (request: Request, context: RouteContext<P>): Promise<Response> =>
+    // One log line per request, with its id (also the x-request-id response header) and the token's owner once known.
+    withRequestLog(request, async (entry) => {
+      let limit: RateLimitState | null = null;
+      const withLimit = (response: Response) => {
+        if (limit) for (const [k, v] of Object.entries(rateLimitHeaders(limit))) response.headers.set(k, v);
+        return response;
+      };
+      const fail = (error: unknown) => {
+        const { status, body } = apiErrorBody(error, entry.requestId);
+        return withLimit(apiJson(body, status));
+      };
+      let ctx: TokenCtx;
       try {
-        return withLimit(await handler(ctx, request, await context.params));
+        readBearerToken(request.headers.get("authorization")); // a request without a token costs no database read
+        const { db } = await getDatabase();
+        ctx = await resolveApiToken({
+          db,
+          authorization: request.headers.get("authorization"),
+          ip: await clientIp(),
+          scope: declaration.scope,
+          permission: declaration.permission,
+        });
+        entry.userId = ctx.actor.id;
+        limit = await takeRateLimit({ db, tokenId: ctx.token.id, limit: env().KILN_API_RATE_LIMIT_PER_MINUTE });
+        if (!limit.allowed)
+          throw new ApiError("rate_limited", `This token made more than ${limit.limit} requests this minute. Retry after ${limit.resetSeconds} s.`);
       } catch (error) {
         return fail(error);
       }
-    }
-    return withLimit(await runWrite(ctx, declaration, bodies, request, context, handler, fail));
-  };
+      if (request.method === "GET" || request.method === "HEAD") {
+        try {
+          return withLimit(await handler(ctx, request, await context.params));
+        } catch (error) {
+          return fail(error);
+        }
+      }
+      return withLimit(await runWrite(ctx, declaration, bodies, request, context, handler, fail));
+    });
 }
 
 async function runWrite<P>(
@@ -86,7 +103,9 @@ async function runWrite<P>(
     if (key) {
       const type = request.headers.get("content-type") ?? "";
       const target = url.pathname + url.search;
-      const hash = /^multipart\/form-data/i.test(type) ? await multipartRequestHash(request.method, target, bytes, type) : requestHash(request.method, target, bytes);
+      const hash = /^multipart\/form-data/i.test(type)
+        ? await multipartRequestHash(request.method, target, bytes, type)
+        : requestHash(request.method, target, bytes);
       const stored = await claimIdempotencyKey({ db: ctx.db, tokenId: ctx.token.id, key, route, hash });
       if (stored) {
         replayed = true;
@@ -104,7 +123,13 @@ async function runWrite<P>(
         // Stripe keeps the outcome of a request that ran, errors included; a refusal before it ran
         // (validation, rate, our own failure) is let go so a corrected retry with the same key works.
         const keep = response!.status < 500 && response!.status !== 400 && response!.status !== 429;
-        if (keep) await completeIdempotencyKey({ db: ctx.db, tokenId: ctx.token.id, key, response: { status: response!.status, body: await response!.clone().text() } });
+        if (keep)
+          await completeIdempotencyKey({
+            db: ctx.db,
+            tokenId: ctx.token.id,
+            key,
+            response: { status: response!.status, body: await response!.clone().text() },
+          });
         else await releaseIdempotencyKey({ db: ctx.db, tokenId: ctx.token.id, key });
       }
     }
@@ -131,7 +156,8 @@ async function readBody(request: Request, bodies: ApiBody[]): Promise<Uint8Array
   if (length > API_MAX_BODY_BYTES) throw new ApiError("payload_too_large", `The body is over ${API_MAX_BODY_BYTES / 1024 / 1024} MB.`);
   if (!request.body) return new Uint8Array();
   const wanted: string[] = bodies.map((b) => (b === "json" ? "application/json" : "multipart/form-data"));
-  if (!type || !wanted.includes(type)) throw new ApiError("unsupported_media_type", `This endpoint accepts ${wanted.join(" or ")}${type ? `, not ${type}` : ""}.`);
+  if (!type || !wanted.includes(type))
+    throw new ApiError("unsupported_media_type", `This endpoint accepts ${wanted.join(" or ")}${type ? `, not ${type}` : ""}.`);
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = request.body.getReader();

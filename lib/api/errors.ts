@@ -1,4 +1,5 @@
 import { AppError, ERROR_CODES, toPublicError, type ErrorCode } from "@/lib/errors";
+import { logger } from "@/lib/observability/logger";
 
 /**
  * The public API's error codes: the product's own (lib/errors) plus the API's. Stable: clients
@@ -26,12 +27,15 @@ export class ApiError extends Error {
   }
 }
 
-export function apiErrorBody(error: unknown): { status: number; body: ApiErrorBody } {
+export function apiErrorBody(error: unknown, requestId?: string): { status: number; body: ApiErrorBody } {
   if (error instanceof ApiError) {
-    return { status: API_ERROR_CODES[error.code], body: { error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } } };
+    return {
+      status: API_ERROR_CODES[error.code],
+      body: { error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } },
+    };
   }
   const pub = toPublicError(error);
-  if (pub.code === "internal") console.error("[api/v1] internal error", error);
+  if (pub.code === "internal") logger.error({ err: error, requestId }, "api/v1: internal error");
   const field = error instanceof AppError && error.fields ? Object.keys(error.fields).find((k) => k !== "_") : undefined;
   return { status: API_ERROR_CODES[pub.code], body: { error: { code: pub.code, message: pub.message, ...(field ? { field } : {}) } } };
 }

@@ -3,6 +3,7 @@ import Credentials from "next-auth/providers/credentials";
 import { getDatabase } from "@/db";
 import { recordAudit } from "@/lib/audit";
 import { authSecret, env } from "@/lib/env";
+import { logger } from "@/lib/observability/logger";
 import { matchOidcUser } from "./oidc";
 import { clientIp, clientUserAgent } from "./request-ip";
 import { endSession, startSession, type SessionMethod } from "./sessions";
@@ -115,7 +116,7 @@ export function authConfig(): NextAuthConfig {
           void auditRejection("auth.session_rejected", "invalid_token");
           return;
         }
-        console.error(`[auth] ${type ?? error.name}: ${error.message}`);
+        logger.error({ err: error, type: type ?? error.name }, "auth: error");
       },
     },
   };
@@ -126,7 +127,7 @@ async function auditRejection(action: "auth.csrf_rejected" | "auth.session_rejec
     const { db } = await getDatabase();
     await recordAudit({ db, input: { actor: null, action, data: { reason }, ip: await clientIp() } });
   } catch (error) {
-    console.error(`[auth] could not audit ${action}`, error);
+    logger.error({ err: error, action }, "auth: could not audit a rejection");
   }
 }
 

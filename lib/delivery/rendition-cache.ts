@@ -3,6 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import type { DbExecutor } from "@/db";
 import { renditionCache, type Asset, type AssetVersion, type DeliveryFormat, type RenditionCacheRow } from "@/db/schema";
 import { env } from "@/lib/env";
+import { logger } from "@/lib/observability/logger";
 import { readAll } from "@/lib/images/renditions";
 import type { BlobObject, BlobStore } from "@/lib/storage/types";
 import { addContentCredential } from "./content-credentials";
@@ -39,7 +40,11 @@ export function renditionMetadata(asset: RenditionAsset, version: RenditionVersi
     assetId: asset.id,
     approvalId: asset.approvalId,
     digitalSourceType:
-      asset.source === "generated" ? DIGITAL_SOURCE_TYPE_TRAINED : version.operation !== "upload" && version.number > 1 ? DIGITAL_SOURCE_TYPE_COMPOSITE : undefined,
+      asset.source === "generated"
+        ? DIGITAL_SOURCE_TYPE_TRAINED
+        : version.operation !== "upload" && version.number > 1
+          ? DIGITAL_SOURCE_TYPE_COMPOSITE
+          : undefined,
   };
 }
 
@@ -138,11 +143,13 @@ async function signRendition(deps: RenditionDeps, req: RenditionRequest, data: B
       versionId: req.version.id,
       digitalSourceType,
       // A placement is cut from the version: the credential names it and says "cropped, resized".
-      ...(req.size ? { parentIngredient: { title: `${req.asset.title || "asset"} v${req.version.number}`, sha256: sourceSha256(deps, req.version.id, source) } } : {}),
+      ...(req.size
+        ? { parentIngredient: { title: `${req.asset.title || "asset"} v${req.version.number}`, sha256: sourceSha256(deps, req.version.id, source) } }
+        : {}),
     },
     { db: deps.db },
   );
-  if (!result.signed) console.warn(`[kiln] rendition of asset ${req.asset.id} left without a content credential: ${result.reason}`);
+  if (!result.signed) logger.warn({ assetId: req.asset.id, reason: result.reason }, "delivery: rendition left without a content credential");
   return result;
 }
 

@@ -4,6 +4,7 @@ import type { Ctx } from "@/lib/auth/context";
 import { requireCtx } from "@/lib/auth/guard";
 import type { Permission } from "@/lib/auth/permissions";
 import { toPublicError } from "@/lib/errors";
+import { logger } from "@/lib/observability/logger";
 import type { ActionResult } from "./action-result";
 
 export type { ActionResult } from "./action-result";
@@ -16,7 +17,7 @@ export async function guardedAction<T>(permission: Permission, fn: (ctx: Ctx) =>
   } catch (error) {
     unstable_rethrow(error); // let redirect()/notFound() through
     const pub = toPublicError(error);
-    if (pub.code === "internal") console.error("[action] internal error", error);
+    if (pub.code === "internal") logger.error({ err: error }, "action: internal error");
     return { ok: false, error: pub };
   }
 }

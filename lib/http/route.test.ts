@@ -143,3 +143,18 @@ describe("guardedRoute: state-changing requests come from the app's own pages", 
     expect(res.status).toBe(200);
   });
 });
+
+describe("guardedRoute: request ids", () => {
+  it("answers with the request's sane x-request-id, or a fresh one", async () => {
+    const route = guardedRoute("notifications.view", async () => Response.json({ ok: true }));
+    const echoed = await route(req("GET", { "x-request-id": "lb-abc123" }), params);
+    expect(echoed.status).toBe(200);
+    expect(echoed.headers.get("x-request-id")).toBe("lb-abc123");
+    const fresh = await route(req("GET", { "x-request-id": "bad id with spaces" }), params);
+    expect(fresh.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    // Refusals carry it too.
+    const refused = await route(req("POST", { origin: "http://evil.example", "content-type": "application/json", "x-request-id": "lb-refused" }, "{}"), params);
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get("x-request-id")).toBe("lb-refused");
+  });
+});

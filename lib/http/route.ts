@@ -5,6 +5,8 @@ import { requireCtx } from "@/lib/auth/guard";
 import type { Permission } from "@/lib/auth/permissions";
 import { env } from "@/lib/env";
 import { statusOf, toPublicError } from "@/lib/errors";
+import { logger } from "@/lib/observability/logger";
+import { withRequestLog } from "@/lib/observability/request-log";
 import { assertBodyRule, type BodyRule } from "./body-rule";
 import { assertNotCrossSiteRead, assertSameOrigin, isStateChanging } from "./request-origin";
 
@@ -23,22 +25,25 @@ export type RouteDeclaration = Permission | { permission: Permission; body?: Bod
  */
 export function guardedRoute<P = Record<string, string>>(declaration: RouteDeclaration, handler: (ctx: Ctx, request: Request, params: P) => Promise<Response>) {
   const { permission, body = "json" } = typeof declaration === "string" ? { permission: declaration } : declaration;
-  return async (request: Request, context: RouteContext<P>): Promise<Response> => {
-    try {
-      if (isStateChanging(request.method)) {
-        assertSameOrigin(request, env().KILN_URL);
-        assertBodyRule(body, request.headers);
-      } else assertNotCrossSiteRead(request);
-      const ctx = await requireCtx(permission);
-      return await handler(ctx, request, await context.params);
-    } catch (error) {
-      return errorResponse(error);
-    }
-  };
+  return (request: Request, context: RouteContext<P>): Promise<Response> =>
+    // One log line per request, with its id (also the x-request-id response header) and the user once known.
+    withRequestLog(request, async (entry) => {
+      try {
+        if (isStateChanging(request.method)) {
+          assertSameOrigin(request, env().KILN_URL);
+          assertBodyRule(body, request.headers);
+        } else assertNotCrossSiteRead(request);
+        const ctx = await requireCtx(permission);
+        entry.userId = ctx.actor.id;
+        return await handler(ctx, request, await context.params);
+      } catch (error) {
+        return errorResponse(error, entry.requestId);
+      }
+    });
 }
 
-export function errorResponse(error: unknown): Response {
+export function errorResponse(error: unknown, requestId?: string): Response {
   const pub = toPublicError(error);
-  if (pub.code === "internal") console.error("[route] internal error", error);
+  if (pub.code === "internal") logger.error({ err: error, requestId }, "route: internal error");
   return NextResponse.json({ error: pub }, { status: statusOf(pub) });
 }

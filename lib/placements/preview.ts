@@ -6,6 +6,7 @@ import { can } from "@/lib/auth/permissions";
 import { attentionFocal, type FocalPoint } from "@/lib/delivery/crop";
 import { readAll } from "@/lib/images/renditions";
 import { getBlobStore } from "@/lib/storage";
+import { logger } from "@/lib/observability/logger";
 import { blobRouteUrl } from "@/lib/storage/keys";
 import { listActivePlacements } from "./placements";
 import type { SafeZone } from "@/db/schema";
@@ -63,7 +64,7 @@ async function automaticFocal(key: string): Promise<FocalPoint | null> {
       const focal = await attentionFocal(await readAll(blob.body));
       return { x: round4(focal.x), y: round4(focal.y) };
     })().catch((error: unknown) => {
-      console.error("[placements] attention focal point failed", key, error);
+      logger.error({ err: error, key }, "placements: attention focal point failed");
       AUTOMATIC.delete(key);
       return null;
     });

@@ -1,5 +1,6 @@
 import { and, count, eq, inArray } from "drizzle-orm";
 import type { DbExecutor } from "@/db";
+import { logger } from "@/lib/observability/logger";
 import { assets, assetVersions, batches, budgets, checkRuns, exportJobs, generations, reviewDecisions, webhookEndpoints } from "@/db/schema";
 import type { BudgetStatus } from "@/lib/budgets/status";
 import { emitWebhookEvent, type WebhookSender } from "./emit";
@@ -24,7 +25,7 @@ async function safely(what: string, db: DbExecutor, fn: () => Promise<unknown>):
   try {
     if (await anyEnabledEndpoint(db)) await fn();
   } catch (error) {
-    console.error(`[webhooks] could not emit ${what}: ${(error as Error).message}`);
+    logger.error({ err: error, event: what }, "webhooks: could not emit an event");
   }
 }
 
@@ -65,7 +66,11 @@ export function webhooksAfterGeneration(deps: Deps, generationId: string): Promi
 async function emitBatchCompleted(deps: Deps, batchId: string): Promise<void> {
   const [batch] = await deps.db.select().from(batches).where(eq(batches.id, batchId)).limit(1);
   if (!batch || batch.status !== "completed") return;
-  const byStatus = await deps.db.select({ status: generations.status, n: count() }).from(generations).where(eq(generations.batchId, batchId)).groupBy(generations.status);
+  const byStatus = await deps.db
+    .select({ status: generations.status, n: count() })
+    .from(generations)
+    .where(eq(generations.batchId, batchId))
+    .groupBy(generations.status);
   const n = (s: string) => Number(byStatus.find((r) => r.status === s)?.n ?? 0);
   await emitWebhookEvent(deps, {
     type: "batch.completed",

@@ -221,12 +221,13 @@ describe("the product's hooks", () => {
       },
     }));
     cleanups.push(() => vi.doUnmock("@/inngest/send-webhooks"));
-    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const { logger } = await import("@/lib/observability/logger");
+    const logged = vi.spyOn(logger, "error").mockImplementation(() => {});
     cleanups.push(() => logged.mockRestore());
     const { asset, version } = await createAssetInReview(database.db, { ownerId: dana.actor.id });
     const out = await decideAsset({ ctx: rita, input: { assetId: asset.id, assetVersionId: version.id, decision: "approve" } });
     expect(out.status).toBe("approved");
-    expect(logged).toHaveBeenCalledWith(expect.stringMatching(/\[webhooks\] could not emit .*engine unreachable/));
+    expect(logged).toHaveBeenCalledWith(expect.objectContaining({ err: expect.objectContaining({ message: "engine unreachable" }) }), "webhooks: could not emit an event");
   });
 });
 

@@ -1,5 +1,6 @@
 import { exportAuditCsv } from "@/lib/audit/export";
 import { guardedRoute } from "@/lib/http/route";
+import { logger } from "@/lib/observability/logger";
 
 /**
  * The audit log as CSV (admins). Query: the audit page's filters, ?action=<prefix>&actorEmail=<email>.
@@ -33,7 +34,7 @@ function toByteStream(chunks: AsyncIterable<string>): ReadableStream<Uint8Array>
         else controller.enqueue(encoder.encode(next.value));
       } catch (error) {
         // Headers are gone already: the best left is to end the download broken rather than complete-looking.
-        console.error("[audit export] failed while streaming", error);
+        logger.error({ err: error }, "audit export: failed while streaming");
         controller.error(error);
       }
     },
