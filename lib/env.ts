@@ -82,9 +82,17 @@ const envSchema = z.object({
   /** Written into every delivered file's photoshop:Credit (IPTC credit line). */
   KILN_DELIVERY_CREDIT: z.string().trim().min(1).max(200).default("Made with Kiln"),
   /** How long an export's ZIP stays downloadable. */
-  KILN_EXPORT_TTL_HOURS: z.coerce.number().min(1).max(24 * 90).default(72),
+  KILN_EXPORT_TTL_HOURS: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 90)
+    .default(72),
   /** How long an asset may wait in review before it counts as late (the queue shows its age against this). */
-  KILN_REVIEW_SLA_HOURS: z.coerce.number().min(1).max(24 * 30).default(24),
+  KILN_REVIEW_SLA_HOURS: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 30)
+    .default(24),
   /** Images one user may queue per rolling 24 hours; 0 means no quota. */
   KILN_USER_DAILY_IMAGE_QUOTA: z.coerce.number().int().min(0).default(5000),
   /** Force the embedded runner on (1) or off (0); by default it runs unless another engine is set. */
@@ -107,6 +115,16 @@ const envSchema = z.object({
   KILN_WEBHOOK_RETRY_SCHEDULE: optionalString,
   /** Interface `npm start` binds the app to (next start -H); all interfaces when unset. */
   KILN_HOST: optionalString,
+  /**
+   * The SMTP server alert e-mails go through: smtp://user:pass@host:port (smtps:// for TLS from the
+   * first byte). Operator-configured, so it is not held to the GPU endpoints' address rule; unset:
+   * the e-mail channel is "not configured" and alert events say so.
+   */
+  KILN_SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\/[^/\s]+/.test(v), {
+    message: "KILN_SMTP_URL must look like smtp://user:password@host:587 (or smtps://… for implicit TLS)",
+  }),
+  /** The From of alert e-mails; "Kiln alerts <alerts@<KILN_URL's host>>" when unset. */
+  KILN_ALERT_EMAIL_FROM: optionalString,
 });
 
 export type Env = z.infer<typeof envSchema> & {

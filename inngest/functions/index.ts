@@ -9,6 +9,20 @@ import { sweepRightsExpiryFn } from "./rights/sweep-rights-expiry";
 import { createRenditions } from "./uploads/create-renditions";
 import { deliverWebhook } from "./webhooks/deliver-webhook";
 import { pruneApiRecordsFn } from "./api/prune-api-records";
+import { evaluateAlertsFn } from "./operations/evaluate-alerts";
 
 /** Every function the app serves. Ids are stable: renaming one orphans its runs. */
-export const functions = [createRenditions, fanOutBatch, generateImage, makeRenditions, checkAsset, editAsset, draftAltText, buildExport, sweepRightsExpiryFn, deliverWebhook, pruneApiRecordsFn];
+export const functions = [
+  createRenditions,
+  fanOutBatch,
+  generateImage,
+  makeRenditions,
+  checkAsset,
+  editAsset,
+  draftAltText,
+  buildExport,
+  sweepRightsExpiryFn,
+  deliverWebhook,
+  pruneApiRecordsFn,
+  evaluateAlertsFn,
+];
