@@ -17,7 +17,14 @@ function assertCanManageAlerts(ctx: Ctx): void {
 const checkbox = z.preprocess((v) => v === true || v === "on" || v === "true" || v === "1", z.boolean());
 const emails = z.preprocess(
   (v) => (typeof v === "string" ? v.split(/[\s,;]+/).filter(Boolean) : (v ?? [])),
-  z.array(z.string().email("Each recipient must be an e-mail address (separate them with commas).")).max(10, "At most 10 recipients."),
+  z
+    .array(z.string())
+    .max(10, "At most 10 recipients.")
+    .superRefine((list, c) => {
+      // One message for the whole field (the form shows errors per field, not per address).
+      const bad = list.filter((e) => !z.email().safeParse(e).success);
+      if (bad.length) c.addIssue({ code: "custom", message: `Not an e-mail address: ${bad.join(", ")} (separate addresses with commas).` });
+    }),
 );
 
 /** Thresholds arrive in the display unit (percent, seconds, minutes, dollars per hour). */
