@@ -9,6 +9,7 @@ import { AppError } from "@/lib/errors";
 import { createAssetInReview } from "@/lib/review/testing";
 import { createEndpoint } from "@/lib/webhooks/endpoints";
 import type { WebhookSender } from "@/lib/webhooks/emit";
+import type { WebhookBody } from "@/lib/webhooks/event-types";
 import { createUserFactory, ctxFor } from "@/test/factories";
 import { evaluateAlerts } from "./evaluate";
 import {
@@ -314,7 +315,7 @@ describe("evaluation", () => {
     // alert.fired to the admin's endpoint only.
     const deliveries = await database.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.eventType, "alert.fired"));
     expect(deliveries.map((d) => d.endpointId)).toEqual([adminHook.endpoint.id]);
-    expect(deliveries[0]!.payload.data).toMatchObject({
+    expect((deliveries[0]!.payload as WebhookBody).data).toMatchObject({
       rule_id: rule.id,
       kind: "endpoint_error_rate",
       provider_id: simulatorId,
@@ -337,7 +338,7 @@ describe("evaluation", () => {
     expect(await database.db.select().from(notifications).where(eq(notifications.kind, "alert"))).toHaveLength(4);
     const resolved = await database.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.eventType, "alert.resolved"));
     expect(resolved).toHaveLength(1);
-    expect(resolved[0]!.payload.data).toMatchObject({ value: null, firing_since: t1.toISOString() });
+    expect((resolved[0]!.payload as WebhookBody).data).toMatchObject({ value: null, firing_since: t1.toISOString() });
     const [ok] = await database.db.select().from(alertRules).where(eq(alertRules.id, rule.id));
     expect(ok).toMatchObject({ state: "ok", firingSince: null, lastValue: null, lastEvaluatedAt: minutes(t0, 21) });
     const audit = await database.db
