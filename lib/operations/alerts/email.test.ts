@@ -137,18 +137,16 @@ describe("alert e-mail", () => {
       input: { name: "Any spend", kind: "spend_rate", threshold: "0.000001", windowMinutes: 60, emailTo: "ops@example.com" },
     });
     const now = new Date("2031-02-01T09:00:00Z");
-    await database.db
-      .insert(costLedger)
-      .values({
-        callKey: "email-spend",
-        providerId: null,
-        userId: admin.actor.id,
-        operation: "upscale",
-        outcome: "succeeded",
-        billable: true,
-        micros: 5000,
-        createdAt: now,
-      });
+    await database.db.insert(costLedger).values({
+      callKey: "email-spend",
+      providerId: null,
+      userId: admin.actor.id,
+      operation: "upscale",
+      outcome: "succeeded",
+      billable: true,
+      micros: 5000,
+      createdAt: now,
+    });
     const before = caught.length;
     expect((await evaluateAlerts({ db: database.db, now })).fired).toEqual([rule.id]);
     expect(caught).toHaveLength(before);
