@@ -52,7 +52,7 @@ beforeAll(async () => {
     .values({ slug: "other-gpu", name: "Other GPU", kind: "a1111", baseUrl: "http://127.0.0.1:10" })
     .returning();
   otherId = other!.id;
-}, 60_000);
+}, 180_000);
 afterAll(() => database.close());
 beforeEach(() => {
   sent.length = 0;

@@ -48,7 +48,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   port = (server.server.address() as AddressInfo).port;
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await database.close();
