@@ -29,6 +29,7 @@ const AREAS = {
     "Reject reasons",
     "Tags",
     "Checks",
+    "Alerts",
     "Runs",
     "Audit log",
   ],

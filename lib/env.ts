@@ -148,6 +148,16 @@ const envSchema = z.object({
   KILN_METRICS_TOKEN: optionalString.pipe(z.string().min(16, "KILN_METRICS_TOKEN must be at least 16 characters").optional()),
   /** Least severe level written to the JSON log on stdout. */
   KILN_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /**
+   * The SMTP server alert e-mails go through: smtp://user:pass@host:port (smtps:// for TLS from the
+   * first byte). Operator-configured, so it is not held to the GPU endpoints' address rule; unset:
+   * the e-mail channel is "not configured" and alert events say so.
+   */
+  KILN_SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\/[^/\s]+/.test(v), {
+    message: "KILN_SMTP_URL must look like smtp://user:password@host:587 (or smtps://… for implicit TLS)",
+  }),
+  /** The From of alert e-mails; "Kiln alerts <alerts@<KILN_URL's host>>" when unset. */
+  KILN_ALERT_EMAIL_FROM: optionalString,
 });
 
 export type Env = z.infer<typeof envSchema> & {

@@ -11,6 +11,7 @@ import { deliverWebhook } from "./webhooks/deliver-webhook";
 import { auditCheckpointFn } from "./operations/audit-checkpoint";
 import { pruneExpiredRecordsFn } from "./operations/prune-expired-records";
 import { renewBudgetPeriodsFn } from "./operations/renew-budget-periods";
+import { evaluateAlertsFn } from "./operations/evaluate-alerts";
 
 /** Every function the app serves. Ids are stable: renaming one orphans its runs. */
 export const functions = [
@@ -26,4 +27,6 @@ export const functions = [
   deliverWebhook,
   pruneExpiredRecordsFn,
   auditCheckpointFn,
+  renewBudgetPeriodsFn,
+  evaluateAlertsFn,
 ];

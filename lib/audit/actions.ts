@@ -126,6 +126,15 @@ export const AUDIT_ACTIONS = [
   "webhook.redelivered",
   "webhook.secret_revealed",
   "webhook.test_sent",
+  // alerts (lib/operations/alerts): rules an admin sets, and their firing and resolving
+  "alert_rule.created",
+  "alert_rule.updated",
+  "alert_rule.enabled",
+  "alert_rule.disabled",
+  "alert_rule.deleted",
+  "alert_rule.evaluated",
+  "alert.fired",
+  "alert.resolved",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

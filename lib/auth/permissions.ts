@@ -47,6 +47,8 @@ export const PERMISSIONS = {
   "service_accounts.manage": ["admin"],
   /** Webhook endpoints for oneself; lib/webhooks lets only admins register a team's. */
   "webhooks.manage": ["admin", "designer", "reviewer", "finance"],
+  /** Alert rules (error rate, generation time, review backlog, spend rate) and their events. */
+  "alerts.manage": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -179,6 +181,12 @@ export const AREAS = [
     label: "Checks",
     permission: "checks.manage",
     description: "The automated checks: thresholds per preset with a preview of what would change, and re-checks.",
+  },
+  {
+    href: "/admin/alerts",
+    label: "Alerts",
+    permission: "alerts.manage",
+    description: "Rules that warn admins in the app, by webhook and by e-mail: endpoint error rate, generation time, review backlog, spend rate.",
   },
   { href: "/admin/runs", label: "Runs", permission: "runs.manage", description: "Background function runs: steps, output, errors; cancel or replay." },
   { href: "/admin/audit", label: "Audit log", permission: "audit.view", description: "Every sign-in and change, on a verifiable hash chain." },

@@ -27,6 +27,24 @@ const decision = z.object({
   comment: z.string().nullable(),
 });
 
+const alert = z.object({
+  alert_event_id: id,
+  rule_id: id,
+  rule_name: z.string(),
+  /** endpoint_error_rate, generation_p95, review_backlog_age or spend_rate. */
+  kind: z.enum(["endpoint_error_rate", "generation_p95", "review_backlog_age", "spend_rate"]),
+  /** The GPU endpoint the rule watches (null: every endpoint, or a kind without one). */
+  provider_id: id.nullable(),
+  /** Both in `unit`: percent, milliseconds, minutes or micros_per_hour (micro-dollars per hour). */
+  threshold: z.number(),
+  value: z.number().nullable(),
+  unit: z.enum(["percent", "milliseconds", "minutes", "micros_per_hour"]),
+  window_minutes: z.number().int(),
+  /** The plain-words message the admins were shown. */
+  message: z.string(),
+  firing_since: iso.nullable(),
+});
+
 export const WEBHOOK_EVENTS = {
   "generation.succeeded": z.object({ generation_id: id, batch_id: id, asset_id: id.nullable(), user_id: id }),
   "generation.failed": z.object({ generation_id: id, batch_id: id, user_id: id, error_code: z.string(), error_message: z.string() }),
@@ -65,6 +83,8 @@ export const WEBHOOK_EVENTS = {
     currency: z.literal("usd"),
   }),
   "asset.rights_expiring": z.object({ asset_id: id, owner_id: id, title: z.string().nullable(), rights_expires_at: iso }),
+  "alert.fired": alert,
+  "alert.resolved": alert,
 } as const;
 
 export type WebhookEventType = keyof typeof WEBHOOK_EVENTS;
@@ -83,6 +103,8 @@ export const WEBHOOK_EVENT_LABELS: Record<WebhookEventType, string> = {
   "export.ready": "An export ZIP is ready to download",
   "budget.threshold": "A budget passed its alert level or is used up",
   "asset.rights_expiring": "An asset's usage rights end within a week",
+  "alert.fired": "An alert rule started firing (admins' endpoints only)",
+  "alert.resolved": "A firing alert rule is back to normal (admins' endpoints only)",
 };
 
 /** Sent only by "Send test event"; never subscribed to. */
