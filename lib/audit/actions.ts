@@ -125,6 +125,12 @@ export const AUDIT_ACTIONS = [
   "webhook.redelivered",
   "webhook.secret_revealed",
   "webhook.test_sent",
+  // kill switches and failover (lib/operations)
+  "system.switch_on",
+  "system.switch_off",
+  "provider.health_changed",
+  "provider.fallback_set",
+  "provider.failed_over",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

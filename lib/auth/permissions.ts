@@ -47,6 +47,8 @@ export const PERMISSIONS = {
   "service_accounts.manage": ["admin"],
   /** Webhook endpoints for oneself; lib/webhooks lets only admins register a team's. */
   "webhooks.manage": ["admin", "designer", "reviewer", "finance"],
+  /** Kill switches (uploads, all generation), endpoint health and failover targets (lib/operations). */
+  "operations.manage": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -137,6 +139,12 @@ export const AREAS = [
     label: "GPU endpoints",
     permission: "providers.manage",
     description: "The GPU endpoints Kiln calls; pause one and its work waits, or move it to another preset.",
+  },
+  {
+    href: "/admin/operations",
+    label: "Operations",
+    permission: "operations.manage",
+    description: "Kill switches (uploads, all generation), endpoint health and automatic failover, campaigns paused by hand.",
   },
   {
     href: "/admin/editing",

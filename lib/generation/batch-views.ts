@@ -3,6 +3,7 @@ import { z } from "zod";
 import { batches, costLedger, generations, users, type Batch } from "@/db/schema";
 import type { Ctx } from "@/lib/auth/context";
 import { waitReason } from "@/lib/budgets/gate";
+import { generationPausedReason } from "@/lib/operations/switches/read-switches";
 import { AppError } from "@/lib/errors";
 import { checkSummariesForGenerations, type AssetCheckSummary } from "@/lib/checks/views";
 import { blobRouteUrl } from "@/lib/storage/keys";
@@ -160,7 +161,10 @@ export async function getBatch({ ctx, batchId }: { ctx: Ctx; batchId: string }):
   const minutes = done.length > 1 && Number.isFinite(first) ? (last - first) / 60_000 : 0;
   const imagesPerMinute = minutes > 0 ? done.length / minutes : null;
   const remaining = summary!.counts.queued + summary!.counts.running;
-  const waiting = summary!.counts.queued > 0 ? (await waitReason(ctx.db, { campaign: row.batch.campaign, userId: row.batch.ownerId })).reason : null;
+  const waiting =
+    summary!.counts.queued > 0
+      ? ((await generationPausedReason(ctx.db)) ?? (await waitReason(ctx.db, { campaign: row.batch.campaign, userId: row.batch.ownerId })).reason)
+      : null;
   return {
     ...summary!,
     waiting,
