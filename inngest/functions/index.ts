@@ -9,6 +9,7 @@ import { sweepRightsExpiryFn } from "./rights/sweep-rights-expiry";
 import { createRenditions } from "./uploads/create-renditions";
 import { deliverWebhook } from "./webhooks/deliver-webhook";
 import { pruneApiRecordsFn } from "./api/prune-api-records";
+import { endpointHealthFn } from "./operations/endpoint-health";
 
 /** Every function the app serves. Ids are stable: renaming one orphans its runs. */
-export const functions = [createRenditions, fanOutBatch, generateImage, makeRenditions, checkAsset, editAsset, draftAltText, buildExport, sweepRightsExpiryFn, deliverWebhook, pruneApiRecordsFn];
+export const functions = [createRenditions, fanOutBatch, generateImage, makeRenditions, checkAsset, editAsset, draftAltText, buildExport, sweepRightsExpiryFn, deliverWebhook, pruneApiRecordsFn, endpointHealthFn];
