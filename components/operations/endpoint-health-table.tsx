@@ -63,8 +63,10 @@ export function EndpointHealthTable({ endpoints, presets }: { endpoints: Endpoin
           ))}
         </tbody>
       </table>
+      {endpoints.length < 2 && <p className="text-xs text-stone-500">Failover needs a second endpoint with a preset on it: add one on GPU endpoints.</p>}
       <p className="text-xs text-stone-500">
-        Only queued work of the fallback preset&apos;s tier moves; other tiers stay. Moved work stays moved when the endpoint recovers; new work goes to it again.
+        Only queued work of the fallback preset&apos;s tier moves; other tiers stay. Moved work stays moved when the endpoint recovers; new work goes to it
+        again.
       </p>
     </div>
   );

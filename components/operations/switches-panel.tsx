@@ -14,7 +14,7 @@ const COPY: Record<SystemSwitchKey, { title: string; off: string; on: string; tu
   uploads_disabled: {
     title: "Uploads",
     off: "Uploads are allowed.",
-    on: "Uploads are refused, with your reason, on the Uploads page, in the editor and through the API.",
+    on: "Every new upload is refused with your reason.",
     turnOn: "Disable uploads",
     turnOff: "Enable uploads",
     placeholder: "e.g. Storage migration until 14:00 UTC",
@@ -74,7 +74,7 @@ function SwitchRow({ view }: { view: SwitchView }) {
         </Button>
       ) : (
         <div className="flex flex-wrap items-center gap-2">
-          <label className="sr-only" htmlFor={`reason-${view.key}`}>
+          <label className="w-full text-xs font-medium text-stone-600" htmlFor={`reason-${view.key}`}>
             Reason shown to users
           </label>
           <div className="w-96 max-w-full">

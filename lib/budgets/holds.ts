@@ -37,7 +37,12 @@ export async function holdCampaign(
       .returning();
     await recordAudit({
       db: tx,
-      input: { actor: input.heldBy, action: "campaign.held", subject: { type: "campaign_hold", id: hold!.id }, data: { campaign: input.campaign, reason: input.reason, detail: input.detail } },
+      input: {
+        actor: input.heldBy,
+        action: "campaign.held",
+        subject: { type: "campaign_hold", id: hold!.id },
+        data: { campaign: input.campaign, reason: input.reason, detail: input.detail },
+      },
     });
     await notifyUsers(
       tx,
@@ -94,7 +99,13 @@ export async function releaseHold({ ctx, input }: { ctx: Ctx; input: unknown }):
     if (!hold) throw new AppError("conflict", "That hold does not exist or was already released.");
     await recordAudit({
       db: tx,
-      input: { actor: ctx.actor, action: "campaign.released", subject: { type: "campaign_hold", id: hold.id }, data: { campaign: hold.campaign, reason: hold.reason }, ip: ctx.ip },
+      input: {
+        actor: ctx.actor,
+        action: "campaign.released",
+        subject: { type: "campaign_hold", id: hold.id },
+        data: { campaign: hold.campaign, reason: hold.reason },
+        ip: ctx.ip,
+      },
     });
     return hold;
   });

@@ -33,7 +33,11 @@ export async function endpointState(db: DbExecutor, generationId: string, provid
 
 /** The endpoint whose request runs a moved generation: the last manual move's target, else where it started. */
 async function owningProvider(db: DbExecutor, generationId: string, current: string): Promise<string> {
-  const moves = await db.select().from(generationMoves).where(eq(generationMoves.generationId, generationId)).orderBy(asc(generationMoves.movedAt), asc(generationMoves.id));
+  const moves = await db
+    .select()
+    .from(generationMoves)
+    .where(eq(generationMoves.generationId, generationId))
+    .orderBy(asc(generationMoves.movedAt), asc(generationMoves.id));
   const manual = moves.filter((m) => m.cause === "manual").at(-1);
   if (manual) return manual.toProviderId;
   return moves[0]?.fromProviderId ?? current;

@@ -167,9 +167,10 @@ export async function getBatch({ ctx, batchId }: { ctx: Ctx; batchId: string }):
   const imagesPerMinute = minutes > 0 ? done.length / minutes : null;
   const remaining = summary!.counts.queued + summary!.counts.running;
   const stopped = summary!.counts.queued > 0 ? await generationPausedReason(ctx.db) : null;
-  const waiting = stopped ?? (summary!.counts.queued > 0 ? (await waitReason(ctx.db, { campaign: row.batch.campaign, userId: row.batch.ownerId })).reason : null);
+  const waiting =
+    stopped ?? (summary!.counts.queued > 0 ? (await waitReason(ctx.db, { campaign: row.batch.campaign, userId: row.batch.ownerId })).reason : null);
   const waitingHint = stopped
-    ? "they go on when an admin resumes generation (Operations)"
+    ? "they go on when an admin resumes generation"
     : waiting
       ? "they go on when the budget is raised, the period rolls over or the hold is released (Budgets)"
       : null;

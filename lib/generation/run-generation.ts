@@ -245,7 +245,9 @@ export async function makeGenerationRenditions({
     await tx
       .update(assetVersions)
       .set({ renditions: { thumb, preview } })
-      .where(and(inArray(assetVersions.assetId, tx.select({ id: assets.id }).from(assets).where(eq(assets.generationId, gen.id))), eq(assetVersions.number, 1)));
+      .where(
+        and(inArray(assetVersions.assetId, tx.select({ id: assets.id }).from(assets).where(eq(assets.generationId, gen.id))), eq(assetVersions.number, 1)),
+      );
   });
   return { thumb: thumb.key, preview: preview.key };
 }

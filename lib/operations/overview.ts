@@ -21,7 +21,11 @@ export type EndpointHealthView = {
 /** Endpoint health and failover targets, for the operations page and the GPU endpoints page. */
 export async function listEndpointHealth({ ctx }: { ctx: Ctx }): Promise<{ endpoints: EndpointHealthView[]; presets: FallbackPreset[] }> {
   const [rows, presets] = await Promise.all([
-    ctx.db.select({ p: providers, h: providerHealth }).from(providers).leftJoin(providerHealth, eq(providerHealth.providerId, providers.id)).orderBy(providers.name),
+    ctx.db
+      .select({ p: providers, h: providerHealth })
+      .from(providers)
+      .leftJoin(providerHealth, eq(providerHealth.providerId, providers.id))
+      .orderBy(providers.name),
     listFallbackPresets({ ctx }),
   ]);
   return {
@@ -51,6 +55,11 @@ export type OperationsOverview = {
 /** Everything /admin/operations shows. Admins only. */
 export async function operationsOverview({ ctx }: { ctx: Ctx }): Promise<OperationsOverview> {
   assertCanOperate(ctx);
-  const [switches, health, holds, campaigns] = await Promise.all([readSwitches(ctx.db), listEndpointHealth({ ctx }), listActiveHolds({ ctx }), knownCampaigns({ ctx })]);
+  const [switches, health, holds, campaigns] = await Promise.all([
+    readSwitches(ctx.db),
+    listEndpointHealth({ ctx }),
+    listActiveHolds({ ctx }),
+    knownCampaigns({ ctx }),
+  ]);
   return { switches: [switches.uploads_disabled, switches.generation_paused], ...health, holds, campaigns };
 }

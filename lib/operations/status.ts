@@ -29,7 +29,10 @@ export async function operationsStatus({ ctx }: { ctx: Ctx }): Promise<StatusIte
   const because = (reason: string | null) => (reason ? `: ${reason.replace(/[.\s]+$/, "")}` : "");
   if (switches.uploads_disabled.enabled) items.push({ key: "uploads", text: `Uploads are switched off${because(switches.uploads_disabled.reason)}.` });
   if (switches.generation_paused.enabled) {
-    items.push({ key: "generation", text: `All generation is paused${because(switches.generation_paused.reason)}. New batches can be queued; they wait and start when it resumes.` });
+    items.push({
+      key: "generation",
+      text: `All generation is paused${because(switches.generation_paused.reason)}. New batches can be queued; they wait and start when it resumes.`,
+    });
   }
   for (const h of holds) {
     const how = h.reason === "manual" ? "paused by hand" : "on hold (stop-loss)";

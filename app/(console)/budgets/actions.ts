@@ -17,7 +17,18 @@ function holdDone<T>(result: ActionResult<T>): ActionResult<T> {
   return result;
 }
 
-const FIELDS = ["budgetId", "scope", "scopeKey", "period", "limitDollars", "limitImages", "softLimitPercent", "stopLossRejectPercent", "stopLossWindow", "active"];
+const FIELDS = [
+  "budgetId",
+  "scope",
+  "scopeKey",
+  "period",
+  "limitDollars",
+  "limitImages",
+  "softLimitPercent",
+  "stopLossRejectPercent",
+  "stopLossWindow",
+  "active",
+];
 
 /** Create or edit, from the budget form (a budgetId means edit). */
 export async function saveBudgetAction(_prev: unknown, formData: FormData): Promise<ActionResult<Budget>> {
@@ -44,6 +55,10 @@ export async function releaseHoldAction(holdId: string): Promise<ActionResult<Ca
 
 export async function holdCampaignAction(campaign: string, detail: string): Promise<ActionResult<CampaignHold>> {
   return holdDone(
-    await guardedAction("budgets.manage", (ctx) => holdCampaignByHand({ ctx, input: { campaign, detail } }), `Campaign “${campaign.trim()}” paused: its queued work waits until you release it.`),
+    await guardedAction(
+      "budgets.manage",
+      (ctx) => holdCampaignByHand({ ctx, input: { campaign, detail } }),
+      `Campaign “${campaign.trim()}” paused: its queued work waits until you release it.`,
+    ),
   );
 }

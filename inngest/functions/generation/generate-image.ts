@@ -53,7 +53,10 @@ export const generateImage = inngest.createFunction(
         const continuation = (event.data.waited?.continuation ?? 0) + 1;
         await step.sendEvent(
           "continue-waiting",
-          generationRequested.create({ ...event.data, waited: { pauses, holds, continuation } }, { id: `generation-continue-${event.id ?? `${event.data.generationId}-${continuation}`}` }),
+          generationRequested.create(
+            { ...event.data, waited: { pauses, holds, continuation } },
+            { id: `generation-continue-${event.id ?? `${event.data.generationId}-${continuation}`}` },
+          ),
         );
         return { status: "continued" as const, continuation };
       }
@@ -83,7 +86,8 @@ export const generateImage = inngest.createFunction(
       if (outcome.status === "held") {
         // Budgets: a held campaign or a used-up budget waits the same durable way, polled less often.
         holds += 1;
-        if (holds >= MAX_PAUSE_POLLS) throw new NonRetriableError(`[budget_held] The work waited ten days: ${outcome.reason}. Retry it once the budget allows.`);
+        if (holds >= MAX_PAUSE_POLLS)
+          throw new NonRetriableError(`[budget_held] The work waited ten days: ${outcome.reason}. Retry it once the budget allows.`);
         await step.sleep(`budget-held-${i}`, BUDGET_HOLD_POLL);
         continue;
       }

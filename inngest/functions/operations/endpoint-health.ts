@@ -7,7 +7,13 @@ import { evaluateEndpoints } from "@/lib/operations/failover/evaluate";
  * rate, and move an unhealthy endpoint's queued work to its fallback preset (lib/operations/failover).
  */
 export const endpointHealthFn = inngest.createFunction(
-  { id: "operations-endpoint-health", name: "Operations: endpoint health and failover", triggers: [{ cron: "* * * * *" }], retries: 1, concurrency: { limit: 1 } },
+  {
+    id: "operations-endpoint-health",
+    name: "Operations: endpoint health and failover",
+    triggers: [{ cron: "* * * * *" }],
+    retries: 1,
+    concurrency: { limit: 1 },
+  },
   async ({ step }) =>
     step.run("evaluate", async () => {
       const { db } = await getDatabase();

@@ -15,7 +15,15 @@ export type EndpointVerdict = { providerId: string; slug: string; state: Endpoin
  * queued since the last one moves too). Paused endpoints are left alone: an admin is on them.
  * When an endpoint recovers, new work goes to it again; moved work stays moved.
  */
-export async function evaluateEndpoints({ db, probe = (p) => probeEndpoint(p), now = new Date() }: { db: Db; probe?: Prober; now?: Date }): Promise<EndpointVerdict[]> {
+export async function evaluateEndpoints({
+  db,
+  probe = (p) => probeEndpoint(p),
+  now = new Date(),
+}: {
+  db: Db;
+  probe?: Prober;
+  now?: Date;
+}): Promise<EndpointVerdict[]> {
   const list = await db.select().from(providers).where(eq(providers.paused, false));
   const verdicts: EndpointVerdict[] = [];
   for (const provider of list) {
@@ -32,7 +40,12 @@ export async function evaluateEndpoints({ db, probe = (p) => probeEndpoint(p), n
       if (changed) {
         await recordAudit({
           db: tx,
-          input: { actor: null, action: "provider.health_changed", subject: { type: "provider", id: provider.id }, data: { slug: provider.slug, from, to: state, reason } },
+          input: {
+            actor: null,
+            action: "provider.health_changed",
+            subject: { type: "provider", id: provider.id },
+            data: { slug: provider.slug, from, to: state, reason },
+          },
         });
       }
       const moved = state === "unhealthy" ? await failOverInTx(tx, { providerId: provider.id }) : null;

@@ -38,7 +38,9 @@ beforeAll(async () => {
   mainId = (await database.db.select().from(providers).where(eq(providers.slug, SIMULATOR_SLUG)))[0]!.id;
   presetIds = Object.fromEntries((await listActivePresets(database.db)).map((p) => [p.preset.tier, p.preset.id]));
   // A second endpoint (its own simulator, so calls can be told apart) with a draft preset: the fallback.
-  backupId = (await createProvider({ ctx: admin, input: { slug: "backup-box", name: "Backup box", kind: "a1111", baseUrl: backupSim.url, allowPrivate: true } })).id;
+  backupId = (
+    await createProvider({ ctx: admin, input: { slug: "backup-box", name: "Backup box", kind: "a1111", baseUrl: backupSim.url, allowPrivate: true } })
+  ).id;
   const [preset] = await database.db.insert(presets).values({ slug: "draft-backup", name: "Draft (backup)", tier: "draft" }).returning();
   const [v] = await database.db
     .insert(presetVersions)
@@ -97,7 +99,8 @@ async function failedCalls(n: number, at = new Date()) {
 
 const audits = async (action: string) => database.db.select().from(auditEvents).where(eq(auditEvents.action, action)).orderBy(auditEvents.seq);
 const txt2img = (s: RunningSimulator) => s.stats().calls["/sdapi/v1/txt2img"] ?? 0;
-const run = (generationId: string, requestedProviderId: string) => runGeneration({ db: database.db, store: getBlobStore(), generationId, attempt: 0, requestedProviderId });
+const run = (generationId: string, requestedProviderId: string) =>
+  runGeneration({ db: database.db, store: getBlobStore(), generationId, attempt: 0, requestedProviderId });
 
 describe("setting a fallback preset", () => {
   it("refuses a preset on the same endpoint, is admin-only, and is audited", async () => {
@@ -121,7 +124,12 @@ describe("automatic failover", () => {
     const support = await queue("support", 1);
     await failedCalls(6);
     const verdicts = await evaluateEndpoints({ db: database.db });
-    expect(verdicts.find((v) => v.providerId === mainId)).toMatchObject({ state: "unhealthy", changed: true, moved: 3, reason: "8 of 8 calls failed in 10 minutes" });
+    expect(verdicts.find((v) => v.providerId === mainId)).toMatchObject({
+      state: "unhealthy",
+      changed: true,
+      moved: 3,
+      reason: "8 of 8 calls failed in 10 minutes",
+    });
     const [health] = await database.db.select().from(providerHealth).where(eq(providerHealth.providerId, mainId));
     expect(health).toMatchObject({ state: "unhealthy", fallbackPresetId });
 
@@ -148,7 +156,9 @@ describe("automatic failover", () => {
     expect(detail.moves).toHaveLength(1);
     expect(detail.moves[0]).toMatchObject({ count: 3, text: "moved from Kiln GPU simulator to Backup box (failover: 8 of 8 calls failed in 10 minutes)" });
     // Work of another tier is never re-tiered; it stays on its endpoint.
-    expect((await database.db.select().from(generations).where(eq(generations.batchId, support.batch.id)))[0]!.presetVersionId).toBe(support.rows[0]!.presetVersionId);
+    expect((await database.db.select().from(generations).where(eq(generations.batchId, support.batch.id)))[0]!.presetVersionId).toBe(
+      support.rows[0]!.presetVersionId,
+    );
   });
 
   it("sends work queued after the flip to the fallback at call time", async () => {
@@ -163,7 +173,11 @@ describe("automatic failover", () => {
 
   it("marks an endpoint whose probe fails unhealthy, and sends new work back once it recovers (moved work stays moved)", async () => {
     const future = new Date(Date.now() + 11 * 60_000); // the failures are out of the window by then
-    const down = await evaluateEndpoints({ db: database.db, now: future, probe: async (p) => (p.id === mainId ? { ok: false, message: "probe failed: connection refused" } : { ok: true, message: "ok" }) });
+    const down = await evaluateEndpoints({
+      db: database.db,
+      now: future,
+      probe: async (p) => (p.id === mainId ? { ok: false, message: "probe failed: connection refused" } : { ok: true, message: "ok" }),
+    });
     expect(down.find((v) => v.providerId === mainId)).toMatchObject({ state: "unhealthy", reason: "probe failed: connection refused", changed: false });
 
     const up = await evaluateEndpoints({ db: database.db, now: future });
@@ -175,7 +189,12 @@ describe("automatic failover", () => {
     expect(await database.db.select().from(generationMoves).where(eq(generationMoves.batchId, after.batch.id))).toHaveLength(0);
     expect((await audits("provider.health_changed")).map((e) => (e.data as { to: string }).to)).toEqual(["unhealthy", "healthy"]);
     // Earlier moves are history, not undone.
-    expect(await database.db.select().from(generationMoves).where(and(eq(generationMoves.cause, "failover")))).toHaveLength(5);
+    expect(
+      await database.db
+        .select()
+        .from(generationMoves)
+        .where(and(eq(generationMoves.cause, "failover"))),
+    ).toHaveLength(5);
   });
 
   it("does not fail over onto a paused fallback endpoint (the work stays put)", async () => {

@@ -30,7 +30,9 @@ export async function moveGenerations(
 ): Promise<MovedRow[]> {
   const { target } = input;
   const onFrom = tx.select({ id: presetVersions.id }).from(presetVersions).where(eq(presetVersions.providerId, input.fromProviderId));
-  const status = input.alsoId ? or(eq(generations.status, "queued"), and(eq(generations.id, input.alsoId), eq(generations.status, "running"))) : eq(generations.status, "queued");
+  const status = input.alsoId
+    ? or(eq(generations.status, "queued"), and(eq(generations.id, input.alsoId), eq(generations.status, "running")))
+    : eq(generations.status, "queued");
   const rows = await tx
     .select({ generationId: generations.id, batchId: generations.batchId, userId: generations.ownerId, fromVersionId: generations.presetVersionId })
     .from(generations)

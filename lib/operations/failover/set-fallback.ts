@@ -40,7 +40,12 @@ export async function setFallbackPreset({ ctx, input }: { ctx: Ctx; input: unkno
           actor: ctx.actor,
           action: "provider.fallback_set",
           subject: { type: "provider", id: providerId },
-          data: { slug: provider.slug, from: before?.fallbackPresetId ?? null, to: presetId, ...(target ? { toPreset: target.preset.name, tier: target.preset.tier } : {}) },
+          data: {
+            slug: provider.slug,
+            from: before?.fallbackPresetId ?? null,
+            to: presetId,
+            ...(target ? { toPreset: target.preset.name, tier: target.preset.tier } : {}),
+          },
           ip: ctx.ip,
         },
       });

@@ -26,7 +26,8 @@ export async function readSwitches(db: DbExecutor): Promise<Record<SystemSwitchK
 /** Refuses a new upload while an admin has switched uploads off, saying why. */
 export async function assertUploadsEnabled(db: DbExecutor): Promise<void> {
   const s = await readSwitch(db, "uploads_disabled");
-  if (s.enabled) throw new AppError("policy_blocked", `Uploads are switched off by an admin${s.reason ? `: ${s.reason}` : "."} Try again once they are back on.`);
+  const why = s.reason ? `: ${s.reason.replace(/[.\s]+$/, "")}` : "";
+  if (s.enabled) throw new AppError("policy_blocked", `Uploads are switched off by an admin${why}. Try again once they are back on.`);
 }
 
 /** Why generation waits installation-wide, or null: the generate function parks work while set. */

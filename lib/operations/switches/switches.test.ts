@@ -41,7 +41,10 @@ const switchAudits = async () =>
     data: e.data,
   }));
 
-const png = () => sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 10, g: 90, b: 200 } } }).png().toBuffer();
+const png = () =>
+  sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 10, g: 90, b: 200 } } })
+    .png()
+    .toBuffer();
 const upload = async () =>
   createUpload({ ctx: designer, input: { filename: "ref.png", bytes: await png() }, store: getBlobStore(), maxBytes: 2_000_000, announce: async () => {} });
 
@@ -82,7 +85,14 @@ describe("pausing all generation", () => {
     // New batches may still be queued while paused; they wait.
     const { batch } = await queueBatch({
       ctx: designer,
-      input: { templateId: template!.id, presetId, variantsPerRow: 2, aspectRatios: ["1:1"], rows: [{ line: 1, values: initialValuesFor(version.definition) }], idempotencyKey: "pause-all-0001" },
+      input: {
+        templateId: template!.id,
+        presetId,
+        variantsPerRow: 2,
+        aspectRatios: ["1:1"],
+        rows: [{ line: 1, values: initialValuesFor(version.definition) }],
+        idempotencyKey: "pause-all-0001",
+      },
     });
     const rows = await database.db.select().from(generations).where(eq(generations.batchId, batch.id));
     const callsBefore = sim.stats().calls["/sdapi/v1/txt2img"] ?? 0;

@@ -23,6 +23,8 @@ export async function setSwitchAction(key: SystemSwitchKey, enabled: boolean, re
 }
 
 export async function setFallbackAction(providerId: string, presetId: string | null): Promise<ActionResult<ProviderHealth>> {
-  const message = presetId ? "Fallback set: while this endpoint is unhealthy, its queued work of that tier moves there." : "Failover turned off for this endpoint.";
+  const message = presetId
+    ? "Fallback set: while this endpoint is unhealthy, its queued work of that tier moves there."
+    : "Failover turned off for this endpoint.";
   return done(await guardedAction("providers.manage", (ctx) => setFallbackPreset({ ctx, input: { providerId, presetId } }), message));
 }
