@@ -98,3 +98,28 @@ test("an admin pauses all generation: a batch queued meanwhile waits, saying why
     if (!resumed) await flip(admin, "generation_paused", null).catch(() => {});
   }
 });
+
+test("an admin pauses a campaign by hand: everyone sees it in the banner; releasing it clears it", async ({ browser }) => {
+  const campaign = `Hand pause ${Date.now().toString(36)}`;
+  const admin = await signedIn(browser, DEMO.admin);
+  await admin.goto("/admin/operations");
+  const form = admin.getByTestId("campaign-pause-form");
+  await form.getByLabel("Campaign").fill(campaign);
+  await form.getByLabel("Why (everyone sees it)").fill("Legal review of the claims");
+  await form.getByRole("button", { name: "Pause campaign" }).click();
+  await expect(form.locator("[data-alert=success]")).toContainText(`Campaign “${campaign}” paused`);
+  await expect(admin.getByTestId("holds")).toContainText(campaign);
+
+  const designer = await signedIn(browser, DEMO.designer);
+  await designer.goto("/jobs");
+  await expect(designer.getByTestId("status-banner")).toContainText(
+    `Campaign “${campaign}” is paused by hand: Legal review of the claims. Its queued work waits.`,
+  );
+
+  admin.once("dialog", (d) => void d.accept());
+  await admin.getByTestId("holds").locator("li", { hasText: campaign }).getByRole("button", { name: "Release" }).click();
+  await expect(admin.getByTestId("holds").locator("li", { hasText: campaign })).toHaveCount(0);
+  await designer.reload();
+  await expect(designer.getByRole("heading", { name: "Jobs" })).toBeVisible();
+  await expect(designer.getByText(`Campaign “${campaign}”`)).toHaveCount(0);
+});

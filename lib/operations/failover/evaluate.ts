@@ -26,8 +26,10 @@ export async function evaluateEndpoints({
 }): Promise<EndpointVerdict[]> {
   const list = await db.select().from(providers).where(eq(providers.paused, false));
   const verdicts: EndpointVerdict[] = [];
-  for (const provider of list) {
-    const [rate, probed] = await Promise.all([recentErrorRate(db, provider.id, now), probe(provider)]);
+  // Probes run side by side (each has its own timeout), so one slow endpoint does not delay the rest.
+  const probes = await Promise.all(list.map((p) => probe(p)));
+  for (const [i, provider] of list.entries()) {
+    const [rate, probed] = [await recentErrorRate(db, provider.id, now), probes[i]!];
     const { state, reason } = judgeHealth(rate, probed);
     const verdict = await db.transaction(async (tx) => {
       const [before] = await tx.select().from(providerHealth).where(eq(providerHealth.providerId, provider.id)).for("update").limit(1);

@@ -29,6 +29,9 @@ export async function setSwitch({ ctx, input }: { ctx: Ctx; input: unknown }): P
   const { key, enabled, reason } = parseInput(setSwitchInput, input);
   return ctx.db.transaction(async (tx) => {
     const [before] = await tx.select().from(systemSwitches).where(eq(systemSwitches.key, key)).for("update").limit(1);
+    const wasOn = before?.enabled ?? false;
+    // Nothing changes: no new "since", no audit event.
+    if (before && wasOn === enabled && (!enabled || before.reason === reason)) return before;
     const now = new Date();
     const [row] = await tx
       .insert(systemSwitches)
@@ -38,8 +41,7 @@ export async function setSwitch({ ctx, input }: { ctx: Ctx; input: unknown }): P
         set: { enabled, reason: enabled ? reason! : null, changedBy: ctx.actor.id, changedAt: sql`excluded.changed_at` },
       })
       .returning();
-    const wasOn = before?.enabled ?? false;
-    if (wasOn === enabled && (!enabled || before?.reason === reason)) return row!;
+    if (!before && !enabled) return row!;
     await recordAudit({
       db: tx,
       input: {
