@@ -88,17 +88,9 @@ const envSchema = z.object({
   /** Written into every delivered file's photoshop:Credit (IPTC credit line). */
   KILN_DELIVERY_CREDIT: z.string().trim().min(1).max(200).default("Made with Kiln"),
   /** How long an export's ZIP stays downloadable. */
-  KILN_EXPORT_TTL_HOURS: z.coerce
-    .number()
-    .min(1)
-    .max(24 * 90)
-    .default(72),
+  KILN_EXPORT_TTL_HOURS: z.coerce.number().min(1).max(24 * 90).default(72),
   /** How long an asset may wait in review before it counts as late (the queue shows its age against this). */
-  KILN_REVIEW_SLA_HOURS: z.coerce
-    .number()
-    .min(1)
-    .max(24 * 30)
-    .default(24),
+  KILN_REVIEW_SLA_HOURS: z.coerce.number().min(1).max(24 * 30).default(24),
   /** Images one user may queue per rolling 24 hours; 0 means no quota. */
   KILN_USER_DAILY_IMAGE_QUOTA: z.coerce.number().int().min(0).default(5000),
   /** Force the embedded runner on (1) or off (0); by default it runs unless another engine is set. */

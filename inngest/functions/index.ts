@@ -12,17 +12,4 @@ import { pruneApiRecordsFn } from "./api/prune-api-records";
 import { endpointHealthFn } from "./operations/endpoint-health";
 
 /** Every function the app serves. Ids are stable: renaming one orphans its runs. */
-export const functions = [
-  createRenditions,
-  fanOutBatch,
-  generateImage,
-  makeRenditions,
-  checkAsset,
-  editAsset,
-  draftAltText,
-  buildExport,
-  sweepRightsExpiryFn,
-  deliverWebhook,
-  pruneApiRecordsFn,
-  endpointHealthFn,
-];
+export const functions = [createRenditions, fanOutBatch, generateImage, makeRenditions, checkAsset, editAsset, draftAltText, buildExport, sweepRightsExpiryFn, deliverWebhook, pruneApiRecordsFn, endpointHealthFn];

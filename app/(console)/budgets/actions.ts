@@ -17,18 +17,7 @@ function holdDone<T>(result: ActionResult<T>): ActionResult<T> {
   return result;
 }
 
-const FIELDS = [
-  "budgetId",
-  "scope",
-  "scopeKey",
-  "period",
-  "limitDollars",
-  "limitImages",
-  "softLimitPercent",
-  "stopLossRejectPercent",
-  "stopLossWindow",
-  "active",
-];
+const FIELDS = ["budgetId", "scope", "scopeKey", "period", "limitDollars", "limitImages", "softLimitPercent", "stopLossRejectPercent", "stopLossWindow", "active"];
 
 /** Create or edit, from the budget form (a budgetId means edit). */
 export async function saveBudgetAction(_prev: unknown, formData: FormData): Promise<ActionResult<Budget>> {
