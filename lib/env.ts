@@ -79,6 +79,12 @@ const envSchema = z.object({
    * on to a fresh run: each is two steps, and Inngest allows 1,000 steps per run.
    */
   KILN_GENERATION_WAITS_PER_RUN: z.coerce.number().int().min(1).max(450).default(400),
+  /** Automatic failover (lib/operations/failover): the error-rate window an endpoint's health is judged over, */
+  KILN_FAILOVER_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
+  /** the fewest calls in that window before a rate counts (two failures of two is no trend), */
+  KILN_FAILOVER_MIN_CALLS: z.coerce.number().int().min(1).default(5),
+  /** and the failed share (percent) at which the endpoint is unhealthy (half of it: degraded). */
+  KILN_FAILOVER_ERROR_PERCENT: z.coerce.number().min(1).max(100).default(50),
   /** Written into every delivered file's photoshop:Credit (IPTC credit line). */
   KILN_DELIVERY_CREDIT: z.string().trim().min(1).max(200).default("Made with Kiln"),
   /** How long an export's ZIP stays downloadable. */

@@ -17,7 +17,9 @@ export function HoldsList({ holds }: { holds: HoldView[] }) {
       {feedback && !feedback.ok && <Alert tone="error">{feedback.error.message}</Alert>}
       {feedback?.ok && <Alert tone="success">{feedback.message}</Alert>}
       {holds.length === 0 ? (
-        <p className="text-sm text-stone-500">No campaign is on hold. A stop-loss puts one here when its reject rate is too high.</p>
+        <p className="text-sm text-stone-500">
+          No campaign is on hold. A stop-loss puts one here when its reject rate is too high; you can pause one by hand too.
+        </p>
       ) : (
         <ul className="divide-y divide-stone-100 text-sm" data-testid="holds">
           {holds.map((h) => (
@@ -34,7 +36,8 @@ export function HoldsList({ holds }: { holds: HoldView[] }) {
                 variant="secondary"
                 disabled={pending}
                 onClick={() =>
-                  window.confirm(`Release campaign “${h.campaign}”? Its waiting work goes on.`) && startTransition(async () => setFeedback(await releaseHoldAction(h.id)))
+                  window.confirm(`Release campaign “${h.campaign}”? Its waiting work goes on.`) &&
+                  startTransition(async () => setFeedback(await releaseHoldAction(h.id)))
                 }
               >
                 Release

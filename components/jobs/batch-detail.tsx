@@ -68,11 +68,11 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
       {b.waiting && live && (
         <div data-testid="batch-waiting">
           <Alert tone="info">
-            Waiting: {b.waiting}. Queued images are not run and not dropped; they go on when the budget is raised, the period rolls over or the hold is
-            released (Budgets).
+            Waiting: {b.waiting}. Queued images are not run and not dropped; {b.waitingHint}.
           </Alert>
         </div>
       )}
+      {b.moves.length > 0 && <MovedList moves={b.moves} />}
       <div className="my-6 rounded-lg border border-stone-200 bg-white p-5 shadow-sm">
         <ProgressBar counts={b.counts} total={b.total} />
         <CheckOutcomes rows={b.rows} />
@@ -95,6 +95,22 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
         <p className="rounded-lg border border-dashed border-stone-300 p-6 text-center text-sm text-stone-500">No image matches this filter.</p>
       )}
     </>
+  );
+}
+
+/** Generations that left their endpoint: failover from an unhealthy one, or an admin's move. */
+function MovedList({ moves }: { moves: BatchDetail["moves"] }) {
+  return (
+    <div className="mt-4 rounded-lg border border-sky-200 bg-sky-50 p-4 text-sm text-sky-900" data-testid="batch-moves">
+      <p className="font-medium">Moved to another GPU endpoint</p>
+      <ul className="mt-1 space-y-0.5">
+        {moves.map((m) => (
+          <li key={`${m.generationIds[0]}-${m.movedAt}`}>
+            {m.count} image{m.count === 1 ? "" : "s"} {m.text} at {new Date(m.movedAt).toLocaleString()}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

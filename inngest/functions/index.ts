@@ -12,6 +12,7 @@ import { auditCheckpointFn } from "./operations/audit-checkpoint";
 import { pruneExpiredRecordsFn } from "./operations/prune-expired-records";
 import { renewBudgetPeriodsFn } from "./operations/renew-budget-periods";
 import { evaluateAlertsFn } from "./operations/evaluate-alerts";
+import { endpointHealthFn } from "./operations/endpoint-health";
 
 /** Every function the app serves. Ids are stable: renaming one orphans its runs. */
 export const functions = [
@@ -29,4 +30,5 @@ export const functions = [
   auditCheckpointFn,
   renewBudgetPeriodsFn,
   evaluateAlertsFn,
+  endpointHealthFn,
 ];

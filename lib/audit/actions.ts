@@ -135,6 +135,12 @@ export const AUDIT_ACTIONS = [
   "alert_rule.evaluated",
   "alert.fired",
   "alert.resolved",
+  // kill switches and failover (lib/operations)
+  "system.switch_on",
+  "system.switch_off",
+  "provider.health_changed",
+  "provider.fallback_set",
+  "provider.failed_over",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

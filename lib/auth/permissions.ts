@@ -49,6 +49,8 @@ export const PERMISSIONS = {
   "webhooks.manage": ["admin", "designer", "reviewer", "finance"],
   /** Alert rules (error rate, generation time, review backlog, spend rate) and their events. */
   "alerts.manage": ["admin"],
+  /** Kill switches (uploads, all generation), endpoint health and failover targets (lib/operations). */
+  "operations.manage": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -139,6 +141,12 @@ export const AREAS = [
     label: "GPU endpoints",
     permission: "providers.manage",
     description: "The GPU endpoints Kiln calls; pause one and its work waits, or move it to another preset.",
+  },
+  {
+    href: "/admin/operations",
+    label: "Operations",
+    permission: "operations.manage",
+    description: "Kill switches (uploads, all generation), endpoint health and automatic failover, campaigns paused by hand.",
   },
   {
     href: "/admin/editing",

@@ -1,7 +1,7 @@
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbExecutor } from "@/db";
-import { campaignHolds, type CampaignHold } from "@/db/schema";
+import { batches, campaignHolds, type CampaignHold } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError, parseInput } from "@/lib/errors";
@@ -37,7 +37,12 @@ export async function holdCampaign(
       .returning();
     await recordAudit({
       db: tx,
-      input: { actor: input.heldBy, action: "campaign.held", subject: { type: "campaign_hold", id: hold!.id }, data: { campaign: input.campaign, reason: input.reason, detail: input.detail } },
+      input: {
+        actor: input.heldBy,
+        action: "campaign.held",
+        subject: { type: "campaign_hold", id: hold!.id },
+        data: { campaign: input.campaign, reason: input.reason, detail: input.detail },
+      },
     });
     await notifyUsers(
       tx,
@@ -47,6 +52,36 @@ export async function holdCampaign(
     );
     return hold!;
   });
+}
+
+const manualHoldInput = z.object({
+  campaign: z.string().trim().min(1, "Name the campaign.").max(200, "Campaign names are at most 200 characters."),
+  detail: z.string().trim().min(1, "Say why: everyone sees it in the status banner and on the Jobs page.").max(300, "Keep the reason under 300 characters."),
+});
+
+/**
+ * Pauses a campaign by hand (reason "manual"): the same hold a stop-loss makes, so its queued work
+ * waits at the next call-time check and goes on when someone releases it. Finance and admins.
+ */
+export async function holdCampaignByHand({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<CampaignHold> {
+  assertCanManageBudgets(ctx);
+  const { campaign, detail } = parseInput(manualHoldInput, input);
+  const hold = await holdCampaign(ctx.db, { campaign, reason: "manual", detail, heldBy: { id: ctx.actor.id, email: ctx.actor.email } });
+  if (!hold) throw new AppError("conflict", `Campaign “${campaign}” is already on hold.`);
+  return hold;
+}
+
+/** Campaigns work was queued for, newest first: what the pause form offers. */
+export async function knownCampaigns({ ctx }: { ctx: Ctx }): Promise<string[]> {
+  assertCanManageBudgets(ctx);
+  const rows = await ctx.db
+    .select({ campaign: batches.campaign, last: sql<string>`max(${batches.createdAt})` })
+    .from(batches)
+    .where(isNotNull(batches.campaign))
+    .groupBy(batches.campaign)
+    .orderBy(sql`max(${batches.createdAt}) desc`)
+    .limit(200);
+  return rows.map((r) => r.campaign!);
 }
 
 const releaseInput = z.object({ holdId: z.string().uuid("Unknown hold.") });
@@ -64,7 +99,13 @@ export async function releaseHold({ ctx, input }: { ctx: Ctx; input: unknown }):
     if (!hold) throw new AppError("conflict", "That hold does not exist or was already released.");
     await recordAudit({
       db: tx,
-      input: { actor: ctx.actor, action: "campaign.released", subject: { type: "campaign_hold", id: hold.id }, data: { campaign: hold.campaign, reason: hold.reason }, ip: ctx.ip },
+      input: {
+        actor: ctx.actor,
+        action: "campaign.released",
+        subject: { type: "campaign_hold", id: hold.id },
+        data: { campaign: hold.campaign, reason: hold.reason },
+        ip: ctx.ip,
+      },
     });
     return hold;
   });

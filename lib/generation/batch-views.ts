@@ -3,6 +3,8 @@ import { z } from "zod";
 import { batches, costLedger, generations, users, type Batch } from "@/db/schema";
 import type { Ctx } from "@/lib/auth/context";
 import { waitReason } from "@/lib/budgets/gate";
+import { listBatchMoves, type BatchMoveGroup } from "@/lib/operations/failover/batch-moves";
+import { generationPausedReason } from "@/lib/operations/switches/read-switches";
 import { AppError } from "@/lib/errors";
 import { checkSummariesForGenerations, type AssetCheckSummary } from "@/lib/checks/views";
 import { blobRouteUrl } from "@/lib/storage/keys";
@@ -101,8 +103,12 @@ export type BatchDetail = BatchSummary & {
   imagesPerMinute: number | null;
   etaSeconds: number | null;
   rows: GenerationRow[];
-  /** Why the batch's queued work waits, if it does (lib/budgets/gate.ts). */
+  /** Why the batch's queued work waits, if it does (lib/budgets/gate.ts, lib/operations/switches). */
   waiting: string | null;
+  /** What unblocks it, in words for the page. */
+  waitingHint: string | null;
+  /** Generations moved to another endpoint (failover or by an admin), grouped (lib/operations/failover). */
+  moves: BatchMoveGroup[];
   costs: EstimateVsActual;
 };
 
@@ -160,10 +166,19 @@ export async function getBatch({ ctx, batchId }: { ctx: Ctx; batchId: string }):
   const minutes = done.length > 1 && Number.isFinite(first) ? (last - first) / 60_000 : 0;
   const imagesPerMinute = minutes > 0 ? done.length / minutes : null;
   const remaining = summary!.counts.queued + summary!.counts.running;
-  const waiting = summary!.counts.queued > 0 ? (await waitReason(ctx.db, { campaign: row.batch.campaign, userId: row.batch.ownerId })).reason : null;
+  const stopped = summary!.counts.queued > 0 ? await generationPausedReason(ctx.db) : null;
+  const waiting =
+    stopped ?? (summary!.counts.queued > 0 ? (await waitReason(ctx.db, { campaign: row.batch.campaign, userId: row.batch.ownerId })).reason : null);
+  const waitingHint = stopped
+    ? "they go on when an admin resumes generation"
+    : waiting
+      ? "they go on when the budget is raised, the period rolls over or the hold is released (Budgets)"
+      : null;
   return {
     ...summary!,
     waiting,
+    waitingHint,
+    moves: await listBatchMoves(ctx.db, batchId),
     costs: await estimateVsActual(ctx, row.batch, summary!.counts),
     imagesPerMinute,
     etaSeconds: imagesPerMinute && remaining ? Math.round((remaining / imagesPerMinute) * 60) : null,

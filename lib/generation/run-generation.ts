@@ -12,6 +12,8 @@ import { providerConfig } from "@/lib/providers/store";
 import { ProviderError } from "@/lib/providers/types";
 import { REFERENCE_STRENGTH, referenceUnsupportedMessage } from "@/lib/providers/reference-image";
 import type { BlobStore } from "@/lib/storage/types";
+import { failoverAtCallTime } from "@/lib/operations/failover/fail-over";
+import { generationPausedReason } from "@/lib/operations/switches/read-switches";
 import { endpointState } from "./batch-queries";
 import { announceRelease, claimProviderCall, ledgerFields, endProviderCall, interruptedCharge, ledgerInterruptedCallsOf } from "./provider-slots";
 import { webhooksAfterGeneration } from "@/lib/webhooks/hooks";
@@ -19,10 +21,10 @@ import { settleBatch } from "./settle-batch";
 
 /** `checkRunId` is set on success: the new asset's automated checks, to be requested next. */
 export type RunOutcome = {
-  status: "succeeded" | "already_done" | "paused" | "moved" | "held" | "waiting_for_slot";
+  status: "succeeded" | "already_done" | "paused" | "system_paused" | "moved" | "held" | "waiting_for_slot";
   generationId: string;
   checkRunId?: string;
-  /** Set when "held": why the work waits (a held campaign or a used-up budget, lib/budgets/gate.ts). */
+  /** Set when "held" or "system_paused": why the work waits (a held campaign, a used-up budget, the global pause). */
   reason?: string;
 };
 
@@ -53,11 +55,19 @@ export async function runGeneration({
   /** The endpoint this request was made for. */
   requestedProviderId?: string;
 }): Promise<RunOutcome> {
-  const [gen] = await db.select().from(generations).where(eq(generations.id, generationId)).limit(1);
+  let [gen] = await db.select().from(generations).where(eq(generations.id, generationId)).limit(1);
   if (!gen) throw new ProviderError("invalid_request", `Generation ${generationId} does not exist.`);
   if (gen.status === "succeeded" || gen.status === "cancelled") return { status: "already_done", generationId };
+  // Automatic failover (lib/operations/failover): an unhealthy endpoint's work of the fallback's
+  // tier moves now, this generation with it; read it again to call where it now points.
+  if (await failoverAtCallTime(db, generationId)) [gen] = await db.select().from(generations).where(eq(generations.id, generationId)).limit(1);
+  if (!gen) throw new ProviderError("invalid_request", `Generation ${generationId} does not exist.`);
   // Checked here rather than in a step of its own: one round trip less per image.
   const state = await endpointState(db, generationId, requestedProviderId);
+  if (state === "moved") return { status: state, generationId };
+  // The global kill switch (lib/operations/switches), read per call so every worker process sees it at once.
+  const stopped = await generationPausedReason(db);
+  if (stopped) return { status: "system_paused", generationId, reason: stopped };
   if (state !== "ready") return { status: state, generationId };
   // Budgets (lib/budgets/gate.ts): a held campaign or a used-up budget waits; no call, no ledger row.
   const gate = await budgetGate(db, gen);
@@ -235,7 +245,9 @@ export async function makeGenerationRenditions({
     await tx
       .update(assetVersions)
       .set({ renditions: { thumb, preview } })
-      .where(and(inArray(assetVersions.assetId, tx.select({ id: assets.id }).from(assets).where(eq(assets.generationId, gen.id))), eq(assetVersions.number, 1)));
+      .where(
+        and(inArray(assetVersions.assetId, tx.select({ id: assets.id }).from(assets).where(eq(assets.generationId, gen.id))), eq(assetVersions.number, 1)),
+      );
   });
   return { thumb: thumb.key, preview: preview.key };
 }

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { and, count, eq, inArray } from "drizzle-orm";
-import type { DbExecutor } from "@/db";
-import { generations, presets, presetVersions, providers } from "@/db/schema";
+import { generations, presetVersions } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError, parseInput } from "@/lib/errors";
+import { loadMoveTarget, moveGenerations } from "@/lib/operations/failover/move-generations";
 import { assertCanManageProviders, loadProviderForUpdate } from "./admin-common";
 import { moveQueuedInput } from "./admin-schemas";
 
@@ -30,23 +30,14 @@ export async function moveQueuedWork({ ctx, input, send }: { ctx: Ctx; input: un
     // The row lock orders this move against a concurrent resume of the same endpoint.
     const provider = await loadProviderForUpdate(tx, providerId);
     if (!provider.paused) throw new AppError("conflict", "Pause the endpoint first, so no new work starts on it while its queue moves.");
-    const [target] = await tx
-      .select({ preset: presets, version: presetVersions, provider: providers })
-      .from(presets)
-      .innerJoin(presetVersions, eq(presetVersions.id, presets.activeVersionId))
-      .innerJoin(providers, eq(providers.id, presetVersions.providerId))
-      .where(eq(presets.id, presetId))
-      .limit(1);
+    const target = await loadMoveTarget(tx, presetId);
     if (!target) throw new AppError("not_found", "That preset does not exist or has no active version.");
     if (target.provider.id === providerId) throw new AppError("conflict", `${target.preset.name} also runs on this endpoint; pick a preset on another one.`);
     if (target.provider.paused) throw new AppError("conflict", `${target.preset.name} runs on ${target.provider.name}, which is paused too.`);
 
+    // Each moved generation gets a generation_moves row (cause "manual"), shown on the Jobs page.
+    const rows = await moveGenerations(tx, { fromProviderId: providerId, target, cause: "manual", reason: provider.pausedReason });
     const onThisProvider = tx.select({ id: presetVersions.id }).from(presetVersions).where(eq(presetVersions.providerId, providerId));
-    const rows = await tx
-      .update(generations)
-      .set({ presetVersionId: target.version.id })
-      .where(and(eq(generations.status, "queued"), eq(generations.tier, target.preset.tier), inArray(generations.presetVersionId, onThisProvider)))
-      .returning({ generationId: generations.id, batchId: generations.batchId, userId: generations.ownerId });
     const [left] = await tx
       .select({ n: count() })
       .from(generations)

@@ -2,7 +2,7 @@ import { createServer } from "node:net";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db";
-import { auditEvents, costLedger, generations, presets, presetVersions, providers, templates } from "@/db/schema";
+import { auditEvents, costLedger, generationMoves, generations, presets, presetVersions, providers, templates } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { seedCatalog, SIMULATOR_SLUG } from "@/lib/catalog/seed-catalog";
 import { getActiveTemplate, listActivePresets } from "@/lib/generation/catalog";
@@ -173,6 +173,12 @@ describe("moving queued work to a fallback preset", () => {
     expect(new Set(sent[0]!.items.map((i) => i.generationId))).toEqual(new Set(after.filter((g) => g.presetVersionId === fv!.id).map((g) => g.id)));
     expect(await endpointState(database.db, sent[0]!.items[0]!.generationId, simulatorId)).toBe("moved");
     expect(await endpointState(database.db, supportRows[0]!.id, simulatorId)).not.toBe("moved");
+    // Each manual move is on the record the Jobs page reads, with the pause reason.
+    const moves = await database.db.select().from(generationMoves).where(eq(generationMoves.batchId, draft.id));
+    expect(moves.map((m) => [m.cause, m.reason, m.fromProviderId, m.toProviderId])).toEqual([
+      ["manual", "GPU swap", simulatorId, backup.id],
+      ["manual", "GPU swap", simulatorId, backup.id],
+    ]);
     const [audit] = await database.db.select().from(auditEvents).where(eq(auditEvents.action, "provider.work_moved"));
     expect(audit!.data).toMatchObject({ moved: 2, leftWaiting: 3, tier: "draft", moveId: sent[0]!.moveId, toPresetVersionId: fv!.id });
     expect((await listProvidersForAdmin({ ctx: admin })).find((p) => p.id === simulatorId)!.queuedCount).toBe(3);

@@ -8,6 +8,7 @@ import { env } from "@/lib/env";
 import { AppError, parseInput } from "@/lib/errors";
 import { stripUploadedImage, type StrippedUpload } from "@/lib/images/strip-upload";
 import type { BlobStore } from "@/lib/storage/types";
+import { assertUploadsEnabled } from "@/lib/operations/switches/read-switches";
 import { inspectImage } from "./image-input";
 
 const uploadInput = z.object({
@@ -38,6 +39,8 @@ export async function createUpload({
   maxPixels?: number;
   announce: AnnounceUpload;
 }): Promise<Upload> {
+  // The kill switch first: while uploads are off nothing is stored, whichever route called.
+  await assertUploadsEnabled(ctx.db);
   const { filename, bytes } = parseInput(uploadInput, input);
   const pixelLimit = maxPixels ?? env().KILN_MAX_UPLOAD_MEGAPIXELS * 1_000_000;
   let image;

@@ -2,12 +2,18 @@
 
 import { revalidatePath } from "next/cache";
 import type { Budget, CampaignHold } from "@/db/schema";
-import { createBudget, deactivateBudget, releaseHold, updateBudget } from "@/lib/budgets";
+import { createBudget, deactivateBudget, holdCampaignByHand, releaseHold, updateBudget } from "@/lib/budgets";
 import { budgetFormToInput } from "@/lib/budgets/form-input";
 import { guardedAction, type ActionResult } from "@/lib/http/action";
 
 function done<T>(result: ActionResult<T>): ActionResult<T> {
   if (result.ok) revalidatePath("/budgets");
+  return result;
+}
+
+/** Holds show in the status banner of every page (the console layout). */
+function holdDone<T>(result: ActionResult<T>): ActionResult<T> {
+  if (result.ok) revalidatePath("/", "layout");
   return result;
 }
 
@@ -33,5 +39,15 @@ export async function deactivateBudgetAction(budgetId: string): Promise<ActionRe
 }
 
 export async function releaseHoldAction(holdId: string): Promise<ActionResult<CampaignHold>> {
-  return done(await guardedAction("budgets.manage", (ctx) => releaseHold({ ctx, input: { holdId } }), "Hold released: the campaign's work goes on."));
+  return holdDone(await guardedAction("budgets.manage", (ctx) => releaseHold({ ctx, input: { holdId } }), "Hold released: the campaign's work goes on."));
+}
+
+export async function holdCampaignAction(campaign: string, detail: string): Promise<ActionResult<CampaignHold>> {
+  return holdDone(
+    await guardedAction(
+      "budgets.manage",
+      (ctx) => holdCampaignByHand({ ctx, input: { campaign, detail } }),
+      `Campaign “${campaign.trim()}” paused: its queued work waits until you release it.`,
+    ),
+  );
 }

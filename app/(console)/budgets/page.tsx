@@ -5,13 +5,20 @@ import { BudgetList } from "@/components/budgets/budget-list";
 import { HoldsList } from "@/components/budgets/holds-list";
 import { Card, PageHeader } from "@/components/ui/card";
 import { requirePageCtx } from "@/lib/auth/guard";
-import { budgetScopeOptions, listActiveHolds, listBudgetStatuses, listRecentAlerts } from "@/lib/budgets";
+import { CampaignPauseForm } from "@/components/operations/campaign-pause-form";
+import { budgetScopeOptions, knownCampaigns, listActiveHolds, listBudgetStatuses, listRecentAlerts } from "@/lib/budgets";
 
 export const metadata: Metadata = { title: "Budgets" };
 
 export default async function BudgetsPage() {
   const ctx = await requirePageCtx("budgets.manage");
-  const [statuses, options, holds, alerts] = await Promise.all([listBudgetStatuses({ ctx }), budgetScopeOptions({ ctx }), listActiveHolds({ ctx }), listRecentAlerts({ ctx })]);
+  const [statuses, options, holds, alerts, campaigns] = await Promise.all([
+    listBudgetStatuses({ ctx }),
+    budgetScopeOptions({ ctx }),
+    listActiveHolds({ ctx }),
+    listRecentAlerts({ ctx }),
+    knownCampaigns({ ctx }),
+  ]);
   const labels = Object.fromEntries(statuses.map((s) => [s.id, s.label]));
   return (
     <>
@@ -29,9 +36,14 @@ export default async function BudgetsPage() {
             <AlertsList alerts={alerts} labels={labels} />
           </Card>
         </div>
-        <Card title="Add a budget" description="Amounts in dollars, stored exactly as micro-dollars. Periods are UTC calendar periods.">
-          <BudgetForm options={options} />
-        </Card>
+        <div className="space-y-6">
+          <Card title="Add a budget" description="Amounts in dollars, stored exactly as micro-dollars. Periods are UTC calendar periods.">
+            <BudgetForm options={options} />
+          </Card>
+          <Card title="Pause a campaign" description="Its queued work waits before the next GPU call (nothing is dropped) until you release it above.">
+            <CampaignPauseForm campaigns={campaigns} />
+          </Card>
+        </div>
       </div>
     </>
   );

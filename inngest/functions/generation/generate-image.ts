@@ -91,6 +91,12 @@ export const generateImage = inngest.createFunction(
         await step.sleep(`budget-held-${i}`, BUDGET_HOLD_POLL);
         continue;
       }
+      if (outcome.status === "system_paused") {
+        // An admin paused all generation: wait without a limit (nothing queued is dropped) and
+        // poll as often as a paused endpoint, so a resume is felt within half a minute.
+        await step.sleep(`generation-paused-${i}`, PAUSE_POLL);
+        continue;
+      }
       if (outcome.status === "waiting_for_slot") {
         await step.sleep(`endpoint-busy-${i}`, SLOT_POLL);
         continue;

@@ -2,9 +2,11 @@ import type { Metadata } from "next";
 import { ProviderForm } from "@/components/admin/providers/provider-form";
 import { ProvidersTable } from "@/components/admin/providers/providers-table";
 import type { KindHint } from "@/components/admin/providers/types";
+import { EndpointHealthTable } from "@/components/operations/endpoint-health-table";
 import { Card, PageHeader } from "@/components/ui/card";
 import { requirePageCtx } from "@/lib/auth/guard";
 import { env } from "@/lib/env";
+import { listEndpointHealth } from "@/lib/operations/overview";
 import { listFallbackPresets, listProvidersForAdmin } from "@/lib/providers/admin-list";
 import { PROVIDER_CAPABILITIES } from "@/lib/providers/registry";
 import { PROVIDER_KINDS } from "@/lib/providers/types";
@@ -13,7 +15,7 @@ export const metadata: Metadata = { title: "GPU endpoints" };
 
 export default async function ProvidersPage() {
   const ctx = await requirePageCtx("providers.manage");
-  const [providers, presets] = await Promise.all([listProvidersForAdmin({ ctx }), listFallbackPresets({ ctx })]);
+  const [providers, presets, health] = await Promise.all([listProvidersForAdmin({ ctx }), listFallbackPresets({ ctx }), listEndpointHealth({ ctx })]);
   // The registry is server code (it imports every adapter); the browser gets plain hints.
   const kinds: KindHint[] = PROVIDER_KINDS.map((kind) => {
     const d = PROVIDER_CAPABILITIES[kind];
@@ -46,6 +48,13 @@ export default async function ProvidersPage() {
           description="Kiln checks the URL before saving: no cloud metadata or link-local addresses, private ones only when you allow them."
         >
           <ProviderForm kinds={kinds} />
+        </Card>
+        <Card
+          className="2xl:col-span-2"
+          title="Automatic failover"
+          description="Health is checked every minute (a probe and the recent error rate). When an endpoint turns unhealthy, its queued work of the fallback preset's tier moves there. Also on Operations."
+        >
+          <EndpointHealthTable endpoints={health.endpoints} presets={health.presets} />
         </Card>
       </div>
     </>
