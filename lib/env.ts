@@ -225,6 +225,16 @@ export function inngestSigningKey(): string {
   return e.INNGEST_SIGNING_KEY ?? readOrCreateSecret(e.dataDir, "inngest-signing-key", () => `signkey-kiln-${randomBytes(32).toString("hex")}`);
 }
 
+/**
+ * KILN_LOG_LEVEL alone, without reading (and caching) the whole configuration: the logger is made
+ * when its module loads, before tests set their variables, and must work even when another
+ * variable is invalid (that error is then logged). An invalid level falls back to "info".
+ */
+export function logLevel(): Env["KILN_LOG_LEVEL"] {
+  const parsed = envSchema.shape.KILN_LOG_LEVEL.safeParse(process.env.KILN_LOG_LEVEL?.trim() || undefined);
+  return parsed.success ? parsed.data : "info";
+}
+
 /** Tests change variables between cases; production reads them once. */
 export function resetEnvForTests(): void {
   cached = undefined;

@@ -1,5 +1,5 @@
 import pino, { type DestinationStream, type Level, type Logger } from "pino";
-import { env } from "@/lib/env";
+import { logLevel } from "@/lib/env";
 
 export type { Logger } from "pino";
 
@@ -67,20 +67,11 @@ function scrubValues(obj: Record<string, unknown>): Record<string, unknown> {
   return copy ?? obj;
 }
 
-function configuredLevel(): Level | "silent" {
-  try {
-    return env().KILN_LOG_LEVEL;
-  } catch {
-    // An invalid configuration is reported by whoever reads it first; logging must still work.
-    return "info";
-  }
-}
-
 /**
  * A pino logger writing JSON lines (to stdout unless a destination is given), with secrets
  * redacted by key and credentials scrubbed from text. One per process: `logger` below.
  */
-export function createLogger({ destination, level = configuredLevel() }: { destination?: DestinationStream; level?: Level | "silent" } = {}): Logger {
+export function createLogger({ destination, level = logLevel() }: { destination?: DestinationStream; level?: Level | "silent" } = {}): Logger {
   const options: pino.LoggerOptions = {
     level,
     base: { pid: process.pid, service: "kiln" },
