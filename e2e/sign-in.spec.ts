@@ -22,6 +22,7 @@ const AREAS = {
     "Presets",
     "Templates",
     "GPU endpoints",
+    "Operations",
     "Editor engines",
     "Placements",
     "Alt text",
