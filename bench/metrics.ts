@@ -31,6 +31,7 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 
 const database = await createTestDatabase();
 const db = database.db;
+let result = "";
 try {
   await seedCatalog({ db, simulatorUrl: "http://127.0.0.1:9" });
   const owner = await createUserFactory(db, { role: "designer" });
@@ -137,7 +138,12 @@ try {
     console.log(
       `scrape (${ITERATIONS}×, ${bytes} bytes): p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms`,
     );
+    result =
+      `scrape_p50_ms=${pct(times, 50).toFixed(1)} scrape_p95_ms=${pct(times, 95).toFixed(1)} floor_p50_ms=${pct(floor, 50).toFixed(1)} ` +
+      `ratio_to_floor=${(pct(times, 50) / pct(floor, 50)).toFixed(2)} rows=${N} db=${database.kind}`;
   }
 } finally {
   await database.close();
 }
+// The headline figures, last, after the database is closed (so nothing prints after them).
+if (result) console.log(result);

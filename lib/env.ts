@@ -147,6 +147,8 @@ const envSchema = z.object({
   KILN_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** On SIGTERM, how long in-flight background steps may take to finish before the process stops anyway. */
   KILN_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+  /** Set by `npm start` and the image: Next.js leaves SIGTERM to Kiln's graceful shutdown (lib/system/shutdown.ts). */
+  NEXT_MANUAL_SIG_HANDLE: flag,
   /**
    * Bearer token a Prometheus scraper sends to /api/metrics. Unset: the endpoint is off (404).
    * At least 16 characters: it is the endpoint's whole protection.

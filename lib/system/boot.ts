@@ -1,5 +1,5 @@
 import { closeDatabase, getDatabase } from "@/db";
-import { engineConfig, runnerAppUrl } from "@/inngest/engine-config";
+import { engineConfig } from "@/inngest/engine-config";
 import { DEV_MODE_FIX, devModeHostProblem, reachableBeyondLoopback } from "@/inngest/loopback-guard";
 import { env } from "@/lib/env";
 import { seedAltTextDefault } from "@/lib/alt-text/settings";
@@ -45,19 +45,7 @@ async function bootOnce(): Promise<void> {
     .catch((error: unknown) => console.error("[kiln] library: indexing missing assets failed", error));
   let closeRunner: ((deadline: number) => Promise<void>) | null = null;
   if (engine.embeddedRunner && runsFunctions(e.KILN_ROLE)) {
-    // Imported lazily so an installation on Inngest Cloud never loads the runner at all.
-    const [{ startEmbeddedRunner }, { postgresSessionLock }] = await Promise.all([import("@/inngest/embedded-runner"), import("@/inngest/runner-lock")]);
-    const runner = await startEmbeddedRunner({
-      db: { query: database.query, transaction: database.transaction },
-      // One runner per database: PGlite is one process by construction, PostgreSQL needs the lock.
-      lock: e.DATABASE_URL ? postgresSessionLock(e.DATABASE_URL) : null,
-      port: e.KILN_RUNNER_PORT,
-      appUrl: runnerAppUrl(),
-      signingKey: engine.signingKey,
-      eventKey: engine.mode === "signed" ? engine.eventKey : e.INNGEST_EVENT_KEY,
-      // Room for every endpoint's concurrency plus the light functions (fan-out, renditions).
-      maxInFlight: Math.max(16, e.KILN_PROVIDER_CONCURRENCY * 2 + 8),
-    });
+    const runner = await (await import("./start-runner")).startKilnRunner(database);
     reportEmbeddedRunner(() => runner.role());
     closeRunner = (deadline) => runner.close(deadline);
     console.log(`[kiln] embedded Inngest runner on ${runner.url} (${runner.role()}${engine.signingKey ? ", signed" : ", unsigned"})`);
@@ -72,11 +60,11 @@ async function bootOnce(): Promise<void> {
  * soon as its server closes, so `npm start` sets NEXT_MANUAL_SIG_HANDLE and this one runs instead.
  */
 function installGracefulShutdown(closeRunner: ((deadline: number) => Promise<void>) | null): void {
-  if (!process.env.NEXT_MANUAL_SIG_HANDLE) return;
+  if (!env().NEXT_MANUAL_SIG_HANDLE) return;
   if (closeRunner) onShutdown("embedded runner", "drain", closeRunner);
   // Pages in flight are short: a moment for them (and for a load balancer to see the 503) before closing.
   onShutdown("page requests", "drain", (deadline) => new Promise((r) => setTimeout(r, Math.max(0, Math.min(1_000, deadline - Date.now())))));
-  onShutdown("engine threads", "close", async () => (await import("./worker")).closeEngines());
+  onShutdown("engine threads", "close", async () => (await import("./close-engines")).closeEngines());
   onShutdown("database", "close", closeDatabase);
   installShutdownHandlers(env().KILN_SHUTDOWN_GRACE_MS);
 }

@@ -1,7 +1,8 @@
 import { closeDatabase, getDatabase } from "@/db";
-import { engineConfig, runnerAppUrl, runnerCallTargets } from "@/inngest/engine-config";
+import { engineConfig, runnerCallTargets } from "@/inngest/engine-config";
 import { isLoopbackHost } from "@/inngest/loopback-guard";
 import { env } from "@/lib/env";
+import { closeEngines } from "./close-engines";
 import { roleProblem } from "./role";
 import { installShutdownHandlers, onShutdown } from "./shutdown";
 
@@ -34,18 +35,8 @@ export async function startWorker(): Promise<void> {
 
   let runner: { url: string; close(deadline?: number): Promise<void>; role(): string } | null = null;
   if (engine.embeddedRunner) {
-    const [{ startEmbeddedRunner }, { postgresSessionLock }] = await Promise.all([import("@/inngest/embedded-runner"), import("@/inngest/runner-lock")]);
     const targets = runnerCallTargets();
-    runner = await startEmbeddedRunner({
-      db: { query: database.query, transaction: database.transaction },
-      lock: postgresSessionLock(e.DATABASE_URL!),
-      port: e.KILN_RUNNER_PORT,
-      appUrl: runnerAppUrl(),
-      callTargets: targets,
-      signingKey: engine.signingKey,
-      eventKey: engine.mode === "signed" ? engine.eventKey : e.INNGEST_EVENT_KEY,
-      maxInFlight: Math.max(16, e.KILN_PROVIDER_CONCURRENCY * 2 + 8),
-    });
+    runner = await (await import("./start-runner")).startKilnRunner(database);
     console.log(`[kiln] worker: embedded Inngest runner on ${runner.url} (${runner.role()})${targets ? `, calling ${targets.join(", ")}` : ""}`);
   }
 
@@ -61,8 +52,3 @@ export async function startWorker(): Promise<void> {
   installShutdownHandlers(e.KILN_SHUTDOWN_GRACE_MS);
 }
 
-/** The editing engines' and the model checks' worker threads. */
-export async function closeEngines(): Promise<void> {
-  const [{ closeEnginePools }, { shutdownModelChecks }] = await Promise.all([import("@/lib/editing/engines/local/pool"), import("@/lib/checks/models")]);
-  await Promise.all([closeEnginePools(), shutdownModelChecks()]);
-}

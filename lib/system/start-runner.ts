@@ -1,0 +1,27 @@
+import type { Database } from "@/db";
+import { engineConfig, runnerAppUrl, runnerCallTargets } from "@/inngest/engine-config";
+import type { EmbeddedRunner } from "@/inngest/embedded-runner";
+import { env } from "@/lib/env";
+
+/**
+ * Starts the embedded runner for this process (role `all` or `worker`), calling this process's serve
+ * route, or every worker's when KILN_WORKER_URLS lists several. One runner per database: PGlite is
+ * one process by construction, PostgreSQL needs the lock. Imported lazily by its callers, so an
+ * installation on Inngest Cloud never loads the runner at all.
+ */
+export async function startKilnRunner(database: Database): Promise<EmbeddedRunner> {
+  const e = env();
+  const engine = engineConfig();
+  const [{ startEmbeddedRunner }, { postgresSessionLock }] = await Promise.all([import("@/inngest/embedded-runner"), import("@/inngest/runner-lock")]);
+  return startEmbeddedRunner({
+    db: { query: database.query, transaction: database.transaction },
+    lock: e.DATABASE_URL ? postgresSessionLock(e.DATABASE_URL) : null,
+    port: e.KILN_RUNNER_PORT,
+    appUrl: runnerAppUrl(),
+    callTargets: runnerCallTargets(),
+    signingKey: engine.signingKey,
+    eventKey: engine.mode === "signed" ? engine.eventKey : e.INNGEST_EVENT_KEY,
+    // Room for every endpoint's concurrency plus the light functions (fan-out, renditions).
+    maxInFlight: Math.max(16, e.KILN_PROVIDER_CONCURRENCY * 2 + 8),
+  });
+}
