@@ -16,7 +16,7 @@ import { resetEnvForTests } from "@/lib/env";
 import { updateProvider } from "@/lib/providers/admin-write";
 import { resetBlobStoreForTests } from "@/lib/storage";
 import { createUserFactory, ctxFor } from "@/test/factories";
-import { interruptedCharge, tryClaimProviderCall } from "./provider-slots";
+import { interruptedCharge, keepProviderCallAlive, LEASE_MS, tryClaimProviderCall } from "./provider-slots";
 import { ledgerPurpose } from "./run-generation";
 import { batchFacts, batchProgress, freePort, queueDraftBatch, startPipeline, waitFor } from "./testing/pipeline-harness";
 import { spawnSimulator } from "./testing/simulator-process";
@@ -98,6 +98,46 @@ describe("the endpoint's slot check", () => {
     // The slot is b's now; c waits. Asking again writes no second row for a's call.
     expect(await tryClaimProviderCall(database.db, claimInput(c, provider, c.presetVersionId))).toBeUndefined();
     expect(await database.db.select().from(costLedger).where(eq(costLedger.callKey, held!.callKey))).toHaveLength(1);
+  });
+
+  it("keeps a live holder's slot by renewing its lease, and stops renewing once told (or once the call has ended)", { timeout: 60_000 }, async () => {
+    const database = await createTestDatabase();
+    cleanups.push(() => database.close());
+    const { gens, provider } = await queuedGenerations(database, 2, 1);
+    const [a, b] = gens as [Generation, Generation];
+    const leaseOf = async (callKey: string) => (await database.db.select().from(providerCalls).where(eq(providerCalls.callKey, callKey)))[0]!;
+    const before = Date.now();
+    const held = (await tryClaimProviderCall(database.db, claimInput(a, provider, a.presetVersionId)))!;
+    // The lease is short (not the provider's timeout): a killed holder frees its slot within LEASE_MS.
+    const first = (await leaseOf(held.callKey)).leaseExpiresAt.getTime();
+    expect(first).toBeGreaterThanOrEqual(before + LEASE_MS - 1_000);
+    expect(first).toBeLessThanOrEqual(Date.now() + LEASE_MS + 1_000);
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    try {
+      const stop = keepProviderCallAlive(database.db, held.callKey);
+      // As if the holder's lease had almost run out: the next renewal pushes it a whole lease ahead.
+      await database.db.update(providerCalls).set({ leaseExpiresAt: new Date(Date.now() + 500) }).where(eq(providerCalls.callKey, held.callKey));
+      vi.advanceTimersByTime(LEASE_MS / 4);
+      await waitFor(async () => (await leaseOf(held.callKey)).leaseExpiresAt.getTime() > Date.now() + LEASE_MS / 2, 10_000, "the renewed lease");
+      // A live holder keeps its slot past the old expiry.
+      expect(await tryClaimProviderCall(database.db, claimInput(b, provider, b.presetVersionId))).toBeUndefined();
+      stop();
+      await database.db.update(providerCalls).set({ leaseExpiresAt: new Date(Date.now() - 1_000) }).where(eq(providerCalls.callKey, held.callKey));
+      vi.advanceTimersByTime(LEASE_MS);
+      await new Promise((r) => setTimeout(r, 200));
+      // Stopped: nothing renews it, so the slot goes to the next claimer.
+      expect((await leaseOf(held.callKey)).leaseExpiresAt.getTime()).toBeLessThan(Date.now());
+      expect(await tryClaimProviderCall(database.db, claimInput(b, provider, b.presetVersionId))).toBeTruthy();
+      // An ended call is never renewed back to life.
+      const ended = (await leaseOf(held.callKey)).leaseExpiresAt.getTime();
+      const stopAgain = keepProviderCallAlive(database.db, held.callKey);
+      vi.advanceTimersByTime(LEASE_MS / 4);
+      await new Promise((r) => setTimeout(r, 200));
+      stopAgain();
+      expect((await leaseOf(held.callKey)).leaseExpiresAt.getTime()).toBe(ended);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("ledgers a generation's own unfinished call when its step runs again (the earlier execution died)", { timeout: 60_000 }, async () => {

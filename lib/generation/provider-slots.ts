@@ -10,8 +10,15 @@ import type { Db, DbExecutor } from "@/db";
 import { costLedger, generations, providerCalls, providers, type Generation, type Provider, type ProviderCall, type ProviderCallLedger } from "@/db/schema";
 import { costOfCall, type PriceModel } from "@/lib/costs/estimate";
 
-/** Past the provider's own timeout, what a live holder may still need: strip, store, commit. */
-const LEASE_GRACE_MS = 60_000;
+/**
+ * How long a call's slot stays held without a sign of life from its holder. A live holder renews
+ * it every LEASE_RENEW_MS while the request runs and until its ledger row commits
+ * (`keepProviderCallAlive`), so a long GPU call keeps its slot, and a process killed mid-call gives
+ * its slots back within this time instead of the provider's timeout plus a grace.
+ */
+export const LEASE_MS = 60_000;
+/** A quarter of the lease: three renewals can be late (a busy event loop, a slow commit) before the slot is at risk. */
+const LEASE_RENEW_MS = LEASE_MS / 4;
 /** How often a waiting step looks again without a local wake-up (another process's release, expiry, a raised limit). */
 const RECHECK_MS = 1_000;
 
@@ -82,7 +89,7 @@ export async function tryClaimProviderCall(db: Db, input: ClaimInput): Promise<C
       providerId: provider.id,
       generationId: gen.id,
       ledger,
-      leaseExpiresAt: new Date(Date.now() + provider.timeoutMs + LEASE_GRACE_MS),
+      leaseExpiresAt: new Date(Date.now() + LEASE_MS),
     });
     return { callKey: ledger.callKey, callNumber, ledger };
   });
@@ -119,6 +126,32 @@ async function openCalls(tx: DbExecutor, providerId: string): Promise<number> {
     .from(providerCalls)
     .where(and(eq(providerCalls.providerId, providerId), isNull(providerCalls.endedAt)));
   return row?.n ?? 0;
+}
+
+/**
+ * Renews a claimed call's lease every LEASE_RENEW_MS until the returned stop function runs (call it
+ * once the call's ledger row has committed, success or failure). A renewal that fails (the
+ * database unreachable for a moment) is retried at the next tick; a call that has ended (ledgered
+ * by its holder, or as interrupted by a claimer that saw its lease run out) is left alone.
+ */
+export function keepProviderCallAlive(db: Db, callKey: string, onError?: (error: unknown) => void): () => void {
+  let stopped = false;
+  const renew = async () => {
+    try {
+      await db
+        .update(providerCalls)
+        .set({ leaseExpiresAt: new Date(Date.now() + LEASE_MS) })
+        .where(and(eq(providerCalls.callKey, callKey), isNull(providerCalls.endedAt)));
+    } catch (error) {
+      if (!stopped) onError?.(error);
+    }
+  };
+  const timer = setInterval(() => void renew(), LEASE_RENEW_MS);
+  timer.unref?.();
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
 }
 
 /** Ends a call's record; run in the transaction that writes its ledger row. */

@@ -13,9 +13,10 @@ import { ProviderError } from "@/lib/providers/types";
 import { REFERENCE_STRENGTH, referenceUnsupportedMessage } from "@/lib/providers/reference-image";
 import type { BlobStore } from "@/lib/storage/types";
 import { failoverAtCallTime } from "@/lib/operations/failover/fail-over";
+import { logger } from "@/lib/observability/logger";
 import { generationPausedReason } from "@/lib/operations/switches/read-switches";
 import { endpointState } from "./batch-queries";
-import { announceRelease, claimProviderCall, ledgerFields, endProviderCall, interruptedCharge, ledgerInterruptedCallsOf } from "./provider-slots";
+import { announceRelease, claimProviderCall, keepProviderCallAlive, ledgerFields, endProviderCall, interruptedCharge, ledgerInterruptedCallsOf } from "./provider-slots";
 import { webhooksAfterGeneration } from "@/lib/webhooks/hooks";
 import { settleBatch } from "./settle-batch";
 
@@ -107,90 +108,97 @@ export async function runGeneration({
   // Every slot of the endpoint is taken: the caller waits durably and asks again.
   if (!claimed) return { status: "waiting_for_slot", generationId };
   const { callKey, callNumber } = claimed;
-  const ledger = ledgerFields(claimed.ledger);
-  const started = Date.now();
-  let result;
+  // The slot stays ours while this process lives: its lease is renewed until the ledger row commits.
+  let checkRunId: string | undefined;
+  const stopLease = keepProviderCallAlive(db, callKey, (err) => logger.warn({ err, callKey }, "generation: renewing a slot lease failed"));
   try {
-    const request = {
-      prompt: gen.prompt,
-      negativePrompt: gen.negativePrompt,
-      width: gen.width,
-      height: gen.height,
-      steps: version.params.steps,
-      cfgScale: version.params.cfgScale,
-      sampler: version.params.sampler,
-      seed: gen.seed,
-      model: version.model,
-      loras: version.loras,
-    };
-    result =
-      reference && adapter.imageToImage
-        ? await adapter.imageToImage({ ...request, image: reference.image, strength: reference.strength }, { timeoutMs: provider.timeoutMs })
-        : await adapter.generate(request, { timeoutMs: provider.timeoutMs });
-  } catch (error) {
-    const pe = error instanceof ProviderError ? error : new ProviderError("transient", (error as Error).message ?? String(error), { cause: error });
-    const micros = pe.billable ? costOfCall(version.priceModel, { width: gen.width, height: gen.height, gpuSeconds: (Date.now() - started) / 1000 }) : 0;
-    await db.transaction(async (tx) => {
+    const ledger = ledgerFields(claimed.ledger);
+    const started = Date.now();
+    let result;
+    try {
+      const request = {
+        prompt: gen.prompt,
+        negativePrompt: gen.negativePrompt,
+        width: gen.width,
+        height: gen.height,
+        steps: version.params.steps,
+        cfgScale: version.params.cfgScale,
+        sampler: version.params.sampler,
+        seed: gen.seed,
+        model: version.model,
+        loras: version.loras,
+      };
+      result =
+        reference && adapter.imageToImage
+          ? await adapter.imageToImage({ ...request, image: reference.image, strength: reference.strength }, { timeoutMs: provider.timeoutMs })
+          : await adapter.generate(request, { timeoutMs: provider.timeoutMs });
+    } catch (error) {
+      const pe = error instanceof ProviderError ? error : new ProviderError("transient", (error as Error).message ?? String(error), { cause: error });
+      const micros = pe.billable ? costOfCall(version.priceModel, { width: gen.width, height: gen.height, gpuSeconds: (Date.now() - started) / 1000 }) : 0;
+      await db.transaction(async (tx) => {
+        await tx
+          .insert(costLedger)
+          .values({ ...ledger, outcome: "failed", billable: pe.billable, micros, errorKind: pe.kind })
+          .onConflictDoNothing();
+        await endProviderCall(tx, callKey);
+      });
+      announceRelease(provider.id);
+      throw pe;
+    }
+    const providerMs = Date.now() - started;
+
+    // Only what must happen while the GPU slot is held: the metadata-free original and the ledger.
+    // Renditions are made by their own function (makeGenerationRenditions), outside the slot.
+    const clean = await stripMetadata(result.image);
+    const originalKey = `generations/${gen.id}/original.png`;
+    await store.put(originalKey, clean.data, { contentType: "image/png" });
+
+    const micros = costOfCall(version.priceModel, { width: clean.width, height: clean.height, gpuSeconds: result.gpuSeconds });
+
+    checkRunId = await db.transaction(async (tx) => {
       await tx
         .insert(costLedger)
-        .values({ ...ledger, outcome: "failed", billable: pe.billable, micros, errorKind: pe.kind })
+        .values({ ...ledger, outcome: "succeeded", billable: true, micros })
         .onConflictDoNothing();
+      await tx
+        .update(generations)
+        .set({
+          status: "succeeded",
+          errorCode: null,
+          errorMessage: null,
+          blobKey: originalKey,
+          seed: result.seed ?? gen.seed,
+          finishedAt: new Date(),
+          metadata: {
+            provider: { id: provider.id, kind: provider.kind, name: provider.name },
+            model: version.model,
+            loras: version.loras,
+            params: { ...version.params, width: clean.width, height: clean.height, ...(reference ? { referenceStrength: reference.strength } : {}) },
+            timings: { queuedMs: started - gen.createdAt.getTime(), providerMs },
+            ...(result.providerRequestId ? { providerRequestId: result.providerRequestId } : {}),
+          },
+        })
+        .where(eq(generations.id, gen.id));
+      const asset = await createAssetFromGeneration(tx, { gen, blobKey: originalKey, width: clean.width, height: clean.height });
       await endProviderCall(tx, callKey);
-    });
-    announceRelease(provider.id);
-    throw pe;
-  }
-  const providerMs = Date.now() - started;
-
-  // Only what must happen while the GPU slot is held: the metadata-free original and the ledger.
-  // Renditions are made by their own function (makeGenerationRenditions), outside the slot.
-  const clean = await stripMetadata(result.image);
-  const originalKey = `generations/${gen.id}/original.png`;
-  await store.put(originalKey, clean.data, { contentType: "image/png" });
-
-  const micros = costOfCall(version.priceModel, { width: clean.width, height: clean.height, gpuSeconds: result.gpuSeconds });
-
-  const checkRunId = await db.transaction(async (tx) => {
-    await tx
-      .insert(costLedger)
-      .values({ ...ledger, outcome: "succeeded", billable: true, micros })
-      .onConflictDoNothing();
-    await tx
-      .update(generations)
-      .set({
-        status: "succeeded",
-        errorCode: null,
-        errorMessage: null,
-        blobKey: originalKey,
-        seed: result.seed ?? gen.seed,
-        finishedAt: new Date(),
-        metadata: {
-          provider: { id: provider.id, kind: provider.kind, name: provider.name },
-          model: version.model,
-          loras: version.loras,
-          params: { ...version.params, width: clean.width, height: clean.height, ...(reference ? { referenceStrength: reference.strength } : {}) },
-          timings: { queuedMs: started - gen.createdAt.getTime(), providerMs },
-          ...(result.providerRequestId ? { providerRequestId: result.providerRequestId } : {}),
+      // Near the end: the audit chain's lock is held to the commit and serialises every audited
+      // write. The batch settle comes after it, in the same lock order as the dead-letter path.
+      await recordAudit({
+        db: tx,
+        input: {
+          actor: null,
+          action: "generation.succeeded",
+          subject: { type: "generation", id: gen.id },
+          data: { batchId: gen.batchId, attempt, call: callNumber, micros },
         },
-      })
-      .where(eq(generations.id, gen.id));
-    const asset = await createAssetFromGeneration(tx, { gen, blobKey: originalKey, width: clean.width, height: clean.height });
-    await endProviderCall(tx, callKey);
-    // Near the end: the audit chain's lock is held to the commit and serialises every audited
-    // write. The batch settle comes after it, in the same lock order as the dead-letter path.
-    await recordAudit({
-      db: tx,
-      input: {
-        actor: null,
-        action: "generation.succeeded",
-        subject: { type: "generation", id: gen.id },
-        data: { batchId: gen.batchId, attempt, call: callNumber, micros },
-      },
+      });
+      await settleBatch(tx, gen.batchId);
+      return asset.checkRunId;
     });
-    await settleBatch(tx, gen.batchId);
-    return asset.checkRunId;
-  });
 
+  } finally {
+    stopLease();
+  }
   announceRelease(provider.id);
   await webhooksAfterGeneration({ db }, gen.id);
   return { status: "succeeded", generationId: gen.id, checkRunId };
