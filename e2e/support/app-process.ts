@@ -27,7 +27,8 @@ export async function waitUntilUp(url: string, timeoutMs = 60_000): Promise<void
 
 export function killHard(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
+    // Exited, or killed by a signal (then exitCode stays null): "exit" will not come again.
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once("exit", () => resolve());
     child.kill("SIGKILL");
   });
