@@ -7,6 +7,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { gateBackgroundCalls } from "@/lib/system/foreground";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -49,7 +50,9 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       close: () => sql.end({ timeout: 5 }),
     };
   }
-  const client = "dataDir" in options ? await PGlite.create(options.dataDir) : await PGlite.create();
+  // Background calls wait for people's requests first (one event loop, one WebAssembly database in
+  // the one-process shape); a no-op unless the Next server installed the tracking (lib/system/foreground).
+  const client = gateBackgroundCalls("dataDir" in options ? await PGlite.create(options.dataDir) : await PGlite.create());
   const pglite = drizzlePglite(client, { schema });
   return {
     db: pglite as unknown as Db,

@@ -145,6 +145,14 @@ const envSchema = z.object({
   KILN_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   /** OS priority (nice, 0–19) of worker processes and engine threads, so pages stay responsive under load; 0 turns it off. */
   KILN_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  /**
+   * One-process shape (role `all`): background work waits at its next database call while a person's
+   * request is answered (lib/system/foreground.ts). On unless "0"/"false"; off only to measure what it buys.
+   */
+  KILN_PAGES_FIRST: z
+    .enum(["0", "1", "true", "false", ""])
+    .optional()
+    .transform((v) => v !== "0" && v !== "false"),
   /** On SIGTERM, how long in-flight background steps may take to finish before the process stops anyway. */
   KILN_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   /** Set by `npm start` and the image: Next.js leaves SIGTERM to Kiln's graceful shutdown (lib/system/shutdown.ts). */

@@ -1,0 +1,112 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+
+/**
+ * Pages first, in the one-process shape (role `all`, the embedded PGlite: docs/decisions/0025).
+ *
+ * There, one event loop and one PGlite (WebAssembly, run on that loop, one query at a time) serve
+ * both the people using the pages and the background functions. Without a rule, a page's queries
+ * queue behind a 200-image batch's and its rendering shares the loop with a dozen steps, so pages
+ * get slow in proportion to the background work. The rule: while a person's request is being
+ * answered, background work waits at its next database call (up to BACKGROUND_MAX_WAIT_MS, so it
+ * always moves on), and the page gets the loop and the database to itself.
+ *
+ * - A request is *foreground* unless it is the engine calling the functions (`/api/inngest`) or a
+ *   long-lived event stream; its handling runs inside an AsyncLocalStorage context, so its own
+ *   database calls are never held.
+ * - Only entry points wait (a query, or the start of a transaction): a transaction already open
+ *   runs to its end, so a page never waits for a transaction that is itself waiting for the page.
+ */
+export const BACKGROUND_MAX_WAIT_MS = 500;
+
+type State = {
+  storage: AsyncLocalStorage<true>;
+  inFlight: number;
+  waiters: Array<() => void>;
+  installed: boolean;
+};
+const KEY = Symbol.for("kiln.foreground");
+// On globalThis: Next.js loads instrumentation and route bundles as separate module instances.
+const state: State = ((globalThis as { [KEY]?: State })[KEY] ??= { storage: new AsyncLocalStorage<true>(), inFlight: 0, waiters: [], installed: false });
+
+/** Is this request a person's (foreground), as opposed to the engine's calls or a stream? */
+export function isForegroundRequest(req: Pick<IncomingMessage, "url" | "headers">): boolean {
+  const url = req.url ?? "";
+  if (url === "/api/inngest" || url.startsWith("/api/inngest?") || url.startsWith("/api/inngest/")) return false;
+  return !String(req.headers.accept ?? "").includes("text/event-stream");
+}
+
+/** Marks a request foreground from its start until its response closes; exported for tests. */
+export function trackForeground<T>(res: Pick<ServerResponse, "once">, handle: () => T): T {
+  state.inFlight++;
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    state.inFlight--;
+    if (state.inFlight === 0) for (const wake of state.waiters.splice(0)) wake();
+  };
+  res.once("close", finish);
+  return state.storage.run(true, handle);
+}
+
+/**
+ * Installs the tracking on every HTTP server of this process (Next's included), before any request.
+ * Only the one-process shape needs it: a web process runs no background work.
+ */
+export function installForegroundTracking(): void {
+  if (state.installed) return;
+  state.installed = true;
+  const emit = http.Server.prototype.emit;
+  http.Server.prototype.emit = function trackRequest(this: http.Server, event: string | symbol, ...args: unknown[]): boolean {
+    const call = () => (emit as (this: http.Server, event: string | symbol, ...rest: unknown[]) => boolean).call(this, event, ...args);
+    if (event !== "request") return call();
+    const [req, res] = args as [IncomingMessage, ServerResponse];
+    return isForegroundRequest(req) ? trackForeground(res, call) : call();
+  } as typeof emit;
+}
+
+/** How many people's requests are being answered right now. */
+export function foregroundInFlight(): number {
+  return state.inFlight;
+}
+
+/**
+ * Waits while people's requests are being answered (returns at once inside one of them, or when
+ * none is), at most `maxWaitMs`.
+ */
+export function yieldToForeground(maxWaitMs = BACKGROUND_MAX_WAIT_MS): Promise<void> | undefined {
+  if (state.inFlight === 0 || state.storage.getStore()) return undefined;
+  return new Promise((resolve) => {
+    const wake = () => {
+      clearTimeout(timer);
+      const i = state.waiters.indexOf(wake);
+      if (i >= 0) state.waiters.splice(i, 1);
+      resolve();
+    };
+    const timer = setTimeout(wake, maxWaitMs);
+    state.waiters.push(wake);
+  });
+}
+
+type Gateable = {
+  query: (...args: never[]) => Promise<unknown>;
+  exec: (...args: never[]) => Promise<unknown>;
+  transaction: (...args: never[]) => Promise<unknown>;
+};
+
+/**
+ * Makes background calls to this PGlite wait for the pages first (yieldToForeground) at its entry
+ * points: `query`, `exec` and `transaction`. Queries inside an open transaction go through the
+ * transaction's own object and never wait.
+ */
+export function gateBackgroundCalls<T extends Gateable>(client: T): T {
+  for (const name of ["query", "exec", "transaction"] as const) {
+    const original = client[name].bind(client) as (...args: unknown[]) => Promise<unknown>;
+    (client as Record<string, unknown>)[name] = (...args: unknown[]) => {
+      const wait = yieldToForeground();
+      return wait ? wait.then(() => original(...args)) : original(...args);
+    };
+  }
+  return client;
+}
