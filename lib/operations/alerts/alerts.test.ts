@@ -358,12 +358,25 @@ describe("evaluation", () => {
     });
     expect(describeNotified({ inApp: "off", webhooks: "off", email: "off" })).toBe("In the app: off · Webhooks: off · E-mail: off");
 
-    // A disabled rule is not evaluated, and disabling a firing rule puts it back to OK.
-    await database.db.update(alertRules).set({ state: "firing", firingSince: t2 }).where(eq(alertRules.id, rule.id));
+    // A disabled rule is not evaluated, and disabling a firing rule puts it back to OK, telling everyone
+    // who heard it fire that it is resolved, and why.
+    await database.db.update(alertRules).set({ state: "firing", firingSince: t2, lastValue: 42.9 }).where(eq(alertRules.id, rule.id));
     await disableAlertRule({ ctx: alan, input: { id: rule.id } });
     expect((await evaluateAlerts({ db: database.db, now: minutes(t0, 22), send })).evaluated).toBe(0);
     const [off] = await database.db.select().from(alertRules).where(eq(alertRules.id, rule.id));
     expect(off).toMatchObject({ enabled: false, state: "ok", firingSince: null });
+    const all = await database.db.select().from(alertEvents).where(eq(alertEvents.ruleId, rule.id));
+    expect(all.map((e) => e.state).sort()).toEqual(["fired", "resolved", "resolved"]);
+    const closing = all.find((e) => e.state === "resolved" && e.id !== events[1]!.id);
+    expect(closing).toMatchObject({ state: "resolved", value: 42.9 });
+    expect(closing!.message).toMatch(/^Alert "Simulator failing" resolved: 42\.9% \(limit 20%\); the rule was disabled by /);
+    // Handed to the webhook queue (this test has no receiver listening, so the attempt itself fails; the delivery row stays for retries).
+    const resolvedAfter = await database.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.eventType, "alert.resolved"));
+    expect(resolvedAfter).toHaveLength(2);
+    expect((resolvedAfter.find((d) => d.id !== resolved[0]!.id)!.payload as WebhookBody).data).toMatchObject({ value: 42.9, firing_since: t2.toISOString() });
+    // Disabling it again (already off) announces nothing more.
+    await disableAlertRule({ ctx: alan, input: { id: rule.id } });
+    expect(await database.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.eventType, "alert.resolved"))).toHaveLength(2);
     await deleteAlertRule({ ctx: ada, input: { id: rule.id } });
   });
 });

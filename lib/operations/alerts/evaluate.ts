@@ -1,7 +1,8 @@
 import { and, asc, eq } from "drizzle-orm";
-import type { Db } from "@/db";
+import type { Db, Tx } from "@/db";
 import { alertEvents, alertRules, type AlertRule } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
+import type { Actor } from "@/lib/auth/context";
 import type { WebhookSender } from "@/lib/webhooks/emit";
 import { emailConfigured } from "./mailer";
 import { alertMessage, notifyAdminsInApp, notifyOutside, type AlertTransition } from "./notify";
@@ -41,13 +42,18 @@ export async function evaluateAlerts({ db, now = new Date(), send }: { db: Db; n
     const changed = await transition(db, rule, to, measured.value, measured.detail, now, rule.providerId ? (names.get(rule.providerId) ?? null) : null);
     if (!changed) continue;
     (to === "firing" ? summary.fired : summary.resolved).push(rule.id);
-    const outside = await notifyOutside(db, changed, send);
-    await db
-      .update(alertEvents)
-      .set({ notified: { ...changed.event.notified, ...outside } })
-      .where(eq(alertEvents.id, changed.event.id));
+    await announceOutside(db, changed, send);
   }
   return summary;
+}
+
+/** After the transition's commit: webhooks and e-mail, and what they did on the event's record. */
+export async function announceOutside(db: Db, changed: AlertTransition, send?: WebhookSender): Promise<void> {
+  const outside = await notifyOutside(db, changed, send);
+  await db
+    .update(alertEvents)
+    .set({ notified: { ...changed.event.notified, ...outside } })
+    .where(eq(alertEvents.id, changed.event.id));
 }
 
 async function transition(
@@ -68,24 +74,36 @@ async function transition(
       .returning();
     // Another evaluation (another process, or "Evaluate now") made this change first: it notifies, not us.
     if (!rule) return null;
-    const state = to === "firing" ? "fired" : "resolved";
-    const message = alertMessage(rule, state, value, detail);
-    const inApp = rule.notifyInApp ? await notifyAdminsInApp(tx, message) : "off";
-    const notified: Record<string, unknown> = {
-      inApp,
-      webhooks: rule.notifyWebhooks ? "pending" : "off",
-      email: rule.emailTo.length === 0 ? "off" : emailConfigured() ? "pending" : "not configured (KILN_SMTP_URL is not set)",
-    };
-    const [event] = await tx.insert(alertEvents).values({ ruleId: rule.id, state, value, message, notified, occurredAt: now }).returning();
-    await recordAudit({
-      db: tx,
-      input: {
-        actor: null,
-        action: to === "firing" ? "alert.fired" : "alert.resolved",
-        subject: { type: "alert_rule", id: rule.id },
-        data: { kind: rule.kind, threshold: rule.threshold, value, eventId: event!.id },
-      },
-    });
-    return { rule, event: event!, endpointName, detail, firingSince: to === "firing" ? now : seen.firingSince };
+    return recordTransition(tx, { rule, to, value, detail, now, endpointName, firingSince: to === "firing" ? now : seen.firingSince });
   });
+}
+
+/**
+ * The record of a rule's change of state, in the transaction that changed it: its event, the admins'
+ * in-app notifications and the audit entry. Webhooks and e-mail follow the commit (announceOutside).
+ */
+export async function recordTransition(
+  tx: Tx,
+  t: { rule: AlertRule; to: "firing" | "ok"; value: number | null; detail: string; now: Date; endpointName: string | null; firingSince: Date | null; actor?: Actor | null },
+): Promise<AlertTransition> {
+  const { rule, to, value, detail, now, endpointName } = t;
+  const state = to === "firing" ? "fired" : "resolved";
+  const message = alertMessage(rule, state, value, detail);
+  const inApp = rule.notifyInApp ? await notifyAdminsInApp(tx, message) : "off";
+  const notified: Record<string, unknown> = {
+    inApp,
+    webhooks: rule.notifyWebhooks ? "pending" : "off",
+    email: rule.emailTo.length === 0 ? "off" : emailConfigured() ? "pending" : "not configured (KILN_SMTP_URL is not set)",
+  };
+  const [event] = await tx.insert(alertEvents).values({ ruleId: rule.id, state, value, message, notified, occurredAt: now }).returning();
+  await recordAudit({
+    db: tx,
+    input: {
+      actor: t.actor ?? null,
+      action: to === "firing" ? "alert.fired" : "alert.resolved",
+      subject: { type: "alert_rule", id: rule.id },
+      data: { kind: rule.kind, threshold: rule.threshold, value, eventId: event!.id },
+    },
+  });
+  return { rule, event: event!, endpointName, detail, firingSince: t.firingSince };
 }

@@ -5,9 +5,11 @@ import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { can } from "@/lib/auth/permissions";
 import { AppError, parseInput } from "@/lib/errors";
-import { evaluateAlerts, type EvaluationSummary } from "./evaluate";
+import { announceOutside, evaluateAlerts, recordTransition, type EvaluationSummary } from "./evaluate";
 import { describeRule, formatUtc, formatValue, KIND_INFO, toDisplay, toStored } from "./kinds";
 import { emailConfigured } from "./mailer";
+import type { AlertTransition } from "./notify";
+import { endpointNames } from "./values";
 
 /** Admin verbs for alert rules: each checks the permission, validates, and audits in its transaction. */
 function assertCanManageAlerts(ctx: Ctx): void {
@@ -132,7 +134,8 @@ export async function updateAlertRule({ ctx, input }: { ctx: Ctx; input: unknown
 async function setEnabled(ctx: Ctx, input: unknown, enabled: boolean): Promise<AlertRule> {
   assertCanManageAlerts(ctx);
   const { id } = parseInput(idInput, input);
-  return ctx.db.transaction(async (tx) => {
+  let resolved: AlertTransition | null = null;
+  const updated = await ctx.db.transaction(async (tx) => {
     const [before] = await tx.select().from(alertRules).where(eq(alertRules.id, id)).for("update");
     if (!before) throw new AppError("not_found", "That alert rule no longer exists.");
     // A disabled rule is not firing: it starts from OK when it is enabled again.
@@ -141,6 +144,20 @@ async function setEnabled(ctx: Ctx, input: unknown, enabled: boolean): Promise<A
       .set({ enabled, updatedAt: new Date(), ...(enabled ? {} : { state: "ok", firingSince: null }) })
       .where(eq(alertRules.id, id))
       .returning();
+    // Disabling a firing rule ends its episode: whoever was told it fired (a pager, a channel) is told
+    // it is resolved, and why, rather than left with an incident nothing will ever close.
+    if (!enabled && before.enabled && before.state === "firing") {
+      resolved = await recordTransition(tx, {
+        rule: rule!,
+        to: "ok",
+        value: before.lastValue,
+        detail: `the rule was disabled by ${ctx.actor.name || ctx.actor.email}`,
+        now: new Date(),
+        endpointName: before.providerId ? ((await endpointNames(tx, [before.providerId])).get(before.providerId) ?? null) : null,
+        firingSince: before.firingSince,
+        actor: ctx.actor,
+      });
+    }
     if (before.enabled !== enabled)
       await recordAudit({
         db: tx,
@@ -154,6 +171,8 @@ async function setEnabled(ctx: Ctx, input: unknown, enabled: boolean): Promise<A
       });
     return rule!;
   });
+  if (resolved) await announceOutside(ctx.db, resolved);
+  return updated;
 }
 
 export const enableAlertRule = ({ ctx, input }: { ctx: Ctx; input: unknown }) => setEnabled(ctx, input, true);
