@@ -149,6 +149,25 @@ describe("full text", () => {
     expect(await found(dana, "the")).toHaveLength(5);
   });
 
+  it("finds fragments of a SKU, title, batch name or filename through the trigram index, any case", async () => {
+    // Full-text tokens cannot: "KLN-004" is no prefix of a lexeme of "KLN-0042".
+    expect(await found(rita, "KLN-004")).toEqual([]);
+    expect(await found(rita, "KLN-004*")).toEqual(expectIds(["springShoe"]));
+    expect(await found(rita, "*0042")).toEqual(expectIds(["springShoe"]));
+    expect(await found(rita, "kln*04*")).toEqual(expectIds(["springShoe"]));
+    expect(await found(rita, "*OTWEA*")).toEqual(expectIds(["springShoe"])); // carried column "category: footwear"
+    expect(await found(rita, "*shoes*")).toEqual(expectIds(["springShoe"])); // batch "Trail shoes CSV", not the prompts' "shoe"
+    expect(await found(rita, "*board-aut*")).toEqual(expectIds(["upload"]));
+    expect(await found(rita, "*0043")).toEqual([]);
+    // LIKE's own wildcards are literal characters in a fragment.
+    expect(await found(rita, "*KLN_00*")).toEqual([]);
+    expect(await found(rita, "-*0042 status:approved")).toEqual(expectIds(["upload"]));
+    // With the rest of the grammar, and under the visibility rule.
+    expect(await found(rita, '*0042 campaign:"spring 26" status:approved')).toEqual(expectIds(["springShoe"]));
+    expect(await found(dev, "*0042")).toEqual([]);
+    await expect(search(rita, "*42")).rejects.toMatchObject({ code: "invalid_input", message: expect.stringContaining("at least 3 characters") });
+  });
+
   it("ranks by relevance when asked", async () => {
     const page = await search(rita, "trail shoe", { sort: "relevance" });
     expect(page.items.map((i) => i.id)).toHaveLength(3);
