@@ -1,5 +1,6 @@
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -50,9 +51,12 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       close: () => sql.end({ timeout: 5 }),
     };
   }
+  // pg_trgm backs the library's fragment search (migration 0016 creates it). PGlite loads an
+  // extension's code only when asked at open, so every opening of the app database passes it here.
+  const extensions = { pg_trgm };
   // Background calls wait for people's requests first (one event loop, one WebAssembly database in
   // the one-process shape); a no-op unless the Next server installed the tracking (lib/system/foreground).
-  const client = gateBackgroundCalls("dataDir" in options ? await PGlite.create(options.dataDir) : await PGlite.create());
+  const client = gateBackgroundCalls("dataDir" in options ? await PGlite.create(options.dataDir, { extensions }) : await PGlite.create({ extensions }));
   const pglite = drizzlePglite(client, { schema });
   return {
     db: pglite as unknown as Db,

@@ -8,7 +8,7 @@ export function GrammarHelp({ onExample }: { onExample: (example: string) => voi
     <div className="rounded-lg border border-stone-200 bg-white p-4 text-sm shadow-sm" data-testid="grammar-help" id="library-grammar-help">
       <p className="mb-3 text-stone-600">
         Type words to search everything that made an asset and everything that happened to it. Narrow with <code className="font-mono">field:value</code> terms;
-        a comma means “or” (<code className="font-mono">status:approved,in_review</code>), quotes keep spaces, and clicking a filter on the left writes its term here.
+        a comma means “or” (<code className="font-mono">status:approved,in_review</code>), quotes keep spaces, a <code className="font-mono">*</code> finds part of a SKU, title or batch name (<code className="font-mono">*0042</code>), and clicking a filter on the left writes its term here.
       </p>
       <div className="grid gap-x-6 lg:grid-cols-2">
         <table className="w-full text-left">

@@ -51,6 +51,12 @@ export const assetSearch = pgTable(
     altTextStatus: altTextStatusEnum("alt_text_status").notNull().default("none"),
     rightsExpiresAt: timestamp("rights_expires_at", { withTimezone: true }),
     document: tsvector("document").notNull(),
+    /**
+     * What names the asset, as plain text: title, carried CSV column values (SKU…), batch name,
+     * upload filename. The trigram index on it answers fragments (`*0042`, `KLN-004*`) that
+     * full-text tokens cannot: "KLN-004" is no prefix of any lexeme of "KLN-0042".
+     */
+    identity: text("identity").notNull().default(""),
     indexedAt: timestamp("indexed_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -60,6 +66,7 @@ export const assetSearch = pgTable(
     index("asset_search_loras_idx").using("gin", t.loras).with({ fastupdate: false }),
     index("asset_search_tags_idx").using("gin", t.tags).with({ fastupdate: false }),
     index("asset_search_check_reasons_idx").using("gin", t.checkReasons).with({ fastupdate: false }),
+    index("asset_search_identity_trgm_idx").using("gin", t.identity.op("gin_trgm_ops")).with({ fastupdate: false }),
     index("asset_search_created_idx").on(t.createdAt, t.assetId),
     index("asset_search_owner_created_idx").on(t.ownerId, t.createdAt),
     index("asset_search_status_created_idx").on(t.status, t.createdAt),

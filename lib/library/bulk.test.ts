@@ -2,9 +2,12 @@ import { randomUUID } from "node:crypto";
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db";
-import { assets, auditEvents, teams, users } from "@/db/schema";
+import { assets, auditEvents, checkResults, teams, uploads, users } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
+import { createAssetFromUpload } from "@/lib/assets/create-from-upload";
 import { seedCatalog } from "@/lib/catalog/seed-catalog";
+import { decideCheckRun } from "@/lib/checks/decide-run";
+import { shutdownModelChecks } from "@/lib/checks/models";
 import { addToCollection, createCollection, getCollection } from "@/lib/collections";
 import { AppError } from "@/lib/errors";
 import { createAssetInReview } from "@/lib/review/testing";
@@ -12,6 +15,7 @@ import { tagsOfAsset } from "@/lib/tags";
 import { createUserFactory, ctxFor } from "@/test/factories";
 import { runBulkAction } from "./bulk";
 import { refreshAssetSearch } from "./refresh";
+import { searchLibrary } from "./search";
 
 type TestCtx = ReturnType<typeof ctxFor>;
 let database: Database;
@@ -35,7 +39,10 @@ beforeAll(async () => {
   gus = await user("designer", growth!.id);
   rita = await user("reviewer", null);
 }, 60_000);
-afterAll(() => database.close());
+afterAll(async () => {
+  await shutdownModelChecks();
+  await database.close();
+});
 
 /** An asset of `owner` in the library's read model, optionally moved to another status. */
 async function asset(owner: TestCtx, status?: "rejected" | "approved" | "checking"): Promise<string> {
@@ -113,6 +120,51 @@ describe("bulk actions over a selection", () => {
     expect(audits.map((r) => r.subjectId).sort()).toEqual([...rejected].sort());
     // Reviewers do not send to review (it is the designer's request for a person).
     await expectCode(runBulkAction({ ctx: rita, input: { action: "send_to_review", selection: { assetIds: rejected } } }), "forbidden");
+  });
+
+  it("treats an uploaded asset like any other: collected, tagged in bulk, found by search, sent to review", async () => {
+    const db = database.db;
+    const [upload] = await db
+      .insert(uploads)
+      .values({
+        ownerId: dana.actor.id,
+        filename: "shelf-shot-KLN-0077.png",
+        contentType: "image/png",
+        bytes: 1000,
+        width: 1200,
+        height: 800,
+        sha256: "1".repeat(64),
+        blobKey: `uploads/${randomUUID()}/original.png`,
+        status: "ready",
+      })
+      .returning();
+    // Production path: the upload becomes an asset and takes the support tier's checks, which reject it for blur.
+    const made = await db.transaction((tx) => createAssetFromUpload(tx, upload!));
+    await db.insert(checkResults).values({ checkRunId: made.checkRunId, checkId: "sharpness", checkVersion: 1, verdict: "fail", reasonCode: "blur", detail: "soft", durationMs: 1 });
+    await decideCheckRun({ db, checkRunId: made.checkRunId });
+    const found = async (ctx: TestCtx, q: string) => (await searchLibrary({ ctx, input: { q } })).items.map((i) => i.id);
+    expect(await found(dana, "shelf source:uploaded rejected:blur")).toEqual([made.assetId]);
+
+    const board = await createCollection({ ctx: dana, input: { name: "Uploads board" } });
+    expect(await runBulkAction({ ctx: dana, input: { action: "collect", selection: { query: "source:uploaded *KLN-0077*" }, collectionId: board.id } })).toMatchObject({
+      affected: 1,
+      skipped: 0,
+    });
+    expect((await getCollection({ ctx: dana, collectionId: board.id })).total).toBe(1);
+    expect(await runBulkAction({ ctx: dana, input: { action: "tag", selection: { query: `in:${board.id}` }, tags: ["Uploads WIP"] } })).toMatchObject({
+      affected: 1,
+      message: "Tagged 1 asset (uploads-wip).",
+    });
+    expect(await found(dana, `tag:uploads-wip in:${board.id} shelf`)).toEqual([made.assetId]);
+
+    expect(await runBulkAction({ ctx: dana, input: { action: "send_to_review", selection: { query: `in:${board.id}` } } })).toEqual({
+      affected: 1,
+      skipped: 0,
+      message: "Sent 1 asset to review.",
+    });
+    // The reviewer finds it waiting, by its filename's fragment and its tag.
+    expect(await found(rita, "status:in_review source:uploaded tag:uploads-wip *shelf-shot*")).toEqual([made.assetId]);
+    expect(await found(gus, "*shelf-shot*")).toEqual([]);
   });
 
   it("refuses oversized selections and incomplete requests with a clear message", async () => {

@@ -18,7 +18,8 @@ const TS_CONFIG = sql.raw("'english'");
 
 /**
  * A parsed query as SQL over asset_search: `where` (visibility AND every field term) and `text`,
- * the full-text part as a tsquery expression (null without words). Name-valued fields (preset,
+ * the full-text part as a tsquery expression (null without words). Fragments (`*0042`) are ILIKE
+ * conditions on the trigram-indexed identity text. Name-valued fields (preset,
  * campaign, designer…) become subqueries on small tables, so the big table is filtered by its
  * indexed id columns; array fields (lora, tag, reason) use the GIN indexes (`@>`).
  */
@@ -36,6 +37,12 @@ export function compileLibraryQuery(ctx: Ctx, query: LibraryQuery): { where: SQL
       text.push(term.negated ? sql`(!! ${q})` : q);
       continue;
     }
+    if (term.kind === "fragment") {
+      // ILIKE over the identity text: the trigram GIN index narrows by the pattern's trigrams (any case).
+      const condition = sql`${s.identity} ilike ${fragmentPattern(term.pattern)}`;
+      conditions.push(term.negated ? sql`not ${condition}` : condition);
+      continue;
+    }
     const condition = fieldCondition(ctx, term);
     conditions.push(term.negated ? sql`not coalesce(${condition}, false)` : condition);
   }
@@ -49,7 +56,10 @@ const textArray = (values: string[]) => sql`array[${sql.join(
   values.map((v) => sql`${v}`),
   sql`, `,
 )}]::text[]`;
-const likePrefix = (v: string) => `${v.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+const escapeLike = (v: string) => v.replace(/[\\%_]/g, (c) => `\\${c}`);
+const likePrefix = (v: string) => `${escapeLike(v)}%`;
+/** `KLN-004*` → `%KLN-004%`: open at both ends, each * any characters, LIKE's own wildcards taken literally. */
+const fragmentPattern = (pattern: string) => `%${pattern.split("*").filter(Boolean).map(escapeLike).join("%")}%`;
 const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
 /** People by `me`, id, email or name (any case). */

@@ -1,6 +1,7 @@
-import { sql, type SQL } from "drizzle-orm";
+import { inArray, sql, type SQL } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database, Db } from "@/db";
+import { assetSearch, collections, teams, users } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { createUserFactory, ctxFor } from "@/test/factories";
@@ -15,12 +16,17 @@ import { countMatches, matchCondition, queryRows, searchLibrary } from "./search
  * (a function wrapped around a column, an OR the bitmap scans cannot split, a cast on the
  * wrong side). The queries are selective on purpose: for a query matching hundreds of rows the
  * planner rightly walks the (created_at, asset_id) btree backwards and stops after 61 matches,
- * which the third test shows for the broad case.
+ * which the third test shows for the broad case. Rows belong to ten designers, one of whom also
+ * sees a board shared with her team, so the designer's visibility rule (own OR shared EXISTS) is
+ * planned over realistic ownership too.
  */
 
 const ROWS = 20_000;
 let database: Database;
 let reviewer: ReturnType<typeof ctxFor>;
+let designer: ReturnType<typeof ctxFor>;
+let sharedOwnerId: string;
+const DESIGNERS = 10;
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -28,6 +34,13 @@ beforeAll(async () => {
   await seedCatalog({ db, simulatorUrl: "http://127.0.0.1:9" });
   const owner = await createUserFactory(db, { role: "designer" });
   reviewer = ctxFor(db, await createUserFactory(db, { role: "reviewer" }));
+  const [team] = await db.insert(teams).values({ name: "Brand" }).returning();
+  const owners = [owner.id];
+  for (let d = 1; d < DESIGNERS; d++) owners.push((await createUserFactory(db, { role: "designer" })).id);
+  await db.update(users).set({ teamId: team!.id }).where(inArray(users.id, owners.slice(0, 2)));
+  designer = ctxFor(db, owner);
+  sharedOwnerId = owners[1]!;
+  const ownerOf = sql.raw(`(array[${owners.map((o) => `'${o}'::uuid`).join(",")}])[1 + i % ${DESIGNERS}]`);
   const words = (list: string[], seed: string) => sql.raw(`(array[${list.map((w) => `'${w}'`).join(",")}])[1 + abs(hashint4(i + ${seed})) % ${list.length}]`);
   const products = words(["shoe", "boot", "mug", "shirt", "scarf", "vase", "kettle", "tote", "jacket", "lamp", "bottle", "chair", "watch", "tent", "candle", "towel", "hoodie", "helmet", "pen", "notebook"], "1");
   const colours = words(["red", "navy", "olive", "black", "pastel", "golden", "frosted", "woven"], "2");
@@ -43,20 +56,26 @@ beforeAll(async () => {
   // Uploaded assets are the smallest valid rows asset_search can point at; the read-model rows are written directly with varied facets.
   await db.execute(sql`
     insert into uploads (id, owner_id, filename, content_type, bytes, width, height, sha256, blob_key, status)
-    select md5('u' || i)::uuid, ${owner.id}::uuid, 'image-' || i || '.png', 'image/png', 1000, 1024, 1024, md5('s' || i), 'uploads/' || md5('u' || i)::uuid || '/original.png', 'ready'
+    select md5('u' || i)::uuid, ${ownerOf}, 'image-' || i || '.png', 'image/png', 1000, 1024, 1024, md5('s' || i), 'uploads/' || md5('u' || i)::uuid || '/original.png', 'ready'
     from generate_series(1, ${ROWS}::int) i`);
   await db.execute(sql`
     insert into assets (id, source, upload_id, owner_id, status, created_at)
-    select md5('a' || i)::uuid, 'uploaded', md5('u' || i)::uuid, ${owner.id}::uuid, 'approved', timestamptz '2026-01-01' + i * interval '20 minutes'
+    select md5('a' || i)::uuid, 'uploaded', md5('u' || i)::uuid, ${ownerOf}, 'approved', timestamptz '2026-01-01' + i * interval '20 minutes'
     from generate_series(1, ${ROWS}::int) i`);
   await db.execute(sql`
-    insert into asset_search (asset_id, owner_id, status, source, title, campaign, loras, tags, check_reasons, width, height, created_at, approved_at, document)
-    select md5('a' || i)::uuid, ${owner.id}::uuid, ${statuses}::asset_status, 'uploaded', ${colours} || ' ' || ${products}, ${campaigns}, array[${loras}],
+    insert into asset_search (asset_id, owner_id, status, source, title, campaign, loras, tags, check_reasons, width, height, created_at, approved_at, document, identity)
+    select md5('a' || i)::uuid, ${ownerOf}, ${statuses}::asset_status, 'uploaded', ${colours} || ' ' || ${products}, ${campaigns}, array[${loras}],
            case when i % 5 = 0 then array['hero'] else '{}' end, case when i % 7 = 0 then array['blur'] else '{}' end, 1024, 1024,
            timestamptz '2026-01-01' + i * interval '20 minutes', null,
            setweight(to_tsvector('english', ${colours} || ' ' || ${products}), 'A')
-             || setweight(to_tsvector('english', 'product photography on a table, sku KLN-' || lpad((i % 10000)::text, 4, '0')), 'B')
+             || setweight(to_tsvector('english', 'product photography on a table, sku KLN-' || lpad((i % 10000)::text, 4, '0')), 'B'),
+           ${colours} || ' ' || ${products} || ' KLN-' || lpad((i % 10000)::text, 4, '0') || ' Batch ' || ${campaigns}
     from generate_series(1, ${ROWS}::int) i`);
+  // A board the second designer shares with the team: 500 of her assets the first designer sees too.
+  const [board] = await db.insert(collections).values({ name: "Shared", ownerId: owners[1]!, teamId: team!.id }).returning();
+  await db.execute(sql`
+    insert into collection_assets (collection_id, asset_id)
+    select ${board!.id}::uuid, md5('a' || i)::uuid from generate_series(1, ${ROWS}::int) i where i % ${DESIGNERS} = 1 and i <= 10000`);
   await db.execute(sql`analyze`);
 }, 180_000);
 
@@ -110,6 +129,42 @@ describe("EXPLAIN: the library's queries use the indexes", () => {
     const plans = await plansOf(reviewer.db, (db) => searchLibrary({ ctx: { ...reviewer, db }, input: { q: "", limit: 60, cursor: first.nextCursor! } }));
     expect(plans[0]).toMatch(/Index (Only )?Scan Backward using asset_search_created_idx/);
     expect(plans[0]).not.toMatch(/Seq Scan on asset_search/);
+  });
+
+  it("a fragment (*0042, KLN-004*) reads the identity text through its trigram index", async () => {
+    for (const q of ["KLN-0042*", "*LN-004* lora:style_lora_v2"]) {
+      const page = await searchLibrary({ ctx: reviewer, input: { q, limit: 60 } });
+      expect(page.items.length, q).toBeGreaterThan(0);
+      const plans = await plansOf(reviewer.db, (db) => searchLibrary({ ctx: { ...reviewer, db }, input: { q, limit: 60 } }));
+      expect(plans[0], q).toContain("asset_search_identity_trgm_idx");
+      expect(plans[0], q).not.toMatch(/Seq Scan on asset_search/);
+    }
+  });
+
+  it("as a designer (own assets OR on a board shared with the team): the same indexes, search and facets", async () => {
+    const q = 'kettle campaign:"spring 26" lora:style_lora_v2 source:uploaded';
+    const page = await searchLibrary({ ctx: designer, input: { q, limit: 60 } });
+    const all = await searchLibrary({ ctx: reviewer, input: { q, limit: 60 } });
+    // The rule narrows for real: fewer than the reviewer sees, and some seen only through the shared board.
+    expect(page.items.length).toBeGreaterThan(0);
+    expect(page.items.length).toBeLessThan(all.items.length);
+    const owners = await designer.db.selectDistinct({ ownerId: assetSearch.ownerId }).from(assetSearch).where(inArray(assetSearch.assetId, page.items.map((i) => i.id)));
+    expect(owners.map((o) => o.ownerId).sort()).toEqual([designer.actor.id, sharedOwnerId].sort());
+    const plans = [
+      ...(await plansOf(designer.db, (db) => searchLibrary({ ctx: { ...designer, db }, input: { q, limit: 60 } }))),
+      ...(await plansOf(designer.db, (db) => libraryFacets({ ctx: { ...designer, db }, input: { q } }))),
+      ...(await plansOf(designer.db, (db) => searchLibrary({ ctx: { ...designer, db }, input: { q: "*LN-004*", limit: 60 } }))),
+    ];
+    expect(plans).toHaveLength(3);
+    expect(plans[0]).toContain("asset_search_document_idx");
+    expect(plans[1]).toMatch(/asset_search_(document|campaign|loras)_idx/);
+    expect(plans[2]).toContain("asset_search_identity_trgm_idx");
+    for (const plan of plans) {
+      expect(plan).not.toMatch(/Seq Scan on asset_search/);
+      // The shared clause is evaluated once per statement (a hashed subplan over the team's board
+      // memberships) or probed by key per row, never re-run as a scan for each candidate row.
+      expect(plan).toMatch(/hashed SubPlan|collection_assets_(pkey|asset_idx)/);
+    }
   });
 
   it("array facets alone use their GIN indexes (tag, reason)", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addQueryToken, hasQueryToken, LIBRARY_QUERY_FIELDS, parseLibraryQuery, parseLibraryQueryOrThrow, queryToken, removeQueryToken, type QueryTerm } from "./query-grammar";
+import { addQueryToken, hasQueryToken, LIBRARY_QUERY_FIELDS, LIBRARY_QUERY_TEXT_HELP, parseLibraryQuery, parseLibraryQueryOrThrow, queryToken, removeQueryToken, type QueryTerm } from "./query-grammar";
 
 const NOW = new Date("2026-03-15T10:00:00Z");
 const terms = (q: string): QueryTerm[] => {
@@ -17,7 +17,7 @@ const utc = (s: string) => new Date(s);
 describe("parseLibraryQuery", () => {
   it("parses the issue's example into typed terms", () => {
     const t = terms('lora:style_lora_v2 created:2026-01 status:approved rejected:blur campaign:"Spring 26" tag:hero sku KLN-0042 -draft');
-    expect(t.map((x) => (x.kind === "field" ? `${x.negated ? "-" : ""}${x.field}` : `${x.negated ? "-" : ""}"${x.text}"`))).toEqual([
+    expect(t.map((x) => (x.kind === "field" ? `${x.negated ? "-" : ""}${x.field}` : x.kind === "text" ? `${x.negated ? "-" : ""}"${x.text}"` : x.pattern))).toEqual([
       "lora",
       "created",
       "status",
@@ -45,6 +45,24 @@ describe("parseLibraryQuery", () => {
     expect(terms("STATUS:Approved")[0]).toMatchObject({ field: "status", values: ["approved"] });
     // A colon after something that is not a field name is text (times, ratios in prose).
     expect(terms("10:30")[0]).toMatchObject({ kind: "text", text: "10:30" });
+  });
+
+  it("reads a * that does not just end a word as a fragment of the identity text", () => {
+    expect(terms("KLN-004*")[0]).toMatchObject({ kind: "fragment", pattern: "KLN-004*", negated: false });
+    expect(terms("*0042")[0]).toMatchObject({ kind: "fragment", pattern: "*0042" });
+    expect(terms("-*trail**shoe*")[0]).toMatchObject({ kind: "fragment", pattern: "*trail*shoe*", negated: true });
+    // A word ending in * stays a full-text prefix; a quoted * is literal phrase text.
+    expect(terms("shoe*")[0]).toMatchObject({ kind: "text", prefix: true });
+    expect(terms('"KLN-004*"')[0]).toMatchObject({ kind: "text", phrase: true });
+    expect(hasQueryToken("status:approved *0042", "*0042")).toBe(true);
+    expect(removeQueryToken("status:approved *0042", "*0042")).toBe("status:approved");
+  });
+
+  it("refuses a fragment too short for the trigram index, saying where", () => {
+    expect(problem("status:approved *42")).toMatchObject({ position: 16, length: 3, message: expect.stringContaining("at least 3 characters in a row") });
+    expect(problem("ab*cd*")).toMatchObject({ position: 0, message: expect.stringContaining("at least 3 characters") });
+    expect(problem("*")).toMatchObject({ message: expect.stringContaining("at least 3 characters") });
+    expect(problem("-*4*")).toMatchObject({ position: 1, length: 3 });
   });
 
   it("types every value", () => {
@@ -126,6 +144,11 @@ describe("the help table and tokens", () => {
       expect(parseLibraryQuery(example).ok, row.field).toBe(true);
       expect(terms(example)[0], row.field).toMatchObject({ kind: "field", field: row.field });
     }
+  });
+
+  it("documents free text with examples that parse into the kind they describe", () => {
+    const kinds = LIBRARY_QUERY_TEXT_HELP.map((row) => terms(row.example).map((t) => t.kind));
+    expect(kinds).toEqual([["text", "text"], ["text"], ["text"], ["fragment", "fragment"], ["text", "field"]]);
   });
 
   it("quotes values that need it, and the token parses back to the value", () => {

@@ -3,7 +3,7 @@ import { AppError } from "@/lib/errors";
 
 /**
  * The library's query grammar: `field:value` terms, bare words and "quoted phrases" (full text),
- * `-` in front of anything negates it. Values with spaces are quoted (`campaign:"Spring 26"`);
+ * fragments with a `*` (`*0042`: part of a title, SKU or batch name), `-` in front of anything negates it. Values with spaces are quoted (`campaign:"Spring 26"`);
  * a comma lists alternatives (`status:approved,in_review`); repeating a field narrows further.
  * Pure: no database, no clock except `now` (relative dates), so the page can validate as you type.
  */
@@ -47,11 +47,18 @@ export const LIBRARY_QUERY_FIELDS = [
   { field: "rights", example: "rights:expiring", meaning: "Usage rights: expired, expiring (within 7 days), limited (an expiry is set) or unlimited." },
 ] as const;
 
+/** Characters in a row a fragment needs: the trigram index cannot narrow shorter ones. */
+export const MIN_FRAGMENT = 3;
+
 /** How free text works, shown under the table. */
 export const LIBRARY_QUERY_TEXT_HELP = [
   { example: "trail shoe", meaning: "Words: all must appear in the prompt, variables, CSV columns, title, campaign, batch, tags, notes or reasons." },
   { example: '"trail running shoe"', meaning: "A phrase: those words in that order." },
-  { example: "shoe*", meaning: "A prefix." },
+  { example: "shoe*", meaning: "A prefix of a word." },
+  {
+    example: "*0042  KLN-004*",
+    meaning: `A fragment (a * that does not just end a word): part of a title, a CSV column such as a SKU, a batch name or a filename, in any case; * is any characters. At least ${MIN_FRAGMENT} characters in a row.`,
+  },
   { example: "-draft  -status:rejected", meaning: "A minus in front excludes." },
 ] as const;
 
@@ -86,7 +93,11 @@ export type FieldClause =
   | { field: "aspect"; values: Aspect[] };
 
 type Located = { negated: boolean; position: number; raw: string };
-export type QueryTerm = (Located & { kind: "field" } & FieldClause) | (Located & { kind: "text"; text: string; phrase: boolean; prefix: boolean });
+export type QueryTerm =
+  | (Located & { kind: "field" } & FieldClause)
+  | (Located & { kind: "text"; text: string; phrase: boolean; prefix: boolean })
+  /** A substring pattern over the asset's identity text; `*` is any run of characters, the ends are open. */
+  | (Located & { kind: "fragment"; pattern: string });
 export type LibraryQuery = { terms: QueryTerm[] };
 
 export type GrammarProblem = { message: string; position: number; length: number };
@@ -190,6 +201,7 @@ function termOf(t: Token, now: Date): QueryTerm {
     const text = t.value.trim();
     if (!text) throw new Problem("This phrase is empty.", t.position, t.raw.length);
     const prefix = !t.quoted && /^[\p{L}\p{N}_]+\*$/u.test(text);
+    if (!t.quoted && !prefix && text.includes("*")) return { ...base, kind: "fragment", pattern: fragmentOf(text, t.valuePosition) };
     return { ...base, kind: "text", text: prefix ? text.slice(0, -1) : text, phrase: t.quoted, prefix };
   }
   if (!FIELD_NAMES.includes(t.field as FieldName)) {
@@ -201,6 +213,20 @@ function termOf(t: Token, now: Date): QueryTerm {
   const parts = t.quoted ? [{ text: t.value.trim(), at: t.valuePosition }] : splitAlternatives(t.value, t.valuePosition);
   const values = parts.map((p) => valueOf(field, p.text, p.at, now));
   return { ...base, kind: "field", field, values } as QueryTerm;
+}
+
+/**
+ * A fragment's pattern: runs of * become one, and some run between them must hold MIN_FRAGMENT
+ * characters, because a trigram index can only narrow by three characters in a row (a shorter
+ * fragment would read every row).
+ */
+function fragmentOf(text: string, at: number): string {
+  const pattern = text.replace(/\*+/g, "*");
+  const longest = Math.max(...pattern.split("*").map((piece) => [...piece].length));
+  if (longest < MIN_FRAGMENT) {
+    throw new Problem(`A fragment needs at least ${MIN_FRAGMENT} characters in a row besides the *, e.g. *0042 or KLN-004*.`, at, text.length);
+  }
+  return pattern;
 }
 
 function splitAlternatives(value: string, at: number): { text: string; at: number }[] {
@@ -456,5 +482,7 @@ function matchingTerms(q: string, token: string): QueryTerm[] {
 }
 
 function termKey(t: QueryTerm): string {
-  return t.kind === "text" ? JSON.stringify(["text", t.negated, t.phrase, t.prefix, t.text.toLowerCase()]) : JSON.stringify(["field", t.negated, t.field, t.values]);
+  if (t.kind === "text") return JSON.stringify(["text", t.negated, t.phrase, t.prefix, t.text.toLowerCase()]);
+  if (t.kind === "fragment") return JSON.stringify(["fragment", t.negated, t.pattern.toLowerCase()]);
+  return JSON.stringify(["field", t.negated, t.field, t.values]);
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db";
-import { assetSearch, checkResults, checkRuns, generations, type User } from "@/db/schema";
+import { assetEdits, assetSearch, checkResults, checkRuns, costLedger, generations, tags, type User } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { addAssetVersion } from "@/lib/assets/add-version";
 import { createAssetFromGeneration } from "@/lib/assets/create-from-generation";
@@ -10,10 +10,13 @@ import { setUsageNotes } from "@/lib/assets/usage-notes";
 import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { decideCheckRun } from "@/lib/checks/decide-run";
 import { shutdownModelChecks } from "@/lib/checks/models";
+import { recheckAssets } from "@/lib/checks/recheck";
+import { failEdit } from "@/lib/editing/run-edit";
 import { sendToReview } from "@/lib/editing/send-to-review";
 import { decideAsset } from "@/lib/review/decide";
 import { createAssetInReview } from "@/lib/review/testing";
 import { undoDecision } from "@/lib/review/undo";
+import { deleteTag, renameTag, tagAssets } from "@/lib/tags";
 import { assignUserTeam, createTeam } from "@/lib/teams";
 import { createUserFactory, ctxFor } from "@/test/factories";
 import { refreshAssetSearch } from "./refresh";
@@ -93,10 +96,69 @@ describe("refresh hooks", () => {
     expect(await ids(rita, "rejected:blur")).toEqual([f.asset.id]);
     expect(await ids(rita, "check:fail scarf")).toEqual([f.asset.id]);
     expect(await ids(rita, "reason:blur")).toEqual([f.asset.id]);
+  });
 
+  it("follows a designer sending a check-rejected version to review", async () => {
+    const f = await inReview("a felt hat");
+    const [run] = await database.db.insert(checkRuns).values({ assetVersionId: f.version.id, trigger: "generated", thresholds: {} }).returning();
+    await database.db.insert(checkResults).values({ checkRunId: run!.id, checkId: "sharpness", checkVersion: 1, verdict: "fail", reasonCode: "blur", detail: "soft", durationMs: 1 });
+    await decideCheckRun({ db: database.db, checkRunId: run!.id });
+    expect(await ids(rita, "hat status:rejected")).toEqual([f.asset.id]);
     // The designer disagrees with the checks and sends it to a person.
     await sendToReview({ ctx: dana, input: { assetId: f.asset.id, versionNumber: 1 } });
-    expect(await ids(rita, "scarf status:in_review")).toEqual([f.asset.id]);
+    expect(await ids(rita, "hat status:in_review")).toEqual([f.asset.id]);
+    expect(await ids(rita, "hat status:rejected")).toEqual([]);
+  });
+
+  it("follows an admin's re-check (the asset is checking again)", async () => {
+    const f = await inReview("a rattan basket");
+    expect(await ids(rita, "basket status:in_review")).toEqual([f.asset.id]);
+    const sent: string[] = [];
+    const { queued } = await recheckAssets({ ctx: ada, input: { assetIds: [f.asset.id] }, send: async (runIds) => void sent.push(...runIds) });
+    expect(queued).toBe(1);
+    expect(await ids(rita, "basket status:checking")).toEqual([f.asset.id]);
+    expect(await ids(rita, "basket status:in_review")).toEqual([]);
+  });
+
+  it("counts what a failed edit billed in the image's cost", async () => {
+    const f = await inReview("a brass compass");
+    const before = (await row(f.asset.id))!.costMicros;
+    const [edit] = await database.db
+      .insert(assetEdits)
+      .values({ assetId: f.asset.id, sourceVersionId: f.version.id, operation: "upscale", engine: "provider", status: "running", requestedBy: dana.actor.id, idempotencyKey: randomUUID() })
+      .returning();
+    const gen = f.asset.generationId!;
+    await database.db.insert(costLedger).values({
+      callKey: `${edit!.id}:edit:1`,
+      generationId: gen,
+      lineageRootId: gen,
+      userId: dana.actor.id,
+      operation: "upscale",
+      outcome: "failed",
+      billable: true,
+      micros: 250_000,
+      purpose: "edit",
+      assetId: f.asset.id,
+      editId: edit!.id,
+    });
+    expect(await ids(dana, "compass cost:>=0.25")).toEqual([]);
+    await failEdit({ db: database.db, editId: edit!.id, code: "timeout", detail: "" });
+    expect((await row(f.asset.id))!.costMicros).toBe(before + 250_000);
+    expect(await ids(dana, "compass cost:>=0.25")).toEqual([f.asset.id]);
+  });
+
+  it("follows a tag's rename and deletion on every asset that carries it", async () => {
+    const f = await inReview("a marble coaster");
+    await tagAssets({ ctx: dana, input: { assetIds: [f.asset.id], tags: ["coasters-wip"] } });
+    expect(await ids(dana, "tag:coasters-wip")).toEqual([f.asset.id]);
+    const [tag] = await database.db.select().from(tags).where(eq(tags.name, "coasters-wip"));
+    await renameTag({ ctx: ada, input: { tagId: tag!.id, name: "coasters-final" } });
+    expect(await ids(dana, "tag:coasters-wip")).toEqual([]);
+    expect(await ids(dana, "tag:coasters-final")).toEqual([f.asset.id]);
+    expect(await ids(dana, "coasters-final")).toEqual([f.asset.id]); // the tag is in the document too
+    await deleteTag({ ctx: ada, input: { tagId: tag!.id } });
+    expect(await ids(dana, "tag:coasters-final")).toEqual([]);
+    expect((await row(f.asset.id))!.tags).toEqual([]);
   });
 
   it("follows the designer to another team", async () => {

@@ -71,6 +71,8 @@ function affectedRows(result: unknown): number {
  *   document  A: title (also split at . _ - /) · B: prompt, template variable values, carried CSV columns (keys and values),
  *             campaign, batch name, tags, upload filename · C: alt text, usage notes, rights licence,
  *             review reasons/comments, check reasons
+ *   identity  title, carried CSV column values, batch name, upload filename as plain text, for the
+ *             trigram index behind fragment terms (`*0042`, `KLN-004*`)
  */
 /**
  * The same text with . _ - / as spaces: PostgreSQL's parser keeps "moodboard-autumn.png" as one file
@@ -84,7 +86,7 @@ function upsertAssetSearch(where: SQL): SQL {
       asset_id, owner_id, team_id, status, source, tier, title, campaign, batch_id,
       preset_id, preset_version_id, template_id, template_version_id, provider_id, model, loras,
       reviewer_ids, check_verdict, check_reasons, status_reason, tags, cost_micros, width, height,
-      created_at, approved_at, alt_text_status, rights_expires_at, document, indexed_at
+      created_at, approved_at, alt_text_status, rights_expires_at, document, identity, indexed_at
     )
     select
       a.id, a.owner_id, u.team_id, a.status, a.source, a.tier, x.title, b.campaign, a.batch_id,
@@ -112,6 +114,8 @@ function upsertAssetSearch(where: SQL): SQL {
               from jsonb_each_text(coalesce(g.carried_columns, '{}'::jsonb) || a.metadata) e),
            b.campaign, b.name, array_to_string(x.tags, ' '), ${splitWords(sql`up.filename`)})), 'B')
       || setweight(to_tsvector('english', concat_ws(' ', a.alt_text, a.usage_notes, a.rights_licence, rd.text, replace(a.status_reason, '_', ' '), ck.text)), 'C'),
+      -- identity: the trigram-indexed text fragments match (migration 0016 backfilled old rows the same way)
+      concat_ws(' ', x.title, (select string_agg(e.value, ' ') from jsonb_each_text(coalesce(g.carried_columns, '{}'::jsonb) || a.metadata) e), b.name, up.filename),
       now()
     from assets a
     join users u on u.id = a.owner_id
@@ -151,6 +155,6 @@ function upsertAssetSearch(where: SQL): SQL {
       check_reasons = excluded.check_reasons, status_reason = excluded.status_reason, tags = excluded.tags,
       cost_micros = excluded.cost_micros, width = excluded.width, height = excluded.height,
       created_at = excluded.created_at, approved_at = excluded.approved_at, alt_text_status = excluded.alt_text_status,
-      rights_expires_at = excluded.rights_expires_at, document = excluded.document,
+      rights_expires_at = excluded.rights_expires_at, document = excluded.document, identity = excluded.identity,
       indexed_at = excluded.indexed_at`;
 }

@@ -1,6 +1,9 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db";
+import { MIGRATIONS_FOLDER } from "@/db/client";
 import { assetSearch, assetStars, collectionAssets, collections, teams, users, type User } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { seedCatalog } from "@/lib/catalog/seed-catalog";
@@ -147,6 +150,25 @@ describe("full text", () => {
     expect(await found(rita, "trail -snow -rerun")).toEqual(expectIds(["springShoe"]));
     // Stop words alone do not empty the result.
     expect(await found(dana, "the")).toHaveLength(5);
+  });
+
+  it("finds fragments of a SKU, title, batch name or filename through the trigram index, any case", async () => {
+    // Full-text tokens cannot: "KLN-004" is no prefix of a lexeme of "KLN-0042".
+    expect(await found(rita, "KLN-004")).toEqual([]);
+    expect(await found(rita, "KLN-004*")).toEqual(expectIds(["springShoe"]));
+    expect(await found(rita, "*0042")).toEqual(expectIds(["springShoe"]));
+    expect(await found(rita, "kln*04*")).toEqual(expectIds(["springShoe"]));
+    expect(await found(rita, "*OTWEA*")).toEqual(expectIds(["springShoe"])); // carried column "category: footwear"
+    expect(await found(rita, "*shoes*")).toEqual(expectIds(["springShoe"])); // batch "Trail shoes CSV", not the prompts' "shoe"
+    expect(await found(rita, "*board-aut*")).toEqual(expectIds(["upload"]));
+    expect(await found(rita, "*0043")).toEqual([]);
+    // LIKE's own wildcards are literal characters in a fragment.
+    expect(await found(rita, "*KLN_00*")).toEqual([]);
+    expect(await found(rita, "-*0042 status:approved")).toEqual(expectIds(["upload"]));
+    // With the rest of the grammar, and under the visibility rule.
+    expect(await found(rita, '*0042 campaign:"spring 26" status:approved')).toEqual(expectIds(["springShoe"]));
+    expect(await found(dev, "*0042")).toEqual([]);
+    await expect(search(rita, "*42")).rejects.toMatchObject({ code: "invalid_input", message: expect.stringContaining("at least 3 characters") });
   });
 
   it("ranks by relevance when asked", async () => {
@@ -321,5 +343,19 @@ describe("indexing", () => {
     expect(await indexMissingAssets(db)).toBe(0);
     expect(await found(rita, "granite")).toEqual(expectIds(["springShoe"]));
     expect(await reindexAllAssets(db)).toBe(16);
+  });
+
+  it("migration 0016 backfills existing rows' identity text as refresh writes it", async () => {
+    const db = database.db;
+    const written = await queryRows<{ asset_id: string; identity: string }>(db, sql`select asset_id, identity from asset_search order by asset_id`);
+    expect(written.find((r) => r.asset_id === ids.springShoe)!.identity).toBe("Trail runner KLN-0042 KLN-0042 footwear Trail shoes CSV");
+    expect(written.find((r) => r.asset_id === ids.upload)!.identity).toBe("moodboard-autumn.png moodboard-autumn.png");
+    // The migration's UPDATE, run again over rows that lost the text (as rows made before 0016 have none).
+    const migration = readFileSync(path.join(MIGRATIONS_FOLDER, "0016_library_trigram.sql"), "utf8");
+    const backfill = migration.split("--> statement-breakpoint").find((part) => part.includes('UPDATE "asset_search"'))!;
+    await db.execute(sql`update asset_search set identity = ''`);
+    await db.execute(sql.raw(backfill));
+    expect(await queryRows(db, sql`select asset_id, identity from asset_search order by asset_id`)).toEqual(written);
+    expect(await found(rita, "*0042")).toEqual(expectIds(["springShoe"]));
   });
 });
