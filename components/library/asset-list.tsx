@@ -3,6 +3,7 @@
 import { useWindowVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { useEffect } from "react";
+import { CarriedColumnsCompact } from "./carried-columns";
 import { DENSITY } from "./density";
 import { formatDate, formatMicros } from "./format";
 import { RightsFlag } from "@/components/delivery/rights-flag";
@@ -15,13 +16,14 @@ import { useWindowOffset } from "./use-window-offset";
 // readable beside the filter sidebar without a horizontal scroll.
 const COLUMNS = [
   { label: "Title · campaign", className: "" },
+  { label: "Product", className: "w-44" },
   { label: "Status · tier", className: "w-44" },
   { label: "Designer · created", className: "w-40" },
   { label: "Cost", className: "w-20 text-right" },
 ];
 
 /** The same results as table rows, virtualised the same way (spacer rows above and below keep the scroll height). */
-export function AssetList({ items, density, hasMore, loadingMore, onLoadMore, isSelected, onSelect, onOpen }: ResultViewProps) {
+export function AssetList({ items, density, hasMore, loadingMore, onLoadMore, isSelected, onSelect, onOpen, onSearchText }: ResultViewProps) {
   const { ref, top } = useWindowOffset<HTMLDivElement>();
   const rowHeight = DENSITY[density].listRow;
   const thumb = rowHeight - 12;
@@ -113,6 +115,9 @@ export function AssetList({ items, density, hasMore, loadingMore, onLoadMore, is
                     {item.title || "Untitled"}
                   </Link>
                   <span className="block truncate text-xs text-stone-500">{item.campaign ?? "no campaign"}</span>
+                </td>
+                <td className="pr-3">
+                  <CarriedColumnsCompact metadata={item.metadata} onSearch={onSearchText} />
                 </td>
                 <td className="pr-3">
                   <div className="flex items-center gap-2 overflow-hidden whitespace-nowrap">
