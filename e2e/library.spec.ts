@@ -33,7 +33,7 @@ test("a designer finds the approved assets of one campaign by typed query and by
   const { templateId, presetIds } = await catalogIds(designer, [/Draft/, /Support/]);
   // The support image is portrait (9:16, 576×1024), the drafts square and small (512×512): the aspect and size facets tell them apart.
   const [draftBatch, supportBatch] = [
-    await queueBatch(designer, { templateId, presetId: presetIds[0]! }, { productName: `Stoneware vase ${word}`, variants: 2, campaign }),
+    await queueBatch(designer, { templateId, presetId: presetIds[0]! }, { productName: `Stoneware vase ${word}`, variants: 2, campaign, carried: { sku: `KLN-${word}`, category: "Tableware" } }),
     await queueBatch(designer, { templateId, presetId: presetIds[1]! }, { productName: `Stoneware bowl ${word}`, campaign, aspectRatios: ["9:16"] }),
   ];
   const [draftRows, supportRows] = await Promise.all([waitForBatchSettled(designer, draftBatch), waitForBatchSettled(designer, supportBatch)]);
@@ -87,13 +87,32 @@ test("a designer finds the approved assets of one campaign by typed query and by
   await expect(versions).toHaveCount(1);
   const version = (await versions.first().getAttribute("data-value"))!;
   expect(version).toMatch(/^draft-fast@\d+$/);
-  await designer.screenshot({ path: "/tmp/library-new-facets.png", fullPage: true });
+  // Tall enough for the whole sidebar (it scrolls on its own at the usual height).
+  await designer.setViewportSize({ width: 1280, height: 2000 });
+  await designer.screenshot({ path: "/tmp/library-new-facets.png" });
+  await designer.setViewportSize({ width: 1280, height: 720 });
   await versions.first().click();
   await expect(library.queryBox()).toHaveValue(`campaign:"${campaign}" preset:${version}`);
   await expect(designer).toHaveURL(new RegExp(`preset%3A${version.replace("@", "%40")}`));
   await library.expectTotal(drafts);
   await library.facet("preset", version).click();
   await library.expectTotal(inCampaign);
+
+  // The CSV columns carried with the drafts show in the lightbox; a value is a search for it.
+  await library.tile(approved[0]!).getByRole("button", { name: /^Preview/ }).click();
+  const product = designer.getByTestId("lightbox-product");
+  await expect(product.locator('[data-key="category"]')).toContainText("Tableware");
+  await product.getByRole("button", { name: `KLN-${word}` }).click();
+  await expect(library.queryBox()).toHaveValue(`campaign:"${campaign}" "KLN-${word}"`);
+  await library.expectTotal(drafts);
+  await expect(designer.getByTestId("lightbox")).toHaveCount(0);
+  await designer.goBack();
+  await library.expectTotal(inCampaign);
+  // The list shows them after the campaign.
+  await designer.getByRole("group", { name: "View" }).getByRole("button", { name: "List" }).click();
+  await expect(designer.locator(`[data-testid="library-row"][data-asset-id="${approved[0]}"] [data-testid="carried-columns"]`)).toContainText(`sku KLN-${word}`);
+  await designer.screenshot({ path: "/tmp/library-list-product.png" });
+  await designer.getByRole("group", { name: "View" }).getByRole("button", { name: "Grid" }).click();
 
   // The approved ones, selected as a shift-click range, become a new collection from the bulk bar.
   await library.clickFacet("status", "approved");

@@ -32,28 +32,31 @@ export function CarriedColumnRows({ metadata, onSearch }: Props) {
   ));
 }
 
-/** The list view's compact form: the first `limit` columns as "key value", one per line. */
-export function CarriedColumnsCompact({ metadata, onSearch, limit = 2 }: Props & { limit?: number }) {
+/** The list view's form: the first `limit` columns as "key value · key value" on one line (`separated`: after other text). */
+export function CarriedColumnsInline({ metadata, onSearch, limit = 2, separated = false }: Props & { limit?: number; separated?: boolean }) {
   const entries = Object.entries(metadata ?? {});
-  if (entries.length === 0) return <span className="text-xs text-stone-400">—</span>;
+  if (entries.length === 0) return null;
   const rest = entries.length - limit;
   return (
-    <div className="min-w-0 text-xs leading-4" data-testid="carried-columns">
-      {entries.slice(0, limit).map(([key, value]) => (
-        <div key={key} className="flex min-w-0 gap-1.5" data-key={key}>
-          <span className="shrink-0 font-mono text-stone-500">{key}</span>
+    <span data-testid="carried-columns">
+      {entries.slice(0, limit).map(([key, value], i) => (
+        <span key={key} data-key={key}>
+          {separated || i > 0 ? " · " : null}
+          <span className="font-mono">{key}</span>{" "}
           {searchable(value) ? (
-            <button type="button" onClick={() => onSearch(value)} className="truncate text-left text-stone-800 hover:text-kiln-700 hover:underline" title={`Search for “${value}”`}>
+            <button type="button" onClick={() => onSearch(value)} className="text-stone-800 hover:text-kiln-700 hover:underline" title={`Search for “${value}”`}>
               {value}
             </button>
           ) : (
-            <span className="truncate text-stone-800" title={value}>
-              {value}
-            </span>
+            <span className="text-stone-800">{value}</span>
           )}
-          {rest > 0 && key === entries[limit - 1]?.[0] && <span className="shrink-0 text-stone-400" title={entries.slice(limit).map(([k, v]) => `${k}: ${v}`).join("\n")}>+{rest}</span>}
-        </div>
+        </span>
       ))}
-    </div>
+      {rest > 0 && (
+        <span className="text-stone-400" title={entries.slice(limit).map(([k, v]) => `${k}: ${v}`).join("\n")}>
+          {" "}+{rest}
+        </span>
+      )}
+    </span>
   );
 }

@@ -7,10 +7,13 @@ import { ratioCondition } from "./compile-query";
 import { ASPECT_RATIOS, queryToken, type FieldName } from "./query-grammar";
 import { matchCondition, queryRows } from "./search";
 
+/** In the sidebar's order: what an asset is and what it looks like first, then what made it and who. */
 export const FACETS = [
   "status",
   "tier",
   "source",
+  "aspect",
+  "size",
   "campaign",
   "batch",
   "preset",
@@ -25,8 +28,6 @@ export const FACETS = [
   "reason",
   "tag",
   "created",
-  "aspect",
-  "size",
 ] as const;
 export type FacetName = (typeof FACETS)[number];
 
