@@ -212,7 +212,8 @@ test("a reviewer finds everything rejected for blur", async ({ browser, request 
   const word = uniqueWord();
   const designer = await demo(browser, "designer");
   await setSimulator(request, { blurRate: 1 });
-  const batchId = await queueBatchViaApi(designer, { preset: /Support/, productName: `Blurred lamp ${word}` });
+  const campaign = `Blur ${word}`;
+  const batchId = await queueBatchViaApi(designer, { preset: /Support/, productName: `Blurred lamp ${word}`, campaign });
   // The image and its re-rolls are all rejected for blur by the sharpness check.
   const [rows, reviewer] = await Promise.all([waitForBatchSettled(designer, batchId), demo(browser, "reviewer")]);
   await setSimulator(request, { blurRate: 0 });
@@ -243,6 +244,29 @@ test("a reviewer finds everything rejected for blur", async ({ browser, request 
   await mine.search(`status:in_review ${word}`);
   await mine.expectTotal(picked);
   await designer.context().close();
+
+  // A reviewer's own rejection for blur is found the same way. The seeded reasons are about content,
+  // so an admin adds "blur" once (the review screen's picker shows the first ten; the decision goes by API).
+  const admin = await demo(browser, "admin");
+  await admin.goto("/admin/reject-reasons");
+  if ((await admin.getByTestId("reason-blur").count()) === 0) {
+    await admin.getByLabel("Code").fill("blur");
+    await admin.getByLabel("Label").fill("Blurry");
+    await admin.getByRole("button", { name: "Add reason" }).click();
+    await expect(admin.getByTestId("reason-blur")).toBeVisible();
+  }
+  await admin.context().close();
+  const queue = (await (await reviewer.request.get(`/api/review/queue?campaign=${encodeURIComponent(campaign)}`)).json()) as { items: { assetId: string; versionId: string }[] };
+  expect(queue.items).toHaveLength(picked);
+  const target = queue.items[0]!;
+  const decided = await reviewer.request.post("/api/review/decisions", {
+    headers: fromApp(reviewer),
+    data: { assetId: target.assetId, assetVersionId: target.versionId, decision: "reject", reasonCode: "blur" },
+  });
+  expect(decided.status(), await decided.text()).toBe(201);
+  await library.search(`rejected:blur reviewer:me ${word}`);
+  await library.expectTotal(1);
+  await expect(library.tile(target.assetId).getByTestId("asset-status")).toHaveAttribute("data-reason", /blur/);
 });
 
 test("a designer cannot find another designer's assets in the library, nor open them", async ({ browser, consoleWatch }) => {
