@@ -1,5 +1,6 @@
 import type { Browser, Page } from "@playwright/test";
 import { expect, fromApp, test } from "./support/test";
+import { CollectionsPage } from "./pages/collections-page";
 import { LibraryPage } from "./pages/library-page";
 import { SignInPage } from "./pages/sign-in-page";
 import { createUserAsAdmin } from "./support/admin";
@@ -22,18 +23,23 @@ test.afterEach(async ({ request }) => {
   await setSimulator(request, { blurRate: 0 });
 });
 
-test("a designer finds the approved assets of one campaign by typed query and by clicking facets", async ({ page: designer }) => {
+test("a designer finds the approved assets of one campaign by typed query and by clicking facets, and collects them", async ({ page: designer }) => {
+  test.setTimeout(90_000); // two batches, then about twenty filter round trips on a busy machine
   const word = uniqueWord();
   const campaign = `Library ${word}`;
   await new SignInPage(designer).signInAndWait(DEMO.designer.email, DEMO.designer.password, DEMO.designer.name);
   // One campaign, two outcomes: draft images are approved by their checks alone, a support image
   // waits for a reviewer. (Approvals by a reviewer are review.spec's journey; here they only need to exist.)
   const { templateId, presetIds } = await catalogIds(designer, [/Draft/, /Support/]);
+  // The support image is portrait (9:16, 576×1024), the drafts square and small (512×512): the aspect and size facets tell them apart.
   const [draftBatch, supportBatch] = [
-    await queueBatch(designer, { templateId, presetId: presetIds[0]! }, { productName: `Stoneware vase ${word}`, variants: 2, campaign }),
-    await queueBatch(designer, { templateId, presetId: presetIds[1]! }, { productName: `Stoneware bowl ${word}`, campaign }),
+    await queueBatch(designer, { templateId, presetId: presetIds[0]! }, { productName: `Stoneware vase ${word}`, variants: 2, campaign, carried: { sku: `KLN-${word}`, category: "Tableware" } }),
+    await queueBatch(designer, { templateId, presetId: presetIds[1]! }, { productName: `Stoneware bowl ${word}`, campaign, aspectRatios: ["9:16"] }),
   ];
-  const rows = (await Promise.all([waitForBatchSettled(designer, draftBatch), waitForBatchSettled(designer, supportBatch)])).flat();
+  const [draftRows, supportRows] = await Promise.all([waitForBatchSettled(designer, draftBatch), waitForBatchSettled(designer, supportBatch)]);
+  const rows = [...draftRows, ...supportRows];
+  const drafts = draftRows.filter((r) => r.check).length;
+  const supports = supportRows.filter((r) => r.check).length;
   const approved = rows.filter((r) => r.check?.status === "approved").map((r) => r.check!.assetId);
   // Draft images are approved by their checks (a rare reject is re-rolled, and its re-roll counts).
   expect(approved.length, "draft images are approved by their checks").toBeGreaterThanOrEqual(1);
@@ -63,6 +69,65 @@ test("a designer finds the approved assets of one campaign by typed query and by
   await designer.goBack();
   await library.expectTotal(inCampaign);
   await expect(library.facet("status", "approved")).toHaveAttribute("aria-pressed", "false");
+
+  // Aspect ratio and size are counted facets too; a second click takes the term out again.
+  await library.clickFacet("aspect", "9:16");
+  await expect(designer).toHaveURL(/aspect%3A9%3A16/);
+  await library.expectTotal(supports);
+  await library.facet("aspect", "9:16").click();
+  await library.expectTotal(inCampaign);
+  await library.clickFacet("size", "<768");
+  await expect(designer).toHaveURL(/size%3A%3C768/);
+  await library.expectTotal(drafts);
+  await expect(library.facet("aspect", "1:1")).toContainText(String(drafts));
+  await library.facet("size", "<768").click();
+  await library.expectTotal(inCampaign);
+  // A preset's versions open under its entry, counted; one of them narrows to what that version made.
+  const versions = await library.openVersions("preset", "draft-fast");
+  await expect(versions).toHaveCount(1);
+  const version = (await versions.first().getAttribute("data-value"))!;
+  expect(version).toMatch(/^draft-fast@\d+$/);
+  // Tall enough for the whole sidebar (it scrolls on its own at the usual height).
+  await designer.setViewportSize({ width: 1280, height: 2000 });
+  await designer.screenshot({ path: "/tmp/library-new-facets.png" });
+  await designer.setViewportSize({ width: 1280, height: 720 });
+  await versions.first().click();
+  await expect(library.queryBox()).toHaveValue(`campaign:"${campaign}" preset:${version}`);
+  await expect(designer).toHaveURL(new RegExp(`preset%3A${version.replace("@", "%40")}`));
+  await library.expectTotal(drafts);
+  await library.facet("preset", version).click();
+  await library.expectTotal(inCampaign);
+
+  // The CSV columns carried with the drafts show in the lightbox; a value is a search for it.
+  await library.tile(approved[0]!).getByRole("button", { name: /^Preview/ }).click();
+  const product = designer.getByTestId("lightbox-product");
+  await expect(product.locator('[data-key="category"]')).toContainText("Tableware");
+  await product.getByRole("button", { name: `KLN-${word}` }).click();
+  await expect(library.queryBox()).toHaveValue(`campaign:"${campaign}" "KLN-${word}"`);
+  await library.expectTotal(drafts);
+  await expect(designer.getByTestId("lightbox")).toHaveCount(0);
+  await designer.goBack();
+  await library.expectTotal(inCampaign);
+  // The list shows them after the campaign.
+  await designer.getByRole("group", { name: "View" }).getByRole("button", { name: "List" }).click();
+  await expect(designer.locator(`[data-testid="library-row"][data-asset-id="${approved[0]}"] [data-testid="carried-columns"]`)).toContainText(`sku KLN-${word}`);
+  await designer.screenshot({ path: "/tmp/library-list-product.png" });
+  await designer.getByRole("group", { name: "View" }).getByRole("button", { name: "Grid" }).click();
+
+  // The approved ones, selected as a shift-click range, become a new collection from the bulk bar.
+  await library.clickFacet("status", "approved");
+  await library.expectTotal(approved.length);
+  const picked = await library.selectRange();
+  const board = `Approved ${word}`;
+  await designer.getByRole("button", { name: "Add to collection…" }).click();
+  await designer.getByTestId("bulk-bar").getByRole("combobox").selectOption({ label: "New collection…" });
+  await designer.getByLabel("Name of the new collection").fill(board);
+  await designer.getByRole("button", { name: "Create & add" }).click();
+  await expect(designer.getByTestId("bulk-result")).toContainText(`Added ${picked} asset${picked === 1 ? "" : "s"} to “${board}”`);
+  await designer.getByTestId("bulk-result-link").click();
+  await expect(designer).toHaveURL(/\/collections\/[0-9a-f-]{36}$/);
+  await expect(designer.getByRole("heading", { name: board })).toBeVisible();
+  await new CollectionsPage(designer).expectThumbnailsLoaded(picked);
 });
 
 test("the lightbox steps through results by keyboard; tiles select by click, shift-click and by query", async ({ page }) => {
@@ -96,6 +161,21 @@ test("the lightbox steps through results by keyboard; tiles select by click, shi
   await expect(page.getByTestId("library-row")).toHaveCount(n);
   await page.screenshot({ path: "/tmp/library-list.png" });
   await page.getByRole("group", { name: "View" }).getByRole("button", { name: "Grid" }).click();
+
+  // Density changes the tile size (columns of at least 120 / 180 / 280 px) and is kept in the URL.
+  const tileWidth = async () => (await library.tiles().first().boundingBox())!.width;
+  await expect(library.tiles().first()).toBeVisible();
+  const comfortable = await tileWidth();
+  await library.setDensity("Compact");
+  await expect(page).toHaveURL(/density=compact/);
+  await expect.poll(tileWidth).toBeLessThan(comfortable);
+  await library.setDensity("Large");
+  await expect(page).toHaveURL(/density=large/);
+  await expect.poll(tileWidth).toBeGreaterThan(comfortable);
+  await page.reload();
+  await expect.poll(tileWidth).toBeGreaterThan(comfortable);
+  await library.setDensity("Comfortable");
+  await expect(page).not.toHaveURL(/density=/);
 
   await library.tiles().nth(0).getByTestId("tile-select").click();
   await library.tiles().nth(2).getByTestId("tile-select").click({ modifiers: ["Shift"] });
@@ -132,13 +212,13 @@ test("a reviewer finds everything rejected for blur", async ({ browser, request 
   const word = uniqueWord();
   const designer = await demo(browser, "designer");
   await setSimulator(request, { blurRate: 1 });
-  const batchId = await queueBatchViaApi(designer, { preset: /Support/, productName: `Blurred lamp ${word}` });
+  const campaign = `Blur ${word}`;
+  const batchId = await queueBatchViaApi(designer, { preset: /Support/, productName: `Blurred lamp ${word}`, campaign });
   // The image and its re-rolls are all rejected for blur by the sharpness check.
   const [rows, reviewer] = await Promise.all([waitForBatchSettled(designer, batchId), demo(browser, "reviewer")]);
   await setSimulator(request, { blurRate: 0 });
   const rejected = rows.filter((r) => r.check?.status === "rejected");
   expect(rejected.length).toBeGreaterThanOrEqual(1);
-  await designer.context().close();
 
   const library = new LibraryPage(reviewer);
   await library.goto();
@@ -153,6 +233,40 @@ test("a reviewer finds everything rejected for blur", async ({ browser, request 
   await library.expectTotal(rejected.length);
   await reviewer.screenshot({ path: "/tmp/library-reviewer.png", fullPage: true });
   for (const r of rejected) await expect(library.tile(r.check!.assetId)).toBeVisible();
+
+  // The designer thinks the checks are wrong: the bulk bar sends the rejected images to a person.
+  const mine = new LibraryPage(designer);
+  await mine.goto(`rejected:blur ${word}`);
+  await mine.expectTotal(rejected.length);
+  const picked = await mine.selectRange();
+  await designer.getByRole("button", { name: "Send to review" }).click();
+  await expect(designer.getByTestId("bulk-result")).toContainText(`Sent ${picked} asset${picked === 1 ? "" : "s"} to review.`);
+  await mine.search(`status:in_review ${word}`);
+  await mine.expectTotal(picked);
+  await designer.context().close();
+
+  // A reviewer's own rejection for blur is found the same way. The seeded reasons are about content,
+  // so an admin adds "blur" once (the review screen's picker shows the first ten; the decision goes by API).
+  const admin = await demo(browser, "admin");
+  await admin.goto("/admin/reject-reasons");
+  if ((await admin.getByTestId("reason-blur").count()) === 0) {
+    await admin.getByLabel("Code").fill("blur");
+    await admin.getByLabel("Label").fill("Blurry");
+    await admin.getByRole("button", { name: "Add reason" }).click();
+    await expect(admin.getByTestId("reason-blur")).toBeVisible();
+  }
+  await admin.context().close();
+  const queue = (await (await reviewer.request.get(`/api/review/queue?campaign=${encodeURIComponent(campaign)}`)).json()) as { items: { assetId: string; versionId: string }[] };
+  expect(queue.items).toHaveLength(picked);
+  const target = queue.items[0]!;
+  const decided = await reviewer.request.post("/api/review/decisions", {
+    headers: fromApp(reviewer),
+    data: { assetId: target.assetId, assetVersionId: target.versionId, decision: "reject", reasonCode: "blur" },
+  });
+  expect(decided.status(), await decided.text()).toBe(201);
+  await library.search(`rejected:blur reviewer:me ${word}`);
+  await library.expectTotal(1);
+  await expect(library.tile(target.assetId).getByTestId("asset-status")).toHaveAttribute("data-reason", /blur/);
 });
 
 test("a designer cannot find another designer's assets in the library, nor open them", async ({ browser, consoleWatch }) => {
@@ -226,7 +340,10 @@ test("the grid stays small in the DOM at 12,000 results: rows are virtualised an
   // this journey is about the browser: what it renders and when it asks for more.
   const TOTAL = 12_000;
   const asked: string[] = [];
+  // While set, result pages wait for it (the lightbox's step past the last loaded result).
+  let gate: Promise<void> | null = null;
   await page.route(/\/api\/library\/search\?/, async (route) => {
+    if (gate) await gate;
     const url = new URL(route.request().url());
     const start = Number(url.searchParams.get("cursor") ?? 0);
     const limit = Number(url.searchParams.get("limit"));
@@ -272,7 +389,21 @@ test("the grid stays small in the DOM at 12,000 results: rows are virtualised an
   const inDom = await library.tiles().count();
   expect(loaded).toBeGreaterThanOrEqual(1_200);
   expect(inDom, `${inDom} tiles in the DOM for ${loaded} loaded`).toBeLessThan(120);
-  // The lightbox counts against the whole result, wherever it opens.
-  await library.tiles().last().getByRole("button", { name: /^Preview/ }).click();
-  await expect(page.getByTestId("lightbox-position")).toContainText("of 12,000");
+  // The lightbox counts against the whole result, wherever it opens. With the next page held back,
+  // → on the last loaded result waits for it and then steps (it used to be a dead key there).
+  let release = () => {};
+  gate = new Promise((r) => (release = r));
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  const lastLoaded = library.tiles().last();
+  await expect(lastLoaded).toContainText(/Synthetic \d+/);
+  const lastNumber = Number((await lastLoaded.textContent())!.match(/Synthetic (\d+)/)![1]);
+  await lastLoaded.getByRole("button", { name: /^Preview/ }).click();
+  const position = page.getByTestId("lightbox-position");
+  await expect(position).toContainText(`${lastNumber} of 12,000`);
+  await page.keyboard.press("ArrowRight");
+  await expect(position).toContainText("loading more");
+  release();
+  gate = null;
+  await expect(position).toContainText(`${lastNumber + 1} of 12,000`);
+  await expect(page.getByTestId("lightbox-title")).toHaveText(`Synthetic ${lastNumber + 1}`);
 });

@@ -3,6 +3,7 @@
 import { useWindowVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { useEffect } from "react";
+import { CarriedColumnsInline } from "./carried-columns";
 import { DENSITY } from "./density";
 import { formatDate, formatMicros } from "./format";
 import { RightsFlag } from "@/components/delivery/rights-flag";
@@ -11,20 +12,22 @@ import { StarButton } from "./star-button";
 import type { Density, ResultViewProps } from "./types";
 import { useWindowOffset } from "./use-window-offset";
 
-// Two facts per cell (title over campaign, status beside tier, designer over date) keep every field
-// readable beside the filter sidebar without a horizontal scroll.
+// Two facts per cell (title over campaign and the first carried CSV columns, status beside tier,
+// designer over date) keep every field readable beside the filter sidebar without a horizontal scroll.
 const COLUMNS = [
-  { label: "Title · campaign", className: "" },
+  { label: "Title · campaign · product", className: "" },
   { label: "Status · tier", className: "w-44" },
   { label: "Designer · created", className: "w-40" },
   { label: "Cost", className: "w-20 text-right" },
 ];
 
 /** The same results as table rows, virtualised the same way (spacer rows above and below keep the scroll height). */
-export function AssetList({ items, density, hasMore, loadingMore, onLoadMore, isSelected, onSelect, onOpen }: ResultViewProps) {
+export function AssetList({ items, density, hasMore, loadingMore, onLoadMore, isSelected, onSelect, onOpen, onSearchText }: ResultViewProps) {
   const { ref, top } = useWindowOffset<HTMLDivElement>();
   const rowHeight = DENSITY[density].listRow;
   const thumb = rowHeight - 12;
+  // The carried CSV columns get a line of their own where the row has room for three; compact rows add them after the campaign.
+  const productLine = density !== "compact";
   const virtualizer = useWindowVirtualizer({ count: items.length + (hasMore ? 1 : 0), estimateSize: () => rowHeight, overscan: 8, scrollMargin: top + 33 });
   useEffect(() => virtualizer.measure(), [virtualizer, rowHeight]);
   const rows = virtualizer.getVirtualItems();
@@ -112,7 +115,15 @@ export function AssetList({ items, density, hasMore, loadingMore, onLoadMore, is
                   >
                     {item.title || "Untitled"}
                   </Link>
-                  <span className="block truncate text-xs text-stone-500">{item.campaign ?? "no campaign"}</span>
+                  <span className="block truncate text-xs text-stone-500">
+                    {item.campaign ?? "no campaign"}
+                    {productLine ? null : <CarriedColumnsInline metadata={item.metadata} onSearch={onSearchText} separated />}
+                  </span>
+                  {productLine && (
+                    <span className="block truncate text-xs text-stone-500">
+                      <CarriedColumnsInline metadata={item.metadata} onSearch={onSearchText} />
+                    </span>
+                  )}
                 </td>
                 <td className="pr-3">
                   <div className="flex items-center gap-2 overflow-hidden whitespace-nowrap">

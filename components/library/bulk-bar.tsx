@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import { RequestError } from "@/components/api-client";
+import { api, RequestError } from "@/components/api-client";
 import { ExportDialog, type ExportSelection } from "@/components/delivery/export-dialog";
 import { Button } from "@/components/ui/button";
 import type { LibrarySelectionApi } from "./selection";
@@ -18,7 +18,11 @@ type Props = {
 };
 
 type Panel = "tag" | "collect" | null;
-type Flash = { tone: "success" | "error"; text: string } | null;
+/** `link`: where the change can be seen (the collection the assets went to). */
+type Flash = { tone: "success" | "error"; text: string; link?: { href: string; label: string } } | null;
+
+/** The picker's value for "a new collection named…". */
+const NEW = "new";
 
 /**
  * What to do with the selected assets. Actions send the selection itself ({ assetIds } or
@@ -30,6 +34,8 @@ export function BulkBar({ selection, q, total, can }: Props) {
   const [flash, setFlash] = useState<Flash>(null);
   const [tags, setTags] = useState("");
   const [collectionId, setCollectionId] = useState("");
+  const [newName, setNewName] = useState("");
+  const [creating, setCreating] = useState(false);
   const collections = useCollections(panel === "collect");
 
   if (selection.count === 0 && !flash) return null;
@@ -43,13 +49,29 @@ export function BulkBar({ selection, q, total, can }: Props) {
       { action, selection: target, ...extra },
       {
         onSuccess: (r: BulkResult) => {
-          setFlash({ tone: "success", text: r.message || `${r.affected} changed${r.skipped ? `, ${r.skipped} skipped` : ""}.` });
+          const link = action === "collect" && extra.collectionId ? { href: `/collections/${extra.collectionId}`, label: "Open the collection" } : undefined;
+          setFlash({ tone: "success", text: r.message || `${r.affected} changed${r.skipped ? `, ${r.skipped} skipped` : ""}.`, link });
           setPanel(null);
           setTags("");
+          setCollectionId("");
+          setNewName("");
         },
         onError: (e) => setFlash({ tone: "error", text: e instanceof RequestError ? e.message : "That did not work; try again." }),
       },
     );
+  }
+  /** A new (private) board first, then the selection goes onto it; the bulk endpoint stays one action. */
+  async function collectIntoNew(name: string) {
+    setCreating(true);
+    setFlash(null);
+    try {
+      const r = await api<{ collection: { id: string } }>("/api/collections", { json: { name, description: "", shared: false } });
+      run("collect", { collectionId: r.collection.id });
+    } catch (e) {
+      setFlash({ tone: "error", text: e instanceof RequestError ? e.message : "Could not create the collection; try again." });
+    } finally {
+      setCreating(false);
+    }
   }
   const tagList = tags
     .split(",")
@@ -129,7 +151,9 @@ export function BulkBar({ selection, q, total, can }: Props) {
             className="mt-3 flex flex-wrap items-end gap-2 border-t border-stone-100 pt-3"
             onSubmit={(e) => {
               e.preventDefault();
-              if (collectionId) run("collect", { collectionId });
+              if (collectionId === NEW) {
+                if (newName.trim()) void collectIntoNew(newName.trim());
+              } else if (collectionId) run("collect", { collectionId });
             }}
           >
             <label className="min-w-64 flex-1 text-xs font-medium text-stone-600">
@@ -145,24 +169,44 @@ export function BulkBar({ selection, q, total, can }: Props) {
                     {c.name}
                   </option>
                 ))}
+                <option value={NEW}>New collection…</option>
               </select>
             </label>
-            <Button type="submit" disabled={!collectionId || bulk.isPending}>
-              Add
+            {collectionId === NEW && (
+              <label className="min-w-48 flex-1 text-xs font-medium text-stone-600">
+                Name of the new collection
+                <input
+                  autoFocus
+                  value={newName}
+                  maxLength={80}
+                  onChange={(e) => setNewName(e.target.value)}
+                  placeholder="Spring hero picks"
+                  className="mt-1 block w-full rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm shadow-sm focus:border-kiln-500 focus:outline-none focus:ring-1 focus:ring-kiln-500"
+                />
+              </label>
+            )}
+            <Button type="submit" disabled={!collectionId || (collectionId === NEW && !newName.trim()) || bulk.isPending || creating}>
+              {collectionId === NEW ? "Create & add" : "Add"}
             </Button>
-            {collections.data?.length === 0 && <p className="w-full text-xs text-stone-500">
-                You have no collections you can add to yet;{" "}
-                <Link href="/collections" className="font-medium text-kiln-700 hover:underline">
-                  create one
-                </Link>{" "}
-                first.
-              </p>}
+            {collections.data?.length === 0 && collectionId !== NEW && (
+              <p className="w-full text-xs text-stone-500">You have no collections you can add to yet: choose “New collection…” to start one with this selection.</p>
+            )}
             {collections.isError && <p className="w-full text-xs text-red-700">Could not load collections.</p>}
           </form>
         )}
         {flash && (
           <div className={`mt-2 flex items-center justify-between gap-2 text-sm ${flash.tone === "error" ? "text-red-700" : "text-emerald-700"}`} role={flash.tone === "error" ? "alert" : "status"} data-testid="bulk-result">
-            <span>{flash.text}</span>
+            <span>
+              {flash.text}
+              {flash.link && (
+                <>
+                  {" "}
+                  <Link href={flash.link.href} className="font-medium text-kiln-700 underline" data-testid="bulk-result-link">
+                    {flash.link.label}
+                  </Link>
+                </>
+              )}
+            </span>
             <button type="button" onClick={() => setFlash(null)} aria-label="Dismiss" className="text-stone-400 hover:text-stone-700">
               ×
             </button>

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import { addQueryToken, hasQueryToken, removeQueryToken } from "@/lib/library/query-grammar";
 import { rangeValue, setTerm, splitRange, termValue } from "./query-terms";
-import type { FacetGroup } from "./types";
+import type { FacetGroup, FacetValue } from "./types";
 import type { FacetsView } from "./use-library";
 
 type Props = {
@@ -35,36 +35,16 @@ export function FacetSidebar({ q, facets, loading, onQuery }: Props) {
 
 function Facet({ group, q, onQuery }: { group: FacetGroup; q: string; onQuery: (q: string) => void }) {
   const [all, setAll] = useState(false);
-  // Active values stay visible even when they fall outside the first few.
-  const values = all ? group.values : group.values.filter((v, i) => i < SHOWN || hasQueryToken(q, v.token));
+  // Active values stay visible even when they fall outside the first few (a picked version keeps its preset).
+  const picked = (v: FacetValue) => hasQueryToken(q, v.token) || !!v.versions?.some((x) => hasQueryToken(q, x.token));
+  const values = all ? group.values : group.values.filter((v, i) => i < SHOWN || picked(v));
   return (
-    <fieldset data-facet={group.field}>
+    <fieldset data-facet={group.field} className="min-w-0">
       <legend className="mb-1 text-xs font-semibold uppercase tracking-wide text-stone-500">{group.label}</legend>
       <ul className="space-y-0.5">
-        {values.map((v) => {
-          // Compared by meaning (status:Approved is status:approved), by the grammar itself.
-          const active = hasQueryToken(q, v.token);
-          return (
-            <li key={v.value}>
-              <button
-                type="button"
-                aria-pressed={active}
-                onClick={() => onQuery(active ? removeQueryToken(q, v.token) : addQueryToken(q, v.token))}
-                className={`flex w-full items-center justify-between gap-2 rounded px-2 py-1 text-left text-sm ${active ? "bg-kiln-50 font-medium text-kiln-800" : "text-stone-700 hover:bg-stone-100"}`}
-                data-testid="facet-value"
-                data-field={group.field}
-                data-value={v.value}
-                title={v.token}
-              >
-                <span className="flex min-w-0 items-center gap-2">
-                  <span aria-hidden className={`h-3.5 w-3.5 shrink-0 rounded-sm border ${active ? "border-kiln-600 bg-kiln-600" : "border-stone-300 bg-white"}`} />
-                  <span className="truncate">{v.label || v.value}</span>
-                </span>
-                <span className="shrink-0 text-xs tabular-nums text-stone-500">{v.count.toLocaleString("en-US")}</span>
-              </button>
-            </li>
-          );
-        })}
+        {values.map((v) => (
+          <FacetEntry key={v.value} field={group.field} value={v} q={q} onQuery={onQuery} />
+        ))}
       </ul>
       {group.values.length > SHOWN && (
         <button type="button" onClick={() => setAll((a) => !a)} className="mt-1 px-2 text-xs font-medium text-kiln-700 hover:underline">
@@ -72,6 +52,63 @@ function Facet({ group, q, onQuery }: { group: FacetGroup; q: string; onQuery: (
         </button>
       )}
     </fieldset>
+  );
+}
+
+/** One value; a preset or template also opens to its versions (counted in the same request, so opening costs nothing). */
+function FacetEntry({ field, value: v, q, onQuery, nested = false }: { field: string; value: FacetValue; q: string; onQuery: (q: string) => void; nested?: boolean }) {
+  const versionPicked = !!v.versions?.some((x) => hasQueryToken(q, x.token));
+  const [open, setOpen] = useState(versionPicked);
+  useEffect(() => {
+    if (versionPicked) setOpen(true);
+  }, [versionPicked]);
+  // Compared by meaning (status:Approved is status:approved), by the grammar itself.
+  const active = hasQueryToken(q, v.token);
+  const hasVersions = !nested && !!v.versions?.length;
+  return (
+    <li>
+      <div className="flex items-center gap-0.5">
+        <button
+          type="button"
+          aria-pressed={active}
+          onClick={() => onQuery(active ? removeQueryToken(q, v.token) : addQueryToken(q, v.token))}
+          className={`flex min-w-0 flex-1 items-center justify-between gap-2 rounded px-2 py-1 text-left text-sm ${active ? "bg-kiln-50 font-medium text-kiln-800" : "text-stone-700 hover:bg-stone-100"}`}
+          data-testid="facet-value"
+          data-field={field}
+          data-value={v.value}
+          title={v.token}
+        >
+          <span className="flex min-w-0 items-center gap-2">
+            <span aria-hidden className={`h-3.5 w-3.5 shrink-0 rounded-sm border ${active ? "border-kiln-600 bg-kiln-600" : "border-stone-300 bg-white"}`} />
+            <span className="truncate">{v.label || v.value}</span>
+          </span>
+          <span className="shrink-0 text-xs tabular-nums text-stone-500">{v.count.toLocaleString("en-US")}</span>
+        </button>
+        {hasVersions && (
+          <button
+            type="button"
+            aria-expanded={open}
+            aria-label={`Versions of ${v.label || v.value}`}
+            title="Versions"
+            onClick={() => setOpen((o) => !o)}
+            className="shrink-0 rounded px-1.5 py-1 text-xs text-stone-500 hover:bg-stone-100 hover:text-stone-900"
+            data-testid="facet-versions-toggle"
+            data-value={v.value}
+          >
+            <span aria-hidden className={`inline-block transition-transform ${open ? "rotate-90" : ""}`}>
+              ▸
+            </span>
+          </button>
+        )}
+      </div>
+      {hasVersions && open && (
+        <ul className="ml-5 mt-0.5 space-y-0.5 border-l border-stone-200 pl-1" aria-label={`Versions of ${v.label || v.value}`}>
+          {v.versions!.map((x) => (
+            <FacetEntry key={x.value} field={field} value={x} q={q} onQuery={onQuery} nested />
+          ))}
+        </ul>
+      )}
+    </li>
   );
 }
 
@@ -106,7 +143,7 @@ function RangeFilter({ label, field, type, q, onQuery }: { label: string; field:
     "w-full min-w-0 rounded-md border border-stone-300 bg-white px-2 py-1 text-sm shadow-sm focus:border-kiln-500 focus:outline-none focus:ring-1 focus:ring-kiln-500";
   const common = { type, min: type === "number" ? 0 : undefined, step: type === "number" ? "0.001" : undefined, className: control };
   return (
-    <fieldset data-range={field}>
+    <fieldset data-range={field} className="min-w-0">
       <legend className="mb-1 text-xs font-semibold uppercase tracking-wide text-stone-500">{label}</legend>
       {/* Date inputs are too wide to sit side by side in the sidebar. */}
       <div className={type === "date" ? "grid grid-cols-[2rem_1fr] items-center gap-x-1.5 gap-y-1 text-xs text-stone-500" : "flex items-center gap-1.5"}>

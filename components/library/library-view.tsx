@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useState, type MouseEvent } from "reac
 import { RequestError } from "@/components/api-client";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { parseLibraryQuery } from "@/lib/library/query-grammar";
+import { addQueryToken, parseLibraryQuery, phraseToken } from "@/lib/library/query-grammar";
 import { ActiveFilters } from "./active-filters";
 import { AssetGrid, GridSkeleton } from "./asset-grid";
 import { AssetList } from "./asset-list";
@@ -45,6 +45,7 @@ export function LibraryView({ canGenerate, can }: { canGenerate: boolean; can: {
   const order = useMemo(() => items.map((i) => i.id), [items]);
 
   const setQuery = useCallback((next: string, how: "push" | "replace" = "push") => update({ q: next }, how), [update]);
+  const searchText = useCallback((value: string) => setQuery(addQueryToken(q, phraseToken(value))), [q, setQuery]);
 
   // A new query closes the preview; "all results" of the old query no longer means anything.
   const { clear } = selection;
@@ -71,6 +72,7 @@ export function LibraryView({ canGenerate, can }: { canGenerate: boolean; can: {
     isSelected: selection.isSelected,
     onSelect,
     onOpen: setOpen,
+    onSearchText: searchText,
   };
 
   return (
@@ -157,7 +159,7 @@ export function LibraryView({ canGenerate, can }: { canGenerate: boolean; can: {
         <BulkBar selection={selection} q={q} total={total} can={can} />
       </div>
       {open !== null && items[open] && (
-        <Lightbox items={items} index={open} total={total} onIndex={setOpen} onClose={() => setOpen(null)} onNeedMore={loadMore} hasMore={!!hasNextPage} />
+        <Lightbox items={items} index={open} total={total} onIndex={setOpen} onClose={() => setOpen(null)} onNeedMore={loadMore} hasMore={!!hasNextPage} onSearchText={searchText} />
       )}
     </div>
   );

@@ -1,7 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
+import { CarriedColumnRows } from "./carried-columns";
 import { DownloadMenu } from "@/components/delivery/download-menu";
 import { formatDateTime, formatMicros } from "./format";
 import { LibraryStatusBadge } from "./status-badge";
@@ -17,10 +18,12 @@ type Props = {
   /** Asked when the viewer steps past the last loaded result. */
   onNeedMore: () => void;
   hasMore: boolean;
+  /** Searches a carried column's value (closes the lightbox: the results change). */
+  onSearchText: (value: string) => void;
 };
 
 /** A large preview over the grid: ←/→ step through the results (loading more at the end), Esc closes. */
-export function Lightbox({ items, index, total, onIndex, onClose, onNeedMore, hasMore }: Props) {
+export function Lightbox({ items, index, total, onIndex, onClose, onNeedMore, hasMore, onSearchText }: Props) {
   const item = items[index];
   const dialog = useRef<HTMLDivElement>(null);
   const opener = useRef<Element | null>(null);
@@ -39,22 +42,38 @@ export function Lightbox({ items, index, total, onIndex, onClose, onNeedMore, ha
 
   const canPrev = index > 0;
   const canNext = index < items.length - 1 || hasMore;
+  // → on the last loaded result while more exist: ask for the next page and step once it arrives.
+  const [waitingFor, setWaitingFor] = useState<number | null>(null);
   useEffect(() => {
     if (index >= items.length - 3 && hasMore) onNeedMore();
   }, [index, items.length, hasMore, onNeedMore]);
+  useEffect(() => {
+    if (waitingFor === null) return;
+    if (waitingFor < items.length) {
+      setWaitingFor(null);
+      onIndex(waitingFor);
+    } else if (!hasMore) setWaitingFor(null);
+  }, [waitingFor, items.length, hasMore, onIndex]);
+  const next = () => {
+    if (index < items.length - 1) onIndex(index + 1);
+    else if (hasMore) {
+      onNeedMore();
+      setWaitingFor(index + 1);
+    }
+  };
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return;
       if (e.key === "Escape") onClose();
       else if (e.key === "ArrowLeft" && canPrev) onIndex(index - 1);
-      else if (e.key === "ArrowRight" && index < items.length - 1) onIndex(index + 1);
+      else if (e.key === "ArrowRight" && canNext) next();
       else return;
       e.preventDefault();
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [index, items.length, canPrev, onIndex, onClose]);
+  });
 
   if (!item) return null;
   const src = item.previewUrl ?? item.thumbUrl;
@@ -91,7 +110,7 @@ export function Lightbox({ items, index, total, onIndex, onClose, onNeedMore, ha
         <NavButton label="Previous" disabled={!canPrev} onClick={() => onIndex(index - 1)} className="left-3">
           ←
         </NavButton>
-        <NavButton label="Next" disabled={!canNext || index >= items.length - 1} onClick={() => onIndex(index + 1)} className="right-3">
+        <NavButton label="Next" disabled={!canNext || waitingFor !== null} onClick={next} className="right-3">
           →
         </NavButton>
       </div>
@@ -128,6 +147,14 @@ export function Lightbox({ items, index, total, onIndex, onClose, onNeedMore, ha
             </div>
           )}
         </dl>
+        {Object.keys(item.metadata ?? {}).length > 0 && (
+          <section aria-label="Product" className="border-t border-stone-100 pt-3">
+            <h3 className="mb-1.5 text-xs font-semibold uppercase tracking-wide text-stone-500">Product</h3>
+            <dl className="grid grid-cols-[6rem_1fr] gap-x-3 gap-y-1.5" data-testid="lightbox-product">
+              <CarriedColumnRows metadata={item.metadata} onSearch={onSearchText} />
+            </dl>
+          </section>
+        )}
         <div className="flex gap-2">
           <Link href={`/assets/${item.id}`} className="inline-flex flex-1 items-center justify-center rounded-md bg-kiln-600 px-3 py-2 text-sm font-medium text-white hover:bg-kiln-700">
             Open asset page
@@ -135,7 +162,8 @@ export function Lightbox({ items, index, total, onIndex, onClose, onNeedMore, ha
           <DownloadMenu key={item.id} assetId={item.id} />
         </div>
         <p className="mt-auto text-xs text-stone-500" data-testid="lightbox-position">
-          {index + 1} of {total.toLocaleString("en-US")} · ← → to move, Esc to close
+          {index + 1} of {total.toLocaleString("en-US")}
+          {waitingFor !== null ? " · loading more…" : " · ← → to move, Esc to close"}
         </p>
       </aside>
     </div>

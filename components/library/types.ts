@@ -17,13 +17,16 @@ export type ResultViewProps = {
   isSelected: (id: string) => boolean;
   onSelect: (id: string, e: MouseEvent) => void;
   onOpen: (index: number) => void;
+  /** Adds a phrase search for a value (a carried CSV column's) to the query. */
+  onSearchText: (value: string) => void;
 };
 /** `totalCapped`: the count stopped at the server's cap (shown as "10,000+"). */
 export type SearchPage = LibraryPage;
 
 /** `value` is what the grammar takes (`field:value`); `label` what people read (names, never ids). */
 /** `token` is the term that selects the bucket (`campaign:"Spring 26"`), built by the server with the grammar's quoting. */
-export type FacetValue = { value: string; label: string; count: number; token: string };
+/** `versions`: a preset's or template's versions (`preset:slug@2`), shown when the entry is expanded. */
+export type FacetValue = { value: string; label: string; count: number; token: string; versions?: FacetValue[] };
 export type FacetGroup = { field: string; label: string; values: FacetValue[] };
 
 export type SavedSearch = { id: string; name: string; query: string; createdAt?: string };

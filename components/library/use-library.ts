@@ -59,6 +59,8 @@ const FACET_LABELS: Record<string, string> = {
   reason: "Reasons",
   tag: "Tags",
   created: "Created (month)",
+  aspect: "Aspect ratio",
+  size: "Size (longer side)",
 };
 
 /**
@@ -71,7 +73,13 @@ export function normalizeFacets(body: LibraryFacets): FacetsView {
     .map(([field, buckets]) => ({
       field,
       label: FACET_LABELS[field] ?? field,
-      values: buckets.map(({ value, label, count, token }) => ({ value, label, count, token })),
+      values: buckets.map(({ value, label, count, token, versions }) => ({
+        value,
+        label,
+        count,
+        token,
+        ...(versions?.length ? { versions: versions.map((v) => ({ value: v.value, label: v.label, count: v.count, token: v.token })) } : {}),
+      })),
     }));
   return { groups, sampleRows: body.sample?.rows ?? null };
 }
@@ -135,6 +143,12 @@ export function useBulkAction() {
   return useMutation({
     mutationFn: (body: { action: BulkAction; selection: LibrarySelection; tags?: string[]; collectionId?: string }) =>
       api<BulkResult>("/api/library/bulk", { json: body }),
-    onSettled: () => Promise.all([client.invalidateQueries({ queryKey: ["library-search"] }), client.invalidateQueries({ queryKey: ["library-facets"] })]),
+    // Collections too: "New collection…" in the bulk bar creates one just before adding to it.
+    onSettled: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: ["library-search"] }),
+        client.invalidateQueries({ queryKey: ["library-facets"] }),
+        client.invalidateQueries({ queryKey: ["collections"] }),
+      ]),
   });
 }

@@ -61,4 +61,25 @@ export class LibraryPage {
   chips() {
     return this.page.getByTestId("filter-chip");
   }
+
+  /** Opens a preset's or template's versions under its facet entry; returns the version buttons. */
+  async openVersions(field: "preset" | "template", value: string) {
+    const toggle = this.page.locator(`[data-facet="${field}"] [data-testid="facet-versions-toggle"][data-value="${value}"]`);
+    await toggle.click();
+    await expect(toggle).toHaveAttribute("aria-expanded", "true");
+    return this.page.locator(`[data-facet="${field}"] [data-testid="facet-value"][data-value^="${value}@"]`);
+  }
+
+  async setDensity(label: "Compact" | "Comfortable" | "Large") {
+    await this.page.getByRole("group", { name: "Density" }).getByRole("button", { name: label }).click();
+  }
+
+  /** Selects every tile on screen: the first by click, the rest as one shift-click range. */
+  async selectRange() {
+    const count = await this.tiles().count();
+    await this.tiles().first().getByTestId("tile-select").click();
+    if (count > 1) await this.tiles().last().getByTestId("tile-select").click({ modifiers: ["Shift"] });
+    await expect(this.page.getByTestId("selection-count")).toHaveText(`${count} selected`);
+    return count;
+  }
 }

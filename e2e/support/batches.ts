@@ -23,7 +23,7 @@ export async function catalogIds(page: Page, presets: RegExp[]): Promise<Catalog
 export async function queueBatch(
   page: Page,
   ids: { templateId: string; presetId: string },
-  input: { productName: string; variants?: number; campaign?: string; name?: string },
+  input: { productName: string; variants?: number; campaign?: string; name?: string; aspectRatios?: string[]; carried?: Record<string, string> },
 ): Promise<string> {
   const res = await page.request.post("/api/batches", {
     headers: fromApp(page),
@@ -33,8 +33,8 @@ export async function queueBatch(
       name: input.name,
       campaign: input.campaign,
       variantsPerRow: input.variants ?? 1,
-      aspectRatios: ["1:1"],
-      rows: [{ line: 1, values: { product_name: input.productName } }],
+      aspectRatios: input.aspectRatios ?? ["1:1"],
+      rows: [{ line: 1, values: { product_name: input.productName }, ...(input.carried ? { carried: input.carried } : {}) }],
       idempotencyKey: `e2e-${Date.now()}-${Math.random().toString(36).slice(2)}`,
     },
   });

@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { assetSearch, type AssetSource, type AssetStatus, type Tier } from "@/db/schema";
 import type { Ctx } from "@/lib/auth/context";
-import { ASSET_SOURCES, ASSET_STATUSES, TIERS, type Aspect, type DateRange, type LibraryQuery, type NumberRange, type QueryTerm, type SizeValue } from "./query-grammar";
+import { ASPECT_RATIOS, ASSET_SOURCES, ASSET_STATUSES, TIERS, type Aspect, type DateRange, type LibraryQuery, type NumberRange, type QueryTerm, type SizeValue } from "./query-grammar";
 import { visibleAssetsCondition } from "./visibility";
 
 // The grammar keeps its own copies of the enums (it runs in the browser too); these fail to compile when they drift.
@@ -214,6 +214,14 @@ function aspectCondition(a: Aspect): SQL {
   if (a === "landscape") return sql`${s.width} > ${s.height}`;
   if (a === "portrait") return sql`${s.width} < ${s.height}`;
   if (a === "square") return sql`${s.width} = ${s.height}`;
-  // Within 2 %: 1344×768 (SDXL's "16:9" bucket, 7:4 exactly) is 16:9 to a person.
-  return sql`abs(${s.width} * ${a.h} - ${s.height} * ${a.w}) * 50 <= ${s.height} * ${a.w}`;
+  if (a === "other") return sql`(${s.width} > 0 and ${s.height} > 0 and not ${anyOf(ASPECT_RATIOS.map(([w, h]) => ratioCondition(sql`${s.width}`, sql`${s.height}`, w, h)))})`;
+  return ratioCondition(sql`${s.width}`, sql`${s.height}`, a.w, a.h);
+}
+
+/**
+ * Within 2 %: 1344×768 (SDXL's "16:9" bucket, 7:4 exactly) is 16:9 to a person. Shared with the
+ * Aspect facet (lib/library/facets.ts), so a bucket's count is what its term then finds.
+ */
+export function ratioCondition(width: SQL, height: SQL, w: number, h: number): SQL {
+  return sql`abs(${width} * ${sql.raw(String(h))} - ${height} * ${sql.raw(String(w))}) * 50 <= ${height} * ${sql.raw(String(w))}`;
 }

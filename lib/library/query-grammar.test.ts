@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addQueryToken, hasQueryToken, LIBRARY_QUERY_FIELDS, LIBRARY_QUERY_TEXT_HELP, parseLibraryQuery, parseLibraryQueryOrThrow, queryToken, removeQueryToken, type QueryTerm } from "./query-grammar";
+import { addQueryToken, hasQueryToken, LIBRARY_QUERY_FIELDS, LIBRARY_QUERY_TEXT_HELP, parseLibraryQuery, parseLibraryQueryOrThrow, phraseToken, queryToken, removeQueryToken, type QueryTerm } from "./query-grammar";
 
 const NOW = new Date("2026-03-15T10:00:00Z");
 const terms = (q: string): QueryTerm[] => {
@@ -85,11 +85,13 @@ describe("parseLibraryQuery", () => {
       { values: [{ min: 1_500_000, max: 1_500_000 }] },
       { values: [{ min: null, max: 500_000, maxInclusive: true }] },
     ]);
-    expect(terms("size:>=1024 size:1024x768 aspect:16:9 aspect:wide")).toMatchObject([
+    expect(terms("size:>=1024 size:1024x768 aspect:16:9 aspect:wide aspect:other size:<768")).toMatchObject([
       { values: [{ range: { min: 1024, minInclusive: true, max: null } }] },
       { values: [{ width: 1024, height: 768 }] },
       { values: [{ w: 16, h: 9 }] },
       { values: ["landscape"] },
+      { values: ["other"] },
+      { values: [{ range: { min: null, max: 767 + 1, maxInclusive: false } }] },
     ]);
   });
 
@@ -170,5 +172,12 @@ describe("facet clicks", () => {
     expect(addQueryToken("", "tag:hero")).toBe("tag:hero");
     expect(addQueryToken("colour:red", "tag:hero")).toBe("colour:red tag:hero");
     expect(removeQueryToken("colour:red tag:hero", "tag:hero")).toBe("colour:red tag:hero");
+  });
+
+  it("turns a carried column's value into one phrase term, quotes and all", () => {
+    expect(phraseToken("KLN-0042")).toBe('"KLN-0042"');
+    const token = phraseToken(' 12" "deluxe" vase ');
+    expect(parseLibraryQuery(token)).toMatchObject({ ok: true, query: { terms: [{ kind: "text", phrase: true, text: '12" "deluxe" vase' }] } });
+    expect(hasQueryToken(`status:approved ${phraseToken("Table Lamp")}`, phraseToken("table lamp"))).toBe(true);
   });
 });

@@ -13,7 +13,22 @@ import { AppError } from "@/lib/errors";
 export const ASSET_STATUSES = ["checking", "in_review", "approved", "rejected", "changes_requested"] as const;
 export const TIERS = ["draft", "support", "hero"] as const;
 export const ASSET_SOURCES = ["generated", "uploaded"] as const;
-export const ASPECTS = ["landscape", "portrait", "square"] as const;
+export const ASPECTS = ["landscape", "portrait", "square", "other"] as const;
+/**
+ * The ratios the library's Aspect facet counts (w:h, each matched within 2 %, see compile-query);
+ * `aspect:other` is everything with dimensions that is none of them. Ordered as the facet lists them.
+ */
+export const ASPECT_RATIOS = [
+  [1, 1],
+  [4, 5],
+  [3, 4],
+  [2, 3],
+  [9, 16],
+  [5, 4],
+  [4, 3],
+  [3, 2],
+  [16, 9],
+] as const;
 export const CHECK_VERDICTS = ["pass", "warn", "fail"] as const;
 
 /** The help the page renders: one row per field, in the order people reach for them. */
@@ -40,8 +55,8 @@ export const LIBRARY_QUERY_FIELDS = [
   { field: "created", example: "created:2026-01", meaning: "Made on a day, month or year (UTC); ranges 2026-01..2026-03, >2026-01-05, <=2026-02, or the last 7d / 12h / 2w." },
   { field: "approved", example: "approved:>2026-03-01", meaning: "Approved in that period; same forms as created." },
   { field: "cost", example: "cost:>0.05", meaning: "What the image cost in dollars (its calls, retries, re-rolls before it, edits); ranges 0.01..0.10." },
-  { field: "size", example: "size:>=1024", meaning: "The longer side in pixels (size:1024x768 for exact dimensions)." },
-  { field: "aspect", example: "aspect:16:9", meaning: "landscape, portrait, square, or a ratio such as 16:9." },
+  { field: "size", example: "size:>=1024", meaning: "The longer side in pixels: size:>=2048, ranges 1024..1535, or size:1024x768 for exact dimensions." },
+  { field: "aspect", example: "aspect:16:9", meaning: "landscape, portrait, square, a ratio such as 16:9 (within 2 %), or other (none of 1:1, 4:5, 3:4, 2:3, 9:16, 5:4, 4:3, 3:2, 16:9)." },
   { field: "origin", example: "origin:3f0c…", meaning: "Reruns of this asset (its id)." },
   { field: "alt", example: "alt:missing", meaning: "Alt text: missing, draft (not yet confirmed by a person) or confirmed." },
   { field: "rights", example: "rights:expiring", meaning: "Usage rights: expired, expiring (within 7 days), limited (an expiry is set) or unlimited." },
@@ -450,6 +465,11 @@ function parseNumberRange(text: string, at: number, unit: { unit: string; scale:
 /** Quotes a value for a query when it needs it (facet buckets build their tokens with this). */
 export function queryToken(field: FieldName, value: string): string {
   return /^[^\s",]+$/.test(value) ? `${field}:${value}` : `${field}:"${value.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
+}
+
+/** A value as a full-text phrase term (a carried CSV column's value, clicked in the lightbox or the list). */
+export function phraseToken(value: string): string {
+  return `"${value.trim().replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
 }
 
 /**

@@ -267,10 +267,12 @@ describe("items and pages", () => {
       tags: ["hero-shot"],
       costMicros: 60_000,
       statusReason: null,
+      // The carried CSV columns, for the lightbox and the list.
+      metadata: { SKU: "KLN-0042", category: "footwear" },
     });
     expect(page.items[0]!.thumbUrl).toMatch(/^\/api\/blobs\/generations\/[0-9a-f-]+\/thumb\.webp$/);
     const upload = (await search(rita, "source:uploaded")).items[0]!;
-    expect(upload).toMatchObject({ title: "moodboard-autumn.png", source: "uploaded", tier: null, costMicros: 0 });
+    expect(upload).toMatchObject({ title: "moodboard-autumn.png", source: "uploaded", tier: null, costMicros: 0, metadata: {} });
   });
 
   it("pages with a keyset cursor: no duplicates, no gaps, in every sort", async () => {
@@ -331,6 +333,31 @@ describe("facets", () => {
       const page = await search(rita, `campaign:"Spring 26" ${bucket.token}`);
       expect(page.total, bucket.token).toBe(bucket.count);
     }
+  });
+  it("counts aspect ratios, sizes and preset/template versions in the same pass; each bucket's term finds its count", async () => {
+    const q = 'campaign:"Spring 26"';
+    const f = await libraryFacets({ ctx: rita, input: { q } });
+    // 1344×768 is 16:9 within 2 %; the default 1024×1024 is 1:1. Listed in the facet's fixed order, not by count.
+    expect(f.aspect).toEqual([
+      { value: "1:1", label: "1:1 square", count: 3, token: "aspect:1:1" },
+      { value: "16:9", label: "16:9 wide", count: 1, token: "aspect:16:9" },
+    ]);
+    expect(f.size).toEqual([{ value: "1024..1535", label: "1,024–1,535 px", count: 4, token: "size:1024..1535" }]);
+    const [lora] = await queryRows<{ slug: string }>(database.db, sql`select p.slug from presets p where p.id = ${catalog.loraPreset.id}`);
+    const preset = f.preset.find((b) => b.value === lora!.slug)!;
+    expect(preset.versions).toEqual([{ value: `${lora!.slug}@1`, label: "v1", count: 4, token: `preset:${lora!.slug}@1` }]);
+    expect(f.template[0]!.versions?.map((v) => [v.label, v.count])).toEqual([["v1", 4]]);
+    const versions = [...f.preset, ...f.template].flatMap((b) => b.versions ?? []);
+    for (const bucket of [...f.aspect, ...f.size, ...versions]) expect((await search(rita, `${q} ${bucket.token}`)).total, bucket.token).toBe(bucket.count);
+    // "other" is what no counted ratio covers: nothing here, everything when negated.
+    expect((await search(rita, `${q} aspect:other`)).total).toBe(0);
+    expect((await search(rita, `${q} -aspect:other`)).total).toBe(4);
+
+    // Across the whole library the size buckets read smallest first: the upload (800×800) before the rest (the summer mug's 768×1024 is 1,024 on its longer side).
+    const all = await libraryFacets({ ctx: rita, input: { q: "" } });
+    expect(all.size.map((b) => b.value)).toEqual(["768..1023", "1024..1535"]);
+    expect(all.size[0]!.count).toBeLessThan(all.size[1]!.count);
+    expect(all.aspect.map((b) => b.value)).toEqual(["1:1", "3:4", "16:9"]);
   });
 });
 

@@ -42,6 +42,8 @@ export type LibraryItem = {
   statusReason: string | null;
   /** Usage rights end (tiles flag expired in red, expiring within a week in amber). */
   rightsExpiresAt: string | null;
+  /** CSV columns carried through its batch (SKU, category…), in the file's order; {} for most uploads. */
+  metadata: Record<string, string>;
 };
 
 export type LibraryPage = { items: LibraryItem[]; total: number; totalCapped: boolean; nextCursor: string | null };
@@ -74,7 +76,7 @@ export async function searchLibrary({ ctx, input }: { ctx: Ctx; input: unknown }
       order by ${key.orderBy}
       limit ${limit + 1}
     )
-    select p.*, u.name as owner_name, v.renditions,
+    select p.*, u.name as owner_name, v.renditions, a.metadata,
            exists (select 1 from asset_stars st where st.asset_id = p.asset_id and st.user_id = ${ctx.actor.id}) as starred
     from page p
     join users u on u.id = p.owner_id
@@ -114,6 +116,7 @@ type PageRow = {
   created_key: string;
   rank_key: string | null;
   renditions: Record<string, Rendition> | string | null;
+  metadata: Record<string, string> | string | null;
   starred: boolean;
 };
 
@@ -138,6 +141,7 @@ function itemOf(r: PageRow): LibraryItem {
     costMicros: Number(r.cost_micros),
     statusReason: r.status_reason,
     rightsExpiresAt: r.rights_expires_at ? new Date(r.rights_expires_at).toISOString() : null,
+    metadata: (typeof r.metadata === "string" ? JSON.parse(r.metadata) : (r.metadata ?? {})) as Record<string, string>,
   };
 }
 
