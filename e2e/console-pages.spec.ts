@@ -18,6 +18,9 @@ async function visit(page: Page, href: string) {
 
 for (const role of Object.keys(DEMO) as DemoRole[]) {
   test(`every console page of the ${role} renders under the CSP without console errors`, async ({ page }) => {
+    // The pages render the same on both databases (their queries are unit-tested on both); on PostgreSQL
+    // the two widest roles' runs stand for all four, to keep CI under the hour.
+    test.skip(Boolean(process.env.DATABASE_URL) && (role === "finance" || role === "reviewer"), "admin and designer cover the pages on PostgreSQL");
     test.setTimeout(240_000); // the admin visits every admin page; on a loaded two-core machine that passes two minutes
     const who = DEMO[role];
     await new SignInPage(page).signInAndWait(who.email, who.password, who.name);

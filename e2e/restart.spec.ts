@@ -15,6 +15,9 @@ const PORT = Number(process.env.KILN_E2E_PORT ?? 3100) + 2;
 const base = `http://localhost:${PORT}`;
 
 test("after a SIGKILL and a restart, users and the audit chain are intact", async ({ page, consoleWatch }) => {
+  // What this tests most is the embedded database's files surviving a SIGKILL. On PostgreSQL the crash
+  // journey is scale-out.spec (a worker killed mid-batch); skipping this one there keeps CI under the hour.
+  test.skip(Boolean(process.env.DATABASE_URL), "PostgreSQL's crash journey is scale-out.spec");
   test.setTimeout(150_000);
   // The open page's link prefetches (?_rsc=) fail while the server is deliberately killed and restarted.
   consoleWatch.allow(
