@@ -32,6 +32,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
+// A deterministic pseudo-random stream (the simulator's mulberry32), so every run is the same.
+import { prng as rng } from "../simulator/hash";
 
 // Measure the process as `npm start` runs it: with its allocator settings (scripts/allocator.ts),
 // which only take effect when the process starts, so the bench re-runs itself with them.
@@ -64,17 +66,6 @@ const { readZipEntries } = await import("../lib/exports/read-zip");
 const { readAll } = await import("../lib/images/renditions");
 const { cropBox } = await import("../lib/delivery/crop");
 
-/** A deterministic pseudo-random stream (mulberry32). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A 1024² picture: a two-colour gradient, a few shapes and some grain, different per seed (so encoders work as on real images). */
 async function picture(seed: number): Promise<Buffer> {

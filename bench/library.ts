@@ -26,6 +26,8 @@
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { sql, type SQL } from "drizzle-orm";
+// A deterministic pseudo-random stream (the simulator's mulberry32), so every run is the same.
+import { prng as rng } from "../simulator/hash";
 
 const { values: args } = parseArgs({
   options: { assets: { type: "string" }, queries: { type: "string" }, iterations: { type: "string" }, explain: { type: "boolean" } },
@@ -77,17 +79,6 @@ const TAGS = ["hero", "homepage", "newsletter", "social", "paid-ads", "print", "
 const CHECK_FAILS = ["blur", "nsfw", "overexposed", "low_contrast", "compression_artefacts"];
 const REVIEW_REJECTS = ["off_brief", "trademark_logo", "brand_guideline", "anatomy_artefact"];
 
-/** A deterministic pseudo-random stream (mulberry32), so every run asks the same questions. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 const textArray = (xs: string[]) => sql`array[${sql.join(
   xs.map((x) => sql`${x}`),
   sql`, `,

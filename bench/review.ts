@@ -55,6 +55,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
+// A deterministic pseudo-random stream (the simulator's mulberry32), so every run is the same.
+import { prng as rng } from "../simulator/hash";
 
 const USAGE = "usage: tsx bench/review.ts [--assets N] [--decisions N] [--db pglite,postgres]";
 /** A run that cannot start still ends with its result line. */
@@ -112,17 +114,6 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 const fmt = (ms: number) => (Number.isFinite(ms) ? ms.toFixed(1) : "NaN");
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
 
-/** A deterministic pseudo-random stream (mulberry32): every run makes the same decisions. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 const textArray = (xs: string[]) =>
   sql`array[${sql.join(
     xs.map((x) => sql`${x}`),
