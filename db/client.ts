@@ -9,6 +9,8 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { gateBackgroundCalls } from "@/lib/system/foreground";
+import type { HostedClient } from "./remote/host";
+import { RemotePGlite } from "./remote/client";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -28,11 +30,17 @@ export type Database = {
   transaction<T>(fn: (query: SqlQuery) => Promise<T>): Promise<T>;
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /** The embedded PGlite this process owns (gated for pages first), for db/remote/host.ts to serve. */
+  embedded?: HostedClient;
 };
 
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
 
-export type OpenOptions = { url: string } | { dataDir: string } | { memory: true };
+/**
+ * `socket`: the embedded database that another Kiln process on this machine owns and serves
+ * (db/remote, docs/decisions/0027-embedded-database-host.md).
+ */
+export type OpenOptions = { url: string } | { dataDir: string } | { memory: true } | { socket: string };
 
 /** Opens Postgres (postgres.js) when given a URL, otherwise the embedded PGlite. */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
@@ -51,6 +59,19 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       close: () => sql.end({ timeout: 5 }),
     };
   }
+  if ("socket" in options) {
+    const remote = await RemotePGlite.connect(options.socket);
+    const db = drizzlePglite({ client: remote as unknown as PGlite, schema });
+    return {
+      db: db as unknown as Db,
+      kind: "pglite",
+      query: async (text, params = []) => (await remote.query(text, params)).rows as never,
+      transaction: (fn) => remote.transaction((tx) => fn(async (text, params = []) => (await tx.query(text, params)).rows as never)),
+      // The owner migrates before it starts serving, so there is nothing left to do here.
+      migrate: async () => undefined,
+      close: () => remote.close(),
+    };
+  }
   // pg_trgm backs the library's fragment search (migration 0016 creates it). PGlite loads an
   // extension's code only when asked at open, so every opening of the app database passes it here.
   const extensions = { pg_trgm };
@@ -65,5 +86,6 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     transaction: (fn) => client.transaction((tx) => fn(async (text, params = []) => (await tx.query(text, params)).rows as never)),
     migrate: () => migratePglite(pglite, { migrationsFolder: MIGRATIONS_FOLDER }),
     close: () => client.close(),
+    embedded: client,
   };
 }

@@ -3,6 +3,7 @@ import postgres from "postgres";
 import { env, isBuildPhase } from "@/lib/env";
 import { openDatabase, type Database } from "./client";
 import { openEmbeddedDatabase } from "./embedded";
+import { embeddedDatabaseSocket } from "./remote/socket-path";
 
 export type { Db, DbExecutor, Tx, Database, SqlQuery } from "./client";
 
@@ -24,7 +25,12 @@ export function getDatabase(): Promise<Database> {
 
 async function openAndMigrate(): Promise<Database> {
   const e = env();
-  if (!e.DATABASE_URL) return openEmbeddedDatabase(path.join(e.dataDir, "pglite"));
+  if (!e.DATABASE_URL) {
+    const pgliteDir = path.join(e.dataDir, "pglite");
+    // A worker reaches the embedded database through the web process that owns it (db/remote).
+    if (e.KILN_ROLE === "worker") return openDatabase({ socket: embeddedDatabaseSocket(pgliteDir) });
+    return openEmbeddedDatabase(pgliteDir);
+  }
   const database = await openDatabase({ url: e.DATABASE_URL });
   await migrateOnce(e.DATABASE_URL, database);
   return database;

@@ -7,10 +7,11 @@ import { withAllocatorDefaults } from "./allocator";
  * server alike (docs/decisions/0024-web-and-worker-processes.md):
  *
  * - the GPU endpoint simulator (unless KILN_SIMULATOR_PORT=0);
- * - on PostgreSQL: one web process (pages, API) and KILN_WORKERS worker processes (background
- *   functions and engines, at a lower OS priority so pages stay responsive); the first worker runs
- *   the embedded runner and spreads calls over all workers;
- * - on the embedded PGlite: one process in role `all`, because PGlite opens in one process only.
+ * - one web process (pages, API) and KILN_WORKERS worker processes (background functions and
+ *   engines, at a lower OS priority so pages stay responsive); the first worker runs the embedded
+ *   runner and spreads calls over all workers. On the embedded PGlite the web process owns the
+ *   database and serves it to the workers (docs/decisions/0027-embedded-database-host.md);
+ * - KILN_ROLE=all: one process doing everything, as before the split (for a machine short of memory).
  */
 export type ProcessSpec = { name: string; command: string; args: string[]; env: NodeJS.ProcessEnv };
 
@@ -30,7 +31,7 @@ export function kilnProcesses(root: string, base: NodeJS.ProcessEnv): ProcessSpe
   const simulatorPort = env.KILN_SIMULATOR_PORT ?? "7860";
   if (simulatorPort !== "0") specs.push({ name: "gpu-simulator", command: node, args: [...tsx, path.join(root, "simulator", "main.ts"), "--port", simulatorPort], env });
 
-  if (!env.DATABASE_URL?.trim()) {
+  if (base.KILN_ROLE === "all") {
     specs.push({ name: "app", command: node, args: nextArgs, env: { ...env, KILN_ROLE: "all" } });
     return specs;
   }

@@ -40,7 +40,7 @@ if (process.env.DATABASE_URL) {
   env.DATABASE_URL = url.toString();
 }
 
-// The same processes `npm start` runs (scripts/processes.ts): one on PGlite; web + worker on PostgreSQL.
+// The same processes `npm start` runs (scripts/processes.ts): a web process and a worker.
 env.KILN_WORKER_PORT = String(Number(port) + 5200);
 // Tests stop servers often: a short grace period keeps teardown quick.
 env.KILN_SHUTDOWN_GRACE_MS ??= "5000";

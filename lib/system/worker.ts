@@ -3,7 +3,6 @@ import { engineConfig, runnerCallTargets } from "@/inngest/engine-config";
 import { isLoopbackHost } from "@/inngest/loopback-guard";
 import { env } from "@/lib/env";
 import { closeEngines } from "./close-engines";
-import { roleProblem } from "./role";
 import { installShutdownHandlers, onShutdown } from "./shutdown";
 
 /**
@@ -14,8 +13,6 @@ import { installShutdownHandlers, onShutdown } from "./shutdown";
  */
 export async function startWorker(): Promise<void> {
   const e = env();
-  const problem = roleProblem("worker", e.databaseKind);
-  if (problem) throw new Error(problem);
   const engine = engineConfig();
   if (engine.mode === "dev" && !isLoopbackHost(e.KILN_WORKER_HOST)) {
     throw new Error(`INNGEST_DEV does not sign calls, so a worker must bind to loopback; KILN_WORKER_HOST is ${e.KILN_WORKER_HOST}.`);

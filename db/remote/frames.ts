@@ -1,0 +1,70 @@
+import { deserialize, serialize } from "node:v8";
+import type { Socket } from "node:net";
+
+/**
+ * Length-prefixed frames of V8-serialised values on a local socket (db/remote). V8's structured
+ * serialisation carries what query results hold (Date, Uint8Array, bigint, null) without a JSON
+ * round trip, and the peer is always the same Node.js build, so the format is the same on both sides.
+ */
+export const MAX_FRAME_BYTES = 256 * 1024 * 1024;
+
+export function writeFrame(socket: Socket, value: unknown): void {
+  const body = serialize(value);
+  const head = Buffer.allocUnsafe(4);
+  head.writeUInt32BE(body.length, 0);
+  socket.write(Buffer.concat([head, body]));
+}
+
+/** Calls onFrame with each whole value read from the socket, in order. */
+export function readFrames(socket: Socket, onFrame: (value: unknown) => void): void {
+  let pending: Buffer = Buffer.alloc(0);
+  socket.on("data", (chunk: Buffer) => {
+    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    while (pending.length >= 4) {
+      const size = pending.readUInt32BE(0);
+      if (size > MAX_FRAME_BYTES) {
+        socket.destroy(new Error(`A database frame of ${size} bytes is over the ${MAX_FRAME_BYTES}-byte limit.`));
+        return;
+      }
+      if (pending.length < 4 + size) break;
+      const body = pending.subarray(4, 4 + size);
+      pending = pending.subarray(4 + size);
+      onFrame(deserialize(body));
+    }
+  });
+}
+
+/** The calls a process makes to the host of the embedded database. */
+export type Call =
+  | { id: number; op: "query"; tx?: number; sql: string; params: unknown[]; options: WireQueryOptions }
+  | { id: number; op: "exec"; tx?: number; sql: string; options: WireQueryOptions }
+  | { id: number; op: "begin"; tx: number }
+  | { id: number; op: "commit"; tx: number }
+  | { id: number; op: "rollback"; tx: number };
+
+export type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: WireError };
+
+/**
+ * Query options that cross the socket. Functions cannot: PGlite's `parsers` option is sent as the
+ * type ids whose text is kept as is (drizzle's only use of it); any other parser is refused.
+ */
+export type WireQueryOptions = { rowMode?: "array" | "object"; rawTypes?: number[] };
+
+/** A database error with the fields callers inspect (code 23505 and the like). */
+export type WireError = { message: string; name: string; fields: Record<string, unknown> };
+
+const ERROR_FIELDS = ["code", "detail", "hint", "severity", "constraint", "table", "column", "schema", "dataType", "position", "where", "routine"];
+
+export function toWireError(error: unknown): WireError {
+  if (!(error instanceof Error)) return { message: String(error), name: "Error", fields: {} };
+  const source = error as unknown as Record<string, unknown>;
+  const fields: Record<string, unknown> = {};
+  for (const key of ERROR_FIELDS) if (source[key] !== undefined && typeof source[key] !== "function") fields[key] = source[key];
+  return { message: error.message, name: error.name, fields };
+}
+
+export function fromWireError(wire: WireError): Error {
+  const error = new Error(wire.message);
+  error.name = wire.name;
+  return Object.assign(error, wire.fields);
+}

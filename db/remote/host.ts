@@ -1,0 +1,170 @@
+import { chmodSync, existsSync, unlinkSync } from "node:fs";
+import net from "node:net";
+import type { PGlite, QueryOptions, Transaction } from "@electric-sql/pglite";
+import { readFrames, toWireError, writeFrame, type Call, type Reply, type WireQueryOptions } from "./frames";
+
+/** What the host needs of the embedded database: PGlite's own entry points (gated for pages first). */
+export type HostedClient = Pick<PGlite, "query" | "exec" | "transaction">;
+
+export type DatabaseHost = {
+  socketPath: string;
+  /** Processes connected now. */
+  connections(): number;
+  /** Waits until every connected process has gone (their own shutdown closes them) or the deadline. */
+  drain(deadline: number): Promise<boolean>;
+  close(): Promise<void>;
+};
+
+/**
+ * Serves the embedded PGlite of this process to Kiln's other processes on one machine, over a Unix
+ * socket only the same OS user can open (docs/decisions/0027-embedded-database-host.md). Each call
+ * is a query, an exec, or a step of a transaction; a transaction holds the database for its
+ * connection until it commits or rolls back, as PGlite's own transaction does in one process, and a
+ * connection that closes mid-transaction rolls it back.
+ */
+export async function serveEmbeddedDatabase(client: HostedClient, socketPath: string): Promise<DatabaseHost> {
+  await refuseIfServed(socketPath);
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    serveConnection(client, socket);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(socketPath, () => resolve());
+  });
+  chmodSync(socketPath, 0o600);
+  return {
+    socketPath,
+    connections: () => sockets.size,
+    async drain(deadline) {
+      while (sockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      return sockets.size === 0;
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A live host on the path means another process owns this database: opening it twice corrupts it. */
+async function refuseIfServed(socketPath: string): Promise<void> {
+  if (!existsSync(socketPath)) return;
+  const live = await new Promise<boolean>((resolve) => {
+    const probe = net.connect(socketPath);
+    probe.once("connect", () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once("error", () => resolve(false));
+  });
+  if (live) throw new Error(`Another process already serves the embedded database at ${socketPath}; stop it first (one process owns PGlite's data folder).`);
+  unlinkSync(socketPath);
+}
+
+type OpenTransaction = { inbox: Call[]; wake: (() => void) | null; ended: boolean };
+
+function serveConnection(client: HostedClient, socket: net.Socket): void {
+  const transactions = new Map<number, OpenTransaction>();
+  const reply = (message: Reply) => {
+    if (!socket.destroyed) writeFrame(socket, message);
+  };
+  const answer = (id: number, work: () => Promise<unknown>) =>
+    work().then(
+      (value) => reply({ id, ok: true, value }),
+      (error: unknown) => reply({ id, ok: false, error: toWireError(error) }),
+    );
+
+  socket.on("close", () => {
+    // Whatever the process was doing in a transaction is abandoned: roll it back.
+    for (const [tx, open] of transactions) deliver(open, { id: -1, op: "rollback", tx });
+  });
+  socket.on("error", () => socket.destroy());
+
+  readFrames(socket, (value) => {
+    const call = value as Call;
+    if (call.op === "begin") {
+      const open: OpenTransaction = { inbox: [], wake: null, ended: false };
+      transactions.set(call.tx, open);
+      runTransaction(client, call, open, reply).finally(() => transactions.delete(call.tx));
+      return;
+    }
+    if (call.tx !== undefined) {
+      const open = transactions.get(call.tx);
+      if (open) deliver(open, call);
+      else reply({ id: call.id, ok: false, error: { name: "Error", message: "Transaction is closed", fields: {} } });
+      return;
+    }
+    if (call.op === "query") void answer(call.id, () => client.query(call.sql, call.params, queryOptions(call.options)));
+    else if (call.op === "exec") void answer(call.id, () => client.exec(call.sql, queryOptions(call.options)));
+    else reply({ id: call.id, ok: false, error: { name: "Error", message: `Unknown call ${String(call.op)}`, fields: {} } });
+  });
+}
+
+function deliver(open: OpenTransaction, call: Call): void {
+  if (open.ended) return;
+  open.inbox.push(call);
+  open.wake?.();
+}
+
+function nextCall(open: OpenTransaction): Promise<Call> {
+  const ready = open.inbox.shift();
+  if (ready) return Promise.resolve(ready);
+  return new Promise((resolve) => {
+    open.wake = () => {
+      open.wake = null;
+      resolve(open.inbox.shift()!);
+    };
+  });
+}
+
+class RollbackRequested extends Error {
+  constructor(readonly callId: number) {
+    super("rollback requested");
+  }
+}
+
+/**
+ * One remote transaction: PGlite's transaction() runs here and takes the calls sent for it, one by
+ * one, until commit (its callback returns) or rollback (it throws, and PGlite rolls back).
+ */
+async function runTransaction(client: HostedClient, begin: Call & { op: "begin" }, open: OpenTransaction, reply: (r: Reply) => void): Promise<void> {
+  let commitId = -1;
+  try {
+    await client.transaction(async (tx: Transaction) => {
+      reply({ id: begin.id, ok: true, value: null });
+      for (;;) {
+        const call = await nextCall(open);
+        if (call.op === "commit") {
+          commitId = call.id;
+          return;
+        }
+        if (call.op === "rollback") throw new RollbackRequested(call.id);
+        try {
+          const value = call.op === "query" ? await tx.query(call.sql, call.params, queryOptions(call.options)) : call.op === "exec" ? await tx.exec(call.sql, queryOptions(call.options)) : null;
+          reply({ id: call.id, ok: true, value });
+        } catch (error) {
+          reply({ id: call.id, ok: false, error: toWireError(error) });
+        }
+      }
+    });
+    open.ended = true;
+    reply({ id: commitId, ok: true, value: null });
+  } catch (error) {
+    open.ended = true;
+    if (error instanceof RollbackRequested) reply({ id: error.callId, ok: true, value: null });
+    else reply({ id: commitId >= 0 ? commitId : begin.id, ok: false, error: toWireError(error) });
+  }
+}
+
+const keepText = (value: string) => value;
+
+function queryOptions(wire: WireQueryOptions | undefined): QueryOptions | undefined {
+  if (!wire) return undefined;
+  const options: QueryOptions = {};
+  if (wire.rowMode) options.rowMode = wire.rowMode;
+  if (wire.rawTypes?.length) options.parsers = Object.fromEntries(wire.rawTypes.map((oid) => [oid, keepText]));
+  return options;
+}

@@ -1,0 +1,121 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type Database } from "@/db/client";
+import { users } from "@/db/schema";
+import { serveEmbeddedDatabase, type DatabaseHost } from "./host";
+import { embeddedDatabaseSocket } from "./socket-path";
+
+/** A real PGlite served on a real Unix socket, used through drizzle from a second client. */
+describe("the embedded database served to another process", () => {
+  let dir: string;
+  let owner: Database;
+  let host: DatabaseHost;
+  let remote: Database;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), "kiln-remote-"));
+    owner = await openDatabase({ memory: true });
+    await owner.migrate();
+    await owner.query("create table remote_t (id int primary key, note text, at timestamptz, data bytea)");
+    host = await serveEmbeddedDatabase(owner.embedded!, embeddedDatabaseSocket(path.join(dir, "pglite")));
+    remote = await openDatabase({ socket: host.socketPath });
+  });
+  afterAll(async () => {
+    await remote?.close();
+    await host?.close();
+    await owner?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("answers queries with the values PGlite gives, dates and bytes included", async () => {
+    const at = new Date("2026-03-04T05:06:07.000Z");
+    await remote.query("insert into remote_t values ($1, $2, $3, $4)", [1, "one", at, new Uint8Array([1, 2, 3])]);
+    const [row] = (await remote.query<{ id: number; note: string; at: Date; data: Uint8Array }>("select * from remote_t where id = 1")) as [{ id: number; note: string; at: Date; data: Uint8Array }];
+    expect(row.id).toBe(1);
+    expect(row.at).toBeInstanceOf(Date);
+    expect(row.at.toISOString()).toBe(at.toISOString());
+    expect([...row.data]).toEqual([1, 2, 3]);
+    // The owner sees the same row: one database, not a copy.
+    expect(await owner.query("select note from remote_t where id = 1")).toEqual([{ note: "one" }]);
+  });
+
+  it("works through drizzle, timestamps mapped as in one process", async () => {
+    const [made] = await remote.db.insert(users).values({ email: "remote@kiln.test", name: "Remote", role: "designer" }).returning();
+    const [found] = await remote.db.select().from(users).where(eq(users.id, made!.id));
+    expect(found?.email).toBe("remote@kiln.test");
+    expect(found?.createdAt).toBeInstanceOf(Date);
+    const counted = await remote.db.execute(sql`select count(*)::int as n from users where email = 'remote@kiln.test'`);
+    expect((counted as unknown as { rows: { n: number }[] }).rows).toEqual([{ n: 1 }]);
+  });
+
+  it("passes database errors with their code, so unique violations are recognised", async () => {
+    const error = await remote.query("insert into remote_t (id) values (1)").catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "23505" });
+    expect((error as Error).message).toMatch(/duplicate key/);
+  });
+
+  it("commits a transaction, and rolls one back when its function throws", async () => {
+    await remote.transaction(async (q) => {
+      await q("insert into remote_t (id, note) values (10, 'kept')");
+    });
+    await expect(
+      remote.transaction(async (q) => {
+        await q("insert into remote_t (id, note) values (11, 'dropped')");
+        throw new Error("changed my mind");
+      }),
+    ).rejects.toThrow("changed my mind");
+    await expect(
+      remote.db.transaction(async (tx) => {
+        await tx.execute(sql`insert into remote_t (id, note) values (12, 'dropped too')`);
+        tx.rollback();
+      }),
+    ).rejects.toThrow();
+    const rows = await owner.query<{ id: number }>("select id from remote_t where id >= 10 order by id");
+    expect(rows.map((r) => r.id)).toEqual([10]);
+  });
+
+  it("keeps a transaction's writes out of sight until it commits, and runs transactions one at a time", async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const first = remote.transaction(async (q) => {
+      await q("insert into remote_t (id, note) values (20, 'first')");
+      await held;
+      await q("update remote_t set note = 'first, done' where id = 20");
+    });
+    // A second transaction waits for the first; the owner's own query waits too.
+    let secondSaw: string | null = null;
+    const second = remote.transaction(async (q) => {
+      const [row] = await q<{ note: string }>("select note from remote_t where id = 20");
+      secondSaw = row?.note ?? null;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(secondSaw).toBeNull();
+    release();
+    await Promise.all([first, second]);
+    expect(secondSaw).toBe("first, done");
+  });
+
+  it("rolls back what a process left open when its connection closes", async () => {
+    const other = await openDatabase({ socket: host.socketPath });
+    let inside!: () => void;
+    const opened = new Promise<void>((r) => (inside = r));
+    const abandoned = other.transaction(async (q) => {
+      await q("insert into remote_t (id, note) values (30, 'abandoned')");
+      inside();
+      await new Promise(() => undefined); // never finishes: the process dies here
+    });
+    abandoned.catch(() => undefined);
+    await opened;
+    await other.close();
+    // The owner can write again (the transaction let go) and the abandoned row is gone.
+    await owner.query("insert into remote_t (id, note) values (31, 'after')");
+    expect(await owner.query("select id from remote_t where id in (30, 31) order by id")).toEqual([{ id: 31 }]);
+  });
+
+  it("refuses a second host for the same database", async () => {
+    await expect(serveEmbeddedDatabase(owner.embedded!, host.socketPath)).rejects.toThrow(/already serves/);
+  });
+});
