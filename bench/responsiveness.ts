@@ -1,9 +1,9 @@
 /**
  * bench:responsiveness — do the pages stay fast while the background work is heavy?
  *
- * Starts Kiln exactly as `npm start` does (scripts/processes.ts: one process on the embedded PGlite,
- * a web process and a worker process on PostgreSQL when DATABASE_URL is set) on a fresh data folder
- * or database, with the demo users and the GPU simulator. Then, with a real browser session each:
+ * Starts Kiln exactly as `npm start` does (scripts/processes.ts: a web process and a worker process,
+ * on the embedded PGlite, which the web process owns and serves to the worker, or on PostgreSQL when
+ * DATABASE_URL is set) on a fresh data folder or database, with the demo users and the GPU simulator. Then, with a real browser session each:
  *
  *   warm-up  a 4-image hero batch (all checks), so the models are loaded, the review queue and the
  *            library have content, and there is an asset to upscale
@@ -20,10 +20,11 @@
  * The GPU simulator stands in for a GPU on another machine, so it runs at the lowest priority here
  * (nice 19): its PNG encoding is not work a real deployment's web server shares a CPU with.
  *
- * Usage: tsx bench/responsiveness.ts [--images 200] [--window 60] [--samples 40] [--nice 10] [--pages-first 1]
+ * Usage: tsx bench/responsiveness.ts [--images 200] [--window 60] [--samples 40] [--nice 10] [--pages-first 1] [--one-process]
  * (--nice 0 runs the background at the pages' own priority, to see what the priority buys;
- * --pages-first 0 turns off the one-process shape's rule that background work waits for pages,
- * KILN_PAGES_FIRST, lib/system/foreground.ts, to see what that buys.)
+ * --pages-first 0 turns off the rule that background calls to the embedded database wait for pages,
+ * KILN_PAGES_FIRST, lib/system/foreground.ts, to see what that buys; --one-process runs KILN_ROLE=all,
+ * everything in one process, the shape before the embedded database host.)
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { openSync, rmSync } from "node:fs";
@@ -36,7 +37,7 @@ import postgres from "postgres";
 import { kilnProcesses } from "../scripts/processes";
 
 const { values: args } = parseArgs({
-  options: { images: { type: "string" }, window: { type: "string" }, samples: { type: "string" }, nice: { type: "string" }, "pages-first": { type: "string" } },
+  options: { images: { type: "string" }, window: { type: "string" }, samples: { type: "string" }, nice: { type: "string" }, "pages-first": { type: "string" }, "one-process": { type: "boolean" } },
   strict: true,
 });
 const IMAGES = Number(args.images ?? 200);
@@ -62,6 +63,7 @@ const env: NodeJS.ProcessEnv = {
   KILN_WORKER_PORT: String(PORT + 5200),
   KILN_WORKER_NICE: NICE,
   KILN_PAGES_FIRST: PAGES_FIRST,
+  ...(args["one-process"] ? { KILN_ROLE: "all" } : {}),
   // A fast GPU, so the checks (CPU, on this machine) are the bottleneck: the hardest case for the pages.
   KILN_SIM_LATENCY_MS: "300",
   KILN_SHUTDOWN_GRACE_MS: "3000",

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { kilnProcesses } from "./processes";
+
+const roles = (env: NodeJS.ProcessEnv) =>
+  kilnProcesses("/srv/kiln", { KILN_SIMULATOR_PORT: "0", ...env })
+    .map((p) => `${p.name}:${p.env.KILN_ROLE}`)
+    .join(" ");
+
+describe("the processes npm start runs", () => {
+  it("splits web and worker on the embedded database, the web process owning it", () => {
+    expect(roles({})).toBe("web:web worker:worker");
+  });
+
+  it("splits them on PostgreSQL too, with as many workers as asked", () => {
+    expect(roles({ DATABASE_URL: "postgres://db/kiln", KILN_WORKERS: "2" })).toBe("web:web worker-1:worker worker-2:worker");
+  });
+
+  it("runs everything in one process when KILN_ROLE=all is asked for", () => {
+    expect(roles({ KILN_ROLE: "all" })).toBe("app:all");
+    expect(roles({ KILN_ROLE: "all", DATABASE_URL: "postgres://db/kiln" })).toBe("app:all");
+  });
+
+  it("starts workers at a lower priority and only the first with the embedded runner", () => {
+    const specs = kilnProcesses("/srv/kiln", { KILN_SIMULATOR_PORT: "0", KILN_WORKERS: "2" });
+    const [, first, second] = specs;
+    expect(first?.args.slice(0, 2)).toEqual(["-n", "10"]);
+    expect(first?.env.KILN_EMBEDDED_RUNNER).toBeUndefined();
+    expect(second?.env.KILN_EMBEDDED_RUNNER).toBe("0");
+  });
+});
