@@ -32,6 +32,8 @@ export type Database = {
   close(): Promise<void>;
   /** The embedded PGlite this process owns (gated for pages first), for db/remote/host.ts to serve. */
   embedded?: HostedClient;
+  /** Set when this process uses the embedded database through its host's socket (db/remote). */
+  remoteSocket?: string;
 };
 
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
@@ -70,6 +72,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       // The owner migrates before it starts serving, so there is nothing left to do here.
       migrate: async () => undefined,
       close: () => remote.close(),
+      remoteSocket: options.socket,
     };
   }
   // pg_trgm backs the library's fragment search (migration 0016 creates it). PGlite loads an

@@ -2,7 +2,7 @@ import { startRunner, type Backoff, type Logger, type RunnerDb } from "./runner"
 import type { SessionLock } from "./runner-lock";
 
 export const STANDBY_MESSAGE =
-  "[kiln] another process already runs the embedded Inngest runner for this database (PostgreSQL advisory lock). " +
+  "[kiln] another process already runs the embedded Inngest runner for this database (its lock is held). " +
   "This process serves the app without it: its events are stored for that runner, and it takes the runner over if that process stops. " +
   "The embedded runner is for one machine; to run several app processes, use Inngest instead: " +
   "a self-hosted `inngest start` or Inngest Cloud (INNGEST_SIGNING_KEY, INNGEST_EVENT_KEY, INNGEST_BASE_URL), or INNGEST_DEV for `npx inngest-cli dev`.";

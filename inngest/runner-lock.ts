@@ -1,4 +1,5 @@
 import postgres from "postgres";
+import { RemotePGlite } from "@/db/remote/client";
 
 /**
  * One embedded runner per database (decision 0009): the runner's scheduler reads due jobs without
@@ -56,6 +57,31 @@ export function postgresSessionLock(url: string, key = RUNNER_LOCK_KEY): Session
     async close() {
       drop();
       await sql.end({ timeout: 5 });
+    },
+  };
+}
+
+/**
+ * The same lock on the embedded database as its host serves it (db/remote): held by a connection of
+ * its own, released by the host when that connection closes (worker exit, crash).
+ */
+export function embeddedHostLock(socketPath: string, key = RUNNER_LOCK_KEY): SessionLock {
+  let connection: RemotePGlite | null = null;
+  return {
+    async tryAcquire() {
+      connection ??= await RemotePGlite.connect(socketPath, 5_000);
+      return connection.tryLock(key);
+    },
+    async stillHeld() {
+      try {
+        return connection ? await connection.holdsLock(key) : false;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await connection?.close();
+      connection = null;
     },
   };
 }

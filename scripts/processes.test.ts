@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { kilnProcesses } from "./processes";
 
-const roles = (env: NodeJS.ProcessEnv) =>
-  kilnProcesses("/srv/kiln", { KILN_SIMULATOR_PORT: "0", ...env })
+const roles = (env: Record<string, string>) =>
+  kilnProcesses("/srv/kiln", { KILN_SIMULATOR_PORT: "0", ...env , NODE_ENV: "production" } as NodeJS.ProcessEnv)
     .map((p) => `${p.name}:${p.env.KILN_ROLE}`)
     .join(" ");
 
@@ -21,7 +21,7 @@ describe("the processes npm start runs", () => {
   });
 
   it("starts workers at a lower priority and only the first with the embedded runner", () => {
-    const specs = kilnProcesses("/srv/kiln", { KILN_SIMULATOR_PORT: "0", KILN_WORKERS: "2" });
+    const specs = kilnProcesses("/srv/kiln", { KILN_SIMULATOR_PORT: "0", KILN_WORKERS: "2" , NODE_ENV: "production" } as NodeJS.ProcessEnv);
     const [, first, second] = specs;
     expect(first?.args.slice(0, 2)).toEqual(["-n", "10"]);
     expect(first?.env.KILN_EMBEDDED_RUNNER).toBeUndefined();

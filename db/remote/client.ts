@@ -92,6 +92,17 @@ export class RemotePGlite {
     }
   }
 
+  /** Takes a lock for as long as this connection lives (see frames.ts); false while another holds it. */
+  async tryLock(key: number): Promise<boolean> {
+    return (await this.#call({ op: "lock", key })) === true;
+  }
+
+  /** Whether this connection still holds the lock (false once the connection was lost). */
+  async holdsLock(key: number): Promise<boolean> {
+    if (!this.#socket || this.#socket.destroyed) return false;
+    return (await this.#call({ op: "holds", key })) === true;
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     const socket = this.#socket;

@@ -40,7 +40,11 @@ export type Call =
   | { id: number; op: "exec"; tx?: number; sql: string; options: WireQueryOptions }
   | { id: number; op: "begin"; tx: number }
   | { id: number; op: "commit"; tx: number }
-  | { id: number; op: "rollback"; tx: number };
+  | { id: number; op: "rollback"; tx: number }
+  /** A lock held by this connection until it closes, like PostgreSQL's session advisory lock: answers whether it was taken. */
+  | { id: number; op: "lock"; key: number }
+  /** Whether this connection holds the lock. */
+  | { id: number; op: "holds"; key: number };
 
 export type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: WireError };
 

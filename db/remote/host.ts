@@ -25,10 +25,14 @@ export type DatabaseHost = {
 export async function serveEmbeddedDatabase(client: HostedClient, socketPath: string): Promise<DatabaseHost> {
   await refuseIfServed(socketPath);
   const sockets = new Set<net.Socket>();
+  const locks: SessionLocks = new Map();
   const server = net.createServer((socket) => {
     sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-    serveConnection(client, socket);
+    socket.on("close", () => {
+      sockets.delete(socket);
+      for (const [key, holder] of locks) if (holder === socket) locks.delete(key);
+    });
+    serveConnection(client, socket, locks);
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -65,8 +69,10 @@ async function refuseIfServed(socketPath: string): Promise<void> {
 }
 
 type OpenTransaction = { inbox: Call[]; wake: (() => void) | null; ended: boolean };
+/** Locks held by connections (the embedded runner's "one per database"), released when the connection closes. */
+type SessionLocks = Map<number, net.Socket>;
 
-function serveConnection(client: HostedClient, socket: net.Socket): void {
+function serveConnection(client: HostedClient, socket: net.Socket, locks: SessionLocks): void {
   const transactions = new Map<number, OpenTransaction>();
   const reply = (message: Reply) => {
     if (!socket.destroyed) writeFrame(socket, message);
@@ -91,13 +97,18 @@ function serveConnection(client: HostedClient, socket: net.Socket): void {
       runTransaction(client, call, open, reply).finally(() => transactions.delete(call.tx));
       return;
     }
-    if (call.tx !== undefined) {
+    if ("tx" in call && call.tx !== undefined) {
       const open = transactions.get(call.tx);
       if (open) deliver(open, call);
       else reply({ id: call.id, ok: false, error: { name: "Error", message: "Transaction is closed", fields: {} } });
       return;
     }
-    if (call.op === "query") void answer(call.id, () => client.query(call.sql, call.params, queryOptions(call.options)));
+    if (call.op === "lock") {
+      const holder = locks.get(call.key);
+      if (!holder) locks.set(call.key, socket);
+      reply({ id: call.id, ok: true, value: !holder || holder === socket });
+    } else if (call.op === "holds") reply({ id: call.id, ok: true, value: locks.get(call.key) === socket });
+    else if (call.op === "query") void answer(call.id, () => client.query(call.sql, call.params, queryOptions(call.options)));
     else if (call.op === "exec") void answer(call.id, () => client.exec(call.sql, queryOptions(call.options)));
     else reply({ id: call.id, ok: false, error: { name: "Error", message: `Unknown call ${String(call.op)}`, fields: {} } });
   });

@@ -5,6 +5,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "@/db/client";
 import { users } from "@/db/schema";
+import { embeddedHostLock } from "@/inngest/runner-lock";
 import { serveEmbeddedDatabase, type DatabaseHost } from "./host";
 import { embeddedDatabaseSocket } from "./socket-path";
 
@@ -113,6 +114,20 @@ describe("the embedded database served to another process", () => {
     // The owner can write again (the transaction let go) and the abandoned row is gone.
     await owner.query("insert into remote_t (id, note) values (31, 'after')");
     expect(await owner.query("select id from remote_t where id in (30, 31) order by id")).toEqual([{ id: 31 }]);
+  });
+
+  it("gives the runner's lock to one connection at a time and frees it when that connection closes", async () => {
+    const first = embeddedHostLock(host.socketPath, 4242);
+    const second = embeddedHostLock(host.socketPath, 4242);
+    expect(await first.tryAcquire()).toBe(true);
+    expect(await first.tryAcquire()).toBe(true); // held already: still ours
+    expect(await second.tryAcquire()).toBe(false);
+    expect(await first.stillHeld()).toBe(true);
+    expect(await second.stillHeld()).toBe(false);
+    await first.close(); // the worker that held it exits
+    await expect.poll(() => second.tryAcquire(), { timeout: 2_000 }).toBe(true);
+    expect(await first.stillHeld()).toBe(false);
+    await second.close();
   });
 
   it("refuses a second host for the same database", async () => {

@@ -5,17 +5,18 @@ import { env } from "@/lib/env";
 
 /**
  * Starts the embedded runner for this process (role `all` or `worker`), calling this process's serve
- * route, or every worker's when KILN_WORKER_URLS lists several. One runner per database: PGlite is
- * one process by construction, PostgreSQL needs the lock. Imported lazily by its callers, so an
+ * route, or every worker's when KILN_WORKER_URLS lists several. One runner per database: PostgreSQL
+ * and the embedded database's host (a worker on PGlite) need the lock; the one process that opens
+ * PGlite itself (role `all`) holds it by construction. Imported lazily by its callers, so an
  * installation on Inngest Cloud never loads the runner at all.
  */
 export async function startKilnRunner(database: Database): Promise<EmbeddedRunner> {
   const e = env();
   const engine = engineConfig();
-  const [{ startEmbeddedRunner }, { postgresSessionLock }] = await Promise.all([import("@/inngest/embedded-runner"), import("@/inngest/runner-lock")]);
+  const [{ startEmbeddedRunner }, { postgresSessionLock, embeddedHostLock }] = await Promise.all([import("@/inngest/embedded-runner"), import("@/inngest/runner-lock")]);
   return startEmbeddedRunner({
     db: { query: database.query, transaction: database.transaction },
-    lock: e.DATABASE_URL ? postgresSessionLock(e.DATABASE_URL) : null,
+    lock: e.DATABASE_URL ? postgresSessionLock(e.DATABASE_URL) : database.remoteSocket ? embeddedHostLock(database.remoteSocket) : null,
     port: e.KILN_RUNNER_PORT,
     appUrl: runnerAppUrl(),
     callTargets: runnerCallTargets(),
