@@ -264,17 +264,19 @@ describe("the report's figures from the rollup", () => {
     // Proves the default path reads cost_ledger_daily (the comparison above would pass if both read the ledger).
     const f = parseCostFilters({});
     const before = await costTotals(db(), f, { kind: "all" });
-    await db().transaction(async (tx) => {
-      await tx.execute(sql`insert into cost_ledger_daily (day, batch_id, preset_version_id, micros, calls) values (${dayStr(0)}::date, null, null, 1, 1)
+    await db()
+      .transaction(async (tx) => {
+        await tx.execute(sql`insert into cost_ledger_daily (day, batch_id, preset_version_id, micros, calls) values (${dayStr(0)}::date, null, null, 1, 1)
         on conflict on constraint cost_ledger_daily_key do update set micros = cost_ledger_daily.micros + 1, calls = cost_ledger_daily.calls + 1`);
-      const after = await costTotals(tx, f, { kind: "all" });
-      expect(after.spendMicros).toBe(before.spendMicros + 1);
-      expect(after.overheadMicros).toBe(before.overheadMicros + 1);
-      expect((await costTotals(tx, f, { kind: "all" }, { source: "ledger" })).spendMicros).toBe(before.spendMicros);
-      tx.rollback();
-    }).catch((error: unknown) => {
-      if (!(error instanceof Error && /rollback/i.test(error.message))) throw error;
-    });
+        const after = await costTotals(tx, f, { kind: "all" });
+        expect(after.spendMicros).toBe(before.spendMicros + 1);
+        expect(after.overheadMicros).toBe(before.overheadMicros + 1);
+        expect((await costTotals(tx, f, { kind: "all" }, { source: "ledger" })).spendMicros).toBe(before.spendMicros);
+        tx.rollback();
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof Error && /rollback/i.test(error.message))) throw error;
+      });
     expect(await mismatches()).toEqual([]);
   });
 });
