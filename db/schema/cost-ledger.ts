@@ -1,4 +1,4 @@
-import { bigint, bigserial, boolean, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, date, index, pgEnum, pgTable, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { assets } from "./assets";
 import { batches } from "./batches";
 import { generations } from "./generations";
@@ -58,3 +58,23 @@ export const costLedger = pgTable(
 );
 
 export type CostLedgerRow = typeof costLedger.$inferSelect;
+
+/**
+ * The ledger summed per UTC day × lineage key (batch, effective preset version: an edit's is its
+ * asset's), maintained by a statement trigger on cost_ledger inserts (migration 0017, decision 0026).
+ * Derived data: never written by the application; `kiln_cost_ledger_daily_rebuild()` rebuilds it from
+ * the ledger. A null batch is overhead. The Costs report reads its spend figures from here.
+ */
+export const costLedgerDaily = pgTable(
+  "cost_ledger_daily",
+  {
+    day: date("day", { mode: "string" }).notNull(),
+    batchId: uuid("batch_id"),
+    presetVersionId: uuid("preset_version_id"),
+    micros: bigint("micros", { mode: "number" }).notNull().default(0),
+    calls: bigint("calls", { mode: "number" }).notNull().default(0),
+    generationCalls: bigint("generation_calls", { mode: "number" }).notNull().default(0),
+    retryCalls: bigint("retry_calls", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [unique("cost_ledger_daily_key").on(t.day, t.batchId, t.presetVersionId).nullsNotDistinct()],
+);

@@ -24,20 +24,54 @@ export const LEDGER_FROM = sql`
   left join presets p on p.id = pv.preset_id`;
 
 /**
+ * Where the spend figures (totals, series, groups) are read from. "rollup" (the default) is
+ * cost_ledger_daily: the ledger summed per UTC day × lineage key by a trigger (migration 0017,
+ * decision 0026). The report's ranges are whole UTC days and its dimensions are functions of the
+ * lineage key, so it gives the same figures as "ledger" (every row in the range), which stays as the
+ * reference the tests compare against.
+ */
+export type SpendSource = "rollup" | "ledger";
+export type SpendOptions = { source?: SpendSource };
+
+/**
+ * The rollup rows of the range with the same dimensions as LEDGER_FROM. Columns of `l`: day,
+ * batch_id, preset_version_id, micros, calls, generation_calls, retry_calls (so IS_OVERHEAD holds).
+ */
+export function ledgerDailyFrom(f: CostFilters): SQL {
+  return sql`
+  (select d.day, d.batch_id, d.preset_version_id, d.micros, d.calls, d.generation_calls, d.retry_calls
+   from cost_ledger_daily d
+   where d.day >= ${f.from}::date and d.day <= ${f.to}::date) l
+  left join batches b on b.id = l.batch_id
+  left join users o on o.id = b.owner_id
+  left join teams t on t.id = o.team_id
+  left join preset_versions pv on pv.id = l.preset_version_id
+  left join presets p on p.id = pv.preset_id`;
+}
+
+/**
  * The ledger rows in the range pre-aggregated per lineage key (batch × preset version), with the
  * same dimensions joined to the few thousand sums instead of to every row: every dimension is a
  * function of those two, so filters and groups give the same figures as over LEDGER_FROM. Columns
  * of `l`: batch_id, preset_version_id, micros, calls, generation_calls, retry_calls.
  */
-export function ledgerByLineageFrom(f: CostFilters): SQL {
-  return sql`
-  (select l.batch_id, coalesce(l.preset_version_id, (select ea.preset_version_id from assets ea where ea.id = l.asset_id)) as preset_version_id,
+export function ledgerByLineageFrom(f: CostFilters, source: SpendSource = "rollup"): SQL {
+  const sums =
+    source === "rollup"
+      ? sql`(select d.batch_id, d.preset_version_id, sum(d.micros) as micros, sum(d.calls) as calls,
+          sum(d.generation_calls) as generation_calls, sum(d.retry_calls) as retry_calls
+   from cost_ledger_daily d
+   where d.day >= ${f.from}::date and d.day <= ${f.to}::date
+   group by 1, 2) l`
+      : sql`(select l.batch_id, coalesce(l.preset_version_id, (select ea.preset_version_id from assets ea where ea.id = l.asset_id)) as preset_version_id,
           sum(l.micros) as micros, count(*) as calls,
           count(*) filter (where ${IS_GENERATION_CALL}) as generation_calls,
           count(*) filter (where ${IS_RETRY}) as retry_calls
    from cost_ledger l
    where ${ledgerInRange(f)}
-   group by 1, 2) l
+   group by 1, 2) l`;
+  return sql`
+  ${sums}
   left join batches b on b.id = l.batch_id
   left join users o on o.id = b.owner_id
   left join teams t on t.id = o.team_id

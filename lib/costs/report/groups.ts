@@ -12,6 +12,7 @@ import {
   OVERHEAD_KEY,
   rejectedInRange,
   type GroupDimension,
+  type SpendOptions,
 } from "./base";
 import type { CostFilters } from "./filters";
 import type { CostScope } from "./scope";
@@ -58,9 +59,16 @@ export const OVERHEAD_LABEL = "Overhead (not attributable to an asset)";
  * Spend, calls and decisions per value of one dimension, biggest spend first. The ledger (summed
  * per lineage key first, then per group) and the assets are aggregated separately and joined on
  * the group key, so neither multiplies the other.
- * The groups' spends add up to the headline spend (overhead is its own group).
+ * The groups' spends add up to the headline spend (overhead is its own group). The ledger side
+ * reads the daily rollup unless `options.source` is "ledger" (same figures; base.ts).
  */
-export async function costGroups(db: DbExecutor, f: CostFilters, scope: CostScope, dimension: GroupDimension): Promise<CostGroupRow[]> {
+export async function costGroups(
+  db: DbExecutor,
+  f: CostFilters,
+  scope: CostScope,
+  dimension: GroupDimension,
+  options: SpendOptions = {},
+): Promise<CostGroupRow[]> {
   const dim = GROUP_DIMENSIONS[dimension];
   const where = dimensionWhere(f, scope);
   const rows = await queryRows<Row>(
@@ -73,7 +81,7 @@ export async function costGroups(db: DbExecutor, f: CostFilters, scope: CostScop
              sum(l.calls)::int as calls,
              sum(l.generation_calls)::int as generation_calls,
              sum(l.retry_calls)::int as retry_calls
-      from ${ledgerByLineageFrom(f)}
+      from ${ledgerByLineageFrom(f, options.source)}
       where ${where}
       group by 1
     ), outcomes as (

@@ -1,6 +1,18 @@
 import { sql } from "drizzle-orm";
 import type { DbExecutor } from "@/db";
-import { approvedInRange, ASSETS_FROM, dimensionWhere, IS_GENERATION_CALL, IS_OVERHEAD, IS_RETRY, LEDGER_FROM, ledgerInRange, rejectedInRange } from "./base";
+import {
+  approvedInRange,
+  ASSETS_FROM,
+  dimensionWhere,
+  IS_GENERATION_CALL,
+  IS_OVERHEAD,
+  IS_RETRY,
+  LEDGER_FROM,
+  ledgerDailyFrom,
+  ledgerInRange,
+  rejectedInRange,
+  type SpendOptions,
+} from "./base";
 import type { CostFilters } from "./filters";
 import type { CostScope } from "./scope";
 import { costPerUsable, int, micros, microsOrNull, queryRows, rate } from "./sql";
@@ -29,15 +41,15 @@ type Row = {
   cpu: string | null;
 };
 
-/** One row per UTC day of the range (days without activity included, as zeros), for the charts. */
-export async function costSeries(db: DbExecutor, f: CostFilters, scope: CostScope): Promise<CostDay[]> {
+/**
+ * One row per UTC day of the range (days without activity included, as zeros), for the charts. The
+ * spend side reads the daily rollup unless `options.source` is "ledger" (same figures; base.ts).
+ */
+export async function costSeries(db: DbExecutor, f: CostFilters, scope: CostScope, options: SpendOptions = {}): Promise<CostDay[]> {
   const where = dimensionWhere(f, scope);
-  const rows = await queryRows<Row>(
-    db,
-    sql`
-    with days as (
-      select d::date as day from generate_series(${f.from}::date, ${f.to}::date, interval '1 day') as d
-    ), spend as (
+  const spend =
+    options.source === "ledger"
+      ? sql`
       select (l.created_at at time zone 'UTC')::date as day,
              sum(l.micros) as spend,
              sum(l.micros) filter (where not ${IS_OVERHEAD}) as attributed,
@@ -45,7 +57,22 @@ export async function costSeries(db: DbExecutor, f: CostFilters, scope: CostScop
              count(*) filter (where ${IS_RETRY}) as retry_calls
       from ${LEDGER_FROM}
       where ${ledgerInRange(f)} and ${where}
-      group by 1
+      group by 1`
+      : sql`
+      select l.day,
+             sum(l.micros) as spend,
+             sum(l.micros) filter (where not ${IS_OVERHEAD}) as attributed,
+             sum(l.generation_calls) as generation_calls,
+             sum(l.retry_calls) as retry_calls
+      from ${ledgerDailyFrom(f)}
+      where ${where}
+      group by 1`;
+  const rows = await queryRows<Row>(
+    db,
+    sql`
+    with days as (
+      select d::date as day from generate_series(${f.from}::date, ${f.to}::date, interval '1 day') as d
+    ), spend as (${spend}
     ), decided as (
       select (a.approved_at at time zone 'UTC')::date as day, 1 as approved, 0 as rejected from ${ASSETS_FROM} where ${approvedInRange(f)} and ${where}
       union all

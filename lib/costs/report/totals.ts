@@ -11,6 +11,8 @@ import {
   ledgerInRange,
   approvedInRange,
   rejectedInRange,
+  ledgerDailyFrom,
+  type SpendOptions,
 } from "./base";
 import type { CostFilters } from "./filters";
 import type { CostScope } from "./scope";
@@ -47,13 +49,15 @@ type Row = {
   cpu: string | null;
 };
 
-/** The headline figures: one query, a ledger aggregate and an assets aggregate side by side. */
-export async function costTotals(db: DbExecutor, f: CostFilters, scope: CostScope): Promise<CostTotals> {
+/**
+ * The headline figures: one query, a ledger aggregate and an assets aggregate side by side. The
+ * ledger side reads the daily rollup unless `options.source` is "ledger" (same figures; base.ts).
+ */
+export async function costTotals(db: DbExecutor, f: CostFilters, scope: CostScope, options: SpendOptions = {}): Promise<CostTotals> {
   const where = dimensionWhere(f, scope);
-  const [row] = await queryRows<Row>(
-    db,
-    sql`
-    with spend as (
+  const spend =
+    options.source === "ledger"
+      ? sql`
       select sum(l.micros) as spend,
              sum(l.micros) filter (where not ${IS_OVERHEAD}) as attributed,
              sum(l.micros) filter (where ${IS_OVERHEAD}) as overhead,
@@ -61,7 +65,20 @@ export async function costTotals(db: DbExecutor, f: CostFilters, scope: CostScop
              count(*) filter (where ${IS_GENERATION_CALL})::int as generation_calls,
              count(*) filter (where ${IS_RETRY})::int as retry_calls
       from ${LEDGER_FROM}
-      where ${ledgerInRange(f)} and ${where}
+      where ${ledgerInRange(f)} and ${where}`
+      : sql`
+      select sum(l.micros) as spend,
+             sum(l.micros) filter (where not ${IS_OVERHEAD}) as attributed,
+             sum(l.micros) filter (where ${IS_OVERHEAD}) as overhead,
+             coalesce(sum(l.calls), 0)::int as calls,
+             coalesce(sum(l.generation_calls), 0)::int as generation_calls,
+             coalesce(sum(l.retry_calls), 0)::int as retry_calls
+      from ${ledgerDailyFrom(f)}
+      where ${where}`;
+  const [row] = await queryRows<Row>(
+    db,
+    sql`
+    with spend as (${spend}
     ), outcomes as (
       select count(*) filter (where ${approvedInRange(f)})::int as approved,
              count(*) filter (where ${rejectedInRange(f)})::int as rejected
