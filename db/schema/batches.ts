@@ -47,4 +47,5 @@ export const batches = pgTable(
 export type Batch = typeof batches.$inferSelect;
 
 /** A CSV row that was not queued: its line in the file and each problem, as validate-rows words them. */
-export type SkippedRow = { line: number; reasons: string[] };
+/** `values`: the row's cells by header as in the file (capped), so the error CSV can give the row back. */
+export type SkippedRow = { line: number; reasons: string[]; values?: Record<string, string> };

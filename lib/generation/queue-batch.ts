@@ -25,7 +25,9 @@ export async function queueBatch({
   const existing = await findBatchByKey(ctx, q.idempotencyKey);
   if (existing) return { batch: existing, created: false };
   const plan = await planBatch(ctx, q, { auditBlocks: true, enforceBudgets: true });
-  const carried = carriedKeys(q.rows);
+  const carried = carriedKeys(plan.rows);
+  // The caller's skipped rows (the API's upload), the browser's, and the rows the value map left out.
+  skipped = [...skipped, ...(q.skipped ?? []), ...plan.leftOut];
 
   return insertBatch(ctx, {
     id: plan.batchId,
@@ -58,7 +60,7 @@ export async function estimateBatch({ ctx, input }: { ctx: Ctx; input: unknown }
   const plan = await planBatch(ctx, q, { auditBlocks: false, enforceBudgets: false });
   return {
     ...plan.estimate,
-    rows: q.rows.length,
+    rows: plan.rows.length,
     samplePrompt: plan.samplePrompt,
     sampleTitle: plan.sampleTitle,
     preset: { name: plan.chosen.preset.name, tier: plan.chosen.preset.tier, isSimulator: plan.chosen.provider.isSimulator },

@@ -182,7 +182,7 @@ export function rowsFromCsv(
     if (field) throw new ApiError("invalid_input", error instanceof Error ? error.message : "Column mapping", field === "tier" ? "tier_column" : `mapping.${field}`);
     throw error;
   }
-  const skipped = checked.invalid.map((r) => ({ line: r.line, reasons: r.errors }));
+  const skipped = checked.invalid.map((r) => ({ line: r.line, reasons: r.errors, values: r.values }));
   if (checked.valid.length === 0) {
     const first = skipped[0];
     throw new ApiError("invalid_input", first ? `No row of the file can be queued; line ${first.line}: ${first.reasons[0]}` : "The file has no data rows.", "file");
