@@ -47,6 +47,17 @@ export function carryPlanOf(input: RowsInput): CarryPlan {
   });
 }
 
+/**
+ * A row's problem with one variable. An off-list enum value is named, so a column of the same wrong
+ * value groups into one line ("Background: "studio grey" is not one of …") and different values stay apart.
+ */
+function rowMessage(variable: TemplateDefinition["variables"][number], raw: unknown, message: string): string {
+  const given = typeof raw === "string" ? raw.trim() : raw;
+  if (variable.type === "enum" && given !== "" && given !== undefined && given !== null)
+    return `${variable.label}: "${String(given)}" is not one of the allowed values (${variable.options.join(", ")})`;
+  return message.replace(/\.$/, "");
+}
+
 function checkRow(input: RowsInput, row: CsvRow, carry: CarryPlan): Checked {
   const { definition, mapping, tier } = input;
   const errors = [...(row.errors ?? [])];
@@ -58,7 +69,7 @@ function checkRow(input: RowsInput, row: CsvRow, carry: CarryPlan): Checked {
   for (const variable of mapped.skipped === undefined ? definition.variables : []) {
     const checked = checkVariable(variable, raw[variable.name]);
     const source = mapping[variable.name];
-    if (!checked.ok) errors.push(typeof source === "string" ? `${checked.message.replace(/\.$/, "")} (column "${source}").` : checked.message);
+    if (!checked.ok) errors.push(typeof source === "string" ? `${rowMessage(variable, raw[variable.name], checked.message)} (column "${source}").` : checked.message);
     else if (checked.value !== undefined) values[variable.name] = checked.value;
   }
   let rowTier: string | undefined;
