@@ -4,7 +4,7 @@ import { parseInput } from "@/lib/errors";
 import { batchRequestSchema, queueRequestSchema } from "./batch-input";
 import { findBatchByKey, insertBatch } from "./insert-batch";
 import { planBatch } from "./plan-batch";
-import { keptSkippedRows, type SkippedRow } from "./skipped-rows";
+import { keptSkippedRows, type SkippedRowInput } from "./skipped-rows";
 import { sizeFor } from "./sizes";
 
 /**
@@ -19,7 +19,7 @@ export async function queueBatch({
   ctx: Ctx;
   input: unknown;
   /** CSV rows the server left out (the API's upload), recorded with the batch so they can be shown later. */
-  skipped?: SkippedRow[];
+  skipped?: SkippedRowInput[];
 }): Promise<{ batch: Batch; created: boolean }> {
   const q = parseInput(queueRequestSchema, input);
   const existing = await findBatchByKey(ctx, q.idempotencyKey);

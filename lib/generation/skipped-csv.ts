@@ -14,7 +14,7 @@ export function skippedRowsCsv(rows: readonly SkippedRow[]): string {
   const columns: string[] = [];
   const seen = new Set<string>();
   for (const row of rows)
-    for (const header of Object.keys(row.values ?? {}))
+    for (const [header] of row.cells ?? [])
       if (!seen.has(header)) {
         seen.add(header);
         columns.push(header);
@@ -27,7 +27,10 @@ export function skippedRowsCsv(rows: readonly SkippedRow[]): string {
   const header = [...columns, unique("line"), unique("reason")];
   const body = [...rows]
     .sort((a, b) => a.line - b.line)
-    .map((row) => [...columns.map((c) => row.values?.[c] ?? ""), row.line, row.reasons.join(" ")]);
+    .map((row) => {
+      const cells = new Map(row.cells ?? []);
+      return [...columns.map((c) => cells.get(c) ?? ""), row.line, row.reasons.join(" ")];
+    });
   return toCsv(header, body, { bom: true });
 }
 

@@ -9,7 +9,7 @@ import { AppError, parseInput } from "@/lib/errors";
 import { MAX_ROWS } from "@/lib/generation/batch-input";
 import { getActiveTemplate, listActivePresets } from "@/lib/generation/catalog";
 import { ASPECT_RATIOS, type AspectRatio } from "@/lib/generation/sizes";
-import type { SkippedRow } from "@/lib/generation/skipped-rows";
+import type { SkippedRowInput } from "@/lib/generation/skipped-rows";
 import { REFERENCE_STRENGTH } from "@/lib/providers/reference-image";
 import { checkVariable } from "@/lib/templates/render";
 import type { TemplateDefinition } from "@/lib/templates/types";
@@ -164,7 +164,7 @@ export function rowsFromCsv(
   definition: TemplateDefinition,
   file: Uint8Array,
   options: { mapping?: ColumnMapping; tierColumn?: string },
-): { rows: QueueRow[]; skipped: SkippedRow[] } {
+): { rows: QueueRow[]; skipped: SkippedRowInput[] } {
   let csv;
   try {
     csv = parseCsv(file);
