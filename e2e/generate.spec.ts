@@ -133,6 +133,7 @@ test("a CSV whose background column is off the template's list: values mapped, r
   await expect(offList.getByRole("button", { name: "Unmap this column (use the default)" })).toBeVisible();
   await page.getByLabel("Map “studio grey” of background").selectOption({ label: "light grey" });
   await page.getByLabel("Map “Cream” of background").selectOption({ label: "ignore the row" });
+  await expect(page.getByTestId("csv-off-list-progress")).toContainText("2 of 3 mapped");
   await expect(page.getByTestId("csv-valid")).toContainText("4 rows ready");
   await expect(page.getByTestId("csv-valid")).toContainText("2 rows are left out");
   await expect(page.getByTestId("csv-carried-column")).toHaveText([/^SKU/]);
@@ -145,7 +146,7 @@ test("a CSV whose background column is off the template's list: values mapped, r
   const skipped = page.getByTestId("batch-skipped");
   await expect(skipped.getByTestId("batch-skipped-count")).toHaveText("2 rows were not queued");
   await expect(skipped.getByTestId("batch-skipped-group")).toHaveText([
-    'Line 5: Left out at mapping: Background value "Cream" (column "background") was set to “leave the row out”.',
+    'Line 5: Left out at mapping: Background value "Cream" (column "background") was set to “ignore the row”.',
     'Line 7: Background: "moon surface" is not one of the allowed values (white, light grey, pastel, lifestyle kitchen, lifestyle living room, outdoor) (column "background").',
   ]);
   await page.screenshot({ path: "/tmp/csvmap-job-skipped.png" });

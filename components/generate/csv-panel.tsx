@@ -288,7 +288,9 @@ function OffListValues({
           Unmap this column{column.hasDefault ? " (use the default)" : ""}
         </button>
       </div>
-      <p className="mt-1 text-xs text-amber-800">Or map each value:</p>
+      <p className="mt-1 text-xs text-amber-800" data-testid="csv-off-list-progress">
+        Or map each value ({column.values.filter((v) => choices[v.value]).length} of {column.values.length} mapped):
+      </p>
       <table className="mt-2 w-full text-xs">
         <thead>
           <tr className="text-left text-stone-500">

@@ -111,7 +111,7 @@ describe("value mapping", () => {
     expect(checked.invalid).toHaveLength(3);
     expect(checked.invalid[0]).toEqual({
       line: 41,
-      errors: ['Left out at mapping: Background value "Cream" (column "Background") was set to “leave the row out”.'],
+      errors: ['Left out at mapping: Background value "Cream" (column "Background") was set to “ignore the row”.'],
       values: { "Product Name": "Product 40", Background: "Cream", Angle: "front", SKU: "KLN-40" },
     });
     const toDefault = validateRows({ definition, csv, mapping: suggestMapping(definition, csv.headers), valueMap: { background: { "studio grey": { use: "default" }, Cream: { to: "pastel" } } } });
@@ -144,7 +144,7 @@ describe("value mapping", () => {
     const map = checkValueMap(definition, { background: { "studio grey": { to: "white" }, Cream: { use: "default" }, Moon: { use: "skip" } } });
     expect(applyValueMap(definition, map, { background: " studio grey ", product_name: "A" })).toEqual({ values: { background: "white", product_name: "A" } });
     expect(applyValueMap(definition, map, { background: "Cream" })).toEqual({ values: {} });
-    expect(applyValueMap(definition, map, { background: "Moon" }).skipped).toBe('Left out at mapping: Background value "Moon" was set to “leave the row out”.');
+    expect(applyValueMap(definition, map, { background: "Moon" }).skipped).toBe('Left out at mapping: Background value "Moon" was set to “ignore the row”.');
     expect(applyValueMap(definition, map, { background: "pastel" })).toEqual({ values: { background: "pastel" } });
   });
 

@@ -91,7 +91,7 @@ export function applyValueMap(definition: TemplateDefinition, valueMap: ValueMap
     else {
       const label = definition.variables.find((v) => v.name === name)?.label ?? name;
       const column = columnOf?.(name);
-      return { skipped: `Left out at mapping: ${label} value "${raw.trim()}"${column ? ` (column "${column}")` : ""} was set to “leave the row out”.` };
+      return { skipped: `Left out at mapping: ${label} value "${raw.trim()}"${column ? ` (column "${column}")` : ""} was set to “ignore the row”.` };
     }
   }
   return { values: out };

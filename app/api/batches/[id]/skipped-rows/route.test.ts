@@ -102,7 +102,7 @@ describe("queueing with a value map", () => {
       count: 2,
       kept: 2,
       groups: [
-        { message: 'Left out at mapping: Background value "Cream" (column "background") was set to “leave the row out”.', rows: 1, lines: "4" },
+        { message: 'Left out at mapping: Background value "Cream" (column "background") was set to “ignore the row”.', rows: 1, lines: "4" },
         { message: 'Product name is required (column "Product name").', rows: 1, lines: "5" },
       ],
     });
@@ -142,7 +142,7 @@ describe("GET /api/batches/[id]/skipped-rows", () => {
     const parsed = Papa.parse<string[]>(new TextDecoder().decode(bytes).trim(), { newline: "\r\n" }).data;
     expect(parsed).toEqual([
       ["Product name", "background", "SKU", "Note", "line", "reason"],
-      ["Plate", "Cream", "KLN-3", "'=HYPERLINK(\"x\")", "4", 'Left out at mapping: Background value "Cream" (column "background") was set to “leave the row out”.'],
+      ["Plate", "Cream", "KLN-3", "'=HYPERLINK(\"x\")", "4", 'Left out at mapping: Background value "Cream" (column "background") was set to “ignore the row”.'],
       ["", "white", "KLN-4", "no name", "5", 'Product name is required (column "Product name").'],
     ]);
   });
