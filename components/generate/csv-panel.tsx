@@ -166,8 +166,8 @@ export function CsvPanel({ definition, onRows }: { definition: TemplateDefinitio
                 {result.checked.invalid.length > 0 && (
                   <span className="text-red-700">
                     {" "}
-                    · {result.checked.invalid.length} {result.checked.invalid.length === 1 ? "row is" : "rows are"} left out; the job page lists them
-                    with a CSV to fix them in
+                    · {result.checked.invalid.length} {result.checked.invalid.length === 1 ? "row is" : "rows are"} left out; the job page lists them with a CSV
+                    to fix them in
                   </span>
                 )}
               </p>
@@ -277,8 +277,8 @@ function OffListValues({
     <section className="rounded-lg border border-amber-200 bg-amber-50 p-3 text-sm" data-testid="csv-off-list" aria-label={`Values of column ${column.column}`}>
       <div className="flex flex-wrap items-start justify-between gap-2">
         <p className="text-amber-900">
-          Column <strong>“{column.column}”</strong> has {column.values.length} value{column.values.length === 1 ? "" : "s"} ({total.toLocaleString("en-US")}{" "}
-          row{total === 1 ? "" : "s"}) that {column.label} does not allow. Allowed: {column.options.join(", ")}.
+          Column <strong>“{column.column}”</strong> has {column.values.length} value{column.values.length === 1 ? "" : "s"} ({total.toLocaleString("en-US")} row
+          {total === 1 ? "" : "s"}) that {column.label} does not allow. Allowed: {column.options.join(", ")}.
         </p>
         <button
           type="button"
@@ -325,7 +325,9 @@ function OffListValues({
           ))}
         </tbody>
       </table>
-      {column.values.length > 100 && <p className="mt-1 text-xs text-amber-800">… and {column.values.length - 100} more values; unmap the column or fix them in the file.</p>}
+      {column.values.length > 100 && (
+        <p className="mt-1 text-xs text-amber-800">… and {column.values.length - 100} more values; unmap the column or fix them in the file.</p>
+      )}
     </section>
   );
 }

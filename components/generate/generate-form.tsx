@@ -64,7 +64,8 @@ export function GenerateForm({ options }: { options: GenerateOptions }) {
     placeholderData: (prev) => prev,
   });
   const queue = useMutation({
-    mutationFn: () => api<{ batch: { id: string }; started: boolean; message?: string }>("/api/batches", {
+    mutationFn: () =>
+      api<{ batch: { id: string }; started: boolean; message?: string }>("/api/batches", {
         // The rows left out in the browser are recorded with the batch (job page, error CSV); only Queue sends them.
         json: { ...request, idempotencyKey, ...(mode === "csv" && csv?.skipped.length ? { skipped: csv.skipped } : {}) },
       }),

@@ -119,9 +119,7 @@ function SkippedRows({ batchId, skipped }: { batchId: string; skipped: BatchDeta
       <ul className="mt-2 space-y-0.5">
         {skipped.groups.map((g) => (
           <li key={g.message} data-testid="batch-skipped-group">
-            <span className="font-medium tabular-nums">
-              {g.rows === 1 ? `Line ${g.lines}` : `${g.rows.toLocaleString("en-US")} rows (lines ${g.lines})`}:
-            </span>{" "}
+            <span className="font-medium tabular-nums">{g.rows === 1 ? `Line ${g.lines}` : `${g.rows.toLocaleString("en-US")} rows (lines ${g.lines})`}:</span>{" "}
             {g.message}
           </li>
         ))}

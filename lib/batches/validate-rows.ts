@@ -35,7 +35,15 @@ export type ValidatedRows = {
   carry: CarryPlan & { cut: Record<string, number> };
 };
 
-type Checked = { line: number; values: VariableValues; source: Record<string, string | number>; carried: Record<string, string>; cut: string[]; tier?: string; errors: string[] };
+type Checked = {
+  line: number;
+  values: VariableValues;
+  source: Record<string, string | number>;
+  carried: Record<string, string>;
+  cut: string[];
+  tier?: string;
+  errors: string[];
+};
 
 /** The carry plan of this input: every column not mapped to a variable and not the tier column. */
 export function carryPlanOf(input: RowsInput): CarryPlan {
@@ -69,7 +77,8 @@ function checkRow(input: RowsInput, row: CsvRow, carry: CarryPlan): Checked {
   for (const variable of mapped.skipped === undefined ? definition.variables : []) {
     const checked = checkVariable(variable, raw[variable.name]);
     const source = mapping[variable.name];
-    if (!checked.ok) errors.push(typeof source === "string" ? `${rowMessage(variable, raw[variable.name], checked.message)} (column "${source}").` : checked.message);
+    if (!checked.ok)
+      errors.push(typeof source === "string" ? `${rowMessage(variable, raw[variable.name], checked.message)} (column "${source}").` : checked.message);
     else if (checked.value !== undefined) values[variable.name] = checked.value;
   }
   let rowTier: string | undefined;

@@ -68,7 +68,9 @@ describe("grouping identical row errors", () => {
     expect(describeGroup(groups[0]!)).toBe(
       '117 rows (lines 2–40, 42–80, 82–120): Background: "studio grey" is not one of the allowed values (white, light grey, pastel) (column "Background").',
     );
-    expect(describeGroup(groups[1]!)).toBe('3 rows (lines 41, 81, 121): Background: "Cream" is not one of the allowed values (white, light grey, pastel) (column "Background").');
+    expect(describeGroup(groups[1]!)).toBe(
+      '3 rows (lines 41, 81, 121): Background: "Cream" is not one of the allowed values (white, light grey, pastel) (column "Background").',
+    );
     expect(describeGroup({ message: "x", lines: [9], summary: "9" })).toBe("Line 9: x");
   });
 });
@@ -90,7 +92,9 @@ describe("value mapping", () => {
       },
     ]);
     // A value differing only in case is allowed (validation accepts it), so it is not listed.
-    expect(offListColumns(definition, parseCsv("Product Name,Background\nA,WHITE\nB,").rows, { product_name: "Product Name", background: "Background" })).toEqual([]);
+    expect(
+      offListColumns(definition, parseCsv("Product Name,Background\nA,WHITE\nB,").rows, { product_name: "Product Name", background: "Background" }),
+    ).toEqual([]);
   });
 
   it("maps values to allowed options, the default or leaves the row out; the rows keep their file values and other columns", () => {
@@ -114,7 +118,12 @@ describe("value mapping", () => {
       errors: ['Left out at mapping: Background value "Cream" (column "Background") was set to “ignore the row”.'],
       values: { "Product Name": "Product 40", Background: "Cream", Angle: "front", SKU: "KLN-40" },
     });
-    const toDefault = validateRows({ definition, csv, mapping: suggestMapping(definition, csv.headers), valueMap: { background: { "studio grey": { use: "default" }, Cream: { to: "pastel" } } } });
+    const toDefault = validateRows({
+      definition,
+      csv,
+      mapping: suggestMapping(definition, csv.headers),
+      valueMap: { background: { "studio grey": { use: "default" }, Cream: { to: "pastel" } } },
+    });
     expect(toDefault.invalid).toEqual([]);
     expect(toDefault.valid.map((r) => r.values.background)).toEqual(expect.arrayContaining(["white", "pastel"]));
   });

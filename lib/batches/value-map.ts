@@ -13,10 +13,7 @@ export type ValueMap = Record<string, Record<string, ValueChoice>>;
 
 export const VALUE_MAP_LIMITS = { variables: 50, valuesPerVariable: 500, valueLength: 5000 } as const;
 
-const choiceSchema = z.union([
-  z.object({ to: z.string().trim().min(1).max(200) }).strict(),
-  z.object({ use: z.enum(["default", "skip"]) }).strict(),
-]);
+const choiceSchema = z.union([z.object({ to: z.string().trim().min(1).max(200) }).strict(), z.object({ use: z.enum(["default", "skip"]) }).strict()]);
 
 /** The shape a browser may send; what each target means is checked against the server's template (checkValueMap). */
 export const valueMapSchema = z
@@ -79,7 +76,12 @@ export type MappedValues = { values: Record<string, unknown>; skipped?: undefine
  * it (so the variable's default applies), "skip" leaves the row out with a reason naming the value.
  * Values the map does not name pass through unchanged (validation judges them).
  */
-export function applyValueMap(definition: TemplateDefinition, valueMap: ValueMap, values: Readonly<Record<string, unknown>>, columnOf?: (name: string) => string | undefined): MappedValues {
+export function applyValueMap(
+  definition: TemplateDefinition,
+  valueMap: ValueMap,
+  values: Readonly<Record<string, unknown>>,
+  columnOf?: (name: string) => string | undefined,
+): MappedValues {
   const out: Record<string, unknown> = { ...values };
   for (const [name, choices] of Object.entries(valueMap)) {
     const raw = values[name];
@@ -111,7 +113,11 @@ export type OffListColumn = {
  * The mapped columns whose values fall outside an enum variable's allowed list: what the mapping step
  * offers to unmap or to map value by value. Empty cells are not listed (they take the default).
  */
-export function offListColumns(definition: TemplateDefinition, rows: readonly { values: Readonly<Record<string, string>> }[], mapping: ColumnMapping): OffListColumn[] {
+export function offListColumns(
+  definition: TemplateDefinition,
+  rows: readonly { values: Readonly<Record<string, string>> }[],
+  mapping: ColumnMapping,
+): OffListColumn[] {
   const out: OffListColumn[] = [];
   for (const variable of definition.variables) {
     const column = mapping[variable.name];

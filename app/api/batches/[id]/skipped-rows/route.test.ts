@@ -142,7 +142,7 @@ describe("GET /api/batches/[id]/skipped-rows", () => {
     const parsed = Papa.parse<string[]>(new TextDecoder().decode(bytes).trim(), { newline: "\r\n" }).data;
     expect(parsed).toEqual([
       ["Product name", "background", "SKU", "Note", "line", "reason"],
-      ["Plate", "Cream", "KLN-3", "'=HYPERLINK(\"x\")", "4", 'Left out at mapping: Background value "Cream" (column "background") was set to “ignore the row”.'],
+      ["Plate", "Cream", "KLN-3", '\'=HYPERLINK("x")', "4", 'Left out at mapping: Background value "Cream" (column "background") was set to “ignore the row”.'],
       ["", "white", "KLN-4", "no name", "5", 'Product name is required (column "Product name").'],
     ]);
   });
