@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { expect, fromApp, test } from "./support/test";
 import { GeneratePage } from "./pages/generate-page";
 import { JobPage } from "./pages/job-page";
@@ -101,6 +102,64 @@ test("a CSV of 50 rows: columns mapped, bad rows flagged by line, the rest gener
   await expect(reviewer.getByTestId("review-title")).toHaveText("Product 1 SKU-1");
   await expect(reviewer.getByTestId("review-current").getByTestId("product-metadata")).toContainText("SKU-1");
   await reviewerCtx.close();
+});
+
+test("a CSV whose background column is off the template's list: values mapped, rows left out, listed on the job page with an error CSV", async ({ page }) => {
+  test.setTimeout(180_000);
+  const generate = new GeneratePage(page);
+  await generate.goto();
+  // The issue's file, small: "studio grey" and "Cream" are not Background options; "Color" means Colour.
+  const lines = [
+    "Product name,Color,background,SKU",
+    "Mug,red,studio grey,KLN-1",
+    "Bowl,blue,studio grey,KLN-2",
+    "Plate,green,studio grey,KLN-3",
+    "Cup,white,Cream,KLN-4",
+    "Jug,black,white,KLN-5",
+    "Vase,grey,moon surface,KLN-6",
+  ];
+  await generate.uploadCsv("merch.csv", `${lines.join("\n")}\n`);
+  await expect(page.getByTestId("csv-summary")).toContainText("6 rows, 4 columns");
+  await expect(page.getByLabel("Column for Colour")).toHaveValue("Color");
+  await expect(page.getByLabel("Column for Background")).toHaveValue("background");
+  // One line per distinct problem, not one per row.
+  await expect(page.getByTestId("csv-error-group")).toHaveText([
+    '3 rows (lines 2–4): Background: "studio grey" is not one of the allowed values (white, light grey, pastel, lifestyle kitchen, lifestyle living room, outdoor) (column "background").',
+    'Line 5: Background: "Cream" is not one of the allowed values (white, light grey, pastel, lifestyle kitchen, lifestyle living room, outdoor) (column "background").',
+    'Line 7: Background: "moon surface" is not one of the allowed values (white, light grey, pastel, lifestyle kitchen, lifestyle living room, outdoor) (column "background").',
+  ]);
+  const offList = page.getByTestId("csv-off-list");
+  await expect(offList).toContainText("Column “background” has 3 values (5 rows) that Background does not allow");
+  await expect(offList.getByRole("button", { name: "Unmap this column (use the default)" })).toBeVisible();
+  await page.getByLabel("Map “studio grey” of background").selectOption({ label: "light grey" });
+  await page.getByLabel("Map “Cream” of background").selectOption({ label: "ignore the row" });
+  await expect(page.getByTestId("csv-off-list-progress")).toContainText("2 of 3 mapped");
+  await expect(page.getByTestId("csv-valid")).toContainText("4 rows ready");
+  await expect(page.getByTestId("csv-valid")).toContainText("2 rows are left out");
+  await expect(page.getByTestId("csv-carried-column")).toHaveText([/^SKU/]);
+  await expect(page.getByTestId("estimate-images")).toHaveText("4");
+  await page.getByTestId("csv-off-list").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: "/tmp/csvmap-mapping-step.png", fullPage: true });
+
+  await generate.queueButton().click();
+  await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}/);
+  const skipped = page.getByTestId("batch-skipped");
+  await expect(skipped.getByTestId("batch-skipped-count")).toHaveText("2 rows were not queued");
+  await expect(skipped.getByTestId("batch-skipped-group")).toHaveText([
+    'Line 5: Left out at mapping: Background value "Cream" (column "background") was set to “ignore the row”.',
+    'Line 7: Background: "moon surface" is not one of the allowed values (white, light grey, pastel, lifestyle kitchen, lifestyle living room, outdoor) (column "background").',
+  ]);
+  await page.screenshot({ path: "/tmp/csvmap-job-skipped.png" });
+  const [download] = await Promise.all([page.waitForEvent("download"), skipped.getByTestId("batch-skipped-download").click()]);
+  expect(download.suggestedFilename()).toMatch(/^skipped-rows-[0-9a-f]{8}\.csv$/);
+  const text = readFileSync((await download.path())!, "utf8").replace(/^\uFEFF/, "");
+  const rows = text.trim().split("\r\n");
+  expect(rows[0]).toBe('"Product name","Color","background","SKU","line","reason"');
+  expect(rows.slice(1).map((r) => r.split(",").slice(0, 5).join(","))).toEqual(['"Cup","white","Cream","KLN-4",5', '"Vase","grey","moon surface","KLN-6",7']);
+  // The mapped rows were queued with the mapped value.
+  const job = new JobPage(page);
+  await job.waitUntilDone(4, 120_000);
+  await expect(page.getByText("on a light grey background").first()).toBeAttached();
 });
 
 test("a banned term blocks the request before any GPU time and says which category", async ({ page, browser }) => {

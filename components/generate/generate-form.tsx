@@ -48,6 +48,7 @@ export function GenerateForm({ options }: { options: GenerateOptions }) {
       aspectRatios,
       source: mode === "single" ? "form" : "csv",
       rows,
+      ...(mode === "csv" && csv?.valueMap ? { valueMap: csv.valueMap } : {}),
       name: name || undefined,
       campaign: campaign || undefined,
       reference: reference ? { versionId: reference.versionId, strength } : undefined,
@@ -63,7 +64,11 @@ export function GenerateForm({ options }: { options: GenerateOptions }) {
     placeholderData: (prev) => prev,
   });
   const queue = useMutation({
-    mutationFn: () => api<{ batch: { id: string }; started: boolean; message?: string }>("/api/batches", { json: { ...request, idempotencyKey } }),
+    mutationFn: () =>
+      api<{ batch: { id: string }; started: boolean; message?: string }>("/api/batches", {
+        // The rows left out in the browser are recorded with the batch (job page, error CSV); only Queue sends them.
+        json: { ...request, idempotencyKey, ...(mode === "csv" && csv?.skipped.length ? { skipped: csv.skipped } : {}) },
+      }),
     onSuccess: (r) => {
       setKey(crypto.randomUUID());
       router.push(`/jobs/${r.batch.id}${r.started ? "" : "?engine=unreachable"}`);

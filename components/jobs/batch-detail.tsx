@@ -73,6 +73,7 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
         </div>
       )}
       {b.moves.length > 0 && <MovedList moves={b.moves} />}
+      {b.skipped.count > 0 && <SkippedRows batchId={b.id} skipped={b.skipped} />}
       <div className="my-6 rounded-lg border border-stone-200 bg-white p-5 shadow-sm">
         <ProgressBar counts={b.counts} total={b.total} />
         <CheckOutcomes rows={b.rows} />
@@ -95,6 +96,38 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
         <p className="rounded-lg border border-dashed border-stone-300 p-6 text-center text-sm text-stone-500">No image matches this filter.</p>
       )}
     </>
+  );
+}
+
+/** CSV rows that were not queued, one line per reason, and the error CSV to fix them in. */
+function SkippedRows({ batchId, skipped }: { batchId: string; skipped: BatchDetail["skipped"] }) {
+  return (
+    <div className="mt-4 rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900" data-testid="batch-skipped">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <p className="font-medium" data-testid="batch-skipped-count">
+          {skipped.count.toLocaleString("en-US")} row{skipped.count === 1 ? " was" : "s were"} not queued
+        </p>
+        <a
+          href={`/api/batches/${batchId}/skipped-rows`}
+          download
+          className="rounded-md border border-amber-300 bg-white px-2.5 py-1 text-xs font-medium text-amber-900 hover:bg-amber-100"
+          data-testid="batch-skipped-download"
+        >
+          Download error CSV
+        </a>
+      </div>
+      <ul className="mt-2 space-y-0.5">
+        {skipped.groups.map((g) => (
+          <li key={g.message} data-testid="batch-skipped-group">
+            <span className="font-medium tabular-nums">{g.rows === 1 ? `Line ${g.lines}` : `${g.rows.toLocaleString("en-US")} rows (lines ${g.lines})`}:</span>{" "}
+            {g.message}
+          </li>
+        ))}
+      </ul>
+      {skipped.kept < skipped.count && (
+        <p className="mt-1 text-xs">The first {skipped.kept.toLocaleString("en-US")} are kept with the job and in the error CSV.</p>
+      )}
+    </div>
   );
 }
 

@@ -47,4 +47,8 @@ export const batches = pgTable(
 export type Batch = typeof batches.$inferSelect;
 
 /** A CSV row that was not queued: its line in the file and each problem, as validate-rows words them. */
-export type SkippedRow = { line: number; reasons: string[] };
+/**
+ * `cells`: the row's [header, value] pairs in the file's column order (capped), so the error CSV can
+ * give the row back (pairs, not an object: jsonb does not keep key order).
+ */
+export type SkippedRow = { line: number; reasons: string[]; cells?: [string, string][] };

@@ -7,15 +7,62 @@ export type ColumnSource = string | { constant: string | number };
 /** variable name → source. Unmapped variables take their default (or stay unset when optional). */
 export type ColumnMapping = Record<string, ColumnSource>;
 
-const key = (s: string) => s.toLowerCase().replace(/[\s_\-.]+/g, "");
+/**
+ * Spellings treated as the same word when matching headers to variables: small and explicit, so a
+ * header is never linked by a guess. Each entry maps a normalised word to its canonical form.
+ */
+export const HEADER_SYNONYMS: Readonly<Record<string, string>> = {
+  colour: "color",
+  colours: "color",
+  colors: "color",
+  grey: "gray",
+  greys: "gray",
+  grays: "gray",
+};
 
-/** Pre-fills the mapping UI: a header maps to a variable when it equals the name or label, ignoring case and separators. */
+/** Letters only: case, accents, spaces, underscores, hyphens and dots do not matter. */
+const squash = (s: string) =>
+  s
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[\s_\-.]+/g, " ")
+    .trim();
+
+/** A header's or variable's matching key: words squashed, each synonym canonical, a simple plural -s dropped. */
+export function headerKey(s: string): string {
+  return squash(s)
+    .split(" ")
+    .filter(Boolean)
+    .map((word) => {
+      const known = HEADER_SYNONYMS[word];
+      if (known) return known;
+      // "backgrounds" → "background", "sizes" → "size"; not "glass", "status" or short words like "us".
+      if (word.length > 3 && word.endsWith("s") && !/(ss|us|is)$/.test(word)) return HEADER_SYNONYMS[word.slice(0, -1)] ?? word.slice(0, -1);
+      return word;
+    })
+    .join("");
+}
+
+/**
+ * Pre-fills the mapping UI: a header maps to a variable when it equals the name or label ignoring case,
+ * accents and separators, with a few spelling synonyms (colour ↔ color) and a simple plural. An exact
+ * match wins over a synonym; a header is used for one variable at most.
+ */
 export function suggestMapping(definition: TemplateDefinition, headers: readonly string[]): ColumnMapping {
-  const byKey = new Map(headers.map((h) => [key(h), h]));
   const mapping: ColumnMapping = {};
-  for (const v of definition.variables) {
-    const header = byKey.get(key(v.name)) ?? byKey.get(key(v.label));
-    if (header !== undefined) mapping[v.name] = header;
+  const used = new Set<string>();
+  const exact = (s: string) => squash(s).replace(/ /g, "");
+  for (const match of [exact, headerKey]) {
+    for (const v of definition.variables) {
+      if (mapping[v.name] !== undefined) continue;
+      const wanted = new Set([match(v.name), match(v.label)]);
+      const header = headers.find((h) => !used.has(h) && wanted.has(match(h)));
+      if (header !== undefined) {
+        mapping[v.name] = header;
+        used.add(header);
+      }
+    }
   }
   return mapping;
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { TIERS } from "@/db/schema";
 import { carriedColumnsSchema } from "@/lib/batches/carry-columns";
+import { valueMapSchema } from "@/lib/batches/value-map";
 import { REFERENCE_STRENGTH } from "@/lib/providers/reference-image";
 import { ASPECT_RATIOS, type AspectRatio } from "./sizes";
 
@@ -40,10 +41,24 @@ export const batchRequestSchema = z.object({
     )
     .min(1, "There is nothing to generate.")
     .max(MAX_ROWS, `At most ${MAX_ROWS.toLocaleString("en-US")} rows per batch.`),
+  /**
+   * File values → allowed values, the default, or "leave the row out", per enum variable. `rows[].values`
+   * are then as written in the file; the server checks the map against the template and applies it.
+   */
+  valueMap: valueMapSchema.optional(),
+});
+
+/** A CSV row the browser left out (a problem it found), with the file's cells for the error CSV. */
+export const skippedRowSchema = z.object({
+  line: z.number().int().min(1),
+  reasons: z.array(z.string().max(1000)).min(1).max(20),
+  values: z.record(z.string().max(500), z.string().max(5000)).optional(),
 });
 
 export const queueRequestSchema = batchRequestSchema.extend({
   idempotencyKey: z.string().min(8, "Missing request key; reload the page.").max(100),
+  /** Rows of the file not sent in `rows` (problems found in the browser): recorded with the batch. */
+  skipped: z.array(skippedRowSchema).max(MAX_ROWS).optional(),
 });
 
 export type BatchRequest = z.output<typeof batchRequestSchema>;

@@ -9,6 +9,7 @@ import { AppError } from "@/lib/errors";
 import { checkSummariesForGenerations, type AssetCheckSummary } from "@/lib/checks/views";
 import { blobRouteUrl } from "@/lib/storage/keys";
 import { assetTitle } from "@/lib/assets/title";
+import { groupRowErrors } from "@/lib/batches/group-errors";
 
 export type BatchCounts = { queued: number; running: number; succeeded: number; dead_lettered: number; cancelled: number };
 export type BatchSummary = Pick<Batch, "id" | "name" | "campaign" | "status" | "total" | "estimateMicros" | "estimateSeconds" | "source"> & {
@@ -110,7 +111,26 @@ export type BatchDetail = BatchSummary & {
   /** Generations moved to another endpoint (failover or by an admin), grouped (lib/operations/failover). */
   moves: BatchMoveGroup[];
   costs: EstimateVsActual;
+  /** CSV rows left out at queue time, grouped by reason (the error CSV has them row by row). */
+  skipped: SkippedSummary;
 };
+
+export type SkippedSummary = {
+  count: number;
+  /** Rows kept with the batch (the first 1,000); `count` may be larger. */
+  kept: number;
+  groups: { message: string; rows: number; lines: string }[];
+};
+
+/** The skipped rows of a batch as the job page says them: one line per distinct reason. */
+export function skippedSummary(batch: Pick<Batch, "skippedRows" | "skippedCount">): SkippedSummary {
+  const groups = groupRowErrors(batch.skippedRows).slice(0, 20);
+  return {
+    count: batch.skippedCount,
+    kept: batch.skippedRows.length,
+    groups: groups.map((g) => ({ message: g.message, rows: new Set(g.lines).size, lines: g.summary })),
+  };
+}
 
 async function estimateVsActual(ctx: Ctx, batch: Pick<Batch, "id" | "estimateMicros" | "total">, counts: BatchCounts): Promise<EstimateVsActual> {
   const rows = await ctx.db
@@ -180,6 +200,7 @@ export async function getBatch({ ctx, batchId }: { ctx: Ctx; batchId: string }):
     waitingHint,
     moves: await listBatchMoves(ctx.db, batchId),
     costs: await estimateVsActual(ctx, row.batch, summary!.counts),
+    skipped: skippedSummary(row.batch),
     imagesPerMinute,
     etaSeconds: imagesPerMinute && remaining ? Math.round((remaining / imagesPerMinute) * 60) : null,
     rows: gens.map((g) => ({

@@ -6,6 +6,7 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { screenText } from "@/lib/moderation/screen";
 import { generationTitle, variantSuffix } from "@/lib/assets/title";
+import { applyValueMap, checkValueMap } from "@/lib/batches/value-map";
 import { renderTemplate, variablesSchema } from "@/lib/templates/render";
 import { MAX_GENERATIONS_PER_BATCH, type BatchRequest } from "./batch-input";
 import { getActiveTemplate, listActivePresets, type ActivePreset } from "./catalog";
@@ -33,7 +34,19 @@ export async function planBatch(ctx: Ctx, q: BatchRequest, options: { auditBlock
     return match;
   };
 
-  const total = q.rows.length * q.variantsPerRow * q.aspectRatios.length;
+  // The value map is checked against this template (never a list the browser sent) and applied here:
+  // the browser sends each row's values as written in the file.
+  const valueMap = checkValueMap(templateVersion.definition, q.valueMap);
+  const rows: BatchRequest["rows"] = [];
+  const leftOut: { line: number; reasons: string[]; values: Record<string, string> }[] = [];
+  for (const row of q.rows) {
+    const mapped = applyValueMap(templateVersion.definition, valueMap, row.values);
+    if (mapped.values) rows.push({ ...row, values: mapped.values });
+    else leftOut.push({ line: row.line, reasons: [mapped.skipped], values: fileCells(row.values, row.carried) });
+  }
+  if (rows.length === 0) throw new AppError("invalid_input", "Every row is left out by the value mapping; there is nothing to generate.");
+
+  const total = rows.length * q.variantsPerRow * q.aspectRatios.length;
   if (total > MAX_GENERATIONS_PER_BATCH) {
     throw new AppError(
       "invalid_input",
@@ -54,7 +67,7 @@ export async function planBatch(ctx: Ctx, q: BatchRequest, options: { auditBlock
     prompt: string;
     negativePrompt: string;
   }[] = [];
-  for (const row of q.rows) {
+  for (const row of rows) {
     const values = schema.safeParse(row.values);
     if (!values.success) {
       rowErrors[`line ${row.line}`] = values.error.issues.map((i) => `${i.path.join(".") || "row"}: ${i.message}`);
@@ -137,7 +150,17 @@ export async function planBatch(ctx: Ctx, q: BatchRequest, options: { auditBlock
     sampleTitle: planned[0]?.title ?? "",
     budgets: { headroom: budgets.headroom, refusal: refusal?.message ?? null },
     reference,
+    /** Rows queued (after the value map) and rows the value map left out, with why. */
+    rows,
+    leftOut,
   };
+}
+
+/** What the server knows of a row's file cells: its variable values and carried columns, as text. */
+function fileCells(values: Record<string, unknown>, carried: Record<string, string> | undefined): Record<string, string> {
+  const cells: Record<string, string> = {};
+  for (const [k, v] of Object.entries(values)) if (typeof v === "string" || typeof v === "number") cells[k] = String(v);
+  return { ...cells, ...carried };
 }
 
 /** Refuses the whole request, naming the line and category, if any prompt or value is banned. */

@@ -4,7 +4,7 @@ import { parseInput } from "@/lib/errors";
 import { batchRequestSchema, queueRequestSchema } from "./batch-input";
 import { findBatchByKey, insertBatch } from "./insert-batch";
 import { planBatch } from "./plan-batch";
-import { keptSkippedRows, type SkippedRow } from "./skipped-rows";
+import { keptSkippedRows, type SkippedRowInput } from "./skipped-rows";
 import { sizeFor } from "./sizes";
 
 /**
@@ -19,13 +19,15 @@ export async function queueBatch({
   ctx: Ctx;
   input: unknown;
   /** CSV rows the server left out (the API's upload), recorded with the batch so they can be shown later. */
-  skipped?: SkippedRow[];
+  skipped?: SkippedRowInput[];
 }): Promise<{ batch: Batch; created: boolean }> {
   const q = parseInput(queueRequestSchema, input);
   const existing = await findBatchByKey(ctx, q.idempotencyKey);
   if (existing) return { batch: existing, created: false };
   const plan = await planBatch(ctx, q, { auditBlocks: true, enforceBudgets: true });
-  const carried = carriedKeys(q.rows);
+  const carried = carriedKeys(plan.rows);
+  // The caller's skipped rows (the API's upload), the browser's, and the rows the value map left out.
+  skipped = [...skipped, ...(q.skipped ?? []), ...plan.leftOut];
 
   return insertBatch(ctx, {
     id: plan.batchId,
@@ -58,7 +60,7 @@ export async function estimateBatch({ ctx, input }: { ctx: Ctx; input: unknown }
   const plan = await planBatch(ctx, q, { auditBlocks: false, enforceBudgets: false });
   return {
     ...plan.estimate,
-    rows: q.rows.length,
+    rows: plan.rows.length,
     samplePrompt: plan.samplePrompt,
     sampleTitle: plan.sampleTitle,
     preset: { name: plan.chosen.preset.name, tier: plan.chosen.preset.tier, isSimulator: plan.chosen.provider.isSimulator },

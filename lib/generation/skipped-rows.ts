@@ -3,14 +3,30 @@ import type { DbExecutor } from "@/db";
 import { batches, type SkippedRow } from "@/db/schema";
 
 export type { SkippedRow } from "@/db/schema";
+/** A skipped row as callers give it: the file's cells by header, in column order. */
+export type SkippedRowInput = { line: number; reasons: string[]; values?: Record<string, string> };
 
 /** The most skipped rows kept with a batch; a file with more bad rows keeps the count and the first ones. */
 export const MAX_SKIPPED_KEPT = 1000;
 
-/** What a batch keeps of its skipped rows: the first ones, each reason capped, and the true count. */
-export function keptSkippedRows(rows: SkippedRow[]): { rows: SkippedRow[]; count: number } {
+/** Caps on the file cells kept with each skipped row (for the error CSV). */
+export const SKIPPED_VALUE_LIMITS = { columns: 60, header: 200, value: 1000 } as const;
+
+function keptCells(values: Record<string, string> | undefined): { cells?: [string, string][] } {
+  if (!values) return {};
+  const cells = Object.entries(values)
+    .slice(0, SKIPPED_VALUE_LIMITS.columns)
+    .map(([h, v]): [string, string] => [h.slice(0, SKIPPED_VALUE_LIMITS.header), String(v).slice(0, SKIPPED_VALUE_LIMITS.value)]);
+  return { cells };
+}
+
+/** What a batch keeps of its skipped rows: the first ones (by line), each reason and cell capped, and the true count. */
+export function keptSkippedRows(rows: SkippedRowInput[]): { rows: SkippedRow[]; count: number } {
   return {
-    rows: rows.slice(0, MAX_SKIPPED_KEPT).map((r) => ({ line: r.line, reasons: r.reasons.slice(0, 10).map((m) => m.slice(0, 300)) })),
+    rows: [...rows]
+      .sort((a, b) => a.line - b.line)
+      .slice(0, MAX_SKIPPED_KEPT)
+      .map((r) => ({ line: r.line, reasons: r.reasons.slice(0, 10).map((m) => m.slice(0, 300)), ...keptCells(r.values) })),
     count: rows.length,
   };
 }

@@ -9,7 +9,7 @@ import { AppError, parseInput } from "@/lib/errors";
 import { MAX_ROWS } from "@/lib/generation/batch-input";
 import { getActiveTemplate, listActivePresets } from "@/lib/generation/catalog";
 import { ASPECT_RATIOS, type AspectRatio } from "@/lib/generation/sizes";
-import type { SkippedRow } from "@/lib/generation/skipped-rows";
+import type { SkippedRowInput } from "@/lib/generation/skipped-rows";
 import { REFERENCE_STRENGTH } from "@/lib/providers/reference-image";
 import { checkVariable } from "@/lib/templates/render";
 import type { TemplateDefinition } from "@/lib/templates/types";
@@ -164,7 +164,7 @@ export function rowsFromCsv(
   definition: TemplateDefinition,
   file: Uint8Array,
   options: { mapping?: ColumnMapping; tierColumn?: string },
-): { rows: QueueRow[]; skipped: SkippedRow[] } {
+): { rows: QueueRow[]; skipped: SkippedRowInput[] } {
   let csv;
   try {
     csv = parseCsv(file);
@@ -182,7 +182,7 @@ export function rowsFromCsv(
     if (field) throw new ApiError("invalid_input", error instanceof Error ? error.message : "Column mapping", field === "tier" ? "tier_column" : `mapping.${field}`);
     throw error;
   }
-  const skipped = checked.invalid.map((r) => ({ line: r.line, reasons: r.errors }));
+  const skipped = checked.invalid.map((r) => ({ line: r.line, reasons: r.errors, values: r.values }));
   if (checked.valid.length === 0) {
     const first = skipped[0];
     throw new ApiError("invalid_input", first ? `No row of the file can be queued; line ${first.line}: ${first.reasons[0]}` : "The file has no data rows.", "file");

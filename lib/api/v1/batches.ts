@@ -66,7 +66,7 @@ export function toBatchObject(b: BatchSummary, skipped?: { rows: SkippedRow[]; c
     spent_micros: b.spentMicros,
     currency: "usd",
     skipped_rows_count: skipped?.count ?? 0,
-    skipped_rows: skipped?.rows ?? [],
+    skipped_rows: (skipped?.rows ?? []).map((r) => ({ line: r.line, reasons: r.reasons })),
     owner_name: b.owner,
     created_at: b.createdAt,
     finished_at: b.finishedAt,

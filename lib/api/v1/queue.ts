@@ -4,7 +4,7 @@ import { cancelBatch, startBatch, type GenerationSender } from "@/lib/generation
 import { getBatchSummary, listBatchesPage } from "@/lib/generation/batch-views";
 import { getGenerationView, listBatchGenerationsPage } from "@/lib/generation/generation-views";
 import { estimateBatch, queueBatch } from "@/lib/generation/queue-batch";
-import { skippedRowsOf, type SkippedRow } from "@/lib/generation/skipped-rows";
+import { skippedRowsOf, type SkippedRowInput } from "@/lib/generation/skipped-rows";
 import { ApiError } from "../errors";
 import { decodeCursor, toPage, type Page } from "../pagination";
 import {
@@ -41,7 +41,7 @@ async function batchObject(ctx: TokenCtx, batchId: string): Promise<BatchObject>
 }
 
 /** Queues as the console's POST /api/batches does: queueBatch, then startBatch with the engine's sender. */
-async function queueAndStart(ctx: TokenCtx, input: QueueInput, skipped: SkippedRow[], key: string, send: GenerationSender) {
+async function queueAndStart(ctx: TokenCtx, input: QueueInput, skipped: SkippedRowInput[], key: string, send: GenerationSender) {
   const { batch, created } = await queueBatch({ ctx, input: { ...input, idempotencyKey: key }, skipped });
   const start = created ? await startBatch({ ctx, input: { batchId: batch.id }, send, sendKey: "created" }) : { started: true };
   return { ...(await batchObject(ctx, batch.id)), engine_started: start.started, ...(start.message ? { message: start.message } : {}) };
