@@ -1,5 +1,6 @@
 "use client";
 
+import { useCallback } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/components/api-client";
 import type { AssetDetail } from "@/lib/assets/asset-detail";
@@ -46,7 +47,8 @@ export function useRejectReasons() {
 
 export function useReviewActions() {
   const client = useQueryClient();
-  const refresh = () => client.invalidateQueries({ queryKey: ["review-queue"] });
+  // Stable across renders: the page's pause timer depends on it.
+  const refresh = useCallback(() => client.invalidateQueries({ queryKey: ["review-queue"] }), [client]);
   // After a decision the page opens the next asset from a one-row read (fetchNextItem) and drops the
   // decided one from the list itself; the 200-row list is marked stale, not refetched at once: it
   // refreshes on its 15-second interval, when the reviewer pauses, or when the list runs low
