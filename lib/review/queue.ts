@@ -57,30 +57,49 @@ function assertReviewer(ctx: Ctx) {
   if (ctx.actor.role !== "reviewer" && ctx.actor.role !== "admin") throw new AppError("forbidden", "Only reviewers work the review queue.");
 }
 
-/** In review, not the reviewer's own work, not held by another reviewer's live claim, not already approved by this reviewer. */
-function reviewableBy(ctx: Ctx) {
+/**
+ * In review, not the reviewer's own work, not held by another reviewer's live claim, not already approved by this reviewer.
+ *
+ * `perRow`: for reads that stop after a few rows in queue order (a page, the next asset). Each
+ * exclusion then stays a per-row index probe (asset_versions_asset_number_key, review_claims' key,
+ * review_decisions_asset_idx): the OFFSET 0 keeps PostgreSQL from turning it into an anti-join, which
+ * reads every version this reviewer made (no index on created_by) and every decision in their history
+ * (growing without end) before the first row comes out. Counts over the whole queue keep the anti-joins.
+ */
+function reviewableBy(ctx: Ctx, { perRow = false }: { perRow?: boolean } = {}) {
   const mine = alias(reviewDecisions, "mine");
   const authored = alias(assetVersions, "authored");
+  const fence = <T extends { offset: (n: number) => T }>(q: T) => (perRow ? q.offset(0) : q);
   return and(
     eq(assets.status, "in_review"),
     ne(assets.ownerId, ctx.actor.id),
     notExists(
-      ctx.db
-        .select({ one: sql`1` })
-        .from(authored)
-        .where(and(eq(authored.assetId, assets.id), eq(authored.createdBy, ctx.actor.id))),
+      fence(
+        ctx.db
+          .select({ one: sql`1` })
+          .from(authored)
+          .where(and(eq(authored.assetId, assets.id), eq(authored.createdBy, ctx.actor.id)))
+          .$dynamic(),
+      ),
     ),
     notExists(
-      ctx.db
-        .select({ one: sql`1` })
-        .from(reviewClaims)
-        .where(and(eq(reviewClaims.assetId, assets.id), ne(reviewClaims.reviewerId, ctx.actor.id), gt(reviewClaims.expiresAt, sql`now()`))),
+      fence(
+        ctx.db
+          .select({ one: sql`1` })
+          .from(reviewClaims)
+          .where(and(eq(reviewClaims.assetId, assets.id), ne(reviewClaims.reviewerId, ctx.actor.id), gt(reviewClaims.expiresAt, sql`now()`)))
+          .$dynamic(),
+      ),
     ),
     notExists(
-      ctx.db
-        .select({ one: sql`1` })
-        .from(mine)
-        .where(and(eq(mine.assetVersionId, assets.currentVersionId), eq(mine.reviewerId, ctx.actor.id), isNull(mine.undoneAt))),
+      fence(
+        ctx.db
+          .select({ one: sql`1` })
+          .from(mine)
+          // A decision names its asset and version: by the asset first, so review_decisions_asset_idx finds it.
+          .where(and(eq(mine.assetId, assets.id), eq(mine.assetVersionId, assets.currentVersionId), eq(mine.reviewerId, ctx.actor.id), isNull(mine.undoneAt)))
+          .$dynamic(),
+      ),
     ),
   );
 }
@@ -108,9 +127,9 @@ function afterKey(key: QueuePageKey) {
 }
 
 /** The queue's filters as SQL (the joins they need are in queueRows). */
-function filtersWhere(ctx: Ctx, f: z.infer<typeof queueFilters>) {
+function filtersWhere(ctx: Ctx, f: z.infer<typeof queueFilters>, perRow = false) {
   return and(
-    reviewableBy(ctx),
+    reviewableBy(ctx, { perRow }),
     // Uploaded assets (no tier) are reviewed as support work (lib/assets/tier.ts).
     f.tier ? (f.tier === UPLOADED_ASSET_TIER ? or(eq(assets.tier, f.tier), isNull(assets.tier)) : eq(assets.tier, f.tier)) : undefined,
     f.campaign ? eq(batches.campaign, f.campaign) : undefined,
@@ -221,9 +240,10 @@ export async function listReviewQueue({
   assertReviewer(ctx);
   const f = parseInput(queueFilters, input ?? {});
   const where = filtersWhere(ctx, f);
+  const rowsWhere = filtersWhere(ctx, f, true);
   const limit = page ? page.limit : QUEUE_LIMIT;
   const [fetched, [total]] = await Promise.all([
-    queueRows(ctx, page?.after ? and(where, afterKey(page.after)) : where, page ? limit + 1 : limit),
+    queueRows(ctx, page?.after ? and(rowsWhere, afterKey(page.after)) : rowsWhere, page ? limit + 1 : limit),
     ctx.db
       .select({ n: count() })
       .from(assets)
@@ -254,7 +274,7 @@ export const nextInput = queueFilters.extend({
 export async function nextReviewItem({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<QueueItem | null> {
   assertReviewer(ctx);
   const { afterAt, afterId, ...filters } = parseInput(nextInput, input ?? {});
-  const where = filtersWhere(ctx, filters);
+  const where = filtersWhere(ctx, filters, true);
   const [row] = await queueRows(ctx, afterId ? and(where, afterKey({ at: afterAt ?? null, id: afterId })) : where, 1);
   return row ? toQueueItem(row, env().KILN_REVIEW_SLA_HOURS, Date.now()) : null;
 }
