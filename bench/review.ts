@@ -29,7 +29,9 @@
  *             15-second interval comes due, and then the bench starts it together with the next
  *             asset's requests (competing with them) without waiting for it inside the clock, as the
  *             page does not; its times are printed apart. (Until 2026-12-05 the page refetched the list
- *             after every decision and this measurement included it: 268 ms PGlite, 222 ms PostgreSQL.)
+ *             after every decision and this measurement included it: 268 ms PGlite, 222 ms PostgreSQL;
+ *             that old path is still read once per measured decision, for the same asset, between
+ *             decisions, and printed beside it as old_next, so one run compares both on one machine.)
  * The first --decisions/2 decisions (the oldest part of the queue) calibrate: query plans, caches,
  * V8's compiled code; the next --decisions are measured. Targets: decision p95 < 50 ms and next p95
  * < 50 ms on each database; the run exits 1 when one is missed (2 when it fails). The last line is
@@ -380,7 +382,7 @@ const decide = (ctx: Ctx, item: QueueItem, choice: Choice) => decideAsset({ ctx,
  * detail and the alt text (of the list's guess, and again of the server's answer when it differs),
  * and the list refresh when one ran beside them (not part of the next clock).
  */
-type Parts = { next: number[]; detail: number[]; altText: number[]; queue: number[]; misses: number; refreshes: number };
+type Parts = { next: number[]; detail: number[]; altText: number[]; queue: number[]; misses: number; refreshes: number; oldPath: number[] };
 
 /** The page's list refresh rules (components/review/review-workspace.tsx and use-review.ts). */
 const LOW_WATER = 20;
@@ -462,7 +464,7 @@ type Outcomes = Record<string, number>;
 async function review(ctx: Ctx, count: number, choose: () => Choice, outcomes: Outcomes) {
   const decisionMs: number[] = [];
   const nextMs: number[] = [];
-  const parts: Parts = { next: [], detail: [], altText: [], queue: [], misses: 0, refreshes: 0 };
+  const parts: Parts = { next: [], detail: [], altText: [], queue: [], misses: 0, refreshes: 0, oldPath: [] };
   // The page opens: the list, then the first asset's detail and alt text.
   let page = await loadQueue(ctx);
   let current: QueueItem | null = page.items[0] ?? null;
@@ -482,6 +484,14 @@ async function review(ctx: Ctx, count: number, choose: () => Choice, outcomes: O
     if (loaded.refresh) {
       page = await loaded.refresh;
       if (page.items.some((i) => i.assetId === current!.assetId)) throw new Error(`asset ${current.assetId} is still in the reviewer's queue after the decision`);
+    }
+    // For comparison in the same conditions: the page's old path for the same asset (the 200-row list
+    // refetch with its detail and alt text, in parallel), read-only, between two measured decisions.
+    if (loaded.shown) {
+      const shown = loaded.shown;
+      const t = performance.now();
+      await settleAll([listReviewQueue({ ctx, input: {} }), getAssetDetail({ ctx, assetId: shown.assetId }), getAltTextView({ ctx, assetId: shown.assetId })]);
+      parts.oldPath.push(performance.now() - t);
     }
     current = loaded.shown && page.items.some((i) => i.assetId === loaded.shown!.assetId) ? loaded.shown : (page.items[0] ?? loaded.shown);
   }
@@ -699,6 +709,9 @@ for (const r of results) {
     `  next asset, when each request answered (p50/p95 ms): next read ${fmt(pct(r.parts.next, 50))}/${fmt(pct(r.parts.next, 95))}, detail ${fmt(pct(r.parts.detail, 50))}/${fmt(pct(r.parts.detail, 95))}, alt text ${fmt(pct(r.parts.altText, 50))}/${fmt(pct(r.parts.altText, 95))}; the list's guess was wrong ${r.parts.misses}×`,
   );
   console.log(
+    `  the old path for the same assets (list refetch + detail + alt text, read right after each measured next): p50/p95 ${fmt(pct(r.parts.oldPath, 50))}/${fmt(pct(r.parts.oldPath, 95))} ms`,
+  );
+  console.log(
     `  list refreshes beside a next load: ${r.parts.refreshes} (200 rows + total, p50/p95 ${fmt(pct(r.parts.queue, 50))}/${fmt(pct(r.parts.queue, 95))} ms from the decision's end; the page does not wait for them)`,
   );
   console.log(
@@ -741,6 +754,8 @@ for (const r of results) {
     `${p}_decision_p95_ms=${fmt(pct(r.decisionMs, 95))}`,
     `${p}_next_p50_ms=${fmt(pct(r.nextMs, 50))}`,
     `${p}_next_p95_ms=${fmt(pct(r.nextMs, 95))}`,
+    `${p}_old_next_p50_ms=${fmt(pct(r.parts.oldPath, 50))}`,
+    `${p}_old_next_p95_ms=${fmt(pct(r.parts.oldPath, 95))}`,
     `${p}_floor_decision_p50_ms=${fmt(pct(r.floor.decisionMs, 50))}`,
     `${p}_floor_next_p50_ms=${fmt(pct(r.floor.nextMs, 50))}`,
     `${p}_decision_p95_ms_4=${fmt(pct(r.four.decisionMs, 95))}`,
