@@ -6,9 +6,21 @@ import { Button } from "@/components/ui/button";
 import { DecisionBar, type Mode } from "./decision-bar";
 import { QueueList } from "./queue-list";
 import { ReviewDetail } from "./review-detail";
-import { useRejectReasons, useReviewActions, useReviewQueue, type Decision, type QueueFilters } from "./use-review";
+import type { QueueItem, QueuePageKey } from "@/lib/review/queue";
+import { fetchNextItem, useRejectReasons, useReviewActions, useReviewQueue, type Decision, type QueueFilters } from "./use-review";
 
 type Flash = { tone: "success" | "error" | "info"; text: string } | null;
+
+/** The list refreshes when the reviewer pauses this long after a decision… */
+const PAUSE_MS = 3_000;
+/** …or at once when fewer than this many of the loaded assets are left and the queue holds more. */
+const LOW_WATER = 20;
+
+/** Queue order: entered review ascending (no time last), then id, as lib/review/queue.ts sorts. */
+function beforeKey(a: QueuePageKey, b: QueuePageKey) {
+  if (a.at !== b.at) return a.at === null ? false : b.at === null ? true : a.at < b.at;
+  return a.id < b.id;
+}
 
 /**
  * The review queue and the asset under review side by side, driven by the keyboard: J/K move,
@@ -27,9 +39,30 @@ export function ReviewWorkspace() {
   const [zoom, setZoom] = useState(false);
   const [flash, setFlash] = useState<Flash>(null);
   const [last, setLast] = useState<{ decisionId: string; assetId: string } | null>(null);
+  // The asset the server named next after the last decision (fetchNextItem), when it is newer than the list.
+  const [fetched, setFetched] = useState<{ item: QueueItem; at: number; filters: QueueFilters } | null>(null);
+  const [decisions, setDecisions] = useState(0);
+  const filtersRef = useRef(filters);
+  filtersRef.current = filters;
 
-  // Decided assets leave the list at once, before the queue refetches.
-  const items = useMemo(() => (queue.data?.items ?? []).filter((i) => !decided.has(i.assetId)), [queue.data, decided]);
+  // Decided assets leave the list at once, before the queue refetches; the server's next asset joins
+  // it in queue order (or replaces its older copy) until the list is fetched again.
+  const items = useMemo(() => {
+    const listed = (queue.data?.items ?? []).filter((i) => !decided.has(i.assetId));
+    const extra = fetched && fetched.filters === filters && fetched.at > queue.dataUpdatedAt && !decided.has(fetched.item.assetId) ? fetched.item : null;
+    if (!extra) return listed;
+    if (listed.some((i) => i.assetId === extra.assetId)) return listed.map((i) => (i.assetId === extra.assetId ? extra : i));
+    const at = listed.findIndex((i) => beforeKey(extra.queueKey, i.queueKey));
+    return at < 0 ? [...listed, extra] : [...listed.slice(0, at), extra, ...listed.slice(at)];
+  }, [queue.data, queue.dataUpdatedAt, decided, fetched, filters]);
+
+  // The list itself refreshes once the reviewer pauses (and on its interval), not after every decision.
+  const { refreshQueue } = actions;
+  useEffect(() => {
+    if (decisions === 0) return;
+    const timer = setTimeout(() => void refreshQueue(), PAUSE_MS);
+    return () => clearTimeout(timer);
+  }, [decisions, refreshQueue]);
   const index = Math.max(
     0,
     items.findIndex((i) => i.assetId === currentId),
@@ -58,6 +91,25 @@ export function ReviewWorkspace() {
         { assetId: current.assetId, assetVersionId: current.versionId, decision, ...extra },
         {
           onSuccess: (r) => {
+            const guess = nextItem?.assetId ?? null;
+            const asked = filtersRef.current;
+            // The list may be stale (another reviewer's claim, a decision elsewhere): ask the server which
+            // asset is next after this one, one row, while the guess from the list is already opening.
+            void fetchNextItem(asked, current.queueKey).then(
+              (item) => {
+                if (filtersRef.current !== asked) return;
+                if (item) setFetched({ item, at: Date.now(), filters: asked });
+                const actual = item?.assetId ?? items[index - 1]?.assetId ?? null;
+                if (actual !== guess) {
+                  setCurrentId((id) => (id === guess ? actual : id));
+                  void actions.refreshQueue();
+                }
+              },
+              () => void actions.refreshQueue(),
+            );
+            const loaded = queue.data;
+            if (loaded && loaded.total > loaded.items.length && items.length - 1 < LOW_WATER) void actions.refreshQueue();
+            setDecisions((n) => n + 1);
             setDecided((d) => new Set(d).add(current.assetId));
             setSelected((s) => {
               const n = new Set(s);
@@ -83,7 +135,7 @@ export function ReviewWorkspace() {
         },
       );
     },
-    [current, items, index, actions.decide],
+    [current, items, index, actions, queue.data],
   );
 
   const undo = useCallback(() => {

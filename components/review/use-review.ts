@@ -1,21 +1,32 @@
 "use client";
 
+import { useCallback } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/components/api-client";
 import type { AssetDetail } from "@/lib/assets/asset-detail";
-import type { QueueItem } from "@/lib/review/queue";
+import type { QueueItem, QueuePageKey } from "@/lib/review/queue";
 
 export type QueueFilters = { tier?: string; campaign?: string; warnings?: string; designerId?: string };
 export type Decision = "approve" | "approve_with_changes" | "request_changes" | "reject";
 export type DecisionResult = { decisionId: string; status: string; approvals: number; approvalsNeeded: number; approvalId: string | null };
 
+const filterParams = (filters: QueueFilters) => Object.entries(filters).filter(([, v]) => v) as [string, string][];
+
 export function useReviewQueue(filters: QueueFilters) {
-  const qs = new URLSearchParams(Object.entries(filters).filter(([, v]) => v) as [string, string][]).toString();
+  const qs = new URLSearchParams(filterParams(filters)).toString();
   return useQuery({
     queryKey: ["review-queue", qs],
     queryFn: () => api<{ items: QueueItem[]; total: number; slaHours: number }>(`/api/review/queue${qs ? `?${qs}` : ""}`),
     refetchInterval: 15_000,
   });
+}
+
+/** The asset after `after` in this reviewer's queue (same filters), or null: one cheap read (lib/review/queue.ts nextReviewItem). */
+export function fetchNextItem(filters: QueueFilters, after: QueuePageKey) {
+  const params = new URLSearchParams(filterParams(filters));
+  if (after.at) params.set("afterAt", after.at);
+  params.set("afterId", after.id);
+  return api<{ item: QueueItem | null }>(`/api/review/next?${params}`).then((r) => r.item);
 }
 
 export function useAssetDetail(assetId: string | null) {
@@ -36,12 +47,19 @@ export function useRejectReasons() {
 
 export function useReviewActions() {
   const client = useQueryClient();
-  const refresh = () => client.invalidateQueries({ queryKey: ["review-queue"] });
+  // Stable across renders: the page's pause timer depends on it.
+  const refresh = useCallback(() => client.invalidateQueries({ queryKey: ["review-queue"] }), [client]);
+  // After a decision the page opens the next asset from a one-row read (fetchNextItem) and drops the
+  // decided one from the list itself; the 200-row list is marked stale, not refetched at once: it
+  // refreshes on its 15-second interval, when the reviewer pauses, or when the list runs low
+  // (review-workspace.tsx), so it does not compete with the next asset's requests.
+  const markStale = () => client.invalidateQueries({ queryKey: ["review-queue"], refetchType: "none" });
   return {
+    refreshQueue: refresh,
     decide: useMutation({
       mutationFn: (body: { assetId: string; assetVersionId: string; decision: Decision; reasonCode?: string; comment?: string }) =>
         api<DecisionResult>("/api/review/decisions", { json: body }),
-      onSettled: refresh,
+      onSettled: markStale,
     }),
     undo: useMutation({
       mutationFn: (decisionId: string) => api<{ assetId: string }>(`/api/review/decisions/${decisionId}/undo`, { json: {} }),

@@ -28,43 +28,47 @@ import { assetTitle } from "./title";
 /** Everything the asset page shows: the image, where it stands, how it was made, what the checks said, what it cost. */
 export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: string }) {
   const asset = await loadVisibleAsset(ctx, assetId);
-  const [made, uploaded] = await Promise.all([
+  // Independent reads go out together (three rounds after the asset, not ten one after another):
+  // on PostgreSQL they run on separate connections, and the review page opens this after every decision.
+  const [made, uploaded, versions, decisions, [owner]] = await Promise.all([
     asset.generationId ? generatedProvenance(ctx, asset.generationId) : null,
     asset.uploadId ? uploadProvenance(ctx, asset.uploadId) : null,
+    ctx.db.select().from(assetVersions).where(eq(assetVersions.assetId, asset.id)).orderBy(desc(assetVersions.number)),
+    ctx.db
+      .select({ d: reviewDecisions, reviewer: users.name, versionNumber: assetVersions.number })
+      .from(reviewDecisions)
+      .innerJoin(users, eq(users.id, reviewDecisions.reviewerId))
+      .innerJoin(assetVersions, eq(assetVersions.id, reviewDecisions.assetVersionId))
+      .where(eq(reviewDecisions.assetId, asset.id))
+      .orderBy(desc(reviewDecisions.createdAt)),
+    ctx.db.select({ name: users.name }).from(users).where(eq(users.id, asset.ownerId)),
   ]);
   const gen = made?.gen ?? null;
-  const versions = await ctx.db.select().from(assetVersions).where(eq(assetVersions.assetId, asset.id)).orderBy(desc(assetVersions.number));
-  const editors = await ctx.db
-    .select({ id: users.id, name: users.name })
-    .from(users)
-    .where(inArray(users.id, [...new Set(versions.flatMap((v) => (v.createdBy ? [v.createdBy] : [])))].concat(asset.ownerId)));
   const current = versions.find((v) => v.id === asset.currentVersionId) ?? versions[0]!;
-  const runs = await ctx.db.select().from(checkRuns).where(eq(checkRuns.assetVersionId, current.id)).orderBy(desc(checkRuns.createdAt)).limit(20);
+  const [editors, runs, rerolls, [spent]] = await Promise.all([
+    ctx.db
+      .select({ id: users.id, name: users.name })
+      .from(users)
+      .where(inArray(users.id, [...new Set(versions.flatMap((v) => (v.createdBy ? [v.createdBy] : [])))].concat(asset.ownerId))),
+    ctx.db.select().from(checkRuns).where(eq(checkRuns.assetVersionId, current.id)).orderBy(desc(checkRuns.createdAt)).limit(20),
+    gen ? ctx.db.select({ id: generations.id }).from(generations).where(eq(generations.rerollOf, gen.id)) : [],
+    // A generated image's calls carry its generation (its edits too); an upload costs nothing, only its edits do.
+    ctx.db
+      .select({ micros: sql<number>`coalesce(sum(${costLedger.micros}), 0)::bigint` })
+      .from(costLedger)
+      .where(gen ? eq(costLedger.generationId, gen.id) : eq(costLedger.assetId, asset.id)),
+  ]);
   const latest = runs[0];
-  const results: CheckResultView[] = latest ? await runResults(ctx.db, latest.id) : [];
-
   // The re-roll lineage: the rejected image this one replaces, and the one that replaced it.
-  const related = gen
-    ? [gen.rerollOf, ...(await ctx.db.select({ id: generations.id }).from(generations).where(eq(generations.rerollOf, gen.id))).map((g) => g.id)].filter(
-        (id): id is string => !!id,
-      )
-    : [];
-  const relatedAssets = related.length
-    ? await ctx.db.select({ id: assets.id, generationId: assets.generationId, status: assets.status }).from(assets).where(inArray(assets.generationId, related))
-    : [];
-  const decisions = await ctx.db
-    .select({ d: reviewDecisions, reviewer: users.name, versionNumber: assetVersions.number })
-    .from(reviewDecisions)
-    .innerJoin(users, eq(users.id, reviewDecisions.reviewerId))
-    .innerJoin(assetVersions, eq(assetVersions.id, reviewDecisions.assetVersionId))
-    .where(eq(reviewDecisions.assetId, asset.id))
-    .orderBy(desc(reviewDecisions.createdAt));
-  // A generated image's calls carry its generation (its edits too); an upload costs nothing, only its edits do.
-  const [spent] = await ctx.db
-    .select({ micros: sql<number>`coalesce(sum(${costLedger.micros}), 0)::bigint` })
-    .from(costLedger)
-    .where(gen ? eq(costLedger.generationId, gen.id) : eq(costLedger.assetId, asset.id));
-  const [owner] = await ctx.db.select({ name: users.name }).from(users).where(eq(users.id, asset.ownerId));
+  const related = gen ? [gen.rerollOf, ...rerolls.map((g) => g.id)].filter((id): id is string => !!id) : [];
+  const [results, relatedAssets, rerun]: [CheckResultView[], { id: string; generationId: string | null; status: (typeof assets.$inferSelect)["status"] }[], Awaited<ReturnType<typeof rerunLinks>>] =
+    await Promise.all([
+      latest ? runResults(ctx.db, latest.id) : [],
+      related.length
+        ? ctx.db.select({ id: assets.id, generationId: assets.generationId, status: assets.status }).from(assets).where(inArray(assets.generationId, related))
+        : [],
+      rerunLinks(ctx, asset),
+    ]);
 
   return {
     id: asset.id,
@@ -117,7 +121,7 @@ export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: stri
     /** The job page is the owner's (and admins'); a reviewer or a teammate seeing a shared board's asset gets no link to it. */
     canOpenBatch: can(ctx.actor.role, "batches.view") && (asset.ownerId === ctx.actor.id || ctx.actor.role === "admin"),
     canRerun: !!gen && can(ctx.actor.role, "generations.create") && seesAssetOwnedBy(ctx, asset.ownerId),
-    rerun: await rerunLinks(ctx, asset),
+    rerun,
     reroll:
       gen && made
         ? {

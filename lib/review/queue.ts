@@ -1,10 +1,10 @@
-import { and, asc, count, eq, gt, inArray, isNull, lt, ne, notExists, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, isNull, lt, ne, notExists, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import { assets, assetVersions, batches, checkRuns, generations, presets, presetVersions, reviewClaims, reviewDecisions, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
-import { latestRunBadges, type CheckBadge } from "@/lib/checks/views";
+import { badgeOf, type CheckBadge } from "@/lib/checks/views";
 import { env } from "@/lib/env";
 import { AppError, parseInput } from "@/lib/errors";
 import { TIERS } from "@/lib/presets";
@@ -42,6 +42,8 @@ export type QueueItem = {
   previewUrl: string | null;
   originalUrl: string;
   enteredReviewAt: string;
+  /** Where the asset stands in the queue's order (the key nextReviewItem continues after). */
+  queueKey: QueuePageKey;
   ageMinutes: number;
   overSla: boolean;
   checkVerdict: string | null;
@@ -55,30 +57,49 @@ function assertReviewer(ctx: Ctx) {
   if (ctx.actor.role !== "reviewer" && ctx.actor.role !== "admin") throw new AppError("forbidden", "Only reviewers work the review queue.");
 }
 
-/** In review, not the reviewer's own work, not held by another reviewer's live claim, not already approved by this reviewer. */
-function reviewableBy(ctx: Ctx) {
+/**
+ * In review, not the reviewer's own work, not held by another reviewer's live claim, not already approved by this reviewer.
+ *
+ * `perRow`: for reads that stop after a few rows in queue order (a page, the next asset). Each
+ * exclusion then stays a per-row index probe (asset_versions_asset_number_key, review_claims' key,
+ * review_decisions_asset_idx): the OFFSET 0 keeps PostgreSQL from turning it into an anti-join, which
+ * reads every version this reviewer made (no index on created_by) and every decision in their history
+ * (growing without end) before the first row comes out. Counts over the whole queue keep the anti-joins.
+ */
+function reviewableBy(ctx: Ctx, { perRow = false }: { perRow?: boolean } = {}) {
   const mine = alias(reviewDecisions, "mine");
   const authored = alias(assetVersions, "authored");
+  const fence = <T extends { offset: (n: number) => T }>(q: T) => (perRow ? q.offset(0) : q);
   return and(
     eq(assets.status, "in_review"),
     ne(assets.ownerId, ctx.actor.id),
     notExists(
-      ctx.db
-        .select({ one: sql`1` })
-        .from(authored)
-        .where(and(eq(authored.assetId, assets.id), eq(authored.createdBy, ctx.actor.id))),
+      fence(
+        ctx.db
+          .select({ one: sql`1` })
+          .from(authored)
+          .where(and(eq(authored.assetId, assets.id), eq(authored.createdBy, ctx.actor.id)))
+          .$dynamic(),
+      ),
     ),
     notExists(
-      ctx.db
-        .select({ one: sql`1` })
-        .from(reviewClaims)
-        .where(and(eq(reviewClaims.assetId, assets.id), ne(reviewClaims.reviewerId, ctx.actor.id), gt(reviewClaims.expiresAt, sql`now()`))),
+      fence(
+        ctx.db
+          .select({ one: sql`1` })
+          .from(reviewClaims)
+          .where(and(eq(reviewClaims.assetId, assets.id), ne(reviewClaims.reviewerId, ctx.actor.id), gt(reviewClaims.expiresAt, sql`now()`)))
+          .$dynamic(),
+      ),
     ),
     notExists(
-      ctx.db
-        .select({ one: sql`1` })
-        .from(mine)
-        .where(and(eq(mine.assetVersionId, assets.currentVersionId), eq(mine.reviewerId, ctx.actor.id), isNull(mine.undoneAt))),
+      fence(
+        ctx.db
+          .select({ one: sql`1` })
+          .from(mine)
+          // A decision names its asset and version: by the asset first, so review_decisions_asset_idx finds it.
+          .where(and(eq(mine.assetId, assets.id), eq(mine.assetVersionId, assets.currentVersionId), eq(mine.reviewerId, ctx.actor.id), isNull(mine.undoneAt)))
+          .$dynamic(),
+      ),
     ),
   );
 }
@@ -105,10 +126,107 @@ function afterKey(key: QueuePageKey) {
   );
 }
 
+/** The queue's filters as SQL (the joins they need are in queueRows). */
+function filtersWhere(ctx: Ctx, f: z.infer<typeof queueFilters>, perRow = false) {
+  return and(
+    reviewableBy(ctx, { perRow }),
+    // Uploaded assets (no tier) are reviewed as support work (lib/assets/tier.ts).
+    f.tier ? (f.tier === UPLOADED_ASSET_TIER ? or(eq(assets.tier, f.tier), isNull(assets.tier)) : eq(assets.tier, f.tier)) : undefined,
+    f.campaign ? eq(batches.campaign, f.campaign) : undefined,
+    f.presetId ? eq(presetVersions.presetId, f.presetId) : undefined,
+    f.designerId ? eq(assets.ownerId, f.designerId) : undefined,
+    // In SQL, not on the page afterwards: the total and the 200-item limit must see the same filter.
+    f.warnings ? eq(latestVerdict(), f.warnings === "only" ? "warn" : "pass") : undefined,
+  );
+}
+
+/** Approvals so far on the asset's current version (by asset first: review_decisions_asset_idx). */
+const approvalsSoFar = sql<number>`(select count(*)::int from ${reviewDecisions}
+  where ${reviewDecisions.assetId} = ${assets.id} and ${reviewDecisions.assetVersionId} = ${assets.currentVersionId}
+    and ${reviewDecisions.undoneAt} is null and ${reviewDecisions.decision} in ('approve', 'approve_with_changes'))`;
+
+/** The newest check run of the current version with one badge row per check: verdict and results as JSON. */
+const latestRunJson = sql<unknown>`(select json_build_object('verdict', r.verdict, 'checks', coalesce((
+      select json_agg(json_build_object('checkId', c.check_id, 'verdict', c.verdict, 'reasonCode', c.reason_code, 'error', c.error) order by c.created_at, c.check_id)
+      from check_results c where c.check_run_id = r.id), '[]'::json))
+    from check_runs r where r.asset_version_id = ${assets.currentVersionId} order by r.created_at desc limit 1)`;
+
+type LatestRun = { verdict: string; checks: { checkId: string; verdict: CheckBadge["verdict"]; reasonCode: string | null; error: string | null }[] } | null;
+
+/**
+ * The queue's rows in its order, each with everything a QueueItem shows (approvals, this reviewer's
+ * claim and the newest check run folded in as subqueries): one statement, no follow-up reads.
+ */
+function queueRows(ctx: Ctx, where: SQL | undefined, limit: number) {
+  return ctx.db
+    .select({
+      asset: assets,
+      version: assetVersions,
+      campaign: batches.campaign,
+      preset: presets.name,
+      designer: users.name,
+      prompt: generations.prompt,
+      line: generations.rowLine,
+      variant: generations.variantIndex,
+      key: enteredKey,
+      approvals: approvalsSoFar,
+      claimedByMe: sql<boolean>`exists(select 1 from ${reviewClaims} where ${reviewClaims.assetId} = ${assets.id}
+        and ${reviewClaims.reviewerId} = ${ctx.actor.id} and ${reviewClaims.expiresAt} > now())`,
+      latestRun: latestRunJson,
+    })
+    .from(assets)
+    .innerJoin(assetVersions, eq(assetVersions.id, assets.currentVersionId))
+    // Uploaded assets in review have no batch, preset or generation: left joins keep them in the queue.
+    .leftJoin(batches, eq(batches.id, assets.batchId))
+    .leftJoin(presetVersions, eq(presetVersions.id, assets.presetVersionId))
+    .leftJoin(presets, eq(presets.id, presetVersions.presetId))
+    .innerJoin(users, eq(users.id, assets.ownerId))
+    .leftJoin(generations, eq(generations.id, assets.generationId))
+    .where(where)
+    .orderBy(asc(assets.enteredReviewAt), asc(assets.id))
+    .limit(limit);
+}
+
+type QueueRow = Awaited<ReturnType<typeof queueRows>>[number];
+
+function toQueueItem(row: QueueRow, slaHours: number, now: number): QueueItem {
+  const { asset, version, campaign, preset, designer, prompt, line, variant } = row;
+  // postgres.js hands json back parsed; keep a string (another driver) working too.
+  const run = (typeof row.latestRun === "string" ? JSON.parse(row.latestRun) : row.latestRun) as LatestRun;
+  const entered = asset.enteredReviewAt ?? asset.updatedAt;
+  const ageMinutes = Math.floor((now - entered.getTime()) / 60_000);
+  return {
+    assetId: asset.id,
+    title: assetTitle({ title: asset.title, line, variant }),
+    metadata: asset.metadata ?? {},
+    versionId: version.id,
+    versionNumber: version.number,
+    tier: assetTier(asset),
+    campaign,
+    // An uploaded image has no preset or prompt: say what it is instead.
+    preset: preset ?? "Uploaded image",
+    designer,
+    prompt: prompt ?? `Uploaded image: ${asset.title}`,
+    thumbUrl: version.renditions.thumb ? blobRouteUrl(version.renditions.thumb.key) : null,
+    previewUrl: version.renditions.preview ? blobRouteUrl(version.renditions.preview.key) : null,
+    originalUrl: blobRouteUrl(version.blobKey),
+    enteredReviewAt: entered.toISOString(),
+    queueKey: { at: row.key, id: asset.id },
+    ageMinutes,
+    overSla: ageMinutes >= slaHours * 60,
+    checkVerdict: run?.verdict ?? null,
+    checks: (run?.checks ?? []).map(badgeOf),
+    approvals: Number(row.approvals ?? 0),
+    approvalsNeeded: approvalsNeeded(asset),
+    claimedByMe: !!row.claimedByMe,
+  };
+}
+
 /**
  * The queue, oldest first, with each asset's age against the SLA, its checks and its approvals so far.
  * The page shows its first QUEUE_LIMIT; `page` walks all of it by keyset (the public API), `next`
- * being the key to continue after (null on the last page).
+ * being the key to continue after (null on the last page). Two statements, sent together: the page of
+ * rows (everything folded in, see queueRows) and the total.
  */
 export async function listReviewQueue({
   ctx,
@@ -121,112 +239,44 @@ export async function listReviewQueue({
 }): Promise<{ items: QueueItem[]; total: number; slaHours: number; next?: QueuePageKey | null }> {
   assertReviewer(ctx);
   const f = parseInput(queueFilters, input ?? {});
-  const where = and(
-    reviewableBy(ctx),
-    // Uploaded assets (no tier) are reviewed as support work (lib/assets/tier.ts).
-    f.tier ? (f.tier === UPLOADED_ASSET_TIER ? or(eq(assets.tier, f.tier), isNull(assets.tier)) : eq(assets.tier, f.tier)) : undefined,
-    f.campaign ? eq(batches.campaign, f.campaign) : undefined,
-    f.presetId ? eq(presetVersions.presetId, f.presetId) : undefined,
-    f.designerId ? eq(assets.ownerId, f.designerId) : undefined,
-    // In SQL, not on the page afterwards: the total and the 200-item limit must see the same filter.
-    f.warnings ? eq(latestVerdict(), f.warnings === "only" ? "warn" : "pass") : undefined,
-  );
+  const where = filtersWhere(ctx, f);
+  const rowsWhere = filtersWhere(ctx, f, true);
   const limit = page ? page.limit : QUEUE_LIMIT;
-  const fetched = await ctx.db
-    .select({
-      asset: assets,
-      version: assetVersions,
-      campaign: batches.campaign,
-      preset: presets.name,
-      designer: users.name,
-      prompt: generations.prompt,
-      line: generations.rowLine,
-      variant: generations.variantIndex,
-      key: enteredKey,
-    })
-    .from(assets)
-    .innerJoin(assetVersions, eq(assetVersions.id, assets.currentVersionId))
-    // Uploaded assets in review have no batch, preset or generation: left joins keep them in the queue.
-    .leftJoin(batches, eq(batches.id, assets.batchId))
-    .leftJoin(presetVersions, eq(presetVersions.id, assets.presetVersionId))
-    .leftJoin(presets, eq(presets.id, presetVersions.presetId))
-    .innerJoin(users, eq(users.id, assets.ownerId))
-    .leftJoin(generations, eq(generations.id, assets.generationId))
-    .where(page?.after ? and(where, afterKey(page.after)) : where)
-    .orderBy(asc(assets.enteredReviewAt), asc(assets.id))
-    .limit(page ? limit + 1 : limit);
+  const [fetched, [total]] = await Promise.all([
+    queueRows(ctx, page?.after ? and(rowsWhere, afterKey(page.after)) : rowsWhere, page ? limit + 1 : limit),
+    ctx.db
+      .select({ n: count() })
+      .from(assets)
+      .leftJoin(batches, eq(batches.id, assets.batchId))
+      .leftJoin(presetVersions, eq(presetVersions.id, assets.presetVersionId))
+      .where(where),
+  ]);
   const rows = fetched.slice(0, limit);
   const lastRow = rows.at(-1);
   const next = page ? (fetched.length > limit && lastRow ? { at: lastRow.key, id: lastRow.asset.id } : null) : undefined;
-  const [total] = await ctx.db
-    .select({ n: count() })
-    .from(assets)
-    .leftJoin(batches, eq(batches.id, assets.batchId))
-    .leftJoin(presetVersions, eq(presetVersions.id, assets.presetVersionId))
-    .where(where);
-
-  const versionIds = rows.map((r) => r.version.id);
-  const latest = await latestRunBadges(ctx.db, versionIds);
-  const approvals = versionIds.length
-    ? await ctx.db
-        .select({ versionId: reviewDecisions.assetVersionId, n: count() })
-        .from(reviewDecisions)
-        .where(
-          and(
-            inArray(reviewDecisions.assetVersionId, versionIds),
-            isNull(reviewDecisions.undoneAt),
-            inArray(reviewDecisions.decision, ["approve", "approve_with_changes"]),
-          ),
-        )
-        .groupBy(reviewDecisions.assetVersionId)
-    : [];
-  const claims = rows.length
-    ? await ctx.db
-        .select()
-        .from(reviewClaims)
-        .where(
-          and(
-            inArray(
-              reviewClaims.assetId,
-              rows.map((r) => r.asset.id),
-            ),
-            eq(reviewClaims.reviewerId, ctx.actor.id),
-            gt(reviewClaims.expiresAt, new Date()),
-          ),
-        )
-    : [];
   const slaHours = env().KILN_REVIEW_SLA_HOURS;
   const now = Date.now();
-  const items = rows.map(({ asset, version, campaign, preset, designer, prompt, line, variant }): QueueItem => {
-    const l = latest.get(version.id);
-    const entered = asset.enteredReviewAt ?? asset.updatedAt;
-    const ageMinutes = Math.floor((now - entered.getTime()) / 60_000);
-    return {
-      assetId: asset.id,
-      title: assetTitle({ title: asset.title, line, variant }),
-      metadata: asset.metadata ?? {},
-      versionId: version.id,
-      versionNumber: version.number,
-      tier: assetTier(asset),
-      campaign,
-      // An uploaded image has no preset or prompt: say what it is instead.
-      preset: preset ?? "Uploaded image",
-      designer,
-      prompt: prompt ?? `Uploaded image: ${asset.title}`,
-      thumbUrl: version.renditions.thumb ? blobRouteUrl(version.renditions.thumb.key) : null,
-      previewUrl: version.renditions.preview ? blobRouteUrl(version.renditions.preview.key) : null,
-      originalUrl: blobRouteUrl(version.blobKey),
-      enteredReviewAt: entered.toISOString(),
-      ageMinutes,
-      overSla: ageMinutes >= slaHours * 60,
-      checkVerdict: l?.run.verdict ?? null,
-      checks: l?.checks ?? [],
-      approvals: approvals.find((a) => a.versionId === version.id)?.n ?? 0,
-      approvalsNeeded: approvalsNeeded(asset),
-      claimedByMe: claims.some((c) => c.assetId === asset.id),
-    };
-  });
+  const items = rows.map((r) => toQueueItem(r, slaHours, now));
   return { items, total: total?.n ?? 0, slaHours, ...(page ? { next } : {}) };
+}
+
+export const nextInput = queueFilters.extend({
+  /** The queue position to continue after (the decided asset's queueKey); absent: the head of the queue. */
+  afterAt: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/).nullable().optional(),
+  afterId: z.string().uuid().optional(),
+});
+
+/**
+ * The one asset the review page opens after a decision: the first asset of this reviewer's queue
+ * (same visibility rules, filters and order as listReviewQueue) after `afterAt`/`afterId`, or the
+ * head of the queue without them; null when nothing is left there. One statement (queueRows, limit 1).
+ */
+export async function nextReviewItem({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<QueueItem | null> {
+  assertReviewer(ctx);
+  const { afterAt, afterId, ...filters } = parseInput(nextInput, input ?? {});
+  const where = filtersWhere(ctx, filters, true);
+  const [row] = await queueRows(ctx, afterId ? and(where, afterKey({ at: afterAt ?? null, id: afterId })) : where, 1);
+  return row ? toQueueItem(row, env().KILN_REVIEW_SLA_HOURS, Date.now()) : null;
 }
 
 /** The navigation badge: how many assets this reviewer could decide on now. */
