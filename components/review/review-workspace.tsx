@@ -6,7 +6,8 @@ import { Button } from "@/components/ui/button";
 import { DecisionBar, type Mode } from "./decision-bar";
 import { QueueList } from "./queue-list";
 import { ReviewDetail } from "./review-detail";
-import type { QueueItem, QueuePageKey } from "@/lib/review/queue";
+import type { QueueItem } from "@/lib/review/queue";
+import { withQueueItem } from "@/lib/review/queue-order";
 import { fetchNextItem, useRejectReasons, useReviewActions, useReviewQueue, type Decision, type QueueFilters } from "./use-review";
 
 type Flash = { tone: "success" | "error" | "info"; text: string } | null;
@@ -15,12 +16,6 @@ type Flash = { tone: "success" | "error" | "info"; text: string } | null;
 const PAUSE_MS = 3_000;
 /** …or at once when fewer than this many of the loaded assets are left and the queue holds more. */
 const LOW_WATER = 20;
-
-/** Queue order: entered review ascending (no time last), then id, as lib/review/queue.ts sorts. */
-function beforeKey(a: QueuePageKey, b: QueuePageKey) {
-  if (a.at !== b.at) return a.at === null ? false : b.at === null ? true : a.at < b.at;
-  return a.id < b.id;
-}
 
 /**
  * The review queue and the asset under review side by side, driven by the keyboard: J/K move,
@@ -50,10 +45,7 @@ export function ReviewWorkspace() {
   const items = useMemo(() => {
     const listed = (queue.data?.items ?? []).filter((i) => !decided.has(i.assetId));
     const extra = fetched && fetched.filters === filters && fetched.at > queue.dataUpdatedAt && !decided.has(fetched.item.assetId) ? fetched.item : null;
-    if (!extra) return listed;
-    if (listed.some((i) => i.assetId === extra.assetId)) return listed.map((i) => (i.assetId === extra.assetId ? extra : i));
-    const at = listed.findIndex((i) => beforeKey(extra.queueKey, i.queueKey));
-    return at < 0 ? [...listed, extra] : [...listed.slice(0, at), extra, ...listed.slice(at)];
+    return extra ? withQueueItem(listed, extra) : listed;
   }, [queue.data, queue.dataUpdatedAt, decided, fetched, filters]);
 
   // The list itself refreshes once the reviewer pauses (and on its interval), not after every decision.

@@ -22,8 +22,8 @@ export type BatchSummary = Pick<Batch, "id" | "name" | "campaign" | "status" | "
 
 const EMPTY: BatchCounts = { queued: 0, running: 0, succeeded: 0, dead_lettered: 0, cancelled: 0 };
 
-/** Designers see their own batches; admins see everyone's. */
-function ownerFilter(ctx: Ctx) {
+/** Designers see their own batches; admins see everyone's (the Jobs page's rule, for every view of a batch). */
+export function batchesVisibleTo(ctx: Ctx) {
   return ctx.actor.role === "admin" ? undefined : eq(batches.ownerId, ctx.actor.id);
 }
 
@@ -50,7 +50,7 @@ export async function listBatches({ ctx, limit = 50 }: { ctx: Ctx; limit?: numbe
     .select({ batch: batches, owner: users.name })
     .from(batches)
     .innerJoin(users, eq(users.id, batches.ownerId))
-    .where(ownerFilter(ctx))
+    .where(batchesVisibleTo(ctx))
     .orderBy(desc(batches.createdAt))
     .limit(limit);
   return listBatchesByIds(ctx, rows);
@@ -165,7 +165,7 @@ export async function getBatch({ ctx, batchId }: { ctx: Ctx; batchId: string }):
     .select({ batch: batches, owner: users.name })
     .from(batches)
     .innerJoin(users, eq(users.id, batches.ownerId))
-    .where(and(eq(batches.id, batchId), ownerFilter(ctx)))
+    .where(and(eq(batches.id, batchId), batchesVisibleTo(ctx)))
     .limit(1);
   if (!row) throw new AppError("not_found", "That batch does not exist or is not yours.");
   const [summary] = await listBatchesByIds(ctx, [row]);
@@ -257,7 +257,7 @@ export async function getBatchSummary({ ctx, batchId }: { ctx: Ctx; batchId: str
     .select({ batch: batches, owner: users.name })
     .from(batches)
     .innerJoin(users, eq(users.id, batches.ownerId))
-    .where(and(eq(batches.id, batchId), ownerFilter(ctx)))
+    .where(and(eq(batches.id, batchId), batchesVisibleTo(ctx)))
     .limit(1);
   if (rows.length === 0) throw new AppError("not_found", "That batch does not exist or is not yours.");
   return (await listBatchesByIds(ctx, rows))[0]!;
@@ -286,7 +286,7 @@ export async function listBatchesPage({
     .innerJoin(users, eq(users.id, batches.ownerId))
     .where(
       and(
-        ownerFilter(ctx),
+        batchesVisibleTo(ctx),
         status ? eq(batches.status, status) : undefined,
         after ? sql`(${created}, ${batches.id}) < (${after.at}::timestamptz, ${after.id}::uuid)` : undefined,
       ),

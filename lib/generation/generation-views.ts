@@ -3,15 +3,11 @@ import { z } from "zod";
 import { assets, batches, generations, type Generation } from "@/db/schema";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
-import { getBatchSummary } from "./batch-views";
+import { batchesVisibleTo, getBatchSummary } from "./batch-views";
 
 /** A generation as the public API shows it: the row, and the asset it made (null until it succeeded). */
 export type GenerationView = Generation & { assetId: string | null };
 
-/** Designers see their own batches' generations; admins see everyone's (the Jobs page's rule). */
-function visibleTo(ctx: Ctx) {
-  return ctx.actor.role === "admin" ? undefined : eq(batches.ownerId, ctx.actor.id);
-}
 
 const columns = { generation: generations, assetId: assets.id };
 
@@ -22,7 +18,7 @@ export async function getGenerationView({ ctx, generationId }: { ctx: Ctx; gener
     .from(generations)
     .innerJoin(batches, eq(batches.id, generations.batchId))
     .leftJoin(assets, eq(assets.generationId, generations.id))
-    .where(and(eq(generations.id, generationId), visibleTo(ctx)))
+    .where(and(eq(generations.id, generationId), batchesVisibleTo(ctx)))
     .limit(1);
   if (!row) throw new AppError("not_found", "That generation does not exist or is not yours.");
   return { ...row.generation, assetId: row.assetId };

@@ -4,6 +4,7 @@ import { batches, type SkippedRow } from "@/db/schema";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
 import { toCsv } from "@/lib/csv/safe-csv";
+import { batchesVisibleTo } from "./batch-views";
 
 /**
  * The error CSV of a batch's skipped rows: the file's own columns (as far as they were kept), then
@@ -40,7 +41,7 @@ export async function skippedRowsCsvFor({ ctx, batchId }: { ctx: Ctx; batchId: s
   const [batch] = await ctx.db
     .select({ id: batches.id, rows: batches.skippedRows })
     .from(batches)
-    .where(and(eq(batches.id, batchId), ctx.actor.role === "admin" ? undefined : eq(batches.ownerId, ctx.actor.id)))
+    .where(and(eq(batches.id, batchId), batchesVisibleTo(ctx)))
     .limit(1);
   if (!batch) throw new AppError("not_found", "That batch does not exist or is not yours.");
   return { filename: `skipped-rows-${batch.id.slice(0, 8)}.csv`, csv: skippedRowsCsv(batch.rows) };

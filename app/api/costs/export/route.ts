@@ -1,4 +1,5 @@
 import { exportCostCsv } from "@/lib/costs/report";
+import { csvDownload } from "@/lib/http/csv-response";
 import { guardedRoute } from "@/lib/http/route";
 
 /**
@@ -9,12 +10,5 @@ import { guardedRoute } from "@/lib/http/route";
 export const GET = guardedRoute("costs.view", async (ctx, request) => {
   const input = Object.fromEntries(new URL(request.url).searchParams);
   const { filename, csv } = await exportCostCsv({ ctx, input });
-  return new Response(csv, {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${filename}"`,
-      "Cache-Control": "no-store",
-      "X-Content-Type-Options": "nosniff",
-    },
-  });
+  return csvDownload(csv, filename);
 });

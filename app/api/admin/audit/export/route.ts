@@ -1,4 +1,5 @@
 import { exportAuditCsv } from "@/lib/audit/export";
+import { csvDownload } from "@/lib/http/csv-response";
 import { guardedRoute } from "@/lib/http/route";
 import { logger } from "@/lib/observability/logger";
 
@@ -10,15 +11,9 @@ import { logger } from "@/lib/observability/logger";
 export const GET = guardedRoute("audit.view", async (ctx, request) => {
   const input = Object.fromEntries(new URL(request.url).searchParams);
   const { filename, chunks, checkpoint } = await exportAuditCsv({ ctx, input });
-  return new Response(toByteStream(chunks), {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${filename}"`,
-      "Cache-Control": "no-store",
-      "X-Content-Type-Options": "nosniff",
-      // The newest signed checkpoint (seq=…; hash=…), or none yet.
-      "X-Kiln-Audit-Checkpoint": checkpoint ? `seq=${checkpoint.seq}; hash=${checkpoint.hash}` : "none",
-    },
+  return csvDownload(toByteStream(chunks), filename, {
+    // The newest signed checkpoint (seq=…; hash=…), or none yet.
+    "X-Kiln-Audit-Checkpoint": checkpoint ? `seq=${checkpoint.seq}; hash=${checkpoint.hash}` : "none",
   });
 });
 

@@ -1,15 +1,9 @@
+import { csvDownload } from "@/lib/http/csv-response";
 import { guardedRoute } from "@/lib/http/route";
 import { skippedRowsCsvFor } from "@/lib/generation/skipped-csv";
 
 /** The rows of a batch's CSV that were not queued, as CSV: the file's columns, the line and the reason. */
 export const GET = guardedRoute<{ id: string }>("batches.view", async (ctx, _request, { id }) => {
   const { filename, csv } = await skippedRowsCsvFor({ ctx, batchId: id });
-  return new Response(csv, {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${filename}"`,
-      "Cache-Control": "no-store",
-      "X-Content-Type-Options": "nosniff",
-    },
-  });
+  return csvDownload(csv, filename);
 });
