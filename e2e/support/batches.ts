@@ -58,8 +58,11 @@ export async function waitForBatchSettled(page: Page, batchId: string, timeout =
       async () => {
         const { batch } = (await (await page.request.get(`/api/batches/${batchId}`)).json()) as { batch: BatchDetail };
         rows = batch.rows;
+        // The batch's status is read a moment before its rows: a check that rejects in between adds a
+        // queued re-roll the status does not show yet, so the rows must be finished too.
         const live = batch.status === "queued" || batch.status === "running";
-        return !live && rows.every((r) => r.status !== "succeeded" || (r.check && r.check.status !== "checking"));
+        const open = rows.some((r) => r.status === "queued" || r.status === "running");
+        return !live && !open && rows.every((r) => r.status !== "succeeded" || (r.check && r.check.status !== "checking"));
       },
       { timeout, intervals: [500, 1000] },
     )
