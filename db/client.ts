@@ -34,6 +34,8 @@ export type Database = {
   embedded?: HostedClient;
   /** Set when this process uses the embedded database through its host's socket (db/remote). */
   remoteSocket?: string;
+  /** Over that socket: tells the host this process is answering people's requests, or has answered them all (pages first). */
+  setForeground?: (busy: boolean) => Promise<void>;
 };
 
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
@@ -73,6 +75,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       migrate: async () => undefined,
       close: () => remote.close(),
       remoteSocket: options.socket,
+      setForeground: (busy) => remote.setForeground(busy),
     };
   }
   // pg_trgm backs the library's fragment search (migration 0016 creates it). PGlite loads an

@@ -27,8 +27,9 @@ async function openAndMigrate(): Promise<Database> {
   const e = env();
   if (!e.DATABASE_URL) {
     const pgliteDir = path.join(e.dataDir, "pglite");
-    // A worker reaches the embedded database through the web process that owns it (db/remote).
-    if (e.KILN_ROLE === "worker") return openDatabase({ socket: embeddedDatabaseSocket(pgliteDir) });
+    // The web and worker processes reach the embedded database through the database process that
+    // owns it (db/remote, docs/decisions/0027); role `all` and the database process open it themselves.
+    if (e.KILN_ROLE === "web" || e.KILN_ROLE === "worker") return openDatabase({ socket: embeddedDatabaseSocket(pgliteDir) });
     return openEmbeddedDatabase(pgliteDir);
   }
   const database = await openDatabase({ url: e.DATABASE_URL });

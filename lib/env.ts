@@ -129,10 +129,11 @@ const envSchema = z.object({
   KILN_HOST: optionalString,
   /**
    * Which part of Kiln this process runs (docs/decisions/0024-web-and-worker-processes.md): `all` (pages,
-   * API and background functions in one process; the embedded database's shape), `web` (pages and API) or
-   * `worker` (background functions and the CPU-heavy engines, served on KILN_WORKER_PORT). `npm start` sets it.
+   * API and background functions in one process), `web` (pages and API), `worker` (background functions
+   * and the CPU-heavy engines, served on KILN_WORKER_PORT) or `database` (owns the embedded PGlite and
+   * serves it to the others on this machine: docs/decisions/0027). `npm start` sets it.
    */
-  KILN_ROLE: z.enum(["all", "web", "worker"]).default("all"),
+  KILN_ROLE: z.enum(["all", "web", "worker", "database"]).default("all"),
   /** Port a worker process serves the background functions on (`/api/inngest`). */
   KILN_WORKER_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
   /** Interface a worker binds to: loopback by default; 0.0.0.0 when the engine runs on another machine (calls stay signed). */

@@ -7,8 +7,11 @@ const roles = (env: Record<string, string>) =>
     .join(" ");
 
 describe("the processes npm start runs", () => {
-  it("splits web and worker on the embedded database, the web process owning it", () => {
-    expect(roles({})).toBe("web:web worker:worker");
+  it("splits web and worker on the embedded database, a database process owning it at normal priority", () => {
+    expect(roles({})).toBe("database:database web:web worker:worker");
+    const database = kilnProcesses("/srv/kiln", { KILN_SIMULATOR_PORT: "0", NODE_ENV: "production" } as NodeJS.ProcessEnv)[0]!;
+    expect(database.command).toBe(process.execPath);
+    expect(database.args.at(-1)).toBe("/srv/kiln/scripts/database.ts");
   });
 
   it("splits them on PostgreSQL too, with as many workers as asked", () => {
@@ -22,7 +25,7 @@ describe("the processes npm start runs", () => {
 
   it("starts workers at a lower priority and only the first with the embedded runner", () => {
     const specs = kilnProcesses("/srv/kiln", { KILN_SIMULATOR_PORT: "0", KILN_WORKERS: "2" , NODE_ENV: "production" } as NodeJS.ProcessEnv);
-    const [, first, second] = specs;
+    const [, , first, second] = specs;
     expect(first?.args.slice(0, 2)).toEqual(["-n", "10"]);
     expect(first?.env.KILN_EMBEDDED_RUNNER).toBeUndefined();
     expect(second?.env.KILN_EMBEDDED_RUNNER).toBe("0");

@@ -9,8 +9,8 @@ import { withAllocatorDefaults } from "./allocator";
  * - the GPU endpoint simulator (unless KILN_SIMULATOR_PORT=0);
  * - one web process (pages, API) and KILN_WORKERS worker processes (background functions and
  *   engines, at a lower OS priority so pages stay responsive); the first worker runs the embedded
- *   runner and spreads calls over all workers. On the embedded PGlite the web process owns the
- *   database and serves it to the workers (docs/decisions/0027-embedded-database-host.md);
+ *   runner and spreads calls over all workers. On the embedded PGlite a database process owns the
+ *   database and serves it to both (docs/decisions/0027-embedded-database-host.md);
  * - KILN_ROLE=all: one process doing everything, as before the split (for a machine short of memory).
  */
 export type ProcessSpec = { name: string; command: string; args: string[]; env: NodeJS.ProcessEnv };
@@ -40,6 +40,9 @@ export function kilnProcesses(root: string, base: NodeJS.ProcessEnv): ProcessSpe
   const firstWorkerPort = Number(env.KILN_WORKER_PORT ?? Number(port) + 1);
   const workerHost = env.KILN_WORKER_HOST?.trim() || "127.0.0.1";
   const urls = Array.from({ length: workers }, (_, i) => `http://${workerHost === "0.0.0.0" ? "127.0.0.1" : workerHost}:${firstWorkerPort + i}/api/inngest`);
+  // On the embedded PGlite a database process owns the data folder and serves it to the others
+  // (docs/decisions/0027), at normal priority: the pages' queries run there.
+  if (!env.DATABASE_URL) specs.push({ name: "database", command: node, args: [...tsx, path.join(root, "scripts", "database.ts")], env: { ...env, KILN_ROLE: "database" } });
   specs.push({ name: "web", command: node, args: nextArgs, env: { ...env, KILN_ROLE: "web" } });
   const nice = Number(env.KILN_WORKER_NICE ?? 10);
   for (let i = 0; i < workers; i++) {

@@ -25,6 +25,7 @@ export class RemotePGlite {
   #pending = new Map<number, PendingCall>();
   #nextId = 1;
   #closed = false;
+  #foreground = false;
 
   constructor(readonly socketPath: string) {}
 
@@ -103,6 +104,15 @@ export class RemotePGlite {
     return (await this.#call({ op: "holds", key })) === true;
   }
 
+  /**
+   * Tells the host whether this process is answering people's requests (pages first): while it is,
+   * the other processes' calls wait for this one's. Not awaited by callers; a lost connection loses it.
+   */
+  async setForeground(busy: boolean): Promise<void> {
+    this.#foreground = busy;
+    await this.#call({ op: "foreground", busy });
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     const socket = this.#socket;
@@ -131,6 +141,8 @@ export class RemotePGlite {
         socket.on("error", () => undefined);
         socket.on("close", () => this.#lost(socket));
         readFrames(socket, (value) => this.#settle(value as Reply));
+        // A reconnection mid-request: the new connection speaks for the pages in flight too.
+        if (this.#foreground) writeFrame(socket, { id: this.#nextId++, op: "foreground", busy: true });
         resolve(socket);
       });
       socket.once("error", (error) => {

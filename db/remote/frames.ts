@@ -44,7 +44,12 @@ export type Call =
   /** A lock held by this connection until it closes, like PostgreSQL's session advisory lock: answers whether it was taken. */
   | { id: number; op: "lock"; key: number }
   /** Whether this connection holds the lock. */
-  | { id: number; op: "holds"; key: number };
+  | { id: number; op: "holds"; key: number }
+  /**
+   * The web process tells the host that people's requests are being answered (busy) or that all are
+   * (pages first): the other connections' calls wait for it. Answered with null.
+   */
+  | { id: number; op: "foreground"; busy: boolean };
 
 export type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: WireError };
 

@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, unlinkSync } from "node:fs";
 import net from "node:net";
 import type { PGlite, QueryOptions, Transaction } from "@electric-sql/pglite";
+import { BACKGROUND_MAX_WAIT_MS } from "@/lib/system/foreground";
 import { readFrames, toWireError, writeFrame, type Call, type Reply, type WireQueryOptions } from "./frames";
 
 /** What the host needs of the embedded database: PGlite's own entry points (gated for pages first). */
@@ -22,17 +23,19 @@ export type DatabaseHost = {
  * connection until it commits or rolls back, as PGlite's own transaction does in one process, and a
  * connection that closes mid-transaction rolls it back.
  */
-export async function serveEmbeddedDatabase(client: HostedClient, socketPath: string): Promise<DatabaseHost> {
+export async function serveEmbeddedDatabase(client: HostedClient, socketPath: string, options: { maxWaitMs?: number } = {}): Promise<DatabaseHost> {
   await refuseIfServed(socketPath);
   const sockets = new Set<net.Socket>();
   const locks: SessionLocks = new Map();
+  const pages = new PagesFirst(options.maxWaitMs ?? BACKGROUND_MAX_WAIT_MS);
   const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.on("close", () => {
       sockets.delete(socket);
       for (const [key, holder] of locks) if (holder === socket) locks.delete(key);
+      pages.gone(socket);
     });
-    serveConnection(client, socket, locks);
+    serveConnection(client, socket, locks, pages);
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -68,11 +71,58 @@ async function refuseIfServed(socketPath: string): Promise<void> {
   unlinkSync(socketPath);
 }
 
+/**
+ * Pages first across processes (docs/decisions/0025, 0027): while a web process says people's
+ * requests are in flight, the other connections' entry calls (a query or exec outside a
+ * transaction, or a begin) wait until it has answered them, at most maxWaitMs each, so background
+ * work always moves on. Calls inside an open transaction never wait: it runs to its end, and a page
+ * never waits for a transaction that is itself waiting for the page.
+ */
+class PagesFirst {
+  /** Connections that speak for pages (they have sent a foreground call). */
+  #pageConnections = new Set<net.Socket>();
+  #busy = new Set<net.Socket>();
+  #waiters: Array<() => void> = [];
+
+  constructor(readonly maxWaitMs: number) {}
+
+  set(socket: net.Socket, busy: boolean): void {
+    this.#pageConnections.add(socket);
+    if (busy) this.#busy.add(socket);
+    else this.#release(socket);
+  }
+
+  gone(socket: net.Socket): void {
+    this.#pageConnections.delete(socket);
+    this.#release(socket);
+  }
+
+  /** Resolves when this connection's call may run; undefined when it may run now. */
+  turn(socket: net.Socket): Promise<void> | undefined {
+    if (this.#busy.size === 0 || this.#pageConnections.has(socket)) return undefined;
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        const i = this.#waiters.indexOf(wake);
+        if (i >= 0) this.#waiters.splice(i, 1);
+        resolve();
+      };
+      const timer = setTimeout(wake, this.maxWaitMs);
+      this.#waiters.push(wake);
+    });
+  }
+
+  #release(socket: net.Socket): void {
+    this.#busy.delete(socket);
+    if (this.#busy.size === 0) for (const wake of this.#waiters.splice(0)) wake();
+  }
+}
+
 type OpenTransaction = { inbox: Call[]; wake: (() => void) | null; ended: boolean };
 /** Locks held by connections (the embedded runner's "one per database"), released when the connection closes. */
 type SessionLocks = Map<number, net.Socket>;
 
-function serveConnection(client: HostedClient, socket: net.Socket, locks: SessionLocks): void {
+function serveConnection(client: HostedClient, socket: net.Socket, locks: SessionLocks, pages: PagesFirst): void {
   const transactions = new Map<number, OpenTransaction>();
   const reply = (message: Reply) => {
     if (!socket.destroyed) writeFrame(socket, message);
@@ -89,12 +139,19 @@ function serveConnection(client: HostedClient, socket: net.Socket, locks: Sessio
   });
   socket.on("error", () => socket.destroy());
 
+  const afterPages = (run: () => void) => {
+    const wait = pages.turn(socket);
+    if (wait) void wait.then(run);
+    else run();
+  };
+
   readFrames(socket, (value) => {
     const call = value as Call;
     if (call.op === "begin") {
+      // Registered now, so the transaction's own calls that arrive while it waits for pages queue in its inbox.
       const open: OpenTransaction = { inbox: [], wake: null, ended: false };
       transactions.set(call.tx, open);
-      runTransaction(client, call, open, reply).finally(() => transactions.delete(call.tx));
+      afterPages(() => void runTransaction(client, call, open, reply).finally(() => transactions.delete(call.tx)));
       return;
     }
     if ("tx" in call && call.tx !== undefined) {
@@ -108,8 +165,11 @@ function serveConnection(client: HostedClient, socket: net.Socket, locks: Sessio
       if (!holder) locks.set(call.key, socket);
       reply({ id: call.id, ok: true, value: !holder || holder === socket });
     } else if (call.op === "holds") reply({ id: call.id, ok: true, value: locks.get(call.key) === socket });
-    else if (call.op === "query") void answer(call.id, () => client.query(call.sql, call.params, queryOptions(call.options)));
-    else if (call.op === "exec") void answer(call.id, () => client.exec(call.sql, queryOptions(call.options)));
+    else if (call.op === "foreground") {
+      pages.set(socket, call.busy);
+      reply({ id: call.id, ok: true, value: null });
+    } else if (call.op === "query") afterPages(() => void answer(call.id, () => client.query(call.sql, call.params, queryOptions(call.options))));
+    else if (call.op === "exec") afterPages(() => void answer(call.id, () => client.exec(call.sql, queryOptions(call.options))));
     else reply({ id: call.id, ok: false, error: { name: "Error", message: `Unknown call ${String(call.op)}`, fields: {} } });
   });
 }

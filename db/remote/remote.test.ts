@@ -130,6 +130,42 @@ describe("the embedded database served to another process", () => {
     await second.close();
   });
 
+  it("holds the other processes' calls while the web process answers people (pages first), never inside a transaction", async () => {
+    const web = await openDatabase({ socket: host.socketPath });
+    const settledWithin = async (work: Promise<unknown>, ms: number) =>
+      Promise.race([work.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+    try {
+      // A transaction the worker opened before the page arrived runs to its end.
+      const inTransaction = remote.transaction(async (query) => {
+        await query("select 1");
+        await web.setForeground!(true);
+        return query("select 2 as n");
+      });
+      expect(await settledWithin(inTransaction, 300)).toBe(true);
+
+      // A new call waits while the page is in flight; the web process's own calls do not.
+      const held = remote.query("select 3 as n");
+      expect(await settledWithin(web.query("select 4"), 300)).toBe(true);
+      expect(await settledWithin(held, 200)).toBe(false);
+      await web.setForeground!(false);
+      expect(await settledWithin(held, 300)).toBe(true);
+
+      // Background work always moves on: at most BACKGROUND_MAX_WAIT_MS (500 ms) while pages stay busy.
+      await web.setForeground!(true);
+      const started = Date.now();
+      await remote.query("select 5");
+      expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+      expect(Date.now() - started).toBeLessThan(2_000);
+
+      // A web process that goes away mid-request releases the others at once.
+      const heldAgain = remote.query("select 6");
+      await web.close();
+      expect(await settledWithin(heldAgain, 300)).toBe(true);
+    } finally {
+      await web.close();
+    }
+  });
+
   it("refuses a second host for the same database", async () => {
     await expect(serveEmbeddedDatabase(owner.embedded!, host.socketPath)).rejects.toThrow(/already serves/);
   });

@@ -1,7 +1,4 @@
-import path from "node:path";
 import { closeDatabase, getDatabase } from "@/db";
-import { serveEmbeddedDatabase, type DatabaseHost } from "@/db/remote/host";
-import { embeddedDatabaseSocket } from "@/db/remote/socket-path";
 import { engineConfig } from "@/inngest/engine-config";
 import { DEV_MODE_FIX, devModeHostProblem, reachableBeyondLoopback } from "@/inngest/loopback-guard";
 import { env } from "@/lib/env";
@@ -9,6 +6,7 @@ import { seedAltTextDefault } from "@/lib/alt-text/settings";
 import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { indexMissingAssets } from "@/lib/library/refresh";
 import { seedDemoUsers } from "@/lib/setup/demo-users";
+import { onForegroundChange } from "./foreground";
 import { reportEmbeddedRunner } from "./readiness";
 import { runsFunctions } from "./role";
 import { installShutdownHandlers, onShutdown } from "./shutdown";
@@ -25,13 +23,18 @@ async function bootOnce(): Promise<void> {
   const e = env();
   const engine = engineConfig();
   // The Next.js server runs the pages: role `all` (everything, the embedded database's shape) or `web`.
-  if (e.KILN_ROLE === "worker") {
-    console.error("[kiln] refusing to start: KILN_ROLE=worker runs with `tsx scripts/worker.ts`, not in the Next.js server.");
+  if (e.KILN_ROLE === "worker" || e.KILN_ROLE === "database") {
+    console.error(`[kiln] refusing to start: KILN_ROLE=${e.KILN_ROLE} runs with \`tsx scripts/${e.KILN_ROLE}.ts\`, not in the Next.js server.`);
     process.exit(1);
   }
   if (engine.mode === "dev") refuseUnsignedUnlessLoopback(e.KILN_HOST, e.PORT);
   const database = await getDatabase();
-  console.log(`[kiln] database ready (${database.kind})`);
+  console.log(`[kiln] database ready (${database.kind}${database.remoteSocket ? `, served by the database process on ${database.remoteSocket}` : ""})`);
+  // Pages first across processes: the database process holds the workers' calls while pages are in flight.
+  if (database.setForeground && e.KILN_PAGES_FIRST) {
+    const tell = database.setForeground;
+    onForegroundChange((busy) => void tell(busy).catch(() => undefined));
+  }
   if (e.KILN_DEMO) {
     const seeded = await seedDemoUsers({ db: database.db });
     if (seeded.length) console.log(`[kiln] demo users seeded: ${seeded.join(", ")}`);
@@ -45,8 +48,6 @@ async function bootOnce(): Promise<void> {
   void indexMissingAssets(database.db)
     .then((n) => n && console.log(`[kiln] library: indexed ${n} assets`))
     .catch((error: unknown) => console.error("[kiln] library: indexing missing assets failed", error));
-  // On the embedded database the web process owns PGlite and serves it to the worker processes.
-  const host = e.KILN_ROLE === "web" ? await hostEmbeddedDatabase(database, e.dataDir) : null;
   let closeRunner: ((deadline: number) => Promise<void>) | null = null;
   if (engine.embeddedRunner && runsFunctions(e.KILN_ROLE)) {
     const runner = await (await import("./start-runner")).startKilnRunner(database);
@@ -55,15 +56,7 @@ async function bootOnce(): Promise<void> {
     console.log(`[kiln] embedded Inngest runner on ${runner.url} (${runner.role()}${engine.signingKey ? ", signed" : ", unsigned"})`);
   }
   await backfillUploads(database.db);
-  installGracefulShutdown(closeRunner, host);
-}
-
-/** Serves this process's PGlite to the workers (db/remote), once it is migrated and seeded. */
-async function hostEmbeddedDatabase(database: Awaited<ReturnType<typeof getDatabase>>, dataDir: string): Promise<DatabaseHost | null> {
-  if (!database.embedded) return null;
-  const host = await serveEmbeddedDatabase(database.embedded, embeddedDatabaseSocket(path.join(dataDir, "pglite")));
-  console.log(`[kiln] embedded database served to the workers on ${host.socketPath}`);
-  return host;
+  installGracefulShutdown(closeRunner);
 }
 
 /**
@@ -71,16 +64,9 @@ async function hostEmbeddedDatabase(database: Awaited<ReturnType<typeof getDatab
  * in flight finish; then the engine threads and the database close. Next.js's own handler exits as
  * soon as its server closes, so `npm start` sets NEXT_MANUAL_SIG_HANDLE and this one runs instead.
  */
-function installGracefulShutdown(closeRunner: ((deadline: number) => Promise<void>) | null, host: DatabaseHost | null): void {
+function installGracefulShutdown(closeRunner: ((deadline: number) => Promise<void>) | null): void {
   if (!env().NEXT_MANUAL_SIG_HANDLE) return;
   if (closeRunner) onShutdown("embedded runner", "drain", closeRunner);
-  // The workers finish their steps first and then let go of the database; it closes after them.
-  if (host) {
-    onShutdown("embedded database host", "drain", async (deadline) => {
-      if (!(await host.drain(deadline))) console.error(`[kiln] ${host.connections()} worker(s) still connected to the embedded database at the deadline`);
-    });
-    onShutdown("embedded database host", "close", () => host.close());
-  }
   // Pages in flight are short: a moment for them (and for a load balancer to see the 503) before closing.
   onShutdown("page requests", "drain", (deadline) => new Promise((r) => setTimeout(r, Math.max(0, Math.min(1_000, deadline - Date.now())))));
   onShutdown("engine threads", "close", async () => (await import("./close-engines")).closeEngines());

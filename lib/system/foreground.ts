@@ -2,7 +2,9 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 
 /**
- * Pages first, in the one-process shape (role `all`, the embedded PGlite: docs/decisions/0025).
+ * Pages first (docs/decisions/0025), where one WebAssembly database serves pages and background work:
+ * in the one-process shape (role `all`) here, and for the web and worker processes on the embedded
+ * PGlite in the database process (db/remote/host.ts), which this module tells when pages are in flight.
  *
  * There, one event loop and one PGlite (WebAssembly, run on that loop, one query at a time) serve
  * both the people using the pages and the background functions. Without a rule, a page's queries
@@ -24,10 +26,18 @@ type State = {
   inFlight: number;
   waiters: Array<() => void>;
   installed: boolean;
+  /** Told when the first request starts and the last one ends (the embedded database's host, db/remote). */
+  listeners: Array<(busy: boolean) => void>;
 };
 const KEY = Symbol.for("kiln.foreground");
 // On globalThis: Next.js loads instrumentation and route bundles as separate module instances.
-const state: State = ((globalThis as { [KEY]?: State })[KEY] ??= { storage: new AsyncLocalStorage<true>(), inFlight: 0, waiters: [], installed: false });
+const state: State = ((globalThis as { [KEY]?: State })[KEY] ??= {
+  storage: new AsyncLocalStorage<true>(),
+  inFlight: 0,
+  waiters: [],
+  installed: false,
+  listeners: [],
+});
 
 /** Is this request a person's (foreground), as opposed to the engine's calls or a stream? */
 export function isForegroundRequest(req: Pick<IncomingMessage, "url" | "headers">): boolean {
@@ -38,21 +48,24 @@ export function isForegroundRequest(req: Pick<IncomingMessage, "url" | "headers"
 
 /** Marks a request foreground from its start until its response closes; exported for tests. */
 export function trackForeground<T>(res: Pick<ServerResponse, "once">, handle: () => T): T {
-  state.inFlight++;
+  if (state.inFlight++ === 0) for (const listener of state.listeners) listener(true);
   let done = false;
   const finish = () => {
     if (done) return;
     done = true;
     state.inFlight--;
-    if (state.inFlight === 0) for (const wake of state.waiters.splice(0)) wake();
+    if (state.inFlight > 0) return;
+    for (const wake of state.waiters.splice(0)) wake();
+    for (const listener of state.listeners) listener(false);
   };
   res.once("close", finish);
   return state.storage.run(true, handle);
 }
 
 /**
- * Installs the tracking on every HTTP server of this process (Next's included), before any request.
- * Only the one-process shape needs it: a web process runs no background work.
+ * Installs the tracking on every HTTP server of this process (Next's included), before any request:
+ * in the one-process shape it holds this process's background calls; in a web process on the
+ * embedded database it tells the database process (onForegroundChange), which holds the workers'.
  */
 export function installForegroundTracking(): void {
   if (state.installed) return;
@@ -64,6 +77,20 @@ export function installForegroundTracking(): void {
     const [req, res] = args as [IncomingMessage, ServerResponse];
     return isForegroundRequest(req) ? trackForeground(res, call) : call();
   } as typeof emit;
+}
+
+/**
+ * Calls `listener(true)` when this process starts answering people's requests (none → one) and
+ * `listener(false)` when it has answered them all. The web process tells the embedded database's
+ * host this way, so the workers' calls wait there for its pages (db/remote/host.ts).
+ */
+export function onForegroundChange(listener: (busy: boolean) => void): () => void {
+  state.listeners.push(listener);
+  if (state.inFlight > 0) listener(true);
+  return () => {
+    const i = state.listeners.indexOf(listener);
+    if (i >= 0) state.listeners.splice(i, 1);
+  };
 }
 
 /** How many people's requests are being answered right now. */
