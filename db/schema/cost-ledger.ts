@@ -78,3 +78,22 @@ export const costLedgerDaily = pgTable(
   },
   (t) => [unique("cost_ledger_daily_key").on(t.day, t.batchId, t.presetVersionId).nullsNotDistinct()],
 );
+
+/**
+ * Review decisions per UTC day × lineage key (batch, preset version) of generated assets: approved
+ * counts an asset on its approved_at day, rejected on its rejected_at day. Maintained by statement
+ * triggers on assets inserts, updates and deletes (migration 0018, decision 0026); derived data, never
+ * written by the application; `kiln_asset_decisions_daily_rebuild()` rebuilds it from assets. Counts
+ * can return to 0 (undo) and the row stays. The Costs report reads its approved/rejected counts here.
+ */
+export const assetDecisionsDaily = pgTable(
+  "asset_decisions_daily",
+  {
+    day: date("day", { mode: "string" }).notNull(),
+    batchId: uuid("batch_id"),
+    presetVersionId: uuid("preset_version_id"),
+    approved: bigint("approved", { mode: "number" }).notNull().default(0),
+    rejected: bigint("rejected", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [unique("asset_decisions_daily_key").on(t.day, t.batchId, t.presetVersionId).nullsNotDistinct()],
+);

@@ -68,6 +68,8 @@ export const generations = pgTable(
     blobKey: text("blob_key"),
     renditions: jsonb("renditions").$type<Record<string, Rendition>>().notNull().default({}),
     metadata: jsonb("metadata").$type<GenerationMetadata>(),
+    /** The provider's own time for the image, ms (= metadata.timings.providerMs); set with it on success. The latency percentiles read it. */
+    providerMs: integer("provider_ms"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
@@ -79,6 +81,10 @@ export const generations = pgTable(
     index("generations_lineage_root_idx").on(t.lineageRootId),
     /** Operations dashboard: generations finished in a range (per hour, latency, errors, dead letters). */
     index("generations_finished_idx").on(t.finishedAt),
+    /** Operations latency percentiles (migration 0018): succeeded with a provider time, by finish; the SQL adds INCLUDE (preset_version_id, provider_ms). */
+    index("generations_provider_latency_idx")
+      .on(t.finishedAt)
+      .where(sql`${t.status} = 'succeeded' and ${t.providerMs} is not null`),
     /** Budgets at queue time: a scope's queued and running work (its estimate is committed money); small, only unfinished rows. */
     index("generations_unfinished_idx")
       .on(t.batchId)

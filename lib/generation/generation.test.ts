@@ -127,6 +127,9 @@ describe("running a generation against the simulator over HTTP", () => {
     const [done] = await database.db.select().from(generations).where(eq(generations.id, gen.id));
     expect(done).toMatchObject({ status: "succeeded", attempts: 1, width: 768, height: 768 });
     expect(done!.metadata).toMatchObject({ model: "kiln-sim-support-v1", provider: { kind: "a1111" } });
+    // The provider's time is also a column (migration 0018): the Operations tab's latency reads it.
+    expect(done!.providerMs).toEqual(expect.any(Number));
+    expect(done!.providerMs).toBe(done!.metadata!.timings!.providerMs);
     const original = await getBlobStore().get(done!.blobKey!);
     original?.body.destroy(); // only the metadata is checked here
     expect(original?.contentType).toBe("image/png");

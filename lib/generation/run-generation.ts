@@ -169,6 +169,7 @@ export async function runGeneration({
           blobKey: originalKey,
           seed: result.seed ?? gen.seed,
           finishedAt: new Date(),
+          providerMs,
           metadata: {
             provider: { id: provider.id, kind: provider.kind, name: provider.name },
             model: version.model,

@@ -24,11 +24,12 @@ export const LEDGER_FROM = sql`
   left join presets p on p.id = pv.preset_id`;
 
 /**
- * Where the spend figures (totals, series, groups) are read from. "rollup" (the default) is
- * cost_ledger_daily: the ledger summed per UTC day × lineage key by a trigger (migration 0017,
- * decision 0026). The report's ranges are whole UTC days and its dimensions are functions of the
- * lineage key, so it gives the same figures as "ledger" (every row in the range), which stays as the
- * reference the tests compare against.
+ * Where the totals, series and groups are read from. "rollup" (the default): spend from
+ * cost_ledger_daily (the ledger summed per UTC day × lineage key by a trigger, migration 0017) and
+ * approved/rejected counts from asset_decisions_daily (decisions per UTC day × lineage key, kept by
+ * triggers on assets, migration 0018; decision 0026). The report's ranges are whole UTC days and its
+ * dimensions are functions of the lineage key, so it gives the same figures as "ledger" (every ledger
+ * row and every decided asset in the range), which stays as the reference the tests compare against.
  */
 export type SpendSource = "rollup" | "ledger";
 export type SpendOptions = { source?: SpendSource };
@@ -92,6 +93,22 @@ export const ASSETS_FROM = sql`
   left join teams t on t.id = o.team_id
   left join preset_versions pv on pv.id = a.preset_version_id
   left join presets p on p.id = pv.preset_id`;
+
+/**
+ * The decision rollup rows of the range with the same dimensions as ASSETS_FROM (generated assets
+ * only, as there). Columns of `a`: day, batch_id, preset_version_id, approved, rejected.
+ */
+export function decisionsDailyFrom(f: CostFilters): SQL {
+  return sql`
+  (select x.day, x.batch_id, x.preset_version_id, x.approved, x.rejected
+   from asset_decisions_daily x
+   where x.day >= ${f.from}::date and x.day <= ${f.to}::date) a
+  left join batches b on b.id = a.batch_id
+  left join users o on o.id = b.owner_id
+  left join teams t on t.id = o.team_id
+  left join preset_versions pv on pv.id = a.preset_version_id
+  left join presets p on p.id = pv.preset_id`;
+}
 
 /** True for ledger rows that belong to no lineage (no batch): overhead. */
 export const IS_OVERHEAD = sql`l.batch_id is null`;

@@ -31,20 +31,25 @@ type Row = { overhead: boolean; purpose: string | null; status: string | null; m
  * calls are hash-joined to the assets created since the range's start (an index range, not every
  * asset ever made); a call whose asset is older than that (a call record settled late) or whose
  * asset does not exist is looked up by its generation, as are edits by their asset: a few index
- * probes, where one per row cost more than the rest of the query.
+ * probes, where one per row cost more than the rest of the query. The rows are grouped by the raw
+ * flag and enums (a dozen groups) and only the groups cast to text: grouping by the text
+ * casts sorted every row of the range by collated strings, spilling to disk (decision 0026).
  */
 export async function costBreakdown(db: DbExecutor, f: CostFilters, scope: CostScope): Promise<CostBreakdown> {
   const rows = await queryRows<Row>(
     db,
     sql`
-    select ${IS_OVERHEAD} as overhead, l.purpose::text as purpose,
-           coalesce(case when l.asset_id is not null then (select x.status from assets x where x.id = l.asset_id) else ga.status end,
-                    case when l.asset_id is null then (select x.status from assets x where x.generation_id = l.generation_id) end)::text as status,
-           sum(l.micros)::text as micros, count(*)::int as calls
-    from ${LEDGER_FROM}
-    left join assets ga on ga.created_at >= ${f.start.toISOString()}::timestamptz and ga.generation_id = l.generation_id and l.asset_id is null
-    where ${ledgerInRange(f)} and ${dimensionWhere(f, scope)}
-    group by 1, 2, 3`,
+    select c.overhead, c.purpose::text as purpose, c.status::text as status, sum(c.micros)::text as micros, count(*)::int as calls
+    from (
+      select ${IS_OVERHEAD} as overhead, l.purpose,
+             coalesce(case when l.asset_id is not null then (select x.status from assets x where x.id = l.asset_id) else ga.status end,
+                      case when l.asset_id is null then (select x.status from assets x where x.generation_id = l.generation_id) end) as status,
+             l.micros
+      from ${LEDGER_FROM}
+      left join assets ga on ga.created_at >= ${f.start.toISOString()}::timestamptz and ga.generation_id = l.generation_id and l.asset_id is null
+      where ${ledgerInRange(f)} and ${dimensionWhere(f, scope)}
+    ) c
+    group by c.overhead, c.purpose, c.status`,
   );
   const merged = new Map<string, { purpose: SpendPurpose; outcome: SpendOutcome; micros: bigint; calls: number }>();
   for (const r of rows) {

@@ -4,6 +4,7 @@ import {
   approvedInRange,
   ASSETS_FROM,
   decidedInRange,
+  decisionsDailyFrom,
   dimensionWhere,
   GROUP_DIMENSIONS,
   IS_OVERHEAD,
@@ -59,8 +60,8 @@ export const OVERHEAD_LABEL = "Overhead (not attributable to an asset)";
  * Spend, calls and decisions per value of one dimension, biggest spend first. The ledger (summed
  * per lineage key first, then per group) and the assets are aggregated separately and joined on
  * the group key, so neither multiplies the other.
- * The groups' spends add up to the headline spend (overhead is its own group). The ledger side
- * reads the daily rollup unless `options.source` is "ledger" (same figures; base.ts).
+ * The groups' spends add up to the headline spend (overhead is its own group). Spend and decisions
+ * read the daily rollups unless `options.source` is "ledger" (same figures; base.ts).
  */
 export async function costGroups(
   db: DbExecutor,
@@ -71,6 +72,26 @@ export async function costGroups(
 ): Promise<CostGroupRow[]> {
   const dim = GROUP_DIMENSIONS[dimension];
   const where = dimensionWhere(f, scope);
+  // From the rollup, a group whose counts netted to zero (decisions undone) is no group, as in the reference.
+  const outcomes =
+    options.source === "ledger"
+      ? sql`
+      select coalesce(${dim.key}, ${NONE_KEY}) as key,
+             min(${dim.label}) as label,
+             count(*) filter (where ${approvedInRange(f)})::int as approved,
+             count(*) filter (where ${rejectedInRange(f)})::int as rejected
+      from ${ASSETS_FROM}
+      where ${decidedInRange(f)} and ${where}
+      group by 1`
+      : sql`
+      select coalesce(${dim.key}, ${NONE_KEY}) as key,
+             min(${dim.label}) as label,
+             sum(a.approved)::int as approved,
+             sum(a.rejected)::int as rejected
+      from ${decisionsDailyFrom(f)}
+      where ${where}
+      group by 1
+      having sum(a.approved) <> 0 or sum(a.rejected) <> 0`;
   const rows = await queryRows<Row>(
     db,
     sql`
@@ -84,14 +105,7 @@ export async function costGroups(
       from ${ledgerByLineageFrom(f, options.source)}
       where ${where}
       group by 1
-    ), outcomes as (
-      select coalesce(${dim.key}, ${NONE_KEY}) as key,
-             min(${dim.label}) as label,
-             count(*) filter (where ${approvedInRange(f)})::int as approved,
-             count(*) filter (where ${rejectedInRange(f)})::int as rejected
-      from ${ASSETS_FROM}
-      where ${decidedInRange(f)} and ${where}
-      group by 1
+    ), outcomes as (${outcomes}
     )
     select coalesce(s.key, o.key) as key, coalesce(s.label, o.label) as label,
            coalesce(s.spend, 0)::text as spend, coalesce(s.calls, 0) as calls,

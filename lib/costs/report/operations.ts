@@ -58,24 +58,23 @@ export async function blockRate(db: DbExecutor, f: CostFilters): Promise<BlockRa
   return { blockedPrompts: prompts, blockedUploads: int(row?.uploads), queuedBatches: queued, rate: rate(prompts, prompts + queued) };
 }
 
-/** p50/p95 of the provider's own time per image (metadata.timings.providerMs), per GPU endpoint. */
+/**
+ * p50/p95 of the provider's own time per image (generations.provider_ms, = metadata.timings.providerMs;
+ * migration 0018), per GPU endpoint: the one the generation's preset version sends work to (the
+ * endpoint it ran on), named as it is now. An index range over generations_provider_latency_idx.
+ */
 export async function providerLatency(db: DbExecutor, f: CostFilters): Promise<ProviderLatency[]> {
   const rows = await queryRows<{ provider_id: string | null; provider: string; n: number; p50: number | null; p95: number | null }>(
     db,
     sql`
-    select m.provider_id, coalesce(min(m.provider), 'unknown') as provider, count(*)::int as n,
-           percentile_cont(0.5) within group (order by m.ms) as p50,
-           percentile_cont(0.95) within group (order by m.ms) as p95
-    from (
-      -- Each generation's metadata read once: its provider object and the provider's time.
-      select x.provider->>'id' as provider_id, x.provider->>'name' as provider, (x.timings->>'providerMs')::float8 as ms
-      from generations g
-      join preset_versions pv on pv.id = g.preset_version_id
-      cross join lateral (select g.metadata->'provider' as provider, g.metadata->'timings' as timings) x
-      where g.status = 'succeeded' and ${range(sql.raw("g.finished_at"), f)} and ${providerOf(f)}
-    ) m
-    where m.ms is not null
-    group by 1 order by n desc`,
+    select pv.provider_id::text as provider_id, coalesce(min(pr.name), 'unknown') as provider, count(*)::int as n,
+           percentile_cont(0.5) within group (order by g.provider_ms) as p50,
+           percentile_cont(0.95) within group (order by g.provider_ms) as p95
+    from generations g
+    join preset_versions pv on pv.id = g.preset_version_id
+    left join providers pr on pr.id = pv.provider_id
+    where g.status = 'succeeded' and g.provider_ms is not null and ${range(sql.raw("g.finished_at"), f)} and ${providerOf(f)}
+    group by pv.provider_id order by n desc`,
   );
   return rows.map((r) => ({
     providerId: r.provider_id,

@@ -8,6 +8,7 @@ import {
   IS_OVERHEAD,
   IS_RETRY,
   LEDGER_FROM,
+  decisionsDailyFrom,
   ledgerDailyFrom,
   ledgerInRange,
   rejectedInRange,
@@ -42,8 +43,8 @@ type Row = {
 };
 
 /**
- * One row per UTC day of the range (days without activity included, as zeros), for the charts. The
- * spend side reads the daily rollup unless `options.source` is "ledger" (same figures; base.ts).
+ * One row per UTC day of the range (days without activity included, as zeros), for the charts. Spend
+ * and decisions read the daily rollups unless `options.source` is "ledger" (same figures; base.ts).
  */
 export async function costSeries(db: DbExecutor, f: CostFilters, scope: CostScope, options: SpendOptions = {}): Promise<CostDay[]> {
   const where = dimensionWhere(f, scope);
@@ -67,18 +68,26 @@ export async function costSeries(db: DbExecutor, f: CostFilters, scope: CostScop
       from ${ledgerDailyFrom(f)}
       where ${where}
       group by 1`;
+  const outcomes =
+    options.source === "ledger"
+      ? sql`
+      select day, sum(approved)::int as approved, sum(rejected)::int as rejected from (
+        select (a.approved_at at time zone 'UTC')::date as day, 1 as approved, 0 as rejected from ${ASSETS_FROM} where ${approvedInRange(f)} and ${where}
+        union all
+        select (a.rejected_at at time zone 'UTC')::date, 0, 1 from ${ASSETS_FROM} where ${rejectedInRange(f)} and ${where}
+      ) decided group by day`
+      : sql`
+      select a.day, sum(a.approved)::int as approved, sum(a.rejected)::int as rejected
+      from ${decisionsDailyFrom(f)}
+      where ${where}
+      group by 1`;
   const rows = await queryRows<Row>(
     db,
     sql`
     with days as (
       select d::date as day from generate_series(${f.from}::date, ${f.to}::date, interval '1 day') as d
     ), spend as (${spend}
-    ), decided as (
-      select (a.approved_at at time zone 'UTC')::date as day, 1 as approved, 0 as rejected from ${ASSETS_FROM} where ${approvedInRange(f)} and ${where}
-      union all
-      select (a.rejected_at at time zone 'UTC')::date, 0, 1 from ${ASSETS_FROM} where ${rejectedInRange(f)} and ${where}
-    ), outcomes as (
-      select day, sum(approved)::int as approved, sum(rejected)::int as rejected from decided group by day
+    ), outcomes as (${outcomes}
     )
     select to_char(d.day, 'YYYY-MM-DD') as day,
            coalesce(s.spend, 0)::text as spend, coalesce(s.attributed, 0)::text as attributed,

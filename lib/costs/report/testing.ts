@@ -126,6 +126,7 @@ export function costHistory(db: Db) {
             status: "succeeded",
             blobKey: `fixtures/${gen.id}.png`,
             finishedAt: new Date(),
+            providerMs,
             metadata: {
               provider: { id: provider!.id, kind: provider!.kind, name: provider!.name },
               model: version!.model,

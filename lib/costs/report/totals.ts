@@ -12,6 +12,7 @@ import {
   approvedInRange,
   rejectedInRange,
   ledgerDailyFrom,
+  decisionsDailyFrom,
   type SpendOptions,
 } from "./base";
 import type { CostFilters } from "./filters";
@@ -50,8 +51,8 @@ type Row = {
 };
 
 /**
- * The headline figures: one query, a ledger aggregate and an assets aggregate side by side. The
- * ledger side reads the daily rollup unless `options.source` is "ledger" (same figures; base.ts).
+ * The headline figures: one query, a ledger aggregate and an assets aggregate side by side. Both
+ * read the daily rollups unless `options.source` is "ledger" (same figures; base.ts).
  */
 export async function costTotals(db: DbExecutor, f: CostFilters, scope: CostScope, options: SpendOptions = {}): Promise<CostTotals> {
   const where = dimensionWhere(f, scope);
@@ -75,15 +76,22 @@ export async function costTotals(db: DbExecutor, f: CostFilters, scope: CostScop
              coalesce(sum(l.retry_calls), 0)::int as retry_calls
       from ${ledgerDailyFrom(f)}
       where ${where}`;
+  const outcomes =
+    options.source === "ledger"
+      ? sql`
+      select count(*) filter (where ${approvedInRange(f)})::int as approved,
+             count(*) filter (where ${rejectedInRange(f)})::int as rejected
+      from ${ASSETS_FROM}
+      where ${decidedInRange(f)} and ${where}`
+      : sql`
+      select coalesce(sum(a.approved), 0)::int as approved, coalesce(sum(a.rejected), 0)::int as rejected
+      from ${decisionsDailyFrom(f)}
+      where ${where}`;
   const [row] = await queryRows<Row>(
     db,
     sql`
     with spend as (${spend}
-    ), outcomes as (
-      select count(*) filter (where ${approvedInRange(f)})::int as approved,
-             count(*) filter (where ${rejectedInRange(f)})::int as rejected
-      from ${ASSETS_FROM}
-      where ${decidedInRange(f)} and ${where}
+    ), outcomes as (${outcomes}
     )
     select coalesce(s.spend, 0)::text as spend, coalesce(s.attributed, 0)::text as attributed, coalesce(s.overhead, 0)::text as overhead, s.calls, s.generation_calls, s.retry_calls,
            o.approved, o.rejected, ${costPerUsable(sql`s.attributed`, sql`o.approved`)} as cpu
