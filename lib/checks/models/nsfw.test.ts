@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
 import { prepareImage } from "../prepare";
@@ -69,6 +70,12 @@ describe("NSFW model (MobileNetV2, WASM, worker thread)", { timeout: 60_000 }, (
     expect(pixels).toHaveLength(224 * 224 * 3);
     const { probabilities } = await classifyNsfw(pixels);
     expect(Object.values(probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
+  });
+
+  it.runIf(process.platform === "linux")("runs on an OS thread named check:nsfw (what bench/pipeline.ts counts as the checks' CPU)", async () => {
+    await classifyNsfw(new Uint8Array(224 * 224 * 3).fill(100));
+    const names = readdirSync("/proc/self/task").map((tid) => readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim());
+    expect(names).toContain("check:nsfw");
   });
 
   it("applies the run's threshold overrides", async () => {

@@ -1,6 +1,6 @@
 /**
- * The real generation pipeline in one process, for the resilience test, its crash child and
- * bench/pipeline: the app's own functions served by the real SDK `serve()` over HTTP, the embedded
+ * The real generation pipeline in one process, for the resilience test and its crash child (and
+ * other tests; bench/pipeline runs the product's own processes instead): the app's own functions served by the real SDK `serve()` over HTTP, the embedded
  * runner driving them, a database, and the GPU simulator at the other end of the A1111 adapter.
  *
  * The functions read their configuration (provider concurrency, throttle, runner URL) from
@@ -52,8 +52,8 @@ export async function startPipeline(opts: {
   maxInFlight?: number;
   logger?: typeof silentLogger | Console;
   /**
-   * Serve the automated checks too (kiln/check.requested). Off by default: the resilience test and
-   * bench/pipeline measure generation against the GPU endpoint, not the CPU checks behind it.
+   * Serve the automated checks too (kiln/check.requested). Off by default: the resilience test
+   * measures generation against the GPU endpoint, not the CPU checks behind it.
    */
   withChecks?: boolean;
   /** Sees every call the runner makes to the app, with how long the app took to answer. */

@@ -34,7 +34,7 @@ export function enginePool(name: EngineWorker): PiscinaPool {
   if (!pool) {
     const { Piscina } = requireFromRoot("piscina") as typeof import("piscina");
     const threads = THREADS[name];
-    pool = new Piscina({ filename: engineWorkerFile(name), minThreads: 0, maxThreads: threads, idleTimeout: MODEL_IDLE_TIMEOUT_MS, execArgv: [], workerData: backgroundThreadData() });
+    pool = new Piscina({ filename: engineWorkerFile(name), minThreads: 0, maxThreads: threads, idleTimeout: MODEL_IDLE_TIMEOUT_MS, execArgv: [], workerData: backgroundThreadData(`edit:${name}`) });
     pools.set(name, pool);
   }
   return pool;
