@@ -38,7 +38,7 @@ export class RemotePGlite {
         await client.#open();
         return client;
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`The embedded database's host did not answer at ${socketPath} within ${Math.round(timeoutMs / 1000)} s: is the database process (`npm start`, or `KILN_ROLE=database tsx scripts/database.ts`) running?`, { cause: error });
+        if (Date.now() > deadline) throw new Error(`The embedded database's host did not answer at ${socketPath} within ${Math.round(timeoutMs / 1000)} s: is the database process (npm start, or KILN_ROLE=database tsx scripts/database.ts) running?`, { cause: error });
         await new Promise((r) => setTimeout(r, 200));
       }
     }
