@@ -2,7 +2,7 @@
  * bench:responsiveness — do the pages stay fast while the background work is heavy?
  *
  * Starts Kiln exactly as `npm start` does (scripts/processes.ts: a web process and a worker process,
- * on the embedded PGlite, which the web process owns and serves to the worker, or on PostgreSQL when
+ * on the embedded PGlite, which a database process owns and serves to both, or on PostgreSQL when
  * DATABASE_URL is set) on a fresh data folder or database, with the demo users and the GPU simulator. Then, with a real browser session each:
  *
  *   warm-up  a 4-image hero batch (all checks), so the models are loaded, the review queue and the
