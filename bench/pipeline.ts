@@ -31,8 +31,8 @@
  * Every tier runs checks (draft: NSFW) and Kiln has no setting that turns them off, so there is no
  * run without checks: `efficiency` is measured with them, and the table adds the GPU path alone
  * (images generated ÷ time to the last one generated, while the checks ran beside it) to show how
- * much of the gap is the checks. It also shows the CPU all of Kiln spent per image (web process, which
- * hosts the embedded database, and worker): on a small machine that, not the checks, can be the
+ * much of the gap is the checks. It also shows the CPU all of Kiln spent per image (web, worker and,
+ * on PGlite, the database process that owns the embedded database): on a small machine that, not the checks, can be the
  * binding limit, and the table says so rather than folding it into a ceiling. Settings that must grow with C are set and printed (the provider
  * concurrency bound, the per-user throttle, no daily quota); everything else is the product's default.
  *
@@ -99,7 +99,7 @@ const env: NodeJS.ProcessEnv = {
 };
 for (const key of ["KILN_ROLE", "KILN_WORKERS", "KILN_WORKER_URLS", "INNGEST_DEV", "INNGEST_SIGNING_KEY", "INNGEST_EVENT_KEY", "INNGEST_BASE_URL"]) delete env[key];
 
-type Cpu = { web: number; worker: number; simulator: number; checks: number };
+type Cpu = { database: number; web: number; worker: number; simulator: number; checks: number };
 type Row = { status: string; thumbUrl: string | null; check?: { status: string } | null };
 type Timing = { generated_at: number | null; decided_at: number | null; renditions_at: number | null; provider_ms: number | null; check_ms: number | null };
 
@@ -168,12 +168,12 @@ try {
   const checksEfficiency = achieved / Math.min(gpuCeiling, cpuCeiling);
   const perImage = (k: keyof Cpu) => ((cpu1[k] - cpu0[k]) * TICK_MS) / images;
   const cores = (k: keyof Cpu) => ((cpu1[k] - cpu0[k]) * TICK_MS) / windowMs;
-  const kilnCpuMs = perImage("web") + perImage("worker");
+  const kilnCpuMs = perImage("database") + perImage("web") + perImage("worker");
   const providerMs = timings.map((t) => t.provider_ms).filter((x): x is number => x !== null);
   const checkMs = timings.map((t) => t.check_ms).filter((x): x is number => x !== null);
 
   const rows: Array<[string, string]> = [
-    ["database / processes", `${dbKind} / web + worker + simulator (nice 19), ${CORES} cores`],
+    ["database / processes", `${dbKind} / ${children.has("database") ? "database + " : ""}web + worker + simulator (nice 19), ${CORES} cores`],
     ["images (draft, 512², checks: NSFW)", `${images} counted of ${N} queued (${timings.length} generations incl. re-rolls)`],
     ["C (endpoint calls at once) / L (simulated GPU time)", `${C} / ${L} ms`],
     ["window: POST → last image checked and rendered", `${(windowMs / 1000).toFixed(1)} s (first image at ${(firstMs / 1000).toFixed(1)} s)`],
@@ -186,9 +186,9 @@ try {
     ["checks' CPU per image (check:* threads)", `${checkCpuMs.toFixed(0)} ms (their wall time, check_results: ${mean(checkMs).toFixed(0)} ms)`],
     ["CPU ceiling (cores × 1000 ÷ checks' CPU ms)", `${cpuCeiling.toFixed(2)} images/s`],
     ["checks_efficiency (achieved ÷ min of the ceilings)", checksEfficiency.toFixed(3)],
-    ["CPU per image: web / worker / simulator", `${perImage("web").toFixed(0)} / ${perImage("worker").toFixed(0)} / ${perImage("simulator").toFixed(0)} ms`],
-    ["cores busy: web / worker / simulator", `${cores("web").toFixed(2)} / ${cores("worker").toFixed(2)} / ${cores("simulator").toFixed(2)}`],
-    ["  bound from Kiln's whole CPU (cores ÷ web + worker)", `${((CORES * 1000) / kilnCpuMs).toFixed(2)} images/s (${kilnCpuMs.toFixed(0)} ms CPU per image)`],
+    ["CPU per image: database / web / worker / simulator", `${perImage("database").toFixed(0)} / ${perImage("web").toFixed(0)} / ${perImage("worker").toFixed(0)} / ${perImage("simulator").toFixed(0)} ms`],
+    ["cores busy: database / web / worker / simulator", `${cores("database").toFixed(2)} / ${cores("web").toFixed(2)} / ${cores("worker").toFixed(2)} / ${cores("simulator").toFixed(2)}`],
+    ["  bound from Kiln's whole CPU (cores ÷ its CPU per image)", `${((CORES * 1000) / kilnCpuMs).toFixed(2)} images/s (${kilnCpuMs.toFixed(0)} ms CPU per image)`],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
   result = [
@@ -276,7 +276,7 @@ function cpuNow(): Cpu {
       // the thread ended between the listing and the read
     }
   }
-  return { web: proc("web"), worker: proc("worker"), simulator: proc("gpu-simulator"), checks };
+  return { database: children.has("database") ? proc("database") : 0, web: proc("web"), worker: proc("worker"), simulator: proc("gpu-simulator"), checks };
 }
 
 /** Per generation of the batch: when it was generated, its checks decided, its renditions were written (ms since epoch). */
