@@ -65,9 +65,10 @@ export function ToolPanel(p: {
       <section className="space-y-1.5 border-t border-stone-100 pt-4">
         <h3 className="font-semibold text-stone-800">Erase</h3>
         <p className="text-xs text-stone-500">Paint over the object, then erase it: the area is filled from its surroundings.</p>
-        <Button onClick={p.onErase} disabled={disabled || !p.engines.erase}>
+        <Button onClick={p.onErase} disabled={disabled || !p.engines.erase || !p.hasMask} title={p.hasMask ? undefined : "Paint over the object first"}>
           Erase painted area
         </Button>
+        {!p.hasMask && <p className="text-xs text-stone-500">Paint a mask to enable erase.</p>}
         <EngineNote engine={p.engines.erase} />
       </section>
 

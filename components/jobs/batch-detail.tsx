@@ -1,5 +1,6 @@
 "use client";
 
+import { BATCH_STATUS_LABEL } from "@/lib/labels";
 import { useState } from "react";
 import { formatDuration } from "@/components/runs/format";
 import { formatMicros } from "@/lib/costs/estimate";
@@ -33,7 +34,7 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
         description={`${b.owner} · queued ${new Date(b.createdAt).toLocaleString()}${b.campaign ? ` · campaign ${b.campaign}` : ""}`}
         actions={
           <div className="flex items-center gap-2">
-            <Badge tone={BATCH_TONE[b.status]}>{b.status}</Badge>
+            <Badge tone={BATCH_TONE[b.status]}>{BATCH_STATUS_LABEL[b.status]}</Badge>
             {b.counts.dead_lettered > 0 && b.status !== "cancelled" && (
               <Button variant="secondary" disabled={retry.isPending} onClick={() => retry.mutate({})}>
                 Retry {b.counts.dead_lettered} failed

@@ -1,5 +1,6 @@
 "use client";
 
+import { BATCH_STATUS_LABEL } from "@/lib/labels";
 import Link from "next/link";
 import { formatMicros } from "@/lib/costs/estimate";
 import { Alert } from "@/components/ui/alert";
@@ -41,7 +42,7 @@ export function BatchList() {
               <span className="tabular-nums text-stone-600">
                 {formatMicros(b.spentMicros)} <span className="text-stone-400">of ~{formatMicros(b.estimateMicros)}</span>
               </span>
-              <Badge tone={BATCH_TONE[b.status]}>{b.status}</Badge>
+              <Badge tone={BATCH_TONE[b.status]}>{BATCH_STATUS_LABEL[b.status]}</Badge>
             </div>
           </div>
           <div className="mt-3">

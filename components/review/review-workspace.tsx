@@ -8,6 +8,7 @@ import { QueueList } from "./queue-list";
 import { ReviewDetail } from "./review-detail";
 import type { QueueItem } from "@/lib/review/queue";
 import { withQueueItem } from "@/lib/review/queue-order";
+import { reasonLabel } from "@/lib/labels";
 import { fetchNextItem, useRejectReasons, useReviewActions, useReviewQueue, type Decision, type QueueFilters } from "./use-review";
 
 type Flash = { tone: "success" | "error" | "info"; text: string } | null;
@@ -119,7 +120,7 @@ export function ReviewWorkspace() {
                 : r.status === "in_review"
                   ? `Approved ${r.approvals} of ${r.approvalsNeeded}: a second reviewer must approve too`
                   : r.status === "rejected"
-                    ? `Rejected: ${extra.reasonCode}`
+                    ? `Rejected: ${reasons.find((x) => x.code === extra.reasonCode)?.label ?? reasonLabel(extra.reasonCode ?? "")}`
                     : "Changes requested";
             setFlash({ tone: "success", text: `${current.title}: ${what}. U to undo.` });
           },
@@ -127,7 +128,7 @@ export function ReviewWorkspace() {
         },
       );
     },
-    [current, items, index, actions, queue.data],
+    [current, items, index, actions, queue.data, reasons],
   );
 
   const undo = useCallback(() => {
