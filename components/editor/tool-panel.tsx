@@ -1,7 +1,7 @@
 "use client";
 
 import { Button } from "@/components/ui/button";
-import { formatMicros } from "@/lib/costs/estimate";
+import { formatUnitMicros } from "@/lib/costs/estimate";
 import type { EditorView } from "@/lib/editing/editor-view";
 import type { Backdrop, Tool } from "./canvas-stage";
 
@@ -11,7 +11,7 @@ function EngineNote({ engine }: { engine: Engines[keyof Engines] }) {
   if (!engine) return <p className="text-xs text-red-700">No engine can do this; an admin can choose one under Editor engines.</p>;
   return (
     <p className="text-xs text-stone-500">
-      {engine.label} · {engine.local ? "free (this server's CPU)" : `about ${formatMicros(engine.estimateMicros)}`}
+      {engine.label} · {engine.local ? "free (this server's CPU)" : `about ${formatUnitMicros(engine.estimateMicros)}`}
     </p>
   );
 }

@@ -5,6 +5,8 @@ import { Badge } from "@/components/ui/badge";
 import { formatDuration } from "@/components/runs/format";
 import type { BudgetHeadroom } from "@/lib/budgets/queue-check";
 import { formatMicros } from "@/lib/costs/estimate";
+import { formatUnitMicros } from "@/lib/costs/estimate";
+import { plural } from "@/lib/labels";
 
 export type EstimateView = {
   images: number;
@@ -42,6 +44,11 @@ export function EstimatePanel({ estimate, error, loading }: { estimate?: Estimat
           <dd className="text-lg font-semibold tabular-nums">{formatDuration(estimate.seconds * 1000)}</dd>
         </div>
       </dl>
+      {estimate.images > 0 && (
+        <p className="text-center text-xs text-stone-500" data-testid="estimate-per-image">
+          {formatUnitMicros(Math.round(estimate.micros / estimate.images))} per image
+        </p>
+      )}
       {estimate.budgets && <BudgetHeadroomList budgets={estimate.budgets} />}
       <div className="text-xs text-stone-500">
         {estimate.preset.name} <Badge tone="accent">{estimate.preset.tier}</Badge> {estimate.preset.isSimulator && <Badge tone="warn">GPU simulator</Badge>}
@@ -78,7 +85,7 @@ function BudgetHeadroomList({ budgets }: { budgets: NonNullable<EstimateView["bu
                   h.remainingMicros !== null
                     ? `${formatMicros(h.remainingMicros)} left${h.committedMicros > 0 ? ` (after ${formatMicros(h.committedMicros)} queued)` : ""}`
                     : null,
-                  h.remainingImages !== null ? `${h.remainingImages.toLocaleString("en-US")} images left` : null,
+                  h.remainingImages !== null ? `${plural(h.remainingImages, "image")} left` : null,
                 ]
                   .filter(Boolean)
                   .join(" · ")}

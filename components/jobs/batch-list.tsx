@@ -1,6 +1,6 @@
 "use client";
 
-import { BATCH_STATUS_LABEL } from "@/lib/labels";
+import { BATCH_STATUS_LABEL, plural } from "@/lib/labels";
 import Link from "next/link";
 import { formatMicros } from "@/lib/costs/estimate";
 import { Alert } from "@/components/ui/alert";
@@ -35,7 +35,7 @@ export function BatchList() {
                 {b.name}
               </Link>
               <div className="text-xs text-stone-500">
-                {new Date(b.createdAt).toLocaleString()} · {b.owner} · {b.total} images{b.campaign ? ` · ${b.campaign}` : ""}
+                {new Date(b.createdAt).toLocaleString()} · {b.owner} · {plural(b.total, "image")}{b.campaign ? ` · ${b.campaign}` : ""}
               </div>
             </div>
             <div className="flex shrink-0 items-center gap-3 text-sm">
