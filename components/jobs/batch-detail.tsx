@@ -15,6 +15,7 @@ import { GenerationGrid } from "./generation-grid";
 import { ProgressBar } from "./progress-bar";
 import { useBatch, useBatchAction } from "./use-batches";
 import type { BatchDetail } from "@/lib/generation/batch-views";
+import { shouldOfferResume } from "@/lib/generation/resume-offer";
 
 export function BatchDetailView({ id, engineUnreachable }: { id: string; engineUnreachable: boolean }) {
   const batch = useBatch(id);
@@ -26,6 +27,9 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
   if (batch.isPending) return <p className="mt-6 text-sm text-stone-500">Loading…</p>;
   const b = batch.data;
   const live = b.status === "queued" || b.status === "running";
+  const lastFinishedAt = b.rows.reduce<string | null>((last, r) => (r.finishedAt && (!last || r.finishedAt > last) ? r.finishedAt : last), null);
+  // The page polls while the batch is live, so this is re-judged every few seconds.
+  const offerResume = shouldOfferResume({ status: b.status, counts: b.counts, waiting: b.waiting, engineUnreachable, createdAt: b.createdAt, lastFinishedAt, now: Date.now() });
   const actionError = [cancel, retry, resume].find((m) => m.error)?.error?.message ?? (resume.data?.started === false ? resume.data.message : undefined);
   return (
     <>
@@ -42,14 +46,16 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
             )}
             {live && (
               <>
-                <Button
-                  variant="secondary"
-                  disabled={resume.isPending}
-                  onClick={() => resume.mutate({})}
-                  title="Hand the batch to the background engine again (nothing runs twice)"
-                >
-                  Resume
-                </Button>
+                {offerResume && (
+                  <Button
+                    variant="secondary"
+                    disabled={resume.isPending}
+                    onClick={() => resume.mutate({})}
+                    title="Nothing has moved for a minute: hand the batch to the background engine again (nothing runs twice)"
+                  >
+                    Resume
+                  </Button>
+                )}
                 <Button
                   variant="danger"
                   disabled={cancel.isPending}
