@@ -21,9 +21,14 @@ export type EstimateView = {
   budgets?: { headroom: BudgetHeadroom[]; refusal: string | null };
 };
 
-export function EstimatePanel({ estimate, error, loading }: { estimate?: EstimateView; error?: string; loading: boolean }) {
+export function EstimatePanel({ estimate, error, loading, hint }: { estimate?: EstimateView; error?: string; loading: boolean; hint?: string }) {
   if (error) return <Alert tone="error">{error}</Alert>;
-  if (!estimate) return <p className="text-sm text-stone-500">{loading ? "Estimating…" : "Fill in the form to see the estimate."}</p>;
+  if (!estimate)
+    return (
+      <p className="text-sm text-stone-500" data-testid="estimate-hint">
+        {hint ?? (loading ? "Estimating…" : "Fill in the form to see the estimate.")}
+      </p>
+    );
   return (
     <div className="space-y-3" data-testid="estimate">
       <dl className="grid grid-cols-3 gap-3 text-center">
