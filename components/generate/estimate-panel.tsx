@@ -5,6 +5,7 @@ import { Badge } from "@/components/ui/badge";
 import { formatDuration } from "@/components/runs/format";
 import type { BudgetHeadroom } from "@/lib/budgets/queue-check";
 import { formatMicros } from "@/lib/costs/estimate";
+import type { EstimateAccuracy } from "@/lib/generation/estimate";
 import { formatUnitMicros } from "@/lib/costs/estimate";
 import { plural } from "@/lib/labels";
 
@@ -12,6 +13,7 @@ export type EstimateView = {
   images: number;
   micros: number;
   seconds: number;
+  accuracy?: EstimateAccuracy;
   rows: number;
   samplePrompt: string;
   /** The first image's title (the template's title pattern); "" when the template has none. */
@@ -54,6 +56,7 @@ export function EstimatePanel({ estimate, error, loading, hint }: { estimate?: E
           {formatUnitMicros(Math.round(estimate.micros / estimate.images))} per image
         </p>
       )}
+      {estimate.accuracy && <AccuracyNote accuracy={estimate.accuracy} />}
       {estimate.budgets && <BudgetHeadroomList budgets={estimate.budgets} />}
       <div className="text-xs text-stone-500">
         {estimate.preset.name} <Badge tone="accent">{estimate.preset.tier}</Badge> {estimate.preset.isSimulator && <Badge tone="warn">GPU simulator</Badge>}
@@ -101,5 +104,20 @@ function BudgetHeadroomList({ budgets }: { budgets: NonNullable<EstimateView["bu
       )}
       {budgets.refusal && <Alert tone="error">{budgets.refusal}</Alert>}
     </div>
+  );
+}
+
+/** How far the cost figure can be trusted: exact prices, the endpoint's measured GPU time (with its range), or the preset's guess. */
+function AccuracyNote({ accuracy }: { accuracy: EstimateAccuracy }) {
+  const text =
+    accuracy.kind === "exact"
+      ? "Exact: this preset is priced per image or per megapixel."
+      : accuracy.kind === "measured"
+        ? `From this endpoint's measured GPU time (median ${accuracy.medianSeconds.toFixed(2)} s over ${plural(accuracy.runs, "recent run")}): likely ${formatMicros(accuracy.lowMicros)}–${formatMicros(accuracy.highMicros)}.`
+        : `From the preset's expected ${accuracy.expectedSeconds} s per image: nothing measured on this endpoint yet, so the actual cost may differ.`;
+  return (
+    <p className="text-xs text-stone-500" data-testid="estimate-accuracy" data-accuracy={accuracy.kind}>
+      {text}
+    </p>
   );
 }
