@@ -152,6 +152,9 @@ describe("formatUnitMicros", () => {
     expect(formatUnitMicros(4_200)).toBe("$0.0042");
     expect(formatUnitMicros(7)).toBe("$0.000007");
     expect(formatUnitMicros(0)).toBe("$0.00");
+    expect(formatUnitMicros(2_000)).toBe("$0.002");
+    expect(formatUnitMicros(10_000)).toBe("$0.01");
+    expect(formatUnitMicros(1_200_000)).toBe("$1.20");
     expect(formatUnitMicros(-14_000)).toBe("-$0.014");
   });
 });

@@ -142,5 +142,6 @@ export function formatUnitMicros(value: number): string {
   const abs = Math.abs(value);
   let decimals = 2;
   while (decimals < 6 && abs > 0 && abs < 10 * 10 ** (6 - decimals)) decimals++;
-  return formatMicros(value, { decimals });
+  // Zeros past the cents carry nothing: "$0.0020" reads "$0.002".
+  return formatMicros(value, { decimals }).replace(/(\.\d\d\d*?)0+$/, "$1");
 }
