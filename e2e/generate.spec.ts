@@ -29,7 +29,6 @@ test("one prompt: the designer sees the estimate, queues, and watches the images
   await expect(page.getByTestId("estimate-images")).toHaveText("4");
   await expect(page.getByTestId("estimate-cost")).toContainText("$0.008");
   await expect(page.getByTestId("estimate-per-image")).toHaveText("$0.002 per image");
-  expect(refusedEstimates).toEqual([]);
   await expect(generate.estimate()).toContainText("professional product photo of Linen tote bag");
   await generate.queueButton().click();
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}/);
