@@ -24,7 +24,7 @@ export function CheckBadges({ checks }: { checks: CheckBadge[] }) {
           title={`${c.label}: ${c.errored ? "could not run" : VERDICT_LABEL[c.verdict]}${c.reasonCode ? ` (${reasonLabel(c.reasonCode)})` : ""}`}
           className={`rounded border px-1 py-px text-[10px] leading-tight ${VERDICT_STYLE[c.verdict]}`}
         >
-          {VERDICT_MARK[c.verdict]} {c.label}
+          {VERDICT_MARK[c.verdict]} {c.checkId}
         </li>
       ))}
     </ul>

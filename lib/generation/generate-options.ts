@@ -19,7 +19,7 @@ export type GenerateOptions = {
  * the preset's own size (a per-megapixel or per-GPU-second price converted), whatever the provider bills in.
  */
 export function pricePerImage(pm: PriceModel, size: ImageSize): string {
-  return `${pm.kind === "per_image" ? "" : "≈ "}${formatUnitMicros(costOfCall(pm, size))} per image`;
+  return `${pm.kind === "per_gpu_second" ? "≈ " : ""}${formatUnitMicros(costOfCall(pm, size))} per image`;
 }
 
 /** What the Generate page offers: active template and preset versions, described for people. */
