@@ -17,7 +17,10 @@ export function ReviewHistory({
     <div className="space-y-2 text-sm" data-testid="review-history">
       {versions.length > 1 && (
         <p className="text-xs text-stone-500" data-testid="version-history">
-          Versions: {versions.map((v) => `v${v.number} ${EDIT_OPERATION_LABEL[v.operation] ?? v.operation}${v.by ? ` by ${v.by}` : ""}${v.current ? " (current)" : ""}`).join(" · ")}
+          Versions:{" "}
+          {versions
+            .map((v) => `v${v.number} ${EDIT_OPERATION_LABEL[v.operation] ?? v.operation}${v.by ? ` by ${v.by}` : ""}${v.current ? " (current)" : ""}`)
+            .join(" · ")}
         </p>
       )}
       {approvalId && (

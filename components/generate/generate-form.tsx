@@ -219,7 +219,11 @@ export function GenerateForm({ options }: { options: GenerateOptions }) {
             <Alert tone="error">{queue.error.message}</Alert>
           </div>
         )}
-        <Button className="w-full" disabled={queue.isPending || !estimate.data || !!estimateError || rows.length === 0 || missing.length > 0} onClick={() => queue.mutate()}>
+        <Button
+          className="w-full"
+          disabled={queue.isPending || !estimate.data || !!estimateError || rows.length === 0 || missing.length > 0}
+          onClick={() => queue.mutate()}
+        >
           {queue.isPending
             ? "Queueing…"
             : `Queue ${estimate.data ? estimate.data.images.toLocaleString("en-US") : ""} image${estimate.data?.images === 1 ? "" : "s"}`}

@@ -29,7 +29,15 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
   const live = b.status === "queued" || b.status === "running";
   const lastFinishedAt = b.rows.reduce<string | null>((last, r) => (r.finishedAt && (!last || r.finishedAt > last) ? r.finishedAt : last), null);
   // The page polls while the batch is live, so this is re-judged every few seconds.
-  const offerResume = shouldOfferResume({ status: b.status, counts: b.counts, waiting: b.waiting, engineUnreachable, createdAt: b.createdAt, lastFinishedAt, now: Date.now() });
+  const offerResume = shouldOfferResume({
+    status: b.status,
+    counts: b.counts,
+    waiting: b.waiting,
+    engineUnreachable,
+    createdAt: b.createdAt,
+    lastFinishedAt,
+    now: Date.now(),
+  });
   const actionError = [cancel, retry, resume].find((m) => m.error)?.error?.message ?? (resume.data?.started === false ? resume.data.message : undefined);
   return (
     <>

@@ -35,7 +35,8 @@ export function BatchList() {
                 {b.name}
               </Link>
               <div className="text-xs text-stone-500">
-                {new Date(b.createdAt).toLocaleString()} · {b.owner} · {plural(b.total, "image")}{b.campaign ? ` · ${b.campaign}` : ""}
+                {new Date(b.createdAt).toLocaleString()} · {b.owner} · {plural(b.total, "image")}
+                {b.campaign ? ` · ${b.campaign}` : ""}
               </div>
             </div>
             <div className="flex shrink-0 items-center gap-3 text-sm">

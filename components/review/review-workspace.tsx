@@ -242,9 +242,7 @@ export function ReviewWorkspace() {
         >
           Claim next 20
         </Button>
-        {bulkItems.length > 0 && (
-          <Button onClick={() => setConfirmBulk(true)}>Approve {plural(bulkItems.length, "selected asset")}</Button>
-        )}
+        {bulkItems.length > 0 && <Button onClick={() => setConfirmBulk(true)}>Approve {plural(bulkItems.length, "selected asset")}</Button>}
         {confirmBulk && bulkItems.length > 0 && (
           <ConfirmDialog
             title={`Approve ${plural(bulkItems.length, "asset")}?`}

@@ -24,7 +24,12 @@ describe("shouldOfferResume", () => {
     expect(shouldOfferResume({ ...stalled, lastFinishedAt: new Date(now - 1_000).toISOString() })).toBe(false);
   });
   it("offers Resume at once when the engine did not answer at queue time, and never on waiting or finished batches", () => {
-    const fresh = { ...base, counts: { queued: 4, running: 0, succeeded: 0, dead_lettered: 0, cancelled: 0 }, createdAt: new Date(now).toISOString(), lastFinishedAt: null };
+    const fresh = {
+      ...base,
+      counts: { queued: 4, running: 0, succeeded: 0, dead_lettered: 0, cancelled: 0 },
+      createdAt: new Date(now).toISOString(),
+      lastFinishedAt: null,
+    };
     expect(shouldOfferResume(fresh)).toBe(false);
     expect(shouldOfferResume({ ...fresh, engineUnreachable: true })).toBe(true);
     expect(shouldOfferResume({ ...fresh, createdAt: new Date(now - 120_000).toISOString(), waiting: "budget used up" })).toBe(false);

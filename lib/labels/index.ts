@@ -25,7 +25,13 @@ export const GENERATION_STATUS_LABEL: Record<string, string> = {
   cancelled: "cancelled",
 };
 
-export const UPLOAD_STATUS_LABEL: Record<string, string> = { ready: "ready", failed: "failed", blocked: "blocked", processing: "processing", pending: "pending" };
+export const UPLOAD_STATUS_LABEL: Record<string, string> = {
+  ready: "ready",
+  failed: "failed",
+  blocked: "blocked",
+  processing: "processing",
+  pending: "pending",
+};
 
 /** What made a version: the first one is generated or uploaded, later ones are the editor's operations. */
 export const EDIT_OPERATION_LABEL: Record<string, string> = {

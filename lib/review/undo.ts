@@ -62,7 +62,10 @@ export async function undoDecision({ ctx, input }: { ctx: Ctx; input: unknown })
       userId: asset!.ownerId,
       assetId: asset!.id,
       kind: "review.undone",
-      message: withTitle(asset!.title, `${ctx.actor.name} took back their decision (${DECISION_LABEL[decision.decision] ?? decision.decision}); the asset is back in review.`),
+      message: withTitle(
+        asset!.title,
+        `${ctx.actor.name} took back their decision (${DECISION_LABEL[decision.decision] ?? decision.decision}); the asset is back in review.`,
+      ),
     });
     await recordAudit({
       db: tx,

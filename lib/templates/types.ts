@@ -66,8 +66,7 @@ export function optionalSegmentProblems(body: string, optionalNames: ReadonlySet
   const problems: string[] = [];
   for (const match of body.matchAll(OPTIONAL_SEGMENT_PATTERN)) {
     const inner = placeholdersOf(match[1]!);
-    if (!inner.some((n) => optionalNames.has(n)))
-      problems.push(`optional segment “[[${match[1]}]]” must contain an optional variable's {{placeholder}}`);
+    if (!inner.some((n) => optionalNames.has(n))) problems.push(`optional segment “[[${match[1]}]]” must contain an optional variable's {{placeholder}}`);
   }
   const leftover = body.replace(OPTIONAL_SEGMENT_PATTERN, "");
   if (/\[\[|\]\]/.test(leftover)) problems.push("unclosed or nested optional segment: write [[text with {{variable}}]], one level deep");

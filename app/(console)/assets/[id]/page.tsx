@@ -114,7 +114,9 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
           {a.checks.previousRuns.length > 0 && (
             <p className="mt-3 text-xs text-stone-500">
               Earlier runs:{" "}
-              {a.checks.previousRuns.map((r) => `${r.trigger} → ${r.verdict ? VERDICT_LABEL[r.verdict] : "running"}${r.reasonCode ? ` (${reasonLabel(r.reasonCode)})` : ""}`).join(" · ")}
+              {a.checks.previousRuns
+                .map((r) => `${r.trigger} → ${r.verdict ? VERDICT_LABEL[r.verdict] : "running"}${r.reasonCode ? ` (${reasonLabel(r.reasonCode)})` : ""}`)
+                .join(" · ")}
             </p>
           )}
         </Card>
