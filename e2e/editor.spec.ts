@@ -40,10 +40,11 @@ test("a designer erases, upscales, removes the background, compares and restores
   await page.getByRole("button", { name: "Fit" }).click();
   await expect(page.getByTestId("zoom-level")).toHaveText(fitted!);
 
-  // Erase: first without a mask (a clear error), then with a painted stroke; the progress bar shows while it runs.
-  await page.getByRole("button", { name: "Erase painted area" }).click();
-  await expect(page.locator("[data-alert=error]")).toContainText("Paint the area to erase first");
+  // Erase: disabled until a mask is painted (saying why), then with a painted stroke; the progress bar shows while it runs.
+  await expect(page.getByRole("button", { name: "Erase painted area" })).toBeDisabled();
+  await expect(page.getByText("Paint a mask to enable erase.")).toBeVisible();
   await editor.paintStroke();
+  await expect(page.getByRole("button", { name: "Erase painted area" })).toBeEnabled();
   await page.getByTestId("editor-stage").screenshot({ path: "test-results/editor-mask.png" });
   await setSimulator(request, { latencyMs: 2500 });
   await page.getByRole("button", { name: "Erase painted area" }).click();
@@ -76,6 +77,9 @@ test("a designer erases, upscales, removes the background, compares and restores
   // Before/after: v1 against v4, the slider moves the cut.
   await page.getByRole("button", { name: "Compare versions" }).click();
   await page.getByLabel("Before version").selectOption("1");
+  // Versions are named in words, never by their operation code.
+  await expect(page.getByLabel("After version")).toContainText("v4 · Remove background");
+  await expect(page.getByTestId("compare")).not.toContainText("remove_background");
   await page.getByLabel("After version").selectOption("4");
   await page.getByRole("slider", { name: "Before/after position" }).fill("30");
   await expect(page.getByTestId("compare-after")).toHaveAttribute("style", /inset\(0px 0px 0px 30%\)/);

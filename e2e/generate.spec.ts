@@ -10,14 +10,25 @@ test.beforeEach(async ({ page }) => {
 });
 
 test("one prompt: the designer sees the estimate, queues, and watches the images arrive", async ({ page }) => {
+  // Opening the page must not send an estimate the server has to refuse (the required field is empty).
+  const refusedEstimates: number[] = [];
+  page.on("response", (r) => {
+    if (r.url().includes("/api/batches/estimate") && r.status() >= 400) refusedEstimates.push(r.status());
+  });
   const generate = new GeneratePage(page);
   await generate.goto();
   await expect(generate.queueButton()).toBeDisabled(); // the required product name is empty
+  await expect(page.getByTestId("estimate-hint")).toHaveText("Fill in Product name to see the estimate.");
+  // Every tier card is priced in one unit, per image.
+  for (const card of await page.getByRole("radiogroup", { name: "Preset" }).locator("label").all()) await expect(card).toContainText("per image");
+  await page.waitForLoadState("networkidle");
+  expect(refusedEstimates).toEqual([]);
   await page.getByLabel("Product name").fill("Linen tote bag");
   await page.getByLabel("Variants per row").fill("2");
   await page.getByLabel("16:9").check();
   await expect(page.getByTestId("estimate-images")).toHaveText("4");
   await expect(page.getByTestId("estimate-cost")).toContainText("$0.008");
+  await expect(page.getByTestId("estimate-per-image")).toHaveText("$0.002 per image");
   await expect(generate.estimate()).toContainText("professional product photo of Linen tote bag");
   await generate.queueButton().click();
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}/);

@@ -25,6 +25,11 @@ async function queue(page: import("@playwright/test").Page, product: string, var
 test("a running batch can be cancelled; what was made is kept, nothing else runs", async ({ page, request }) => {
   await setSimulator(request, { latencyMs: 3000 });
   await queue(page, "Slow ceramic vase", 8);
+  // The engine is working on it: the page says so and offers no Resume (only a stalled batch does).
+  await expect(page.getByTestId("batch-counts")).toContainText(/(^|\D)[1-9]\d* running/, { timeout: 30_000 });
+  await expect(page.getByText("running", { exact: true }).first()).toBeVisible();
+  await expect(page.getByRole("button", { name: "Resume" })).toHaveCount(0);
+  await expect(page.getByTestId("batch-counts")).toContainText("8 images");
   page.once("dialog", (d) => void d.accept());
   await page.getByRole("button", { name: "Cancel batch" }).click();
   await expect(page.getByText("cancelled", { exact: true }).first()).toBeVisible();

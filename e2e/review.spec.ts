@@ -18,7 +18,7 @@ async function queueCampaign(page: Page, campaign: string) {
   await generate.queueButton().click();
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}/);
   await expect(page.getByText("completed", { exact: true })).toBeVisible({ timeout: 180_000 });
-  await expect(page.getByTestId("asset-counts")).toContainText("0 checking", { timeout: 180_000 });
+  await expect(page.getByTestId("asset-counts")).toContainText(/(^|\D)0 checking/, { timeout: 180_000 }); // not "20 checking"
 }
 
 test("a reviewer culls 20 assets by keyboard only — approve, reject with a reason, request changes, undo — and the designer sees every outcome", async ({
@@ -38,6 +38,18 @@ test("a reviewer culls 20 assets by keyboard only — approve, reject with a rea
   await expect.poll(() => reviewer.getByTestId("review-item").count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(20);
   await reviewer.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
 
+  // The menu's queue badge follows the decisions without a reload.
+  const badge = reviewer.getByRole("navigation", { name: "Console" }).locator('a[href="/review"] [data-nav-count]');
+  const badgeCount = async () => ((await badge.count()) ? Number(await badge.getAttribute("data-nav-count")) : 0);
+  const apiCount = async () => ((await (await reviewer.request.get("/api/nav-counts")).json()) as { counts: Record<string, number> }).counts["/review"] ?? 0;
+  await expect.poll(async () => (await badgeCount()) === (await apiCount()), { timeout: 30_000 }).toBe(true);
+  const before = await badgeCount();
+  expect(before).toBeGreaterThanOrEqual(20);
+  let nativeDialogs = 0;
+  reviewer.on("dialog", (d) => {
+    nativeDialogs++;
+    void d.dismiss();
+  });
   const current = reviewer.getByTestId("review-current");
   const outcomes: { assetId: string; decision: string }[] = [];
   for (let i = 0; i < 20; i++) {
@@ -67,20 +79,51 @@ test("a reviewer culls 20 assets by keyboard only — approve, reject with a rea
   await reviewer.keyboard.press("a");
   await expect(reviewer.locator(`[data-testid="review-item"][data-asset-id="${outcomes[19]!.assetId}"]`)).toHaveCount(0);
   outcomes[19]!.decision = "approve";
+  // No reload since the page opened: the badge follows the server's count, 20 fewer (or close, if re-rolls arrived).
+  await expect.poll(async () => (await badgeCount()) === (await apiCount()), { timeout: 30_000, message: "the menu badge follows the queue" }).toBe(true);
+  expect(await badgeCount()).toBeLessThanOrEqual(before - 15);
+
+  // Bulk approve asks in the page, not with the browser's confirm(); Cancel changes nothing.
+  const rest = reviewer.getByTestId("review-item");
+  await expect(rest).toHaveCount(4);
+  await rest.nth(0).getByLabel("Select for bulk approval").check();
+  await rest.nth(1).getByLabel("Select for bulk approval").check();
+  await reviewer.getByRole("button", { name: "Approve 2 selected assets" }).click();
+  const dialog = reviewer.getByRole("alertdialog", { name: "Approve 2 assets?" });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(rest).toHaveCount(4);
+  await reviewer.getByRole("button", { name: "Approve 2 selected assets" }).click();
+  await dialog.getByRole("button", { name: "Approve 2 assets" }).click();
+  await expect(reviewer.locator("[data-alert]")).toContainText("Approved 2.");
+  await expect(rest).toHaveCount(2);
+  await expect.poll(async () => (await badgeCount()) === (await apiCount()), { timeout: 30_000 }).toBe(true);
+  expect(nativeDialogs).toBe(0);
 
   // The designer sees each outcome on the asset and in their notifications.
   await designer.goto("/");
   // 21 decisions and one undo, newest 20 shown.
   await expect(designer.getByTestId("notifications").locator("li")).toHaveCount(20);
   await expect(designer.getByTestId("notifications")).toContainText("requested changes: “Handle should face right”");
+  // Reasons in words, not codes.
+  await expect(designer.getByTestId("notifications")).toContainText("rejected your asset: Off-brief");
+  await expect(designer.getByTestId("notifications")).not.toContainText("off_brief");
   for (const kind of ["approve", "reject", "request_changes"]) {
     const outcome = outcomes.find((o) => o.decision === kind)!;
     await designer.goto(`/assets/${outcome.assetId}`);
     const history = designer.getByTestId("review-history");
     await expect(history.locator(`[data-decision="${kind}"]`).first()).toBeVisible();
     if (kind === "approve") await expect(history).toContainText("Approval ID");
-    if (kind === "reject") await expect(history).toContainText("off_brief");
-    if (kind === "request_changes") await expect(history).toContainText("Handle should face right");
+    if (kind === "reject") {
+      await expect(history).toContainText("Off-brief");
+      await expect(history).not.toContainText("off_brief");
+      await expect(designer.getByTestId("asset-status")).toHaveText("rejected · Off-brief");
+    }
+    if (kind === "request_changes") {
+      await expect(history).toContainText("Handle should face right");
+      await expect(designer.getByTestId("asset-status")).toHaveText("changes requested");
+    }
   }
   await designer.goto(`/assets/${outcomes[19]!.assetId}`);
   await expect(designer.getByTestId("review-history").locator("li.line-through")).toHaveCount(1);

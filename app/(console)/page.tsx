@@ -25,8 +25,8 @@ export default async function HomePage() {
           </Link>
         ))}
         {areas.length === 0 && (
-          <Card title="Nothing to do here yet">
-            <p className="text-sm text-stone-600">The areas for your role arrive as Kiln grows. Until then, there is nothing you need to do.</p>
+          <Card title="Nothing to do here">
+            <p className="text-sm text-stone-600">Your role has no areas in this console. Ask an admin to change your role if you need one.</p>
           </Card>
         )}
       </div>

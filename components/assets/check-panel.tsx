@@ -1,3 +1,4 @@
+import { reasonLabel } from "@/lib/labels";
 import type { CheckResultView } from "@/lib/checks/views";
 
 const VERDICT = {
@@ -40,7 +41,7 @@ export function CheckPanel({ results }: { results: CheckResultView[] }) {
               <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${VERDICT[r.verdict].className}`}>
                 {r.error ? "error → review" : VERDICT[r.verdict].label}
               </span>
-              {r.reasonCode && <div className="mt-1 font-mono text-xs text-stone-500">{r.reasonCode}</div>}
+              {r.reasonCode && <div className="mt-1 text-xs text-stone-500">{reasonLabel(r.reasonCode)}</div>}
             </td>
             <td className="py-2 text-stone-700">{r.detail}</td>
           </tr>

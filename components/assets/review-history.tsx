@@ -1,6 +1,6 @@
+import { DECISION_LABEL, EDIT_OPERATION_LABEL, reasonLabel } from "@/lib/labels";
 import type { AssetDetail } from "@/lib/assets/asset-detail";
 
-const LABEL = { approve: "approved", approve_with_changes: "approved with changes", request_changes: "requested changes", reject: "rejected" } as const;
 const TONE = { approve: "text-emerald-700", approve_with_changes: "text-emerald-700", request_changes: "text-amber-700", reject: "text-red-700" } as const;
 
 /** Every review decision on the asset, newest first, with comments and reasons; undone ones struck through. */
@@ -17,7 +17,10 @@ export function ReviewHistory({
     <div className="space-y-2 text-sm" data-testid="review-history">
       {versions.length > 1 && (
         <p className="text-xs text-stone-500" data-testid="version-history">
-          Versions: {versions.map((v) => `v${v.number} ${v.operation}${v.by ? ` by ${v.by}` : ""}${v.current ? " (current)" : ""}`).join(" · ")}
+          Versions:{" "}
+          {versions
+            .map((v) => `v${v.number} ${EDIT_OPERATION_LABEL[v.operation] ?? v.operation}${v.by ? ` by ${v.by}` : ""}${v.current ? " (current)" : ""}`)
+            .join(" · ")}
         </p>
       )}
       {approvalId && (
@@ -36,8 +39,8 @@ export function ReviewHistory({
         <ul className="divide-y divide-stone-100">
           {review.decisions.map((d) => (
             <li key={d.id} className={`py-1.5 ${d.undone ? "text-stone-400 line-through" : ""}`} data-decision={d.decision}>
-              <span className="font-medium">{d.reviewer}</span> <span className={d.undone ? "" : TONE[d.decision]}>{LABEL[d.decision]}</span>
-              {d.reasonCode && <span className="font-mono text-xs"> · {d.reasonCode}</span>}{" "}
+              <span className="font-medium">{d.reviewer}</span> <span className={d.undone ? "" : TONE[d.decision]}>{DECISION_LABEL[d.decision]}</span>
+              {d.reasonCode && <span className="text-xs"> · {reasonLabel(d.reasonCode)}</span>}{" "}
               <span className="text-xs text-stone-500">
                 v{d.version} · {new Date(d.at).toLocaleString()}
               </span>

@@ -1,13 +1,7 @@
 import { Badge } from "@/components/ui/badge";
 import type { AssetStatus, CheckBadge } from "@/lib/checks/views";
+import { ASSET_STATUS_LABEL, reasonLabel, reasonsLabel, VERDICT_LABEL } from "@/lib/labels";
 
-export const ASSET_STATUS_LABEL: Record<AssetStatus, string> = {
-  checking: "checking…",
-  in_review: "in review",
-  approved: "approved",
-  rejected: "rejected",
-  changes_requested: "changes requested",
-};
 export const ASSET_STATUS_TONE = { checking: "accent", in_review: "warn", approved: "good", rejected: "bad", changes_requested: "warn" } as const;
 
 const VERDICT_STYLE = {
@@ -27,7 +21,7 @@ export function CheckBadges({ checks }: { checks: CheckBadge[] }) {
           key={c.checkId}
           data-check={c.checkId}
           data-verdict={c.verdict}
-          title={`${c.label}: ${c.errored ? "could not run" : c.verdict}${c.reasonCode ? ` (${c.reasonCode})` : ""}`}
+          title={`${c.label}: ${c.errored ? "could not run" : VERDICT_LABEL[c.verdict]}${c.reasonCode ? ` (${reasonLabel(c.reasonCode)})` : ""}`}
           className={`rounded border px-1 py-px text-[10px] leading-tight ${VERDICT_STYLE[c.verdict]}`}
         >
           {VERDICT_MARK[c.verdict]} {c.checkId}
@@ -42,7 +36,7 @@ export function AssetStatusBadge({ status, reason }: { status: AssetStatus; reas
     <span data-testid="asset-status" data-status={status} data-reason={reason ?? ""}>
       <Badge tone={ASSET_STATUS_TONE[status]}>
         {ASSET_STATUS_LABEL[status]}
-        {reason && status !== "approved" ? ` · ${reason}` : ""}
+        {reason && status !== "approved" && reason !== status ? ` · ${reasonsLabel(reason)}` : ""}
       </Badge>
     </span>
   );

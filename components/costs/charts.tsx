@@ -4,7 +4,7 @@ import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContai
 import type { BreakdownCell } from "@/lib/costs/report/breakdown";
 import { OUTCOME_LABELS, PURPOSE_LABELS, SPEND_OUTCOMES, SPEND_PURPOSES } from "@/lib/costs/report/labels";
 import type { CostDay } from "@/lib/costs/report/series";
-import { money, percent, shortDay } from "./format";
+import { money, percent, shortDay, unitMoney } from "./format";
 
 const AXIS = { fontSize: 11, fill: "#78716c" };
 const GRID = "#e7e5e4";
@@ -48,7 +48,7 @@ export function CostPerUsableChart({ series }: { series: CostDay[] }) {
         <CartesianGrid stroke={GRID} vertical={false} />
         <XAxis dataKey="day" tickFormatter={shortDay} tick={AXIS} minTickGap={16} />
         <YAxis tickFormatter={axisMoney} tick={AXIS} width={56} />
-        <Tooltip labelFormatter={(d) => shortDay(String(d))} formatter={(v) => [money(v === null ? null : Number(v)), "Cost per usable asset"]} />
+        <Tooltip labelFormatter={(d) => shortDay(String(d))} formatter={(v) => [unitMoney(v === null ? null : Number(v)), "Cost per usable asset"]} />
         <Line dataKey="costPerUsableMicros" stroke="#9a3412" strokeWidth={2} dot={{ r: 2 }} connectNulls isAnimationActive={false} />
       </LineChart>
     </ResponsiveContainer>

@@ -1,8 +1,13 @@
-import { formatMicros } from "@/lib/costs/estimate";
+import { formatMicros, formatUnitMicros } from "@/lib/costs/estimate";
 
 /** Money for people: dollars from integer micros ("—" when there is no figure, e.g. nothing approved). */
 export function money(micros: number | null): string {
   return micros === null ? "—" : formatMicros(micros);
+}
+
+/** A unit cost (cost per usable asset) with the digits needed to compare groups: "$0.014", not "$0.01". */
+export function unitMoney(micros: number | null): string {
+  return micros === null ? "—" : formatUnitMicros(micros);
 }
 
 /** A rate as a percentage with one decimal ("—" when nothing could be counted). */

@@ -2,7 +2,7 @@
 
 import type { CostGroupRow } from "@/lib/costs/report/groups";
 import { DataTable, type Column } from "./data-table";
-import { count, money, percent } from "./format";
+import { count, money, percent, unitMoney } from "./format";
 
 const COLUMNS: Column<CostGroupRow>[] = [
   {
@@ -21,7 +21,7 @@ const COLUMNS: Column<CostGroupRow>[] = [
     numeric: true,
     title: "Spend on the group's lineages ÷ assets approved in the range",
     value: (r) => r.costPerUsableMicros,
-    cell: (r) => <span className="font-semibold text-stone-900">{money(r.costPerUsableMicros)}</span>,
+    cell: (r) => <span className="font-semibold text-stone-900">{unitMoney(r.costPerUsableMicros)}</span>,
   },
   { id: "reject", header: "Reject rate", numeric: true, value: (r) => r.rejectRate, cell: (r) => percent(r.rejectRate) },
   { id: "retry", header: "Retry rate", numeric: true, value: (r) => r.retryRate, cell: (r) => percent(r.retryRate) },

@@ -1,5 +1,6 @@
 import type { CostTotals } from "@/lib/costs/report/totals";
-import { count, money, percent } from "./format";
+import { count, money, percent, unitMoney } from "./format";
+import { plural } from "@/lib/labels";
 
 function Tile({ label, value, note, testId, strong = false }: { label: string; value: string; note: string; testId: string; strong?: boolean }) {
   return (
@@ -24,13 +25,13 @@ export function HeadlineTiles({ totals, filtered }: { totals: CostTotals; filter
       <Tile
         label="Spend"
         value={money(totals.spendMicros)}
-        note={filtered ? `${count(totals.calls)} calls` : `${count(totals.calls)} calls · ${money(totals.overheadMicros)} overhead`}
+        note={filtered ? plural(totals.calls, "call") : `${plural(totals.calls, "call")} · ${money(totals.overheadMicros)} overhead`}
         testId="tile-spend"
       />
       <Tile label="Approved assets" value={count(totals.approved)} note="usable: approved in the range" testId="tile-approved" />
       <Tile
         label="Cost per usable asset"
-        value={money(totals.costPerUsableMicros)}
+        value={unitMoney(totals.costPerUsableMicros)}
         note={totals.approved ? `${money(totals.attributedMicros)} lineage spend ÷ ${count(totals.approved)}` : "nothing approved in the range yet"}
         testId="tile-cpu"
         strong

@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { CHECKER_STYLE } from "./canvas-stage";
+import { EDIT_OPERATION_LABEL } from "@/lib/labels";
 
 type V = { number: number; operation: string; url: string; previewUrl: string | null; width: number; height: number };
 
@@ -22,7 +23,7 @@ export function CompareSlider({ versions, before, after, onPick }: { versions: V
           <select aria-label="Before version" className="rounded-md border border-stone-300 px-2 py-1" value={a.number} onChange={(e) => onPick("before", Number(e.target.value))}>
             {versions.map((v) => (
               <option key={v.number} value={v.number}>
-                v{v.number} · {v.operation}
+                v{v.number} · {EDIT_OPERATION_LABEL[v.operation] ?? v.operation}
               </option>
             ))}
           </select>
@@ -32,7 +33,7 @@ export function CompareSlider({ versions, before, after, onPick }: { versions: V
           <select aria-label="After version" className="rounded-md border border-stone-300 px-2 py-1" value={b.number} onChange={(e) => onPick("after", Number(e.target.value))}>
             {versions.map((v) => (
               <option key={v.number} value={v.number}>
-                v{v.number} · {v.operation}
+                v{v.number} · {EDIT_OPERATION_LABEL[v.operation] ?? v.operation}
               </option>
             ))}
           </select>

@@ -1,7 +1,7 @@
 "use client";
 
 import { Button } from "@/components/ui/button";
-import { formatMicros } from "@/lib/costs/estimate";
+import { formatUnitMicros } from "@/lib/costs/estimate";
 import type { EditorView } from "@/lib/editing/editor-view";
 import type { Backdrop, Tool } from "./canvas-stage";
 
@@ -11,7 +11,7 @@ function EngineNote({ engine }: { engine: Engines[keyof Engines] }) {
   if (!engine) return <p className="text-xs text-red-700">No engine can do this; an admin can choose one under Editor engines.</p>;
   return (
     <p className="text-xs text-stone-500">
-      {engine.label} · {engine.local ? "free (this server's CPU)" : `about ${formatMicros(engine.estimateMicros)}`}
+      {engine.label} · {engine.local ? "free (this server's CPU)" : `about ${formatUnitMicros(engine.estimateMicros)}`}
     </p>
   );
 }
@@ -65,9 +65,10 @@ export function ToolPanel(p: {
       <section className="space-y-1.5 border-t border-stone-100 pt-4">
         <h3 className="font-semibold text-stone-800">Erase</h3>
         <p className="text-xs text-stone-500">Paint over the object, then erase it: the area is filled from its surroundings.</p>
-        <Button onClick={p.onErase} disabled={disabled || !p.engines.erase}>
+        <Button onClick={p.onErase} disabled={disabled || !p.engines.erase || !p.hasMask} title={p.hasMask ? undefined : "Paint over the object first"}>
           Erase painted area
         </Button>
+        {!p.hasMask && <p className="text-xs text-stone-500">Paint a mask to enable erase.</p>}
         <EngineNote engine={p.engines.erase} />
       </section>
 

@@ -4,20 +4,13 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import type { EditorView } from "@/lib/editing/editor-view";
 import { formatMicros } from "@/lib/costs/estimate";
+import { EDIT_OPERATION_LABEL, reasonLabel, VERDICT_LABEL } from "@/lib/labels";
 
 type Version = EditorView["versions"][number];
 
-const OPERATION_LABEL: Record<string, string> = {
-  generate: "Generated",
-  upload: "Uploaded",
-  erase: "Erase",
-  upscale: "Upscale",
-  remove_background: "Remove background",
-  restore: "Restore",
-};
 
 export function operationLabel(v: Pick<Version, "operation" | "params" | "parentNumber">): string {
-  const base = OPERATION_LABEL[v.operation] ?? v.operation;
+  const base = EDIT_OPERATION_LABEL[v.operation] ?? v.operation;
   if (v.operation === "upscale" && v.params.scale) return `${base} ${String(v.params.scale)}×`;
   if (v.operation === "restore" && v.parentNumber) return `${base} of v${v.parentNumber}`;
   if (v.operation === "remove_background" && typeof v.params.background === "string" && v.params.background !== "transparent") return `${base} (on ${v.params.background})`;
@@ -28,7 +21,7 @@ function ChecksBadge({ checks }: { checks: Version["checks"] }) {
   if (!checks) return <Badge>no checks</Badge>;
   if (checks.status === "running") return <Badge tone="accent">checking…</Badge>;
   const tone = checks.verdict === "pass" ? "good" : checks.verdict === "warn" ? "warn" : "bad";
-  return <Badge tone={tone}>{checks.verdict === "pass" ? "checks passed" : `${checks.verdict}${checks.reasonCode ? `: ${checks.reasonCode}` : ""}`}</Badge>;
+  return <Badge tone={tone}>{checks.verdict === "pass" ? "checks passed" : `${checks.verdict ? VERDICT_LABEL[checks.verdict] : ""}${checks.reasonCode ? `: ${reasonLabel(checks.reasonCode)}` : ""}`}</Badge>;
 }
 
 /** Every version, newest first: who did what, when, with which engine, at what cost, and what the checks said. */

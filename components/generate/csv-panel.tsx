@@ -10,6 +10,7 @@ import { parseCsv, type ParsedCsv } from "@/lib/batches/csv";
 import { suggestMapping, type ColumnMapping } from "@/lib/batches/map-columns";
 import { preview, validateRows, type ValidatedRows } from "@/lib/batches/validate-rows";
 import type { TemplateDefinition } from "@/lib/templates/types";
+import { plural } from "@/lib/labels";
 
 export type CsvRows = {
   /** `values` are as written in the file; the server applies `valueMap` (checked against the template) at queue time. */
@@ -116,7 +117,7 @@ export function CsvPanel({ definition, onRows }: { definition: TemplateDefinitio
       {csv && (
         <>
           <p className="text-sm text-stone-600" data-testid="csv-summary">
-            {csv.fileName}: {csv.rows.length.toLocaleString("en-US")} rows, {csv.headers.length} columns (delimiter “
+            {csv.fileName}: {plural(csv.rows.length, "row")}, {plural(csv.headers.length, "column")} (delimiter “
             {csv.delimiter === "\t" ? "tab" : csv.delimiter}”).
           </p>
           <div className="grid gap-3 sm:grid-cols-2">

@@ -5,11 +5,15 @@ import { Badge } from "@/components/ui/badge";
 import { formatDuration } from "@/components/runs/format";
 import type { BudgetHeadroom } from "@/lib/budgets/queue-check";
 import { formatMicros } from "@/lib/costs/estimate";
+import type { EstimateAccuracy } from "@/lib/generation/estimate";
+import { formatUnitMicros } from "@/lib/costs/estimate";
+import { plural } from "@/lib/labels";
 
 export type EstimateView = {
   images: number;
   micros: number;
   seconds: number;
+  accuracy?: EstimateAccuracy;
   rows: number;
   samplePrompt: string;
   /** The first image's title (the template's title pattern); "" when the template has none. */
@@ -19,9 +23,14 @@ export type EstimateView = {
   budgets?: { headroom: BudgetHeadroom[]; refusal: string | null };
 };
 
-export function EstimatePanel({ estimate, error, loading }: { estimate?: EstimateView; error?: string; loading: boolean }) {
+export function EstimatePanel({ estimate, error, loading, hint }: { estimate?: EstimateView; error?: string; loading: boolean; hint?: string }) {
   if (error) return <Alert tone="error">{error}</Alert>;
-  if (!estimate) return <p className="text-sm text-stone-500">{loading ? "Estimating…" : "Fill in the form to see the estimate."}</p>;
+  if (!estimate)
+    return (
+      <p className="text-sm text-stone-500" data-testid="estimate-hint">
+        {hint ?? (loading ? "Estimating…" : "Fill in the form to see the estimate.")}
+      </p>
+    );
   return (
     <div className="space-y-3" data-testid="estimate">
       <dl className="grid grid-cols-3 gap-3 text-center">
@@ -42,6 +51,12 @@ export function EstimatePanel({ estimate, error, loading }: { estimate?: Estimat
           <dd className="text-lg font-semibold tabular-nums">{formatDuration(estimate.seconds * 1000)}</dd>
         </div>
       </dl>
+      {estimate.images > 0 && (
+        <p className="text-center text-xs text-stone-500" data-testid="estimate-per-image">
+          {formatUnitMicros(Math.round(estimate.micros / estimate.images))} per image
+        </p>
+      )}
+      {estimate.accuracy && <AccuracyNote accuracy={estimate.accuracy} />}
       {estimate.budgets && <BudgetHeadroomList budgets={estimate.budgets} />}
       <div className="text-xs text-stone-500">
         {estimate.preset.name} <Badge tone="accent">{estimate.preset.tier}</Badge> {estimate.preset.isSimulator && <Badge tone="warn">GPU simulator</Badge>}
@@ -78,7 +93,7 @@ function BudgetHeadroomList({ budgets }: { budgets: NonNullable<EstimateView["bu
                   h.remainingMicros !== null
                     ? `${formatMicros(h.remainingMicros)} left${h.committedMicros > 0 ? ` (after ${formatMicros(h.committedMicros)} queued)` : ""}`
                     : null,
-                  h.remainingImages !== null ? `${h.remainingImages.toLocaleString("en-US")} images left` : null,
+                  h.remainingImages !== null ? `${plural(h.remainingImages, "image")} left` : null,
                 ]
                   .filter(Boolean)
                   .join(" · ")}
@@ -89,5 +104,20 @@ function BudgetHeadroomList({ budgets }: { budgets: NonNullable<EstimateView["bu
       )}
       {budgets.refusal && <Alert tone="error">{budgets.refusal}</Alert>}
     </div>
+  );
+}
+
+/** How far the cost figure can be trusted: exact prices, the endpoint's measured GPU time (with its range), or the preset's guess. */
+function AccuracyNote({ accuracy }: { accuracy: EstimateAccuracy }) {
+  const text =
+    accuracy.kind === "exact"
+      ? "Exact: this preset is priced per image or per megapixel."
+      : accuracy.kind === "measured"
+        ? `From this endpoint's measured GPU time (median ${accuracy.medianSeconds.toFixed(2)} s over ${plural(accuracy.runs, "recent run")}): likely ${formatMicros(accuracy.lowMicros)}–${formatMicros(accuracy.highMicros)}.`
+        : `From the preset's expected ${accuracy.expectedSeconds} s per image: nothing measured on this endpoint yet, so the actual cost may differ.`;
+  return (
+    <p className="text-xs text-stone-500" data-testid="estimate-accuracy" data-accuracy={accuracy.kind}>
+      {text}
+    </p>
   );
 }

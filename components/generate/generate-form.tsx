@@ -1,5 +1,6 @@
 "use client";
 
+import { missingRequired } from "@/lib/templates/missing";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useDeferredValue, useMemo, useState } from "react";
@@ -56,10 +57,12 @@ export function GenerateForm({ options }: { options: GenerateOptions }) {
     [templateId, presetId, variantsPerRow, aspectRatios, mode, rows, name, campaign, reference, strength],
   );
   const deferred = useDeferredValue(request);
+  // One prompt with a required field still empty cannot be estimated: say what to fill instead of asking.
+  const missing = mode === "single" ? missingRequired(template.definition.variables, values) : [];
   const estimate = useQuery({
     queryKey: ["estimate", deferred],
     queryFn: () => api<{ estimate: EstimateView }>("/api/batches/estimate", { json: deferred }).then((r) => r.estimate),
-    enabled: deferred.rows.length > 0 && deferred.aspectRatios.length > 0,
+    enabled: deferred.rows.length > 0 && deferred.aspectRatios.length > 0 && missing.length === 0,
     retry: false,
     placeholderData: (prev) => prev,
   });
@@ -204,14 +207,23 @@ export function GenerateForm({ options }: { options: GenerateOptions }) {
       </div>
       <div className="space-y-4 xl:sticky xl:top-8 xl:self-start">
         <Card title="Estimate">
-          <EstimatePanel estimate={estimate.data} error={estimateError} loading={estimate.isFetching} />
+          <EstimatePanel
+            estimate={missing.length ? undefined : estimate.data}
+            error={missing.length ? undefined : estimateError}
+            loading={estimate.isFetching}
+            hint={missing.length ? `Fill in ${missing.map((v) => v.label).join(", ")} to see the estimate.` : undefined}
+          />
         </Card>
         {queue.error && (
           <div data-testid="queue-error">
             <Alert tone="error">{queue.error.message}</Alert>
           </div>
         )}
-        <Button className="w-full" disabled={queue.isPending || !estimate.data || !!estimateError || rows.length === 0} onClick={() => queue.mutate()}>
+        <Button
+          className="w-full"
+          disabled={queue.isPending || !estimate.data || !!estimateError || rows.length === 0 || missing.length > 0}
+          onClick={() => queue.mutate()}
+        >
           {queue.isPending
             ? "Queueing…"
             : `Queue ${estimate.data ? estimate.data.images.toLocaleString("en-US") : ""} image${estimate.data?.images === 1 ? "" : "s"}`}

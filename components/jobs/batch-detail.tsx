@@ -1,5 +1,6 @@
 "use client";
 
+import { BATCH_STATUS_LABEL } from "@/lib/labels";
 import { useState } from "react";
 import { formatDuration } from "@/components/runs/format";
 import { formatMicros } from "@/lib/costs/estimate";
@@ -14,6 +15,7 @@ import { GenerationGrid } from "./generation-grid";
 import { ProgressBar } from "./progress-bar";
 import { useBatch, useBatchAction } from "./use-batches";
 import type { BatchDetail } from "@/lib/generation/batch-views";
+import { shouldOfferResume } from "@/lib/generation/resume-offer";
 
 export function BatchDetailView({ id, engineUnreachable }: { id: string; engineUnreachable: boolean }) {
   const batch = useBatch(id);
@@ -25,6 +27,17 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
   if (batch.isPending) return <p className="mt-6 text-sm text-stone-500">Loading…</p>;
   const b = batch.data;
   const live = b.status === "queued" || b.status === "running";
+  const lastFinishedAt = b.rows.reduce<string | null>((last, r) => (r.finishedAt && (!last || r.finishedAt > last) ? r.finishedAt : last), null);
+  // The page polls while the batch is live, so this is re-judged every few seconds.
+  const offerResume = shouldOfferResume({
+    status: b.status,
+    counts: b.counts,
+    waiting: b.waiting,
+    engineUnreachable,
+    createdAt: b.createdAt,
+    lastFinishedAt,
+    now: Date.now(),
+  });
   const actionError = [cancel, retry, resume].find((m) => m.error)?.error?.message ?? (resume.data?.started === false ? resume.data.message : undefined);
   return (
     <>
@@ -33,7 +46,7 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
         description={`${b.owner} · queued ${new Date(b.createdAt).toLocaleString()}${b.campaign ? ` · campaign ${b.campaign}` : ""}`}
         actions={
           <div className="flex items-center gap-2">
-            <Badge tone={BATCH_TONE[b.status]}>{b.status}</Badge>
+            <Badge tone={BATCH_TONE[b.status]}>{BATCH_STATUS_LABEL[b.status]}</Badge>
             {b.counts.dead_lettered > 0 && b.status !== "cancelled" && (
               <Button variant="secondary" disabled={retry.isPending} onClick={() => retry.mutate({})}>
                 Retry {b.counts.dead_lettered} failed
@@ -41,14 +54,16 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
             )}
             {live && (
               <>
-                <Button
-                  variant="secondary"
-                  disabled={resume.isPending}
-                  onClick={() => resume.mutate({})}
-                  title="Hand the batch to the background engine again (nothing runs twice)"
-                >
-                  Resume
-                </Button>
+                {offerResume && (
+                  <Button
+                    variant="secondary"
+                    disabled={resume.isPending}
+                    onClick={() => resume.mutate({})}
+                    title="Nothing has moved for a minute: hand the batch to the background engine again (nothing runs twice)"
+                  >
+                    Resume
+                  </Button>
+                )}
                 <Button
                   variant="danger"
                   disabled={cancel.isPending}

@@ -1,5 +1,6 @@
 "use client";
 
+import { BATCH_STATUS_LABEL, plural } from "@/lib/labels";
 import Link from "next/link";
 import { formatMicros } from "@/lib/costs/estimate";
 import { Alert } from "@/components/ui/alert";
@@ -34,14 +35,15 @@ export function BatchList() {
                 {b.name}
               </Link>
               <div className="text-xs text-stone-500">
-                {new Date(b.createdAt).toLocaleString()} · {b.owner} · {b.total} images{b.campaign ? ` · ${b.campaign}` : ""}
+                {new Date(b.createdAt).toLocaleString()} · {b.owner} · {plural(b.total, "image")}
+                {b.campaign ? ` · ${b.campaign}` : ""}
               </div>
             </div>
             <div className="flex shrink-0 items-center gap-3 text-sm">
               <span className="tabular-nums text-stone-600">
                 {formatMicros(b.spentMicros)} <span className="text-stone-400">of ~{formatMicros(b.estimateMicros)}</span>
               </span>
-              <Badge tone={BATCH_TONE[b.status]}>{b.status}</Badge>
+              <Badge tone={BATCH_TONE[b.status]}>{BATCH_STATUS_LABEL[b.status]}</Badge>
             </div>
           </div>
           <div className="mt-3">

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { AssetStatusBadge, CheckBadges } from "@/components/checks/check-badges";
 import { Badge } from "@/components/ui/badge";
 import type { GenerationRow } from "@/lib/generation/batch-views";
+import { GENERATION_STATUS_LABEL } from "@/lib/labels";
 
 const PLACEHOLDER = { queued: "Queued", running: "Generating…", succeeded: "Making thumbnail…", dead_lettered: "Failed", cancelled: "Cancelled" } as const;
 const TONE = { queued: "neutral", running: "accent", succeeded: "good", dead_lettered: "bad", cancelled: "neutral" } as const;
@@ -37,7 +38,7 @@ export function GenerationGrid({ rows, onRetry, canRetry }: { rows: GenerationRo
               {g.check ? (
                 <AssetStatusBadge status={g.check.status} reason={g.check.statusReason} />
               ) : (
-                <Badge tone={TONE[g.status as keyof typeof TONE] ?? "neutral"}>{g.status === "dead_lettered" ? "failed" : g.status}</Badge>
+                <Badge tone={TONE[g.status as keyof typeof TONE] ?? "neutral"}>{GENERATION_STATUS_LABEL[g.status] ?? g.status}</Badge>
               )}
             </div>
             {g.check && <CheckBadges checks={g.check.checks} />}

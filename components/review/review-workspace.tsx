@@ -8,6 +8,8 @@ import { QueueList } from "./queue-list";
 import { ReviewDetail } from "./review-detail";
 import type { QueueItem } from "@/lib/review/queue";
 import { withQueueItem } from "@/lib/review/queue-order";
+import { plural, reasonLabel } from "@/lib/labels";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { fetchNextItem, useRejectReasons, useReviewActions, useReviewQueue, type Decision, type QueueFilters } from "./use-review";
 
 type Flash = { tone: "success" | "error" | "info"; text: string } | null;
@@ -25,6 +27,7 @@ export function ReviewWorkspace() {
   const [filters, setFilters] = useState<QueueFilters>({});
   const queue = useReviewQueue(filters);
   const reasons = useRejectReasons().data?.reasons ?? [];
+  const [confirmBulk, setConfirmBulk] = useState(false);
   const actions = useReviewActions();
   const [currentId, setCurrentId] = useState<string | null>(null);
   const [decided, setDecided] = useState<Set<string>>(new Set());
@@ -119,7 +122,7 @@ export function ReviewWorkspace() {
                 : r.status === "in_review"
                   ? `Approved ${r.approvals} of ${r.approvalsNeeded}: a second reviewer must approve too`
                   : r.status === "rejected"
-                    ? `Rejected: ${extra.reasonCode}`
+                    ? `Rejected: ${reasons.find((x) => x.code === extra.reasonCode)?.label ?? reasonLabel(extra.reasonCode ?? "")}`
                     : "Changes requested";
             setFlash({ tone: "success", text: `${current.title}: ${what}. U to undo.` });
           },
@@ -127,7 +130,7 @@ export function ReviewWorkspace() {
         },
       );
     },
-    [current, items, index, actions, queue.data],
+    [current, items, index, actions, queue.data, reasons],
   );
 
   const undo = useCallback(() => {
@@ -239,10 +242,15 @@ export function ReviewWorkspace() {
         >
           Claim next 20
         </Button>
-        {bulkItems.length > 0 && (
-          <Button
-            onClick={() =>
-              window.confirm(`Approve ${bulkItems.length} selected assets? Each is approved under the same rules as one by one.`) &&
+        {bulkItems.length > 0 && <Button onClick={() => setConfirmBulk(true)}>Approve {plural(bulkItems.length, "selected asset")}</Button>}
+        {confirmBulk && bulkItems.length > 0 && (
+          <ConfirmDialog
+            title={`Approve ${plural(bulkItems.length, "asset")}?`}
+            confirmLabel={`Approve ${plural(bulkItems.length, "asset")}`}
+            busy={actions.bulk.isPending}
+            onCancel={() => setConfirmBulk(false)}
+            onConfirm={() => {
+              setConfirmBulk(false);
               actions.bulk.mutate(
                 bulkItems.map((i) => ({ assetId: i.assetId, assetVersionId: i.versionId })),
                 {
@@ -257,11 +265,11 @@ export function ReviewWorkspace() {
                   },
                   onError: (e) => setFlash({ tone: "error", text: e.message }),
                 },
-              )
-            }
+              );
+            }}
           >
-            Approve {bulkItems.length} selected
-          </Button>
+            Each is approved under the same rules as one by one: hero assets still need a second reviewer.
+          </ConfirmDialog>
         )}
       </div>
       {flash && <Alert tone={flash.tone}>{flash.text}</Alert>}

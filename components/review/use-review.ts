@@ -2,6 +2,7 @@
 
 import { useCallback } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { refreshNavCounts } from "@/components/console/use-nav-counts";
 import { api } from "@/components/api-client";
 import type { AssetDetail } from "@/lib/assets/asset-detail";
 import type { QueueItem, QueuePageKey } from "@/lib/review/queue";
@@ -48,12 +49,19 @@ export function useRejectReasons() {
 export function useReviewActions() {
   const client = useQueryClient();
   // Stable across renders: the page's pause timer depends on it.
-  const refresh = useCallback(() => client.invalidateQueries({ queryKey: ["review-queue"] }), [client]);
+  const refresh = useCallback(() => {
+    void refreshNavCounts(client);
+    return client.invalidateQueries({ queryKey: ["review-queue"] });
+  }, [client]);
   // After a decision the page opens the next asset from a one-row read (fetchNextItem) and drops the
   // decided one from the list itself; the 200-row list is marked stale, not refetched at once: it
   // refreshes on its 15-second interval, when the reviewer pauses, or when the list runs low
   // (review-workspace.tsx), so it does not compete with the next asset's requests.
-  const markStale = () => client.invalidateQueries({ queryKey: ["review-queue"], refetchType: "none" });
+  // The menu's queue badge is one small count: it is read again after every decision.
+  const markStale = () => {
+    void refreshNavCounts(client);
+    return client.invalidateQueries({ queryKey: ["review-queue"], refetchType: "none" });
+  };
   return {
     refreshQueue: refresh,
     decide: useMutation({

@@ -252,6 +252,20 @@ describe("soft-limit alerts", () => {
   });
 });
 
+describe("alerts for a budget saved below what was spent", () => {
+  it("writes the alert when the budget is created or lowered, so the list never says 'No alerts yet' beside 'past alert'", async () => {
+    const { ctx, user } = await designer();
+    await spend(ctx, 6_000);
+    const b = await createBudget({ ctx: finance, input: { scope: "user", scopeKey: user.id, period: "month", limitMicros: 10_000, softLimitPercent: 50 } });
+    expect((await listBudgetStatuses({ ctx: finance })).find((s) => s.id === b.id)?.state).toBe("soft");
+    expect(await database.db.select().from(budgetAlerts).where(eq(budgetAlerts.budgetId, b.id))).toEqual([expect.objectContaining({ level: "soft", spentMicros: 6_000 })]);
+    // Lowered below the spend: used up, announced at once.
+    await updateBudget({ ctx: finance, input: { budgetId: b.id, limitMicros: 5_000, softLimitPercent: 50, active: true } });
+    const levels = (await database.db.select().from(budgetAlerts).where(eq(budgetAlerts.budgetId, b.id))).map((a) => a.level).sort();
+    expect(levels).toEqual(["exhausted", "soft"]);
+  });
+});
+
 describe("stop-loss", () => {
   it("holds a campaign when the reject rate over its last N decided assets reaches the threshold; its work waits until released", async () => {
     const { ctx, user } = await designer();

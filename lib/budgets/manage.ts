@@ -6,6 +6,7 @@ import type { Ctx } from "@/lib/auth/context";
 import { resolveCostScope } from "@/lib/costs/report/scope";
 import { AppError, parseInput } from "@/lib/errors";
 import { assertCanManageBudgets } from "./access";
+import { raiseBudgetAlerts } from "./alerts";
 import { budgetStatuses, type BudgetStatus } from "./status";
 import { createBudgetInput, deactivateBudgetInput, updateBudgetInput } from "./schemas";
 
@@ -35,7 +36,7 @@ export async function createBudget({ ctx, input }: { ctx: Ctx; input: unknown })
   assertCanManageBudgets(ctx);
   const v = parseInput(createBudgetInput, input);
   await assertScopeExists(ctx, v.scope, v.scopeKey);
-  return ctx.db.transaction(async (tx) => {
+  const created = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(budgets)
       .values({ scope: v.scope, scopeKey: v.scopeKey, period: v.period, ...limitsOf(v), createdBy: ctx.actor.id })
@@ -45,13 +46,25 @@ export async function createBudget({ ctx, input }: { ctx: Ctx; input: unknown })
     await recordAudit({ db: tx, input: { actor: ctx.actor, action: "budget.created", subject: { type: "budget", id: row.id }, data: { scope: v.scope, scopeKey: v.scopeKey, period: v.period, ...limitsOf(v) }, ip: ctx.ip } });
     return row;
   });
+  await announceIfCrossed(ctx, created);
+  return created;
+}
+
+/**
+ * A budget saved below what its period has already spent is past its alert (or used up) at once; the
+ * alert is written now, not at the next provider call, so the page never says "past alert" beside
+ * "No alerts yet".
+ */
+async function announceIfCrossed(ctx: Ctx, budget: Budget): Promise<void> {
+  if (!budget.active) return;
+  await raiseBudgetAlerts(ctx.db, await budgetStatuses(ctx.db, [budget]));
 }
 
 /** New limits (raising one lets waiting work go on at its next poll); `active: true` reactivates. */
 export async function updateBudget({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<Budget> {
   assertCanManageBudgets(ctx);
   const v = parseInput(updateBudgetInput, input);
-  return ctx.db.transaction(async (tx) => {
+  const updated = await ctx.db.transaction(async (tx) => {
     const [before] = await tx.select().from(budgets).where(eq(budgets.id, v.budgetId)).limit(1).for("update");
     if (!before) throw new AppError("not_found", "That budget does not exist.");
     if (before.scope !== "campaign" && v.stopLossRejectPercent !== null)
@@ -67,6 +80,8 @@ export async function updateBudget({ ctx, input }: { ctx: Ctx; input: unknown })
     });
     return row!;
   });
+  await announceIfCrossed(ctx, updated);
+  return updated;
 }
 
 /** Stops a budget applying (kept for its history; edit it to reactivate). */

@@ -6,6 +6,7 @@ import { activeHold } from "./holds";
 import { PERIOD_LABEL } from "./period";
 import { applicableBudgets, budgetStatuses, type BudgetStatus } from "./status";
 import { committedMicrosOf } from "./usage";
+import { plural } from "@/lib/labels";
 
 /** One applicable budget against one batch: what is left before and whether the batch fits. */
 export type BudgetHeadroom = {
@@ -68,7 +69,7 @@ export function budgetRefusal(check: BudgetCheck, batch: { micros: number; image
   if (images)
     return new AppError(
       "policy_blocked",
-      `This batch needs ${batch.images.toLocaleString("en-US")} images, but the image quota for ${images.label} (${images.period}) has ${images.remainingImages!.toLocaleString("en-US")} left of ${images.limitImages!.toLocaleString("en-US")}. Queue fewer images, or ask finance to raise the quota.`,
+      `This batch needs ${plural(batch.images, "image")}, but the image quota for ${images.label} (${images.period}) has ${images.remainingImages!.toLocaleString("en-US")} left of ${images.limitImages!.toLocaleString("en-US")}. Queue fewer images, or ask finance to raise the quota.`,
     );
   return null;
 }

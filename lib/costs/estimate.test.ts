@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
-import { costOfCall, estimateBatch, formatMicros, priceModelSchema, type PriceModel } from "./estimate";
+import { costOfCall, estimateBatch, formatMicros, formatUnitMicros, priceModelSchema, type PriceModel } from "./estimate";
 
 const perImage: PriceModel = { kind: "per_image", microsPerImage: 2_000 };
 const perMp: PriceModel = { kind: "per_megapixel", microsPerMegapixel: 12_000 };
@@ -139,5 +139,22 @@ describe("formatMicros", () => {
     expect(formatMicros(1_500_000, { decimals: 0 })).toBe("$2");
     expect(formatMicros(-4_000, { decimals: 2 })).toBe("$0.00");
     expect(errorOf(() => formatMicros(1.5)).code).toBe("invalid_input");
+  });
+});
+
+describe("formatUnitMicros", () => {
+  it("keeps two significant digits so unit costs can be compared ($0.014 is not $0.01)", () => {
+    expect(formatMicros(14_000)).toBe("$0.01");
+    expect(formatUnitMicros(14_000)).toBe("$0.014");
+    expect(formatUnitMicros(11_000)).not.toBe(formatUnitMicros(14_000));
+    expect(formatUnitMicros(120_000)).toBe("$0.12");
+    expect(formatUnitMicros(1_234_567)).toBe("$1.23");
+    expect(formatUnitMicros(4_200)).toBe("$0.0042");
+    expect(formatUnitMicros(7)).toBe("$0.000007");
+    expect(formatUnitMicros(0)).toBe("$0.00");
+    expect(formatUnitMicros(2_000)).toBe("$0.002");
+    expect(formatUnitMicros(10_000)).toBe("$0.01");
+    expect(formatUnitMicros(1_200_000)).toBe("$1.20");
+    expect(formatUnitMicros(-14_000)).toBe("-$0.014");
   });
 });

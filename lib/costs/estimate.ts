@@ -131,3 +131,17 @@ export function formatMicros(value: number, options: { decimals?: number } = {})
   const cents = decimals > 0 ? `.${(scaled % unit).toString().padStart(decimals, "0")}` : "";
   return `${value < 0 && scaled > 0n ? "-" : ""}$${dollars}${cents}`;
 }
+
+/**
+ * A unit cost (per image, per usable asset) with enough digits to compare two of them: at least two
+ * significant digits, up to six decimals, never fewer than two. 14_000 → "$0.014" (formatMicros says
+ * "$0.01"), 120_000 → "$0.12", 1_234_567 → "$1.23", 4_200 → "$0.0042".
+ */
+export function formatUnitMicros(value: number): string {
+  if (!Number.isSafeInteger(value)) throw new AppError("invalid_input", `Money must be whole micro-dollars (got ${value}).`);
+  const abs = Math.abs(value);
+  let decimals = 2;
+  while (decimals < 6 && abs > 0 && abs < 10 * 10 ** (6 - decimals)) decimals++;
+  // Zeros past the cents carry nothing: "$0.0020" reads "$0.002".
+  return formatMicros(value, { decimals }).replace(/(\.\d\d\d*?)0+$/, "$1");
+}

@@ -1,5 +1,5 @@
 import type { Ctx } from "@/lib/auth/context";
-import { formatMicros, type PriceModel } from "@/lib/costs/estimate";
+import { costOfCall, formatUnitMicros, type ImageSize, type PriceModel } from "@/lib/costs/estimate";
 import type { TemplateDefinition } from "@/lib/templates/types";
 import { supportsReferenceImage } from "@/lib/providers/reference-image";
 import { listActivePresets, listActiveTemplates } from "./catalog";
@@ -14,10 +14,12 @@ export type GenerateOptions = {
   aspectRatios: AspectRatio[];
 };
 
-function describePrice(pm: PriceModel): string {
-  if (pm.kind === "per_image") return `${formatMicros(pm.microsPerImage)} per image`;
-  if (pm.kind === "per_megapixel") return `${formatMicros(pm.microsPerMegapixel)} per megapixel`;
-  return `${formatMicros(pm.microsPerGpuSecond)} per GPU-second`;
+/**
+ * The tier cards are compared side by side, so every preset's price is said in one unit: per image at
+ * the preset's own size (a per-megapixel or per-GPU-second price converted), whatever the provider bills in.
+ */
+export function pricePerImage(pm: PriceModel, size: ImageSize): string {
+  return `${pm.kind === "per_gpu_second" ? "≈ " : ""}${formatUnitMicros(costOfCall(pm, size))} per image`;
 }
 
 /** What the Generate page offers: active template and preset versions, described for people. */
@@ -40,7 +42,7 @@ export async function getGenerateOptions({ ctx }: { ctx: Ctx }): Promise<Generat
       isSimulator: p.provider.isSimulator,
       paused: p.provider.paused,
       size: `${p.version.params.width}×${p.version.params.height}, ${p.version.params.steps} steps`,
-      price: describePrice(p.version.priceModel),
+      price: pricePerImage(p.version.priceModel, { width: p.version.params.width, height: p.version.params.height }),
       referenceImage: supportsReferenceImage(p.provider.kind),
     })),
     aspectRatios: Object.keys(ASPECT_RATIOS) as AspectRatio[],

@@ -11,6 +11,7 @@ import { renderTemplate, variablesSchema } from "@/lib/templates/render";
 import { MAX_GENERATIONS_PER_BATCH, type BatchRequest } from "./batch-input";
 import { getActiveTemplate, listActivePresets, type ActivePreset } from "./catalog";
 import { estimateGenerations, type Estimate } from "./estimate";
+import { measuredGpuTimes } from "./measured-gpu-time";
 import { assertWithinQuota } from "./quota";
 import { resolveReferenceImage } from "./reference-image";
 import { seedFor, sizeFor } from "./sizes";
@@ -132,7 +133,13 @@ export async function planBatch(ctx: Ctx, q: BatchRequest, options: { auditBlock
     });
   }
   const byVersion = new Map(presets.map((p) => [p.version.id, p]));
-  const estimate: Estimate = estimateGenerations(planned.map((g) => ({ width: g.width, height: g.height, preset: byVersion.get(g.presetVersionId)! })));
+  // Per-GPU-second prices are estimated from the time this endpoint really took (recent runs), not the preset's guess.
+  const timed = presets.filter((p) => p.version.priceModel.kind === "per_gpu_second").map((p) => p.version.id);
+  const measured = timed.length ? await measuredGpuTimes(ctx.db, timed) : new Map();
+  const estimate: Estimate = estimateGenerations(
+    planned.map((g) => ({ width: g.width, height: g.height, preset: byVersion.get(g.presetVersionId)! })),
+    measured,
+  );
   // Every applicable budget (the campaign's, the user's team's, the user's) against this batch:
   // queueing refuses what does not fit; the estimate only reports what is left.
   const budgets = await checkBudgets(ctx.db, { campaign: q.campaign || null, userId: ctx.actor.id, micros: estimate.micros, images: total });

@@ -2,6 +2,7 @@ import { and, count, eq, gt } from "drizzle-orm";
 import { generations } from "@/db/schema";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
+import { plural } from "@/lib/labels";
 
 /**
  * Refuses work beyond the user's rolling 24-hour image quota before anything is queued, saying
@@ -19,7 +20,7 @@ export async function assertWithinQuota(ctx: Ctx, images: number, quota: number)
   if (images > remaining) {
     throw new AppError(
       "policy_blocked",
-      `This batch needs ${images.toLocaleString("en-US")} images but your quota has ${remaining.toLocaleString("en-US")} left today (${quota.toLocaleString("en-US")} per 24 hours). Queue fewer rows or ask an admin.`,
+      `This batch needs ${plural(images, "image")} but your quota has ${remaining.toLocaleString("en-US")} left today (${quota.toLocaleString("en-US")} per 24 hours). Queue fewer rows or ask an admin.`,
     );
   }
   return { used, remaining: remaining - images };

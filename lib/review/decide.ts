@@ -72,9 +72,12 @@ async function decideLocked(tx: Tx, ctx: Ctx, input: z.infer<typeof decideInput>
   if (claim && claim.reviewerId !== ctx.actor.id && claim.expiresAt > new Date())
     throw new AppError("conflict", "Another reviewer has claimed this asset; it comes back to the queue when their claim expires.");
 
+  // The reason's label (what the designer reads in the notification), never its code.
+  let reasonText: string | undefined;
   if (input.decision === "reject") {
     const [reason] = await tx.select().from(rejectReasons).where(eq(rejectReasons.code, input.reasonCode!)).limit(1);
     if (!reason?.active) throw new AppError("invalid_input", "Pick a reason from the list.", { fields: { reasonCode: ["Unknown reason."] } });
+    reasonText = reason.label;
   }
 
   const approvals = await tx
@@ -129,7 +132,7 @@ async function decideLocked(tx: Tx, ctx: Ctx, input: z.infer<typeof decideInput>
     userId: asset.ownerId,
     assetId: asset.id,
     kind: `review.${input.decision}`,
-    message: withTitle(asset.title, decisionText(ctx, input, status, count, needed, approvalId)),
+    message: withTitle(asset.title, decisionText(ctx, input, status, count, needed, approvalId, reasonText)),
   });
   await recordAudit({
     db: tx,
@@ -153,7 +156,15 @@ async function decideLocked(tx: Tx, ctx: Ctx, input: z.infer<typeof decideInput>
   return { decision: decision!, status, approvals: isApproval ? count : approvals.length, approvalsNeeded: needed };
 }
 
-function decisionText(ctx: Ctx, input: z.infer<typeof decideInput>, status: string, count: number, needed: number, approvalId: string | null): string {
+function decisionText(
+  ctx: Ctx,
+  input: z.infer<typeof decideInput>,
+  status: string,
+  count: number,
+  needed: number,
+  approvalId: string | null,
+  reasonText?: string,
+): string {
   const who = ctx.actor.name;
   switch (input.decision) {
     case "approve":
@@ -166,7 +177,7 @@ function decisionText(ctx: Ctx, input: z.infer<typeof decideInput>, status: stri
     case "request_changes":
       return `${who} requested changes: “${input.comment}”.`;
     case "reject":
-      return `${who} rejected your asset: ${input.reasonCode}${input.comment ? ` — “${input.comment}”` : ""}.`;
+      return `${who} rejected your asset: ${reasonText ?? input.reasonCode}${input.comment ? ` — “${input.comment}”` : ""}.`;
   }
 }
 

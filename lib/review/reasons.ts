@@ -5,20 +5,10 @@ import { rejectReasons, type RejectReason } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError, parseInput } from "@/lib/errors";
+import { SEED_REJECT_REASON_LABELS } from "@/lib/labels";
 
-/** The taxonomy every installation starts with (the legal team's usual reasons). */
-export const SEED_REJECT_REASONS: { code: string; label: string }[] = [
-  { code: "trademark_logo", label: "Trademark / logo" },
-  { code: "likeness_person", label: "Likeness / person" },
-  { code: "brand_guideline", label: "Brand guideline" },
-  { code: "regulated_claim", label: "Regulated claim" },
-  { code: "text_error", label: "Text error" },
-  { code: "anatomy_artefact", label: "Anatomy / artefact" },
-  { code: "nsfw_unsafe", label: "NSFW / unsafe" },
-  { code: "off_brief", label: "Off-brief" },
-  { code: "quality", label: "Quality" },
-  { code: "other", label: "Other" },
-];
+/** The taxonomy every installation starts with (the legal team's usual reasons); labels from lib/labels. */
+export const SEED_REJECT_REASONS: { code: string; label: string }[] = Object.entries(SEED_REJECT_REASON_LABELS).map(([code, label]) => ({ code, label }));
 
 /** Seeds the taxonomy once (when the table is empty); never touches an admin's changes. */
 export async function seedRejectReasons(db: DbExecutor): Promise<void> {

@@ -273,7 +273,7 @@ describe("rejections and change requests", () => {
     });
     const told = await notificationsOf(f.asset.id);
     expect(told.map((n) => [n.userId, n.kind, n.message])).toEqual([
-      [designer.actor.id, "review.reject", "Rita Reviewer rejected your asset: trademark_logo — “Nike swoosh, top left”."],
+      [designer.actor.id, "review.reject", "Rita Reviewer rejected your asset: Trademark / logo — “Nike swoosh, top left”."],
     ]);
   });
 
@@ -607,7 +607,7 @@ describe("undo", () => {
     const told = await notificationsOf(f.asset.id);
     expect(told.map((n) => [n.userId, n.kind, n.message])).toEqual([
       [designer.actor.id, "review.approve", expect.any(String)],
-      [designer.actor.id, "review.undone", "Rita Reviewer took back their decision (approve); the asset is back in review."],
+      [designer.actor.id, "review.undone", "Rita Reviewer took back their decision (approved); the asset is back in review."],
     ]);
     expect((await auditFor(f.asset.id, "review.undone")).map((e) => e.data)).toEqual([{ decisionId: out.decision.id, decision: "approve" }]);
 

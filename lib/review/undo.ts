@@ -1,3 +1,4 @@
+import { DECISION_LABEL } from "@/lib/labels";
 import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { assets, notifications, reviewDecisions } from "@/db/schema";
@@ -61,7 +62,10 @@ export async function undoDecision({ ctx, input }: { ctx: Ctx; input: unknown })
       userId: asset!.ownerId,
       assetId: asset!.id,
       kind: "review.undone",
-      message: withTitle(asset!.title, `${ctx.actor.name} took back their decision (${decision.decision.replaceAll("_", " ")}); the asset is back in review.`),
+      message: withTitle(
+        asset!.title,
+        `${ctx.actor.name} took back their decision (${DECISION_LABEL[decision.decision] ?? decision.decision}); the asset is back in review.`,
+      ),
     });
     await recordAudit({
       db: tx,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseInput } from "@/lib/errors";
-import { PLACEHOLDER_PATTERN, VARIABLE_NAME_PATTERN, placeholdersOf, type TemplateDefinition } from "./types";
+import { optionalSegmentProblems, PLACEHOLDER_PATTERN, VARIABLE_NAME_PATTERN, placeholdersOf, type TemplateDefinition } from "./types";
 
 /** Size limits keep a rendered prompt inside what backends accept and what the audit trail stores comfortably. */
 export const TEMPLATE_LIMITS = {
@@ -92,6 +92,8 @@ export const templateDefinitionSchema = z
     const leftover = def.body.replace(PLACEHOLDER_PATTERN, "");
     if (/\{\{|\}\}/.test(leftover))
       ctx.addIssue({ code: "custom", message: "malformed placeholder: use {{name}} with a declared lower-case name", path: ["body"] });
+    const optional = new Set(def.variables.filter((v) => !v.required && v.default === undefined).map((v) => v.name));
+    for (const message of optionalSegmentProblems(def.body, optional)) ctx.addIssue({ code: "custom", message, path: ["body"] });
     if (def.titlePattern) {
       // Names that are not variables are CSV columns carried as metadata (e.g. {{sku}}); only the syntax can be wrong.
       if (/\{\{|\}\}/.test(def.titlePattern.replace(PLACEHOLDER_PATTERN, "")))

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseInput } from "@/lib/errors";
-import { PLACEHOLDER_PATTERN, type RenderedPrompt, type TemplateDefinition, type VariableDef, type VariableValues } from "./types";
+import { OPTIONAL_SEGMENT_PATTERN, PLACEHOLDER_PATTERN, type RenderedPrompt, type TemplateDefinition, type VariableDef, type VariableValues } from "./types";
 
 /** C0/C1 controls except tab, LF and CR (a textarea may send those; the renderer flattens them), plus bidi overrides. */
 const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
@@ -91,15 +91,18 @@ function tidy(prompt: string): string {
 
 /**
  * Renders a template: validates the values (throws AppError invalid_input with per-variable messages),
- * substitutes them neutralised in one pass (a value containing `{{x}}` is never expanded again), then
+ * drops the optional segments whose variables are empty (`[[made of {{material}}, ]]`), substitutes the
+ * values neutralised in one pass (a value containing `{{x}}` is never expanded again), then
  * appends the locked style tokens. The negative prompt is the template's, verbatim.
  */
 export function renderTemplate(def: TemplateDefinition, input: unknown): RenderedPrompt {
   const values = parseInput(variablesSchema(def), input ?? {});
-  const body = def.body.replace(PLACEHOLDER_PATTERN, (_, name: string) => {
-    const value = values[name];
-    return value === undefined ? "" : neutraliseValue(String(value));
-  });
+  const text = (name: string) => (values[name] === undefined ? "" : neutraliseValue(String(values[name])));
+  // Optional segments first: kept without their brackets when every placeholder inside has a value, else dropped whole.
+  const withSegments = def.body.replace(OPTIONAL_SEGMENT_PATTERN, (_, inner: string) =>
+    [...inner.matchAll(PLACEHOLDER_PATTERN)].every((m) => text(m[1]!) !== "") ? inner : "",
+  );
+  const body = withSegments.replace(PLACEHOLDER_PATTERN, (_, name: string) => text(name));
   const prompt = [tidy(body), def.styleTokens.trim()].filter(Boolean).join(", ");
   return { prompt, negativePrompt: def.negativePrompt.trim(), values };
 }

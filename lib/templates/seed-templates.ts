@@ -28,7 +28,7 @@ const productPhoto: SeedTemplate = {
   name: "E-commerce product photo",
   description: "One studio product photo per CSV row (product name, material, colour), on a chosen background and angle.",
   definition: {
-    body: "professional product photo of {{product_name}}, made of {{material}}, {{colour}}, {{angle}} view, on a {{background}} background, {{details}}",
+    body: "professional product photo of {{product_name}}, [[made of {{material}}, ]]{{colour}}, {{angle}} view, on a {{background}} background, {{details}}",
     styleTokens: "studio lighting, softbox, sharp focus, high detail, commercial e-commerce photography, true-to-life colours, centered composition",
     negativePrompt:
       "text, watermark, logo, label text, blurry, out of focus, low quality, jpeg artifacts, deformed, duplicate, cropped, hands, people, cluttered background",

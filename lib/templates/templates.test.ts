@@ -200,3 +200,47 @@ describe("seed templates", () => {
     if (platform?.type === "enum") expect(Object.keys(social.aspectHints!.byOption).sort()).toEqual([...platform.options].sort());
   });
 });
+
+describe("optional segments", () => {
+  const product: TemplateDefinition = {
+    body: "product photo of {{product}}, [[made of {{material}}, ]]{{colour}}, [[{{count}} pieces ]]on {{background}}",
+    styleTokens: "studio lighting",
+    negativePrompt: "blurry",
+    variables: [
+      { type: "text", name: "product", label: "Product", maxLength: 40, required: true },
+      { type: "text", name: "material", label: "Material", maxLength: 40, required: false },
+      { type: "text", name: "colour", label: "Colour", maxLength: 20, required: false },
+      { type: "number", name: "count", label: "Count", min: 1, max: 9, integer: true, required: false },
+      { type: "enum", name: "background", label: "Background", options: ["white"], required: true, default: "white" },
+    ],
+  };
+
+  it("drops a segment whose variable is empty, leaving no dangling words", () => {
+    const { prompt } = renderTemplate(product, { product: "Trail shoe", colour: "slate blue" });
+    expect(prompt).toBe("product photo of Trail shoe, slate blue, on white, studio lighting");
+    expect(prompt).not.toContain("made of");
+  });
+
+  it("keeps a filled segment without its brackets", () => {
+    const { prompt } = renderTemplate(product, { product: "Mug", material: "stoneware", colour: "sage", count: 2 });
+    expect(prompt).toBe("product photo of Mug, made of stoneware, sage, 2 pieces on white, studio lighting");
+  });
+
+  it("drops a segment when the value neutralises to nothing, and a value cannot open a segment", () => {
+    expect(renderTemplate(product, { product: "Mug", material: "()" }).prompt).not.toContain("made of");
+    expect(renderTemplate(product, { product: "Mug", material: "[[x]]" }).prompt).toContain("made of x,");
+  });
+
+  it("is validated at save: unclosed, nested, or without an optional variable", () => {
+    const problems = (body: string) => {
+      const result = templateDefinitionSchema.safeParse({ ...product, body: `${body} {{product}} {{material}} {{colour}} {{count}} {{background}}` });
+      return result.success ? [] : result.error.issues.map((i) => i.message);
+    };
+    expect(problems("[[made of {{material}}]]")).toEqual([]);
+    expect(problems("[[made of {{material}}")).toEqual(["unclosed or nested optional segment: write [[text with {{variable}}]], one level deep"]);
+    expect(problems("[[a [[made of {{material}}]] b]]")).toHaveLength(1);
+    expect(problems("[[photo of {{product}}]]")).toEqual(["optional segment “[[photo of {{product}}]]” must contain an optional variable's {{placeholder}}"]);
+    expect(problems("[[on {{background}}]]")).toHaveLength(1); // a default always fills it
+    expect(problems("[[highly detailed]]")).toHaveLength(1);
+  });
+});

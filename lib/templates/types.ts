@@ -53,3 +53,22 @@ export function placeholdersOf(body: string): string[] {
   for (const match of body.matchAll(PLACEHOLDER_PATTERN)) names.add(match[1]!);
   return [...names];
 }
+
+/**
+ * An optional segment: `[[made of {{material}}, ]]` is kept (without the brackets) when every
+ * placeholder inside has a value, and dropped whole when one is empty, so an unset optional variable
+ * leaves no "made of ," behind. No nesting; each segment names at least one optional variable.
+ */
+export const OPTIONAL_SEGMENT_PATTERN = /\[\[((?:(?!\[\[|\]\]).)*?)\]\]/gs;
+
+/** What is wrong with a body's optional segments (unclosed, nested, naming no optional variable), in words. */
+export function optionalSegmentProblems(body: string, optionalNames: ReadonlySet<string>): string[] {
+  const problems: string[] = [];
+  for (const match of body.matchAll(OPTIONAL_SEGMENT_PATTERN)) {
+    const inner = placeholdersOf(match[1]!);
+    if (!inner.some((n) => optionalNames.has(n))) problems.push(`optional segment “[[${match[1]}]]” must contain an optional variable's {{placeholder}}`);
+  }
+  const leftover = body.replace(OPTIONAL_SEGMENT_PATTERN, "");
+  if (/\[\[|\]\]/.test(leftover)) problems.push("unclosed or nested optional segment: write [[text with {{variable}}]], one level deep");
+  return problems;
+}

@@ -7,6 +7,7 @@ import { previewThresholdsAction, recheckPresetAction, saveThresholdsAction } fr
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import type { ThresholdPreview } from "@/lib/checks/admin";
+import { plural } from "@/lib/labels";
 
 export type ThresholdRow = { key: string; label: string; tierDefault: number; current: number };
 
@@ -137,7 +138,7 @@ export function ThresholdEditor({ presetId, rows, overrides }: { presetId: strin
             window.confirm("Re-check this preset's assets that no reviewer has decided yet (up to 500)?") &&
             start(async () => {
               const r = await recheckPresetAction(presetId);
-              setMessage(r.ok ? { tone: "success", text: `${r.data.queued} assets queued for re-checking.` } : { tone: "error", text: r.error.message });
+              setMessage(r.ok ? { tone: "success", text: `${plural(r.data.queued, "asset")} queued for re-checking.` } : { tone: "error", text: r.error.message });
               router.refresh();
             })
           }

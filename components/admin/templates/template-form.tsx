@@ -64,7 +64,7 @@ export function TemplateForm(props: Props) {
           rows={3}
           defaultValue={d.body}
           error={errors.body}
-          hint="Designers' text enters only through {{variables}}; every placeholder must be declared below."
+          hint="Designers' text enters only through {{variables}}; every placeholder must be declared below. Wrap words that only make sense with an optional variable in [[ ]]: “[[made of {{material}}, ]]” is left out when Material is empty."
         />
         <div className="grid gap-4 md:grid-cols-2">
           <TextArea prefix={prefix} name="styleTokens" label="Style tokens (locked)" rows={2} defaultValue={d.styleTokens} error={errors.styleTokens} />

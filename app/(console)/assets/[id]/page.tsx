@@ -1,3 +1,4 @@
+import { ASSET_STATUS_LABEL, reasonLabel, VERDICT_LABEL } from "@/lib/labels";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CheckPanel } from "@/components/assets/check-panel";
@@ -113,7 +114,9 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
           {a.checks.previousRuns.length > 0 && (
             <p className="mt-3 text-xs text-stone-500">
               Earlier runs:{" "}
-              {a.checks.previousRuns.map((r) => `${r.trigger} → ${r.verdict ?? "running"}${r.reasonCode ? ` (${r.reasonCode})` : ""}`).join(" · ")}
+              {a.checks.previousRuns
+                .map((r) => `${r.trigger} → ${r.verdict ? VERDICT_LABEL[r.verdict] : "running"}${r.reasonCode ? ` (${reasonLabel(r.reasonCode)})` : ""}`)
+                .join(" · ")}
             </p>
           )}
         </Card>
@@ -143,7 +146,7 @@ function RerollNote({ a }: { a: Awaited<ReturnType<typeof getAssetDetail>> }) {
         <Link className="text-kiln-700 hover:underline" href={`/assets/${a.reroll.childAsset.id}`} data-testid="reroll-child">
           re-roll {a.reroll.depth + 1}
         </Link>{" "}
-        ({a.reroll.childAsset.status}).
+        ({ASSET_STATUS_LABEL[a.reroll.childAsset.status]}).
       </span>,
     );
   else if (a.reroll.childQueued) parts.push(<span key="q"> A re-roll is being generated.</span>);

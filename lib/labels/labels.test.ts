@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { SEED_REJECT_REASONS } from "@/lib/review/reasons";
+import { humanizeCode, plural, reasonLabel, reasonsLabel } from ".";
+
+describe("labels", () => {
+  it("says reasons in words: the seed taxonomy, check reasons, an admin's own, and unknown codes humanised", () => {
+    expect(reasonLabel("trademark_logo")).toBe("Trademark / logo");
+    expect(reasonLabel("wrong_size")).toBe("Wrong size");
+    expect(reasonLabel("color_cast", { color_cast: "Colour cast (admin)" })).toBe("Colour cast (admin)");
+    expect(reasonLabel("some_new_code")).toBe("Some new code");
+    expect(reasonsLabel("blur, duplicate")).toBe("Blurred, Near-duplicate");
+    expect(reasonsLabel(null)).toBe("");
+    expect(humanizeCode("remove_background")).toBe("Remove background");
+  });
+  it("keeps the seeded reject reasons and their labels in one place", () => {
+    expect(SEED_REJECT_REASONS[0]).toEqual({ code: "trademark_logo", label: "Trademark / logo" });
+    for (const r of SEED_REJECT_REASONS) expect(reasonLabel(r.code)).toBe(r.label);
+  });
+  it("pluralises counts", () => {
+    expect(plural(1, "image")).toBe("1 image");
+    expect(plural(0, "image")).toBe("0 images");
+    expect(plural(1_200, "batch", "batches")).toBe("1,200 batches");
+  });
+});
