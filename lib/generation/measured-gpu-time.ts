@@ -1,4 +1,4 @@
-import { and, desc, eq, isNotNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNotNull } from "drizzle-orm";
 import type { DbExecutor } from "@/db";
 import { generations } from "@/db/schema";
 
@@ -26,15 +26,15 @@ export function summariseTimings(ms: number[]): MeasuredGpuTime | null {
 
 /**
  * The GPU time each preset version really took per image: the provider call times the pipeline
- * records on every succeeded generation (metadata.timings.providerMs), newest MEASURED_RUNS per version.
+ * records on every succeeded generation (generations.provider_ms, migration 0018), newest MEASURED_RUNS per version.
  */
 export async function measuredGpuTimes(db: DbExecutor, presetVersionIds: string[]): Promise<Map<string, MeasuredGpuTime>> {
   const out = new Map<string, MeasuredGpuTime>();
   for (const id of [...new Set(presetVersionIds)]) {
     const rows = await db
-      .select({ ms: sql<string | null>`${generations.metadata}->'timings'->>'providerMs'` })
+      .select({ ms: generations.providerMs })
       .from(generations)
-      .where(and(eq(generations.presetVersionId, id), eq(generations.status, "succeeded"), isNotNull(generations.finishedAt)))
+      .where(and(eq(generations.presetVersionId, id), eq(generations.status, "succeeded"), isNotNull(generations.finishedAt), isNotNull(generations.providerMs)))
       .orderBy(desc(generations.finishedAt))
       .limit(MEASURED_RUNS);
     const summary = summariseTimings(rows.map((r) => Number(r.ms)).filter((n) => n > 0));
