@@ -20,8 +20,8 @@
  *             then the webhook and alt-text hooks. Reviewers' mix: 65 % approve, 5 % approve with
  *             changes, 15 % request changes, 15 % reject with a reason from the seeded list.
  *   next      what the review page does after a decision (components/review/review-workspace.tsx): it
- *             opens the list's next asset at once (getAssetDetail and getAltTextView, in parallel as the
- *             browser asks) while GET /api/review/next (nextReviewItem, one statement) names the asset
+ *             opens the list's next asset at once (getReviewDetail, GET /api/review/assets/:id, and
+ *             getAltTextView, in parallel as the browser asks) while GET /api/review/next (nextReviewItem, one statement) names the asset
  *             after the decided one; when that is another asset (the list was stale), its detail and
  *             alt text follow, inside the clock. The clock stops when the asset shown has all three.
  *             The 200-row list (listReviewQueue) is no longer refetched after every decision: the page
@@ -31,7 +31,8 @@
  *             page does not; its times are printed apart. (Until 2026-12-05 the page refetched the list
  *             after every decision and this measurement included it: 268 ms PGlite, 222 ms PostgreSQL;
  *             that old path is still read once per measured decision, for the same asset, between
- *             decisions, and printed beside it as old_next, so one run compares both on one machine.)
+ *             decisions, and printed beside it as old_next, so one run compares both on one machine;
+ *             it reads the whole asset page's getAssetDetail, as the page did until 2026-12-05.)
  * The first --decisions/2 decisions (the oldest part of the queue) calibrate: query plans, caches,
  * V8's compiled code; the next --decisions are measured. Targets: decision p95 < 50 ms and next p95
  * < 50 ms on each database; the run exits 1 when one is missed (2 when it fails). The last line is
@@ -111,6 +112,7 @@ const { decideAsset } = await import("../lib/review/decide");
 const { listReviewQueue, nextReviewItem, claimSlice } = await import("../lib/review/queue");
 const { SEED_REJECT_REASONS } = await import("../lib/review/reasons");
 const { getAssetDetail } = await import("../lib/assets/asset-detail");
+const { getReviewDetail } = await import("../lib/review/review-detail");
 const { getAltTextView } = await import("../lib/alt-text/view");
 const { AppError } = await import("../lib/errors");
 const { GENESIS_HASH, hashAuditEvent } = await import("../lib/audit/hash");
@@ -423,7 +425,7 @@ async function loadNext(ctx: Ctx, page: PageState, decided: QueueItem, parts?: P
   const timed = <T>(p: Promise<T>, into?: number[]) => p.then((v) => (into?.push(performance.now() - t0), v));
   const open = (item: QueueItem | null) =>
     item
-      ? [timed(getAssetDetail({ ctx, assetId: item.assetId }), parts?.detail), timed(getAltTextView({ ctx, assetId: item.assetId }), parts?.altText)]
+      ? [timed(getReviewDetail({ ctx, assetId: item.assetId }), parts?.detail), timed(getAltTextView({ ctx, assetId: item.assetId }), parts?.altText)]
       : [];
   const [next] = await settleAll([
     timed(nextReviewItem({ ctx, input: { ...(decided.queueKey.at ? { afterAt: decided.queueKey.at } : {}), afterId: decided.queueKey.id } }), parts?.next),
@@ -468,7 +470,7 @@ async function review(ctx: Ctx, count: number, choose: () => Choice, outcomes: O
   // The page opens: the list, then the first asset's detail and alt text.
   let page = await loadQueue(ctx);
   let current: QueueItem | null = page.items[0] ?? null;
-  if (current) await settleAll([getAssetDetail({ ctx, assetId: current.assetId }), getAltTextView({ ctx, assetId: current.assetId })]);
+  if (current) await settleAll([getReviewDetail({ ctx, assetId: current.assetId }), getAltTextView({ ctx, assetId: current.assetId })]);
   for (let n = 0; n < count; n++) {
     if (!current) throw new Error("the queue ran dry");
     const choice = choose();

@@ -9,11 +9,11 @@ import { Provenance } from "@/components/assets/provenance";
 import { AltTextEditor } from "@/components/delivery/alt-text-editor";
 import { formatMicros } from "@/lib/costs/estimate";
 import type { QueueItem } from "@/lib/review/queue";
-import { useAssetDetail } from "./use-review";
+import { useReviewDetail } from "./use-review";
 
 /** The asset under review: the image (Z or a click zooms to full size), the decision controls, checks, provenance and cost. */
 export function ReviewDetail({ item, zoom, onZoom, decisionBar }: { item: QueueItem; zoom: boolean; onZoom: () => void; decisionBar: ReactNode }) {
-  const detail = useAssetDetail(item.assetId);
+  const detail = useReviewDetail(item.assetId);
   return (
     <div className="space-y-4" data-testid="review-current" data-asset-id={item.assetId}>
       <div className="flex items-start justify-between gap-3">

@@ -4,8 +4,8 @@ import { useCallback } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { refreshNavCounts } from "@/components/console/use-nav-counts";
 import { api } from "@/components/api-client";
-import type { AssetDetail } from "@/lib/assets/asset-detail";
 import type { QueueItem, QueuePageKey } from "@/lib/review/queue";
+import type { ReviewAssetDetail } from "@/lib/review/review-detail";
 
 export type QueueFilters = { tier?: string; campaign?: string; warnings?: string; designerId?: string };
 export type Decision = "approve" | "approve_with_changes" | "request_changes" | "reject";
@@ -30,10 +30,11 @@ export function fetchNextItem(filters: QueueFilters, after: QueuePageKey) {
   return api<{ item: QueueItem | null }>(`/api/review/next?${params}`).then((r) => r.item);
 }
 
-export function useAssetDetail(assetId: string | null) {
+/** The asset under review's checks, provenance, cost and earlier decisions (lib/review/review-detail.ts), not the whole asset page. */
+export function useReviewDetail(assetId: string | null) {
   return useQuery({
-    queryKey: ["asset", assetId],
-    queryFn: () => api<AssetDetail>(`/api/assets/${assetId}`),
+    queryKey: ["review-asset", assetId],
+    queryFn: () => api<ReviewAssetDetail>(`/api/review/assets/${assetId}`),
     enabled: !!assetId,
   });
 }

@@ -13,6 +13,7 @@ import {
   templateVersions,
   uploads,
   users,
+  type Asset,
 } from "@/db/schema";
 import { approvalsNeeded } from "@/lib/review/decide";
 import type { Ctx } from "@/lib/auth/context";
@@ -34,13 +35,7 @@ export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: stri
     asset.generationId ? generatedProvenance(ctx, asset.generationId) : null,
     asset.uploadId ? uploadProvenance(ctx, asset.uploadId) : null,
     ctx.db.select().from(assetVersions).where(eq(assetVersions.assetId, asset.id)).orderBy(desc(assetVersions.number)),
-    ctx.db
-      .select({ d: reviewDecisions, reviewer: users.name, versionNumber: assetVersions.number })
-      .from(reviewDecisions)
-      .innerJoin(users, eq(users.id, reviewDecisions.reviewerId))
-      .innerJoin(assetVersions, eq(assetVersions.id, reviewDecisions.assetVersionId))
-      .where(eq(reviewDecisions.assetId, asset.id))
-      .orderBy(desc(reviewDecisions.createdAt)),
+    reviewDecisionRows(ctx, asset.id),
     ctx.db.select({ name: users.name }).from(users).where(eq(users.id, asset.ownerId)),
   ]);
   const gen = made?.gen ?? null;
@@ -93,24 +88,7 @@ export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: stri
       previewUrl: current.renditions.preview ? blobRouteUrl(current.renditions.preview.key) : null,
     },
     /** How a generated image was made (null for uploads: see `upload`). */
-    provenance:
-      gen && made
-        ? {
-            prompt: gen.prompt,
-            negativePrompt: gen.negativePrompt,
-            values: gen.values,
-            seed: gen.seed,
-            template: `${made.templateName} v${made.templateVersion}`,
-            preset: `${made.presetName} v${made.presetVersion}`,
-            provider: gen.metadata?.provider.name ?? null,
-            model: gen.metadata?.model ?? null,
-            loras: gen.metadata?.loras ?? [],
-            params: gen.metadata?.params ?? null,
-            providerMs: gen.metadata?.timings?.providerMs ?? null,
-            usageNotes: asset.usageNotes,
-            reference: made.reference,
-          }
-        : null,
+    provenance: provenanceView(asset, made),
     /** Who uploaded it, the file name and size (null for generated images). */
     upload: uploaded,
     usageNotes: asset.usageNotes,
@@ -146,17 +124,7 @@ export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: stri
     review: {
       approvalsNeeded: approvalsNeeded(asset),
       approvals: decisions.filter((x) => x.d.assetVersionId === current.id && !x.d.undoneAt && x.d.decision.startsWith("approve")).length,
-      decisions: decisions.map(({ d, reviewer, versionNumber }) => ({
-        id: d.id,
-        reviewer,
-        decision: d.decision,
-        reasonCode: d.reasonCode,
-        comment: d.comment,
-        approvalId: d.approvalId,
-        version: versionNumber,
-        at: d.createdAt.toISOString(),
-        undone: !!d.undoneAt,
-      })),
+      decisions: decisionViews(decisions),
     },
     checks: {
       run: latest
@@ -181,8 +149,56 @@ export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: stri
 
 export type AssetDetail = Awaited<ReturnType<typeof getAssetDetail>>;
 
+/** How a generated image was made, as the asset page and the review page show it (null for uploads). */
+export function provenanceView(asset: Pick<Asset, "usageNotes">, made: GeneratedProvenance | null) {
+  if (!made) return null;
+  const { gen } = made;
+  return {
+    prompt: gen.prompt,
+    negativePrompt: gen.negativePrompt,
+    values: gen.values,
+    seed: gen.seed,
+    template: `${made.templateName} v${made.templateVersion}`,
+    preset: `${made.presetName} v${made.presetVersion}`,
+    provider: gen.metadata?.provider.name ?? null,
+    model: gen.metadata?.model ?? null,
+    loras: gen.metadata?.loras ?? [],
+    params: gen.metadata?.params ?? null,
+    providerMs: gen.metadata?.timings?.providerMs ?? null,
+    usageNotes: asset.usageNotes,
+    reference: made.reference,
+  };
+}
+
+/** Every review decision on the asset, newest first, with the reviewer's name and the version decided. */
+export function reviewDecisionRows(ctx: Ctx, assetId: string) {
+  return ctx.db
+    .select({ d: reviewDecisions, reviewer: users.name, versionNumber: assetVersions.number })
+    .from(reviewDecisions)
+    .innerJoin(users, eq(users.id, reviewDecisions.reviewerId))
+    .innerJoin(assetVersions, eq(assetVersions.id, reviewDecisions.assetVersionId))
+    .where(eq(reviewDecisions.assetId, assetId))
+    .orderBy(desc(reviewDecisions.createdAt));
+}
+
+export function decisionViews(rows: Awaited<ReturnType<typeof reviewDecisionRows>>) {
+  return rows.map(({ d, reviewer, versionNumber }) => ({
+    id: d.id,
+    reviewer,
+    decision: d.decision,
+    reasonCode: d.reasonCode,
+    comment: d.comment,
+    approvalId: d.approvalId,
+    version: versionNumber,
+    at: d.createdAt.toISOString(),
+    undone: !!d.undoneAt,
+  }));
+}
+
+export type GeneratedProvenance = Awaited<ReturnType<typeof generatedProvenance>>;
+
 /** The generation behind a generated asset, with its batch, versions and the reference image it started from. */
-async function generatedProvenance(ctx: Ctx, generationId: string) {
+export async function generatedProvenance(ctx: Ctx, generationId: string) {
   const [row] = await ctx.db
     .select({
       gen: generations,
@@ -226,7 +242,7 @@ async function generatedProvenance(ctx: Ctx, generationId: string) {
 }
 
 /** Who uploaded an uploaded asset, its file name and size. */
-async function uploadProvenance(ctx: Ctx, uploadId: string) {
+export async function uploadProvenance(ctx: Ctx, uploadId: string) {
   const [row] = await ctx.db
     .select({ upload: uploads, by: users.name })
     .from(uploads)

@@ -1,4 +1,4 @@
-import { desc, eq, inArray } from "drizzle-orm";
+import { desc, eq, inArray, sql } from "drizzle-orm";
 import type { DbExecutor } from "@/db";
 import { assets, checkResults, checkRuns, type AssetStatus, type CheckResult, type CheckRun } from "@/db/schema";
 import { getCheck } from "./registry";
@@ -57,7 +57,16 @@ export async function checkSummariesForGenerations(db: DbExecutor, generationIds
 
 /** A run's results for the asset page's check panel: score, threshold, verdict, why, check version. */
 export async function runResults(db: DbExecutor, runId: string) {
-  const rows = await db.select().from(checkResults).where(eq(checkResults.checkRunId, runId));
+  return resultViews(await db.select().from(checkResults).where(eq(checkResults.checkRunId, runId)));
+}
+
+/** runResults of the newest run of an asset version (none: no run yet), in one statement. */
+export async function latestRunResults(db: DbExecutor, versionId: string) {
+  const newest = sql`(select ${checkRuns.id} from ${checkRuns} where ${checkRuns.assetVersionId} = ${versionId} order by ${checkRuns.createdAt} desc limit 1)`;
+  return resultViews(await db.select().from(checkResults).where(eq(checkResults.checkRunId, newest)));
+}
+
+function resultViews(rows: CheckResult[]) {
   return rows
     .map((r) => {
       const check = getCheck(r.checkId);

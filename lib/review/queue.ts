@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, isNull, lt, ne, notExists, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, gt, isNull, lt, ne, notExists, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import { assets, assetVersions, batches, checkRuns, generations, presets, presetVersions, reviewClaims, reviewDecisions, users } from "@/db/schema";
@@ -69,7 +69,8 @@ function assertReviewer(ctx: Ctx) {
 function reviewableBy(ctx: Ctx, { perRow = false }: { perRow?: boolean } = {}) {
   const mine = alias(reviewDecisions, "mine");
   const authored = alias(assetVersions, "authored");
-  const fence = <T extends { offset: (n: number) => T }>(q: T) => (perRow ? q.offset(0) : q);
+  // Written out, not .offset(0): drizzle drops an offset of 0, and the fence with it.
+  const fence = (q: SQLWrapper) => (perRow ? sql`(${q} offset 0)` : q);
   return and(
     eq(assets.status, "in_review"),
     ne(assets.ownerId, ctx.actor.id),
@@ -78,8 +79,7 @@ function reviewableBy(ctx: Ctx, { perRow = false }: { perRow?: boolean } = {}) {
         ctx.db
           .select({ one: sql`1` })
           .from(authored)
-          .where(and(eq(authored.assetId, assets.id), eq(authored.createdBy, ctx.actor.id)))
-          .$dynamic(),
+          .where(and(eq(authored.assetId, assets.id), eq(authored.createdBy, ctx.actor.id))),
       ),
     ),
     notExists(
@@ -87,8 +87,7 @@ function reviewableBy(ctx: Ctx, { perRow = false }: { perRow?: boolean } = {}) {
         ctx.db
           .select({ one: sql`1` })
           .from(reviewClaims)
-          .where(and(eq(reviewClaims.assetId, assets.id), ne(reviewClaims.reviewerId, ctx.actor.id), gt(reviewClaims.expiresAt, sql`now()`)))
-          .$dynamic(),
+          .where(and(eq(reviewClaims.assetId, assets.id), ne(reviewClaims.reviewerId, ctx.actor.id), gt(reviewClaims.expiresAt, sql`now()`))),
       ),
     ),
     notExists(
@@ -97,8 +96,7 @@ function reviewableBy(ctx: Ctx, { perRow = false }: { perRow?: boolean } = {}) {
           .select({ one: sql`1` })
           .from(mine)
           // A decision names its asset and version: by the asset first, so review_decisions_asset_idx finds it.
-          .where(and(eq(mine.assetId, assets.id), eq(mine.assetVersionId, assets.currentVersionId), eq(mine.reviewerId, ctx.actor.id), isNull(mine.undoneAt)))
-          .$dynamic(),
+          .where(and(eq(mine.assetId, assets.id), eq(mine.assetVersionId, assets.currentVersionId), eq(mine.reviewerId, ctx.actor.id), isNull(mine.undoneAt))),
       ),
     ),
   );
