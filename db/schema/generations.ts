@@ -79,6 +79,10 @@ export const generations = pgTable(
     index("generations_owner_idx").on(t.ownerId, t.createdAt),
     index("generations_reroll_of_idx").on(t.rerollOf),
     index("generations_lineage_root_idx").on(t.lineageRootId),
+    /** The asset page's pending reruns of an asset (migration 0019). */
+    index("generations_origin_asset_idx")
+      .on(t.originAssetId)
+      .where(sql`${t.originAssetId} is not null`),
     /** Operations dashboard: generations finished in a range (per hour, latency, errors, dead letters). */
     index("generations_finished_idx").on(t.finishedAt),
     /** Operations latency percentiles (migration 0018): succeeded with a provider time, by finish; the SQL adds INCLUDE (preset_version_id, provider_ms). */
