@@ -55,6 +55,7 @@ import { chromium, type APIRequestContext, type Browser } from "@playwright/test
 import postgres from "postgres";
 import { buildIsCurrent } from "../scripts/build-fingerprint";
 import { kilnProcesses } from "../scripts/processes";
+import { batchRows, generateIds, pct, queueBatch, signIn, waitFor } from "./support/console-client";
 
 const { values: args } = parseArgs({
   options: { n: { type: "string" }, concurrency: { type: "string" }, "latency-ms": { type: "string" }, port: { type: "string" } },
@@ -130,19 +131,19 @@ try {
 
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
   await setEndpointConcurrency(browser, C);
-  const designer = await signIn(browser, "designer@kiln.local", "kiln-demo-designer");
-  const ids = await draftIds(browser, designer);
+  const designer = await signIn(browser, base, "designer@kiln.local", "kiln-demo-designer");
+  const ids = await generateIds(browser, base, designer, /^Draft/);
 
   progress("warm-up: 8 draft images");
-  const warm = await queueBatch(designer, ids, 1, "warm-up");
-  await waitFor(async () => allCounted(await batchRows(designer, warm), VARIANTS), 180_000, "the warm-up batch");
+  const warm = await queueBatch(designer, base, ids, { rows: 1, variants: VARIANTS, name: "warm-up" });
+  await waitFor(async () => allCounted(await batchRows<Row>(designer, warm), VARIANTS), 180_000, "the warm-up batch");
 
   progress(`measuring: ${N} draft images, C = ${C}, L = ${L} ms`);
   const cpu0 = cpuNow();
   const t0 = Date.now();
-  const batchId = await queueBatch(designer, ids, N / VARIANTS, "pipeline");
+  const batchId = await queueBatch(designer, base, ids, { rows: N / VARIANTS, variants: VARIANTS, name: "pipeline" });
   const limitMs = Math.max(240_000, (N * L * 20) / C);
-  await waitFor(async () => allCounted(await batchRows(designer, batchId), N), limitMs, `${N} images to be checked`, 1000);
+  await waitFor(async () => allCounted(await batchRows<Row>(designer, batchId), N), limitMs, `${N} images to be checked`, 1000);
   const cpu1 = cpuNow();
   await browser.close();
   browser = undefined;
@@ -313,20 +314,9 @@ async function readTimings(batchId: string): Promise<Timing[]> {
   }
 }
 
-async function signIn(b: Browser, email: string, password: string): Promise<APIRequestContext> {
-  const context = await b.newContext({ baseURL: base });
-  const page = await context.newPage();
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/sign-in"), { timeout: 60_000 }), page.getByRole("button", { name: "Sign in" }).click()]);
-  await page.close();
-  return context.request;
-}
-
 /** The admin sets the simulator endpoint's "Calls at once" to C, as on Admin → GPU endpoints. */
 async function setEndpointConcurrency(b: Browser, calls: number): Promise<void> {
-  const admin = await signIn(b, "admin@kiln.local", "kiln-demo-admin");
+  const admin = await signIn(b, base, "admin@kiln.local", "kiln-demo-admin");
   const context = await b.newContext({ baseURL: base, storageState: await admin.storageState() });
   const page = await context.newPage();
   await page.goto("/admin/providers");
@@ -341,40 +331,6 @@ async function setEndpointConcurrency(b: Browser, calls: number): Promise<void> 
   await context.close();
 }
 
-/** The ids a browser sends: the Generate page's template and its Draft preset card. */
-async function draftIds(b: Browser, request: APIRequestContext): Promise<{ templateId: string; presetId: string }> {
-  const context = await b.newContext({ baseURL: base, storageState: await request.storageState() });
-  const page = await context.newPage();
-  await page.goto("/generate");
-  const templateId = await page.getByLabel("Prompt template").inputValue();
-  await page.getByRole("radiogroup", { name: "Preset" }).getByText(/^Draft/).click();
-  const presetId = (await page.getByRole("radio", { checked: true }).getAttribute("value"))!;
-  await context.close();
-  return { templateId, presetId };
-}
-
-async function queueBatch(request: APIRequestContext, ids: { templateId: string; presetId: string }, rows: number, name: string): Promise<string> {
-  const res = await request.post("/api/batches", {
-    headers: { origin: base },
-    data: {
-      ...ids,
-      name,
-      variantsPerRow: VARIANTS,
-      aspectRatios: ["1:1"],
-      rows: Array.from({ length: rows }, (_, i) => ({ line: i + 1, values: { product_name: `${name} product ${i + 1}` } })),
-      idempotencyKey: `bench-pipeline-${name}-${Date.now()}`,
-    },
-  });
-  if (res.status() >= 300) throw new Error(`batch refused: ${res.status()} ${await res.text()}`);
-  return ((await res.json()) as { batch: { id: string } }).batch.id;
-}
-
-async function batchRows(request: APIRequestContext, id: string): Promise<Row[]> {
-  const res = await request.get(`/api/batches/${id}`);
-  if (res.status() !== 200) throw new Error(`GET /api/batches/${id} answered ${res.status()}`);
-  return ((await res.json()) as { batch: { rows: Row[] } }).batch.rows;
-}
-
 /** Every image counted (checks decided, renditions written) and nothing else still moving; throws if one was parked. */
 function allCounted(rows: Row[], expected: number): boolean {
   const parked = rows.filter((r) => r.status === "dead_lettered" || r.status === "cancelled");
@@ -383,18 +339,6 @@ function allCounted(rows: Row[], expected: number): boolean {
   return counted.length >= expected && counted.length === rows.length;
 }
 
-async function waitFor(ok: () => Promise<boolean>, timeoutMs: number, what: string, everyMs = 500): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`gave up after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
 function mean(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-}
-function pct(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
 }

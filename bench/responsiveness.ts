@@ -35,6 +35,7 @@ import { parseArgs } from "node:util";
 import { chromium, type APIRequestContext, type Browser } from "@playwright/test";
 import postgres from "postgres";
 import { kilnProcesses } from "../scripts/processes";
+import { batchRows, generateIds, pct, queueBatch, signIn, waitFor } from "./support/console-client";
 
 const { values: args } = parseArgs({
   options: { images: { type: "string" }, window: { type: "string" }, samples: { type: "string" }, nice: { type: "string" }, "pages-first": { type: "string" }, "one-process": { type: "boolean" } },
@@ -93,26 +94,26 @@ try {
   await waitUntilUp(`${base}/sign-in`);
 
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
-  const designer = await signIn(browser, "designer@kiln.local", "kiln-demo-designer");
-  const reviewer = await signIn(browser, "reviewer@kiln.local", "kiln-demo-reviewer");
+  const designer = await signIn(browser, base, "designer@kiln.local", "kiln-demo-designer");
+  const reviewer = await signIn(browser, base, "reviewer@kiln.local", "kiln-demo-reviewer");
 
   // Warm-up: a small hero batch through every check; its first asset is the one upscaled later.
-  const hero = await heroIds(browser, designer);
-  const warm = await queueBatch(designer, hero, 1, 4, "warm-up");
-  await waitFor(async () => (await batchProgress(designer, warm)).checked >= 4, 180_000);
+  const hero = await generateIds(browser, base, designer, /^Hero/);
+  const warm = await queueBatch(designer, base, hero, { rows: 1, variants: 4, name: "warm-up" });
+  await waitFor(async () => (await batchProgress(designer, warm)).checked >= 4, 180_000, "the warm-up batch");
   const assetId = await firstAssetOf(designer, warm);
   for (let i = 0; i < 4; i++) await Promise.all([timedGet(designer, "/assets"), timedGet(reviewer, "/review")]);
 
   const idle = await sample(designer, reviewer, () => true);
 
   // Load: 200 hero images (25 rows × 8 variants) and a 4× upscale, then the same fetches.
-  const big = await queueBatch(designer, hero, Math.ceil(IMAGES / 8), 8, "responsiveness");
+  const big = await queueBatch(designer, base, hero, { rows: Math.ceil(IMAGES / 8), variants: 8, name: "responsiveness" });
   const edit = await designer.post(`/api/assets/${assetId}/edits`, {
     headers: { origin: base },
     data: { operation: "upscale", sourceVersionNumber: 1, params: { scale: 4 }, idempotencyKey: `bench-upscale-${Date.now()}` },
   });
   if (edit.status() >= 300) throw new Error(`upscale refused: ${edit.status()} ${await edit.text()}`);
-  await waitFor(async () => (await batchProgress(designer, big)).done >= 1, 120_000);
+  await waitFor(async () => (await batchProgress(designer, big)).done >= 1, 120_000, "the first image");
   const before = await batchProgress(designer, big);
   const windowEnds = performance.now() + WINDOW_S * 1000;
   const load = await sample(designer, reviewer, () => performance.now() < windowEnds, true);
@@ -146,17 +147,6 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-async function signIn(b: Browser, email: string, password: string): Promise<APIRequestContext> {
-  const context = await b.newContext({ baseURL: base });
-  const page = await context.newPage();
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/sign-in"), { timeout: 60_000 }), page.getByRole("button", { name: "Sign in" }).click()]);
-  await page.close();
-  return context.request;
-}
-
 /** One page as a browser navigation fetches it: the full server-rendered HTML. */
 async function timedGet(request: APIRequestContext, url: string): Promise<number> {
   const started = performance.now();
@@ -177,55 +167,16 @@ async function sample(designer: APIRequestContext, reviewer: APIRequestContext, 
   return xs;
 }
 
-/** The ids a browser sends: the Generate page's template and its hero preset card. */
-async function heroIds(b: Browser, request: APIRequestContext): Promise<{ templateId: string; presetId: string }> {
-  const context = await b.newContext({ baseURL: base, storageState: await request.storageState() });
-  const page = await context.newPage();
-  await page.goto("/generate");
-  const templateId = await page.getByLabel("Prompt template").inputValue();
-  await page.getByRole("radiogroup", { name: "Preset" }).getByText(/^Hero/).click();
-  const presetId = (await page.getByRole("radio", { checked: true }).getAttribute("value"))!;
-  await context.close();
-  return { templateId, presetId };
-}
-
-async function queueBatch(request: APIRequestContext, ids: { templateId: string; presetId: string }, rows: number, variants: number, name: string): Promise<string> {
-  const res = await request.post("/api/batches", {
-    headers: { origin: base },
-    data: {
-      ...ids,
-      name,
-      variantsPerRow: variants,
-      aspectRatios: ["1:1"],
-      rows: Array.from({ length: rows }, (_, i) => ({ line: i + 1, values: { product_name: `${name} product ${i + 1}` } })),
-      idempotencyKey: `bench-${name}-${Date.now()}`,
-    },
-  });
-  if (res.status() >= 300) throw new Error(`batch refused: ${res.status()} ${await res.text()}`);
-  return ((await res.json()) as { batch: { id: string } }).batch.id;
-}
-
 type Row = { status: string; check?: { assetId: string; status: string } | null };
-async function batchRows(request: APIRequestContext, id: string): Promise<Row[]> {
-  return ((await (await request.get(`/api/batches/${id}`)).json()) as { batch: { rows: Row[] } }).batch.rows;
-}
 async function batchProgress(request: APIRequestContext, id: string): Promise<{ done: number; checked: number }> {
-  const rows = await batchRows(request, id);
+  const rows = await batchRows<Row>(request, id);
   const done = rows.filter((r) => r.status === "succeeded");
   return { done: done.length, checked: done.filter((r) => r.check && r.check.status !== "checking").length };
 }
 async function firstAssetOf(request: APIRequestContext, id: string): Promise<string> {
-  const row = (await batchRows(request, id)).find((r) => r.check?.assetId);
+  const row = (await batchRows<Row>(request, id)).find((r) => r.check?.assetId);
   if (!row?.check) throw new Error("the warm-up batch made no asset");
   return row.check.assetId;
-}
-
-async function waitFor(ok: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`gave up after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }
 
 async function waitUntilUp(url: string): Promise<void> {
@@ -235,13 +186,9 @@ async function waitUntilUp(url: string): Promise<void> {
     } catch {
       return false;
     }
-  }, 180_000);
+  }, 180_000, "the web process to answer");
 }
 
-function pct(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-}
 function p95(xs: number[]): number {
   return pct(xs, 0.95);
 }
