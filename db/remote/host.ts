@@ -72,49 +72,70 @@ async function refuseIfServed(socketPath: string): Promise<void> {
 }
 
 /**
- * Pages first across processes (docs/decisions/0025, 0027): while a web process says people's
- * requests are in flight, the other connections' entry calls (a query or exec outside a
- * transaction, or a begin) wait until it has answered them, at most maxWaitMs each, so background
- * work always moves on. Calls inside an open transaction never wait: it runs to its end, and a page
- * never waits for a transaction that is itself waiting for the page.
+ * Pages first across processes (docs/decisions/0025, 0027). PGlite answers one call at a time, so
+ * the host hands it one entry call at a time (a query or exec outside a transaction, or a whole
+ * transaction from begin to its end) and chooses which: a page connection's call (one that has sent
+ * a foreground call) before anyone else's, so a page waits behind at most the one call or
+ * transaction already running, never behind a queue of background work. While a web process says
+ * people's requests are in flight, the other connections' calls wait, at most maxWaitMs each, so
+ * background work always moves on. Calls inside an open transaction go straight to it.
  */
 class PagesFirst {
   /** Connections that speak for pages (they have sent a foreground call). */
   #pageConnections = new Set<net.Socket>();
   #busy = new Set<net.Socket>();
-  #waiters: Array<() => void> = [];
+  #pageQueue: Array<() => Promise<unknown>> = [];
+  #backgroundQueue: Array<{ run: () => Promise<unknown>; since: number }> = [];
+  #running = false;
+  #timer: NodeJS.Timeout | null = null;
 
   constructor(readonly maxWaitMs: number) {}
 
   set(socket: net.Socket, busy: boolean): void {
     this.#pageConnections.add(socket);
     if (busy) this.#busy.add(socket);
-    else this.#release(socket);
+    else this.#busy.delete(socket);
+    this.#next();
   }
 
   gone(socket: net.Socket): void {
     this.#pageConnections.delete(socket);
-    this.#release(socket);
-  }
-
-  /** Resolves when this connection's call may run; undefined when it may run now. */
-  turn(socket: net.Socket): Promise<void> | undefined {
-    if (this.#busy.size === 0 || this.#pageConnections.has(socket)) return undefined;
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        const i = this.#waiters.indexOf(wake);
-        if (i >= 0) this.#waiters.splice(i, 1);
-        resolve();
-      };
-      const timer = setTimeout(wake, this.maxWaitMs);
-      this.#waiters.push(wake);
-    });
-  }
-
-  #release(socket: net.Socket): void {
     this.#busy.delete(socket);
-    if (this.#busy.size === 0) for (const wake of this.#waiters.splice(0)) wake();
+    this.#next();
+  }
+
+  /** Runs `work` when this connection's turn comes; it holds the database until its promise settles. */
+  schedule(socket: net.Socket, work: () => Promise<unknown>): void {
+    if (this.#pageConnections.has(socket)) this.#pageQueue.push(work);
+    else this.#backgroundQueue.push({ run: work, since: Date.now() });
+    this.#next();
+  }
+
+  #next(): void {
+    if (this.#running) return;
+    let work = this.#pageQueue.shift();
+    if (!work) {
+      const oldest = this.#backgroundQueue[0];
+      if (!oldest) return;
+      const heldFor = this.#busy.size > 0 ? this.maxWaitMs - (Date.now() - oldest.since) : 0;
+      if (heldFor > 0) {
+        // Pages are in flight: look again when they are done (set) or when this call has waited enough.
+        if (this.#timer) clearTimeout(this.#timer);
+        this.#timer = setTimeout(() => {
+          this.#timer = null;
+          this.#next();
+        }, heldFor);
+        return;
+      }
+      work = this.#backgroundQueue.shift()!.run;
+    }
+    this.#running = true;
+    void work()
+      .catch(() => undefined)
+      .finally(() => {
+        this.#running = false;
+        this.#next();
+      });
   }
 }
 
@@ -139,11 +160,6 @@ function serveConnection(client: HostedClient, socket: net.Socket, locks: Sessio
   });
   socket.on("error", () => socket.destroy());
 
-  const afterPages = (run: () => void) => {
-    const wait = pages.turn(socket);
-    if (wait) void wait.then(run);
-    else run();
-  };
 
   readFrames(socket, (value) => {
     const call = value as Call;
@@ -151,7 +167,7 @@ function serveConnection(client: HostedClient, socket: net.Socket, locks: Sessio
       // Registered now, so the transaction's own calls that arrive while it waits for pages queue in its inbox.
       const open: OpenTransaction = { inbox: [], wake: null, ended: false };
       transactions.set(call.tx, open);
-      afterPages(() => void runTransaction(client, call, open, reply).finally(() => transactions.delete(call.tx)));
+      pages.schedule(socket, () => runTransaction(client, call, open, reply).finally(() => transactions.delete(call.tx)));
       return;
     }
     if ("tx" in call && call.tx !== undefined) {
@@ -168,8 +184,8 @@ function serveConnection(client: HostedClient, socket: net.Socket, locks: Sessio
     else if (call.op === "foreground") {
       pages.set(socket, call.busy);
       reply({ id: call.id, ok: true, value: null });
-    } else if (call.op === "query") afterPages(() => void answer(call.id, () => client.query(call.sql, call.params, queryOptions(call.options))));
-    else if (call.op === "exec") afterPages(() => void answer(call.id, () => client.exec(call.sql, queryOptions(call.options))));
+    } else if (call.op === "query") pages.schedule(socket, () => answer(call.id, () => client.query(call.sql, call.params, queryOptions(call.options))));
+    else if (call.op === "exec") pages.schedule(socket, () => answer(call.id, () => client.exec(call.sql, queryOptions(call.options))));
     else reply({ id: call.id, ok: false, error: { name: "Error", message: `Unknown call ${String(call.op)}`, fields: {} } });
   });
 }

@@ -166,6 +166,32 @@ describe("the embedded database served to another process", () => {
     }
   });
 
+  it("answers a page's call before background calls that were waiting first", async () => {
+    const web = await openDatabase({ socket: host.socketPath });
+    try {
+      await web.setForeground!(false); // a page connection, with no page in flight
+      await owner.query("create sequence if not exists remote_turns");
+      // The order the database ran them in (replies on two sockets may be read in either order).
+      const turn = async (database: Database) => Number((await database.query<{ n: string }>("select nextval('remote_turns') as n"))[0]!.n);
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      // A worker's transaction holds the database while the others queue.
+      const transaction = remote.transaction(async (query) => {
+        await query("select 1");
+        await gate;
+      });
+      await new Promise((r) => setTimeout(r, 50));
+      const background = Promise.all([turn(remote), turn(remote), turn(remote)]);
+      await new Promise((r) => setTimeout(r, 20));
+      const page = turn(web);
+      release();
+      await transaction;
+      expect(await page).toBeLessThan(Math.min(...(await background)));
+    } finally {
+      await web.close();
+    }
+  });
+
   it("refuses a second host for the same database", async () => {
     await expect(serveEmbeddedDatabase(owner.embedded!, host.socketPath)).rejects.toThrow(/already serves/);
   });
