@@ -23,11 +23,22 @@ export type DatabaseHost = {
  * connection until it commits or rolls back, as PGlite's own transaction does in one process, and a
  * connection that closes mid-transaction rolls it back.
  */
-export async function serveEmbeddedDatabase(client: HostedClient, socketPath: string, options: { maxWaitMs?: number } = {}): Promise<DatabaseHost> {
+/**
+ * After a web process's last page ends, background calls wait this much longer: a browser's page
+ * load is a burst of requests (the document, then its data), and a background transaction that
+ * starts in the gap would hold the database while the next request of the burst waits.
+ */
+export const PAGES_LINGER_MS = 30;
+
+export async function serveEmbeddedDatabase(
+  client: HostedClient,
+  socketPath: string,
+  options: { maxWaitMs?: number; lingerMs?: number } = {},
+): Promise<DatabaseHost> {
   await refuseIfServed(socketPath);
   const sockets = new Set<net.Socket>();
   const locks: SessionLocks = new Map();
-  const pages = new PagesFirst(options.maxWaitMs ?? BACKGROUND_MAX_WAIT_MS);
+  const pages = new PagesFirst(options.maxWaitMs ?? BACKGROUND_MAX_WAIT_MS, options.lingerMs ?? PAGES_LINGER_MS);
   const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.on("close", () => {
@@ -77,8 +88,9 @@ async function refuseIfServed(socketPath: string): Promise<void> {
  * transaction from begin to its end) and chooses which: a page connection's call (one that has sent
  * a foreground call) before anyone else's, so a page waits behind at most the one call or
  * transaction already running, never behind a queue of background work. While a web process says
- * people's requests are in flight, the other connections' calls wait, at most maxWaitMs each, so
- * background work always moves on. Calls inside an open transaction go straight to it.
+ * people's requests are in flight, and for lingerMs after the last one, the other connections' calls
+ * wait, at most maxWaitMs each, so background work always moves on. Calls inside an open
+ * transaction go straight to it.
  */
 class PagesFirst {
   /** Connections that speak for pages (they have sent a foreground call). */
@@ -88,13 +100,18 @@ class PagesFirst {
   #backgroundQueue: Array<{ run: () => Promise<unknown>; since: number }> = [];
   #running = false;
   #timer: NodeJS.Timeout | null = null;
+  /** Until when background calls still wait after the last page ended (pages come in bursts). */
+  #lingerUntil = 0;
 
-  constructor(readonly maxWaitMs: number) {}
+  constructor(
+    readonly maxWaitMs: number,
+    readonly lingerMs: number,
+  ) {}
 
   set(socket: net.Socket, busy: boolean): void {
     this.#pageConnections.add(socket);
     if (busy) this.#busy.add(socket);
-    else this.#busy.delete(socket);
+    else if (this.#busy.delete(socket) && this.#busy.size === 0) this.#lingerUntil = Date.now() + this.lingerMs;
     this.#next();
   }
 
@@ -117,7 +134,9 @@ class PagesFirst {
     if (!work) {
       const oldest = this.#backgroundQueue[0];
       if (!oldest) return;
-      const heldFor = this.#busy.size > 0 ? this.maxWaitMs - (Date.now() - oldest.since) : 0;
+      const now = Date.now();
+      const untilPagesDone = this.#busy.size > 0 ? Infinity : this.#lingerUntil - now;
+      const heldFor = Math.min(untilPagesDone, this.maxWaitMs - (now - oldest.since));
       if (heldFor > 0) {
         // Pages are in flight: look again when they are done (set) or when this call has waited enough.
         if (this.#timer) clearTimeout(this.#timer);
