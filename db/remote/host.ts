@@ -17,19 +17,19 @@ export type DatabaseHost = {
 };
 
 /**
- * Serves the embedded PGlite of this process to Kiln's other processes on one machine, over a Unix
- * socket only the same OS user can open (docs/decisions/0027-embedded-database-host.md). Each call
- * is a query, an exec, or a step of a transaction; a transaction holds the database for its
- * connection until it commits or rolls back, as PGlite's own transaction does in one process, and a
- * connection that closes mid-transaction rolls it back.
- */
-/**
  * After a web process's last page ends, background calls wait this much longer: a browser's page
  * load is a burst of requests (the document, then its data), and a background transaction that
  * starts in the gap would hold the database while the next request of the burst waits.
  */
 export const PAGES_LINGER_MS = 30;
 
+/**
+ * Serves the embedded PGlite of this process to Kiln's other processes on one machine, over a Unix
+ * socket only the same OS user can open (docs/decisions/0027-embedded-database-host.md). Each call
+ * is a query, an exec, or a step of a transaction; a transaction holds the database for its
+ * connection until it commits or rolls back, as PGlite's own transaction does in one process, and a
+ * connection that closes mid-transaction rolls it back.
+ */
 export async function serveEmbeddedDatabase(
   client: HostedClient,
   socketPath: string,
