@@ -24,6 +24,18 @@ export const LEDGER_FROM = sql`
   left join presets p on p.id = pv.preset_id`;
 
 /**
+ * The dimensions joined to a row source aliased `source` that carries batch_id and preset_version_id
+ * (the rollups, the per-lineage sums, assets): the same aliases as LEDGER_FROM.
+ */
+function dimensionsOf(source: SQL): SQL {
+  return sql`left join batches b on b.id = ${source}.batch_id
+  left join users o on o.id = b.owner_id
+  left join teams t on t.id = o.team_id
+  left join preset_versions pv on pv.id = ${source}.preset_version_id
+  left join presets p on p.id = pv.preset_id`;
+}
+
+/**
  * Where the totals, series and groups are read from. "rollup" (the default): spend from
  * cost_ledger_daily (the ledger summed per UTC day × lineage key by a trigger, migration 0017) and
  * approved/rejected counts from asset_decisions_daily (decisions per UTC day × lineage key, kept by
@@ -43,11 +55,7 @@ export function ledgerDailyFrom(f: CostFilters): SQL {
   (select d.day, d.batch_id, d.preset_version_id, d.micros, d.calls, d.generation_calls, d.retry_calls
    from cost_ledger_daily d
    where d.day >= ${f.from}::date and d.day <= ${f.to}::date) l
-  left join batches b on b.id = l.batch_id
-  left join users o on o.id = b.owner_id
-  left join teams t on t.id = o.team_id
-  left join preset_versions pv on pv.id = l.preset_version_id
-  left join presets p on p.id = pv.preset_id`;
+  ${dimensionsOf(sql.raw("l"))}`;
 }
 
 /**
@@ -73,11 +81,7 @@ export function ledgerByLineageFrom(f: CostFilters, source: SpendSource = "rollu
    group by 1, 2) l`;
   return sql`
   ${sums}
-  left join batches b on b.id = l.batch_id
-  left join users o on o.id = b.owner_id
-  left join teams t on t.id = o.team_id
-  left join preset_versions pv on pv.id = l.preset_version_id
-  left join presets p on p.id = pv.preset_id`;
+  ${dimensionsOf(sql.raw("l"))}`;
 }
 
 /**
@@ -88,11 +92,7 @@ export function ledgerByLineageFrom(f: CostFilters, source: SpendSource = "rollu
  */
 export const ASSETS_FROM = sql`
   (select * from assets where source = 'generated') a
-  left join batches b on b.id = a.batch_id
-  left join users o on o.id = b.owner_id
-  left join teams t on t.id = o.team_id
-  left join preset_versions pv on pv.id = a.preset_version_id
-  left join presets p on p.id = pv.preset_id`;
+  ${dimensionsOf(sql.raw("a"))}`;
 
 /**
  * The decision rollup rows of the range with the same dimensions as ASSETS_FROM (generated assets
@@ -103,11 +103,7 @@ export function decisionsDailyFrom(f: CostFilters): SQL {
   (select x.day, x.batch_id, x.preset_version_id, x.approved, x.rejected
    from asset_decisions_daily x
    where x.day >= ${f.from}::date and x.day <= ${f.to}::date) a
-  left join batches b on b.id = a.batch_id
-  left join users o on o.id = b.owner_id
-  left join teams t on t.id = o.team_id
-  left join preset_versions pv on pv.id = a.preset_version_id
-  left join presets p on p.id = pv.preset_id`;
+  ${dimensionsOf(sql.raw("a"))}`;
 }
 
 /** True for ledger rows that belong to no lineage (no batch): overhead. */
