@@ -4,9 +4,8 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { formatDuration } from "@/components/runs/format";
 import type { BudgetHeadroom } from "@/lib/budgets/queue-check";
-import { formatMicros } from "@/lib/costs/estimate";
+import { formatMicros, formatUnitMicros } from "@/lib/costs/estimate";
 import type { EstimateAccuracy } from "@/lib/generation/estimate";
-import { formatUnitMicros } from "@/lib/costs/estimate";
 import { plural } from "@/lib/labels";
 
 export type EstimateView = {

@@ -15,7 +15,7 @@ import { GenerationGrid } from "./generation-grid";
 import { ProgressBar } from "./progress-bar";
 import { useBatch, useBatchAction } from "./use-batches";
 import type { BatchDetail } from "@/lib/generation/batch-views";
-import { shouldOfferResume } from "@/lib/generation/resume-offer";
+import { lastFinishedAt, shouldOfferResume } from "@/lib/generation/resume-offer";
 
 export function BatchDetailView({ id, engineUnreachable }: { id: string; engineUnreachable: boolean }) {
   const batch = useBatch(id);
@@ -27,7 +27,6 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
   if (batch.isPending) return <p className="mt-6 text-sm text-stone-500">Loading…</p>;
   const b = batch.data;
   const live = b.status === "queued" || b.status === "running";
-  const lastFinishedAt = b.rows.reduce<string | null>((last, r) => (r.finishedAt && (!last || r.finishedAt > last) ? r.finishedAt : last), null);
   // The page polls while the batch is live, so this is re-judged every few seconds.
   const offerResume = shouldOfferResume({
     status: b.status,
@@ -35,7 +34,7 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
     waiting: b.waiting,
     engineUnreachable,
     createdAt: b.createdAt,
-    lastFinishedAt,
+    lastFinishedAt: lastFinishedAt(b.rows),
     now: Date.now(),
   });
   const actionError = [cancel, retry, resume].find((m) => m.error)?.error?.message ?? (resume.data?.started === false ? resume.data.message : undefined);

@@ -29,3 +29,8 @@ export function shouldOfferResume(i: ResumeOfferInput): boolean {
   const last = Math.max(Date.parse(i.createdAt), i.lastFinishedAt ? Date.parse(i.lastFinishedAt) : 0);
   return i.now - last >= STALLED_AFTER_MS;
 }
+
+/** The newest finishedAt among a batch's generations (ISO strings compare in time order), or null. */
+export function lastFinishedAt(rows: { finishedAt: string | null }[]): string | null {
+  return rows.reduce<string | null>((last, r) => (r.finishedAt && (!last || r.finishedAt > last) ? r.finishedAt : last), null);
+}
