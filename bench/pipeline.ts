@@ -56,6 +56,7 @@ import postgres from "postgres";
 import { buildIsCurrent } from "../scripts/build-fingerprint";
 import { kilnProcesses } from "../scripts/processes";
 import { batchRows, generateIds, pct, queueBatch, signIn, waitFor } from "./support/console-client";
+import { benchKilnEnv } from "./support/kiln-env";
 
 const { values: args } = parseArgs({
   options: { n: { type: "string" }, concurrency: { type: "string" }, "latency-ms": { type: "string" }, port: { type: "string" } },
@@ -81,22 +82,13 @@ const TICK_MS = 1000 / (Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "ut
 const CORES = os.availableParallelism();
 
 const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  NODE_ENV: "production",
-  PORT: String(PORT),
-  KILN_URL: base,
-  KILN_DATA_DIR: dataDir,
-  KILN_DEMO: "1",
-  KILN_RUNNER_PORT: String(PORT + 1),
-  KILN_SIMULATOR_PORT: String(PORT + 2),
-  KILN_WORKER_PORT: String(PORT + 3),
+  ...benchKilnEnv({ port: PORT, dataDir, runnerPort: PORT + 1, simulatorPort: PORT + 2, workerPort: PORT + 3 }),
   KILN_SIM_LATENCY_MS: String(L),
   KILN_SIM_JITTER_MS: "0",
   // What must grow with C: the runner's per-endpoint bound, and a throttle and quota above N.
   KILN_PROVIDER_CONCURRENCY: String(C),
   KILN_USER_GENERATIONS_PER_MINUTE: "1000000",
   KILN_USER_DAILY_IMAGE_QUOTA: "0",
-  KILN_SHUTDOWN_GRACE_MS: "3000",
 };
 for (const key of ["KILN_ROLE", "KILN_WORKERS", "KILN_WORKER_URLS", "INNGEST_DEV", "INNGEST_SIGNING_KEY", "INNGEST_EVENT_KEY", "INNGEST_BASE_URL"]) delete env[key];
 

@@ -37,6 +37,7 @@ import { chromium, type APIRequestContext, type Browser } from "@playwright/test
 import postgres from "postgres";
 import { kilnProcesses } from "../scripts/processes";
 import { batchRows, generateIds, pct, queueBatch, signIn, waitFor } from "./support/console-client";
+import { benchKilnEnv } from "./support/kiln-env";
 
 const { values: args } = parseArgs({
   options: { images: { type: "string" }, window: { type: "string" }, samples: { type: "string" }, nice: { type: "string" }, "pages-first": { type: "string" }, "one-process": { type: "boolean" } },
@@ -54,21 +55,12 @@ const dataDir = path.join(root, ".data", "bench-responsiveness");
 const logFile = path.join(tmpdir(), `kiln-bench-responsiveness-${process.pid}.log`);
 
 const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  NODE_ENV: "production",
-  PORT: String(PORT),
-  KILN_URL: base,
-  KILN_DATA_DIR: dataDir,
-  KILN_DEMO: "1",
-  KILN_RUNNER_PORT: String(PORT + 5000),
-  KILN_SIMULATOR_PORT: String(PORT + 5100),
-  KILN_WORKER_PORT: String(PORT + 5200),
+  ...benchKilnEnv({ port: PORT, dataDir, runnerPort: PORT + 5000, simulatorPort: PORT + 5100, workerPort: PORT + 5200 }),
   KILN_WORKER_NICE: NICE,
   KILN_PAGES_FIRST: PAGES_FIRST,
   ...(args["one-process"] ? { KILN_ROLE: "all" } : {}),
   // A fast GPU, so the checks (CPU, on this machine) are the bottleneck: the hardest case for the pages.
   KILN_SIM_LATENCY_MS: "300",
-  KILN_SHUTDOWN_GRACE_MS: "3000",
 };
 let dbKind = "pglite";
 if (process.env.DATABASE_URL) {
