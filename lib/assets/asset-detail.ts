@@ -47,11 +47,7 @@ export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: stri
       .where(inArray(users.id, [...new Set(versions.flatMap((v) => (v.createdBy ? [v.createdBy] : [])))].concat(asset.ownerId))),
     ctx.db.select().from(checkRuns).where(eq(checkRuns.assetVersionId, current.id)).orderBy(desc(checkRuns.createdAt)).limit(20),
     gen ? ctx.db.select({ id: generations.id }).from(generations).where(eq(generations.rerollOf, gen.id)) : [],
-    // A generated image's calls carry its generation (its edits too); an upload costs nothing, only its edits do.
-    ctx.db
-      .select({ micros: sql<number>`coalesce(sum(${costLedger.micros}), 0)::bigint` })
-      .from(costLedger)
-      .where(gen ? eq(costLedger.generationId, gen.id) : eq(costLedger.assetId, asset.id)),
+    assetSpend(ctx, asset),
   ]);
   const latest = runs[0];
   // The re-roll lineage: the rejected image this one replaces, and the one that replaced it.
@@ -168,6 +164,17 @@ export function provenanceView(asset: Pick<Asset, "usageNotes">, made: Generated
     usageNotes: asset.usageNotes,
     reference: made.reference,
   };
+}
+
+/**
+ * What the asset has cost so far: a generated image's calls carry its generation (its edits too); an
+ * upload costs nothing, only its edits do. One row, `micros`.
+ */
+export function assetSpend(ctx: Ctx, asset: Pick<Asset, "id" | "generationId">) {
+  return ctx.db
+    .select({ micros: sql<number>`coalesce(sum(${costLedger.micros}), 0)::bigint` })
+    .from(costLedger)
+    .where(asset.generationId ? eq(costLedger.generationId, asset.generationId) : eq(costLedger.assetId, asset.id));
 }
 
 /** Every review decision on the asset, newest first, with the reviewer's name and the version decided. */

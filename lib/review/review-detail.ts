@@ -1,7 +1,7 @@
-import { desc, eq, sql } from "drizzle-orm";
-import { assetVersions, costLedger } from "@/db/schema";
+import { desc, eq } from "drizzle-orm";
+import { assetVersions } from "@/db/schema";
 import { loadVisibleAsset } from "@/lib/assets/access";
-import { decisionViews, generatedProvenance, provenanceView, reviewDecisionRows, uploadProvenance } from "@/lib/assets/asset-detail";
+import { assetSpend, decisionViews, generatedProvenance, provenanceView, reviewDecisionRows, uploadProvenance } from "@/lib/assets/asset-detail";
 import type { Ctx } from "@/lib/auth/context";
 import { latestRunResults } from "@/lib/checks/views";
 
@@ -27,11 +27,7 @@ export async function getReviewDetail({ ctx, assetId }: { ctx: Ctx; assetId: str
     asset.uploadId ? uploadProvenance(ctx, asset.uploadId) : null,
     reviewDecisionRows(ctx, asset.id),
     currentVersion,
-    // A generated image's calls carry its generation (its edits too); an upload costs nothing, only its edits do.
-    ctx.db
-      .select({ micros: sql<number>`coalesce(sum(${costLedger.micros}), 0)::bigint` })
-      .from(costLedger)
-      .where(asset.generationId ? eq(costLedger.generationId, asset.generationId) : eq(costLedger.assetId, asset.id)),
+    assetSpend(ctx, asset),
     asset.currentVersionId ? latestRunResults(ctx.db, asset.currentVersionId) : null,
   ]);
   const results = pointedResults ?? (current ? await latestRunResults(ctx.db, current.id) : []);
