@@ -24,19 +24,42 @@ export default defineConfig({
     screenshot: "only-on-failure",
     launchOptions: {
       executablePath: "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+      ],
     },
   },
   projects: [
     { name: "fresh", testMatch: /first-run\.spec\.ts/, use: { baseURL: `http://localhost:${FRESH_PORT}` } },
-    { name: "demo", testIgnore: /(first-run|restart|scale-out)\.spec\.ts/, use: { baseURL: `http://localhost:${DEMO_PORT}` } },
+    {
+      name: "demo",
+      testIgnore: /(first-run|restart|scale-out)\.spec\.ts/,
+      use: { baseURL: `http://localhost:${DEMO_PORT}` },
+    },
     // Starts, kills and restarts its own server.
     { name: "restart", testMatch: /restart\.spec\.ts/ },
     // Starts two web and two worker processes on PostgreSQL and kills a worker (skipped on PGlite).
     { name: "scale-out", testMatch: /scale-out\.spec\.ts/ },
   ],
   webServer: [
-    { command: `npx tsx e2e/support/serve.ts demo ${DEMO_PORT}`, url: `http://localhost:${DEMO_PORT}/sign-in`, timeout: 180_000, reuseExistingServer: false, stdout: "pipe" },
-    { command: `npx tsx e2e/support/serve.ts fresh ${FRESH_PORT}`, url: `http://localhost:${FRESH_PORT}/setup`, timeout: 180_000, reuseExistingServer: false, stdout: "pipe" },
+    {
+      command: `npx tsx e2e/support/serve.ts demo ${DEMO_PORT}`,
+      url: `http://localhost:${DEMO_PORT}/sign-in`,
+      timeout: 180_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+    },
+    {
+      command: `npx tsx e2e/support/serve.ts fresh ${FRESH_PORT}`,
+      url: `http://localhost:${FRESH_PORT}/setup`,
+      timeout: 180_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+    },
   ],
 });

@@ -60,7 +60,9 @@ describe("proxy: security headers on every response", () => {
 
   it("gives API responses a policy that allows nothing, and leaves the blob route's own sandbox policy alone", () => {
     const api = run("/api/notifications");
-    expect(api.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+    expect(api.headers.get("content-security-policy")).toBe(
+      "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    );
     expect(api.headers.get("x-content-type-options")).toBe("nosniff");
     expect(api.headers.get("x-middleware-request-content-security-policy")).toBeNull();
     const blob = run("/api/blobs/uploads/a.png");
@@ -101,10 +103,15 @@ describe("proxy: share links (/s/<token>)", () => {
   });
 
   it("gives the link's images and downloads the files' policy, still without referrer or indexing", () => {
-    for (const path of [`/s/${token}/image/00000000-0000-4000-8000-000000000000?size=thumb`, `/s/${token}/download/00000000-0000-4000-8000-000000000000`]) {
+    for (const path of [
+      `/s/${token}/image/00000000-0000-4000-8000-000000000000?size=thumb`,
+      `/s/${token}/download/00000000-0000-4000-8000-000000000000`,
+    ]) {
       const res = run(path, {});
       expect(res.headers.get("location")).toBeNull();
-      expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+      expect(res.headers.get("content-security-policy")).toBe(
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+      );
       expect(res.headers.get("referrer-policy")).toBe("no-referrer");
       expect(res.headers.get("x-robots-tag")).toBe("noindex, nofollow");
     }

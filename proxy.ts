@@ -18,7 +18,11 @@ export function proxy(request: NextRequest) {
   const e = env();
   const nonce = createNonce();
   const kind = responseKind(pathname);
-  const headers = securityHeaders(kind, { nonce, dev: e.NODE_ENV === "development", https: e.appUrl.startsWith("https:") });
+  const headers = securityHeaders(kind, {
+    nonce,
+    dev: e.NODE_ENV === "development",
+    https: e.appUrl.startsWith("https:"),
+  });
   const policy = headers["Content-Security-Policy"];
 
   let response: NextResponse;

@@ -24,7 +24,10 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 
-const { values: args } = parseArgs({ options: { seconds: { type: "string" }, events: { type: "string" } }, strict: true });
+const { values: args } = parseArgs({
+  options: { seconds: { type: "string" }, events: { type: "string" } },
+  strict: true,
+});
 const SECONDS = Number(args.seconds ?? 3);
 const EVENTS = Number(args.events ?? 100_000);
 const CONCURRENCY = [1, 4, 16];
@@ -161,7 +164,9 @@ async function timeIt<T>(fn: () => Promise<T>): Promise<{ ms: number; result: T 
 async function verification(database: Database) {
   const { db } = database;
   const store = new LocalBlobStore(path.join(scratch, "blobs"));
-  const existing = Number(((await db.execute(sql`select count(*)::int as n from audit_events`)) as unknown as Array<{ n: number }>)[0]!.n);
+  const existing = Number(
+    ((await db.execute(sql`select count(*)::int as n from audit_events`)) as unknown as Array<{ n: number }>)[0]!.n,
+  );
   const { ms: fillMs } = await timeIt(() => appendChain(db, Math.max(0, EVENTS - existing)));
   console.log(`  filled the chain to ${EVENTS.toLocaleString("en-US")} entries in ${(fillMs / 1000).toFixed(1)} s`);
   const first = await writeAuditCheckpoint({ db, store });
@@ -170,7 +175,12 @@ async function verification(database: Database) {
   const full = await timeIt(() => verifyAuditChain({ db }));
   const incremental = await timeIt(() => verifyAuditIncremental({ db, store }));
   if (!full.result.ok || !incremental.result.ok) throw new Error("verification failed on a valid chain");
-  return { entries: full.result.checked, fullMs: full.ms, incrementalMs: incremental.ms, newChecked: incremental.result.newChecked };
+  return {
+    entries: full.result.checked,
+    fullMs: full.ms,
+    incrementalMs: incremental.ms,
+    newChecked: incremental.result.newChecked,
+  };
 }
 
 const startedAt = performance.now();
@@ -219,7 +229,10 @@ for (const backend of ["pg", "pglite"]) {
     `ratio_to_plain_${backend}=${(at(backend, 16).audit / at(backend, 16).plain).toFixed(2)}`,
   );
   for (const w of CONCURRENCY)
-    kv.push(`audit_writes_per_s_${backend}_c${w}=${at(backend, w).audit.toFixed(0)}`, `plain_writes_per_s_${backend}_c${w}=${at(backend, w).plain.toFixed(0)}`);
+    kv.push(
+      `audit_writes_per_s_${backend}_c${w}=${at(backend, w).audit.toFixed(0)}`,
+      `plain_writes_per_s_${backend}_c${w}=${at(backend, w).plain.toFixed(0)}`,
+    );
 }
 kv.push(
   `verify_full_ms_100k=${verify!.fullMs.toFixed(0)}`,

@@ -49,7 +49,8 @@ type Db = import("../db").Db;
 type CostScope = import("../lib/costs/report/scope").CostScope;
 type CostFilters = import("../lib/costs/report/filters").CostFilters;
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((xs.length * p) / 100) - 1)] ?? NaN;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((xs.length * p) / 100) - 1)] ?? NaN;
 const fmt = (ms: number) => ms.toFixed(1);
 
 /**
@@ -82,7 +83,11 @@ async function load(db: Db) {
   }
   const reviewer = await createUserFactory(db, { role: "reviewer", name: "Bench Reviewer" });
   const presets = await db
-    .select({ tier: schema.presets.tier, versionId: schema.presetVersions.id, providerId: schema.presetVersions.providerId })
+    .select({
+      tier: schema.presets.tier,
+      versionId: schema.presetVersions.id,
+      providerId: schema.presetVersions.providerId,
+    })
     .from(schema.presets)
     .innerJoin(schema.presetVersions, eq(schema.presetVersions.id, schema.presets.activeVersionId));
   const byTier = (t: string) => presets.find((p) => p.tier === t)!;
@@ -157,7 +162,10 @@ async function load(db: Db) {
           insert into review_decisions (asset_id, asset_version_id, reviewer_id, decision, reason_code, created_at)
           select v.asset_id, v.id, ${reviewer.id}::uuid, 'reject', 'trademark_logo', v.created_at + interval '2 minutes' from v`,
     ],
-    ["current versions", sql`update assets a set current_version_id = md5('v' || a.id::text)::uuid where a.status_reason = 'trademark_logo'`],
+    [
+      "current versions",
+      sql`update assets a set current_version_id = md5('v' || a.id::text)::uuid where a.status_reason = 'trademark_logo'`,
+    ],
     [
       // One statement in time order: the ledger is appended as calls happen, so its rows lie in created_at order.
       "ledger: calls, retries, re-rolls, edits",
@@ -197,7 +205,12 @@ async function load(db: Db) {
                (case when n % 10 = 0 then 'running' else 'queued' end)::generation_status, now() - n * interval '1 second'
         from generate_series(1, 200) n`,
     ],
-    ["recreate indexes", sql.raw(`do $$ declare r record; begin for r in select indexdef from bench_indexes loop execute r.indexdef; end loop; end $$`)],
+    [
+      "recreate indexes",
+      sql.raw(
+        `do $$ declare r record; begin for r in select indexdef from bench_indexes loop execute r.indexdef; end loop; end $$`,
+      ),
+    ],
     ["normal mode", sql`set local session_replication_role = origin`],
     // Replica mode bypassed the ledger's and the assets' triggers: build the daily rollups (migrations
     // 0017, 0018) the way the migrations backfill them, so the report reads what the triggers would have written.
@@ -221,7 +234,10 @@ type Query = { name: string; run: (db: Db, f: CostFilters, scope: CostScope) => 
 const QUERIES: Query[] = [
   { name: "totals", run: (db, f, s) => costTotals(db, f, s) },
   { name: "daily series", run: (db, f, s) => costSeries(db, f, s) },
-  ...GROUP_DIMENSION_NAMES.map((d) => ({ name: `by ${d}`, run: (db: Db, f: CostFilters, s: CostScope) => costGroups(db, f, s, d) })),
+  ...GROUP_DIMENSION_NAMES.map((d) => ({
+    name: `by ${d}`,
+    run: (db: Db, f: CostFilters, s: CostScope) => costGroups(db, f, s, d),
+  })),
   { name: "breakdown", run: (db, f, s) => costBreakdown(db, f, s) },
   { name: "reject reasons", run: (db, f, s) => topRejectReasons(db, f, s) },
   { name: "filter options", run: (db, _f, s) => costFilterOptions(db, s) },
@@ -258,7 +274,10 @@ async function explain(db: Db, q: Query, f: CostFilters, scope: CostScope) {
       if (prop !== "execute") return Reflect.get(target, prop, receiver);
       return async (statement: SQL) => {
         const result = (await target.execute(sql`explain (analyze, costs off, timing off) ${statement}`)) as unknown;
-        const lines = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Record<string, string>[];
+        const lines = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Record<
+          string,
+          string
+        >[];
         plans.push(lines.map((l) => Object.values(l)[0]).join("\n"));
         return [];
       };
@@ -278,21 +297,42 @@ async function main() {
     const counts = (await db.execute(
       sql`select (select count(*) from cost_ledger)::int as ledger, (select count(*) from generations)::int as generations, (select count(*) from assets)::int as assets`,
     )) as unknown;
-    const c = (Array.isArray(counts) ? counts[0] : (counts as { rows: unknown[] }).rows[0]) as { ledger: number; generations: number; assets: number };
+    const c = (Array.isArray(counts) ? counts[0] : (counts as { rows: unknown[] }).rows[0]) as {
+      ledger: number;
+      generations: number;
+      assets: number;
+    };
     const loadMs = performance.now() - started;
     console.log(`database: ${kind}${kind === "pglite" ? " (in-memory)" : " (throw-away database on DATABASE_URL)"}`);
-    console.log(`loaded ${c.ledger} ledger rows, ${c.generations} generations, ${c.assets} assets in ${(loadMs / 1000).toFixed(1)} s`);
+    console.log(
+      `loaded ${c.ledger} ledger rows, ${c.generations} generations, ${c.assets} assets in ${(loadMs / 1000).toFixed(1)} s`,
+    );
     for (const [name, ms] of loaded.rows) console.log(`  ${name.padEnd(44)} ${(ms / 1000).toFixed(1)} s`);
 
     const countMs = await time(() => db.execute(sql`select count(*) from cost_ledger`), ITERATIONS);
     const floor = pct(countMs, 50);
     const views: { name: string; filters: CostFilters; scope: CostScope; queries: Query[]; iterations: number }[] = [
-      { name: "default", filters: parseCostFilters({}), scope: { kind: "all" }, queries: [...QUERIES, ...OPS_QUERIES], iterations: ITERATIONS },
-      { name: "team", filters: parseCostFilters({}), scope: { kind: "team", teamId: loaded.teamId }, queries: QUERIES, iterations: ITERATIONS },
+      {
+        name: "default",
+        filters: parseCostFilters({}),
+        scope: { kind: "all" },
+        queries: [...QUERIES, ...OPS_QUERIES],
+        iterations: ITERATIONS,
+      },
+      {
+        name: "team",
+        filters: parseCostFilters({}),
+        scope: { kind: "team", teamId: loaded.teamId },
+        queries: QUERIES,
+        iterations: ITERATIONS,
+      },
       // The whole year scans every row: measured for the headline and the chart only, a few times (it is not the page as it opens).
       {
         name: "year",
-        filters: parseCostFilters({ from: new Date(Date.now() - 364 * 86_400_000).toISOString().slice(0, 10), to: new Date().toISOString().slice(0, 10) }),
+        filters: parseCostFilters({
+          from: new Date(Date.now() - 364 * 86_400_000).toISOString().slice(0, 10),
+          to: new Date().toISOString().slice(0, 10),
+        }),
         scope: { kind: "all" },
         queries: QUERIES.slice(0, 2),
         iterations: 3,
@@ -300,7 +340,10 @@ async function main() {
       // For comparison only (not the page's path): the same year read from every ledger row, as before the rollup.
       {
         name: "year-ledger",
-        filters: parseCostFilters({ from: new Date(Date.now() - 364 * 86_400_000).toISOString().slice(0, 10), to: new Date().toISOString().slice(0, 10) }),
+        filters: parseCostFilters({
+          from: new Date(Date.now() - 364 * 86_400_000).toISOString().slice(0, 10),
+          to: new Date().toISOString().slice(0, 10),
+        }),
         scope: { kind: "all" },
         queries: LEDGER_QUERIES,
         iterations: 3,
@@ -314,16 +357,22 @@ async function main() {
 
     // Printed as measured, so a slow run still shows what it got.
     const w = 22;
-    console.log(`\n${"view".padEnd(8)} ${"query".padEnd(w)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)} ${"× count(*)".padStart(11)}`);
+    console.log(
+      `\n${"view".padEnd(8)} ${"query".padEnd(w)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)} ${"× count(*)".padStart(11)}`,
+    );
     console.log(`${"-".repeat(8)} ${"-".repeat(w)} ${"-".repeat(8)} ${"-".repeat(8)} ${"-".repeat(11)}`);
-    console.log(`${"floor".padEnd(8)} ${"count(*) over ledger".padEnd(w)} ${fmt(floor).padStart(8)} ${fmt(pct(countMs, 95)).padStart(8)} ${"1.00".padStart(11)}`);
+    console.log(
+      `${"floor".padEnd(8)} ${"count(*) over ledger".padEnd(w)} ${fmt(floor).padStart(8)} ${fmt(pct(countMs, 95)).padStart(8)} ${"1.00".padStart(11)}`,
+    );
     const results: { view: string; query: string; p50: number; p95: number }[] = [];
     for (const view of views) {
       for (const q of view.queries) {
         const ms = await time(() => q.run(db, view.filters, view.scope), view.iterations);
         const r = { view: view.name, query: q.name, p50: pct(ms, 50), p95: pct(ms, 95) };
         results.push(r);
-        console.log(`${r.view.padEnd(8)} ${r.query.padEnd(w)} ${fmt(r.p50).padStart(8)} ${fmt(r.p95).padStart(8)} ${(r.p95 / floor).toFixed(2).padStart(11)}`);
+        console.log(
+          `${r.view.padEnd(8)} ${r.query.padEnd(w)} ${fmt(r.p50).padStart(8)} ${fmt(r.p95).padStart(8)} ${(r.p95 / floor).toFixed(2).padStart(11)}`,
+        );
       }
     }
     const worst = (view: string) => Math.max(...results.filter((r) => r.view === view).map((r) => r.p95));
@@ -331,9 +380,11 @@ async function main() {
 
     // What the rollup trigger adds to a ledger write: single-row inserts as the pipeline makes them
     // (one statement per provider call), into a busy day of an existing lineage key.
-    const [sample] = (await db.execute(sql`select * from cost_ledger where batch_id is not null and generation_id is not null order by id desc limit 1`).then((r) =>
-      Array.isArray(r) ? r : (r as { rows: unknown[] }).rows,
-    )) as Record<string, unknown>[];
+    const [sample] = (await db
+      .execute(
+        sql`select * from cost_ledger where batch_id is not null and generation_id is not null order by id desc limit 1`,
+      )
+      .then((r) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows))) as Record<string, unknown>[];
     const insertMs: number[] = [];
     for (let i = 0; i < 200; i++) {
       const t0 = performance.now();
@@ -347,17 +398,23 @@ ledger insert with the rollup trigger (200 single rows): p50 ${fmt(pct(insertMs,
 
     // What the decisions rollup triggers (migration 0018) add to a review decision: one asset's
     // approval per statement, as decideAsset makes it, on assets waiting in review.
-    const waiting = (await db.execute(sql`select id from assets where status = 'in_review' order by id limit 200`).then((r) =>
-      Array.isArray(r) ? r : (r as { rows: unknown[] }).rows,
-    )) as { id: string }[];
+    const waiting = (await db
+      .execute(sql`select id from assets where status = 'in_review' order by id limit 200`)
+      .then((r) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows))) as { id: string }[];
     const decideMs: number[] = [];
     for (const { id } of waiting) {
       const t0 = performance.now();
-      await db.execute(sql`update assets set status = 'approved', approved_at = now(), updated_at = now() where id = ${id}::uuid`);
+      await db.execute(
+        sql`update assets set status = 'approved', approved_at = now(), updated_at = now() where id = ${id}::uuid`,
+      );
       decideMs.push(performance.now() - t0);
     }
-    console.log(`asset approval with the decisions rollup trigger (${decideMs.length} single rows): p50 ${fmt(pct(decideMs, 50))} ms, p95 ${fmt(pct(decideMs, 95))} ms`);
-    console.log(`\ntotal run ${((performance.now() - started) / 1000).toFixed(1)} s; target: p95 < 300 ms for the page as it opens (default view, p95_ms) and the year view (p95_year_ms)`);
+    console.log(
+      `asset approval with the decisions rollup trigger (${decideMs.length} single rows): p50 ${fmt(pct(decideMs, 50))} ms, p95 ${fmt(pct(decideMs, 95))} ms`,
+    );
+    console.log(
+      `\ntotal run ${((performance.now() - started) / 1000).toFixed(1)} s; target: p95 < 300 ms for the page as it opens (default view, p95_ms) and the year view (p95_year_ms)`,
+    );
     console.log(
       `p95_ms=${fmt(p95)} ratio=${(p95 / floor).toFixed(2)} db=${kind} ledger_rows=${c.ledger} count_ms=${fmt(floor)} p95_team_ms=${fmt(worst("team"))} p95_year_ms=${fmt(worst("year"))} p95_year_ledger_ms=${fmt(worst("year-ledger"))} insert_p95_ms=${fmt(pct(insertMs, 95))} decide_p95_ms=${fmt(pct(decideMs, 95))}`,
     );

@@ -40,13 +40,22 @@ import { prng as rng } from "../simulator/hash";
 if (!process.env.MALLOC_ARENA_MAX) {
   const { spawnSync } = await import("node:child_process");
   const { withAllocatorDefaults } = await import("../scripts/allocator");
-  const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: "inherit", env: withAllocatorDefaults(process.env) });
+  const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: "inherit",
+    env: withAllocatorDefaults(process.env),
+  });
   process.exit(child.status ?? 1);
 }
 
-const { values: args } = parseArgs({ options: { assets: { type: "string" }, placements: { type: "string" } }, strict: true });
+const { values: args } = parseArgs({
+  options: { assets: { type: "string" }, placements: { type: "string" } },
+  strict: true,
+});
 const N = Number(args.assets ?? 100);
-const SLUGS = (args.placements ?? "meta-feed-square,meta-link,google-medium-rectangle,google-leaderboard,google-half-page,google-landscape").split(",");
+const SLUGS = (
+  args.placements ??
+  "meta-feed-square,meta-link,google-medium-rectangle,google-leaderboard,google-half-page,google-landscape"
+).split(",");
 const FORMATS = ["webp", "avif"] as const;
 const QUALITY = { webp: 82, avif: 60 };
 
@@ -61,11 +70,11 @@ const { refreshAssetSearch } = await import("../lib/library/refresh");
 const { LocalBlobStore } = await import("../lib/storage/local-driver");
 const { createUserFactory, ctxFor } = await import("../test/factories");
 const { createExport } = await import("../lib/exports/create-export");
-const { ASSET_PARALLELISM, startExport, renderExportChunk, writeExportZip, finishExport } = await import("../lib/exports/build");
+const { ASSET_PARALLELISM, startExport, renderExportChunk, writeExportZip, finishExport } =
+  await import("../lib/exports/build");
 const { readZipEntries } = await import("../lib/exports/read-zip");
 const { readAll } = await import("../lib/images/renditions");
 const { cropBox } = await import("../lib/delivery/crop");
-
 
 /** A 1024² picture: a two-colour gradient, a few shapes and some grain, different per seed (so encoders work as on real images). */
 async function picture(seed: number): Promise<Buffer> {
@@ -79,7 +88,10 @@ async function picture(seed: number): Promise<Buffer> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1024" height="1024"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${c()}"/><stop offset="1" stop-color="${c()}"/></linearGradient></defs><rect width="1024" height="1024" fill="url(#g)"/>${shapes}</svg>`;
   const noise = Buffer.alloc(256 * 256 * 3);
   for (let i = 0; i < noise.length; i++) noise[i] = Math.floor(r() * 255);
-  const grain = await sharp(noise, { raw: { width: 256, height: 256, channels: 3 } }).resize(1024, 1024).png().toBuffer();
+  const grain = await sharp(noise, { raw: { width: 256, height: 256, channels: 3 } })
+    .resize(1024, 1024)
+    .png()
+    .toBuffer();
   return sharp(Buffer.from(svg))
     .composite([{ input: grain, blend: "soft-light" }])
     .png()
@@ -91,7 +103,9 @@ const mb = (bytes: number) => bytes / 1024 / 1024;
 const dir = mkdtempSync(path.join(tmpdir(), "kiln-bench-delivery-"));
 // The database as `npm start` opens it: PGlite in a data folder (or a throw-away PostgreSQL database
 // on DATABASE_URL). Not in-memory PGlite: that keeps the whole cluster and initdb's memory in RSS.
-const database = process.env.DATABASE_URL ? await createTestDatabase() : await openEmbeddedDatabase(path.join(dir, "pglite"));
+const database = process.env.DATABASE_URL
+  ? await createTestDatabase()
+  : await openEmbeddedDatabase(path.join(dir, "pglite"));
 const db = database.db;
 const store = new LocalBlobStore(path.join(dir, "blobs"));
 try {
@@ -120,7 +134,12 @@ try {
     await store.put(v!.blobKey, bytes, { contentType: "image/png" });
     await db
       .update(schema.assets)
-      .set({ title: `Bench product ${i + 1}`, altText: `Bench product ${i + 1} on a coloured backdrop`, altTextStatus: "confirmed", approvalId: `apr_bench_${i + 1}` })
+      .set({
+        title: `Bench product ${i + 1}`,
+        altText: `Bench product ${i + 1} on a coloured backdrop`,
+        altTextStatus: "confirmed",
+        approvalId: `apr_bench_${i + 1}`,
+      })
       .where(eq(schema.assets.id, assetId));
     sourceKeys.push(v!.blobKey);
     ids.push(assetId);
@@ -144,7 +163,12 @@ try {
   const e0 = performance.now();
   const job = await createExport({
     ctx: ctxFor(db, designer),
-    input: { selection: { query: 'campaign:"Bench launch"' }, placementIds: chosen.map((p) => p.id), formats: [...FORMATS], quality: QUALITY },
+    input: {
+      selection: { query: 'campaign:"Bench launch"' },
+      placementIds: chosen.map((p) => p.id),
+      formats: [...FORMATS],
+      quality: QUALITY,
+    },
     send: async () => {},
   });
   const deps = { db, store };
@@ -160,7 +184,8 @@ try {
   // Baseline: bare sharp, one loop, same crops' geometry (centred), sizes, formats and settings.
   process.stdout.write(`baseline: ${N * chosen.length * FORMATS.length} renditions by bare sharp… `);
   const sources: { bytes: Buffer; width: number; height: number }[] = [];
-  for (const key of sourceKeys) sources.push({ bytes: await readAll((await store.get(key))!.body), width: 1024, height: 1024 });
+  for (const key of sourceKeys)
+    sources.push({ bytes: await readAll((await store.get(key))!.body), width: 1024, height: 1024 });
   let baselineBytes = 0;
   const b0 = performance.now();
   // As many assets at once as the export job renders (ASSET_PARALLELISM), so the ratio compares the
@@ -170,9 +195,16 @@ try {
     for (let i = nextSource++; i < sources.length; i = nextSource++) {
       const src = sources[i]!;
       for (const p of chosen) {
-        const crop = cropBox({ width: src.width, height: src.height }, { width: p.width, height: p.height }, { x: 0.5, y: 0.5 });
+        const crop = cropBox(
+          { width: src.width, height: src.height },
+          { width: p.width, height: p.height },
+          { x: 0.5, y: 0.5 },
+        );
         for (const f of FORMATS) {
-          let img = sharp(src.bytes).rotate().extract(crop).resize({ width: p.width, height: p.height, fit: "fill", kernel: "lanczos3" });
+          let img = sharp(src.bytes)
+            .rotate()
+            .extract(crop)
+            .resize({ width: p.width, height: p.height, fit: "fill", kernel: "lanczos3" });
           img = f === "webp" ? img.webp({ quality: QUALITY.webp }) : img.avif({ quality: QUALITY.avif, effort: 3 });
           const encoded = await img.toBuffer();
           baselineBytes += encoded.length; // read after the await: `x += await …` would lose the other worker's additions
@@ -198,12 +230,20 @@ try {
   console.log("|------------------------------|-------|");
   console.log(`| assets × placements × formats | ${N} × ${chosen.length} × ${FORMATS.length} = ${files} files |`);
   console.log(`| placements                   | ${chosen.map((p) => `${p.slug} ${p.width}×${p.height}`).join(", ")} |`);
-  console.log(`| baseline (bare sharp)        | ${baselineS.toFixed(1)} s, ${mb(baselineBytes).toFixed(1)} MB encoded |`);
-  console.log(`| export job                   | ${exportS.toFixed(1)} s, ZIP ${mb(zip.bytes).toFixed(1)} MB, ${plan!.chunks.length} render steps |`);
+  console.log(
+    `| baseline (bare sharp)        | ${baselineS.toFixed(1)} s, ${mb(baselineBytes).toFixed(1)} MB encoded |`,
+  );
+  console.log(
+    `| export job                   | ${exportS.toFixed(1)} s, ZIP ${mb(zip.bytes).toFixed(1)} MB, ${plan!.chunks.length} render steps |`,
+  );
   console.log(`| overhead ratio (target ≤ 1.3) | ${ratio.toFixed(2)} |`);
-  console.log(`| peak RSS during export (< 1024 MB) | ${peakMb.toFixed(0)} MB (the process held ${mb(rssBefore).toFixed(0)} MB before it started) |`);
+  console.log(
+    `| peak RSS during export (< 1024 MB) | ${peakMb.toFixed(0)} MB (the process held ${mb(rssBefore).toFixed(0)} MB before it started) |`,
+  );
   console.log("");
-  console.log(`export_s=${exportS.toFixed(1)} baseline_s=${baselineS.toFixed(1)} overhead_ratio=${ratio.toFixed(2)} peak_mb=${peakMb.toFixed(0)} rss_before_mb=${mb(rssBefore).toFixed(0)} files=${files} zip_mb=${mb(zip.bytes).toFixed(1)}`);
+  console.log(
+    `export_s=${exportS.toFixed(1)} baseline_s=${baselineS.toFixed(1)} overhead_ratio=${ratio.toFixed(2)} peak_mb=${peakMb.toFixed(0)} rss_before_mb=${mb(rssBefore).toFixed(0)} files=${files} zip_mb=${mb(zip.bytes).toFixed(1)}`,
+  );
 } finally {
   await database.close();
   rmSync(dir, { recursive: true, force: true });

@@ -103,7 +103,13 @@ async function main() {
   );
 
   const rows: Row[] = [];
-  const run = async (engine: string, rounds: number, call: () => Promise<unknown>, bare: () => Promise<number>, what: string) => {
+  const run = async (
+    engine: string,
+    rounds: number,
+    call: () => Promise<unknown>,
+    bare: () => Promise<number>,
+    what: string,
+  ) => {
     const e: number[] = [];
     const b: number[] = [];
     for (let i = 0; i < rounds; i++) {
@@ -118,7 +124,10 @@ async function main() {
   await run(
     `upscale 2× (ESRGAN, ${ESRGAN_THREADS} threads)`,
     ROUNDS.upscale,
-    async () => inRun.push((await esrganUpscale({ image, scale: 2 }, { onProgress: () => void progressCalls++ })).slowestBandInferMs),
+    async () =>
+      inRun.push(
+        (await esrganUpscale({ image, scale: 2 }, { onProgress: () => void progressCalls++ })).slowestBandInferMs,
+      ),
     () => esrganBareInferenceMs({ image, scale: 2 }),
     "model.predict over the same tiles, separate run",
   );
@@ -148,7 +157,12 @@ async function main() {
     async () => (await teleaWholeImageInpaint({ image, mask })).inpaintMs,
     "cv.inpaint alone, whole image, same mask",
   );
-  rows.push({ engine: `  same call, cv.inpaint in ${boxes} boxes`, engineMs: rows.at(-1)!.engineMs, bareMs: median(boxInpaint), bare: "inpaint time inside the engine call" });
+  rows.push({
+    engine: `  same call, cv.inpaint in ${boxes} boxes`,
+    engineMs: rows.at(-1)!.engineMs,
+    bareMs: median(boxInpaint),
+    bare: "inpaint time inside the engine call",
+  });
   await closeEnginePools();
 
   const peak = peakMb();
@@ -160,9 +174,15 @@ async function main() {
   );
   console.log(`${pad("engine", 38)}${pad("wall s", 9)}${pad("bare s", 9)}${pad("overhead", 10)}bare = `);
   for (const r of rows)
-    console.log(`${pad(r.engine, 38)}${pad(s(r.engineMs), 9)}${pad(s(r.bareMs), 9)}${pad(`${(r.engineMs / r.bareMs).toFixed(2)}×`, 10)}${r.bare}`);
-  console.log(`\nwarm-up (thread start + model loads, small input): ${s(warmMs)} s; upscale progress calls: ${progressCalls}`);
-  console.log(`peak memory (process incl. worker threads): ${peak.toFixed(0)} MB; whole bench ${totalS.toFixed(0)} s\n`);
+    console.log(
+      `${pad(r.engine, 38)}${pad(s(r.engineMs), 9)}${pad(s(r.bareMs), 9)}${pad(`${(r.engineMs / r.bareMs).toFixed(2)}×`, 10)}${r.bare}`,
+    );
+  console.log(
+    `\nwarm-up (thread start + model loads, small input): ${s(warmMs)} s; upscale progress calls: ${progressCalls}`,
+  );
+  console.log(
+    `peak memory (process incl. worker threads): ${peak.toFixed(0)} MB; whole bench ${totalS.toFixed(0)} s\n`,
+  );
   const [, up, bg, er] = rows as [Row, Row, Row, Row, Row];
   console.log(
     `upscale_s=${s(up.engineMs)} upscale_overhead_ratio=${(up.engineMs / up.bareMs).toFixed(2)} bgremove_s=${s(bg.engineMs)} bgremove_overhead_ratio=${(bg.engineMs / bg.bareMs).toFixed(2)} erase_s=${s(er.engineMs)} erase_overhead_ratio=${(er.engineMs / er.bareMs).toFixed(2)} peak_mb=${peak.toFixed(0)}`,

@@ -30,7 +30,12 @@ import { sql, type SQL } from "drizzle-orm";
 import { prng as rng } from "../simulator/hash";
 
 const { values: args } = parseArgs({
-  options: { assets: { type: "string" }, queries: { type: "string" }, iterations: { type: "string" }, explain: { type: "boolean" } },
+  options: {
+    assets: { type: "string" },
+    queries: { type: "string" },
+    iterations: { type: "string" },
+    explain: { type: "boolean" },
+  },
   strict: true,
 });
 const N = Number(args.assets ?? 100_000);
@@ -51,47 +56,168 @@ const { visibleAssetsCondition } = await import("../lib/library/visibility");
 type Db = import("../db").Db;
 type Ctx = import("../lib/auth/context").Ctx;
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((xs.length * p) / 100) - 1)] ?? NaN;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((xs.length * p) / 100) - 1)] ?? NaN;
 const fmt = (ms: number) => ms.toFixed(1);
 
 // ---------------------------------------------------------------------------------------------
 // The vocabulary: what designers make and what they call it.
 
 const PRODUCTS = [
-  "trail runner", "leather boot", "ceramic mug", "linen shirt", "wool scarf", "glass vase", "copper kettle", "canvas tote",
-  "denim jacket", "silk tie", "oak chair", "desk lamp", "water bottle", "yoga mat", "rain coat", "sun hat",
-  "wrist watch", "travel backpack", "bluetooth speaker", "espresso machine", "chef knife", "cast iron pan", "tea pot", "scented candle",
-  "bath towel", "cotton hoodie", "running shorts", "ski goggles", "bike helmet", "camping tent", "sleeping bag", "hiking pole",
-  "phone case", "laptop sleeve", "notebook", "fountain pen", "sunglasses", "perfume bottle", "lipstick", "face cream",
+  "trail runner",
+  "leather boot",
+  "ceramic mug",
+  "linen shirt",
+  "wool scarf",
+  "glass vase",
+  "copper kettle",
+  "canvas tote",
+  "denim jacket",
+  "silk tie",
+  "oak chair",
+  "desk lamp",
+  "water bottle",
+  "yoga mat",
+  "rain coat",
+  "sun hat",
+  "wrist watch",
+  "travel backpack",
+  "bluetooth speaker",
+  "espresso machine",
+  "chef knife",
+  "cast iron pan",
+  "tea pot",
+  "scented candle",
+  "bath towel",
+  "cotton hoodie",
+  "running shorts",
+  "ski goggles",
+  "bike helmet",
+  "camping tent",
+  "sleeping bag",
+  "hiking pole",
+  "phone case",
+  "laptop sleeve",
+  "notebook",
+  "fountain pen",
+  "sunglasses",
+  "perfume bottle",
+  "lipstick",
+  "face cream",
 ];
-const ADJECTIVES = ["red", "navy", "olive", "matte black", "pastel", "golden", "weathered", "minimal", "vintage", "glossy", "speckled", "frosted", "bright", "muted", "striped", "woven"];
+const ADJECTIVES = [
+  "red",
+  "navy",
+  "olive",
+  "matte black",
+  "pastel",
+  "golden",
+  "weathered",
+  "minimal",
+  "vintage",
+  "glossy",
+  "speckled",
+  "frosted",
+  "bright",
+  "muted",
+  "striped",
+  "woven",
+];
 const SCENES = [
-  "on wet granite at dawn", "on a marble countertop", "in a sunlit kitchen", "on a wooden table", "floating on a pastel backdrop", "in a snowy forest",
-  "on a city rooftop", "by a misty lake", "in a minimalist studio", "on a sandy beach", "in a cosy living room", "on a neon street at night",
+  "on wet granite at dawn",
+  "on a marble countertop",
+  "in a sunlit kitchen",
+  "on a wooden table",
+  "floating on a pastel backdrop",
+  "in a snowy forest",
+  "on a city rooftop",
+  "by a misty lake",
+  "in a minimalist studio",
+  "on a sandy beach",
+  "in a cosy living room",
+  "on a neon street at night",
 ];
-const CATEGORIES = ["footwear", "kitchen", "apparel", "home", "outdoor", "beauty", "electronics", "stationery", "accessories", "sports"];
-const SEASONS = ["Spring", "Summer", "Autumn", "Winter", "Holiday", "Back to School", "Black Friday", "Valentine", "Easter", "Mother's Day"];
+const CATEGORIES = [
+  "footwear",
+  "kitchen",
+  "apparel",
+  "home",
+  "outdoor",
+  "beauty",
+  "electronics",
+  "stationery",
+  "accessories",
+  "sports",
+];
+const SEASONS = [
+  "Spring",
+  "Summer",
+  "Autumn",
+  "Winter",
+  "Holiday",
+  "Back to School",
+  "Black Friday",
+  "Valentine",
+  "Easter",
+  "Mother's Day",
+];
 const LORAS = [
-  "style_lora_v1", "style_lora_v2", "brand_palette_v3", "film_grain", "soft_light", "product_gloss", "studio_shadow", "pastel_mood",
-  "hdr_boost", "detail_tweaker", "clay_render", "watercolor_wash", "neon_glow", "paper_texture", "bokeh_depth",
+  "style_lora_v1",
+  "style_lora_v2",
+  "brand_palette_v3",
+  "film_grain",
+  "soft_light",
+  "product_gloss",
+  "studio_shadow",
+  "pastel_mood",
+  "hdr_boost",
+  "detail_tweaker",
+  "clay_render",
+  "watercolor_wash",
+  "neon_glow",
+  "paper_texture",
+  "bokeh_depth",
 ];
-const TAGS = ["hero", "homepage", "newsletter", "social", "paid-ads", "print", "catalogue", "in-store", "retouch", "keeper", "shortlist", "legal-ok"];
+const TAGS = [
+  "hero",
+  "homepage",
+  "newsletter",
+  "social",
+  "paid-ads",
+  "print",
+  "catalogue",
+  "in-store",
+  "retouch",
+  "keeper",
+  "shortlist",
+  "legal-ok",
+];
 const CHECK_FAILS = ["blur", "nsfw", "overexposed", "low_contrast", "compression_artefacts"];
 const REVIEW_REJECTS = ["off_brief", "trademark_logo", "brand_guideline", "anatomy_artefact"];
 
-const textArray = (xs: string[]) => sql`array[${sql.join(
-  xs.map((x) => sql`${x}`),
-  sql`, `,
-)}]::text[]`;
+const textArray = (xs: string[]) =>
+  sql`array[${sql.join(
+    xs.map((x) => sql`${x}`),
+    sql`, `,
+  )}]::text[]`;
 const uuidArray = (xs: string[]) => sql.raw(`'{${xs.join(",")}}'::uuid[]`);
 
-type World = { reviewer: Ctx; designerEmails: string[]; campaigns: string[]; teams: string[]; presetSlugs: string[]; templateSlugs: string[] };
+type World = {
+  reviewer: Ctx;
+  designerEmails: string[];
+  campaigns: string[];
+  teams: string[];
+  presetSlugs: string[];
+  templateSlugs: string[];
+};
 
 async function load(db: Db): Promise<{ world: World; steps: [string, number][] }> {
   await seedCatalog({ db, simulatorUrl: "http://127.0.0.1:9" });
   const [simulator] = await db.select().from(schema.providers).limit(1);
   const [template0] = await db.select().from(schema.templates).limit(1);
-  const baseDefinition = (await db.select().from(schema.templateVersions).where(eq(schema.templateVersions.id, template0!.activeVersionId!)))[0]!.definition;
+  const baseDefinition = (
+    await db.select().from(schema.templateVersions).where(eq(schema.templateVersions.id, template0!.activeVersionId!))
+  )[0]!.definition;
 
   const teamRows = await db
     .insert(schema.teams)
@@ -110,7 +236,8 @@ async function load(db: Db): Promise<{ world: World; steps: [string, number][] }
     designerEmails.push(email);
   }
   const reviewers: string[] = [];
-  for (let i = 0; i < 6; i++) reviewers.push((await createUserFactory(db, { role: "reviewer", name: `Reviewer ${i + 1}` })).id);
+  for (let i = 0; i < 6; i++)
+    reviewers.push((await createUserFactory(db, { role: "reviewer", name: `Reviewer ${i + 1}` })).id);
   const reviewerUser = (await db.select().from(schema.users).where(eq(schema.users.id, reviewers[0]!)))[0]!;
 
   // Twelve presets × two versions, each with zero to three LoRAs; eight templates × two versions.
@@ -123,9 +250,15 @@ async function load(db: Db): Promise<{ world: World; steps: [string, number][] }
     const tier = tiers[p % 3]!;
     const slug = `${tier}-look-${p + 1}`;
     presetSlugs.push(slug);
-    const [preset] = await db.insert(schema.presets).values({ slug, name: `${tier} look ${p + 1}`, tier }).returning();
+    const [preset] = await db
+      .insert(schema.presets)
+      .values({ slug, name: `${tier} look ${p + 1}`, tier })
+      .returning();
     for (let v = 1; v <= 2; v++) {
-      const loras = Array.from({ length: p % 4 }, (_, k) => ({ name: LORAS[(p * 3 + k + v) % LORAS.length]!, weight: Math.round(pick() * 10) / 10 }));
+      const loras = Array.from({ length: p % 4 }, (_, k) => ({
+        name: LORAS[(p * 3 + k + v) % LORAS.length]!,
+        weight: Math.round(pick() * 10) / 10,
+      }));
       const [version] = await db
         .insert(schema.presetVersions)
         .values({
@@ -147,13 +280,21 @@ async function load(db: Db): Promise<{ world: World; steps: [string, number][] }
   for (let t = 0; t < 8; t++) {
     const slug = `bench-template-${t + 1}`;
     templateSlugs.push(slug);
-    const [template] = await db.insert(schema.templates).values({ slug, name: `Bench template ${t + 1}` }).returning();
+    const [template] = await db
+      .insert(schema.templates)
+      .values({ slug, name: `Bench template ${t + 1}` })
+      .returning();
     for (let v = 1; v <= 2; v++) {
-      const [version] = await db.insert(schema.templateVersions).values({ templateId: template!.id, version: v, definition: baseDefinition }).returning();
+      const [version] = await db
+        .insert(schema.templateVersions)
+        .values({ templateId: template!.id, version: v, definition: baseDefinition })
+        .returning();
       tvIds.push(version!.id);
     }
   }
-  const campaigns = SEASONS.flatMap((s) => ["25", "26", "27"].map((y) => `${s} ${y}`)).concat(Array.from({ length: 30 }, (_, i) => `Always-on ${i + 1}`));
+  const campaigns = SEASONS.flatMap((s) => ["25", "26", "27"].map((y) => `${s} ${y}`)).concat(
+    Array.from({ length: 30 }, (_, i) => `Always-on ${i + 1}`),
+  );
   const NB = Math.ceil(N / PER_BATCH);
   const DAY0 = "2026-01-01T00:00:00Z";
 
@@ -287,7 +428,12 @@ async function load(db: Db): Promise<{ world: World; steps: [string, number][] }
         select case when a.owner_id = ${designers[9]!}::uuid then md5('board-3')::uuid else md5('board-4')::uuid end, a.id, a.owner_id
         from assets a where a.owner_id in (${designers[9]!}::uuid, ${designers[10]!}::uuid) and hashtext(a.id::text) % 3 = 0`,
     ],
-    ["recreate indexes", sql.raw(`do $$ declare r record; begin for r in select indexdef from bench_indexes where indexdef not like '%asset_search%' loop execute r.indexdef; end loop; end $$`)],
+    [
+      "recreate indexes",
+      sql.raw(
+        `do $$ declare r record; begin for r in select indexdef from bench_indexes where indexdef not like '%asset_search%' loop execute r.indexdef; end loop; end $$`,
+      ),
+    ],
   ];
   const timings: [string, number][] = [];
   await db.transaction(async (tx) => {
@@ -307,7 +453,11 @@ async function load(db: Db): Promise<{ world: World; steps: [string, number][] }
     }
     timings.push([`asset_search (${indexed} rows, production upsert)`, performance.now() - t0]);
     const t1 = performance.now();
-    await tx.execute(sql.raw(`do $$ declare r record; begin for r in select indexdef from bench_indexes where indexdef like '%asset_search%' loop execute r.indexdef; end loop; end $$`));
+    await tx.execute(
+      sql.raw(
+        `do $$ declare r record; begin for r in select indexdef from bench_indexes where indexdef like '%asset_search%' loop execute r.indexdef; end loop; end $$`,
+      ),
+    );
     await tx.execute(sql`set local session_replication_role = origin`);
     timings.push(["asset_search indexes (GIN, btree)", performance.now() - t1]);
   });
@@ -315,7 +465,14 @@ async function load(db: Db): Promise<{ world: World; steps: [string, number][] }
   await db.execute(sql`analyze`);
   timings.push(["analyze", performance.now() - t2]);
   return {
-    world: { reviewer: ctxFor(db, reviewerUser), designerEmails, campaigns, teams: teamRows.map((t) => t.name), presetSlugs, templateSlugs },
+    world: {
+      reviewer: ctxFor(db, reviewerUser),
+      designerEmails,
+      campaigns,
+      teams: teamRows.map((t) => t.name),
+      presetSlugs,
+      templateSlugs,
+    },
     steps: timings,
   };
 }
@@ -323,7 +480,20 @@ async function load(db: Db): Promise<{ world: World; steps: [string, number][] }
 // ---------------------------------------------------------------------------------------------
 // The questions: full text + three facets, in the shapes people ask them.
 
-type Sample = { title: string; campaign: string | null; status: string; tier: string | null; loras: string[]; month: string; email: string; team: string | null; preset: string | null; template: string | null; reasons: string[]; tags: string[] };
+type Sample = {
+  title: string;
+  campaign: string | null;
+  status: string;
+  tier: string | null;
+  loras: string[];
+  month: string;
+  email: string;
+  team: string | null;
+  preset: string | null;
+  template: string | null;
+  reasons: string[];
+  tags: string[];
+};
 
 /**
  * Questions about things that exist: each query starts from a sampled asset (as a person remembers
@@ -347,14 +517,35 @@ async function querySet(db: Db, count: number, visibleTo?: Ctx): Promise<{ kind:
   const quote = (v: string) => (/[\s",]/.test(v) ? `"${v.replaceAll('"', '\\"')}"` : v);
   const arr = (v: string[] | string) => (Array.isArray(v) ? v : v.replace(/^{|}$/g, "").split(",").filter(Boolean));
   const shapes: { kind: string; make: (a: Sample, word: string) => string }[] = [
-    { kind: "word campaign status lora", make: (a, w) => `${w} campaign:${quote(a.campaign ?? "none")} status:${a.status} ${arr(a.loras)[0] ? `lora:${arr(a.loras)[0]}` : `tier:${a.tier}`}` },
-    { kind: "phrase tier month designer", make: (a) => `"${a.title.split(" ").slice(-3, -1).join(" ")}" tier:${a.tier} created:${a.month} designer:${a.email}` },
-    { kind: "word status team month", make: (a, w) => `${w} status:${a.status} team:${quote(a.team ?? "none")} created:${a.month}` },
-    { kind: "sku status tier source", make: (a) => `${a.title.split(" ").at(-1)} status:${a.status},in_review tier:${a.tier} source:generated` },
-    { kind: "words preset month tag", make: (a, w) => `${w} preset:${a.preset} created:${a.month} ${arr(a.tags)[0] ? `tag:${arr(a.tags)[0]}` : `status:${a.status}`}` },
+    {
+      kind: "word campaign status lora",
+      make: (a, w) =>
+        `${w} campaign:${quote(a.campaign ?? "none")} status:${a.status} ${arr(a.loras)[0] ? `lora:${arr(a.loras)[0]}` : `tier:${a.tier}`}`,
+    },
+    {
+      kind: "phrase tier month designer",
+      make: (a) =>
+        `"${a.title.split(" ").slice(-3, -1).join(" ")}" tier:${a.tier} created:${a.month} designer:${a.email}`,
+    },
+    {
+      kind: "word status team month",
+      make: (a, w) => `${w} status:${a.status} team:${quote(a.team ?? "none")} created:${a.month}`,
+    },
+    {
+      kind: "sku status tier source",
+      make: (a) => `${a.title.split(" ").at(-1)} status:${a.status},in_review tier:${a.tier} source:generated`,
+    },
+    {
+      kind: "words preset month tag",
+      make: (a, w) =>
+        `${w} preset:${a.preset} created:${a.month} ${arr(a.tags)[0] ? `tag:${arr(a.tags)[0]}` : `status:${a.status}`}`,
+    },
     { kind: "word template status cost", make: (a, w) => `${w} template:${a.template} status:${a.status} cost:>0.01` },
     // A SKU half remembered ("KLN-004…"): a fragment through the trigram index, with three facets.
-    { kind: "sku fragment status tier month", make: (a) => `${a.title.split(" ").at(-1)!.slice(0, -1)}* status:${a.status} tier:${a.tier} created:${a.month}` },
+    {
+      kind: "sku fragment status tier month",
+      make: (a) => `${a.title.split(" ").at(-1)!.slice(0, -1)}* status:${a.status} tier:${a.tier} created:${a.month}`,
+    },
   ];
   return samples.map((a, i) => {
     const words = a.title.split(" ").slice(0, -1);
@@ -396,7 +587,9 @@ async function main() {
       sql`select (select count(*) from assets)::int as assets, (select count(*) from asset_search)::int as indexed`,
     );
     console.log(`database: ${kind}${kind === "pglite" ? " (in-memory)" : " (throw-away database on DATABASE_URL)"}`);
-    console.log(`loaded ${counts!.assets} assets, ${counts!.indexed} asset_search rows in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `loaded ${counts!.assets} assets, ${counts!.indexed} asset_search rows in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
     for (const [name, ms] of steps) console.log(`  ${name.padEnd(48)} ${(ms / 1000).toFixed(1)} s`);
 
     const reviewer = world.reviewer;
@@ -409,7 +602,10 @@ async function main() {
             if (prop !== "execute") return Reflect.get(target, prop, receiver);
             return async (statement: SQL) => {
               const result = await target.execute(statement);
-              const plan = await queryRows<Record<string, string>>(target, sql`explain (analyze, costs off, timing off) ${statement}`);
+              const plan = await queryRows<Record<string, string>>(
+                target,
+                sql`explain (analyze, costs off, timing off) ${statement}`,
+              );
               console.log(plan.map((l) => Object.values(l)[0]).join("\n"));
               return result;
             };
@@ -421,7 +617,10 @@ async function main() {
       return;
     }
 
-    const floorMs = await time(() => db.execute(sql`select asset_id, title, status, created_at from asset_search limit 60`), 20);
+    const floorMs = await time(
+      () => db.execute(sql`select asset_id, title, status, created_at from asset_search limit 60`),
+      20,
+    );
     const floor = pct(floorMs, 50);
 
     const w = 32;
@@ -429,7 +628,9 @@ async function main() {
       console.log(
         `${"query shape".padEnd(w)} ${"hits".padStart(6)} ${"search p50".padStart(10)} ${"p95".padStart(7)} ${"facets p50".padStart(10)} ${"p95".padStart(7)} ${"unindexed s/f".padStart(15)}`,
       );
-      console.log(`${"-".repeat(w)} ${"-".repeat(6)} ${"-".repeat(10)} ${"-".repeat(7)} ${"-".repeat(10)} ${"-".repeat(7)} ${"-".repeat(15)}`);
+      console.log(
+        `${"-".repeat(w)} ${"-".repeat(6)} ${"-".repeat(10)} ${"-".repeat(7)} ${"-".repeat(10)} ${"-".repeat(7)} ${"-".repeat(15)}`,
+      );
     };
     /** Calibrates on one half of the queries, measures the other half as this actor; the baseline (index scans off) only when asked. */
     const measure = async (ctx: Ctx, queries: { kind: string; q: string }[], { baseline }: { baseline: boolean }) => {
@@ -442,9 +643,16 @@ async function main() {
         await libraryFacets({ ctx, input: { q } });
         matches.push(page.total);
       }
-      console.log(`calibration: ${calibration.length} queries, matches per query min ${Math.min(...matches)} · median ${pct(matches, 50)} · max ${Math.max(...matches)}`);
+      console.log(
+        `calibration: ${calibration.length} queries, matches per query min ${Math.min(...matches)} · median ${pct(matches, 50)} · max ${Math.max(...matches)}`,
+      );
       header();
-      const out = { search: [] as number[], facets: [] as number[], baseSearch: [] as number[], baseFacets: [] as number[] };
+      const out = {
+        search: [] as number[],
+        facets: [] as number[],
+        baseSearch: [] as number[],
+        baseFacets: [] as number[],
+      };
       for (const { kind: shape, q } of measured) {
         let hits = 0;
         const s = await time(async () => {
@@ -455,7 +663,10 @@ async function main() {
         out.facets.push(...f);
         let base = "";
         if (baseline) {
-          const [bs] = await time(() => unindexed(db, ctx, (c) => searchLibrary({ ctx: c, input: { q, limit: 60 } })), 1);
+          const [bs] = await time(
+            () => unindexed(db, ctx, (c) => searchLibrary({ ctx: c, input: { q, limit: 60 } })),
+            1,
+          );
           const [bf] = await time(() => unindexed(db, ctx, (c) => libraryFacets({ ctx: c, input: { q } })), 1);
           out.baseSearch.push(bs!);
           out.baseFacets.push(bf!);
@@ -468,17 +679,24 @@ async function main() {
       return out;
     };
 
-    console.log(`\nas a reviewer (sees all ${counts!.indexed} assets): ${QUERY_COUNT} queries, half measured × ${ITERATIONS} runs, limit 60`);
+    console.log(
+      `\nas a reviewer (sees all ${counts!.indexed} assets): ${QUERY_COUNT} queries, half measured × ${ITERATIONS} runs, limit 60`,
+    );
     const asReviewer = await measure(reviewer, queries, { baseline: true });
 
     // A designer: her own assets plus a shared board's; the queries are about assets she can see.
-    const designer = ctxFor(db, (await db.select().from(schema.users).where(eq(schema.users.email, world.designerEmails[3]!)))[0]!);
+    const designer = ctxFor(
+      db,
+      (await db.select().from(schema.users).where(eq(schema.users.email, world.designerEmails[3]!)))[0]!,
+    );
     const [visible] = await queryRows<{ own: number; shared: number }>(
       db,
       sql`select count(*) filter (where owner_id = ${designer.actor.id}::uuid)::int as own, count(*) filter (where owner_id <> ${designer.actor.id}::uuid)::int as shared
           from asset_search where ${visibleAssetsCondition(designer)}`,
     );
-    console.log(`\nas a designer (sees ${visible!.own} own + ${visible!.shared} on a board shared with her team): the same shapes about those assets`);
+    console.log(
+      `\nas a designer (sees ${visible!.own} own + ${visible!.shared} on a board shared with her team): the same shapes about those assets`,
+    );
     const asDesigner = await measure(designer, await querySet(db, QUERY_COUNT, designer), { baseline: false });
 
     // The library as it opens (no query), and a reviewer's classic.
@@ -514,7 +732,9 @@ async function main() {
     ];
     const missed = targets.filter(([, ms, limit]) => !(ms < limit));
     console.log(`\nfloor: select … from asset_search limit 60, p50 ${fmt(floor)} ms`);
-    console.log(`unindexed (index and bitmap scans off, as the reviewer): search p50 ${fmt(pct(asReviewer.baseSearch, 50))} ms, facets p50 ${fmt(pct(asReviewer.baseFacets, 50))} ms`);
+    console.log(
+      `unindexed (index and bitmap scans off, as the reviewer): search p50 ${fmt(pct(asReviewer.baseSearch, 50))} ms, facets p50 ${fmt(pct(asReviewer.baseFacets, 50))} ms`,
+    );
     console.log(
       `targets: ${targets.map(([name, ms, limit]) => `${name} ${fmt(ms)} < ${limit} ms ${ms < limit ? "met" : "MISSED"}`).join(", ")}; total run ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );

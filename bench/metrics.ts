@@ -15,7 +15,10 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 
-const { values: args } = parseArgs({ options: { rows: { type: "string" }, iterations: { type: "string" }, explain: { type: "boolean" } }, strict: true });
+const { values: args } = parseArgs({
+  options: { rows: { type: "string" }, iterations: { type: "string" }, explain: { type: "boolean" } },
+  strict: true,
+});
 const N = Number(args.rows ?? 100_000);
 const ITERATIONS = Number(args.iterations ?? 20);
 
@@ -27,7 +30,8 @@ const { eq } = await import("drizzle-orm");
 const { renderMetrics } = await import("../lib/observability/metrics");
 const { SNAPSHOT_QUERIES } = await import("../lib/observability/metrics-snapshot");
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((xs.length * p) / 100) - 1)] ?? NaN;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((xs.length * p) / 100) - 1)] ?? NaN;
 
 const database = await createTestDatabase();
 const db = database.db;
@@ -35,9 +39,17 @@ let result = "";
 try {
   await seedCatalog({ db, simulatorUrl: "http://127.0.0.1:9" });
   const owner = await createUserFactory(db, { role: "designer" });
-  const [two] = await db.insert(schema.providers).values({ slug: "bench-two", name: "Bench two", kind: "a1111", baseUrl: "http://127.0.0.1:10" }).returning();
+  const [two] = await db
+    .insert(schema.providers)
+    .values({ slug: "bench-two", name: "Bench two", kind: "a1111", baseUrl: "http://127.0.0.1:10" })
+    .returning();
   const versions = await db
-    .select({ tier: schema.presets.tier, id: schema.presetVersions.id, presetId: schema.presetVersions.presetId, providerId: schema.presetVersions.providerId })
+    .select({
+      tier: schema.presets.tier,
+      id: schema.presetVersions.id,
+      presetId: schema.presetVersions.presetId,
+      providerId: schema.presetVersions.providerId,
+    })
     .from(schema.presets)
     .innerJoin(schema.presetVersions, eq(schema.presetVersions.id, schema.presets.activeVersionId));
   const [template] = await db.select().from(schema.templates).limit(1);
@@ -47,7 +59,14 @@ try {
   const [full] = await db.select().from(schema.presetVersions).where(eq(schema.presetVersions.id, draft.id));
   const [twoVersion] = await db
     .insert(schema.presetVersions)
-    .values({ presetId: draft.presetId, version: 99, providerId: two!.id, model: full!.model, params: full!.params, priceModel: full!.priceModel })
+    .values({
+      presetId: draft.presetId,
+      version: 99,
+      providerId: two!.id,
+      model: full!.model,
+      params: full!.params,
+      priceModel: full!.priceModel,
+    })
     .returning();
   const pvs = sql.raw(`'{${[...versions.map((v) => v.id), twoVersion!.id].join(",")}}'::uuid[]`);
 
@@ -107,7 +126,9 @@ try {
      union all select 'cost_ledger', count(*)::int from cost_ledger union all select 'check_results', count(*)::int from check_results
      union all select 'assets', count(*)::int from assets union all select 'webhook_deliveries', count(*)::int from webhook_deliveries`,
   );
-  console.log(`loaded in ${((performance.now() - started) / 1000).toFixed(1)} s on ${database.kind}: ${counts.map((c) => `${c.t} ${c.n}`).join(", ")}`);
+  console.log(
+    `loaded in ${((performance.now() - started) / 1000).toFixed(1)} s on ${database.kind}: ${counts.map((c) => `${c.t} ${c.n}`).join(", ")}`,
+  );
 
   if (args.explain) {
     const dialect = new (await import("drizzle-orm/pg-core")).PgDialect();
@@ -134,7 +155,9 @@ try {
         await database.query(`select count(*) from ${table}`);
       floor.push(performance.now() - t);
     }
-    console.log(`floor (count(*) of generations, provider_calls, cost_ledger, check_results, webhook_deliveries): p50 ${pct(floor, 50).toFixed(1)} ms`);
+    console.log(
+      `floor (count(*) of generations, provider_calls, cost_ledger, check_results, webhook_deliveries): p50 ${pct(floor, 50).toFixed(1)} ms`,
+    );
     console.log(
       `scrape (${ITERATIONS}×, ${bytes} bytes): p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms`,
     );

@@ -59,7 +59,12 @@ import { batchRows, generateIds, pct, queueBatch, signIn, waitFor } from "./supp
 import { benchKilnEnv } from "./support/kiln-env";
 
 const { values: args } = parseArgs({
-  options: { n: { type: "string" }, concurrency: { type: "string" }, "latency-ms": { type: "string" }, port: { type: "string" } },
+  options: {
+    n: { type: "string" },
+    concurrency: { type: "string" },
+    "latency-ms": { type: "string" },
+    port: { type: "string" },
+  },
   strict: true,
 });
 const VARIANTS = 8;
@@ -72,8 +77,12 @@ if (!Number.isInteger(C) || C < 1 || C > 256) fail("--concurrency must be 1–25
 if (!(L > 0)) fail("--latency-ms must be positive");
 
 const root = process.cwd();
-if (!existsSync(path.join(root, ".next", "BUILD_ID"))) fail("no production build: run `npm run build` first (bench:pipeline runs the built app, as `npm start` does)");
-if (!buildIsCurrent(root)) console.error("bench:pipeline: the production build is older than the sources (`npm run build:if-needed` rebuilds); measuring it as it is");
+if (!existsSync(path.join(root, ".next", "BUILD_ID")))
+  fail("no production build: run `npm run build` first (bench:pipeline runs the built app, as `npm start` does)");
+if (!buildIsCurrent(root))
+  console.error(
+    "bench:pipeline: the production build is older than the sources (`npm run build:if-needed` rebuilds); measuring it as it is",
+  );
 
 const base = `http://localhost:${PORT}`;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "kiln-bench-pipeline-"));
@@ -90,11 +99,26 @@ const env: NodeJS.ProcessEnv = {
   KILN_USER_GENERATIONS_PER_MINUTE: "1000000",
   KILN_USER_DAILY_IMAGE_QUOTA: "0",
 };
-for (const key of ["KILN_ROLE", "KILN_WORKERS", "KILN_WORKER_URLS", "INNGEST_DEV", "INNGEST_SIGNING_KEY", "INNGEST_EVENT_KEY", "INNGEST_BASE_URL"]) delete env[key];
+for (const key of [
+  "KILN_ROLE",
+  "KILN_WORKERS",
+  "KILN_WORKER_URLS",
+  "INNGEST_DEV",
+  "INNGEST_SIGNING_KEY",
+  "INNGEST_EVENT_KEY",
+  "INNGEST_BASE_URL",
+])
+  delete env[key];
 
 type Cpu = { database: number; web: number; worker: number; simulator: number; checks: number };
 type Row = { status: string; thumbUrl: string | null; check?: { status: string } | null };
-type Timing = { generated_at: number | null; decided_at: number | null; renditions_at: number | null; provider_ms: number | null; check_ms: number | null };
+type Timing = {
+  generated_at: number | null;
+  decided_at: number | null;
+  renditions_at: number | null;
+  provider_ms: number | null;
+  check_ms: number | null;
+};
 
 const children = new Map<string, ChildProcess>();
 let browser: Browser | undefined;
@@ -113,13 +137,21 @@ try {
     env.DATABASE_URL = url.toString();
   }
 
-  const specs = kilnProcesses(root, env).map((s) => (s.name === "gpu-simulator" ? { ...s, command: "nice", args: ["-n", "19", s.command, ...s.args] } : s));
+  const specs = kilnProcesses(root, env).map((s) =>
+    s.name === "gpu-simulator" ? { ...s, command: "nice", args: ["-n", "19", s.command, ...s.args] } : s,
+  );
   const log = openSync(logFile, "w");
-  for (const spec of specs) children.set(spec.name, spawn(spec.command, spec.args, { cwd: root, env: spec.env, stdio: ["ignore", log, log] }));
+  for (const spec of specs)
+    children.set(spec.name, spawn(spec.command, spec.args, { cwd: root, env: spec.env, stdio: ["ignore", log, log] }));
   closeSync(log);
-  for (const name of ["web", "worker", "gpu-simulator"]) if (!children.get(name)?.pid) throw new Error(`Kiln's ${name} process did not start`);
+  for (const name of ["web", "worker", "gpu-simulator"])
+    if (!children.get(name)?.pid) throw new Error(`Kiln's ${name} process did not start`);
   progress(`Kiln starting on ${base} (${dbKind}, data in ${dataDir})`);
-  await waitFor(async () => (await fetch(`${base}/sign-in`, { redirect: "manual" }).catch(() => null))?.status === 200, 180_000, "the web process to answer");
+  await waitFor(
+    async () => (await fetch(`${base}/sign-in`, { redirect: "manual" }).catch(() => null))?.status === 200,
+    180_000,
+    "the web process to answer",
+  );
 
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
   await setEndpointConcurrency(browser, C);
@@ -135,7 +167,12 @@ try {
   const t0 = Date.now();
   const batchId = await queueBatch(designer, base, ids, { rows: N / VARIANTS, variants: VARIANTS, name: "pipeline" });
   const limitMs = Math.max(240_000, (N * L * 20) / C);
-  await waitFor(async () => allCounted(await batchRows<Row>(designer, batchId), N), limitMs, `${N} images to be checked`, 1000);
+  await waitFor(
+    async () => allCounted(await batchRows<Row>(designer, batchId), N),
+    limitMs,
+    `${N} images to be checked`,
+    1000,
+  );
   const cpu1 = cpuNow();
   await browser.close();
   browser = undefined;
@@ -166,22 +203,52 @@ try {
   const checkMs = timings.map((t) => t.check_ms).filter((x): x is number => x !== null);
 
   const rows: Array<[string, string]> = [
-    ["database / processes", `${dbKind} / ${children.has("database") ? "database + " : ""}web + worker + simulator (nice 19), ${CORES} cores`],
-    ["images (draft, 512², checks: NSFW)", `${images} counted of ${N} queued (${timings.length} generations incl. re-rolls)`],
+    [
+      "database / processes",
+      `${dbKind} / ${children.has("database") ? "database + " : ""}web + worker + simulator (nice 19), ${CORES} cores`,
+    ],
+    [
+      "images (draft, 512², checks: NSFW)",
+      `${images} counted of ${N} queued (${timings.length} generations incl. re-rolls)`,
+    ],
     ["C (endpoint calls at once) / L (simulated GPU time)", `${C} / ${L} ms`],
-    ["window: POST → last image checked and rendered", `${(windowMs / 1000).toFixed(1)} s (first image at ${(firstMs / 1000).toFixed(1)} s)`],
+    [
+      "window: POST → last image checked and rendered",
+      `${(windowMs / 1000).toFixed(1)} s (first image at ${(firstMs / 1000).toFixed(1)} s)`,
+    ],
     ["GPU ceiling C / L", `${gpuCeiling.toFixed(2)} images/s`],
     ["achieved", `${achieved.toFixed(2)} images/s`],
     ["efficiency (achieved ÷ GPU ceiling)", efficiency.toFixed(3)],
-    ["GPU-slot time per image (C × window ÷ images)", `${slotMs.toFixed(0)} ms = L + ${overheadMs.toFixed(0)} ms overhead`],
-    ["  provider call seen by the app (mean / p95)", `${mean(providerMs).toFixed(0)} / ${pct(providerMs, 0.95).toFixed(0)} ms`],
-    ["GPU path alone: generated ÷ time to last generated", `${(generated.length / (generatedMs / 1000)).toFixed(2)} images/s, ${genEfficiency.toFixed(3)} of the ceiling`],
-    ["checks' CPU per image (check:* threads)", `${checkCpuMs.toFixed(0)} ms (their wall time, check_results: ${mean(checkMs).toFixed(0)} ms)`],
+    [
+      "GPU-slot time per image (C × window ÷ images)",
+      `${slotMs.toFixed(0)} ms = L + ${overheadMs.toFixed(0)} ms overhead`,
+    ],
+    [
+      "  provider call seen by the app (mean / p95)",
+      `${mean(providerMs).toFixed(0)} / ${pct(providerMs, 0.95).toFixed(0)} ms`,
+    ],
+    [
+      "GPU path alone: generated ÷ time to last generated",
+      `${(generated.length / (generatedMs / 1000)).toFixed(2)} images/s, ${genEfficiency.toFixed(3)} of the ceiling`,
+    ],
+    [
+      "checks' CPU per image (check:* threads)",
+      `${checkCpuMs.toFixed(0)} ms (their wall time, check_results: ${mean(checkMs).toFixed(0)} ms)`,
+    ],
     ["CPU ceiling (cores × 1000 ÷ checks' CPU ms)", `${cpuCeiling.toFixed(2)} images/s`],
     ["checks_efficiency (achieved ÷ min of the ceilings)", checksEfficiency.toFixed(3)],
-    ["CPU per image: database / web / worker / simulator", `${perImage("database").toFixed(0)} / ${perImage("web").toFixed(0)} / ${perImage("worker").toFixed(0)} / ${perImage("simulator").toFixed(0)} ms`],
-    ["cores busy: database / web / worker / simulator", `${cores("database").toFixed(2)} / ${cores("web").toFixed(2)} / ${cores("worker").toFixed(2)} / ${cores("simulator").toFixed(2)}`],
-    ["  bound from Kiln's whole CPU (cores ÷ its CPU per image)", `${((CORES * 1000) / kilnCpuMs).toFixed(2)} images/s (${kilnCpuMs.toFixed(0)} ms CPU per image)`],
+    [
+      "CPU per image: database / web / worker / simulator",
+      `${perImage("database").toFixed(0)} / ${perImage("web").toFixed(0)} / ${perImage("worker").toFixed(0)} / ${perImage("simulator").toFixed(0)} ms`,
+    ],
+    [
+      "cores busy: database / web / worker / simulator",
+      `${cores("database").toFixed(2)} / ${cores("web").toFixed(2)} / ${cores("worker").toFixed(2)} / ${cores("simulator").toFixed(2)}`,
+    ],
+    [
+      "  bound from Kiln's whole CPU (cores ÷ its CPU per image)",
+      `${((CORES * 1000) / kilnCpuMs).toFixed(2)} images/s (${kilnCpuMs.toFixed(0)} ms CPU per image)`,
+    ],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
   result = [
@@ -215,7 +282,9 @@ try {
   await stopChildren();
   if (dbKind === "postgres" && env.DATABASE_URL && process.env.DATABASE_URL) {
     const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${new URL(env.DATABASE_URL).pathname.slice(1)} WITH (FORCE)`).catch(() => {});
+    await admin
+      .unsafe(`DROP DATABASE IF EXISTS ${new URL(env.DATABASE_URL).pathname.slice(1)} WITH (FORCE)`)
+      .catch(() => {});
     await admin.end();
   }
   rmSync(dataDir, { recursive: true, force: true });
@@ -264,12 +333,19 @@ function cpuNow(): Cpu {
   let checks = 0;
   for (const tid of readdirSync(`/proc/${workerPid}/task`)) {
     try {
-      if (readFileSync(`/proc/${workerPid}/task/${tid}/comm`, "utf8").startsWith("check:")) checks += ticks(readFileSync(`/proc/${workerPid}/task/${tid}/stat`, "utf8"));
+      if (readFileSync(`/proc/${workerPid}/task/${tid}/comm`, "utf8").startsWith("check:"))
+        checks += ticks(readFileSync(`/proc/${workerPid}/task/${tid}/stat`, "utf8"));
     } catch {
       // the thread ended between the listing and the read
     }
   }
-  return { database: children.has("database") ? proc("database") : 0, web: proc("web"), worker: proc("worker"), simulator: proc("gpu-simulator"), checks };
+  return {
+    database: children.has("database") ? proc("database") : 0,
+    web: proc("web"),
+    worker: proc("worker"),
+    simulator: proc("gpu-simulator"),
+    checks,
+  };
 }
 
 /** Per generation of the batch: when it was generated, its checks decided, its renditions were written (ms since epoch). */
@@ -289,7 +365,13 @@ async function readTimings(batchId: string): Promise<Timing[]> {
      WHERE g.batch_id = $1 AND g.status = 'succeeded'`;
   const num = (x: unknown) => (x === null || x === undefined ? null : Number(x));
   const shape = (rows: Record<string, unknown>[]): Timing[] =>
-    rows.map((r) => ({ generated_at: num(r.generated_at), decided_at: num(r.decided_at), renditions_at: num(r.renditions_at), provider_ms: num(r.provider_ms), check_ms: num(r.check_ms) }));
+    rows.map((r) => ({
+      generated_at: num(r.generated_at),
+      decided_at: num(r.decided_at),
+      renditions_at: num(r.renditions_at),
+      provider_ms: num(r.provider_ms),
+      check_ms: num(r.check_ms),
+    }));
   if (env.DATABASE_URL) {
     const sql = postgres(env.DATABASE_URL, { max: 1, onnotice: () => {} });
     try {
@@ -312,14 +394,20 @@ async function setEndpointConcurrency(b: Browser, calls: number): Promise<void> 
   const context = await b.newContext({ baseURL: base, storageState: await admin.storageState() });
   const page = await context.newPage();
   await page.goto("/admin/providers");
-  await page.getByRole("row", { name: /Kiln GPU simulator/ }).getByRole("button", { name: "Edit" }).click();
+  await page
+    .getByRole("row", { name: /Kiln GPU simulator/ })
+    .getByRole("button", { name: "Edit" })
+    .click();
   const form = page.getByRole("form", { name: "Edit Kiln GPU simulator" });
   await form.getByLabel("Calls at once").fill(String(calls));
   await form.getByRole("button", { name: "Save endpoint" }).click();
   // A saved edit closes the form; the table then says the new limit.
   await form.waitFor({ state: "detached", timeout: 30_000 });
   await page.reload();
-  await page.getByRole("row", { name: /Kiln GPU simulator/ }).getByText(`${calls} calls at once`).waitFor({ timeout: 30_000 });
+  await page
+    .getByRole("row", { name: /Kiln GPU simulator/ })
+    .getByText(`${calls} calls at once`)
+    .waitFor({ timeout: 30_000 });
   await context.close();
 }
 
@@ -327,7 +415,9 @@ async function setEndpointConcurrency(b: Browser, calls: number): Promise<void> 
 function allCounted(rows: Row[], expected: number): boolean {
   const parked = rows.filter((r) => r.status === "dead_lettered" || r.status === "cancelled");
   if (parked.length) throw new Error(`${parked.length} generations were parked or cancelled (${parked[0]!.status})`);
-  const counted = rows.filter((r) => r.status === "succeeded" && r.thumbUrl && r.check && r.check.status !== "checking");
+  const counted = rows.filter(
+    (r) => r.status === "succeeded" && r.thumbUrl && r.check && r.check.status !== "checking",
+  );
   return counted.length >= expected && counted.length === rows.length;
 }
 

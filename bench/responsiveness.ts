@@ -40,7 +40,14 @@ import { batchRows, generateIds, pct, queueBatch, signIn, waitFor } from "./supp
 import { benchKilnEnv } from "./support/kiln-env";
 
 const { values: args } = parseArgs({
-  options: { images: { type: "string" }, window: { type: "string" }, samples: { type: "string" }, nice: { type: "string" }, "pages-first": { type: "string" }, "one-process": { type: "boolean" } },
+  options: {
+    images: { type: "string" },
+    window: { type: "string" },
+    samples: { type: "string" },
+    nice: { type: "string" },
+    "pages-first": { type: "string" },
+    "one-process": { type: "boolean" },
+  },
   strict: true,
 });
 const IMAGES = Number(args.images ?? 200);
@@ -55,7 +62,13 @@ const dataDir = path.join(root, ".data", "bench-responsiveness");
 const logFile = path.join(tmpdir(), `kiln-bench-responsiveness-${process.pid}.log`);
 
 const env: NodeJS.ProcessEnv = {
-  ...benchKilnEnv({ port: PORT, dataDir, runnerPort: PORT + 5000, simulatorPort: PORT + 5100, workerPort: PORT + 5200 }),
+  ...benchKilnEnv({
+    port: PORT,
+    dataDir,
+    runnerPort: PORT + 5000,
+    simulatorPort: PORT + 5100,
+    workerPort: PORT + 5200,
+  }),
   KILN_WORKER_NICE: NICE,
   KILN_PAGES_FIRST: PAGES_FIRST,
   ...(args["one-process"] ? { KILN_ROLE: "all" } : {}),
@@ -79,11 +92,17 @@ const children: ChildProcess[] = [];
 let browser: Browser | undefined;
 try {
   // The simulator (a remote GPU's stand-in) at the lowest priority; Kiln's own processes as `npm start` runs them.
-  const specs = kilnProcesses(root, env).map((s) => (s.name === "gpu-simulator" ? { ...s, command: "nice", args: ["-n", "19", s.command, ...s.args] } : s));
+  const specs = kilnProcesses(root, env).map((s) =>
+    s.name === "gpu-simulator" ? { ...s, command: "nice", args: ["-n", "19", s.command, ...s.args] } : s,
+  );
   // The processes' output goes to a file, named if the run fails (a crash under load is a finding).
   const log = openSync(logFile, "w");
-  for (const spec of specs) children.push(spawn(spec.command, spec.args, { cwd: root, env: spec.env, stdio: ["ignore", log, log] }));
-  const roles = specs.filter((s) => s.name !== "gpu-simulator").map((s) => s.env.KILN_ROLE).join("+");
+  for (const spec of specs)
+    children.push(spawn(spec.command, spec.args, { cwd: root, env: spec.env, stdio: ["ignore", log, log] }));
+  const roles = specs
+    .filter((s) => s.name !== "gpu-simulator")
+    .map((s) => s.env.KILN_ROLE)
+    .join("+");
   await waitUntilUp(`${base}/sign-in`);
 
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
@@ -100,10 +119,19 @@ try {
   const idle = await sample(designer, reviewer, () => true);
 
   // Load: 200 hero images (25 rows × 8 variants) and a 4× upscale, then the same fetches.
-  const big = await queueBatch(designer, base, hero, { rows: Math.ceil(IMAGES / 8), variants: 8, name: "responsiveness" });
+  const big = await queueBatch(designer, base, hero, {
+    rows: Math.ceil(IMAGES / 8),
+    variants: 8,
+    name: "responsiveness",
+  });
   const edit = await designer.post(`/api/assets/${assetId}/edits`, {
     headers: { origin: base },
-    data: { operation: "upscale", sourceVersionNumber: 1, params: { scale: 4 }, idempotencyKey: `bench-upscale-${Date.now()}` },
+    data: {
+      operation: "upscale",
+      sourceVersionNumber: 1,
+      params: { scale: 4 },
+      idempotencyKey: `bench-upscale-${Date.now()}`,
+    },
   });
   if (edit.status() >= 300) throw new Error(`upscale refused: ${edit.status()} ${await edit.text()}`);
   await waitFor(async () => (await batchProgress(designer, big)).done >= 1, 120_000, "the first image");
@@ -116,12 +144,25 @@ try {
   const loadP95 = p95(load);
   const ratio = loadP95 / idleP95;
   console.log("");
-  console.log(`bench:responsiveness — ${dbKind}, processes: ${roles}, background nice ${NICE}, pages first ${PAGES_FIRST === "1" ? "on" : "off"}`);
+  console.log(
+    `bench:responsiveness — ${dbKind}, processes: ${roles}, background nice ${NICE}, pages first ${PAGES_FIRST === "1" ? "on" : "off"}`,
+  );
   console.log("phase   samples   p50 ms   p95 ms   max ms");
-  for (const [name, xs] of [["idle", idle], ["load", load]] as const) {
-    console.log(`${name.padEnd(6)}  ${String(xs.length).padStart(7)}  ${pct(xs, 0.5).toFixed(0).padStart(7)}  ${p95(xs).toFixed(0).padStart(7)}  ${Math.max(...xs).toFixed(0).padStart(7)}`);
+  for (const [name, xs] of [
+    ["idle", idle],
+    ["load", load],
+  ] as const) {
+    console.log(
+      `${name.padEnd(6)}  ${String(xs.length).padStart(7)}  ${pct(xs, 0.5).toFixed(0).padStart(7)}  ${p95(xs).toFixed(0).padStart(7)}  ${Math.max(
+        ...xs,
+      )
+        .toFixed(0)
+        .padStart(7)}`,
+    );
   }
-  console.log(`background work inside the ${WINDOW_S} s window: ${after.done - before.done} images generated, ${after.checked - before.checked} checked (of ${IMAGES}), plus a 4× upscale`);
+  console.log(
+    `background work inside the ${WINDOW_S} s window: ${after.done - before.done} images generated, ${after.checked - before.checked} checked (of ${IMAGES}), plus a 4× upscale`,
+  );
   console.log(
     `page_p95_ratio=${ratio.toFixed(2)} idle_p95_ms=${idleP95.toFixed(0)} load_p95_ms=${loadP95.toFixed(0)} images_in_window=${after.done - before.done} checked_in_window=${after.checked - before.checked} db=${dbKind} roles=${roles} pages_first=${PAGES_FIRST}`,
   );
@@ -131,7 +172,11 @@ try {
 } finally {
   await browser?.close();
   for (const child of children) child.kill("SIGTERM");
-  await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(null) : c.once("exit", r)))));
+  await Promise.all(
+    children.map(
+      (c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(null) : c.once("exit", r))),
+    ),
+  );
   if (env.DATABASE_URL && process.env.DATABASE_URL) {
     const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
     await admin.unsafe(`DROP DATABASE IF EXISTS ${new URL(env.DATABASE_URL).pathname.slice(1)} WITH (FORCE)`);
@@ -150,7 +195,12 @@ async function timedGet(request: APIRequestContext, url: string): Promise<number
 }
 
 /** The two pages in turn, a quarter second apart (a person clicking, not a load test). */
-async function sample(designer: APIRequestContext, reviewer: APIRequestContext, more: () => boolean, untilFalse = false): Promise<number[]> {
+async function sample(
+  designer: APIRequestContext,
+  reviewer: APIRequestContext,
+  more: () => boolean,
+  untilFalse = false,
+): Promise<number[]> {
   const xs: number[] = [];
   while (untilFalse ? more() : xs.length < SAMPLES) {
     xs.push(await timedGet(designer, "/assets"));
@@ -173,13 +223,17 @@ async function firstAssetOf(request: APIRequestContext, id: string): Promise<str
 }
 
 async function waitUntilUp(url: string): Promise<void> {
-  await waitFor(async () => {
-    try {
-      return (await fetch(url, { redirect: "manual" })).status < 500;
-    } catch {
-      return false;
-    }
-  }, 180_000, "the web process to answer");
+  await waitFor(
+    async () => {
+      try {
+        return (await fetch(url, { redirect: "manual" })).status < 500;
+      } catch {
+        return false;
+      }
+    },
+    180_000,
+    "the web process to answer",
+  );
 }
 
 function p95(xs: number[]): number {

@@ -73,12 +73,22 @@ const USAGE = "usage: tsx bench/review.ts [--assets N] [--decisions N] [--db pgl
 /** A run that cannot start still ends with its result line. */
 function refuse(message: string): never {
   console.error(message);
-  console.log("decision_p95_ms=NaN next_p95_ms=NaN audited_writes_per_s=NaN audited_writes_per_s_4=NaN db=none targets=error");
+  console.log(
+    "decision_p95_ms=NaN next_p95_ms=NaN audited_writes_per_s=NaN audited_writes_per_s_4=NaN db=none targets=error",
+  );
   process.exit(2);
 }
-let parsed: ReturnType<typeof parseArgs<{ options: { assets: { type: "string" }; decisions: { type: "string" }; db: { type: "string" } }; strict: true }>>;
+let parsed: ReturnType<
+  typeof parseArgs<{
+    options: { assets: { type: "string" }; decisions: { type: "string" }; db: { type: "string" } };
+    strict: true;
+  }>
+>;
 try {
-  parsed = parseArgs({ options: { assets: { type: "string" }, decisions: { type: "string" }, db: { type: "string" } }, strict: true });
+  parsed = parseArgs({
+    options: { assets: { type: "string" }, decisions: { type: "string" }, db: { type: "string" } },
+    strict: true,
+  });
 } catch (error) {
   refuse(`${(error as Error).message}\n${USAGE}`);
 }
@@ -92,7 +102,10 @@ const PER_BATCH = 50;
 const CLAIM_SIZE = 20;
 if (!(N > 0 && D > 0) || DATABASES.some((d) => d !== "pglite" && d !== "postgres")) refuse(USAGE);
 // Calibration, measurement and two throughput phases eat the queue from its oldest end, the floor from its newest.
-if (CALIBRATION + 4 * D + 10 > N) refuse(`--assets ${N} is too small for --decisions ${D}: the phases need ${CALIBRATION + 4 * D + 10} assets in review`);
+if (CALIBRATION + 4 * D + 10 > N)
+  refuse(
+    `--assets ${N} is too small for --decisions ${D}: the phases need ${CALIBRATION + 4 * D + 10} assets in review`,
+  );
 
 // Secrets and blobs go to a throw-away folder, not the app's; the bench opens its own databases.
 const scratch = mkdtempSync(path.join(tmpdir(), "kiln-bench-review-"));
@@ -122,7 +135,8 @@ type Ctx = import("../lib/auth/context").Ctx;
 type QueueItem = import("../lib/review/queue").QueueItem;
 type SQL = import("drizzle-orm").SQL;
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((xs.length * p) / 100) - 1)] ?? NaN;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((xs.length * p) / 100) - 1)] ?? NaN;
 const fmt = (ms: number) => (Number.isFinite(ms) ? ms.toFixed(1) : "NaN");
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
 
@@ -150,7 +164,18 @@ const PRODUCTS = [
   "water bottle",
   "yoga mat",
 ];
-const ADJECTIVES = ["red", "navy", "olive", "matte black", "pastel", "golden", "weathered", "minimal", "vintage", "glossy"];
+const ADJECTIVES = [
+  "red",
+  "navy",
+  "olive",
+  "matte black",
+  "pastel",
+  "golden",
+  "weathered",
+  "minimal",
+  "vintage",
+  "glossy",
+];
 const SCENES = [
   "on wet granite at dawn",
   "on a marble countertop",
@@ -174,11 +199,24 @@ const CAMPAIGNS = [
   "Always-on 3",
   "Always-on 4",
 ];
-const CHANGES = ["crop tighter on the product", "logo is too small", "background too busy", "colour does not match the swatch"];
+const CHANGES = [
+  "crop tighter on the product",
+  "logo is too small",
+  "background too busy",
+  "colour does not match the swatch",
+];
 const CHECKS = ["size", "blank", "sharpness", "exposure", "nsfw", "text"];
 const REASONS = SEED_REJECT_REASONS.map((r) => r.code);
 
-type World = { reviewers: Ctx[]; queued: number; decided: number; searchRows: number; heroes: number; withOneApproval: number; seedMs: number };
+type World = {
+  reviewers: Ctx[];
+  queued: number;
+  decided: number;
+  searchRows: number;
+  heroes: number;
+  withOneApproval: number;
+  seedMs: number;
+};
 
 async function seed(db: Db): Promise<World> {
   const t0 = performance.now();
@@ -188,7 +226,8 @@ async function seed(db: Db): Promise<World> {
   const pv = (tier: string) => presetRows.find((p) => p.tier === tier)!.activeVersionId!;
   const [template] = await db.select().from(schema.templates).limit(1);
   const designers: string[] = [];
-  for (let i = 0; i < 20; i++) designers.push((await createUserFactory(db, { role: "designer", name: `Designer ${i + 1}` })).id);
+  for (let i = 0; i < 20; i++)
+    designers.push((await createUserFactory(db, { role: "designer", name: `Designer ${i + 1}` })).id);
   const reviewerUsers = [];
   for (const name of ["Rita", "Ben", "Cleo", "Dev", "Eve", "Finn"])
     reviewerUsers.push(await createUserFactory(db, { role: "reviewer", name: `${name} Reviewer` }));
@@ -362,7 +401,11 @@ async function seed(db: Db): Promise<World> {
 // ---------------------------------------------------------------------------------------------
 // Reviewers at work.
 
-type Choice = { decision: "approve" | "approve_with_changes" | "request_changes" | "reject"; reasonCode?: string; comment?: string };
+type Choice = {
+  decision: "approve" | "approve_with_changes" | "request_changes" | "reject";
+  reasonCode?: string;
+  comment?: string;
+};
 
 /** The reviewers' mix; deterministic. */
 function chooser(seed: number): () => Choice {
@@ -373,18 +416,31 @@ function chooser(seed: number): () => Choice {
     if (x < 0.65) return { decision: "approve" };
     if (x < 0.7) return { decision: "approve_with_changes", comment: pick(CHANGES) };
     if (x < 0.85) return { decision: "request_changes", comment: pick(CHANGES) };
-    return { decision: "reject", reasonCode: pick(REASONS), ...(r() < 0.3 ? { comment: "does not match the brief" } : {}) };
+    return {
+      decision: "reject",
+      reasonCode: pick(REASONS),
+      ...(r() < 0.3 ? { comment: "does not match the brief" } : {}),
+    };
   };
 }
 
-const decide = (ctx: Ctx, item: QueueItem, choice: Choice) => decideAsset({ ctx, input: { assetId: item.assetId, assetVersionId: item.versionId, ...choice } });
+const decide = (ctx: Ctx, item: QueueItem, choice: Choice) =>
+  decideAsset({ ctx, input: { assetId: item.assetId, assetVersionId: item.versionId, ...choice } });
 
 /**
  * When each of the page's requests answered, from the start of loadNext: the next-asset read, the
  * detail and the alt text (of the list's guess, and again of the server's answer when it differs),
  * and the list refresh when one ran beside them (not part of the next clock).
  */
-type Parts = { next: number[]; detail: number[]; altText: number[]; queue: number[]; misses: number; refreshes: number; oldPath: number[] };
+type Parts = {
+  next: number[];
+  detail: number[];
+  altText: number[];
+  queue: number[];
+  misses: number;
+  refreshes: number;
+  oldPath: number[];
+};
 
 /** The page's list refresh rules (components/review/review-workspace.tsx and use-review.ts). */
 const LOW_WATER = 20;
@@ -414,7 +470,12 @@ const beforeKey = (a: QueueItem["queueKey"], b: QueueItem["queueKey"]) =>
  * awaited before the next decision. The page's pause refresh (3 s without a decision) never comes
  * due when decisions run back to back.
  */
-async function loadNext(ctx: Ctx, page: PageState, decided: QueueItem, parts?: Parts): Promise<{ shown: QueueItem | null; nextMs: number; refresh: Promise<PageState> | null }> {
+async function loadNext(
+  ctx: Ctx,
+  page: PageState,
+  decided: QueueItem,
+  parts?: Parts,
+): Promise<{ shown: QueueItem | null; nextMs: number; refresh: Promise<PageState> | null }> {
   const t0 = performance.now();
   const at = page.items.findIndex((i) => i.assetId === decided.assetId);
   const guess = page.items[at + 1] ?? page.items[at - 1] ?? null;
@@ -425,10 +486,19 @@ async function loadNext(ctx: Ctx, page: PageState, decided: QueueItem, parts?: P
   const timed = <T>(p: Promise<T>, into?: number[]) => p.then((v) => (into?.push(performance.now() - t0), v));
   const open = (item: QueueItem | null) =>
     item
-      ? [timed(getReviewDetail({ ctx, assetId: item.assetId }), parts?.detail), timed(getAltTextView({ ctx, assetId: item.assetId }), parts?.altText)]
+      ? [
+          timed(getReviewDetail({ ctx, assetId: item.assetId }), parts?.detail),
+          timed(getAltTextView({ ctx, assetId: item.assetId }), parts?.altText),
+        ]
       : [];
   const [next] = await settleAll([
-    timed(nextReviewItem({ ctx, input: { ...(decided.queueKey.at ? { afterAt: decided.queueKey.at } : {}), afterId: decided.queueKey.id } }), parts?.next),
+    timed(
+      nextReviewItem({
+        ctx,
+        input: { ...(decided.queueKey.at ? { afterAt: decided.queueKey.at } : {}), afterId: decided.queueKey.id },
+      }),
+      parts?.next,
+    ),
     ...open(guess),
   ] as [Promise<QueueItem | null>, ...Promise<unknown>[]]);
   // Nothing after the decided asset: the page keeps the one before it, if any.
@@ -470,7 +540,11 @@ async function review(ctx: Ctx, count: number, choose: () => Choice, outcomes: O
   // The page opens: the list, then the first asset's detail and alt text.
   let page = await loadQueue(ctx);
   let current: QueueItem | null = page.items[0] ?? null;
-  if (current) await settleAll([getReviewDetail({ ctx, assetId: current.assetId }), getAltTextView({ ctx, assetId: current.assetId })]);
+  if (current)
+    await settleAll([
+      getReviewDetail({ ctx, assetId: current.assetId }),
+      getAltTextView({ ctx, assetId: current.assetId }),
+    ]);
   for (let n = 0; n < count; n++) {
     if (!current) throw new Error("the queue ran dry");
     const choice = choose();
@@ -482,20 +556,29 @@ async function review(ctx: Ctx, count: number, choose: () => Choice, outcomes: O
     nextMs.push(loaded.nextMs);
     const key = out.status === "in_review" ? `approved ${out.approvals} of ${out.approvalsNeeded}` : out.status;
     outcomes[key] = (outcomes[key] ?? 0) + 1;
-    if (loaded.shown?.assetId === current.assetId) throw new Error(`asset ${current.assetId} is still the reviewer's next asset after the decision`);
+    if (loaded.shown?.assetId === current.assetId)
+      throw new Error(`asset ${current.assetId} is still the reviewer's next asset after the decision`);
     if (loaded.refresh) {
       page = await loaded.refresh;
-      if (page.items.some((i) => i.assetId === current!.assetId)) throw new Error(`asset ${current.assetId} is still in the reviewer's queue after the decision`);
+      if (page.items.some((i) => i.assetId === current!.assetId))
+        throw new Error(`asset ${current.assetId} is still in the reviewer's queue after the decision`);
     }
     // For comparison in the same conditions: the page's old path for the same asset (the 200-row list
     // refetch with its detail and alt text, in parallel), read-only, between two measured decisions.
     if (loaded.shown) {
       const shown = loaded.shown;
       const t = performance.now();
-      await settleAll([listReviewQueue({ ctx, input: {} }), getAssetDetail({ ctx, assetId: shown.assetId }), getAltTextView({ ctx, assetId: shown.assetId })]);
+      await settleAll([
+        listReviewQueue({ ctx, input: {} }),
+        getAssetDetail({ ctx, assetId: shown.assetId }),
+        getAltTextView({ ctx, assetId: shown.assetId }),
+      ]);
       parts.oldPath.push(performance.now() - t);
     }
-    current = loaded.shown && page.items.some((i) => i.assetId === loaded.shown!.assetId) ? loaded.shown : (page.items[0] ?? loaded.shown);
+    current =
+      loaded.shown && page.items.some((i) => i.assetId === loaded.shown!.assetId)
+        ? loaded.shown
+        : (page.items[0] ?? loaded.shown);
   }
   return { decisionMs, nextMs, parts };
 }
@@ -505,7 +588,15 @@ async function auditCount(db: Db) {
   return row!.n;
 }
 
-type Throughput = { reviewers: number; decisions: number; auditRows: number; seconds: number; conflicts: number; emptyClaims: number; decisionMs: number[] };
+type Throughput = {
+  reviewers: number;
+  decisions: number;
+  auditRows: number;
+  seconds: number;
+  conflicts: number;
+  emptyClaims: number;
+  decisionMs: number[];
+};
 
 /** Reviewers deciding back to back on the slices they claimed, `total` decisions between them. */
 async function throughput(db: Db, reviewers: Ctx[], total: number, seed: number): Promise<Throughput> {
@@ -552,7 +643,15 @@ async function throughput(db: Db, reviewers: Ctx[], total: number, seed: number)
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
-  return { reviewers: reviewers.length, decisions: decisionMs.length, auditRows: (await auditCount(db)) - before, seconds, conflicts, emptyClaims, decisionMs };
+  return {
+    reviewers: reviewers.length,
+    decisions: decisionMs.length,
+    auditRows: (await auditCount(db)) - before,
+    seconds,
+    conflicts,
+    emptyClaims,
+    decisionMs,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -686,15 +785,21 @@ const met = (ms: number) => (ms < TARGET_MS ? "met" : "MISSED");
 for (const r of results) {
   const name = r.kind === "pglite" ? "PGlite (in memory)" : "PostgreSQL";
   console.log("");
-  console.log(`${name}: ${int(r.world.queued)} assets in review, ${int(r.world.decided)} decided; ${D} decisions measured after ${CALIBRATION} calibrating`);
+  console.log(
+    `${name}: ${int(r.world.queued)} assets in review, ${int(r.world.decided)} decided; ${D} decisions measured after ${CALIBRATION} calibrating`,
+  );
   console.log(
     `  outcomes: ${Object.entries(r.outcomes)
       .map(([k, v]) => `${k} ${v}`)
       .join(", ")}`,
   );
-  console.log(`  ${"measurement".padEnd(44)} ${"n".padStart(5)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)}  target`);
+  console.log(
+    `  ${"measurement".padEnd(44)} ${"n".padStart(5)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)}  target`,
+  );
   const line = (label: string, xs: number[], target = "") =>
-    console.log(`  ${label.padEnd(44)} ${String(xs.length).padStart(5)} ${fmt(pct(xs, 50)).padStart(8)} ${fmt(pct(xs, 95)).padStart(8)}  ${target}`);
+    console.log(
+      `  ${label.padEnd(44)} ${String(xs.length).padStart(5)} ${fmt(pct(xs, 50)).padStart(8)} ${fmt(pct(xs, 95)).padStart(8)}  ${target}`,
+    );
   line("decision + audit row (decideAsset)", r.decisionMs, `< ${TARGET_MS} ms ${met(pct(r.decisionMs, 95))}`);
   line("next asset (next read + detail + alt text)", r.nextMs, `< ${TARGET_MS} ms ${met(pct(r.nextMs, 95))}`);
   line("floor: a decision's writes only", r.floor.decisionMs);
@@ -720,10 +825,14 @@ for (const r of results) {
     `  decision p50 ÷ floor p50 ${(pct(r.decisionMs, 50) / pct(r.floor.decisionMs, 50)).toFixed(1)}×, next p50 ÷ floor p50 ${(pct(r.nextMs, 50) / pct(r.floor.nextMs, 50)).toFixed(1)}×`,
   );
 }
-if (failure) console.error(`\nbench:review failed: ${failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)}`);
+if (failure)
+  console.error(
+    `\nbench:review failed: ${failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)}`,
+  );
 console.log(`\ntotal ${((performance.now() - startedAt) / 1000).toFixed(0)} s`);
 
-const worst = (xs: number[], pick: "max" | "min") => (xs.length ? (pick === "max" ? Math.max(...xs) : Math.min(...xs)) : NaN);
+const worst = (xs: number[], pick: "max" | "min") =>
+  xs.length ? (pick === "max" ? Math.max(...xs) : Math.min(...xs)) : NaN;
 const decisionP95 = worst(
   results.map((r) => pct(r.decisionMs, 95)),
   "max",
@@ -741,7 +850,8 @@ const writes4 = worst(
   "min",
 );
 const conflicts = results.reduce((n, r) => n + r.four.conflicts + r.one.conflicts, 0);
-const missed = results.some((r) => !(pct(r.decisionMs, 95) < TARGET_MS) || !(pct(r.nextMs, 95) < TARGET_MS)) || conflicts > 0;
+const missed =
+  results.some((r) => !(pct(r.decisionMs, 95) < TARGET_MS) || !(pct(r.nextMs, 95) < TARGET_MS)) || conflicts > 0;
 const kv = [
   `decision_p95_ms=${fmt(decisionP95)}`,
   `next_p95_ms=${fmt(nextP95)}`,
@@ -766,7 +876,12 @@ for (const r of results) {
     `${p}_empty_claims_4=${r.four.emptyClaims}`,
   );
 }
-kv.push(`conflicts=${conflicts}`, `assets=${N}`, `decisions=${D}`, `targets=${failure ? "error" : missed ? "missed" : "met"}`);
+kv.push(
+  `conflicts=${conflicts}`,
+  `assets=${N}`,
+  `decisions=${D}`,
+  `targets=${failure ? "error" : missed ? "missed" : "met"}`,
+);
 // The last line, always; a failed run exits 2, a missed target (or a collision between reviewers) 1.
 console.log(kv.join(" "));
 process.exitCode = failure ? 2 : missed ? 1 : 0;

@@ -47,16 +47,31 @@ async function main() {
     return "done";
   });
   handler = serve({ client: inngest, functions: [fn] }) as http.RequestListener;
-  while (!(await fetch(`${runner.url}/health`).then((r) => r.json() as Promise<{ functions: number }>)).functions) await sleep(20);
+  while (!(await fetch(`${runner.url}/health`).then((r) => r.json() as Promise<{ functions: number }>)).functions)
+    await sleep(20);
 
   // Floor: the same request the runner makes for a run's first step, sent straight to the route.
   const body = JSON.stringify({
-    event: { id: "e", name: "bench/noop", data: {}, ts: Date.now() }, events: [], steps: {}, version: 2,
-    ctx: { run_id: "floor", attempt: 0, max_attempts: 4, disable_immediate_execution: false, use_api: false, stack: { stack: [], current: 0 } },
+    event: { id: "e", name: "bench/noop", data: {}, ts: Date.now() },
+    events: [],
+    steps: {},
+    version: 2,
+    ctx: {
+      run_id: "floor",
+      attempt: 0,
+      max_attempts: 4,
+      disable_immediate_execution: false,
+      use_api: false,
+      stack: { stack: [], current: 0 },
+    },
   });
   const floorOnce = async () => {
     const t = performance.now();
-    const res = await fetch(`${appUrl}?fnId=bench-noop3&stepId=step`, { method: "POST", headers: { "content-type": "application/json" }, body });
+    const res = await fetch(`${appUrl}?fnId=bench-noop3&stepId=step`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
     await res.text();
     return performance.now() - t;
   };
@@ -64,8 +79,12 @@ async function main() {
   const floors: number[] = [];
 
   const send = (events: unknown[]) =>
-    fetch(`${runner.url}/e/bench`, { method: "POST", body: JSON.stringify(events) }).then((r) => r.json() as Promise<{ ids: string[] }>);
-  const completed = async () => (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM inngest_runner_runs WHERE status = 'completed'"))[0]!.n;
+    fetch(`${runner.url}/e/bench`, { method: "POST", body: JSON.stringify(events) }).then(
+      (r) => r.json() as Promise<{ ids: string[] }>,
+    );
+  const completed = async () =>
+    (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM inngest_runner_runs WHERE status = 'completed'"))[0]!
+      .n;
 
   // Sequential latency: one run at a time, event in → completed.
   for (let i = 0; i < 10; i++) {
@@ -94,11 +113,16 @@ async function main() {
   // Throughput: BURST runs at once.
   const before = await completed();
   const t0 = performance.now();
-  for (let i = 0; i < BURST; i += 100) await send(Array.from({ length: Math.min(100, BURST - i) }, (_, j) => ({ name: "bench/noop", data: { i: i + j } })));
+  for (let i = 0; i < BURST; i += 100)
+    await send(
+      Array.from({ length: Math.min(100, BURST - i) }, (_, j) => ({ name: "bench/noop", data: { i: i + j } })),
+    );
   while ((await completed()) < before + BURST) await sleep(10);
   const seconds = (performance.now() - t0) / 1000;
   const runsPerS = BURST / seconds;
-  const [failed] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM inngest_runner_runs WHERE status <> 'completed'");
+  const [failed] = await db.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM inngest_runner_runs WHERE status <> 'completed'",
+  );
 
   await runner.close();
   app.close();
@@ -116,7 +140,9 @@ async function main() {
   const w = Math.max(...rows.map(([k]) => k.length));
   console.log(`${"metric".padEnd(w)}  value\n${"-".repeat(w)}  ${"-".repeat(24)}`);
   for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
-  console.log(`runs_per_s=${runsPerS.toFixed(1)} overhead_ratio=${(overhead / floor).toFixed(2)} floor_ms=${floor.toFixed(2)} per_step_ms=${perStep.toFixed(2)}`);
+  console.log(
+    `runs_per_s=${runsPerS.toFixed(1)} overhead_ratio=${(overhead / floor).toFixed(2)} floor_ms=${floor.toFixed(2)} per_step_ms=${perStep.toFixed(2)}`,
+  );
   if (failed!.n > 0) process.exitCode = 1;
 }
 

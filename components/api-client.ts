@@ -13,9 +13,17 @@ export async function api<T>(url: string, init?: RequestInit & { json?: unknown 
   const { json, ...rest } = init ?? {};
   const response = await fetch(
     url,
-    json === undefined ? rest : { ...rest, method: rest.method ?? "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(json) },
+    json === undefined
+      ? rest
+      : {
+          ...rest,
+          method: rest.method ?? "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(json),
+        },
   );
   const body = (await response.json().catch(() => null)) as ({ error?: ApiError } & T) | null;
-  if (!response.ok) throw new RequestError(body?.error ?? { code: "internal", message: `Request failed (${response.status}).` });
+  if (!response.ok)
+    throw new RequestError(body?.error ?? { code: "internal", message: `Request failed (${response.status}).` });
   return body as T;
 }

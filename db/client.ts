@@ -58,7 +58,10 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       db,
       kind: "postgres",
       query: async (text, params = []) => (await sql.unsafe(text, params as never[])) as never,
-      transaction: (fn) => sql.begin((tx) => fn(async (text, params = []) => (await tx.unsafe(text, params as never[])) as never)) as never,
+      transaction: (fn) =>
+        sql.begin((tx) =>
+          fn(async (text, params = []) => (await tx.unsafe(text, params as never[])) as never),
+        ) as never,
       migrate: () => migratePostgres(drizzlePostgres(sql, { schema }), { migrationsFolder: MIGRATIONS_FOLDER }),
       close: () => sql.end({ timeout: 5 }),
     };
@@ -70,7 +73,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       db: db as unknown as Db,
       kind: "pglite",
       query: async (text, params = []) => (await remote.query(text, params)).rows as never,
-      transaction: (fn) => remote.transaction((tx) => fn(async (text, params = []) => (await tx.query(text, params)).rows as never)),
+      transaction: (fn) =>
+        remote.transaction((tx) => fn(async (text, params = []) => (await tx.query(text, params)).rows as never)),
       // The owner migrates before it starts serving, so there is nothing left to do here.
       migrate: async () => undefined,
       close: () => remote.close(),
@@ -83,13 +87,16 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   const extensions = { pg_trgm };
   // Background calls wait for people's requests first (one event loop, one WebAssembly database in
   // the one-process shape); a no-op unless the Next server installed the tracking (lib/system/foreground).
-  const client = gateBackgroundCalls("dataDir" in options ? await PGlite.create(options.dataDir, { extensions }) : await PGlite.create({ extensions }));
+  const client = gateBackgroundCalls(
+    "dataDir" in options ? await PGlite.create(options.dataDir, { extensions }) : await PGlite.create({ extensions }),
+  );
   const pglite = drizzlePglite(client, { schema });
   return {
     db: pglite as unknown as Db,
     kind: "pglite",
     query: async (text, params = []) => (await client.query(text, params)).rows as never,
-    transaction: (fn) => client.transaction((tx) => fn(async (text, params = []) => (await tx.query(text, params)).rows as never)),
+    transaction: (fn) =>
+      client.transaction((tx) => fn(async (text, params = []) => (await tx.query(text, params)).rows as never)),
     migrate: () => migratePglite(pglite, { migrationsFolder: MIGRATIONS_FOLDER }),
     close: () => client.close(),
     embedded: client,

@@ -29,7 +29,8 @@ async function openAndMigrate(): Promise<Database> {
     const pgliteDir = path.join(e.dataDir, "pglite");
     // The web and worker processes reach the embedded database through the database process that
     // owns it (db/remote, docs/decisions/0027); role `all` and the database process open it themselves.
-    if (e.KILN_ROLE === "web" || e.KILN_ROLE === "worker") return openDatabase({ socket: embeddedDatabaseSocket(pgliteDir) });
+    if (e.KILN_ROLE === "web" || e.KILN_ROLE === "worker")
+      return openDatabase({ socket: embeddedDatabaseSocket(pgliteDir) });
     return openEmbeddedDatabase(pgliteDir);
   }
   const database = await openDatabase({ url: e.DATABASE_URL });

@@ -3,7 +3,10 @@ import { SignInPage } from "./pages/sign-in-page";
 import { DEMO } from "./support/users";
 
 test("a designer cannot reach admin pages and gets 403 from admin APIs", async ({ page, consoleWatch }) => {
-  consoleWatch.allow(/status of 403 \(Forbidden\) — http:\/\/[^/]+\/admin\/(users|audit):/, "the deliberate visits to admin pages");
+  consoleWatch.allow(
+    /status of 403 \(Forbidden\) — http:\/\/[^/]+\/admin\/(users|audit):/,
+    "the deliberate visits to admin pages",
+  );
   await new SignInPage(page).signInAndWait(DEMO.designer.email, DEMO.designer.password, DEMO.designer.name);
 
   const response = await page.goto("/admin/users");
@@ -33,7 +36,12 @@ test("signed-out requests are refused: pages redirect, APIs answer 401", async (
 test("a forged session cookie is not a session", async ({ page, context, baseURL }) => {
   const host = new URL(baseURL!).hostname;
   await context.addCookies([
-    { name: "authjs.session-token", value: "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0.forged.role.admin.x", domain: host, path: "/" },
+    {
+      name: "authjs.session-token",
+      value: "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0.forged.role.admin.x",
+      domain: host,
+      path: "/",
+    },
   ]);
   expect((await page.request.get("/api/admin/users")).status()).toBe(401);
   await page.goto("/admin/users");

@@ -66,7 +66,9 @@ test("an admin sets an error-rate alert on the simulator; failing calls make it 
     .filter({ hasText: `Alert "${name}" is firing` });
   await expect(note).toHaveCount(1);
   await expect(note).toHaveAttribute("data-read", "false");
-  await expect(page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: /Home/ })).toContainText(/\d+/);
+  await expect(page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: /Home/ })).toContainText(
+    /\d+/,
+  );
   await page.screenshot({ path: "/tmp/alerts-home.png", fullPage: true });
   await note.getByRole("link").click();
   await expect(page).toHaveURL(/\/admin\/alerts$/);

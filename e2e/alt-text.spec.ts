@@ -6,18 +6,27 @@ import { expect, test } from "./support/test";
 import { DEMO } from "./support/users";
 
 /** A word no other test writes, letters only so full-text search keeps it whole. */
-const uniqueWord = () => `zq${Date.now().toString(36).replace(/\d/g, (d) => "abcdefghij"[Number(d)]!)}`;
+const uniqueWord = () =>
+  `zq${Date.now()
+    .toString(36)
+    .replace(/\d/g, (d) => "abcdefghij"[Number(d)]!)}`;
 
 async function approvedAssetOf(page: Page, word: string): Promise<string> {
   // Draft-tier images are approved by their checks alone (and, never exported, get no automatic draft).
-  const batchId = await queueBatchViaApi(page, { preset: /Draft/, productName: `Glazed teapot ${word}`, campaign: `Alt ${word}` });
+  const batchId = await queueBatchViaApi(page, {
+    preset: /Draft/,
+    productName: `Glazed teapot ${word}`,
+    campaign: `Alt ${word}`,
+  });
   const rows = await waitForBatchSettled(page, batchId);
   const approved = rows.find((r) => r.check?.status === "approved");
   expect(approved, "a draft image approved by its checks").toBeTruthy();
   return approved!.check!.assetId;
 }
 
-test("a designer drafts alt text with the simulator, edits it, confirms it, and the library finds it", async ({ page }) => {
+test("a designer drafts alt text with the simulator, edits it, confirms it, and the library finds it", async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   const word = uniqueWord();
   await new SignInPage(page).signInAndWait(DEMO.designer.email, DEMO.designer.password, DEMO.designer.name);
@@ -76,14 +85,25 @@ test("an admin sees the alt-text engine and tests it on the sample picture", asy
   await page.screenshot({ path: "/tmp/alt-text-admin.png", fullPage: true });
 });
 
-test("a reviewer sees the alt text on the review screen; approving asks the engine for a draft", async ({ page: designer, browser }) => {
+test("a reviewer sees the alt text on the review screen; approving asks the engine for a draft", async ({
+  page: designer,
+  browser,
+}) => {
   test.setTimeout(150_000);
   const word = uniqueWord();
   const campaign = `Alt review ${word}`;
   await new SignInPage(designer).signInAndWait(DEMO.designer.email, DEMO.designer.password, DEMO.designer.name);
-  const batchId = await queueBatchViaApi(designer, { preset: /Support/, productName: `Stoneware jug ${word}`, campaign, variants: 2 });
+  const batchId = await queueBatchViaApi(designer, {
+    preset: /Support/,
+    productName: `Stoneware jug ${word}`,
+    campaign,
+    variants: 2,
+  });
   const rows = await waitForBatchSettled(designer, batchId, 90_000);
-  expect(rows.some((r) => r.check?.status === "in_review"), "a support image waits for review").toBe(true);
+  expect(
+    rows.some((r) => r.check?.status === "in_review"),
+    "a support image waits for review",
+  ).toBe(true);
 
   const reviewer = await (await browser.newContext()).newPage();
   await new SignInPage(reviewer).signInAndWait(DEMO.reviewer.email, DEMO.reviewer.password, DEMO.reviewer.name);
@@ -101,7 +121,11 @@ test("a reviewer sees the alt text on the review screen; approving asks the engi
 
   // The approval sent the draft request; the designer finds a draft waiting for a person.
   await expect
-    .poll(async () => ((await (await designer.request.get(`/api/assets/${assetId}/alt-text`)).json()) as { status: string }).status, { timeout: 30_000 })
+    .poll(
+      async () =>
+        ((await (await designer.request.get(`/api/assets/${assetId}/alt-text`)).json()) as { status: string }).status,
+      { timeout: 30_000 },
+    )
     .toBe("draft");
   await designer.goto(`/assets/${assetId}`);
   await expect(designer.getByTestId("alt-text-status")).toContainText("Drafted by AUTOMATIC1111 interrogate");

@@ -22,7 +22,9 @@ const cameraJpeg = () =>
     })
     .toBuffer();
 
-test("a designer's upload original: the designer and a reviewer read it, finance gets 404; it carries no camera or GPS metadata", async ({ browser }) => {
+test("a designer's upload original: the designer and a reviewer read it, finance gets 404; it carries no camera or GPS metadata", async ({
+  browser,
+}) => {
   const designer = await signedIn(browser, "designer");
   const uploads = new UploadsPage(designer);
   await uploads.goto();
@@ -32,7 +34,9 @@ test("a designer's upload original: the designer and a reviewer read it, finance
   await expect(tile).toHaveAttribute("data-status", "ready", { timeout: 30_000 });
   await expect(tile.getByTestId("upload-metadata-removed")).toContainText("gps");
 
-  const list = (await (await designer.request.get("/api/uploads")).json()) as { uploads: { filename: string; originalUrl: string; thumbUrl: string }[] };
+  const list = (await (await designer.request.get("/api/uploads")).json()) as {
+    uploads: { filename: string; originalUrl: string; thumbUrl: string }[];
+  };
   const upload = list.uploads.find((u) => u.filename === name)!;
   const original = await designer.request.get(upload.originalUrl);
   expect(original.status()).toBe(200);

@@ -6,8 +6,14 @@ import { SignInPage } from "./pages/sign-in-page";
 import { UsersPage } from "./pages/users-page";
 import { DEMO } from "./support/users";
 
-test("finance sets a campaign budget; the designer is refused beyond it, with the remaining amount, before any GPU time", async ({ browser, consoleWatch }) => {
-  consoleWatch.allow(/status of 422 \(Unprocessable Entity\) — http:\/\/[^/]+\/api\/batches:/, "the deliberate queue beyond the budget");
+test("finance sets a campaign budget; the designer is refused beyond it, with the remaining amount, before any GPU time", async ({
+  browser,
+  consoleWatch,
+}) => {
+  consoleWatch.allow(
+    /status of 422 \(Unprocessable Entity\) — http:\/\/[^/]+\/api\/batches:/,
+    "the deliberate queue beyond the budget",
+  );
   const campaign = `Budget launch ${Date.now().toString(36)}`;
 
   const financeContext = await browser.newContext();
@@ -52,14 +58,20 @@ test("an admin adds a team and puts the demo designer in it; the demo seed's tea
   const teams = page.getByTestId("teams-card");
   await expect(teams).toContainText("Brand");
   await expect(teams).toContainText("Growth");
-  await expect(users.row(DEMO.designer.email).getByLabel(`Team of ${DEMO.designer.email}`)).toHaveValue(/[0-9a-f-]{36}/);
+  await expect(users.row(DEMO.designer.email).getByLabel(`Team of ${DEMO.designer.email}`)).toHaveValue(
+    /[0-9a-f-]{36}/,
+  );
   const name = `Studio ${Date.now().toString(36)}`;
   await users.addTeam(name);
   await users.assignTeam(DEMO.finance.email, name);
-  await expect(users.row(DEMO.finance.email).getByLabel(`Team of ${DEMO.finance.email}`).locator("option:checked")).toHaveText(name);
+  await expect(
+    users.row(DEMO.finance.email).getByLabel(`Team of ${DEMO.finance.email}`).locator("option:checked"),
+  ).toHaveText(name);
 });
 
-test("work queued before its budget ran out waits on the Jobs page, saying why, and is not run", async ({ browser }) => {
+test("work queued before its budget ran out waits on the Jobs page, saying why, and is not run", async ({
+  browser,
+}) => {
   test.setTimeout(120_000);
   const campaign = `Budget wait ${Date.now().toString(36)}`;
   const signedIn = async (who: (typeof DEMO)[keyof typeof DEMO]) => {
@@ -105,7 +117,9 @@ test("work queued before its budget ran out waits on the Jobs page, saying why, 
     await expect(admin.getByTestId("provider-status-kiln-simulator")).toContainText("active");
   }
   await designer.reload();
-  await expect(designer.getByTestId("batch-waiting")).toContainText(`Waiting: budget exhausted for campaign ${campaign} ($0.002 of $0.002 spent)`);
+  await expect(designer.getByTestId("batch-waiting")).toContainText(
+    `Waiting: budget exhausted for campaign ${campaign} ($0.002 of $0.002 spent)`,
+  );
   await expect(designer.getByTestId("generation-waiting")).toHaveCount(1);
   await expect(designer.getByTestId("batch-counts")).toContainText("0 done");
   await expect(designer.getByTestId("batch-counts")).toContainText("0 failed");

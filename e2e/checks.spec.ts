@@ -9,7 +9,10 @@ test.afterEach(async ({ request }) => {
   await setSimulator(request, { blurRate: 0 });
 });
 
-test("the simulator's blurred outputs are auto-rejected with reason blur and re-rolled up to the preset's limit", async ({ page, request }) => {
+test("the simulator's blurred outputs are auto-rejected with reason blur and re-rolled up to the preset's limit", async ({
+  page,
+  request,
+}) => {
   test.setTimeout(240_000);
   await new SignInPage(page).signInAndWait(DEMO.designer.email, DEMO.designer.password, DEMO.designer.name);
   await setSimulator(request, { blurRate: 1 });
@@ -24,8 +27,11 @@ test("the simulator's blurred outputs are auto-rejected with reason blur and re-
   const job = new JobPage(page);
   // The first image and its two re-rolls (support-standard re-rolls twice), each rejected for blur.
   await expect(job.tiles()).toHaveCount(3, { timeout: 180_000 });
-  await expect(page.locator('[data-testid="generation-tile"][data-asset-status="rejected"]')).toHaveCount(3, { timeout: 180_000 });
-  for (const status of await page.getByTestId("asset-status").all()) await expect(status).toHaveAttribute("data-reason", /blur/);
+  await expect(page.locator('[data-testid="generation-tile"][data-asset-status="rejected"]')).toHaveCount(3, {
+    timeout: 180_000,
+  });
+  for (const status of await page.getByTestId("asset-status").all())
+    await expect(status).toHaveAttribute("data-reason", /blur/);
   await expect(job.tiles().nth(1)).toContainText("re-roll 1");
   await expect(job.tiles().nth(2)).toContainText("re-roll 2");
   await expect(page.getByTestId("asset-counts")).toContainText("3 rejected");
@@ -51,7 +57,9 @@ test("the simulator's blurred outputs are auto-rejected with reason blur and re-
   await expect(page.getByRole("heading", { name: /re-roll 1/ })).toBeVisible();
 });
 
-test("an admin previews a threshold change on recent assets, saves it as a preset version, and sees blocked work", async ({ page }) => {
+test("an admin previews a threshold change on recent assets, saves it as a preset version, and sees blocked work", async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   await new SignInPage(page).signInAndWait(DEMO.admin.email, DEMO.admin.password, DEMO.admin.name);
   await page.goto("/admin/checks");

@@ -14,17 +14,36 @@ async function signedIn(browser: Browser, who: { email: string; password: string
   return { context, page };
 }
 
-test("a designer builds a collection and shares it with the team: a teammate sees it and its images read-only, another team does not", async ({ browser, page, consoleWatch }) => {
+test("a designer builds a collection and shares it with the team: a teammate sees it and its images read-only, another team does not", async ({
+  browser,
+  page,
+  consoleWatch,
+}) => {
   test.setTimeout(120_000); // 60–80 s on the shared 2-core machine, most of it the server answering under load
-  consoleWatch.allow(/status of 404 \(Not Found\) — http:\/\/[^/]+\/(collections|assets)\/[0-9a-f-]{36}:/, "the outsider's deliberate visits to the board and the asset");
-  consoleWatch.allow(/status of 404 \(Not Found\) — http:\/\/[^/]+\/favicon\.ico:/, "Chromium asks for /favicon.ico after a 404 document (the outsider's visits)");
+  consoleWatch.allow(
+    /status of 404 \(Not Found\) — http:\/\/[^/]+\/(collections|assets)\/[0-9a-f-]{36}:/,
+    "the outsider's deliberate visits to the board and the asset",
+  );
+  consoleWatch.allow(
+    /status of 404 \(Not Found\) — http:\/\/[^/]+\/favicon\.ico:/,
+    "Chromium asks for /favicon.ico after a 404 document (the outsider's visits)",
+  );
   const board = `Spring picks ${Date.now().toString(36)}`;
 
   // An admin adds a teammate of the demo designer (Brand) and a designer of another team (Growth), and both
   // sign in, while the designer's two draft images are generated (the journeys overlap to keep the test short).
   const people = (async () => {
-    const { user: mate, users, close } = await createUserAsAdmin(browser, { name: "Theo Teammate", role: "designer", prefix: "mate" });
-    const outsider: CreatedUser = { name: "Gus Growth", email: uniqueEmail("outsider"), role: "designer", password: "temporary passphrase" };
+    const {
+      user: mate,
+      users,
+      close,
+    } = await createUserAsAdmin(browser, { name: "Theo Teammate", role: "designer", prefix: "mate" });
+    const outsider: CreatedUser = {
+      name: "Gus Growth",
+      email: uniqueEmail("outsider"),
+      role: "designer",
+      password: "temporary passphrase",
+    };
     await users.createUser(outsider);
     await users.assignTeam(mate.email, "Brand");
     await users.assignTeam(outsider.email, "Growth");
@@ -41,7 +60,9 @@ test("a designer builds a collection and shares it with the team: a teammate see
   await generate.queueButton().click();
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}/);
   await new JobPage(page).waitUntilDone(2); // one row, two variants
-  const assetUrls = await page.getByRole("link", { name: /Open asset/ }).evaluateAll((links) => links.map((a) => a.getAttribute("href")!));
+  const assetUrls = await page
+    .getByRole("link", { name: /Open asset/ })
+    .evaluateAll((links) => links.map((a) => a.getAttribute("href")!));
   expect(assetUrls.length).toBeGreaterThanOrEqual(2);
 
   const boards = new CollectionsPage(page);
@@ -60,7 +81,11 @@ test("a designer builds a collection and shares it with the team: a teammate see
   // The library's bulk endpoint (what its selection bar calls) tags both at once, from the page's own origin.
   const assetIds = assetUrls.slice(0, 2).map((u) => u.split("/").pop()!);
   const bulk = await page.evaluate(async (ids) => {
-    const response = await fetch("/api/library/bulk", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ action: "tag", selection: { assetIds: ids }, tags: ["board-bulk"] }) });
+    const response = await fetch("/api/library/bulk", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ action: "tag", selection: { assetIds: ids }, tags: ["board-bulk"] }),
+    });
     return { status: response.status, body: (await response.json()) as unknown };
   }, assetIds);
   expect(bulk).toEqual({ status: 200, body: { affected: 2, skipped: 0, message: "Tagged 2 assets (board-bulk)." } });

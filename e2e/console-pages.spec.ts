@@ -12,7 +12,11 @@ async function visit(page: Page, href: string) {
   const response = await page.goto(href);
   expect(response?.status(), href).toBe(200);
   // Next's client runtime only starts when its nonced scripts were allowed to run.
-  await expect.poll(() => page.evaluate(() => Boolean((window as { next?: { version?: string } }).next?.version)), { message: `${href} hydrated` }).toBe(true);
+  await expect
+    .poll(() => page.evaluate(() => Boolean((window as { next?: { version?: string } }).next?.version)), {
+      message: `${href} hydrated`,
+    })
+    .toBe(true);
   await page.waitForLoadState("load");
 }
 
@@ -20,12 +24,17 @@ for (const role of Object.keys(DEMO) as DemoRole[]) {
   test(`every console page of the ${role} renders under the CSP without console errors`, async ({ page }) => {
     // The pages render the same on both databases (their queries are unit-tested on both); on PostgreSQL
     // the two widest roles' runs stand for all four, to keep CI under the hour.
-    test.skip(Boolean(process.env.DATABASE_URL) && (role === "finance" || role === "reviewer"), "admin and designer cover the pages on PostgreSQL");
+    test.skip(
+      Boolean(process.env.DATABASE_URL) && (role === "finance" || role === "reviewer"),
+      "admin and designer cover the pages on PostgreSQL",
+    );
     test.setTimeout(240_000); // the admin visits every admin page; on a loaded two-core machine that passes two minutes
     const who = DEMO[role];
     await new SignInPage(page).signInAndWait(who.email, who.password, who.name);
     const nav = page.getByRole("navigation", { name: "Console" });
-    const hrefs = [...new Set(await nav.locator("a[href^='/']").evaluateAll((links) => links.map((a) => a.getAttribute("href")!)))];
+    const hrefs = [
+      ...new Set(await nav.locator("a[href^='/']").evaluateAll((links) => links.map((a) => a.getAttribute("href")!))),
+    ];
     expect(hrefs.length).toBeGreaterThan(1);
     const visited: string[] = [];
     for (const href of hrefs) {
@@ -42,16 +51,22 @@ for (const role of Object.keys(DEMO) as DemoRole[]) {
       }
     }
     // Pages added by later issues that only their role's navigation reaches.
-    if (role === "admin") expect(visited).toEqual(expect.arrayContaining(["/admin/placements", "/admin/operations", "/admin/alerts"]));
+    if (role === "admin")
+      expect(visited).toEqual(expect.arrayContaining(["/admin/placements", "/admin/operations", "/admin/alerts"]));
     await page.screenshot({ path: `/tmp/console-${role}.png`, fullPage: true });
   });
 }
 
 test("the 404 page runs its scripts under the CSP too", async ({ page, consoleWatch }) => {
-  consoleWatch.allow(/status of 404 \(Not Found\) — http:\/\/localhost:\d+\/no-such-page:/, "the deliberate unknown URL");
+  consoleWatch.allow(
+    /status of 404 \(Not Found\) — http:\/\/localhost:\d+\/no-such-page:/,
+    "the deliberate unknown URL",
+  );
   await new SignInPage(page).signInAndWait(DEMO.designer.email, DEMO.designer.password, DEMO.designer.name);
   const response = await page.goto("/no-such-page");
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Nothing here" })).toBeVisible();
-  await expect.poll(() => page.evaluate(() => Boolean((window as { next?: { version?: string } }).next?.version))).toBe(true);
+  await expect
+    .poll(() => page.evaluate(() => Boolean((window as { next?: { version?: string } }).next?.version)))
+    .toBe(true);
 });

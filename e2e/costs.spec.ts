@@ -7,10 +7,16 @@ import { JobPage } from "./pages/job-page";
 import { SignInPage } from "./pages/sign-in-page";
 import { DEMO } from "./support/users";
 
-test("finance opens Costs, filters by a campaign, reads the figures and downloads them as CSV", async ({ page, consoleWatch }) => {
+test("finance opens Costs, filters by a campaign, reads the figures and downloads them as CSV", async ({
+  page,
+  consoleWatch,
+}) => {
   test.setTimeout(180_000);
   // Signing out from the job page while its thumbnails still load: those sent after the cookie is gone answer 401.
-  consoleWatch.allow(/status of 401 \(Unauthorized\) — http:\/\/localhost:\d+\/api\/blobs\/generations\//, "thumbnails requested during sign-out");
+  consoleWatch.allow(
+    /status of 401 \(Unauthorized\) — http:\/\/localhost:\d+\/api\/blobs\/generations\//,
+    "thumbnails requested during sign-out",
+  );
   const campaign = `Spring launch ${Date.now().toString(36)}`;
 
   // A designer makes the work through the product: two draft images, approved by the checks alone.

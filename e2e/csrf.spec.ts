@@ -36,9 +36,16 @@ function jsonForm(action: string, fields: Record<string, string>): string {
   <script>document.getElementById("f").submit()</script>`;
 }
 
-test("a page on another port cannot mark notifications read or create an admin with the victim's cookie", async ({ page, baseURL, consoleWatch }) => {
+test("a page on another port cannot mark notifications read or create an admin with the victim's cookie", async ({
+  page,
+  baseURL,
+  consoleWatch,
+}) => {
   // The refused requests below are logged by the browser on the attacker's page.
-  consoleWatch.allow(/status of 403 \(Forbidden\) — http:\/\/localhost:\d+\/api\/(notifications|admin\/users):/, "the refused cross-origin requests");
+  consoleWatch.allow(
+    /status of 403 \(Forbidden\) — http:\/\/localhost:\d+\/api\/(notifications|admin\/users):/,
+    "the refused cross-origin requests",
+  );
   await new SignInPage(page).signInAndWait(DEMO.admin.email, DEMO.admin.password, DEMO.admin.name);
   const before = await (await page.request.get("/api/notifications")).json();
   const email = uniqueEmail("csrf-admin");
@@ -50,7 +57,12 @@ test("a page on another port cannot mark notifications read or create an admin w
       fetch("${baseURL}/api/notifications", { method: "POST", mode: "no-cors", credentials: "include", headers: { "content-type": "text/plain" }, body: '{"ids":[]}' });
     </script>`,
     "/notifications-form": jsonForm(`${baseURL}/api/notifications`, {}),
-    "/users-form": jsonForm(`${baseURL}/api/admin/users`, { email, name: "Mallory", role: "admin", password: "a long enough passphrase" }),
+    "/users-form": jsonForm(`${baseURL}/api/admin/users`, {
+      email,
+      name: "Mallory",
+      role: "admin",
+      password: "a long enough passphrase",
+    }),
   };
 
   const refused = async (path: string, target: string) => {
@@ -88,13 +100,20 @@ test("a page on another port cannot mark notifications read or create an admin w
   // The app's own pages still post: same origin and JSON.
   await page.goto("/");
   const own = await page.evaluate(async () => {
-    const res = await fetch("/api/notifications", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const res = await fetch("/api/notifications", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     return res.status;
   });
   expect(own).toBe(200);
 });
 
-test("pages and API responses carry the security headers; Next's scripts carry the page's nonce", async ({ page, request }) => {
+test("pages and API responses carry the security headers; Next's scripts carry the page's nonce", async ({
+  page,
+  request,
+}) => {
   await new SignInPage(page).signInAndWait(DEMO.admin.email, DEMO.admin.password, DEMO.admin.name);
   const response = await page.goto("/costs");
   const headers = response!.headers();
@@ -116,7 +135,9 @@ test("pages and API responses carry the security headers; Next's scripts carry t
   expect(scripts.filter((tag) => !tag.includes(`nonce="${nonce}"`))).toEqual([]);
 
   const api = await page.request.get("/api/notifications");
-  expect(api.headers()["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+  expect(api.headers()["content-security-policy"]).toBe(
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  );
   expect(api.headers()["x-content-type-options"]).toBe("nosniff");
   expect(api.headers()["x-frame-options"]).toBe("DENY");
 

@@ -28,14 +28,27 @@ function demoDatabase() {
   return postgres(url.toString(), { max: 1, onnotice: () => {} });
 }
 
-test("a designer exports a campaign's approved assets for Meta and Google, downloads the ZIP, and every file checks out", async ({ page, browser }) => {
-  test.skip(!process.env.DATABASE_URL, "needs the demo server on PostgreSQL to confirm alt text in the database (TODO(lead): drop once the alt-text card is merged)");
+test("a designer exports a campaign's approved assets for Meta and Google, downloads the ZIP, and every file checks out", async ({
+  page,
+  browser,
+}) => {
+  test.skip(
+    !process.env.DATABASE_URL,
+    "needs the demo server on PostgreSQL to confirm alt text in the database (TODO(lead): drop once the alt-text card is merged)",
+  );
   test.setTimeout(150_000);
-  const word = `zq${Date.now().toString(36).replace(/\d/g, (d) => "abcdefghij"[Number(d)]!)}`;
+  const word = `zq${Date.now()
+    .toString(36)
+    .replace(/\d/g, (d) => "abcdefghij"[Number(d)]!)}`;
   const campaign = `Delivery ${word}`;
   await new SignInPage(page).signInAndWait(DEMO.designer.email, DEMO.designer.password, DEMO.designer.name);
   // Support-tier images wait for a reviewer (drafts are never exported).
-  const batchId = await queueBatchViaApi(page, { preset: /Support/, productName: `Linen shirt ${word}`, variants: 3, campaign });
+  const batchId = await queueBatchViaApi(page, {
+    preset: /Support/,
+    productName: `Linen shirt ${word}`,
+    variants: 3,
+    campaign,
+  });
   const rows = await waitForBatchSettled(page, batchId, 60_000);
   const inReview = rows.filter((r) => r.check?.status === "in_review").map((r) => r.check!.assetId);
   expect(inReview.length, "support images wait for review").toBeGreaterThanOrEqual(2);
@@ -44,12 +57,17 @@ test("a designer exports a campaign's approved assets for Meta and Google, downl
     // A reviewer approves all but one; the unapproved one must not be exported.
     const reviewer = await (await browser.newContext()).newPage();
     await new SignInPage(reviewer).signInAndWait(DEMO.reviewer.email, DEMO.reviewer.password, DEMO.reviewer.name);
-    const queue = (await (await reviewer.request.get(`/api/review/queue?campaign=${encodeURIComponent(campaign)}`)).json()) as { items: { assetId: string; versionId: string }[] };
+    const queue = (await (
+      await reviewer.request.get(`/api/review/queue?campaign=${encodeURIComponent(campaign)}`)
+    ).json()) as { items: { assetId: string; versionId: string }[] };
     const [pending, ...toApprove] = inReview;
     for (const id of toApprove) {
       const item = queue.items.find((i) => i.assetId === id);
       expect(item, `asset ${id} is in the review queue`).toBeTruthy();
-      const res = await reviewer.request.post("/api/review/decisions", { headers: fromApp(reviewer), data: { assetId: id, assetVersionId: item!.versionId, decision: "approve" } });
+      const res = await reviewer.request.post("/api/review/decisions", {
+        headers: fromApp(reviewer),
+        data: { assetId: id, assetVersionId: item!.versionId, decision: "approve" },
+      });
       expect(res.status(), await res.text()).toBe(201);
     }
     const approvedIds = toApprove;
@@ -63,7 +81,10 @@ test("a designer exports a campaign's approved assets for Meta and Google, downl
     await expect(card.getByText("Alt text confirmed.")).toBeVisible();
     // …the others through the route the card calls.
     for (const id of rest) {
-      const res = await page.request.put(`/api/assets/${id}/alt-text`, { headers: fromApp(page), data: { text: altText(id), confirm: true } });
+      const res = await page.request.put(`/api/assets/${id}/alt-text`, {
+        headers: fromApp(page),
+        data: { text: altText(id), confirm: true },
+      });
       expect(res.status(), await res.text()).toBe(200);
     }
 
@@ -79,10 +100,18 @@ test("a designer exports a campaign's approved assets for Meta and Google, downl
     await dialog.getByRole("checkbox", { name: "All Meta placements" }).check();
     await dialog.getByRole("checkbox", { name: "All Google placements" }).check();
     await dialog.getByRole("checkbox", { name: "JPEG" }).check(); // WebP is on by default
-    const metaAndGoogle = await page.request.get("/api/exports/placements").then(async (r) => ((await r.json()) as { placements: { slug: string; channel: string; width: number; height: number }[] }).placements);
+    const metaAndGoogle = await page.request
+      .get("/api/exports/placements")
+      .then(
+        async (r) =>
+          ((await r.json()) as { placements: { slug: string; channel: string; width: number; height: number }[] })
+            .placements,
+      );
     const chosen = metaAndGoogle.filter((p) => p.channel === "meta" || p.channel === "google");
     const files = approvedIds.length * chosen.length * 2;
-    await expect(dialog.getByTestId("export-count")).toHaveText(`${files} files from ${approvedIds.length} asset${approvedIds.length === 1 ? "" : "s"}`);
+    await expect(dialog.getByTestId("export-count")).toHaveText(
+      `${files} files from ${approvedIds.length} asset${approvedIds.length === 1 ? "" : "s"}`,
+    );
     await page.screenshot({ path: "/tmp/delivery-dialog.png" });
     await dialog.getByTestId("export-submit").click();
 
@@ -106,9 +135,17 @@ test("a designer exports a campaign's approved assets for Meta and Google, downl
       expect([m.width, m.height], e.name).toEqual(size.get(folder!));
       expect(m.exif, `${e.name} has no EXIF (so no GPS)`).toBeUndefined();
     }
-    const manifest = entries.find((e) => e.name === "manifest.csv")!.data.toString("utf8").replace(/^\uFEFF/, "").trimEnd().split("\r\n");
+    const manifest = entries
+      .find((e) => e.name === "manifest.csv")!
+      .data.toString("utf8")
+      .replace(/^\uFEFF/, "")
+      .trimEnd()
+      .split("\r\n");
     const header = manifest[0]!.split(",").map((h) => h.replace(/"/g, ""));
-    const col = (line: string, name: string) => (line.match(/("([^"]|"")*"|[^,]*)(,|$)/g) ?? []).map((c) => c.replace(/,$/, "").replace(/^"|"$/g, ""))[header.indexOf(name)];
+    const col = (line: string, name: string) =>
+      (line.match(/("([^"]|"")*"|[^,]*)(,|$)/g) ?? []).map((c) => c.replace(/,$/, "").replace(/^"|"$/g, ""))[
+        header.indexOf(name)
+      ];
     expect(manifest).toHaveLength(files + 1);
     for (const line of manifest.slice(1)) {
       const entry = images.find((e) => e.name === col(line, "file"))!;

@@ -16,19 +16,29 @@ function recordRequests(page: Page): string[] {
   return urls;
 }
 
-test("a designer makes a token, copies it once, calls the API with it, and revoking it ends it", async ({ page, context, request }) => {
+test("a designer makes a token, copies it once, calls the API with it, and revoking it ends it", async ({
+  page,
+  context,
+  request,
+}) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const name = `PIM sync ${Date.now().toString(36)}`;
   await new SignInPage(page).signInAndWait(DEMO.designer.email, DEMO.designer.password, DEMO.designer.name);
   await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Developers" }).click();
   await expect(page).toHaveURL(/\/developers\/tokens$/);
-  await expect(page.getByRole("navigation", { name: "Developers sections" }).getByRole("link")).toHaveText(["API tokens", "Webhooks", "API reference"]);
+  await expect(page.getByRole("navigation", { name: "Developers sections" }).getByRole("link")).toHaveText([
+    "API tokens",
+    "Webhooks",
+    "API reference",
+  ]);
 
   await page.getByRole("button", { name: "New token" }).click();
   const form = page.getByTestId("token-create-dialog");
   await form.getByLabel("Name").fill(name);
   await form.getByTestId("scope-assets:read").check();
-  await expect(form.getByText("Search and read assets, their versions, checks, decisions and downloads.")).toBeVisible();
+  await expect(
+    form.getByText("Search and read assets, their versions, checks, decisions and downloads."),
+  ).toBeVisible();
   await form.getByLabel("Expires after").selectOption("none");
   await expect(form.getByRole("alert")).toContainText("never expires");
   await form.getByLabel("Expires after").selectOption("30");
@@ -43,7 +53,9 @@ test("a designer makes a token, copies it once, calls the API with it, and revok
   const token = await page.evaluate(() => navigator.clipboard.readText());
   expect(token).toBe(shown);
   expect(token).toMatch(/^kiln_api_/);
-  await expect(created.getByTestId("token-curl")).toHaveText(new RegExp(`^curl -H "Authorization: Bearer ${token}" http://localhost:\\d+/api/v1/me$`));
+  await expect(created.getByTestId("token-curl")).toHaveText(
+    new RegExp(`^curl -H "Authorization: Bearer ${token}" http://localhost:\\d+/api/v1/me$`),
+  );
   await page.screenshot({ path: "test-results/developers-token-created.png" });
   // Escape does not lose the only copy; "I have copied it" does, for good.
   await page.keyboard.press("Escape");
@@ -58,7 +70,11 @@ test("a designer makes a token, copies it once, calls the API with it, and revok
 
   const me = await request.get("/api/v1/me", { headers: { Authorization: `Bearer ${token}` } });
   expect(me.status(), await me.text()).toBe(200);
-  expect(await me.json()).toMatchObject({ object: "token", token: { name, scopes: ["assets:read"] }, user: { email: DEMO.designer.email, role: "designer" } });
+  expect(await me.json()).toMatchObject({
+    object: "token",
+    token: { name, scopes: ["assets:read"] },
+    user: { email: DEMO.designer.email, role: "designer" },
+  });
   expect(me.headers()["ratelimit-limit"]).toBeTruthy();
 
   // Last used: when, and from which address.
@@ -76,10 +92,14 @@ test("a designer makes a token, copies it once, calls the API with it, and revok
 
   const after = await request.get("/api/v1/me", { headers: { Authorization: `Bearer ${token}` } });
   expect(after.status()).toBe(401);
-  expect(await after.json()).toMatchObject({ error: { code: "unauthenticated", message: "This API token was revoked." } });
+  expect(await after.json()).toMatchObject({
+    error: { code: "unauthenticated", message: "This API token was revoked." },
+  });
 });
 
-test("the API reference renders from the OpenAPI document, offline: nothing loads from another origin", async ({ page }) => {
+test("the API reference renders from the OpenAPI document, offline: nothing loads from another origin", async ({
+  page,
+}) => {
   const urls = recordRequests(page);
   await new SignInPage(page).signInAndWait(DEMO.reviewer.email, DEMO.reviewer.password, DEMO.reviewer.name);
   await page.goto("/developers");
@@ -87,12 +107,16 @@ test("the API reference renders from the OpenAPI document, offline: nothing load
   await page.getByRole("link", { name: "API reference" }).click();
   await expect(page).toHaveURL(/\/developers\/reference$/);
   await expect(page.getByTestId("reference-title")).toContainText("Kiln API");
-  const me = page.getByTestId("reference-operation").filter({ has: page.getByRole("heading", { name: /GET \/api\/v1\/me/ }) });
+  const me = page
+    .getByTestId("reference-operation")
+    .filter({ has: page.getByRole("heading", { name: /GET \/api\/v1\/me/ }) });
   await expect(me).toBeVisible();
   await expect(me).toContainText("Scope: any live token");
   await expect(me).toContainText('curl "$KILN_URL/api/v1/me"');
   await expect(me.getByText("role", { exact: true })).toBeVisible();
-  await expect(page.getByTestId("reference-error-code").filter({ hasText: "idempotency_key_reused" })).toContainText("422");
+  await expect(page.getByTestId("reference-error-code").filter({ hasText: "idempotency_key_reused" })).toContainText(
+    "422",
+  );
   // The contents link jumps to the operation.
   await page.getByRole("navigation", { name: "API reference contents" }).getByRole("link", { name: /\/me/ }).click();
   await expect(page).toHaveURL(/#get-api-v1-me$/);
@@ -101,7 +125,10 @@ test("the API reference renders from the OpenAPI document, offline: nothing load
   expect(urls.filter((u) => !u.startsWith(origin) && !u.startsWith("data:"))).toEqual([]);
 });
 
-test("an admin makes a service account and a token for it; the token acts as the account", async ({ page, request }) => {
+test("an admin makes a service account and a token for it; the token acts as the account", async ({
+  page,
+  request,
+}) => {
   const saName = `Ad tool ${Date.now().toString(36)}`;
   await new SignInPage(page).signInAndWait(DEMO.admin.email, DEMO.admin.password, DEMO.admin.name);
   await page.goto("/developers/tokens");
@@ -123,12 +150,17 @@ test("an admin makes a service account and a token for it; the token acts as the
   const token = await created.getByTestId("token-secret").inputValue();
   await created.getByTestId("token-done").click();
   await expect(account).toContainText("1 live token");
-  await expect(page.locator(`[data-testid=token-row][data-name="review sync"]`).filter({ hasText: saName }).first()).toHaveAttribute("data-state", "active");
+  await expect(
+    page.locator(`[data-testid=token-row][data-name="review sync"]`).filter({ hasText: saName }).first(),
+  ).toHaveAttribute("data-state", "active");
   await page.screenshot({ path: "test-results/developers-service-accounts.png", fullPage: true });
 
   const me = await request.get("/api/v1/me", { headers: { Authorization: `Bearer ${token}` } });
   expect(me.status(), await me.text()).toBe(200);
-  expect(await me.json()).toMatchObject({ user: { name: saName, role: "reviewer" }, token: { scopes: ["review:read"] } });
+  expect(await me.json()).toMatchObject({
+    user: { name: saName, role: "reviewer" },
+    token: { scopes: ["review:read"] },
+  });
 
   // Among the users, marked as what it is; it never signs in.
   await page.goto("/admin/users");

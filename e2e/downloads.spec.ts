@@ -7,7 +7,10 @@ import { queueBatchViaApi, waitForBatchSettled } from "./support/batches";
 import { DEMO, type DemoRole } from "./support/users";
 
 /** A word no other test writes, letters only so full-text search keeps it whole. */
-const uniqueWord = () => `zd${Date.now().toString(36).replace(/\d/g, (d) => "abcdefghij"[Number(d)]!)}`;
+const uniqueWord = () =>
+  `zd${Date.now()
+    .toString(36)
+    .replace(/\d/g, (d) => "abcdefghij"[Number(d)]!)}`;
 
 async function demo(browser: Browser, role: DemoRole): Promise<Page> {
   const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
@@ -26,15 +29,24 @@ async function download(page: Page, scope: Locator, format: string): Promise<{ f
   return { file, bytes: readFileSync((await file.path())!) };
 }
 
-async function expectImage(bytes: Buffer, format: "png" | "jpeg" | "webp" | "avif", size: { width: number; height: number }) {
+async function expectImage(
+  bytes: Buffer,
+  format: "png" | "jpeg" | "webp" | "avif",
+  size: { width: number; height: number },
+) {
   const meta = await sharp(bytes).metadata();
-  expect({ format: meta.format, width: meta.width, height: meta.height }).toEqual({ format: format === "avif" ? "heif" : format, ...size });
+  expect({ format: meta.format, width: meta.width, height: meta.height }).toEqual({
+    format: format === "avif" ? "heif" : format,
+    ...size,
+  });
   if (format === "avif") expect(meta.compression).toBe("av1");
   expect(meta.exif, "no EXIF (location, camera) in a download").toBeUndefined();
   return meta;
 }
 
-test("a designer downloads an asset as WebP and AVIF from its page, and the original from the library lightbox", async ({ browser }) => {
+test("a designer downloads an asset as WebP and AVIF from its page, and the original from the library lightbox", async ({
+  browser,
+}) => {
   test.setTimeout(120_000);
   const word = uniqueWord();
   const designer = await demo(browser, "designer");
@@ -45,7 +57,9 @@ test("a designer downloads an asset as WebP and AVIF from its page, and the orig
 
   await designer.goto(`/assets/${assetId}`);
   const header = designer.locator("main");
-  const [, width, height] = /(\d+)×(\d+)/.exec((await designer.getByText(/version 1 · \d+×\d+/).textContent())!)!.map(Number);
+  const [, width, height] = /(\d+)×(\d+)/
+    .exec((await designer.getByText(/version 1 · \d+×\d+/).textContent())!)!
+    .map(Number);
   const size = { width: width!, height: height! };
   const originalUrl = (await designer.locator('main a[href^="/api/blobs/"]').first().getAttribute("href"))!;
 
@@ -107,7 +121,12 @@ test("a designer downloads an asset as WebP and AVIF from its page, and the orig
   });
   expect(upscale.status(), await upscale.text()).toBeLessThan(300);
   await expect
-    .poll(async () => ((await (await designer.request.get(`/api/assets/${assetId}`)).json()) as { version: { number: number } }).version.number, { timeout: 45_000 })
+    .poll(
+      async () =>
+        ((await (await designer.request.get(`/api/assets/${assetId}`)).json()) as { version: { number: number } })
+          .version.number,
+      { timeout: 45_000 },
+    )
     .toBe(2);
   await designer.goto(`/assets/${assetId}`);
   await header.getByTestId("download-menu-button").click();
@@ -116,14 +135,20 @@ test("a designer downloads an asset as WebP and AVIF from its page, and the orig
   await expect(picker.locator("option")).toHaveText(["v2 (current)", "v1"]);
   await designer.screenshot({ path: "/tmp/downloads-versions.png" });
   await picker.selectOption("1");
-  const [older] = await Promise.all([designer.waitForEvent("download"), designer.getByTestId("download-menu").locator('[data-format="webp"]').click()]);
+  const [older] = await Promise.all([
+    designer.waitForEvent("download"),
+    designer.getByTestId("download-menu").locator('[data-format="webp"]').click(),
+  ]);
   expect(older.suggestedFilename()).toBe(`enamel-kettle-${word}-v1.webp`);
   await expectImage(readFileSync((await older.path())!), "webp", size);
   // The menu remembers the version picked on this page.
   await header.getByTestId("download-menu-button").click();
   await expect(picker).toHaveValue("1");
   await picker.selectOption("2");
-  const [newer] = await Promise.all([designer.waitForEvent("download"), designer.getByTestId("download-menu").locator('[data-format="original"]').click()]);
+  const [newer] = await Promise.all([
+    designer.waitForEvent("download"),
+    designer.getByTestId("download-menu").locator('[data-format="original"]').click(),
+  ]);
   expect(newer.suggestedFilename()).toBe(`enamel-kettle-${word}-v2.png`);
   await expectImage(readFileSync((await newer.path())!), "png", { width: size.width * 2, height: size.height * 2 });
 });
@@ -133,7 +158,11 @@ test("a reviewer downloads the asset under review from the review screen", async
   const word = uniqueWord();
   const designer = await demo(browser, "designer");
   // Support images wait for a reviewer.
-  const batchId = await queueBatchViaApi(designer, { preset: /Support/, productName: `Linen apron ${word}`, campaign: `dl-${word}` });
+  const batchId = await queueBatchViaApi(designer, {
+    preset: /Support/,
+    productName: `Linen apron ${word}`,
+    campaign: `dl-${word}`,
+  });
   const rows = await waitForBatchSettled(designer, batchId);
   const assetId = rows.find((r) => r.check?.status === "in_review")?.check?.assetId;
   expect(assetId, "the support image waits for review").toBeTruthy();

@@ -13,7 +13,10 @@ test.afterEach(async ({ request }) => {
   await setSimulator(request, { latencyMs: 0 });
 });
 
-test("a designer erases, upscales, removes the background, compares and restores — every step a new version", async ({ page, request }) => {
+test("a designer erases, upscales, removes the background, compares and restores — every step a new version", async ({
+  page,
+  request,
+}) => {
   test.setTimeout(240_000);
   // One draft image, made through the product.
   const generate = new GeneratePage(page);
@@ -22,7 +25,10 @@ test("a designer erases, upscales, removes the background, compares and restores
   await generate.queueButton().click();
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}/);
   await new JobPage(page).waitUntilDone(1);
-  await page.getByRole("link", { name: /Open asset/ }).first().click();
+  await page
+    .getByRole("link", { name: /Open asset/ })
+    .first()
+    .click();
   await page.getByTestId("edit-asset").click();
   await expect(page).toHaveURL(/\/assets\/[0-9a-f-]{36}\/edit$/);
 
@@ -85,7 +91,9 @@ test("a designer erases, upscales, removes the background, compares and restores
   await expect(page.getByTestId("compare-after")).toHaveAttribute("style", /inset\(0px 0px 0px 30%\)/);
   await expect(page.getByTestId("compare-before")).toHaveAttribute("alt", "Version 1 (before)");
   await expect(page.getByTestId("compare-before")).toHaveAttribute("style", /inset\(0px 70% 0px 0px\)/);
-  await expect.poll(() => page.getByTestId("compare-after").evaluate((i) => (i as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+  await expect
+    .poll(() => page.getByTestId("compare-after").evaluate((i) => (i as HTMLImageElement).naturalWidth))
+    .toBeGreaterThan(0);
   await page.getByTestId("compare").screenshot({ path: "test-results/editor-compare.png" });
 
   // Restore version 1 as version 5: the same pixels as the original.
@@ -106,7 +114,9 @@ test.describe("as an admin", () => {
     const erase = page.getByTestId("engine-erase");
     // Only engines that can erase are offered: the simulator's inpainting, not the Lanczos upscaler.
     await expect(erase.getByLabel("Erase engine").locator("option")).not.toContainText(["Lanczos"]);
-    await expect(page.getByTestId("engine-upscale").getByLabel("Upscale engine").locator("option", { hasText: "Lanczos" })).toHaveCount(1);
+    await expect(
+      page.getByTestId("engine-upscale").getByLabel("Upscale engine").locator("option", { hasText: "Lanczos" }),
+    ).toHaveCount(1);
     await erase.getByLabel("Erase price").fill("0.004");
     await erase.getByRole("button", { name: "Save" }).click();
     await expect(erase.getByText("Saved.")).toBeVisible();

@@ -20,7 +20,8 @@ test("one prompt: the designer sees the estimate, queues, and watches the images
   await expect(generate.queueButton()).toBeDisabled(); // the required product name is empty
   await expect(page.getByTestId("estimate-hint")).toHaveText("Fill in Product name to see the estimate.");
   // Every tier card is priced in one unit, per image.
-  for (const card of await page.getByRole("radiogroup", { name: "Preset" }).locator("label").all()) await expect(card).toContainText("per image");
+  for (const card of await page.getByRole("radiogroup", { name: "Preset" }).locator("label").all())
+    await expect(card).toContainText("per image");
   await page.waitForLoadState("networkidle");
   expect(refusedEstimates).toEqual([]);
   await page.getByLabel("Product name").fill("Linen tote bag");
@@ -99,13 +100,17 @@ test("a CSV of 50 rows: columns mapped, bad rows flagged by line, the rest gener
   const done = await job.waitUntilDone(48, 120_000);
   await job.expectThumbnailsLoaded(done, { atLeast: true });
   // .first(): a draft the checks reject is re-rolled under the same title, so the row can show twice.
-  await expect(page.getByTestId("generation-title").getByText("Product 2 SKU-2", { exact: true }).first()).toBeVisible();
+  await expect(
+    page.getByTestId("generation-title").getByText("Product 2 SKU-2", { exact: true }).first(),
+  ).toBeVisible();
 
   // The reviewer sees the product title and its SKU in the queue and the detail.
   const reviewerCtx = await browser.newContext();
   const reviewer = await reviewerCtx.newPage();
   await new SignInPage(reviewer).signInAndWait(DEMO.reviewer.email, DEMO.reviewer.password, DEMO.reviewer.name);
-  const item = reviewer.getByTestId("review-item").filter({ has: reviewer.getByTestId("review-item-title").getByText("Product 1 SKU-1", { exact: true }) });
+  const item = reviewer
+    .getByTestId("review-item")
+    .filter({ has: reviewer.getByTestId("review-item-title").getByText("Product 1 SKU-1", { exact: true }) });
   await expect(async () => {
     await reviewer.goto("/review");
     await expect(item.first()).toBeVisible({ timeout: 5_000 });
@@ -116,7 +121,9 @@ test("a CSV of 50 rows: columns mapped, bad rows flagged by line, the rest gener
   await reviewerCtx.close();
 });
 
-test("a CSV whose background column is off the template's list: values mapped, rows left out, listed on the job page with an error CSV", async ({ page }) => {
+test("a CSV whose background column is off the template's list: values mapped, rows left out, listed on the job page with an error CSV", async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   const generate = new GeneratePage(page);
   await generate.goto();
@@ -162,12 +169,18 @@ test("a CSV whose background column is off the template's list: values mapped, r
     'Line 7: Background: "moon surface" is not one of the allowed values (white, light grey, pastel, lifestyle kitchen, lifestyle living room, outdoor) (column "background").',
   ]);
   await page.screenshot({ path: "/tmp/csvmap-job-skipped.png" });
-  const [download] = await Promise.all([page.waitForEvent("download"), skipped.getByTestId("batch-skipped-download").click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    skipped.getByTestId("batch-skipped-download").click(),
+  ]);
   expect(download.suggestedFilename()).toMatch(/^skipped-rows-[0-9a-f]{8}\.csv$/);
   const text = readFileSync((await download.path())!, "utf8").replace(/^\uFEFF/, "");
   const rows = text.trim().split("\r\n");
   expect(rows[0]).toBe('"Product name","Color","background","SKU","line","reason"');
-  expect(rows.slice(1).map((r) => r.split(",").slice(0, 5).join(","))).toEqual(['"Cup","white","Cream","KLN-4",5', '"Vase","grey","moon surface","KLN-6",7']);
+  expect(rows.slice(1).map((r) => r.split(",").slice(0, 5).join(","))).toEqual([
+    '"Cup","white","Cream","KLN-4",5',
+    '"Vase","grey","moon surface","KLN-6",7',
+  ]);
   // The mapped rows were queued with the mapped value.
   const job = new JobPage(page);
   await job.waitUntilDone(4, 120_000);

@@ -9,7 +9,10 @@ import { setSimulator } from "./support/simulator";
 import { DEMO, type DemoRole } from "./support/users";
 
 /** A word no other test writes, letters only so full-text search keeps it whole. */
-const uniqueWord = () => `zq${Date.now().toString(36).replace(/\d/g, (d) => "abcdefghij"[Number(d)]!)}`;
+const uniqueWord = () =>
+  `zq${Date.now()
+    .toString(36)
+    .replace(/\d/g, (d) => "abcdefghij"[Number(d)]!)}`;
 
 /** A signed-in page in its own browser context (several roles in one journey). */
 async function signedIn(browser: Browser, who: { email: string; password: string; name: string }): Promise<Page> {
@@ -23,7 +26,9 @@ test.afterEach(async ({ request }) => {
   await setSimulator(request, { blurRate: 0 });
 });
 
-test("a designer finds the approved assets of one campaign by typed query and by clicking facets, and collects them", async ({ page: designer }) => {
+test("a designer finds the approved assets of one campaign by typed query and by clicking facets, and collects them", async ({
+  page: designer,
+}) => {
   test.setTimeout(90_000); // two batches, then about twenty filter round trips on a busy machine
   const word = uniqueWord();
   const campaign = `Library ${word}`;
@@ -33,10 +38,26 @@ test("a designer finds the approved assets of one campaign by typed query and by
   const { templateId, presetIds } = await catalogIds(designer, [/Draft/, /Support/]);
   // The support image is portrait (9:16, 576×1024), the drafts square and small (512×512): the aspect and size facets tell them apart.
   const [draftBatch, supportBatch] = [
-    await queueBatch(designer, { templateId, presetId: presetIds[0]! }, { productName: `Stoneware vase ${word}`, variants: 2, campaign, carried: { sku: `KLN-${word}`, category: "Tableware" } }),
-    await queueBatch(designer, { templateId, presetId: presetIds[1]! }, { productName: `Stoneware bowl ${word}`, campaign, aspectRatios: ["9:16"] }),
+    await queueBatch(
+      designer,
+      { templateId, presetId: presetIds[0]! },
+      {
+        productName: `Stoneware vase ${word}`,
+        variants: 2,
+        campaign,
+        carried: { sku: `KLN-${word}`, category: "Tableware" },
+      },
+    ),
+    await queueBatch(
+      designer,
+      { templateId, presetId: presetIds[1]! },
+      { productName: `Stoneware bowl ${word}`, campaign, aspectRatios: ["9:16"] },
+    ),
   ];
-  const [draftRows, supportRows] = await Promise.all([waitForBatchSettled(designer, draftBatch), waitForBatchSettled(designer, supportBatch)]);
+  const [draftRows, supportRows] = await Promise.all([
+    waitForBatchSettled(designer, draftBatch),
+    waitForBatchSettled(designer, supportBatch),
+  ]);
   const rows = [...draftRows, ...supportRows];
   const drafts = draftRows.filter((r) => r.check).length;
   const supports = supportRows.filter((r) => r.check).length;
@@ -99,7 +120,10 @@ test("a designer finds the approved assets of one campaign by typed query and by
   await library.expectTotal(inCampaign);
 
   // The CSV columns carried with the drafts show in the lightbox; a value is a search for it.
-  await library.tile(approved[0]!).getByRole("button", { name: /^Preview/ }).click();
+  await library
+    .tile(approved[0]!)
+    .getByRole("button", { name: /^Preview/ })
+    .click();
   const product = designer.getByTestId("lightbox-product");
   await expect(product.locator('[data-key="category"]')).toContainText("Tableware");
   await product.getByRole("button", { name: `KLN-${word}` }).click();
@@ -110,7 +134,9 @@ test("a designer finds the approved assets of one campaign by typed query and by
   await library.expectTotal(inCampaign);
   // The list shows them after the campaign.
   await designer.getByRole("group", { name: "View" }).getByRole("button", { name: "List" }).click();
-  await expect(designer.locator(`[data-testid="library-row"][data-asset-id="${approved[0]}"] [data-testid="carried-columns"]`)).toContainText(`sku KLN-${word}`);
+  await expect(
+    designer.locator(`[data-testid="library-row"][data-asset-id="${approved[0]}"] [data-testid="carried-columns"]`),
+  ).toContainText(`sku KLN-${word}`);
   await designer.screenshot({ path: "/tmp/library-list-product.png" });
   await designer.getByRole("group", { name: "View" }).getByRole("button", { name: "Grid" }).click();
 
@@ -123,14 +149,18 @@ test("a designer finds the approved assets of one campaign by typed query and by
   await designer.getByTestId("bulk-bar").getByRole("combobox").selectOption({ label: "New collection…" });
   await designer.getByLabel("Name of the new collection").fill(board);
   await designer.getByRole("button", { name: "Create & add" }).click();
-  await expect(designer.getByTestId("bulk-result")).toContainText(`Added ${picked} asset${picked === 1 ? "" : "s"} to “${board}”`);
+  await expect(designer.getByTestId("bulk-result")).toContainText(
+    `Added ${picked} asset${picked === 1 ? "" : "s"} to “${board}”`,
+  );
   await designer.getByTestId("bulk-result-link").click();
   await expect(designer).toHaveURL(/\/collections\/[0-9a-f-]{36}$/);
   await expect(designer.getByRole("heading", { name: board })).toBeVisible();
   await new CollectionsPage(designer).expectThumbnailsLoaded(picked);
 });
 
-test("the lightbox steps through results by keyboard; tiles select by click, shift-click and by query", async ({ page }) => {
+test("the lightbox steps through results by keyboard; tiles select by click, shift-click and by query", async ({
+  page,
+}) => {
   const word = uniqueWord();
   await new SignInPage(page).signInAndWait(DEMO.designer.email, DEMO.designer.password, DEMO.designer.name);
   const batchId = await queueBatchViaApi(page, { preset: /Draft/, productName: `Glass carafe ${word}`, variants: 3 });
@@ -140,7 +170,11 @@ test("the lightbox steps through results by keyboard; tiles select by click, shi
   const library = new LibraryPage(page);
   await library.goto(word);
   await library.expectTotal(n);
-  await library.tiles().first().getByRole("button", { name: /^Preview/ }).click();
+  await library
+    .tiles()
+    .first()
+    .getByRole("button", { name: /^Preview/ })
+    .click();
   const lightbox = page.getByTestId("lightbox");
   await expect(lightbox).toBeVisible();
   await expect(page.getByTestId("lightbox-position")).toContainText(`1 of ${n}`);
@@ -178,7 +212,11 @@ test("the lightbox steps through results by keyboard; tiles select by click, shi
   await expect(page).not.toHaveURL(/density=/);
 
   await library.tiles().nth(0).getByTestId("tile-select").click();
-  await library.tiles().nth(2).getByTestId("tile-select").click({ modifiers: ["Shift"] });
+  await library
+    .tiles()
+    .nth(2)
+    .getByTestId("tile-select")
+    .click({ modifiers: ["Shift"] });
   await expect(page.getByTestId("selection-count")).toHaveText("3 selected");
   await library.tiles().nth(1).getByTestId("tile-select").click();
   await expect(page.getByTestId("selection-count")).toHaveText("2 selected");
@@ -215,7 +253,11 @@ test("a reviewer finds everything rejected for blur", async ({ browser, request 
   const designer = await demo(browser, "designer");
   await setSimulator(request, { blurRate: 1 });
   const campaign = `Blur ${word}`;
-  const batchId = await queueBatchViaApi(designer, { preset: /Support/, productName: `Blurred lamp ${word}`, campaign });
+  const batchId = await queueBatchViaApi(designer, {
+    preset: /Support/,
+    productName: `Blurred lamp ${word}`,
+    campaign,
+  });
   // The image and its re-rolls are all rejected for blur by the sharpness check.
   const [rows, reviewer] = await Promise.all([waitForBatchSettled(designer, batchId), demo(browser, "reviewer")]);
   await setSimulator(request, { blurRate: 0 });
@@ -225,7 +267,9 @@ test("a reviewer finds everything rejected for blur", async ({ browser, request 
   const library = new LibraryPage(reviewer);
   await library.goto();
   await library.search("rejected:blur");
-  await expect.poll(async () => Number(await library.total().getAttribute("data-total"))).toBeGreaterThanOrEqual(rejected.length);
+  await expect
+    .poll(async () => Number(await library.total().getAttribute("data-total")))
+    .toBeGreaterThanOrEqual(rejected.length);
   // Everything shown is rejected, and the reason is blur.
   for (const status of await reviewer.getByTestId("asset-status").all()) {
     await expect(status).toHaveAttribute("data-status", "rejected");
@@ -257,7 +301,9 @@ test("a reviewer finds everything rejected for blur", async ({ browser, request 
   await mine.expectTotal(blurred);
   const picked = await mine.selectRange();
   await designer.getByRole("button", { name: "Send to review" }).click();
-  await expect(designer.getByTestId("bulk-result")).toContainText(`Sent ${picked} asset${picked === 1 ? "" : "s"} to review.`);
+  await expect(designer.getByTestId("bulk-result")).toContainText(
+    `Sent ${picked} asset${picked === 1 ? "" : "s"} to review.`,
+  );
   await mine.search(`status:in_review ${word}`);
   await mine.expectTotal(picked);
   await designer.context().close();
@@ -273,7 +319,9 @@ test("a reviewer finds everything rejected for blur", async ({ browser, request 
     await expect(admin.getByTestId("reason-blur")).toBeVisible();
   }
   await admin.context().close();
-  const queue = (await (await reviewer.request.get(`/api/review/queue?campaign=${encodeURIComponent(campaign)}`)).json()) as { items: { assetId: string; versionId: string }[] };
+  const queue = (await (
+    await reviewer.request.get(`/api/review/queue?campaign=${encodeURIComponent(campaign)}`)
+  ).json()) as { items: { assetId: string; versionId: string }[] };
   expect(queue.items).toHaveLength(picked);
   const target = queue.items[0]!;
   const decided = await reviewer.request.post("/api/review/decisions", {
@@ -286,20 +334,36 @@ test("a reviewer finds everything rejected for blur", async ({ browser, request 
   await expect(library.tile(target.assetId).getByTestId("asset-status")).toHaveAttribute("data-reason", /blur/);
 });
 
-test("a designer cannot find another designer's assets in the library, nor open them", async ({ browser, consoleWatch }) => {
-  consoleWatch.allow(/status of 404 \(Not Found\) — http:\/\/[^/]+\/assets\/[0-9a-f-]{36}:/, "the designer's deliberate visit to another designer's asset");
+test("a designer cannot find another designer's assets in the library, nor open them", async ({
+  browser,
+  consoleWatch,
+}) => {
+  consoleWatch.allow(
+    /status of 404 \(Not Found\) — http:\/\/[^/]+\/assets\/[0-9a-f-]{36}:/,
+    "the designer's deliberate visit to another designer's asset",
+  );
   const word = uniqueWord();
-  const [{ user, close }, designer] = await Promise.all([createUserAsAdmin(browser, { name: "Other Designer", role: "designer", prefix: "lib" }), demo(browser, "designer")]);
+  const [{ user, close }, designer] = await Promise.all([
+    createUserAsAdmin(browser, { name: "Other Designer", role: "designer", prefix: "lib" }),
+    demo(browser, "designer"),
+  ]);
   await close();
   // The catalog ids are the same for every designer; the demo designer reads them while the other signs in.
   const [other, ids] = await Promise.all([signedIn(browser, user), catalogIds(designer, [/Draft/])]);
-  const batchId = await queueBatch(other, { templateId: ids.templateId, presetId: ids.presetIds[0]! }, { productName: `Secret teapot ${word}` });
+  const batchId = await queueBatch(
+    other,
+    { templateId: ids.templateId, presetId: ids.presetIds[0]! },
+    { productName: `Secret teapot ${word}` },
+  );
   const rows = await waitForBatchSettled(other, batchId);
   // Usually one image; a re-roll after a check's reject adds another of the same word.
   const owned = rows.filter((r) => r.check).map((r) => r.check!.assetId);
   const assetId = owned[0]!;
   // Its owner finds it by the word (through the same API the page reads).
-  const own = (await (await other.request.get(`/api/library/search?q=${word}`)).json()) as { total: number; items: { id: string }[] };
+  const own = (await (await other.request.get(`/api/library/search?q=${word}`)).json()) as {
+    total: number;
+    items: { id: string }[];
+  };
   expect(own.total).toBe(owned.length);
   expect(own.items.map((i) => i.id).sort()).toEqual([...owned].sort());
   await other.context().close();
@@ -316,8 +380,14 @@ test("a designer cannot find another designer's assets in the library, nor open 
   await designer.context().close();
 });
 
-test("finance gets the forbidden page; a query that cannot parse says what is wrong and is not sent", async ({ browser, consoleWatch }) => {
-  consoleWatch.allow(/status of 403 \(Forbidden\) — http:\/\/[^/]+\/assets:/, "finance's deliberate visit to the library");
+test("finance gets the forbidden page; a query that cannot parse says what is wrong and is not sent", async ({
+  browser,
+  consoleWatch,
+}) => {
+  consoleWatch.allow(
+    /status of 403 \(Forbidden\) — http:\/\/[^/]+\/assets:/,
+    "finance's deliberate visit to the library",
+  );
   const [finance, designer] = await Promise.all([demo(browser, "finance"), demo(browser, "designer")]);
   expect((await finance.goto("/assets"))?.status()).toBe(403);
   await expect(finance.getByRole("heading", { name: "This area is not for your role" })).toBeVisible();
@@ -352,7 +422,9 @@ test("finance gets the forbidden page; a query that cannot parse says what is wr
   await designer.context().close();
 });
 
-test("the grid stays small in the DOM at 12,000 results: rows are virtualised and pages load by cursor as it scrolls", async ({ page }) => {
+test("the grid stays small in the DOM at 12,000 results: rows are virtualised and pages load by cursor as it scrolls", async ({
+  page,
+}) => {
   // The result pages are synthetic here (a real 12,000-asset library is the search bench's job);
   // this journey is about the browser: what it renders and when it asks for more.
   const TOTAL = 12_000;
@@ -385,7 +457,9 @@ test("the grid stays small in the DOM at 12,000 results: rows are virtualised an
       statusReason: null,
     }));
     const next = start + items.length;
-    await route.fulfill({ json: { items, total: TOTAL, totalCapped: false, nextCursor: next < TOTAL ? String(next) : null } });
+    await route.fulfill({
+      json: { items, total: TOTAL, totalCapped: false, nextCursor: next < TOTAL ? String(next) : null },
+    });
   });
   await new SignInPage(page).signInAndWait(DEMO.designer.email, DEMO.designer.password, DEMO.designer.name);
   const library = new LibraryPage(page);

@@ -20,16 +20,22 @@ async function scrape(request: APIRequestContext): Promise<Map<string, number>> 
   return samples;
 }
 
-const sum = (samples: Map<string, number>, prefix: string) => [...samples].filter(([k]) => k.startsWith(prefix)).reduce((s, [, v]) => s + v, 0);
+const sum = (samples: Map<string, number>, prefix: string) =>
+  [...samples].filter(([k]) => k.startsWith(prefix)).reduce((s, [, v]) => s + v, 0);
 
 /**
  * Prometheus scrapes the production server: only with the token (a signed-in browser's session is
  * not enough), and the figures move with the work the server does — read from its database.
  */
-test("the metrics endpoint wants its token, never a session, and counts a batch the server ran", async ({ browser, request }) => {
+test("the metrics endpoint wants its token, never a session, and counts a batch the server ran", async ({
+  browser,
+  request,
+}) => {
   test.setTimeout(120_000);
   expect((await request.get("/api/metrics")).status()).toBe(401);
-  expect((await request.get("/api/metrics", { headers: { authorization: "Bearer not-the-token-at-all" } })).status()).toBe(401);
+  expect(
+    (await request.get("/api/metrics", { headers: { authorization: "Bearer not-the-token-at-all" } })).status(),
+  ).toBe(401);
 
   const page = await (await browser.newContext()).newPage();
   await new SignInPage(page).signInAndWait(DEMO.designer.email, DEMO.designer.password, DEMO.designer.name);
@@ -44,8 +50,10 @@ test("the metrics endpoint wants its token, never a session, and counts a batch 
   await waitForBatchSettled(page, batchId);
 
   const after = await scrape(request);
-  const made = (s: Map<string, number>) => s.get('kiln_generations_created_total{endpoint="kiln-simulator",tier="draft"}') ?? 0;
-  const done = (s: Map<string, number>) => s.get('kiln_generations_succeeded_total{endpoint="kiln-simulator",tier="draft"}') ?? 0;
+  const made = (s: Map<string, number>) =>
+    s.get('kiln_generations_created_total{endpoint="kiln-simulator",tier="draft"}') ?? 0;
+  const done = (s: Map<string, number>) =>
+    s.get('kiln_generations_succeeded_total{endpoint="kiln-simulator",tier="draft"}') ?? 0;
   expect(made(after) - made(before)).toBe(2);
   expect(done(after) - done(before)).toBe(2);
   expect(

@@ -24,16 +24,26 @@ async function flip(admin: Page, key: "uploads_disabled" | "generation_paused", 
   const row = admin.getByTestId(`switch-${key}`);
   if (on) {
     await row.getByLabel("Reason shown to users").fill(on.reason);
-    await row.getByRole("button", { name: key === "uploads_disabled" ? "Disable uploads" : "Pause all generation" }).click();
+    await row
+      .getByRole("button", { name: key === "uploads_disabled" ? "Disable uploads" : "Pause all generation" })
+      .click();
   } else {
-    await row.getByRole("button", { name: key === "uploads_disabled" ? "Enable uploads" : "Resume generation" }).click();
+    await row
+      .getByRole("button", { name: key === "uploads_disabled" ? "Enable uploads" : "Resume generation" })
+      .click();
   }
   await expect(row.locator("[data-alert=success]")).toBeVisible();
 }
 
-test("an admin disables uploads: the designer sees why in the banner and the upload is refused; re-enabled, it works", async ({ browser, consoleWatch }) => {
+test("an admin disables uploads: the designer sees why in the banner and the upload is refused; re-enabled, it works", async ({
+  browser,
+  consoleWatch,
+}) => {
   test.setTimeout(120_000);
-  consoleWatch.allow(/status of 422 \(Unprocessable Entity\) — http:\/\/[^/]+\/api\/uploads:/, "the upload refused while uploads are off");
+  consoleWatch.allow(
+    /status of 422 \(Unprocessable Entity\) — http:\/\/[^/]+\/api\/uploads:/,
+    "the upload refused while uploads are off",
+  );
   const reason = `Storage migration ${Date.now().toString(36)}`;
   const admin = await signedIn(browser, DEMO.admin);
   await expect(admin.getByRole("link", { name: "Operations" }).first()).toBeVisible();
@@ -51,7 +61,9 @@ test("an admin disables uploads: the designer sees why in the banner and the upl
     // Designers are not sent to the admin page.
     await expect(banner.getByRole("link", { name: "Operations" })).toHaveCount(0);
     await uploads.upload([{ name: "refused.png", mimeType: "image/png", buffer: await png() }]);
-    await expect(designer.locator("[data-alert=error]")).toContainText(`Uploads are switched off by an admin: ${reason}`);
+    await expect(designer.locator("[data-alert=error]")).toContainText(
+      `Uploads are switched off by an admin: ${reason}`,
+    );
     await expect(uploads.tile("refused.png")).toHaveCount(0);
     await designer.screenshot({ path: "/tmp/switches-designer-banner.png", fullPage: true });
 
@@ -68,7 +80,9 @@ test("an admin disables uploads: the designer sees why in the banner and the upl
   }
 });
 
-test("an admin pauses all generation: a batch queued meanwhile waits, saying why; resumed, it finishes", async ({ browser }) => {
+test("an admin pauses all generation: a batch queued meanwhile waits, saying why; resumed, it finishes", async ({
+  browser,
+}) => {
   test.setTimeout(180_000);
   const reason = `Provider incident ${Date.now().toString(36)}`;
   const admin = await signedIn(browser, DEMO.admin);
@@ -78,12 +92,16 @@ test("an admin pauses all generation: a batch queued meanwhile waits, saying why
     await flip(admin, "generation_paused", { reason });
     const generate = new GeneratePage(designer);
     await generate.goto();
-    await expect(designer.getByTestId("status-banner")).toContainText(`All generation is paused: ${reason}. New batches can be queued`);
+    await expect(designer.getByTestId("status-banner")).toContainText(
+      `All generation is paused: ${reason}. New batches can be queued`,
+    );
     await designer.getByLabel("Product name").fill("Paused kiln jug");
     await expect(designer.getByTestId("estimate-images")).toHaveText("1");
     await generate.queueButton().click();
     await expect(designer).toHaveURL(/\/jobs\/[0-9a-f-]{36}/);
-    await expect(designer.getByTestId("batch-waiting")).toContainText(`Waiting: an admin paused all generation (${reason})`);
+    await expect(designer.getByTestId("batch-waiting")).toContainText(
+      `Waiting: an admin paused all generation (${reason})`,
+    );
     await expect(designer.getByTestId("batch-waiting")).toContainText("when an admin resumes generation");
     // It really waits: a few seconds on, still nothing done.
     await designer.waitForTimeout(4_000);
@@ -99,7 +117,9 @@ test("an admin pauses all generation: a batch queued meanwhile waits, saying why
   }
 });
 
-test("an admin pauses a campaign by hand: everyone sees it in the banner; releasing it clears it", async ({ browser }) => {
+test("an admin pauses a campaign by hand: everyone sees it in the banner; releasing it clears it", async ({
+  browser,
+}) => {
   const campaign = `Hand pause ${Date.now().toString(36)}`;
   const admin = await signedIn(browser, DEMO.admin);
   await admin.goto("/admin/operations");
@@ -117,7 +137,11 @@ test("an admin pauses a campaign by hand: everyone sees it in the banner; releas
   );
 
   admin.once("dialog", (d) => void d.accept());
-  await admin.getByTestId("holds").locator("li", { hasText: campaign }).getByRole("button", { name: "Release" }).click();
+  await admin
+    .getByTestId("holds")
+    .locator("li", { hasText: campaign })
+    .getByRole("button", { name: "Release" })
+    .click();
   await expect(admin.getByTestId("holds").locator("li", { hasText: campaign })).toHaveCount(0);
   await designer.reload();
   await expect(designer.getByRole("heading", { name: "Jobs" })).toBeVisible();

@@ -5,8 +5,14 @@ import { SignInPage } from "./pages/sign-in-page";
 import { expect, test } from "./support/test";
 import { DEMO } from "./support/users";
 
-test("an admin adds a custom placement with a safe zone and sees it listed; a taken slug is refused", async ({ page, consoleWatch }) => {
-  consoleWatch.allow(/status of 409 \(Conflict\) — http:\/\/[^/]+\/api\/admin\/placements:/, "the deliberate duplicate slug");
+test("an admin adds a custom placement with a safe zone and sees it listed; a taken slug is refused", async ({
+  page,
+  consoleWatch,
+}) => {
+  consoleWatch.allow(
+    /status of 409 \(Conflict\) — http:\/\/[^/]+\/api\/admin\/placements:/,
+    "the deliberate duplicate slug",
+  );
   await new SignInPage(page).signInAndWait(DEMO.admin.email, DEMO.admin.password, DEMO.admin.name);
   await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Placements" }).click();
   await expect(page).toHaveURL(/\/admin\/placements$/);
@@ -44,7 +50,10 @@ test("an admin adds a custom placement with a safe zone and sees it listed; a ta
   // Archive and restore.
   await row.getByRole("button", { name: "Archive Pinterest pin 2:3" }).click();
   await expect(page.getByRole("region", { name: "Archived" }).getByTestId(`placement-${slug}`)).toBeVisible();
-  await page.getByRole("region", { name: "Archived" }).getByRole("button", { name: "Restore Pinterest pin 2:3" }).click();
+  await page
+    .getByRole("region", { name: "Archived" })
+    .getByRole("button", { name: "Restore Pinterest pin 2:3" })
+    .click();
   await expect(page.getByRole("region", { name: "Custom" }).getByTestId(`placement-${slug}`)).toBeVisible();
 });
 
@@ -52,7 +61,9 @@ async function backgroundPosition(page: Page, slug: string): Promise<string> {
   return page.getByTestId(`crop-image-${slug}`).evaluate((el) => getComputedStyle(el).backgroundPosition);
 }
 
-test("a designer moves the focal point on an asset and every crop follows; the point survives a reload", async ({ page }) => {
+test("a designer moves the focal point on an asset and every crop follows; the point survives a reload", async ({
+  page,
+}) => {
   test.setTimeout(150_000);
   await new SignInPage(page).signInAndWait(DEMO.designer.email, DEMO.designer.password, DEMO.designer.name);
   const generate = new GeneratePage(page);
@@ -74,7 +85,9 @@ test("a designer moves the focal point on an asset and every crop follows; the p
   await expect(panel.getByTestId("crop-meta-stories-reels")).toContainText("Meta Stories & Reels 9:16");
   await expect(panel.getByTestId("crop-meta-stories-reels")).toContainText("1080×1920");
   await expect(panel.getByTestId("crop-google-leaderboard")).toContainText("728×90");
-  await expect(panel.locator("[data-testid^=crop-image-]")).toHaveCount(await panel.locator("figure[data-testid^=crop-]").count());
+  await expect(panel.locator("[data-testid^=crop-image-]")).toHaveCount(
+    await panel.locator("figure[data-testid^=crop-]").count(),
+  );
   // The 9:16 placements carry their safe zone; the toggle hides and shows it.
   await expect(panel.getByTestId("safe-zone-meta-stories-reels")).toBeVisible();
   await expect(panel.getByTestId("safe-zone-tiktok-in-feed")).toBeVisible();
@@ -86,7 +99,9 @@ test("a designer moves the focal point on an asset and every crop follows; the p
   // The preview's image is loaded (the crops are drawn from it).
   await expect
     .poll(() =>
-      panel.locator("[data-testid=focal-surface] img").evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0),
+      panel
+        .locator("[data-testid=focal-surface] img")
+        .evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0),
     )
     .toBe(true);
   const before = await backgroundPosition(page, "meta-stories-reels");

@@ -11,7 +11,9 @@ test.beforeEach(async ({ page }) => {
   await new SignInPage(page).signInAndWait(DEMO.designer.email, DEMO.designer.password, DEMO.designer.name);
 });
 
-test("a designer reruns an asset exactly: estimate first, same seed, the new job, and the new asset links back", async ({ page }) => {
+test("a designer reruns an asset exactly: estimate first, same seed, the new job, and the new asset links back", async ({
+  page,
+}) => {
   test.setTimeout(60_000);
   const generate = new GeneratePage(page);
   await generate.goto();
@@ -20,7 +22,10 @@ test("a designer reruns an asset exactly: estimate first, same seed, the new job
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}/);
   const firstJob = page.url();
   await new JobPage(page).waitUntilDone(1);
-  await page.getByRole("link", { name: /Open asset/ }).first().click();
+  await page
+    .getByRole("link", { name: /Open asset/ })
+    .first()
+    .click();
   await expect(page).toHaveURL(/\/assets\/[0-9a-f-]{36}$/);
   const originUrl = page.url();
 
@@ -35,7 +40,10 @@ test("a designer reruns an asset exactly: estimate first, same seed, the new job
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}/);
   expect(page.url()).not.toBe(firstJob);
   await new JobPage(page).waitUntilDone(1);
-  await page.getByRole("link", { name: /Open asset/ }).first().click();
+  await page
+    .getByRole("link", { name: /Open asset/ })
+    .first()
+    .click();
   await expect(page.getByTestId("rerun-origin")).toBeVisible();
   await expect(page.getByTestId("rerun-links")).toContainText("Rerun of");
   await page.getByTestId("rerun-origin").click();
@@ -44,7 +52,9 @@ test("a designer reruns an asset exactly: estimate first, same seed, the new job
   await page.screenshot({ path: "test-results/rerun-origin.png", fullPage: true });
 });
 
-test("an uploaded image is an asset: its page, the editor, review after the checks, and a reference image on Generate", async ({ page }) => {
+test("an uploaded image is an asset: its page, the editor, review after the checks, and a reference image on Generate", async ({
+  page,
+}) => {
   test.setTimeout(60_000);
   const uploads = new UploadsPage(page);
   await uploads.goto();
@@ -90,6 +100,9 @@ test("an uploaded image is an asset: its page, the editor, review after the chec
   await generate.queueButton().click();
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}/);
   await new JobPage(page).waitUntilDone(1);
-  await page.getByRole("link", { name: /Open asset/ }).first().click();
+  await page
+    .getByRole("link", { name: /Open asset/ })
+    .first()
+    .click();
   await expect(page.getByTestId("reference-image")).toContainText(name);
 });

@@ -41,7 +41,10 @@ test("a reviewer culls 20 assets by keyboard only — approve, reject with a rea
   // The menu's queue badge follows the decisions without a reload.
   const badge = reviewer.getByRole("navigation", { name: "Console" }).locator('a[href="/review"] [data-nav-count]');
   const badgeCount = async () => ((await badge.count()) ? Number(await badge.getAttribute("data-nav-count")) : 0);
-  const apiCount = async () => ((await (await reviewer.request.get("/api/nav-counts")).json()) as { counts: Record<string, number> }).counts["/review"] ?? 0;
+  const apiCount = async () =>
+    ((await (await reviewer.request.get("/api/nav-counts")).json()) as { counts: Record<string, number> }).counts[
+      "/review"
+    ] ?? 0;
   await expect.poll(async () => (await badgeCount()) === (await apiCount()), { timeout: 30_000 }).toBe(true);
   const before = await badgeCount();
   expect(before).toBeGreaterThanOrEqual(20);
@@ -77,10 +80,17 @@ test("a reviewer culls 20 assets by keyboard only — approve, reject with a rea
   await expect(reviewer.locator("[data-alert]")).toContainText("Decision undone");
   await expect(current).toHaveAttribute("data-asset-id", outcomes[19]!.assetId);
   await reviewer.keyboard.press("a");
-  await expect(reviewer.locator(`[data-testid="review-item"][data-asset-id="${outcomes[19]!.assetId}"]`)).toHaveCount(0);
+  await expect(reviewer.locator(`[data-testid="review-item"][data-asset-id="${outcomes[19]!.assetId}"]`)).toHaveCount(
+    0,
+  );
   outcomes[19]!.decision = "approve";
   // No reload since the page opened: the badge follows the server's count, 20 fewer (or close, if re-rolls arrived).
-  await expect.poll(async () => (await badgeCount()) === (await apiCount()), { timeout: 30_000, message: "the menu badge follows the queue" }).toBe(true);
+  await expect
+    .poll(async () => (await badgeCount()) === (await apiCount()), {
+      timeout: 30_000,
+      message: "the menu badge follows the queue",
+    })
+    .toBe(true);
   expect(await badgeCount()).toBeLessThanOrEqual(before - 15);
 
   // Bulk approve asks in the page, not with the browser's confirm(); Cancel changes nothing.
@@ -130,11 +140,18 @@ test("a reviewer culls 20 assets by keyboard only — approve, reject with a rea
 });
 
 test("a designer can neither decide through the API nor open the review page", async ({ page, consoleWatch }) => {
-  consoleWatch.allow(/status of 403 \(Forbidden\) — http:\/\/[^/]+\/review:/, "the designer's deliberate visit to Review");
+  consoleWatch.allow(
+    /status of 403 \(Forbidden\) — http:\/\/[^/]+\/review:/,
+    "the designer's deliberate visit to Review",
+  );
   await new SignInPage(page).signInAndWait(DEMO.designer.email, DEMO.designer.password, DEMO.designer.name);
   const res = await page.request.post("/api/review/decisions", {
     headers: fromApp(page),
-    data: { assetId: "00000000-0000-4000-8000-000000000000", assetVersionId: "00000000-0000-4000-8000-000000000000", decision: "approve" },
+    data: {
+      assetId: "00000000-0000-4000-8000-000000000000",
+      assetVersionId: "00000000-0000-4000-8000-000000000000",
+      decision: "approve",
+    },
   });
   expect(res.status()).toBe(403);
   expect((await page.goto("/review"))?.status()).toBe(403);
@@ -143,7 +160,10 @@ test("a designer can neither decide through the API nor open the review page", a
 test("an admin downloads the audit log as CSV, decisions included, safe for spreadsheets", async ({ page }) => {
   await new SignInPage(page).signInAndWait(DEMO.admin.email, DEMO.admin.password, DEMO.admin.name);
   await page.goto("/admin/audit");
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /Download CSV/ }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: /Download CSV/ }).click(),
+  ]);
   expect(download.suggestedFilename()).toMatch(/^kiln-audit-\d{4}-\d{2}-\d{2}\.csv$/);
   const text = await (await import("node:fs/promises")).readFile((await download.path())!, "utf8");
   expect(text.charCodeAt(0)).toBe(0xfeff);
@@ -152,6 +172,10 @@ test("an admin downloads the audit log as CSV, decisions included, safe for spre
   expect(text.trimEnd().split("\r\n").at(-1)).toContain('"audit.exported"');
   // The file verifies on its own, as the README tells an auditor to check it.
   const { execFileSync } = await import("node:child_process");
-  const verified = execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/audit-verify.ts", "--file", (await download.path())!], { encoding: "utf8" });
+  const verified = execFileSync(
+    process.execPath,
+    ["node_modules/tsx/dist/cli.mjs", "scripts/audit-verify.ts", "--file", (await download.path())!],
+    { encoding: "utf8" },
+  );
   expect(verified).toMatch(/^audit export OK: \d+ rows verified, the whole chain from the first entry/);
 });

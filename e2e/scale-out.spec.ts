@@ -23,9 +23,15 @@ const SIMULATOR = BASE + 5103;
 const root = process.cwd();
 
 test.use({ baseURL: `http://localhost:${WEB[0]}` });
-test.skip(!process.env.DATABASE_URL, "several processes share one database only on PostgreSQL (the embedded PGlite is one process)");
+test.skip(
+  !process.env.DATABASE_URL,
+  "several processes share one database only on PostgreSQL (the embedded PGlite is one process)",
+);
 
-test("two web and two worker processes: a worker killed mid-batch loses nothing and repeats nothing", async ({ page, consoleWatch }) => {
+test("two web and two worker processes: a worker killed mid-batch loses nothing and repeats nothing", async ({
+  page,
+  consoleWatch,
+}) => {
   // Five processes start on a 2-core machine, and the batch finishes on one worker: minutes under load.
   test.setTimeout(300_000);
   consoleWatch.allow(/net::ERR_/, "no page of this test depends on the killed worker; prefetches may race the kill");
@@ -66,13 +72,27 @@ test("two web and two worker processes: a worker killed mid-batch loses nothing 
   const db = postgres(url.toString(), { max: 2, onnotice: () => {} });
   try {
     // A GPU that takes 0.6 s per image, so the batch is still running when the worker dies.
-    start([...tsx, path.join(root, "simulator", "main.ts"), "--port", String(SIMULATOR)], { KILN_SIM_LATENCY_MS: "600" });
+    start([...tsx, path.join(root, "simulator", "main.ts"), "--port", String(SIMULATOR)], {
+      KILN_SIM_LATENCY_MS: "600",
+    });
     const workers = WORKER.map((port, i) =>
-      start([...tsx, path.join(root, "scripts", "worker.ts")], { KILN_ROLE: "worker", KILN_WORKER_PORT: String(port), ...(i > 0 ? { KILN_EMBEDDED_RUNNER: "0" } : {}) }),
+      start([...tsx, path.join(root, "scripts", "worker.ts")], {
+        KILN_ROLE: "worker",
+        KILN_WORKER_PORT: String(port),
+        ...(i > 0 ? { KILN_EMBEDDED_RUNNER: "0" } : {}),
+      }),
     );
     // The web processes start together: migrations and seeding must cope (advisory locks).
-    for (const port of WEB) start([next, "start", "-p", String(port)], { KILN_ROLE: "web", PORT: String(port), KILN_URL: `http://localhost:${port}` });
-    await Promise.all([...WEB.map((p) => waitUntilUp(`http://localhost:${p}/sign-in`, 120_000)), ...WORKER.map((p) => waitUntilUp(`http://127.0.0.1:${p}/health`, 120_000))]);
+    for (const port of WEB)
+      start([next, "start", "-p", String(port)], {
+        KILN_ROLE: "web",
+        PORT: String(port),
+        KILN_URL: `http://localhost:${port}`,
+      });
+    await Promise.all([
+      ...WEB.map((p) => waitUntilUp(`http://localhost:${p}/sign-in`, 120_000)),
+      ...WORKER.map((p) => waitUntilUp(`http://127.0.0.1:${p}/health`, 120_000)),
+    ]);
 
     // Signed in on the first web process; the session lives in PostgreSQL, so the second one knows it.
     const web1 = `http://localhost:${WEB[0]}`;
@@ -80,19 +100,36 @@ test("two web and two worker processes: a worker killed mid-batch loses nothing 
     await page.goto(`${web1}/sign-in`);
     await new SignInPage(page).signIn(DEMO.designer.email, DEMO.designer.password);
     const ids = await catalogIds(page, [/^Support/]);
-    const rows = Array.from({ length: 12 }, (_, i) => ({ line: i + 1, values: { product_name: `Scale-out product ${i + 1}` } }));
+    const rows = Array.from({ length: 12 }, (_, i) => ({
+      line: i + 1,
+      values: { product_name: `Scale-out product ${i + 1}` },
+    }));
     const queued = await page.request.post(`${web1}/api/batches`, {
       headers: fromApp(page),
-      data: { templateId: ids.templateId, presetId: ids.presetIds[0], name: "Scale-out", variantsPerRow: 2, aspectRatios: ["1:1"], rows, idempotencyKey: `scale-${Date.now()}` },
+      data: {
+        templateId: ids.templateId,
+        presetId: ids.presetIds[0],
+        name: "Scale-out",
+        variantsPerRow: 2,
+        aspectRatios: ["1:1"],
+        rows,
+        idempotencyKey: `scale-${Date.now()}`,
+      },
     });
     expect(queued.status(), await queued.text()).toBeLessThan(300);
     const batchId = ((await queued.json()) as { batch: { id: string } }).batch.id;
 
     // Kill the second worker while it is executing steps (its /health counts the calls it runs).
     await expect
-      .poll(async () => ((await (await fetch(`http://127.0.0.1:${WORKER[1]}/health`)).json()) as { running: number }).running, { timeout: 60_000, intervals: [100] })
+      .poll(
+        async () =>
+          ((await (await fetch(`http://127.0.0.1:${WORKER[1]}/health`)).json()) as { running: number }).running,
+        { timeout: 60_000, intervals: [100] },
+      )
       .toBeGreaterThan(0);
-    const [{ done } = { done: 0 }] = await db<{ done: number }[]>`select count(*)::int as done from generations where batch_id = ${batchId} and status = 'succeeded'`;
+    const [{ done } = { done: 0 }] = await db<
+      { done: number }[]
+    >`select count(*)::int as done from generations where batch_id = ${batchId} and status = 'succeeded'`;
     expect(done, "the worker must die in the middle of the batch, not after it").toBeLessThan(24);
     await killHard(workers[1]!);
 
@@ -112,11 +149,14 @@ test("two web and two worker processes: a worker killed mid-batch loses nothing 
         count(*)::int as n, count(a.id)::int as assets
       from generations g left join assets a on a.generation_id = g.id where g.batch_id = ${batchId}`;
     expect(gens).toMatchObject({ firsts: 24, slots: 24, n: 24 + gens!.rerolls, assets: 24 + gens!.rerolls });
-    const doubles = await db`select generation_id from cost_ledger where batch_id = ${batchId} and outcome = 'succeeded' group by generation_id having count(*) <> 1`;
+    const doubles =
+      await db`select generation_id from cost_ledger where batch_id = ${batchId} and outcome = 'succeeded' group by generation_id having count(*) <> 1`;
     expect(doubles).toEqual([]);
     // Every GPU call the simulator answered has its write-ahead record, and each ended one exactly one ledger row;
     // a call cut by the kill stays open until its lease expires, then gets its row as "interrupted".
-    const stats = (await (await fetch(`http://127.0.0.1:${SIMULATOR}/simulator/stats`)).json()) as { calls: Record<string, number> };
+    const stats = (await (await fetch(`http://127.0.0.1:${SIMULATOR}/simulator/stats`)).json()) as {
+      calls: Record<string, number>;
+    };
     const [calls] = await db<{ total: number; ended: number; unledgered: number }[]>`
       select count(*)::int as total, count(pc.ended_at)::int as ended,
         count(*) filter (where pc.ended_at is not null and not exists (select 1 from cost_ledger l where l.call_key = pc.call_key))::int as unledgered

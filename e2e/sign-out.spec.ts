@@ -22,9 +22,16 @@ async function contextWith(browser: Browser, cookies: Cookie[]) {
 // polling then get 401, which the browser logs.
 const ENDED_SESSION_401 = /status of 401 \(Unauthorized\) — http:\/\/localhost:\d+\/api\//;
 
-test("sign-out ends the session on the server: a copied cookie goes to sign-in and the API refuses it", async ({ browser, consoleWatch }) => {
+test("sign-out ends the session on the server: a copied cookie goes to sign-in and the API refuses it", async ({
+  browser,
+  consoleWatch,
+}) => {
   consoleWatch.allow(ENDED_SESSION_401, "the copied cookie's open page after its owner signed out");
-  const { user: person, close } = await createUserAsAdmin(browser, { name: "Cookie Copier", role: "designer", prefix: "copier" });
+  const { user: person, close } = await createUserAsAdmin(browser, {
+    name: "Cookie Copier",
+    role: "designer",
+    prefix: "copier",
+  });
   await close();
   const { context, page } = await signedInContext(browser, person);
   const copied = await context.cookies();
@@ -49,9 +56,19 @@ test("sign-out ends the session on the server: a copied cookie goes to sign-in a
   await context.close();
 });
 
-test("sign out everywhere, from the user's own menu, ends the sessions in their other browsers", async ({ browser, consoleWatch }) => {
-  consoleWatch.allow(ENDED_SESSION_401, "the other browser's open review page (thumbnails, polling) after sign out everywhere");
-  const { user: person, close } = await createUserAsAdmin(browser, { name: "Two Browsers", role: "reviewer", prefix: "twob" });
+test("sign out everywhere, from the user's own menu, ends the sessions in their other browsers", async ({
+  browser,
+  consoleWatch,
+}) => {
+  consoleWatch.allow(
+    ENDED_SESSION_401,
+    "the other browser's open review page (thumbnails, polling) after sign out everywhere",
+  );
+  const { user: person, close } = await createUserAsAdmin(browser, {
+    name: "Two Browsers",
+    role: "reviewer",
+    prefix: "twob",
+  });
   await close();
   const laptop = await signedInContext(browser, person);
   const phone = await signedInContext(browser, person);

@@ -9,8 +9,14 @@ const png = (w: number, h: number) =>
     .png()
     .toBuffer();
 
-test("a designer uploads an image: it is checked, stored, and its thumbnail appears from the background function", async ({ page, consoleWatch }) => {
-  consoleWatch.allow(/status of 415 \(Unsupported Media Type\) — http:\/\/[^/]+\/api\/uploads:/, "the deliberate text file named .png");
+test("a designer uploads an image: it is checked, stored, and its thumbnail appears from the background function", async ({
+  page,
+  consoleWatch,
+}) => {
+  consoleWatch.allow(
+    /status of 415 \(Unsupported Media Type\) — http:\/\/[^/]+\/api\/uploads:/,
+    "the deliberate text file named .png",
+  );
   await new SignInPage(page).signInAndWait(DEMO.designer.email, DEMO.designer.password, DEMO.designer.name);
   const uploads = new UploadsPage(page);
   await uploads.goto();
@@ -40,7 +46,11 @@ test("a designer uploads an image: it is checked, stored, and its thumbnail appe
   expect((await page.request.get(src)).status()).toBe(401);
 });
 
-test("roles: a reviewer sees uploads but cannot upload; finance has no uploads area", async ({ page, browser, consoleWatch }) => {
+test("roles: a reviewer sees uploads but cannot upload; finance has no uploads area", async ({
+  page,
+  browser,
+  consoleWatch,
+}) => {
   consoleWatch.allow(/status of 403 \(Forbidden\) — http:\/\/[^/]+\/uploads:/, "finance's deliberate visit to Uploads");
   await new SignInPage(page).signInAndWait(DEMO.reviewer.email, DEMO.reviewer.password, DEMO.reviewer.name);
   await new UploadsPage(page).goto();

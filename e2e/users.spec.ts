@@ -4,7 +4,11 @@ import { SignInPage } from "./pages/sign-in-page";
 import { createUserAsAdmin } from "./support/admin";
 
 test("an admin creates a user; deactivating them signs them out at their next request", async ({ browser }) => {
-  const { user: person, users, close } = await createUserAsAdmin(browser, { name: "Temp Designer", role: "designer", prefix: "temp" });
+  const {
+    user: person,
+    users,
+    close,
+  } = await createUserAsAdmin(browser, { name: "Temp Designer", role: "designer", prefix: "temp" });
 
   const designerCtx = await browser.newContext();
   const designer = await designerCtx.newPage();
@@ -25,14 +29,35 @@ test("an admin creates a user; deactivating them signs them out at their next re
   await designerCtx.close();
 });
 
-test("a role change applies at once: the old session ends, the new role's areas show", async ({ browser, consoleWatch }) => {
-  consoleWatch.allow(/status of 403 \(Forbidden\) — http:\/\/[^/]+\/uploads:/, "the deliberate visit to Uploads after the role change");
-  const { user: person, users, close } = await createUserAsAdmin(browser, { name: "Role Changer", role: "designer", prefix: "role" });
+test("a role change applies at once: the old session ends, the new role's areas show", async ({
+  browser,
+  consoleWatch,
+}) => {
+  consoleWatch.allow(
+    /status of 403 \(Forbidden\) — http:\/\/[^/]+\/uploads:/,
+    "the deliberate visit to Uploads after the role change",
+  );
+  const {
+    user: person,
+    users,
+    close,
+  } = await createUserAsAdmin(browser, { name: "Role Changer", role: "designer", prefix: "role" });
 
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
   await new SignInPage(page).signInAndWait(person.email, person.password, person.name);
-  expect(await new Console(page).navLabels()).toEqual(["Home", "Generate", "Jobs", "Library", "Costs", "Uploads", "Collections", "Exports", "Share links", "Developers"]);
+  expect(await new Console(page).navLabels()).toEqual([
+    "Home",
+    "Generate",
+    "Jobs",
+    "Library",
+    "Costs",
+    "Uploads",
+    "Collections",
+    "Exports",
+    "Share links",
+    "Developers",
+  ]);
 
   await users.changeRole(person.email, "finance");
   await page.goto("/uploads");

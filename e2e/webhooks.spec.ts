@@ -20,7 +20,9 @@ async function startReceiver(secret: () => string) {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks).toString("utf8");
-      const headers = Object.fromEntries(Object.entries(req.headers).filter((e): e is [string, string] => typeof e[1] === "string"));
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).filter((e): e is [string, string] => typeof e[1] === "string"),
+      );
       let verified = false;
       try {
         new Webhook(secret()).verify(body, headers);
@@ -33,10 +35,16 @@ async function startReceiver(secret: () => string) {
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/kiln-hooks`, got, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/kiln-hooks`,
+    got,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
-test("a designer adds a webhook endpoint, sends a test event, sees it delivered with 200 and redelivers it", async ({ page }) => {
+test("a designer adds a webhook endpoint, sends a test event, sees it delivered with 200 and redelivers it", async ({
+  page,
+}) => {
   let secret = "";
   const receiver = await startReceiver(() => secret);
   try {

@@ -61,7 +61,8 @@ export async function startEmbeddedRunner(opts: {
         lastError = "";
       } catch (err) {
         const message = (err as Error).message;
-        if (message !== lastError) logger.error(`[kiln] could not reach the database for the embedded runner's lock: ${message}; retrying`);
+        if (message !== lastError)
+          logger.error(`[kiln] could not reach the database for the embedded runner's lock: ${message}; retrying`);
         lastError = message;
       }
       if (stopped) return;
@@ -80,7 +81,9 @@ export async function startEmbeddedRunner(opts: {
         logger.warn(STANDBY_MESSAGE);
       }
     } else if (!(await lock.stillHeld())) {
-      logger.error("[kiln] lost the embedded Inngest runner's database lock (connection lost?); stopping the runner until it is held again");
+      logger.error(
+        "[kiln] lost the embedded Inngest runner's database lock (connection lost?); stopping the runner until it is held again",
+      );
       othersHeld = true;
       await runner.deactivate();
     }

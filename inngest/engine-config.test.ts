@@ -12,7 +12,15 @@ afterEach(() => {
 
 function set(vars: Record<string, string>) {
   const dir = mkdtempSync(path.join(tmpdir(), "kiln-engine-config-"));
-  const base = { KILN_DATA_DIR: dir, INNGEST_DEV: "", INNGEST_SIGNING_KEY: "", INNGEST_EVENT_KEY: "", INNGEST_BASE_URL: "", KILN_EMBEDDED_RUNNER: "", KILN_HOST: "" };
+  const base = {
+    KILN_DATA_DIR: dir,
+    INNGEST_DEV: "",
+    INNGEST_SIGNING_KEY: "",
+    INNGEST_EVENT_KEY: "",
+    INNGEST_BASE_URL: "",
+    KILN_EMBEDDED_RUNNER: "",
+    KILN_HOST: "",
+  };
   for (const [k, v] of Object.entries({ ...base, ...vars })) vi.stubEnv(k, v);
   resetEnvForTests();
   return dir;
@@ -30,7 +38,11 @@ describe("engine selection", () => {
   });
 
   it("uses Inngest Cloud / self-hosted keys as given, without the embedded runner", () => {
-    set({ INNGEST_SIGNING_KEY: "signkey-prod-abcd", INNGEST_EVENT_KEY: "evt", INNGEST_BASE_URL: "http://inngest.internal:8288" });
+    set({
+      INNGEST_SIGNING_KEY: "signkey-prod-abcd",
+      INNGEST_EVENT_KEY: "evt",
+      INNGEST_BASE_URL: "http://inngest.internal:8288",
+    });
     expect(engineConfig()).toEqual({
       mode: "signed",
       baseUrl: "http://inngest.internal:8288",
@@ -42,6 +54,11 @@ describe("engine selection", () => {
 
   it("INNGEST_DEV selects the unsigned dev mode (which boot allows on loopback only)", () => {
     set({ INNGEST_DEV: "http://127.0.0.1:8288" });
-    expect(engineConfig()).toMatchObject({ mode: "dev", baseUrl: "http://127.0.0.1:8288", signingKey: undefined, embeddedRunner: false });
+    expect(engineConfig()).toMatchObject({
+      mode: "dev",
+      baseUrl: "http://127.0.0.1:8288",
+      signingKey: undefined,
+      embeddedRunner: false,
+    });
   });
 });

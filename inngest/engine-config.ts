@@ -22,10 +22,18 @@ export type EngineConfig = {
 
 export function engineConfig(): EngineConfig {
   const e = env();
-  const embeddedRunner = e.KILN_EMBEDDED_RUNNER ? e.KILN_EMBEDDED_RUNNER === "1" : !e.INNGEST_DEV && !e.INNGEST_SIGNING_KEY;
+  const embeddedRunner = e.KILN_EMBEDDED_RUNNER
+    ? e.KILN_EMBEDDED_RUNNER === "1"
+    : !e.INNGEST_DEV && !e.INNGEST_SIGNING_KEY;
   const runnerUrl = `http://127.0.0.1:${e.KILN_RUNNER_PORT}`;
   if (e.INNGEST_DEV) {
-    return { mode: "dev", baseUrl: e.INNGEST_DEV, signingKey: undefined, eventKey: e.INNGEST_EVENT_KEY ?? "kiln-local", embeddedRunner };
+    return {
+      mode: "dev",
+      baseUrl: e.INNGEST_DEV,
+      signingKey: undefined,
+      eventKey: e.INNGEST_EVENT_KEY ?? "kiln-local",
+      embeddedRunner,
+    };
   }
   // `next build` loads this module too; it must not write a key into the build machine's folder.
   const signingKey = isBuildPhase() ? `signkey-build-${"0".repeat(64)}` : inngestSigningKey();

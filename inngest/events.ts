@@ -31,7 +31,13 @@ export const generationRequested = eventType("kiln/generation.requested", {
      * on to a fresh run before Inngest's limit of steps per run: the polls spent so far, so the
      * overall limits (a day paused, ten days held) still hold, and which continuation this is.
      */
-    waited: z.object({ pauses: z.number().int().min(0), holds: z.number().int().min(0), continuation: z.number().int().min(1) }).optional(),
+    waited: z
+      .object({
+        pauses: z.number().int().min(0),
+        holds: z.number().int().min(0),
+        continuation: z.number().int().min(1),
+      })
+      .optional(),
   }),
 });
 

@@ -16,9 +16,12 @@ async function listen(host: string): Promise<{ port: number; close(): Promise<vo
 
 describe("INNGEST_DEV (unsigned) only on loopback", () => {
   it("allows only a loopback KILN_HOST, and names the fix otherwise", () => {
-    for (const host of ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"]) expect(devModeHostProblem(host)).toBeNull();
+    for (const host of ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"])
+      expect(devModeHostProblem(host)).toBeNull();
     for (const host of [undefined, "0.0.0.0", "::", "192.168.1.10", "kiln.example.com"]) {
-      expect(devModeHostProblem(host)).toMatch(/KILN_HOST=127\.0\.0\.1[\s\S]*unset INNGEST_DEV[\s\S]*INNGEST_SIGNING_KEY/);
+      expect(devModeHostProblem(host)).toMatch(
+        /KILN_HOST=127\.0\.0\.1[\s\S]*unset INNGEST_DEV[\s\S]*INNGEST_SIGNING_KEY/,
+      );
     }
   });
 

@@ -12,7 +12,14 @@ import { openDatabase } from "@/db/client";
 import { startEmbeddedRunner } from "./embedded-runner";
 import { postgresSessionLock } from "./runner-lock";
 
-const [url, markers, name, appPort, runnerPort, nolock] = process.argv.slice(2) as [string, string, string, string, string, string?];
+const [url, markers, name, appPort, runnerPort, nolock] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string?,
+];
 const KEY = `signkey-test-${"5a".repeat(32)}`;
 const mark = (m: string) => appendFileSync(markers, `${name}:${m}\n`);
 const log = (...a: unknown[]) => process.stdout.write(`${a.map(String).join(" ")}\n`);

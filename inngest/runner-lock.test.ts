@@ -52,7 +52,16 @@ type Child = { proc: ChildProcess; runnerPort: number; output: () => string };
 
 async function start(name: string, nolock = false): Promise<Child> {
   const [appPort, runnerPort] = [await freePort(), await freePort()];
-  const args = ["--import", "tsx", path.resolve("inngest/runner-lock-child.ts"), url, markers, name, String(appPort), String(runnerPort)];
+  const args = [
+    "--import",
+    "tsx",
+    path.resolve("inngest/runner-lock-child.ts"),
+    url,
+    markers,
+    name,
+    String(appPort),
+    String(runnerPort),
+  ];
   const proc = spawn(process.execPath, nolock ? [...args, "nolock"] : args, { stdio: ["ignore", "pipe", "pipe"] });
   children.push(proc);
   let out = "";
@@ -74,7 +83,11 @@ async function until(check: () => boolean | Promise<boolean>, what: string, time
   }
 }
 async function send(c: Child, from: number, count: number) {
-  const events = Array.from({ length: count }, (_, i) => ({ name: "t/work", data: { n: from + i }, id: `work-${from + i}` }));
+  const events = Array.from({ length: count }, (_, i) => ({
+    name: "t/work",
+    data: { n: from + i },
+    id: `work-${from + i}`,
+  }));
   const res = await fetch(`http://127.0.0.1:${c.runnerPort}/e/evt`, { method: "POST", body: JSON.stringify(events) });
   expect(res.status).toBe(200);
 }
@@ -91,7 +104,9 @@ describe.skipIf(!baseUrl)("one embedded runner per PostgreSQL database (needs DA
       // Events reach the database through either process; only A's runner runs them.
       await send(a, 0, 6);
       await send(b, 6, 6);
-      const done = async (n: number) => (await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM inngest_runner_runs WHERE status = 'completed'`)[0]!.n >= n;
+      const done = async (n: number) =>
+        (await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM inngest_runner_runs WHERE status = 'completed'`)[0]!
+          .n >= n;
       await until(() => done(12), "12 completed runs");
       const first = lines();
       expect(first.filter((l) => l.startsWith("B:"))).toEqual([]);
@@ -116,7 +131,11 @@ describe.skipIf(!baseUrl)("one embedded runner per PostgreSQL database (needs DA
         expect(all.filter((l) => l.endsWith(`:two:${n}`))).toHaveLength(1);
         expect(all.filter((l) => l.endsWith(`:one:${n}`)).length).toBeGreaterThanOrEqual(1);
       }
-      expect(all.filter((l) => l.endsWith(":one:18") || l.endsWith(":one:19") || l.endsWith(":one:20")).every((l) => l.startsWith("B:"))).toBe(true);
+      expect(
+        all
+          .filter((l) => l.endsWith(":one:18") || l.endsWith(":one:19") || l.endsWith(":one:20"))
+          .every((l) => l.startsWith("B:")),
+      ).toBe(true);
     } finally {
       await sql.end({ timeout: 5 });
     }

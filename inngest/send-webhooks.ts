@@ -8,6 +8,11 @@ export const sendWebhookDeliveries: WebhookSender = async (deliveries) => {
     await inngest.send(
       deliveries
         .slice(i, i + 500)
-        .map((d) => webhookDeliveryRequested.create({ deliveryId: d.deliveryId, endpointId: d.endpointId }, { id: `webhook-delivery-${d.deliveryId}` })),
+        .map((d) =>
+          webhookDeliveryRequested.create(
+            { deliveryId: d.deliveryId, endpointId: d.endpointId },
+            { id: `webhook-delivery-${d.deliveryId}` },
+          ),
+        ),
     );
 };

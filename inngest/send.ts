@@ -5,7 +5,16 @@ import type { ExportSender } from "@/lib/exports/create-export";
 import type { GenerationSender } from "@/lib/generation/batch-actions";
 import type { MoveSender } from "@/lib/providers/admin-fallback";
 import { inngest } from "./client";
-import { altTextDraftRequested, batchCancelled, batchQueued, checkRequested, editRequested, exportRequested, generationRequested, uploadCreated } from "./events";
+import {
+  altTextDraftRequested,
+  batchCancelled,
+  batchQueued,
+  checkRequested,
+  editRequested,
+  exportRequested,
+  generationRequested,
+  uploadCreated,
+} from "./events";
 
 /**
  * The event id makes a repeated send of the same request a no-op for the engine; a user's
@@ -51,7 +60,9 @@ export const sendMovedGenerations: MoveSender = async (items, moveId) => {
 };
 
 export const sendCheckRuns: CheckSender = async (checkRunIds) => {
-  await sendInBatches(checkRunIds.map((checkRunId) => checkRequested.create({ checkRunId }, { id: `check-requested-${checkRunId}` })));
+  await sendInBatches(
+    checkRunIds.map((checkRunId) => checkRequested.create({ checkRunId }, { id: `check-requested-${checkRunId}` })),
+  );
 };
 
 /** Sends many events in requests of at most 500 (the engine's batch limit). */
@@ -70,7 +81,9 @@ export const editSender: EditSender = {
 /** One event per request key: a person's click (a fresh key) or an approval (keyed by its time), so a repeat is a no-op. */
 export const altTextSender: AltTextSender = {
   async draftRequested({ assetId, requestedBy, overwrite, key }) {
-    await inngest.send(altTextDraftRequested.create({ assetId, requestedBy, overwrite }, { id: `alt-text-draft-${assetId}-${key}` }));
+    await inngest.send(
+      altTextDraftRequested.create({ assetId, requestedBy, overwrite }, { id: `alt-text-draft-${assetId}-${key}` }),
+    );
   },
 };
 

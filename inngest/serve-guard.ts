@@ -71,7 +71,8 @@ export function cleanBody(text: string, status: number): string {
   };
   if (Array.isArray(json)) {
     // 206: planned or executed ops; only an op's error is an error.
-    for (const op of json) if (op && typeof op === "object" && "error" in op) cleanError((op as { error: unknown }).error);
+    for (const op of json)
+      if (op && typeof op === "object" && "error" in op) cleanError((op as { error: unknown }).error);
   } else if (status >= 300 && json && typeof json === "object") {
     cleanError(json);
   }

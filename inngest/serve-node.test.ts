@@ -29,7 +29,13 @@ beforeAll(async () => {
   const { engineConfig } = await import("./engine-config");
   const { startFunctionServer } = await import("./serve-node");
   key = engineConfig().signingKey!;
-  server = await startFunctionServer({ host: "127.0.0.1", port: 0, signingKey: key, concurrency: 2, log: { error: () => {} } });
+  server = await startFunctionServer({
+    host: "127.0.0.1",
+    port: 0,
+    signingKey: key,
+    concurrency: 2,
+    log: { error: () => {} },
+  });
 }, 120_000);
 afterAll(async () => {
   await server?.close();
@@ -41,14 +47,30 @@ afterAll(async () => {
 
 const FN = "kiln-uploads-create-renditions";
 const forged = canonicalJson({
-  event: { name: "kiln/upload.created", data: { uploadId: "00000000-0000-0000-0000-000000000000" }, id: "e1", ts: Date.now() },
+  event: {
+    name: "kiln/upload.created",
+    data: { uploadId: "00000000-0000-0000-0000-000000000000" },
+    id: "e1",
+    ts: Date.now(),
+  },
   events: [],
   steps: {},
-  ctx: { run_id: "01WORKER", attempt: 0, max_attempts: 1, disable_immediate_execution: false, use_api: false, stack: { stack: [], current: 0 } },
+  ctx: {
+    run_id: "01WORKER",
+    attempt: 0,
+    max_attempts: 1,
+    disable_immediate_execution: false,
+    use_api: false,
+    stack: { stack: [], current: 0 },
+  },
   version: 2,
 });
 const call = (headers: Record<string, string> = {}) =>
-  fetch(`${server.url}?fnId=${FN}&stepId=step`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: forged });
+  fetch(`${server.url}?fnId=${FN}&stepId=step`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: forged,
+  });
 
 describe("the worker's function server", () => {
   it("uses the key generated into the data folder", () => {

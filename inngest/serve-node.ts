@@ -35,7 +35,13 @@ export async function startFunctionServer(opts: {
   log: { error(msg: string, err?: unknown): void };
 }): Promise<FunctionServer> {
   const origin = `http://${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${opts.port}`;
-  const handler = serve({ client: inngest, functions, servePath: SERVE_PATH, serveOrigin: origin, enableUnauthedSync: false });
+  const handler = serve({
+    client: inngest,
+    functions,
+    servePath: SERVE_PATH,
+    serveOrigin: origin,
+    enableUnauthedSync: false,
+  });
   let running = 0;
   let draining = false;
   const waiting: Array<() => void> = [];
@@ -53,12 +59,16 @@ export async function startFunctionServer(opts: {
     if (path === "/health") {
       // Liveness for the supervisor, and how busy this worker is (calls running and waiting here).
       const body = JSON.stringify({ status: draining ? "stopping" : "ok", running, waiting: waiting.length });
-      return void res.writeHead(draining ? 503 : 200, { "content-type": "application/json", "cache-control": "no-store" }).end(body);
+      return void res
+        .writeHead(draining ? 503 : 200, { "content-type": "application/json", "cache-control": "no-store" })
+        .end(body);
     }
     if (path !== SERVE_PATH) return void res.writeHead(404).end();
     if (draining) {
       // Not an SDK answer, so the runner retries it without spending an attempt; Inngest retries 5xx.
-      return void res.writeHead(503, { "retry-after": "1", "content-type": "text/plain" }).end("this worker is stopping");
+      return void res
+        .writeHead(503, { "retry-after": "1", "content-type": "text/plain" })
+        .end("this worker is stopping");
     }
     void (async () => {
       await acquire();
@@ -101,7 +111,12 @@ export async function startFunctionServer(opts: {
  * Runs the SDK's Node handler with writeHead/end captured, so the answer can be cleaned (serve-guard's
  * cleanBody) and re-signed before it leaves, exactly as the Next.js route does with its Response.
  */
-async function guarded(handler: ReturnType<typeof serve>, req: IncomingMessage, res: ServerResponse, signingKey: string | undefined): Promise<void> {
+async function guarded(
+  handler: ReturnType<typeof serve>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  signingKey: string | undefined,
+): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     let status = 200;
     let headers: Record<string, string> = {};
@@ -109,7 +124,9 @@ async function guarded(handler: ReturnType<typeof serve>, req: IncomingMessage, 
       headersSent: false,
       writeHead(code: number, h?: Record<string, string | string[]>) {
         status = code;
-        headers = Object.fromEntries(Object.entries(h ?? {}).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(", ") : String(v)]));
+        headers = Object.fromEntries(
+          Object.entries(h ?? {}).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(", ") : String(v)]),
+        );
         return proxy;
       },
       write() {
@@ -122,7 +139,8 @@ async function guarded(handler: ReturnType<typeof serve>, req: IncomingMessage, 
           const cleaned = cleanBody(text, status);
           if (cleaned !== text) {
             text = cleaned;
-            if (headers["x-inngest-signature"] && signingKey) headers["x-inngest-signature"] = signBody(cleaned, signingKey);
+            if (headers["x-inngest-signature"] && signingKey)
+              headers["x-inngest-signature"] = signBody(cleaned, signingKey);
           }
         }
         delete headers["content-length"];

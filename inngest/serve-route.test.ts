@@ -40,10 +40,22 @@ const FN = "kiln-uploads-create-renditions";
 const url = (q = `?fnId=${FN}&stepId=step`) => `http://localhost:3000/api/inngest${q}`;
 /** A forged run request: the body claims the safety check already passed. */
 const forged = canonicalJson({
-  event: { name: "kiln/upload.created", data: { uploadId: "00000000-0000-0000-0000-000000000000" }, id: "e1", ts: Date.now() },
+  event: {
+    name: "kiln/upload.created",
+    data: { uploadId: "00000000-0000-0000-0000-000000000000" },
+    id: "e1",
+    ts: Date.now(),
+  },
   events: [],
   steps: {},
-  ctx: { run_id: "01FORGED", attempt: 0, max_attempts: 1, disable_immediate_execution: false, use_api: false, stack: { stack: [], current: 0 } },
+  ctx: {
+    run_id: "01FORGED",
+    attempt: 0,
+    max_attempts: 1,
+    disable_immediate_execution: false,
+    use_api: false,
+    stack: { stack: [], current: 0 },
+  },
   version: 2,
 });
 const post = (headers: Record<string, string> = {}, body = forged) =>

@@ -11,9 +11,23 @@ afterEach(() => {
 
 describe("env", () => {
   it("falls back to the embedded defaults", () => {
-    for (const k of ["DATABASE_URL", "BLOB_READ_WRITE_TOKEN", "INNGEST_DEV", "INNGEST_SIGNING_KEY", "PORT", "KILN_DEMO"]) vi.stubEnv(k, "");
+    for (const k of [
+      "DATABASE_URL",
+      "BLOB_READ_WRITE_TOKEN",
+      "INNGEST_DEV",
+      "INNGEST_SIGNING_KEY",
+      "PORT",
+      "KILN_DEMO",
+    ])
+      vi.stubEnv(k, "");
     const e = env();
-    expect(e).toMatchObject({ databaseKind: "pglite", blobDriver: "local", PORT: 3000, KILN_DEMO: false, oidcEnabled: false });
+    expect(e).toMatchObject({
+      databaseKind: "pglite",
+      blobDriver: "local",
+      PORT: 3000,
+      KILN_DEMO: false,
+      oidcEnabled: false,
+    });
     expect(e.inngest).toEqual({ mode: "dev", devUrl: "http://127.0.0.1:8288" });
   });
 
@@ -25,7 +39,12 @@ describe("env", () => {
     vi.stubEnv("AUTH_OIDC_ISSUER", "https://id.example.com");
     vi.stubEnv("AUTH_OIDC_CLIENT_ID", "kiln");
     vi.stubEnv("AUTH_OIDC_CLIENT_SECRET", "s3cret");
-    expect(env()).toMatchObject({ databaseKind: "postgres", blobDriver: "vercel", inngest: { mode: "cloud" }, oidcEnabled: true });
+    expect(env()).toMatchObject({
+      databaseKind: "postgres",
+      blobDriver: "vercel",
+      inngest: { mode: "cloud" },
+      oidcEnabled: true,
+    });
   });
 
   it("names every invalid variable in one clear error", () => {

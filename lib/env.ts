@@ -162,7 +162,9 @@ const envSchema = z.object({
    * Bearer token a Prometheus scraper sends to /api/metrics. Unset: the endpoint is off (404).
    * At least 16 characters: it is the endpoint's whole protection.
    */
-  KILN_METRICS_TOKEN: optionalString.pipe(z.string().min(16, "KILN_METRICS_TOKEN must be at least 16 characters").optional()),
+  KILN_METRICS_TOKEN: optionalString.pipe(
+    z.string().min(16, "KILN_METRICS_TOKEN must be at least 16 characters").optional(),
+  ),
   /** Least severe level written to the JSON log on stdout. */
   KILN_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /**
@@ -207,7 +209,9 @@ export function env(): Env {
     appUrl,
     databaseKind: e.DATABASE_URL ? "postgres" : "pglite",
     blobDriver: e.BLOB_READ_WRITE_TOKEN ? "vercel" : "local",
-    inngest: cloud ? { mode: "cloud" } : { mode: "dev", devUrl: e.INNGEST_DEV ?? `http://127.0.0.1:${e.KILN_RUNNER_PORT}` },
+    inngest: cloud
+      ? { mode: "cloud" }
+      : { mode: "dev", devUrl: e.INNGEST_DEV ?? `http://127.0.0.1:${e.KILN_RUNNER_PORT}` },
     oidcEnabled: Boolean(e.AUTH_OIDC_ISSUER && e.AUTH_OIDC_CLIENT_ID && e.AUTH_OIDC_CLIENT_SECRET),
   };
   return cached;
@@ -233,7 +237,10 @@ export function secretsKey(): Buffer {
  */
 export function inngestSigningKey(): string {
   const e = env();
-  return e.INNGEST_SIGNING_KEY ?? readOrCreateSecret(e.dataDir, "inngest-signing-key", () => `signkey-kiln-${randomBytes(32).toString("hex")}`);
+  return (
+    e.INNGEST_SIGNING_KEY ??
+    readOrCreateSecret(e.dataDir, "inngest-signing-key", () => `signkey-kiln-${randomBytes(32).toString("hex")}`)
+  );
 }
 
 /**

@@ -35,13 +35,17 @@ if (values.file) {
     if (report.ok) {
       console.log(`audit chain OK: ${report.checked} entries, head ${report.headHash}`);
     } else {
-      console.error(`audit chain BROKEN at entry #${report.brokenAt}: ${report.reason} (${report.checked} entries before it verified)`);
+      console.error(
+        `audit chain BROKEN at entry #${report.brokenAt}: ${report.reason} (${report.checked} entries before it verified)`,
+      );
       failed = true;
     }
     const checkpoints = await verifyAllCheckpoints({ db: database.db });
     if (checkpoints.problems.length === 0) {
       const n = checkpoints.checked;
-      console.log(`audit checkpoints OK: ${n} ${n === 1 ? "checkpoint matches its signed file" : "checkpoints match their signed files"}`);
+      console.log(
+        `audit checkpoints OK: ${n} ${n === 1 ? "checkpoint matches its signed file" : "checkpoints match their signed files"}`,
+      );
     } else {
       for (const p of checkpoints.problems) console.error(`audit checkpoint BROKEN at #${p.seq}: ${p.reason}`);
       failed = true;

@@ -41,5 +41,9 @@ export const FINGERPRINT_FILE = path.join(".next", "kiln-build-fingerprint");
 
 export function buildIsCurrent(root: string): boolean {
   const file = path.join(root, FINGERPRINT_FILE);
-  return existsSync(path.join(root, ".next", "BUILD_ID")) && existsSync(file) && readFileSync(file, "utf8") === buildFingerprint(root);
+  return (
+    existsSync(path.join(root, ".next", "BUILD_ID")) &&
+    existsSync(file) &&
+    readFileSync(file, "utf8") === buildFingerprint(root)
+  );
 }

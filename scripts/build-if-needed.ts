@@ -10,7 +10,11 @@ export function buildIfNeeded(root = process.cwd()): void {
     return;
   }
   console.log("[kiln] building the app (first start or sources changed)…");
-  const result = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], { stdio: "inherit", cwd: root });
+  const result = spawnSync(
+    process.execPath,
+    [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"],
+    { stdio: "inherit", cwd: root },
+  );
   if (result.status !== 0) {
     console.error("[kiln] next build failed");
     process.exit(result.status ?? 1);

@@ -25,7 +25,9 @@ async function main(mode: string | undefined) {
   const { packages, verdicts } = await installed();
   const problems = verdicts.filter((v) => !v.ok).map((v) => v.problem);
   problems.push(
-    ...unusedOverrides(packages).map((key) => `override for ${key} matches no installed package; remove or update it in scripts/licences/policy.ts.`),
+    ...unusedOverrides(packages).map(
+      (key) => `override for ${key} matches no installed package; remove or update it in scripts/licences/policy.ts.`,
+    ),
   );
   const file = path.join(process.cwd(), LICENCE_LIST);
   if (mode === "generate") {
@@ -34,13 +36,20 @@ async function main(mode: string | undefined) {
   } else {
     const listed = await readFile(file, "utf8").then(parseList, () => []);
     const drift = listDrift(listed, verdicts);
-    if (drift.length) problems.push(...drift.map((d) => `${d}. Review the dependency, then run npm run licences:generate and commit ${LICENCE_LIST}.`));
+    if (drift.length)
+      problems.push(
+        ...drift.map(
+          (d) => `${d}. Review the dependency, then run npm run licences:generate and commit ${LICENCE_LIST}.`,
+        ),
+      );
   }
   if (problems.length) {
     for (const p of problems) console.error(`✗ ${p}`);
     process.exit(1);
   }
-  console.log(`Licences: ${verdicts.length} production packages, all compatible with AGPL-3.0${mode === "check" ? `; ${LICENCE_LIST} is up to date` : ""}.`);
+  console.log(
+    `Licences: ${verdicts.length} production packages, all compatible with AGPL-3.0${mode === "check" ? `; ${LICENCE_LIST} is up to date` : ""}.`,
+  );
 }
 
 main(process.argv[2]).catch((error: unknown) => {

@@ -2,20 +2,25 @@ import { describe, expect, it } from "vitest";
 import { kilnProcesses } from "./processes";
 
 const roles = (env: Record<string, string>) =>
-  kilnProcesses("/srv/kiln", { KILN_SIMULATOR_PORT: "0", ...env , NODE_ENV: "production" } as NodeJS.ProcessEnv)
+  kilnProcesses("/srv/kiln", { KILN_SIMULATOR_PORT: "0", ...env, NODE_ENV: "production" } as NodeJS.ProcessEnv)
     .map((p) => `${p.name}:${p.env.KILN_ROLE}`)
     .join(" ");
 
 describe("the processes npm start runs", () => {
   it("splits web and worker on the embedded database, a database process owning it at normal priority", () => {
     expect(roles({})).toBe("database:database web:web worker:worker");
-    const database = kilnProcesses("/srv/kiln", { KILN_SIMULATOR_PORT: "0", NODE_ENV: "production" } as NodeJS.ProcessEnv)[0]!;
+    const database = kilnProcesses("/srv/kiln", {
+      KILN_SIMULATOR_PORT: "0",
+      NODE_ENV: "production",
+    } as NodeJS.ProcessEnv)[0]!;
     expect(database.command).toBe(process.execPath);
     expect(database.args.at(-1)).toBe("/srv/kiln/scripts/database.ts");
   });
 
   it("splits them on PostgreSQL too, with as many workers as asked", () => {
-    expect(roles({ DATABASE_URL: "postgres://db/kiln", KILN_WORKERS: "2" })).toBe("web:web worker-1:worker worker-2:worker");
+    expect(roles({ DATABASE_URL: "postgres://db/kiln", KILN_WORKERS: "2" })).toBe(
+      "web:web worker-1:worker worker-2:worker",
+    );
   });
 
   it("runs everything in one process when KILN_ROLE=all is asked for", () => {
@@ -24,7 +29,11 @@ describe("the processes npm start runs", () => {
   });
 
   it("starts workers at a lower priority and only the first with the embedded runner", () => {
-    const specs = kilnProcesses("/srv/kiln", { KILN_SIMULATOR_PORT: "0", KILN_WORKERS: "2" , NODE_ENV: "production" } as NodeJS.ProcessEnv);
+    const specs = kilnProcesses("/srv/kiln", {
+      KILN_SIMULATOR_PORT: "0",
+      KILN_WORKERS: "2",
+      NODE_ENV: "production",
+    } as NodeJS.ProcessEnv);
     const [, , first, second] = specs;
     expect(first?.args.slice(0, 2)).toEqual(["-n", "10"]);
     expect(first?.env.KILN_EMBEDDED_RUNNER).toBeUndefined();

@@ -29,7 +29,13 @@ export function kilnProcesses(root: string, base: NodeJS.ProcessEnv): ProcessSpe
   const specs: ProcessSpec[] = [];
 
   const simulatorPort = env.KILN_SIMULATOR_PORT ?? "7860";
-  if (simulatorPort !== "0") specs.push({ name: "gpu-simulator", command: node, args: [...tsx, path.join(root, "simulator", "main.ts"), "--port", simulatorPort], env });
+  if (simulatorPort !== "0")
+    specs.push({
+      name: "gpu-simulator",
+      command: node,
+      args: [...tsx, path.join(root, "simulator", "main.ts"), "--port", simulatorPort],
+      env,
+    });
 
   if (base.KILN_ROLE === "all") {
     specs.push({ name: "app", command: node, args: nextArgs, env: { ...env, KILN_ROLE: "all" } });
@@ -39,10 +45,19 @@ export function kilnProcesses(root: string, base: NodeJS.ProcessEnv): ProcessSpe
   const workers = Math.max(1, Number(env.KILN_WORKERS ?? 1) || 1);
   const firstWorkerPort = Number(env.KILN_WORKER_PORT ?? Number(port) + 1);
   const workerHost = env.KILN_WORKER_HOST?.trim() || "127.0.0.1";
-  const urls = Array.from({ length: workers }, (_, i) => `http://${workerHost === "0.0.0.0" ? "127.0.0.1" : workerHost}:${firstWorkerPort + i}/api/inngest`);
+  const urls = Array.from(
+    { length: workers },
+    (_, i) => `http://${workerHost === "0.0.0.0" ? "127.0.0.1" : workerHost}:${firstWorkerPort + i}/api/inngest`,
+  );
   // On the embedded PGlite a database process owns the data folder and serves it to the others
   // (docs/decisions/0027), at normal priority: the pages' queries run there.
-  if (!env.DATABASE_URL) specs.push({ name: "database", command: node, args: [...tsx, path.join(root, "scripts", "database.ts")], env: { ...env, KILN_ROLE: "database" } });
+  if (!env.DATABASE_URL)
+    specs.push({
+      name: "database",
+      command: node,
+      args: [...tsx, path.join(root, "scripts", "database.ts")],
+      env: { ...env, KILN_ROLE: "database" },
+    });
   specs.push({ name: "web", command: node, args: nextArgs, env: { ...env, KILN_ROLE: "web" } });
   const nice = Number(env.KILN_WORKER_NICE ?? 10);
   for (let i = 0; i < workers; i++) {
@@ -56,7 +71,11 @@ export function kilnProcesses(root: string, base: NodeJS.ProcessEnv): ProcessSpe
     };
     const args = [...tsx, path.join(root, "scripts", "worker.ts")];
     const name = workers > 1 ? `worker-${i + 1}` : "worker";
-    specs.push(nice > 0 && NICE ? { name, command: NICE, args: ["-n", String(nice), node, ...args], env: workerEnv } : { name, command: node, args, env: workerEnv });
+    specs.push(
+      nice > 0 && NICE
+        ? { name, command: NICE, args: ["-n", String(nice), node, ...args], env: workerEnv }
+        : { name, command: node, args, env: workerEnv },
+    );
   }
   return specs;
 }

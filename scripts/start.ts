@@ -23,7 +23,9 @@ function shutdown(code: number): void {
   // Past the children's own grace period (KILN_SHUTDOWN_GRACE_MS), stop waiting for them.
   const grace = Number(process.env.KILN_SHUTDOWN_GRACE_MS ?? 30_000) + 5_000;
   setTimeout(() => process.exit(code), grace).unref();
-  Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.on("exit", r))))).then(() => process.exit(code));
+  Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.on("exit", r))))).then(() =>
+    process.exit(code),
+  );
 }
 
 process.on("SIGINT", () => shutdown(0));

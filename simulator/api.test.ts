@@ -9,23 +9,54 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 beforeEach(() => {
-  sim.setConfig({ latencyMs: 0, jitterMs: 0, errorRate: 0, timeoutRate: 0, slowRate: 0, blurRate: 0, washedOutRate: 0, duplicateRate: 0, faultSeed: 1, apiAuth: null });
+  sim.setConfig({
+    latencyMs: 0,
+    jitterMs: 0,
+    errorRate: 0,
+    timeoutRate: 0,
+    slowRate: 0,
+    blurRate: 0,
+    washedOutRate: 0,
+    duplicateRate: 0,
+    faultSeed: 1,
+    apiAuth: null,
+  });
   sim.reset();
 });
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${sim.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
-  return { res, json: (await res.json()) as Record<string, unknown> & { images: string[]; info: string; detail: unknown } };
+  const res = await fetch(`${sim.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+  return {
+    res,
+    json: (await res.json()) as Record<string, unknown> & { images: string[]; info: string; detail: unknown },
+  };
 }
 const png = (b64: string) => Buffer.from(b64, "base64");
 
 describe("A1111 API shapes", () => {
   it("txt2img answers { images, parameters, info } with the seed in the info JSON and the simulator header", async () => {
-    const { res, json } = await post("/sdapi/v1/txt2img", { prompt: "a teapot", seed: 7, width: 512, height: 384, steps: 20, sampler_name: "Euler a" });
+    const { res, json } = await post("/sdapi/v1/txt2img", {
+      prompt: "a teapot",
+      seed: 7,
+      width: 512,
+      height: 384,
+      steps: 20,
+      sampler_name: "Euler a",
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("x-kiln-simulator")).toBe("1");
     expect(Object.keys(json).sort()).toEqual(["images", "info", "parameters"]);
-    const info = JSON.parse(json.info) as { seed: number; all_seeds: number[]; width: number; sd_model_name: string; infotexts: string[] };
+    const info = JSON.parse(json.info) as {
+      seed: number;
+      all_seeds: number[];
+      width: number;
+      sd_model_name: string;
+      infotexts: string[];
+    };
     expect(info).toMatchObject({ seed: 7, all_seeds: [7], width: 512, sd_model_name: "kiln-sim-support-v1" });
     expect(info.infotexts[0]).toContain("Seed: 7, Size: 512x384");
     expect(await sharp(png(json.images[0]!)).metadata()).toMatchObject({ format: "png", width: 512, height: 384 });
@@ -40,11 +71,20 @@ describe("A1111 API shapes", () => {
   });
 
   it("lists simulator-labelled checkpoints and accepts any of their aliases in override_settings", async () => {
-    const models = (await (await fetch(`${sim.url}/sdapi/v1/sd-models`)).json()) as { title: string; model_name: string }[];
+    const models = (await (await fetch(`${sim.url}/sdapi/v1/sd-models`)).json()) as {
+      title: string;
+      model_name: string;
+    }[];
     expect(models.map((m) => m.model_name)).toEqual(["kiln-sim-draft-v1", "kiln-sim-support-v1", "kiln-sim-hero-v1"]);
     for (const m of models) expect(m.title).toMatch(/^kiln-sim-\w+-v1\.safetensors \[[0-9a-f]{10}\] \(simulator\)$/);
     for (const alias of [models[2]!.title, "kiln-sim-hero-v1", "kiln-sim-hero-v1.safetensors"]) {
-      const { json } = await post("/sdapi/v1/txt2img", { prompt: "x", seed: 1, width: 64, height: 64, override_settings: { sd_model_checkpoint: alias } });
+      const { json } = await post("/sdapi/v1/txt2img", {
+        prompt: "x",
+        seed: 1,
+        width: 64,
+        height: 64,
+        override_settings: { sd_model_checkpoint: alias },
+      });
       expect(JSON.parse(json.info).sd_model_name).toBe("kiln-sim-hero-v1");
     }
     const options = (await (await fetch(`${sim.url}/sdapi/v1/options`)).json()) as { sd_model_checkpoint: string };
@@ -52,27 +92,48 @@ describe("A1111 API shapes", () => {
   });
 
   it("rejects bad sizes with FastAPI's 422 shape, and unknown samplers/models with A1111's 404", async () => {
-    for (const [width, height] of [[513, 512], [512, 4096], [32, 64]]) {
+    for (const [width, height] of [
+      [513, 512],
+      [512, 4096],
+      [32, 64],
+    ]) {
       const { res, json } = await post("/sdapi/v1/txt2img", { prompt: "x", width, height });
       expect(res.status).toBe(422);
       expect((json.detail as { loc: string[] }[])[0]!.loc[0]).toBe("body");
     }
     const sampler = await post("/sdapi/v1/txt2img", { prompt: "x", sampler_name: "Warp drive" });
-    expect([sampler.res.status, sampler.json]).toEqual([404, { error: "HTTPException", detail: "Sampler not found", body: "", errors: "" }]);
-    const model = await post("/sdapi/v1/txt2img", { prompt: "x", override_settings: { sd_model_checkpoint: "sdxl-real" } });
+    expect([sampler.res.status, sampler.json]).toEqual([
+      404,
+      { error: "HTTPException", detail: "Sampler not found", body: "", errors: "" },
+    ]);
+    const model = await post("/sdapi/v1/txt2img", {
+      prompt: "x",
+      override_settings: { sd_model_checkpoint: "sdxl-real" },
+    });
     expect([model.res.status, model.json.detail]).toEqual([404, "Model not found"]);
     const broken = await fetch(`${sim.url}/sdapi/v1/txt2img`, { method: "POST", body: "{not json" });
     expect(broken.status).toBe(422);
   });
 
   it("img2img with a mask repaints only the masked area, deterministically", async () => {
-    const init = (await post("/sdapi/v1/txt2img", { prompt: "a vase", seed: 3, width: 256, height: 256 })).json.images[0]!;
+    const init = (await post("/sdapi/v1/txt2img", { prompt: "a vase", seed: 3, width: 256, height: 256 })).json
+      .images[0]!;
     // White square in the middle = the area to repaint (A1111's default, inpainting_mask_invert 0).
     const mask = await sharp({ create: { width: 256, height: 256, channels: 3, background: "#000" } })
       .composite([{ input: { create: { width: 96, height: 96, channels: 3, background: "#fff" } }, left: 80, top: 80 }])
       .png()
       .toBuffer();
-    const body = { prompt: "a vase", seed: 3, width: 256, height: 256, init_images: [init], mask: mask.toString("base64"), denoising_strength: 0.9, inpainting_fill: 0, mask_blur: 4 };
+    const body = {
+      prompt: "a vase",
+      seed: 3,
+      width: 256,
+      height: 256,
+      init_images: [init],
+      mask: mask.toString("base64"),
+      denoising_strength: 0.9,
+      inpainting_fill: 0,
+      mask_blur: 4,
+    };
     const a = await post("/sdapi/v1/img2img", body);
     const b = await post("/sdapi/v1/img2img", body);
     expect(a.res.status).toBe(200);
@@ -100,12 +161,20 @@ describe("A1111 API shapes", () => {
   });
 
   it("extra-single-image upscales ×2 and ×4 with a real resampler", async () => {
-    const image = (await post("/sdapi/v1/txt2img", { prompt: "a lamp", seed: 1, width: 128, height: 96 })).json.images[0]!;
+    const image = (await post("/sdapi/v1/txt2img", { prompt: "a lamp", seed: 1, width: 128, height: 96 })).json
+      .images[0]!;
     for (const factor of [2, 4]) {
-      const { res, json } = await post("/sdapi/v1/extra-single-image", { image, upscaling_resize: factor, upscaler_1: "Lanczos" });
+      const { res, json } = await post("/sdapi/v1/extra-single-image", {
+        image,
+        upscaling_resize: factor,
+        upscaler_1: "Lanczos",
+      });
       expect(res.status).toBe(200);
       expect(typeof json.html_info).toBe("string");
-      expect(await sharp(png(json.image as string)).metadata()).toMatchObject({ width: 128 * factor, height: 96 * factor });
+      expect(await sharp(png(json.image as string)).metadata()).toMatchObject({
+        width: 128 * factor,
+        height: 96 * factor,
+      });
     }
     const unknown = await post("/sdapi/v1/extra-single-image", { image, upscaler_1: "Magic" });
     expect(unknown.res.status).toBe(404);
@@ -113,7 +182,8 @@ describe("A1111 API shapes", () => {
 });
 
 describe("knobs and faults", () => {
-  const small = (seed: number, prompt = "a chair") => post("/sdapi/v1/txt2img", { prompt, seed, width: 64, height: 64 });
+  const small = (seed: number, prompt = "a chair") =>
+    post("/sdapi/v1/txt2img", { prompt, seed, width: 64, height: 64 });
 
   it("injects errors at the configured rate, reproducibly for a fault seed", async () => {
     const run = async () => {
@@ -142,7 +212,9 @@ describe("knobs and faults", () => {
 
   it("hangs on timeouts until the client gives up, and adds latency and slow calls", async () => {
     sim.setConfig({ timeoutRate: 1 });
-    await expect(fetch(`${sim.url}/sdapi/v1/txt2img`, { method: "POST", body: "{}", signal: AbortSignal.timeout(300) })).rejects.toThrow();
+    await expect(
+      fetch(`${sim.url}/sdapi/v1/txt2img`, { method: "POST", body: "{}", signal: AbortSignal.timeout(300) }),
+    ).rejects.toThrow();
     expect(sim.stats().injected.timeout).toBe(1);
     sim.setConfig({ timeoutRate: 0, latencyMs: 150, slowRate: 1, slowMs: 150 });
     const started = Date.now();
@@ -179,9 +251,15 @@ describe("knobs and faults", () => {
   });
 
   it("changes and reports knobs over HTTP, rejecting bad values", async () => {
-    const res = await fetch(`${sim.url}/simulator/config`, { method: "POST", body: JSON.stringify({ latencyMs: 5, errorRate: 0.5 }) });
+    const res = await fetch(`${sim.url}/simulator/config`, {
+      method: "POST",
+      body: JSON.stringify({ latencyMs: 5, errorRate: 0.5 }),
+    });
     expect(await res.json()).toMatchObject({ latencyMs: 5, errorRate: 0.5, nsfwMarker: "SIMULATE_NSFW" });
-    const bad = await fetch(`${sim.url}/simulator/config`, { method: "POST", body: JSON.stringify({ errorRate: 2, colour: "red" }) });
+    const bad = await fetch(`${sim.url}/simulator/config`, {
+      method: "POST",
+      body: JSON.stringify({ errorRate: 2, colour: "red" }),
+    });
     expect(bad.status).toBe(422);
     expect(((await (await fetch(`${sim.url}/simulator/config`)).json()) as { errorRate: number }).errorRate).toBe(0.5);
   });
@@ -190,7 +268,11 @@ describe("knobs and faults", () => {
     sim.setConfig({ apiAuth: "kiln:secret" });
     const denied = await small(1);
     expect([denied.res.status, denied.res.headers.get("www-authenticate")]).toEqual([401, "Basic"]);
-    const ok = await post("/sdapi/v1/txt2img", { width: 64, height: 64 }, { authorization: `Basic ${Buffer.from("kiln:secret").toString("base64")}` });
+    const ok = await post(
+      "/sdapi/v1/txt2img",
+      { width: 64, height: 64 },
+      { authorization: `Basic ${Buffer.from("kiln:secret").toString("base64")}` },
+    );
     expect(ok.res.status).toBe(200);
   });
 });
@@ -208,7 +290,12 @@ describe("binding", () => {
 
 describe("the rembg extension's POST /rembg", () => {
   async function picture() {
-    const { json } = await post("/sdapi/v1/txt2img", { prompt: "a teapot on a table", seed: 3, width: 256, height: 256 });
+    const { json } = await post("/sdapi/v1/txt2img", {
+      prompt: "a teapot on a table",
+      seed: 3,
+      width: 256,
+      height: 256,
+    });
     return json.images[0]!;
   }
 
@@ -225,8 +312,14 @@ describe("the rembg extension's POST /rembg", () => {
     const m = await sharp(png(mask.json.image as string)).metadata();
     expect(m).toMatchObject({ channels: 1, width: 256, height: 256 });
     // The mask is the cut-out's alpha.
-    const alpha = await sharp(png(a.json.image as string)).extractChannel(3).raw().toBuffer();
-    const maskRaw = await sharp(png(mask.json.image as string)).extractChannel(0).raw().toBuffer();
+    const alpha = await sharp(png(a.json.image as string))
+      .extractChannel(3)
+      .raw()
+      .toBuffer();
+    const maskRaw = await sharp(png(mask.json.image as string))
+      .extractChannel(0)
+      .raw()
+      .toBuffer();
     expect(maskRaw.length).toBe(alpha.length);
     let worst = 0;
     for (let i = 0; i < alpha.length; i++) worst = Math.max(worst, Math.abs(maskRaw[i]! - alpha[i]!));
@@ -235,7 +328,11 @@ describe("the rembg extension's POST /rembg", () => {
   });
 
   it("answers null for model None, 500 for an unknown model or a broken image, and lists /rembg in /openapi.json", async () => {
-    const none = await fetch(`${sim.url}/rembg`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ input_image: "x", model: "None" }) });
+    const none = await fetch(`${sim.url}/rembg`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ input_image: "x", model: "None" }),
+    });
     expect(await none.text()).toBe("null");
     expect((await post("/rembg", { input_image: await picture(), model: "u3net" })).res.status).toBe(500);
     expect((await post("/rembg", { input_image: "bm90IGFuIGltYWdl", model: "u2net" })).res.status).toBe(500);

@@ -139,7 +139,10 @@ export async function img2img(o: Img2ImgOptions): Promise<Buffer> {
 export const UPSCALERS = ["None", "Lanczos", "Nearest", "ESRGAN_4x", "R-ESRGAN 4x+", "SwinIR_4x"] as const;
 
 /** extra-single-image: a real resize with sharp; "None" leaves the image alone, as in A1111. */
-export async function upscale(b64: string, o: { factor?: number; width?: number; height?: number; upscaler: string; crop: boolean }): Promise<Buffer> {
+export async function upscale(
+  b64: string,
+  o: { factor?: number; width?: number; height?: number; upscaler: string; crop: boolean },
+): Promise<Buffer> {
   const src = await decodeImage(b64);
   const img = sharp(src.data, { raw: { width: src.width, height: src.height, channels: 3 } });
   if (o.upscaler === "None") return img.png().toBuffer();

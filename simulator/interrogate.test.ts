@@ -15,7 +15,11 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 
 const post = (body: unknown) =>
-  fetch(`${sim.url}/sdapi/v1/interrogate`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  fetch(`${sim.url}/sdapi/v1/interrogate`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
 
 /** A picture whose content is known: blue sky, green field, a red ball on the left. */
 const scene = (ball: string, cx: number) =>
@@ -33,7 +37,9 @@ describe("simulator interrogate", () => {
     expect(res.status).toBe(200);
     const { caption } = (await res.json()) as { caption: string };
     expect(caption).toMatch(/red object on the left on (dark )?green ground under a blue sky/);
-    const other = (await (await post({ image: (await scene("#e8d020", 500)).toString("base64"), model: "clip" })).json()) as { caption: string };
+    const other = (await (
+      await post({ image: (await scene("#e8d020", 500)).toString("base64"), model: "clip" })
+    ).json()) as { caption: string };
     expect(other.caption).toMatch(/yellow object on the right/);
   });
 
@@ -41,11 +47,15 @@ describe("simulator interrogate", () => {
     const a = await renderPng({ prompt: "a ceramic mug on a wooden table", seed: 1, width: 256, height: 256 });
     const b = await renderPng({ prompt: "trail running shoe", seed: 7, width: 320, height: 256 });
     const once = (await (await post({ image: a.toString("base64") })).json()) as { caption: string };
-    const twice = (await (await post({ image: `data:image/png;base64,${a.toString("base64")}`, model: "clip" })).json()) as { caption: string };
+    const twice = (await (
+      await post({ image: `data:image/png;base64,${a.toString("base64")}`, model: "clip" })
+    ).json()) as { caption: string };
     const third = (await (await post({ image: b.toString("base64"), model: "clip" })).json()) as { caption: string };
     expect(twice.caption).toBe(once.caption);
     expect(third.caption).not.toBe(once.caption);
-    const tags = (await (await post({ image: a.toString("base64"), model: "deepdanbooru" })).json()) as { caption: string };
+    const tags = (await (await post({ image: a.toString("base64"), model: "deepdanbooru" })).json()) as {
+      caption: string;
+    };
     expect(tags.caption).toMatch(/^no_humans, outdoors, scenery, [a-z_]+_sky/);
   });
 
@@ -69,7 +79,9 @@ describe("simulator interrogate", () => {
     expect(alt).not.toMatch(/arafed|trending|artstation|kiln-simulator|4k/i);
     sim.setConfig({ errorRate: 1 });
     try {
-      const error = await engine.caption({ image: await scene("#d02a2a", 140), contentType: "image/png" }).catch((e: unknown) => e);
+      const error = await engine
+        .caption({ image: await scene("#d02a2a", 140), contentType: "image/png" })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ProviderError);
       expect((error as ProviderError).retryable).toBe(true);
     } finally {

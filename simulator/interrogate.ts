@@ -91,7 +91,12 @@ const N = 64;
 /** Reads the scene from a 64×64 view of the image. */
 export async function readScene(image: Buffer): Promise<SceneReading> {
   const meta = await sharp(image).metadata();
-  const { data } = await sharp(image).flatten({ background: "#ffffff" }).toColourspace("srgb").resize(N, N, { fit: "fill" }).raw().toBuffer({ resolveWithObject: true });
+  const { data } = await sharp(image)
+    .flatten({ background: "#ffffff" })
+    .toColourspace("srgb")
+    .resize(N, N, { fit: "fill" })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   const px = (x: number, y: number): Rgb => {
     const i = (y * N + x) * 3;
     return [data[i]!, data[i + 1]!, data[i + 2]!];
@@ -113,7 +118,13 @@ export async function readScene(image: Buffer): Promise<SceneReading> {
     const med = (ch: 0 | 1 | 2) => row.map((p) => p[ch]).sort((a, b) => a - b)[N >> 1]!;
     rowMedian.push([med(0), med(1), med(2)]);
   }
-  const near = (y: number) => [rowMedian[Math.max(0, y - 6)]!, rowMedian[y]!, rowMedian[Math.min(N - 1, y + 6)]!, skyMean, groundMean];
+  const near = (y: number) => [
+    rowMedian[Math.max(0, y - 6)]!,
+    rowMedian[y]!,
+    rowMedian[Math.min(N - 1, y + 6)]!,
+    skyMean,
+    groundMean,
+  ];
   const mask = new Uint8Array(N * N);
   for (let y = Math.round(N * 0.15); y < Math.round(N * 0.95); y++) {
     const backgrounds = near(y);
@@ -183,9 +194,24 @@ export async function readScene(image: Buffer): Promise<SceneReading> {
     objectColours,
     objectCount: blobs.length,
     position: cx < 0.4 ? "on the left" : cx > 0.6 ? "on the right" : "in the centre",
-    light: brightness > 170 ? "bright" : brightness < 55 ? "dark" : spread < 25 ? "soft" : brightness < 95 ? "dim" : "bright",
+    light:
+      brightness > 170
+        ? "bright"
+        : brightness < 55
+          ? "dark"
+          : spread < 25
+            ? "soft"
+            : brightness < 95
+              ? "dim"
+              : "bright",
     blurry: edgeEnergy < 2.2,
-    fingerprint: hashInts(Math.round(brightness), Math.round(edgeEnergy * 10), blobs.length, Math.round(skyMean[0]), Math.round(groundMean[2])),
+    fingerprint: hashInts(
+      Math.round(brightness),
+      Math.round(edgeEnergy * 10),
+      blobs.length,
+      Math.round(skyMean[0]),
+      Math.round(groundMean[2]),
+    ),
   };
 }
 
@@ -194,8 +220,18 @@ const COUNT_WORDS = ["no", "one", "two", "three", "four", "five"];
 /** BLIP's sentence for the scene, then (model "clip") CLIP's tags; or (model "deepdanbooru") tags only. */
 export function describeScene(s: SceneReading, model: string): string {
   if (model === "deepdanbooru") {
-    const tags = ["no_humans", "outdoors", "scenery", `${s.sky.replace(/ /g, "_")}_sky`, `${s.ground.replace(/ /g, "_")}_ground`];
-    if (s.objectCount) tags.push(s.objectCount > 1 ? "multiple_objects" : "still_life", ...s.objectColours.map((c) => `${c.replace(/ /g, "_")}_theme`));
+    const tags = [
+      "no_humans",
+      "outdoors",
+      "scenery",
+      `${s.sky.replace(/ /g, "_")}_sky`,
+      `${s.ground.replace(/ /g, "_")}_ground`,
+    ];
+    if (s.objectCount)
+      tags.push(
+        s.objectCount > 1 ? "multiple_objects" : "still_life",
+        ...s.objectColours.map((c) => `${c.replace(/ /g, "_")}_theme`),
+      );
     if (s.blurry) tags.push("blurry");
     return tags.join(", ");
   }
@@ -203,7 +239,10 @@ export function describeScene(s: SceneReading, model: string): string {
   if (s.objectCount === 0) subject = `${article(s.sky)} ${s.sky} sky over ${s.ground} ground`;
   else {
     const colours = s.objectColours.join(" and ");
-    const count = s.objectCount === 1 ? `${article(colours)} ${colours} object` : `${COUNT_WORDS[s.objectCount] ?? "several"} ${colours} objects`;
+    const count =
+      s.objectCount === 1
+        ? `${article(colours)} ${colours} object`
+        : `${COUNT_WORDS[s.objectCount] ?? "several"} ${colours} objects`;
     subject = `${count} ${s.position} on ${s.ground} ground under ${article(s.sky)} ${s.sky} sky`;
   }
   // BLIP opens some captions with "arafed" or "there is"; which ones depends on the picture, not on chance.
@@ -217,7 +256,8 @@ export function describeScene(s: SceneReading, model: string): string {
 }
 
 export async function interrogate(body: z.infer<typeof interrogateSchema>): Promise<string> {
-  if (!(INTERROGATE_MODELS as readonly string[]).includes(body.model)) throw new UnknownInterrogatorError("Model not found");
+  if (!(INTERROGATE_MODELS as readonly string[]).includes(body.model))
+    throw new UnknownInterrogatorError("Model not found");
   const b64 = body.image.startsWith("data:") ? (body.image.split(",")[1] ?? "") : body.image;
   if (!b64) throw new MissingImageError("Image not found");
   const scene = await readScene(Buffer.from(b64, "base64")).catch((error: unknown) => {

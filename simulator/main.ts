@@ -31,7 +31,8 @@ const { values } = parseArgs({
   },
   strict: true,
 });
-const flag = (name: string): string | undefined => (values as Record<string, string | undefined>)[name] ?? process.env[envName(name)];
+const flag = (name: string): string | undefined =>
+  (values as Record<string, string | undefined>)[name] ?? process.env[envName(name)];
 
 function number(name: string, raw: string): number {
   const n = Number(raw);

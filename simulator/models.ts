@@ -4,7 +4,14 @@ import { hashString } from "./hash";
  * What the simulator "has installed": checkpoints named for Kiln's tiers, labelled as simulated in
  * their titles so an admin picking a model can never mistake them for a real GPU endpoint.
  */
-export type SdModel = { title: string; model_name: string; hash: string; sha256: string; filename: string; config: null };
+export type SdModel = {
+  title: string;
+  model_name: string;
+  hash: string;
+  sha256: string;
+  filename: string;
+  config: null;
+};
 
 function model(name: string): SdModel {
   const sha256 = Array.from({ length: 8 }, (_, i) => hashString(name, i).toString(16).padStart(8, "0")).join("");
@@ -19,7 +26,9 @@ function model(name: string): SdModel {
   };
 }
 
-export const SD_MODELS: readonly SdModel[] = ["kiln-sim-draft-v1", "kiln-sim-support-v1", "kiln-sim-hero-v1"].map(model);
+export const SD_MODELS: readonly SdModel[] = ["kiln-sim-draft-v1", "kiln-sim-support-v1", "kiln-sim-hero-v1"].map(
+  model,
+);
 
 /** Accepts every alias A1111 accepts for a checkpoint: title, name, file name or hash. */
 export function findModel(name: string): SdModel | undefined {

@@ -10,7 +10,15 @@ import { BadImageError, decodeImage } from "./edit";
  *
  * The simulator's "segmentation model" (see matte): deterministic, and a real RGBA PNG out.
  */
-export const REMBG_MODELS = ["u2net", "u2netp", "u2net_human_seg", "u2net_cloth_seg", "silueta", "isnet-general-use", "isnet-anime"] as const;
+export const REMBG_MODELS = [
+  "u2net",
+  "u2netp",
+  "u2net_human_seg",
+  "u2net_cloth_seg",
+  "silueta",
+  "isnet-general-use",
+  "isnet-anime",
+] as const;
 
 export const rembgSchema = z.looseObject({
   input_image: z.string().default(""),
@@ -34,7 +42,10 @@ const WORK_SIDE = 256;
  * colour changes gently (backdrops and floors are gradients; objects have edges). What the flood
  * never reaches is the subject. The binary matte is then scaled up and feathered.
  */
-export async function matte(rgb: { data: Buffer; width: number; height: number }, req: Pick<RembgRequest, "alpha_matting" | "alpha_matting_erode_size">): Promise<Buffer> {
+export async function matte(
+  rgb: { data: Buffer; width: number; height: number },
+  req: Pick<RembgRequest, "alpha_matting" | "alpha_matting_erode_size">,
+): Promise<Buffer> {
   const { width, height } = rgb;
   const scale = Math.min(1, WORK_SIDE / Math.max(width, height));
   const w = Math.max(1, Math.round(width * scale));
@@ -70,7 +81,9 @@ export async function matte(rgb: { data: Buffer; width: number; height: number }
     seed(y * w + w - 1);
   }
   const diff = (a: number, b: number) =>
-    Math.abs(small[a * 3]! - small[b * 3]!) + Math.abs(small[a * 3 + 1]! - small[b * 3 + 1]!) + Math.abs(small[a * 3 + 2]! - small[b * 3 + 2]!);
+    Math.abs(small[a * 3]! - small[b * 3]!) +
+    Math.abs(small[a * 3 + 1]! - small[b * 3 + 1]!) +
+    Math.abs(small[a * 3 + 2]! - small[b * 3 + 2]!);
   while (head < tail) {
     const i = queue[head++]!;
     const x = i % w;
@@ -100,7 +113,8 @@ export async function matte(rgb: { data: Buffer; width: number; height: number }
 
 export async function removeBackground(req: RembgRequest): Promise<Buffer | null> {
   if (!req.model || req.model === "None") return null;
-  if (!(REMBG_MODELS as readonly string[]).includes(req.model)) throw new UnknownRembgModelError(`No such file or directory: '${req.model}.onnx'`);
+  if (!(REMBG_MODELS as readonly string[]).includes(req.model))
+    throw new UnknownRembgModelError(`No such file or directory: '${req.model}.onnx'`);
   const rgb = await decodeImage(req.input_image);
   const alpha = await matte(rgb, req);
   if (req.return_mask) {

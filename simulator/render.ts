@@ -136,7 +136,7 @@ export function renderRaw(input: RenderInput, faults: RenderFaults = {}): Buffer
   const grainKey = mix32(key ^ 0x5bd1e995);
   const grainAmp = 4 + detail * 2;
   const out = Buffer.allocUnsafe(W * H * 3);
-  const vignetteX = new Float32Array(W).map((_, x) => (((x / W - 0.5) * 2) ** 2) * 0.22);
+  const vignetteX = new Float32Array(W).map((_, x) => ((x / W - 0.5) * 2) ** 2 * 0.22);
   // A washed-out output keeps 35% of the contrast around a bright grey: v * gain + lift.
   const gain = faults.washedOut ? 0.35 : 1;
   const lift = faults.washedOut ? 158 : 0;
@@ -160,7 +160,12 @@ export function renderRaw(input: RenderInput, faults: RenderFaults = {}): Buffer
 }
 
 /** PNG-encodes raw RGB; a blur fault is applied here with a sigma proportional to the size. */
-export async function encodePng(raw: Buffer, width: number, height: number, faults: RenderFaults = {}): Promise<Buffer> {
+export async function encodePng(
+  raw: Buffer,
+  width: number,
+  height: number,
+  faults: RenderFaults = {},
+): Promise<Buffer> {
   let img = sharp(raw, { raw: { width, height, channels: 3 } });
   if (faults.blur) img = img.blur(Math.max(2.5, Math.min(width, height) / 110));
   // Level 1 without filtering encodes in ~10 ms at 512²; sharp writes no timestamps, so output bytes are stable.
@@ -173,5 +178,7 @@ export async function renderPng(input: RenderInput, faults: RenderFaults = {}): 
 
 /** What an NSFW filter returns in place of the picture: a black image of the requested size. */
 export async function blackPng(width: number, height: number): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: "#000000" } }).png().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: "#000000" } })
+    .png()
+    .toBuffer();
 }

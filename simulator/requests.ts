@@ -63,7 +63,9 @@ export type Img2ImgRequest = z.infer<typeof img2imgSchema>;
 export type ExtrasRequest = z.infer<typeof extrasSchema>;
 
 /** FastAPI's 422 body for a request that fails validation: { detail: [{ type, loc, msg, input }] }. */
-export function validationDetail(error: z.ZodError): { detail: { type: string; loc: (string | number)[]; msg: string; input?: unknown }[] } {
+export function validationDetail(error: z.ZodError): {
+  detail: { type: string; loc: (string | number)[]; msg: string; input?: unknown }[];
+} {
   return {
     detail: error.issues.map((issue) => ({
       type: issue.code === "invalid_type" ? "type_error" : "value_error",
@@ -75,6 +77,10 @@ export function validationDetail(error: z.ZodError): { detail: { type: string; l
 }
 
 /** A1111's exception middleware body for an HTTPException or any other error. */
-export function a1111Error(error: string, detail: string, errors = ""): { error: string; detail: string; body: string; errors: string } {
+export function a1111Error(
+  error: string,
+  detail: string,
+  errors = "",
+): { error: string; detail: string; body: string; errors: string } {
   return { error, detail, body: "", errors };
 }

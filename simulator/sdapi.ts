@@ -4,9 +4,22 @@ import { BadImageError, OutputTooLargeError, UPSCALERS, decodeImage, img2img, up
 import { die } from "./hash";
 import { SAMPLERS, SD_MODELS, findModel, type SdModel } from "./models";
 import { blackPng, encodePng, renderPng, type RenderFaults } from "./render";
-import { BadInterrogateImageError, interrogate, interrogateSchema, MissingImageError, UnknownInterrogatorError } from "./interrogate";
+import {
+  BadInterrogateImageError,
+  interrogate,
+  interrogateSchema,
+  MissingImageError,
+  UnknownInterrogatorError,
+} from "./interrogate";
 import { REMBG_MODELS, UnknownRembgModelError, removeBackground, rembgSchema } from "./rembg";
-import { a1111Error, extrasSchema, img2imgSchema, txt2imgSchema, validationDetail, type Txt2ImgRequest } from "./requests";
+import {
+  a1111Error,
+  extrasSchema,
+  img2imgSchema,
+  txt2imgSchema,
+  validationDetail,
+  type Txt2ImgRequest,
+} from "./requests";
 
 /**
  * The /sdapi/v1 handlers: parse like A1111, answer with A1111's response shapes. Latency and
@@ -14,13 +27,24 @@ import { a1111Error, extrasSchema, img2imgSchema, txt2imgSchema, validationDetai
  */
 export type Reply = { status: number; body: unknown };
 export type ImageFaults = RenderFaults & { duplicate?: boolean };
-export type CallContext = { call: number; config: SimulatorConfig; faults: ImageFaults; currentModel: SdModel; onFiltered(): void };
+export type CallContext = {
+  call: number;
+  config: SimulatorConfig;
+  faults: ImageFaults;
+  currentModel: SdModel;
+  onFiltered(): void;
+};
 
 const notFound = (detail: string): Reply => ({ status: 404, body: a1111Error("HTTPException", detail) });
 
-function parse<S extends z.ZodType>(schema: S, body: unknown): { ok: true; data: z.infer<S> } | { ok: false; reply: Reply } {
+function parse<S extends z.ZodType>(
+  schema: S,
+  body: unknown,
+): { ok: true; data: z.infer<S> } | { ok: false; reply: Reply } {
   const result = schema.safeParse(body ?? {});
-  return result.success ? { ok: true, data: result.data } : { ok: false, reply: { status: 422, body: validationDetail(result.error) } };
+  return result.success
+    ? { ok: true, data: result.data }
+    : { ok: false, reply: { status: 422, body: validationDetail(result.error) } };
 }
 
 /** Checks the parts A1111 checks before any GPU work: sampler and checkpoint. */
@@ -38,7 +62,15 @@ function timestamp(): string {
 }
 
 /** The `info` string A1111 returns (Processed.js()), plus the filter flag and the faults applied. */
-function info(req: Txt2ImgRequest, sampler: string, model: SdModel, seeds: number[], filtered: boolean, faults: ImageFaults, denoising: number | null): string {
+function info(
+  req: Txt2ImgRequest,
+  sampler: string,
+  model: SdModel,
+  seeds: number[],
+  filtered: boolean,
+  faults: ImageFaults,
+  denoising: number | null,
+): string {
   const applied = (["blur", "washedOut", "duplicate"] as const).filter((f) => faults[f]);
   const extra: Record<string, string> = applied.length ? { "Simulator faults": applied.join(",") } : {};
   const infotexts = seeds.map(
@@ -109,11 +141,17 @@ export async function txt2img(body: unknown, ctx: CallContext): Promise<Reply> {
       if (filtered) return blackPng(req.width, req.height);
       // A duplicate fault ignores the seed: every such call returns the same picture for a prompt.
       const s = ctx.faults.duplicate ? 0 : seed;
-      return renderPng({ prompt: req.prompt, seed: s, width: req.width, height: req.height, model: r.model.model_name }, ctx.faults);
+      return renderPng(
+        { prompt: req.prompt, seed: s, width: req.width, height: req.height, model: r.model.model_name },
+        ctx.faults,
+      );
     }),
   );
   const b64 = req.send_images ? images.map((i) => i.toString("base64")) : [];
-  return { status: 200, body: { images: b64, parameters: req, info: info(req, r.sampler, r.model, seeds, filtered, ctx.faults, null) } };
+  return {
+    status: 200,
+    body: { images: b64, parameters: req, info: info(req, r.sampler, r.model, seeds, filtered, ctx.faults, null) },
+  };
 }
 
 export async function img2imgHandler(body: unknown, ctx: CallContext): Promise<Reply> {
@@ -138,7 +176,13 @@ export async function img2imgHandler(body: unknown, ctx: CallContext): Promise<R
           inpaintingFill: req.inpainting_fill,
           maskBlur: req.mask_blur,
           invertMask: req.inpainting_mask_invert === 1,
-          render: { prompt: req.prompt, seed: ctx.faults.duplicate ? 0 : seed, width: req.width, height: req.height, model: r.model.model_name },
+          render: {
+            prompt: req.prompt,
+            seed: ctx.faults.duplicate ? 0 : seed,
+            width: req.width,
+            height: req.height,
+            model: r.model.model_name,
+          },
           faults: { washedOut: ctx.faults.washedOut },
         });
         return encodePng(raw, req.width, req.height, { blur: ctx.faults.blur });
@@ -147,7 +191,14 @@ export async function img2imgHandler(body: unknown, ctx: CallContext): Promise<R
     // A1111 drops the (large) input images from the echoed parameters unless include_init_images.
     const parameters = { ...req, init_images: null, mask: null };
     const b64 = req.send_images ? images.map((i) => i.toString("base64")) : [];
-    return { status: 200, body: { images: b64, parameters, info: info(req, r.sampler, r.model, seeds, filtered, ctx.faults, req.denoising_strength) } };
+    return {
+      status: 200,
+      body: {
+        images: b64,
+        parameters,
+        info: info(req, r.sampler, r.model, seeds, filtered, ctx.faults, req.denoising_strength),
+      },
+    };
   } catch (error) {
     if (error instanceof BadImageError) return { status: 500, body: a1111Error("HTTPException", error.message) };
     throw error;
@@ -158,18 +209,28 @@ export async function extrasSingleImage(body: unknown): Promise<Reply> {
   const parsed = parse(extrasSchema, body);
   if (!parsed.ok) return parsed.reply;
   const req = parsed.data;
-  if (!(UPSCALERS as readonly string[]).includes(req.upscaler_1)) return notFound(`could not find upscaler named ${req.upscaler_1}`);
+  if (!(UPSCALERS as readonly string[]).includes(req.upscaler_1))
+    return notFound(`could not find upscaler named ${req.upscaler_1}`);
   try {
     const out =
       req.resize_mode === 0
         ? await upscale(req.image, { factor: req.upscaling_resize, upscaler: req.upscaler_1, crop: req.upscaling_crop })
-        : await upscale(req.image, { width: req.upscaling_resize_w, height: req.upscaling_resize_h, upscaler: req.upscaler_1, crop: req.upscaling_crop });
+        : await upscale(req.image, {
+            width: req.upscaling_resize_w,
+            height: req.upscaling_resize_h,
+            upscaler: req.upscaler_1,
+            crop: req.upscaling_crop,
+          });
     const html = `<p>Postprocess upscale by: ${req.upscaling_resize}, Postprocess upscaler: ${req.upscaler_1}</p>`;
     return { status: 200, body: { html_info: html, image: out.toString("base64") } };
   } catch (error) {
-    if (error instanceof BadImageError) return { status: 500, body: a1111Error("HTTPException", "Invalid encoded image") };
+    if (error instanceof BadImageError)
+      return { status: 500, body: a1111Error("HTTPException", "Invalid encoded image") };
     if (error instanceof OutputTooLargeError) {
-      return { status: 422, body: { detail: [{ type: "value_error", loc: ["body", "upscaling_resize"], msg: error.message }] } };
+      return {
+        status: 422,
+        body: { detail: [{ type: "value_error", loc: ["body", "upscaling_resize"], msg: error.message }] },
+      };
     }
     throw error;
   }
@@ -183,8 +244,13 @@ export async function rembgHandler(body: unknown): Promise<Reply> {
     const out = await removeBackground(parsed.data);
     return { status: 200, body: out ? { image: out.toString("base64") } : null };
   } catch (error) {
-    if (error instanceof BadImageError) return { status: 500, body: a1111Error("HTTPException", "Invalid encoded image") };
-    if (error instanceof UnknownRembgModelError) return { status: 500, body: a1111Error("FileNotFoundError", "", `${error.message} (models: ${REMBG_MODELS.join(", ")})`) };
+    if (error instanceof BadImageError)
+      return { status: 500, body: a1111Error("HTTPException", "Invalid encoded image") };
+    if (error instanceof UnknownRembgModelError)
+      return {
+        status: 500,
+        body: a1111Error("FileNotFoundError", "", `${error.message} (models: ${REMBG_MODELS.join(", ")})`),
+      };
     throw error;
   }
 }
@@ -197,7 +263,8 @@ export async function interrogateHandler(body: unknown): Promise<Reply> {
     return { status: 200, body: { caption: await interrogate(parsed.data) } };
   } catch (error) {
     if (error instanceof UnknownInterrogatorError || error instanceof MissingImageError) return notFound(error.message);
-    if (error instanceof BadInterrogateImageError) return { status: 500, body: a1111Error("HTTPException", error.message) };
+    if (error instanceof BadInterrogateImageError)
+      return { status: 500, body: a1111Error("HTTPException", error.message) };
     throw error;
   }
 }
@@ -207,7 +274,16 @@ export function sdModels(): Reply {
 }
 
 export function upscalers(): Reply {
-  return { status: 200, body: UPSCALERS.map((name) => ({ name, model_name: null, model_path: null, model_url: null, scale: name === "None" ? 1 : 4 })) };
+  return {
+    status: 200,
+    body: UPSCALERS.map((name) => ({
+      name,
+      model_name: null,
+      model_path: null,
+      model_url: null,
+      scale: name === "None" ? 1 : 4,
+    })),
+  };
 }
 
 export function samplers(): Reply {

@@ -6,7 +6,19 @@ import { parseConfigPatch, type SimulatorConfig } from "./config";
 import { die } from "./hash";
 import { SD_MODELS, findModel, type SdModel } from "./models";
 import { a1111Error } from "./requests";
-import { extrasSingleImage, img2imgHandler, interrogateHandler, rembgHandler, samplers, sdModels, txt2img, upscalers, type CallContext, type ImageFaults, type Reply } from "./sdapi";
+import {
+  extrasSingleImage,
+  img2imgHandler,
+  interrogateHandler,
+  rembgHandler,
+  samplers,
+  sdModels,
+  txt2img,
+  upscalers,
+  type CallContext,
+  type ImageFaults,
+  type Reply,
+} from "./sdapi";
 
 /**
  * Routing, authentication, latency and fault injection around the A1111 handlers. One instance per
@@ -45,7 +57,15 @@ function openApi() {
 
 export type SimulatorStats = {
   calls: Record<string, number>;
-  injected: { error: number; timeout: number; slow: number; blur: number; washedOut: number; duplicate: number; contentFiltered: number };
+  injected: {
+    error: number;
+    timeout: number;
+    slow: number;
+    blur: number;
+    washedOut: number;
+    duplicate: number;
+    contentFiltered: number;
+  };
   inFlight: number;
   /** Image calls received and not yet answered, hung ones included, and the most there ever were at once. */
   open: number;
@@ -72,7 +92,8 @@ async function readJson(req: IncomingMessage): Promise<{ ok: true; value: unknow
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY) return { ok: false, reply: { status: 413, body: a1111Error("HTTPException", "Request body too large") } };
+    if (size > MAX_BODY)
+      return { ok: false, reply: { status: 413, body: a1111Error("HTTPException", "Request body too large") } };
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString("utf8");
@@ -80,7 +101,10 @@ async function readJson(req: IncomingMessage): Promise<{ ok: true; value: unknow
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {
-    return { ok: false, reply: { status: 422, body: { detail: [{ type: "json_invalid", loc: ["body", 0], msg: "JSON decode error" }] } } };
+    return {
+      ok: false,
+      reply: { status: 422, body: { detail: [{ type: "json_invalid", loc: ["body", 0], msg: "JSON decode error" }] } },
+    };
   }
 }
 
@@ -157,10 +181,19 @@ export class SimulatorState {
       return send(res, 200, null);
     }
     // A small subset of A1111's options: enough for clients that read the loaded checkpoint.
-    send(res, 200, { sd_model_checkpoint: this.currentModel.title, samples_format: "png", sd_checkpoint_hash: this.currentModel.sha256 });
+    send(res, 200, {
+      sd_model_checkpoint: this.currentModel.title,
+      samples_format: "png",
+      sd_checkpoint_hash: this.currentModel.sha256,
+    });
   }
 
-  private async handleImage(path: string, handler: (body: unknown, ctx: CallContext) => Promise<Reply>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async handleImage(
+    path: string,
+    handler: (body: unknown, ctx: CallContext) => Promise<Reply>,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
     const started = Date.now();
     const call = ++this.call;
     const c = this.config;
@@ -201,11 +234,25 @@ export class SimulatorState {
         const oom = "CUDA out of memory. Tried to allocate 2.00 GiB (simulated by kiln-simulator)";
         return send(res, 500, a1111Error("OutOfMemoryError", "", oom));
       }
-      const faults: ImageFaults = path === "/sdapi/v1/extra-single-image" || path === "/rembg" || path === "/sdapi/v1/interrogate" ? {} : { blur: roll("blur", c.blurRate), washedOut: roll("washedOut", c.washedOutRate), duplicate: roll("duplicate", c.duplicateRate) };
-      const ctx: CallContext = { call, config: c, faults, currentModel: this.currentModel, onFiltered: () => s.injected.contentFiltered++ };
+      const faults: ImageFaults =
+        path === "/sdapi/v1/extra-single-image" || path === "/rembg" || path === "/sdapi/v1/interrogate"
+          ? {}
+          : {
+              blur: roll("blur", c.blurRate),
+              washedOut: roll("washedOut", c.washedOutRate),
+              duplicate: roll("duplicate", c.duplicateRate),
+            };
+      const ctx: CallContext = {
+        call,
+        config: c,
+        faults,
+        currentModel: this.currentModel,
+        onFiltered: () => s.injected.contentFiltered++,
+      };
       // The picture renders during the simulated GPU time, so a call takes max(latency, render).
       const [reply] = await Promise.all([handler(body.value, ctx), sleep(Math.max(0, wait - (Date.now() - started)))]);
-      if (reply.status === 200) for (const f of ["blur", "washedOut", "duplicate"] as const) if (faults[f]) s.injected[f]++;
+      if (reply.status === 200)
+        for (const f of ["blur", "washedOut", "duplicate"] as const) if (faults[f]) s.injected[f]++;
       send(res, reply.status, reply.body);
     } finally {
       s.inFlight--;
@@ -213,7 +260,8 @@ export class SimulatorState {
   }
 
   private async handleControl(path: string, method: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (path === "/simulator/config" && method === "GET") return send(res, 200, { ...this.config, apiAuth: this.config.apiAuth ? "set" : null });
+    if (path === "/simulator/config" && method === "GET")
+      return send(res, 200, { ...this.config, apiAuth: this.config.apiAuth ? "set" : null });
     if (path === "/simulator/config" && method === "POST") {
       const body = await readJson(req);
       if (!body.ok) return send(res, body.reply.status, body.reply.body);
@@ -221,7 +269,8 @@ export class SimulatorState {
         this.setConfig(parseConfigPatch(body.value));
         return send(res, 200, { ...this.config, apiAuth: this.config.apiAuth ? "set" : null });
       } catch (error) {
-        if (error instanceof ZodError) return send(res, 422, { detail: error.issues.map((i) => ({ loc: i.path, msg: i.message })) });
+        if (error instanceof ZodError)
+          return send(res, 422, { detail: error.issues.map((i) => ({ loc: i.path, msg: i.message })) });
         throw error;
       }
     }

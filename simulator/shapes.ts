@@ -6,7 +6,12 @@ export type Rgb = [number, number, number] | number[];
 export type Canvas = { width: number; height: number; data: Float32Array };
 
 function box(c: Canvas, x0: number, y0: number, x1: number, y1: number): [number, number, number, number] {
-  return [Math.max(0, Math.floor(x0)), Math.max(0, Math.floor(y0)), Math.min(c.width, Math.ceil(x1)), Math.min(c.height, Math.ceil(y1))];
+  return [
+    Math.max(0, Math.floor(x0)),
+    Math.max(0, Math.floor(y0)),
+    Math.min(c.width, Math.ceil(x1)),
+    Math.min(c.height, Math.ceil(y1)),
+  ];
 }
 
 function blend(c: Canvas, p: number, r: number, g: number, b: number, a: number): void {
@@ -45,7 +50,15 @@ export function drawShadow(c: Canvas, cx: number, cy: number, rx: number, ry: nu
 }
 
 /** A lit ellipsoid with a specular highlight; `softness` (0..1) sets how blurred its rim is. */
-export function drawSoftBall(c: Canvas, cx: number, cy: number, rx: number, ry: number, colour: Rgb, softness: number): void {
+export function drawSoftBall(
+  c: Canvas,
+  cx: number,
+  cy: number,
+  rx: number,
+  ry: number,
+  colour: Rgb,
+  softness: number,
+): void {
   const [x0, y0, x1, y1] = box(c, cx - rx, cy - ry, cx + rx, cy + ry);
   const inner = 1 - softness;
   for (let y = y0; y < y1; y++) {
@@ -69,7 +82,15 @@ export function drawSoftBall(c: Canvas, cx: number, cy: number, rx: number, ry: 
  * A hard-edged box (a product, a building) with a vertical light gradient and, when `stripes` > 0,
  * a printed pattern — the crisp edges that sharpness checks look for.
  */
-export function drawBlock(c: Canvas, left: number, top: number, w: number, h: number, colour: Rgb, stripes: number): void {
+export function drawBlock(
+  c: Canvas,
+  left: number,
+  top: number,
+  w: number,
+  h: number,
+  colour: Rgb,
+  stripes: number,
+): void {
   const [x0, y0, x1, y1] = box(c, left, top, left + w, top + h);
   const period = Math.max(4, w / 7);
   for (let y = y0; y < y1; y++) {

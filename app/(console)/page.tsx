@@ -19,19 +19,29 @@ export default async function HomePage() {
       <PageHeader title={`Welcome, ${actor.name.split(" ")[0]}`} description={ROLE_SUMMARIES[actor.role]} />
       <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3">
         {areas.map((a) => (
-          <Link key={a.href} href={a.href} className="rounded-lg border border-stone-200 bg-white p-5 shadow-sm transition hover:border-kiln-500">
+          <Link
+            key={a.href}
+            href={a.href}
+            className="rounded-lg border border-stone-200 bg-white p-5 shadow-sm transition hover:border-kiln-500"
+          >
             <div className="font-semibold">{a.label}</div>
             <p className="mt-1 text-sm text-stone-500">{a.description}</p>
           </Link>
         ))}
         {areas.length === 0 && (
           <Card title="Nothing to do here">
-            <p className="text-sm text-stone-600">Your role has no areas in this console. Ask an admin to change your role if you need one.</p>
+            <p className="text-sm text-stone-600">
+              Your role has no areas in this console. Ask an admin to change your role if you need one.
+            </p>
           </Card>
         )}
       </div>
       {(actor.role === "designer" || notifications.length > 0) && (
-        <Card title="Notifications" className="mt-8" actions={notifications.some((n) => !n.read) ? <MarkReadButton /> : undefined}>
+        <Card
+          title="Notifications"
+          className="mt-8"
+          actions={notifications.some((n) => !n.read) ? <MarkReadButton /> : undefined}
+        >
           <NotificationList items={notifications} />
         </Card>
       )}

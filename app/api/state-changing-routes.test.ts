@@ -16,8 +16,10 @@ vi.mock("@/lib/auth/guard", () => ({ requireCtx: (...args: unknown[]) => require
 
 /** Route folders that answer for themselves, each with the reason. */
 const EXCLUDED: Record<string, string> = {
-  "auth/[...nextauth]": "Auth.js checks its own CSRF token (double-submit cookie) on every POST; e2e/access.spec.ts proves the refusal.",
-  inngest: "Called by the Inngest engine, not by browsers; requests are signed (INNGEST_SIGNING_KEY) and owned by the engine's own check.",
+  "auth/[...nextauth]":
+    "Auth.js checks its own CSRF token (double-submit cookie) on every POST; e2e/access.spec.ts proves the refusal.",
+  inngest:
+    "Called by the Inngest engine, not by browsers; requests are signed (INNGEST_SIGNING_KEY) and owned by the engine's own check.",
 };
 
 /**
@@ -38,7 +40,10 @@ function routeFiles(dir: string): string[] {
   });
 }
 
-const routes = routeFiles(API_DIR).map((file) => ({ file, folder: path.relative(API_DIR, path.dirname(file)).split(path.sep).join("/") }));
+const routes = routeFiles(API_DIR).map((file) => ({
+  file,
+  folder: path.relative(API_DIR, path.dirname(file)).split(path.sep).join("/"),
+}));
 
 describe("state-changing API routes refuse cross-origin requests", () => {
   beforeEach(() => {
@@ -55,14 +60,19 @@ describe("state-changing API routes refuse cross-origin requests", () => {
       const mod = (await import(file)) as Record<string, unknown>;
       const methods = STATE_CHANGING.filter((m) => m in mod);
       for (const method of methods) {
-        const handler = mod[method] as (request: Request, context: { params: Promise<Record<string, unknown>> }) => Promise<Response>;
+        const handler = mod[method] as (
+          request: Request,
+          context: { params: Promise<Record<string, unknown>> },
+        ) => Promise<Response>;
         const url = `http://localhost:3000/api/${folder.replace(/\[(\.\.\.)?[^\]]+\]/g, "00000000-0000-4000-8000-000000000000")}`;
         const request = new Request(url, {
           method,
           headers: { origin: "http://localhost:4000", "sec-fetch-site": "same-site", "content-type": "text/plain" },
           body: '{"ids":[]}',
         });
-        const res = await handler(request, { params: Promise.resolve({ id: "00000000-0000-4000-8000-000000000000", number: "1", key: ["x"] }) });
+        const res = await handler(request, {
+          params: Promise.resolve({ id: "00000000-0000-4000-8000-000000000000", number: "1", key: ["x"] }),
+        });
         expect(res.status, `${method} /api/${folder}`).toBe(403);
         const body = (await res.json()) as { error: { code: string; message: string } };
         expect(body.error.code, `${method} /api/${folder}`).toBe("forbidden");
@@ -79,11 +89,18 @@ describe("public API writes refuse a browser's cookie without a token", () => {
     it(`/api/${folder}`, async () => {
       const mod = (await import(file)) as Record<string, unknown>;
       for (const method of STATE_CHANGING.filter((m) => m in mod)) {
-        const handler = mod[method] as (request: Request, context: { params: Promise<Record<string, unknown>> }) => Promise<Response>;
+        const handler = mod[method] as (
+          request: Request,
+          context: { params: Promise<Record<string, unknown>> },
+        ) => Promise<Response>;
         const url = `http://localhost:3000/api/${folder.replace(/\[(\.\.\.)?[^\]]+\]/g, "00000000-0000-4000-8000-000000000000")}`;
         const request = new Request(url, {
           method,
-          headers: { origin: "http://localhost:4000", cookie: "authjs.session-token=stolen", "content-type": "application/json" },
+          headers: {
+            origin: "http://localhost:4000",
+            cookie: "authjs.session-token=stolen",
+            "content-type": "application/json",
+          },
           body: "{}",
         });
         const res = await handler(request, { params: Promise.resolve({ id: "00000000-0000-4000-8000-000000000000" }) });

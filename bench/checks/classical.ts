@@ -22,7 +22,12 @@ export { evaluateClassicalChecks, type CheckMetrics };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** The checks the targets apply to (precision and recall ≥ 0.95 each). */
-export const SCORED_CHECKS = ["sharpness", "exposure", "artefacts", "duplicate"] as const satisfies readonly LabelledCheck[];
+export const SCORED_CHECKS = [
+  "sharpness",
+  "exposure",
+  "artefacts",
+  "duplicate",
+] as const satisfies readonly LabelledCheck[];
 
 /** A 1024×1024 PNG made from a shipped photo, encoded like the pipeline stores originals. */
 export async function benchImage(): Promise<Buffer> {
@@ -33,7 +38,11 @@ export async function benchImage(): Promise<Buffer> {
 export type RatioResult = { floorMs: number; classicMs: number; ratio: number; runs: number };
 
 /** classic_ratio: (prepareImage + all classical checks + pHash) ÷ (sharp decode + resize), medians of interleaved runs. */
-export async function measureClassicRatio({ runs = 21, warmup = 5, bytes }: { runs?: number; warmup?: number; bytes?: Buffer } = {}): Promise<RatioResult> {
+export async function measureClassicRatio({
+  runs = 21,
+  warmup = 5,
+  bytes,
+}: { runs?: number; warmup?: number; bytes?: Buffer } = {}): Promise<RatioResult> {
   const image = bytes ?? (await benchImage());
   const meta = await sharp(image).metadata();
   // A realistic batch: eight earlier images and four references to compare with.

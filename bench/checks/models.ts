@@ -73,7 +73,8 @@ export async function measureModelOverheadDetails(): Promise<ModelOverhead[]> {
     // The inputs the checks build, built the same way, for the bare runs.
     const pixels = await nsfwInput(image);
     const pgm = await ocrInput(image);
-    const bareNsfw = async () => ((await modelPool("nsfw").run({ op: "bench", pixels, runs: 1 })) as { inferMs: number[] }).inferMs[0]!;
+    const bareNsfw = async () =>
+      ((await modelPool("nsfw").run({ op: "bench", pixels, runs: 1 })) as { inferMs: number[] }).inferMs[0]!;
     const bareOcr = () =>
       withOcrWorker(async (worker) => {
         const started = performance.now();
@@ -82,7 +83,12 @@ export async function measureModelOverheadDetails(): Promise<ModelOverhead[]> {
       });
 
     // One model at a time (the other's thread idle), check and bare alternating so drift hits both alike.
-    const t = { nsfwCheck: [] as number[], nsfwBare: [] as number[], ocrCheck: [] as number[], ocrBare: [] as number[] };
+    const t = {
+      nsfwCheck: [] as number[],
+      nsfwBare: [] as number[],
+      ocrCheck: [] as number[],
+      ocrBare: [] as number[],
+    };
     // Each timed check gets a freshly prepared image (prepared untimed), so nothing derived from it can be reused.
     const fresh = () => prepareImage(bytes);
     for (let i = 0; i < WARMUP + ROUNDS; i++) {
@@ -120,7 +126,10 @@ export async function measureModelOverhead(): Promise<number> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const rows = await measureModelOverheadDetails();
-  for (const r of rows) console.log(`${r.model.padEnd(5)} check ${r.checkMs.toFixed(1)} ms  bare ${r.bareMs.toFixed(1)} ms  overhead ×${r.ratio.toFixed(3)}`);
+  for (const r of rows)
+    console.log(
+      `${r.model.padEnd(5)} check ${r.checkMs.toFixed(1)} ms  bare ${r.bareMs.toFixed(1)} ms  overhead ×${r.ratio.toFixed(3)}`,
+    );
   const worst = Math.max(...rows.map((r) => r.ratio));
   console.log(`model overhead ×${worst.toFixed(3)} (target ≤ 1.2) ${worst <= 1.2 ? "OK" : "OVER"}`);
 }

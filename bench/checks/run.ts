@@ -20,7 +20,8 @@ const { values: args } = parseArgs({
   strict: true,
 });
 const tierArg = args.tier ?? "support";
-if (tierArg !== "support" && tierArg !== "hero") throw new Error("--tier must be support or hero (the classical checks do not run on draft)");
+if (tierArg !== "support" && tierArg !== "hero")
+  throw new Error("--tier must be support or hero (the classical checks do not run on draft)");
 const tier: "support" | "hero" = tierArg;
 const RUNS = Number(args.runs ?? 21);
 
@@ -34,10 +35,15 @@ async function modelOverhead(): Promise<number | undefined> {
     hook = (await import(specifier)) as ModelHook;
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if ((code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") && String((error as Error).message).includes("models")) return undefined;
+    if (
+      (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") &&
+      String((error as Error).message).includes("models")
+    )
+      return undefined;
     throw error;
   }
-  if (typeof hook.measureModelOverhead !== "function") throw new Error("bench/checks/models must export measureModelOverhead(): Promise<number>");
+  if (typeof hook.measureModelOverhead !== "function")
+    throw new Error("bench/checks/models must export measureModelOverhead(): Promise<number>");
   return hook.measureModelOverhead();
 }
 
@@ -45,11 +51,21 @@ function table(metrics: CheckMetrics[]) {
   const rows = [
     ["check", "positives", "negatives", "TP", "FP", "FN", "precision", "recall"],
     ...metrics.map((m) =>
-      [m.check, m.positives, m.negatives, m.truePositives, m.falsePositives, m.falseNegatives, m.precision.toFixed(3), m.recall.toFixed(3)].map(String),
+      [
+        m.check,
+        m.positives,
+        m.negatives,
+        m.truePositives,
+        m.falsePositives,
+        m.falseNegatives,
+        m.precision.toFixed(3),
+        m.recall.toFixed(3),
+      ].map(String),
     ),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const row of rows) console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  "));
+  for (const row of rows)
+    console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  "));
 }
 
 async function main() {
@@ -60,7 +76,9 @@ async function main() {
   for (const m of metrics) {
     if (m.errors.length === 0) continue;
     const shown = args.verbose ? m.errors : m.errors.slice(0, 5);
-    console.log(`  ${m.check} errors: ${shown.join("; ")}${shown.length < m.errors.length ? `; … ${m.errors.length - shown.length} more (--verbose)` : ""}`);
+    console.log(
+      `  ${m.check} errors: ${shown.join("; ")}${shown.length < m.errors.length ? `; … ${m.errors.length - shown.length} more (--verbose)` : ""}`,
+    );
   }
   const ratio = await measureClassicRatio({ runs: RUNS });
   console.log(

@@ -13,7 +13,10 @@ export async function signIn(b: Browser, base: string, email: string, password: 
   await page.goto("/sign-in");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/sign-in"), { timeout: 60_000 }), page.getByRole("button", { name: "Sign in" }).click()]);
+  await Promise.all([
+    page.waitForURL((u) => !u.pathname.startsWith("/sign-in"), { timeout: 60_000 }),
+    page.getByRole("button", { name: "Sign in" }).click(),
+  ]);
   await page.close();
   return context.request;
 }
@@ -21,7 +24,12 @@ export async function signIn(b: Browser, base: string, email: string, password: 
 export type BatchIds = { templateId: string; presetId: string };
 
 /** The ids a browser sends: the Generate page's template and the preset card whose name matches. */
-export async function generateIds(b: Browser, base: string, request: APIRequestContext, preset: RegExp): Promise<BatchIds> {
+export async function generateIds(
+  b: Browser,
+  base: string,
+  request: APIRequestContext,
+  preset: RegExp,
+): Promise<BatchIds> {
   const context = await b.newContext({ baseURL: base, storageState: await request.storageState() });
   const page = await context.newPage();
   await page.goto("/generate");
@@ -33,7 +41,12 @@ export async function generateIds(b: Browser, base: string, request: APIRequestC
 }
 
 /** Queues `rows` products × `variants` square images, as the Generate page's POST does; returns the batch id. */
-export async function queueBatch(request: APIRequestContext, base: string, ids: BatchIds, batch: { rows: number; variants: number; name: string }): Promise<string> {
+export async function queueBatch(
+  request: APIRequestContext,
+  base: string,
+  ids: BatchIds,
+  batch: { rows: number; variants: number; name: string },
+): Promise<string> {
   const res = await request.post("/api/batches", {
     headers: { origin: base },
     data: {
@@ -41,7 +54,10 @@ export async function queueBatch(request: APIRequestContext, base: string, ids: 
       name: batch.name,
       variantsPerRow: batch.variants,
       aspectRatios: ["1:1"],
-      rows: Array.from({ length: batch.rows }, (_, i) => ({ line: i + 1, values: { product_name: `${batch.name} product ${i + 1}` } })),
+      rows: Array.from({ length: batch.rows }, (_, i) => ({
+        line: i + 1,
+        values: { product_name: `${batch.name} product ${i + 1}` },
+      })),
       idempotencyKey: `bench-${batch.name}-${Date.now()}`,
     },
   });
@@ -57,7 +73,12 @@ export async function batchRows<Row>(request: APIRequestContext, id: string): Pr
 }
 
 /** Polls `ok` every `everyMs` until it is true; throws, naming `what`, after `timeoutMs`. */
-export async function waitFor(ok: () => Promise<boolean>, timeoutMs: number, what: string, everyMs = 500): Promise<void> {
+export async function waitFor(
+  ok: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+  everyMs = 500,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await ok())) {
     if (Date.now() > deadline) throw new Error(`gave up after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);

@@ -3,7 +3,13 @@
  * production, the demo users, its own data folder and ports, a short shutdown grace. Each bench adds
  * what it measures under (the simulator's latency, priorities, limits).
  */
-export function benchKilnEnv(o: { port: number; dataDir: string; runnerPort: number; simulatorPort: number; workerPort: number }): NodeJS.ProcessEnv {
+export function benchKilnEnv(o: {
+  port: number;
+  dataDir: string;
+  runnerPort: number;
+  simulatorPort: number;
+  workerPort: number;
+}): NodeJS.ProcessEnv {
   return {
     ...process.env,
     NODE_ENV: "production",

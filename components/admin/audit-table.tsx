@@ -13,7 +13,12 @@ type Row = {
 };
 
 export function AuditTable({ events }: { events: Row[] }) {
-  if (events.length === 0) return <p className="text-sm text-stone-500">No entries match. Sign-ins, user changes and uploads appear here as they happen.</p>;
+  if (events.length === 0)
+    return (
+      <p className="text-sm text-stone-500">
+        No entries match. Sign-ins, user changes and uploads appear here as they happen.
+      </p>
+    );
   return (
     <Table columns={["#", "When", "Who", "Action", "Details", "Hash"]}>
       {events.map((e) => (
@@ -25,7 +30,11 @@ export function AuditTable({ events }: { events: Row[] }) {
           </td>
           <td className="py-2 pr-3 font-mono text-xs">{e.action}</td>
           <td className="max-w-md break-all py-2 pr-3 font-mono text-xs text-stone-600">
-            {[e.subjectType && `${e.subjectType}:${e.subjectId}`, Object.keys(e.data).length ? JSON.stringify(e.data) : null, e.ip && `ip ${e.ip}`]
+            {[
+              e.subjectType && `${e.subjectType}:${e.subjectId}`,
+              Object.keys(e.data).length ? JSON.stringify(e.data) : null,
+              e.ip && `ip ${e.ip}`,
+            ]
               .filter(Boolean)
               .join(" · ")}
           </td>

@@ -43,7 +43,8 @@ export function BannedTermsEditor({ terms, categories }: { terms: Term[]; catego
       {state?.ok && <Alert tone="success">{state.message}</Alert>}
       {terms.length === 0 ? (
         <p className="text-sm text-stone-500">
-          No banned terms yet. Add your competitors' trademarks, people's names you may not depict, and words your policy excludes.
+          No banned terms yet. Add your competitors' trademarks, people's names you may not depict, and words your
+          policy excludes.
         </p>
       ) : (
         <Table columns={["Term", "Category", "Added", { label: "Actions", srOnly: true }]}>
@@ -55,7 +56,11 @@ export function BannedTermsEditor({ terms, categories }: { terms: Term[]; catego
               </td>
               <td className="py-2 pr-3 text-stone-500">{new Date(t.createdAt).toLocaleDateString()}</td>
               <td className="py-2 text-right">
-                <Button variant="ghost" disabled={removing} onClick={() => startRemove(async () => void (await removeBannedTermAction(t.id)))}>
+                <Button
+                  variant="ghost"
+                  disabled={removing}
+                  onClick={() => startRemove(async () => void (await removeBannedTermAction(t.id)))}
+                >
                   Remove
                 </Button>
               </td>

@@ -23,7 +23,9 @@ export function CreateUserForm() {
   const fields = state && !state.ok ? (state.error.fields ?? {}) : {};
   return (
     <form ref={form} action={action} className="space-y-4" noValidate aria-label="Add a user">
-      {state && !state.ok && <Alert tone="error">{state.error.fields ? "Check the highlighted fields." : state.error.message}</Alert>}
+      {state && !state.ok && (
+        <Alert tone="error">{state.error.fields ? "Check the highlighted fields." : state.error.message}</Alert>
+      )}
       {state?.ok && <Alert tone="success">{state.message}</Alert>}
       <Field label="Name" name="name" error={fields.name}>
         <Input name="name" required maxLength={120} invalid={!!fields.name} />
@@ -40,8 +42,21 @@ export function CreateUserForm() {
           ))}
         </Select>
       </Field>
-      <Field label="Initial password" name="password" error={fields.password} hint="At least 12 characters and hard to guess: three or four unrelated words work well.">
-        <Input name="password" type="password" autoComplete="new-password" required minLength={12} maxLength={1024} invalid={!!fields.password} />
+      <Field
+        label="Initial password"
+        name="password"
+        error={fields.password}
+        hint="At least 12 characters and hard to guess: three or four unrelated words work well."
+      >
+        <Input
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={12}
+          maxLength={1024}
+          invalid={!!fields.password}
+        />
       </Field>
       <Button type="submit" disabled={pending} className="w-full">
         {pending ? "Adding…" : "Add user"}

@@ -40,12 +40,18 @@ export function RejectReasonsEditor({ reasons }: { reasons: Reason[] }) {
       <Table columns={["Key", "Code", "Label", "State", { label: "Actions", srOnly: true }]}>
         {reasons.map((r) => (
           <tr key={r.id} data-testid={`reason-${r.code}`}>
-            <td className="py-2 pr-3 tabular-nums text-stone-500">{r.active && key < 10 ? (++key % 10).toString() : "—"}</td>
+            <td className="py-2 pr-3 tabular-nums text-stone-500">
+              {r.active && key < 10 ? (++key % 10).toString() : "—"}
+            </td>
             <td className="py-2 pr-3 font-mono">{r.code}</td>
             <td className="py-2 pr-3">{r.label}</td>
             <td className="py-2 pr-3">{r.active ? <Badge tone="good">active</Badge> : <Badge>retired</Badge>}</td>
             <td className="py-2 text-right">
-              <Button variant="ghost" disabled={toggling} onClick={() => startToggle(async () => void (await setRejectReasonActiveAction(r.id, !r.active)))}>
+              <Button
+                variant="ghost"
+                disabled={toggling}
+                onClick={() => startToggle(async () => void (await setRejectReasonActiveAction(r.id, !r.active)))}
+              >
                 {r.active ? "Retire" : "Restore"}
               </Button>
             </td>

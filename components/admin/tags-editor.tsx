@@ -50,11 +50,16 @@ export function TagsEditor({ tags }: { tags: Row[] }) {
         <Button type="submit" disabled={pending}>
           Add tag
         </Button>
-        <span className="text-xs text-stone-500">Lower-case letters, digits, hyphens and underscores; spaces become hyphens.</span>
+        <span className="text-xs text-stone-500">
+          Lower-case letters, digits, hyphens and underscores; spaces become hyphens.
+        </span>
       </form>
       {message && <Alert tone={message.ok ? "success" : "error"}>{message.text}</Alert>}
       {tags.length === 0 ? (
-        <p className="text-sm text-stone-500">No tags yet. Add the labels your teams should share (campaigns, channels, products); people can still add their own.</p>
+        <p className="text-sm text-stone-500">
+          No tags yet. Add the labels your teams should share (campaigns, channels, products); people can still add
+          their own.
+        </p>
       ) : (
         <Table columns={["Tag", "Kind", "Assets", { label: "Actions", srOnly: true }]}>
           {tags.map((t) => (
@@ -73,7 +78,14 @@ export function TagsEditor({ tags }: { tags: Row[] }) {
                       });
                     }}
                   >
-                    <Input name="rename" defaultValue={t.name} required maxLength={60} className="w-48" aria-label={`New name for ${t.name}`} />
+                    <Input
+                      name="rename"
+                      defaultValue={t.name}
+                      required
+                      maxLength={60}
+                      className="w-48"
+                      aria-label={`New name for ${t.name}`}
+                    />
                     <Button type="submit" variant="secondary" disabled={pending}>
                       Save
                     </Button>

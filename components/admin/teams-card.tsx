@@ -21,7 +21,9 @@ export function TeamsCard({ teams }: { teams: TeamView[] }) {
   return (
     <div className="space-y-4" data-testid="teams-card">
       {teams.length === 0 ? (
-        <p className="text-sm text-stone-500">No teams yet. Add one, then pick it for each user; team budgets count their work.</p>
+        <p className="text-sm text-stone-500">
+          No teams yet. Add one, then pick it for each user; team budgets count their work.
+        </p>
       ) : (
         <ul className="divide-y divide-stone-100 text-sm">
           {teams.map((t) => (
@@ -35,7 +37,8 @@ export function TeamsCard({ teams }: { teams: TeamView[] }) {
                   disabled={renaming}
                   onClick={() => {
                     const name = window.prompt(`Rename “${t.name}” to:`, t.name);
-                    if (name && name !== t.name) startRename(async () => setRenamed(await renameTeamAction(t.id, name)));
+                    if (name && name !== t.name)
+                      startRename(async () => setRenamed(await renameTeamAction(t.id, name)));
                   }}
                 >
                   Rename
@@ -48,7 +51,11 @@ export function TeamsCard({ teams }: { teams: TeamView[] }) {
       {renamed && !renamed.ok && <Alert tone="error">{renamed.error.message}</Alert>}
       <form ref={form} action={action} className="flex items-end gap-2" noValidate aria-label="Add a team">
         <div className="flex-1">
-          <Field label="New team" name="teamName" error={fields.name ?? (state && !state.ok && !state.error.fields ? state.error.message : undefined)}>
+          <Field
+            label="New team"
+            name="teamName"
+            error={fields.name ?? (state && !state.ok && !state.error.fields ? state.error.message : undefined)}
+          >
             <Input name="teamName" required maxLength={60} invalid={!!fields.name} placeholder="e.g. Brand" />
           </Field>
         </div>

@@ -1,7 +1,12 @@
 "use client";
 
 import { useState, useTransition } from "react";
-import { assignTeamAction, changeRoleAction, setActiveAction, setCostsAllTeamsAction } from "@/app/(console)/admin/users/actions";
+import {
+  assignTeamAction,
+  changeRoleAction,
+  setActiveAction,
+  setCostsAllTeamsAction,
+} from "@/app/(console)/admin/users/actions";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -24,7 +29,15 @@ type Row = {
 
 const ROLES = ["admin", "designer", "reviewer", "finance"] as const;
 
-export function UsersTable({ users, currentUserId, teams }: { users: Row[]; currentUserId: string; teams: { id: string; name: string }[] }) {
+export function UsersTable({
+  users,
+  currentUserId,
+  teams,
+}: {
+  users: Row[];
+  currentUserId: string;
+  teams: { id: string; name: string }[];
+}) {
   const [pending, startTransition] = useTransition();
   const [feedback, setFeedback] = useState<ActionResult<unknown> | null>(null);
 
@@ -55,7 +68,9 @@ export function UsersTable({ users, currentUserId, teams }: { users: Row[]; curr
                 disabled={pending || u.id === currentUserId}
                 onChange={(e) => {
                   const role = e.target.value;
-                  run(`Change ${u.email} to ${role}? Their open sessions will end.`, () => changeRoleAction(u.id, role));
+                  run(`Change ${u.email} to ${role}? Their open sessions will end.`, () =>
+                    changeRoleAction(u.id, role),
+                  );
                 }}
                 className="rounded-md border border-stone-300 bg-white px-2 py-1 text-sm disabled:bg-stone-50"
               >
@@ -82,26 +97,51 @@ export function UsersTable({ users, currentUserId, teams }: { users: Row[]; curr
                 ))}
               </select>
               {u.role === "designer" && (
-                <label className="mt-1 flex items-center gap-1 text-xs text-stone-500" title="Designers see their own team's costs unless allowed to see all">
-                  <input type="checkbox" checked={u.costsAllTeams} disabled={pending} onChange={(e) => apply(() => setCostsAllTeamsAction(u.id, e.target.checked))} />
+                <label
+                  className="mt-1 flex items-center gap-1 text-xs text-stone-500"
+                  title="Designers see their own team's costs unless allowed to see all"
+                >
+                  <input
+                    type="checkbox"
+                    checked={u.costsAllTeams}
+                    disabled={pending}
+                    onChange={(e) => apply(() => setCostsAllTeamsAction(u.id, e.target.checked))}
+                  />
                   sees all teams&apos; costs
                 </label>
               )}
             </td>
-            <td className="py-3 pr-4">{u.active ? <Badge tone="good">active</Badge> : <Badge tone="bad">deactivated</Badge>}</td>
-            <td className="py-3 pr-4 text-xs text-stone-500">{u.serviceAccount ? "never signs in" : u.lastSignInAt ? new Date(u.lastSignInAt).toLocaleString() : "never"}</td>
+            <td className="py-3 pr-4">
+              {u.active ? <Badge tone="good">active</Badge> : <Badge tone="bad">deactivated</Badge>}
+            </td>
+            <td className="py-3 pr-4 text-xs text-stone-500">
+              {u.serviceAccount
+                ? "never signs in"
+                : u.lastSignInAt
+                  ? new Date(u.lastSignInAt).toLocaleString()
+                  : "never"}
+            </td>
             <td className="py-3 text-right">
               {u.id !== currentUserId &&
                 (u.active ? (
                   <Button
                     variant="danger"
                     disabled={pending}
-                    onClick={() => run(`Deactivate ${u.email}? They are signed out at their next click, and their API tokens are revoked.`, () => setActiveAction(u.id, false))}
+                    onClick={() =>
+                      run(
+                        `Deactivate ${u.email}? They are signed out at their next click, and their API tokens are revoked.`,
+                        () => setActiveAction(u.id, false),
+                      )
+                    }
                   >
                     Deactivate
                   </Button>
                 ) : (
-                  <Button variant="secondary" disabled={pending} onClick={() => run(`Reactivate ${u.email}?`, () => setActiveAction(u.id, true))}>
+                  <Button
+                    variant="secondary"
+                    disabled={pending}
+                    onClick={() => run(`Reactivate ${u.email}?`, () => setActiveAction(u.id, true))}
+                  >
                     Reactivate
                   </Button>
                 ))}

@@ -23,7 +23,12 @@ export function Provenance({ p, upload }: { p: AssetDetail["provenance"]; upload
     ["LoRAs", p.loras.length ? p.loras.map((l) => `${l.name} (${l.weight})`).join(", ") : "none"],
     ["Seed", <code key="s">{p.seed}</code>],
     ["Reference image", p.reference ? <ReferenceLink key="r" r={p.reference} /> : "none"],
-    ["Parameters", p.params ? `${p.params.width}×${p.params.height} · ${p.params.steps} steps · ${p.params.sampler} · CFG ${p.params.cfgScale}` : "—"],
+    [
+      "Parameters",
+      p.params
+        ? `${p.params.width}×${p.params.height} · ${p.params.steps} steps · ${p.params.sampler} · CFG ${p.params.cfgScale}`
+        : "—",
+    ],
     ["GPU time", p.providerMs !== null ? `${(p.providerMs / 1000).toFixed(1)} s` : "—"],
     ["Rights / usage", p.usageNotes ? <span className="whitespace-pre-wrap">{p.usageNotes}</span> : "—"],
   ];
@@ -34,7 +39,11 @@ function ReferenceLink({ r }: { r: NonNullable<NonNullable<AssetDetail["provenan
   const label = `${r.title} (version ${r.version})${r.strength !== null ? ` · strength ${r.strength}` : ""}`;
   if (!r.assetId) return <span>{label}</span>;
   return (
-    <Link href={`/assets/${r.assetId}`} className="inline-flex items-center gap-2 text-kiln-700 hover:underline" data-testid="reference-image">
+    <Link
+      href={`/assets/${r.assetId}`}
+      className="inline-flex items-center gap-2 text-kiln-700 hover:underline"
+      data-testid="reference-image"
+    >
       {/* eslint-disable-next-line @next/next/no-img-element */}
       {r.thumbUrl && <img src={r.thumbUrl} alt="" className="h-8 w-8 rounded object-cover" />}
       {label}

@@ -39,14 +39,20 @@ function RerunPanel({ assetId, onClose }: { assetId: string; onClose: () => void
     retry: false,
   });
   const queue = useMutation({
-    mutationFn: () => api<{ batch: { id: string } }>(`/api/assets/${assetId}/rerun`, { json: { seed, idempotencyKey: key } }),
+    mutationFn: () =>
+      api<{ batch: { id: string } }>(`/api/assets/${assetId}/rerun`, { json: { seed, idempotencyKey: key } }),
     onSuccess: (r) => router.push(`/jobs/${r.batch.id}`),
   });
   const e = estimate.data;
-  const errorOf = (err: unknown) => (err instanceof RequestError ? err.message : err ? "Something went wrong; try again." : null);
+  const errorOf = (err: unknown) =>
+    err instanceof RequestError ? err.message : err ? "Something went wrong; try again." : null;
   const blocked = !!e?.blocker || !!e?.budgets.refusal;
   return (
-    <div className="fixed inset-0 z-40 flex items-center justify-center bg-stone-900/40 p-4" role="presentation" onClick={onClose}>
+    <div
+      className="fixed inset-0 z-40 flex items-center justify-center bg-stone-900/40 p-4"
+      role="presentation"
+      onClick={onClose}
+    >
       <div
         role="dialog"
         aria-modal="true"
@@ -59,7 +65,9 @@ function RerunPanel({ assetId, onClose }: { assetId: string; onClose: () => void
         <h2 id="rerun-title" className="text-lg font-semibold text-stone-900">
           Rerun exactly
         </h2>
-        <p className="mt-1 text-sm text-stone-600">Queues this image again with the versions, values and size that made it. The new image links back here.</p>
+        <p className="mt-1 text-sm text-stone-600">
+          Queues this image again with the versions, values and size that made it. The new image links back here.
+        </p>
         {estimate.isLoading && <p className="mt-4 text-sm text-stone-500">Estimating…</p>}
         {estimate.error && (
           <div className="mt-4">
@@ -68,7 +76,10 @@ function RerunPanel({ assetId, onClose }: { assetId: string; onClose: () => void
         )}
         {e && (
           <div className="mt-4 space-y-4">
-            <dl className="grid grid-cols-2 gap-3 rounded-md border border-stone-200 bg-stone-50 p-3" data-testid="rerun-estimate">
+            <dl
+              className="grid grid-cols-2 gap-3 rounded-md border border-stone-200 bg-stone-50 p-3"
+              data-testid="rerun-estimate"
+            >
               <div>
                 <dt className="text-xs uppercase tracking-wide text-stone-500">Cost</dt>
                 <dd className="text-lg font-semibold tabular-nums" data-testid="rerun-cost">
@@ -97,13 +108,25 @@ function RerunPanel({ assetId, onClose }: { assetId: string; onClose: () => void
             <fieldset className="space-y-2">
               <legend className="text-sm font-medium text-stone-800">Seed</legend>
               <label className="flex items-center gap-2 text-sm">
-                <input type="radio" name="rerun-seed" checked={seed === "same"} onChange={() => setSeed("same")} data-testid="rerun-seed-same" />
+                <input
+                  type="radio"
+                  name="rerun-seed"
+                  checked={seed === "same"}
+                  onChange={() => setSeed("same")}
+                  data-testid="rerun-seed-same"
+                />
                 <span>
                   Same seed <code className="text-xs">{e.seed}</code>: the same picture, unless the endpoint changed
                 </span>
               </label>
               <label className="flex items-center gap-2 text-sm">
-                <input type="radio" name="rerun-seed" checked={seed === "new"} onChange={() => setSeed("new")} data-testid="rerun-seed-new" />
+                <input
+                  type="radio"
+                  name="rerun-seed"
+                  checked={seed === "new"}
+                  onChange={() => setSeed("new")}
+                  data-testid="rerun-seed-new"
+                />
                 <span>New seed: a variation with everything else the same</span>
               </label>
             </fieldset>
@@ -117,8 +140,15 @@ function RerunPanel({ assetId, onClose }: { assetId: string; onClose: () => void
           <Button variant="secondary" onClick={onClose}>
             Cancel
           </Button>
-          <Button disabled={!e || blocked || queue.isPending || queue.isSuccess} onClick={() => queue.mutate()} data-testid="rerun-queue" autoFocus>
-            {queue.isPending || queue.isSuccess ? "Queueing…" : `Queue rerun${e ? ` · ${formatMicros(e.estimate.micros)}` : ""}`}
+          <Button
+            disabled={!e || blocked || queue.isPending || queue.isSuccess}
+            onClick={() => queue.mutate()}
+            data-testid="rerun-queue"
+            autoFocus
+          >
+            {queue.isPending || queue.isSuccess
+              ? "Queueing…"
+              : `Queue rerun${e ? ` · ${formatMicros(e.estimate.micros)}` : ""}`}
           </Button>
         </div>
       </div>

@@ -2,7 +2,8 @@ import Link from "next/link";
 import type { AssetDetail } from "@/lib/assets/asset-detail";
 
 /** Assets are titled from their template (or file name); an untitled one is named by when it was made. */
-const label = (r: { title: string; createdAt: string }) => r.title || `the image of ${r.createdAt.slice(0, 16).replace("T", " ")} UTC`;
+const label = (r: { title: string; createdAt: string }) =>
+  r.title || `the image of ${r.createdAt.slice(0, 16).replace("T", " ")} UTC`;
 
 /** "Rerun of <origin>" and "Reruns: …" on the asset page (exact reruns, lib/generation/rerun-asset.ts). */
 export function RerunLinks({ rerun }: { rerun: AssetDetail["rerun"] }) {
@@ -12,7 +13,11 @@ export function RerunLinks({ rerun }: { rerun: AssetDetail["rerun"] }) {
       {rerun.origin && (
         <p>
           Rerun of{" "}
-          <Link className="text-kiln-700 hover:underline" href={`/assets/${rerun.origin.id}`} data-testid="rerun-origin">
+          <Link
+            className="text-kiln-700 hover:underline"
+            href={`/assets/${rerun.origin.id}`}
+            data-testid="rerun-origin"
+          >
             {label(rerun.origin)}
           </Link>{" "}
           ({rerun.origin.status.replaceAll("_", " ")}).
@@ -32,7 +37,11 @@ export function RerunLinks({ rerun }: { rerun: AssetDetail["rerun"] }) {
           ))}
         </p>
       )}
-      {rerun.generating > 0 && <p>{rerun.generating === 1 ? "A rerun is being generated." : `${rerun.generating} reruns are being generated.`}</p>}
+      {rerun.generating > 0 && (
+        <p>
+          {rerun.generating === 1 ? "A rerun is being generated." : `${rerun.generating} reruns are being generated.`}
+        </p>
+      )}
     </div>
   );
 }

@@ -1,7 +1,12 @@
 import { DECISION_LABEL, EDIT_OPERATION_LABEL, reasonLabel } from "@/lib/labels";
 import type { AssetDetail } from "@/lib/assets/asset-detail";
 
-const TONE = { approve: "text-emerald-700", approve_with_changes: "text-emerald-700", request_changes: "text-amber-700", reject: "text-red-700" } as const;
+const TONE = {
+  approve: "text-emerald-700",
+  approve_with_changes: "text-emerald-700",
+  request_changes: "text-amber-700",
+  reject: "text-red-700",
+} as const;
 
 /** Every review decision on the asset, newest first, with comments and reasons; undone ones struck through. */
 export function ReviewHistory({
@@ -19,7 +24,10 @@ export function ReviewHistory({
         <p className="text-xs text-stone-500" data-testid="version-history">
           Versions:{" "}
           {versions
-            .map((v) => `v${v.number} ${EDIT_OPERATION_LABEL[v.operation] ?? v.operation}${v.by ? ` by ${v.by}` : ""}${v.current ? " (current)" : ""}`)
+            .map(
+              (v) =>
+                `v${v.number} ${EDIT_OPERATION_LABEL[v.operation] ?? v.operation}${v.by ? ` by ${v.by}` : ""}${v.current ? " (current)" : ""}`,
+            )
             .join(" · ")}
         </p>
       )}
@@ -38,8 +46,13 @@ export function ReviewHistory({
       ) : (
         <ul className="divide-y divide-stone-100">
           {review.decisions.map((d) => (
-            <li key={d.id} className={`py-1.5 ${d.undone ? "text-stone-400 line-through" : ""}`} data-decision={d.decision}>
-              <span className="font-medium">{d.reviewer}</span> <span className={d.undone ? "" : TONE[d.decision]}>{DECISION_LABEL[d.decision]}</span>
+            <li
+              key={d.id}
+              className={`py-1.5 ${d.undone ? "text-stone-400 line-through" : ""}`}
+              data-decision={d.decision}
+            >
+              <span className="font-medium">{d.reviewer}</span>{" "}
+              <span className={d.undone ? "" : TONE[d.decision]}>{DECISION_LABEL[d.decision]}</span>
               {d.reasonCode && <span className="text-xs"> · {reasonLabel(d.reasonCode)}</span>}{" "}
               <span className="text-xs text-stone-500">
                 v{d.version} · {new Date(d.at).toLocaleString()}

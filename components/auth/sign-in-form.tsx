@@ -14,7 +14,15 @@ export function SignInForm({ callbackUrl, notice }: { callbackUrl: string; notic
       {state.error && <Alert tone="error">{state.error}</Alert>}
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
       <Field label="Email" name="email">
-        <Input name="email" type="email" autoComplete="username" required maxLength={254} defaultValue={state.email} autoFocus />
+        <Input
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          maxLength={254}
+          defaultValue={state.email}
+          autoFocus
+        />
       </Field>
       <Field label="Password" name="password">
         <Input name="password" type="password" autoComplete="current-password" required maxLength={1024} />

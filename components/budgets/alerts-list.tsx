@@ -13,7 +13,11 @@ const BADGE: Record<string, { tone: "bad" | "warn" | "good"; label: string }> = 
 /** The newest soft-limit and exhausted alerts (each written once per budget and period). */
 export function AlertsList({ alerts, labels }: { alerts: AlertView[]; labels: Record<string, string> }) {
   if (alerts.length === 0)
-    return <p className="text-sm text-stone-500">No alerts yet. A budget passing its alert level or running out shows up here and on Home.</p>;
+    return (
+      <p className="text-sm text-stone-500">
+        No alerts yet. A budget passing its alert level or running out shows up here and on Home.
+      </p>
+    );
   return (
     <ul className="divide-y divide-stone-100 text-sm" data-testid="budget-alerts">
       {alerts.map((a) => (
@@ -21,7 +25,9 @@ export function AlertsList({ alerts, labels }: { alerts: AlertView[]; labels: Re
           <span>
             <Badge tone={BADGE[a.level]?.tone ?? "warn"}>{BADGE[a.level]?.label ?? "alert"}</Badge>{" "}
             {labels[a.budgetId] ?? `${a.budget.scope} ${a.budget.scopeKey}`} {PERIOD_LABEL[a.budget.period]}{" "}
-            {a.level === "renewed" ? `after ${formatMicros(a.spentMicros)} last period` : `at ${formatMicros(a.spentMicros)}`}
+            {a.level === "renewed"
+              ? `after ${formatMicros(a.spentMicros)} last period`
+              : `at ${formatMicros(a.spentMicros)}`}
           </span>
           <span className="text-xs text-stone-500">{new Date(a.createdAt).toLocaleString()}</span>
         </li>

@@ -18,7 +18,15 @@ const PERIODS = [
 ];
 
 /** Create a budget, or edit one (`editing`): scope, period, a dollar limit and/or an image quota, alert and stop-loss. */
-export function BudgetForm({ options, editing, onDone }: { options: BudgetScopeOptions; editing?: BudgetStatus; onDone?: () => void }) {
+export function BudgetForm({
+  options,
+  editing,
+  onDone,
+}: {
+  options: BudgetScopeOptions;
+  editing?: BudgetStatus;
+  onDone?: () => void;
+}) {
   const [state, action, pending] = useActionState<ActionResult<unknown> | null, FormData>(saveBudgetAction, null);
   const [scope, setScope] = useState<string>(editing?.scope ?? "campaign");
   const form = useRef<HTMLFormElement>(null);
@@ -32,8 +40,16 @@ export function BudgetForm({ options, editing, onDone }: { options: BudgetScopeO
   // Each edit form sits beside the add form: its own ids, so every label points at its own input.
   const fid = (name: string) => (editing ? `${editing.id}-${name}` : name);
   return (
-    <form ref={form} action={action} className="space-y-4" noValidate aria-label={editing ? `Edit the budget for ${editing.label}` : "Add a budget"}>
-      {state && !state.ok && <Alert tone="error">{state.error.fields ? "Check the highlighted fields." : state.error.message}</Alert>}
+    <form
+      ref={form}
+      action={action}
+      className="space-y-4"
+      noValidate
+      aria-label={editing ? `Edit the budget for ${editing.label}` : "Add a budget"}
+    >
+      {state && !state.ok && (
+        <Alert tone="error">{state.error.fields ? "Check the highlighted fields." : state.error.message}</Alert>
+      )}
       {state?.ok && !editing && <Alert tone="success">{state.message}</Alert>}
       {editing ? (
         <>
@@ -74,21 +90,47 @@ export function BudgetForm({ options, editing, onDone }: { options: BudgetScopeO
           />
         </Field>
         <Field label="Image quota" name={fid("limitImages")} error={fields.limitImages} hint="Optional">
-          <Input id={fid("limitImages")} name="limitImages" inputMode="numeric" defaultValue={editing?.limitImages ?? ""} invalid={!!fields.limitImages} />
+          <Input
+            id={fid("limitImages")}
+            name="limitImages"
+            inputMode="numeric"
+            defaultValue={editing?.limitImages ?? ""}
+            invalid={!!fields.limitImages}
+          />
         </Field>
       </div>
       <Field label="Alert at (% of the limit)" name={fid("softLimitPercent")} error={fields.softLimitPercent}>
-        <Input id={fid("softLimitPercent")} name="softLimitPercent" inputMode="numeric" defaultValue={editing?.softLimitPercent ?? 80} invalid={!!fields.softLimitPercent} />
+        <Input
+          id={fid("softLimitPercent")}
+          name="softLimitPercent"
+          inputMode="numeric"
+          defaultValue={editing?.softLimitPercent ?? 80}
+          invalid={!!fields.softLimitPercent}
+        />
       </Field>
       {hasStopLoss && (
         <fieldset className="space-y-2 rounded-md border border-stone-200 p-3">
-          <legend className="px-1 text-xs font-medium text-stone-600">Stop-loss (optional): pause the campaign when too many assets are rejected</legend>
+          <legend className="px-1 text-xs font-medium text-stone-600">
+            Stop-loss (optional): pause the campaign when too many assets are rejected
+          </legend>
           <div className="grid grid-cols-2 gap-3">
             <Field label="Reject rate (%)" name={fid("stopLossRejectPercent")} error={fields.stopLossRejectPercent}>
-              <Input id={fid("stopLossRejectPercent")} name="stopLossRejectPercent" inputMode="numeric" defaultValue={editing?.stopLossRejectPercent ?? ""} invalid={!!fields.stopLossRejectPercent} />
+              <Input
+                id={fid("stopLossRejectPercent")}
+                name="stopLossRejectPercent"
+                inputMode="numeric"
+                defaultValue={editing?.stopLossRejectPercent ?? ""}
+                invalid={!!fields.stopLossRejectPercent}
+              />
             </Field>
             <Field label="Over the last N assets" name={fid("stopLossWindow")} error={fields.stopLossWindow}>
-              <Input id={fid("stopLossWindow")} name="stopLossWindow" inputMode="numeric" defaultValue={editing?.stopLossWindow ?? ""} invalid={!!fields.stopLossWindow} />
+              <Input
+                id={fid("stopLossWindow")}
+                name="stopLossWindow"
+                inputMode="numeric"
+                defaultValue={editing?.stopLossWindow ?? ""}
+                invalid={!!fields.stopLossWindow}
+              />
             </Field>
           </div>
         </fieldset>
@@ -119,9 +161,17 @@ function ScopeKeyField({ scope, options, error }: { scope: string; options: Budg
         </datalist>
       </Field>
     );
-  const list = scope === "team" ? options.teams.map((t) => ({ id: t.id, label: t.name })) : options.users.map((u) => ({ id: u.id, label: `${u.name} (${u.email})` }));
+  const list =
+    scope === "team"
+      ? options.teams.map((t) => ({ id: t.id, label: t.name }))
+      : options.users.map((u) => ({ id: u.id, label: `${u.name} (${u.email})` }));
   return (
-    <Field label={scope === "team" ? "Team" : "User"} name="scopeKey" error={error} hint={scope === "team" && list.length === 0 ? "No teams yet: an admin adds them on Users." : undefined}>
+    <Field
+      label={scope === "team" ? "Team" : "User"}
+      name="scopeKey"
+      error={error}
+      hint={scope === "team" && list.length === 0 ? "No teams yet: an admin adds them on Users." : undefined}
+    >
       <Select key={scope} id="scopeKey" name="scopeKey" defaultValue="" invalid={!!error}>
         <option value="" disabled>
           Pick one…

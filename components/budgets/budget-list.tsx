@@ -18,21 +18,32 @@ export function BudgetList({ statuses, options }: { statuses: BudgetStatus[]; op
   const [pending, startTransition] = useTransition();
   const [feedback, setFeedback] = useState<ActionResult<unknown> | null>(null);
   if (statuses.length === 0)
-    return <p className="rounded-lg border border-dashed border-stone-300 p-6 text-center text-sm text-stone-500">No budgets yet. Add one for a campaign, a team or a user with the form.</p>;
+    return (
+      <p className="rounded-lg border border-dashed border-stone-300 p-6 text-center text-sm text-stone-500">
+        No budgets yet. Add one for a campaign, a team or a user with the form.
+      </p>
+    );
   return (
     <div className="space-y-3">
       {feedback && !feedback.ok && <Alert tone="error">{feedback.error.message}</Alert>}
       <ul className="grid gap-3 lg:grid-cols-2">
         {statuses.map((s) => (
-          <li key={s.id} className={`rounded-lg border border-stone-200 bg-white p-4 shadow-sm ${s.active ? "" : "opacity-60"}`} data-testid="budget-card" data-label={s.label}>
+          <li
+            key={s.id}
+            className={`rounded-lg border border-stone-200 bg-white p-4 shadow-sm ${s.active ? "" : "opacity-60"}`}
+            data-testid="budget-card"
+            data-label={s.label}
+          >
             <div className="mb-3 flex items-start justify-between gap-2">
               <div>
                 <div className="font-medium">{s.label}</div>
                 <div className="text-xs text-stone-500">
                   {/* ISO dates: the same text on the server and in the browser, whatever their locales */}
-                  {PERIOD_LABEL[s.period]} · {s.periodStart.slice(0, 10)} – {new Date(new Date(s.periodEnd).getTime() - 1).toISOString().slice(0, 10)} UTC ·{" "}
+                  {PERIOD_LABEL[s.period]} · {s.periodStart.slice(0, 10)} –{" "}
+                  {new Date(new Date(s.periodEnd).getTime() - 1).toISOString().slice(0, 10)} UTC ·{" "}
                   {Math.round(s.elapsed * 100)}% gone
-                  {s.stopLossRejectPercent !== null && ` · stop-loss at ${s.stopLossRejectPercent}% over ${s.stopLossWindow} assets`}
+                  {s.stopLossRejectPercent !== null &&
+                    ` · stop-loss at ${s.stopLossRejectPercent}% over ${s.stopLossWindow} assets`}
                 </div>
               </div>
               <Badge tone={STATE_TONE[s.state]}>{STATE_LABEL[s.state]}</Badge>

@@ -5,7 +5,12 @@ import { PERIOD_LABEL } from "@/lib/budgets/period";
 import { share, UsageBar } from "./usage-bar";
 
 export const STATE_TONE = { ok: "good", soft: "warn", exhausted: "bad", inactive: "neutral" } as const;
-export const STATE_LABEL = { ok: "within budget", soft: "past alert", exhausted: "used up", inactive: "inactive" } as const;
+export const STATE_LABEL = {
+  ok: "within budget",
+  soft: "past alert",
+  exhausted: "used up",
+  inactive: "inactive",
+} as const;
 
 /** One budget's spend (and images) against its limit, with the forecast to period end. */
 export function BudgetUsage({ s }: { s: BudgetStatus }) {
@@ -41,7 +46,8 @@ export function BudgetUsage({ s }: { s: BudgetStatus }) {
  */
 export function BudgetVsActual({ statuses }: { statuses: BudgetStatus[] }) {
   const active = statuses.filter((s) => s.active);
-  if (active.length === 0) return <p className="text-sm text-stone-500">No budgets yet. Finance and admins set them on Budgets.</p>;
+  if (active.length === 0)
+    return <p className="text-sm text-stone-500">No budgets yet. Finance and admins set them on Budgets.</p>;
   return (
     <ul className="space-y-4" data-testid="budget-vs-actual">
       {active.map((s) => (

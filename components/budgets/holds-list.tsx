@@ -18,7 +18,8 @@ export function HoldsList({ holds }: { holds: HoldView[] }) {
       {feedback?.ok && <Alert tone="success">{feedback.message}</Alert>}
       {holds.length === 0 ? (
         <p className="text-sm text-stone-500">
-          No campaign is on hold. A stop-loss puts one here when its reject rate is too high; you can pause one by hand too.
+          No campaign is on hold. A stop-loss puts one here when its reject rate is too high; you can pause one by hand
+          too.
         </p>
       ) : (
         <ul className="divide-y divide-stone-100 text-sm" data-testid="holds">

@@ -33,9 +33,19 @@ export function UsageBar({
         aria-valuemax={100}
         aria-valuenow={Math.round(Math.min(1, used) * 100)}
       >
-        {forecast !== undefined && forecast > used && <div className="absolute inset-y-0 left-0 bg-stone-300" style={{ width: pct(forecast) }} title="Forecast to period end" />}
+        {forecast !== undefined && forecast > used && (
+          <div
+            className="absolute inset-y-0 left-0 bg-stone-300"
+            style={{ width: pct(forecast) }}
+            title="Forecast to period end"
+          />
+        )}
         <div className={`absolute inset-y-0 left-0 ${tone}`} style={{ width: pct(used) }} />
-        <div className="absolute inset-y-0 w-0.5 bg-stone-700/60" style={{ left: pct(soft) }} title={`Alert at ${Math.round(soft * 100)}%`} />
+        <div
+          className="absolute inset-y-0 w-0.5 bg-stone-700/60"
+          style={{ left: pct(soft) }}
+          title={`Alert at ${Math.round(soft * 100)}%`}
+        />
       </div>
     </div>
   );

@@ -2,7 +2,13 @@ import { Badge } from "@/components/ui/badge";
 import type { AssetStatus, CheckBadge } from "@/lib/checks/views";
 import { ASSET_STATUS_LABEL, reasonLabel, reasonsLabel, VERDICT_LABEL } from "@/lib/labels";
 
-export const ASSET_STATUS_TONE = { checking: "accent", in_review: "warn", approved: "good", rejected: "bad", changes_requested: "warn" } as const;
+export const ASSET_STATUS_TONE = {
+  checking: "accent",
+  in_review: "warn",
+  approved: "good",
+  rejected: "bad",
+  changes_requested: "warn",
+} as const;
 
 const VERDICT_STYLE = {
   pass: "border-emerald-200 bg-emerald-50 text-emerald-800",

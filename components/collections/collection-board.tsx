@@ -40,7 +40,10 @@ export function CollectionBoard({ collection: c }: { collection: CollectionDetai
   return (
     <div className="space-y-4">
       {c.canEdit && (
-        <div className="flex flex-wrap items-center gap-2 rounded-lg border border-stone-200 bg-white px-4 py-3" data-testid="collection-controls">
+        <div
+          className="flex flex-wrap items-center gap-2 rounded-lg border border-stone-200 bg-white px-4 py-3"
+          data-testid="collection-controls"
+        >
           {editing ? (
             <form
               className="flex flex-1 flex-wrap items-center gap-2"
@@ -59,7 +62,13 @@ export function CollectionBoard({ collection: c }: { collection: CollectionDetai
               <label className="sr-only" htmlFor="description">
                 Description
               </label>
-              <Input name="description" defaultValue={c.description} maxLength={500} placeholder="Description" className="w-72" />
+              <Input
+                name="description"
+                defaultValue={c.description}
+                maxLength={500}
+                placeholder="Description"
+                className="w-72"
+              />
               <Button type="submit" disabled={pending}>
                 Save
               </Button>
@@ -106,7 +115,10 @@ export function CollectionBoard({ collection: c }: { collection: CollectionDetai
                       await api(`/api/collections/${c.id}`, { method: "DELETE" });
                       router.push("/collections");
                     } catch (e) {
-                      setMessage({ ok: false, text: e instanceof RequestError ? e.message : "Something went wrong; try again." });
+                      setMessage({
+                        ok: false,
+                        text: e instanceof RequestError ? e.message : "Something went wrong; try again.",
+                      });
                     }
                   })
                 }
@@ -127,13 +139,21 @@ export function CollectionBoard({ collection: c }: { collection: CollectionDetai
       {message && <Alert tone={message.ok ? "success" : "error"}>{message.text}</Alert>}
       {c.assets.length === 0 ? (
         <p className="rounded-lg border border-dashed border-stone-300 bg-white p-6 text-sm text-stone-500">
-          Nothing here yet. Open an asset and pick this collection in its Organise card, or select assets in the library and choose “Add to collection”.
+          Nothing here yet. Open an asset and pick this collection in its Organise card, or select assets in the library
+          and choose “Add to collection”.
         </p>
       ) : (
         <ul className="grid grid-cols-[repeat(auto-fill,minmax(11rem,1fr))] gap-3" data-testid="collection-assets">
           {c.assets.map((a) => (
-            <li key={a.id} className="group relative overflow-hidden rounded-lg border border-stone-200 bg-white shadow-sm">
-              <Link href={`/assets/${a.id}`} className="block focus:outline-none focus-visible:ring-2 focus-visible:ring-kiln-500" data-testid="collection-tile">
+            <li
+              key={a.id}
+              className="group relative overflow-hidden rounded-lg border border-stone-200 bg-white shadow-sm"
+            >
+              <Link
+                href={`/assets/${a.id}`}
+                className="block focus:outline-none focus-visible:ring-2 focus-visible:ring-kiln-500"
+                data-testid="collection-tile"
+              >
                 <div className="aspect-square bg-stone-100">
                   {a.thumbUrl && (
                     // eslint-disable-next-line @next/next/no-img-element

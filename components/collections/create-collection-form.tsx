@@ -22,17 +22,31 @@ export function CreateCollectionForm({ teamName }: { teamName: string | null }) 
         start(async () => {
           try {
             const r = await api<{ collection: { id: string } }>("/api/collections", {
-              json: { name: form.get("name"), description: form.get("description") ?? "", shared: form.get("shared") === "on" },
+              json: {
+                name: form.get("name"),
+                description: form.get("description") ?? "",
+                shared: form.get("shared") === "on",
+              },
             });
             router.push(`/collections/${r.collection.id}`);
           } catch (err) {
-            setError(err instanceof RequestError ? err.error : { code: "internal", message: "Something went wrong; try again." });
+            setError(
+              err instanceof RequestError
+                ? err.error
+                : { code: "internal", message: "Something went wrong; try again." },
+            );
           }
         });
       }}
     >
       <Field label="Name" name="name" error={error?.fields?.name}>
-        <Input name="name" required maxLength={80} placeholder="Spring hero picks" invalid={Boolean(error?.fields?.name)} />
+        <Input
+          name="name"
+          required
+          maxLength={80}
+          placeholder="Spring hero picks"
+          invalid={Boolean(error?.fields?.name)}
+        />
       </Field>
       <Field label="Description" name="description" error={error?.fields?.description}>
         <Input name="description" maxLength={500} placeholder="What it is for (optional)" />
@@ -41,7 +55,9 @@ export function CreateCollectionForm({ teamName }: { teamName: string | null }) 
         <input type="checkbox" name="shared" className="mt-1" disabled={!teamName} />
         <span>
           Share with my team{teamName ? ` (${teamName})` : ""}
-          <span className="block text-xs text-stone-500">{teamName ? "Members see the board and its images; only you change it." : "You are not in a team yet."}</span>
+          <span className="block text-xs text-stone-500">
+            {teamName ? "Members see the board and its images; only you change it." : "You are not in a team yet."}
+          </span>
         </span>
       </label>
       {error && !error.fields && <Alert tone="error">{error.message}</Alert>}

@@ -77,7 +77,8 @@ export function ConsoleNav({
               Sign out everywhere
             </button>
             <p className="mt-1 text-stone-500">
-              Ends your sessions in every browser and device, this one included. Use it if you signed in somewhere you should not stay signed in.
+              Ends your sessions in every browser and device, this one included. Use it if you signed in somewhere you
+              should not stay signed in.
             </p>
           </form>
         </details>

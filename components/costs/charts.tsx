@@ -1,6 +1,17 @@
 "use client";
 
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
 import type { BreakdownCell } from "@/lib/costs/report/breakdown";
 import { OUTCOME_LABELS, PURPOSE_LABELS, SPEND_OUTCOMES, SPEND_PURPOSES } from "@/lib/costs/report/labels";
 import type { CostDay } from "@/lib/costs/report/series";
@@ -9,7 +20,12 @@ import { money, percent, shortDay, unitMoney } from "./format";
 const AXIS = { fontSize: 11, fill: "#78716c" };
 const GRID = "#e7e5e4";
 /** Compact dollars for an axis ($0.004, $12, $1.2K); the tooltip shows the exact amount. */
-const AXIS_MONEY = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", notation: "compact", maximumSignificantDigits: 3 });
+const AXIS_MONEY = new Intl.NumberFormat("en-US", {
+  style: "currency",
+  currency: "USD",
+  notation: "compact",
+  maximumSignificantDigits: 3,
+});
 const axisMoney = (micros: number) => AXIS_MONEY.format(micros / 1_000_000);
 const OUTCOME_COLOURS: Record<string, string> = {
   approved: "#059669",
@@ -22,7 +38,11 @@ const OUTCOME_COLOURS: Record<string, string> = {
 };
 
 function Empty({ what }: { what: string }) {
-  return <div className="flex h-[220px] items-center justify-center rounded-md bg-stone-50 text-sm text-stone-500">{what}</div>;
+  return (
+    <div className="flex h-[220px] items-center justify-center rounded-md bg-stone-50 text-sm text-stone-500">
+      {what}
+    </div>
+  );
 }
 
 export function SpendChart({ series }: { series: CostDay[] }) {
@@ -41,22 +61,34 @@ export function SpendChart({ series }: { series: CostDay[] }) {
 }
 
 export function CostPerUsableChart({ series }: { series: CostDay[] }) {
-  if (series.every((d) => d.costPerUsableMicros === null)) return <Empty what="No asset was approved in this range yet." />;
+  if (series.every((d) => d.costPerUsableMicros === null))
+    return <Empty what="No asset was approved in this range yet." />;
   return (
     <ResponsiveContainer width="100%" height={220}>
       <LineChart data={series} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
         <CartesianGrid stroke={GRID} vertical={false} />
         <XAxis dataKey="day" tickFormatter={shortDay} tick={AXIS} minTickGap={16} />
         <YAxis tickFormatter={axisMoney} tick={AXIS} width={56} />
-        <Tooltip labelFormatter={(d) => shortDay(String(d))} formatter={(v) => [unitMoney(v === null ? null : Number(v)), "Cost per usable asset"]} />
-        <Line dataKey="costPerUsableMicros" stroke="#9a3412" strokeWidth={2} dot={{ r: 2 }} connectNulls isAnimationActive={false} />
+        <Tooltip
+          labelFormatter={(d) => shortDay(String(d))}
+          formatter={(v) => [unitMoney(v === null ? null : Number(v)), "Cost per usable asset"]}
+        />
+        <Line
+          dataKey="costPerUsableMicros"
+          stroke="#9a3412"
+          strokeWidth={2}
+          dot={{ r: 2 }}
+          connectNulls
+          isAnimationActive={false}
+        />
       </LineChart>
     </ResponsiveContainer>
   );
 }
 
 export function RejectRateChart({ series }: { series: CostDay[] }) {
-  if (series.every((d) => d.rejectRate === null)) return <Empty what="No asset was approved or rejected in this range yet." />;
+  if (series.every((d) => d.rejectRate === null))
+    return <Empty what="No asset was approved or rejected in this range yet." />;
   return (
     <ResponsiveContainer width="100%" height={220}>
       <LineChart data={series} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
@@ -65,10 +97,23 @@ export function RejectRateChart({ series }: { series: CostDay[] }) {
         <YAxis tickFormatter={(v: number) => `${Math.round(v * 100)}%`} domain={[0, 1]} tick={AXIS} width={40} />
         <Tooltip
           labelFormatter={(d) => shortDay(String(d))}
-          formatter={(v, name) => [percent(v === null ? null : Number(v)), name === "retryRate" ? "Retry rate" : "Reject rate"]}
+          formatter={(v, name) => [
+            percent(v === null ? null : Number(v)),
+            name === "retryRate" ? "Retry rate" : "Reject rate",
+          ]}
         />
-        <Legend formatter={(name) => (name === "retryRate" ? "Retry rate" : "Reject rate")} wrapperStyle={{ fontSize: 12 }} />
-        <Line dataKey="rejectRate" stroke="#dc2626" strokeWidth={2} dot={{ r: 2 }} connectNulls isAnimationActive={false} />
+        <Legend
+          formatter={(name) => (name === "retryRate" ? "Retry rate" : "Reject rate")}
+          wrapperStyle={{ fontSize: 12 }}
+        />
+        <Line
+          dataKey="rejectRate"
+          stroke="#dc2626"
+          strokeWidth={2}
+          dot={{ r: 2 }}
+          connectNulls
+          isAnimationActive={false}
+        />
         <Line dataKey="retryRate" stroke="#0ea5e9" strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
       </LineChart>
     </ResponsiveContainer>
@@ -89,8 +134,16 @@ export function BreakdownChart({ cells }: { cells: BreakdownCell[] }) {
         <CartesianGrid stroke={GRID} horizontal={false} />
         <XAxis type="number" tickFormatter={axisMoney} tick={AXIS} />
         <YAxis type="category" dataKey="purpose" tick={AXIS} width={150} />
-        <Tooltip formatter={(v, name) => [money(Number(v)), OUTCOME_LABELS[name as keyof typeof OUTCOME_LABELS] ?? String(name)]} />
-        <Legend formatter={(name) => OUTCOME_LABELS[name as keyof typeof OUTCOME_LABELS] ?? name} wrapperStyle={{ fontSize: 12 }} />
+        <Tooltip
+          formatter={(v, name) => [
+            money(Number(v)),
+            OUTCOME_LABELS[name as keyof typeof OUTCOME_LABELS] ?? String(name),
+          ]}
+        />
+        <Legend
+          formatter={(name) => OUTCOME_LABELS[name as keyof typeof OUTCOME_LABELS] ?? name}
+          wrapperStyle={{ fontSize: 12 }}
+        />
         {outcomes.map((o) => (
           <Bar key={o} dataKey={o} stackId="spend" fill={OUTCOME_COLOURS[o]} isAnimationActive={false} />
         ))}
@@ -101,7 +154,8 @@ export function BreakdownChart({ cells }: { cells: BreakdownCell[] }) {
 
 export function PerHourChart({ hours }: { hours: { hour: string; succeeded: number; deadLettered: number }[] }) {
   if (hours.length === 0) return <Empty what="No generation finished in this range." />;
-  const label = (h: string) => new Date(h).toLocaleString("en-US", { month: "short", day: "numeric", hour: "2-digit", timeZone: "UTC" });
+  const label = (h: string) =>
+    new Date(h).toLocaleString("en-US", { month: "short", day: "numeric", hour: "2-digit", timeZone: "UTC" });
   return (
     <ResponsiveContainer width="100%" height={220}>
       <BarChart data={hours} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>

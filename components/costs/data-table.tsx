@@ -12,7 +12,11 @@ import {
   type SortingState,
 } from "@tanstack/react-table";
 
-const features = tableFeatures({ rowSortingFeature, sortedRowModel: createSortedRowModel(), sortFns: { alphanumeric: sortFn_alphanumeric } });
+const features = tableFeatures({
+  rowSortingFeature,
+  sortedRowModel: createSortedRowModel(),
+  sortFns: { alphanumeric: sortFn_alphanumeric },
+});
 
 export type Column<T> = {
   id: string;
@@ -53,7 +57,14 @@ export function DataTable<T extends RowData>({
       ),
     ),
   );
-  const table = useTable({ features, columns: defs, data: rows, state: { sorting }, onSortingChange: setSorting, getRowId: (row: T) => rowKey(row) });
+  const table = useTable({
+    features,
+    columns: defs,
+    data: rows,
+    state: { sorting },
+    onSortingChange: setSorting,
+    getRowId: (row: T) => rowKey(row),
+  });
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-left text-sm" data-testid={testId}>

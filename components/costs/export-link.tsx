@@ -1,7 +1,15 @@
 import { exportHref } from "./format";
 
 /** Downloads one table as CSV (formula-safe, audited), with the filters in force. */
-export function ExportLink({ table, params, label = "Download CSV" }: { table: string; params: Record<string, string>; label?: string }) {
+export function ExportLink({
+  table,
+  params,
+  label = "Download CSV",
+}: {
+  table: string;
+  params: Record<string, string>;
+  label?: string;
+}) {
   return (
     <a
       href={exportHref(table, params)}

@@ -27,7 +27,12 @@ const control =
   "rounded-md border border-stone-300 bg-white px-2 py-1.5 text-sm shadow-sm focus:border-kiln-500 focus:outline-none focus:ring-1 focus:ring-kiln-500";
 
 /** Date range and filters; every change reloads the figures (the URL holds the filters, so a view can be shared). */
-export function FilterBar({ params, options, fields = ["campaigns", "teams", "users", "tiers", "presets", "models", "providers"], keep = {} }: Props) {
+export function FilterBar({
+  params,
+  options,
+  fields = ["campaigns", "teams", "users", "tiers", "presets", "models", "providers"],
+  keep = {},
+}: Props) {
   const router = useRouter();
   const pathname = usePathname();
   const form = useRef<HTMLFormElement>(null);
@@ -53,7 +58,13 @@ export function FilterBar({ params, options, fields = ["campaigns", "teams", "us
     >
       <label className="text-xs font-medium text-stone-600">
         From
-        <input type="date" name="from" defaultValue={params.from} onChange={apply} className={`mt-1 block ${control}`} />
+        <input
+          type="date"
+          name="from"
+          defaultValue={params.from}
+          onChange={apply}
+          className={`mt-1 block ${control}`}
+        />
       </label>
       <label className="text-xs font-medium text-stone-600">
         To
@@ -84,7 +95,10 @@ export function FilterBar({ params, options, fields = ["campaigns", "teams", "us
         );
       })}
       <div className="flex items-center gap-3 pb-1.5">
-        <a href={`${pathname}${Object.keys(keep).length ? `?${new URLSearchParams(keep)}` : ""}`} className="text-sm font-medium text-kiln-700 hover:underline">
+        <a
+          href={`${pathname}${Object.keys(keep).length ? `?${new URLSearchParams(keep)}` : ""}`}
+          className="text-sm font-medium text-kiln-700 hover:underline"
+        >
           Reset
         </a>
         <span aria-live="polite" className="text-xs text-stone-500">

@@ -2,7 +2,19 @@ import type { CostTotals } from "@/lib/costs/report/totals";
 import { count, money, percent, unitMoney } from "./format";
 import { plural } from "@/lib/labels";
 
-function Tile({ label, value, note, testId, strong = false }: { label: string; value: string; note: string; testId: string; strong?: boolean }) {
+function Tile({
+  label,
+  value,
+  note,
+  testId,
+  strong = false,
+}: {
+  label: string;
+  value: string;
+  note: string;
+  testId: string;
+  strong?: boolean;
+}) {
   return (
     <div
       className={`rounded-lg border bg-white px-4 py-3 shadow-sm ${strong ? "border-kiln-500 ring-1 ring-kiln-100" : "border-stone-200"}`}
@@ -25,18 +37,36 @@ export function HeadlineTiles({ totals, filtered }: { totals: CostTotals; filter
       <Tile
         label="Spend"
         value={money(totals.spendMicros)}
-        note={filtered ? plural(totals.calls, "call") : `${plural(totals.calls, "call")} · ${money(totals.overheadMicros)} overhead`}
+        note={
+          filtered
+            ? plural(totals.calls, "call")
+            : `${plural(totals.calls, "call")} · ${money(totals.overheadMicros)} overhead`
+        }
         testId="tile-spend"
       />
-      <Tile label="Approved assets" value={count(totals.approved)} note="usable: approved in the range" testId="tile-approved" />
+      <Tile
+        label="Approved assets"
+        value={count(totals.approved)}
+        note="usable: approved in the range"
+        testId="tile-approved"
+      />
       <Tile
         label="Cost per usable asset"
         value={unitMoney(totals.costPerUsableMicros)}
-        note={totals.approved ? `${money(totals.attributedMicros)} lineage spend ÷ ${count(totals.approved)}` : "nothing approved in the range yet"}
+        note={
+          totals.approved
+            ? `${money(totals.attributedMicros)} lineage spend ÷ ${count(totals.approved)}`
+            : "nothing approved in the range yet"
+        }
         testId="tile-cpu"
         strong
       />
-      <Tile label="Reject rate" value={percent(totals.rejectRate)} note={`${count(totals.rejected)} of ${count(decided)} decided`} testId="tile-reject" />
+      <Tile
+        label="Reject rate"
+        value={percent(totals.rejectRate)}
+        note={`${count(totals.rejected)} of ${count(decided)} decided`}
+        testId="tile-reject"
+      />
       <Tile
         label="Retry rate"
         value={percent(totals.retryRate)}

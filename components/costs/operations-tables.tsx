@@ -15,7 +15,12 @@ const LATENCY: Column<ProviderLatency>[] = [
 ];
 const ERRORS: Column<ErrorCount>[] = [
   { id: "source", header: "Where", value: (r) => r.source },
-  { id: "code", header: "Code", value: (r) => r.code, cell: (r) => <span className="font-mono text-xs">{r.code}</span> },
+  {
+    id: "code",
+    header: "Code",
+    value: (r) => r.code,
+    cell: (r) => <span className="font-mono text-xs">{r.code}</span>,
+  },
   { id: "count", header: "Count", numeric: true, value: (r) => r.count, cell: (r) => count(r.count) },
 ];
 const QUEUE: Column<QueueDepth>[] = [
@@ -30,7 +35,12 @@ const QUEUE: Column<QueueDepth>[] = [
   },
 ];
 const DEAD: Column<DeadLetter>[] = [
-  { id: "at", header: "When", value: (r) => r.at, cell: (r) => <span className="whitespace-nowrap">{new Date(r.at).toLocaleString()}</span> },
+  {
+    id: "at",
+    header: "When",
+    value: (r) => r.at,
+    cell: (r) => <span className="whitespace-nowrap">{new Date(r.at).toLocaleString()}</span>,
+  },
   {
     id: "batch",
     header: "Batch",
@@ -43,8 +53,18 @@ const DEAD: Column<DeadLetter>[] = [
   },
   { id: "campaign", header: "Campaign", value: (r) => r.campaign },
   { id: "owner", header: "Owner", value: (r) => r.owner },
-  { id: "code", header: "Reason", value: (r) => r.code, cell: (r) => <span className="font-mono text-xs">{r.code ?? "—"}</span> },
-  { id: "message", header: "Message", value: (r) => r.message, cell: (r) => <span className="text-stone-600">{r.message ?? "—"}</span> },
+  {
+    id: "code",
+    header: "Reason",
+    value: (r) => r.code,
+    cell: (r) => <span className="font-mono text-xs">{r.code ?? "—"}</span>,
+  },
+  {
+    id: "message",
+    header: "Message",
+    value: (r) => r.message,
+    cell: (r) => <span className="text-stone-600">{r.message ?? "—"}</span>,
+  },
 ];
 
 const none = (what: string) => <p className="py-4 text-center text-sm text-stone-500">{what}</p>;
@@ -58,7 +78,13 @@ export function LatencyTable({ rows }: { rows: ProviderLatency[] }) {
 }
 export function ErrorTable({ rows }: { rows: ErrorCount[] }) {
   return rows.length ? (
-    <DataTable rows={rows} columns={ERRORS} rowKey={(r) => `${r.source}:${r.code}`} initialSort={[{ id: "count", desc: true }]} testId="ops-errors" />
+    <DataTable
+      rows={rows}
+      columns={ERRORS}
+      rowKey={(r) => `${r.source}:${r.code}`}
+      initialSort={[{ id: "count", desc: true }]}
+      testId="ops-errors"
+    />
   ) : (
     none("No failed provider call and nothing dead-lettered in this range.")
   );
@@ -74,6 +100,8 @@ export function DeadLetterTable({ rows }: { rows: DeadLetter[] }) {
   return rows.length ? (
     <DataTable rows={rows} columns={DEAD} rowKey={(r) => r.generationId} testId="ops-dead-letters" />
   ) : (
-    none("No work was parked in this range. Dead-lettered generations show here with their reason; re-run them from their batch on the Jobs page.")
+    none(
+      "No work was parked in this range. Dead-lettered generations show here with their reason; re-run them from their batch on the Jobs page.",
+    )
   );
 }

@@ -5,7 +5,12 @@ import { DataTable, type Column } from "./data-table";
 import { count, money } from "./format";
 
 const COLUMNS: Column<RejectReasonRow>[] = [
-  { id: "label", header: "Reason", value: (r) => r.label, cell: (r) => <span className="font-medium text-stone-900">{r.label}</span> },
+  {
+    id: "label",
+    header: "Reason",
+    value: (r) => r.label,
+    cell: (r) => <span className="font-medium text-stone-900">{r.label}</span>,
+  },
   { id: "assets", header: "Assets", numeric: true, value: (r) => r.assets, cell: (r) => count(r.assets) },
   {
     id: "reviewer",
@@ -15,7 +20,13 @@ const COLUMNS: Column<RejectReasonRow>[] = [
     cell: (r) => count(r.byReviewer),
     title: "The rest were rejected by the automated checks",
   },
-  { id: "cost", header: "Cost of the rejected images", numeric: true, value: (r) => r.micros, cell: (r) => money(r.micros) },
+  {
+    id: "cost",
+    header: "Cost of the rejected images",
+    numeric: true,
+    value: (r) => r.micros,
+    cell: (r) => money(r.micros),
+  },
 ];
 
 export function ReasonsTable({ rows }: { rows: RejectReasonRow[] }) {
@@ -25,5 +36,13 @@ export function ReasonsTable({ rows }: { rows: RejectReasonRow[] }) {
         No asset was rejected in this range. Rejections by the checks or by reviewers show here with what they cost.
       </p>
     );
-  return <DataTable rows={rows} columns={COLUMNS} rowKey={(r) => r.code} initialSort={[{ id: "assets", desc: true }]} testId="reject-reasons-table" />;
+  return (
+    <DataTable
+      rows={rows}
+      columns={COLUMNS}
+      rowKey={(r) => r.code}
+      initialSort={[{ id: "assets", desc: true }]}
+      testId="reject-reasons-table"
+    />
+  );
 }

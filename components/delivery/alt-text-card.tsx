@@ -8,7 +8,10 @@ export async function AltTextCard({ assetId }: { assetId: string }) {
   const ctx = await requirePageCtx("assets.view");
   const view = await getAltTextView({ ctx, assetId });
   return (
-    <Card title="Alt text" description="Needed before the asset can be published: drafted by an engine, confirmed by a person.">
+    <Card
+      title="Alt text"
+      description="Needed before the asset can be published: drafted by an engine, confirmed by a person."
+    >
       <AltTextEditor assetId={assetId} initial={view} />
     </Card>
   );

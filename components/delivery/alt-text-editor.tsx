@@ -37,7 +37,15 @@ export function AltTextStatusBadge({ view }: { view: AltTextView }) {
  * The alt text of one asset: its status, the text a person edits (with a counter and guidance),
  * "Draft with <engine>", "Save draft" and "Confirm alt text". While drafting it polls until the draft lands.
  */
-export function AltTextEditor({ assetId, initial, compact = false }: { assetId: string; initial?: AltTextView; compact?: boolean }) {
+export function AltTextEditor({
+  assetId,
+  initial,
+  compact = false,
+}: {
+  assetId: string;
+  initial?: AltTextView;
+  compact?: boolean;
+}) {
   const client = useQueryClient();
   const key = ["alt-text", assetId];
   const query = useQuery({
@@ -59,7 +67,10 @@ export function AltTextEditor({ assetId, initial, compact = false }: { assetId: 
     if (!dirty) setText(serverText);
   }, [serverText, dirty]);
 
-  if (!view) return <p className="text-sm text-stone-500">{query.isError ? "Alt text could not be loaded." : "Loading alt text…"}</p>;
+  if (!view)
+    return (
+      <p className="text-sm text-stone-500">{query.isError ? "Alt text could not be loaded." : "Loading alt text…"}</p>
+    );
 
   const run = async (what: "draft" | "save" | "confirm", call: () => Promise<AltTextView>, done: string) => {
     setBusy(what);
@@ -74,7 +85,10 @@ export function AltTextEditor({ assetId, initial, compact = false }: { assetId: 
       // A draft request's news is the status badge ("Drafting…", then "Draft — needs a person").
       setMessage(what === "draft" ? null : { ok: true, text: done });
     } catch (error) {
-      setMessage({ ok: false, text: error instanceof RequestError ? error.message : "Something went wrong. Try again." });
+      setMessage({
+        ok: false,
+        text: error instanceof RequestError ? error.message : "Something went wrong. Try again.",
+      });
     } finally {
       setBusy(null);
     }
@@ -82,12 +96,17 @@ export function AltTextEditor({ assetId, initial, compact = false }: { assetId: 
 
   const draft = () => {
     const overwrite = view.status === "confirmed";
-    if (overwrite && !window.confirm("This alt text is confirmed. Replace it with a new draft? A person will need to confirm again.")) return;
+    if (
+      overwrite &&
+      !window.confirm("This alt text is confirmed. Replace it with a new draft? A person will need to confirm again.")
+    )
+      return;
     if (!overwrite && dirty && !window.confirm("Replace the text you have not saved with a new draft?")) return;
     setDirty(false);
     void run(
       "draft",
-      () => api<AltTextView>(`/api/assets/${assetId}/alt-text/draft`, { json: { overwrite, key: crypto.randomUUID() } }),
+      () =>
+        api<AltTextView>(`/api/assets/${assetId}/alt-text/draft`, { json: { overwrite, key: crypto.randomUUID() } }),
       "",
     );
   };
@@ -104,11 +123,17 @@ export function AltTextEditor({ assetId, initial, compact = false }: { assetId: 
     <div className="space-y-3" data-testid="alt-text-card" data-status={view.status}>
       <div className="flex flex-wrap items-center gap-2" data-testid="alt-text-status">
         <AltTextStatusBadge view={view} />
-        {view.sourceLabel && !drafting && <span className="text-xs text-stone-500">{view.sourceLabel === "a person" ? "Written by a person" : `Drafted by ${view.sourceLabel}`}</span>}
+        {view.sourceLabel && !drafting && (
+          <span className="text-xs text-stone-500">
+            {view.sourceLabel === "a person" ? "Written by a person" : `Drafted by ${view.sourceLabel}`}
+          </span>
+        )}
       </div>
       {view.lastError && <Alert tone="error">The last draft failed: {view.lastError}</Alert>}
       {view.bannedTerms.length > 0 && (
-        <Alert tone="error">This text contains a banned term ({view.bannedTerms.join(", ")}); reword it before confirming.</Alert>
+        <Alert tone="error">
+          This text contains a banned term ({view.bannedTerms.join(", ")}); reword it before confirming.
+        </Alert>
       )}
       {view.canEdit ? (
         <>
@@ -117,7 +142,10 @@ export function AltTextEditor({ assetId, initial, compact = false }: { assetId: 
               <label htmlFor={fieldId} className="text-sm font-medium text-stone-700">
                 Alt text
               </label>
-              <span className={`text-xs tabular-nums ${length > view.maxLength ? "text-red-700" : "text-stone-500"}`} data-testid="alt-text-count">
+              <span
+                className={`text-xs tabular-nums ${length > view.maxLength ? "text-red-700" : "text-stone-500"}`}
+                data-testid="alt-text-count"
+              >
                 {length} / {view.maxLength}
               </span>
             </div>
@@ -132,7 +160,9 @@ export function AltTextEditor({ assetId, initial, compact = false }: { assetId: 
                 setDirty(true);
               }}
               aria-describedby={`${fieldId}-help`}
-              placeholder={drafting ? "Drafting…" : "e.g. A white ceramic mug of coffee on a wooden table beside an open notebook."}
+              placeholder={
+                drafting ? "Drafting…" : "e.g. A white ceramic mug of coffee on a wooden table beside an open notebook."
+              }
               className="w-full rounded-md border border-stone-300 px-2 py-1 text-sm disabled:bg-stone-50"
             />
             {!compact && (
@@ -147,10 +177,19 @@ export function AltTextEditor({ assetId, initial, compact = false }: { assetId: 
                 {drafting ? "Drafting…" : `Draft with ${view.engine}`}
               </Button>
             )}
-            <Button type="button" variant="secondary" disabled={busy !== null || drafting || (!dirty && view.status !== "drafting")} onClick={() => void save(false)}>
+            <Button
+              type="button"
+              variant="secondary"
+              disabled={busy !== null || drafting || (!dirty && view.status !== "drafting")}
+              onClick={() => void save(false)}
+            >
               Save draft
             </Button>
-            <Button type="button" disabled={busy !== null || drafting || length === 0 || (view.status === "confirmed" && !dirty)} onClick={() => void save(true)}>
+            <Button
+              type="button"
+              disabled={busy !== null || drafting || length === 0 || (view.status === "confirmed" && !dirty)}
+              onClick={() => void save(true)}
+            >
               Confirm alt text
             </Button>
           </div>

@@ -5,7 +5,12 @@ import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from
 import { createPortal } from "react-dom";
 import { api } from "@/components/api-client";
 import type { DownloadChoices } from "@/lib/delivery/download";
-import { DEFAULT_QUALITY, DOWNLOAD_FORMAT_LABEL, downloadUrl, type DownloadFormat } from "@/lib/delivery/download-formats";
+import {
+  DEFAULT_QUALITY,
+  DOWNLOAD_FORMAT_LABEL,
+  downloadUrl,
+  type DownloadFormat,
+} from "@/lib/delivery/download-formats";
 
 type Props = {
   assetId: string;
@@ -84,7 +89,8 @@ export function DownloadMenu({ assetId, version, variant = "button", title, clas
 
   useEffect(() => {
     if (!open) return;
-    const inside = (node: EventTarget | null) => node instanceof Node && (panel.current?.contains(node) || trigger.current?.contains(node));
+    const inside = (node: EventTarget | null) =>
+      node instanceof Node && (panel.current?.contains(node) || trigger.current?.contains(node));
     // Window, capture phase: before the lightbox's and the review screen's own key handlers.
     const onKey = (e: KeyboardEvent) => {
       if (!inside(e.target) && !inside(document.activeElement)) return;
@@ -153,12 +159,27 @@ export function DownloadMenu({ assetId, version, variant = "button", title, clas
               </label>
             )}
             <div role="menu" aria-label={`Download ${chosen ? `version ${chosen.number}` : "the current version"}`}>
-              <a role="menuitem" href={downloadUrl(assetId, target, "original")} download className={item} data-format="original" onClick={() => close(false)}>
+              <a
+                role="menuitem"
+                href={downloadUrl(assetId, target, "original")}
+                download
+                className={item}
+                data-format="original"
+                onClick={() => close(false)}
+              >
                 <span>Original{chosen ? ` (${chosen.originalLabel})` : ""}</span>
                 <span className="text-xs text-stone-500">as stored</span>
               </a>
               {CONVERTED.map((f) => (
-                <a key={f} role="menuitem" href={downloadUrl(assetId, target, f)} download className={item} data-format={f} onClick={() => close(false)}>
+                <a
+                  key={f}
+                  role="menuitem"
+                  href={downloadUrl(assetId, target, f)}
+                  download
+                  className={item}
+                  data-format={f}
+                  onClick={() => close(false)}
+                >
                   <span>{DOWNLOAD_FORMAT_LABEL[f]}</span>
                   <span className="text-xs text-stone-500">{HINT[f]}</span>
                 </a>

@@ -9,7 +9,8 @@ import { Button } from "@/components/ui/button";
 import type { PlacementOption } from "@/lib/exports/options";
 import type { ExportPreview } from "@/lib/exports/request";
 
-export type ExportSelection = { assetIds: string[] } | { query: string } | { collectionId: string } | { batchId: string };
+export type ExportSelection =
+  { assetIds: string[] } | { query: string } | { collectionId: string } | { batchId: string };
 
 const FORMATS = [
   { id: "webp", label: "WebP", lossy: true },
@@ -32,11 +33,26 @@ const CHANNELS: { id: string; label: string }[] = [
  * that will be held back and why (the server's dry run of the same request); submitting queues the
  * background job and opens its progress page.
  */
-export function ExportDialog({ selection, label, buttonText = "Export", disabled }: { selection: ExportSelection | null; label: string; buttonText?: string; disabled?: boolean }) {
+export function ExportDialog({
+  selection,
+  label,
+  buttonText = "Export",
+  disabled,
+}: {
+  selection: ExportSelection | null;
+  label: string;
+  buttonText?: string;
+  disabled?: boolean;
+}) {
   const [open, setOpen] = useState(false);
   return (
     <>
-      <Button variant="secondary" onClick={() => setOpen(true)} disabled={disabled || !selection} data-testid="export-open">
+      <Button
+        variant="secondary"
+        onClick={() => setOpen(true)}
+        disabled={disabled || !selection}
+        data-testid="export-open"
+      >
         {buttonText}
       </Button>
       {open && selection && <ExportPanel selection={selection} label={label} onClose={() => setOpen(false)} />}
@@ -44,20 +60,33 @@ export function ExportDialog({ selection, label, buttonText = "Export", disabled
   );
 }
 
-function ExportPanel({ selection, label, onClose }: { selection: ExportSelection; label: string; onClose: () => void }) {
+function ExportPanel({
+  selection,
+  label,
+  onClose,
+}: {
+  selection: ExportSelection;
+  label: string;
+  onClose: () => void;
+}) {
   const router = useRouter();
   const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
   const [formats, setFormats] = useState<ReadonlySet<FormatId>>(new Set(["webp"]));
   const [quality, setQuality] = useState<Record<FormatId, number>>({ webp: 82, avif: 60, jpeg: 85, png: 100 });
   const [includeOriginal, setIncludeOriginal] = useState(false);
-  const options = useQuery({ queryKey: ["export-placements"], queryFn: () => api<{ placements: PlacementOption[] }>("/api/exports/placements").then((r) => r.placements) });
+  const options = useQuery({
+    queryKey: ["export-placements"],
+    queryFn: () => api<{ placements: PlacementOption[] }>("/api/exports/placements").then((r) => r.placements),
+  });
 
   const body = useMemo(
     () => ({
       selection,
       placementIds: [...chosen],
       formats: FORMATS.filter((f) => formats.has(f.id)).map((f) => f.id),
-      quality: Object.fromEntries(FORMATS.filter((f) => f.lossy && formats.has(f.id)).map((f) => [f.id, quality[f.id]])),
+      quality: Object.fromEntries(
+        FORMATS.filter((f) => f.lossy && formats.has(f.id)).map((f) => [f.id, quality[f.id]]),
+      ),
       includeOriginal,
     }),
     [selection, chosen, formats, quality, includeOriginal],
@@ -80,14 +109,30 @@ function ExportPanel({ selection, label, onClose }: { selection: ExportSelection
     onSuccess: (r) => router.push(`/exports/${r.export.id}`),
   });
 
-  const groups = CHANNELS.map((c) => ({ ...c, items: (options.data ?? []).filter((p) => (CHANNELS.some((k) => k.id === p.channel) ? p.channel : "custom") === c.id) })).filter((g) => g.items.length);
-  const toggle = (id: string) => setChosen((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set([...s, id])));
-  const toggleGroup = (ids: string[], on: boolean) => setChosen((s) => (on ? new Set([...s, ...ids]) : new Set([...s].filter((x) => !ids.includes(x)))));
+  const groups = CHANNELS.map((c) => ({
+    ...c,
+    items: (options.data ?? []).filter(
+      (p) => (CHANNELS.some((k) => k.id === p.channel) ? p.channel : "custom") === c.id,
+    ),
+  })).filter((g) => g.items.length);
+  const toggle = (id: string) =>
+    setChosen((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set([...s, id])));
+  const toggleGroup = (ids: string[], on: boolean) =>
+    setChosen((s) => (on ? new Set([...s, ...ids]) : new Set([...s].filter((x) => !ids.includes(x)))));
   const p = preview.data;
-  const previewError = preview.error instanceof RequestError ? preview.error.message : preview.error ? "Could not count the files; try again." : null;
+  const previewError =
+    preview.error instanceof RequestError
+      ? preview.error.message
+      : preview.error
+        ? "Could not count the files; try again."
+        : null;
 
   return (
-    <div className="fixed inset-0 z-40 flex items-center justify-center bg-stone-900/40 p-4" role="presentation" onClick={onClose}>
+    <div
+      className="fixed inset-0 z-40 flex items-center justify-center bg-stone-900/40 p-4"
+      role="presentation"
+      onClick={onClose}
+    >
       <div
         role="dialog"
         aria-modal="true"
@@ -101,7 +146,9 @@ function ExportPanel({ selection, label, onClose }: { selection: ExportSelection
           <h2 id="export-title" className="text-lg font-semibold text-stone-900">
             Export
           </h2>
-          <p className="text-sm text-stone-600">{label}: a ZIP of ready-to-publish files with a manifest (CSV and JSON).</p>
+          <p className="text-sm text-stone-600">
+            {label}: a ZIP of ready-to-publish files with a manifest (CSV and JSON).
+          </p>
         </div>
         <div className="flex-1 space-y-5 overflow-y-auto px-5 py-4">
           <fieldset>
@@ -115,7 +162,12 @@ function ExportPanel({ selection, label, onClose }: { selection: ExportSelection
                 return (
                   <div key={g.id} className="rounded-md border border-stone-200 p-3">
                     <label className="flex items-center gap-2 text-sm font-medium text-stone-900">
-                      <input type="checkbox" checked={all} onChange={(e) => toggleGroup(ids, e.target.checked)} aria-label={`All ${g.label} placements`} />
+                      <input
+                        type="checkbox"
+                        checked={all}
+                        onChange={(e) => toggleGroup(ids, e.target.checked)}
+                        aria-label={`All ${g.label} placements`}
+                      />
                       {g.label}
                     </label>
                     <ul className="mt-2 space-y-1">
@@ -149,7 +201,11 @@ function ExportPanel({ selection, label, onClose }: { selection: ExportSelection
                     <input
                       type="checkbox"
                       checked={formats.has(f.id)}
-                      onChange={() => setFormats((s) => (s.has(f.id) ? new Set([...s].filter((x) => x !== f.id)) : new Set([...s, f.id])))}
+                      onChange={() =>
+                        setFormats((s) =>
+                          s.has(f.id) ? new Set([...s].filter((x) => x !== f.id)) : new Set([...s, f.id]),
+                        )
+                      }
                     />
                     {f.label}
                   </label>
@@ -180,12 +236,14 @@ function ExportPanel({ selection, label, onClose }: { selection: ExportSelection
             {ready && p && !previewError && (
               <>
                 <p className="font-medium text-stone-900" data-testid="export-count">
-                  {p.filesTotal.toLocaleString("en-US")} file{p.filesTotal === 1 ? "" : "s"} from {p.assetsIncluded.toLocaleString("en-US")} asset{p.assetsIncluded === 1 ? "" : "s"}
+                  {p.filesTotal.toLocaleString("en-US")} file{p.filesTotal === 1 ? "" : "s"} from{" "}
+                  {p.assetsIncluded.toLocaleString("en-US")} asset{p.assetsIncluded === 1 ? "" : "s"}
                 </p>
                 {p.heldBack.length > 0 ? (
                   <div className="mt-2">
                     <p className="text-amber-800" data-testid="export-held-back">
-                      {p.heldBack.length} asset{p.heldBack.length === 1 ? "" : "s"} will be held back (listed in held-back.csv):
+                      {p.heldBack.length} asset{p.heldBack.length === 1 ? "" : "s"} will be held back (listed in
+                      held-back.csv):
                     </p>
                     <ul className="mt-1 max-h-32 list-disc space-y-0.5 overflow-y-auto pl-5 text-xs text-stone-700">
                       {p.heldBack.slice(0, 50).map((h) => (
@@ -197,18 +255,30 @@ function ExportPanel({ selection, label, onClose }: { selection: ExportSelection
                     </ul>
                   </div>
                 ) : (
-                  <p className="mt-1 text-stone-600">Nothing held back: every asset is approved with confirmed alt text.</p>
+                  <p className="mt-1 text-stone-600">
+                    Nothing held back: every asset is approved with confirmed alt text.
+                  </p>
                 )}
               </>
             )}
           </section>
-          {create.error && <Alert tone="error">{create.error instanceof RequestError ? create.error.message : "The export could not be started; try again."}</Alert>}
+          {create.error && (
+            <Alert tone="error">
+              {create.error instanceof RequestError
+                ? create.error.message
+                : "The export could not be started; try again."}
+            </Alert>
+          )}
         </div>
         <div className="flex justify-end gap-2 border-t border-stone-200 px-5 py-3">
           <Button variant="secondary" onClick={onClose}>
             Cancel
           </Button>
-          <Button onClick={() => create.mutate()} disabled={!ready || create.isPending || !p || p.filesTotal === 0} data-testid="export-submit">
+          <Button
+            onClick={() => create.mutate()}
+            disabled={!ready || create.isPending || !p || p.filesTotal === 0}
+            data-testid="export-submit"
+          >
             {create.isPending ? "Starting…" : p ? `Export ${p.filesTotal.toLocaleString("en-US")} files` : "Export"}
           </Button>
         </div>

@@ -12,7 +12,8 @@ export function ExportList({ initial }: { initial: ExportView[] }) {
     queryKey: ["exports"],
     queryFn: () => api<{ exports: ExportView[] }>("/api/exports").then((r) => r.exports),
     initialData: initial,
-    refetchInterval: (query) => (query.state.data?.some((e) => e.status === "queued" || e.status === "running") ? 2000 : false),
+    refetchInterval: (query) =>
+      query.state.data?.some((e) => e.status === "queued" || e.status === "running") ? 2000 : false,
   });
   if (q.data.length === 0) {
     return (
@@ -21,7 +22,8 @@ export function ExportList({ initial }: { initial: ExportView[] }) {
         <Link href="/assets" className="font-medium text-kiln-700 hover:underline">
           library
         </Link>{" "}
-        (or open a collection or a job) and choose “Export…”: pick placements and formats, and a ZIP with a manifest is built in the background.
+        (or open a collection or a job) and choose “Export…”: pick placements and formats, and a ZIP with a manifest is
+        built in the background.
       </p>
     );
   }
@@ -34,11 +36,16 @@ export function ExportList({ initial }: { initial: ExportView[] }) {
               {e.name || "Export"}
             </Link>
             <p className="text-xs text-stone-500">
-              {formatWhen(e.createdAt)} · {e.assetsIncluded} asset{e.assetsIncluded === 1 ? "" : "s"} · {e.filesTotal} files
+              {formatWhen(e.createdAt)} · {e.assetsIncluded} asset{e.assetsIncluded === 1 ? "" : "s"} · {e.filesTotal}{" "}
+              files
               {e.heldBack.length ? ` · ${e.heldBack.length} held back` : ""}
             </p>
           </div>
-          <div className="w-40">{e.status === "queued" || e.status === "running" ? <ProgressBar done={e.filesDone} total={e.filesTotal} /> : null}</div>
+          <div className="w-40">
+            {e.status === "queued" || e.status === "running" ? (
+              <ProgressBar done={e.filesDone} total={e.filesTotal} />
+            ) : null}
+          </div>
           <ExportStatusBadge status={e.status} />
           <div className="w-56 text-right text-sm">
             {e.downloadable ? (

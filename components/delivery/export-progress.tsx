@@ -32,14 +32,23 @@ const TONE: Record<ExportView["status"], "neutral" | "accent" | "good" | "bad"> 
 };
 
 export function ExportStatusBadge({ status }: { status: ExportView["status"] }) {
-  const label = { queued: "Queued", running: "Building", succeeded: "Ready", failed: "Failed", expired: "Expired" }[status];
+  const label = { queued: "Queued", running: "Building", succeeded: "Ready", failed: "Failed", expired: "Expired" }[
+    status
+  ];
   return <Badge tone={TONE[status]}>{label}</Badge>;
 }
 
 export function ProgressBar({ done, total }: { done: number; total: number }) {
   const pct = total ? Math.min(100, Math.round((done / total) * 100)) : 0;
   return (
-    <div role="progressbar" aria-label="Files done" aria-valuemin={0} aria-valuemax={total} aria-valuenow={done} className="h-2 w-full overflow-hidden rounded-full bg-stone-200">
+    <div
+      role="progressbar"
+      aria-label="Files done"
+      aria-valuemin={0}
+      aria-valuemax={total}
+      aria-valuenow={done}
+      className="h-2 w-full overflow-hidden rounded-full bg-stone-200"
+    >
       <div className="h-full rounded-full bg-kiln-600 transition-all" style={{ width: `${pct}%` }} />
     </div>
   );
@@ -70,7 +79,12 @@ export function ExportProgress({ initial }: { initial: ExportView }) {
         <div className="mt-3">
           <ProgressBar done={e.filesDone} total={e.filesTotal} />
         </div>
-        {LIVE.has(e.status) && <p className="mt-2 text-xs text-stone-500">Rendering in the background; you can leave this page and come back (Exports in the menu). We will notify you when it is ready.</p>}
+        {LIVE.has(e.status) && (
+          <p className="mt-2 text-xs text-stone-500">
+            Rendering in the background; you can leave this page and come back (Exports in the menu). We will notify you
+            when it is ready.
+          </p>
+        )}
         {e.status === "succeeded" && e.downloadable && (
           <div className="mt-4 flex flex-wrap items-center gap-3">
             <a
@@ -86,11 +100,16 @@ export function ExportProgress({ initial }: { initial: ExportView }) {
           </div>
         )}
         {e.status === "expired" && (
-          <p className="mt-3 text-sm text-stone-600">This export expired on {formatWhen(e.expiresAt)} and its file was deleted. Export the assets again to get a new one.</p>
+          <p className="mt-3 text-sm text-stone-600">
+            This export expired on {formatWhen(e.expiresAt)} and its file was deleted. Export the assets again to get a
+            new one.
+          </p>
         )}
         {e.status === "failed" && (
           <div className="mt-3">
-            <Alert tone="error">The export failed: {e.error ?? "unknown reason"}. Try it again from the library, collection or job.</Alert>
+            <Alert tone="error">
+              The export failed: {e.error ?? "unknown reason"}. Try it again from the library, collection or job.
+            </Alert>
           </div>
         )}
       </section>
@@ -99,10 +118,15 @@ export function ExportProgress({ initial }: { initial: ExportView }) {
           Held back ({e.heldBack.length})
         </h2>
         {e.heldBack.length === 0 ? (
-          <p className="mt-1 text-sm text-stone-500">Nothing held back: every selected asset was approved with confirmed alt text.</p>
+          <p className="mt-1 text-sm text-stone-500">
+            Nothing held back: every selected asset was approved with confirmed alt text.
+          </p>
         ) : (
           <>
-            <p className="mt-1 text-sm text-stone-500">These assets are not in the ZIP (held-back.csv inside lists them too). Fix the reason, then export them again.</p>
+            <p className="mt-1 text-sm text-stone-500">
+              These assets are not in the ZIP (held-back.csv inside lists them too). Fix the reason, then export them
+              again.
+            </p>
             <ul className="mt-3 divide-y divide-stone-100 text-sm" data-testid="export-held-back-list">
               {e.heldBack.map((h) => (
                 <li key={h.assetId} className="flex flex-wrap gap-x-3 py-1.5">

@@ -8,7 +8,14 @@ import { cropBox, type FocalPoint, type Size } from "@/lib/delivery/crop-box";
 import { aspectLabel } from "@/lib/placements/shared";
 import { SafeZoneOverlay } from "./placement-shape";
 
-export type PanelPlacement = { id: string; slug: string; name: string; width: number; height: number; safeZone: SafeZone };
+export type PanelPlacement = {
+  id: string;
+  slug: string;
+  name: string;
+  width: number;
+  height: number;
+  safeZone: SafeZone;
+};
 
 type Props = {
   assetId: string;
@@ -32,7 +39,10 @@ const BIG_STEP = 0.05;
 export function FocalPointEditor({ assetId, image, focal, automatic, canMove, placements }: Props) {
   const [point, setPoint] = useState<FocalPoint | null>(focal);
   const [showSafe, setShowSafe] = useState(true);
-  const [status, setStatus] = useState<{ tone: "idle" | "saving" | "saved" | "error"; text: string }>({ tone: "idle", text: "" });
+  const [status, setStatus] = useState<{ tone: "idle" | "saving" | "saved" | "error"; text: string }>({
+    tone: "idle",
+    text: "",
+  });
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const sequence = useRef(0);
   const unsaved = useRef<FocalPoint | null>(null);
@@ -44,13 +54,20 @@ export function FocalPointEditor({ assetId, image, focal, automatic, canMove, pl
       unsaved.current = null;
       setStatus({ tone: "saving", text: "Saving…" });
       try {
-        const r = await api<{ focal: FocalPoint | null }>(`/api/assets/${assetId}/focal-point`, { method: "PUT", json: body, keepalive });
+        const r = await api<{ focal: FocalPoint | null }>(`/api/assets/${assetId}/focal-point`, {
+          method: "PUT",
+          json: body,
+          keepalive,
+        });
         if (mine !== sequence.current) return; // a later move is on its way
         setPoint(r.focal);
         setStatus({ tone: "saved", text: r.focal ? "Focal point saved." : "Back to automatic." });
       } catch (e) {
         if (mine !== sequence.current) return;
-        setStatus({ tone: "error", text: e instanceof RequestError ? e.message : "Could not save the focal point; try again." });
+        setStatus({
+          tone: "error",
+          text: e instanceof RequestError ? e.message : "Could not save the focal point; try again.",
+        });
       }
     },
     [assetId],
@@ -123,20 +140,31 @@ export function FocalPointEditor({ assetId, image, focal, automatic, canMove, pl
               : { role: "img", "aria-label": `Focal point, ${where}.` })}
           >
             {/* eslint-disable-next-line @next/next/no-img-element -- the blob route serves it; next/image would re-encode */}
-            <img src={image.url} alt="" className="pointer-events-none absolute inset-0 h-full w-full" draggable={false} />
+            <img
+              src={image.url}
+              alt=""
+              className="pointer-events-none absolute inset-0 h-full w-full"
+              draggable={false}
+            />
             <Crosshair point={effective} automatic={point === null} />
           </div>
         </div>
         <div className="min-w-48 flex-1 space-y-2 text-sm">
           <p>
             <span className="font-medium text-stone-800">Focal point: </span>
-            <span data-testid="focal-mode">{point ? "Set by hand" : automatic ? "Automatic (attention)" : "Automatic (centre)"}</span>
+            <span data-testid="focal-mode">
+              {point ? "Set by hand" : automatic ? "Automatic (attention)" : "Automatic (centre)"}
+            </span>
             <span className="block text-xs text-stone-500 tabular-nums">{where}</span>
           </p>
           {canMove ? (
-            <p className="text-xs text-stone-500">Click where the subject is, or focus the image and use the arrow keys. Every crop below follows.</p>
+            <p className="text-xs text-stone-500">
+              Click where the subject is, or focus the image and use the arrow keys. Every crop below follows.
+            </p>
           ) : (
-            <p className="text-xs text-stone-500">You can look at the crops; only the asset&apos;s designer, a reviewer or an admin can move the point.</p>
+            <p className="text-xs text-stone-500">
+              You can look at the crops; only the asset&apos;s designer, a reviewer or an admin can move the point.
+            </p>
           )}
           {canMove && point && (
             <Button variant="secondary" onClick={reset}>
@@ -144,10 +172,19 @@ export function FocalPointEditor({ assetId, image, focal, automatic, canMove, pl
             </Button>
           )}
           <label className="flex items-center gap-2 text-sm text-stone-700">
-            <input type="checkbox" checked={showSafe} onChange={(e) => setShowSafe(e.target.checked)} className="h-4 w-4 rounded border-stone-300" />
+            <input
+              type="checkbox"
+              checked={showSafe}
+              onChange={(e) => setShowSafe(e.target.checked)}
+              className="h-4 w-4 rounded border-stone-300"
+            />
             Show safe zones
           </label>
-          <p role="status" aria-live="polite" className={`text-xs ${status.tone === "error" ? "text-red-700" : "text-stone-500"}`}>
+          <p
+            role="status"
+            aria-live="polite"
+            className={`text-xs ${status.tone === "error" ? "text-red-700" : "text-stone-500"}`}
+          >
             {status.text}
           </p>
         </div>
@@ -171,8 +208,14 @@ function Crosshair({ point, automatic }: { point: FocalPoint; automatic: boolean
   const colour = automatic ? "bg-white/80" : "bg-kiln-500";
   return (
     <div aria-hidden className="pointer-events-none absolute inset-0" data-testid="focal-crosshair">
-      <div className={`absolute inset-y-0 w-px ${colour} shadow-[0_0_0_1px_rgba(0,0,0,0.35)]`} style={{ left: `${point.x * 100}%` }} />
-      <div className={`absolute inset-x-0 h-px ${colour} shadow-[0_0_0_1px_rgba(0,0,0,0.35)]`} style={{ top: `${point.y * 100}%` }} />
+      <div
+        className={`absolute inset-y-0 w-px ${colour} shadow-[0_0_0_1px_rgba(0,0,0,0.35)]`}
+        style={{ left: `${point.x * 100}%` }}
+      />
+      <div
+        className={`absolute inset-x-0 h-px ${colour} shadow-[0_0_0_1px_rgba(0,0,0,0.35)]`}
+        style={{ top: `${point.y * 100}%` }}
+      />
       <div
         className={`absolute h-5 w-5 -translate-x-1/2 -translate-y-1/2 rounded-full border-2 ${automatic ? "border-dashed border-white" : "border-kiln-500"} shadow-[0_0_0_1px_rgba(0,0,0,0.4)]`}
         style={{ left: `${point.x * 100}%`, top: `${point.y * 100}%` }}
@@ -188,7 +231,17 @@ const TILE: Size = { width: 148, height: 112 };
  * One placement's crop: the preview as a CSS background scaled so the crop box fills the tile and
  * positioned at the box's offset (percentages, so the tile's own size does not matter).
  */
-function CropTile({ image, placement, focal, showSafe }: { image: Props["image"]; placement: PanelPlacement; focal: FocalPoint; showSafe: boolean }) {
+function CropTile({
+  image,
+  placement,
+  focal,
+  showSafe,
+}: {
+  image: Props["image"];
+  placement: PanelPlacement;
+  focal: FocalPoint;
+  showSafe: boolean;
+}) {
   const box = cropBox(image, placement, focal);
   const scale = Math.min(TILE.width / placement.width, TILE.height / placement.height);
   const w = Math.max(8, Math.round(placement.width * scale));

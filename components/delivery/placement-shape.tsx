@@ -22,8 +22,16 @@ export function PlacementShape({
   const w = valid ? Math.max(2, Math.round(width * scale)) : box;
   const h = valid ? Math.max(2, Math.round(height * scale)) : box;
   return (
-    <div className="flex items-center justify-center" style={{ width: box, height: box }} role="img" aria-label={label ?? `${width}×${height} with safe zone`}>
-      <div className="relative overflow-hidden rounded-sm border border-stone-400 bg-stone-200" style={{ width: w, height: h }}>
+    <div
+      className="flex items-center justify-center"
+      style={{ width: box, height: box }}
+      role="img"
+      aria-label={label ?? `${width}×${height} with safe zone`}
+    >
+      <div
+        className="relative overflow-hidden rounded-sm border border-stone-400 bg-stone-200"
+        style={{ width: w, height: h }}
+      >
         <SafeZoneOverlay safeZone={safeZone} />
       </div>
     </div>

@@ -8,7 +8,13 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/field";
 import type { SafeZone } from "@/db/schema/delivery";
-import { aspectLabel, CHANNEL_LABELS, FORMAT_CHOICES, PLACEMENT_CHANNELS, type PlacementChannel } from "@/lib/placements/shared";
+import {
+  aspectLabel,
+  CHANNEL_LABELS,
+  FORMAT_CHOICES,
+  PLACEMENT_CHANNELS,
+  type PlacementChannel,
+} from "@/lib/placements/shared";
 import { PlacementShape } from "./placement-shape";
 
 export type PlacementRow = {
@@ -59,7 +65,9 @@ export function PlacementsAdmin({ active, archived }: { active: PlacementRow[]; 
       () => setEditing(null),
     );
 
-  const byChannel = PLACEMENT_CHANNELS.map((c) => ({ channel: c, rows: active.filter((p) => p.channel === c) })).filter((g) => g.rows.length);
+  const byChannel = PLACEMENT_CHANNELS.map((c) => ({ channel: c, rows: active.filter((p) => p.channel === c) })).filter(
+    (g) => g.rows.length,
+  );
   const others = active.filter((p) => !(PLACEMENT_CHANNELS as readonly string[]).includes(p.channel));
 
   return (
@@ -83,9 +91,17 @@ export function PlacementsAdmin({ active, archived }: { active: PlacementRow[]; 
         )}
       </div>
       {editing === "new" && (
-        <PlacementForm title="New placement" errors={errors} pending={pending} onCancel={() => setEditing(null)} onSubmit={(body) => save("new", body)} />
+        <PlacementForm
+          title="New placement"
+          errors={errors}
+          pending={pending}
+          onCancel={() => setEditing(null)}
+          onSubmit={(body) => save("new", body)}
+        />
       )}
-      {active.length === 0 && <p className="text-sm text-stone-500">No active placements. Add one, or restore an archived one below.</p>}
+      {active.length === 0 && (
+        <p className="text-sm text-stone-500">No active placements. Add one, or restore an archived one below.</p>
+      )}
       {[...byChannel, ...(others.length ? [{ channel: "other", rows: others }] : [])].map((g) => (
         <section key={g.channel} aria-labelledby={`channel-${g.channel}`} className="space-y-2">
           <h2 id={`channel-${g.channel}`} className="text-sm font-semibold uppercase tracking-wide text-stone-600">
@@ -103,7 +119,11 @@ export function PlacementsAdmin({ active, archived }: { active: PlacementRow[]; 
             }}
             onCancel={() => setEditing(null)}
             onSave={save}
-            onArchive={(p) => run(async () => (await api(`/api/admin/placements/${p.id}/archive`, { json: {} }), `“${p.name}” archived.`))}
+            onArchive={(p) =>
+              run(
+                async () => (await api(`/api/admin/placements/${p.id}/archive`, { json: {} }), `“${p.name}” archived.`),
+              )
+            }
           />
         </section>
       ))}
@@ -112,14 +132,20 @@ export function PlacementsAdmin({ active, archived }: { active: PlacementRow[]; 
           Archived
         </h2>
         {archived.length === 0 ? (
-          <p className="text-sm text-stone-500">Nothing archived. Archived placements are no longer offered for exports; past exports keep them.</p>
+          <p className="text-sm text-stone-500">
+            Nothing archived. Archived placements are no longer offered for exports; past exports keep them.
+          </p>
         ) : (
           <PlacementTable
             rows={archived}
             editing={null}
             errors={{}}
             pending={pending}
-            onRestore={(p) => run(async () => (await api(`/api/admin/placements/${p.id}/restore`, { json: {} }), `“${p.name}” restored.`))}
+            onRestore={(p) =>
+              run(
+                async () => (await api(`/api/admin/placements/${p.id}/restore`, { json: {} }), `“${p.name}” restored.`),
+              )
+            }
           />
         )}
       </section>
@@ -191,7 +217,13 @@ function PlacementTable({
             ) : (
               <tr key={p.id} data-testid={`placement-${p.slug}`}>
                 <td className="py-2 pr-3">
-                  <PlacementShape width={p.width} height={p.height} safeZone={p.safeZone} box={44} label={`${aspectLabel(p.width, p.height)} shape`} />
+                  <PlacementShape
+                    width={p.width}
+                    height={p.height}
+                    safeZone={p.safeZone}
+                    box={44}
+                    label={`${aspectLabel(p.width, p.height)} shape`}
+                  />
                 </td>
                 <td className="py-2 pr-3">
                   <div className="truncate font-medium text-stone-900" title={p.name}>
@@ -205,21 +237,37 @@ function PlacementTable({
                 <td className="py-2 pr-3 tabular-nums">{aspectLabel(p.width, p.height)}</td>
                 <td className="py-2 pr-3 text-xs text-stone-600">{safeZoneText(p.safeZone)}</td>
                 <td className="py-2 pr-3">
-                  <Badge>{p.defaultFormat.toUpperCase()}</Badge> <span className="text-xs tabular-nums text-stone-600">q{p.defaultQuality}</span>
+                  <Badge>{p.defaultFormat.toUpperCase()}</Badge>{" "}
+                  <span className="text-xs tabular-nums text-stone-600">q{p.defaultQuality}</span>
                 </td>
                 <td className="whitespace-nowrap py-2 text-right">
                   {onEdit && (
-                    <Button variant="ghost" disabled={pending} onClick={() => onEdit(p.id)} aria-label={`Edit ${p.name}`}>
+                    <Button
+                      variant="ghost"
+                      disabled={pending}
+                      onClick={() => onEdit(p.id)}
+                      aria-label={`Edit ${p.name}`}
+                    >
                       Edit
                     </Button>
                   )}
                   {onArchive && (
-                    <Button variant="ghost" disabled={pending} onClick={() => onArchive(p)} aria-label={`Archive ${p.name}`}>
+                    <Button
+                      variant="ghost"
+                      disabled={pending}
+                      onClick={() => onArchive(p)}
+                      aria-label={`Archive ${p.name}`}
+                    >
                       Archive
                     </Button>
                   )}
                   {onRestore && (
-                    <Button variant="ghost" disabled={pending} onClick={() => onRestore(p)} aria-label={`Restore ${p.name}`}>
+                    <Button
+                      variant="ghost"
+                      disabled={pending}
+                      onClick={() => onRestore(p)}
+                      aria-label={`Restore ${p.name}`}
+                    >
                       Restore
                     </Button>
                   )}
@@ -273,12 +321,19 @@ function PlacementForm({
     defaultFormat: initial?.defaultFormat ?? "webp",
     defaultQuality: String(initial?.defaultQuality ?? 82),
   }));
-  const set = (k: keyof typeof v) => (e: { target: { value: string } }) => setV((old) => ({ ...old, [k]: e.target.value }));
+  const set = (k: keyof typeof v) => (e: { target: { value: string } }) =>
+    setV((old) => ({ ...old, [k]: e.target.value }));
   const fraction = (s: string) => (s.trim() === "" ? 0 : Number(s) / 100);
-  const safeZone = { top: fraction(v.top), right: fraction(v.right), bottom: fraction(v.bottom), left: fraction(v.left) };
+  const safeZone = {
+    top: fraction(v.top),
+    right: fraction(v.right),
+    bottom: fraction(v.bottom),
+    left: fraction(v.left),
+  };
   const width = Number(v.width);
   const height = Number(v.height);
-  const previewable = width >= 1 && height >= 1 && Object.values(safeZone).every((n) => Number.isFinite(n) && n >= 0 && n < 0.5);
+  const previewable =
+    width >= 1 && height >= 1 && Object.values(safeZone).every((n) => Number.isFinite(n) && n >= 0 && n < 0.5);
   const err = (k: string) => errors[k];
   return (
     <form
@@ -303,11 +358,24 @@ function PlacementForm({
         <div className="grid grow grid-cols-2 gap-3 sm:grid-cols-4">
           <div className="col-span-2">
             <Field label="Name" name="name" error={err("name")}>
-              <Input name="name" value={v.name} onChange={set("name")} required maxLength={80} placeholder="Pinterest pin 2:3" invalid={!!err("name")} />
+              <Input
+                name="name"
+                value={v.name}
+                onChange={set("name")}
+                required
+                maxLength={80}
+                placeholder="Pinterest pin 2:3"
+                invalid={!!err("name")}
+              />
             </Field>
           </div>
           <div className="col-span-2">
-            <Field label="Slug" name="slug" error={err("slug")} hint="Lower-case letters, digits and hyphens; used in file names.">
+            <Field
+              label="Slug"
+              name="slug"
+              error={err("slug")}
+              hint="Lower-case letters, digits and hyphens; used in file names."
+            >
               <Input
                 name="slug"
                 value={v.slug}
@@ -330,17 +398,48 @@ function PlacementForm({
             </Select>
           </Field>
           <Field label="Width (px)" name="width" error={err("width")}>
-            <Input name="width" type="number" min={16} max={8192} step={1} value={v.width} onChange={set("width")} required invalid={!!err("width")} />
+            <Input
+              name="width"
+              type="number"
+              min={16}
+              max={8192}
+              step={1}
+              value={v.width}
+              onChange={set("width")}
+              required
+              invalid={!!err("width")}
+            />
           </Field>
           <Field label="Height (px)" name="height" error={err("height")}>
-            <Input name="height" type="number" min={16} max={8192} step={1} value={v.height} onChange={set("height")} required invalid={!!err("height")} />
+            <Input
+              name="height"
+              type="number"
+              min={16}
+              max={8192}
+              step={1}
+              value={v.height}
+              onChange={set("height")}
+              required
+              invalid={!!err("height")}
+            />
           </Field>
           <div className="flex items-end pb-2 text-sm text-stone-600" aria-live="polite">
-            {width >= 1 && height >= 1 && Number.isInteger(width) && Number.isInteger(height) ? `Aspect ${aspectLabel(width, height)}` : ""}
+            {width >= 1 && height >= 1 && Number.isInteger(width) && Number.isInteger(height)
+              ? `Aspect ${aspectLabel(width, height)}`
+              : ""}
           </div>
           {SIDES.map((s) => (
             <Field key={s} label={`Safe zone ${s} (%)`} name={`safe-${s}`} error={err(`safeZone.${s}`)}>
-              <Input name={`safe-${s}`} type="number" min={0} max={45} step={0.5} value={v[s]} onChange={set(s)} invalid={!!err(`safeZone.${s}`)} />
+              <Input
+                name={`safe-${s}`}
+                type="number"
+                min={0}
+                max={45}
+                step={0.5}
+                value={v[s]}
+                onChange={set(s)}
+                invalid={!!err(`safeZone.${s}`)}
+              />
             </Field>
           ))}
           <Field label="Default format" name="defaultFormat" error={err("defaultFormat")}>
@@ -352,7 +451,12 @@ function PlacementForm({
               ))}
             </Select>
           </Field>
-          <Field label="Default quality" name="defaultQuality" error={err("defaultQuality")} hint="1–100, for WebP, AVIF and JPEG.">
+          <Field
+            label="Default quality"
+            name="defaultQuality"
+            error={err("defaultQuality")}
+            hint="1–100, for WebP, AVIF and JPEG."
+          >
             <Input
               name="defaultQuality"
               type="number"
@@ -368,11 +472,21 @@ function PlacementForm({
         </div>
         <figure className="flex flex-col items-center gap-2" data-testid="placement-form-preview">
           {previewable ? (
-            <PlacementShape width={width} height={height} safeZone={safeZone} box={160} label={`Preview: ${aspectLabel(width, height)} with its safe zone`} />
+            <PlacementShape
+              width={width}
+              height={height}
+              safeZone={safeZone}
+              box={160}
+              label={`Preview: ${aspectLabel(width, height)} with its safe zone`}
+            />
           ) : (
-            <div className="flex h-40 w-40 items-center justify-center text-center text-xs text-stone-500">Enter a size to see the shape.</div>
+            <div className="flex h-40 w-40 items-center justify-center text-center text-xs text-stone-500">
+              Enter a size to see the shape.
+            </div>
           )}
-          <figcaption className="max-w-40 text-center text-xs text-stone-500">Shaded: kept clear of text. Dashed: where text may go.</figcaption>
+          <figcaption className="max-w-40 text-center text-xs text-stone-500">
+            Shaded: kept clear of text. Dashed: where text may go.
+          </figcaption>
         </figure>
       </div>
       <div className="mt-4 flex gap-2">

@@ -8,7 +8,10 @@ export async function PlacementsPanel({ ctx, assetId }: { ctx: Ctx; assetId: str
   const preview = await getPlacementsPreview({ ctx, assetId });
   if (!preview) return null;
   return (
-    <Card title="Placements" description="Each placement is cropped around the focal point, then resized. Shaded bands: keep text out.">
+    <Card
+      title="Placements"
+      description="Each placement is cropped around the focal point, then resized. Shaded bands: keep text out."
+    >
       <FocalPointEditor
         assetId={preview.assetId}
         image={preview.image}

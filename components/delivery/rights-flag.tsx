@@ -5,7 +5,8 @@ export function RightsFlag({ expiresAt, compact = false }: { expiresAt: string |
   const state = rightsState(expiresAt);
   if (state !== "expired" && state !== "expiring") return null;
   const label = rightsLabel(expiresAt)!;
-  const tone = state === "expired" ? "bg-red-100 text-red-800 ring-red-300" : "bg-amber-100 text-amber-900 ring-amber-300";
+  const tone =
+    state === "expired" ? "bg-red-100 text-red-800 ring-red-300" : "bg-amber-100 text-amber-900 ring-amber-300";
   return (
     <span
       className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${tone}`}

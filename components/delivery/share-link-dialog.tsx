@@ -39,7 +39,10 @@ function SharePanel({ target, onClose }: { target: Target; onClose: () => void }
   const qc = useQueryClient();
   const query = "assetId" in target ? `assetId=${target.assetId}` : `collectionId=${target.collectionId}`;
   const key = ["share-links", query];
-  const links = useQuery({ queryKey: key, queryFn: () => api<{ links: ShareLinkView[] }>(`/api/share-links?${query}`).then((r) => r.links) });
+  const links = useQuery({
+    queryKey: key,
+    queryFn: () => api<{ links: ShareLinkView[] }>(`/api/share-links?${query}`).then((r) => r.links),
+  });
   const [expiry, setExpiry] = useState<(typeof EXPIRY_CHOICES)[number][0]>("7d");
   const [expiresOn, setExpiresOn] = useState("");
   const [password, setPassword] = useState("");
@@ -50,7 +53,14 @@ function SharePanel({ target, onClose }: { target: Target; onClose: () => void }
   const create = useMutation({
     mutationFn: () =>
       api<{ url: string; link: ShareLinkView }>("/api/share-links", {
-        json: { ...target, expiry, expiresOn: expiry === "custom" ? expiresOn : undefined, password: password || undefined, allowDownload, label },
+        json: {
+          ...target,
+          expiry,
+          expiresOn: expiry === "custom" ? expiresOn : undefined,
+          password: password || undefined,
+          allowDownload,
+          label,
+        },
       }),
     onSuccess: (r) => {
       setCreated(r.url);
@@ -63,11 +73,16 @@ function SharePanel({ target, onClose }: { target: Target; onClose: () => void }
     mutationFn: (id: string) => api<{ link: ShareLinkView }>(`/api/share-links/${id}/revoke`, { json: {} }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: key }),
   });
-  const errorOf = (err: unknown) => (err instanceof RequestError ? err.message : err ? "Something went wrong; try again." : null);
+  const errorOf = (err: unknown) =>
+    err instanceof RequestError ? err.message : err ? "Something went wrong; try again." : null;
   const today = new Date().toISOString().slice(0, 10);
   const inAYear = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
   return (
-    <div className="fixed inset-0 z-40 flex items-center justify-center bg-stone-900/40 p-4" role="presentation" onClick={onClose}>
+    <div
+      className="fixed inset-0 z-40 flex items-center justify-center bg-stone-900/40 p-4"
+      role="presentation"
+      onClick={onClose}
+    >
       <div
         role="dialog"
         aria-modal="true"
@@ -86,13 +101,23 @@ function SharePanel({ target, onClose }: { target: Target; onClose: () => void }
           </Button>
         </div>
         <p className="mt-1 text-sm text-stone-600">
-          Anyone with the link can see it without signing in, until it expires or you revoke it. Only approved assets with confirmed alt text and valid usage rights are shown.
+          Anyone with the link can see it without signing in, until it expires or you revoke it. Only approved assets
+          with confirmed alt text and valid usage rights are shown.
         </p>
         {created ? (
-          <div className="mt-4 space-y-2 rounded-md border border-emerald-200 bg-emerald-50 p-3" data-testid="share-created">
+          <div
+            className="mt-4 space-y-2 rounded-md border border-emerald-200 bg-emerald-50 p-3"
+            data-testid="share-created"
+          >
             <p className="text-sm font-medium text-emerald-900">Link created. Copy it now: it is not shown again.</p>
             <div className="flex gap-2">
-              <input readOnly value={created} className="w-full rounded-md border border-stone-300 bg-white px-2 py-1 font-mono text-xs" data-testid="share-url" onFocus={(e) => e.target.select()} />
+              <input
+                readOnly
+                value={created}
+                className="w-full rounded-md border border-stone-300 bg-white px-2 py-1 font-mono text-xs"
+                data-testid="share-url"
+                onFocus={(e) => e.target.select()}
+              />
               <Button
                 variant="secondary"
                 onClick={() => {
@@ -118,7 +143,12 @@ function SharePanel({ target, onClose }: { target: Target; onClose: () => void }
           >
             <label className="block">
               <span className="font-medium text-stone-700">Expires after</span>
-              <select value={expiry} onChange={(e) => setExpiry(e.target.value as typeof expiry)} className="mt-1 block w-full rounded-md border border-stone-300 px-2 py-1" name="expiry">
+              <select
+                value={expiry}
+                onChange={(e) => setExpiry(e.target.value as typeof expiry)}
+                className="mt-1 block w-full rounded-md border border-stone-300 px-2 py-1"
+                name="expiry"
+              >
                 {EXPIRY_CHOICES.map(([v, l]) => (
                   <option key={v} value={v}>
                     {l}
@@ -129,7 +159,15 @@ function SharePanel({ target, onClose }: { target: Target; onClose: () => void }
             {expiry === "custom" ? (
               <label className="block">
                 <span className="font-medium text-stone-700">Ends on</span>
-                <input type="date" required min={today} max={inAYear} value={expiresOn} onChange={(e) => setExpiresOn(e.target.value)} className="mt-1 block w-full rounded-md border border-stone-300 px-2 py-1" />
+                <input
+                  type="date"
+                  required
+                  min={today}
+                  max={inAYear}
+                  value={expiresOn}
+                  onChange={(e) => setExpiresOn(e.target.value)}
+                  className="mt-1 block w-full rounded-md border border-stone-300 px-2 py-1"
+                />
               </label>
             ) : (
               <div />
@@ -150,10 +188,22 @@ function SharePanel({ target, onClose }: { target: Target; onClose: () => void }
             </label>
             <label className="block">
               <span className="font-medium text-stone-700">Label (optional)</span>
-              <input value={label} onChange={(e) => setLabel(e.target.value)} maxLength={120} placeholder="e.g. Agency review, spring" className="mt-1 block w-full rounded-md border border-stone-300 px-2 py-1" name="label" />
+              <input
+                value={label}
+                onChange={(e) => setLabel(e.target.value)}
+                maxLength={120}
+                placeholder="e.g. Agency review, spring"
+                className="mt-1 block w-full rounded-md border border-stone-300 px-2 py-1"
+                name="label"
+              />
             </label>
             <label className="inline-flex items-center gap-2 sm:col-span-2">
-              <input type="checkbox" checked={allowDownload} onChange={(e) => setAllowDownload(e.target.checked)} name="allowDownload" />
+              <input
+                type="checkbox"
+                checked={allowDownload}
+                onChange={(e) => setAllowDownload(e.target.checked)}
+                name="allowDownload"
+              />
               Allow downloads (the approved image, without location or device metadata)
             </label>
             {create.error && (
@@ -172,8 +222,12 @@ function SharePanel({ target, onClose }: { target: Target; onClose: () => void }
         {links.isLoading && <p className="mt-2 text-sm text-stone-500">Loading…</p>}
         {links.error && <Alert tone="error">{errorOf(links.error)}</Alert>}
         {revoke.error && <Alert tone="error">{errorOf(revoke.error)}</Alert>}
-        {links.data && links.data.length === 0 && <p className="mt-2 text-sm text-stone-500">No links yet. Create one above.</p>}
-        {links.data && links.data.length > 0 && <ShareLinksTable links={links.data} onRevoke={(id) => revoke.mutate(id)} revoking={revoke.isPending} />}
+        {links.data && links.data.length === 0 && (
+          <p className="mt-2 text-sm text-stone-500">No links yet. Create one above.</p>
+        )}
+        {links.data && links.data.length > 0 && (
+          <ShareLinksTable links={links.data} onRevoke={(id) => revoke.mutate(id)} revoking={revoke.isPending} />
+        )}
       </div>
     </div>
   );

@@ -32,7 +32,8 @@ export function ShareLinksTable({
         {links.map((l) => (
           <tr key={l.id} className="border-t border-stone-100" data-testid="share-link-row" data-state={l.state}>
             <td className="py-1.5 pr-2">
-              <span className="font-mono text-xs">{l.tokenHint}…</span> {l.label && <span className="text-stone-700">{l.label}</span>}
+              <span className="font-mono text-xs">{l.tokenHint}…</span>{" "}
+              {l.label && <span className="text-stone-700">{l.label}</span>}
               <span className="block text-xs text-stone-500">
                 by {l.createdBy}
                 {l.hasPassword && " · password"}
@@ -41,7 +42,10 @@ export function ShareLinksTable({
             </td>
             {showTarget && (
               <td className="py-1.5 pr-2">
-                <Link href={l.target.type === "asset" ? `/assets/${l.target.id}` : `/collections/${l.target.id}`} className="text-kiln-700 hover:underline">
+                <Link
+                  href={l.target.type === "asset" ? `/assets/${l.target.id}` : `/collections/${l.target.id}`}
+                  className="text-kiln-700 hover:underline"
+                >
                   {l.target.title}
                 </Link>
                 <span className="block text-xs text-stone-500">{l.target.type}</span>
@@ -49,10 +53,18 @@ export function ShareLinksTable({
             )}
             <td className="py-1.5 pr-2 tabular-nums" data-testid="share-views">
               {l.viewCount}
-              {l.lastViewedAt && <span className="block text-xs text-stone-500">last {l.lastViewedAt.slice(0, 16).replace("T", " ")}</span>}
+              {l.lastViewedAt && (
+                <span className="block text-xs text-stone-500">
+                  last {l.lastViewedAt.slice(0, 16).replace("T", " ")}
+                </span>
+              )}
             </td>
             <td className="py-1.5 pr-2">
-              {l.state === "active" ? l.expiresAt.slice(0, 10) : <Badge tone={l.state === "revoked" ? "bad" : "neutral"}>{l.state}</Badge>}
+              {l.state === "active" ? (
+                l.expiresAt.slice(0, 10)
+              ) : (
+                <Badge tone={l.state === "revoked" ? "bad" : "neutral"}>{l.state}</Badge>
+              )}
             </td>
             <td className="py-1.5 text-right">
               {l.state === "active" && (

@@ -17,7 +17,9 @@ export function UsageRightsForm({ initial }: Props) {
   const [rights, setRights] = useState(initial);
   const [licence, setLicence] = useState(initial.licence ?? "");
   const [channels, setChannels] = useState<string[]>(initial.channels);
-  const [other, setOther] = useState(initial.channels.filter((c) => !(RIGHTS_CHANNELS as readonly string[]).includes(c)).join(", "));
+  const [other, setOther] = useState(
+    initial.channels.filter((c) => !(RIGHTS_CHANNELS as readonly string[]).includes(c)).join(", "),
+  );
   const [expires, setExpires] = useState(initial.expiresAt?.slice(0, 10) ?? "");
   const [error, setError] = useState<string | null>(null);
   const [pending, start] = useTransition();
@@ -35,7 +37,10 @@ export function UsageRightsForm({ initial }: Props) {
         ? { licence: null, channels: null, expiresAt: null }
         : { licence, channels: [...known, ...custom], expiresAt: expires || null };
       try {
-        const r = await api<{ rights: AssetRights }>(`/api/assets/${rights.assetId}/rights`, { method: "PUT", json: body });
+        const r = await api<{ rights: AssetRights }>(`/api/assets/${rights.assetId}/rights`, {
+          method: "PUT",
+          json: body,
+        });
         setRights({ ...rights, ...r.rights });
         if (clear) {
           setLicence("");
@@ -103,7 +108,11 @@ export function UsageRightsForm({ initial }: Props) {
         <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
           {RIGHTS_CHANNELS.map((c) => (
             <label key={c} className="inline-flex items-center gap-1">
-              <input type="checkbox" checked={channels.includes(c)} onChange={(e) => setChannels(e.target.checked ? [...channels, c] : channels.filter((x) => x !== c))} />
+              <input
+                type="checkbox"
+                checked={channels.includes(c)}
+                onChange={(e) => setChannels(e.target.checked ? [...channels, c] : channels.filter((x) => x !== c))}
+              />
               {c}
             </label>
           ))}
@@ -118,8 +127,18 @@ export function UsageRightsForm({ initial }: Props) {
       </fieldset>
       <label className="block">
         <span className="font-medium text-stone-700">Rights end on</span>
-        <input type="date" min={today} value={expires} onChange={(e) => setExpires(e.target.value)} className="mt-1 block rounded-md border border-stone-300 px-2 py-1" name="expiresAt" />
-        <span className="text-xs text-stone-500">Leave empty for no end date. A week before, you and the reviewers are notified; after it, exports and share links leave the asset out.</span>
+        <input
+          type="date"
+          min={today}
+          value={expires}
+          onChange={(e) => setExpires(e.target.value)}
+          className="mt-1 block rounded-md border border-stone-300 px-2 py-1"
+          name="expiresAt"
+        />
+        <span className="text-xs text-stone-500">
+          Leave empty for no end date. A week before, you and the reviewers are notified; after it, exports and share
+          links leave the asset out.
+        </span>
       </label>
       {error && <Alert tone="error">{error}</Alert>}
       <div className="flex flex-wrap gap-2">

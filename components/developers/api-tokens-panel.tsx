@@ -37,7 +37,11 @@ export function ApiTokensPanel({
   serviceAccounts?: ServiceAccountView[];
 }) {
   const qc = useQueryClient();
-  const tokens = useQuery({ queryKey: TOKENS_KEY, queryFn: () => api<{ tokens: ApiTokenView[] }>("/api/api-tokens").then((r) => r.tokens), initialData: initial });
+  const tokens = useQuery({
+    queryKey: TOKENS_KEY,
+    queryFn: () => api<{ tokens: ApiTokenView[] }>("/api/api-tokens").then((r) => r.tokens),
+    initialData: initial,
+  });
   const [creating, setCreating] = useState<{ forUser?: { id: string; name: string } } | null>(null);
   const [created, setCreated] = useState<CreatedToken | null>(null);
   const [revoking, setRevoking] = useState<ApiTokenView | null>(null);
@@ -55,7 +59,18 @@ export function ApiTokensPanel({
   const mine = tokens.data.filter((t) => !t.serviceAccount);
   const robots = tokens.data.filter((t) => t.serviceAccount);
   const table = (rows: ApiTokenView[], owner: boolean) => (
-    <Table columns={["Name", ...(owner ? ["Service account"] : []), "Scopes", "Created (UTC)", "Expires (UTC)", "Last used (UTC)", "State", { label: "Actions", srOnly: true }]}>
+    <Table
+      columns={[
+        "Name",
+        ...(owner ? ["Service account"] : []),
+        "Scopes",
+        "Created (UTC)",
+        "Expires (UTC)",
+        "Last used (UTC)",
+        "State",
+        { label: "Actions", srOnly: true },
+      ]}
+    >
       {rows.map((t) => (
         <tr key={t.id} data-testid="token-row" data-state={t.state} data-name={t.name}>
           <td className="py-2 pr-3">
@@ -73,7 +88,9 @@ export function ApiTokensPanel({
             </div>
           </td>
           <td className="py-2 pr-3 tabular-nums">{when(t.createdAt)}</td>
-          <td className="py-2 pr-3 tabular-nums">{t.expiresAt ? when(t.expiresAt) : <span className="text-amber-700">never</span>}</td>
+          <td className="py-2 pr-3 tabular-nums">
+            {t.expiresAt ? when(t.expiresAt) : <span className="text-amber-700">never</span>}
+          </td>
           <td className="py-2 pr-3 tabular-nums" data-testid="token-last-used">
             {t.lastUsedAt ? (
               <>
@@ -104,7 +121,8 @@ export function ApiTokensPanel({
         title="Your API tokens"
         description={
           <>
-            Each token acts as you, limited to its scopes. Send it as <code className="font-mono text-xs">Authorization: Bearer kiln_api_…</code>.
+            Each token acts as you, limited to its scopes. Send it as{" "}
+            <code className="font-mono text-xs">Authorization: Bearer kiln_api_…</code>.
           </>
         }
         actions={
@@ -113,11 +131,22 @@ export function ApiTokensPanel({
           </Button>
         }
       >
-        {mine.length ? table(mine, false) : <p className="text-sm text-stone-600">No tokens yet. Make one for each script or system that calls Kiln, so you can revoke one without breaking the others.</p>}
+        {mine.length ? (
+          table(mine, false)
+        ) : (
+          <p className="text-sm text-stone-600">
+            No tokens yet. Make one for each script or system that calls Kiln, so you can revoke one without breaking
+            the others.
+          </p>
+        )}
       </Card>
       {serviceAccounts && (
         <ServiceAccountsCard initial={serviceAccounts} onNewToken={(sa) => setCreating({ forUser: sa })}>
-          {robots.length ? table(robots, true) : <p className="text-sm text-stone-600">No service account tokens yet.</p>}
+          {robots.length ? (
+            table(robots, true)
+          ) : (
+            <p className="text-sm text-stone-600">No service account tokens yet.</p>
+          )}
         </ServiceAccountsCard>
       )}
       {creating && (
@@ -136,15 +165,27 @@ export function ApiTokensPanel({
       {revoking && (
         <Modal title={`Revoke “${revoking.name}”?`} onClose={() => setRevoking(null)} testId="token-revoke-dialog">
           <p className="mt-2 text-sm text-stone-600">
-            Every request with this token is refused from now on{revoking.serviceAccount ? `, so whatever runs as ${revoking.userName} with it stops working` : ""}. This cannot be
-            undone; make a new token if it is needed again.
+            Every request with this token is refused from now on
+            {revoking.serviceAccount ? `, so whatever runs as ${revoking.userName} with it stops working` : ""}. This
+            cannot be undone; make a new token if it is needed again.
           </p>
-          {revoke.error && <div className="mt-3"><Alert tone="error">{revoke.error instanceof RequestError ? revoke.error.message : "Could not revoke; try again."}</Alert></div>}
+          {revoke.error && (
+            <div className="mt-3">
+              <Alert tone="error">
+                {revoke.error instanceof RequestError ? revoke.error.message : "Could not revoke; try again."}
+              </Alert>
+            </div>
+          )}
           <div className="mt-4 flex justify-end gap-2">
             <Button variant="secondary" onClick={() => setRevoking(null)}>
               Keep it
             </Button>
-            <Button variant="danger" onClick={() => revoke.mutate(revoking.id)} disabled={revoke.isPending} data-testid="token-revoke-confirm">
+            <Button
+              variant="danger"
+              onClick={() => revoke.mutate(revoking.id)}
+              disabled={revoke.isPending}
+              data-testid="token-revoke-confirm"
+            >
               {revoke.isPending ? "Revoking…" : "Revoke token"}
             </Button>
           </div>

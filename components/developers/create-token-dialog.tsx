@@ -40,14 +40,24 @@ export function CreateTokenDialog({
   const create = useMutation({
     mutationFn: () =>
       api<CreatedToken>("/api/api-tokens", {
-        json: { name, scopes: chosen, expiresInDays: expiry === "none" ? null : Number(expiry), ...(forUser ? { forUserId: forUser.id } : {}) },
+        json: {
+          name,
+          scopes: chosen,
+          expiresInDays: expiry === "none" ? null : Number(expiry),
+          ...(forUser ? { forUserId: forUser.id } : {}),
+        },
       }),
     onSuccess: onCreated,
   });
   const fields = create.error instanceof RequestError ? (create.error.error.fields ?? {}) : {};
-  const toggle = (scope: string) => setChosen((c) => (c.includes(scope) ? c.filter((s) => s !== scope) : [...c, scope]));
+  const toggle = (scope: string) =>
+    setChosen((c) => (c.includes(scope) ? c.filter((s) => s !== scope) : [...c, scope]));
   return (
-    <Modal title={forUser ? `New token for ${forUser.name}` : "New API token"} onClose={onClose} testId="token-create-dialog">
+    <Modal
+      title={forUser ? `New token for ${forUser.name}` : "New API token"}
+      onClose={onClose}
+      testId="token-create-dialog"
+    >
       <p className="mt-1 text-sm text-stone-600">
         {forUser
           ? `The token acts as the service account ${forUser.name}, with its role.`
@@ -61,14 +71,30 @@ export function CreateTokenDialog({
         }}
       >
         <Field label="Name" name="token-name" error={fields.name} hint="What uses it, e.g. “PIM nightly sync”.">
-          <Input name="token-name" value={name} onChange={(e) => setName(e.target.value)} maxLength={80} invalid={!!fields.name} required />
+          <Input
+            name="token-name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            maxLength={80}
+            invalid={!!fields.name}
+            required
+          />
         </Field>
         <fieldset className="space-y-2">
           <legend className="text-sm font-medium text-stone-700">Scopes</legend>
           <p className="text-xs text-stone-500">A :write scope includes reading the same resource.</p>
           {Object.entries(scopes).map(([scope, description]) => (
-            <label key={scope} className="flex items-start gap-2 rounded-md border border-stone-200 px-3 py-2 text-sm hover:bg-stone-50">
-              <input type="checkbox" className="mt-0.5" checked={chosen.includes(scope)} onChange={() => toggle(scope)} data-testid={`scope-${scope}`} />
+            <label
+              key={scope}
+              className="flex items-start gap-2 rounded-md border border-stone-200 px-3 py-2 text-sm hover:bg-stone-50"
+            >
+              <input
+                type="checkbox"
+                className="mt-0.5"
+                checked={chosen.includes(scope)}
+                onChange={() => toggle(scope)}
+                data-testid={`scope-${scope}`}
+              />
               <span>
                 <span className="font-mono text-xs font-semibold text-stone-900">{scope}</span>
                 <span className="block text-stone-600">{description}</span>
@@ -78,7 +104,12 @@ export function CreateTokenDialog({
           {fields.scopes && <p className="text-xs text-red-700">{fields.scopes[0]}</p>}
         </fieldset>
         <Field label="Expires after" name="token-expiry" error={fields.expiresInDays}>
-          <Select id="token-expiry" name="token-expiry" value={expiry} onChange={(e) => setExpiry(e.target.value as typeof expiry)}>
+          <Select
+            id="token-expiry"
+            name="token-expiry"
+            value={expiry}
+            onChange={(e) => setExpiry(e.target.value as typeof expiry)}
+          >
             {EXPIRY.map(([value, label]) => (
               <option key={value} value={value}>
                 {label}
@@ -88,16 +119,24 @@ export function CreateTokenDialog({
         </Field>
         {expiry === "none" && (
           <Alert tone="error">
-            A token that never expires works until someone revokes it — also after it leaks into a log or a laptop backup. Prefer an expiry and make a new token when it
-            ends.
+            A token that never expires works until someone revokes it — also after it leaks into a log or a laptop
+            backup. Prefer an expiry and make a new token when it ends.
           </Alert>
         )}
-        {create.error && !Object.keys(fields).length && <Alert tone="error">{create.error instanceof RequestError ? create.error.message : "Could not create the token; try again."}</Alert>}
+        {create.error && !Object.keys(fields).length && (
+          <Alert tone="error">
+            {create.error instanceof RequestError ? create.error.message : "Could not create the token; try again."}
+          </Alert>
+        )}
         <div className="flex justify-end gap-2">
           <Button type="button" variant="secondary" onClick={onClose}>
             Cancel
           </Button>
-          <Button type="submit" disabled={create.isPending || !name.trim() || chosen.length === 0} data-testid="token-create-submit">
+          <Button
+            type="submit"
+            disabled={create.isPending || !name.trim() || chosen.length === 0}
+            data-testid="token-create-submit"
+          >
             {create.isPending ? "Creating…" : "Create token"}
           </Button>
         </div>

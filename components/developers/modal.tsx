@@ -4,14 +4,30 @@ import { useEffect, useRef, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 
 /** A modal dialog: Escape or the backdrop closes it (unless `locked`), focus moves into it. */
-export function Modal({ title, onClose, children, testId, locked = false }: { title: string; onClose: () => void; children: ReactNode; testId: string; locked?: boolean }) {
+export function Modal({
+  title,
+  onClose,
+  children,
+  testId,
+  locked = false,
+}: {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  testId: string;
+  locked?: boolean;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     ref.current?.querySelector<HTMLElement>("input, button:not([aria-label=Close]), textarea, select")?.focus();
   }, []);
   const close = () => !locked && onClose();
   return (
-    <div className="fixed inset-0 z-40 flex items-center justify-center bg-stone-900/40 p-4" role="presentation" onClick={close}>
+    <div
+      className="fixed inset-0 z-40 flex items-center justify-center bg-stone-900/40 p-4"
+      role="presentation"
+      onClick={close}
+    >
       <div
         ref={ref}
         role="dialog"

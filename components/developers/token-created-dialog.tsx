@@ -10,15 +10,25 @@ import { Modal } from "./modal";
  * The token's one appearance: Kiln keeps only its hash, so closing this dialog loses it for good.
  * The dialog cannot be dismissed by a stray click or Escape — only by saying it was copied.
  */
-export function TokenCreatedDialog({ created, appUrl, onClose }: { created: CreatedToken; appUrl: string; onClose: () => void }) {
+export function TokenCreatedDialog({
+  created,
+  appUrl,
+  onClose,
+}: {
+  created: CreatedToken;
+  appUrl: string;
+  onClose: () => void;
+}) {
   const [copied, setCopied] = useState<"token" | "curl" | null>(null);
   const curl = `curl -H "Authorization: Bearer ${created.token}" ${appUrl}/api/v1/me`;
-  const copy = (what: "token" | "curl", text: string) => void navigator.clipboard?.writeText(text).then(() => setCopied(what));
+  const copy = (what: "token" | "curl", text: string) =>
+    void navigator.clipboard?.writeText(text).then(() => setCopied(what));
   return (
     <Modal title="Copy your new token" onClose={onClose} testId="token-created-dialog" locked>
       <div className="mt-3 space-y-4 text-sm">
         <Alert tone="success">
-          <strong>{created.view.name}</strong> is ready. Copy it now: Kiln stores only a hash and will never show it again.
+          <strong>{created.view.name}</strong> is ready. Copy it now: Kiln stores only a hash and will never show it
+          again.
         </Alert>
         <div className="flex gap-2">
           <input
@@ -40,11 +50,15 @@ export function TokenCreatedDialog({ created, appUrl, onClose }: { created: Crea
               {copied === "curl" ? "Copied" : "Copy command"}
             </Button>
           </div>
-          <pre className="mt-1 whitespace-pre-wrap break-all rounded-md bg-stone-900 p-3 font-mono text-xs text-stone-100" data-testid="token-curl">
+          <pre
+            className="mt-1 whitespace-pre-wrap break-all rounded-md bg-stone-900 p-3 font-mono text-xs text-stone-100"
+            data-testid="token-curl"
+          >
             {curl}
           </pre>
           <p className="mt-1 text-xs text-stone-500">
-            Answers with the token&apos;s owner, role and scopes. Keep the token in a secret store or an environment variable, never in source code.
+            Answers with the token&apos;s owner, role and scopes. Keep the token in a secret store or an environment
+            variable, never in source code.
           </p>
         </div>
         <div className="flex justify-end">

@@ -1,12 +1,26 @@
 "use client";
 
-import { forwardRef, useCallback, useEffect, useImperativeHandle, useRef, useState, type PointerEvent, type WheelEvent } from "react";
+import {
+  forwardRef,
+  useCallback,
+  useEffect,
+  useImperativeHandle,
+  useRef,
+  useState,
+  type PointerEvent,
+  type WheelEvent,
+} from "react";
 import { clearMask, maskHasPaint, paintStroke, type Point } from "./mask-canvas";
 
 export type Tool = "brush" | "eraser" | "hand";
 export type Backdrop = "checker" | string;
 
-export type StageHandle = { canvas: HTMLCanvasElement | null; clear(): void; fit(): void; zoomBy(factor: number): void };
+export type StageHandle = {
+  canvas: HTMLCanvasElement | null;
+  clear(): void;
+  fit(): void;
+  zoomBy(factor: number): void;
+};
 
 export const CHECKER_STYLE = {
   backgroundColor: "#fff",
@@ -38,12 +52,22 @@ export const CanvasStage = forwardRef<
     onMaskChange(hasPaint: boolean): void;
     onZoomChange(zoom: number): void;
   }
->(function CanvasStage({ imageUrl, width, height, tool, brushSize, backdrop, maskEnabled, overlayLabel, onMaskChange, onZoomChange }, ref) {
+>(function CanvasStage(
+  { imageUrl, width, height, tool, brushSize, backdrop, maskEnabled, overlayLabel, onMaskChange, onZoomChange },
+  ref,
+) {
   const box = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [view, setView] = useState({ zoom: 1, x: 0, y: 0 });
   const [spaceDown, setSpaceDown] = useState(false);
-  const drag = useRef<{ mode: "pan" | "paint"; last: Point; startX: number; startY: number; viewX: number; viewY: number } | null>(null);
+  const drag = useRef<{
+    mode: "pan" | "paint";
+    last: Point;
+    startX: number;
+    startY: number;
+    viewX: number;
+    viewY: number;
+  } | null>(null);
   const [cursor, setCursor] = useState<Point | null>(null);
 
   const fit = useCallback(() => {
@@ -64,7 +88,16 @@ export const CanvasStage = forwardRef<
     });
   }, []);
 
-  useImperativeHandle(ref, () => ({ canvas: canvas.current, clear: () => (canvas.current && clearMask(canvas.current), onMaskChange(false)), fit, zoomBy: (f) => zoomAt(f) }), [fit, zoomAt, onMaskChange]);
+  useImperativeHandle(
+    ref,
+    () => ({
+      canvas: canvas.current,
+      clear: () => (canvas.current && clearMask(canvas.current), onMaskChange(false)),
+      fit,
+      zoomBy: (f) => zoomAt(f),
+    }),
+    [fit, zoomAt, onMaskChange],
+  );
 
   useEffect(() => fit(), [fit, imageUrl]);
   useEffect(() => onZoomChange(view.zoom), [view.zoom, onZoomChange]);
@@ -93,7 +126,14 @@ export const CanvasStage = forwardRef<
   function onPointerDown(e: PointerEvent<HTMLDivElement>) {
     (e.target as Element).setPointerCapture?.(e.pointerId);
     if (panning || e.button === 1) {
-      drag.current = { mode: "pan", last: { x: 0, y: 0 }, startX: e.clientX, startY: e.clientY, viewX: view.x, viewY: view.y };
+      drag.current = {
+        mode: "pan",
+        last: { x: 0, y: 0 },
+        startX: e.clientX,
+        startY: e.clientY,
+        viewX: view.x,
+        viewY: view.y,
+      };
       return;
     }
     const p = toImage(e);
@@ -135,9 +175,20 @@ export const CanvasStage = forwardRef<
       onPointerLeave={() => setCursor(null)}
       onWheel={onWheel}
     >
-      <div className="absolute left-0 top-0 origin-top-left" style={{ width, height, transform: `translate(${view.x}px, ${view.y}px) scale(${view.zoom})` }}>
+      <div
+        className="absolute left-0 top-0 origin-top-left"
+        style={{ width, height, transform: `translate(${view.x}px, ${view.y}px) scale(${view.zoom})` }}
+      >
         {/* eslint-disable-next-line @next/next/no-img-element */}
-        <img src={imageUrl} alt="The version being edited" width={width} height={height} draggable={false} className="block h-full w-full" data-testid="editor-image" />
+        <img
+          src={imageUrl}
+          alt="The version being edited"
+          width={width}
+          height={height}
+          draggable={false}
+          className="block h-full w-full"
+          data-testid="editor-image"
+        />
         <canvas
           ref={canvas}
           width={width}
@@ -147,7 +198,9 @@ export const CanvasStage = forwardRef<
           className={`absolute inset-0 h-full w-full opacity-50 ${maskEnabled ? "" : "hidden"}`}
         />
       </div>
-      {overlayLabel && <div className="absolute left-3 top-3 rounded bg-stone-900/75 px-2 py-1 text-xs text-white">{overlayLabel}</div>}
+      {overlayLabel && (
+        <div className="absolute left-3 top-3 rounded bg-stone-900/75 px-2 py-1 text-xs text-white">{overlayLabel}</div>
+      )}
       {cursor && !panning && (
         <div
           className="pointer-events-none absolute rounded-full border-2 border-white shadow-[0_0_0_1px_rgba(0,0,0,0.6)]"

@@ -10,7 +10,17 @@ type V = { number: number; operation: string; url: string; previewUrl: string | 
  * Before/after: the "after" version drawn over the "before" one, cut at the slider. Both are shown
  * at the same displayed size, so an upscale compares detail rather than pixel counts.
  */
-export function CompareSlider({ versions, before, after, onPick }: { versions: V[]; before: number; after: number; onPick(which: "before" | "after", n: number): void }) {
+export function CompareSlider({
+  versions,
+  before,
+  after,
+  onPick,
+}: {
+  versions: V[];
+  before: number;
+  after: number;
+  onPick(which: "before" | "after", n: number): void;
+}) {
   const [pos, setPos] = useState(50);
   const a = versions.find((v) => v.number === before) ?? versions[versions.length - 1]!;
   const b = versions.find((v) => v.number === after) ?? versions[0]!;
@@ -20,7 +30,12 @@ export function CompareSlider({ versions, before, after, onPick }: { versions: V
       <div className="flex flex-wrap items-center gap-4 text-sm">
         <label className="flex items-center gap-2">
           Before
-          <select aria-label="Before version" className="rounded-md border border-stone-300 px-2 py-1" value={a.number} onChange={(e) => onPick("before", Number(e.target.value))}>
+          <select
+            aria-label="Before version"
+            className="rounded-md border border-stone-300 px-2 py-1"
+            value={a.number}
+            onChange={(e) => onPick("before", Number(e.target.value))}
+          >
             {versions.map((v) => (
               <option key={v.number} value={v.number}>
                 v{v.number} · {EDIT_OPERATION_LABEL[v.operation] ?? v.operation}
@@ -30,7 +45,12 @@ export function CompareSlider({ versions, before, after, onPick }: { versions: V
         </label>
         <label className="flex items-center gap-2">
           After
-          <select aria-label="After version" className="rounded-md border border-stone-300 px-2 py-1" value={b.number} onChange={(e) => onPick("after", Number(e.target.value))}>
+          <select
+            aria-label="After version"
+            className="rounded-md border border-stone-300 px-2 py-1"
+            value={b.number}
+            onChange={(e) => onPick("after", Number(e.target.value))}
+          >
             {versions.map((v) => (
               <option key={v.number} value={v.number}>
                 v{v.number} · {EDIT_OPERATION_LABEL[v.operation] ?? v.operation}
@@ -40,10 +60,21 @@ export function CompareSlider({ versions, before, after, onPick }: { versions: V
         </label>
         <label className="flex flex-1 items-center gap-2">
           <span className="sr-only">Before/after position</span>
-          <input type="range" min={0} max={100} value={pos} onChange={(e) => setPos(Number(e.target.value))} aria-label="Before/after position" className="w-full accent-kiln-600" />
+          <input
+            type="range"
+            min={0}
+            max={100}
+            value={pos}
+            onChange={(e) => setPos(Number(e.target.value))}
+            aria-label="Before/after position"
+            className="w-full accent-kiln-600"
+          />
         </label>
       </div>
-      <div className="relative mx-auto w-full max-w-3xl overflow-hidden rounded-lg border border-stone-200" style={{ ...CHECKER_STYLE, aspectRatio: `${a.width} / ${a.height}` }}>
+      <div
+        className="relative mx-auto w-full max-w-3xl overflow-hidden rounded-lg border border-stone-200"
+        style={{ ...CHECKER_STYLE, aspectRatio: `${a.width} / ${a.height}` }}
+      >
         {/* eslint-disable-next-line @next/next/no-img-element */}
         <img
           src={src(a)}
@@ -61,9 +92,17 @@ export function CompareSlider({ versions, before, after, onPick }: { versions: V
           className="absolute inset-0 h-full w-full object-contain"
           style={{ clipPath: `inset(0 0 0 ${pos}%)` }}
         />
-        <div className="pointer-events-none absolute inset-y-0 w-0.5 bg-white shadow-[0_0_0_1px_rgba(0,0,0,0.4)]" style={{ left: `${pos}%` }} data-testid="compare-divider" />
-        <span className="absolute left-2 top-2 rounded bg-stone-900/70 px-1.5 py-0.5 text-xs text-white">v{a.number}</span>
-        <span className="absolute right-2 top-2 rounded bg-stone-900/70 px-1.5 py-0.5 text-xs text-white">v{b.number}</span>
+        <div
+          className="pointer-events-none absolute inset-y-0 w-0.5 bg-white shadow-[0_0_0_1px_rgba(0,0,0,0.4)]"
+          style={{ left: `${pos}%` }}
+          data-testid="compare-divider"
+        />
+        <span className="absolute left-2 top-2 rounded bg-stone-900/70 px-1.5 py-0.5 text-xs text-white">
+          v{a.number}
+        </span>
+        <span className="absolute right-2 top-2 rounded bg-stone-900/70 px-1.5 py-0.5 text-xs text-white">
+          v{b.number}
+        </span>
       </div>
     </div>
   );

@@ -18,7 +18,11 @@ import { VersionList } from "./version-list";
 const running = (v?: EditorView) => !!v?.edits.some((e) => e.status === "queued" || e.status === "running");
 const unsettled = (v?: EditorView) => !!v?.versions.some((x) => !x.thumbUrl || x.checks?.status === "running");
 
-type EditBody = { operation: "erase" | "upscale" | "remove_background"; params?: Record<string, unknown>; mask?: string };
+type EditBody = {
+  operation: "erase" | "upscale" | "remove_background";
+  params?: Record<string, unknown>;
+  mask?: string;
+};
 
 /**
  * The unified editor: the canvas (zoom, pan, mask painting), the operations, the progress of the
@@ -74,7 +78,8 @@ export function Editor({ assetId, initial }: { assetId: string; initial: EditorV
   // The same key until the server answers: a double click queues once.
   const key = () => (pendingKey.current ??= crypto.randomUUID());
   const edit = useMutation({
-    mutationFn: (body: EditBody) => api(`/api/assets/${assetId}/edits`, { json: { ...body, sourceVersionNumber: selected, idempotencyKey: key() } }),
+    mutationFn: (body: EditBody) =>
+      api(`/api/assets/${assetId}/edits`, { json: { ...body, sourceVersionNumber: selected, idempotencyKey: key() } }),
     onSettled: () => {
       pendingKey.current = null;
       void refresh();
@@ -86,8 +91,15 @@ export function Editor({ assetId, initial }: { assetId: string; initial: EditorV
   });
   const versionAction = useMutation({
     mutationFn: ({ n, action }: { n: number; action: "restore" | "send_to_review" }) =>
-      api<{ restored?: number; status?: string }>(`/api/assets/${assetId}/versions/${n}`, { json: { action, idempotencyKey: key() } }),
-    onSuccess: (r, v) => setNotice(v.action === "restore" ? `Version ${v.n} restored as version ${r.restored}.` : "Sent to review: a reviewer will look at it."),
+      api<{ restored?: number; status?: string }>(`/api/assets/${assetId}/versions/${n}`, {
+        json: { action, idempotencyKey: key() },
+      }),
+    onSuccess: (r, v) =>
+      setNotice(
+        v.action === "restore"
+          ? `Version ${v.n} restored as version ${r.restored}.`
+          : "Sent to review: a reviewer will look at it.",
+      ),
     onSettled: () => {
       pendingKey.current = null;
       void refresh();
@@ -103,21 +115,32 @@ export function Editor({ assetId, initial }: { assetId: string; initial: EditorV
   }
   function onErase() {
     const canvas = stage.current?.canvas;
-    if (!hasMask || !canvas) return setError("Paint the area to erase first: use the brush over the object you want removed.");
+    if (!hasMask || !canvas)
+      return setError("Paint the area to erase first: use the brush over the object you want removed.");
     start({ operation: "erase", mask: exportMask(canvas) });
   }
   async function onUpscale(scale: 2 | 4) {
     start({ operation: "upscale", params: { scale } });
     // The instant Lanczos preview while the engine works (skipped when it would not be instant).
     if (version.width * version.height * scale * scale <= 4096 * 4096) {
-      setPreview({ url: `/api/assets/${assetId}/versions/${version.number}/upscale-preview?scale=${scale}`, width: version.width * scale, height: version.height * scale, label: `Preview: Lanczos ${scale}× (instant); the engine's result replaces it` });
+      setPreview({
+        url: `/api/assets/${assetId}/versions/${version.number}/upscale-preview?scale=${scale}`,
+        width: version.width * scale,
+        height: version.height * scale,
+        label: `Preview: Lanczos ${scale}× (instant); the engine's result replaces it`,
+      });
     }
   }
 
   const setBrush = useCallback((n: number) => setBrushSize(Math.min(400, Math.max(4, Math.round(n)))), []);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLTextAreaElement) return;
+      if (
+        e.target instanceof HTMLInputElement ||
+        e.target instanceof HTMLSelectElement ||
+        e.target instanceof HTMLTextAreaElement
+      )
+        return;
       if (e.key === "[") setBrush(brushSize / 1.25);
       else if (e.key === "]") setBrush(brushSize * 1.25);
       else if (e.key === "+" || e.key === "=") stage.current?.zoomBy(1.25);
@@ -167,13 +190,25 @@ export function Editor({ assetId, initial }: { assetId: string; initial: EditorV
             </span>
             <AssetStatusBadge status={data.asset.status} reason={data.asset.statusReason} />
             <span className="flex-1" />
-            <Button variant="secondary" className="px-2 py-1" aria-label="Zoom out" title="Zoom out (−)" onClick={() => stage.current?.zoomBy(1 / 1.25)}>
+            <Button
+              variant="secondary"
+              className="px-2 py-1"
+              aria-label="Zoom out"
+              title="Zoom out (−)"
+              onClick={() => stage.current?.zoomBy(1 / 1.25)}
+            >
               −
             </Button>
             <span className="w-14 text-center tabular-nums" data-testid="zoom-level">
               {Math.round(zoom * 100)}%
             </span>
-            <Button variant="secondary" className="px-2 py-1" aria-label="Zoom in" title="Zoom in (+)" onClick={() => stage.current?.zoomBy(1.25)}>
+            <Button
+              variant="secondary"
+              className="px-2 py-1"
+              aria-label="Zoom in"
+              title="Zoom in (+)"
+              onClick={() => stage.current?.zoomBy(1.25)}
+            >
               +
             </Button>
             <Button variant="ghost" className="px-2 py-1" title="Fit (0)" onClick={() => stage.current?.fit()}>
@@ -193,9 +228,15 @@ export function Editor({ assetId, initial }: { assetId: string; initial: EditorV
             onMaskChange={setHasMask}
             onZoomChange={setZoom}
           />
-          <p className="text-xs text-stone-500">Wheel or + / − to zoom, 0 to fit; hold space (or pick the hand) and drag to pan; [ and ] change the brush.</p>
+          <p className="text-xs text-stone-500">
+            Wheel or + / − to zoom, 0 to fit; hold space (or pick the hand) and drag to pan; [ and ] change the brush.
+          </p>
         </div>
-        <Card title="Versions" description="Every edit is a new version; nothing is overwritten." className="lg:col-span-2 2xl:col-span-1">
+        <Card
+          title="Versions"
+          description="Every edit is a new version; nothing is overwritten."
+          className="lg:col-span-2 2xl:col-span-1"
+        >
           <VersionList
             versions={data.versions}
             selected={version.number}
@@ -215,13 +256,30 @@ export function Editor({ assetId, initial }: { assetId: string; initial: EditorV
         title="Before / after"
         description="Compare any two versions."
         actions={
-          <Button variant="secondary" onClick={() => setCompare((c) => (c ? null : { before: version.parentNumber ?? data.versions[data.versions.length - 1]!.number, after: version.number }))}>
+          <Button
+            variant="secondary"
+            onClick={() =>
+              setCompare((c) =>
+                c
+                  ? null
+                  : {
+                      before: version.parentNumber ?? data.versions[data.versions.length - 1]!.number,
+                      after: version.number,
+                    },
+              )
+            }
+          >
             {compare ? "Hide comparison" : "Compare versions"}
           </Button>
         }
       >
         {compare ? (
-          <CompareSlider versions={data.versions} before={compare.before} after={compare.after} onPick={(which, n) => setCompare((c) => ({ ...c!, [which]: n }))} />
+          <CompareSlider
+            versions={data.versions}
+            before={compare.before}
+            after={compare.after}
+            onPick={(which, n) => setCompare((c) => ({ ...c!, [which]: n }))}
+          />
         ) : (
           <p className="text-sm text-stone-500">Pick two versions to see them side by side with a slider.</p>
         )}

@@ -8,7 +8,8 @@ import type { Backdrop, Tool } from "./canvas-stage";
 type Engines = EditorView["engines"];
 
 function EngineNote({ engine }: { engine: Engines[keyof Engines] }) {
-  if (!engine) return <p className="text-xs text-red-700">No engine can do this; an admin can choose one under Editor engines.</p>;
+  if (!engine)
+    return <p className="text-xs text-red-700">No engine can do this; an admin can choose one under Editor engines.</p>;
   return (
     <p className="text-xs text-stone-500">
       {engine.label} · {engine.local ? "free (this server's CPU)" : `about ${formatUnitMicros(engine.estimateMicros)}`}
@@ -48,14 +49,29 @@ export function ToolPanel(p: {
         <h3 className="font-semibold text-stone-800">Mask</h3>
         <div className="flex gap-1" role="group" aria-label="Tool">
           {TOOLS.map((t) => (
-            <Button key={t.id} variant={p.tool === t.id ? "primary" : "secondary"} className="px-2.5 py-1.5" aria-pressed={p.tool === t.id} title={`${t.label} (${t.key})`} onClick={() => p.setTool(t.id)}>
+            <Button
+              key={t.id}
+              variant={p.tool === t.id ? "primary" : "secondary"}
+              className="px-2.5 py-1.5"
+              aria-pressed={p.tool === t.id}
+              title={`${t.label} (${t.key})`}
+              onClick={() => p.setTool(t.id)}
+            >
               {t.label}
             </Button>
           ))}
         </div>
         <label className="block">
           <span className="text-xs text-stone-600">Brush size: {p.brushSize}px ([ and ])</span>
-          <input type="range" min={4} max={400} value={p.brushSize} aria-label="Brush size" onChange={(e) => p.setBrushSize(Number(e.target.value))} className="w-full accent-kiln-600" />
+          <input
+            type="range"
+            min={4}
+            max={400}
+            value={p.brushSize}
+            aria-label="Brush size"
+            onChange={(e) => p.setBrushSize(Number(e.target.value))}
+            className="w-full accent-kiln-600"
+          />
         </label>
         <Button variant="ghost" className="px-2 py-1 text-xs" onClick={p.onClearMask} disabled={!p.hasMask}>
           Clear mask
@@ -64,8 +80,14 @@ export function ToolPanel(p: {
 
       <section className="space-y-1.5 border-t border-stone-100 pt-4">
         <h3 className="font-semibold text-stone-800">Erase</h3>
-        <p className="text-xs text-stone-500">Paint over the object, then erase it: the area is filled from its surroundings.</p>
-        <Button onClick={p.onErase} disabled={disabled || !p.engines.erase || !p.hasMask} title={p.hasMask ? undefined : "Paint over the object first"}>
+        <p className="text-xs text-stone-500">
+          Paint over the object, then erase it: the area is filled from its surroundings.
+        </p>
+        <Button
+          onClick={p.onErase}
+          disabled={disabled || !p.engines.erase || !p.hasMask}
+          title={p.hasMask ? undefined : "Paint over the object first"}
+        >
           Erase painted area
         </Button>
         {!p.hasMask && <p className="text-xs text-stone-500">Paint a mask to enable erase.</p>}
@@ -89,12 +111,31 @@ export function ToolPanel(p: {
         <h3 className="font-semibold text-stone-800">Remove background</h3>
         <div className="flex items-center gap-3 text-xs">
           <label className="flex items-center gap-1">
-            <input type="radio" name="bg" checked={p.background === "transparent"} onChange={() => p.setBackground("transparent")} /> Transparent
+            <input
+              type="radio"
+              name="bg"
+              checked={p.background === "transparent"}
+              onChange={() => p.setBackground("transparent")}
+            />{" "}
+            Transparent
           </label>
           <label className="flex items-center gap-1">
-            <input type="radio" name="bg" checked={p.background !== "transparent"} onChange={() => p.setBackground("#ffffff")} /> Colour
+            <input
+              type="radio"
+              name="bg"
+              checked={p.background !== "transparent"}
+              onChange={() => p.setBackground("#ffffff")}
+            />{" "}
+            Colour
           </label>
-          {p.background !== "transparent" && <input type="color" aria-label="Background colour" value={p.background} onChange={(e) => p.setBackground(e.target.value)} />}
+          {p.background !== "transparent" && (
+            <input
+              type="color"
+              aria-label="Background colour"
+              value={p.background}
+              onChange={(e) => p.setBackground(e.target.value)}
+            />
+          )}
         </div>
         <Button variant="secondary" onClick={p.onRemoveBackground} disabled={disabled || !p.engines.remove_background}>
           Remove background
@@ -106,12 +147,31 @@ export function ToolPanel(p: {
         <h3 className="font-semibold text-stone-800">Show transparency on</h3>
         <div className="flex items-center gap-3 text-xs">
           <label className="flex items-center gap-1">
-            <input type="radio" name="backdrop" checked={p.backdrop === "checker"} onChange={() => p.setBackdrop("checker")} /> Checkerboard
+            <input
+              type="radio"
+              name="backdrop"
+              checked={p.backdrop === "checker"}
+              onChange={() => p.setBackdrop("checker")}
+            />{" "}
+            Checkerboard
           </label>
           <label className="flex items-center gap-1">
-            <input type="radio" name="backdrop" checked={p.backdrop !== "checker"} onChange={() => p.setBackdrop("#1c1917")} /> Colour
+            <input
+              type="radio"
+              name="backdrop"
+              checked={p.backdrop !== "checker"}
+              onChange={() => p.setBackdrop("#1c1917")}
+            />{" "}
+            Colour
           </label>
-          {p.backdrop !== "checker" && <input type="color" aria-label="Preview colour" value={p.backdrop} onChange={(e) => p.setBackdrop(e.target.value)} />}
+          {p.backdrop !== "checker" && (
+            <input
+              type="color"
+              aria-label="Preview colour"
+              value={p.backdrop}
+              onChange={(e) => p.setBackdrop(e.target.value)}
+            />
+          )}
         </div>
       </section>
     </div>

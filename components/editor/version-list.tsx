@@ -8,12 +8,16 @@ import { EDIT_OPERATION_LABEL, reasonLabel, VERDICT_LABEL } from "@/lib/labels";
 
 type Version = EditorView["versions"][number];
 
-
 export function operationLabel(v: Pick<Version, "operation" | "params" | "parentNumber">): string {
   const base = EDIT_OPERATION_LABEL[v.operation] ?? v.operation;
   if (v.operation === "upscale" && v.params.scale) return `${base} ${String(v.params.scale)}×`;
   if (v.operation === "restore" && v.parentNumber) return `${base} of v${v.parentNumber}`;
-  if (v.operation === "remove_background" && typeof v.params.background === "string" && v.params.background !== "transparent") return `${base} (on ${v.params.background})`;
+  if (
+    v.operation === "remove_background" &&
+    typeof v.params.background === "string" &&
+    v.params.background !== "transparent"
+  )
+    return `${base} (on ${v.params.background})`;
   return base;
 }
 
@@ -21,7 +25,13 @@ function ChecksBadge({ checks }: { checks: Version["checks"] }) {
   if (!checks) return <Badge>no checks</Badge>;
   if (checks.status === "running") return <Badge tone="accent">checking…</Badge>;
   const tone = checks.verdict === "pass" ? "good" : checks.verdict === "warn" ? "warn" : "bad";
-  return <Badge tone={tone}>{checks.verdict === "pass" ? "checks passed" : `${checks.verdict ? VERDICT_LABEL[checks.verdict] : ""}${checks.reasonCode ? `: ${reasonLabel(checks.reasonCode)}` : ""}`}</Badge>;
+  return (
+    <Badge tone={tone}>
+      {checks.verdict === "pass"
+        ? "checks passed"
+        : `${checks.verdict ? VERDICT_LABEL[checks.verdict] : ""}${checks.reasonCode ? `: ${reasonLabel(checks.reasonCode)}` : ""}`}
+    </Badge>
+  );
 }
 
 /** Every version, newest first: who did what, when, with which engine, at what cost, and what the checks said. */
@@ -45,10 +55,25 @@ export function VersionList({
   return (
     <ol className="divide-y divide-stone-100" data-testid="version-list">
       {versions.map((v) => (
-        <li key={v.id} data-testid="version-item" data-version={v.number} className={`flex gap-3 py-3 ${v.number === selected ? "bg-kiln-50/60" : ""}`}>
-          <button type="button" onClick={() => onShow(v.number)} className="shrink-0" title={`Show version ${v.number}`}>
+        <li
+          key={v.id}
+          data-testid="version-item"
+          data-version={v.number}
+          className={`flex gap-3 py-3 ${v.number === selected ? "bg-kiln-50/60" : ""}`}
+        >
+          <button
+            type="button"
+            onClick={() => onShow(v.number)}
+            className="shrink-0"
+            title={`Show version ${v.number}`}
+          >
             {/* eslint-disable-next-line @next/next/no-img-element */}
-            <img src={v.thumbUrl ?? v.url} alt={`Version ${v.number}`} className="h-16 w-16 rounded border border-stone-200 object-cover" style={{ background: "repeating-conic-gradient(#e7e5e4 0% 25%, #fff 0% 50%) 50% / 12px 12px" }} />
+            <img
+              src={v.thumbUrl ?? v.url}
+              alt={`Version ${v.number}`}
+              className="h-16 w-16 rounded border border-stone-200 object-cover"
+              style={{ background: "repeating-conic-gradient(#e7e5e4 0% 25%, #fff 0% 50%) 50% / 12px 12px" }}
+            />
           </button>
           <div className="min-w-0 flex-1 text-sm">
             <div className="flex flex-wrap items-center gap-2">
@@ -61,7 +86,8 @@ export function VersionList({
               {v.by} · {new Date(v.at).toLocaleString()} · {v.width}×{v.height}
             </p>
             <p className="text-xs text-stone-500">
-              {v.engineLabel ? <span data-testid="version-engine">{v.engineLabel}</span> : "original"} · <span data-testid="version-cost">{formatMicros(v.costMicros)}</span>
+              {v.engineLabel ? <span data-testid="version-engine">{v.engineLabel}</span> : "original"} ·{" "}
+              <span data-testid="version-cost">{formatMicros(v.costMicros)}</span>
             </p>
             {canEdit && (
               <div className="mt-1.5 flex flex-wrap gap-2">
@@ -71,7 +97,12 @@ export function VersionList({
                   </Button>
                 )}
                 {!v.current && (
-                  <Button variant="secondary" className="px-2 py-1 text-xs" disabled={busy} onClick={() => onRestore(v.number)}>
+                  <Button
+                    variant="secondary"
+                    className="px-2 py-1 text-xs"
+                    disabled={busy}
+                    onClick={() => onRestore(v.number)}
+                  >
                     Restore as new version
                   </Button>
                 )}
@@ -88,7 +119,9 @@ export function VersionList({
                 )}
               </div>
             )}
-            {canEdit && v.current && v.sendToReviewBlocked && <p className="mt-1 text-xs text-stone-400">{v.sendToReviewBlocked}</p>}
+            {canEdit && v.current && v.sendToReviewBlocked && (
+              <p className="mt-1 text-xs text-stone-400">{v.sendToReviewBlocked}</p>
+            )}
           </div>
         </li>
       ))}

@@ -14,7 +14,12 @@ import { plural } from "@/lib/labels";
 
 export type CsvRows = {
   /** `values` are as written in the file; the server applies `valueMap` (checked against the template) at queue time. */
-  rows: { line: number; values: Record<string, unknown>; carried?: Record<string, string>; tier?: "draft" | "support" | "hero" }[];
+  rows: {
+    line: number;
+    values: Record<string, unknown>;
+    carried?: Record<string, string>;
+    tier?: "draft" | "support" | "hero";
+  }[];
   invalid: number;
   valueMap?: ValueMap;
   /** Rows left out here, with the file's cells, recorded with the batch for the job page and its error CSV. */
@@ -25,7 +30,13 @@ export type CsvRows = {
  * CSV intake in the browser for a fast preview: parse, map columns to the template's variables,
  * flag bad rows with their line numbers. The server validates every row again before queueing.
  */
-export function CsvPanel({ definition, onRows }: { definition: TemplateDefinition; onRows: (rows: CsvRows | null) => void }) {
+export function CsvPanel({
+  definition,
+  onRows,
+}: {
+  definition: TemplateDefinition;
+  onRows: (rows: CsvRows | null) => void;
+}) {
   const [csv, setCsv] = useState<(ParsedCsv & { fileName: string }) | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [mapping, setMapping] = useState<ColumnMapping>({});
@@ -68,7 +79,15 @@ export function CsvPanel({ definition, onRows }: { definition: TemplateDefinitio
   const result = useMemo((): { checked?: ValidatedRows; error?: string } => {
     if (!csv) return {};
     try {
-      return { checked: validateRows({ definition, csv, mapping, valueMap, ...(tierColumn ? { tier: { column: tierColumn } } : {}) }) };
+      return {
+        checked: validateRows({
+          definition,
+          csv,
+          mapping,
+          valueMap,
+          ...(tierColumn ? { tier: { column: tierColumn } } : {}),
+        }),
+      };
     } catch (e) {
       return { error: (e as Error).message };
     }
@@ -96,7 +115,10 @@ export function CsvPanel({ definition, onRows }: { definition: TemplateDefinitio
   }, [result, onRows, usedValueMap]);
 
   const samples = useMemo(
-    () => (csv && result.checked ? preview({ definition, csv, mapping, valueMap, ...(tierColumn ? { tier: { column: tierColumn } } : {}) }, 3) : []),
+    () =>
+      csv && result.checked
+        ? preview({ definition, csv, mapping, valueMap, ...(tierColumn ? { tier: { column: tierColumn } } : {}) }, 3)
+        : [],
     [csv, result, definition, mapping, tierColumn, valueMap],
   );
 
@@ -104,7 +126,9 @@ export function CsvPanel({ definition, onRows }: { definition: TemplateDefinitio
     <div className="space-y-4">
       <label className="block text-sm">
         <span className="font-medium text-stone-700">CSV file</span>{" "}
-        <span className="text-stone-500">— one row per product or asset, with a header row; up to 10,000 rows and 5 MB.</span>
+        <span className="text-stone-500">
+          — one row per product or asset, with a header row; up to 10,000 rows and 5 MB.
+        </span>
         <input
           type="file"
           accept=".csv,text/csv,text/plain"
@@ -129,7 +153,9 @@ export function CsvPanel({ definition, onRows }: { definition: TemplateDefinitio
                   value={typeof mapping[v.name] === "string" ? (mapping[v.name] as string) : ""}
                   onChange={(e) => setColumn(v.name, e.target.value)}
                 >
-                  <option value="">{v.required && v.default === undefined ? "— choose a column —" : "— use the default —"}</option>
+                  <option value="">
+                    {v.required && v.default === undefined ? "— choose a column —" : "— use the default —"}
+                  </option>
                   {csv.headers.map((h) => (
                     <option key={h} value={h}>
                       {h}
@@ -167,13 +193,16 @@ export function CsvPanel({ definition, onRows }: { definition: TemplateDefinitio
                 {result.checked.invalid.length > 0 && (
                   <span className="text-red-700">
                     {" "}
-                    · {result.checked.invalid.length} {result.checked.invalid.length === 1 ? "row is" : "rows are"} left out; the job page lists them with a CSV
-                    to fix them in
+                    · {result.checked.invalid.length} {result.checked.invalid.length === 1 ? "row is" : "rows are"} left
+                    out; the job page lists them with a CSV to fix them in
                   </span>
                 )}
               </p>
               {groups.length > 0 && (
-                <ul className="max-h-40 overflow-auto rounded-md border border-red-200 bg-red-50 p-2 text-xs text-red-800" data-testid="csv-errors">
+                <ul
+                  className="max-h-40 overflow-auto rounded-md border border-red-200 bg-red-50 p-2 text-xs text-red-800"
+                  data-testid="csv-errors"
+                >
                   {groups.slice(0, 50).map((g) => (
                     <li key={g.message} data-testid="csv-error-group">
                       {describeGroup(g)}
@@ -219,15 +248,25 @@ export function CsvPanel({ definition, onRows }: { definition: TemplateDefinitio
 function CarriedColumns({ carry }: { carry: ValidatedRows["carry"] }) {
   const cut = Object.entries(carry.cut);
   if (carry.columns.length === 0 && carry.dropped.length === 0) {
-    return <p className="text-xs text-stone-500">Every column feeds a template variable; no extra columns are kept as metadata.</p>;
+    return (
+      <p className="text-xs text-stone-500">
+        Every column feeds a template variable; no extra columns are kept as metadata.
+      </p>
+    );
   }
   return (
     <div className="rounded-md border border-stone-200 p-2 text-xs" data-testid="csv-carried">
-      <div className="font-medium text-stone-700">Kept as metadata on each image (searchable, shown on the asset and in review)</div>
+      <div className="font-medium text-stone-700">
+        Kept as metadata on each image (searchable, shown on the asset and in review)
+      </div>
       {carry.columns.length > 0 && (
         <ul className="mt-1 flex flex-wrap gap-1">
           {carry.columns.map((c) => (
-            <li key={c.header} className="rounded bg-stone-100 px-1.5 py-0.5 text-stone-700" data-testid="csv-carried-column">
+            <li
+              key={c.header}
+              className="rounded bg-stone-100 px-1.5 py-0.5 text-stone-700"
+              data-testid="csv-carried-column"
+            >
               {c.header}
               {c.key !== c.header && <span className="font-mono text-stone-500"> → {`{{${c.key}}}`}</span>}
             </li>
@@ -241,7 +280,8 @@ function CarriedColumns({ carry }: { carry: ValidatedRows["carry"] }) {
       ))}
       {cut.map(([key, rows]) => (
         <p key={key} className="mt-1 text-amber-800">
-          {key}: {rows.toLocaleString("en-US")} value(s) longer than {CARRY_LIMITS.value} characters are cut to {CARRY_LIMITS.value}.
+          {key}: {rows.toLocaleString("en-US")} value(s) longer than {CARRY_LIMITS.value} characters are cut to{" "}
+          {CARRY_LIMITS.value}.
         </p>
       ))}
       {carry.dropped.length > 0 && (
@@ -275,10 +315,15 @@ function OffListValues({
   const decode = (s: string): ValueChoice | undefined =>
     s === NOT_MAPPED ? undefined : s.startsWith("to:") ? { to: s.slice(3) } : { use: s.slice(4) as "default" | "skip" };
   return (
-    <section className="rounded-lg border border-amber-200 bg-amber-50 p-3 text-sm" data-testid="csv-off-list" aria-label={`Values of column ${column.column}`}>
+    <section
+      className="rounded-lg border border-amber-200 bg-amber-50 p-3 text-sm"
+      data-testid="csv-off-list"
+      aria-label={`Values of column ${column.column}`}
+    >
       <div className="flex flex-wrap items-start justify-between gap-2">
         <p className="text-amber-900">
-          Column <strong>“{column.column}”</strong> has {column.values.length} value{column.values.length === 1 ? "" : "s"} ({total.toLocaleString("en-US")} row
+          Column <strong>“{column.column}”</strong> has {column.values.length} value
+          {column.values.length === 1 ? "" : "s"} ({total.toLocaleString("en-US")} row
           {total === 1 ? "" : "s"}) that {column.label} does not allow. Allowed: {column.options.join(", ")}.
         </p>
         <button
@@ -327,7 +372,9 @@ function OffListValues({
         </tbody>
       </table>
       {column.values.length > 100 && (
-        <p className="mt-1 text-xs text-amber-800">… and {column.values.length - 100} more values; unmap the column or fix them in the file.</p>
+        <p className="mt-1 text-xs text-amber-800">
+          … and {column.values.length - 100} more values; unmap the column or fix them in the file.
+        </p>
       )}
     </section>
   );

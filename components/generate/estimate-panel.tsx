@@ -22,7 +22,17 @@ export type EstimateView = {
   budgets?: { headroom: BudgetHeadroom[]; refusal: string | null };
 };
 
-export function EstimatePanel({ estimate, error, loading, hint }: { estimate?: EstimateView; error?: string; loading: boolean; hint?: string }) {
+export function EstimatePanel({
+  estimate,
+  error,
+  loading,
+  hint,
+}: {
+  estimate?: EstimateView;
+  error?: string;
+  loading: boolean;
+  hint?: string;
+}) {
   if (error) return <Alert tone="error">{error}</Alert>;
   if (!estimate)
     return (
@@ -58,7 +68,8 @@ export function EstimatePanel({ estimate, error, loading, hint }: { estimate?: E
       {estimate.accuracy && <AccuracyNote accuracy={estimate.accuracy} />}
       {estimate.budgets && <BudgetHeadroomList budgets={estimate.budgets} />}
       <div className="text-xs text-stone-500">
-        {estimate.preset.name} <Badge tone="accent">{estimate.preset.tier}</Badge> {estimate.preset.isSimulator && <Badge tone="warn">GPU simulator</Badge>}
+        {estimate.preset.name} <Badge tone="accent">{estimate.preset.tier}</Badge>{" "}
+        {estimate.preset.isSimulator && <Badge tone="warn">GPU simulator</Badge>}
       </div>
       {estimate.sampleTitle && (
         <p className="text-xs text-stone-600" data-testid="estimate-title">
@@ -83,7 +94,10 @@ function BudgetHeadroomList({ budgets }: { budgets: NonNullable<EstimateView["bu
       {budgets.headroom.length > 0 && (
         <ul className="space-y-1 text-xs">
           {budgets.headroom.map((h) => (
-            <li key={h.budgetId} className={`flex justify-between gap-2 ${h.fitsMoney && h.fitsImages ? "text-stone-600" : "font-medium text-red-700"}`}>
+            <li
+              key={h.budgetId}
+              className={`flex justify-between gap-2 ${h.fitsMoney && h.fitsImages ? "text-stone-600" : "font-medium text-red-700"}`}
+            >
               <span>
                 Budget for {h.label} ({h.period})
               </span>

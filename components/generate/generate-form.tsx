@@ -26,7 +26,9 @@ export function GenerateForm({ options }: { options: GenerateOptions }) {
   const router = useRouter();
   const [templateId, setTemplateId] = useState(options.templates[0]!.id);
   const template = options.templates.find((t) => t.id === templateId)!;
-  const [presetId, setPresetId] = useState(options.presets.find((p) => p.tier === "draft")?.id ?? options.presets[0]!.id);
+  const [presetId, setPresetId] = useState(
+    options.presets.find((p) => p.tier === "draft")?.id ?? options.presets[0]!.id,
+  );
   const [mode, setMode] = useState<"single" | "csv">("single");
   const [values, setValues] = useState(() => initialValues(template.definition.variables));
   const [csv, setCsv] = useState<CsvRows | null>(null);
@@ -70,7 +72,11 @@ export function GenerateForm({ options }: { options: GenerateOptions }) {
     mutationFn: () =>
       api<{ batch: { id: string }; started: boolean; message?: string }>("/api/batches", {
         // The rows left out in the browser are recorded with the batch (job page, error CSV); only Queue sends them.
-        json: { ...request, idempotencyKey, ...(mode === "csv" && csv?.skipped.length ? { skipped: csv.skipped } : {}) },
+        json: {
+          ...request,
+          idempotencyKey,
+          ...(mode === "csv" && csv?.skipped.length ? { skipped: csv.skipped } : {}),
+        },
       }),
     onSuccess: (r) => {
       setKey(crypto.randomUUID());
@@ -84,7 +90,8 @@ export function GenerateForm({ options }: { options: GenerateOptions }) {
     setCsv(null);
   };
   // For one prompt, the row's own messages read better than the batch summary ("line 1: …").
-  const rowMessages = mode === "single" && estimate.error instanceof RequestError ? estimate.error.error.fields?.["line 1"] : undefined;
+  const rowMessages =
+    mode === "single" && estimate.error instanceof RequestError ? estimate.error.error.fields?.["line 1"] : undefined;
   const estimateError = rowMessages
     ? rowMessages.map((m) => m.replace(/^[a-z_]+: /, "")).join(" ")
     : estimate.error instanceof RequestError
@@ -158,7 +165,11 @@ export function GenerateForm({ options }: { options: GenerateOptions }) {
           }
         >
           {mode === "single" ? (
-            <VariableFields variables={template.definition.variables} values={values} onChange={(n, v) => setValues((s) => ({ ...s, [n]: v }))} />
+            <VariableFields
+              variables={template.definition.variables}
+              values={values}
+              onChange={(n, v) => setValues((s) => ({ ...s, [n]: v }))}
+            />
           ) : (
             <CsvPanel key={templateId} definition={template.definition} onRows={setCsv} />
           )}

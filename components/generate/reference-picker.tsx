@@ -36,7 +36,10 @@ export function ReferencePicker({
   const deferred = useDeferredValue(q);
   const candidates = useQuery({
     queryKey: ["reference-images", deferred],
-    queryFn: () => api<{ candidates: ReferenceCandidate[] }>(`/api/reference-images?q=${encodeURIComponent(deferred)}`).then((r) => r.candidates),
+    queryFn: () =>
+      api<{ candidates: ReferenceCandidate[] }>(`/api/reference-images?q=${encodeURIComponent(deferred)}`).then(
+        (r) => r.candidates,
+      ),
     enabled: open,
     placeholderData: (prev) => prev,
   });
@@ -48,13 +51,18 @@ export function ReferencePicker({
       </div>
       {!supported && (
         <p className="text-xs text-stone-500">
-          {providerName} cannot start from an image. Reference images work on AUTOMATIC1111 (img2img) and ComfyUI endpoints.
+          {providerName} cannot start from an image. Reference images work on AUTOMATIC1111 (img2img) and ComfyUI
+          endpoints.
         </p>
       )}
       {value ? (
         <div className="flex items-center gap-3 rounded-md border border-stone-200 p-2">
           {/* eslint-disable-next-line @next/next/no-img-element */}
-          {value.thumbUrl ? <img src={value.thumbUrl} alt="" className="h-14 w-14 rounded object-cover" /> : <div className="h-14 w-14 rounded bg-stone-100" />}
+          {value.thumbUrl ? (
+            <img src={value.thumbUrl} alt="" className="h-14 w-14 rounded object-cover" />
+          ) : (
+            <div className="h-14 w-14 rounded bg-stone-100" />
+          )}
           <div className="min-w-0 flex-1">
             <div className="truncate text-sm font-medium" data-testid="reference-chosen">
               {value.title}
@@ -73,21 +81,38 @@ export function ReferencePicker({
                 className="flex-1"
               />
             </label>
-            <p className="text-xs text-stone-500">Low keeps the reference's composition and colours; 1 uses it only as a starting point.</p>
+            <p className="text-xs text-stone-500">
+              Low keeps the reference's composition and colours; 1 uses it only as a starting point.
+            </p>
           </div>
           <Button variant="secondary" type="button" onClick={() => onChange(null)}>
             Remove
           </Button>
         </div>
       ) : (
-        <Button variant="secondary" type="button" disabled={!supported} onClick={() => setOpen((o) => !o)} data-testid="reference-open">
+        <Button
+          variant="secondary"
+          type="button"
+          disabled={!supported}
+          onClick={() => setOpen((o) => !o)}
+          data-testid="reference-open"
+        >
           {open ? "Close" : "Choose a reference image"}
         </Button>
       )}
       {open && !value && supported && (
         <div className="space-y-2 rounded-md border border-stone-200 p-3">
-          <Input placeholder="Search by title or file name" value={q} onChange={(e) => setQ(e.target.value)} aria-label="Search reference images" />
-          {candidates.data?.length === 0 && <p className="text-sm text-stone-500">Nothing matches. Upload an image on the Uploads page to use it here.</p>}
+          <Input
+            placeholder="Search by title or file name"
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+            aria-label="Search reference images"
+          />
+          {candidates.data?.length === 0 && (
+            <p className="text-sm text-stone-500">
+              Nothing matches. Upload an image on the Uploads page to use it here.
+            </p>
+          )}
           <div className="grid max-h-64 grid-cols-4 gap-2 overflow-y-auto sm:grid-cols-6">
             {candidates.data?.map((c) => (
               <button

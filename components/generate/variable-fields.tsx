@@ -20,10 +20,21 @@ export function VariableFields({
           key={v.name}
           label={`${v.label}${v.required ? "" : " (optional)"}`}
           name={`var-${v.name}`}
-          hint={v.type === "text" ? `Up to ${v.maxLength} characters` : v.type === "number" ? `${v.min}–${v.max}` : undefined}
+          hint={
+            v.type === "text"
+              ? `Up to ${v.maxLength} characters`
+              : v.type === "number"
+                ? `${v.min}–${v.max}`
+                : undefined
+          }
         >
           {v.type === "enum" ? (
-            <Select id={`var-${v.name}`} name={`var-${v.name}`} value={values[v.name] ?? ""} onChange={(e) => onChange(v.name, e.target.value)}>
+            <Select
+              id={`var-${v.name}`}
+              name={`var-${v.name}`}
+              value={values[v.name] ?? ""}
+              onChange={(e) => onChange(v.name, e.target.value)}
+            >
               {!v.required && <option value="">—</option>}
               {v.options.map((o) => (
                 <option key={o} value={o}>
@@ -51,6 +62,9 @@ export function VariableFields({
 /** Starting values: each variable's default, or the first option of an enum. */
 export function initialValues(variables: VariableDef[]): Record<string, string> {
   return Object.fromEntries(
-    variables.map((v) => [v.name, v.default !== undefined ? String(v.default) : v.type === "enum" && v.required ? (v.options[0] ?? "") : ""]),
+    variables.map((v) => [
+      v.name,
+      v.default !== undefined ? String(v.default) : v.type === "enum" && v.required ? (v.options[0] ?? "") : "",
+    ]),
   );
 }

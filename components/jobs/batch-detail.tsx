@@ -37,7 +37,9 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
     lastFinishedAt: lastFinishedAt(b.rows),
     now: Date.now(),
   });
-  const actionError = [cancel, retry, resume].find((m) => m.error)?.error?.message ?? (resume.data?.started === false ? resume.data.message : undefined);
+  const actionError =
+    [cancel, retry, resume].find((m) => m.error)?.error?.message ??
+    (resume.data?.started === false ? resume.data.message : undefined);
   return (
     <>
       <PageHeader
@@ -66,7 +68,9 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
                 <Button
                   variant="danger"
                   disabled={cancel.isPending}
-                  onClick={() => window.confirm("Cancel this batch? Images already made are kept.") && cancel.mutate({})}
+                  onClick={() =>
+                    window.confirm("Cancel this batch? Images already made are kept.") && cancel.mutate({})
+                  }
                 >
                   Cancel batch
                 </Button>
@@ -76,7 +80,10 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
         }
       />
       {engineUnreachable && live && b.counts.succeeded === 0 && (
-        <Alert tone="error">The batch is saved, but the background engine did not answer. Press Resume once it is running; nothing is lost.</Alert>
+        <Alert tone="error">
+          The batch is saved, but the background engine did not answer. Press Resume once it is running; nothing is
+          lost.
+        </Alert>
       )}
       {actionError && <Alert tone="error">{actionError}</Alert>}
       {b.waiting && live && (
@@ -93,9 +100,15 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
         <CheckOutcomes rows={b.rows} />
         <dl className="mt-4 grid grid-cols-2 gap-4 text-sm sm:grid-cols-4">
           <Stat label="Images per minute" value={b.imagesPerMinute ? b.imagesPerMinute.toFixed(1) : "—"} />
-          <Stat label="Time left" value={live ? (b.etaSeconds !== null ? `~${formatDuration(b.etaSeconds * 1000)}` : "measuring…") : "—"} />
+          <Stat
+            label="Time left"
+            value={live ? (b.etaSeconds !== null ? `~${formatDuration(b.etaSeconds * 1000)}` : "measuring…") : "—"}
+          />
           <Stat label="Spent so far" value={formatMicros(b.spentMicros)} testId="batch-spent" />
-          <Stat label="Estimated" value={`${formatMicros(b.estimateMicros)} · ${formatDuration(b.estimateSeconds * 1000)}`} />
+          <Stat
+            label="Estimated"
+            value={`${formatMicros(b.estimateMicros)} · ${formatDuration(b.estimateSeconds * 1000)}`}
+          />
         </dl>
         <EstimateVsActualPanel costs={b.costs} live={live} />
       </div>
@@ -107,7 +120,9 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
           canRetry={b.status !== "cancelled"}
         />
       ) : (
-        <p className="rounded-lg border border-dashed border-stone-300 p-6 text-center text-sm text-stone-500">No image matches this filter.</p>
+        <p className="rounded-lg border border-dashed border-stone-300 p-6 text-center text-sm text-stone-500">
+          No image matches this filter.
+        </p>
       )}
     </>
   );
@@ -116,7 +131,10 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
 /** CSV rows that were not queued, one line per reason, and the error CSV to fix them in. */
 function SkippedRows({ batchId, skipped }: { batchId: string; skipped: BatchDetail["skipped"] }) {
   return (
-    <div className="mt-4 rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900" data-testid="batch-skipped">
+    <div
+      className="mt-4 rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900"
+      data-testid="batch-skipped"
+    >
       <div className="flex flex-wrap items-center justify-between gap-2">
         <p className="font-medium" data-testid="batch-skipped-count">
           {skipped.count.toLocaleString("en-US")} row{skipped.count === 1 ? " was" : "s were"} not queued
@@ -133,13 +151,17 @@ function SkippedRows({ batchId, skipped }: { batchId: string; skipped: BatchDeta
       <ul className="mt-2 space-y-0.5">
         {skipped.groups.map((g) => (
           <li key={g.message} data-testid="batch-skipped-group">
-            <span className="font-medium tabular-nums">{g.rows === 1 ? `Line ${g.lines}` : `${g.rows.toLocaleString("en-US")} rows (lines ${g.lines})`}:</span>{" "}
+            <span className="font-medium tabular-nums">
+              {g.rows === 1 ? `Line ${g.lines}` : `${g.rows.toLocaleString("en-US")} rows (lines ${g.lines})`}:
+            </span>{" "}
             {g.message}
           </li>
         ))}
       </ul>
       {skipped.kept < skipped.count && (
-        <p className="mt-1 text-xs">The first {skipped.kept.toLocaleString("en-US")} are kept with the job and in the error CSV.</p>
+        <p className="mt-1 text-xs">
+          The first {skipped.kept.toLocaleString("en-US")} are kept with the job and in the error CSV.
+        </p>
       )}
     </div>
   );

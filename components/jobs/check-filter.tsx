@@ -18,7 +18,15 @@ export function matchesCheckFilter(row: GenerationRow, f: CheckFilter): boolean 
 }
 
 /** Outcome and check pickers above the grid, with how many tiles each choice shows. */
-export function CheckFilterBar({ rows, value, onChange }: { rows: GenerationRow[]; value: CheckFilter; onChange: (f: CheckFilter) => void }) {
+export function CheckFilterBar({
+  rows,
+  value,
+  onChange,
+}: {
+  rows: GenerationRow[];
+  value: CheckFilter;
+  onChange: (f: CheckFilter) => void;
+}) {
   const checkIds = [...new Set(rows.flatMap((r) => r.check?.checks.map((c) => c.checkId) ?? []))].sort();
   const shown = rows.filter((r) => matchesCheckFilter(r, value)).length;
   const select = "rounded-md border border-stone-300 bg-white px-2 py-1 text-sm";
@@ -41,7 +49,12 @@ export function CheckFilterBar({ rows, value, onChange }: { rows: GenerationRow[
       </label>
       <label className="flex items-center gap-2">
         <span className="text-stone-600">Check</span>
-        <select aria-label="Check" className={select} value={value.checkId} onChange={(e) => onChange({ ...value, checkId: e.target.value })}>
+        <select
+          aria-label="Check"
+          className={select}
+          value={value.checkId}
+          onChange={(e) => onChange({ ...value, checkId: e.target.value })}
+        >
           <option value="">All checks</option>
           {checkIds.map((id) => (
             <option key={id} value={id}>

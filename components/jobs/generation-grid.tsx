@@ -4,14 +4,34 @@ import { Badge } from "@/components/ui/badge";
 import type { GenerationRow } from "@/lib/generation/batch-views";
 import { GENERATION_STATUS_LABEL } from "@/lib/labels";
 
-const PLACEHOLDER = { queued: "Queued", running: "Generating…", succeeded: "Making thumbnail…", dead_lettered: "Failed", cancelled: "Cancelled" } as const;
-const TONE = { queued: "neutral", running: "accent", succeeded: "good", dead_lettered: "bad", cancelled: "neutral" } as const;
+const PLACEHOLDER = {
+  queued: "Queued",
+  running: "Generating…",
+  succeeded: "Making thumbnail…",
+  dead_lettered: "Failed",
+  cancelled: "Cancelled",
+} as const;
+const TONE = {
+  queued: "neutral",
+  running: "accent",
+  succeeded: "good",
+  dead_lettered: "bad",
+  cancelled: "neutral",
+} as const;
 
 /**
  * Each generation as a tile: the thumbnail once it exists (linking to the asset page), its state,
  * the checks' verdict with one badge per check, and its reason if it failed or was rejected.
  */
-export function GenerationGrid({ rows, onRetry, canRetry }: { rows: GenerationRow[]; onRetry: (id: string) => void; canRetry: boolean }) {
+export function GenerationGrid({
+  rows,
+  onRetry,
+  canRetry,
+}: {
+  rows: GenerationRow[];
+  onRetry: (id: string) => void;
+  canRetry: boolean;
+}) {
   return (
     <ul className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4 xl:grid-cols-6">
       {rows.map((g) => (
@@ -32,13 +52,18 @@ export function GenerationGrid({ rows, onRetry, canRetry }: { rows: GenerationRo
               <span className="text-stone-500">
                 line {g.line} · v{g.variant + 1}
                 {g.rerollDepth > 0 && (
-                  <span title="Generated again with a new seed after the checks rejected the previous image"> · re-roll {g.rerollDepth}</span>
+                  <span title="Generated again with a new seed after the checks rejected the previous image">
+                    {" "}
+                    · re-roll {g.rerollDepth}
+                  </span>
                 )}
               </span>
               {g.check ? (
                 <AssetStatusBadge status={g.check.status} reason={g.check.statusReason} />
               ) : (
-                <Badge tone={TONE[g.status as keyof typeof TONE] ?? "neutral"}>{GENERATION_STATUS_LABEL[g.status] ?? g.status}</Badge>
+                <Badge tone={TONE[g.status as keyof typeof TONE] ?? "neutral"}>
+                  {GENERATION_STATUS_LABEL[g.status] ?? g.status}
+                </Badge>
               )}
             </div>
             {g.check && <CheckBadges checks={g.check.checks} />}
@@ -52,9 +77,14 @@ export function GenerationGrid({ rows, onRetry, canRetry }: { rows: GenerationRo
             </p>
             {g.status === "dead_lettered" && (
               <div className="text-red-700">
-                <span className="font-mono">{g.errorCode}</span> {g.errorMessage && <span title={g.errorMessage}>— {g.errorMessage.slice(0, 80)}</span>}
+                <span className="font-mono">{g.errorCode}</span>{" "}
+                {g.errorMessage && <span title={g.errorMessage}>— {g.errorMessage.slice(0, 80)}</span>}
                 {canRetry && (
-                  <button type="button" onClick={() => onRetry(g.id)} className="ml-1 font-medium text-kiln-700 hover:underline">
+                  <button
+                    type="button"
+                    onClick={() => onRetry(g.id)}
+                    className="ml-1 font-medium text-kiln-700 hover:underline"
+                  >
                     Retry
                   </button>
                 )}
@@ -78,7 +108,9 @@ function Tile({ g }: { g: GenerationRow }) {
     // eslint-disable-next-line @next/next/no-img-element
     <img src={g.thumbUrl} alt={g.title} className="h-full w-full object-contain" loading="lazy" />
   ) : (
-    <span className="px-2 text-center text-stone-500">{PLACEHOLDER[g.status as keyof typeof PLACEHOLDER] ?? g.status}</span>
+    <span className="px-2 text-center text-stone-500">
+      {PLACEHOLDER[g.status as keyof typeof PLACEHOLDER] ?? g.status}
+    </span>
   );
   const className = "flex aspect-square items-center justify-center bg-stone-100";
   return g.check ? (

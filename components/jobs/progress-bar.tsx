@@ -24,7 +24,11 @@ export function ProgressBar({ counts, total }: { counts: BatchCounts; total: num
         aria-valuenow={done}
         aria-label="Batch progress"
       >
-        {SEGMENTS.map((s) => (counts[s.key] ? <div key={s.key} className={s.className} style={{ width: `${(counts[s.key] / whole) * 100}%` }} /> : null))}
+        {SEGMENTS.map((s) =>
+          counts[s.key] ? (
+            <div key={s.key} className={s.className} style={{ width: `${(counts[s.key] / whole) * 100}%` }} />
+          ) : null,
+        )}
       </div>
       <div className="mt-1 flex flex-wrap gap-x-3 text-xs text-stone-500" data-testid="batch-counts">
         {words.parts.map((p) => (

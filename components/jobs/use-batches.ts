@@ -20,7 +20,11 @@ export function useBatch(id: string) {
     queryKey: ["batch", id],
     queryFn: () => api<{ batch: BatchDetail }>(`/api/batches/${id}`).then((r) => r.batch),
     // Thumbnails are made just after each image, so keep polling until the last one is in.
-    refetchInterval: (q) => (live(q.state.data?.status) || q.state.data?.rows.some((r) => r.status === "succeeded" && (!r.thumbUrl || stillChecking(r))) ? 1500 : false),
+    refetchInterval: (q) =>
+      live(q.state.data?.status) ||
+      q.state.data?.rows.some((r) => r.status === "succeeded" && (!r.thumbUrl || stillChecking(r)))
+        ? 1500
+        : false,
   });
 }
 
@@ -29,7 +33,11 @@ export function useBatchAction(id: string, action: "cancel" | "retry" | "resume"
   return useMutation({
     mutationFn: (body: Record<string, unknown> = {}) =>
       api<{ retried?: number; started?: boolean; message?: string }>(`/api/batches/${id}/${action}`, { json: body }),
-    onSettled: () => Promise.all([client.invalidateQueries({ queryKey: ["batch", id] }), client.invalidateQueries({ queryKey: ["batches"] })]),
+    onSettled: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: ["batch", id] }),
+        client.invalidateQueries({ queryKey: ["batches"] }),
+      ]),
   });
 }
 

@@ -24,14 +24,23 @@ export function ActiveFilters({ q, onQuery }: { q: string; onQuery: (q: string) 
               <>“{t.value}”</>
             )}
           </span>
-          <button type="button" onClick={() => onQuery(removeTerm(q, t.raw))} aria-label={`Remove ${t.raw}`} className="rounded-full px-1 leading-4 text-stone-500 hover:bg-white hover:text-stone-900">
+          <button
+            type="button"
+            onClick={() => onQuery(removeTerm(q, t.raw))}
+            aria-label={`Remove ${t.raw}`}
+            className="rounded-full px-1 leading-4 text-stone-500 hover:bg-white hover:text-stone-900"
+          >
             ×
           </button>
         </li>
       ))}
       {terms.length > 1 && (
         <li>
-          <button type="button" onClick={() => onQuery("")} className="px-1 text-xs font-medium text-stone-600 hover:text-stone-900 hover:underline">
+          <button
+            type="button"
+            onClick={() => onQuery("")}
+            className="px-1 text-xs font-medium text-stone-600 hover:text-stone-900 hover:underline"
+          >
             Clear all
           </button>
         </li>

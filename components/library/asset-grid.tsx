@@ -12,7 +12,16 @@ import { useWindowOffset } from "./use-window-offset";
  * a few either side) exist in the DOM, so 10,000 results scroll like 100. Near the end of what is
  * loaded it asks for the next page by cursor.
  */
-export function AssetGrid({ items, density, hasMore, loadingMore, onLoadMore, isSelected, onSelect, onOpen }: ResultViewProps) {
+export function AssetGrid({
+  items,
+  density,
+  hasMore,
+  loadingMore,
+  onLoadMore,
+  isSelected,
+  onSelect,
+  onOpen,
+}: ResultViewProps) {
   const { ref, top, width } = useWindowOffset<HTMLDivElement>();
   const d = DENSITY[density];
   const columns = Math.max(1, Math.floor((width + d.gap) / (d.minTile + d.gap)));
@@ -20,7 +29,12 @@ export function AssetGrid({ items, density, hasMore, loadingMore, onLoadMore, is
   const rowHeight = Math.round(tile + d.caption + d.gap);
   const rows = Math.ceil(items.length / columns) + (hasMore ? 1 : 0);
 
-  const virtualizer = useWindowVirtualizer({ count: rows, estimateSize: () => rowHeight, overscan: 3, scrollMargin: top });
+  const virtualizer = useWindowVirtualizer({
+    count: rows,
+    estimateSize: () => rowHeight,
+    overscan: 3,
+    scrollMargin: top,
+  });
   useEffect(() => virtualizer.measure(), [virtualizer, rowHeight]);
 
   const virtualRows = virtualizer.getVirtualItems();
@@ -30,7 +44,12 @@ export function AssetGrid({ items, density, hasMore, loadingMore, onLoadMore, is
   }, [hasMore, loadingMore, lastRow, rows, onLoadMore]);
 
   return (
-    <div ref={ref} data-testid="library-grid" data-columns={columns} style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+    <div
+      ref={ref}
+      data-testid="library-grid"
+      data-columns={columns}
+      style={{ height: virtualizer.getTotalSize(), position: "relative" }}
+    >
       {virtualRows.map((row) => {
         const start = row.index * columns;
         const slice = items.slice(start, start + columns);
@@ -68,7 +87,12 @@ export function AssetGrid({ items, density, hasMore, loadingMore, onLoadMore, is
 export function GridSkeleton({ density }: { density: Density }) {
   const d = DENSITY[density];
   return (
-    <div className="grid" style={{ gridTemplateColumns: `repeat(auto-fill, minmax(${d.minTile}px, 1fr))`, gap: d.gap }} data-testid="library-loading" aria-busy>
+    <div
+      className="grid"
+      style={{ gridTemplateColumns: `repeat(auto-fill, minmax(${d.minTile}px, 1fr))`, gap: d.gap }}
+      data-testid="library-loading"
+      aria-busy
+    >
       {Array.from({ length: 12 }, (_, i) => (
         <div key={i} style={{ height: d.minTile + d.caption }}>
           <TileSkeleton />

@@ -22,13 +22,28 @@ const COLUMNS = [
 ];
 
 /** The same results as table rows, virtualised the same way (spacer rows above and below keep the scroll height). */
-export function AssetList({ items, density, hasMore, loadingMore, onLoadMore, isSelected, onSelect, onOpen, onSearchText }: ResultViewProps) {
+export function AssetList({
+  items,
+  density,
+  hasMore,
+  loadingMore,
+  onLoadMore,
+  isSelected,
+  onSelect,
+  onOpen,
+  onSearchText,
+}: ResultViewProps) {
   const { ref, top } = useWindowOffset<HTMLDivElement>();
   const rowHeight = DENSITY[density].listRow;
   const thumb = rowHeight - 12;
   // The carried CSV columns get a line of their own where the row has room for three; compact rows add them after the campaign.
   const productLine = density !== "compact";
-  const virtualizer = useWindowVirtualizer({ count: items.length + (hasMore ? 1 : 0), estimateSize: () => rowHeight, overscan: 8, scrollMargin: top + 33 });
+  const virtualizer = useWindowVirtualizer({
+    count: items.length + (hasMore ? 1 : 0),
+    estimateSize: () => rowHeight,
+    overscan: 8,
+    scrollMargin: top + 33,
+  });
   useEffect(() => virtualizer.measure(), [virtualizer, rowHeight]);
   const rows = virtualizer.getVirtualItems();
   const lastIndex = rows.at(-1)?.index ?? 0;
@@ -103,7 +118,13 @@ export function AssetList({ items, density, hasMore, loadingMore, onLoadMore, is
                   >
                     {item.thumbUrl && (
                       // eslint-disable-next-line @next/next/no-img-element
-                      <img src={item.thumbUrl} alt="" loading="lazy" decoding="async" className="h-full w-full object-contain" />
+                      <img
+                        src={item.thumbUrl}
+                        alt=""
+                        loading="lazy"
+                        decoding="async"
+                        className="h-full w-full object-contain"
+                      />
                     )}
                   </button>
                 </td>
@@ -117,7 +138,9 @@ export function AssetList({ items, density, hasMore, loadingMore, onLoadMore, is
                   </Link>
                   <span className="block truncate text-xs text-stone-500">
                     {item.campaign ?? "no campaign"}
-                    {productLine ? null : <CarriedColumnsInline metadata={item.metadata} onSearch={onSearchText} separated />}
+                    {productLine ? null : (
+                      <CarriedColumnsInline metadata={item.metadata} onSearch={onSearchText} separated />
+                    )}
                   </span>
                   {productLine && (
                     <span className="block truncate text-xs text-stone-500">

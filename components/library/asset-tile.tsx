@@ -27,10 +27,22 @@ export function AssetTile({ item, density, selected, onSelect, onOpen }: Props) 
       data-selected={selected || undefined}
     >
       <div className="relative min-h-0 flex-1 bg-stone-100">
-        <button type="button" onClick={onOpen} className="flex h-full w-full items-center justify-center focus:outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-kiln-500" aria-label={`Preview ${item.title}`}>
+        <button
+          type="button"
+          onClick={onOpen}
+          className="flex h-full w-full items-center justify-center focus:outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-kiln-500"
+          aria-label={`Preview ${item.title}`}
+        >
           {item.thumbUrl ? (
             // eslint-disable-next-line @next/next/no-img-element
-            <img src={item.thumbUrl} alt="" loading="lazy" decoding="async" draggable={false} className="h-full w-full object-contain" />
+            <img
+              src={item.thumbUrl}
+              alt=""
+              loading="lazy"
+              decoding="async"
+              draggable={false}
+              className="h-full w-full object-contain"
+            />
           ) : (
             <span className="px-2 text-center text-stone-500">No thumbnail yet</span>
           )}
@@ -48,7 +60,11 @@ export function AssetTile({ item, density, selected, onSelect, onOpen }: Props) 
             data-testid="tile-select"
           />
         </label>
-        <StarButton id={item.id} starred={item.starred} className={`absolute right-1 top-1 bg-white/90 shadow-sm ${item.starred ? "" : "opacity-0 focus:opacity-100 group-hover:opacity-100"}`} />
+        <StarButton
+          id={item.id}
+          starred={item.starred}
+          className={`absolute right-1 top-1 bg-white/90 shadow-sm ${item.starred ? "" : "opacity-0 focus:opacity-100 group-hover:opacity-100"}`}
+        />
         <DownloadMenu
           assetId={item.id}
           title={item.title}
@@ -57,7 +73,12 @@ export function AssetTile({ item, density, selected, onSelect, onOpen }: Props) 
         />
       </div>
       <div className={`shrink-0 space-y-1 ${density === "compact" ? "px-1.5 py-1" : "p-2"}`}>
-        <Link href={`/assets/${item.id}`} className="block truncate font-medium text-stone-800 hover:text-kiln-700 hover:underline" title={item.title} data-testid="tile-title">
+        <Link
+          href={`/assets/${item.id}`}
+          className="block truncate font-medium text-stone-800 hover:text-kiln-700 hover:underline"
+          title={item.title}
+          data-testid="tile-title"
+        >
           {item.title || "Untitled"}
         </Link>
         <div className="flex items-center justify-between gap-1 overflow-hidden whitespace-nowrap">
@@ -72,7 +93,10 @@ export function AssetTile({ item, density, selected, onSelect, onOpen }: Props) 
 
 export function TileSkeleton() {
   return (
-    <div className="flex h-full animate-pulse flex-col overflow-hidden rounded-lg border border-stone-200 bg-white" aria-hidden>
+    <div
+      className="flex h-full animate-pulse flex-col overflow-hidden rounded-lg border border-stone-200 bg-white"
+      aria-hidden
+    >
       <div className="flex-1 bg-stone-200/70" />
       <div className="space-y-1 p-2">
         <div className="h-3 w-3/4 rounded bg-stone-200" />

@@ -49,14 +49,22 @@ export function BulkBar({ selection, q, total, can }: Props) {
       { action, selection: target, ...extra },
       {
         onSuccess: (r: BulkResult) => {
-          const link = action === "collect" && extra.collectionId ? { href: `/collections/${extra.collectionId}`, label: "Open the collection" } : undefined;
-          setFlash({ tone: "success", text: r.message || `${r.affected} changed${r.skipped ? `, ${r.skipped} skipped` : ""}.`, link });
+          const link =
+            action === "collect" && extra.collectionId
+              ? { href: `/collections/${extra.collectionId}`, label: "Open the collection" }
+              : undefined;
+          setFlash({
+            tone: "success",
+            text: r.message || `${r.affected} changed${r.skipped ? `, ${r.skipped} skipped` : ""}.`,
+            link,
+          });
           setPanel(null);
           setTags("");
           setCollectionId("");
           setNewName("");
         },
-        onError: (e) => setFlash({ tone: "error", text: e instanceof RequestError ? e.message : "That did not work; try again." }),
+        onError: (e) =>
+          setFlash({ tone: "error", text: e instanceof RequestError ? e.message : "That did not work; try again." }),
       },
     );
   }
@@ -65,10 +73,15 @@ export function BulkBar({ selection, q, total, can }: Props) {
     setCreating(true);
     setFlash(null);
     try {
-      const r = await api<{ collection: { id: string } }>("/api/collections", { json: { name, description: "", shared: false } });
+      const r = await api<{ collection: { id: string } }>("/api/collections", {
+        json: { name, description: "", shared: false },
+      });
       run("collect", { collectionId: r.collection.id });
     } catch (e) {
-      setFlash({ tone: "error", text: e instanceof RequestError ? e.message : "Could not create the collection; try again." });
+      setFlash({
+        tone: "error",
+        text: e instanceof RequestError ? e.message : "Could not create the collection; try again.",
+      });
     } finally {
       setCreating(false);
     }
@@ -85,24 +98,43 @@ export function BulkBar({ selection, q, total, can }: Props) {
           <div className="flex flex-wrap items-center gap-2">
             <div className="mr-auto flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
               <span className="font-medium text-stone-900" data-testid="selection-count">
-                {all ? `All ${total.toLocaleString("en-US")} results selected` : `${selection.count.toLocaleString("en-US")} selected`}
+                {all
+                  ? `All ${total.toLocaleString("en-US")} results selected`
+                  : `${selection.count.toLocaleString("en-US")} selected`}
               </span>
               {!all && total > selection.count && (
-                <button type="button" onClick={() => selection.selectAll(q, total)} className="font-medium text-kiln-700 hover:underline" data-testid="select-all">
+                <button
+                  type="button"
+                  onClick={() => selection.selectAll(q, total)}
+                  className="font-medium text-kiln-700 hover:underline"
+                  data-testid="select-all"
+                >
                   Select all {total.toLocaleString("en-US")} results
                 </button>
               )}
-              <button type="button" onClick={selection.clear} className="text-stone-600 hover:text-stone-900 hover:underline">
+              <button
+                type="button"
+                onClick={selection.clear}
+                className="text-stone-600 hover:text-stone-900 hover:underline"
+              >
                 Clear
               </button>
             </div>
             {can.tag && (
-              <Button variant="secondary" onClick={() => setPanel(panel === "tag" ? null : "tag")} aria-expanded={panel === "tag"}>
+              <Button
+                variant="secondary"
+                onClick={() => setPanel(panel === "tag" ? null : "tag")}
+                aria-expanded={panel === "tag"}
+              >
                 Tag…
               </Button>
             )}
             {can.collect && (
-              <Button variant="secondary" onClick={() => setPanel(panel === "collect" ? null : "collect")} aria-expanded={panel === "collect"}>
+              <Button
+                variant="secondary"
+                onClick={() => setPanel(panel === "collect" ? null : "collect")}
+                aria-expanded={panel === "collect"}
+              >
                 Add to collection…
               </Button>
             )}
@@ -114,7 +146,11 @@ export function BulkBar({ selection, q, total, can }: Props) {
             {can.exportAssets && (
               <ExportDialog
                 selection={toExportSelection(selection.toSelection())}
-                label={all ? `All ${total.toLocaleString("en-US")} results of this search` : `${selection.count.toLocaleString("en-US")} selected asset${selection.count === 1 ? "" : "s"}`}
+                label={
+                  all
+                    ? `All ${total.toLocaleString("en-US")} results of this search`
+                    : `${selection.count.toLocaleString("en-US")} selected asset${selection.count === 1 ? "" : "s"}`
+                }
                 buttonText="Export…"
               />
             )}
@@ -141,7 +177,12 @@ export function BulkBar({ selection, q, total, can }: Props) {
             <Button type="submit" disabled={!tagList.length || bulk.isPending}>
               Add tags
             </Button>
-            <Button type="button" variant="secondary" disabled={!tagList.length || bulk.isPending} onClick={() => run("untag", { tags: tagList })}>
+            <Button
+              type="button"
+              variant="secondary"
+              disabled={!tagList.length || bulk.isPending}
+              onClick={() => run("untag", { tags: tagList })}
+            >
               Remove tags
             </Button>
           </form>
@@ -185,29 +226,47 @@ export function BulkBar({ selection, q, total, can }: Props) {
                 />
               </label>
             )}
-            <Button type="submit" disabled={!collectionId || (collectionId === NEW && !newName.trim()) || bulk.isPending || creating}>
+            <Button
+              type="submit"
+              disabled={!collectionId || (collectionId === NEW && !newName.trim()) || bulk.isPending || creating}
+            >
               {collectionId === NEW ? "Create & add" : "Add"}
             </Button>
             {collections.data?.length === 0 && collectionId !== NEW && (
-              <p className="w-full text-xs text-stone-500">You have no collections you can add to yet: choose “New collection…” to start one with this selection.</p>
+              <p className="w-full text-xs text-stone-500">
+                You have no collections you can add to yet: choose “New collection…” to start one with this selection.
+              </p>
             )}
             {collections.isError && <p className="w-full text-xs text-red-700">Could not load collections.</p>}
           </form>
         )}
         {flash && (
-          <div className={`mt-2 flex items-center justify-between gap-2 text-sm ${flash.tone === "error" ? "text-red-700" : "text-emerald-700"}`} role={flash.tone === "error" ? "alert" : "status"} data-testid="bulk-result">
+          <div
+            className={`mt-2 flex items-center justify-between gap-2 text-sm ${flash.tone === "error" ? "text-red-700" : "text-emerald-700"}`}
+            role={flash.tone === "error" ? "alert" : "status"}
+            data-testid="bulk-result"
+          >
             <span>
               {flash.text}
               {flash.link && (
                 <>
                   {" "}
-                  <Link href={flash.link.href} className="font-medium text-kiln-700 underline" data-testid="bulk-result-link">
+                  <Link
+                    href={flash.link.href}
+                    className="font-medium text-kiln-700 underline"
+                    data-testid="bulk-result-link"
+                  >
                     {flash.link.label}
                   </Link>
                 </>
               )}
             </span>
-            <button type="button" onClick={() => setFlash(null)} aria-label="Dismiss" className="text-stone-400 hover:text-stone-700">
+            <button
+              type="button"
+              onClick={() => setFlash(null)}
+              aria-label="Dismiss"
+              className="text-stone-400 hover:text-stone-700"
+            >
               ×
             </button>
           </div>

@@ -21,7 +21,12 @@ export function CarriedColumnRows({ metadata, onSearch }: Props) {
       </dt>
       <dd className="min-w-0 break-words">
         {searchable(value) ? (
-          <button type="button" onClick={() => onSearch(value)} className="text-left text-kiln-700 hover:underline" title={`Search for “${value}”`}>
+          <button
+            type="button"
+            onClick={() => onSearch(value)}
+            className="text-left text-kiln-700 hover:underline"
+            title={`Search for “${value}”`}
+          >
             {value}
           </button>
         ) : (
@@ -33,7 +38,12 @@ export function CarriedColumnRows({ metadata, onSearch }: Props) {
 }
 
 /** The list view's form: the first `limit` columns as "key value · key value" on one line (`separated`: after other text). */
-export function CarriedColumnsInline({ metadata, onSearch, limit = 2, separated = false }: Props & { limit?: number; separated?: boolean }) {
+export function CarriedColumnsInline({
+  metadata,
+  onSearch,
+  limit = 2,
+  separated = false,
+}: Props & { limit?: number; separated?: boolean }) {
   const entries = Object.entries(metadata ?? {});
   if (entries.length === 0) return null;
   const rest = entries.length - limit;
@@ -44,7 +54,12 @@ export function CarriedColumnsInline({ metadata, onSearch, limit = 2, separated 
           {separated || i > 0 ? " · " : null}
           <span className="font-mono">{key}</span>{" "}
           {searchable(value) ? (
-            <button type="button" onClick={() => onSearch(value)} className="text-stone-800 hover:text-kiln-700 hover:underline" title={`Search for “${value}”`}>
+            <button
+              type="button"
+              onClick={() => onSearch(value)}
+              className="text-stone-800 hover:text-kiln-700 hover:underline"
+              title={`Search for “${value}”`}
+            >
               {value}
             </button>
           ) : (
@@ -53,8 +68,15 @@ export function CarriedColumnsInline({ metadata, onSearch, limit = 2, separated 
         </span>
       ))}
       {rest > 0 && (
-        <span className="text-stone-400" title={entries.slice(limit).map(([k, v]) => `${k}: ${v}`).join("\n")}>
-          {" "}+{rest}
+        <span
+          className="text-stone-400"
+          title={entries
+            .slice(limit)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join("\n")}
+        >
+          {" "}
+          +{rest}
         </span>
       )}
     </span>

@@ -25,10 +25,15 @@ export function FacetSidebar({ q, facets, loading, onQuery }: Props) {
       {facets === undefined && loading && <FacetSkeleton />}
       {facets?.sampleRows && (
         <p className="text-xs text-stone-500" data-testid="facets-sampled">
-          Counts from the newest {facets.sampleRows.toLocaleString("en-US")} matches; narrow the search for exact figures.
+          Counts from the newest {facets.sampleRows.toLocaleString("en-US")} matches; narrow the search for exact
+          figures.
         </p>
       )}
-      {facets?.groups.filter((g) => g.values.length > 0).map((g) => <Facet key={g.field} group={g} q={q} onQuery={onQuery} />)}
+      {facets?.groups
+        .filter((g) => g.values.length > 0)
+        .map((g) => (
+          <Facet key={g.field} group={g} q={q} onQuery={onQuery} />
+        ))}
     </div>
   );
 }
@@ -47,7 +52,11 @@ function Facet({ group, q, onQuery }: { group: FacetGroup; q: string; onQuery: (
         ))}
       </ul>
       {group.values.length > SHOWN && (
-        <button type="button" onClick={() => setAll((a) => !a)} className="mt-1 px-2 text-xs font-medium text-kiln-700 hover:underline">
+        <button
+          type="button"
+          onClick={() => setAll((a) => !a)}
+          className="mt-1 px-2 text-xs font-medium text-kiln-700 hover:underline"
+        >
           {all ? "Show fewer" : `Show all ${group.values.length}`}
         </button>
       )}
@@ -56,7 +65,19 @@ function Facet({ group, q, onQuery }: { group: FacetGroup; q: string; onQuery: (
 }
 
 /** One value; a preset or template also opens to its versions (counted in the same request, so opening costs nothing). */
-function FacetEntry({ field, value: v, q, onQuery, nested = false }: { field: string; value: FacetValue; q: string; onQuery: (q: string) => void; nested?: boolean }) {
+function FacetEntry({
+  field,
+  value: v,
+  q,
+  onQuery,
+  nested = false,
+}: {
+  field: string;
+  value: FacetValue;
+  q: string;
+  onQuery: (q: string) => void;
+  nested?: boolean;
+}) {
   const versionPicked = !!v.versions?.some((x) => hasQueryToken(q, x.token));
   const [open, setOpen] = useState(versionPicked);
   useEffect(() => {
@@ -79,7 +100,10 @@ function FacetEntry({ field, value: v, q, onQuery, nested = false }: { field: st
           title={v.token}
         >
           <span className="flex min-w-0 items-center gap-2">
-            <span aria-hidden className={`h-3.5 w-3.5 shrink-0 rounded-sm border ${active ? "border-kiln-600 bg-kiln-600" : "border-stone-300 bg-white"}`} />
+            <span
+              aria-hidden
+              className={`h-3.5 w-3.5 shrink-0 rounded-sm border ${active ? "border-kiln-600 bg-kiln-600" : "border-stone-300 bg-white"}`}
+            />
             <span className="truncate">{v.label || v.value}</span>
           </span>
           <span className="shrink-0 text-xs tabular-nums text-stone-500">{v.count.toLocaleString("en-US")}</span>
@@ -102,7 +126,10 @@ function FacetEntry({ field, value: v, q, onQuery, nested = false }: { field: st
         )}
       </div>
       {hasVersions && open && (
-        <ul className="ml-5 mt-0.5 space-y-0.5 border-l border-stone-200 pl-1" aria-label={`Versions of ${v.label || v.value}`}>
+        <ul
+          className="ml-5 mt-0.5 space-y-0.5 border-l border-stone-200 pl-1"
+          aria-label={`Versions of ${v.label || v.value}`}
+        >
           {v.versions!.map((x) => (
             <FacetEntry key={x.value} field={field} value={x} q={q} onQuery={onQuery} nested />
           ))}
@@ -113,10 +140,23 @@ function FacetEntry({ field, value: v, q, onQuery, nested = false }: { field: st
 }
 
 /** From/to inputs that write one `field:from..to` term (either end may stay open). */
-function RangeFilter({ label, field, type, q, onQuery }: { label: string; field: string; type: "date" | "number"; q: string; onQuery: (q: string) => void }) {
+function RangeFilter({
+  label,
+  field,
+  type,
+  q,
+  onQuery,
+}: {
+  label: string;
+  field: string;
+  type: "date" | "number";
+  q: string;
+  onQuery: (q: string) => void;
+}) {
   const current = splitRange(termValue(q, field));
   // A hand-typed form the inputs cannot show (created:2026-01, >0.05, 7d) is left alone until changed here.
-  const fits = (v: string) => (type === "date" ? v === "" || /^\d{4}-\d{2}-\d{2}$/.test(v) : v === "" || /^\d*\.?\d+$/.test(v));
+  const fits = (v: string) =>
+    type === "date" ? v === "" || /^\d{4}-\d{2}-\d{2}$/.test(v) : v === "" || /^\d*\.?\d+$/.test(v);
   const urlFrom = fits(current.from) ? current.from : "";
   const urlTo = fits(current.to) ? current.to : "";
   const [from, setFrom] = useState(urlFrom);
@@ -141,12 +181,23 @@ function RangeFilter({ label, field, type, q, onQuery }: { label: string; field:
   };
   const control =
     "w-full min-w-0 rounded-md border border-stone-300 bg-white px-2 py-1 text-sm shadow-sm focus:border-kiln-500 focus:outline-none focus:ring-1 focus:ring-kiln-500";
-  const common = { type, min: type === "number" ? 0 : undefined, step: type === "number" ? "0.001" : undefined, className: control };
+  const common = {
+    type,
+    min: type === "number" ? 0 : undefined,
+    step: type === "number" ? "0.001" : undefined,
+    className: control,
+  };
   return (
     <fieldset data-range={field} className="min-w-0">
       <legend className="mb-1 text-xs font-semibold uppercase tracking-wide text-stone-500">{label}</legend>
       {/* Date inputs are too wide to sit side by side in the sidebar. */}
-      <div className={type === "date" ? "grid grid-cols-[2rem_1fr] items-center gap-x-1.5 gap-y-1 text-xs text-stone-500" : "flex items-center gap-1.5"}>
+      <div
+        className={
+          type === "date"
+            ? "grid grid-cols-[2rem_1fr] items-center gap-x-1.5 gap-y-1 text-xs text-stone-500"
+            : "flex items-center gap-1.5"
+        }
+      >
         {type === "date" && <span>from</span>}
         <input
           {...common}

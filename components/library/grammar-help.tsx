@@ -5,10 +5,17 @@ import { LIBRARY_QUERY_FIELDS, LIBRARY_QUERY_TEXT_HELP } from "@/lib/library/que
 /** The query grammar, rendered from the table the parser itself uses; an example click puts it in the box. */
 export function GrammarHelp({ onExample }: { onExample: (example: string) => void }) {
   return (
-    <div className="rounded-lg border border-stone-200 bg-white p-4 text-sm shadow-sm" data-testid="grammar-help" id="library-grammar-help">
+    <div
+      className="rounded-lg border border-stone-200 bg-white p-4 text-sm shadow-sm"
+      data-testid="grammar-help"
+      id="library-grammar-help"
+    >
       <p className="mb-3 text-stone-600">
-        Type words to search everything that made an asset and everything that happened to it. Narrow with <code className="font-mono">field:value</code> terms;
-        a comma means “or” (<code className="font-mono">status:approved,in_review</code>), quotes keep spaces, a <code className="font-mono">*</code> finds part of a SKU, title or batch name (<code className="font-mono">*0042</code>), and clicking a filter on the left writes its term here.
+        Type words to search everything that made an asset and everything that happened to it. Narrow with{" "}
+        <code className="font-mono">field:value</code> terms; a comma means “or” (
+        <code className="font-mono">status:approved,in_review</code>), quotes keep spaces, a{" "}
+        <code className="font-mono">*</code> finds part of a SKU, title or batch name (
+        <code className="font-mono">*0042</code>), and clicking a filter on the left writes its term here.
       </p>
       <div className="grid gap-x-6 lg:grid-cols-2">
         <table className="w-full text-left">
@@ -38,11 +45,24 @@ export function GrammarHelp({ onExample }: { onExample: (example: string) => voi
   );
 }
 
-function HelpRow({ example, meaning, onExample }: { example: string; meaning: string; onExample: (e: string) => void }) {
+function HelpRow({
+  example,
+  meaning,
+  onExample,
+}: {
+  example: string;
+  meaning: string;
+  onExample: (e: string) => void;
+}) {
   return (
     <tr>
       <td className="whitespace-nowrap py-1.5 pr-3">
-        <button type="button" onClick={() => onExample(example)} className="font-mono text-xs text-kiln-700 hover:underline" title="Use this example">
+        <button
+          type="button"
+          onClick={() => onExample(example)}
+          className="font-mono text-xs text-kiln-700 hover:underline"
+          title="Use this example"
+        >
           {example}
         </button>
       </td>

@@ -30,7 +30,13 @@ function validate(q: string): string | null {
  * The library: one query (typed, or written by the facets) in the URL, results in a virtualised
  * grid or list, a lightbox, and a bulk selection that the actions (and later the export) take.
  */
-export function LibraryView({ canGenerate, can }: { canGenerate: boolean; can: { tag: boolean; collect: boolean; sendToReview: boolean; exportAssets: boolean } }) {
+export function LibraryView({
+  canGenerate,
+  can,
+}: {
+  canGenerate: boolean;
+  can: { tag: boolean; collect: boolean; sendToReview: boolean; exportAssets: boolean };
+}) {
   const { state, update } = useLibraryUrl();
   const pathname = usePathname();
   const { q, sort, view, density } = state;
@@ -55,13 +61,17 @@ export function LibraryView({ canGenerate, can }: { canGenerate: boolean; can: {
     if (selectedQuery !== null && selectedQuery !== q) clear();
   }, [q, selectedQuery, clear]);
 
-  const onSelect = useCallback((id: string, e: MouseEvent) => selection.toggle(id, { shift: e.shiftKey, order }), [selection, order]);
+  const onSelect = useCallback(
+    (id: string, e: MouseEvent) => selection.toggle(id, { shift: e.shiftKey, order }),
+    [selection, order],
+  );
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = search;
   const loadMore = useCallback(() => {
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
-  const queryError = search.error instanceof RequestError && search.error.error.code === "invalid_input" ? search.error.message : null;
+  const queryError =
+    search.error instanceof RequestError && search.error.error.code === "invalid_input" ? search.error.message : null;
   const otherError: Error | null = search.error && !queryError ? search.error : null;
   const results: ResultViewProps = {
     items,
@@ -159,7 +169,16 @@ export function LibraryView({ canGenerate, can }: { canGenerate: boolean; can: {
         <BulkBar selection={selection} q={q} total={total} can={can} />
       </div>
       {open !== null && items[open] && (
-        <Lightbox items={items} index={open} total={total} onIndex={setOpen} onClose={() => setOpen(null)} onNeedMore={loadMore} hasMore={!!hasNextPage} onSearchText={searchText} />
+        <Lightbox
+          items={items}
+          index={open}
+          total={total}
+          onIndex={setOpen}
+          onClose={() => setOpen(null)}
+          onNeedMore={loadMore}
+          hasMore={!!hasNextPage}
+          onSearchText={searchText}
+        />
       )}
     </div>
   );
@@ -177,7 +196,11 @@ function Segmented({
   onChange: (v: string) => void;
 }) {
   return (
-    <div role="group" aria-label={label} className="inline-flex overflow-hidden rounded-md border border-stone-300 bg-white shadow-sm">
+    <div
+      role="group"
+      aria-label={label}
+      className="inline-flex overflow-hidden rounded-md border border-stone-300 bg-white shadow-sm"
+    >
       {options.map((o) => (
         <button
           key={o.value}
@@ -196,7 +219,10 @@ function Segmented({
 function EmptyState({ q, canGenerate, onClear }: { q: string; canGenerate: boolean; onClear: () => void }) {
   if (!q)
     return (
-      <div className="rounded-lg border border-dashed border-stone-300 bg-white px-6 py-12 text-center" data-testid="library-empty">
+      <div
+        className="rounded-lg border border-dashed border-stone-300 bg-white px-6 py-12 text-center"
+        data-testid="library-empty"
+      >
         <h2 className="text-base font-semibold text-stone-900">No assets yet</h2>
         <p className="mx-auto mt-1 max-w-md text-sm text-stone-500">
           {canGenerate
@@ -204,17 +230,24 @@ function EmptyState({ q, canGenerate, onClear }: { q: string; canGenerate: boole
             : "Assets appear here once designers generate or upload them."}
         </p>
         {canGenerate && (
-          <Link href="/generate" className="mt-4 inline-flex rounded-md bg-kiln-600 px-3 py-2 text-sm font-medium text-white hover:bg-kiln-700">
+          <Link
+            href="/generate"
+            className="mt-4 inline-flex rounded-md bg-kiln-600 px-3 py-2 text-sm font-medium text-white hover:bg-kiln-700"
+          >
             Generate images
           </Link>
         )}
       </div>
     );
   return (
-    <div className="rounded-lg border border-dashed border-stone-300 bg-white px-6 py-12 text-center" data-testid="library-no-results">
+    <div
+      className="rounded-lg border border-dashed border-stone-300 bg-white px-6 py-12 text-center"
+      data-testid="library-no-results"
+    >
       <h2 className="text-base font-semibold text-stone-900">No assets match this search</h2>
       <p className="mx-auto mt-1 max-w-md text-sm text-stone-500">
-        Remove a filter above, or clear them all and start again. The ? next to the search box shows what a query can say.
+        Remove a filter above, or clear them all and start again. The ? next to the search box shows what a query can
+        say.
       </p>
       <Button variant="secondary" className="mt-4" onClick={onClear}>
         Clear filters

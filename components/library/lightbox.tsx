@@ -100,10 +100,19 @@ export function Lightbox({ items, index, total, onIndex, onClose, onNeedMore, ha
       className="fixed inset-0 z-50 flex bg-stone-950/90 text-stone-100 focus:outline-none"
       onClick={(e) => e.target === e.currentTarget && onClose()}
     >
-      <div className="relative flex min-w-0 flex-1 items-center justify-center p-6" onClick={(e) => e.target === e.currentTarget && onClose()}>
+      <div
+        className="relative flex min-w-0 flex-1 items-center justify-center p-6"
+        onClick={(e) => e.target === e.currentTarget && onClose()}
+      >
         {src ? (
           // eslint-disable-next-line @next/next/no-img-element
-          <img key={item.id} src={src} alt={item.title} className="max-h-full max-w-full rounded object-contain shadow-2xl" data-testid="lightbox-image" />
+          <img
+            key={item.id}
+            src={src}
+            alt={item.title}
+            className="max-h-full max-w-full rounded object-contain shadow-2xl"
+            data-testid="lightbox-image"
+          />
         ) : (
           <p className="text-stone-400">No preview yet.</p>
         )}
@@ -119,7 +128,12 @@ export function Lightbox({ items, index, total, onIndex, onClose, onNeedMore, ha
           <h2 className="text-base font-semibold text-stone-900" data-testid="lightbox-title">
             {item.title || "Untitled"}
           </h2>
-          <button type="button" onClick={onClose} aria-label="Close" className="rounded px-1.5 text-lg leading-6 text-stone-500 hover:bg-stone-100 hover:text-stone-900">
+          <button
+            type="button"
+            onClick={onClose}
+            aria-label="Close"
+            className="rounded px-1.5 text-lg leading-6 text-stone-500 hover:bg-stone-100 hover:text-stone-900"
+          >
             ×
           </button>
         </div>
@@ -156,7 +170,10 @@ export function Lightbox({ items, index, total, onIndex, onClose, onNeedMore, ha
           </section>
         )}
         <div className="flex gap-2">
-          <Link href={`/assets/${item.id}`} className="inline-flex flex-1 items-center justify-center rounded-md bg-kiln-600 px-3 py-2 text-sm font-medium text-white hover:bg-kiln-700">
+          <Link
+            href={`/assets/${item.id}`}
+            className="inline-flex flex-1 items-center justify-center rounded-md bg-kiln-600 px-3 py-2 text-sm font-medium text-white hover:bg-kiln-700"
+          >
             Open asset page
           </Link>
           <DownloadMenu key={item.id} assetId={item.id} />
@@ -170,7 +187,19 @@ export function Lightbox({ items, index, total, onIndex, onClose, onNeedMore, ha
   );
 }
 
-function NavButton({ label, disabled, onClick, className, children }: { label: string; disabled: boolean; onClick: () => void; className: string; children: string }) {
+function NavButton({
+  label,
+  disabled,
+  onClick,
+  className,
+  children,
+}: {
+  label: string;
+  disabled: boolean;
+  onClick: () => void;
+  className: string;
+  children: string;
+}) {
   return (
     <button
       type="button"

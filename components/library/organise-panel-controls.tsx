@@ -76,7 +76,9 @@ export function OrganisePanelControls({ initial }: { initial: OrganisePanelData 
     });
   const createBoard = () =>
     run(async () => {
-      const r = await api<{ collection: { id: string; name: string } }>("/api/collections", { json: { name: newBoard } });
+      const r = await api<{ collection: { id: string; name: string } }>("/api/collections", {
+        json: { name: newBoard },
+      });
       await api(`/api/collections/${r.collection.id}/assets`, { json: { assetIds: [assetId] } });
       setNewBoard("");
       router.refresh();
@@ -97,8 +99,16 @@ export function OrganisePanelControls({ initial }: { initial: OrganisePanelData 
   return (
     <div className="space-y-4 text-sm" data-testid="organise-panel">
       <div className="flex items-center justify-between">
-        <span className="text-stone-600">{starred ? "In your starred assets." : "Star it to find it again with is:starred."}</span>
-        <Button variant="secondary" onClick={toggleStar} disabled={pending} aria-pressed={starred} data-testid="star-toggle">
+        <span className="text-stone-600">
+          {starred ? "In your starred assets." : "Star it to find it again with is:starred."}
+        </span>
+        <Button
+          variant="secondary"
+          onClick={toggleStar}
+          disabled={pending}
+          aria-pressed={starred}
+          data-testid="star-toggle"
+        >
           <span aria-hidden className={starred ? "text-amber-500" : "text-stone-400"}>
             {starred ? "★" : "☆"}
           </span>
@@ -111,10 +121,20 @@ export function OrganisePanelControls({ initial }: { initial: OrganisePanelData 
         <ul className="flex flex-wrap gap-1.5" data-testid="asset-tags">
           {tags.length === 0 && <li className="text-stone-500">No tags yet.</li>}
           {tags.map((t) => (
-            <li key={t.name} className={`${chip} ${t.curated ? "bg-kiln-100 text-kiln-700" : "bg-stone-100 text-stone-700"}`} title={t.curated ? "Curated tag" : "Free tag"}>
+            <li
+              key={t.name}
+              className={`${chip} ${t.curated ? "bg-kiln-100 text-kiln-700" : "bg-stone-100 text-stone-700"}`}
+              title={t.curated ? "Curated tag" : "Free tag"}
+            >
               {t.name}
               {initial.canTag && (
-                <button type="button" className="text-stone-500 hover:text-red-700" aria-label={`Remove tag ${t.name}`} onClick={() => removeTag(t.name)} disabled={pending}>
+                <button
+                  type="button"
+                  className="text-stone-500 hover:text-red-700"
+                  aria-label={`Remove tag ${t.name}`}
+                  onClick={() => removeTag(t.name)}
+                  disabled={pending}
+                >
                   ×
                 </button>
               )}
@@ -162,7 +182,13 @@ export function OrganisePanelControls({ initial }: { initial: OrganisePanelData 
               <p className="flex flex-wrap items-center gap-1.5 text-xs text-stone-500">
                 Suggested:
                 {curatedOffered.map((n) => (
-                  <button key={n} type="button" className={`${chip} bg-kiln-50 text-kiln-700 ring-1 ring-kiln-100 hover:bg-kiln-100`} onClick={() => addTags([n])} disabled={pending}>
+                  <button
+                    key={n}
+                    type="button"
+                    className={`${chip} bg-kiln-50 text-kiln-700 ring-1 ring-kiln-100 hover:bg-kiln-100`}
+                    onClick={() => addTags([n])}
+                    disabled={pending}
+                  >
                     + {n}
                   </button>
                 ))}
@@ -186,7 +212,12 @@ export function OrganisePanelControls({ initial }: { initial: OrganisePanelData 
                   </Link>
                   <span className="flex items-center gap-2">
                     {c.shared && <span className="text-xs text-stone-500">shared</span>}
-                    <button type="button" className="text-xs text-stone-500 hover:text-red-700" onClick={() => removeFromBoard(c.id, c.name)} disabled={pending}>
+                    <button
+                      type="button"
+                      className="text-xs text-stone-500 hover:text-red-700"
+                      onClick={() => removeFromBoard(c.id, c.name)}
+                      disabled={pending}
+                    >
                       Remove
                     </button>
                   </span>
@@ -214,7 +245,11 @@ export function OrganisePanelControls({ initial }: { initial: OrganisePanelData 
                   </option>
                 ))}
               </select>
-              <Button variant="secondary" disabled={pending || !collectionId} onClick={() => addToBoard(collectionId, off.find((c) => c.id === collectionId)?.name ?? "")}>
+              <Button
+                variant="secondary"
+                disabled={pending || !collectionId}
+                onClick={() => addToBoard(collectionId, off.find((c) => c.id === collectionId)?.name ?? "")}
+              >
                 Add
               </Button>
             </div>
@@ -237,7 +272,12 @@ export function OrganisePanelControls({ initial }: { initial: OrganisePanelData 
               placeholder="New collection"
               className="block w-full rounded-md border border-stone-300 px-2 py-1.5 text-sm"
             />
-            <Button type="submit" variant="secondary" className="shrink-0 whitespace-nowrap" disabled={pending || !newBoard.trim()}>
+            <Button
+              type="submit"
+              variant="secondary"
+              className="shrink-0 whitespace-nowrap"
+              disabled={pending || !newBoard.trim()}
+            >
               Create &amp; add
             </Button>
           </form>

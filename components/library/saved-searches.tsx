@@ -7,7 +7,15 @@ import { addQueryToken, hasQueryToken, removeQueryToken } from "@/lib/library/qu
 import { useSavedSearches, useSavedSearchActions } from "./use-library";
 
 /** Shortcuts: your stars, and the searches you named; "Save this search" names the current query. */
-export function SavedSearches({ q, hrefFor, onQuery }: { q: string; hrefFor: (q: string) => string; onQuery: (q: string) => void }) {
+export function SavedSearches({
+  q,
+  hrefFor,
+  onQuery,
+}: {
+  q: string;
+  hrefFor: (q: string) => string;
+  onQuery: (q: string) => void;
+}) {
   const list = useSavedSearches();
   const { save, remove } = useSavedSearchActions();
   const [naming, setNaming] = useState(false);
@@ -29,7 +37,9 @@ export function SavedSearches({ q, hrefFor, onQuery }: { q: string; hrefFor: (q:
         Saved searches
       </h2>
       {list.isError && <p className="text-xs text-red-700">Could not load saved searches.</p>}
-      {list.data?.length === 0 && <p className="px-2 text-xs text-stone-500">None yet. Search, then save it here to come back with one click.</p>}
+      {list.data?.length === 0 && (
+        <p className="px-2 text-xs text-stone-500">None yet. Search, then save it here to come back with one click.</p>
+      )}
       <ul className="space-y-0.5">
         {list.data?.map((s) => (
           <li key={s.id} className="group flex items-center gap-1">
@@ -80,17 +90,29 @@ export function SavedSearches({ q, hrefFor, onQuery }: { q: string; hrefFor: (q:
               className="w-full rounded-md border border-stone-300 bg-white px-2 py-1 text-sm shadow-sm focus:border-kiln-500 focus:outline-none focus:ring-1 focus:ring-kiln-500"
             />
             <div className="flex gap-2 text-xs">
-              <button type="submit" disabled={save.isPending || !name.trim()} className="font-medium text-kiln-700 hover:underline disabled:text-stone-400">
+              <button
+                type="submit"
+                disabled={save.isPending || !name.trim()}
+                className="font-medium text-kiln-700 hover:underline disabled:text-stone-400"
+              >
                 Save
               </button>
               <button type="button" onClick={() => setNaming(false)} className="text-stone-500 hover:underline">
                 Cancel
               </button>
             </div>
-            {save.error && <p className="text-xs text-red-700">{save.error instanceof RequestError ? save.error.message : "Could not save."}</p>}
+            {save.error && (
+              <p className="text-xs text-red-700">
+                {save.error instanceof RequestError ? save.error.message : "Could not save."}
+              </p>
+            )}
           </form>
         ) : (
-          <button type="button" onClick={() => setNaming(true)} className="px-2 text-xs font-medium text-kiln-700 hover:underline">
+          <button
+            type="button"
+            onClick={() => setNaming(true)}
+            className="px-2 text-xs font-medium text-kiln-700 hover:underline"
+          >
             + Save this search
           </button>
         ))}

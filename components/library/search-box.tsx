@@ -81,7 +81,14 @@ export function SearchBox({ value, onSearch, error, validate }: Props) {
           />
         </div>
         <Button type="submit">Search</Button>
-        <Button type="button" variant="secondary" onClick={() => setHelp((h) => !h)} aria-expanded={help} aria-controls="library-grammar-help" title="How to write a query">
+        <Button
+          type="button"
+          variant="secondary"
+          onClick={() => setHelp((h) => !h)}
+          aria-expanded={help}
+          aria-controls="library-grammar-help"
+          title="How to write a query"
+        >
           ?
         </Button>
       </form>

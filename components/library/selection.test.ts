@@ -32,7 +32,9 @@ describe("library selection", () => {
   it("sends ids, or the query for all results, and nothing when empty", () => {
     expect(toLibrarySelection(none)).toBeNull();
     expect(toLibrarySelection({ kind: "ids", ids: new Set(["a"]) })).toEqual({ assetIds: ["a"] });
-    expect(toLibrarySelection({ kind: "query", query: "status:approved", total: 9 })).toEqual({ query: "status:approved" });
+    expect(toLibrarySelection({ kind: "query", query: "status:approved", total: 9 })).toEqual({
+      query: "status:approved",
+    });
     expect(ids(toggleSelection({ kind: "query", query: "x", total: 9 }, null, "c", { order }))).toEqual(["c"]);
   });
 });

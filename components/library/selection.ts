@@ -11,7 +11,8 @@ export type { LibrarySelection };
  * or "every result of this query" — sent as `{ query }` so the server resolves it under the
  * viewer's visibility, never as a list of ids the page happened to load.
  */
-export type SelectionState = { kind: "ids"; ids: ReadonlySet<string> } | { kind: "query"; query: string; total: number };
+export type SelectionState =
+  { kind: "ids"; ids: ReadonlySet<string> } | { kind: "query"; query: string; total: number };
 
 export type LibrarySelectionApi = {
   state: SelectionState;

@@ -16,7 +16,12 @@ describe("library facets on the page", () => {
       ["campaign", "Campaign", 1],
       ["tag", "Tags", 0],
     ]);
-    expect(view.groups[1]!.values[0]).toEqual({ value: "Spring 26", label: "Spring 26", count: 5, token: 'campaign:"Spring 26"' });
+    expect(view.groups[1]!.values[0]).toEqual({
+      value: "Spring 26",
+      label: "Spring 26",
+      count: 5,
+      token: 'campaign:"Spring 26"',
+    });
     expect(view.sampleRows).toBe(5000);
     expect(normalizeFacets({ ...body, sample: null } as LibraryFacets).sampleRows).toBeNull();
   });

@@ -1,15 +1,32 @@
 "use client";
 
-import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+  type InfiniteData,
+} from "@tanstack/react-query";
 import { api, RequestError } from "@/components/api-client";
-import type { BulkAction, BulkResult, CollectionOption, FacetGroup, LibraryItem, SavedSearch, SearchPage, Sort } from "./types";
+import type {
+  BulkAction,
+  BulkResult,
+  CollectionOption,
+  FacetGroup,
+  LibraryItem,
+  SavedSearch,
+  SearchPage,
+  Sort,
+} from "./types";
 import type { CollectionCard } from "@/lib/collections/views";
 import type { FacetBucket, LibraryFacets } from "@/lib/library/facets";
 import type { LibrarySelection } from "./selection";
 
 export const PAGE_SIZE = 120;
 
-const noRetryOn4xx = (count: number, error: Error) => !(error instanceof RequestError && error.error.code !== "internal") && count < 1;
+const noRetryOn4xx = (count: number, error: Error) =>
+  !(error instanceof RequestError && error.error.code !== "internal") && count < 1;
 
 /** Results by cursor, a page at a time as the grid scrolls; the previous results stay while a new query loads. */
 export function useLibrarySearch(q: string, sort: Sort) {
@@ -34,7 +51,10 @@ export function useLibraryFacets(q: string) {
   return useQuery<FacetsView>({
     queryKey: ["library-facets", q],
     // The top 50 values per facet: the sidebar shows a few and "Show all" the rest.
-    queryFn: ({ signal }) => api<LibraryFacets>(`/api/library/facets?${new URLSearchParams({ q, top: "50" })}`, { signal }).then(normalizeFacets),
+    queryFn: ({ signal }) =>
+      api<LibraryFacets>(`/api/library/facets?${new URLSearchParams({ q, top: "50" })}`, { signal }).then(
+        normalizeFacets,
+      ),
     placeholderData: keepPreviousData,
     retry: noRetryOn4xx,
   });
@@ -78,7 +98,9 @@ export function normalizeFacets(body: LibraryFacets): FacetsView {
         label,
         count,
         token,
-        ...(versions?.length ? { versions: versions.map((v) => ({ value: v.value, label: v.label, count: v.count, token: v.token })) } : {}),
+        ...(versions?.length
+          ? { versions: versions.map((v) => ({ value: v.value, label: v.label, count: v.count, token: v.token })) }
+          : {}),
       })),
     }));
   return { groups, sampleRows: body.sample?.rows ?? null };
@@ -87,7 +109,10 @@ export function normalizeFacets(body: LibraryFacets): FacetsView {
 export function useSavedSearches() {
   return useQuery({
     queryKey: ["saved-searches"],
-    queryFn: () => api<{ savedSearches?: SavedSearch[]; items?: SavedSearch[] }>("/api/saved-searches").then((r) => r.savedSearches ?? r.items ?? []),
+    queryFn: () =>
+      api<{ savedSearches?: SavedSearch[]; items?: SavedSearch[] }>("/api/saved-searches").then(
+        (r) => r.savedSearches ?? r.items ?? [],
+      ),
     staleTime: 60_000,
     retry: noRetryOn4xx,
   });
@@ -97,7 +122,10 @@ export function useSavedSearchActions() {
   const client = useQueryClient();
   const refresh = () => client.invalidateQueries({ queryKey: ["saved-searches"] });
   return {
-    save: useMutation({ mutationFn: (body: { name: string; query: string }) => api<unknown>("/api/saved-searches", { json: body }), onSettled: refresh }),
+    save: useMutation({
+      mutationFn: (body: { name: string; query: string }) => api<unknown>("/api/saved-searches", { json: body }),
+      onSettled: refresh,
+    }),
     remove: useMutation({
       mutationFn: (id: string) => api<unknown>(`/api/saved-searches/${id}`, { method: "DELETE" }),
       onSettled: refresh,
@@ -111,7 +139,9 @@ export function useCollections(enabled: boolean) {
     queryKey: ["collections"],
     queryFn: () =>
       api<{ mine: CollectionCard[]; shared: CollectionCard[] }>("/api/collections").then((r) =>
-        [...r.mine, ...r.shared].filter((c) => c.canEdit).map((c): CollectionOption => ({ id: c.id, name: c.mine ? c.name : `${c.name} (${c.teamName ?? "team"})` })),
+        [...r.mine, ...r.shared]
+          .filter((c) => c.canEdit)
+          .map((c): CollectionOption => ({ id: c.id, name: c.mine ? c.name : `${c.name} (${c.teamName ?? "team"})` })),
       ),
     enabled,
     retry: noRetryOn4xx,
@@ -126,15 +156,26 @@ export function useStar() {
   const setStarred = (id: string, starred: boolean) =>
     client.setQueriesData<SearchCache>({ queryKey: ["library-search"] }, (data) =>
       data
-        ? { ...data, pages: data.pages.map((p) => ({ ...p, items: p.items.map((i: LibraryItem) => (i.id === id ? { ...i, starred } : i)) })) }
+        ? {
+            ...data,
+            pages: data.pages.map((p) => ({
+              ...p,
+              items: p.items.map((i: LibraryItem) => (i.id === id ? { ...i, starred } : i)),
+            })),
+          }
         : data,
     );
   return useMutation({
-    mutationFn: ({ id, starred }: { id: string; starred: boolean }) => api<unknown>(`/api/assets/${id}/star`, { method: starred ? "POST" : "DELETE", json: {} }),
+    mutationFn: ({ id, starred }: { id: string; starred: boolean }) =>
+      api<unknown>(`/api/assets/${id}/star`, { method: starred ? "POST" : "DELETE", json: {} }),
     onMutate: ({ id, starred }) => setStarred(id, starred),
     onError: (_e, { id, starred }) => setStarred(id, !starred),
     // Only `is:starred` results depend on the star; other lists are already right.
-    onSettled: () => client.invalidateQueries({ queryKey: ["library-search"], predicate: (q) => String(q.queryKey[1]).includes("is:starred") }),
+    onSettled: () =>
+      client.invalidateQueries({
+        queryKey: ["library-search"],
+        predicate: (q) => String(q.queryKey[1]).includes("is:starred"),
+      }),
   });
 }
 

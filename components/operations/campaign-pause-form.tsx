@@ -11,7 +11,9 @@ export function CampaignPauseForm({ campaigns }: { campaigns: string[] }) {
   const [pending, startTransition] = useTransition();
   const [campaign, setCampaign] = useState("");
   const [detail, setDetail] = useState("");
-  const [feedback, setFeedback] = useState<{ ok: boolean; message: string; fields?: Record<string, string[]> } | null>(null);
+  const [feedback, setFeedback] = useState<{ ok: boolean; message: string; fields?: Record<string, string[]> } | null>(
+    null,
+  );
   const submit = () =>
     startTransition(async () => {
       const result = await holdCampaignAction(campaign, detail);
@@ -30,7 +32,13 @@ export function CampaignPauseForm({ campaigns }: { campaigns: string[] }) {
       }}
     >
       <Field label="Campaign" name="campaign" error={feedback?.fields?.campaign}>
-        <Input id="campaign" name="campaign" list="known-campaigns" value={campaign} onChange={(e) => setCampaign(e.target.value)} />
+        <Input
+          id="campaign"
+          name="campaign"
+          list="known-campaigns"
+          value={campaign}
+          onChange={(e) => setCampaign(e.target.value)}
+        />
         <datalist id="known-campaigns">
           {campaigns.map((c) => (
             <option key={c} value={c} />

@@ -11,13 +11,21 @@ import type { FallbackPreset } from "@/lib/providers/admin-list";
 const TONE = { healthy: "good", degraded: "warn", unhealthy: "bad" } as const;
 
 /** Health of each endpoint (probe every minute + recent error rate) and the preset its work fails over to. */
-export function EndpointHealthTable({ endpoints, presets }: { endpoints: EndpointHealthView[]; presets: FallbackPreset[] }) {
+export function EndpointHealthTable({
+  endpoints,
+  presets,
+}: {
+  endpoints: EndpointHealthView[];
+  presets: FallbackPreset[];
+}) {
   const [pending, startTransition] = useTransition();
   const [feedback, setFeedback] = useState<{ ok: boolean; message: string } | null>(null);
   const choose = (providerId: string, presetId: string) =>
     startTransition(async () => {
       const result = await setFallbackAction(providerId, presetId || null);
-      setFeedback(result.ok ? { ok: true, message: result.message ?? "Saved." } : { ok: false, message: result.error.message });
+      setFeedback(
+        result.ok ? { ok: true, message: result.message ?? "Saved." } : { ok: false, message: result.error.message },
+      );
     });
   return (
     <div className="space-y-3">
@@ -40,14 +48,23 @@ export function EndpointHealthTable({ endpoints, presets }: { endpoints: Endpoin
                 </div>
                 <div className="mt-0.5 text-xs text-stone-500">
                   {e.paused ? (e.pausedReason ?? "") : (e.reason ?? "")}
-                  {e.probedAt ? `${e.reason || e.paused ? " · " : ""}checked ${new Date(e.probedAt).toLocaleTimeString()}` : e.paused ? "" : "not checked yet"}
+                  {e.probedAt
+                    ? `${e.reason || e.paused ? " · " : ""}checked ${new Date(e.probedAt).toLocaleTimeString()}`
+                    : e.paused
+                      ? ""
+                      : "not checked yet"}
                 </div>
               </td>
               <td className="py-2">
                 <label className="sr-only" htmlFor={`fallback-${e.id}`}>
                   Fallback preset for {e.name}
                 </label>
-                <Select id={`fallback-${e.id}`} value={e.fallbackPresetId ?? ""} disabled={pending} onChange={(ev) => choose(e.id, ev.target.value)}>
+                <Select
+                  id={`fallback-${e.id}`}
+                  value={e.fallbackPresetId ?? ""}
+                  disabled={pending}
+                  onChange={(ev) => choose(e.id, ev.target.value)}
+                >
                   <option value="">No failover</option>
                   {presets
                     .filter((p) => p.providerId !== e.id)
@@ -63,10 +80,14 @@ export function EndpointHealthTable({ endpoints, presets }: { endpoints: Endpoin
           ))}
         </tbody>
       </table>
-      {endpoints.length < 2 && <p className="text-xs text-stone-500">Failover needs a second endpoint with a preset on it: add one on GPU endpoints.</p>}
+      {endpoints.length < 2 && (
+        <p className="text-xs text-stone-500">
+          Failover needs a second endpoint with a preset on it: add one on GPU endpoints.
+        </p>
+      )}
       <p className="text-xs text-stone-500">
-        Only queued work of the fallback preset&apos;s tier moves; other tiers stay. Moved work stays moved when the endpoint recovers; new work goes to it
-        again.
+        Only queued work of the fallback preset&apos;s tier moves; other tiers stay. Moved work stays moved when the
+        endpoint recovers; new work goes to it again.
       </p>
     </div>
   );

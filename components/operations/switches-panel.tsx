@@ -10,7 +10,10 @@ import type { SystemSwitchKey } from "@/db/schema";
 
 type SwitchView = { key: SystemSwitchKey; enabled: boolean; reason: string | null; changedAt: string | null };
 
-const COPY: Record<SystemSwitchKey, { title: string; off: string; on: string; turnOn: string; turnOff: string; placeholder: string }> = {
+const COPY: Record<
+  SystemSwitchKey,
+  { title: string; off: string; on: string; turnOn: string; turnOff: string; placeholder: string }
+> = {
   uploads_disabled: {
     title: "Uploads",
     off: "Uploads are allowed.",
@@ -48,7 +51,8 @@ function SwitchRow({ view }: { view: SwitchView }) {
   const flip = (enabled: boolean) =>
     startTransition(async () => {
       const result = await setSwitchAction(view.key, enabled, enabled ? reason : undefined);
-      if (!result.ok) return setFeedback({ ok: false, message: result.error.fields?.reason?.[0] ?? result.error.message });
+      if (!result.ok)
+        return setFeedback({ ok: false, message: result.error.fields?.reason?.[0] ?? result.error.message });
       setReason("");
       setFeedback({ ok: true, message: result.message ?? "Done." });
     });
@@ -78,7 +82,13 @@ function SwitchRow({ view }: { view: SwitchView }) {
             Reason shown to users
           </label>
           <div className="w-96 max-w-full">
-            <Input id={`reason-${view.key}`} value={reason} onChange={(e) => setReason(e.target.value)} placeholder={copy.placeholder} maxLength={300} />
+            <Input
+              id={`reason-${view.key}`}
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              placeholder={copy.placeholder}
+              maxLength={300}
+            />
           </div>
           <Button variant="danger" disabled={pending} onClick={() => flip(true)}>
             {copy.turnOn}

@@ -3,7 +3,10 @@
 import { useEffect, useRef } from "react";
 import type { Decision } from "./use-review";
 
-export type Mode = { kind: "idle" } | { kind: "comment"; decision: Extract<Decision, "approve_with_changes" | "request_changes"> } | { kind: "reason" };
+export type Mode =
+  | { kind: "idle" }
+  | { kind: "comment"; decision: Extract<Decision, "approve_with_changes" | "request_changes"> }
+  | { kind: "reason" };
 
 const KEYS: [string, string][] = [
   ["J / K", "next / previous"],
@@ -41,7 +44,12 @@ export function DecisionBar({
   return (
     <div className="space-y-3 rounded-lg border border-stone-200 bg-white p-3" data-testid="decision-bar">
       <div className="flex flex-wrap gap-2">
-        <button type="button" disabled={busy} className={`${button} border-emerald-300 bg-emerald-50 text-emerald-800`} onClick={() => onDecide("approve")}>
+        <button
+          type="button"
+          disabled={busy}
+          className={`${button} border-emerald-300 bg-emerald-50 text-emerald-800`}
+          onClick={() => onDecide("approve")}
+        >
           <kbd>A</kbd> Approve
         </button>
         <button
@@ -60,7 +68,12 @@ export function DecisionBar({
         >
           <kbd>X</kbd> Request changes
         </button>
-        <button type="button" disabled={busy} className={`${button} border-red-300 text-red-700`} onClick={() => onMode({ kind: "reason" })}>
+        <button
+          type="button"
+          disabled={busy}
+          className={`${button} border-red-300 text-red-700`}
+          onClick={() => onMode({ kind: "reason" })}
+        >
           <kbd>R</kbd> Reject
         </button>
       </div>
@@ -73,7 +86,9 @@ export function DecisionBar({
           }}
         >
           <label className="block text-sm font-medium text-stone-700" htmlFor="review-comment">
-            {mode.decision === "request_changes" ? "What must change? (goes back to the designer)" : "Which changes? (approved on that condition)"}
+            {mode.decision === "request_changes"
+              ? "What must change? (goes back to the designer)"
+              : "Which changes? (approved on that condition)"}
           </label>
           <textarea
             id="review-comment"

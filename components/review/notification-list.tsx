@@ -3,12 +3,16 @@ import type { NotificationView } from "@/lib/review/notifications";
 
 /** Decisions on the user's assets, newest first; unread ones stand out. */
 export function NotificationList({ items }: { items: NotificationView[] }) {
-  if (items.length === 0) return <p className="text-sm text-stone-500">Nothing yet. Review decisions on your assets appear here.</p>;
+  if (items.length === 0)
+    return <p className="text-sm text-stone-500">Nothing yet. Review decisions on your assets appear here.</p>;
   return (
     <ul className="divide-y divide-stone-100 text-sm" data-testid="notifications">
       {items.map((n) => (
         <li key={n.id} className="flex items-baseline gap-3 py-1.5" data-kind={n.kind} data-read={n.read}>
-          <span className={`h-2 w-2 shrink-0 rounded-full ${n.read ? "bg-transparent" : "bg-kiln-600"}`} aria-label={n.read ? undefined : "unread"} />
+          <span
+            className={`h-2 w-2 shrink-0 rounded-full ${n.read ? "bg-transparent" : "bg-kiln-600"}`}
+            aria-label={n.read ? undefined : "unread"}
+          />
           <span className="flex-1">
             {n.kind === "alert" ? (
               <Link className="hover:underline" href="/admin/alerts">

@@ -44,7 +44,11 @@ export function QueueList({
               className="mt-1"
             />
             {/* eslint-disable-next-line @next/next/no-img-element */}
-            {item.thumbUrl ? <img src={item.thumbUrl} alt="" className="h-12 w-12 rounded object-cover" /> : <div className="h-12 w-12 rounded bg-stone-200" />}
+            {item.thumbUrl ? (
+              <img src={item.thumbUrl} alt="" className="h-12 w-12 rounded object-cover" />
+            ) : (
+              <div className="h-12 w-12 rounded bg-stone-200" />
+            )}
             <div className="min-w-0 flex-1">
               <div className="truncate font-medium text-stone-800" title={item.title} data-testid="review-item-title">
                 {item.title}
@@ -64,7 +68,9 @@ export function QueueList({
                 {item.approvalsNeeded > 1 ? ` · ${item.approvals}/${item.approvalsNeeded} approvals` : ""}
                 {item.claimedByMe ? " · claimed" : ""}
               </div>
-              {warnings.length > 0 && <div className="truncate text-amber-700">! {warnings.map((w) => w.checkId).join(", ")}</div>}
+              {warnings.length > 0 && (
+                <div className="truncate text-amber-700">! {warnings.map((w) => w.checkId).join(", ")}</div>
+              )}
             </div>
           </li>
         );

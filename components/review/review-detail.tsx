@@ -12,7 +12,17 @@ import type { QueueItem } from "@/lib/review/queue";
 import { useReviewDetail } from "./use-review";
 
 /** The asset under review: the image (Z or a click zooms to full size), the decision controls, checks, provenance and cost. */
-export function ReviewDetail({ item, zoom, onZoom, decisionBar }: { item: QueueItem; zoom: boolean; onZoom: () => void; decisionBar: ReactNode }) {
+export function ReviewDetail({
+  item,
+  zoom,
+  onZoom,
+  decisionBar,
+}: {
+  item: QueueItem;
+  zoom: boolean;
+  onZoom: () => void;
+  decisionBar: ReactNode;
+}) {
   const detail = useReviewDetail(item.assetId);
   return (
     <div className="space-y-4" data-testid="review-current" data-asset-id={item.assetId}>
@@ -42,7 +52,11 @@ export function ReviewDetail({ item, zoom, onZoom, decisionBar }: { item: QueueI
       <div className="grid gap-4 xl:grid-cols-2">
         <div className="rounded-lg border border-stone-200 bg-white p-4">
           <h2 className="mb-2 text-sm font-semibold">Automated checks</h2>
-          {detail.data ? <CheckPanel results={detail.data.checks.results} /> : <p className="text-sm text-stone-500">Loading…</p>}
+          {detail.data ? (
+            <CheckPanel results={detail.data.checks.results} />
+          ) : (
+            <p className="text-sm text-stone-500">Loading…</p>
+          )}
         </div>
         <div className="rounded-lg border border-stone-200 bg-white p-4">
           <h2 className="mb-2 flex justify-between text-sm font-semibold">
@@ -55,13 +69,16 @@ export function ReviewDetail({ item, zoom, onZoom, decisionBar }: { item: QueueI
             <>
               <Provenance p={detail.data.provenance} upload={detail.data.upload} />
               <p className="mt-3 text-sm">
-                Cost so far <strong className="tabular-nums">{formatMicros(detail.data.spentMicros)}</strong> · version {detail.data.version.number}
+                Cost so far <strong className="tabular-nums">{formatMicros(detail.data.spentMicros)}</strong> · version{" "}
+                {detail.data.version.number}
                 {detail.data.reroll?.depth ? ` · re-roll ${detail.data.reroll.depth}` : ""}
               </p>
               {detail.data.review.decisions.length > 0 && (
                 <p className="mt-3 text-xs text-stone-500">
                   Earlier decisions:{" "}
-                  {detail.data.review.decisions.map((d) => `${d.reviewer}: ${d.decision.replaceAll("_", " ")}${d.undone ? " (undone)" : ""}`).join(" · ")}
+                  {detail.data.review.decisions
+                    .map((d) => `${d.reviewer}: ${d.decision.replaceAll("_", " ")}${d.undone ? " (undone)" : ""}`)
+                    .join(" · ")}
                 </p>
               )}
             </>

@@ -10,7 +10,14 @@ import type { QueueItem } from "@/lib/review/queue";
 import { withQueueItem } from "@/lib/review/queue-order";
 import { plural, reasonLabel } from "@/lib/labels";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { fetchNextItem, useRejectReasons, useReviewActions, useReviewQueue, type Decision, type QueueFilters } from "./use-review";
+import {
+  fetchNextItem,
+  useRejectReasons,
+  useReviewActions,
+  useReviewQueue,
+  type Decision,
+  type QueueFilters,
+} from "./use-review";
 
 type Flash = { tone: "success" | "error" | "info"; text: string } | null;
 
@@ -47,7 +54,10 @@ export function ReviewWorkspace() {
   // it in queue order (or replaces its older copy) until the list is fetched again.
   const items = useMemo(() => {
     const listed = (queue.data?.items ?? []).filter((i) => !decided.has(i.assetId));
-    const extra = fetched && fetched.filters === filters && fetched.at > queue.dataUpdatedAt && !decided.has(fetched.item.assetId) ? fetched.item : null;
+    const extra =
+      fetched && fetched.filters === filters && fetched.at > queue.dataUpdatedAt && !decided.has(fetched.item.assetId)
+        ? fetched.item
+        : null;
     return extra ? withQueueItem(listed, extra) : listed;
   }, [queue.data, queue.dataUpdatedAt, decided, fetched, filters]);
 
@@ -103,7 +113,8 @@ export function ReviewWorkspace() {
               () => void actions.refreshQueue(),
             );
             const loaded = queue.data;
-            if (loaded && loaded.total > loaded.items.length && items.length - 1 < LOW_WATER) void actions.refreshQueue();
+            if (loaded && loaded.total > loaded.items.length && items.length - 1 < LOW_WATER)
+              void actions.refreshQueue();
             setDecisions((n) => n + 1);
             setDecided((d) => new Set(d).add(current.assetId));
             setSelected((s) => {
@@ -185,14 +196,21 @@ export function ReviewWorkspace() {
     return () => window.removeEventListener("keydown", handler);
   }, []);
 
-  const campaigns = [...new Set((queue.data?.items ?? []).map((i) => i.campaign).filter((c): c is string => !!c))].sort();
+  const campaigns = [
+    ...new Set((queue.data?.items ?? []).map((i) => i.campaign).filter((c): c is string => !!c)),
+  ].sort();
   const bulkItems = items.filter((i) => selected.has(i.assetId));
   const select = "rounded-md border border-stone-300 bg-white px-2 py-1 text-sm";
 
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-3 text-sm">
-        <select aria-label="Tier" className={select} value={filters.tier ?? ""} onChange={(e) => setFilters({ ...filters, tier: e.target.value || undefined })}>
+        <select
+          aria-label="Tier"
+          className={select}
+          value={filters.tier ?? ""}
+          onChange={(e) => setFilters({ ...filters, tier: e.target.value || undefined })}
+        >
           <option value="">All tiers</option>
           <option value="support">support</option>
           <option value="hero">hero</option>
@@ -205,11 +223,13 @@ export function ReviewWorkspace() {
           onChange={(e) => setFilters({ ...filters, campaign: e.target.value || undefined })}
         >
           <option value="">All campaigns</option>
-          {campaigns.concat(filters.campaign && !campaigns.includes(filters.campaign) ? [filters.campaign] : []).map((c) => (
-            <option key={c} value={c}>
-              {c}
-            </option>
-          ))}
+          {campaigns
+            .concat(filters.campaign && !campaigns.includes(filters.campaign) ? [filters.campaign] : [])
+            .map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
         </select>
         <select
           aria-label="Check warnings"
@@ -223,8 +243,10 @@ export function ReviewWorkspace() {
         </select>
         <span className="text-stone-500" data-testid="queue-count">
           {items.length} waiting
-          {queue.data && queue.data.total > queue.data.items.length ? ` (showing the oldest ${queue.data.items.length} of ${queue.data.total})` : ""} · SLA{" "}
-          {queue.data?.slaHours ?? 24} h
+          {queue.data && queue.data.total > queue.data.items.length
+            ? ` (showing the oldest ${queue.data.items.length} of ${queue.data.total})`
+            : ""}{" "}
+          · SLA {queue.data?.slaHours ?? 24} h
         </span>
         <Button
           variant="secondary"
@@ -242,7 +264,9 @@ export function ReviewWorkspace() {
         >
           Claim next 20
         </Button>
-        {bulkItems.length > 0 && <Button onClick={() => setConfirmBulk(true)}>Approve {plural(bulkItems.length, "selected asset")}</Button>}
+        {bulkItems.length > 0 && (
+          <Button onClick={() => setConfirmBulk(true)}>Approve {plural(bulkItems.length, "selected asset")}</Button>
+        )}
         {confirmBulk && bulkItems.length > 0 && (
           <ConfirmDialog
             title={`Approve ${plural(bulkItems.length, "asset")}?`}
@@ -277,7 +301,10 @@ export function ReviewWorkspace() {
       {queue.isPending ? (
         <p className="text-sm text-stone-500">Loading the queue…</p>
       ) : items.length === 0 ? (
-        <p className="rounded-lg border border-dashed border-stone-300 p-10 text-center text-sm text-stone-500" data-testid="queue-empty">
+        <p
+          className="rounded-lg border border-dashed border-stone-300 p-10 text-center text-sm text-stone-500"
+          data-testid="queue-empty"
+        >
           Nothing waiting for you. New assets appear here once their automated checks finish.
         </p>
       ) : (

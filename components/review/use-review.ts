@@ -9,7 +9,13 @@ import type { ReviewAssetDetail } from "@/lib/review/review-detail";
 
 export type QueueFilters = { tier?: string; campaign?: string; warnings?: string; designerId?: string };
 export type Decision = "approve" | "approve_with_changes" | "request_changes" | "reject";
-export type DecisionResult = { decisionId: string; status: string; approvals: number; approvalsNeeded: number; approvalId: string | null };
+export type DecisionResult = {
+  decisionId: string;
+  status: string;
+  approvals: number;
+  approvalsNeeded: number;
+  approvalId: string | null;
+};
 
 const filterParams = (filters: QueueFilters) => Object.entries(filters).filter(([, v]) => v) as [string, string][];
 
@@ -17,7 +23,8 @@ export function useReviewQueue(filters: QueueFilters) {
   const qs = new URLSearchParams(filterParams(filters)).toString();
   return useQuery({
     queryKey: ["review-queue", qs],
-    queryFn: () => api<{ items: QueueItem[]; total: number; slaHours: number }>(`/api/review/queue${qs ? `?${qs}` : ""}`),
+    queryFn: () =>
+      api<{ items: QueueItem[]; total: number; slaHours: number }>(`/api/review/queue${qs ? `?${qs}` : ""}`),
     refetchInterval: 15_000,
   });
 }
@@ -66,21 +73,31 @@ export function useReviewActions() {
   return {
     refreshQueue: refresh,
     decide: useMutation({
-      mutationFn: (body: { assetId: string; assetVersionId: string; decision: Decision; reasonCode?: string; comment?: string }) =>
-        api<DecisionResult>("/api/review/decisions", { json: body }),
+      mutationFn: (body: {
+        assetId: string;
+        assetVersionId: string;
+        decision: Decision;
+        reasonCode?: string;
+        comment?: string;
+      }) => api<DecisionResult>("/api/review/decisions", { json: body }),
       onSettled: markStale,
     }),
     undo: useMutation({
-      mutationFn: (decisionId: string) => api<{ assetId: string }>(`/api/review/decisions/${decisionId}/undo`, { json: {} }),
+      mutationFn: (decisionId: string) =>
+        api<{ assetId: string }>(`/api/review/decisions/${decisionId}/undo`, { json: {} }),
       onSettled: refresh,
     }),
     claim: useMutation({
-      mutationFn: (size: number) => api<{ claimed: number; expiresAt: string }>("/api/review/claims", { json: { size } }),
+      mutationFn: (size: number) =>
+        api<{ claimed: number; expiresAt: string }>("/api/review/claims", { json: { size } }),
       onSettled: refresh,
     }),
     bulk: useMutation({
       mutationFn: (items: { assetId: string; assetVersionId: string }[]) =>
-        api<{ approved: string[]; partial: string[]; refused: { assetId: string; message: string }[] }>("/api/review/decisions/bulk", { json: { items } }),
+        api<{ approved: string[]; partial: string[]; refused: { assetId: string; message: string }[] }>(
+          "/api/review/decisions/bulk",
+          { json: { items } },
+        ),
       onSettled: refresh,
     }),
   };

@@ -9,4 +9,10 @@ export function formatTime(ms: number | null): string {
   return ms === null ? "—" : new Date(ms).toLocaleString();
 }
 
-export const STATUS_TONE = { completed: "good", failed: "bad", cancelled: "neutral", running: "accent", queued: "warn" } as const;
+export const STATUS_TONE = {
+  completed: "good",
+  failed: "bad",
+  cancelled: "neutral",
+  running: "accent",
+  queued: "warn",
+} as const;

@@ -8,7 +8,11 @@ const tones = {
 
 export function Alert({ tone = "info", children }: { tone?: keyof typeof tones; children: ReactNode }) {
   return (
-    <div role={tone === "error" ? "alert" : "status"} data-alert={tone} className={`rounded-md border px-3 py-2 text-sm ${tones[tone]}`}>
+    <div
+      role={tone === "error" ? "alert" : "status"}
+      data-alert={tone}
+      className={`rounded-md border px-3 py-2 text-sm ${tones[tone]}`}
+    >
       {children}
     </div>
   );

@@ -9,7 +9,11 @@ const styles: Record<Variant, string> = {
   ghost: "text-stone-700 hover:bg-stone-200/60",
 };
 
-export function Button({ variant = "primary", className = "", ...props }: ComponentProps<"button"> & { variant?: Variant }) {
+export function Button({
+  variant = "primary",
+  className = "",
+  ...props
+}: ComponentProps<"button"> & { variant?: Variant }) {
   return (
     <button
       {...props}

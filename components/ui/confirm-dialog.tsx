@@ -32,7 +32,11 @@ export function ConfirmDialog({
     return () => previous?.focus?.();
   }, []);
   return (
-    <div className="fixed inset-0 z-50 flex items-center justify-center bg-stone-900/40 p-4" role="presentation" onClick={onCancel}>
+    <div
+      className="fixed inset-0 z-50 flex items-center justify-center bg-stone-900/40 p-4"
+      role="presentation"
+      onClick={onCancel}
+    >
       <div
         role="alertdialog"
         aria-modal="true"

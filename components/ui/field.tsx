@@ -3,7 +3,19 @@ import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react
 const control =
   "block w-full rounded-md border border-stone-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-kiln-500 focus:outline-none focus:ring-1 focus:ring-kiln-500 aria-invalid:border-red-500";
 
-export function Field({ label, name, error, hint, children }: { label: string; name: string; error?: string[] | string; hint?: string; children: ReactNode }) {
+export function Field({
+  label,
+  name,
+  error,
+  hint,
+  children,
+}: {
+  label: string;
+  name: string;
+  error?: string[] | string;
+  hint?: string;
+  children: ReactNode;
+}) {
   const message = Array.isArray(error) ? error[0] : error;
   return (
     <div className="space-y-1">

@@ -1,7 +1,13 @@
 import type { ReactNode } from "react";
 
 /** The console's table: a header row of labels, then the caller's rows. */
-export function Table({ columns, children }: { columns: (string | { label: string; srOnly?: boolean })[]; children: ReactNode }) {
+export function Table({
+  columns,
+  children,
+}: {
+  columns: (string | { label: string; srOnly?: boolean })[];
+  children: ReactNode;
+}) {
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-left text-sm">

@@ -61,7 +61,8 @@ export function UploadsBoard({ canUpload, maxMb }: { canUpload: boolean; maxMb: 
       {uploads.isPending && <p className="text-sm text-stone-500">Loading uploads…</p>}
       {uploads.data?.length === 0 && (
         <div className="rounded-lg border border-dashed border-stone-300 bg-white px-6 py-12 text-center text-sm text-stone-500">
-          No uploads yet. {canUpload ? "Upload a reference image or a brand asset to start." : "Designers' uploads will appear here."}
+          No uploads yet.{" "}
+          {canUpload ? "Upload a reference image or a brand asset to start." : "Designers' uploads will appear here."}
         </div>
       )}
       {uploads.data && uploads.data.length > 0 && (

@@ -9,7 +9,8 @@ export function useUploads() {
   return useQuery({
     queryKey: ["uploads"],
     queryFn: async () => (await api<{ uploads: UploadView[] }>("/api/uploads")).uploads,
-    refetchInterval: (query) => (query.state.data?.some((u) => u.status === "processing" || u.asset?.status === "checking") ? 1000 : false),
+    refetchInterval: (query) =>
+      query.state.data?.some((u) => u.status === "processing" || u.asset?.status === "checking") ? 1000 : false,
   });
 }
 
@@ -19,7 +20,10 @@ export function useUploadFile() {
     mutationFn: async (file: File) => {
       const form = new FormData();
       form.set("file", file);
-      return api<{ upload: { id: string; status: string; error: string | null } }>("/api/uploads", { method: "POST", body: form });
+      return api<{ upload: { id: string; status: string; error: string | null } }>("/api/uploads", {
+        method: "POST",
+        body: form,
+      });
     },
     onSettled: () => client.invalidateQueries({ queryKey: ["uploads"] }),
   });

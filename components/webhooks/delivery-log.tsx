@@ -18,8 +18,10 @@ function when(iso: string): string {
 export function DeliveryLog({ endpointId, refreshKey }: { endpointId: string; refreshKey: number }) {
   const q = useQuery({
     queryKey: ["webhook-deliveries", endpointId],
-    queryFn: () => api<{ deliveries: DeliveryView[] }>(`/api/webhooks/${endpointId}/deliveries`).then((r) => r.deliveries),
-    refetchInterval: (query) => (query.state.data?.some((d) => d.status === "pending" || d.status === "retrying") ? 1500 : false),
+    queryFn: () =>
+      api<{ deliveries: DeliveryView[] }>(`/api/webhooks/${endpointId}/deliveries`).then((r) => r.deliveries),
+    refetchInterval: (query) =>
+      query.state.data?.some((d) => d.status === "pending" || d.status === "retrying") ? 1500 : false,
   });
   const { refetch } = q;
   useEffect(() => {
@@ -44,7 +46,8 @@ export function DeliveryLog({ endpointId, refreshKey }: { endpointId: string; re
   }
 
   if (!q.data) return <p className="text-sm text-stone-500">Loading deliveries…</p>;
-  if (q.data.length === 0) return <p className="text-sm text-stone-500">No deliveries yet. Send a test event to try the endpoint.</p>;
+  if (q.data.length === 0)
+    return <p className="text-sm text-stone-500">No deliveries yet. Send a test event to try the endpoint.</p>;
   return (
     <div data-testid="delivery-log">
       <h3 className="mb-2 text-sm font-semibold text-stone-800">Delivery log</h3>
@@ -66,7 +69,11 @@ export function DeliveryLog({ endpointId, refreshKey }: { endpointId: string; re
               </td>
               <td className="py-2 pr-3 text-xs text-stone-600">{when(d.createdAt)}</td>
               <td className="flex gap-2 py-2 pr-3">
-                <Button variant="ghost" aria-expanded={open === d.id} onClick={() => setOpen(open === d.id ? null : d.id)}>
+                <Button
+                  variant="ghost"
+                  aria-expanded={open === d.id}
+                  onClick={() => setOpen(open === d.id ? null : d.id)}
+                >
                   {open === d.id ? "Hide attempts" : "Attempts"}
                 </Button>
                 <Button variant="secondary" disabled={busy === d.id} onClick={() => void redeliver(d.id)}>
@@ -77,7 +84,9 @@ export function DeliveryLog({ endpointId, refreshKey }: { endpointId: string; re
             {open === d.id && (
               <tr>
                 <td colSpan={6} className="bg-stone-50 px-3 py-2">
-                  {d.nextAttemptAt && d.status === "retrying" && <p className="mb-1 text-xs text-stone-600">Next attempt {when(d.nextAttemptAt)}.</p>}
+                  {d.nextAttemptAt && d.status === "retrying" && (
+                    <p className="mb-1 text-xs text-stone-600">Next attempt {when(d.nextAttemptAt)}.</p>
+                  )}
                   <ol className="space-y-2 text-xs" data-testid="attempt-log">
                     {d.attemptLog.map((a) => (
                       <li key={`${a.attempt}-${a.at}`}>
@@ -85,13 +94,19 @@ export function DeliveryLog({ endpointId, refreshKey }: { endpointId: string; re
                           #{a.attempt} {a.manual ? "(redelivered by hand)" : ""}
                         </span>{" "}
                         · {when(a.at)} · {a.statusCode !== null ? `HTTP ${a.statusCode}` : a.error} · {a.durationMs} ms
-                        {a.responseSnippet && <pre className="mt-1 max-h-32 overflow-auto whitespace-pre-wrap break-all rounded bg-white p-2 font-mono text-[11px] text-stone-700">{a.responseSnippet}</pre>}
+                        {a.responseSnippet && (
+                          <pre className="mt-1 max-h-32 overflow-auto whitespace-pre-wrap break-all rounded bg-white p-2 font-mono text-[11px] text-stone-700">
+                            {a.responseSnippet}
+                          </pre>
+                        )}
                       </li>
                     ))}
                   </ol>
                   <details className="mt-2 text-xs">
                     <summary className="cursor-pointer text-stone-600">Payload</summary>
-                    <pre className="mt-1 overflow-auto whitespace-pre-wrap break-all rounded bg-white p-2 font-mono text-[11px]">{JSON.stringify(d.payload, null, 2)}</pre>
+                    <pre className="mt-1 overflow-auto whitespace-pre-wrap break-all rounded bg-white p-2 font-mono text-[11px]">
+                      {JSON.stringify(d.payload, null, 2)}
+                    </pre>
                   </details>
                 </td>
               </tr>

@@ -11,7 +11,14 @@ import { SecretBox } from "./secret-box";
 import type { EventOption } from "./webhooks-console";
 
 /** One endpoint: its status and events, its secret on request, the actions, and its delivery log. */
-export function EndpointCard({ endpoint: e, onChanged }: { endpoint: EndpointView; eventTypes: EventOption[]; onChanged: () => void }) {
+export function EndpointCard({
+  endpoint: e,
+  onChanged,
+}: {
+  endpoint: EndpointView;
+  eventTypes: EventOption[];
+  onChanged: () => void;
+}) {
   const [secret, setSecret] = useState<{ value: string; note?: string } | null>(null);
   const [message, setMessage] = useState<{ tone: "error" | "success" | "info"; text: string } | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -24,7 +31,10 @@ export function EndpointCard({ endpoint: e, onChanged }: { endpoint: EndpointVie
     try {
       await action();
     } catch (err) {
-      setMessage({ tone: "error", text: err instanceof RequestError ? err.error.message : "Something went wrong; try again." });
+      setMessage({
+        tone: "error",
+        text: err instanceof RequestError ? err.error.message : "Something went wrong; try again.",
+      });
     } finally {
       setBusy(false);
     }
@@ -33,7 +43,11 @@ export function EndpointCard({ endpoint: e, onChanged }: { endpoint: EndpointVie
   const base = `/api/webhooks/${e.id}`;
   const enabled = e.status === "enabled";
   return (
-    <section className="rounded-lg border border-stone-200 bg-white shadow-sm" aria-label={`Webhook endpoint ${e.url}`} data-testid="webhook-endpoint">
+    <section
+      className="rounded-lg border border-stone-200 bg-white shadow-sm"
+      aria-label={`Webhook endpoint ${e.url}`}
+      data-testid="webhook-endpoint"
+    >
       <header className="flex flex-wrap items-start justify-between gap-4 border-b border-stone-100 px-5 py-4">
         <div className="min-w-0 flex-1">
           <div className="flex flex-wrap items-center gap-2">
@@ -44,11 +58,18 @@ export function EndpointCard({ endpoint: e, onChanged }: { endpoint: EndpointVie
           </div>
           {e.description && <p className="mt-1 text-sm text-stone-600">{e.description}</p>}
           <p className="mt-1 text-xs text-stone-500">
-            Events: {e.events.map((t) => <code key={t} className="mr-1 font-mono">{t}</code>)}
+            Events:{" "}
+            {e.events.map((t) => (
+              <code key={t} className="mr-1 font-mono">
+                {t}
+              </code>
+            ))}
           </p>
           {e.disabledReason && <p className="mt-1 text-xs text-red-700">{e.disabledReason}</p>}
           {e.previousSecretExpiresAt && (
-            <p className="mt-1 text-xs text-amber-700">The previous secret also signs until {new Date(e.previousSecretExpiresAt).toLocaleString()}.</p>
+            <p className="mt-1 text-xs text-amber-700">
+              The previous secret also signs until {new Date(e.previousSecretExpiresAt).toLocaleString()}.
+            </p>
           )}
         </div>
         <div className="flex flex-wrap gap-2">
@@ -71,7 +92,11 @@ export function EndpointCard({ endpoint: e, onChanged }: { endpoint: EndpointVie
             onClick={() =>
               secret
                 ? setSecret(null)
-                : run(async () => setSecret({ value: (await api<{ secret: string }>(`${base}/secret`, { method: "POST", json: {} })).secret }))
+                : run(async () =>
+                    setSecret({
+                      value: (await api<{ secret: string }>(`${base}/secret`, { method: "POST", json: {} })).secret,
+                    }),
+                  )
             }
           >
             {secret ? "Hide secret" : "Reveal secret"}
@@ -81,8 +106,14 @@ export function EndpointCard({ endpoint: e, onChanged }: { endpoint: EndpointVie
             disabled={busy}
             onClick={() =>
               run(async () => {
-                const r = await api<{ secret: string; previousExpiresAt: string }>(`${base}/rotate`, { method: "POST", json: {} });
-                setSecret({ value: r.secret, note: `New secret. The old one keeps signing beside it until ${new Date(r.previousExpiresAt).toLocaleString()}.` });
+                const r = await api<{ secret: string; previousExpiresAt: string }>(`${base}/rotate`, {
+                  method: "POST",
+                  json: {},
+                });
+                setSecret({
+                  value: r.secret,
+                  note: `New secret. The old one keeps signing beside it until ${new Date(r.previousExpiresAt).toLocaleString()}.`,
+                });
                 onChanged();
               })
             }

@@ -33,7 +33,12 @@ export function EndpointForm({
     setError(null);
     try {
       const r = await api<{ endpoint: EndpointView; secret: string }>("/api/webhooks", {
-        json: { url: form.get("url"), description: form.get("description"), events, ...(owner !== "me" ? { teamId: owner } : {}) },
+        json: {
+          url: form.get("url"),
+          description: form.get("description"),
+          events,
+          ...(owner !== "me" ? { teamId: owner } : {}),
+        },
       });
       onCreated(r);
     } catch (err) {
@@ -43,14 +48,21 @@ export function EndpointForm({
     }
   }
 
-  const toggle = (type: string) => setEvents((list) => (list.includes(type) ? list.filter((t) => t !== type) : [...list, type]));
+  const toggle = (type: string) =>
+    setEvents((list) => (list.includes(type) ? list.filter((t) => t !== type) : [...list, type]));
 
   return (
     <Card title="Add endpoint" description="Kiln POSTs JSON to this URL; answer with any 2xx status within 15 seconds.">
       <form onSubmit={submit} className="space-y-4" aria-label="Add webhook endpoint">
         {error && <Alert tone="error">{error.message}</Alert>}
         <Field label="Endpoint URL" name="url" error={error?.fields?.url} hint="A public http(s) URL of your receiver.">
-          <Input name="url" type="url" required placeholder="https://example.com/kiln/webhooks" invalid={!!error?.fields?.url} />
+          <Input
+            name="url"
+            type="url"
+            required
+            placeholder="https://example.com/kiln/webhooks"
+            invalid={!!error?.fields?.url}
+          />
         </Field>
         <Field label="Description" name="description" error={error?.fields?.description}>
           <Input name="description" maxLength={200} placeholder="What receives these events" />
@@ -69,11 +81,19 @@ export function EndpointForm({
         )}
         <fieldset>
           <legend className="text-sm font-medium text-stone-700">Events</legend>
-          {error?.fields && Object.keys(error.fields).some((k) => k.startsWith("events")) && <p className="text-xs text-red-700">Choose at least one event.</p>}
+          {error?.fields && Object.keys(error.fields).some((k) => k.startsWith("events")) && (
+            <p className="text-xs text-red-700">Choose at least one event.</p>
+          )}
           <div className="mt-2 grid gap-2 sm:grid-cols-2">
             {eventTypes.map((e) => (
               <label key={e.type} className="flex items-start gap-2 text-sm">
-                <input type="checkbox" className="mt-1" checked={events.includes(e.type)} onChange={() => toggle(e.type)} aria-label={e.type} />
+                <input
+                  type="checkbox"
+                  className="mt-1"
+                  checked={events.includes(e.type)}
+                  onChange={() => toggle(e.type)}
+                  aria-label={e.type}
+                />
                 <span>
                   <code className="font-mono text-xs text-stone-900">{e.type}</code>
                   <span className="block text-xs text-stone-500">{e.label}</span>

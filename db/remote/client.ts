@@ -38,7 +38,11 @@ export class RemotePGlite {
         await client.#open();
         return client;
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`The embedded database's host did not answer at ${socketPath} within ${Math.round(timeoutMs / 1000)} s: is the database process (npm start, or KILN_ROLE=database tsx scripts/database.ts) running?`, { cause: error });
+        if (Date.now() > deadline)
+          throw new Error(
+            `The embedded database's host did not answer at ${socketPath} within ${Math.round(timeoutMs / 1000)} s: is the database process (npm start, or KILN_ROLE=database tsx scripts/database.ts) running?`,
+            { cause: error },
+          );
         await new Promise((r) => setTimeout(r, 200));
       }
     }
@@ -175,10 +179,12 @@ function wireOptions(options: QueryOptions | undefined): WireQueryOptions {
   if (!options) return {};
   const { rowMode, parsers, ...rest } = options;
   const unsupported = Object.keys(rest).filter((key) => (rest as Record<string, unknown>)[key] !== undefined);
-  if (unsupported.length) throw new Error(`Query options ${unsupported.join(", ")} are not supported by the embedded database's host.`);
+  if (unsupported.length)
+    throw new Error(`Query options ${unsupported.join(", ")} are not supported by the embedded database's host.`);
   const rawTypes: number[] = [];
   for (const [oid, parse] of Object.entries(parsers ?? {})) {
-    if (parse("2026-01-02 03:04:05", Number(oid)) !== "2026-01-02 03:04:05") throw new Error(`A custom parser for type ${oid} cannot cross to the embedded database's host.`);
+    if (parse("2026-01-02 03:04:05", Number(oid)) !== "2026-01-02 03:04:05")
+      throw new Error(`A custom parser for type ${oid} cannot cross to the embedded database's host.`);
     rawTypes.push(Number(oid));
   }
   return { ...(rowMode ? { rowMode } : {}), ...(rawTypes.length ? { rawTypes } : {}) };

@@ -62,13 +62,27 @@ export type WireQueryOptions = { rowMode?: "array" | "object"; rawTypes?: number
 /** A database error with the fields callers inspect (code 23505 and the like). */
 export type WireError = { message: string; name: string; fields: Record<string, unknown> };
 
-const ERROR_FIELDS = ["code", "detail", "hint", "severity", "constraint", "table", "column", "schema", "dataType", "position", "where", "routine"];
+const ERROR_FIELDS = [
+  "code",
+  "detail",
+  "hint",
+  "severity",
+  "constraint",
+  "table",
+  "column",
+  "schema",
+  "dataType",
+  "position",
+  "where",
+  "routine",
+];
 
 export function toWireError(error: unknown): WireError {
   if (!(error instanceof Error)) return { message: String(error), name: "Error", fields: {} };
   const source = error as unknown as Record<string, unknown>;
   const fields: Record<string, unknown> = {};
-  for (const key of ERROR_FIELDS) if (source[key] !== undefined && typeof source[key] !== "function") fields[key] = source[key];
+  for (const key of ERROR_FIELDS)
+    if (source[key] !== undefined && typeof source[key] !== "function") fields[key] = source[key];
   return { message: error.message, name: error.name, fields };
 }
 

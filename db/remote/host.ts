@@ -78,7 +78,10 @@ async function refuseIfServed(socketPath: string): Promise<void> {
     });
     probe.once("error", () => resolve(false));
   });
-  if (live) throw new Error(`Another process already serves the embedded database at ${socketPath}; stop it first (one process owns PGlite's data folder).`);
+  if (live)
+    throw new Error(
+      `Another process already serves the embedded database at ${socketPath}; stop it first (one process owns PGlite's data folder).`,
+    );
   unlinkSync(socketPath);
 }
 
@@ -179,14 +182,15 @@ function serveConnection(client: HostedClient, socket: net.Socket, locks: Sessio
   });
   socket.on("error", () => socket.destroy());
 
-
   readFrames(socket, (value) => {
     const call = value as Call;
     if (call.op === "begin") {
       // Registered now, so the transaction's own calls that arrive while it waits for pages queue in its inbox.
       const open: OpenTransaction = { inbox: [], wake: null, ended: false };
       transactions.set(call.tx, open);
-      pages.schedule(socket, () => runTransaction(client, call, open, reply).finally(() => transactions.delete(call.tx)));
+      pages.schedule(socket, () =>
+        runTransaction(client, call, open, reply).finally(() => transactions.delete(call.tx)),
+      );
       return;
     }
     if ("tx" in call && call.tx !== undefined) {
@@ -203,9 +207,18 @@ function serveConnection(client: HostedClient, socket: net.Socket, locks: Sessio
     else if (call.op === "foreground") {
       pages.set(socket, call.busy);
       reply({ id: call.id, ok: true, value: null });
-    } else if (call.op === "query") pages.schedule(socket, () => answer(call.id, () => client.query(call.sql, call.params, queryOptions(call.options))));
-    else if (call.op === "exec") pages.schedule(socket, () => answer(call.id, () => client.exec(call.sql, queryOptions(call.options))));
-    else reply({ id: call.id, ok: false, error: { name: "Error", message: `Unknown call ${String(call.op)}`, fields: {} } });
+    } else if (call.op === "query")
+      pages.schedule(socket, () =>
+        answer(call.id, () => client.query(call.sql, call.params, queryOptions(call.options))),
+      );
+    else if (call.op === "exec")
+      pages.schedule(socket, () => answer(call.id, () => client.exec(call.sql, queryOptions(call.options))));
+    else
+      reply({
+        id: call.id,
+        ok: false,
+        error: { name: "Error", message: `Unknown call ${String(call.op)}`, fields: {} },
+      });
   });
 }
 
@@ -236,7 +249,12 @@ class RollbackRequested extends Error {
  * One remote transaction: PGlite's transaction() runs here and takes the calls sent for it, one by
  * one, until commit (its callback returns) or rollback (it throws, and PGlite rolls back).
  */
-async function runTransaction(client: HostedClient, begin: Call & { op: "begin" }, open: OpenTransaction, reply: (r: Reply) => void): Promise<void> {
+async function runTransaction(
+  client: HostedClient,
+  begin: Call & { op: "begin" },
+  open: OpenTransaction,
+  reply: (r: Reply) => void,
+): Promise<void> {
   let commitId = -1;
   try {
     await client.transaction(async (tx: Transaction) => {
@@ -249,7 +267,12 @@ async function runTransaction(client: HostedClient, begin: Call & { op: "begin" 
         }
         if (call.op === "rollback") throw new RollbackRequested(call.id);
         try {
-          const value = call.op === "query" ? await tx.query(call.sql, call.params, queryOptions(call.options)) : call.op === "exec" ? await tx.exec(call.sql, queryOptions(call.options)) : null;
+          const value =
+            call.op === "query"
+              ? await tx.query(call.sql, call.params, queryOptions(call.options))
+              : call.op === "exec"
+                ? await tx.exec(call.sql, queryOptions(call.options))
+                : null;
           reply({ id: call.id, ok: true, value });
         } catch (error) {
           reply({ id: call.id, ok: false, error: toWireError(error) });

@@ -34,7 +34,9 @@ describe("the embedded database served to another process", () => {
   it("answers queries with the values PGlite gives, dates and bytes included", async () => {
     const at = new Date("2026-03-04T05:06:07.000Z");
     await remote.query("insert into remote_t values ($1, $2, $3, $4)", [1, "one", at, new Uint8Array([1, 2, 3])]);
-    const [row] = (await remote.query<{ id: number; note: string; at: Date; data: Uint8Array }>("select * from remote_t where id = 1")) as [{ id: number; note: string; at: Date; data: Uint8Array }];
+    const [row] = (await remote.query<{ id: number; note: string; at: Date; data: Uint8Array }>(
+      "select * from remote_t where id = 1",
+    )) as [{ id: number; note: string; at: Date; data: Uint8Array }];
     expect(row.id).toBe(1);
     expect(row.at).toBeInstanceOf(Date);
     expect(row.at.toISOString()).toBe(at.toISOString());
@@ -44,7 +46,10 @@ describe("the embedded database served to another process", () => {
   });
 
   it("works through drizzle, timestamps mapped as in one process", async () => {
-    const [made] = await remote.db.insert(users).values({ email: "remote@kiln.test", name: "Remote", role: "designer" }).returning();
+    const [made] = await remote.db
+      .insert(users)
+      .values({ email: "remote@kiln.test", name: "Remote", role: "designer" })
+      .returning();
     const [found] = await remote.db.select().from(users).where(eq(users.id, made!.id));
     expect(found?.email).toBe("remote@kiln.test");
     expect(found?.createdAt).toBeInstanceOf(Date);
@@ -172,7 +177,8 @@ describe("the embedded database served to another process", () => {
       await web.setForeground!(false); // a page connection, with no page in flight
       await owner.query("create sequence if not exists remote_turns");
       // The order the database ran them in (replies on two sockets may be read in either order).
-      const turn = async (database: Database) => Number((await database.query<{ n: string }>("select nextval('remote_turns') as n"))[0]!.n);
+      const turn = async (database: Database) =>
+        Number((await database.query<{ n: string }>("select nextval('remote_turns') as n"))[0]!.n);
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
       // A worker's transaction holds the database while the others queue.

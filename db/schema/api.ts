@@ -1,5 +1,18 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { teams } from "./teams";
 import { users } from "./users";
 
@@ -116,7 +129,12 @@ export const webhookEndpoints = pgTable(
 
 export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
 
-export const webhookDeliveryStatusEnum = pgEnum("webhook_delivery_status", ["pending", "retrying", "succeeded", "failed"]);
+export const webhookDeliveryStatusEnum = pgEnum("webhook_delivery_status", [
+  "pending",
+  "retrying",
+  "succeeded",
+  "failed",
+]);
 
 /** One event for one endpoint. Its id is the Standard Webhooks `webhook-id` (the same on every attempt). */
 export const webhookDeliveries = pgTable(

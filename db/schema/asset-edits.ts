@@ -1,4 +1,15 @@
-import { bigint, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid, index } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  index,
+} from "drizzle-orm/pg-core";
 import { assets, assetVersions } from "./assets";
 import type { PriceModel } from "@/lib/costs/estimate";
 import { providers } from "./providers";
@@ -47,7 +58,10 @@ export const assetEdits = pgTable(
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
-  (t) => [uniqueIndex("asset_edits_idempotency_key").on(t.requestedBy, t.idempotencyKey), index("asset_edits_asset_idx").on(t.assetId, t.createdAt)],
+  (t) => [
+    uniqueIndex("asset_edits_idempotency_key").on(t.requestedBy, t.idempotencyKey),
+    index("asset_edits_asset_idx").on(t.assetId, t.createdAt),
+  ],
 );
 
 export type AssetEdit = typeof assetEdits.$inferSelect;

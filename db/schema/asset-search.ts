@@ -32,17 +32,29 @@ export const assetSearch = pgTable(
     templateVersionId: uuid("template_version_id"),
     providerId: uuid("provider_id"),
     model: text("model"),
-    loras: text("loras").array().notNull().default(sql`'{}'::text[]`),
-    reviewerIds: uuid("reviewer_ids").array().notNull().default(sql`'{}'::uuid[]`),
+    loras: text("loras")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    reviewerIds: uuid("reviewer_ids")
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
     checkVerdict: checkVerdictEnum("check_verdict"),
     /**
      * Reason codes of the checks that failed or warned on the current version, plus the codes of the
      * status reason (a reviewer's reject reason, the checks' "blur, nsfw"): `reason:` and `rejected:` use this one GIN index.
      */
-    checkReasons: text("check_reasons").array().notNull().default(sql`'{}'::text[]`),
+    checkReasons: text("check_reasons")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** The asset's last rejection reason (check or reviewer), as on assets.status_reason. */
     statusReason: text("status_reason"),
-    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    tags: text("tags")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     costMicros: bigint("cost_micros", { mode: "number" }).notNull().default(0),
     width: integer("width"),
     height: integer("height"),

@@ -20,7 +20,10 @@ export const auditEvents = pgTable(
     prevHash: text("prev_hash").notNull(),
     hash: text("hash").notNull(),
   },
-  (t) => [index("audit_events_action_idx").on(t.action, t.seq), index("audit_events_subject_idx").on(t.subjectType, t.subjectId)],
+  (t) => [
+    index("audit_events_action_idx").on(t.action, t.seq),
+    index("audit_events_subject_idx").on(t.subjectType, t.subjectId),
+  ],
 );
 
 export type AuditEvent = typeof auditEvents.$inferSelect;

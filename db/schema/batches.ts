@@ -1,4 +1,15 @@
-import { bigint, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { templateVersions } from "./template-versions";
 import { users } from "./users";
 
@@ -41,7 +52,10 @@ export const batches = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
-  (t) => [uniqueIndex("batches_owner_idempotency_key").on(t.ownerId, t.idempotencyKey), index("batches_owner_created_idx").on(t.ownerId, t.createdAt)],
+  (t) => [
+    uniqueIndex("batches_owner_idempotency_key").on(t.ownerId, t.idempotencyKey),
+    index("batches_owner_created_idx").on(t.ownerId, t.createdAt),
+  ],
 );
 
 export type Batch = typeof batches.$inferSelect;

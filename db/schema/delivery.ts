@@ -1,5 +1,17 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { assets, assetVersions } from "./assets";
 import { collections } from "./collections";
 import { providers } from "./providers";
@@ -125,7 +137,10 @@ export const exportJobs = pgTable(
     /** After this the ZIP is deleted and the download refused. */
     expiresAt: timestamp("expires_at", { withTimezone: true }),
   },
-  (t) => [index("export_jobs_creator_idx").on(t.createdBy, t.createdAt), index("export_jobs_expires_idx").on(t.expiresAt)],
+  (t) => [
+    index("export_jobs_creator_idx").on(t.createdBy, t.createdAt),
+    index("export_jobs_expires_idx").on(t.expiresAt),
+  ],
 );
 export type ExportJob = typeof exportJobs.$inferSelect;
 

@@ -8,14 +8,27 @@ import { tierEnum } from "./presets";
 import { templateVersions } from "./template-versions";
 import { users } from "./users";
 
-export const generationStatusEnum = pgEnum("generation_status", ["queued", "running", "succeeded", "dead_lettered", "cancelled"]);
+export const generationStatusEnum = pgEnum("generation_status", [
+  "queued",
+  "running",
+  "succeeded",
+  "dead_lettered",
+  "cancelled",
+]);
 
 /** Everything needed to reproduce and audit one image; filled in as the generation runs. */
 export type GenerationMetadata = {
   provider: { id: string; kind: string; name: string };
   model: string;
   loras: { name: string; weight: number }[];
-  params: { width: number; height: number; steps: number; sampler: string; cfgScale: number; referenceStrength?: number };
+  params: {
+    width: number;
+    height: number;
+    steps: number;
+    sampler: string;
+    cfgScale: number;
+    referenceStrength?: number;
+  };
   timings?: { queuedMs: number; providerMs: number };
   providerRequestId?: string;
 };

@@ -1,4 +1,16 @@
-import { bigint, boolean, doublePrecision, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { generations } from "./generations";
 import { presets } from "./presets";
 import { presetVersions } from "./preset-versions";
@@ -67,7 +79,10 @@ export const generationMoves = pgTable(
     reason: text("reason"),
     movedAt: timestamp("moved_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("generation_moves_batch_idx").on(t.batchId, t.movedAt), index("generation_moves_generation_idx").on(t.generationId)],
+  (t) => [
+    index("generation_moves_batch_idx").on(t.batchId, t.movedAt),
+    index("generation_moves_generation_idx").on(t.generationId),
+  ],
 );
 export type GenerationMove = typeof generationMoves.$inferSelect;
 

@@ -47,7 +47,12 @@ export const providerCalls = pgTable(
     leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }).notNull(),
     endedAt: timestamp("ended_at", { withTimezone: true }),
   },
-  (t) => [index("provider_calls_open_idx").on(t.providerId, t.leaseExpiresAt).where(sql`ended_at IS NULL`), index("provider_calls_generation_idx").on(t.generationId)],
+  (t) => [
+    index("provider_calls_open_idx")
+      .on(t.providerId, t.leaseExpiresAt)
+      .where(sql`ended_at IS NULL`),
+    index("provider_calls_generation_idx").on(t.generationId),
+  ],
 );
 
 export type ProviderCall = typeof providerCalls.$inferSelect;

@@ -44,7 +44,10 @@ export const reviewDecisions = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     undoneAt: timestamp("undone_at", { withTimezone: true }),
   },
-  (t) => [index("review_decisions_asset_idx").on(t.assetId, t.createdAt), index("review_decisions_reviewer_idx").on(t.reviewerId, t.createdAt)],
+  (t) => [
+    index("review_decisions_asset_idx").on(t.assetId, t.createdAt),
+    index("review_decisions_reviewer_idx").on(t.reviewerId, t.createdAt),
+  ],
 );
 
 export type ReviewDecision = typeof reviewDecisions.$inferSelect;

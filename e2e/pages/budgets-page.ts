@@ -9,7 +9,15 @@ export class BudgetsPage {
   }
 
   /** Fills "Add a budget" for a campaign and submits it. */
-  async addCampaignBudget({ campaign, dollars, period = "month" }: { campaign: string; dollars: string; period?: string }) {
+  async addCampaignBudget({
+    campaign,
+    dollars,
+    period = "month",
+  }: {
+    campaign: string;
+    dollars: string;
+    period?: string;
+  }) {
     const form = this.page.getByRole("form", { name: "Add a budget" });
     await form.getByLabel("Applies to").selectOption("campaign");
     await form.getByLabel("Campaign").fill(campaign);

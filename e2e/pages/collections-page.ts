@@ -21,9 +21,18 @@ export class CollectionsPage {
   async expectThumbnailsLoaded(count: number) {
     await expect(this.tiles()).toHaveCount(count);
     await expect
-      .poll(() => this.tiles().locator("img").evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0).length), {
-        message: "thumbnails loaded",
-      })
+      .poll(
+        () =>
+          this.tiles()
+            .locator("img")
+            .evaluateAll(
+              (imgs) =>
+                imgs.filter((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0).length,
+            ),
+        {
+          message: "thumbnails loaded",
+        },
+      )
       .toBe(count);
   }
 

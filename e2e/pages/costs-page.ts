@@ -13,7 +13,10 @@ export class CostsPage {
   }
 
   async filterBy(label: string, option: string) {
-    await this.page.getByRole("search", { name: "Cost filters" }).getByLabel(label, { exact: true }).selectOption({ label: option });
+    await this.page
+      .getByRole("search", { name: "Cost filters" })
+      .getByLabel(label, { exact: true })
+      .selectOption({ label: option });
   }
 
   exportLink(table: string) {

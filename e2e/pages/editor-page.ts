@@ -44,7 +44,15 @@ export class EditorPage {
   }
 
   async expectImageLoaded() {
-    await expect.poll(() => this.page.getByTestId("editor-image").evaluate((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(
+        () =>
+          this.page
+            .getByTestId("editor-image")
+            .evaluate((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth),
+        { timeout: 20_000 },
+      )
+      .toBeGreaterThan(0);
   }
 }
 

@@ -22,6 +22,8 @@ export class GeneratePage {
 
   async uploadCsv(name: string, content: string) {
     await this.page.getByRole("tab", { name: "CSV batch" }).click();
-    await this.page.getByTestId("csv-input").setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(content) });
+    await this.page
+      .getByTestId("csv-input")
+      .setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(content) });
   }
 }

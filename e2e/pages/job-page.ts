@@ -21,7 +21,9 @@ export class JobPage {
           const text = (await counts.textContent()) ?? "";
           const completed = await this.page.getByText("completed", { exact: true }).isVisible();
           const outcomes = this.page.getByTestId("asset-counts");
-          const rerolled = Number(/(\d+) re-rolled/.exec((await outcomes.count()) ? ((await outcomes.textContent()) ?? "") : "")?.[1] ?? 0);
+          const rerolled = Number(
+            /(\d+) re-rolled/.exec((await outcomes.count()) ? ((await outcomes.textContent()) ?? "") : "")?.[1] ?? 0,
+          );
           done = Number(/(\d+) done/.exec(text)?.[1] ?? -1);
           const failed = Number(/(\d+) failed/.exec(text)?.[1] ?? -1);
           return completed && done === rows + rerolled && failed === 0;
@@ -39,7 +41,8 @@ export class JobPage {
     else await expect(images).toHaveCount(count, { timeout: 60_000 });
     // Thumbnails load lazily as they scroll into view; ask for all of them now.
     await images.evaluateAll((imgs) => imgs.forEach((i) => ((i as HTMLImageElement).loading = "eager")));
-    const loaded = () => images.evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).naturalWidth > 0).length);
+    const loaded = () =>
+      images.evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).naturalWidth > 0).length);
     if (atLeast) await expect.poll(loaded, { timeout: 20_000 }).toBeGreaterThanOrEqual(count);
     else await expect.poll(loaded, { timeout: 20_000 }).toBe(count);
   }

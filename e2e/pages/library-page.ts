@@ -53,7 +53,11 @@ export class LibraryPage {
     const button = this.facet(field, value);
     // The facets load beside the results; wait for this group before deciding whether to expand it.
     await expect(this.page.locator(`[data-facet="${field}"]`)).toBeVisible();
-    if (!(await button.isVisible())) await this.page.locator(`[data-facet="${field}"]`).getByRole("button", { name: /^Show all/ }).click();
+    if (!(await button.isVisible()))
+      await this.page
+        .locator(`[data-facet="${field}"]`)
+        .getByRole("button", { name: /^Show all/ })
+        .click();
     await button.click();
     await expect(button).toHaveAttribute("aria-pressed", "true");
   }
@@ -64,7 +68,9 @@ export class LibraryPage {
 
   /** Opens a preset's or template's versions under its facet entry; returns the version buttons. */
   async openVersions(field: "preset" | "template", value: string) {
-    const toggle = this.page.locator(`[data-facet="${field}"] [data-testid="facet-versions-toggle"][data-value="${value}"]`);
+    const toggle = this.page.locator(
+      `[data-facet="${field}"] [data-testid="facet-versions-toggle"][data-value="${value}"]`,
+    );
     await toggle.click();
     await expect(toggle).toHaveAttribute("aria-expanded", "true");
     return this.page.locator(`[data-facet="${field}"] [data-testid="facet-value"][data-value^="${value}@"]`);
@@ -78,7 +84,11 @@ export class LibraryPage {
   async selectRange() {
     const count = await this.tiles().count();
     await this.tiles().first().getByTestId("tile-select").click();
-    if (count > 1) await this.tiles().last().getByTestId("tile-select").click({ modifiers: ["Shift"] });
+    if (count > 1)
+      await this.tiles()
+        .last()
+        .getByTestId("tile-select")
+        .click({ modifiers: ["Shift"] });
     await expect(this.page.getByTestId("selection-count")).toHaveText(`${count} selected`);
     return count;
   }

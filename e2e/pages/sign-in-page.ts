@@ -16,7 +16,9 @@ export class SignInPage {
       this.page.getByRole("button", { name: "Sign in" }).click(),
     ]);
     // React resets the form after a failed attempt; wait for that before anyone types again.
-    await this.page.waitForFunction(() => ((document.querySelector("input[name=password]") as HTMLInputElement | null)?.value ?? "") === "");
+    await this.page.waitForFunction(
+      () => ((document.querySelector("input[name=password]") as HTMLInputElement | null)?.value ?? "") === "",
+    );
   }
 
   async signInAndWait(email: string, password: string, name: string) {

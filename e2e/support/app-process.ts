@@ -4,11 +4,15 @@ import path from "node:path";
 /** A production server the test controls itself (to kill and restart it). */
 export function startApp(port: number, env: Record<string, string>): ChildProcess {
   const root = process.cwd();
-  return spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port)], {
-    cwd: root,
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), KILN_URL: `http://localhost:${port}`, ...env },
-    stdio: "ignore",
-  });
+  return spawn(
+    process.execPath,
+    [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port)],
+    {
+      cwd: root,
+      env: { ...process.env, NODE_ENV: "production", PORT: String(port), KILN_URL: `http://localhost:${port}`, ...env },
+      stdio: "ignore",
+    },
+  );
 }
 
 export async function waitUntilUp(url: string, timeoutMs = 60_000): Promise<void> {

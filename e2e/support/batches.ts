@@ -23,7 +23,14 @@ export async function catalogIds(page: Page, presets: RegExp[]): Promise<Catalog
 export async function queueBatch(
   page: Page,
   ids: { templateId: string; presetId: string },
-  input: { productName: string; variants?: number; campaign?: string; name?: string; aspectRatios?: string[]; carried?: Record<string, string> },
+  input: {
+    productName: string;
+    variants?: number;
+    campaign?: string;
+    name?: string;
+    aspectRatios?: string[];
+    carried?: Record<string, string>;
+  },
 ): Promise<string> {
   const res = await page.request.post("/api/batches", {
     headers: fromApp(page),
@@ -34,7 +41,9 @@ export async function queueBatch(
       campaign: input.campaign,
       variantsPerRow: input.variants ?? 1,
       aspectRatios: input.aspectRatios ?? ["1:1"],
-      rows: [{ line: 1, values: { product_name: input.productName }, ...(input.carried ? { carried: input.carried } : {}) }],
+      rows: [
+        { line: 1, values: { product_name: input.productName }, ...(input.carried ? { carried: input.carried } : {}) },
+      ],
       idempotencyKey: `e2e-${Date.now()}-${Math.random().toString(36).slice(2)}`,
     },
   });
@@ -62,7 +71,9 @@ export async function waitForBatchSettled(page: Page, batchId: string, timeout =
         // queued re-roll the status does not show yet, so the rows must be finished too.
         const live = batch.status === "queued" || batch.status === "running";
         const open = rows.some((r) => r.status === "queued" || r.status === "running");
-        return !live && !open && rows.every((r) => r.status !== "succeeded" || (r.check && r.check.status !== "checking"));
+        return (
+          !live && !open && rows.every((r) => r.status !== "succeeded" || (r.check && r.check.status !== "checking"))
+        );
       },
       { timeout, intervals: [500, 1000] },
     )

@@ -51,7 +51,8 @@ const children = kilnProcesses(root, env).map((spec) => {
   child.on("exit", (code) => {
     if (exitCode === null) {
       exitCode = code ?? 0;
-      for (const other of children) if (other !== child && other.exitCode === null && other.signalCode === null) other.kill("SIGTERM");
+      for (const other of children)
+        if (other !== child && other.exitCode === null && other.signalCode === null) other.kill("SIGTERM");
     }
     if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) process.exit(exitCode);
   });

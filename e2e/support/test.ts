@@ -41,10 +41,22 @@ export const test = base.extend<{ consoleWatch: ConsoleWatch }>({
         ctx.on("console", (message) => {
           if (message.type() !== "error") return;
           const { url, lineNumber } = message.location();
-          seen.push({ kind: /Content Security Policy/i.test(message.text()) ? "csp" : "console", text: message.text(), where: `${url}:${lineNumber}` });
+          seen.push({
+            kind: /Content Security Policy/i.test(message.text()) ? "csp" : "console",
+            text: message.text(),
+            where: `${url}:${lineNumber}`,
+          });
         });
-        ctx.on("weberror", (error) => seen.push({ kind: "pageerror", text: String(error.error()?.stack ?? error.error()), where: error.page()?.url() ?? "" }));
-        await ctx.exposeBinding(CSP_BINDING, ({ page }, text: string) => seen.push({ kind: "csp", text, where: page?.url() ?? "" }));
+        ctx.on("weberror", (error) =>
+          seen.push({
+            kind: "pageerror",
+            text: String(error.error()?.stack ?? error.error()),
+            where: error.page()?.url() ?? "",
+          }),
+        );
+        await ctx.exposeBinding(CSP_BINDING, ({ page }, text: string) =>
+          seen.push({ kind: "csp", text, where: page?.url() ?? "" }),
+        );
         await ctx.addInitScript({ content: reportViolations });
       };
 
@@ -55,7 +67,10 @@ export const test = base.extend<{ consoleWatch: ConsoleWatch }>({
       const problems = () =>
         seen
           .map((p) => `[${p.kind}] ${p.text} — ${p.where}`)
-          .filter((line) => !ALWAYS_ALLOWED.some((pattern) => pattern.test(line)) && !allowed.some((a) => a.pattern.test(line)));
+          .filter(
+            (line) =>
+              !ALWAYS_ALLOWED.some((pattern) => pattern.test(line)) && !allowed.some((a) => a.pattern.test(line)),
+          );
       try {
         await use({ allow: (pattern, reason) => allowed.push({ pattern, reason }), problems });
       } finally {
@@ -64,7 +79,9 @@ export const test = base.extend<{ consoleWatch: ConsoleWatch }>({
       const unexpected = problems();
       if (unexpected.length) {
         await testInfo.attach("console-problems", { body: unexpected.join("\n"), contentType: "text/plain" });
-        throw new Error(`The browser reported ${unexpected.length} unexpected console error(s), page error(s) or CSP violation(s):\n${unexpected.join("\n")}`);
+        throw new Error(
+          `The browser reported ${unexpected.length} unexpected console error(s), page error(s) or CSP violation(s):\n${unexpected.join("\n")}`,
+        );
       }
     },
     { auto: true },

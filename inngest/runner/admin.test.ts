@@ -29,7 +29,13 @@ describe("admin calls for the Runs page", () => {
   it("lists runs and shows a run's step timeline with output or error", async () => {
     const failedId = await trigger(h, "admin-flaky", { name: "t/flaky" });
     const failed = await h.finished(failedId);
-    expect(failed).toMatchObject({ functionId: "admin-flaky", functionName: "flaky", status: "failed", eventName: "t/flaky", attempts: 2 });
+    expect(failed).toMatchObject({
+      functionId: "admin-flaky",
+      functionName: "flaky",
+      status: "failed",
+      eventName: "t/flaky",
+      attempts: 2,
+    });
     expect(failed.durationMs).toBeGreaterThanOrEqual(0);
     expect(failed.steps.map((s) => [s.name, s.status])).toEqual([
       ["first", "completed"],
@@ -41,7 +47,9 @@ describe("admin calls for the Runs page", () => {
 
     const all = await listRuns({ db: h.db });
     expect(all.map((r) => r.id)).toContain(failedId);
-    expect(await listRuns({ db: h.db, status: "completed" })).toEqual(expect.not.arrayContaining([expect.objectContaining({ id: failedId })]));
+    expect(await listRuns({ db: h.db, status: "completed" })).toEqual(
+      expect.not.arrayContaining([expect.objectContaining({ id: failedId })]),
+    );
     expect(await getRun({ db: h.db, runId: "nope" })).toBeNull();
   });
 
@@ -60,7 +68,9 @@ describe("admin calls for the Runs page", () => {
       const run = await getRun({ db: h.db, runId: id });
       return run?.steps.some((s) => s.status === "sleeping") ? run : null;
     });
-    expect(sleeping.steps).toEqual([expect.objectContaining({ name: "wait-a-while", op: "sleep", status: "sleeping" })]);
+    expect(sleeping.steps).toEqual([
+      expect.objectContaining({ name: "wait-a-while", op: "sleep", status: "sleeping" }),
+    ]);
     expect(await cancelRun({ db: h.db, runId: id })).toBe(true);
     expect(await cancelRun({ db: h.db, runId: id })).toBe(false);
     const run = await getRun({ db: h.db, runId: id });

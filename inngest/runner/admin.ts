@@ -112,11 +112,17 @@ export async function getRun({ db, runId }: { db: RunnerDb; runId: string }): Pr
     ended_at: number | null;
     data: unknown;
     error: unknown;
-  }>("SELECT step_id, name, op, status, attempts, started_at, ended_at, data, error FROM inngest_runner_steps WHERE run_id = $1 ORDER BY seq", [runId]);
-  const jobs = await db.query<{ kind: string; step_id: string; name: string | null; created_at: number; attempt: number }>(
-    "SELECT kind, step_id, name, created_at, attempt FROM inngest_runner_jobs WHERE run_id = $1 ORDER BY id",
+  }>(
+    "SELECT step_id, name, op, status, attempts, started_at, ended_at, data, error FROM inngest_runner_steps WHERE run_id = $1 ORDER BY seq",
     [runId],
   );
+  const jobs = await db.query<{
+    kind: string;
+    step_id: string;
+    name: string | null;
+    created_at: number;
+    attempt: number;
+  }>("SELECT kind, step_id, name, created_at, attempt FROM inngest_runner_jobs WHERE run_id = $1 ORDER BY id", [runId]);
   const timeline: StepSummary[] = steps.map((s) => ({
     id: s.step_id,
     name: s.name,
@@ -129,7 +135,12 @@ export async function getRun({ db, runId }: { db: RunnerDb; runId: string }): Pr
     output: s.data,
     error: s.error,
   }));
-  const pendingStatus: Record<string, string> = { sleep: "sleeping", wait: "waiting", invoke: "invoking", call: "queued" };
+  const pendingStatus: Record<string, string> = {
+    sleep: "sleeping",
+    wait: "waiting",
+    invoke: "invoking",
+    call: "queued",
+  };
   for (const j of jobs) {
     if (j.kind === "call" && (j.step_id === "" || steps.some((s) => s.step_id === j.step_id))) continue;
     timeline.push({
@@ -156,11 +167,21 @@ async function engineFor(db: RunnerDb): Promise<Engine> {
 }
 
 /** Cancels a queued or running run. Returns false when it had already ended or does not exist. */
-export async function cancelRun({ db, runId, reason }: { db: RunnerDb; runId: string; reason?: string }): Promise<boolean> {
+export async function cancelRun({
+  db,
+  runId,
+  reason,
+}: {
+  db: RunnerDb;
+  runId: string;
+  reason?: string;
+}): Promise<boolean> {
   const engine = await engineFor(db);
   const done = await db.transaction(async (q) => {
     await q("SELECT id FROM inngest_runner_runs WHERE id = $1 FOR UPDATE", [runId]);
-    return finishRun(q, engine, runId, "cancelled", { error: { name: "Cancelled", message: reason ?? "cancelled from the runs page" } });
+    return finishRun(q, engine, runId, "cancelled", {
+      error: { name: "Cancelled", message: reason ?? "cancelled from the runs page" },
+    });
   });
   engine.wake();
   return done;

@@ -55,7 +55,13 @@ export async function applyOutcome(
         await requeue(q, job, job.attempt, now + backoffDelay(engine.backoff, Math.min(net, 10)), { net });
       } else if (outcome.retriable && retryable) {
         await q("UPDATE inngest_runner_runs SET attempts = attempts + 1 WHERE id = $1", [run.id]);
-        await requeue(q, job, job.attempt + 1, outcome.retryAt ?? now + backoffDelay(engine.backoff, job.attempt), null);
+        await requeue(
+          q,
+          job,
+          job.attempt + 1,
+          outcome.retryAt ?? now + backoffDelay(engine.backoff, job.attempt),
+          null,
+        );
       } else {
         await finishRun(q, engine, run.id, "failed", { error: outcome.error });
       }
@@ -64,7 +70,14 @@ export async function applyOutcome(
     const only = outcome.ops.length === 1 ? outcome.ops[0]! : undefined;
     if (only && STEP_DONE.has(only.op)) {
       const name = only.displayName ?? only.name;
-      return recordStepAndDiscover(q, run.id, { id: only.id, name, op: only.op, status: "completed", data: only.data ?? null, startedAt });
+      return recordStepAndDiscover(q, run.id, {
+        id: only.id,
+        name,
+        op: only.op,
+        status: "completed",
+        data: only.data ?? null,
+        startedAt,
+      });
     }
     let progressed = false;
     let scheduled = false;
@@ -82,15 +95,42 @@ export async function applyOutcome(
     for (const op of outcome.ops) {
       const name = op.displayName ?? op.name;
       if (STEP_DONE.has(op.op)) {
-        await recordStep(q, run.id, { id: op.id, name, op: op.op, status: "completed", data: op.data ?? null, startedAt });
+        await recordStep(q, run.id, {
+          id: op.id,
+          name,
+          op: op.op,
+          status: "completed",
+          data: op.data ?? null,
+          startedAt,
+        });
         progressed = true;
       } else if (op.op === "StepFailed" || (op.op === "StepError" && (outcome.noRetry || !retryable))) {
-        await recordStep(q, run.id, { id: op.id, name, op: op.op, status: "failed", error: op.error ?? op.data, startedAt });
+        await recordStep(q, run.id, {
+          id: op.id,
+          name,
+          op: op.op,
+          status: "failed",
+          error: op.error ?? op.data,
+          startedAt,
+        });
         progressed = true;
       } else if (op.op === "StepError") {
-        await recordStep(q, run.id, { id: op.id, name, op: op.op, status: "retrying", error: op.error ?? op.data, startedAt });
+        await recordStep(q, run.id, {
+          id: op.id,
+          name,
+          op: op.op,
+          status: "retrying",
+          error: op.error ?? op.data,
+          startedAt,
+        });
         await q("UPDATE inngest_runner_runs SET attempts = attempts + 1 WHERE id = $1", [run.id]);
-        await requeue(q, job, job.attempt + 1, outcome.retryAt ?? now + backoffDelay(engine.backoff, job.attempt), null);
+        await requeue(
+          q,
+          job,
+          job.attempt + 1,
+          outcome.retryAt ?? now + backoffDelay(engine.backoff, job.attempt),
+          null,
+        );
         scheduled = true;
       } else if (known.has(op.id)) {
         continue; // already memoized or pending: a rediscovered parallel op
@@ -103,21 +143,34 @@ export async function applyOutcome(
         const error = await timerJob(q, run.id, op, "sleep", () => sleepTarget(op.name ?? "", now), {});
         if (error) return fail(q, engine, run.id, error);
       } else if (op.op === "WaitForEvent") {
-        const error = await timerJob(q, run.id, op, "wait", () => waitDue(op, now), { event_name: op.name, expression: op.opts?.if ?? null });
+        const error = await timerJob(q, run.id, op, "wait", () => waitDue(op, now), {
+          event_name: op.name,
+          expression: op.opts?.if ?? null,
+        });
         if (error) return fail(q, engine, run.id, error);
       } else if (op.op === "InvokeFunction") {
         await invoke(q, engine, run.id, op, now);
-        progressed ||= (await q("SELECT 1 FROM inngest_runner_steps WHERE run_id = $1 AND step_id = $2", [run.id, op.id])).length > 0;
+        progressed ||=
+          (await q("SELECT 1 FROM inngest_runner_steps WHERE run_id = $1 AND step_id = $2", [run.id, op.id])).length >
+          0;
       } else {
-        return fail(q, engine, run.id, `the app asked for the op "${op.op}" (step "${name ?? op.id}"), which the embedded Inngest runner does not support`);
+        return fail(
+          q,
+          engine,
+          run.id,
+          `the app asked for the op "${op.op}" (step "${name ?? op.id}"), which the embedded Inngest runner does not support`,
+        );
       }
       known.add(op.id);
       if (!STEP_DONE.has(op.op) && op.op !== "StepFailed") scheduled = true;
     }
     const discovery = progressed ? await ensureDiscovery(q, engine, run.id) : undefined;
     if (progressed || scheduled) return discovery;
-    const [pending] = await q<{ n: number }>("SELECT count(*)::int AS n FROM inngest_runner_jobs WHERE run_id = $1", [run.id]);
-    if (!pending?.n) await fail(q, engine, run.id, "the app reported no further work for this run, yet it did not complete");
+    const [pending] = await q<{ n: number }>("SELECT count(*)::int AS n FROM inngest_runner_jobs WHERE run_id = $1", [
+      run.id,
+    ]);
+    if (!pending?.n)
+      await fail(q, engine, run.id, "the app reported no further work for this run, yet it did not complete");
     return undefined;
   });
   // A returned call is started by the scheduler's fast path, which wakes itself if it cannot.
@@ -126,9 +179,9 @@ export async function applyOutcome(
 }
 
 function fail(q: Query, engine: Engine, runId: string, message: string) {
-  return finishRun(q, engine, runId, "failed", { error: { name: "Error", message: `Embedded Inngest runner: ${message}` } satisfies SerializedError }).then(
-    () => undefined,
-  );
+  return finishRun(q, engine, runId, "failed", {
+    error: { name: "Error", message: `Embedded Inngest runner: ${message}` } satisfies SerializedError,
+  }).then(() => undefined);
 }
 
 function waitDue(op: OutgoingOp, now: number): number {
@@ -155,7 +208,16 @@ async function timerJob(
   await q(
     `INSERT INTO inngest_runner_jobs (run_id, kind, step_id, name, due_at, event_name, expression, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-    [runId, kind, op.id, op.displayName ?? op.name ?? null, dueAt, extra.event_name ?? null, extra.expression ?? null, Date.now()],
+    [
+      runId,
+      kind,
+      op.id,
+      op.displayName ?? op.name ?? null,
+      dueAt,
+      extra.event_name ?? null,
+      extra.expression ?? null,
+      Date.now(),
+    ],
   );
   return null;
 }
@@ -166,24 +228,30 @@ async function invoke(q: Query, engine: Engine, runId: string, op: OutgoingOp, n
   const target = engine.registry.get(fnId);
   const name = op.displayName ?? op.name;
   if (!target) {
-    const error = { name: "Error", message: `step.invoke: function "${fnId}" is not registered with the embedded runner` };
+    const error = {
+      name: "Error",
+      message: `step.invoke: function "${fnId}" is not registered with the embedded runner`,
+    };
     await recordStep(q, runId, { id: op.id, name, op: op.op, status: "failed", error });
     return;
   }
   const timeout = op.opts?.timeout ? parseDuration(String(op.opts.timeout)) : null;
-  await q("INSERT INTO inngest_runner_jobs (run_id, kind, step_id, name, due_at, created_at) VALUES ($1, 'invoke', $2, $3, $4, $5) ON CONFLICT DO NOTHING", [
-    runId,
-    op.id,
-    name ?? null,
-    timeout === null ? null : now + timeout,
-    now,
-  ]);
+  await q(
+    "INSERT INTO inngest_runner_jobs (run_id, kind, step_id, name, due_at, created_at) VALUES ($1, 'invoke', $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+    [runId, op.id, name ?? null, timeout === null ? null : now + timeout, now],
+  );
   const payload = (op.opts?.payload ?? {}) as { data?: Record<string, unknown>; user?: Record<string, unknown> };
   await createRun(
     q,
     engine,
     target,
-    { id: ulid(now), name: "inngest/function.invoked", data: payload.data ?? {}, ...(payload.user ? { user: payload.user } : {}), ts: now },
+    {
+      id: ulid(now),
+      name: "inngest/function.invoked",
+      data: payload.data ?? {},
+      ...(payload.user ? { user: payload.user } : {}),
+      ts: now,
+    },
     { parent: { runId, stepId: op.id } },
   );
 }

@@ -59,7 +59,11 @@ describe("bad input", () => {
     }
     const [row] = await h.db.query<{ n: number }>("SELECT count(*)::int AS n FROM inngest_runner_events");
     expect(row!.n).toBe(0);
-    const huge = await post(JSON.stringify(Array.from({ length: 9 }, () => ({ name: "t/ok", data: { blob: "y".repeat(MAX_EVENT_BYTES - 100) } }))));
+    const huge = await post(
+      JSON.stringify(
+        Array.from({ length: 9 }, () => ({ name: "t/ok", data: { blob: "y".repeat(MAX_EVENT_BYTES - 100) } })),
+      ),
+    );
     expect(huge.status).toBe(413);
   });
 
@@ -69,7 +73,9 @@ describe("bad input", () => {
     const body = (await res.json()) as { ids: string[]; status: number };
     expect(body).toEqual({ ids: [expect.stringMatching(/^[0-9A-Z]{26}$/)], status: 200 });
     const [run] = await h.waitFor(() =>
-      h.db.query<{ id: string }>("SELECT id FROM inngest_runner_runs WHERE event_id = $1", [body.ids[0]]).then((r) => (r.length ? r : null)),
+      h.db
+        .query<{ id: string }>("SELECT id FROM inngest_runner_runs WHERE event_id = $1", [body.ids[0]])
+        .then((r) => (r.length ? r : null)),
     );
     expect((await h.finished(run!.id)).output).toEqual({ hello: "world" });
   });
@@ -79,7 +85,9 @@ describe("bad input", () => {
     const first = (await (await post([event])).json()) as { ids: string[] };
     const second = (await (await post([event])).json()) as { ids: string[] };
     expect(second.ids).toEqual(first.ids);
-    await h.waitFor(() => h.db.query("SELECT 1 FROM inngest_runner_runs WHERE event_id = 'dedupe-1'").then((r) => r.length > 0));
+    await h.waitFor(() =>
+      h.db.query("SELECT 1 FROM inngest_runner_runs WHERE event_id = 'dedupe-1'").then((r) => r.length > 0),
+    );
     const rows = await h.db.query("SELECT id FROM inngest_runner_runs WHERE event_id = 'dedupe-1'");
     expect(rows).toHaveLength(1);
   });
@@ -107,7 +115,14 @@ describe("bad input", () => {
           {
             id: "ghost-fn",
             triggers: [{ event: "t/ghost" }],
-            steps: { step: { id: "step", name: "step", runtime: { type: "http", url: `${h.appUrl}?fnId=ghost-fn&stepId=step` }, retries: { attempts: 1 } } },
+            steps: {
+              step: {
+                id: "step",
+                name: "step",
+                runtime: { type: "http", url: `${h.appUrl}?fnId=ghost-fn&stepId=step` },
+                retries: { attempts: 1 },
+              },
+            },
           },
         ],
       }),
@@ -117,7 +132,10 @@ describe("bad input", () => {
     expect(run.status).toBe("failed");
     expect(run.attempts).toBe(2);
     expect((run.error as { message: string }).message).toMatch(/Function "ghost-fn" was not found in this app/);
-    const bad = await fetch(`${h.runnerUrl}/fn/register`, { method: "POST", body: JSON.stringify({ appName: "x", url: "u", functions: [{ nope: 1 }] }) });
+    const bad = await fetch(`${h.runnerUrl}/fn/register`, {
+      method: "POST",
+      body: JSON.stringify({ appName: "x", url: "u", functions: [{ nope: 1 }] }),
+    });
     expect(bad.status).toBe(400);
     expect(await errorOf(bad)).toMatch(/without id/);
   });
@@ -126,7 +144,11 @@ describe("bad input", () => {
     const res = await fetch(`${h.runnerUrl}/nope`);
     expect(res.status).toBe(404);
     expect(await errorOf(res)).toMatch(/no route GET \/nope/);
-    await expect(startRunner({ db: h.db, port: 0, appUrl: h.appUrl, host: "0.0.0.0", logger: silent })).rejects.toThrow(/only binds to loopback/);
-    await expect(startRunner({ db: h.db, port: 0, appUrl: h.appUrl, host: "192.168.1.10", logger: silent })).rejects.toThrow(/loopback/);
+    await expect(startRunner({ db: h.db, port: 0, appUrl: h.appUrl, host: "0.0.0.0", logger: silent })).rejects.toThrow(
+      /only binds to loopback/,
+    );
+    await expect(
+      startRunner({ db: h.db, port: 0, appUrl: h.appUrl, host: "192.168.1.10", logger: silent }),
+    ).rejects.toThrow(/loopback/);
   });
 });

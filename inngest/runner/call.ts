@@ -4,7 +4,13 @@ import type { Engine } from "./engine";
 import type { RegisteredFunction } from "./registry";
 import type { EventPayload, OutgoingOp, RunStatus, SerializedError } from "./types";
 
-export type CallJob = { id: number; run_id: string; step_id: string; attempt: number; payload: { net?: number } | null };
+export type CallJob = {
+  id: number;
+  run_id: string;
+  step_id: string;
+  attempt: number;
+  payload: { net?: number } | null;
+};
 
 export type RunForCall = { id: string; function_id: string; event: EventPayload; status: RunStatus; version: number };
 
@@ -12,7 +18,14 @@ export type RunForCall = { id: string; function_id: string; event: EventPayload;
 export type CallOutcome =
   | { kind: "complete"; output: unknown; version?: number }
   | { kind: "ops"; ops: OutgoingOp[]; noRetry: boolean; retryAt: number | null; version?: number }
-  | { kind: "error"; error: SerializedError; retriable: boolean; retryAt: number | null; countsAttempt: boolean; version?: number };
+  | {
+      kind: "error";
+      error: SerializedError;
+      retriable: boolean;
+      retryAt: number | null;
+      countsAttempt: boolean;
+      version?: number;
+    };
 
 /** The SDK header the contract test pins; every serve() response carries it. */
 export const SDK_HEADER = "x-inngest-sdk";
@@ -27,7 +40,8 @@ export type MemoizedStep = { id: string; status: string; data: unknown; error: u
 
 export function buildRequest(run: RunForCall, fn: RegisteredFunction, job: CallJob, steps: MemoizedStep[]) {
   const memo: Record<string, unknown> = {};
-  for (const s of steps) memo[s.id] = s.status === "failed" ? { type: "error", error: s.error } : { type: "data", data: s.data ?? null };
+  for (const s of steps)
+    memo[s.id] = s.status === "failed" ? { type: "error", error: s.error } : { type: "data", data: s.data ?? null };
   const stack = steps.map((s) => s.id);
   const body = {
     event: run.event,
@@ -66,14 +80,26 @@ function json401(body: string): unknown {
   }
 }
 
-export async function callApp(engine: Engine, url: URL, text: string, runId: string, timeoutMs: number, stop?: AbortSignal): Promise<CallOutcome> {
+export async function callApp(
+  engine: Engine,
+  url: URL,
+  text: string,
+  runId: string,
+  timeoutMs: number,
+  stop?: AbortSignal,
+): Promise<CallOutcome> {
   const headers: Record<string, string> = { "content-type": "application/json", "x-run-id": runId };
   if (engine.signingKey) headers["x-inngest-signature"] = signBody(text, engine.signingKey);
   let res: Response;
   let body: string;
   try {
     const timeout = AbortSignal.timeout(timeoutMs);
-    res = await fetch(url, { method: "POST", headers, body: text, signal: stop ? AbortSignal.any([timeout, stop]) : timeout });
+    res = await fetch(url, {
+      method: "POST",
+      headers,
+      body: text,
+      signal: stop ? AbortSignal.any([timeout, stop]) : timeout,
+    });
     body = await res.text();
   } catch (err) {
     // The app is down or restarting: retry, but do not spend the function's attempts on it.
@@ -83,7 +109,9 @@ export async function callApp(engine: Engine, url: URL, text: string, runId: str
       kind: "error",
       error: {
         name: "Error",
-        message: timedOut ? `the app did not answer within ${timeoutMs} ms (${url.origin})` : `could not reach the app at ${url.origin} (${cause})`,
+        message: timedOut
+          ? `the app did not answer within ${timeoutMs} ms (${url.origin})`
+          : `could not reach the app at ${url.origin} (${cause})`,
       },
       retriable: true,
       retryAt: null,
@@ -117,7 +145,9 @@ export async function callApp(engine: Engine, url: URL, text: string, runId: str
     };
   }
   if (!res.headers.get(SDK_HEADER)) {
-    return fail(`${url.origin}${url.pathname} answered ${res.status} without an ${SDK_HEADER} header; is it an Inngest serve() route?`);
+    return fail(
+      `${url.origin}${url.pathname} answered ${res.status} without an ${SDK_HEADER} header; is it an Inngest serve() route?`,
+    );
   }
   if (engine.signingKey) {
     try {
@@ -138,7 +168,10 @@ export async function callApp(engine: Engine, url: URL, text: string, runId: str
   const retryAt = parseRetryAfter(res.headers.get("retry-after"), Date.now());
   if (res.status === 200) return { kind: "complete", output: json, version };
   if (res.status === 206) {
-    if (!Array.isArray(json) || json.some((op) => !op || typeof op !== "object" || typeof op.id !== "string" || typeof op.op !== "string")) {
+    if (
+      !Array.isArray(json) ||
+      json.some((op) => !op || typeof op !== "object" || typeof op.id !== "string" || typeof op.op !== "string")
+    ) {
       return fail("the app answered 206 with something other than an array of ops");
     }
     return { kind: "ops", ops: json as OutgoingOp[], noRetry, retryAt, version };

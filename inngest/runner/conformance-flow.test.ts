@@ -9,13 +9,19 @@ beforeAll(async () => {
   h = await createHarness({
     appId: "flow",
     functions: (inngest) => {
-      const child = inngest.createFunction({ id: "child", triggers: [{ event: "t/never" }] }, async ({ event, step }) => {
-        const doubled = await step.run("double", () => (event.data as { n: number }).n * 2);
-        return { doubled };
-      });
-      const failingChild = inngest.createFunction({ id: "failing-child", retries: 0, triggers: [{ event: "t/never" }] }, async () => {
-        throw new Error("child broke");
-      });
+      const child = inngest.createFunction(
+        { id: "child", triggers: [{ event: "t/never" }] },
+        async ({ event, step }) => {
+          const doubled = await step.run("double", () => (event.data as { n: number }).n * 2);
+          return { doubled };
+        },
+      );
+      const failingChild = inngest.createFunction(
+        { id: "failing-child", retries: 0, triggers: [{ event: "t/never" }] },
+        async () => {
+          throw new Error("child broke");
+        },
+      );
       return [
         child,
         failingChild,
@@ -50,11 +56,18 @@ beforeAll(async () => {
           );
           return ids.length;
         }),
-        inngest.createFunction({ id: "leaf", triggers: [{ event: "t/leaf", if: "event.data.i != 2" }] }, async ({ event, step }) => {
-          await step.run("record", () => seen.push(`leaf-${(event.data as { i: number }).i}`));
-        }),
         inngest.createFunction(
-          { id: "cancellable", triggers: [{ event: "t/cancellable" }], cancelOn: [{ event: "t/cancel", match: "data.id" }] },
+          { id: "leaf", triggers: [{ event: "t/leaf", if: "event.data.i != 2" }] },
+          async ({ event, step }) => {
+            await step.run("record", () => seen.push(`leaf-${(event.data as { i: number }).i}`));
+          },
+        ),
+        inngest.createFunction(
+          {
+            id: "cancellable",
+            triggers: [{ event: "t/cancellable" }],
+            cancelOn: [{ event: "t/cancel", match: "data.id" }],
+          },
           async ({ step }) => {
             await step.sleep("long", "30s");
             await step.run("after-sleep", () => (cancelledStepRan = true));
@@ -76,13 +89,19 @@ describe("flow control", () => {
   });
 
   it("resolves waitForEvent with null on timeout", async () => {
-    const run = await h.finished(await trigger(h, "flow-waiter", { name: "t/wait", data: { orderId: "o1", timeout: "1s" } }));
+    const run = await h.finished(
+      await trigger(h, "flow-waiter", { name: "t/wait", data: { orderId: "o1", timeout: "1s" } }),
+    );
     expect(run.output).toEqual({ timedOut: true });
   });
 
   it("resumes waitForEvent only with an event matching its `if`", async () => {
     const runId = await trigger(h, "flow-waiter", { name: "t/wait", data: { orderId: "o2", timeout: "1m" } });
-    await h.waitFor(() => h.db.query("SELECT 1 FROM inngest_runner_jobs WHERE run_id = $1 AND kind = 'wait'", [runId]).then((r) => r.length > 0));
+    await h.waitFor(() =>
+      h.db
+        .query("SELECT 1 FROM inngest_runner_jobs WHERE run_id = $1 AND kind = 'wait'", [runId])
+        .then((r) => r.length > 0),
+    );
     await h.send([
       { name: "t/approved", data: { orderId: "other", ok: true, by: "wrong-order" } },
       { name: "t/approved", data: { orderId: "o2", ok: false, by: "not-ok" } },
@@ -112,7 +131,11 @@ describe("flow control", () => {
   it("cancels a run on a matching cancelOn event, and only that run", async () => {
     const keep = await trigger(h, "flow-cancellable", { name: "t/cancellable", data: { id: "keep" } });
     const drop = await trigger(h, "flow-cancellable", { name: "t/cancellable", data: { id: "drop" } });
-    await h.waitFor(() => h.db.query("SELECT 1 FROM inngest_runner_jobs WHERE run_id = $1 AND kind = 'sleep'", [drop]).then((r) => r.length > 0));
+    await h.waitFor(() =>
+      h.db
+        .query("SELECT 1 FROM inngest_runner_jobs WHERE run_id = $1 AND kind = 'sleep'", [drop])
+        .then((r) => r.length > 0),
+    );
     await h.send({ name: "t/cancel", data: { id: "drop" } });
     const run = await h.finished(drop);
     expect(run.status).toBe("cancelled");

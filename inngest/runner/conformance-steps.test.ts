@@ -18,23 +18,35 @@ beforeAll(async () => {
       inngest.createFunction({ id: "memo", triggers: [{ event: "t/memo" }] }, async ({ step }) => {
         const a = await step.run("a", () => (bump("memo.a"), 1));
         const b = await step.run("b", () => (bump("memo.b"), a + 1));
-        const [c, d] = await Promise.all([step.run("c", () => (bump("memo.c"), "c")), step.run("d", () => (bump("memo.d"), "d"))]);
+        const [c, d] = await Promise.all([
+          step.run("c", () => (bump("memo.c"), "c")),
+          step.run("d", () => (bump("memo.d"), "d")),
+        ]);
         const e = await step.run("e", () => (bump("memo.e"), `${c}${d}`));
         return { a, b, e };
       }),
-      inngest.createFunction({ id: "retry", retries: 3, triggers: [{ event: "t/retry" }] }, async ({ step, attempt }) => {
-        return step.run("flaky", () => {
-          (attemptTimes.retry ??= []).push(Date.now());
-          if (attempt < 3) throw new Error(`fail ${attempt}`);
-          return "ok";
-        });
-      }),
+      inngest.createFunction(
+        { id: "retry", retries: 3, triggers: [{ event: "t/retry" }] },
+        async ({ step, attempt }) => {
+          return step.run("flaky", () => {
+            (attemptTimes.retry ??= []).push(Date.now());
+            if (attempt < 3) throw new Error(`fail ${attempt}`);
+            return "ok";
+          });
+        },
+      ),
       inngest.createFunction(
         {
           id: "exhaust",
           retries: 2,
           triggers: [{ event: "t/exhaust" }],
-          onFailure: async ({ event, error }: { event: { data: { function_id: string; event: { name: string } } }; error: Error }) => {
+          onFailure: async ({
+            event,
+            error,
+          }: {
+            event: { data: { function_id: string; event: { name: string } } };
+            error: Error;
+          }) => {
             failures.push({ fn: event.data.function_id, message: error.message, original: event.data.event.name });
           },
         },
@@ -54,40 +66,49 @@ beforeAll(async () => {
           return { caught: (err as Error).message };
         }
       }),
-      inngest.createFunction({ id: "nonretriable", retries: 5, triggers: [{ event: "t/nonretriable" }] }, async ({ step }) => {
-        await step.run("stop", () => {
-          bump("nonretriable");
-          throw new NonRetriableError("do not retry me");
-        });
-      }),
-      inngest.createFunction({ id: "retryafter", retries: 2, triggers: [{ event: "t/retryafter" }] }, async ({ step, attempt }) => {
-        return step.run("later", () => {
-          (attemptTimes.retryafter ??= []).push(Date.now());
-          if (attempt === 0) throw new RetryAfterError("slow down", 700);
-          return "done";
-        });
-      }),
+      inngest.createFunction(
+        { id: "nonretriable", retries: 5, triggers: [{ event: "t/nonretriable" }] },
+        async ({ step }) => {
+          await step.run("stop", () => {
+            bump("nonretriable");
+            throw new NonRetriableError("do not retry me");
+          });
+        },
+      ),
+      inngest.createFunction(
+        { id: "retryafter", retries: 2, triggers: [{ event: "t/retryafter" }] },
+        async ({ step, attempt }) => {
+          return step.run("later", () => {
+            (attemptTimes.retryafter ??= []).push(Date.now());
+            if (attempt === 0) throw new RetryAfterError("slow down", 700);
+            return "done";
+          });
+        },
+      ),
       inngest.createFunction({ id: "fn-error", retries: 1, triggers: [{ event: "t/fn-error" }] }, async () => {
         bump("fn-error");
         throw "a plain string"; // a non-Error throw
       }),
-      inngest.createFunction({ id: "unserializable", retries: 0, triggers: [{ event: "t/unserializable" }] }, async ({ step }) => {
-        const lossy = await step.run("lossy", () => {
-          const circular: Record<string, unknown> = { n: BigInt(1), ok: true };
-          circular.self = circular;
-          return circular as never;
-        });
-        await step.run(
-          "throws-on-serialize",
-          () =>
-            ({
-              toJSON() {
-                throw new Error("cannot serialize this value");
-              },
-            }) as never,
-        );
-        return lossy;
-      }),
+      inngest.createFunction(
+        { id: "unserializable", retries: 0, triggers: [{ event: "t/unserializable" }] },
+        async ({ step }) => {
+          const lossy = await step.run("lossy", () => {
+            const circular: Record<string, unknown> = { n: BigInt(1), ok: true };
+            circular.self = circular;
+            return circular as never;
+          });
+          await step.run(
+            "throws-on-serialize",
+            () =>
+              ({
+                toJSON() {
+                  throw new Error("cannot serialize this value");
+                },
+              }) as never,
+          );
+          return lossy;
+        },
+      ),
     ],
   });
 });
@@ -99,8 +120,12 @@ describe("steps", () => {
     const run = await h.finished(await trigger(h, "steps-memo", { name: "t/memo" }));
     expect(run.status).toBe("completed");
     expect(run.output).toEqual({ a: 1, b: 2, e: "cd" });
-    expect([calls["memo.a"], calls["memo.b"], calls["memo.c"], calls["memo.d"], calls["memo.e"]]).toEqual([1, 1, 1, 1, 1]);
-    expect(run.steps.map((s) => `${s.name}:${s.status}`).sort()).toEqual(["a", "b", "c", "d", "e"].map((n) => `${n}:completed`));
+    expect([calls["memo.a"], calls["memo.b"], calls["memo.c"], calls["memo.d"], calls["memo.e"]]).toEqual([
+      1, 1, 1, 1, 1,
+    ]);
+    expect(run.steps.map((s) => `${s.name}:${s.status}`).sort()).toEqual(
+      ["a", "b", "c", "d", "e"].map((n) => `${n}:completed`),
+    );
   });
 
   it("retries a failing step with the function's count and growing backoff", async () => {
@@ -123,7 +148,11 @@ describe("steps", () => {
     expect(calls.exhaust).toBe(3);
     expect(JSON.stringify(run.error)).toContain("always broken");
     await h.waitFor(async () => failures.length > 0);
-    expect(failures[0]).toEqual({ fn: "steps-exhaust", message: expect.stringContaining("always broken"), original: "t/exhaust" });
+    expect(failures[0]).toEqual({
+      fn: "steps-exhaust",
+      message: expect.stringContaining("always broken"),
+      original: "t/exhaust",
+    });
     const handlers = await h.runsOf("steps-exhaust-failure");
     await h.finished(handlers[0]!.id);
   });
@@ -158,7 +187,11 @@ describe("steps", () => {
   it("stores what the SDK serializes for lossy values and fails clearly on unserializable ones", async () => {
     const run = await h.finished(await trigger(h, "steps-unserializable", { name: "t/unserializable" }));
     // The SDK drops BigInts and marks circular references; the runner memoizes exactly that.
-    expect(run.steps[0]).toMatchObject({ name: "lossy", status: "completed", output: { ok: true, self: expect.stringContaining("[Circular") } });
+    expect(run.steps[0]).toMatchObject({
+      name: "lossy",
+      status: "completed",
+      output: { ok: true, self: expect.stringContaining("[Circular") },
+    });
     expect(run.status).toBe("failed");
     expect(JSON.stringify(run.error)).toContain("cannot serialize this value");
   });

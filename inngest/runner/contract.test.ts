@@ -24,7 +24,12 @@ beforeAll(async () => {
     res.writeHead(501, { "content-type": "application/json" }).end("{}");
   });
   await new Promise<void>((r) => fakeRunner.listen(0, "127.0.0.1", r));
-  const inngest = new Inngest({ id: "contract", isDev: true, baseUrl: `http://127.0.0.1:${(fakeRunner.address() as AddressInfo).port}`, logger: silent });
+  const inngest = new Inngest({
+    id: "contract",
+    isDev: true,
+    baseUrl: `http://127.0.0.1:${(fakeRunner.address() as AddressInfo).port}`,
+    logger: silent,
+  });
   const fns = [
     inngest.createFunction({ id: "shapes", retries: 2, triggers: [{ event: "t/shapes" }] }, async ({ step }) => {
       await step.run("a", () => "A");
@@ -73,7 +78,11 @@ async function call(
       ...extra.ctx,
     },
   });
-  const res = await fetch(`${url}?fnId=${fnId}&stepId=${extra.stepId ?? "step"}`, { method: "POST", headers: { "content-type": "application/json" }, body });
+  const res = await fetch(`${url}?fnId=${fnId}&stepId=${extra.stepId ?? "step"}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+  });
   return { res, body: JSON.parse(await res.text()) };
 }
 
@@ -93,13 +102,25 @@ describe("inngest SDK contract", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("x-inngest-sync-kind")).toBe("in_band");
     expect(res.headers.get("x-inngest-sdk")).toBe(`inngest-js:v${PINNED}`);
-    const body = (await res.json()) as { app_id: string; sdk: string; url: string; functions: Array<Record<string, unknown>> };
+    const body = (await res.json()) as {
+      app_id: string;
+      sdk: string;
+      url: string;
+      functions: Array<Record<string, unknown>>;
+    };
     expect(body).toMatchObject({ app_id: "contract", sdk: `js:v${PINNED}`, url });
     expect(body.functions[0]).toEqual({
       id: "contract-shapes",
       name: "shapes",
       triggers: [{ event: "t/shapes" }],
-      steps: { step: { id: "step", name: "step", runtime: { type: "http", url: `${url}?fnId=contract-shapes&stepId=step` }, retries: { attempts: 2 } } },
+      steps: {
+        step: {
+          id: "step",
+          name: "step",
+          runtime: { type: "http", url: `${url}?fnId=contract-shapes&stepId=step` },
+          retries: { attempts: 2 },
+        },
+      },
     });
   });
 
@@ -108,7 +129,9 @@ describe("inngest SDK contract", () => {
     expect(first.res.status).toBe(206);
     expect(first.res.headers.get("x-inngest-req-version")).toBe("2");
     expect(first.res.headers.get("x-inngest-sdk")).toBe(`inngest-js:v${PINNED}`);
-    expect(first.body).toEqual([expect.objectContaining({ op: "StepRun", displayName: "a", data: "A", id: expect.any(String) })]);
+    expect(first.body).toEqual([
+      expect.objectContaining({ op: "StepRun", displayName: "a", data: "A", id: expect.any(String) }),
+    ]);
     const steps: Record<string, unknown> = { [first.body[0].id]: { type: "data", data: "A" } };
 
     const planned = await call("contract-shapes", steps);
@@ -127,20 +150,33 @@ describe("inngest SDK contract", () => {
     steps[sleep.body[0].id] = null;
 
     const wait = await call("contract-shapes", steps);
-    expect(wait.body).toEqual([expect.objectContaining({ op: "WaitForEvent", name: "t/w", opts: { timeout: "1h", if: "async.data.id == event.data.id" } })]);
+    expect(wait.body).toEqual([
+      expect.objectContaining({
+        op: "WaitForEvent",
+        name: "t/w",
+        opts: { timeout: "1h", if: "async.data.id == event.data.id" },
+      }),
+    ]);
     steps[wait.body[0].id] = { name: "t/w", data: { id: "x" } };
 
     const invoke = await call("contract-shapes", steps);
     expect(invoke.body).toEqual([
-      expect.objectContaining({ op: "InvokeFunction", opts: expect.objectContaining({ function_id: "contract-other", payload: { data: { x: 1 } } }) }),
+      expect.objectContaining({
+        op: "InvokeFunction",
+        opts: expect.objectContaining({ function_id: "contract-other", payload: { data: { x: 1 } } }),
+      }),
     ]);
     steps[invoke.body[0].id] = { type: "data", data: "child" };
 
     const retriable = await call("contract-shapes", steps);
     expect(retriable.res.headers.get("x-inngest-no-retry")).toBe("false");
-    expect(retriable.body).toEqual([expect.objectContaining({ op: "StepError", error: expect.objectContaining({ message: "boom" }) })]);
+    expect(retriable.body).toEqual([
+      expect.objectContaining({ op: "StepError", error: expect.objectContaining({ message: "boom" }) }),
+    ]);
     const last = await call("contract-shapes", steps, { attempt: 2 });
-    expect(last.body).toEqual([expect.objectContaining({ op: "StepFailed", error: expect.objectContaining({ message: "boom" }) })]);
+    expect(last.body).toEqual([
+      expect.objectContaining({ op: "StepFailed", error: expect.objectContaining({ message: "boom" }) }),
+    ]);
     steps[last.body[0].id] = { type: "error", error: last.body[0].error };
 
     const end = await call("contract-shapes", steps);
@@ -150,9 +186,17 @@ describe("inngest SDK contract", () => {
 
   it("signals function-level errors with status and x-inngest-no-retry", async () => {
     const soft = await call("contract-fails", {}, { ev: { name: "t/fails", data: {} } });
-    expect([soft.res.status, soft.res.headers.get("x-inngest-no-retry"), soft.body.message]).toEqual([500, "false", "soft"]);
+    expect([soft.res.status, soft.res.headers.get("x-inngest-no-retry"), soft.body.message]).toEqual([
+      500,
+      "false",
+      "soft",
+    ]);
     const hard = await call("contract-fails", {}, { ev: { name: "t/fails", data: { hard: true } } });
-    expect([hard.res.status, hard.res.headers.get("x-inngest-no-retry"), hard.body.message]).toEqual([400, "true", "hard"]);
+    expect([hard.res.status, hard.res.headers.get("x-inngest-no-retry"), hard.body.message]).toEqual([
+      400,
+      "true",
+      "hard",
+    ]);
   });
 
   it("checkpoints only when ctx.fn_id is sent, which is why the runner never sends it", async () => {

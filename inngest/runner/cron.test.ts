@@ -28,7 +28,10 @@ describe("cron triggers in the embedded runner", () => {
           ticks.push(name);
           return { cron: (event.data as { cron: string }).cron };
         }),
-        inngest.createFunction({ id: "yearly", triggers: [{ cron: "0 0 1 1 *" }, { event: "t/manual" }] }, async () => "ok"),
+        inngest.createFunction(
+          { id: "yearly", triggers: [{ cron: "0 0 1 1 *" }, { event: "t/manual" }] },
+          async () => "ok",
+        ),
       ],
     });
   }, 120_000);
@@ -36,7 +39,9 @@ describe("cron triggers in the embedded runner", () => {
 
   it("creates one due row per cron function after sync, and starts a run each time one falls due", async () => {
     const rows = await h.waitFor(async () => {
-      const r = await h.db.query<{ function_id: string; cron: string; next_at: number }>("SELECT function_id, cron, next_at FROM inngest_runner_crons ORDER BY function_id");
+      const r = await h.db.query<{ function_id: string; cron: string; next_at: number }>(
+        "SELECT function_id, cron, next_at FROM inngest_runner_crons ORDER BY function_id",
+      );
       return r.length === 2 ? r : null;
     });
     expect(rows.map((r) => [r.function_id, r.cron])).toEqual([
@@ -52,7 +57,9 @@ describe("cron triggers in the embedded runner", () => {
     expect(run?.output).toEqual({ cron: "* * * * * *" });
     expect(ticks.every((t) => t === "inngest/scheduled.timer")).toBe(true);
     // Never two runs for one due time: the event ids (function + due time) are all different.
-    const ids = await h.db.query<{ event_id: string }>("SELECT event_id FROM inngest_runner_runs WHERE function_id = 'cron-every-second'");
+    const ids = await h.db.query<{ event_id: string }>(
+      "SELECT event_id FROM inngest_runner_runs WHERE function_id = 'cron-every-second'",
+    );
     expect(new Set(ids.map((r) => r.event_id)).size).toBe(ids.length);
     expect(await h.runsOf("cron-yearly")).toEqual([]);
   }, 60_000);
@@ -64,13 +71,25 @@ describe("cron triggers survive a restart", () => {
     const h = await createHarness({
       appId: "cronr",
       runner: { standby: true },
-      functions: (inngest) => [inngest.createFunction({ id: "hourly", triggers: [{ cron: "0 * * * *" }] }, async () => "ran")],
+      functions: (inngest) => [
+        inngest.createFunction({ id: "hourly", triggers: [{ cron: "0 * * * *" }] }, async () => "ran"),
+      ],
     });
-    const start = () => startRunner({ db: h.db, port: 0, appUrl: h.appUrl, logger: silent, syncIntervalMs: 60_000, backoff: { baseMs: 20, maxMs: 200 } });
+    const start = () =>
+      startRunner({
+        db: h.db,
+        port: 0,
+        appUrl: h.appUrl,
+        logger: silent,
+        syncIntervalMs: 60_000,
+        backoff: { baseMs: 20, maxMs: 200 },
+      });
     try {
       const first = await start();
       const [row] = await h.waitFor(async () => {
-        const r = await h.db.query<{ next_at: number }>("SELECT next_at FROM inngest_runner_crons WHERE function_id = 'cronr-hourly'");
+        const r = await h.db.query<{ next_at: number }>(
+          "SELECT next_at FROM inngest_runner_crons WHERE function_id = 'cronr-hourly'",
+        );
         return r.length ? r : null;
       });
       expect(Number(row!.next_at)).toBe(nextCronTime("0 * * * *", Date.now()));
@@ -84,7 +103,9 @@ describe("cron triggers survive a restart", () => {
           return r.length && r.every((x) => x.status === "completed") ? r : null;
         }, 10_000);
         expect(runs).toHaveLength(1);
-        const [after] = await h.db.query<{ next_at: number }>("SELECT next_at FROM inngest_runner_crons WHERE function_id = 'cronr-hourly'");
+        const [after] = await h.db.query<{ next_at: number }>(
+          "SELECT next_at FROM inngest_runner_crons WHERE function_id = 'cronr-hourly'",
+        );
         expect(Number(after!.next_at)).toBe(nextCronTime("0 * * * *", Date.now()));
         // A third runner on the same database (a second process) does not fire it again.
         const third = await start();

@@ -37,7 +37,9 @@ export function nextCronTime(expression: string, after: number): number | null {
 }
 
 export function cronsOf(config: RegisteredFunction["config"]): string[] {
-  return (config.triggers ?? []).flatMap((t) => ("cron" in t && typeof t.cron === "string" && !cronProblem(t.cron) ? [t.cron] : []));
+  return (config.triggers ?? []).flatMap((t) =>
+    "cron" in t && typeof t.cron === "string" && !cronProblem(t.cron) ? [t.cron] : [],
+  );
 }
 
 /**
@@ -46,14 +48,22 @@ export function cronsOf(config: RegisteredFunction["config"]): string[] {
  * match; rows of removed functions or crons go.
  */
 export async function syncCrons(q: Query, functions: RegisteredFunction[], now = Date.now()): Promise<void> {
-  await q("DELETE FROM inngest_runner_crons c WHERE NOT EXISTS (SELECT 1 FROM inngest_runner_functions f WHERE f.id = c.function_id)");
+  await q(
+    "DELETE FROM inngest_runner_crons c WHERE NOT EXISTS (SELECT 1 FROM inngest_runner_functions f WHERE f.id = c.function_id)",
+  );
   for (const fn of functions) {
     const crons = cronsOf(fn.config);
-    await q("DELETE FROM inngest_runner_crons WHERE function_id = $1 AND cron NOT IN (SELECT jsonb_array_elements_text($2::jsonb))", [fn.id, JSON.stringify(crons)]);
+    await q(
+      "DELETE FROM inngest_runner_crons WHERE function_id = $1 AND cron NOT IN (SELECT jsonb_array_elements_text($2::jsonb))",
+      [fn.id, JSON.stringify(crons)],
+    );
     for (const cron of crons) {
       const next = nextCronTime(cron, now);
       if (next === null) continue;
-      await q("INSERT INTO inngest_runner_crons (function_id, cron, next_at) VALUES ($1, $2, $3) ON CONFLICT (function_id, cron) DO NOTHING", [fn.id, cron, next]);
+      await q(
+        "INSERT INTO inngest_runner_crons (function_id, cron, next_at) VALUES ($1, $2, $3) ON CONFLICT (function_id, cron) DO NOTHING",
+        [fn.id, cron, next],
+      );
     }
   }
 }
@@ -81,15 +91,21 @@ export async function fireDueCrons(engine: Engine, now = Date.now()): Promise<nu
     const started = await engine.db.transaction(async (q) => {
       const claimed =
         next === null
-          ? await q("DELETE FROM inngest_runner_crons WHERE function_id = $1 AND cron = $2 AND next_at = $3 RETURNING function_id", [fn.id, row.cron, row.next_at])
-          : await q("UPDATE inngest_runner_crons SET next_at = $4 WHERE function_id = $1 AND cron = $2 AND next_at = $3 RETURNING function_id", [
-              fn.id,
-              row.cron,
-              row.next_at,
-              next,
-            ]);
+          ? await q(
+              "DELETE FROM inngest_runner_crons WHERE function_id = $1 AND cron = $2 AND next_at = $3 RETURNING function_id",
+              [fn.id, row.cron, row.next_at],
+            )
+          : await q(
+              "UPDATE inngest_runner_crons SET next_at = $4 WHERE function_id = $1 AND cron = $2 AND next_at = $3 RETURNING function_id",
+              [fn.id, row.cron, row.next_at, next],
+            );
       if (!claimed.length) return false;
-      await createRun(q, engine, fn, { id: `cron-${fn.id}-${dueAt}`, name: "inngest/scheduled.timer", data: { cron: row.cron }, ts: dueAt });
+      await createRun(q, engine, fn, {
+        id: `cron-${fn.id}-${dueAt}`,
+        name: "inngest/scheduled.timer",
+        data: { cron: row.cron },
+        ts: dueAt,
+      });
       return true;
     });
     fired ||= started;

@@ -34,7 +34,10 @@ async function slowApp() {
 }
 
 const stepsOf = (h: Awaited<ReturnType<typeof createHarness>>, runId: string) =>
-  h.db.query<{ step_id: string; status: string }>("SELECT step_id, status FROM inngest_runner_steps WHERE run_id = $1", [runId]);
+  h.db.query<{ step_id: string; status: string }>(
+    "SELECT step_id, status FROM inngest_runner_steps WHERE run_id = $1",
+    [runId],
+  );
 
 describe("stopping the runner", () => {
   it("with a deadline, lets the step in flight finish and keeps its result", async () => {

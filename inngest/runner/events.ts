@@ -18,17 +18,25 @@ export function parseEvents(body: unknown, seed: string | null): EventPayload[] 
   return list.map((raw, i) => {
     const where = list.length > 1 ? `event ${i}: ` : "";
     if (!isObject(raw)) throw new BadEventError(`${where}an event must be a JSON object`);
-    if (typeof raw.name !== "string" || raw.name.trim() === "") throw new BadEventError(`${where}"name" is required and must be a non-empty string`);
-    if (raw.data !== undefined && raw.data !== null && !isObject(raw.data)) throw new BadEventError(`${where}"data" must be an object`);
-    if (raw.user !== undefined && raw.user !== null && !isObject(raw.user)) throw new BadEventError(`${where}"user" must be an object`);
-    if (raw.id !== undefined && (typeof raw.id !== "string" || raw.id === "")) throw new BadEventError(`${where}"id" must be a non-empty string`);
-    if (raw.ts !== undefined && typeof raw.ts !== "number") throw new BadEventError(`${where}"ts" must be a number (epoch milliseconds)`);
-    if (raw.name.startsWith("inngest/function.")) throw new BadEventError(`${where}"${raw.name}" is reserved: only the runner emits inngest/function.* events`);
+    if (typeof raw.name !== "string" || raw.name.trim() === "")
+      throw new BadEventError(`${where}"name" is required and must be a non-empty string`);
+    if (raw.data !== undefined && raw.data !== null && !isObject(raw.data))
+      throw new BadEventError(`${where}"data" must be an object`);
+    if (raw.user !== undefined && raw.user !== null && !isObject(raw.user))
+      throw new BadEventError(`${where}"user" must be an object`);
+    if (raw.id !== undefined && (typeof raw.id !== "string" || raw.id === ""))
+      throw new BadEventError(`${where}"id" must be a non-empty string`);
+    if (raw.ts !== undefined && typeof raw.ts !== "number")
+      throw new BadEventError(`${where}"ts" must be a number (epoch milliseconds)`);
+    if (raw.name.startsWith("inngest/function."))
+      throw new BadEventError(`${where}"${raw.name}" is reserved: only the runner emits inngest/function.* events`);
     const text = JSON.stringify(raw);
     // Postgres jsonb cannot hold NUL characters; refuse them here with a clear message.
-    if (text.includes("\\u0000")) throw new BadEventError(`${where}event contains a NUL character (\\u0000), which cannot be stored`);
+    if (text.includes("\\u0000"))
+      throw new BadEventError(`${where}event contains a NUL character (\\u0000), which cannot be stored`);
     const size = Buffer.byteLength(text);
-    if (size > MAX_EVENT_BYTES) throw new BadEventError(`${where}event is ${size} bytes; the limit is ${MAX_EVENT_BYTES}`);
+    if (size > MAX_EVENT_BYTES)
+      throw new BadEventError(`${where}event is ${size} bytes; the limit is ${MAX_EVENT_BYTES}`);
     return {
       id: (raw.id as string | undefined) ?? seededEventId(seed, i) ?? ulid(),
       name: raw.name,
@@ -86,11 +94,20 @@ export async function processPendingEvents(engine: Engine): Promise<number> {
   );
   const claimed = new Set<number>();
   for (const row of rows) {
-    const event: EventPayload = { id: row.id, name: row.name, data: row.data, ts: Number(row.ts), ...(row.user ? { user: row.user } : {}) };
+    const event: EventPayload = {
+      id: row.id,
+      name: row.name,
+      data: row.data,
+      ts: Number(row.ts),
+      ...(row.user ? { user: row.user } : {}),
+    };
     const receivedAt = Number(row.received_at);
     if (!row.triggered) {
       await db.transaction(async (q) => {
-        const mine = await q("UPDATE inngest_runner_events SET triggered = true WHERE id = $1 AND NOT triggered RETURNING id", [event.id]);
+        const mine = await q(
+          "UPDATE inngest_runner_events SET triggered = true WHERE id = $1 AND NOT triggered RETURNING id",
+          [event.id],
+        );
         if (mine.length) await triggerFunctions(q, engine, event);
       });
     }
@@ -102,7 +119,9 @@ export async function processPendingEvents(engine: Engine): Promise<number> {
         hit = !w.expression || matches(w.expression, { event: w.event, async: event });
       } catch (err) {
         await db.transaction((q) =>
-          finishRun(q, engine, w.run_id, "failed", { error: { name: "Error", message: `waitForEvent "if" failed: ${(err as Error).message}` } }),
+          finishRun(q, engine, w.run_id, "failed", {
+            error: { name: "Error", message: `waitForEvent "if" failed: ${(err as Error).message}` },
+          }),
         );
         claimed.add(w.id);
         continue;
@@ -112,15 +131,23 @@ export async function processPendingEvents(engine: Engine): Promise<number> {
       await db.transaction(async (q) => {
         const mine = await q("DELETE FROM inngest_runner_jobs WHERE id = $1 RETURNING id", [w.id]);
         if (!mine.length) return;
-        await recordStep(q, w.run_id, { id: w.step_id, name: w.name ?? undefined, op: "WaitForEvent", status: "completed", data: event });
+        await recordStep(q, w.run_id, {
+          id: w.step_id,
+          name: w.name ?? undefined,
+          op: "WaitForEvent",
+          status: "completed",
+          data: event,
+        });
         await ensureDiscovery(q, engine, w.run_id);
       });
     }
-    for (const fn of registry.cancelledBy(event.name)) await cancelMatching(engine, fn.id, fn.config.cancel ?? [], event, receivedAt);
+    for (const fn of registry.cancelledBy(event.name))
+      await cancelMatching(engine, fn.id, fn.config.cancel ?? [], event, receivedAt);
   }
-  await db.query("UPDATE inngest_runner_events SET processed = true WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))", [
-    JSON.stringify(rows.map((r) => r.id)),
-  ]);
+  await db.query(
+    "UPDATE inngest_runner_events SET processed = true WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))",
+    [JSON.stringify(rows.map((r) => r.id))],
+  );
   engine.wake(); // after the commits above, so the scheduler sees the new work
   return rows.length;
 }
@@ -149,7 +176,9 @@ async function cancelMatching(
       }
       if (hit) {
         await engine.db.transaction((q) =>
-          finishRun(q, engine, run.id, "cancelled", { error: { name: "Cancelled", message: `cancelled by event ${event.name} (${event.id})` } }),
+          finishRun(q, engine, run.id, "cancelled", {
+            error: { name: "Cancelled", message: `cancelled by event ${event.name} (${event.id})` },
+          }),
         );
         break;
       }

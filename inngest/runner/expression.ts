@@ -63,7 +63,8 @@ function tokenize(src: string): Token[] {
 function parse(src: string): Node {
   const toks = tokenize(src);
   let p = 0;
-  const peek = (v?: string) => (toks[p] && (v === undefined || (toks[p]!.k === "op" && toks[p]!.v === v)) ? toks[p] : undefined);
+  const peek = (v?: string) =>
+    toks[p] && (v === undefined || (toks[p]!.k === "op" && toks[p]!.v === v)) ? toks[p] : undefined;
   const eat = (v: string) => {
     if (!peek(v)) throw new Error(`expected "${v}" in expression: ${src}`);
     p++;

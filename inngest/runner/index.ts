@@ -61,7 +61,9 @@ export type RunnerHandle = {
  * With `standby` it only listens: its event API stores events (untriggered) for the runner that
  * holds the database, which picks them up when it polls (`eventPollMs`), until `activate()`.
  */
-export async function startRunner(options: RunnerOptions & { standby?: boolean; eventPollMs?: number }): Promise<RunnerHandle> {
+export async function startRunner(
+  options: RunnerOptions & { standby?: boolean; eventPollMs?: number },
+): Promise<RunnerHandle> {
   const host = options.host ?? "127.0.0.1";
   if (!isLoopback(host)) throw new Error(`The embedded Inngest runner only binds to loopback; refusing host "${host}"`);
   const appUrl = new URL(options.appUrl).href;

@@ -131,7 +131,11 @@ export async function migrate(db: RunnerDb): Promise<number[]> {
         .map((s) => s.trim())
         .filter(Boolean))
         await q(statement);
-      await q("INSERT INTO inngest_runner_migrations (version, name, applied_at) VALUES ($1, $2, $3)", [m.version, m.name, Date.now()]);
+      await q("INSERT INTO inngest_runner_migrations (version, name, applied_at) VALUES ($1, $2, $3)", [
+        m.version,
+        m.name,
+        Date.now(),
+      ]);
       applied.push(m.version);
     }
     return applied;

@@ -38,7 +38,11 @@ function describe(appId: string, url: string, config: FunctionConfig): Registere
       unsupported.push((err as Error).message);
     }
   }
-  for (const period of [config.throttle?.period, config.rateLimit?.period, ...(config.cancel ?? []).map((c) => c.timeout)]) {
+  for (const period of [
+    config.throttle?.period,
+    config.rateLimit?.period,
+    ...(config.cancel ?? []).map((c) => c.timeout),
+  ]) {
     if (period && parseDuration(period) === null) unsupported.push(`cannot parse the period "${period}"`);
   }
   const step = config.steps?.step ?? Object.values(config.steps ?? {})[0];
@@ -85,7 +89,9 @@ export class Registry {
   }
 
   async load(q: Query): Promise<void> {
-    const rows = await q<{ id: string; app_id: string; url: string; config: FunctionConfig }>("SELECT id, app_id, url, config FROM inngest_runner_functions");
+    const rows = await q<{ id: string; app_id: string; url: string; config: FunctionConfig }>(
+      "SELECT id, app_id, url, config FROM inngest_runner_functions",
+    );
     this.fns = new Map(rows.map((r) => [r.id, describe(r.app_id, r.url, r.config)]));
     this.synced = rows.length > 0;
     this.generation += 1;
@@ -99,10 +105,10 @@ export class Registry {
        ON CONFLICT (id) DO UPDATE SET url = EXCLUDED.url, sdk = EXCLUDED.sdk, synced_at = EXCLUDED.synced_at`,
       [app.id, app.url, app.sdk ?? null, now],
     );
-    await q("DELETE FROM inngest_runner_functions WHERE app_id = $1 AND id NOT IN (SELECT jsonb_array_elements_text($2::jsonb))", [
-      app.id,
-      JSON.stringify(configs.map((c) => c.id)),
-    ]);
+    await q(
+      "DELETE FROM inngest_runner_functions WHERE app_id = $1 AND id NOT IN (SELECT jsonb_array_elements_text($2::jsonb))",
+      [app.id, JSON.stringify(configs.map((c) => c.id))],
+    );
     for (const config of configs) {
       const fn = describe(app.id, app.url, config);
       await q(
@@ -111,7 +117,8 @@ export class Registry {
            config = EXCLUDED.config, updated_at = EXCLUDED.updated_at`,
         [fn.id, app.id, fn.name, fn.url, JSON.stringify(config), now],
       );
-      for (const reason of fn.unsupported) this.logger.error(`[inngest-runner] function "${fn.id}": ${reason}; its runs will fail`);
+      for (const reason of fn.unsupported)
+        this.logger.error(`[inngest-runner] function "${fn.id}": ${reason}; its runs will fail`);
     }
     await this.load(q);
     await syncCrons(q, this.all());

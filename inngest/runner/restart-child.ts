@@ -17,7 +17,8 @@ const mark = (m: string) => appendFileSync(markers, `${m}\n`);
 const silent = { info() {}, warn() {}, error: (...a: unknown[]) => console.error(...a), debug() {} };
 
 const pg = await PGlite.create(dataDir);
-const wrap = (run: (t: string, p?: unknown[]) => Promise<{ rows: unknown[] }>): Query => (async (t: string, p?: unknown[]) => (await run(t, p)).rows) as Query;
+const wrap = (run: (t: string, p?: unknown[]) => Promise<{ rows: unknown[] }>): Query =>
+  (async (t: string, p?: unknown[]) => (await run(t, p)).rows) as Query;
 const db = {
   query: wrap((t, p) => pg.query(t, p)),
   transaction: <T>(fn: (q: Query) => Promise<T>) => pg.transaction((tx) => fn(wrap((t, p) => tx.query(t, p)))),
@@ -39,11 +40,19 @@ const fn = inngest.createFunction({ id: "durable", triggers: [{ event: "t/durabl
 });
 const app = http.createServer(serve({ client: inngest, functions: [fn] }) as http.RequestListener);
 await new Promise<void>((r) => app.listen(Number(appPort), "127.0.0.1", r));
-const runner = await startRunner({ db, port: Number(runnerPort), appUrl, logger: silent, backoff: { baseMs: 20, maxMs: 200 } });
+const runner = await startRunner({
+  db,
+  port: Number(runnerPort),
+  appUrl,
+  logger: silent,
+  backoff: { baseMs: 20, maxMs: 200 },
+});
 process.stdout.write("ready\n");
 // Report completion to the parent (it cannot open the data directory while we hold it).
 const poll = setInterval(async () => {
-  const rows = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM inngest_runner_runs WHERE status = 'completed'");
+  const rows = await db.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM inngest_runner_runs WHERE status = 'completed'",
+  );
   if ((rows[0]?.n ?? 0) > 0) {
     clearInterval(poll);
     mark("run-completed");

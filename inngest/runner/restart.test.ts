@@ -28,7 +28,15 @@ function start(appPort: number, runnerPort: number): Promise<ChildProcess> {
   // SIGKILL of the CLI leaves running).
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", path.resolve("inngest/runner/restart-child.ts"), dataDir, markers, String(appPort), String(runnerPort)],
+    [
+      "--import",
+      "tsx",
+      path.resolve("inngest/runner/restart-child.ts"),
+      dataDir,
+      markers,
+      String(appPort),
+      String(runnerPort),
+    ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   children.push(child);
@@ -53,7 +61,10 @@ describe("SIGKILL and restart", () => {
   it("resumes the run after kill -9 and never re-runs a completed step", async () => {
     const [appPort, runnerPort] = [await freePort(), await freePort()];
     const first = await start(appPort, runnerPort);
-    const res = await fetch(`http://127.0.0.1:${runnerPort}/e/local`, { method: "POST", body: JSON.stringify({ name: "t/durable" }) });
+    const res = await fetch(`http://127.0.0.1:${runnerPort}/e/local`, {
+      method: "POST",
+      body: JSON.stringify({ name: "t/durable" }),
+    });
     expect(res.status).toBe(200);
     await until(() => lines().includes("two-start"));
     first.kill("SIGKILL"); // mid-step: "one" and the sleep are memoized, "two" is in flight
@@ -69,9 +80,13 @@ describe("SIGKILL and restart", () => {
     expect(lines()).toEqual(["one", "two-start", "two-start", "two-end", "three", "run-completed"]);
     const pg = await PGlite.create(dataDir);
     try {
-      const runs = await pg.query<{ status: string; output: unknown }>("SELECT status, output FROM inngest_runner_runs");
+      const runs = await pg.query<{ status: string; output: unknown }>(
+        "SELECT status, output FROM inngest_runner_runs",
+      );
       expect(runs.rows).toEqual([{ status: "completed", output: 6 }]);
-      const steps = await pg.query<{ name: string; attempts: number }>("SELECT name, attempts FROM inngest_runner_steps ORDER BY seq");
+      const steps = await pg.query<{ name: string; attempts: number }>(
+        "SELECT name, attempts FROM inngest_runner_steps ORDER BY seq",
+      );
       expect(steps.rows.map((s) => s.name)).toEqual(["one", "pause", "two", "three"]);
     } finally {
       await pg.close();

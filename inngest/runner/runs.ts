@@ -17,7 +17,16 @@ export async function insertEvent(q: Query, engine: Engine, event: EventPayload)
     `INSERT INTO inngest_runner_events (id, name, data, "user", ts, received_at, triggered, processed)
      VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6, $7, $8 AND NOT EXISTS (SELECT 1 FROM inngest_runner_jobs WHERE kind = 'wait' AND event_name = $2))
      ON CONFLICT (id) DO NOTHING RETURNING id`,
-    [event.id, event.name, JSON.stringify(event.data), event.user ? JSON.stringify(event.user) : null, event.ts, now, engine.registry.synced, quiet],
+    [
+      event.id,
+      event.name,
+      JSON.stringify(event.data),
+      event.user ? JSON.stringify(event.user) : null,
+      event.ts,
+      now,
+      engine.registry.synced,
+      quiet,
+    ],
   );
   // A repeated id is a retried send: Inngest deduplicates it, and so do we.
   if (inserted.length === 0) return false;
@@ -45,7 +54,13 @@ export async function triggerFunctions(q: Query, engine: Engine, event: EventPay
 type CreateOptions = { parent?: { runId: string; stepId: string }; replayOf?: string; failure?: string };
 
 /** Creates a queued run and its first call, honouring idempotency, rate limit and throttle. */
-export async function createRun(q: Query, engine: Engine, fn: RegisteredFunction, event: EventPayload, opts: CreateOptions = {}): Promise<string | null> {
+export async function createRun(
+  q: Query,
+  engine: Engine,
+  fn: RegisteredFunction,
+  event: EventPayload,
+  opts: CreateOptions = {},
+): Promise<string | null> {
   const now = Date.now();
   const vars = { event };
   const cfg = fn.config;
@@ -58,21 +73,19 @@ export async function createRun(q: Query, engine: Engine, fn: RegisteredFunction
   try {
     if (!failure && !opts.replayOf && cfg.idempotency) {
       idempotencyKey = evaluateKey(cfg.idempotency, vars);
-      const seen = await q("SELECT 1 FROM inngest_runner_runs WHERE function_id = $1 AND idempotency_key = $2 AND created_at > $3 LIMIT 1", [
-        fn.id,
-        idempotencyKey,
-        now - DAY,
-      ]);
+      const seen = await q(
+        "SELECT 1 FROM inngest_runner_runs WHERE function_id = $1 AND idempotency_key = $2 AND created_at > $3 LIMIT 1",
+        [fn.id, idempotencyKey, now - DAY],
+      );
       if (seen.length) return null;
     }
     if (!failure && !opts.replayOf && cfg.rateLimit) {
       rateKey = cfg.rateLimit.key ? evaluateKey(cfg.rateLimit.key, vars) : "";
       const period = parseDuration(cfg.rateLimit.period) ?? 0;
-      const [row] = await q<{ n: number }>("SELECT count(*)::int AS n FROM inngest_runner_runs WHERE function_id = $1 AND rate_key = $2 AND created_at > $3", [
-        fn.id,
-        rateKey,
-        now - period,
-      ]);
+      const [row] = await q<{ n: number }>(
+        "SELECT count(*)::int AS n FROM inngest_runner_runs WHERE function_id = $1 AND rate_key = $2 AND created_at > $3",
+        [fn.id, rateKey, now - period],
+      );
       if ((row?.n ?? 0) >= cfg.rateLimit.limit) return null; // rate-limited events are skipped, as in Inngest
     }
     for (const c of [cfg.concurrency].flat()) {
@@ -112,10 +125,15 @@ export async function createRun(q: Query, engine: Engine, fn: RegisteredFunction
     ],
   );
   if (failure) {
-    await finishRun(q, engine, id, "failed", { error: { name: "Error", message: `Embedded Inngest runner: ${failure}` } });
+    await finishRun(q, engine, id, "failed", {
+      error: { name: "Error", message: `Embedded Inngest runner: ${failure}` },
+    });
     return id;
   }
-  await q("INSERT INTO inngest_runner_jobs (run_id, kind, step_id, due_at, created_at) VALUES ($1, 'call', '', $2, $3)", [id, dueAt, now]);
+  await q(
+    "INSERT INTO inngest_runner_jobs (run_id, kind, step_id, due_at, created_at) VALUES ($1, 'call', '', $2, $3)",
+    [id, dueAt, now],
+  );
   return id; // callers wake the scheduler after commit
 }
 
@@ -142,7 +160,15 @@ const STEP_UPSERT = `INSERT INTO inngest_runner_steps (run_id, step_id, name, op
   ON CONFLICT (run_id, step_id) DO UPDATE SET op = EXCLUDED.op, status = EXCLUDED.status, data = EXCLUDED.data,
     error = EXCLUDED.error, ended_at = EXCLUDED.ended_at, attempts = inngest_runner_steps.attempts + 1`;
 
-type StepRecord = { id: string; name?: string; op: string; status: "completed" | "failed" | "retrying"; data?: unknown; error?: unknown; startedAt?: number };
+type StepRecord = {
+  id: string;
+  name?: string;
+  op: string;
+  status: "completed" | "failed" | "retrying";
+  data?: unknown;
+  error?: unknown;
+  startedAt?: number;
+};
 
 function stepParams(runId: string, step: StepRecord, now: number): unknown[] {
   return [
@@ -194,7 +220,14 @@ export async function ensureDiscovery(q: Query, _engine: Engine, runId: string):
   return row ? Number(row.id) : undefined;
 }
 
-type RunRow = { id: string; function_id: string; event: EventPayload; status: RunStatus; parent_run_id: string | null; parent_step_id: string | null };
+type RunRow = {
+  id: string;
+  function_id: string;
+  event: EventPayload;
+  status: RunStatus;
+  parent_run_id: string | null;
+  parent_step_id: string | null;
+};
 
 /**
  * Ends a run: stores its outcome, drops its pending work, resumes an invoking parent and, on
@@ -223,12 +256,15 @@ export async function finishRun(
   if (!run) return false;
   await q("DELETE FROM inngest_runner_jobs WHERE run_id = $1", [runId]);
   if (run.parent_run_id && run.parent_step_id) {
-    const claimed = await q("DELETE FROM inngest_runner_jobs WHERE run_id = $1 AND kind = 'invoke' AND step_id = $2 RETURNING id", [
-      run.parent_run_id,
-      run.parent_step_id,
-    ]);
+    const claimed = await q(
+      "DELETE FROM inngest_runner_jobs WHERE run_id = $1 AND kind = 'invoke' AND step_id = $2 RETURNING id",
+      [run.parent_run_id, run.parent_step_id],
+    );
     if (claimed.length) {
-      const error = status === "completed" ? undefined : (outcome.error ?? { name: "Error", message: `invoked function run ${runId} was ${status}` });
+      const error =
+        status === "completed"
+          ? undefined
+          : (outcome.error ?? { name: "Error", message: `invoked function run ${runId} was ${status}` });
       await recordStep(q, run.parent_run_id, {
         id: run.parent_step_id,
         op: "InvokeFunction",

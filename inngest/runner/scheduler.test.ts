@@ -32,7 +32,16 @@ describe("Scheduler.start", () => {
       wakeEvents() {},
     };
     const scheduler = new Scheduler(engine as never, { maxInFlight: 4, pollMs: 60_000, callTimeoutMs: 1_000 });
-    const job = { id: 7, run_id: "r", kind: "call", step_id: "", name: null, attempt: 0, payload: null, concurrency: [] };
+    const job = {
+      id: 7,
+      run_id: "r",
+      kind: "call",
+      step_id: "",
+      name: null,
+      attempt: 0,
+      payload: null,
+      concurrency: [],
+    };
     const start = (scheduler as unknown as { start(j: typeof job): void }).start.bind(scheduler);
     start(job);
     start(job);

@@ -56,7 +56,8 @@ export class Scheduler {
     this.stopped = true;
     clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
-    const idle = this.inFlight.size || this.ticking ? new Promise<void>((resolve) => this.idle.push(resolve)) : Promise.resolve();
+    const idle =
+      this.inFlight.size || this.ticking ? new Promise<void>((resolve) => this.idle.push(resolve)) : Promise.resolve();
     if (deadline !== undefined && deadline > Date.now()) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([idle, new Promise<void>((r) => (timer = setTimeout(r, deadline - Date.now())))]);
@@ -125,7 +126,9 @@ export class Scheduler {
     for (const k of keys) this.perKey.set(k, (this.perKey.get(k) ?? 0) + 1);
     const work: Promise<number | undefined | void> = job.kind === "call" ? this.runCall(job) : this.fireTimer(job);
     void work
-      .catch((err) => this.engine.logger.error(`[inngest-runner] job ${job.id} (${job.kind}) of run ${job.run_id} failed`, err))
+      .catch((err) =>
+        this.engine.logger.error(`[inngest-runner] job ${job.id} (${job.kind}) of run ${job.run_id} failed`, err),
+      )
       .then((next) => {
         this.inFlight.delete(job.id);
         for (const k of keys) {
@@ -169,13 +172,19 @@ export class Scheduler {
       if (!registry.synced) return; // re-polled after the first sync
       await db.transaction((q) =>
         finishRun(q, this.engine, run.id, "failed", {
-          error: { name: "Error", message: `Embedded Inngest runner: function "${run.function_id}" is not in the app's last sync` },
+          error: {
+            name: "Error",
+            message: `Embedded Inngest runner: function "${run.function_id}" is not in the app's last sync`,
+          },
         }),
       );
       return;
     }
     if (run.status === "queued") {
-      await db.query("UPDATE inngest_runner_runs SET status = 'running', started_at = $2 WHERE id = $1 AND status = 'queued'", [run.id, Date.now()]);
+      await db.query(
+        "UPDATE inngest_runner_runs SET status = 'running', started_at = $2 WHERE id = $1 AND status = 'queued'",
+        [run.id, Date.now()],
+      );
     }
     const steps = typeof run.steps === "string" ? (JSON.parse(run.steps) as MemoizedStep[]) : run.steps;
     const built = buildRequest(run, fn, job, steps);
@@ -198,20 +207,27 @@ export class Scheduler {
   /** A sleep ends, a waitForEvent times out (resolving to null) or an invoke times out. */
   private async fireTimer(job: DueJob): Promise<void> {
     await this.engine.db.transaction(async (q) => {
-      const [run] = await q<{ status: string }>("SELECT status FROM inngest_runner_runs WHERE id = $1 FOR UPDATE", [job.run_id]);
+      const [run] = await q<{ status: string }>("SELECT status FROM inngest_runner_runs WHERE id = $1 FOR UPDATE", [
+        job.run_id,
+      ]);
       if (!run || ["completed", "failed", "cancelled"].includes(run.status)) return;
       const claimed = await q("DELETE FROM inngest_runner_jobs WHERE id = $1 RETURNING id", [job.id]);
       if (!claimed.length) return;
       const name = job.name ?? undefined;
-      if (job.kind === "sleep") await recordStep(q, job.run_id, { id: job.step_id, name, op: "Sleep", status: "completed", data: null });
-      else if (job.kind === "wait") await recordStep(q, job.run_id, { id: job.step_id, name, op: "WaitForEvent", status: "completed", data: null });
+      if (job.kind === "sleep")
+        await recordStep(q, job.run_id, { id: job.step_id, name, op: "Sleep", status: "completed", data: null });
+      else if (job.kind === "wait")
+        await recordStep(q, job.run_id, { id: job.step_id, name, op: "WaitForEvent", status: "completed", data: null });
       else if (job.kind === "invoke") {
         await recordStep(q, job.run_id, {
           id: job.step_id,
           name,
           op: "InvokeFunction",
           status: "failed",
-          error: { name: "InngestInvokeTimeoutError", message: "Timed out waiting for the invoked function to complete" },
+          error: {
+            name: "InngestInvokeTimeoutError",
+            message: "Timed out waiting for the invoked function to complete",
+          },
         });
       } else throw new Error(`unknown job kind ${job.kind}`);
       await ensureDiscovery(q, this.engine, job.run_id);

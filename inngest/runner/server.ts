@@ -37,24 +37,36 @@ export function createServer(engine: Engine, opts: Options): http.Server {
   return http.createServer((req, res) => {
     void handle(engine, opts, req, res).catch((err) => {
       engine.logger.error("[inngest-runner] request failed", err);
-      if (!res.headersSent) send(res, 500, { error: `internal error in the embedded runner: ${(err as Error).message}`, status: 500 });
+      if (!res.headersSent)
+        send(res, 500, { error: `internal error in the embedded runner: ${(err as Error).message}`, status: 500 });
     });
   });
 }
 
-async function handle(engine: Engine, opts: Options, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function handle(
+  engine: Engine,
+  opts: Options,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
   const url = new URL(req.url ?? "/", "http://runner");
   const path = url.pathname.replace(/\/+$/, "") || "/";
   if (req.method === "GET" && (path === "/" || path === "/health")) {
-    return send(res, 200, { ok: true, engine: "kiln-embedded-inngest-runner", functions: engine.registry.all().length });
+    return send(res, 200, {
+      ok: true,
+      engine: "kiln-embedded-inngest-runner",
+      functions: engine.registry.all().length,
+    });
   }
   const eventMatch = /^\/e\/([^/]+)$/.exec(path);
   if (eventMatch && req.method === "POST") {
     const key = decodeURIComponent(eventMatch[1]!);
-    if (opts.eventKey && key !== opts.eventKey) return send(res, 401, { error: "event key is not valid for this runner", status: 401 });
+    if (opts.eventKey && key !== opts.eventKey)
+      return send(res, 401, { error: "event key is not valid for this runner", status: 401 });
     // Batches may hold several events; each event is checked against the 512 KiB limit below.
     const raw = await readBody(req, MAX_EVENT_BYTES * 8);
-    if (raw === null) return send(res, 413, { error: `request body is larger than ${MAX_EVENT_BYTES * 8} bytes`, status: 413 });
+    if (raw === null)
+      return send(res, 413, { error: `request body is larger than ${MAX_EVENT_BYTES * 8} bytes`, status: 413 });
     let body: unknown;
     try {
       body = JSON.parse(raw);
@@ -78,7 +90,10 @@ async function handle(engine: Engine, opts: Options, req: http.IncomingMessage, 
     if (engine.signingKey) {
       const auth = req.headers.authorization ?? "";
       if (auth !== `Bearer ${hashSigningKey(engine.signingKey)}`) {
-        return send(res, 401, { status: 401, error: auth ? "the signing key in Authorization does not match the runner's" : "missing Authorization header" });
+        return send(res, 401, {
+          status: 401,
+          error: auth ? "the signing key in Authorization does not match the runner's" : "missing Authorization header",
+        });
       }
     }
     const raw = await readBody(req, 16 * 1024 * 1024);
@@ -90,7 +105,9 @@ async function handle(engine: Engine, opts: Options, req: http.IncomingMessage, 
     }
   }
   if (path.startsWith("/v1/checkpoint")) {
-    engine.logger.error(`[inngest-runner] the SDK called ${path}; checkpointing is not supported by the embedded runner`);
+    engine.logger.error(
+      `[inngest-runner] the SDK called ${path}; checkpointing is not supported by the embedded runner`,
+    );
     return send(res, 501, { error: "checkpointing is not supported by the embedded Inngest runner" });
   }
   return send(res, 404, { error: `no route ${req.method} ${path} in the embedded Inngest runner`, status: 404 });

@@ -39,13 +39,17 @@ describe("request signing", () => {
     expect(res.status).toBe(200);
     const { ids } = (await res.json()) as { ids: string[] };
     const [run] = await h.waitFor(() =>
-      h.db.query<{ id: string }>("SELECT id FROM inngest_runner_runs WHERE event_id = $1", [ids[0]]).then((r) => (r.length ? r : null)),
+      h.db
+        .query<{ id: string }>("SELECT id FROM inngest_runner_runs WHERE event_id = $1", [ids[0]])
+        .then((r) => (r.length ? r : null)),
     );
     const done = await h.finished(run!.id);
     expect(done.status).toBe("completed");
     expect(done.output).toBe(1);
     // step.sendEvent went through the event API with the event key
-    await h.waitFor(() => h.db.query("SELECT 1 FROM inngest_runner_events WHERE name = 't/echoed'").then((r) => r.length > 0));
+    await h.waitFor(() =>
+      h.db.query("SELECT 1 FROM inngest_runner_events WHERE name = 't/echoed'").then((r) => r.length > 0),
+    );
 
     // A wrong event key is refused; the out-of-band sync endpoint needs the hashed signing key.
     expect((await h.send({ name: "t/signed" }, "wrong")).status).toBe(401);
@@ -74,9 +78,10 @@ describe("request signing", () => {
     expect(health.status).toBe(200);
     // Nothing is lost: the event is stored, untriggered, until a sync succeeds.
     const sent = (await (await h.send({ name: "t/signed" })).json()) as { ids: string[] };
-    const [stored] = await h.db.query<{ triggered: boolean; processed: boolean }>("SELECT triggered, processed FROM inngest_runner_events WHERE id = $1", [
-      sent.ids[0],
-    ]);
+    const [stored] = await h.db.query<{ triggered: boolean; processed: boolean }>(
+      "SELECT triggered, processed FROM inngest_runner_events WHERE id = $1",
+      [sent.ids[0]],
+    );
     expect(stored).toEqual({ triggered: false, processed: false });
 
     // A call with the wrong key, or with none, is rejected by the app with a clear error.
@@ -90,7 +95,10 @@ describe("request signing", () => {
     });
     for (const signingKey of [OTHER, undefined]) {
       const outcome = await callApp({ signingKey, logger: silent } as unknown as Engine, url, text, "r1", 5_000);
-      expect(outcome).toMatchObject({ kind: "error", error: { message: expect.stringContaining("signing key does not match") } });
+      expect(outcome).toMatchObject({
+        kind: "error",
+        error: { message: expect.stringContaining("signing key does not match") },
+      });
     }
     // With the right key the same call works, so the failure above was the signature alone.
     const ok = await callApp({ signingKey: KEY, logger: silent } as unknown as Engine, url, text, "r1", 5_000);

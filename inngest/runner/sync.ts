@@ -3,7 +3,8 @@ import type { Engine } from "./engine";
 import type { FunctionConfig } from "./types";
 
 export type SyncResult =
-  { ok: true; kind: "in_band" | "out_of_band"; functions: number } | { ok: false; error: string; /** false while the app is not up yet */ answered: boolean };
+  | { ok: true; kind: "in_band" | "out_of_band"; functions: number }
+  | { ok: false; error: string; /** false while the app is not up yet */ answered: boolean };
 
 /** Stores the functions an app reported (in-band PUT answer or out-of-band /fn/register call). */
 export async function storeRegistration(engine: Engine, body: unknown): Promise<number> {
@@ -13,13 +14,23 @@ export async function storeRegistration(engine: Engine, body: unknown): Promise<
   if (typeof b.url !== "string") throw new Error("registration has no url");
   if (!Array.isArray(b.functions)) throw new Error("registration has no functions array");
   for (const f of b.functions) {
-    if (!f || typeof f !== "object" || typeof f.id !== "string" || !Array.isArray(f.triggers) || typeof f.steps !== "object") {
+    if (
+      !f ||
+      typeof f !== "object" ||
+      typeof f.id !== "string" ||
+      !Array.isArray(f.triggers) ||
+      typeof f.steps !== "object"
+    ) {
       throw new Error("registration holds a function without id, triggers or steps");
     }
   }
   const functions = b.functions as FunctionConfig[];
   await engine.db.transaction((q) =>
-    engine.registry.replaceApp(q, { id: appId, url: b.url as string, sdk: typeof b.sdk === "string" ? b.sdk : undefined }, functions),
+    engine.registry.replaceApp(
+      q,
+      { id: appId, url: b.url as string, sdk: typeof b.sdk === "string" ? b.sdk : undefined },
+      functions,
+    ),
   );
   engine.wake();
   engine.wakeEvents();
@@ -45,7 +56,8 @@ export async function syncApp(engine: Engine, appUrl: string): Promise<SyncResul
     return { ok: false, error: `could not reach ${appUrl} (${code})`, answered: false };
   }
   if (!res.ok) {
-    const hint = res.status === 401 ? " (the app rejected the runner's signature: do both use the same signing key?)" : "";
+    const hint =
+      res.status === 401 ? " (the app rejected the runner's signature: do both use the same signing key?)" : "";
     // 404 and 5xx are usual while the app is still compiling or starting; 401/400 are not.
     const answered = res.status !== 404 && res.status < 500;
     return { ok: false, error: `sync PUT ${appUrl} answered ${res.status}${hint}: ${body.slice(0, 300)}`, answered };
@@ -66,7 +78,11 @@ export async function syncApp(engine: Engine, appUrl: string): Promise<SyncResul
  * Keeps the app synced: retries quickly until the app first answers (it may start after the
  * runner), then re-syncs periodically so new or changed functions are picked up.
  */
-export function keepSynced(engine: Engine, appUrl: string, opts: { intervalMs: number; retryMs: number }): { stop(): void; now(): Promise<SyncResult> } {
+export function keepSynced(
+  engine: Engine,
+  appUrl: string,
+  opts: { intervalMs: number; retryMs: number },
+): { stop(): void; now(): Promise<SyncResult> } {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let failures = 0;
@@ -88,7 +104,8 @@ export function keepSynced(engine: Engine, appUrl: string, opts: { intervalMs: n
       failures++;
       // The app usually comes up a moment after the runner, so only complain when it stays
       // down; an app that answers with an error is a configuration problem: say so at once.
-      if (result.answered ? result.error !== lastError : failures === 20) engine.logger.error(`[inngest-runner] ${result.error}; retrying`);
+      if (result.answered ? result.error !== lastError : failures === 20)
+        engine.logger.error(`[inngest-runner] ${result.error}; retrying`);
       lastError = result.error;
     }
     const wait = result.ok ? opts.intervalMs : Math.min(opts.retryMs * 2 ** Math.min(failures, 4), 5_000);

@@ -40,12 +40,21 @@ describe("a call to a worker that is stopping or gone", () => {
   it("is retried without spending one of the function's attempts", async () => {
     const { createServer } = await import("node:http");
     const { callApp } = await import("./call");
-    const server = createServer((_req, res) => void res.writeHead(503, { "retry-after": "1", "content-type": "text/plain" }).end("this worker is stopping"));
+    const server = createServer(
+      (_req, res) =>
+        void res.writeHead(503, { "retry-after": "1", "content-type": "text/plain" }).end("this worker is stopping"),
+    );
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
     const port = (server.address() as { port: number }).port;
     const engine = { signingKey: undefined } as unknown as Parameters<typeof callApp>[0];
     try {
-      const stopping = await callApp(engine, new URL(`http://127.0.0.1:${port}/api/inngest?fnId=f`), "{}", "run-1", 5_000);
+      const stopping = await callApp(
+        engine,
+        new URL(`http://127.0.0.1:${port}/api/inngest?fnId=f`),
+        "{}",
+        "run-1",
+        5_000,
+      );
       expect(stopping).toMatchObject({ kind: "error", retriable: true, countsAttempt: false });
     } finally {
       await new Promise((r) => server.close(r));

@@ -55,7 +55,13 @@ export async function createHarness(opts: {
     syncIntervalMs: 60_000,
     ...opts.runner,
   });
-  const inngest = new Inngest({ id: opts.appId, isDev: true, baseUrl: runner.url, logger: silent, ...opts.client } as never);
+  const inngest = new Inngest({
+    id: opts.appId,
+    isDev: true,
+    baseUrl: runner.url,
+    logger: silent,
+    ...opts.client,
+  } as never);
   handler = serve({ client: inngest, functions: opts.functions(inngest) }) as http.RequestListener;
   const waitFor = async <T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> => {
     const until = Date.now() + timeoutMs;
@@ -83,7 +89,10 @@ export async function createHarness(opts: {
         return run && ["completed", "failed", "cancelled"].includes(run.status) ? run : null;
       }, timeoutMs),
     runsOf: (fnId) =>
-      db.query<{ id: string; status: string }>("SELECT id, status FROM inngest_runner_runs WHERE function_id = $1 ORDER BY created_at, id", [fnId]),
+      db.query<{ id: string; status: string }>(
+        "SELECT id, status FROM inngest_runner_runs WHERE function_id = $1 ORDER BY created_at, id",
+        [fnId],
+      ),
     waitFor,
     stopRunner: (deadline) => runner.close(deadline),
     async close() {
@@ -102,7 +111,10 @@ export async function trigger(h: Harness, fnId: string, event: { name: string; d
   const { ids } = (await res.json()) as { ids: string[] };
   const rows = await h.waitFor(() =>
     h.db
-      .query<{ id: string }>("SELECT id FROM inngest_runner_runs WHERE function_id = $1 AND event_id = $2", [fnId, ids[0]])
+      .query<{ id: string }>("SELECT id FROM inngest_runner_runs WHERE function_id = $1 AND event_id = $2", [
+        fnId,
+        ids[0],
+      ])
       .then((r) => (r.length ? r : null)),
   );
   return rows[0]!.id;

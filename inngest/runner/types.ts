@@ -34,7 +34,10 @@ export type FunctionConfig = {
   id: string;
   name?: string;
   triggers: Array<{ event: string; expression?: string } | { cron: string; jitter?: string }>;
-  steps: Record<string, { id: string; name: string; runtime: { type: string; url: string }; retries?: { attempts?: number } }>;
+  steps: Record<
+    string,
+    { id: string; name: string; runtime: { type: string; url: string }; retries?: { attempts?: number } }
+  >;
   concurrency?: number | ConcurrencyOption | ConcurrencyOption[];
   throttle?: { key?: string; limit: number; period: string; burst?: number };
   rateLimit?: { key?: string; limit: number; period: string };

@@ -22,7 +22,9 @@ import { getAltTextView } from "./view";
 
 /** What the approval hook sends, captured: the real sender needs a running engine. */
 const sent = vi.hoisted(() => [] as { assetId: string; requestedBy: string | null; overwrite: boolean; key: string }[]);
-vi.mock("@/inngest/send", () => ({ altTextSender: { draftRequested: async (e: (typeof sent)[number]) => void sent.push(e) } }));
+vi.mock("@/inngest/send", () => ({
+  altTextSender: { draftRequested: async (e: (typeof sent)[number]) => void sent.push(e) },
+}));
 
 type TestCtx = ReturnType<typeof ctxFor>;
 let database: Database;
@@ -55,16 +57,29 @@ async function assetWithImage(owner = designer): Promise<ReviewFixture> {
 }
 async function approvedAsset(owner = designer): Promise<ReviewFixture> {
   const f = await assetWithImage(owner);
-  await decideAsset({ ctx: reviewer, input: { assetId: f.asset.id, assetVersionId: f.version.id, decision: "approve" } });
+  await decideAsset({
+    ctx: reviewer,
+    input: { assetId: f.asset.id, assetVersionId: f.version.id, decision: "approve" },
+  });
   return f;
 }
 const row = async (id: string) => (await db().select().from(assets).where(eq(assets.id, id)))[0]!;
 const searchRow = async (id: string) => (await db().select().from(assetSearch).where(eq(assetSearch.assetId, id)))[0]!;
 const lastAudit = async (id: string) =>
-  (await db().select().from(auditEvents).where(and(eq(auditEvents.subjectType, "asset"), eq(auditEvents.subjectId, id))).orderBy(desc(auditEvents.seq)).limit(1))[0]!;
+  (
+    await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.subjectType, "asset"), eq(auditEvents.subjectId, id)))
+      .orderBy(desc(auditEvents.seq))
+      .limit(1)
+  )[0]!;
 const recorder = () => {
   const calls: Parameters<AltTextSender["draftRequested"]>[0][] = [];
-  return { calls, sender: { draftRequested: async (e: (typeof calls)[number]) => void calls.push(e) } satisfies AltTextSender };
+  return {
+    calls,
+    sender: { draftRequested: async (e: (typeof calls)[number]) => void calls.push(e) } satisfies AltTextSender,
+  };
 };
 
 beforeAll(async () => {
@@ -72,7 +87,8 @@ beforeAll(async () => {
   useDatabaseForTests(database);
   sim = await startSimulator({ port: 0, latencyMs: 0, jitterMs: 0 });
   await seedCatalog({ db: database.db, simulatorUrl: sim.url });
-  const user = async (role: User["role"], name: string) => ctxFor(database.db, await createUserFactory(database.db, { role, name }));
+  const user = async (role: User["role"], name: string) =>
+    ctxFor(database.db, await createUserFactory(database.db, { role, name }));
   admin = await user("admin", "Ada Admin");
   designer = await user("designer", "Dana Designer");
   otherDesigner = await user("designer", "Dev Designer");
@@ -93,14 +109,29 @@ describe("settings", () => {
     expect((await getAltTextSettingsView({ ctx: admin })).engine).toBe("off");
     expect(await seedAltTextDefault({ db: db() })).toBe(true);
     const seeded = await getAltTextSettingsView({ ctx: admin });
-    expect(seeded).toMatchObject({ engine: "a1111_interrogate", providerId: simulatorId, model: "clip", updatedBy: null });
+    expect(seeded).toMatchObject({
+      engine: "a1111_interrogate",
+      providerId: simulatorId,
+      model: "clip",
+      updatedBy: null,
+    });
     // An admin turns it off: a later start leaves it off.
     await setAltTextSettings({ ctx: admin, input: { engine: "off" } });
     expect(await seedAltTextDefault({ db: db() })).toBe(false);
     expect((await getAltTextSettingsView({ ctx: admin })).engine).toBe("off");
-    const view = await setAltTextSettings({ ctx: admin, input: { engine: "a1111_interrogate", providerId: simulatorId, model: "" } });
-    expect(view).toMatchObject({ engine: "a1111_interrogate", providerId: simulatorId, model: null, updatedBy: "Ada Admin" });
-    expect((await db().select().from(auditEvents).where(eq(auditEvents.action, "alt_text.settings_changed"))).length).toBe(3);
+    const view = await setAltTextSettings({
+      ctx: admin,
+      input: { engine: "a1111_interrogate", providerId: simulatorId, model: "" },
+    });
+    expect(view).toMatchObject({
+      engine: "a1111_interrogate",
+      providerId: simulatorId,
+      model: null,
+      updatedBy: "Ada Admin",
+    });
+    expect(
+      (await db().select().from(auditEvents).where(eq(auditEvents.action, "alt_text.settings_changed"))).length,
+    ).toBe(3);
   });
 
   it("only admins choose, and an engine only calls an endpoint of its kind", async () => {
@@ -108,21 +139,31 @@ describe("settings", () => {
       await expect(setAltTextSettings({ ctx, input: { engine: "off" } })).rejects.toMatchObject({ code: "forbidden" });
       await expect(getAltTextSettingsView({ ctx })).rejects.toMatchObject({ code: "forbidden" });
     }
-    await expect(setAltTextSettings({ ctx: admin, input: { engine: "openai_vision", providerId: simulatorId } })).rejects.toMatchObject({
+    await expect(
+      setAltTextSettings({ ctx: admin, input: { engine: "openai_vision", providerId: simulatorId } }),
+    ).rejects.toMatchObject({
       code: "invalid_input",
       message: expect.stringContaining("calls openai endpoints"),
     });
-    await expect(setAltTextSettings({ ctx: admin, input: { engine: "replicate_caption" } })).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(setAltTextSettings({ ctx: admin, input: { engine: "replicate_caption" } })).rejects.toMatchObject({
+      code: "invalid_input",
+    });
   });
 
   it("Test drafts for the sample picture with the engine on the form", async () => {
-    const out = await testAltTextEngine({ ctx: admin, input: { engine: "a1111_interrogate", providerId: simulatorId } });
+    const out = await testAltTextEngine({
+      ctx: admin,
+      input: { engine: "a1111_interrogate", providerId: simulatorId },
+    });
     expect(out.ok).toBe(true);
     if (out.ok) {
       expect(out.caption.length).toBeGreaterThan(10);
       expect(out.altText).toMatch(/^[A-Z].*(red|grey).*\.$/);
     }
-    const unknownModel = await testAltTextEngine({ ctx: admin, input: { engine: "a1111_interrogate", providerId: simulatorId, model: "blip9" } });
+    const unknownModel = await testAltTextEngine({
+      ctx: admin,
+      input: { engine: "a1111_interrogate", providerId: simulatorId, model: "blip9" },
+    });
     expect(unknownModel).toMatchObject({ ok: false, message: expect.stringContaining("Model not found") });
   });
 });
@@ -133,7 +174,10 @@ describe("drafting", () => {
     // The approval asked for a draft (automatic: requestedBy null); the engine runs it.
     expect(sent).toHaveLength(1);
     const { assetId, requestedBy, overwrite } = sent[0]!;
-    const t = new InngestTestEngine({ function: draftAltText, events: [{ name: "kiln/alt-text.draft-requested", data: { assetId, requestedBy, overwrite } }] });
+    const t = new InngestTestEngine({
+      function: draftAltText,
+      events: [{ name: "kiln/alt-text.draft-requested", data: { assetId, requestedBy, overwrite } }],
+    });
     const { result, error } = await t.execute();
     expect(error).toBeUndefined();
     expect(result).toMatchObject({ outcome: "drafted", engine: "a1111_interrogate" });
@@ -151,17 +195,25 @@ describe("drafting", () => {
     const f = await approvedAsset();
     const { calls, sender } = recorder();
     await requestAltTextDraft({ ctx: designer, assetId: f.asset.id, input: { key: "click-0001" }, sender });
-    expect(calls).toEqual([{ assetId: f.asset.id, requestedBy: designer.actor.id, overwrite: false, key: "click-0001" }]);
+    expect(calls).toEqual([
+      { assetId: f.asset.id, requestedBy: designer.actor.id, overwrite: false, key: "click-0001" },
+    ]);
     expect((await row(f.asset.id)).altTextStatus).toBe("drafting");
     expect((await searchRow(f.asset.id)).altTextStatus).toBe("drafting");
     expect((await getAltTextView({ ctx: designer, assetId: f.asset.id })).status).toBe("drafting");
     // The owner's rule: another designer cannot even find it; finance may not describe assets at all.
-    await expect(requestAltTextDraft({ ctx: otherDesigner, assetId: f.asset.id, input: { key: "click-0002" }, sender })).rejects.toMatchObject({ code: "not_found" });
-    await expect(requestAltTextDraft({ ctx: finance, assetId: f.asset.id, input: { key: "click-0003" }, sender })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(
+      requestAltTextDraft({ ctx: otherDesigner, assetId: f.asset.id, input: { key: "click-0002" }, sender }),
+    ).rejects.toMatchObject({ code: "not_found" });
+    await expect(
+      requestAltTextDraft({ ctx: finance, assetId: f.asset.id, input: { key: "click-0003" }, sender }),
+    ).rejects.toMatchObject({ code: "forbidden" });
     // A sender that fails puts the status back and says so.
     const broken: AltTextSender = { draftRequested: async () => Promise.reject(new Error("connection refused")) };
     const g = await approvedAsset();
-    await expect(requestAltTextDraft({ ctx: designer, assetId: g.asset.id, input: { key: "click-0004" }, sender: broken })).rejects.toMatchObject({ code: "unavailable" });
+    await expect(
+      requestAltTextDraft({ ctx: designer, assetId: g.asset.id, input: { key: "click-0004" }, sender: broken }),
+    ).rejects.toMatchObject({ code: "unavailable" });
     expect((await row(g.asset.id)).altTextStatus).toBe("none");
   });
 
@@ -169,35 +221,89 @@ describe("drafting", () => {
     const f = await approvedAsset();
     await saveAltText({ ctx: designer, assetId: f.asset.id, input: { text: "A red ball on a lawn.", confirm: true } });
     const { sender } = recorder();
-    await expect(requestAltTextDraft({ ctx: designer, assetId: f.asset.id, input: { key: "click-0010" }, sender })).rejects.toMatchObject({ code: "conflict" });
-    const skipped = await runAltTextDraft({ db: db(), store: store(), assetId: f.asset.id, requestedBy: null, overwrite: false });
+    await expect(
+      requestAltTextDraft({ ctx: designer, assetId: f.asset.id, input: { key: "click-0010" }, sender }),
+    ).rejects.toMatchObject({ code: "conflict" });
+    const skipped = await runAltTextDraft({
+      db: db(),
+      store: store(),
+      assetId: f.asset.id,
+      requestedBy: null,
+      overwrite: false,
+    });
     expect(skipped).toMatchObject({ outcome: "skipped", reason: "a person confirmed its alt text" });
     expect(await row(f.asset.id)).toMatchObject({ altText: "A red ball on a lawn.", altTextStatus: "confirmed" });
-    await requestAltTextDraft({ ctx: designer, assetId: f.asset.id, input: { key: "click-0011", overwrite: true }, sender });
-    const replaced = await runAltTextDraft({ db: db(), store: store(), assetId: f.asset.id, requestedBy: designer.actor.id, overwrite: true });
+    await requestAltTextDraft({
+      ctx: designer,
+      assetId: f.asset.id,
+      input: { key: "click-0011", overwrite: true },
+      sender,
+    });
+    const replaced = await runAltTextDraft({
+      db: db(),
+      store: store(),
+      assetId: f.asset.id,
+      requestedBy: designer.actor.id,
+      overwrite: true,
+    });
     expect(replaced.outcome).toBe("drafted");
-    expect(await row(f.asset.id)).toMatchObject({ altTextStatus: "draft", altTextConfirmedBy: null, altTextSource: "a1111_interrogate" });
+    expect(await row(f.asset.id)).toMatchObject({
+      altTextStatus: "draft",
+      altTextConfirmedBy: null,
+      altTextSource: "a1111_interrogate",
+    });
   });
 
   it("a person's save while the engine works wins over the engine's draft", async () => {
     const f = await approvedAsset();
-    await requestAltTextDraft({ ctx: designer, assetId: f.asset.id, input: { key: "click-0020" }, sender: recorder().sender });
+    await requestAltTextDraft({
+      ctx: designer,
+      assetId: f.asset.id,
+      input: { key: "click-0020" },
+      sender: recorder().sender,
+    });
     await saveAltText({ ctx: designer, assetId: f.asset.id, input: { text: "My own words.", confirm: false } });
-    const out = await runAltTextDraft({ db: db(), store: store(), assetId: f.asset.id, requestedBy: designer.actor.id, overwrite: false });
+    const out = await runAltTextDraft({
+      db: db(),
+      store: store(),
+      assetId: f.asset.id,
+      requestedBy: designer.actor.id,
+      overwrite: false,
+    });
     expect(out.outcome).toBe("skipped");
-    expect(await row(f.asset.id)).toMatchObject({ altText: "My own words.", altTextStatus: "draft", altTextSource: "person" });
+    expect(await row(f.asset.id)).toMatchObject({
+      altText: "My own words.",
+      altTextStatus: "draft",
+      altTextSource: "person",
+    });
   });
 
   it("an engine failure is thrown for the function to retry; giving up restores the status and says why", async () => {
     const f = await approvedAsset();
-    await requestAltTextDraft({ ctx: designer, assetId: f.asset.id, input: { key: "click-0030" }, sender: recorder().sender });
+    await requestAltTextDraft({
+      ctx: designer,
+      assetId: f.asset.id,
+      input: { key: "click-0030" },
+      sender: recorder().sender,
+    });
     sim.setConfig({ errorRate: 1 });
     try {
-      const error = await runAltTextDraft({ db: db(), store: store(), assetId: f.asset.id, requestedBy: designer.actor.id, overwrite: false }).catch((e: unknown) => e);
+      const error = await runAltTextDraft({
+        db: db(),
+        store: store(),
+        assetId: f.asset.id,
+        requestedBy: designer.actor.id,
+        overwrite: false,
+      }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ProviderError);
       expect((error as ProviderError).retryable).toBe(true);
       expect((await row(f.asset.id)).altTextStatus).toBe("drafting");
-      await failAltTextDraft({ db: db(), assetId: f.asset.id, requestedBy: designer.actor.id, message: (error as Error).message });
+      await failAltTextDraft({
+        db: db(),
+        assetId: f.asset.id,
+        requestedBy: designer.actor.id,
+        message: (error as Error).message,
+      });
     } finally {
       sim.setConfig({ errorRate: 0 });
     }
@@ -212,7 +318,14 @@ describe("drafting", () => {
     const f = await approvedAsset();
     await setAltTextSettings({ ctx: admin, input: { engine: "off" } });
     try {
-      await expect(requestAltTextDraft({ ctx: designer, assetId: f.asset.id, input: { key: "click-0040" }, sender: recorder().sender })).rejects.toMatchObject({
+      await expect(
+        requestAltTextDraft({
+          ctx: designer,
+          assetId: f.asset.id,
+          input: { key: "click-0040" },
+          sender: recorder().sender,
+        }),
+      ).rejects.toMatchObject({
         code: "conflict",
         message: expect.stringContaining("Write the alt text yourself"),
       });
@@ -226,8 +339,16 @@ describe("drafting", () => {
 describe("a person edits and confirms", () => {
   it("confirms with who and when; editing confirmed text makes it a draft again; both audited", async () => {
     const f = await assetWithImage();
-    await saveAltText({ ctx: designer, assetId: f.asset.id, input: { text: "  A red ball   on a lawn. ", confirm: false } });
-    expect(await row(f.asset.id)).toMatchObject({ altText: "A red ball on a lawn.", altTextStatus: "draft", altTextSource: "person" });
+    await saveAltText({
+      ctx: designer,
+      assetId: f.asset.id,
+      input: { text: "  A red ball   on a lawn. ", confirm: false },
+    });
+    expect(await row(f.asset.id)).toMatchObject({
+      altText: "A red ball on a lawn.",
+      altTextStatus: "draft",
+      altTextSource: "person",
+    });
     expect(await lastAudit(f.asset.id)).toMatchObject({ action: "alt_text.edited", actorId: designer.actor.id });
 
     await saveAltText({ ctx: reviewer, assetId: f.asset.id, input: { text: "A red ball on a lawn.", confirm: true } });
@@ -237,12 +358,28 @@ describe("a person edits and confirms", () => {
     expect((await searchRow(f.asset.id)).altTextStatus).toBe("confirmed");
     const view = await getAltTextView({ ctx: designer, assetId: f.asset.id });
     expect(view).toMatchObject({ status: "confirmed", confirmedBy: "Rita Reviewer", canEdit: true });
-    expect((await searchLibrary({ ctx: designer, input: { q: "alt:confirmed lawn" } })).items.map((i) => i.id)).toEqual([f.asset.id]);
+    expect((await searchLibrary({ ctx: designer, input: { q: "alt:confirmed lawn" } })).items.map((i) => i.id)).toEqual(
+      [f.asset.id],
+    );
 
     // Saving the same words changes nothing; changing them un-confirms.
-    expect(await saveAltText({ ctx: designer, assetId: f.asset.id, input: { text: "A red ball on a lawn.", confirm: false } })).toMatchObject({ changed: false, status: "confirmed" });
-    await saveAltText({ ctx: designer, assetId: f.asset.id, input: { text: "A red ball on a green lawn.", confirm: false } });
-    expect(await row(f.asset.id)).toMatchObject({ altTextStatus: "draft", altTextConfirmedBy: null, altTextConfirmedAt: null });
+    expect(
+      await saveAltText({
+        ctx: designer,
+        assetId: f.asset.id,
+        input: { text: "A red ball on a lawn.", confirm: false },
+      }),
+    ).toMatchObject({ changed: false, status: "confirmed" });
+    await saveAltText({
+      ctx: designer,
+      assetId: f.asset.id,
+      input: { text: "A red ball on a green lawn.", confirm: false },
+    });
+    expect(await row(f.asset.id)).toMatchObject({
+      altTextStatus: "draft",
+      altTextConfirmedBy: null,
+      altTextConfirmedAt: null,
+    });
     // Clearing the text leaves it missing.
     await saveAltText({ ctx: designer, assetId: f.asset.id, input: { text: "", confirm: false } });
     expect(await row(f.asset.id)).toMatchObject({ altText: null, altTextStatus: "none" });
@@ -250,13 +387,19 @@ describe("a person edits and confirms", () => {
 
   it("holds the text to 1–250 characters when confirming, refuses banned terms, and follows the owner's rule", async () => {
     const f = await assetWithImage();
-    await expect(saveAltText({ ctx: designer, assetId: f.asset.id, input: { text: "   ", confirm: true } })).rejects.toMatchObject({
+    await expect(
+      saveAltText({ ctx: designer, assetId: f.asset.id, input: { text: "   ", confirm: true } }),
+    ).rejects.toMatchObject({
       code: "invalid_input",
       fields: { text: ["Write the alt text before confirming it."] },
     });
-    await expect(saveAltText({ ctx: designer, assetId: f.asset.id, input: { text: "x".repeat(251), confirm: false } })).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(
+      saveAltText({ ctx: designer, assetId: f.asset.id, input: { text: "x".repeat(251), confirm: false } }),
+    ).rejects.toMatchObject({ code: "invalid_input" });
     await db().insert(bannedTerms).values({ term: "Acme", category: "trademark" });
-    await expect(saveAltText({ ctx: designer, assetId: f.asset.id, input: { text: "An Acme mug.", confirm: true } })).rejects.toMatchObject({
+    await expect(
+      saveAltText({ ctx: designer, assetId: f.asset.id, input: { text: "An Acme mug.", confirm: true } }),
+    ).rejects.toMatchObject({
       code: "policy_blocked",
       message: expect.stringContaining("“Acme” (trademark)"),
     });
@@ -264,9 +407,15 @@ describe("a person edits and confirms", () => {
     expect((await getAltTextView({ ctx: designer, assetId: f.asset.id })).bannedTerms).toEqual(["Acme"]);
     await db().delete(bannedTerms).where(eq(bannedTerms.term, "Acme"));
 
-    await expect(saveAltText({ ctx: otherDesigner, assetId: f.asset.id, input: { text: "Mine now.", confirm: true } })).rejects.toMatchObject({ code: "not_found" });
-    await expect(saveAltText({ ctx: finance, assetId: f.asset.id, input: { text: "Numbers.", confirm: true } })).rejects.toMatchObject({ code: "forbidden" });
-    await expect(getAltTextView({ ctx: otherDesigner, assetId: f.asset.id })).rejects.toMatchObject({ code: "not_found" });
+    await expect(
+      saveAltText({ ctx: otherDesigner, assetId: f.asset.id, input: { text: "Mine now.", confirm: true } }),
+    ).rejects.toMatchObject({ code: "not_found" });
+    await expect(
+      saveAltText({ ctx: finance, assetId: f.asset.id, input: { text: "Numbers.", confirm: true } }),
+    ).rejects.toMatchObject({ code: "forbidden" });
+    await expect(getAltTextView({ ctx: otherDesigner, assetId: f.asset.id })).rejects.toMatchObject({
+      code: "not_found",
+    });
     expect((await getAltTextView({ ctx: reviewer, assetId: f.asset.id })).canEdit).toBe(true);
   });
 });
@@ -274,12 +423,17 @@ describe("a person edits and confirms", () => {
 describe("approval hook", () => {
   it("a reviewer's approval asks for a draft when the engine is on and the asset has no alt text", async () => {
     const f = await approvedAsset();
-    expect(sent).toEqual([{ assetId: f.asset.id, requestedBy: null, overwrite: false, key: expect.stringMatching(/^approved-\d+$/) }]);
+    expect(sent).toEqual([
+      { assetId: f.asset.id, requestedBy: null, overwrite: false, key: expect.stringMatching(/^approved-\d+$/) },
+    ]);
     // Bulk approval too; an asset that already has text is left alone.
     const [a, b] = [await assetWithImage(), await assetWithImage()];
     await saveAltText({ ctx: designer, assetId: b.asset.id, input: { text: "Already written.", confirm: false } });
     sent.length = 0;
-    await bulkApprove({ ctx: reviewer, input: { items: [a, b].map((x) => ({ assetId: x.asset.id, assetVersionId: x.version.id })) } });
+    await bulkApprove({
+      ctx: reviewer,
+      input: { items: [a, b].map((x) => ({ assetId: x.asset.id, assetVersionId: x.version.id })) },
+    });
     expect(sent.map((s) => s.assetId)).toEqual([a.asset.id]);
   });
 

@@ -7,13 +7,17 @@ describe("cleanCaption", () => {
     expect(cleanCaption("a picture of a dog sitting on a couch")).toBe("A dog sitting on a couch.");
     expect(cleanCaption("there is a woman standing next to an arafed car")).toBe("A woman standing next to a car.");
     expect(cleanCaption("Caption: a close up of a ceramic mug")).toBe("A close up of a ceramic mug.");
-    expect(cleanCaption("  \"An image of: two cups of coffee.\" ")).toBe("Two cups of coffee.");
+    expect(cleanCaption('  "An image of: two cups of coffee." ')).toBe("Two cups of coffee.");
     expect(cleanCaption("araffe sitting at a table with a laptop")).toBe("Sitting at a table with a laptop.");
   });
 
   it("drops CLIP's style tags but keeps clauses that describe content", () => {
-    expect(cleanCaption("a red ball on green grass, trending on artstation, by greg rutkowski, 4k, highly detailed")).toBe("A red ball on green grass.");
-    expect(cleanCaption("a mug on a table, steam rising from the cup, unsplash, octane render")).toBe("A mug on a table, steam rising from the cup.");
+    expect(
+      cleanCaption("a red ball on green grass, trending on artstation, by greg rutkowski, 4k, highly detailed"),
+    ).toBe("A red ball on green grass.");
+    expect(cleanCaption("a mug on a table, steam rising from the cup, unsplash, octane render")).toBe(
+      "A mug on a table, steam rising from the cup.",
+    );
     expect(cleanCaption("no_humans, outdoors, blue_sky")).toBe("No humans, blue sky.");
   });
 

@@ -22,7 +22,7 @@ const FLAVOUR =
 
 function stripOpenings(text: string): string {
   let out = text;
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const re of OPENINGS) {
       const next = out.replace(re, "");

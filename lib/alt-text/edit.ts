@@ -20,7 +20,8 @@ export const saveAltTextInput = z
     confirm: z.boolean().default(false),
   })
   .superRefine((v, issue) => {
-    if (v.confirm && v.text.length < 1) issue.addIssue({ code: "custom", path: ["text"], message: "Write the alt text before confirming it." });
+    if (v.confirm && v.text.length < 1)
+      issue.addIssue({ code: "custom", path: ["text"], message: "Write the alt text before confirming it." });
   });
 
 /** "written by a person" once a person changed the words; otherwise the engine that drafted them. */
@@ -38,17 +39,28 @@ export async function saveAltText({ ctx, assetId, input }: { ctx: Ctx; assetId: 
     const terms = await ctx.db.select({ term: bannedTerms.term, category: bannedTerms.category }).from(bannedTerms);
     const hits = [...new Set(screenText({ terms, texts: [text] }).matches.map((m) => `“${m.term}” (${m.category})`))];
     if (hits.length) {
-      throw new AppError("policy_blocked", `The alt text contains a banned term: ${hits.join(", ")}. Reword it before confirming.`, {
-        fields: { text: ["Contains a banned term."] },
-      });
+      throw new AppError(
+        "policy_blocked",
+        `The alt text contains a banned term: ${hits.join(", ")}. Reword it before confirming.`,
+        {
+          fields: { text: ["Contains a banned term."] },
+        },
+      );
     }
   }
   return ctx.db.transaction(async (tx) => {
     const asset = await lockAsset(tx, visible.id);
     const changed = (asset.altText ?? "") !== text;
     const actor = { id: ctx.actor.id, email: ctx.actor.email };
-    if (!changed && !confirm && asset.altTextStatus !== "drafting") return { changed: false, status: asset.altTextStatus };
-    const status = confirm ? "confirmed" : text ? (changed || !asset.altTextConfirmedAt ? "draft" : "confirmed") : "none";
+    if (!changed && !confirm && asset.altTextStatus !== "drafting")
+      return { changed: false, status: asset.altTextStatus };
+    const status = confirm
+      ? "confirmed"
+      : text
+        ? changed || !asset.altTextConfirmedAt
+          ? "draft"
+          : "confirmed"
+        : "none";
     await tx
       .update(assets)
       .set({
@@ -76,7 +88,13 @@ export async function saveAltText({ ctx, assetId, input }: { ctx: Ctx; assetId: 
     if (confirm) {
       await recordAudit({
         db: tx,
-        input: { actor, action: "alt_text.confirmed", subject: { type: "asset", id: asset.id }, data: { text, source: changed ? PERSON_SOURCE : asset.altTextSource }, ip: ctx.ip },
+        input: {
+          actor,
+          action: "alt_text.confirmed",
+          subject: { type: "asset", id: asset.id },
+          data: { text, source: changed ? PERSON_SOURCE : asset.altTextSource },
+          ip: ctx.ip,
+        },
       });
     }
     return { changed, status };

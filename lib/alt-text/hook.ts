@@ -11,7 +11,15 @@ import { loadAltTextSettings } from "./settings";
  * assets are skipped: they are never exported, so an engine call on them buys nothing. Never throws:
  * an approval stands whether or not the draft request got through (a person can press "Draft" later).
  */
-export async function draftAltTextOnApproval({ db, assetIds, sender }: { db: Db; assetIds: string[]; sender?: AltTextSender }): Promise<string[]> {
+export async function draftAltTextOnApproval({
+  db,
+  assetIds,
+  sender,
+}: {
+  db: Db;
+  assetIds: string[];
+  sender?: AltTextSender;
+}): Promise<string[]> {
   if (assetIds.length === 0) return [];
   try {
     const settings = await loadAltTextSettings(db);
@@ -32,7 +40,12 @@ export async function draftAltTextOnApproval({ db, assetIds, sender }: { db: Db;
     const send = sender ?? (await import("@/inngest/send")).altTextSender;
     for (const r of rows) {
       // One request per approval: a repeated call for the same approval is deduplicated by the engine.
-      await send.draftRequested({ assetId: r.id, requestedBy: null, overwrite: false, key: `approved-${r.approvedAt?.getTime() ?? 0}` });
+      await send.draftRequested({
+        assetId: r.id,
+        requestedBy: null,
+        overwrite: false,
+        key: `approved-${r.approvedAt?.getTime() ?? 0}`,
+      });
     }
     return rows.map((r) => r.id);
   } catch (error) {

@@ -11,7 +11,15 @@ import { SIMULATOR_SLUG } from "@/lib/catalog/seed-catalog";
 import { providerConfig } from "@/lib/providers/store";
 import { ProviderError, type AdapterDeps } from "@/lib/providers/types";
 import { cleanCaption } from "./clean";
-import { ALT_TEXT_ENGINE_INFO, ALT_TEXT_ENGINES, createCaptioner, engineLabel, type AltTextEngineId, type Captioner, type DraftingEngineId } from "./engines";
+import {
+  ALT_TEXT_ENGINE_INFO,
+  ALT_TEXT_ENGINES,
+  createCaptioner,
+  engineLabel,
+  type AltTextEngineId,
+  type Captioner,
+  type DraftingEngineId,
+} from "./engines";
 
 /** The one row of alt_text_settings (migration 0012 seeds it "off"). */
 export async function loadAltTextSettings(db: DbExecutor) {
@@ -19,7 +27,13 @@ export async function loadAltTextSettings(db: DbExecutor) {
   return row ?? { id: 1, engine: "off", providerId: null, model: null, updatedBy: null, updatedAt: new Date(0) };
 }
 
-export type ResolvedEngine = { engine: DraftingEngineId; label: string; provider: Provider; model: string; captioner: Captioner };
+export type ResolvedEngine = {
+  engine: DraftingEngineId;
+  label: string;
+  provider: Provider;
+  model: string;
+  captioner: Captioner;
+};
 
 /** The engine in force with its endpoint and secret, or null when drafting is off or its endpoint is gone. */
 export async function resolveAltTextEngine(db: DbExecutor, deps?: AdapterDeps): Promise<ResolvedEngine | null> {
@@ -28,17 +42,28 @@ export async function resolveAltTextEngine(db: DbExecutor, deps?: AdapterDeps): 
   return buildEngine(db, { engine: s.engine as DraftingEngineId, providerId: s.providerId, model: s.model }, deps);
 }
 
-async function buildEngine(db: DbExecutor, s: { engine: DraftingEngineId; providerId: string; model: string | null }, deps?: AdapterDeps): Promise<ResolvedEngine | null> {
+async function buildEngine(
+  db: DbExecutor,
+  s: { engine: DraftingEngineId; providerId: string; model: string | null },
+  deps?: AdapterDeps,
+): Promise<ResolvedEngine | null> {
   const info = ALT_TEXT_ENGINE_INFO[s.engine];
   if (!info) return null;
   const [provider] = await db.select().from(providers).where(eq(providers.id, s.providerId)).limit(1);
   if (!provider) return null;
   const model = s.model?.trim() || info.defaultModel;
-  return { engine: s.engine, label: info.label, provider, model, captioner: createCaptioner(s.engine, providerConfig(provider), deps) };
+  return {
+    engine: s.engine,
+    label: info.label,
+    provider,
+    model,
+    captioner: createCaptioner(s.engine, providerConfig(provider), deps),
+  };
 }
 
 function assertCanManage(ctx: Ctx): void {
-  if (!can(ctx.actor.role, "delivery.manage")) throw new AppError("forbidden", "Only admins choose the alt-text engine.");
+  if (!can(ctx.actor.role, "delivery.manage"))
+    throw new AppError("forbidden", "Only admins choose the alt-text engine.");
 }
 
 export type AltTextSettingsView = {
@@ -54,7 +79,9 @@ export type AltTextSettingsView = {
 export async function getAltTextSettingsView({ ctx }: { ctx: Ctx }): Promise<AltTextSettingsView> {
   assertCanManage(ctx);
   const s = await loadAltTextSettings(ctx.db);
-  const [who] = s.updatedBy ? await ctx.db.select({ name: users.name }).from(users).where(eq(users.id, s.updatedBy)).limit(1) : [];
+  const [who] = s.updatedBy
+    ? await ctx.db.select({ name: users.name }).from(users).where(eq(users.id, s.updatedBy)).limit(1)
+    : [];
   const rows = await ctx.db.select().from(providers).orderBy(asc(providers.name));
   return {
     engine: s.engine as AltTextEngineId,
@@ -62,8 +89,17 @@ export async function getAltTextSettingsView({ ctx }: { ctx: Ctx }): Promise<Alt
     model: s.model,
     updatedAt: s.updatedBy ? s.updatedAt.toISOString() : null,
     updatedBy: who?.name ?? null,
-    engines: (Object.keys(ALT_TEXT_ENGINE_INFO) as DraftingEngineId[]).map((id) => ({ id, ...ALT_TEXT_ENGINE_INFO[id] })),
-    providers: rows.map((p) => ({ id: p.id, name: p.name, kind: p.kind, isSimulator: p.isSimulator, paused: p.paused })),
+    engines: (Object.keys(ALT_TEXT_ENGINE_INFO) as DraftingEngineId[]).map((id) => ({
+      id,
+      ...ALT_TEXT_ENGINE_INFO[id],
+    })),
+    providers: rows.map((p) => ({
+      id: p.id,
+      name: p.name,
+      kind: p.kind,
+      isSimulator: p.isSimulator,
+      paused: p.paused,
+    })),
   };
 }
 
@@ -80,7 +116,8 @@ export const altTextSettingsInput = z
       .transform((m) => m || null),
   })
   .superRefine((v, issue) => {
-    if (v.engine !== "off" && !v.providerId) issue.addIssue({ code: "custom", path: ["providerId"], message: "Choose the endpoint the engine calls." });
+    if (v.engine !== "off" && !v.providerId)
+      issue.addIssue({ code: "custom", path: ["providerId"], message: "Choose the endpoint the engine calls." });
   });
 export type AltTextSettingsInput = z.input<typeof altTextSettingsInput>;
 
@@ -88,12 +125,19 @@ export type AltTextSettingsInput = z.input<typeof altTextSettingsInput>;
 async function checkChoice(db: DbExecutor, data: z.infer<typeof altTextSettingsInput>): Promise<Provider | null> {
   if (data.engine === "off") return null;
   const [provider] = await db.select().from(providers).where(eq(providers.id, data.providerId!)).limit(1);
-  if (!provider) throw new AppError("invalid_input", "That GPU endpoint does not exist.", { fields: { providerId: ["Choose one of the listed endpoints."] } });
+  if (!provider)
+    throw new AppError("invalid_input", "That GPU endpoint does not exist.", {
+      fields: { providerId: ["Choose one of the listed endpoints."] },
+    });
   const info = ALT_TEXT_ENGINE_INFO[data.engine];
   if (provider.kind !== info.providerKind) {
-    throw new AppError("invalid_input", `${info.label} calls ${info.providerKind} endpoints; “${provider.name}” is ${provider.kind}.`, {
-      fields: { providerId: [`Choose a ${info.providerKind} endpoint.`] },
-    });
+    throw new AppError(
+      "invalid_input",
+      `${info.label} calls ${info.providerKind} endpoints; “${provider.name}” is ${provider.kind}.`,
+      {
+        fields: { providerId: [`Choose a ${info.providerKind} endpoint.`] },
+      },
+    );
   }
   return provider;
 }
@@ -110,7 +154,10 @@ export async function setAltTextSettings({ ctx, input }: { ctx: Ctx; input: unkn
     updatedAt: new Date(),
   };
   await ctx.db.transaction(async (tx) => {
-    await tx.insert(altTextSettings).values({ id: 1, ...values }).onConflictDoUpdate({ target: altTextSettings.id, set: values });
+    await tx
+      .insert(altTextSettings)
+      .values({ id: 1, ...values })
+      .onConflictDoUpdate({ target: altTextSettings.id, set: values });
     await recordAudit({
       db: tx,
       input: {
@@ -135,20 +182,45 @@ export async function sampleImage(): Promise<Buffer> {
   return sharp(Buffer.from(svg)).jpeg({ quality: 85 }).toBuffer();
 }
 
-export type EngineTestResult = { ok: true; caption: string; altText: string; ms: number; engine: string; model: string } | { ok: false; message: string };
+export type EngineTestResult =
+  | { ok: true; caption: string; altText: string; ms: number; engine: string; model: string }
+  | { ok: false; message: string };
 
 /** Drafts alt text for the sample picture with the engine on the form (saved or not): what the admin sees before switching. */
-export async function testAltTextEngine({ ctx, input, deps }: { ctx: Ctx; input: unknown; deps?: AdapterDeps }): Promise<EngineTestResult> {
+export async function testAltTextEngine({
+  ctx,
+  input,
+  deps,
+}: {
+  ctx: Ctx;
+  input: unknown;
+  deps?: AdapterDeps;
+}): Promise<EngineTestResult> {
   assertCanManage(ctx);
   const data = parseInput(altTextSettingsInput, input);
-  if (data.engine === "off") throw new AppError("invalid_input", "Choose an engine to test.", { fields: { engine: ["Choose an engine."] } });
+  if (data.engine === "off")
+    throw new AppError("invalid_input", "Choose an engine to test.", { fields: { engine: ["Choose an engine."] } });
   await checkChoice(ctx.db, data);
-  const resolved = await buildEngine(ctx.db, { engine: data.engine, providerId: data.providerId!, model: data.model }, deps);
+  const resolved = await buildEngine(
+    ctx.db,
+    { engine: data.engine, providerId: data.providerId!, model: data.model },
+    deps,
+  );
   if (!resolved) throw new AppError("invalid_input", "That GPU endpoint does not exist.");
   const started = Date.now();
   try {
-    const out = await resolved.captioner.caption({ image: await sampleImage(), contentType: "image/jpeg", model: resolved.model }, { timeoutMs: 60_000 });
-    return { ok: true, caption: out.caption, altText: cleanCaption(out.caption), ms: Date.now() - started, engine: engineLabel(data.engine), model: out.model };
+    const out = await resolved.captioner.caption(
+      { image: await sampleImage(), contentType: "image/jpeg", model: resolved.model },
+      { timeoutMs: 60_000 },
+    );
+    return {
+      ok: true,
+      caption: out.caption,
+      altText: cleanCaption(out.caption),
+      ms: Date.now() - started,
+      engine: engineLabel(data.engine),
+      model: out.model,
+    };
   } catch (error) {
     if (error instanceof ProviderError) return { ok: false, message: error.message };
     throw error;
@@ -166,10 +238,18 @@ export async function seedAltTextDefault({ db }: { db: Db }): Promise<boolean> {
   if (!simulator) return false;
   const values = { engine: "a1111_interrogate", providerId: simulator.id, model: "clip", updatedAt: new Date() };
   await db.transaction(async (tx) => {
-    await tx.insert(altTextSettings).values({ id: 1, ...values }).onConflictDoUpdate({ target: altTextSettings.id, set: values });
+    await tx
+      .insert(altTextSettings)
+      .values({ id: 1, ...values })
+      .onConflictDoUpdate({ target: altTextSettings.id, set: values });
     await recordAudit({
       db: tx,
-      input: { actor: null, action: "alt_text.settings_changed", subject: { type: "alt_text_settings", id: "1" }, data: { ...values, updatedAt: undefined, seeded: true } },
+      input: {
+        actor: null,
+        action: "alt_text.settings_changed",
+        subject: { type: "alt_text_settings", id: "1" },
+        data: { ...values, updatedAt: undefined, seeded: true },
+      },
     });
   });
   return true;

@@ -32,7 +32,9 @@ export async function getAltTextView({ ctx, assetId }: { ctx: Ctx; assetId: stri
   const asset = await loadVisibleAsset(ctx, assetId);
   const [settings, who, [last], terms] = await Promise.all([
     loadAltTextSettings(ctx.db),
-    asset.altTextConfirmedBy ? ctx.db.select({ name: users.name }).from(users).where(eq(users.id, asset.altTextConfirmedBy)).limit(1) : Promise.resolve([]),
+    asset.altTextConfirmedBy
+      ? ctx.db.select({ name: users.name }).from(users).where(eq(users.id, asset.altTextConfirmedBy)).limit(1)
+      : Promise.resolve([]),
     ctx.db
       .select({ action: auditEvents.action, data: auditEvents.data })
       .from(auditEvents)
@@ -40,25 +42,38 @@ export async function getAltTextView({ ctx, assetId }: { ctx: Ctx; assetId: stri
         and(
           eq(auditEvents.subjectType, "asset"),
           eq(auditEvents.subjectId, asset.id),
-          inArray(auditEvents.action, ["alt_text.drafted", "alt_text.draft_failed", "alt_text.edited", "alt_text.confirmed"]),
+          inArray(auditEvents.action, [
+            "alt_text.drafted",
+            "alt_text.draft_failed",
+            "alt_text.edited",
+            "alt_text.confirmed",
+          ]),
         ),
       )
       .orderBy(desc(auditEvents.seq))
       .limit(1),
-    asset.altText ? ctx.db.select({ term: bannedTerms.term, category: bannedTerms.category }).from(bannedTerms) : Promise.resolve([]),
+    asset.altText
+      ? ctx.db.select({ term: bannedTerms.term, category: bannedTerms.category }).from(bannedTerms)
+      : Promise.resolve([]),
   ]);
   const failed = last?.action === "alt_text.draft_failed" && asset.altTextStatus !== "drafting";
   return {
     assetId: asset.id,
     text: asset.altText ?? "",
     status: asset.altTextStatus,
-    sourceLabel: !asset.altTextSource ? null : asset.altTextSource === PERSON_SOURCE ? "a person" : engineLabel(asset.altTextSource),
+    sourceLabel: !asset.altTextSource
+      ? null
+      : asset.altTextSource === PERSON_SOURCE
+        ? "a person"
+        : engineLabel(asset.altTextSource),
     confirmedBy: who[0]?.name ?? null,
     confirmedAt: asset.altTextConfirmedAt?.toISOString() ?? null,
     engine: settings.engine === "off" || !settings.providerId ? null : engineLabel(settings.engine),
     canEdit: can(ctx.actor.role, "assets.describe") && seesAssetOwnedBy(ctx, asset.ownerId),
     lastError: failed ? String((last.data as { message?: unknown }).message ?? "the engine failed") : null,
-    bannedTerms: asset.altText ? [...new Set(screenText({ terms, texts: [asset.altText] }).matches.map((m) => m.term))] : [],
+    bannedTerms: asset.altText
+      ? [...new Set(screenText({ terms, texts: [asset.altText] }).matches.map((m) => m.term))]
+      : [],
     maxLength: ALT_TEXT_MAX,
   };
 }

@@ -13,14 +13,24 @@ describe("the reference built from Kiln's own OpenAPI document", () => {
   it("has the API's title, server and every documented operation, grouped by tag", () => {
     expect(ref).toMatchObject({ title: "Kiln API", serverUrl: "https://kiln.example.com" });
     const me = ref.groups.find((g) => g.tag === "Tokens")?.operations.find((o) => o.path === "/api/v1/me");
-    expect(me).toMatchObject({ method: "GET", anchor: "get-api-v1-me", scope: "any", summary: "The token and the user it acts as", requestBody: null });
+    expect(me).toMatchObject({
+      method: "GET",
+      anchor: "get-api-v1-me",
+      scope: "any",
+      summary: "The token and the user it acts as",
+      requestBody: null,
+    });
     expect(me!.description).toBeNull(); // the "Scope:" line moved into `scope`
     const ok = me!.responses.find((r) => r.status === "200")!;
     expect(ok.isError).toBe(false);
     expect(ok.headers.map((h) => h.name)).toEqual(["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"]);
     expect(ok.body!.rows.map((r) => r.name)).toEqual(["object", "token", "user"]);
     const user = ok.body!.rows.find((r) => r.name === "user")!;
-    expect(user.children.find((c) => c.name === "role")).toMatchObject({ type: "string", required: true, constraints: ['one of "admin", "designer", "reviewer", "finance"'] });
+    expect(user.children.find((c) => c.name === "role")).toMatchObject({
+      type: "string",
+      required: true,
+      constraints: ['one of "admin", "designer", "reviewer", "finance"'],
+    });
     expect(JSON.parse(ok.body!.example!)).toMatchObject({ object: "token", user: { role: "admin" } });
     expect(me!.responses.filter((r) => r.isError).map((r) => r.status)).toEqual(["400", "401", "403", "429"]);
     expect(me!.curl).toBe('curl "$KILN_URL/api/v1/me" \\\n  -H "Authorization: Bearer $KILN_TOKEN"');
@@ -40,7 +50,10 @@ const components = {
     type: "object",
     properties: {
       id: { type: "string", format: "uuid" },
-      parent: { anyOf: [{ $ref: "#/components/schemas/Asset" }, { type: "null" }], description: "What it was made from." },
+      parent: {
+        anyOf: [{ $ref: "#/components/schemas/Asset" }, { type: "null" }],
+        description: "What it was made from.",
+      },
       title: { type: ["string", "null"], maxLength: 200 },
     },
     required: ["id", "parent"],
@@ -58,23 +71,69 @@ const doc: OpenApiDocument = {
         description: "Takes a file.\n\nScope: `assets:write`.",
         requestBody: {
           required: true,
-          content: { "multipart/form-data": { schema: { type: "object", properties: { file: { type: "string", format: "binary" }, note: { type: "string" } }, required: ["file"] } } },
+          content: {
+            "multipart/form-data": {
+              schema: {
+                type: "object",
+                properties: { file: { type: "string", format: "binary" }, note: { type: "string" } },
+                required: ["file"],
+              },
+            },
+          },
         },
-        responses: { 202: { description: "Queued", content: { "application/json": { schema: { $ref: "#/components/schemas/Asset" } } } } },
+        responses: {
+          202: {
+            description: "Queued",
+            content: { "application/json": { schema: { $ref: "#/components/schemas/Asset" } } },
+          },
+        },
       },
       get: {
         tags: ["Assets"],
         parameters: [
           { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100, default: 20 } },
-          { name: "status", in: "query", required: true, schema: { type: "string", enum: ["approved", "rejected"] }, description: "Filter." },
+          {
+            name: "status",
+            in: "query",
+            required: true,
+            schema: { type: "string", enum: ["approved", "rejected"] },
+            description: "Filter.",
+          },
         ],
-        responses: { 200: { description: "A page", content: { "application/json": { schema: { type: "object", properties: { data: { type: "array", items: { $ref: "#/components/schemas/Asset" } } } } } } } },
+        responses: {
+          200: {
+            description: "A page",
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  properties: { data: { type: "array", items: { $ref: "#/components/schemas/Asset" } } },
+                },
+              },
+            },
+          },
+        },
       },
     },
     "/api/v1/generations": {
       post: {
         tags: ["Generations"],
-        requestBody: { content: { "application/json": { schema: { type: "object", properties: { rows: { type: "array", items: { type: "object", properties: { prompt: { type: "string" } } }, minItems: 1 } } } } } },
+        requestBody: {
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                properties: {
+                  rows: {
+                    type: "array",
+                    items: { type: "object", properties: { prompt: { type: "string" } } },
+                    minItems: 1,
+                  },
+                },
+              },
+            },
+          },
+        },
         responses: { 202: { description: "Queued" } },
       },
     },
@@ -96,8 +155,22 @@ describe("schemas and operations in general", () => {
   it("shows query parameters with their type, bounds, allowed values and default", () => {
     const list = ref.groups[0]!.operations[0]!;
     expect(list.parameters).toEqual([
-      { name: "limit", in: "query", required: false, type: "integer", description: null, constraints: ["≥ 1", "≤ 100", "default 20"] },
-      { name: "status", in: "query", required: true, type: "string", description: "Filter.", constraints: ['one of "approved", "rejected"'] },
+      {
+        name: "limit",
+        in: "query",
+        required: false,
+        type: "integer",
+        description: null,
+        constraints: ["≥ 1", "≤ 100", "default 20"],
+      },
+      {
+        name: "status",
+        in: "query",
+        required: true,
+        type: "string",
+        description: "Filter.",
+        constraints: ['one of "approved", "rejected"'],
+      },
     ]);
   });
 
@@ -113,7 +186,9 @@ describe("schemas and operations in general", () => {
     let depth = 0;
     for (let r = rows[1]; r; r = r.children.find((c) => c.name === "parent")) depth += 1;
     expect(depth).toBeLessThan(10);
-    expect(typeLabel({ type: "array", items: { $ref: "#/components/schemas/Asset" } }, components)).toBe("array of Asset");
+    expect(typeLabel({ type: "array", items: { $ref: "#/components/schemas/Asset" } }, components)).toBe(
+      "array of Asset",
+    );
     const page = ref.groups[0]!.operations[0]!.responses[0]!.body!;
     expect(page.rows[0]).toMatchObject({ name: "data", type: "array of Asset" });
     expect(page.rows[0]!.children.map((c) => c.name)).toEqual(["id", "parent", "title"]);

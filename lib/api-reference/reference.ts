@@ -14,7 +14,14 @@ type OpenApiOperation = {
   tags?: string[];
   parameters?: OpenApiParameter[];
   requestBody?: { description?: string; required?: boolean; content?: OpenApiContent };
-  responses?: Record<string, { description?: string; content?: OpenApiContent; headers?: Record<string, { description?: string; schema?: JsonSchema }> }>;
+  responses?: Record<
+    string,
+    {
+      description?: string;
+      content?: OpenApiContent;
+      headers?: Record<string, { description?: string; schema?: JsonSchema }>;
+    }
+  >;
 };
 export type OpenApiDocument = {
   openapi: string;
@@ -24,7 +31,14 @@ export type OpenApiDocument = {
   components?: { schemas?: Components; securitySchemes?: Record<string, { description?: string }> };
 };
 
-export type ReferenceParameter = { name: string; in: string; required: boolean; type: string; description: string | null; constraints: string[] };
+export type ReferenceParameter = {
+  name: string;
+  in: string;
+  required: boolean;
+  type: string;
+  description: string | null;
+  constraints: string[];
+};
 export type ReferenceBody = { contentType: string; type: string; rows: SchemaRow[]; example: string | null };
 export type ReferenceResponse = {
   status: string;
@@ -65,12 +79,14 @@ const ERROR_MEANINGS: Record<ApiErrorCode, string> = {
   unauthenticated: "No token, or one that is unknown, expired, revoked, or whose owner is deactivated.",
   forbidden: "The token lacks the scope, or its owner's role may not do this.",
   not_found: "No such object — or one the token's owner may not see (the API does not tell the two apart).",
-  conflict: "The object's state does not allow this now (e.g. cancelling a finished batch, downloading an export still being built).",
+  conflict:
+    "The object's state does not allow this now (e.g. cancelling a finished batch, downloading an export still being built).",
   gone: "It existed but is no longer available (e.g. an export whose download time has passed).",
   payload_too_large: "The body is over the limit (10 MB).",
   unsupported_media_type: "The body's Content-Type is not one this route takes.",
   rate_limited: "Over the token's per-minute limit; wait Retry-After seconds.",
-  policy_blocked: "A policy refused it: banned terms, a budget, a kill switch, an asset that may not be published yet. The message says which.",
+  policy_blocked:
+    "A policy refused it: banned terms, a budget, a kill switch, an asset that may not be published yet. The message says which.",
   unavailable: "Kiln or a provider it needs is temporarily unavailable; retry with backoff.",
   internal: "Kiln failed; retrying with the same Idempotency-Key is safe.",
   idempotency_key_reused: "The Idempotency-Key was already used with a different request.",
@@ -78,7 +94,11 @@ const ERROR_MEANINGS: Record<ApiErrorCode, string> = {
 };
 
 export function anchorFor(method: string, path: string): string {
-  return `${method}-${path}`.toLowerCase().replace(/[{}]/g, "").replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return `${method}-${path}`
+    .toLowerCase()
+    .replace(/[{}]/g, "")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 }
 
 /** A plausible value for a schema, for example JSON: the first enum value, a typed placeholder otherwise. */
@@ -90,11 +110,16 @@ export function exampleValue(raw: JsonSchema, components: Components, depth = 0)
   if (schema.default !== undefined) return schema.default;
   const options = (schema.anyOf ?? schema.oneOf)?.filter((s) => s.type !== "null");
   if (options?.length) return exampleValue(options[0]!, components, depth + 1);
-  if (schema.allOf?.length) return Object.assign({}, ...schema.allOf.map((s) => exampleValue(s, components, depth + 1) as object));
-  const type = (Array.isArray(schema.type) ? schema.type.find((t) => t !== "null") : schema.type) ?? (schema.properties ? "object" : undefined);
+  if (schema.allOf?.length)
+    return Object.assign({}, ...schema.allOf.map((s) => exampleValue(s, components, depth + 1) as object));
+  const type =
+    (Array.isArray(schema.type) ? schema.type.find((t) => t !== "null") : schema.type) ??
+    (schema.properties ? "object" : undefined);
   switch (type) {
     case "object":
-      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, exampleValue(v, components, depth + 1)]));
+      return Object.fromEntries(
+        Object.entries(schema.properties ?? {}).map(([k, v]) => [k, exampleValue(v, components, depth + 1)]),
+      );
     case "array":
       return schema.items ? [exampleValue(schema.items, components, depth + 1)] : [];
     case "integer":
@@ -121,15 +146,27 @@ function bodyOf(content: OpenApiContent | undefined, components: Components): Re
   const schema = media?.schema;
   if (!schema) return { contentType, type: "any", rows: [], example: null };
   const json = contentType.includes("json");
-  return { contentType, type: typeLabel(schema, components), rows: schemaRows(schema, components), example: json ? JSON.stringify(exampleValue(schema, components), null, 2) : null };
+  return {
+    contentType,
+    type: typeLabel(schema, components),
+    rows: schemaRows(schema, components),
+    example: json ? JSON.stringify(exampleValue(schema, components), null, 2) : null,
+  };
 }
 
 function curlFor(method: string, path: string, body: ReferenceBody | null): string {
-  const lines = [`curl${method === "get" ? "" : ` -X ${method.toUpperCase()}`} "$KILN_URL${path}"`, `  -H "Authorization: Bearer $KILN_TOKEN"`];
+  const lines = [
+    `curl${method === "get" ? "" : ` -X ${method.toUpperCase()}`} "$KILN_URL${path}"`,
+    `  -H "Authorization: Bearer $KILN_TOKEN"`,
+  ];
   if (method === "post") lines.push(`  -H "Idempotency-Key: $(uuidgen)"`);
-  if (body?.contentType.includes("json")) lines.push(`  -H "Content-Type: application/json"`, `  -d '${JSON.stringify(JSON.parse(body.example ?? "{}"))}'`);
+  if (body?.contentType.includes("json"))
+    lines.push(`  -H "Content-Type: application/json"`, `  -d '${JSON.stringify(JSON.parse(body.example ?? "{}"))}'`);
   else if (body?.contentType.startsWith("multipart/")) {
-    for (const row of body.rows) lines.push(`  -F "${row.name}=${row.type.includes("binary") || row.constraints.includes("format binary") ? "@file" : "…"}"`);
+    for (const row of body.rows)
+      lines.push(
+        `  -F "${row.name}=${row.type.includes("binary") || row.constraints.includes("format binary") ? "@file" : "…"}"`,
+      );
   }
   return lines.join(" \\\n");
 }
@@ -139,7 +176,9 @@ export function buildReference(doc: OpenApiDocument, errorStatuses: Record<strin
   const components = doc.components?.schemas ?? {};
   const byTag = new Map<string, ReferenceOperation[]>();
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
-    for (const [method, op] of Object.entries(item).sort(([a], [b]) => METHOD_ORDER.indexOf(a) - METHOD_ORDER.indexOf(b))) {
+    for (const [method, op] of Object.entries(item).sort(
+      ([a], [b]) => METHOD_ORDER.indexOf(a) - METHOD_ORDER.indexOf(b),
+    )) {
       if (!METHOD_ORDER.includes(method)) continue;
       const scope = SCOPE_LINE.exec(op.description ?? "")?.[1] ?? null;
       const description = (op.description ?? "").replace(SCOPE_LINE, "").trim() || null;
@@ -152,8 +191,19 @@ export function buildReference(doc: OpenApiDocument, errorStatuses: Record<strin
         description,
         scope,
         parameters: (op.parameters ?? []).map((p) => {
-          const rows = p.schema ? { type: typeLabel(p.schema, components), constraints: schemaRows({ properties: { [p.name]: p.schema } }, components)[0]?.constraints ?? [] } : { type: "string", constraints: [] };
-          return { name: p.name, in: p.in, required: p.required ?? p.in === "path", description: p.description ?? p.schema?.description ?? null, ...rows };
+          const rows = p.schema
+            ? {
+                type: typeLabel(p.schema, components),
+                constraints: schemaRows({ properties: { [p.name]: p.schema } }, components)[0]?.constraints ?? [],
+              }
+            : { type: "string", constraints: [] };
+          return {
+            name: p.name,
+            in: p.in,
+            required: p.required ?? p.in === "path",
+            description: p.description ?? p.schema?.description ?? null,
+            ...rows,
+          };
         }),
         requestBody: requestBody ? { ...requestBody, required: op.requestBody?.required ?? false } : null,
         responses: Object.entries(op.responses ?? {})
@@ -166,7 +216,10 @@ export function buildReference(doc: OpenApiDocument, errorStatuses: Record<strin
               description: r.description ?? "",
               isError,
               body: isError ? null : bodyOf(r.content, components),
-              headers: Object.entries(r.headers ?? {}).map(([name, h]) => ({ name, description: h.description ?? h.schema?.description ?? null })),
+              headers: Object.entries(r.headers ?? {}).map(([name, h]) => ({
+                name,
+                description: h.description ?? h.schema?.description ?? null,
+              })),
             };
           }),
         curl: "",
@@ -183,7 +236,13 @@ export function buildReference(doc: OpenApiDocument, errorStatuses: Record<strin
     description: doc.info.description ?? null,
     serverUrl: doc.servers?.[0]?.url ?? "",
     authDescription: Object.values(doc.components?.securitySchemes ?? {})[0]?.description ?? null,
-    groups: [...byTag.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([tag, operations]) => ({ tag, operations })),
-    errorCodes: codes.map((code) => ({ code, status: errorStatuses[code] ?? 0, meaning: (ERROR_MEANINGS as Record<string, string>)[code] ?? "" })),
+    groups: [...byTag.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([tag, operations]) => ({ tag, operations })),
+    errorCodes: codes.map((code) => ({
+      code,
+      status: errorStatuses[code] ?? 0,
+      meaning: (ERROR_MEANINGS as Record<string, string>)[code] ?? "",
+    })),
   };
 }

@@ -52,7 +52,10 @@ export function refName(ref: string): string {
 function resolve(schema: JsonSchema, components: Components): { schema: JsonSchema; ref: string | null } {
   if (schema.$ref) {
     const target = components[refName(schema.$ref)];
-    return { schema: { ...(target ?? {}), description: schema.description ?? target?.description }, ref: refName(schema.$ref) };
+    return {
+      schema: { ...(target ?? {}), description: schema.description ?? target?.description },
+      ref: refName(schema.$ref),
+    };
   }
   return { schema, ref: null };
 }
@@ -74,7 +77,10 @@ export function typeLabel(raw: JsonSchema, components: Components): string {
   else {
     const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
     const main = types.filter((t) => t !== "null");
-    const base = main.map((t) => (t === "array" ? `array of ${schema.items ? typeLabel(schema.items, components) : "any"}` : t)).join(" | ") || (schema.const !== undefined ? typeof schema.const : "any");
+    const base =
+      main
+        .map((t) => (t === "array" ? `array of ${schema.items ? typeLabel(schema.items, components) : "any"}` : t))
+        .join(" | ") || (schema.const !== undefined ? typeof schema.const : "any");
     label = ref && main.includes("object") ? ref : base;
     if (types.includes("null")) label += " | null";
   }
@@ -85,7 +91,12 @@ export function typeLabel(raw: JsonSchema, components: Components): string {
 function constraintsOf(schema: JsonSchema): string[] {
   const out: string[] = [];
   if (schema.const !== undefined) out.push(`always ${JSON.stringify(schema.const)}`);
-  if (schema.enum) out.push(schema.enum.length === 1 ? `always ${JSON.stringify(schema.enum[0])}` : `one of ${schema.enum.map((v) => JSON.stringify(v)).join(", ")}`);
+  if (schema.enum)
+    out.push(
+      schema.enum.length === 1
+        ? `always ${JSON.stringify(schema.enum[0])}`
+        : `one of ${schema.enum.map((v) => JSON.stringify(v)).join(", ")}`,
+    );
   if (schema.format) out.push(`format ${schema.format}`);
   if (schema.minimum !== undefined) out.push(`≥ ${schema.minimum}`);
   if (schema.exclusiveMinimum !== undefined) out.push(`> ${schema.exclusiveMinimum}`);

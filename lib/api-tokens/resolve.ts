@@ -16,7 +16,11 @@ const LAST_USED_GRANULARITY_MS = 60_000;
 /** The token from an Authorization header, refused (401) without a database read when it has not a token's shape. */
 export function readBearerToken(authorization: string | null): string {
   const match = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? "");
-  if (!match) throw new AppError("unauthenticated", "Send an API token: `Authorization: Bearer kiln_api_…`. Make one in the console under Developers → API tokens.");
+  if (!match)
+    throw new AppError(
+      "unauthenticated",
+      "Send an API token: `Authorization: Bearer kiln_api_…`. Make one in the console under Developers → API tokens.",
+    );
   if (!isApiTokenShape(match[1]!)) throw new AppError("unauthenticated", "That is not a Kiln API token.");
   return match[1]!;
 }
@@ -61,21 +65,45 @@ export async function resolveApiToken({
     if (row) {
       await recordAudit({
         db,
-        input: { actor: { id: row.user.id, email: row.user.email }, action: "api_token.refused", subject: { type: "api_token", id: row.token.id }, data: { reason: refusal }, ip },
+        input: {
+          actor: { id: row.user.id, email: row.user.email },
+          action: "api_token.refused",
+          subject: { type: "api_token", id: row.token.id },
+          data: { reason: refusal },
+          ip,
+        },
       });
     }
     const message =
-      refusal === "expired" ? "This API token has expired. Make a new one." : refusal === "revoked" ? "This API token was revoked." : refusal === "owner_deactivated" ? "The account this token belongs to is deactivated." : "Unknown API token.";
+      refusal === "expired"
+        ? "This API token has expired. Make a new one."
+        : refusal === "revoked"
+          ? "This API token was revoked."
+          : refusal === "owner_deactivated"
+            ? "The account this token belongs to is deactivated."
+            : "Unknown API token.";
     throw new AppError("unauthenticated", message);
   }
   const { token, user } = row;
   const actor = { id: user.id, email: user.email, name: user.name, role: user.role };
   if (scope !== "any" && !hasScope(token.scopes, scope)) {
-    await recordAudit({ db, input: { actor, action: "api_token.scope_denied", subject: { type: "api_token", id: token.id }, data: { scope }, ip } });
+    await recordAudit({
+      db,
+      input: {
+        actor,
+        action: "api_token.scope_denied",
+        subject: { type: "api_token", id: token.id },
+        data: { scope },
+        ip,
+      },
+    });
     throw new AppError("forbidden", `This token lacks the ${scope} scope.`);
   }
   if (!can(user.role, permission)) {
-    await recordAudit({ db, input: { actor, action: "access.denied", subject: { type: "api_token", id: token.id }, data: { permission }, ip } });
+    await recordAudit({
+      db,
+      input: { actor, action: "access.denied", subject: { type: "api_token", id: token.id }, data: { permission }, ip },
+    });
     throw new AppError("forbidden", "The token's owner's role does not allow this.");
   }
   if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {

@@ -30,7 +30,8 @@ export type ServiceAccountView = {
 };
 
 function assertMayManage(ctx: Ctx) {
-  if (!can(ctx.actor.role, "service_accounts.manage")) throw new AppError("forbidden", "Only an admin manages service accounts.");
+  if (!can(ctx.actor.role, "service_accounts.manage"))
+    throw new AppError("forbidden", "Only an admin manages service accounts.");
 }
 
 /**
@@ -38,18 +39,46 @@ function assertMayManage(ctx: Ctx) {
  * password resets. It exists to own API tokens for an integration, acting with the role chosen
  * here, so the integration keeps working when the person who set it up leaves.
  */
-export async function createServiceAccount({ ctx, input }: { ctx: Ctx; input: CreateServiceAccountInput }): Promise<ServiceAccountView> {
+export async function createServiceAccount({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: CreateServiceAccountInput;
+}): Promise<ServiceAccountView> {
   assertMayManage(ctx);
   const data = parseInput(createServiceAccountInput, input);
-  const slug = data.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40) || "service";
+  const slug =
+    data.name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 40) || "service";
   const email = `${slug}-${randomBytes(4).toString("hex")}@${SERVICE_ACCOUNT_EMAIL_DOMAIN}`;
   return ctx.db.transaction(async (tx) => {
-    const [user] = await tx.insert(users).values({ email, name: data.name, role: data.role, passwordHash: null, serviceAccount: true }).returning();
+    const [user] = await tx
+      .insert(users)
+      .values({ email, name: data.name, role: data.role, passwordHash: null, serviceAccount: true })
+      .returning();
     await recordAudit({
       db: tx,
-      input: { actor: ctx.actor, action: "service_account.created", subject: { type: "user", id: user!.id }, data: { name: data.name, role: data.role, email }, ip: ctx.ip },
+      input: {
+        actor: ctx.actor,
+        action: "service_account.created",
+        subject: { type: "user", id: user!.id },
+        data: { name: data.name, role: data.role, email },
+        ip: ctx.ip,
+      },
     });
-    return { id: user!.id, name: user!.name, email, role: user!.role, active: user!.active, createdAt: user!.createdAt.toISOString(), liveTokens: 0 };
+    return {
+      id: user!.id,
+      name: user!.name,
+      email,
+      role: user!.role,
+      active: user!.active,
+      createdAt: user!.createdAt.toISOString(),
+      liveTokens: 0,
+    };
   });
 }
 

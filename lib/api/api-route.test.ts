@@ -38,7 +38,9 @@ function post(body: unknown, headers: Record<string, string> = {}, bearer = toke
   );
 }
 function getMe(authorization?: string) {
-  return me(new Request("http://localhost:3000/api/v1/me", { headers: authorization ? { authorization } : {} }), { params: Promise.resolve({}) });
+  return me(new Request("http://localhost:3000/api/v1/me", { headers: authorization ? { authorization } : {} }), {
+    params: Promise.resolve({}),
+  });
 }
 async function error(res: Response) {
   return ((await res.json()) as { error: { code: string; message: string; field?: string } }).error;
@@ -69,9 +71,14 @@ describe("/api/v1 token authentication", () => {
   });
 
   it("answers with the request's x-request-id, refusals included", async () => {
-    const ok = await me(new Request("http://localhost:3000/api/v1/me", { headers: { authorization: `Bearer ${token}`, "x-request-id": "pim-run-9" } }), {
-      params: Promise.resolve({}),
-    });
+    const ok = await me(
+      new Request("http://localhost:3000/api/v1/me", {
+        headers: { authorization: `Bearer ${token}`, "x-request-id": "pim-run-9" },
+      }),
+      {
+        params: Promise.resolve({}),
+      },
+    );
     expect(ok.status).toBe(200);
     expect(ok.headers.get("x-request-id")).toBe("pim-run-9");
     const refused = await getMe();
@@ -112,7 +119,10 @@ describe("/api/v1 token authentication", () => {
 
   it("applies the owner's role: a finance user's token cannot queue generations whatever its scopes", async () => {
     const finance = await createUserFactory(database.db, { role: "finance" });
-    const made = await createApiToken({ ctx: ctxFor(database.db, finance), input: { name: "f", scopes: ["generations:write"] } });
+    const made = await createApiToken({
+      ctx: ctxFor(database.db, finance),
+      input: { name: "f", scopes: ["generations:write"] },
+    });
     const res = await post({ n: 1 }, {}, made.token);
     expect(res.status).toBe(403);
     expect((await error(res)).message).toMatch(/role/);
@@ -122,9 +132,16 @@ describe("/api/v1 token authentication", () => {
 describe("/api/v1 writes", () => {
   it("refuses a body that is not JSON with 415, before running", async () => {
     const before = calls;
-    const res = await POST(new Request(url, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "text/plain" }, body: "{}" }), {
-      params: Promise.resolve({}),
-    });
+    const res = await POST(
+      new Request(url, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "text/plain" },
+        body: "{}",
+      }),
+      {
+        params: Promise.resolve({}),
+      },
+    );
     expect(res.status).toBe(415);
     expect(calls).toBe(before);
   });
@@ -156,7 +173,9 @@ describe("/api/v1 writes", () => {
     const { requestHash } = await import("./idempotency");
     const [tok] = await database.db.select().from(apiTokens).where(eq(apiTokens.name, "PIM"));
     const hash = requestHash("POST", "/api/v1/test", Buffer.from(JSON.stringify({ n: 5 })));
-    await database.db.insert(apiIdempotencyKeys).values({ tokenId: tok!.id, key: "busy", route: "POST /api/v1/test", requestHash: hash });
+    await database.db
+      .insert(apiIdempotencyKeys)
+      .values({ tokenId: tok!.id, key: "busy", route: "POST /api/v1/test", requestHash: hash });
     const before = calls;
     const res = await post({ n: 5 }, { "idempotency-key": "busy" });
     expect(res.status).toBe(409);
@@ -177,7 +196,10 @@ describe("/api/v1 writes", () => {
     resetEnvForTests();
     try {
       const designer = await createUserFactory(database.db, { role: "designer" });
-      const made = await createApiToken({ ctx: ctxFor(database.db, designer), input: { name: "burst", scopes: ["assets:read"] } });
+      const made = await createApiToken({
+        ctx: ctxFor(database.db, designer),
+        input: { name: "burst", scopes: ["assets:read"] },
+      });
       const statuses: number[] = [];
       let last: Response | undefined;
       for (let i = 0; i < 5; i++) {

@@ -7,7 +7,14 @@ import { readBearerToken, resolveApiToken, type Scope, type TokenCtx } from "@/l
 import { env } from "@/lib/env";
 import { withRequestLog } from "@/lib/observability/request-log";
 import { apiErrorBody, ApiError } from "./errors";
-import { claimIdempotencyKey, completeIdempotencyKey, multipartRequestHash, parseIdempotencyKey, releaseIdempotencyKey, requestHash } from "./idempotency";
+import {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  multipartRequestHash,
+  parseIdempotencyKey,
+  releaseIdempotencyKey,
+  requestHash,
+} from "./idempotency";
 import { rateLimitHeaders, takeRateLimit, type RateLimitState } from "./rate-limit";
 
 export type ApiBody = "json" | "multipart";
@@ -68,7 +75,10 @@ export function apiRoute<P = Record<string, string>>(
         entry.userId = ctx.actor.id;
         limit = await takeRateLimit({ db, tokenId: ctx.token.id, limit: env().KILN_API_RATE_LIMIT_PER_MINUTE });
         if (!limit.allowed)
-          throw new ApiError("rate_limited", `This token made more than ${limit.limit} requests this minute. Retry after ${limit.resetSeconds} s.`);
+          throw new ApiError(
+            "rate_limited",
+            `This token made more than ${limit.limit} requests this minute. Retry after ${limit.resetSeconds} s.`,
+          );
       } catch (error) {
         return fail(error);
       }
@@ -113,7 +123,11 @@ async function runWrite<P>(
       }
     }
     if (!replayed) {
-      const copy = new Request(request.url, { method: request.method, headers: request.headers, body: bytes.length ? Buffer.from(bytes) : undefined });
+      const copy = new Request(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: bytes.length ? Buffer.from(bytes) : undefined,
+      });
       try {
         response = await handler(ctx, copy, await context.params);
       } catch (error) {
@@ -142,7 +156,13 @@ async function runWrite<P>(
       actor: ctx.actor,
       action: "api.write",
       subject: { type: "api_token", id: ctx.token.id },
-      data: { route, status: response!.status, ...(key ? { idempotencyKey: key } : {}), ...(replayed ? { replayed: true } : {}), scope: declaration.scope },
+      data: {
+        route,
+        status: response!.status,
+        ...(key ? { idempotencyKey: key } : {}),
+        ...(replayed ? { replayed: true } : {}),
+        scope: declaration.scope,
+      },
       ip: ctx.ip,
     },
   });
@@ -153,11 +173,15 @@ async function runWrite<P>(
 async function readBody(request: Request, bodies: ApiBody[]): Promise<Uint8Array> {
   const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase() ?? null;
   const length = Number(request.headers.get("content-length") ?? "0");
-  if (length > API_MAX_BODY_BYTES) throw new ApiError("payload_too_large", `The body is over ${API_MAX_BODY_BYTES / 1024 / 1024} MB.`);
+  if (length > API_MAX_BODY_BYTES)
+    throw new ApiError("payload_too_large", `The body is over ${API_MAX_BODY_BYTES / 1024 / 1024} MB.`);
   if (!request.body) return new Uint8Array();
   const wanted: string[] = bodies.map((b) => (b === "json" ? "application/json" : "multipart/form-data"));
   if (!type || !wanted.includes(type))
-    throw new ApiError("unsupported_media_type", `This endpoint accepts ${wanted.join(" or ")}${type ? `, not ${type}` : ""}.`);
+    throw new ApiError(
+      "unsupported_media_type",
+      `This endpoint accepts ${wanted.join(" or ")}${type ? `, not ${type}` : ""}.`,
+    );
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = request.body.getReader();

@@ -36,6 +36,10 @@ export function apiErrorBody(error: unknown, requestId?: string): { status: numb
   }
   const pub = toPublicError(error);
   if (pub.code === "internal") logger.error({ err: error, requestId }, "api/v1: internal error");
-  const field = error instanceof AppError && error.fields ? Object.keys(error.fields).find((k) => k !== "_") : undefined;
-  return { status: API_ERROR_CODES[pub.code], body: { error: { code: pub.code, message: pub.message, ...(field ? { field } : {}) } } };
+  const field =
+    error instanceof AppError && error.fields ? Object.keys(error.fields).find((k) => k !== "_") : undefined;
+  return {
+    status: API_ERROR_CODES[pub.code],
+    body: { error: { code: pub.code, message: pub.message, ...(field ? { field } : {}) } },
+  };
 }

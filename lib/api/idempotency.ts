@@ -18,12 +18,32 @@ export function requestHash(method: string, path: string, body: Uint8Array): str
  * encodes it with a new random boundary, which must still count as the same request. Fields are
  * hashed sorted by name (then value), files by name, file name, type and the sha256 of their bytes.
  */
-export async function multipartRequestHash(method: string, path: string, body: Uint8Array, contentType: string): Promise<string> {
-  const form = await new Request("http://kiln.invalid/", { method: "POST", headers: { "content-type": contentType }, body: Buffer.from(body) }).formData();
+export async function multipartRequestHash(
+  method: string,
+  path: string,
+  body: Uint8Array,
+  contentType: string,
+): Promise<string> {
+  const form = await new Request("http://kiln.invalid/", {
+    method: "POST",
+    headers: { "content-type": contentType },
+    body: Buffer.from(body),
+  }).formData();
   const parts: string[] = [];
   for (const [name, value] of form.entries()) {
     if (typeof value === "string") parts.push(JSON.stringify([name, "field", value]));
-    else parts.push(JSON.stringify([name, "file", value.name, value.type, createHash("sha256").update(Buffer.from(await value.arrayBuffer())).digest("hex")]));
+    else
+      parts.push(
+        JSON.stringify([
+          name,
+          "file",
+          value.name,
+          value.type,
+          createHash("sha256")
+            .update(Buffer.from(await value.arrayBuffer()))
+            .digest("hex"),
+        ]),
+      );
   }
   parts.sort();
   return createHash("sha256").update(`${method} ${path}\nmultipart\n`).update(parts.join("\n")).digest("hex");
@@ -33,7 +53,11 @@ export function parseIdempotencyKey(header: string | null): string | null {
   if (header === null) return null;
   const key = header.trim();
   if (key.length < 1 || key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
-    throw new ApiError("invalid_input", "Idempotency-Key is 1–255 visible ASCII characters (a UUID is a good choice).", "Idempotency-Key");
+    throw new ApiError(
+      "invalid_input",
+      "Idempotency-Key is 1–255 visible ASCII characters (a UUID is a good choice).",
+      "Idempotency-Key",
+    );
   }
   return key;
 }
@@ -61,24 +85,53 @@ export async function claimIdempotencyKey({
   // An expired key is released first, so the insert below can claim it.
   await db
     .delete(apiIdempotencyKeys)
-    .where(and(eq(apiIdempotencyKeys.tokenId, tokenId), eq(apiIdempotencyKeys.key, key), lt(apiIdempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_TTL_MS))));
-  const claimed = await db.insert(apiIdempotencyKeys).values({ tokenId, key, route, requestHash: hash }).onConflictDoNothing().returning({ key: apiIdempotencyKeys.key });
+    .where(
+      and(
+        eq(apiIdempotencyKeys.tokenId, tokenId),
+        eq(apiIdempotencyKeys.key, key),
+        lt(apiIdempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_TTL_MS)),
+      ),
+    );
+  const claimed = await db
+    .insert(apiIdempotencyKeys)
+    .values({ tokenId, key, route, requestHash: hash })
+    .onConflictDoNothing()
+    .returning({ key: apiIdempotencyKeys.key });
   if (claimed.length > 0) return null;
   const [existing] = await db
     .select()
     .from(apiIdempotencyKeys)
     .where(and(eq(apiIdempotencyKeys.tokenId, tokenId), eq(apiIdempotencyKeys.key, key)))
     .limit(1);
-  if (!existing) throw new ApiError("idempotency_key_in_use", "That Idempotency-Key was being released; send the request again.");
+  if (!existing)
+    throw new ApiError("idempotency_key_in_use", "That Idempotency-Key was being released; send the request again.");
   if (existing.requestHash !== hash || existing.route !== route) {
-    throw new ApiError("idempotency_key_reused", "This Idempotency-Key was used with a different request. Use a new key for a new request.", "Idempotency-Key");
+    throw new ApiError(
+      "idempotency_key_reused",
+      "This Idempotency-Key was used with a different request. Use a new key for a new request.",
+      "Idempotency-Key",
+    );
   }
-  if (existing.state !== "done") throw new ApiError("idempotency_key_in_use", "A request with this Idempotency-Key is still being processed. Retry in a moment.");
+  if (existing.state !== "done")
+    throw new ApiError(
+      "idempotency_key_in_use",
+      "A request with this Idempotency-Key is still being processed. Retry in a moment.",
+    );
   return { status: existing.responseStatus ?? 200, body: existing.responseBody ?? "" };
 }
 
 /** Stores the response the key will replay. */
-export async function completeIdempotencyKey({ db, tokenId, key, response }: { db: DbExecutor; tokenId: string; key: string; response: StoredResponse }): Promise<void> {
+export async function completeIdempotencyKey({
+  db,
+  tokenId,
+  key,
+  response,
+}: {
+  db: DbExecutor;
+  tokenId: string;
+  key: string;
+  response: StoredResponse;
+}): Promise<void> {
   await db
     .update(apiIdempotencyKeys)
     .set({ state: "done", responseStatus: response.status, responseBody: response.body, completedAt: new Date() })
@@ -86,6 +139,16 @@ export async function completeIdempotencyKey({ db, tokenId, key, response }: { d
 }
 
 /** Lets the key go (the request was refused before it did anything, or failed on our side): a retry runs afresh. */
-export async function releaseIdempotencyKey({ db, tokenId, key }: { db: DbExecutor; tokenId: string; key: string }): Promise<void> {
-  await db.delete(apiIdempotencyKeys).where(and(eq(apiIdempotencyKeys.tokenId, tokenId), eq(apiIdempotencyKeys.key, key)));
+export async function releaseIdempotencyKey({
+  db,
+  tokenId,
+  key,
+}: {
+  db: DbExecutor;
+  tokenId: string;
+  key: string;
+}): Promise<void> {
+  await db
+    .delete(apiIdempotencyKeys)
+    .where(and(eq(apiIdempotencyKeys.tokenId, tokenId), eq(apiIdempotencyKeys.key, key)));
 }

@@ -29,7 +29,10 @@ const routes = routeFiles(V1_DIR).map((file) => {
 });
 
 describe("the OpenAPI document", () => {
-  const doc = buildOpenApiDocument("http://localhost:3000") as unknown as { openapi: string; paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>> };
+  const doc = buildOpenApiDocument("http://localhost:3000") as unknown as {
+    openapi: string;
+    paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>;
+  };
 
   it("is OpenAPI 3.1 with bearer-token security", () => {
     expect(doc.openapi).toBe("3.1.0");

@@ -11,13 +11,16 @@ export const registry = new OpenAPIRegistry();
 registry.registerComponent("securitySchemes", "bearerToken", {
   type: "http",
   scheme: "bearer",
-  description: "An API token (`kiln_api_…`) made under Developers → API tokens. It acts as its owner, narrowed to its scopes.",
+  description:
+    "An API token (`kiln_api_…`) made under Developers → API tokens. It acts as its owner, narrowed to its scopes.",
 });
 
 export const apiErrorSchema = z
   .object({
     error: z.object({
-      code: z.enum(Object.keys(API_ERROR_CODES) as [string, ...string[]]).meta({ description: "Stable; branch on this, not on the message." }),
+      code: z
+        .enum(Object.keys(API_ERROR_CODES) as [string, ...string[]])
+        .meta({ description: "Stable; branch on this, not on the message." }),
       message: z.string().meta({ description: "For people: what was wrong and what to do." }),
       field: z.string().optional().meta({ description: "The input field the error is about, when there is one." }),
     }),
@@ -31,13 +34,19 @@ export function pageOf<T extends z.ZodType>(item: T, id: string) {
       object: z.literal("list"),
       data: z.array(item),
       has_more: z.boolean(),
-      next_cursor: z.string().nullable().meta({ description: "Pass as `cursor` to get the next page; null on the last." }),
+      next_cursor: z
+        .string()
+        .nullable()
+        .meta({ description: "Pass as `cursor` to get the next page; null on the last." }),
     })
     .meta({ id });
 }
 
 /** A documented JSON response: the schema and what it means. */
-export const jsonResponse = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
+export const jsonResponse = (schema: z.ZodType, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
 
 const errorResponse = (description: string) => jsonResponse(apiErrorSchema, description);
 
@@ -55,9 +64,13 @@ const COMMON_RESPONSES = {
 };
 
 const WRITE_RESPONSES = {
-  409: errorResponse("A request with the same Idempotency-Key is still running (`idempotency_key_in_use`), or the state does not allow this (`conflict`)."),
+  409: errorResponse(
+    "A request with the same Idempotency-Key is still running (`idempotency_key_in_use`), or the state does not allow this (`conflict`).",
+  ),
   415: errorResponse("A body of a type this route does not take (`unsupported_media_type`)."),
-  422: errorResponse("The Idempotency-Key was used with a different request (`idempotency_key_reused`), or a policy refused it (`policy_blocked`)."),
+  422: errorResponse(
+    "The Idempotency-Key was used with a different request (`idempotency_key_reused`), or a policy refused it (`policy_blocked`).",
+  ),
 };
 
 export const idempotencyHeader = z.object({
@@ -65,7 +78,10 @@ export const idempotencyHeader = z.object({
     .string()
     .max(255)
     .optional()
-    .meta({ description: "Send the same key again to get the first answer back (marked `Idempotent-Replayed: true`) instead of doing the work twice. Kept 24 hours." }),
+    .meta({
+      description:
+        "Send the same key again to get the first answer back (marked `Idempotent-Replayed: true`) instead of doing the work twice. Kept 24 hours.",
+    }),
 });
 
 /**
@@ -76,14 +92,22 @@ export function registerRoute(config: RouteConfig & { scope: string }): void {
   const { scope, ...route } = config;
   const write = route.method !== "get";
   const responses = Object.fromEntries(
-    Object.entries(route.responses).map(([status, r]) => [status, "content" in r && Number(status) < 300 ? { ...r, headers: rateHeaders } : r]),
+    Object.entries(route.responses).map(([status, r]) => [
+      status,
+      "content" in r && Number(status) < 300 ? { ...r, headers: rateHeaders } : r,
+    ]),
   );
   registry.registerPath({
     ...route,
     description: `${route.description ?? ""}\n\nScope: \`${scope}\`.`.trim(),
     security: [{ bearerToken: [] }],
     request: write ? { ...route.request, headers: route.request?.headers ?? idempotencyHeader } : route.request,
-    responses: { ...responses, ...COMMON_RESPONSES, ...(write ? WRITE_RESPONSES : {}), 400: errorResponse("Invalid input (`invalid_input`); `field` names it.") },
+    responses: {
+      ...responses,
+      ...COMMON_RESPONSES,
+      ...(write ? WRITE_RESPONSES : {}),
+      400: errorResponse("Invalid input (`invalid_input`); `field` names it."),
+    },
   });
 }
 

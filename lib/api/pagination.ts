@@ -21,7 +21,13 @@ export function decodeCursor(cursor: string | undefined): SortKey | null {
   if (!cursor) return null;
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    if (typeof at === "string" && typeof id === "string" && !Number.isNaN(Date.parse(at)) && /^[0-9a-f-]{36}$/i.test(id)) return { at, id };
+    if (
+      typeof at === "string" &&
+      typeof id === "string" &&
+      !Number.isNaN(Date.parse(at)) &&
+      /^[0-9a-f-]{36}$/i.test(id)
+    )
+      return { at, id };
   } catch {
     // fall through
   }
@@ -36,5 +42,10 @@ export function toPage<R, T>(rows: R[], limit: number, keyOf: (row: R) => SortKe
   const more = rows.length > limit;
   const kept = more ? rows.slice(0, limit) : rows;
   const last = kept.at(-1);
-  return { object: "list", data: kept.map(map), has_more: more, next_cursor: more && last ? encodeCursor(keyOf(last)) : null };
+  return {
+    object: "list",
+    data: kept.map(map),
+    has_more: more,
+    next_cursor: more && last ? encodeCursor(keyOf(last)) : null,
+  };
 }

@@ -22,8 +22,16 @@ describe("pruneApiRecords", () => {
   it("deletes idempotency keys past 24 hours and rate windows older than an hour, and keeps the rest", async () => {
     const now = new Date("2026-12-04T12:00:00Z");
     const ago = (ms: number) => new Date(now.getTime() - ms);
-    const key = (k: string, createdAt: Date) => ({ tokenId, key: k, route: "POST /api/v1/batches", requestHash: "h", createdAt });
-    await database.db.insert(apiIdempotencyKeys).values([key("old", ago(25 * 3_600_000)), key("fresh", ago(23 * 3_600_000))]);
+    const key = (k: string, createdAt: Date) => ({
+      tokenId,
+      key: k,
+      route: "POST /api/v1/batches",
+      requestHash: "h",
+      createdAt,
+    });
+    await database.db
+      .insert(apiIdempotencyKeys)
+      .values([key("old", ago(25 * 3_600_000)), key("fresh", ago(23 * 3_600_000))]);
     await database.db.insert(apiRateWindows).values([
       { tokenId, windowStart: ago(2 * 3_600_000), count: 5 },
       { tokenId, windowStart: ago(30 * 60_000), count: 7 },

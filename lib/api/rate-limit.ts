@@ -10,12 +10,25 @@ const WINDOW_MS = 60_000;
  * Counts one request against the token's current one-minute window (a fixed window in the
  * database, so every web process shares it) and says whether it is allowed.
  */
-export async function takeRateLimit({ db, tokenId, limit, now = new Date() }: { db: DbExecutor; tokenId: string; limit: number; now?: Date }): Promise<RateLimitState> {
+export async function takeRateLimit({
+  db,
+  tokenId,
+  limit,
+  now = new Date(),
+}: {
+  db: DbExecutor;
+  tokenId: string;
+  limit: number;
+  now?: Date;
+}): Promise<RateLimitState> {
   const windowStart = new Date(Math.floor(now.getTime() / WINDOW_MS) * WINDOW_MS);
   const [row] = await db
     .insert(apiRateWindows)
     .values({ tokenId, windowStart, count: 1 })
-    .onConflictDoUpdate({ target: [apiRateWindows.tokenId, apiRateWindows.windowStart], set: { count: sql`${apiRateWindows.count} + 1` } })
+    .onConflictDoUpdate({
+      target: [apiRateWindows.tokenId, apiRateWindows.windowStart],
+      set: { count: sql`${apiRateWindows.count} + 1` },
+    })
     .returning({ count: apiRateWindows.count });
   const count = row!.count;
   const resetSeconds = Math.max(1, Math.ceil((windowStart.getTime() + WINDOW_MS - now.getTime()) / 1000));

@@ -29,8 +29,14 @@ describe("a new version of an approved asset", () => {
   it("needs review again: approval cleared, checks re-run, a decision on the old version refused, the new one decided afresh", async () => {
     const designer = ctxFor(database.db, await createUserFactory(database.db, { role: "designer" }));
     const reviewer = ctxFor(database.db, await createUserFactory(database.db, { role: "reviewer" }));
-    const { asset, version: v1 } = await createAssetInReview(database.db, { ownerId: designer.actor.id, tier: "support" });
-    const first = await decideAsset({ ctx: reviewer, input: { assetId: asset.id, assetVersionId: v1.id, decision: "approve" } });
+    const { asset, version: v1 } = await createAssetInReview(database.db, {
+      ownerId: designer.actor.id,
+      tier: "support",
+    });
+    const first = await decideAsset({
+      ctx: reviewer,
+      input: { assetId: asset.id, assetVersionId: v1.id, decision: "approve" },
+    });
     expect(first.status).toBe("approved");
     const [approved] = await database.db.select().from(assets).where(eq(assets.id, asset.id));
     expect(approved!.approvedAt).toBeInstanceOf(Date);
@@ -45,16 +51,30 @@ describe("a new version of an approved asset", () => {
       { contentType: "image/png" },
     );
     const { version: v2, checkRunId } = await database.db.transaction((tx) =>
-      addAssetVersion(tx, { assetId: asset.id, operation: "upscale", blobKey: key, width: 64, height: 64, createdBy: designer.actor.id }),
+      addAssetVersion(tx, {
+        assetId: asset.id,
+        operation: "upscale",
+        blobKey: key,
+        width: 64,
+        height: 64,
+        createdBy: designer.actor.id,
+      }),
     );
     expect(v2).toMatchObject({ number: 2, parentVersionId: v1.id, operation: "upscale" });
     const [afterEdit] = await database.db.select().from(assets).where(eq(assets.id, asset.id));
-    expect(afterEdit).toMatchObject({ status: "checking", approvalId: null, approvedAt: null, rejectedAt: null, currentVersionId: v2.id });
+    expect(afterEdit).toMatchObject({
+      status: "checking",
+      approvalId: null,
+      approvedAt: null,
+      rejectedAt: null,
+      currentVersionId: v2.id,
+    });
     const [run] = await database.db.select().from(checkRuns).where(eq(checkRuns.id, checkRunId));
     expect(run).toMatchObject({ assetVersionId: v2.id, trigger: "edited" });
 
     // The checks decide the new version (a flat grey square: blank, wrong size → rejected, not re-rolled).
-    for (const step of checkSteps("support")) await runChecks({ db: database.db, store: getBlobStore(), checkRunId, checkIds: step.checkIds });
+    for (const step of checkSteps("support"))
+      await runChecks({ db: database.db, store: getBlobStore(), checkRunId, checkIds: step.checkIds });
     const decided = await decideCheckRun({ db: database.db, checkRunId });
     expect(decided.decision.next).toBe("rejected");
     const [rejected] = await database.db.select().from(assets).where(eq(assets.id, asset.id));
@@ -63,11 +83,16 @@ describe("a new version of an approved asset", () => {
 
     // Put it back in review as a person would see it after a recheck, then: the old version is stale.
     await database.db.update(assets).set({ status: "in_review" }).where(eq(assets.id, asset.id));
-    await expect(decideAsset({ ctx: reviewer, input: { assetId: asset.id, assetVersionId: v1.id, decision: "approve" } })).rejects.toMatchObject({
+    await expect(
+      decideAsset({ ctx: reviewer, input: { assetId: asset.id, assetVersionId: v1.id, decision: "approve" } }),
+    ).rejects.toMatchObject({
       code: "conflict",
       message: expect.stringContaining("newer version"),
     });
-    const again = await decideAsset({ ctx: reviewer, input: { assetId: asset.id, assetVersionId: v2.id, decision: "approve" } });
+    const again = await decideAsset({
+      ctx: reviewer,
+      input: { assetId: asset.id, assetVersionId: v2.id, decision: "approve" },
+    });
     expect(again.status).toBe("approved");
     const [reapproved] = await database.db.select().from(assets).where(eq(assets.id, asset.id));
     expect(reapproved).toMatchObject({ approvedAt: expect.any(Date), rejectedAt: null });

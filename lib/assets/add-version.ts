@@ -14,7 +14,15 @@ import { refreshAssetSearch } from "@/lib/library/refresh";
  */
 export async function addAssetVersion(
   tx: Tx,
-  input: { assetId: string; operation: string; blobKey: string; width: number; height: number; createdBy: string | null; parentVersionId?: string | null },
+  input: {
+    assetId: string;
+    operation: string;
+    blobKey: string;
+    width: number;
+    height: number;
+    createdBy: string | null;
+    parentVersionId?: string | null;
+  },
 ): Promise<{ version: AssetVersion; checkRunId: string }> {
   const [asset] = await tx.select().from(assets).where(eq(assets.id, input.assetId)).limit(1).for("update");
   if (!asset) throw new AppError("not_found", "That asset does not exist.");

@@ -44,22 +44,38 @@ export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: stri
     ctx.db
       .select({ id: users.id, name: users.name })
       .from(users)
-      .where(inArray(users.id, [...new Set(versions.flatMap((v) => (v.createdBy ? [v.createdBy] : [])))].concat(asset.ownerId))),
-    ctx.db.select().from(checkRuns).where(eq(checkRuns.assetVersionId, current.id)).orderBy(desc(checkRuns.createdAt)).limit(20),
+      .where(
+        inArray(
+          users.id,
+          [...new Set(versions.flatMap((v) => (v.createdBy ? [v.createdBy] : [])))].concat(asset.ownerId),
+        ),
+      ),
+    ctx.db
+      .select()
+      .from(checkRuns)
+      .where(eq(checkRuns.assetVersionId, current.id))
+      .orderBy(desc(checkRuns.createdAt))
+      .limit(20),
     gen ? ctx.db.select({ id: generations.id }).from(generations).where(eq(generations.rerollOf, gen.id)) : [],
     assetSpend(ctx, asset),
   ]);
   const latest = runs[0];
   // The re-roll lineage: the rejected image this one replaces, and the one that replaced it.
   const related = gen ? [gen.rerollOf, ...rerolls.map((g) => g.id)].filter((id): id is string => !!id) : [];
-  const [results, relatedAssets, rerun]: [CheckResultView[], { id: string; generationId: string | null; status: (typeof assets.$inferSelect)["status"] }[], Awaited<ReturnType<typeof rerunLinks>>] =
-    await Promise.all([
-      latest ? runResults(ctx.db, latest.id) : [],
-      related.length
-        ? ctx.db.select({ id: assets.id, generationId: assets.generationId, status: assets.status }).from(assets).where(inArray(assets.generationId, related))
-        : [],
-      rerunLinks(ctx, asset),
-    ]);
+  const [results, relatedAssets, rerun]: [
+    CheckResultView[],
+    { id: string; generationId: string | null; status: (typeof assets.$inferSelect)["status"] }[],
+    Awaited<ReturnType<typeof rerunLinks>>,
+  ] = await Promise.all([
+    latest ? runResults(ctx.db, latest.id) : [],
+    related.length
+      ? ctx.db
+          .select({ id: assets.id, generationId: assets.generationId, status: assets.status })
+          .from(assets)
+          .where(inArray(assets.generationId, related))
+      : [],
+    rerunLinks(ctx, asset),
+  ]);
 
   return {
     id: asset.id,
@@ -75,7 +91,16 @@ export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: stri
     enteredReviewAt: asset.enteredReviewAt?.toISOString() ?? null,
     createdAt: asset.createdAt.toISOString(),
     owner: owner?.name ?? "",
-    batch: gen && made ? { id: gen.batchId, name: made.batchName, campaign: made.campaign, line: gen.rowLine, variant: gen.variantIndex } : null,
+    batch:
+      gen && made
+        ? {
+            id: gen.batchId,
+            name: made.batchName,
+            campaign: made.campaign,
+            line: gen.rowLine,
+            variant: gen.variantIndex,
+          }
+        : null,
     version: {
       number: current.number,
       width: current.width,
@@ -103,7 +128,8 @@ export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: stri
             limit: made.rerollLimit,
             parentAssetId: relatedAssets.find((a) => a.generationId === gen.rerollOf)?.id ?? null,
             childAsset: relatedAssets.find((a) => a.generationId !== gen.rerollOf) ?? null,
-            childQueued: related.length > (gen.rerollOf ? 1 : 0) && !relatedAssets.some((a) => a.generationId !== gen.rerollOf),
+            childQueued:
+              related.length > (gen.rerollOf ? 1 : 0) && !relatedAssets.some((a) => a.generationId !== gen.rerollOf),
           }
         : null,
     spentMicros: Number(spent?.micros ?? 0),
@@ -119,7 +145,9 @@ export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: stri
     })),
     review: {
       approvalsNeeded: approvalsNeeded(asset),
-      approvals: decisions.filter((x) => x.d.assetVersionId === current.id && !x.d.undoneAt && x.d.decision.startsWith("approve")).length,
+      approvals: decisions.filter(
+        (x) => x.d.assetVersionId === current.id && !x.d.undoneAt && x.d.decision.startsWith("approve"),
+      ).length,
       decisions: decisionViews(decisions),
     },
     checks: {
@@ -137,7 +165,13 @@ export async function getAssetDetail({ ctx, assetId }: { ctx: Ctx; assetId: stri
       results,
       previousRuns: runs
         .slice(1)
-        .map((r) => ({ id: r.id, trigger: r.trigger, verdict: r.verdict, reasonCode: r.reasonCode, createdAt: r.createdAt.toISOString() })),
+        .map((r) => ({
+          id: r.id,
+          trigger: r.trigger,
+          verdict: r.verdict,
+          reasonCode: r.reasonCode,
+          createdAt: r.createdAt.toISOString(),
+        })),
     },
     canRecheck: can(ctx.actor.role, "checks.manage"),
   };

@@ -31,7 +31,10 @@ export async function createAssetFromGeneration(
     .onConflictDoNothing({ target: assets.generationId })
     .returning();
   if (!created) return firstVersionAndRun(tx, eq(assets.generationId, gen.id));
-  const [version] = await tx.insert(assetVersions).values({ assetId: created.id, number: 1, operation: "generate", blobKey, width, height }).returning();
+  const [version] = await tx
+    .insert(assetVersions)
+    .values({ assetId: created.id, number: 1, operation: "generate", blobKey, width, height })
+    .returning();
   await tx.update(assets).set({ currentVersionId: version!.id }).where(eq(assets.id, created.id));
   const run = await startCheckRun(tx, { assetVersionId: version!.id, trigger: "generated" });
   // The library finds it from the moment it exists (status "checking").

@@ -18,7 +18,13 @@ export type UploadAsset = { assetId: string; assetVersionId: string; checkRunId:
 export async function createAssetFromUpload(tx: Tx, upload: Upload): Promise<UploadAsset> {
   const [created] = await tx
     .insert(assets)
-    .values({ source: "uploaded", uploadId: upload.id, ownerId: upload.ownerId, title: upload.filename, createdAt: upload.createdAt })
+    .values({
+      source: "uploaded",
+      uploadId: upload.id,
+      ownerId: upload.ownerId,
+      title: upload.filename,
+      createdAt: upload.createdAt,
+    })
     .onConflictDoNothing({ target: assets.uploadId })
     .returning();
   if (!created) return { ...(await firstVersionAndRun(tx, eq(assets.uploadId, upload.id))), created: false };
@@ -57,7 +63,10 @@ export async function createAssetFromUpload(tx: Tx, upload: Upload): Promise<Upl
  * ones and any left undecided by an earlier start that could not reach it (the caller sends them;
  * their event ids make a repeat a no-op).
  */
-export async function backfillUploadAssets(db: Db, { limit = 10_000 }: { limit?: number } = {}): Promise<{ created: number; pendingCheckRuns: string[] }> {
+export async function backfillUploadAssets(
+  db: Db,
+  { limit = 10_000 }: { limit?: number } = {},
+): Promise<{ created: number; pendingCheckRuns: string[] }> {
   const missing = await db
     .select()
     .from(uploads)

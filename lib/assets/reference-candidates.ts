@@ -8,13 +8,27 @@ import { seesAllAssets } from "./access";
 
 const input = z.object({ q: z.string().trim().max(120).default("") });
 
-export type ReferenceCandidate = { assetId: string; versionId: string; title: string; source: "generated" | "uploaded"; thumbUrl: string | null; width: number; height: number };
+export type ReferenceCandidate = {
+  assetId: string;
+  versionId: string;
+  title: string;
+  source: "generated" | "uploaded";
+  thumbUrl: string | null;
+  width: number;
+  height: number;
+};
 
 /**
  * What the Generate form offers as a reference image: the current version of assets the actor may
  * see, their uploads first, then the newest; `q` matches the title (an upload's file name).
  */
-export async function listReferenceCandidates({ ctx, input: raw }: { ctx: Ctx; input: unknown }): Promise<ReferenceCandidate[]> {
+export async function listReferenceCandidates({
+  ctx,
+  input: raw,
+}: {
+  ctx: Ctx;
+  input: unknown;
+}): Promise<ReferenceCandidate[]> {
   const { q } = parseInput(input, raw ?? {});
   const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const rows = await ctx.db

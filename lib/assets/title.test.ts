@@ -7,7 +7,9 @@ describe("renderTitlePattern", () => {
 
   it("fills variables first, then carried columns; numbers are written as numbers", () => {
     expect(renderTitlePattern("{{product_name}} {{sku}}", { values, carried })).toBe("Trail shoe KLN-0042");
-    expect(renderTitlePattern("{{ category }} / {{product_name}} ({{size}})", { values, carried })).toBe("Footwear / Trail shoe (42)");
+    expect(renderTitlePattern("{{ category }} / {{product_name}} ({{size}})", { values, carried })).toBe(
+      "Footwear / Trail shoe (42)",
+    );
     // A variable wins over a carried column of the same name (the browser renames such columns anyway).
     expect(renderTitlePattern("{{product_name}}", { values, carried: { product_name: "Other" } })).toBe("Trail shoe");
   });
@@ -15,7 +17,9 @@ describe("renderTitlePattern", () => {
   it("leaves missing names empty, collapses whitespace and trims separators they leave dangling", () => {
     expect(renderTitlePattern("{{product_name}} · {{sku}}", { values })).toBe("Trail shoe");
     expect(renderTitlePattern("{{colour}} — {{sku}}", { values, carried })).toBe("KLN-0042");
-    expect(renderTitlePattern("  {{product_name}}\n\t  {{sku}}  ", { values: { product_name: "Trail\n  shoe" }, carried })).toBe("Trail shoe KLN-0042");
+    expect(
+      renderTitlePattern("  {{product_name}}\n\t  {{sku}}  ", { values: { product_name: "Trail\n  shoe" }, carried }),
+    ).toBe("Trail shoe KLN-0042");
     expect(renderTitlePattern("{{nothing}} - {{missing}}", { values, carried })).toBe("");
     expect(renderTitlePattern(undefined, { values })).toBe("");
     expect(renderTitlePattern("   ", { values })).toBe("");

@@ -47,7 +47,12 @@ export function renderTitlePattern(
  * What tells a row's images apart when it has several: "2/3" (variant of the row's variants per
  * ratio) and/or the aspect ratio's label. Empty when the row makes one image.
  */
-export function variantSuffix(input: { variant: number; variantsPerRow: number; ratio: string; ratioCount: number }): string {
+export function variantSuffix(input: {
+  variant: number;
+  variantsPerRow: number;
+  ratio: string;
+  ratioCount: number;
+}): string {
   const parts: string[] = [];
   if (input.variantsPerRow > 1) parts.push(`${input.variant + 1}/${input.variantsPerRow}`);
   if (input.ratioCount > 1) parts.push(input.ratio);

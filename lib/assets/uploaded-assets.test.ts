@@ -69,8 +69,17 @@ const flat = (w: number, h: number, rgb = { r: 220, g: 120, b: 30 }) =>
 
 /** An upload made ready by the real renditions function (which now makes its asset). */
 async function readyUpload(filename: string, bytes: Buffer) {
-  const upload = await createUpload({ ctx: designer, input: { filename, bytes }, store: store(), maxBytes: 10 * 1024 * 1024, announce: async () => {} });
-  const t = new InngestTestEngine({ function: createRenditions, events: [{ name: "kiln/upload.created", data: { uploadId: upload.id } }] });
+  const upload = await createUpload({
+    ctx: designer,
+    input: { filename, bytes },
+    store: store(),
+    maxBytes: 10 * 1024 * 1024,
+    announce: async () => {},
+  });
+  const t = new InngestTestEngine({
+    function: createRenditions,
+    events: [{ name: "kiln/upload.created", data: { uploadId: upload.id } }],
+  });
   const { result, error } = await t.execute({ steps: [checksRequested] });
   expect(error).toBeUndefined();
   const [asset] = await db().select().from(assets).where(eq(assets.uploadId, upload.id));
@@ -80,7 +89,8 @@ async function readyUpload(filename: string, bytes: Buffer) {
 
 async function checkAndDecide(asset: Asset) {
   const [run] = await db().select().from(checkRuns).where(eq(checkRuns.assetVersionId, asset.currentVersionId!));
-  for (const step of checkSteps("support")) await runChecks({ db: db(), store: store(), checkRunId: run!.id, checkIds: step.checkIds });
+  for (const step of checkSteps("support"))
+    await runChecks({ db: db(), store: store(), checkRunId: run!.id, checkIds: step.checkIds });
   await decideCheckRun({ db: db(), checkRunId: run!.id });
   const [after] = await db().select().from(assets).where(eq(assets.id, asset.id));
   return after!;
@@ -89,15 +99,32 @@ async function checkAndDecide(asset: Asset) {
 describe("uploads are assets", () => {
   it("a ready upload becomes an asset (file name as title, the stored original as version 1, a check run), once", async () => {
     const { upload, asset } = await readyUpload("brand-swatch.png", await flat(640, 480));
-    expect(asset).toMatchObject({ source: "uploaded", title: "brand-swatch.png", ownerId: designer.actor.id, status: "checking", generationId: null, tier: null });
+    expect(asset).toMatchObject({
+      source: "uploaded",
+      title: "brand-swatch.png",
+      ownerId: designer.actor.id,
+      status: "checking",
+      generationId: null,
+      tier: null,
+    });
     const [v1] = await db().select().from(assetVersions).where(eq(assetVersions.assetId, asset.id));
     const [row] = await db().select().from(uploads).where(eq(uploads.id, upload.id));
-    expect(v1).toMatchObject({ number: 1, operation: "upload", blobKey: upload.blobKey, width: 640, height: 480, renditions: row!.renditions });
+    expect(v1).toMatchObject({
+      number: 1,
+      operation: "upload",
+      blobKey: upload.blobKey,
+      width: 640,
+      height: 480,
+      renditions: row!.renditions,
+    });
     const [run] = await db().select().from(checkRuns).where(eq(checkRuns.assetVersionId, v1!.id));
     expect(run).toMatchObject({ trigger: "uploaded", status: "running" });
 
     // The function again (a replayed step) and the start-up backfill find the same asset.
-    const t = new InngestTestEngine({ function: createRenditions, events: [{ name: "kiln/upload.created", data: { uploadId: upload.id } }] });
+    const t = new InngestTestEngine({
+      function: createRenditions,
+      events: [{ name: "kiln/upload.created", data: { uploadId: upload.id } }],
+    });
     expect((await t.execute({ steps: [checksRequested] })).error).toBeUndefined();
     await backfillUploadAssets(db());
     const [n] = await db().select({ n: count() }).from(assets).where(eq(assets.uploadId, upload.id));
@@ -105,12 +132,22 @@ describe("uploads are assets", () => {
   });
 
   it("backfills ready uploads from before uploads were assets, idempotently, and hands back their pending check runs", async () => {
-    const upload = await createUpload({ ctx: designer, input: { filename: "old.png", bytes: await flat(64, 64) }, store: store(), maxBytes: 1 << 20, announce: async () => {} });
+    const upload = await createUpload({
+      ctx: designer,
+      input: { filename: "old.png", bytes: await flat(64, 64) },
+      store: store(),
+      maxBytes: 1 << 20,
+      announce: async () => {},
+    });
     await db().update(uploads).set({ status: "ready" }).where(eq(uploads.id, upload.id));
     const first = await backfillUploadAssets(db());
     expect(first.created).toBe(1);
     const [asset] = await db().select().from(assets).where(eq(assets.uploadId, upload.id));
-    const [run] = await db().select().from(checkRuns).innerJoin(assetVersions, eq(assetVersions.id, checkRuns.assetVersionId)).where(eq(assetVersions.assetId, asset!.id));
+    const [run] = await db()
+      .select()
+      .from(checkRuns)
+      .innerJoin(assetVersions, eq(assetVersions.id, checkRuns.assetVersionId))
+      .where(eq(assetVersions.assetId, asset!.id));
     expect(first.pendingCheckRuns).toContain(run!.check_runs.id);
     expect((await backfillUploadAssets(db())).created).toBe(0);
   });
@@ -120,15 +157,33 @@ describe("uploads are assets", () => {
     const checked = await checkAndDecide(asset);
     expect(checked.status).toBe("rejected"); // a flat image: blank
     const detail = await getAssetDetail({ ctx: designer, assetId: asset.id });
-    expect(detail).toMatchObject({ source: "uploaded", title: "flat.png", provenance: null, batch: null, reroll: null, canRerun: false, spentMicros: 0 });
+    expect(detail).toMatchObject({
+      source: "uploaded",
+      title: "flat.png",
+      provenance: null,
+      batch: null,
+      reroll: null,
+      canRerun: false,
+      spentMicros: 0,
+    });
     expect(detail.upload).toMatchObject({ filename: "flat.png", by: designer.actor.name, width: 512, height: 512 });
 
     await sendToReview({ ctx: designer, input: { assetId: asset.id, versionNumber: 1 } });
     const queue = await listReviewQueue({ ctx: reviewer, input: {} });
     const item = queue.items.find((i) => i.assetId === asset.id);
-    expect(item).toMatchObject({ tier: "support", campaign: null, preset: "Uploaded image", prompt: "Uploaded image: flat.png" });
-    expect((await listReviewQueue({ ctx: reviewer, input: { tier: "support" } })).items.map((i) => i.assetId)).toContain(asset.id);
-    await decideAsset({ ctx: reviewer, input: { assetId: asset.id, assetVersionId: item!.versionId, decision: "approve" } });
+    expect(item).toMatchObject({
+      tier: "support",
+      campaign: null,
+      preset: "Uploaded image",
+      prompt: "Uploaded image: flat.png",
+    });
+    expect(
+      (await listReviewQueue({ ctx: reviewer, input: { tier: "support" } })).items.map((i) => i.assetId),
+    ).toContain(asset.id);
+    await decideAsset({
+      ctx: reviewer,
+      input: { assetId: asset.id, assetVersionId: item!.versionId, decision: "approve" },
+    });
     const [approved] = await db().select().from(assets).where(eq(assets.id, asset.id));
     expect(approved).toMatchObject({ status: "approved" });
     expect(approved!.approvalId).toBeTruthy();
@@ -136,7 +191,9 @@ describe("uploads are assets", () => {
     const finance = ctxFor(db(), await createUserFactory(db(), { role: "finance" }));
     const report = await getCostReport({ ctx: finance, input: {} });
     expect(report.totals).toMatchObject({ approved: 0, rejected: 0 });
-    await expect(rerunAsset({ ctx: designer, input: { assetId: asset.id, idempotencyKey: key() } })).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(
+      rerunAsset({ ctx: designer, input: { assetId: asset.id, idempotencyKey: key() } }),
+    ).rejects.toMatchObject({ code: "invalid_input" });
   });
 
   it("opens in the editor: an upscale makes version 2, its cost is the asset's (no batch, no generation)", async () => {
@@ -144,14 +201,34 @@ describe("uploads are assets", () => {
     const view = await getEditorView({ ctx: designer, assetId: asset.id });
     expect(view.asset).toMatchObject({ tier: "support", source: "uploaded", prompt: "" });
     const sender = recordingSender();
-    const { edit } = await requestEdit({ ctx: designer, input: { assetId: asset.id, operation: "upscale", sourceVersionNumber: 1, params: { scale: 2 }, idempotencyKey: key() }, store: store(), send: sender });
+    const { edit } = await requestEdit({
+      ctx: designer,
+      input: {
+        assetId: asset.id,
+        operation: "upscale",
+        sourceVersionNumber: 1,
+        params: { scale: 2 },
+        idempotencyKey: key(),
+      },
+      store: store(),
+      send: sender,
+    });
     const out = await runEdit({ db: db(), store: store(), editId: edit.id });
     expect(out.status).toBe("succeeded");
-    const [v2] = await db().select().from(assetVersions).where(and(eq(assetVersions.assetId, asset.id), eq(assetVersions.number, 2)));
+    const [v2] = await db()
+      .select()
+      .from(assetVersions)
+      .where(and(eq(assetVersions.assetId, asset.id), eq(assetVersions.number, 2)));
     expect(v2).toMatchObject({ width: 512, height: 512, operation: "upscale" });
     const ledger = await db().select().from(costLedger).where(eq(costLedger.assetId, asset.id));
     expect(ledger).toHaveLength(1);
-    expect(ledger[0]).toMatchObject({ purpose: "edit", generationId: null, batchId: null, lineageRootId: null, userId: designer.actor.id });
+    expect(ledger[0]).toMatchObject({
+      purpose: "edit",
+      generationId: null,
+      batchId: null,
+      lineageRootId: null,
+      userId: designer.actor.id,
+    });
     expect((await getAssetDetail({ ctx: designer, assetId: asset.id })).spentMicros).toBe(ledger[0]!.micros);
   });
 
@@ -169,7 +246,11 @@ describe("uploads are assets", () => {
       reference: { versionId: reference.currentVersionId!, strength: 0.1 },
     };
     const estimate = await estimateBatch({ ctx: designer, input: request });
-    expect(estimate.reference).toMatchObject({ versionId: reference.currentVersionId, assetId: reference.id, strength: 0.1 });
+    expect(estimate.reference).toMatchObject({
+      versionId: reference.currentVersionId,
+      assetId: reference.id,
+      strength: 0.1,
+    });
     // Another designer cannot start from this designer's upload.
     const other = ctxFor(db(), await createUserFactory(db(), { role: "designer" }));
     await expect(estimateBatch({ ctx: other, input: request })).rejects.toMatchObject({ code: "invalid_input" });

@@ -16,7 +16,8 @@ const notesInput = z.object({
 export async function setUsageNotes({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<void> {
   const { assetId, notes } = parseInput(notesInput, input);
   const asset = await loadActionableAsset(ctx, assetId);
-  if (asset.ownerId !== ctx.actor.id && ctx.actor.role !== "admin") throw new AppError("forbidden", "Only the asset's designer writes its usage notes.");
+  if (asset.ownerId !== ctx.actor.id && ctx.actor.role !== "admin")
+    throw new AppError("forbidden", "Only the asset's designer writes its usage notes.");
   await ctx.db.transaction(async (tx) => {
     await tx
       .update(assets)
@@ -25,7 +26,13 @@ export async function setUsageNotes({ ctx, input }: { ctx: Ctx; input: unknown }
     await refreshAssetSearch(tx, [assetId]);
     await recordAudit({
       db: tx,
-      input: { actor: ctx.actor, action: "asset.notes_updated", subject: { type: "asset", id: assetId }, data: { length: notes.length }, ip: ctx.ip },
+      input: {
+        actor: ctx.actor,
+        action: "asset.notes_updated",
+        subject: { type: "asset", id: assetId },
+        data: { length: notes.length },
+        ip: ctx.ip,
+      },
     });
   });
 }

@@ -19,8 +19,14 @@ describe("audit log", () => {
   it("chains every event to the one before it and verifies", async () => {
     const { db } = database;
     expect(await verifyAuditChain({ db })).toEqual({ ok: true, checked: 0, headHash: GENESIS_HASH });
-    const a = await recordAudit({ db, input: { actor: null, action: "setup.admin_created", data: { b: 1, a: { z: 2, y: [1, "x"] } } } });
-    const b = await recordAudit({ db, input: { actor: { id: null, email: "x@y.z" }, action: "auth.sign_in_failed", ip: "10.0.0.1" } });
+    const a = await recordAudit({
+      db,
+      input: { actor: null, action: "setup.admin_created", data: { b: 1, a: { z: 2, y: [1, "x"] } } },
+    });
+    const b = await recordAudit({
+      db,
+      input: { actor: { id: null, email: "x@y.z" }, action: "auth.sign_in_failed", ip: "10.0.0.1" },
+    });
     const rows = await db.select().from(auditEvents).orderBy(auditEvents.seq);
     expect(rows.map((r) => r.prevHash)).toEqual([GENESIS_HASH, a.hash]);
     const report = await verifyAuditChain({ db });
@@ -29,7 +35,11 @@ describe("audit log", () => {
 
   it("keeps the chain linear under concurrent writers", async () => {
     const { db } = database;
-    await Promise.all(Array.from({ length: 20 }, (_, i) => recordAudit({ db, input: { actor: null, action: "user.created", data: { i } } })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        recordAudit({ db, input: { actor: null, action: "user.created", data: { i } } }),
+      ),
+    );
     const report = await verifyAuditChain({ db });
     expect(report.ok).toBe(true);
     expect(report.checked).toBe(22);
@@ -37,7 +47,9 @@ describe("audit log", () => {
 
   it("refuses UPDATE, DELETE and TRUNCATE in the database itself", async () => {
     const { db } = database;
-    expect(await databaseErrorOf(db.execute(sql`update audit_events set action = 'forged'`))).toMatch(/append-only: UPDATE/);
+    expect(await databaseErrorOf(db.execute(sql`update audit_events set action = 'forged'`))).toMatch(
+      /append-only: UPDATE/,
+    );
     expect(await databaseErrorOf(db.execute(sql`delete from audit_events`))).toMatch(/append-only: DELETE/);
     expect(await databaseErrorOf(db.execute(sql`truncate audit_events`))).toMatch(/append-only: TRUNCATE/);
     expect((await verifyAuditChain({ db })).ok).toBe(true);

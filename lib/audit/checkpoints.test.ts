@@ -11,7 +11,13 @@ import { recordAudit, verifyAuditChain } from "@/lib/audit";
 import { LocalBlobStore } from "@/lib/storage/local-driver";
 import { createUserFactory, ctxFor } from "@/test/factories";
 import { exportAuditCsv } from "./export";
-import { checkpointBlobKey, latestAuditCheckpoint, verifyAllCheckpoints, verifyAuditIncremental, writeAuditCheckpoint } from "./checkpoints";
+import {
+  checkpointBlobKey,
+  latestAuditCheckpoint,
+  verifyAllCheckpoints,
+  verifyAuditIncremental,
+  writeAuditCheckpoint,
+} from "./checkpoints";
 
 let database: Database;
 let dir: string;
@@ -27,7 +33,8 @@ afterAll(async () => {
 });
 
 async function record(n: number) {
-  for (let i = 0; i < n; i++) await recordAudit({ db: database.db, input: { actor: null, action: "user.created", data: { i } } });
+  for (let i = 0; i < n; i++)
+    await recordAudit({ db: database.db, input: { actor: null, action: "user.created", data: { i } } });
 }
 
 async function readBlob(key: string): Promise<string> {
@@ -56,7 +63,12 @@ describe("audit checkpoints", () => {
     expect(first.written!.seq).toBeGreaterThanOrEqual(5);
 
     const file = JSON.parse(await readBlob(checkpointBlobKey(first.written!.seq)));
-    expect(file).toMatchObject({ type: "kiln.audit-checkpoint", seq: first.written!.seq, hash: first.written!.hash, algorithm: "ES256" });
+    expect(file).toMatchObject({
+      type: "kiln.audit-checkpoint",
+      seq: first.written!.seq,
+      hash: first.written!.hash,
+      algorithm: "ES256",
+    });
     expect(file.publicKey).toMatch(/BEGIN PUBLIC KEY/);
 
     // Nothing new: verified from the checkpoint, no second checkpoint.
@@ -66,7 +78,12 @@ describe("audit checkpoints", () => {
 
     await record(3);
     const report = await verifyAuditIncremental({ db, store });
-    expect(report).toMatchObject({ ok: true, newChecked: 3, total: total.checked + 3, checkpoint: { seq: first.written!.seq } });
+    expect(report).toMatchObject({
+      ok: true,
+      newChecked: 3,
+      total: total.checked + 3,
+      checkpoint: { seq: first.written!.seq },
+    });
     const second = await writeAuditCheckpoint({ db, store });
     expect(second.written!.seq).toBe(first.written!.seq + 3);
     expect((await latestAuditCheckpoint({ db }))!.seq).toBe(second.written!.seq);

@@ -45,7 +45,14 @@ export type CheckpointFile = {
 export type CheckpointSummary = { seq: number; hash: string; eventCount: number; createdAt: Date; blobKey: string };
 
 export type IncrementalReport =
-  | { ok: true; checkpoint: CheckpointSummary | null; newChecked: number; total: number; headSeq: number; headHash: string }
+  | {
+      ok: true;
+      checkpoint: CheckpointSummary | null;
+      newChecked: number;
+      total: number;
+      headSeq: number;
+      headHash: string;
+    }
   | { ok: false; checkpoint: CheckpointSummary | null; newChecked: number; brokenAt: number; reason: string };
 
 type Signer = { privateKey: KeyObject; publicKey: KeyObject };
@@ -77,7 +84,12 @@ export async function latestAuditCheckpoint({ db }: { db: DbExecutor }): Promise
  * Why a checkpoint row cannot be trusted, or null when it matches its signed file, the file's
  * signature verifies with this installation's key, and the entry it names still has its hash.
  */
-export async function checkpointProblem(db: DbExecutor, row: AuditCheckpoint, signer: Signer, store: BlobStore): Promise<string | null> {
+export async function checkpointProblem(
+  db: DbExecutor,
+  row: AuditCheckpoint,
+  signer: Signer,
+  store: BlobStore,
+): Promise<string | null> {
   const blob = await store.get(row.blobKey);
   if (!blob) return `checkpoint #${row.seq} has no signed file (${row.blobKey} is missing from the blob store)`;
   let file: CheckpointFile;
@@ -91,15 +103,25 @@ export async function checkpointProblem(db: DbExecutor, row: AuditCheckpoint, si
   try {
     valid =
       typeof signature === "string" &&
-      verify("sha256", signedText(signed), { key: signer.publicKey, dsaEncoding: "ieee-p1363" }, Buffer.from(signature, "base64"));
+      verify(
+        "sha256",
+        signedText(signed),
+        { key: signer.publicKey, dsaEncoding: "ieee-p1363" },
+        Buffer.from(signature, "base64"),
+      );
   } catch {
     valid = false;
   }
   if (!valid) return `checkpoint #${row.seq}'s signed file does not carry a valid signature of this installation's key`;
   const mismatch: string[] = (["seq", "hash", "eventCount"] as const).filter((k) => file[k] !== row[k]);
   if (row.signature !== signature) mismatch.push("signature");
-  if (mismatch.length) return `checkpoint #${row.seq} in the database does not match its signed file (${mismatch.join(", ")} differ)`;
-  const [event] = await db.select({ hash: auditEvents.hash }).from(auditEvents).where(eq(auditEvents.seq, row.seq)).limit(1);
+  if (mismatch.length)
+    return `checkpoint #${row.seq} in the database does not match its signed file (${mismatch.join(", ")} differ)`;
+  const [event] = await db
+    .select({ hash: auditEvents.hash })
+    .from(auditEvents)
+    .where(eq(auditEvents.seq, row.seq))
+    .limit(1);
   if (!event) return `entry #${row.seq}, which checkpoint #${row.seq} vouches for, is missing`;
   if (event.hash !== row.hash) return `entry #${row.seq} no longer has the hash its signed checkpoint recorded`;
   return null;
@@ -130,8 +152,16 @@ export async function verifyAuditIncremental({
     if (problem) return { ok: false, checkpoint, newChecked: 0, brokenAt: row.seq, reason: problem };
   }
   const walk = await walkAuditChain({ db, afterSeq: row?.seq ?? 0, prevHash: row?.hash });
-  if (!walk.ok) return { ok: false, checkpoint, newChecked: walk.checked, brokenAt: walk.brokenAt, reason: walk.reason };
-  return { ok: true, checkpoint, newChecked: walk.checked, total: (row?.eventCount ?? 0) + walk.checked, headSeq: walk.headSeq, headHash: walk.headHash };
+  if (!walk.ok)
+    return { ok: false, checkpoint, newChecked: walk.checked, brokenAt: walk.brokenAt, reason: walk.reason };
+  return {
+    ok: true,
+    checkpoint,
+    newChecked: walk.checked,
+    total: (row?.eventCount ?? 0) + walk.checked,
+    headSeq: walk.headSeq,
+    headHash: walk.headHash,
+  };
 }
 
 export type CheckpointRun = { report: IncrementalReport; written: CheckpointSummary | null };
@@ -167,9 +197,14 @@ export async function writeAuditCheckpoint({
       algorithm: "ES256",
       publicKey: signer.publicKey.export({ type: "spki", format: "pem" }).toString(),
     };
-    const signature = sign("sha256", signedText(unsigned), { key: signer.privateKey, dsaEncoding: "ieee-p1363" }).toString("base64");
+    const signature = sign("sha256", signedText(unsigned), {
+      key: signer.privateKey,
+      dsaEncoding: "ieee-p1363",
+    }).toString("base64");
     const blobKey = checkpointBlobKey(report.headSeq);
-    await store.put(blobKey, Buffer.from(`${JSON.stringify({ ...unsigned, signature }, null, 2)}\n`), { contentType: "application/json" });
+    await store.put(blobKey, Buffer.from(`${JSON.stringify({ ...unsigned, signature }, null, 2)}\n`), {
+      contentType: "application/json",
+    });
     const [row] = await tx
       .insert(auditCheckpoints)
       .values({ seq: report.headSeq, hash: report.headHash, eventCount: report.total, signature, blobKey, createdAt })
@@ -187,7 +222,13 @@ export async function checkpointAuditNow({ ctx }: { ctx: Ctx }): Promise<Checkpo
 export type CheckpointAudit = { checked: number; problems: Array<{ seq: number; reason: string }> };
 
 /** Every checkpoint row against its signed file, oldest first (`npm run audit:verify`). */
-export async function verifyAllCheckpoints({ db, store = getBlobStore() }: { db: DbExecutor; store?: BlobStore }): Promise<CheckpointAudit> {
+export async function verifyAllCheckpoints({
+  db,
+  store = getBlobStore(),
+}: {
+  db: DbExecutor;
+  store?: BlobStore;
+}): Promise<CheckpointAudit> {
   let signer: Signer | undefined;
   const problems: CheckpointAudit["problems"] = [];
   let checked = 0;

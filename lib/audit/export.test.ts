@@ -30,11 +30,22 @@ beforeAll(async () => {
   await recordAudit({ db, input: { actor: null, action: "setup.admin_created", data: { email: admin.email } } });
   await recordAudit({
     db,
-    input: { actor: { id: null, email: EVIL_EMAIL }, action: "auth.sign_in_failed", data: { reason: "unknown_user" }, ip: "198.51.100.4" },
+    input: {
+      actor: { id: null, email: EVIL_EMAIL },
+      action: "auth.sign_in_failed",
+      data: { reason: "unknown_user" },
+      ip: "198.51.100.4",
+    },
   });
   await recordAudit({
     db,
-    input: { actor: admin, action: "user.created", subject: { type: "user", id: "+1" }, data: { z: "-2+3", a: { note: "@SUM(1,2)" } }, ip: "203.0.113.7" },
+    input: {
+      actor: admin,
+      action: "user.created",
+      subject: { type: "user", id: "+1" },
+      data: { z: "-2+3", a: { note: "@SUM(1,2)" } },
+      ip: "203.0.113.7",
+    },
   });
   await recordAudit({ db, input: { actor: admin, action: "auth.signed_in", ip: "203.0.113.7" } });
 });
@@ -51,7 +62,13 @@ async function download(input: unknown = {}) {
   const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), { newline: "\r\n", skipEmptyLines: true });
   expect(parsed.errors).toEqual([]);
   const [header, ...rows] = parsed.data;
-  const records = rows.map((row) => Object.fromEntries(header!.map((name, i) => [name, row[i]!])) as Record<(typeof AUDIT_CSV_HEADER)[number], string>);
+  const records = rows.map(
+    (row) =>
+      Object.fromEntries(header!.map((name, i) => [name, row[i]!])) as Record<
+        (typeof AUDIT_CSV_HEADER)[number],
+        string
+      >,
+  );
   return { ...result, text, chunkCount: chunks.length, header, rows, records };
 }
 
@@ -83,7 +100,12 @@ describe("exportAuditCsv", () => {
       hash: userCreated.hash,
       hashed_fields_base64: expect.stringMatching(/^W[A-Za-z0-9+/]+=*$/),
     });
-    expect(file.records.find((r) => r.action === "setup.admin_created")).toMatchObject({ actor_email: "", subject_type: "", subject_id: "", ip: "" });
+    expect(file.records.find((r) => r.action === "setup.admin_created")).toMatchObject({
+      actor_email: "",
+      subject_type: "",
+      subject_id: "",
+      ip: "",
+    });
     for (const [i, record] of file.records.entries()) {
       expect(record.data).toBe(canonicalJson(stored[i]!.data));
       if (i > 0) expect(record.prev_hash).toBe(file.records[i - 1]!.hash);
@@ -92,7 +114,9 @@ describe("exportAuditCsv", () => {
 
   it("refuses anyone without audit.view, and records nothing for them", async () => {
     const before = await database.db.select().from(auditEvents).where(eq(auditEvents.action, "audit.exported"));
-    const refused = await exportAuditCsv({ ctx: ctxFor(database.db, designer), input: {} }).catch((error: unknown) => error);
+    const refused = await exportAuditCsv({ ctx: ctxFor(database.db, designer), input: {} }).catch(
+      (error: unknown) => error,
+    );
     expect(refused).toBeInstanceOf(AppError);
     expect(refused).toMatchObject({ code: "forbidden" });
     const after = await database.db.select().from(auditEvents).where(eq(auditEvents.action, "audit.exported"));
@@ -109,7 +133,10 @@ describe("exportAuditCsv", () => {
   });
 
   it("audits the export itself, with who, from where and the filters", async () => {
-    const { throughSeq } = await exportAuditCsv({ ctx: ctxFor(database.db, admin, "192.0.2.9"), input: { action: "auth.", actorEmail: "" } });
+    const { throughSeq } = await exportAuditCsv({
+      ctx: ctxFor(database.db, admin, "192.0.2.9"),
+      input: { action: "auth.", actorEmail: "" },
+    });
     const [entry] = await database.db.select().from(auditEvents).where(eq(auditEvents.seq, throughSeq));
     expect(entry).toMatchObject({
       action: "audit.exported",
@@ -136,12 +163,17 @@ describe("exportAuditCsv", () => {
     expect(byActor.records.every((r) => r.actor_email === "admin@example.test")).toBe(true);
     expect(byActor.records.at(-1)!.action).toBe("audit.exported");
 
-    await expect(exportAuditCsv({ ctx: ctxFor(database.db, admin), input: { action: "x".repeat(101) } })).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(
+      exportAuditCsv({ ctx: ctxFor(database.db, admin), input: { action: "x".repeat(101) } }),
+    ).rejects.toMatchObject({ code: "invalid_input" });
   });
 
   it("leaves out entries written after the export began", async () => {
     const result = await exportAuditCsv({ ctx: ctxFor(database.db, admin), input: {} });
-    const late = await recordAudit({ db: database.db, input: { actor: null, action: "user.created", data: { late: true } } });
+    const late = await recordAudit({
+      db: database.db,
+      input: { actor: null, action: "user.created", data: { late: true } },
+    });
     let text = "";
     for await (const chunk of result.chunks) text += chunk;
     expect(late.seq).toBeGreaterThan(result.throughSeq);
@@ -152,7 +184,8 @@ describe("exportAuditCsv", () => {
   it("reads a long log a page at a time, in order, without gaps", async () => {
     const { db } = database;
     const extra = AUDIT_EXPORT_PAGE + 150;
-    for (let i = 0; i < extra; i++) await recordAudit({ db, input: { actor: null, action: "upload.created", data: { i } } });
+    for (let i = 0; i < extra; i++)
+      await recordAudit({ db, input: { actor: null, action: "upload.created", data: { i } } });
     const file = await download({ action: "upload." });
     expect(file.records).toHaveLength(extra);
     expect(file.records.map((r) => JSON.parse(r.data).i)).toEqual(Array.from({ length: extra }, (_, i) => i));
@@ -175,7 +208,12 @@ describe("verifying an export from the file alone", () => {
     // The file holds cells a spreadsheet would run as formulas, neutralised with a quote.
     expect(file.text).toContain("'+1");
     const report = verifyAuditCsv(file.text);
-    expect(report).toMatchObject({ ok: true, rows: file.records.length, complete: true, headHash: file.records.at(-1)!.hash });
+    expect(report).toMatchObject({
+      ok: true,
+      rows: file.records.length,
+      complete: true,
+      headHash: file.records.at(-1)!.hash,
+    });
     for (const row of file.rows) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
   });
 
@@ -212,16 +250,27 @@ describe("verifying an export from the file alone", () => {
     writeFileSync(bad, alterCell(file.text, at, "ip", "198.51.100.99"));
     const run = (csv: string) => {
       try {
-        return { code: 0, out: execFileSync("npx", ["tsx", "scripts/audit-verify.ts", "--file", csv], { encoding: "utf8", stdio: "pipe" }) };
+        return {
+          code: 0,
+          out: execFileSync("npx", ["tsx", "scripts/audit-verify.ts", "--file", csv], {
+            encoding: "utf8",
+            stdio: "pipe",
+          }),
+        };
       } catch (error) {
         const e = error as { status: number; stderr: string };
         return { code: e.status, out: e.stderr };
       }
     };
     const ok = run(good);
-    expect(ok).toMatchObject({ code: 0, out: expect.stringContaining(`audit export OK: ${file.records.length} rows verified, the whole chain`) });
+    expect(ok).toMatchObject({
+      code: 0,
+      out: expect.stringContaining(`audit export OK: ${file.records.length} rows verified, the whole chain`),
+    });
     const broken = run(bad);
     expect(broken.code).toBe(1);
-    expect(broken.out).toContain(`at row ${at} (line ${at + 1}, entry #${file.records[at - 1]!.seq}): its ip cell does not match what was hashed`);
+    expect(broken.out).toContain(
+      `at row ${at} (line ${at + 1}, entry #${file.records[at - 1]!.seq}): its ip cell does not match what was hashed`,
+    );
   }, 60_000);
 });

@@ -21,10 +21,20 @@ const AUDIT_LOCK_KEY = 7_305_118;
  * Appends one event to the hash chain. The transaction-scoped advisory lock serialises writers,
  * so two concurrent events can never claim the same previous hash.
  */
-export async function recordAudit({ db, input }: { db: DbExecutor; input: AuditInput }): Promise<{ seq: number; hash: string }> {
+export async function recordAudit({
+  db,
+  input,
+}: {
+  db: DbExecutor;
+  input: AuditInput;
+}): Promise<{ seq: number; hash: string }> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
-    const [last] = await tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
+    const [last] = await tx
+      .select({ hash: auditEvents.hash })
+      .from(auditEvents)
+      .orderBy(desc(auditEvents.seq))
+      .limit(1);
     // Round-trip through JSON so what we hash is exactly what jsonb will give back.
     const data = JSON.parse(JSON.stringify(input.data ?? {})) as Record<string, unknown>;
     const fields = {

@@ -41,9 +41,18 @@ const SHOWN: [Column, (f: HashedFields) => string | null][] = [
 export function verifyAuditCsv(text: string): CsvVerifyReport {
   const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), { skipEmptyLines: true });
   const [header, ...rows] = parsed.data;
-  const col = Object.fromEntries(AUDIT_CSV_HEADER.map((name) => [name, header?.indexOf(name) ?? -1])) as Record<Column, number>;
+  const col = Object.fromEntries(AUDIT_CSV_HEADER.map((name) => [name, header?.indexOf(name) ?? -1])) as Record<
+    Column,
+    number
+  >;
   const missing = AUDIT_CSV_HEADER.filter((name) => col[name] < 0);
-  if (missing.length > 0) return { ok: false, row: 0, seq: "", reason: `this is not a Kiln audit export: the header lacks ${missing.join(", ")}` };
+  if (missing.length > 0)
+    return {
+      ok: false,
+      row: 0,
+      seq: "",
+      reason: `this is not a Kiln audit export: the header lacks ${missing.join(", ")}`,
+    };
 
   const decoded: HashedFields[] = [];
   for (const [i, row] of rows.entries()) {
@@ -51,21 +60,25 @@ export function verifyAuditCsv(text: string): CsvVerifyReport {
     const fail = (reason: string): CsvVerifyReport => ({ ok: false, row: i + 1, seq: cell("seq"), reason });
     const fields = decodeHashedFields(cell("hashed_fields_base64"));
     if (!fields) return fail("its hashed_fields_base64 cell is not the base64 of an audit entry");
-    if (hashAuditEvent(fields) !== cell("hash")) return fail("its hash cell does not match its hashed fields (the entry or its hash was changed)");
+    if (hashAuditEvent(fields) !== cell("hash"))
+      return fail("its hash cell does not match its hashed fields (the entry or its hash was changed)");
     for (const [name, shown] of SHOWN) {
-      if (String(neutraliseCell(shown(fields))) !== cell(name)) return fail(`its ${name} cell does not match what was hashed`);
+      if (String(neutraliseCell(shown(fields))) !== cell(name))
+        return fail(`its ${name} cell does not match what was hashed`);
     }
     decoded.push(fields);
   }
 
   const last = decoded.at(-1);
-  const complete = last?.action === "audit.exported" && Object.keys((last.data.filters as object | undefined) ?? {}).length === 0;
+  const complete =
+    last?.action === "audit.exported" && Object.keys((last.data.filters as object | undefined) ?? {}).length === 0;
   let linksChecked = 0;
   for (const [i, fields] of decoded.entries()) {
     const seq = rows[i]![col.seq] ?? "";
     const prevRow = i > 0 ? rows[i - 1]! : null;
     const adjacent = prevRow !== null && Number(seq) === Number(prevRow[col.seq]) + 1;
-    const expected = i === 0 ? (complete || seq === "1" ? GENESIS_HASH : null) : complete || adjacent ? prevRow![col.hash] : null;
+    const expected =
+      i === 0 ? (complete || seq === "1" ? GENESIS_HASH : null) : complete || adjacent ? prevRow![col.hash] : null;
     if (expected === null) continue;
     if (fields.prevHash !== expected) {
       const reason =
@@ -88,7 +101,13 @@ function decodeHashedFields(base64: string): HashedFields | null {
     const [prevHash, occurredAt, actorId, actorEmail, action, subjectType, subjectId, data, ip] = value as unknown[];
     const text = (v: unknown) => typeof v === "string";
     const nullableText = (v: unknown) => v === null || text(v);
-    if (!text(prevHash) || !text(occurredAt) || !text(action) || ![actorId, actorEmail, subjectType, subjectId, ip].every(nullableText)) return null;
+    if (
+      !text(prevHash) ||
+      !text(occurredAt) ||
+      !text(action) ||
+      ![actorId, actorEmail, subjectType, subjectId, ip].every(nullableText)
+    )
+      return null;
     if (data === null || typeof data !== "object" || Array.isArray(data)) return null;
     const when = new Date(occurredAt as string);
     if (Number.isNaN(when.getTime()) || when.toISOString() !== occurredAt) return null;

@@ -3,10 +3,13 @@ import type { DbExecutor } from "@/db";
 import { auditEvents } from "@/db/schema";
 import { GENESIS_HASH, hashAuditEvent } from "./hash";
 
-export type ChainReport = { ok: true; checked: number; headHash: string } | { ok: false; checked: number; brokenAt: number; reason: string };
+export type ChainReport =
+  { ok: true; checked: number; headHash: string } | { ok: false; checked: number; brokenAt: number; reason: string };
 
 /** Where a walk ends: the last entry it checked (seq 0 and the genesis hash when there was none). */
-export type WalkResult = { ok: true; checked: number; headSeq: number; headHash: string } | { ok: false; checked: number; brokenAt: number; reason: string };
+export type WalkResult =
+  | { ok: true; checked: number; headSeq: number; headHash: string }
+  | { ok: false; checked: number; brokenAt: number; reason: string };
 
 const PAGE = 1000;
 
@@ -27,7 +30,12 @@ export async function walkAuditChain({
   let lastSeq = afterSeq;
   let checked = 0;
   for (;;) {
-    const rows = await db.select().from(auditEvents).where(gt(auditEvents.seq, lastSeq)).orderBy(asc(auditEvents.seq)).limit(PAGE);
+    const rows = await db
+      .select()
+      .from(auditEvents)
+      .where(gt(auditEvents.seq, lastSeq))
+      .orderBy(asc(auditEvents.seq))
+      .limit(PAGE);
     for (const row of rows) {
       if (row.prevHash !== prevHash) {
         return { ok: false, checked, brokenAt: row.seq, reason: "its previous-hash does not match the row before it" };

@@ -32,7 +32,13 @@ describe("Auth.js configuration", () => {
     vi.stubEnv("AUTH_OIDC_CLIENT_SECRET", "s3cret");
     vi.stubEnv("AUTH_OIDC_NAME", "Acme SSO");
     const oidc = authConfig().providers.find((p) => typeof p !== "function" && p.id === "oidc");
-    expect(oidc).toMatchObject({ id: "oidc", type: "oidc", name: "Acme SSO", issuer: "https://id.example.com/realms/acme", clientId: "kiln" });
+    expect(oidc).toMatchObject({
+      id: "oidc",
+      type: "oidc",
+      name: "Acme SSO",
+      issuer: "https://id.example.com/realms/acme",
+      clientId: "kiln",
+    });
   });
 
   it("keeps only the user id, session version and a new session's id in the token — never a role", async () => {
@@ -45,12 +51,21 @@ describe("Auth.js configuration", () => {
       trigger: "signIn",
     } as never);
     expect(token).toEqual({ uid: "u1", sv: 3, sid: "0b7d4a34-5f0e-4c36-9a43-0e5c1a1c9e11" });
-    expect(startSession).toHaveBeenCalledWith({ db: {}, input: expect.objectContaining({ userId: "u1", method: "password" }) });
+    expect(startSession).toHaveBeenCalledWith({
+      db: {},
+      input: expect.objectContaining({ userId: "u1", method: "password" }),
+    });
   });
 
   it("revokes the token's session when Auth.js signs out, whichever route asked (the action or /api/auth/signout)", async () => {
     vi.stubEnv("AUTH_SECRET", "x".repeat(40));
-    await authConfig().events!.signOut!({ token: { uid: "u1", sv: 0, sid: "0b7d4a34-5f0e-4c36-9a43-0e5c1a1c9e11" } } as never);
-    expect(endSession).toHaveBeenCalledWith({ db: {}, claims: { userId: "u1", sessionId: "0b7d4a34-5f0e-4c36-9a43-0e5c1a1c9e11" }, ip: null });
+    await authConfig().events!.signOut!({
+      token: { uid: "u1", sv: 0, sid: "0b7d4a34-5f0e-4c36-9a43-0e5c1a1c9e11" },
+    } as never);
+    expect(endSession).toHaveBeenCalledWith({
+      db: {},
+      claims: { userId: "u1", sessionId: "0b7d4a34-5f0e-4c36-9a43-0e5c1a1c9e11" },
+      ip: null,
+    });
   });
 });

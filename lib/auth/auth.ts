@@ -23,7 +23,10 @@ export { clientIp };
 /** Every sign-in gets its own session row; the cookie carries its id so sign-out can end it. */
 async function issueToken(userId: string, sessionVersion: number, method: SessionMethod) {
   const { db } = await getDatabase();
-  const session = await startSession({ db, input: { userId, method, ip: await clientIp(), userAgent: await clientUserAgent() } });
+  const session = await startSession({
+    db,
+    input: { userId, method, ip: await clientIp(), userAgent: await clientUserAgent() },
+  });
   return { uid: userId, sv: sessionVersion, sid: session.id };
 }
 
@@ -62,7 +65,12 @@ export function authConfig(): NextAuthConfig {
             policy: { maxFailures: e.KILN_SIGNIN_MAX_FAILURES, windowMinutes: e.KILN_SIGNIN_WINDOW_MINUTES },
           });
           if (!result.ok) throw new SignInRefused(result.reason);
-          return { id: result.user.id, email: result.user.email, name: result.user.name, sessionVersion: result.user.sessionVersion };
+          return {
+            id: result.user.id,
+            email: result.user.email,
+            name: result.user.name,
+            sessionVersion: result.user.sessionVersion,
+          };
         },
       }),
       ...oidcProviders(),
@@ -71,13 +79,23 @@ export function authConfig(): NextAuthConfig {
       async signIn({ account, profile }) {
         if (account?.provider !== "oidc") return true;
         const { db } = await getDatabase();
-        const match = await matchOidcUser({ db, email: profile?.email, emailVerified: profile?.email_verified !== false, ip: await clientIp() });
+        const match = await matchOidcUser({
+          db,
+          email: profile?.email,
+          emailVerified: profile?.email_verified !== false,
+          ip: await clientIp(),
+        });
         return match !== null;
       },
       async jwt({ token, user, account, profile }) {
         if (account?.provider === "oidc") {
           const { db } = await getDatabase();
-          const match = await matchOidcUser({ db, email: profile?.email, emailVerified: profile?.email_verified !== false, ip: null });
+          const match = await matchOidcUser({
+            db,
+            email: profile?.email,
+            emailVerified: profile?.email_verified !== false,
+            ip: null,
+          });
           return match ? issueToken(match.id, match.sessionVersion, "oidc") : null;
         }
         if (user?.id) {
@@ -89,7 +107,11 @@ export function authConfig(): NextAuthConfig {
       session({ session, token }) {
         return {
           ...session,
-          user: { id: String(token.uid ?? ""), sessionVersion: Number(token.sv ?? -1), sessionId: typeof token.sid === "string" ? token.sid : null },
+          user: {
+            id: String(token.uid ?? ""),
+            sessionVersion: Number(token.sv ?? -1),
+            sessionId: typeof token.sid === "string" ? token.sid : null,
+          },
         } as never;
       },
     },
@@ -99,7 +121,10 @@ export function authConfig(): NextAuthConfig {
         const token = "token" in message ? message.token : null;
         if (!token) return;
         const { db } = await getDatabase();
-        const claims = { userId: typeof token.uid === "string" ? token.uid : null, sessionId: typeof token.sid === "string" ? token.sid : null };
+        const claims = {
+          userId: typeof token.uid === "string" ? token.uid : null,
+          sessionId: typeof token.sid === "string" ? token.sid : null,
+        };
         await endSession({ db, claims, ip: await clientIp() });
       },
     },

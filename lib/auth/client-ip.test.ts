@@ -36,7 +36,9 @@ describe("client address (who is signing in, as the rate limiter and the audit l
     const u = await createUserFactory(db);
     const ip = resolveClientIp({ peer, forwardedFor: "203.0.113.200", trusted: null });
     expect(ip).toBe(peer);
-    expect(await verifyCredentials({ db, input: { email: u.email, password: u.password }, ip, policy })).toMatchObject({ reason: "rate_limited" });
+    expect(await verifyCredentials({ db, input: { email: u.email, password: u.password }, ip, policy })).toMatchObject({
+      reason: "rate_limited",
+    });
   });
 
   it("a formula (or any text) in X-Forwarded-For never reaches the audit log or the attempts table", async () => {
@@ -67,7 +69,9 @@ describe("client address (who is signing in, as the rate limiter and the audit l
     expect(resolveClientIp({ peer: "10.0.0.2", forwardedFor: "1.1.1.1, 203.0.113.9", trusted })).toBe("203.0.113.9");
     // Two proxies in a row.
     expect(resolveClientIp({ peer: "::1", forwardedFor: "198.51.100.7, 192.168.1.1", trusted })).toBe("198.51.100.7");
-    expect(resolveClientIp({ peer: "::ffff:10.0.0.2", forwardedFor: "[2001:db8::5]:4711", trusted })).toBe("2001:db8::5");
+    expect(resolveClientIp({ peer: "::ffff:10.0.0.2", forwardedFor: "[2001:db8::5]:4711", trusted })).toBe(
+      "2001:db8::5",
+    );
     // A peer that is not a proxy is the client, whatever it forwards; no trusted list means no forwarding.
     expect(resolveClientIp({ peer: "203.0.113.50", forwardedFor: "10.0.0.2", trusted })).toBe("203.0.113.50");
     expect(resolveClientIp({ peer: "10.0.0.2", forwardedFor: "203.0.113.9", trusted: null })).toBe("10.0.0.2");
@@ -86,7 +90,8 @@ describe("client address (who is signing in, as the rate limiter and the audit l
     expect(normaliseIp("::FFFF:192.0.2.1")).toBe("192.0.2.1");
     expect(normaliseIp("192.0.2.1:8080")).toBe("192.0.2.1");
     expect(normaliseIp(" 2001:DB8::1 ")).toBe("2001:db8::1");
-    for (const junk of [FORMULA, "", "1.2.3", "<script>", "1.2.3.4, 5.6.7.8", "x".repeat(100)]) expect(normaliseIp(junk)).toBeNull();
+    for (const junk of [FORMULA, "", "1.2.3", "<script>", "1.2.3.4, 5.6.7.8", "x".repeat(100)])
+      expect(normaliseIp(junk)).toBeNull();
   });
 
   it("refuses to start with a KILN_TRUSTED_PROXIES entry that is not an address or CIDR", () => {

@@ -10,7 +10,9 @@ import { BlockList, isIP } from "node:net";
 export type TrustedProxies = { list: BlockList; entries: string[] };
 
 /** Parses KILN_TRUSTED_PROXIES: comma- or space-separated addresses and CIDRs. */
-export function parseTrustedProxies(value: string | undefined): { ok: true; proxies: TrustedProxies } | { ok: false; invalid: string[] } {
+export function parseTrustedProxies(
+  value: string | undefined,
+): { ok: true; proxies: TrustedProxies } | { ok: false; invalid: string[] } {
   const list = new BlockList();
   const entries = (value ?? "").split(/[\s,]+/).filter(Boolean);
   const invalid: string[] = [];

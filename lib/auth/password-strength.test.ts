@@ -29,8 +29,11 @@ describe("password strength", () => {
     expect(await passwordWeakness("password1234")).toBe(
       "This password is too easy to guess. This is similar to a commonly used password. Use three or four unrelated words, or a long random password from a password manager.",
     );
-    for (const weak of ["qwertyuiop123", "abcdefghijkl", "123456789012", "iloveyou1234"]) expect(await passwordWeakness(weak)).toMatch(/too easy to guess/);
-    expect(await passwordWeakness("mariagonzalez1", ["mariagonzalez@example.test", "Maria Gonzalez"])).toMatch(/too easy to guess/);
+    for (const weak of ["qwertyuiop123", "abcdefghijkl", "123456789012", "iloveyou1234"])
+      expect(await passwordWeakness(weak)).toMatch(/too easy to guess/);
+    expect(await passwordWeakness("mariagonzalez1", ["mariagonzalez@example.test", "Maria Gonzalez"])).toMatch(
+      /too easy to guess/,
+    );
     for (const strong of ["a long enough passphrase", "temporary passphrase", "survives a crash", "kiln-demo-admin"])
       expect(await passwordWeakness(strong)).toBeNull();
   });

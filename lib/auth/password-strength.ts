@@ -46,12 +46,16 @@ function contextWords(userInputs: (string | null | undefined)[]): string[] {
 }
 
 /** Null when the password is strong enough; otherwise a message saying why and what to do. */
-export async function passwordWeakness(password: string, userInputs: (string | null | undefined)[] = []): Promise<string | null> {
+export async function passwordWeakness(
+  password: string,
+  userInputs: (string | null | undefined)[] = [],
+): Promise<string | null> {
   const zxcvbn = await loadEstimator();
   // zxcvbn's cost grows with length; past 100 characters only the first 100 are estimated.
   const result = zxcvbn.check(password.slice(0, 100), contextWords(userInputs));
   if (result.score >= MIN_PASSWORD_SCORE) return null;
-  const why = result.feedback.warning ?? (result.feedback.suggestions[0] || "It follows a pattern that is quick to guess.");
+  const why =
+    result.feedback.warning ?? (result.feedback.suggestions[0] || "It follows a pattern that is quick to guess.");
   return `This password is too easy to guess. ${why} ${ADVICE}`;
 }
 

@@ -29,7 +29,9 @@ describe("the socket's peer address, stamped before the app sees the request", (
     installPeerAddressStamp(); // idempotent: one stamp, one name
     const seen = await headersSeenByServer({ "x-forwarded-for": '=HYPERLINK("x"), 203.0.113.9' });
     expect(peerAddressFrom(seen)).toBe("127.0.0.1");
-    expect(resolveClientIp({ peer: peerAddressFrom(seen), forwardedFor: seen.get("x-forwarded-for"), trusted: null })).toBe("127.0.0.1");
+    expect(
+      resolveClientIp({ peer: peerAddressFrom(seen), forwardedFor: seen.get("x-forwarded-for"), trusted: null }),
+    ).toBe("127.0.0.1");
     // The header name is random per process: a client cannot pre-fill a fixed "x-kiln-peer".
     const stampName = [...seen.keys()].find((k) => k.startsWith("x-kiln-peer-"));
     expect(stampName).toMatch(/^x-kiln-peer-[0-9a-f]{24}$/);

@@ -19,12 +19,20 @@ export function installPeerAddressStamp(): void {
   if (holder[NAME_KEY]) return;
   const name = `x-kiln-peer-${randomBytes(12).toString("hex")}`;
   const emit = http.Server.prototype.emit;
-  http.Server.prototype.emit = function stampPeer(this: http.Server, event: string | symbol, ...args: unknown[]): boolean {
+  http.Server.prototype.emit = function stampPeer(
+    this: http.Server,
+    event: string | symbol,
+    ...args: unknown[]
+  ): boolean {
     if (event === "request") {
       const req = args[0] as IncomingMessage;
       req.headers[name] = req.socket?.remoteAddress ?? "";
     }
-    return (emit as (this: http.Server, event: string | symbol, ...rest: unknown[]) => boolean).call(this, event, ...args);
+    return (emit as (this: http.Server, event: string | symbol, ...rest: unknown[]) => boolean).call(
+      this,
+      event,
+      ...args,
+    );
   } as typeof emit;
   holder[NAME_KEY] = name;
 }

@@ -12,14 +12,35 @@ describe("permissions table", () => {
   it("lets finance see costs and budgets but never queue, edit or review", () => {
     expect(can("finance", "costs.view_all")).toBe(true);
     expect(can("finance", "budgets.manage")).toBe(true);
-    for (const p of ["generations.create", "assets.edit", "review.decide", "batches.view"] as const) expect(can("finance", p)).toBe(false);
+    for (const p of ["generations.create", "assets.edit", "review.decide", "batches.view"] as const)
+      expect(can("finance", p)).toBe(false);
     expect(can("designer", "costs.view_all")).toBe(false);
   });
 
   it("shows each role only the areas its permissions allow", () => {
     expect(areasFor("finance").map((a) => a.label)).toEqual(["Home", "Costs", "Budgets", "Developers"]);
-    expect(areasFor("designer").map((a) => a.label)).toEqual(["Home", "Generate", "Jobs", "Library", "Costs", "Uploads", "Collections", "Exports", "Share links", "Developers"]);
-    expect(areasFor("reviewer").map((a) => a.label)).toEqual(["Home", "Review", "Library", "Uploads", "Collections", "Exports", "Share links", "Developers"]);
+    expect(areasFor("designer").map((a) => a.label)).toEqual([
+      "Home",
+      "Generate",
+      "Jobs",
+      "Library",
+      "Costs",
+      "Uploads",
+      "Collections",
+      "Exports",
+      "Share links",
+      "Developers",
+    ]);
+    expect(areasFor("reviewer").map((a) => a.label)).toEqual([
+      "Home",
+      "Review",
+      "Library",
+      "Uploads",
+      "Collections",
+      "Exports",
+      "Share links",
+      "Developers",
+    ]);
     expect(areasFor("admin")).toHaveLength(AREAS.length);
   });
 });

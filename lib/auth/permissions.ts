@@ -84,13 +84,15 @@ export const AREAS = [
     href: "/assets",
     label: "Library",
     permission: "assets.view",
-    description: "Every asset you may see, searchable by what made it and what happened to it; tag, collect, star, select in bulk.",
+    description:
+      "Every asset you may see, searchable by what made it and what happened to it; tag, collect, star, select in bulk.",
   },
   {
     href: "/costs",
     label: "Costs",
     permission: "costs.view",
-    description: "Spend, cost per usable asset, reject and retry rates by model, tier, preset, campaign and user; budgets; CSV export.",
+    description:
+      "Spend, cost per usable asset, reject and retry rates by model, tier, preset, campaign and user; budgets; CSV export.",
   },
   {
     href: "/budgets",
@@ -98,7 +100,12 @@ export const AREAS = [
     permission: "budgets.manage",
     description: "Spend limits and image quotas per campaign, team or user; soft-limit alerts and stop-loss.",
   },
-  { href: "/uploads", label: "Uploads", permission: "uploads.view", description: "Reference images and brand assets, with renditions made in the background." },
+  {
+    href: "/uploads",
+    label: "Uploads",
+    permission: "uploads.view",
+    description: "Reference images and brand assets, with renditions made in the background.",
+  },
   {
     href: "/collections",
     label: "Collections",
@@ -109,7 +116,8 @@ export const AREAS = [
     href: "/exports",
     label: "Exports",
     permission: "exports.create",
-    description: "Your ZIPs of approved assets in placement sizes and formats, with manifests: progress, held-back assets, downloads until they expire.",
+    description:
+      "Your ZIPs of approved assets in placement sizes and formats, with manifests: progress, held-back assets, downloads until they expire.",
   },
   {
     href: "/shares",
@@ -121,9 +129,15 @@ export const AREAS = [
     href: "/developers",
     label: "Developers",
     permission: "api_tokens.manage",
-    description: "API tokens for your own scripts and integrations (service accounts for admins), webhooks, and the API reference.",
+    description:
+      "API tokens for your own scripts and integrations (service accounts for admins), webhooks, and the API reference.",
   },
-  { href: "/admin/users", label: "Users", permission: "users.manage", description: "Create users, change roles, deactivate accounts." },
+  {
+    href: "/admin/users",
+    label: "Users",
+    permission: "users.manage",
+    description: "Create users, change roles, deactivate accounts.",
+  },
   {
     href: "/admin/presets",
     label: "Presets",
@@ -146,25 +160,29 @@ export const AREAS = [
     href: "/admin/operations",
     label: "Operations",
     permission: "operations.manage",
-    description: "Kill switches (uploads, all generation), endpoint health and automatic failover, campaigns paused by hand.",
+    description:
+      "Kill switches (uploads, all generation), endpoint health and automatic failover, campaigns paused by hand.",
   },
   {
     href: "/admin/editing",
     label: "Editor engines",
     permission: "editing.manage",
-    description: "Which engine erases, upscales and removes backgrounds: the GPU endpoint or a local CPU model, and its price.",
+    description:
+      "Which engine erases, upscales and removes backgrounds: the GPU endpoint or a local CPU model, and its price.",
   },
   {
     href: "/admin/placements",
     label: "Placements",
     permission: "delivery.manage",
-    description: "The sizes delivered per channel (Meta, Google Display, TikTok, your own): crop, safe zone for text, default format and quality.",
+    description:
+      "The sizes delivered per channel (Meta, Google Display, TikTok, your own): crop, safe zone for text, default format and quality.",
   },
   {
     href: "/admin/alt-text",
     label: "Alt text",
     permission: "delivery.manage",
-    description: "Which engine drafts alt text for approved assets (A1111 interrogate, OpenAI vision, Replicate captioning) before a person confirms it.",
+    description:
+      "Which engine drafts alt text for approved assets (A1111 interrogate, OpenAI vision, Replicate captioning) before a person confirms it.",
   },
   {
     href: "/admin/banned-terms",
@@ -194,10 +212,21 @@ export const AREAS = [
     href: "/admin/alerts",
     label: "Alerts",
     permission: "alerts.manage",
-    description: "Rules that warn admins in the app, by webhook and by e-mail: endpoint error rate, generation time, review backlog, spend rate.",
+    description:
+      "Rules that warn admins in the app, by webhook and by e-mail: endpoint error rate, generation time, review backlog, spend rate.",
   },
-  { href: "/admin/runs", label: "Runs", permission: "runs.manage", description: "Background function runs: steps, output, errors; cancel or replay." },
-  { href: "/admin/audit", label: "Audit log", permission: "audit.view", description: "Every sign-in and change, on a verifiable hash chain." },
+  {
+    href: "/admin/runs",
+    label: "Runs",
+    permission: "runs.manage",
+    description: "Background function runs: steps, output, errors; cancel or replay.",
+  },
+  {
+    href: "/admin/audit",
+    label: "Audit log",
+    permission: "audit.view",
+    description: "Every sign-in and change, on a verifiable hash chain.",
+  },
 ] as const satisfies readonly { href: string; label: string; permission: Permission; description: string }[];
 
 export function areasFor(role: Role) {

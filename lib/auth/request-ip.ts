@@ -21,7 +21,11 @@ function trustedProxies(): TrustedProxies | null {
 export async function clientIp(): Promise<string | null> {
   try {
     const h = await headers();
-    return resolveClientIp({ peer: peerAddressFrom(h), forwardedFor: h.get("x-forwarded-for"), trusted: trustedProxies() });
+    return resolveClientIp({
+      peer: peerAddressFrom(h),
+      forwardedFor: h.get("x-forwarded-for"),
+      trusted: trustedProxies(),
+    });
   } catch {
     return null;
   }

@@ -21,8 +21,12 @@ async function signedIn(user: { id: string; sessionVersion?: number }) {
 
 describe("resolveSession (the guard's core)", () => {
   it("refuses a missing session as unauthenticated", async () => {
-    await expect(resolveSession({ db: database.db, claims: null, permission: "console.view", ip: null })).rejects.toMatchObject({ code: "unauthenticated" });
-    await expect(resolveSession({ db: database.db, claims: { userId: null }, permission: "console.view", ip: null })).rejects.toMatchObject({
+    await expect(
+      resolveSession({ db: database.db, claims: null, permission: "console.view", ip: null }),
+    ).rejects.toMatchObject({ code: "unauthenticated" });
+    await expect(
+      resolveSession({ db: database.db, claims: { userId: null }, permission: "console.view", ip: null }),
+    ).rejects.toMatchObject({
       code: "unauthenticated",
     });
   });
@@ -33,26 +37,60 @@ describe("resolveSession (the guard's core)", () => {
     const forged = { ...(await signedIn(designer)), role: "admin" } as never;
     const ctx = await resolveSession({ db, claims: forged, permission: "uploads.create", ip: null });
     expect(ctx.actor.role).toBe("designer");
-    await expect(resolveSession({ db, claims: forged, permission: "users.manage", ip: "192.0.2.1" })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(
+      resolveSession({ db, claims: forged, permission: "users.manage", ip: "192.0.2.1" }),
+    ).rejects.toMatchObject({ code: "forbidden" });
     const denied = await db.select().from(auditEvents).where(eq(auditEvents.action, "access.denied"));
-    expect(denied.at(-1)).toMatchObject({ actorId: designer.id, data: { permission: "users.manage" }, ip: "192.0.2.1" });
+    expect(denied.at(-1)).toMatchObject({
+      actorId: designer.id,
+      data: { permission: "users.manage" },
+      ip: "192.0.2.1",
+    });
   });
 
   it("ends the session of a deactivated user and of a session older than the last role change", async () => {
     const { db } = database;
     const u = await createUserFactory(db, { role: "reviewer" });
     const { sessionId } = await signedIn(u);
-    await expect(resolveSession({ db, claims: { userId: u.id, sessionVersion: 0, sessionId }, permission: "console.view", ip: null })).resolves.toBeTruthy();
+    await expect(
+      resolveSession({
+        db,
+        claims: { userId: u.id, sessionVersion: 0, sessionId },
+        permission: "console.view",
+        ip: null,
+      }),
+    ).resolves.toBeTruthy();
     await db
       .update(users)
       .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
       .where(eq(users.id, u.id));
-    await expect(resolveSession({ db, claims: { userId: u.id, sessionVersion: 0, sessionId }, permission: "console.view", ip: null })).rejects.toMatchObject({
+    await expect(
+      resolveSession({
+        db,
+        claims: { userId: u.id, sessionVersion: 0, sessionId },
+        permission: "console.view",
+        ip: null,
+      }),
+    ).rejects.toMatchObject({
       code: "unauthenticated",
     });
-    await expect(resolveSession({ db, claims: { userId: u.id, sessionVersion: 1, sessionId }, permission: "console.view", ip: null })).resolves.toBeTruthy();
+    await expect(
+      resolveSession({
+        db,
+        claims: { userId: u.id, sessionVersion: 1, sessionId },
+        permission: "console.view",
+        ip: null,
+      }),
+    ).resolves.toBeTruthy();
     await db.update(users).set({ active: false }).where(eq(users.id, u.id));
-    await expect(resolveSession({ db, claims: { userId: u.id, sessionVersion: 1, sessionId }, permission: "console.view", ip: null })).rejects.toMatchObject({
+    await expect(
+      resolveSession({
+        db,
+        claims: { userId: u.id, sessionVersion: 1, sessionId },
+        permission: "console.view",
+        ip: null,
+      }),
+    ).rejects.toMatchObject({
       code: "unauthenticated",
       message: "Your session has ended. Sign in again.",
     });
@@ -78,11 +116,20 @@ describe("resolveSession (the guard's core)", () => {
     await expect(resolveSession({ db, claims: phone, permission: "console.view", ip: null })).resolves.toBeTruthy();
 
     const out = await db.select().from(auditEvents).where(eq(auditEvents.actorId, u.id));
-    expect(out.map((r) => [r.action, (r.data as { reason?: string; scope?: string }).reason ?? (r.data as { scope?: string }).scope])).toEqual([
+    expect(
+      out.map((r) => [
+        r.action,
+        (r.data as { reason?: string; scope?: string }).reason ?? (r.data as { scope?: string }).scope,
+      ]),
+    ).toEqual([
       ["auth.signed_out", "session"],
       ["auth.session_rejected", "revoked_session"],
     ]);
-    expect(out[0]).toMatchObject({ actorEmail: u.email, ip: "192.0.2.5", data: { scope: "session", sessionId: laptop.sessionId } });
+    expect(out[0]).toMatchObject({
+      actorEmail: u.email,
+      ip: "192.0.2.5",
+      data: { scope: "session", sessionId: laptop.sessionId },
+    });
   });
 
   it("sign out everywhere ends every session of the user (and only theirs); a new sign-in works", async () => {
@@ -96,7 +143,9 @@ describe("resolveSession (the guard's core)", () => {
 
     expect(await endAllSessions({ ctx })).toEqual({ revoked: 2 });
     for (const claims of [a, b]) {
-      await expect(resolveSession({ db, claims, permission: "console.view", ip: null })).rejects.toMatchObject({ code: "unauthenticated" });
+      await expect(resolveSession({ db, claims, permission: "console.view", ip: null })).rejects.toMatchObject({
+        code: "unauthenticated",
+      });
     }
     await expect(resolveSession({ db, claims: theirs, permission: "console.view", ip: null })).resolves.toBeTruthy();
     // A fresh sign-in carries the new version and a new session.
@@ -122,7 +171,9 @@ describe("resolveSession (the guard's core)", () => {
       { userId: u.id, sessionVersion: 0, sessionId: "'; drop table users; --" },
       { userId: "not-a-uuid", sessionVersion: 0, sessionId: theirs.sessionId },
     ]) {
-      await expect(resolveSession({ db, claims, permission: "console.view", ip: null })).rejects.toMatchObject({ code: "unauthenticated" });
+      await expect(resolveSession({ db, claims, permission: "console.view", ip: null })).rejects.toMatchObject({
+        code: "unauthenticated",
+      });
     }
   });
 });

@@ -8,7 +8,11 @@ import { can, type Permission } from "./permissions";
 import { isUuid } from "./sessions";
 
 /** What the session cookie may claim. Only the user id, session version and session id are trusted. */
-export type SessionClaims = { userId?: string | null; sessionVersion?: number | null; sessionId?: string | null } | null;
+export type SessionClaims = {
+  userId?: string | null;
+  sessionVersion?: number | null;
+  sessionId?: string | null;
+} | null;
 
 // Matches no row: a cookie without a session id joins to nothing and is refused.
 const NO_SESSION = "00000000-0000-0000-0000-000000000000";
@@ -57,7 +61,12 @@ export async function resolveSession({
   if (reason || !user) {
     await recordAudit({
       db,
-      input: { actor: { id: user?.id ?? null, email: user?.email ?? null }, action: "auth.session_rejected", data: { reason }, ip },
+      input: {
+        actor: { id: user?.id ?? null, email: user?.email ?? null },
+        action: "auth.session_rejected",
+        data: { reason },
+        ip,
+      },
     });
     throw new AppError("unauthenticated", "Your session has ended. Sign in again.");
   }

@@ -23,7 +23,12 @@ export async function startSession({
 }): Promise<{ id: string }> {
   const [row] = await db
     .insert(sessions)
-    .values({ userId: input.userId, method: input.method, ip: input.ip, userAgent: input.userAgent?.slice(0, 300) ?? null })
+    .values({
+      userId: input.userId,
+      method: input.method,
+      ip: input.ip,
+      userAgent: input.userAgent?.slice(0, 300) ?? null,
+    })
     .returning({ id: sessions.id });
   return row!;
 }
@@ -83,7 +88,12 @@ export async function endAllSessions({ ctx }: { ctx: Ctx }): Promise<{ revoked: 
       .returning({ id: sessions.id });
     await recordAudit({
       db: tx,
-      input: { actor: ctx.actor, action: "auth.signed_out", data: { scope: "everywhere", revoked: revoked.length }, ip: ctx.ip },
+      input: {
+        actor: ctx.actor,
+        action: "auth.signed_out",
+        data: { scope: "everywhere", revoked: revoked.length },
+        ip: ctx.ip,
+      },
     });
     return { revoked: revoked.length };
   });

@@ -9,7 +9,8 @@ import { signInSchema } from "./schemas";
 export type SignInFailure = "invalid_input" | "invalid_credentials" | "rate_limited";
 
 export type SignInResult =
-  { ok: true; user: Pick<User, "id" | "email" | "name" | "role" | "sessionVersion"> } | { ok: false; reason: SignInFailure; message: string };
+  | { ok: true; user: Pick<User, "id" | "email" | "name" | "role" | "sessionVersion"> }
+  | { ok: false; reason: SignInFailure; message: string };
 
 export const SIGN_IN_MESSAGES: Record<SignInFailure, string> = {
   invalid_input: "Enter a valid email address and your password.",
@@ -40,7 +41,15 @@ export async function verifyCredentials({
           .toLowerCase()
       : null;
   if (!parsed.success) {
-    await recordAudit({ db, input: { actor: { id: null, email: rawEmail }, action: "auth.sign_in_failed", data: { reason: "invalid_input" }, ip } });
+    await recordAudit({
+      db,
+      input: {
+        actor: { id: null, email: rawEmail },
+        action: "auth.sign_in_failed",
+        data: { reason: "invalid_input" },
+        ip,
+      },
+    });
     return fail("invalid_input");
   }
   const { email, password } = parsed.data;
@@ -64,13 +73,22 @@ export async function verifyCredentials({
 
   await recordSignInAttempt({ db, email, ip, succeeded: reason === null });
   if (reason !== null || !user) {
-    await recordAudit({ db, input: { actor: { id: user?.id ?? null, email }, action: "auth.sign_in_failed", data: { reason }, ip } });
+    await recordAudit({
+      db,
+      input: { actor: { id: user?.id ?? null, email }, action: "auth.sign_in_failed", data: { reason }, ip },
+    });
     return fail("invalid_credentials");
   }
 
   await db.update(users).set({ lastSignInAt: new Date() }).where(eq(users.id, user.id));
-  await recordAudit({ db, input: { actor: { id: user.id, email }, action: "auth.signed_in", data: { method: "password" }, ip } });
-  return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion } };
+  await recordAudit({
+    db,
+    input: { actor: { id: user.id, email }, action: "auth.signed_in", data: { method: "password" }, ip },
+  });
+  return {
+    ok: true,
+    user: { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion },
+  };
 }
 
 function fail(reason: SignInFailure): SignInResult {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { TemplateDefinition } from "@/lib/templates/types";
-import { CARRY_LIMITS, carriedColumnsSchema, carriedValues, normaliseColumnKey, planCarriedColumns } from "./carry-columns";
+import {
+  CARRY_LIMITS,
+  carriedColumnsSchema,
+  carriedValues,
+  normaliseColumnKey,
+  planCarriedColumns,
+} from "./carry-columns";
 import { parseCsv } from "./csv";
 import { suggestMapping } from "./map-columns";
 import { preview, validateRows } from "./validate-rows";
@@ -66,7 +72,11 @@ describe("carriedValues", () => {
   const plan = planCarriedColumns({ headers: ["SKU", "Notes", "Empty"], mapping: {}, variableNames: [] });
 
   it("trims, flattens line breaks, leaves empty cells out and cuts long values at 500", () => {
-    const out = carriedValues(plan, { SKU: "  KLN-0042 ", Notes: `line one\nline two ${"z".repeat(600)}`, Empty: "   " });
+    const out = carriedValues(plan, {
+      SKU: "  KLN-0042 ",
+      Notes: `line one\nline two ${"z".repeat(600)}`,
+      Empty: "   ",
+    });
     expect(out.values.sku).toBe("KLN-0042");
     expect(out.values.notes!.startsWith("line one line two")).toBe(true);
     expect([...out.values.notes!]).toHaveLength(CARRY_LIMITS.value);
@@ -82,7 +92,9 @@ describe("carriedColumnsSchema (what the server accepts)", () => {
     expect(carriedColumnsSchema.safeParse({ ["k".repeat(41)]: "x" }).success).toBe(false);
     expect(carriedColumnsSchema.safeParse({ sku: "v".repeat(501) }).success).toBe(false);
     expect(carriedColumnsSchema.safeParse({ sku: "a\u0000b" }).success).toBe(false);
-    expect(carriedColumnsSchema.safeParse(Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`c${i}`, "x"]))).success).toBe(false);
+    expect(
+      carriedColumnsSchema.safeParse(Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`c${i}`, "x"]))).success,
+    ).toBe(false);
   });
 });
 
@@ -94,7 +106,9 @@ describe("validateRows and preview carry the columns", () => {
     variables: [{ type: "text", name: "product_name", label: "Product name", maxLength: 60, required: true }],
     titlePattern: "{{product_name}} {{sku}}",
   };
-  const csv = parseCsv("SKU,Product name,Category\nKLN-0042,Trail shoe,Footwear\nKLN-0043,,Footwear\nKLN-0044,Rain jacket,\n");
+  const csv = parseCsv(
+    "SKU,Product name,Category\nKLN-0042,Trail shoe,Footwear\nKLN-0043,,Footwear\nKLN-0044,Rain jacket,\n",
+  );
 
   it("puts the carried values on each valid row and reports the plan", () => {
     const checked = validateRows({ definition, csv, mapping: suggestMapping(definition, csv.headers) });

@@ -60,7 +60,13 @@ export function planCarriedColumns(input: {
     let key = plain;
     for (let n = 2; taken.has(key); n += 1) key = `${plain.slice(0, CARRY_LIMITS.key - String(n).length - 1)}_${n}`;
     if (key !== plain)
-      plan.renamed.push({ header, key, reason: input.variableNames.includes(plain) ? `"${plain}" is a template variable` : `"${plain}" is already a column` });
+      plan.renamed.push({
+        header,
+        key,
+        reason: input.variableNames.includes(plain)
+          ? `"${plain}" is a template variable`
+          : `"${plain}" is already a column`,
+      });
     taken.add(key);
     plan.columns.push({ header, key });
   });
@@ -68,7 +74,10 @@ export function planCarriedColumns(input: {
 }
 
 /** One row's carried values: trimmed, single-line, empty cells left out, cut at 500 characters (`cut` names those keys). */
-export function carriedValues(plan: CarryPlan, row: Readonly<Record<string, string>>): { values: Record<string, string>; cut: string[] } {
+export function carriedValues(
+  plan: CarryPlan,
+  row: Readonly<Record<string, string>>,
+): { values: Record<string, string>; cut: string[] } {
   const values: Record<string, string> = {};
   const cut: string[] = [];
   for (const { header, key } of plan.columns) {
@@ -88,11 +97,17 @@ export function carriedValues(plan: CarryPlan, row: Readonly<Record<string, stri
 /** What the server accepts as a row's carried columns (the browser plans them; the server checks the caps again). */
 export const carriedColumnsSchema = z
   .record(
-    z.string().max(CARRY_LIMITS.key, `column keys are at most ${CARRY_LIMITS.key} characters`).regex(VARIABLE_NAME_PATTERN, "column keys use a-z, 0-9 and _"),
+    z
+      .string()
+      .max(CARRY_LIMITS.key, `column keys are at most ${CARRY_LIMITS.key} characters`)
+      .regex(VARIABLE_NAME_PATTERN, "column keys use a-z, 0-9 and _"),
     z
       .string()
       .trim()
       .max(CARRY_LIMITS.value, `column values are at most ${CARRY_LIMITS.value} characters`)
       .regex(/^[^\u0000-\u001F\u007F-\u009F]*$/, "column values are one line without control characters"),
   )
-  .refine((r) => Object.keys(r).length <= CARRY_LIMITS.columns, `at most ${CARRY_LIMITS.columns} carried columns per row`);
+  .refine(
+    (r) => Object.keys(r).length <= CARRY_LIMITS.columns,
+    `at most ${CARRY_LIMITS.columns} carried columns per row`,
+  );

@@ -43,7 +43,10 @@ describe("parseCsv", () => {
   it("prefers the delimiter the rows agree with, and handles single-column files", () => {
     expect(detectDelimiter("a,b;c,d\n1,2;3,4\n5,6;7,8")).toBe(",");
     expect(detectDelimiter("a;b\n\n\n1;2\n")).toBe(";");
-    expect(parseCsv("name\nmug\nbowl")).toMatchObject({ headers: ["name"], rows: [{ line: 2, values: { name: "mug" } }, { line: 3 }] });
+    expect(parseCsv("name\nmug\nbowl")).toMatchObject({
+      headers: ["name"],
+      rows: [{ line: 2, values: { name: "mug" } }, { line: 3 }],
+    });
   });
 
   it("strips a UTF-8 BOM from a Buffer and from a string", () => {
@@ -65,7 +68,8 @@ describe("parseCsv", () => {
   });
 
   it("keeps quoted delimiters, escaped quotes and embedded newlines, with the right line numbers", () => {
-    const text = 'id,desc,notes\r\n1,"a, b",x\r\n2,"line one\r\nline two\r\nline three","say ""hi"""\r\n\r\n3,plain,"multi\nline"\n4,last,y';
+    const text =
+      'id,desc,notes\r\n1,"a, b",x\r\n2,"line one\r\nline two\r\nline three","say ""hi"""\r\n\r\n3,plain,"multi\nline"\n4,last,y';
     const csv = parseCsv(text);
     expect(csv.rows.map((r) => [r.line, r.values.id])).toEqual([
       [2, "1"],
@@ -91,7 +95,9 @@ describe("parseCsv", () => {
 
   it("drops trailing empty headers but rejects empty and duplicate headers", () => {
     expect(parseCsv("a,b,,\n1,2,,").headers).toEqual(["a", "b"]);
-    expect(errorOf(() => parseCsv("a,,b\n1,2,3")).message).toBe("Line 1: column 2 has an empty header. Give every column a name.");
+    expect(errorOf(() => parseCsv("a,,b\n1,2,3")).message).toBe(
+      "Line 1: column 2 has an empty header. Give every column a name.",
+    );
     const dup = errorOf(() => parseCsv("\nName,colour, name\n1,2,3"));
     expect(dup.code).toBe("invalid_input");
     expect(dup.message).toBe('Line 2: the header "name" appears twice (columns 1 and 3). Column names must be unique.');
@@ -100,7 +106,9 @@ describe("parseCsv", () => {
   it("rejects empty files and unterminated quotes with a line number", () => {
     expect(errorOf(() => parseCsv(" \n\r\n")).message).toMatch(/The file is empty/);
     expect(errorOf(() => parseCsv(Buffer.alloc(0))).code).toBe("invalid_input");
-    expect(errorOf(() => parseCsv('a,b\n1,2\n3,"oops\n4,5\n')).message).toMatch(/^Line 3: a quoted field is never closed/);
+    expect(errorOf(() => parseCsv('a,b\n1,2\n3,"oops\n4,5\n')).message).toMatch(
+      /^Line 3: a quoted field is never closed/,
+    );
   });
 
   it("flags a stray quote inside a quoted field as a row error", () => {
@@ -114,7 +122,9 @@ describe("parseCsv", () => {
     expect(error.message).toMatch(/A batch CSV may be at most/);
     expect(CSV_LIMITS).toEqual({ maxBytes: 5 * 1024 * 1024, maxRows: 10_000 });
     const big = Buffer.alloc(CSV_LIMITS.maxBytes + 1, 0x61);
-    expect(errorOf(() => parseCsv(big)).message).toMatch(/^The file is 5 MB\. A batch CSV may be at most 5 MB and 10,000 rows/);
+    expect(errorOf(() => parseCsv(big)).message).toMatch(
+      /^The file is 5 MB\. A batch CSV may be at most 5 MB and 10,000 rows/,
+    );
   });
 
   it("enforces the row cap, counting data rows only", () => {

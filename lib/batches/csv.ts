@@ -13,7 +13,12 @@ export type CsvRow = {
   /** Structural problems (extra fields, stray quotes); validation reports them as row errors. */
   errors?: string[];
 };
-export type ParsedCsv = { headers: string[]; rows: CsvRow[]; delimiter: CsvDelimiter; encoding: "utf-8" | "windows-1252" };
+export type ParsedCsv = {
+  headers: string[];
+  rows: CsvRow[];
+  delimiter: CsvDelimiter;
+  encoding: "utf-8" | "windows-1252";
+};
 export type ParseCsvOptions = { maxBytes?: number; maxRows?: number };
 
 const formatMb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, "")} MB`;
@@ -44,14 +49,19 @@ function decode(input: string | Uint8Array): { text: string; encoding: ParsedCsv
 export function detectDelimiter(text: string): CsvDelimiter {
   const sample = text.slice(0, 64 * 1024);
   const truncated = sample.length < text.length;
-  let best: { delimiter: CsvDelimiter; agreement: number; columns: number } = { delimiter: ",", agreement: -1, columns: 1 };
+  let best: { delimiter: CsvDelimiter; agreement: number; columns: number } = {
+    delimiter: ",",
+    agreement: -1,
+    columns: 1,
+  };
   for (const delimiter of CSV_DELIMITERS) {
     const rows = Papa.parse<string[]>(sample, { delimiter, preview: 20, skipEmptyLines: "greedy" }).data;
     const columns = rows[0]?.length ?? 0;
     if (columns < 2) continue;
     const body = rows.slice(1, truncated && rows.length > 2 ? -1 : undefined);
     const agreement = body.length === 0 ? 1 : body.filter((r) => r.length === columns).length / body.length;
-    if (agreement > best.agreement || (agreement === best.agreement && columns > best.columns)) best = { delimiter, agreement, columns };
+    if (agreement > best.agreement || (agreement === best.agreement && columns > best.columns))
+      best = { delimiter, agreement, columns };
   }
   return best.delimiter;
 }
@@ -71,10 +81,15 @@ function checkHeaders(fields: string[], line: number): string[] {
   const headers = fields.map((h) => h.trim());
   // Spreadsheet exports often end rows with empty cells; empty headers at the end are not columns.
   while (headers.length > 0 && headers[headers.length - 1] === "") headers.pop();
-  if (headers.length === 0) throw new AppError("invalid_input", "The first line must be a header row naming the columns.");
+  if (headers.length === 0)
+    throw new AppError("invalid_input", "The first line must be a header row naming the columns.");
   const seen = new Map<string, number>();
   headers.forEach((header, i) => {
-    if (header === "") throw new AppError("invalid_input", `Line ${line}: column ${i + 1} has an empty header. Give every column a name.`);
+    if (header === "")
+      throw new AppError(
+        "invalid_input",
+        `Line ${line}: column ${i + 1} has an empty header. Give every column a name.`,
+      );
     const first = seen.get(header.toLowerCase());
     if (first !== undefined)
       throw new AppError(
@@ -98,7 +113,8 @@ export function parseCsv(input: string | Uint8Array, options: ParseCsvOptions = 
   // switch part-way through (concatenated files); each CRLF, CR or LF is still one physical line.
   const text = decoded.text.replace(/\r\n?/g, "\n");
   const encoding = decoded.encoding;
-  if (text.trim() === "") throw new AppError("invalid_input", "The file is empty. Upload a CSV with a header row and one row per item.");
+  if (text.trim() === "")
+    throw new AppError("invalid_input", "The file is empty. Upload a CSV with a header row and one row per item.");
   const delimiter = detectDelimiter(text);
   const lineAt = lineCounter(text);
 
@@ -137,7 +153,10 @@ export function parseCsv(input: string | Uint8Array, options: ParseCsvOptions = 
       }
       const errors: string[] = [];
       const extra = fields.slice(headers.length).filter((f) => f.trim() !== "");
-      if (extra.length > 0) errors.push(`This row has ${fields.length} fields but the header has ${headers.length} columns (a missing quote or delimiter?).`);
+      if (extra.length > 0)
+        errors.push(
+          `This row has ${fields.length} fields but the header has ${headers.length} columns (a missing quote or delimiter?).`,
+        );
       if (result.errors.length > 0) errors.push(`Malformed quotes: ${result.errors.map((e) => e.message).join("; ")}.`);
       const values = Object.fromEntries(headers.map((h, i) => [h, fields[i] ?? ""]));
       rows.push(errors.length ? { line, values, errors } : { line, values });

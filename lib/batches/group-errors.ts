@@ -23,7 +23,9 @@ export function summariseLines(lines: readonly number[], max = 6): string {
  * Groups rows' error messages: identical messages (a bad column value repeated down the file) become
  * one group with the lines summarised, largest group first, then by first line.
  */
-export function groupRowErrors(rows: readonly { line: number; errors?: readonly string[]; reasons?: readonly string[] }[]): ErrorGroup[] {
+export function groupRowErrors(
+  rows: readonly { line: number; errors?: readonly string[]; reasons?: readonly string[] }[],
+): ErrorGroup[] {
   const groups = new Map<string, number[]>();
   for (const row of rows) {
     for (const message of row.errors ?? row.reasons ?? []) {
@@ -40,5 +42,7 @@ export function groupRowErrors(rows: readonly { line: number; errors?: readonly 
 /** "120 rows (lines 2–121): …" or "Line 7: …". */
 export function describeGroup(group: ErrorGroup): string {
   const n = new Set(group.lines).size;
-  return n === 1 ? `Line ${group.lines[0]}: ${group.message}` : `${n.toLocaleString("en-US")} rows (lines ${group.summary}): ${group.message}`;
+  return n === 1
+    ? `Line ${group.lines[0]}: ${group.message}`
+    : `${n.toLocaleString("en-US")} rows (lines ${group.summary}): ${group.message}`;
 }

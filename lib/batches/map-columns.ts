@@ -38,7 +38,8 @@ export function headerKey(s: string): string {
       const known = HEADER_SYNONYMS[word];
       if (known) return known;
       // "backgrounds" → "background", "sizes" → "size"; not "glass", "status" or short words like "us".
-      if (word.length > 3 && word.endsWith("s") && !/(ss|us|is)$/.test(word)) return HEADER_SYNONYMS[word.slice(0, -1)] ?? word.slice(0, -1);
+      if (word.length > 3 && word.endsWith("s") && !/(ss|us|is)$/.test(word))
+        return HEADER_SYNONYMS[word.slice(0, -1)] ?? word.slice(0, -1);
       return word;
     })
     .join("");
@@ -71,7 +72,12 @@ export function suggestMapping(definition: TemplateDefinition, headers: readonly
  * Checks a mapping against the template and the file before any row is looked at, so a wrong mapping
  * is one clear error instead of 10,000 identical row errors. Throws AppError invalid_input.
  */
-export function checkMapping(input: { definition: TemplateDefinition; headers: readonly string[]; mapping: ColumnMapping; tierColumn?: string }): void {
+export function checkMapping(input: {
+  definition: TemplateDefinition;
+  headers: readonly string[];
+  mapping: ColumnMapping;
+  tierColumn?: string;
+}): void {
   const { definition, headers, mapping, tierColumn } = input;
   const fields: FieldErrors = {};
   const add = (field: string, message: string) => (fields[field] ??= []).push(message);
@@ -87,7 +93,8 @@ export function checkMapping(input: { definition: TemplateDefinition; headers: r
     }
   }
   for (const v of definition.variables) {
-    if (v.required && v.default === undefined && mapping[v.name] === undefined) add(v.name, `Map a column to ${v.label} or give it a fixed value.`);
+    if (v.required && v.default === undefined && mapping[v.name] === undefined)
+      add(v.name, `Map a column to ${v.label} or give it a fixed value.`);
   }
   if (tierColumn !== undefined && !headers.includes(tierColumn)) add("tier", `The file has no column "${tierColumn}".`);
   const first = Object.entries(fields)[0];
@@ -95,8 +102,12 @@ export function checkMapping(input: { definition: TemplateDefinition; headers: r
 }
 
 /** Raw (unvalidated) values of one row under a mapping; validation happens in validate-rows. */
-export function valuesForRow(mapping: ColumnMapping, row: Readonly<Record<string, string>>): Record<string, string | number> {
+export function valuesForRow(
+  mapping: ColumnMapping,
+  row: Readonly<Record<string, string>>,
+): Record<string, string | number> {
   const values: Record<string, string | number> = {};
-  for (const [name, source] of Object.entries(mapping)) values[name] = typeof source === "string" ? (row[source] ?? "") : source.constant;
+  for (const [name, source] of Object.entries(mapping))
+    values[name] = typeof source === "string" ? (row[source] ?? "") : source.constant;
   return values;
 }

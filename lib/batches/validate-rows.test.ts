@@ -13,7 +13,14 @@ const definition: TemplateDefinition = {
   variables: [
     { type: "text", name: "product_name", label: "Product name", maxLength: 30, required: true },
     { type: "text", name: "colour", label: "Colour", maxLength: 20, required: false },
-    { type: "enum", name: "background", label: "Background", options: ["white", "grey"], required: true, default: "white" },
+    {
+      type: "enum",
+      name: "background",
+      label: "Background",
+      options: ["white", "grey"],
+      required: true,
+      default: "white",
+    },
     { type: "number", name: "pack", label: "Pack size", min: 1, max: 12, integer: true, required: false },
   ],
 };
@@ -47,9 +54,19 @@ describe("validateRows", () => {
     const result = validateRows({ definition, csv, mapping, tier: { column: "Tier" } });
     // `source` (the file's values before any value map) is covered in value-map.test.ts.
     expect(result.valid.map(({ source: _s, ...r }) => r)).toEqual([
-      { line: 2, values: { product_name: "Mug, large", colour: "red", background: "white", pack: 6 }, carried: { sku: "A1" }, tier: "hero" },
+      {
+        line: 2,
+        values: { product_name: "Mug, large", colour: "red", background: "white", pack: 6 },
+        carried: { sku: "A1" },
+        tier: "hero",
+      },
       { line: 3, values: { product_name: "Bowl\nwith a two-line name", background: "grey" }, carried: { sku: "A2" } },
-      { line: 7, values: { product_name: 'Plate "classic"', colour: "green", background: "grey", pack: 2 }, carried: { sku: "A4" }, tier: "support" },
+      {
+        line: 7,
+        values: { product_name: 'Plate "classic"', colour: "green", background: "grey", pack: 2 },
+        carried: { sku: "A4" },
+        tier: "support",
+      },
     ]);
     expect(result.invalid.map(({ values: _v, ...r }) => r)).toEqual([
       {
@@ -85,7 +102,12 @@ describe("validateRows", () => {
 
   it("refuses a broken mapping once, with per-variable fields", () => {
     const error = errorOf(() =>
-      validateRows({ definition, csv, mapping: { colour: "Nope", extra: "SKU", pack: { constant: 99 } }, tier: { column: "Level" } }),
+      validateRows({
+        definition,
+        csv,
+        mapping: { colour: "Nope", extra: "SKU", pack: { constant: 99 } },
+        tier: { column: "Level" },
+      }),
     );
     expect(error.code).toBe("invalid_input");
     expect(error.fields).toEqual({
@@ -99,11 +121,16 @@ describe("validateRows", () => {
   });
 
   it("validates 10,000 rows", () => {
-    const big = parseCsv("name,pack\n" + Array.from({ length: 10_000 }, (_, i) => `item ${i},${(i % 13) + 1}`).join("\n"));
+    const big = parseCsv(
+      "name,pack\n" + Array.from({ length: 10_000 }, (_, i) => `item ${i},${(i % 13) + 1}`).join("\n"),
+    );
     const result = validateRows({ definition, csv: big, mapping: { product_name: "name", pack: "pack" } });
     expect(result.valid.length + result.invalid.length).toBe(10_000);
     expect(result.invalid).toHaveLength(769);
-    expect(result.invalid[0]).toMatchObject({ line: 14, errors: ['Pack size must be between 1 and 12 (column "pack").'] });
+    expect(result.invalid[0]).toMatchObject({
+      line: 14,
+      errors: ['Pack size must be between 1 and 12 (column "pack").'],
+    });
   });
 });
 
@@ -111,16 +138,27 @@ describe("preview and suggestMapping", () => {
   const csv = parseCsv(file);
 
   it("suggests columns by variable name or label, ignoring case and separators", () => {
-    expect(suggestMapping(definition, csv.headers)).toEqual({ product_name: "Product Name", colour: "Colour", pack: "Pack" });
+    expect(suggestMapping(definition, csv.headers)).toEqual({
+      product_name: "Product Name",
+      colour: "Colour",
+      pack: "Pack",
+    });
     const product = SEED_TEMPLATES[0]!;
     const header = parseCsv(product.exampleCsv!).headers;
-    expect(Object.keys(suggestMapping(product.definition, header)).sort()).toEqual(product.definition.variables.map((v) => v.name).sort());
+    expect(Object.keys(suggestMapping(product.definition, header)).sort()).toEqual(
+      product.definition.variables.map((v) => v.name).sort(),
+    );
   });
 
   it("renders the first n rows or shows their errors", () => {
     const rows = preview({ definition, csv, mapping: suggestMapping(definition, csv.headers) }, 3);
     expect(rows).toHaveLength(3);
-    expect(rows[0]).toMatchObject({ line: 2, errors: [], prompt: "photo of Mug, large, red, on white, pack of 6, studio lighting", negativePrompt: "blurry" });
+    expect(rows[0]).toMatchObject({
+      line: 2,
+      errors: [],
+      prompt: "photo of Mug, large, red, on white, pack of 6, studio lighting",
+      negativePrompt: "blurry",
+    });
     expect(rows[1]!.prompt).toBe("photo of Bowl with a two-line name, on white, pack of, studio lighting");
     expect(rows[2]!.line).toBe(5);
     expect(rows[2]!.prompt).toBeUndefined();

@@ -70,7 +70,9 @@ function checkRow(input: RowsInput, row: CsvRow, carry: CarryPlan): Checked {
   const { definition, mapping, tier } = input;
   const errors = [...(row.errors ?? [])];
   const source = valuesForRow(mapping, row.values);
-  const mapped = applyValueMap(definition, input.valueMap ?? {}, source, (name) => (typeof mapping[name] === "string" ? (mapping[name] as string) : undefined));
+  const mapped = applyValueMap(definition, input.valueMap ?? {}, source, (name) =>
+    typeof mapping[name] === "string" ? (mapping[name] as string) : undefined,
+  );
   const values: VariableValues = {};
   if (mapped.skipped !== undefined) errors.push(mapped.skipped);
   const raw = mapped.values ?? {};
@@ -78,7 +80,11 @@ function checkRow(input: RowsInput, row: CsvRow, carry: CarryPlan): Checked {
     const checked = checkVariable(variable, raw[variable.name]);
     const source = mapping[variable.name];
     if (!checked.ok)
-      errors.push(typeof source === "string" ? `${rowMessage(variable, raw[variable.name], checked.message)} (column "${source}").` : checked.message);
+      errors.push(
+        typeof source === "string"
+          ? `${rowMessage(variable, raw[variable.name], checked.message)} (column "${source}").`
+          : checked.message,
+      );
     else if (checked.value !== undefined) values[variable.name] = checked.value;
   }
   let rowTier: string | undefined;
@@ -87,11 +93,20 @@ function checkRow(input: RowsInput, row: CsvRow, carry: CarryPlan): Checked {
     const cell = (row.values[tier.column] ?? "").trim();
     if (cell !== "") {
       rowTier = tiers.find((t) => t.toLowerCase() === cell.toLowerCase());
-      if (rowTier === undefined) errors.push(`Tier "${cell}" (column "${tier.column}") is not one of: ${tiers.join(", ")}.`);
+      if (rowTier === undefined)
+        errors.push(`Tier "${cell}" (column "${tier.column}") is not one of: ${tiers.join(", ")}.`);
     }
   }
   const carried = carriedValues(carry, row.values);
-  return { line: row.line, values, source, carried: carried.values, cut: carried.cut, ...(rowTier ? { tier: rowTier } : {}), errors };
+  return {
+    line: row.line,
+    values,
+    source,
+    carried: carried.values,
+    cut: carried.cut,
+    ...(rowTier ? { tier: rowTier } : {}),
+    errors,
+  };
 }
 
 /**
@@ -99,7 +114,12 @@ function checkRow(input: RowsInput, row: CsvRow, carry: CarryPlan): Checked {
  * (AppError invalid_input); row problems are collected per row with the row's line in the file.
  */
 export function validateRows(input: RowsInput): ValidatedRows {
-  checkMapping({ definition: input.definition, headers: input.csv.headers, mapping: input.mapping, tierColumn: input.tier?.column });
+  checkMapping({
+    definition: input.definition,
+    headers: input.csv.headers,
+    mapping: input.mapping,
+    tierColumn: input.tier?.column,
+  });
   input = { ...input, valueMap: checkValueMap(input.definition, input.valueMap) };
   const carry = carryPlanOf(input);
   const result: ValidatedRows = { valid: [], invalid: [], carry: { ...carry, cut: {} } };
@@ -128,14 +148,22 @@ export type PreviewRow = {
 
 /** The first `n` rows as the mapping UI shows them: values, rendered prompt, or the row's errors. */
 export function preview(input: RowsInput, n = 5): PreviewRow[] {
-  checkMapping({ definition: input.definition, headers: input.csv.headers, mapping: input.mapping, tierColumn: input.tier?.column });
+  checkMapping({
+    definition: input.definition,
+    headers: input.csv.headers,
+    mapping: input.mapping,
+    tierColumn: input.tier?.column,
+  });
   input = { ...input, valueMap: checkValueMap(input.definition, input.valueMap) };
   const carry = carryPlanOf(input);
   return input.csv.rows.slice(0, Math.max(0, n)).map((row) => {
     const { cut: _cut, source: _source, ...checked } = checkRow(input, row, carry);
     if (checked.errors.length) return checked;
     const rendered = renderTemplate(input.definition, checked.values);
-    const title = renderTitlePattern(input.definition.titlePattern, { values: checked.values, carried: checked.carried });
+    const title = renderTitlePattern(input.definition.titlePattern, {
+      values: checked.values,
+      carried: checked.carried,
+    });
     return { ...checked, prompt: rendered.prompt, negativePrompt: rendered.negativePrompt, title };
   });
 }

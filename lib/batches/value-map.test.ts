@@ -15,7 +15,14 @@ const definition: TemplateDefinition = {
   variables: [
     { type: "text", name: "product_name", label: "Product name", maxLength: 120, required: true },
     { type: "text", name: "colour", label: "Colour", maxLength: 40, required: false },
-    { type: "enum", name: "background", label: "Background", options: ["white", "light grey", "pastel"], required: true, default: "white" },
+    {
+      type: "enum",
+      name: "background",
+      label: "Background",
+      options: ["white", "light grey", "pastel"],
+      required: true,
+      default: "white",
+    },
     { type: "enum", name: "angle", label: "Angle", options: ["front", "side"], required: true },
   ],
 };
@@ -29,7 +36,8 @@ function merchandiserCsv() {
 
 describe("header synonyms in auto-mapping", () => {
   it("treats colour/color, case, underscores, spaces, accents and a simple plural as the same header", () => {
-    for (const h of ["color", "Colour", "COLOURS", "colors", "Cölour", " colour "]) expect(headerKey(h)).toBe(headerKey("Colour"));
+    for (const h of ["color", "Colour", "COLOURS", "colors", "Cölour", " colour "])
+      expect(headerKey(h)).toBe(headerKey("Colour"));
     expect(headerKey("product_name")).toBe(headerKey("Product  Name"));
     expect(headerKey("Backgrounds")).toBe("background");
     expect(headerKey("Dark Grey")).toBe(headerKey("dark_gray"));
@@ -93,7 +101,10 @@ describe("value mapping", () => {
     ]);
     // A value differing only in case is allowed (validation accepts it), so it is not listed.
     expect(
-      offListColumns(definition, parseCsv("Product Name,Background\nA,WHITE\nB,").rows, { product_name: "Product Name", background: "Background" }),
+      offListColumns(definition, parseCsv("Product Name,Background\nA,WHITE\nB,").rows, {
+        product_name: "Product Name",
+        background: "Background",
+      }),
     ).toEqual([]);
   });
 
@@ -141,8 +152,12 @@ describe("value mapping", () => {
     expect(fails({ background: { "studio grey": { to: "studio grey" } } })).toBe(
       'Value mapping: "studio grey" is not one of Background\'s allowed values: white, light grey, pastel.',
     );
-    expect(fails({ angle: { top: { use: "default" } } })).toBe('Value mapping: Angle has no default; map "top" to an allowed value or leave those rows out.');
-    expect(fails({ colour: { red: { to: "blue" } } })).toBe("Value mapping: Colour has no list of allowed values to map to.");
+    expect(fails({ angle: { top: { use: "default" } } })).toBe(
+      'Value mapping: Angle has no default; map "top" to an allowed value or leave those rows out.',
+    );
+    expect(fails({ colour: { red: { to: "blue" } } })).toBe(
+      "Value mapping: Colour has no list of allowed values to map to.",
+    );
     expect(fails({ nope: { a: { use: "skip" } } })).toBe('Value mapping: The template has no variable "nope".');
     expect(fails({ background: { a: { to: "Pastel" } } })).toBeNull();
     expect(() => valueMapSchema.parse({ background: { a: { to: "white", use: "skip" } } })).toThrow();
@@ -150,10 +165,16 @@ describe("value mapping", () => {
   });
 
   it("applies a checked map to one row: replace, drop for the default, or skip with a reason", () => {
-    const map = checkValueMap(definition, { background: { "studio grey": { to: "white" }, Cream: { use: "default" }, Moon: { use: "skip" } } });
-    expect(applyValueMap(definition, map, { background: " studio grey ", product_name: "A" })).toEqual({ values: { background: "white", product_name: "A" } });
+    const map = checkValueMap(definition, {
+      background: { "studio grey": { to: "white" }, Cream: { use: "default" }, Moon: { use: "skip" } },
+    });
+    expect(applyValueMap(definition, map, { background: " studio grey ", product_name: "A" })).toEqual({
+      values: { background: "white", product_name: "A" },
+    });
     expect(applyValueMap(definition, map, { background: "Cream" })).toEqual({ values: {} });
-    expect(applyValueMap(definition, map, { background: "Moon" }).skipped).toBe('Left out at mapping: Background value "Moon" was set to “ignore the row”.');
+    expect(applyValueMap(definition, map, { background: "Moon" }).skipped).toBe(
+      'Left out at mapping: Background value "Moon" was set to “ignore the row”.',
+    );
     expect(applyValueMap(definition, map, { background: "pastel" })).toEqual({ values: { background: "pastel" } });
   });
 

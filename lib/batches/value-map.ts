@@ -13,7 +13,10 @@ export type ValueMap = Record<string, Record<string, ValueChoice>>;
 
 export const VALUE_MAP_LIMITS = { variables: 50, valuesPerVariable: 500, valueLength: 5000 } as const;
 
-const choiceSchema = z.union([z.object({ to: z.string().trim().min(1).max(200) }).strict(), z.object({ use: z.enum(["default", "skip"]) }).strict()]);
+const choiceSchema = z.union([
+  z.object({ to: z.string().trim().min(1).max(200) }).strict(),
+  z.object({ use: z.enum(["default", "skip"]) }).strict(),
+]);
 
 /** The shape a browser may send; what each target means is checked against the server's template (checkValueMap). */
 export const valueMapSchema = z
@@ -21,9 +24,15 @@ export const valueMapSchema = z
     z.string().min(1).max(100),
     z
       .record(z.string().max(VALUE_MAP_LIMITS.valueLength), choiceSchema)
-      .refine((m) => Object.keys(m).length <= VALUE_MAP_LIMITS.valuesPerVariable, `At most ${VALUE_MAP_LIMITS.valuesPerVariable} values per variable.`),
+      .refine(
+        (m) => Object.keys(m).length <= VALUE_MAP_LIMITS.valuesPerVariable,
+        `At most ${VALUE_MAP_LIMITS.valuesPerVariable} values per variable.`,
+      ),
   )
-  .refine((m) => Object.keys(m).length <= VALUE_MAP_LIMITS.variables, `At most ${VALUE_MAP_LIMITS.variables} variables.`);
+  .refine(
+    (m) => Object.keys(m).length <= VALUE_MAP_LIMITS.variables,
+    `At most ${VALUE_MAP_LIMITS.variables} variables.`,
+  );
 
 const fold = (s: string) => s.trim().toLowerCase();
 
@@ -56,7 +65,8 @@ export function checkValueMap(definition: TemplateDefinition, valueMap: ValueMap
     for (const [value, choice] of Object.entries(choices)) {
       if ("to" in choice) {
         const option = allowedOption(variable, choice.to);
-        if (option === undefined) add(name, `"${choice.to}" is not one of ${variable.label}'s allowed values: ${variable.options.join(", ")}.`);
+        if (option === undefined)
+          add(name, `"${choice.to}" is not one of ${variable.label}'s allowed values: ${variable.options.join(", ")}.`);
         else clean[value.trim()] = { to: option };
       } else if (choice.use === "default" && variable.default === undefined) {
         add(name, `${variable.label} has no default; map "${value}" to an allowed value or leave those rows out.`);
@@ -69,7 +79,8 @@ export function checkValueMap(definition: TemplateDefinition, valueMap: ValueMap
   return out;
 }
 
-export type MappedValues = { values: Record<string, unknown>; skipped?: undefined } | { values?: undefined; skipped: string };
+export type MappedValues =
+  { values: Record<string, unknown>; skipped?: undefined } | { values?: undefined; skipped: string };
 
 /**
  * One row's variable values after a (checked) value map: a mapped value is replaced, "default" removes
@@ -93,7 +104,9 @@ export function applyValueMap(
     else {
       const label = definition.variables.find((v) => v.name === name)?.label ?? name;
       const column = columnOf?.(name);
-      return { skipped: `Left out at mapping: ${label} value "${raw.trim()}"${column ? ` (column "${column}")` : ""} was set to “ignore the row”.` };
+      return {
+        skipped: `Left out at mapping: ${label} value "${raw.trim()}"${column ? ` (column "${column}")` : ""} was set to “ignore the row”.`,
+      };
     }
   }
   return { values: out };

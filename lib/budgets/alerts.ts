@@ -18,8 +18,12 @@ function levelsFor(s: BudgetStatus): AlertLevel[] {
 }
 
 function alertText(s: BudgetStatus, level: AlertLevel): string {
-  const money = s.limitMicros !== null ? `${formatMicros(s.spentMicros)} of ${formatMicros(s.limitMicros)} spent` : null;
-  const images = s.limitImages !== null ? `${s.images.toLocaleString("en-US")} of ${s.limitImages.toLocaleString("en-US")} images` : null;
+  const money =
+    s.limitMicros !== null ? `${formatMicros(s.spentMicros)} of ${formatMicros(s.limitMicros)} spent` : null;
+  const images =
+    s.limitImages !== null
+      ? `${s.images.toLocaleString("en-US")} of ${s.limitImages.toLocaleString("en-US")} images`
+      : null;
   const used = [money, images].filter(Boolean).join(", ");
   const what = `The budget for ${s.label} (${PERIOD_LABEL[s.period]})`;
   return level === "soft"
@@ -48,7 +52,12 @@ export async function raiseBudgetAlerts(db: DbExecutor, statuses: BudgetStatus[]
         await notifyUsers(tx, recipients, `budget.${level}`, message);
         await recordAudit({
           db: tx,
-          input: { actor: null, action: "budget.alerted", subject: { type: "budget", id: s.id }, data: { level, periodStart: s.periodStart, spentMicros: s.spentMicros, images: s.images } },
+          input: {
+            actor: null,
+            action: "budget.alerted",
+            subject: { type: "budget", id: s.id },
+            data: { level, periodStart: s.periodStart, spentMicros: s.spentMicros, images: s.images },
+          },
         });
         return recipients;
       });
@@ -59,13 +68,24 @@ export async function raiseBudgetAlerts(db: DbExecutor, statuses: BudgetStatus[]
   return raised;
 }
 
-export type AlertView = { id: string; budgetId: string; level: string; spentMicros: number; periodStart: string; createdAt: string; budget: Pick<Budget, "scope" | "scopeKey" | "period"> };
+export type AlertView = {
+  id: string;
+  budgetId: string;
+  level: string;
+  spentMicros: number;
+  periodStart: string;
+  createdAt: string;
+  budget: Pick<Budget, "scope" | "scopeKey" | "period">;
+};
 
 /** The newest alerts, for /budgets. */
 export async function listRecentAlerts({ ctx, limit = 20 }: { ctx: Ctx; limit?: number }): Promise<AlertView[]> {
   assertCanManageBudgets(ctx);
   const rows = await ctx.db
-    .select({ alert: budgetAlerts, budget: { scope: budgets.scope, scopeKey: budgets.scopeKey, period: budgets.period } })
+    .select({
+      alert: budgetAlerts,
+      budget: { scope: budgets.scope, scopeKey: budgets.scopeKey, period: budgets.period },
+    })
     .from(budgetAlerts)
     .innerJoin(budgets, eq(budgets.id, budgetAlerts.budgetId))
     .orderBy(desc(budgetAlerts.createdAt))

@@ -69,12 +69,24 @@ async function queueHeldImage(campaign: string, detail: string) {
   const draft = (await listActivePresets(db)).find((p) => p.preset.tier === "draft")!;
   const { batch } = await queueBatch({
     ctx: designer,
-    input: { templateId: product!.id, presetId: draft.preset.id, variantsPerRow: 1, aspectRatios: ["1:1"], rows: [{ line: 1, values }], campaign, idempotencyKey: `call-time-${campaign}` },
+    input: {
+      templateId: product!.id,
+      presetId: draft.preset.id,
+      variantsPerRow: 1,
+      aspectRatios: ["1:1"],
+      rows: [{ line: 1, values }],
+      campaign,
+      idempotencyKey: `call-time-${campaign}`,
+    },
   });
   const hold = await holdCampaign(db, { campaign, reason: "manual", detail, heldBy: null });
   const [gen] = await db.select().from(generations).where(eq(generations.batchId, batch.id));
   const [version] = await db.select().from(presetVersions).where(eq(presetVersions.id, gen!.presetVersionId));
-  return { gen: gen!, hold, data: { generationId: gen!.id, batchId: batch.id, providerId: version!.providerId, userId: designer.actor.id } };
+  return {
+    gen: gen!,
+    hold,
+    data: { generationId: gen!.id, batchId: batch.id, providerId: version!.providerId, userId: designer.actor.id },
+  };
 }
 
 it("waits while the campaign is held — no provider call, no ledger row — and completes after release", async () => {
@@ -86,7 +98,11 @@ it("waits while the campaign is held — no provider call, no ledger row — and
   const observe = async () => {
     const [row] = await db.select().from(generations).where(eq(generations.id, gen!.id));
     const ledger = await db.select().from(costLedger).where(eq(costLedger.generationId, gen!.id));
-    seenWhileHeld.push({ calls: sim.stats().calls["/sdapi/v1/txt2img"] ?? 0, ledger: ledger.length, status: row!.status });
+    seenWhileHeld.push({
+      calls: sim.stats().calls["/sdapi/v1/txt2img"] ?? 0,
+      ledger: ledger.length,
+      status: row!.status,
+    });
   };
   const t = new InngestTestEngine({
     function: generateImage,
@@ -115,30 +131,44 @@ it("waits while the campaign is held — no provider call, no ledger row — and
   expect(sent.map((e) => e.name)).toEqual(["kiln/generation.succeeded", "kiln/check.requested"]);
 });
 
-it("hands a long wait on to a fresh run before Inngest's steps-per-run limit, carrying the polls so the ten-day limit still holds", { timeout: 60_000 }, async () => {
-  const db = database.db;
-  const { gen, data } = await queueHeldImage("Held long", "Until the brief lands.");
+it(
+  "hands a long wait on to a fresh run before Inngest's steps-per-run limit, carrying the polls so the ten-day limit still holds",
+  { timeout: 60_000 },
+  async () => {
+    const db = database.db;
+    const { gen, data } = await queueHeldImage("Held long", "Until the brief lands.");
 
-  const before = sent.length;
-  const first = new InngestTestEngine({
-    function: generateImage,
-    events: [{ name: "kiln/generation.requested", data }],
-    // The sleeps between polls, passed at once.
-    steps: Array.from({ length: WAITS_PER_RUN }, (_, i) => ({ id: `budget-held-${i}`, handler: () => undefined })),
-  });
-  const run = await first.execute();
-  expect(run.error).toBeUndefined();
-  expect(run.result).toEqual({ status: "continued", continuation: 1 });
-  // WAITS_PER_RUN waits of two steps each, then the hand-on (400 in production: far inside the 1,000 steps a run may take).
-  const handOn = sent.slice(before);
-  expect(handOn).toEqual([expect.objectContaining({ name: "kiln/generation.requested", data: { ...data, waited: { pauses: 0, holds: WAITS_PER_RUN, continuation: 1 } } })]);
-  expect(await db.select().from(costLedger).where(eq(costLedger.generationId, gen!.id))).toHaveLength(0);
+    const before = sent.length;
+    const first = new InngestTestEngine({
+      function: generateImage,
+      events: [{ name: "kiln/generation.requested", data }],
+      // The sleeps between polls, passed at once.
+      steps: Array.from({ length: WAITS_PER_RUN }, (_, i) => ({ id: `budget-held-${i}`, handler: () => undefined })),
+    });
+    const run = await first.execute();
+    expect(run.error).toBeUndefined();
+    expect(run.result).toEqual({ status: "continued", continuation: 1 });
+    // WAITS_PER_RUN waits of two steps each, then the hand-on (400 in production: far inside the 1,000 steps a run may take).
+    const handOn = sent.slice(before);
+    expect(handOn).toEqual([
+      expect.objectContaining({
+        name: "kiln/generation.requested",
+        data: { ...data, waited: { pauses: 0, holds: WAITS_PER_RUN, continuation: 1 } },
+      }),
+    ]);
+    expect(await db.select().from(costLedger).where(eq(costLedger.generationId, gen!.id))).toHaveLength(0);
 
-  // The counts carry: a continuation that has already waited all but one poll of the ten days gives up on its next hold.
-  const late = new InngestTestEngine({
-    function: generateImage,
-    events: [{ name: "kiln/generation.requested", data: { ...data, waited: { pauses: 0, holds: 2 * 60 * 24 - 1, continuation: 7 } } }],
-  });
-  const end = await late.execute();
-  expect((end.error as { message?: string }).message).toMatch(/\[budget_held\] The work waited ten days/);
-});
+    // The counts carry: a continuation that has already waited all but one poll of the ten days gives up on its next hold.
+    const late = new InngestTestEngine({
+      function: generateImage,
+      events: [
+        {
+          name: "kiln/generation.requested",
+          data: { ...data, waited: { pauses: 0, holds: 2 * 60 * 24 - 1, continuation: 7 } },
+        },
+      ],
+    });
+    const end = await late.execute();
+    expect((end.error as { message?: string }).message).toMatch(/\[budget_held\] The work waited ten days/);
+  },
+);

@@ -19,6 +19,8 @@ export function parseDollars(text: string): number {
 /** Micro-dollars → the plain decimal string a form field shows ("12.34"; trailing zeros dropped). */
 export function microsToDollarString(micros: number): string {
   const whole = Math.trunc(micros / 1_000_000);
-  const fraction = String(micros % 1_000_000).padStart(6, "0").replace(/0+$/, "");
+  const fraction = String(micros % 1_000_000)
+    .padStart(6, "0")
+    .replace(/0+$/, "");
   return fraction ? `${whole}.${fraction.length < 2 ? fraction.padEnd(2, "0") : fraction}` : String(whole);
 }

@@ -24,13 +24,16 @@ export function budgetFormToInput(form: FormValues): Record<string, unknown> {
     try {
       limitMicros = parseDollars(dollars);
     } catch (error) {
-      if (error instanceof AppError) throw new AppError("invalid_input", error.message, { fields: { limitMicros: [error.message] } });
+      if (error instanceof AppError)
+        throw new AppError("invalid_input", error.message, { fields: { limitMicros: [error.message] } });
       throw error;
     }
   }
   const stopLoss = text(form.stopLossRejectPercent) !== "" || text(form.stopLossWindow) !== "";
   return {
-    ...(form.budgetId ? { budgetId: text(form.budgetId) } : { scope: text(form.scope), scopeKey: text(form.scopeKey), period: text(form.period) }),
+    ...(form.budgetId
+      ? { budgetId: text(form.budgetId) }
+      : { scope: text(form.scope), scopeKey: text(form.scopeKey), period: text(form.period) }),
     limitMicros,
     limitImages: intOrNull(form.limitImages),
     softLimitPercent: intOrNull(form.softLimitPercent) ?? 80,

@@ -17,16 +17,27 @@ function moneyExhausted(s: BudgetStatus): boolean {
  * Why work of this campaign and user must wait, or null: the campaign is on hold (stop-loss or by
  * hand), or an applicable budget's money is used up. Reads only; the Jobs page shows the reason.
  */
-export async function waitReason(db: DbExecutor, who: { campaign: string | null; userId: string }): Promise<{ reason: string; statuses: BudgetStatus[] } | { reason: null; statuses: BudgetStatus[] }> {
+export async function waitReason(
+  db: DbExecutor,
+  who: { campaign: string | null; userId: string },
+): Promise<{ reason: string; statuses: BudgetStatus[] } | { reason: null; statuses: BudgetStatus[] }> {
   if (who.campaign) {
     const hold = await activeHold(db, who.campaign);
-    if (hold) return { reason: `campaign “${who.campaign}” is on hold (${hold.reason.replace("_", "-")}${hold.detail ? `: ${hold.detail}` : ""})`, statuses: [] };
+    if (hold)
+      return {
+        reason: `campaign “${who.campaign}” is on hold (${hold.reason.replace("_", "-")}${hold.detail ? `: ${hold.detail}` : ""})`,
+        statuses: [],
+      };
   }
   const list = await applicableBudgets(db, who);
   if (list.length === 0) return { reason: null, statuses: [] };
   const statuses = await budgetStatuses(db, list);
   const spent = statuses.find(moneyExhausted);
-  if (spent) return { reason: `budget exhausted for ${spent.label} (${formatMicros(spent.spentMicros)} of ${formatMicros(spent.limitMicros!)} spent)`, statuses };
+  if (spent)
+    return {
+      reason: `budget exhausted for ${spent.label} (${formatMicros(spent.spentMicros)} of ${formatMicros(spent.limitMicros!)} spent)`,
+      statuses,
+    };
   return { reason: null, statuses };
 }
 
@@ -36,7 +47,11 @@ export async function waitReason(db: DbExecutor, who: { campaign: string | null;
  * the period rolls over or the hold is released. Announces soft and exhausted crossings on the way.
  */
 export async function budgetGate(db: DbExecutor, gen: { batchId: string; ownerId: string }): Promise<GateResult> {
-  const [batch] = await db.select({ campaign: batches.campaign }).from(batches).where(eq(batches.id, gen.batchId)).limit(1);
+  const [batch] = await db
+    .select({ campaign: batches.campaign })
+    .from(batches)
+    .where(eq(batches.id, gen.batchId))
+    .limit(1);
   const { reason, statuses } = await waitReason(db, { campaign: batch?.campaign ?? null, userId: gen.ownerId });
   if (statuses.length) await raiseBudgetAlerts(db, statuses);
   return reason ? { state: "held", reason } : { state: "ready" };

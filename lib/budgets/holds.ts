@@ -26,14 +26,24 @@ export async function lockCampaign(db: DbExecutor, campaign: string): Promise<vo
 /** Puts a campaign on hold (its queued work waits) unless it already is; audited and announced. */
 export async function holdCampaign(
   db: DbExecutor,
-  input: { campaign: string; reason: "stop_loss" | "manual"; detail: string; heldBy: { id: string; email: string } | null },
+  input: {
+    campaign: string;
+    reason: "stop_loss" | "manual";
+    detail: string;
+    heldBy: { id: string; email: string } | null;
+  },
 ): Promise<CampaignHold | null> {
   return db.transaction(async (tx) => {
     await lockCampaign(tx, input.campaign);
     if (await activeHold(tx, input.campaign)) return null;
     const [hold] = await tx
       .insert(campaignHolds)
-      .values({ campaign: input.campaign, reason: input.reason, detail: input.detail, heldBy: input.heldBy?.id ?? null })
+      .values({
+        campaign: input.campaign,
+        reason: input.reason,
+        detail: input.detail,
+        heldBy: input.heldBy?.id ?? null,
+      })
       .returning();
     await recordAudit({
       db: tx,
@@ -56,7 +66,11 @@ export async function holdCampaign(
 
 const manualHoldInput = z.object({
   campaign: z.string().trim().min(1, "Name the campaign.").max(200, "Campaign names are at most 200 characters."),
-  detail: z.string().trim().min(1, "Say why: everyone sees it in the status banner and on the Jobs page.").max(300, "Keep the reason under 300 characters."),
+  detail: z
+    .string()
+    .trim()
+    .min(1, "Say why: everyone sees it in the status banner and on the Jobs page.")
+    .max(300, "Keep the reason under 300 characters."),
 });
 
 /**
@@ -66,7 +80,12 @@ const manualHoldInput = z.object({
 export async function holdCampaignByHand({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<CampaignHold> {
   assertCanManageBudgets(ctx);
   const { campaign, detail } = parseInput(manualHoldInput, input);
-  const hold = await holdCampaign(ctx.db, { campaign, reason: "manual", detail, heldBy: { id: ctx.actor.id, email: ctx.actor.email } });
+  const hold = await holdCampaign(ctx.db, {
+    campaign,
+    reason: "manual",
+    detail,
+    heldBy: { id: ctx.actor.id, email: ctx.actor.email },
+  });
   if (!hold) throw new AppError("conflict", `Campaign “${campaign}” is already on hold.`);
   return hold;
 }
@@ -115,6 +134,16 @@ export type HoldView = { id: string; campaign: string; reason: string; detail: s
 
 export async function listActiveHolds({ ctx }: { ctx: Ctx }): Promise<HoldView[]> {
   assertCanManageBudgets(ctx);
-  const rows = await ctx.db.select().from(campaignHolds).where(isNull(campaignHolds.releasedAt)).orderBy(desc(campaignHolds.heldAt));
-  return rows.map((h) => ({ id: h.id, campaign: h.campaign, reason: h.reason, detail: h.detail, heldAt: h.heldAt.toISOString() }));
+  const rows = await ctx.db
+    .select()
+    .from(campaignHolds)
+    .where(isNull(campaignHolds.releasedAt))
+    .orderBy(desc(campaignHolds.heldAt));
+  return rows.map((h) => ({
+    id: h.id,
+    campaign: h.campaign,
+    reason: h.reason,
+    detail: h.detail,
+    heldAt: h.heldAt.toISOString(),
+  }));
 }

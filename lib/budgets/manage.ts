@@ -13,11 +13,13 @@ import { createBudgetInput, deactivateBudgetInput, updateBudgetInput } from "./s
 async function assertScopeExists(ctx: Ctx, scope: Budget["scope"], key: string) {
   if (scope === "team") {
     const [t] = await ctx.db.select({ id: teams.id }).from(teams).where(eq(teams.id, key)).limit(1);
-    if (!t) throw new AppError("invalid_input", "That team does not exist.", { fields: { scopeKey: ["Unknown team."] } });
+    if (!t)
+      throw new AppError("invalid_input", "That team does not exist.", { fields: { scopeKey: ["Unknown team."] } });
   }
   if (scope === "user") {
     const [u] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.id, key)).limit(1);
-    if (!u) throw new AppError("invalid_input", "That user does not exist.", { fields: { scopeKey: ["Unknown user."] } });
+    if (!u)
+      throw new AppError("invalid_input", "That user does not exist.", { fields: { scopeKey: ["Unknown user."] } });
   }
 }
 
@@ -42,8 +44,18 @@ export async function createBudget({ ctx, input }: { ctx: Ctx; input: unknown })
       .values({ scope: v.scope, scopeKey: v.scopeKey, period: v.period, ...limitsOf(v), createdBy: ctx.actor.id })
       .onConflictDoNothing()
       .returning();
-    if (!row) throw new AppError("conflict", `There is already a ${v.period} budget for that ${v.scope}; edit it instead.`);
-    await recordAudit({ db: tx, input: { actor: ctx.actor, action: "budget.created", subject: { type: "budget", id: row.id }, data: { scope: v.scope, scopeKey: v.scopeKey, period: v.period, ...limitsOf(v) }, ip: ctx.ip } });
+    if (!row)
+      throw new AppError("conflict", `There is already a ${v.period} budget for that ${v.scope}; edit it instead.`);
+    await recordAudit({
+      db: tx,
+      input: {
+        actor: ctx.actor,
+        action: "budget.created",
+        subject: { type: "budget", id: row.id },
+        data: { scope: v.scope, scopeKey: v.scopeKey, period: v.period, ...limitsOf(v) },
+        ip: ctx.ip,
+      },
+    });
     return row;
   });
   await announceIfCrossed(ctx, created);
@@ -68,7 +80,9 @@ export async function updateBudget({ ctx, input }: { ctx: Ctx; input: unknown })
     const [before] = await tx.select().from(budgets).where(eq(budgets.id, v.budgetId)).limit(1).for("update");
     if (!before) throw new AppError("not_found", "That budget does not exist.");
     if (before.scope !== "campaign" && v.stopLossRejectPercent !== null)
-      throw new AppError("invalid_input", "Stop-loss applies to campaign budgets only.", { fields: { stopLossRejectPercent: ["Campaign budgets only."] } });
+      throw new AppError("invalid_input", "Stop-loss applies to campaign budgets only.", {
+        fields: { stopLossRejectPercent: ["Campaign budgets only."] },
+      });
     const [row] = await tx
       .update(budgets)
       .set({ ...limitsOf(v), active: v.active, updatedAt: new Date() })
@@ -76,7 +90,16 @@ export async function updateBudget({ ctx, input }: { ctx: Ctx; input: unknown })
       .returning();
     await recordAudit({
       db: tx,
-      input: { actor: ctx.actor, action: "budget.updated", subject: { type: "budget", id: row!.id }, data: { before: { ...limitsOf({ ...before, budgetId: before.id }), active: before.active }, after: { ...limitsOf(v), active: v.active } }, ip: ctx.ip },
+      input: {
+        actor: ctx.actor,
+        action: "budget.updated",
+        subject: { type: "budget", id: row!.id },
+        data: {
+          before: { ...limitsOf({ ...before, budgetId: before.id }), active: before.active },
+          after: { ...limitsOf(v), active: v.active },
+        },
+        ip: ctx.ip,
+      },
     });
     return row!;
   });
@@ -89,9 +112,22 @@ export async function deactivateBudget({ ctx, input }: { ctx: Ctx; input: unknow
   assertCanManageBudgets(ctx);
   const { budgetId } = parseInput(deactivateBudgetInput, input);
   return ctx.db.transaction(async (tx) => {
-    const [row] = await tx.update(budgets).set({ active: false, updatedAt: new Date() }).where(and(eq(budgets.id, budgetId), eq(budgets.active, true))).returning();
+    const [row] = await tx
+      .update(budgets)
+      .set({ active: false, updatedAt: new Date() })
+      .where(and(eq(budgets.id, budgetId), eq(budgets.active, true)))
+      .returning();
     if (!row) throw new AppError("conflict", "That budget does not exist or is already inactive.");
-    await recordAudit({ db: tx, input: { actor: ctx.actor, action: "budget.deactivated", subject: { type: "budget", id: row.id }, data: { scope: row.scope, scopeKey: row.scopeKey, period: row.period }, ip: ctx.ip } });
+    await recordAudit({
+      db: tx,
+      input: {
+        actor: ctx.actor,
+        action: "budget.deactivated",
+        subject: { type: "budget", id: row.id },
+        data: { scope: row.scope, scopeKey: row.scopeKey, period: row.period },
+        ip: ctx.ip,
+      },
+    });
     return row;
   });
 }
@@ -99,7 +135,10 @@ export async function deactivateBudget({ ctx, input }: { ctx: Ctx; input: unknow
 /** Every budget with where it stands this period, active first. */
 export async function listBudgetStatuses({ ctx }: { ctx: Ctx }): Promise<BudgetStatus[]> {
   assertCanManageBudgets(ctx);
-  const list = await ctx.db.select().from(budgets).orderBy(desc(budgets.active), asc(budgets.scope), asc(budgets.scopeKey), asc(budgets.period));
+  const list = await ctx.db
+    .select()
+    .from(budgets)
+    .orderBy(desc(budgets.active), asc(budgets.scope), asc(budgets.scopeKey), asc(budgets.period));
   return budgetStatuses(ctx.db, list);
 }
 
@@ -107,9 +146,18 @@ export async function listBudgetStatuses({ ctx }: { ctx: Ctx }): Promise<BudgetS
 export async function budgetScopeOptions({ ctx }: { ctx: Ctx }) {
   assertCanManageBudgets(ctx);
   const [campaigns, teamRows, userRows] = await Promise.all([
-    ctx.db.selectDistinct({ name: batches.campaign }).from(batches).where(isNotNull(batches.campaign)).orderBy(asc(batches.campaign)).limit(500),
+    ctx.db
+      .selectDistinct({ name: batches.campaign })
+      .from(batches)
+      .where(isNotNull(batches.campaign))
+      .orderBy(asc(batches.campaign))
+      .limit(500),
     ctx.db.select({ id: teams.id, name: teams.name }).from(teams).orderBy(asc(teams.name)),
-    ctx.db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(eq(users.active, true)).orderBy(asc(users.name)),
+    ctx.db
+      .select({ id: users.id, name: users.name, email: users.email })
+      .from(users)
+      .where(eq(users.active, true))
+      .orderBy(asc(users.name)),
   ]);
   return { campaigns: campaigns.map((c) => c.name!).filter(Boolean), teams: teamRows, users: userRows };
 }
@@ -126,8 +174,18 @@ export async function listBudgetsForCosts({ ctx }: { ctx: Ctx }): Promise<Budget
     scope.kind === "all"
       ? active
       : scope.kind === "team"
-        ? and(active, or(and(eq(budgets.scope, "team"), eq(budgets.scopeKey, scope.teamId)), and(eq(budgets.scope, "user"), eq(budgets.scopeKey, ctx.actor.id))))
+        ? and(
+            active,
+            or(
+              and(eq(budgets.scope, "team"), eq(budgets.scopeKey, scope.teamId)),
+              and(eq(budgets.scope, "user"), eq(budgets.scopeKey, ctx.actor.id)),
+            ),
+          )
         : and(active, eq(budgets.scope, "user"), eq(budgets.scopeKey, ctx.actor.id));
-  const list = await ctx.db.select().from(budgets).where(where).orderBy(asc(budgets.scope), asc(budgets.scopeKey), asc(budgets.period));
+  const list = await ctx.db
+    .select()
+    .from(budgets)
+    .where(where)
+    .orderBy(asc(budgets.scope), asc(budgets.scopeKey), asc(budgets.period));
   return budgetStatuses(ctx.db, list);
 }

@@ -49,21 +49,39 @@ describe("pausing a campaign by hand", () => {
     });
     expect(await knownCampaigns({ ctx: finance })).toContain("spring-launch");
 
-    await expect(holdCampaignByHand({ ctx: designer, input: { campaign: "spring-launch", detail: "x" } })).rejects.toMatchObject({ code: "forbidden" });
-    await expect(holdCampaignByHand({ ctx: finance, input: { campaign: "spring-launch", detail: "" } })).rejects.toMatchObject({ code: "invalid_input" });
-    const hold = await holdCampaignByHand({ ctx: finance, input: { campaign: "spring-launch", detail: "Legal review of the claims" } });
+    await expect(
+      holdCampaignByHand({ ctx: designer, input: { campaign: "spring-launch", detail: "x" } }),
+    ).rejects.toMatchObject({ code: "forbidden" });
+    await expect(
+      holdCampaignByHand({ ctx: finance, input: { campaign: "spring-launch", detail: "" } }),
+    ).rejects.toMatchObject({ code: "invalid_input" });
+    const hold = await holdCampaignByHand({
+      ctx: finance,
+      input: { campaign: "spring-launch", detail: "Legal review of the claims" },
+    });
     expect(hold).toMatchObject({ reason: "manual", heldBy: finance.actor.id });
-    await expect(holdCampaignByHand({ ctx: finance, input: { campaign: "spring-launch", detail: "again" } })).rejects.toMatchObject({ code: "conflict" });
+    await expect(
+      holdCampaignByHand({ ctx: finance, input: { campaign: "spring-launch", detail: "again" } }),
+    ).rejects.toMatchObject({ code: "conflict" });
     expect((await listActiveHolds({ ctx: finance })).map((h) => h.campaign)).toEqual(["spring-launch"]);
 
     const [gen] = await database.db.select().from(generations).where(eq(generations.batchId, batch.id));
     const outcome = await runGeneration({ db: database.db, store: getBlobStore(), generationId: gen!.id, attempt: 0 });
-    expect(outcome).toMatchObject({ status: "held", reason: expect.stringContaining("(manual: Legal review of the claims)") });
+    expect(outcome).toMatchObject({
+      status: "held",
+      reason: expect.stringContaining("(manual: Legal review of the claims)"),
+    });
     expect((await getBatch({ ctx: designer, batchId: batch.id })).waiting).toContain("spring-launch");
 
     await releaseHold({ ctx: finance, input: { holdId: hold.id } });
-    expect(await runGeneration({ db: database.db, store: getBlobStore(), generationId: gen!.id, attempt: 0 })).toMatchObject({ status: "succeeded" });
-    const events = await database.db.select().from(auditEvents).where(eq(auditEvents.subjectId, hold.id)).orderBy(auditEvents.seq);
+    expect(
+      await runGeneration({ db: database.db, store: getBlobStore(), generationId: gen!.id, attempt: 0 }),
+    ).toMatchObject({ status: "succeeded" });
+    const events = await database.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.subjectId, hold.id))
+      .orderBy(auditEvents.seq);
     expect(events.map((e) => [e.action, e.actorId])).toEqual([
       ["campaign.held", finance.actor.id],
       ["campaign.released", finance.actor.id],

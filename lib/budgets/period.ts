@@ -1,6 +1,10 @@
 import type { BudgetPeriod } from "@/db/schema";
 
-export type PeriodBounds = { start: Date; end: Date; /** Share of the period gone by at `now`, 0…1. */ elapsed: number };
+export type PeriodBounds = {
+  start: Date;
+  end: Date;
+  /** Share of the period gone by at `now`, 0…1. */ elapsed: number;
+};
 
 /**
  * The UTC calendar period holding `now`: the day, the ISO week (Monday 00:00 to the next Monday),
@@ -50,4 +54,9 @@ export function forecastMicros(spent: number, bounds: PeriodBounds, now: Date = 
   return Number((BigInt(spent) * lengthMs + elapsedMs / 2n) / elapsedMs);
 }
 
-export const PERIOD_LABEL: Record<BudgetPeriod, string> = { day: "per day", week: "per week", month: "per month", quarter: "per quarter" };
+export const PERIOD_LABEL: Record<BudgetPeriod, string> = {
+  day: "per day",
+  week: "per week",
+  month: "per month",
+  quarter: "per quarter",
+};

@@ -27,20 +27,29 @@ export type BudgetHeadroom = {
 export type BudgetCheck = { headroom: BudgetHeadroom[]; hold: string | null; statuses: BudgetStatus[] };
 
 /** Every active budget that applies (the batch's campaign, the user's team, the user) against the batch's estimate and image count. */
-export async function checkBudgets(db: DbExecutor, batch: { campaign: string | null; userId: string; micros: number; images: number }): Promise<BudgetCheck> {
+export async function checkBudgets(
+  db: DbExecutor,
+  batch: { campaign: string | null; userId: string; micros: number; images: number },
+): Promise<BudgetCheck> {
   const hold = batch.campaign ? await activeHold(db, batch.campaign) : undefined;
   const statuses = await budgetStatuses(db, await applicableBudgets(db, batch));
   const committed = await Promise.all(statuses.map((s) => committedMicrosOf(db, s)));
   const headroom = statuses.map((s, i) => headroomOf(s, committed[i]!, batch));
   return {
     headroom,
-    hold: hold ? `Campaign “${batch.campaign}” is on hold (${hold.reason.replace("_", "-")}${hold.detail ? `: ${hold.detail}` : ""}).` : null,
+    hold: hold
+      ? `Campaign “${batch.campaign}” is on hold (${hold.reason.replace("_", "-")}${hold.detail ? `: ${hold.detail}` : ""}).`
+      : null,
     statuses,
   };
 }
 
 /** One budget against one batch: the money left once queued work (`committedMicros`) is counted as spoken for. */
-function headroomOf(s: BudgetStatus, committedMicros: number, batch: { micros: number; images: number }): BudgetHeadroom {
+function headroomOf(
+  s: BudgetStatus,
+  committedMicros: number,
+  batch: { micros: number; images: number },
+): BudgetHeadroom {
   const available = s.remainingMicros === null ? null : Math.max(0, s.remainingMicros - committedMicros);
   return {
     budgetId: s.id,
@@ -58,7 +67,11 @@ function headroomOf(s: BudgetStatus, committedMicros: number, batch: { micros: n
 
 /** The refusal a designer sees: which budget, what is left, and what to do. Null when the batch fits. */
 export function budgetRefusal(check: BudgetCheck, batch: { micros: number; images: number }): AppError | null {
-  if (check.hold) return new AppError("policy_blocked", `${check.hold} Nothing was queued; ask finance or an admin to release it on Budgets.`);
+  if (check.hold)
+    return new AppError(
+      "policy_blocked",
+      `${check.hold} Nothing was queued; ask finance or an admin to release it on Budgets.`,
+    );
   const money = check.headroom.find((h) => !h.fitsMoney);
   if (money)
     return new AppError(
@@ -75,7 +88,10 @@ export function budgetRefusal(check: BudgetCheck, batch: { micros: number; image
 }
 
 /** After a batch is queued: a quota or budget it pushed past its alert level is announced. */
-export async function announceAfterQueue(db: DbExecutor, batch: { campaign: string | null; userId: string }): Promise<void> {
+export async function announceAfterQueue(
+  db: DbExecutor,
+  batch: { campaign: string | null; userId: string },
+): Promise<void> {
   const list = await applicableBudgets(db, batch);
   if (list.length) await raiseBudgetAlerts(db, await budgetStatuses(db, list));
 }

@@ -28,31 +28,39 @@ describe("budget period roll-over", () => {
     const bystander = await createUserFactory(db, { role: "designer" });
     const quiet = await createUserFactory(db, { role: "designer" });
     const ctx = ctxFor(db, finance);
-    const spent = await createBudget({ ctx, input: { scope: "user", scopeKey: designer.id, period: "day", limitMicros: 5_000 } });
+    const spent = await createBudget({
+      ctx,
+      input: { scope: "user", scopeKey: designer.id, period: "day", limitMicros: 5_000 },
+    });
     // A budget that never ran out is not announced every midnight.
     await createBudget({ ctx, input: { scope: "user", scopeKey: quiet.id, period: "day", limitMicros: 5_000 } });
 
     const now = new Date();
     const today = periodBounds("day", now);
     const yesterday = new Date(today.start.getTime() - 3600_000);
-    await db
-      .insert(costLedger)
-      .values({
-        callKey: "yesterday-1",
-        userId: designer.id,
-        operation: "generate",
-        outcome: "succeeded",
-        billable: true,
-        micros: 6_000,
-        createdAt: new Date(yesterday.getTime() - 3600_000),
-      });
+    await db.insert(costLedger).values({
+      callKey: "yesterday-1",
+      userId: designer.id,
+      operation: "generate",
+      outcome: "succeeded",
+      billable: true,
+      micros: 6_000,
+      createdAt: new Date(yesterday.getTime() - 3600_000),
+    });
     const [row] = await db.select().from(budgets).where(eq(budgets.id, spent.id));
     // Yesterday it ran out (the gate's own alert), and its work waited.
     expect(await raiseBudgetAlerts(db, await budgetStatuses(db, [row!], yesterday))).toBe(2);
     expect((await budgetStatuses(db, [row!], yesterday))[0]!.state).toBe("exhausted");
 
     const renewed = await renewBudgetPeriods({ db, now });
-    expect(renewed).toEqual([{ budgetId: spent.id, label: `user ${designer.name}`, periodStart: today.start.toISOString(), previousSpentMicros: 6_000 }]);
+    expect(renewed).toEqual([
+      {
+        budgetId: spent.id,
+        label: `user ${designer.name}`,
+        periodStart: today.start.toISOString(),
+        previousSpentMicros: 6_000,
+      },
+    ]);
     // Today the same work goes on: nothing spent in this period.
     expect((await waitReason(db, { campaign: null, userId: designer.id })).reason).toBeNull();
 
@@ -63,7 +71,11 @@ describe("budget period roll-over", () => {
       /starts a new period with \$0\.005? to spend\. Work that waited on it goes on\. Last period: \$0\.006 of \$0\.005 spent\./,
     );
     const [entry] = await db.select().from(auditEvents).where(eq(auditEvents.action, "budget.period_renewed"));
-    expect(entry).toMatchObject({ subjectType: "budget", subjectId: spent.id, data: { previousSpentMicros: 6_000, periodStart: today.start.toISOString() } });
+    expect(entry).toMatchObject({
+      subjectType: "budget",
+      subjectId: spent.id,
+      data: { previousSpentMicros: 6_000, periodStart: today.start.toISOString() },
+    });
 
     // Overlapping or repeated runs announce nothing more.
     expect(await Promise.all([renewBudgetPeriods({ db, now }), renewBudgetPeriods({ db, now })])).toEqual([[], []]);

@@ -35,7 +35,13 @@ export async function renewBudgetPeriods({ db, now = new Date() }: { db: DbExecu
     const [ranOut] = await db
       .select({ id: budgetAlerts.id })
       .from(budgetAlerts)
-      .where(and(eq(budgetAlerts.budgetId, budget.id), eq(budgetAlerts.periodStart, previous.start), eq(budgetAlerts.level, "exhausted")))
+      .where(
+        and(
+          eq(budgetAlerts.budgetId, budget.id),
+          eq(budgetAlerts.periodStart, previous.start),
+          eq(budgetAlerts.level, "exhausted"),
+        ),
+      )
       .limit(1);
     if (!ranOut) continue;
     const label = labels.get(`${budget.scope}:${budget.scopeKey}`) ?? `${budget.scope} ${budget.scopeKey}`;
@@ -45,7 +51,13 @@ export async function renewBudgetPeriods({ db, now = new Date() }: { db: DbExecu
   return renewed;
 }
 
-async function announce(db: DbExecutor, budget: Budget, label: string, previous: { start: Date; end: Date }, periodStart: Date): Promise<Renewal | null> {
+async function announce(
+  db: DbExecutor,
+  budget: Budget,
+  label: string,
+  previous: { start: Date; end: Date },
+  periodStart: Date,
+): Promise<Renewal | null> {
   const closing = await usageOf(db, budget, previous);
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -59,8 +71,12 @@ async function announce(db: DbExecutor, budget: Budget, label: string, previous:
       budget.limitImages !== null ? `${budget.limitImages.toLocaleString("en-US")} images` : null,
     ].filter(Boolean);
     const was = [
-      budget.limitMicros !== null ? `${formatMicros(closing.spentMicros)} of ${formatMicros(budget.limitMicros)} spent` : null,
-      budget.limitImages !== null ? `${closing.images.toLocaleString("en-US")} of ${budget.limitImages.toLocaleString("en-US")} images` : null,
+      budget.limitMicros !== null
+        ? `${formatMicros(closing.spentMicros)} of ${formatMicros(budget.limitMicros)} spent`
+        : null,
+      budget.limitImages !== null
+        ? `${closing.images.toLocaleString("en-US")} of ${budget.limitImages.toLocaleString("en-US")} images`
+        : null,
     ].filter(Boolean);
     await notifyUsers(
       tx,
@@ -82,6 +98,11 @@ async function announce(db: DbExecutor, budget: Budget, label: string, previous:
         },
       },
     });
-    return { budgetId: budget.id, label, periodStart: periodStart.toISOString(), previousSpentMicros: closing.spentMicros };
+    return {
+      budgetId: budget.id,
+      label,
+      periodStart: periodStart.toISOString(),
+      previousSpentMicros: closing.spentMicros,
+    };
   });
 }

@@ -32,7 +32,10 @@ export type BudgetStatus = {
 };
 
 /** The active budgets that apply to work of this campaign and user: the campaign's, the user's team's and the user's. */
-export async function applicableBudgets(db: DbExecutor, who: { campaign: string | null; userId: string }): Promise<Budget[]> {
+export async function applicableBudgets(
+  db: DbExecutor,
+  who: { campaign: string | null; userId: string },
+): Promise<Budget[]> {
   const [user] = await db.select({ teamId: users.teamId }).from(users).where(eq(users.id, who.userId)).limit(1);
   const scopes: SQL[] = [and(eq(budgets.scope, "user"), eq(budgets.scopeKey, who.userId))!];
   if (who.campaign) scopes.push(and(eq(budgets.scope, "campaign"), eq(budgets.scopeKey, who.campaign))!);
@@ -44,22 +47,40 @@ export async function applicableBudgets(db: DbExecutor, who: { campaign: string 
 }
 
 /** Human names for the budgets' scopes (team and user ids → names; campaigns are their own names). */
-export async function scopeLabels(db: DbExecutor, list: Pick<Budget, "scope" | "scopeKey">[]): Promise<Map<string, string>> {
+export async function scopeLabels(
+  db: DbExecutor,
+  list: Pick<Budget, "scope" | "scopeKey">[],
+): Promise<Map<string, string>> {
   const teamIds = list.filter((b) => b.scope === "team").map((b) => b.scopeKey);
   const userIds = list.filter((b) => b.scope === "user").map((b) => b.scopeKey);
   const names = new Map<string, string>();
-  if (teamIds.length) for (const t of await db.select({ id: teams.id, name: teams.name }).from(teams).where(inArray(teams.id, teamIds))) names.set(`team:${t.id}`, t.name);
-  if (userIds.length) for (const u of await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, userIds))) names.set(`user:${u.id}`, u.name);
+  if (teamIds.length)
+    for (const t of await db.select({ id: teams.id, name: teams.name }).from(teams).where(inArray(teams.id, teamIds)))
+      names.set(`team:${t.id}`, t.name);
+  if (userIds.length)
+    for (const u of await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, userIds)))
+      names.set(`user:${u.id}`, u.name);
   const out = new Map<string, string>();
-  for (const b of list) out.set(`${b.scope}:${b.scopeKey}`, `${b.scope} ${names.get(`${b.scope}:${b.scopeKey}`) ?? b.scopeKey}`);
+  for (const b of list)
+    out.set(`${b.scope}:${b.scopeKey}`, `${b.scope} ${names.get(`${b.scope}:${b.scopeKey}`) ?? b.scopeKey}`);
   return out;
 }
 
-export function stateOf(b: Pick<Budget, "active" | "limitMicros" | "limitImages" | "softLimitPercent">, spent: number, images: number): BudgetState {
+export function stateOf(
+  b: Pick<Budget, "active" | "limitMicros" | "limitImages" | "softLimitPercent">,
+  spent: number,
+  images: number,
+): BudgetState {
   if (!b.active) return "inactive";
-  if ((b.limitMicros !== null && spent >= b.limitMicros) || (b.limitImages !== null && images >= b.limitImages)) return "exhausted";
+  if ((b.limitMicros !== null && spent >= b.limitMicros) || (b.limitImages !== null && images >= b.limitImages))
+    return "exhausted";
   // Integer comparison: spent / limit ≥ percent / 100.
-  if (b.limitMicros !== null && b.limitMicros > 0 && BigInt(spent) * 100n >= BigInt(b.limitMicros) * BigInt(b.softLimitPercent)) return "soft";
+  if (
+    b.limitMicros !== null &&
+    b.limitMicros > 0 &&
+    BigInt(spent) * 100n >= BigInt(b.limitMicros) * BigInt(b.softLimitPercent)
+  )
+    return "soft";
   if (b.limitImages !== null && b.limitImages > 0 && images * 100 >= b.limitImages * b.softLimitPercent) return "soft";
   return "ok";
 }

@@ -6,7 +6,13 @@ import { holdCampaign } from "./holds";
 /** Statuses that are a decision on an asset; of these, "rejected" counts as a reject. */
 const DECIDED = ["approved", "rejected", "changes_requested"] as const;
 
-export type StopLossOutcome = { campaign: string; rejects: number; window: number; thresholdPercent: number; held: boolean } | null;
+export type StopLossOutcome = {
+  campaign: string;
+  rejects: number;
+  window: number;
+  thresholdPercent: number;
+  held: boolean;
+} | null;
 
 /**
  * Called after every automated or human decision on an asset: when the asset's campaign has an
@@ -26,7 +32,15 @@ export async function evaluateStopLoss(db: DbExecutor, assetId: string): Promise
   const rules = await db
     .select({ percent: budgets.stopLossRejectPercent, window: budgets.stopLossWindow })
     .from(budgets)
-    .where(and(eq(budgets.scope, "campaign"), eq(budgets.scopeKey, campaign), eq(budgets.active, true), isNotNull(budgets.stopLossRejectPercent), isNotNull(budgets.stopLossWindow)));
+    .where(
+      and(
+        eq(budgets.scope, "campaign"),
+        eq(budgets.scopeKey, campaign),
+        eq(budgets.active, true),
+        isNotNull(budgets.stopLossRejectPercent),
+        isNotNull(budgets.stopLossWindow),
+      ),
+    );
   if (rules.length === 0) return null;
   const window = Math.max(...rules.map((r) => r.window!));
   const recent = await db

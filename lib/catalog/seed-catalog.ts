@@ -22,10 +22,21 @@ export async function seedCatalog({ db, simulatorUrl }: { db: Db; simulatorUrl: 
     if (!simulator && simulatorUrl) {
       [simulator] = await tx
         .insert(providers)
-        .values({ slug: SIMULATOR_SLUG, name: "Kiln GPU simulator", kind: "a1111", baseUrl: simulatorUrl, allowPrivate: true, isSimulator: true, concurrencyLimit: SIMULATOR_CONCURRENCY })
+        .values({
+          slug: SIMULATOR_SLUG,
+          name: "Kiln GPU simulator",
+          kind: "a1111",
+          baseUrl: simulatorUrl,
+          allowPrivate: true,
+          isSimulator: true,
+          concurrencyLimit: SIMULATOR_CONCURRENCY,
+        })
         .returning();
     } else if (simulator && simulatorUrl && simulator.baseUrl !== simulatorUrl) {
-      await tx.update(providers).set({ baseUrl: simulatorUrl, updatedAt: new Date() }).where(eq(providers.id, simulator.id));
+      await tx
+        .update(providers)
+        .set({ baseUrl: simulatorUrl, updatedAt: new Date() })
+        .where(eq(providers.id, simulator.id));
     }
 
     const [presetCount] = await tx.select({ n: count() }).from(presets);
@@ -52,9 +63,16 @@ export async function seedCatalog({ db, simulatorUrl }: { db: Db; simulatorUrl: 
     await seedRejectReasons(tx);
 
     for (const t of SEED_TEMPLATES) {
-      const [existing] = await tx.select({ id: templates.id }).from(templates).where(eq(templates.slug, t.slug)).limit(1);
+      const [existing] = await tx
+        .select({ id: templates.id })
+        .from(templates)
+        .where(eq(templates.slug, t.slug))
+        .limit(1);
       if (existing) continue;
-      const [template] = await tx.insert(templates).values({ slug: t.slug, name: t.name, description: t.description }).returning();
+      const [template] = await tx
+        .insert(templates)
+        .values({ slug: t.slug, name: t.name, description: t.description })
+        .returning();
       const [version] = await tx
         .insert(templateVersions)
         .values({ templateId: template!.id, version: 1, definition: t.definition, note: "Seeded with Kiln" })

@@ -25,7 +25,10 @@ export function listCheckCatalog() {
     group: c.group,
     label: c.label,
     description: c.description,
-    defaults: Object.fromEntries(TIERS.map((t) => [t, c.defaults[t] ?? null])) as Record<Tier, Record<string, number> | null>,
+    defaults: Object.fromEntries(TIERS.map((t) => [t, c.defaults[t] ?? null])) as Record<
+      Tier,
+      Record<string, number> | null
+    >,
   }));
 }
 
@@ -52,7 +55,9 @@ export async function listPresetThresholds({ ctx }: { ctx: Ctx }) {
     effective: effectiveThresholds(checksForTier(preset.tier), preset.tier, version.checkThresholds),
     unknownKeys: unknownThresholdKeys(ALL_CHECKS, version.checkThresholds),
     rerollLimit: version.rerollLimit,
-    statusCounts: Object.fromEntries(counts.filter((c) => c.presetId === preset.id).map((c) => [c.status, c.n])) as Record<string, number>,
+    statusCounts: Object.fromEntries(
+      counts.filter((c) => c.presetId === preset.id).map((c) => [c.status, c.n]),
+    ) as Record<string, number>,
   }));
 }
 
@@ -71,7 +76,15 @@ export type ThresholdPreview = {
  * checks whose thresholds change run again on each sampled image (the others keep their stored
  * result), and the decision is made as the pipeline would make it.
  */
-export async function previewThresholds({ ctx, input, store }: { ctx: Ctx; input: unknown; store: BlobStore }): Promise<ThresholdPreview> {
+export async function previewThresholds({
+  ctx,
+  input,
+  store,
+}: {
+  ctx: Ctx;
+  input: unknown;
+  store: BlobStore;
+}): Promise<ThresholdPreview> {
   assertAdmin(ctx);
   const { presetId, thresholds } = parseInput(previewInput, input);
   const [row] = await ctx.db
@@ -85,10 +98,18 @@ export async function previewThresholds({ ctx, input, store }: { ctx: Ctx; input
   const checks = checksForTier(tier);
   const before = effectiveThresholds(checks, tier, row.version.checkThresholds);
   const after = effectiveThresholds(checks, tier, thresholds);
-  const changedChecks = checks.filter((c) => Object.keys(after).some((k) => k.startsWith(`${c.id}.`) && after[k] !== before[k])).map((c) => c.id);
+  const changedChecks = checks
+    .filter((c) => Object.keys(after).some((k) => k.startsWith(`${c.id}.`) && after[k] !== before[k]))
+    .map((c) => c.id);
 
   const sample = await ctx.db
-    .select({ assetId: assets.id, versionId: assets.currentVersionId, runId: checkRuns.id, verdict: checkRuns.verdict, status: assets.status })
+    .select({
+      assetId: assets.id,
+      versionId: assets.currentVersionId,
+      runId: checkRuns.id,
+      verdict: checkRuns.verdict,
+      status: assets.status,
+    })
     .from(assets)
     .innerJoin(presetVersions, eq(presetVersions.id, assets.presetVersionId))
     .innerJoin(checkRuns, and(eq(checkRuns.assetVersionId, assets.currentVersionId), eq(checkRuns.status, "decided")))
@@ -113,22 +134,46 @@ export async function previewThresholds({ ctx, input, store }: { ctx: Ctx; input
     const results = new Map(
       stored
         .filter((r) => r.checkRunId === item.runId)
-        .map((r) => [r.checkId, { checkId: r.checkId, group: getCheck(r.checkId)?.group ?? ("quality" as const), verdict: r.verdict, reasonCode: r.reasonCode, error: r.error }]),
+        .map((r) => [
+          r.checkId,
+          {
+            checkId: r.checkId,
+            group: getCheck(r.checkId)?.group ?? ("quality" as const),
+            verdict: r.verdict,
+            reasonCode: r.reasonCode,
+            error: r.error,
+          },
+        ]),
     );
     if (changedChecks.length) {
-      const { image, prepareError, context } = await loadCheckInput(ctx.db, store, { assetVersionId: item.versionId!, thresholds: after, checkIds: changedChecks });
+      const { image, prepareError, context } = await loadCheckInput(ctx.db, store, {
+        assetVersionId: item.versionId!,
+        thresholds: after,
+        checkIds: changedChecks,
+      });
       for (const id of changedChecks) {
         const { check, outcome, error } = await runOneCheck(id, image, prepareError, context);
-        results.set(id, { checkId: id, group: check?.group ?? "quality", verdict: outcome?.verdict ?? "warn", reasonCode: outcome?.reasonCode ?? null, error });
+        results.set(id, {
+          checkId: id,
+          group: check?.group ?? "quality",
+          verdict: outcome?.verdict ?? "warn",
+          reasonCode: outcome?.reasonCode ?? null,
+          error,
+        });
       }
     }
     const next = decide(tier, [...results.values()]);
-    if (next.verdict !== item.verdict) changes.push({ assetId: item.assetId, from: item.verdict ?? "—", to: next.verdict, reason: next.reasonCode });
+    if (next.verdict !== item.verdict)
+      changes.push({ assetId: item.assetId, from: item.verdict ?? "—", to: next.verdict, reason: next.reasonCode });
   }
   return { sampled: latest.length, changedChecks, changes, unchanged: latest.length - changes.length };
 }
 
-const saveInput = z.object({ presetId: z.string().uuid("Unknown preset."), thresholds: thresholdsSchema, note: z.string().max(500).optional() });
+const saveInput = z.object({
+  presetId: z.string().uuid("Unknown preset."),
+  thresholds: thresholdsSchema,
+  note: z.string().max(500).optional(),
+});
 
 /** New thresholds become a new preset version (everything else copied from the active one), so they are versioned and can be rolled back. */
 export async function saveThresholds({ ctx, input }: { ctx: Ctx; input: unknown }) {

@@ -47,7 +47,8 @@ export async function listBlocked({ ctx, limit = 25 }: { ctx: Ctx; limit?: numbe
       seq: r.seq,
       at: r.occurredAt.toISOString(),
       kind,
-      subject: kind === "upload" ? String(d.filename ?? r.subjectId) : kind === "prompt" ? "prompt" : (r.subjectId ?? ""),
+      subject:
+        kind === "upload" ? String(d.filename ?? r.subjectId) : kind === "prompt" ? "prompt" : (r.subjectId ?? ""),
       href: kind === "output" && r.subjectId ? `/assets/${r.subjectId}` : null,
       reason,
       actor: r.actorEmail,

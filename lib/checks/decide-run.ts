@@ -45,14 +45,32 @@ export async function decideCheckRun({ db, checkRunId }: { db: Db; checkRunId: s
       })),
       ...expected
         .filter((id) => !stored.some((r) => r.checkId === id))
-        .map((id) => ({ checkId: id, group: getCheck(id)!.group, verdict: "warn" as const, reasonCode: "check_error", error: "no result was stored" })),
+        .map((id) => ({
+          checkId: id,
+          group: getCheck(id)!.group,
+          verdict: "warn" as const,
+          reasonCode: "check_error",
+          error: "no result was stored",
+        })),
     ];
     const decision = decide(assetTier(asset), results);
-    const reroll = async () => (decision.next === "rejected" && run.trigger === "generated" && asset.generationId ? rerollGeneration(tx, asset.generationId) : null);
-    if (run.status === "decided") return { assetId: asset.id, decision, applied: false, reroll: asset.status === "rejected" ? await reroll() : null };
+    const reroll = async () =>
+      decision.next === "rejected" && run.trigger === "generated" && asset.generationId
+        ? rerollGeneration(tx, asset.generationId)
+        : null;
+    if (run.status === "decided")
+      return {
+        assetId: asset.id,
+        decision,
+        applied: false,
+        reroll: asset.status === "rejected" ? await reroll() : null,
+      };
 
     const reason = decision.reasons.length ? decision.reasons.join(", ") : decision.reasonCode;
-    await tx.update(checkRuns).set({ status: "decided", verdict: decision.verdict, reasonCode: reason, decidedAt: new Date() }).where(eq(checkRuns.id, run.id));
+    await tx
+      .update(checkRuns)
+      .set({ status: "decided", verdict: decision.verdict, reasonCode: reason, decidedAt: new Date() })
+      .where(eq(checkRuns.id, run.id));
     // Only the newest run of the asset's current version moves the asset.
     const [newest] = await tx
       .select({ id: checkRuns.id })

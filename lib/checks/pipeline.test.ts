@@ -1,7 +1,18 @@
 import { and, count, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Database } from "@/db";
-import { assets, assetVersions, auditEvents, batches, checkResults, checkRuns, costLedger, generations, presets, templates } from "@/db/schema";
+import {
+  assets,
+  assetVersions,
+  auditEvents,
+  batches,
+  checkResults,
+  checkRuns,
+  costLedger,
+  generations,
+  presets,
+  templates,
+} from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { getAssetDetail } from "@/lib/assets/asset-detail";
 import { seedCatalog } from "@/lib/catalog/seed-catalog";
@@ -60,13 +71,18 @@ async function queueOne(tier: "draft" | "support" | "hero") {
   });
   // A fixed seed: the simulator's picture for it is one the NSFW model scores as clearly safe
   // (its random pictures sometimes look "suggestive" to it, which would make a clean-image test flaky).
-  const [gen] = await database.db.update(generations).set({ seed: 1 }).where(eq(generations.batchId, out.batch.id)).returning();
+  const [gen] = await database.db
+    .update(generations)
+    .set({ seed: 1 })
+    .where(eq(generations.batchId, out.batch.id))
+    .returning();
   return gen!;
 }
 
 /** What the check-asset function does, step by step, in-process. */
 async function checkAndDecide(checkRunId: string, tier: "draft" | "support" | "hero") {
-  for (const step of checkSteps(tier)) await runChecks({ db: database.db, store: store(), checkRunId, checkIds: step.checkIds });
+  for (const step of checkSteps(tier))
+    await runChecks({ db: database.db, store: store(), checkRunId, checkIds: step.checkIds });
   return decideCheckRun({ db: database.db, checkRunId });
 }
 
@@ -82,28 +98,35 @@ async function assetOf(generationId: string) {
 }
 
 describe("a generated image goes through the checks", () => {
-  it.each(["support", "hero"] as const)("a clean %s image passes every check and waits for review, with its results stored", async (tier) => {
-    const gen = await queueOne(tier);
-    const { decision, reroll } = await generateAndCheck(gen.id, tier);
-    const results = await database.db
-      .select()
-      .from(checkResults)
-      .innerJoin(checkRuns, eq(checkRuns.id, checkResults.checkRunId))
-      .innerJoin(assetVersions, eq(assetVersions.id, checkRuns.assetVersionId))
-      .innerJoin(assets, eq(assets.id, assetVersions.assetId))
-      .where(eq(assets.generationId, gen.id));
-    expect(results.map((r) => r.check_results.checkId).sort()).toEqual(
-      checkSteps(tier)
-        .flatMap((s) => s.checkIds)
-        .sort(),
-    );
-    expect(results.filter((r) => r.check_results.verdict !== "pass").map((r) => `${r.check_results.checkId}: ${r.check_results.detail}`)).toEqual([]);
-    expect(decision).toMatchObject({ verdict: "pass", next: "in_review" });
-    expect(reroll).toBeNull();
-    const asset = await assetOf(gen.id);
-    expect(asset).toMatchObject({ status: "in_review", approvedAt: null });
-    expect(asset.enteredReviewAt).toBeInstanceOf(Date);
-  });
+  it.each(["support", "hero"] as const)(
+    "a clean %s image passes every check and waits for review, with its results stored",
+    async (tier) => {
+      const gen = await queueOne(tier);
+      const { decision, reroll } = await generateAndCheck(gen.id, tier);
+      const results = await database.db
+        .select()
+        .from(checkResults)
+        .innerJoin(checkRuns, eq(checkRuns.id, checkResults.checkRunId))
+        .innerJoin(assetVersions, eq(assetVersions.id, checkRuns.assetVersionId))
+        .innerJoin(assets, eq(assets.id, assetVersions.assetId))
+        .where(eq(assets.generationId, gen.id));
+      expect(results.map((r) => r.check_results.checkId).sort()).toEqual(
+        checkSteps(tier)
+          .flatMap((s) => s.checkIds)
+          .sort(),
+      );
+      expect(
+        results
+          .filter((r) => r.check_results.verdict !== "pass")
+          .map((r) => `${r.check_results.checkId}: ${r.check_results.detail}`),
+      ).toEqual([]);
+      expect(decision).toMatchObject({ verdict: "pass", next: "in_review" });
+      expect(reroll).toBeNull();
+      const asset = await assetOf(gen.id);
+      expect(asset).toMatchObject({ status: "in_review", approvedAt: null });
+      expect(asset.enteredReviewAt).toBeInstanceOf(Date);
+    },
+  );
 
   it("a clean draft image runs the safety checks only and is approved without review", async () => {
     const gen = await queueOne("draft");
@@ -135,7 +158,13 @@ describe("a blurred image", () => {
         if (depth < 2) {
           expect(reroll).not.toBeNull();
           const [child] = await database.db.select().from(generations).where(eq(generations.id, reroll!.generationId));
-          expect(child).toMatchObject({ rerollOf: gen.id, rerollDepth: depth + 1, status: "queued", prompt: gen.prompt, rowLine: gen.rowLine });
+          expect(child).toMatchObject({
+            rerollOf: gen.id,
+            rerollDepth: depth + 1,
+            status: "queued",
+            prompt: gen.prompt,
+            rowLine: gen.rowLine,
+          });
           expect(child!.seed).not.toBe(gen.seed);
           chain.push(child!);
         } else {
@@ -151,9 +180,20 @@ describe("a blurred image", () => {
       expect(lineage.every((l) => l.lineageRootId === first.id && l.batchId === first.batchId)).toBe(true);
       expect(lineage.filter((l) => l.generationId === first.id).map((l) => l.purpose)).toEqual(["first_attempt"]);
       expect(lineage.filter((l) => l.generationId !== first.id).every((l) => l.purpose === "reroll")).toBe(true);
-      const children = await database.db.select().from(generations).where(inArray(generations.id, chain.slice(1).map((g) => g.id)));
+      const children = await database.db
+        .select()
+        .from(generations)
+        .where(
+          inArray(
+            generations.id,
+            chain.slice(1).map((g) => g.id),
+          ),
+        );
       expect(children.map((c) => c.lineageRootId)).toEqual([first.id, first.id]);
-      const [rerolls] = await database.db.select({ n: count() }).from(auditEvents).where(eq(auditEvents.action, "generation.rerolled"));
+      const [rerolls] = await database.db
+        .select({ n: count() })
+        .from(auditEvents)
+        .where(eq(auditEvents.action, "generation.rerolled"));
       expect(rerolls!.n).toBe(2);
     } finally {
       sim.setConfig({ blurRate: 0 });
@@ -202,7 +242,9 @@ describe("failing closed", () => {
       .from(assetVersions)
       .innerJoin(assets, eq(assets.id, assetVersions.assetId))
       .where(eq(assets.generationId, gen.id));
-    await store().put(version!.asset_versions.blobKey, Buffer.from("not an image at all"), { contentType: "image/png" });
+    await store().put(version!.asset_versions.blobKey, Buffer.from("not an image at all"), {
+      contentType: "image/png",
+    });
     const { decision } = await checkAndDecide(out.checkRunId!, "draft");
     expect(decision).toMatchObject({ verdict: "warn", reasonCode: "check_error", next: "in_review" });
     expect((await assetOf(gen.id)).status).toBe("in_review");
@@ -241,23 +283,40 @@ describe("thresholds and re-checks", () => {
     const LENIENT: Record<string, Record<string, number>> = {
       sharpness: { "sharpness.fail": 0, "sharpness.warn": 0 },
       nsfw: { "nsfw.fail": 1.01, "nsfw.warn": 1.01 },
-      exposure: { "exposure.contrast_fail": 0, "exposure.contrast_warn": 0, "exposure.under_fail": 0, "exposure.under_warn": 0 },
+      exposure: {
+        "exposure.contrast_fail": 0,
+        "exposure.contrast_warn": 0,
+        "exposure.under_fail": 0,
+        "exposure.under_warn": 0,
+      },
       blank: { "blank.fail": 1.01, "blank.warn": 1.01 },
     };
     const lenient = Object.assign({}, ...failed.map((f) => LENIENT[f.checkId] ?? {})) as Record<string, number>;
-    await expect(previewThresholds({ ctx: designer, input: { presetId: preset!.id, thresholds: lenient }, store: store() })).rejects.toMatchObject({
+    await expect(
+      previewThresholds({ ctx: designer, input: { presetId: preset!.id, thresholds: lenient }, store: store() }),
+    ).rejects.toMatchObject({
       code: "forbidden",
     });
-    const preview = await previewThresholds({ ctx: admin, input: { presetId: preset!.id, thresholds: lenient }, store: store() });
+    const preview = await previewThresholds({
+      ctx: admin,
+      input: { presetId: preset!.id, thresholds: lenient },
+      store: store(),
+    });
     expect(preview.changedChecks).toEqual(expect.arrayContaining(["sharpness"]));
     expect(preview.changes.some((c) => c.assetId === asset.id && c.from === "fail")).toBe(true);
 
     await saveThresholds({ ctx: admin, input: { presetId: preset!.id, thresholds: lenient } });
     const sent: string[] = [];
-    await expect(recheckAssets({ ctx: designer, input: { assetIds: [asset.id] }, send: async (ids) => void sent.push(...ids) })).rejects.toMatchObject({
+    await expect(
+      recheckAssets({ ctx: designer, input: { assetIds: [asset.id] }, send: async (ids) => void sent.push(...ids) }),
+    ).rejects.toMatchObject({
       code: "forbidden",
     });
-    const { queued } = await recheckAssets({ ctx: admin, input: { assetIds: [asset.id] }, send: async (ids) => void sent.push(...ids) });
+    const { queued } = await recheckAssets({
+      ctx: admin,
+      input: { assetIds: [asset.id] },
+      send: async (ids) => void sent.push(...ids),
+    });
     expect(queued).toBe(1);
     expect((await assetOf(gen.id)).status).toBe("checking");
     const [run] = await database.db.select().from(checkRuns).where(eq(checkRuns.id, sent[0]!));

@@ -4,7 +4,11 @@ import { promptWantsText } from "./prompt-text";
 import { effectiveThresholds, thresholdsFor, unknownThresholdKeys } from "./thresholds";
 import type { CheckModule } from "./types";
 
-const r = (checkId: string, verdict: ResultForDecision["verdict"], extra: Partial<ResultForDecision> = {}): ResultForDecision => ({
+const r = (
+  checkId: string,
+  verdict: ResultForDecision["verdict"],
+  extra: Partial<ResultForDecision> = {},
+): ResultForDecision => ({
   checkId,
   group: "quality",
   verdict,
@@ -32,15 +36,23 @@ describe("the decision", () => {
   });
 
   it("fails closed: a check that errored goes to a person even when the rest pass, and even on draft", () => {
-    const d = decide("draft", [r("nsfw", "pass"), r("exposure", "warn", { error: "worker crashed", reasonCode: "check_error" })]);
+    const d = decide("draft", [
+      r("nsfw", "pass"),
+      r("exposure", "warn", { error: "worker crashed", reasonCode: "check_error" }),
+    ]);
     expect(d).toMatchObject({ verdict: "warn", reasonCode: "check_error", next: "in_review" });
   });
 
   it("a fail outranks an error (it is a clear rejection), an error outranks a plain warning", () => {
-    expect(decide("hero", [r("exposure", "warn", { error: "boom" }), r("sharpness", "fail", { reasonCode: "blur" })]).next).toBe("rejected");
-    expect(decide("hero", [r("style", "warn", { group: "consistency", reasonCode: "off_style" }), r("text", "warn", { error: "boom" })]).reasonCode).toBe(
-      "check_error",
-    );
+    expect(
+      decide("hero", [r("exposure", "warn", { error: "boom" }), r("sharpness", "fail", { reasonCode: "blur" })]).next,
+    ).toBe("rejected");
+    expect(
+      decide("hero", [
+        r("style", "warn", { group: "consistency", reasonCode: "off_style" }),
+        r("text", "warn", { error: "boom" }),
+      ]).reasonCode,
+    ).toBe("check_error");
   });
 
   it("follows the tier's policy when everything passes: draft is approved, support and hero go to review", () => {
@@ -69,11 +81,17 @@ describe("thresholds", () => {
   it("take the tier defaults, with the preset's overrides for the names the check reads", () => {
     expect(thresholdsFor(fake, "support", { "sharpness.fail": 55, "other.fail": 1 })).toEqual({ fail: 55, warn: 80 });
     expect(thresholdsFor(fake, "draft", {})).toBeNull();
-    expect(effectiveThresholds([fake], "hero", { "sharpness.warn": 150 })).toEqual({ "sharpness.fail": 60, "sharpness.warn": 150 });
+    expect(effectiveThresholds([fake], "hero", { "sharpness.warn": 150 })).toEqual({
+      "sharpness.fail": 60,
+      "sharpness.warn": 150,
+    });
   });
 
   it("name override keys no check reads", () => {
-    expect(unknownThresholdKeys([fake], { "sharpness.fail": 1, sharpness: 0.3, "blurr.fail": 2 })).toEqual(["sharpness", "blurr.fail"]);
+    expect(unknownThresholdKeys([fake], { "sharpness.fail": 1, sharpness: 0.3, "blurr.fail": 2 })).toEqual([
+      "sharpness",
+      "blurr.fail",
+    ]);
   });
 });
 

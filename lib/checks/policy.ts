@@ -12,7 +12,13 @@ export const TIER_POLICY: Record<Tier, { reviewRequired: boolean; approvalsRequi
   hero: { reviewRequired: true, approvalsRequired: 2 },
 };
 
-export type ResultForDecision = { checkId: string; group: CheckGroup; verdict: Verdict; reasonCode: string | null; error: string | null };
+export type ResultForDecision = {
+  checkId: string;
+  group: CheckGroup;
+  verdict: Verdict;
+  reasonCode: string | null;
+  error: string | null;
+};
 
 export type CheckDecision = {
   verdict: Verdict;
@@ -35,10 +41,23 @@ export function decide(tier: Tier, results: ResultForDecision[]): CheckDecision 
   const failures = ordered.filter((r) => r.verdict === "fail" && !r.error);
   if (failures.length) {
     const reasons = [...new Set(failures.map((r) => r.reasonCode ?? r.checkId))];
-    return { verdict: "fail", reasonCode: reasons[0]!, reasons, next: "rejected", why: `${failures.map((r) => r.checkId).join(", ")} failed` };
+    return {
+      verdict: "fail",
+      reasonCode: reasons[0]!,
+      reasons,
+      next: "rejected",
+      why: `${failures.map((r) => r.checkId).join(", ")} failed`,
+    };
   }
   const errored = ordered.find((r) => r.error);
-  if (errored) return { verdict: "warn", reasonCode: "check_error", reasons: [], next: "in_review", why: `${errored.checkId} could not run: a person decides` };
+  if (errored)
+    return {
+      verdict: "warn",
+      reasonCode: "check_error",
+      reasons: [],
+      next: "in_review",
+      why: `${errored.checkId} could not run: a person decides`,
+    };
   const warned = ordered.find((r) => r.verdict === "warn");
   if (warned)
     return {
@@ -48,9 +67,28 @@ export function decide(tier: Tier, results: ResultForDecision[]): CheckDecision 
       next: "in_review",
       why: `${warned.checkId} is uncertain: a person decides`,
     };
-  if (results.length === 0) return { verdict: "warn", reasonCode: "no_checks", reasons: [], next: "in_review", why: "no check ran: a person decides" };
+  if (results.length === 0)
+    return {
+      verdict: "warn",
+      reasonCode: "no_checks",
+      reasons: [],
+      next: "in_review",
+      why: "no check ran: a person decides",
+    };
   const policy = TIER_POLICY[tier];
   return policy.reviewRequired
-    ? { verdict: "pass", reasonCode: null, reasons: [], next: "in_review", why: `all checks passed; ${tier} work goes to review` }
-    : { verdict: "pass", reasonCode: null, reasons: [], next: "approved", why: `all checks passed; ${tier} work needs no review` };
+    ? {
+        verdict: "pass",
+        reasonCode: null,
+        reasons: [],
+        next: "in_review",
+        why: `all checks passed; ${tier} work goes to review`,
+      }
+    : {
+        verdict: "pass",
+        reasonCode: null,
+        reasons: [],
+        next: "approved",
+        why: `all checks passed; ${tier} work needs no review`,
+      };
 }

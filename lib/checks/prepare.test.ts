@@ -26,7 +26,8 @@ function headerOnlyPng(width: number, height: number): Buffer {
   ]);
 }
 
-const solid = (width: number, height: number, background: Color, channels: 3 | 4 = 3) => sharp({ create: { width, height, channels, background } });
+const solid = (width: number, height: number, background: Color, channels: 3 | 4 = 3) =>
+  sharp({ create: { width, height, channels, background } });
 
 describe("prepareImage", () => {
   it("decodes a real photo once to a full-resolution 8-bit greyscale plane", async () => {

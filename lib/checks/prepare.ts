@@ -17,13 +17,16 @@ export async function prepareImage(bytes: Buffer): Promise<PreparedImage> {
   try {
     meta = await input.metadata();
   } catch (error) {
-    if (/pixel limit/i.test(messageOf(error))) throw new Error(`Image too large: more than ${MAX_INPUT_PIXELS / 1e6} MP.`);
+    if (/pixel limit/i.test(messageOf(error)))
+      throw new Error(`Image too large: more than ${MAX_INPUT_PIXELS / 1e6} MP.`);
     throw new Error(`Not an image: ${messageOf(error)}`);
   }
   const pixels = (meta.width ?? 0) * (meta.height ?? 0);
   if (!meta.format || pixels === 0) throw new Error("Not an image: no format or size could be read.");
   if (pixels > MAX_INPUT_PIXELS) {
-    throw new Error(`Image too large: ${meta.width}×${meta.height} is ${(pixels / 1e6).toFixed(1)} MP, the limit is ${MAX_INPUT_PIXELS / 1e6} MP.`);
+    throw new Error(
+      `Image too large: ${meta.width}×${meta.height} is ${(pixels / 1e6).toFixed(1)} MP, the limit is ${MAX_INPUT_PIXELS / 1e6} MP.`,
+    );
   }
   let decoded: { data: Buffer; info: OutputInfo };
   try {
@@ -46,7 +49,15 @@ export async function prepareImage(bytes: Buffer): Promise<PreparedImage> {
     format: meta.format,
     hasAlpha: meta.hasAlpha ?? false,
     gray: { data: toLuma(data, info.channels), width: info.width, height: info.height },
-    ...(info.channels === 3 ? { rgb: { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height } } : {}),
+    ...(info.channels === 3
+      ? {
+          rgb: {
+            data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+            width: info.width,
+            height: info.height,
+          },
+        }
+      : {}),
   };
 }
 
@@ -73,7 +84,8 @@ export function toLuma(data: Buffer, channels: number): Uint8Array {
       out[i + 3] = (((c >>> 8) & 255) * 4899 + ((c >>> 16) & 255) * 9617 + (c >>> 24) * 1868 + 8192) >> 14;
     }
   }
-  for (let j = i * channels; i < n; i++, j += channels) out[i] = (data[j]! * 4899 + data[j + 1]! * 9617 + data[j + 2]! * 1868 + 8192) >> 14;
+  for (let j = i * channels; i < n; i++, j += channels)
+    out[i] = (data[j]! * 4899 + data[j + 1]! * 9617 + data[j + 2]! * 1868 + 8192) >> 14;
   return out;
 }
 

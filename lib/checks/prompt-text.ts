@@ -5,5 +5,7 @@
  */
 export function promptWantsText(prompt: string, negativePrompt: string): boolean {
   if (/\b(text|letters|words|lettering|typography)\b/i.test(negativePrompt)) return false;
-  return /["“«][^"”»]{2,}["”»]|\b(lettering|typography|text (?:that )?(?:reads|saying)|the words|headline text|title text)\b/i.test(prompt);
+  return /["“«][^"”»]{2,}["”»]|\b(lettering|typography|text (?:that )?(?:reads|saying)|the words|headline text|title text)\b/i.test(
+    prompt,
+  );
 }

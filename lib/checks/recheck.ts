@@ -25,23 +25,42 @@ const recheckInput = z
  * Runs the checks again with the thresholds in force now: one asset from its page, or the newest
  * assets of a preset after its thresholds changed (up to 500, those a machine decided).
  */
-export async function recheckAssets({ ctx, input, send }: { ctx: Ctx; input: unknown; send: CheckSender }): Promise<{ queued: number }> {
+export async function recheckAssets({
+  ctx,
+  input,
+  send,
+}: {
+  ctx: Ctx;
+  input: unknown;
+  send: CheckSender;
+}): Promise<{ queued: number }> {
   if (ctx.actor.role !== "admin") throw new AppError("forbidden", "Only admins can re-run the checks.");
   const { assetIds, presetId } = parseInput(recheckInput, input);
   const runIds = await ctx.db.transaction(async (tx) => {
     const where = assetIds?.length
       ? and(inArray(assets.id, assetIds), inArray(assets.status, [...RECHECKABLE]))
       : and(
-          inArray(assets.presetVersionId, tx.select({ id: presetVersions.id }).from(presetVersions).where(eq(presetVersions.presetId, presetId!))),
+          inArray(
+            assets.presetVersionId,
+            tx.select({ id: presetVersions.id }).from(presetVersions).where(eq(presetVersions.presetId, presetId!)),
+          ),
           inArray(assets.status, [...RECHECKABLE]),
         );
     const targets = await tx.select().from(assets).where(where).orderBy(desc(assets.createdAt)).limit(MAX_RECHECK);
-    if (assetIds?.length && targets.length === 0) throw new AppError("conflict", "A person has already decided this asset; the checks no longer change it.");
+    if (assetIds?.length && targets.length === 0)
+      throw new AppError("conflict", "A person has already decided this asset; the checks no longer change it.");
     const ids: string[] = [];
     for (const asset of targets) {
       if (!asset.currentVersionId) continue;
-      const run = await startCheckRun(tx, { assetVersionId: asset.currentVersionId, trigger: "recheck", requestedBy: ctx.actor.id });
-      await tx.update(assets).set({ status: "checking", rejectedAt: null, updatedAt: new Date() }).where(eq(assets.id, asset.id));
+      const run = await startCheckRun(tx, {
+        assetVersionId: asset.currentVersionId,
+        trigger: "recheck",
+        requestedBy: ctx.actor.id,
+      });
+      await tx
+        .update(assets)
+        .set({ status: "checking", rejectedAt: null, updatedAt: new Date() })
+        .where(eq(assets.id, asset.id));
       ids.push(run.id);
     }
     await refreshAssetSearch(

@@ -8,14 +8,18 @@ describe("the check registry", () => {
     for (const check of ALL_CHECKS) {
       for (const names of Object.values(check.defaults)) {
         const overrides = Object.fromEntries(Object.entries(names ?? {}).map(([n, v]) => [`${check.id}.${n}`, v]));
-        expect(thresholdsSchema.safeParse(overrides).success, `${check.id}: ${Object.keys(overrides).join(", ")}`).toBe(true);
+        expect(thresholdsSchema.safeParse(overrides).success, `${check.id}: ${Object.keys(overrides).join(", ")}`).toBe(
+          true,
+        );
       }
     }
   });
 
   it("runs safety only on draft, adds quality on support, everything on hero", () => {
     expect(checksForTier("draft").map((c) => c.group)).toEqual(["safety"]);
-    expect(new Set(checksForTier("support").map((c) => c.group))).toEqual(new Set(["safety", "quality", "consistency"]));
+    expect(new Set(checksForTier("support").map((c) => c.group))).toEqual(
+      new Set(["safety", "quality", "consistency"]),
+    );
     expect(checksForTier("hero").length).toBeGreaterThanOrEqual(checksForTier("support").length);
     expect(checkSteps("hero").at(-1)).toMatchObject({ name: "check-classical" });
   });

@@ -24,6 +24,8 @@ export function checksForTier(tier: Tier): CheckModule[] {
 export function checkSteps(tier: Tier): { name: string; checkIds: string[] }[] {
   const checks = checksForTier(tier);
   const classical = checks.filter((c) => CLASSICAL_IDS.has(c.id)).map((c) => c.id);
-  const models = checks.filter((c) => !CLASSICAL_IDS.has(c.id)).map((c) => ({ name: `check-${c.id}`, checkIds: [c.id] }));
+  const models = checks
+    .filter((c) => !CLASSICAL_IDS.has(c.id))
+    .map((c) => ({ name: `check-${c.id}`, checkIds: [c.id] }));
   return [...models, ...(classical.length ? [{ name: "check-classical", checkIds: classical }] : [])];
 }

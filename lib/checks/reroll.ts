@@ -4,7 +4,13 @@ import { batches, generations, presetVersions } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 
 /** What the engine must be asked for after a re-roll is committed. */
-export type RerollRequest = { generationId: string; batchId: string; providerId: string; userId: string; attempts: number };
+export type RerollRequest = {
+  generationId: string;
+  batchId: string;
+  providerId: string;
+  userId: string;
+  attempts: number;
+};
 
 /** A new seed from the old one, deterministic (a repeated decision makes the same choice) and within int4. */
 export function nextSeed(seed: number, depth: number): number {
@@ -18,7 +24,12 @@ export function nextSeed(seed: number, depth: number): number {
  */
 export async function rerollGeneration(tx: Tx, generationId: string): Promise<RerollRequest | null> {
   const [row] = await tx
-    .select({ gen: generations, limit: presetVersions.rerollLimit, providerId: presetVersions.providerId, batchStatus: batches.status })
+    .select({
+      gen: generations,
+      limit: presetVersions.rerollLimit,
+      providerId: presetVersions.providerId,
+      batchStatus: batches.status,
+    })
     .from(generations)
     .innerJoin(presetVersions, eq(presetVersions.id, generations.presetVersionId))
     .innerJoin(batches, eq(batches.id, generations.batchId))
@@ -31,7 +42,13 @@ export async function rerollGeneration(tx: Tx, generationId: string): Promise<Re
     // Already re-rolled (a repeated decision): hand the request back while it has not started, so a
     // send lost in a crash is made again; the engine drops the duplicate by its event id.
     return existing.status === "queued" && existing.attempts === 0
-      ? { generationId: existing.id, batchId: existing.batchId, providerId: row.providerId, userId: existing.ownerId, attempts: 0 }
+      ? {
+          generationId: existing.id,
+          batchId: existing.batchId,
+          providerId: row.providerId,
+          userId: existing.ownerId,
+          attempts: 0,
+        }
       : null;
   }
   if (gen.rerollDepth >= row.limit || row.batchStatus === "cancelled") return null;
@@ -74,5 +91,11 @@ export async function rerollGeneration(tx: Tx, generationId: string): Promise<Re
       data: { parent: gen.id, batchId: gen.batchId, depth: child!.rerollDepth, limit: row.limit },
     },
   });
-  return { generationId: child!.id, batchId: gen.batchId, providerId: row.providerId, userId: gen.ownerId, attempts: 0 };
+  return {
+    generationId: child!.id,
+    batchId: gen.batchId,
+    providerId: row.providerId,
+    userId: gen.ownerId,
+    attempts: 0,
+  };
 }

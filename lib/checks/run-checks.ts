@@ -18,7 +18,13 @@ const CHECK_TIMEOUT_MS = 120_000;
 /** Earlier images of the same batch that are still in play (a rejected one is no duplicate to worry about). */
 async function batchHashes(db: Db, asset: { id: string; batchId: string; createdAt: Date }): Promise<HashRef[]> {
   const rows = await db
-    .select({ assetId: assets.id, hash: checkRuns.phash, title: assets.title, line: generations.rowLine, variant: generations.variantIndex })
+    .select({
+      assetId: assets.id,
+      hash: checkRuns.phash,
+      title: assets.title,
+      line: generations.rowLine,
+      variant: generations.variantIndex,
+    })
     .from(assets)
     .innerJoin(assetVersions, eq(assetVersions.id, assets.currentVersionId))
     .innerJoin(checkRuns, eq(checkRuns.assetVersionId, assetVersions.id))
@@ -44,10 +50,19 @@ async function referenceHashes(db: Db, presetId: string, assetId: string): Promi
     .innerJoin(presetVersions, eq(presetVersions.id, assets.presetVersionId))
     .innerJoin(checkRuns, eq(checkRuns.assetVersionId, assets.currentVersionId))
     .innerJoin(generations, eq(generations.id, assets.generationId))
-    .where(and(eq(presetVersions.presetId, presetId), eq(assets.status, "approved"), ne(assets.id, assetId), isNotNull(checkRuns.phash)))
+    .where(
+      and(
+        eq(presetVersions.presetId, presetId),
+        eq(assets.status, "approved"),
+        ne(assets.id, assetId),
+        isNotNull(checkRuns.phash),
+      ),
+    )
     .orderBy(desc(assets.updatedAt))
     .limit(200);
-  return dedupe(rows.map((r) => ({ id: r.assetId, hash: r.hash!, label: `approved asset ${r.assetId.slice(0, 8)}` }))).slice(0, 50);
+  return dedupe(
+    rows.map((r) => ({ id: r.assetId, hash: r.hash!, label: `approved asset ${r.assetId.slice(0, 8)}` })),
+  ).slice(0, 50);
 }
 
 function dedupe(refs: HashRef[]): HashRef[] {
@@ -82,7 +97,11 @@ export type CheckStepResult = { checkId: string; verdict: string; error: string 
 export async function loadCheckInput(
   db: Db,
   store: BlobStore,
-  { assetVersionId, thresholds, checkIds }: { assetVersionId: string; thresholds: Record<string, number>; checkIds: string[] },
+  {
+    assetVersionId,
+    thresholds,
+    checkIds,
+  }: { assetVersionId: string; thresholds: Record<string, number>; checkIds: string[] },
 ): Promise<{ image: PreparedImage | null; prepareError: string | null; context: CheckContext }> {
   const [row] = await db
     .select({ version: assetVersions, asset: assets, gen: generations, presetId: presetVersions.presetId })
@@ -109,7 +128,10 @@ export async function loadCheckInput(
     expected: gen ? { width: gen.width, height: gen.height } : { width: version.width, height: version.height },
     promptWantsText: gen ? promptWantsText(gen.prompt, gen.negativePrompt) : false,
     prompt: gen?.prompt ?? "",
-    batchHashes: checkIds.includes("duplicate") && asset.batchId ? await batchHashes(db, { ...asset, batchId: asset.batchId }) : [],
+    batchHashes:
+      checkIds.includes("duplicate") && asset.batchId
+        ? await batchHashes(db, { ...asset, batchId: asset.batchId })
+        : [],
     referenceHashes: checkIds.includes("style") && presetId ? await referenceHashes(db, presetId, asset.id) : [],
     thresholds,
   };
@@ -117,7 +139,12 @@ export async function loadCheckInput(
 }
 
 /** Runs one check, turning a throw or a hang into an error result (fail closed). */
-export async function runOneCheck(checkId: string, image: PreparedImage | null, prepareError: string | null, context: CheckContext) {
+export async function runOneCheck(
+  checkId: string,
+  image: PreparedImage | null,
+  prepareError: string | null,
+  context: CheckContext,
+) {
   const check = getCheck(checkId);
   const started = Date.now();
   let outcome: CheckOutcome | null = null;
@@ -137,16 +164,36 @@ export async function runOneCheck(checkId: string, image: PreparedImage | null, 
  * that already have a result in this run are skipped, so a step repeated after a crash resumes.
  * A check that throws (or an image that cannot be decoded) is stored as an error: fail closed.
  */
-export async function runChecks({ db, store, checkRunId, checkIds }: { db: Db; store: BlobStore; checkRunId: string; checkIds: string[] }): Promise<CheckStepResult[]> {
+export async function runChecks({
+  db,
+  store,
+  checkRunId,
+  checkIds,
+}: {
+  db: Db;
+  store: BlobStore;
+  checkRunId: string;
+  checkIds: string[];
+}): Promise<CheckStepResult[]> {
   const [run] = await db.select().from(checkRuns).where(eq(checkRuns.id, checkRunId)).limit(1);
   if (!run) throw new AppError("not_found", `Check run ${checkRunId} does not exist.`);
-  const done = await db.select({ checkId: checkResults.checkId }).from(checkResults).where(and(eq(checkResults.checkRunId, run.id), inArray(checkResults.checkId, checkIds)));
+  const done = await db
+    .select({ checkId: checkResults.checkId })
+    .from(checkResults)
+    .where(and(eq(checkResults.checkRunId, run.id), inArray(checkResults.checkId, checkIds)));
   const todo = checkIds.filter((id) => !done.some((d) => d.checkId === id));
   if (todo.length === 0) return [];
 
-  const { image, prepareError, context } = await loadCheckInput(db, store, { assetVersionId: run.assetVersionId, thresholds: run.thresholds, checkIds: todo });
+  const { image, prepareError, context } = await loadCheckInput(db, store, {
+    assetVersionId: run.assetVersionId,
+    thresholds: run.thresholds,
+    checkIds: todo,
+  });
   if (image && (todo.includes("duplicate") || todo.includes("style"))) {
-    await db.update(checkRuns).set({ phash: perceptualHash(image.gray) }).where(eq(checkRuns.id, run.id));
+    await db
+      .update(checkRuns)
+      .set({ phash: perceptualHash(image.gray) })
+      .where(eq(checkRuns.id, run.id));
   }
 
   const out: CheckStepResult[] = [];

@@ -17,7 +17,11 @@ export type CheckTrigger = "generated" | "uploaded" | "edited" | "recheck";
  */
 export async function startCheckRun(
   tx: DbExecutor,
-  { assetVersionId, trigger, requestedBy = null }: { assetVersionId: string; trigger: CheckTrigger; requestedBy?: string | null },
+  {
+    assetVersionId,
+    trigger,
+    requestedBy = null,
+  }: { assetVersionId: string; trigger: CheckTrigger; requestedBy?: string | null },
 ): Promise<CheckRun> {
   const made = alias(presetVersions, "made_by");
   const [row] = await tx

@@ -6,7 +6,13 @@ import type { Verdict } from "./types";
 
 export type { AssetStatus } from "@/db/schema";
 
-export type CheckBadge = { checkId: string; label: string; verdict: Verdict; reasonCode: string | null; errored: boolean };
+export type CheckBadge = {
+  checkId: string;
+  label: string;
+  verdict: Verdict;
+  reasonCode: string | null;
+  errored: boolean;
+};
 
 /** What a thumbnail shows: where the asset stands and one badge per check of its newest run. */
 export type AssetCheckSummary = {
@@ -18,28 +24,51 @@ export type AssetCheckSummary = {
 };
 
 export function badgeOf(r: Pick<CheckResult, "checkId" | "verdict" | "reasonCode" | "error">): CheckBadge {
-  return { checkId: r.checkId, label: getCheck(r.checkId)?.label ?? r.checkId, verdict: r.verdict, reasonCode: r.reasonCode, errored: !!r.error };
+  return {
+    checkId: r.checkId,
+    label: getCheck(r.checkId)?.label ?? r.checkId,
+    verdict: r.verdict,
+    reasonCode: r.reasonCode,
+    errored: !!r.error,
+  };
 }
 
 /** The newest run of each asset version. */
 export async function latestRuns(db: DbExecutor, versionIds: string[]): Promise<Map<string, CheckRun>> {
   if (versionIds.length === 0) return new Map();
-  const runs = await db.select().from(checkRuns).where(inArray(checkRuns.assetVersionId, versionIds)).orderBy(desc(checkRuns.createdAt));
+  const runs = await db
+    .select()
+    .from(checkRuns)
+    .where(inArray(checkRuns.assetVersionId, versionIds))
+    .orderBy(desc(checkRuns.createdAt));
   const out = new Map<string, CheckRun>();
   for (const r of runs) if (!out.has(r.assetVersionId)) out.set(r.assetVersionId, r);
   return out;
 }
 
 /** The newest run of each asset version with one badge per check of that run. */
-export async function latestRunBadges(db: DbExecutor, versionIds: string[]): Promise<Map<string, { run: CheckRun; checks: CheckBadge[] }>> {
+export async function latestRunBadges(
+  db: DbExecutor,
+  versionIds: string[],
+): Promise<Map<string, { run: CheckRun; checks: CheckBadge[] }>> {
   const runs = await latestRuns(db, versionIds);
   const runIds = [...runs.values()].map((r) => r.id);
-  const results = runIds.length ? await db.select().from(checkResults).where(inArray(checkResults.checkRunId, runIds)) : [];
-  return new Map([...runs].map(([versionId, run]) => [versionId, { run, checks: results.filter((r) => r.checkRunId === run.id).map(badgeOf) }]));
+  const results = runIds.length
+    ? await db.select().from(checkResults).where(inArray(checkResults.checkRunId, runIds))
+    : [];
+  return new Map(
+    [...runs].map(([versionId, run]) => [
+      versionId,
+      { run, checks: results.filter((r) => r.checkRunId === run.id).map(badgeOf) },
+    ]),
+  );
 }
 
 /** Check summaries keyed by generation id, for the Jobs page's grid. */
-export async function checkSummariesForGenerations(db: DbExecutor, generationIds: string[]): Promise<Map<string, AssetCheckSummary>> {
+export async function checkSummariesForGenerations(
+  db: DbExecutor,
+  generationIds: string[],
+): Promise<Map<string, AssetCheckSummary>> {
   if (generationIds.length === 0) return new Map();
   const rows = await db.select().from(assets).where(inArray(assets.generationId, generationIds));
   const latest = await latestRunBadges(
@@ -50,7 +79,13 @@ export async function checkSummariesForGenerations(db: DbExecutor, generationIds
   for (const a of rows) {
     if (!a.generationId) continue;
     const l = a.currentVersionId ? latest.get(a.currentVersionId) : undefined;
-    out.set(a.generationId, { assetId: a.id, status: a.status, statusReason: a.statusReason, verdict: l?.run.verdict ?? null, checks: l?.checks ?? [] });
+    out.set(a.generationId, {
+      assetId: a.id,
+      status: a.status,
+      statusReason: a.statusReason,
+      verdict: l?.run.verdict ?? null,
+      checks: l?.checks ?? [],
+    });
   }
   return out;
 }
@@ -85,6 +120,9 @@ function resultViews(rows: CheckResult[]) {
         durationMs: r.durationMs,
       };
     })
-    .sort((a, b) => ["safety", "quality", "consistency"].indexOf(a.group) - ["safety", "quality", "consistency"].indexOf(b.group));
+    .sort(
+      (a, b) =>
+        ["safety", "quality", "consistency"].indexOf(a.group) - ["safety", "quality", "consistency"].indexOf(b.group),
+    );
 }
 export type CheckResultView = Awaited<ReturnType<typeof runResults>>[number];

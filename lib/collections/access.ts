@@ -31,12 +31,21 @@ const NOT_FOUND = "That collection does not exist or is not shared with you.";
  * A collection the actor may see (`edit`: may change). Someone who may not see it gets "not
  * found", and a teammate asking to change a shared board gets "forbidden" (they can see it).
  */
-export async function loadCollection(ctx: Ctx, collectionId: string, mode: "see" | "edit", db: DbExecutor = ctx.db): Promise<Collection> {
+export async function loadCollection(
+  ctx: Ctx,
+  collectionId: string,
+  mode: "see" | "edit",
+  db: DbExecutor = ctx.db,
+): Promise<Collection> {
   assertCanUseCollections(ctx);
   if (!z.string().uuid().safeParse(collectionId).success) throw new AppError("not_found", NOT_FOUND);
   const query = db.select().from(collections).where(eq(collections.id, collectionId)).limit(1);
   const [c] = mode === "edit" ? await query.for("update") : await query;
   if (!c || !canSeeCollection(ctx, c, await actorTeamId(ctx, db))) throw new AppError("not_found", NOT_FOUND);
-  if (mode === "edit" && !canEditCollection(ctx, c)) throw new AppError("forbidden", "Only the collection's owner (or an admin) changes it; shared boards are read-only.");
+  if (mode === "edit" && !canEditCollection(ctx, c))
+    throw new AppError(
+      "forbidden",
+      "Only the collection's owner (or an admin) changes it; shared boards are read-only.",
+    );
   return c;
 }

@@ -16,7 +16,16 @@ import { ASSET_COLUMNS, visibleAssetsCondition } from "@/lib/library/visibility"
 import { createAssetInReview } from "@/lib/review/testing";
 import { tagAssets } from "@/lib/tags";
 import { createUserFactory, ctxFor } from "@/test/factories";
-import { addToCollection, collectionsForPicker, createCollection, deleteCollection, getCollection, listCollections, removeFromCollection, updateCollection } from ".";
+import {
+  addToCollection,
+  collectionsForPicker,
+  createCollection,
+  deleteCollection,
+  getCollection,
+  listCollections,
+  removeFromCollection,
+  updateCollection,
+} from ".";
 
 type TestCtx = ReturnType<typeof ctxFor>;
 let database: Database;
@@ -32,8 +41,15 @@ beforeAll(async () => {
   database = await createTestDatabase();
   await seedCatalog({ db: database.db, simulatorUrl: "http://127.0.0.1:9" });
   const db = database.db;
-  const [brand, growth] = await db.insert(teams).values([{ name: "Brand" }, { name: "Growth" }]).returning();
-  const user = async (role: "designer" | "reviewer" | "admin" | "finance", name: string, teamId: string | null = null) => {
+  const [brand, growth] = await db
+    .insert(teams)
+    .values([{ name: "Brand" }, { name: "Growth" }])
+    .returning();
+  const user = async (
+    role: "designer" | "reviewer" | "admin" | "finance",
+    name: string,
+    teamId: string | null = null,
+  ) => {
     const u = await createUserFactory(db, { role, name });
     if (teamId) await db.update(users).set({ teamId }).where(eq(users.id, u.id));
     return ctxFor(db, u);
@@ -74,7 +90,9 @@ describe("collections and what sharing shows", () => {
     const own = await asset(theo);
     const board = await createCollection({ ctx: dana, input: { name: "  Spring picks ", description: "hero shots" } });
     expect(board).toMatchObject({ name: "Spring picks", teamId: null, ownerId: dana.actor.id });
-    expect(await addToCollection({ ctx: dana, input: { collectionId: board.id, assetIds: [a1, a2, a1] } })).toMatchObject({ affected: 2, changed: 2, skipped: [] });
+    expect(
+      await addToCollection({ ctx: dana, input: { collectionId: board.id, assetIds: [a1, a2, a1] } }),
+    ).toMatchObject({ affected: 2, changed: 2, skipped: [] });
 
     // Private: Theo sees neither the board nor its assets.
     await expectCode(getCollection({ ctx: theo, collectionId: board.id }), "not_found");
@@ -84,9 +102,19 @@ describe("collections and what sharing shows", () => {
 
     await updateCollection({ ctx: dana, input: { collectionId: board.id, shared: true } });
     const seen = await getCollection({ ctx: theo, collectionId: board.id });
-    expect(seen).toMatchObject({ name: "Spring picks", shared: true, teamName: "Brand", ownerName: "Dana", canEdit: false, mine: false, total: 2 });
+    expect(seen).toMatchObject({
+      name: "Spring picks",
+      shared: true,
+      teamName: "Brand",
+      ownerName: "Dana",
+      canEdit: false,
+      mine: false,
+      total: 2,
+    });
     expect(seen.assets.map((a) => a.id).sort()).toEqual([a1, a2].sort());
-    expect((await listCollections({ ctx: theo })).shared.map((c) => [c.name, c.assetCount])).toEqual([["Spring picks", 2]]);
+    expect((await listCollections({ ctx: theo })).shared.map((c) => [c.name, c.assetCount])).toEqual([
+      ["Spring picks", 2],
+    ]);
     expect((await loadVisibleAsset(theo, a1)).id).toBe(a1);
     expect((await getAssetDetail({ ctx: theo, assetId: a1 })).canEdit).toBe(false);
     expect(await visibleIds(theo, [a1, a2, own])).toEqual([a1, a2, own].sort());
@@ -94,7 +122,10 @@ describe("collections and what sharing shows", () => {
     // Seeing is not acting: no edit, no tag, no change to the board.
     await expectCode(loadActionableAsset(theo, a1), "not_found");
     await expectCode(loadEditableVersion(theo, a1, 1), "not_found");
-    expect(await tagAssets({ ctx: theo, input: { assetIds: [a1], tags: ["nope"] } })).toMatchObject({ affected: 0, skipped: [{ assetId: a1, reason: "read_only" }] });
+    expect(await tagAssets({ ctx: theo, input: { assetIds: [a1], tags: ["nope"] } })).toMatchObject({
+      affected: 0,
+      skipped: [{ assetId: a1, reason: "read_only" }],
+    });
     await expectCode(updateCollection({ ctx: theo, input: { collectionId: board.id, name: "Mine now" } }), "forbidden");
     await expectCode(addToCollection({ ctx: theo, input: { collectionId: board.id, assetIds: [own] } }), "forbidden");
     await expectCode(deleteCollection({ ctx: theo, input: { collectionId: board.id } }), "forbidden");
@@ -134,18 +165,26 @@ describe("collections and what sharing shows", () => {
     const mine = await asset(dana);
     const gusAsset = await asset(gus);
     const board = await createCollection({ ctx: dana, input: { name: "Mixed" } });
-    const out = await addToCollection({ ctx: dana, input: { collectionId: board.id, assetIds: [mine, gusAsset, randomUUID()] } });
+    const out = await addToCollection({
+      ctx: dana,
+      input: { collectionId: board.id, assetIds: [mine, gusAsset, randomUUID()] },
+    });
     expect(out.affected).toBe(1);
     expect(out.skipped.map((s) => s.reason)).toEqual(["not_found", "not_found"]);
     await expectCode(createCollection({ ctx: nomad, input: { name: "Alone", shared: true } }), "invalid_input");
     await expectCode(createCollection({ ctx: dana, input: { name: "" } }), "invalid_input");
     // Reviewers see every asset and may collect any of them on their own boards.
     const rboard = await createCollection({ ctx: rita, input: { name: "Reviewer board" } });
-    expect((await addToCollection({ ctx: rita, input: { collectionId: rboard.id, assetIds: [mine, gusAsset] } })).affected).toBe(2);
+    expect(
+      (await addToCollection({ ctx: rita, input: { collectionId: rboard.id, assetIds: [mine, gusAsset] } })).affected,
+    ).toBe(2);
     // Admins change (and delete) anyone's board.
     const renamed = await updateCollection({ ctx: ada, input: { collectionId: board.id, name: "Renamed by admin" } });
     expect(renamed.name).toBe("Renamed by admin");
-    expect((await collectionsForPicker({ ctx: dana, assetId: mine })).find((c) => c.id === board.id)).toMatchObject({ contains: true, shared: false });
+    expect((await collectionsForPicker({ ctx: dana, assetId: mine })).find((c) => c.id === board.id)).toMatchObject({
+      contains: true,
+      shared: false,
+    });
     await deleteCollection({ ctx: ada, input: { collectionId: board.id } });
     await expectCode(getCollection({ ctx: dana, collectionId: board.id }), "not_found");
     await expectCode(getCollection({ ctx: dana, collectionId: "not-a-uuid" }), "not_found");
@@ -164,7 +203,13 @@ describe("collections and what sharing shows", () => {
       .from(auditEvents)
       .where(and(eq(auditEvents.subjectType, "collection"), eq(auditEvents.subjectId, board.id)))
       .orderBy(auditEvents.seq);
-    expect(rows.map((r) => r.action)).toEqual(["collection.created", "collection.assets_added", "collection.assets_removed", "collection.updated", "collection.deleted"]);
+    expect(rows.map((r) => r.action)).toEqual([
+      "collection.created",
+      "collection.assets_added",
+      "collection.assets_removed",
+      "collection.updated",
+      "collection.deleted",
+    ]);
     expect(rows[1]!.data).toMatchObject({ assetIds: [a], added: 1 });
     expect(rows[3]!.data).toMatchObject({ name: { from: "Audited", to: "Audited 2" } });
     expect(rows.every((r) => r.actorId === dana.actor.id)).toBe(true);
@@ -185,9 +230,17 @@ describe("stars and saved searches are personal", () => {
   });
 
   it("saves, replaces by name, lists only one's own and deletes", async () => {
-    const s = await saveSearch({ ctx: dana, input: { name: "Spring approved", query: "campaign:spring status:approved" } });
-    await saveSearch({ ctx: dana, input: { name: "Spring approved", query: "campaign:spring status:approved tier:hero" } });
-    expect((await listSavedSearches({ ctx: dana })).map((x) => [x.id, x.query])).toEqual([[s.id, "campaign:spring status:approved tier:hero"]]);
+    const s = await saveSearch({
+      ctx: dana,
+      input: { name: "Spring approved", query: "campaign:spring status:approved" },
+    });
+    await saveSearch({
+      ctx: dana,
+      input: { name: "Spring approved", query: "campaign:spring status:approved tier:hero" },
+    });
+    expect((await listSavedSearches({ ctx: dana })).map((x) => [x.id, x.query])).toEqual([
+      [s.id, "campaign:spring status:approved tier:hero"],
+    ]);
     expect(await listSavedSearches({ ctx: theo })).toEqual([]);
     await expectCode(deleteSavedSearch({ ctx: theo, input: { savedSearchId: s.id } }), "not_found");
     await expectCode(saveSearch({ ctx: dana, input: { name: "", query: "x" } }), "invalid_input");
@@ -196,4 +249,3 @@ describe("stars and saved searches are personal", () => {
     expect(await listSavedSearches({ ctx: dana })).toEqual([]);
   });
 });
-

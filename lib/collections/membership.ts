@@ -41,7 +41,13 @@ export async function addToCollection({ ctx, input }: { ctx: Ctx; input: unknown
       await tx.update(collections).set({ updatedAt: new Date() }).where(eq(collections.id, c.id));
       await recordAudit({
         db: tx,
-        input: { actor: ctx.actor, action: "collection.assets_added", subject: { type: "collection", id: c.id }, data: { assetIds: allowed, added: changed, teamId: c.teamId }, ip: ctx.ip },
+        input: {
+          actor: ctx.actor,
+          action: "collection.assets_added",
+          subject: { type: "collection", id: c.id },
+          data: { assetIds: allowed, added: changed, teamId: c.teamId },
+          ip: ctx.ip,
+        },
       });
     }
     return { affected: allowed.length, changed, skipped };
@@ -62,7 +68,13 @@ export async function removeFromCollection({ ctx, input }: { ctx: Ctx; input: un
       await tx.update(collections).set({ updatedAt: new Date() }).where(eq(collections.id, c.id));
       await recordAudit({
         db: tx,
-        input: { actor: ctx.actor, action: "collection.assets_removed", subject: { type: "collection", id: c.id }, data: { assetIds: removed.map((r) => r.assetId), removed: removed.length }, ip: ctx.ip },
+        input: {
+          actor: ctx.actor,
+          action: "collection.assets_removed",
+          subject: { type: "collection", id: c.id },
+          data: { assetIds: removed.map((r) => r.assetId), removed: removed.length },
+          ip: ctx.ip,
+        },
       });
     }
     return { affected: removed.length, changed: removed.length, skipped: [] };

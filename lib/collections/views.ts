@@ -18,7 +18,13 @@ export type CollectionCard = {
   updatedAt: string;
 };
 
-export type CollectionAssetTile = { id: string; title: string; status: AssetStatus; ownerName: string; thumbUrl: string | null };
+export type CollectionAssetTile = {
+  id: string;
+  title: string;
+  status: AssetStatus;
+  ownerName: string;
+  thumbUrl: string | null;
+};
 
 /** The current version's thumbnail (or the original while renditions are being made). */
 function thumbOf(v: { blobKey: string; renditions: Record<string, { key: string }> } | null): string | null {
@@ -27,7 +33,11 @@ function thumbOf(v: { blobKey: string; renditions: Record<string, { key: string 
 }
 
 /** My boards and the boards shared with my team, newest change first, each with up to four cover thumbnails. */
-export async function listCollections({ ctx }: { ctx: Ctx }): Promise<{ mine: CollectionCard[]; shared: CollectionCard[]; teamName: string | null }> {
+export async function listCollections({
+  ctx,
+}: {
+  ctx: Ctx;
+}): Promise<{ mine: CollectionCard[]; shared: CollectionCard[]; teamName: string | null }> {
   assertCanUseCollections(ctx);
   const teamId = await actorTeamId(ctx);
   const rows = await ctx.db
@@ -35,7 +45,11 @@ export async function listCollections({ ctx }: { ctx: Ctx }): Promise<{ mine: Co
     .from(collections)
     .innerJoin(users, eq(users.id, collections.ownerId))
     .leftJoin(teams, eq(teams.id, collections.teamId))
-    .where(teamId ? or(eq(collections.ownerId, ctx.actor.id), eq(collections.teamId, teamId)) : eq(collections.ownerId, ctx.actor.id))
+    .where(
+      teamId
+        ? or(eq(collections.ownerId, ctx.actor.id), eq(collections.teamId, teamId))
+        : eq(collections.ownerId, ctx.actor.id),
+    )
     .orderBy(desc(collections.updatedAt))
     .limit(400);
   const ids = rows.map((r) => r.c.id);
@@ -51,14 +65,20 @@ export async function listCollections({ ctx }: { ctx: Ctx }): Promise<{ mine: Co
       : [],
     ids.length
       ? ctx.db
-          .select({ id: sql<string>`cover.collection_id`, blobKey: sql<string>`cover.blob_key`, renditions: sql<Record<string, { key: string }>>`cover.renditions` })
+          .select({
+            id: sql<string>`cover.collection_id`,
+            blobKey: sql<string>`cover.blob_key`,
+            renditions: sql<Record<string, { key: string }>>`cover.renditions`,
+          })
           .from(
             ctx.db
               .select({
                 collection_id: collectionAssets.collectionId,
                 blob_key: assetVersions.blobKey,
                 renditions: assetVersions.renditions,
-                n: sql<number>`row_number() over (partition by ${collectionAssets.collectionId} order by ${collectionAssets.createdAt} desc)`.as("n"),
+                n: sql<number>`row_number() over (partition by ${collectionAssets.collectionId} order by ${collectionAssets.createdAt} desc)`.as(
+                  "n",
+                ),
               })
               .from(collectionAssets)
               .innerJoin(assets, eq(assets.id, collectionAssets.assetId))
@@ -72,21 +92,23 @@ export async function listCollections({ ctx }: { ctx: Ctx }): Promise<{ mine: Co
   ]);
   const countOf = new Map(counts.map((c) => [c.id, Number(c.n)]));
   const coversOf = new Map<string, string[]>();
-  for (const c of covers) coversOf.set(c.id, [...(coversOf.get(c.id) ?? []), thumbOf({ blobKey: c.blobKey, renditions: c.renditions ?? {} })!]);
-  const cards = rows.map(
-    (r): CollectionCard => ({
-      id: r.c.id,
-      name: r.c.name,
-      description: r.c.description,
-      ownerName: r.ownerName,
-      mine: r.c.ownerId === ctx.actor.id,
-      teamName: r.teamName,
-      assetCount: countOf.get(r.c.id) ?? 0,
-      covers: coversOf.get(r.c.id) ?? [],
-      canEdit: canEditCollection(ctx, r.c),
-      updatedAt: r.c.updatedAt.toISOString(),
-    }),
-  );
+  for (const c of covers)
+    coversOf.set(c.id, [
+      ...(coversOf.get(c.id) ?? []),
+      thumbOf({ blobKey: c.blobKey, renditions: c.renditions ?? {} })!,
+    ]);
+  const cards = rows.map((r): CollectionCard => ({
+    id: r.c.id,
+    name: r.c.name,
+    description: r.c.description,
+    ownerName: r.ownerName,
+    mine: r.c.ownerId === ctx.actor.id,
+    teamName: r.teamName,
+    assetCount: countOf.get(r.c.id) ?? 0,
+    covers: coversOf.get(r.c.id) ?? [],
+    canEdit: canEditCollection(ctx, r.c),
+    updatedAt: r.c.updatedAt.toISOString(),
+  }));
   return { mine: cards.filter((c) => c.mine), shared: cards.filter((c) => !c.mine), teamName: team?.name ?? null };
 }
 
@@ -107,7 +129,14 @@ export async function getCollection({ ctx, collectionId }: { ctx: Ctx; collectio
       .leftJoin(teams, eq(teams.id, collections.teamId))
       .where(eq(collections.id, c.id)),
     ctx.db
-      .select({ id: assets.id, title: assets.title, status: assets.status, ownerName: users.name, blobKey: assetVersions.blobKey, renditions: assetVersions.renditions })
+      .select({
+        id: assets.id,
+        title: assets.title,
+        status: assets.status,
+        ownerName: users.name,
+        blobKey: assetVersions.blobKey,
+        renditions: assetVersions.renditions,
+      })
       .from(collectionAssets)
       .innerJoin(assets, eq(assets.id, collectionAssets.assetId))
       .innerJoin(users, eq(users.id, assets.ownerId))
@@ -115,7 +144,9 @@ export async function getCollection({ ctx, collectionId }: { ctx: Ctx; collectio
       .where(and(eq(collectionAssets.collectionId, c.id), visibleAssetsCondition(ctx, ASSET_COLUMNS)))
       .orderBy(desc(collectionAssets.createdAt), assets.id)
       .limit(COLLECTION_PAGE_LIMIT),
-    ctx.db.select({ n: count() }).from(collectionAssets).where(eq(collectionAssets.collectionId, c.id)) as Promise<{ n: number }[]>,
+    ctx.db.select({ n: count() }).from(collectionAssets).where(eq(collectionAssets.collectionId, c.id)) as Promise<
+      { n: number }[]
+    >,
   ]);
   const assetsShown: CollectionAssetTile[] = tiles.map((t) => ({
     id: t.id,
@@ -142,12 +173,26 @@ export async function getCollection({ ctx, collectionId }: { ctx: Ctx; collectio
 export type CollectionDetail = Awaited<ReturnType<typeof getCollection>>;
 
 /** For the asset page's picker: the boards the actor may change, and whether this asset is on each. */
-export async function collectionsForPicker({ ctx, assetId }: { ctx: Ctx; assetId: string }): Promise<{ id: string; name: string; shared: boolean; contains: boolean }[]> {
+export async function collectionsForPicker({
+  ctx,
+  assetId,
+}: {
+  ctx: Ctx;
+  assetId: string;
+}): Promise<{ id: string; name: string; shared: boolean; contains: boolean }[]> {
   assertCanUseCollections(ctx);
   const rows = await ctx.db
-    .select({ id: collections.id, name: collections.name, teamId: collections.teamId, contains: sql<boolean>`${collectionAssets.assetId} is not null` })
+    .select({
+      id: collections.id,
+      name: collections.name,
+      teamId: collections.teamId,
+      contains: sql<boolean>`${collectionAssets.assetId} is not null`,
+    })
     .from(collections)
-    .leftJoin(collectionAssets, and(eq(collectionAssets.collectionId, collections.id), eq(collectionAssets.assetId, assetId)))
+    .leftJoin(
+      collectionAssets,
+      and(eq(collectionAssets.collectionId, collections.id), eq(collectionAssets.assetId, assetId)),
+    )
     .where(eq(collections.ownerId, ctx.actor.id))
     .orderBy(desc(collections.updatedAt))
     .limit(200);

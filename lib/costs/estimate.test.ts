@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
-import { costOfCall, estimateBatch, formatMicros, formatUnitMicros, priceModelSchema, type PriceModel } from "./estimate";
+import {
+  costOfCall,
+  estimateBatch,
+  formatMicros,
+  formatUnitMicros,
+  priceModelSchema,
+  type PriceModel,
+} from "./estimate";
 
 const perImage: PriceModel = { kind: "per_image", microsPerImage: 2_000 };
 const perMp: PriceModel = { kind: "per_megapixel", microsPerMegapixel: 12_000 };
@@ -32,18 +39,28 @@ describe("costOfCall", () => {
   it("charges per GPU-second on measured time, else the expected time, to the millisecond", () => {
     expect(costOfCall(perSecond, { width: 1024, height: 1024 })).toBe(19_800);
     expect(costOfCall(perSecond, { width: 1024, height: 1024, gpuSeconds: 3.2705 })).toBe(3_598); // 3.271 s × 1,100 = 3,598.1
-    expect(costOfCall({ kind: "per_gpu_second", microsPerGpuSecond: 1, expectedGpuSeconds: 1 }, { width: 1, height: 1, gpuSeconds: 0.5 })).toBe(1);
+    expect(
+      costOfCall(
+        { kind: "per_gpu_second", microsPerGpuSecond: 1, expectedGpuSeconds: 1 },
+        { width: 1, height: 1, gpuSeconds: 0.5 },
+      ),
+    ).toBe(1);
     expect(costOfCall(perSecond, { width: 1, height: 1, gpuSeconds: 0 })).toBe(0);
     // 0.1 + 0.2 is 0.30000000000000004 in floats; billing to the millisecond keeps it exactly 300 ms.
-    expect(costOfCall({ kind: "per_gpu_second", microsPerGpuSecond: 1_000_000, expectedGpuSeconds: 1 }, { width: 1, height: 1, gpuSeconds: 0.1 + 0.2 })).toBe(
-      300_000,
-    );
+    expect(
+      costOfCall(
+        { kind: "per_gpu_second", microsPerGpuSecond: 1_000_000, expectedGpuSeconds: 1 },
+        { width: 1, height: 1, gpuSeconds: 0.1 + 0.2 },
+      ),
+    ).toBe(300_000);
   });
 
   it("refuses sizes and times that are not real", () => {
     expect(errorOf(() => costOfCall(perImage, { width: 0, height: 10 })).code).toBe("invalid_input");
     expect(errorOf(() => costOfCall(perImage, { width: 10.5, height: 10 })).code).toBe("invalid_input");
-    expect(errorOf(() => costOfCall(perSecond, { width: 1, height: 1, gpuSeconds: Number.NaN })).code).toBe("invalid_input");
+    expect(errorOf(() => costOfCall(perSecond, { width: 1, height: 1, gpuSeconds: Number.NaN })).code).toBe(
+      "invalid_input",
+    );
     expect(errorOf(() => costOfCall(perSecond, { width: 1, height: 1, gpuSeconds: -1 })).code).toBe("invalid_input");
   });
 });
@@ -63,9 +80,21 @@ describe("estimateBatch", () => {
   const portrait = { width: 896, height: 1152 };
 
   it("multiplies rows × variants × aspect ratios and sums per-call costs exactly", () => {
-    const estimate = estimateBatch({ rows: 50, variantsPerRow: 4, aspectRatios: [square, portrait], priceModels: perMp, latencyMs: 2_500, concurrency: 4 });
+    const estimate = estimateBatch({
+      rows: 50,
+      variantsPerRow: 4,
+      aspectRatios: [square, portrait],
+      priceModels: perMp,
+      latencyMs: 2_500,
+      concurrency: 4,
+    });
     // per row: 4 × (12,583 + round(1,032,192 × 0.012 = 12,386.304) = 12,386) = 99,876
-    expect(estimate).toEqual({ images: 400, micros: 50 * 99_876, seconds: 250, byTier: { default: { images: 400, micros: 4_993_800 } } });
+    expect(estimate).toEqual({
+      images: 400,
+      micros: 50 * 99_876,
+      seconds: 250,
+      byTier: { default: { images: 400, micros: 4_993_800 } },
+    });
   });
 
   it("prices each tier with its own model", () => {
@@ -77,11 +106,22 @@ describe("estimateBatch", () => {
       latencyMs: 1_000,
       concurrency: 3,
     });
-    expect(estimate.byTier).toEqual({ draft: { images: 20, micros: 40_000 }, support: { images: 10, micros: 125_830 }, hero: { images: 2, micros: 39_600 } });
+    expect(estimate.byTier).toEqual({
+      draft: { images: 20, micros: 40_000 },
+      support: { images: 10, micros: 125_830 },
+      hero: { images: 2, micros: 39_600 },
+    });
     expect(estimate).toMatchObject({ images: 32, micros: 205_430, seconds: 11 });
     expect(
       errorOf(() =>
-        estimateBatch({ rows: { gold: 1 }, variantsPerRow: 1, aspectRatios: [square], priceModels: { draft: perImage }, latencyMs: 1, concurrency: 1 }),
+        estimateBatch({
+          rows: { gold: 1 },
+          variantsPerRow: 1,
+          aspectRatios: [square],
+          priceModels: { draft: perImage },
+          latencyMs: 1,
+          concurrency: 1,
+        }),
       ).message,
     ).toBe('No price model for tier "gold".');
   });
@@ -96,7 +136,14 @@ describe("estimateBatch", () => {
   it("stays exact to the micro for the largest batch (10,000 rows × 8 variants × 4 ratios)", () => {
     const odd: PriceModel = { kind: "per_megapixel", microsPerMegapixel: 33_333 };
     const ratios = [square, portrait, { width: 1216, height: 832 }, { width: 768, height: 1344 }];
-    const estimate = estimateBatch({ rows: 10_000, variantsPerRow: 8, aspectRatios: ratios, priceModels: odd, latencyMs: 7_001, concurrency: 3 });
+    const estimate = estimateBatch({
+      rows: 10_000,
+      variantsPerRow: 8,
+      aspectRatios: ratios,
+      priceModels: odd,
+      latencyMs: 7_001,
+      concurrency: 3,
+    });
     const perCall = ratios.map((r) => costOfCall(odd, r));
     let sum = 0;
     for (let i = 0; i < 10_000 * 8; i++) for (const c of perCall) sum += c; // the ledger's way: one row per call
@@ -107,7 +154,14 @@ describe("estimateBatch", () => {
   });
 
   it("refuses impossible inputs", () => {
-    const base = { rows: 1, variantsPerRow: 1, aspectRatios: [square], priceModels: perImage, latencyMs: 1, concurrency: 1 };
+    const base = {
+      rows: 1,
+      variantsPerRow: 1,
+      aspectRatios: [square],
+      priceModels: perImage,
+      latencyMs: 1,
+      concurrency: 1,
+    };
     expect(errorOf(() => estimateBatch({ ...base, concurrency: 0 })).code).toBe("invalid_input");
     expect(errorOf(() => estimateBatch({ ...base, aspectRatios: [] })).code).toBe("invalid_input");
     expect(errorOf(() => estimateBatch({ ...base, variantsPerRow: 1.5 })).code).toBe("invalid_input");

@@ -15,7 +15,11 @@ const micros = z.number().int().nonnegative().max(1_000_000_000_000);
 export const priceModelSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("per_image"), microsPerImage: micros }),
   z.object({ kind: z.literal("per_megapixel"), microsPerMegapixel: micros }),
-  z.object({ kind: z.literal("per_gpu_second"), microsPerGpuSecond: micros, expectedGpuSeconds: z.number().positive().max(3_600) }),
+  z.object({
+    kind: z.literal("per_gpu_second"),
+    microsPerGpuSecond: micros,
+    expectedGpuSeconds: z.number().positive().max(3_600),
+  }),
 ]);
 
 export type ImageSize = { width: number; height: number };
@@ -27,7 +31,8 @@ function divRoundHalfUp(numerator: bigint, denominator: bigint): bigint {
 }
 
 function toSafeNumber(value: bigint, what: string): number {
-  if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new AppError("invalid_input", `${what} is too large to compute exactly.`);
+  if (value > BigInt(Number.MAX_SAFE_INTEGER))
+    throw new AppError("invalid_input", `${what} is too large to compute exactly.`);
   return Number(value);
 }
 
@@ -48,10 +53,14 @@ export function costOfCall(priceModel: PriceModel, call: CallInput): number {
     case "per_image":
       return priceModel.microsPerImage;
     case "per_megapixel":
-      return toSafeNumber(divRoundHalfUp(BigInt(call.width) * BigInt(call.height) * BigInt(priceModel.microsPerMegapixel), 1_000_000n), "Cost");
+      return toSafeNumber(
+        divRoundHalfUp(BigInt(call.width) * BigInt(call.height) * BigInt(priceModel.microsPerMegapixel), 1_000_000n),
+        "Cost",
+      );
     case "per_gpu_second": {
       const seconds = call.gpuSeconds ?? priceModel.expectedGpuSeconds;
-      if (!Number.isFinite(seconds) || seconds < 0) throw new AppError("invalid_input", `GPU time must be a non-negative number of seconds (got ${seconds}).`);
+      if (!Number.isFinite(seconds) || seconds < 0)
+        throw new AppError("invalid_input", `GPU time must be a non-negative number of seconds (got ${seconds}).`);
       // Billed time is taken to the millisecond first, so float noise in a measured duration never reaches the sum.
       const ms = BigInt(Math.round(seconds * 1000));
       return toSafeNumber(divRoundHalfUp(ms * BigInt(priceModel.microsPerGpuSecond), 1000n), "Cost");
@@ -71,7 +80,12 @@ export type BatchEstimateInput = {
   /** How many generations run at once on the provider. */
   concurrency: number;
 };
-export type BatchEstimate = { images: number; micros: number; seconds: number; byTier: Record<string, { images: number; micros: number }> };
+export type BatchEstimate = {
+  images: number;
+  micros: number;
+  seconds: number;
+  byTier: Record<string, { images: number; micros: number }>;
+};
 
 const SINGLE = "default";
 
@@ -82,11 +96,13 @@ const SINGLE = "default";
 export function estimateBatch(input: BatchEstimateInput): BatchEstimate {
   const { variantsPerRow, aspectRatios, latencyMs, concurrency } = input;
   const count = (n: number, what: string) => {
-    if (!Number.isInteger(n) || n < 0) throw new AppError("invalid_input", `${what} must be a whole number of 0 or more (got ${n}).`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new AppError("invalid_input", `${what} must be a whole number of 0 or more (got ${n}).`);
   };
   count(variantsPerRow, "Variants per row");
   count(latencyMs, "Latency");
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new AppError("invalid_input", "Concurrency must be at least 1.");
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new AppError("invalid_input", "Concurrency must be at least 1.");
   if (aspectRatios.length === 0) throw new AppError("invalid_input", "Choose at least one aspect ratio.");
   aspectRatios.forEach(assertSize);
 
@@ -100,7 +116,8 @@ export function estimateBatch(input: BatchEstimateInput): BatchEstimate {
     const model = single ?? (input.priceModels as Record<string, PriceModel>)[tier];
     if (!model) throw new AppError("invalid_input", `No price model for tier "${tier}".`);
     // Every row of the tier makes the same calls, so cost = rows × variants × Σ cost per aspect ratio.
-    const perRow = BigInt(variantsPerRow) * aspectRatios.reduce((sum, size) => sum + BigInt(costOfCall(model, size)), 0n);
+    const perRow =
+      BigInt(variantsPerRow) * aspectRatios.reduce((sum, size) => sum + BigInt(costOfCall(model, size)), 0n);
     const tierImages = BigInt(rows) * BigInt(variantsPerRow) * BigInt(aspectRatios.length);
     const tierMicros = BigInt(rows) * perRow;
     byTier[tier] = { images: toSafeNumber(tierImages, "Image count"), micros: toSafeNumber(tierMicros, "Cost") };
@@ -109,7 +126,12 @@ export function estimateBatch(input: BatchEstimateInput): BatchEstimate {
   }
   const waves = (images + BigInt(concurrency) - 1n) / BigInt(concurrency);
   const seconds = (waves * BigInt(latencyMs) + 999n) / 1000n;
-  return { images: toSafeNumber(images, "Image count"), micros: toSafeNumber(total, "Cost"), seconds: toSafeNumber(seconds, "Time"), byTier };
+  return {
+    images: toSafeNumber(images, "Image count"),
+    micros: toSafeNumber(total, "Cost"),
+    seconds: toSafeNumber(seconds, "Time"),
+    byTier,
+  };
 }
 
 /**
@@ -117,14 +139,16 @@ export function estimateBatch(input: BatchEstimateInput): BatchEstimate {
  * cent show up to six decimals so a $0.0042 image does not read as "$0.00"; `decimals` forces a precision.
  */
 export function formatMicros(value: number, options: { decimals?: number } = {}): string {
-  if (!Number.isSafeInteger(value)) throw new AppError("invalid_input", `Money must be whole micro-dollars (got ${value}).`);
+  if (!Number.isSafeInteger(value))
+    throw new AppError("invalid_input", `Money must be whole micro-dollars (got ${value}).`);
   const abs = BigInt(Math.abs(value));
   let decimals = options.decimals ?? 2;
   if (options.decimals === undefined && abs > 0n && abs < 10_000n) {
     decimals = 6;
     while (decimals > 2 && abs % 10n ** BigInt(6 - decimals + 1) === 0n) decimals--;
   }
-  if (!Number.isInteger(decimals) || decimals < 0 || decimals > 6) throw new AppError("invalid_input", "decimals must be 0 to 6.");
+  if (!Number.isInteger(decimals) || decimals < 0 || decimals > 6)
+    throw new AppError("invalid_input", "decimals must be 0 to 6.");
   const scaled = divRoundHalfUp(abs, 10n ** BigInt(6 - decimals));
   const unit = 10n ** BigInt(decimals);
   const dollars = (scaled / unit).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
@@ -138,7 +162,8 @@ export function formatMicros(value: number, options: { decimals?: number } = {})
  * "$0.01"), 120_000 → "$0.12", 1_234_567 → "$1.23", 4_200 → "$0.0042".
  */
 export function formatUnitMicros(value: number): string {
-  if (!Number.isSafeInteger(value)) throw new AppError("invalid_input", `Money must be whole micro-dollars (got ${value}).`);
+  if (!Number.isSafeInteger(value))
+    throw new AppError("invalid_input", `Money must be whole micro-dollars (got ${value}).`);
   const abs = Math.abs(value);
   let decimals = 2;
   while (decimals < 6 && abs > 0 && abs < 10 * 10 ** (6 - decimals)) decimals++;

@@ -9,9 +9,12 @@ function parse(csv: string): string[][] {
 }
 
 describe("neutraliseCell", () => {
-  it.each(["=1+2", "+1", "-1+2", "@SUM(A1:A2)", "\t=1", "\r=1", '=HYPERLINK("https://evil.example","click")'])("escapes %j with a leading quote", (value) => {
-    expect(neutraliseCell(value)).toBe(`'${value}`);
-  });
+  it.each(["=1+2", "+1", "-1+2", "@SUM(A1:A2)", "\t=1", "\r=1", '=HYPERLINK("https://evil.example","click")'])(
+    "escapes %j with a leading quote",
+    (value) => {
+      expect(neutraliseCell(value)).toBe(`'${value}`);
+    },
+  );
 
   it("leaves ordinary text, numbers and booleans alone", () => {
     expect(neutraliseCell("hello = world")).toBe("hello = world");
@@ -64,7 +67,9 @@ describe("toCsv", () => {
   it("adds a UTF-8 byte order mark only when asked", () => {
     expect(toCsv(["a"], [["é"]], { bom: true }).startsWith(CSV_BOM)).toBe(true);
     expect(toCsv(["a"], [["é"]]).startsWith(CSV_BOM)).toBe(false);
-    expect(new TextEncoder().encode(toCsv(["a"], [], { bom: true })).slice(0, 3)).toEqual(new Uint8Array([0xef, 0xbb, 0xbf]));
+    expect(new TextEncoder().encode(toCsv(["a"], [], { bom: true })).slice(0, 3)).toEqual(
+      new Uint8Array([0xef, 0xbb, 0xbf]),
+    );
   });
 
   it("parses back to the same, neutralised, values", () => {

@@ -48,9 +48,14 @@ export function csvLines(rows: readonly (readonly CsvCell[])[]): string {
 }
 
 /** A whole CSV file: the header line, then the rows, each line ending with CRLF. */
-export function toCsv(header: readonly string[], rows: readonly (readonly CsvCell[])[], options: CsvOptions = {}): string {
+export function toCsv(
+  header: readonly string[],
+  rows: readonly (readonly CsvCell[])[],
+  options: CsvOptions = {},
+): string {
   rows.forEach((row, i) => {
-    if (row.length !== header.length) throw new Error(`CSV row ${i + 1} has ${row.length} cells; the header has ${header.length}.`);
+    if (row.length !== header.length)
+      throw new Error(`CSV row ${i + 1} has ${row.length} cells; the header has ${header.length}.`);
   });
   return `${options.bom ? CSV_BOM : ""}${csvLines([header, ...rows])}`;
 }

@@ -34,7 +34,13 @@ const parent = { title: "Trail shoe Ridge (original)", sha256: "ab".repeat(32) }
 
 async function rendition(format: CredentialFormat, size = 540): Promise<Buffer> {
   const s = sharp({ create: { width: size, height: size, channels: 3, background: "#3a6" } })
-    .composite([{ input: Buffer.from(`<svg width="${size}" height="${size}"><circle cx="${size / 2}" cy="${size / 2}" r="${size / 3}" fill="#c33"/></svg>`) }])
+    .composite([
+      {
+        input: Buffer.from(
+          `<svg width="${size}" height="${size}"><circle cx="${size / 2}" cy="${size / 2}" r="${size / 3}" fill="#c33"/></svg>`,
+        ),
+      },
+    ])
     .withXmp(
       buildXmp({
         title: asset.title,
@@ -46,9 +52,12 @@ async function rendition(format: CredentialFormat, size = 540): Promise<Buffer> 
         digitalSourceType: DIGITAL_SOURCE_TYPE_TRAINED,
       }),
     );
-  const out = { jpeg: () => s.jpeg({ quality: 82 }), png: () => s.png(), webp: () => s.webp({ quality: 80 }), avif: () => s.avif({ quality: 50, effort: 0 }) }[
-    format
-  ]();
+  const out = {
+    jpeg: () => s.jpeg({ quality: 82 }),
+    png: () => s.png(),
+    webp: () => s.webp({ quality: 80 }),
+    avif: () => s.avif({ quality: 50, effort: 0 }),
+  }[format]();
   return out.toBuffer();
 }
 
@@ -97,7 +106,10 @@ describe("addContentCredential", () => {
     it(`${format}: signs a manifest that c2pa-rs reads back and validates`, async () => {
       const input = await rendition(format);
       const started = performance.now();
-      const result = await addContentCredential({ data: input, format, ...asset, parentIngredient: parent }, { db: database.db });
+      const result = await addContentCredential(
+        { data: input, format, ...asset, parentIngredient: parent },
+        { db: database.db },
+      );
       const ms = performance.now() - started;
       expect(result.reason).toBeUndefined();
       expect(result.signed).toBe(true);
@@ -119,8 +131,11 @@ describe("addContentCredential", () => {
       expect(m.title).toBe(asset.title);
       expect(m.claim_generator_info?.[0]?.name).toBe("Kiln");
       expect(m.signature_info?.common_name).toMatch(/^Kiln content credentials/);
-      const actions = (m.assertions?.find((a) => a.label.startsWith("c2pa.actions"))?.data as { actions: { action: string; digitalSourceType?: string }[] })
-        .actions;
+      const actions = (
+        m.assertions?.find((a) => a.label.startsWith("c2pa.actions"))?.data as {
+          actions: { action: string; digitalSourceType?: string }[];
+        }
+      ).actions;
       expect(actions.map((a) => a.action)).toEqual(["c2pa.created", "c2pa.cropped", "c2pa.resized"]);
       expect(actions[0]!.digitalSourceType).toBe(DIGITAL_SOURCE_TYPE_TRAINED);
       expect(m.assertions?.find((a) => a.label === "kiln.asset")?.data).toEqual({
@@ -142,7 +157,13 @@ describe("addContentCredential", () => {
 
   it("an original (no parent) says only that a model made it", async () => {
     const result = await addContentCredential(
-      { data: await rendition("png", 64), format: "png", ...asset, approvalId: null, softwareAgent: "Kiln · sd-xl 1.0" },
+      {
+        data: await rendition("png", 64),
+        format: "png",
+        ...asset,
+        approvalId: null,
+        softwareAgent: "Kiln · sd-xl 1.0",
+      },
       { db: database.db },
     );
     const read = await readContentCredential(result.data, "png");
@@ -157,7 +178,9 @@ describe("addContentCredential", () => {
   });
 
   it("a pixel changed after signing breaks the hash binding", async () => {
-    const signed = (await addContentCredential({ data: await rendition("png"), format: "png", ...asset }, { db: database.db })).data;
+    const signed = (
+      await addContentCredential({ data: await rendition("png"), format: "png", ...asset }, { db: database.db })
+    ).data;
     // Re-encode the same picture with one pixel changed, then put the signed manifest's bytes back:
     // simplest honest tamper is to change a byte of the IDAT data, which the data hash covers.
     const tampered = Buffer.from(signed);
@@ -177,7 +200,10 @@ describe("addContentCredential", () => {
     const gif = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#000" } })
       .gif()
       .toBuffer();
-    const result = await addContentCredential({ data: gif, format: "gif" as CredentialFormat, ...asset }, { db: database.db });
+    const result = await addContentCredential(
+      { data: gif, format: "gif" as CredentialFormat, ...asset },
+      { db: database.db },
+    );
     expect(result.signed).toBe(false);
     expect(result.data).toBe(gif);
     expect(result.reason).toMatch(/not supported for gif/);
@@ -189,7 +215,10 @@ describe("addContentCredential", () => {
     expect(failed.signed).toBe(false);
     expect(failed.data).toBe(garbage);
     expect(failed.reason).toMatch(/^C2PA signing failed: ./);
-    const ok = await addContentCredential({ data: await rendition("jpeg", 32), format: "jpeg", ...asset }, { db: database.db });
+    const ok = await addContentCredential(
+      { data: await rendition("jpeg", 32), format: "jpeg", ...asset },
+      { db: database.db },
+    );
     expect(ok.signed).toBe(true);
   });
 
@@ -199,8 +228,11 @@ describe("addContentCredential", () => {
       await addContentCredential({ data: input, format, ...asset, parentIngredient: parent }, { db: database.db });
       const n = 10;
       const started = performance.now();
-      for (let i = 0; i < n; i++) await addContentCredential({ data: input, format, ...asset, parentIngredient: parent }, { db: database.db });
-      console.log(`c2pa ${format} 1080²: ${((performance.now() - started) / n).toFixed(1)} ms per call (mean of ${n}, warm), ${input.length} bytes in`);
+      for (let i = 0; i < n; i++)
+        await addContentCredential({ data: input, format, ...asset, parentIngredient: parent }, { db: database.db });
+      console.log(
+        `c2pa ${format} 1080²: ${((performance.now() - started) / n).toFixed(1)} ms per call (mean of ${n}, warm), ${input.length} bytes in`,
+      );
     }
   });
 });

@@ -16,7 +16,12 @@ import { DIGITAL_SOURCE_TYPE_TRAINED as DIGITAL_SOURCE_TYPE_AI } from "./xmp";
  */
 export type CredentialFormat = "jpeg" | "png" | "webp" | "avif";
 
-const MIME: Record<CredentialFormat, string> = { jpeg: "image/jpeg", png: "image/png", webp: "image/webp", avif: "image/avif" };
+const MIME: Record<CredentialFormat, string> = {
+  jpeg: "image/jpeg",
+  png: "image/png",
+  webp: "image/webp",
+  avif: "image/avif",
+};
 /** Formats c2pa-rs embeds into: JPEG (APP11), PNG (caBX chunk), WebP (RIFF C2PA chunk), AVIF (BMFF uuid box). */
 const SIGNABLE = new Set<string>(["jpeg", "png", "webp", "avif"]);
 /** Bytes reserved for the COSE signature: the two-certificate chain (~1 KB) plus framing, no time stamp. */
@@ -39,9 +44,16 @@ export type ContentCredentialInput = {
 
 export type ContentCredentialResult = { data: Buffer; signed: boolean; reason?: string };
 
-export async function addContentCredential(input: ContentCredentialInput, deps: { db: DbExecutor }): Promise<ContentCredentialResult> {
+export async function addContentCredential(
+  input: ContentCredentialInput,
+  deps: { db: DbExecutor },
+): Promise<ContentCredentialResult> {
   if (!SIGNABLE.has(input.format)) {
-    return { data: input.data, signed: false, reason: `C2PA signing is not supported for ${input.format} by c2pa-wasm.` };
+    return {
+      data: input.data,
+      signed: false,
+      reason: `C2PA signing is not supported for ${input.format} by c2pa-wasm.`,
+    };
   }
   const c2pa = await loadC2pa();
   const signer = await signerFor(deps.db);
@@ -55,7 +67,9 @@ export async function addContentCredential(input: ContentCredentialInput, deps: 
           signer,
           [],
           mime,
-          new BytesBlob(new Uint8Array(input.data.buffer, input.data.byteOffset, input.data.byteLength)) as unknown as Blob,
+          new BytesBlob(
+            new Uint8Array(input.data.buffer, input.data.byteOffset, input.data.byteLength),
+          ) as unknown as Blob,
         );
       } finally {
         builder.free();
@@ -70,11 +84,25 @@ export async function addContentCredential(input: ContentCredentialInput, deps: 
 
 function manifestDefinition(input: ContentCredentialInput, mime: string) {
   const agent = { name: input.softwareAgent ?? "Kiln" };
-  const actions: Record<string, unknown>[] = [{ action: "c2pa.created", digitalSourceType: input.digitalSourceType ?? DIGITAL_SOURCE_TYPE_AI, softwareAgent: agent }];
+  const actions: Record<string, unknown>[] = [
+    {
+      action: "c2pa.created",
+      digitalSourceType: input.digitalSourceType ?? DIGITAL_SOURCE_TYPE_AI,
+      softwareAgent: agent,
+    },
+  ];
   if (input.parentIngredient) {
     actions.push(
-      { action: "c2pa.cropped", softwareAgent: { name: "Kiln" }, description: "Cropped around the focal point for a placement." },
-      { action: "c2pa.resized", softwareAgent: { name: "Kiln" }, description: "Resized to the placement's dimensions." },
+      {
+        action: "c2pa.cropped",
+        softwareAgent: { name: "Kiln" },
+        description: "Cropped around the focal point for a placement.",
+      },
+      {
+        action: "c2pa.resized",
+        softwareAgent: { name: "Kiln" },
+        description: "Resized to the placement's dimensions.",
+      },
     );
   }
   return {
@@ -96,7 +124,13 @@ function manifestDefinition(input: ContentCredentialInput, mime: string) {
     // The original the rendition was cut from. It carries no manifest of its own (originals are
     // stored unsigned), so it is named and hashed here rather than embedded.
     ingredients: input.parentIngredient
-      ? [{ title: input.parentIngredient.title, relationship: "componentOf", instance_id: `kiln:sha256:${input.parentIngredient.sha256}` }]
+      ? [
+          {
+            title: input.parentIngredient.title,
+            relationship: "componentOf",
+            instance_id: `kiln:sha256:${input.parentIngredient.sha256}`,
+          },
+        ]
       : [],
   };
 }
@@ -119,7 +153,11 @@ export type ReadCredential = {
 };
 
 /** Reads and validates the manifest in an image; `trustAnchorsPem` adds certificates to trust. */
-export async function readContentCredential(data: Buffer, format: CredentialFormat, opts: { trustAnchorsPem?: string } = {}): Promise<ReadCredential | null> {
+export async function readContentCredential(
+  data: Buffer,
+  format: CredentialFormat,
+  opts: { trustAnchorsPem?: string } = {},
+): Promise<ReadCredential | null> {
   const c2pa = await loadC2pa();
   const settings = opts.trustAnchorsPem ? JSON.stringify({ trust: { user_anchors: opts.trustAnchorsPem } }) : undefined;
   let reader: WasmReader;
@@ -182,7 +220,11 @@ function resolveWasm(): string {
   return join(dirname(manifest), parts[2]!, parts[3]!);
 }
 
-type WasmSignerDefinition = { alg: string; reserveSize: number; sign: (bytes: Uint8Array<ArrayBuffer>) => Promise<Uint8Array<ArrayBuffer>> };
+type WasmSignerDefinition = {
+  alg: string;
+  reserveSize: number;
+  sign: (bytes: Uint8Array<ArrayBuffer>) => Promise<Uint8Array<ArrayBuffer>>;
+};
 // One signer per database (tests open several); the key is read and unsealed once.
 const signers = new WeakMap<object, Promise<WasmSignerDefinition>>();
 
@@ -194,7 +236,8 @@ function signerFor(db: DbExecutor): Promise<WasmSignerDefinition> {
       return {
         alg: "es256",
         reserveSize: RESERVE_SIZE,
-        sign: async (claim: Uint8Array<ArrayBuffer>) => coseSign1({ claim, protectedHeader, privateKey: identity.privateKey, size: RESERVE_SIZE }),
+        sign: async (claim: Uint8Array<ArrayBuffer>) =>
+          coseSign1({ claim, protectedHeader, privateKey: identity.privateKey, size: RESERVE_SIZE }),
       };
     });
     signer.catch(() => signers.delete(db));

@@ -22,7 +22,12 @@ export function coseProtectedHeader(chainDer: Uint8Array[]): Uint8Array {
   );
 }
 
-export function coseSign1(input: { claim: Uint8Array; protectedHeader: Uint8Array; privateKey: KeyObject; size: number }): Uint8Array<ArrayBuffer> {
+export function coseSign1(input: {
+  claim: Uint8Array;
+  protectedHeader: Uint8Array;
+  privateKey: KeyObject;
+  size: number;
+}): Uint8Array<ArrayBuffer> {
   const toBeSigned = encode(["Signature1", input.protectedHeader, new Uint8Array(0), input.claim]);
   const signature = new Uint8Array(sign("sha256", toBeSigned, { key: input.privateKey, dsaEncoding: "ieee-p1363" }));
   const build = (pad: number, pad2?: number) => {

@@ -14,13 +14,30 @@ export const isLossy = (format: DownloadFormat): format is LossyFormat => format
 /** A version's stored format, as named on the menu: "Original (PNG)". GIF only arrives by upload. */
 export type OriginalFormat = "png" | "jpeg" | "webp" | "avif" | "gif";
 
-export const ORIGINAL_FORMAT_LABEL: Record<OriginalFormat, string> = { png: "PNG", jpeg: "JPEG", webp: "WebP", avif: "AVIF", gif: "GIF" };
+export const ORIGINAL_FORMAT_LABEL: Record<OriginalFormat, string> = {
+  png: "PNG",
+  jpeg: "JPEG",
+  webp: "WebP",
+  avif: "AVIF",
+  gif: "GIF",
+};
 
-export const DOWNLOAD_FORMAT_LABEL: Record<Exclude<DownloadFormat, "original">, string> = { png: "PNG", jpeg: "JPEG", webp: "WebP", avif: "AVIF" };
+export const DOWNLOAD_FORMAT_LABEL: Record<Exclude<DownloadFormat, "original">, string> = {
+  png: "PNG",
+  jpeg: "JPEG",
+  webp: "WebP",
+  avif: "AVIF",
+};
 
 /** The download route's URL for one version and format (the quality only when it differs from the default). */
-export function downloadUrl(assetId: string, version: number | "current", format: DownloadFormat, quality?: number): string {
+export function downloadUrl(
+  assetId: string,
+  version: number | "current",
+  format: DownloadFormat,
+  quality?: number,
+): string {
   const qs = new URLSearchParams({ format });
-  if (quality !== undefined && isLossy(format) && quality !== DEFAULT_QUALITY[format]) qs.set("quality", String(quality));
+  if (quality !== undefined && isLossy(format) && quality !== DEFAULT_QUALITY[format])
+    qs.set("quality", String(quality));
   return `/api/assets/${assetId}/versions/${version}/download?${qs.toString()}`;
 }

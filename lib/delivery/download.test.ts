@@ -74,10 +74,19 @@ beforeAll(async () => {
   store = new LocalBlobStore(dir);
   await seedCatalog({ db, simulatorUrl: "http://127.0.0.1:9" });
   const catalog = await createLibraryCatalog(db);
-  const [team] = await db.insert(teams).values({ name: `Brand ${randomUUID()}` }).returning();
+  const [team] = await db
+    .insert(teams)
+    .values({ name: `Brand ${randomUUID()}` })
+    .returning();
   owner = await designerIn(team!.id);
   // Not approved: downloading is internal work, not publishing.
-  const created = await createLibraryAsset(db, catalog, { ownerId: owner.actor.id, status: "in_review", title: "Trail shoe KLN-0042", width: 640, height: 480 });
+  const created = await createLibraryAsset(db, catalog, {
+    ownerId: owner.actor.id,
+    status: "in_review",
+    title: "Trail shoe KLN-0042",
+    width: 640,
+    height: 480,
+  });
   assetId = created.assetId;
   const [v1] = await db.select().from(assetVersions).where(eq(assetVersions.id, created.versionId));
   v1Bytes = await png(640, 480, [40, 90, 160]);
@@ -87,7 +96,16 @@ beforeAll(async () => {
   await store.put(v2Key, v2Bytes, { contentType: "image/png" });
   const [v2] = await db
     .insert(assetVersions)
-    .values({ assetId, number: 2, parentVersionId: v1!.id, operation: "erase", blobKey: v2Key, width: 640, height: 480, createdBy: owner.actor.id })
+    .values({
+      assetId,
+      number: 2,
+      parentVersionId: v1!.id,
+      operation: "erase",
+      blobKey: v2Key,
+      width: 640,
+      height: 480,
+      createdBy: owner.actor.id,
+    })
     .returning();
   await db.update(assets).set({ currentVersionId: v2!.id, title: "Trail shoe KLN-0042" }).where(eq(assets.id, assetId));
 });
@@ -99,9 +117,15 @@ afterAll(async () => {
 describe("resolveDownload", () => {
   it("converts the current version to each format, full size, with only the chosen metadata", async () => {
     for (const format of ["png", "jpeg", "webp", "avif"] as const) {
-      const file = await fileOf(await resolveDownload({ ctx: owner, store, input: { assetId, version: "current", format } }));
+      const file = await fileOf(
+        await resolveDownload({ ctx: owner, store, input: { assetId, version: "current", format } }),
+      );
       const meta = await sharp(file.data).metadata();
-      expect({ format: meta.format, width: meta.width, height: meta.height }).toEqual({ format: format === "avif" ? "heif" : format, width: 640, height: 480 });
+      expect({ format: meta.format, width: meta.width, height: meta.height }).toEqual({
+        format: format === "avif" ? "heif" : format,
+        width: 640,
+        height: 480,
+      });
       if (format === "avif") expect(meta.compression).toBe("av1");
       expect(meta.exif).toBeUndefined();
       expect(meta.xmp?.toString("utf8")).toContain("Trail shoe KLN-0042");
@@ -117,11 +141,19 @@ describe("resolveDownload", () => {
   });
 
   it("gives the original byte for byte, with an immutable cache lifetime", async () => {
-    const file = await fileOf(await resolveDownload({ ctx: owner, store, input: { assetId, version: "1", format: "original" } }));
+    const file = await fileOf(
+      await resolveDownload({ ctx: owner, store, input: { assetId, version: "1", format: "original" } }),
+    );
     expect(file.data.equals(v1Bytes)).toBe(true);
-    expect(file).toMatchObject({ contentType: "image/png", versionNumber: 1, cacheControl: "private, max-age=31536000, immutable" });
+    expect(file).toMatchObject({
+      contentType: "image/png",
+      versionNumber: 1,
+      cacheControl: "private, max-age=31536000, immutable",
+    });
     expect(file.fileName.ascii).toBe("trail-shoe-kln-0042-v1.png");
-    const byDefault = await fileOf(await resolveDownload({ ctx: owner, store, input: { assetId, version: "current" } }));
+    const byDefault = await fileOf(
+      await resolveDownload({ ctx: owner, store, input: { assetId, version: "current" } }),
+    );
     expect(byDefault.data.equals(v2Bytes)).toBe(true);
     expect(byDefault.format).toBe("original");
   });
@@ -142,7 +174,10 @@ describe("resolveDownload", () => {
   it("makes the file again when the cached one was removed from storage", async () => {
     const input = { assetId, version: "1", format: "jpeg" };
     const first = await fileOf(await resolveDownload({ ctx: owner, store, input }));
-    const [row] = await database.db.select().from(renditionCache).where(eq(renditionCache.sha256, first.etag.slice(1, -1)));
+    const [row] = await database.db
+      .select()
+      .from(renditionCache)
+      .where(eq(renditionCache.sha256, first.etag.slice(1, -1)));
     await store.delete(row!.blobKey);
     const again = await fileOf(await resolveDownload({ ctx: owner, store, input }));
     expect(again.data.length).toBe(first.data.length);
@@ -151,19 +186,35 @@ describe("resolveDownload", () => {
 
   it("writes one audit row per file sent, none for a 304", async () => {
     const before = (await downloads(assetId)).length;
-    const file = await fileOf(await resolveDownload({ ctx: owner, store, input: { assetId, version: "2", format: "avif" } }));
+    const file = await fileOf(
+      await resolveDownload({ ctx: owner, store, input: { assetId, version: "2", format: "avif" } }),
+    );
     const after = await downloads(assetId);
     expect(after).toHaveLength(before + 1);
     const row = after.find((r) => r.seq === Math.max(...after.map((a) => a.seq)))!;
     expect(row).toMatchObject({ actorId: owner.actor.id, subjectType: "asset", subjectId: assetId, ip: "203.0.113.7" });
-    expect(row.data).toMatchObject({ version: 2, format: "avif", quality: 70, bytes: file.bytes, sha256: file.etag.slice(1, -1) });
-    const cached = await resolveDownload({ ctx: owner, store, input: { assetId, version: "2", format: "avif" }, ifNoneMatch: file.etag });
+    expect(row.data).toMatchObject({
+      version: 2,
+      format: "avif",
+      quality: 70,
+      bytes: file.bytes,
+      sha256: file.etag.slice(1, -1),
+    });
+    const cached = await resolveDownload({
+      ctx: owner,
+      store,
+      input: { assetId, version: "2", format: "avif" },
+      ifNoneMatch: file.etag,
+    });
     expect(cached).toEqual({ notModified: true, etag: file.etag, cacheControl: "private, no-cache" });
     expect(await downloads(assetId)).toHaveLength(before + 1);
   });
 
   it("is not found for another designer, allowed to a teammate once the board is shared, refused to finance", async () => {
-    const [other] = await database.db.insert(teams).values({ name: `Growth ${randomUUID()}` }).returning();
+    const [other] = await database.db
+      .insert(teams)
+      .values({ name: `Growth ${randomUUID()}` })
+      .returning();
     const outsider = await designerIn(other!.id);
     const [mine] = await database.db.select({ teamId: users.teamId }).from(users).where(eq(users.id, owner.actor.id));
     const teammate = await designerIn(mine!.teamId);
@@ -187,33 +238,49 @@ describe("resolveDownload", () => {
 
   it("says what was wrong with a bad format, quality or version", async () => {
     const bad = async (input: Record<string, unknown>) => {
-      const error = await resolveDownload({ ctx: owner, store, input: { assetId, version: "1", ...input } }).catch((e: unknown) => e);
+      const error = await resolveDownload({ ctx: owner, store, input: { assetId, version: "1", ...input } }).catch(
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(AppError);
       return error as AppError;
     };
     expect((await bad({ format: "gif" })).message).toMatch(/Format must be one of: original, png, jpeg, webp, avif/);
-    for (const quality of ["0", "101", "abc", "50.5"]) expect((await bad({ format: "jpeg", quality })).message).toMatch(/whole number from 1 to 100/);
+    for (const quality of ["0", "101", "abc", "50.5"])
+      expect((await bad({ format: "jpeg", quality })).message).toMatch(/whole number from 1 to 100/);
     expect((await bad({ format: "png", quality: "80" })).message).toMatch(/lossless/);
     for (const version of ["0", "-1", "latest", "1.5"]) expect((await bad({ version })).code).toBe("invalid_input");
     const missing = await bad({ version: "9" });
-    expect({ code: missing.code, message: missing.message }).toEqual({ code: "not_found", message: "This asset has no version 9." });
+    expect({ code: missing.code, message: missing.message }).toEqual({
+      code: "not_found",
+      message: "This asset has no version 9.",
+    });
     expect((await bad({ assetId: "not-a-uuid" })).code).toBe("not_found");
   });
 });
 
 describe("file names", () => {
   it("slug the title, keep other scripts in filename*, and never come out empty", () => {
-    expect(downloadFileName("Trail shoe KLN-0042", 2, "webp")).toEqual({ ascii: "trail-shoe-kln-0042-v2.webp", unicode: "trail-shoe-kln-0042-v2.webp" });
+    expect(downloadFileName("Trail shoe KLN-0042", 2, "webp")).toEqual({
+      ascii: "trail-shoe-kln-0042-v2.webp",
+      unicode: "trail-shoe-kln-0042-v2.webp",
+    });
     expect(downloadFileName("IMG_0042.JPG", 1, "jpg").ascii).toBe("img-0042-v1.jpg");
-    expect(downloadFileName("Schuh grün · Größe 42", 1, "png")).toEqual({ ascii: "schuh-grun-grosse-42-v1.png", unicode: "schuh-grün-größe-42-v1.png" });
+    expect(downloadFileName("Schuh grün · Größe 42", 1, "png")).toEqual({
+      ascii: "schuh-grun-grosse-42-v1.png",
+      unicode: "schuh-grün-größe-42-v1.png",
+    });
     expect(downloadFileName("靴", 3, "avif")).toEqual({ ascii: "kiln-asset-v3.avif", unicode: "靴-v3.avif" });
     expect(downloadFileName('"; rm -rf / \r\n', 1, "png").ascii).toBe("rm-rf-v1.png");
     expect(downloadFileName("x".repeat(300), 1, "png").ascii).toBe(`${"x".repeat(80)}-v1.png`);
   });
 
   it("writes RFC 6266 Content-Disposition with an RFC 8187 filename* only when needed", () => {
-    expect(contentDisposition(downloadFileName("Trail shoe", 1, "png"))).toBe('attachment; filename="trail-shoe-v1.png"');
-    expect(contentDisposition(downloadFileName("靴", 3, "avif"))).toBe(`attachment; filename="kiln-asset-v3.avif"; filename*=UTF-8''%E9%9D%B4-v3.avif`);
+    expect(contentDisposition(downloadFileName("Trail shoe", 1, "png"))).toBe(
+      'attachment; filename="trail-shoe-v1.png"',
+    );
+    expect(contentDisposition(downloadFileName("靴", 3, "avif"))).toBe(
+      `attachment; filename="kiln-asset-v3.avif"; filename*=UTF-8''%E9%9D%B4-v3.avif`,
+    );
   });
 });
 

@@ -39,7 +39,9 @@ export const downloadInput = z
   .object({
     assetId: z.string(),
     version: z.string().regex(VERSION, "Version must be a version number (1, 2, …) or “current”."),
-    format: z.enum(DOWNLOAD_FORMATS, { error: `Format must be one of: ${DOWNLOAD_FORMATS.join(", ")}.` }).default("original"),
+    format: z
+      .enum(DOWNLOAD_FORMATS, { error: `Format must be one of: ${DOWNLOAD_FORMATS.join(", ")}.` })
+      .default("original"),
     quality: z.coerce
       .number({ error: "Quality must be a whole number from 1 to 100." })
       .int("Quality must be a whole number from 1 to 100.")
@@ -105,7 +107,11 @@ export async function resolveDownload({
     const deps = { db: ctx.db, store };
     const req = { asset, version, size: null, format, quality: quality ?? 100 };
     const opened = await openRendition(deps, req);
-    if (!opened) throw new AppError("unavailable", `The ${format.toUpperCase()} file of version ${version.number} could not be stored. Try again.`);
+    if (!opened)
+      throw new AppError(
+        "unavailable",
+        `The ${format.toUpperCase()} file of version ${version.number} could not be stored. Try again.`,
+      );
     blob = opened.blob;
     sha256 = opened.row.sha256;
     etag = `"${opened.row.sha256}"`;
@@ -123,7 +129,14 @@ export async function resolveDownload({
       actor: { id: ctx.actor.id, email: ctx.actor.email },
       action: "asset.downloaded",
       subject: { type: "asset", id: asset.id },
-      data: { version: version.number, versionId: version.id, format, ...(quality !== null ? { quality } : {}), bytes: blob.size, ...(sha256 ? { sha256 } : {}) },
+      data: {
+        version: version.number,
+        versionId: version.id,
+        format,
+        ...(quality !== null ? { quality } : {}),
+        bytes: blob.size,
+        ...(sha256 ? { sha256 } : {}),
+      },
       ip: ctx.ip,
     },
   });
@@ -149,7 +162,10 @@ async function loadVersion(ctx: Ctx, asset: Asset, asked: string): Promise<Asset
       : and(eq(assetVersions.assetId, asset.id), eq(assetVersions.number, Number(asked)));
   const [version] = await ctx.db.select().from(assetVersions).where(where).orderBy(desc(assetVersions.number)).limit(1);
   if (!version || version.assetId !== asset.id) {
-    throw new AppError("not_found", asked === "current" ? "This asset has no image yet." : `This asset has no version ${asked}.`);
+    throw new AppError(
+      "not_found",
+      asked === "current" ? "This asset has no image yet." : `This asset has no version ${asked}.`,
+    );
   }
   return version;
 }
@@ -157,7 +173,10 @@ async function loadVersion(ctx: Ctx, asset: Asset, asked: string): Promise<Asset
 /** The name people know the asset by (falls back to "Row 3, variant 1" like everywhere else). */
 async function displayTitle(ctx: Ctx, asset: Asset): Promise<string> {
   if (asset.title.trim() || !asset.generationId) return assetTitle({ title: asset.title });
-  const [gen] = await ctx.db.select({ line: generations.rowLine, variant: generations.variantIndex }).from(generations).where(eq(generations.id, asset.generationId));
+  const [gen] = await ctx.db
+    .select({ line: generations.rowLine, variant: generations.variantIndex })
+    .from(generations)
+    .where(eq(generations.id, asset.generationId));
   return assetTitle({ title: asset.title, line: gen?.line ?? null, variant: gen?.variant ?? null });
 }
 
@@ -191,7 +210,17 @@ function originalExtension(contentType: string, key: string): string {
 const IMAGE_SUFFIX = /\.(png|jpe?g|webp|avif|gif|heic|tiff?)$/i;
 const MAX_SLUG = 80;
 /** Letters NFKD does not take apart into a base letter and a mark. */
-const LATIN_EXTRA: Record<string, string> = { ß: "ss", æ: "ae", œ: "oe", ø: "o", đ: "d", ł: "l", þ: "th", ð: "d", ı: "i" };
+const LATIN_EXTRA: Record<string, string> = {
+  ß: "ss",
+  æ: "ae",
+  œ: "oe",
+  ø: "o",
+  đ: "d",
+  ł: "l",
+  þ: "th",
+  ð: "d",
+  ı: "i",
+};
 
 function slug(text: string, ascii: boolean): string {
   let s = text.replace(IMAGE_SUFFIX, "").normalize(ascii ? "NFKD" : "NFKC");
@@ -206,13 +235,21 @@ function slug(text: string, ascii: boolean): string {
  * for Content-Disposition's filename=, `unicode` for filename*= (RFC 6266, RFC 8187) when the
  * title has letters outside ASCII ("Schuh-grün" stays readable, "靴" does not become empty).
  */
-export function downloadFileName(title: string, versionNumber: number, ext: string): { ascii: string; unicode: string } {
+export function downloadFileName(
+  title: string,
+  versionNumber: number,
+  ext: string,
+): { ascii: string; unicode: string } {
   const tail = `-v${versionNumber}.${ext}`;
-  return { ascii: `${slug(title, true) || "kiln-asset"}${tail}`, unicode: `${slug(title, false) || "kiln-asset"}${tail}` };
+  return {
+    ascii: `${slug(title, true) || "kiln-asset"}${tail}`,
+    unicode: `${slug(title, false) || "kiln-asset"}${tail}`,
+  };
 }
 
 /** RFC 8187 value-chars: attr-char is ALPHA / DIGIT / "!#$&+-.^_`|~"; encodeURIComponent leaves a few more. */
-const rfc8187 = (s: string) => encodeURIComponent(s).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const rfc8187 = (s: string) =>
+  encodeURIComponent(s).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 export function contentDisposition(name: { ascii: string; unicode: string }): string {
   const base = `attachment; filename="${name.ascii}"`;
@@ -222,7 +259,14 @@ export function contentDisposition(name: { ascii: string; unicode: string }): st
 export type DownloadChoices = {
   assetId: string;
   title: string;
-  versions: { number: number; current: boolean; width: number; height: number; original: OriginalFormat | null; originalLabel: string }[];
+  versions: {
+    number: number;
+    current: boolean;
+    width: number;
+    height: number;
+    original: OriginalFormat | null;
+    originalLabel: string;
+  }[];
 };
 
 /** What the Download menu offers for one asset: its versions (newest first) and each one's stored format. */
@@ -230,7 +274,13 @@ export async function downloadChoices({ ctx, assetId }: { ctx: Ctx; assetId: str
   if (!can(ctx.actor.role, "assets.view")) throw new AppError("forbidden", "Your role does not include assets.");
   const asset = await loadVisibleAsset(ctx, assetId);
   const versions = await ctx.db
-    .select({ id: assetVersions.id, number: assetVersions.number, width: assetVersions.width, height: assetVersions.height, blobKey: assetVersions.blobKey })
+    .select({
+      id: assetVersions.id,
+      number: assetVersions.number,
+      width: assetVersions.width,
+      height: assetVersions.height,
+      blobKey: assetVersions.blobKey,
+    })
     .from(assetVersions)
     .where(eq(assetVersions.assetId, asset.id))
     .orderBy(desc(assetVersions.number));
@@ -240,7 +290,14 @@ export async function downloadChoices({ ctx, assetId }: { ctx: Ctx; assetId: str
     title: await displayTitle(ctx, asset),
     versions: versions.map((v) => {
       const original = originalFormatOfKey(v.blobKey);
-      return { number: v.number, current: v.id === currentId, width: v.width, height: v.height, original, originalLabel: original ? ORIGINAL_FORMAT_LABEL[original] : "as stored" };
+      return {
+        number: v.number,
+        current: v.id === currentId,
+        width: v.width,
+        height: v.height,
+        original,
+        originalLabel: original ? ORIGINAL_FORMAT_LABEL[original] : "as stored",
+      };
     }),
   };
 }

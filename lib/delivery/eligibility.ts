@@ -16,7 +16,8 @@ export function publishProblems(a: PublishFacts, now = new Date()): string[] {
   const problems: string[] = [];
   if (a.status !== "approved") problems.push(`not approved (${a.status.replace(/_/g, " ")})`);
   if (a.tier === "draft") problems.push("draft tier: drafts are for layout only and never exported");
-  if (a.altTextStatus !== "confirmed") problems.push(a.altTextStatus === "draft" ? "alt text not confirmed by a person" : "no alt text");
+  if (a.altTextStatus !== "confirmed")
+    problems.push(a.altTextStatus === "draft" ? "alt text not confirmed by a person" : "no alt text");
   if (a.rightsExpiresAt && a.rightsExpiresAt.getTime() <= now.getTime()) {
     problems.push(`usage rights expired on ${a.rightsExpiresAt.toISOString().slice(0, 10)}`);
   }

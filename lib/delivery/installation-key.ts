@@ -46,7 +46,12 @@ export async function getC2paSigningIdentity({ db }: { db: DbExecutor }): Promis
   const created = await db.transaction(async (tx) => {
     const inserted = await tx
       .insert(installationKeys)
-      .values({ purpose: C2PA_KEY_PURPOSE, algorithm: ALGORITHM, privateKeySealed: sealed, certificatePem: made.chainPem })
+      .values({
+        purpose: C2PA_KEY_PURPOSE,
+        algorithm: ALGORITHM,
+        privateKeySealed: sealed,
+        certificatePem: made.chainPem,
+      })
       .onConflictDoNothing({ target: installationKeys.purpose })
       .returning({ purpose: installationKeys.purpose });
     if (inserted.length === 0) return false;
@@ -56,7 +61,12 @@ export async function getC2paSigningIdentity({ db }: { db: DbExecutor }): Promis
         actor: null,
         action: "c2pa.key_created",
         subject: { type: "installation_key", id: C2PA_KEY_PURPOSE },
-        data: { algorithm: ALGORITHM, subject: made.leafSubject, issuer: made.caSubject, notAfter: made.notAfter.toISOString() },
+        data: {
+          algorithm: ALGORITHM,
+          subject: made.leafSubject,
+          issuer: made.caSubject,
+          notAfter: made.notAfter.toISOString(),
+        },
       },
     });
     return true;
@@ -82,7 +92,9 @@ function identityFrom(privateKeyPem: string, chainPem: string): SigningIdentity 
 /** The DER bodies of every CERTIFICATE block in a PEM chain, in order. */
 export function pemToDer(pem: string): Uint8Array[] {
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  return blocks.map((b) => new Uint8Array(Buffer.from(b.replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, ""), "base64")));
+  return blocks.map(
+    (b) => new Uint8Array(Buffer.from(b.replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, ""), "base64")),
+  );
 }
 
 async function makeIdentity() {
@@ -138,7 +150,9 @@ async function makeIdentity() {
     ],
   });
   const pkcs8 = Buffer.from(await subtle.exportKey("pkcs8", leafKeys.privateKey));
-  const privateKeyPem = createPrivateKey({ key: pkcs8, format: "der", type: "pkcs8" }).export({ format: "pem", type: "pkcs8" }).toString();
+  const privateKeyPem = createPrivateKey({ key: pkcs8, format: "der", type: "pkcs8" })
+    .export({ format: "pem", type: "pkcs8" })
+    .toString();
   const chainPem = `${leaf.toString("pem")}\n${ca.toString("pem")}\n`;
   return { privateKeyPem, chainPem, caSubject, leafSubject, notAfter };
 }

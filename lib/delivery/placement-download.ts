@@ -76,12 +76,20 @@ export async function resolvePlacementDownload({
 
   const problems = publishProblems(asset, now);
   if (!asset.currentVersionId) problems.push("no stored image");
-  if (problems.length) throw new AppError("policy_blocked", `This asset may not be published yet: ${problems.join("; ")}.`);
-  const [version] = await ctx.db.select().from(assetVersions).where(eq(assetVersions.id, asset.currentVersionId!)).limit(1);
+  if (problems.length)
+    throw new AppError("policy_blocked", `This asset may not be published yet: ${problems.join("; ")}.`);
+  const [version] = await ctx.db
+    .select()
+    .from(assetVersions)
+    .where(eq(assetVersions.id, asset.currentVersionId!))
+    .limit(1);
   if (!version) throw new AppError("not_found", "This asset has no image yet.");
 
   const format = parsed.format ?? placement.defaultFormat;
-  if (parsed.quality !== undefined && !FORMAT_INFO[format].lossy) throw new AppError("invalid_input", "Quality applies to JPEG, WebP and AVIF only; PNG is lossless.", { fields: { quality: ["lossless format"] } });
+  if (parsed.quality !== undefined && !FORMAT_INFO[format].lossy)
+    throw new AppError("invalid_input", "Quality applies to JPEG, WebP and AVIF only; PNG is lossless.", {
+      fields: { quality: ["lossless format"] },
+    });
   const quality = FORMAT_INFO[format].lossy ? (parsed.quality ?? placement.defaultQuality) : 100;
   const deps = { db: ctx.db, store };
   const req = { asset, version, size: { width: placement.width, height: placement.height }, format, quality };
@@ -99,7 +107,15 @@ export async function resolvePlacementDownload({
       actor: { id: ctx.actor.id, email: ctx.actor.email },
       action: "asset.downloaded",
       subject: { type: "asset", id: asset.id },
-      data: { version: version.number, versionId: version.id, placement: placement.slug, format, ...(FORMAT_INFO[format].lossy ? { quality } : {}), bytes: blob.size, sha256: row.sha256 },
+      data: {
+        version: version.number,
+        versionId: version.id,
+        placement: placement.slug,
+        format,
+        ...(FORMAT_INFO[format].lossy ? { quality } : {}),
+        bytes: blob.size,
+        sha256: row.sha256,
+      },
       ip: ctx.ip,
     },
   });

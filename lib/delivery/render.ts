@@ -2,12 +2,13 @@ import sharp from "sharp";
 import type { DeliveryFormat } from "@/db/schema";
 import type { CropBox, Size } from "./crop";
 
-export const FORMAT_INFO: Record<DeliveryFormat, { ext: string; contentType: string; lossy: boolean; label: string }> = {
-  webp: { ext: "webp", contentType: "image/webp", lossy: true, label: "WebP" },
-  avif: { ext: "avif", contentType: "image/avif", lossy: true, label: "AVIF" },
-  jpeg: { ext: "jpg", contentType: "image/jpeg", lossy: true, label: "JPEG" },
-  png: { ext: "png", contentType: "image/png", lossy: false, label: "PNG" },
-};
+export const FORMAT_INFO: Record<DeliveryFormat, { ext: string; contentType: string; lossy: boolean; label: string }> =
+  {
+    webp: { ext: "webp", contentType: "image/webp", lossy: true, label: "WebP" },
+    avif: { ext: "avif", contentType: "image/avif", lossy: true, label: "AVIF" },
+    jpeg: { ext: "jpg", contentType: "image/jpeg", lossy: true, label: "JPEG" },
+    png: { ext: "png", contentType: "image/png", lossy: false, label: "PNG" },
+  };
 
 export type RenderSpec = {
   /** Region of the (auto-oriented) source to keep; null keeps all of it. */
@@ -31,7 +32,8 @@ export type RenderedImage = { data: Buffer; width: number; height: number; conte
 export async function renderImage(source: Buffer, spec: RenderSpec): Promise<RenderedImage> {
   let image = sharp(source, { animated: false, limitInputPixels: 268_402_689 }).rotate();
   if (spec.crop) image = image.extract(spec.crop);
-  if (spec.size) image = image.resize({ width: spec.size.width, height: spec.size.height, fit: "fill", kernel: "lanczos3" });
+  if (spec.size)
+    image = image.resize({ width: spec.size.width, height: spec.size.height, fit: "fill", kernel: "lanczos3" });
   const quality = Math.min(100, Math.max(1, Math.round(spec.quality)));
   switch (spec.format) {
     case "webp":

@@ -23,10 +23,15 @@ let version: AssetVersion;
 
 /** A 1024² source with EXIF GPS and camera fields, and a red patch on the right third (what attention picks). */
 async function sourceImage(): Promise<Buffer> {
-  const patch = await sharp({ create: { width: 160, height: 160, channels: 3, background: { r: 250, g: 30, b: 30 } } }).png().toBuffer();
+  const patch = await sharp({ create: { width: 160, height: 160, channels: 3, background: { r: 250, g: 30, b: 30 } } })
+    .png()
+    .toBuffer();
   return sharp({ create: { width: 1024, height: 1024, channels: 3, background: { r: 110, g: 110, b: 110 } } })
     .composite([{ input: patch, left: 820, top: 430 }])
-    .withExif({ IFD0: { Make: "Canon", Model: "EOS R5", Software: "secret-tool" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "51/1 30/1 0/1" } })
+    .withExif({
+      IFD0: { Make: "Canon", Model: "EOS R5", Software: "secret-tool" },
+      IFD3: { GPSLatitudeRef: "N", GPSLatitude: "51/1 30/1 0/1" },
+    })
     .png()
     .toBuffer();
 }
@@ -39,12 +44,23 @@ beforeAll(async () => {
   await seedCatalog({ db, simulatorUrl: "http://127.0.0.1:9" });
   const catalog = await createLibraryCatalog(db);
   const owner = await createUserFactory(db, { role: "designer" });
-  const { assetId, versionId } = await createLibraryAsset(db, catalog, { ownerId: owner.id, status: "approved", title: "Trail shoe KLN-0042" });
+  const { assetId, versionId } = await createLibraryAsset(db, catalog, {
+    ownerId: owner.id,
+    status: "approved",
+    title: "Trail shoe KLN-0042",
+  });
   [version] = (await db.select().from(assetVersions).where(eq(assetVersions.id, versionId))) as [AssetVersion];
   await store.put(version.blobKey, await sourceImage(), { contentType: "image/png" });
   [asset] = (await db
     .update(assets)
-    .set({ title: "Trail shoe KLN-0042", altText: "A grey trail shoe on a rock", altTextStatus: "confirmed", approvalId: "apr_test", rightsLicence: "Own generation", rightsChannels: ["social"] })
+    .set({
+      title: "Trail shoe KLN-0042",
+      altText: "A grey trail shoe on a rock",
+      altTextStatus: "confirmed",
+      approvalId: "apr_test",
+      rightsLicence: "Own generation",
+      rightsChannels: ["social"],
+    })
     .where(eq(assets.id, assetId))
     .returning()) as [Asset];
 });
@@ -56,7 +72,13 @@ afterAll(async () => {
 describe("getOrCreateRendition", () => {
   it("crops a placement around the attention point, encodes it, writes only the chosen metadata", async () => {
     const deps = { db: database.db, store };
-    const row = await getOrCreateRendition(deps, { asset, version, size: { width: 1080, height: 1920 }, format: "jpeg", quality: 85 });
+    const row = await getOrCreateRendition(deps, {
+      asset,
+      version,
+      size: { width: 1080, height: 1920 },
+      format: "jpeg",
+      quality: 85,
+    });
     expect(row).toMatchObject({ width: 1080, height: 1920, contentType: "image/jpeg" });
     const blob = await store.get(row.blobKey);
     const bytes = await readAll(blob!.body);
@@ -77,7 +99,11 @@ describe("getOrCreateRendition", () => {
     expect(JSON.stringify(credential?.activeManifest?.assertions)).toContain("c2pa.cropped");
     // The 9:16 crop of a square keeps the red patch (right side): the crop's right half is redder.
     const { data } = await sharp(bytes).resize(9, 16, { fit: "fill" }).raw().toBuffer({ resolveWithObject: true });
-    const redAt = (x: number) => Array.from({ length: 16 }, (_, y) => data[(y * 9 + x) * 3]! - data[(y * 9 + x) * 3 + 1]!).reduce((a, b) => a + b, 0);
+    const redAt = (x: number) =>
+      Array.from({ length: 16 }, (_, y) => data[(y * 9 + x) * 3]! - data[(y * 9 + x) * 3 + 1]!).reduce(
+        (a, b) => a + b,
+        0,
+      );
     expect(redAt(7) + redAt(8)).toBeGreaterThan(redAt(0) + redAt(1));
   });
 
@@ -103,7 +129,11 @@ describe("getOrCreateRendition", () => {
       const row = await getOrCreateRendition(deps, { asset, version, size: null, format, quality: 70 });
       const bytes = await readAll((await store.get(row.blobKey))!.body);
       const meta = await sharp(bytes).metadata();
-      expect({ format: meta.format, width: meta.width, height: meta.height }).toEqual({ format: format === "avif" ? "heif" : format, width: 1024, height: 1024 });
+      expect({ format: meta.format, width: meta.width, height: meta.height }).toEqual({
+        format: format === "avif" ? "heif" : format,
+        width: 1024,
+        height: 1024,
+      });
       expect(meta.exif).toBeUndefined();
       expect(meta.xmp?.toString("utf8")).toContain("Iptc4xmpExt:DigitalSourceType");
     }
@@ -112,7 +142,10 @@ describe("getOrCreateRendition", () => {
 
 describe("renditionMetadata", () => {
   it("carries only confirmed alt text, and no source type for an unedited upload", () => {
-    const m = renditionMetadata({ ...asset, altTextStatus: "draft", source: "uploaded" }, { ...version, operation: "upload", number: 1 });
+    const m = renditionMetadata(
+      { ...asset, altTextStatus: "draft", source: "uploaded" },
+      { ...version, operation: "upload", number: 1 },
+    );
     expect(m.altText).toBeNull();
     expect(m.digitalSourceType).toBeUndefined();
     expect(m.usageTerms).toBe("Own generation. Channels: social");

@@ -1,7 +1,13 @@
 import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import type { DbExecutor } from "@/db";
-import { renditionCache, type Asset, type AssetVersion, type DeliveryFormat, type RenditionCacheRow } from "@/db/schema";
+import {
+  renditionCache,
+  type Asset,
+  type AssetVersion,
+  type DeliveryFormat,
+  type RenditionCacheRow,
+} from "@/db/schema";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/observability/logger";
 import { readAll } from "@/lib/images/renditions";
@@ -16,7 +22,17 @@ export const RENDER_PIPELINE_VERSION = 2;
 
 export type RenditionAsset = Pick<
   Asset,
-  "id" | "title" | "source" | "approvalId" | "altText" | "altTextStatus" | "focalX" | "focalY" | "rightsLicence" | "rightsChannels" | "rightsExpiresAt"
+  | "id"
+  | "title"
+  | "source"
+  | "approvalId"
+  | "altText"
+  | "altTextStatus"
+  | "focalX"
+  | "focalY"
+  | "rightsLicence"
+  | "rightsChannels"
+  | "rightsExpiresAt"
 >;
 export type RenditionVersion = Pick<AssetVersion, "id" | "blobKey" | "width" | "height" | "operation" | "number">;
 
@@ -48,7 +64,9 @@ export function renditionMetadata(asset: RenditionAsset, version: RenditionVersi
   };
 }
 
-export function usageTerms(a: Pick<RenditionAsset, "rightsLicence" | "rightsChannels" | "rightsExpiresAt">): string | null {
+export function usageTerms(
+  a: Pick<RenditionAsset, "rightsLicence" | "rightsChannels" | "rightsExpiresAt">,
+): string | null {
   const parts = [
     a.rightsLicence,
     a.rightsChannels?.length ? `Channels: ${a.rightsChannels.join(", ")}` : null,
@@ -63,7 +81,8 @@ export function usageTerms(a: Pick<RenditionAsset, "rightsLicence" | "rightsChan
  * "attention", itself a function of those bytes. Metadata is hashed as the packet written.
  */
 export function renditionInputHash(req: RenditionRequest, xmp: string): string {
-  const focal = req.asset.focalX === null || req.asset.focalY === null ? "attention" : [req.asset.focalX, req.asset.focalY];
+  const focal =
+    req.asset.focalX === null || req.asset.focalY === null ? "attention" : [req.asset.focalX, req.asset.focalY];
   const canonical = JSON.stringify({
     p: RENDER_PIPELINE_VERSION,
     v: req.version.id,
@@ -103,7 +122,9 @@ export async function getOrCreateRendition(deps: RenditionDeps, req: RenditionRe
   let crop = null;
   if (req.size) {
     const focal =
-      req.asset.focalX !== null && req.asset.focalY !== null ? { x: req.asset.focalX, y: req.asset.focalY } : await memoFocal(deps, req.version.id, source);
+      req.asset.focalX !== null && req.asset.focalY !== null
+        ? { x: req.asset.focalX, y: req.asset.focalY }
+        : await memoFocal(deps, req.version.id, source);
     crop = cropBox({ width: req.version.width, height: req.version.height }, req.size, focal);
   }
   const rendered = await renderImage(source, { crop, size: req.size, format: req.format, quality: req.quality, xmp });
@@ -131,7 +152,13 @@ export async function getOrCreateRendition(deps: RenditionDeps, req: RenditionRe
  * would break its hash binding. An image whose making Kiln cannot know (an unedited upload) is not
  * signed: the credential would have to claim a source type.
  */
-async function signRendition(deps: RenditionDeps, req: RenditionRequest, data: Buffer, source: Buffer, digitalSourceType: string | undefined) {
+async function signRendition(
+  deps: RenditionDeps,
+  req: RenditionRequest,
+  data: Buffer,
+  source: Buffer,
+  digitalSourceType: string | undefined,
+) {
   if (!digitalSourceType) return { data, signed: false };
   const result = await addContentCredential(
     {
@@ -144,12 +171,21 @@ async function signRendition(deps: RenditionDeps, req: RenditionRequest, data: B
       digitalSourceType,
       // A placement is cut from the version: the credential names it and says "cropped, resized".
       ...(req.size
-        ? { parentIngredient: { title: `${req.asset.title || "asset"} v${req.version.number}`, sha256: sourceSha256(deps, req.version.id, source) } }
+        ? {
+            parentIngredient: {
+              title: `${req.asset.title || "asset"} v${req.version.number}`,
+              sha256: sourceSha256(deps, req.version.id, source),
+            },
+          }
         : {}),
     },
     { db: deps.db },
   );
-  if (!result.signed) logger.warn({ assetId: req.asset.id, reason: result.reason }, "delivery: rendition left without a content credential");
+  if (!result.signed)
+    logger.warn(
+      { assetId: req.asset.id, reason: result.reason },
+      "delivery: rendition left without a content credential",
+    );
   return result;
 }
 
@@ -165,7 +201,8 @@ async function readSource(deps: RenditionDeps, version: RenditionVersion): Promi
   const cached = deps.memo?.sources.get(version.id);
   if (cached) return cached;
   const blob = await deps.store.get(version.blobKey);
-  if (!blob) throw new Error(`The image of version ${version.number} is missing from the blob store (${version.blobKey}).`);
+  if (!blob)
+    throw new Error(`The image of version ${version.number} is missing from the blob store (${version.blobKey}).`);
   const bytes = await readAll(blob.body);
   deps.memo?.sources.set(version.id, bytes);
   return bytes;
@@ -183,7 +220,10 @@ async function memoFocal(deps: RenditionDeps, versionId: string, source: Buffer)
  * The rendition and its file, opened for sending. A cache row whose file is gone (a cleared blob
  * folder) is forgotten and the file made again; null only if even that could not be read back.
  */
-export async function openRendition(deps: RenditionDeps, req: RenditionRequest): Promise<{ row: RenditionCacheRow; blob: BlobObject } | null> {
+export async function openRendition(
+  deps: RenditionDeps,
+  req: RenditionRequest,
+): Promise<{ row: RenditionCacheRow; blob: BlobObject } | null> {
   let row = await getOrCreateRendition(deps, req);
   let blob = await deps.store.get(row.blobKey);
   if (!blob) {

@@ -39,11 +39,19 @@ describe("buildXmp", () => {
     expect(xmp.trimEnd().endsWith('<?xpacket end="w"?>')).toBe(true);
     expect(xmp).toContain("Trail shoe &quot;Ridge&quot; &lt;red&gt; &amp; black");
     expect(xmp).not.toContain("<red>");
-    expect(xmp).toContain(`<Iptc4xmpExt:DigitalSourceType>${DIGITAL_SOURCE_TYPE_TRAINED}</Iptc4xmpExt:DigitalSourceType>`);
+    expect(xmp).toContain(
+      `<Iptc4xmpExt:DigitalSourceType>${DIGITAL_SOURCE_TYPE_TRAINED}</Iptc4xmpExt:DigitalSourceType>`,
+    );
     expect(xmp).toContain(`<kiln:AssetId>${fields.assetId}</kiln:AssetId>`);
     expect(xmp).toContain(`<kiln:ApprovalId>${fields.approvalId}</kiln:ApprovalId>`);
     // Balanced elements: every opening tag of a property has its closing tag.
-    for (const tag of ["dc:title", "dc:rights", "xmpRights:UsageTerms", "photoshop:Credit", "Iptc4xmpCore:AltTextAccessibility"]) {
+    for (const tag of [
+      "dc:title",
+      "dc:rights",
+      "xmpRights:UsageTerms",
+      "photoshop:Credit",
+      "Iptc4xmpCore:AltTextAccessibility",
+    ]) {
       expect(xmp.split(`<${tag}>`).length).toBe(2);
       expect(xmp.split(`</${tag}>`).length).toBe(2);
     }
@@ -86,7 +94,10 @@ describe("XMP written by sharp", () => {
       // exifr parses the packet sharp read back, as a sidecar (exifr reads no WebP container, so
       // every format is checked the same way). exifr leaves XML entities as written; decoding the
       // five predefined ones is what any XML reader does.
-      const xmp = (await exifr.sidecar(meta.xmp!, { xmp: true, mergeOutput: false }, "xmp")) as Record<string, Record<string, unknown>>;
+      const xmp = (await exifr.sidecar(meta.xmp!, { xmp: true, mergeOutput: false }, "xmp")) as Record<
+        string,
+        Record<string, unknown>
+      >;
       const text = (v: unknown) => {
         const raw = v && typeof v === "object" && "value" in v ? (v as { value: unknown }).value : v;
         return typeof raw === "string" ? decodeEntities(raw) : raw;
@@ -102,7 +113,8 @@ describe("XMP written by sharp", () => {
 
       // Straight from the file too, where exifr can read the container.
       if (format !== "webp") {
-        const fromFile = (await exifr.parse(out, { xmp: true, tiff: true, gps: true, exif: true })) as Record<string, unknown> | undefined;
+        const fromFile = (await exifr.parse(out, { xmp: true, tiff: true, gps: true, exif: true })) as
+          Record<string, unknown> | undefined;
         expect(fromFile?.Make).toBeUndefined();
         expect(fromFile?.Model).toBeUndefined();
         expect(fromFile?.latitude).toBeUndefined();
@@ -120,5 +132,8 @@ describe("XMP written by sharp", () => {
 });
 
 function decodeEntities(s: string): string {
-  return s.replace(/&(quot|apos|lt|gt|amp);/g, (_, e: string) => ({ quot: '"', apos: "'", lt: "<", gt: ">", amp: "&" })[e]!);
+  return s.replace(
+    /&(quot|apos|lt|gt|amp);/g,
+    (_, e: string) => ({ quot: '"', apos: "'", lt: "<", gt: ">", amp: "&" })[e]!,
+  );
 }

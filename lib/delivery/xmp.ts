@@ -20,7 +20,8 @@ export const XMP_NS = {
 /** IPTC's code for "created by a trained model from prompts". */
 export const DIGITAL_SOURCE_TYPE_TRAINED = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia";
 /** A real image changed by a trained model (an uploaded photo that was erased, upscaled, cut out). */
-export const DIGITAL_SOURCE_TYPE_COMPOSITE = "http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia";
+export const DIGITAL_SOURCE_TYPE_COMPOSITE =
+  "http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia";
 
 export type XmpFields = {
   title: string;

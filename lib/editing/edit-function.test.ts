@@ -100,7 +100,13 @@ describe("the edit-asset function", () => {
     try {
       const { edit } = await requestEdit({
         ctx: designer,
-        input: { assetId: asset.id, operation: "upscale", sourceVersionNumber: 1, params: { scale: 2 }, idempotencyKey: `fn-${++n}-oom` },
+        input: {
+          assetId: asset.id,
+          operation: "upscale",
+          sourceVersionNumber: 1,
+          params: { scale: 2 },
+          idempotencyKey: `fn-${++n}-oom`,
+        },
         store: getBlobStore(),
         send,
       });
@@ -120,14 +126,27 @@ describe("the edit-asset function", () => {
 
   it("does not retry a request the endpoint refuses (4xx)", async () => {
     fake.route("POST", "/sdapi/v1/extra-single-image", (_req, res) =>
-      sendJson(res, 422, { detail: [{ type: "value_error", loc: ["body", "upscaling_resize"], msg: "Upscaled size exceeds 8192 pixels per side" }] }),
+      sendJson(res, 422, {
+        detail: [
+          { type: "value_error", loc: ["body", "upscaling_resize"], msg: "Upscaled size exceeds 8192 pixels per side" },
+        ],
+      }),
     );
-    const [refusing] = await database.db.insert(providers).values({ slug: "refusing", name: "Refusing A1111", kind: "a1111", baseUrl: fake.url, allowPrivate: true }).returning();
+    const [refusing] = await database.db
+      .insert(providers)
+      .values({ slug: "refusing", name: "Refusing A1111", kind: "a1111", baseUrl: fake.url, allowPrivate: true })
+      .returning();
     await setEditorEngine({ ctx: admin, input: { operation: "upscale", engine: "a1111", providerId: refusing!.id } });
     const { asset } = await generateAsset(database.db, designer);
     const { edit } = await requestEdit({
       ctx: designer,
-      input: { assetId: asset.id, operation: "upscale", sourceVersionNumber: 1, params: { scale: 4 }, idempotencyKey: `fn-${++n}-422` },
+      input: {
+        assetId: asset.id,
+        operation: "upscale",
+        sourceVersionNumber: 1,
+        params: { scale: 4 },
+        idempotencyKey: `fn-${++n}-422`,
+      },
       store: getBlobStore(),
       send,
     });

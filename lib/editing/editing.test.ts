@@ -70,7 +70,11 @@ async function ledgerOf(editId: string) {
   return database.db.select().from(costLedger).where(eq(costLedger.editId, editId)).orderBy(costLedger.id);
 }
 async function versionsOf(assetId: string) {
-  return database.db.select().from(assetVersions).where(eq(assetVersions.assetId, assetId)).orderBy(assetVersions.number);
+  return database.db
+    .select()
+    .from(assetVersions)
+    .where(eq(assetVersions.assetId, assetId))
+    .orderBy(assetVersions.number);
 }
 
 describe("erase, upscale, remove background and restore on the simulator (A1111 over HTTP)", () => {
@@ -86,19 +90,37 @@ describe("erase, upscale, remove background and restore on the simulator (A1111 
     const rect = { left: 208, top: 208, width: 96, height: 96 };
     const queued = await requestEdit({
       ctx: designer,
-      input: { assetId: asset.id, operation: "erase", sourceVersionNumber: 1, mask: await paintedMask(v1.width, v1.height, rect), idempotencyKey: key() },
+      input: {
+        assetId: asset.id,
+        operation: "erase",
+        sourceVersionNumber: 1,
+        mask: await paintedMask(v1.width, v1.height, rect),
+        idempotencyKey: key(),
+      },
       store: store(),
       send,
     });
     expect(queued.created).toBe(true);
     expect(send.edits).toEqual([queued.edit.id]);
-    expect(queued.edit).toMatchObject({ status: "queued", engine: "a1111", providerId: simulatorId, operation: "erase" });
+    expect(queued.edit).toMatchObject({
+      status: "queued",
+      engine: "a1111",
+      providerId: simulatorId,
+      operation: "erase",
+    });
     expect(queued.edit.maskBlobKey).toMatch(new RegExp(`^assets/${asset.id}/masks/`));
     const out = await runEdit({ db: database.db, store: store(), editId: queued.edit.id });
     expect(out.status).toBe("succeeded");
     const [v1After, v2] = await versionsOf(asset.id);
     expect(v1After!.blobKey).toBe(v1.blobKey);
-    expect(v2).toMatchObject({ number: 2, operation: "erase", parentVersionId: v1.id, editId: queued.edit.id, width: 512, height: 512 });
+    expect(v2).toMatchObject({
+      number: 2,
+      operation: "erase",
+      parentVersionId: v1.id,
+      editId: queued.edit.id,
+      width: 512,
+      height: 512,
+    });
     const [edit] = await database.db.select().from(assetEdits).where(eq(assetEdits.id, queued.edit.id));
     expect(edit).toMatchObject({ status: "succeeded", progress: 100, resultVersionId: v2!.id, costMicros: 3_000 });
 
@@ -110,9 +132,14 @@ describe("erase, upscale, remove background and restore on the simulator (A1111 
     for (let y = 0; y < 512; y++) {
       for (let x = 0; x < 512; x++) {
         const i = (y * 512 + x) * 4;
-        const d = Math.abs(before.data[i]! - after.data[i]!) + Math.abs(before.data[i + 1]! - after.data[i + 1]!) + Math.abs(before.data[i + 2]! - after.data[i + 2]!);
-        const inRect = x >= rect.left + 6 && x < rect.left + rect.width - 6 && y >= rect.top + 6 && y < rect.top + rect.height - 6;
-        const far = x < rect.left - 6 || x >= rect.left + rect.width + 6 || y < rect.top - 6 || y >= rect.top + rect.height + 6;
+        const d =
+          Math.abs(before.data[i]! - after.data[i]!) +
+          Math.abs(before.data[i + 1]! - after.data[i + 1]!) +
+          Math.abs(before.data[i + 2]! - after.data[i + 2]!);
+        const inRect =
+          x >= rect.left + 6 && x < rect.left + rect.width - 6 && y >= rect.top + 6 && y < rect.top + rect.height - 6;
+        const far =
+          x < rect.left - 6 || x >= rect.left + rect.width + 6 || y < rect.top - 6 || y >= rect.top + rect.height + 6;
         if (inRect) inside += d;
         if (far) outsideMax = Math.max(outsideMax, d);
       }
@@ -143,20 +170,36 @@ describe("erase, upscale, remove background and restore on the simulator (A1111 
     // Upscale 2× of version 2: twice the size, priced per megapixel of the result.
     const up = await requestEdit({
       ctx: designer,
-      input: { assetId: asset.id, operation: "upscale", sourceVersionNumber: 2, params: { scale: 2 }, idempotencyKey: key() },
+      input: {
+        assetId: asset.id,
+        operation: "upscale",
+        sourceVersionNumber: 2,
+        params: { scale: 2 },
+        idempotencyKey: key(),
+      },
       store: store(),
       send,
     });
     await runEdit({ db: database.db, store: store(), editId: up.edit.id });
     const v3 = (await versionsOf(asset.id))[2]!;
     expect(v3).toMatchObject({ number: 3, operation: "upscale", parentVersionId: v2!.id, width: 1024, height: 1024 });
-    expect(await sharp(await bytesOf(v3.blobKey)).metadata()).toMatchObject({ width: 1024, height: 1024, format: "png" });
+    expect(await sharp(await bytesOf(v3.blobKey)).metadata()).toMatchObject({
+      width: 1024,
+      height: 1024,
+      format: "png",
+    });
     expect((await ledgerOf(up.edit.id))[0]).toMatchObject({ micros: 1_049, engine: "a1111" }); // 1.048576 MP × $0.001
 
     // Remove the background: a real RGBA PNG, the border gone, the subject kept.
     const cut = await requestEdit({
       ctx: designer,
-      input: { assetId: asset.id, operation: "remove_background", sourceVersionNumber: 3, params: { background: "transparent" }, idempotencyKey: key() },
+      input: {
+        assetId: asset.id,
+        operation: "remove_background",
+        sourceVersionNumber: 3,
+        params: { background: "transparent" },
+        idempotencyKey: key(),
+      },
       store: store(),
       send,
     });
@@ -174,13 +217,24 @@ describe("erase, upscale, remove background and restore on the simulator (A1111 
     expect(opaque / (1024 * 1024)).toBeLessThan(0.95);
 
     // Restore version 1 as version 5: the same image, a new version, checks again.
-    const restored = await restoreVersion({ ctx: designer, input: { assetId: asset.id, versionNumber: 1, idempotencyKey: key() }, send });
-    expect(restored.version!).toMatchObject({ number: 5, operation: "restore", parentVersionId: v1.id, blobKey: v1.blobKey });
+    const restored = await restoreVersion({
+      ctx: designer,
+      input: { assetId: asset.id, versionNumber: 1, idempotencyKey: key() },
+      send,
+    });
+    expect(restored.version!).toMatchObject({
+      number: 5,
+      operation: "restore",
+      parentVersionId: v1.id,
+      blobKey: v1.blobKey,
+    });
     expect(send.checks).toHaveLength(1);
     const [a] = await database.db.select().from(assets).where(eq(assets.id, asset.id));
     expect(a).toMatchObject({ currentVersionId: restored.version!.id, status: "checking" });
     expect(sha(await bytesOf(v1.blobKey))).toBe(original);
-    await expect(restoreVersion({ ctx: designer, input: { assetId: asset.id, versionNumber: 5, idempotencyKey: key() }, send })).rejects.toMatchObject({
+    await expect(
+      restoreVersion({ ctx: designer, input: { assetId: asset.id, versionNumber: 5, idempotencyKey: key() }, send }),
+    ).rejects.toMatchObject({
       code: "conflict",
     });
 
@@ -201,7 +255,13 @@ describe("erase, upscale, remove background and restore on the simulator (A1111 
     const { asset } = await generateAsset(database.db, designer);
     const cut = await requestEdit({
       ctx: designer,
-      input: { assetId: asset.id, operation: "remove_background", sourceVersionNumber: 1, params: { background: "#ff00ff" }, idempotencyKey: key() },
+      input: {
+        assetId: asset.id,
+        operation: "remove_background",
+        sourceVersionNumber: 1,
+        params: { background: "#ff00ff" },
+        idempotencyKey: key(),
+      },
       store: store(),
       send: recordingSender(),
     });
@@ -219,26 +279,44 @@ describe("an edit of an approved asset", () => {
   it("sends the new version back through the checks and into review; the approval is cleared", async () => {
     const { asset, v1 } = await generateAsset(database.db, designer, "support");
     const [run1] = await database.db.select().from(checkRuns).where(eq(checkRuns.assetVersionId, v1.id));
-    for (const step of checkSteps("support")) await runChecks({ db: database.db, store: store(), checkRunId: run1!.id, checkIds: step.checkIds });
+    for (const step of checkSteps("support"))
+      await runChecks({ db: database.db, store: store(), checkRunId: run1!.id, checkIds: step.checkIds });
     expect((await decideCheckRun({ db: database.db, checkRunId: run1!.id })).decision.next).toBe("in_review");
-    expect((await decideAsset({ ctx: reviewer, input: { assetId: asset.id, assetVersionId: v1.id, decision: "approve" } })).status).toBe("approved");
+    expect(
+      (await decideAsset({ ctx: reviewer, input: { assetId: asset.id, assetVersionId: v1.id, decision: "approve" } }))
+        .status,
+    ).toBe("approved");
 
     const up = await requestEdit({
       ctx: designer,
-      input: { assetId: asset.id, operation: "upscale", sourceVersionNumber: 1, params: { scale: 2 }, idempotencyKey: key() },
+      input: {
+        assetId: asset.id,
+        operation: "upscale",
+        sourceVersionNumber: 1,
+        params: { scale: 2 },
+        idempotencyKey: key(),
+      },
       store: store(),
       send: recordingSender(),
     });
     const out = await runEdit({ db: database.db, store: store(), editId: up.edit.id });
     const [edited] = await database.db.select().from(assets).where(eq(assets.id, asset.id));
-    expect(edited).toMatchObject({ status: "checking", approvalId: null, approvedAt: null, currentVersionId: out.versionId });
-    for (const step of checkSteps("support")) await runChecks({ db: database.db, store: store(), checkRunId: out.checkRunId!, checkIds: step.checkIds });
+    expect(edited).toMatchObject({
+      status: "checking",
+      approvalId: null,
+      approvedAt: null,
+      currentVersionId: out.versionId,
+    });
+    for (const step of checkSteps("support"))
+      await runChecks({ db: database.db, store: store(), checkRunId: out.checkRunId!, checkIds: step.checkIds });
     const decided = await decideCheckRun({ db: database.db, checkRunId: out.checkRunId! });
     expect(decided.decision.next).toBe("in_review");
     const [inReview] = await database.db.select().from(assets).where(eq(assets.id, asset.id));
     expect(inReview!.status).toBe("in_review");
     // The old approval does not carry over: a decision on version 1 is refused as stale.
-    await expect(decideAsset({ ctx: reviewer, input: { assetId: asset.id, assetVersionId: v1.id, decision: "approve" } })).rejects.toMatchObject({
+    await expect(
+      decideAsset({ ctx: reviewer, input: { assetId: asset.id, assetVersionId: v1.id, decision: "approve" } }),
+    ).rejects.toMatchObject({
       code: "conflict",
     });
   }, 120_000);
@@ -249,13 +327,22 @@ describe("the cost ledger: one row per provider call", () => {
     const { asset } = await generateAsset(database.db, designer);
     const up = await requestEdit({
       ctx: designer,
-      input: { assetId: asset.id, operation: "upscale", sourceVersionNumber: 1, params: { scale: 2 }, idempotencyKey: key() },
+      input: {
+        assetId: asset.id,
+        operation: "upscale",
+        sourceVersionNumber: 1,
+        params: { scale: 2 },
+        idempotencyKey: key(),
+      },
       store: store(),
       send: recordingSender(),
     });
     sim.setConfig({ errorRate: 1 });
     for (let i = 0; i < 2; i++) {
-      await expect(runEdit({ db: database.db, store: store(), editId: up.edit.id })).rejects.toMatchObject({ kind: "transient", billable: false });
+      await expect(runEdit({ db: database.db, store: store(), editId: up.edit.id })).rejects.toMatchObject({
+        kind: "transient",
+        billable: false,
+      });
     }
     sim.setConfig({ errorRate: 0 });
     await runEdit({ db: database.db, store: store(), editId: up.edit.id });
@@ -277,19 +364,34 @@ describe("the cost ledger: one row per provider call", () => {
       fake = await startFakeServer();
       const [p] = await database.db
         .insert(providers)
-        .values({ slug: "stability-test", name: "Stability test", kind: "stability", baseUrl: fake.url, allowPrivate: true, secretCiphertext: sealProviderSecret("sk-test-0123456789") })
+        .values({
+          slug: "stability-test",
+          name: "Stability test",
+          kind: "stability",
+          baseUrl: fake.url,
+          allowPrivate: true,
+          secretCiphertext: sealProviderSecret("sk-test-0123456789"),
+        })
         .returning();
       stabilityId = p!.id;
     });
     afterAll(async () => {
-      await database.db.delete(providers).where(eq(providers.id, stabilityId)).catch(() => undefined);
+      await database.db
+        .delete(providers)
+        .where(eq(providers.id, stabilityId))
+        .catch(() => undefined);
       await fake.close();
     });
 
     it("bills a filtered result (a failed billable call) once, and the edit fails with a reason the designer reads", async () => {
       const saved = await setEditorEngine({
         ctx: admin,
-        input: { operation: "remove_background", engine: "stability", providerId: stabilityId, priceModel: { kind: "per_image", microsPerImage: 20_000 } },
+        input: {
+          operation: "remove_background",
+          engine: "stability",
+          providerId: stabilityId,
+          priceModel: { kind: "per_image", microsPerImage: 20_000 },
+        },
       });
       expect(saved).toMatchObject({ engine: "stability", providerId: stabilityId, isDefault: false });
       fake.route("POST", "/v2beta/stable-image/edit/remove-background", (_req, res: ServerResponse) => {
@@ -308,26 +410,59 @@ describe("the cost ledger: one row per provider call", () => {
       expect(error).toMatchObject({ kind: "content_filtered", billable: true, retryable: false });
       const form = await fake.received("POST", "/v2beta/stable-image/edit/remove-background")[0]!.form();
       expect(form.get("output_format")).toBe("png");
-      expect(fake.received("POST", "/v2beta/stable-image/edit/remove-background")[0]!.headers.authorization).toBe("Bearer sk-test-0123456789");
+      expect(fake.received("POST", "/v2beta/stable-image/edit/remove-background")[0]!.headers.authorization).toBe(
+        "Bearer sk-test-0123456789",
+      );
       expect(await ledgerOf(cut.edit.id)).toMatchObject([
-        { outcome: "failed", billable: true, micros: 20_000, errorKind: "content_filtered", engine: "stability", providerId: stabilityId, purpose: "edit" },
+        {
+          outcome: "failed",
+          billable: true,
+          micros: 20_000,
+          errorKind: "content_filtered",
+          engine: "stability",
+          providerId: stabilityId,
+          purpose: "edit",
+        },
       ]);
-      const failed = await failEdit({ db: database.db, editId: cut.edit.id, code: "content_filtered", detail: (error as Error).message });
+      const failed = await failEdit({
+        db: database.db,
+        editId: cut.edit.id,
+        code: "content_filtered",
+        detail: (error as Error).message,
+      });
       expect(failed).toMatchObject({ status: "failed", errorCode: "content_filtered", costMicros: 20_000 });
       expect(failed!.errorMessage).toContain("safety filter");
       expect(await versionsOf(asset.id)).toHaveLength(1);
-      await database.db.delete(assetEdits).where(eq(assetEdits.providerId, stabilityId)).catch(() => undefined);
+      await database.db
+        .delete(assetEdits)
+        .where(eq(assetEdits.providerId, stabilityId))
+        .catch(() => undefined);
     });
 
     it("refuses an AUTOMATIC1111 endpoint without the rembg extension for background removal", async () => {
-      fake.route("GET", "/openapi.json", (_req, res) => sendJson(res, 200, { openapi: "3.1.0", paths: { "/sdapi/v1/txt2img": { post: {} } } }));
-      const [plain] = await database.db.insert(providers).values({ slug: "a1111-plain", name: "Plain A1111", kind: "a1111", baseUrl: fake.url, allowPrivate: true }).returning();
-      await expect(setEditorEngine({ ctx: admin, input: { operation: "remove_background", engine: "a1111", providerId: plain!.id } })).rejects.toMatchObject({
+      fake.route("GET", "/openapi.json", (_req, res) =>
+        sendJson(res, 200, { openapi: "3.1.0", paths: { "/sdapi/v1/txt2img": { post: {} } } }),
+      );
+      const [plain] = await database.db
+        .insert(providers)
+        .values({ slug: "a1111-plain", name: "Plain A1111", kind: "a1111", baseUrl: fake.url, allowPrivate: true })
+        .returning();
+      await expect(
+        setEditorEngine({
+          ctx: admin,
+          input: { operation: "remove_background", engine: "a1111", providerId: plain!.id },
+        }),
+      ).rejects.toMatchObject({
         code: "invalid_input",
         message: expect.stringContaining("stable-diffusion-webui-rembg"),
       });
       // The simulator has it.
-      await expect(setEditorEngine({ ctx: admin, input: { operation: "remove_background", engine: "a1111", providerId: simulatorId } })).resolves.toMatchObject({
+      await expect(
+        setEditorEngine({
+          ctx: admin,
+          input: { operation: "remove_background", engine: "a1111", providerId: simulatorId },
+        }),
+      ).resolves.toMatchObject({
         engine: "a1111",
         providerId: simulatorId,
       });
@@ -342,18 +477,34 @@ describe("engine selection from the admin's settings", () => {
     const { asset } = await generateAsset(database.db, designer);
     const up = await requestEdit({
       ctx: designer,
-      input: { assetId: asset.id, operation: "upscale", sourceVersionNumber: 1, params: { scale: 4 }, idempotencyKey: key() },
+      input: {
+        assetId: asset.id,
+        operation: "upscale",
+        sourceVersionNumber: 1,
+        params: { scale: 4 },
+        idempotencyKey: key(),
+      },
       store: store(),
       send: recordingSender(),
     });
     expect(up.edit).toMatchObject({ engine: "lanczos-local", providerId: null });
     await runEdit({ db: database.db, store: store(), editId: up.edit.id });
     expect((await versionsOf(asset.id))[1]).toMatchObject({ width: 2048, height: 2048 });
-    expect(await ledgerOf(up.edit.id)).toMatchObject([{ engine: "lanczos-local", providerId: null, micros: 0, billable: false, outcome: "succeeded" }]);
+    expect(await ledgerOf(up.edit.id)).toMatchObject([
+      { engine: "lanczos-local", providerId: null, micros: 0, billable: false, outcome: "succeeded" },
+    ]);
     const audits = await database.db.select().from(auditEvents).where(eq(auditEvents.action, "editing.engine_set"));
     expect(audits.length).toBeGreaterThan(0);
     // Back to the simulator for the other tests.
-    await setEditorEngine({ ctx: admin, input: { operation: "upscale", engine: "a1111", providerId: simulatorId, priceModel: { kind: "per_megapixel", microsPerMegapixel: 1_000 } } });
+    await setEditorEngine({
+      ctx: admin,
+      input: {
+        operation: "upscale",
+        engine: "a1111",
+        providerId: simulatorId,
+        priceModel: { kind: "per_megapixel", microsPerMegapixel: 1_000 },
+      },
+    });
   });
 
   it("erases with the local Telea engine when chosen (this server's CPU, in a worker)", async () => {
@@ -362,7 +513,13 @@ describe("engine selection from the admin's settings", () => {
       const { asset, v1 } = await generateAsset(database.db, designer);
       const queued = await requestEdit({
         ctx: designer,
-        input: { assetId: asset.id, operation: "erase", sourceVersionNumber: 1, mask: await paintedMask(v1.width, v1.height, { left: 40, top: 40, width: 24, height: 24 }), idempotencyKey: key() },
+        input: {
+          assetId: asset.id,
+          operation: "erase",
+          sourceVersionNumber: 1,
+          mask: await paintedMask(v1.width, v1.height, { left: 40, top: 40, width: 24, height: 24 }),
+          idempotencyKey: key(),
+        },
         store: store(),
         send: recordingSender(),
       });
@@ -371,21 +528,51 @@ describe("engine selection from the admin's settings", () => {
       const v2 = (await versionsOf(asset.id))[1]!;
       expect(v2).toMatchObject({ operation: "erase", width: v1.width, height: v1.height, editId: queued.edit.id });
       expect(sha(await bytesOf(v2.blobKey))).not.toBe(sha(await bytesOf(v1.blobKey)));
-      expect(await ledgerOf(queued.edit.id)).toMatchObject([{ engine: "telea-local", providerId: null, micros: 0, outcome: "succeeded" }]);
+      expect(await ledgerOf(queued.edit.id)).toMatchObject([
+        { engine: "telea-local", providerId: null, micros: 0, outcome: "succeeded" },
+      ]);
     } finally {
-      await setEditorEngine({ ctx: admin, input: { operation: "erase", engine: "a1111", providerId: simulatorId, priceModel: { kind: "per_image", microsPerImage: 3_000 } } });
+      await setEditorEngine({
+        ctx: admin,
+        input: {
+          operation: "erase",
+          engine: "a1111",
+          providerId: simulatorId,
+          priceModel: { kind: "per_image", microsPerImage: 3_000 },
+        },
+      });
     }
   });
 
   it("refuses engines that cannot do the operation, prices on local engines, bad price models and non-admins", async () => {
-    await expect(setEditorEngine({ ctx: admin, input: { operation: "erase", engine: "lanczos-local", providerId: null } })).rejects.toMatchObject({ code: "invalid_input" });
     await expect(
-      setEditorEngine({ ctx: admin, input: { operation: "upscale", engine: "lanczos-local", providerId: null, priceModel: { kind: "per_image", microsPerImage: 5 } } }),
+      setEditorEngine({ ctx: admin, input: { operation: "erase", engine: "lanczos-local", providerId: null } }),
     ).rejects.toMatchObject({ code: "invalid_input" });
     await expect(
-      setEditorEngine({ ctx: admin, input: { operation: "upscale", engine: "a1111", providerId: simulatorId, priceModel: { kind: "per_image", microsPerImage: -1 } as never } }),
+      setEditorEngine({
+        ctx: admin,
+        input: {
+          operation: "upscale",
+          engine: "lanczos-local",
+          providerId: null,
+          priceModel: { kind: "per_image", microsPerImage: 5 },
+        },
+      }),
     ).rejects.toMatchObject({ code: "invalid_input" });
-    await expect(setEditorEngine({ ctx: designer, input: { operation: "upscale", engine: "lanczos-local", providerId: null } })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(
+      setEditorEngine({
+        ctx: admin,
+        input: {
+          operation: "upscale",
+          engine: "a1111",
+          providerId: simulatorId,
+          priceModel: { kind: "per_image", microsPerImage: -1 } as never,
+        },
+      }),
+    ).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(
+      setEditorEngine({ ctx: designer, input: { operation: "upscale", engine: "lanczos-local", providerId: null } }),
+    ).rejects.toMatchObject({ code: "forbidden" });
   });
 });
 
@@ -393,8 +580,17 @@ describe("requesting an edit", () => {
   it("queues once for a double click (same idempotency key)", async () => {
     const { asset } = await generateAsset(database.db, designer);
     const send = recordingSender();
-    const input = { assetId: asset.id, operation: "upscale" as const, sourceVersionNumber: 1, params: { scale: 2 as const }, idempotencyKey: key() };
-    const [a, b] = await Promise.all([requestEdit({ ctx: designer, input, store: store(), send }), requestEdit({ ctx: designer, input, store: store(), send })]);
+    const input = {
+      assetId: asset.id,
+      operation: "upscale" as const,
+      sourceVersionNumber: 1,
+      params: { scale: 2 as const },
+      idempotencyKey: key(),
+    };
+    const [a, b] = await Promise.all([
+      requestEdit({ ctx: designer, input, store: store(), send }),
+      requestEdit({ ctx: designer, input, store: store(), send }),
+    ]);
     const c = await requestEdit({ ctx: designer, input, store: store(), send });
     expect(new Set([a.edit.id, b.edit.id, c.edit.id]).size).toBe(1);
     expect([a.created, b.created, c.created].filter(Boolean)).toHaveLength(1);
@@ -406,24 +602,58 @@ describe("requesting an edit", () => {
     const { asset } = await generateAsset(database.db, designer);
     const send = recordingSender();
     const erase = (mask: string | undefined, ctx = designer) =>
-      requestEdit({ ctx, input: { assetId: asset.id, operation: "erase", sourceVersionNumber: 1, mask, idempotencyKey: key() }, store: store(), send });
-    await expect(erase(undefined)).rejects.toMatchObject({ code: "invalid_input", message: expect.stringContaining("Paint the area to erase first") });
-    await expect(erase(Buffer.from("hello, not a png").toString("base64"))).rejects.toMatchObject({ code: "invalid_input", message: expect.stringContaining("not an image") });
+      requestEdit({
+        ctx,
+        input: { assetId: asset.id, operation: "erase", sourceVersionNumber: 1, mask, idempotencyKey: key() },
+        store: store(),
+        send,
+      });
+    await expect(erase(undefined)).rejects.toMatchObject({
+      code: "invalid_input",
+      message: expect.stringContaining("Paint the area to erase first"),
+    });
+    await expect(erase(Buffer.from("hello, not a png").toString("base64"))).rejects.toMatchObject({
+      code: "invalid_input",
+      message: expect.stringContaining("not an image"),
+    });
     await expect(erase(await paintedMask(100, 50, { left: 0, top: 0, width: 10, height: 10 }))).rejects.toMatchObject({
       code: "invalid_input",
       message: expect.stringContaining("100×50 but the image is 512×512"),
     });
-    await expect(erase(await paintedMask(512, 512))).rejects.toMatchObject({ code: "invalid_input", message: expect.stringContaining("empty") });
-    const jpeg = (await sharp({ create: { width: 512, height: 512, channels: 3, background: "#fff" } }).jpeg().toBuffer()).toString("base64");
+    await expect(erase(await paintedMask(512, 512))).rejects.toMatchObject({
+      code: "invalid_input",
+      message: expect.stringContaining("empty"),
+    });
+    const jpeg = (
+      await sharp({ create: { width: 512, height: 512, channels: 3, background: "#fff" } })
+        .jpeg()
+        .toBuffer()
+    ).toString("base64");
     await expect(erase(jpeg)).rejects.toMatchObject({ code: "invalid_input", message: expect.stringContaining("PNG") });
     const good = await paintedMask(512, 512, { left: 10, top: 10, width: 20, height: 20 });
     await expect(erase(good, otherDesigner)).rejects.toMatchObject({ code: "not_found" });
     await expect(erase(good, reviewer)).rejects.toMatchObject({ code: "forbidden" });
     await expect(
-      requestEdit({ ctx: designer, input: { assetId: asset.id, operation: "upscale", sourceVersionNumber: 1, idempotencyKey: key() }, store: store(), send }),
+      requestEdit({
+        ctx: designer,
+        input: { assetId: asset.id, operation: "upscale", sourceVersionNumber: 1, idempotencyKey: key() },
+        store: store(),
+        send,
+      }),
     ).rejects.toMatchObject({ code: "invalid_input", message: expect.stringContaining("2× or 4×") });
     await expect(
-      requestEdit({ ctx: designer, input: { assetId: asset.id, operation: "upscale", sourceVersionNumber: 9, params: { scale: 2 }, idempotencyKey: key() }, store: store(), send }),
+      requestEdit({
+        ctx: designer,
+        input: {
+          assetId: asset.id,
+          operation: "upscale",
+          sourceVersionNumber: 9,
+          params: { scale: 2 },
+          idempotencyKey: key(),
+        },
+        store: store(),
+        send,
+      }),
     ).rejects.toMatchObject({ code: "not_found" });
     // An admin may edit anyone's asset; a mask at half resolution (same aspect) is scaled to the image.
     const half = await paintedMask(256, 256, { left: 5, top: 5, width: 10, height: 10 });

@@ -1,5 +1,14 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
-import { assetEdits, assetVersions, checkRuns, generations, providers, reviewDecisions, users, type AssetEdit } from "@/db/schema";
+import {
+  assetEdits,
+  assetVersions,
+  checkRuns,
+  generations,
+  providers,
+  reviewDecisions,
+  users,
+  type AssetEdit,
+} from "@/db/schema";
 import { loadActionableAsset } from "@/lib/assets/access";
 import type { Ctx } from "@/lib/auth/context";
 import { can } from "@/lib/auth/permissions";
@@ -20,7 +29,12 @@ export async function getEditorView({ ctx, assetId }: { ctx: Ctx; assetId: strin
   const asset = await loadActionableAsset(ctx, assetId);
   const [versions, edits, [gen]] = await Promise.all([
     ctx.db.select().from(assetVersions).where(eq(assetVersions.assetId, asset.id)).orderBy(desc(assetVersions.number)),
-    ctx.db.select().from(assetEdits).where(eq(assetEdits.assetId, asset.id)).orderBy(desc(assetEdits.createdAt)).limit(200),
+    ctx.db
+      .select()
+      .from(assetEdits)
+      .where(eq(assetEdits.assetId, asset.id))
+      .orderBy(desc(assetEdits.createdAt))
+      .limit(200),
     asset.generationId
       ? ctx.db
           .select({ prompt: generations.prompt, line: generations.rowLine, variant: generations.variantIndex })
@@ -29,11 +43,23 @@ export async function getEditorView({ ctx, assetId }: { ctx: Ctx; assetId: strin
       : [],
   ]);
   const versionIds = versions.map((v) => v.id);
-  const people = [...new Set([asset.ownerId, ...versions.flatMap((v) => (v.createdBy ? [v.createdBy] : [])), ...edits.map((e) => e.requestedBy)])];
+  const people = [
+    ...new Set([
+      asset.ownerId,
+      ...versions.flatMap((v) => (v.createdBy ? [v.createdBy] : [])),
+      ...edits.map((e) => e.requestedBy),
+    ]),
+  ];
   const providerIds = [...new Set(edits.flatMap((e) => (e.providerId ? [e.providerId] : [])))];
   const [names, runs, rejects, settings, endpoints] = await Promise.all([
     ctx.db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, people)),
-    versionIds.length ? ctx.db.select().from(checkRuns).where(inArray(checkRuns.assetVersionId, versionIds)).orderBy(desc(checkRuns.createdAt)) : [],
+    versionIds.length
+      ? ctx.db
+          .select()
+          .from(checkRuns)
+          .where(inArray(checkRuns.assetVersionId, versionIds))
+          .orderBy(desc(checkRuns.createdAt))
+      : [],
     versionIds.length
       ? ctx.db
           .select({ versionId: reviewDecisions.assetVersionId })
@@ -41,7 +67,12 @@ export async function getEditorView({ ctx, assetId }: { ctx: Ctx; assetId: strin
           .where(and(inArray(reviewDecisions.assetVersionId, versionIds), eq(reviewDecisions.decision, "reject")))
       : [],
     effectiveSettings(ctx.db),
-    providerIds.length ? ctx.db.select({ id: providers.id, name: providers.name }).from(providers).where(inArray(providers.id, providerIds)) : [],
+    providerIds.length
+      ? ctx.db
+          .select({ id: providers.id, name: providers.name })
+          .from(providers)
+          .where(inArray(providers.id, providerIds))
+      : [],
   ]);
   const engineLabel = (e: AssetEdit) => {
     if (e.operation === "restore") return "copy of an earlier version";
@@ -86,7 +117,11 @@ export async function getEditorView({ ctx, assetId }: { ctx: Ctx; assetId: strin
         thumbUrl: v.renditions.thumb ? blobRouteUrl(v.renditions.thumb.key) : null,
         checks: run ? { status: run.status, verdict: run.verdict, reasonCode: run.reasonCode } : null,
         current: v.id === current.id,
-        sendToReviewBlocked: sendToReviewBlocker({ ...asset, tier: assetTier(asset) }, v.id, rejects.some((r) => r.versionId === v.id)),
+        sendToReviewBlocked: sendToReviewBlocker(
+          { ...asset, tier: assetTier(asset) },
+          v.id,
+          rejects.some((r) => r.versionId === v.id),
+        ),
       };
     }),
     /** Edits not yet turned into a version: queued, running, or failed (with the reason). */
@@ -108,8 +143,20 @@ export async function getEditorView({ ctx, assetId }: { ctx: Ctx; assetId: strin
     engines: Object.fromEntries(
       EDIT_OPERATION_KINDS.map((op) => {
         const s = settings[op];
-        const size = op === "upscale" ? { width: current.width * 2, height: current.height * 2 } : { width: current.width, height: current.height };
-        return [op, s ? { label: s.label, local: s.local, estimateMicros: s.priceModel && !s.local ? costOfCall(s.priceModel, size) : 0 } : null];
+        const size =
+          op === "upscale"
+            ? { width: current.width * 2, height: current.height * 2 }
+            : { width: current.width, height: current.height };
+        return [
+          op,
+          s
+            ? {
+                label: s.label,
+                local: s.local,
+                estimateMicros: s.priceModel && !s.local ? costOfCall(s.priceModel, size) : 0,
+              }
+            : null,
+        ];
       }),
     ) as Record<EditOperationKind, { label: string; local: boolean; estimateMicros: number } | null>,
   };

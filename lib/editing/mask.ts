@@ -7,10 +7,16 @@ export const MAX_MASK_BYTES = 8 * 1024 * 1024;
 /** Decodes a base64 PNG (a canvas's data: URL or bare base64). */
 export function decodeBase64Image(value: string): Buffer {
   const body = value.startsWith("data:") ? (value.split(",")[1] ?? "") : value;
-  if (!/^[A-Za-z0-9+/=\s]*$/.test(body)) throw new AppError("invalid_input", "The mask is not an image: send it as a base64 PNG.", { fields: { mask: ["Not base64."] } });
+  if (!/^[A-Za-z0-9+/=\s]*$/.test(body))
+    throw new AppError("invalid_input", "The mask is not an image: send it as a base64 PNG.", {
+      fields: { mask: ["Not base64."] },
+    });
   const bytes = Buffer.from(body, "base64");
   if (bytes.length > MAX_MASK_BYTES) {
-    throw new AppError("payload_too_large", `The mask is ${(bytes.length / 1024 / 1024).toFixed(1)} MB; masks are limited to ${MAX_MASK_BYTES / 1024 / 1024} MB.`);
+    throw new AppError(
+      "payload_too_large",
+      `The mask is ${(bytes.length / 1024 / 1024).toFixed(1)} MB; masks are limited to ${MAX_MASK_BYTES / 1024 / 1024} MB.`,
+    );
   }
   return bytes;
 }
@@ -25,13 +31,18 @@ export async function normaliseMask(bytes: Buffer, image: { width: number; heigh
   try {
     meta = await sharp(bytes).metadata();
   } catch {
-    throw new AppError("invalid_input", "The mask is not an image. Paint the area to erase on the canvas and try again.", { fields: { mask: ["Not an image."] } });
+    throw new AppError(
+      "invalid_input",
+      "The mask is not an image. Paint the area to erase on the canvas and try again.",
+      { fields: { mask: ["Not an image."] } },
+    );
   }
   if (meta.format !== "png" || !meta.width || !meta.height) {
     throw new AppError("invalid_input", "The mask must be a PNG image.", { fields: { mask: ["Not a PNG."] } });
   }
   const sameSize = meta.width === image.width && meta.height === image.height;
-  const sameAspect = Math.abs(meta.width / meta.height - image.width / image.height) <= 0.01 * (image.width / image.height);
+  const sameAspect =
+    Math.abs(meta.width / meta.height - image.width / image.height) <= 0.01 * (image.width / image.height);
   if (!sameSize && !sameAspect) {
     throw new AppError(
       "invalid_input",
@@ -48,7 +59,10 @@ export async function normaliseMask(bytes: Buffer, image: { width: number; heigh
     .toBuffer();
   let painted = 0;
   for (let i = 0; i < grey.length; i++) if (grey[i]! >= 128) painted++;
-  if (painted === 0) throw new AppError("invalid_input", "The mask is empty. Paint the area to erase first.", { fields: { mask: ["Nothing painted."] } });
+  if (painted === 0)
+    throw new AppError("invalid_input", "The mask is empty. Paint the area to erase first.", {
+      fields: { mask: ["Nothing painted."] },
+    });
   return sharp(grey, { raw: { width: image.width, height: image.height, channels: 1 } })
     .toColourspace("b-w")
     .png()

@@ -27,9 +27,21 @@ export const SIMULATOR_EDIT_PRICES: Record<EditOperationKind, PriceModel> = {
 
 export type EngineRef = { engine: string; providerId: string | null };
 
-export type EngineChoice = EngineRef & { label: string; local: boolean; operations: EditOperationKind[]; paused: boolean; simulator: boolean };
+export type EngineChoice = EngineRef & {
+  label: string;
+  local: boolean;
+  operations: EditOperationKind[];
+  paused: boolean;
+  simulator: boolean;
+};
 
-export type EffectiveSetting = EngineRef & { operation: EditOperationKind; label: string; local: boolean; priceModel: PriceModel | null; isDefault: boolean };
+export type EffectiveSetting = EngineRef & {
+  operation: EditOperationKind;
+  label: string;
+  local: boolean;
+  priceModel: PriceModel | null;
+  isDefault: boolean;
+};
 
 export function findLocalEngine(id: string): EditEngine | undefined {
   return LOCAL_ENGINES.find((e) => e.id === id);
@@ -76,7 +88,10 @@ export async function effectiveSettings(db: DbExecutor): Promise<Record<EditOper
   const out = {} as Record<EditOperationKind, EffectiveSetting | null>;
   for (const operation of EDIT_OPERATION_KINDS) {
     const row = rows.find((r) => r.operation === operation);
-    const choice = (ref: EngineRef) => choices.find((c) => c.engine === ref.engine && c.providerId === ref.providerId && c.operations.includes(operation));
+    const choice = (ref: EngineRef) =>
+      choices.find(
+        (c) => c.engine === ref.engine && c.providerId === ref.providerId && c.operations.includes(operation),
+      );
     const saved = row ? choice({ engine: row.engine, providerId: row.providerId }) : undefined;
     if (saved) {
       out[operation] = { ...pick(saved), operation, priceModel: row!.priceModel ?? null, isDefault: false };
@@ -98,7 +113,10 @@ function pick(c: EngineChoice) {
 }
 
 /** The engine object for an edit's stored choice; the endpoint's secret is opened just for this call. */
-export async function buildEngine(db: DbExecutor, ref: EngineRef): Promise<{ engine: EditEngine; provider: Provider | null }> {
+export async function buildEngine(
+  db: DbExecutor,
+  ref: EngineRef,
+): Promise<{ engine: EditEngine; provider: Provider | null }> {
   if (!ref.providerId) {
     const engine = findLocalEngine(ref.engine);
     if (!engine) throw new AppError("not_found", `The editor engine “${ref.engine}” is not available on this server.`);
@@ -106,7 +124,16 @@ export async function buildEngine(db: DbExecutor, ref: EngineRef): Promise<{ eng
   }
   const [provider] = await db.select().from(providers).where(eq(providers.id, ref.providerId)).limit(1);
   if (!provider) throw new AppError("not_found", "The GPU endpoint chosen for this operation no longer exists.");
-  if (provider.kind !== ref.engine) throw new AppError("conflict", `The GPU endpoint ${provider.name} is no longer a ${ref.engine} endpoint.`);
+  if (provider.kind !== ref.engine)
+    throw new AppError("conflict", `The GPU endpoint ${provider.name} is no longer a ${ref.engine} endpoint.`);
   const adapter = createAdapter(providerConfig(provider));
-  return { engine: providerEngine({ kind: provider.kind, label: providerLabel(provider), adapter, timeoutMs: provider.timeoutMs }), provider };
+  return {
+    engine: providerEngine({
+      kind: provider.kind,
+      label: providerLabel(provider),
+      adapter,
+      timeoutMs: provider.timeoutMs,
+    }),
+    provider,
+  };
 }

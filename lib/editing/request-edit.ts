@@ -22,21 +22,30 @@ const HEX = /^#[0-9a-fA-F]{6}$/;
 export const requestEditInput = z
   .object({
     assetId: z.string().uuid("Unknown asset."),
-    operation: z.enum(["erase", "upscale", "remove_background"], { error: "Choose erase, upscale or remove background." }),
+    operation: z.enum(["erase", "upscale", "remove_background"], {
+      error: "Choose erase, upscale or remove background.",
+    }),
     sourceVersionNumber: z.number({ error: "Choose the version to edit." }).int().positive(),
     params: z
       .object({
         scale: z.union([z.literal(2), z.literal(4)], { error: "Upscale by 2× or 4×." }).optional(),
-        background: z.union([z.literal("transparent"), z.string().regex(HEX, "A background colour is #rrggbb.")]).optional(),
+        background: z
+          .union([z.literal("transparent"), z.string().regex(HEX, "A background colour is #rrggbb.")])
+          .optional(),
       })
       .default({}),
     /** The painted mask for erase: a PNG as base64 or a data: URL, white where to erase. */
-    mask: z.string().max(12 * 1024 * 1024, "The mask is too large.").optional(),
+    mask: z
+      .string()
+      .max(12 * 1024 * 1024, "The mask is too large.")
+      .optional(),
     idempotencyKey: z.string().min(8, "Missing request key; reload the page.").max(100),
   })
   .superRefine((v, issue) => {
-    if (v.operation === "erase" && !v.mask) issue.addIssue({ code: "custom", path: ["mask"], message: "Paint the area to erase first." });
-    if (v.operation === "upscale" && !v.params.scale) issue.addIssue({ code: "custom", path: ["params", "scale"], message: "Upscale by 2× or 4×." });
+    if (v.operation === "erase" && !v.mask)
+      issue.addIssue({ code: "custom", path: ["mask"], message: "Paint the area to erase first." });
+    if (v.operation === "upscale" && !v.params.scale)
+      issue.addIssue({ code: "custom", path: ["params", "scale"], message: "Upscale by 2× or 4×." });
   });
 export type RequestEditInput = z.input<typeof requestEditInput>;
 
@@ -98,10 +107,21 @@ export async function requestEdit({
 
   const { asset, version } = await loadEditableVersion(ctx, data.assetId, data.sourceVersionNumber);
   const setting = (await effectiveSettings(ctx.db))[data.operation];
-  if (!setting) throw new AppError("unavailable", "No engine on this server can do that. Ask an admin to choose one under Editor engines.");
+  if (!setting)
+    throw new AppError(
+      "unavailable",
+      "No engine on this server can do that. Ask an admin to choose one under Editor engines.",
+    );
   if (setting.providerId) {
-    const [p] = await ctx.db.select({ paused: providers.paused, name: providers.name }).from(providers).where(eq(providers.id, setting.providerId));
-    if (p?.paused) throw new AppError("unavailable", `${p.name} is paused by an admin. Try again later, or ask an admin to pick another engine.`);
+    const [p] = await ctx.db
+      .select({ paused: providers.paused, name: providers.name })
+      .from(providers)
+      .where(eq(providers.id, setting.providerId));
+    if (p?.paused)
+      throw new AppError(
+        "unavailable",
+        `${p.name} is paused by an admin. Try again later, or ask an admin to pick another engine.`,
+      );
   }
   const maskBlobKey = data.operation === "erase" ? await storeMask(store, asset.id, data.mask!, version) : null;
   const params: Record<string, unknown> = {
@@ -134,7 +154,14 @@ export async function requestEdit({
         actor: { id: ctx.actor.id, email: ctx.actor.email },
         action: "edit.requested",
         subject: { type: "asset", id: asset.id },
-        data: { editId: edit.id, operation: data.operation, sourceVersion: version.number, engine: setting.engine, providerId: setting.providerId, params },
+        data: {
+          editId: edit.id,
+          operation: data.operation,
+          sourceVersion: version.number,
+          engine: setting.engine,
+          providerId: setting.providerId,
+          params,
+        },
         ip: ctx.ip,
       },
     });

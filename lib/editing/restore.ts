@@ -18,12 +18,21 @@ export const restoreVersionInput = z.object({
  * bytes (blob keys are immutable, so the new version shares them) and renditions, parent = the
  * restored version, operation "restore". Immediate — no engine — then back through the checks.
  */
-export async function restoreVersion({ ctx, input, send }: { ctx: Ctx; input: z.input<typeof restoreVersionInput>; send: EditSender }) {
+export async function restoreVersion({
+  ctx,
+  input,
+  send,
+}: {
+  ctx: Ctx;
+  input: z.input<typeof restoreVersionInput>;
+  send: EditSender;
+}) {
   const data = parseInput(restoreVersionInput, input);
   const existing = await findEditByKey(ctx, data.idempotencyKey);
   if (existing) return { edit: existing, created: false };
   const { asset, version } = await loadEditableVersion(ctx, data.assetId, data.versionNumber);
-  if (asset.currentVersionId === version.id) throw new AppError("conflict", `Version ${version.number} is already the current version.`);
+  if (asset.currentVersionId === version.id)
+    throw new AppError("conflict", `Version ${version.number} is already the current version.`);
   const out = await ctx.db.transaction(async (tx) => {
     const [edit] = await tx
       .insert(assetEdits)
@@ -48,7 +57,10 @@ export async function restoreVersion({ ctx, input, send }: { ctx: Ctx; input: z.
       createdBy: ctx.actor.id,
       parentVersionId: version.id,
     });
-    await tx.update(assetVersions).set({ editId: edit!.id, renditions: version.renditions }).where(eq(assetVersions.id, added.version.id));
+    await tx
+      .update(assetVersions)
+      .set({ editId: edit!.id, renditions: version.renditions })
+      .where(eq(assetVersions.id, added.version.id));
     const [done] = await tx
       .update(assetEdits)
       .set({ status: "succeeded", progress: 100, resultVersionId: added.version.id, finishedAt: new Date() })

@@ -13,7 +13,12 @@ import type { EditEngine, EngineResult } from "./engines/types";
 import { buildEngine } from "./registry";
 import { refreshAssetSearch } from "@/lib/library/refresh";
 
-export type EditOutcome = { status: "succeeded" | "already_done"; editId: string; versionId: string | null; checkRunId: string | null };
+export type EditOutcome = {
+  status: "succeeded" | "already_done";
+  editId: string;
+  versionId: string | null;
+  checkRunId: string | null;
+};
 
 /** Progress bands: the engine's own fraction maps into 10–85; storing and the version take the rest. */
 const ENGINE_START = 10;
@@ -45,7 +50,12 @@ function progressWriter(db: Db, editId: string) {
   };
 }
 
-async function callEngine(engine: EditEngine, edit: AssetEdit, inputs: { image: Buffer; mask: Buffer | null; prompt: string }, onProgress: (f: number) => Promise<void>) {
+async function callEngine(
+  engine: EditEngine,
+  edit: AssetEdit,
+  inputs: { image: Buffer; mask: Buffer | null; prompt: string },
+  onProgress: (f: number) => Promise<void>,
+) {
   const options = { onProgress };
   switch (edit.operation) {
     case "erase":
@@ -57,7 +67,8 @@ async function callEngine(engine: EditEngine, edit: AssetEdit, inputs: { image: 
       return engine.upscale({ image: inputs.image, scale }, options);
     }
     case "remove_background":
-      if (!engine.removeBackground) throw new ProviderError("invalid_request", `${engine.label} cannot remove backgrounds.`);
+      if (!engine.removeBackground)
+        throw new ProviderError("invalid_request", `${engine.label} cannot remove backgrounds.`);
       return engine.removeBackground({ image: inputs.image }, options);
     default:
       throw new ProviderError("invalid_request", `“${edit.operation}” is not a background operation.`);
@@ -68,7 +79,10 @@ async function callEngine(engine: EditEngine, edit: AssetEdit, inputs: { image: 
 async function finish(edit: AssetEdit, result: EngineResult): Promise<{ data: Buffer; width: number; height: number }> {
   const background = edit.params.background;
   if (edit.operation === "remove_background" && typeof background === "string" && background !== "transparent") {
-    const { data, info } = await sharp(result.image).flatten({ background }).png({ compressionLevel: 3 }).toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(result.image)
+      .flatten({ background })
+      .png({ compressionLevel: 3 })
+      .toBuffer({ resolveWithObject: true });
     return { data, width: info.width, height: info.height };
   }
   return stripMetadata(result.image);
@@ -81,13 +95,26 @@ async function finish(edit: AssetEdit, result: EngineResult): Promise<{ data: Bu
  * approval cleared) and the edit marked done. Throws ProviderError on a failed call, after its
  * ledger row; the caller decides about retries from `retryable`. Idempotent once succeeded.
  */
-export async function runEdit({ db, store, editId }: { db: Db; store: BlobStore; editId: string }): Promise<EditOutcome> {
+export async function runEdit({
+  db,
+  store,
+  editId,
+}: {
+  db: Db;
+  store: BlobStore;
+  editId: string;
+}): Promise<EditOutcome> {
   const [edit] = await db.select().from(assetEdits).where(eq(assetEdits.id, editId)).limit(1);
   if (!edit) throw new AppError("not_found", `Edit ${editId} does not exist.`);
   if (edit.status === "succeeded" || edit.status === "failed") {
     // A step re-run after a crash past the commit: hand back the version's check run so it is still requested.
     const [run] = edit.resultVersionId
-      ? await db.select({ id: checkRuns.id }).from(checkRuns).where(eq(checkRuns.assetVersionId, edit.resultVersionId)).orderBy(desc(checkRuns.createdAt)).limit(1)
+      ? await db
+          .select({ id: checkRuns.id })
+          .from(checkRuns)
+          .where(eq(checkRuns.assetVersionId, edit.resultVersionId))
+          .orderBy(desc(checkRuns.createdAt))
+          .limit(1)
       : [];
     return { status: "already_done", editId, versionId: edit.resultVersionId, checkRunId: run?.id ?? null };
   }
@@ -103,7 +130,11 @@ export async function runEdit({ db, store, editId }: { db: Db; store: BlobStore;
   const { asset, source, gen } = row;
   await db
     .update(assetEdits)
-    .set({ status: "running", startedAt: edit.startedAt ?? new Date(), progress: sql`greatest(${assetEdits.progress}, 5)` })
+    .set({
+      status: "running",
+      startedAt: edit.startedAt ?? new Date(),
+      progress: sql`greatest(${assetEdits.progress}, 5)`,
+    })
     .where(eq(assetEdits.id, edit.id));
 
   const image = await blob(store, source.blobKey, `The image of version ${source.number}`);
@@ -127,7 +158,8 @@ export async function runEdit({ db, store, editId }: { db: Db; store: BlobStore;
     editId: edit.id,
     engine: engine.id,
   };
-  const priced = (size: { width: number; height: number; gpuSeconds?: number }) => (priceModel && !engine.local ? costOfCall(priceModel, size) : 0);
+  const priced = (size: { width: number; height: number; gpuSeconds?: number }) =>
+    priceModel && !engine.local ? costOfCall(priceModel, size) : 0;
 
   const started = Date.now();
   await setProgress(db, edit.id, ENGINE_START);
@@ -139,8 +171,14 @@ export async function runEdit({ db, store, editId }: { db: Db; store: BlobStore;
       error instanceof ProviderError
         ? error
         : // A local engine that throws will throw again on the same input; a remote one may recover.
-          new ProviderError(engine.local ? "invalid_request" : "transient", (error as Error)?.message ?? String(error), { cause: error });
-    const micros = pe.billable ? priced({ width: source.width, height: source.height, gpuSeconds: (Date.now() - started) / 1000 }) : 0;
+          new ProviderError(
+            engine.local ? "invalid_request" : "transient",
+            (error as Error)?.message ?? String(error),
+            { cause: error },
+          );
+    const micros = pe.billable
+      ? priced({ width: source.width, height: source.height, gpuSeconds: (Date.now() - started) / 1000 })
+      : 0;
     await db
       .insert(costLedger)
       .values({ ...ledger, outcome: "failed", billable: pe.billable, micros, errorKind: pe.kind })
@@ -192,7 +230,14 @@ export async function runEdit({ db, store, editId }: { db: Db; store: BlobStore;
         actor: null,
         action: "edit.succeeded",
         subject: { type: "asset", id: asset.id },
-        data: { editId: edit.id, operation: edit.operation, version: version.number, engine: engine.id, call: callNumber, micros },
+        data: {
+          editId: edit.id,
+          operation: edit.operation,
+          version: version.number,
+          engine: engine.id,
+          call: callNumber,
+          micros,
+        },
       },
     });
     return { versionId: version.id, checkRunId };
@@ -211,7 +256,17 @@ const FAILURE_TEXT: Record<string, string> = {
 };
 
 /** Marks an edit failed with a reason the designer reads beside the version list; the source is untouched. */
-export async function failEdit({ db, editId, code, detail }: { db: Db; editId: string; code: string; detail: string }): Promise<AssetEdit | undefined> {
+export async function failEdit({
+  db,
+  editId,
+  code,
+  detail,
+}: {
+  db: Db;
+  editId: string;
+  code: string;
+  detail: string;
+}): Promise<AssetEdit | undefined> {
   const message = `${FAILURE_TEXT[code] ?? "The edit failed."} ${detail}`.trim().slice(0, 1000);
   return db.transaction(async (tx) => {
     const [spent] = await tx
@@ -220,7 +275,13 @@ export async function failEdit({ db, editId, code, detail }: { db: Db; editId: s
       .where(eq(costLedger.editId, editId));
     const [edit] = await tx
       .update(assetEdits)
-      .set({ status: "failed", errorCode: code, errorMessage: message, costMicros: Number(spent?.micros ?? 0), finishedAt: new Date() })
+      .set({
+        status: "failed",
+        errorCode: code,
+        errorMessage: message,
+        costMicros: Number(spent?.micros ?? 0),
+        finishedAt: new Date(),
+      })
       .where(and(eq(assetEdits.id, editId), sql`${assetEdits.status} <> 'succeeded'`))
       .returning();
     if (!edit) return undefined;
@@ -228,7 +289,12 @@ export async function failEdit({ db, editId, code, detail }: { db: Db; editId: s
     await refreshAssetSearch(tx, [edit.assetId]);
     await recordAudit({
       db: tx,
-      input: { actor: null, action: "edit.failed", subject: { type: "asset", id: edit.assetId }, data: { editId, operation: edit.operation, code } },
+      input: {
+        actor: null,
+        action: "edit.failed",
+        subject: { type: "asset", id: edit.assetId },
+        data: { editId, operation: edit.operation, code },
+      },
     });
     return edit;
   });

@@ -14,14 +14,21 @@ export const sendToReviewInput = z.object({
 });
 
 /** Why a version cannot be sent to review, or null when it can (the editor shows the reason on the button). */
-export function sendToReviewBlocker(a: { tier: string; status: string; currentVersionId: string | null }, versionId: string, humanRejected: boolean): string | null {
+export function sendToReviewBlocker(
+  a: { tier: string; status: string; currentVersionId: string | null },
+  versionId: string,
+  humanRejected: boolean,
+): string | null {
   if (a.currentVersionId !== versionId) return "Only the current version goes to review: restore this one first.";
   if (a.tier === "draft") return "Draft images are for exploration and are not reviewed.";
   if (a.status === "in_review") return "Already waiting for review.";
-  if (a.status === "checking") return "The automated checks are still running; it goes to review by itself if they ask for a person.";
+  if (a.status === "checking")
+    return "The automated checks are still running; it goes to review by itself if they ask for a person.";
   if (a.status === "approved") return "Already approved.";
-  if (a.status === "rejected" && humanRejected) return "A reviewer rejected this version: edit it, and the new version goes to review.";
-  if (a.status === "changes_requested") return "The reviewer asked for changes: edit it, and the new version goes to review.";
+  if (a.status === "rejected" && humanRejected)
+    return "A reviewer rejected this version: edit it, and the new version goes to review.";
+  if (a.status === "changes_requested")
+    return "The reviewer asked for changes: edit it, and the new version goes to review.";
   return null;
 }
 

@@ -14,10 +14,13 @@ import { effectiveSettings, listEngineChoices, type EffectiveSetting, type Engin
 import type { EditOperationKind } from "./engines/types";
 
 function assertCanManage(ctx: Ctx): void {
-  if (!can(ctx.actor.role, "editing.manage")) throw new AppError("forbidden", "Only admins choose the editor's engines.");
+  if (!can(ctx.actor.role, "editing.manage"))
+    throw new AppError("forbidden", "Only admins choose the editor's engines.");
 }
 
-export type EditorEngineSettingsView = { operations: { operation: EditOperationKind; current: EffectiveSetting | null; choices: EngineChoice[] }[] };
+export type EditorEngineSettingsView = {
+  operations: { operation: EditOperationKind; current: EffectiveSetting | null; choices: EngineChoice[] }[];
+};
 
 /** The admin page: per operation the engine in force (saved or default) and the engines that fit. */
 export async function getEditorEngineSettings({ ctx }: { ctx: Ctx }): Promise<EditorEngineSettingsView> {
@@ -46,17 +49,30 @@ export type EngineSettingInput = z.input<typeof engineSettingInput>;
  * AUTOMATIC1111 endpoint chosen for background removal must serve the rembg extension (read from
  * its API schema now, so the admin learns it here rather than from a designer's failed edit).
  */
-export async function setEditorEngine({ ctx, input }: { ctx: Ctx; input: EngineSettingInput }): Promise<EffectiveSetting> {
+export async function setEditorEngine({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: EngineSettingInput;
+}): Promise<EffectiveSetting> {
   assertCanManage(ctx);
   const data = parseInput(engineSettingInput, input);
   const choices = await listEngineChoices(ctx.db);
   const choice = choices.find((c) => c.engine === data.engine && c.providerId === data.providerId);
-  if (!choice) throw new AppError("invalid_input", "That engine does not exist on this server.", { fields: { engine: ["Choose one of the listed engines."] } });
+  if (!choice)
+    throw new AppError("invalid_input", "That engine does not exist on this server.", {
+      fields: { engine: ["Choose one of the listed engines."] },
+    });
   if (!choice.operations.includes(data.operation)) {
-    throw new AppError("invalid_input", `${choice.label} cannot ${data.operation.replace("_", " ")}.`, { fields: { engine: ["Choose an engine that can do this."] } });
+    throw new AppError("invalid_input", `${choice.label} cannot ${data.operation.replace("_", " ")}.`, {
+      fields: { engine: ["Choose an engine that can do this."] },
+    });
   }
   if (choice.local && data.priceModel) {
-    throw new AppError("invalid_input", "Local engines run on this server and bill nothing: leave the price empty.", { fields: { priceModel: ["No price for local engines."] } });
+    throw new AppError("invalid_input", "Local engines run on this server and bill nothing: leave the price empty.", {
+      fields: { priceModel: ["No price for local engines."] },
+    });
   }
   if (data.operation === "remove_background" && data.engine === "a1111" && data.providerId) {
     const [provider] = await ctx.db.select().from(providers).where(eq(providers.id, data.providerId)).limit(1);
@@ -65,12 +81,25 @@ export async function setEditorEngine({ ctx, input }: { ctx: Ctx; input: EngineS
       ok = await hasRembgExtension(providerConfig(provider!));
     } catch (error) {
       const why = error instanceof ProviderError ? error.message : String(error);
-      throw new AppError("unavailable", `Kiln could not ask ${choice.label} which extensions it has (${why.slice(0, 200)}). Is it running?`);
+      throw new AppError(
+        "unavailable",
+        `Kiln could not ask ${choice.label} which extensions it has (${why.slice(0, 200)}). Is it running?`,
+      );
     }
-    if (!ok) throw new AppError("invalid_input", `${choice.label} has no background removal: install the stable-diffusion-webui-rembg extension there first.`);
+    if (!ok)
+      throw new AppError(
+        "invalid_input",
+        `${choice.label} has no background removal: install the stable-diffusion-webui-rembg extension there first.`,
+      );
   }
   await ctx.db.transaction(async (tx) => {
-    const values = { engine: data.engine, providerId: data.providerId, priceModel: data.priceModel, updatedBy: ctx.actor.id, updatedAt: new Date() };
+    const values = {
+      engine: data.engine,
+      providerId: data.providerId,
+      priceModel: data.priceModel,
+      updatedBy: ctx.actor.id,
+      updatedAt: new Date(),
+    };
     await tx
       .insert(editEngineSettings)
       .values({ operation: data.operation, ...values })
@@ -101,8 +130,21 @@ export function engineSettingFromForm(fields: Record<string, string | undefined>
     const micros = dollarsToMicros(fields["priceModel.amount"] ?? "", "priceModel.amount");
     if (kind === "per_image") priceModel = { kind, microsPerImage: micros };
     else if (kind === "per_megapixel") priceModel = { kind, microsPerMegapixel: micros };
-    else if (kind === "per_gpu_second") priceModel = { kind, microsPerGpuSecond: micros, expectedGpuSeconds: Number(fields["priceModel.expectedGpuSeconds"] ?? "") };
-    else throw new AppError("invalid_input", "Choose how this engine is billed.", { fields: { "priceModel.kind": ["Choose how this engine is billed."] } });
+    else if (kind === "per_gpu_second")
+      priceModel = {
+        kind,
+        microsPerGpuSecond: micros,
+        expectedGpuSeconds: Number(fields["priceModel.expectedGpuSeconds"] ?? ""),
+      };
+    else
+      throw new AppError("invalid_input", "Choose how this engine is billed.", {
+        fields: { "priceModel.kind": ["Choose how this engine is billed."] },
+      });
   }
-  return { operation: fields.operation as EngineSettingInput["operation"], engine, providerId: providerId || null, priceModel };
+  return {
+    operation: fields.operation as EngineSettingInput["operation"],
+    engine,
+    providerId: providerId || null,
+    priceModel,
+  };
 }

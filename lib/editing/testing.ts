@@ -18,7 +18,11 @@ import type { EditSender } from "./request-edit";
 let counter = 0;
 
 /** Queues and runs one generation of `tier` for the designer; returns its asset and version 1. */
-export async function generateAsset(db: Db, designer: ReturnType<typeof ctxFor>, tier: "draft" | "support" | "hero" = "draft"): Promise<{ asset: Asset; v1: AssetVersion }> {
+export async function generateAsset(
+  db: Db,
+  designer: ReturnType<typeof ctxFor>,
+  tier: "draft" | "support" | "hero" = "draft",
+): Promise<{ asset: Asset; v1: AssetVersion }> {
   const [product] = await db.select().from(templates).where(eq(templates.slug, "ecommerce-product-photo"));
   const { version } = await getActiveTemplate(db, product!.id);
   const preset = (await listActivePresets(db)).find((p) => p.preset.tier === tier)!;
@@ -43,10 +47,23 @@ export async function generateAsset(db: Db, designer: ReturnType<typeof ctxFor>,
 }
 
 /** A black PNG with a white rectangle: what the editor's brush produces, as base64. */
-export async function paintedMask(width: number, height: number, rect?: { left: number; top: number; width: number; height: number }): Promise<string> {
+export async function paintedMask(
+  width: number,
+  height: number,
+  rect?: { left: number; top: number; width: number; height: number },
+): Promise<string> {
   const base = sharp({ create: { width, height, channels: 3, background: "#000000" } });
   const png = rect
-    ? await base.composite([{ input: { create: { width: rect.width, height: rect.height, channels: 3, background: "#ffffff" } }, left: rect.left, top: rect.top }]).png().toBuffer()
+    ? await base
+        .composite([
+          {
+            input: { create: { width: rect.width, height: rect.height, channels: 3, background: "#ffffff" } },
+            left: rect.left,
+            top: rect.top,
+          },
+        ])
+        .png()
+        .toBuffer()
     : await base.png().toBuffer();
   return png.toString("base64");
 }

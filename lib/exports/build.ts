@@ -2,7 +2,19 @@ import type { Readable } from "node:stream";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import yazl from "yazl";
 import type { Db } from "@/db";
-import { assets, assetVersions, exportJobs, notifications, placements, type Asset, type AssetVersion, type DeliveryFormat, type ExportJob, type Placement, type RenditionCacheRow } from "@/db/schema";
+import {
+  assets,
+  assetVersions,
+  exportJobs,
+  notifications,
+  placements,
+  type Asset,
+  type AssetVersion,
+  type DeliveryFormat,
+  type ExportJob,
+  type Placement,
+  type RenditionCacheRow,
+} from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { FORMAT_INFO } from "@/lib/delivery/render";
 import { getOrCreateRendition, newRenditionMemo } from "@/lib/delivery/rendition-cache";
@@ -39,12 +51,16 @@ export function renderChunks(job: Pick<ExportJob, "request">): { start: number; 
   const perAsset = Math.max(1, filesPerAsset(job));
   const size = Math.max(1, Math.ceil(FILES_PER_STEP / perAsset), Math.ceil(items.length / MAX_RENDER_STEPS));
   const chunks = [];
-  for (let start = 0; start < items.length; start += size) chunks.push({ start, end: Math.min(items.length, start + size) });
+  for (let start = 0; start < items.length; start += size)
+    chunks.push({ start, end: Math.min(items.length, start + size) });
   return chunks;
 }
 
 /** Marks the job running; returns its chunks, or null when it is already finished (a duplicate run). */
-export async function startExport(deps: ExportDeps, exportId: string): Promise<{ chunks: { start: number; end: number }[] } | null> {
+export async function startExport(
+  deps: ExportDeps,
+  exportId: string,
+): Promise<{ chunks: { start: number; end: number }[] } | null> {
   const job = await loadJob(deps.db, exportId);
   if (job.status !== "queued" && job.status !== "running") return null;
   await deps.db
@@ -117,17 +133,32 @@ function plannedFiles(job: ExportJob, chosen: Placement[], src: Source): Planned
   const files: PlannedFile[] = [];
   for (const placement of chosen) {
     for (const format of job.request.formats) {
-      files.push({ placement, format, quality: job.request.quality[format] ?? placement.defaultQuality, path: `${placement.slug}/${base}.${FORMAT_INFO[format].ext}` });
+      files.push({
+        placement,
+        format,
+        quality: job.request.quality[format] ?? placement.defaultQuality,
+        path: `${placement.slug}/${base}.${FORMAT_INFO[format].ext}`,
+      });
     }
   }
   if (job.request.includeOriginal) {
     const format = originalFormat(src.version);
-    files.push({ placement: null, format, quality: job.request.quality[format] ?? 90, path: `original/${base}.${FORMAT_INFO[format].ext}` });
+    files.push({
+      placement: null,
+      format,
+      quality: job.request.quality[format] ?? 90,
+      path: `original/${base}.${FORMAT_INFO[format].ext}`,
+    });
   }
   return files;
 }
 
-async function renditionsFor(deps: ExportDeps, job: ExportJob, chosen: Placement[], src: Source): Promise<{ file: PlannedFile; row: RenditionCacheRow }[]> {
+async function renditionsFor(
+  deps: ExportDeps,
+  job: ExportJob,
+  chosen: Placement[],
+  src: Source,
+): Promise<{ file: PlannedFile; row: RenditionCacheRow }[]> {
   // A new memo per asset: its decoded source is dropped once the asset is done, so memory stays flat.
   const renditionDeps = { db: deps.db, store: deps.store, memo: newRenditionMemo() };
   const out = [];
@@ -148,7 +179,11 @@ async function renditionsFor(deps: ExportDeps, job: ExportJob, chosen: Placement
  * Renders (or finds in the cache) every file of the job's assets [start, end), moving the progress
  * bar after each asset. A retried step finds its finished renditions in the cache.
  */
-export async function renderExportChunk(deps: ExportDeps, exportId: string, chunk: { start: number; end: number }): Promise<{ files: number }> {
+export async function renderExportChunk(
+  deps: ExportDeps,
+  exportId: string,
+  chunk: { start: number; end: number },
+): Promise<{ files: number }> {
   const job = await loadJob(deps.db, exportId);
   const chosen = await loadPlacements(deps.db, job.request.placementIds);
   const sources = await loadSources(deps.db, (job.request.items ?? []).slice(chunk.start, chunk.end));
@@ -181,7 +216,10 @@ export function exportBlobKey(exportId: string): string {
  * STORED entry (they are compressed already), one at a time, so neither the ZIP nor all renditions
  * are ever in memory; the manifests (CSV, JSON) and held-back.csv close it.
  */
-export async function writeExportZip(deps: ExportDeps, exportId: string): Promise<{ blobKey: string; bytes: number; sha256: string }> {
+export async function writeExportZip(
+  deps: ExportDeps,
+  exportId: string,
+): Promise<{ blobKey: string; bytes: number; sha256: string }> {
   const job = await loadJob(deps.db, exportId);
   const chosen = await loadPlacements(deps.db, job.request.placementIds);
   const items = job.request.items ?? [];
@@ -209,7 +247,10 @@ export async function writeExportZip(deps: ExportDeps, exportId: string): Promis
         const key = row.blobKey;
         zip.addReadStreamLazy(file.path, { compress: false, mtime, size: row.bytes }, (cb) => {
           deps.store.get(key).then(
-            (blob) => (blob ? cb(null, blob.body) : cb(new Error(`A rendition is missing from the blob store (${key}).`), undefined as never)),
+            (blob) =>
+              blob
+                ? cb(null, blob.body)
+                : cb(new Error(`A rendition is missing from the blob store (${key}).`), undefined as never),
             (error: unknown) => cb(error, undefined as never),
           );
         });
@@ -227,7 +268,11 @@ export async function writeExportZip(deps: ExportDeps, exportId: string): Promis
 }
 
 /** Succeeded: the ZIP's facts, its expiry, the audit entry and the creator's notification. */
-export async function finishExport(deps: ExportDeps, exportId: string, zip: { blobKey: string; bytes: number; sha256: string }): Promise<ExportJob> {
+export async function finishExport(
+  deps: ExportDeps,
+  exportId: string,
+  zip: { blobKey: string; bytes: number; sha256: string },
+): Promise<ExportJob> {
   const finished = await deps.db.transaction(async (tx) => {
     const [current] = await tx.select().from(exportJobs).where(eq(exportJobs.id, exportId)).for("update");
     if (!current) throw new ExportGoneError(`Export ${exportId} does not exist.`);
@@ -235,12 +280,26 @@ export async function finishExport(deps: ExportDeps, exportId: string, zip: { bl
     const expiresAt = new Date(Date.now() + env().KILN_EXPORT_TTL_HOURS * 3_600_000);
     const [job] = await tx
       .update(exportJobs)
-      .set({ status: "succeeded", blobKey: zip.blobKey, bytes: zip.bytes, sha256: zip.sha256, filesDone: current.filesTotal, finishedAt: new Date(), expiresAt, error: null })
+      .set({
+        status: "succeeded",
+        blobKey: zip.blobKey,
+        bytes: zip.bytes,
+        sha256: zip.sha256,
+        filesDone: current.filesTotal,
+        finishedAt: new Date(),
+        expiresAt,
+        error: null,
+      })
       .where(eq(exportJobs.id, exportId))
       .returning();
     await recordAudit({
       db: tx,
-      input: { actor: null, action: "export.succeeded", subject: { type: "export", id: exportId }, data: { files: current.filesTotal, bytes: zip.bytes, sha256: zip.sha256, expiresAt: expiresAt.toISOString() } },
+      input: {
+        actor: null,
+        action: "export.succeeded",
+        subject: { type: "export", id: exportId },
+        data: { files: current.filesTotal, bytes: zip.bytes, sha256: zip.sha256, expiresAt: expiresAt.toISOString() },
+      },
     });
     await tx.insert(notifications).values({
       userId: current.createdBy,
@@ -261,7 +320,15 @@ export async function failExport(deps: ExportDeps, exportId: string, reason: str
     .where(and(eq(exportJobs.id, exportId), inArray(exportJobs.status, ["queued", "running"])))
     .returning();
   if (!job) return;
-  await recordAudit({ db: deps.db, input: { actor: null, action: "export.failed", subject: { type: "export", id: exportId }, data: { reason: job.error } } });
+  await recordAudit({
+    db: deps.db,
+    input: {
+      actor: null,
+      action: "export.failed",
+      subject: { type: "export", id: exportId },
+      data: { reason: job.error },
+    },
+  });
   await deps.store.delete(exportBlobKey(exportId)).catch(() => {});
 }
 

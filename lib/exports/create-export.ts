@@ -11,7 +11,15 @@ export type ExportSender = (e: { exportId: string; userId: string }) => Promise<
  * stored as queued with its file count and held-back assets, audited (export.created), and sent to
  * the background function `build-export` after the commit.
  */
-export async function createExport({ ctx, input, send }: { ctx: Ctx; input: unknown; send: ExportSender }): Promise<ExportJob> {
+export async function createExport({
+  ctx,
+  input,
+  send,
+}: {
+  ctx: Ctx;
+  input: unknown;
+  send: ExportSender;
+}): Promise<ExportJob> {
   const plan = await planExport({ ctx, input });
   const raw = (input ?? {}) as { name?: unknown };
   const name = typeof raw.name === "string" && raw.name.trim() ? raw.name.trim().slice(0, 120) : plan.label;
@@ -36,7 +44,10 @@ export async function createExport({ ctx, input, send }: { ctx: Ctx; input: unkn
         action: "export.created",
         subject: { type: "export", id: row!.id },
         data: {
-          selection: "assetIds" in plan.request.selection ? { assetIds: plan.request.selection.assetIds.length } : plan.request.selection,
+          selection:
+            "assetIds" in plan.request.selection
+              ? { assetIds: plan.request.selection.assetIds.length }
+              : plan.request.selection,
           placements: plan.placements.map((p) => p.slug),
           formats: plan.request.formats,
           includeOriginal: plan.request.includeOriginal,

@@ -7,7 +7,17 @@ import Papa from "papaparse";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Database } from "@/db";
-import { assets, assetVersions, auditEvents, batches, exportJobs, notifications, placements, renditionCache, type Placement } from "@/db/schema";
+import {
+  assets,
+  assetVersions,
+  auditEvents,
+  batches,
+  exportJobs,
+  notifications,
+  placements,
+  renditionCache,
+  type Placement,
+} from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { addToCollection, createCollection } from "@/lib/collections";
@@ -49,15 +59,30 @@ let danaBatchId: string;
 
 /** A 1024² image of its own colours, with EXIF camera and GPS fields that must never leave. */
 async function image(seed: number): Promise<Buffer> {
-  const patch = await sharp({ create: { width: 200, height: 200, channels: 3, background: { r: 240, g: (seed * 70) % 255, b: 40 } } }).png().toBuffer();
-  return sharp({ create: { width: 1024, height: 1024, channels: 3, background: { r: (seed * 50) % 255, g: 120, b: 200 - seed * 20 } } })
+  const patch = await sharp({
+    create: { width: 200, height: 200, channels: 3, background: { r: 240, g: (seed * 70) % 255, b: 40 } },
+  })
+    .png()
+    .toBuffer();
+  return sharp({
+    create: {
+      width: 1024,
+      height: 1024,
+      channels: 3,
+      background: { r: (seed * 50) % 255, g: 120, b: 200 - seed * 20 },
+    },
+  })
     .composite([{ input: patch, left: 100 + seed * 100, top: 300 }])
     .withExif({ IFD0: { Make: "Canon", Model: "EOS R5" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "51/1 30/1 0/1" } })
     .png()
     .toBuffer();
 }
 
-async function makeAsset(owner: User, i: number, o: { status?: "approved" | "in_review"; alt?: "confirmed" | "draft"; campaign?: string }) {
+async function makeAsset(
+  owner: User,
+  i: number,
+  o: { status?: "approved" | "in_review"; alt?: "confirmed" | "draft"; campaign?: string },
+) {
   const { assetId, versionId } = await createLibraryAsset(database.db, catalog, {
     ownerId: owner.id,
     status: o.status ?? "approved",
@@ -69,7 +94,12 @@ async function makeAsset(owner: User, i: number, o: { status?: "approved" | "in_
   await store.put(v!.blobKey, await image(i), { contentType: "image/png" });
   await database.db
     .update(assets)
-    .set({ title: `Trail shoe ${i}`, altText: `A trail shoe number ${i} on a rock`, altTextStatus: o.alt ?? "confirmed", approvalId: o.status === "in_review" ? null : `apr_${i}` })
+    .set({
+      title: `Trail shoe ${i}`,
+      altText: `A trail shoe number ${i} on a rock`,
+      altTextStatus: o.alt ?? "confirmed",
+      approvalId: o.status === "in_review" ? null : `apr_${i}`,
+    })
     .where(eq(assets.id, assetId));
   await refreshAssetSearch(database.db, [assetId]);
   return assetId;
@@ -90,7 +120,13 @@ async function zipOf(exportId: string) {
   return { job: job!, bytes: await readAll(blob!.body) };
 }
 
-const request = (selection: object, extra: object = {}) => ({ selection, placementIds: [meta.id, google.id], formats: ["jpeg", "webp"], quality: { jpeg: 80, webp: 75 }, ...extra });
+const request = (selection: object, extra: object = {}) => ({
+  selection,
+  placementIds: [meta.id, google.id],
+  formats: ["jpeg", "webp"],
+  quality: { jpeg: 80, webp: 75 },
+  ...extra,
+});
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -120,7 +156,11 @@ describe("an export of a library search", () => {
   let exportId: string;
 
   it("resolves the selection now, with the creator's visibility, and lists held-back assets with reasons", async () => {
-    const job = await createExport({ ctx: ctxFor(database.db, dana), input: request({ query: 'campaign:"Spring launch"' }), send });
+    const job = await createExport({
+      ctx: ctxFor(database.db, dana),
+      input: request({ query: 'campaign:"Spring launch"' }),
+      send,
+    });
     exportId = job.id;
     expect(sent).toContain(job.id);
     expect(job.status).toBe("queued");
@@ -133,8 +173,14 @@ describe("an export of a library search", () => {
     expect(Object.keys(held).sort()).toEqual([draftAlt, inReview].sort());
     expect(held[draftAlt]).toEqual(["alt text not confirmed by a person"]);
     expect(held[inReview]).toEqual(["not approved (in review)"]);
-    const [audit] = await database.db.select().from(auditEvents).where(and(eq(auditEvents.action, "export.created"), eq(auditEvents.subjectId, job.id)));
-    expect(audit).toMatchObject({ actorId: dana.id, data: expect.objectContaining({ assets: 3, heldBack: 2, files: 12 }) });
+    const [audit] = await database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "export.created"), eq(auditEvents.subjectId, job.id)));
+    expect(audit).toMatchObject({
+      actorId: dana.id,
+      data: expect.objectContaining({ assets: 3, heldBack: 2, files: 12 }),
+    });
   });
 
   it("builds a ZIP of STORED renditions: right sizes and formats, no EXIF, manifests that match the bytes", async () => {
@@ -158,7 +204,10 @@ describe("an export of a library search", () => {
       expect(m.exif).toBeUndefined();
       expect(m.xmp?.toString("utf8") ?? "").not.toContain("Canon");
     }
-    const csv = entries.find((e) => e.name === "manifest.csv")!.data.toString("utf8").replace(/^\uFEFF/, "");
+    const csv = entries
+      .find((e) => e.name === "manifest.csv")!
+      .data.toString("utf8")
+      .replace(/^\uFEFF/, "");
     const rows = Papa.parse<Record<string, string>>(csv, { header: true, skipEmptyLines: true }).data;
     expect(rows).toHaveLength(12);
     expect(Object.keys(rows[0]!).slice(0, 5)).toEqual(["asset_id", "approval_id", "title", "SKU", "category"]);
@@ -171,16 +220,30 @@ describe("an export of a library search", () => {
       expect(row.SKU).toMatch(/^KLN-00[123]$/);
       if (row.category !== "shoes") expect(row.category).toBe("'=SUM(A1)"); // formula-safe
     }
-    const json = JSON.parse(entries.find((e) => e.name === "manifest.json")!.data.toString("utf8")) as { files: { file: string; sha256: string; columns: Record<string, string> }[] };
+    const json = JSON.parse(entries.find((e) => e.name === "manifest.json")!.data.toString("utf8")) as {
+      files: { file: string; sha256: string; columns: Record<string, string> }[];
+    };
     expect(json.files.map((f) => f.sha256).sort()).toEqual(rows.map((r) => r.sha256).sort());
     expect(json.files[0]!.columns.SKU).toMatch(/^KLN-/);
-    const held = Papa.parse<Record<string, string>>(entries.find((e) => e.name === "held-back.csv")!.data.toString("utf8").replace(/^\uFEFF/, ""), { header: true, skipEmptyLines: true }).data;
+    const held = Papa.parse<Record<string, string>>(
+      entries
+        .find((e) => e.name === "held-back.csv")!
+        .data.toString("utf8")
+        .replace(/^\uFEFF/, ""),
+      { header: true, skipEmptyLines: true },
+    ).data;
     expect(held.map((h) => h.asset_id).sort()).toEqual([draftAlt, inReview].sort());
     expect(held.find((h) => h.asset_id === draftAlt)!.reasons).toBe("alt text not confirmed by a person");
 
-    const audits = await database.db.select().from(auditEvents).where(and(eq(auditEvents.action, "export.succeeded"), eq(auditEvents.subjectId, exportId)));
+    const audits = await database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "export.succeeded"), eq(auditEvents.subjectId, exportId)));
     expect(audits).toHaveLength(1);
-    const notes = await database.db.select().from(notifications).where(and(eq(notifications.userId, dana.id), eq(notifications.kind, "export.ready")));
+    const notes = await database.db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, dana.id), eq(notifications.kind, "export.ready")));
     expect(notes[0]!.message).toMatch(/^Your export .* is ready: 12 files/);
   });
 
@@ -192,13 +255,25 @@ describe("an export of a library search", () => {
     expect(after!.n).toBe(before!.n);
     const first = await readZipEntries((await zipOf(exportId)).bytes);
     const second = await readZipEntries((await zipOf(again.id)).bytes);
-    expect(second.filter((e) => e.name.includes("/")).map((e) => e.data.toString("base64")).sort()).toEqual(
-      first.filter((e) => e.name.includes("/")).map((e) => e.data.toString("base64")).sort(),
+    expect(
+      second
+        .filter((e) => e.name.includes("/"))
+        .map((e) => e.data.toString("base64"))
+        .sort(),
+    ).toEqual(
+      first
+        .filter((e) => e.name.includes("/"))
+        .map((e) => e.data.toString("base64"))
+        .sort(),
     );
   });
 
   it("includes the approved original at full size when asked", async () => {
-    const job = await createExport({ ctx: ctxFor(database.db, dana), input: { selection: { assetIds: [ok[0]] }, placementIds: [], formats: ["avif"], includeOriginal: true }, send });
+    const job = await createExport({
+      ctx: ctxFor(database.db, dana),
+      input: { selection: { assetIds: [ok[0]] }, placementIds: [], formats: ["avif"], includeOriginal: true },
+      send,
+    });
     expect(job.filesTotal).toBe(1);
     await runJob(job.id);
     const entries = await readZipEntries((await zipOf(job.id)).bytes);
@@ -221,18 +296,25 @@ describe("selections", () => {
 
   it("a collection the creator may see; another's private board is not found", async () => {
     const board = await createCollection({ ctx: ctxFor(database.db, dana), input: { name: "Picks" } });
-    await addToCollection({ ctx: ctxFor(database.db, dana), input: { collectionId: board.id, assetIds: [ok[1], draftAlt] } });
+    await addToCollection({
+      ctx: ctxFor(database.db, dana),
+      input: { collectionId: board.id, assetIds: [ok[1], draftAlt] },
+    });
     const plan = await planExport({ ctx: ctxFor(database.db, dana), input: request({ collectionId: board.id }) });
     expect(plan.items.map((i) => i.assetId)).toEqual([ok[1]]);
     expect(plan.heldBack.map((h) => h.assetId)).toEqual([draftAlt]);
     expect(plan.label).toBe("Collection: Picks");
-    await expect(planExport({ ctx: ctxFor(database.db, omar), input: request({ collectionId: board.id }) })).rejects.toMatchObject({ code: "not_found" });
+    await expect(
+      planExport({ ctx: ctxFor(database.db, omar), input: request({ collectionId: board.id }) }),
+    ).rejects.toMatchObject({ code: "not_found" });
   });
 
   it("a batch: the owner's own, or any for a reviewer; another designer's is not found", async () => {
     const plan = await planExport({ ctx: ctxFor(database.db, dana), input: request({ batchId: danaBatchId }) });
     expect(plan.items.map((i) => i.assetId)).toEqual([ok[0]]);
-    await expect(planExport({ ctx: ctxFor(database.db, omar), input: request({ batchId: danaBatchId }) })).rejects.toMatchObject({ code: "not_found" });
+    await expect(
+      planExport({ ctx: ctxFor(database.db, omar), input: request({ batchId: danaBatchId }) }),
+    ).rejects.toMatchObject({ code: "not_found" });
     const forRita = await planExport({ ctx: ctxFor(database.db, rita), input: request({ batchId: danaBatchId }) });
     expect(forRita.items).toHaveLength(1);
     const [b] = await database.db.select().from(batches).where(eq(batches.id, danaBatchId));
@@ -241,23 +323,45 @@ describe("selections", () => {
 
   it("refuses what cannot be exported, with messages that say what to change", async () => {
     const ctx = ctxFor(database.db, dana);
-    await expect(planExport({ ctx, input: { selection: { assetIds: ok }, placementIds: [], formats: ["webp"] } })).rejects.toMatchObject({
+    await expect(
+      planExport({ ctx, input: { selection: { assetIds: ok }, placementIds: [], formats: ["webp"] } }),
+    ).rejects.toMatchObject({
       code: "invalid_input",
       message: expect.stringContaining("at least one placement, or include the approved original"),
     });
-    await expect(planExport({ ctx, input: request({ assetIds: ok }, { formats: [] }) })).rejects.toMatchObject({ message: expect.stringContaining("at least one format") });
-    await expect(planExport({ ctx, input: request({ assetIds: ok }, { quality: { webp: 0 } }) })).rejects.toMatchObject({ code: "invalid_input" });
-    await expect(planExport({ ctx, input: request({ assetIds: ok }, { formats: ["gif"] }) })).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(planExport({ ctx, input: request({ assetIds: ok }, { formats: [] }) })).rejects.toMatchObject({
+      message: expect.stringContaining("at least one format"),
+    });
+    await expect(planExport({ ctx, input: request({ assetIds: ok }, { quality: { webp: 0 } }) })).rejects.toMatchObject(
+      { code: "invalid_input" },
+    );
+    await expect(planExport({ ctx, input: request({ assetIds: ok }, { formats: ["gif"] }) })).rejects.toMatchObject({
+      code: "invalid_input",
+    });
     // The file cap: assets × placements × formats over the limit is refused whole, never cut.
     await expect(planExport({ ctx, input: request({ assetIds: ok }), fileCap: 11 })).rejects.toMatchObject({
       code: "invalid_input",
       message: expect.stringMatching(/would hold 12 files \(3 assets × 4 files each\); one export holds at most 11/),
     });
-    const [archived] = await database.db.insert(placements).values({ slug: "old-size", name: "Old size", channel: "custom", width: 100, height: 100, archivedAt: new Date() }).returning();
-    await expect(planExport({ ctx, input: request({ assetIds: ok }, { placementIds: [archived!.id] }) })).rejects.toMatchObject({ message: expect.stringContaining("archived") });
+    const [archived] = await database.db
+      .insert(placements)
+      .values({
+        slug: "old-size",
+        name: "Old size",
+        channel: "custom",
+        width: 100,
+        height: 100,
+        archivedAt: new Date(),
+      })
+      .returning();
+    await expect(
+      planExport({ ctx, input: request({ assetIds: ok }, { placementIds: [archived!.id] }) }),
+    ).rejects.toMatchObject({ message: expect.stringContaining("archived") });
     // Finance has no exports.
     const fiona = await createUserFactory(database.db, { role: "finance" });
-    await expect(planExport({ ctx: ctxFor(database.db, fiona), input: request({ assetIds: ok }) })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(
+      planExport({ ctx: ctxFor(database.db, fiona), input: request({ assetIds: ok }) }),
+    ).rejects.toMatchObject({ code: "forbidden" });
   });
 });
 
@@ -272,12 +376,19 @@ describe("downloads and expiry", () => {
   it("the route streams the ZIP to its creator, audited, as an attachment", async () => {
     const { GET } = await import("@/app/api/exports/[id]/download/route");
     currentCtx = ctxFor(database.db, dana);
-    const res = await GET(new Request(`http://localhost:3000/api/exports/${exportId}/download`), { params: Promise.resolve({ id: exportId }) });
+    const res = await GET(new Request(`http://localhost:3000/api/exports/${exportId}/download`), {
+      params: Promise.resolve({ id: exportId }),
+    });
     expect(res.status).toBe(200);
-    expect(res.headers.get("content-disposition")).toBe(`attachment; filename="kiln-export-${new Date().toISOString().slice(0, 10)}-${exportId.slice(0, 8)}.zip"`);
+    expect(res.headers.get("content-disposition")).toBe(
+      `attachment; filename="kiln-export-${new Date().toISOString().slice(0, 10)}-${exportId.slice(0, 8)}.zip"`,
+    );
     const body = Buffer.from(await res.arrayBuffer());
     expect((await readZipEntries(body)).filter((e) => e.name.includes("/"))).toHaveLength(4);
-    const audits = await database.db.select().from(auditEvents).where(and(eq(auditEvents.action, "export.downloaded"), eq(auditEvents.subjectId, exportId)));
+    const audits = await database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "export.downloaded"), eq(auditEvents.subjectId, exportId)));
     expect(audits).toHaveLength(1);
   });
 
@@ -299,16 +410,24 @@ describe("downloads and expiry", () => {
   it("the progress route shows files done / total to the creator", async () => {
     const progress = await import("@/app/api/exports/[id]/route");
     currentCtx = ctxFor(database.db, dana);
-    const res = await progress.GET(new Request(`http://localhost:3000/api/exports/${exportId}`), { params: Promise.resolve({ id: exportId }) });
+    const res = await progress.GET(new Request(`http://localhost:3000/api/exports/${exportId}`), {
+      params: Promise.resolve({ id: exportId }),
+    });
     const { export: view } = (await res.json()) as { export: Awaited<ReturnType<typeof getExport>> };
     expect(view).toMatchObject({ status: "succeeded", filesDone: 4, filesTotal: 4, downloadable: true });
   });
 
   it("an expired export answers 410 Gone and its ZIP is deleted", async () => {
-    const [job] = await database.db.update(exportJobs).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(exportJobs.id, exportId)).returning();
+    const [job] = await database.db
+      .update(exportJobs)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(exportJobs.id, exportId))
+      .returning();
     const { GET } = await import("@/app/api/exports/[id]/download/route");
     currentCtx = ctxFor(database.db, dana);
-    const res = await GET(new Request(`http://localhost:3000/api/exports/${exportId}/download`), { params: Promise.resolve({ id: exportId }) });
+    const res = await GET(new Request(`http://localhost:3000/api/exports/${exportId}/download`), {
+      params: Promise.resolve({ id: exportId }),
+    });
     expect(res.status).toBe(410);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/expired/);
     expect(await store.get(job!.blobKey!)).toBeNull();
@@ -325,8 +444,15 @@ describe("downloads and expiry", () => {
     const res = await list.GET(new Request("http://localhost:3000/api/exports"), { params: Promise.resolve({}) });
     expect(((await res.json()) as { exports: unknown[] }).exports).toEqual([]);
     currentCtx = ctxFor(database.db, dana);
-    const mine = (await (await list.GET(new Request("http://localhost:3000/api/exports"), { params: Promise.resolve({}) })).json()) as { exports: { id: string }[] };
-    const ids = (await database.db.select({ id: exportJobs.id }).from(exportJobs).where(inArray(exportJobs.createdBy, [dana.id]))).map((r) => r.id);
+    const mine = (await (
+      await list.GET(new Request("http://localhost:3000/api/exports"), { params: Promise.resolve({}) })
+    ).json()) as { exports: { id: string }[] };
+    const ids = (
+      await database.db
+        .select({ id: exportJobs.id })
+        .from(exportJobs)
+        .where(inArray(exportJobs.createdBy, [dana.id]))
+    ).map((r) => r.id);
     expect(mine.exports.map((e) => e.id).sort()).toEqual(ids.sort());
   });
 });

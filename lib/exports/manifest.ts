@@ -22,13 +22,29 @@ export type ManifestFile = {
 export function carriedColumns(files: ManifestFile[]): string[] {
   const names = new Set<string>();
   for (const f of files) for (const k of Object.keys(f.columns)) names.add(k);
-  return [...names].sort((a, b) => Number(b.toLowerCase() === "sku") - Number(a.toLowerCase() === "sku") || a.localeCompare(b));
+  return [...names].sort(
+    (a, b) => Number(b.toLowerCase() === "sku") - Number(a.toLowerCase() === "sku") || a.localeCompare(b),
+  );
 }
 
 /** manifest.csv: one row per file, formula-safe (lib/csv/safe-csv.ts), UTF-8 with a BOM for spreadsheets. */
 export function manifestCsv(files: ManifestFile[]): string {
   const columns = carriedColumns(files);
-  const header = ["asset_id", "approval_id", "title", ...columns, "alt_text", "placement", "size", "width", "height", "format", "file", "bytes", "sha256"];
+  const header = [
+    "asset_id",
+    "approval_id",
+    "title",
+    ...columns,
+    "alt_text",
+    "placement",
+    "size",
+    "width",
+    "height",
+    "format",
+    "file",
+    "bytes",
+    "sha256",
+  ];
   const rows = files.map((f) => [
     f.assetId,
     f.approvalId,
@@ -47,10 +63,19 @@ export function manifestCsv(files: ManifestFile[]): string {
   return toCsv(header, rows, { bom: true });
 }
 
-export function manifestJson(job: Pick<ExportJob, "id" | "name" | "createdAt" | "request">, files: ManifestFile[]): string {
+export function manifestJson(
+  job: Pick<ExportJob, "id" | "name" | "createdAt" | "request">,
+  files: ManifestFile[],
+): string {
   return JSON.stringify(
     {
-      export: { id: job.id, name: job.name, createdAt: job.createdAt.toISOString(), formats: job.request.formats, includeOriginal: job.request.includeOriginal },
+      export: {
+        id: job.id,
+        name: job.name,
+        createdAt: job.createdAt.toISOString(),
+        formats: job.request.formats,
+        includeOriginal: job.request.includeOriginal,
+      },
       files: files.map((f) => ({ ...f, size: `${f.width}×${f.height}` })),
     },
     null,

@@ -2,7 +2,9 @@ import yauzl from "yauzl";
 
 /** Every entry of a ZIP (for tests and the e2e check): name, compression method and bytes. */
 export async function readZipEntries(zip: Buffer): Promise<{ name: string; method: number; data: Buffer }[]> {
-  const file = await new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.fromBuffer(zip, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z))));
+  const file = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+    yauzl.fromBuffer(zip, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z))),
+  );
   const out: { name: string; method: number; data: Buffer }[] = [];
   await new Promise<void>((resolve, reject) => {
     file.on("error", reject);

@@ -1,6 +1,16 @@
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
-import { assets, batches, collectionAssets, DELIVERY_FORMATS, placements, type DeliveryFormat, type ExportRequest, type HeldBackAsset, type Placement } from "@/db/schema";
+import {
+  assets,
+  batches,
+  collectionAssets,
+  DELIVERY_FORMATS,
+  placements,
+  type DeliveryFormat,
+  type ExportRequest,
+  type HeldBackAsset,
+  type Placement,
+} from "@/db/schema";
 import { seesAllAssets } from "@/lib/assets/access";
 import type { Ctx } from "@/lib/auth/context";
 import { can } from "@/lib/auth/permissions";
@@ -15,13 +25,27 @@ export const EXPORT_ASSET_IDS_CAP = 5_000;
 /** The most files one ZIP holds (assets × (placements × formats + original)): bigger is refused, never cut. */
 export const EXPORT_FILE_CAP = 30_000;
 
-const quality = z.number({ error: "Quality is a number from 1 to 100." }).int().min(1, "Quality is 1 to 100.").max(100, "Quality is 1 to 100.");
+const quality = z
+  .number({ error: "Quality is a number from 1 to 100." })
+  .int()
+  .min(1, "Quality is 1 to 100.")
+  .max(100, "Quality is 1 to 100.");
 
 export const exportInput = z
   .object({
     selection: z.union(
       [
-        z.object({ assetIds: z.array(z.string().uuid("Unknown asset.")).min(1, "Select at least one asset.").max(EXPORT_ASSET_IDS_CAP, `Export at most ${EXPORT_ASSET_IDS_CAP.toLocaleString("en")} selected assets at once.`) }).strict(),
+        z
+          .object({
+            assetIds: z
+              .array(z.string().uuid("Unknown asset."))
+              .min(1, "Select at least one asset.")
+              .max(
+                EXPORT_ASSET_IDS_CAP,
+                `Export at most ${EXPORT_ASSET_IDS_CAP.toLocaleString("en")} selected assets at once.`,
+              ),
+          })
+          .strict(),
         z.object({ query: z.string().max(1_000) }).strict(),
         z.object({ collectionId: z.string().uuid("Unknown collection.") }).strict(),
         z.object({ batchId: z.string().uuid("Unknown batch.") }).strict(),
@@ -29,12 +53,21 @@ export const exportInput = z
       { error: "Choose what to export: selected assets, a library search, a collection or a batch." },
     ),
     placementIds: z.array(z.string().uuid("Unknown placement.")).max(200).default([]),
-    formats: z.array(z.enum(DELIVERY_FORMATS, { error: "Formats are WebP, AVIF, JPEG and PNG." })).min(1, "Choose at least one format.").max(4),
-    quality: z.object({ webp: quality.optional(), avif: quality.optional(), jpeg: quality.optional(), png: quality.optional() }).strict().default({}),
+    formats: z
+      .array(z.enum(DELIVERY_FORMATS, { error: "Formats are WebP, AVIF, JPEG and PNG." }))
+      .min(1, "Choose at least one format.")
+      .max(4),
+    quality: z
+      .object({ webp: quality.optional(), avif: quality.optional(), jpeg: quality.optional(), png: quality.optional() })
+      .strict()
+      .default({}),
     includeOriginal: z.boolean().default(false),
     name: z.string().trim().max(120, "Keep the name under 120 characters.").optional(),
   })
-  .refine((v) => v.placementIds.length > 0 || v.includeOriginal, { message: "Choose at least one placement, or include the approved original.", path: ["placementIds"] });
+  .refine((v) => v.placementIds.length > 0 || v.includeOriginal, {
+    message: "Choose at least one placement, or include the approved original.",
+    path: ["placementIds"],
+  });
 export type ExportInput = z.input<typeof exportInput>;
 export type ParsedExportInput = z.output<typeof exportInput>;
 
@@ -65,7 +98,15 @@ export type ExportPlan = {
  * that go out (pinned to their current version) and those held back, each with its reasons. Both
  * the dry run (the dialog's preview) and the real create use it, so they agree.
  */
-export async function planExport({ ctx, input, fileCap = EXPORT_FILE_CAP }: { ctx: Ctx; input: unknown; fileCap?: number }): Promise<ExportPlan> {
+export async function planExport({
+  ctx,
+  input,
+  fileCap = EXPORT_FILE_CAP,
+}: {
+  ctx: Ctx;
+  input: unknown;
+  fileCap?: number;
+}): Promise<ExportPlan> {
   if (!can(ctx.actor.role, "exports.create")) throw new AppError("forbidden", "Your role does not export assets.");
   const parsed = parseInput(exportInput, input);
   const chosen = await loadActivePlacements(ctx, parsed.placementIds);
@@ -110,20 +151,30 @@ async function loadActivePlacements(ctx: Ctx, ids: string[]): Promise<Placement[
     .where(and(inArray(placements.id, unique), isNull(placements.archivedAt)))
     .orderBy(asc(placements.sortOrder), asc(placements.name));
   if (rows.length !== unique.length) {
-    throw new AppError("invalid_input", "A chosen placement no longer exists or was archived; reload and choose again.", { fields: { placementIds: ["unknown or archived"] } });
+    throw new AppError(
+      "invalid_input",
+      "A chosen placement no longer exists or was archived; reload and choose again.",
+      { fields: { placementIds: ["unknown or archived"] } },
+    );
   }
   return rows;
 }
 
 /** Asset ids of the selection that the creator may see. Never another designer's private asset. */
-async function resolveExportSelection(ctx: Ctx, selection: ParsedExportInput["selection"]): Promise<{ ids: string[]; label: string }> {
+async function resolveExportSelection(
+  ctx: Ctx,
+  selection: ParsedExportInput["selection"],
+): Promise<{ ids: string[]; label: string }> {
   if ("assetIds" in selection) {
     const ids = await resolveSelection({ ctx, selection: { assetIds: selection.assetIds } });
     return { ids, label: `${selection.assetIds.length} selected asset${selection.assetIds.length === 1 ? "" : "s"}` };
   }
   if ("query" in selection) {
     const ids = await resolveSelection({ ctx, selection: { query: selection.query } });
-    return { ids, label: selection.query.trim() ? `Search: ${selection.query.trim().slice(0, 100)}` : "All library results" };
+    return {
+      ids,
+      label: selection.query.trim() ? `Search: ${selection.query.trim().slice(0, 100)}` : "All library results",
+    };
   }
   if ("collectionId" in selection) {
     const collection = await loadCollection(ctx, selection.collectionId, "see");
@@ -135,8 +186,13 @@ async function resolveExportSelection(ctx: Ctx, selection: ParsedExportInput["se
       .orderBy(asc(collectionAssets.createdAt));
     return { ids: rows.map((r) => r.id), label: `Collection: ${collection.name}` };
   }
-  const [batch] = await ctx.db.select({ ownerId: batches.ownerId, name: batches.name }).from(batches).where(eq(batches.id, selection.batchId)).limit(1);
-  if (!batch || (batch.ownerId !== ctx.actor.id && !seesAllAssets(ctx))) throw new AppError("not_found", "That batch does not exist or is not yours.");
+  const [batch] = await ctx.db
+    .select({ ownerId: batches.ownerId, name: batches.name })
+    .from(batches)
+    .where(eq(batches.id, selection.batchId))
+    .limit(1);
+  if (!batch || (batch.ownerId !== ctx.actor.id && !seesAllAssets(ctx)))
+    throw new AppError("not_found", "That batch does not exist or is not yours.");
   const rows = await ctx.db
     .select({ id: assets.id })
     .from(assets)

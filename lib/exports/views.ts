@@ -67,7 +67,15 @@ async function placementNames(db: Db): Promise<PlacementNames> {
  * looked at or downloaded (lazily, no timer): an expired ZIP is refused at once either way, since
  * the download checks expires_at itself.
  */
-export async function sweepExpiredExports({ db, store, now = new Date() }: { db: Db; store: BlobStore; now?: Date }): Promise<number> {
+export async function sweepExpiredExports({
+  db,
+  store,
+  now = new Date(),
+}: {
+  db: Db;
+  store: BlobStore;
+  now?: Date;
+}): Promise<number> {
   const due = await db
     .select({ id: exportJobs.id, blobKey: exportJobs.blobKey })
     .from(exportJobs)
@@ -75,7 +83,10 @@ export async function sweepExpiredExports({ db, store, now = new Date() }: { db:
     .limit(500);
   for (const job of due) {
     if (job.blobKey) await store.delete(job.blobKey);
-    await db.update(exportJobs).set({ status: "expired" }).where(and(eq(exportJobs.id, job.id), eq(exportJobs.status, "succeeded")));
+    await db
+      .update(exportJobs)
+      .set({ status: "expired" })
+      .where(and(eq(exportJobs.id, job.id), eq(exportJobs.status, "succeeded")));
   }
   return due.length;
 }
@@ -85,10 +96,23 @@ function assertCanExport(ctx: Ctx) {
 }
 
 /** My exports, newest first (admins see only their own here too: the list is personal). */
-export async function listMyExports({ ctx, store, limit = 100 }: { ctx: Ctx; store: BlobStore; limit?: number }): Promise<ExportView[]> {
+export async function listMyExports({
+  ctx,
+  store,
+  limit = 100,
+}: {
+  ctx: Ctx;
+  store: BlobStore;
+  limit?: number;
+}): Promise<ExportView[]> {
   assertCanExport(ctx);
   await sweepExpiredExports({ db: ctx.db, store });
-  const rows = await ctx.db.select().from(exportJobs).where(eq(exportJobs.createdBy, ctx.actor.id)).orderBy(desc(exportJobs.createdAt)).limit(limit);
+  const rows = await ctx.db
+    .select()
+    .from(exportJobs)
+    .where(eq(exportJobs.createdBy, ctx.actor.id))
+    .orderBy(desc(exportJobs.createdAt))
+    .limit(limit);
   const names = await placementNames(ctx.db);
   const now = new Date();
   return rows.map((r) => toView(r, names, now));
@@ -121,7 +145,9 @@ export async function listMyExportsPage({
     .where(
       and(
         eq(exportJobs.createdBy, ctx.actor.id),
-        after ? sql`(${exportJobs.createdAt}, ${exportJobs.id}) < (${after.at}::timestamptz, ${after.id}::uuid)` : undefined,
+        after
+          ? sql`(${exportJobs.createdAt}, ${exportJobs.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`
+          : undefined,
       ),
     )
     .orderBy(desc(exportJobs.createdAt), desc(exportJobs.id))
@@ -130,7 +156,10 @@ export async function listMyExportsPage({
   const names = await placementNames(ctx.db);
   const now = new Date();
   const last = kept.at(-1);
-  return { items: kept.map((r) => toView(r.job, names, now)), next: rows.length > limit && last ? { at: last.key, id: last.job.id } : null };
+  return {
+    items: kept.map((r) => toView(r.job, names, now)),
+    next: rows.length > limit && last ? { at: last.key, id: last.job.id } : null,
+  };
 }
 
 /** One export, for its creator or an admin; anyone else is told it does not exist. */
@@ -138,7 +167,8 @@ async function loadOwnExport(ctx: Ctx, exportId: string): Promise<ExportJob> {
   assertCanExport(ctx);
   if (!z.string().uuid().safeParse(exportId).success) throw new AppError("not_found", NOT_FOUND);
   const [job] = await ctx.db.select().from(exportJobs).where(eq(exportJobs.id, exportId)).limit(1);
-  if (!job || (job.createdBy !== ctx.actor.id && ctx.actor.role !== "admin")) throw new AppError("not_found", NOT_FOUND);
+  if (!job || (job.createdBy !== ctx.actor.id && ctx.actor.role !== "admin"))
+    throw new AppError("not_found", NOT_FOUND);
   return job;
 }
 
@@ -147,13 +177,22 @@ export async function getExport({ ctx, exportId }: { ctx: Ctx; exportId: string 
   return toView(job, await placementNames(ctx.db), new Date());
 }
 
-export type ExportDownload = { kind: "expired"; expiresAt: string | null } | { kind: "file"; body: Readable; size: number; filename: string };
+export type ExportDownload =
+  { kind: "expired"; expiresAt: string | null } | { kind: "file"; body: Readable; size: number; filename: string };
 
 /**
  * The ZIP as a stream, for its creator or an admin, audited (export.downloaded). Past its expiry it
  * is refused (the route answers 410 Gone) and swept; a job still running is a conflict.
  */
-export async function openExportDownload({ ctx, store, exportId }: { ctx: Ctx; store: BlobStore; exportId: string }): Promise<ExportDownload> {
+export async function openExportDownload({
+  ctx,
+  store,
+  exportId,
+}: {
+  ctx: Ctx;
+  store: BlobStore;
+  exportId: string;
+}): Promise<ExportDownload> {
   const job = await loadOwnExport(ctx, exportId);
   const now = new Date();
   if (job.status === "expired" || (job.status === "succeeded" && job.expiresAt && job.expiresAt <= now)) {
@@ -161,11 +200,25 @@ export async function openExportDownload({ ctx, store, exportId }: { ctx: Ctx; s
     return { kind: "expired", expiresAt: job.expiresAt?.toISOString() ?? null };
   }
   if (job.status !== "succeeded" || !job.blobKey) {
-    throw new AppError("conflict", job.status === "failed" ? `This export failed: ${job.error ?? "unknown reason"}` : "This export is not ready yet; wait for it to finish.");
+    throw new AppError(
+      "conflict",
+      job.status === "failed"
+        ? `This export failed: ${job.error ?? "unknown reason"}`
+        : "This export is not ready yet; wait for it to finish.",
+    );
   }
   const blob = await store.get(job.blobKey);
   if (!blob) throw new AppError("not_found", "The export's file is missing; create the export again.");
-  await recordAudit({ db: ctx.db, input: { actor: ctx.actor, action: "export.downloaded", subject: { type: "export", id: job.id }, data: { bytes: blob.size }, ip: ctx.ip } });
+  await recordAudit({
+    db: ctx.db,
+    input: {
+      actor: ctx.actor,
+      action: "export.downloaded",
+      subject: { type: "export", id: job.id },
+      data: { bytes: blob.size },
+      ip: ctx.ip,
+    },
+  });
   const date = job.createdAt.toISOString().slice(0, 10);
   return { kind: "file", body: blob.body, size: blob.size, filename: `kiln-export-${date}-${job.id.slice(0, 8)}.zip` };
 }

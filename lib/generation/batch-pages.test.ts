@@ -57,7 +57,9 @@ describe("listBatchesPage", () => {
     // Four batches 1 µs apart within one millisecond, as a busy server can make them: the cursor
     // carries milliseconds, so the keyset must compare at that precision or skip batches.
     for (const [i, id] of ids.entries()) {
-      await database.db.execute(sql`update batches set created_at = timestamptz '2026-01-01 10:00:00.123' + ${`${i} microseconds`}::interval where id = ${id}`);
+      await database.db.execute(
+        sql`update batches set created_at = timestamptz '2026-01-01 10:00:00.123' + ${`${i} microseconds`}::interval where id = ${id}`,
+      );
     }
     const seen: string[] = [];
     let after: { at: string; id: string } | null = null;
@@ -90,22 +92,34 @@ describe("getBatchSummary and the generation views", () => {
     expect((await getBatchSummary({ ctx: owner, batchId: batch.id })).counts.queued).toBe(3);
     await expect(getBatchSummary({ ctx: stranger, batchId: batch.id })).rejects.toMatchObject({ code: "not_found" });
     await expect(getBatchSummary({ ctx: owner, batchId: "nope" })).rejects.toMatchObject({ code: "not_found" });
-    await expect(listBatchGenerationsPage({ ctx: stranger, batchId: batch.id, limit: 10 })).rejects.toMatchObject({ code: "not_found" });
+    await expect(listBatchGenerationsPage({ ctx: stranger, batchId: batch.id, limit: 10 })).rejects.toMatchObject({
+      code: "not_found",
+    });
 
     const gens = await listBatchGenerationsPage({ ctx: owner, batchId: batch.id, limit: 2 });
     expect(gens.map((g) => g.rowLine)).toEqual([2, 3]);
-    const rest = await listBatchGenerationsPage({ ctx: owner, batchId: batch.id, limit: 10, after: { at: gens[1]!.createdAt.toISOString(), id: gens[1]!.id } });
+    const rest = await listBatchGenerationsPage({
+      ctx: owner,
+      batchId: batch.id,
+      limit: 10,
+      after: { at: gens[1]!.createdAt.toISOString(), id: gens[1]!.id },
+    });
     expect(rest.map((g) => g.rowLine)).toEqual([4]);
 
     expect((await getGenerationView({ ctx: owner, generationId: gens[0]!.id })).assetId).toBeNull();
     expect((await getGenerationView({ ctx: admin, generationId: gens[0]!.id })).id).toBe(gens[0]!.id);
-    await expect(getGenerationView({ ctx: stranger, generationId: gens[0]!.id })).rejects.toMatchObject({ code: "not_found" });
+    await expect(getGenerationView({ ctx: stranger, generationId: gens[0]!.id })).rejects.toMatchObject({
+      code: "not_found",
+    });
   });
 });
 
 describe("skipped rows", () => {
   it("are recorded with the batch (capped, with the true count) and read back per batch", async () => {
-    const many = Array.from({ length: MAX_SKIPPED_KEPT + 5 }, (_, i) => ({ line: i + 10, reasons: [`Product name is required (row ${i}).`] }));
+    const many = Array.from({ length: MAX_SKIPPED_KEPT + 5 }, (_, i) => ({
+      line: i + 10,
+      reasons: [`Product name is required (row ${i}).`],
+    }));
     const withSkips = (await queue(owner, 1, many)).batch.id;
     const without = (await queue(owner)).batch.id;
     const read = await skippedRowsOf(database.db, [withSkips, without]);

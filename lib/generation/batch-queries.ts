@@ -3,7 +3,10 @@ import type { DbExecutor } from "@/db";
 import { generationMoves, generations, presetVersions, providers } from "@/db/schema";
 
 /** Queued generations of a batch with the endpoint each will use (the concurrency key). */
-export async function listQueuedGenerations(db: DbExecutor, batchId: string): Promise<{ id: string; providerId: string; attempts: number }[]> {
+export async function listQueuedGenerations(
+  db: DbExecutor,
+  batchId: string,
+): Promise<{ id: string; providerId: string; attempts: number }[]> {
   return db
     .select({ id: generations.id, providerId: presetVersions.providerId, attempts: generations.attempts })
     .from(generations)
@@ -18,7 +21,11 @@ export async function listQueuedGenerations(db: DbExecutor, batchId: string): Pr
  * for its target, which owns it from then on; an automatic failover sends none, so the request
  * that owned the generation before it keeps it and runs it on the fallback.
  */
-export async function endpointState(db: DbExecutor, generationId: string, providerId?: string): Promise<"moved" | "paused" | "ready"> {
+export async function endpointState(
+  db: DbExecutor,
+  generationId: string,
+  providerId?: string,
+): Promise<"moved" | "paused" | "ready"> {
   const [row] = await db
     .select({ providerId: presetVersions.providerId, paused: providers.paused })
     .from(generations)
@@ -27,7 +34,12 @@ export async function endpointState(db: DbExecutor, generationId: string, provid
     .where(eq(generations.id, generationId))
     .limit(1);
   if (!row) return "ready"; // runGeneration reports the missing generation clearly
-  if (providerId && row.providerId !== providerId && (await owningProvider(db, generationId, row.providerId)) !== providerId) return "moved";
+  if (
+    providerId &&
+    row.providerId !== providerId &&
+    (await owningProvider(db, generationId, row.providerId)) !== providerId
+  )
+    return "moved";
   return row.paused ? "paused" : "ready";
 }
 

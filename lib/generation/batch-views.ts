@@ -11,8 +11,17 @@ import { blobRouteUrl } from "@/lib/storage/keys";
 import { assetTitle } from "@/lib/assets/title";
 import { groupRowErrors } from "@/lib/batches/group-errors";
 
-export type BatchCounts = { queued: number; running: number; succeeded: number; dead_lettered: number; cancelled: number };
-export type BatchSummary = Pick<Batch, "id" | "name" | "campaign" | "status" | "total" | "estimateMicros" | "estimateSeconds" | "source"> & {
+export type BatchCounts = {
+  queued: number;
+  running: number;
+  succeeded: number;
+  dead_lettered: number;
+  cancelled: number;
+};
+export type BatchSummary = Pick<
+  Batch,
+  "id" | "name" | "campaign" | "status" | "total" | "estimateMicros" | "estimateSeconds" | "source"
+> & {
   createdAt: string;
   finishedAt: string | null;
   owner: string;
@@ -132,9 +141,17 @@ export function skippedSummary(batch: Pick<Batch, "skippedRows" | "skippedCount"
   };
 }
 
-async function estimateVsActual(ctx: Ctx, batch: Pick<Batch, "id" | "estimateMicros" | "total">, counts: BatchCounts): Promise<EstimateVsActual> {
+async function estimateVsActual(
+  ctx: Ctx,
+  batch: Pick<Batch, "id" | "estimateMicros" | "total">,
+  counts: BatchCounts,
+): Promise<EstimateVsActual> {
   const rows = await ctx.db
-    .select({ purpose: costLedger.purpose, micros: sql<string>`coalesce(sum(${costLedger.micros}), 0)`, calls: sql<number>`count(*)::int` })
+    .select({
+      purpose: costLedger.purpose,
+      micros: sql<string>`coalesce(sum(${costLedger.micros}), 0)`,
+      calls: sql<number>`count(*)::int`,
+    })
     .from(costLedger)
     .where(eq(costLedger.batchId, batch.id))
     .groupBy(costLedger.purpose);
@@ -144,7 +161,10 @@ async function estimateVsActual(ctx: Ctx, batch: Pick<Batch, "id" | "estimateMic
   const est = batch.estimateMicros;
   // Compare like with like while the batch runs: the estimate of the finished share (integer math).
   const finished = counts.succeeded + counts.dead_lettered;
-  const expected = batch.total > 0 ? Number((BigInt(est) * BigInt(Math.min(finished, batch.total)) + BigInt(batch.total) / 2n) / BigInt(batch.total)) : 0;
+  const expected =
+    batch.total > 0
+      ? Number((BigInt(est) * BigInt(Math.min(finished, batch.total)) + BigInt(batch.total) / 2n) / BigInt(batch.total))
+      : 0;
   return {
     estimateMicros: est,
     actualMicros: actual,
@@ -188,7 +208,10 @@ export async function getBatch({ ctx, batchId }: { ctx: Ctx; batchId: string }):
   const remaining = summary!.counts.queued + summary!.counts.running;
   const stopped = summary!.counts.queued > 0 ? await generationPausedReason(ctx.db) : null;
   const waiting =
-    stopped ?? (summary!.counts.queued > 0 ? (await waitReason(ctx.db, { campaign: row.batch.campaign, userId: row.batch.ownerId })).reason : null);
+    stopped ??
+    (summary!.counts.queued > 0
+      ? (await waitReason(ctx.db, { campaign: row.batch.campaign, userId: row.batch.ownerId })).reason
+      : null);
   const waitingHint = stopped
     ? "they go on when an admin resumes generation"
     : waiting

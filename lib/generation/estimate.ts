@@ -61,7 +61,10 @@ export function estimateGenerations(
     }
     const key = item.preset.provider.id;
     secondsByProvider.set(key, (secondsByProvider.get(key) ?? 0) + perImage);
-    concurrencyOf.set(key, Math.max(1, Math.min(item.preset.provider.concurrencyLimit, env().KILN_PROVIDER_CONCURRENCY)));
+    concurrencyOf.set(
+      key,
+      Math.max(1, Math.min(item.preset.provider.concurrencyLimit, env().KILN_PROVIDER_CONCURRENCY)),
+    );
   }
   const seconds = Math.ceil(Math.max(0, ...[...secondsByProvider].map(([key, s]) => s / concurrencyOf.get(key)!)));
   const accuracy: EstimateAccuracy =

@@ -7,7 +7,16 @@ import { ASPECT_RATIOS, type AspectRatio } from "./sizes";
 
 export type GenerateOptions = {
   templates: { id: string; name: string; description: string; version: number; definition: TemplateDefinition }[];
-  presets: { id: string; name: string; tier: string; version: number; provider: string; isSimulator: boolean; paused: boolean; size: string; price: string;
+  presets: {
+    id: string;
+    name: string;
+    tier: string;
+    version: number;
+    provider: string;
+    isSimulator: boolean;
+    paused: boolean;
+    size: string;
+    price: string;
     /** Whether the preset's endpoint can start from a reference image (A1111 img2img, ComfyUI). */
     referenceImage: boolean;
   }[];

@@ -8,11 +8,17 @@ import { batchesVisibleTo, getBatchSummary } from "./batch-views";
 /** A generation as the public API shows it: the row, and the asset it made (null until it succeeded). */
 export type GenerationView = Generation & { assetId: string | null };
 
-
 const columns = { generation: generations, assetId: assets.id };
 
-export async function getGenerationView({ ctx, generationId }: { ctx: Ctx; generationId: string }): Promise<GenerationView> {
-  if (!z.string().uuid().safeParse(generationId).success) throw new AppError("not_found", "That generation does not exist.");
+export async function getGenerationView({
+  ctx,
+  generationId,
+}: {
+  ctx: Ctx;
+  generationId: string;
+}): Promise<GenerationView> {
+  if (!z.string().uuid().safeParse(generationId).success)
+    throw new AppError("not_found", "That generation does not exist.");
   const [row] = await ctx.db
     .select(columns)
     .from(generations)

@@ -86,7 +86,9 @@ describe("queueing a batch", () => {
   it("blocks a banned term before any GPU time, names the category, and audits it", async () => {
     await database.db.insert(bannedTerms).values({ term: "competitorco", category: "trademark" });
     const values = await firstRowValues();
-    const key = Object.keys(values).find((k) => typeof values[k] === "string" && !["background", "angle", "lighting"].includes(k))!;
+    const key = Object.keys(values).find(
+      (k) => typeof values[k] === "string" && !["background", "angle", "lighting"].includes(k),
+    )!;
     const request = {
       templateId,
       presetId: presetIds.draft,
@@ -95,7 +97,10 @@ describe("queueing a batch", () => {
       rows: [{ line: 3, values: { ...values, [key]: "C0mpetitor.Co bottle" } }],
       idempotencyKey: "key-0003-abcdef",
     };
-    await expect(queueBatch({ ctx, input: request })).rejects.toMatchObject({ code: "policy_blocked", message: expect.stringContaining("trademark") });
+    await expect(queueBatch({ ctx, input: request })).rejects.toMatchObject({
+      code: "policy_blocked",
+      message: expect.stringContaining("trademark"),
+    });
     const [blocked] = await database.db.select().from(auditEvents).where(eq(auditEvents.action, "generation.blocked"));
     expect(blocked).toMatchObject({ actorId: ctx.actor.id, data: { line: 3, categories: ["trademark"] } });
     await database.db.delete(bannedTerms);
@@ -107,7 +112,14 @@ describe("running a generation against the simulator over HTTP", () => {
     const values = { ...(await firstRowValues()), ...overrides };
     const { batch } = await queueBatch({
       ctx,
-      input: { templateId, presetId: presetIds.support, variantsPerRow: 1, aspectRatios: ["1:1"], rows: [{ line: 1, values }], idempotencyKey: key },
+      input: {
+        templateId,
+        presetId: presetIds.support,
+        variantsPerRow: 1,
+        aspectRatios: ["1:1"],
+        rows: [{ line: 1, values }],
+        idempotencyKey: key,
+      },
     });
     const [gen] = await database.db.select().from(generations).where(eq(generations.batchId, batch.id));
     return gen!;
@@ -153,7 +165,12 @@ describe("running a generation against the simulator over HTTP", () => {
     sim.setConfig({ errorRate: 1 });
     try {
       for (const attempt of [0, 1]) {
-        const error = await runGeneration({ db: database.db, store: getBlobStore(), generationId: gen.id, attempt }).catch((e: unknown) => e);
+        const error = await runGeneration({
+          db: database.db,
+          store: getBlobStore(),
+          generationId: gen.id,
+          attempt,
+        }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(ProviderError);
         expect((error as ProviderError).retryable).toBe(true);
       }
@@ -161,7 +178,11 @@ describe("running a generation against the simulator over HTTP", () => {
       sim.setConfig({ errorRate: 0 });
     }
     await runGeneration({ db: database.db, store: getBlobStore(), generationId: gen.id, attempt: 2 });
-    const ledger = await database.db.select().from(costLedger).where(eq(costLedger.generationId, gen.id)).orderBy(costLedger.id);
+    const ledger = await database.db
+      .select()
+      .from(costLedger)
+      .where(eq(costLedger.generationId, gen.id))
+      .orderBy(costLedger.id);
     expect(ledger.map((l) => [l.outcome, l.micros > 0])).toEqual([
       ["failed", false],
       ["failed", false],
@@ -172,13 +193,26 @@ describe("running a generation against the simulator over HTTP", () => {
   it("does not retry a content-filter refusal, and dead-lettering shows the reason and settles the batch", async () => {
     const values = await firstRowValues();
     const key = Object.keys(values).find(
-      (k) => typeof values[k] === "string" && String(values[k]).length > 2 && !["background", "angle", "lighting"].includes(k),
+      (k) =>
+        typeof values[k] === "string" &&
+        String(values[k]).length > 2 &&
+        !["background", "angle", "lighting"].includes(k),
     )!;
     const gen = await queueOne("key-0103-abcdef", { [key]: "SIMULATE_NSFW" });
-    const error = (await runGeneration({ db: database.db, store: getBlobStore(), generationId: gen.id, attempt: 0 }).catch((e: unknown) => e)) as ProviderError;
+    const error = (await runGeneration({
+      db: database.db,
+      store: getBlobStore(),
+      generationId: gen.id,
+      attempt: 0,
+    }).catch((e: unknown) => e)) as ProviderError;
     expect(error.kind).toBe("content_filtered");
     expect(error.retryable).toBe(false);
-    await deadLetterGeneration({ db: database.db, generationId: gen.id, code: "content_filtered", message: error.message });
+    await deadLetterGeneration({
+      db: database.db,
+      generationId: gen.id,
+      code: "content_filtered",
+      message: error.message,
+    });
     const [row] = await database.db.select().from(generations).where(eq(generations.id, gen.id));
     expect(row).toMatchObject({ status: "dead_lettered", errorCode: "content_filtered" });
     const [batch] = await database.db.select().from(batches).where(eq(batches.id, gen.batchId));
@@ -190,7 +224,10 @@ describe("quota", () => {
   it("refuses a batch beyond the user's rolling daily quota and says how much is left", async () => {
     const fresh = ctxFor(database.db, await createUserFactory(database.db, { role: "designer" }));
     await expect(assertWithinQuota(fresh, 10, 10)).resolves.toEqual({ used: 0, remaining: 0 });
-    await expect(assertWithinQuota(ctx, 1, 3)).rejects.toMatchObject({ code: "policy_blocked", message: expect.stringContaining("0 left today") });
+    await expect(assertWithinQuota(ctx, 1, 3)).rejects.toMatchObject({
+      code: "policy_blocked",
+      message: expect.stringContaining("0 left today"),
+    });
     await expect(assertWithinQuota(ctx, 1_000_000, 0)).resolves.toEqual({ used: 0, remaining: null });
   });
 });

@@ -33,11 +33,18 @@ describe("measuredGpuTimes", () => {
     const [product] = await database.db.select().from(templates).where(eq(templates.slug, "ecommerce-product-photo"));
     const values = initialValuesFor((await getActiveTemplate(database.db, product!.id)).version.definition);
     const preset = (await listActivePresets(database.db)).find((p) => p.preset.tier === "draft")!;
-    const request = { templateId: product!.id, presetId: preset.preset.id, variantsPerRow: 2, aspectRatios: ["1:1"], rows: [{ line: 1, values }] };
+    const request = {
+      templateId: product!.id,
+      presetId: preset.preset.id,
+      variantsPerRow: 2,
+      aspectRatios: ["1:1"],
+      rows: [{ line: 1, values }],
+    };
     expect(await measuredGpuTimes(database.db, [preset.version.id])).toEqual(new Map());
     const { batch } = await queueBatch({ ctx, input: { ...request, idempotencyKey: `k-${randomUUID()}` } });
     const gens = await database.db.select().from(generations).where(eq(generations.batchId, batch.id));
-    for (const g of gens) await runGeneration({ db: database.db, store: getBlobStore(), generationId: g.id, attempt: 0 });
+    for (const g of gens)
+      await runGeneration({ db: database.db, store: getBlobStore(), generationId: g.id, attempt: 0 });
     const measured = (await measuredGpuTimes(database.db, [preset.version.id])).get(preset.version.id);
     expect(measured).toMatchObject({ runs: 2 });
     expect(measured!.medianSeconds).toBeGreaterThan(0);

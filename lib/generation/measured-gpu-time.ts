@@ -28,13 +28,23 @@ export function summariseTimings(ms: number[]): MeasuredGpuTime | null {
  * The GPU time each preset version really took per image: the provider call times the pipeline
  * records on every succeeded generation (generations.provider_ms, migration 0018), newest MEASURED_RUNS per version.
  */
-export async function measuredGpuTimes(db: DbExecutor, presetVersionIds: string[]): Promise<Map<string, MeasuredGpuTime>> {
+export async function measuredGpuTimes(
+  db: DbExecutor,
+  presetVersionIds: string[],
+): Promise<Map<string, MeasuredGpuTime>> {
   const out = new Map<string, MeasuredGpuTime>();
   for (const id of [...new Set(presetVersionIds)]) {
     const rows = await db
       .select({ ms: generations.providerMs })
       .from(generations)
-      .where(and(eq(generations.presetVersionId, id), eq(generations.status, "succeeded"), isNotNull(generations.finishedAt), isNotNull(generations.providerMs)))
+      .where(
+        and(
+          eq(generations.presetVersionId, id),
+          eq(generations.status, "succeeded"),
+          isNotNull(generations.finishedAt),
+          isNotNull(generations.providerMs),
+        ),
+      )
       .orderBy(desc(generations.finishedAt))
       .limit(MEASURED_RUNS);
     const summary = summariseTimings(rows.map((r) => Number(r.ms)).filter((n) => n > 0));

@@ -45,7 +45,8 @@ export async function planBatch(ctx: Ctx, q: BatchRequest, options: { auditBlock
     if (mapped.values) rows.push({ ...row, values: mapped.values });
     else leftOut.push({ line: row.line, reasons: [mapped.skipped], values: fileCells(row.values, row.carried) });
   }
-  if (rows.length === 0) throw new AppError("invalid_input", "Every row is left out by the value mapping; there is nothing to generate.");
+  if (rows.length === 0)
+    throw new AppError("invalid_input", "Every row is left out by the value mapping; there is nothing to generate.");
 
   const total = rows.length * q.variantsPerRow * q.aspectRatios.length;
   if (total > MAX_GENERATIONS_PER_BATCH) {
@@ -92,7 +93,11 @@ export async function planBatch(ctx: Ctx, q: BatchRequest, options: { auditBlock
   }
   const bad = Object.entries(rowErrors);
   if (bad.length)
-    throw new AppError("invalid_input", `${bad.length} row(s) are not valid — line ${bad[0]![0].slice(5)}: ${bad[0]![1][0]}`, { fields: rowErrors });
+    throw new AppError(
+      "invalid_input",
+      `${bad.length} row(s) are not valid — line ${bad[0]![0].slice(5)}: ${bad[0]![1][0]}`,
+      { fields: rowErrors },
+    );
 
   await screenOrRefuse(ctx, rendered, options.auditBlocks);
   const usedPresets = [...new Set(rendered.map((r) => presetFor(r.tier)))];
@@ -110,7 +115,12 @@ export async function planBatch(ctx: Ctx, q: BatchRequest, options: { auditBlock
       for (let v = 0; v < q.variantsPerRow; v += 1) {
         const variantIndex = ri * q.variantsPerRow + v;
         const { width, height } = sizeFor(ratio, preset.version.params);
-        const suffix = variantSuffix({ variant: v, variantsPerRow: q.variantsPerRow, ratio, ratioCount: q.aspectRatios.length });
+        const suffix = variantSuffix({
+          variant: v,
+          variantsPerRow: q.variantsPerRow,
+          ratio,
+          ratioCount: q.aspectRatios.length,
+        });
         planned.push({
           batchId,
           ownerId: ctx.actor.id,
@@ -121,7 +131,12 @@ export async function planBatch(ctx: Ctx, q: BatchRequest, options: { auditBlock
           templateVersionId: templateVersion.id,
           values: r.values,
           carriedColumns: r.carried,
-          title: generationTitle({ pattern: templateVersion.definition.titlePattern, values: r.values, carried: r.carried, suffix }),
+          title: generationTitle({
+            pattern: templateVersion.definition.titlePattern,
+            values: r.values,
+            carried: r.carried,
+            suffix,
+          }),
           prompt: r.prompt,
           negativePrompt: r.negativePrompt,
           seed: seedFor(batchId, r.line, variantIndex),
@@ -142,7 +157,12 @@ export async function planBatch(ctx: Ctx, q: BatchRequest, options: { auditBlock
   );
   // Every applicable budget (the campaign's, the user's team's, the user's) against this batch:
   // queueing refuses what does not fit; the estimate only reports what is left.
-  const budgets = await checkBudgets(ctx.db, { campaign: q.campaign || null, userId: ctx.actor.id, micros: estimate.micros, images: total });
+  const budgets = await checkBudgets(ctx.db, {
+    campaign: q.campaign || null,
+    userId: ctx.actor.id,
+    micros: estimate.micros,
+    images: total,
+  });
   const refusal = budgetRefusal(budgets, { micros: estimate.micros, images: total });
   if (refusal && options.enforceBudgets) throw refusal;
   return {
@@ -164,14 +184,21 @@ export async function planBatch(ctx: Ctx, q: BatchRequest, options: { auditBlock
 }
 
 /** What the server knows of a row's file cells: its variable values and carried columns, as text. */
-function fileCells(values: Record<string, unknown>, carried: Record<string, string> | undefined): Record<string, string> {
+function fileCells(
+  values: Record<string, unknown>,
+  carried: Record<string, string> | undefined,
+): Record<string, string> {
   const cells: Record<string, string> = {};
   for (const [k, v] of Object.entries(values)) if (typeof v === "string" || typeof v === "number") cells[k] = String(v);
   return { ...cells, ...carried };
 }
 
 /** Refuses the whole request, naming the line and category, if any prompt or value is banned. */
-export async function screenOrRefuse(ctx: Ctx, rows: { line: number; values: Record<string, unknown>; prompt: string }[], audit: boolean) {
+export async function screenOrRefuse(
+  ctx: Ctx,
+  rows: { line: number; values: Record<string, unknown>; prompt: string }[],
+  audit: boolean,
+) {
   const terms = await ctx.db.select({ term: bannedTerms.term, category: bannedTerms.category }).from(bannedTerms);
   if (terms.length === 0) return;
   for (const r of rows) {
@@ -181,7 +208,12 @@ export async function screenOrRefuse(ctx: Ctx, rows: { line: number; values: Rec
     if (audit) {
       await recordAudit({
         db: ctx.db,
-        input: { actor: ctx.actor, action: "generation.blocked", data: { line: r.line, categories, terms: result.matches.map((m) => m.term) }, ip: ctx.ip },
+        input: {
+          actor: ctx.actor,
+          action: "generation.blocked",
+          data: { line: r.line, categories, terms: result.matches.map((m) => m.term) },
+          ip: ctx.ip,
+        },
       });
     }
     throw new AppError(

@@ -49,12 +49,20 @@ afterAll(async () => {
   await database.close();
 });
 
-const CSV = ["SKU,Product name,Category,Colour", "KLN-0042,Trail shoe,Footwear,slate blue", "KLN-0043,Rain jacket,,yellow"].join("\n");
+const CSV = [
+  "SKU,Product name,Category,Colour",
+  "KLN-0042,Trail shoe,Footwear,slate blue",
+  "KLN-0043,Rain jacket,,yellow",
+].join("\n");
 
 async function rowsFromCsv() {
   const { version } = await getActiveTemplate(database.db, templateId);
   const csv = parseCsv(CSV);
-  const checked = validateRows({ definition: version.definition, csv, mapping: suggestMapping(version.definition, csv.headers) });
+  const checked = validateRows({
+    definition: version.definition,
+    csv,
+    mapping: suggestMapping(version.definition, csv.headers),
+  });
   expect(checked.invalid).toEqual([]);
   expect(checked.carry.columns).toEqual([
     { header: "SKU", key: "sku" },
@@ -66,11 +74,24 @@ async function rowsFromCsv() {
 describe("a CSV batch with SKU and category columns", () => {
   it("titles every generation and asset from the template's pattern and carries the extra columns as metadata", async () => {
     const rows = await rowsFromCsv();
-    const request = { templateId, presetId: presetIds.support, variantsPerRow: 2, aspectRatios: ["1:1"], source: "csv", rows };
-    expect(await estimateBatch({ ctx: designer, input: request })).toMatchObject({ sampleTitle: "Trail shoe KLN-0042 · 1/2" });
+    const request = {
+      templateId,
+      presetId: presetIds.support,
+      variantsPerRow: 2,
+      aspectRatios: ["1:1"],
+      source: "csv",
+      rows,
+    };
+    expect(await estimateBatch({ ctx: designer, input: request })).toMatchObject({
+      sampleTitle: "Trail shoe KLN-0042 · 1/2",
+    });
     const { batch } = await queueBatch({ ctx: designer, input: { ...request, idempotencyKey: "identity-0001" } });
 
-    const gens = await database.db.select().from(generations).where(eq(generations.batchId, batch.id)).orderBy(generations.rowLine, generations.variantIndex);
+    const gens = await database.db
+      .select()
+      .from(generations)
+      .where(eq(generations.batchId, batch.id))
+      .orderBy(generations.rowLine, generations.variantIndex);
     expect(gens.map((g) => [g.title, g.carriedColumns])).toEqual([
       ["Trail shoe KLN-0042 · 1/2", { sku: "KLN-0042", category: "Footwear" }],
       ["Trail shoe KLN-0042 · 2/2", { sku: "KLN-0042", category: "Footwear" }],
@@ -82,9 +103,14 @@ describe("a CSV batch with SKU and category columns", () => {
 
     // Generated over HTTP: the asset takes the title and the carried columns at creation.
     const first = gens[0]!;
-    expect(await runGeneration({ db: database.db, store: getBlobStore(), generationId: first.id, attempt: 0 })).toMatchObject({ status: "succeeded" });
+    expect(
+      await runGeneration({ db: database.db, store: getBlobStore(), generationId: first.id, attempt: 0 }),
+    ).toMatchObject({ status: "succeeded" });
     const [asset] = await database.db.select().from(assets).where(eq(assets.generationId, first.id));
-    expect(asset).toMatchObject({ title: "Trail shoe KLN-0042 · 1/2", metadata: { sku: "KLN-0042", category: "Footwear" } });
+    expect(asset).toMatchObject({
+      title: "Trail shoe KLN-0042 · 1/2",
+      metadata: { sku: "KLN-0042", category: "Footwear" },
+    });
 
     // The jobs grid names each tile by its title (queued ones too).
     const detail = await getBatch({ ctx: designer, batchId: batch.id });
@@ -93,21 +119,37 @@ describe("a CSV batch with SKU and category columns", () => {
 
     // The asset page and the editor.
     const page = await getAssetDetail({ ctx: designer, assetId: asset!.id });
-    expect(page).toMatchObject({ title: "Trail shoe KLN-0042 · 1/2", metadata: { sku: "KLN-0042", category: "Footwear" } });
+    expect(page).toMatchObject({
+      title: "Trail shoe KLN-0042 · 1/2",
+      metadata: { sku: "KLN-0042", category: "Footwear" },
+    });
     expect((await getEditorView({ ctx: designer, assetId: asset!.id })).asset.title).toBe("Trail shoe KLN-0042 · 1/2");
 
     // In review: the reviewer sees the title and the SKU; the designer's notification names the product.
-    await database.db.update(assets).set({ status: "in_review", enteredReviewAt: new Date() }).where(eq(assets.id, asset!.id));
+    await database.db
+      .update(assets)
+      .set({ status: "in_review", enteredReviewAt: new Date() })
+      .where(eq(assets.id, asset!.id));
     const queue = await listReviewQueue({ ctx: reviewer, input: {} });
     const item = queue.items.find((i) => i.assetId === asset!.id)!;
-    expect(item).toMatchObject({ title: "Trail shoe KLN-0042 · 1/2", metadata: { sku: "KLN-0042", category: "Footwear" } });
+    expect(item).toMatchObject({
+      title: "Trail shoe KLN-0042 · 1/2",
+      metadata: { sku: "KLN-0042", category: "Footwear" },
+    });
     const [version] = await database.db.select().from(assetVersions).where(eq(assetVersions.assetId, asset!.id));
     await decideAsset({
       ctx: reviewer,
-      input: { assetId: asset!.id, assetVersionId: version!.id, decision: "request_changes", comment: "Laces are missing." },
+      input: {
+        assetId: asset!.id,
+        assetVersionId: version!.id,
+        decision: "request_changes",
+        comment: "Laces are missing.",
+      },
     });
     const told = await listNotifications({ ctx: designer });
-    expect(told.map((n) => n.message)).toEqual(["Trail shoe KLN-0042 · 1/2: Rita Reviewer requested changes: “Laces are missing.”."]);
+    expect(told.map((n) => n.message)).toEqual([
+      "Trail shoe KLN-0042 · 1/2: Rita Reviewer requested changes: “Laces are missing.”.",
+    ]);
 
     // A re-roll is the same product: same title and metadata on the new generation and its asset.
     const reroll = await database.db.transaction((tx) => rerollGeneration(tx, first.id));
@@ -115,7 +157,10 @@ describe("a CSV batch with SKU and category columns", () => {
     expect(child).toMatchObject({ title: first.title, carriedColumns: first.carriedColumns, rerollOf: first.id });
     await runGeneration({ db: database.db, store: getBlobStore(), generationId: child!.id, attempt: 0 });
     const [childAsset] = await database.db.select().from(assets).where(eq(assets.generationId, child!.id));
-    expect(childAsset).toMatchObject({ title: "Trail shoe KLN-0042 · 1/2", metadata: { sku: "KLN-0042", category: "Footwear" } });
+    expect(childAsset).toMatchObject({
+      title: "Trail shoe KLN-0042 · 1/2",
+      metadata: { sku: "KLN-0042", category: "Footwear" },
+    });
     expect((await getAssetDetail({ ctx: designer, assetId: childAsset!.id })).reroll?.depth).toBe(1);
     expect(await database.db.select().from(notifications).where(eq(notifications.assetId, childAsset!.id))).toEqual([]);
   });
@@ -133,7 +178,11 @@ describe("a CSV batch with SKU and category columns", () => {
         idempotencyKey: "identity-0002",
       },
     });
-    const gens = await database.db.select().from(generations).where(eq(generations.batchId, batch.id)).orderBy(generations.variantIndex);
+    const gens = await database.db
+      .select()
+      .from(generations)
+      .where(eq(generations.batchId, batch.id))
+      .orderBy(generations.variantIndex);
     expect(gens.map((g) => g.title)).toEqual(["Linen tote · 1:1", "Linen tote · 16:9"]);
 
     await expect(
@@ -148,7 +197,10 @@ describe("a CSV batch with SKU and category columns", () => {
           idempotencyKey: "identity-0003",
         },
       }),
-    ).rejects.toMatchObject({ code: "invalid_input", fields: { "line 4": [expect.stringContaining("template variable")] } });
+    ).rejects.toMatchObject({
+      code: "invalid_input",
+      fields: { "line 4": [expect.stringContaining("template variable")] },
+    });
     await expect(
       queueBatch({
         ctx: designer,

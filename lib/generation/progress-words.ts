@@ -6,7 +6,10 @@ import type { BatchCounts } from "./batch-views";
  * and automatic re-rolls add generations, so 118 planned images may have 121 generations done. The
  * words say so instead of "121 done" of 118.
  */
-export function progressWords(counts: BatchCounts, total: number): { parts: string[]; extra: number; generations: number } {
+export function progressWords(
+  counts: BatchCounts,
+  total: number,
+): { parts: string[]; extra: number; generations: number } {
   const generations = counts.queued + counts.running + counts.succeeded + counts.dead_lettered + counts.cancelled;
   const extra = Math.max(0, generations - total);
   const parts = [

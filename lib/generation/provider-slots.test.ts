@@ -18,7 +18,14 @@ import { resetBlobStoreForTests } from "@/lib/storage";
 import { createUserFactory, ctxFor } from "@/test/factories";
 import { interruptedCharge, keepProviderCallAlive, LEASE_MS, tryClaimProviderCall } from "./provider-slots";
 import { ledgerPurpose } from "./run-generation";
-import { batchFacts, batchProgress, freePort, queueDraftBatch, startPipeline, waitFor } from "./testing/pipeline-harness";
+import {
+  batchFacts,
+  batchProgress,
+  freePort,
+  queueDraftBatch,
+  startPipeline,
+  waitFor,
+} from "./testing/pipeline-harness";
 import { spawnSimulator } from "./testing/simulator-process";
 
 const tmp = mkdtempSync(path.join(tmpdir(), "kiln-slots-"));
@@ -28,8 +35,19 @@ afterEach(async () => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function queuedGenerations(database: Database, n: number, limit: number): Promise<{ gens: Generation[]; provider: Provider }> {
-  const { batch } = await queueDraftBatch({ db: database.db, simulatorUrl: "http://127.0.0.1:9", rows: n, variantsPerRow: 1, concurrencyLimit: limit, key: `slots-${n}-${limit}` });
+async function queuedGenerations(
+  database: Database,
+  n: number,
+  limit: number,
+): Promise<{ gens: Generation[]; provider: Provider }> {
+  const { batch } = await queueDraftBatch({
+    db: database.db,
+    simulatorUrl: "http://127.0.0.1:9",
+    rows: n,
+    variantsPerRow: 1,
+    concurrencyLimit: limit,
+    key: `slots-${n}-${limit}`,
+  });
   const gens = await database.db.select().from(generations).where(eq(generations.batchId, batch.id));
   const [provider] = await database.db.select().from(providers).where(eq(providers.slug, SIMULATOR_SLUG));
   return { gens, provider: provider! };
@@ -60,105 +78,151 @@ describe("the endpoint's slot check", () => {
     const database = await createTestDatabase();
     cleanups.push(() => database.close());
     const { gens, provider } = await queuedGenerations(database, 6, 2);
-    const claims = await Promise.all(gens.map((g) => tryClaimProviderCall(database.db, claimInput(g, provider, g.presetVersionId))));
+    const claims = await Promise.all(
+      gens.map((g) => tryClaimProviderCall(database.db, claimInput(g, provider, g.presetVersionId))),
+    );
     expect(claims.filter(Boolean)).toHaveLength(2);
-    const open = await database.db.select().from(providerCalls).where(sql`ended_at IS NULL`);
+    const open = await database.db
+      .select()
+      .from(providerCalls)
+      .where(sql`ended_at IS NULL`);
     expect(open).toHaveLength(2);
     // Only the two that got a slot claimed a call number.
     const attempts = (await database.db.select({ a: generations.attempts }).from(generations)).map((r) => r.a).sort();
     expect(attempts).toEqual([0, 0, 0, 0, 1, 1]);
   });
 
-  it("gives a crashed holder's slot back when its lease expires, with one interrupted ledger row for its call", { timeout: 60_000 }, async () => {
-    const database = await createTestDatabase();
-    cleanups.push(() => database.close());
-    const { gens, provider } = await queuedGenerations(database, 3, 1);
-    const [a, b, c] = gens as [Generation, Generation, Generation];
-    const held = await tryClaimProviderCall(database.db, claimInput(a, provider, a.presetVersionId));
-    expect(held).toBeTruthy();
-    // The holder "crashes": nothing ends its call. While its lease runs, the slot stays taken.
-    expect(await tryClaimProviderCall(database.db, claimInput(b, provider, b.presetVersionId))).toBeUndefined();
-    await database.db.update(providerCalls).set({ leaseExpiresAt: new Date(Date.now() - 1_000) }).where(eq(providerCalls.callKey, held!.callKey));
-    const next = await tryClaimProviderCall(database.db, claimInput(b, provider, b.presetVersionId));
-    expect(next).toBeTruthy();
-    const rows = await database.db.select().from(costLedger).where(eq(costLedger.callKey, held!.callKey));
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({
-      outcome: "interrupted",
-      errorKind: "interrupted",
-      billable: false, // self-hosted (the simulator speaks A1111): an interrupted call bills nothing
-      micros: 0,
-      generationId: a.id,
-      providerId: provider.id,
-      batchId: a.batchId,
-      lineageRootId: a.id,
-      purpose: "first_attempt",
-      engine: "a1111",
-    });
-    // The slot is b's now; c waits. Asking again writes no second row for a's call.
-    expect(await tryClaimProviderCall(database.db, claimInput(c, provider, c.presetVersionId))).toBeUndefined();
-    expect(await database.db.select().from(costLedger).where(eq(costLedger.callKey, held!.callKey))).toHaveLength(1);
-  });
-
-  it("keeps a live holder's slot by renewing its lease, and stops renewing once told (or once the call has ended)", { timeout: 60_000 }, async () => {
-    const database = await createTestDatabase();
-    cleanups.push(() => database.close());
-    const { gens, provider } = await queuedGenerations(database, 2, 1);
-    const [a, b] = gens as [Generation, Generation];
-    const leaseOf = async (callKey: string) => (await database.db.select().from(providerCalls).where(eq(providerCalls.callKey, callKey)))[0]!;
-    const before = Date.now();
-    const held = (await tryClaimProviderCall(database.db, claimInput(a, provider, a.presetVersionId)))!;
-    // The lease is short (not the provider's timeout): a killed holder frees its slot within LEASE_MS.
-    const first = (await leaseOf(held.callKey)).leaseExpiresAt.getTime();
-    expect(first).toBeGreaterThanOrEqual(before + LEASE_MS - 1_000);
-    expect(first).toBeLessThanOrEqual(Date.now() + LEASE_MS + 1_000);
-    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
-    try {
-      const stop = keepProviderCallAlive(database.db, held.callKey);
-      // As if the holder's lease had almost run out: the next renewal pushes it a whole lease ahead.
-      await database.db.update(providerCalls).set({ leaseExpiresAt: new Date(Date.now() + 500) }).where(eq(providerCalls.callKey, held.callKey));
-      vi.advanceTimersByTime(LEASE_MS / 4);
-      await waitFor(async () => (await leaseOf(held.callKey)).leaseExpiresAt.getTime() > Date.now() + LEASE_MS / 2, 10_000, "the renewed lease");
-      // A live holder keeps its slot past the old expiry.
+  it(
+    "gives a crashed holder's slot back when its lease expires, with one interrupted ledger row for its call",
+    { timeout: 60_000 },
+    async () => {
+      const database = await createTestDatabase();
+      cleanups.push(() => database.close());
+      const { gens, provider } = await queuedGenerations(database, 3, 1);
+      const [a, b, c] = gens as [Generation, Generation, Generation];
+      const held = await tryClaimProviderCall(database.db, claimInput(a, provider, a.presetVersionId));
+      expect(held).toBeTruthy();
+      // The holder "crashes": nothing ends its call. While its lease runs, the slot stays taken.
       expect(await tryClaimProviderCall(database.db, claimInput(b, provider, b.presetVersionId))).toBeUndefined();
-      stop();
-      await database.db.update(providerCalls).set({ leaseExpiresAt: new Date(Date.now() - 1_000) }).where(eq(providerCalls.callKey, held.callKey));
-      vi.advanceTimersByTime(LEASE_MS);
-      await new Promise((r) => setTimeout(r, 200));
-      // Stopped: nothing renews it, so the slot goes to the next claimer.
-      expect((await leaseOf(held.callKey)).leaseExpiresAt.getTime()).toBeLessThan(Date.now());
-      expect(await tryClaimProviderCall(database.db, claimInput(b, provider, b.presetVersionId))).toBeTruthy();
-      // An ended call is never renewed back to life.
-      const ended = (await leaseOf(held.callKey)).leaseExpiresAt.getTime();
-      const stopAgain = keepProviderCallAlive(database.db, held.callKey);
-      vi.advanceTimersByTime(LEASE_MS / 4);
-      await new Promise((r) => setTimeout(r, 200));
-      stopAgain();
-      expect((await leaseOf(held.callKey)).leaseExpiresAt.getTime()).toBe(ended);
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+      await database.db
+        .update(providerCalls)
+        .set({ leaseExpiresAt: new Date(Date.now() - 1_000) })
+        .where(eq(providerCalls.callKey, held!.callKey));
+      const next = await tryClaimProviderCall(database.db, claimInput(b, provider, b.presetVersionId));
+      expect(next).toBeTruthy();
+      const rows = await database.db.select().from(costLedger).where(eq(costLedger.callKey, held!.callKey));
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({
+        outcome: "interrupted",
+        errorKind: "interrupted",
+        billable: false, // self-hosted (the simulator speaks A1111): an interrupted call bills nothing
+        micros: 0,
+        generationId: a.id,
+        providerId: provider.id,
+        batchId: a.batchId,
+        lineageRootId: a.id,
+        purpose: "first_attempt",
+        engine: "a1111",
+      });
+      // The slot is b's now; c waits. Asking again writes no second row for a's call.
+      expect(await tryClaimProviderCall(database.db, claimInput(c, provider, c.presetVersionId))).toBeUndefined();
+      expect(await database.db.select().from(costLedger).where(eq(costLedger.callKey, held!.callKey))).toHaveLength(1);
+    },
+  );
 
-  it("ledgers a generation's own unfinished call when its step runs again (the earlier execution died)", { timeout: 60_000 }, async () => {
-    const database = await createTestDatabase();
-    cleanups.push(() => database.close());
-    const { gens, provider } = await queuedGenerations(database, 1, 1);
-    const gen = gens[0]!;
-    const first = await tryClaimProviderCall(database.db, claimInput(gen, provider, gen.presetVersionId));
-    const [again] = await database.db.select().from(generations).where(eq(generations.id, gen.id));
-    const second = await tryClaimProviderCall(database.db, claimInput(again!, provider, gen.presetVersionId));
-    expect(second).toMatchObject({ callNumber: 2, ledger: { purpose: "retry" } });
-    const rows = await database.db.select().from(costLedger).where(eq(costLedger.generationId, gen.id));
-    expect(rows.map((r) => [r.callKey, r.outcome])).toEqual([[first!.callKey, "interrupted"]]);
-  });
+  it(
+    "keeps a live holder's slot by renewing its lease, and stops renewing once told (or once the call has ended)",
+    { timeout: 60_000 },
+    async () => {
+      const database = await createTestDatabase();
+      cleanups.push(() => database.close());
+      const { gens, provider } = await queuedGenerations(database, 2, 1);
+      const [a, b] = gens as [Generation, Generation];
+      const leaseOf = async (callKey: string) =>
+        (await database.db.select().from(providerCalls).where(eq(providerCalls.callKey, callKey)))[0]!;
+      const before = Date.now();
+      const held = (await tryClaimProviderCall(database.db, claimInput(a, provider, a.presetVersionId)))!;
+      // The lease is short (not the provider's timeout): a killed holder frees its slot within LEASE_MS.
+      const first = (await leaseOf(held.callKey)).leaseExpiresAt.getTime();
+      expect(first).toBeGreaterThanOrEqual(before + LEASE_MS - 1_000);
+      expect(first).toBeLessThanOrEqual(Date.now() + LEASE_MS + 1_000);
+      vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+      try {
+        const stop = keepProviderCallAlive(database.db, held.callKey);
+        // As if the holder's lease had almost run out: the next renewal pushes it a whole lease ahead.
+        await database.db
+          .update(providerCalls)
+          .set({ leaseExpiresAt: new Date(Date.now() + 500) })
+          .where(eq(providerCalls.callKey, held.callKey));
+        vi.advanceTimersByTime(LEASE_MS / 4);
+        await waitFor(
+          async () => (await leaseOf(held.callKey)).leaseExpiresAt.getTime() > Date.now() + LEASE_MS / 2,
+          10_000,
+          "the renewed lease",
+        );
+        // A live holder keeps its slot past the old expiry.
+        expect(await tryClaimProviderCall(database.db, claimInput(b, provider, b.presetVersionId))).toBeUndefined();
+        stop();
+        await database.db
+          .update(providerCalls)
+          .set({ leaseExpiresAt: new Date(Date.now() - 1_000) })
+          .where(eq(providerCalls.callKey, held.callKey));
+        vi.advanceTimersByTime(LEASE_MS);
+        await new Promise((r) => setTimeout(r, 200));
+        // Stopped: nothing renews it, so the slot goes to the next claimer.
+        expect((await leaseOf(held.callKey)).leaseExpiresAt.getTime()).toBeLessThan(Date.now());
+        expect(await tryClaimProviderCall(database.db, claimInput(b, provider, b.presetVersionId))).toBeTruthy();
+        // An ended call is never renewed back to life.
+        const ended = (await leaseOf(held.callKey)).leaseExpiresAt.getTime();
+        const stopAgain = keepProviderCallAlive(database.db, held.callKey);
+        vi.advanceTimersByTime(LEASE_MS / 4);
+        await new Promise((r) => setTimeout(r, 200));
+        stopAgain();
+        expect((await leaseOf(held.callKey)).leaseExpiresAt.getTime()).toBe(ended);
+      } finally {
+        vi.useRealTimers();
+      }
+    },
+  );
+
+  it(
+    "ledgers a generation's own unfinished call when its step runs again (the earlier execution died)",
+    { timeout: 60_000 },
+    async () => {
+      const database = await createTestDatabase();
+      cleanups.push(() => database.close());
+      const { gens, provider } = await queuedGenerations(database, 1, 1);
+      const gen = gens[0]!;
+      const first = await tryClaimProviderCall(database.db, claimInput(gen, provider, gen.presetVersionId));
+      const [again] = await database.db.select().from(generations).where(eq(generations.id, gen.id));
+      const second = await tryClaimProviderCall(database.db, claimInput(again!, provider, gen.presetVersionId));
+      expect(second).toMatchObject({ callNumber: 2, ledger: { purpose: "retry" } });
+      const rows = await database.db.select().from(costLedger).where(eq(costLedger.generationId, gen.id));
+      expect(rows.map((r) => [r.callKey, r.outcome])).toEqual([[first!.callKey, "interrupted"]]);
+    },
+  );
 
   it("bills an interrupted call per the provider's rule: nothing on self-hosted endpoints, the price on cloud ones", () => {
     const size = { width: 1024, height: 1024 };
-    expect(interruptedCharge("a1111", { kind: "per_image", microsPerImage: 5_000 }, size)).toEqual({ billable: false, micros: 0 });
-    expect(interruptedCharge("comfyui", { kind: "per_megapixel", microsPerMegapixel: 5_000 }, size)).toEqual({ billable: false, micros: 0 });
-    expect(interruptedCharge("replicate", { kind: "per_gpu_second", microsPerGpuSecond: 1_000, expectedGpuSeconds: 4 }, size)).toEqual({ billable: true, micros: 4_000 });
-    expect(interruptedCharge("openai", { kind: "per_image", microsPerImage: 40_000 }, size)).toEqual({ billable: true, micros: 40_000 });
+    expect(interruptedCharge("a1111", { kind: "per_image", microsPerImage: 5_000 }, size)).toEqual({
+      billable: false,
+      micros: 0,
+    });
+    expect(interruptedCharge("comfyui", { kind: "per_megapixel", microsPerMegapixel: 5_000 }, size)).toEqual({
+      billable: false,
+      micros: 0,
+    });
+    expect(
+      interruptedCharge(
+        "replicate",
+        { kind: "per_gpu_second", microsPerGpuSecond: 1_000, expectedGpuSeconds: 4 },
+        size,
+      ),
+    ).toEqual({ billable: true, micros: 4_000 });
+    expect(interruptedCharge("openai", { kind: "per_image", microsPerImage: 40_000 }, size)).toEqual({
+      billable: true,
+      micros: 40_000,
+    });
   });
 });
 
@@ -181,10 +245,21 @@ describe("a batch on an endpoint limited to 2 calls at once", () => {
     cleanups.push(() => sim.close());
     const pipeline = await startPipeline({ database, runnerPort: Number(process.env.KILN_RUNNER_PORT) });
     cleanups.push(() => pipeline.close());
-    const { batch, ctx } = await queueDraftBatch({ db: database.db, simulatorUrl: sim.url, rows: 10, variantsPerRow: 4, concurrencyLimit: 2, key: "slots-pipeline" });
+    const { batch, ctx } = await queueDraftBatch({
+      db: database.db,
+      simulatorUrl: sim.url,
+      rows: 10,
+      variantsPerRow: 4,
+      concurrencyLimit: 2,
+      key: "slots-pipeline",
+    });
 
     await pipeline.start(ctx, batch.id);
-    await waitFor(async () => (await batchProgress(database.db, batch.id)).terminal >= 8, 90_000, "8 images at limit 2");
+    await waitFor(
+      async () => (await batchProgress(database.db, batch.id)).terminal >= 8,
+      90_000,
+      "8 images at limit 2",
+    );
     expect((await sim.stats()).peakOpen).toBe(2);
 
     // An admin raises the limit on /admin/providers; waiting steps pick it up without a restart.
@@ -194,14 +269,22 @@ describe("a batch on an endpoint limited to 2 calls at once", () => {
     await sim.reset();
     // Once in a full-suite run on a loaded Postgres this wait ran out (alone it takes ~10 s): say where it stood.
     let last: Awaited<ReturnType<typeof batchProgress>> | undefined;
-    const open = async () => (await database.db.select().from(providerCalls).where(sql`ended_at IS NULL`)).length;
+    const open = async () =>
+      (
+        await database.db
+          .select()
+          .from(providerCalls)
+          .where(sql`ended_at IS NULL`)
+      ).length;
     await waitFor(
       async () => (last = await batchProgress(database.db, batch.id)).batchStatus === "completed",
       240_000,
       "the batch to complete",
       250,
     ).catch(async (error: Error) => {
-      throw new Error(`${error.message}: ${JSON.stringify(last)}, open calls ${await open()}, simulator ${JSON.stringify(await sim.stats())}`);
+      throw new Error(
+        `${error.message}: ${JSON.stringify(last)}, open calls ${await open()}, simulator ${JSON.stringify(await sim.stats())}`,
+      );
     });
     const after = await sim.stats();
     expect(after.peakOpen).toBeGreaterThan(2);

@@ -7,7 +7,16 @@
  */
 import { and, eq, isNull, lt, sql } from "drizzle-orm";
 import type { Db, DbExecutor } from "@/db";
-import { costLedger, generations, providerCalls, providers, type Generation, type Provider, type ProviderCall, type ProviderCallLedger } from "@/db/schema";
+import {
+  costLedger,
+  generations,
+  providerCalls,
+  providers,
+  type Generation,
+  type Provider,
+  type ProviderCall,
+  type ProviderCallLedger,
+} from "@/db/schema";
 import { costOfCall, type PriceModel } from "@/lib/costs/estimate";
 
 /**
@@ -32,7 +41,11 @@ const SELF_HOSTED = new Set<Provider["kind"]>(["a1111", "comfyui"]);
  * preset's price (per-GPU-second prices at the preset's expected GPU time — the real time is
  * unknown once the client is gone).
  */
-export function interruptedCharge(kind: Provider["kind"], priceModel: PriceModel, size: { width: number; height: number }): { billable: boolean; micros: number } {
+export function interruptedCharge(
+  kind: Provider["kind"],
+  priceModel: PriceModel,
+  size: { width: number; height: number },
+): { billable: boolean; micros: number } {
   if (SELF_HOSTED.has(kind)) return { billable: false, micros: 0 };
   return { billable: true, micros: costOfCall(priceModel, size) };
 }
@@ -69,7 +82,13 @@ export async function tryClaimProviderCall(db: Db, input: ClaimInput): Promise<C
     const limit = locked?.limit ?? provider.concurrencyLimit;
     let open = await openCalls(tx, provider.id);
     // Full: are some of those holders gone? Their leases tell (checked only then, to keep the common claim short).
-    if (open >= limit && (await ledgerInterruptedCalls(tx, and(eq(providerCalls.providerId, provider.id), lt(providerCalls.leaseExpiresAt, new Date()))))) {
+    if (
+      open >= limit &&
+      (await ledgerInterruptedCalls(
+        tx,
+        and(eq(providerCalls.providerId, provider.id), lt(providerCalls.leaseExpiresAt, new Date())),
+      ))
+    ) {
       open = await openCalls(tx, provider.id);
     }
     if (open >= limit) return undefined;
@@ -103,7 +122,10 @@ export async function tryClaimProviderCall(db: Db, input: ClaimInput): Promise<C
  * time: the caller then waits durably (step.sleep) and tries again, so a long queue costs no
  * runner slots for long.
  */
-export async function claimProviderCall(db: Db, input: ClaimInput & { waitMs: number }): Promise<ClaimedCall | undefined> {
+export async function claimProviderCall(
+  db: Db,
+  input: ClaimInput & { waitMs: number },
+): Promise<ClaimedCall | undefined> {
   const until = Date.now() + input.waitMs;
   for (;;) {
     const claimed = await tryClaimProviderCall(db, input);
@@ -156,7 +178,10 @@ export function keepProviderCallAlive(db: Db, callKey: string, onError?: (error:
 
 /** Ends a call's record; run in the transaction that writes its ledger row. */
 export async function endProviderCall(tx: DbExecutor, callKey: string): Promise<void> {
-  await tx.update(providerCalls).set({ endedAt: new Date() }).where(and(eq(providerCalls.callKey, callKey), isNull(providerCalls.endedAt)));
+  await tx
+    .update(providerCalls)
+    .set({ endedAt: new Date() })
+    .where(and(eq(providerCalls.callKey, callKey), isNull(providerCalls.endedAt)));
 }
 
 /** Tells one step of this process waiting for the endpoint that a slot came free (after the commit). */

@@ -40,7 +40,9 @@ export async function queueBatch({
     settings: {
       variantsPerRow: q.variantsPerRow,
       aspectRatios: q.aspectRatios.map((r) => sizeFor(r, plan.chosen.version.params)),
-      ...(plan.reference ? { reference: { versionId: plan.reference.versionId, strength: plan.reference.strength } } : {}),
+      ...(plan.reference
+        ? { reference: { versionId: plan.reference.versionId, strength: plan.reference.strength } }
+        : {}),
     },
     planned: plan.planned,
     ...(skipped.length ? { skipped: keptSkippedRows(skipped) } : {}),
@@ -63,7 +65,11 @@ export async function estimateBatch({ ctx, input }: { ctx: Ctx; input: unknown }
     rows: plan.rows.length,
     samplePrompt: plan.samplePrompt,
     sampleTitle: plan.sampleTitle,
-    preset: { name: plan.chosen.preset.name, tier: plan.chosen.preset.tier, isSimulator: plan.chosen.provider.isSimulator },
+    preset: {
+      name: plan.chosen.preset.name,
+      tier: plan.chosen.preset.tier,
+      isSimulator: plan.chosen.provider.isSimulator,
+    },
     /** What each applicable budget has left, and the refusal Queue would meet (shown before pressing it). */
     budgets: plan.budgets,
     /** The reference image the generations start from, when one was chosen. */

@@ -8,7 +8,11 @@ import { plural } from "@/lib/labels";
  * Refuses work beyond the user's rolling 24-hour image quota before anything is queued, saying
  * how much is left. Money budgets per campaign and team come with the costs module.
  */
-export async function assertWithinQuota(ctx: Ctx, images: number, quota: number): Promise<{ used: number; remaining: number | null }> {
+export async function assertWithinQuota(
+  ctx: Ctx,
+  images: number,
+  quota: number,
+): Promise<{ used: number; remaining: number | null }> {
   if (quota === 0) return { used: 0, remaining: null };
   const since = new Date(Date.now() - 24 * 60 * 60 * 1000);
   const [row] = await ctx.db

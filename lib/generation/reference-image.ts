@@ -6,7 +6,15 @@ import { AppError } from "@/lib/errors";
 import { referenceUnsupportedMessage, supportsReferenceImage } from "@/lib/providers/reference-image";
 import { blobRouteUrl } from "@/lib/storage/keys";
 
-export type ReferenceView = { versionId: string; strength: number; assetId: string; title: string; thumbUrl: string | null; width: number; height: number };
+export type ReferenceView = {
+  versionId: string;
+  strength: number;
+  assetId: string;
+  title: string;
+  thumbUrl: string | null;
+  width: number;
+  height: number;
+};
 
 /**
  * Checks a chosen reference image: an asset version the actor may see, on endpoints that can start
@@ -25,9 +33,14 @@ export async function resolveReferenceImage(
     .where(eq(assetVersions.id, ref.versionId))
     .limit(1);
   if (!row || !seesAssetOwnedBy(ctx, row.ownerId))
-    throw new AppError("invalid_input", "That reference image does not exist or is not yours.", { fields: { reference: ["Pick another reference image."] } });
+    throw new AppError("invalid_input", "That reference image does not exist or is not yours.", {
+      fields: { reference: ["Pick another reference image."] },
+    });
   const unsupported = endpoints.find((e) => !supportsReferenceImage(e.kind));
-  if (unsupported) throw new AppError("invalid_input", referenceUnsupportedMessage(unsupported.name), { fields: { reference: [referenceUnsupportedMessage(unsupported.name)] } });
+  if (unsupported)
+    throw new AppError("invalid_input", referenceUnsupportedMessage(unsupported.name), {
+      fields: { reference: [referenceUnsupportedMessage(unsupported.name)] },
+    });
   const v = row.version;
   return {
     versionId: v.id,

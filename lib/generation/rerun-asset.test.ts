@@ -2,7 +2,19 @@ import { createHash } from "node:crypto";
 import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db";
-import { assets, assetVersions, bannedTerms, batches, generations, presets, presetVersions, providers, templates, templateVersions, type Asset } from "@/db/schema";
+import {
+  assets,
+  assetVersions,
+  bannedTerms,
+  batches,
+  generations,
+  presets,
+  presetVersions,
+  providers,
+  templates,
+  templateVersions,
+  type Asset,
+} from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { getAssetDetail } from "@/lib/assets/asset-detail";
 import { seedCatalog } from "@/lib/catalog/seed-catalog";
@@ -55,14 +67,23 @@ async function activateNewerVersions() {
   const { id: _pid, createdAt: _pc, ...presetRest } = pv!;
   const [nextPreset] = await db()
     .insert(presetVersions)
-    .values({ ...presetRest, version: pv!.version + 1, params: { ...pv!.params, steps: pv!.params.steps + 7 }, note: "newer" })
+    .values({
+      ...presetRest,
+      version: pv!.version + 1,
+      params: { ...pv!.params, steps: pv!.params.steps + 7 },
+      note: "newer",
+    })
     .returning();
   await db().update(presets).set({ activeVersionId: nextPreset!.id }).where(eq(presets.id, pv!.presetId));
   const [tv] = await db().select().from(templateVersions).where(eq(templateVersions.id, gen.templateVersionId));
   const { id: _tid, createdAt: _tc, ...templateRest } = tv!;
   const [nextTemplate] = await db()
     .insert(templateVersions)
-    .values({ ...templateRest, version: tv!.version + 1, definition: { ...tv!.definition, body: `${tv!.definition.body}, newer wording` } })
+    .values({
+      ...templateRest,
+      version: tv!.version + 1,
+      definition: { ...tv!.definition, body: `${tv!.definition.body}, newer wording` },
+    })
     .returning();
   await db().update(templates).set({ activeVersionId: nextTemplate!.id }).where(eq(templates.id, tv!.templateId));
   return { presetVersion: pv!, templateVersion: tv!, nextPreset: nextPreset!, nextTemplate: nextTemplate! };
@@ -77,7 +98,10 @@ describe("rerun exactly", () => {
     expect(e.preset).toMatch(new RegExp(`v${presetVersion.version} \\(active is v${nextPreset.version}\\)$`));
     expect(e.template).toMatch(new RegExp(`v${templateVersion.version} \\(active is v${nextTemplate.version}\\)$`));
     expect(e).toMatchObject({ size: `${gen.width}×${gen.height}`, seed: gen.seed, blocker: null, warning: null });
-    expect(e.estimate).toMatchObject({ images: 1, micros: costOfCall(presetVersion.priceModel, { width: gen.width, height: gen.height }) });
+    expect(e.estimate).toMatchObject({
+      images: 1,
+      micros: costOfCall(presetVersion.priceModel, { width: gen.width, height: gen.height }),
+    });
     expect(provider!.paused).toBe(false);
   });
 
@@ -86,7 +110,12 @@ describe("rerun exactly", () => {
     const out = await rerunAsset({ ctx: designer, input: { assetId: origin.id, seed: "same", idempotencyKey: key() } });
     expect(out.created).toBe(true);
     const [batch] = await db().select().from(batches).where(eq(batches.id, out.batch.id));
-    expect(batch).toMatchObject({ source: "rerun", total: 1, templateVersionId: gen.templateVersionId, ownerId: designer.actor.id });
+    expect(batch).toMatchObject({
+      source: "rerun",
+      total: 1,
+      templateVersionId: gen.templateVersionId,
+      ownerId: designer.actor.id,
+    });
     const [rerun] = await db().select().from(generations).where(eq(generations.batchId, out.batch.id));
     expect(rerun).toMatchObject({
       id: out.generationId,
@@ -122,7 +151,12 @@ describe("rerun exactly", () => {
     const out = await rerunAsset({ ctx: designer, input: { assetId: origin.id, seed: "new", idempotencyKey: key() } });
     const [rerun] = await db().select().from(generations).where(eq(generations.id, out.generationId));
     expect(rerun!.seed).not.toBe(gen.seed);
-    expect(rerun).toMatchObject({ presetVersionId: gen.presetVersionId, templateVersionId: gen.templateVersionId, values: gen.values, prompt: gen.prompt });
+    expect(rerun).toMatchObject({
+      presetVersionId: gen.presetVersionId,
+      templateVersionId: gen.templateVersionId,
+      values: gen.values,
+      prompt: gen.prompt,
+    });
   });
 
   it("queues once per idempotency key", async () => {
@@ -136,10 +170,16 @@ describe("rerun exactly", () => {
 
   it("needs generations.create and an asset the actor may see; uploads cannot be rerun", async () => {
     const other = ctxFor(db(), await createUserFactory(db(), { role: "designer" }));
-    await expect(rerunAsset({ ctx: other, input: { assetId: origin.id, idempotencyKey: key() } })).rejects.toMatchObject({ code: "not_found" });
-    await expect(estimateRerun({ ctx: other, input: { assetId: origin.id } })).rejects.toMatchObject({ code: "not_found" });
+    await expect(
+      rerunAsset({ ctx: other, input: { assetId: origin.id, idempotencyKey: key() } }),
+    ).rejects.toMatchObject({ code: "not_found" });
+    await expect(estimateRerun({ ctx: other, input: { assetId: origin.id } })).rejects.toMatchObject({
+      code: "not_found",
+    });
     const reviewer = ctxFor(db(), await createUserFactory(db(), { role: "reviewer" }));
-    await expect(rerunAsset({ ctx: reviewer, input: { assetId: origin.id, idempotencyKey: key() } })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(
+      rerunAsset({ ctx: reviewer, input: { assetId: origin.id, idempotencyKey: key() } }),
+    ).rejects.toMatchObject({ code: "forbidden" });
     const admin = ctxFor(db(), await createUserFactory(db(), { role: "admin" }));
     const byAdmin = await rerunAsset({ ctx: admin, input: { assetId: origin.id, idempotencyKey: key() } });
     expect(byAdmin.created).toBe(true);
@@ -148,7 +188,10 @@ describe("rerun exactly", () => {
   it("says so when the endpoint is paused (queued, waits) and refuses a prompt that is banned today", async () => {
     const gen = await genOf(origin);
     const [pv] = await db().select().from(presetVersions).where(eq(presetVersions.id, gen.presetVersionId));
-    await db().update(providers).set({ paused: true, pausedReason: "maintenance" }).where(eq(providers.id, pv!.providerId));
+    await db()
+      .update(providers)
+      .set({ paused: true, pausedReason: "maintenance" })
+      .where(eq(providers.id, pv!.providerId));
     try {
       const e = await estimateRerun({ ctx: designer, input: { assetId: origin.id } });
       expect(e.warning).toMatch(/paused by an admin \(maintenance\)/);
@@ -158,7 +201,9 @@ describe("rerun exactly", () => {
     const word = gen.prompt.split(/\W+/).find((w) => w.length > 4)!;
     await db().insert(bannedTerms).values({ term: word, category: "brand" });
     try {
-      await expect(rerunAsset({ ctx: designer, input: { assetId: origin.id, idempotencyKey: key() } })).rejects.toMatchObject({ code: "policy_blocked" });
+      await expect(
+        rerunAsset({ ctx: designer, input: { assetId: origin.id, idempotencyKey: key() } }),
+      ).rejects.toMatchObject({ code: "policy_blocked" });
     } finally {
       await db().delete(bannedTerms).where(eq(bannedTerms.term, word));
     }

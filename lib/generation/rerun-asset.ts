@@ -35,11 +35,15 @@ export type RerunInput = z.input<typeof rerunInput>;
 
 /** Everything a rerun copies from the asset's generation, with the versions that made it and the ones active now. */
 async function loadRerunSource(ctx: Ctx, assetId: string) {
-  if (!can(ctx.actor.role, "generations.create")) throw new AppError("forbidden", "Only designers and admins queue generations.");
+  if (!can(ctx.actor.role, "generations.create"))
+    throw new AppError("forbidden", "Only designers and admins queue generations.");
   // The owner's rule: a board shared with the actor's team shows an asset but gives no right to rerun it.
   const asset = await loadActionableAsset(ctx, assetId);
   if (asset.source !== "generated" || !asset.generationId)
-    throw new AppError("invalid_input", "This image was uploaded, not generated, so there is nothing to rerun. Use it as a reference image on Generate instead.");
+    throw new AppError(
+      "invalid_input",
+      "This image was uploaded, not generated, so there is nothing to rerun. Use it as a reference image on Generate instead.",
+    );
   const [row] = await ctx.db
     .select({
       gen: generations,
@@ -68,7 +72,12 @@ async function loadRerunSource(ctx: Ctx, assetId: string) {
     .select({ version: templateVersions.version })
     .from(templateVersions)
     .where(eq(templateVersions.id, row.template.activeVersionId ?? row.templateVersion.id));
-  return { asset, ...row, activePresetVersion: activePreset?.version ?? null, activeTemplateVersion: activeTemplate?.version ?? null };
+  return {
+    asset,
+    ...row,
+    activePresetVersion: activePreset?.version ?? null,
+    activeTemplateVersion: activeTemplate?.version ?? null,
+  };
 }
 
 type Source = Awaited<ReturnType<typeof loadRerunSource>>;
@@ -81,9 +90,14 @@ function versionLabel(name: string, version: number, active: number | null): str
 /** Why the rerun cannot run as it was made, or a warning it will wait; null when it can run now. */
 function runnability(s: Source): { blocker: string | null; warning: string | null } {
   const reference = referenceOf(s);
-  if (reference && !supportsReferenceImage(s.provider.kind)) return { blocker: referenceUnsupportedMessage(s.provider.name), warning: null };
+  if (reference && !supportsReferenceImage(s.provider.kind))
+    return { blocker: referenceUnsupportedMessage(s.provider.name), warning: null };
   const values = variablesSchema(s.templateVersion.definition).safeParse(s.gen.values);
-  if (!values.success) return { blocker: `The values no longer fit ${s.template.name} v${s.templateVersion.version}: ${values.error.issues[0]?.message ?? "invalid"}.`, warning: null };
+  if (!values.success)
+    return {
+      blocker: `The values no longer fit ${s.template.name} v${s.templateVersion.version}: ${values.error.issues[0]?.message ?? "invalid"}.`,
+      warning: null,
+    };
   if (s.provider.paused)
     return {
       blocker: null,
@@ -120,8 +134,19 @@ function describe(s: Source) {
  */
 export async function estimateRerun({ ctx, input }: { ctx: Ctx; input: { assetId: string } }) {
   const s = await loadRerunSource(ctx, input.assetId);
-  const estimate = estimateGenerations([{ width: s.gen.width, height: s.gen.height, preset: { preset: s.preset, version: s.presetVersion, provider: s.provider } }]);
-  const budgets = await checkBudgets(ctx.db, { campaign: s.batch.campaign, userId: ctx.actor.id, micros: estimate.micros, images: 1 });
+  const estimate = estimateGenerations([
+    {
+      width: s.gen.width,
+      height: s.gen.height,
+      preset: { preset: s.preset, version: s.presetVersion, provider: s.provider },
+    },
+  ]);
+  const budgets = await checkBudgets(ctx.db, {
+    campaign: s.batch.campaign,
+    userId: ctx.actor.id,
+    micros: estimate.micros,
+    images: 1,
+  });
   const refusal = budgetRefusal(budgets, { micros: estimate.micros, images: 1 });
   const { blocker, warning } = runnability(s);
   return {
@@ -143,7 +168,13 @@ export type RerunEstimate = Awaited<ReturnType<typeof estimateRerun>>;
  * Generate: quota, banned terms (today's list), budgets, idempotency per user and key; paused
  * endpoints make it wait like any queued work. The caller starts the batch (startBatch).
  */
-export async function rerunAsset({ ctx, input }: { ctx: Ctx; input: RerunInput }): Promise<{ batch: Batch; generationId: string; created: boolean }> {
+export async function rerunAsset({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: RerunInput;
+}): Promise<{ batch: Batch; generationId: string; created: boolean }> {
   const data = parseInput(rerunInput, input);
   const existing = await findBatchByKey(ctx, data.idempotencyKey);
   if (existing) return { batch: existing, generationId: await firstGeneration(ctx, existing.id), created: false };
@@ -156,7 +187,12 @@ export async function rerunAsset({ ctx, input }: { ctx: Ctx; input: RerunInput }
   await screenOrRefuse(ctx, [{ line: s.gen.rowLine, values: s.gen.values, prompt: s.gen.prompt }], true);
   const preset = { preset: s.preset, version: s.presetVersion, provider: s.provider };
   const estimate = estimateGenerations([{ width: s.gen.width, height: s.gen.height, preset }]);
-  const budgets = await checkBudgets(ctx.db, { campaign: s.batch.campaign, userId: ctx.actor.id, micros: estimate.micros, images: 1 });
+  const budgets = await checkBudgets(ctx.db, {
+    campaign: s.batch.campaign,
+    userId: ctx.actor.id,
+    micros: estimate.micros,
+    images: 1,
+  });
   const refusal = budgetRefusal(budgets, { micros: estimate.micros, images: 1 });
   if (refusal) throw refusal;
 
@@ -198,13 +234,22 @@ export async function rerunAsset({ ctx, input }: { ctx: Ctx; input: RerunInput }
     estimate,
     settings,
     planned: [generation],
-    audit: { template: s.template.slug, originAssetId: s.asset.id, seed: data.seed, presetVersionId: s.presetVersion.id },
+    audit: {
+      template: s.template.slug,
+      originAssetId: s.asset.id,
+      seed: data.seed,
+      presetVersionId: s.presetVersion.id,
+    },
   });
   return { ...queued, generationId: queued.created ? generation.id! : await firstGeneration(ctx, queued.batch.id) };
 }
 
 async function firstGeneration(ctx: Ctx, batchId: string): Promise<string> {
-  const [g] = await ctx.db.select({ id: generations.id }).from(generations).where(eq(generations.batchId, batchId)).limit(1);
+  const [g] = await ctx.db
+    .select({ id: generations.id })
+    .from(generations)
+    .where(eq(generations.batchId, batchId))
+    .limit(1);
   return g!.id;
 }
 
@@ -212,12 +257,24 @@ async function firstGeneration(ctx: Ctx, batchId: string): Promise<string> {
 export async function rerunLinks(ctx: Ctx, asset: { id: string; originAssetId: string | null }) {
   const [origin] = asset.originAssetId
     ? await ctx.db
-        .select({ id: assets.id, title: assets.title, status: assets.status, ownerId: assets.ownerId, createdAt: assets.createdAt })
+        .select({
+          id: assets.id,
+          title: assets.title,
+          status: assets.status,
+          ownerId: assets.ownerId,
+          createdAt: assets.createdAt,
+        })
         .from(assets)
         .where(eq(assets.id, asset.originAssetId))
     : [];
   const reruns = await ctx.db
-    .select({ id: assets.id, title: assets.title, status: assets.status, ownerId: assets.ownerId, createdAt: assets.createdAt })
+    .select({
+      id: assets.id,
+      title: assets.title,
+      status: assets.status,
+      ownerId: assets.ownerId,
+      createdAt: assets.createdAt,
+    })
     .from(assets)
     .where(and(eq(assets.originAssetId, asset.id)))
     .orderBy(desc(assets.createdAt))
@@ -231,8 +288,13 @@ export async function rerunLinks(ctx: Ctx, asset: { id: string; originAssetId: s
     .limit(50);
   const sees = (ownerId: string) => seesAssetOwnedBy(ctx, ownerId);
   return {
-    origin: origin && sees(origin.ownerId) ? { id: origin.id, title: origin.title, status: origin.status, createdAt: origin.createdAt.toISOString() } : null,
-    reruns: reruns.filter((r) => sees(r.ownerId)).map((r) => ({ id: r.id, title: r.title, status: r.status, createdAt: r.createdAt.toISOString() })),
+    origin:
+      origin && sees(origin.ownerId)
+        ? { id: origin.id, title: origin.title, status: origin.status, createdAt: origin.createdAt.toISOString() }
+        : null,
+    reruns: reruns
+      .filter((r) => sees(r.ownerId))
+      .map((r) => ({ id: r.id, title: r.title, status: r.status, createdAt: r.createdAt.toISOString() })),
     generating: pending.filter((p) => sees(p.ownerId) && (p.status === "queued" || p.status === "running")).length,
   };
 }

@@ -10,7 +10,9 @@
 import { getDatabase } from "@/db";
 import { batchProgress, queueDraftBatch, startPipeline } from "./testing/pipeline-harness";
 
-const [mode, simulatorUrl, appPort, runnerPort, rows, variants, timeoutMs, concurrencyLimit] = process.argv.slice(2) as [string, string, string, string, string, string, string, string];
+const [mode, simulatorUrl, appPort, runnerPort, rows, variants, timeoutMs, concurrencyLimit] = process.argv.slice(
+  2,
+) as [string, string, string, string, string, string, string, string];
 const logger = { info() {}, warn() {}, debug() {}, error: (...a: unknown[]) => console.error(...a) };
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -33,13 +35,19 @@ if (mode === "queue") {
   await pipeline.start(ctx, batchId);
 } else {
   // After a restart nothing is re-sent: the runner resumes what its tables hold.
-  const [row] = await database.query<{ id: string }>("SELECT id FROM batches WHERE idempotency_key = 'resilience-crash'");
+  const [row] = await database.query<{ id: string }>(
+    "SELECT id FROM batches WHERE idempotency_key = 'resilience-crash'",
+  );
   batchId = row!.id;
 }
 say(`batch ${batchId}`);
 
 const openRuns = async () =>
-  (await database.query<{ n: number }>("SELECT count(*)::int AS n FROM inngest_runner_runs WHERE status IN ('queued', 'running')"))[0]!.n;
+  (
+    await database.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM inngest_runner_runs WHERE status IN ('queued', 'running')",
+    )
+  )[0]!.n;
 const poll = setInterval(() => {
   Promise.all([batchProgress(database.db, batchId), openRuns()])
     .then(([p, open]) => say(`progress ${p.terminal} ${p.total} ${p.batchStatus} ${open}`))

@@ -15,7 +15,14 @@ import { openDatabase, type Database } from "@/db/client";
 import { createTestDatabase } from "@/db/testing";
 import { resetEnvForTests } from "@/lib/env";
 import { resetBlobStoreForTests } from "@/lib/storage";
-import { batchFacts, batchProgress, freePort, queueDraftBatch, startPipeline, waitFor } from "./testing/pipeline-harness";
+import {
+  batchFacts,
+  batchProgress,
+  freePort,
+  queueDraftBatch,
+  startPipeline,
+  waitFor,
+} from "./testing/pipeline-harness";
 import { createScratchDatabase } from "./testing/scratch-database";
 import { spawnSimulator } from "./testing/simulator-process";
 
@@ -110,10 +117,20 @@ describe("a 200-generation batch with 20% provider errors and 5% timeouts", () =
     });
     expect(batch.total).toBe(200);
     await pipeline.start(ctx, batch.id);
-    await waitFor(async () => (await batchProgress(database.db, batch.id)).batchStatus === "completed", 200_000, "the batch to complete", 250);
+    await waitFor(
+      async () => (await batchProgress(database.db, batch.id)).batchStatus === "completed",
+      200_000,
+      "the batch to complete",
+      250,
+    );
     // The runs themselves end a moment after the last generation settles.
     await waitFor(
-      async () => (await database.query<{ n: number }>("SELECT count(*)::int AS n FROM inngest_runner_runs WHERE status IN ('queued', 'running')"))[0]!.n === 0,
+      async () =>
+        (
+          await database.query<{ n: number }>(
+            "SELECT count(*)::int AS n FROM inngest_runner_runs WHERE status IN ('queued', 'running')",
+          )
+        )[0]!.n === 0,
       60_000,
       "the runs to finish",
     );
@@ -202,7 +219,8 @@ describe("SIGKILL of the app and runner mid-batch", () => {
         for (const line of lines) {
           const [kind, ...rest] = line.split(" ");
           if (kind === "batch") batchId = rest[0];
-          if (kind === "progress") latest = { terminal: Number(rest[0]), total: Number(rest[1]), status: rest[2]!, openRuns: Number(rest[3]) };
+          if (kind === "progress")
+            latest = { terminal: Number(rest[0]), total: Number(rest[1]), status: rest[2]!, openRuns: Number(rest[3]) };
         }
       });
       const exited = new Promise<void>((r) => child.once("exit", () => r()));
@@ -213,7 +231,8 @@ describe("SIGKILL of the app and runner mid-batch", () => {
         until: (check: (p: Progress) => boolean, timeoutMs: number, what: string) =>
           waitFor(
             async () => {
-              if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the child exited early: ${stderr}`);
+              if (child.exitCode !== null || child.signalCode !== null)
+                throw new Error(`the child exited early: ${stderr}`);
               return latest && check(latest) && latest;
             },
             timeoutMs,
@@ -240,12 +259,18 @@ describe("SIGKILL of the app and runner mid-batch", () => {
 
     // Second life: nothing is re-sent; the runner resumes from its tables.
     const second = start("resume");
-    await second.until((p) => p.status === "completed" && p.openRuns === 0, 180_000, "the batch to complete after the restart");
+    await second.until(
+      (p) => p.status === "completed" && p.openRuns === 0,
+      180_000,
+      "the batch to complete after the restart",
+    );
     second.child.kill("SIGTERM");
     await second.exited;
 
     // The child has closed the database; open it here to look.
-    const database: Database = scratch ? await openDatabase({ url: scratch.url }) : await openDatabase({ dataDir: path.join(dataDir, "pglite") });
+    const database: Database = scratch
+      ? await openDatabase({ url: scratch.url })
+      : await openDatabase({ dataDir: path.join(dataDir, "pglite") });
     try {
       const facts = await batchFacts(database.db, batchId);
       const succeeded = expectSettled(facts, TOTAL);
@@ -270,9 +295,12 @@ describe("SIGKILL of the app and runner mid-batch", () => {
       expect(facts.ledger.map((l) => l.callKey).sort()).toEqual([...claimed].sort());
       const interrupted = facts.ledger.filter((l) => l.outcome === "interrupted");
       expect(interrupted).toHaveLength(C);
-      for (const row of interrupted) expect(row).toMatchObject({ billable: false, micros: 0, errorKind: "interrupted" });
+      for (const row of interrupted)
+        expect(row).toMatchObject({ billable: false, micros: 0, errorKind: "interrupted" });
       // Every call record ended with its ledger row.
-      const [open] = await database.query<{ n: number }>("SELECT count(*)::int AS n FROM provider_calls WHERE ended_at IS NULL");
+      const [open] = await database.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM provider_calls WHERE ended_at IS NULL",
+      );
       expect(open!.n).toBe(0);
       console.log(
         `[resilience] killed with ${atKill.terminal}/${TOTAL} settled and ${atKill.openRuns} runs open; after the restart: ` +

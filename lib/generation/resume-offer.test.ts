@@ -19,7 +19,11 @@ describe("shouldOfferResume", () => {
     expect(shouldOfferResume({ ...base, lastFinishedAt: new Date(now - 10 * 60_000).toISOString() })).toBe(false);
   });
   it("offers Resume when queued work has seen no activity for a minute", () => {
-    const stalled = { ...base, counts: { ...base.counts, running: 0 }, lastFinishedAt: new Date(now - STALLED_AFTER_MS).toISOString() };
+    const stalled = {
+      ...base,
+      counts: { ...base.counts, running: 0 },
+      lastFinishedAt: new Date(now - STALLED_AFTER_MS).toISOString(),
+    };
     expect(shouldOfferResume(stalled)).toBe(true);
     expect(shouldOfferResume({ ...stalled, lastFinishedAt: new Date(now - 1_000).toISOString() })).toBe(false);
   });
@@ -32,7 +36,9 @@ describe("shouldOfferResume", () => {
     };
     expect(shouldOfferResume(fresh)).toBe(false);
     expect(shouldOfferResume({ ...fresh, engineUnreachable: true })).toBe(true);
-    expect(shouldOfferResume({ ...fresh, createdAt: new Date(now - 120_000).toISOString(), waiting: "budget used up" })).toBe(false);
+    expect(
+      shouldOfferResume({ ...fresh, createdAt: new Date(now - 120_000).toISOString(), waiting: "budget used up" }),
+    ).toBe(false);
     expect(shouldOfferResume({ ...base, status: "completed", counts: { ...base.counts, running: 0 } })).toBe(false);
   });
 });

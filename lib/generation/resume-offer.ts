@@ -32,5 +32,8 @@ export function shouldOfferResume(i: ResumeOfferInput): boolean {
 
 /** The newest finishedAt among a batch's generations (ISO strings compare in time order), or null. */
 export function lastFinishedAt(rows: { finishedAt: string | null }[]): string | null {
-  return rows.reduce<string | null>((last, r) => (r.finishedAt && (!last || r.finishedAt > last) ? r.finishedAt : last), null);
+  return rows.reduce<string | null>(
+    (last, r) => (r.finishedAt && (!last || r.finishedAt > last) ? r.finishedAt : last),
+    null,
+  );
 }

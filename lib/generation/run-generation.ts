@@ -1,6 +1,16 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { assets, assetVersions, batches, costLedger, generations, presetVersions, providers, type Generation, type LedgerPurpose } from "@/db/schema";
+import {
+  assets,
+  assetVersions,
+  batches,
+  costLedger,
+  generations,
+  presetVersions,
+  providers,
+  type Generation,
+  type LedgerPurpose,
+} from "@/db/schema";
 import { createAssetFromGeneration } from "@/lib/assets/create-from-generation";
 import { recordAudit } from "@/lib/audit";
 import { costOfCall } from "@/lib/costs/estimate";
@@ -16,7 +26,15 @@ import { failoverAtCallTime } from "@/lib/operations/failover/fail-over";
 import { logger } from "@/lib/observability/logger";
 import { generationPausedReason } from "@/lib/operations/switches/read-switches";
 import { endpointState } from "./batch-queries";
-import { announceRelease, claimProviderCall, keepProviderCallAlive, ledgerFields, endProviderCall, interruptedCharge, ledgerInterruptedCallsOf } from "./provider-slots";
+import {
+  announceRelease,
+  claimProviderCall,
+  keepProviderCallAlive,
+  ledgerFields,
+  endProviderCall,
+  interruptedCharge,
+  ledgerInterruptedCallsOf,
+} from "./provider-slots";
 import { webhooksAfterGeneration } from "@/lib/webhooks/hooks";
 import { settleBatch } from "./settle-batch";
 
@@ -61,7 +79,8 @@ export async function runGeneration({
   if (gen.status === "succeeded" || gen.status === "cancelled") return { status: "already_done", generationId };
   // Automatic failover (lib/operations/failover): an unhealthy endpoint's work of the fallback's
   // tier moves now, this generation with it; read it again to call where it now points.
-  if (await failoverAtCallTime(db, generationId)) [gen] = await db.select().from(generations).where(eq(generations.id, generationId)).limit(1);
+  if (await failoverAtCallTime(db, generationId))
+    [gen] = await db.select().from(generations).where(eq(generations.id, generationId)).limit(1);
   if (!gen) throw new ProviderError("invalid_request", `Generation ${generationId} does not exist.`);
   // Checked here rather than in a step of its own: one round trip less per image.
   const state = await endpointState(db, generationId, requestedProviderId);
@@ -85,7 +104,8 @@ export async function runGeneration({
   const adapter = createAdapter(providerConfig(provider));
   // The reference image's bytes come from our storage (never a URL the endpoint fetches), read before the claim too.
   const reference = gen.referenceVersionId ? await loadReference(db, store, gen) : null;
-  if (reference && !adapter.imageToImage) throw new ProviderError("invalid_request", referenceUnsupportedMessage(provider.name));
+  if (reference && !adapter.imageToImage)
+    throw new ProviderError("invalid_request", referenceUnsupportedMessage(provider.name));
   const claimed = await claimProviderCall(db, {
     gen,
     provider,
@@ -110,7 +130,9 @@ export async function runGeneration({
   const { callKey, callNumber } = claimed;
   // The slot stays ours while this process lives: its lease is renewed until the ledger row commits.
   let checkRunId: string | undefined;
-  const stopLease = keepProviderCallAlive(db, callKey, (err) => logger.warn({ err, callKey }, "generation: renewing a slot lease failed"));
+  const stopLease = keepProviderCallAlive(db, callKey, (err) =>
+    logger.warn({ err, callKey }, "generation: renewing a slot lease failed"),
+  );
   try {
     const ledger = ledgerFields(claimed.ledger);
     const started = Date.now();
@@ -130,11 +152,23 @@ export async function runGeneration({
       };
       result =
         reference && adapter.imageToImage
-          ? await adapter.imageToImage({ ...request, image: reference.image, strength: reference.strength }, { timeoutMs: provider.timeoutMs })
+          ? await adapter.imageToImage(
+              { ...request, image: reference.image, strength: reference.strength },
+              { timeoutMs: provider.timeoutMs },
+            )
           : await adapter.generate(request, { timeoutMs: provider.timeoutMs });
     } catch (error) {
-      const pe = error instanceof ProviderError ? error : new ProviderError("transient", (error as Error).message ?? String(error), { cause: error });
-      const micros = pe.billable ? costOfCall(version.priceModel, { width: gen.width, height: gen.height, gpuSeconds: (Date.now() - started) / 1000 }) : 0;
+      const pe =
+        error instanceof ProviderError
+          ? error
+          : new ProviderError("transient", (error as Error).message ?? String(error), { cause: error });
+      const micros = pe.billable
+        ? costOfCall(version.priceModel, {
+            width: gen.width,
+            height: gen.height,
+            gpuSeconds: (Date.now() - started) / 1000,
+          })
+        : 0;
       await db.transaction(async (tx) => {
         await tx
           .insert(costLedger)
@@ -153,7 +187,11 @@ export async function runGeneration({
     const originalKey = `generations/${gen.id}/original.png`;
     await store.put(originalKey, clean.data, { contentType: "image/png" });
 
-    const micros = costOfCall(version.priceModel, { width: clean.width, height: clean.height, gpuSeconds: result.gpuSeconds });
+    const micros = costOfCall(version.priceModel, {
+      width: clean.width,
+      height: clean.height,
+      gpuSeconds: result.gpuSeconds,
+    });
 
     checkRunId = await db.transaction(async (tx) => {
       await tx
@@ -174,13 +212,23 @@ export async function runGeneration({
             provider: { id: provider.id, kind: provider.kind, name: provider.name },
             model: version.model,
             loras: version.loras,
-            params: { ...version.params, width: clean.width, height: clean.height, ...(reference ? { referenceStrength: reference.strength } : {}) },
+            params: {
+              ...version.params,
+              width: clean.width,
+              height: clean.height,
+              ...(reference ? { referenceStrength: reference.strength } : {}),
+            },
             timings: { queuedMs: started - gen.createdAt.getTime(), providerMs },
             ...(result.providerRequestId ? { providerRequestId: result.providerRequestId } : {}),
           },
         })
         .where(eq(generations.id, gen.id));
-      const asset = await createAssetFromGeneration(tx, { gen, blobKey: originalKey, width: clean.width, height: clean.height });
+      const asset = await createAssetFromGeneration(tx, {
+        gen,
+        blobKey: originalKey,
+        width: clean.width,
+        height: clean.height,
+      });
       await endProviderCall(tx, callKey);
       // Near the end: the audit chain's lock is held to the commit and serialises every audited
       // write. The batch settle comes after it, in the same lock order as the dead-letter path.
@@ -196,7 +244,6 @@ export async function runGeneration({
       await settleBatch(tx, gen.batchId);
       return asset.checkRunId;
     });
-
   } finally {
     stopLease();
   }
@@ -255,7 +302,13 @@ export async function makeGenerationRenditions({
       .update(assetVersions)
       .set({ renditions: { thumb, preview } })
       .where(
-        and(inArray(assetVersions.assetId, tx.select({ id: assets.id }).from(assets).where(eq(assets.generationId, gen.id))), eq(assetVersions.number, 1)),
+        and(
+          inArray(
+            assetVersions.assetId,
+            tx.select({ id: assets.id }).from(assets).where(eq(assets.generationId, gen.id)),
+          ),
+          eq(assetVersions.number, 1),
+        ),
       );
   });
   return { thumb: thumb.key, preview: preview.key };
@@ -284,7 +337,12 @@ export async function deadLetterGeneration({
     await ledgerInterruptedCallsOf(tx, gen.id);
     await recordAudit({
       db: tx,
-      input: { actor: null, action: "generation.dead_lettered", subject: { type: "generation", id: gen.id }, data: { batchId: gen.batchId, code } },
+      input: {
+        actor: null,
+        action: "generation.dead_lettered",
+        subject: { type: "generation", id: gen.id },
+        data: { batchId: gen.batchId, code },
+      },
     });
     await settleBatch(tx, gen.batchId);
     return gen;

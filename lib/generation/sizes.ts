@@ -6,7 +6,10 @@ export type AspectRatio = keyof typeof ASPECT_RATIOS;
  * Width and height for a ratio with about the same megapixels as the preset's base size, rounded
  * to multiples of 64 (what diffusion backends expect), never above 2048 on a side.
  */
-export function sizeFor(ratio: AspectRatio, base: { width: number; height: number }): { width: number; height: number } {
+export function sizeFor(
+  ratio: AspectRatio,
+  base: { width: number; height: number },
+): { width: number; height: number } {
   const [rw, rh] = ASPECT_RATIOS[ratio];
   const pixels = base.width * base.height;
   const unit = Math.sqrt(pixels / (rw * rh));

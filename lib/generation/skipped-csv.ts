@@ -36,7 +36,13 @@ export function skippedRowsCsv(rows: readonly SkippedRow[]): string {
 }
 
 /** A batch's error CSV, under the job page's visibility (own batches; admins all). not_found otherwise. */
-export async function skippedRowsCsvFor({ ctx, batchId }: { ctx: Ctx; batchId: string }): Promise<{ filename: string; csv: string }> {
+export async function skippedRowsCsvFor({
+  ctx,
+  batchId,
+}: {
+  ctx: Ctx;
+  batchId: string;
+}): Promise<{ filename: string; csv: string }> {
   if (!z.string().uuid().safeParse(batchId).success) throw new AppError("not_found", "That batch does not exist.");
   const [batch] = await ctx.db
     .select({ id: batches.id, rows: batches.skippedRows })

@@ -16,7 +16,10 @@ function keptCells(values: Record<string, string> | undefined): { cells?: [strin
   if (!values) return {};
   const cells = Object.entries(values)
     .slice(0, SKIPPED_VALUE_LIMITS.columns)
-    .map(([h, v]): [string, string] => [h.slice(0, SKIPPED_VALUE_LIMITS.header), String(v).slice(0, SKIPPED_VALUE_LIMITS.value)]);
+    .map(([h, v]): [string, string] => [
+      h.slice(0, SKIPPED_VALUE_LIMITS.header),
+      String(v).slice(0, SKIPPED_VALUE_LIMITS.value),
+    ]);
   return { cells };
 }
 
@@ -26,13 +29,20 @@ export function keptSkippedRows(rows: SkippedRowInput[]): { rows: SkippedRow[]; 
     rows: [...rows]
       .sort((a, b) => a.line - b.line)
       .slice(0, MAX_SKIPPED_KEPT)
-      .map((r) => ({ line: r.line, reasons: r.reasons.slice(0, 10).map((m) => m.slice(0, 300)), ...keptCells(r.values) })),
+      .map((r) => ({
+        line: r.line,
+        reasons: r.reasons.slice(0, 10).map((m) => m.slice(0, 300)),
+        ...keptCells(r.values),
+      })),
     count: rows.length,
   };
 }
 
 /** The skipped rows of each batch (batches without any are absent from the map). */
-export async function skippedRowsOf(db: DbExecutor, batchIds: string[]): Promise<Map<string, { rows: SkippedRow[]; count: number }>> {
+export async function skippedRowsOf(
+  db: DbExecutor,
+  batchIds: string[],
+): Promise<Map<string, { rows: SkippedRow[]; count: number }>> {
   if (batchIds.length === 0) return new Map();
   const found = await db
     .select({ id: batches.id, rows: batches.skippedRows, count: batches.skippedCount })

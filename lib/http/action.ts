@@ -10,7 +10,11 @@ import type { ActionResult } from "./action-result";
 export type { ActionResult } from "./action-result";
 
 /** Wraps a server action: the guard first, then the lib call; errors come back as data for the form. */
-export async function guardedAction<T>(permission: Permission, fn: (ctx: Ctx) => Promise<T>, message?: string): Promise<ActionResult<T>> {
+export async function guardedAction<T>(
+  permission: Permission,
+  fn: (ctx: Ctx) => Promise<T>,
+  message?: string,
+): Promise<ActionResult<T>> {
   try {
     const ctx = await requireCtx(permission);
     return { ok: true, data: await fn(ctx), ...(message ? { message } : {}) };

@@ -15,7 +15,11 @@ export function isStateChanging(method: string): boolean {
  * bind address, not from Host. In a CSRF the victim's browser sets Host; a DNS-rebinding page gets
  * a matching Host but not the victim's cookie.
  */
-export function isAppOrigin(origin: string, configuredUrl: string | undefined, request: { url: string; headers: Headers }): boolean {
+export function isAppOrigin(
+  origin: string,
+  configuredUrl: string | undefined,
+  request: { url: string; headers: Headers },
+): boolean {
   let claimed: URL;
   try {
     claimed = new URL(origin);
@@ -31,7 +35,8 @@ export function isAppOrigin(origin: string, configuredUrl: string | undefined, r
   }
 }
 
-const REFUSED = "This request did not come from Kiln's own pages, so it was refused. Reload Kiln and try again from there.";
+const REFUSED =
+  "This request did not come from Kiln's own pages, so it was refused. Reload Kiln and try again from there.";
 
 /**
  * Refuses a cross-site request that carries the user's cookie (CSRF). Browsers set Origin and
@@ -40,7 +45,10 @@ const REFUSED = "This request did not come from Kiln's own pages, so it was refu
  * Sec-Fetch-Site catches a page on another port of the same host ("same-site"), which SameSite=Lax
  * cookies do not stop.
  */
-export function assertSameOrigin(request: { method: string; url: string; headers: Headers }, configuredUrl: string | undefined): void {
+export function assertSameOrigin(
+  request: { method: string; url: string; headers: Headers },
+  configuredUrl: string | undefined,
+): void {
   if (!isStateChanging(request.method)) return;
   const site = request.headers.get("sec-fetch-site");
   if (site !== null && site !== "same-origin") throw new AppError("forbidden", REFUSED);

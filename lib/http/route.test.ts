@@ -10,15 +10,26 @@ const { guardedRoute } = await import("./route");
 const APP = "http://localhost:3000";
 const params = { params: Promise.resolve({}) };
 
-function req(method: string, headers: Record<string, string>, body?: string | FormData, url = `${APP}/api/notifications`): Request {
+function req(
+  method: string,
+  headers: Record<string, string>,
+  body?: string | FormData,
+  url = `${APP}/api/notifications`,
+): Request {
   return new Request(url, { method, headers, body });
 }
 
 describe("guardedRoute: state-changing requests come from the app's own pages", () => {
-  const handler = vi.fn(async (_ctx: unknown, request: Request) => Response.json({ ok: true, body: await request.text() }));
+  const handler = vi.fn(async (_ctx: unknown, request: Request) =>
+    Response.json({ ok: true, body: await request.text() }),
+  );
   const json = guardedRoute("notifications.view", handler);
-  const upload = guardedRoute({ permission: "uploads.create", body: "multipart" }, async () => Response.json({ ok: true }));
-  const bodiless = guardedRoute({ permission: "generations.create", body: "none" }, async () => Response.json({ ok: true }));
+  const upload = guardedRoute({ permission: "uploads.create", body: "multipart" }, async () =>
+    Response.json({ ok: true }),
+  );
+  const bodiless = guardedRoute({ permission: "generations.create", body: "none" }, async () =>
+    Response.json({ ok: true }),
+  );
 
   beforeEach(() => {
     delete process.env.KILN_URL;
@@ -41,14 +52,20 @@ describe("guardedRoute: state-changing requests come from the app's own pages", 
   }
 
   it("refuses a text/plain form posted from another origin (another port of the same host)", async () => {
-    const request = req("POST", { origin: "http://localhost:4000", "sec-fetch-site": "same-site", "content-type": "text/plain" }, "{}");
+    const request = req(
+      "POST",
+      { origin: "http://localhost:4000", "sec-fetch-site": "same-site", "content-type": "text/plain" },
+      "{}",
+    );
     const error = await refused(await json(request, params));
     expect(error.message).toMatch(/did not come from Kiln's own pages/);
     expect(request.bodyUsed).toBe(false);
   });
 
   it("refuses a JSON fetch from another origin even when it claims the right content type", async () => {
-    await refused(await json(req("POST", { origin: "http://evil.example", "content-type": "application/json" }, "{}"), params));
+    await refused(
+      await json(req("POST", { origin: "http://evil.example", "content-type": "application/json" }, "{}"), params),
+    );
   });
 
   it("refuses a request without Origin, or with the opaque null origin", async () => {
@@ -58,19 +75,30 @@ describe("guardedRoute: state-changing requests come from the app's own pages", 
 
   it("refuses when the browser says the request is not same-origin, whatever Origin says", async () => {
     for (const site of ["same-site", "cross-site", "none"]) {
-      await refused(await json(req("POST", { origin: APP, "sec-fetch-site": site, "content-type": "application/json" }, "{}"), params));
+      await refused(
+        await json(
+          req("POST", { origin: APP, "sec-fetch-site": site, "content-type": "application/json" }, "{}"),
+          params,
+        ),
+      );
     }
   });
 
   it("applies to every state-changing method", async () => {
     for (const method of ["PUT", "PATCH", "DELETE"]) {
-      await refused(await json(req(method, { origin: "http://evil.example", "content-type": "application/json" }, "{}"), params));
+      await refused(
+        await json(req(method, { origin: "http://evil.example", "content-type": "application/json" }, "{}"), params),
+      );
     }
   });
 
   it("lets a same-origin JSON request through to the guard and the handler", async () => {
     const res = await json(
-      req("POST", { origin: APP, "sec-fetch-site": "same-origin", "content-type": "application/json; charset=utf-8" }, '{"ids":[]}'),
+      req(
+        "POST",
+        { origin: APP, "sec-fetch-site": "same-origin", "content-type": "application/json; charset=utf-8" },
+        '{"ids":[]}',
+      ),
       params,
     );
     expect(res.status).toBe(200);
@@ -91,14 +119,21 @@ describe("guardedRoute: state-changing requests come from the app's own pages", 
     expect((await upload(req("POST", { origin: APP }, form), params)).status).toBe(200);
     requireCtx.mockClear();
     await refused(await upload(req("POST", { origin: "http://localhost:4000" }, form), params));
-    expect((await upload(req("POST", { origin: APP, "content-type": "application/json" }, "{}"), params)).status).toBe(415);
+    expect((await upload(req("POST", { origin: APP, "content-type": "application/json" }, "{}"), params)).status).toBe(
+      415,
+    );
   });
 
   it("a route declared without a body takes no content type or JSON, never a form encoding", async () => {
     expect((await bodiless(req("POST", { origin: APP }), params)).status).toBe(200);
-    expect((await bodiless(req("POST", { origin: APP, "content-type": "application/json" }, "{}"), params)).status).toBe(200);
+    expect(
+      (await bodiless(req("POST", { origin: APP, "content-type": "application/json" }, "{}"), params)).status,
+    ).toBe(200);
     requireCtx.mockClear();
-    await refused(await bodiless(req("POST", { origin: APP, "content-type": "application/x-www-form-urlencoded" }, "a=1"), params), 415);
+    await refused(
+      await bodiless(req("POST", { origin: APP, "content-type": "application/x-www-form-urlencoded" }, "a=1"), params),
+      415,
+    );
     await refused(await bodiless(req("POST", { origin: "http://localhost:4000" }), params));
   });
 
@@ -120,7 +155,8 @@ describe("guardedRoute: state-changing requests come from the app's own pages", 
 
   it("without KILN_URL, the Host the browser sent the request to is the app's origin (not Next's bind address)", async () => {
     // Next.js builds request.url from its own hostname; a user at 127.0.0.1 or a LAN address sends that Host.
-    const at = (origin: string, host: string) => req("POST", { origin, host, "content-type": "application/json" }, "{}");
+    const at = (origin: string, host: string) =>
+      req("POST", { origin, host, "content-type": "application/json" }, "{}");
     expect((await json(at("http://127.0.0.1:3000", "127.0.0.1:3000"), params)).status).toBe(200);
     expect((await json(at("http://192.168.1.20:3000", "192.168.1.20:3000"), params)).status).toBe(200);
     requireCtx.mockClear();
@@ -137,7 +173,12 @@ describe("guardedRoute: state-changing requests come from the app's own pages", 
     await refused(await json(req("POST", { origin: APP, "content-type": "application/json" }, "{}"), params));
     // Behind a proxy the request URL may be internal; the configured origin is what counts.
     const res = await json(
-      req("POST", { origin: "https://kiln.example.com", "content-type": "application/json" }, "{}", "http://10.0.0.5:3000/api/notifications"),
+      req(
+        "POST",
+        { origin: "https://kiln.example.com", "content-type": "application/json" },
+        "{}",
+        "http://10.0.0.5:3000/api/notifications",
+      ),
       params,
     );
     expect(res.status).toBe(200);
@@ -153,7 +194,14 @@ describe("guardedRoute: request ids", () => {
     const fresh = await route(req("GET", { "x-request-id": "bad id with spaces" }), params);
     expect(fresh.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
     // Refusals carry it too.
-    const refused = await route(req("POST", { origin: "http://evil.example", "content-type": "application/json", "x-request-id": "lb-refused" }, "{}"), params);
+    const refused = await route(
+      req(
+        "POST",
+        { origin: "http://evil.example", "content-type": "application/json", "x-request-id": "lb-refused" },
+        "{}",
+      ),
+      params,
+    );
     expect(refused.status).toBe(403);
     expect(refused.headers.get("x-request-id")).toBe("lb-refused");
   });

@@ -23,7 +23,10 @@ export type RouteDeclaration = Permission | { permission: Permission; body?: Bod
  * and for a read it refuses one that another site started; then it runs the guard for its permission, then maps any error to the one JSON error shape.
  * Stack traces and SQL never reach the client.
  */
-export function guardedRoute<P = Record<string, string>>(declaration: RouteDeclaration, handler: (ctx: Ctx, request: Request, params: P) => Promise<Response>) {
+export function guardedRoute<P = Record<string, string>>(
+  declaration: RouteDeclaration,
+  handler: (ctx: Ctx, request: Request, params: P) => Promise<Response>,
+) {
   const { permission, body = "json" } = typeof declaration === "string" ? { permission: declaration } : declaration;
   return (request: Request, context: RouteContext<P>): Promise<Response> =>
     // One log line per request, with its id (also the x-request-id response header) and the user once known.

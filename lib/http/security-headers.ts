@@ -40,7 +40,8 @@ export function pageContentSecurityPolicy({ nonce, dev, https }: SecurityHeaderO
 }
 
 /** JSON, CSV and image responses never need to run or embed anything. */
-export const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+export const API_CONTENT_SECURITY_POLICY =
+  "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 export function securityHeaders(kind: ResponseKind, options: SecurityHeaderOptions): Record<string, string> {
   const headers: Record<string, string> = {

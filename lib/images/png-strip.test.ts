@@ -17,9 +17,14 @@ function chunk(type: string, data: Buffer): Buffer {
 async function pngWithMetadata(): Promise<Buffer> {
   const raw = Buffer.alloc(48 * 32 * 3);
   for (let i = 0; i < raw.length; i += 1) raw[i] = (i * 37) % 251;
-  const png = await sharp(raw, { raw: { width: 48, height: 32, channels: 3 } }).png().toBuffer();
+  const png = await sharp(raw, { raw: { width: 48, height: 32, channels: 3 } })
+    .png()
+    .toBuffer();
   const afterIhdr = 8 + 25;
-  const text = chunk("tEXt", Buffer.from("parameters\0a red bicycle, Steps: 20, Seed: 1234, Model: secret-model", "latin1"));
+  const text = chunk(
+    "tEXt",
+    Buffer.from("parameters\0a red bicycle, Steps: 20, Seed: 1234, Model: secret-model", "latin1"),
+  );
   const time = chunk("tIME", Buffer.from([0x07, 0xea, 12, 1, 18, 0, 0]));
   return Buffer.concat([png.subarray(0, afterIhdr), text, time, png.subarray(afterIhdr)]);
 }
@@ -48,7 +53,10 @@ describe("stripping a PNG's metadata without decoding it", () => {
     damaged[damaged.length - 20]! ^= 0xff; // inside the last IDAT: its CRC no longer matches
     expect(stripPngChunks(damaged)).toBeUndefined();
     expect(stripPngChunks(input.subarray(0, input.length - 12))).toBeUndefined(); // no IEND
-    const jpeg = await sharp(input).jpeg().withExif({ IFD0: { Copyright: "someone" } }).toBuffer();
+    const jpeg = await sharp(input)
+      .jpeg()
+      .withExif({ IFD0: { Copyright: "someone" } })
+      .toBuffer();
     expect(stripPngChunks(jpeg)).toBeUndefined();
     // stripMetadata still handles it: decoded and written as a PNG without the EXIF.
     const viaSharp = await stripMetadata(jpeg);

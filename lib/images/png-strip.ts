@@ -21,7 +21,7 @@ export function stripPngChunks(image: Buffer): { data: Buffer; width: number; he
   let width = 0;
   let height = 0;
   let sawEnd = false;
-  for (let at = 8; at < image.length; ) {
+  for (let at = 8; at < image.length;) {
     if (at + 12 > image.length) return undefined;
     const length = image.readUInt32BE(at);
     const end = at + 12 + length;

@@ -15,7 +15,12 @@ export const ASSET_STATUS_LABEL: Record<AssetStatus, string> = {
   changes_requested: "changes requested",
 };
 
-export const BATCH_STATUS_LABEL: Record<string, string> = { queued: "queued", running: "running", completed: "completed", cancelled: "cancelled" };
+export const BATCH_STATUS_LABEL: Record<string, string> = {
+  queued: "queued",
+  running: "running",
+  completed: "completed",
+  cancelled: "cancelled",
+};
 
 export const GENERATION_STATUS_LABEL: Record<string, string> = {
   queued: "queued",

@@ -13,7 +13,9 @@ import { resolveSelection } from "./selection";
 
 export const bulkActionInput = z
   .object({
-    action: z.enum(["tag", "untag", "collect", "send_to_review"], { error: "Choose tag, untag, add to collection or send to review." }),
+    action: z.enum(["tag", "untag", "collect", "send_to_review"], {
+      error: "Choose tag, untag, add to collection or send to review.",
+    }),
     selection: z
       .object({
         assetIds: z.array(z.string().uuid("Unknown asset.")).max(10_000, "At most 10,000 assets.").optional(),
@@ -24,8 +26,10 @@ export const bulkActionInput = z
     collectionId: z.string().uuid("Unknown collection.").optional(),
   })
   .superRefine((v, issue) => {
-    if ((v.action === "tag" || v.action === "untag") && !v.tags?.length) issue.addIssue({ code: "custom", path: ["tags"], message: "Name at least one tag." });
-    if (v.action === "collect" && !v.collectionId) issue.addIssue({ code: "custom", path: ["collectionId"], message: "Choose a collection." });
+    if ((v.action === "tag" || v.action === "untag") && !v.tags?.length)
+      issue.addIssue({ code: "custom", path: ["tags"], message: "Name at least one tag." });
+    if (v.action === "collect" && !v.collectionId)
+      issue.addIssue({ code: "custom", path: ["collectionId"], message: "Choose a collection." });
   });
 
 export type BulkResult = { affected: number; skipped: number; message: string };
@@ -55,16 +59,23 @@ export async function runBulkAction({ ctx, input }: { ctx: Ctx; input: unknown }
   const data = parseInput(bulkActionInput, input);
   if (!can(ctx.actor.role, "assets.view")) throw new AppError("forbidden", "Your role does not use the library.");
   const limit = data.action === "send_to_review" ? MAX_ASSETS_SENT_TO_REVIEW : MAX_ASSETS_PER_CHANGE;
-  if ((data.selection.assetIds?.length ?? 0) > limit) throw new AppError("invalid_input", `Select at most ${limit.toLocaleString("en")} assets for this action.`);
+  if ((data.selection.assetIds?.length ?? 0) > limit)
+    throw new AppError("invalid_input", `Select at most ${limit.toLocaleString("en")} assets for this action.`);
   const ids = await resolveSelection({ ctx, selection: data.selection });
   if (ids.length > limit)
-    throw new AppError("invalid_input", `The selection holds ${ids.length.toLocaleString("en")} assets; this action takes at most ${limit.toLocaleString("en")} at a time. Narrow the search.`);
+    throw new AppError(
+      "invalid_input",
+      `The selection holds ${ids.length.toLocaleString("en")} assets; this action takes at most ${limit.toLocaleString("en")} at a time. Narrow the search.`,
+    );
   const found = new Set(ids);
   const missing = [...new Set(data.selection.assetIds ?? [])].filter((id) => !found.has(id)).map(() => "not_found");
   if (ids.length === 0) return result("Nothing changed.", 0, missing);
 
   if (data.action === "tag" || data.action === "untag") {
-    const change = await (data.action === "tag" ? tagAssets : untagAssets)({ ctx, input: { assetIds: ids, tags: data.tags } });
+    const change = await (data.action === "tag" ? tagAssets : untagAssets)({
+      ctx,
+      input: { assetIds: ids, tags: data.tags },
+    });
     const verb = `${data.action === "tag" ? "Tagged" : "Untagged"} {n} (${change.tags.join(", ")}).`;
     return result(verb, change.affected, [...missing, ...change.skipped.map((s) => s.reason)]);
   }
@@ -80,7 +91,8 @@ export async function runBulkAction({ ctx, input }: { ctx: Ctx; input: unknown }
 
 /** The editor's rule per asset (sendToReviewBlocker): own assets, current version, only where a person is not already asked. */
 async function sendSelectionToReview(ctx: Ctx, ids: string[], missing: string[]): Promise<BulkResult> {
-  if (!can(ctx.actor.role, "assets.edit")) throw new AppError("forbidden", "Only designers and admins send assets to review.");
+  if (!can(ctx.actor.role, "assets.edit"))
+    throw new AppError("forbidden", "Only designers and admins send assets to review.");
   const { allowed, skipped } = await partitionAssets(ctx, ids, "act");
   const reasons = [...missing, ...skipped.map((s) => s.reason)];
   const current = allowed.length
@@ -97,7 +109,12 @@ async function sendSelectionToReview(ctx: Ctx, ids: string[], missing: string[])
       sent += 1;
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      reasons.push(error.message.replace(/[:;].*$/, "").replace(/\.$/, "").toLowerCase());
+      reasons.push(
+        error.message
+          .replace(/[:;].*$/, "")
+          .replace(/\.$/, "")
+          .toLowerCase(),
+      );
     }
   }
   for (let i = current.length; i < allowed.length; i += 1) reasons.push("no image yet");

@@ -1,16 +1,27 @@
 import { sql, type SQL } from "drizzle-orm";
 import { assetSearch, type AssetSource, type AssetStatus, type Tier } from "@/db/schema";
 import type { Ctx } from "@/lib/auth/context";
-import { ASPECT_RATIOS, ASSET_SOURCES, ASSET_STATUSES, TIERS, type Aspect, type DateRange, type LibraryQuery, type NumberRange, type QueryTerm, type SizeValue } from "./query-grammar";
+import {
+  ASPECT_RATIOS,
+  ASSET_SOURCES,
+  ASSET_STATUSES,
+  TIERS,
+  type Aspect,
+  type DateRange,
+  type LibraryQuery,
+  type NumberRange,
+  type QueryTerm,
+  type SizeValue,
+} from "./query-grammar";
 import { visibleAssetsCondition } from "./visibility";
 
 // The grammar keeps its own copies of the enums (it runs in the browser too); these fail to compile when they drift.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
-const _enumsMatch: [Same<(typeof ASSET_STATUSES)[number], AssetStatus>, Same<(typeof TIERS)[number], Tier>, Same<(typeof ASSET_SOURCES)[number], AssetSource>] = [
-  true,
-  true,
-  true,
-];
+const _enumsMatch: [
+  Same<(typeof ASSET_STATUSES)[number], AssetStatus>,
+  Same<(typeof TIERS)[number], Tier>,
+  Same<(typeof ASSET_SOURCES)[number], AssetSource>,
+] = [true, true, true];
 void _enumsMatch;
 
 const s = assetSearch;
@@ -52,10 +63,11 @@ export function compileLibraryQuery(ctx: Ctx, query: LibraryQuery): { where: SQL
 type FieldTerm = Extract<QueryTerm, { kind: "field" }>;
 
 const anyOf = (parts: SQL[]): SQL => (parts.length === 1 ? parts[0]! : sql`(${sql.join(parts, sql` or `)})`);
-const textArray = (values: string[]) => sql`array[${sql.join(
-  values.map((v) => sql`${v}`),
-  sql`, `,
-)}]::text[]`;
+const textArray = (values: string[]) =>
+  sql`array[${sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  )}]::text[]`;
 const escapeLike = (v: string) => v.replace(/[\\%_]/g, (c) => `\\${c}`);
 const likePrefix = (v: string) => `${escapeLike(v)}%`;
 /** `KLN-004*` → `%KLN-004%`: open at both ends, each * any characters, LIKE's own wildcards taken literally. */
@@ -89,7 +101,11 @@ function fieldCondition(ctx: Ctx, term: FieldTerm): SQL {
     case "alt":
       return anyOf(
         term.values.map((v) =>
-          v === "missing" ? sql`${s.altTextStatus} in ('none', 'drafting')` : v === "draft" ? sql`${s.altTextStatus} = 'draft'` : sql`${s.altTextStatus} = 'confirmed'`,
+          v === "missing"
+            ? sql`${s.altTextStatus} in ('none', 'drafting')`
+            : v === "draft"
+              ? sql`${s.altTextStatus} = 'draft'`
+              : sql`${s.altTextStatus} = 'confirmed'`,
         ),
       );
     case "rights":
@@ -128,7 +144,11 @@ function fieldCondition(ctx: Ctx, term: FieldTerm): SQL {
         }),
       );
     case "model":
-      return anyOf(term.values.map((v) => (v.endsWith("*") ? sql`${s.model} like ${likePrefix(v.slice(0, -1))}` : sql`${s.model} = ${v}`)));
+      return anyOf(
+        term.values.map((v) =>
+          v.endsWith("*") ? sql`${s.model} like ${likePrefix(v.slice(0, -1))}` : sql`${s.model} = ${v}`,
+        ),
+      );
     case "lora":
       return anyOf(term.values.map((v) => sql`${s.loras} @> ${textArray([v])}`));
     case "tag":
@@ -153,11 +173,18 @@ function fieldCondition(ctx: Ctx, term: FieldTerm): SQL {
       );
     case "campaign":
       // Campaigns are free text on batches: match any case, then filter the big table by the exact stored spellings (btree).
-      return anyOf(term.values.map((v) => sql`${s.campaign} in (select distinct b.campaign from batches b where lower(b.campaign) = ${v.toLowerCase()})`));
+      return anyOf(
+        term.values.map(
+          (v) =>
+            sql`${s.campaign} in (select distinct b.campaign from batches b where lower(b.campaign) = ${v.toLowerCase()})`,
+        ),
+      );
     case "batch":
       return anyOf(
         term.values.map((v) =>
-          isUuid(v) ? sql`${s.batchId} = ${v.toLowerCase()}::uuid` : sql`${s.batchId} in (select b.id from batches b where lower(b.name) = ${v.toLowerCase()})`,
+          isUuid(v)
+            ? sql`${s.batchId} = ${v.toLowerCase()}::uuid`
+            : sql`${s.batchId} in (select b.id from batches b where lower(b.name) = ${v.toLowerCase()})`,
         ),
       );
     case "designer":
@@ -167,15 +194,26 @@ function fieldCondition(ctx: Ctx, term: FieldTerm): SQL {
     case "team":
       return anyOf(
         term.values.map((v) =>
-          isUuid(v) ? sql`${s.teamId} = ${v.toLowerCase()}::uuid` : sql`${s.teamId} in (select tm.id from teams tm where lower(tm.name) = ${v.toLowerCase()})`,
+          isUuid(v)
+            ? sql`${s.teamId} = ${v.toLowerCase()}::uuid`
+            : sql`${s.teamId} in (select tm.id from teams tm where lower(tm.name) = ${v.toLowerCase()})`,
         ),
       );
     case "is":
       return sql`${s.assetId} in (select st.asset_id from asset_stars st where st.user_id = ${ctx.actor.id})`;
     case "in":
-      return anyOf(term.values.map((v) => sql`${s.assetId} in (select ca.asset_id from collection_assets ca where ca.collection_id = ${v}::uuid)`));
+      return anyOf(
+        term.values.map(
+          (v) =>
+            sql`${s.assetId} in (select ca.asset_id from collection_assets ca where ca.collection_id = ${v}::uuid)`,
+        ),
+      );
     case "origin":
-      return anyOf(term.values.map((v) => sql`${s.assetId} in (select oa.id from assets oa where oa.origin_asset_id = ${v}::uuid)`));
+      return anyOf(
+        term.values.map(
+          (v) => sql`${s.assetId} in (select oa.id from assets oa where oa.origin_asset_id = ${v}::uuid)`,
+        ),
+      );
     case "created":
       return anyOf(term.values.map((r) => dateCondition(sql`${s.createdAt}`, r)));
     case "approved":
@@ -214,7 +252,8 @@ function aspectCondition(a: Aspect): SQL {
   if (a === "landscape") return sql`${s.width} > ${s.height}`;
   if (a === "portrait") return sql`${s.width} < ${s.height}`;
   if (a === "square") return sql`${s.width} = ${s.height}`;
-  if (a === "other") return sql`(${s.width} > 0 and ${s.height} > 0 and not ${anyOf(ASPECT_RATIOS.map(([w, h]) => ratioCondition(sql`${s.width}`, sql`${s.height}`, w, h)))})`;
+  if (a === "other")
+    return sql`(${s.width} > 0 and ${s.height} > 0 and not ${anyOf(ASPECT_RATIOS.map(([w, h]) => ratioCondition(sql`${s.width}`, sql`${s.height}`, w, h)))})`;
   return ratioCondition(sql`${s.width}`, sql`${s.height}`, a.w, a.h);
 }
 

@@ -37,18 +37,86 @@ beforeAll(async () => {
   const [team] = await db.insert(teams).values({ name: "Brand" }).returning();
   const owners = [owner.id];
   for (let d = 1; d < DESIGNERS; d++) owners.push((await createUserFactory(db, { role: "designer" })).id);
-  await db.update(users).set({ teamId: team!.id }).where(inArray(users.id, owners.slice(0, 2)));
+  await db
+    .update(users)
+    .set({ teamId: team!.id })
+    .where(inArray(users.id, owners.slice(0, 2)));
   designer = ctxFor(db, owner);
   sharedOwnerId = owners[1]!;
   const ownerOf = sql.raw(`(array[${owners.map((o) => `'${o}'::uuid`).join(",")}])[1 + i % ${DESIGNERS}]`);
-  const words = (list: string[], seed: string) => sql.raw(`(array[${list.map((w) => `'${w}'`).join(",")}])[1 + abs(hashint4(i + ${seed})) % ${list.length}]`);
-  const products = words(["shoe", "boot", "mug", "shirt", "scarf", "vase", "kettle", "tote", "jacket", "lamp", "bottle", "chair", "watch", "tent", "candle", "towel", "hoodie", "helmet", "pen", "notebook"], "1");
+  const words = (list: string[], seed: string) =>
+    sql.raw(`(array[${list.map((w) => `'${w}'`).join(",")}])[1 + abs(hashint4(i + ${seed})) % ${list.length}]`);
+  const products = words(
+    [
+      "shoe",
+      "boot",
+      "mug",
+      "shirt",
+      "scarf",
+      "vase",
+      "kettle",
+      "tote",
+      "jacket",
+      "lamp",
+      "bottle",
+      "chair",
+      "watch",
+      "tent",
+      "candle",
+      "towel",
+      "hoodie",
+      "helmet",
+      "pen",
+      "notebook",
+    ],
+    "1",
+  );
   const colours = words(["red", "navy", "olive", "black", "pastel", "golden", "frosted", "woven"], "2");
-  const campaigns = words(["Spring 26", "Summer 26", "Autumn 26", "Winter 26", "Holiday 26", "Black Friday 26", "Always-on 1", "Always-on 2", "Always-on 3", "Always-on 4"], "3");
-  const loras = words(["style_lora_v1", "style_lora_v2", "film_grain", "soft_light", "bokeh_depth", "neon_glow", "clay_render", "paper_texture"], "4");
-  const statuses = words(["approved", "approved", "approved", "rejected", "in_review", "changes_requested", "checking"], "5");
+  const campaigns = words(
+    [
+      "Spring 26",
+      "Summer 26",
+      "Autumn 26",
+      "Winter 26",
+      "Holiday 26",
+      "Black Friday 26",
+      "Always-on 1",
+      "Always-on 2",
+      "Always-on 3",
+      "Always-on 4",
+    ],
+    "3",
+  );
+  const loras = words(
+    [
+      "style_lora_v1",
+      "style_lora_v2",
+      "film_grain",
+      "soft_light",
+      "bokeh_depth",
+      "neon_glow",
+      "clay_render",
+      "paper_texture",
+    ],
+    "4",
+  );
+  const statuses = words(
+    ["approved", "approved", "approved", "rejected", "in_review", "changes_requested", "checking"],
+    "5",
+  );
   // Campaigns live on batches (the grammar resolves `campaign:` through them, in any case).
-  const campaignNames = ["Spring 26", "Summer 26", "Autumn 26", "Winter 26", "Holiday 26", "Black Friday 26", "Always-on 1", "Always-on 2", "Always-on 3", "Always-on 4"];
+  const campaignNames = [
+    "Spring 26",
+    "Summer 26",
+    "Autumn 26",
+    "Winter 26",
+    "Holiday 26",
+    "Black Friday 26",
+    "Always-on 1",
+    "Always-on 2",
+    "Always-on 3",
+    "Always-on 4",
+  ];
   await db.execute(sql`
     insert into batches (owner_id, idempotency_key, name, campaign, template_version_id, source, total, estimate_micros, estimate_seconds, settings)
     select ${owner.id}::uuid, 'explain-' || c, 'Batch ' || c, c, (select active_version_id from templates limit 1), 'csv', 1, 0, 0, '{"variantsPerRow":1,"aspectRatios":[]}'::jsonb
@@ -72,7 +140,10 @@ beforeAll(async () => {
            ${colours} || ' ' || ${products} || ' KLN-' || lpad((i % 10000)::text, 4, '0') || ' Batch ' || ${campaigns}
     from generate_series(1, ${ROWS}::int) i`);
   // A board the second designer shares with the team: 500 of her assets the first designer sees too.
-  const [board] = await db.insert(collections).values({ name: "Shared", ownerId: owners[1]!, teamId: team!.id }).returning();
+  const [board] = await db
+    .insert(collections)
+    .values({ name: "Shared", ownerId: owners[1]!, teamId: team!.id })
+    .returning();
   await db.execute(sql`
     insert into collection_assets (collection_id, asset_id)
     select ${board!.id}::uuid, md5('a' || i)::uuid from generate_series(1, ${ROWS}::int) i where i % ${DESIGNERS} = 1 and i <= 10000`);
@@ -105,9 +176,15 @@ describe("EXPLAIN: the library's queries use the indexes", () => {
     const q = 'kettle campaign:"spring 26" lora:style_lora_v2 source:uploaded';
     const page = await searchLibrary({ ctx: reviewer, input: { q, limit: 60 } });
     expect(page.items.length).toBeGreaterThan(0);
-    const plans = await plansOf(reviewer.db, (db) => searchLibrary({ ctx: { ...reviewer, db }, input: { q, limit: 60 } }));
+    const plans = await plansOf(reviewer.db, (db) =>
+      searchLibrary({ ctx: { ...reviewer, db }, input: { q, limit: 60 } }),
+    );
     // The count of a cut page (the same condition) is planned too.
-    plans.push(...(await plansOf(reviewer.db, async (db) => countMatches(db, (await matchCondition({ ...reviewer, db }, q)).where))));
+    plans.push(
+      ...(await plansOf(reviewer.db, async (db) =>
+        countMatches(db, (await matchCondition({ ...reviewer, db }, q)).where),
+      )),
+    );
     expect(plans).toHaveLength(2);
     for (const plan of plans) {
       expect(plan).toContain("asset_search_document_idx");
@@ -126,7 +203,9 @@ describe("EXPLAIN: the library's queries use the indexes", () => {
 
   it("a broad query pages through the (created_at, asset_id) btree instead of sorting the table", async () => {
     const first = await searchLibrary({ ctx: reviewer, input: { q: "", limit: 60 } });
-    const plans = await plansOf(reviewer.db, (db) => searchLibrary({ ctx: { ...reviewer, db }, input: { q: "", limit: 60, cursor: first.nextCursor! } }));
+    const plans = await plansOf(reviewer.db, (db) =>
+      searchLibrary({ ctx: { ...reviewer, db }, input: { q: "", limit: 60, cursor: first.nextCursor! } }),
+    );
     expect(plans[0]).toMatch(/Index (Only )?Scan Backward using asset_search_created_idx/);
     expect(plans[0]).not.toMatch(/Seq Scan on asset_search/);
   });
@@ -135,7 +214,9 @@ describe("EXPLAIN: the library's queries use the indexes", () => {
     for (const q of ["KLN-0042*", "*LN-004* lora:style_lora_v2"]) {
       const page = await searchLibrary({ ctx: reviewer, input: { q, limit: 60 } });
       expect(page.items.length, q).toBeGreaterThan(0);
-      const plans = await plansOf(reviewer.db, (db) => searchLibrary({ ctx: { ...reviewer, db }, input: { q, limit: 60 } }));
+      const plans = await plansOf(reviewer.db, (db) =>
+        searchLibrary({ ctx: { ...reviewer, db }, input: { q, limit: 60 } }),
+      );
       expect(plans[0], q).toContain("asset_search_identity_trgm_idx");
       expect(plans[0], q).not.toMatch(/Seq Scan on asset_search/);
     }
@@ -148,12 +229,22 @@ describe("EXPLAIN: the library's queries use the indexes", () => {
     // The rule narrows for real: fewer than the reviewer sees, and some seen only through the shared board.
     expect(page.items.length).toBeGreaterThan(0);
     expect(page.items.length).toBeLessThan(all.items.length);
-    const owners = await designer.db.selectDistinct({ ownerId: assetSearch.ownerId }).from(assetSearch).where(inArray(assetSearch.assetId, page.items.map((i) => i.id)));
+    const owners = await designer.db
+      .selectDistinct({ ownerId: assetSearch.ownerId })
+      .from(assetSearch)
+      .where(
+        inArray(
+          assetSearch.assetId,
+          page.items.map((i) => i.id),
+        ),
+      );
     expect(owners.map((o) => o.ownerId).sort()).toEqual([designer.actor.id, sharedOwnerId].sort());
     const plans = [
       ...(await plansOf(designer.db, (db) => searchLibrary({ ctx: { ...designer, db }, input: { q, limit: 60 } }))),
       ...(await plansOf(designer.db, (db) => libraryFacets({ ctx: { ...designer, db }, input: { q } }))),
-      ...(await plansOf(designer.db, (db) => searchLibrary({ ctx: { ...designer, db }, input: { q: "*LN-004*", limit: 60 } }))),
+      ...(await plansOf(designer.db, (db) =>
+        searchLibrary({ ctx: { ...designer, db }, input: { q: "*LN-004*", limit: 60 } }),
+      )),
     ];
     expect(plans).toHaveLength(3);
     expect(plans[0]).toContain("asset_search_document_idx");
@@ -169,7 +260,9 @@ describe("EXPLAIN: the library's queries use the indexes", () => {
 
   it("array facets alone use their GIN indexes (tag, reason)", async () => {
     for (const q of ["tag:hero reason:blur frosted kettle", "reason:blur navy kettle"]) {
-      const plans = await plansOf(reviewer.db, (db) => searchLibrary({ ctx: { ...reviewer, db }, input: { q, limit: 60 } }));
+      const plans = await plansOf(reviewer.db, (db) =>
+        searchLibrary({ ctx: { ...reviewer, db }, input: { q, limit: 60 } }),
+      );
       expect(plans[0], q).toMatch(/asset_search_(tags|check_reasons|document)_idx/);
       expect(plans[0], q).not.toMatch(/Seq Scan on asset_search/);
     }

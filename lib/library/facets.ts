@@ -78,17 +78,28 @@ export const SIZE_BUCKETS = [
 ] as const;
 
 const ASPECT_ORDER = [...ASPECT_RATIOS.map(([w, h]) => `${w}:${h}`), "other"];
-const ASPECT_NAMES: Record<string, string> = { "1:1": "1:1 square", "16:9": "16:9 wide", "9:16": "9:16 tall", other: "Other" };
+const ASPECT_NAMES: Record<string, string> = {
+  "1:1": "1:1 square",
+  "16:9": "16:9 wide",
+  "9:16": "9:16 tall",
+  other: "Other",
+};
 
 // Literals, not parameters: each expression appears three times (grouping(), the value, GROUP BY) and must read the same.
 const literal = (v: string) => sql.raw(`'${v.replaceAll("'", "''")}'`);
 const longest = sql`greatest(width, height)`;
 const sizeBucket = sql`case when width is null or height is null then null ${sql.join(
-  SIZE_BUCKETS.map((b) => (b.max === null ? sql`else ${literal(b.value)}` : sql`when ${longest} <= ${sql.raw(String(b.max))} then ${literal(b.value)}`)),
+  SIZE_BUCKETS.map((b) =>
+    b.max === null
+      ? sql`else ${literal(b.value)}`
+      : sql`when ${longest} <= ${sql.raw(String(b.max))} then ${literal(b.value)}`,
+  ),
   sql` `,
 )} end`;
 const aspectBucket = sql`case when not (width > 0 and height > 0) then null ${sql.join(
-  ASPECT_RATIOS.map(([w, h]) => sql`when ${ratioCondition(sql`width`, sql`height`, w, h)} then ${literal(`${w}:${h}`)}`),
+  ASPECT_RATIOS.map(
+    ([w, h]) => sql`when ${ratioCondition(sql`width`, sql`height`, w, h)} then ${literal(`${w}:${h}`)}`,
+  ),
   sql` `,
 )} else 'other' end`;
 
@@ -189,7 +200,8 @@ export async function libraryFacets({ ctx, input }: { ctx: Ctx; input: unknown }
 /** Rows into buckets per facet: versions under their preset/template, size and aspect in their fixed order. */
 export function bucketsOf(rows: Row[]): Record<FacetName, FacetBucket[]> {
   const facets = Object.fromEntries(FACETS.map((f) => [f, [] as FacetBucket[]])) as Record<FacetName, FacetBucket[]>;
-  for (const row of rows) if (row.facet !== "preset_version" && row.facet !== "template_version") facets[row.facet]?.push(bucketOf(row));
+  for (const row of rows)
+    if (row.facet !== "preset_version" && row.facet !== "template_version") facets[row.facet]?.push(bucketOf(row));
   for (const row of rows) {
     if (row.facet !== "preset_version" && row.facet !== "template_version") continue;
     const field = row.facet === "preset_version" ? "preset" : "template";
@@ -197,10 +209,17 @@ export function bucketsOf(rows: Row[]): Record<FacetName, FacetBucket[]> {
     const parent = facets[field].find((b) => b.value === slug);
     if (!parent || !version) continue;
     const value = `${slug}@${version}`;
-    (parent.versions ??= []).push({ value, label: `v${version}`, count: Number(row.n), token: queryToken(field, value) });
+    (parent.versions ??= []).push({
+      value,
+      label: `v${version}`,
+      count: Number(row.n),
+      token: queryToken(field, value),
+    });
   }
-  for (const list of [facets.preset, facets.template]) for (const b of list) b.versions?.sort((a, b) => versionOf(b) - versionOf(a));
-  const rank = (order: readonly string[]) => (a: FacetBucket, b: FacetBucket) => order.indexOf(a.value) - order.indexOf(b.value);
+  for (const list of [facets.preset, facets.template])
+    for (const b of list) b.versions?.sort((a, b) => versionOf(b) - versionOf(a));
+  const rank = (order: readonly string[]) => (a: FacetBucket, b: FacetBucket) =>
+    order.indexOf(a.value) - order.indexOf(b.value);
   facets.aspect.sort(rank(ASPECT_ORDER));
   facets.size.sort(rank(SIZE_BUCKETS.map((b) => b.value)));
   return facets;

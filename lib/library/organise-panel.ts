@@ -18,7 +18,14 @@ export async function getOrganisePanel({ ctx, assetId }: { ctx: Ctx; assetId: st
   const canCollect = can(ctx.actor.role, "collections.use");
   const [assetTags, curated, boards, starred] = await Promise.all([
     tagsOfAsset(ctx.db, asset.id),
-    canTag ? ctx.db.select({ name: tags.name }).from(tags).where(eq(tags.curated, true)).orderBy(desc(tags.createdAt)).limit(30) : [],
+    canTag
+      ? ctx.db
+          .select({ name: tags.name })
+          .from(tags)
+          .where(eq(tags.curated, true))
+          .orderBy(desc(tags.createdAt))
+          .limit(30)
+      : [],
     canCollect ? collectionsForPicker({ ctx, assetId: asset.id }) : [],
     starredAmong(ctx, [asset.id]),
   ]);

@@ -19,7 +19,12 @@ export const SKIP_REASON_TEXT: Record<SkipReason, string> = {
  * owner's rule (a shared board gives no right to change an asset). Unknown and invisible ids both
  * read "not found", so a request cannot probe for other people's assets.
  */
-export async function partitionAssets(ctx: Ctx, assetIds: string[], rule: "see" | "act", db: DbExecutor = ctx.db): Promise<{ allowed: string[]; skipped: Skip[] }> {
+export async function partitionAssets(
+  ctx: Ctx,
+  assetIds: string[],
+  rule: "see" | "act",
+  db: DbExecutor = ctx.db,
+): Promise<{ allowed: string[]; skipped: Skip[] }> {
   const ids = [...new Set(assetIds)];
   if (ids.length === 0) return { allowed: [], skipped: [] };
   const rows = await db

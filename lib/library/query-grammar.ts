@@ -33,33 +33,83 @@ export const CHECK_VERDICTS = ["pass", "warn", "fail"] as const;
 
 /** The help the page renders: one row per field, in the order people reach for them. */
 export const LIBRARY_QUERY_FIELDS = [
-  { field: "status", example: "status:approved", meaning: "Where the asset stands: checking, in_review, approved, rejected, changes_requested." },
+  {
+    field: "status",
+    example: "status:approved",
+    meaning: "Where the asset stands: checking, in_review, approved, rejected, changes_requested.",
+  },
   { field: "tier", example: "tier:hero", meaning: "The tier it was made for: draft, support, hero." },
   { field: "campaign", example: 'campaign:"Spring 26"', meaning: "The batch's campaign (any case)." },
   { field: "batch", example: 'batch:"Trail shoes CSV"', meaning: "The batch, by name or id." },
   { field: "preset", example: "preset:hero-standard@2", meaning: "The preset by slug or name; @n for one version." },
-  { field: "template", example: "template:product-shot", meaning: "The prompt template by slug or name; @n for one version." },
+  {
+    field: "template",
+    example: "template:product-shot",
+    meaning: "The prompt template by slug or name; @n for one version.",
+  },
   { field: "model", example: "model:sdxl-1.0", meaning: "The model version; end with * for a prefix (model:sdxl*)." },
   { field: "lora", example: "lora:style_lora_v2", meaning: "A LoRA the preset applied." },
   { field: "provider", example: "provider:simulator", meaning: "The GPU endpoint, by slug or name." },
   { field: "designer", example: "designer:me", meaning: "Whose asset: me, an email, or a name." },
   { field: "team", example: "team:Brand", meaning: "The designer's team." },
-  { field: "reviewer", example: "reviewer:rita@example.com", meaning: "Someone who decided on it in review: me, an email, or a name." },
-  { field: "check", example: "check:warn", meaning: "The automated checks' verdict on the current version: pass, warn, fail." },
-  { field: "reason", example: "reason:text_detected", meaning: "A check or review reason code (failed or warned checks, reject reasons)." },
-  { field: "rejected", example: "rejected:blur", meaning: "Rejected, for this reason code (by the checks or a reviewer)." },
+  {
+    field: "reviewer",
+    example: "reviewer:rita@example.com",
+    meaning: "Someone who decided on it in review: me, an email, or a name.",
+  },
+  {
+    field: "check",
+    example: "check:warn",
+    meaning: "The automated checks' verdict on the current version: pass, warn, fail.",
+  },
+  {
+    field: "reason",
+    example: "reason:text_detected",
+    meaning: "A check or review reason code (failed or warned checks, reject reasons).",
+  },
+  {
+    field: "rejected",
+    example: "rejected:blur",
+    meaning: "Rejected, for this reason code (by the checks or a reviewer).",
+  },
   { field: "tag", example: "tag:hero", meaning: "Tagged with this tag." },
   { field: "is", example: "is:starred", meaning: "Starred by you." },
   { field: "in", example: "in:3f0c…", meaning: "In this collection (its id)." },
   { field: "source", example: "source:uploaded", meaning: "generated or uploaded." },
-  { field: "created", example: "created:2026-01", meaning: "Made on a day, month or year (UTC); ranges 2026-01..2026-03, >2026-01-05, <=2026-02, or the last 7d / 12h / 2w." },
+  {
+    field: "created",
+    example: "created:2026-01",
+    meaning:
+      "Made on a day, month or year (UTC); ranges 2026-01..2026-03, >2026-01-05, <=2026-02, or the last 7d / 12h / 2w.",
+  },
   { field: "approved", example: "approved:>2026-03-01", meaning: "Approved in that period; same forms as created." },
-  { field: "cost", example: "cost:>0.05", meaning: "What the image cost in dollars (its calls, retries, re-rolls before it, edits); ranges 0.01..0.10." },
-  { field: "size", example: "size:>=1024", meaning: "The longer side in pixels: size:>=2048, ranges 1024..1535, or size:1024x768 for exact dimensions." },
-  { field: "aspect", example: "aspect:16:9", meaning: "landscape, portrait, square, a ratio such as 16:9 (within 2 %), or other (none of 1:1, 4:5, 3:4, 2:3, 9:16, 5:4, 4:3, 3:2, 16:9)." },
+  {
+    field: "cost",
+    example: "cost:>0.05",
+    meaning: "What the image cost in dollars (its calls, retries, re-rolls before it, edits); ranges 0.01..0.10.",
+  },
+  {
+    field: "size",
+    example: "size:>=1024",
+    meaning: "The longer side in pixels: size:>=2048, ranges 1024..1535, or size:1024x768 for exact dimensions.",
+  },
+  {
+    field: "aspect",
+    example: "aspect:16:9",
+    meaning:
+      "landscape, portrait, square, a ratio such as 16:9 (within 2 %), or other (none of 1:1, 4:5, 3:4, 2:3, 9:16, 5:4, 4:3, 3:2, 16:9).",
+  },
   { field: "origin", example: "origin:3f0c…", meaning: "Reruns of this asset (its id)." },
-  { field: "alt", example: "alt:missing", meaning: "Alt text: missing, draft (not yet confirmed by a person) or confirmed." },
-  { field: "rights", example: "rights:expiring", meaning: "Usage rights: expired, expiring (within 7 days), limited (an expiry is set) or unlimited." },
+  {
+    field: "alt",
+    example: "alt:missing",
+    meaning: "Alt text: missing, draft (not yet confirmed by a person) or confirmed.",
+  },
+  {
+    field: "rights",
+    example: "rights:expiring",
+    meaning: "Usage rights: expired, expiring (within 7 days), limited (an expiry is set) or unlimited.",
+  },
 ] as const;
 
 /** Characters in a row a fragment needs: the trigram index cannot narrow shorter ones. */
@@ -67,7 +117,11 @@ export const MIN_FRAGMENT = 3;
 
 /** How free text works, shown under the table. */
 export const LIBRARY_QUERY_TEXT_HELP = [
-  { example: "trail shoe", meaning: "Words: all must appear in the prompt, variables, CSV columns, title, campaign, batch, tags, notes or reasons." },
+  {
+    example: "trail shoe",
+    meaning:
+      "Words: all must appear in the prompt, variables, CSV columns, title, campaign, batch, tags, notes or reasons.",
+  },
   { example: '"trail running shoe"', meaning: "A phrase: those words in that order." },
   { example: "shoe*", meaning: "A prefix of a word." },
   {
@@ -95,7 +149,18 @@ export type FieldClause =
   | { field: "check"; values: (typeof CHECK_VERDICTS)[number][] }
   | { field: "preset" | "template"; values: NamedVersion[] }
   | {
-      field: "campaign" | "batch" | "model" | "lora" | "provider" | "designer" | "team" | "reviewer" | "reason" | "rejected" | "tag";
+      field:
+        | "campaign"
+        | "batch"
+        | "model"
+        | "lora"
+        | "provider"
+        | "designer"
+        | "team"
+        | "reviewer"
+        | "reason"
+        | "rejected"
+        | "tag";
       values: string[];
     }
   | { field: "is"; values: "starred"[] }
@@ -134,12 +199,22 @@ class Problem extends Error {
 /** Parses a query; a problem comes back with where it is (0-based offset and length) and what to write instead. */
 export function parseLibraryQuery(input: string, { now = new Date() }: { now?: Date } = {}): ParseResult {
   try {
-    if (input.length > MAX_QUERY_LENGTH) throw new Problem(`A query is at most ${MAX_QUERY_LENGTH} characters.`, MAX_QUERY_LENGTH, input.length - MAX_QUERY_LENGTH);
+    if (input.length > MAX_QUERY_LENGTH)
+      throw new Problem(
+        `A query is at most ${MAX_QUERY_LENGTH} characters.`,
+        MAX_QUERY_LENGTH,
+        input.length - MAX_QUERY_LENGTH,
+      );
     const tokens = tokenize(input);
-    if (tokens.length > MAX_TERMS) throw new Problem(`A query has at most ${MAX_TERMS} terms.`, tokens[MAX_TERMS]!.position, 1);
+    if (tokens.length > MAX_TERMS)
+      throw new Problem(`A query has at most ${MAX_TERMS} terms.`, tokens[MAX_TERMS]!.position, 1);
     return { ok: true, query: { terms: tokens.map((t) => termOf(t, now)) } };
   } catch (error) {
-    if (error instanceof Problem) return { ok: false, error: { message: error.message, position: error.position, length: Math.max(1, error.length) } };
+    if (error instanceof Problem)
+      return {
+        ok: false,
+        error: { message: error.message, position: error.position, length: Math.max(1, error.length) },
+      };
     throw error;
   }
 }
@@ -155,7 +230,15 @@ export function parseLibraryQueryOrThrow(input: string, options?: { now?: Date }
 // ---------------------------------------------------------------------------------------------
 // Tokens: whitespace-separated; a double-quoted run (\" inside it) keeps its spaces.
 
-type Token = { raw: string; position: number; negated: boolean; field: string | null; value: string; quoted: boolean; valuePosition: number };
+type Token = {
+  raw: string;
+  position: number;
+  negated: boolean;
+  field: string | null;
+  value: string;
+  quoted: boolean;
+  valuePosition: number;
+};
 
 function tokenize(input: string): Token[] {
   const tokens: Token[] = [];
@@ -197,7 +280,8 @@ function tokenize(input: string): Token[] {
         }
         value += input[i++];
       }
-      if (!closed) throw new Problem("This quote is never closed: add a closing \".", valuePosition, input.length - valuePosition);
+      if (!closed)
+        throw new Problem('This quote is never closed: add a closing ".', valuePosition, input.length - valuePosition);
       if (i < input.length && !/\s/.test(input[i]!)) throw new Problem("Put a space after the closing quote.", i, 1);
     } else {
       while (i < input.length && !/\s/.test(input[i]!)) value += input[i++];
@@ -216,16 +300,24 @@ function termOf(t: Token, now: Date): QueryTerm {
     const text = t.value.trim();
     if (!text) throw new Problem("This phrase is empty.", t.position, t.raw.length);
     const prefix = !t.quoted && /^[\p{L}\p{N}_]+\*$/u.test(text);
-    if (!t.quoted && !prefix && text.includes("*")) return { ...base, kind: "fragment", pattern: fragmentOf(text, t.valuePosition) };
+    if (!t.quoted && !prefix && text.includes("*"))
+      return { ...base, kind: "fragment", pattern: fragmentOf(text, t.valuePosition) };
     return { ...base, kind: "text", text: prefix ? text.slice(0, -1) : text, phrase: t.quoted, prefix };
   }
   if (!FIELD_NAMES.includes(t.field as FieldName)) {
-    throw new Problem(`Unknown field “${t.field}”. Fields: ${FIELD_NAMES.join(", ")}. To search for the text, put it in quotes.`, t.position, t.field.length + 1);
+    throw new Problem(
+      `Unknown field “${t.field}”. Fields: ${FIELD_NAMES.join(", ")}. To search for the text, put it in quotes.`,
+      t.position,
+      t.field.length + 1,
+    );
   }
   const field = t.field as FieldName;
-  if (!t.value.trim()) throw new Problem(`${field}: needs a value, e.g. ${exampleOf(field)}.`, t.position, t.raw.length);
+  if (!t.value.trim())
+    throw new Problem(`${field}: needs a value, e.g. ${exampleOf(field)}.`, t.position, t.raw.length);
   // Quoted values are one value (commas included); otherwise a comma lists alternatives.
-  const parts = t.quoted ? [{ text: t.value.trim(), at: t.valuePosition }] : splitAlternatives(t.value, t.valuePosition);
+  const parts = t.quoted
+    ? [{ text: t.value.trim(), at: t.valuePosition }]
+    : splitAlternatives(t.value, t.valuePosition);
   const values = parts.map((p) => valueOf(field, p.text, p.at, now));
   return { ...base, kind: "field", field, values } as QueryTerm;
 }
@@ -239,7 +331,11 @@ function fragmentOf(text: string, at: number): string {
   const pattern = text.replace(/\*+/g, "*");
   const longest = Math.max(...pattern.split("*").map((piece) => [...piece].length));
   if (longest < MIN_FRAGMENT) {
-    throw new Problem(`A fragment needs at least ${MIN_FRAGMENT} characters in a row besides the *, e.g. *0042 or KLN-004*.`, at, text.length);
+    throw new Problem(
+      `A fragment needs at least ${MIN_FRAGMENT} characters in a row besides the *, e.g. *0042 or KLN-004*.`,
+      at,
+      text.length,
+    );
   }
   return pattern;
 }
@@ -248,7 +344,8 @@ function splitAlternatives(value: string, at: number): { text: string; at: numbe
   const out: { text: string; at: number }[] = [];
   let offset = 0;
   for (const piece of value.split(",")) {
-    if (piece.trim() === "") throw new Problem("An empty alternative: remove the extra comma.", at + offset, Math.max(1, piece.length));
+    if (piece.trim() === "")
+      throw new Problem("An empty alternative: remove the extra comma.", at + offset, Math.max(1, piece.length));
     out.push({ text: piece.trim(), at: at + offset });
     offset += piece.length + 1;
   }
@@ -271,14 +368,20 @@ const uuid = z
   .string()
   .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, UUID_MESSAGE)
   .transform((s) => s.toLowerCase());
-const oneOf = <T extends readonly [string, ...string[]]>(field: string, options: T, aliases: Record<string, T[number]> = {}) =>
+const oneOf = <T extends readonly [string, ...string[]]>(
+  field: string,
+  options: T,
+  aliases: Record<string, T[number]> = {},
+) =>
   z
     .string()
     .transform((s) => {
       const key = s.toLowerCase().replaceAll("-", "_");
       return (aliases[key] ?? key) as string;
     })
-    .refine((s): s is T[number] => (options as readonly string[]).includes(s), { message: `${field}: expected one of ${options.join(", ")}.` });
+    .refine((s): s is T[number] => (options as readonly string[]).includes(s), {
+      message: `${field}: expected one of ${options.join(", ")}.`,
+    });
 
 const namedVersion = z
   .string()
@@ -305,11 +408,35 @@ function valueOf(field: FieldName, text: string, at: number, now: Date): FieldCl
     case "check":
       return check(oneOf("check", CHECK_VERDICTS, { passed: "pass", warning: "warn", failed: "fail" }), text, at);
     case "is":
-      return check(oneOf("is", ["starred"] as const, { star: "starred", starred: "starred", favourite: "starred", favorite: "starred" }), text, at);
+      return check(
+        oneOf("is", ["starred"] as const, {
+          star: "starred",
+          starred: "starred",
+          favourite: "starred",
+          favorite: "starred",
+        }),
+        text,
+        at,
+      );
     case "alt":
-      return check(oneOf("alt", ["missing", "draft", "confirmed"] as const, { none: "missing", drafted: "draft", unconfirmed: "draft" }), text, at);
+      return check(
+        oneOf("alt", ["missing", "draft", "confirmed"] as const, {
+          none: "missing",
+          drafted: "draft",
+          unconfirmed: "draft",
+        }),
+        text,
+        at,
+      );
     case "rights":
-      return check(oneOf("rights", ["expired", "expiring", "limited", "unlimited"] as const, { none: "unlimited", expires: "limited" }), text, at);
+      return check(
+        oneOf("rights", ["expired", "expiring", "limited", "unlimited"] as const, {
+          none: "unlimited",
+          expires: "limited",
+        }),
+        text,
+        at,
+      );
     case "preset":
     case "template":
       return check(namedVersion, text, at);
@@ -317,10 +444,18 @@ function valueOf(field: FieldName, text: string, at: number, now: Date): FieldCl
     case "origin":
       return check(uuid, text, at);
     case "tag":
-      return check(name.transform((s) => s.trim().toLowerCase().replace(/\s+/g, "-")), text, at);
+      return check(
+        name.transform((s) => s.trim().toLowerCase().replace(/\s+/g, "-")),
+        text,
+        at,
+      );
     case "reason":
     case "rejected":
-      return check(name.transform((s) => s.trim().toLowerCase().replace(/\s+/g, "_")), text, at);
+      return check(
+        name.transform((s) => s.trim().toLowerCase().replace(/\s+/g, "_")),
+        text,
+        at,
+      );
     case "campaign":
     case "batch":
     case "model":
@@ -411,7 +546,12 @@ function parseDateRange(text: string, at: number, now: Date): DateRange {
 /** The whole period a date names: a year, a month or a day, as [from, to). */
 function periodOf(text: string, at: number): { from: Date; to: Date } {
   const m = DATE.exec(text);
-  if (!m) throw new Problem(`“${text}” is not a date: write 2026, 2026-01, 2026-01-15, a range 2026-01..2026-03, >2026-01-05, or 7d.`, at, text.length);
+  if (!m)
+    throw new Problem(
+      `“${text}” is not a date: write 2026, 2026-01, 2026-01-15, a range 2026-01..2026-03, >2026-01-05, or 7d.`,
+      at,
+      text.length,
+    );
   const year = Number(m[1]);
   const month = m[2] ? Number(m[2]) : null;
   const day = m[3] ? Number(m[3]) : null;
@@ -420,18 +560,31 @@ function periodOf(text: string, at: number): { from: Date; to: Date } {
   if (month === null) return { from: new Date(Date.UTC(year, 0, 1)), to: new Date(Date.UTC(year + 1, 0, 1)) };
   if (day === null) return { from: new Date(Date.UTC(year, month - 1, 1)), to: new Date(Date.UTC(year, month, 1)) };
   const from = new Date(Date.UTC(year, month - 1, day));
-  if (from.getUTCMonth() !== month - 1 || day < 1) throw new Problem(`${text} is not a day of the calendar.`, at, text.length);
+  if (from.getUTCMonth() !== month - 1 || day < 1)
+    throw new Problem(`${text} is not a day of the calendar.`, at, text.length);
   return { from, to: new Date(Date.UTC(year, month - 1, day + 1)) };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Numbers: 0.05, >0.05, >=1024, <0.1, 0.01..0.10 — kept as exact integers in `scale` units (micros for dollars).
 
-function parseNumberRange(text: string, at: number, unit: { unit: string; scale: number; decimals: number }): NumberRange {
+function parseNumberRange(
+  text: string,
+  at: number,
+  unit: { unit: string; scale: number; decimals: number },
+): NumberRange {
   const num = (s: string, offset: number): number => {
     const cleaned = unit.unit === "dollars" ? s.replace(/^\$/, "") : s.replace(/px$/i, "");
-    const re = unit.decimals > 0 ? new RegExp(`^\\d{1,9}(?:\\.\\d{1,${unit.decimals}})?$|^\\.\\d{1,${unit.decimals}}$`) : /^\d{1,9}$/;
-    if (!re.test(cleaned)) throw new Problem(`“${s}” is not a number of ${unit.unit}${unit.decimals ? ` (up to ${unit.decimals} decimals)` : ""}.`, offset, s.length);
+    const re =
+      unit.decimals > 0
+        ? new RegExp(`^\\d{1,9}(?:\\.\\d{1,${unit.decimals}})?$|^\\.\\d{1,${unit.decimals}}$`)
+        : /^\d{1,9}$/;
+    if (!re.test(cleaned))
+      throw new Problem(
+        `“${s}” is not a number of ${unit.unit}${unit.decimals ? ` (up to ${unit.decimals} decimals)` : ""}.`,
+        offset,
+        s.length,
+      );
     // Decimal string → integer units without a float: "0.05" dollars → 50000 micros.
     const [whole = "0", frac = ""] = cleaned.split(".");
     return Number(whole || "0") * unit.scale + (unit.decimals ? Number(frac.padEnd(unit.decimals, "0")) : 0);
@@ -442,7 +595,8 @@ function parseNumberRange(text: string, at: number, unit: { unit: string; scale:
     if (!a && !b) throw new Problem("A range needs at least one end, e.g. 0.01..0.10.", at, text.length);
     const min = a ? num(a, at) : null;
     const max = b ? num(b, at + a.length + 2) : null;
-    if (min !== null && max !== null && min > max) throw new Problem("The range ends before it starts.", at, text.length);
+    if (min !== null && max !== null && min > max)
+      throw new Problem("The range ends before it starts.", at, text.length);
     return { min, minInclusive: true, max, maxInclusive: true };
   }
   const cmp = /^(>=|<=|>|<|=)?(.+)$/.exec(text)!;
@@ -464,7 +618,9 @@ function parseNumberRange(text: string, at: number, unit: { unit: string; scale:
 
 /** Quotes a value for a query when it needs it (facet buckets build their tokens with this). */
 export function queryToken(field: FieldName, value: string): string {
-  return /^[^\s",]+$/.test(value) ? `${field}:${value}` : `${field}:"${value.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
+  return /^[^\s",]+$/.test(value)
+    ? `${field}:${value}`
+    : `${field}:"${value.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
 }
 
 /** A value as a full-text phrase term (a carried CSV column's value, clicked in the lightbox or the list). */
@@ -489,7 +645,8 @@ export function addQueryToken(q: string, token: string): string {
 export function removeQueryToken(q: string, token: string): string {
   let out = q;
   // From the end, so earlier positions stay valid.
-  for (const term of matchingTerms(q, token).reverse()) out = out.slice(0, term.position) + out.slice(term.position + term.raw.length);
+  for (const term of matchingTerms(q, token).reverse())
+    out = out.slice(0, term.position) + out.slice(term.position + term.raw.length);
   return out.replace(/\s+/g, " ").trim();
 }
 

@@ -2,7 +2,16 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db";
-import { assetEdits, assetSearch, checkResults, checkRuns, costLedger, generations, tags, type User } from "@/db/schema";
+import {
+  assetEdits,
+  assetSearch,
+  checkResults,
+  checkRuns,
+  costLedger,
+  generations,
+  tags,
+  type User,
+} from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { addAssetVersion } from "@/lib/assets/add-version";
 import { createAssetFromGeneration } from "@/lib/assets/create-from-generation";
@@ -36,7 +45,8 @@ let ada: TestCtx;
 beforeAll(async () => {
   database = await createTestDatabase();
   await seedCatalog({ db: database.db, simulatorUrl: "http://127.0.0.1:9" });
-  const user = async (role: User["role"], name: string) => ctxFor(database.db, await createUserFactory(database.db, { role, name }));
+  const user = async (role: User["role"], name: string) =>
+    ctxFor(database.db, await createUserFactory(database.db, { role, name }));
   dana = await user("designer", "Dana Designer");
   rita = await user("reviewer", "Rita Reviewer");
   ada = await user("admin", "Ada Admin");
@@ -47,8 +57,10 @@ afterAll(async () => {
   await database?.close();
 });
 
-const ids = async (ctx: TestCtx, q: string) => (await searchLibrary({ ctx, input: { q, limit: 200 } })).items.map((i) => i.id);
-const row = async (assetId: string) => (await database.db.select().from(assetSearch).where(eq(assetSearch.assetId, assetId)))[0];
+const ids = async (ctx: TestCtx, q: string) =>
+  (await searchLibrary({ ctx, input: { q, limit: 200 } })).items.map((i) => i.id);
+const row = async (assetId: string) =>
+  (await database.db.select().from(assetSearch).where(eq(assetSearch.assetId, assetId)))[0];
 
 async function inReview(prompt: string) {
   const fixture = await createAssetInReview(database.db, { ownerId: dana.actor.id, prompt, campaign: "Hooks" });
@@ -63,9 +75,16 @@ describe("refresh hooks", () => {
     const [gen] = await database.db.select().from(generations).where(eq(generations.id, fixture.asset.generationId!));
     const [copy] = await database.db
       .insert(generations)
-      .values({ ...gen!, id: randomUUID(), prompt: "a copper kettle on a stove", blobKey: `generations/${randomUUID()}/original.png` })
+      .values({
+        ...gen!,
+        id: randomUUID(),
+        prompt: "a copper kettle on a stove",
+        blobKey: `generations/${randomUUID()}/original.png`,
+      })
       .returning();
-    const created = await database.db.transaction((tx) => createAssetFromGeneration(tx, { gen: copy!, blobKey: copy!.blobKey!, width: 640, height: 480 }));
+    const created = await database.db.transaction((tx) =>
+      createAssetFromGeneration(tx, { gen: copy!, blobKey: copy!.blobKey!, width: 640, height: 480 }),
+    );
     expect(await ids(dana, "copper kettle status:checking")).toEqual([created.assetId]);
     expect(await row(created.assetId)).toMatchObject({ width: 640, height: 480, status: "checking", campaign: null });
   });
@@ -73,7 +92,16 @@ describe("refresh hooks", () => {
   it("follows a review decision and its undo", async () => {
     const f = await inReview("a linen shirt on a hanger");
     expect(await ids(rita, "linen status:in_review")).toEqual([f.asset.id]);
-    const outcome = await decideAsset({ ctx: rita, input: { assetId: f.asset.id, assetVersionId: f.version.id, decision: "reject", reasonCode: "off_brief", comment: "the hanger is chrome" } });
+    const outcome = await decideAsset({
+      ctx: rita,
+      input: {
+        assetId: f.asset.id,
+        assetVersionId: f.version.id,
+        decision: "reject",
+        reasonCode: "off_brief",
+        comment: "the hanger is chrome",
+      },
+    });
     expect(await ids(rita, "linen status:in_review")).toEqual([]);
     expect(await ids(rita, "rejected:off_brief")).toEqual([f.asset.id]);
     expect(await ids(rita, "reviewer:me chrome")).toEqual([f.asset.id]);
@@ -90,8 +118,21 @@ describe("refresh hooks", () => {
 
   it("follows the automated checks' decision", async () => {
     const f = await inReview("a wool scarf");
-    const [run] = await database.db.insert(checkRuns).values({ assetVersionId: f.version.id, trigger: "generated", thresholds: {} }).returning();
-    await database.db.insert(checkResults).values({ checkRunId: run!.id, checkId: "sharpness", checkVersion: 1, verdict: "fail", reasonCode: "blur", detail: "soft", durationMs: 1 });
+    const [run] = await database.db
+      .insert(checkRuns)
+      .values({ assetVersionId: f.version.id, trigger: "generated", thresholds: {} })
+      .returning();
+    await database.db
+      .insert(checkResults)
+      .values({
+        checkRunId: run!.id,
+        checkId: "sharpness",
+        checkVersion: 1,
+        verdict: "fail",
+        reasonCode: "blur",
+        detail: "soft",
+        durationMs: 1,
+      });
     await decideCheckRun({ db: database.db, checkRunId: run!.id });
     expect(await ids(rita, "rejected:blur")).toEqual([f.asset.id]);
     expect(await ids(rita, "check:fail scarf")).toEqual([f.asset.id]);
@@ -100,8 +141,21 @@ describe("refresh hooks", () => {
 
   it("follows a designer sending a check-rejected version to review", async () => {
     const f = await inReview("a felt hat");
-    const [run] = await database.db.insert(checkRuns).values({ assetVersionId: f.version.id, trigger: "generated", thresholds: {} }).returning();
-    await database.db.insert(checkResults).values({ checkRunId: run!.id, checkId: "sharpness", checkVersion: 1, verdict: "fail", reasonCode: "blur", detail: "soft", durationMs: 1 });
+    const [run] = await database.db
+      .insert(checkRuns)
+      .values({ assetVersionId: f.version.id, trigger: "generated", thresholds: {} })
+      .returning();
+    await database.db
+      .insert(checkResults)
+      .values({
+        checkRunId: run!.id,
+        checkId: "sharpness",
+        checkVersion: 1,
+        verdict: "fail",
+        reasonCode: "blur",
+        detail: "soft",
+        durationMs: 1,
+      });
     await decideCheckRun({ db: database.db, checkRunId: run!.id });
     expect(await ids(rita, "hat status:rejected")).toEqual([f.asset.id]);
     // The designer disagrees with the checks and sends it to a person.
@@ -114,7 +168,11 @@ describe("refresh hooks", () => {
     const f = await inReview("a rattan basket");
     expect(await ids(rita, "basket status:in_review")).toEqual([f.asset.id]);
     const sent: string[] = [];
-    const { queued } = await recheckAssets({ ctx: ada, input: { assetIds: [f.asset.id] }, send: async (runIds) => void sent.push(...runIds) });
+    const { queued } = await recheckAssets({
+      ctx: ada,
+      input: { assetIds: [f.asset.id] },
+      send: async (runIds) => void sent.push(...runIds),
+    });
     expect(queued).toBe(1);
     expect(await ids(rita, "basket status:checking")).toEqual([f.asset.id]);
     expect(await ids(rita, "basket status:in_review")).toEqual([]);
@@ -125,7 +183,15 @@ describe("refresh hooks", () => {
     const before = (await row(f.asset.id))!.costMicros;
     const [edit] = await database.db
       .insert(assetEdits)
-      .values({ assetId: f.asset.id, sourceVersionId: f.version.id, operation: "upscale", engine: "provider", status: "running", requestedBy: dana.actor.id, idempotencyKey: randomUUID() })
+      .values({
+        assetId: f.asset.id,
+        sourceVersionId: f.version.id,
+        operation: "upscale",
+        engine: "provider",
+        status: "running",
+        requestedBy: dana.actor.id,
+        idempotencyKey: randomUUID(),
+      })
       .returning();
     const gen = f.asset.generationId!;
     await database.db.insert(costLedger).values({
@@ -171,10 +237,20 @@ describe("refresh hooks", () => {
 
   it("follows usage notes and new versions", async () => {
     const f = await inReview("a glass vase");
-    await setUsageNotes({ ctx: dana, input: { assetId: f.asset.id, notes: "reference photo licensed from Northwind" } });
+    await setUsageNotes({
+      ctx: dana,
+      input: { assetId: f.asset.id, notes: "reference photo licensed from Northwind" },
+    });
     expect(await ids(dana, "northwind")).toEqual([f.asset.id]);
     await database.db.transaction((tx) =>
-      addAssetVersion(tx, { assetId: f.asset.id, operation: "upscale", blobKey: `assets/${f.asset.id}/edits/v2.png`, width: 2048, height: 2048, createdBy: dana.actor.id }),
+      addAssetVersion(tx, {
+        assetId: f.asset.id,
+        operation: "upscale",
+        blobKey: `assets/${f.asset.id}/edits/v2.png`,
+        width: 2048,
+        height: 2048,
+        createdBy: dana.actor.id,
+      }),
     );
     expect(await ids(dana, "vase status:checking size:>=2048")).toEqual([f.asset.id]);
   });

@@ -14,10 +14,14 @@ export async function refreshAssetSearch(db: DbExecutor, assetIds: string[]): Pr
   const ids = [...new Set(assetIds)];
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK);
-    await db.execute(upsertAssetSearch(sql`a.id in (${sql.join(
-      chunk.map((id) => sql`${id}::uuid`),
-      sql`, `,
-    )})`));
+    await db.execute(
+      upsertAssetSearch(
+        sql`a.id in (${sql.join(
+          chunk.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )})`,
+      ),
+    );
   }
 }
 
@@ -26,11 +30,16 @@ export async function refreshAssetSearch(db: DbExecutor, assetIds: string[]): Pr
  * or rows lost to a bug), a batch at a time; returns how many were indexed. Cheap when nothing is
  * missing: one anti-join over the primary keys.
  */
-export async function indexMissingAssets(db: DbExecutor, { batchSize = 5_000 }: { batchSize?: number } = {}): Promise<number> {
+export async function indexMissingAssets(
+  db: DbExecutor,
+  { batchSize = 5_000 }: { batchSize?: number } = {},
+): Promise<number> {
   let total = 0;
   for (;;) {
     const result = await db.execute(
-      upsertAssetSearch(sql`a.id in (select m.id from assets m where not exists (select 1 from asset_search x where x.asset_id = m.id) limit ${batchSize})`),
+      upsertAssetSearch(
+        sql`a.id in (select m.id from assets m where not exists (select 1 from asset_search x where x.asset_id = m.id) limit ${batchSize})`,
+      ),
     );
     const n = affectedRows(result);
     total += n;
@@ -40,7 +49,9 @@ export async function indexMissingAssets(db: DbExecutor, { batchSize = 5_000 }: 
 
 /** A designer moved to another team: their rows take the owner's current team (one indexed update, no rebuild). */
 export async function refreshOwnerTeam(db: DbExecutor, ownerId: string): Promise<void> {
-  await db.execute(sql`update asset_search set team_id = (select u.team_id from users u where u.id = ${ownerId}::uuid), indexed_at = now() where owner_id = ${ownerId}::uuid`);
+  await db.execute(
+    sql`update asset_search set team_id = (select u.team_id from users u where u.id = ${ownerId}::uuid), indexed_at = now() where owner_id = ${ownerId}::uuid`,
+  );
 }
 
 /** Rewrites every row (after a change to how the document is built); the benchmark builds its index with it. */

@@ -20,7 +20,12 @@ function assertCanSave(ctx: Ctx) {
 
 export async function listSavedSearches({ ctx }: { ctx: Ctx }): Promise<SavedSearch[]> {
   assertCanSave(ctx);
-  return ctx.db.select().from(savedSearches).where(eq(savedSearches.userId, ctx.actor.id)).orderBy(desc(savedSearches.createdAt)).limit(MAX_SAVED_SEARCHES);
+  return ctx.db
+    .select()
+    .from(savedSearches)
+    .where(eq(savedSearches.userId, ctx.actor.id))
+    .orderBy(desc(savedSearches.createdAt))
+    .limit(MAX_SAVED_SEARCHES);
 }
 
 /** Saves the query text (grammar plus view settings, as in the URL); saving a name again replaces its query. */
@@ -37,8 +42,12 @@ export async function saveSearch({ ctx, input }: { ctx: Ctx; input: unknown }): 
       const [updated] = await tx.update(savedSearches).set({ query }).where(eq(savedSearches.id, same.id)).returning();
       return updated!;
     }
-    const [{ n }] = (await tx.select({ n: count() }).from(savedSearches).where(eq(savedSearches.userId, ctx.actor.id))) as [{ n: number }];
-    if (Number(n) >= MAX_SAVED_SEARCHES) throw new AppError("conflict", `You have ${MAX_SAVED_SEARCHES} saved searches; delete one first.`);
+    const [{ n }] = (await tx
+      .select({ n: count() })
+      .from(savedSearches)
+      .where(eq(savedSearches.userId, ctx.actor.id))) as [{ n: number }];
+    if (Number(n) >= MAX_SAVED_SEARCHES)
+      throw new AppError("conflict", `You have ${MAX_SAVED_SEARCHES} saved searches; delete one first.`);
     const [row] = await tx.insert(savedSearches).values({ userId: ctx.actor.id, name, query }).returning();
     return row!;
   });

@@ -32,7 +32,10 @@ beforeAll(async () => {
   const db = database.db;
   await seedCatalog({ db, simulatorUrl: "http://127.0.0.1:9" });
   catalog = await createLibraryCatalog(db);
-  const [brand, growth] = await db.insert(teams).values([{ name: "Brand" }, { name: "Growth" }]).returning();
+  const [brand, growth] = await db
+    .insert(teams)
+    .values([{ name: "Brand" }, { name: "Growth" }])
+    .returning();
   const user = async (role: User["role"], name: string, email: string, teamId: string | null = null) => {
     const u = await createUserFactory(db, { role, name, email });
     if (teamId) await db.update(users).set({ teamId }).where(eq(users.id, u.id));
@@ -44,7 +47,8 @@ beforeAll(async () => {
   finn = await user("finance", "Finn Finance", "finn@example.test");
   admin = await user("admin", "Ada Admin", "ada@example.test");
 
-  const make = (key: string, o: Parameters<typeof createLibraryAsset>[2]) => createLibraryAsset(db, catalog, o).then((r) => (ids[key] = r.assetId));
+  const make = (key: string, o: Parameters<typeof createLibraryAsset>[2]) =>
+    createLibraryAsset(db, catalog, o).then((r) => (ids[key] = r.assetId));
   await make("springShoe", {
     ownerId: dana.actor.id,
     campaign: "Spring 26",
@@ -92,17 +96,36 @@ beforeAll(async () => {
     status: "rejected",
     statusReason: "off_brand",
     createdAt: day("2026-03-01"),
-    review: { reviewerId: rita.actor.id, decision: "reject", reasonCode: "off_brand", comment: "colours clash with the palette" },
+    review: {
+      reviewerId: rita.actor.id,
+      decision: "reject",
+      reasonCode: "off_brand",
+      comment: "colours clash with the palette",
+    },
   });
-  await make("upload", { ownerId: dana.actor.id, uploadedFilename: "moodboard-autumn.png", status: "approved", createdAt: day("2026-03-05"), width: 800, height: 800 });
-  await make("rerun", { ownerId: dana.actor.id, campaign: "Spring 26", prompt: "a trail running shoe, rerun", createdAt: day("2026-03-06"), originAssetId: ids.springShoe });
+  await make("upload", {
+    ownerId: dana.actor.id,
+    uploadedFilename: "moodboard-autumn.png",
+    status: "approved",
+    createdAt: day("2026-03-05"),
+    width: 800,
+    height: 800,
+  });
+  await make("rerun", {
+    ownerId: dana.actor.id,
+    campaign: "Spring 26",
+    prompt: "a trail running shoe, rerun",
+    createdAt: day("2026-03-06"),
+    originAssetId: ids.springShoe,
+  });
 }, 120_000);
 
 afterAll(async () => {
   await database?.close();
 });
 
-const search = (ctx: TestCtx, q: string, extra: Record<string, unknown> = {}) => searchLibrary({ ctx, input: { q, ...extra } });
+const search = (ctx: TestCtx, q: string, extra: Record<string, unknown> = {}) =>
+  searchLibrary({ ctx, input: { q, ...extra } });
 const found = async (ctx: TestCtx, q: string) => (await search(ctx, q)).items.map((i) => i.id).sort();
 const expectIds = (keys: string[]) => keys.map((k) => ids[k]!).sort();
 
@@ -126,7 +149,7 @@ describe("visibility", () => {
   it("drops invisible ids from a selection", async () => {
     const selected = await resolveSelection({ ctx: dev, selection: { assetIds: [ids.springShoe!, ids.devRejected!] } });
     expect(selected).toEqual([ids.devRejected]);
-    expect(await resolveSelection({ ctx: dana, selection: { query: "campaign:\"spring 26\"" } })).toHaveLength(3);
+    expect(await resolveSelection({ ctx: dana, selection: { query: 'campaign:"spring 26"' } })).toHaveLength(3);
   });
 });
 
@@ -168,7 +191,10 @@ describe("full text", () => {
     // With the rest of the grammar, and under the visibility rule.
     expect(await found(rita, '*0042 campaign:"spring 26" status:approved')).toEqual(expectIds(["springShoe"]));
     expect(await found(dev, "*0042")).toEqual([]);
-    await expect(search(rita, "*42")).rejects.toMatchObject({ code: "invalid_input", message: expect.stringContaining("at least 3 characters") });
+    await expect(search(rita, "*42")).rejects.toMatchObject({
+      code: "invalid_input",
+      message: expect.stringContaining("at least 3 characters"),
+    });
   });
 
   it("ranks by relevance when asked", async () => {
@@ -180,15 +206,21 @@ describe("full text", () => {
 describe("fields", () => {
   it("narrows by each facet field", async () => {
     expect(await found(rita, "status:approved")).toEqual(expectIds(["springShoe", "upload"]));
-    expect(await found(rita, "status:approved,in_review")).toEqual(expectIds(["springShoe", "upload", "summerMug", "rerun"]));
-    expect(await found(rita, "-status:rejected source:generated")).toEqual(expectIds(["springShoe", "summerMug", "rerun"]));
+    expect(await found(rita, "status:approved,in_review")).toEqual(
+      expectIds(["springShoe", "upload", "summerMug", "rerun"]),
+    );
+    expect(await found(rita, "-status:rejected source:generated")).toEqual(
+      expectIds(["springShoe", "summerMug", "rerun"]),
+    );
     expect(await found(rita, "tier:hero")).toEqual(expectIds(["summerMug"]));
-    expect(await found(rita, 'campaign:"spring 26"')).toEqual(expectIds(["springShoe", "springBlur", "devRejected", "rerun"]));
+    expect(await found(rita, 'campaign:"spring 26"')).toEqual(
+      expectIds(["springShoe", "springBlur", "devRejected", "rerun"]),
+    );
     expect(await found(rita, 'batch:"Trail shoes CSV"')).toEqual(expectIds(["springShoe"]));
     expect(await found(rita, "lora:style_lora_v2 status:approved")).toEqual(expectIds(["springShoe"]));
     expect(await found(rita, "lora:nope")).toEqual([]);
     expect(await found(rita, "model:flux*")).toEqual(expectIds(["summerMug"]));
-    expect(await found(rita, "model:sdxl-base-1.0 -campaign:\"spring 26\"")).toEqual([]);
+    expect(await found(rita, 'model:sdxl-base-1.0 -campaign:"spring 26"')).toEqual([]);
     expect(await found(rita, "source:uploaded")).toEqual(expectIds(["upload"]));
     expect(await found(rita, "designer:dev@example.test")).toEqual(expectIds(["devRejected"]));
     expect(await found(dana, "designer:me")).toHaveLength(5);
@@ -205,7 +237,10 @@ describe("fields", () => {
   });
 
   it("filters by preset and template (slug, name, @version), provider", async () => {
-    const [pv] = await queryRows<{ slug: string }>(database.db, sql`select p.slug from presets p where p.id = ${catalog.heroPreset.id}`);
+    const [pv] = await queryRows<{ slug: string }>(
+      database.db,
+      sql`select p.slug from presets p where p.id = ${catalog.heroPreset.id}`,
+    );
     expect(await found(rita, `preset:${pv!.slug}`)).toEqual(expectIds(["summerMug"]));
     expect(await found(rita, `preset:${pv!.slug}@1`)).toEqual(expectIds(["summerMug"]));
     expect(await found(rita, `preset:${pv!.slug}@2`)).toEqual([]);
@@ -219,7 +254,9 @@ describe("fields", () => {
   it("filters by dates, cost, size and aspect", async () => {
     expect(await found(rita, "created:2026-01")).toEqual(expectIds(["springShoe", "springBlur"]));
     expect(await found(rita, "created:2026-01-10")).toEqual(expectIds(["springShoe"]));
-    expect(await found(rita, "created:2026-02..2026-03")).toEqual(expectIds(["summerMug", "devRejected", "upload", "rerun"]));
+    expect(await found(rita, "created:2026-02..2026-03")).toEqual(
+      expectIds(["summerMug", "devRejected", "upload", "rerun"]),
+    );
     expect(await found(rita, "created:>2026-03-01")).toEqual(expectIds(["upload", "rerun"]));
     expect(await found(rita, "approved:2026-01")).toEqual(expectIds(["springShoe"]));
     expect(await found(rita, "cost:>0.05")).toEqual(expectIds(["springShoe"]));
@@ -243,8 +280,14 @@ describe("fields", () => {
   });
 
   it("turns grammar mistakes into invalid_input with the position", async () => {
-    await expect(search(rita, "colour:red")).rejects.toMatchObject({ code: "invalid_input", message: expect.stringContaining("Unknown field “colour”") });
-    await expect(search(rita, "created:2026-13")).rejects.toMatchObject({ code: "invalid_input", message: expect.stringContaining("column 9") });
+    await expect(search(rita, "colour:red")).rejects.toMatchObject({
+      code: "invalid_input",
+      message: expect.stringContaining("Unknown field “colour”"),
+    });
+    await expect(search(rita, "created:2026-13")).rejects.toMatchObject({
+      code: "invalid_input",
+      message: expect.stringContaining("column 9"),
+    });
   });
 });
 
@@ -272,13 +315,25 @@ describe("items and pages", () => {
     });
     expect(page.items[0]!.thumbUrl).toMatch(/^\/api\/blobs\/generations\/[0-9a-f-]+\/thumb\.webp$/);
     const upload = (await search(rita, "source:uploaded")).items[0]!;
-    expect(upload).toMatchObject({ title: "moodboard-autumn.png", source: "uploaded", tier: null, costMicros: 0, metadata: {} });
+    expect(upload).toMatchObject({
+      title: "moodboard-autumn.png",
+      source: "uploaded",
+      tier: null,
+      costMicros: 0,
+      metadata: {},
+    });
   });
 
   it("pages with a keyset cursor: no duplicates, no gaps, in every sort", async () => {
     // Ten more assets with the same created_at (microsecond ties are broken by id).
     const same = new Date("2026-04-01T00:00:00.123Z");
-    for (let i = 0; i < 10; i++) await createLibraryAsset(database.db, catalog, { ownerId: dev.actor.id, createdAt: same, prompt: `page filler ${i}`, costMicros: (i % 3) * 1000 });
+    for (let i = 0; i < 10; i++)
+      await createLibraryAsset(database.db, catalog, {
+        ownerId: dev.actor.id,
+        createdAt: same,
+        prompt: `page filler ${i}`,
+        costMicros: (i % 3) * 1000,
+      });
     for (const sort of ["newest", "oldest", "cost", "relevance"] as const) {
       const q = sort === "relevance" ? "page filler" : "";
       const all = (await search(rita, q, { sort, limit: 200 })).items.map((i) => i.id);
@@ -299,7 +354,9 @@ describe("items and pages", () => {
 
   it("refuses a cursor from another sort or a forged one", async () => {
     const page = await search(rita, "", { limit: 2 });
-    await expect(search(rita, "", { sort: "oldest", cursor: page.nextCursor })).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(search(rita, "", { sort: "oldest", cursor: page.nextCursor })).rejects.toMatchObject({
+      code: "invalid_input",
+    });
     await expect(search(rita, "", { cursor: "bm90IGpzb24" })).rejects.toMatchObject({ code: "invalid_input" });
     await expect(search(rita, "", { limit: 500 })).rejects.toMatchObject({ code: "invalid_input" });
   });
@@ -324,12 +381,24 @@ describe("facets", () => {
       ["style_lora_v2", 4],
     ]);
     expect(f.reason.find((b) => b.value === "off_brand")).toMatchObject({ count: 1 });
-    expect(f.reviewer).toEqual([{ value: "rita@example.test", label: "Rita Reviewer", count: 2, token: "reviewer:rita@example.test" }]);
+    expect(f.reviewer).toEqual([
+      { value: "rita@example.test", label: "Rita Reviewer", count: 2, token: "reviewer:rita@example.test" },
+    ]);
     expect(f.team.map((b) => b.label).sort()).toEqual(["Brand", "Growth"]);
     expect(f.created.map((b) => b.value)).toEqual(expect.arrayContaining(["2026-01", "2026-03"]));
     expect(f.tag).toEqual([{ value: "hero-shot", label: "hero-shot", count: 1, token: "tag:hero-shot" }]);
     // Every token narrows the query to its count.
-    for (const bucket of [...f.status, ...f.designer, ...f.lora, ...f.reason, ...f.created, ...f.preset, ...f.provider, ...f.check, ...f.batch]) {
+    for (const bucket of [
+      ...f.status,
+      ...f.designer,
+      ...f.lora,
+      ...f.reason,
+      ...f.created,
+      ...f.preset,
+      ...f.provider,
+      ...f.check,
+      ...f.batch,
+    ]) {
       const page = await search(rita, `campaign:"Spring 26" ${bucket.token}`);
       expect(page.total, bucket.token).toBe(bucket.count);
     }
@@ -343,12 +412,18 @@ describe("facets", () => {
       { value: "16:9", label: "16:9 wide", count: 1, token: "aspect:16:9" },
     ]);
     expect(f.size).toEqual([{ value: "1024..1535", label: "1,024–1,535 px", count: 4, token: "size:1024..1535" }]);
-    const [lora] = await queryRows<{ slug: string }>(database.db, sql`select p.slug from presets p where p.id = ${catalog.loraPreset.id}`);
+    const [lora] = await queryRows<{ slug: string }>(
+      database.db,
+      sql`select p.slug from presets p where p.id = ${catalog.loraPreset.id}`,
+    );
     const preset = f.preset.find((b) => b.value === lora!.slug)!;
-    expect(preset.versions).toEqual([{ value: `${lora!.slug}@1`, label: "v1", count: 4, token: `preset:${lora!.slug}@1` }]);
+    expect(preset.versions).toEqual([
+      { value: `${lora!.slug}@1`, label: "v1", count: 4, token: `preset:${lora!.slug}@1` },
+    ]);
     expect(f.template[0]!.versions?.map((v) => [v.label, v.count])).toEqual([["v1", 4]]);
     const versions = [...f.preset, ...f.template].flatMap((b) => b.versions ?? []);
-    for (const bucket of [...f.aspect, ...f.size, ...versions]) expect((await search(rita, `${q} ${bucket.token}`)).total, bucket.token).toBe(bucket.count);
+    for (const bucket of [...f.aspect, ...f.size, ...versions])
+      expect((await search(rita, `${q} ${bucket.token}`)).total, bucket.token).toBe(bucket.count);
     // "other" is what no counted ratio covers: nothing here, everything when negated.
     expect((await search(rita, `${q} aspect:other`)).total).toBe(0);
     expect((await search(rita, `${q} -aspect:other`)).total).toBe(4);
@@ -374,12 +449,19 @@ describe("indexing", () => {
 
   it("migration 0016 backfills existing rows' identity text as refresh writes it", async () => {
     const db = database.db;
-    const written = await queryRows<{ asset_id: string; identity: string }>(db, sql`select asset_id, identity from asset_search order by asset_id`);
-    expect(written.find((r) => r.asset_id === ids.springShoe)!.identity).toBe("Trail runner KLN-0042 KLN-0042 footwear Trail shoes CSV");
+    const written = await queryRows<{ asset_id: string; identity: string }>(
+      db,
+      sql`select asset_id, identity from asset_search order by asset_id`,
+    );
+    expect(written.find((r) => r.asset_id === ids.springShoe)!.identity).toBe(
+      "Trail runner KLN-0042 KLN-0042 footwear Trail shoes CSV",
+    );
     expect(written.find((r) => r.asset_id === ids.upload)!.identity).toBe("moodboard-autumn.png moodboard-autumn.png");
     // The migration's UPDATE, run again over rows that lost the text (as rows made before 0016 have none).
     const migration = readFileSync(path.join(MIGRATIONS_FOLDER, "0016_library_trigram.sql"), "utf8");
-    const backfill = migration.split("--> statement-breakpoint").find((part) => part.includes('UPDATE "asset_search"'))!;
+    const backfill = migration
+      .split("--> statement-breakpoint")
+      .find((part) => part.includes('UPDATE "asset_search"'))!;
     await db.execute(sql`update asset_search set identity = ''`);
     await db.execute(sql.raw(backfill));
     expect(await queryRows(db, sql`select asset_id, identity from asset_search order by asset_id`)).toEqual(written);

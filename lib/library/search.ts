@@ -121,7 +121,10 @@ type PageRow = {
 };
 
 function itemOf(r: PageRow): LibraryItem {
-  const renditions = (typeof r.renditions === "string" ? JSON.parse(r.renditions) : (r.renditions ?? {})) as Record<string, Rendition>;
+  const renditions = (typeof r.renditions === "string" ? JSON.parse(r.renditions) : (r.renditions ?? {})) as Record<
+    string,
+    Rendition
+  >;
   return {
     id: r.asset_id,
     title: r.title,
@@ -177,7 +180,9 @@ export async function matchCondition(ctx: Ctx, q: string): Promise<MatchConditio
   const compiled = compileLibraryQuery(ctx, parsed);
   let tsquery: string | null = null;
   if (compiled.text) {
-    const key = JSON.stringify(parsed.terms.filter((t) => t.kind === "text").map((t) => [t.text, t.phrase, t.prefix, t.negated]));
+    const key = JSON.stringify(
+      parsed.terms.filter((t) => t.kind === "text").map((t) => [t.text, t.phrase, t.prefix, t.negated]),
+    );
     const cached = TSQUERY_CACHE.get(key);
     if (cached !== undefined) tsquery = cached;
     else {
@@ -193,7 +198,10 @@ export async function matchCondition(ctx: Ctx, q: string): Promise<MatchConditio
 
 /** Exact up to COUNT_CAP; beyond, the cap, flagged. */
 export async function countMatches(db: DbExecutor, where: SQL): Promise<{ count: number; capped: boolean }> {
-  const [row] = await queryRows<{ n: number | string }>(db, sql`select count(*)::int as n from (select 1 from ${s} where ${where} limit ${COUNT_CAP + 1}) m`);
+  const [row] = await queryRows<{ n: number | string }>(
+    db,
+    sql`select count(*)::int as n from (select 1 from ${s} where ${where} limit ${COUNT_CAP + 1}) m`,
+  );
   const n = Number(row?.n ?? 0);
   return n > COUNT_CAP ? { count: COUNT_CAP, capped: true } : { count: n, capped: false };
 }
@@ -203,9 +211,17 @@ type SortKey = { orderBy: SQL; outerOrderBy: SQL; rank: SQL | null };
 function sortKey(sort: LibrarySort, tsquery: string | null): SortKey {
   switch (sort) {
     case "newest":
-      return { orderBy: sql`${s.createdAt} desc, ${s.assetId} desc`, outerOrderBy: sql`p.created_at desc, p.asset_id desc`, rank: null };
+      return {
+        orderBy: sql`${s.createdAt} desc, ${s.assetId} desc`,
+        outerOrderBy: sql`p.created_at desc, p.asset_id desc`,
+        rank: null,
+      };
     case "oldest":
-      return { orderBy: sql`${s.createdAt} asc, ${s.assetId} asc`, outerOrderBy: sql`p.created_at asc, p.asset_id asc`, rank: null };
+      return {
+        orderBy: sql`${s.createdAt} asc, ${s.assetId} asc`,
+        outerOrderBy: sql`p.created_at asc, p.asset_id asc`,
+        rank: null,
+      };
     case "cost":
       return {
         orderBy: sql`${s.costMicros} desc, ${s.createdAt} desc, ${s.assetId} desc`,
@@ -231,8 +247,14 @@ const cursorShape = z.object({
   s: z.enum(LIBRARY_SORTS),
   c: z.string().regex(/^\d{4}-\d{2}-\d{2}[ T][\d:.]+([+-]\d{2}(:?\d{2})?|Z)$/),
   i: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i),
-  k: z.string().regex(/^-?\d+$/).optional(),
-  r: z.string().regex(/^-?[\d.]+(e-?\d+)?$/i).optional(),
+  k: z
+    .string()
+    .regex(/^-?\d+$/)
+    .optional(),
+  r: z
+    .string()
+    .regex(/^-?[\d.]+(e-?\d+)?$/i)
+    .optional(),
 });
 type Cursor = z.infer<typeof cursorShape>;
 
@@ -251,8 +273,15 @@ function decodeCursor(cursor: string, sort: LibrarySort): Cursor {
     parsed = null;
   }
   const result = cursorShape.safeParse(parsed);
-  if (!result.success || result.data.s !== sort || (sort === "cost" && !result.data.k) || (sort === "relevance" && !result.data.r))
-    throw new AppError("invalid_input", "This page link is out of date: start again from the first page.", { fields: { cursor: ["invalid cursor"] } });
+  if (
+    !result.success ||
+    result.data.s !== sort ||
+    (sort === "cost" && !result.data.k) ||
+    (sort === "relevance" && !result.data.r)
+  )
+    throw new AppError("invalid_input", "This page link is out of date: start again from the first page.", {
+      fields: { cursor: ["invalid cursor"] },
+    });
   return result.data;
 }
 

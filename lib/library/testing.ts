@@ -40,10 +40,25 @@ export async function createLibraryCatalog(db: Db): Promise<LibraryCatalog> {
   const suffix = randomUUID().slice(0, 8);
   const [provider] = await db
     .insert(providers)
-    .values({ slug: `studio-gpu-${suffix}`, name: `Studio GPU ${suffix}`, kind: "a1111", baseUrl: "http://127.0.0.1:9", allowPrivate: true })
+    .values({
+      slug: `studio-gpu-${suffix}`,
+      name: `Studio GPU ${suffix}`,
+      kind: "a1111",
+      baseUrl: "http://127.0.0.1:9",
+      allowPrivate: true,
+    })
     .returning();
-  const preset = async (slug: string, name: string, tier: Tier, model: string, loras: { name: string; weight: number }[]) => {
-    const [p] = await db.insert(presets).values({ slug: `${slug}-${suffix}`, name: `${name} ${suffix}`, tier }).returning();
+  const preset = async (
+    slug: string,
+    name: string,
+    tier: Tier,
+    model: string,
+    loras: { name: string; weight: number }[],
+  ) => {
+    const [p] = await db
+      .insert(presets)
+      .values({ slug: `${slug}-${suffix}`, name: `${name} ${suffix}`, tier })
+      .returning();
     const [v] = await db
       .insert(presetVersions)
       .values({
@@ -64,7 +79,10 @@ export async function createLibraryCatalog(db: Db): Promise<LibraryCatalog> {
     { name: "grain_lora", weight: 0.3 },
   ]);
   const heroPreset = await preset("hero-plain", "Hero plain", "hero", "flux-dev-1", []);
-  const [template] = await db.insert(templates).values({ slug: `product-shot-${suffix}`, name: `Product shot ${suffix}` }).returning();
+  const [template] = await db
+    .insert(templates)
+    .values({ slug: `product-shot-${suffix}`, name: `Product shot ${suffix}` })
+    .returning();
   const [tv] = await db
     .insert(templateVersions)
     .values({
@@ -93,7 +111,13 @@ export type LibraryAssetOptions = {
   height?: number;
   /** The newest check run of the current version: verdict and the failing/warning checks' reason codes. */
   check?: { verdict: "pass" | "warn" | "fail"; reasons?: string[] } | null;
-  review?: { reviewerId: string; decision: "approve" | "reject" | "request_changes"; reasonCode?: string; comment?: string; undone?: boolean };
+  review?: {
+    reviewerId: string;
+    decision: "approve" | "reject" | "request_changes";
+    reasonCode?: string;
+    comment?: string;
+    undone?: boolean;
+  };
   usageNotes?: string;
   tagNames?: string[];
   costMicros?: number;
@@ -103,7 +127,11 @@ export type LibraryAssetOptions = {
   renditions?: boolean;
 };
 
-export async function createLibraryAsset(db: Db, catalog: LibraryCatalog, o: LibraryAssetOptions): Promise<{ assetId: string; versionId: string }> {
+export async function createLibraryAsset(
+  db: Db,
+  catalog: LibraryCatalog,
+  o: LibraryAssetOptions,
+): Promise<{ assetId: string; versionId: string }> {
   const createdAt = o.createdAt ?? new Date();
   const status = o.status ?? "in_review";
   const id = await db.transaction(async (tx) => {
@@ -126,7 +154,15 @@ export async function createLibraryAsset(db: Db, catalog: LibraryCatalog, o: Lib
       });
       const [a] = await tx
         .insert(assets)
-        .values({ source: "uploaded", uploadId, ownerId: o.ownerId, status, statusReason: o.statusReason ?? null, createdAt, title: o.title ?? "" })
+        .values({
+          source: "uploaded",
+          uploadId,
+          ownerId: o.ownerId,
+          status,
+          statusReason: o.statusReason ?? null,
+          createdAt,
+          title: o.title ?? "",
+        })
         .returning();
       assetId = a!.id;
     } else {
@@ -223,15 +259,32 @@ export async function createLibraryAsset(db: Db, catalog: LibraryCatalog, o: Lib
             ? {}
             : {
                 thumb: { key: thumbKey, width: 256, height: 256, bytes: 100, contentType: "image/webp" },
-                preview: { key: thumbKey.replace("thumb", "preview"), width: 1024, height: 1024, bytes: 1000, contentType: "image/webp" },
+                preview: {
+                  key: thumbKey.replace("thumb", "preview"),
+                  width: 1024,
+                  height: 1024,
+                  bytes: 1000,
+                  contentType: "image/webp",
+                },
               },
       })
       .returning();
-    await tx.update(assets).set({ currentVersionId: version!.id, usageNotes: o.usageNotes ?? null }).where(eq(assets.id, assetId));
+    await tx
+      .update(assets)
+      .set({ currentVersionId: version!.id, usageNotes: o.usageNotes ?? null })
+      .where(eq(assets.id, assetId));
     if (o.check) {
       const [run] = await tx
         .insert(checkRuns)
-        .values({ assetVersionId: version!.id, trigger: "generated", thresholds: {}, status: "decided", verdict: o.check.verdict, decidedAt: createdAt, createdAt })
+        .values({
+          assetVersionId: version!.id,
+          trigger: "generated",
+          thresholds: {},
+          status: "decided",
+          verdict: o.check.verdict,
+          decidedAt: createdAt,
+          createdAt,
+        })
         .returning();
       for (const [i, reason] of (o.check.reasons ?? []).entries()) {
         await tx.insert(checkResults).values({
@@ -257,7 +310,11 @@ export async function createLibraryAsset(db: Db, catalog: LibraryCatalog, o: Lib
       });
     }
     for (const name of o.tagNames ?? []) {
-      const [tag] = await tx.insert(tags).values({ name }).onConflictDoUpdate({ target: tags.name, set: { name } }).returning();
+      const [tag] = await tx
+        .insert(tags)
+        .values({ name })
+        .onConflictDoUpdate({ target: tags.name, set: { name } })
+        .returning();
       await tx.insert(assetTags).values({ assetId, tagId: tag!.id });
     }
     await refreshAssetSearch(tx, [assetId]);

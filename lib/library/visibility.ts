@@ -42,7 +42,8 @@ export function sharedWithActorCondition(ctx: Ctx, assetId: AnyColumn): SQL {
  * The shared clause is an EXISTS on indexed keys (collection_assets' primary key and asset index).
  */
 export function visibleAssetsCondition(ctx: Ctx, cols: AssetColumns = SEARCH_COLUMNS): SQL {
-  if (!can(ctx.actor.role, "assets.view")) throw new AppError("forbidden", "Your role does not include the asset library.");
+  if (!can(ctx.actor.role, "assets.view"))
+    throw new AppError("forbidden", "Your role does not include the asset library.");
   if (seesAllAssets(ctx)) return sql`true`;
   return sql`(${or(eq(cols.ownerId, ctx.actor.id), sharedWithActorCondition(ctx, cols.id))})`;
 }

@@ -6,7 +6,16 @@ import type { Ctx } from "@/lib/auth/context";
 import { AppError, parseInput } from "@/lib/errors";
 import { normaliseTerm } from "./normalise";
 
-export const BANNED_TERM_CATEGORIES = ["trademark", "likeness", "nsfw", "violence", "hate", "regulated claim", "brand guideline", "other"] as const;
+export const BANNED_TERM_CATEGORIES = [
+  "trademark",
+  "likeness",
+  "nsfw",
+  "violence",
+  "hate",
+  "regulated claim",
+  "brand guideline",
+  "other",
+] as const;
 
 const addInput = z.object({
   term: z.string().trim().min(2, "A term needs at least 2 characters.").max(100, "Terms are at most 100 characters."),
@@ -22,13 +31,28 @@ export async function listBannedTerms({ ctx }: { ctx: Ctx }): Promise<BannedTerm
 export async function addBannedTerm({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<BannedTerm> {
   const { term, category } = parseInput(addInput, input);
   if (normaliseTerm(term).collapsed.length < 2)
-    throw new AppError("invalid_input", "That term has no letters or digits to match.", { fields: { term: ["Use letters or digits."] } });
+    throw new AppError("invalid_input", "That term has no letters or digits to match.", {
+      fields: { term: ["Use letters or digits."] },
+    });
   return ctx.db.transaction(async (tx) => {
-    const [row] = await tx.insert(bannedTerms).values({ term, category, createdBy: ctx.actor.id }).onConflictDoNothing().returning();
-    if (!row) throw new AppError("conflict", `"${term}" is already on the list.`, { fields: { term: ["Already on the list."] } });
+    const [row] = await tx
+      .insert(bannedTerms)
+      .values({ term, category, createdBy: ctx.actor.id })
+      .onConflictDoNothing()
+      .returning();
+    if (!row)
+      throw new AppError("conflict", `"${term}" is already on the list.`, {
+        fields: { term: ["Already on the list."] },
+      });
     await recordAudit({
       db: tx,
-      input: { actor: ctx.actor, action: "banned_term.added", subject: { type: "banned_term", id: row.id }, data: { term, category }, ip: ctx.ip },
+      input: {
+        actor: ctx.actor,
+        action: "banned_term.added",
+        subject: { type: "banned_term", id: row.id },
+        data: { term, category },
+        ip: ctx.ip,
+      },
     });
     return row;
   });

@@ -102,7 +102,10 @@ describe("screenText", () => {
   });
 
   it("screens 10,000 rows against 300 terms quickly with precompiled terms", () => {
-    const many: BannedTerm[] = Array.from({ length: 300 }, (_, i) => ({ term: `bannedterm${i.toString(36)}x`, category: "test" }));
+    const many: BannedTerm[] = Array.from({ length: 300 }, (_, i) => ({
+      term: `bannedterm${i.toString(36)}x`,
+      category: "test",
+    }));
     many.push(...terms);
     const compiled = compileTerms(many);
     const rows = Array.from({ length: 10_000 }, (_, i) => [

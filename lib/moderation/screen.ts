@@ -30,7 +30,12 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
 }
 
 export function compileTerms(terms: readonly BannedTerm[]): CompiledTerms {
-  const compiled: CompiledTerms = { kind: "compiled-terms", byFirstWord: new Map(), byCollapsed: new Map(), maxCollapsedLength: 0 };
+  const compiled: CompiledTerms = {
+    kind: "compiled-terms",
+    byFirstWord: new Map(),
+    byCollapsed: new Map(),
+    maxCollapsedLength: 0,
+  };
   terms.forEach((t, id) => {
     const normalised = normaliseTerm(t.term);
     // A term that normalises to nothing (only punctuation) could only ever match everything; skip it.
@@ -81,7 +86,10 @@ function screenOne(compiled: CompiledTerms, text: string, record: (entry: Entry,
  * Screens texts (rendered prompt, variable values) against banned terms. Reports each term at most
  * once per text, preferring the "word" pass; any match blocks.
  */
-export function screenText(input: { terms: readonly BannedTerm[] | CompiledTerms; texts: readonly string[] | Readonly<Record<string, string>> }): ScreenResult {
+export function screenText(input: {
+  terms: readonly BannedTerm[] | CompiledTerms;
+  texts: readonly string[] | Readonly<Record<string, string>>;
+}): ScreenResult {
   const compiled = compiledFrom(input.terms);
   const entries: [string, string][] = Array.isArray(input.texts)
     ? (input.texts as readonly string[]).map((t, i) => [String(i), t])

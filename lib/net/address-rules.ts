@@ -115,5 +115,7 @@ export function addressRefusal(address: string, hostname: string, allowPrivate: 
 
 /** Host names that are metadata services whatever they resolve to. */
 export function hostRefusal(hostname: string): string | undefined {
-  return METADATA_HOSTS.has(hostname) ? `points to a cloud metadata service (${hostname}); this is never allowed.` : undefined;
+  return METADATA_HOSTS.has(hostname)
+    ? `points to a cloud metadata service (${hostname}); this is never allowed.`
+    : undefined;
 }

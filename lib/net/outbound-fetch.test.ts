@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sendJson, startFakeServer, type FakeServer } from "@/lib/providers/testing/fake-server";
-import { fetchFollowingRedirects, MAX_REDIRECTS, OutboundRefusedError, outboundFetch, type LookupAll } from "./outbound-fetch";
+import {
+  fetchFollowingRedirects,
+  MAX_REDIRECTS,
+  OutboundRefusedError,
+  outboundFetch,
+  type LookupAll,
+} from "./outbound-fetch";
 
 /** Answers each lookup with the next address in the list (the last one repeats), counting calls. */
 function answers(...lists: string[][]): LookupAll & { calls: number } {
@@ -41,7 +47,9 @@ describe("outboundFetch", () => {
     const noMetadata = outboundFetch({ allowPrivate: true });
     expect((await refusal(noMetadata(`http://0.0.0.0:${port}/ok`))).message).toMatch(/unspecified/);
     expect((await refusal(noMetadata("http://169.254.169.254/latest/meta-data/"))).message).toMatch(/metadata/);
-    expect((await refusal(noMetadata("http://metadata.google.internal/computeMetadata/v1/"))).message).toMatch(/metadata/);
+    expect((await refusal(noMetadata("http://metadata.google.internal/computeMetadata/v1/"))).message).toMatch(
+      /metadata/,
+    );
     expect(server.requests).toHaveLength(0);
     expect((await noMetadata(`${server.url}/ok`)).status).toBe(200);
   });
@@ -55,7 +63,9 @@ describe("outboundFetch", () => {
 
   it("judges every address of a host name's answer at connect time", async () => {
     const mixed = outboundFetch({ allowPrivate: false, lookup: answers(["203.0.113.10", "127.0.0.1"]) });
-    expect((await refusal(mixed(`http://localhost:${port}/ok`))).message).toMatch(/loopback.*localhost \(127\.0\.0\.1\)/);
+    expect((await refusal(mixed(`http://localhost:${port}/ok`))).message).toMatch(
+      /loopback.*localhost \(127\.0\.0\.1\)/,
+    );
     expect(server.requests).toHaveLength(0);
   });
 
@@ -93,9 +103,13 @@ describe("fetchFollowingRedirects", () => {
       res.writeHead(307, { location: `http://localhost:${port}/ok` });
       res.end();
     });
-    const same = await fetchFollowingRedirects(fetchFn, `${server.url}/same`, { headers: { authorization: "Token t" } });
+    const same = await fetchFollowingRedirects(fetchFn, `${server.url}/same`, {
+      headers: { authorization: "Token t" },
+    });
     expect(await same.json()).toEqual({ auth: "Token t" });
-    const other = await fetchFollowingRedirects(fetchFn, `${server.url}/other`, { headers: { authorization: "Token t" } });
+    const other = await fetchFollowingRedirects(fetchFn, `${server.url}/other`, {
+      headers: { authorization: "Token t" },
+    });
     expect(await other.json()).toEqual({ auth: null });
   });
 
@@ -112,6 +126,8 @@ describe("fetchFollowingRedirects", () => {
       res.writeHead(301, { location: "http://169.254.169.254/latest/meta-data/" });
       res.end();
     });
-    expect((await refusal(fetchFollowingRedirects(fetchFn, `${server.url}/to-metadata`, {}))).message).toMatch(/metadata/);
+    expect((await refusal(fetchFollowingRedirects(fetchFn, `${server.url}/to-metadata`, {}))).message).toMatch(
+      /metadata/,
+    );
   });
 });

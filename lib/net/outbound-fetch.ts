@@ -52,7 +52,11 @@ function guardedLookup(policy: OutboundPolicy): LookupFunction {
       .replace(/^\[|\]$/g, "")
       .replace(/\.$/, "")
       .toLowerCase();
-    const done = callback as (error: Error | null, address?: string | { address: string; family: number }[], family?: number) => void;
+    const done = callback as (
+      error: Error | null,
+      address?: string | { address: string; family: number }[],
+      family?: number,
+    ) => void;
     Promise.resolve()
       .then(async () => {
         const metadata = hostRefusal(host);
@@ -62,8 +66,10 @@ function guardedLookup(policy: OutboundPolicy): LookupFunction {
           const why = addressRefusal(address, host, policy.allowPrivate);
           if (why) throw refusal(why);
         }
-        const wanted = options.family === 4 || options.family === 6 ? answers.filter((a) => a.family === options.family) : answers;
-        if (wanted.length === 0) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: "ENOTFOUND", hostname: host });
+        const wanted =
+          options.family === 4 || options.family === 6 ? answers.filter((a) => a.family === options.family) : answers;
+        if (wanted.length === 0)
+          throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: "ENOTFOUND", hostname: host });
         if (options.all)
           done(
             null,
@@ -94,8 +100,11 @@ function agentFor(policy: OutboundPolicy): Agent {
 /** The checks that need no DNS: scheme, credentials, metadata names and IP-literal hosts. */
 export function assertOutboundUrl(url: URL, policy: OutboundPolicy): void {
   if (url.protocol !== "http:" && url.protocol !== "https:")
-    throw new OutboundRefusedError(`Kiln refused the connection: only http and https URLs are fetched, not ${url.protocol.replace(":", "")}.`);
-  if (url.username || url.password) throw new OutboundRefusedError("Kiln refused the connection: the URL carries a user name or password.");
+    throw new OutboundRefusedError(
+      `Kiln refused the connection: only http and https URLs are fetched, not ${url.protocol.replace(":", "")}.`,
+    );
+  if (url.username || url.password)
+    throw new OutboundRefusedError("Kiln refused the connection: the URL carries a user name or password.");
   const host = bareHost(url);
   const metadata = hostRefusal(host);
   if (metadata) throw refusal(metadata);
@@ -117,11 +126,14 @@ function refusalIn(error: unknown): OutboundRefusedError | undefined {
 export function outboundFetch(policy: OutboundPolicy): typeof fetch {
   const dispatcher = agentFor(policy);
   const guarded = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    if (typeof input !== "string" && !(input instanceof URL)) throw new TypeError("outboundFetch takes a URL, not a Request.");
+    if (typeof input !== "string" && !(input instanceof URL))
+      throw new TypeError("outboundFetch takes a URL, not a Request.");
     const url = new URL(String(input));
     assertOutboundUrl(url, policy);
     try {
-      const res = await undiciFetch(url, { ...(init as object), redirect: "manual", dispatcher } as Parameters<typeof undiciFetch>[1]);
+      const res = await undiciFetch(url, { ...(init as object), redirect: "manual", dispatcher } as Parameters<
+        typeof undiciFetch
+      >[1]);
       return res as unknown as Response;
     } catch (error) {
       throw refusalIn(error) ?? error;

@@ -71,7 +71,10 @@ function scrubValues(obj: Record<string, unknown>): Record<string, unknown> {
  * A pino logger writing JSON lines (to stdout unless a destination is given), with secrets
  * redacted by key and credentials scrubbed from text. One per process: `logger` below.
  */
-export function createLogger({ destination, level = logLevel() }: { destination?: DestinationStream; level?: Level | "silent" } = {}): Logger {
+export function createLogger({
+  destination,
+  level = logLevel(),
+}: { destination?: DestinationStream; level?: Level | "silent" } = {}): Logger {
   const options: pino.LoggerOptions = {
     level,
     base: { pid: process.pid, service: "kiln" },

@@ -26,11 +26,19 @@ const NO_STORE = { "Cache-Control": "no-store" };
 /** GET /api/metrics: 404 when off, 401 without the right token, else the Prometheus text. */
 export async function metricsResponse(request: Request): Promise<Response> {
   const access = scrapeAccess(request.headers.get("authorization"), env().KILN_METRICS_TOKEN);
-  if (access === "off") return new Response("Not found\n", { status: 404, headers: { ...NO_STORE, "Content-Type": "text/plain; charset=utf-8" } });
+  if (access === "off")
+    return new Response("Not found\n", {
+      status: 404,
+      headers: { ...NO_STORE, "Content-Type": "text/plain; charset=utf-8" },
+    });
   if (access === "denied") {
     return new Response("Unauthorized: send the metrics token as Authorization: Bearer <KILN_METRICS_TOKEN>\n", {
       status: 401,
-      headers: { ...NO_STORE, "Content-Type": "text/plain; charset=utf-8", "WWW-Authenticate": 'Bearer realm="kiln-metrics"' },
+      headers: {
+        ...NO_STORE,
+        "Content-Type": "text/plain; charset=utf-8",
+        "WWW-Authenticate": 'Bearer realm="kiln-metrics"',
+      },
     });
   }
   const { db } = await getDatabase();

@@ -11,7 +11,15 @@ import type { Db, DbExecutor } from "@/db";
  * 100,000 generations.
  */
 export type MetricsSnapshot = {
-  generations: { endpoint: string; tier: string; created: number; started: number; succeeded: number; failed: number; cancelled: number }[];
+  generations: {
+    endpoint: string;
+    tier: string;
+    created: number;
+    started: number;
+    succeeded: number;
+    failed: number;
+    cancelled: number;
+  }[];
   queue: { endpoint: string; state: "queued" | "running"; count: number; oldestAgeSeconds: number }[];
   /** `buckets[i]`: calls that took at most PROVIDER_LATENCY_BUCKETS[i] seconds (cumulative, as Prometheus wants). */
   providerLatency: { endpoint: string; buckets: number[]; count: number; sumSeconds: number }[];
@@ -93,7 +101,9 @@ function totals<K extends string, V extends string>(keys: readonly K[], values: 
   return {
     add(labels: Record<K, string>, add: Record<V, number>) {
       const id = keys.map((k) => labels[k]).join("\u0000");
-      const row = map.get(id) ?? ({ ...labels, ...Object.fromEntries(values.map((v) => [v, 0])) } as Record<K, string> & Record<V, number>);
+      const row =
+        map.get(id) ??
+        ({ ...labels, ...Object.fromEntries(values.map((v) => [v, 0])) } as Record<K, string> & Record<V, number>);
       for (const v of values) (row as Record<string, unknown>)[v] = (row[v] as number) + add[v];
       map.set(id, row);
     },
@@ -108,11 +118,19 @@ function totals<K extends string, V extends string>(keys: readonly K[], values: 
 }
 
 /** Per-bucket rows (endpoint, bucket, count, sum) into cumulative buckets per endpoint. */
-function histogramOf(rows: Record<string, unknown>[], endpoint: (id: string | null) => string): MetricsSnapshot["providerLatency"] {
+function histogramOf(
+  rows: Record<string, unknown>[],
+  endpoint: (id: string | null) => string,
+): MetricsSnapshot["providerLatency"] {
   const byEndpoint = new Map<string, MetricsSnapshot["providerLatency"][number]>();
   for (const r of rows) {
     const name = endpoint(r.provider_id as string);
-    const h = byEndpoint.get(name) ?? { endpoint: name, buckets: PROVIDER_LATENCY_BUCKETS.map(() => 0), count: 0, sumSeconds: 0 };
+    const h = byEndpoint.get(name) ?? {
+      endpoint: name,
+      buckets: PROVIDER_LATENCY_BUCKETS.map(() => 0),
+      count: 0,
+      sumSeconds: 0,
+    };
     const n = num(r.n);
     // Cumulative: a call in bucket b counts for every bound from b up.
     for (let i = num(r.bucket); i < PROVIDER_LATENCY_BUCKETS.length; i++) h.buckets[i]! += n;
@@ -132,7 +150,9 @@ export async function readMetricsSnapshot(db: Db): Promise<MetricsSnapshot> {
       await tx.execute(sql`set local statement_timeout = '5s'`);
       const slugs = new Map((await rows<{ id: string; slug: string }>(tx, q.providers)).map((p) => [p.id, p.slug]));
       const endpoint = (id: string | null) => (id ? (slugs.get(id) ?? id) : LOCAL_ENDPOINT);
-      const versions = new Map((await rows<{ id: string; provider_id: string; tier: string }>(tx, q.presetVersions)).map((v) => [v.id, v]));
+      const versions = new Map(
+        (await rows<{ id: string; provider_id: string; tier: string }>(tx, q.presetVersions)).map((v) => [v.id, v]),
+      );
       const endpointOfVersion = (id: unknown) => endpoint(versions.get(id as string)?.provider_id ?? null);
 
       const gens = totals(["endpoint", "tier"], ["created", "started", "succeeded", "failed", "cancelled"]);
@@ -151,16 +171,24 @@ export async function readMetricsSnapshot(db: Db): Promise<MetricsSnapshot> {
       }
       const queueRows = await rows<Record<string, unknown>>(tx, q.queue);
       const queue = totals(["endpoint", "state"], ["count"]);
-      for (const r of queueRows) queue.add({ endpoint: endpointOfVersion(r.preset_version_id), state: String(r.state) }, { count: num(r.n) });
+      for (const r of queueRows)
+        queue.add({ endpoint: endpointOfVersion(r.preset_version_id), state: String(r.state) }, { count: num(r.n) });
       const latency = await rows<Record<string, unknown>>(tx, q.latency);
       const ledger = totals(["endpoint", "tier", "outcome"], ["calls", "micros"]);
       for (const r of await rows<Record<string, unknown>>(tx, q.ledger)) {
         const tier = r.preset_version_id ? (versions.get(r.preset_version_id as string)?.tier ?? NO_TIER) : NO_TIER;
-        ledger.add({ endpoint: endpoint(r.provider_id as string | null), tier, outcome: String(r.outcome) }, { calls: num(r.calls), micros: num(r.micros) });
+        ledger.add(
+          { endpoint: endpoint(r.provider_id as string | null), tier, outcome: String(r.outcome) },
+          { calls: num(r.calls), micros: num(r.micros) },
+        );
       }
       for (const r of await rows<Record<string, unknown>>(tx, q.edits)) {
         ledger.add(
-          { endpoint: endpoint(r.provider_id as string | null), tier: (r.tier as string | null) ?? NO_TIER, outcome: String(r.outcome) },
+          {
+            endpoint: endpoint(r.provider_id as string | null),
+            tier: (r.tier as string | null) ?? NO_TIER,
+            outcome: String(r.outcome),
+          },
           { calls: num(r.calls), micros: num(r.micros) },
         );
       }
@@ -178,7 +206,9 @@ export async function readMetricsSnapshot(db: Db): Promise<MetricsSnapshot> {
           // A maximum over the preset versions of an endpoint, not a sum.
           oldestAgeSeconds: Math.max(
             0,
-            ...queueRows.filter((r) => endpointOfVersion(r.preset_version_id) === g.endpoint && r.state === g.state).map((r) => num(r.oldest)),
+            ...queueRows
+              .filter((r) => endpointOfVersion(r.preset_version_id) === g.endpoint && r.state === g.state)
+              .map((r) => num(r.oldest)),
           ),
         })),
         providerLatency: histogramOf(latency, endpoint),
@@ -187,7 +217,9 @@ export async function readMetricsSnapshot(db: Db): Promise<MetricsSnapshot> {
         review: { pending: num(review?.n), oldestAgeSeconds: Math.max(0, num(review?.oldest)) },
         holds: holds.map((r) => ({ reason: String(r.reason), count: num(r.n) })),
         webhooks: webhooks.map((r) => ({ state: String(r.state), count: num(r.n) })),
-        auditCheckpoint: checkpoint ? { seq: num(checkpoint.seq), hash: String(checkpoint.hash), createdAtSeconds: num(checkpoint.created) } : null,
+        auditCheckpoint: checkpoint
+          ? { seq: num(checkpoint.seq), hash: String(checkpoint.hash), createdAtSeconds: num(checkpoint.created) }
+          : null,
       };
     },
     { isolationLevel: "repeatable read", accessMode: "read only" },

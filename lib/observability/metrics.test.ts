@@ -68,11 +68,21 @@ beforeAll(async () => {
   const now = Date.now();
 
   // A second endpoint with a draft preset version of its own.
-  const [two] = await db().insert(providers).values({ slug: "gpu-two", name: "GPU two", kind: "a1111", baseUrl: "http://127.0.0.1:10" }).returning();
+  const [two] = await db()
+    .insert(providers)
+    .values({ slug: "gpu-two", name: "GPU two", kind: "a1111", baseUrl: "http://127.0.0.1:10" })
+    .returning();
   const draft = await h.presetFor("draft");
   const [twoVersion] = await db()
     .insert(presetVersions)
-    .values({ presetId: draft.presetId, version: 99, providerId: two!.id, model: draft.model, params: draft.params, priceModel: draft.priceModel })
+    .values({
+      presetId: draft.presetId,
+      version: 99,
+      providerId: two!.id,
+      model: draft.model,
+      params: draft.params,
+      priceModel: draft.priceModel,
+    })
     .returning();
 
   const batch: Batch = await h.batch({ ownerId: owner.id, campaign: "Spring" });
@@ -89,13 +99,27 @@ beforeAll(async () => {
   const g1 = await gen("support", { status: "succeeded", startedAt: started, finishedAt: new Date(now - HOUR) });
   const g2 = await gen("support", { status: "dead_lettered", startedAt: started, finishedAt: new Date(now - HOUR) });
   await gen("support", { status: "queued", createdAt: new Date(now - 10 * 60_000) });
-  const g4 = await gen("support", { status: "running", startedAt: new Date(now - 60_000), createdAt: new Date(now - 5 * 60_000) });
+  const g4 = await gen("support", {
+    status: "running",
+    startedAt: new Date(now - 60_000),
+    createdAt: new Date(now - 5 * 60_000),
+  });
   await gen("hero", { status: "cancelled", finishedAt: new Date(now - HOUR) });
-  const g6 = await gen("draft", { status: "succeeded", startedAt: started, finishedAt: new Date(now - HOUR) }, twoVersion!.id);
+  const g6 = await gen(
+    "draft",
+    { status: "succeeded", startedAt: started, finishedAt: new Date(now - HOUR) },
+    twoVersion!.id,
+  );
   const g7 = await gen("draft", { status: "queued", createdAt: new Date(now - HOUR) }, twoVersion!.id);
 
   const simulator = (await db().select().from(providers).where(eq(providers.slug, "kiln-simulator")))[0]!;
-  const call = async (g: Generation, providerId: string, n: number, seconds: number | null, ledger?: { outcome: string; micros: number }) => {
+  const call = async (
+    g: Generation,
+    providerId: string,
+    n: number,
+    seconds: number | null,
+    ledger?: { outcome: string; micros: number },
+  ) => {
     const callKey = `${g.id}:generate:${n}`;
     const startedAt = new Date(now - 30 * 60_000);
     await db()
@@ -136,9 +160,20 @@ beforeAll(async () => {
   // Exactly on a bound: Prometheus buckets are "less than or equal".
   await call(g7, two!.id, 1, 30);
 
-  const late = await createAssetInReview(db(), { ownerId: owner.id, tier: "support", enteredReviewAt: new Date(now - 3 * HOUR), verdict: "pass" });
-  const early = await createAssetInReview(db(), { ownerId: owner.id, tier: "support", enteredReviewAt: new Date(now - HOUR), verdict: "pass" });
-  const runOf = async (versionId: string) => (await db().select().from(checkRuns).where(eq(checkRuns.assetVersionId, versionId)))[0]!.id;
+  const late = await createAssetInReview(db(), {
+    ownerId: owner.id,
+    tier: "support",
+    enteredReviewAt: new Date(now - 3 * HOUR),
+    verdict: "pass",
+  });
+  const early = await createAssetInReview(db(), {
+    ownerId: owner.id,
+    tier: "support",
+    enteredReviewAt: new Date(now - HOUR),
+    verdict: "pass",
+  });
+  const runOf = async (versionId: string) =>
+    (await db().select().from(checkRuns).where(eq(checkRuns.assetVersionId, versionId)))[0]!.id;
   const result = (checkRunId: string, checkId: string, verdict: "pass" | "warn" | "fail") => ({
     checkRunId,
     checkId,
@@ -158,7 +193,11 @@ beforeAll(async () => {
     ]);
 
   const lateGen = (await db().select().from(generations).where(eq(generations.id, late.asset.generationId!)))[0]!;
-  await h.edit({ assetId: late.asset.id }, lateGen, { micros: 30_000, at: new Date(now - HOUR), engine: "esrgan-local" });
+  await h.edit({ assetId: late.asset.id }, lateGen, {
+    micros: 30_000,
+    at: new Date(now - HOUR),
+    engine: "esrgan-local",
+  });
   await h.overhead({ providerId: two!.id, userId: owner.id, micros: 5_000, at: new Date(now - HOUR) });
 
   await db()
@@ -170,7 +209,13 @@ beforeAll(async () => {
 
   const [endpoint] = await db()
     .insert(webhookEndpoints)
-    .values({ ownerUserId: owner.id, createdBy: owner.id, url: "https://hooks.example.test/kiln", events: ["asset.approved"], secretSealed: "sealed" })
+    .values({
+      ownerUserId: owner.id,
+      createdBy: owner.id,
+      url: "https://hooks.example.test/kiln",
+      events: ["asset.approved"],
+      secretSealed: "sealed",
+    })
     .returning();
   const delivery = (status: "succeeded" | "retrying" | "failed") => ({
     endpointId: endpoint!.id,
@@ -224,8 +269,11 @@ describe("the metrics exposition, from the database", () => {
   });
 
   it("builds the provider call histogram from ended calls, leaving out interrupted ones", () => {
-    const sim = (le: string) => lines.get(`kiln_provider_call_duration_seconds_bucket{endpoint="kiln-simulator",le="${le}"}`);
-    expect([sim("0.25"), sim("0.5"), sim("1"), sim("2.5"), sim("5"), sim("60"), sim("120"), sim("+Inf")]).toEqual([0, 1, 1, 2, 2, 2, 2, 2]);
+    const sim = (le: string) =>
+      lines.get(`kiln_provider_call_duration_seconds_bucket{endpoint="kiln-simulator",le="${le}"}`);
+    expect([sim("0.25"), sim("0.5"), sim("1"), sim("2.5"), sim("5"), sim("60"), sim("120"), sim("+Inf")]).toEqual([
+      0, 1, 1, 2, 2, 2, 2, 2,
+    ]);
     expect(lines.get('kiln_provider_call_duration_seconds_count{endpoint="kiln-simulator"}')).toBe(2);
     expect(lines.get('kiln_provider_call_duration_seconds_sum{endpoint="kiln-simulator"}')).toBeCloseTo(2.3, 6);
     const two = (le: string) => lines.get(`kiln_provider_call_duration_seconds_bucket{endpoint="gpu-two",le="${le}"}`);
@@ -241,9 +289,13 @@ describe("the metrics exposition, from the database", () => {
     expect(lines.get('kiln_spend_micros_total{endpoint="gpu-two",tier="none"}')).toBe(5_000);
     const total = [...lines].filter(([k]) => k.startsWith("kiln_spend_micros_total")).reduce((s, [, v]) => s + v, 0);
     expect(total).toBe(215_000);
-    expect(lines.get('kiln_provider_calls_total{endpoint="kiln-simulator",tier="support",outcome="succeeded"}')).toBe(1);
+    expect(lines.get('kiln_provider_calls_total{endpoint="kiln-simulator",tier="support",outcome="succeeded"}')).toBe(
+      1,
+    );
     expect(lines.get('kiln_provider_calls_total{endpoint="kiln-simulator",tier="support",outcome="failed"}')).toBe(1);
-    expect(lines.get('kiln_provider_calls_total{endpoint="kiln-simulator",tier="support",outcome="interrupted"}')).toBe(1);
+    expect(lines.get('kiln_provider_calls_total{endpoint="kiln-simulator",tier="support",outcome="interrupted"}')).toBe(
+      1,
+    );
   });
 
   it("counts check verdicts by check", () => {
@@ -280,7 +332,8 @@ describe("the metrics exposition, from the database", () => {
     expect(again).toContain("nodejs_heap_size_used_bytes");
     expect(contentType).toContain("text/plain");
     // Every Kiln metric has HELP text.
-    for (const name of new Set([...again.matchAll(/^# TYPE (kiln_\w+)/gm)].map((m) => m[1]))) expect(again).toMatch(new RegExp(`# HELP ${name} \\S`));
+    for (const name of new Set([...again.matchAll(/^# TYPE (kiln_\w+)/gm)].map((m) => m[1])))
+      expect(again).toMatch(new RegExp(`# HELP ${name} \\S`));
   });
 
   it("says so, instead of failing the scrape, when the database does not answer", async () => {
@@ -306,7 +359,8 @@ describe("scrape access", () => {
 
 describe("GET /api/metrics", () => {
   const token = "scrape-token-0123456789";
-  const scrape = (authorization?: string) => GET(new Request("http://localhost/api/metrics", { headers: authorization ? { authorization } : {} }));
+  const scrape = (authorization?: string) =>
+    GET(new Request("http://localhost/api/metrics", { headers: authorization ? { authorization } : {} }));
   afterEach(() => {
     delete process.env.KILN_METRICS_TOKEN;
     resetEnvForTests();

@@ -25,12 +25,24 @@ export function processRegistry(): Registry {
 
 type Labels = Record<string, string>;
 
-function counter(registry: Registry, name: string, help: string, labelNames: string[], values: { labels: Labels; value: number }[]) {
+function counter(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: string[],
+  values: { labels: Labels; value: number }[],
+) {
   const metric = new Counter({ name, help, labelNames, registers: [registry] });
   for (const v of values) metric.inc(v.labels, v.value);
 }
 
-function gauge(registry: Registry, name: string, help: string, labelNames: string[], values: { labels: Labels; value: number }[]) {
+function gauge(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: string[],
+  values: { labels: Labels; value: number }[],
+) {
   const metric = new Gauge({ name, help, labelNames, registers: [registry] });
   for (const v of values) metric.set(v.labels, v.value);
 }
@@ -49,7 +61,11 @@ function precomputedHistogram(
   series: { labels: Labels; buckets: number[]; count: number; sum: number }[],
 ) {
   const values = series.flatMap((s) => {
-    const buckets = bounds.map((le, i) => ({ labels: { ...s.labels, le }, value: s.buckets[i] ?? 0, metricName: `${name}_bucket` }));
+    const buckets = bounds.map((le, i) => ({
+      labels: { ...s.labels, le },
+      value: s.buckets[i] ?? 0,
+      metricName: `${name}_bucket`,
+    }));
     return [
       ...buckets,
       { labels: { ...s.labels, le: "+Inf" }, value: s.count, metricName: `${name}_bucket` },
@@ -57,7 +73,13 @@ function precomputedHistogram(
       { labels: s.labels, value: s.count, metricName: `${name}_count` },
     ];
   });
-  const metric = { name, help, type: "histogram", aggregator: "sum", get: async () => ({ name, help, type: "histogram", aggregator: "sum", values }) };
+  const metric = {
+    name,
+    help,
+    type: "histogram",
+    aggregator: "sum",
+    get: async () => ({ name, help, type: "histogram", aggregator: "sum", values }),
+  };
   registry.registerMetric(metric as unknown as Metric);
 }
 
@@ -116,7 +138,9 @@ export function productRegistry(s: MetricsSnapshot): Registry {
     "kiln_queue_oldest_age_seconds",
     "Age of the oldest queued generation, by endpoint (absent when nothing waits).",
     ["endpoint"],
-    s.queue.filter((q) => q.state === "queued").map((q) => ({ labels: { endpoint: q.endpoint }, value: q.oldestAgeSeconds })),
+    s.queue
+      .filter((q) => q.state === "queued")
+      .map((q) => ({ labels: { endpoint: q.endpoint }, value: q.oldestAgeSeconds })),
   );
 
   precomputedHistogram(
@@ -124,7 +148,12 @@ export function productRegistry(s: MetricsSnapshot): Registry {
     "kiln_provider_call_duration_seconds",
     `Duration of provider calls (slot claimed to result ledgered, download included), all time, by endpoint; calls cut short by a crash are left out. ${note}`,
     PROVIDER_LATENCY_BUCKETS,
-    s.providerLatency.map((l) => ({ labels: { endpoint: l.endpoint }, buckets: l.buckets, count: l.count, sum: l.sumSeconds })),
+    s.providerLatency.map((l) => ({
+      labels: { endpoint: l.endpoint },
+      buckets: l.buckets,
+      count: l.count,
+      sum: l.sumSeconds,
+    })),
   );
 
   counter(
@@ -135,7 +164,8 @@ export function productRegistry(s: MetricsSnapshot): Registry {
     s.ledger.map((l) => ({ labels: { endpoint: l.endpoint, tier: l.tier, outcome: l.outcome }, value: l.calls })),
   );
   const spend = new Map<string, number>();
-  for (const l of s.ledger) spend.set(`${l.endpoint}\u0000${l.tier}`, (spend.get(`${l.endpoint}\u0000${l.tier}`) ?? 0) + l.micros);
+  for (const l of s.ledger)
+    spend.set(`${l.endpoint}\u0000${l.tier}`, (spend.get(`${l.endpoint}\u0000${l.tier}`) ?? 0) + l.micros);
   counter(
     r,
     "kiln_spend_micros_total",
@@ -155,7 +185,13 @@ export function productRegistry(s: MetricsSnapshot): Registry {
     s.checks.map((c) => ({ labels: { check: c.check, verdict: c.verdict }, value: c.count })),
   );
 
-  gauge(r, "kiln_review_backlog_items", "Assets waiting for a human review decision.", [], [{ labels: {}, value: s.review.pending }]);
+  gauge(
+    r,
+    "kiln_review_backlog_items",
+    "Assets waiting for a human review decision.",
+    [],
+    [{ labels: {}, value: s.review.pending }],
+  );
   gauge(
     r,
     "kiln_review_backlog_oldest_age_seconds",
@@ -180,7 +216,13 @@ export function productRegistry(s: MetricsSnapshot): Registry {
   );
 
   const cp = s.auditCheckpoint;
-  gauge(r, "kiln_audit_checkpoint_seq", "Sequence number of the latest verified audit checkpoint (0 when none).", [], [{ labels: {}, value: cp?.seq ?? 0 }]);
+  gauge(
+    r,
+    "kiln_audit_checkpoint_seq",
+    "Sequence number of the latest verified audit checkpoint (0 when none).",
+    [],
+    [{ labels: {}, value: cp?.seq ?? 0 }],
+  );
   gauge(
     r,
     "kiln_audit_checkpoint_timestamp_seconds",
@@ -202,7 +244,13 @@ export function productRegistry(s: MetricsSnapshot): Registry {
  * The exposition text: the product figures (or, if the database did not answer, a
  * kiln_metrics_database_up of 0 so the failure itself is visible) and this process's metrics.
  */
-export async function renderMetrics({ db, includeProcess = true }: { db: Db; includeProcess?: boolean }): Promise<{ text: string; contentType: string }> {
+export async function renderMetrics({
+  db,
+  includeProcess = true,
+}: {
+  db: Db;
+  includeProcess?: boolean;
+}): Promise<{ text: string; contentType: string }> {
   const started = performance.now();
   let product: Registry;
   let up = 1;

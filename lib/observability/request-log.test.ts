@@ -7,14 +7,16 @@ function capture() {
   const lines: Record<string, unknown>[] = [];
   const destination = new Writable({
     write(chunk, _enc, done) {
-      for (const line of String(chunk).split("\n").filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of String(chunk).split("\n").filter(Boolean))
+        lines.push(JSON.parse(line) as Record<string, unknown>);
       done();
     },
   });
   return { log: createLogger({ destination, level: "info" }), lines };
 }
 
-const get = (headers: Record<string, string> = {}, url = "http://localhost/api/assets/123?token=secret") => new Request(url, { headers });
+const get = (headers: Record<string, string> = {}, url = "http://localhost/api/assets/123?token=secret") =>
+  new Request(url, { headers });
 
 describe("request ids", () => {
   it("keeps a sane x-request-id and replaces anything else with a fresh one", () => {

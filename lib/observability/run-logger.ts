@@ -2,7 +2,9 @@ import { Middleware, ProxyLogger } from "inngest";
 import { logger as processLogger, type Logger } from "./logger";
 
 /** The fields every log line of one function run carries. */
-export function runLogFields(arg: Pick<Middleware.TransformFunctionInputArgs, "ctx" | "fn">): Record<string, string | number> {
+export function runLogFields(
+  arg: Pick<Middleware.TransformFunctionInputArgs, "ctx" | "fn">,
+): Record<string, string | number> {
   return { fn: arg.fn.opts.id, runId: arg.ctx.runId, event: arg.ctx.event.name, attempt: arg.ctx.attempt };
 }
 

@@ -19,7 +19,11 @@ export type EndpointHealthView = {
 };
 
 /** Endpoint health and failover targets, for the operations page and the GPU endpoints page. */
-export async function listEndpointHealth({ ctx }: { ctx: Ctx }): Promise<{ endpoints: EndpointHealthView[]; presets: FallbackPreset[] }> {
+export async function listEndpointHealth({
+  ctx,
+}: {
+  ctx: Ctx;
+}): Promise<{ endpoints: EndpointHealthView[]; presets: FallbackPreset[] }> {
   const [rows, presets] = await Promise.all([
     ctx.db
       .select({ p: providers, h: providerHealth })

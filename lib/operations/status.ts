@@ -27,7 +27,8 @@ export async function operationsStatus({ ctx }: { ctx: Ctx }): Promise<StatusIte
   const items: StatusItem[] = [];
   // Reasons are sentences people typed; the banner adds its own full stop.
   const because = (reason: string | null) => (reason ? `: ${reason.replace(/[.\s]+$/, "")}` : "");
-  if (switches.uploads_disabled.enabled) items.push({ key: "uploads", text: `Uploads are switched off${because(switches.uploads_disabled.reason)}.` });
+  if (switches.uploads_disabled.enabled)
+    items.push({ key: "uploads", text: `Uploads are switched off${because(switches.uploads_disabled.reason)}.` });
   if (switches.generation_paused.enabled) {
     items.push({
       key: "generation",
@@ -36,14 +37,25 @@ export async function operationsStatus({ ctx }: { ctx: Ctx }): Promise<StatusIte
   }
   for (const h of holds) {
     const how = h.reason === "manual" ? "paused by hand" : "on hold (stop-loss)";
-    items.push({ key: `hold-${h.id}`, text: `Campaign “${h.campaign}” is ${how}${because(h.detail)}. Its queued work waits.` });
+    items.push({
+      key: `hold-${h.id}`,
+      text: `Campaign “${h.campaign}” is ${how}${because(h.detail)}. Its queued work waits.`,
+    });
   }
   for (const { provider, health, fallbackName } of endpoints) {
     if (provider.paused) {
-      items.push({ key: `paused-${provider.id}`, text: `GPU endpoint ${provider.name} is paused${because(provider.pausedReason)}. Its queued work waits.` });
+      items.push({
+        key: `paused-${provider.id}`,
+        text: `GPU endpoint ${provider.name} is paused${because(provider.pausedReason)}. Its queued work waits.`,
+      });
     } else {
-      const where = fallbackName ? `Its queued work moves to ${fallbackName}.` : "No fallback is set, so its work may fail or wait.";
-      items.push({ key: `unhealthy-${provider.id}`, text: `GPU endpoint ${provider.name} is unhealthy${because(health?.reason ?? null)}. ${where}` });
+      const where = fallbackName
+        ? `Its queued work moves to ${fallbackName}.`
+        : "No fallback is set, so its work may fail or wait.";
+      items.push({
+        key: `unhealthy-${provider.id}`,
+        text: `GPU endpoint ${provider.name} is unhealthy${because(health?.reason ?? null)}. ${where}`,
+      });
     }
   }
   return items;

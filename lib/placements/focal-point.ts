@@ -14,7 +14,10 @@ const fraction = (axis: string) =>
     .max(1, `${axis} is at most 1 (the image's edge).`);
 
 /** `{x, y}` as fractions of the image, or `{reset: true}` to go back to sharp's attention strategy. */
-export const focalPointInput = z.union([z.object({ x: fraction("x"), y: fraction("y") }).strict(), z.object({ reset: z.literal(true) }).strict()]);
+export const focalPointInput = z.union([
+  z.object({ x: fraction("x"), y: fraction("y") }).strict(),
+  z.object({ reset: z.literal(true) }).strict(),
+]);
 
 export type FocalPointResult = { assetId: string; focal: { x: number; y: number } | null };
 
@@ -23,7 +26,15 @@ export type FocalPointResult = { assetId: string; focal: { x: number; y: number 
  * (designers their own assets, reviewers and admins all); a board shared with one's team does not
  * give this right. The point is stored as fractions, so it holds for every version of the asset.
  */
-export async function setFocalPoint({ ctx, assetId, input }: { ctx: Ctx; assetId: string; input: unknown }): Promise<FocalPointResult> {
+export async function setFocalPoint({
+  ctx,
+  assetId,
+  input,
+}: {
+  ctx: Ctx;
+  assetId: string;
+  input: unknown;
+}): Promise<FocalPointResult> {
   if (!can(ctx.actor.role, "assets.describe")) throw new AppError("forbidden", "You may not set focal points.");
   const parsed = parseInput(focalPointInput, input);
   const focal = "reset" in parsed ? null : { x: round4(parsed.x), y: round4(parsed.y) };

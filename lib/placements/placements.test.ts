@@ -5,7 +5,15 @@ import { auditEvents, DELIVERY_FORMATS, placements } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { AppError } from "@/lib/errors";
 import { createUserFactory, ctxFor } from "@/test/factories";
-import { archivePlacement, createPlacement, getPlacementsByIds, listActivePlacements, listPlacements, restorePlacement, updatePlacement } from ".";
+import {
+  archivePlacement,
+  createPlacement,
+  getPlacementsByIds,
+  listActivePlacements,
+  listPlacements,
+  restorePlacement,
+  updatePlacement,
+} from ".";
 import { aspectLabel, FORMAT_CHOICES } from "./shared";
 
 type TestCtx = ReturnType<typeof ctxFor>;
@@ -67,7 +75,11 @@ describe("placements", () => {
       "tiktok-in-feed",
       "custom-web-hero",
     ]);
-    expect(active.find((p) => p.slug === "meta-stories-reels")).toMatchObject({ width: 1080, height: 1920, safeZone: { top: 0.14, bottom: 0.35 } });
+    expect(active.find((p) => p.slug === "meta-stories-reels")).toMatchObject({
+      width: 1080,
+      height: 1920,
+      safeZone: { top: 0.14, bottom: 0.35 },
+    });
   });
 
   it("creates a placement, audited, last in the order, with defaults for what was left out", async () => {
@@ -84,8 +96,16 @@ describe("placements", () => {
     expect((await listActivePlacements(database.db)).at(-1)!.id).toBe(created.id);
     expect(await audits(created.id)).toEqual(["placement.created"]);
 
-    const bare = await createPlacement({ ctx: ada, input: { slug: "square-small", name: "Small square", channel: "custom", width: "512", height: "512" } });
-    expect(bare).toMatchObject({ width: 512, safeZone: { top: 0, right: 0, bottom: 0, left: 0 }, defaultFormat: "webp", defaultQuality: 82 });
+    const bare = await createPlacement({
+      ctx: ada,
+      input: { slug: "square-small", name: "Small square", channel: "custom", width: "512", height: "512" },
+    });
+    expect(bare).toMatchObject({
+      width: 512,
+      safeZone: { top: 0, right: 0, bottom: 0, left: 0 },
+      defaultFormat: "webp",
+      defaultQuality: 82,
+    });
   });
 
   it("refuses a duplicate slug with a clear conflict, archived placements included", async () => {
@@ -98,11 +118,15 @@ describe("placements", () => {
     expect((await failure(createPlacement({ ctx: ada, input: pin({ slug: "meta-link" }) }))).code).toBe("conflict");
     await restorePlacement({ ctx: ada, input: { id: seeded.id } });
     const mine = (await listActivePlacements(database.db)).find((p) => p.slug === "square-small")!;
-    expect((await failure(updatePlacement({ ctx: ada, input: { id: mine.id, slug: "pinterest-pin" } }))).code).toBe("conflict");
+    expect((await failure(updatePlacement({ ctx: ada, input: { id: mine.id, slug: "pinterest-pin" } }))).code).toBe(
+      "conflict",
+    );
   });
 
   it("lets exactly one of two concurrent creates with the same slug win; the other is the same clear conflict", async () => {
-    const results = await Promise.allSettled([0, 1].map((i) => createPlacement({ ctx: ada, input: pin({ slug: "race-slug", name: `Race ${i}` }) })));
+    const results = await Promise.allSettled(
+      [0, 1].map((i) => createPlacement({ ctx: ada, input: pin({ slug: "race-slug", name: `Race ${i}` }) })),
+    );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const [lost] = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     expect(lost!.reason).toBeInstanceOf(AppError);
@@ -121,9 +145,17 @@ describe("placements", () => {
       [{ width: 100.5 }, "width", /whole number/],
       [{ safeZone: { top: 0.46, right: 0, bottom: 0, left: 0 } }, "safeZone.top", /at most 0.45/],
       [{ safeZone: { top: -0.1, right: 0, bottom: 0, left: 0 } }, "safeZone.top", /cannot be negative/],
-      [{ safeZone: { top: 0.45, right: 0, bottom: 0.45, left: 0 } }, "safeZone.bottom", /Top and bottom margins together/],
+      [
+        { safeZone: { top: 0.45, right: 0, bottom: 0.45, left: 0 } },
+        "safeZone.bottom",
+        /Top and bottom margins together/,
+      ],
       [{ safeZone: { top: 0, right: 0.4, bottom: 0, left: 0.5 } }, "safeZone.left", /at most 0.45/],
-      [{ safeZone: { top: 0, right: 0.45, bottom: 0, left: 0.45 } }, "safeZone.right", /Left and right margins together/],
+      [
+        { safeZone: { top: 0, right: 0.45, bottom: 0, left: 0.45 } },
+        "safeZone.right",
+        /Left and right margins together/,
+      ],
       [{ defaultFormat: "gif" }, "defaultFormat", /webp, avif, jpeg or png/],
       [{ defaultQuality: 0 }, "defaultQuality", /at least 1/],
       [{ defaultQuality: 101 }, "defaultQuality", /at most 100/],
@@ -136,7 +168,13 @@ describe("placements", () => {
     // Just inside the limits is fine.
     const edge = await createPlacement({
       ctx: ada,
-      input: pin({ slug: "edge-case", width: 16, height: 8192, defaultQuality: 1, safeZone: { top: 0.45, right: 0.45, bottom: 0.44, left: 0.44 } }),
+      input: pin({
+        slug: "edge-case",
+        width: 16,
+        height: 8192,
+        defaultQuality: 1,
+        safeZone: { top: 0.45, right: 0.45, bottom: 0.44, left: 0.44 },
+      }),
     });
     expect(edge.safeZone).toEqual({ top: 0.45, right: 0.45, bottom: 0.44, left: 0.44 });
     expect(await database.db.select().from(placements).where(eq(placements.slug, "valid-slug"))).toEqual([]);
@@ -144,22 +182,43 @@ describe("placements", () => {
 
   it("updates only what changed, auditing before and after; an empty change writes nothing", async () => {
     const p = (await listActivePlacements(database.db)).find((x) => x.slug === "pinterest-pin")!;
-    const updated = await updatePlacement({ ctx: ada, input: { id: p.id, name: "Pinterest standard pin", defaultQuality: 90, width: 1000 } });
-    expect(updated).toMatchObject({ name: "Pinterest standard pin", defaultQuality: 90, width: 1000, slug: "pinterest-pin" });
+    const updated = await updatePlacement({
+      ctx: ada,
+      input: { id: p.id, name: "Pinterest standard pin", defaultQuality: 90, width: 1000 },
+    });
+    expect(updated).toMatchObject({
+      name: "Pinterest standard pin",
+      defaultQuality: 90,
+      width: 1000,
+      slug: "pinterest-pin",
+    });
     const [event] = await database.db
       .select()
       .from(auditEvents)
       .where(and(eq(auditEvents.action, "placement.updated"), eq(auditEvents.subjectId, p.id)));
     expect(event!.data).toEqual({
       slug: "pinterest-pin",
-      changes: { name: { from: "Pinterest pin 2:3", to: "Pinterest standard pin" }, defaultQuality: { from: 88, to: 90 } },
+      changes: {
+        name: { from: "Pinterest pin 2:3", to: "Pinterest standard pin" },
+        defaultQuality: { from: 88, to: 90 },
+      },
     });
     await updatePlacement({ ctx: ada, input: { id: p.id, name: "Pinterest standard pin" } });
     expect(await audits(p.id)).toEqual(["placement.created", "placement.updated"]);
-    expect((await failure(updatePlacement({ ctx: ada, input: { id: p.id, safeZone: { top: 0.5, right: 0, bottom: 0, left: 0 } } }))).code).toBe(
-      "invalid_input",
-    );
-    expect((await failure(updatePlacement({ ctx: ada, input: { id: "6d1f7a52-4c55-4b6e-9a53-0e2c1f000000", name: "Ghost" } }))).code).toBe("not_found");
+    expect(
+      (
+        await failure(
+          updatePlacement({ ctx: ada, input: { id: p.id, safeZone: { top: 0.5, right: 0, bottom: 0, left: 0 } } }),
+        )
+      ).code,
+    ).toBe("invalid_input");
+    expect(
+      (
+        await failure(
+          updatePlacement({ ctx: ada, input: { id: "6d1f7a52-4c55-4b6e-9a53-0e2c1f000000", name: "Ghost" } }),
+        )
+      ).code,
+    ).toBe("not_found");
   });
 
   it("archives out of the active list and restores into it, each audited once", async () => {
@@ -175,13 +234,22 @@ describe("placements", () => {
     const restored = await restorePlacement({ ctx: ada, input: { id: p.id } });
     expect(restored.archivedAt).toBeNull();
     expect((await listActivePlacements(database.db)).map((x) => x.id)).toContain(p.id);
-    expect(await audits(p.id)).toEqual(["placement.created", "placement.updated", "placement.archived", "placement.restored"]);
+    expect(await audits(p.id)).toEqual([
+      "placement.created",
+      "placement.updated",
+      "placement.archived",
+      "placement.restored",
+    ]);
   });
 
   it("is admin-only", async () => {
     const p = (await listActivePlacements(database.db))[0]!;
-    expect((await failure(createPlacement({ ctx: dana, input: pin({ slug: "designer-pin" }) }))).code).toBe("forbidden");
-    expect((await failure(updatePlacement({ ctx: dana, input: { id: p.id, name: "Mine now" } }))).code).toBe("forbidden");
+    expect((await failure(createPlacement({ ctx: dana, input: pin({ slug: "designer-pin" }) }))).code).toBe(
+      "forbidden",
+    );
+    expect((await failure(updatePlacement({ ctx: dana, input: { id: p.id, name: "Mine now" } }))).code).toBe(
+      "forbidden",
+    );
     expect((await failure(archivePlacement({ ctx: dana, input: { id: p.id } }))).code).toBe("forbidden");
     expect((await failure(restorePlacement({ ctx: dana, input: { id: p.id } }))).code).toBe("forbidden");
   });

@@ -52,9 +52,13 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 function slugTaken(slug: string): AppError {
-  return new AppError("conflict", `The slug “${slug}” is already used by another placement (archived ones included). Pick another.`, {
-    fields: { slug: ["Already in use."] },
-  });
+  return new AppError(
+    "conflict",
+    `The slug “${slug}” is already used by another placement (archived ones included). Pick another.`,
+    {
+      fields: { slug: ["Already in use."] },
+    },
+  );
 }
 
 async function assertSlugFree(db: DbExecutor, slug: string, exceptId?: string) {
@@ -79,7 +83,13 @@ export async function createPlacement({ ctx, input }: { ctx: Ctx; input: unknown
         .returning();
       await recordAudit({
         db: tx,
-        input: { actor: ctx.actor, action: "placement.created", subject: { type: "placement", id: row!.id }, data: { ...fields }, ip: ctx.ip },
+        input: {
+          actor: ctx.actor,
+          action: "placement.created",
+          subject: { type: "placement", id: row!.id },
+          data: { ...fields },
+          ip: ctx.ip,
+        },
       });
       return row!;
     });
@@ -99,7 +109,9 @@ export async function updatePlacement({ ctx, input }: { ctx: Ctx; input: unknown
       if (!before) throw new AppError("not_found", "That placement does not exist.");
       if (changes.slug !== undefined && changes.slug !== before.slug) await assertSlugFree(tx, changes.slug, id);
       const changed = Object.fromEntries(
-        Object.entries(changes).filter(([k, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify(before[k as keyof Placement])),
+        Object.entries(changes).filter(
+          ([k, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify(before[k as keyof Placement]),
+        ),
       ) as Partial<typeof changes>;
       if (!Object.keys(changed).length) return before;
       const [row] = await tx
@@ -115,7 +127,12 @@ export async function updatePlacement({ ctx, input }: { ctx: Ctx; input: unknown
           subject: { type: "placement", id },
           data: {
             slug: row!.slug,
-            changes: Object.fromEntries(Object.keys(changed).map((k) => [k, { from: before[k as keyof Placement], to: row![k as keyof Placement] }])),
+            changes: Object.fromEntries(
+              Object.keys(changed).map((k) => [
+                k,
+                { from: before[k as keyof Placement], to: row![k as keyof Placement] },
+              ]),
+            ),
           },
           ip: ctx.ip,
         },

@@ -33,8 +33,14 @@ beforeAll(async () => {
   resetBlobStoreForTests();
   database = await createTestDatabase();
   await seedCatalog({ db: database.db, simulatorUrl: "http://127.0.0.1:9" });
-  const user = async (role: "designer" | "reviewer" | "admin") => ctxFor(database.db, await createUserFactory(database.db, { role }));
-  [dana, gus, rita, ada] = [await user("designer"), await user("designer"), await user("reviewer"), await user("admin")];
+  const user = async (role: "designer" | "reviewer" | "admin") =>
+    ctxFor(database.db, await createUserFactory(database.db, { role }));
+  [dana, gus, rita, ada] = [
+    await user("designer"),
+    await user("designer"),
+    await user("reviewer"),
+    await user("admin"),
+  ];
   const team = await createTeam({ ctx: ada, input: { name: "Brand" } });
   for (const u of [dana, gus]) await assignUserTeam({ ctx: ada, input: { userId: u.actor.id, teamId: team.id } });
   const { asset, version } = await createAssetInReview(database.db, { ownerId: dana.actor.id });
@@ -51,7 +57,11 @@ beforeAll(async () => {
   await getBlobStore().put(key, preview, { contentType: "image/webp" });
   await database.db
     .update(assetVersions)
-    .set({ width: 1600, height: 800, renditions: { preview: { key, width: 800, height: 400, bytes: preview.length, contentType: "image/webp" } } })
+    .set({
+      width: 1600,
+      height: 800,
+      renditions: { preview: { key, width: 800, height: 400, bytes: preview.length, contentType: "image/webp" } },
+    })
     .where(eq(assetVersions.id, version.id));
   const board = await createCollection({ ctx: dana, input: { name: "Spring", shared: true } });
   await addToCollection({ ctx: dana, input: { collectionId: board.id, assetIds: [asset.id] } });
@@ -73,7 +83,11 @@ describe("getPlacementsPreview", () => {
     expect(p.automatic!.y).toBeCloseTo(0.5, 1);
     expect(p.canMove).toBe(true);
     expect(p.placements.map((x) => x.slug)).toEqual((await listActivePlacements(database.db)).map((x) => x.slug));
-    expect(p.placements.find((x) => x.slug === "tiktok-in-feed")).toMatchObject({ width: 1080, height: 1920, safeZone: { top: 0.07, bottom: 0.25 } });
+    expect(p.placements.find((x) => x.slug === "tiktok-in-feed")).toMatchObject({
+      width: 1080,
+      height: 1920,
+      safeZone: { top: 0.07, bottom: 0.25 },
+    });
   });
 
   it("shows the designer's point once set, and leaves archived placements out", async () => {

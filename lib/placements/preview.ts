@@ -11,7 +11,15 @@ import { blobRouteUrl } from "@/lib/storage/keys";
 import { listActivePlacements } from "./placements";
 import type { SafeZone } from "@/db/schema";
 
-export type PreviewPlacement = { id: string; slug: string; name: string; channel: string; width: number; height: number; safeZone: SafeZone };
+export type PreviewPlacement = {
+  id: string;
+  slug: string;
+  name: string;
+  channel: string;
+  width: number;
+  height: number;
+  safeZone: SafeZone;
+};
 
 export type PlacementsPreview = {
   assetId: string;
@@ -30,10 +38,20 @@ export type PlacementsPreview = {
  * The asset page's placements panel: every active placement, the image to crop in the browser, and
  * the focal point (the designer's, or the automatic one computed here once per preview rendition).
  */
-export async function getPlacementsPreview({ ctx, assetId }: { ctx: Ctx; assetId: string }): Promise<PlacementsPreview | null> {
+export async function getPlacementsPreview({
+  ctx,
+  assetId,
+}: {
+  ctx: Ctx;
+  assetId: string;
+}): Promise<PlacementsPreview | null> {
   const asset = await loadVisibleAsset(ctx, assetId);
   if (!asset.currentVersionId) return null;
-  const [version] = await ctx.db.select().from(assetVersions).where(eq(assetVersions.id, asset.currentVersionId)).limit(1);
+  const [version] = await ctx.db
+    .select()
+    .from(assetVersions)
+    .where(eq(assetVersions.id, asset.currentVersionId))
+    .limit(1);
   if (!version) return null;
   const preview = version.renditions.preview;
   const image = preview
@@ -46,7 +64,15 @@ export async function getPlacementsPreview({ ctx, assetId }: { ctx: Ctx; assetId
     focal: asset.focalX === null || asset.focalY === null ? null : { x: asset.focalX, y: asset.focalY },
     automatic,
     canMove: can(ctx.actor.role, "assets.describe") && seesAssetOwnedBy(ctx, asset.ownerId),
-    placements: placements.map((p) => ({ id: p.id, slug: p.slug, name: p.name, channel: p.channel, width: p.width, height: p.height, safeZone: p.safeZone })),
+    placements: placements.map((p) => ({
+      id: p.id,
+      slug: p.slug,
+      name: p.name,
+      channel: p.channel,
+      width: p.width,
+      height: p.height,
+      safeZone: p.safeZone,
+    })),
   };
 }
 

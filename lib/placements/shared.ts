@@ -3,7 +3,12 @@ import type { DeliveryFormat } from "@/db/schema/delivery";
 
 export const PLACEMENT_CHANNELS = ["meta", "google", "tiktok", "custom"] as const;
 export type PlacementChannel = (typeof PLACEMENT_CHANNELS)[number];
-export const CHANNEL_LABELS: Record<PlacementChannel, string> = { meta: "Meta", google: "Google Display", tiktok: "TikTok", custom: "Custom" };
+export const CHANNEL_LABELS: Record<PlacementChannel, string> = {
+  meta: "Meta",
+  google: "Google Display",
+  tiktok: "TikTok",
+  custom: "Custom",
+};
 
 /** The schema's DELIVERY_FORMATS as the form offers them (placements.test.ts keeps the two equal). */
 export const FORMAT_CHOICES = ["webp", "avif", "jpeg", "png"] as const satisfies readonly DeliveryFormat[];

@@ -12,12 +12,22 @@ const side = (label: string) =>
     .min(0, `The ${label} margin cannot be negative.`)
     .max(MAX_SAFE_SIDE, `The ${label} margin is at most 0.45 (45 % of the side).`);
 
-export const safeZoneSchema = z.object({ top: side("top"), right: side("right"), bottom: side("bottom"), left: side("left") }).superRefine((s, ctx) => {
-  if (s.top + s.bottom >= MAX_SAFE_PAIR)
-    ctx.addIssue({ code: "custom", path: ["bottom"], message: "Top and bottom margins together must leave more than 10 % of the height." });
-  if (s.left + s.right >= MAX_SAFE_PAIR)
-    ctx.addIssue({ code: "custom", path: ["right"], message: "Left and right margins together must leave more than 10 % of the width." });
-});
+export const safeZoneSchema = z
+  .object({ top: side("top"), right: side("right"), bottom: side("bottom"), left: side("left") })
+  .superRefine((s, ctx) => {
+    if (s.top + s.bottom >= MAX_SAFE_PAIR)
+      ctx.addIssue({
+        code: "custom",
+        path: ["bottom"],
+        message: "Top and bottom margins together must leave more than 10 % of the height.",
+      });
+    if (s.left + s.right >= MAX_SAFE_PAIR)
+      ctx.addIssue({
+        code: "custom",
+        path: ["right"],
+        message: "Left and right margins together must leave more than 10 % of the width.",
+      });
+  });
 
 const dimension = (label: string) =>
   z.coerce
@@ -34,7 +44,11 @@ const fields = {
       /^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$/,
       "Slugs are 3–60 lower-case letters, digits and hyphens (e.g. pinterest-pin), not starting or ending with a hyphen.",
     ),
-  name: z.string({ message: "Enter a name." }).trim().min(2, "Enter a name (at least 2 characters).").max(80, "Names are at most 80 characters."),
+  name: z
+    .string({ message: "Enter a name." })
+    .trim()
+    .min(2, "Enter a name (at least 2 characters).")
+    .max(80, "Names are at most 80 characters."),
   channel: z.enum(PLACEMENT_CHANNELS, { message: "Pick a channel: meta, google, tiktok or custom." }),
   width: dimension("width"),
   height: dimension("height"),

@@ -7,7 +7,8 @@ import { AppError } from "@/lib/errors";
  * (a job, a route) cannot edit the catalog without the permission by forgetting it.
  */
 export function assertCanManageCatalog(ctx: Ctx): void {
-  if (!can(ctx.actor.role, "catalog.manage")) throw new AppError("forbidden", "Only admins can change presets and templates.");
+  if (!can(ctx.actor.role, "catalog.manage"))
+    throw new AppError("forbidden", "Only admins can change presets and templates.");
 }
 
 export type Author = { name: string; email: string } | null;

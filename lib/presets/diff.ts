@@ -17,7 +17,10 @@ export function describePriceModel(p: PriceModel): string {
   }
 }
 
-type Content = Pick<PresetVersion, "providerId" | "model" | "loras" | "params" | "priceModel" | "checkThresholds" | "rerollLimit">;
+type Content = Pick<
+  PresetVersion,
+  "providerId" | "model" | "loras" | "params" | "priceModel" | "checkThresholds" | "rerollLimit"
+>;
 
 /** Compares two records key by key: "+key value", "−key", "key a → b". */
 function diffRecord(label: string, before: Record<string, number>, after: Record<string, number>): string[] {
@@ -34,10 +37,15 @@ function diffRecord(label: string, before: Record<string, number>, after: Record
  * A compact, human summary of what a version changed against the one before it, for the
  * history table. providerName resolves ids to names.
  */
-export function diffPresetVersions(prev: Content | null, next: Content, providerName: (id: string) => string): string[] {
+export function diffPresetVersions(
+  prev: Content | null,
+  next: Content,
+  providerName: (id: string) => string,
+): string[] {
   if (!prev) return ["first version"];
   const out: string[] = [];
-  if (prev.providerId !== next.providerId) out.push(`provider ${providerName(prev.providerId)} → ${providerName(next.providerId)}`);
+  if (prev.providerId !== next.providerId)
+    out.push(`provider ${providerName(prev.providerId)} → ${providerName(next.providerId)}`);
   if (prev.model !== next.model) out.push(`model ${prev.model} → ${next.model}`);
   const a = prev.params;
   const b = next.params;

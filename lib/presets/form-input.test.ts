@@ -38,7 +38,13 @@ describe("dollars to micro-dollars", () => {
   });
 
   it("formats micros back exactly", () => {
-    expect([2_000, 1_000_000, 1_100, 12_345_678, 0].map(microsToDollars)).toEqual(["0.002", "1.00", "0.0011", "12.345678", "0.00"]);
+    expect([2_000, 1_000_000, 1_100, 12_345_678, 0].map(microsToDollars)).toEqual([
+      "0.002",
+      "1.00",
+      "0.0011",
+      "12.345678",
+      "0.00",
+    ]);
   });
 });
 
@@ -69,7 +75,9 @@ describe("the preset form", () => {
       "priceModel.amount": "0.0011",
       "priceModel.expectedGpuSeconds": "18",
     });
-    expect(gpu).toMatchObject({ priceModel: { kind: "per_gpu_second", microsPerGpuSecond: 1_100, expectedGpuSeconds: 18 } });
+    expect(gpu).toMatchObject({
+      priceModel: { kind: "per_gpu_second", microsPerGpuSecond: 1_100, expectedGpuSeconds: 18 },
+    });
   });
 
   it("reports form errors together with the schema's, each under its field", () => {
@@ -95,6 +103,8 @@ describe("the preset form", () => {
     expect(fields["params.width"]).toEqual(["Width must be a number."]);
     expect(fields.slug).toBeDefined();
     expect(fields.tier).toEqual(["Tier must be one of: draft, support, hero."]);
-    expect(fail({ ...base, "priceModel.kind": "per_token" })["priceModel.kind"]).toEqual(["Choose how this model is billed."]);
+    expect(fail({ ...base, "priceModel.kind": "per_token" })["priceModel.kind"]).toEqual([
+      "Choose how this model is billed.",
+    ]);
   });
 });

@@ -7,7 +7,11 @@ import { createPresetInput, createPresetVersionInput } from "./schemas";
 export type FormFields = Record<string, unknown>;
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
-const AMOUNT_KEY: Record<string, string> = { per_image: "microsPerImage", per_megapixel: "microsPerMegapixel", per_gpu_second: "microsPerGpuSecond" };
+const AMOUNT_KEY: Record<string, string> = {
+  per_image: "microsPerImage",
+  per_megapixel: "microsPerMegapixel",
+  per_gpu_second: "microsPerGpuSecond",
+};
 
 const text = (f: FormFields, k: string) => (typeof f[k] === "string" ? (f[k] as string) : undefined);
 /** "" is absent; anything not a plain decimal becomes NaN, which the schema reports by field. */
@@ -18,7 +22,9 @@ function numberOf(raw: string | undefined): number | undefined {
 }
 
 function lorasOf(f: FormFields) {
-  const indices = [...new Set(Object.keys(f).flatMap((k) => /^loras\.(\d+)\./.exec(k)?.[1] ?? []))].map(Number).sort((a, b) => a - b);
+  const indices = [...new Set(Object.keys(f).flatMap((k) => /^loras\.(\d+)\./.exec(k)?.[1] ?? []))]
+    .map(Number)
+    .sort((a, b) => a - b);
   return indices
     .map((i) => ({ name: text(f, `loras.${i}.name`)?.trim() ?? "", weight: text(f, `loras.${i}.weight`) ?? "" }))
     .filter((l) => l.name !== "" || l.weight.trim() !== "") // blank rows are "no LoRA", not an error

@@ -1,4 +1,10 @@
-export { createPreset, createPresetVersion, rollbackPreset, listPresetsWithVersions, listProviderOptions } from "./versions";
+export {
+  createPreset,
+  createPresetVersion,
+  rollbackPreset,
+  listPresetsWithVersions,
+  listProviderOptions,
+} from "./versions";
 export type { PresetView, PresetVersionView, ProviderOption } from "./versions";
 export { createPresetInputFromForm, presetVersionInputFromForm, type FormFields } from "./form-input";
 export { describePriceModel } from "./diff";

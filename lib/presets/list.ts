@@ -46,7 +46,16 @@ export async function listPresetsWithVersions({ ctx }: { ctx: Ctx }): Promise<Pr
       };
     });
     const { id, slug, name, tier, activeVersionId, createdAt } = preset;
-    return { id, slug, name, tier, activeVersionId, createdAt, active: versions.find((v) => v.active) ?? null, versions };
+    return {
+      id,
+      slug,
+      name,
+      tier,
+      activeVersionId,
+      createdAt,
+      active: versions.find((v) => v.active) ?? null,
+      versions,
+    };
   });
 }
 
@@ -54,7 +63,13 @@ export async function listPresetsWithVersions({ ctx }: { ctx: Ctx }): Promise<Pr
 export async function listProviderOptions({ ctx }: { ctx: Ctx }): Promise<ProviderOption[]> {
   assertCanManageCatalog(ctx);
   return ctx.db
-    .select({ id: providers.id, name: providers.name, kind: providers.kind, isSimulator: providers.isSimulator, paused: providers.paused })
+    .select({
+      id: providers.id,
+      name: providers.name,
+      kind: providers.kind,
+      isSimulator: providers.isSimulator,
+      paused: providers.paused,
+    })
     .from(providers)
     .orderBy(asc(providers.name));
 }

@@ -13,7 +13,8 @@ export function dollarsToMicros(raw: string, field: string): number {
     throw new AppError("invalid_input", `${field}: ${why}`, { fields: { [field]: [why] } });
   };
   if (text === "") return fail("Enter a price in US dollars, e.g. 0.002.");
-  if (!match || (match[1] === "" && !match[2])) return fail(`"${raw.trim()}" is not a dollar amount; use digits and one decimal point, e.g. 0.0125.`);
+  if (!match || (match[1] === "" && !match[2]))
+    return fail(`"${raw.trim()}" is not a dollar amount; use digits and one decimal point, e.g. 0.0125.`);
   const fraction = match[2] ?? "";
   if (fraction.length > 6) return fail("Prices go to the micro-dollar: use at most 6 decimal places.");
   const micros = Number(match[1] || "0") * 1_000_000 + Number(fraction.padEnd(6, "0"));

@@ -7,7 +7,18 @@ export const PRESET_LIMITS = { loras: 8, thresholds: 30, note: 500, model: 200 }
 
 const NO_CONTROLS = /^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$/;
 /** Tags that move under you: a preset must reproduce the same images next month. */
-const FLOATING_TAGS = new Set(["latest", "newest", "current", "stable", "main", "master", "head", "nightly", "default", "edge"]);
+const FLOATING_TAGS = new Set([
+  "latest",
+  "newest",
+  "current",
+  "stable",
+  "main",
+  "master",
+  "head",
+  "nightly",
+  "default",
+  "edge",
+]);
 
 function floatingTagOf(model: string): string | null {
   const lower = model.toLowerCase();
@@ -26,9 +37,16 @@ export const modelSchema = z
   .regex(NO_CONTROLS, "The model id may not contain control characters.")
   .superRefine((model, ctx) => {
     const tag = floatingTagOf(model);
-    if (tag) ctx.addIssue({ code: "custom", message: `"${tag}" is a floating tag; pin a version (e.g. sdxl-base-1.0 or owner/model:<sha>).` });
+    if (tag)
+      ctx.addIssue({
+        code: "custom",
+        message: `"${tag}" is a floating tag; pin a version (e.g. sdxl-base-1.0 or owner/model:<sha>).`,
+      });
     else if (!/\d/.test(model))
-      ctx.addIssue({ code: "custom", message: "Pin a version: the model id needs a version number or hash (e.g. kiln-sim-hero-v2)." });
+      ctx.addIssue({
+        code: "custom",
+        message: "Pin a version: the model id needs a version number or hash (e.g. kiln-sim-hero-v2).",
+      });
   });
 
 const num = (what: string) => z.number({ error: `${what} must be a number.` }).finite(`${what} must be a number.`);
@@ -42,7 +60,10 @@ const size = (what: string) =>
 export const paramsSchema = z.object({
   width: size("Width"),
   height: size("Height"),
-  steps: num("Steps").int("Steps must be a whole number.").min(1, "Steps must be 1 to 150.").max(150, "Steps must be 1 to 150."),
+  steps: num("Steps")
+    .int("Steps must be a whole number.")
+    .min(1, "Steps must be 1 to 150.")
+    .max(150, "Steps must be 1 to 150."),
   sampler: z
     .string({ error: "Enter a sampler." })
     .trim()
@@ -59,7 +80,9 @@ export const loraSchema = z.object({
     .min(1, "Name the LoRA.")
     .max(200, "LoRA names are at most 200 characters.")
     .regex(NO_CONTROLS, "No control characters."),
-  weight: num("LoRA weight").min(-2, "LoRA weight must be between -2 and 2.").max(2, "LoRA weight must be between -2 and 2."),
+  weight: num("LoRA weight")
+    .min(-2, "LoRA weight must be between -2 and 2.")
+    .max(2, "LoRA weight must be between -2 and 2."),
 });
 
 export const lorasSchema = z
@@ -68,7 +91,10 @@ export const lorasSchema = z
   .refine((l) => new Set(l.map((x) => x.name.toLowerCase())).size === l.length, "Each LoRA may appear once.");
 
 export const thresholdsSchema = z
-  .record(z.string().regex(/^[a-z][a-z0-9_.-]{0,59}$/, "Check ids use lower-case letters, digits, _ . -"), num("A threshold"))
+  .record(
+    z.string().regex(/^[a-z][a-z0-9_.-]{0,59}$/, "Check ids use lower-case letters, digits, _ . -"),
+    num("A threshold"),
+  )
   .refine((r) => Object.keys(r).length <= PRESET_LIMITS.thresholds, `At most ${PRESET_LIMITS.thresholds} thresholds.`);
 
 const noteSchema = z

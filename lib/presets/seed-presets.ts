@@ -6,7 +6,15 @@ import type { PriceModel } from "@/lib/costs/estimate";
  * The three presets every installation starts with, one per tier, against the built-in simulator.
  * Prices are illustrative list prices for the simulated models, in integer micro-dollars.
  */
-export const SEED_PRESETS: { slug: string; name: string; tier: Tier; model: string; params: PresetParams; priceModel: PriceModel; rerollLimit: number }[] = [
+export const SEED_PRESETS: {
+  slug: string;
+  name: string;
+  tier: Tier;
+  model: string;
+  params: PresetParams;
+  priceModel: PriceModel;
+  rerollLimit: number;
+}[] = [
   {
     slug: "draft-fast",
     name: "Draft — fast mock-ups",

@@ -40,7 +40,8 @@ function content(overrides: Record<string, unknown> = {}) {
 async function newPreset(slug = `test-preset-${++n}`) {
   return createPreset({ ctx: admin, input: { slug, name: `Test ${slug}`, tier: "support", ...content() } });
 }
-const auditFor = (id: string) => database.db.select().from(auditEvents).where(eq(auditEvents.subjectId, id)).orderBy(auditEvents.seq);
+const auditFor = (id: string) =>
+  database.db.select().from(auditEvents).where(eq(auditEvents.subjectId, id)).orderBy(auditEvents.seq);
 
 describe("preset versions", () => {
   it("creates a preset with version 1 active, audited, and refuses a taken slug", async () => {
@@ -48,14 +49,23 @@ describe("preset versions", () => {
     expect(version).toMatchObject({ version: 1, createdBy: admin.actor.id, model: "kiln-sim-support-v2" });
     expect(preset.activeVersionId).toBe(version.id);
     expect((await auditFor(preset.id)).map((a) => a.action)).toEqual(["preset.created"]);
-    await expect(newPreset("hero-packshot")).rejects.toMatchObject({ code: "conflict", fields: { slug: ["Already in use."] } });
+    await expect(newPreset("hero-packshot")).rejects.toMatchObject({
+      code: "conflict",
+      fields: { slug: ["Already in use."] },
+    });
   });
 
   it("an edit inserts version N+1 and moves the pointer; history shows who, when and what changed", async () => {
     const { preset, version: v1 } = await newPreset();
     const { version: v2 } = await createPresetVersion({
       ctx: admin,
-      input: { presetId: preset.id, ...content({ params: { width: 1024, height: 1024, steps: 30, sampler: "Euler a", cfgScale: 6 }, note: "Sharper" }) },
+      input: {
+        presetId: preset.id,
+        ...content({
+          params: { width: 1024, height: 1024, steps: 30, sampler: "Euler a", cfgScale: 6 },
+          note: "Sharper",
+        }),
+      },
     });
     expect(v2.version).toBe(2);
     const view = (await listPresetsWithVersions({ ctx: admin })).find((p) => p.id === preset.id)!;
@@ -64,13 +74,19 @@ describe("preset versions", () => {
       [2, true],
       [1, false],
     ]);
-    expect(view.versions[0]).toMatchObject({ note: "Sharper", author: { email: admin.actor.email }, changes: ["size 768×512 → 1024×1024", "steps 20 → 30"] });
+    expect(view.versions[0]).toMatchObject({
+      note: "Sharper",
+      author: { email: admin.actor.email },
+      changes: ["size 768×512 → 1024×1024", "steps 20 → 30"],
+    });
     expect(view.versions[1]!.changes).toEqual(["first version"]);
     const [row] = await database.db.select().from(presetVersions).where(eq(presetVersions.id, v1.id));
     expect(row!.params.width).toBe(768); // version 1 untouched
     const [audit] = (await auditFor(preset.id)).filter((a) => a.action === "preset.version_created");
     expect(audit).toMatchObject({ actorId: admin.actor.id, data: { version: 2, previousVersion: 1, note: "Sharper" } });
-    await expect(createPresetVersion({ ctx: admin, input: { presetId: preset.id, ...content({ params: v2.params }) } })).rejects.toMatchObject({
+    await expect(
+      createPresetVersion({ ctx: admin, input: { presetId: preset.id, ...content({ params: v2.params }) } }),
+    ).rejects.toMatchObject({
       code: "conflict",
       message: expect.stringContaining("Nothing changed"),
     });
@@ -89,27 +105,45 @@ describe("preset versions", () => {
 
   it("rollback moves the pointer to an existing version of the same preset, audited; refuses no-ops and foreign versions", async () => {
     const { preset, version: v1 } = await newPreset();
-    const { version: v2 } = await createPresetVersion({ ctx: admin, input: { presetId: preset.id, ...content({ model: "kiln-sim-support-v9" }) } });
+    const { version: v2 } = await createPresetVersion({
+      ctx: admin,
+      input: { presetId: preset.id, ...content({ model: "kiln-sim-support-v9" }) },
+    });
     const other = await newPreset();
     const rolled = await rollbackPreset({ ctx: admin, input: { presetId: preset.id, versionId: v1.id } });
     expect(rolled.preset.activeVersionId).toBe(v1.id);
-    expect((await database.db.select().from(presetVersions).where(eq(presetVersions.presetId, preset.id))).length).toBe(2);
-    await expect(rollbackPreset({ ctx: admin, input: { presetId: preset.id, versionId: v1.id } })).rejects.toMatchObject({ code: "conflict" });
-    await expect(rollbackPreset({ ctx: admin, input: { presetId: preset.id, versionId: other.version.id } })).rejects.toMatchObject({
+    expect((await database.db.select().from(presetVersions).where(eq(presetVersions.presetId, preset.id))).length).toBe(
+      2,
+    );
+    await expect(
+      rollbackPreset({ ctx: admin, input: { presetId: preset.id, versionId: v1.id } }),
+    ).rejects.toMatchObject({ code: "conflict" });
+    await expect(
+      rollbackPreset({ ctx: admin, input: { presetId: preset.id, versionId: other.version.id } }),
+    ).rejects.toMatchObject({
       code: "invalid_input",
       message: expect.stringContaining("another preset"),
     });
-    await expect(rollbackPreset({ ctx: admin, input: { presetId: preset.id, versionId: crypto.randomUUID() } })).rejects.toMatchObject({ code: "not_found" });
+    await expect(
+      rollbackPreset({ ctx: admin, input: { presetId: preset.id, versionId: crypto.randomUUID() } }),
+    ).rejects.toMatchObject({ code: "not_found" });
     await rollbackPreset({ ctx: admin, input: { presetId: preset.id, versionId: v2.id } }); // and forward again
     const rollbacks = (await auditFor(preset.id)).filter((a) => a.action === "preset.rolled_back").map((a) => a.data);
-    expect(rollbacks).toEqual([expect.objectContaining({ fromVersion: 2, toVersion: 1 }), expect.objectContaining({ fromVersion: 1, toVersion: 2 })]);
+    expect(rollbacks).toEqual([
+      expect.objectContaining({ fromVersion: 2, toVersion: 1 }),
+      expect.objectContaining({ fromVersion: 1, toVersion: 2 }),
+    ]);
     expect((await verifyAuditChain({ db: database.db })).ok).toBe(true);
   });
 
   it("the database refuses to change or delete a version, whatever the application does", async () => {
     const { version } = await newPreset();
     const refused = (e: unknown) => String((e as Error).cause ?? e);
-    const update = await database.db.update(presetVersions).set({ model: "tampered-v1" }).where(eq(presetVersions.id, version.id)).catch(refused);
+    const update = await database.db
+      .update(presetVersions)
+      .set({ model: "tampered-v1" })
+      .where(eq(presetVersions.id, version.id))
+      .catch(refused);
     expect(update).toMatch(/preset_versions is immutable: UPDATE is not allowed/);
     const del = await database.db.execute(sql`delete from preset_versions where id = ${version.id}`).catch(refused);
     expect(del).toMatch(/DELETE is not allowed/);
@@ -127,7 +161,9 @@ describe("preset versions", () => {
       checkThresholds: { Sharpness: 0.3 },
       note: "x".repeat(501),
     });
-    const error = await createPresetVersion({ ctx: admin, input: { presetId: preset.id, ...bad } }).catch((e: unknown) => e);
+    const error = await createPresetVersion({ ctx: admin, input: { presetId: preset.id, ...bad } }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ code: "invalid_input" });
     const fields = (error as { fields: Record<string, string[]> }).fields;
     expect(fields.model).toEqual([expect.stringContaining('"latest" is a floating tag')]);
@@ -141,19 +177,30 @@ describe("preset versions", () => {
     expect(Object.keys(fields).some((k) => k.startsWith("checkThresholds"))).toBe(true);
     expect(fields.note).toEqual(["Notes are at most 500 characters."]);
     const tooMany = Array.from({ length: 9 }, (_, i) => ({ name: `l${i}`, weight: 1 }));
-    await expect(createPresetVersion({ ctx: admin, input: { presetId: preset.id, ...content({ loras: tooMany }) } })).rejects.toMatchObject({
+    await expect(
+      createPresetVersion({ ctx: admin, input: { presetId: preset.id, ...content({ loras: tooMany }) } }),
+    ).rejects.toMatchObject({
       fields: { loras: ["At most 8 LoRAs."] },
     });
     for (const model of ["latest", "org/model@main", "sdxl-latest", "sdxl"]) {
-      await expect(createPresetVersion({ ctx: admin, input: { presetId: preset.id, ...content({ model }) } })).rejects.toMatchObject({
+      await expect(
+        createPresetVersion({ ctx: admin, input: { presetId: preset.id, ...content({ model }) } }),
+      ).rejects.toMatchObject({
         fields: { model: [expect.any(String)] },
       });
     }
-    await expect(createPresetVersion({ ctx: admin, input: { presetId: preset.id, ...content({ providerId: crypto.randomUUID() }) } })).rejects.toMatchObject({
+    await expect(
+      createPresetVersion({
+        ctx: admin,
+        input: { presetId: preset.id, ...content({ providerId: crypto.randomUUID() }) },
+      }),
+    ).rejects.toMatchObject({
       fields: { providerId: ["Choose an existing provider."] },
     });
     const designer = ctxFor(database.db, await createUserFactory(database.db, { role: "designer" }));
-    await expect(createPresetVersion({ ctx: designer, input: { presetId: preset.id, ...content({ model: "m-2" }) } })).rejects.toMatchObject({
+    await expect(
+      createPresetVersion({ ctx: designer, input: { presetId: preset.id, ...content({ model: "m-2" }) } }),
+    ).rejects.toMatchObject({
       code: "forbidden",
     });
   });
@@ -174,7 +221,10 @@ describe("preset versions", () => {
         idempotencyKey: "preset-edit-0001",
       },
     });
-    const { version: v2 } = await createPresetVersion({ ctx: admin, input: { presetId: draft!.id, ...content({ model: "kiln-sim-draft-v2" }) } });
+    const { version: v2 } = await createPresetVersion({
+      ctx: admin,
+      input: { presetId: draft!.id, ...content({ model: "kiln-sim-draft-v2" }) },
+    });
     const [gen] = await database.db
       .select()
       .from(generations)

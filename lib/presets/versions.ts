@@ -8,13 +8,22 @@ import { assertCanManageCatalog } from "./access";
 import { diffPresetVersions, samePresetContent } from "./diff";
 import { createPresetInput, createPresetVersionInput, rollbackPresetInput, type VersionContent } from "./schemas";
 
-export { listPresetsWithVersions, listProviderOptions, type PresetView, type PresetVersionView, type ProviderOption } from "./list";
+export {
+  listPresetsWithVersions,
+  listProviderOptions,
+  type PresetView,
+  type PresetVersionView,
+  type ProviderOption,
+} from "./list";
 
 type Saved = { preset: Preset; version: PresetVersion };
 
 async function assertProviderExists(tx: Tx, providerId: string): Promise<void> {
   const [row] = await tx.select({ id: providers.id }).from(providers).where(eq(providers.id, providerId)).limit(1);
-  if (!row) throw new AppError("invalid_input", "That provider does not exist.", { fields: { providerId: ["Choose an existing provider."] } });
+  if (!row)
+    throw new AppError("invalid_input", "That provider does not exist.", {
+      fields: { providerId: ["Choose an existing provider."] },
+    });
 }
 
 /**
@@ -27,7 +36,13 @@ async function lockPreset(tx: Tx, presetId: string): Promise<Preset> {
   return preset;
 }
 
-async function insertVersion(tx: Tx, ctx: Ctx, presetId: string, version: number, c: VersionContent): Promise<PresetVersion> {
+async function insertVersion(
+  tx: Tx,
+  ctx: Ctx,
+  presetId: string,
+  version: number,
+  c: VersionContent,
+): Promise<PresetVersion> {
   const [row] = await tx
     .insert(presetVersions)
     .values({
@@ -54,10 +69,17 @@ export async function createPreset({ ctx, input }: { ctx: Ctx; input: unknown })
   return ctx.db.transaction(async (tx) => {
     await assertProviderExists(tx, content.providerId);
     const [taken] = await tx.select({ id: presets.id }).from(presets).where(eq(presets.slug, slug)).limit(1);
-    if (taken) throw new AppError("conflict", `A preset with the slug "${slug}" already exists.`, { fields: { slug: ["Already in use."] } });
+    if (taken)
+      throw new AppError("conflict", `A preset with the slug "${slug}" already exists.`, {
+        fields: { slug: ["Already in use."] },
+      });
     const [created] = await tx.insert(presets).values({ slug, name, tier }).returning();
     const version = await insertVersion(tx, ctx, created!.id, 1, content);
-    const [preset] = await tx.update(presets).set({ activeVersionId: version.id }).where(eq(presets.id, created!.id)).returning();
+    const [preset] = await tx
+      .update(presets)
+      .set({ activeVersionId: version.id })
+      .where(eq(presets.id, created!.id))
+      .returning();
     await recordAudit({
       db: tx,
       input: {
@@ -79,16 +101,25 @@ export async function createPresetVersion({ ctx, input }: { ctx: Ctx; input: unk
   return ctx.db.transaction(async (tx) => {
     const locked = await lockPreset(tx, presetId);
     await assertProviderExists(tx, content.providerId);
-    const [active] = locked.activeVersionId ? await tx.select().from(presetVersions).where(eq(presetVersions.id, locked.activeVersionId)).limit(1) : [];
+    const [active] = locked.activeVersionId
+      ? await tx.select().from(presetVersions).where(eq(presetVersions.id, locked.activeVersionId)).limit(1)
+      : [];
     if (active && samePresetContent(active, content)) {
-      throw new AppError("conflict", `Nothing changed compared with the active version ${active.version}; edit a field before saving.`);
+      throw new AppError(
+        "conflict",
+        `Nothing changed compared with the active version ${active.version}; edit a field before saving.`,
+      );
     }
     const [last] = await tx
       .select({ n: max(presetVersions.version) })
       .from(presetVersions)
       .where(eq(presetVersions.presetId, presetId));
     const version = await insertVersion(tx, ctx, presetId, (last?.n ?? 0) + 1, content);
-    const [preset] = await tx.update(presets).set({ activeVersionId: version.id }).where(eq(presets.id, presetId)).returning();
+    const [preset] = await tx
+      .update(presets)
+      .set({ activeVersionId: version.id })
+      .where(eq(presets.id, presetId))
+      .returning();
     await recordAudit({
       db: tx,
       input: {
@@ -121,19 +152,33 @@ export async function rollbackPreset({ ctx, input }: { ctx: Ctx; input: unknown 
     const locked = await lockPreset(tx, presetId);
     const [target] = await tx.select().from(presetVersions).where(eq(presetVersions.id, versionId)).limit(1);
     if (!target) throw new AppError("not_found", "That version does not exist.");
-    if (target.presetId !== presetId) throw new AppError("invalid_input", `That version belongs to another preset, not "${locked.name}".`);
-    if (locked.activeVersionId === target.id) throw new AppError("conflict", `Version ${target.version} is already the active version.`);
+    if (target.presetId !== presetId)
+      throw new AppError("invalid_input", `That version belongs to another preset, not "${locked.name}".`);
+    if (locked.activeVersionId === target.id)
+      throw new AppError("conflict", `Version ${target.version} is already the active version.`);
     const [from] = locked.activeVersionId
-      ? await tx.select({ version: presetVersions.version }).from(presetVersions).where(eq(presetVersions.id, locked.activeVersionId))
+      ? await tx
+          .select({ version: presetVersions.version })
+          .from(presetVersions)
+          .where(eq(presetVersions.id, locked.activeVersionId))
       : [];
-    const [preset] = await tx.update(presets).set({ activeVersionId: target.id }).where(eq(presets.id, presetId)).returning();
+    const [preset] = await tx
+      .update(presets)
+      .set({ activeVersionId: target.id })
+      .where(eq(presets.id, presetId))
+      .returning();
     await recordAudit({
       db: tx,
       input: {
         actor: ctx.actor,
         action: "preset.rolled_back",
         subject: { type: "preset", id: presetId },
-        data: { slug: locked.slug, fromVersion: from?.version ?? null, toVersion: target.version, versionId: target.id },
+        data: {
+          slug: locked.slug,
+          fromVersion: from?.version ?? null,
+          toVersion: target.version,
+          versionId: target.id,
+        },
         ip: ctx.ip,
       },
     });

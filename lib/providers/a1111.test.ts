@@ -61,7 +61,9 @@ describe("A1111 adapter against the running simulator (real HTTP)", () => {
     const up = await adapter().upscale!({ image, scale: 2, upscaler: "Lanczos" });
     expect(await sharp(up.image).metadata()).toMatchObject({ width: 512, height: 384 });
     // The default upscaler ("R-ESRGAN 4x+") is one the simulator offers, like a stock A1111.
-    expect(await sharp((await adapter().upscale!({ image, scale: 4 })).image).metadata()).toMatchObject({ width: 1024 });
+    expect(await sharp((await adapter().upscale!({ image, scale: 4 })).image).metadata()).toMatchObject({
+      width: 1024,
+    });
   });
 
   it("removes the background through the rembg extension: an RGBA PNG, backdrop transparent, subject opaque", async () => {
@@ -110,7 +112,9 @@ describe("A1111 adapter against the running simulator (real HTTP)", () => {
   it("reports a stopped endpoint as unavailable", async () => {
     const gone = await startSimulator({ port: 0 });
     await gone.close();
-    const error = await failure(createA1111Adapter({ kind: "a1111", allowPrivate: true, baseUrl: gone.url }).generate(REQ));
+    const error = await failure(
+      createA1111Adapter({ kind: "a1111", allowPrivate: true, baseUrl: gone.url }).generate(REQ),
+    );
     expect([error.kind, error.retryable]).toEqual(["unavailable", true]);
   });
 });
@@ -118,7 +122,13 @@ describe("A1111 adapter against the running simulator (real HTTP)", () => {
 describe("A1111 adapter against A1111's documented shapes (fake server)", () => {
   let server: FakeServer;
   const adapter = () =>
-    createA1111Adapter({ kind: "a1111", allowPrivate: true, baseUrl: `${server.url}/`, apiKey: "user:pass", options: { timeoutMs: 2_000 } });
+    createA1111Adapter({
+      kind: "a1111",
+      allowPrivate: true,
+      baseUrl: `${server.url}/`,
+      apiKey: "user:pass",
+      options: { timeoutMs: 2_000 },
+    });
   beforeEach(async () => {
     server = await startFakeServer();
   });
@@ -126,7 +136,11 @@ describe("A1111 adapter against A1111's documented shapes (fake server)", () => 
 
   it("sends txt2img as A1111 documents it: model override, LoRA tokens, Basic auth", async () => {
     server.route("POST", "/sdapi/v1/txt2img", (_req, res) =>
-      sendJson(res, 200, { images: [TINY_PNG.toString("base64")], parameters: {}, info: JSON.stringify({ seed: 99, all_seeds: [99] }) }),
+      sendJson(res, 200, {
+        images: [TINY_PNG.toString("base64")],
+        parameters: {},
+        info: JSON.stringify({ seed: 99, all_seeds: [99] }),
+      }),
     );
     const result = await adapter().generate({
       ...REQ,
@@ -150,15 +164,30 @@ describe("A1111 adapter against A1111's documented shapes (fake server)", () => 
   it("maps A1111's error bodies to kinds with readable messages", async () => {
     const cases: [number, unknown, string, RegExp][] = [
       [401, { detail: "Incorrect username or password" }, "auth", /Incorrect username/],
-      [404, { error: "HTTPException", detail: "Sampler not found", body: "", errors: "" }, "invalid_request", /Sampler not found/],
+      [
+        404,
+        { error: "HTTPException", detail: "Sampler not found", body: "", errors: "" },
+        "invalid_request",
+        /Sampler not found/,
+      ],
       [
         422,
         { detail: [{ loc: ["body", "steps"], msg: "value is not a valid integer", type: "type_error.integer" }] },
         "invalid_request",
         /steps: value is not a valid integer/,
       ],
-      [500, { error: "HTTPException", detail: "Invalid encoded image", body: "", errors: "" }, "invalid_request", /Invalid encoded image/],
-      [500, { error: "RuntimeError", detail: "", body: "", errors: "CUDA error: device-side assert" }, "transient", /RuntimeError: CUDA error/],
+      [
+        500,
+        { error: "HTTPException", detail: "Invalid encoded image", body: "", errors: "" },
+        "invalid_request",
+        /Invalid encoded image/,
+      ],
+      [
+        500,
+        { error: "RuntimeError", detail: "", body: "", errors: "CUDA error: device-side assert" },
+        "transient",
+        /RuntimeError: CUDA error/,
+      ],
       [503, { detail: "Service Unavailable" }, "unavailable", /503/],
     ];
     for (const [status, body, kind, message] of cases) {
@@ -170,9 +199,13 @@ describe("A1111 adapter against A1111's documented shapes (fake server)", () => 
   });
 
   it("treats a 200 without a usable image as transient, and a silent server as a timeout", async () => {
-    server.route("POST", "/sdapi/v1/txt2img", (_req, res) => sendJson(res, 200, { images: [], parameters: {}, info: "{}" }));
+    server.route("POST", "/sdapi/v1/txt2img", (_req, res) =>
+      sendJson(res, 200, { images: [], parameters: {}, info: "{}" }),
+    );
     expect((await failure(adapter().generate(REQ))).kind).toBe("transient");
-    server.route("POST", "/sdapi/v1/txt2img", (_req, res) => sendJson(res, 200, { images: ["bm90IGFuIGltYWdl"], parameters: {}, info: "{}" }));
+    server.route("POST", "/sdapi/v1/txt2img", (_req, res) =>
+      sendJson(res, 200, { images: ["bm90IGFuIGltYWdl"], parameters: {}, info: "{}" }),
+    );
     expect((await failure(adapter().generate(REQ))).kind).toBe("transient");
     server.route("POST", "/sdapi/v1/txt2img", hang);
     const controller = new AbortController();
@@ -182,8 +215,12 @@ describe("A1111 adapter against A1111's documented shapes (fake server)", () => 
   });
 
   it("sends img2img with the mask and extra-single-image as documented", async () => {
-    server.route("POST", "/sdapi/v1/img2img", (_req, res) => sendJson(res, 200, { images: [TINY_PNG.toString("base64")], parameters: {}, info: '{"seed":5}' }));
-    server.route("POST", "/sdapi/v1/extra-single-image", (_req, res) => sendJson(res, 200, { html_info: "<p></p>", image: TINY_PNG.toString("base64") }));
+    server.route("POST", "/sdapi/v1/img2img", (_req, res) =>
+      sendJson(res, 200, { images: [TINY_PNG.toString("base64")], parameters: {}, info: '{"seed":5}' }),
+    );
+    server.route("POST", "/sdapi/v1/extra-single-image", (_req, res) =>
+      sendJson(res, 200, { html_info: "<p></p>", image: TINY_PNG.toString("base64") }),
+    );
     await adapter().inpaint!({ ...REQ, image: TINY_PNG, mask: TINY_PNG });
     expect(server.received("POST", "/sdapi/v1/img2img")[0]!.json()).toMatchObject({
       init_images: [TINY_PNG.toString("base64")],
@@ -202,11 +239,20 @@ describe("A1111 adapter against A1111's documented shapes (fake server)", () => 
   });
 
   it("starts from a reference image: img2img with init_images and the strength as denoising_strength, no mask", async () => {
-    server.route("POST", "/sdapi/v1/img2img", (_req, res) => sendJson(res, 200, { images: [TINY_PNG.toString("base64")], parameters: {}, info: '{"seed":9}' }));
+    server.route("POST", "/sdapi/v1/img2img", (_req, res) =>
+      sendJson(res, 200, { images: [TINY_PNG.toString("base64")], parameters: {}, info: '{"seed":9}' }),
+    );
     const out = await adapter().imageToImage!({ ...REQ, image: TINY_PNG, strength: 0.4 });
     expect(out.seed).toBe(9);
     const body = server.received("POST", "/sdapi/v1/img2img")[0]!.json();
-    expect(body).toMatchObject({ init_images: [TINY_PNG.toString("base64")], denoising_strength: 0.4, resize_mode: 0, width: REQ.width, height: REQ.height, seed: REQ.seed });
+    expect(body).toMatchObject({
+      init_images: [TINY_PNG.toString("base64")],
+      denoising_strength: 0.4,
+      resize_mode: 0,
+      width: REQ.width,
+      height: REQ.height,
+      seed: REQ.seed,
+    });
     expect(body.mask).toBeUndefined();
   });
 
@@ -227,12 +273,16 @@ describe("A1111 adapter against A1111's documented shapes (fake server)", () => 
     const missing = await failure(adapter().removeBackground!({ image: TINY_PNG }));
     expect([missing.kind, missing.retryable]).toEqual(["invalid_request", false]);
     expect(missing.message).toContain("stable-diffusion-webui-rembg");
-    server.route("GET", "/openapi.json", (_req, res) => sendJson(res, 200, { openapi: "3.1.0", paths: { "/sdapi/v1/txt2img": { post: {} } } }));
+    server.route("GET", "/openapi.json", (_req, res) =>
+      sendJson(res, 200, { openapi: "3.1.0", paths: { "/sdapi/v1/txt2img": { post: {} } } }),
+    );
     expect(await hasRembgExtension({ kind: "a1111", allowPrivate: true, baseUrl: server.url })).toBe(false);
   });
 
   it("refuses LoRA names that would break A1111's prompt token, and malformed credentials", () => {
     expect(() => promptWithLoras("x", [{ name: "evil>:<lora", weight: 1 }])).toThrow(ProviderError);
-    expect(() => createA1111Adapter({ kind: "a1111", allowPrivate: true, baseUrl: server.url, apiKey: "token-without-colon" })).toThrow(/user:password/);
+    expect(() =>
+      createA1111Adapter({ kind: "a1111", allowPrivate: true, baseUrl: server.url, apiKey: "token-without-colon" }),
+    ).toThrow(/user:password/);
   });
 });

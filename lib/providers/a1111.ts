@@ -1,6 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { sniffImageType } from "./download";
-import { fetchFor, kindForStatus, numberOption, parseJson, readText, request, withCall, type ErrorBody } from "./http-call";
+import {
+  fetchFor,
+  kindForStatus,
+  numberOption,
+  parseJson,
+  readText,
+  request,
+  withCall,
+  type ErrorBody,
+} from "./http-call";
 import {
   ProviderError,
   type AdapterDeps,
@@ -28,7 +37,12 @@ import {
  * Background removal needs the stable-diffusion-webui-rembg extension (its POST /rembg); whether an
  * endpoint has it is read from the endpoint's FastAPI schema (`hasRembgExtension`). The simulator has it.
  */
-export const A1111_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(["generate", "inpaint", "upscale", "removeBackground"]);
+export const A1111_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
+  "generate",
+  "inpaint",
+  "upscale",
+  "removeBackground",
+]);
 
 const LABEL = "The AUTOMATIC1111 endpoint";
 const LORA_NAME = /^[\w .+\-()[\]]+$/;
@@ -43,8 +57,13 @@ function option<T>(config: ProviderConfig, key: string, fallback: T): T {
 /** A1111 takes LoRAs as prompt tokens, `<lora:name:weight>`, resolved by its extra-networks parser. */
 export function promptWithLoras(prompt: string, loras: GenerateRequest["loras"]): string {
   const tokens = loras.map((l) => {
-    if (!LORA_NAME.test(l.name)) throw new ProviderError("invalid_request", `LoRA name “${l.name}” has characters A1111 cannot take in a prompt token.`);
-    if (!Number.isFinite(l.weight)) throw new ProviderError("invalid_request", `LoRA “${l.name}” needs a numeric weight.`);
+    if (!LORA_NAME.test(l.name))
+      throw new ProviderError(
+        "invalid_request",
+        `LoRA name “${l.name}” has characters A1111 cannot take in a prompt token.`,
+      );
+    if (!Number.isFinite(l.weight))
+      throw new ProviderError("invalid_request", `LoRA “${l.name}” needs a numeric weight.`);
     return `<lora:${l.name}:${l.weight}>`;
   });
   return tokens.length ? `${prompt} ${tokens.join(" ")}` : prompt;
@@ -57,7 +76,10 @@ function errorMessage(res: ErrorBody): string {
   if (body && typeof body === "object") {
     if (Array.isArray(body.detail)) {
       detail = body.detail
-        .map((d: { loc?: unknown[]; msg?: string }) => `${(d.loc ?? []).filter((p) => p !== "body").join(".")}: ${d.msg ?? "invalid"}`)
+        .map(
+          (d: { loc?: unknown[]; msg?: string }) =>
+            `${(d.loc ?? []).filter((p) => p !== "body").join(".")}: ${d.msg ?? "invalid"}`,
+        )
         .join("; ");
     } else if (body.error || body.detail || body.errors) {
       const text = [typeof body.detail === "string" ? body.detail : "", body.errors ?? ""].filter(Boolean).join(" — ");
@@ -74,7 +96,8 @@ function errorMessage(res: ErrorBody): string {
 function toError(res: ErrorBody): ProviderError {
   const message = errorMessage(res);
   // A1111 answers a corrupt input image with a 500; retrying would fail the same way.
-  const kind = res.status === 500 && /Invalid encoded (image|mask)/.test(res.text) ? "invalid_request" : kindForStatus(res.status);
+  const kind =
+    res.status === 500 && /Invalid encoded (image|mask)/.test(res.text) ? "invalid_request" : kindForStatus(res.status);
   return new ProviderError(kind, message, { status: res.status, billable: false });
 }
 
@@ -82,7 +105,8 @@ function decodeImage(b64: unknown): { image: Buffer; contentType: string } {
   if (typeof b64 !== "string" || b64.length === 0) throw new ProviderError("transient", `${LABEL} returned no image.`);
   const image = Buffer.from(b64.startsWith("data:") ? (b64.split(",")[1] ?? "") : b64, "base64");
   const contentType = sniffImageType(image);
-  if (!contentType.startsWith("image/")) throw new ProviderError("transient", `${LABEL} returned data that is not a PNG, JPEG or WebP image.`);
+  if (!contentType.startsWith("image/"))
+    throw new ProviderError("transient", `${LABEL} returned data that is not a PNG, JPEG or WebP image.`);
   return { image, contentType };
 }
 
@@ -103,19 +127,26 @@ export function createA1111Adapter(config: ProviderConfig, deps: AdapterDeps = {
   const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
   if (config.apiKey) {
     // A1111's --api-auth is HTTP Basic with "user:pass".
-    if (!config.apiKey.includes(":")) throw new ProviderError("auth", "The AUTOMATIC1111 API key must be “user:password” (its --api-auth format).");
+    if (!config.apiKey.includes(":"))
+      throw new ProviderError("auth", "The AUTOMATIC1111 API key must be “user:password” (its --api-auth format).");
     headers.authorization = `Basic ${Buffer.from(config.apiKey).toString("base64")}`;
   }
 
   /** One JSON call inside a deadline; the body is read inside it too, as a server can stall mid-image. */
-  function call<T>(method: "GET" | "POST", path: string, body: unknown, options: CallOptions = {}): Promise<{ data: T; ms: number }> {
+  function call<T>(
+    method: "GET" | "POST",
+    path: string,
+    body: unknown,
+    options: CallOptions = {},
+  ): Promise<{ data: T; ms: number }> {
     const scoped = { ...options, timeoutMs: options.timeoutMs ?? defaultTimeoutMs };
     return withCall(LABEL, scoped, async (scope) => {
       const init: RequestInit = { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) };
       const res = await request(scope, fetchImpl, `${base}${path}`, init, toError);
       const text = await readText(scope, res);
       const data = parseJson(text);
-      if (data === undefined) throw new ProviderError("transient", `${LABEL} sent a response that is not JSON.`, { status: res.status });
+      if (data === undefined)
+        throw new ProviderError("transient", `${LABEL} sent a response that is not JSON.`, { status: res.status });
       return { data: data as T, ms: Date.now() - scope.startedAt };
     });
   }
@@ -141,15 +172,28 @@ export function createA1111Adapter(config: ProviderConfig, deps: AdapterDeps = {
     };
   }
 
-  async function imageCall(path: string, body: Record<string, unknown>, taskId: string, options?: CallOptions): Promise<ImageResult> {
+  async function imageCall(
+    path: string,
+    body: Record<string, unknown>,
+    taskId: string,
+    options?: CallOptions,
+  ): Promise<ImageResult> {
     const { data, ms } = await call<{ images?: unknown[]; info?: unknown }>("POST", path, body, options);
     const info = readInfo(data.info);
     const flagged = Array.isArray(info.nsfw_content_detected) && info.nsfw_content_detected[0] === true;
     if (flagged)
-      throw new ProviderError("content_filtered", `${LABEL}'s safety filter blocked the image. Change the prompt and try again.`, { billable: false });
+      throw new ProviderError(
+        "content_filtered",
+        `${LABEL}'s safety filter blocked the image. Change the prompt and try again.`,
+        { billable: false },
+      );
     const { image, contentType } = decodeImage(data.images?.[0]);
     const seed =
-      typeof info.seed === "number" ? info.seed : Array.isArray(info.all_seeds) && typeof info.all_seeds[0] === "number" ? info.all_seeds[0] : undefined;
+      typeof info.seed === "number"
+        ? info.seed
+        : Array.isArray(info.all_seeds) && typeof info.all_seeds[0] === "number"
+          ? info.all_seeds[0]
+          : undefined;
     return { image, contentType, seed, gpuSeconds: Math.round(ms) / 1000, providerRequestId: taskId };
   }
 
@@ -219,9 +263,13 @@ export function createA1111Adapter(config: ProviderConfig, deps: AdapterDeps = {
         return { ...decodeImage(data?.image), gpuSeconds: Math.round(ms) / 1000 };
       } catch (error) {
         if (error instanceof ProviderError && error.status === 404) {
-          throw new ProviderError("invalid_request", `${LABEL} has no background removal: install the stable-diffusion-webui-rembg extension there.`, {
-            status: 404,
-          });
+          throw new ProviderError(
+            "invalid_request",
+            `${LABEL} has no background removal: install the stable-diffusion-webui-rembg extension there.`,
+            {
+              status: 404,
+            },
+          );
         }
         throw error;
       }
@@ -231,13 +279,19 @@ export function createA1111Adapter(config: ProviderConfig, deps: AdapterDeps = {
     async listModels(options) {
       const { data } = await call<unknown>("GET", "/sdapi/v1/sd-models", undefined, options);
       if (!Array.isArray(data)) throw new ProviderError("transient", `${LABEL} sent a model list that is not a list.`);
-      return data.map((m: { title?: unknown; model_name?: unknown }) => String(m.title ?? m.model_name ?? "")).filter(Boolean);
+      return data
+        .map((m: { title?: unknown; model_name?: unknown }) => String(m.title ?? m.model_name ?? ""))
+        .filter(Boolean);
     },
   };
 }
 
 /** Whether the endpoint serves the rembg extension's POST /rembg, read from FastAPI's /openapi.json. */
-export async function hasRembgExtension(config: ProviderConfig, deps: AdapterDeps = {}, options: CallOptions = {}): Promise<boolean> {
+export async function hasRembgExtension(
+  config: ProviderConfig,
+  deps: AdapterDeps = {},
+  options: CallOptions = {},
+): Promise<boolean> {
   const fetchImpl = fetchFor(config, deps);
   const base = config.baseUrl.replace(/\/+$/, "");
   return withCall(LABEL, { ...options, timeoutMs: options.timeoutMs ?? 10_000 }, async (scope) => {

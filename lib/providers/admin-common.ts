@@ -37,7 +37,10 @@ export async function safeBaseUrl(raw: string, allowPrivate: boolean, deps: Prov
 }
 
 /** The simulator row follows KILN_SIMULATOR_PORT (seed-catalog.ts); a hand edit would be overwritten. */
-export function assertNotRepointingSimulator(provider: Provider, change: { baseUrl?: string; allowPrivate?: boolean }): void {
+export function assertNotRepointingSimulator(
+  provider: Provider,
+  change: { baseUrl?: string; allowPrivate?: boolean },
+): void {
   if (!provider.isSimulator) return;
   if (change.baseUrl !== undefined && change.baseUrl !== provider.baseUrl) {
     const message = "The built-in simulator's URL follows KILN_SIMULATOR_PORT; change that setting instead.";

@@ -22,22 +22,41 @@ export type MoveSender = (items: MovedGeneration[], moveId: string) => Promise<v
 
 export type MoveResult = { moved: number; leftWaiting: number; requested: boolean; message: string };
 
-export async function moveQueuedWork({ ctx, input, send }: { ctx: Ctx; input: unknown; send: MoveSender }): Promise<MoveResult> {
+export async function moveQueuedWork({
+  ctx,
+  input,
+  send,
+}: {
+  ctx: Ctx;
+  input: unknown;
+  send: MoveSender;
+}): Promise<MoveResult> {
   assertCanManageProviders(ctx);
   const { providerId, presetId } = parseInput(moveQueuedInput, input);
   const moveId = randomUUID();
   const { items, leftWaiting, presetName, tier, providerName } = await ctx.db.transaction(async (tx) => {
     // The row lock orders this move against a concurrent resume of the same endpoint.
     const provider = await loadProviderForUpdate(tx, providerId);
-    if (!provider.paused) throw new AppError("conflict", "Pause the endpoint first, so no new work starts on it while its queue moves.");
+    if (!provider.paused)
+      throw new AppError("conflict", "Pause the endpoint first, so no new work starts on it while its queue moves.");
     const target = await loadMoveTarget(tx, presetId);
     if (!target) throw new AppError("not_found", "That preset does not exist or has no active version.");
-    if (target.provider.id === providerId) throw new AppError("conflict", `${target.preset.name} also runs on this endpoint; pick a preset on another one.`);
-    if (target.provider.paused) throw new AppError("conflict", `${target.preset.name} runs on ${target.provider.name}, which is paused too.`);
+    if (target.provider.id === providerId)
+      throw new AppError("conflict", `${target.preset.name} also runs on this endpoint; pick a preset on another one.`);
+    if (target.provider.paused)
+      throw new AppError("conflict", `${target.preset.name} runs on ${target.provider.name}, which is paused too.`);
 
     // Each moved generation gets a generation_moves row (cause "manual"), shown on the Jobs page.
-    const rows = await moveGenerations(tx, { fromProviderId: providerId, target, cause: "manual", reason: provider.pausedReason });
-    const onThisProvider = tx.select({ id: presetVersions.id }).from(presetVersions).where(eq(presetVersions.providerId, providerId));
+    const rows = await moveGenerations(tx, {
+      fromProviderId: providerId,
+      target,
+      cause: "manual",
+      reason: provider.pausedReason,
+    });
+    const onThisProvider = tx
+      .select({ id: presetVersions.id })
+      .from(presetVersions)
+      .where(eq(presetVersions.providerId, providerId));
     const [left] = await tx
       .select({ n: count() })
       .from(generations)
@@ -71,9 +90,17 @@ export async function moveQueuedWork({ ctx, input, send }: { ctx: Ctx; input: un
     };
   });
 
-  const waiting = leftWaiting > 0 ? ` ${leftWaiting} queued generation${leftWaiting === 1 ? "" : "s"} of other tiers still wait for this endpoint.` : "";
+  const waiting =
+    leftWaiting > 0
+      ? ` ${leftWaiting} queued generation${leftWaiting === 1 ? "" : "s"} of other tiers still wait for this endpoint.`
+      : "";
   if (items.length === 0) {
-    return { moved: 0, leftWaiting, requested: true, message: `No queued ${tier} generations were waiting on this endpoint.${waiting}` };
+    return {
+      moved: 0,
+      leftWaiting,
+      requested: true,
+      message: `No queued ${tier} generations were waiting on this endpoint.${waiting}`,
+    };
   }
   const summary = `Moved ${items.length} queued ${tier} generation${items.length === 1 ? "" : "s"} to ${presetName} (on ${providerName}).`;
   try {

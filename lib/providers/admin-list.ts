@@ -28,9 +28,17 @@ export type AdminProvider = {
   updatedAt: Date;
 };
 
-export function toAdminProvider(row: Provider, extra: { queuedCount: number; pausedSince: Date | null }): AdminProvider {
+export function toAdminProvider(
+  row: Provider,
+  extra: { queuedCount: number; pausedSince: Date | null },
+): AdminProvider {
   const { secretCiphertext: _sealed, createdAt: _created, ...rest } = row;
-  return { ...rest, ...secretHint(row), queuedCount: extra.queuedCount, pausedSince: row.paused ? extra.pausedSince : null };
+  return {
+    ...rest,
+    ...secretHint(row),
+    queuedCount: extra.queuedCount,
+    pausedSince: row.paused ? extra.pausedSince : null,
+  };
 }
 
 export async function listProvidersForAdmin({ ctx }: { ctx: Ctx }): Promise<AdminProvider[]> {
@@ -52,11 +60,22 @@ export async function listProvidersForAdmin({ ctx }: { ctx: Ctx }): Promise<Admi
   const queuedBy = new Map(queued.map((q) => [q.providerId, q.n]));
   const pausedBy = new Map(pauses.map((p) => [p.providerId, p.at]));
   return rows.map((row) =>
-    toAdminProvider(row, { queuedCount: queuedBy.get(row.id) ?? 0, pausedSince: pausedBy.get(row.id) ? new Date(pausedBy.get(row.id)!) : null }),
+    toAdminProvider(row, {
+      queuedCount: queuedBy.get(row.id) ?? 0,
+      pausedSince: pausedBy.get(row.id) ? new Date(pausedBy.get(row.id)!) : null,
+    }),
   );
 }
 
-export type FallbackPreset = { id: string; name: string; tier: Tier; version: number; providerId: string; providerName: string; providerPaused: boolean };
+export type FallbackPreset = {
+  id: string;
+  name: string;
+  tier: Tier;
+  version: number;
+  providerId: string;
+  providerName: string;
+  providerPaused: boolean;
+};
 
 /** Presets whose active version could take over queued work (the "Move queued work to…" select). */
 export async function listFallbackPresets({ ctx }: { ctx: Ctx }): Promise<FallbackPreset[]> {

@@ -2,7 +2,16 @@ import { createServer } from "node:net";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db";
-import { auditEvents, costLedger, generationMoves, generations, presets, presetVersions, providers, templates } from "@/db/schema";
+import {
+  auditEvents,
+  costLedger,
+  generationMoves,
+  generations,
+  presets,
+  presetVersions,
+  providers,
+  templates,
+} from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { seedCatalog, SIMULATOR_SLUG } from "@/lib/catalog/seed-catalog";
 import { getActiveTemplate, listActivePresets } from "@/lib/generation/catalog";
@@ -48,11 +57,15 @@ async function closedPort(): Promise<number> {
 }
 
 const actionsOf = async (id: string) =>
-  (await database.db.select().from(auditEvents).where(eq(auditEvents.subjectId, id)).orderBy(auditEvents.seq)).map((e) => e.action);
+  (await database.db.select().from(auditEvents).where(eq(auditEvents.subjectId, id)).orderBy(auditEvents.seq)).map(
+    (e) => e.action,
+  );
 
 describe("pausing an endpoint", () => {
   it("needs a reason, is audited both ways, and shows reason and since-when in the list", async () => {
-    await expect(setProviderPaused({ ctx: admin, input: { providerId: simulatorId, paused: true, reason: "  " } })).rejects.toMatchObject({
+    await expect(
+      setProviderPaused({ ctx: admin, input: { providerId: simulatorId, paused: true, reason: "  " } }),
+    ).rejects.toMatchObject({
       code: "invalid_input",
       fields: { reason: [expect.stringContaining("Say why")] },
     });
@@ -86,7 +99,13 @@ describe("testing a connection", () => {
   it("reports a closed port as a clear error, without throwing", async () => {
     const p = await createProvider({
       ctx: admin,
-      input: { slug: "dead-box", name: "Dead box", kind: "a1111", baseUrl: `http://127.0.0.1:${await closedPort()}`, allowPrivate: true },
+      input: {
+        slug: "dead-box",
+        name: "Dead box",
+        kind: "a1111",
+        baseUrl: `http://127.0.0.1:${await closedPort()}`,
+        allowPrivate: true,
+      },
     });
     const result = await testProvider({ ctx: admin, input: { providerId: p.id } });
     expect(result).toMatchObject({
@@ -106,7 +125,11 @@ describe("testing a connection", () => {
       input: { slug: "fal-main", name: "fal", kind: "fal", baseUrl: "", apiKey: "fal-key-0000000000" },
     });
     const result = await testProvider({ ctx: admin, deps: { lookup }, input: { providerId: p.id } });
-    expect(result).toMatchObject({ ok: false, method: "none", message: expect.stringContaining("no preset uses this endpoint") });
+    expect(result).toMatchObject({
+      ok: false,
+      method: "none",
+      message: expect.stringContaining("no preset uses this endpoint"),
+    });
     expect(await database.db.select().from(costLedger).where(eq(costLedger.providerId, p.id))).toHaveLength(0);
   });
 });
@@ -114,8 +137,14 @@ describe("testing a connection", () => {
 describe("moving queued work to a fallback preset", () => {
   it("re-points only queued generations of the paused endpoint, of the fallback's tier, and requests them again", async () => {
     // A second endpoint with a draft preset: the fallback.
-    const backup = await createProvider({ ctx: admin, input: { slug: "backup-box", name: "Backup box", kind: "a1111", baseUrl: sim.url, allowPrivate: true } });
-    const [fallback] = await database.db.insert(presets).values({ slug: "draft-backup", name: "Draft (backup)", tier: "draft" }).returning();
+    const backup = await createProvider({
+      ctx: admin,
+      input: { slug: "backup-box", name: "Backup box", kind: "a1111", baseUrl: sim.url, allowPrivate: true },
+    });
+    const [fallback] = await database.db
+      .insert(presets)
+      .values({ slug: "draft-backup", name: "Draft (backup)", tier: "draft" })
+      .returning();
     const [fv] = await database.db
       .insert(presetVersions)
       .values({
@@ -135,7 +164,14 @@ describe("moving queued work to a fallback preset", () => {
     const queue = (presetId: string, key: string) =>
       queueBatch({
         ctx: designer,
-        input: { templateId: template!.id, presetId, variantsPerRow: 3, aspectRatios: ["1:1"], rows: [{ line: 1, values }], idempotencyKey: key },
+        input: {
+          templateId: template!.id,
+          presetId,
+          variantsPerRow: 3,
+          aspectRatios: ["1:1"],
+          rows: [{ line: 1, values }],
+          idempotencyKey: key,
+        },
       });
     const draft = (await queue(presetIds.draft!, "move-draft-0001")).batch;
     const support = (await queue(presetIds.support!, "move-support-01")).batch;
@@ -151,7 +187,9 @@ describe("moving queued work to a fallback preset", () => {
       message: expect.stringContaining("Pause the endpoint first"),
     });
     await setProviderPaused({ ctx: admin, input: { providerId: simulatorId, paused: true, reason: "GPU swap" } });
-    await expect(moveQueuedWork({ ctx: admin, input: { providerId: simulatorId, presetId: presetIds.hero }, send })).rejects.toMatchObject({
+    await expect(
+      moveQueuedWork({ ctx: admin, input: { providerId: simulatorId, presetId: presetIds.hero }, send }),
+    ).rejects.toMatchObject({
       code: "conflict",
     });
 
@@ -170,7 +208,9 @@ describe("moving queued work to a fallback preset", () => {
     expect(supportRows.every((g) => g.presetVersionId !== fv!.id)).toBe(true);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.items.map((i) => i.providerId)).toEqual([backup.id, backup.id]);
-    expect(new Set(sent[0]!.items.map((i) => i.generationId))).toEqual(new Set(after.filter((g) => g.presetVersionId === fv!.id).map((g) => g.id)));
+    expect(new Set(sent[0]!.items.map((i) => i.generationId))).toEqual(
+      new Set(after.filter((g) => g.presetVersionId === fv!.id).map((g) => g.id)),
+    );
     expect(await endpointState(database.db, sent[0]!.items[0]!.generationId, simulatorId)).toBe("moved");
     expect(await endpointState(database.db, supportRows[0]!.id, simulatorId)).not.toBe("moved");
     // Each manual move is on the record the Jobs page reads, with the pause reason.
@@ -180,11 +220,21 @@ describe("moving queued work to a fallback preset", () => {
       ["manual", "GPU swap", simulatorId, backup.id],
     ]);
     const [audit] = await database.db.select().from(auditEvents).where(eq(auditEvents.action, "provider.work_moved"));
-    expect(audit!.data).toMatchObject({ moved: 2, leftWaiting: 3, tier: "draft", moveId: sent[0]!.moveId, toPresetVersionId: fv!.id });
+    expect(audit!.data).toMatchObject({
+      moved: 2,
+      leftWaiting: 3,
+      tier: "draft",
+      moveId: sent[0]!.moveId,
+      toPresetVersionId: fv!.id,
+    });
     expect((await listProvidersForAdmin({ ctx: admin })).find((p) => p.id === simulatorId)!.queuedCount).toBe(3);
 
     // A second move finds nothing left of that tier, and the engine being down loses nothing.
-    const again = await moveQueuedWork({ ctx: admin, input, send: async () => Promise.reject(new Error("ECONNREFUSED")) });
+    const again = await moveQueuedWork({
+      ctx: admin,
+      input,
+      send: async () => Promise.reject(new Error("ECONNREFUSED")),
+    });
     expect(again).toMatchObject({ moved: 0, message: expect.stringContaining("No queued draft generations") });
   });
 });

@@ -14,7 +14,8 @@ const checkbox = z
   .transform((v) => v === true || v === "on" || v === "true" || v === "1");
 
 /** Blank form fields mean "not given". */
-const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v === null ? undefined : v);
+const blankToUndefined = (v: unknown) =>
+  typeof v === "string" && v.trim() === "" ? undefined : v === null ? undefined : v;
 
 const name = z.string().trim().min(1, "Enter a name.").max(120, "Keep the name under 120 characters.");
 const baseUrl = z.preprocess(blankToUndefined, z.string().trim().max(2048, "That URL is too long.").optional());
@@ -68,9 +69,15 @@ export const setPausedInput = z
   .object({
     providerId,
     paused: z.boolean(),
-    reason: z.preprocess(blankToUndefined, z.string().trim().max(500, "Keep the reason under 500 characters.").optional()),
+    reason: z.preprocess(
+      blankToUndefined,
+      z.string().trim().max(500, "Keep the reason under 500 characters.").optional(),
+    ),
   })
-  .refine((v) => !v.paused || v.reason, { message: "Say why the endpoint is paused; designers see it.", path: ["reason"] });
+  .refine((v) => !v.paused || v.reason, {
+    message: "Say why the endpoint is paused; designers see it.",
+    path: ["reason"],
+  });
 
 export const providerIdInput = z.object({ providerId });
 

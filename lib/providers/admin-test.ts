@@ -42,7 +42,10 @@ function describeFailure(error: unknown): { message: string; errorKind: string }
     if (error.cause instanceof OutboundRefusedError) return { message: detail, errorKind: error.kind };
     return { message: HINTS[error.kind] ? `${HINTS[error.kind]} (${detail})` : detail, errorKind: error.kind };
   }
-  return { message: `The test failed: ${(error as Error)?.message ?? String(error)}`.slice(0, 300), errorKind: "unknown" };
+  return {
+    message: `The test failed: ${(error as Error)?.message ?? String(error)}`.slice(0, 300),
+    errorKind: "unknown",
+  };
 }
 
 /** The version a tiny test generation uses: an active preset's first, else the newest on this endpoint. */
@@ -54,12 +57,22 @@ async function versionForTest(ctx: Ctx, providerId: string): Promise<PresetVersi
     .where(eq(presetVersions.providerId, providerId))
     .limit(1);
   if (active) return active.v;
-  const [latest] = await ctx.db.select().from(presetVersions).where(eq(presetVersions.providerId, providerId)).orderBy(desc(presetVersions.createdAt)).limit(1);
+  const [latest] = await ctx.db
+    .select()
+    .from(presetVersions)
+    .where(eq(presetVersions.providerId, providerId))
+    .orderBy(desc(presetVersions.createdAt))
+    .limit(1);
   return latest;
 }
 
 /** One small, billed generation; it writes its ledger row like every other provider call. */
-async function tinyGenerate(ctx: Ctx, provider: Provider, version: PresetVersion, deps: ProviderAdminDeps): Promise<void> {
+async function tinyGenerate(
+  ctx: Ctx,
+  provider: Provider,
+  version: PresetVersion,
+  deps: ProviderAdminDeps,
+): Promise<void> {
   const size = { width: 512, height: 512 };
   const ledger = {
     callKey: `provider-test:${provider.id}:${randomUUID()}`,
@@ -89,7 +102,9 @@ async function tinyGenerate(ctx: Ctx, provider: Provider, version: PresetVersion
     await ctx.db.insert(costLedger).values({ ...ledger, outcome: "succeeded", billable: true, micros });
   } catch (error) {
     const billable = error instanceof ProviderError && error.billable;
-    const micros = billable ? costOfCall(version.priceModel, { ...size, gpuSeconds: (Date.now() - started) / 1000 }) : 0;
+    const micros = billable
+      ? costOfCall(version.priceModel, { ...size, gpuSeconds: (Date.now() - started) / 1000 })
+      : 0;
     const errorKind = error instanceof ProviderError ? error.kind : "transient";
     await ctx.db.insert(costLedger).values({ ...ledger, outcome: "failed", billable, micros, errorKind });
     throw error;
@@ -101,11 +116,18 @@ function adapterFor(provider: Provider, deps: ProviderAdminDeps) {
   try {
     return createAdapter(providerConfig(provider), deps.lookup ? { lookup: deps.lookup } : {});
   } catch {
-    throw new AppError("conflict", "The stored API key cannot be decrypted (KILN_SECRETS_KEY changed?). Enter the key again.");
+    throw new AppError(
+      "conflict",
+      "The stored API key cannot be decrypted (KILN_SECRETS_KEY changed?). Enter the key again.",
+    );
   }
 }
 
-async function probe(ctx: Ctx, provider: Provider, deps: ProviderAdminDeps): Promise<Omit<ProviderTestResult, "latencyMs">> {
+async function probe(
+  ctx: Ctx,
+  provider: Provider,
+  deps: ProviderAdminDeps,
+): Promise<Omit<ProviderTestResult, "latencyMs">> {
   const adapter = adapterFor(provider, deps);
   if (adapter.listModels) {
     const models = await adapter.listModels({ timeoutMs: Math.min(provider.timeoutMs, LIST_TIMEOUT_MS) });
@@ -130,7 +152,11 @@ async function probe(ctx: Ctx, provider: Provider, deps: ProviderAdminDeps): Pro
     };
   }
   await tinyGenerate(ctx, provider, version, deps);
-  return { ok: true, method: "generate", message: `Connected. A tiny test image (512×512, model ${version.model}) came back; it is billed like any call.` };
+  return {
+    ok: true,
+    method: "generate",
+    message: `Connected. A tiny test image (512×512, model ${version.model}) came back; it is billed like any call.`,
+  };
 }
 
 /**
@@ -139,18 +165,31 @@ async function probe(ctx: Ctx, provider: Provider, deps: ProviderAdminDeps): Pro
  * checked again first, because DNS may point somewhere else since it was saved, and the calls
  * themselves are checked at connect time and never follow a redirect (lib/net/outbound-fetch.ts).
  */
-export async function testProvider({ ctx, input, deps = {} }: { ctx: Ctx; input: unknown; deps?: ProviderAdminDeps }): Promise<ProviderTestResult> {
+export async function testProvider({
+  ctx,
+  input,
+  deps = {},
+}: {
+  ctx: Ctx;
+  input: unknown;
+  deps?: ProviderAdminDeps;
+}): Promise<ProviderTestResult> {
   assertCanManageProviders(ctx);
   const { providerId } = parseInput(providerIdInput, input);
   const provider = await getProvider(ctx.db, providerId);
   const started = performance.now();
   let outcome: Omit<ProviderTestResult, "latencyMs">;
   try {
-    await assertSafeProviderUrl(provider.baseUrl, { allowPrivate: provider.allowPrivate, ...(deps.lookup ? { lookup: deps.lookup } : {}) });
+    await assertSafeProviderUrl(provider.baseUrl, {
+      allowPrivate: provider.allowPrivate,
+      ...(deps.lookup ? { lookup: deps.lookup } : {}),
+    });
     outcome = await probe(ctx, provider, deps);
   } catch (error) {
     // Built without the secret: only to name the method that failed.
-    const method = createAdapter({ kind: provider.kind, baseUrl: provider.baseUrl }).listModels ? "list_models" : "generate";
+    const method = createAdapter({ kind: provider.kind, baseUrl: provider.baseUrl }).listModels
+      ? "list_models"
+      : "generate";
     outcome = { ok: false, method, ...describeFailure(error) };
   }
   const result: ProviderTestResult = { ...outcome, latencyMs: Math.round(performance.now() - started) };

@@ -106,7 +106,10 @@ export function txt2imgGraph(req: GenerateRequest): ComfyGraph {
 export function img2imgGraph(req: GenerateRequest, imageName: string, strength: number): ComfyGraph {
   const base = baseGraph(req);
   base.graph["10"] = { class_type: "LoadImage", inputs: { image: imageName } };
-  base.graph["12"] = { class_type: "ImageScale", inputs: { image: ["10", 0], upscale_method: "lanczos", width: req.width, height: req.height, crop: "center" } };
+  base.graph["12"] = {
+    class_type: "ImageScale",
+    inputs: { image: ["10", 0], upscale_method: "lanczos", width: req.width, height: req.height, crop: "center" },
+  };
   base.graph["4"] = { class_type: "VAEEncode", inputs: { pixels: ["12", 0], vae: base.vae } };
   return finish(base, req, ["4", 0], strength);
 }
@@ -156,7 +159,9 @@ export function fillWorkflow(workflow: unknown, req: GenerateRequest): ComfyGrap
     try {
       parsed = JSON.parse(workflow);
     } catch (error) {
-      throw new ProviderError("invalid_request", "comfyui: the configured workflow is not valid JSON", { cause: error });
+      throw new ProviderError("invalid_request", "comfyui: the configured workflow is not valid JSON", {
+        cause: error,
+      });
     }
   }
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {

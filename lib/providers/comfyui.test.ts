@@ -1,6 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createComfyUIAdapter } from "./comfyui";
-import { hang, partBytes, sendBytes, sendJson, sequence, startFakeServer, TINY_PNG, type FakeServer } from "./testing/fake-server";
+import {
+  hang,
+  partBytes,
+  sendBytes,
+  sendJson,
+  sequence,
+  startFakeServer,
+  TINY_PNG,
+  type FakeServer,
+} from "./testing/fake-server";
 import { ProviderError, type GenerateRequest } from "./types";
 
 const REQ: GenerateRequest = {
@@ -19,7 +28,9 @@ const REQ: GenerateRequest = {
   ],
 };
 
-const historyEntry = (outputs: Record<string, unknown>, status: Record<string, unknown>) => ({ "p-1": { prompt: [], outputs, status } });
+const historyEntry = (outputs: Record<string, unknown>, status: Record<string, unknown>) => ({
+  "p-1": { prompt: [], outputs, status },
+});
 const SUCCESS_STATUS = {
   status_str: "success",
   completed: true,
@@ -33,7 +44,12 @@ const OUTPUTS = { "7": { images: [{ filename: "kiln_00001_.png", subfolder: "", 
 
 let server: FakeServer;
 const adapter = (options: Record<string, unknown> = {}) =>
-  createComfyUIAdapter({ kind: "comfyui", allowPrivate: true, baseUrl: `${server.url}/`, options: { pollIntervalMs: 10, pollMaxIntervalMs: 20, ...options } });
+  createComfyUIAdapter({
+    kind: "comfyui",
+    allowPrivate: true,
+    baseUrl: `${server.url}/`,
+    options: { pollIntervalMs: 10, pollMaxIntervalMs: 20, ...options },
+  });
 
 beforeEach(async () => {
   server = await startFakeServer();
@@ -73,7 +89,14 @@ describe("ComfyUI adapter", () => {
     expect(texts.map((t) => t.text)).toEqual([REQ.prompt, REQ.negativePrompt]);
     expect(texts[0]?.clip).toEqual([loras[1]?.[0], 1]);
     expect(byClass("EmptyLatentImage")[0]?.[1].inputs).toEqual({ width: 768, height: 512, batch_size: 1 });
-    expect(byClass("KSampler")[0]?.[1].inputs).toMatchObject({ seed: 1234, steps: 20, cfg: 6.5, sampler_name: "dpmpp_2m", scheduler: "karras", denoise: 1 });
+    expect(byClass("KSampler")[0]?.[1].inputs).toMatchObject({
+      seed: 1234,
+      steps: 20,
+      cfg: 6.5,
+      sampler_name: "dpmpp_2m",
+      scheduler: "karras",
+      denoise: 1,
+    });
     expect(byClass("VAEDecode")).toHaveLength(1);
     expect(byClass("SaveImage")).toHaveLength(1);
 
@@ -85,24 +108,47 @@ describe("ComfyUI adapter", () => {
     const workflow = {
       "3": {
         class_type: "KSampler",
-        inputs: { seed: "{{seed}}", steps: "{{steps}}", cfg: "{{cfg}}", sampler_name: "{{sampler}}", scheduler: "{{scheduler}}" },
+        inputs: {
+          seed: "{{seed}}",
+          steps: "{{steps}}",
+          cfg: "{{cfg}}",
+          sampler_name: "{{sampler}}",
+          scheduler: "{{scheduler}}",
+        },
       },
       "6": { class_type: "CLIPTextEncode", inputs: { text: "brand style, {{prompt}}" } },
       "9": { class_type: "SaveImage", inputs: { filename_prefix: "x", images: ["8", 0] } },
     };
     await adapter({ workflow: JSON.stringify(workflow) }).generate(REQ);
     const graph = server.received("POST", "/prompt")[0]!.json().prompt as typeof workflow;
-    expect(graph["3"].inputs).toEqual({ seed: 1234, steps: 20, cfg: 6.5, sampler_name: "dpmpp_2m", scheduler: "karras" });
+    expect(graph["3"].inputs).toEqual({
+      seed: 1234,
+      steps: 20,
+      cfg: 6.5,
+      sampler_name: "dpmpp_2m",
+      scheduler: "karras",
+    });
     expect(graph["6"].inputs.text).toBe("brand style, a red teapot on a table");
   });
 
   it("maps /prompt validation failures (node_errors) to invalid_request", async () => {
     server.route("POST", "/prompt", (_req, res) =>
       sendJson(res, 400, {
-        error: { type: "prompt_outputs_failed_validation", message: "Prompt outputs failed validation", details: "", extra_info: {} },
+        error: {
+          type: "prompt_outputs_failed_validation",
+          message: "Prompt outputs failed validation",
+          details: "",
+          extra_info: {},
+        },
         node_errors: {
           "1": {
-            errors: [{ type: "value_not_in_list", message: "Value not in list", details: "ckpt_name: 'missing.safetensors' not in [...]" }],
+            errors: [
+              {
+                type: "value_not_in_list",
+                message: "Value not in list",
+                details: "ckpt_name: 'missing.safetensors' not in [...]",
+              },
+            ],
             class_type: "CheckpointLoaderSimple",
           },
         },
@@ -123,11 +169,18 @@ describe("ComfyUI adapter", () => {
         200,
         historyEntry(
           {},
-          { status_str: "error", completed: false, messages: [["execution_error", { node_type: "KSampler", exception_message: "CUDA out of memory" }]] },
+          {
+            status_str: "error",
+            completed: false,
+            messages: [["execution_error", { node_type: "KSampler", exception_message: "CUDA out of memory" }]],
+          },
         ),
       ),
     );
-    await expect(adapter().generate(REQ)).rejects.toMatchObject({ kind: "transient", message: expect.stringContaining("CUDA out of memory") });
+    await expect(adapter().generate(REQ)).rejects.toMatchObject({
+      kind: "transient",
+      message: expect.stringContaining("CUDA out of memory"),
+    });
   });
 
   it("times out while polling and drops the prompt from the queue", async () => {
@@ -164,7 +217,9 @@ describe("ComfyUI adapter", () => {
 
   it("inpaints by uploading image and mask and encoding them with VAEEncodeForInpaint", async () => {
     let n = 0;
-    server.route("POST", "/upload/image", (_req, res) => sendJson(res, 200, { name: `up-${++n}.png`, subfolder: n === 2 ? "masks" : "", type: "input" }));
+    server.route("POST", "/upload/image", (_req, res) =>
+      sendJson(res, 200, { name: `up-${++n}.png`, subfolder: n === 2 ? "masks" : "", type: "input" }),
+    );
     const mask = Buffer.from(TINY_PNG);
     const result = await adapter().inpaint!({ ...REQ, loras: [], image: TINY_PNG, mask });
     expect(result.image.equals(TINY_PNG)).toBe(true);
@@ -175,7 +230,10 @@ describe("ComfyUI adapter", () => {
     expect(form.get("type")).toBe("input");
     expect((await partBytes(form, "image"))?.equals(TINY_PNG)).toBe(true);
 
-    const graph = server.received("POST", "/prompt")[0]!.json().prompt as Record<string, { class_type: string; inputs: Record<string, unknown> }>;
+    const graph = server.received("POST", "/prompt")[0]!.json().prompt as Record<
+      string,
+      { class_type: string; inputs: Record<string, unknown> }
+    >;
     const node = (c: string) => Object.values(graph).find((x) => x.class_type === c)?.inputs;
     expect(node("LoadImage")).toEqual({ image: "up-1.png" });
     expect(node("LoadImageMask")).toEqual({ image: "masks/up-2.png", channel: "red" });
@@ -184,23 +242,38 @@ describe("ComfyUI adapter", () => {
   });
 
   it("starts from a reference image: uploads it, scales it to the size, VAEEncode, KSampler denoise = strength", async () => {
-    server.route("POST", "/upload/image", (_req, res) => sendJson(res, 200, { name: "ref-1.png", subfolder: "", type: "input" }));
+    server.route("POST", "/upload/image", (_req, res) =>
+      sendJson(res, 200, { name: "ref-1.png", subfolder: "", type: "input" }),
+    );
     const result = await adapter().imageToImage!({ ...REQ, loras: [], image: TINY_PNG, strength: 0.35 });
     expect(result.image.equals(TINY_PNG)).toBe(true);
     const [upload] = server.received("POST", "/upload/image");
     expect((await partBytes(await upload!.form(), "image"))?.equals(TINY_PNG)).toBe(true);
-    const graph = server.received("POST", "/prompt")[0]!.json().prompt as Record<string, { class_type: string; inputs: Record<string, unknown> }>;
+    const graph = server.received("POST", "/prompt")[0]!.json().prompt as Record<
+      string,
+      { class_type: string; inputs: Record<string, unknown> }
+    >;
     const entry = (c: string) => Object.entries(graph).find(([, x]) => x.class_type === c);
     expect(entry("LoadImage")?.[1].inputs).toEqual({ image: "ref-1.png" });
-    expect(entry("ImageScale")?.[1].inputs).toMatchObject({ image: [entry("LoadImage")![0], 0], width: 768, height: 512 });
+    expect(entry("ImageScale")?.[1].inputs).toMatchObject({
+      image: [entry("LoadImage")![0], 0],
+      width: 768,
+      height: 512,
+    });
     expect(entry("VAEEncode")?.[1].inputs).toMatchObject({ pixels: [entry("ImageScale")![0], 0] });
-    expect(entry("KSampler")?.[1].inputs).toMatchObject({ denoise: 0.35, latent_image: [entry("VAEEncode")![0], 0], seed: 1234 });
+    expect(entry("KSampler")?.[1].inputs).toMatchObject({
+      denoise: 0.35,
+      latent_image: [entry("VAEEncode")![0], 0],
+      seed: 1234,
+    });
     expect(entry("EmptyLatentImage")).toBeUndefined();
   });
 
   it("lists checkpoints from /object_info", async () => {
     server.route("GET", "/object_info/CheckpointLoaderSimple", (_req, res) =>
-      sendJson(res, 200, { CheckpointLoaderSimple: { input: { required: { ckpt_name: [["a.safetensors", "b.ckpt"], {}] } } } }),
+      sendJson(res, 200, {
+        CheckpointLoaderSimple: { input: { required: { ckpt_name: [["a.safetensors", "b.ckpt"], {}] } } },
+      }),
     );
     await expect(adapter().listModels!()).resolves.toEqual(["a.safetensors", "b.ckpt"]);
   });

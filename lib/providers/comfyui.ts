@@ -2,7 +2,19 @@
 import { randomUUID } from "node:crypto";
 import { comfySeed, fillWorkflow, img2imgGraph, inpaintGraph, txt2imgGraph, type ComfyGraph } from "./comfyui-graph";
 import { blobOf, downloadImage } from "./download";
-import { baseOf, fetchFor, isRecord, poll, pollPolicy, readJson, request, withCall, withDefaultTimeout, type CallScope, type ErrorBody } from "./http-call";
+import {
+  baseOf,
+  fetchFor,
+  isRecord,
+  poll,
+  pollPolicy,
+  readJson,
+  request,
+  withCall,
+  withDefaultTimeout,
+  type CallScope,
+  type ErrorBody,
+} from "./http-call";
 import {
   ProviderError,
   type AdapterDeps,
@@ -27,17 +39,23 @@ function promptError(body: ErrorBody): ProviderError | undefined {
   const nodeErrors = isRecord(body.json.node_errors) ? body.json.node_errors : {};
   const details = Object.entries(nodeErrors).flatMap(([id, value]) => {
     const errors = isRecord(value) && Array.isArray(value.errors) ? value.errors : [];
-    return errors.map((e) => `node ${id}: ${isRecord(e) ? `${String(e.message)} ${String(e.details ?? "")}`.trim() : String(e)}`);
+    return errors.map(
+      (e) => `node ${id}: ${isRecord(e) ? `${String(e.message)} ${String(e.details ?? "")}`.trim() : String(e)}`,
+    );
   });
   const head = typeof error.message === "string" ? error.message : "prompt rejected";
-  return new ProviderError("invalid_request", `comfyui: ${head}${details.length ? ` (${details.join("; ")})` : ""}`, { status: 400 });
+  return new ProviderError("invalid_request", `comfyui: ${head}${details.length ? ` (${details.join("; ")})` : ""}`, {
+    status: 400,
+  });
 }
 
 /** Execution time from the history's status messages (execution_start → execution_success). */
 function executionSeconds(status: unknown): number | undefined {
   const messages: unknown[] = isRecord(status) && Array.isArray(status.messages) ? status.messages : [];
   const at = (name: string) => {
-    const entry = messages.find((m): m is [string, Record<string, unknown>] => Array.isArray(m) && m[0] === name && isRecord(m[1]));
+    const entry = messages.find(
+      (m): m is [string, Record<string, unknown>] => Array.isArray(m) && m[0] === name && isRecord(m[1]),
+    );
     return typeof entry?.[1].timestamp === "number" ? entry[1].timestamp : undefined;
   };
   const start = at("execution_start");
@@ -47,7 +65,9 @@ function executionSeconds(status: unknown): number | undefined {
 
 function firstImage(outputs: unknown): ImageRef | undefined {
   if (!isRecord(outputs)) return undefined;
-  const refs = Object.values(outputs).flatMap((node) => (isRecord(node) && Array.isArray(node.images) ? node.images : []));
+  const refs = Object.values(outputs).flatMap((node) =>
+    isRecord(node) && Array.isArray(node.images) ? node.images : [],
+  );
   const valid = refs.filter((r): r is ImageRef => isRecord(r) && typeof r.filename === "string");
   return valid.find((r) => r.type === "output") ?? valid[0];
 }
@@ -72,9 +92,14 @@ export function createComfyUIAdapter(config: ProviderConfig, deps: AdapterDeps =
     form.append("image", blobOf(image, "image/png"), `${prefix}-${randomUUID()}.png`);
     form.append("type", "input");
     form.append("overwrite", "true");
-    const res = await request(scope, fetchFn, `${base}/upload/image`, { method: "POST", headers: headers(), body: form });
+    const res = await request(scope, fetchFn, `${base}/upload/image`, {
+      method: "POST",
+      headers: headers(),
+      body: form,
+    });
     const json = await readJson(scope, res);
-    if (typeof json.name !== "string") throw new ProviderError("transient", "comfyui: upload answered without a file name");
+    if (typeof json.name !== "string")
+      throw new ProviderError("transient", "comfyui: upload answered without a file name");
     return typeof json.subfolder === "string" && json.subfolder !== "" ? `${json.subfolder}/${json.name}` : json.name;
   }
 
@@ -83,22 +108,39 @@ export function createComfyUIAdapter(config: ProviderConfig, deps: AdapterDeps =
       scope,
       fetchFn,
       `${base}/prompt`,
-      { method: "POST", headers: headers({ "Content-Type": "application/json" }), body: JSON.stringify({ prompt: graph, client_id: randomUUID() }) },
+      {
+        method: "POST",
+        headers: headers({ "Content-Type": "application/json" }),
+        body: JSON.stringify({ prompt: graph, client_id: randomUUID() }),
+      },
       promptError,
     );
     const { prompt_id: promptId } = await readJson(scope, submit);
-    if (typeof promptId !== "string") throw new ProviderError("transient", "comfyui: /prompt answered without a prompt_id");
+    if (typeof promptId !== "string")
+      throw new ProviderError("transient", "comfyui: /prompt answered without a prompt_id");
     try {
       const entry = await poll(scope, policy, async () => {
-        const res = await request(scope, fetchFn, `${base}/history/${encodeURIComponent(promptId)}`, { method: "GET", headers: headers() });
+        const res = await request(scope, fetchFn, `${base}/history/${encodeURIComponent(promptId)}`, {
+          method: "GET",
+          headers: headers(),
+        });
         const record = (await readJson(scope, res))[promptId];
         return isRecord(record) ? record : undefined;
       });
       const status = isRecord(entry.status) ? entry.status : {};
-      if (status.status_str === "error") throw new ProviderError("transient", `comfyui: execution failed (${executionError(status)})`);
+      if (status.status_str === "error")
+        throw new ProviderError("transient", `comfyui: execution failed (${executionError(status)})`);
       const ref = firstImage(entry.outputs);
-      if (!ref) throw new ProviderError("invalid_request", "comfyui: the workflow finished without an image output (add a SaveImage node)");
-      const query = new URLSearchParams({ filename: ref.filename, subfolder: ref.subfolder ?? "", type: ref.type ?? "output" });
+      if (!ref)
+        throw new ProviderError(
+          "invalid_request",
+          "comfyui: the workflow finished without an image output (add a SaveImage node)",
+        );
+      const query = new URLSearchParams({
+        filename: ref.filename,
+        subfolder: ref.subfolder ?? "",
+        type: ref.type ?? "output",
+      });
       const { image, contentType } = await downloadImage(scope, fetchFn, `${base}/view?${query}`, headers());
       return { image, contentType, seed, gpuSeconds: executionSeconds(entry.status), providerRequestId: promptId };
     } catch (error) {
@@ -142,9 +184,15 @@ export function createComfyUIAdapter(config: ProviderConfig, deps: AdapterDeps =
     },
     listModels(options?: CallOptions) {
       return withCall("comfyui models", deadline(options), async (scope) => {
-        const res = await request(scope, fetchFn, `${base}/object_info/CheckpointLoaderSimple`, { method: "GET", headers: headers() });
+        const res = await request(scope, fetchFn, `${base}/object_info/CheckpointLoaderSimple`, {
+          method: "GET",
+          headers: headers(),
+        });
         const info = (await readJson(scope, res)).CheckpointLoaderSimple;
-        const input = isRecord(info) && isRecord(info.input) && isRecord(info.input.required) ? info.input.required.ckpt_name : undefined;
+        const input =
+          isRecord(info) && isRecord(info.input) && isRecord(info.input.required)
+            ? info.input.required.ckpt_name
+            : undefined;
         const names = Array.isArray(input) ? input[0] : undefined;
         return Array.isArray(names) ? names.filter((n): n is string => typeof n === "string") : [];
       });

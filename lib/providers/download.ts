@@ -3,7 +3,15 @@
  * capped in bytes and time, images only) and the image-type sniffing the adapters share.
  */
 import { fetchFollowingRedirects } from "@/lib/net/outbound-fetch";
-import { downloadLimits, formatBytes, kindForStatus, readBytes, type CallScope, type DownloadLimits, type FetchFn } from "./http-call";
+import {
+  downloadLimits,
+  formatBytes,
+  kindForStatus,
+  readBytes,
+  type CallScope,
+  type DownloadLimits,
+  type FetchFn,
+} from "./http-call";
 import { ProviderError } from "./types";
 
 const DOWNLOAD_TIMEOUT = Symbol("kiln.provider.download-timeout");
@@ -40,7 +48,11 @@ export async function downloadImage(
     const res = await fetchFollowingRedirects(fetchFn, url, { method: "GET", headers, signal });
     if (!res.ok) {
       await res.body?.cancel().catch(() => {});
-      throw new ProviderError(kindForStatus(res.status), `${scope.label}: HTTP ${res.status} downloading the output image`, { status: res.status });
+      throw new ProviderError(
+        kindForStatus(res.status),
+        `${scope.label}: HTTP ${res.status} downloading the output image`,
+        { status: res.status },
+      );
     }
     const header = res.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
     if (header && !header.startsWith("image/") && !GENERIC_TYPES.has(header)) {
@@ -52,9 +64,13 @@ export async function downloadImage(
     return { image, contentType: imageType(scope, image, header) };
   } catch (error) {
     if (timer.signal.aborted && !scope.signal.aborted) {
-      throw new ProviderError("timeout", `${scope.label}: the output image download timed out after ${limits.timeoutMs}ms (KILN_DOWNLOAD_TIMEOUT_MS)`, {
-        cause: error,
-      });
+      throw new ProviderError(
+        "timeout",
+        `${scope.label}: the output image download timed out after ${limits.timeoutMs}ms (KILN_DOWNLOAD_TIMEOUT_MS)`,
+        {
+          cause: error,
+        },
+      );
     }
     throw error;
   } finally {
@@ -77,7 +93,8 @@ function imageType(scope: CallScope, image: Buffer, declared: string | undefined
 export function sniffImageType(buf: Buffer): string {
   if (buf.subarray(0, 4).toString("hex") === "89504e47") return "image/png";
   if (buf.subarray(0, 3).toString("hex") === "ffd8ff") return "image/jpeg";
-  if (buf.subarray(0, 4).toString("ascii") === "RIFF" && buf.subarray(8, 12).toString("ascii") === "WEBP") return "image/webp";
+  if (buf.subarray(0, 4).toString("ascii") === "RIFF" && buf.subarray(8, 12).toString("ascii") === "WEBP")
+    return "image/webp";
   if (buf.subarray(0, 4).toString("ascii") === "GIF8") return "image/gif";
   if (buf.subarray(4, 12).toString("ascii") === "ftypavif") return "image/avif";
   return "application/octet-stream";

@@ -42,14 +42,27 @@ const RESULT = () => ({
 
 beforeEach(async () => {
   server = await startFakeServer();
-  server.route("POST", "/fal-ai/fast-sdxl", (_req, res) => sendJson(res, 200, { ...urls("fal-ai/fast-sdxl"), queue_position: 2 }));
+  server.route("POST", "/fal-ai/fast-sdxl", (_req, res) =>
+    sendJson(res, 200, { ...urls("fal-ai/fast-sdxl"), queue_position: 2 }),
+  );
   server.route(
     "GET",
     `/fal-ai/fast-sdxl/requests/${ID}/status`,
     sequence(
-      (_req, res) => sendJson(res, 202, { status: "IN_QUEUE", queue_position: 1, response_url: urls("fal-ai/fast-sdxl").response_url }),
-      (_req, res) => sendJson(res, 202, { status: "IN_PROGRESS", response_url: urls("fal-ai/fast-sdxl").response_url, logs: [] }),
-      (_req, res) => sendJson(res, 200, { status: "COMPLETED", response_url: urls("fal-ai/fast-sdxl").response_url, metrics: { inference_time: 1.93 } }),
+      (_req, res) =>
+        sendJson(res, 202, {
+          status: "IN_QUEUE",
+          queue_position: 1,
+          response_url: urls("fal-ai/fast-sdxl").response_url,
+        }),
+      (_req, res) =>
+        sendJson(res, 202, { status: "IN_PROGRESS", response_url: urls("fal-ai/fast-sdxl").response_url, logs: [] }),
+      (_req, res) =>
+        sendJson(res, 200, {
+          status: "COMPLETED",
+          response_url: urls("fal-ai/fast-sdxl").response_url,
+          metrics: { inference_time: 1.93 },
+        }),
     ),
   );
   server.route("GET", `/fal-ai/fast-sdxl/requests/${ID}`, (_req, res) => sendJson(res, 200, RESULT()));
@@ -83,7 +96,9 @@ describe("fal adapter", () => {
   });
 
   it("maps has_nsfw_concepts to content_filtered, billable (the request completed)", async () => {
-    server.route("GET", `/fal-ai/fast-sdxl/requests/${ID}`, (_req, res) => sendJson(res, 200, { ...RESULT(), has_nsfw_concepts: [true] }));
+    server.route("GET", `/fal-ai/fast-sdxl/requests/${ID}`, (_req, res) =>
+      sendJson(res, 200, { ...RESULT(), has_nsfw_concepts: [true] }),
+    );
     const error = await adapter()
       .generate(REQ)
       .catch((e: unknown) => e);
@@ -107,7 +122,15 @@ describe("fal adapter", () => {
   });
 
   it.each([
-    [422, { detail: [{ loc: ["body", "image_size"], msg: "value is not a valid enumeration member", type: "type_error.enum" }] }, "invalid_request"],
+    [
+      422,
+      {
+        detail: [
+          { loc: ["body", "image_size"], msg: "value is not a valid enumeration member", type: "type_error.enum" },
+        ],
+      },
+      "invalid_request",
+    ],
     [401, { detail: "Unauthorized" }, "auth"],
     [429, { detail: "Too many requests" }, "transient"],
     [503, { detail: "No runner available", error_type: "runner_scheduling_failure" }, "unavailable"],
@@ -126,15 +149,21 @@ describe("fal adapter", () => {
         cancel_url: "https://evil.example/z",
       }),
     );
-    server.route("GET", `/fal-ai/flux/requests/${ID}/status`, (_req, res) => sendJson(res, 200, { status: "COMPLETED" }));
+    server.route("GET", `/fal-ai/flux/requests/${ID}/status`, (_req, res) =>
+      sendJson(res, 200, { status: "COMPLETED" }),
+    );
     server.route("GET", `/fal-ai/flux/requests/${ID}`, (_req, res) => sendJson(res, 200, RESULT()));
     await adapter().generate({ ...REQ, model: "fal-ai/flux/dev" });
     expect(server.received("GET", `/fal-ai/flux/requests/${ID}`)).toHaveLength(1);
   });
 
   it("times out while queued and cancels the request", async () => {
-    server.route("GET", `/fal-ai/fast-sdxl/requests/${ID}/status`, (_req, res) => sendJson(res, 202, { status: "IN_QUEUE", queue_position: 9 }));
-    server.route("PUT", `/fal-ai/fast-sdxl/requests/${ID}/cancel`, (_req, res) => sendJson(res, 202, { status: "CANCELLATION_REQUESTED" }));
+    server.route("GET", `/fal-ai/fast-sdxl/requests/${ID}/status`, (_req, res) =>
+      sendJson(res, 202, { status: "IN_QUEUE", queue_position: 9 }),
+    );
+    server.route("PUT", `/fal-ai/fast-sdxl/requests/${ID}/cancel`, (_req, res) =>
+      sendJson(res, 202, { status: "CANCELLATION_REQUESTED" }),
+    );
     await expect(adapter().generate(REQ, { timeoutMs: 120 })).rejects.toMatchObject({ kind: "timeout" });
     await expect.poll(() => server.received("PUT", `/fal-ai/fast-sdxl/requests/${ID}/cancel`).length).toBe(1);
   });
@@ -151,7 +180,9 @@ describe("fal adapter", () => {
   });
 
   it("honours the caller's AbortSignal", async () => {
-    server.route("GET", `/fal-ai/fast-sdxl/requests/${ID}/status`, (_req, res) => sendJson(res, 202, { status: "IN_PROGRESS" }));
+    server.route("GET", `/fal-ai/fast-sdxl/requests/${ID}/status`, (_req, res) =>
+      sendJson(res, 202, { status: "IN_PROGRESS" }),
+    );
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 60);
     await expect(adapter().generate(REQ, { signal: controller.signal })).rejects.toMatchObject({ kind: "timeout" });

@@ -39,7 +39,8 @@ function falError(body: ErrorBody): ProviderError {
   const json = isRecord(body.json) ? body.json : {};
   const details = Array.isArray(json.detail) ? json.detail.filter(isRecord) : [];
   const types = details.map((d) => String(d.type ?? ""));
-  const errorType = typeof json.error_type === "string" ? json.error_type : (body.headers.get("x-fal-error-type") ?? "");
+  const errorType =
+    typeof json.error_type === "string" ? json.error_type : (body.headers.get("x-fal-error-type") ?? "");
   const text = details.length
     ? details.map((d) => String(d.msg ?? d.type)).join("; ")
     : typeof json.detail === "string"
@@ -50,7 +51,9 @@ function falError(body: ErrorBody): ProviderError {
   else if (/timeout/.test(errorType) || body.status === 504) kind = "timeout";
   else if (body.status === 422) kind = "invalid_request";
   // fal: "No charge for server errors: failed requests that return 5xx are not billed"; 4xx are input rejections.
-  return new ProviderError(kind, `fal: HTTP ${body.status}${errorType ? ` ${errorType}` : ""} ${text}`.trim(), { status: body.status });
+  return new ProviderError(kind, `fal: HTTP ${body.status}${errorType ? ` ${errorType}` : ""} ${text}`.trim(), {
+    status: body.status,
+  });
 }
 
 const dataUri = (buf: Buffer, type = "image/png") => `data:${type};base64,${buf.toString("base64")}`;
@@ -92,7 +95,8 @@ export function createFalAdapter(config: ProviderConfig, deps: AdapterDeps = {})
     if (typeof id !== "string") throw new ProviderError("transient", "fal: submit answered without a request_id");
     // Status/result URLs use owner/app only (no sub-path); prefer the returned ones, never off-origin.
     const app = modelId.split("/").slice(0, 2).join("/");
-    const own = (u: unknown, path: string) => (typeof u === "string" && sameOrigin(u, base) ? u : `${base}/${app}/requests/${id}${path}`);
+    const own = (u: unknown, path: string) =>
+      typeof u === "string" && sameOrigin(u, base) ? u : `${base}/${app}/requests/${id}${path}`;
     const statusUrl = own(submitted.status_url, "/status");
     let done = false;
     try {
@@ -107,15 +111,28 @@ export function createFalAdapter(config: ProviderConfig, deps: AdapterDeps = {})
       // The result endpoint replays the model's own status code and body, errors included.
       const result = await readJson(
         scope,
-        await request(scope, fetchFn, own(status.response_url ?? submitted.response_url, ""), { method: "GET", headers: auth }, falError),
+        await request(
+          scope,
+          fetchFn,
+          own(status.response_url ?? submitted.response_url, ""),
+          { method: "GET", headers: auth },
+          falError,
+        ),
       );
       const nsfw = Array.isArray(result.has_nsfw_concepts) && result.has_nsfw_concepts.some((flag) => flag === true);
-      if (nsfw) throw new ProviderError("content_filtered", `fal: request ${id} flagged by the safety checker (has_nsfw_concepts)`, { billable: true });
+      if (nsfw)
+        throw new ProviderError(
+          "content_filtered",
+          `fal: request ${id} flagged by the safety checker (has_nsfw_concepts)`,
+          { billable: true },
+        );
       const images = Array.isArray(result.images) ? result.images : isRecord(result.image) ? [result.image] : [];
       const url = images.map((i) => (isRecord(i) ? i.url : undefined)).find((u): u is string => typeof u === "string");
-      if (!url) throw new ProviderError("transient", `fal: request ${id} completed without an image`, { billable: true });
+      if (!url)
+        throw new ProviderError("transient", `fal: request ${id} completed without an image`, { billable: true });
       const { image, contentType } = await downloadImage(scope, fetchFn, url, sameOrigin(url, base) ? auth : undefined);
-      const seed = typeof result.seed === "number" ? result.seed : typeof input.seed === "number" ? input.seed : undefined;
+      const seed =
+        typeof result.seed === "number" ? result.seed : typeof input.seed === "number" ? input.seed : undefined;
       return { image, contentType, seed, gpuSeconds, providerRequestId: id };
     } catch (error) {
       if (!done && scope.signal.aborted) {
@@ -129,13 +146,20 @@ export function createFalAdapter(config: ProviderConfig, deps: AdapterDeps = {})
     kind: "fal",
     capabilities: new Set(FAL_CAPABILITIES),
     generate(req: GenerateRequest, options?: CallOptions) {
-      return withCall("fal generate", deadline(options), (scope) => run(scope, req.model, baseInput(req, config.options)));
+      return withCall("fal generate", deadline(options), (scope) =>
+        run(scope, req.model, baseInput(req, config.options)),
+      );
     },
     inpaint(req: InpaintRequest, options?: CallOptions) {
       return withCall("fal inpaint", deadline(options), (scope) => {
         const model = stringOption(config.options, "inpaintModel") ?? DEFAULT_INPAINT_MODEL;
         // fal accepts base64 data URIs wherever a model takes an image URL.
-        return run(scope, model, { ...baseInput(req, config.options), image_url: dataUri(req.image), mask_url: dataUri(req.mask), strength: 1 });
+        return run(scope, model, {
+          ...baseInput(req, config.options),
+          image_url: dataUri(req.image),
+          mask_url: dataUri(req.mask),
+          strength: 1,
+        });
       });
     },
   };

@@ -9,13 +9,22 @@
  */
 import { env } from "@/lib/env";
 import { isRedirect, OutboundRefusedError, outboundFetch } from "@/lib/net/outbound-fetch";
-import { ProviderError, type AdapterDeps, type CallOptions, type ProviderConfig, type ProviderErrorKind } from "./types";
+import {
+  ProviderError,
+  type AdapterDeps,
+  type CallOptions,
+  type ProviderConfig,
+  type ProviderErrorKind,
+} from "./types";
 
 export type FetchFn = typeof fetch;
 
 /** The fetch an adapter uses: the test's, or the outbound policy bound to this endpoint's flag. */
 export function fetchFor(config: Pick<ProviderConfig, "allowPrivate">, deps: AdapterDeps = {}): FetchFn {
-  return deps.fetch ?? outboundFetch({ allowPrivate: config.allowPrivate ?? false, ...(deps.lookup ? { lookup: deps.lookup } : {}) });
+  return (
+    deps.fetch ??
+    outboundFetch({ allowPrivate: config.allowPrivate ?? false, ...(deps.lookup ? { lookup: deps.lookup } : {}) })
+  );
 }
 
 const TIMEOUT = Symbol("kiln.provider.timeout");
@@ -54,17 +63,26 @@ export class CallScope {
   /** Whatever went wrong, as a ProviderError; an aborted scope always reads as "timeout". */
   toError(error: unknown): ProviderError {
     if (this.signal.aborted) {
-      const why = this.signal.reason === TIMEOUT ? `timed out after ${this.options.timeoutMs}ms` : "aborted by the caller";
+      const why =
+        this.signal.reason === TIMEOUT ? `timed out after ${this.options.timeoutMs}ms` : "aborted by the caller";
       const billable = error instanceof ProviderError && error.billable;
       return new ProviderError("timeout", `${this.label}: ${why}`, { cause: error, billable });
     }
     if (error instanceof ProviderError) return error;
     // Not retryable: the same address will be refused again (and a rebinding attack should not get retries).
-    if (error instanceof OutboundRefusedError) return new ProviderError("invalid_request", `${this.label}: ${error.message}`, { cause: error });
-    if (error instanceof TypeError && /fetch failed|network|ECONN|socket/i.test(`${error.message} ${String(error.cause)}`)) {
-      return new ProviderError("unavailable", `${this.label}: endpoint unreachable (${String((error.cause as Error | undefined)?.message ?? error.message)})`, {
-        cause: error,
-      });
+    if (error instanceof OutboundRefusedError)
+      return new ProviderError("invalid_request", `${this.label}: ${error.message}`, { cause: error });
+    if (
+      error instanceof TypeError &&
+      /fetch failed|network|ECONN|socket/i.test(`${error.message} ${String(error.cause)}`)
+    ) {
+      return new ProviderError(
+        "unavailable",
+        `${this.label}: endpoint unreachable (${String((error.cause as Error | undefined)?.message ?? error.message)})`,
+        {
+          cause: error,
+        },
+      );
     }
     const message = error instanceof Error ? error.message : String(error);
     return new ProviderError("transient", `${this.label}: ${message}`, { cause: error });
@@ -72,7 +90,11 @@ export class CallScope {
 }
 
 /** Runs one adapter call inside a scope; the scope's signal must be passed to every fetch/sleep. */
-export async function withCall<T>(label: string, options: CallOptions | undefined, fn: (scope: CallScope) => Promise<T>): Promise<T> {
+export async function withCall<T>(
+  label: string,
+  options: CallOptions | undefined,
+  fn: (scope: CallScope) => Promise<T>,
+): Promise<T> {
   const scope = new CallScope(label, options);
   try {
     if (scope.signal.aborted) throw scope.signal.reason;
@@ -101,19 +123,31 @@ export type ErrorMapper = (body: ErrorBody) => ProviderError | undefined;
  * Redirects are refused: no provider API documents one, a 301/302 would turn a POST into a GET,
  * and following it is how a saved endpoint could bounce Kiln to an internal address.
  */
-export async function request(scope: CallScope, fetchFn: FetchFn, url: string, init: RequestInit, mapError?: ErrorMapper): Promise<Response> {
+export async function request(
+  scope: CallScope,
+  fetchFn: FetchFn,
+  url: string,
+  init: RequestInit,
+  mapError?: ErrorMapper,
+): Promise<Response> {
   const res = await fetchFn(url, { ...init, redirect: "manual", signal: scope.signal });
   if (res.ok) return res;
   if (isRedirect(res.status) || res.type === "opaqueredirect") {
     await res.body?.cancel().catch(() => {});
     const to = originOf(res.headers.get("location"), url);
     const message = `the endpoint answered with a redirect (HTTP ${res.status}${to ? ` to ${to}` : ""}); Kiln does not follow redirects on API calls. If the endpoint moved, set its URL to the new address.`;
-    throw new ProviderError("invalid_request", `${scope.label}: ${message}`, { status: res.status, cause: new OutboundRefusedError(message) });
+    throw new ProviderError("invalid_request", `${scope.label}: ${message}`, {
+      status: res.status,
+      cause: new OutboundRefusedError(message),
+    });
   }
   const text = await readTextUpTo(res, ERROR_BODY_BYTES);
   const body: ErrorBody = { status: res.status, text, json: parseJson(text), headers: res.headers };
   throw (
-    mapError?.(body) ?? new ProviderError(kindForStatus(res.status), `${scope.label}: HTTP ${res.status} ${text.slice(0, 300)}`.trim(), { status: res.status })
+    mapError?.(body) ??
+    new ProviderError(kindForStatus(res.status), `${scope.label}: HTTP ${res.status} ${text.slice(0, 300)}`.trim(), {
+      status: res.status,
+    })
   );
 }
 
@@ -167,9 +201,17 @@ async function readInto(body: ReadableStream<Uint8Array>, maxBytes: number, chun
 }
 
 /** Reads a body, refusing it (and dropping the connection) once it passes `maxBytes`. */
-export async function readBytes(scope: CallScope, res: Response, maxBytes: number, what = "the response"): Promise<Buffer> {
+export async function readBytes(
+  scope: CallScope,
+  res: Response,
+  maxBytes: number,
+  what = "the response",
+): Promise<Buffer> {
   const tooLarge = () =>
-    new ProviderError("invalid_request", `${scope.label}: ${what} is larger than the ${formatBytes(maxBytes)} limit (KILN_MAX_DOWNLOAD_BYTES).`);
+    new ProviderError(
+      "invalid_request",
+      `${scope.label}: ${what} is larger than the ${formatBytes(maxBytes)} limit (KILN_MAX_DOWNLOAD_BYTES).`,
+    );
   const declared = Number(res.headers.get("content-length") ?? NaN);
   if (declared > maxBytes) {
     await res.body?.cancel().catch(() => {});
@@ -201,7 +243,8 @@ export async function readText(scope: CallScope, res: Response): Promise<string>
 export async function readJson(scope: CallScope, res: Response): Promise<Record<string, unknown>> {
   const text = await readText(scope, res);
   const json = parseJson(text);
-  if (!isRecord(json)) throw new ProviderError("transient", `${scope.label}: expected a JSON object, got ${text.slice(0, 200)}`);
+  if (!isRecord(json))
+    throw new ProviderError("transient", `${scope.label}: expected a JSON object, got ${text.slice(0, 200)}`);
   return json;
 }
 
@@ -260,7 +303,9 @@ export function pollPolicy(options: Record<string, unknown> | undefined): PollPo
  * Fills in the endpoint's default deadline (options.timeoutMs, else 10 minutes) when the caller
  * gave none, so no call can hang forever on a silent server.
  */
-export function withDefaultTimeout(config: { options?: Record<string, unknown> }): (options?: CallOptions) => CallOptions {
+export function withDefaultTimeout(config: {
+  options?: Record<string, unknown>;
+}): (options?: CallOptions) => CallOptions {
   const fallback = numberOption(config.options, "timeoutMs", 10 * 60_000);
   return (options) => ({ ...options, timeoutMs: options?.timeoutMs ?? fallback });
 }

@@ -20,8 +20,18 @@ const REQ: GenerateRequest = {
 
 let server: FakeServer;
 const adapter = (options: Record<string, unknown> = {}) =>
-  createOpenAIAdapter({ kind: "openai", allowPrivate: true, baseUrl: `${server.url}/v1`, apiKey: "sk-openai", options });
-const ok = { created: 1713833628, data: [{ b64_json: TINY_PNG.toString("base64") }], usage: { total_tokens: 100, input_tokens: 50, output_tokens: 50 } };
+  createOpenAIAdapter({
+    kind: "openai",
+    allowPrivate: true,
+    baseUrl: `${server.url}/v1`,
+    apiKey: "sk-openai",
+    options,
+  });
+const ok = {
+  created: 1713833628,
+  data: [{ b64_json: TINY_PNG.toString("base64") }],
+  usage: { total_tokens: 100, input_tokens: 50, output_tokens: 50 },
+};
 
 beforeEach(async () => {
   server = await startFakeServer();
@@ -48,7 +58,13 @@ describe("OpenAI images adapter", () => {
   });
 
   it("asks DALL·E 3 for b64_json at its own sizes", async () => {
-    await adapter({ quality: "hd" }).generate({ ...REQ, model: "dall-e-3", width: 1920, height: 1080, negativePrompt: "" });
+    await adapter({ quality: "hd" }).generate({
+      ...REQ,
+      model: "dall-e-3",
+      width: 1920,
+      height: 1080,
+      negativePrompt: "",
+    });
     expect(server.received("POST", "/v1/images/generations")[0]!.json()).toEqual({
       model: "dall-e-3",
       prompt: REQ.prompt,
@@ -69,19 +85,59 @@ describe("OpenAI images adapter", () => {
   it.each([
     [
       400,
-      { message: "Your request was rejected by the safety system.", type: "image_generation_user_error", param: null, code: "moderation_blocked" },
+      {
+        message: "Your request was rejected by the safety system.",
+        type: "image_generation_user_error",
+        param: null,
+        code: "moderation_blocked",
+      },
       "content_filtered",
     ],
     [
       400,
-      { message: "Your request was rejected as a result of our safety system.", type: "invalid_request_error", param: null, code: "content_policy_violation" },
+      {
+        message: "Your request was rejected as a result of our safety system.",
+        type: "invalid_request_error",
+        param: null,
+        code: "content_policy_violation",
+      },
       "content_filtered",
     ],
-    [400, { message: "Invalid value: '999x999'.", type: "invalid_request_error", param: "size", code: "invalid_value" }, "invalid_request"],
-    [401, { message: "Incorrect API key provided", type: "invalid_request_error", param: null, code: "invalid_api_key" }, "auth"],
-    [429, { message: "Rate limit reached for images per minute", type: "requests", param: null, code: "rate_limit_exceeded" }, "transient"],
-    [429, { message: "You exceeded your current quota", type: "insufficient_quota", param: null, code: "insufficient_quota" }, "auth"],
-    [503, { message: "The engine is currently overloaded", type: "server_error", param: null, code: null }, "unavailable"],
+    [
+      400,
+      { message: "Invalid value: '999x999'.", type: "invalid_request_error", param: "size", code: "invalid_value" },
+      "invalid_request",
+    ],
+    [
+      401,
+      { message: "Incorrect API key provided", type: "invalid_request_error", param: null, code: "invalid_api_key" },
+      "auth",
+    ],
+    [
+      429,
+      {
+        message: "Rate limit reached for images per minute",
+        type: "requests",
+        param: null,
+        code: "rate_limit_exceeded",
+      },
+      "transient",
+    ],
+    [
+      429,
+      {
+        message: "You exceeded your current quota",
+        type: "insufficient_quota",
+        param: null,
+        code: "insufficient_quota",
+      },
+      "auth",
+    ],
+    [
+      503,
+      { message: "The engine is currently overloaded", type: "server_error", param: null, code: null },
+      "unavailable",
+    ],
   ] as const)("maps HTTP %i %j to %s (never billable)", async (status, error, kind) => {
     server.route("POST", "/v1/images/generations", (_req, res) => sendJson(res, status, { error }));
     const thrown = await adapter()
@@ -122,8 +178,12 @@ describe("OpenAI images adapter", () => {
   });
 
   it("refuses edits on dall-e-3 and LoRAs before calling the API", async () => {
-    await expect(adapter().inpaint!({ ...REQ, model: "dall-e-3", image: TINY_PNG, mask: TINY_PNG })).rejects.toMatchObject({ kind: "invalid_request" });
-    await expect(adapter().generate({ ...REQ, loras: [{ name: "x", weight: 1 }] })).rejects.toMatchObject({ kind: "invalid_request" });
+    await expect(
+      adapter().inpaint!({ ...REQ, model: "dall-e-3", image: TINY_PNG, mask: TINY_PNG }),
+    ).rejects.toMatchObject({ kind: "invalid_request" });
+    await expect(adapter().generate({ ...REQ, loras: [{ name: "x", weight: 1 }] })).rejects.toMatchObject({
+      kind: "invalid_request",
+    });
     expect(server.requests).toHaveLength(0);
   });
 

@@ -39,7 +39,9 @@ function openaiError(body: ErrorBody): ProviderError {
   if (MODERATION_CODES.has(code)) kind = "content_filtered";
   else if (code === "insufficient_quota" || code === "billing_hard_limit_reached") kind = "auth"; // 429, but retrying cannot help
   // A refused request produces no image and no image tokens: nothing is billed.
-  return new ProviderError(kind, `openai: HTTP ${body.status}${code ? ` ${code}` : ""}: ${message}`, { status: body.status });
+  return new ProviderError(kind, `openai: HTTP ${body.status}${code ? ` ${code}` : ""}: ${message}`, {
+    status: body.status,
+  });
 }
 
 export function createOpenAIAdapter(config: ProviderConfig, deps: AdapterDeps = {}): ProviderAdapter {
@@ -67,7 +69,8 @@ export function createOpenAIAdapter(config: ProviderConfig, deps: AdapterDeps = 
       const image = Buffer.from(first.b64_json, "base64");
       return { image, contentType: sniffImageType(image), providerRequestId };
     }
-    if (typeof first.url === "string") return { ...(await downloadImage(scope, fetchFn, first.url)), providerRequestId };
+    if (typeof first.url === "string")
+      return { ...(await downloadImage(scope, fetchFn, first.url)), providerRequestId };
     throw new ProviderError("transient", "openai: the response carried no image");
   }
 
@@ -103,9 +106,14 @@ export function createOpenAIAdapter(config: ProviderConfig, deps: AdapterDeps = 
       return withCall("openai edit", deadline(options), async (scope) => {
         check(req);
         if (modelFamily(req.model) === "dall-e-3")
-          throw new ProviderError("invalid_request", "openai: dall-e-3 does not support edits (use gpt-image-1 or dall-e-2)");
+          throw new ProviderError(
+            "invalid_request",
+            "openai: dall-e-3 does not support edits (use gpt-image-1 or dall-e-2)",
+          );
         const mask = await toOpenAIMask(req.mask, req.image).catch((error: unknown) => {
-          throw new ProviderError("invalid_request", `openai: unreadable image or mask (${String(error)})`, { cause: error });
+          throw new ProviderError("invalid_request", `openai: unreadable image or mask (${String(error)})`, {
+            cause: error,
+          });
         });
         const form = new FormData();
         form.append("model", req.model);
@@ -115,7 +123,13 @@ export function createOpenAIAdapter(config: ProviderConfig, deps: AdapterDeps = 
         form.append("n", "1");
         form.append("size", nearestSize(req.model, req.width, req.height));
         for (const [key, value] of Object.entries(extras(req.model))) form.append(key, value);
-        const res = await request(scope, fetchFn, `${base}/v1/images/edits`, { method: "POST", headers, body: form }, openaiError);
+        const res = await request(
+          scope,
+          fetchFn,
+          `${base}/v1/images/edits`,
+          { method: "POST", headers, body: form },
+          openaiError,
+        );
         return imageFrom(scope, res);
       });
     },

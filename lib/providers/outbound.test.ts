@@ -119,7 +119,9 @@ describe("connect-time address checks", () => {
 
 describe("redirects on API calls", () => {
   it("are refused, and a forbidden redirect target is never contacted", async () => {
-    endpoint.route("GET", "/sdapi/v1/sd-models", (_req, res) => redirect(res, `http://0.0.0.0:${portOf(target)}/secret`));
+    endpoint.route("GET", "/sdapi/v1/sd-models", (_req, res) =>
+      redirect(res, `http://0.0.0.0:${portOf(target)}/secret`),
+    );
     const adapter = createA1111Adapter({ kind: "a1111", baseUrl: endpoint.url, allowPrivate: true });
     const error = await failure(adapter.listModels!());
     expect(error.message).toMatch(/redirect/i);
@@ -133,7 +135,12 @@ describe("output downloads", () => {
     endpoint.route("POST", "/v1/predictions", (_req, res) =>
       sendJson(res, 201, { id: "p1", status: "succeeded", output: [output], logs: "", metrics: { predict_time: 1 } }),
     );
-    return createReplicateAdapter({ kind: "replicate", baseUrl: `${endpoint.url}/v1`, apiKey: "r8_test", allowPrivate: true });
+    return createReplicateAdapter({
+      kind: "replicate",
+      baseUrl: `${endpoint.url}/v1`,
+      apiKey: "r8_test",
+      allowPrivate: true,
+    });
   };
 
   it("refuses an output URL on a forbidden address without contacting it", async () => {
@@ -233,7 +240,9 @@ describe("the admin's test connection", () => {
   };
 
   it("does not follow a 302 to a forbidden address, and never shows the target's body", async () => {
-    endpoint.route("GET", "/sdapi/v1/sd-models", (_req, res) => redirect(res, `http://0.0.0.0:${portOf(target)}/secret`));
+    endpoint.route("GET", "/sdapi/v1/sd-models", (_req, res) =>
+      redirect(res, `http://0.0.0.0:${portOf(target)}/secret`),
+    );
     const provider = await addEndpoint(endpoint.url, true);
     const result = await testProvider({ ctx: admin, input: { providerId: provider.id } });
     expect(result.ok).toBe(false);
@@ -243,16 +252,26 @@ describe("the admin's test connection", () => {
   });
 
   it("refuses at connect a host name that was public when saved but points at a forbidden address now", async () => {
-    endpoint.route("GET", "/sdapi/v1/sd-models", (_req, res) => sendJson(res, 200, [{ title: "SECRET-INTERNAL-ANSWER" }]));
+    endpoint.route("GET", "/sdapi/v1/sd-models", (_req, res) =>
+      sendJson(res, 200, [{ title: "SECRET-INTERNAL-ANSWER" }]),
+    );
     const url = `http://localhost:${portOf(endpoint)}`;
     const saved = await addEndpoint(url, false, resolvesTo("203.0.113.10"));
     // The test's own pre-check still sees the public answer; the connection sees the private one.
-    const rebound = await testProvider({ ctx: admin, input: { providerId: saved.id }, deps: { lookup: resolvesTo("203.0.113.10", "127.0.0.1") } });
+    const rebound = await testProvider({
+      ctx: admin,
+      input: { providerId: saved.id },
+      deps: { lookup: resolvesTo("203.0.113.10", "127.0.0.1") },
+    });
     expect(rebound).toMatchObject({ ok: false });
     expect(rebound.message).toMatch(/loopback/);
     expect(rebound.message).not.toContain("SECRET");
 
-    const metadata = await testProvider({ ctx: admin, input: { providerId: saved.id }, deps: { lookup: resolvesTo("203.0.113.10", "169.254.169.254") } });
+    const metadata = await testProvider({
+      ctx: admin,
+      input: { providerId: saved.id },
+      deps: { lookup: resolvesTo("203.0.113.10", "169.254.169.254") },
+    });
     expect(metadata).toMatchObject({ ok: false });
     expect(metadata.message).toMatch(/metadata/);
     expect(endpoint.requests).toHaveLength(0);

@@ -4,7 +4,12 @@ import { PROVIDER_KINDS } from "./types";
 
 describe("provider registry", () => {
   it("builds an adapter of the configured kind whose methods match its declared capabilities", () => {
-    const method = { generate: "generate", inpaint: "inpaint", upscale: "upscale", removeBackground: "removeBackground" } as const;
+    const method = {
+      generate: "generate",
+      inpaint: "inpaint",
+      upscale: "upscale",
+      removeBackground: "removeBackground",
+    } as const;
     for (const kind of PROVIDER_KINDS) {
       const adapter = createAdapter({ kind, baseUrl: "http://127.0.0.1:9", apiKey: "user:secret" });
       expect(adapter.kind).toBe(kind);

@@ -30,7 +30,8 @@ export const PROVIDER_CAPABILITIES: Readonly<Record<ProviderKind, ProviderDescri
     needsApiKey: false,
     modelHint: "checkpoint title as listed by /sdapi/v1/sd-models",
     billing: "self-hosted: priced by the preset's own price model",
-    notes: "The built-in GPU endpoint simulator speaks this API. Background removal needs the stable-diffusion-webui-rembg extension (the simulator has it).",
+    notes:
+      "The built-in GPU endpoint simulator speaks this API. Background removal needs the stable-diffusion-webui-rembg extension (the simulator has it).",
   },
   comfyui: {
     label: "ComfyUI",
@@ -38,7 +39,8 @@ export const PROVIDER_CAPABILITIES: Readonly<Record<ProviderKind, ProviderDescri
     needsApiKey: false,
     modelHint: "checkpoint file name (ckpt_name), e.g. sd_xl_base_1.0.safetensors",
     billing: "self-hosted: priced by the preset's own price model; GPU seconds come from the execution history",
-    notes: "Builds a standard txt2img/inpaint graph; options.workflow (API format, {{placeholders}}) overrides txt2img.",
+    notes:
+      "Builds a standard txt2img/inpaint graph; options.workflow (API format, {{placeholders}}) overrides txt2img.",
   },
   replicate: {
     label: "Replicate",
@@ -46,7 +48,8 @@ export const PROVIDER_CAPABILITIES: Readonly<Record<ProviderKind, ProviderDescri
     needsApiKey: true,
     defaultBaseUrl: "https://api.replicate.com",
     modelHint: '"owner/name:version" (billed by GPU time) or "owner/name" for official models (billed per output)',
-    billing: "pinned versions bill GPU time, so failed or cancelled predictions that ran are billable (metrics.predict_time)",
+    billing:
+      "pinned versions bill GPU time, so failed or cancelled predictions that ran are billable (metrics.predict_time)",
   },
   fal: {
     label: "fal",
@@ -63,7 +66,8 @@ export const PROVIDER_CAPABILITIES: Readonly<Record<ProviderKind, ProviderDescri
     needsApiKey: true,
     defaultBaseUrl: "https://api.stability.ai",
     modelHint: "ultra, core, or an SD3 model (sd3.5-large, sd3.5-large-turbo, sd3.5-medium)",
-    billing: "credits are spent on generations that return an image, including blurred CONTENT_FILTERED ones; rejected requests are free",
+    billing:
+      "credits are spent on generations that return an image, including blurred CONTENT_FILTERED ones; rejected requests are free",
     notes: "Sizes map to the nearest aspect ratio; no LoRAs, no sampler or steps control.",
   },
   openai: {

@@ -43,14 +43,24 @@ const NSFW = /nsfw|safety checker|sensitive content|content (policy|moderation)/
 function target(base: string, model: string, input: Record<string, unknown>): Target {
   const [ref = "", version] = model.split(":");
   if (version) return { url: `${base}/v1/predictions`, body: { version, input }, timeBilled: true };
-  if (/^[a-f0-9]{64}$/.test(ref)) return { url: `${base}/v1/predictions`, body: { version: ref, input }, timeBilled: true };
+  if (/^[a-f0-9]{64}$/.test(ref))
+    return { url: `${base}/v1/predictions`, body: { version: ref, input }, timeBilled: true };
   const [owner, name] = ref.split("/");
-  if (!owner || !name) throw new ProviderError("invalid_request", `replicate: model "${model}" is not "owner/name" or "owner/name:version"`);
-  return { url: `${base}/v1/models/${encodeURIComponent(owner)}/${encodeURIComponent(name)}/predictions`, body: { input }, timeBilled: false };
+  if (!owner || !name)
+    throw new ProviderError(
+      "invalid_request",
+      `replicate: model "${model}" is not "owner/name" or "owner/name:version"`,
+    );
+  return {
+    url: `${base}/v1/models/${encodeURIComponent(owner)}/${encodeURIComponent(name)}/predictions`,
+    body: { input },
+    timeBilled: false,
+  };
 }
 
 function inputFor(req: GenerateRequest, extra: unknown): Record<string, unknown> {
-  if (req.loras.length > 1) throw new ProviderError("invalid_request", "replicate: models take at most one LoRA (lora_weights)");
+  if (req.loras.length > 1)
+    throw new ProviderError("invalid_request", "replicate: models take at most one LoRA (lora_weights)");
   const lora = req.loras[0];
   return {
     prompt: req.prompt,
@@ -96,7 +106,8 @@ export function createReplicateAdapter(config: ProviderConfig, deps: AdapterDeps
   const auth = { Authorization: `Bearer ${config.apiKey ?? ""}` };
 
   /** Only ever send the token back to Replicate's own API origin. */
-  const urlOr = (candidate: unknown, fallback: string) => (typeof candidate === "string" && sameOrigin(candidate, base) ? candidate : fallback);
+  const urlOr = (candidate: unknown, fallback: string) =>
+    typeof candidate === "string" && sameOrigin(candidate, base) ? candidate : fallback;
 
   async function finish(scope: CallScope, p: Prediction, t: Target, requestedSeed: number): Promise<ImageResult> {
     const id = String(p.id);
@@ -105,13 +116,20 @@ export function createReplicateAdapter(config: ProviderConfig, deps: AdapterDeps
     if (p.status === "failed") {
       const message = typeof p.error === "string" ? p.error : "prediction failed";
       const kind = NSFW.test(message) ? "content_filtered" : "transient";
-      throw new ProviderError(kind, `replicate: prediction ${id} failed: ${message}`, { billable, cause: { providerRequestId: id, gpuSeconds } });
+      throw new ProviderError(kind, `replicate: prediction ${id} failed: ${message}`, {
+        billable,
+        cause: { providerRequestId: id, gpuSeconds },
+      });
     }
     if (p.status !== "succeeded") {
-      throw new ProviderError("transient", `replicate: prediction ${id} ${String(p.status)}`, { billable, cause: { providerRequestId: id, gpuSeconds } });
+      throw new ProviderError("transient", `replicate: prediction ${id} ${String(p.status)}`, {
+        billable,
+        cause: { providerRequestId: id, gpuSeconds },
+      });
     }
     const url = firstOutputUrl(p.output);
-    if (!url) throw new ProviderError("transient", `replicate: prediction ${id} succeeded without an output URL`, { billable });
+    if (!url)
+      throw new ProviderError("transient", `replicate: prediction ${id} succeeded without an output URL`, { billable });
     const { image, contentType } = await downloadImage(scope, fetchFn, url, sameOrigin(url, base) ? auth : undefined);
     const logged = typeof p.logs === "string" ? /seed[:=\s]+(\d+)/i.exec(p.logs)?.[1] : undefined;
     const seed = logged !== undefined ? Number(logged) : requestedSeed >= 0 ? requestedSeed : undefined;
@@ -124,8 +142,18 @@ export function createReplicateAdapter(config: ProviderConfig, deps: AdapterDeps
     generate(req: GenerateRequest, options?: CallOptions) {
       return withCall("replicate generate", deadline(options), async (scope) => {
         const t = target(base, req.model, inputFor(req, config.options?.input));
-        const headers = { ...auth, "Content-Type": "application/json", ...(wait > 0 ? { Prefer: `wait=${Math.min(60, Math.round(wait))}` } : {}) };
-        const created = await request(scope, fetchFn, t.url, { method: "POST", headers, body: JSON.stringify(t.body) }, apiError);
+        const headers = {
+          ...auth,
+          "Content-Type": "application/json",
+          ...(wait > 0 ? { Prefer: `wait=${Math.min(60, Math.round(wait))}` } : {}),
+        };
+        const created = await request(
+          scope,
+          fetchFn,
+          t.url,
+          { method: "POST", headers, body: JSON.stringify(t.body) },
+          apiError,
+        );
         let prediction: Prediction = await readJson(scope, created);
         const id = String(prediction.id);
         const urls = isRecord(prediction.urls) ? prediction.urls : {};
@@ -148,7 +176,11 @@ export function createReplicateAdapter(config: ProviderConfig, deps: AdapterDeps
             const ran = t.timeBilled && prediction.status === "processing";
             const mapped = scope.toError(error);
             if (ran && !mapped.billable) {
-              throw new ProviderError(mapped.kind, mapped.message, { status: mapped.status, billable: true, cause: mapped });
+              throw new ProviderError(mapped.kind, mapped.message, {
+                status: mapped.status,
+                billable: true,
+                cause: mapped,
+              });
             }
             throw mapped;
           }

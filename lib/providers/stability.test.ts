@@ -1,7 +1,16 @@
 import sharp from "sharp";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createStabilityAdapter, nearestAspectRatio } from "./stability";
-import { hang, partBytes, sendBytes, sendJson, startFakeServer, TINY_PNG, type FakeServer, type Handler } from "./testing/fake-server";
+import {
+  hang,
+  partBytes,
+  sendBytes,
+  sendJson,
+  startFakeServer,
+  TINY_PNG,
+  type FakeServer,
+  type Handler,
+} from "./testing/fake-server";
 import { ProviderError, type GenerateRequest } from "./types";
 
 const REQ: GenerateRequest = {
@@ -27,7 +36,15 @@ const image =
 
 beforeEach(async () => {
   server = await startFakeServer();
-  for (const path of ["generate/core", "generate/sd3", "generate/ultra", "edit/erase", "edit/inpaint", "upscale/fast", "edit/remove-background"]) {
+  for (const path of [
+    "generate/core",
+    "generate/sd3",
+    "generate/ultra",
+    "edit/erase",
+    "edit/inpaint",
+    "upscale/fast",
+    "edit/remove-background",
+  ]) {
     server.route("POST", `/v2beta/stable-image/${path}`, image());
   }
 });
@@ -94,7 +111,9 @@ describe("Stability adapter", () => {
     [429, "rate_limit_exceeded", "transient"],
     [500, "internal_error", "transient"],
   ] as const)("maps HTTP %i %s to %s (not billable)", async (status, name, kind) => {
-    server.route("POST", "/v2beta/stable-image/generate/core", (_req, res) => sendJson(res, status, { id: "a1b2c3", name, errors: [`${name}: see the docs`] }));
+    server.route("POST", "/v2beta/stable-image/generate/core", (_req, res) =>
+      sendJson(res, status, { id: "a1b2c3", name, errors: [`${name}: see the docs`] }),
+    );
     const error = await adapter()
       .generate(REQ)
       .catch((e: unknown) => e);
@@ -145,6 +164,8 @@ describe("Stability adapter", () => {
     server.route("POST", "/v2beta/stable-image/generate/core", hang);
     await expect(adapter().generate(REQ, { timeoutMs: 100 })).rejects.toMatchObject({ kind: "timeout" });
     await expect(adapter().generate({ ...REQ, model: "sdxl-1.0" })).rejects.toMatchObject({ kind: "invalid_request" });
-    await expect(adapter().generate({ ...REQ, loras: [{ name: "x", weight: 1 }] })).rejects.toMatchObject({ kind: "invalid_request" });
+    await expect(adapter().generate({ ...REQ, loras: [{ name: "x", weight: 1 }] })).rejects.toMatchObject({
+      kind: "invalid_request",
+    });
   });
 });

@@ -63,7 +63,9 @@ function stabilityError(body: ErrorBody): ProviderError {
   if (name === "content_moderation") kind = "content_filtered";
   else if (body.status === 413 || body.status === 422) kind = "invalid_request";
   // Stability charges credits for successful generations only; rejected requests cost nothing.
-  return new ProviderError(kind, `stability: HTTP ${body.status} ${name} ${errors}`.replace(/\s+/g, " ").trim(), { status: body.status });
+  return new ProviderError(kind, `stability: HTTP ${body.status} ${name} ${errors}`.replace(/\s+/g, " ").trim(), {
+    status: body.status,
+  });
 }
 
 const seedField = (seed: number) => String(seed >= 0 && seed <= 4294967294 ? Math.floor(seed) : 0); // 0 = random
@@ -75,7 +77,11 @@ export function createStabilityAdapter(config: ProviderConfig, deps: AdapterDeps
   const outputFormat = stringOption(config.options, "outputFormat") ?? "png";
   const growMask = String(numberOption(config.options, "growMask", 5));
 
-  async function post(scope: CallScope, path: string, fields: Record<string, string | Blob | undefined>): Promise<ImageResult> {
+  async function post(
+    scope: CallScope,
+    path: string,
+    fields: Record<string, string | Blob | undefined>,
+  ): Promise<ImageResult> {
     const form = new FormData();
     for (const [key, value] of Object.entries(fields)) {
       if (value === undefined) continue;
@@ -85,14 +91,25 @@ export function createStabilityAdapter(config: ProviderConfig, deps: AdapterDeps
     const headers: Record<string, string> = { Authorization: `Bearer ${config.apiKey ?? ""}`, Accept: "image/*" };
     const clientId = stringOption(config.options, "clientId");
     if (clientId) headers["stability-client-id"] = clientId;
-    const res = await request(scope, fetchFn, `${base}/v2beta/stable-image/${path}`, { method: "POST", headers, body: form }, stabilityError);
+    const res = await request(
+      scope,
+      fetchFn,
+      `${base}/v2beta/stable-image/${path}`,
+      { method: "POST", headers, body: form },
+      stabilityError,
+    );
     const image = await readBytes(scope, res, downloadLimits().maxBytes, "the output image");
     const finish = res.headers.get("finish-reason") ?? "SUCCESS";
     if (finish === "CONTENT_FILTERED") {
       // The image came back blurred by the NSFW classifier: the credits are spent, the asset is unusable.
-      throw new ProviderError("content_filtered", `stability: ${path} output was filtered (finish-reason CONTENT_FILTERED)`, { billable: true });
+      throw new ProviderError(
+        "content_filtered",
+        `stability: ${path} output was filtered (finish-reason CONTENT_FILTERED)`,
+        { billable: true },
+      );
     }
-    if (finish !== "SUCCESS") throw new ProviderError("transient", `stability: ${path} finished with ${finish}`, { billable: true });
+    if (finish !== "SUCCESS")
+      throw new ProviderError("transient", `stability: ${path} finished with ${finish}`, { billable: true });
     const seedHeader = res.headers.get("seed");
     const contentType = res.headers.get("content-type")?.split(";")[0]?.trim() || `image/${outputFormat}`;
     return { image, contentType, seed: seedHeader ? Number(seedHeader) : undefined };
@@ -103,7 +120,8 @@ export function createStabilityAdapter(config: ProviderConfig, deps: AdapterDeps
     capabilities: new Set(STABILITY_CAPABILITIES),
     generate(req: GenerateRequest, options?: CallOptions) {
       return withCall("stability generate", deadline(options), (scope) => {
-        if (req.loras.length) throw new ProviderError("invalid_request", "stability: the hosted API does not take LoRAs");
+        if (req.loras.length)
+          throw new ProviderError("invalid_request", "stability: the hosted API does not take LoRAs");
         const { path, sd3Model } = generateEndpoint(req.model);
         return post(scope, path, {
           prompt: req.prompt,
@@ -119,9 +137,19 @@ export function createStabilityAdapter(config: ProviderConfig, deps: AdapterDeps
     /** With a prompt: edit/inpaint (fill the mask from the prompt). Without: edit/erase (remove what is masked). */
     inpaint(req: InpaintRequest, options?: CallOptions) {
       return withCall("stability inpaint", deadline(options), (scope) => {
-        const common = { image: blobOf(req.image), mask: blobOf(req.mask), grow_mask: growMask, seed: seedField(req.seed), output_format: outputFormat };
+        const common = {
+          image: blobOf(req.image),
+          mask: blobOf(req.mask),
+          grow_mask: growMask,
+          seed: seedField(req.seed),
+          output_format: outputFormat,
+        };
         if (!req.prompt.trim()) return post(scope, "edit/erase", common);
-        return post(scope, "edit/inpaint", { ...common, prompt: req.prompt, negative_prompt: req.negativePrompt || undefined });
+        return post(scope, "edit/inpaint", {
+          ...common,
+          prompt: req.prompt,
+          negative_prompt: req.negativePrompt || undefined,
+        });
       });
     },
     /** upscale/fast always returns 4×; a 2× request is scaled back down from that result. */
@@ -142,7 +170,10 @@ export function createStabilityAdapter(config: ProviderConfig, deps: AdapterDeps
     removeBackground(req: RemoveBackgroundRequest, options?: CallOptions) {
       return withCall("stability remove-background", deadline(options), (scope) =>
         // remove-background answers png or webp only (jpeg has no alpha).
-        post(scope, "edit/remove-background", { image: blobOf(req.image), output_format: outputFormat === "webp" ? "webp" : "png" }),
+        post(scope, "edit/remove-background", {
+          image: blobOf(req.image),
+          output_format: outputFormat === "webp" ? "webp" : "png",
+        }),
       );
     },
   };

@@ -36,7 +36,10 @@ export async function listProviders(db: DbExecutor) {
  * What an admin may see of a stored key: that one is set and, for keys long enough that four
  * characters give little away, its last four (to tell which key is in use after a rotation).
  */
-export function secretHint(provider: Pick<Provider, "secretCiphertext">): { hasSecret: boolean; secretLast4: string | null } {
+export function secretHint(provider: Pick<Provider, "secretCiphertext">): {
+  hasSecret: boolean;
+  secretLast4: string | null;
+} {
   if (!provider.secretCiphertext) return { hasSecret: false, secretLast4: null };
   try {
     const secret = openSecret(provider.secretCiphertext, secretsKey());

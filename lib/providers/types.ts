@@ -44,7 +44,8 @@ export type ImageResult = {
  * Why a provider call failed, which decides what happens next:
  * transient/timeout/unavailable → retry with backoff; content_filtered/invalid_request/auth → no retry.
  */
-export type ProviderErrorKind = "transient" | "timeout" | "unavailable" | "content_filtered" | "invalid_request" | "auth";
+export type ProviderErrorKind =
+  "transient" | "timeout" | "unavailable" | "content_filtered" | "invalid_request" | "auth";
 
 export class ProviderError extends Error {
   readonly kind: ProviderErrorKind;
@@ -52,7 +53,11 @@ export class ProviderError extends Error {
   /** Whether the provider bills this failed call (one ledger row is written either way). */
   readonly billable: boolean;
 
-  constructor(kind: ProviderErrorKind, message: string, options: { status?: number; billable?: boolean; cause?: unknown } = {}) {
+  constructor(
+    kind: ProviderErrorKind,
+    message: string,
+    options: { status?: number; billable?: boolean; cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = "ProviderError";
     this.kind = kind;
@@ -98,4 +103,7 @@ export type ProviderConfig = {
  * Adapters take fetch as a dependency so tests can point them at local fakes of the real APIs;
  * without one they use the outbound policy's fetch, whose DNS answers tests may inject (`lookup`).
  */
-export type AdapterDeps = { fetch?: typeof fetch; lookup?: (hostname: string) => Promise<{ address: string; family: number }[]> };
+export type AdapterDeps = {
+  fetch?: typeof fetch;
+  lookup?: (hostname: string) => Promise<{ address: string; family: number }[]>;
+};

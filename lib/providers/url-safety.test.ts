@@ -33,7 +33,9 @@ describe("assertSafeProviderUrl", () => {
   it("accepts public http(s) endpoints and checks every resolved address", async () => {
     await expect(assertSafeProviderUrl("https://gpu.example.com:7860/", { lookup: dns })).resolves.toBeInstanceOf(URL);
     await expect(assertSafeProviderUrl("http://203.0.113.10:7860", { lookup: dns })).resolves.toBeInstanceOf(URL);
-    expect((await refusal("https://sneaky.example.com")).message).toMatch(/private network address: sneaky\.example\.com \(10\.0\.0\.5\)/);
+    expect((await refusal("https://sneaky.example.com")).message).toMatch(
+      /private network address: sneaky\.example\.com \(10\.0\.0\.5\)/,
+    );
   });
 
   it("refuses other schemes, credentials in the URL and garbage", async () => {

@@ -47,8 +47,10 @@ export async function assertSafeProviderUrl(raw: string, options: UrlSafetyOptio
   } catch {
     return refuse(`“${raw}” is not a valid URL. Use the form http(s)://host:port.`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") refuse(`Only http and https endpoint URLs are allowed, not ${url.protocol.replace(":", "")}.`);
-  if (url.username || url.password) refuse("Remove the user name and password from the URL; put credentials in the endpoint's API key instead.");
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    refuse(`Only http and https endpoint URLs are allowed, not ${url.protocol.replace(":", "")}.`);
+  if (url.username || url.password)
+    refuse("Remove the user name and password from the URL; put credentials in the endpoint's API key instead.");
   // WHATWG URL parsing already normalised odd IPv4 forms (2130706433, 0x7f.1) to dotted decimal.
   const hostname = bareHost(url);
   const metadata = hostRefusal(hostname);
@@ -63,7 +65,9 @@ export async function assertSafeProviderUrl(raw: string, options: UrlSafetyOptio
   try {
     addresses = await lookup(hostname);
   } catch {
-    return refuse(`The endpoint host “${hostname}” could not be resolved. Check the spelling and that this server can reach it.`);
+    return refuse(
+      `The endpoint host “${hostname}” could not be resolved. Check the spelling and that this server can reach it.`,
+    );
   }
   if (addresses.length === 0) refuse(`The endpoint host “${hostname}” has no addresses.`);
   for (const { address } of addresses) check(address, hostname, allowPrivate);

@@ -2,7 +2,17 @@ import { randomBytes } from "node:crypto";
 import { and, desc, eq, isNull, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Tx } from "@/db";
-import { assets, assetVersions, notifications, rejectReasons, reviewClaims, reviewDecisions, users, type Asset, type ReviewDecision } from "@/db/schema";
+import {
+  assets,
+  assetVersions,
+  notifications,
+  rejectReasons,
+  reviewClaims,
+  reviewDecisions,
+  users,
+  type Asset,
+  type ReviewDecision,
+} from "@/db/schema";
 import { draftAltTextOnApproval } from "@/lib/alt-text/hook";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
@@ -25,7 +35,8 @@ export const decideInput = z
   .superRefine((v, issue) => {
     if ((v.decision === "approve_with_changes" || v.decision === "request_changes") && (v.comment?.length ?? 0) < 3)
       issue.addIssue({ code: "custom", path: ["comment"], message: "Say what must change: a comment is required." });
-    if (v.decision === "reject" && !v.reasonCode) issue.addIssue({ code: "custom", path: ["reasonCode"], message: "Pick a reason to reject." });
+    if (v.decision === "reject" && !v.reasonCode)
+      issue.addIssue({ code: "custom", path: ["reasonCode"], message: "Pick a reason to reject." });
   });
 
 const APPROVALS = ["approve", "approve_with_changes"] as const;
@@ -40,15 +51,24 @@ function newApprovalId(): string {
   return `KA-${[...randomBytes(8)].map((b) => alphabet[b % alphabet.length]).join("")}`;
 }
 
-export type DecisionOutcome = { decision: ReviewDecision; status: Asset["status"]; approvals: number; approvalsNeeded: number };
+export type DecisionOutcome = {
+  decision: ReviewDecision;
+  status: Asset["status"];
+  approvals: number;
+  approvalsNeeded: number;
+};
 
 /** Locks the asset and applies every rule a decision must pass; used by decide and by bulk approve. */
 async function decideLocked(tx: Tx, ctx: Ctx, input: z.infer<typeof decideInput>): Promise<DecisionOutcome> {
-  if (ctx.actor.role !== "reviewer" && ctx.actor.role !== "admin") throw new AppError("forbidden", "Only reviewers decide on assets.");
+  if (ctx.actor.role !== "reviewer" && ctx.actor.role !== "admin")
+    throw new AppError("forbidden", "Only reviewers decide on assets.");
   const [asset] = await tx.select().from(assets).where(eq(assets.id, input.assetId)).limit(1).for("update");
   if (!asset) throw new AppError("not_found", "That asset does not exist.");
 
-  const authors = await tx.select({ id: assetVersions.createdBy }).from(assetVersions).where(eq(assetVersions.assetId, asset.id));
+  const authors = await tx
+    .select({ id: assetVersions.createdBy })
+    .from(assetVersions)
+    .where(eq(assetVersions.assetId, asset.id));
   if (asset.ownerId === ctx.actor.id || authors.some((a) => a.id === ctx.actor.id))
     throw new AppError("forbidden", "You generated or edited this asset, so another reviewer must decide on it.");
 
@@ -66,24 +86,39 @@ async function decideLocked(tx: Tx, ctx: Ctx, input: z.infer<typeof decideInput>
     );
   }
   if (asset.currentVersionId !== input.assetVersionId)
-    throw new AppError("conflict", "This asset has a newer version than the one you reviewed; open it again to see the current version.");
+    throw new AppError(
+      "conflict",
+      "This asset has a newer version than the one you reviewed; open it again to see the current version.",
+    );
 
   const [claim] = await tx.select().from(reviewClaims).where(eq(reviewClaims.assetId, asset.id)).limit(1);
   if (claim && claim.reviewerId !== ctx.actor.id && claim.expiresAt > new Date())
-    throw new AppError("conflict", "Another reviewer has claimed this asset; it comes back to the queue when their claim expires.");
+    throw new AppError(
+      "conflict",
+      "Another reviewer has claimed this asset; it comes back to the queue when their claim expires.",
+    );
 
   // The reason's label (what the designer reads in the notification), never its code.
   let reasonText: string | undefined;
   if (input.decision === "reject") {
     const [reason] = await tx.select().from(rejectReasons).where(eq(rejectReasons.code, input.reasonCode!)).limit(1);
-    if (!reason?.active) throw new AppError("invalid_input", "Pick a reason from the list.", { fields: { reasonCode: ["Unknown reason."] } });
+    if (!reason?.active)
+      throw new AppError("invalid_input", "Pick a reason from the list.", {
+        fields: { reasonCode: ["Unknown reason."] },
+      });
     reasonText = reason.label;
   }
 
   const approvals = await tx
     .select({ reviewerId: reviewDecisions.reviewerId })
     .from(reviewDecisions)
-    .where(and(eq(reviewDecisions.assetVersionId, input.assetVersionId), isNull(reviewDecisions.undoneAt), inArray(reviewDecisions.decision, [...APPROVALS])));
+    .where(
+      and(
+        eq(reviewDecisions.assetVersionId, input.assetVersionId),
+        isNull(reviewDecisions.undoneAt),
+        inArray(reviewDecisions.decision, [...APPROVALS]),
+      ),
+    );
   const isApproval = (APPROVALS as readonly string[]).includes(input.decision);
   if (isApproval && approvals.some((a) => a.reviewerId === ctx.actor.id))
     throw new AppError("conflict", "You already approved this version; a second reviewer must approve it too.");
@@ -115,7 +150,12 @@ async function decideLocked(tx: Tx, ctx: Ctx, input: z.infer<typeof decideInput>
     .update(assets)
     .set({
       status,
-      statusReason: input.decision === "reject" ? input.reasonCode! : input.decision === "request_changes" ? "changes_requested" : asset.statusReason,
+      statusReason:
+        input.decision === "reject"
+          ? input.reasonCode!
+          : input.decision === "request_changes"
+            ? "changes_requested"
+            : asset.statusReason,
       approvalId: approvalId ?? asset.approvalId,
       // When the asset became usable or was rejected: finance counts decisions in a period by these.
       approvedAt: approved ? new Date() : asset.approvedAt,
@@ -201,7 +241,12 @@ export async function decideAsset({ ctx, input }: { ctx: Ctx; input: unknown }):
 
 const bulkInput = z.object({
   items: z
-    .array(z.object({ assetId: z.string().uuid("Unknown asset."), assetVersionId: z.string().uuid("Unknown asset version.") }))
+    .array(
+      z.object({
+        assetId: z.string().uuid("Unknown asset."),
+        assetVersionId: z.string().uuid("Unknown asset version."),
+      }),
+    )
     .min(1, "Select assets to approve.")
     .max(100, "Approve at most 100 at once."),
 });

@@ -6,8 +6,20 @@ import { parseInput } from "@/lib/errors";
 
 /** The user's newest notifications (review decisions on their assets), unread first in the count. */
 export async function listNotifications({ ctx, limit = 50 }: { ctx: Ctx; limit?: number }) {
-  const rows = await ctx.db.select().from(notifications).where(eq(notifications.userId, ctx.actor.id)).orderBy(desc(notifications.createdAt)).limit(limit);
-  return rows.map((n) => ({ id: n.id, assetId: n.assetId, kind: n.kind, message: n.message, createdAt: n.createdAt.toISOString(), read: !!n.readAt }));
+  const rows = await ctx.db
+    .select()
+    .from(notifications)
+    .where(eq(notifications.userId, ctx.actor.id))
+    .orderBy(desc(notifications.createdAt))
+    .limit(limit);
+  return rows.map((n) => ({
+    id: n.id,
+    assetId: n.assetId,
+    kind: n.kind,
+    message: n.message,
+    createdAt: n.createdAt.toISOString(),
+    read: !!n.readAt,
+  }));
 }
 export type NotificationView = Awaited<ReturnType<typeof listNotifications>>[number];
 
@@ -27,5 +39,11 @@ export async function markNotificationsRead({ ctx, input }: { ctx: Ctx; input: u
   await ctx.db
     .update(notifications)
     .set({ readAt: new Date() })
-    .where(and(eq(notifications.userId, ctx.actor.id), isNull(notifications.readAt), ids ? inArray(notifications.id, ids) : undefined));
+    .where(
+      and(
+        eq(notifications.userId, ctx.actor.id),
+        isNull(notifications.readAt),
+        ids ? inArray(notifications.id, ids) : undefined,
+      ),
+    );
 }

@@ -1,7 +1,18 @@
 import { and, asc, count, eq, gt, isNull, lt, ne, notExists, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
-import { assets, assetVersions, batches, checkRuns, generations, presets, presetVersions, reviewClaims, reviewDecisions, users } from "@/db/schema";
+import {
+  assets,
+  assetVersions,
+  batches,
+  checkRuns,
+  generations,
+  presets,
+  presetVersions,
+  reviewClaims,
+  reviewDecisions,
+  users,
+} from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { badgeOf, type CheckBadge } from "@/lib/checks/views";
@@ -54,7 +65,8 @@ export type QueueItem = {
 };
 
 function assertReviewer(ctx: Ctx) {
-  if (ctx.actor.role !== "reviewer" && ctx.actor.role !== "admin") throw new AppError("forbidden", "Only reviewers work the review queue.");
+  if (ctx.actor.role !== "reviewer" && ctx.actor.role !== "admin")
+    throw new AppError("forbidden", "Only reviewers work the review queue.");
 }
 
 /**
@@ -87,7 +99,13 @@ function reviewableBy(ctx: Ctx, { perRow = false }: { perRow?: boolean } = {}) {
         ctx.db
           .select({ one: sql`1` })
           .from(reviewClaims)
-          .where(and(eq(reviewClaims.assetId, assets.id), ne(reviewClaims.reviewerId, ctx.actor.id), gt(reviewClaims.expiresAt, sql`now()`))),
+          .where(
+            and(
+              eq(reviewClaims.assetId, assets.id),
+              ne(reviewClaims.reviewerId, ctx.actor.id),
+              gt(reviewClaims.expiresAt, sql`now()`),
+            ),
+          ),
       ),
     ),
     notExists(
@@ -96,7 +114,14 @@ function reviewableBy(ctx: Ctx, { perRow = false }: { perRow?: boolean } = {}) {
           .select({ one: sql`1` })
           .from(mine)
           // A decision names its asset and version: by the asset first, so review_decisions_asset_idx finds it.
-          .where(and(eq(mine.assetId, assets.id), eq(mine.assetVersionId, assets.currentVersionId), eq(mine.reviewerId, ctx.actor.id), isNull(mine.undoneAt))),
+          .where(
+            and(
+              eq(mine.assetId, assets.id),
+              eq(mine.assetVersionId, assets.currentVersionId),
+              eq(mine.reviewerId, ctx.actor.id),
+              isNull(mine.undoneAt),
+            ),
+          ),
       ),
     ),
   );
@@ -113,7 +138,9 @@ function latestVerdict() {
  */
 export type QueuePageKey = { at: string | null; id: string };
 
-const enteredKey = sql<string | null>`to_char(${assets.enteredReviewAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const enteredKey = sql<
+  string | null
+>`to_char(${assets.enteredReviewAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /** Rows after `key` in the queue's order (entered_review_at ascending, nulls last, then id). */
 function afterKey(key: QueuePageKey) {
@@ -129,7 +156,11 @@ function filtersWhere(ctx: Ctx, f: z.infer<typeof queueFilters>, perRow = false)
   return and(
     reviewableBy(ctx, { perRow }),
     // Uploaded assets (no tier) are reviewed as support work (lib/assets/tier.ts).
-    f.tier ? (f.tier === UPLOADED_ASSET_TIER ? or(eq(assets.tier, f.tier), isNull(assets.tier)) : eq(assets.tier, f.tier)) : undefined,
+    f.tier
+      ? f.tier === UPLOADED_ASSET_TIER
+        ? or(eq(assets.tier, f.tier), isNull(assets.tier))
+        : eq(assets.tier, f.tier)
+      : undefined,
     f.campaign ? eq(batches.campaign, f.campaign) : undefined,
     f.presetId ? eq(presetVersions.presetId, f.presetId) : undefined,
     f.designerId ? eq(assets.ownerId, f.designerId) : undefined,
@@ -149,40 +180,45 @@ const latestRunJson = sql<unknown>`(select json_build_object('verdict', r.verdic
       from check_results c where c.check_run_id = r.id), '[]'::json))
     from check_runs r where r.asset_version_id = ${assets.currentVersionId} order by r.created_at desc limit 1)`;
 
-type LatestRun = { verdict: string; checks: { checkId: string; verdict: CheckBadge["verdict"]; reasonCode: string | null; error: string | null }[] } | null;
+type LatestRun = {
+  verdict: string;
+  checks: { checkId: string; verdict: CheckBadge["verdict"]; reasonCode: string | null; error: string | null }[];
+} | null;
 
 /**
  * The queue's rows in its order, each with everything a QueueItem shows (approvals, this reviewer's
  * claim and the newest check run folded in as subqueries): one statement, no follow-up reads.
  */
 function queueRows(ctx: Ctx, where: SQL | undefined, limit: number) {
-  return ctx.db
-    .select({
-      asset: assets,
-      version: assetVersions,
-      campaign: batches.campaign,
-      preset: presets.name,
-      designer: users.name,
-      prompt: generations.prompt,
-      line: generations.rowLine,
-      variant: generations.variantIndex,
-      key: enteredKey,
-      approvals: approvalsSoFar,
-      claimedByMe: sql<boolean>`exists(select 1 from ${reviewClaims} where ${reviewClaims.assetId} = ${assets.id}
+  return (
+    ctx.db
+      .select({
+        asset: assets,
+        version: assetVersions,
+        campaign: batches.campaign,
+        preset: presets.name,
+        designer: users.name,
+        prompt: generations.prompt,
+        line: generations.rowLine,
+        variant: generations.variantIndex,
+        key: enteredKey,
+        approvals: approvalsSoFar,
+        claimedByMe: sql<boolean>`exists(select 1 from ${reviewClaims} where ${reviewClaims.assetId} = ${assets.id}
         and ${reviewClaims.reviewerId} = ${ctx.actor.id} and ${reviewClaims.expiresAt} > now())`,
-      latestRun: latestRunJson,
-    })
-    .from(assets)
-    .innerJoin(assetVersions, eq(assetVersions.id, assets.currentVersionId))
-    // Uploaded assets in review have no batch, preset or generation: left joins keep them in the queue.
-    .leftJoin(batches, eq(batches.id, assets.batchId))
-    .leftJoin(presetVersions, eq(presetVersions.id, assets.presetVersionId))
-    .leftJoin(presets, eq(presets.id, presetVersions.presetId))
-    .innerJoin(users, eq(users.id, assets.ownerId))
-    .leftJoin(generations, eq(generations.id, assets.generationId))
-    .where(where)
-    .orderBy(asc(assets.enteredReviewAt), asc(assets.id))
-    .limit(limit);
+        latestRun: latestRunJson,
+      })
+      .from(assets)
+      .innerJoin(assetVersions, eq(assetVersions.id, assets.currentVersionId))
+      // Uploaded assets in review have no batch, preset or generation: left joins keep them in the queue.
+      .leftJoin(batches, eq(batches.id, assets.batchId))
+      .leftJoin(presetVersions, eq(presetVersions.id, assets.presetVersionId))
+      .leftJoin(presets, eq(presets.id, presetVersions.presetId))
+      .innerJoin(users, eq(users.id, assets.ownerId))
+      .leftJoin(generations, eq(generations.id, assets.generationId))
+      .where(where)
+      .orderBy(asc(assets.enteredReviewAt), asc(assets.id))
+      .limit(limit)
+  );
 }
 
 type QueueRow = Awaited<ReturnType<typeof queueRows>>[number];
@@ -251,7 +287,11 @@ export async function listReviewQueue({
   ]);
   const rows = fetched.slice(0, limit);
   const lastRow = rows.at(-1);
-  const next = page ? (fetched.length > limit && lastRow ? { at: lastRow.key, id: lastRow.asset.id } : null) : undefined;
+  const next = page
+    ? fetched.length > limit && lastRow
+      ? { at: lastRow.key, id: lastRow.asset.id }
+      : null
+    : undefined;
   const slaHours = env().KILN_REVIEW_SLA_HOURS;
   const now = Date.now();
   const items = rows.map((r) => toQueueItem(r, slaHours, now));
@@ -260,7 +300,11 @@ export async function listReviewQueue({
 
 export const nextInput = queueFilters.extend({
   /** The queue position to continue after (the decided asset's queueKey); absent: the head of the queue. */
-  afterAt: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/).nullable().optional(),
+  afterAt: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/)
+    .nullable()
+    .optional(),
   afterId: z.string().uuid().optional(),
 });
 
@@ -290,7 +334,13 @@ const claimInput = z.object({ size: z.number().int().min(1).max(100).default(20)
  * Claims the next slice of the queue (oldest first) for this reviewer for CLAIM_MINUTES, so two
  * reviewers do not work the same assets; expired claims are cleared first.
  */
-export async function claimSlice({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ claimed: number; expiresAt: string }> {
+export async function claimSlice({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: unknown;
+}): Promise<{ claimed: number; expiresAt: string }> {
   assertReviewer(ctx);
   const { size } = parseInput(claimInput, input ?? {});
   const expiresAt = new Date(Date.now() + CLAIM_MINUTES * 60_000);
@@ -322,7 +372,15 @@ export async function claimSlice({ ctx, input }: { ctx: Ctx; input: unknown }): 
           .onConflictDoNothing()
           .returning()
       : [];
-    await recordAudit({ db: tx, input: { actor: ctx.actor, action: "review.claimed", data: { count: inserted.length, minutes: CLAIM_MINUTES }, ip: ctx.ip } });
+    await recordAudit({
+      db: tx,
+      input: {
+        actor: ctx.actor,
+        action: "review.claimed",
+        data: { count: inserted.length, minutes: CLAIM_MINUTES },
+        ip: ctx.ip,
+      },
+    });
     return { claimed: inserted.length, expiresAt: expiresAt.toISOString() };
   });
 }

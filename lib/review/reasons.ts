@@ -8,7 +8,9 @@ import { AppError, parseInput } from "@/lib/errors";
 import { SEED_REJECT_REASON_LABELS } from "@/lib/labels";
 
 /** The taxonomy every installation starts with (the legal team's usual reasons); labels from lib/labels. */
-export const SEED_REJECT_REASONS: { code: string; label: string }[] = Object.entries(SEED_REJECT_REASON_LABELS).map(([code, label]) => ({ code, label }));
+export const SEED_REJECT_REASONS: { code: string; label: string }[] = Object.entries(SEED_REJECT_REASON_LABELS).map(
+  ([code, label]) => ({ code, label }),
+);
 
 /** Seeds the taxonomy once (when the table is empty); never touches an admin's changes. */
 export async function seedRejectReasons(db: DbExecutor): Promise<void> {
@@ -29,7 +31,10 @@ const addInput = z.object({
   code: z
     .string()
     .trim()
-    .regex(/^[a-z][a-z0-9_]{1,39}$/, "Codes are 2–40 lower-case letters, digits and underscores, starting with a letter."),
+    .regex(
+      /^[a-z][a-z0-9_]{1,39}$/,
+      "Codes are 2–40 lower-case letters, digits and underscores, starting with a letter.",
+    ),
   label: z.string().trim().min(2, "Enter a label.").max(60, "Labels are at most 60 characters."),
 });
 const toggleInput = z.object({ id: z.string().uuid("Unknown reason."), active: z.boolean() });
@@ -43,7 +48,8 @@ export async function addRejectReason({ ctx, input }: { ctx: Ctx; input: unknown
   const { code, label } = parseInput(addInput, input);
   return ctx.db.transaction(async (tx) => {
     const [taken] = await tx.select().from(rejectReasons).where(eq(rejectReasons.code, code)).limit(1);
-    if (taken) throw new AppError("conflict", `The code "${code}" already exists.`, { fields: { code: ["Already in use."] } });
+    if (taken)
+      throw new AppError("conflict", `The code "${code}" already exists.`, { fields: { code: ["Already in use."] } });
     const [last] = await tx.select({ n: max(rejectReasons.position) }).from(rejectReasons);
     const [row] = await tx
       .insert(rejectReasons)
@@ -51,7 +57,13 @@ export async function addRejectReason({ ctx, input }: { ctx: Ctx; input: unknown
       .returning();
     await recordAudit({
       db: tx,
-      input: { actor: ctx.actor, action: "reject_reason.added", subject: { type: "reject_reason", id: row!.id }, data: { code, label }, ip: ctx.ip },
+      input: {
+        actor: ctx.actor,
+        action: "reject_reason.added",
+        subject: { type: "reject_reason", id: row!.id },
+        data: { code, label },
+        ip: ctx.ip,
+      },
     });
     return row!;
   });

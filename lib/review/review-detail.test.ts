@@ -20,7 +20,8 @@ let ben: TestCtx;
 beforeAll(async () => {
   database = await createTestDatabase();
   await seedCatalog({ db: database.db, simulatorUrl: "http://127.0.0.1:9" });
-  const user = async (role: User["role"], name: string) => ctxFor(database.db, await createUserFactory(database.db, { role, name }));
+  const user = async (role: User["role"], name: string) =>
+    ctxFor(database.db, await createUserFactory(database.db, { role, name }));
   quinn = await user("designer", "Quinn Designer");
   other = await user("designer", "Olive Designer");
   rita = await user("reviewer", "Rita Reviewer");
@@ -53,17 +54,47 @@ describe("getReviewDetail", () => {
     const v2 = await addAssetVersion(database.db, f.asset.id);
     const [older] = await database.db
       .insert(checkRuns)
-      .values({ assetVersionId: v2.id, trigger: "edited", thresholds: {}, status: "decided", verdict: "pass", createdAt: new Date(Date.now() - 60_000) })
+      .values({
+        assetVersionId: v2.id,
+        trigger: "edited",
+        thresholds: {},
+        status: "decided",
+        verdict: "pass",
+        createdAt: new Date(Date.now() - 60_000),
+      })
       .returning();
     const [newest] = await database.db
       .insert(checkRuns)
-      .values({ assetVersionId: v2.id, trigger: "edited", thresholds: {}, status: "decided", verdict: "warn", reasonCode: "text_detected" })
+      .values({
+        assetVersionId: v2.id,
+        trigger: "edited",
+        thresholds: {},
+        status: "decided",
+        verdict: "warn",
+        reasonCode: "text_detected",
+      })
       .returning();
     await database.db.insert(checkResults).values([
       { checkRunId: older!.id, checkId: "sharpness", checkVersion: 1, verdict: "fail", detail: "old", durationMs: 1 },
       { checkRunId: newest!.id, checkId: "sharpness", checkVersion: 1, verdict: "pass", detail: "ok", durationMs: 3 },
-      { checkRunId: newest!.id, checkId: "text", checkVersion: 1, verdict: "warn", reasonCode: "text_detected", detail: "text", durationMs: 4 },
-      { checkRunId: newest!.id, checkId: "nsfw", checkVersion: 1, verdict: "pass", detail: "ok", durationMs: 2, error: "model timed out" },
+      {
+        checkRunId: newest!.id,
+        checkId: "text",
+        checkVersion: 1,
+        verdict: "warn",
+        reasonCode: "text_detected",
+        detail: "text",
+        durationMs: 4,
+      },
+      {
+        checkRunId: newest!.id,
+        checkId: "nsfw",
+        checkVersion: 1,
+        verdict: "pass",
+        detail: "ok",
+        durationMs: 2,
+        error: "model timed out",
+      },
     ]);
     await database.db.insert(costLedger).values({
       callKey: `${f.asset.generationId}:generate:1`,
@@ -84,7 +115,9 @@ describe("getReviewDetail", () => {
     expect(detail.version.number).toBe(2);
     expect(detail.spentMicros).toBe(420_000);
     expect(detail.checks.results.map((r) => r.detail).sort()).toEqual(["ok", "ok", "text"]);
-    expect(detail.review.decisions).toMatchObject([{ reviewer: "Rita Reviewer", decision: "approve", version: 2, undone: false }]);
+    expect(detail.review.decisions).toMatchObject([
+      { reviewer: "Rita Reviewer", decision: "approve", version: 2, undone: false },
+    ]);
     expect(detail.provenance?.prompt).toBe("a ceramic mug on a wooden table");
   });
 

@@ -1,7 +1,14 @@
 import { desc, eq } from "drizzle-orm";
 import { assetVersions } from "@/db/schema";
 import { loadVisibleAsset } from "@/lib/assets/access";
-import { assetSpend, decisionViews, generatedProvenance, provenanceView, reviewDecisionRows, uploadProvenance } from "@/lib/assets/asset-detail";
+import {
+  assetSpend,
+  decisionViews,
+  generatedProvenance,
+  provenanceView,
+  reviewDecisionRows,
+  uploadProvenance,
+} from "@/lib/assets/asset-detail";
 import type { Ctx } from "@/lib/auth/context";
 import { latestRunResults } from "@/lib/checks/views";
 

@@ -1,7 +1,17 @@
 import { and, asc, count, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db";
-import { assets, auditEvents, generations, notifications, rejectReasons, reviewClaims, reviewDecisions, templates, type User } from "@/db/schema";
+import {
+  assets,
+  auditEvents,
+  generations,
+  notifications,
+  rejectReasons,
+  reviewClaims,
+  reviewDecisions,
+  templates,
+  type User,
+} from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { verifyAuditChain } from "@/lib/audit";
 import { GENESIS_HASH } from "@/lib/audit/hash";
@@ -43,7 +53,8 @@ beforeAll(async () => {
   database = await createTestDatabase();
   sim = await startSimulator({ port: 0, latencyMs: 0, jitterMs: 0 });
   await seedCatalog({ db: database.db, simulatorUrl: sim.url });
-  const user = async (role: User["role"], name: string) => ctxFor(database.db, await createUserFactory(database.db, { role, name }));
+  const user = async (role: User["role"], name: string) =>
+    ctxFor(database.db, await createUserFactory(database.db, { role, name }));
   designer = await user("designer", "Dana Designer");
   designer2 = await user("designer", "Dev Designer");
   finance = await user("finance", "Finn Finance");
@@ -60,7 +71,8 @@ afterAll(async () => {
 });
 
 const db = () => database.db;
-const inReview = (opts: Partial<Parameters<typeof createAssetInReview>[1]> = {}) => createAssetInReview(db(), { ownerId: designer.actor.id, ...opts });
+const inReview = (opts: Partial<Parameters<typeof createAssetInReview>[1]> = {}) =>
+  createAssetInReview(db(), { ownerId: designer.actor.id, ...opts });
 const approve = (f: ReviewFixture) => ({ assetId: f.asset.id, assetVersionId: f.version.id, decision: "approve" });
 
 async function assetRow(id: string) {
@@ -68,10 +80,18 @@ async function assetRow(id: string) {
   return row!;
 }
 async function decisionsOf(assetId: string) {
-  return db().select().from(reviewDecisions).where(eq(reviewDecisions.assetId, assetId)).orderBy(asc(reviewDecisions.createdAt));
+  return db()
+    .select()
+    .from(reviewDecisions)
+    .where(eq(reviewDecisions.assetId, assetId))
+    .orderBy(asc(reviewDecisions.createdAt));
 }
 async function notificationsOf(assetId: string) {
-  return db().select().from(notifications).where(eq(notifications.assetId, assetId)).orderBy(asc(notifications.createdAt));
+  return db()
+    .select()
+    .from(notifications)
+    .where(eq(notifications.assetId, assetId))
+    .orderBy(asc(notifications.createdAt));
 }
 async function auditFor(assetId: string, action: string) {
   return db()
@@ -91,7 +111,10 @@ describe("who may decide", () => {
   it("refuses designers and finance, whatever they send", async () => {
     const f = await inReview();
     for (const ctx of [designer2, finance]) {
-      await expect(decideAsset({ ctx, input: approve(f) })).rejects.toMatchObject({ code: "forbidden", message: "Only reviewers decide on assets." });
+      await expect(decideAsset({ ctx, input: approve(f) })).rejects.toMatchObject({
+        code: "forbidden",
+        message: "Only reviewers decide on assets.",
+      });
     }
     // Even the owner, a designer, cannot approve their own work.
     await expect(decideAsset({ ctx: designer, input: approve(f) })).rejects.toMatchObject({ code: "forbidden" });
@@ -110,18 +133,25 @@ describe("who may decide", () => {
   it("refuses a reviewer who created one of the asset's versions, even an older one", async () => {
     const f = await inReview();
     const edited = await addAssetVersion(db(), f.asset.id, { createdBy: ben.actor.id });
-    await expect(decideAsset({ ctx: ben, input: { assetId: f.asset.id, assetVersionId: edited.id, decision: "approve" } })).rejects.toMatchObject({
+    await expect(
+      decideAsset({ ctx: ben, input: { assetId: f.asset.id, assetVersionId: edited.id, decision: "approve" } }),
+    ).rejects.toMatchObject({
       code: "forbidden",
       message: expect.stringContaining("another reviewer must decide"),
     });
     // A later version by someone else does not make Ben a stranger to the asset.
     const v3 = await addAssetVersion(db(), f.asset.id, { createdBy: designer.actor.id });
-    await expect(decideAsset({ ctx: ben, input: { assetId: f.asset.id, assetVersionId: v3.id, decision: "approve" } })).rejects.toMatchObject({
+    await expect(
+      decideAsset({ ctx: ben, input: { assetId: f.asset.id, assetVersionId: v3.id, decision: "approve" } }),
+    ).rejects.toMatchObject({
       code: "forbidden",
     });
     await expectUntouched(f.asset.id);
     // Another reviewer may.
-    expect((await decideAsset({ ctx: rita, input: { assetId: f.asset.id, assetVersionId: v3.id, decision: "approve" } })).status).toBe("approved");
+    expect(
+      (await decideAsset({ ctx: rita, input: { assetId: f.asset.id, assetVersionId: v3.id, decision: "approve" } }))
+        .status,
+    ).toBe("approved");
   });
 
   it("an admin may decide", async () => {
@@ -131,7 +161,9 @@ describe("who may decide", () => {
   });
 
   it("refuses malformed input and unknown assets", async () => {
-    await expect(decideAsset({ ctx: rita, input: { assetId: "nope", assetVersionId: "nope", decision: "approve" } })).rejects.toMatchObject({
+    await expect(
+      decideAsset({ ctx: rita, input: { assetId: "nope", assetVersionId: "nope", decision: "approve" } }),
+    ).rejects.toMatchObject({
       code: "invalid_input",
       fields: { assetId: ["Unknown asset."], assetVersionId: ["Unknown asset version."] },
     });
@@ -141,7 +173,10 @@ describe("who may decide", () => {
       fields: { decision: ["Choose a decision."] },
     });
     await expect(
-      decideAsset({ ctx: rita, input: { assetId: "00000000-0000-4000-8000-000000000000", assetVersionId: f.version.id, decision: "approve" } }),
+      decideAsset({
+        ctx: rita,
+        input: { assetId: "00000000-0000-4000-8000-000000000000", assetVersionId: f.version.id, decision: "approve" },
+      }),
     ).rejects.toMatchObject({ code: "not_found", message: "That asset does not exist." });
     await expectUntouched(f.asset.id);
   });
@@ -184,11 +219,15 @@ describe("approvals", () => {
     expect(first).toMatchObject({ status: "in_review", approvals: 1, approvalsNeeded: 2 });
     expect(first.decision.approvalId).toBeNull();
     expect(await assetRow(f.asset.id)).toMatchObject({ status: "in_review", approvalId: null, approvedAt: null });
-    expect((await notificationsOf(f.asset.id)).map((n) => n.message)).toEqual(["Rita Reviewer approved your asset (1 of 2 approvals)."]);
+    expect((await notificationsOf(f.asset.id)).map((n) => n.message)).toEqual([
+      "Rita Reviewer approved your asset (1 of 2 approvals).",
+    ]);
 
     // The same reviewer cannot count twice, not even with "approve with changes".
     for (const decision of ["approve", "approve_with_changes"]) {
-      await expect(decideAsset({ ctx: rita, input: { ...approve(f), decision, comment: "again" } })).rejects.toMatchObject({
+      await expect(
+        decideAsset({ ctx: rita, input: { ...approve(f), decision, comment: "again" } }),
+      ).rejects.toMatchObject({
         code: "conflict",
         message: "You already approved this version; a second reviewer must approve it too.",
       });
@@ -198,7 +237,11 @@ describe("approvals", () => {
     const second = await decideAsset({ ctx: ben, input: approve(f) });
     expect(second).toMatchObject({ status: "approved", approvals: 2, approvalsNeeded: 2 });
     expect(second.decision.approvalId).toMatch(APPROVAL_ID);
-    expect(await assetRow(f.asset.id)).toMatchObject({ status: "approved", approvalId: second.decision.approvalId, approvedAt: expect.any(Date) });
+    expect(await assetRow(f.asset.id)).toMatchObject({
+      status: "approved",
+      approvalId: second.decision.approvalId,
+      approvedAt: expect.any(Date),
+    });
     const decisions = await decisionsOf(f.asset.id);
     expect(decisions.map((d) => [d.reviewerId, d.approvalId])).toEqual([
       [rita.actor.id, null],
@@ -212,23 +255,35 @@ describe("approvals", () => {
 
   it("a draft asset a person must look at (its checks could not run) needs one approval", async () => {
     const f = await inReview({ tier: "draft", verdict: "warn" });
-    expect(await decideAsset({ ctx: rita, input: approve(f) })).toMatchObject({ status: "approved", approvals: 1, approvalsNeeded: 1 });
+    expect(await decideAsset({ ctx: rita, input: approve(f) })).toMatchObject({
+      status: "approved",
+      approvals: 1,
+      approvalsNeeded: 1,
+    });
   });
 
   it("approve with changes needs a comment, then approves", async () => {
     const f = await inReview();
     for (const comment of [undefined, "", "  ok  "]) {
-      await expect(decideAsset({ ctx: rita, input: { ...approve(f), decision: "approve_with_changes", comment } })).rejects.toMatchObject({
+      await expect(
+        decideAsset({ ctx: rita, input: { ...approve(f), decision: "approve_with_changes", comment } }),
+      ).rejects.toMatchObject({
         code: "invalid_input",
         message: "comment: Say what must change: a comment is required.",
         fields: { comment: ["Say what must change: a comment is required."] },
       });
     }
     await expectUntouched(f.asset.id);
-    const out = await decideAsset({ ctx: rita, input: { ...approve(f), decision: "approve_with_changes", comment: "Crop the left edge." } });
+    const out = await decideAsset({
+      ctx: rita,
+      input: { ...approve(f), decision: "approve_with_changes", comment: "Crop the left edge." },
+    });
     expect(out.status).toBe("approved");
     expect(await assetRow(f.asset.id)).toMatchObject({ status: "approved", approvalId: out.decision.approvalId });
-    expect((await decisionsOf(f.asset.id))[0]).toMatchObject({ decision: "approve_with_changes", comment: "Crop the left edge." });
+    expect((await decisionsOf(f.asset.id))[0]).toMatchObject({
+      decision: "approve_with_changes",
+      comment: "Crop the left edge.",
+    });
   });
 });
 
@@ -240,11 +295,15 @@ describe("rejections and change requests", () => {
       message: "reasonCode: Pick a reason to reject.",
       fields: { reasonCode: ["Pick a reason to reject."] },
     });
-    await expect(decideAsset({ ctx: rita, input: { ...approve(f), decision: "reject", reasonCode: "   " } })).rejects.toMatchObject({
+    await expect(
+      decideAsset({ ctx: rita, input: { ...approve(f), decision: "reject", reasonCode: "   " } }),
+    ).rejects.toMatchObject({
       code: "invalid_input",
       fields: { reasonCode: ["Pick a reason to reject."] },
     });
-    await expect(decideAsset({ ctx: rita, input: { ...approve(f), decision: "reject", reasonCode: "looks_odd" } })).rejects.toMatchObject({
+    await expect(
+      decideAsset({ ctx: rita, input: { ...approve(f), decision: "reject", reasonCode: "looks_odd" } }),
+    ).rejects.toMatchObject({
       code: "invalid_input",
       message: "Pick a reason from the list.",
       fields: { reasonCode: ["Unknown reason."] },
@@ -253,7 +312,9 @@ describe("rejections and change requests", () => {
     const [quality] = await db().select().from(rejectReasons).where(eq(rejectReasons.code, "quality"));
     await setRejectReasonActive({ ctx: admin, input: { id: quality!.id, active: false } });
     try {
-      await expect(decideAsset({ ctx: rita, input: { ...approve(f), decision: "reject", reasonCode: "quality" } })).rejects.toMatchObject({
+      await expect(
+        decideAsset({ ctx: rita, input: { ...approve(f), decision: "reject", reasonCode: "quality" } }),
+      ).rejects.toMatchObject({
         code: "invalid_input",
         message: "Pick a reason from the list.",
       });
@@ -262,9 +323,18 @@ describe("rejections and change requests", () => {
     }
     await expectUntouched(f.asset.id);
 
-    const out = await decideAsset({ ctx: rita, input: { ...approve(f), decision: "reject", reasonCode: "trademark_logo", comment: "Nike swoosh, top left" } });
+    const out = await decideAsset({
+      ctx: rita,
+      input: { ...approve(f), decision: "reject", reasonCode: "trademark_logo", comment: "Nike swoosh, top left" },
+    });
     expect(out).toMatchObject({ status: "rejected", approvals: 0, approvalsNeeded: 1 });
-    expect(await assetRow(f.asset.id)).toMatchObject({ status: "rejected", statusReason: "trademark_logo", approvalId: null, approvedAt: null, rejectedAt: expect.any(Date) });
+    expect(await assetRow(f.asset.id)).toMatchObject({
+      status: "rejected",
+      statusReason: "trademark_logo",
+      approvalId: null,
+      approvedAt: null,
+      rejectedAt: expect.any(Date),
+    });
     expect((await decisionsOf(f.asset.id))[0]).toMatchObject({
       decision: "reject",
       reasonCode: "trademark_logo",
@@ -273,26 +343,47 @@ describe("rejections and change requests", () => {
     });
     const told = await notificationsOf(f.asset.id);
     expect(told.map((n) => [n.userId, n.kind, n.message])).toEqual([
-      [designer.actor.id, "review.reject", "Rita Reviewer rejected your asset: Trademark / logo — “Nike swoosh, top left”."],
+      [
+        designer.actor.id,
+        "review.reject",
+        "Rita Reviewer rejected your asset: Trademark / logo — “Nike swoosh, top left”.",
+      ],
     ]);
   });
 
   it("request changes needs a comment and sends the asset back to its designer", async () => {
     const f = await inReview();
-    await expect(decideAsset({ ctx: rita, input: { ...approve(f), decision: "request_changes" } })).rejects.toMatchObject({
+    await expect(
+      decideAsset({ ctx: rita, input: { ...approve(f), decision: "request_changes" } }),
+    ).rejects.toMatchObject({
       code: "invalid_input",
       fields: { comment: ["Say what must change: a comment is required."] },
     });
     await expectUntouched(f.asset.id);
     const out = await decideAsset({
       ctx: rita,
-      input: { ...approve(f), decision: "request_changes", comment: "Remove the text on the mug.", reasonCode: "other" },
+      input: {
+        ...approve(f),
+        decision: "request_changes",
+        comment: "Remove the text on the mug.",
+        reasonCode: "other",
+      },
     });
     expect(out.status).toBe("changes_requested");
-    expect(await assetRow(f.asset.id)).toMatchObject({ status: "changes_requested", statusReason: "changes_requested", approvalId: null });
+    expect(await assetRow(f.asset.id)).toMatchObject({
+      status: "changes_requested",
+      statusReason: "changes_requested",
+      approvalId: null,
+    });
     // A reason code only belongs to a rejection.
-    expect((await decisionsOf(f.asset.id))[0]).toMatchObject({ decision: "request_changes", reasonCode: null, comment: "Remove the text on the mug." });
-    expect((await notificationsOf(f.asset.id)).map((n) => n.message)).toEqual(["Rita Reviewer requested changes: “Remove the text on the mug.”."]);
+    expect((await decisionsOf(f.asset.id))[0]).toMatchObject({
+      decision: "request_changes",
+      reasonCode: null,
+      comment: "Remove the text on the mug.",
+    });
+    expect((await notificationsOf(f.asset.id)).map((n) => n.message)).toEqual([
+      "Rita Reviewer requested changes: “Remove the text on the mug.”.",
+    ]);
   });
 });
 
@@ -308,11 +399,16 @@ describe("stale and finished decisions", () => {
     await expectUntouched(f.asset.id);
     // A version of another asset is no better.
     const other = await inReview();
-    await expect(decideAsset({ ctx: rita, input: { assetId: f.asset.id, assetVersionId: other.version.id, decision: "approve" } })).rejects.toMatchObject({
+    await expect(
+      decideAsset({ ctx: rita, input: { assetId: f.asset.id, assetVersionId: other.version.id, decision: "approve" } }),
+    ).rejects.toMatchObject({
       code: "conflict",
       message: expect.stringContaining("newer version"),
     });
-    const out = await decideAsset({ ctx: rita, input: { assetId: f.asset.id, assetVersionId: v2.id, decision: "approve" } });
+    const out = await decideAsset({
+      ctx: rita,
+      input: { assetId: f.asset.id, assetVersionId: v2.id, decision: "approve" },
+    });
     expect(out.decision.assetVersionId).toBe(v2.id);
   });
 
@@ -337,7 +433,10 @@ describe("stale and finished decisions", () => {
     // Rejected by the checks, never by a person: no name to give.
     const h = await inReview();
     await db().update(assets).set({ status: "rejected", statusReason: "blur" }).where(eq(assets.id, h.asset.id));
-    await expect(decideAsset({ ctx: ben, input: approve(h) })).rejects.toMatchObject({ code: "conflict", message: "Already decided: this asset is rejected." });
+    await expect(decideAsset({ ctx: ben, input: approve(h) })).rejects.toMatchObject({
+      code: "conflict",
+      message: "Already decided: this asset is rejected.",
+    });
   });
 });
 
@@ -346,13 +445,19 @@ describe("concurrent decisions", () => {
     for (let round = 0; round < 4; round++) {
       const f = await inReview();
       const input = round % 2 ? { ...approve(f), decision: "reject", reasonCode: "quality" } : approve(f);
-      const results = await Promise.allSettled([decideAsset({ ctx: rita, input: approve(f) }), decideAsset({ ctx: ben, input })]);
+      const results = await Promise.allSettled([
+        decideAsset({ ctx: rita, input: approve(f) }),
+        decideAsset({ ctx: ben, input }),
+      ]);
       const won = results.flatMap((r, i) => (r.status === "fulfilled" ? [{ i, value: r.value }] : []));
       const lost = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
       expect(won).toHaveLength(1);
       expect(lost).toHaveLength(1);
       const winner = won[0]!.i === 0 ? "Rita Reviewer" : "Ben Reviewer";
-      expect(lost[0]).toMatchObject({ code: "conflict", message: expect.stringMatching(new RegExp(`^Already decided by ${winner} \\(`)) });
+      expect(lost[0]).toMatchObject({
+        code: "conflict",
+        message: expect.stringMatching(new RegExp(`^Already decided by ${winner} \\(`)),
+      });
 
       const decisions = await decisionsOf(f.asset.id);
       expect(decisions).toHaveLength(1);
@@ -367,7 +472,10 @@ describe("concurrent decisions", () => {
 
   it("two reviewers approving a hero asset at once: both count, one approval id", async () => {
     const f = await inReview({ tier: "hero" });
-    const [a, b] = await Promise.all([decideAsset({ ctx: rita, input: approve(f) }), decideAsset({ ctx: ben, input: approve(f) })]);
+    const [a, b] = await Promise.all([
+      decideAsset({ ctx: rita, input: approve(f) }),
+      decideAsset({ ctx: ben, input: approve(f) }),
+    ]);
     expect([a.status, b.status].sort()).toEqual(["approved", "in_review"]);
     const decisions = await decisionsOf(f.asset.id);
     expect(decisions).toHaveLength(2);
@@ -383,7 +491,10 @@ describe("claims", () => {
   let ritasOwn: ReviewFixture;
 
   beforeAll(async () => {
-    ritasOwn = await createAssetInReview(db(), { ownerId: rita.actor.id, enteredReviewAt: new Date("2001-01-01T00:00:00Z") });
+    ritasOwn = await createAssetInReview(db(), {
+      ownerId: rita.actor.id,
+      enteredReviewAt: new Date("2001-01-01T00:00:00Z"),
+    });
     claimed = [];
     for (let i = 0; i < 3; i++) claimed.push(await inReview({ enteredReviewAt: new Date(Date.UTC(2001, 0, 2 + i)) }));
   });
@@ -392,7 +503,10 @@ describe("claims", () => {
   });
 
   it("a claim hides the slice from other reviewers, who cannot decide on it; never the claimer's own assets", async () => {
-    await expect(claimSlice({ ctx: designer, input: {} })).rejects.toMatchObject({ code: "forbidden", message: "Only reviewers work the review queue." });
+    await expect(claimSlice({ ctx: designer, input: {} })).rejects.toMatchObject({
+      code: "forbidden",
+      message: "Only reviewers work the review queue.",
+    });
     await expect(claimSlice({ ctx: rita, input: { size: 0 } })).rejects.toMatchObject({ code: "invalid_input" });
 
     const before = Date.now();
@@ -452,7 +566,9 @@ describe("claims", () => {
     const bens = await listReviewQueue({ ctx: ben, input: { designerId: designer.actor.id } });
     expect(bens.items.slice(0, 3).map((i) => i.assetId)).toEqual(claimed.map((c) => c.asset.id));
     expect(bens.items.some((i) => i.claimedByMe)).toBe(false);
-    expect((await listReviewQueue({ ctx: rita, input: { designerId: designer.actor.id } })).items.some((i) => i.claimedByMe)).toBe(false);
+    expect(
+      (await listReviewQueue({ ctx: rita, input: { designerId: designer.actor.id } })).items.some((i) => i.claimedByMe),
+    ).toBe(false);
 
     const out = await decideAsset({ ctx: ben, input: approve(claimed[0]!) });
     expect(out.status).toBe("approved");
@@ -462,7 +578,9 @@ describe("claims", () => {
     expect(benClaim.claimed).toBe(3);
     const rows = await db().select().from(reviewClaims);
     expect(rows.every((r) => r.reviewerId === ben.actor.id)).toBe(true);
-    expect(rows.map((r) => r.assetId)).toEqual(expect.arrayContaining([ritasOwn.asset.id, claimed[1]!.asset.id, claimed[2]!.asset.id]));
+    expect(rows.map((r) => r.assetId)).toEqual(
+      expect.arrayContaining([ritasOwn.asset.id, claimed[1]!.asset.id, claimed[2]!.asset.id]),
+    );
   });
 });
 
@@ -477,9 +595,23 @@ describe("the queue", () => {
     quinn = ctxFor(db(), await createUserFactory(db(), { role: "designer", name: "Quinn Designer" }));
     const now = Date.now();
     // Inserted newest first: the queue must sort by entered_review_at, not by insertion.
-    warned = await createAssetInReview(db(), { ownerId: quinn.actor.id, enteredReviewAt: new Date(now - 1 * HOUR), verdict: "warn", campaign: "spring" });
-    hero = await createAssetInReview(db(), { ownerId: quinn.actor.id, tier: "hero", enteredReviewAt: new Date(now - 3 * HOUR), prompt: "a hero shot" });
-    old = await createAssetInReview(db(), { ownerId: quinn.actor.id, enteredReviewAt: new Date(now - 25 * HOUR), campaign: "spring" });
+    warned = await createAssetInReview(db(), {
+      ownerId: quinn.actor.id,
+      enteredReviewAt: new Date(now - 1 * HOUR),
+      verdict: "warn",
+      campaign: "spring",
+    });
+    hero = await createAssetInReview(db(), {
+      ownerId: quinn.actor.id,
+      tier: "hero",
+      enteredReviewAt: new Date(now - 3 * HOUR),
+      prompt: "a hero shot",
+    });
+    old = await createAssetInReview(db(), {
+      ownerId: quinn.actor.id,
+      enteredReviewAt: new Date(now - 25 * HOUR),
+      campaign: "spring",
+    });
   });
 
   it("lists oldest first with age against the SLA, designer, prompt, checks and approvals", async () => {
@@ -507,15 +639,27 @@ describe("the queue", () => {
     expect(first!.ageMinutes).toBeGreaterThanOrEqual(25 * 60);
     expect(first!.ageMinutes).toBeLessThan(25 * 60 + 2);
     expect(first!.originalUrl).toBe(`/api/blobs/${old.version.blobKey}`);
-    expect(second).toMatchObject({ tier: "hero", overSla: false, approvalsNeeded: 2, prompt: "a hero shot", campaign: null });
+    expect(second).toMatchObject({
+      tier: "hero",
+      overSla: false,
+      approvalsNeeded: 2,
+      prompt: "a hero shot",
+      campaign: null,
+    });
     expect(second!.ageMinutes).toBeGreaterThanOrEqual(179);
     expect(second!.ageMinutes).toBeLessThan(182);
     expect(third).toMatchObject({ checkVerdict: "warn", overSla: false });
   });
 
   it("the SLA boundary: exactly 24 h is over, just under is not", async () => {
-    const edge = await createAssetInReview(db(), { ownerId: quinn.actor.id, enteredReviewAt: new Date(Date.now() - 24 * HOUR - 1000) });
-    const under = await createAssetInReview(db(), { ownerId: quinn.actor.id, enteredReviewAt: new Date(Date.now() - 24 * HOUR + 120_000) });
+    const edge = await createAssetInReview(db(), {
+      ownerId: quinn.actor.id,
+      enteredReviewAt: new Date(Date.now() - 24 * HOUR - 1000),
+    });
+    const under = await createAssetInReview(db(), {
+      ownerId: quinn.actor.id,
+      enteredReviewAt: new Date(Date.now() - 24 * HOUR + 120_000),
+    });
     const q = await listReviewQueue({ ctx: rita, input: { designerId: quinn.actor.id } });
     expect(q.items.find((i) => i.assetId === edge.asset.id)).toMatchObject({ overSla: true, ageMinutes: 24 * 60 });
     expect(q.items.find((i) => i.assetId === under.asset.id)).toMatchObject({ overSla: false });
@@ -532,7 +676,10 @@ describe("the queue", () => {
     expect(byCampaign.total).toBe(2);
 
     const [heroPreset] = (await listActivePresets(db())).filter((p) => p.preset.tier === "hero");
-    const byPreset = await listReviewQueue({ ctx: rita, input: { designerId: quinn.actor.id, presetId: heroPreset!.preset.id } });
+    const byPreset = await listReviewQueue({
+      ctx: rita,
+      input: { designerId: quinn.actor.id, presetId: heroPreset!.preset.id },
+    });
     expect(byPreset.items.map((i) => i.assetId)).toEqual([hero.asset.id]);
 
     const onlyWarn = await listReviewQueue({ ctx: rita, input: { designerId: quinn.actor.id, warnings: "only" } });
@@ -545,8 +692,13 @@ describe("the queue", () => {
     const otherDesigner = await listReviewQueue({ ctx: rita, input: { designerId: designer2.actor.id } });
     expect(otherDesigner).toMatchObject({ items: [], total: 0 });
 
-    await expect(listReviewQueue({ ctx: rita, input: { tier: "gold" } })).rejects.toMatchObject({ code: "invalid_input" });
-    await expect(listReviewQueue({ ctx: designer, input: {} })).rejects.toMatchObject({ code: "forbidden", message: "Only reviewers work the review queue." });
+    await expect(listReviewQueue({ ctx: rita, input: { tier: "gold" } })).rejects.toMatchObject({
+      code: "invalid_input",
+    });
+    await expect(listReviewQueue({ ctx: designer, input: {} })).rejects.toMatchObject({
+      code: "forbidden",
+      message: "Only reviewers work the review queue.",
+    });
     await expect(listReviewQueue({ ctx: finance, input: {} })).rejects.toMatchObject({ code: "forbidden" });
   });
 
@@ -561,7 +713,10 @@ describe("the queue", () => {
     expect(ritas.items.find((i) => i.assetId === edited.asset.id)).toMatchObject({ versionNumber: 2 });
     for (const f of [own, edited]) {
       const [a] = await db().select().from(assets).where(eq(assets.id, f.asset.id));
-      await decideAsset({ ctx: rita, input: { assetId: f.asset.id, assetVersionId: a!.currentVersionId, decision: "approve" } });
+      await decideAsset({
+        ctx: rita,
+        input: { assetId: f.asset.id, assetVersionId: a!.currentVersionId, decision: "approve" },
+      });
     }
   });
 
@@ -607,16 +762,26 @@ describe("undo", () => {
     const told = await notificationsOf(f.asset.id);
     expect(told.map((n) => [n.userId, n.kind, n.message])).toEqual([
       [designer.actor.id, "review.approve", expect.any(String)],
-      [designer.actor.id, "review.undone", "Rita Reviewer took back their decision (approved); the asset is back in review."],
+      [
+        designer.actor.id,
+        "review.undone",
+        "Rita Reviewer took back their decision (approved); the asset is back in review.",
+      ],
     ]);
-    expect((await auditFor(f.asset.id, "review.undone")).map((e) => e.data)).toEqual([{ decisionId: out.decision.id, decision: "approve" }]);
+    expect((await auditFor(f.asset.id, "review.undone")).map((e) => e.data)).toEqual([
+      { decisionId: out.decision.id, decision: "approve" },
+    ]);
 
     await expect(undoDecision({ ctx: rita, input: { decisionId: out.decision.id } })).rejects.toMatchObject({
       code: "conflict",
       message: "That decision was already undone.",
     });
     // Back in Rita's queue, and she may decide again.
-    expect((await listReviewQueue({ ctx: rita, input: { designerId: designer.actor.id } })).items.some((i) => i.assetId === f.asset.id)).toBe(true);
+    expect(
+      (await listReviewQueue({ ctx: rita, input: { designerId: designer.actor.id } })).items.some(
+        (i) => i.assetId === f.asset.id,
+      ),
+    ).toBe(true);
     const again = await decideAsset({ ctx: rita, input: approve(f) });
     expect(again.status).toBe("approved");
   });
@@ -629,7 +794,12 @@ describe("undo", () => {
       const f = await inReview();
       const out = await decideAsset({ ctx: ben, input: { ...approve(f), ...input } });
       await undoDecision({ ctx: ben, input: { decisionId: out.decision.id } });
-      expect(await assetRow(f.asset.id)).toMatchObject({ status: "in_review", statusReason: null, approvalId: null, rejectedAt: null });
+      expect(await assetRow(f.asset.id)).toMatchObject({
+        status: "in_review",
+        statusReason: null,
+        approvalId: null,
+        rejectedAt: null,
+      });
     }
   });
 
@@ -708,13 +878,18 @@ describe("bulk approve", () => {
 
     const out = await bulkApprove({
       ctx: cleo,
-      input: { items: [a, own, b, stale, done, heroAsset].map((f) => ({ assetId: f.asset.id, assetVersionId: f.version.id })) },
+      input: {
+        items: [a, own, b, stale, done, heroAsset].map((f) => ({ assetId: f.asset.id, assetVersionId: f.version.id })),
+      },
     });
     expect(out.approved).toEqual([a.asset.id, b.asset.id]);
     expect(out.partial).toEqual([heroAsset.asset.id]);
     expect(out.refused).toEqual([
       { assetId: own.asset.id, message: "You generated or edited this asset, so another reviewer must decide on it." },
-      { assetId: stale.asset.id, message: "This asset has a newer version than the one you reviewed; open it again to see the current version." },
+      {
+        assetId: stale.asset.id,
+        message: "This asset has a newer version than the one you reviewed; open it again to see the current version.",
+      },
       { assetId: done.asset.id, message: "Already decided by Rita Reviewer (approve): this asset is approved." },
     ]);
     for (const f of [a, b]) expect((await assetRow(f.asset.id)).approvalId).toMatch(APPROVAL_ID);
@@ -732,9 +907,19 @@ describe("bulk approve", () => {
     });
     const f = await inReview();
     const items = Array.from({ length: 101 }, () => ({ assetId: f.asset.id, assetVersionId: f.version.id }));
-    await expect(bulkApprove({ ctx: rita, input: { items } })).rejects.toMatchObject({ code: "invalid_input", message: "items: Approve at most 100 at once." });
-    const out = await bulkApprove({ ctx: designer2, input: { items: [{ assetId: f.asset.id, assetVersionId: f.version.id }] } });
-    expect(out).toEqual({ approved: [], partial: [], refused: [{ assetId: f.asset.id, message: "Only reviewers decide on assets." }] });
+    await expect(bulkApprove({ ctx: rita, input: { items } })).rejects.toMatchObject({
+      code: "invalid_input",
+      message: "items: Approve at most 100 at once.",
+    });
+    const out = await bulkApprove({
+      ctx: designer2,
+      input: { items: [{ assetId: f.asset.id, assetVersionId: f.version.id }] },
+    });
+    expect(out).toEqual({
+      approved: [],
+      partial: [],
+      refused: [{ assetId: f.asset.id, message: "Only reviewers decide on assets." }],
+    });
     await expectUntouched(f.asset.id);
   });
 });
@@ -770,7 +955,10 @@ describe("audit", () => {
     const a = await decideAsset({ ctx: rita, input: { ...approve(f), comment: "fine by me" } });
     const b = await decideAsset({ ctx: ben, input: approve(f) });
     const g = await inReview();
-    const c = await decideAsset({ ctx: cleo, input: { ...approve(g), decision: "reject", reasonCode: "regulated_claim", comment: "x".repeat(600) } });
+    const c = await decideAsset({
+      ctx: cleo,
+      input: { ...approve(g), decision: "reject", reasonCode: "regulated_claim", comment: "x".repeat(600) },
+    });
 
     const events = await auditFor(f.asset.id, "review.decided");
     expect(events.map((e) => [e.actorId, e.actorEmail, e.subjectType, e.ip, e.data])).toEqual([
@@ -779,14 +967,28 @@ describe("audit", () => {
         rita.actor.email,
         "asset",
         "203.0.113.7",
-        { decisionId: a.decision.id, version: f.version.id, decision: "approve", comment: "fine by me", status: "in_review", approvals: "1/2" },
+        {
+          decisionId: a.decision.id,
+          version: f.version.id,
+          decision: "approve",
+          comment: "fine by me",
+          status: "in_review",
+          approvals: "1/2",
+        },
       ],
       [
         ben.actor.id,
         ben.actor.email,
         "asset",
         "203.0.113.7",
-        { decisionId: b.decision.id, version: f.version.id, decision: "approve", status: "approved", approvals: "2/2", approvalId: b.decision.approvalId },
+        {
+          decisionId: b.decision.id,
+          version: f.version.id,
+          decision: "approve",
+          status: "approved",
+          approvals: "2/2",
+          approvalId: b.decision.approvalId,
+        },
       ],
     ]);
     const [rejected] = await auditFor(g.asset.id, "review.decided");
@@ -818,7 +1020,9 @@ describe("reject reasons", () => {
   it("are seeded in order, and only admins add them, with a unique, well-formed code", async () => {
     expect((await listRejectReasons(db())).map((r) => r.code)).toEqual(SEED_REJECT_REASONS.map((r) => r.code));
 
-    await expect(addRejectReason({ ctx: rita, input: { code: "color_cast", label: "Colour cast" } })).rejects.toMatchObject({
+    await expect(
+      addRejectReason({ ctx: rita, input: { code: "color_cast", label: "Colour cast" } }),
+    ).rejects.toMatchObject({
       code: "forbidden",
       message: "Only admins manage the reject reasons.",
     });
@@ -834,25 +1038,40 @@ describe("reject reasons", () => {
       code: "invalid_input",
       fields: { label: ["Enter a label."] },
     });
-    await expect(addRejectReason({ ctx: admin, input: { code: "quality", label: "Quality again" } })).rejects.toMatchObject({
+    await expect(
+      addRejectReason({ ctx: admin, input: { code: "quality", label: "Quality again" } }),
+    ).rejects.toMatchObject({
       code: "conflict",
       message: 'The code "quality" already exists.',
       fields: { code: ["Already in use."] },
     });
 
     const added = await addRejectReason({ ctx: admin, input: { code: " color_cast ", label: "Colour cast" } });
-    expect(added).toMatchObject({ code: "color_cast", label: "Colour cast", active: true, position: SEED_REJECT_REASONS.length + 1 });
+    expect(added).toMatchObject({
+      code: "color_cast",
+      label: "Colour cast",
+      active: true,
+      position: SEED_REJECT_REASONS.length + 1,
+    });
     expect((await listRejectReasons(db())).at(-1)!.code).toBe("color_cast");
     const [audit] = await db().select().from(auditEvents).where(eq(auditEvents.action, "reject_reason.added"));
-    expect(audit).toMatchObject({ actorId: admin.actor.id, subjectId: added.id, data: { code: "color_cast", label: "Colour cast" } });
+    expect(audit).toMatchObject({
+      actorId: admin.actor.id,
+      subjectId: added.id,
+      data: { code: "color_cast", label: "Colour cast" },
+    });
     const [n] = await db().select({ n: count() }).from(rejectReasons).where(eq(rejectReasons.code, "color_cast"));
     expect(n!.n).toBe(1);
   });
 
   it("a retired reason disappears from the active list and from what a reviewer may pick; restoring brings it back", async () => {
     const [reason] = await db().select().from(rejectReasons).where(eq(rejectReasons.code, "color_cast"));
-    await expect(setRejectReasonActive({ ctx: rita, input: { id: reason!.id, active: false } })).rejects.toMatchObject({ code: "forbidden" });
-    await expect(setRejectReasonActive({ ctx: admin, input: { id: "00000000-0000-4000-8000-000000000000", active: false } })).rejects.toMatchObject({
+    await expect(setRejectReasonActive({ ctx: rita, input: { id: reason!.id, active: false } })).rejects.toMatchObject({
+      code: "forbidden",
+    });
+    await expect(
+      setRejectReasonActive({ ctx: admin, input: { id: "00000000-0000-4000-8000-000000000000", active: false } }),
+    ).rejects.toMatchObject({
       code: "not_found",
       message: "That reason does not exist.",
     });
@@ -860,9 +1079,13 @@ describe("reject reasons", () => {
     const retired = await setRejectReasonActive({ ctx: admin, input: { id: reason!.id, active: false } });
     expect(retired.active).toBe(false);
     expect((await listRejectReasons(db())).some((r) => r.code === "color_cast")).toBe(false);
-    expect((await listRejectReasons(db(), { activeOnly: false })).find((r) => r.code === "color_cast")).toMatchObject({ active: false });
+    expect((await listRejectReasons(db(), { activeOnly: false })).find((r) => r.code === "color_cast")).toMatchObject({
+      active: false,
+    });
     const f = await inReview();
-    await expect(decideAsset({ ctx: rita, input: { ...approve(f), decision: "reject", reasonCode: "color_cast" } })).rejects.toMatchObject({
+    await expect(
+      decideAsset({ ctx: rita, input: { ...approve(f), decision: "reject", reasonCode: "color_cast" } }),
+    ).rejects.toMatchObject({
       code: "invalid_input",
       message: "Pick a reason from the list.",
       fields: { reasonCode: ["Unknown reason."] },
@@ -871,8 +1094,12 @@ describe("reject reasons", () => {
 
     await setRejectReasonActive({ ctx: admin, input: { id: reason!.id, active: true } });
     expect((await listRejectReasons(db())).some((r) => r.code === "color_cast")).toBe(true);
-    expect((await decideAsset({ ctx: rita, input: { ...approve(f), decision: "reject", reasonCode: "color_cast" } })).status).toBe("rejected");
-    const actions = (await db().select().from(auditEvents).where(eq(auditEvents.subjectId, reason!.id))).map((e) => e.action);
+    expect(
+      (await decideAsset({ ctx: rita, input: { ...approve(f), decision: "reject", reasonCode: "color_cast" } })).status,
+    ).toBe("rejected");
+    const actions = (await db().select().from(auditEvents).where(eq(auditEvents.subjectId, reason!.id))).map(
+      (e) => e.action,
+    );
     expect(actions).toEqual(["reject_reason.added", "reject_reason.retired", "reject_reason.restored"]);
   });
 });
@@ -899,7 +1126,8 @@ describe("end to end", () => {
     const run = await runGeneration({ db: db(), store: getBlobStore(), generationId: gen!.id, attempt: 0 });
     expect(run.status).toBe("succeeded");
     const renditions = await makeGenerationRenditions({ db: db(), store: getBlobStore(), generationId: gen!.id });
-    for (const step of checkSteps("support")) await runChecks({ db: db(), store: getBlobStore(), checkRunId: run.checkRunId!, checkIds: step.checkIds });
+    for (const step of checkSteps("support"))
+      await runChecks({ db: db(), store: getBlobStore(), checkRunId: run.checkRunId!, checkIds: step.checkIds });
     const { decision } = await decideCheckRun({ db: db(), checkRunId: run.checkRunId! });
     expect(decision, JSON.stringify(decision)).toMatchObject({ verdict: "pass", next: "in_review" });
 
@@ -922,13 +1150,24 @@ describe("end to end", () => {
         .sort(),
     );
     expect(item.checks.every((c) => c.verdict === "pass" && !c.errored)).toBe(true);
-    expect(item).toMatchObject({ thumbUrl: `/api/blobs/${renditions.thumb}`, previewUrl: `/api/blobs/${renditions.preview}` });
+    expect(item).toMatchObject({
+      thumbUrl: `/api/blobs/${renditions.thumb}`,
+      previewUrl: `/api/blobs/${renditions.preview}`,
+    });
 
     // The designer cannot approve their own image; a reviewer can.
-    await expect(decideAsset({ ctx: designer2, input: { assetId: item.assetId, assetVersionId: item.versionId, decision: "approve" } })).rejects.toMatchObject({
+    await expect(
+      decideAsset({
+        ctx: designer2,
+        input: { assetId: item.assetId, assetVersionId: item.versionId, decision: "approve" },
+      }),
+    ).rejects.toMatchObject({
       code: "forbidden",
     });
-    const out = await decideAsset({ ctx: rita, input: { assetId: item.assetId, assetVersionId: item.versionId, decision: "approve" } });
+    const out = await decideAsset({
+      ctx: rita,
+      input: { assetId: item.assetId, assetVersionId: item.versionId, decision: "approve" },
+    });
     expect(out).toMatchObject({ status: "approved", approvals: 1, approvalsNeeded: 1 });
     expect(await assetRow(asset!.id)).toMatchObject({ status: "approved", approvalId: out.decision.approvalId });
     expect((await listNotifications({ ctx: designer2 })).map((n) => n.kind)).toEqual(["review.approve"]);

@@ -1,7 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { eq, max } from "drizzle-orm";
 import type { Db } from "@/db";
-import { assets, assetVersions, batches, checkRuns, generations, presets, templates, type Asset, type AssetVersion } from "@/db/schema";
+import {
+  assets,
+  assetVersions,
+  batches,
+  checkRuns,
+  generations,
+  presets,
+  templates,
+  type Asset,
+  type AssetVersion,
+} from "@/db/schema";
 import type { Tier } from "@/lib/presets";
 
 /**
@@ -30,7 +40,8 @@ export async function createAssetInReview(
   },
 ): Promise<ReviewFixture> {
   const [preset] = await db.select().from(presets).where(eq(presets.tier, tier)).limit(1);
-  if (!preset?.activeVersionId) throw new Error(`No seeded ${tier} preset: call seedCatalog with a simulator URL first.`);
+  if (!preset?.activeVersionId)
+    throw new Error(`No seeded ${tier} preset: call seedCatalog with a simulator URL first.`);
   const [template] = await db.select().from(templates).limit(1);
   if (!template?.activeVersionId) throw new Error("No seeded template: call seedCatalog first.");
   return db.transaction(async (tx) => {
@@ -72,11 +83,26 @@ export async function createAssetInReview(
       .returning();
     const [asset] = await tx
       .insert(assets)
-      .values({ generationId: gen!.id, batchId: batch!.id, ownerId, tier, presetVersionId: preset.activeVersionId!, status: "in_review", enteredReviewAt })
+      .values({
+        generationId: gen!.id,
+        batchId: batch!.id,
+        ownerId,
+        tier,
+        presetVersionId: preset.activeVersionId!,
+        status: "in_review",
+        enteredReviewAt,
+      })
       .returning();
     const [version] = await tx
       .insert(assetVersions)
-      .values({ assetId: asset!.id, number: 1, operation: "generate", blobKey: gen!.blobKey!, width: 1024, height: 1024 })
+      .values({
+        assetId: asset!.id,
+        number: 1,
+        operation: "generate",
+        blobKey: gen!.blobKey!,
+        width: 1024,
+        height: 1024,
+      })
       .returning();
     if (verdict) {
       await tx.insert(checkRuns).values({
@@ -89,13 +115,21 @@ export async function createAssetInReview(
         decidedAt: new Date(),
       });
     }
-    const [updated] = await tx.update(assets).set({ currentVersionId: version!.id }).where(eq(assets.id, asset!.id)).returning();
+    const [updated] = await tx
+      .update(assets)
+      .set({ currentVersionId: version!.id })
+      .where(eq(assets.id, asset!.id))
+      .returning();
     return { asset: updated!, version: version! };
   });
 }
 
 /** An edit: a new version of the asset (by createdBy, if given) that becomes the current one. */
-export async function addAssetVersion(db: Db, assetId: string, { createdBy = null }: { createdBy?: string | null } = {}): Promise<AssetVersion> {
+export async function addAssetVersion(
+  db: Db,
+  assetId: string,
+  { createdBy = null }: { createdBy?: string | null } = {},
+): Promise<AssetVersion> {
   return db.transaction(async (tx) => {
     const [last] = await tx
       .select({ n: max(assetVersions.number) })

@@ -21,8 +21,14 @@ export async function undoDecision({ ctx, input }: { ctx: Ctx; input: unknown })
   const { decisionId } = parseInput(undoInput, input);
   return ctx.db.transaction(async (tx) => {
     // Locked: two undos of the same decision at once must not both pass the undoneAt check.
-    const [decision] = await tx.select().from(reviewDecisions).where(eq(reviewDecisions.id, decisionId)).limit(1).for("update");
-    if (!decision || decision.reviewerId !== ctx.actor.id) throw new AppError("not_found", "That decision does not exist or is not yours.");
+    const [decision] = await tx
+      .select()
+      .from(reviewDecisions)
+      .where(eq(reviewDecisions.id, decisionId))
+      .limit(1)
+      .for("update");
+    if (!decision || decision.reviewerId !== ctx.actor.id)
+      throw new AppError("not_found", "That decision does not exist or is not yours.");
     if (decision.undoneAt) throw new AppError("conflict", "That decision was already undone.");
     if (Date.now() - decision.createdAt.getTime() > UNDO_WINDOW_MS)
       throw new AppError("conflict", `Decisions can be undone for ${UNDO_WINDOW_MS / 1000} seconds; this one stands.`);
@@ -50,7 +56,8 @@ export async function undoDecision({ ctx, input }: { ctx: Ctx; input: unknown })
       .update(assets)
       .set({
         status: "in_review",
-        statusReason: decision.decision === "reject" || decision.decision === "request_changes" ? null : asset!.statusReason,
+        statusReason:
+          decision.decision === "reject" || decision.decision === "request_changes" ? null : asset!.statusReason,
         approvalId: decision.approvalId ? null : asset!.approvalId,
         approvedAt: decision.approvalId ? null : asset!.approvedAt,
         rejectedAt: decision.decision === "reject" ? null : asset!.rejectedAt,

@@ -23,7 +23,8 @@ const DAY = 86_400_000;
 beforeAll(async () => {
   database = await createTestDatabase();
   await seedCatalog({ db: database.db, simulatorUrl: "http://127.0.0.1:9" });
-  const user = async (role: "designer" | "reviewer" | "finance", name: string) => ctxFor(database.db, await createUserFactory(database.db, { role, name }));
+  const user = async (role: "designer" | "reviewer" | "finance", name: string) =>
+    ctxFor(database.db, await createUserFactory(database.db, { role, name }));
   dana = await user("designer", "Dana");
   gus = await user("designer", "Gus");
   rita = await user("reviewer", "Rita");
@@ -61,9 +62,19 @@ describe("setAssetRights", () => {
   it("records licence, channels and expiry, audits the change, and updates the library's read model", async () => {
     const id = await newAsset();
     const until = new Date(Date.now() + 30 * DAY).toISOString().slice(0, 10);
-    const r = await setAssetRights({ ctx: dana, input: { assetId: id, licence: " Getty RM 12345 ", channels: ["web", "Social", "dooh", "web"], expiresAt: until } });
-    expect(r).toMatchObject({ licence: "Getty RM 12345", channels: ["web", "social", "dooh"], expiresAt: `${until}T23:59:59.999Z` });
-    const [row] = await database.db.select({ at: assetSearch.rightsExpiresAt }).from(assetSearch).where(eq(assetSearch.assetId, id));
+    const r = await setAssetRights({
+      ctx: dana,
+      input: { assetId: id, licence: " Getty RM 12345 ", channels: ["web", "Social", "dooh", "web"], expiresAt: until },
+    });
+    expect(r).toMatchObject({
+      licence: "Getty RM 12345",
+      channels: ["web", "social", "dooh"],
+      expiresAt: `${until}T23:59:59.999Z`,
+    });
+    const [row] = await database.db
+      .select({ at: assetSearch.rightsExpiresAt })
+      .from(assetSearch)
+      .where(eq(assetSearch.assetId, id));
     expect(row?.at?.toISOString()).toBe(`${until}T23:59:59.999Z`);
     const [audit] = await database.db
       .select()
@@ -77,10 +88,18 @@ describe("setAssetRights", () => {
 
   it("refuses bad input: a long licence, odd channel codes, a past or malformed expiry", async () => {
     const id = await newAsset();
-    expect(await codeOf(setAssetRights({ ctx: dana, input: { assetId: id, licence: "x".repeat(201) } }))).toBe("invalid_input");
-    expect(await codeOf(setAssetRights({ ctx: dana, input: { assetId: id, channels: ["web site!"] } }))).toBe("invalid_input");
-    expect(await codeOf(setAssetRights({ ctx: dana, input: { assetId: id, expiresAt: "2020-01-01" } }))).toBe("invalid_input");
-    expect(await codeOf(setAssetRights({ ctx: dana, input: { assetId: id, expiresAt: "next tuesday" } }))).toBe("invalid_input");
+    expect(await codeOf(setAssetRights({ ctx: dana, input: { assetId: id, licence: "x".repeat(201) } }))).toBe(
+      "invalid_input",
+    );
+    expect(await codeOf(setAssetRights({ ctx: dana, input: { assetId: id, channels: ["web site!"] } }))).toBe(
+      "invalid_input",
+    );
+    expect(await codeOf(setAssetRights({ ctx: dana, input: { assetId: id, expiresAt: "2020-01-01" } }))).toBe(
+      "invalid_input",
+    );
+    expect(await codeOf(setAssetRights({ ctx: dana, input: { assetId: id, expiresAt: "next tuesday" } }))).toBe(
+      "invalid_input",
+    );
     const [a] = await database.db.select().from(assets).where(eq(assets.id, id));
     expect(a?.rightsLicence).toBeNull();
   });
@@ -94,7 +113,15 @@ describe("setAssetRights", () => {
 
   it("clears with every field empty", async () => {
     const id = await newAsset();
-    await setAssetRights({ ctx: dana, input: { assetId: id, licence: "own", channels: ["web"], expiresAt: new Date(Date.now() + 3 * DAY).toISOString() } });
+    await setAssetRights({
+      ctx: dana,
+      input: {
+        assetId: id,
+        licence: "own",
+        channels: ["web"],
+        expiresAt: new Date(Date.now() + 3 * DAY).toISOString(),
+      },
+    });
     const r = await setAssetRights({ ctx: dana, input: { assetId: id, licence: "", channels: [], expiresAt: null } });
     expect(r).toEqual({ licence: null, channels: [], expiresAt: null, noticeSentAt: null });
   });
@@ -104,8 +131,14 @@ describe("the week-before notice", () => {
   it("notifies the designer and every reviewer once per expiry, audited; a new expiry gets a new notice", async () => {
     const soon = await newAsset();
     const later = await newAsset();
-    await setAssetRights({ ctx: dana, input: { assetId: soon, licence: "stock", expiresAt: new Date(Date.now() + 5 * DAY).toISOString() } });
-    await setAssetRights({ ctx: dana, input: { assetId: later, expiresAt: new Date(Date.now() + 20 * DAY).toISOString() } });
+    await setAssetRights({
+      ctx: dana,
+      input: { assetId: soon, licence: "stock", expiresAt: new Date(Date.now() + 5 * DAY).toISOString() },
+    });
+    await setAssetRights({
+      ctx: dana,
+      input: { assetId: later, expiresAt: new Date(Date.now() + 20 * DAY).toISOString() },
+    });
 
     const first = await sweepRightsExpiry({ db: database.db });
     expect(first.notified).toContain(soon);
@@ -125,12 +158,18 @@ describe("the week-before notice", () => {
     expect(audits).toHaveLength(1);
 
     // Extending the rights clears the notice: the new expiry, once near, is announced again.
-    const r = await setAssetRights({ ctx: dana, input: { assetId: soon, licence: "stock", expiresAt: new Date(Date.now() + 6 * DAY).toISOString() } });
+    const r = await setAssetRights({
+      ctx: dana,
+      input: { assetId: soon, licence: "stock", expiresAt: new Date(Date.now() + 6 * DAY).toISOString() },
+    });
     expect(r.noticeSentAt).toBeNull();
     expect((await sweepRightsExpiry({ db: database.db })).notified).toEqual([soon]);
     expect(await database.db.select().from(notifications).where(eq(notifications.assetId, soon))).toHaveLength(6);
     // Changing only the licence keeps the notice.
-    expect((await setAssetRights({ ctx: dana, input: { assetId: soon, licence: "stock, renewed", expiresAt: r.expiresAt } })).noticeSentAt).not.toBeNull();
+    expect(
+      (await setAssetRights({ ctx: dana, input: { assetId: soon, licence: "stock, renewed", expiresAt: r.expiresAt } }))
+        .noticeSentAt,
+    ).not.toBeNull();
     expect((await sweepRightsExpiry({ db: database.db })).notified).toEqual([]);
     expect((await verifyAuditChain({ db: database.db })).ok).toBe(true);
   });

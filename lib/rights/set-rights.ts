@@ -8,7 +8,12 @@ import { AppError, parseInput } from "@/lib/errors";
 import { refreshAssetSearch } from "@/lib/library/refresh";
 import { rightsInput } from "./schema";
 
-export type AssetRights = { licence: string | null; channels: string[]; expiresAt: string | null; noticeSentAt: string | null };
+export type AssetRights = {
+  licence: string | null;
+  channels: string[];
+  expiresAt: string | null;
+  noticeSentAt: string | null;
+};
 
 function assertMayDescribe(ctx: Ctx) {
   if (!can(ctx.actor.role, "assets.describe")) throw new AppError("forbidden", "Your role does not describe assets.");
@@ -18,7 +23,13 @@ function assertMayDescribe(ctx: Ctx) {
  * Sets (or, with every field empty, clears) an asset's usage rights. A changed expiry clears the
  * week-before notice, so the new expiry gets its own. The library's read model changes with it.
  */
-export async function setAssetRights({ ctx, input }: { ctx: Ctx; input: { assetId: string } & Record<string, unknown> }): Promise<AssetRights> {
+export async function setAssetRights({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { assetId: string } & Record<string, unknown>;
+}): Promise<AssetRights> {
   assertMayDescribe(ctx);
   const data = parseInput(rightsInput, input);
   const now = new Date();
@@ -28,7 +39,9 @@ export async function setAssetRights({ ctx, input }: { ctx: Ctx; input: { assetI
     if (!asset) throw new AppError("not_found", "That asset does not exist or is not yours.");
     const expiryChanged = (asset.rightsExpiresAt?.getTime() ?? null) !== (data.expiresAt?.getTime() ?? null);
     if (expiryChanged && data.expiresAt && data.expiresAt.getTime() <= now.getTime()) {
-      throw new AppError("invalid_input", "The expiry is in the past: pick a later date, or clear it.", { fields: { expiresAt: ["The expiry is in the past."] } });
+      throw new AppError("invalid_input", "The expiry is in the past: pick a later date, or clear it.", {
+        fields: { expiresAt: ["The expiry is in the past."] },
+      });
     }
     const [row] = await tx
       .update(assets)
@@ -49,7 +62,11 @@ export async function setAssetRights({ ctx, input }: { ctx: Ctx; input: { assetI
         action: "asset.rights_changed",
         subject: { type: "asset", id: asset.id },
         data: {
-          before: { licence: asset.rightsLicence, channels: asset.rightsChannels, expiresAt: asset.rightsExpiresAt?.toISOString() ?? null },
+          before: {
+            licence: asset.rightsLicence,
+            channels: asset.rightsChannels,
+            expiresAt: asset.rightsExpiresAt?.toISOString() ?? null,
+          },
           after: { licence: data.licence, channels: data.channels, expiresAt: data.expiresAt?.toISOString() ?? null },
         },
         ip: ctx.ip,
@@ -59,7 +76,9 @@ export async function setAssetRights({ ctx, input }: { ctx: Ctx; input: { assetI
   });
 }
 
-function toRights(a: Pick<typeof assets.$inferSelect, "rightsLicence" | "rightsChannels" | "rightsExpiresAt" | "rightsNoticeSentAt">): AssetRights {
+function toRights(
+  a: Pick<typeof assets.$inferSelect, "rightsLicence" | "rightsChannels" | "rightsExpiresAt" | "rightsNoticeSentAt">,
+): AssetRights {
   return {
     licence: a.rightsLicence,
     channels: a.rightsChannels ?? [],
@@ -69,7 +88,17 @@ function toRights(a: Pick<typeof assets.$inferSelect, "rightsLicence" | "rightsC
 }
 
 /** The asset page's rights card: what is recorded, and whether this actor may change it. */
-export async function getRightsCard({ ctx, assetId }: { ctx: Ctx; assetId: string }): Promise<AssetRights & { assetId: string; canEdit: boolean }> {
+export async function getRightsCard({
+  ctx,
+  assetId,
+}: {
+  ctx: Ctx;
+  assetId: string;
+}): Promise<AssetRights & { assetId: string; canEdit: boolean }> {
   const asset = await loadVisibleAsset(ctx, assetId);
-  return { assetId: asset.id, ...toRights(asset), canEdit: can(ctx.actor.role, "assets.describe") && seesAssetOwnedBy(ctx, asset.ownerId) };
+  return {
+    assetId: asset.id,
+    ...toRights(asset),
+    canEdit: can(ctx.actor.role, "assets.describe") && seesAssetOwnedBy(ctx, asset.ownerId),
+  };
 }

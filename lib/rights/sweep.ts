@@ -13,12 +13,22 @@ export type SweepResult = { notified: string[] };
  * Each asset is claimed with a conditional update (notice still unsent, expiry unchanged), so two
  * sweeps running at once, or a retried one, notify exactly once per expiry.
  */
-export async function sweepRightsExpiry({ db, now = new Date(), limit = 500 }: { db: Db; now?: Date; limit?: number }): Promise<SweepResult> {
+export async function sweepRightsExpiry({
+  db,
+  now = new Date(),
+  limit = 500,
+}: {
+  db: Db;
+  now?: Date;
+  limit?: number;
+}): Promise<SweepResult> {
   const horizon = new Date(now.getTime() + RIGHTS_WARNING_DAYS * 86_400_000);
   const due = await db
     .select({ id: assets.id, ownerId: assets.ownerId, title: assets.title, expiresAt: assets.rightsExpiresAt })
     .from(assets)
-    .where(and(isNotNull(assets.rightsExpiresAt), lte(assets.rightsExpiresAt, horizon), isNull(assets.rightsNoticeSentAt)))
+    .where(
+      and(isNotNull(assets.rightsExpiresAt), lte(assets.rightsExpiresAt, horizon), isNull(assets.rightsNoticeSentAt)),
+    )
     .orderBy(assets.rightsExpiresAt)
     .limit(limit);
   const notified: string[] = [];
@@ -37,7 +47,9 @@ export async function sweepRightsExpiry({ db, now = new Date(), limit = 500 }: {
       const recipients = [...new Set([a.ownerId, ...reviewers.map((r) => r.id)])];
       const when = rightsLabel(a.expiresAt, now)!;
       const message = `Usage rights of “${a.title || "Untitled asset"}”: ${when.charAt(0).toLowerCase()}${when.slice(1)}. After that it is left out of exports and share links.`;
-      await tx.insert(notifications).values(recipients.map((userId) => ({ userId, assetId: a.id, kind: "rights_expiring", message })));
+      await tx
+        .insert(notifications)
+        .values(recipients.map((userId) => ({ userId, assetId: a.id, kind: "rights_expiring", message })));
       await recordAudit({
         db: tx,
         input: {

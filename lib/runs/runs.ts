@@ -34,7 +34,10 @@ export async function cancelRunForAdmin({ ctx, input }: { ctx: Ctx; input: unkno
   const { runId } = parseInput(runIdInput, input);
   const cancelled = await cancelRun({ db: await runnerDb(), runId, reason: `cancelled by ${ctx.actor.email}` });
   if (!cancelled) throw new AppError("conflict", "That run has already finished.");
-  await recordAudit({ db: ctx.db, input: { actor: ctx.actor, action: "run.cancelled", subject: { type: "run", id: runId }, ip: ctx.ip } });
+  await recordAudit({
+    db: ctx.db,
+    input: { actor: ctx.actor, action: "run.cancelled", subject: { type: "run", id: runId }, ip: ctx.ip },
+  });
 }
 
 export async function replayRunForAdmin({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<string> {
@@ -45,7 +48,16 @@ export async function replayRunForAdmin({ ctx, input }: { ctx: Ctx; input: unkno
   } catch (error) {
     throw new AppError("conflict", (error as Error).message);
   }
-  await recordAudit({ db: ctx.db, input: { actor: ctx.actor, action: "run.replayed", subject: { type: "run", id: runId }, data: { newRunId }, ip: ctx.ip } });
+  await recordAudit({
+    db: ctx.db,
+    input: {
+      actor: ctx.actor,
+      action: "run.replayed",
+      subject: { type: "run", id: runId },
+      data: { newRunId },
+      ip: ctx.ip,
+    },
+  });
   return newRunId;
 }
 

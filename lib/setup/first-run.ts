@@ -41,7 +41,12 @@ export async function createFirstAdmin({ db, input, ip }: { db: Db; input: unkno
       .returning({ id: users.id, email: users.email });
     await recordAudit({
       db: tx,
-      input: { actor: { id: admin!.id, email: admin!.email }, action: "setup.admin_created", subject: { type: "user", id: admin!.id }, ip },
+      input: {
+        actor: { id: admin!.id, email: admin!.email },
+        action: "setup.admin_created",
+        subject: { type: "user", id: admin!.id },
+        ip,
+      },
     });
     return admin!;
   });

@@ -22,8 +22,15 @@ afterAll(() => database.close());
 describe("first run", () => {
   it("refuses a common password for the first admin, before any account exists", async () => {
     await expect(
-      createFirstAdmin({ db: database.db, input: { email: "w@example.test", name: "W", password: "password1234", confirm: "password1234" }, ip: null }),
-    ).rejects.toMatchObject({ code: "invalid_input", fields: { password: [expect.stringContaining("too easy to guess")] } });
+      createFirstAdmin({
+        db: database.db,
+        input: { email: "w@example.test", name: "W", password: "password1234", confirm: "password1234" },
+        ip: null,
+      }),
+    ).rejects.toMatchObject({
+      code: "invalid_input",
+      fields: { password: [expect.stringContaining("too easy to guess")] },
+    });
     expect(await needsFirstRun({ db: database.db })).toBe(true);
   });
 
@@ -31,7 +38,12 @@ describe("first run", () => {
     await expect(
       createFirstAdmin({
         db: database.db,
-        input: { email: "c@example.test", name: "C", password: "a long enough passphrase", confirm: "different passphrase!" },
+        input: {
+          email: "c@example.test",
+          name: "C",
+          password: "a long enough passphrase",
+          confirm: "different passphrase!",
+        },
         ip: null,
       }),
     ).rejects.toMatchObject({
@@ -43,7 +55,12 @@ describe("first run", () => {
   it("creates exactly one admin even when two browsers race, then refuses", async () => {
     const { db } = database;
     expect(await needsFirstRun({ db })).toBe(true);
-    const input = (email: string) => ({ email, name: "First Admin", password: "a long enough passphrase", confirm: "a long enough passphrase" });
+    const input = (email: string) => ({
+      email,
+      name: "First Admin",
+      password: "a long enough passphrase",
+      confirm: "a long enough passphrase",
+    });
     const results = await Promise.allSettled([
       createFirstAdmin({ db, input: input("a@example.test"), ip: null }),
       createFirstAdmin({ db, input: input("b@example.test"), ip: null }),
@@ -58,10 +75,17 @@ describe("first run", () => {
 
   it("once set up, refuses anyone else before hashing anything (no argon2 for anonymous callers)", async () => {
     vi.mocked(hashPassword).mockClear();
-    const input = { email: "late@example.test", name: "Late", password: "another long passphrase", confirm: "another long passphrase" };
+    const input = {
+      email: "late@example.test",
+      name: "Late",
+      password: "another long passphrase",
+      confirm: "another long passphrase",
+    };
     await expect(createFirstAdmin({ db: database.db, input, ip: null })).rejects.toMatchObject({ code: "conflict" });
     // Nor for junk input: the answer is the same and just as cheap.
-    await expect(createFirstAdmin({ db: database.db, input: { password: "x".repeat(1024) }, ip: null })).rejects.toMatchObject({ code: "conflict" });
+    await expect(
+      createFirstAdmin({ db: database.db, input: { password: "x".repeat(1024) }, ip: null }),
+    ).rejects.toMatchObject({ code: "conflict" });
     expect(hashPassword).not.toHaveBeenCalled();
   });
 
@@ -70,13 +94,17 @@ describe("first run", () => {
     expect(await seedDemoUsers({ db })).toHaveLength(4);
     expect(await seedDemoUsers({ db })).toEqual([]);
     const rows = await db.select().from(users);
-    expect(new Set(rows.filter((r) => r.email.endsWith("@kiln.local")).map((r) => r.role))).toEqual(new Set(["admin", "designer", "reviewer", "finance"]));
+    expect(new Set(rows.filter((r) => r.email.endsWith("@kiln.local")).map((r) => r.role))).toEqual(
+      new Set(["admin", "designer", "reviewer", "finance"]),
+    );
     expect(DEMO_USERS.every((u) => u.password.length >= 12)).toBe(true);
     // Seeded directly, but they would pass the rule anyone else's password must pass.
     for (const u of DEMO_USERS) expect(await passwordWeakness(u.password, [u.email, u.name])).toBeNull();
     // The demo teams, with the demo designer in Brand.
     const teamRows = await db.select().from(teams);
     expect(teamRows.map((t) => t.name).sort()).toEqual(["Brand", "Growth"]);
-    expect(rows.find((r) => r.email === "designer@kiln.local")!.teamId).toBe(teamRows.find((t) => t.name === "Brand")!.id);
+    expect(rows.find((r) => r.email === "designer@kiln.local")!.teamId).toBe(
+      teamRows.find((t) => t.name === "Brand")!.id,
+    );
   });
 });

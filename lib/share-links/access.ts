@@ -19,23 +19,36 @@ export const SHARE_GRANT_COOKIE = "kiln_share";
  */
 export async function resolveShareLink(db: Db, token: string, now = new Date()): Promise<ShareLink | null> {
   if (!isShareTokenShape(token)) return null;
-  const [link] = await db.select().from(shareLinks).where(eq(shareLinks.tokenHash, hashShareToken(token))).limit(1);
+  const [link] = await db
+    .select()
+    .from(shareLinks)
+    .where(eq(shareLinks.tokenHash, hashShareToken(token)))
+    .limit(1);
   if (!link || link.revokedAt || link.expiresAt.getTime() <= now.getTime()) return null;
   return link;
 }
 
 function grantMac(link: Pick<ShareLink, "id" | "passwordHash">, exp: number): string {
-  return createHmac("sha256", authSecret()).update(`share-grant|${link.id}|${link.passwordHash}|${exp}`).digest("base64url");
+  return createHmac("sha256", authSecret())
+    .update(`share-grant|${link.id}|${link.passwordHash}|${exp}`)
+    .digest("base64url");
 }
 
 /** The cookie value a correct password earns: the link, an expiry, and a MAC over both (and the password's hash). */
-export function issueShareGrant(link: Pick<ShareLink, "id" | "passwordHash">, now = Date.now()): { value: string; maxAge: number } {
+export function issueShareGrant(
+  link: Pick<ShareLink, "id" | "passwordHash">,
+  now = Date.now(),
+): { value: string; maxAge: number } {
   const exp = now + SHARE_GRANT_HOURS * 3_600_000;
   return { value: `${exp}.${grantMac(link, exp)}`, maxAge: SHARE_GRANT_HOURS * 3600 };
 }
 
 /** A link without a password is open; one with a password needs this browser's grant. */
-export function isShareOpen(link: Pick<ShareLink, "id" | "passwordHash">, grant: string | undefined, now = Date.now()): boolean {
+export function isShareOpen(
+  link: Pick<ShareLink, "id" | "passwordHash">,
+  grant: string | undefined,
+  now = Date.now(),
+): boolean {
   if (!link.passwordHash) return true;
   const [expText, mac] = (grant ?? "").split(".");
   const exp = Number(expText);
@@ -45,13 +58,25 @@ export function isShareOpen(link: Pick<ShareLink, "id" | "passwordHash">, grant:
   return want.length === got.length && timingSafeEqual(want, got);
 }
 
-export type UnlockResult = { ok: true; grant: { value: string; maxAge: number } } | { ok: false; reason: "invalid" | "wrong_password" | "rate_limited" };
+export type UnlockResult =
+  | { ok: true; grant: { value: string; maxAge: number } }
+  | { ok: false; reason: "invalid" | "wrong_password" | "rate_limited" };
 
 /**
  * Checks a link's password. Failures are audited (share_link.password_failed, with the address)
  * and those audit rows are the rate limit's count, per address and per link over a window.
  */
-export async function unlockShareLink({ db, token, password, ip }: { db: Db; token: string; password: string; ip: string | null }): Promise<UnlockResult> {
+export async function unlockShareLink({
+  db,
+  token,
+  password,
+  ip,
+}: {
+  db: Db;
+  token: string;
+  password: string;
+  ip: string | null;
+}): Promise<UnlockResult> {
   const link = await resolveShareLink(db, token);
   if (!link) return { ok: false, reason: "invalid" };
   if (!link.passwordHash) return { ok: true, grant: issueShareGrant(link) };
@@ -59,8 +84,18 @@ export async function unlockShareLink({ db, token, password, ip }: { db: Db; tok
     await burnPasswordCheck(password.slice(0, 200));
     return { ok: false, reason: "rate_limited" };
   }
-  if (await verifyPassword(link.passwordHash, password.slice(0, 200))) return { ok: true, grant: issueShareGrant(link) };
-  await recordAudit({ db, input: { actor: null, action: "share_link.password_failed", subject: { type: "share_link", id: link.id }, data: { linkId: link.id }, ip } });
+  if (await verifyPassword(link.passwordHash, password.slice(0, 200)))
+    return { ok: true, grant: issueShareGrant(link) };
+  await recordAudit({
+    db,
+    input: {
+      actor: null,
+      action: "share_link.password_failed",
+      subject: { type: "share_link", id: link.id },
+      data: { linkId: link.id },
+      ip,
+    },
+  });
   return { ok: false, reason: "wrong_password" };
 }
 
@@ -73,7 +108,12 @@ async function isPasswordBlocked(db: Db, linkId: string, ip: string | null): Pro
     gt(auditEvents.occurredAt, since),
   );
   const [row] = await db
-    .select({ all: count(), mine: sql<number>`count(*) filter (where ${ip === null ? sql`${auditEvents.ip} is null` : sql`${auditEvents.ip} = ${ip}`})`.mapWith(Number) })
+    .select({
+      all: count(),
+      mine: sql<number>`count(*) filter (where ${ip === null ? sql`${auditEvents.ip} is null` : sql`${auditEvents.ip} = ${ip}`})`.mapWith(
+        Number,
+      ),
+    })
     .from(auditEvents)
     .where(failures);
   return (row?.all ?? 0) >= SHARE_PASSWORD_POLICY.perLink || (row?.mine ?? 0) >= SHARE_PASSWORD_POLICY.perAddress;

@@ -9,7 +9,13 @@ import { readAll, stripMetadata } from "@/lib/images/renditions";
 import type { BlobStore } from "@/lib/storage";
 
 export type SharedAsset = { id: string; title: string; altText: string; width: number; height: number };
-export type SharedContent = { title: string; kind: "asset" | "collection"; assets: SharedAsset[]; allowDownload: boolean; expiresAt: string };
+export type SharedContent = {
+  title: string;
+  kind: "asset" | "collection";
+  assets: SharedAsset[];
+  allowDownload: boolean;
+  expiresAt: string;
+};
 
 const MAX_SHARED = 500;
 
@@ -42,7 +48,10 @@ export async function sharedContent(db: Db, link: ShareLink, now = new Date()): 
     rows = await base.where(eq(assets.id, link.assetId));
     title = rows[0]?.title || "Shared image";
   } else {
-    const [c] = await db.select({ name: collections.name }).from(collections).where(eq(collections.id, link.collectionId!));
+    const [c] = await db
+      .select({ name: collections.name })
+      .from(collections)
+      .where(eq(collections.id, link.collectionId!));
     title = c?.name ?? "Shared collection";
     rows = await db
       .select(SHARED_COLUMNS)
@@ -57,7 +66,13 @@ export async function sharedContent(db: Db, link: ShareLink, now = new Date()): 
   return {
     title: link.label || title,
     kind: link.assetId ? "asset" : "collection",
-    assets: publishable.map((r) => ({ id: r.id, title: r.title || "Untitled", altText: r.altText ?? "", width: r.width, height: r.height })),
+    assets: publishable.map((r) => ({
+      id: r.id,
+      title: r.title || "Untitled",
+      altText: r.altText ?? "",
+      width: r.width,
+      height: r.height,
+    })),
     allowDownload: link.allowDownload,
     expiresAt: link.expiresAt.toISOString(),
   };
@@ -90,11 +105,24 @@ export async function recordShareView(db: Db, link: ShareLink, ip: string | null
       .update(shareLinks)
       .set({ viewCount: sql`${shareLinks.viewCount} + 1`, lastViewedAt: new Date() })
       .where(eq(shareLinks.id, link.id));
-    await recordAudit({ db: tx, input: { actor: null, action: "share_link.viewed", subject: { type: "share_link", id: link.id }, data: { linkId: link.id }, ip } });
+    await recordAudit({
+      db: tx,
+      input: {
+        actor: null,
+        action: "share_link.viewed",
+        subject: { type: "share_link", id: link.id },
+        data: { linkId: link.id },
+        ip,
+      },
+    });
   });
 }
 
-const NOT_VALID = () => new Response("This link is not valid.", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+const NOT_VALID = () =>
+  new Response("This link is not valid.", {
+    status: 404,
+    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+  });
 
 /** An image of the link (thumb or preview rendition; the original when none was made), re-checked on every request. */
 export async function shareImageResponse({
@@ -120,7 +148,11 @@ export async function shareImageResponse({
   const body = rendition ? data : (await stripMetadata(data)).data;
   return new Response(new Uint8Array(body), {
     status: 200,
-    headers: { "Content-Type": rendition ? blob.contentType : "image/png", "Cache-Control": "private, no-store", "Content-Length": String(body.length) },
+    headers: {
+      "Content-Type": rendition ? blob.contentType : "image/png",
+      "Cache-Control": "private, no-store",
+      "Content-Length": String(body.length),
+    },
   });
 }
 
@@ -148,7 +180,10 @@ export async function shareDownloadResponse({
   if (!row) return NOT_VALID();
   let rendition;
   try {
-    rendition = await getOrCreateRendition({ db, store }, { asset: row.asset, version: row.version, size: null, format: "png", quality: 100 });
+    rendition = await getOrCreateRendition(
+      { db, store },
+      { asset: row.asset, version: row.version, size: null, format: "png", quality: 100 },
+    );
   } catch {
     return NOT_VALID(); // the stored image is missing: nothing to say to a visitor
   }
@@ -157,7 +192,13 @@ export async function shareDownloadResponse({
   const data = await readAll(blob.body);
   await recordAudit({
     db,
-    input: { actor: null, action: "share_link.downloaded", subject: { type: "share_link", id: link.id }, data: { linkId: link.id, assetId, versionId: row.version.id }, ip },
+    input: {
+      actor: null,
+      action: "share_link.downloaded",
+      subject: { type: "share_link", id: link.id },
+      data: { linkId: link.id, assetId, versionId: row.version.id },
+      ip,
+    },
   });
   return new Response(new Uint8Array(data), {
     status: 200,

@@ -41,11 +41,18 @@ export function shareUrl(token: string): string {
  * Makes a link for an asset the actor may act on, or a collection they may see (their own or one
  * shared with their team). The token is returned here and never again: the row keeps its sha256.
  */
-export async function createShareLink({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ link: ShareLinkView; token: string; url: string }> {
+export async function createShareLink({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: unknown;
+}): Promise<{ link: ShareLinkView; token: string; url: string }> {
   assertMayShare(ctx);
   const data = parseInput(createShareLinkInput, input);
   const expiresAt = shareExpiry(data.expiry, data.expiresOn);
-  if (typeof expiresAt === "string") throw new AppError("invalid_input", expiresAt, { fields: { expiresOn: [expiresAt] } });
+  if (typeof expiresAt === "string")
+    throw new AppError("invalid_input", expiresAt, { fields: { expiresOn: [expiresAt] } });
   if (data.assetId) await loadActionableAsset(ctx, data.assetId);
   else await loadCollection(ctx, data.collectionId!, "see");
   const passwordHash = data.password ? await hashPassword(data.password) : null;
@@ -105,8 +112,11 @@ export async function listShareLinks({ ctx, input }: { ctx: Ctx; input: unknown 
 /** Ends a link at once. Its creator, an admin, or whoever may change what it shares. */
 export async function revokeShareLink({ ctx, linkId }: { ctx: Ctx; linkId: string }): Promise<ShareLinkView> {
   assertMayShare(ctx);
-  const [link] = /^[0-9a-f-]{36}$/i.test(linkId) ? await ctx.db.select().from(shareLinks).where(eq(shareLinks.id, linkId)).limit(1) : [];
-  if (!link || !(await mayManage(ctx, link))) throw new AppError("not_found", "That link does not exist or is not yours to revoke.");
+  const [link] = /^[0-9a-f-]{36}$/i.test(linkId)
+    ? await ctx.db.select().from(shareLinks).where(eq(shareLinks.id, linkId)).limit(1)
+    : [];
+  if (!link || !(await mayManage(ctx, link)))
+    throw new AppError("not_found", "That link does not exist or is not yours to revoke.");
   if (!link.revokedAt) {
     await ctx.db.transaction(async (tx) => {
       const done = await tx
@@ -137,7 +147,10 @@ async function mayManage(ctx: Ctx, link: ShareLink): Promise<boolean> {
     const [a] = await ctx.db.select({ ownerId: assets.ownerId }).from(assets).where(eq(assets.id, link.assetId));
     return !!a && seesAssetOwnedBy(ctx, a.ownerId);
   }
-  const [c] = await ctx.db.select({ ownerId: collections.ownerId }).from(collections).where(eq(collections.id, link.collectionId!));
+  const [c] = await ctx.db
+    .select({ ownerId: collections.ownerId })
+    .from(collections)
+    .where(eq(collections.id, link.collectionId!));
   return !!c && canEditCollection(ctx, c);
 }
 

@@ -18,11 +18,17 @@ export const createShareLinkInput = z
       .max(200, "The password is at most 200 characters.")
       .optional()
       .transform((v) => (v ? v : undefined))
-      .refine((v) => v === undefined || v.length >= SHARE_PASSWORD_MIN, `A link password has at least ${SHARE_PASSWORD_MIN} characters.`),
+      .refine(
+        (v) => v === undefined || v.length >= SHARE_PASSWORD_MIN,
+        `A link password has at least ${SHARE_PASSWORD_MIN} characters.`,
+      ),
     allowDownload: z.boolean().default(false),
     label: z.string().trim().max(120, "The label is at most 120 characters.").default(""),
   })
-  .refine((v) => !!v.assetId !== !!v.collectionId, { message: "Share one asset or one collection.", path: ["assetId"] });
+  .refine((v) => !!v.assetId !== !!v.collectionId, {
+    message: "Share one asset or one collection.",
+    path: ["assetId"],
+  });
 export type CreateShareLinkInput = z.input<typeof createShareLinkInput>;
 
 /** When a new link ends, or a message saying why the choice is refused. */

@@ -45,7 +45,10 @@ beforeAll(async () => {
   store = new LocalBlobStore(root);
   await seedCatalog({ db: database.db, simulatorUrl: "http://127.0.0.1:9" });
   const db = database.db;
-  const [brand, growth] = await db.insert(teams).values([{ name: "Brand" }, { name: "Growth" }]).returning();
+  const [brand, growth] = await db
+    .insert(teams)
+    .values([{ name: "Brand" }, { name: "Growth" }])
+    .returning();
   const user = async (role: "designer" | "finance" | "admin", name: string, teamId: string | null = null) => {
     const u = await createUserFactory(db, { role, name });
     if (teamId) await db.update(users).set({ teamId }).where(eq(users.id, u.id));
@@ -70,7 +73,10 @@ async function asset(o: { publishable: boolean; title?: string; rightsExpiresAt?
   const { asset: a, version } = await createAssetInReview(database.db, { ownerId: dana.actor.id });
   const original = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 80, b: 40 } } })
     .jpeg()
-    .withExif({ IFD0: { Make: "KilnCam", Model: "Secret 9" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "51/1 30/1 0/1" } })
+    .withExif({
+      IFD0: { Make: "KilnCam", Model: "Secret 9" },
+      IFD3: { GPSLatitudeRef: "N", GPSLatitude: "51/1 30/1 0/1" },
+    })
     .toBuffer();
   const key = `assets/${a.id}/v1.jpg`;
   const previewKey = `assets/${a.id}/v1-preview.webp`;
@@ -79,7 +85,14 @@ async function asset(o: { publishable: boolean; title?: string; rightsExpiresAt?
   await store.put(previewKey, preview, { contentType: "image/webp" });
   await database.db
     .update(assetVersions)
-    .set({ blobKey: key, width: 64, height: 48, renditions: { preview: { key: previewKey, width: 64, height: 48, bytes: preview.length, contentType: "image/webp" } } })
+    .set({
+      blobKey: key,
+      width: 64,
+      height: 48,
+      renditions: {
+        preview: { key: previewKey, width: 64, height: 48, bytes: preview.length, contentType: "image/webp" },
+      },
+    })
     .where(eq(assetVersions.id, version.id));
   await database.db
     .update(assets)
@@ -109,7 +122,14 @@ describe("creating links", () => {
     const { token, url, link: view } = await createShareLink({ ctx: dana, input: { assetId: id, label: "Agency" } });
     expect(token).toMatch(/^kiln_sh_[A-Za-z0-9_-]{43}$/);
     expect(url).toMatch(new RegExp(`/s/${token}$`));
-    expect(view).toMatchObject({ tokenHint: token.slice(0, 12), label: "Agency", state: "active", hasPassword: false, allowDownload: false, viewCount: 0 });
+    expect(view).toMatchObject({
+      tokenHint: token.slice(0, 12),
+      label: "Agency",
+      state: "active",
+      hasPassword: false,
+      allowDownload: false,
+      viewCount: 0,
+    });
     // Default expiry: seven days.
     expect(Math.abs(new Date(view.expiresAt).getTime() - (Date.now() + 7 * DAY))).toBeLessThan(60_000);
     const [row] = await database.db.select().from(shareLinks).where(eq(shareLinks.id, view.id));
@@ -126,10 +146,18 @@ describe("creating links", () => {
     const id = await asset({ publishable: true });
     const inDays = (n: number) => new Date(Date.now() + n * DAY).toISOString().slice(0, 10);
     expect(await codeOf(createShareLink({ ctx: dana, input: { assetId: id, expiry: "never" } }))).toBe("invalid_input");
-    expect(await codeOf(createShareLink({ ctx: dana, input: { assetId: id, expiry: "custom" } }))).toBe("invalid_input");
-    expect(await codeOf(createShareLink({ ctx: dana, input: { assetId: id, expiry: "custom", expiresOn: inDays(400) } }))).toBe("invalid_input");
-    expect(await codeOf(createShareLink({ ctx: dana, input: { assetId: id, expiry: "custom", expiresOn: "2020-01-01" } }))).toBe("invalid_input");
-    expect(await codeOf(createShareLink({ ctx: dana, input: { assetId: id, password: "short" } }))).toBe("invalid_input");
+    expect(await codeOf(createShareLink({ ctx: dana, input: { assetId: id, expiry: "custom" } }))).toBe(
+      "invalid_input",
+    );
+    expect(
+      await codeOf(createShareLink({ ctx: dana, input: { assetId: id, expiry: "custom", expiresOn: inDays(400) } })),
+    ).toBe("invalid_input");
+    expect(
+      await codeOf(createShareLink({ ctx: dana, input: { assetId: id, expiry: "custom", expiresOn: "2020-01-01" } })),
+    ).toBe("invalid_input");
+    expect(await codeOf(createShareLink({ ctx: dana, input: { assetId: id, password: "short" } }))).toBe(
+      "invalid_input",
+    );
     const ok = await createShareLink({ ctx: dana, input: { assetId: id, expiry: "custom", expiresOn: inDays(200) } });
     expect(ok.link.expiresAt).toBe(`${inDays(200)}T23:59:59.999Z`);
     expect((await createShareLink({ ctx: dana, input: { assetId: id, expiry: "1d" } })).link.state).toBe("active");
@@ -145,9 +173,15 @@ describe("creating links", () => {
     expect(await codeOf(createShareLink({ ctx: theo, input: { collectionId: shared.id } }))).toBeNull();
     expect(await codeOf(createShareLink({ ctx: theo, input: { collectionId: privateBoard.id } }))).toBe("not_found");
     expect(await codeOf(createShareLink({ ctx: gus, input: { collectionId: shared.id } }))).toBe("not_found");
-    expect(await codeOf(createShareLink({ ctx: dana, input: { assetId: id, collectionId: shared.id } }))).toBe("invalid_input");
-    expect((await listShareLinks({ ctx: dana, input: { collectionId: shared.id } })).map((l) => l.createdBy)).toEqual(["Theo"]);
-    expect((await listShareLinks({ ctx: theo, input: { mine: true } })).every((l) => l.createdBy === "Theo")).toBe(true);
+    expect(await codeOf(createShareLink({ ctx: dana, input: { assetId: id, collectionId: shared.id } }))).toBe(
+      "invalid_input",
+    );
+    expect((await listShareLinks({ ctx: dana, input: { collectionId: shared.id } })).map((l) => l.createdBy)).toEqual([
+      "Theo",
+    ]);
+    expect((await listShareLinks({ ctx: theo, input: { mine: true } })).every((l) => l.createdBy === "Theo")).toBe(
+      true,
+    );
     expect(await codeOf(listShareLinks({ ctx: gus, input: { collectionId: shared.id } }))).toBe("not_found");
   });
 });
@@ -177,10 +211,16 @@ describe("resolving a token", () => {
 describe("passwords", () => {
   it("opens with the right password only; wrong ones are audited and rate-limited per address", async () => {
     const id = await asset({ publishable: true });
-    const { token, link: view } = await createShareLink({ ctx: dana, input: { assetId: id, password: "open sesame 1" } });
+    const { token, link: view } = await createShareLink({
+      ctx: dana,
+      input: { assetId: id, password: "open sesame 1" },
+    });
     const l = await link(token);
     expect(isShareOpen(l, undefined)).toBe(false);
-    expect(await unlockShareLink({ db: database.db, token, password: "nope nope", ip: "198.51.100.1" })).toEqual({ ok: false, reason: "wrong_password" });
+    expect(await unlockShareLink({ db: database.db, token, password: "nope nope", ip: "198.51.100.1" })).toEqual({
+      ok: false,
+      reason: "wrong_password",
+    });
     const right = await unlockShareLink({ db: database.db, token, password: "open sesame 1", ip: "198.51.100.1" });
     if (!right.ok) throw new Error("the right password was refused");
     expect(isShareOpen(l, right.grant.value)).toBe(true);
@@ -190,10 +230,16 @@ describe("passwords", () => {
     expect(isShareOpen({ ...l, passwordHash: "$argon2id$other" }, right.grant.value)).toBe(false);
     expect(isShareOpen(l, right.grant.value, Number(exp) + 1)).toBe(false);
 
-    for (let i = 0; i < 4; i++) await unlockShareLink({ db: database.db, token, password: `guess ${i}`, ip: "198.51.100.1" });
+    for (let i = 0; i < 4; i++)
+      await unlockShareLink({ db: database.db, token, password: `guess ${i}`, ip: "198.51.100.1" });
     // Five failures from this address: even the right password waits; another address still may try.
-    expect(await unlockShareLink({ db: database.db, token, password: "open sesame 1", ip: "198.51.100.1" })).toEqual({ ok: false, reason: "rate_limited" });
-    expect((await unlockShareLink({ db: database.db, token, password: "open sesame 1", ip: "198.51.100.2" })).ok).toBe(true);
+    expect(await unlockShareLink({ db: database.db, token, password: "open sesame 1", ip: "198.51.100.1" })).toEqual({
+      ok: false,
+      reason: "rate_limited",
+    });
+    expect((await unlockShareLink({ db: database.db, token, password: "open sesame 1", ip: "198.51.100.2" })).ok).toBe(
+      true,
+    );
     const failed = await database.db
       .select()
       .from(auditEvents)
@@ -201,7 +247,9 @@ describe("passwords", () => {
     expect(failed).toHaveLength(5);
     expect(failed[0]!.ip).toBe("198.51.100.1");
     expect(JSON.stringify(failed)).not.toContain("guess");
-    expect(await unlockShareLink({ db: database.db, token: `kiln_sh_${"y".repeat(43)}`, password: "x", ip: null })).toEqual({ ok: false, reason: "invalid" });
+    expect(
+      await unlockShareLink({ db: database.db, token: `kiln_sh_${"y".repeat(43)}`, password: "x", ip: null }),
+    ).toEqual({ ok: false, reason: "invalid" });
   });
 });
 
@@ -212,7 +260,10 @@ describe("what a link shows", () => {
     const expired = await asset({ publishable: true, title: "Old mug" });
     const outside = await asset({ publishable: true, title: "Elsewhere" });
     // Rights that ended yesterday (set directly: the rights form refuses past dates).
-    await database.db.update(assets).set({ rightsExpiresAt: new Date(Date.now() - DAY) }).where(eq(assets.id, expired));
+    await database.db
+      .update(assets)
+      .set({ rightsExpiresAt: new Date(Date.now() - DAY) })
+      .where(eq(assets.id, expired));
     const board = await createCollection({ ctx: dana, input: { name: "Spring" } });
     await addToCollection({ ctx: dana, input: { collectionId: board.id, assetIds: [good, unapproved, expired] } });
     const { token } = await createShareLink({ ctx: dana, input: { collectionId: board.id } });
@@ -220,16 +271,22 @@ describe("what a link shows", () => {
 
     const content = await sharedContent(database.db, l);
     expect(content).toMatchObject({ title: "Spring", kind: "collection", allowDownload: false });
-    expect(content.assets).toEqual([{ id: good, title: "Good mug", altText: "A red mug on a table", width: 64, height: 48 }]);
+    expect(content.assets).toEqual([
+      { id: good, title: "Good mug", altText: "A red mug on a table", width: 64, height: 48 },
+    ]);
 
     const image = await shareImageResponse({ db: database.db, store, link: l, assetId: good, size: "preview" });
     expect(image.status).toBe(200);
     expect(image.headers.get("content-type")).toBe("image/webp");
     for (const other of [unapproved, expired, outside, "not-a-uuid"]) {
-      expect((await shareImageResponse({ db: database.db, store, link: l, assetId: other, size: "preview" })).status).toBe(404);
+      expect(
+        (await shareImageResponse({ db: database.db, store, link: l, assetId: other, size: "preview" })).status,
+      ).toBe(404);
     }
     // Downloads are off for this link.
-    expect((await shareDownloadResponse({ db: database.db, store, link: l, assetId: good, ip: null })).status).toBe(404);
+    expect((await shareDownloadResponse({ db: database.db, store, link: l, assetId: good, ip: null })).status).toBe(
+      404,
+    );
 
     await recordShareView(database.db, l, "198.51.100.9");
     await recordShareView(database.db, l, "198.51.100.9");
@@ -251,7 +308,9 @@ describe("what a link shows", () => {
     expect((await sharedContent(database.db, l)).assets).toHaveLength(1);
     await database.db.update(assets).set({ status: "in_review" }).where(eq(assets.id, id));
     expect((await sharedContent(database.db, l)).assets).toHaveLength(0);
-    expect((await shareImageResponse({ db: database.db, store, link: l, assetId: id, size: "thumb" })).status).toBe(404);
+    expect((await shareImageResponse({ db: database.db, store, link: l, assetId: id, size: "thumb" })).status).toBe(
+      404,
+    );
   });
 
   it("downloads the approved version as PNG without location or device metadata, with its XMP, audited", async () => {

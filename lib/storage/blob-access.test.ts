@@ -21,7 +21,14 @@ beforeAll(async () => {
 afterAll(() => database.close());
 
 type Role = "designer" | "reviewer" | "finance" | "admin";
-type Kind = "upload original" | "upload rendition" | "version original" | "version rendition" | "edit original" | "edit rendition" | "edit mask";
+type Kind =
+  | "upload original"
+  | "upload rendition"
+  | "version original"
+  | "version rendition"
+  | "edit original"
+  | "edit rendition"
+  | "edit mask";
 
 let tiny: Buffer;
 async function putBlob(key: string): Promise<void> {
@@ -59,7 +66,10 @@ async function designersBlobs(ownerId: string): Promise<Record<Kind, string>> {
   });
 
   const { asset, version } = await createAssetInReview(db, { ownerId });
-  const [gen] = await db.select({ id: generations.id }).from(generations).where(eq(generations.blobKey, version.blobKey));
+  const [gen] = await db
+    .select({ id: generations.id })
+    .from(generations)
+    .where(eq(generations.blobKey, version.blobKey));
   keys["version original"] = `generations/${gen!.id}/original.png`;
   keys["version rendition"] = `generations/${gen!.id}/preview-1280.webp`;
   await db
@@ -104,7 +114,12 @@ async function designersBlobs(ownerId: string): Promise<Record<Kind, string>> {
 
 async function statusFor(ctx: ReturnType<typeof ctxFor>, key: string): Promise<number> {
   try {
-    const response = await readBlob({ ctx, store: getBlobStore(), key, request: new Request(`http://kiln.test/api/blobs/${key}`) });
+    const response = await readBlob({
+      ctx,
+      store: getBlobStore(),
+      key,
+      request: new Request(`http://kiln.test/api/blobs/${key}`),
+    });
     await response.body?.cancel();
     return response.status;
   } catch (error) {
@@ -124,7 +139,13 @@ describe("reading a blob by its key", () => {
     }
     // Designers: their own uploads and assets. Reviewers and admins: every upload and asset.
     // Finance: no images (its pages show none).
-    const sees: Record<string, boolean> = { owner: true, "other designer": false, reviewer: true, admin: true, finance: false };
+    const sees: Record<string, boolean> = {
+      owner: true,
+      "other designer": false,
+      reviewer: true,
+      admin: true,
+      finance: false,
+    };
 
     const got: Record<string, Record<string, number>> = {};
     const expected: Record<string, Record<string, number>> = {};
@@ -165,7 +186,10 @@ describe("reading a blob by its key", () => {
 describe("blobs of an asset on a shared collection (decision 0016)", () => {
   it("are readable by the owner's teammates while the board is shared with their team, and by nobody else", async () => {
     const db = database.db;
-    const [brand, growth] = await db.insert(teams).values([{ name: `Brand ${randomUUID()}` }, { name: `Growth ${randomUUID()}` }]).returning();
+    const [brand, growth] = await db
+      .insert(teams)
+      .values([{ name: `Brand ${randomUUID()}` }, { name: `Growth ${randomUUID()}` }])
+      .returning();
     const designer = async (teamId: string) => {
       const u = await createUserFactory(db, { role: "designer" });
       await db.update(users).set({ teamId }).where(eq(users.id, u.id));
@@ -175,11 +199,17 @@ describe("blobs of an asset on a shared collection (decision 0016)", () => {
     const teammate = await designer(brand!.id);
     const outsider = await designer(growth!.id);
     const keys = await designersBlobs(owner.actor.id);
-    const [{ assetId }] = (await db.select({ assetId: assetVersions.assetId }).from(assetVersions).where(eq(assetVersions.blobKey, keys["version original"]))) as [{ assetId: string }];
+    const [{ assetId }] = (await db
+      .select({ assetId: assetVersions.assetId })
+      .from(assetVersions)
+      .where(eq(assetVersions.blobKey, keys["version original"]))) as [{ assetId: string }];
     const board = await createCollection({ ctx: owner, input: { name: "Spring picks", shared: false } });
     await addToCollection({ ctx: owner, input: { collectionId: board.id, assetIds: [assetId] } });
 
-    const statuses = async (ctx: ReturnType<typeof ctxFor>) => Object.fromEntries(await Promise.all(Object.entries(keys).map(async ([k, key]) => [k, await statusFor(ctx, key)] as const)));
+    const statuses = async (ctx: ReturnType<typeof ctxFor>) =>
+      Object.fromEntries(
+        await Promise.all(Object.entries(keys).map(async ([k, key]) => [k, await statusFor(ctx, key)] as const)),
+      );
     const assetKinds = (status: number) => ({
       "upload original": 404, // the upload is not on the board; only the asset is shared
       "upload rendition": 404,

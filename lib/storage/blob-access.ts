@@ -14,7 +14,8 @@ import type { BlobKey, BlobStore } from "./types";
 type BlobOwner = { rule: "upload" | "asset"; ownerId: string; id: string };
 type Referencing = { blobKey: string | null; renditions: Record<string, Rendition> | null };
 
-const references = (row: Referencing, key: BlobKey) => row.blobKey === key || Object.values(row.renditions ?? {}).some((r) => r?.key === key);
+const references = (row: Referencing, key: BlobKey) =>
+  row.blobKey === key || Object.values(row.renditions ?? {}).some((r) => r?.key === key);
 
 /**
  * The record a blob belongs to: the key layout (lib/storage/keys.ts) names the row, and that row
@@ -34,7 +35,12 @@ export async function ownerOfBlob(db: Db, key: BlobKey): Promise<BlobOwner | nul
   if (ref.kind === "generation") {
     // A generation's image is version 1 of its asset; the asset's owner is the generation's.
     const [row] = await db
-      .select({ ownerId: generations.ownerId, blobKey: generations.blobKey, renditions: generations.renditions, assetId: assets.id })
+      .select({
+        ownerId: generations.ownerId,
+        blobKey: generations.blobKey,
+        renditions: generations.renditions,
+        assetId: assets.id,
+      })
       .from(generations)
       .leftJoin(assets, eq(assets.generationId, generations.id))
       .where(eq(generations.id, ref.id));
@@ -76,7 +82,8 @@ export async function assertBlobVisible({ ctx, key }: { ctx: Ctx; key: BlobKey }
   const owner = await ownerOfBlob(ctx.db, key);
   const visible =
     owner !== null &&
-    ((owner.rule === "upload" ? seesUploadOwnedBy(ctx, owner.ownerId) : seesAssetOwnedBy(ctx, owner.ownerId)) || (await sharedThroughCollection(ctx, owner)));
+    ((owner.rule === "upload" ? seesUploadOwnedBy(ctx, owner.ownerId) : seesAssetOwnedBy(ctx, owner.ownerId)) ||
+      (await sharedThroughCollection(ctx, owner)));
   if (!visible) throw new AppError("not_found", "That file does not exist or was deleted.");
 }
 

@@ -37,11 +37,14 @@ export function blobRouteUrl(key: BlobKey): string {
 }
 
 /** "type/subtype" with optional parameters; it ends up in a response header, so no control characters. */
-const CONTENT_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(\s*;\s*[a-z0-9!#$&^_.+-]+=("[^"\p{Cc}]*"|[a-z0-9!#$&^_.+-]+))*$/iu;
+const CONTENT_TYPE =
+  /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(\s*;\s*[a-z0-9!#$&^_.+-]+=("[^"\p{Cc}]*"|[a-z0-9!#$&^_.+-]+))*$/iu;
 
 export function assertValidContentType(contentType: string): void {
   if (contentType.length > 255 || !CONTENT_TYPE.test(contentType)) {
-    throw new AppError("invalid_input", "Invalid content type.", { fields: { contentType: ["expected a MIME type such as image/png"] } });
+    throw new AppError("invalid_input", "Invalid content type.", {
+      fields: { contentType: ["expected a MIME type such as image/png"] },
+    });
   }
 }
 

@@ -30,7 +30,12 @@ describe("LocalBlobStore", () => {
   it("round-trips bytes, content type, size and a sha256 ETag", async () => {
     const bytes = Buffer.from("hello kiln");
     const stored = await store.put("assets/a1/original.png", bytes, { contentType: "image/png" });
-    expect(stored).toEqual({ key: "assets/a1/original.png", size: bytes.length, contentType: "image/png", etag: sha(bytes) });
+    expect(stored).toEqual({
+      key: "assets/a1/original.png",
+      size: bytes.length,
+      contentType: "image/png",
+      etag: sha(bytes),
+    });
 
     const got = await store.get("assets/a1/original.png");
     expect(got).not.toBeNull();
@@ -94,7 +99,11 @@ describe("LocalBlobStore", () => {
     ["too long", `${"a/".repeat(256)}b`],
     ["segment too long", "a".repeat(201)],
   ])("rejects an invalid key (%s)", async (_label, key) => {
-    const attempts = [() => store.put(key, Buffer.from("x"), { contentType: "image/png" }), () => store.get(key), () => store.delete(key)];
+    const attempts = [
+      () => store.put(key, Buffer.from("x"), { contentType: "image/png" }),
+      () => store.get(key),
+      () => store.delete(key),
+    ];
     for (const attempt of attempts) {
       await expect(attempt()).rejects.toSatisfy((e) => e instanceof AppError && e.code === "invalid_input");
     }
@@ -117,13 +126,17 @@ describe("LocalBlobStore", () => {
 
   it("reports a key that is both a file and a folder as a conflict", async () => {
     await store.put("a", Buffer.from("x"), { contentType: "text/plain" });
-    await expect(store.put("a/b", Buffer.from("y"), { contentType: "text/plain" })).rejects.toSatisfy((e) => e instanceof AppError && e.code === "conflict");
+    await expect(store.put("a/b", Buffer.from("y"), { contentType: "text/plain" })).rejects.toSatisfy(
+      (e) => e instanceof AppError && e.code === "conflict",
+    );
     expect(await store.get("a/b")).toBeNull();
   });
 
   it("leaves one consistent blob after concurrent puts of the same key", async () => {
     const bodies = Array.from({ length: 20 }, (_, i) => Buffer.alloc(1000 + i * 137, i));
-    const results = await Promise.all(bodies.map((b, i) => store.put("race/same.bin", b, { contentType: `image/x-test-${i}` })));
+    const results = await Promise.all(
+      bodies.map((b, i) => store.put("race/same.bin", b, { contentType: `image/x-test-${i}` })),
+    );
     const got = await store.get("race/same.bin");
     const bytes = await readAll(got!.body);
     // Whichever write won, bytes, size, content type and ETag all describe that same write.
@@ -142,9 +155,17 @@ describe("LocalBlobStore", () => {
   it("putStream writes a stream chunk by chunk and reports its size and sha256", async () => {
     const chunks = Array.from({ length: 64 }, (_, i) => Buffer.alloc(64 * 1024, i));
     const whole = Buffer.concat(chunks);
-    const stored = await store.putStream("exports/e1/export.zip", Readable.from(chunks), { contentType: "application/zip" });
+    const stored = await store.putStream("exports/e1/export.zip", Readable.from(chunks), {
+      contentType: "application/zip",
+    });
     const hex = createHash("sha256").update(whole).digest("hex");
-    expect(stored).toEqual({ key: "exports/e1/export.zip", size: whole.length, contentType: "application/zip", etag: `"${hex}"`, sha256: hex });
+    expect(stored).toEqual({
+      key: "exports/e1/export.zip",
+      size: whole.length,
+      contentType: "application/zip",
+      etag: `"${hex}"`,
+      sha256: hex,
+    });
     const got = await store.get("exports/e1/export.zip");
     expect(got).toMatchObject({ size: whole.length, contentType: "application/zip", etag: `"${hex}"` });
     expect((await readAll(got!.body)).equals(whole)).toBe(true);
@@ -156,7 +177,9 @@ describe("LocalBlobStore", () => {
       yield Buffer.alloc(1024, 1);
       throw new Error("source broke");
     }
-    await expect(store.putStream("exports/e2/export.zip", Readable.from(failing()), { contentType: "application/zip" })).rejects.toThrow("source broke");
+    await expect(
+      store.putStream("exports/e2/export.zip", Readable.from(failing()), { contentType: "application/zip" }),
+    ).rejects.toThrow("source broke");
     expect(await store.get("exports/e2/export.zip")).toBeNull();
     expect(await readdir(path.join(root, "tmp"))).toEqual([]);
   });

@@ -151,7 +151,9 @@ export class LocalBlobStore implements BlobStore {
     } catch (error) {
       // "a" and "a/b" cannot both exist on disk: one would need to be a file and a folder at once.
       if (isFsCode(error, "ENOTDIR", "EISDIR", "EEXIST")) {
-        throw new AppError("conflict", "A blob key cannot be both a file and a folder of other keys.", { cause: error });
+        throw new AppError("conflict", "A blob key cannot be both a file and a folder of other keys.", {
+          cause: error,
+        });
       }
       throw error;
     }

@@ -1,5 +1,11 @@
 import { createHash } from "node:crypto";
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { BlobAccessError } from "@vercel/blob";
@@ -31,7 +37,8 @@ function startFakeBlobService() {
   const json = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
   };
-  const fail = (res: ServerResponse, status: number, code: string, message: string) => json(res, status, { error: { code, message } });
+  const fail = (res: ServerResponse, status: number, code: string, message: string) =>
+    json(res, status, { error: { code, message } });
   const readBody = async (req: IncomingMessage) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -151,22 +158,40 @@ describe("VercelBlobStore against a fake Blob API", () => {
     const stored = await store.put("assets/v1/original.png", bytes, { contentType: "image/png" });
     const onService = fake.blobs.get("assets/v1/original.png");
     expect(onService?.bytes).toEqual(bytes);
-    expect(stored).toEqual({ key: "assets/v1/original.png", size: bytes.length, contentType: "image/png", etag: onService!.etag });
+    expect(stored).toEqual({
+      key: "assets/v1/original.png",
+      size: bytes.length,
+      contentType: "image/png",
+      etag: onService!.etag,
+    });
 
     const got = await store.get("assets/v1/original.png");
-    expect(got).toMatchObject({ key: "assets/v1/original.png", size: bytes.length, contentType: "image/png", etag: stored.etag });
+    expect(got).toMatchObject({
+      key: "assets/v1/original.png",
+      size: bytes.length,
+      contentType: "image/png",
+      etag: stored.etag,
+    });
     expect(await readAll(got!.body)).toEqual(bytes);
   });
 
   it("putStream streams the body to the service and reports its size and sha256", async () => {
     const chunks = Array.from({ length: 16 }, (_, i) => Buffer.alloc(32 * 1024, i));
     const whole = Buffer.concat(chunks);
-    const stored = await store.putStream("exports/e1/export.zip", Readable.from(chunks), { contentType: "application/zip" });
+    const stored = await store.putStream("exports/e1/export.zip", Readable.from(chunks), {
+      contentType: "application/zip",
+    });
     const onService = fake.blobs.get("exports/e1/export.zip");
     expect(onService?.bytes.equals(whole)).toBe(true);
     expect(onService?.contentType).toBe("application/zip");
     const hex = createHash("sha256").update(whole).digest("hex");
-    expect(stored).toEqual({ key: "exports/e1/export.zip", size: whole.length, contentType: "application/zip", etag: onService!.etag, sha256: hex });
+    expect(stored).toEqual({
+      key: "exports/e1/export.zip",
+      size: whole.length,
+      contentType: "application/zip",
+      etag: onService!.etag,
+      sha256: hex,
+    });
     const put = fake.seen.find((s) => s.method === "PUT");
     expect(put?.query.get("pathname")).toBe("exports/e1/export.zip");
     expect(put?.headers["x-vercel-blob-access"]).toBe("private");
@@ -192,7 +217,12 @@ describe("VercelBlobStore against a fake Blob API", () => {
     await store.put("t/k.bin", Buffer.from([1]), { contentType: "application/octet-stream" });
     (await store.get("t/k.bin"))!.body.destroy();
     await store.delete("t/k.bin");
-    expect(fake.seen.map((r) => `${r.method} ${r.path}`)).toEqual(["PUT /api/blob/", "GET /api/blob", "GET /private/t/k.bin", "POST /api/blob/delete"]);
+    expect(fake.seen.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "PUT /api/blob/",
+      "GET /api/blob",
+      "GET /private/t/k.bin",
+      "POST /api/blob/delete",
+    ]);
     for (const r of fake.seen) expect(r.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(fake.seen[0]!.headers["x-vercel-blob-store-id"]).toBe(STORE_ID);
   });
@@ -211,7 +241,9 @@ describe("VercelBlobStore against a fake Blob API", () => {
 
   it("surfaces a rejected token as the SDK's access error", async () => {
     const wrong = new VercelBlobStore({ token: "vercel_blob_rw_teststore123_wrong" });
-    await expect(wrong.put("x.png", Buffer.from("x"), { contentType: "image/png" })).rejects.toBeInstanceOf(BlobAccessError);
+    await expect(wrong.put("x.png", Buffer.from("x"), { contentType: "image/png" })).rejects.toBeInstanceOf(
+      BlobAccessError,
+    );
   });
 
   it("validates keys before calling the service and serves through the app route", async () => {

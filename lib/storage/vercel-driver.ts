@@ -60,7 +60,13 @@ export class VercelBlobStore implements BlobStore {
       token: this.token,
     });
     const sha256 = hash.digest("hex");
-    return { key, size, contentType: result.contentType || options.contentType, etag: strongEtag(result.etag) ?? `"${sha256}"`, sha256 };
+    return {
+      key,
+      size,
+      contentType: result.contentType || options.contentType,
+      etag: strongEtag(result.etag) ?? `"${sha256}"`,
+      sha256,
+    };
   }
 
   async get(key: BlobKey): Promise<BlobObject | null> {

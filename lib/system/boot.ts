@@ -24,12 +24,16 @@ async function bootOnce(): Promise<void> {
   const engine = engineConfig();
   // The Next.js server runs the pages: role `all` (everything, the embedded database's shape) or `web`.
   if (e.KILN_ROLE === "worker" || e.KILN_ROLE === "database") {
-    console.error(`[kiln] refusing to start: KILN_ROLE=${e.KILN_ROLE} runs with \`tsx scripts/${e.KILN_ROLE}.ts\`, not in the Next.js server.`);
+    console.error(
+      `[kiln] refusing to start: KILN_ROLE=${e.KILN_ROLE} runs with \`tsx scripts/${e.KILN_ROLE}.ts\`, not in the Next.js server.`,
+    );
     process.exit(1);
   }
   if (engine.mode === "dev") refuseUnsignedUnlessLoopback(e.KILN_HOST, e.PORT);
   const database = await getDatabase();
-  console.log(`[kiln] database ready (${database.kind}${database.remoteSocket ? `, served by the database process on ${database.remoteSocket}` : ""})`);
+  console.log(
+    `[kiln] database ready (${database.kind}${database.remoteSocket ? `, served by the database process on ${database.remoteSocket}` : ""})`,
+  );
   // Pages first across processes: the database process holds the workers' calls while pages are in flight.
   if (database.setForeground && e.KILN_PAGES_FIRST) {
     const tell = database.setForeground;
@@ -40,9 +44,13 @@ async function bootOnce(): Promise<void> {
     if (seeded.length) console.log(`[kiln] demo users seeded: ${seeded.join(", ")}`);
   }
   // The built-in simulator endpoint, one preset per tier and the seed templates (idempotent).
-  await seedCatalog({ db: database.db, simulatorUrl: e.KILN_SIMULATOR_PORT ? `http://127.0.0.1:${e.KILN_SIMULATOR_PORT}` : null });
+  await seedCatalog({
+    db: database.db,
+    simulatorUrl: e.KILN_SIMULATOR_PORT ? `http://127.0.0.1:${e.KILN_SIMULATOR_PORT}` : null,
+  });
   // Alt text drafts work out of the box: A1111 interrogate against the simulator, until an admin chooses.
-  if (await seedAltTextDefault({ db: database.db })) console.log("[kiln] alt text: drafting with the simulator's interrogate");
+  if (await seedAltTextDefault({ db: database.db }))
+    console.log("[kiln] alt text: drafting with the simulator's interrogate");
   // The library's read model for assets made before it existed (or missed): in the background, in
   // batches, so a large installation starts serving at once; an anti-join on primary keys when none are missing.
   void indexMissingAssets(database.db)
@@ -53,7 +61,9 @@ async function bootOnce(): Promise<void> {
     const runner = await (await import("./start-runner")).startKilnRunner(database);
     reportEmbeddedRunner(() => runner.role());
     closeRunner = (deadline) => runner.close(deadline);
-    console.log(`[kiln] embedded Inngest runner on ${runner.url} (${runner.role()}${engine.signingKey ? ", signed" : ", unsigned"})`);
+    console.log(
+      `[kiln] embedded Inngest runner on ${runner.url} (${runner.role()}${engine.signingKey ? ", signed" : ", unsigned"})`,
+    );
   }
   await backfillUploads(database.db);
   installGracefulShutdown(closeRunner);
@@ -68,7 +78,11 @@ function installGracefulShutdown(closeRunner: ((deadline: number) => Promise<voi
   if (!env().NEXT_MANUAL_SIG_HANDLE) return;
   if (closeRunner) onShutdown("embedded runner", "drain", closeRunner);
   // Pages in flight are short: a moment for them (and for a load balancer to see the 503) before closing.
-  onShutdown("page requests", "drain", (deadline) => new Promise((r) => setTimeout(r, Math.max(0, Math.min(1_000, deadline - Date.now())))));
+  onShutdown(
+    "page requests",
+    "drain",
+    (deadline) => new Promise((r) => setTimeout(r, Math.max(0, Math.min(1_000, deadline - Date.now())))),
+  );
   onShutdown("engine threads", "close", async () => (await import("./close-engines")).closeEngines());
   onShutdown("database", "close", closeDatabase);
   installShutdownHandlers(env().KILN_SHUTDOWN_GRACE_MS);
@@ -81,12 +95,17 @@ function installGracefulShutdown(closeRunner: ((deadline: number) => Promise<voi
  */
 async function backfillUploads(db: Awaited<ReturnType<typeof getDatabase>>["db"]): Promise<void> {
   try {
-    const [{ backfillUploadAssets }, { sendCheckRuns }] = await Promise.all([import("@/lib/assets/create-from-upload"), import("@/inngest/send")]);
+    const [{ backfillUploadAssets }, { sendCheckRuns }] = await Promise.all([
+      import("@/lib/assets/create-from-upload"),
+      import("@/inngest/send"),
+    ]);
     const { created, pendingCheckRuns } = await backfillUploadAssets(db);
     if (created) console.log(`[kiln] ${created} upload(s) became assets`);
     if (pendingCheckRuns.length) await sendCheckRuns(pendingCheckRuns);
   } catch (error) {
-    console.error(`[kiln] upload backfill did not finish; it runs again at the next start: ${(error as Error).message}`);
+    console.error(
+      `[kiln] upload backfill did not finish; it runs again at the next start: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -104,7 +123,9 @@ function refuseUnsignedUnlessLoopback(host: string | undefined, port: number): v
   setTimeout(() => {
     void reachableBeyondLoopback(port).then((address) => {
       if (!address) return;
-      console.error(`[kiln] refusing to run: the app answers on ${address}:${port}, not only on loopback. ${DEV_MODE_FIX}`);
+      console.error(
+        `[kiln] refusing to run: the app answers on ${address}:${port}, not only on loopback. ${DEV_MODE_FIX}`,
+      );
       process.exit(1);
     });
   }, 1_000).unref();

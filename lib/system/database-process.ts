@@ -17,7 +17,10 @@ const CLOSE_AFTER_OTHERS_MS = 3_000;
  */
 export async function startDatabaseProcess(): Promise<void> {
   const e = env();
-  if (e.DATABASE_URL) throw new Error("KILN_ROLE=database serves the embedded PGlite; with DATABASE_URL set, PostgreSQL is the database and this process is not needed.");
+  if (e.DATABASE_URL)
+    throw new Error(
+      "KILN_ROLE=database serves the embedded PGlite; with DATABASE_URL set, PostgreSQL is the database and this process is not needed.",
+    );
   const database = await getDatabase();
   if (!database.embedded) throw new Error("The database process opened no embedded database.");
   const host = await serveEmbeddedDatabase(database.embedded, embeddedDatabaseSocket(path.join(e.dataDir, "pglite")));
@@ -25,7 +28,8 @@ export async function startDatabaseProcess(): Promise<void> {
 
   // The web and worker processes finish their work and let go of the database; it closes after them.
   onShutdown("database connections", "drain", async (deadline) => {
-    if (!(await host.drain(deadline))) console.error(`[kiln] database: ${host.connections()} process(es) still connected at the deadline`);
+    if (!(await host.drain(deadline)))
+      console.error(`[kiln] database: ${host.connections()} process(es) still connected at the deadline`);
   });
   onShutdown("database", "close", async () => {
     await host.close();

@@ -7,7 +7,13 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { foregroundInFlight, gateBackgroundCalls, installForegroundTracking, isForegroundRequest, yieldToForeground } from "./foreground";
+import {
+  foregroundInFlight,
+  gateBackgroundCalls,
+  installForegroundTracking,
+  isForegroundRequest,
+  yieldToForeground,
+} from "./foreground";
 
 describe("which requests are a person's", () => {
   it("counts pages and API calls, not the engine's function calls or event streams", () => {
@@ -15,7 +21,9 @@ describe("which requests are a person's", () => {
     expect(isForegroundRequest({ url: "/api/batches/1", headers: { accept: "application/json" } })).toBe(true);
     expect(isForegroundRequest({ url: "/api/inngest?fnId=a&stepId=step", headers: {} })).toBe(false);
     expect(isForegroundRequest({ url: "/api/inngest", headers: {} })).toBe(false);
-    expect(isForegroundRequest({ url: "/api/notifications/stream", headers: { accept: "text/event-stream" } })).toBe(false);
+    expect(isForegroundRequest({ url: "/api/notifications/stream", headers: { accept: "text/event-stream" } })).toBe(
+      false,
+    );
     // Only the exact route: a page whose name starts the same way is a person's.
     expect(isForegroundRequest({ url: "/api/inngestion-report", headers: {} })).toBe(true);
   });
@@ -58,32 +66,40 @@ describe("background calls wait for people's requests", () => {
     return { response };
   }
 
-  it("holds a background query while a page is being answered, and lets it go when the page is done", { timeout: 30_000 }, async () => {
-    expect(yieldToForeground()).toBeUndefined(); // nobody asking: no wait at all
-    const page = await openRequest("a");
-    expect(foregroundInFlight()).toBe(1);
-    expect(inside.a).toBeLessThan(400); // its own query did not wait for itself
-    let ran = false;
-    const background = pg.query("select 2").then(() => (ran = true));
-    await new Promise((r) => setTimeout(r, 150));
-    expect(ran).toBe(false);
-    held.get("a")!();
-    await (await page.response).text();
-    await background;
-    expect(ran).toBe(true);
-    expect(foregroundInFlight()).toBe(0);
-  });
+  it(
+    "holds a background query while a page is being answered, and lets it go when the page is done",
+    { timeout: 30_000 },
+    async () => {
+      expect(yieldToForeground()).toBeUndefined(); // nobody asking: no wait at all
+      const page = await openRequest("a");
+      expect(foregroundInFlight()).toBe(1);
+      expect(inside.a).toBeLessThan(400); // its own query did not wait for itself
+      let ran = false;
+      const background = pg.query("select 2").then(() => (ran = true));
+      await new Promise((r) => setTimeout(r, 150));
+      expect(ran).toBe(false);
+      held.get("a")!();
+      await (await page.response).text();
+      await background;
+      expect(ran).toBe(true);
+      expect(foregroundInFlight()).toBe(0);
+    },
+  );
 
-  it("never holds background work for longer than the maximum wait, however busy the pages are", { timeout: 30_000 }, async () => {
-    const page = await openRequest("b");
-    const started = performance.now();
-    await yieldToForeground(200);
-    const waited = performance.now() - started;
-    expect(waited).toBeGreaterThanOrEqual(190);
-    expect(waited).toBeLessThan(2_000);
-    held.get("b")!();
-    await (await page.response).text();
-  });
+  it(
+    "never holds background work for longer than the maximum wait, however busy the pages are",
+    { timeout: 30_000 },
+    async () => {
+      const page = await openRequest("b");
+      const started = performance.now();
+      await yieldToForeground(200);
+      const waited = performance.now() - started;
+      expect(waited).toBeGreaterThanOrEqual(190);
+      expect(waited).toBeLessThan(2_000);
+      held.get("b")!();
+      await (await page.response).text();
+    },
+  );
 
   it("does not count the engine's function calls as a person's request", { timeout: 30_000 }, async () => {
     const call = await openRequest("c", "/api/inngest");
@@ -93,26 +109,30 @@ describe("background calls wait for people's requests", () => {
     await (await call.response).text();
   });
 
-  it("lets a transaction opened before the page run to its end (no deadlock), and the page's query follows it", { timeout: 30_000 }, async () => {
-    let releaseTx!: () => void;
-    const txOpen = new Promise<void>((r) => (releaseTx = r));
-    let inTx!: () => void;
-    const entered = new Promise<void>((r) => (inTx = r));
-    const tx = pg.transaction(async (t) => {
-      await t.query("insert into t values (1)");
-      inTx();
-      await txOpen;
-      // Inside the transaction, with a page in flight: the transaction's own queries never wait.
-      await t.query("insert into t values (2)");
-    });
-    await entered;
-    const pageDone = fetch(`${base}/page?name=d`, { headers: { connection: "close" } });
-    await new Promise((r) => setTimeout(r, 100));
-    releaseTx();
-    await tx;
-    await expect.poll(() => held.has("d"), { timeout: 10_000, interval: 10 }).toBe(true);
-    held.get("d")!();
-    await (await pageDone).text();
-    expect((await pg.query<{ n: number }>("select count(*)::int as n from t")).rows[0]!.n).toBe(2);
-  });
+  it(
+    "lets a transaction opened before the page run to its end (no deadlock), and the page's query follows it",
+    { timeout: 30_000 },
+    async () => {
+      let releaseTx!: () => void;
+      const txOpen = new Promise<void>((r) => (releaseTx = r));
+      let inTx!: () => void;
+      const entered = new Promise<void>((r) => (inTx = r));
+      const tx = pg.transaction(async (t) => {
+        await t.query("insert into t values (1)");
+        inTx();
+        await txOpen;
+        // Inside the transaction, with a page in flight: the transaction's own queries never wait.
+        await t.query("insert into t values (2)");
+      });
+      await entered;
+      const pageDone = fetch(`${base}/page?name=d`, { headers: { connection: "close" } });
+      await new Promise((r) => setTimeout(r, 100));
+      releaseTx();
+      await tx;
+      await expect.poll(() => held.has("d"), { timeout: 10_000, interval: 10 }).toBe(true);
+      held.get("d")!();
+      await (await pageDone).text();
+      expect((await pg.query<{ n: number }>("select count(*)::int as n from t")).rows[0]!.n).toBe(2);
+    },
+  );
 });

@@ -71,8 +71,13 @@ export function installForegroundTracking(): void {
   if (state.installed) return;
   state.installed = true;
   const emit = http.Server.prototype.emit;
-  http.Server.prototype.emit = function trackRequest(this: http.Server, event: string | symbol, ...args: unknown[]): boolean {
-    const call = () => (emit as (this: http.Server, event: string | symbol, ...rest: unknown[]) => boolean).call(this, event, ...args);
+  http.Server.prototype.emit = function trackRequest(
+    this: http.Server,
+    event: string | symbol,
+    ...args: unknown[]
+  ): boolean {
+    const call = () =>
+      (emit as (this: http.Server, event: string | symbol, ...rest: unknown[]) => boolean).call(this, event, ...args);
     if (event !== "request") return call();
     const [req, res] = args as [IncomingMessage, ServerResponse];
     return isForegroundRequest(req) ? trackForeground(res, call) : call();

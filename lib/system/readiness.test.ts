@@ -71,14 +71,23 @@ describe("checkReadiness", () => {
   });
 
   it("times a silent dependency out instead of hanging the probe", async () => {
-    const r = await checkReadiness({ database: () => new Promise(() => {}), blobs: async () => {}, engine: async () => engineUrl, timeoutMs: 50 });
+    const r = await checkReadiness({
+      database: () => new Promise(() => {}),
+      blobs: async () => {},
+      engine: async () => engineUrl,
+      timeoutMs: 50,
+    });
     expect(r.ready).toBe(false);
     expect(r.checks.database).toMatchObject({ ok: false, detail: "does not answer (no answer within 50 ms)" });
     expect(r.checks.blobs.ok).toBe(true);
   });
 
   it("fails the blob check when the store throws", async () => {
-    const r = await checkReadiness({ database: async () => {}, blobs: async () => Promise.reject(new Error("ECONNREFUSED 10.0.0.5")), engine: async () => "reachable" });
+    const r = await checkReadiness({
+      database: async () => {},
+      blobs: async () => Promise.reject(new Error("ECONNREFUSED 10.0.0.5")),
+      engine: async () => "reachable",
+    });
     expect(r.checks.blobs).toEqual({ ok: false, ms: expect.any(Number), detail: "does not answer" });
     expect(JSON.stringify(r)).not.toContain("10.0.0.5");
   });

@@ -23,7 +23,12 @@ export function reportEmbeddedRunner(role: () => "running" | "standby"): void {
   holder.__kilnRunnerRole = role;
 }
 
-async function timed(what: () => Promise<string | void>, timeoutMs: number, okDetail: string, failDetail: string): Promise<Probe> {
+async function timed(
+  what: () => Promise<string | void>,
+  timeoutMs: number,
+  okDetail: string,
+  failDetail: string,
+): Promise<Probe> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -36,7 +41,11 @@ async function timed(what: () => Promise<string | void>, timeoutMs: number, okDe
     return { ok: true, ms: Math.round(performance.now() - started), detail: detail || okDetail };
   } catch (error) {
     const timedOut = (error as Error).message === "timeout";
-    return { ok: false, ms: Math.round(performance.now() - started), detail: timedOut ? `${failDetail} (no answer within ${timeoutMs} ms)` : failDetail };
+    return {
+      ok: false,
+      ms: Math.round(performance.now() - started),
+      detail: timedOut ? `${failDetail} (no answer within ${timeoutMs} ms)` : failDetail,
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -47,7 +56,9 @@ async function timed(what: () => Promise<string | void>, timeoutMs: number, okDe
  * and the background engine can be reached. Used by /api/ready (a load balancer's readiness probe);
  * liveness (/api/health) checks nothing outside the process.
  */
-export async function checkReadiness(deps: ReadinessDeps = productionProbes()): Promise<Readiness & { draining?: boolean }> {
+export async function checkReadiness(
+  deps: ReadinessDeps = productionProbes(),
+): Promise<Readiness & { draining?: boolean }> {
   const t = deps.timeoutMs ?? 3_000;
   // Stopping (SIGTERM): not ready, so a load balancer sends new requests elsewhere while work drains.
   if (isDraining()) {

@@ -13,10 +13,17 @@ import { env } from "@/lib/env";
 export async function startKilnRunner(database: Database): Promise<EmbeddedRunner> {
   const e = env();
   const engine = engineConfig();
-  const [{ startEmbeddedRunner }, { postgresSessionLock, embeddedHostLock }] = await Promise.all([import("@/inngest/embedded-runner"), import("@/inngest/runner-lock")]);
+  const [{ startEmbeddedRunner }, { postgresSessionLock, embeddedHostLock }] = await Promise.all([
+    import("@/inngest/embedded-runner"),
+    import("@/inngest/runner-lock"),
+  ]);
   return startEmbeddedRunner({
     db: { query: database.query, transaction: database.transaction },
-    lock: e.DATABASE_URL ? postgresSessionLock(e.DATABASE_URL) : database.remoteSocket ? embeddedHostLock(database.remoteSocket) : null,
+    lock: e.DATABASE_URL
+      ? postgresSessionLock(e.DATABASE_URL)
+      : database.remoteSocket
+        ? embeddedHostLock(database.remoteSocket)
+        : null,
     port: e.KILN_RUNNER_PORT,
     appUrl: runnerAppUrl(),
     callTargets: runnerCallTargets(),

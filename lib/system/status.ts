@@ -7,7 +7,8 @@ export type SystemStatus = { database: string; blobs: string; engine: string; de
 export function systemStatus(): SystemStatus {
   const e = env();
   return {
-    database: e.databaseKind === "postgres" ? "PostgreSQL (DATABASE_URL)" : `Embedded PGlite in ${e.KILN_DATA_DIR}/pglite`,
+    database:
+      e.databaseKind === "postgres" ? "PostgreSQL (DATABASE_URL)" : `Embedded PGlite in ${e.KILN_DATA_DIR}/pglite`,
     blobs: e.blobDriver === "vercel" ? "Vercel Blob" : `Local disk in ${e.KILN_DATA_DIR}/blobs`,
     engine: engineLabel(),
     demo: e.KILN_DEMO,

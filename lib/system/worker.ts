@@ -15,7 +15,9 @@ export async function startWorker(): Promise<void> {
   const e = env();
   const engine = engineConfig();
   if (engine.mode === "dev" && !isLoopbackHost(e.KILN_WORKER_HOST)) {
-    throw new Error(`INNGEST_DEV does not sign calls, so a worker must bind to loopback; KILN_WORKER_HOST is ${e.KILN_WORKER_HOST}.`);
+    throw new Error(
+      `INNGEST_DEV does not sign calls, so a worker must bind to loopback; KILN_WORKER_HOST is ${e.KILN_WORKER_HOST}.`,
+    );
   }
   const database = await getDatabase();
   console.log(`[kiln] worker: database ready (${database.kind})`);
@@ -28,24 +30,30 @@ export async function startWorker(): Promise<void> {
     concurrency: e.KILN_WORKER_CONCURRENCY,
     log: { error: (msg, err) => console.error(msg, err) },
   });
-  console.log(`[kiln] worker: functions served on ${functionServer.url} (up to ${e.KILN_WORKER_CONCURRENCY} calls at once)`);
+  console.log(
+    `[kiln] worker: functions served on ${functionServer.url} (up to ${e.KILN_WORKER_CONCURRENCY} calls at once)`,
+  );
 
   let runner: { url: string; close(deadline?: number): Promise<void>; role(): string } | null = null;
   if (engine.embeddedRunner) {
     const targets = runnerCallTargets();
     runner = await (await import("./start-runner")).startKilnRunner(database);
-    console.log(`[kiln] worker: embedded Inngest runner on ${runner.url} (${runner.role()})${targets ? `, calling ${targets.join(", ")}` : ""}`);
+    console.log(
+      `[kiln] worker: embedded Inngest runner on ${runner.url} (${runner.role()})${targets ? `, calling ${targets.join(", ")}` : ""}`,
+    );
   }
 
   // Stop taking work, let what is in flight finish, then close the engines and the database.
   if (runner) onShutdown("embedded runner", "drain", (deadline) => runner.close(deadline));
   onShutdown("function server", "drain", async (deadline) => {
     const idle = await functionServer.drain(deadline);
-    if (!idle) console.error(`[kiln] worker: ${functionServer.inFlight()} call(s) still running at the deadline; the engine runs their steps again`);
+    if (!idle)
+      console.error(
+        `[kiln] worker: ${functionServer.inFlight()} call(s) still running at the deadline; the engine runs their steps again`,
+      );
     await functionServer.close();
   });
   onShutdown("engine threads", "close", closeEngines);
   onShutdown("database", "close", closeDatabase);
   installShutdownHandlers(e.KILN_SHUTDOWN_GRACE_MS);
 }
-

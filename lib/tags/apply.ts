@@ -26,7 +26,14 @@ function assertCanTag(ctx: Ctx) {
 }
 
 /** The audit row of a tag change: one per request, naming every asset (a bulk tag is one event, not thousands). */
-async function auditTagChange(tx: DbExecutor, ctx: Ctx, action: "asset.tagged" | "asset.untagged", assetIds: string[], names: string[], changed: number) {
+async function auditTagChange(
+  tx: DbExecutor,
+  ctx: Ctx,
+  action: "asset.tagged" | "asset.untagged",
+  assetIds: string[],
+  names: string[],
+  changed: number,
+) {
   await recordAudit({
     db: tx,
     input: {

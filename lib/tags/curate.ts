@@ -50,15 +50,38 @@ export async function createCuratedTag({ ctx, input }: { ctx: Ctx; input: unknow
   assertCanCurate(ctx);
   const { name } = parseInput(createInput, input);
   return ctx.db.transaction(async (tx) => {
-    const [created] = await tx.insert(tags).values({ name, curated: true, createdBy: ctx.actor.id }).onConflictDoNothing().returning();
+    const [created] = await tx
+      .insert(tags)
+      .values({ name, curated: true, createdBy: ctx.actor.id })
+      .onConflictDoNothing()
+      .returning();
     if (created) {
-      await recordAudit({ db: tx, input: { actor: ctx.actor, action: "tag.created", subject: { type: "tag", id: created.id }, data: { name, curated: true }, ip: ctx.ip } });
+      await recordAudit({
+        db: tx,
+        input: {
+          actor: ctx.actor,
+          action: "tag.created",
+          subject: { type: "tag", id: created.id },
+          data: { name, curated: true },
+          ip: ctx.ip,
+        },
+      });
       return created;
     }
     const [existing] = await tx.select().from(tags).where(eq(tags.name, name)).limit(1).for("update");
-    if (existing!.curated) throw new AppError("conflict", `“${name}” is already a curated tag.`, { fields: { name: ["Already curated."] } });
+    if (existing!.curated)
+      throw new AppError("conflict", `“${name}” is already a curated tag.`, { fields: { name: ["Already curated."] } });
     const [updated] = await tx.update(tags).set({ curated: true }).where(eq(tags.id, existing!.id)).returning();
-    await recordAudit({ db: tx, input: { actor: ctx.actor, action: "tag.curation_changed", subject: { type: "tag", id: existing!.id }, data: { name, curated: true }, ip: ctx.ip } });
+    await recordAudit({
+      db: tx,
+      input: {
+        actor: ctx.actor,
+        action: "tag.curation_changed",
+        subject: { type: "tag", id: existing!.id },
+        data: { name, curated: true },
+        ip: ctx.ip,
+      },
+    });
     return updated!;
   });
 }
@@ -71,7 +94,16 @@ export async function setTagCurated({ ctx, input }: { ctx: Ctx; input: unknown }
     const before = await lockTag(tx, tagId);
     const [tag] = await tx.update(tags).set({ curated }).where(eq(tags.id, tagId)).returning();
     if (before.curated !== curated)
-      await recordAudit({ db: tx, input: { actor: ctx.actor, action: "tag.curation_changed", subject: { type: "tag", id: tagId }, data: { name: before.name, curated }, ip: ctx.ip } });
+      await recordAudit({
+        db: tx,
+        input: {
+          actor: ctx.actor,
+          action: "tag.curation_changed",
+          subject: { type: "tag", id: tagId },
+          data: { name: before.name, curated },
+          ip: ctx.ip,
+        },
+      });
     return tag!;
   });
 }
@@ -84,10 +116,20 @@ export async function renameTag({ ctx, input }: { ctx: Ctx; input: unknown }): P
     const before = await lockTag(tx, tagId);
     if (before.name === name) return before;
     const [clash] = await tx.select({ id: tags.id }).from(tags).where(eq(tags.name, name)).limit(1);
-    if (clash) throw new AppError("conflict", `A tag called “${name}” already exists.`, { fields: { name: ["Taken."] } });
+    if (clash)
+      throw new AppError("conflict", `A tag called “${name}” already exists.`, { fields: { name: ["Taken."] } });
     const [tag] = await tx.update(tags).set({ name }).where(eq(tags.id, tagId)).returning();
     await refreshAssetSearch(tx, await taggedAssetIds(tx, tagId));
-    await recordAudit({ db: tx, input: { actor: ctx.actor, action: "tag.renamed", subject: { type: "tag", id: tagId }, data: { from: before.name, to: name }, ip: ctx.ip } });
+    await recordAudit({
+      db: tx,
+      input: {
+        actor: ctx.actor,
+        action: "tag.renamed",
+        subject: { type: "tag", id: tagId },
+        data: { from: before.name, to: name },
+        ip: ctx.ip,
+      },
+    });
     return tag!;
   });
 }
@@ -104,7 +146,13 @@ export async function deleteTag({ ctx, input }: { ctx: Ctx; input: unknown }): P
     await refreshAssetSearch(tx, assetIds);
     await recordAudit({
       db: tx,
-      input: { actor: ctx.actor, action: "tag.deleted", subject: { type: "tag", id: tagId }, data: { name: before.name, curated: before.curated, removedFrom: assetIds.length }, ip: ctx.ip },
+      input: {
+        actor: ctx.actor,
+        action: "tag.deleted",
+        subject: { type: "tag", id: tagId },
+        data: { name: before.name, curated: before.curated, removedFrom: assetIds.length },
+        ip: ctx.ip,
+      },
     });
     return { removedFrom: assetIds.length };
   });

@@ -7,7 +7,19 @@ import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { AppError } from "@/lib/errors";
 import { createAssetInReview } from "@/lib/review/testing";
 import { createUserFactory, ctxFor } from "@/test/factories";
-import { createCuratedTag, deleteTag, listTagsForAdmin, normaliseTagName, renameTag, setTagCurated, suggestTags, tagAssets, tagNameSchema, tagsOfAsset, untagAssets } from ".";
+import {
+  createCuratedTag,
+  deleteTag,
+  listTagsForAdmin,
+  normaliseTagName,
+  renameTag,
+  setTagCurated,
+  suggestTags,
+  tagAssets,
+  tagNameSchema,
+  tagsOfAsset,
+  untagAssets,
+} from ".";
 
 type TestCtx = ReturnType<typeof ctxFor>;
 let database: Database;
@@ -20,7 +32,8 @@ let finn: TestCtx;
 beforeAll(async () => {
   database = await createTestDatabase();
   await seedCatalog({ db: database.db, simulatorUrl: "http://127.0.0.1:9" });
-  const user = async (role: "designer" | "reviewer" | "admin" | "finance") => ctxFor(database.db, await createUserFactory(database.db, { role }));
+  const user = async (role: "designer" | "reviewer" | "admin" | "finance") =>
+    ctxFor(database.db, await createUserFactory(database.db, { role }));
   dana = await user("designer");
   gus = await user("designer");
   rita = await user("reviewer");
@@ -47,7 +60,8 @@ describe("tag names", () => {
     expect(normaliseTagName("A \t B")).toBe("a-b");
     expect(tagNameSchema.parse("Q1_2026")).toBe("q1_2026");
     expect(tagNameSchema.parse("x".repeat(40))).toHaveLength(40);
-    for (const bad of ["", "   ", "x".repeat(41), "café", "a/b", "#hero", "émoji🙂"]) expect(tagNameSchema.safeParse(bad).success, bad).toBe(false);
+    for (const bad of ["", "   ", "x".repeat(41), "café", "a/b", "#hero", "émoji🙂"])
+      expect(tagNameSchema.safeParse(bad).success, bad).toBe(false);
   });
 });
 
@@ -55,8 +69,15 @@ describe("tagging assets", () => {
   it("tags what the actor may act on, skips the rest with a reason, and is idempotent", async () => {
     const mine = await asset(dana);
     const theirs = await asset(gus);
-    const out = await tagAssets({ ctx: dana, input: { assetIds: [mine, theirs], tags: ["Spring Hero", "spring-hero", "mugs"] } });
-    expect(out).toEqual({ affected: 1, skipped: [{ assetId: theirs, reason: "not_found" }], tags: ["spring-hero", "mugs"] });
+    const out = await tagAssets({
+      ctx: dana,
+      input: { assetIds: [mine, theirs], tags: ["Spring Hero", "spring-hero", "mugs"] },
+    });
+    expect(out).toEqual({
+      affected: 1,
+      skipped: [{ assetId: theirs, reason: "not_found" }],
+      tags: ["spring-hero", "mugs"],
+    });
     expect(await names(mine)).toEqual(["mugs", "spring-hero"]);
     expect(await names(theirs)).toEqual([]);
     await tagAssets({ ctx: dana, input: { assetIds: [mine], tags: ["mugs"] } });
@@ -67,7 +88,9 @@ describe("tagging assets", () => {
     await expectCode(tagAssets({ ctx: dana, input: { assetIds: [mine], tags: ["no/slash"] } }), "invalid_input");
     await expectCode(tagAssets({ ctx: dana, input: { assetIds: [], tags: ["x"] } }), "invalid_input");
 
-    expect((await untagAssets({ ctx: dana, input: { assetIds: [mine], tags: ["MUGS", "never-used"] } })).affected).toBe(1);
+    expect((await untagAssets({ ctx: dana, input: { assetIds: [mine], tags: ["MUGS", "never-used"] } })).affected).toBe(
+      1,
+    );
     expect(await names(mine)).toEqual(["spring-hero"]);
     // The tag itself stays for others to use.
     expect((await database.db.select().from(tags).where(eq(tags.name, "mugs"))).length).toBe(1);
@@ -86,7 +109,10 @@ describe("tagging assets", () => {
       .orderBy(auditEvents.seq);
     expect(single.map((r) => r.action)).toEqual(["asset.tagged", "asset.untagged"]);
     expect(single[0]!.data).toEqual({ tags: ["single"], assetIds: [a], changed: 1 });
-    const rows = await database.db.select({ data: auditEvents.data, subjectId: auditEvents.subjectId }).from(auditEvents).where(eq(auditEvents.action, "asset.tagged"));
+    const rows = await database.db
+      .select({ data: auditEvents.data, subjectId: auditEvents.subjectId })
+      .from(auditEvents)
+      .where(eq(auditEvents.action, "asset.tagged"));
     const bulk = rows.find((r) => (r.data as { tags: string[] }).tags[0] === "pair")!;
     expect(bulk.subjectId).toBeNull();
     expect(bulk.data).toEqual({ tags: ["pair"], assetIds: [a, b], changed: 2 });
@@ -124,14 +150,29 @@ describe("curated tags", () => {
     await expectCode(renameTag({ ctx: ada, input: { tagId: brand.id, name: "promo" } }), "conflict");
     await renameTag({ ctx: ada, input: { tagId: promo.id, name: "Promo 2026" } });
     expect(await names(a)).toEqual(["promo-2026"]);
-    expect((await listTagsForAdmin({ ctx: ada })).find((t) => t.id === promo.id)).toMatchObject({ name: "promo-2026", curated: true, uses: 1 });
+    expect((await listTagsForAdmin({ ctx: ada })).find((t) => t.id === promo.id)).toMatchObject({
+      name: "promo-2026",
+      curated: true,
+      uses: 1,
+    });
     await setTagCurated({ ctx: ada, input: { tagId: brand.id, curated: false } });
     expect(await deleteTag({ ctx: ada, input: { tagId: promo.id } })).toEqual({ removedFrom: 1 });
     expect(await names(a)).toEqual([]);
     expect(await database.db.select().from(assetTags).where(eq(assetTags.tagId, promo.id))).toEqual([]);
     await expectCode(deleteTag({ ctx: ada, input: { tagId: promo.id } }), "not_found");
-    const trail = await database.db.select({ action: auditEvents.action, subjectId: auditEvents.subjectId }).from(auditEvents).where(eq(auditEvents.subjectType, "tag")).orderBy(auditEvents.seq);
-    expect(trail.filter((r) => r.subjectId === promo.id).map((r) => r.action)).toEqual(["tag.curation_changed", "tag.renamed", "tag.deleted"]);
-    expect(trail.filter((r) => r.subjectId === brand.id).map((r) => r.action)).toEqual(["tag.created", "tag.curation_changed"]);
+    const trail = await database.db
+      .select({ action: auditEvents.action, subjectId: auditEvents.subjectId })
+      .from(auditEvents)
+      .where(eq(auditEvents.subjectType, "tag"))
+      .orderBy(auditEvents.seq);
+    expect(trail.filter((r) => r.subjectId === promo.id).map((r) => r.action)).toEqual([
+      "tag.curation_changed",
+      "tag.renamed",
+      "tag.deleted",
+    ]);
+    expect(trail.filter((r) => r.subjectId === brand.id).map((r) => r.action)).toEqual([
+      "tag.created",
+      "tag.curation_changed",
+    ]);
   });
 });

@@ -15,14 +15,19 @@ beforeAll(async () => {
 afterAll(() => database.close());
 
 const audits = (action: string, subjectId: string) =>
-  database.db.select().from(auditEvents).where(and(eq(auditEvents.action, action as never), eq(auditEvents.subjectId, subjectId)));
+  database.db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.action, action as never), eq(auditEvents.subjectId, subjectId)));
 
 describe("teams", () => {
   it("creates, renames, lists and assigns, auditing each change; names are unique", async () => {
     const team = await createTeam({ ctx: admin, input: { name: "Brand" } });
     await expect(createTeam({ ctx: admin, input: { name: "Brand" } })).rejects.toMatchObject({ code: "conflict" });
     const other = await createTeam({ ctx: admin, input: { name: "Growth" } });
-    await expect(renameTeam({ ctx: admin, input: { teamId: other.id, name: "Brand" } })).rejects.toMatchObject({ code: "conflict" });
+    await expect(renameTeam({ ctx: admin, input: { teamId: other.id, name: "Brand" } })).rejects.toMatchObject({
+      code: "conflict",
+    });
     await renameTeam({ ctx: admin, input: { teamId: other.id, name: "Growth EU" } });
     const dana = await createUserFactory(database.db, { role: "designer" });
     await assignUserTeam({ ctx: admin, input: { userId: dana.id, teamId: team.id } });
@@ -34,8 +39,12 @@ describe("teams", () => {
       { id: other.id, name: "Growth EU", members: 0 },
     ]);
     expect(await audits("team.created", team.id)).toHaveLength(1);
-    expect(await audits("team.renamed", other.id)).toEqual([expect.objectContaining({ data: { from: "Growth", to: "Growth EU" } })]);
-    expect(await audits("user.team_assigned", dana.id)).toEqual([expect.objectContaining({ data: expect.objectContaining({ to: team.id, team: "Brand" }) })]);
+    expect(await audits("team.renamed", other.id)).toEqual([
+      expect.objectContaining({ data: { from: "Growth", to: "Growth EU" } }),
+    ]);
+    expect(await audits("user.team_assigned", dana.id)).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ to: team.id, team: "Brand" }) }),
+    ]);
     expect(await audits("user.costs_visibility_changed", dana.id)).toHaveLength(1);
     await assignUserTeam({ ctx: admin, input: { userId: dana.id, teamId: null } });
     expect((await database.db.select().from(users).where(eq(users.id, dana.id)))[0]!.teamId).toBeNull();
@@ -45,7 +54,9 @@ describe("teams", () => {
     const designer = ctxFor(database.db, await createUserFactory(database.db, { role: "designer" }));
     const finance = ctxFor(database.db, await createUserFactory(database.db, { role: "finance" }));
     await expect(createTeam({ ctx: finance, input: { name: "Mine" } })).rejects.toMatchObject({ code: "forbidden" });
-    await expect(assignUserTeam({ ctx: designer, input: { userId: designer.actor.id, teamId: null } })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(
+      assignUserTeam({ ctx: designer, input: { userId: designer.actor.id, teamId: null } }),
+    ).rejects.toMatchObject({ code: "forbidden" });
     await expect(listTeams({ ctx: designer })).rejects.toMatchObject({ code: "forbidden" });
     await expect(listTeams({ ctx: finance })).resolves.toBeInstanceOf(Array);
   });

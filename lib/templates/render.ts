@@ -1,6 +1,13 @@
 import { z } from "zod";
 import { parseInput } from "@/lib/errors";
-import { OPTIONAL_SEGMENT_PATTERN, PLACEHOLDER_PATTERN, type RenderedPrompt, type TemplateDefinition, type VariableDef, type VariableValues } from "./types";
+import {
+  OPTIONAL_SEGMENT_PATTERN,
+  PLACEHOLDER_PATTERN,
+  type RenderedPrompt,
+  type TemplateDefinition,
+  type VariableDef,
+  type VariableValues,
+} from "./types";
 
 /** C0/C1 controls except tab, LF and CR (a textarea may send those; the renderer flattens them), plus bidi overrides. */
 const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
@@ -23,20 +30,24 @@ export function checkVariable(def: VariableDef, raw: unknown): Checked {
       const text = String(given);
       if (FORBIDDEN_CONTROL.test(text)) return { ok: false, message: `${def.label} contains control characters.` };
       // Counted in code points so an emoji is one character, as a person would count it.
-      if ([...text].length > def.maxLength) return { ok: false, message: `${def.label} must be at most ${def.maxLength} characters.` };
+      if ([...text].length > def.maxLength)
+        return { ok: false, message: `${def.label} must be at most ${def.maxLength} characters.` };
       return { ok: true, value: text };
     }
     case "enum": {
       // CSV exports rarely match an option's case exactly; accept any case, store the canonical option.
       const wanted = String(given).toLowerCase();
       const option = def.options.find((o) => o.toLowerCase() === wanted);
-      return option !== undefined ? { ok: true, value: option } : { ok: false, message: `${def.label} must be one of: ${def.options.join(", ")}.` };
+      return option !== undefined
+        ? { ok: true, value: option }
+        : { ok: false, message: `${def.label} must be one of: ${def.options.join(", ")}.` };
     }
     case "number": {
       const n = typeof given === "number" ? given : NUMERIC.test(given) ? Number(given) : Number.NaN;
       if (!Number.isFinite(n)) return { ok: false, message: `${def.label} must be a number.` };
       if (def.integer && !Number.isInteger(n)) return { ok: false, message: `${def.label} must be a whole number.` };
-      if (n < def.min || n > def.max) return { ok: false, message: `${def.label} must be between ${def.min} and ${def.max}.` };
+      if (n < def.min || n > def.max)
+        return { ok: false, message: `${def.label} must be between ${def.min} and ${def.max}.` };
       return { ok: true, value: n };
     }
   }

@@ -26,10 +26,12 @@ const LINK_1_91: AspectRatio = { width: 1216, height: 640, label: "1.91:1" };
 const productPhoto: SeedTemplate = {
   slug: "ecommerce-product-photo",
   name: "E-commerce product photo",
-  description: "One studio product photo per CSV row (product name, material, colour), on a chosen background and angle.",
+  description:
+    "One studio product photo per CSV row (product name, material, colour), on a chosen background and angle.",
   definition: {
     body: "professional product photo of {{product_name}}, [[made of {{material}}, ]]{{colour}}, {{angle}} view, on a {{background}} background, {{details}}",
-    styleTokens: "studio lighting, softbox, sharp focus, high detail, commercial e-commerce photography, true-to-life colours, centered composition",
+    styleTokens:
+      "studio lighting, softbox, sharp focus, high detail, commercial e-commerce photography, true-to-life colours, centered composition",
     negativePrompt:
       "text, watermark, logo, label text, blurry, out of focus, low quality, jpeg artifacts, deformed, duplicate, cropped, hands, people, cluttered background",
     variables: [
@@ -66,10 +68,12 @@ const productPhoto: SeedTemplate = {
 const gameAsset: SeedTemplate = {
   slug: "game-asset-variations",
   name: "Game asset variations",
-  description: "Variations of one game asset (item, character, environment prop...) in a fixed art style; use variants per row for seeds.",
+  description:
+    "Variations of one game asset (item, character, environment prop...) in a fixed art style; use variants per row for seeds.",
   definition: {
     body: "{{style}} game {{asset_type}}: {{subject}}, {{theme}} theme, {{palette}} colour palette, isolated asset, {{view}}",
-    styleTokens: "game art, clean silhouette, consistent lighting from top-left, readable at small size, professional concept art",
+    styleTokens:
+      "game art, clean silhouette, consistent lighting from top-left, readable at small size, professional concept art",
     negativePrompt:
       "text, watermark, signature, ui elements, frame, border, blurry, low quality, jpeg artifacts, cropped, multiple objects, photo, realistic skin",
     variables: [
@@ -114,7 +118,8 @@ const socialPost: SeedTemplate = {
   definition: {
     body: "social media image for {{platform}} illustrating {{message}}, {{mood}} mood, {{subject}}, composition with clear space for a headline",
     styleTokens: "on-brand, modern editorial photography, vibrant but natural colours, clean composition, high quality",
-    negativePrompt: "text, letters, words, watermark, logo, blurry, low quality, jpeg artifacts, deformed, extra fingers, cluttered, busy background",
+    negativePrompt:
+      "text, letters, words, watermark, logo, blurry, low quality, jpeg artifacts, deformed, extra fingers, cluttered, busy background",
     variables: [
       {
         type: "enum",
@@ -124,7 +129,14 @@ const socialPost: SeedTemplate = {
         required: true,
       },
       { type: "text", name: "message", label: "Message / theme", maxLength: 200, required: true },
-      { type: "enum", name: "mood", label: "Mood", options: ["upbeat", "calm", "professional", "playful", "bold", "warm"], required: true, default: "upbeat" },
+      {
+        type: "enum",
+        name: "mood",
+        label: "Mood",
+        options: ["upbeat", "calm", "professional", "playful", "bold", "warm"],
+        required: true,
+        default: "upbeat",
+      },
       { type: "text", name: "subject", label: "Main subject", maxLength: 120, required: false },
     ],
     titlePattern: "{{platform}}: {{message}}",

@@ -12,7 +12,14 @@ const def: TemplateDefinition = {
   variables: [
     { type: "text", name: "product", label: "Product", maxLength: 20, required: true },
     { type: "text", name: "colour", label: "Colour", maxLength: 20, required: false },
-    { type: "enum", name: "background", label: "Background", options: ["white", "Light grey"], required: true, default: "white" },
+    {
+      type: "enum",
+      name: "background",
+      label: "Background",
+      options: ["white", "Light grey"],
+      required: true,
+      default: "white",
+    },
     { type: "number", name: "count", label: "Count", min: 1, max: 5, integer: true, required: false },
   ],
 };
@@ -42,7 +49,9 @@ describe("renderTemplate", () => {
   });
 
   it("rejects bad values with per-variable messages", () => {
-    const error = errorOf(() => renderTemplate(def, { product: "", background: "pink", count: "2.5", colour: "x".repeat(21) }));
+    const error = errorOf(() =>
+      renderTemplate(def, { product: "", background: "pink", count: "2.5", colour: "x".repeat(21) }),
+    );
     expect(error.code).toBe("invalid_input");
     expect(error.fields).toMatchObject({
       product: ["Product is required."],
@@ -81,7 +90,10 @@ describe("renderTemplate", () => {
   });
 
   it("rejects control characters and bidi overrides but accepts a multi-line message", () => {
-    expect(checkVariable(def.variables[0]!, "mu\u0000g")).toEqual({ ok: false, message: "Product contains control characters." });
+    expect(checkVariable(def.variables[0]!, "mu\u0000g")).toEqual({
+      ok: false,
+      message: "Product contains control characters.",
+    });
     expect(checkVariable(def.variables[0]!, "mu\u202Eg").ok).toBe(false);
     expect(renderTemplate(def, { product: "two\nlines" }).prompt).toContain("photo of two lines,");
   });
@@ -133,8 +145,12 @@ describe("templateDefinitionSchema", () => {
   it("rejects malformed placeholders, duplicate and badly named variables", () => {
     const one = { type: "text", name: "a", label: "A", maxLength: 5, required: true };
     expect(issues({ ...def, body: "{{a}} {{A}}", variables: [one] })[0]).toMatch(/malformed placeholder/);
-    expect(issues({ ...def, body: "{{a}}", variables: [one, one] })).toEqual(['variables.1.name: variable "a" is declared twice']);
-    expect(issues({ ...def, body: "x", variables: [{ ...one, name: "Bad-Name" }] })[0]).toMatch(/^variables.0.name: must start/);
+    expect(issues({ ...def, body: "{{a}}", variables: [one, one] })).toEqual([
+      'variables.1.name: variable "a" is declared twice',
+    ]);
+    expect(issues({ ...def, body: "x", variables: [{ ...one, name: "Bad-Name" }] })[0]).toMatch(
+      /^variables.0.name: must start/,
+    );
   });
 
   it("checks each variable kind's own rules", () => {
@@ -150,19 +166,24 @@ describe("templateDefinitionSchema", () => {
       { type: "number", name: "v", label: "V", min: 0, max: 2, required: true, default: 3 },
       { type: "colour", name: "v", label: "V", required: true },
     ];
-    for (const variable of bad) expect(issues({ ...def, body, variables: [variable] }), JSON.stringify(variable)).not.toEqual([]);
+    for (const variable of bad)
+      expect(issues({ ...def, body, variables: [variable] }), JSON.stringify(variable)).not.toEqual([]);
   });
 
   it("accepts a title pattern naming variables or CSV columns, and refuses a malformed one", () => {
     expect(issues({ ...def, titlePattern: "{{product}} {{sku}}" })).toEqual([]);
-    expect(parseTemplateDefinition({ ...def, titlePattern: "  {{ product }} · {{category}} " }).titlePattern).toBe("{{ product }} · {{category}}");
+    expect(parseTemplateDefinition({ ...def, titlePattern: "  {{ product }} · {{category}} " }).titlePattern).toBe(
+      "{{ product }} · {{category}}",
+    );
     // Empty means "no pattern" and is stored absent.
     expect(parseTemplateDefinition({ ...def, titlePattern: "" })).not.toHaveProperty("titlePattern");
     expect(issues({ ...def, titlePattern: "{{Product}}" })).toEqual([
       "titlePattern: malformed placeholder: use {{name}} with a lower-case variable or CSV column name",
     ]);
     expect(issues({ ...def, titlePattern: "{{product}" })[0]).toMatch(/^titlePattern: malformed placeholder/);
-    expect(issues({ ...def, titlePattern: "Spring hero" })).toEqual(["titlePattern: name at least one {{variable}} or {{column}}, or leave it empty"]);
+    expect(issues({ ...def, titlePattern: "Spring hero" })).toEqual([
+      "titlePattern: name at least one {{variable}} or {{column}}, or leave it empty",
+    ]);
     expect(issues({ ...def, titlePattern: "{{product}}\n{{sku}}" })[0]).toMatch(/^titlePattern: must be a single line/);
     expect(issues({ ...def, titlePattern: `{{product}} ${"x".repeat(200)}` })[0]).toMatch(/^titlePattern/);
   });
@@ -172,7 +193,9 @@ describe("templateDefinitionSchema", () => {
     expect(issues({ ...def, negativePrompt: "x".repeat(2001) })[0]).toMatch(/^negativePrompt/);
     const huge = { type: "text", name: "v", label: "V", maxLength: 1000, required: true };
     const many = Array.from({ length: 7 }, (_, i) => ({ ...huge, name: `v${i}` }));
-    expect(issues({ ...def, body: many.map((v) => `{{${v.name}}}`).join(" "), variables: many })[0]).toMatch(/could reach \d+ characters/);
+    expect(issues({ ...def, body: many.map((v) => `{{${v.name}}}`).join(" "), variables: many })[0]).toMatch(
+      /could reach \d+ characters/,
+    );
   });
 
   it("throws AppError invalid_input through parseTemplateDefinition", () => {
@@ -197,7 +220,8 @@ describe("seed templates", () => {
     const social = SEED_TEMPLATES.find((t) => t.slug === "social-post-per-platform")!;
     const platform = social.definition.variables.find((v) => v.name === "platform");
     expect(platform?.type).toBe("enum");
-    if (platform?.type === "enum") expect(Object.keys(social.aspectHints!.byOption).sort()).toEqual([...platform.options].sort());
+    if (platform?.type === "enum")
+      expect(Object.keys(social.aspectHints!.byOption).sort()).toEqual([...platform.options].sort());
   });
 });
 
@@ -233,13 +257,20 @@ describe("optional segments", () => {
 
   it("is validated at save: unclosed, nested, or without an optional variable", () => {
     const problems = (body: string) => {
-      const result = templateDefinitionSchema.safeParse({ ...product, body: `${body} {{product}} {{material}} {{colour}} {{count}} {{background}}` });
+      const result = templateDefinitionSchema.safeParse({
+        ...product,
+        body: `${body} {{product}} {{material}} {{colour}} {{count}} {{background}}`,
+      });
       return result.success ? [] : result.error.issues.map((i) => i.message);
     };
     expect(problems("[[made of {{material}}]]")).toEqual([]);
-    expect(problems("[[made of {{material}}")).toEqual(["unclosed or nested optional segment: write [[text with {{variable}}]], one level deep"]);
+    expect(problems("[[made of {{material}}")).toEqual([
+      "unclosed or nested optional segment: write [[text with {{variable}}]], one level deep",
+    ]);
     expect(problems("[[a [[made of {{material}}]] b]]")).toHaveLength(1);
-    expect(problems("[[photo of {{product}}]]")).toEqual(["optional segment “[[photo of {{product}}]]” must contain an optional variable's {{placeholder}}"]);
+    expect(problems("[[photo of {{product}}]]")).toEqual([
+      "optional segment “[[photo of {{product}}]]” must contain an optional variable's {{placeholder}}",
+    ]);
     expect(problems("[[on {{background}}]]")).toHaveLength(1); // a default always fills it
     expect(problems("[[highly detailed]]")).toHaveLength(1);
   });

@@ -14,7 +14,13 @@ type VariableBase = {
 
 export type TextVariable = VariableBase & { type: "text"; maxLength: number; default?: string };
 export type EnumVariable = VariableBase & { type: "enum"; options: string[]; default?: string };
-export type NumberVariable = VariableBase & { type: "number"; min: number; max: number; integer?: boolean; default?: number };
+export type NumberVariable = VariableBase & {
+  type: "number";
+  min: number;
+  max: number;
+  integer?: boolean;
+  default?: number;
+};
 
 export type VariableDef = TextVariable | EnumVariable | NumberVariable;
 export type VariableType = VariableDef["type"];
@@ -66,9 +72,11 @@ export function optionalSegmentProblems(body: string, optionalNames: ReadonlySet
   const problems: string[] = [];
   for (const match of body.matchAll(OPTIONAL_SEGMENT_PATTERN)) {
     const inner = placeholdersOf(match[1]!);
-    if (!inner.some((n) => optionalNames.has(n))) problems.push(`optional segment “[[${match[1]}]]” must contain an optional variable's {{placeholder}}`);
+    if (!inner.some((n) => optionalNames.has(n)))
+      problems.push(`optional segment “[[${match[1]}]]” must contain an optional variable's {{placeholder}}`);
   }
   const leftover = body.replace(OPTIONAL_SEGMENT_PATTERN, "");
-  if (/\[\[|\]\]/.test(leftover)) problems.push("unclosed or nested optional segment: write [[text with {{variable}}]], one level deep");
+  if (/\[\[|\]\]/.test(leftover))
+    problems.push("unclosed or nested optional segment: write [[text with {{variable}}]], one level deep");
   return problems;
 }

@@ -7,7 +7,13 @@ import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { queueBatch } from "@/lib/generation/queue-batch";
 import { createUserFactory, ctxFor } from "@/test/factories";
 import type { TemplateDefinition } from "./types";
-import { createTemplate, createTemplateVersion, listTemplatesWithVersions, rollbackTemplate, templateDefinitionFromForm } from "./versions";
+import {
+  createTemplate,
+  createTemplateVersion,
+  listTemplatesWithVersions,
+  rollbackTemplate,
+  templateDefinitionFromForm,
+} from "./versions";
 
 let database: Database;
 let admin: ReturnType<typeof ctxFor>;
@@ -30,13 +36,18 @@ const definition = (overrides: Partial<TemplateDefinition> = {}): TemplateDefini
   ...overrides,
 });
 let n = 0;
-const newTemplate = (slug = `test-template-${++n}`) => createTemplate({ ctx: admin, input: { slug, name: `Template ${slug}`, definition: definition() } });
-const auditFor = (id: string) => database.db.select().from(auditEvents).where(eq(auditEvents.subjectId, id)).orderBy(auditEvents.seq);
+const newTemplate = (slug = `test-template-${++n}`) =>
+  createTemplate({ ctx: admin, input: { slug, name: `Template ${slug}`, definition: definition() } });
+const auditFor = (id: string) =>
+  database.db.select().from(auditEvents).where(eq(auditEvents.subjectId, id)).orderBy(auditEvents.seq);
 
 describe("template versions", () => {
   it("creates, edits as N+1 and rolls back by moving the pointer, all audited", async () => {
     const { template, version: v1 } = await newTemplate("mug-shots");
-    await expect(newTemplate("mug-shots")).rejects.toMatchObject({ code: "conflict", fields: { slug: ["Already in use."] } });
+    await expect(newTemplate("mug-shots")).rejects.toMatchObject({
+      code: "conflict",
+      fields: { slug: ["Already in use."] },
+    });
     const body = "a photo of {{product}} on a {{surface}} table, {{angle}}";
     const angle = { name: "angle", label: "Angle", type: "enum" as const, required: false, options: ["front", "top"] };
     const { version: v2 } = await createTemplateVersion({
@@ -54,12 +65,20 @@ describe("template versions", () => {
     await rollbackTemplate({ ctx: admin, input: { templateId: template.id, versionId: v1.id } });
     const [row] = await database.db.select().from(templates).where(eq(templates.id, template.id));
     expect(row!.activeVersionId).toBe(v1.id);
-    await expect(rollbackTemplate({ ctx: admin, input: { templateId: template.id, versionId: v1.id } })).rejects.toMatchObject({ code: "conflict" });
+    await expect(
+      rollbackTemplate({ ctx: admin, input: { templateId: template.id, versionId: v1.id } }),
+    ).rejects.toMatchObject({ code: "conflict" });
     const other = await newTemplate();
-    await expect(rollbackTemplate({ ctx: admin, input: { templateId: template.id, versionId: other.version.id } })).rejects.toMatchObject({
+    await expect(
+      rollbackTemplate({ ctx: admin, input: { templateId: template.id, versionId: other.version.id } }),
+    ).rejects.toMatchObject({
       code: "invalid_input",
     });
-    expect((await auditFor(template.id)).map((a) => a.action)).toEqual(["template.created", "template.version_created", "template.rolled_back"]);
+    expect((await auditFor(template.id)).map((a) => a.action)).toEqual([
+      "template.created",
+      "template.version_created",
+      "template.rolled_back",
+    ]);
     expect((await auditFor(template.id))[2]!.data).toMatchObject({ fromVersion: 2, toVersion: 1 });
   });
 
@@ -70,34 +89,56 @@ describe("template versions", () => {
       input: { templateId: template.id, definition: definition({ titlePattern: "{{product}} {{sku}}" }) },
     });
     expect(v2.definition.titlePattern).toBe("{{product}} {{sku}}");
-    const { version: v3 } = await createTemplateVersion({ ctx: admin, input: { templateId: template.id, definition: definition({ titlePattern: "" }) } });
+    const { version: v3 } = await createTemplateVersion({
+      ctx: admin,
+      input: { templateId: template.id, definition: definition({ titlePattern: "" }) },
+    });
     expect(v3.definition).not.toHaveProperty("titlePattern");
     const view = (await listTemplatesWithVersions({ ctx: admin })).find((t) => t.id === template.id)!;
-    expect(view.versions.map((v) => v.changes)).toEqual([["title pattern edited"], ["title pattern edited"], ["first version"]]);
+    expect(view.versions.map((v) => v.changes)).toEqual([
+      ["title pattern edited"],
+      ["title pattern edited"],
+      ["first version"],
+    ]);
   });
 
   it("two concurrent edits get versions 2 and 3", async () => {
     const { template } = await newTemplate();
-    const edit = (tokens: string) => createTemplateVersion({ ctx: admin, input: { templateId: template.id, definition: definition({ styleTokens: tokens }) } });
+    const edit = (tokens: string) =>
+      createTemplateVersion({
+        ctx: admin,
+        input: { templateId: template.id, definition: definition({ styleTokens: tokens }) },
+      });
     const [a, b] = await Promise.all([edit("film look"), edit("soft light")]);
     expect([a.version.version, b.version.version].sort()).toEqual([2, 3]);
   });
 
   it("validates the definition with field-level errors and refuses an edit that changes nothing", async () => {
     const { template } = await newTemplate();
-    const bad = definition({ body: "a {{product}} and {{colour}}", variables: [{ name: "Product", label: "", type: "text", required: true, maxLength: 0 }] });
-    const error = await createTemplateVersion({ ctx: admin, input: { templateId: template.id, definition: bad } }).catch((e: unknown) => e);
+    const bad = definition({
+      body: "a {{product}} and {{colour}}",
+      variables: [{ name: "Product", label: "", type: "text", required: true, maxLength: 0 }],
+    });
+    const error = await createTemplateVersion({
+      ctx: admin,
+      input: { templateId: template.id, definition: bad },
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "invalid_input" });
     const fields = (error as { fields: Record<string, string[]> }).fields;
     expect(fields["variables.0.name"]).toBeDefined();
     expect(fields["variables.0.maxLength"]).toBeDefined();
-    await expect(createTemplateVersion({ ctx: admin, input: { templateId: template.id, definition: definition() } })).rejects.toMatchObject({
+    await expect(
+      createTemplateVersion({ ctx: admin, input: { templateId: template.id, definition: definition() } }),
+    ).rejects.toMatchObject({
       code: "conflict",
       message: expect.stringContaining("Nothing changed"),
     });
     const designer = ctxFor(database.db, await createUserFactory(database.db, { role: "designer" }));
     await expect(
-      createTemplateVersion({ ctx: designer, input: { templateId: template.id, definition: definition({ body: "x {{product}} {{surface}}" }) } }),
+      createTemplateVersion({
+        ctx: designer,
+        input: { templateId: template.id, definition: definition({ body: "x {{product}} {{surface}}" }) },
+      }),
     ).rejects.toMatchObject({
       code: "forbidden",
     });
@@ -112,7 +153,16 @@ describe("template versions", () => {
       variables: '[{"name":"x"}]',
       note: "hi",
     });
-    expect(parsed).toEqual({ definition: { body: "b", styleTokens: "s", negativePrompt: "n", titlePattern: "{{x}}", variables: [{ name: "x" }] }, note: "hi" });
+    expect(parsed).toEqual({
+      definition: {
+        body: "b",
+        styleTokens: "s",
+        negativePrompt: "n",
+        titlePattern: "{{x}}",
+        variables: [{ name: "x" }],
+      },
+      note: "hi",
+    });
     expect(() => templateDefinitionFromForm({ variables: "[{name: 1}]" })).toThrow(
       expect.objectContaining({ fields: { variables: [expect.stringContaining("Not valid JSON")] } }),
     );

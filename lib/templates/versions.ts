@@ -21,7 +21,11 @@ const note = z
 const versionInput = z.object({ templateId: uuid("template"), definition: z.unknown(), note });
 const createInput = z.object({
   slug: slugSchema("product-photo"),
-  name: z.string({ error: "Enter a name." }).trim().min(1, "Enter a name.").max(120, "Names are at most 120 characters."),
+  name: z
+    .string({ error: "Enter a name." })
+    .trim()
+    .min(1, "Enter a name.")
+    .max(120, "Names are at most 120 characters."),
   description: z.string().trim().max(500, "Descriptions are at most 500 characters.").optional().default(""),
   definition: z.unknown(),
   note,
@@ -55,7 +59,8 @@ export function diffTemplateVersions(prev: TemplateDefinition | null, next: Temp
     else if (before.get(name) !== v) out.push(`variable ~${name}`);
   }
   for (const name of before.keys()) if (!after.has(name)) out.push(`variable −${name}`);
-  if (!out.length && prev.variables.map((v) => v.name).join() !== next.variables.map((v) => v.name).join()) out.push("variables reordered");
+  if (!out.length && prev.variables.map((v) => v.name).join() !== next.variables.map((v) => v.name).join())
+    out.push("variables reordered");
   return out.length ? out : ["no content change"];
 }
 
@@ -110,20 +115,36 @@ export async function createTemplate({ ctx, input }: { ctx: Ctx; input: unknown 
   const definition = parseTemplateDefinition(data.definition);
   return ctx.db.transaction(async (tx) => {
     const [taken] = await tx.select({ id: templates.id }).from(templates).where(eq(templates.slug, data.slug)).limit(1);
-    if (taken) throw new AppError("conflict", `A template with the slug "${data.slug}" already exists.`, { fields: { slug: ["Already in use."] } });
-    const [created] = await tx.insert(templates).values({ slug: data.slug, name: data.name, description: data.description }).returning();
+    if (taken)
+      throw new AppError("conflict", `A template with the slug "${data.slug}" already exists.`, {
+        fields: { slug: ["Already in use."] },
+      });
+    const [created] = await tx
+      .insert(templates)
+      .values({ slug: data.slug, name: data.name, description: data.description })
+      .returning();
     const [version] = await tx
       .insert(templateVersions)
       .values({ templateId: created!.id, version: 1, definition, note: data.note, createdBy: ctx.actor.id })
       .returning();
-    const [template] = await tx.update(templates).set({ activeVersionId: version!.id }).where(eq(templates.id, created!.id)).returning();
+    const [template] = await tx
+      .update(templates)
+      .set({ activeVersionId: version!.id })
+      .where(eq(templates.id, created!.id))
+      .returning();
     await recordAudit({
       db: tx,
       input: {
         actor: ctx.actor,
         action: "template.created",
         subject: { type: "template", id: created!.id },
-        data: { slug: data.slug, name: data.name, version: 1, versionId: version!.id, variables: definition.variables.map((v) => v.name) },
+        data: {
+          slug: data.slug,
+          name: data.name,
+          version: 1,
+          versionId: version!.id,
+          variables: definition.variables.map((v) => v.name),
+        },
         ip: ctx.ip,
       },
     });
@@ -141,7 +162,10 @@ export async function createTemplateVersion({ ctx, input }: { ctx: Ctx; input: u
     const active = await versionNumberOf(tx, locked.activeVersionId);
     const changes = diffTemplateVersions(active?.definition ?? null, definition);
     if (active && changes[0] === "no content change") {
-      throw new AppError("conflict", `Nothing changed compared with the active version ${active.version}; edit a field before saving.`);
+      throw new AppError(
+        "conflict",
+        `Nothing changed compared with the active version ${active.version}; edit a field before saving.`,
+      );
     }
     const [last] = await tx
       .select({ n: max(templateVersions.version) })
@@ -149,16 +173,33 @@ export async function createTemplateVersion({ ctx, input }: { ctx: Ctx; input: u
       .where(eq(templateVersions.templateId, locked.id));
     const [version] = await tx
       .insert(templateVersions)
-      .values({ templateId: locked.id, version: (last?.n ?? 0) + 1, definition, note: data.note, createdBy: ctx.actor.id })
+      .values({
+        templateId: locked.id,
+        version: (last?.n ?? 0) + 1,
+        definition,
+        note: data.note,
+        createdBy: ctx.actor.id,
+      })
       .returning();
-    const [template] = await tx.update(templates).set({ activeVersionId: version!.id }).where(eq(templates.id, locked.id)).returning();
+    const [template] = await tx
+      .update(templates)
+      .set({ activeVersionId: version!.id })
+      .where(eq(templates.id, locked.id))
+      .returning();
     await recordAudit({
       db: tx,
       input: {
         actor: ctx.actor,
         action: "template.version_created",
         subject: { type: "template", id: locked.id },
-        data: { slug: locked.slug, version: version!.version, versionId: version!.id, previousVersion: active?.version ?? null, changes, note: data.note },
+        data: {
+          slug: locked.slug,
+          version: version!.version,
+          versionId: version!.id,
+          previousVersion: active?.version ?? null,
+          changes,
+          note: data.note,
+        },
         ip: ctx.ip,
       },
     });
@@ -174,17 +215,28 @@ export async function rollbackTemplate({ ctx, input }: { ctx: Ctx; input: unknow
     const locked = await lockTemplate(tx, templateId);
     const target = await versionNumberOf(tx, versionId);
     if (!target) throw new AppError("not_found", "That version does not exist.");
-    if (target.templateId !== templateId) throw new AppError("invalid_input", `That version belongs to another template, not "${locked.name}".`);
-    if (locked.activeVersionId === target.id) throw new AppError("conflict", `Version ${target.version} is already the active version.`);
+    if (target.templateId !== templateId)
+      throw new AppError("invalid_input", `That version belongs to another template, not "${locked.name}".`);
+    if (locked.activeVersionId === target.id)
+      throw new AppError("conflict", `Version ${target.version} is already the active version.`);
     const from = await versionNumberOf(tx, locked.activeVersionId);
-    const [template] = await tx.update(templates).set({ activeVersionId: target.id }).where(eq(templates.id, templateId)).returning();
+    const [template] = await tx
+      .update(templates)
+      .set({ activeVersionId: target.id })
+      .where(eq(templates.id, templateId))
+      .returning();
     await recordAudit({
       db: tx,
       input: {
         actor: ctx.actor,
         action: "template.rolled_back",
         subject: { type: "template", id: templateId },
-        data: { slug: locked.slug, fromVersion: from?.version ?? null, toVersion: target.version, versionId: target.id },
+        data: {
+          slug: locked.slug,
+          fromVersion: from?.version ?? null,
+          toVersion: target.version,
+          versionId: target.id,
+        },
         ip: ctx.ip,
       },
     });
@@ -203,12 +255,22 @@ export function templateDefinitionFromForm(f: Record<string, unknown>): { defini
     variables = JSON.parse(str("variables").trim() || "[]");
   } catch (error) {
     const why = error instanceof SyntaxError ? error.message : "unreadable";
-    throw new AppError("invalid_input", `Variables are not valid JSON (${why}).`, { fields: { variables: [`Not valid JSON: ${why}`] } });
+    throw new AppError("invalid_input", `Variables are not valid JSON (${why}).`, {
+      fields: { variables: [`Not valid JSON: ${why}`] },
+    });
   }
   if (!Array.isArray(variables))
-    throw new AppError("invalid_input", "Variables must be a JSON array.", { fields: { variables: ["Must be a JSON array: [ {…}, {…} ]."] } });
+    throw new AppError("invalid_input", "Variables must be a JSON array.", {
+      fields: { variables: ["Must be a JSON array: [ {…}, {…} ]."] },
+    });
   return {
-    definition: { body: str("body"), styleTokens: str("styleTokens"), negativePrompt: str("negativePrompt"), titlePattern: str("titlePattern"), variables },
+    definition: {
+      body: str("body"),
+      styleTokens: str("styleTokens"),
+      negativePrompt: str("negativePrompt"),
+      titlePattern: str("titlePattern"),
+      variables,
+    },
     note: f.note,
   };
 }

@@ -47,16 +47,27 @@ export async function createUpload({
   let clean: StrippedUpload;
   try {
     image = await inspectImage(bytes, maxBytes, pixelLimit);
-    clean = await stripUploadedImage(bytes, { format: image.format, meta: image.meta, maxPixels: pixelLimit }).catch((error: unknown) => {
-      throw new AppError("unsupported_media_type", "That image could not be decoded: the file may be damaged. Export it again and upload it.", {
-        cause: error,
-      });
-    });
+    clean = await stripUploadedImage(bytes, { format: image.format, meta: image.meta, maxPixels: pixelLimit }).catch(
+      (error: unknown) => {
+        throw new AppError(
+          "unsupported_media_type",
+          "That image could not be decoded: the file may be damaged. Export it again and upload it.",
+          {
+            cause: error,
+          },
+        );
+      },
+    );
   } catch (error) {
     if (error instanceof AppError) {
       await recordAudit({
         db: ctx.db,
-        input: { actor: ctx.actor, action: "upload.rejected", data: { filename, bytes: bytes.length, reason: error.message }, ip: ctx.ip },
+        input: {
+          actor: ctx.actor,
+          action: "upload.rejected",
+          data: { filename, bytes: bytes.length, reason: error.message },
+          ip: ctx.ip,
+        },
       });
     }
     throw error;
@@ -111,11 +122,19 @@ export async function requestRenditions({
   try {
     await announce(upload.id, sendKey);
     if (upload.status === "processing") return upload;
-    const [row] = await ctx.db.update(uploads).set({ status: "processing", error: null, updatedAt: new Date() }).where(eq(uploads.id, upload.id)).returning();
+    const [row] = await ctx.db
+      .update(uploads)
+      .set({ status: "processing", error: null, updatedAt: new Date() })
+      .where(eq(uploads.id, upload.id))
+      .returning();
     return row!;
   } catch (error) {
     const message = `Renditions could not be queued: the background engine did not answer (${(error as Error).message}). Use Retry once it is running.`;
-    const [row] = await ctx.db.update(uploads).set({ status: "failed", error: message, updatedAt: new Date() }).where(eq(uploads.id, upload.id)).returning();
+    const [row] = await ctx.db
+      .update(uploads)
+      .set({ status: "failed", error: message, updatedAt: new Date() })
+      .where(eq(uploads.id, upload.id))
+      .returning();
     return row!;
   }
 }

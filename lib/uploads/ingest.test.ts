@@ -74,9 +74,16 @@ describe("what Kiln keeps of an uploaded image", () => {
     expect(before).toMatchObject({ width: 60, height: 40, orientation: 6 });
     expect(input.includes(Buffer.from("KilnCam"))).toBe(true);
 
-    const upload = await createUpload({ ctx, input: { filename: "IMG_0001.jpg", bytes: input }, store: getBlobStore(), maxBytes: MAX, announce });
+    const upload = await createUpload({
+      ctx,
+      input: { filename: "IMG_0001.jpg", bytes: input },
+      store: getBlobStore(),
+      maxBytes: MAX,
+      announce,
+    });
     const stored = await storedBytes(upload.blobKey);
-    for (const secret of ["KilnCam", "Model X1", "Jane Photographer", "GPS"]) expect(stored.includes(Buffer.from(secret)), secret).toBe(false);
+    for (const secret of ["KilnCam", "Model X1", "Jane Photographer", "GPS"])
+      expect(stored.includes(Buffer.from(secret)), secret).toBe(false);
     const after = await sharp(stored).metadata();
     expect(after.exif).toBeUndefined();
     expect(after.xmp).toBeUndefined();
@@ -107,7 +114,13 @@ describe("what Kiln keeps of an uploaded image", () => {
       .toBuffer();
     const text = pngChunk("tEXt", Buffer.from("Author\0Jane Photographer at 51.5N 0.12W", "latin1"));
     const input = Buffer.concat([base.subarray(0, 33), text, base.subarray(33)]);
-    const upload = await createUpload({ ctx, input: { filename: "a.png", bytes: input }, store: getBlobStore(), maxBytes: MAX, announce });
+    const upload = await createUpload({
+      ctx,
+      input: { filename: "a.png", bytes: input },
+      store: getBlobStore(),
+      maxBytes: MAX,
+      announce,
+    });
     const stored = await storedBytes(upload.blobKey);
     expect(stored.includes(Buffer.from("Jane Photographer"))).toBe(false);
     const [a, b] = await Promise.all([sharp(input).raw().toBuffer(), sharp(stored).raw().toBuffer()]);
@@ -118,7 +131,13 @@ describe("what Kiln keeps of an uploaded image", () => {
     const ctx = ctxFor(database.db, await createUserFactory(database.db, { role: "designer" }));
     const bomb = hugeBlankPng(20_000, 20_000);
     expect(bomb.length).toBeLessThan(200_000);
-    const refused = createUpload({ ctx, input: { filename: "bomb.png", bytes: bomb }, store: getBlobStore(), maxBytes: MAX, announce });
+    const refused = createUpload({
+      ctx,
+      input: { filename: "bomb.png", bytes: bomb },
+      store: getBlobStore(),
+      maxBytes: MAX,
+      announce,
+    });
     await expect(refused).rejects.toMatchObject({
       code: "payload_too_large",
       message: expect.stringMatching(/^This image is 20000×20000 pixels; Kiln accepts at most \d+ megapixels/),

@@ -7,7 +7,10 @@ import { AppError } from "@/lib/errors";
 import { blobRouteUrl as blobUrl } from "@/lib/storage/keys";
 import { seesAllUploads } from "./access";
 
-export type UploadView = Pick<Upload, "id" | "filename" | "contentType" | "bytes" | "width" | "height" | "status" | "error"> & {
+export type UploadView = Pick<
+  Upload,
+  "id" | "filename" | "contentType" | "bytes" | "width" | "height" | "status" | "error"
+> & {
   createdAt: string;
   owner: string;
   originalUrl: string;
@@ -19,7 +22,12 @@ export type UploadView = Pick<Upload, "id" | "filename" | "contentType" | "bytes
   asset: { id: string; status: string; statusReason: string | null; canEdit: boolean } | null;
 };
 
-function toView(u: Upload, owner: string, metadataRemoved: string[] = [], asset: UploadView["asset"] = null): UploadView {
+function toView(
+  u: Upload,
+  owner: string,
+  metadataRemoved: string[] = [],
+  asset: UploadView["asset"] = null,
+): UploadView {
   return {
     id: u.id,
     filename: u.filename,
@@ -43,7 +51,13 @@ function toView(u: Upload, owner: string, metadataRemoved: string[] = [], asset:
 export async function listUploads({ ctx, limit = 200 }: { ctx: Ctx; limit?: number }): Promise<UploadView[]> {
   const mineOnly = !seesAllUploads(ctx);
   const rows = await ctx.db
-    .select({ upload: uploads, owner: users.name, assetId: assets.id, assetStatus: assets.status, statusReason: assets.statusReason })
+    .select({
+      upload: uploads,
+      owner: users.name,
+      assetId: assets.id,
+      assetStatus: assets.status,
+      statusReason: assets.statusReason,
+    })
     .from(uploads)
     .innerJoin(users, eq(users.id, uploads.ownerId))
     .leftJoin(assets, eq(assets.uploadId, uploads.id))
@@ -54,13 +68,16 @@ export async function listUploads({ ctx, limit = 200 }: { ctx: Ctx; limit?: numb
     ctx,
     rows.map((r) => r.upload.id),
   );
-  const canEdit = (ownerId: string) => can(ctx.actor.role, "assets.edit") && (ownerId === ctx.actor.id || ctx.actor.role === "admin");
+  const canEdit = (ownerId: string) =>
+    can(ctx.actor.role, "assets.edit") && (ownerId === ctx.actor.id || ctx.actor.role === "admin");
   return rows.map((r) =>
     toView(
       r.upload,
       r.owner,
       removed.get(r.upload.id),
-      r.assetId && r.assetStatus ? { id: r.assetId, status: r.assetStatus, statusReason: r.statusReason, canEdit: canEdit(r.upload.ownerId) } : null,
+      r.assetId && r.assetStatus
+        ? { id: r.assetId, status: r.assetStatus, statusReason: r.statusReason, canEdit: canEdit(r.upload.ownerId) }
+        : null,
     ),
   );
 }
@@ -71,7 +88,13 @@ async function metadataRemovedFor(ctx: Ctx, ids: string[]): Promise<Map<string, 
   const rows = await ctx.db
     .select({ id: auditEvents.subjectId, data: auditEvents.data })
     .from(auditEvents)
-    .where(and(eq(auditEvents.subjectType, "upload"), inArray(auditEvents.subjectId, ids), eq(auditEvents.action, "upload.created")));
+    .where(
+      and(
+        eq(auditEvents.subjectType, "upload"),
+        inArray(auditEvents.subjectId, ids),
+        eq(auditEvents.action, "upload.created"),
+      ),
+    );
   const parsed = z.object({ metadata: z.object({ removed: z.array(z.string()) }) });
   return new Map(
     rows.flatMap((r) => {
@@ -82,7 +105,8 @@ async function metadataRemovedFor(ctx: Ctx, ids: string[]): Promise<Map<string, 
 }
 
 export async function getOwnUpload({ ctx, uploadId }: { ctx: Ctx; uploadId: string }): Promise<Upload> {
-  if (!z.string().uuid().safeParse(uploadId).success) throw new AppError("not_found", "That upload does not exist or is not yours.");
+  if (!z.string().uuid().safeParse(uploadId).success)
+    throw new AppError("not_found", "That upload does not exist or is not yours.");
   const ownerFilter = ctx.actor.role === "admin" ? undefined : eq(uploads.ownerId, ctx.actor.id);
   const [row] = await ctx.db
     .select()

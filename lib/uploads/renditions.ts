@@ -10,7 +10,17 @@ import type { BlobStore } from "@/lib/storage/types";
 export { RENDITION_SPECS, type RenditionName } from "@/lib/images/renditions";
 
 /** Makes one rendition of an upload (idempotent: fixed key per upload and size). */
-export async function makeRendition({ db, store, uploadId, name }: { db: Db; store: BlobStore; uploadId: string; name: RenditionName }): Promise<Rendition> {
+export async function makeRendition({
+  db,
+  store,
+  uploadId,
+  name,
+}: {
+  db: Db;
+  store: BlobStore;
+  uploadId: string;
+  name: RenditionName;
+}): Promise<Rendition> {
   const [upload] = await db.select().from(uploads).where(eq(uploads.id, uploadId)).limit(1);
   if (!upload) throw new AppError("not_found", `Upload ${uploadId} does not exist.`);
   const original = await store.get(upload.blobKey);
@@ -32,18 +42,35 @@ export async function markRenditionsReady({
   renditions: Record<string, Rendition>;
 }): Promise<{ assetId: string; checkRunId: string }> {
   return db.transaction(async (tx) => {
-    const [upload] = await tx.update(uploads).set({ status: "ready", renditions, error: null, updatedAt: new Date() }).where(eq(uploads.id, uploadId)).returning();
+    const [upload] = await tx
+      .update(uploads)
+      .set({ status: "ready", renditions, error: null, updatedAt: new Date() })
+      .where(eq(uploads.id, uploadId))
+      .returning();
     if (!upload) throw new AppError("not_found", `Upload ${uploadId} does not exist.`);
     await recordAudit({
       db: tx,
-      input: { actor: null, action: "upload.renditions_ready", subject: { type: "upload", id: uploadId }, data: { names: Object.keys(renditions) } },
+      input: {
+        actor: null,
+        action: "upload.renditions_ready",
+        subject: { type: "upload", id: uploadId },
+        data: { names: Object.keys(renditions) },
+      },
     });
     const asset = await createAssetFromUpload(tx, upload);
     return { assetId: asset.assetId, checkRunId: asset.checkRunId };
   });
 }
 
-export async function markRenditionsFailed({ db, uploadId, reason }: { db: Db; uploadId: string; reason: string }): Promise<void> {
+export async function markRenditionsFailed({
+  db,
+  uploadId,
+  reason,
+}: {
+  db: Db;
+  uploadId: string;
+  reason: string;
+}): Promise<void> {
   await db.transaction(async (tx) => {
     await tx
       .update(uploads)
@@ -51,7 +78,12 @@ export async function markRenditionsFailed({ db, uploadId, reason }: { db: Db; u
       .where(eq(uploads.id, uploadId));
     await recordAudit({
       db: tx,
-      input: { actor: null, action: "upload.renditions_failed", subject: { type: "upload", id: uploadId }, data: { reason: reason.slice(0, 500) } },
+      input: {
+        actor: null,
+        action: "upload.renditions_failed",
+        subject: { type: "upload", id: uploadId },
+        data: { reason: reason.slice(0, 500) },
+      },
     });
   });
 }

@@ -14,13 +14,23 @@ import type { BlobStore } from "@/lib/storage/types";
  * rendition is made. No person reviews uploads, so this fails closed: an unsafe image, or one the
  * check could not judge, is blocked with its reason and logged for admins.
  */
-export async function screenUpload({ db, store, uploadId }: { db: Db; store: BlobStore; uploadId: string }): Promise<{ allowed: boolean; reason: string | null }> {
+export async function screenUpload({
+  db,
+  store,
+  uploadId,
+}: {
+  db: Db;
+  store: BlobStore;
+  uploadId: string;
+}): Promise<{ allowed: boolean; reason: string | null }> {
   const [upload] = await db.select().from(uploads).where(eq(uploads.id, uploadId)).limit(1);
   if (!upload) throw new AppError("not_found", `Upload ${uploadId} does not exist.`);
   if (upload.status === "blocked") return { allowed: false, reason: upload.error };
   const original = await store.get(upload.blobKey);
   if (!original) throw new AppError("not_found", `The original of upload ${uploadId} is missing from storage.`);
-  const thresholds = Object.fromEntries(Object.entries(thresholdsFor(nsfwCheck, "hero", {}) ?? {}).map(([k, v]) => [`${nsfwCheck.id}.${k}`, v]));
+  const thresholds = Object.fromEntries(
+    Object.entries(thresholdsFor(nsfwCheck, "hero", {}) ?? {}).map(([k, v]) => [`${nsfwCheck.id}.${k}`, v]),
+  );
   let reason: string | null = null;
   let data: Record<string, unknown> = {};
   try {
@@ -42,8 +52,19 @@ export async function screenUpload({ db, store, uploadId }: { db: Db; store: Blo
   }
   if (!reason) return { allowed: true, reason: null };
   await db.transaction(async (tx) => {
-    await tx.update(uploads).set({ status: "blocked", error: reason.slice(0, 1000), updatedAt: new Date() }).where(eq(uploads.id, uploadId));
-    await recordAudit({ db: tx, input: { actor: null, action: "upload.blocked", subject: { type: "upload", id: uploadId }, data: { ...data, filename: upload.filename } } });
+    await tx
+      .update(uploads)
+      .set({ status: "blocked", error: reason.slice(0, 1000), updatedAt: new Date() })
+      .where(eq(uploads.id, uploadId));
+    await recordAudit({
+      db: tx,
+      input: {
+        actor: null,
+        action: "upload.blocked",
+        subject: { type: "upload", id: uploadId },
+        data: { ...data, filename: upload.filename },
+      },
+    });
   });
   return { allowed: false, reason };
 }

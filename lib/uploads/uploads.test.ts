@@ -41,7 +41,13 @@ describe("uploads", () => {
       announce: async (id) => void announced.push(id),
     });
     // What is stored is the image without its metadata chunks (sharp writes a pHYs), so a little smaller.
-    expect(upload).toMatchObject({ filename: "hero.png", contentType: "image/png", width: 1600, height: 900, status: "processing" });
+    expect(upload).toMatchObject({
+      filename: "hero.png",
+      contentType: "image/png",
+      width: 1600,
+      height: 900,
+      status: "processing",
+    });
     expect(upload.bytes).toBeLessThanOrEqual(bytes.length);
     expect(announced).toEqual([upload.id]);
     const stored = await getBlobStore().get(upload.blobKey);
@@ -56,16 +62,36 @@ describe("uploads", () => {
     const store = getBlobStore();
     const announce = async () => {};
     await expect(
-      createUpload({ ctx, input: { filename: "notes.png", bytes: Buffer.from("just text, named like an image") }, store, maxBytes: MAX, announce }),
+      createUpload({
+        ctx,
+        input: { filename: "notes.png", bytes: Buffer.from("just text, named like an image") },
+        store,
+        maxBytes: MAX,
+        announce,
+      }),
     ).rejects.toMatchObject({ code: "unsupported_media_type" });
-    await expect(createUpload({ ctx, input: { filename: "big.png", bytes: Buffer.alloc(MAX + 1) }, store, maxBytes: MAX, announce })).rejects.toMatchObject({
+    await expect(
+      createUpload({
+        ctx,
+        input: { filename: "big.png", bytes: Buffer.alloc(MAX + 1) },
+        store,
+        maxBytes: MAX,
+        announce,
+      }),
+    ).rejects.toMatchObject({
       code: "payload_too_large",
     });
-    await expect(createUpload({ ctx, input: { filename: "empty.png", bytes: Buffer.alloc(0) }, store, maxBytes: MAX, announce })).rejects.toMatchObject({
+    await expect(
+      createUpload({ ctx, input: { filename: "empty.png", bytes: Buffer.alloc(0) }, store, maxBytes: MAX, announce }),
+    ).rejects.toMatchObject({
       code: "invalid_input",
     });
-    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>');
-    await expect(createUpload({ ctx, input: { filename: "x.svg", bytes: svg }, store, maxBytes: MAX, announce })).rejects.toMatchObject({
+    const svg = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>',
+    );
+    await expect(
+      createUpload({ ctx, input: { filename: "x.svg", bytes: svg }, store, maxBytes: MAX, announce }),
+    ).rejects.toMatchObject({
       code: "unsupported_media_type",
     });
     const rejected = await ctx.db.select().from(auditEvents).where(eq(auditEvents.action, "upload.rejected"));
@@ -78,11 +104,22 @@ describe("uploads", () => {
     const down = async () => {
       throw new Error("connect ECONNREFUSED 127.0.0.1:8288");
     };
-    const upload = await createUpload({ ctx, input: { filename: "a.png", bytes: await png(64, 64) }, store: getBlobStore(), maxBytes: MAX, announce: down });
+    const upload = await createUpload({
+      ctx,
+      input: { filename: "a.png", bytes: await png(64, 64) },
+      store: getBlobStore(),
+      maxBytes: MAX,
+      announce: down,
+    });
     expect(upload.status).toBe("failed");
     expect(upload.error).toContain("background engine did not answer");
     const keys: string[] = [];
-    const retried = await requestRenditions({ ctx, upload, announce: async (_id, key) => void keys.push(key), sendKey: "retry-1" });
+    const retried = await requestRenditions({
+      ctx,
+      upload,
+      announce: async (_id, key) => void keys.push(key),
+      sendKey: "retry-1",
+    });
     expect(retried).toMatchObject({ status: "processing", error: null });
     expect(keys).toEqual(["retry-1"]);
   });
@@ -96,9 +133,14 @@ describe("uploads", () => {
       maxBytes: 20 * MAX,
       announce: async () => {},
     });
-    const t = new InngestTestEngine({ function: createRenditions, events: [{ name: "kiln/upload.created", data: { uploadId: upload.id } }] });
+    const t = new InngestTestEngine({
+      function: createRenditions,
+      events: [{ name: "kiln/upload.created", data: { uploadId: upload.id } }],
+    });
     // The last step asks the engine for the new asset's checks (lib/assets/uploaded-assets.test.ts covers the asset).
-    const { result, error } = await t.execute({ steps: [{ id: "request-checks", handler: () => ({ ids: ["test"] }) }] });
+    const { result, error } = await t.execute({
+      steps: [{ id: "request-checks", handler: () => ({ ids: ["test"] }) }],
+    });
     expect(error).toBeUndefined();
     expect(result).toMatchObject({ uploadId: upload.id });
     const [row] = await ctx.db.select().from(uploads).where(eq(uploads.id, upload.id));
@@ -121,7 +163,10 @@ describe("uploads", () => {
       announce: async () => {},
     });
     await getBlobStore().delete(upload.blobKey);
-    const t = new InngestTestEngine({ function: createRenditions, events: [{ name: "kiln/upload.created", data: { uploadId: upload.id } }] });
+    const t = new InngestTestEngine({
+      function: createRenditions,
+      events: [{ name: "kiln/upload.created", data: { uploadId: upload.id } }],
+    });
     const { error } = await t.execute();
     expect(String((error as Error | undefined)?.message ?? error)).toContain("missing from storage");
   });

@@ -14,6 +14,9 @@ export async function assertAnotherActiveAdmin(tx: Tx, exceptUserId: string): Pr
   const [row] = await tx
     .select({ n: count() })
     .from(users)
-    .where(and(eq(users.role, "admin"), eq(users.active, true), eq(users.serviceAccount, false), ne(users.id, exceptUserId)));
-  if ((row?.n ?? 0) === 0) throw new AppError("conflict", "This is the last active admin. Make another user an admin first.");
+    .where(
+      and(eq(users.role, "admin"), eq(users.active, true), eq(users.serviceAccount, false), ne(users.id, exceptUserId)),
+    );
+  if ((row?.n ?? 0) === 0)
+    throw new AppError("conflict", "This is the last active admin. Make another user an admin first.");
 }

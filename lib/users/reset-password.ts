@@ -12,19 +12,33 @@ import { resetPasswordInput } from "./schemas";
 export async function resetPassword({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<void> {
   const { userId, password } = parseInput(resetPasswordInput, input);
   // The person's own name and email make a password guessable, so they count against it.
-  const [person] = await ctx.db.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, userId)).limit(1);
+  const [person] = await ctx.db
+    .select({ email: users.email, name: users.name })
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
   await assertStrongPassword({ password, userInputs: [person?.email, person?.name] });
   const passwordHash = await hashPassword(password);
   await ctx.db.transaction(async (tx) => {
     const user = await loadUserForUpdate(tx, userId);
-    if (user.serviceAccount) throw new AppError("conflict", "A service account never signs in, so it has no password. Manage its API tokens under Developers → API tokens.");
+    if (user.serviceAccount)
+      throw new AppError(
+        "conflict",
+        "A service account never signs in, so it has no password. Manage its API tokens under Developers → API tokens.",
+      );
     await tx
       .update(users)
       .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
       .where(eq(users.id, userId));
     await recordAudit({
       db: tx,
-      input: { actor: ctx.actor, action: "user.password_reset", subject: { type: "user", id: userId }, data: { email: user.email }, ip: ctx.ip },
+      input: {
+        actor: ctx.actor,
+        action: "user.password_reset",
+        subject: { type: "user", id: userId },
+        data: { email: user.email },
+        ip: ctx.ip,
+      },
     });
   });
 }

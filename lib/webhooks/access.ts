@@ -20,6 +20,7 @@ export async function endpointFor(ctx: Ctx, endpointId: string): Promise<Webhook
   const [endpoint] = /^[0-9a-f-]{36}$/i.test(endpointId)
     ? await ctx.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId)).limit(1)
     : [];
-  if (!endpoint || !managesEndpoint(ctx, endpoint)) throw new AppError("not_found", "That webhook endpoint does not exist.");
+  if (!endpoint || !managesEndpoint(ctx, endpoint))
+    throw new AppError("not_found", "That webhook endpoint does not exist.");
   return endpoint;
 }

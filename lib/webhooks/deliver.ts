@@ -1,6 +1,13 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { notifications, webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookDelivery, type WebhookEndpoint } from "@/db/schema";
+import {
+  notifications,
+  webhookAttempts,
+  webhookDeliveries,
+  webhookEndpoints,
+  type WebhookDelivery,
+  type WebhookEndpoint,
+} from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { env } from "@/lib/env";
 import { outboundFetch } from "@/lib/net/outbound-fetch";
@@ -15,7 +22,13 @@ export const SNIPPET_BYTES = 1024;
 export type DeliverDeps = { db: Db; fetch?: typeof fetch; timeoutMs?: number };
 
 export type AttemptOutcome =
-  | { outcome: "succeeded" | "failed"; attempt: number; statusCode: number | null; error: string | null; durationMs: number }
+  | {
+      outcome: "succeeded" | "failed";
+      attempt: number;
+      statusCode: number | null;
+      error: string | null;
+      durationMs: number;
+    }
   /** Nothing was sent: the delivery is finished already, gone, or its endpoint is disabled. */
   | { outcome: "skipped"; reason: string };
 
@@ -43,11 +56,24 @@ async function send(deps: DeliverDeps, endpoint: WebhookEndpoint, delivery: Webh
     });
     const snippet = await readSnippet(res);
     const ok = res.status >= 200 && res.status < 300;
-    return { statusCode: res.status, error: ok ? null : `HTTP ${res.status}`, snippet, durationMs: Math.round(performance.now() - started) };
+    return {
+      statusCode: res.status,
+      error: ok ? null : `HTTP ${res.status}`,
+      snippet,
+      durationMs: Math.round(performance.now() - started),
+    };
   } catch (error) {
     const e = error as Error;
-    const message = e.name === "TimeoutError" || e.name === "AbortError" ? `No answer within ${Math.round((deps.timeoutMs ?? DELIVERY_TIMEOUT_MS) / 1000)} s.` : describe(e);
-    return { statusCode: null, error: message.slice(0, 500), snippet: null, durationMs: Math.round(performance.now() - started) };
+    const message =
+      e.name === "TimeoutError" || e.name === "AbortError"
+        ? `No answer within ${Math.round((deps.timeoutMs ?? DELIVERY_TIMEOUT_MS) / 1000)} s.`
+        : describe(e);
+    return {
+      statusCode: null,
+      error: message.slice(0, 500),
+      snippet: null,
+      durationMs: Math.round(performance.now() - started),
+    };
   }
 }
 
@@ -96,11 +122,16 @@ async function load(db: Db, deliveryId: string) {
  * failures; anything else (3xx included) is a failure. `manual`: a person's "Redeliver", which
  * also goes to a finished delivery; `retryInMs`: when the schedule tries next (null on the last).
  */
-export async function attemptDelivery(deps: DeliverDeps, deliveryId: string, opts: { manual?: boolean; retryInMs?: number | null } = {}): Promise<AttemptOutcome> {
+export async function attemptDelivery(
+  deps: DeliverDeps,
+  deliveryId: string,
+  opts: { manual?: boolean; retryInMs?: number | null } = {},
+): Promise<AttemptOutcome> {
   const row = await load(deps.db, deliveryId);
   if (!row) return { outcome: "skipped", reason: "The delivery no longer exists (its endpoint was deleted)." };
   const { delivery, endpoint } = row;
-  if (!opts.manual && (delivery.status === "succeeded" || delivery.status === "failed")) return { outcome: "skipped", reason: `The delivery already ${delivery.status}.` };
+  if (!opts.manual && (delivery.status === "succeeded" || delivery.status === "failed"))
+    return { outcome: "skipped", reason: `The delivery already ${delivery.status}.` };
   if (endpoint.status !== "enabled") {
     if (!opts.manual) {
       await deps.db
@@ -114,7 +145,11 @@ export async function attemptDelivery(deps: DeliverDeps, deliveryId: string, opt
   const sent = await send(deps, endpoint, delivery);
   const ok = sent.error === null;
   const attempt = await deps.db.transaction(async (tx) => {
-    const [current] = await tx.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, delivery.id)).for("update");
+    const [current] = await tx
+      .select()
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.id, delivery.id))
+      .for("update");
     if (!current) return 0;
     const n = current.attempts + 1;
     await tx.insert(webhookAttempts).values({
@@ -126,7 +161,13 @@ export async function attemptDelivery(deps: DeliverDeps, deliveryId: string, opt
       durationMs: sent.durationMs,
       manual: opts.manual ?? false,
     });
-    const status: WebhookDelivery["status"] = ok ? "succeeded" : opts.manual ? (current.status === "pending" ? "retrying" : current.status) : "retrying";
+    const status: WebhookDelivery["status"] = ok
+      ? "succeeded"
+      : opts.manual
+        ? current.status === "pending"
+          ? "retrying"
+          : current.status
+        : "retrying";
     await tx
       .update(webhookDeliveries)
       .set({
@@ -135,14 +176,21 @@ export async function attemptDelivery(deps: DeliverDeps, deliveryId: string, opt
         lastStatusCode: sent.statusCode,
         lastError: sent.error,
         deliveredAt: ok ? new Date() : current.deliveredAt,
-        nextAttemptAt: ok || opts.retryInMs == null ? (ok ? null : current.nextAttemptAt) : new Date(Date.now() + opts.retryInMs),
+        nextAttemptAt:
+          ok || opts.retryInMs == null ? (ok ? null : current.nextAttemptAt) : new Date(Date.now() + opts.retryInMs),
       })
       .where(eq(webhookDeliveries.id, delivery.id));
     if (ok && endpoint.consecutiveFailures > 0)
       await tx.update(webhookEndpoints).set({ consecutiveFailures: 0 }).where(eq(webhookEndpoints.id, endpoint.id));
     return n;
   });
-  return { outcome: ok ? "succeeded" : "failed", attempt, statusCode: sent.statusCode, error: sent.error, durationMs: sent.durationMs };
+  return {
+    outcome: ok ? "succeeded" : "failed",
+    attempt,
+    statusCode: sent.statusCode,
+    error: sent.error,
+    durationMs: sent.durationMs,
+  };
 }
 
 /**
@@ -150,7 +198,10 @@ export async function attemptDelivery(deps: DeliverDeps, deliveryId: string, opt
  * of failed deliveries grows. At KILN_WEBHOOK_DISABLE_AFTER the endpoint is disabled with the
  * reason, audited, and its owner (a team endpoint: whoever registered it) is notified in the app.
  */
-export async function giveUpDelivery(deps: { db: Db }, deliveryId: string): Promise<{ failed: boolean; disabled: boolean }> {
+export async function giveUpDelivery(
+  deps: { db: Db },
+  deliveryId: string,
+): Promise<{ failed: boolean; disabled: boolean }> {
   const limit = env().KILN_WEBHOOK_DISABLE_AFTER;
   return deps.db.transaction(async (tx) => {
     const [failed] = await tx
@@ -164,10 +215,14 @@ export async function giveUpDelivery(deps: { db: Db }, deliveryId: string): Prom
       .set({ consecutiveFailures: sql`${webhookEndpoints.consecutiveFailures} + 1` })
       .where(eq(webhookEndpoints.id, failed.endpointId))
       .returning();
-    if (!endpoint || endpoint.status !== "enabled" || endpoint.consecutiveFailures < limit) return { failed: true, disabled: false };
+    if (!endpoint || endpoint.status !== "enabled" || endpoint.consecutiveFailures < limit)
+      return { failed: true, disabled: false };
     const last = failed.lastStatusCode ? `HTTP ${failed.lastStatusCode}` : (failed.lastError ?? "no answer");
     const reason = `Disabled after ${endpoint.consecutiveFailures} deliveries in a row failed every attempt (last: ${last}).`;
-    await tx.update(webhookEndpoints).set({ status: "disabled", disabledReason: reason, updatedAt: new Date() }).where(eq(webhookEndpoints.id, endpoint.id));
+    await tx
+      .update(webhookEndpoints)
+      .set({ status: "disabled", disabledReason: reason, updatedAt: new Date() })
+      .where(eq(webhookEndpoints.id, endpoint.id));
     await tx.insert(notifications).values({
       userId: endpoint.ownerUserId ?? endpoint.createdBy,
       kind: "webhook.endpoint_disabled",
@@ -175,7 +230,12 @@ export async function giveUpDelivery(deps: { db: Db }, deliveryId: string): Prom
     });
     await recordAudit({
       db: tx,
-      input: { actor: null, action: "webhook.endpoint_disabled", subject: { type: "webhook_endpoint", id: endpoint.id }, data: { reason, failures: endpoint.consecutiveFailures } },
+      input: {
+        actor: null,
+        action: "webhook.endpoint_disabled",
+        subject: { type: "webhook_endpoint", id: endpoint.id },
+        data: { reason, failures: endpoint.consecutiveFailures },
+      },
     });
     return { failed: true, disabled: true };
   });

@@ -9,7 +9,15 @@ import { attemptDelivery, type AttemptOutcome, type DeliverDeps } from "./delive
 import { defaultSender, messageIdFor, type WebhookSender } from "./emit";
 import { TEST_EVENT_TYPE, testEventData, type WebhookBody } from "./event-types";
 
-export type AttemptView = { attempt: number; statusCode: number | null; error: string | null; responseSnippet: string | null; durationMs: number; manual: boolean; at: string };
+export type AttemptView = {
+  attempt: number;
+  statusCode: number | null;
+  error: string | null;
+  responseSnippet: string | null;
+  durationMs: number;
+  manual: boolean;
+  at: string;
+};
 export type DeliveryView = {
   id: string;
   messageId: string;
@@ -25,7 +33,15 @@ export type DeliveryView = {
 };
 
 /** The endpoint's delivery log, newest first, each with its attempts. */
-export async function listDeliveries({ ctx, endpointId, limit = 50 }: { ctx: Ctx; endpointId: string; limit?: number }): Promise<DeliveryView[]> {
+export async function listDeliveries({
+  ctx,
+  endpointId,
+  limit = 50,
+}: {
+  ctx: Ctx;
+  endpointId: string;
+  limit?: number;
+}): Promise<DeliveryView[]> {
   const endpoint = await endpointFor(ctx, endpointId);
   const rows = await ctx.db
     .select()
@@ -74,7 +90,15 @@ export async function listDeliveries({ ctx, endpointId, limit = 50 }: { ctx: Ctx
  * A person's "Redeliver": one attempt now, with the same webhook-id (receivers deduplicate on it),
  * whatever the delivery's state; audited. A success marks the delivery succeeded.
  */
-export async function redeliver({ ctx, deliveryId, deps }: { ctx: Ctx; deliveryId: string; deps?: Omit<DeliverDeps, "db"> }): Promise<AttemptOutcome> {
+export async function redeliver({
+  ctx,
+  deliveryId,
+  deps,
+}: {
+  ctx: Ctx;
+  deliveryId: string;
+  deps?: Omit<DeliverDeps, "db">;
+}): Promise<AttemptOutcome> {
   const [row] = /^[0-9a-f-]{36}$/i.test(deliveryId)
     ? await ctx.db
         .select({ endpoint: webhookEndpoints, deliveryId: webhookDeliveries.id })
@@ -85,7 +109,8 @@ export async function redeliver({ ctx, deliveryId, deps }: { ctx: Ctx; deliveryI
     : [];
   if (!row || !managesEndpoint(ctx, row.endpoint)) throw new AppError("not_found", "That delivery does not exist.");
   await endpointFor(ctx, row.endpoint.id); // the role check
-  if (row.endpoint.status !== "enabled") throw new AppError("conflict", "The endpoint is disabled; enable it before redelivering.");
+  if (row.endpoint.status !== "enabled")
+    throw new AppError("conflict", "The endpoint is disabled; enable it before redelivering.");
   const outcome = await attemptDelivery({ db: ctx.db, ...deps }, deliveryId, { manual: true });
   await recordAudit({
     db: ctx.db,
@@ -93,7 +118,11 @@ export async function redeliver({ ctx, deliveryId, deps }: { ctx: Ctx; deliveryI
       actor: ctx.actor,
       action: "webhook.redelivered",
       subject: { type: "webhook_endpoint", id: row.endpoint.id },
-      data: { deliveryId, outcome: outcome.outcome, ...(outcome.outcome !== "skipped" ? { statusCode: outcome.statusCode } : {}) },
+      data: {
+        deliveryId,
+        outcome: outcome.outcome,
+        ...(outcome.outcome !== "skipped" ? { statusCode: outcome.statusCode } : {}),
+      },
       ip: ctx.ip,
     },
   });
@@ -101,19 +130,45 @@ export async function redeliver({ ctx, deliveryId, deps }: { ctx: Ctx; deliveryI
 }
 
 /** "Send test event": a `webhook.test` delivery through the same engine path and schedule as real events. */
-export async function sendTestEvent({ ctx, endpointId, send }: { ctx: Ctx; endpointId: string; send?: WebhookSender }): Promise<{ deliveryId: string }> {
+export async function sendTestEvent({
+  ctx,
+  endpointId,
+  send,
+}: {
+  ctx: Ctx;
+  endpointId: string;
+  send?: WebhookSender;
+}): Promise<{ deliveryId: string }> {
   const endpoint = await endpointFor(ctx, endpointId);
-  if (endpoint.status !== "enabled") throw new AppError("conflict", "The endpoint is disabled; enable it before sending a test event.");
+  if (endpoint.status !== "enabled")
+    throw new AppError("conflict", "The endpoint is disabled; enable it before sending a test event.");
   const payload: WebhookBody = {
     type: TEST_EVENT_TYPE,
     timestamp: new Date().toISOString(),
-    data: testEventData.parse({ endpoint_id: endpoint.id, message: `Test event sent by ${ctx.actor.name} from the Kiln console.` }),
+    data: testEventData.parse({
+      endpoint_id: endpoint.id,
+      message: `Test event sent by ${ctx.actor.name} from the Kiln console.`,
+    }),
   };
   const [delivery] = await ctx.db
     .insert(webhookDeliveries)
-    .values({ endpointId: endpoint.id, messageId: messageIdFor(TEST_EVENT_TYPE, randomUUID()), eventType: TEST_EVENT_TYPE, payload })
+    .values({
+      endpointId: endpoint.id,
+      messageId: messageIdFor(TEST_EVENT_TYPE, randomUUID()),
+      eventType: TEST_EVENT_TYPE,
+      payload,
+    })
     .returning({ id: webhookDeliveries.id });
-  await recordAudit({ db: ctx.db, input: { actor: ctx.actor, action: "webhook.test_sent", subject: { type: "webhook_endpoint", id: endpoint.id }, data: { deliveryId: delivery!.id }, ip: ctx.ip } });
+  await recordAudit({
+    db: ctx.db,
+    input: {
+      actor: ctx.actor,
+      action: "webhook.test_sent",
+      subject: { type: "webhook_endpoint", id: endpoint.id },
+      data: { deliveryId: delivery!.id },
+      ip: ctx.ip,
+    },
+  });
   await (send ?? (await defaultSender()))([{ deliveryId: delivery!.id, endpointId: endpoint.id }]);
   return { deliveryId: delivery!.id };
 }

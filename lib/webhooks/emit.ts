@@ -37,11 +37,17 @@ export function messageIdFor(type: string, key: string): string {
 export async function endpointsFor(db: DbExecutor, type: string, subject: WebhookSubject) {
   const userIds = [...new Set(subject.userIds)];
   const members = userIds.length
-    ? await db.select({ id: users.id, teamId: users.teamId, active: users.active }).from(users).where(inArray(users.id, userIds))
+    ? await db
+        .select({ id: users.id, teamId: users.teamId, active: users.active })
+        .from(users)
+        .where(inArray(users.id, userIds))
     : [];
   const teamIds = [...new Set([...(subject.teamIds ?? []), ...members.flatMap((m) => (m.teamId ? [m.teamId] : []))])];
   const owners = members.filter((m) => m.active).map((m) => m.id);
-  const who = [...(owners.length ? [inArray(webhookEndpoints.ownerUserId, owners)] : []), ...(teamIds.length ? [and(isNotNull(webhookEndpoints.teamId), inArray(webhookEndpoints.teamId, teamIds))!] : [])];
+  const who = [
+    ...(owners.length ? [inArray(webhookEndpoints.ownerUserId, owners)] : []),
+    ...(teamIds.length ? [and(isNotNull(webhookEndpoints.teamId), inArray(webhookEndpoints.teamId, teamIds))!] : []),
+  ];
   if (who.length === 0) return [];
   return db
     .select({ id: webhookEndpoints.id })
@@ -75,12 +81,16 @@ export async function emitWebhookEvent<T extends WebhookEventType>(
     .where(
       and(
         eq(webhookDeliveries.messageId, messageId),
-        inArray(webhookDeliveries.endpointId, endpoints.map((e) => e.id)),
+        inArray(
+          webhookDeliveries.endpointId,
+          endpoints.map((e) => e.id),
+        ),
         eq(webhookDeliveries.status, "pending"),
         eq(webhookDeliveries.attempts, 0),
       ),
     );
-  if (unsent.length) await (send ?? (await defaultSender()))(unsent.map((d) => ({ deliveryId: d.id, endpointId: d.endpointId })));
+  if (unsent.length)
+    await (send ?? (await defaultSender()))(unsent.map((d) => ({ deliveryId: d.id, endpointId: d.endpointId })));
   return { messageId, deliveryIds: created.map((d) => d.id) };
 }
 

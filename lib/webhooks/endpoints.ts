@@ -29,11 +29,16 @@ function view(e: WebhookEndpoint, teamName?: string | null): EndpointView {
     url: e.url,
     description: e.description,
     events: e.events as WebhookEventType[],
-    owner: e.teamId ? { kind: "team", teamId: e.teamId, teamName: teamName ?? "team" } : { kind: "user", userId: e.ownerUserId! },
+    owner: e.teamId
+      ? { kind: "team", teamId: e.teamId, teamName: teamName ?? "team" }
+      : { kind: "user", userId: e.ownerUserId! },
     status: e.status,
     disabledReason: e.disabledReason,
     consecutiveFailures: e.consecutiveFailures,
-    previousSecretExpiresAt: e.previousSecretSealed && e.previousSecretExpiresAt && e.previousSecretExpiresAt > new Date() ? e.previousSecretExpiresAt.toISOString() : null,
+    previousSecretExpiresAt:
+      e.previousSecretSealed && e.previousSecretExpiresAt && e.previousSecretExpiresAt > new Date()
+        ? e.previousSecretExpiresAt.toISOString()
+        : null,
     createdAt: e.createdAt.toISOString(),
   };
 }
@@ -43,7 +48,10 @@ const events = z
   .min(1, "Choose at least one event.")
   .transform((list) => [...new Set(list)]);
 const description = z.string().trim().max(200, "Descriptions are at most 200 characters.");
-const url = z.string({ error: "Enter the URL Kiln should POST events to." }).trim().min(1, "Enter the URL Kiln should POST events to.");
+const url = z
+  .string({ error: "Enter the URL Kiln should POST events to." })
+  .trim()
+  .min(1, "Enter the URL Kiln should POST events to.");
 
 const createInput = z.object({
   url,
@@ -53,7 +61,12 @@ const createInput = z.object({
   teamId: z.string().uuid("Unknown team.").nullish(),
 });
 
-const updateInput = z.object({ url: url.optional(), description: description.optional(), events: events.optional(), enabled: z.boolean().optional() });
+const updateInput = z.object({
+  url: url.optional(),
+  description: description.optional(),
+  events: events.optional(),
+  enabled: z.boolean().optional(),
+});
 
 /** The actor's own endpoints and, for admins, every team's. */
 export async function listEndpoints({ ctx }: { ctx: Ctx }): Promise<EndpointView[]> {
@@ -62,7 +75,11 @@ export async function listEndpoints({ ctx }: { ctx: Ctx }): Promise<EndpointView
     .select({ e: webhookEndpoints, teamName: teams.name })
     .from(webhookEndpoints)
     .leftJoin(teams, eq(teams.id, webhookEndpoints.teamId))
-    .where(ctx.actor.role === "admin" ? or(eq(webhookEndpoints.ownerUserId, ctx.actor.id), isNotNull(webhookEndpoints.teamId)) : eq(webhookEndpoints.ownerUserId, ctx.actor.id))
+    .where(
+      ctx.actor.role === "admin"
+        ? or(eq(webhookEndpoints.ownerUserId, ctx.actor.id), isNotNull(webhookEndpoints.teamId))
+        : eq(webhookEndpoints.ownerUserId, ctx.actor.id),
+    )
     .orderBy(desc(webhookEndpoints.createdAt));
   return rows.map((r) => view(r.e, r.teamName));
 }
@@ -74,14 +91,22 @@ export async function endpointTeams({ ctx }: { ctx: Ctx }): Promise<{ id: string
 }
 
 /** Registers an endpoint; the answer carries its signing secret (it can be shown again later by its owner). */
-export async function createEndpoint({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ endpoint: EndpointView; secret: string }> {
+export async function createEndpoint({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: unknown;
+}): Promise<{ endpoint: EndpointView; secret: string }> {
   assertCanUseWebhooks(ctx);
   const parsed = parseInput(createInput, input);
   let teamName: string | null = null;
   if (parsed.teamId) {
-    if (ctx.actor.role !== "admin") throw new AppError("forbidden", "Only admins register endpoints for a team; register one for yourself instead.");
+    if (ctx.actor.role !== "admin")
+      throw new AppError("forbidden", "Only admins register endpoints for a team; register one for yourself instead.");
     const [team] = await ctx.db.select().from(teams).where(eq(teams.id, parsed.teamId)).limit(1);
-    if (!team) throw new AppError("invalid_input", "That team does not exist.", { fields: { teamId: ["Unknown team."] } });
+    if (!team)
+      throw new AppError("invalid_input", "That team does not exist.", { fields: { teamId: ["Unknown team."] } });
     teamName = team.name;
   }
   const checkedUrl = await assertWebhookUrl(parsed.url);
@@ -98,21 +123,39 @@ export async function createEndpoint({ ctx, input }: { ctx: Ctx; input: unknown 
       secretSealed: sealWebhookSecret(secret),
     })
     .returning();
-  await audit(ctx, "webhook.endpoint_created", row!.id, { url: checkedUrl, events: parsed.events, ...(parsed.teamId ? { teamId: parsed.teamId } : {}) });
+  await audit(ctx, "webhook.endpoint_created", row!.id, {
+    url: checkedUrl,
+    events: parsed.events,
+    ...(parsed.teamId ? { teamId: parsed.teamId } : {}),
+  });
   return { endpoint: view(row!, teamName), secret };
 }
 
 /** Changes the URL (checked again), description, events, or enables/disables it (enabling clears the failure run). */
-export async function updateEndpoint({ ctx, endpointId, input }: { ctx: Ctx; endpointId: string; input: unknown }): Promise<EndpointView> {
+export async function updateEndpoint({
+  ctx,
+  endpointId,
+  input,
+}: {
+  ctx: Ctx;
+  endpointId: string;
+  input: unknown;
+}): Promise<EndpointView> {
   const endpoint = await endpointFor(ctx, endpointId);
   const parsed = parseInput(updateInput, input);
   const changes: Partial<WebhookEndpoint> = { updatedAt: new Date() };
   if (parsed.url !== undefined) changes.url = await assertWebhookUrl(parsed.url);
   if (parsed.description !== undefined) changes.description = parsed.description;
   if (parsed.events !== undefined) changes.events = parsed.events;
-  if (parsed.enabled === true && endpoint.status === "disabled") Object.assign(changes, { status: "enabled", disabledReason: null, consecutiveFailures: 0 });
-  if (parsed.enabled === false && endpoint.status === "enabled") Object.assign(changes, { status: "disabled", disabledReason: `Disabled by ${ctx.actor.name}.` });
-  const [row] = await ctx.db.update(webhookEndpoints).set(changes).where(eq(webhookEndpoints.id, endpoint.id)).returning();
+  if (parsed.enabled === true && endpoint.status === "disabled")
+    Object.assign(changes, { status: "enabled", disabledReason: null, consecutiveFailures: 0 });
+  if (parsed.enabled === false && endpoint.status === "enabled")
+    Object.assign(changes, { status: "disabled", disabledReason: `Disabled by ${ctx.actor.name}.` });
+  const [row] = await ctx.db
+    .update(webhookEndpoints)
+    .set(changes)
+    .where(eq(webhookEndpoints.id, endpoint.id))
+    .returning();
   const { updatedAt: _, ...logged } = changes;
   await audit(ctx, "webhook.endpoint_changed", endpoint.id, logged);
   return view(row!, await teamNameOf(ctx, row!));
@@ -136,13 +179,24 @@ export async function revealSecret({ ctx, endpointId }: { ctx: Ctx; endpointId: 
  * A new secret signs from now on; the old one keeps signing beside it (two signatures in
  * `webhook-signature`) for 24 hours, so the receiver can switch without dropping a delivery.
  */
-export async function rotateSecret({ ctx, endpointId }: { ctx: Ctx; endpointId: string }): Promise<{ secret: string; previousExpiresAt: string }> {
+export async function rotateSecret({
+  ctx,
+  endpointId,
+}: {
+  ctx: Ctx;
+  endpointId: string;
+}): Promise<{ secret: string; previousExpiresAt: string }> {
   const endpoint = await endpointFor(ctx, endpointId);
   const secret = generateWebhookSecret();
   const previousExpiresAt = new Date(Date.now() + ROTATION_OVERLAP_MS);
   await ctx.db
     .update(webhookEndpoints)
-    .set({ secretSealed: sealWebhookSecret(secret), previousSecretSealed: endpoint.secretSealed, previousSecretExpiresAt: previousExpiresAt, updatedAt: new Date() })
+    .set({
+      secretSealed: sealWebhookSecret(secret),
+      previousSecretSealed: endpoint.secretSealed,
+      previousSecretExpiresAt: previousExpiresAt,
+      updatedAt: new Date(),
+    })
     .where(eq(webhookEndpoints.id, endpoint.id));
   await audit(ctx, "webhook.secret_rotated", endpoint.id, { previousExpiresAt: previousExpiresAt.toISOString() });
   return { secret, previousExpiresAt: previousExpiresAt.toISOString() };
@@ -154,6 +208,14 @@ async function teamNameOf(ctx: Ctx, e: WebhookEndpoint): Promise<string | null> 
   return t?.name ?? null;
 }
 
-async function audit(ctx: Ctx, action: Parameters<typeof recordAudit>[0]["input"]["action"], endpointId: string, data: Record<string, unknown>) {
-  await recordAudit({ db: ctx.db, input: { actor: ctx.actor, action, subject: { type: "webhook_endpoint", id: endpointId }, data, ip: ctx.ip } });
+async function audit(
+  ctx: Ctx,
+  action: Parameters<typeof recordAudit>[0]["input"]["action"],
+  endpointId: string,
+  data: Record<string, unknown>,
+) {
+  await recordAudit({
+    db: ctx.db,
+    input: { actor: ctx.actor, action, subject: { type: "webhook_endpoint", id: endpointId }, data, ip: ctx.ip },
+  });
 }

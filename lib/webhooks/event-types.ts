@@ -47,7 +47,13 @@ const alert = z.object({
 
 export const WEBHOOK_EVENTS = {
   "generation.succeeded": z.object({ generation_id: id, batch_id: id, asset_id: id.nullable(), user_id: id }),
-  "generation.failed": z.object({ generation_id: id, batch_id: id, user_id: id, error_code: z.string(), error_message: z.string() }),
+  "generation.failed": z.object({
+    generation_id: id,
+    batch_id: id,
+    user_id: id,
+    error_code: z.string(),
+    error_message: z.string(),
+  }),
   "batch.completed": z.object({
     batch_id: id,
     user_id: id,
@@ -82,7 +88,12 @@ export const WEBHOOK_EVENTS = {
     limit_images: z.number().int().nullable(),
     currency: z.literal("usd"),
   }),
-  "asset.rights_expiring": z.object({ asset_id: id, owner_id: id, title: z.string().nullable(), rights_expires_at: iso }),
+  "asset.rights_expiring": z.object({
+    asset_id: id,
+    owner_id: id,
+    title: z.string().nullable(),
+    rights_expires_at: iso,
+  }),
   "alert.fired": alert,
   "alert.resolved": alert,
 } as const;

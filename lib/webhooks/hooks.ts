@@ -1,7 +1,17 @@
 import { and, count, eq, inArray } from "drizzle-orm";
 import type { DbExecutor } from "@/db";
 import { logger } from "@/lib/observability/logger";
-import { assets, assetVersions, batches, budgets, checkRuns, exportJobs, generations, reviewDecisions, webhookEndpoints } from "@/db/schema";
+import {
+  assets,
+  assetVersions,
+  batches,
+  budgets,
+  checkRuns,
+  exportJobs,
+  generations,
+  reviewDecisions,
+  webhookEndpoints,
+} from "@/db/schema";
 import type { BudgetStatus } from "@/lib/budgets/status";
 import { emitWebhookEvent, type WebhookSender } from "./emit";
 
@@ -17,7 +27,11 @@ type Deps = { db: DbExecutor; send?: WebhookSender };
  * generation the queries an event needs when nobody could receive it.
  */
 async function anyEnabledEndpoint(db: DbExecutor): Promise<boolean> {
-  const [row] = await db.select({ id: webhookEndpoints.id }).from(webhookEndpoints).where(eq(webhookEndpoints.status, "enabled")).limit(1);
+  const [row] = await db
+    .select({ id: webhookEndpoints.id })
+    .from(webhookEndpoints)
+    .where(eq(webhookEndpoints.status, "enabled"))
+    .limit(1);
   return !!row;
 }
 
@@ -56,7 +70,13 @@ export function webhooksAfterGeneration(deps: Deps, generationId: string): Promi
         key: gen.id,
         subject,
         at: gen.finishedAt ?? undefined,
-        data: { generation_id: gen.id, batch_id: gen.batchId, user_id: ownerId, error_code: gen.errorCode ?? "failed", error_message: gen.errorMessage ?? "" },
+        data: {
+          generation_id: gen.id,
+          batch_id: gen.batchId,
+          user_id: ownerId,
+          error_code: gen.errorCode ?? "failed",
+          error_message: gen.errorMessage ?? "",
+        },
       });
     if (row.batchStatus === "completed") await emitBatchCompleted(deps, gen.batchId);
   });
@@ -77,7 +97,14 @@ async function emitBatchCompleted(deps: Deps, batchId: string): Promise<void> {
     key: batch.id,
     subject: { userIds: [batch.ownerId] },
     at: batch.finishedAt ?? undefined,
-    data: { batch_id: batch.id, user_id: batch.ownerId, total: batch.total, succeeded: n("succeeded"), failed: n("dead_lettered"), cancelled: n("cancelled") },
+    data: {
+      batch_id: batch.id,
+      user_id: batch.ownerId,
+      total: batch.total,
+      succeeded: n("succeeded"),
+      failed: n("dead_lettered"),
+      cancelled: n("cancelled"),
+    },
   });
 }
 
@@ -142,7 +169,8 @@ export function webhooksAfterCheckDecision(deps: Deps, checkRunId: string): Prom
       .where(eq(checkRuns.id, checkRunId))
       .limit(1);
     if (!row || row.asset.currentVersionId !== row.run.assetVersionId) return;
-    const type = row.asset.status === "approved" ? "asset.approved" : row.asset.status === "rejected" ? "asset.rejected" : null;
+    const type =
+      row.asset.status === "approved" ? "asset.approved" : row.asset.status === "rejected" ? "asset.rejected" : null;
     if (!type) return;
     await emitWebhookEvent(deps, {
       type,
@@ -197,7 +225,10 @@ export function webhooksAfterExport(deps: Deps, exportId: string): Promise<void>
  * After a budget alert is raised: budget.threshold for the people the alert notifies (its
  * recipients: finance, admins and the budget's user or team members) and the budget's team.
  */
-export function webhooksAfterBudgetAlert(deps: Deps, alert: { status: BudgetStatus; level: "soft" | "exhausted"; recipients: string[] }): Promise<void> {
+export function webhooksAfterBudgetAlert(
+  deps: Deps,
+  alert: { status: BudgetStatus; level: "soft" | "exhausted"; recipients: string[] },
+): Promise<void> {
   const s = alert.status;
   return safely(`budget.threshold for ${s.id}`, deps.db, async () => {
     const [budget] = await deps.db.select({ id: budgets.id }).from(budgets).where(eq(budgets.id, s.id)).limit(1);

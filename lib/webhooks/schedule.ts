@@ -13,7 +13,8 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_0
 export function parseSchedule(text: string): number[] {
   const delays = text.split(",").map((part) => {
     const m = part.trim().match(/^(\d+(?:\.\d+)?)(ms|s|m|h)?$/);
-    if (!m) throw new Error(`KILN_WEBHOOK_RETRY_SCHEDULE: “${part.trim()}” is not a delay such as 0, 500ms, 5s, 5m or 2h.`);
+    if (!m)
+      throw new Error(`KILN_WEBHOOK_RETRY_SCHEDULE: “${part.trim()}” is not a delay such as 0, 500ms, 5s, 5m or 2h.`);
     return Math.round(Number(m[1]) * UNIT_MS[m[2] ?? "ms"]!);
   });
   if (delays.length === 0 || delays.length > 20) throw new Error("KILN_WEBHOOK_RETRY_SCHEDULE lists 1 to 20 delays.");

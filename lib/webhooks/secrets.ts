@@ -21,7 +21,10 @@ export function openWebhookSecret(sealed: string): string {
 }
 
 /** The secrets a delivery is signed with now: the current one, and the previous one during its overlap. */
-export function signingSecrets(endpoint: Pick<WebhookEndpoint, "secretSealed" | "previousSecretSealed" | "previousSecretExpiresAt">, now = new Date()): string[] {
+export function signingSecrets(
+  endpoint: Pick<WebhookEndpoint, "secretSealed" | "previousSecretSealed" | "previousSecretExpiresAt">,
+  now = new Date(),
+): string[] {
   const secrets = [openWebhookSecret(endpoint.secretSealed)];
   if (endpoint.previousSecretSealed && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now)
     secrets.push(openWebhookSecret(endpoint.previousSecretSealed));

@@ -10,7 +10,9 @@ export type Received = { body: string; headers: Record<string, string>; verified
  * standardwebhooks package against the secrets it is given (the index of each secret that verified
  * is recorded), and answers with `answer(n)` for the n-th request (1-based).
  */
-export async function startReceiver(opts: { secrets?: () => string[]; answer?: (n: number) => { status: number; body?: string } } = {}) {
+export async function startReceiver(
+  opts: { secrets?: () => string[]; answer?: (n: number) => { status: number; body?: string } } = {},
+) {
   const received: Received[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -16,14 +16,25 @@ export function webhookOutboundPolicy(): OutboundPolicy {
 export const MAX_URL_LENGTH = 2000;
 
 /** The URL normalised, or AppError("invalid_input") on the `url` field saying what to change. */
-export async function assertWebhookUrl(raw: string, options: { lookup?: OutboundPolicy["lookup"] } = {}): Promise<string> {
-  if (raw.trim().length > MAX_URL_LENGTH) throw new AppError("invalid_input", "URLs are at most 2,000 characters.", { fields: { url: ["URLs are at most 2,000 characters."] } });
+export async function assertWebhookUrl(
+  raw: string,
+  options: { lookup?: OutboundPolicy["lookup"] } = {},
+): Promise<string> {
+  if (raw.trim().length > MAX_URL_LENGTH)
+    throw new AppError("invalid_input", "URLs are at most 2,000 characters.", {
+      fields: { url: ["URLs are at most 2,000 characters."] },
+    });
   try {
-    const url = await assertSafeProviderUrl(raw, { allowPrivate: webhookOutboundPolicy().allowPrivate, lookup: options.lookup });
+    const url = await assertSafeProviderUrl(raw, {
+      allowPrivate: webhookOutboundPolicy().allowPrivate,
+      lookup: options.lookup,
+    });
     return url.href;
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    const message = error.message.replace(/^The endpoint URL/, "The webhook URL").replace(/the endpoint's API key/, "a header your receiver checks");
+    const message = error.message
+      .replace(/^The endpoint URL/, "The webhook URL")
+      .replace(/the endpoint's API key/, "a header your receiver checks");
     throw new AppError("invalid_input", message, { fields: { url: [message] } });
   }
 }

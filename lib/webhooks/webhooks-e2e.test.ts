@@ -16,7 +16,13 @@ import { eq } from "drizzle-orm";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
-import { batchProgress, freePort, queueDraftBatch, startPipeline, waitFor } from "@/lib/generation/testing/pipeline-harness";
+import {
+  batchProgress,
+  freePort,
+  queueDraftBatch,
+  startPipeline,
+  waitFor,
+} from "@/lib/generation/testing/pipeline-harness";
 import { spawnSimulator } from "@/lib/generation/testing/simulator-process";
 import { resetEnvForTests } from "@/lib/env";
 import { decideAsset } from "@/lib/review/decide";
@@ -58,11 +64,20 @@ describe("webhooks end to end", () => {
     const db = database.db;
 
     // The batch is queued first (it makes the designer); the endpoint is registered before it runs.
-    const { batch, ctx: designer } = await queueDraftBatch({ db, simulatorUrl: sim.url, rows: 2, variantsPerRow: 1, key: "webhooks-e2e" });
+    const { batch, ctx: designer } = await queueDraftBatch({
+      db,
+      simulatorUrl: sim.url,
+      rows: 2,
+      variantsPerRow: 1,
+      key: "webhooks-e2e",
+    });
     let secret = "";
     const receiver = await startReceiver({ secrets: () => [secret] });
     cleanups.push(() => receiver.close());
-    const endpoint = await createEndpoint({ ctx: designer, input: { url: receiver.url, events: ["batch.completed", "asset.approved"], description: "PIM" } });
+    const endpoint = await createEndpoint({
+      ctx: designer,
+      input: { url: receiver.url, events: ["batch.completed", "asset.approved"], description: "PIM" },
+    });
     secret = endpoint.secret;
     // Another designer's endpoint, subscribed to the same events, must get nothing.
     const other = ctxFor(db, await createUserFactory(db, { role: "designer" }));
@@ -71,18 +86,41 @@ describe("webhooks end to end", () => {
     await createEndpoint({ ctx: other, input: { url: nosy.url, events: ["batch.completed", "asset.approved"] } });
 
     await pipeline.start(designer, batch.id);
-    await waitFor(async () => (await batchProgress(db, batch.id)).batchStatus === "completed", 60_000, "the batch to complete");
-    const completed = await waitFor(async () => receiver.received.find((r) => JSON.parse(r.body).type === "batch.completed"), 30_000, "batch.completed");
+    await waitFor(
+      async () => (await batchProgress(db, batch.id)).batchStatus === "completed",
+      60_000,
+      "the batch to complete",
+    );
+    const completed = await waitFor(
+      async () => receiver.received.find((r) => JSON.parse(r.body).type === "batch.completed"),
+      30_000,
+      "batch.completed",
+    );
     expect(completed.verifiedWith).toEqual([0]);
-    expect(JSON.parse(completed.body)).toMatchObject({ type: "batch.completed", data: { batch_id: batch.id, user_id: designer.actor.id, total: 2, succeeded: 2, failed: 0 } });
+    expect(JSON.parse(completed.body)).toMatchObject({
+      type: "batch.completed",
+      data: { batch_id: batch.id, user_id: designer.actor.id, total: 2, succeeded: 2, failed: 0 },
+    });
 
     // A reviewer approves one of the designer's assets.
     const reviewer = ctxFor(db, await createUserFactory(db, { role: "reviewer" }));
     const { asset, version } = await createAssetInReview(db, { ownerId: designer.actor.id });
     await decideAsset({ ctx: reviewer, input: { assetId: asset.id, assetVersionId: version.id, decision: "approve" } });
-    const approved = await waitFor(async () => receiver.received.find((r) => JSON.parse(r.body).type === "asset.approved"), 30_000, "asset.approved");
+    const approved = await waitFor(
+      async () => receiver.received.find((r) => JSON.parse(r.body).type === "asset.approved"),
+      30_000,
+      "asset.approved",
+    );
     expect(approved.verifiedWith).toEqual([0]);
-    expect(JSON.parse(approved.body)).toMatchObject({ type: "asset.approved", data: { asset_id: asset.id, asset_version_id: version.id, reviewer_id: reviewer.actor.id, approval_id: expect.stringMatching(/^KA-/) } });
+    expect(JSON.parse(approved.body)).toMatchObject({
+      type: "asset.approved",
+      data: {
+        asset_id: asset.id,
+        asset_version_id: version.id,
+        reviewer_id: reviewer.actor.id,
+        approval_id: expect.stringMatching(/^KA-/),
+      },
+    });
     expect(approved.headers["webhook-id"]).toMatch(/^msg_/);
     expect(Number(approved.headers["webhook-timestamp"])).toBeGreaterThan(Date.now() / 1000 - 60);
     // Each event was delivered once: no duplicate delivery, although every generation asked for batch.completed.
@@ -91,22 +129,43 @@ describe("webhooks end to end", () => {
 
     // A receiver that answers 503 twice, then 200: three attempts on the schedule, then succeeded.
     let failingSecret = "";
-    const flaky = await startReceiver({ secrets: () => [failingSecret], answer: (n) => (n <= 2 ? { status: 503, body: "busy" } : { status: 200, body: "thanks" }) });
+    const flaky = await startReceiver({
+      secrets: () => [failingSecret],
+      answer: (n) => (n <= 2 ? { status: 503, body: "busy" } : { status: 200, body: "thanks" }),
+    });
     cleanups.push(() => flaky.close());
-    const flakyEndpoint = await createEndpoint({ ctx: designer, input: { url: flaky.url, events: ["asset.rejected"] } });
+    const flakyEndpoint = await createEndpoint({
+      ctx: designer,
+      input: { url: flaky.url, events: ["asset.rejected"] },
+    });
     failingSecret = flakyEndpoint.secret;
     const second = await createAssetInReview(db, { ownerId: designer.actor.id });
-    await decideAsset({ ctx: reviewer, input: { assetId: second.asset.id, assetVersionId: second.version.id, decision: "reject", reasonCode: "brand_guideline" } });
+    await decideAsset({
+      ctx: reviewer,
+      input: {
+        assetId: second.asset.id,
+        assetVersionId: second.version.id,
+        decision: "reject",
+        reasonCode: "brand_guideline",
+      },
+    });
     const [delivery] = await waitFor(
       async () => {
-        const rows = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, flakyEndpoint.endpoint.id));
+        const rows = await db
+          .select()
+          .from(webhookDeliveries)
+          .where(eq(webhookDeliveries.endpointId, flakyEndpoint.endpoint.id));
         return rows[0]?.status === "succeeded" ? rows : null;
       },
       30_000,
       "the flaky receiver's delivery to succeed",
     );
     expect(delivery).toMatchObject({ eventType: "asset.rejected", attempts: 3, lastStatusCode: 200 });
-    const attempts = await db.select().from(webhookAttempts).where(eq(webhookAttempts.deliveryId, delivery!.id)).orderBy(webhookAttempts.attempt);
+    const attempts = await db
+      .select()
+      .from(webhookAttempts)
+      .where(eq(webhookAttempts.deliveryId, delivery!.id))
+      .orderBy(webhookAttempts.attempt);
     expect(attempts.map((a) => [a.attempt, a.statusCode, a.responseSnippet])).toEqual([
       [1, 503, "busy"],
       [2, 503, "busy"],

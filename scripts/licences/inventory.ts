@@ -22,7 +22,10 @@ function splitKey(key: string): { name: string; version: string } {
 export function isPlatformSpecific(packageDir: string | undefined): boolean {
   if (!packageDir) return false;
   try {
-    const json = JSON.parse(readFileSync(path.join(packageDir, "package.json"), "utf8")) as { os?: unknown; cpu?: unknown };
+    const json = JSON.parse(readFileSync(path.join(packageDir, "package.json"), "utf8")) as {
+      os?: unknown;
+      cpu?: unknown;
+    };
     return Boolean(json.os || json.cpu);
   } catch {
     return false;
@@ -71,14 +74,18 @@ export function listDrift(listed: ListedPackage[], installed: (Verdict & { platf
   for (const [k, p] of now) {
     const old = before.get(k);
     if (!old) drift.push(`${k} (${p.effective}) is installed but not in ${LICENCE_LIST}`);
-    else if (old.licence !== p.effective) drift.push(`${k} is listed as ${old.licence} but its licence is now ${p.effective}`);
+    else if (old.licence !== p.effective)
+      drift.push(`${k} is listed as ${old.licence} but its licence is now ${p.effective}`);
   }
   for (const [k, p] of before)
-    if (!now.has(k) && !platform.has(p.name) && !isPlatformName(p.name)) drift.push(`${k} is listed in ${LICENCE_LIST} but no longer installed`);
+    if (!now.has(k) && !platform.has(p.name) && !isPlatformName(p.name))
+      drift.push(`${k} is listed in ${LICENCE_LIST} but no longer installed`);
   return drift;
 }
 
 /** Names of the known per-platform binary packages, for listed rows whose platform is not installed here. */
 function isPlatformName(name: string): boolean {
-  return /^@img\/sharp-|^@next\/swc-|^@esbuild\/|^@rollup\/rollup-|-(linux|darwin|win32)-(x64|arm64|ia32)(-gnu|-musl|-msvc)?$/.test(name);
+  return /^@img\/sharp-|^@next\/swc-|^@esbuild\/|^@rollup\/rollup-|-(linux|darwin|win32)-(x64|arm64|ia32)(-gnu|-musl|-msvc)?$/.test(
+    name,
+  );
 }

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { listDrift, packagesFromChecker, parseList, renderList } from "./inventory";
 import { isAllowed, judgePackage, LICENCE_OVERRIDES, parseLicenceExpression, unusedOverrides } from "./policy";
 
-const pkg = (licence: string, name = "some-package", version = "1.0.0") => ({ name, version, licence, repository: "https://example.org/repo" });
+const pkg = (licence: string, name = "some-package", version = "1.0.0") => ({
+  name,
+  version,
+  licence,
+  repository: "https://example.org/repo",
+});
 
 describe("licence expressions", () => {
   it("allows permissive, weak-copyleft and GPL-3.0-family licences", () => {
@@ -63,7 +68,9 @@ describe("overrides", () => {
     expect(judgePackage(pkg("Custom: LICENSE.md", "@imgly/background-removal-node", "1.5.0")).ok).toBe(false);
     const bad = { "x@1.0.0": { licence: "SSPL-1.0", reason: "read it" } };
     expect(judgePackage(pkg("Custom: LICENSE", "x"), bad).ok).toBe(false);
-    expect(unusedOverrides([pkg("MIT", "@imgly/background-removal-node", "1.5.0")])).toEqual(Object.keys(LICENCE_OVERRIDES));
+    expect(unusedOverrides([pkg("MIT", "@imgly/background-removal-node", "1.5.0")])).toEqual(
+      Object.keys(LICENCE_OVERRIDES),
+    );
     expect(unusedOverrides([pkg("MIT", "@imgly/background-removal-node", "1.4.5")])).toEqual([]);
   });
 });
@@ -86,15 +93,22 @@ describe("the committed list", () => {
 
   it("is out of date when a package is added, removed, or changes version or licence", () => {
     const listed = parseList(renderList(installed));
-    expect(listDrift(listed.slice(1), installed)).toEqual(["@scope/both@1.0.0 (MIT OR Apache-2.0) is installed but not in docs/third-party-licenses.csv"]);
+    expect(listDrift(listed.slice(1), installed)).toEqual([
+      "@scope/both@1.0.0 (MIT OR Apache-2.0) is installed but not in docs/third-party-licenses.csv",
+    ]);
     expect(listDrift([...listed, { name: "gone", version: "1.0.0", licence: "MIT" }], installed)).toEqual([
       "gone@1.0.0 is listed in docs/third-party-licenses.csv but no longer installed",
     ]);
-    expect(listDrift([listed[0]!, { ...listed[1]!, licence: "ISC" }], installed)).toEqual(["zod@4.6.7 is listed as ISC but its licence is now MIT"]);
+    expect(listDrift([listed[0]!, { ...listed[1]!, licence: "ISC" }], installed)).toEqual([
+      "zod@4.6.7 is listed as ISC but its licence is now MIT",
+    ]);
   });
 
   it("does not count another platform's binary packages as removed", () => {
-    const listed = [...parseList(renderList(installed)), { name: "@img/sharp-darwin-arm64", version: "0.35.5", licence: "Apache-2.0" }];
+    const listed = [
+      ...parseList(renderList(installed)),
+      { name: "@img/sharp-darwin-arm64", version: "0.35.5", licence: "Apache-2.0" },
+    ];
     expect(listDrift(listed, installed)).toEqual([]);
   });
 });

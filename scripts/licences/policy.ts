@@ -76,7 +76,8 @@ export function parseLicenceExpression(text: string): Expr {
       if (tokens[at++] !== ")") fail("a parenthesis is not closed");
       return inner;
     }
-    if (!/^[A-Za-z0-9][A-Za-z0-9.+-]*$/.test(token) || token === "AND" || token === "OR" || token === "WITH") return fail(`unexpected "${token}"`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9.+-]*$/.test(token) || token === "AND" || token === "OR" || token === "WITH")
+      return fail(`unexpected "${token}"`);
     // "GPL-2.0-with-exception" style WITH clauses narrow a licence; the base licence decides.
     if (peek() === "WITH") {
       at++;
@@ -108,7 +109,9 @@ export function parseLicenceExpression(text: string): Expr {
 /** Whether an expression is satisfiable with allowed licences: OR needs one side, AND both. */
 export function isAllowed(expr: Expr, allowed: ReadonlySet<string> = ALLOWED_LICENCES): boolean {
   if ("id" in expr) return allowed.has(expr.id);
-  return expr.op === "OR" ? isAllowed(expr.left, allowed) || isAllowed(expr.right, allowed) : isAllowed(expr.left, allowed) && isAllowed(expr.right, allowed);
+  return expr.op === "OR"
+    ? isAllowed(expr.left, allowed) || isAllowed(expr.right, allowed)
+    : isAllowed(expr.left, allowed) && isAllowed(expr.right, allowed);
 }
 
 export type PackageLicence = { name: string; version: string; licence: string; repository: string };
@@ -118,7 +121,10 @@ export type Verdict = PackageLicence & { effective: string; note: string; ok: bo
  * The verdict on one package: its licence field (or the recorded override), parsed and checked.
  * license-checker marks licences it guessed from a file with "*": those need a person too.
  */
-export function judgePackage(pkg: PackageLicence, overrides: Readonly<Record<string, LicenceOverride>> = LICENCE_OVERRIDES): Verdict {
+export function judgePackage(
+  pkg: PackageLicence,
+  overrides: Readonly<Record<string, LicenceOverride>> = LICENCE_OVERRIDES,
+): Verdict {
   const key = `${pkg.name}@${pkg.version}`;
   const override = overrides[key];
   const effective = override?.licence ?? pkg.licence;
@@ -155,7 +161,10 @@ export function judgePackage(pkg: PackageLicence, overrides: Readonly<Record<str
 }
 
 /** Overrides that no installed package uses any more (a version moved on): stale entries mislead. */
-export function unusedOverrides(packages: PackageLicence[], overrides: Readonly<Record<string, LicenceOverride>> = LICENCE_OVERRIDES): string[] {
+export function unusedOverrides(
+  packages: PackageLicence[],
+  overrides: Readonly<Record<string, LicenceOverride>> = LICENCE_OVERRIDES,
+): string[] {
   const installed = new Set(packages.map((p) => `${p.name}@${p.version}`));
   return Object.keys(overrides).filter((key) => !installed.has(key));
 }

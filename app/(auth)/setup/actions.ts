@@ -8,7 +8,9 @@ import { createFirstAdminFromForm } from "@/lib/setup/first-run-page";
 export type SetupState = { error?: string; fields?: FieldErrors; values?: { email: string; name: string } };
 
 export async function setupAction(_prev: SetupState, formData: FormData): Promise<SetupState> {
-  const input = Object.fromEntries(["email", "name", "password", "confirm"].map((k) => [k, formData.get(k) ?? undefined]));
+  const input = Object.fromEntries(
+    ["email", "name", "password", "confirm"].map((k) => [k, formData.get(k) ?? undefined]),
+  );
   const values = { email: String(input.email ?? "").slice(0, 254), name: String(input.name ?? "").slice(0, 120) };
   try {
     await createFirstAdminFromForm(input);

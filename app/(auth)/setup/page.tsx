@@ -11,7 +11,10 @@ export const dynamic = "force-dynamic";
 export default async function SetupPage() {
   if (!(await isFirstRun())) redirect("/sign-in");
   return (
-    <Card title="Welcome to Kiln" description="Create the first admin account. You can add designers, reviewers and finance users next.">
+    <Card
+      title="Welcome to Kiln"
+      description="Create the first admin account. You can add designers, reviewers and finance users next."
+    >
       <SetupForm />
     </Card>
   );

@@ -14,7 +14,11 @@ const ERRORS: Record<string, string> = {
   CredentialsSignin: "That email and password do not match an active account.",
 };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const params = await searchParams;
   const state = await signInPageState();
   if (state.firstRun) redirect("/setup");

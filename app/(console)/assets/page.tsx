@@ -26,7 +26,12 @@ export default async function LibraryPage() {
       <Suspense fallback={<GridSkeleton density="comfortable" />}>
         <LibraryView
           canGenerate={can(actor.role, "generations.create")}
-          can={{ tag: can(actor.role, "tags.apply"), collect: can(actor.role, "collections.use"), sendToReview: can(actor.role, "assets.edit"), exportAssets: can(actor.role, "exports.create") }}
+          can={{
+            tag: can(actor.role, "tags.apply"),
+            collect: can(actor.role, "collections.use"),
+            sendToReview: can(actor.role, "assets.edit"),
+            exportAssets: can(actor.role, "exports.create"),
+          }}
         />
       </Suspense>
     </>

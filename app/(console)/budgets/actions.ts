@@ -17,7 +17,18 @@ function holdDone<T>(result: ActionResult<T>): ActionResult<T> {
   return result;
 }
 
-const FIELDS = ["budgetId", "scope", "scopeKey", "period", "limitDollars", "limitImages", "softLimitPercent", "stopLossRejectPercent", "stopLossWindow", "active"];
+const FIELDS = [
+  "budgetId",
+  "scope",
+  "scopeKey",
+  "period",
+  "limitDollars",
+  "limitImages",
+  "softLimitPercent",
+  "stopLossRejectPercent",
+  "stopLossWindow",
+  "active",
+];
 
 /** Create or edit, from the budget form (a budgetId means edit). */
 export async function saveBudgetAction(_prev: unknown, formData: FormData): Promise<ActionResult<Budget>> {
@@ -35,11 +46,23 @@ export async function saveBudgetAction(_prev: unknown, formData: FormData): Prom
 }
 
 export async function deactivateBudgetAction(budgetId: string): Promise<ActionResult<Budget>> {
-  return done(await guardedAction("budgets.manage", (ctx) => deactivateBudget({ ctx, input: { budgetId } }), "Budget deactivated."));
+  return done(
+    await guardedAction(
+      "budgets.manage",
+      (ctx) => deactivateBudget({ ctx, input: { budgetId } }),
+      "Budget deactivated.",
+    ),
+  );
 }
 
 export async function releaseHoldAction(holdId: string): Promise<ActionResult<CampaignHold>> {
-  return holdDone(await guardedAction("budgets.manage", (ctx) => releaseHold({ ctx, input: { holdId } }), "Hold released: the campaign's work goes on."));
+  return holdDone(
+    await guardedAction(
+      "budgets.manage",
+      (ctx) => releaseHold({ ctx, input: { holdId } }),
+      "Hold released: the campaign's work goes on.",
+    ),
+  );
 }
 
 export async function holdCampaignAction(campaign: string, detail: string): Promise<ActionResult<CampaignHold>> {

@@ -6,7 +6,13 @@ import { HoldsList } from "@/components/budgets/holds-list";
 import { Card, PageHeader } from "@/components/ui/card";
 import { requirePageCtx } from "@/lib/auth/guard";
 import { CampaignPauseForm } from "@/components/operations/campaign-pause-form";
-import { budgetScopeOptions, knownCampaigns, listActiveHolds, listBudgetStatuses, listRecentAlerts } from "@/lib/budgets";
+import {
+  budgetScopeOptions,
+  knownCampaigns,
+  listActiveHolds,
+  listBudgetStatuses,
+  listRecentAlerts,
+} from "@/lib/budgets";
 
 export const metadata: Metadata = { title: "Budgets" };
 
@@ -37,10 +43,16 @@ export default async function BudgetsPage() {
           </Card>
         </div>
         <div className="space-y-6">
-          <Card title="Add a budget" description="Amounts in dollars, stored exactly as micro-dollars. Periods are UTC calendar periods.">
+          <Card
+            title="Add a budget"
+            description="Amounts in dollars, stored exactly as micro-dollars. Periods are UTC calendar periods."
+          >
             <BudgetForm options={options} />
           </Card>
-          <Card title="Pause a campaign" description="Its queued work waits before the next GPU call (nothing is dropped) until you release it above.">
+          <Card
+            title="Pause a campaign"
+            description="Its queued work waits before the next GPU call (nothing is dropped) until you release it above."
+          >
             <CampaignPauseForm campaigns={campaigns} />
           </Card>
         </div>

@@ -24,7 +24,8 @@ export default async function CollectionsPage() {
             </h2>
             {mine.length === 0 ? (
               <p className="rounded-lg border border-dashed border-stone-300 bg-white p-6 text-sm text-stone-500">
-                No collections yet. Create one here, or open an asset and use “Create &amp; add” in its Organise card; from the library, select assets and choose “Add to collection”.
+                No collections yet. Create one here, or open an asset and use “Create &amp; add” in its Organise card;
+                from the library, select assets and choose “Add to collection”.
               </p>
             ) : (
               <ul className="grid grid-cols-[repeat(auto-fill,minmax(14rem,1fr))] gap-4" data-testid="my-collections">
@@ -39,9 +40,16 @@ export default async function CollectionsPage() {
               Shared with your team
             </h2>
             {shared.length === 0 ? (
-              <p className="text-sm text-stone-500">{teamName ? `Nobody in ${teamName} has shared a collection yet.` : "You are not in a team, so nothing is shared with you. An admin adds you to one on the Users page."}</p>
+              <p className="text-sm text-stone-500">
+                {teamName
+                  ? `Nobody in ${teamName} has shared a collection yet.`
+                  : "You are not in a team, so nothing is shared with you. An admin adds you to one on the Users page."}
+              </p>
             ) : (
-              <ul className="grid grid-cols-[repeat(auto-fill,minmax(14rem,1fr))] gap-4" data-testid="shared-collections">
+              <ul
+                className="grid grid-cols-[repeat(auto-fill,minmax(14rem,1fr))] gap-4"
+                data-testid="shared-collections"
+              >
                 {shared.map((c) => (
                   <CollectionCardView key={c.id} c={c} />
                 ))}

@@ -20,9 +20,20 @@ import { AppError } from "@/lib/errors";
 
 export const metadata: Metadata = { title: "Costs" };
 
-const GROUP_LABELS: Record<string, string> = { model: "Model", tier: "Tier", preset: "Preset", campaign: "Campaign", user: "User", team: "Team" };
+const GROUP_LABELS: Record<string, string> = {
+  model: "Model",
+  tier: "Tier",
+  preset: "Preset",
+  campaign: "Campaign",
+  user: "User",
+  team: "Team",
+};
 
-export default async function CostsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function CostsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const ctx = await requirePageCtx("costs.view");
   const raw = await searchParams;
   const input = Object.fromEntries(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === "string"));
@@ -59,8 +70,10 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
       {report.scope.kind !== "all" && (
         <div className="mb-4">
           <Alert tone="info">
-            {report.scope.kind === "team" ? "You see the costs of your team's work." : "You are in no team, so you see the costs of your own work."} Finance and
-            admins see every team.
+            {report.scope.kind === "team"
+              ? "You see the costs of your team's work."
+              : "You are in no team, so you see the costs of your own work."}{" "}
+            Finance and admins see every team.
           </Alert>
         </div>
       )}
@@ -69,8 +82,13 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
       </div>
 
       {empty ? (
-        <div className="rounded-lg border border-dashed border-stone-300 bg-white px-6 py-12 text-center text-sm text-stone-600" data-testid="costs-empty">
-          <p className="font-medium text-stone-800">Nothing was spent in this range{report.filtered ? " for these filters" : ""}.</p>
+        <div
+          className="rounded-lg border border-dashed border-stone-300 bg-white px-6 py-12 text-center text-sm text-stone-600"
+          data-testid="costs-empty"
+        >
+          <p className="font-medium text-stone-800">
+            Nothing was spent in this range{report.filtered ? " for these filters" : ""}.
+          </p>
           <p className="mt-1">
             Costs appear as soon as a GPU endpoint is called.{" "}
             {can(ctx.actor.role, "generations.create") ? (
@@ -103,7 +121,10 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
             </Card>
           </div>
 
-          <Card title="Budget vs actual" description="This period's spend per budget, with the linear forecast to period end">
+          <Card
+            title="Budget vs actual"
+            description="This period's spend per budget, with the linear forecast to period end"
+          >
             <BudgetVsActual statuses={budgetStatuses} />
           </Card>
 
@@ -116,11 +137,17 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
             >
               <BreakdownChart cells={breakdown.cells} />
             </Card>
-            <Card className="lg:col-span-2" title="By outcome" description="What became of the images the money was spent on">
+            <Card
+              className="lg:col-span-2"
+              title="By outcome"
+              description="What became of the images the money was spent on"
+            >
               <ul className="divide-y divide-stone-100 text-sm" data-testid="outcome-list">
                 {breakdown.byOutcome.map((o) => (
                   <li key={o.outcome} className="flex justify-between py-1.5">
-                    <span className={o.outcome === "rejected" ? "font-medium text-red-700" : "text-stone-700"}>{OUTCOME_LABELS[o.outcome]}</span>
+                    <span className={o.outcome === "rejected" ? "font-medium text-red-700" : "text-stone-700"}>
+                      {OUTCOME_LABELS[o.outcome]}
+                    </span>
                     <span className="tabular-nums text-stone-900">{money(o.micros)}</span>
                   </li>
                 ))}
@@ -130,7 +157,13 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
 
           <Card
             title="Spend and cost per usable asset by group"
-            actions={<ExportLink table={report.groupBy} params={params} label={`CSV by ${GROUP_LABELS[report.groupBy]!.toLowerCase()}`} />}
+            actions={
+              <ExportLink
+                table={report.groupBy}
+                params={params}
+                label={`CSV by ${GROUP_LABELS[report.groupBy]!.toLowerCase()}`}
+              />
+            }
           >
             <nav className="mb-3 flex flex-wrap gap-2" aria-label="Group by">
               {GROUP_DIMENSION_NAMES.map((d) => (

@@ -16,7 +16,10 @@ export default async function JobsPage() {
         description="Every batch you queued, newest first, with live progress."
         actions={
           can(actor.role, "generations.create") && (
-            <Link href="/generate" className="rounded-md bg-kiln-600 px-3 py-2 text-sm font-medium text-white hover:bg-kiln-700">
+            <Link
+              href="/generate"
+              className="rounded-md bg-kiln-600 px-3 py-2 text-sm font-medium text-white hover:bg-kiln-700"
+            >
               New generation
             </Link>
           )

@@ -15,7 +15,10 @@ export default async function UploadsPage() {
         title="Uploads"
         description="Reference images and brand assets. Kiln checks each file is a real image, keeps the original untouched, and makes thumbnails and previews in the background."
       />
-      <UploadsBoard canUpload={can(actor.role, "uploads.create")} maxMb={Math.floor(env().KILN_MAX_UPLOAD_BYTES / 1024 / 1024)} />
+      <UploadsBoard
+        canUpload={can(actor.role, "uploads.create")}
+        maxMb={Math.floor(env().KILN_MAX_UPLOAD_BYTES / 1024 / 1024)}
+      />
     </>
   );
 }

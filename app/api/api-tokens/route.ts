@@ -4,7 +4,9 @@ import { readJson } from "@/lib/http/read-json";
 import { guardedRoute } from "@/lib/http/route";
 
 /** The caller's tokens (an admin's list also holds every service account's); never the secrets. */
-export const GET = guardedRoute("api_tokens.manage", async (ctx) => NextResponse.json({ tokens: await listApiTokens({ ctx }) }));
+export const GET = guardedRoute("api_tokens.manage", async (ctx) =>
+  NextResponse.json({ tokens: await listApiTokens({ ctx }) }),
+);
 
 /** Makes a token; the answer is the only time its secret is ever sent, so nothing may cache it. */
 export const POST = guardedRoute({ permission: "api_tokens.manage", body: "json" }, async (ctx, request) => {

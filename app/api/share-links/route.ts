@@ -6,7 +6,11 @@ import { createShareLink, listShareLinks } from "@/lib/share-links";
 /** Links of an asset (?assetId=), of a collection (?collectionId=), or the caller's own (?mine=1). */
 export const GET = guardedRoute("shares.create", async (ctx, request) => {
   const q = new URL(request.url).searchParams;
-  const input = q.get("assetId") ? { assetId: q.get("assetId") } : q.get("collectionId") ? { collectionId: q.get("collectionId") } : { mine: true };
+  const input = q.get("assetId")
+    ? { assetId: q.get("assetId") }
+    : q.get("collectionId")
+      ? { collectionId: q.get("collectionId") }
+      : { mine: true };
   return NextResponse.json({ links: await listShareLinks({ ctx, input }) });
 });
 

@@ -6,7 +6,12 @@ import { createCuratedTag, suggestTags } from "@/lib/tags";
 /** ?prefix=&limit= → curated tags first, then the most used. */
 export const GET = guardedRoute("tags.apply", async (ctx, request) => {
   const params = new URL(request.url).searchParams;
-  return NextResponse.json({ tags: await suggestTags({ ctx, input: { prefix: params.get("prefix") ?? "", limit: params.get("limit") ?? undefined } }) });
+  return NextResponse.json({
+    tags: await suggestTags({
+      ctx,
+      input: { prefix: params.get("prefix") ?? "", limit: params.get("limit") ?? undefined },
+    }),
+  });
 });
 
 /** Admins: body { name } adds a curated tag (or curates an existing free one). */

@@ -8,7 +8,9 @@ import { createUpload } from "@/lib/uploads/create-upload";
 import { listUploads } from "@/lib/uploads/list-uploads";
 import { readUploadedFile } from "@/lib/uploads/read-form-file";
 
-export const GET = guardedRoute("uploads.view", async (ctx) => NextResponse.json({ uploads: await listUploads({ ctx }) }));
+export const GET = guardedRoute("uploads.view", async (ctx) =>
+  NextResponse.json({ uploads: await listUploads({ ctx }) }),
+);
 
 export const POST = guardedRoute({ permission: "uploads.create", body: "multipart" }, async (ctx, request) => {
   const maxBytes = env().KILN_MAX_UPLOAD_BYTES;

@@ -24,7 +24,10 @@ export function AlertRuleForm({
   emailConfigured: boolean;
   onDone: (message?: string) => void;
 }) {
-  const [state, action, pending] = useActionState<ActionResult<{ id: string }> | null, FormData>(saveAlertRuleAction, null);
+  const [state, action, pending] = useActionState<ActionResult<{ id: string }> | null, FormData>(
+    saveAlertRuleAction,
+    null,
+  );
   const [kind, setKind] = useState<AlertKind>(rule?.kind ?? "endpoint_error_rate");
   const info = KIND_INFO[kind];
   const fields = state && !state.ok ? state.error.fields : undefined;
@@ -36,7 +39,14 @@ export function AlertRuleForm({
       {rule && <input type="hidden" name="id" value={rule.id} />}
       <div className="grid gap-4 md:grid-cols-2">
         <Field label="Name" name="name" error={fields?.name}>
-          <Input name="name" required maxLength={100} defaultValue={rule?.name ?? ""} placeholder="e.g. Simulator failing" invalid={!!fields?.name} />
+          <Input
+            name="name"
+            required
+            maxLength={100}
+            defaultValue={rule?.name ?? ""}
+            placeholder="e.g. Simulator failing"
+            invalid={!!fields?.name}
+          />
         </Field>
         <Field label="What it watches" name="kind" error={fields?.kind} hint={info.help}>
           <Select id="kind" name="kind" value={kind} onChange={(e) => setKind(e.target.value as AlertKind)}>
@@ -95,11 +105,12 @@ export function AlertRuleForm({
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium text-stone-700">Notify</legend>
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" name="notifyInApp" defaultChecked={rule?.notifyInApp ?? true} /> In the app, every admin
+          <input type="checkbox" name="notifyInApp" defaultChecked={rule?.notifyInApp ?? true} /> In the app, every
+          admin
         </label>
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" name="notifyWebhooks" defaultChecked={rule?.notifyWebhooks ?? false} /> Webhooks (alert fired / resolved, to admins&apos;
-          endpoints)
+          <input type="checkbox" name="notifyWebhooks" defaultChecked={rule?.notifyWebhooks ?? false} /> Webhooks (alert
+          fired / resolved, to admins&apos; endpoints)
         </label>
         <Field
           label="E-mail to"
@@ -107,11 +118,17 @@ export function AlertRuleForm({
           error={fields?.emailTo}
           hint={emailConfigured ? "Addresses separated by commas; leave empty for no e-mail." : undefined}
         >
-          <Input name="emailTo" defaultValue={rule?.emailTo.join(", ") ?? ""} placeholder="ops@example.com, oncall@example.com" invalid={!!fields?.emailTo} />
+          <Input
+            name="emailTo"
+            defaultValue={rule?.emailTo.join(", ") ?? ""}
+            placeholder="ops@example.com, oncall@example.com"
+            invalid={!!fields?.emailTo}
+          />
         </Field>
         {!emailConfigured && (
           <p className="text-xs text-amber-800" data-testid="email-not-configured">
-            E-mail: not configured. This installation has no SMTP server (KILN_SMTP_URL), so no e-mail goes out; each alert event records that it was not sent.
+            E-mail: not configured. This installation has no SMTP server (KILN_SMTP_URL), so no e-mail goes out; each
+            alert event records that it was not sent.
           </p>
         )}
       </fieldset>

@@ -1,7 +1,11 @@
 "use client";
 
 import { useCallback, useState, useTransition } from "react";
-import { deleteAlertRuleAction, evaluateAlertsNowAction, setAlertRuleEnabledAction } from "@/app/(console)/admin/alerts/actions";
+import {
+  deleteAlertRuleAction,
+  evaluateAlertsNowAction,
+  setAlertRuleEnabledAction,
+} from "@/app/(console)/admin/alerts/actions";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -21,7 +25,15 @@ function channels(r: AlertRuleView, emailConfigured: boolean): string {
 }
 
 /** The rules with their state, the add/edit form, and "Evaluate now". */
-export function AlertRulesPanel({ rules, endpoints, emailConfigured }: { rules: AlertRuleView[]; endpoints: Endpoint[]; emailConfigured: boolean }) {
+export function AlertRulesPanel({
+  rules,
+  endpoints,
+  emailConfigured,
+}: {
+  rules: AlertRuleView[];
+  endpoints: Endpoint[];
+  emailConfigured: boolean;
+}) {
   const [editing, setEditing] = useState<AlertRuleView | null>(null);
   const [formKey, setFormKey] = useState(0);
   const [result, setResult] = useState<ActionResult<unknown> | null>(null);
@@ -47,12 +59,17 @@ export function AlertRulesPanel({ rules, endpoints, emailConfigured }: { rules: 
         {result?.ok && result.message && <Alert tone="success">{result.message}</Alert>}
         {rules.length === 0 ? (
           <p className="text-sm text-stone-500">
-            No rules yet. Add one below: for example, warn when a GPU endpoint fails more than 20% of its calls over 15 minutes.
+            No rules yet. Add one below: for example, warn when a GPU endpoint fails more than 20% of its calls over 15
+            minutes.
           </p>
         ) : (
           <Table columns={["Rule", "State", "Last value", "Notifies", { label: "Actions", srOnly: true }]}>
             {rules.map((r) => (
-              <tr key={r.id} data-testid={`alert-rule-${r.name}`} data-state={r.enabled ? (r.firing ? "firing" : "ok") : "disabled"}>
+              <tr
+                key={r.id}
+                data-testid={`alert-rule-${r.name}`}
+                data-state={r.enabled ? (r.firing ? "firing" : "ok") : "disabled"}
+              >
                 <td className="py-2 pr-3">
                   <div className="font-medium">{r.name}</div>
                   <div className="text-xs text-stone-500">{r.description}</div>
@@ -78,14 +95,19 @@ export function AlertRulesPanel({ rules, endpoints, emailConfigured }: { rules: 
                   <Button variant="ghost" disabled={busy} onClick={() => setEditing(r)}>
                     Edit
                   </Button>
-                  <Button variant="ghost" disabled={busy} onClick={() => run(() => setAlertRuleEnabledAction(r.id, !r.enabled))}>
+                  <Button
+                    variant="ghost"
+                    disabled={busy}
+                    onClick={() => run(() => setAlertRuleEnabledAction(r.id, !r.enabled))}
+                  >
                     {r.enabled ? "Disable" : "Enable"}
                   </Button>
                   <Button
                     variant="ghost"
                     disabled={busy}
                     onClick={() => {
-                      if (window.confirm(`Delete the rule "${r.name}" and its history?`)) run(() => deleteAlertRuleAction(r.id));
+                      if (window.confirm(`Delete the rule "${r.name}" and its history?`))
+                        run(() => deleteAlertRuleAction(r.id));
                     }}
                   >
                     Delete

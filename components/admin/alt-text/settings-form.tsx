@@ -17,7 +17,11 @@ export function AltTextSettingsForm({ view }: { view: AltTextSettingsView }) {
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
   const [test, setTest] = useState<EngineTestResult | null>(null);
   const chosenProvider = fitting.some((p) => p.id === providerId) ? providerId : (fitting[0]?.id ?? "");
-  const fields = () => ({ engine, providerId: engine === "off" ? null : chosenProvider || null, model: engine === "off" ? null : model.trim() || null });
+  const fields = () => ({
+    engine,
+    providerId: engine === "off" ? null : chosenProvider || null,
+    model: engine === "off" ? null : model.trim() || null,
+  });
 
   return (
     <form
@@ -34,7 +38,11 @@ export function AltTextSettingsForm({ view }: { view: AltTextSettingsView }) {
       <div className="grid gap-4 md:grid-cols-3">
         <label className="text-sm">
           <span className="mb-1 block font-medium text-stone-700">Engine</span>
-          <select className="w-full rounded-md border border-stone-300 px-2 py-2" value={engine} onChange={(e) => setEngine(e.target.value)}>
+          <select
+            className="w-full rounded-md border border-stone-300 px-2 py-2"
+            value={engine}
+            onChange={(e) => setEngine(e.target.value)}
+          >
             <option value="off">Off — people write alt text themselves</option>
             {view.engines.map((e) => (
               <option key={e.id} value={e.id}>
@@ -46,7 +54,11 @@ export function AltTextSettingsForm({ view }: { view: AltTextSettingsView }) {
         {engine !== "off" && (
           <label className="text-sm">
             <span className="mb-1 block font-medium text-stone-700">Endpoint</span>
-            <select className="w-full rounded-md border border-stone-300 px-2 py-2" value={chosenProvider} onChange={(e) => setProviderId(e.target.value)}>
+            <select
+              className="w-full rounded-md border border-stone-300 px-2 py-2"
+              value={chosenProvider}
+              onChange={(e) => setProviderId(e.target.value)}
+            >
               {fitting.length === 0 && <option value="">No {info?.providerKind} endpoint yet</option>}
               {fitting.map((p) => (
                 <option key={p.id} value={p.id}>
@@ -61,13 +73,20 @@ export function AltTextSettingsForm({ view }: { view: AltTextSettingsView }) {
         {engine !== "off" && (
           <label className="text-sm">
             <span className="mb-1 block font-medium text-stone-700">Model</span>
-            <input className="w-full rounded-md border border-stone-300 px-2 py-2" value={model} placeholder={info?.defaultModel} onChange={(e) => setModel(e.target.value)} />
+            <input
+              className="w-full rounded-md border border-stone-300 px-2 py-2"
+              value={model}
+              placeholder={info?.defaultModel}
+              onChange={(e) => setModel(e.target.value)}
+            />
             <span className="mt-1 block text-xs text-stone-500">{info?.modelHint}. Empty: the default.</span>
           </label>
         )}
       </div>
       {engine !== "off" && fitting.length === 0 && (
-        <Alert tone="info">Add a {info?.providerKind} endpoint under GPU endpoints first; the engine uses its URL and key.</Alert>
+        <Alert tone="info">
+          Add a {info?.providerKind} endpoint under GPU endpoints first; the engine uses its URL and key.
+        </Alert>
       )}
       <div className="flex flex-wrap items-center gap-2">
         <Button type="submit" disabled={pending || (engine !== "off" && !chosenProvider)}>
@@ -91,7 +110,8 @@ export function AltTextSettingsForm({ view }: { view: AltTextSettingsView }) {
         )}
         {view.updatedBy && view.updatedAt && (
           <span className="text-xs text-stone-500">
-            Last changed by {view.updatedBy} on {new Date(view.updatedAt).toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric" })}
+            Last changed by {view.updatedBy} on{" "}
+            {new Date(view.updatedAt).toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric" })}
           </span>
         )}
       </div>
@@ -101,7 +121,8 @@ export function AltTextSettingsForm({ view }: { view: AltTextSettingsView }) {
           {test.ok ? (
             <Alert tone="success">
               <span className="block">
-                Draft for the sample picture (a red ball and a grey block on grass under a blue sky): <strong>{test.altText}</strong>
+                Draft for the sample picture (a red ball and a grey block on grass under a blue sky):{" "}
+                <strong>{test.altText}</strong>
               </span>
               <span className="mt-1 block text-xs">
                 {test.engine} · {test.model} · {(test.ms / 1000).toFixed(1)} s · raw caption: “{test.caption}”

@@ -3,7 +3,11 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { previewThresholdsAction, recheckPresetAction, saveThresholdsAction } from "@/app/(console)/admin/checks/actions";
+import {
+  previewThresholdsAction,
+  recheckPresetAction,
+  saveThresholdsAction,
+} from "@/app/(console)/admin/checks/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import type { ThresholdPreview } from "@/lib/checks/admin";
@@ -15,9 +19,19 @@ export type ThresholdRow = { key: string; label: string; tierDefault: number; cu
  * One preset's thresholds as a table of numbers: change some, preview how many recent assets
  * would change verdict, save (a new preset version), then re-check the preset's assets.
  */
-export function ThresholdEditor({ presetId, rows, overrides }: { presetId: string; rows: ThresholdRow[]; overrides: Record<string, number> }) {
+export function ThresholdEditor({
+  presetId,
+  rows,
+  overrides,
+}: {
+  presetId: string;
+  rows: ThresholdRow[];
+  overrides: Record<string, number>;
+}) {
   const router = useRouter();
-  const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(rows.map((r) => [r.key, String(r.current)])));
+  const [values, setValues] = useState<Record<string, string>>(() =>
+    Object.fromEntries(rows.map((r) => [r.key, String(r.current)])),
+  );
   const [preview, setPreview] = useState<ThresholdPreview | null>(null);
   const [message, setMessage] = useState<{ tone: "error" | "success" | "info"; text: string } | null>(null);
   const [pending, start] = useTransition();
@@ -84,7 +98,10 @@ export function ThresholdEditor({ presetId, rows, overrides }: { presetId: strin
         <div className="rounded-md border border-stone-200 bg-stone-50 p-3 text-sm" data-testid="threshold-preview">
           <p>
             <strong>{preview.changes.length}</strong> of the {preview.sampled} most recent assets would change verdict
-            {preview.changedChecks.length ? ` (re-ran ${preview.changedChecks.join(", ")} on each)` : " (no threshold changed)"}.
+            {preview.changedChecks.length
+              ? ` (re-ran ${preview.changedChecks.join(", ")} on each)`
+              : " (no threshold changed)"}
+            .
           </p>
           {preview.changes.length > 0 && (
             <ul className="mt-2 space-y-0.5 text-xs">
@@ -120,7 +137,14 @@ export function ThresholdEditor({ presetId, rows, overrides }: { presetId: strin
           onClick={() =>
             run(async (t) => {
               const r = await saveThresholdsAction(presetId, t);
-              setMessage(r.ok ? { tone: "success", text: "Saved as a new preset version. New images use these thresholds; re-check to apply them to recent ones." } : { tone: "error", text: r.error.message });
+              setMessage(
+                r.ok
+                  ? {
+                      tone: "success",
+                      text: "Saved as a new preset version. New images use these thresholds; re-check to apply them to recent ones.",
+                    }
+                  : { tone: "error", text: r.error.message },
+              );
               if (r.ok) {
                 setPreview(null);
                 router.refresh();
@@ -138,7 +162,11 @@ export function ThresholdEditor({ presetId, rows, overrides }: { presetId: strin
             window.confirm("Re-check this preset's assets that no reviewer has decided yet (up to 500)?") &&
             start(async () => {
               const r = await recheckPresetAction(presetId);
-              setMessage(r.ok ? { tone: "success", text: `${plural(r.data.queued, "asset")} queued for re-checking.` } : { tone: "error", text: r.error.message });
+              setMessage(
+                r.ok
+                  ? { tone: "success", text: `${plural(r.data.queued, "asset")} queued for re-checking.` }
+                  : { tone: "error", text: r.error.message },
+              );
               router.refresh();
             })
           }

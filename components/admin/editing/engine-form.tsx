@@ -17,7 +17,13 @@ const TITLES: Record<string, { title: string; what: string }> = {
 
 function amountOf(p: NonNullable<Row["current"]>["priceModel"]): string {
   if (!p) return "";
-  return microsToDollars(p.kind === "per_image" ? p.microsPerImage : p.kind === "per_megapixel" ? p.microsPerMegapixel : p.microsPerGpuSecond);
+  return microsToDollars(
+    p.kind === "per_image"
+      ? p.microsPerImage
+      : p.kind === "per_megapixel"
+        ? p.microsPerMegapixel
+        : p.microsPerGpuSecond,
+  );
 }
 
 /** One operation: the engines that can do it (GPU endpoints and this server's CPU engines) and the price per call. */
@@ -26,7 +32,9 @@ export function EngineForm({ row }: { row: Row }) {
   const [engine, setEngine] = useState(cur ? `${cur.engine}|${cur.providerId ?? ""}` : "");
   const [kind, setKind] = useState<string>(cur?.priceModel?.kind ?? "none");
   const [amount, setAmount] = useState(amountOf(cur?.priceModel ?? null));
-  const [seconds, setSeconds] = useState(cur?.priceModel?.kind === "per_gpu_second" ? String(cur.priceModel.expectedGpuSeconds) : "10");
+  const [seconds, setSeconds] = useState(
+    cur?.priceModel?.kind === "per_gpu_second" ? String(cur.priceModel.expectedGpuSeconds) : "10",
+  );
   const [pending, start] = useTransition();
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
   const local = row.choices.find((c) => `${c.engine}|${c.providerId ?? ""}` === engine)?.local ?? false;
@@ -56,7 +64,12 @@ export function EngineForm({ row }: { row: Row }) {
       </div>
       <label className="text-sm">
         <span className="mb-1 block text-stone-700">Engine</span>
-        <select aria-label={`${t.title} engine`} className="w-full rounded-md border border-stone-300 px-2 py-2" value={engine} onChange={(e) => setEngine(e.target.value)}>
+        <select
+          aria-label={`${t.title} engine`}
+          className="w-full rounded-md border border-stone-300 px-2 py-2"
+          value={engine}
+          onChange={(e) => setEngine(e.target.value)}
+        >
           {row.choices.map((c) => (
             <option key={`${c.engine}|${c.providerId ?? ""}`} value={`${c.engine}|${c.providerId ?? ""}`}>
               {c.label}
@@ -69,7 +82,13 @@ export function EngineForm({ row }: { row: Row }) {
       <div className="grid grid-cols-2 gap-2 text-sm">
         <label>
           <span className="mb-1 block text-stone-700">Billed</span>
-          <select aria-label={`${t.title} billed`} className="w-full rounded-md border border-stone-300 px-2 py-2" value={local ? "none" : kind} disabled={local} onChange={(e) => setKind(e.target.value)}>
+          <select
+            aria-label={`${t.title} billed`}
+            className="w-full rounded-md border border-stone-300 px-2 py-2"
+            value={local ? "none" : kind}
+            disabled={local}
+            onChange={(e) => setKind(e.target.value)}
+          >
             <option value="none">free</option>
             <option value="per_image">per image</option>
             <option value="per_megapixel">per megapixel</option>
@@ -79,13 +98,24 @@ export function EngineForm({ row }: { row: Row }) {
         {!local && kind !== "none" && (
           <label>
             <span className="mb-1 block text-stone-700">Price (USD)</span>
-            <input aria-label={`${t.title} price`} inputMode="decimal" className="w-full rounded-md border border-stone-300 px-2 py-2" value={amount} onChange={(e) => setAmount(e.target.value)} />
+            <input
+              aria-label={`${t.title} price`}
+              inputMode="decimal"
+              className="w-full rounded-md border border-stone-300 px-2 py-2"
+              value={amount}
+              onChange={(e) => setAmount(e.target.value)}
+            />
           </label>
         )}
         {!local && kind === "per_gpu_second" && (
           <label>
             <span className="mb-1 block text-stone-700">Expected GPU s</span>
-            <input inputMode="decimal" className="w-full rounded-md border border-stone-300 px-2 py-2" value={seconds} onChange={(e) => setSeconds(e.target.value)} />
+            <input
+              inputMode="decimal"
+              className="w-full rounded-md border border-stone-300 px-2 py-2"
+              value={seconds}
+              onChange={(e) => setSeconds(e.target.value)}
+            />
           </label>
         )}
       </div>

@@ -21,7 +21,13 @@ export function TextField({
   error,
   hint,
   ...props
-}: { prefix: string; name: string; label: string; error?: string[]; hint?: string } & InputHTMLAttributes<HTMLInputElement>) {
+}: {
+  prefix: string;
+  name: string;
+  label: string;
+  error?: string[];
+  hint?: string;
+} & InputHTMLAttributes<HTMLInputElement>) {
   const id = fid(prefix, name);
   return (
     <Field label={label} name={id} error={error} hint={hint}>
@@ -75,7 +81,8 @@ export function FormStatus({ state, children }: { state: ActionResult<unknown> |
     <Alert tone="error">
       {fields.length ? (
         <>
-          Not saved — {fields.length === 1 ? "one field needs" : `${fields.length} fields need`} attention: {fields.join(" ")}
+          Not saved — {fields.length === 1 ? "one field needs" : `${fields.length} fields need`} attention:{" "}
+          {fields.join(" ")}
         </>
       ) : (
         <>Not saved — {state.error.message}</>

@@ -10,7 +10,12 @@ import { VersionHistory } from "./version-history";
 /** Prefills the edit form from a version; money goes out as an exact dollar string. */
 export function defaultsFrom(v: PresetVersionView): PresetDefaults {
   const p = v.priceModel;
-  const micros = p.kind === "per_image" ? p.microsPerImage : p.kind === "per_megapixel" ? p.microsPerMegapixel : p.microsPerGpuSecond;
+  const micros =
+    p.kind === "per_image"
+      ? p.microsPerImage
+      : p.kind === "per_megapixel"
+        ? p.microsPerMegapixel
+        : p.microsPerGpuSecond;
   return {
     providerId: v.providerId,
     model: v.model,
@@ -65,7 +70,8 @@ export function PresetCard({ preset, providers }: { preset: PresetView; provider
         title={preset.name}
         description={
           <>
-            <code>{preset.slug}</code> · {preset.versions.length} {preset.versions.length === 1 ? "version" : "versions"}
+            <code>{preset.slug}</code> · {preset.versions.length}{" "}
+            {preset.versions.length === 1 ? "version" : "versions"}
           </>
         }
         actions={
@@ -78,7 +84,9 @@ export function PresetCard({ preset, providers }: { preset: PresetView; provider
           {active && <Summary v={active} />}
           {active && (
             <details className="rounded-md border border-stone-200 px-4 py-3">
-              <summary className="cursor-pointer text-sm font-medium text-kiln-700">Edit — creates version {nextVersion}</summary>
+              <summary className="cursor-pointer text-sm font-medium text-kiln-700">
+                Edit — creates version {nextVersion}
+              </summary>
               <div className="mt-4">
                 <PresetForm
                   mode="edit"
@@ -93,7 +101,9 @@ export function PresetCard({ preset, providers }: { preset: PresetView; provider
             </details>
           )}
           <details className="rounded-md border border-stone-200 px-4 py-3">
-            <summary className="cursor-pointer text-sm font-medium text-stone-700">Version history ({preset.versions.length})</summary>
+            <summary className="cursor-pointer text-sm font-medium text-stone-700">
+              Version history ({preset.versions.length})
+            </summary>
             <div className="mt-3">
               <VersionHistory kind="preset" itemId={preset.id} itemName={preset.name} rows={preset.versions} />
             </div>

@@ -43,12 +43,20 @@ export function PresetFields({
   const [rows, setRows] = useState(() => defaults.loras.map((l, i) => ({ key: i, ...l })));
   const [nextKey, setNextKey] = useState(defaults.loras.length);
   const priceError =
-    errors["priceModel.amount"] ?? errors["priceModel.microsPerImage"] ?? errors["priceModel.microsPerMegapixel"] ?? errors["priceModel.microsPerGpuSecond"];
+    errors["priceModel.amount"] ??
+    errors["priceModel.microsPerImage"] ??
+    errors["priceModel.microsPerMegapixel"] ??
+    errors["priceModel.microsPerGpuSecond"];
   return (
     <div className="space-y-4">
       <div className="grid gap-4 sm:grid-cols-2">
         <Field label="Provider" name={fid(prefix, "providerId")} error={errors.providerId}>
-          <Select id={fid(prefix, "providerId")} name="providerId" defaultValue={defaults.providerId} invalid={!!errors.providerId}>
+          <Select
+            id={fid(prefix, "providerId")}
+            name="providerId"
+            defaultValue={defaults.providerId}
+            invalid={!!errors.providerId}
+          >
             {providers.map((p) => (
               <option key={p.id} value={p.id}>
                 {p.name}
@@ -70,7 +78,14 @@ export function PresetFields({
 
       <fieldset className="grid gap-4 sm:grid-cols-5">
         <legend className="mb-2 text-sm font-semibold text-stone-800">Parameters</legend>
-        <TextField prefix={prefix} name="params.width" label="Width" inputMode="numeric" defaultValue={defaults.params.width} error={errors["params.width"]} />
+        <TextField
+          prefix={prefix}
+          name="params.width"
+          label="Width"
+          inputMode="numeric"
+          defaultValue={defaults.params.width}
+          error={errors["params.width"]}
+        />
         <TextField
           prefix={prefix}
           name="params.height"
@@ -79,8 +94,21 @@ export function PresetFields({
           defaultValue={defaults.params.height}
           error={errors["params.height"]}
         />
-        <TextField prefix={prefix} name="params.steps" label="Steps" inputMode="numeric" defaultValue={defaults.params.steps} error={errors["params.steps"]} />
-        <TextField prefix={prefix} name="params.sampler" label="Sampler" defaultValue={defaults.params.sampler} error={errors["params.sampler"]} />
+        <TextField
+          prefix={prefix}
+          name="params.steps"
+          label="Steps"
+          inputMode="numeric"
+          defaultValue={defaults.params.steps}
+          error={errors["params.steps"]}
+        />
+        <TextField
+          prefix={prefix}
+          name="params.sampler"
+          label="Sampler"
+          defaultValue={defaults.params.sampler}
+          error={errors["params.sampler"]}
+        />
         <TextField
           prefix={prefix}
           name="params.cfgScale"
@@ -94,9 +122,15 @@ export function PresetFields({
 
       <fieldset className="space-y-2">
         <legend className="mb-2 text-sm font-semibold text-stone-800">LoRAs</legend>
-        {rows.length === 0 && <p className="text-xs text-stone-500">No LoRAs. Add up to {MAX_LORAS}, each with a weight from -2 to 2.</p>}
+        {rows.length === 0 && (
+          <p className="text-xs text-stone-500">No LoRAs. Add up to {MAX_LORAS}, each with a weight from -2 to 2.</p>
+        )}
         {rows.map((row, i) => (
-          <div key={row.key} className="grid grid-cols-[1fr_8rem_auto] items-end gap-2" data-testid={`lora-row-${i + 1}`}>
+          <div
+            key={row.key}
+            className="grid grid-cols-[1fr_8rem_auto] items-end gap-2"
+            data-testid={`lora-row-${i + 1}`}
+          >
             <TextField
               prefix={`${prefix}-${row.key}`}
               name={`loras.${i}.name`}
@@ -112,7 +146,12 @@ export function PresetFields({
               defaultValue={row.weight}
               error={errors[`loras.${i}.weight`]}
             />
-            <Button type="button" variant="ghost" onClick={() => setRows(rows.filter((r) => r.key !== row.key))} aria-label={`Remove LoRA ${i + 1}`}>
+            <Button
+              type="button"
+              variant="ghost"
+              onClick={() => setRows(rows.filter((r) => r.key !== row.key))}
+              aria-label={`Remove LoRA ${i + 1}`}
+            >
               Remove
             </Button>
           </div>
@@ -135,7 +174,12 @@ export function PresetFields({
       <fieldset className="grid gap-4 sm:grid-cols-3">
         <legend className="mb-2 text-sm font-semibold text-stone-800">Price model</legend>
         <Field label="Billed" name={fid(prefix, "priceModel.kind")} error={errors["priceModel.kind"]}>
-          <Select id={fid(prefix, "priceModel.kind")} name="priceModel.kind" value={kind} onChange={(e) => setKind(e.target.value)}>
+          <Select
+            id={fid(prefix, "priceModel.kind")}
+            name="priceModel.kind"
+            value={kind}
+            onChange={(e) => setKind(e.target.value)}
+          >
             {PRICE_KINDS.map((k) => (
               <option key={k.value} value={k.value}>
                 {k.label}

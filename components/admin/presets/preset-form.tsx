@@ -9,7 +9,8 @@ import { errorsOf, fid, FormStatus, TextField } from "./form-bits";
 import { PresetFields, type PresetDefaults, type ProviderChoice } from "./preset-fields";
 
 type Props = { providers: ProviderChoice[]; defaults: PresetDefaults } & (
-  { mode: "create" } | { mode: "edit"; presetId: string; presetName: string; nextVersion: number; activeVersionId: string }
+  | { mode: "create" }
+  | { mode: "edit"; presetId: string; presetName: string; nextVersion: number; activeVersionId: string }
 );
 
 /**
@@ -49,7 +50,14 @@ export function PresetForm(props: Props) {
       {props.mode === "create" && (
         <div className="grid gap-4 sm:grid-cols-3">
           <TextField prefix={prefix} name="name" label="Name" error={errors.name} maxLength={120} />
-          <TextField prefix={prefix} name="slug" label="Slug" error={errors.slug} maxLength={60} hint="e.g. hero-packshot" />
+          <TextField
+            prefix={prefix}
+            name="slug"
+            label="Slug"
+            error={errors.slug}
+            maxLength={60}
+            hint="e.g. hero-packshot"
+          />
           <Field label="Tier" name={fid(prefix, "tier")} error={errors.tier}>
             <Select id={fid(prefix, "tier")} name="tier" defaultValue="support">
               <option value="draft">Draft</option>
@@ -59,8 +67,21 @@ export function PresetForm(props: Props) {
           </Field>
         </div>
       )}
-      <PresetFields key={fieldsKey} prefix={prefix} providers={props.providers} defaults={props.defaults} errors={errors} />
-      <TextField prefix={prefix} name="note" label="Note (why this change)" error={errors.note} maxLength={500} key={`note-${fieldsKey}`} />
+      <PresetFields
+        key={fieldsKey}
+        prefix={prefix}
+        providers={props.providers}
+        defaults={props.defaults}
+        errors={errors}
+      />
+      <TextField
+        prefix={prefix}
+        name="note"
+        label="Note (why this change)"
+        error={errors.note}
+        maxLength={500}
+        key={`note-${fieldsKey}`}
+      />
       <Button type="submit" disabled={pending}>
         {pending ? "Saving…" : props.mode === "create" ? "Create preset" : `Save as version ${props.nextVersion}`}
       </Button>

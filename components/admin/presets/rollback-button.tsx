@@ -30,7 +30,13 @@ export function RollbackButton({
       `${older ? "Roll back" : "Switch"} “${itemName}” to version ${version}? New generations will use it at once; queued ones keep the version they were made with.`,
     );
     if (!ok) return;
-    start(async () => setResult(kind === "preset" ? await rollbackPresetAction(itemId, versionId) : await rollbackTemplateAction(itemId, versionId)));
+    start(async () =>
+      setResult(
+        kind === "preset"
+          ? await rollbackPresetAction(itemId, versionId)
+          : await rollbackTemplateAction(itemId, versionId),
+      ),
+    );
   };
   return (
     <div className="flex flex-col items-end gap-1">

@@ -15,12 +15,27 @@ export type HistoryRow = {
 const WHEN = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 /** Every version of one preset or template, newest first, with rollback on the inactive ones. */
-export function VersionHistory({ kind, itemId, itemName, rows }: { kind: "preset" | "template"; itemId: string; itemName: string; rows: HistoryRow[] }) {
+export function VersionHistory({
+  kind,
+  itemId,
+  itemName,
+  rows,
+}: {
+  kind: "preset" | "template";
+  itemId: string;
+  itemName: string;
+  rows: HistoryRow[];
+}) {
   const activeVersion = rows.find((r) => r.active)?.version ?? 0;
   return (
     <Table columns={["Version", "Made by", "When (UTC)", "Note", "What changed", { label: "Actions", srOnly: true }]}>
       {rows.map((r) => (
-        <tr key={r.id} data-testid={`version-row-${r.version}`} data-active={r.active ? "true" : undefined} className={r.active ? "bg-kiln-50/60" : ""}>
+        <tr
+          key={r.id}
+          data-testid={`version-row-${r.version}`}
+          data-active={r.active ? "true" : undefined}
+          className={r.active ? "bg-kiln-50/60" : ""}
+        >
           <td className="py-2 pr-3 font-medium whitespace-nowrap">
             v{r.version} {r.active && <Badge tone="accent">active</Badge>}
           </td>
@@ -40,7 +55,14 @@ export function VersionHistory({ kind, itemId, itemName, rows }: { kind: "preset
           </td>
           <td className="py-2 text-right">
             {!r.active && (
-              <RollbackButton kind={kind} itemId={itemId} itemName={itemName} versionId={r.id} version={r.version} older={r.version < activeVersion} />
+              <RollbackButton
+                kind={kind}
+                itemId={itemId}
+                itemName={itemName}
+                versionId={r.id}
+                version={r.version}
+                older={r.version < activeVersion}
+              />
             )}
           </td>
         </tr>

@@ -11,7 +11,15 @@ import type { PresetOption, ProviderRow } from "./types";
 type TestOutcome = { ok: boolean; message: string; latencyMs: number };
 
 /** Per-endpoint controls: Pause (with a reason) / Resume, Test connection, Move queued work, Edit. */
-export function ProviderActions({ provider: p, presets, onEdit }: { provider: ProviderRow; presets: PresetOption[]; onEdit: () => void }) {
+export function ProviderActions({
+  provider: p,
+  presets,
+  onEdit,
+}: {
+  provider: ProviderRow;
+  presets: PresetOption[];
+  onEdit: () => void;
+}) {
   const [pending, startTransition] = useTransition();
   const [testing, startTest] = useTransition();
   const [mode, setMode] = useState<"pause" | "move" | null>(null);
@@ -25,7 +33,8 @@ export function ProviderActions({ provider: p, presets, onEdit }: { provider: Pr
   const run = <T,>(call: () => Promise<ActionResult<T>>, after?: (data: T) => string | undefined) =>
     startTransition(async () => {
       const result = await call();
-      if (!result.ok) return setFeedback({ ok: false, message: result.error.fields?.reason?.[0] ?? result.error.message });
+      if (!result.ok)
+        return setFeedback({ ok: false, message: result.error.fields?.reason?.[0] ?? result.error.message });
       setMode(null);
       setFeedback({ ok: true, message: after?.(result.data) ?? result.message ?? "Done." });
     });
@@ -97,7 +106,11 @@ export function ProviderActions({ provider: p, presets, onEdit }: { provider: Pr
             );
           }}
         >
-          <Select aria-label={`Fallback preset for ${p.name}`} value={presetId} onChange={(e) => setPresetId(e.target.value)}>
+          <Select
+            aria-label={`Fallback preset for ${p.name}`}
+            value={presetId}
+            onChange={(e) => setPresetId(e.target.value)}
+          >
             <option value="">Pick a fallback preset…</option>
             {fallbacks.map((x) => (
               <option key={x.id} value={x.id} disabled={x.providerPaused}>
@@ -107,7 +120,8 @@ export function ProviderActions({ provider: p, presets, onEdit }: { provider: Pr
             ))}
           </Select>
           <p className="text-xs text-stone-500">
-            Queued generations of the preset&apos;s tier move to its active version and start there; other tiers keep waiting.
+            Queued generations of the preset&apos;s tier move to its active version and start there; other tiers keep
+            waiting.
           </p>
           <Button type="submit" disabled={pending || !presetId}>
             Move queued work
@@ -116,7 +130,11 @@ export function ProviderActions({ provider: p, presets, onEdit }: { provider: Pr
       )}
 
       {test && (
-        <div className="w-full max-w-sm text-left" data-testid={`provider-test-result-${p.slug}`} data-ok={test.ok ? "true" : "false"}>
+        <div
+          className="w-full max-w-sm text-left"
+          data-testid={`provider-test-result-${p.slug}`}
+          data-ok={test.ok ? "true" : "false"}
+        >
           <Alert tone={test.ok ? "success" : "error"}>
             {test.message}
             {test.latencyMs > 0 && <span className="ml-1 text-xs opacity-75">({test.latencyMs} ms)</span>}

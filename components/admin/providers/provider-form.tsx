@@ -13,8 +13,19 @@ import { CAPABILITY_LABELS, type KindHint, type ProviderRow } from "./types";
  * One form for "Add GPU endpoint" and for editing a row. Ids are prefixed per form, because the
  * page holds several of these at once. The API key field is never pre-filled: blank keeps the key.
  */
-export function ProviderForm({ kinds, provider, onDone }: { kinds: KindHint[]; provider?: ProviderRow; onDone?: () => void }) {
-  const [state, action, pending] = useActionState<ActionResult<unknown> | null, FormData>(provider ? updateProviderAction : createProviderAction, null);
+export function ProviderForm({
+  kinds,
+  provider,
+  onDone,
+}: {
+  kinds: KindHint[];
+  provider?: ProviderRow;
+  onDone?: () => void;
+}) {
+  const [state, action, pending] = useActionState<ActionResult<unknown> | null, FormData>(
+    provider ? updateProviderAction : createProviderAction,
+    null,
+  );
   const [kind, setKind] = useState<string>(provider?.kind ?? "a1111");
   const form = useRef<HTMLFormElement>(null);
   useEffect(() => {
@@ -30,8 +41,16 @@ export function ProviderForm({ kinds, provider, onDone }: { kinds: KindHint[]; p
   const simulator = provider?.isSimulator ?? false;
 
   return (
-    <form ref={form} action={action} className="space-y-4" noValidate aria-label={provider ? `Edit ${provider.name}` : "Add GPU endpoint"}>
-      {state && !state.ok && <Alert tone="error">{state.error.fields ? "Check the highlighted fields." : state.error.message}</Alert>}
+    <form
+      ref={form}
+      action={action}
+      className="space-y-4"
+      noValidate
+      aria-label={provider ? `Edit ${provider.name}` : "Add GPU endpoint"}
+    >
+      {state && !state.ok && (
+        <Alert tone="error">{state.error.fields ? "Check the highlighted fields." : state.error.message}</Alert>
+      )}
       {state?.ok && !provider && <Alert tone="success">{state.message}</Alert>}
       {provider && <input type="hidden" name="providerId" value={provider.id} />}
       <Field label="Name" name={id("name")} error={fields.name}>
@@ -47,8 +66,21 @@ export function ProviderForm({ kinds, provider, onDone }: { kinds: KindHint[]; p
       </Field>
       {!provider && (
         <>
-          <Field label="Slug" name={id("slug")} error={fields.slug} hint="Lowercase letters, digits and dashes; it never changes.">
-            <Input id={id("slug")} name="slug" required maxLength={60} placeholder="gpu-box-1" invalid={!!fields.slug} aria-describedby={described("slug")} />
+          <Field
+            label="Slug"
+            name={id("slug")}
+            error={fields.slug}
+            hint="Lowercase letters, digits and dashes; it never changes."
+          >
+            <Input
+              id={id("slug")}
+              name="slug"
+              required
+              maxLength={60}
+              placeholder="gpu-box-1"
+              invalid={!!fields.slug}
+              aria-describedby={described("slug")}
+            />
           </Field>
           <Field label="Kind" name={id("kind")} error={fields.kind}>
             <Select id={id("kind")} name="kind" value={kind} onChange={(e) => setKind(e.target.value)}>
@@ -59,14 +91,19 @@ export function ProviderForm({ kinds, provider, onDone }: { kinds: KindHint[]; p
               ))}
             </Select>
           </Field>
-          <div className="space-y-1 rounded-md bg-stone-50 px-3 py-2 text-xs text-stone-600" data-testid="provider-kind-hints">
+          <div
+            className="space-y-1 rounded-md bg-stone-50 px-3 py-2 text-xs text-stone-600"
+            data-testid="provider-kind-hints"
+          >
             <div className="flex flex-wrap gap-1">
               {hint.capabilities.map((c) => (
                 <Badge key={c}>{CAPABILITY_LABELS[c] ?? c}</Badge>
               ))}
             </div>
             <p>{hint.needsApiKey ? "Needs an API key." : "No API key needed (self-hosted)."}</p>
-            <p>Default URL: {hint.defaultBaseUrl ?? "none — enter your server's address, e.g. http://gpu-box.lan:7860"}</p>
+            <p>
+              Default URL: {hint.defaultBaseUrl ?? "none — enter your server's address, e.g. http://gpu-box.lan:7860"}
+            </p>
             <p>Presets name the model as: {hint.modelHint}</p>
             {hint.notes && <p>{hint.notes}</p>}
           </div>
@@ -77,7 +114,11 @@ export function ProviderForm({ kinds, provider, onDone }: { kinds: KindHint[]; p
         name={id("baseUrl")}
         error={fields.baseUrl}
         hint={
-          simulator ? "The built-in simulator's URL follows KILN_SIMULATOR_PORT." : hint.defaultBaseUrl ? `Leave blank for ${hint.defaultBaseUrl}.` : undefined
+          simulator
+            ? "The built-in simulator's URL follows KILN_SIMULATOR_PORT."
+            : hint.defaultBaseUrl
+              ? `Leave blank for ${hint.defaultBaseUrl}.`
+              : undefined
         }
       >
         <Input
@@ -103,7 +144,10 @@ export function ProviderForm({ kinds, provider, onDone }: { kinds: KindHint[]; p
           aria-label="Allow private network"
         />
         <span>
-          Allow private network <span className="text-stone-500">(this machine or your LAN; cloud metadata and link-local addresses are never allowed)</span>
+          Allow private network{" "}
+          <span className="text-stone-500">
+            (this machine or your LAN; cloud metadata and link-local addresses are never allowed)
+          </span>
         </span>
       </label>
       {fields.allowPrivate && <p className="text-xs text-red-700">{fields.allowPrivate[0]}</p>}

@@ -7,10 +7,22 @@ import { ProviderActions } from "./provider-actions";
 import { ProviderForm } from "./provider-form";
 import { CAPABILITY_LABELS, type KindHint, type PresetOption, type ProviderRow } from "./types";
 
-export function ProvidersTable({ providers, presets, kinds }: { providers: ProviderRow[]; presets: PresetOption[]; kinds: KindHint[] }) {
+export function ProvidersTable({
+  providers,
+  presets,
+  kinds,
+}: {
+  providers: ProviderRow[];
+  presets: PresetOption[];
+  kinds: KindHint[];
+}) {
   const [editing, setEditing] = useState<string | null>(null);
   if (providers.length === 0) {
-    return <p className="text-sm text-stone-500">No GPU endpoints yet. Add one, or start Kiln with KILN_SIMULATOR_PORT set to get the built-in simulator.</p>;
+    return (
+      <p className="text-sm text-stone-500">
+        No GPU endpoints yet. Add one, or start Kiln with KILN_SIMULATOR_PORT set to get the built-in simulator.
+      </p>
+    );
   }
   return (
     <Table columns={["Endpoint", "Kind", "Limits", "State", "Queued", { label: "Actions", srOnly: true }]}>
@@ -53,7 +65,9 @@ export function ProvidersTable({ providers, presets, kinds }: { providers: Provi
                 {p.paused && (
                   <div className="mt-1 max-w-56 text-xs text-stone-600">
                     {p.pausedReason}
-                    {p.pausedSince && <div className="text-stone-500">since {new Date(p.pausedSince).toLocaleString()}</div>}
+                    {p.pausedSince && (
+                      <div className="text-stone-500">since {new Date(p.pausedSince).toLocaleString()}</div>
+                    )}
                   </div>
                 )}
               </td>
@@ -61,7 +75,11 @@ export function ProvidersTable({ providers, presets, kinds }: { providers: Provi
                 {p.queuedCount}
               </td>
               <td className="py-3 text-right">
-                <ProviderActions provider={p} presets={presets} onEdit={() => setEditing(editing === p.id ? null : p.id)} />
+                <ProviderActions
+                  provider={p}
+                  presets={presets}
+                  onEdit={() => setEditing(editing === p.id ? null : p.id)}
+                />
               </td>
             </tr>
             {editing === p.id && (

@@ -48,7 +48,11 @@ export function TemplateCard({ template }: { template: TemplateView }) {
                 <div className="sm:col-span-2">
                   <dt className="text-xs uppercase tracking-wide text-stone-500">Asset title pattern</dt>
                   <dd data-testid="title-pattern">
-                    {def.titlePattern ? <code className="text-xs">{def.titlePattern}</code> : "— (assets are named “Row 3, variant 1”)"}
+                    {def.titlePattern ? (
+                      <code className="text-xs">{def.titlePattern}</code>
+                    ) : (
+                      "— (assets are named “Row 3, variant 1”)"
+                    )}
                   </dd>
                 </div>
               </dl>
@@ -69,7 +73,9 @@ export function TemplateCard({ template }: { template: TemplateView }) {
           )}
           {active && def && (
             <details className="rounded-md border border-stone-200 px-4 py-3">
-              <summary className="cursor-pointer text-sm font-medium text-kiln-700">Edit — creates version {nextVersion}</summary>
+              <summary className="cursor-pointer text-sm font-medium text-kiln-700">
+                Edit — creates version {nextVersion}
+              </summary>
               <div className="mt-4">
                 <TemplateForm
                   mode="edit"
@@ -89,7 +95,9 @@ export function TemplateCard({ template }: { template: TemplateView }) {
             </details>
           )}
           <details className="rounded-md border border-stone-200 px-4 py-3">
-            <summary className="cursor-pointer text-sm font-medium text-stone-700">Version history ({template.versions.length})</summary>
+            <summary className="cursor-pointer text-sm font-medium text-stone-700">
+              Version history ({template.versions.length})
+            </summary>
             <div className="mt-3">
               <VersionHistory kind="template" itemId={template.id} itemName={template.name} rows={template.versions} />
             </div>

@@ -6,9 +6,16 @@ import { errorsOf, FormStatus, TextArea, TextField, type Errors } from "@/compon
 import { Button } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/http/action-result";
 
-export type TemplateDefaults = { body: string; styleTokens: string; negativePrompt: string; variables: string; titlePattern?: string };
+export type TemplateDefaults = {
+  body: string;
+  styleTokens: string;
+  negativePrompt: string;
+  variables: string;
+  titlePattern?: string;
+};
 type Props = { defaults: TemplateDefaults } & (
-  { mode: "create" } | { mode: "edit"; templateId: string; templateName: string; nextVersion: number; activeVersionId: string }
+  | { mode: "create" }
+  | { mode: "edit"; templateId: string; templateName: string; nextVersion: number; activeVersionId: string }
 );
 
 /** "variables.2.options" → "Variable 3 › options: …", so an admin can find it in the JSON. */
@@ -17,7 +24,9 @@ function variableErrors(errors: Errors): string[] | undefined {
     .filter(([k]) => k === "variables" || k.startsWith("variables."))
     .map(([k, m]) => {
       const [, index, ...rest] = k.split(".");
-      return index === undefined ? m[0]! : `Variable ${Number(index) + 1}${rest.length ? ` › ${rest.join(".")}` : ""}: ${m[0]}`;
+      return index === undefined
+        ? m[0]!
+        : `Variable ${Number(index) + 1}${rest.length ? ` › ${rest.join(".")}` : ""}: ${m[0]}`;
     });
   return lines.length ? [lines.join(" · ")] : undefined;
 }
@@ -52,8 +61,21 @@ export function TemplateForm(props: Props) {
       {props.mode === "create" && (
         <div className="grid gap-4 sm:grid-cols-3">
           <TextField prefix={prefix} name="name" label="Name" error={errors.name} maxLength={120} />
-          <TextField prefix={prefix} name="slug" label="Slug" error={errors.slug} maxLength={60} hint="e.g. product-photo" />
-          <TextField prefix={prefix} name="description" label="Description" error={errors.description} maxLength={500} />
+          <TextField
+            prefix={prefix}
+            name="slug"
+            label="Slug"
+            error={errors.slug}
+            maxLength={60}
+            hint="e.g. product-photo"
+          />
+          <TextField
+            prefix={prefix}
+            name="description"
+            label="Description"
+            error={errors.description}
+            maxLength={500}
+          />
         </div>
       )}
       <div key={props.mode === "edit" ? props.activeVersionId : "new"} className="space-y-4">
@@ -67,7 +89,14 @@ export function TemplateForm(props: Props) {
           hint="Designers' text enters only through {{variables}}; every placeholder must be declared below. Wrap words that only make sense with an optional variable in [[ ]]: “[[made of {{material}}, ]]” is left out when Material is empty."
         />
         <div className="grid gap-4 md:grid-cols-2">
-          <TextArea prefix={prefix} name="styleTokens" label="Style tokens (locked)" rows={2} defaultValue={d.styleTokens} error={errors.styleTokens} />
+          <TextArea
+            prefix={prefix}
+            name="styleTokens"
+            label="Style tokens (locked)"
+            rows={2}
+            defaultValue={d.styleTokens}
+            error={errors.styleTokens}
+          />
           <TextArea
             prefix={prefix}
             name="negativePrompt"

@@ -11,14 +11,22 @@ const METHOD_TONE: Record<string, string> = {
 };
 
 export function MethodBadge({ method }: { method: string }) {
-  return <span className={`inline-block w-14 rounded px-1.5 py-0.5 text-center font-mono text-[11px] font-bold ${METHOD_TONE[method] ?? "bg-stone-100 text-stone-700"}`}>{method}</span>;
+  return (
+    <span
+      className={`inline-block w-14 rounded px-1.5 py-0.5 text-center font-mono text-[11px] font-bold ${METHOD_TONE[method] ?? "bg-stone-100 text-stone-700"}`}
+    >
+      {method}
+    </span>
+  );
 }
 
 function Code({ children, label }: { children: string; label: string }) {
   return (
     <figure>
       <figcaption className="mb-1 text-xs font-medium uppercase tracking-wide text-stone-500">{label}</figcaption>
-      <pre className="overflow-x-auto rounded-md bg-stone-900 p-3 font-mono text-xs leading-relaxed text-stone-100">{children}</pre>
+      <pre className="overflow-x-auto rounded-md bg-stone-900 p-3 font-mono text-xs leading-relaxed text-stone-100">
+        {children}
+      </pre>
     </figure>
   );
 }
@@ -40,11 +48,19 @@ export function Operation({ op }: { op: ReferenceOperation }) {
   const errors = op.responses.filter((r) => r.isError);
   const example = success.find((r) => r.body?.example)?.body?.example;
   return (
-    <section id={op.anchor} className="scroll-mt-6 rounded-lg border border-stone-200 bg-white shadow-sm" data-testid="reference-operation" aria-labelledby={`${op.anchor}-title`}>
+    <section
+      id={op.anchor}
+      className="scroll-mt-6 rounded-lg border border-stone-200 bg-white shadow-sm"
+      data-testid="reference-operation"
+      aria-labelledby={`${op.anchor}-title`}
+    >
       <header className="border-b border-stone-100 px-5 py-4">
-        <h3 id={`${op.anchor}-title`} className="flex flex-wrap items-center gap-2 text-base font-semibold text-stone-900">
-          <MethodBadge method={op.method} /> <code className="font-mono text-sm">{op.path}</code> <span className="sr-only">—</span>{" "}
-          <span className="font-normal text-stone-600">{op.summary}</span>
+        <h3
+          id={`${op.anchor}-title`}
+          className="flex flex-wrap items-center gap-2 text-base font-semibold text-stone-900"
+        >
+          <MethodBadge method={op.method} /> <code className="font-mono text-sm">{op.path}</code>{" "}
+          <span className="sr-only">—</span> <span className="font-normal text-stone-600">{op.summary}</span>
         </h3>
         {op.scope && (
           <p className="mt-1 text-xs text-stone-500">
@@ -65,10 +81,16 @@ export function Operation({ op }: { op: ReferenceOperation }) {
                       <code className="font-mono text-xs font-semibold text-stone-900">{p.name}</code>
                       <span className="rounded bg-stone-100 px-1 text-[11px] text-stone-600">{p.in}</span>
                       <span className="font-mono text-xs text-stone-500">{p.type}</span>
-                      {p.required ? <span className="text-xs font-medium text-amber-700">required</span> : <span className="text-xs text-stone-400">optional</span>}
+                      {p.required ? (
+                        <span className="text-xs font-medium text-amber-700">required</span>
+                      ) : (
+                        <span className="text-xs text-stone-400">optional</span>
+                      )}
                     </div>
                     {p.description && <RichText text={p.description} className="mt-0.5 text-stone-600" />}
-                    {p.constraints.length > 0 && <p className="mt-0.5 text-xs text-stone-500">{p.constraints.join(" · ")}</p>}
+                    {p.constraints.length > 0 && (
+                      <p className="mt-0.5 text-xs text-stone-500">{p.constraints.join(" · ")}</p>
+                    )}
                   </li>
                 ))}
               </ul>
@@ -76,7 +98,10 @@ export function Operation({ op }: { op: ReferenceOperation }) {
           )}
           {op.requestBody && (
             <div>
-              <h4 className="mb-2 text-sm font-semibold text-stone-800">Request body {op.requestBody.required && <span className="text-xs font-medium text-amber-700">required</span>}</h4>
+              <h4 className="mb-2 text-sm font-semibold text-stone-800">
+                Request body{" "}
+                {op.requestBody.required && <span className="text-xs font-medium text-amber-700">required</span>}
+              </h4>
               <Body body={op.requestBody} />
             </div>
           )}
@@ -86,12 +111,11 @@ export function Operation({ op }: { op: ReferenceOperation }) {
               {success.map((r) => (
                 <div key={r.status}>
                   <p className="text-sm">
-                    <span className="font-mono font-semibold text-emerald-700">{r.status}</span> <span className="text-stone-700">{r.description}</span>
+                    <span className="font-mono font-semibold text-emerald-700">{r.status}</span>{" "}
+                    <span className="text-stone-700">{r.description}</span>
                   </p>
                   {r.headers.length > 0 && (
-                    <p className="mt-0.5 text-xs text-stone-500">
-                      Headers: {r.headers.map((h) => h.name).join(", ")}
-                    </p>
+                    <p className="mt-0.5 text-xs text-stone-500">Headers: {r.headers.map((h) => h.name).join(", ")}</p>
                   )}
                   {r.body && (
                     <div className="mt-2">
@@ -104,11 +128,16 @@ export function Operation({ op }: { op: ReferenceOperation }) {
                 <ul className="space-y-1 text-sm">
                   {errors.map((r) => (
                     <li key={r.status}>
-                      <span className="font-mono font-semibold text-red-700">{r.status}</span> <RichText text={r.description} className="text-stone-600" inline />
+                      <span className="font-mono font-semibold text-red-700">{r.status}</span>{" "}
+                      <RichText text={r.description} className="text-stone-600" inline />
                     </li>
                   ))}
                   <li className="text-xs text-stone-500">
-                    Errors share one shape; see <a href="#errors" className="text-kiln-700 hover:underline">Errors</a>.
+                    Errors share one shape; see{" "}
+                    <a href="#errors" className="text-kiln-700 hover:underline">
+                      Errors
+                    </a>
+                    .
                   </li>
                 </ul>
               )}

@@ -1,7 +1,15 @@
 import { Fragment } from "react";
 
 /** Descriptions from the OpenAPI document: paragraphs, and `code` in backticks; never raw HTML. `inline`: one run of text inside a line. */
-export function RichText({ text, className = "", inline = false }: { text: string; className?: string; inline?: boolean }) {
+export function RichText({
+  text,
+  className = "",
+  inline = false,
+}: {
+  text: string;
+  className?: string;
+  inline?: boolean;
+}) {
   if (inline) return <span className={className}>{spans(text)}</span>;
   return (
     <div className={`space-y-2 ${className}`}>

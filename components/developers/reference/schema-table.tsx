@@ -19,7 +19,11 @@ function SchemaField({ row }: { row: SchemaRow }) {
       <div className="flex flex-wrap items-baseline gap-x-2">
         <code className="font-mono text-xs font-semibold text-stone-900">{row.name}</code>
         <span className="font-mono text-xs text-stone-500">{row.type}</span>
-        {row.required ? <span className="text-xs font-medium text-amber-700">required</span> : <span className="text-xs text-stone-400">optional</span>}
+        {row.required ? (
+          <span className="text-xs font-medium text-amber-700">required</span>
+        ) : (
+          <span className="text-xs text-stone-400">optional</span>
+        )}
       </div>
       {row.description && <RichText text={row.description} className="mt-0.5 text-stone-600" />}
       {row.constraints.length > 0 && <p className="mt-0.5 text-xs text-stone-500">{row.constraints.join(" · ")}</p>}

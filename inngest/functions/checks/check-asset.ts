@@ -13,7 +13,8 @@ import { getBlobStore } from "@/lib/storage";
 import { webhooksAfterCheckDecision } from "@/lib/webhooks/hooks";
 
 function nonRetriableIfMissing(error: unknown): never {
-  if (error instanceof AppError && error.code === "not_found") throw new NonRetriableError(error.message, { cause: error });
+  if (error instanceof AppError && error.code === "not_found")
+    throw new NonRetriableError(error.message, { cause: error });
   throw error;
 }
 
@@ -33,7 +34,9 @@ export const checkAsset = inngest.createFunction(
     for (const group of checkSteps(tier)) {
       await step.run(group.name, async () => {
         const { db } = await getDatabase();
-        return runChecks({ db, store: getBlobStore(), checkRunId, checkIds: group.checkIds }).catch(nonRetriableIfMissing);
+        return runChecks({ db, store: getBlobStore(), checkRunId, checkIds: group.checkIds }).catch(
+          nonRetriableIfMissing,
+        );
       });
     }
     return step.run("decide", async () => {
@@ -42,7 +45,13 @@ export const checkAsset = inngest.createFunction(
       if (reroll) await generationSender.generationsRequested([reroll]);
       if (applied && decision.next === "approved") await draftAltTextOnApproval({ db, assetIds: [assetId] });
       if (applied && decision.next !== "in_review") await webhooksAfterCheckDecision({ db }, checkRunId);
-      return { verdict: decision.verdict, reasonCode: decision.reasonCode, next: decision.next, applied, rerolled: reroll?.generationId ?? null };
+      return {
+        verdict: decision.verdict,
+        reasonCode: decision.reasonCode,
+        next: decision.next,
+        applied,
+        rerolled: reroll?.generationId ?? null,
+      };
     });
   },
 );

@@ -2,7 +2,14 @@ import { NonRetriableError } from "inngest";
 import { getDatabase } from "@/db";
 import { inngest } from "@/inngest/client";
 import { exportRequested } from "@/inngest/events";
-import { ExportGoneError, failExport, finishExport, renderExportChunk, startExport, writeExportZip } from "@/lib/exports/build";
+import {
+  ExportGoneError,
+  failExport,
+  finishExport,
+  renderExportChunk,
+  startExport,
+  writeExportZip,
+} from "@/lib/exports/build";
 import { getBlobStore } from "@/lib/storage";
 
 async function deps() {
@@ -32,7 +39,11 @@ export const buildExport = inngest.createFunction(
     concurrency: { limit: 2 },
     onFailure: async ({ event, error, step }) => {
       await step.run("mark-failed", async () => {
-        await failExport(await deps(), event.data.event.data.exportId, error.message || "The export could not be built.");
+        await failExport(
+          await deps(),
+          event.data.event.data.exportId,
+          error.message || "The export could not be built.",
+        );
       });
     },
   },
@@ -42,7 +53,9 @@ export const buildExport = inngest.createFunction(
     if (!plan) return { exportId, skipped: "already finished" };
     let files = 0;
     for (const [i, chunk] of plan.chunks.entries()) {
-      const done = await step.run(`render-${i + 1}-of-${plan.chunks.length}`, async () => renderExportChunk(await deps(), exportId, chunk).catch(nonRetriable));
+      const done = await step.run(`render-${i + 1}-of-${plan.chunks.length}`, async () =>
+        renderExportChunk(await deps(), exportId, chunk).catch(nonRetriable),
+      );
       files += done.files;
     }
     const zip = await step.run("write-zip", async () => writeExportZip(await deps(), exportId).catch(nonRetriable));

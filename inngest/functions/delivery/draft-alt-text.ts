@@ -41,8 +41,10 @@ export const draftAltText = inngest.createFunction(
           overwrite: event.data.overwrite ?? false,
         });
       } catch (error) {
-        if (error instanceof ProviderError && !error.retryable) throw new NonRetriableError(error.message, { cause: error });
-        if (error instanceof AppError && error.code !== "unavailable") throw new NonRetriableError(error.message, { cause: error });
+        if (error instanceof ProviderError && !error.retryable)
+          throw new NonRetriableError(error.message, { cause: error });
+        if (error instanceof AppError && error.code !== "unavailable")
+          throw new NonRetriableError(error.message, { cause: error });
         throw error;
       }
     });

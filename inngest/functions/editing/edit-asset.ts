@@ -26,7 +26,12 @@ export const editAsset = inngest.createFunction(
       await step.run("mark-failed", async () => {
         const { db } = await getDatabase();
         const match = /^\[([a-z_]+)\] ([\s\S]*)$/.exec(error.message);
-        await failEdit({ db, editId: event.data.event.data.editId, code: match?.[1] ?? "transient", detail: (match?.[2] ?? error.message).slice(0, 600) });
+        await failEdit({
+          db,
+          editId: event.data.event.data.editId,
+          code: match?.[1] ?? "transient",
+          detail: (match?.[2] ?? error.message).slice(0, 600),
+        });
       });
     },
   },
@@ -36,7 +41,8 @@ export const editAsset = inngest.createFunction(
       try {
         return await runEdit({ db, store: getBlobStore(), editId: event.data.editId });
       } catch (error) {
-        if (error instanceof ProviderError && !error.retryable) throw new NonRetriableError(`[${error.kind}] ${error.message}`, { cause: error });
+        if (error instanceof ProviderError && !error.retryable)
+          throw new NonRetriableError(`[${error.kind}] ${error.message}`, { cause: error });
         // Retried; the kind travels in the message so onFailure can tell the designer why it gave up.
         if (error instanceof ProviderError) throw new Error(`[${error.kind}] ${error.message}`, { cause: error });
         if (error instanceof AppError && (error.code === "not_found" || error.code === "conflict")) {
@@ -48,7 +54,10 @@ export const editAsset = inngest.createFunction(
     if (!outcome.versionId) return outcome;
     // The checks first: the new version must go through them (and review) even if a rendition fails.
     if (outcome.checkRunId) {
-      await step.sendEvent("request-checks", checkRequested.create({ checkRunId: outcome.checkRunId }, { id: `check-requested-${outcome.checkRunId}` }));
+      await step.sendEvent(
+        "request-checks",
+        checkRequested.create({ checkRunId: outcome.checkRunId }, { id: `check-requested-${outcome.checkRunId}` }),
+      );
     }
     await step.run("renditions", async () => {
       const { db } = await getDatabase();

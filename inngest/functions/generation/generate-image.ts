@@ -38,8 +38,16 @@ export const generateImage = inngest.createFunction(
     onFailure: async ({ event, error, step }) => {
       await step.run("dead-letter", async () => {
         const { db } = await getDatabase();
-        const code = (error as { name?: string }).name === "NonRetriableError" ? codeFromMessage(error.message) : "provider_failed";
-        await deadLetterGeneration({ db, generationId: event.data.event.data.generationId, code, message: error.message });
+        const code =
+          (error as { name?: string }).name === "NonRetriableError"
+            ? codeFromMessage(error.message)
+            : "provider_failed";
+        await deadLetterGeneration({
+          db,
+          generationId: event.data.event.data.generationId,
+          code,
+          message: error.message,
+        });
       });
     },
   },
@@ -73,13 +81,19 @@ export const generateImage = inngest.createFunction(
           // Sent from inside the step: a repeat after a crash is deduplicated by the event id.
           if (out.status === "succeeded") {
             await inngest.send([
-              generationSucceeded.create({ generationId: out.generationId, batchId: event.data.batchId }, { id: `generation-succeeded-${out.generationId}` }),
-              ...(out.checkRunId ? [checkRequested.create({ checkRunId: out.checkRunId }, { id: `check-requested-${out.checkRunId}` })] : []),
+              generationSucceeded.create(
+                { generationId: out.generationId, batchId: event.data.batchId },
+                { id: `generation-succeeded-${out.generationId}` },
+              ),
+              ...(out.checkRunId
+                ? [checkRequested.create({ checkRunId: out.checkRunId }, { id: `check-requested-${out.checkRunId}` })]
+                : []),
             ]);
           }
           return out;
         } catch (error) {
-          if (error instanceof ProviderError && !error.retryable) throw new NonRetriableError(`[${error.kind}] ${error.message}`, { cause: error });
+          if (error instanceof ProviderError && !error.retryable)
+            throw new NonRetriableError(`[${error.kind}] ${error.message}`, { cause: error });
           throw error;
         }
       });
@@ -87,7 +101,9 @@ export const generateImage = inngest.createFunction(
         // Budgets: a held campaign or a used-up budget waits the same durable way, polled less often.
         holds += 1;
         if (holds >= MAX_PAUSE_POLLS)
-          throw new NonRetriableError(`[budget_held] The work waited ten days: ${outcome.reason}. Retry it once the budget allows.`);
+          throw new NonRetriableError(
+            `[budget_held] The work waited ten days: ${outcome.reason}. Retry it once the budget allows.`,
+          );
         await step.sleep(`budget-held-${i}`, BUDGET_HOLD_POLL);
         continue;
       }
@@ -105,7 +121,9 @@ export const generateImage = inngest.createFunction(
       pauses += 1;
       await step.sleep(`endpoint-paused-${i}`, PAUSE_POLL);
     }
-    throw new NonRetriableError("[provider_paused] The GPU endpoint stayed paused for a day; the work was parked here.");
+    throw new NonRetriableError(
+      "[provider_paused] The GPU endpoint stayed paused for a day; the work was parked here.",
+    );
   },
 );
 

@@ -8,14 +8,21 @@ import { getBlobStore } from "@/lib/storage";
 
 /** kiln/generation.succeeded → WebP thumbnail and preview (CPU work, limited so requests stay fast). */
 export const makeRenditions = inngest.createFunction(
-  { id: "generation-make-renditions", name: "Generation renditions", triggers: [generationSucceeded], retries: 3, concurrency: { limit: 2 } },
+  {
+    id: "generation-make-renditions",
+    name: "Generation renditions",
+    triggers: [generationSucceeded],
+    retries: 3,
+    concurrency: { limit: 2 },
+  },
   async ({ event, step }) =>
     step.run("renditions", async () => {
       const { db } = await getDatabase();
       try {
         return await makeGenerationRenditions({ db, store: getBlobStore(), generationId: event.data.generationId });
       } catch (error) {
-        if (error instanceof AppError && error.code === "not_found") throw new NonRetriableError(error.message, { cause: error });
+        if (error instanceof AppError && error.code === "not_found")
+          throw new NonRetriableError(error.message, { cause: error });
         throw error;
       }
     }),

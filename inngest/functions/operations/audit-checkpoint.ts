@@ -8,7 +8,13 @@ import { writeAuditCheckpoint } from "@/lib/audit/checkpoints";
  * seq and no checkpoint is written past it; admins see it on /admin/audit.
  */
 export const auditCheckpointFn = inngest.createFunction(
-  { id: "operations-audit-checkpoint", name: "Audit log: verify and checkpoint", triggers: [{ cron: "*/10 * * * *" }], retries: 2, concurrency: { limit: 1 } },
+  {
+    id: "operations-audit-checkpoint",
+    name: "Audit log: verify and checkpoint",
+    triggers: [{ cron: "*/10 * * * *" }],
+    retries: 2,
+    concurrency: { limit: 1 },
+  },
   async ({ step }) =>
     step.run("verify-and-checkpoint", async () => {
       const { db } = await getDatabase();
@@ -17,7 +23,8 @@ export const auditCheckpointFn = inngest.createFunction(
         console.error(`[audit] chain broken at entry #${report.brokenAt}: ${report.reason}; no checkpoint written`);
         return { ok: false, brokenAt: report.brokenAt, reason: report.reason };
       }
-      if (written) console.info(`[audit] checkpoint #${written.seq} written: ${report.newChecked} new entries verified`);
+      if (written)
+        console.info(`[audit] checkpoint #${written.seq} written: ${report.newChecked} new entries verified`);
       return { ok: true, newChecked: report.newChecked, checkpointSeq: written?.seq ?? report.checkpoint?.seq ?? null };
     }),
 );

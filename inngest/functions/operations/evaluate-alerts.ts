@@ -8,7 +8,13 @@ import { evaluateAlerts } from "@/lib/operations/alerts/evaluate";
  * No retries: the next minute's run is the retry, and a retried step could e-mail twice.
  */
 export const evaluateAlertsFn = inngest.createFunction(
-  { id: "operations-evaluate-alerts", name: "Operations: evaluate alert rules", triggers: [{ cron: "* * * * *" }], retries: 0, concurrency: { limit: 1 } },
+  {
+    id: "operations-evaluate-alerts",
+    name: "Operations: evaluate alert rules",
+    triggers: [{ cron: "* * * * *" }],
+    retries: 0,
+    concurrency: { limit: 1 },
+  },
   async ({ step }) =>
     step.run("evaluate", async () => {
       const { db } = await getDatabase();

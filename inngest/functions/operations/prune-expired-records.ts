@@ -8,7 +8,13 @@ import { describeRetention, pruneExpiredRecords } from "@/lib/operations/retenti
  * bounded batches. The id is the one the API prune had before it grew into this: ids are stable.
  */
 export const pruneExpiredRecordsFn = inngest.createFunction(
-  { id: "api-prune-records", name: "Retention: prune expired records", triggers: [{ cron: "17 * * * *" }], retries: 3, concurrency: { limit: 1 } },
+  {
+    id: "api-prune-records",
+    name: "Retention: prune expired records",
+    triggers: [{ cron: "17 * * * *" }],
+    retries: 3,
+    concurrency: { limit: 1 },
+  },
   async ({ step }) =>
     step.run("prune", async () => {
       const { db } = await getDatabase();

@@ -7,7 +7,13 @@ import { renewBudgetPeriods } from "@/lib/budgets/rollover";
  * has started (lib/budgets/rollover.ts); exactly once per budget and period.
  */
 export const renewBudgetPeriodsFn = inngest.createFunction(
-  { id: "operations-renew-budget-periods", name: "Budgets: period roll-over", triggers: [{ cron: "*/15 * * * *" }], retries: 3, concurrency: { limit: 1 } },
+  {
+    id: "operations-renew-budget-periods",
+    name: "Budgets: period roll-over",
+    triggers: [{ cron: "*/15 * * * *" }],
+    retries: 3,
+    concurrency: { limit: 1 },
+  },
   async ({ step }) => {
     const renewed = await step.run("renew", async () => {
       const { db } = await getDatabase();

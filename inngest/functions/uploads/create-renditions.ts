@@ -5,7 +5,13 @@ import { checkRequested, uploadCreated } from "@/inngest/events";
 import { AppError } from "@/lib/errors";
 import { getBlobStore } from "@/lib/storage";
 import { screenUpload } from "@/lib/uploads/screen-upload";
-import { RENDITION_SPECS, makeRendition, markRenditionsFailed, markRenditionsReady, type RenditionName } from "@/lib/uploads/renditions";
+import {
+  RENDITION_SPECS,
+  makeRendition,
+  markRenditionsFailed,
+  markRenditionsReady,
+  type RenditionName,
+} from "@/lib/uploads/renditions";
 
 /** kiln/upload.created → the safety check, then one step per rendition size, then the upload is marked ready and becomes an asset (checks requested). */
 export const createRenditions = inngest.createFunction(
@@ -27,7 +33,8 @@ export const createRenditions = inngest.createFunction(
     const screened = await step.run("safety-check", async () => {
       const { db } = await getDatabase();
       return screenUpload({ db, store: getBlobStore(), uploadId }).catch((error: unknown) => {
-        if (error instanceof AppError && error.code === "not_found") throw new NonRetriableError(error.message, { cause: error });
+        if (error instanceof AppError && error.code === "not_found")
+          throw new NonRetriableError(error.message, { cause: error });
         throw error;
       });
     });
@@ -41,7 +48,8 @@ export const createRenditions = inngest.createFunction(
             return await makeRendition({ db, store: getBlobStore(), uploadId, name });
           } catch (error) {
             // A missing upload or original will not appear on a retry: fail now, with the reason.
-            if (error instanceof AppError && error.code === "not_found") throw new NonRetriableError(error.message, { cause: error });
+            if (error instanceof AppError && error.code === "not_found")
+              throw new NonRetriableError(error.message, { cause: error });
             throw error;
           }
         }),
@@ -52,7 +60,10 @@ export const createRenditions = inngest.createFunction(
       const { db } = await getDatabase();
       return markRenditionsReady({ db, uploadId, renditions: Object.fromEntries(names.map((n, i) => [n, made[i]!])) });
     });
-    await step.sendEvent("request-checks", checkRequested.create({ checkRunId: asset.checkRunId }, { id: `check-requested-${asset.checkRunId}` }));
+    await step.sendEvent(
+      "request-checks",
+      checkRequested.create({ checkRunId: asset.checkRunId }, { id: `check-requested-${asset.checkRunId}` }),
+    );
     return { uploadId, assetId: asset.assetId, renditions: made.map((r) => r.key) };
   },
 );

@@ -34,7 +34,9 @@ export const deliverWebhook = inngest.createFunction(
     const schedule = await step.run("schedule", () => retrySchedule());
     for (const [i, delay] of schedule.entries()) {
       if (i > 0 && delay > 0) await step.sleep(`wait-before-attempt-${i + 1}`, delay);
-      const result = await step.run(`attempt-${i + 1}`, async () => attemptDelivery(await deps(), deliveryId, { retryInMs: schedule[i + 1] ?? null }));
+      const result = await step.run(`attempt-${i + 1}`, async () =>
+        attemptDelivery(await deps(), deliveryId, { retryInMs: schedule[i + 1] ?? null }),
+      );
       if (result.outcome !== "failed") return result;
     }
     const end = await step.run("give-up", async () => giveUpDelivery(await deps(), deliveryId));

@@ -1,5 +1,14 @@
 // AUTOMATIC1111 POST /sdapi/v1/interrogate: { image: base64, model: "clip" | "deepdanbooru" } → { caption } (modules/api/api.py, InterrogateRequest).
-import { fetchFor, isRecord, kindForStatus, numberOption, readJson, request, withCall, type ErrorBody } from "@/lib/providers/http-call";
+import {
+  fetchFor,
+  isRecord,
+  kindForStatus,
+  numberOption,
+  readJson,
+  request,
+  withCall,
+  type ErrorBody,
+} from "@/lib/providers/http-call";
 import { ProviderError, type AdapterDeps, type ProviderConfig } from "@/lib/providers/types";
 import type { Captioner } from "./types";
 
@@ -10,10 +19,16 @@ function toError(res: ErrorBody): ProviderError {
   const body = isRecord(res.json) ? res.json : {};
   const detail = Array.isArray(body.detail)
     ? body.detail.map((d) => (isRecord(d) && typeof d.msg === "string" ? d.msg : "invalid")).join("; ")
-    : [typeof body.detail === "string" ? body.detail : "", typeof body.errors === "string" ? body.errors : ""].filter(Boolean).join(" — ");
+    : [typeof body.detail === "string" ? body.detail : "", typeof body.errors === "string" ? body.errors : ""]
+        .filter(Boolean)
+        .join(" — ");
   // 404 "Model not found" / "Image not found": the request is wrong, a retry would fail the same way.
   const kind = res.status === 404 ? "invalid_request" : kindForStatus(res.status);
-  return new ProviderError(kind, `${LABEL} answered ${res.status}: ${detail || res.text.slice(0, 200) || "no details"}`, { status: res.status });
+  return new ProviderError(
+    kind,
+    `${LABEL} answered ${res.status}: ${detail || res.text.slice(0, 200) || "no details"}`,
+    { status: res.status },
+  );
 }
 
 /**
@@ -26,7 +41,8 @@ export function createA1111Interrogator(config: ProviderConfig, deps: AdapterDep
   const timeoutMs = numberOption(config.options, "timeoutMs", 120_000);
   const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
   if (config.apiKey) {
-    if (!config.apiKey.includes(":")) throw new ProviderError("auth", "The AUTOMATIC1111 API key must be “user:password” (its --api-auth format).");
+    if (!config.apiKey.includes(":"))
+      throw new ProviderError("auth", "The AUTOMATIC1111 API key must be “user:password” (its --api-auth format).");
     headers.authorization = `Basic ${Buffer.from(config.apiKey).toString("base64")}`;
   }
   return {
@@ -35,9 +51,16 @@ export function createA1111Interrogator(config: ProviderConfig, deps: AdapterDep
       const model = req.model || "clip";
       return withCall(LABEL, { ...options, timeoutMs: options?.timeoutMs ?? timeoutMs }, async (scope) => {
         const body = JSON.stringify({ image: req.image.toString("base64"), model });
-        const res = await request(scope, fetchFn, `${base}/sdapi/v1/interrogate`, { method: "POST", headers, body }, toError);
+        const res = await request(
+          scope,
+          fetchFn,
+          `${base}/sdapi/v1/interrogate`,
+          { method: "POST", headers, body },
+          toError,
+        );
         const json = await readJson(scope, res);
-        if (typeof json.caption !== "string" || json.caption.trim() === "") throw new ProviderError("transient", `${LABEL} returned no caption.`);
+        if (typeof json.caption !== "string" || json.caption.trim() === "")
+          throw new ProviderError("transient", `${LABEL} returned no caption.`);
         return { caption: json.caption, model };
       });
     },

@@ -24,7 +24,12 @@ beforeAll(async () => {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const text = Buffer.concat(chunks).toString("utf8");
-      const s: Seen = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body: text ? JSON.parse(text) : undefined };
+      const s: Seen = {
+        method: req.method ?? "",
+        path: req.url ?? "",
+        headers: req.headers,
+        body: text ? JSON.parse(text) : undefined,
+      };
       seen.push(s);
       const next = replies.shift() ?? ((): Reply => ({ status: 500, body: { detail: "no reply queued" } }));
       const r = next(s);
@@ -55,10 +60,19 @@ async function providerError(p: Promise<unknown>): Promise<ProviderError> {
 describe("A1111 interrogate", () => {
   it("posts { image: base64, model } to /sdapi/v1/interrogate with Basic auth and reads { caption }", async () => {
     replies.push(reply(200, { caption: "a red ball on the grass, trending on artstation" }));
-    const engine = createA1111Interrogator({ kind: "a1111", baseUrl: `${base}/`, allowPrivate: true, apiKey: "kiln:secret" });
+    const engine = createA1111Interrogator({
+      kind: "a1111",
+      baseUrl: `${base}/`,
+      allowPrivate: true,
+      apiKey: "kiln:secret",
+    });
     const out = await engine.caption({ image, contentType: "image/jpeg", model: "clip" });
     expect(out).toEqual({ caption: "a red ball on the grass, trending on artstation", model: "clip" });
-    expect(seen[0]).toMatchObject({ method: "POST", path: "/sdapi/v1/interrogate", body: { image: image.toString("base64"), model: "clip" } });
+    expect(seen[0]).toMatchObject({
+      method: "POST",
+      path: "/sdapi/v1/interrogate",
+      body: { image: image.toString("base64"), model: "clip" },
+    });
     expect(seen[0]!.headers.authorization).toBe(`Basic ${Buffer.from("kiln:secret").toString("base64")}`);
   });
 
@@ -87,42 +101,97 @@ describe("A1111 interrogate", () => {
 describe("OpenAI vision", () => {
   it("sends a chat completion with a text part and an image_url data URL part, and reads choices[0].message.content", async () => {
     replies.push(
-      reply(200, { id: "chatcmpl-1", model: "gpt-4o-mini-2024-07-18", choices: [{ index: 0, message: { role: "assistant", content: "A red ball on green grass." } }] }, { "x-request-id": "req_1" }),
+      reply(
+        200,
+        {
+          id: "chatcmpl-1",
+          model: "gpt-4o-mini-2024-07-18",
+          choices: [{ index: 0, message: { role: "assistant", content: "A red ball on green grass." } }],
+        },
+        { "x-request-id": "req_1" },
+      ),
     );
-    const engine = createOpenAIVisionCaptioner({ kind: "openai", baseUrl: `${base}/v1`, allowPrivate: true, apiKey: "sk-test", options: { project: "proj_1" } });
+    const engine = createOpenAIVisionCaptioner({
+      kind: "openai",
+      baseUrl: `${base}/v1`,
+      allowPrivate: true,
+      apiKey: "sk-test",
+      options: { project: "proj_1" },
+    });
     const out = await engine.caption({ image, contentType: "image/jpeg", model: "gpt-4o-mini" });
-    expect(out).toEqual({ caption: "A red ball on green grass.", model: "gpt-4o-mini-2024-07-18", providerRequestId: "req_1" });
+    expect(out).toEqual({
+      caption: "A red ball on green grass.",
+      model: "gpt-4o-mini-2024-07-18",
+      providerRequestId: "req_1",
+    });
     const s = seen[0]!;
     expect(s.path).toBe("/v1/chat/completions");
     expect(s.headers.authorization).toBe("Bearer sk-test");
     expect(s.headers["openai-project"]).toBe("proj_1");
-    const body = s.body as { model: string; messages: { role: string; content: { type: string; text?: string; image_url?: { url: string; detail: string } }[] }[] };
+    const body = s.body as {
+      model: string;
+      messages: {
+        role: string;
+        content: { type: string; text?: string; image_url?: { url: string; detail: string } }[];
+      }[];
+    };
     expect(body.model).toBe("gpt-4o-mini");
     expect(body.messages[0]!.content[0]).toMatchObject({ type: "text" });
-    expect(body.messages[0]!.content[1]).toEqual({ type: "image_url", image_url: { url: `data:image/jpeg;base64,${image.toString("base64")}`, detail: "low" } });
+    expect(body.messages[0]!.content[1]).toEqual({
+      type: "image_url",
+      image_url: { url: `data:image/jpeg;base64,${image.toString("base64")}`, detail: "low" },
+    });
   });
 
   it("maps { error: { code } }: a bad key and an exhausted quota are auth errors, a refusal is content_filtered", async () => {
     const engine = createOpenAIVisionCaptioner({ kind: "openai", baseUrl: base, allowPrivate: true, apiKey: "sk-bad" });
-    replies.push(reply(401, { error: { message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key" } }));
+    replies.push(
+      reply(401, {
+        error: { message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key" },
+      }),
+    );
     const bad = await providerError(engine.caption({ image, contentType: "image/jpeg" }));
     expect(bad.kind).toBe("auth");
     expect(bad.message).toContain("Incorrect API key");
-    replies.push(reply(429, { error: { message: "You exceeded your current quota", type: "insufficient_quota", code: "insufficient_quota" } }));
+    replies.push(
+      reply(429, {
+        error: { message: "You exceeded your current quota", type: "insufficient_quota", code: "insufficient_quota" },
+      }),
+    );
     expect((await providerError(engine.caption({ image, contentType: "image/jpeg" }))).kind).toBe("auth");
-    replies.push(reply(429, { error: { message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded" } }));
+    replies.push(
+      reply(429, { error: { message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded" } }),
+    );
     expect((await providerError(engine.caption({ image, contentType: "image/jpeg" }))).retryable).toBe(true);
-    replies.push(reply(200, { choices: [{ message: { role: "assistant", content: null, refusal: "I can't help with that." } }] }));
+    replies.push(
+      reply(200, { choices: [{ message: { role: "assistant", content: null, refusal: "I can't help with that." } }] }),
+    );
     expect((await providerError(engine.caption({ image, contentType: "image/jpeg" }))).kind).toBe("content_filtered");
   });
 });
 
 describe("Replicate captioning", () => {
   it("creates a prediction with Prefer: wait and takes a finished answer without polling", async () => {
-    replies.push(reply(201, { id: "p1", status: "succeeded", output: "Caption: a red ball on the grass", urls: { get: `${base}/v1/predictions/p1` } }));
-    const engine = createReplicateCaptioner({ kind: "replicate", baseUrl: base, allowPrivate: true, apiKey: "r8_test" });
+    replies.push(
+      reply(201, {
+        id: "p1",
+        status: "succeeded",
+        output: "Caption: a red ball on the grass",
+        urls: { get: `${base}/v1/predictions/p1` },
+      }),
+    );
+    const engine = createReplicateCaptioner({
+      kind: "replicate",
+      baseUrl: base,
+      allowPrivate: true,
+      apiKey: "r8_test",
+    });
     const out = await engine.caption({ image, contentType: "image/jpeg" });
-    expect(out).toEqual({ caption: "Caption: a red ball on the grass", model: DEFAULT_REPLICATE_CAPTION_MODEL, providerRequestId: "p1" });
+    expect(out).toEqual({
+      caption: "Caption: a red ball on the grass",
+      model: DEFAULT_REPLICATE_CAPTION_MODEL,
+      providerRequestId: "p1",
+    });
     expect(seen).toHaveLength(1);
     expect(seen[0]!.path).toBe("/v1/predictions");
     expect(seen[0]!.headers.prefer).toBe("wait=30");
@@ -134,26 +203,57 @@ describe("Replicate captioning", () => {
   });
 
   it("polls urls.get until the prediction is terminal; an official model goes to its models endpoint", async () => {
-    replies.push(reply(201, { id: "p2", status: "starting", urls: { get: `${base}/v1/predictions/p2`, cancel: `${base}/v1/predictions/p2/cancel` } }));
+    replies.push(
+      reply(201, {
+        id: "p2",
+        status: "starting",
+        urls: { get: `${base}/v1/predictions/p2`, cancel: `${base}/v1/predictions/p2/cancel` },
+      }),
+    );
     replies.push(reply(200, { id: "p2", status: "processing" }));
     replies.push(reply(200, { id: "p2", status: "succeeded", output: ["a red ", "ball"] }));
-    const engine = createReplicateCaptioner({ kind: "replicate", baseUrl: base, allowPrivate: true, apiKey: "r8_test", options: { pollIntervalMs: 5, pollMaxIntervalMs: 10 } });
+    const engine = createReplicateCaptioner({
+      kind: "replicate",
+      baseUrl: base,
+      allowPrivate: true,
+      apiKey: "r8_test",
+      options: { pollIntervalMs: 5, pollMaxIntervalMs: 10 },
+    });
     const out = await engine.caption({ image, contentType: "image/png", model: "lucataco/moondream2" });
     expect(out.caption).toBe("a red ball");
-    expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual(["POST /v1/models/lucataco/moondream2/predictions", "GET /v1/predictions/p2", "GET /v1/predictions/p2"]);
-    expect((seen[0]!.body as { input: Record<string, unknown> }).input).toEqual({ image: `data:image/png;base64,${image.toString("base64")}` });
+    expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual([
+      "POST /v1/models/lucataco/moondream2/predictions",
+      "GET /v1/predictions/p2",
+      "GET /v1/predictions/p2",
+    ]);
+    expect((seen[0]!.body as { input: Record<string, unknown> }).input).toEqual({
+      image: `data:image/png;base64,${image.toString("base64")}`,
+    });
   });
 
   it("reports a failed prediction and Replicate's problem-details errors", async () => {
-    const engine = createReplicateCaptioner({ kind: "replicate", baseUrl: base, allowPrivate: true, apiKey: "r8_test" });
+    const engine = createReplicateCaptioner({
+      kind: "replicate",
+      baseUrl: base,
+      allowPrivate: true,
+      apiKey: "r8_test",
+    });
     replies.push(reply(201, { id: "p3", status: "failed", error: "CUDA error: out of memory" }));
     const failed = await providerError(engine.caption({ image, contentType: "image/jpeg" }));
     expect(failed.message).toContain("CUDA error");
-    replies.push(reply(422, { title: "Invalid version or not permitted", detail: "The specified version does not exist", status: 422 }));
+    replies.push(
+      reply(422, {
+        title: "Invalid version or not permitted",
+        detail: "The specified version does not exist",
+        status: 422,
+      }),
+    );
     const invalid = await providerError(engine.caption({ image, contentType: "image/jpeg" }));
     expect(invalid.kind).toBe("invalid_request");
     expect(invalid.message).toContain("does not exist");
-    replies.push(reply(401, { title: "Unauthenticated", detail: "You did not pass a valid authentication token", status: 401 }));
+    replies.push(
+      reply(401, { title: "Unauthenticated", detail: "You did not pass a valid authentication token", status: 401 }),
+    );
     expect((await providerError(engine.caption({ image, contentType: "image/jpeg" }))).kind).toBe("auth");
   });
 });

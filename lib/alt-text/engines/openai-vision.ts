@@ -1,5 +1,16 @@
 // OpenAI Chat Completions with an image input: messages[].content = [{ type: "text" }, { type: "image_url", image_url: { url: "data:…", detail } }] → choices[0].message.content.
-import { baseOf, fetchFor, isRecord, kindForStatus, readJson, request, stringOption, withCall, withDefaultTimeout, type ErrorBody } from "@/lib/providers/http-call";
+import {
+  baseOf,
+  fetchFor,
+  isRecord,
+  kindForStatus,
+  readJson,
+  request,
+  stringOption,
+  withCall,
+  withDefaultTimeout,
+  type ErrorBody,
+} from "@/lib/providers/http-call";
 import { ProviderError, type AdapterDeps, type ProviderConfig } from "@/lib/providers/types";
 import type { Captioner } from "./types";
 
@@ -16,7 +27,9 @@ function openaiError(body: ErrorBody): ProviderError {
   let kind = kindForStatus(body.status);
   if (code === "insufficient_quota" || code === "billing_hard_limit_reached") kind = "auth"; // 429, but retrying cannot help
   if (code === "model_not_found") kind = "invalid_request";
-  return new ProviderError(kind, `openai: HTTP ${body.status}${code ? ` ${code}` : ""}: ${message}`, { status: body.status });
+  return new ProviderError(kind, `openai: HTTP ${body.status}${code ? ` ${code}` : ""}: ${message}`, {
+    status: body.status,
+  });
 }
 
 /** The assistant's text: a string, or (newer models) an array of text parts. */
@@ -33,7 +46,10 @@ export function createOpenAIVisionCaptioner(config: ProviderConfig, deps: Adapte
   const fetchFn = fetchFor(config, deps);
   const deadline = withDefaultTimeout({ options: { timeoutMs: 60_000, ...config.options } });
   const base = baseOf(config.baseUrl || "https://api.openai.com", true);
-  const headers: Record<string, string> = { Authorization: `Bearer ${config.apiKey ?? ""}`, "Content-Type": "application/json" };
+  const headers: Record<string, string> = {
+    Authorization: `Bearer ${config.apiKey ?? ""}`,
+    "Content-Type": "application/json",
+  };
   const organization = stringOption(config.options, "organization");
   const project = stringOption(config.options, "project");
   if (organization) headers["OpenAI-Organization"] = organization;
@@ -52,21 +68,37 @@ export function createOpenAIVisionCaptioner(config: ProviderConfig, deps: Adapte
               content: [
                 { type: "text", text: ALT_TEXT_INSTRUCTION },
                 // "low" detail: a 512px view is enough to describe a picture, and costs a fixed few tokens.
-                { type: "image_url", image_url: { url: `data:${req.contentType};base64,${req.image.toString("base64")}`, detail: "low" } },
+                {
+                  type: "image_url",
+                  image_url: { url: `data:${req.contentType};base64,${req.image.toString("base64")}`, detail: "low" },
+                },
               ],
             },
           ],
         };
-        const res = await request(scope, fetchFn, `${base}/v1/chat/completions`, { method: "POST", headers, body: JSON.stringify(body) }, openaiError);
+        const res = await request(
+          scope,
+          fetchFn,
+          `${base}/v1/chat/completions`,
+          { method: "POST", headers, body: JSON.stringify(body) },
+          openaiError,
+        );
         const json = await readJson(scope, res);
         const choice = Array.isArray(json.choices) && isRecord(json.choices[0]) ? json.choices[0] : {};
         const message = isRecord(choice.message) ? choice.message : {};
         if (typeof message.refusal === "string" && message.refusal) {
-          throw new ProviderError("content_filtered", `openai: the model declined to describe the image: ${message.refusal}`);
+          throw new ProviderError(
+            "content_filtered",
+            `openai: the model declined to describe the image: ${message.refusal}`,
+          );
         }
         const text = messageText(message.content);
         if (!text?.trim()) throw new ProviderError("transient", "openai: the response carried no text");
-        return { caption: text, model: typeof json.model === "string" ? json.model : model, providerRequestId: res.headers.get("x-request-id") ?? undefined };
+        return {
+          caption: text,
+          model: typeof json.model === "string" ? json.model : model,
+          providerRequestId: res.headers.get("x-request-id") ?? undefined,
+        };
       });
     },
   };

@@ -18,7 +18,8 @@ import { ProviderError, type AdapterDeps, type ProviderConfig } from "@/lib/prov
 import type { Captioner } from "./types";
 
 /** salesforce/blip, pinned: input { image, task: "image_captioning" } → output "Caption: …". */
-export const DEFAULT_REPLICATE_CAPTION_MODEL = "salesforce/blip:2e1dddc8621f72155f24cf2e0adbde548458d3cab9f00c0139eea840d0ac4746";
+export const DEFAULT_REPLICATE_CAPTION_MODEL =
+  "salesforce/blip:2e1dddc8621f72155f24cf2e0adbde548458d3cab9f00c0139eea840d0ac4746";
 
 const TERMINAL = new Set(["succeeded", "failed", "canceled", "aborted"]);
 
@@ -29,13 +30,24 @@ function apiError(body: ErrorBody): ProviderError {
   return new ProviderError(kind, `replicate: HTTP ${body.status} ${text}`, { status: body.status });
 }
 
-function target(base: string, model: string, input: Record<string, unknown>): { url: string; body: Record<string, unknown> } {
+function target(
+  base: string,
+  model: string,
+  input: Record<string, unknown>,
+): { url: string; body: Record<string, unknown> } {
   const [ref = "", version] = model.split(":");
   if (version) return { url: `${base}/v1/predictions`, body: { version, input } };
   if (/^[a-f0-9]{64}$/.test(ref)) return { url: `${base}/v1/predictions`, body: { version: ref, input } };
   const [owner, name] = ref.split("/");
-  if (!owner || !name) throw new ProviderError("invalid_request", `replicate: model "${model}" is not "owner/name" or "owner/name:version"`);
-  return { url: `${base}/v1/models/${encodeURIComponent(owner)}/${encodeURIComponent(name)}/predictions`, body: { input } };
+  if (!owner || !name)
+    throw new ProviderError(
+      "invalid_request",
+      `replicate: model "${model}" is not "owner/name" or "owner/name:version"`,
+    );
+  return {
+    url: `${base}/v1/models/${encodeURIComponent(owner)}/${encodeURIComponent(name)}/predictions`,
+    body: { input },
+  };
 }
 
 /** Captioning models answer a string, a list of strings (streamed tokens), or { caption | text }. */
@@ -57,7 +69,8 @@ export function createReplicateCaptioner(config: ProviderConfig, deps: AdapterDe
   const wait = Math.min(60, Math.max(1, Math.round(numberOption(config.options, "preferWaitSeconds", 30))));
   const auth = { Authorization: `Bearer ${config.apiKey ?? ""}` };
   /** Only ever send the token back to Replicate's own API origin. */
-  const urlOr = (candidate: unknown, fallback: string) => (typeof candidate === "string" && sameOrigin(candidate, base) ? candidate : fallback);
+  const urlOr = (candidate: unknown, fallback: string) =>
+    typeof candidate === "string" && sameOrigin(candidate, base) ? candidate : fallback;
   return {
     engine: "replicate_caption",
     caption(req, options) {
@@ -68,7 +81,13 @@ export function createReplicateCaptioner(config: ProviderConfig, deps: AdapterDe
         const t = target(base, model, input);
         // Sync mode: Replicate holds the request open up to `wait` seconds and usually answers finished.
         const headers = { ...auth, "Content-Type": "application/json", Prefer: `wait=${wait}` };
-        const created = await request(scope, fetchFn, t.url, { method: "POST", headers, body: JSON.stringify(t.body) }, apiError);
+        const created = await request(
+          scope,
+          fetchFn,
+          t.url,
+          { method: "POST", headers, body: JSON.stringify(t.body) },
+          apiError,
+        );
         let prediction = await readJson(scope, created);
         const id = String(prediction.id ?? "");
         const urls = isRecord(prediction.urls) ? prediction.urls : {};
@@ -82,7 +101,10 @@ export function createReplicateCaptioner(config: ProviderConfig, deps: AdapterDe
             });
           } catch (error) {
             // Stop the meter on a prediction we walk away from (best effort).
-            void fetchFn(urlOr(urls.cancel, `${base}/v1/predictions/${encodeURIComponent(id)}/cancel`), { method: "POST", headers: auth }).catch(() => {});
+            void fetchFn(urlOr(urls.cancel, `${base}/v1/predictions/${encodeURIComponent(id)}/cancel`), {
+              method: "POST",
+              headers: auth,
+            }).catch(() => {});
             throw error;
           }
         }
@@ -91,7 +113,8 @@ export function createReplicateCaptioner(config: ProviderConfig, deps: AdapterDe
           throw new ProviderError("transient", `replicate: prediction ${id} ${String(prediction.status)}: ${why}`);
         }
         const caption = captionOf(prediction.output);
-        if (!caption?.trim()) throw new ProviderError("transient", `replicate: prediction ${id} succeeded without a caption`);
+        if (!caption?.trim())
+          throw new ProviderError("transient", `replicate: prediction ${id} succeeded without a caption`);
         return { caption, model, providerRequestId: id };
       });
     },

@@ -8,7 +8,9 @@ import { pageQuery } from "../pagination";
 /** The public shapes of assets (snake_case, `object` + `id`, ISO timestamps, integer micros). */
 
 const iso = () => z.string().meta({ description: "ISO 8601, UTC." });
-const status = z.enum(ASSET_STATUSES).meta({ description: "checking (automated checks running), in_review, approved, rejected, changes_requested." });
+const status = z
+  .enum(ASSET_STATUSES)
+  .meta({ description: "checking (automated checks running), in_review, approved, rejected, changes_requested." });
 const tier = z.enum(TIERS).meta({ description: "draft, support or hero. Uploaded images are reviewed as support." });
 
 export const assetListQuery = pageQuery.extend({
@@ -16,8 +18,14 @@ export const assetListQuery = pageQuery.extend({
     .string()
     .max(1_000)
     .default("")
-    .meta({ description: "The library's query grammar: `status:approved tier:hero campaign:\"Spring 26\" trail shoe`. See the console's library help for every field." }),
-  sort: z.enum(LIBRARY_SORTS).default("newest").meta({ description: "newest (default), oldest, relevance (needs words), cost." }),
+    .meta({
+      description:
+        "The library's query grammar: `status:approved tier:hero campaign:\"Spring 26\" trail shoe`. See the console's library help for every field.",
+    }),
+  sort: z
+    .enum(LIBRARY_SORTS)
+    .default("newest")
+    .meta({ description: "newest (default), oldest, relevance (needs words), cost." }),
 });
 
 export const assetSummarySchema = z
@@ -34,7 +42,10 @@ export const assetSummarySchema = z
     tags: z.array(z.string()),
     width: z.number().int().nullable(),
     height: z.number().int().nullable(),
-    cost_micros: z.number().int().meta({ description: "What the image cost: its calls, retries, re-rolls before it, edits." }),
+    cost_micros: z
+      .number()
+      .int()
+      .meta({ description: "What the image cost: its calls, retries, re-rolls before it, edits." }),
     currency: z.literal("usd"),
     created_at: iso(),
     approved_at: iso().nullable(),
@@ -52,11 +63,21 @@ const versionSchema = z
     current: z.boolean(),
     width: z.number().int(),
     height: z.number().int(),
-    operation: z.string().meta({ description: "What made it: generate or upload for version 1, else the editor's operation (erase, upscale, remove_background, …)." }),
+    operation: z
+      .string()
+      .meta({
+        description:
+          "What made it: generate or upload for version 1, else the editor's operation (erase, upscale, remove_background, …).",
+      }),
     created_by: z.string().nullable().meta({ description: "The name of who made it." }),
     created_at: iso(),
     original_format: z.enum(["png", "jpeg", "webp", "avif", "gif"]).nullable(),
-    download_url: z.string().meta({ description: "The version's stored bytes, exactly as kept (location and device metadata were stripped at ingest)." }),
+    download_url: z
+      .string()
+      .meta({
+        description:
+          "The version's stored bytes, exactly as kept (location and device metadata were stripped at ingest).",
+      }),
   })
   .meta({ id: "AssetVersion" });
 
@@ -87,7 +108,9 @@ export const decisionSchema = z
   })
   .meta({ id: "ReviewDecision" });
 
-const formatLinkSchema = z.object({ format: z.enum(DELIVERY_FORMATS), url: z.string() }).meta({ id: "FormatRendition" });
+const formatLinkSchema = z
+  .object({ format: z.enum(DELIVERY_FORMATS), url: z.string() })
+  .meta({ id: "FormatRendition" });
 const placementLinkSchema = z
   .object({
     slug: z.string(),
@@ -96,7 +119,12 @@ const placementLinkSchema = z
     width: z.number().int(),
     height: z.number().int(),
     default_format: z.enum(DELIVERY_FORMATS),
-    url: z.string().nullable().meta({ description: "The placement rendition; null while the asset may not be published (see publish_problems)." }),
+    url: z
+      .string()
+      .nullable()
+      .meta({
+        description: "The placement rendition; null while the asset may not be published (see publish_problems).",
+      }),
   })
   .meta({ id: "PlacementRendition" });
 
@@ -104,12 +132,20 @@ export const assetSchema = assetSummarySchema
   .omit({ tags: true, width: true, height: true, campaign: true, approved_at: true, rights_expires_at: true })
   .extend({
     tier,
-    columns: z.record(z.string(), z.string()).meta({ description: "CSV columns carried with the asset (SKU, category…)." }),
+    columns: z
+      .record(z.string(), z.string())
+      .meta({ description: "CSV columns carried with the asset (SKU, category…)." }),
     batch: z.object({ id: z.string().uuid(), name: z.string(), campaign: z.string().nullable() }).nullable(),
     entered_review_at: iso().nullable(),
     approval_id: z.string().nullable().meta({ description: "Set when approved; written into every published file." }),
     approvals: z.object({ given: z.number().int(), needed: z.number().int() }),
-    alt_text: z.object({ text: z.string(), status: z.enum(ALT_TEXT_STATUSES).meta({ description: "none, drafting, draft (an engine's, unconfirmed), confirmed (by a person)." }), confirmed_at: iso().nullable() }),
+    alt_text: z.object({
+      text: z.string(),
+      status: z
+        .enum(ALT_TEXT_STATUSES)
+        .meta({ description: "none, drafting, draft (an engine's, unconfirmed), confirmed (by a person)." }),
+      confirmed_at: iso().nullable(),
+    }),
     usage_rights: z.object({
       licence: z.string().nullable(),
       channels: z.array(z.string()),
@@ -117,13 +153,25 @@ export const assetSchema = assetSummarySchema
       state: z.enum(["none", "ok", "expiring", "expired"]).meta({ description: "expiring: within 7 days." }),
     }),
     versions: z.array(versionSchema).meta({ description: "Newest first." }),
-    checks: z.object({ verdict: z.enum(["pass", "warn", "fail"]).nullable(), decided_at: iso().nullable(), results: z.array(checkSchema) }).meta({ description: "The newest check run of the current version." }),
+    checks: z
+      .object({
+        verdict: z.enum(["pass", "warn", "fail"]).nullable(),
+        decided_at: iso().nullable(),
+        results: z.array(checkSchema),
+      })
+      .meta({ description: "The newest check run of the current version." }),
     decisions: z.array(decisionSchema).meta({ description: "Every review decision, newest first." }),
     publishable: z.boolean(),
-    publish_problems: z.array(z.string()).meta({ description: "Why it may not be published (exported or delivered to a placement); empty when it may." }),
+    publish_problems: z
+      .array(z.string())
+      .meta({ description: "Why it may not be published (exported or delivered to a placement); empty when it may." }),
     renditions: z.object({
-      formats: z.array(formatLinkSchema).meta({ description: "The current version at full size, converted (internal use: any status)." }),
-      placements: z.array(placementLinkSchema).meta({ description: "Every active placement; url only while publishable." }),
+      formats: z
+        .array(formatLinkSchema)
+        .meta({ description: "The current version at full size, converted (internal use: any status)." }),
+      placements: z
+        .array(placementLinkSchema)
+        .meta({ description: "Every active placement; url only while publishable." }),
     }),
   })
   .meta({ id: "Asset" });
@@ -138,16 +186,26 @@ const QUALITY = z.coerce
   .min(1, QUALITY_MESSAGE)
   .max(100, QUALITY_MESSAGE)
   .optional()
-  .meta({ description: "1–100, for jpeg, webp and avif (default: 90 for JPEG and WebP, 70 for AVIF; a placement's own for placements)." });
+  .meta({
+    description:
+      "1–100, for jpeg, webp and avif (default: 90 for JPEG and WebP, 70 for AVIF; a placement's own for placements).",
+  });
 
 export const versionDownloadQuery = z.object({
-  format: z.enum(DOWNLOAD_FORMATS, { error: `Format must be one of: ${DOWNLOAD_FORMATS.join(", ")}.` }).default("original").meta({ description: "original (the stored bytes), png, jpeg, webp or avif." }),
+  format: z
+    .enum(DOWNLOAD_FORMATS, { error: `Format must be one of: ${DOWNLOAD_FORMATS.join(", ")}.` })
+    .default("original")
+    .meta({ description: "original (the stored bytes), png, jpeg, webp or avif." }),
   quality: QUALITY,
 });
 
 export const placementDownloadQuery = z.object({
-  format: z.enum(DELIVERY_FORMATS, { error: `Format must be one of: ${DELIVERY_FORMATS.join(", ")}.` }).optional().meta({ description: "png, jpeg, webp or avif; default: the placement's own." }),
+  format: z
+    .enum(DELIVERY_FORMATS, { error: `Format must be one of: ${DELIVERY_FORMATS.join(", ")}.` })
+    .optional()
+    .meta({ description: "png, jpeg, webp or avif; default: the placement's own." }),
   quality: QUALITY,
 });
 
-export const idParam = (name: string, description: string) => z.object({ [name]: z.string().uuid().meta({ description }) });
+export const idParam = (name: string, description: string) =>
+  z.object({ [name]: z.string().uuid().meta({ description }) });

@@ -44,9 +44,17 @@ function summaryOf(item: LibraryItem): ApiAssetSummary {
  * One page of the library search, as the console's library runs it (same grammar, same visibility,
  * same keyset cursor: opaque, and stable while assets are added), in Stripe's list shape.
  */
-export async function searchApiAssets(ctx: Ctx, query: { q: string; sort: string; limit: number; cursor?: string }): Promise<Page<ApiAssetSummary>> {
+export async function searchApiAssets(
+  ctx: Ctx,
+  query: { q: string; sort: string; limit: number; cursor?: string },
+): Promise<Page<ApiAssetSummary>> {
   const page = await searchLibrary({ ctx, input: query });
-  return { object: "list", data: page.items.map(summaryOf), has_more: page.nextCursor !== null, next_cursor: page.nextCursor };
+  return {
+    object: "list",
+    data: page.items.map(summaryOf),
+    has_more: page.nextCursor !== null,
+    next_cursor: page.nextCursor,
+  };
 }
 
 /**
@@ -62,7 +70,15 @@ export async function getApiAsset(ctx: Ctx, assetId: string, now = new Date()): 
     downloadChoices({ ctx, assetId }),
     listActivePlacements(ctx.db),
   ]);
-  const problems = publishProblems({ status: detail.status, tier: detail.tier, altTextStatus: alt.status, rightsExpiresAt: rights.expiresAt ? new Date(rights.expiresAt) : null }, now);
+  const problems = publishProblems(
+    {
+      status: detail.status,
+      tier: detail.tier,
+      altTextStatus: alt.status,
+      rightsExpiresAt: rights.expiresAt ? new Date(rights.expiresAt) : null,
+    },
+    now,
+  );
   const sizes = new Map(choices.versions.map((v) => [v.number, v]));
   const run = detail.checks.run;
   return {
@@ -83,7 +99,12 @@ export async function getApiAsset(ctx: Ctx, assetId: string, now = new Date()): 
     approval_id: detail.approvalId,
     approvals: { given: detail.review.approvals, needed: detail.review.approvalsNeeded },
     alt_text: { text: alt.text, status: alt.status, confirmed_at: alt.confirmedAt },
-    usage_rights: { licence: rights.licence, channels: rights.channels, expires_at: rights.expiresAt, state: rightsState(rights.expiresAt, now) },
+    usage_rights: {
+      licence: rights.licence,
+      channels: rights.channels,
+      expires_at: rights.expiresAt,
+      state: rightsState(rights.expiresAt, now),
+    },
     versions: detail.versions.map((v) => {
       const size = sizes.get(v.number);
       return {
@@ -128,7 +149,10 @@ export async function getApiAsset(ctx: Ctx, assetId: string, now = new Date()): 
     publishable: problems.length === 0,
     publish_problems: problems,
     renditions: {
-      formats: DELIVERY_FORMATS.map((format) => ({ format, url: versionDownloadUrl(detail.id, detail.version.number, format) })),
+      formats: DELIVERY_FORMATS.map((format) => ({
+        format,
+        url: versionDownloadUrl(detail.id, detail.version.number, format),
+      })),
       placements: placements.map((p) => ({
         slug: p.slug,
         name: p.name,

@@ -12,7 +12,12 @@ const counts = z
     queued: z.number().int(),
     running: z.number().int(),
     succeeded: z.number().int(),
-    dead_lettered: z.number().int().meta({ description: "Parked after its retries ran out (see each generation's `error`); retry from the console." }),
+    dead_lettered: z
+      .number()
+      .int()
+      .meta({
+        description: "Parked after its retries ran out (see each generation's `error`); retry from the console.",
+      }),
     cancelled: z.number().int(),
   })
   .meta({ id: "GenerationCounts", description: "The batch's generations by state." });
@@ -27,13 +32,30 @@ export const batchSchema = z
     id: z.string().uuid(),
     name: z.string(),
     campaign: z.string().nullable(),
-    status: z.enum(BATCH_STATUSES).meta({ description: "`queued` (nothing started), `running`, `completed` (every generation finished), `cancelled`." }),
-    source: z.string().meta({ description: "`form` (JSON rows or one generation), `csv` (an upload), or `rerun` (made in the console)." }),
-    total_generations: z.number().int().meta({ description: "Rows × variants × aspect ratios (re-rolls not included)." }),
+    status: z
+      .enum(BATCH_STATUSES)
+      .meta({
+        description: "`queued` (nothing started), `running`, `completed` (every generation finished), `cancelled`.",
+      }),
+    source: z
+      .string()
+      .meta({
+        description: "`form` (JSON rows or one generation), `csv` (an upload), or `rerun` (made in the console).",
+      }),
+    total_generations: z
+      .number()
+      .int()
+      .meta({ description: "Rows × variants × aspect ratios (re-rolls not included)." }),
     counts,
     estimate_micros: z.number().int().meta({ description: "The estimate when it was queued, in micro-dollars." }),
     estimate_seconds: z.number().int(),
-    spent_micros: z.number().int().meta({ description: "Cost so far (every provider call of its generations, retries and re-rolls included), in micro-dollars." }),
+    spent_micros: z
+      .number()
+      .int()
+      .meta({
+        description:
+          "Cost so far (every provider call of its generations, retries and re-rolls included), in micro-dollars.",
+      }),
     currency: z.literal("usd"),
     skipped_rows_count: z.number().int(),
     skipped_rows: z.array(skippedRowSchema).meta({ description: "CSV rows left out (the first 1,000)." }),
@@ -46,7 +68,12 @@ export type BatchObject = z.infer<typeof batchSchema>;
 
 export const queuedBatchSchema = batchSchema
   .extend({
-    engine_started: z.boolean().meta({ description: "False when the background engine did not answer: the batch is saved and stays queued; resume it from the console." }),
+    engine_started: z
+      .boolean()
+      .meta({
+        description:
+          "False when the background engine did not answer: the batch is saved and stays queued; resume it from the console.",
+      }),
     message: z.string().optional(),
   })
   .meta({ id: "QueuedBatch" });
@@ -73,7 +100,9 @@ export function toBatchObject(b: BatchSummary, skipped?: { rows: SkippedRow[]; c
   };
 }
 
-export const batchListQuery = pageQuery.extend({ status: z.enum(BATCH_STATUSES).optional().meta({ description: "Only batches in this state." }) });
+export const batchListQuery = pageQuery.extend({
+  status: z.enum(BATCH_STATUSES).optional().meta({ description: "Only batches in this state." }),
+});
 export const idParams = z.object({ id: z.string().meta({ description: "A batch id (uuid)." }) });
 
 registerRoute({
@@ -87,7 +116,10 @@ registerRoute({
   request: {
     body: {
       required: true,
-      content: { "application/json": { schema: createBatchSchema }, "multipart/form-data": { schema: csvUploadSchema } },
+      content: {
+        "application/json": { schema: createBatchSchema },
+        "multipart/form-data": { schema: csvUploadSchema },
+      },
     },
   },
   responses: {
@@ -104,7 +136,12 @@ registerRoute({
   description: "Newest first. Designers see their own batches; admins see everyone's.",
   tags: ["Generations"],
   request: { query: batchListQuery },
-  responses: { 200: { description: "A page of batches.", content: { "application/json": { schema: pageOf(batchSchema, "BatchList") } } } },
+  responses: {
+    200: {
+      description: "A page of batches.",
+      content: { "application/json": { schema: pageOf(batchSchema, "BatchList") } },
+    },
+  },
 });
 
 registerRoute({
@@ -115,7 +152,10 @@ registerRoute({
   tags: ["Generations"],
   request: { params: idParams },
   responses: {
-    200: { description: "The batch: state, counts, cost so far.", content: { "application/json": { schema: batchSchema } } },
+    200: {
+      description: "The batch: state, counts, cost so far.",
+      content: { "application/json": { schema: batchSchema } },
+    },
     404: { description: "No such batch, or not yours (`not_found`)." },
   },
 });
@@ -125,7 +165,8 @@ registerRoute({
   path: "/api/v1/batches/{id}/cancel",
   scope: "generations:write",
   summary: "Cancel a batch",
-  description: "Queued generations are cancelled at once; running calls are stopped by the engine. Finished work is kept.",
+  description:
+    "Queued generations are cancelled at once; running calls are stopped by the engine. Finished work is kept.",
   tags: ["Generations"],
   request: { params: idParams },
   responses: {

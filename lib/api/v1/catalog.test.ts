@@ -32,7 +32,10 @@ describe("GET /api/v1/templates and /api/v1/presets", () => {
   it("lists every active template with the variables a row fills", async () => {
     const res = await call(templatesRoute.GET, "/api/v1/templates", { token: tokens.read });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { object: string; data: { id: string; version_id: string; variables: { name: string; type: string; options?: string[] }[] }[] };
+    const body = (await res.json()) as {
+      object: string;
+      data: { id: string; version_id: string; variables: { name: string; type: string; options?: string[] }[] }[];
+    };
     const active = await listActiveTemplates(database.db);
     expect(body.object).toBe("list");
     expect(body.data.map((t) => t.id).sort()).toEqual(active.map((t) => t.template.id).sort());
@@ -46,7 +49,9 @@ describe("GET /api/v1/templates and /api/v1/presets", () => {
   it("lists every active preset with its tier and its price per image in micros", async () => {
     const res = await call(presetsRoute.GET, "/api/v1/presets", { token: tokens.read });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { data: { id: string; tier: string; price_micros_per_image: number; currency: string; simulator: boolean }[] };
+    const body = (await res.json()) as {
+      data: { id: string; tier: string; price_micros_per_image: number; currency: string; simulator: boolean }[];
+    };
     const active = await listActivePresets(database.db);
     expect(body.data.map((p) => p.id)).toEqual(active.map((p) => p.preset.id));
     expect(new Set(body.data.map((p) => p.tier))).toEqual(new Set(["draft", "support", "hero"]));

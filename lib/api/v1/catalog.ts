@@ -32,7 +32,10 @@ export const templateSchema = z
     version: z.number().int().meta({ description: "The active version, which new batches use." }),
     version_id: z.string().uuid(),
     variables: z.array(variableSchema),
-    title_pattern: z.string().nullable().meta({ description: "How assets are titled from a row (e.g. `{{product}} {{sku}}`)." }),
+    title_pattern: z
+      .string()
+      .nullable()
+      .meta({ description: "How assets are titled from a row (e.g. `{{product}} {{sku}}`)." }),
   })
   .meta({ id: "Template" });
 
@@ -47,16 +50,30 @@ export const presetSchema = z
     model: z.string(),
     width: z.number().int(),
     height: z.number().int(),
-    price_micros_per_image: z.number().int().meta({ description: "The estimate for one image at the preset's size (the ledger records what each call cost)." }),
+    price_micros_per_image: z
+      .number()
+      .int()
+      .meta({
+        description: "The estimate for one image at the preset's size (the ledger records what each call cost).",
+      }),
     currency: z.literal("usd"),
-    simulator: z.boolean().meta({ description: "True when the preset runs on the built-in GPU endpoint simulator (no real model)." }),
+    simulator: z
+      .boolean()
+      .meta({ description: "True when the preset runs on the built-in GPU endpoint simulator (no real model)." }),
   })
   .meta({ id: "Preset" });
 
-const listOf = <T extends z.ZodType>(item: T, id: string) => z.object({ object: z.literal("list"), data: z.array(item), has_more: z.literal(false) }).meta({ id });
+const listOf = <T extends z.ZodType>(item: T, id: string) =>
+  z.object({ object: z.literal("list"), data: z.array(item), has_more: z.literal(false) }).meta({ id });
 
 function toVariable(v: VariableDef): z.infer<typeof variableSchema> {
-  const base = { name: v.name, label: v.label, type: v.type, required: v.required, ...(v.default !== undefined ? { default: v.default } : {}) };
+  const base = {
+    name: v.name,
+    label: v.label,
+    type: v.type,
+    required: v.required,
+    ...(v.default !== undefined ? { default: v.default } : {}),
+  };
   if (v.type === "enum") return { ...base, options: v.options };
   if (v.type === "number") return { ...base, min: v.min, max: v.max };
   return { ...base, max_length: v.maxLength };
@@ -110,7 +127,12 @@ registerRoute({
   scope: "generations:read",
   summary: "The prompt templates a batch can use, with their variables",
   tags: ["Generations"],
-  responses: { 200: { description: "Every template with an active version (not paginated: a catalogue is small).", content: { "application/json": { schema: listOf(templateSchema, "TemplateList") } } } },
+  responses: {
+    200: {
+      description: "Every template with an active version (not paginated: a catalogue is small).",
+      content: { "application/json": { schema: listOf(templateSchema, "TemplateList") } },
+    },
+  },
 });
 
 registerRoute({
@@ -119,5 +141,10 @@ registerRoute({
   scope: "generations:read",
   summary: "The presets a batch can use: tier, model, size and price",
   tags: ["Generations"],
-  responses: { 200: { description: "Every preset with its active version (not paginated).", content: { "application/json": { schema: listOf(presetSchema, "PresetList") } } } },
+  responses: {
+    200: {
+      description: "Every preset with its active version (not paginated).",
+      content: { "application/json": { schema: listOf(presetSchema, "PresetList") } },
+    },
+  },
 });

@@ -16,7 +16,9 @@ export const costSummaryQuery = z.object({
   from: day.meta({ description: "First UTC day, inclusive (default: 29 days before `to`). At most 400 days." }),
   to: day.meta({ description: "Last UTC day, inclusive (default: today)." }),
   group_by: z
-    .enum(GROUP_DIMENSION_NAMES as [string, ...string[]], { error: `Group by one of: ${GROUP_DIMENSION_NAMES.join(", ")}.` })
+    .enum(GROUP_DIMENSION_NAMES as [string, ...string[]], {
+      error: `Group by one of: ${GROUP_DIMENSION_NAMES.join(", ")}.`,
+    })
     .optional()
     .meta({ description: "model, tier, preset, campaign, user or team; without it, the totals only." }),
   campaign: z.string().trim().max(200).optional(),
@@ -29,7 +31,10 @@ export const costSummaryQuery = z.object({
 });
 
 const figures = {
-  spend_micros: z.number().int().meta({ description: "Every provider call billed in the range (failed calls too, where billed)." }),
+  spend_micros: z
+    .number()
+    .int()
+    .meta({ description: "Every provider call billed in the range (failed calls too, where billed)." }),
   calls: z.number().int(),
   approved_assets: z.number().int().meta({ description: "Generated assets approved in the range." }),
   rejected_assets: z.number().int(),
@@ -37,7 +42,10 @@ const figures = {
     .number()
     .int()
     .nullable()
-    .meta({ description: "Spend on the assets' whole lineage (rejects, retries, re-rolls, edits) ÷ approved assets, rounded half up; null when none was approved." }),
+    .meta({
+      description:
+        "Spend on the assets' whole lineage (rejects, retries, re-rolls, edits) ÷ approved assets, rounded half up; null when none was approved.",
+    }),
   reject_rate: z.number().nullable(),
   retry_rate: z.number().nullable(),
 };
@@ -48,14 +56,31 @@ export const costSummarySchema = z
     currency: z.literal("usd"),
     from: z.string(),
     to: z.string(),
-    scope: z.enum(["all", "team", "own"]).meta({ description: "What the token's owner may see: everything (finance, admins), their team's work, or only their own (no team)." }),
+    scope: z
+      .enum(["all", "team", "own"])
+      .meta({
+        description:
+          "What the token's owner may see: everything (finance, admins), their team's work, or only their own (no team).",
+      }),
     totals: z.object({
       ...figures,
-      attributed_micros: z.number().int().meta({ description: "Spend that belongs to an asset's lineage: what cost per usable asset divides." }),
-      overhead_micros: z.number().int().meta({ description: "Spend that belongs to no lineage (e.g. GPU endpoint connection tests)." }),
+      attributed_micros: z
+        .number()
+        .int()
+        .meta({ description: "Spend that belongs to an asset's lineage: what cost per usable asset divides." }),
+      overhead_micros: z
+        .number()
+        .int()
+        .meta({ description: "Spend that belongs to no lineage (e.g. GPU endpoint connection tests)." }),
     }),
     group_by: z.string().nullable(),
-    groups: z.array(z.object({ key: z.string().meta({ description: "The value, `~none` for unset, `~overhead` for unattributable spend." }), label: z.string(), ...figures })),
+    groups: z.array(
+      z.object({
+        key: z.string().meta({ description: "The value, `~none` for unset, `~overhead` for unattributable spend." }),
+        label: z.string(),
+        ...figures,
+      }),
+    ),
   })
   .meta({ id: "CostSummary" });
 
@@ -76,7 +101,10 @@ export async function getApiCostSummary(ctx: Ctx, query: unknown): Promise<ApiCo
     providerId: q.provider_id,
   });
   const groupBy = q.group_by as (typeof GROUP_DIMENSION_NAMES)[number] | undefined;
-  const [t, groups] = await Promise.all([costTotals(ctx.db, filters, scope), groupBy ? costGroups(ctx.db, filters, scope, groupBy) : []]);
+  const [t, groups] = await Promise.all([
+    costTotals(ctx.db, filters, scope),
+    groupBy ? costGroups(ctx.db, filters, scope, groupBy) : [],
+  ]);
   return {
     object: "cost_summary",
     currency: "usd",

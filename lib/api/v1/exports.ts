@@ -20,18 +20,43 @@ export const createExportBody = z
     selection: z
       .union(
         [
-          z.object({ asset_ids: z.array(z.string().uuid("Unknown asset.")).min(1, "Select at least one asset.").max(EXPORT_ASSET_IDS_CAP) }).strict(),
-          z.object({ query: z.string().max(1_000).meta({ description: "A library query (the search grammar)." }) }).strict(),
+          z
+            .object({
+              asset_ids: z
+                .array(z.string().uuid("Unknown asset."))
+                .min(1, "Select at least one asset.")
+                .max(EXPORT_ASSET_IDS_CAP),
+            })
+            .strict(),
+          z
+            .object({ query: z.string().max(1_000).meta({ description: "A library query (the search grammar)." }) })
+            .strict(),
           z.object({ collection_id: z.string().uuid() }).strict(),
           z.object({ batch_id: z.string().uuid() }).strict(),
         ],
         { error: "Choose what to export: {asset_ids}, {query}, {collection_id} or {batch_id}." },
       )
-      .meta({ description: "Exactly one of asset_ids, query, collection_id or batch_id. Only assets the token's owner may see are considered." }),
-    placements: z.array(z.string().max(80)).max(200).default([]).meta({ description: "Placement slugs (e.g. meta-feed-square); each asset is cropped to each." }),
-    formats: z.array(z.enum(DELIVERY_FORMATS, { error: "Formats are webp, avif, jpeg and png." })).min(1, "Choose at least one format.").max(4),
-    quality: z.object({ webp: quality.optional(), avif: quality.optional(), jpeg: quality.optional(), png: quality.optional() }).strict().default({}),
-    include_original: z.boolean().default(false).meta({ description: "Add each approved original (full size, chosen metadata only)." }),
+      .meta({
+        description:
+          "Exactly one of asset_ids, query, collection_id or batch_id. Only assets the token's owner may see are considered.",
+      }),
+    placements: z
+      .array(z.string().max(80))
+      .max(200)
+      .default([])
+      .meta({ description: "Placement slugs (e.g. meta-feed-square); each asset is cropped to each." }),
+    formats: z
+      .array(z.enum(DELIVERY_FORMATS, { error: "Formats are webp, avif, jpeg and png." }))
+      .min(1, "Choose at least one format.")
+      .max(4),
+    quality: z
+      .object({ webp: quality.optional(), avif: quality.optional(), jpeg: quality.optional(), png: quality.optional() })
+      .strict()
+      .default({}),
+    include_original: z
+      .boolean()
+      .default(false)
+      .meta({ description: "Add each approved original (full size, chosen metadata only)." }),
     name: z.string().trim().max(120).optional(),
   })
   .strict()
@@ -42,12 +67,19 @@ export const exportSchema = z
     object: z.literal("export"),
     id: z.string().uuid(),
     name: z.string(),
-    status: z.enum(EXPORT_STATUSES).meta({ description: "queued, running, succeeded (download_url set), failed (see error), expired (the ZIP was deleted)." }),
+    status: z
+      .enum(EXPORT_STATUSES)
+      .meta({
+        description:
+          "queued, running, succeeded (download_url set), failed (see error), expired (the ZIP was deleted).",
+      }),
     progress: z.object({ files_done: z.number().int(), files_total: z.number().int() }),
     assets_included: z.number().int(),
     held_back: z
       .array(z.object({ asset_id: z.string().uuid(), title: z.string(), reasons: z.array(z.string()) }))
-      .meta({ description: "Assets of the selection left out because they may not be published, each with every reason." }),
+      .meta({
+        description: "Assets of the selection left out because they may not be published, each with every reason.",
+      }),
     placements: z.array(z.string()).meta({ description: "Placement slugs." }),
     formats: z.array(z.enum(DELIVERY_FORMATS)),
     include_original: z.boolean(),
@@ -55,7 +87,10 @@ export const exportSchema = z
     error: z.string().nullable(),
     created_at: z.string(),
     finished_at: z.string().nullable(),
-    expires_at: z.string().nullable().meta({ description: "After this the ZIP is deleted (the download answers 410)." }),
+    expires_at: z
+      .string()
+      .nullable()
+      .meta({ description: "After this the ZIP is deleted (the download answers 410)." }),
     download_url: z.string().nullable().meta({ description: "The ZIP, while it is ready and not expired." }),
   })
   .meta({ id: "Export" });
@@ -98,7 +133,9 @@ const FIELD_NAMES: Record<string, string> = {
 function withApiFields(error: unknown): unknown {
   if (!(error instanceof AppError) || !error.fields) return error;
   const fields = Object.fromEntries(Object.entries(error.fields).map(([k, v]) => [FIELD_NAMES[k] ?? k, v]));
-  const message = error.message.replace(/^([A-Za-z.]+): /, (m, field: string) => (FIELD_NAMES[field] ? `${FIELD_NAMES[field]}: ` : m));
+  const message = error.message.replace(/^([A-Za-z.]+): /, (m, field: string) =>
+    FIELD_NAMES[field] ? `${FIELD_NAMES[field]}: ` : m,
+  );
   return new AppError(error.code, message, { fields, cause: error });
 }
 
@@ -108,13 +145,31 @@ export async function createApiExport(ctx: Ctx, body: unknown, send: ExportSende
   const active = new Map((await listActivePlacements(ctx.db)).map((p) => [p.slug, p.id]));
   const unknown = input.placements.filter((slug) => !active.has(slug));
   if (unknown.length)
-    throw new AppError("invalid_input", `No active placement “${unknown[0]}”. Ask an admin for the list, or see an asset's renditions.placements.`, { fields: { placements: ["unknown placement"] } });
+    throw new AppError(
+      "invalid_input",
+      `No active placement “${unknown[0]}”. Ask an admin for the list, or see an asset's renditions.placements.`,
+      { fields: { placements: ["unknown placement"] } },
+    );
   const s = input.selection;
-  const selection = "asset_ids" in s ? { assetIds: s.asset_ids } : "query" in s ? { query: s.query } : "collection_id" in s ? { collectionId: s.collection_id } : { batchId: s.batch_id };
+  const selection =
+    "asset_ids" in s
+      ? { assetIds: s.asset_ids }
+      : "query" in s
+        ? { query: s.query }
+        : "collection_id" in s
+          ? { collectionId: s.collection_id }
+          : { batchId: s.batch_id };
   try {
     const job = await createExport({
       ctx,
-      input: { selection, placementIds: input.placements.map((slug) => active.get(slug)!), formats: input.formats, quality: input.quality, includeOriginal: input.include_original, name: input.name },
+      input: {
+        selection,
+        placementIds: input.placements.map((slug) => active.get(slug)!),
+        formats: input.formats,
+        quality: input.quality,
+        includeOriginal: input.include_original,
+        name: input.name,
+      },
       send,
     });
     return toApiExport(await getExport({ ctx, exportId: job.id }));
@@ -126,9 +181,15 @@ export async function createApiExport(ctx: Ctx, body: unknown, send: ExportSende
 export async function listApiExports(ctx: Ctx, store: BlobStore, query: unknown): Promise<Page<ApiExport>> {
   const { limit, cursor } = parseInput(pageQuery, query);
   const after = decodeCursor(cursor);
-  if (after && !CURSOR_TIME.test(after.at)) throw new ApiError("invalid_input", "The cursor is not one this API gave out.", "cursor");
+  if (after && !CURSOR_TIME.test(after.at))
+    throw new ApiError("invalid_input", "The cursor is not one this API gave out.", "cursor");
   const page = await listMyExportsPage({ ctx, store, limit, after });
-  return { object: "list", data: page.items.map(toApiExport), has_more: page.next !== null, next_cursor: page.next ? encodeCursor(page.next) : null };
+  return {
+    object: "list",
+    data: page.items.map(toApiExport),
+    has_more: page.next !== null,
+    next_cursor: page.next ? encodeCursor(page.next) : null,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -147,7 +208,10 @@ registerRoute({
   request: { body: { content: { "application/json": { schema: createExportBody } } } },
   responses: {
     202: json(exportSchema, "Queued."),
-    404: json(apiErrorSchema, "The collection or batch does not exist or is not the token owner's to see (`not_found`)."),
+    404: json(
+      apiErrorSchema,
+      "The collection or batch does not exist or is not the token owner's to see (`not_found`).",
+    ),
   },
 });
 
@@ -182,7 +246,10 @@ registerRoute({
   tags: ["Exports"],
   request: { params: exportId },
   responses: {
-    200: { description: "The ZIP, as an attachment.", content: { "application/zip": { schema: z.string().meta({ format: "binary" }) } } },
+    200: {
+      description: "The ZIP, as an attachment.",
+      content: { "application/zip": { schema: z.string().meta({ format: "binary" }) } },
+    },
     404: notFound,
     409: json(apiErrorSchema, "Not built yet, or failed (`conflict`); poll GET /api/v1/exports/{id}."),
     410: json(apiErrorSchema, "Expired: the ZIP was deleted (`gone`); create the export again."),

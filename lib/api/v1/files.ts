@@ -3,7 +3,15 @@ import { contentDisposition } from "@/lib/delivery/download";
 
 type FileAnswer =
   | { notModified: true; etag: string; cacheControl: string }
-  | { notModified: false; etag?: string; cacheControl: string; contentType: string; bytes: number; fileName: { ascii: string; unicode: string }; body: Readable };
+  | {
+      notModified: false;
+      etag?: string;
+      cacheControl: string;
+      contentType: string;
+      bytes: number;
+      fileName: { ascii: string; unicode: string };
+      body: Readable;
+    };
 
 /** A file from the blob store, streamed (never held whole here), as an attachment; 304 when the client's ETag still matches. */
 export function fileResponse(file: FileAnswer): Response {

@@ -42,7 +42,13 @@ type Generation = {
   asset_id: string | null;
   created_at: string;
 };
-type Batch = { id: string; total_generations: number; engine_started: boolean; spent_micros: number; counts: Record<string, number> };
+type Batch = {
+  id: string;
+  total_generations: number;
+  engine_started: boolean;
+  spent_micros: number;
+  counts: Record<string, number>;
+};
 type List<T> = { object: string; data: T[]; has_more: boolean; next_cursor: string | null };
 
 beforeAll(async () => {
@@ -54,25 +60,42 @@ beforeAll(async () => {
   draftPresetId = (await listActivePresets(database.db)).find((p) => p.preset.tier === "draft")!.preset.id;
   designer = await createUserFactory(database.db, { role: "designer" });
   const ctx = ctxFor(database.db, designer);
-  const mint = async (c: ReturnType<typeof ctxFor>, scopes: ("generations:write" | "generations:read" | "assets:read")[]) =>
-    (await createApiToken({ ctx: c, input: { name: "test", scopes } })).token;
+  const mint = async (
+    c: ReturnType<typeof ctxFor>,
+    scopes: ("generations:write" | "generations:read" | "assets:read")[],
+  ) => (await createApiToken({ ctx: c, input: { name: "test", scopes } })).token;
   tokens.write = await mint(ctx, ["generations:write"]);
   tokens.read = await mint(ctx, ["generations:read"]);
   tokens.assets = await mint(ctx, ["assets:read"]);
-  tokens.reviewer = await mint(ctxFor(database.db, await createUserFactory(database.db, { role: "reviewer" })), ["generations:write"]);
-  tokens.other = await mint(ctxFor(database.db, await createUserFactory(database.db, { role: "designer" })), ["generations:write"]);
-  tokens.admin = await mint(ctxFor(database.db, await createUserFactory(database.db, { role: "admin" })), ["generations:read"]);
+  tokens.reviewer = await mint(ctxFor(database.db, await createUserFactory(database.db, { role: "reviewer" })), [
+    "generations:write",
+  ]);
+  tokens.other = await mint(ctxFor(database.db, await createUserFactory(database.db, { role: "designer" })), [
+    "generations:write",
+  ]);
+  tokens.admin = await mint(ctxFor(database.db, await createUserFactory(database.db, { role: "admin" })), [
+    "generations:read",
+  ]);
 });
 afterAll(async () => {
   await database.close();
 });
 
-const one = (variables: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ template_id: templateId, preset_id: draftPresetId, variables, ...extra });
-const getGeneration = (id: string, token = tokens.read) => call(generationRoute.GET, `/api/v1/generations/${id}`, { token, params: { id } });
+const one = (variables: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+  template_id: templateId,
+  preset_id: draftPresetId,
+  variables,
+  ...extra,
+});
+const getGeneration = (id: string, token = tokens.read) =>
+  call(generationRoute.GET, `/api/v1/generations/${id}`, { token, params: { id } });
 
 describe("POST /api/v1/generations", () => {
   it("queues one prompt as a one-row batch and starts it", async () => {
-    const res = await call(generationsRoute.POST, "/api/v1/generations", { token: tokens.write, json: one({ product_name: "Trail shoe", colour: "teal", sku: "KLN-9" }) });
+    const res = await call(generationsRoute.POST, "/api/v1/generations", {
+      token: tokens.write,
+      json: one({ product_name: "Trail shoe", colour: "teal", sku: "KLN-9" }),
+    });
     expect(res.status).toBe(202);
     const batch = (await res.json()) as Batch;
     expect(batch).toMatchObject({ total_generations: 1, engine_started: true });
@@ -98,16 +121,42 @@ describe("POST /api/v1/generations", () => {
   });
 
   it("names the bad variable, needs generations:write, a designer's role, and replays its key", async () => {
-    const bad = await call(generationsRoute.POST, "/api/v1/generations", { token: tokens.write, json: one({ colour: "teal" }) });
+    const bad = await call(generationsRoute.POST, "/api/v1/generations", {
+      token: tokens.write,
+      json: one({ colour: "teal" }),
+    });
     expect(await errorOf(bad)).toMatchObject({ code: "invalid_input", field: "variables.product_name" });
-    const notObject = await call(generationsRoute.POST, "/api/v1/generations", { token: tokens.write, json: one({ product_name: { nested: 1 } }) });
+    const notObject = await call(generationsRoute.POST, "/api/v1/generations", {
+      token: tokens.write,
+      json: one({ product_name: { nested: 1 } }),
+    });
     expect((await errorOf(notObject)).field).toBe("variables.product_name");
-    expect((await call(generationsRoute.POST, "/api/v1/generations", { json: one({ product_name: "A" }) })).status).toBe(401);
-    expect((await call(generationsRoute.POST, "/api/v1/generations", { token: tokens.read, json: one({ product_name: "A" }) })).status).toBe(403);
-    expect((await call(generationsRoute.POST, "/api/v1/generations", { token: tokens.reviewer, json: one({ product_name: "A" }) })).status).toBe(403);
+    expect(
+      (await call(generationsRoute.POST, "/api/v1/generations", { json: one({ product_name: "A" }) })).status,
+    ).toBe(401);
+    expect(
+      (
+        await call(generationsRoute.POST, "/api/v1/generations", {
+          token: tokens.read,
+          json: one({ product_name: "A" }),
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await call(generationsRoute.POST, "/api/v1/generations", {
+          token: tokens.reviewer,
+          json: one({ product_name: "A" }),
+        })
+      ).status,
+    ).toBe(403);
 
     const before = (await database.db.select({ n: count() }).from(batches))[0]!.n;
-    const opts = { token: tokens.write, json: one({ product_name: "Vase" }), headers: { "Idempotency-Key": "one-vase-1" } };
+    const opts = {
+      token: tokens.write,
+      json: one({ product_name: "Vase" }),
+      headers: { "Idempotency-Key": "one-vase-1" },
+    };
     const first = (await (await call(generationsRoute.POST, "/api/v1/generations", opts)).json()) as Batch;
     const again = await call(generationsRoute.POST, "/api/v1/generations", opts);
     expect(again.headers.get("idempotent-replayed")).toBe("true");
@@ -122,11 +171,25 @@ describe("GET /api/v1/generations/{id}", () => {
     const made = (await (await getGeneration(asset.generationId!)).json()) as Generation;
     expect(made).toMatchObject({ status: "succeeded", asset_id: asset.id });
 
-    const batch = (await (await call(generationsRoute.POST, "/api/v1/generations", { token: tokens.write, json: one({ product_name: "Lamp" }) })).json()) as Batch;
+    const batch = (await (
+      await call(generationsRoute.POST, "/api/v1/generations", {
+        token: tokens.write,
+        json: one({ product_name: "Lamp" }),
+      })
+    ).json()) as Batch;
     const [gen] = await database.db.select().from(generations).where(eq(generations.batchId, batch.id));
-    await deadLetterGeneration({ db: database.db, generationId: gen!.id, code: "provider_unavailable", message: "The endpoint did not answer after 5 attempts." });
+    await deadLetterGeneration({
+      db: database.db,
+      generationId: gen!.id,
+      code: "provider_unavailable",
+      message: "The endpoint did not answer after 5 attempts.",
+    });
     const parked = (await (await getGeneration(gen!.id)).json()) as Generation;
-    expect(parked).toMatchObject({ status: "dead_lettered", error: { code: "provider_unavailable", message: "The endpoint did not answer after 5 attempts." }, asset_id: null });
+    expect(parked).toMatchObject({
+      status: "dead_lettered",
+      error: { code: "provider_unavailable", message: "The endpoint did not answer after 5 attempts." },
+      asset_id: null,
+    });
   });
 
   it("is 404 for another designer's generation and for an unknown id; an admin sees it", async () => {
@@ -161,7 +224,11 @@ describe("GET /api/v1/batches/{id}/generations", () => {
     let pages = 0;
     do {
       const page = (await (
-        await call(batchGenerationsRoute.GET, `/api/v1/batches/${batch.id}/generations?limit=3${cursor ? `&cursor=${cursor}` : ""}`, { token: tokens.read, params: { id: batch.id } })
+        await call(
+          batchGenerationsRoute.GET,
+          `/api/v1/batches/${batch.id}/generations?limit=3${cursor ? `&cursor=${cursor}` : ""}`,
+          { token: tokens.read, params: { id: batch.id } },
+        )
       ).json()) as List<Generation>;
       seen.push(...page.data);
       cursor = page.next_cursor;
@@ -175,10 +242,17 @@ describe("GET /api/v1/batches/{id}/generations", () => {
   });
 
   it("reports cost so far in micros from the ledger", async () => {
-    const batch = (await (await call(generationsRoute.POST, "/api/v1/generations", { token: tokens.write, json: one({ product_name: "Kettle" }) })).json()) as Batch;
+    const batch = (await (
+      await call(generationsRoute.POST, "/api/v1/generations", {
+        token: tokens.write,
+        json: one({ product_name: "Kettle" }),
+      })
+    ).json()) as Batch;
     expect(batch.spent_micros).toBe(0);
     const [gen] = await database.db.select().from(generations).where(eq(generations.batchId, batch.id));
-    const [preset] = await listActivePresets(database.db).then((all) => all.filter((p) => p.version.id === gen!.presetVersionId));
+    const [preset] = await listActivePresets(database.db).then((all) =>
+      all.filter((p) => p.version.id === gen!.presetVersionId),
+    );
     // What run-generation writes for one billed call.
     await database.db.insert(costLedger).values({
       callKey: `${gen!.id}:0`,
@@ -194,7 +268,9 @@ describe("GET /api/v1/batches/{id}/generations", () => {
       purpose: "first_attempt",
       micros: 2_000,
     });
-    const got = (await (await call(batchRoute.GET, `/api/v1/batches/${batch.id}`, { token: tokens.read, params: { id: batch.id } })).json()) as Batch & { currency: string };
+    const got = (await (
+      await call(batchRoute.GET, `/api/v1/batches/${batch.id}`, { token: tokens.read, params: { id: batch.id } })
+    ).json()) as Batch & { currency: string };
     expect(got).toMatchObject({ spent_micros: 2_000, currency: "usd", counts: { queued: 1 } });
   });
 });

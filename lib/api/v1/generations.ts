@@ -14,13 +14,20 @@ export const generationSchema = z
     batch_id: z.string().uuid(),
     status: z
       .enum(GENERATION_STATUSES)
-      .meta({ description: "`queued`, `running`, `succeeded` (an asset was made), `dead_lettered` (parked after its retries; see `error`), `cancelled`." }),
+      .meta({
+        description:
+          "`queued`, `running`, `succeeded` (an asset was made), `dead_lettered` (parked after its retries; see `error`), `cancelled`.",
+      }),
     line: z.number().int().meta({ description: "The row's CSV line (JSON rows: position + 1)." }),
     variant: z.number().int().meta({ description: "Which variant × aspect ratio of the row, from 0." }),
     tier: z.enum(["draft", "support", "hero"]),
     title: z.string(),
-    variables: z.record(z.string(), z.union([z.string(), z.number()])).meta({ description: "The row's template variables, as validated." }),
-    carried_columns: z.record(z.string(), z.string()).meta({ description: "The row's other columns (SKU, category…), kept as the asset's metadata." }),
+    variables: z
+      .record(z.string(), z.union([z.string(), z.number()]))
+      .meta({ description: "The row's template variables, as validated." }),
+    carried_columns: z
+      .record(z.string(), z.string())
+      .meta({ description: "The row's other columns (SKU, category…), kept as the asset's metadata." }),
     prompt: z.string(),
     negative_prompt: z.string(),
     seed: z.number().int(),
@@ -30,10 +37,20 @@ export const generationSchema = z
     preset_version_id: z.string().uuid(),
     template_version_id: z.string().uuid(),
     reference_version_id: z.string().uuid().nullable(),
-    reroll_of: z.string().uuid().nullable().meta({ description: "Set on an automatic re-roll: the generation whose image the checks rejected." }),
+    reroll_of: z
+      .string()
+      .uuid()
+      .nullable()
+      .meta({ description: "Set on an automatic re-roll: the generation whose image the checks rejected." }),
     reroll_depth: z.number().int(),
     error: z
-      .object({ code: z.string().nullable().meta({ description: "The dead-letter reason, e.g. `provider_unavailable`, `content_filtered`." }), message: z.string().nullable() })
+      .object({
+        code: z
+          .string()
+          .nullable()
+          .meta({ description: "The dead-letter reason, e.g. `provider_unavailable`, `content_filtered`." }),
+        message: z.string().nullable(),
+      })
       .nullable(),
     asset_id: z.string().uuid().nullable().meta({ description: "The asset it made; null until it succeeded." }),
     created_at: z.string().meta({ format: "date-time" }),
@@ -79,7 +96,10 @@ export const estimateSchema = z
     object: z.literal("estimate"),
     rows: z.number().int(),
     images: z.number().int().meta({ description: "Generations the batch would make." }),
-    cost_micros: z.number().int().meta({ description: "Expected cost in micro-dollars (exact for per-image and per-megapixel prices)." }),
+    cost_micros: z
+      .number()
+      .int()
+      .meta({ description: "Expected cost in micro-dollars (exact for per-image and per-megapixel prices)." }),
     currency: z.literal("usd"),
     seconds: z.number().int().meta({ description: "A rough guide to the time the batch takes." }),
     preset: z.object({ name: z.string(), tier: z.enum(["draft", "support", "hero"]) }),
@@ -91,13 +111,20 @@ export const estimateSchema = z
           budget_id: z.string().uuid(),
           label: z.string(),
           period: z.string(),
-          remaining_micros: z.number().int().nullable().meta({ description: "Left of the money limit after queued work; null without one." }),
+          remaining_micros: z
+            .number()
+            .int()
+            .nullable()
+            .meta({ description: "Left of the money limit after queued work; null without one." }),
           remaining_images: z.number().int().nullable(),
           fits: z.boolean(),
         })
         .meta({ id: "BudgetHeadroom" }),
     ),
-    refusal: z.string().nullable().meta({ description: "Why queueing this batch would be refused (a budget), or null." }),
+    refusal: z
+      .string()
+      .nullable()
+      .meta({ description: "Why queueing this batch would be refused (a budget), or null." }),
   })
   .meta({ id: "Estimate" });
 
@@ -106,10 +133,16 @@ registerRoute({
   path: "/api/v1/generations",
   scope: "generations:write",
   summary: "Queue one generation",
-  description: "One prompt: a one-row batch (same checks, same budgets). `variables` holds the template's variables and any carried columns; errors name them as `variables.<name>`.",
+  description:
+    "One prompt: a one-row batch (same checks, same budgets). `variables` holds the template's variables and any carried columns; errors name them as `variables.<name>`.",
   tags: ["Generations"],
   request: { body: { required: true, content: { "application/json": { schema: createGenerationSchema } } } },
-  responses: { 202: { description: "Queued; follow the batch's generations.", content: { "application/json": { schema: queuedBatchSchema } } } },
+  responses: {
+    202: {
+      description: "Queued; follow the batch's generations.",
+      content: { "application/json": { schema: queuedBatchSchema } },
+    },
+  },
 });
 
 registerRoute({
@@ -134,7 +167,10 @@ registerRoute({
   tags: ["Generations"],
   request: { params: idParams, query: pageQuery },
   responses: {
-    200: { description: "A page of generations.", content: { "application/json": { schema: pageOf(generationSchema, "GenerationList") } } },
+    200: {
+      description: "A page of generations.",
+      content: { "application/json": { schema: pageOf(generationSchema, "GenerationList") } },
+    },
     404: { description: "No such batch, or not yours (`not_found`)." },
   },
 });
@@ -144,7 +180,8 @@ registerRoute({
   path: "/api/v1/estimates",
   scope: "generations:read",
   summary: "Estimate a batch",
-  description: "What POST /batches with the same body would cost, and what each applicable budget has left. Nothing is created (it is a POST because it takes a body).",
+  description:
+    "What POST /batches with the same body would cost, and what each applicable budget has left. Nothing is created (it is a POST because it takes a body).",
   tags: ["Generations"],
   request: { body: { required: true, content: { "application/json": { schema: createBatchSchema } } } },
   responses: { 200: { description: "The estimate.", content: { "application/json": { schema: estimateSchema } } } },

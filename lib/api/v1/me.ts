@@ -6,7 +6,12 @@ export const meSchema = z
   .object({
     object: z.literal("token"),
     token: z.object({ id: z.string().uuid(), name: z.string(), scopes: z.array(z.string()) }),
-    user: z.object({ id: z.string().uuid(), email: z.string(), name: z.string(), role: z.enum(["admin", "designer", "reviewer", "finance"]) }),
+    user: z.object({
+      id: z.string().uuid(),
+      email: z.string(),
+      name: z.string(),
+      role: z.enum(["admin", "designer", "reviewer", "finance"]),
+    }),
   })
   .meta({ id: "Me" });
 
@@ -14,7 +19,11 @@ export type Me = z.infer<typeof meSchema>;
 
 /** Who a token acts as, and what it may do: the first call a new integration makes. */
 export function describeToken(ctx: TokenCtx): Me {
-  return { object: "token", token: { id: ctx.token.id, name: ctx.token.name, scopes: ctx.token.scopes }, user: { ...ctx.actor } };
+  return {
+    object: "token",
+    token: { id: ctx.token.id, name: ctx.token.name, scopes: ctx.token.scopes },
+    user: { ...ctx.actor },
+  };
 }
 
 registerRoute({
@@ -23,5 +32,10 @@ registerRoute({
   scope: "any",
   summary: "The token and the user it acts as",
   tags: ["Tokens"],
-  responses: { 200: { description: "The token's name and scopes, and its owner.", content: { "application/json": { schema: meSchema } } } },
+  responses: {
+    200: {
+      description: "The token's name and scopes, and its owner.",
+      content: { "application/json": { schema: meSchema } },
+    },
+  },
 });

@@ -41,10 +41,22 @@ async function batchObject(ctx: TokenCtx, batchId: string): Promise<BatchObject>
 }
 
 /** Queues as the console's POST /api/batches does: queueBatch, then startBatch with the engine's sender. */
-async function queueAndStart(ctx: TokenCtx, input: QueueInput, skipped: SkippedRowInput[], key: string, send: GenerationSender) {
+async function queueAndStart(
+  ctx: TokenCtx,
+  input: QueueInput,
+  skipped: SkippedRowInput[],
+  key: string,
+  send: GenerationSender,
+) {
   const { batch, created } = await queueBatch({ ctx, input: { ...input, idempotencyKey: key }, skipped });
-  const start = created ? await startBatch({ ctx, input: { batchId: batch.id }, send, sendKey: "created" }) : { started: true };
-  return { ...(await batchObject(ctx, batch.id)), engine_started: start.started, ...(start.message ? { message: start.message } : {}) };
+  const start = created
+    ? await startBatch({ ctx, input: { batchId: batch.id }, send, sendKey: "created" })
+    : { started: true };
+  return {
+    ...(await batchObject(ctx, batch.id)),
+    engine_started: start.started,
+    ...(start.message ? { message: start.message } : {}),
+  };
 }
 
 /** POST /batches: JSON rows, or a CSV upload read as the Generate page reads one. */
@@ -55,10 +67,14 @@ export async function queueBatchRequest(ctx: TokenCtx, request: Request, send: G
       throw new ApiError("invalid_input", "The multipart body could not be read.");
     });
     const file = form.get("file");
-    if (!file || typeof file === "string") throw new ApiError("invalid_input", "Attach the CSV as the `file` field.", "file");
+    if (!file || typeof file === "string")
+      throw new ApiError("invalid_input", "Attach the CSV as the `file` field.", "file");
     const { options, mapping, tierColumn } = optionsFromForm(form);
     const definition = await templateFor(ctx, options.template_id);
-    const { rows, skipped } = rowsFromCsv(definition, new Uint8Array(await file.arrayBuffer()), { mapping, tierColumn });
+    const { rows, skipped } = rowsFromCsv(definition, new Uint8Array(await file.arrayBuffer()), {
+      mapping,
+      tierColumn,
+    });
     return queueAndStart(ctx, await toQueueInput(ctx, options, rows, "csv"), skipped, batchKeyFor(ctx, request), send);
   }
   const body = parseInput(createBatchSchema, await readJsonBody(request));
@@ -102,7 +118,12 @@ export async function estimateRequest(ctx: TokenCtx, request: Request) {
 
 export async function listBatchesRequest(ctx: TokenCtx, request: Request): Promise<Page<BatchObject>> {
   const q = parseInput(batchListQuery, Object.fromEntries(new URL(request.url).searchParams));
-  const rows = await listBatchesPage({ ctx, limit: q.limit + 1, after: decodeCursor(q.cursor), ...(q.status ? { status: q.status } : {}) });
+  const rows = await listBatchesPage({
+    ctx,
+    limit: q.limit + 1,
+    after: decodeCursor(q.cursor),
+    ...(q.status ? { status: q.status } : {}),
+  });
   const skipped = await skippedRowsOf(
     ctx.db,
     rows.map((r) => r.id),
@@ -124,8 +145,15 @@ export async function cancelBatchRequest(ctx: TokenCtx, batchId: string, send: G
   return batchObject(ctx, batchId);
 }
 
-export async function listGenerationsRequest(ctx: TokenCtx, request: Request, batchId: string): Promise<Page<GenerationObject>> {
-  const q = parseInput(batchListQuery.pick({ limit: true, cursor: true }), Object.fromEntries(new URL(request.url).searchParams));
+export async function listGenerationsRequest(
+  ctx: TokenCtx,
+  request: Request,
+  batchId: string,
+): Promise<Page<GenerationObject>> {
+  const q = parseInput(
+    batchListQuery.pick({ limit: true, cursor: true }),
+    Object.fromEntries(new URL(request.url).searchParams),
+  );
   const rows = await listBatchGenerationsPage({ ctx, batchId, limit: q.limit + 1, after: decodeCursor(q.cursor) });
   return toPage(rows, q.limit, (g) => ({ at: g.createdAt.toISOString(), id: g.id }), toGenerationObject);
 }

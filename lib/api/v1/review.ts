@@ -14,7 +14,10 @@ export const reviewQueueQuery = pageQuery.extend({
   campaign: z.string().trim().max(120).optional(),
   preset_id: z.string().uuid().optional(),
   designer_id: z.string().uuid().optional(),
-  warnings: z.enum(["only", "none"]).optional().meta({ description: "only: assets a check warned about; none: assets every check passed." }),
+  warnings: z
+    .enum(["only", "none"])
+    .optional()
+    .meta({ description: "only: assets a check warned about; none: assets every check passed." }),
 });
 
 export const reviewItemSchema = z
@@ -33,7 +36,14 @@ export const reviewItemSchema = z
     age_minutes: z.number().int(),
     over_sla: z.boolean(),
     check_verdict: z.enum(["pass", "warn", "fail"]).nullable(),
-    checks: z.array(z.object({ check: z.string(), label: z.string(), verdict: z.enum(["pass", "warn", "fail"]), reason_code: z.string().nullable() })),
+    checks: z.array(
+      z.object({
+        check: z.string(),
+        label: z.string(),
+        verdict: z.enum(["pass", "warn", "fail"]),
+        reason_code: z.string().nullable(),
+      }),
+    ),
     approvals: z.object({ given: z.number().int(), needed: z.number().int() }),
     claimed_by_me: z.boolean(),
     asset_url: z.string().meta({ description: "The asset in full, with its file links." }),
@@ -75,7 +85,12 @@ function decodeQueueCursor(cursor: string | undefined): QueuePageKey | null {
   if (!cursor) return null;
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    if ((at === null || (typeof at === "string" && CURSOR_TIME.test(at))) && typeof id === "string" && /^[0-9a-f-]{36}$/i.test(id)) return { at, id };
+    if (
+      (at === null || (typeof at === "string" && CURSOR_TIME.test(at))) &&
+      typeof id === "string" &&
+      /^[0-9a-f-]{36}$/i.test(id)
+    )
+      return { at, id };
   } catch {
     // fall through
   }
@@ -87,11 +102,22 @@ export async function listApiReviewQueue(ctx: Ctx, query: unknown): Promise<Page
   const q = parseInput(reviewQueueQuery, query);
   const result = await listReviewQueue({
     ctx,
-    input: { tier: q.tier, campaign: q.campaign, presetId: q.preset_id, designerId: q.designer_id, warnings: q.warnings },
+    input: {
+      tier: q.tier,
+      campaign: q.campaign,
+      presetId: q.preset_id,
+      designerId: q.designer_id,
+      warnings: q.warnings,
+    },
     page: { limit: q.limit, after: decodeQueueCursor(q.cursor) },
   });
   const next = result.next ?? null;
-  return { object: "list", data: result.items.map(toItem), has_more: next !== null, next_cursor: next ? encodeQueueCursor(next) : null };
+  return {
+    object: "list",
+    data: result.items.map(toItem),
+    has_more: next !== null,
+    next_cursor: next ? encodeQueueCursor(next) : null,
+  };
 }
 
 registerRoute({
@@ -103,5 +129,10 @@ registerRoute({
     "What the console's /review shows the token's owner (a reviewer or admin): assets in review that are not their own work, not claimed by another reviewer and not yet approved by them, oldest first. Decisions on an asset are in GET /api/v1/assets/{id} (`decisions`).",
   tags: ["Review"],
   request: { query: reviewQueueQuery },
-  responses: { 200: { description: "A page of the queue.", content: { "application/json": { schema: pageOf(reviewItemSchema, "ReviewQueue") } } } },
+  responses: {
+    200: {
+      description: "A page of the queue.",
+      content: { "application/json": { schema: pageOf(reviewItemSchema, "ReviewQueue") } },
+    },
+  },
 });

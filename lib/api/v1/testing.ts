@@ -11,7 +11,11 @@ export type CallOptions<P> = {
 };
 
 /** Calls a route handler with a bearer token (none when token is null) at http://localhost:3000 + path. */
-export function callRoute<P = Record<string, string>>(handler: Handler<P>, path: string, o: CallOptions<P> = {}): Promise<Response> {
+export function callRoute<P = Record<string, string>>(
+  handler: Handler<P>,
+  path: string,
+  o: CallOptions<P> = {},
+): Promise<Response> {
   const headers: Record<string, string> = { ...(o.token ? { authorization: `Bearer ${o.token}` } : {}), ...o.headers };
   if (o.body !== undefined) headers["content-type"] ??= "application/json";
   const request = new Request(`http://localhost:3000${path}`, {
@@ -30,7 +34,9 @@ export async function errorOf(res: Response): Promise<ApiErrorShape> {
 }
 
 /** Every page of a list, following next_cursor; fails the test if a page repeats an id. */
-export async function walkPages<T extends { id: string }>(fetchPage: (cursor: string | null) => Promise<Response>): Promise<{ pages: T[][]; ids: string[] }> {
+export async function walkPages<T extends { id: string }>(
+  fetchPage: (cursor: string | null) => Promise<Response>,
+): Promise<{ pages: T[][]; ids: string[] }> {
   const pages: T[][] = [];
   let cursor: string | null = null;
   for (let i = 0; i < 50; i++) {
@@ -61,8 +67,15 @@ export type BodyCallOptions<P> = {
 };
 
 /** Calls a route handler with a bearer token and a JSON or multipart body (the boundary set as a client would). */
-export async function call<P = Record<string, string>>(handler: Handler<P>, path: string, opts: BodyCallOptions<P> = {}): Promise<Response> {
-  const headers: Record<string, string> = { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...opts.headers };
+export async function call<P = Record<string, string>>(
+  handler: Handler<P>,
+  path: string,
+  opts: BodyCallOptions<P> = {},
+): Promise<Response> {
+  const headers: Record<string, string> = {
+    ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+    ...opts.headers,
+  };
   let body: BodyInit | undefined;
   if (opts.json !== undefined) {
     headers["content-type"] = "application/json";
@@ -74,7 +87,9 @@ export async function call<P = Record<string, string>>(handler: Handler<P>, path
     body = await encoded.arrayBuffer();
   }
   const method = opts.method ?? (body === undefined ? "GET" : "POST");
-  return handler(new Request(`http://localhost:3000${path}`, { method, headers, body }), { params: Promise.resolve((opts.params ?? {}) as P) });
+  return handler(new Request(`http://localhost:3000${path}`, { method, headers, body }), {
+    params: Promise.resolve((opts.params ?? {}) as P),
+  });
 }
 
 /** Records what the routes would send to the background engine (no engine runs in these tests). */

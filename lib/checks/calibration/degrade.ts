@@ -42,7 +42,12 @@ export function jpeg(source: Buffer, quality: number): Promise<Buffer> {
  */
 export async function nearDuplicate(
   source: Buffer,
-  { crop, brightness, anchor = "centre", quality }: { crop: number; brightness: number; anchor?: "centre" | "top-left"; quality?: number },
+  {
+    crop,
+    brightness,
+    anchor = "centre",
+    quality,
+  }: { crop: number; brightness: number; anchor?: "centre" | "top-left"; quality?: number },
 ): Promise<Buffer> {
   const meta = await sharp(source).metadata();
   const width = meta.width!;
@@ -59,13 +64,26 @@ export async function nearDuplicate(
 }
 
 /** A flat image of one grey level, with optional Gaussian-ish noise of the given amplitude (grey levels). */
-export async function solid({ width, height, level, noise = 0, seed = 1 }: { width: number; height: number; level: number; noise?: number; seed?: number }) {
+export async function solid({
+  width,
+  height,
+  level,
+  noise = 0,
+  seed = 1,
+}: {
+  width: number;
+  height: number;
+  level: number;
+  noise?: number;
+  seed?: number;
+}) {
   const data = Buffer.alloc(width * height, level);
   if (noise > 0) {
     let state = seed >>> 0 || 1;
     const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
     // Sum of three uniforms: close enough to a Gaussian for sensor-like noise.
-    for (let i = 0; i < data.length; i++) data[i] = Math.max(0, Math.min(255, Math.round(level + noise * (next() + next() + next() - 1.5) * 2)));
+    for (let i = 0; i < data.length; i++)
+      data[i] = Math.max(0, Math.min(255, Math.round(level + noise * (next() + next() + next() - 1.5) * 2)));
   }
   return png(sharp(data, { raw: { width, height, channels: 1 } }));
 }

@@ -27,7 +27,10 @@ export type Scored = { item: CalibrationItem; outcomes: Map<string, CheckOutcome
 const byId = new Map<string, CheckModule>(classicalChecks.map((c) => [c.id, c]));
 
 /** Runs every labelled check on every item of the set (each item decoded once). */
-export async function runCalibration({ tier = "support", items }: { tier?: Tier; items?: CalibrationItem[] } = {}): Promise<Scored[]> {
+export async function runCalibration({
+  tier = "support",
+  items,
+}: { tier?: Tier; items?: CalibrationItem[] } = {}): Promise<Scored[]> {
   const set = items ?? (await buildCalibrationSet());
   const prepared = new Map<string, PreparedImage>();
   for (const item of set) prepared.set(item.id, await prepareImage(item.bytes));
@@ -65,7 +68,8 @@ export function metricsFor(scored: Scored[], check: LabelledCheck): CheckMetrics
     check,
   );
   const outcomeOf = (item: CalibrationItem) => scored.find((s) => s.item === item)!.outcomes.get(check)!;
-  const describe = (item: CalibrationItem, o: CheckOutcome) => `${item.id} (${o.verdict}${o.reasonCode ? ` ${o.reasonCode}` : ""}, ${o.score.toFixed(3)})`;
+  const describe = (item: CalibrationItem, o: CheckOutcome) =>
+    `${item.id} (${o.verdict}${o.reasonCode ? ` ${o.reasonCode}` : ""}, ${o.score.toFixed(3)})`;
   let truePositives = 0;
   let falsePositives = 0;
   let falseNegatives = 0;
@@ -103,7 +107,9 @@ export function metricsFor(scored: Scored[], check: LabelledCheck): CheckMetrics
 }
 
 /** Precision and recall per labelled check on the calibration set. */
-export async function evaluateClassicalChecks(options: { tier?: Tier; items?: CalibrationItem[] } = {}): Promise<CheckMetrics[]> {
+export async function evaluateClassicalChecks(
+  options: { tier?: Tier; items?: CalibrationItem[] } = {},
+): Promise<CheckMetrics[]> {
   const scored = await runCalibration(options);
   return LABELLED_CHECKS.map((check) => metricsFor(scored, check));
 }

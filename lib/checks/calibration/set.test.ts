@@ -26,7 +26,10 @@ describe("buildCalibrationSet", () => {
       expect(negatives.length, check).toBeGreaterThanOrEqual(50);
     }
     expect(labelledFor(items, "sharpness").positives.map((i) => i.id)).toContain("clock-motion/original");
-    expect(items.find((i) => i.id === "astronaut/under-3ev")).toMatchObject({ expected: { exposure: "fail" }, reason: { exposure: "underexposed" } });
+    expect(items.find((i) => i.id === "astronaut/under-3ev")).toMatchObject({
+      expected: { exposure: "fail" },
+      reason: { exposure: "underexposed" },
+    });
   });
 
   it("puts a near-duplicate's own original in its batch, and only other photos in everyone else's", () => {

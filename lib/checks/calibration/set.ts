@@ -59,15 +59,47 @@ const DEGRADATIONS: Degradation[] = [
   { name: "blur-3", make: (b) => blur(b, 3), expected: { sharpness: "fail", artefacts: "pass", blank: "pass" } },
   { name: "blur-5", make: (b) => blur(b, 5), expected: { sharpness: "fail", artefacts: "pass" } },
   { name: "under-0.5ev", make: (b) => exposure(b, -0.5), expected: { ...ok } },
-  { name: "under-2ev", make: (b) => exposure(b, -2), expected: { ...ok, exposure: "fail" }, reason: { exposure: "underexposed" } },
-  { name: "under-3ev", make: (b) => exposure(b, -3), expected: { ...ok, exposure: "fail" }, reason: { exposure: "underexposed" } },
+  {
+    name: "under-2ev",
+    make: (b) => exposure(b, -2),
+    expected: { ...ok, exposure: "fail" },
+    reason: { exposure: "underexposed" },
+  },
+  {
+    name: "under-3ev",
+    make: (b) => exposure(b, -3),
+    expected: { ...ok, exposure: "fail" },
+    reason: { exposure: "underexposed" },
+  },
   { name: "over-0.5ev", make: (b) => exposure(b, 0.5), expected: { ...ok } },
-  { name: "over-2ev", make: (b) => exposure(b, 2), expected: { exposure: "fail", artefacts: "pass" }, reason: { exposure: "overexposed" }, overexposes: true },
-  { name: "over-3ev", make: (b) => exposure(b, 3), expected: { exposure: "fail", artefacts: "pass" }, reason: { exposure: "overexposed" }, overexposes: true },
+  {
+    name: "over-2ev",
+    make: (b) => exposure(b, 2),
+    expected: { exposure: "fail", artefacts: "pass" },
+    reason: { exposure: "overexposed" },
+    overexposes: true,
+  },
+  {
+    name: "over-3ev",
+    make: (b) => exposure(b, 3),
+    expected: { exposure: "fail", artefacts: "pass" },
+    reason: { exposure: "overexposed" },
+    overexposes: true,
+  },
   { name: "contrast-0.75", make: (b) => contrast(b, 0.75), expected: { ...ok } },
   { name: "contrast-0.3", make: (b) => contrast(b, 0.3), expected: { artefacts: "pass", blank: "pass" } },
-  { name: "contrast-0.2", make: (b) => contrast(b, 0.2), expected: { ...ok, exposure: "fail" }, reason: { exposure: "low_contrast" } },
-  { name: "contrast-0.15", make: (b) => contrast(b, 0.15), expected: { ...ok, exposure: "fail" }, reason: { exposure: "low_contrast" } },
+  {
+    name: "contrast-0.2",
+    make: (b) => contrast(b, 0.2),
+    expected: { ...ok, exposure: "fail" },
+    reason: { exposure: "low_contrast" },
+  },
+  {
+    name: "contrast-0.15",
+    make: (b) => contrast(b, 0.15),
+    expected: { ...ok, exposure: "fail" },
+    reason: { exposure: "low_contrast" },
+  },
   { name: "jpeg-q90", make: (b) => jpeg(b, 90), expected: { sharpness: "inherit", ...ok } },
   { name: "jpeg-q75", make: (b) => jpeg(b, 75), expected: { sharpness: "inherit", ...ok } },
   { name: "jpeg-q30", make: (b) => jpeg(b, 30), expected: { exposure: "pass", blank: "pass" } },
@@ -106,7 +138,8 @@ export async function buildCalibrationSet(): Promise<CalibrationItem[]> {
     const own: Expected = photo.blurred ? "fail" : "pass";
     for (const d of DEGRADATIONS) {
       const expected: CalibrationItem["expected"] = {};
-      for (const [check, label] of Object.entries(d.expected) as [LabelledCheck, Expected | "inherit"][]) expected[check] = label === "inherit" ? own : label;
+      for (const [check, label] of Object.entries(d.expected) as [LabelledCheck, Expected | "inherit"][])
+        expected[check] = label === "inherit" ? own : label;
       // A blurred photo cannot be blurred "into" a failure; it already is one. Keep its blurs as positives.
       if (photo.blurred && d.name.startsWith("blur-")) expected.sharpness = "fail";
       if (photo.lowKey && d.overexposes) delete expected.exposure;

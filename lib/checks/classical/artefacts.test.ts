@@ -7,7 +7,8 @@ import { artefactsCheck } from "./artefacts";
 import { blockiness } from "./measures";
 import { contextFor } from "./testing";
 
-const run = async (bytes: Buffer, overrides = {}) => artefactsCheck.run(await prepareImage(bytes), contextFor(overrides));
+const run = async (bytes: Buffer, overrides = {}) =>
+  artefactsCheck.run(await prepareImage(bytes), contextFor(overrides));
 
 describe("artefactsCheck", () => {
   it("runs on support and hero, not on draft", () => {
@@ -20,7 +21,11 @@ describe("artefactsCheck", () => {
       expect((await run(await jpeg(photo, 90))).verdict, name).toBe("pass");
       for (const quality of [5, 10]) {
         const outcome = await run(await jpeg(photo, quality));
-        expect(outcome, `${name} q${quality}`).toMatchObject({ verdict: "fail", reasonCode: "compression_artefacts", threshold: 1.5 });
+        expect(outcome, `${name} q${quality}`).toMatchObject({
+          verdict: "fail",
+          reasonCode: "compression_artefacts",
+          threshold: 1.5,
+        });
         expect(outcome.detail).toMatch(/8×8 compression blocks are visible/);
       }
     }
@@ -62,7 +67,10 @@ describe("artefactsCheck", () => {
   it("follows threshold overrides", async () => {
     const heavy = await jpeg(await loadPhoto("astronaut"), 10);
     expect((await run(heavy)).verdict).toBe("fail");
-    expect(await run(heavy, { thresholds: { "artefacts.fail": 10, "artefacts.warn": 1.3 } })).toMatchObject({ verdict: "warn", threshold: 1.3 });
+    expect(await run(heavy, { thresholds: { "artefacts.fail": 10, "artefacts.warn": 1.3 } })).toMatchObject({
+      verdict: "warn",
+      threshold: 1.3,
+    });
     expect((await run(heavy, { thresholds: { "artefacts.fail": 10, "artefacts.warn": 10 } })).verdict).toBe("pass");
   });
 });

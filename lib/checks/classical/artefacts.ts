@@ -12,7 +12,8 @@ export const artefactsCheck: CheckModule = {
   version: 1,
   group: "quality",
   label: "Compression artefacts",
-  description: "8×8 blockiness: how much stronger luminance steps are across a JPEG-style block grid than inside the blocks (1.0 means no grid).",
+  description:
+    "8×8 blockiness: how much stronger luminance steps are across a JPEG-style block grid than inside the blocks (1.0 means no grid).",
   defaults: {
     support: { fail: 1.5, warn: 1.3 },
     hero: { fail: 1.4, warn: 1.25 },

@@ -15,9 +15,15 @@ describe("blankCheck", () => {
 
   it("fails flat fills, noisy or not, and a fully transparent image", async () => {
     for (const level of [0, 128, 255])
-      expect(await run(await solid({ width: 256, height: 256, level }))).toMatchObject({ verdict: "fail", reasonCode: "blank", score: 1 });
+      expect(await run(await solid({ width: 256, height: 256, level }))).toMatchObject({
+        verdict: "fail",
+        reasonCode: "blank",
+        score: 1,
+      });
     expect((await run(await solid({ width: 256, height: 256, level: 90, noise: 3, seed: 7 }))).verdict).toBe("fail");
-    const transparent = await sharp({ create: { width: 64, height: 64, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+    const transparent = await sharp({
+      create: { width: 64, height: 64, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } },
+    })
       .png()
       .toBuffer();
     expect(await run(transparent)).toMatchObject({ verdict: "fail", reasonCode: "blank" });
@@ -41,6 +47,10 @@ describe("blankCheck", () => {
   it("follows threshold overrides", async () => {
     const photo = await loadPhoto("brick");
     expect((await run(photo)).verdict).toBe("pass");
-    expect(await run(photo, { thresholds: { "blank.fail": 0.5 } })).toMatchObject({ verdict: "fail", reasonCode: "blank", threshold: 0.5 });
+    expect(await run(photo, { thresholds: { "blank.fail": 0.5 } })).toMatchObject({
+      verdict: "fail",
+      reasonCode: "blank",
+      threshold: 0.5,
+    });
   });
 });

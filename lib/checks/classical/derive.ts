@@ -57,7 +57,8 @@ function axisWeights(from: number, to: number) {
     count[i] = last - first + 1;
     offset[i] = weights.length;
     const span = Math.max(hi - lo, 1e-9);
-    for (let j = first; j <= last; j++) weights.push(scale <= 1 ? (j === first ? 1 : 0) : (Math.min(hi, j + 1) - Math.max(lo, j)) / span);
+    for (let j = first; j <= last; j++)
+      weights.push(scale <= 1 ? (j === first ? 1 : 0) : (Math.min(hi, j + 1) - Math.max(lo, j)) / span);
   }
   return { start, count, offset, weight: Float32Array.from(weights) };
 }
@@ -79,7 +80,8 @@ export function boxDownsample(src: { data: Uint8Array; width: number; height: nu
   const stride = src.width;
   const out = new Float32Array(width * height);
   if (k === 1) {
-    for (let y = 0; y < height; y++) for (let x = 0, i = y * stride, o = y * width; x < width; x++) out[o + x] = d[i + x]!;
+    for (let y = 0; y < height; y++)
+      for (let x = 0, i = y * stride, o = y * width; x < width; x++) out[o + x] = d[i + x]!;
   } else if (k === 2 && stride % 4 === 0 && d.byteOffset % 4 === 0) {
     // SWAR: one 32-bit word holds 4 pixels; masking out alternate bytes adds two pixel pairs at once.
     const words = new Uint32Array(d.buffer, d.byteOffset, (stride * src.height) >> 2);
@@ -99,7 +101,8 @@ export function boxDownsample(src: { data: Uint8Array; width: number; height: nu
     for (let y = 0; y < height; y++) {
       let a = 2 * y * stride;
       let b = a + stride;
-      for (let o = y * width, end = o + width; o < end; o++, a += 2, b += 2) out[o] = (d[a]! + d[a + 1]! + d[b]! + d[b + 1]!) * 0.25;
+      for (let o = y * width, end = o + width; o < end; o++, a += 2, b += 2)
+        out[o] = (d[a]! + d[a + 1]! + d[b]! + d[b + 1]!) * 0.25;
     }
   } else {
     const scale = 1 / (k * k);
@@ -141,7 +144,8 @@ export function normalisedGray(gray: GrayPlane): FloatPlane {
     const target = fitInside(gray.width, gray.height, NORMALISED_SIDE);
     const k = Math.max(1, Math.floor(Math.min(gray.width / target.width, gray.height / target.height)));
     plane = boxDownsample(gray, k);
-    if (plane.width !== target.width || plane.height !== target.height) plane = areaResize(plane, target.width, target.height);
+    if (plane.width !== target.width || plane.height !== target.height)
+      plane = areaResize(plane, target.width, target.height);
     normalisedCache.set(gray, plane);
   }
   return plane;

@@ -55,7 +55,9 @@ describe("duplicateCheck", () => {
 
   it("fails a crop + resize + brightness copy of an earlier image and names it", async () => {
     const batch = [await refOf("coffee"), await refOf("astronaut"), await refOf("rocket")];
-    const copy = await prepareImage(await nearDuplicate(await loadPhoto("astronaut"), { crop: 0.06, brightness: 1.08 }));
+    const copy = await prepareImage(
+      await nearDuplicate(await loadPhoto("astronaut"), { crop: 0.06, brightness: 1.08 }),
+    );
     const outcome = await duplicateCheck.run(copy, contextFor({ batchHashes: batch }));
     expect(outcome).toMatchObject({ verdict: "fail", reasonCode: "duplicate", threshold: 14 });
     expect(outcome.score).toBeLessThanOrEqual(14);
@@ -65,8 +67,14 @@ describe("duplicateCheck", () => {
   it("fails a re-encoded copy, and passes a different photo against the same batch", async () => {
     const batch = [await refOf("coffee"), await refOf("camera")];
     const recoded = await prepareImage(await jpeg(await loadPhoto("camera"), 60));
-    expect(await duplicateCheck.run(recoded, contextFor({ batchHashes: batch }))).toMatchObject({ verdict: "fail", reasonCode: "duplicate" });
-    const other = await duplicateCheck.run(await prepareImage(await loadPhoto("chelsea")), contextFor({ batchHashes: batch }));
+    expect(await duplicateCheck.run(recoded, contextFor({ batchHashes: batch }))).toMatchObject({
+      verdict: "fail",
+      reasonCode: "duplicate",
+    });
+    const other = await duplicateCheck.run(
+      await prepareImage(await loadPhoto("chelsea")),
+      contextFor({ batchHashes: batch }),
+    );
     expect(other.verdict).toBe("pass");
     expect(other.reasonCode).toBeUndefined();
     expect(other.score).toBeGreaterThan(18);
@@ -80,12 +88,25 @@ describe("duplicateCheck", () => {
 
   it("follows threshold overrides", async () => {
     const batch = [await refOf("astronaut")];
-    const copy = await prepareImage(await nearDuplicate(await loadPhoto("astronaut"), { crop: 0.04, brightness: 0.93, anchor: "top-left", quality: 85 }));
+    const copy = await prepareImage(
+      await nearDuplicate(await loadPhoto("astronaut"), {
+        crop: 0.04,
+        brightness: 0.93,
+        anchor: "top-left",
+        quality: 85,
+      }),
+    );
     const { score } = await duplicateCheck.run(copy, contextFor({ batchHashes: batch }));
     expect(score).toBeGreaterThan(0);
-    const strictOff = await duplicateCheck.run(copy, contextFor({ batchHashes: batch, thresholds: { "duplicate.fail": score - 1, "duplicate.warn": score } }));
+    const strictOff = await duplicateCheck.run(
+      copy,
+      contextFor({ batchHashes: batch, thresholds: { "duplicate.fail": score - 1, "duplicate.warn": score } }),
+    );
     expect(strictOff).toMatchObject({ verdict: "warn", reasonCode: "duplicate" });
-    const off = await duplicateCheck.run(copy, contextFor({ batchHashes: batch, thresholds: { "duplicate.fail": -1, "duplicate.warn": -1 } }));
+    const off = await duplicateCheck.run(
+      copy,
+      contextFor({ batchHashes: batch, thresholds: { "duplicate.fail": -1, "duplicate.warn": -1 } }),
+    );
     expect(off.verdict).toBe("pass");
   });
 });

@@ -22,7 +22,8 @@ export const duplicateCheck: CheckModule = {
   version: 1,
   group: "consistency",
   label: "Near-duplicate",
-  description: "Perceptual-hash (pHash) distance to the closest earlier image of the same batch, in bits of 64; small distances mean the same picture.",
+  description:
+    "Perceptual-hash (pHash) distance to the closest earlier image of the same batch, in bits of 64; small distances mean the same picture.",
   defaults: {
     support: { fail: 14, warn: 18 },
     hero: { fail: 16, warn: 20 },
@@ -32,7 +33,8 @@ export const duplicateCheck: CheckModule = {
     const fail = threshold(t, "fail");
     const warn = threshold(t, "warn");
     const closest = nearest(imageHash(image), context.batchHashes);
-    if (!closest) return { verdict: "pass", score: 64, threshold: fail, detail: "No earlier image in the batch to compare with." };
+    if (!closest)
+      return { verdict: "pass", score: 64, threshold: fail, detail: "No earlier image in the batch to compare with." };
     const { ref, distance } = closest;
     const verdict = distance <= fail ? "fail" : distance <= warn ? "warn" : "pass";
     const limit = verdict === "pass" ? warn : verdict === "warn" ? warn : fail;

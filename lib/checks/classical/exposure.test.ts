@@ -5,7 +5,8 @@ import { prepareImage } from "../prepare";
 import { exposureCheck, exposureStats } from "./exposure";
 import { contextFor } from "./testing";
 
-const run = async (bytes: Buffer, overrides = {}) => exposureCheck.run(await prepareImage(bytes), contextFor(overrides));
+const run = async (bytes: Buffer, overrides = {}) =>
+  exposureCheck.run(await prepareImage(bytes), contextFor(overrides));
 
 describe("exposureCheck", () => {
   it("runs on support and hero, not on draft", () => {
@@ -24,7 +25,10 @@ describe("exposureCheck", () => {
       const photo = await loadPhoto(name);
       expect(await run(await exposure(photo, -2)), name).toMatchObject({ verdict: "fail", reasonCode: "underexposed" });
       expect(await run(await exposure(photo, 2)), name).toMatchObject({ verdict: "fail", reasonCode: "overexposed" });
-      expect(await run(await contrast(photo, 0.2)), name).toMatchObject({ verdict: "fail", reasonCode: "low_contrast" });
+      expect(await run(await contrast(photo, 0.2)), name).toMatchObject({
+        verdict: "fail",
+        reasonCode: "low_contrast",
+      });
     }
   });
 
@@ -48,17 +52,28 @@ describe("exposureCheck", () => {
     const outcome = await run(await exposure(await loadPhoto("coffee"), -3));
     expect(outcome.threshold).toBe(145);
     expect(outcome.score).toBeLessThan(145);
-    expect(outcome.detail).toMatch(/^The highlights only reach grey level \d+, past the failure level 145 \(white .*, RMS contrast/);
+    expect(outcome.detail).toMatch(
+      /^The highlights only reach grey level \d+, past the failure level 145 \(white .*, RMS contrast/,
+    );
   });
 
   it("follows threshold overrides", async () => {
     const dark = await exposure(await loadPhoto("astronaut"), -2);
     expect((await run(dark)).verdict).toBe("fail");
-    expect((await run(dark, { thresholds: { "exposure.under_fail": 60, "exposure.under_warn": 70 } })).verdict).toBe("pass");
+    expect((await run(dark, { thresholds: { "exposure.under_fail": 60, "exposure.under_warn": 70 } })).verdict).toBe(
+      "pass",
+    );
     const normal = await loadPhoto("astronaut");
-    expect(await run(normal, { thresholds: { "exposure.contrast_fail": 254 } })).toMatchObject({ verdict: "fail", reasonCode: "low_contrast", threshold: 254 });
+    expect(await run(normal, { thresholds: { "exposure.contrast_fail": 254 } })).toMatchObject({
+      verdict: "fail",
+      reasonCode: "low_contrast",
+      threshold: 254,
+    });
     // astronaut has ~14 % pure black (space behind her): a strict crushed-shadow rule catches it.
-    expect(await run(normal, { thresholds: { "exposure.crush_fail": 0.1 } })).toMatchObject({ verdict: "fail", reasonCode: "underexposed" });
+    expect(await run(normal, { thresholds: { "exposure.crush_fail": 0.1 } })).toMatchObject({
+      verdict: "fail",
+      reasonCode: "underexposed",
+    });
   });
 
   it("measures clipping at both ends and the tonal range from the histogram", () => {

@@ -28,7 +28,14 @@ export function exposureStats(bins: Uint32Array): ExposureStats {
   for (let v = 0; v <= BLACK_MAX; v++) black += bins[v]!;
   const low = percentile(bins, n, 0.01);
   const highlight = percentile(bins, n, 0.99);
-  return { whiteClip: white / n, blackClip: black / n, highlight, range: highlight - low, rmsContrast: std / 255, mean };
+  return {
+    whiteClip: white / n,
+    blackClip: black / n,
+    highlight,
+    range: highlight - low,
+    rmsContrast: std / 255,
+    mean,
+  };
 }
 
 function percentile(bins: Uint32Array, n: number, p: number): number {
@@ -41,7 +48,14 @@ function percentile(bins: Uint32Array, n: number, p: number): number {
   return 255;
 }
 
-type Finding = { reasonCode: string; verdict: Verdict; score: number; threshold: number; severity: number; what: string };
+type Finding = {
+  reasonCode: string;
+  verdict: Verdict;
+  score: number;
+  threshold: number;
+  severity: number;
+  what: string;
+};
 
 /**
  * Exposure from the full-resolution histogram, three ways:
@@ -65,29 +79,108 @@ export const exposureCheck: CheckModule = {
   description:
     "Blown-out highlights, dark images (highlights that never get bright, or crushed shadows) and washed-out tonal range, from the grey-level histogram.",
   defaults: {
-    support: { over_fail: 0.08, over_warn: 0.04, under_fail: 145, under_warn: 165, crush_fail: 0.5, crush_warn: 0.3, contrast_fail: 64, contrast_warn: 90 },
-    hero: { over_fail: 0.065, over_warn: 0.03, under_fail: 150, under_warn: 170, crush_fail: 0.4, crush_warn: 0.25, contrast_fail: 70, contrast_warn: 100 },
+    support: {
+      over_fail: 0.08,
+      over_warn: 0.04,
+      under_fail: 145,
+      under_warn: 165,
+      crush_fail: 0.5,
+      crush_warn: 0.3,
+      contrast_fail: 64,
+      contrast_warn: 90,
+    },
+    hero: {
+      over_fail: 0.065,
+      over_warn: 0.03,
+      under_fail: 150,
+      under_warn: 170,
+      crush_fail: 0.4,
+      crush_warn: 0.25,
+      contrast_fail: 70,
+      contrast_warn: 100,
+    },
   },
   async run(image, context) {
     const t = thresholdsFor(exposureCheck, context);
     const s = exposureStats(normalisedStats(image).histogram);
     const findings: Finding[] = [];
     const high = (reasonCode: string, score: number, fail: number, warn: number, what: string) => {
-      if (score > fail) findings.push({ reasonCode, verdict: "fail", score, threshold: fail, severity: score / Math.max(fail, 1e-9), what });
-      else if (score > warn) findings.push({ reasonCode, verdict: "warn", score, threshold: warn, severity: score / Math.max(warn, 1e-9), what });
+      if (score > fail)
+        findings.push({
+          reasonCode,
+          verdict: "fail",
+          score,
+          threshold: fail,
+          severity: score / Math.max(fail, 1e-9),
+          what,
+        });
+      else if (score > warn)
+        findings.push({
+          reasonCode,
+          verdict: "warn",
+          score,
+          threshold: warn,
+          severity: score / Math.max(warn, 1e-9),
+          what,
+        });
     };
     const low = (reasonCode: string, score: number, fail: number, warn: number, what: string) => {
-      if (score < fail) findings.push({ reasonCode, verdict: "fail", score, threshold: fail, severity: fail / Math.max(score, 1), what });
-      else if (score < warn) findings.push({ reasonCode, verdict: "warn", score, threshold: warn, severity: warn / Math.max(score, 1), what });
+      if (score < fail)
+        findings.push({
+          reasonCode,
+          verdict: "fail",
+          score,
+          threshold: fail,
+          severity: fail / Math.max(score, 1),
+          what,
+        });
+      else if (score < warn)
+        findings.push({
+          reasonCode,
+          verdict: "warn",
+          score,
+          threshold: warn,
+          severity: warn / Math.max(score, 1),
+          what,
+        });
     };
-    high("overexposed", s.whiteClip, threshold(t, "over_fail"), threshold(t, "over_warn"), `${pct(s.whiteClip)} of the pixels are blown out to white`);
-    low("underexposed", s.highlight, threshold(t, "under_fail"), threshold(t, "under_warn"), `the highlights only reach grey level ${s.highlight}`);
-    high("underexposed", s.blackClip, threshold(t, "crush_fail"), threshold(t, "crush_warn"), `${pct(s.blackClip)} of the pixels are crushed to black`);
-    low("low_contrast", s.range, threshold(t, "contrast_fail"), threshold(t, "contrast_warn"), `the tonal range spans only ${s.range} grey levels`);
+    high(
+      "overexposed",
+      s.whiteClip,
+      threshold(t, "over_fail"),
+      threshold(t, "over_warn"),
+      `${pct(s.whiteClip)} of the pixels are blown out to white`,
+    );
+    low(
+      "underexposed",
+      s.highlight,
+      threshold(t, "under_fail"),
+      threshold(t, "under_warn"),
+      `the highlights only reach grey level ${s.highlight}`,
+    );
+    high(
+      "underexposed",
+      s.blackClip,
+      threshold(t, "crush_fail"),
+      threshold(t, "crush_warn"),
+      `${pct(s.blackClip)} of the pixels are crushed to black`,
+    );
+    low(
+      "low_contrast",
+      s.range,
+      threshold(t, "contrast_fail"),
+      threshold(t, "contrast_warn"),
+      `the tonal range spans only ${s.range} grey levels`,
+    );
     const summary = `white ${pct(s.whiteClip)}, black ${pct(s.blackClip)}, highlights ${s.highlight}, range ${s.range}, RMS contrast ${fmt(s.rmsContrast)}`;
     const worst = pickWorst(findings);
     if (!worst)
-      return { verdict: "pass", score: s.range, threshold: threshold(t, "contrast_warn"), detail: `Exposure and contrast are within limits (${summary}).` };
+      return {
+        verdict: "pass",
+        score: s.range,
+        threshold: threshold(t, "contrast_warn"),
+        detail: `Exposure and contrast are within limits (${summary}).`,
+      };
     const limit = worst.verdict === "fail" ? "failure" : "warning";
     const result: CheckOutcome = {
       verdict: worst.verdict,
@@ -103,7 +196,10 @@ export const exposureCheck: CheckModule = {
 function pickWorst(findings: Finding[]): Finding | undefined {
   const rank = (f: Finding) => (f.verdict === "fail" ? 2 : 1);
   return [...findings].sort(
-    (a, b) => rank(b) - rank(a) || Number(b.reasonCode === "overexposed") - Number(a.reasonCode === "overexposed") || b.severity - a.severity,
+    (a, b) =>
+      rank(b) - rank(a) ||
+      Number(b.reasonCode === "overexposed") - Number(a.reasonCode === "overexposed") ||
+      b.severity - a.severity,
   )[0];
 }
 

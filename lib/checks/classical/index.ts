@@ -11,4 +11,12 @@ export { artefactsCheck, blankCheck, duplicateCheck, exposureCheck, sharpnessChe
 export { hammingDistance, imageHash, perceptualHash } from "./phash";
 
 /** The classical (non-model) checks. None runs on draft (safety only); support and hero run all of them. */
-export const classicalChecks: CheckModule[] = [blankCheck, sizeCheck, sharpnessCheck, exposureCheck, artefactsCheck, duplicateCheck, styleCheck];
+export const classicalChecks: CheckModule[] = [
+  blankCheck,
+  sizeCheck,
+  sharpnessCheck,
+  exposureCheck,
+  artefactsCheck,
+  duplicateCheck,
+  styleCheck,
+];

@@ -48,8 +48,16 @@ export function blockiness(plane: Plane & { data: Uint8Array }, floor = FLOOR): 
         const j = i + w;
         // prettier-ignore
         const q0 = d[j]!, q1 = d[j + 1]!, q2 = d[j + 2]!, q3 = d[j + 3]!, q4 = d[j + 4]!, q5 = d[j + 5]!, q6 = d[j + 6]!, q7 = d[j + 7]!;
-        v += (q0 > p0 ? q0 - p0 : p0 - q0) + (q1 > p1 ? q1 - p1 : p1 - q1) + (q2 > p2 ? q2 - p2 : p2 - q2) + (q3 > p3 ? q3 - p3 : p3 - q3);
-        v += (q4 > p4 ? q4 - p4 : p4 - q4) + (q5 > p5 ? q5 - p5 : p5 - q5) + (q6 > p6 ? q6 - p6 : p6 - q6) + (q7 > p7 ? q7 - p7 : p7 - q7);
+        v +=
+          (q0 > p0 ? q0 - p0 : p0 - q0) +
+          (q1 > p1 ? q1 - p1 : p1 - q1) +
+          (q2 > p2 ? q2 - p2 : p2 - q2) +
+          (q3 > p3 ? q3 - p3 : p3 - q3);
+        v +=
+          (q4 > p4 ? q4 - p4 : p4 - q4) +
+          (q5 > p5 ? q5 - p5 : p5 - q5) +
+          (q6 > p6 ? q6 - p6 : p6 - q6) +
+          (q7 > p7 ? q7 - p7 : p7 - q7);
       }
       const sums = [a0, a1, a2, a3, a4, a5, a6, a7];
       for (let k = 0; k < 8; k++) hs[k]! += sums[k]!;

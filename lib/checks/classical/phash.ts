@@ -73,7 +73,8 @@ function hashOfPlane(plane: Plane): string {
 
 /** Number of differing bits between two pHashes of the same length (hex strings). */
 export function hammingDistance(a: string, b: string): number {
-  if (a.length !== b.length || !/^[0-9a-f]*$/i.test(a) || !/^[0-9a-f]*$/i.test(b)) throw new Error(`Cannot compare hashes "${a}" and "${b}".`);
+  if (a.length !== b.length || !/^[0-9a-f]*$/i.test(a) || !/^[0-9a-f]*$/i.test(b))
+    throw new Error(`Cannot compare hashes "${a}" and "${b}".`);
   let distance = 0;
   for (let i = 0; i < a.length; i++) {
     let x = parseInt(a[i]!, 16) ^ parseInt(b[i]!, 16);

@@ -33,7 +33,10 @@ describe("sharpnessCheck", () => {
   it("judges at a normalised size: the same photo at 2× scores like the original", async () => {
     const photo = await loadPhoto("astronaut");
     const small = await sharpnessCheck.run(await prepareImage(photo), contextFor());
-    const big = await sharpnessCheck.run(await prepareImage(await sharp(photo).resize(1024, 1024, { kernel: "nearest" }).png().toBuffer()), contextFor());
+    const big = await sharpnessCheck.run(
+      await prepareImage(await sharp(photo).resize(1024, 1024, { kernel: "nearest" }).png().toBuffer()),
+      contextFor(),
+    );
     expect(big.score / small.score).toBeGreaterThan(0.8);
     expect(big.score / small.score).toBeLessThan(1.25);
     expect(big.verdict).toBe("pass");
@@ -43,14 +46,20 @@ describe("sharpnessCheck", () => {
     const soft = await prepareImage(await blur(await loadPhoto("astronaut"), 2));
     expect((await sharpnessCheck.run(soft, contextFor())).verdict).toBe("fail");
     // A preset that tolerates soft images.
-    const lenient = await sharpnessCheck.run(soft, contextFor({ thresholds: { "sharpness.fail": 5, "sharpness.warn": 10 } }));
+    const lenient = await sharpnessCheck.run(
+      soft,
+      contextFor({ thresholds: { "sharpness.fail": 5, "sharpness.warn": 10 } }),
+    );
     expect(lenient.verdict).toBe("pass");
     const warnOnly = await sharpnessCheck.run(soft, contextFor({ thresholds: { "sharpness.fail": 5 } }));
     expect(warnOnly).toMatchObject({ verdict: "warn", reasonCode: "blur", threshold: 100 });
     // brick's σ 0.6 copy is soft enough for a warning, not a failure.
     const slightly = await prepareImage(await blur(await loadPhoto("brick"), 0.6));
     expect((await sharpnessCheck.run(slightly, contextFor({ tier: "support" }))).verdict).toBe("warn");
-    const hero = await sharpnessCheck.run(await prepareImage(await loadPhoto("chelsea")), contextFor({ tier: "hero", thresholds: { "sharpness.fail": 1000 } }));
+    const hero = await sharpnessCheck.run(
+      await prepareImage(await loadPhoto("chelsea")),
+      contextFor({ tier: "hero", thresholds: { "sharpness.fail": 1000 } }),
+    );
     expect(hero).toMatchObject({ verdict: "fail", threshold: 1000 });
   });
 });

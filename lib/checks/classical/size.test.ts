@@ -17,11 +17,16 @@ describe("sizeCheck", () => {
   });
 
   it("passes the exact size", async () => {
-    expect(await sizeCheck.run(await imageOf(1024, 768), contextFor({ expected: { width: 1024, height: 768 } }))).toMatchObject({ verdict: "pass", score: 0 });
+    expect(
+      await sizeCheck.run(await imageOf(1024, 768), contextFor({ expected: { width: 1024, height: 768 } })),
+    ).toMatchObject({ verdict: "pass", score: 0 });
   });
 
   it("warns on the same aspect ratio at another size", async () => {
-    const outcome = await sizeCheck.run(await imageOf(512, 384), contextFor({ expected: { width: 1024, height: 768 } }));
+    const outcome = await sizeCheck.run(
+      await imageOf(512, 384),
+      contextFor({ expected: { width: 1024, height: 768 } }),
+    );
     expect(outcome).toMatchObject({ verdict: "warn", reasonCode: "wrong_size" });
     expect(outcome.detail).toMatch(/512×384, not the 1024×768 .* same aspect ratio/);
   });
@@ -30,7 +35,9 @@ describe("sizeCheck", () => {
     const square = await sizeCheck.run(await imageOf(512, 512), contextFor({ expected: { width: 1024, height: 768 } }));
     expect(square).toMatchObject({ verdict: "fail", reasonCode: "wrong_size" });
     expect(square.score).toBeCloseTo(0.25, 6);
-    expect((await sizeCheck.run(await imageOf(768, 1024), contextFor({ expected: { width: 1024, height: 768 } }))).verdict).toBe("fail");
+    expect(
+      (await sizeCheck.run(await imageOf(768, 1024), contextFor({ expected: { width: 1024, height: 768 } }))).verdict,
+    ).toBe("fail");
   });
 
   it("follows the aspect tolerance (1 % on support, 0.5 % on hero, or the preset's)", async () => {
@@ -39,6 +46,9 @@ describe("sizeCheck", () => {
     const expected = { width: 1024, height: 768 };
     expect((await sizeCheck.run(near, contextFor({ expected }))).verdict).toBe("warn");
     expect((await sizeCheck.run(near, contextFor({ expected, tier: "hero" }))).verdict).toBe("fail");
-    expect((await sizeCheck.run(near, contextFor({ expected, tier: "hero", thresholds: { "size.aspect_tolerance": 0.02 } }))).verdict).toBe("warn");
+    expect(
+      (await sizeCheck.run(near, contextFor({ expected, tier: "hero", thresholds: { "size.aspect_tolerance": 0.02 } })))
+        .verdict,
+    ).toBe("warn");
   });
 });

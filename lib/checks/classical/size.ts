@@ -11,7 +11,8 @@ export const sizeCheck: CheckModule = {
   version: 1,
   group: "quality",
   label: "Size and aspect ratio",
-  description: "The image's pixel size against the preset's; another size with the same aspect ratio warns, another aspect ratio fails.",
+  description:
+    "The image's pixel size against the preset's; another size with the same aspect ratio warns, another aspect ratio fails.",
   defaults: {
     support: { aspect_tolerance: 0.01 },
     hero: { aspect_tolerance: 0.005 },
@@ -25,7 +26,12 @@ export const sizeCheck: CheckModule = {
     if (!(ew > 0 && eh > 0)) throw new Error(`Expected size ${expected} is not a size.`);
     const score = Math.abs(image.width / image.height / (ew / eh) - 1);
     if (image.width === ew && image.height === eh)
-      return { verdict: "pass", score, threshold: tolerance, detail: `The image is ${actual}, the size the preset asked for.` };
+      return {
+        verdict: "pass",
+        score,
+        threshold: tolerance,
+        detail: `The image is ${actual}, the size the preset asked for.`,
+      };
     const verdict = score <= tolerance ? "warn" : "fail";
     const detail =
       verdict === "warn"

@@ -7,7 +7,11 @@ import { imageHash } from "./phash";
 import { styleCheck } from "./style";
 import { contextFor } from "./testing";
 
-const refOf = async (name: string): Promise<HashRef> => ({ id: name, hash: imageHash(await prepareImage(await loadPhoto(name))), label: `${name} reference` });
+const refOf = async (name: string): Promise<HashRef> => ({
+  id: name,
+  hash: imageHash(await prepareImage(await loadPhoto(name))),
+  label: `${name} reference`,
+});
 
 describe("styleCheck", () => {
   it("runs on support and hero, not on draft", () => {
@@ -21,7 +25,10 @@ describe("styleCheck", () => {
 
   it("passes an image close to one of the references and names it", async () => {
     const refs = [await refOf("rocket"), await refOf("coffee")];
-    const outcome = await styleCheck.run(await prepareImage(await exposure(await loadPhoto("coffee"), 0.5)), contextFor({ referenceHashes: refs }));
+    const outcome = await styleCheck.run(
+      await prepareImage(await exposure(await loadPhoto("coffee"), 0.5)),
+      contextFor({ referenceHashes: refs }),
+    );
     expect(outcome.verdict).toBe("pass");
     expect(outcome.detail).toContain('"coffee reference"');
   });
@@ -29,11 +36,17 @@ describe("styleCheck", () => {
   it("warns (never fails) with off_style when every reference is far", async () => {
     const refs = [await refOf("coffee"), await refOf("astronaut")];
     const image = await prepareImage(await loadPhoto("gravel"));
-    const outcome = await styleCheck.run(image, contextFor({ referenceHashes: refs, thresholds: { "style.warn": 16 } }));
+    const outcome = await styleCheck.run(
+      image,
+      contextFor({ referenceHashes: refs, thresholds: { "style.warn": 16 } }),
+    );
     expect(outcome).toMatchObject({ verdict: "warn", reasonCode: "off_style", threshold: 16 });
     expect(outcome.score).toBeGreaterThan(16);
     // Raising the bar past that distance lets it through.
-    const relaxed = await styleCheck.run(image, contextFor({ referenceHashes: refs, thresholds: { "style.warn": outcome.score } }));
+    const relaxed = await styleCheck.run(
+      image,
+      contextFor({ referenceHashes: refs, thresholds: { "style.warn": outcome.score } }),
+    );
     expect(relaxed.verdict).toBe("pass");
   });
 });

@@ -14,7 +14,8 @@ export const styleCheck: CheckModule = {
   version: 1,
   group: "consistency",
   label: "Style consistency",
-  description: "Perceptual-hash distance to the nearest approved reference image of the preset; far from all of them warns.",
+  description:
+    "Perceptual-hash distance to the nearest approved reference image of the preset; far from all of them warns.",
   defaults: {
     support: { warn: 28 },
     hero: { warn: 24 },

@@ -5,7 +5,10 @@ import type { CheckContext, CheckModule, CheckOutcome, Verdict } from "../types"
  * `<checkId>.<name>` keys. A tier without defaults falls back to "support" (the pipeline does not
  * run a check on such a tier; a direct call still gets sensible numbers).
  */
-export function thresholdsFor(check: Pick<CheckModule, "id" | "defaults">, context: CheckContext): Record<string, number> {
+export function thresholdsFor(
+  check: Pick<CheckModule, "id" | "defaults">,
+  context: CheckContext,
+): Record<string, number> {
   const base = check.defaults[context.tier] ?? check.defaults.support ?? {};
   const merged: Record<string, number> = { ...base };
   for (const name of Object.keys(base)) {
@@ -33,7 +36,11 @@ export function gradeHigh(score: number, fail: number, warn: number): Verdict {
 }
 
 /** An outcome carrying its reason code whenever it is not a pass (a warn tells the reviewer why, too). */
-export function outcome(verdict: Verdict, fields: Omit<CheckOutcome, "verdict" | "reasonCode">, reasonCode: string): CheckOutcome {
+export function outcome(
+  verdict: Verdict,
+  fields: Omit<CheckOutcome, "verdict" | "reasonCode">,
+  reasonCode: string,
+): CheckOutcome {
   return verdict === "pass" ? { ...fields, verdict } : { ...fields, verdict, reasonCode };
 }
 

@@ -10,7 +10,14 @@ import { contextFor, fixturePhotos } from "./testing";
 
 afterAll(() => shutdownModelChecks());
 
-const probs = (p: Partial<NsfwProbabilities>): NsfwProbabilities => ({ Drawing: 0, Hentai: 0, Neutral: 0, Porn: 0, Sexy: 0, ...p });
+const probs = (p: Partial<NsfwProbabilities>): NsfwProbabilities => ({
+  Drawing: 0,
+  Hentai: 0,
+  Neutral: 0,
+  Porn: 0,
+  Sexy: 0,
+  ...p,
+});
 
 describe("NSFW scoring", () => {
   it("adds porn, hentai and half of sexy", () => {
@@ -20,8 +27,16 @@ describe("NSFW scoring", () => {
 
   it("fails at `fail`, warns at `warn`, with the reason code on both", () => {
     const limits = { fail: 0.5, warn: 0.25 };
-    expect(judgeNsfw(probs({ Porn: 0.9 }), limits)).toMatchObject({ verdict: "fail", reasonCode: "nsfw", threshold: 0.5 });
-    expect(judgeNsfw(probs({ Sexy: 0.6, Neutral: 0.4 }), limits)).toMatchObject({ verdict: "warn", reasonCode: "nsfw", threshold: 0.25 });
+    expect(judgeNsfw(probs({ Porn: 0.9 }), limits)).toMatchObject({
+      verdict: "fail",
+      reasonCode: "nsfw",
+      threshold: 0.5,
+    });
+    expect(judgeNsfw(probs({ Sexy: 0.6, Neutral: 0.4 }), limits)).toMatchObject({
+      verdict: "warn",
+      reasonCode: "nsfw",
+      threshold: 0.25,
+    });
     const pass = judgeNsfw(probs({ Neutral: 0.95, Porn: 0.05 }), limits);
     expect(pass).toMatchObject({ verdict: "pass", score: 0.05 });
     expect(pass.reasonCode).toBeUndefined();
@@ -62,7 +77,9 @@ describe("NSFW model (MobileNetV2, WASM, worker thread)", { timeout: 60_000 }, (
   });
 
   it("takes any prepared image: small, non-square, grey with alpha", async () => {
-    const bytes = await sharp({ create: { width: 300, height: 120, channels: 4, background: { r: 90, g: 90, b: 90, alpha: 0.5 } } })
+    const bytes = await sharp({
+      create: { width: 300, height: 120, channels: 4, background: { r: 90, g: 90, b: 90, alpha: 0.5 } },
+    })
       .greyscale()
       .png()
       .toBuffer();
@@ -72,11 +89,16 @@ describe("NSFW model (MobileNetV2, WASM, worker thread)", { timeout: 60_000 }, (
     expect(Object.values(probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
   });
 
-  it.runIf(process.platform === "linux")("runs on an OS thread named check:nsfw (what bench/pipeline.ts counts as the checks' CPU)", async () => {
-    await classifyNsfw(new Uint8Array(224 * 224 * 3).fill(100));
-    const names = readdirSync("/proc/self/task").map((tid) => readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim());
-    expect(names).toContain("check:nsfw");
-  });
+  it.runIf(process.platform === "linux")(
+    "runs on an OS thread named check:nsfw (what bench/pipeline.ts counts as the checks' CPU)",
+    async () => {
+      await classifyNsfw(new Uint8Array(224 * 224 * 3).fill(100));
+      const names = readdirSync("/proc/self/task").map((tid) =>
+        readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim(),
+      );
+      expect(names).toContain("check:nsfw");
+    },
+  );
 
   it("applies the run's threshold overrides", async () => {
     const image = await prepareImage((await fixturePhotos())[0]!.bytes);
@@ -99,7 +121,10 @@ describe("model check registry", () => {
   it("registers NSFW and text; prompt match stays out until a local model is configured", () => {
     expect(modelChecks.map((c) => c.id)).toEqual(["nsfw", "text"]);
     expect(isPromptMatchConfigured()).toBe(false);
-    expect(promptMatchStatus()).toEqual({ configured: false, reason: "No local CLIP model folder configured (KILN_CLIP_MODEL_DIR)" });
+    expect(promptMatchStatus()).toEqual({
+      configured: false,
+      reason: "No local CLIP model folder configured (KILN_CLIP_MODEL_DIR)",
+    });
   });
 
   it("prompt match refuses to run unconfigured", async () => {

@@ -38,7 +38,9 @@ async function startOcr(): Promise<Ocr> {
   // A fixed resolution keeps Tesseract from estimating one (and logging it) for every image.
   await worker.setParameters({ tessedit_pageseg_mode: PSM.AUTO, user_defined_dpi: "300" });
   const thread = (worker as unknown as { worker: Thread }).worker;
-  const exited = new Promise<never>((_, reject) => thread.once("exit", (code) => reject(new Error(`The OCR worker thread stopped (exit code ${code}).`))));
+  const exited = new Promise<never>((_, reject) =>
+    thread.once("exit", (code) => reject(new Error(`The OCR worker thread stopped (exit code ${code}).`))),
+  );
   exited.catch(() => {});
   thread.unref(); // an idle OCR thread does not keep the process alive; it is ref'd while it works
   return { worker, thread, exited };
@@ -73,7 +75,9 @@ export function withOcrWorker<T>(job: (worker: Tesseract.Worker) => Promise<T>):
     try {
       return await Promise.race([job(worker), exited]);
     } catch (error) {
-      throw timedOut ? new Error(`OCR took longer than ${OCR_JOB_TIMEOUT_MS / 1000} s; its worker was stopped.`) : error;
+      throw timedOut
+        ? new Error(`OCR took longer than ${OCR_JOB_TIMEOUT_MS / 1000} s; its worker was stopped.`)
+        : error;
     } finally {
       clearTimeout(stuck);
       thread.unref();
@@ -106,7 +110,9 @@ export async function ocrInput(image: PreparedImage): Promise<Buffer> {
 /** The words of a recognize() result, in reading order. */
 export function wordsOf(page: Tesseract.Page): OcrWord[] {
   return (page.blocks ?? []).flatMap((b) =>
-    b.paragraphs.flatMap((p) => p.lines.flatMap((l) => l.words.map((w) => ({ text: w.text, confidence: w.confidence })))),
+    b.paragraphs.flatMap((p) =>
+      p.lines.flatMap((l) => l.words.map((w) => ({ text: w.text, confidence: w.confidence }))),
+    ),
   );
 }
 

@@ -19,7 +19,14 @@ export function modelPool(name: string): PiscinaPool {
   let pool = pools.get(name);
   if (!pool) {
     const { Piscina } = requireFromRoot("piscina") as typeof import("piscina");
-    pool = new Piscina({ filename: workerFile(name), minThreads: 0, maxThreads: 1, idleTimeout: MODEL_IDLE_TIMEOUT_MS, execArgv: [], workerData: backgroundThreadData(`check:${name}`) });
+    pool = new Piscina({
+      filename: workerFile(name),
+      minThreads: 0,
+      maxThreads: 1,
+      idleTimeout: MODEL_IDLE_TIMEOUT_MS,
+      execArgv: [],
+      workerData: backgroundThreadData(`check:${name}`),
+    });
     pools.set(name, pool);
   }
   return pool;

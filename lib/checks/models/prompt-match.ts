@@ -23,7 +23,8 @@ export const promptMatchCheck: CheckModule = {
   version: 1,
   group: "quality",
   label: "Prompt match",
-  description: "CLIP similarity between the image and its prompt (a local model folder is required). Below `fail` rejects, below `warn` goes to a person.",
+  description:
+    "CLIP similarity between the image and its prompt (a local model folder is required). Below `fail` rejects, below `warn` goes to a person.",
   defaults: { hero: { fail: 0.18, warn: 0.22 } },
   async run(): Promise<CheckOutcome> {
     throw new Error(`Prompt match is not configured: ${promptMatchStatus().reason}.`);

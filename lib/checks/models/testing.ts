@@ -13,5 +13,14 @@ export async function fixturePhotos(): Promise<{ name: string; bytes: Buffer }[]
 
 /** A check context for a direct call: no batch, no references, the tier defaults unless overridden. */
 export function contextFor(tier: Tier, extra: Partial<CheckContext> = {}): CheckContext {
-  return { tier, expected: { width: 1024, height: 1024 }, promptWantsText: false, prompt: "", batchHashes: [], referenceHashes: [], thresholds: {}, ...extra };
+  return {
+    tier,
+    expected: { width: 1024, height: 1024 },
+    promptWantsText: false,
+    prompt: "",
+    batchHashes: [],
+    referenceHashes: [],
+    thresholds: {},
+    ...extra,
+  };
 }

@@ -25,7 +25,12 @@ export function looksLikeWord(raw: string): boolean {
   if (/^[$€£]?\d+(?:[.,:/-]\d+)*(?:%|[a-z]{1,2})?$/iu.test(text)) return true;
   if (!/^\p{L}+(?:['’&-]\p{L}+)*$/u.test(text)) return false;
   const letters = text.replace(/[^\p{L}]/gu, "");
-  if (!(letters === letters.toUpperCase() || letters === letters.toLowerCase() || letters.slice(1) === letters.slice(1).toLowerCase())) return false;
+  if (!(
+    letters === letters.toUpperCase() ||
+    letters === letters.toLowerCase() ||
+    letters.slice(1) === letters.slice(1).toLowerCase()
+  ))
+    return false;
   const lower = letters.toLowerCase();
   if (lower.length >= 4 && !/[aeiouy]/.test(lower)) return false;
   return !/[b-df-hj-np-tv-xz]{6}|(\p{L})\1\1/u.test(lower);
@@ -56,7 +61,13 @@ export function judgeWantedText(words: OcrWord[], limits: Record<string, number>
   const read = words.filter((w) => alnumCount(w.text) > 0);
   if (read.length === 0) {
     const threshold = limits[names.warn] ?? 0;
-    return { score: 0, verdict: "warn", detail: "The prompt asks for text, but none could be read.", threshold, reasonCode: "garbled_text" };
+    return {
+      score: 0,
+      verdict: "warn",
+      detail: "The prompt asks for text, but none could be read.",
+      threshold,
+      reasonCode: "garbled_text",
+    };
   }
   let weight = 0;
   let sum = 0;

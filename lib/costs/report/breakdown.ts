@@ -7,7 +7,14 @@ import { int, micros, queryRows } from "./sql";
 
 import { SPEND_OUTCOMES, SPEND_PURPOSES, type SpendOutcome, type SpendPurpose } from "./labels";
 
-export { OUTCOME_LABELS, PURPOSE_LABELS, SPEND_OUTCOMES, SPEND_PURPOSES, type SpendOutcome, type SpendPurpose } from "./labels";
+export {
+  OUTCOME_LABELS,
+  PURPOSE_LABELS,
+  SPEND_OUTCOMES,
+  SPEND_PURPOSES,
+  type SpendOutcome,
+  type SpendPurpose,
+} from "./labels";
 
 export type BreakdownCell = { purpose: SpendPurpose; outcome: SpendOutcome; micros: number; calls: number };
 export type CostBreakdown = {
@@ -71,8 +78,14 @@ export async function costBreakdown(db: DbExecutor, f: CostFilters, scope: CostS
     }
     return [...sums].map(([value, s]) => ({ value, micros: micros(s.micros), calls: s.calls }));
   };
-  const byPurpose: CostBreakdown["byPurpose"] = sumBy("purpose").map(({ value, ...s }) => ({ purpose: value as SpendPurpose, ...s }));
-  const byOutcome: CostBreakdown["byOutcome"] = sumBy("outcome").map(({ value, ...s }) => ({ outcome: value as SpendOutcome, ...s }));
+  const byPurpose: CostBreakdown["byPurpose"] = sumBy("purpose").map(({ value, ...s }) => ({
+    purpose: value as SpendPurpose,
+    ...s,
+  }));
+  const byOutcome: CostBreakdown["byOutcome"] = sumBy("outcome").map(({ value, ...s }) => ({
+    outcome: value as SpendOutcome,
+    ...s,
+  }));
   const order =
     <T>(list: readonly T[]) =>
     (a: T, b: T) =>

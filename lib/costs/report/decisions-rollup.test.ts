@@ -73,7 +73,10 @@ const inputs = (): CostFiltersInput[] => [
   { from: dayStr(399), to: dayStr(0), tier: "support", campaign: "Spring" },
 ];
 const scopes = (): CostScope[] => [{ kind: "all" }, { kind: "team", teamId: brandId }, { kind: "own", userId: gusId }];
-const both = async <T>(run: (source: SpendSource) => Promise<T>) => ({ rollup: await run("rollup"), ledger: await run("ledger") });
+const both = async <T>(run: (source: SpendSource) => Promise<T>) => ({
+  rollup: await run("rollup"),
+  ledger: await run("ledger"),
+});
 
 /** Totals, series and every grouping from the rollups equal the direct queries; returns how many decisions they saw. */
 async function expectReportAgrees(label: string) {
@@ -101,13 +104,23 @@ async function currentVersion(assetId: string) {
   return a!.v!;
 }
 async function inReview() {
-  return db().select({ id: assets.id }).from(assets).where(and(eq(assets.status, "in_review"), eq(assets.source, "generated")));
+  return db()
+    .select({ id: assets.id })
+    .from(assets)
+    .where(and(eq(assets.status, "in_review"), eq(assets.source, "generated")));
 }
 /** A new version of the asset, as the editor makes it (clears both decision dates), then back in review as the checks would put it. */
 async function newVersionBackInReview(assetId: string) {
   const current = await currentVersion(assetId);
   await db().transaction((tx) =>
-    addAssetVersion(tx, { assetId, operation: "crop", blobKey: `fixtures/${assetId}-${Date.now()}.png`, width: 1024, height: 1024, createdBy: danaId }),
+    addAssetVersion(tx, {
+      assetId,
+      operation: "crop",
+      blobKey: `fixtures/${assetId}-${Date.now()}.png`,
+      width: 1024,
+      height: 1024,
+      createdBy: danaId,
+    }),
   );
   expect(await currentVersion(assetId)).not.toBe(current);
   await db().update(assets).set({ status: "in_review", enteredReviewAt: new Date() }).where(eq(assets.id, assetId));
@@ -164,13 +177,37 @@ describe("asset_decisions_daily", () => {
     const waiting = await inReview();
     expect(waiting.length).toBeGreaterThanOrEqual(8);
     const [a, b, c, d] = waiting;
-    await decideAsset({ ctx: reviewer, input: { assetId: a!.id, assetVersionId: await currentVersion(a!.id), decision: "approve" } });
-    await decideAsset({ ctx: reviewer, input: { assetId: b!.id, assetVersionId: await currentVersion(b!.id), decision: "reject", reasonCode: "off_brief" } });
     await decideAsset({
       ctx: reviewer,
-      input: { assetId: c!.id, assetVersionId: await currentVersion(c!.id), decision: "request_changes", comment: "Warmer light, please." },
+      input: { assetId: a!.id, assetVersionId: await currentVersion(a!.id), decision: "approve" },
     });
-    const undone = await decideAsset({ ctx: reviewer, input: { assetId: d!.id, assetVersionId: await currentVersion(d!.id), decision: "reject", reasonCode: "off_brief" } });
+    await decideAsset({
+      ctx: reviewer,
+      input: {
+        assetId: b!.id,
+        assetVersionId: await currentVersion(b!.id),
+        decision: "reject",
+        reasonCode: "off_brief",
+      },
+    });
+    await decideAsset({
+      ctx: reviewer,
+      input: {
+        assetId: c!.id,
+        assetVersionId: await currentVersion(c!.id),
+        decision: "request_changes",
+        comment: "Warmer light, please.",
+      },
+    });
+    const undone = await decideAsset({
+      ctx: reviewer,
+      input: {
+        assetId: d!.id,
+        assetVersionId: await currentVersion(d!.id),
+        decision: "reject",
+        reasonCode: "off_brief",
+      },
+    });
     expect(await mismatches()).toEqual([]);
     await undoDecision({ ctx: reviewer, input: { decisionId: undone.decision.id } });
     const [back] = await db().select().from(assets).where(eq(assets.id, d!.id));
@@ -190,7 +227,12 @@ describe("asset_decisions_daily", () => {
     expect(await mismatches()).toEqual([]);
     await decideAsset({
       ctx: reviewer,
-      input: { assetId: x!.id, assetVersionId: await currentVersion(x!.id), decision: "request_changes", comment: "Crop tighter." },
+      input: {
+        assetId: x!.id,
+        assetVersionId: await currentVersion(x!.id),
+        decision: "request_changes",
+        comment: "Crop tighter.",
+      },
     });
     await newVersionBackInReview(x!.id);
     await approve(x!.id);
@@ -198,7 +240,15 @@ describe("asset_decisions_daily", () => {
     expect(row!.status === "approved" || row!.status === "in_review").toBe(true);
     expect(await mismatches()).toEqual([]);
 
-    await decideAsset({ ctx: reviewer, input: { assetId: y!.id, assetVersionId: await currentVersion(y!.id), decision: "reject", reasonCode: "off_brief" } });
+    await decideAsset({
+      ctx: reviewer,
+      input: {
+        assetId: y!.id,
+        assetVersionId: await currentVersion(y!.id),
+        decision: "reject",
+        reasonCode: "off_brief",
+      },
+    });
     await newVersionBackInReview(y!.id);
     await approve(y!.id);
     expect(await mismatches()).toEqual([]);
@@ -208,7 +258,9 @@ describe("asset_decisions_daily", () => {
   it("follows bulk approval, and one statement deciding many assets over many days and keys", async () => {
     const waiting = await inReview();
     const picked = waiting.slice(0, 3);
-    const items = await Promise.all(picked.map(async (w) => ({ assetId: w.id, assetVersionId: await currentVersion(w.id) })));
+    const items = await Promise.all(
+      picked.map(async (w) => ({ assetId: w.id, assetVersionId: await currentVersion(w.id) })),
+    );
     const out = await bulkApprove({ ctx: reviewer2, input: { items } });
     expect(out.approved.length + out.partial.length).toBe(3);
     expect(await mismatches()).toEqual([]);
@@ -223,7 +275,8 @@ describe("asset_decisions_daily", () => {
       where a.id = s.id`);
     expect(await mismatches()).toEqual([]);
     // An update that moves no decision date changes nothing in the rollup.
-    const rollupRows = () => queryRows(db(), sql`select * from asset_decisions_daily order by day, batch_id, preset_version_id`);
+    const rollupRows = () =>
+      queryRows(db(), sql`select * from asset_decisions_daily order by day, batch_id, preset_version_id`);
     const before = await rollupRows();
     await db().execute(sql`update assets set updated_at = now() where source = 'generated'`);
     expect(await rollupRows()).toEqual(before);
@@ -268,7 +321,11 @@ describe("asset_decisions_daily", () => {
             await query(
               `update assets set approved_at = case when $2::int % 2 = 0 then $3::timestamptz end, rejected_at = case when $2::int % 2 = 1 then $3::timestamptz end
                where id = any($1::uuid[])`,
-              [k % 2 ? [...slice].reverse() : slice, round + k, new Date(today.getTime() - ((round + k) % 3) * DAY + 3_600_000).toISOString()],
+              [
+                k % 2 ? [...slice].reverse() : slice,
+                round + k,
+                new Date(today.getTime() - ((round + k) % 3) * DAY + 3_600_000).toISOString(),
+              ],
             );
           }),
         ),
@@ -301,7 +358,9 @@ describe("asset_decisions_daily", () => {
 // Last: it empties the rollup and rebuilds it, which would hide a missing trigger from the tests above.
 describe("the decisions rebuild", () => {
   it("is rebuilt from the assets by kiln_asset_decisions_daily_rebuild (the migration's backfill)", async () => {
-    const decided = await db().select({ n: sql<number>`count(*)::int` }).from(reviewDecisions);
+    const decided = await db()
+      .select({ n: sql<number>`count(*)::int` })
+      .from(reviewDecisions);
     expect(decided[0]!.n).toBeGreaterThan(5);
     expect((await db().select().from(assetVersions)).length).toBeGreaterThan(made.length);
     await db().execute(sql`delete from asset_decisions_daily`);

@@ -23,7 +23,11 @@ export function microsToUsd(value: number | null): string | null {
 }
 const ratio = (value: number | null) => (value === null ? null : Math.round(value * 10_000) / 10_000);
 
-type Table = { operations?: boolean; header: string[]; rows: (ctx: Ctx, f: CostFilters, scope: CostScope) => Promise<CsvCell[][]> };
+type Table = {
+  operations?: boolean;
+  header: string[];
+  rows: (ctx: Ctx, f: CostFilters, scope: CostScope) => Promise<CsvCell[][]>;
+};
 
 const GROUP_HEADER = [
   "group",
@@ -90,7 +94,16 @@ export const COST_TABLES: Record<string, Table> = {
     },
   },
   daily: {
-    header: ["day", "spend_usd", "spend_micros", "approved", "rejected", "cost_per_usable_micros", "reject_rate", "retry_rate"],
+    header: [
+      "day",
+      "spend_usd",
+      "spend_micros",
+      "approved",
+      "rejected",
+      "cost_per_usable_micros",
+      "reject_rate",
+      "retry_rate",
+    ],
     rows: async (ctx, f, scope) =>
       (await costSeries(ctx.db, f, scope)).map((d) => [
         d.day,
@@ -118,7 +131,14 @@ export const COST_TABLES: Record<string, Table> = {
   reasons: {
     header: ["reason_code", "reason", "assets", "by_reviewer", "cost_usd", "cost_micros"],
     rows: async (ctx, f, scope) =>
-      (await topRejectReasons(ctx.db, f, scope, 100)).map((r) => [r.code, r.label, r.assets, r.byReviewer, microsToUsd(r.micros), r.micros]),
+      (await topRejectReasons(ctx.db, f, scope, 100)).map((r) => [
+        r.code,
+        r.label,
+        r.assets,
+        r.byReviewer,
+        microsToUsd(r.micros),
+        r.micros,
+      ]),
   },
   "ops-hours": {
     operations: true,
@@ -136,7 +156,8 @@ export const COST_TABLES: Record<string, Table> = {
   "ops-latency": {
     operations: true,
     header: ["provider", "generations", "p50_ms", "p95_ms"],
-    rows: async (ctx, f) => (await providerLatency(ctx.db, f)).map((l) => [l.provider, l.generations, l.p50Ms, l.p95Ms]),
+    rows: async (ctx, f) =>
+      (await providerLatency(ctx.db, f)).map((l) => [l.provider, l.generations, l.p50Ms, l.p95Ms]),
   },
   "ops-errors": {
     operations: true,
@@ -146,13 +167,23 @@ export const COST_TABLES: Record<string, Table> = {
   "ops-queue": {
     operations: true,
     header: ["provider", "queued", "running", "oldest_queued_at"],
-    rows: async (ctx, f) => (await queueDepth(ctx.db, f)).map((q) => [q.provider, q.queued, q.running, q.oldestQueuedAt]),
+    rows: async (ctx, f) =>
+      (await queueDepth(ctx.db, f)).map((q) => [q.provider, q.queued, q.running, q.oldestQueuedAt]),
   },
   "ops-dead-letters": {
     operations: true,
     header: ["at", "generation_id", "batch_id", "batch", "campaign", "owner", "code", "message"],
     rows: async (ctx, f) =>
-      (await deadLetters(ctx.db, f, 1000)).map((d) => [d.at, d.generationId, d.batchId, d.batchName, d.campaign, d.owner, d.code, d.message]),
+      (await deadLetters(ctx.db, f, 1000)).map((d) => [
+        d.at,
+        d.generationId,
+        d.batchId,
+        d.batchName,
+        d.campaign,
+        d.owner,
+        d.code,
+        d.message,
+      ]),
   },
 };
 
@@ -162,10 +193,19 @@ export const COST_TABLE_NAMES = Object.keys(COST_TABLES);
  * One of the pages' tables as a CSV file for a spreadsheet: permission-checked like the page (the
  * viewer's scope applies), formula-safe (lib/csv/safe-csv.ts), and audited with its filters.
  */
-export async function exportCostCsv({ ctx, input }: { ctx: Ctx; input: Record<string, unknown> }): Promise<{ filename: string; csv: string }> {
+export async function exportCostCsv({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: Record<string, unknown>;
+}): Promise<{ filename: string; csv: string }> {
   const { table: name, by: _by, ...rest } = input;
   const table = typeof name === "string" ? COST_TABLES[name] : undefined;
-  if (!table) throw new AppError("invalid_input", `Pick a table to export: ${COST_TABLE_NAMES.join(", ")}.`, { fields: { table: ["Unknown table."] } });
+  if (!table)
+    throw new AppError("invalid_input", `Pick a table to export: ${COST_TABLE_NAMES.join(", ")}.`, {
+      fields: { table: ["Unknown table."] },
+    });
   if (table.operations) assertOperations(ctx);
   const { filters, scope } = await costQuery(ctx, rest);
   const rows = await table.rows(ctx, filters, scope);
@@ -178,5 +218,8 @@ export async function exportCostCsv({ ctx, input }: { ctx: Ctx; input: Record<st
       ip: ctx.ip,
     },
   });
-  return { filename: `kiln-costs-${name}-${filters.from}-to-${filters.to}.csv`, csv: toCsv(table.header, rows, { bom: true }) };
+  return {
+    filename: `kiln-costs-${name}-${filters.from}-to-${filters.to}.csv`,
+    csv: toCsv(table.header, rows, { bom: true }),
+  };
 }

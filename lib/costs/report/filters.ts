@@ -58,7 +58,8 @@ export const DIMENSION_KEYS = ["campaign", "teamId", "userId", "tier", "presetId
 
 function parseDay(value: string, field: string): Date {
   const date = new Date(`${value}T00:00:00.000Z`);
-  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) throw fieldError(field, "That date does not exist.");
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value)
+    throw fieldError(field, "That date does not exist.");
   return date;
 }
 

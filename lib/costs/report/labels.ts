@@ -8,7 +8,15 @@ export type SpendPurpose = (typeof SPEND_PURPOSES)[number];
  * retried towards, or edited). "no_image": the generation never produced one (failed for good,
  * cancelled, or still running).
  */
-export const SPEND_OUTCOMES = ["approved", "rejected", "in_review", "changes_requested", "checking", "no_image", "overhead"] as const;
+export const SPEND_OUTCOMES = [
+  "approved",
+  "rejected",
+  "in_review",
+  "changes_requested",
+  "checking",
+  "no_image",
+  "overhead",
+] as const;
 export type SpendOutcome = (typeof SPEND_OUTCOMES)[number];
 
 export const PURPOSE_LABELS: Record<SpendPurpose, string> = {

@@ -5,7 +5,13 @@ import { int, queryRows, rate } from "./sql";
 
 /** Operations figures for admins: how the pipeline ran in the range, and what is waiting now. */
 export type OperationsHour = { hour: string; succeeded: number; deadLettered: number };
-export type ProviderLatency = { providerId: string | null; provider: string; generations: number; p50Ms: number | null; p95Ms: number | null };
+export type ProviderLatency = {
+  providerId: string | null;
+  provider: string;
+  generations: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+};
 export type ErrorCount = { source: "provider call" | "dead-lettered"; code: string; count: number };
 export type QueueDepth = { provider: string; queued: number; running: number; oldestQueuedAt: string | null };
 export type DeadLetter = {
@@ -20,7 +26,8 @@ export type DeadLetter = {
 };
 export type BlockRate = { blockedPrompts: number; blockedUploads: number; queuedBatches: number; rate: number | null };
 
-const range = (column: SQL, f: CostFilters) => sql`${column} >= ${f.start.toISOString()}::timestamptz and ${column} < ${f.end.toISOString()}::timestamptz`;
+const range = (column: SQL, f: CostFilters) =>
+  sql`${column} >= ${f.start.toISOString()}::timestamptz and ${column} < ${f.end.toISOString()}::timestamptz`;
 /** The GPU endpoint filter on generations: their preset version's endpoint (where the work is sent). */
 const providerOf = (f: CostFilters) => (f.providerId ? sql`pv.provider_id = ${f.providerId}::uuid` : sql`true`);
 
@@ -55,7 +62,12 @@ export async function blockRate(db: DbExecutor, f: CostFilters): Promise<BlockRa
   );
   const prompts = int(row?.prompts);
   const queued = int(row?.queued);
-  return { blockedPrompts: prompts, blockedUploads: int(row?.uploads), queuedBatches: queued, rate: rate(prompts, prompts + queued) };
+  return {
+    blockedPrompts: prompts,
+    blockedUploads: int(row?.uploads),
+    queuedBatches: queued,
+    rate: rate(prompts, prompts + queued),
+  };
 }
 
 /**
@@ -64,7 +76,13 @@ export async function blockRate(db: DbExecutor, f: CostFilters): Promise<BlockRa
  * endpoint it ran on), named as it is now. An index range over generations_provider_latency_idx.
  */
 export async function providerLatency(db: DbExecutor, f: CostFilters): Promise<ProviderLatency[]> {
-  const rows = await queryRows<{ provider_id: string | null; provider: string; n: number; p50: number | null; p95: number | null }>(
+  const rows = await queryRows<{
+    provider_id: string | null;
+    provider: string;
+    n: number;
+    p50: number | null;
+    p95: number | null;
+  }>(
     db,
     sql`
     select pv.provider_id::text as provider_id, coalesce(min(pr.name), 'unknown') as provider, count(*)::int as n,
@@ -119,7 +137,12 @@ export async function queueDepth(db: DbExecutor, f: CostFilters): Promise<QueueD
     where g.status in ('queued', 'running') and ${providerOf(f)}
     group by pr.name order by 2 desc, 1`,
   );
-  return rows.map((r) => ({ provider: r.provider, queued: int(r.queued), running: int(r.running), oldestQueuedAt: r.oldest }));
+  return rows.map((r) => ({
+    provider: r.provider,
+    queued: int(r.queued),
+    running: int(r.running),
+    oldestQueuedAt: r.oldest,
+  }));
 }
 
 /** Parked work (dead-lettered in the range), newest first, with the reason and its batch. */

@@ -17,7 +17,12 @@ export type CostFilterOptions = {
 
 /** What the filter bar offers: values that occur in the data the viewer may see. */
 export async function costFilterOptions(db: DbExecutor, scope: CostScope): Promise<CostFilterOptions> {
-  const visible = scope.kind === "team" ? sql`o.team_id = ${scope.teamId}::uuid` : scope.kind === "own" ? sql`b.owner_id = ${scope.userId}::uuid` : sql`true`;
+  const visible =
+    scope.kind === "team"
+      ? sql`o.team_id = ${scope.teamId}::uuid`
+      : scope.kind === "own"
+        ? sql`b.owner_id = ${scope.userId}::uuid`
+        : sql`true`;
   const rows = await queryRows<{ kind: keyof CostFilterOptions; value: string; label: string }>(
     db,
     sql`
@@ -37,7 +42,8 @@ export async function costFilterOptions(db: DbExecutor, scope: CostScope): Promi
     select 'providers', pr.id::text, pr.name from providers pr
     order by 1, 3`,
   );
-  const of = (kind: keyof CostFilterOptions) => rows.filter((r) => r.kind === kind).map((r) => ({ value: r.value, label: r.label }));
+  const of = (kind: keyof CostFilterOptions) =>
+    rows.filter((r) => r.kind === kind).map((r) => ({ value: r.value, label: r.label }));
   return {
     campaigns: of("campaigns"),
     teams: of("teams"),

@@ -24,7 +24,12 @@ type Row = { code: string; label: string | null; assets: number; by_reviewer: nu
  * A reviewer's rejection takes the reason code of their (not undone) decision on the current
  * version; the checks' rejections take the asset's status reason ("blur, nsfw" counts for both).
  */
-export async function topRejectReasons(db: DbExecutor, f: CostFilters, scope: CostScope, limit = 10): Promise<RejectReasonRow[]> {
+export async function topRejectReasons(
+  db: DbExecutor,
+  f: CostFilters,
+  scope: CostScope,
+  limit = 10,
+): Promise<RejectReasonRow[]> {
   const rows = await queryRows<Row>(
     db,
     sql`

@@ -1,7 +1,18 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db";
-import { assets, auditEvents, bannedTerms, providers, teams, templates, users, type Batch, type Generation, type User } from "@/db/schema";
+import {
+  assets,
+  auditEvents,
+  bannedTerms,
+  providers,
+  teams,
+  templates,
+  users,
+  type Batch,
+  type Generation,
+  type User,
+} from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { resolveSession } from "@/lib/auth/resolve-session";
 import { startSession } from "@/lib/auth/sessions";
@@ -117,8 +128,17 @@ beforeAll(async () => {
   expect((await h.check(a4.checkRunId, "hero")).decision.next).toBe("in_review");
   await h.edit(a4, g.g4, { micros: 25_000, at: at(1, 11) });
   expect(
-    (await decideAsset({ ctx: reviewer2, input: { assetId: a4.assetId, assetVersionId: a4.assetVersionId, decision: "reject", reasonCode: "trademark_logo" } }))
-      .status,
+    (
+      await decideAsset({
+        ctx: reviewer2,
+        input: {
+          assetId: a4.assetId,
+          assetVersionId: a4.assetVersionId,
+          decision: "reject",
+          reasonCode: "trademark_logo",
+        },
+      })
+    ).status,
   ).toBe("rejected");
 
   const cmd = await h.batch({ ownerId: gus.actor.id, campaign: "=cmd()" });
@@ -129,14 +149,24 @@ beforeAll(async () => {
   g.g6 = await h.generation(cmd, { tier: "draft" });
   await h.call(g.g6, { micros: 10_000, at: at(1), failed: true });
   await h.call(g.g6, { micros: 10_000, at: at(1, 11), failed: true });
-  await deadLetterGeneration({ db: db(), generationId: g.g6.id, code: "provider_unavailable", message: "The GPU endpoint did not answer." });
+  await deadLetterGeneration({
+    db: db(),
+    generationId: g.g6.id,
+    code: "provider_unavailable",
+    message: "The GPU endpoint did not answer.",
+  });
 
   const loose = await h.batch({ ownerId: nora.actor.id });
   g.g7 = await h.generation(loose, { tier: "draft" });
   await h.call(g.g7, { micros: 10_000, at: at(1) });
   // Not checked yet: the image exists, nobody has decided.
   await h.succeed(g.g7, { providerMs: 6000 });
-  await h.overhead({ providerId: (await db().select().from(providers).limit(1))[0]!.id, userId: admin.actor.id, micros: 5_000, at: at(3) });
+  await h.overhead({
+    providerId: (await db().select().from(providers).limit(1))[0]!.id,
+    userId: admin.actor.id,
+    micros: 5_000,
+    at: at(3),
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -171,7 +201,9 @@ describe("the headline figures reconcile with the known history to the micro-dol
     expect((await costTotals(db(), def, { kind: "all" })).spendMicros).toBe(H.spend);
     // A start date alone covers 30 days from it: here only the old call.
     expect((await costTotals(db(), parseCostFilters({ from: dayStr(45) }), { kind: "all" })).spendMicros).toBe(999_999);
-    expect((await costTotals(db(), parseCostFilters({ from: dayStr(45), to: dayStr(0) }), { kind: "all" })).spendMicros).toBe(H.spend + 999_999);
+    expect(
+      (await costTotals(db(), parseCostFilters({ from: dayStr(45), to: dayStr(0) }), { kind: "all" })).spendMicros,
+    ).toBe(H.spend + 999_999);
   });
 
   it("where the money went: purposes and outcomes each add up to the spend; rejected work is named", async () => {
@@ -198,7 +230,8 @@ describe("the headline figures reconcile with the known history to the micro-dol
 
   it("finds the image of a call whose asset was made before the range's start (a call record settled late), not only the recent ones", async () => {
     const expected = await costBreakdown(db(), filters(), { kind: "all" });
-    const shift = (direction: "-" | "+") => db().execute(sql`update assets set created_at = created_at ${sql.raw(direction)} interval '400 days'`);
+    const shift = (direction: "-" | "+") =>
+      db().execute(sql`update assets set created_at = created_at ${sql.raw(direction)} interval '400 days'`);
     await shift("-");
     try {
       const moved = await costBreakdown(db(), filters(), { kind: "all" });
@@ -211,7 +244,14 @@ describe("the headline figures reconcile with the known history to the micro-dol
 
   it("a campaign filter keeps the lineages of its batches (re-roll and edits included) and drops overhead", async () => {
     const t = await costTotals(db(), filters({ campaign: "Spring" }), { kind: "all" });
-    expect(t).toMatchObject({ spendMicros: H.spring.spend, overheadMicros: 0, approved: 2, rejected: 2, costPerUsableMicros: H.spring.cpu, rejectRate: 0.5 });
+    expect(t).toMatchObject({
+      spendMicros: H.spring.spend,
+      overheadMicros: 0,
+      approved: 2,
+      rejected: 2,
+      costPerUsableMicros: H.spring.cpu,
+      rejectRate: 0.5,
+    });
     // Tier comes through the lineage: the local-engine edit of the re-rolled support image counts as support.
     const support = await costTotals(db(), filters({ tier: "support" }), { kind: "all" });
     expect(support).toMatchObject({ spendMicros: 440_000, approved: 2, rejected: 1, costPerUsableMicros: 220_000 });
@@ -271,7 +311,12 @@ describe("who sees which costs", () => {
   it("a designer sees their own team's figures only", async () => {
     const report = await getCostReport({ ctx: dana, input: { from: dayStr(6), to: dayStr(0) } });
     expect(report.scope).toEqual({ kind: "team", teamId: brandId });
-    expect(report.totals).toMatchObject({ spendMicros: H.spring.spend, overheadMicros: 0, approved: 2, costPerUsableMicros: H.spring.cpu });
+    expect(report.totals).toMatchObject({
+      spendMicros: H.spring.spend,
+      overheadMicros: 0,
+      approved: 2,
+      costPerUsableMicros: H.spring.cpu,
+    });
     expect(report.options.campaigns.map((c) => c.value)).toEqual(["Spring"]);
     expect(report.options.teams.map((t) => t.label)).toEqual(["Brand"]);
     // A teammate's work is the team's.
@@ -279,16 +324,24 @@ describe("who sees which costs", () => {
   });
 
   it("a designer asking for another team, or someone outside their team, is refused", async () => {
-    await expect(getCostReport({ ctx: dana, input: { teamId: growthId } })).rejects.toMatchObject({ code: "forbidden" });
-    await expect(getCostReport({ ctx: dana, input: { userId: gus.actor.id } })).rejects.toMatchObject({ code: "forbidden" });
-    await expect(exportCostCsv({ ctx: gus, input: { table: "campaign", teamId: brandId } })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(getCostReport({ ctx: dana, input: { teamId: growthId } })).rejects.toMatchObject({
+      code: "forbidden",
+    });
+    await expect(getCostReport({ ctx: dana, input: { userId: gus.actor.id } })).rejects.toMatchObject({
+      code: "forbidden",
+    });
+    await expect(exportCostCsv({ ctx: gus, input: { table: "campaign", teamId: brandId } })).rejects.toMatchObject({
+      code: "forbidden",
+    });
   });
 
   it("a designer without a team sees their own work only", async () => {
     const report = await getCostReport({ ctx: nora, input: { from: dayStr(6), to: dayStr(0) } });
     expect(report.scope).toEqual({ kind: "own", userId: nora.actor.id });
     expect(report.totals).toMatchObject({ spendMicros: 10_000, approved: 0, costPerUsableMicros: null });
-    await expect(getCostReport({ ctx: nora, input: { userId: dana.actor.id } })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(getCostReport({ ctx: nora, input: { userId: dana.actor.id } })).rejects.toMatchObject({
+      code: "forbidden",
+    });
   });
 
   it("a designer allowed every team, finance and admins see everything", async () => {
@@ -306,16 +359,23 @@ describe("who sees which costs", () => {
 
   it("reviewers cannot see costs at all", async () => {
     await expect(getCostReport({ ctx: reviewer, input: {} })).rejects.toMatchObject({ code: "forbidden" });
-    await expect(exportCostCsv({ ctx: reviewer, input: { table: "totals" } })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(exportCostCsv({ ctx: reviewer, input: { table: "totals" } })).rejects.toMatchObject({
+      code: "forbidden",
+    });
   });
 });
 
 describe("finance reads costs but cannot make or judge work", () => {
   it("the guard refuses finance to queue, edit or review, and lets it see and export costs", async () => {
-    const { id: sessionId } = await startSession({ db: db(), input: { userId: finance.actor.id, method: "password", ip: null } });
+    const { id: sessionId } = await startSession({
+      db: db(),
+      input: { userId: finance.actor.id, method: "password", ip: null },
+    });
     const claims = { userId: finance.actor.id, sessionVersion: 0, sessionId };
     for (const permission of ["generations.create", "assets.edit", "review.decide", "costs.operations"] as const) {
-      await expect(resolveSession({ db: db(), claims, permission, ip: null })).rejects.toMatchObject({ code: "forbidden" });
+      await expect(resolveSession({ db: db(), claims, permission, ip: null })).rejects.toMatchObject({
+        code: "forbidden",
+      });
     }
     for (const permission of ["costs.view", "costs.view_all"] as const) {
       expect((await resolveSession({ db: db(), claims, permission, ip: null })).actor.role).toBe("finance");
@@ -323,14 +383,20 @@ describe("finance reads costs but cannot make or judge work", () => {
     // And the review rules themselves refuse finance, whatever route calls them.
     const [pending] = await db().select().from(assets).where(eq(assets.generationId, g.g7.id));
     await expect(
-      decideAsset({ ctx: finance, input: { assetId: pending!.id, assetVersionId: pending!.currentVersionId!, decision: "approve" } }),
+      decideAsset({
+        ctx: finance,
+        input: { assetId: pending!.id, assetVersionId: pending!.currentVersionId!, decision: "approve" },
+      }),
     ).rejects.toMatchObject({ code: "forbidden" });
   });
 });
 
 describe("CSV export", () => {
   it("escapes a campaign named like a formula, keeps exact money, and is audited with its filters", async () => {
-    const { filename, csv } = await exportCostCsv({ ctx: finance, input: { table: "campaign", from: dayStr(6), to: dayStr(0) } });
+    const { filename, csv } = await exportCostCsv({
+      ctx: finance,
+      input: { table: "campaign", from: dayStr(6), to: dayStr(0) },
+    });
     expect(filename).toBe(`kiln-costs-campaign-${dayStr(6)}-to-${dayStr(0)}.csv`);
     const lines = csv
       .replace(/^\uFEFF/, "")
@@ -343,15 +409,27 @@ describe("CSV export", () => {
     expect(lines).toContain(`"'=cmd()","0.030000",30000,3,1,0,"0.030000",30000,0,0.3333`);
     expect(csv).not.toMatch(/(^|\r\n|,)"=/);
     const [audit] = await db().select().from(auditEvents).where(eq(auditEvents.action, "costs.exported"));
-    expect(audit).toMatchObject({ actorId: finance.actor.id, data: { table: "campaign", rows: 4, scope: "all", filters: { from: dayStr(6), to: dayStr(0) } } });
+    expect(audit).toMatchObject({
+      actorId: finance.actor.id,
+      data: { table: "campaign", rows: 4, scope: "all", filters: { from: dayStr(6), to: dayStr(0) } },
+    });
   });
 
   it("exports a designer's view within their scope, and refuses unknown tables and the operations tables to non-admins", async () => {
     const { csv } = await exportCostCsv({ ctx: dana, input: { table: "totals", from: dayStr(6), to: dayStr(0) } });
-    expect(csv.trimEnd().split("\r\n")[1]).toBe(`"${dayStr(6)}","${dayStr(0)}","0.865000",865000,0,2,2,"0.432500",432500,0.5,0.2`);
-    await expect(exportCostCsv({ ctx: finance, input: { table: "passwords" } })).rejects.toMatchObject({ code: "invalid_input" });
-    await expect(exportCostCsv({ ctx: finance, input: { table: "ops-dead-letters" } })).rejects.toMatchObject({ code: "forbidden" });
-    const ops = await exportCostCsv({ ctx: admin, input: { table: "ops-dead-letters", from: dayStr(6), to: dayStr(0) } });
+    expect(csv.trimEnd().split("\r\n")[1]).toBe(
+      `"${dayStr(6)}","${dayStr(0)}","0.865000",865000,0,2,2,"0.432500",432500,0.5,0.2`,
+    );
+    await expect(exportCostCsv({ ctx: finance, input: { table: "passwords" } })).rejects.toMatchObject({
+      code: "invalid_input",
+    });
+    await expect(exportCostCsv({ ctx: finance, input: { table: "ops-dead-letters" } })).rejects.toMatchObject({
+      code: "forbidden",
+    });
+    const ops = await exportCostCsv({
+      ctx: admin,
+      input: { table: "ops-dead-letters", from: dayStr(6), to: dayStr(0) },
+    });
     expect(ops.csv).toContain('"provider_unavailable","The GPU endpoint did not answer."');
   });
 });
@@ -364,7 +442,9 @@ describe("filters", () => {
     expect(() => parseCostFilters({ from: "2026-03-02", to: "2026-03-01" })).toThrow(
       expect.objectContaining({ fields: { from: ["The start date is after the end date."] } }),
     );
-    expect(() => parseCostFilters({ from: "2024-01-01", to: "2026-01-01" })).toThrow(expect.objectContaining({ fields: { from: ["Pick at most 400 days."] } }));
+    expect(() => parseCostFilters({ from: "2024-01-01", to: "2026-01-01" })).toThrow(
+      expect.objectContaining({ fields: { from: ["Pick at most 400 days."] } }),
+    );
     expect(() => parseCostFilters({ teamId: "brand" })).toThrow(expect.objectContaining({ code: "invalid_input" }));
     expect(parseCostFilters({ campaign: "  ", tier: "" })).not.toHaveProperty("campaign");
   });
@@ -387,8 +467,12 @@ describe("operations (admins)", () => {
       idempotencyKey: key,
     });
     await queueBatch({ ctx: dana, input: request("ops-queued-0001") });
-    const text = Object.keys(values).find((k) => typeof values[k] === "string" && !["background", "angle", "lighting"].includes(k))!;
-    await expect(queueBatch({ ctx: dana, input: request("ops-blocked-0001", { [text]: "competitorco bottle" }) })).rejects.toMatchObject({
+    const text = Object.keys(values).find(
+      (k) => typeof values[k] === "string" && !["background", "angle", "lighting"].includes(k),
+    )!;
+    await expect(
+      queueBatch({ ctx: dana, input: request("ops-blocked-0001", { [text]: "competitorco bottle" }) }),
+    ).rejects.toMatchObject({
       code: "policy_blocked",
     });
 
@@ -398,15 +482,24 @@ describe("operations (admins)", () => {
     expect(ops.perHour.reduce((s, h) => s + h.deadLettered, 0)).toBe(1);
     expect(ops.blocks).toEqual({ blockedPrompts: 1, blockedUploads: 0, queuedBatches: 1, rate: 0.5 });
     // providerMs 1,000 … 6,000: the median is 3,500, the 95th percentile 5,750 (linear interpolation).
-    expect(ops.latency).toEqual([{ providerId: expect.any(String), provider: "Kiln GPU simulator", generations: 6, p50Ms: 3500, p95Ms: 5750 }]);
+    expect(ops.latency).toEqual([
+      { providerId: expect.any(String), provider: "Kiln GPU simulator", generations: 6, p50Ms: 3500, p95Ms: 5750 },
+    ]);
     expect(ops.errors).toEqual([
       { source: "provider call", code: "transient", count: 3 },
       { source: "dead-lettered", code: "provider_unavailable", count: 1 },
     ]);
     // g0 (its only call is 40 days old) and the new batch's generation are waiting.
-    expect(ops.queue).toEqual([{ provider: "Kiln GPU simulator", queued: 2, running: 0, oldestQueuedAt: expect.stringMatching(/Z$/) }]);
+    expect(ops.queue).toEqual([
+      { provider: "Kiln GPU simulator", queued: 2, running: 0, oldestQueuedAt: expect.stringMatching(/Z$/) },
+    ]);
     expect(ops.deadLetters).toEqual([
-      expect.objectContaining({ generationId: g.g6.id, campaign: "=cmd()", code: "provider_unavailable", message: "The GPU endpoint did not answer." }),
+      expect.objectContaining({
+        generationId: g.g6.id,
+        campaign: "=cmd()",
+        code: "provider_unavailable",
+        message: "The GPU endpoint did not answer.",
+      }),
     ]);
   });
 });

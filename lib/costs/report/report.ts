@@ -37,7 +37,9 @@ export async function costQuery(ctx: Ctx, input: unknown): Promise<{ filters: Co
 export function parseGroupBy(value: unknown): GroupDimension {
   if (value === undefined || value === null || value === "") return "model";
   if (typeof value === "string" && (GROUP_DIMENSION_NAMES as string[]).includes(value)) return value as GroupDimension;
-  throw new AppError("invalid_input", `Group by one of: ${GROUP_DIMENSION_NAMES.join(", ")}.`, { fields: { by: ["Unknown grouping."] } });
+  throw new AppError("invalid_input", `Group by one of: ${GROUP_DIMENSION_NAMES.join(", ")}.`, {
+    fields: { by: ["Unknown grouping."] },
+  });
 }
 
 /** Everything the Costs page shows, for the viewer's scope: headline, charts, breakdown, reasons, one grouped table. */
@@ -81,7 +83,8 @@ export type OperationsReport = {
 };
 
 export function assertOperations(ctx: Ctx): void {
-  if (!can(ctx.actor.role, "costs.operations")) throw new AppError("forbidden", "Only admins see the operations figures.");
+  if (!can(ctx.actor.role, "costs.operations"))
+    throw new AppError("forbidden", "Only admins see the operations figures.");
 }
 
 /** The Operations tab (admins): throughput, blocks, latency, errors, queue depth, parked work. */
@@ -97,5 +100,15 @@ export async function getOperationsReport({ ctx, input }: { ctx: Ctx; input: unk
     deadLetters(ctx.db, filters),
     costFilterOptions(ctx.db, { kind: "all" }),
   ]);
-  return { filters, params: filtersToParams(filters), perHour, blocks, latency, errors, queue, deadLetters: parked, providers: options.providers };
+  return {
+    filters,
+    params: filtersToParams(filters),
+    perHour,
+    blocks,
+    latency,
+    errors,
+    queue,
+    deadLetters: parked,
+    providers: options.providers,
+  };
 }

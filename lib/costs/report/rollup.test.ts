@@ -57,7 +57,10 @@ async function mismatches() {
   );
 }
 
-function ledgerRow(gen: Generation | null, over: Partial<typeof costLedger.$inferInsert> & { micros: number; createdAt: Date }) {
+function ledgerRow(
+  gen: Generation | null,
+  over: Partial<typeof costLedger.$inferInsert> & { micros: number; createdAt: Date },
+) {
   return {
     callKey: `raw:${randomUUID()}`,
     generationId: gen?.id ?? null,
@@ -111,10 +114,17 @@ beforeAll(async () => {
     madeAssets.push({ assetId: made.assetId, gen });
     const decided = await h.check(made.checkRunId, gen.tier, i % 3 === 1 ? { fail: "sharpness" } : {});
     if (decided.reroll) {
-      const reroll = (await h.generationsOf(batchList[Math.floor(i / 3)]!)).find((x) => x.id === decided.reroll!.generationId)!;
+      const reroll = (await h.generationsOf(batchList[Math.floor(i / 3)]!)).find(
+        (x) => x.id === decided.reroll!.generationId,
+      )!;
       await h.call(reroll, { micros: 30_001, at: at(i % 9, 12 * 3_600_000) });
     }
-    if (i % 2 === 0) await h.edit(made, gen, { micros: 1_500 + i, at: at(i % 5, 13 * 3_600_000), engine: i % 4 ? "esrgan-local" : "a1111" });
+    if (i % 2 === 0)
+      await h.edit(made, gen, {
+        micros: 1_500 + i,
+        at: at(i % 5, 13 * 3_600_000),
+        engine: i % 4 ? "esrgan-local" : "a1111",
+      });
   }
   await h.overhead({ providerId, userId: danaId, micros: 5_000, at: at(3) });
 
@@ -127,7 +137,8 @@ beforeAll(async () => {
     boundary.push(ledgerRow(gen, { micros: 0, createdAt: at(31 + (i % 3)), outcome: "failed" }));
     boundary.push(ledgerRow(gen, { micros: 123_456_789, createdAt: at(370 + i) }));
   }
-  for (let n = 0; n < 10; n++) boundary.push(ledgerRow(null, { micros: 10 + n, createdAt: at(n * 3, n * 1000), operation: "test" }));
+  for (let n = 0; n < 10; n++)
+    boundary.push(ledgerRow(null, { micros: 10 + n, createdAt: at(n * 3, n * 1000), operation: "test" }));
   for (const [i, a] of madeAssets.entries())
     boundary.push(
       ledgerRow(null, {
@@ -193,7 +204,9 @@ describe("cost_ledger_daily", () => {
         const gen = gens[n % 3]!;
         await db()
           .insert(costLedger)
-          .values(ledgerRow(n % 2 ? gen : null, { micros: 1_000 + n, createdAt: at(n % 2 ? 0 : n % 4, 9 * 3_600_000) }));
+          .values(
+            ledgerRow(n % 2 ? gen : null, { micros: 1_000 + n, createdAt: at(n % 2 ? 0 : n % 4, 9 * 3_600_000) }),
+          );
       }),
     );
     await Promise.all(
@@ -204,7 +217,17 @@ describe("cost_ledger_daily", () => {
             await query(
               `insert into cost_ledger (call_key, generation_id, provider_id, preset_version_id, user_id, operation, outcome, billable, micros, purpose, batch_id, lineage_root_id, created_at)
                values ($1, $2, $3, $4, $5, 'generate', 'succeeded', true, $6, 'first_attempt', $7, $8, $9)`,
-              [`tx:${randomUUID()}`, gen.id, providerId, gen.presetVersionId, gen.ownerId, 77 + k, gen.batchId, gen.id, at(k % 2).toISOString()],
+              [
+                `tx:${randomUUID()}`,
+                gen.id,
+                providerId,
+                gen.presetVersionId,
+                gen.ownerId,
+                77 + k,
+                gen.batchId,
+                gen.id,
+                at(k % 2).toISOString(),
+              ],
             );
           }
         }),
@@ -234,8 +257,15 @@ describe("the report's figures from the rollup", () => {
     { userId: noraId },
     { from: dayStr(399), to: dayStr(0), tier: "support", campaign: "Spring" },
   ];
-  const scopes = (): CostScope[] => [{ kind: "all" }, { kind: "team", teamId: brandId }, { kind: "own", userId: gusId }];
-  const both = async <T>(run: (source: SpendSource) => Promise<T>) => ({ rollup: await run("rollup"), ledger: await run("ledger") });
+  const scopes = (): CostScope[] => [
+    { kind: "all" },
+    { kind: "team", teamId: brandId },
+    { kind: "own", userId: gusId },
+  ];
+  const both = async <T>(run: (source: SpendSource) => Promise<T>) => ({
+    rollup: await run("rollup"),
+    ledger: await run("ledger"),
+  });
 
   it("are identical to the direct ledger queries: totals, daily series and every grouping", async () => {
     let compared = 0;

@@ -46,7 +46,12 @@ type Row = {
  * One row per UTC day of the range (days without activity included, as zeros), for the charts. Spend
  * and decisions read the daily rollups unless `options.source` is "ledger" (same figures; base.ts).
  */
-export async function costSeries(db: DbExecutor, f: CostFilters, scope: CostScope, options: SpendOptions = {}): Promise<CostDay[]> {
+export async function costSeries(
+  db: DbExecutor,
+  f: CostFilters,
+  scope: CostScope,
+  options: SpendOptions = {},
+): Promise<CostDay[]> {
   const where = dimensionWhere(f, scope);
   const spend =
     options.source === "ledger"

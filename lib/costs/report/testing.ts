@@ -43,7 +43,15 @@ export function costHistory(db: Db) {
   return {
     presetFor,
 
-    async batch({ ownerId, campaign = null, createdAt = new Date() }: { ownerId: string; campaign?: string | null; createdAt?: Date }): Promise<Batch> {
+    async batch({
+      ownerId,
+      campaign = null,
+      createdAt = new Date(),
+    }: {
+      ownerId: string;
+      campaign?: string | null;
+      createdAt?: Date;
+    }): Promise<Batch> {
       const [template] = await db.select().from(templates).limit(1);
       const [batch] = await db
         .insert(batches)
@@ -83,7 +91,13 @@ export function costHistory(db: Db) {
           seed: 7,
           width: 1024,
           height: 1024,
-          ...(rerollOf ? { rerollOf: rerollOf.id, rerollDepth: rerollOf.rerollDepth + 1, lineageRootId: rerollOf.lineageRootId ?? rerollOf.id } : {}),
+          ...(rerollOf
+            ? {
+                rerollOf: rerollOf.id,
+                rerollDepth: rerollOf.rerollDepth + 1,
+                lineageRootId: rerollOf.lineageRootId ?? rerollOf.id,
+              }
+            : {}),
         })
         .returning();
       return gen!;
@@ -117,7 +131,11 @@ export function costHistory(db: Db) {
 
     /** The generation succeeded: the asset, version 1 and its check run, as the success transaction makes them. */
     async succeed(gen: Generation, { providerMs = 1000 }: { providerMs?: number } = {}) {
-      const [version] = await db.select().from(presetVersions).where(eq(presetVersions.id, gen.presetVersionId)).limit(1);
+      const [version] = await db
+        .select()
+        .from(presetVersions)
+        .where(eq(presetVersions.id, gen.presetVersionId))
+        .limit(1);
       const [provider] = await db.select().from(providers).where(eq(providers.id, version!.providerId)).limit(1);
       return db.transaction(async (tx) => {
         const [done] = await tx
@@ -160,7 +178,11 @@ export function costHistory(db: Db) {
     },
 
     /** An editor operation's ledger row, as the editor writes it: the asset, its batch and lineage, purpose "edit". */
-    async edit(asset: { assetId: string }, gen: Generation, { micros, at, engine = "a1111" }: { micros: number; at: Date; engine?: string }) {
+    async edit(
+      asset: { assetId: string },
+      gen: Generation,
+      { micros, at, engine = "a1111" }: { micros: number; at: Date; engine?: string },
+    ) {
       await db.insert(costLedger).values({
         callKey: `edit:${randomUUID()}`,
         providerId: null,
@@ -181,7 +203,17 @@ export function costHistory(db: Db) {
     },
 
     /** Spend that belongs to no lineage (a provider connection test). */
-    async overhead({ providerId, userId, micros, at }: { providerId: string; userId: string; micros: number; at: Date }) {
+    async overhead({
+      providerId,
+      userId,
+      micros,
+      at,
+    }: {
+      providerId: string;
+      userId: string;
+      micros: number;
+      at: Date;
+    }) {
       await db.insert(costLedger).values({
         callKey: `test:${randomUUID()}`,
         providerId,

@@ -54,7 +54,12 @@ type Row = {
  * The headline figures: one query, a ledger aggregate and an assets aggregate side by side. Both
  * read the daily rollups unless `options.source` is "ledger" (same figures; base.ts).
  */
-export async function costTotals(db: DbExecutor, f: CostFilters, scope: CostScope, options: SpendOptions = {}): Promise<CostTotals> {
+export async function costTotals(
+  db: DbExecutor,
+  f: CostFilters,
+  scope: CostScope,
+  options: SpendOptions = {},
+): Promise<CostTotals> {
   const where = dimensionWhere(f, scope);
   const spend =
     options.source === "ledger"

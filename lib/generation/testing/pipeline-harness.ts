@@ -172,7 +172,10 @@ export async function batchProgress(db: Db, batchId: string) {
     .where(eq(generations.batchId, batchId))
     .groupBy(generations.status);
   const byStatus = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])) as Record<string, number>;
-  const [batch] = await db.select({ status: batches.status, total: batches.total }).from(batches).where(eq(batches.id, batchId));
+  const [batch] = await db
+    .select({ status: batches.status, total: batches.total })
+    .from(batches)
+    .where(eq(batches.id, batchId));
   const terminal = (byStatus.succeeded ?? 0) + (byStatus.dead_lettered ?? 0) + (byStatus.cancelled ?? 0);
   return { batchStatus: batch?.status ?? "missing", total: batch?.total ?? 0, terminal, byStatus };
 }
@@ -180,7 +183,13 @@ export async function batchProgress(db: Db, batchId: string) {
 /** Everything the resilience assertions look at, read once the batch has finished. */
 export async function batchFacts(db: Db, batchId: string) {
   const gens = await db
-    .select({ id: generations.id, status: generations.status, errorCode: generations.errorCode, attempts: generations.attempts, blobKey: generations.blobKey })
+    .select({
+      id: generations.id,
+      status: generations.status,
+      errorCode: generations.errorCode,
+      attempts: generations.attempts,
+      blobKey: generations.blobKey,
+    })
     .from(generations)
     .where(eq(generations.batchId, batchId));
   const ids = gens.map((g) => g.id);
@@ -206,7 +215,12 @@ export async function batchFacts(db: Db, batchId: string) {
 }
 
 /** Polls `check` until it returns a truthy value. */
-export async function waitFor<T>(check: () => Promise<T | undefined | null | false>, timeoutMs: number, what: string, everyMs = 200): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs: number,
+  what: string,
+  everyMs = 200,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

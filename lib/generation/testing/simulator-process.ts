@@ -39,7 +39,15 @@ export async function spawnSimulator(knobs: Knobs = {}, options: { nice?: number
   const port = await freePort();
   const args = Object.entries(knobs).flatMap(([k, v]) => [`--${FLAGS[k as keyof SimulatorConfig]}`, String(v)]);
   // `node --import tsx` keeps it one process (nice execs it), so killing it leaves nothing behind.
-  const node = [process.execPath, "--import", "tsx", path.resolve("simulator/main.ts"), "--port", String(port), ...args];
+  const node = [
+    process.execPath,
+    "--import",
+    "tsx",
+    path.resolve("simulator/main.ts"),
+    "--port",
+    String(port),
+    ...args,
+  ];
   const [command, ...rest] = options.nice ? ["nice", "-n", String(options.nice), ...node] : node;
   const child = spawn(command!, rest, { stdio: ["ignore", "pipe", "pipe"] });
   let err = "";
@@ -50,7 +58,8 @@ export async function spawnSimulator(knobs: Knobs = {}, options: { nice?: number
   });
   let closing = false;
   child.on("exit", (code, signal) => {
-    if (!closing) console.error(`[simulator-process] the simulator exited unexpectedly (${code ?? signal}): ${err.slice(-2000)}`);
+    if (!closing)
+      console.error(`[simulator-process] the simulator exited unexpectedly (${code ?? signal}): ${err.slice(-2000)}`);
   });
   const url = `http://127.0.0.1:${port}`;
   return {
@@ -67,7 +76,11 @@ export async function spawnSimulator(knobs: Knobs = {}, options: { nice?: number
     },
     stats: async () => (await (await fetch(`${url}/simulator/stats`)).json()) as SimulatorStats,
     async setConfig(patch) {
-      const res = await fetch(`${url}/simulator/config`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(patch) });
+      const res = await fetch(`${url}/simulator/config`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(patch),
+      });
       if (!res.ok) throw new Error(`simulator config refused: ${await res.text()}`);
     },
     async reset() {

@@ -2,7 +2,17 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Database } from "@/db";
 import { createTestDatabase } from "@/db/testing";
-import { alertEvents, alertRules, assets, auditEvents, costLedger, generations, notifications, providers, webhookDeliveries } from "@/db/schema";
+import {
+  alertEvents,
+  alertRules,
+  assets,
+  auditEvents,
+  costLedger,
+  generations,
+  notifications,
+  providers,
+  webhookDeliveries,
+} from "@/db/schema";
 import { seedCatalog, SIMULATOR_SLUG } from "@/lib/catalog/seed-catalog";
 import { resetEnvForTests } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -65,7 +75,9 @@ beforeEach(() => {
 let callCounter = 0;
 const minutes = (base: Date, m: number) => new Date(base.getTime() + m * 60_000);
 
-async function ledger(rows: { providerId: string | null; outcome: "succeeded" | "failed" | "interrupted"; at: Date; micros?: number }[]) {
+async function ledger(
+  rows: { providerId: string | null; outcome: "succeeded" | "failed" | "interrupted"; at: Date; micros?: number }[],
+) {
   await database.db.insert(costLedger).values(
     rows.map((r) => ({
       callKey: `alert-test-${++callCounter}`,
@@ -84,7 +96,10 @@ const times = <T>(n: number, make: (i: number) => T): T[] => Array.from({ length
 async function codeOf(p: Promise<unknown>): Promise<string | null> {
   return p.then(
     () => null,
-    (e: unknown) => (e instanceof AppError ? `${e.code}${e.fields ? `:${Object.keys(e.fields).join(",")}` : ""}` : `not an AppError: ${String(e)}`),
+    (e: unknown) =>
+      e instanceof AppError
+        ? `${e.code}${e.fields ? `:${Object.keys(e.fields).join(",")}` : ""}`
+        : `not an AppError: ${String(e)}`,
   );
 }
 
@@ -105,22 +120,34 @@ describe("the value of each kind", () => {
       // A local engine's work (no provider) is not an endpoint's call.
       ...times(6, () => ({ providerId: null, outcome: "failed" as const, at: minutes(now, -5) })),
     ]);
-    const sim = await measure(database.db, { kind: "endpoint_error_rate", providerId: simulatorId, windowMinutes: 15 }, now);
+    const sim = await measure(
+      database.db,
+      { kind: "endpoint_error_rate", providerId: simulatorId, windowMinutes: 15 },
+      now,
+    );
     expect(sim.value).toBe(37.5);
     expect(sim.detail).toBe("3 of 8 calls to Kiln GPU simulator failed in the last 15 minutes");
-    expect((await measure(database.db, { kind: "endpoint_error_rate", providerId: null, windowMinutes: 15 }, now)).value).toBe(37.5);
-    const other = await measure(database.db, { kind: "endpoint_error_rate", providerId: otherId, windowMinutes: 15 }, now);
+    expect(
+      (await measure(database.db, { kind: "endpoint_error_rate", providerId: null, windowMinutes: 15 }, now)).value,
+    ).toBe(37.5);
+    const other = await measure(
+      database.db,
+      { kind: "endpoint_error_rate", providerId: otherId, windowMinutes: 15 },
+      now,
+    );
     expect(other).toEqual({ value: null, detail: "4 calls in the last 15 minutes: fewer than 5, too few to judge" });
     // One more failed call makes the other endpoint count, and, at 100%, the worst of all endpoints.
     await ledger([{ providerId: otherId, outcome: "failed", at: minutes(now, -5) }]);
-    expect((await measure(database.db, { kind: "endpoint_error_rate", providerId: otherId, windowMinutes: 15 }, now)).value).toBe(100);
+    expect(
+      (await measure(database.db, { kind: "endpoint_error_rate", providerId: otherId, windowMinutes: 15 }, now)).value,
+    ).toBe(100);
     const worst = await measure(database.db, { kind: "endpoint_error_rate", providerId: null, windowMinutes: 15 }, now);
     expect(worst).toEqual({ value: 100, detail: "5 of 5 calls to Other GPU failed in the last 15 minutes" });
     // A wider window takes the six older failures in: 9 of 14.
-    expect((await measure(database.db, { kind: "endpoint_error_rate", providerId: simulatorId, windowMinutes: 30 }, now)).value).toBeCloseTo(
-      (9 / 14) * 100,
-      10,
-    );
+    expect(
+      (await measure(database.db, { kind: "endpoint_error_rate", providerId: simulatorId, windowMinutes: 30 }, now))
+        .value,
+    ).toBeCloseTo((9 / 14) * 100, 10);
   });
 
   it("generation p95: first call to finished image of the generations that succeeded in the window", async () => {
@@ -147,23 +174,32 @@ describe("the value of each kind", () => {
     expect(all.value).toBeCloseTo(19_050, 6);
     expect(all.detail).toBe("over 20 generations finished in the last 10 minutes");
     // The seeded presets all use the simulator; another endpoint has none.
-    expect((await measure(database.db, { kind: "generation_p95", providerId: simulatorId, windowMinutes: 10 }, now)).value).toBeCloseTo(19_050, 6);
-    expect(await measure(database.db, { kind: "generation_p95", providerId: otherId, windowMinutes: 10 }, now)).toEqual({
-      value: null,
-      detail: "no generation finished in the last 10 minutes",
-    });
+    expect(
+      (await measure(database.db, { kind: "generation_p95", providerId: simulatorId, windowMinutes: 10 }, now)).value,
+    ).toBeCloseTo(19_050, 6);
+    expect(await measure(database.db, { kind: "generation_p95", providerId: otherId, windowMinutes: 10 }, now)).toEqual(
+      {
+        value: null,
+        detail: "no generation finished in the last 10 minutes",
+      },
+    );
   });
 
   it("review backlog age: minutes the oldest asset in the review queue has waited", async () => {
     const now = new Date();
     await createAssetInReview(database.db, { ownerId: dana.actor.id, enteredReviewAt: minutes(now, -30) });
     const old = await createAssetInReview(database.db, { ownerId: dana.actor.id, enteredReviewAt: minutes(now, -90) });
-    const decided = await createAssetInReview(database.db, { ownerId: dana.actor.id, enteredReviewAt: minutes(now, -600) });
+    const decided = await createAssetInReview(database.db, {
+      ownerId: dana.actor.id,
+      enteredReviewAt: minutes(now, -600),
+    });
     await database.db.update(assets).set({ status: "approved" }).where(eq(assets.id, decided.asset.id));
     const m = await measure(database.db, { kind: "review_backlog_age", providerId: null, windowMinutes: 15 }, now);
     expect(m).toEqual({ value: 90, detail: "2 assets waiting for review" });
     await database.db.update(assets).set({ status: "approved" }).where(eq(assets.status, "in_review"));
-    expect(await measure(database.db, { kind: "review_backlog_age", providerId: null, windowMinutes: 15 }, now)).toEqual({
+    expect(
+      await measure(database.db, { kind: "review_backlog_age", providerId: null, windowMinutes: 15 }, now),
+    ).toEqual({
       value: 0,
       detail: "the review queue is empty",
     });
@@ -188,16 +224,36 @@ describe("the value of each kind", () => {
 
 describe("rules", () => {
   it("store display units in the schema's units, are admin-only, validated and audited", async () => {
-    expect(await codeOf(createAlertRule({ ctx: dana, input: { name: "x", kind: "spend_rate", threshold: 1, notifyInApp: true } }))).toBe("forbidden");
     expect(
-      await codeOf(createAlertRule({ ctx: ada, input: { name: "x", kind: "spend_rate", threshold: 1, emailTo: "ops@example.com, not-an-address" } })),
+      await codeOf(
+        createAlertRule({ ctx: dana, input: { name: "x", kind: "spend_rate", threshold: 1, notifyInApp: true } }),
+      ),
+    ).toBe("forbidden");
+    expect(
+      await codeOf(
+        createAlertRule({
+          ctx: ada,
+          input: { name: "x", kind: "spend_rate", threshold: 1, emailTo: "ops@example.com, not-an-address" },
+        }),
+      ),
     ).toBe("invalid_input:emailTo");
-    expect(await codeOf(createAlertRule({ ctx: ada, input: { name: "x", kind: "endpoint_error_rate", threshold: 100 } }))).toBe("invalid_input:threshold");
-    expect(await codeOf(createAlertRule({ ctx: ada, input: { name: "", kind: "nonsense", threshold: -1 } }))).toBe("invalid_input:name,kind,threshold");
+    expect(
+      await codeOf(createAlertRule({ ctx: ada, input: { name: "x", kind: "endpoint_error_rate", threshold: 100 } })),
+    ).toBe("invalid_input:threshold");
+    expect(await codeOf(createAlertRule({ ctx: ada, input: { name: "", kind: "nonsense", threshold: -1 } }))).toBe(
+      "invalid_input:name,kind,threshold",
+    );
 
     const spend = await createAlertRule({
       ctx: ada,
-      input: { name: "Spend", kind: "spend_rate", threshold: "2.5", windowMinutes: "60", notifyInApp: "on", emailTo: "Ops@Example.com; oncall@example.com" },
+      input: {
+        name: "Spend",
+        kind: "spend_rate",
+        threshold: "2.5",
+        windowMinutes: "60",
+        notifyInApp: "on",
+        emailTo: "Ops@Example.com; oncall@example.com",
+      },
     });
     expect(spend).toMatchObject({
       threshold: 2_500_000,
@@ -207,12 +263,21 @@ describe("rules", () => {
       emailTo: ["ops@example.com", "oncall@example.com"],
       providerId: null,
     });
-    const slow = await createAlertRule({ ctx: ada, input: { name: "Slow", kind: "generation_p95", threshold: 12, providerId: simulatorId } });
+    const slow = await createAlertRule({
+      ctx: ada,
+      input: { name: "Slow", kind: "generation_p95", threshold: 12, providerId: simulatorId },
+    });
     expect(slow).toMatchObject({ threshold: 12_000, providerId: simulatorId, notifyInApp: false });
     // A kind without an endpoint drops one given; the backlog has no window.
     const backlog = await createAlertRule({
       ctx: ada,
-      input: { name: "Backlog", kind: "review_backlog_age", threshold: 1440, providerId: simulatorId, windowMinutes: 5 },
+      input: {
+        name: "Backlog",
+        kind: "review_backlog_age",
+        threshold: 1440,
+        providerId: simulatorId,
+        windowMinutes: 5,
+      },
     });
     expect(backlog).toMatchObject({ threshold: 1440, providerId: null, windowMinutes: 15 });
 
@@ -228,11 +293,20 @@ describe("rules", () => {
     expect(views.find((v) => v.id === slow.id)!.description).toBe(
       "95th percentile generation time on Kiln GPU simulator above 12 seconds over the last 15 minutes",
     );
-    expect(views.find((v) => v.id === backlog.id)!.description).toBe("Oldest asset waiting for review older than 24 hours");
+    expect(views.find((v) => v.id === backlog.id)!.description).toBe(
+      "Oldest asset waiting for review older than 24 hours",
+    );
 
     const updated = await updateAlertRule({
       ctx: ada,
-      input: { id: slow.id, name: "Slow", kind: "generation_p95", threshold: 30.5, providerId: "", notifyWebhooks: "on" },
+      input: {
+        id: slow.id,
+        name: "Slow",
+        kind: "generation_p95",
+        threshold: 30.5,
+        providerId: "",
+        notifyWebhooks: "on",
+      },
     });
     expect(updated).toMatchObject({ threshold: 30_500, providerId: null, notifyWebhooks: true });
     await disableAlertRule({ ctx: ada, input: { id: slow.id } });
@@ -276,8 +350,14 @@ describe("evaluation", () => {
     });
     vi.stubEnv("KILN_WEBHOOK_ALLOW_PRIVATE", "1");
     resetEnvForTests();
-    const adminHook = await createEndpoint({ ctx: ada, input: { url: "http://127.0.0.1:1/alerts", events: ["alert.fired", "alert.resolved"] } });
-    const designerHook = await createEndpoint({ ctx: dana, input: { url: "http://127.0.0.1:1/mine", events: ["alert.fired", "alert.resolved"] } });
+    const adminHook = await createEndpoint({
+      ctx: ada,
+      input: { url: "http://127.0.0.1:1/alerts", events: ["alert.fired", "alert.resolved"] },
+    });
+    const designerHook = await createEndpoint({
+      ctx: dana,
+      input: { url: "http://127.0.0.1:1/mine", events: ["alert.fired", "alert.resolved"] },
+    });
 
     // Below the limit: 1 of 5 (20% is not above 20%).
     await ledger([
@@ -291,7 +371,10 @@ describe("evaluation", () => {
     // Two more failures: 3 of 7 → fires.
     await ledger([...times(2, () => ({ providerId: simulatorId, outcome: "failed" as const, at: t0 }))]);
     const t1 = minutes(t0, 1);
-    const both = await Promise.all([evaluateAlerts({ db: database.db, now: t1, send }), evaluateAlerts({ db: database.db, now: t1, send })]);
+    const both = await Promise.all([
+      evaluateAlerts({ db: database.db, now: t1, send }),
+      evaluateAlerts({ db: database.db, now: t1, send }),
+    ]);
     expect(both.flatMap((s) => s.fired)).toEqual([rule.id]);
     // Still firing a minute later: no second announcement.
     summary = await evaluateAlerts({ db: database.db, now: minutes(t0, 2), send });
@@ -300,11 +383,16 @@ describe("evaluation", () => {
     const [firing] = await database.db.select().from(alertRules).where(eq(alertRules.id, rule.id));
     expect(firing).toMatchObject({ state: "firing", firingSince: t1 });
     expect(firing!.lastValue).toBeCloseTo((3 / 7) * 100, 10);
-    let events = await database.db.select().from(alertEvents).where(eq(alertEvents.ruleId, rule.id)).orderBy(alertEvents.occurredAt);
+    let events = await database.db
+      .select()
+      .from(alertEvents)
+      .where(eq(alertEvents.ruleId, rule.id))
+      .orderBy(alertEvents.occurredAt);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       state: "fired",
-      message: 'Alert "Simulator failing" is firing: 42.9% (limit 20%); 3 of 7 calls to Kiln GPU simulator failed in the last 15 minutes.',
+      message:
+        'Alert "Simulator failing" is firing: 42.9% (limit 20%); 3 of 7 calls to Kiln GPU simulator failed in the last 15 minutes.',
       notified: { inApp: 2, webhooks: 1, email: "not configured (KILN_SMTP_URL is not set)" },
     });
     // Every active admin, in the app; not the designer, not a deactivated admin.
@@ -313,7 +401,10 @@ describe("evaluation", () => {
     expect(told.every((n) => n.message === events[0]!.message)).toBe(true);
     expect(told.some((n) => n.userId === inactiveAdminId || n.userId === dana.actor.id)).toBe(false);
     // alert.fired to the admin's endpoint only.
-    const deliveries = await database.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.eventType, "alert.fired"));
+    const deliveries = await database.db
+      .select()
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.eventType, "alert.fired"));
     expect(deliveries.map((d) => d.endpointId)).toEqual([adminHook.endpoint.id]);
     expect((deliveries[0]!.payload as WebhookBody).data).toMatchObject({
       rule_id: rule.id,
@@ -329,14 +420,26 @@ describe("evaluation", () => {
 
     // The window moves past the failures: no calls at all → resolves, once, even with two evaluations at once.
     const t2 = minutes(t0, 20);
-    const resolving = await Promise.all([evaluateAlerts({ db: database.db, now: t2, send }), evaluateAlerts({ db: database.db, now: t2, send })]);
+    const resolving = await Promise.all([
+      evaluateAlerts({ db: database.db, now: t2, send }),
+      evaluateAlerts({ db: database.db, now: t2, send }),
+    ]);
     expect(resolving.flatMap((s) => s.resolved)).toEqual([rule.id]);
     expect((await evaluateAlerts({ db: database.db, now: minutes(t0, 21), send })).resolved).toEqual([]);
-    events = await database.db.select().from(alertEvents).where(eq(alertEvents.ruleId, rule.id)).orderBy(alertEvents.occurredAt);
+    events = await database.db
+      .select()
+      .from(alertEvents)
+      .where(eq(alertEvents.ruleId, rule.id))
+      .orderBy(alertEvents.occurredAt);
     expect(events.map((e) => e.state)).toEqual(["fired", "resolved"]);
-    expect(events[1]!.message).toBe('Alert "Simulator failing" resolved: no data (limit 20%); 0 calls in the last 15 minutes: fewer than 5, too few to judge.');
+    expect(events[1]!.message).toBe(
+      'Alert "Simulator failing" resolved: no data (limit 20%); 0 calls in the last 15 minutes: fewer than 5, too few to judge.',
+    );
     expect(await database.db.select().from(notifications).where(eq(notifications.kind, "alert"))).toHaveLength(4);
-    const resolved = await database.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.eventType, "alert.resolved"));
+    const resolved = await database.db
+      .select()
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.eventType, "alert.resolved"));
     expect(resolved).toHaveLength(1);
     expect((resolved[0]!.payload as WebhookBody).data).toMatchObject({ value: null, firing_since: t1.toISOString() });
     const [ok] = await database.db.select().from(alertRules).where(eq(alertRules.id, rule.id));
@@ -356,11 +459,16 @@ describe("evaluation", () => {
       value: "42.9%",
       notified: "In the app: 2 admins · Webhooks: 1 delivery · E-mail: not configured (KILN_SMTP_URL is not set)",
     });
-    expect(describeNotified({ inApp: "off", webhooks: "off", email: "off" })).toBe("In the app: off · Webhooks: off · E-mail: off");
+    expect(describeNotified({ inApp: "off", webhooks: "off", email: "off" })).toBe(
+      "In the app: off · Webhooks: off · E-mail: off",
+    );
 
     // A disabled rule is not evaluated, and disabling a firing rule puts it back to OK, telling everyone
     // who heard it fire that it is resolved, and why.
-    await database.db.update(alertRules).set({ state: "firing", firingSince: t2, lastValue: 42.9 }).where(eq(alertRules.id, rule.id));
+    await database.db
+      .update(alertRules)
+      .set({ state: "firing", firingSince: t2, lastValue: 42.9 })
+      .where(eq(alertRules.id, rule.id));
     await disableAlertRule({ ctx: alan, input: { id: rule.id } });
     expect((await evaluateAlerts({ db: database.db, now: minutes(t0, 22), send })).evaluated).toBe(0);
     const [off] = await database.db.select().from(alertRules).where(eq(alertRules.id, rule.id));
@@ -369,14 +477,24 @@ describe("evaluation", () => {
     expect(all.map((e) => e.state).sort()).toEqual(["fired", "resolved", "resolved"]);
     const closing = all.find((e) => e.state === "resolved" && e.id !== events[1]!.id);
     expect(closing).toMatchObject({ state: "resolved", value: 42.9 });
-    expect(closing!.message).toMatch(/^Alert "Simulator failing" resolved: 42\.9% \(limit 20%\); the rule was disabled by /);
+    expect(closing!.message).toMatch(
+      /^Alert "Simulator failing" resolved: 42\.9% \(limit 20%\); the rule was disabled by /,
+    );
     // Handed to the webhook queue (this test has no receiver listening, so the attempt itself fails; the delivery row stays for retries).
-    const resolvedAfter = await database.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.eventType, "alert.resolved"));
+    const resolvedAfter = await database.db
+      .select()
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.eventType, "alert.resolved"));
     expect(resolvedAfter).toHaveLength(2);
-    expect((resolvedAfter.find((d) => d.id !== resolved[0]!.id)!.payload as WebhookBody).data).toMatchObject({ value: 42.9, firing_since: t2.toISOString() });
+    expect((resolvedAfter.find((d) => d.id !== resolved[0]!.id)!.payload as WebhookBody).data).toMatchObject({
+      value: 42.9,
+      firing_since: t2.toISOString(),
+    });
     // Disabling it again (already off) announces nothing more.
     await disableAlertRule({ ctx: alan, input: { id: rule.id } });
-    expect(await database.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.eventType, "alert.resolved"))).toHaveLength(2);
+    expect(
+      await database.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.eventType, "alert.resolved")),
+    ).toHaveLength(2);
     await deleteAlertRule({ ctx: ada, input: { id: rule.id } });
   });
 });

@@ -62,7 +62,9 @@ function readMessage(raw: string): { headers: string; body: string } {
   const headers = raw.slice(0, split).replace(/\r\n(?=[ \t])/g, "");
   let body = raw.slice(split + 4);
   if (/content-transfer-encoding: quoted-printable/i.test(headers))
-    body = body.replace(/=\r\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+    body = body
+      .replace(/=\r\n/g, "")
+      .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
   return { headers, body: body.replace(/\r\n/g, "\n") };
 }
 
@@ -116,7 +118,11 @@ describe("alert e-mail", () => {
     expect(body).toContain("Look at GPU endpoints: https://kiln.example.test/admin/providers");
     expect(body).toContain("Alert rules and their history: https://kiln.example.test/admin/alerts");
     const [event] = await database.db.select().from(alertEvents).where(eq(alertEvents.ruleId, rule.id));
-    expect(event!.notified).toEqual({ inApp: "off", webhooks: "off", email: "sent to ops@example.com, oncall@example.com" });
+    expect(event!.notified).toEqual({
+      inApp: "off",
+      webhooks: "off",
+      email: "sent to ops@example.com, oncall@example.com",
+    });
 
     // Resolving sends one more; staying resolved sends nothing.
     await evaluateAlerts({ db: database.db, now: new Date(now.getTime() + 30 * 60_000) });
@@ -134,7 +140,13 @@ describe("alert e-mail", () => {
     const admin = ctxFor(database.db, await createUserFactory(database.db, { role: "admin", name: "Alan" }));
     const rule = await createAlertRule({
       ctx: admin,
-      input: { name: "Any spend", kind: "spend_rate", threshold: "0.000001", windowMinutes: 60, emailTo: "ops@example.com" },
+      input: {
+        name: "Any spend",
+        kind: "spend_rate",
+        threshold: "0.000001",
+        windowMinutes: 60,
+        emailTo: "ops@example.com",
+      },
     });
     const now = new Date("2031-02-01T09:00:00Z");
     await database.db.insert(costLedger).values({

@@ -22,8 +22,20 @@ export type EvaluationSummary = {
  * evaluation saw, so of two processes evaluating at once exactly one wins the transition and sends
  * its notifications; the other finds nothing to update and stays silent.
  */
-export async function evaluateAlerts({ db, now = new Date(), send }: { db: Db; now?: Date; send?: WebhookSender }): Promise<EvaluationSummary> {
-  const rules = await db.select().from(alertRules).where(eq(alertRules.enabled, true)).orderBy(asc(alertRules.createdAt));
+export async function evaluateAlerts({
+  db,
+  now = new Date(),
+  send,
+}: {
+  db: Db;
+  now?: Date;
+  send?: WebhookSender;
+}): Promise<EvaluationSummary> {
+  const rules = await db
+    .select()
+    .from(alertRules)
+    .where(eq(alertRules.enabled, true))
+    .orderBy(asc(alertRules.createdAt));
   const names = await endpointNames(
     db,
     rules.flatMap((r) => (r.providerId ? [r.providerId] : [])),
@@ -36,10 +48,21 @@ export async function evaluateAlerts({ db, now = new Date(), send }: { db: Db; n
     const above = measured.value !== null && measured.value > rule.threshold;
     const to = above ? "firing" : "ok";
     if (to === rule.state) {
-      await db.update(alertRules).set({ lastValue: measured.value, lastEvaluatedAt: now }).where(eq(alertRules.id, rule.id));
+      await db
+        .update(alertRules)
+        .set({ lastValue: measured.value, lastEvaluatedAt: now })
+        .where(eq(alertRules.id, rule.id));
       continue;
     }
-    const changed = await transition(db, rule, to, measured.value, measured.detail, now, rule.providerId ? (names.get(rule.providerId) ?? null) : null);
+    const changed = await transition(
+      db,
+      rule,
+      to,
+      measured.value,
+      measured.detail,
+      now,
+      rule.providerId ? (names.get(rule.providerId) ?? null) : null,
+    );
     if (!changed) continue;
     (to === "firing" ? summary.fired : summary.resolved).push(rule.id);
     await announceOutside(db, changed, send);
@@ -74,7 +97,15 @@ async function transition(
       .returning();
     // Another evaluation (another process, or "Evaluate now") made this change first: it notifies, not us.
     if (!rule) return null;
-    return recordTransition(tx, { rule, to, value, detail, now, endpointName, firingSince: to === "firing" ? now : seen.firingSince });
+    return recordTransition(tx, {
+      rule,
+      to,
+      value,
+      detail,
+      now,
+      endpointName,
+      firingSince: to === "firing" ? now : seen.firingSince,
+    });
   });
 }
 
@@ -84,7 +115,16 @@ async function transition(
  */
 export async function recordTransition(
   tx: Tx,
-  t: { rule: AlertRule; to: "firing" | "ok"; value: number | null; detail: string; now: Date; endpointName: string | null; firingSince: Date | null; actor?: Actor | null },
+  t: {
+    rule: AlertRule;
+    to: "firing" | "ok";
+    value: number | null;
+    detail: string;
+    now: Date;
+    endpointName: string | null;
+    firingSince: Date | null;
+    actor?: Actor | null;
+  },
 ): Promise<AlertTransition> {
   const { rule, to, value, detail, now, endpointName } = t;
   const state = to === "firing" ? "fired" : "resolved";
@@ -93,9 +133,13 @@ export async function recordTransition(
   const notified: Record<string, unknown> = {
     inApp,
     webhooks: rule.notifyWebhooks ? "pending" : "off",
-    email: rule.emailTo.length === 0 ? "off" : emailConfigured() ? "pending" : "not configured (KILN_SMTP_URL is not set)",
+    email:
+      rule.emailTo.length === 0 ? "off" : emailConfigured() ? "pending" : "not configured (KILN_SMTP_URL is not set)",
   };
-  const [event] = await tx.insert(alertEvents).values({ ruleId: rule.id, state, value, message, notified, occurredAt: now }).returning();
+  const [event] = await tx
+    .insert(alertEvents)
+    .values({ ruleId: rule.id, state, value, message, notified, occurredAt: now })
+    .returning();
   await recordAudit({
     db: tx,
     input: {

@@ -111,7 +111,10 @@ export function formatWindow(minutes: number): string {
 }
 
 /** One line saying what a rule watches: "Error rate of Kiln GPU simulator above 10% over the last 15 minutes". */
-export function describeRule(rule: { kind: AlertKind; threshold: number; windowMinutes: number }, endpointName: string | null): string {
+export function describeRule(
+  rule: { kind: AlertKind; threshold: number; windowMinutes: number },
+  endpointName: string | null,
+): string {
   const t = formatValue(rule.kind, rule.threshold);
   const over = `over the last ${formatWindow(rule.windowMinutes)}`;
   const where = endpointName ?? "any GPU endpoint";

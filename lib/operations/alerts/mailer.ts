@@ -42,9 +42,18 @@ export async function sendAlertEmail(message: EmailMessage): Promise<string> {
   const url = env().KILN_SMTP_URL;
   if (!url) return "not configured (KILN_SMTP_URL is not set)";
   try {
-    const info = await transport(url).sendMail({ from: alertSender(), to: message.to, subject: message.subject, text: message.text });
-    const accepted = (info.accepted as (string | { address: string })[]).map((a) => (typeof a === "string" ? a : a.address));
-    const rejected = (info.rejected as (string | { address: string })[]).map((a) => (typeof a === "string" ? a : a.address));
+    const info = await transport(url).sendMail({
+      from: alertSender(),
+      to: message.to,
+      subject: message.subject,
+      text: message.text,
+    });
+    const accepted = (info.accepted as (string | { address: string })[]).map((a) =>
+      typeof a === "string" ? a : a.address,
+    );
+    const rejected = (info.rejected as (string | { address: string })[]).map((a) =>
+      typeof a === "string" ? a : a.address,
+    );
     return `sent to ${accepted.join(", ") || "nobody"}${rejected.length ? `; refused by the server: ${rejected.join(", ")}` : ""}`;
   } catch (error) {
     return `failed: ${(error as Error).message}`;

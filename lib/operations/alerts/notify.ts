@@ -29,7 +29,12 @@ export async function activeAdminIds(db: DbExecutor): Promise<string[]> {
 }
 
 /** The line every admin sees in the app (and the webhook carries). */
-export function alertMessage(rule: AlertRule, state: "fired" | "resolved", value: number | null, detail: string): string {
+export function alertMessage(
+  rule: AlertRule,
+  state: "fired" | "resolved",
+  value: number | null,
+  detail: string,
+): string {
   const now = formatValue(rule.kind, value);
   const limit = formatValue(rule.kind, rule.threshold);
   return state === "fired"
@@ -40,7 +45,8 @@ export function alertMessage(rule: AlertRule, state: "fired" | "resolved", value
 /** In the same transaction as the transition: one notification per active admin. Returns how many. */
 export async function notifyAdminsInApp(db: DbExecutor, message: string): Promise<number> {
   const admins = await activeAdminIds(db);
-  if (admins.length) await db.insert(notifications).values(admins.map((userId) => ({ userId, kind: "alert", message })));
+  if (admins.length)
+    await db.insert(notifications).values(admins.map((userId) => ({ userId, kind: "alert", message })));
   return admins.length;
 }
 
@@ -72,7 +78,11 @@ export function emailFor(t: AlertTransition): { subject: string; text: string } 
 }
 
 /** After the transition committed: webhooks and e-mail. Returns what each channel did. */
-export async function notifyOutside(db: DbExecutor, t: AlertTransition, send?: WebhookSender): Promise<{ webhooks: number | string; email: string }> {
+export async function notifyOutside(
+  db: DbExecutor,
+  t: AlertTransition,
+  send?: WebhookSender,
+): Promise<{ webhooks: number | string; email: string }> {
   const { rule, event } = t;
   let webhooks: number | string = "off";
   if (rule.notifyWebhooks) {

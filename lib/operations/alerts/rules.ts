@@ -25,7 +25,11 @@ const emails = z.preprocess(
     .superRefine((list, c) => {
       // One message for the whole field (the form shows errors per field, not per address).
       const bad = list.filter((e) => !z.email().safeParse(e).success);
-      if (bad.length) c.addIssue({ code: "custom", message: `Not an e-mail address: ${bad.join(", ")} (separate addresses with commas).` });
+      if (bad.length)
+        c.addIssue({
+          code: "custom",
+          message: `Not an e-mail address: ${bad.join(", ")} (separate addresses with commas).`,
+        });
     }),
 );
 
@@ -39,9 +43,20 @@ const ruleInput = z
       .max(100, "Names are at most 100 characters.")
       .refine((v) => !/[\r\n]/.test(v), "One line, please."),
     kind: z.enum(ALERT_KINDS, { error: "Choose what the rule watches." }),
-    providerId: z.preprocess((v) => (v === "" || v === "all" ? null : v), z.string().uuid("Unknown GPU endpoint.").nullable().default(null)),
-    threshold: z.coerce.number({ error: "The limit must be a number." }).finite("The limit must be a number.").positive("The limit must be above zero."),
-    windowMinutes: z.coerce.number().int("Whole minutes, please.").min(1, "At least 1 minute.").max(1440, "At most 24 hours (1440 minutes).").default(15),
+    providerId: z.preprocess(
+      (v) => (v === "" || v === "all" ? null : v),
+      z.string().uuid("Unknown GPU endpoint.").nullable().default(null),
+    ),
+    threshold: z.coerce
+      .number({ error: "The limit must be a number." })
+      .finite("The limit must be a number.")
+      .positive("The limit must be above zero."),
+    windowMinutes: z.coerce
+      .number()
+      .int("Whole minutes, please.")
+      .min(1, "At least 1 minute.")
+      .max(1440, "At most 24 hours (1440 minutes).")
+      .default(15),
     notifyInApp: checkbox,
     notifyWebhooks: checkbox,
     emailTo: emails,
@@ -60,7 +75,10 @@ async function storedFields(ctx: Ctx, v: ParsedRule) {
   const providerId = info.perEndpoint ? v.providerId : null;
   if (providerId) {
     const [p] = await ctx.db.select({ id: providers.id }).from(providers).where(eq(providers.id, providerId)).limit(1);
-    if (!p) throw new AppError("invalid_input", "That GPU endpoint does not exist.", { fields: { providerId: ["Unknown GPU endpoint."] } });
+    if (!p)
+      throw new AppError("invalid_input", "That GPU endpoint does not exist.", {
+        fields: { providerId: ["Unknown GPU endpoint."] },
+      });
   }
   return {
     name: v.name,
@@ -97,7 +115,13 @@ export async function createAlertRule({ ctx, input }: { ctx: Ctx; input: unknown
       .returning();
     await recordAudit({
       db: tx,
-      input: { actor: ctx.actor, action: "alert_rule.created", subject: { type: "alert_rule", id: rule!.id }, data: auditData(rule!), ip: ctx.ip },
+      input: {
+        actor: ctx.actor,
+        action: "alert_rule.created",
+        subject: { type: "alert_rule", id: rule!.id },
+        data: auditData(rule!),
+        ip: ctx.ip,
+      },
     });
     return rule!;
   });
@@ -114,7 +138,11 @@ export async function updateAlertRule({ ctx, input }: { ctx: Ctx; input: unknown
     const restart = before.kind !== fields.kind || before.providerId !== fields.providerId;
     const [rule] = await tx
       .update(alertRules)
-      .set({ ...fields, updatedAt: new Date(), ...(restart ? { state: "ok", firingSince: null, lastValue: null, lastEvaluatedAt: null } : {}) })
+      .set({
+        ...fields,
+        updatedAt: new Date(),
+        ...(restart ? { state: "ok", firingSince: null, lastValue: null, lastEvaluatedAt: null } : {}),
+      })
       .where(eq(alertRules.id, id))
       .returning();
     await recordAudit({
@@ -153,7 +181,9 @@ async function setEnabled(ctx: Ctx, input: unknown, enabled: boolean): Promise<A
         value: before.lastValue,
         detail: `the rule was disabled by ${ctx.actor.name || ctx.actor.email}`,
         now: new Date(),
-        endpointName: before.providerId ? ((await endpointNames(tx, [before.providerId])).get(before.providerId) ?? null) : null,
+        endpointName: before.providerId
+          ? ((await endpointNames(tx, [before.providerId])).get(before.providerId) ?? null)
+          : null,
         firingSince: before.firingSince,
         actor: ctx.actor,
       });
@@ -186,7 +216,13 @@ export async function deleteAlertRule({ ctx, input }: { ctx: Ctx; input: unknown
     if (!row) throw new AppError("not_found", "That alert rule no longer exists.");
     await recordAudit({
       db: tx,
-      input: { actor: ctx.actor, action: "alert_rule.deleted", subject: { type: "alert_rule", id }, data: auditData(row), ip: ctx.ip },
+      input: {
+        actor: ctx.actor,
+        action: "alert_rule.deleted",
+        subject: { type: "alert_rule", id },
+        data: auditData(row),
+        ip: ctx.ip,
+      },
     });
   });
 }
@@ -306,6 +342,9 @@ export async function listAlertEvents({ ctx, limit = 30 }: { ctx: Ctx; limit?: n
 /** For the form: which endpoints a rule may watch, and whether e-mail can be sent at all. */
 export async function alertFormOptions({ ctx }: { ctx: Ctx }) {
   assertCanManageAlerts(ctx);
-  const endpoints = await ctx.db.select({ id: providers.id, name: providers.name }).from(providers).orderBy(providers.name);
+  const endpoints = await ctx.db
+    .select({ id: providers.id, name: providers.name })
+    .from(providers)
+    .orderBy(providers.name);
   return { endpoints, emailConfigured: emailConfigured() };
 }

@@ -39,7 +39,13 @@ export async function measure(db: DbExecutor, rule: MeasureInput, now: Date): Pr
  * (decision 0006), carrying the outcome that provider_calls itself does not keep; the ledger's
  * created_at index bounds the window. With no endpoint chosen, the worst endpoint counts.
  */
-async function endpointErrorRate(db: DbExecutor, providerId: string | null, since: Date, now: Date, windowMinutes: number): Promise<Measured> {
+async function endpointErrorRate(
+  db: DbExecutor,
+  providerId: string | null,
+  since: Date,
+  now: Date,
+  windowMinutes: number,
+): Promise<Measured> {
   const rows = await db
     .select({
       providerId: costLedger.providerId,
@@ -59,11 +65,17 @@ async function endpointErrorRate(db: DbExecutor, providerId: string | null, sinc
   const counted = rows.filter((r) => r.calls >= MIN_CALLS_FOR_RATE);
   if (counted.length === 0) {
     const calls = rows.reduce((n, r) => n + r.calls, 0);
-    return { value: null, detail: `${calls} call${calls === 1 ? "" : "s"} ${over}: fewer than ${MIN_CALLS_FOR_RATE}, too few to judge` };
+    return {
+      value: null,
+      detail: `${calls} call${calls === 1 ? "" : "s"} ${over}: fewer than ${MIN_CALLS_FOR_RATE}, too few to judge`,
+    };
   }
   const worst = counted.map((r) => ({ ...r, rate: (r.failed / r.calls) * 100 })).sort((a, b) => b.rate - a.rate)[0]!;
   const names = await endpointNames(db, [worst.providerId!]);
-  return { value: worst.rate, detail: `${worst.failed} of ${worst.calls} calls to ${names.get(worst.providerId!) ?? "an endpoint"} failed ${over}` };
+  return {
+    value: worst.rate,
+    detail: `${worst.failed} of ${worst.calls} calls to ${names.get(worst.providerId!) ?? "an endpoint"} failed ${over}`,
+  };
 }
 
 /**
@@ -71,11 +83,19 @@ async function endpointErrorRate(db: DbExecutor, providerId: string | null, sinc
  * (started_at, set when the first call is claimed) to their finished image (finished_at): what a
  * designer waits once the work has started, retries included, queueing before it excluded.
  */
-async function generationP95(db: DbExecutor, providerId: string | null, since: Date, now: Date, windowMinutes: number): Promise<Measured> {
+async function generationP95(
+  db: DbExecutor,
+  providerId: string | null,
+  since: Date,
+  now: Date,
+  windowMinutes: number,
+): Promise<Measured> {
   const ms = sql`extract(epoch from (${generations.finishedAt} - ${generations.startedAt})) * 1000`;
   const base = db
     .select({
-      p95: sql<number | null>`percentile_cont(0.95) within group (order by ${ms})`.mapWith((v) => (v === null ? null : Number(v))),
+      p95: sql<number | null>`percentile_cont(0.95) within group (order by ${ms})`.mapWith((v) =>
+        v === null ? null : Number(v),
+      ),
       n: count(),
     })
     .from(generations);
@@ -86,17 +106,25 @@ async function generationP95(db: DbExecutor, providerId: string | null, since: D
     isNotNull(generations.startedAt),
     providerId ? eq(presetVersions.providerId, providerId) : undefined,
   );
-  const [row] = providerId ? await base.innerJoin(presetVersions, eq(presetVersions.id, generations.presetVersionId)).where(where) : await base.where(where);
+  const [row] = providerId
+    ? await base.innerJoin(presetVersions, eq(presetVersions.id, generations.presetVersionId)).where(where)
+    : await base.where(where);
   const n = row?.n ?? 0;
   const over = `in the last ${formatWindow(windowMinutes)}`;
-  if (n === 0 || row?.p95 === null || row?.p95 === undefined) return { value: null, detail: `no generation finished ${over}` };
+  if (n === 0 || row?.p95 === null || row?.p95 === undefined)
+    return { value: null, detail: `no generation finished ${over}` };
   return { value: row.p95, detail: `over ${n} generation${n === 1 ? "" : "s"} finished ${over}` };
 }
 
 /** How long the oldest asset in the review queue has waited, in minutes (0 when the queue is empty). */
 async function reviewBacklogAge(db: DbExecutor, now: Date): Promise<Measured> {
   const [row] = await db
-    .select({ oldest: sql<Date | null>`min(coalesce(${assets.enteredReviewAt}, ${assets.updatedAt}))`.mapWith((v) => (v ? new Date(v) : null)), n: count() })
+    .select({
+      oldest: sql<Date | null>`min(coalesce(${assets.enteredReviewAt}, ${assets.updatedAt}))`.mapWith((v) =>
+        v ? new Date(v) : null,
+      ),
+      n: count(),
+    })
     .from(assets)
     .where(eq(assets.status, "in_review"));
   if (!row?.oldest || row.n === 0) return { value: 0, detail: "the review queue is empty" };
@@ -117,11 +145,17 @@ async function spendRate(db: DbExecutor, since: Date, now: Date, windowMinutes: 
     minimumFractionDigits: 2,
     maximumFractionDigits: micros < 10_000 ? 6 : 2,
   });
-  return { value: (micros * 60) / windowMinutes, detail: `${dollars} spent in the last ${formatWindow(windowMinutes)}` };
+  return {
+    value: (micros * 60) / windowMinutes,
+    detail: `${dollars} spent in the last ${formatWindow(windowMinutes)}`,
+  };
 }
 
 export async function endpointNames(db: DbExecutor, ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.select({ id: providers.id, name: providers.name }).from(providers).where(inArray(providers.id, ids));
+  const rows = await db
+    .select({ id: providers.id, name: providers.name })
+    .from(providers)
+    .where(inArray(providers.id, ids));
   return new Map(rows.map((r) => [r.id, r.name]));
 }

@@ -3,7 +3,14 @@ import { alias } from "drizzle-orm/pg-core";
 import type { DbExecutor } from "@/db";
 import { generationMoves, providers } from "@/db/schema";
 
-export type BatchMove = { generationId: string; from: string; to: string; cause: "failover" | "manual"; reason: string | null; movedAt: string };
+export type BatchMove = {
+  generationId: string;
+  from: string;
+  to: string;
+  cause: "failover" | "manual";
+  reason: string | null;
+  movedAt: string;
+};
 /** Moves of one batch made together (same endpoints, cause, reason and moment), as the Jobs page lists them. */
 export type BatchMoveGroup = BatchMove & { count: number; generationIds: string[]; text: string };
 
@@ -42,6 +49,9 @@ export async function listBatchMoves(db: DbExecutor, batchId: string): Promise<B
 
 /** "moved from A to B (failover: 6 of 8 calls failed in 10 minutes)"; the page adds count and time. */
 export function describeMove(m: Pick<BatchMove, "from" | "to" | "cause" | "reason">): string {
-  const why = m.cause === "failover" ? `failover${m.reason ? `: ${m.reason}` : ""}` : `moved by an admin${m.reason ? `: ${m.reason}` : ""}`;
+  const why =
+    m.cause === "failover"
+      ? `failover${m.reason ? `: ${m.reason}` : ""}`
+      : `moved by an admin${m.reason ? `: ${m.reason}` : ""}`;
   return `moved from ${m.from} to ${m.to} (${why})`;
 }

@@ -6,7 +6,14 @@ import { failOverInTx } from "./fail-over";
 import { judgeHealth, recentErrorRate } from "./health";
 import { probeEndpoint, type Prober } from "./probe";
 
-export type EndpointVerdict = { providerId: string; slug: string; state: EndpointHealth; reason: string | null; changed: boolean; moved: number };
+export type EndpointVerdict = {
+  providerId: string;
+  slug: string;
+  state: EndpointHealth;
+  reason: string | null;
+  changed: boolean;
+  moved: number;
+};
 
 /**
  * The health tick (every minute, inngest/functions/operations/endpoint-health.ts): probe each
@@ -32,13 +39,21 @@ export async function evaluateEndpoints({
     const [rate, probed] = [await recentErrorRate(db, provider.id, now), probes[i]!];
     const { state, reason } = judgeHealth(rate, probed);
     const verdict = await db.transaction(async (tx) => {
-      const [before] = await tx.select().from(providerHealth).where(eq(providerHealth.providerId, provider.id)).for("update").limit(1);
+      const [before] = await tx
+        .select()
+        .from(providerHealth)
+        .where(eq(providerHealth.providerId, provider.id))
+        .for("update")
+        .limit(1);
       const from = before?.state ?? "healthy";
       const changed = from !== state;
       await tx
         .insert(providerHealth)
         .values({ providerId: provider.id, state, reason, probedAt: now, changedAt: now })
-        .onConflictDoUpdate({ target: providerHealth.providerId, set: { state, reason, probedAt: now, ...(changed ? { changedAt: now } : {}) } });
+        .onConflictDoUpdate({
+          target: providerHealth.providerId,
+          set: { state, reason, probedAt: now, ...(changed ? { changedAt: now } : {}) },
+        });
       if (changed) {
         await recordAudit({
           db: tx,

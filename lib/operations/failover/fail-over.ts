@@ -13,7 +13,11 @@ export type FailoverResult = { moveId: string; moved: number; target: MoveTarget
  */
 async function unusable(tx: Tx, providerId: string, target: MoveTarget | undefined): Promise<boolean> {
   if (!target || target.provider.id === providerId || target.provider.paused) return true;
-  const [h] = await tx.select({ state: providerHealth.state }).from(providerHealth).where(eq(providerHealth.providerId, target.provider.id)).limit(1);
+  const [h] = await tx
+    .select({ state: providerHealth.state })
+    .from(providerHealth)
+    .where(eq(providerHealth.providerId, target.provider.id))
+    .limit(1);
   return h?.state === "unhealthy";
 }
 
@@ -25,14 +29,27 @@ async function unusable(tx: Tx, providerId: string, target: MoveTarget | undefin
  * (lib/generation/batch-queries.ts decides which request owns a moved generation), so a failed
  * send can never strand work. Null when nothing moved.
  */
-export async function failOverInTx(tx: Tx, input: { providerId: string; alsoId?: string }): Promise<FailoverResult | null> {
+export async function failOverInTx(
+  tx: Tx,
+  input: { providerId: string; alsoId?: string },
+): Promise<FailoverResult | null> {
   // One failover per endpoint at a time: the cron tick and a call-time check may meet.
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`kiln-failover:${input.providerId}`}))`);
-  const [health] = await tx.select().from(providerHealth).where(eq(providerHealth.providerId, input.providerId)).limit(1);
+  const [health] = await tx
+    .select()
+    .from(providerHealth)
+    .where(eq(providerHealth.providerId, input.providerId))
+    .limit(1);
   if (!health || health.state !== "unhealthy" || !health.fallbackPresetId) return null;
   const target = await loadMoveTarget(tx, health.fallbackPresetId);
   if (await unusable(tx, input.providerId, target)) return null;
-  const rows = await moveGenerations(tx, { fromProviderId: input.providerId, target: target!, cause: "failover", reason: health.reason, alsoId: input.alsoId });
+  const rows = await moveGenerations(tx, {
+    fromProviderId: input.providerId,
+    target: target!,
+    cause: "failover",
+    reason: health.reason,
+    alsoId: input.alsoId,
+  });
   if (rows.length === 0) return null;
   const moveId = randomUUID();
   await recordAudit({
@@ -69,7 +86,13 @@ export async function failoverAtCallTime(db: Db, generationId: string): Promise<
     .from(generations)
     .innerJoin(presetVersions, eq(presetVersions.id, generations.presetVersionId))
     .innerJoin(providerHealth, eq(providerHealth.providerId, presetVersions.providerId))
-    .where(and(eq(generations.id, generationId), eq(providerHealth.state, "unhealthy"), inArray(generations.status, ["queued", "running"])))
+    .where(
+      and(
+        eq(generations.id, generationId),
+        eq(providerHealth.state, "unhealthy"),
+        inArray(generations.status, ["queued", "running"]),
+      ),
+    )
     .limit(1);
   if (!row) return false;
   const result = await db.transaction((tx) => failOverInTx(tx, { providerId: row.providerId, alsoId: generationId }));

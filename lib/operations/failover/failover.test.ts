@@ -1,7 +1,17 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useDatabaseForTests, type Database } from "@/db";
-import { auditEvents, costLedger, generationMoves, generations, presets, presetVersions, providerHealth, providers, templates } from "@/db/schema";
+import {
+  auditEvents,
+  costLedger,
+  generationMoves,
+  generations,
+  presets,
+  presetVersions,
+  providerHealth,
+  providers,
+  templates,
+} from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { seedCatalog, SIMULATOR_SLUG } from "@/lib/catalog/seed-catalog";
 import { getBatch } from "@/lib/generation/batch-views";
@@ -39,9 +49,15 @@ beforeAll(async () => {
   presetIds = Object.fromEntries((await listActivePresets(database.db)).map((p) => [p.preset.tier, p.preset.id]));
   // A second endpoint (its own simulator, so calls can be told apart) with a draft preset: the fallback.
   backupId = (
-    await createProvider({ ctx: admin, input: { slug: "backup-box", name: "Backup box", kind: "a1111", baseUrl: backupSim.url, allowPrivate: true } })
+    await createProvider({
+      ctx: admin,
+      input: { slug: "backup-box", name: "Backup box", kind: "a1111", baseUrl: backupSim.url, allowPrivate: true },
+    })
   ).id;
-  const [preset] = await database.db.insert(presets).values({ slug: "draft-backup", name: "Draft (backup)", tier: "draft" }).returning();
+  const [preset] = await database.db
+    .insert(presets)
+    .values({ slug: "draft-backup", name: "Draft (backup)", tier: "draft" })
+    .returning();
   const [v] = await database.db
     .insert(presetVersions)
     .values({
@@ -97,17 +113,24 @@ async function failedCalls(n: number, at = new Date()) {
   );
 }
 
-const audits = async (action: string) => database.db.select().from(auditEvents).where(eq(auditEvents.action, action)).orderBy(auditEvents.seq);
+const audits = async (action: string) =>
+  database.db.select().from(auditEvents).where(eq(auditEvents.action, action)).orderBy(auditEvents.seq);
 const txt2img = (s: RunningSimulator) => s.stats().calls["/sdapi/v1/txt2img"] ?? 0;
 const run = (generationId: string, requestedProviderId: string) =>
   runGeneration({ db: database.db, store: getBlobStore(), generationId, attempt: 0, requestedProviderId });
 
 describe("setting a fallback preset", () => {
   it("refuses a preset on the same endpoint, is admin-only, and is audited", async () => {
-    await expect(setFallbackPreset({ ctx: admin, input: { providerId: mainId, presetId: presetIds.draft } })).rejects.toMatchObject({ code: "conflict" });
-    await expect(setFallbackPreset({ ctx: designer, input: { providerId: mainId, presetId: fallbackPresetId } })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(
+      setFallbackPreset({ ctx: admin, input: { providerId: mainId, presetId: presetIds.draft } }),
+    ).rejects.toMatchObject({ code: "conflict" });
+    await expect(
+      setFallbackPreset({ ctx: designer, input: { providerId: mainId, presetId: fallbackPresetId } }),
+    ).rejects.toMatchObject({ code: "forbidden" });
     await setFallbackPreset({ ctx: admin, input: { providerId: mainId, presetId: fallbackPresetId } });
-    expect((await audits("provider.fallback_set")).map((e) => e.data)).toEqual([expect.objectContaining({ to: fallbackPresetId, tier: "draft" })]);
+    expect((await audits("provider.fallback_set")).map((e) => e.data)).toEqual([
+      expect.objectContaining({ to: fallbackPresetId, tier: "draft" }),
+    ]);
   });
 });
 
@@ -135,8 +158,12 @@ describe("automatic failover", () => {
 
     const moves = await database.db.select().from(generationMoves).where(eq(generationMoves.batchId, draft.batch.id));
     expect(moves).toHaveLength(3);
-    expect(moves.every((m) => m.cause === "failover" && m.fromProviderId === mainId && m.toProviderId === backupId)).toBe(true);
-    expect(await database.db.select().from(generationMoves).where(eq(generationMoves.batchId, support.batch.id))).toHaveLength(0);
+    expect(
+      moves.every((m) => m.cause === "failover" && m.fromProviderId === mainId && m.toProviderId === backupId),
+    ).toBe(true);
+    expect(
+      await database.db.select().from(generationMoves).where(eq(generationMoves.batchId, support.batch.id)),
+    ).toHaveLength(0);
     const [changed] = await audits("provider.health_changed");
     expect(changed!.data).toMatchObject({ from: "healthy", to: "unhealthy" });
     const failedOver = await audits("provider.failed_over");
@@ -154,18 +181,24 @@ describe("automatic failover", () => {
     // The Jobs page says what happened.
     const detail = await getBatch({ ctx: designer, batchId: draft.batch.id });
     expect(detail.moves).toHaveLength(1);
-    expect(detail.moves[0]).toMatchObject({ count: 3, text: "moved from Kiln GPU simulator to Backup box (failover: 8 of 8 calls failed in 10 minutes)" });
+    expect(detail.moves[0]).toMatchObject({
+      count: 3,
+      text: "moved from Kiln GPU simulator to Backup box (failover: 8 of 8 calls failed in 10 minutes)",
+    });
     // Work of another tier is never re-tiered; it stays on its endpoint.
-    expect((await database.db.select().from(generations).where(eq(generations.batchId, support.batch.id)))[0]!.presetVersionId).toBe(
-      support.rows[0]!.presetVersionId,
-    );
+    expect(
+      (await database.db.select().from(generations).where(eq(generations.batchId, support.batch.id)))[0]!
+        .presetVersionId,
+    ).toBe(support.rows[0]!.presetVersionId);
   });
 
   it("sends work queued after the flip to the fallback at call time", async () => {
     const later = await queue("draft", 2);
     expect(await run(later.rows[0]!.id, mainId)).toMatchObject({ status: "succeeded" });
     // The whole queued tier moved with it in one audited move; the second runs on the fallback too.
-    expect(await database.db.select().from(generationMoves).where(eq(generationMoves.batchId, later.batch.id))).toHaveLength(2);
+    expect(
+      await database.db.select().from(generationMoves).where(eq(generationMoves.batchId, later.batch.id)),
+    ).toHaveLength(2);
     expect(await run(later.rows[1]!.id, mainId)).toMatchObject({ status: "succeeded" });
     expect(txt2img(backupSim)).toBe(5);
     expect(await audits("provider.failed_over")).toHaveLength(2);
@@ -176,9 +209,14 @@ describe("automatic failover", () => {
     const down = await evaluateEndpoints({
       db: database.db,
       now: future,
-      probe: async (p) => (p.id === mainId ? { ok: false, message: "probe failed: connection refused" } : { ok: true, message: "ok" }),
+      probe: async (p) =>
+        p.id === mainId ? { ok: false, message: "probe failed: connection refused" } : { ok: true, message: "ok" },
     });
-    expect(down.find((v) => v.providerId === mainId)).toMatchObject({ state: "unhealthy", reason: "probe failed: connection refused", changed: false });
+    expect(down.find((v) => v.providerId === mainId)).toMatchObject({
+      state: "unhealthy",
+      reason: "probe failed: connection refused",
+      changed: false,
+    });
 
     const up = await evaluateEndpoints({ db: database.db, now: future });
     expect(up.find((v) => v.providerId === mainId)).toMatchObject({ state: "healthy", changed: true });
@@ -186,8 +224,13 @@ describe("automatic failover", () => {
     const mainBefore = txt2img(main);
     expect(await run(after.rows[0]!.id, mainId)).toMatchObject({ status: "succeeded" });
     expect(txt2img(main)).toBe(mainBefore + 1);
-    expect(await database.db.select().from(generationMoves).where(eq(generationMoves.batchId, after.batch.id))).toHaveLength(0);
-    expect((await audits("provider.health_changed")).map((e) => (e.data as { to: string }).to)).toEqual(["unhealthy", "healthy"]);
+    expect(
+      await database.db.select().from(generationMoves).where(eq(generationMoves.batchId, after.batch.id)),
+    ).toHaveLength(0);
+    expect((await audits("provider.health_changed")).map((e) => (e.data as { to: string }).to)).toEqual([
+      "unhealthy",
+      "healthy",
+    ]);
     // Earlier moves are history, not undone.
     expect(
       await database.db
@@ -198,12 +241,17 @@ describe("automatic failover", () => {
   });
 
   it("does not fail over onto a paused fallback endpoint (the work stays put)", async () => {
-    await database.db.update(providers).set({ paused: true, pausedReason: "maintenance" }).where(eq(providers.id, backupId));
+    await database.db
+      .update(providers)
+      .set({ paused: true, pausedReason: "maintenance" })
+      .where(eq(providers.id, backupId));
     const stuck = await queue("draft", 1);
     await failedCalls(6);
     const verdicts = await evaluateEndpoints({ db: database.db });
     expect(verdicts.find((v) => v.providerId === mainId)).toMatchObject({ state: "unhealthy", moved: 0 });
-    expect(await database.db.select().from(generationMoves).where(eq(generationMoves.batchId, stuck.batch.id))).toHaveLength(0);
+    expect(
+      await database.db.select().from(generationMoves).where(eq(generationMoves.batchId, stuck.batch.id)),
+    ).toHaveLength(0);
     await database.db.update(providers).set({ paused: false, pausedReason: null }).where(eq(providers.id, backupId));
   });
 });

@@ -11,9 +11,18 @@ export async function recentErrorRate(db: DbExecutor, providerId: string, now = 
   const windowMinutes = env().KILN_FAILOVER_WINDOW_MINUTES;
   const since = new Date(now.getTime() - windowMinutes * 60_000);
   const [row] = await db
-    .select({ calls: count(), failed: sql<number>`count(*) filter (where ${costLedger.outcome} = 'failed')`.mapWith(Number) })
+    .select({
+      calls: count(),
+      failed: sql<number>`count(*) filter (where ${costLedger.outcome} = 'failed')`.mapWith(Number),
+    })
     .from(costLedger)
-    .where(and(eq(costLedger.providerId, providerId), eq(costLedger.operation, "generate"), gte(costLedger.createdAt, since)));
+    .where(
+      and(
+        eq(costLedger.providerId, providerId),
+        eq(costLedger.operation, "generate"),
+        gte(costLedger.createdAt, since),
+      ),
+    );
   return { calls: row?.calls ?? 0, failed: row?.failed ?? 0, windowMinutes };
 }
 

@@ -1,6 +1,16 @@
 import { and, eq, inArray, or } from "drizzle-orm";
 import type { Tx } from "@/db";
-import { generationMoves, generations, presets, presetVersions, providers, type Preset, type PresetVersion, type Provider, type Tier } from "@/db/schema";
+import {
+  generationMoves,
+  generations,
+  presets,
+  presetVersions,
+  providers,
+  type Preset,
+  type PresetVersion,
+  type Provider,
+  type Tier,
+} from "@/db/schema";
 
 export type MoveTarget = { preset: Preset; version: PresetVersion; provider: Provider };
 export type MovedRow = { generationId: string; batchId: string; userId: string };
@@ -26,15 +36,29 @@ export async function loadMoveTarget(db: Tx, presetId: string): Promise<MoveTarg
  */
 export async function moveGenerations(
   tx: Tx,
-  input: { fromProviderId: string; target: MoveTarget; cause: "failover" | "manual"; reason: string | null; alsoId?: string },
+  input: {
+    fromProviderId: string;
+    target: MoveTarget;
+    cause: "failover" | "manual";
+    reason: string | null;
+    alsoId?: string;
+  },
 ): Promise<MovedRow[]> {
   const { target } = input;
-  const onFrom = tx.select({ id: presetVersions.id }).from(presetVersions).where(eq(presetVersions.providerId, input.fromProviderId));
+  const onFrom = tx
+    .select({ id: presetVersions.id })
+    .from(presetVersions)
+    .where(eq(presetVersions.providerId, input.fromProviderId));
   const status = input.alsoId
     ? or(eq(generations.status, "queued"), and(eq(generations.id, input.alsoId), eq(generations.status, "running")))
     : eq(generations.status, "queued");
   const rows = await tx
-    .select({ generationId: generations.id, batchId: generations.batchId, userId: generations.ownerId, fromVersionId: generations.presetVersionId })
+    .select({
+      generationId: generations.id,
+      batchId: generations.batchId,
+      userId: generations.ownerId,
+      fromVersionId: generations.presetVersionId,
+    })
     .from(generations)
     .where(and(status, eq(generations.tier, target.preset.tier as Tier), inArray(generations.presetVersionId, onFrom)))
     .for("update");

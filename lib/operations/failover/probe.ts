@@ -14,9 +14,15 @@ const PROBE_TIMEOUT_MS = 10_000;
  * adapter's outbound fetch). Kinds without a free list are not probed (a probe must not bill);
  * their health comes from the error rate alone.
  */
-export async function probeEndpoint(provider: Provider, options: { lookup?: UrlSafetyOptions["lookup"] } = {}): Promise<ProbeResult> {
+export async function probeEndpoint(
+  provider: Provider,
+  options: { lookup?: UrlSafetyOptions["lookup"] } = {},
+): Promise<ProbeResult> {
   try {
-    await assertSafeProviderUrl(provider.baseUrl, { allowPrivate: provider.allowPrivate, ...(options.lookup ? { lookup: options.lookup } : {}) });
+    await assertSafeProviderUrl(provider.baseUrl, {
+      allowPrivate: provider.allowPrivate,
+      ...(options.lookup ? { lookup: options.lookup } : {}),
+    });
     const adapter = createAdapter(providerConfig(provider), options.lookup ? { lookup: options.lookup } : {});
     if (!adapter.listModels) return { ok: true, skipped: true, message: "no free probe for this kind of endpoint" };
     await adapter.listModels({ timeoutMs: Math.min(provider.timeoutMs, PROBE_TIMEOUT_MS) });

@@ -25,7 +25,11 @@ export async function setFallbackPreset({ ctx, input }: { ctx: Ctx; input: unkno
     if (presetId) {
       target = await loadMoveTarget(tx, presetId);
       if (!target) throw new AppError("not_found", "That preset does not exist or has no active version.");
-      if (target.provider.id === providerId) throw new AppError("conflict", `${target.preset.name} runs on this endpoint too; pick a preset on another one.`);
+      if (target.provider.id === providerId)
+        throw new AppError(
+          "conflict",
+          `${target.preset.name} runs on this endpoint too; pick a preset on another one.`,
+        );
     }
     const [before] = await tx.select().from(providerHealth).where(eq(providerHealth.providerId, providerId)).limit(1);
     const [row] = await tx

@@ -35,7 +35,12 @@ export async function inBatches<K extends string>(
  * Deletes the rows of `table` matching `where`, `batchSize` at a time by physical row id (ctid), so
  * a table with a composite or no single-column key is pruned the same way.
  */
-export async function deleteWhereInBatches(db: DbExecutor, table: SQL, where: SQL, options: BatchOptions = {}): Promise<number> {
+export async function deleteWhereInBatches(
+  db: DbExecutor,
+  table: SQL,
+  where: SQL,
+  options: BatchOptions = {},
+): Promise<number> {
   const { rows } = await inBatches(
     ["rows"] as const,
     async (n) => {

@@ -29,7 +29,10 @@ export async function pruneWebhookDeliveries({
   ...options
 }: { db: DbExecutor; now?: Date; keepMs: number } & BatchOptions): Promise<{ deliveries: number; attempts: number }> {
   const cutoff = new Date(now.getTime() - keepMs);
-  const finished = and(inArray(webhookDeliveries.status, ["succeeded", "failed"]), lt(webhookDeliveries.createdAt, cutoff));
+  const finished = and(
+    inArray(webhookDeliveries.status, ["succeeded", "failed"]),
+    lt(webhookDeliveries.createdAt, cutoff),
+  );
   return inBatches(
     ["deliveries", "attempts"] as const,
     async (n) => {

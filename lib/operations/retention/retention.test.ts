@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { count, sql } from "drizzle-orm";
 import { createTestDatabase } from "@/db/testing";
 import type { Database } from "@/db";
-import { auditEvents, costLedger, signInAttempts, webhookAttempts, webhookDeliveries, webhookEndpoints, type User } from "@/db/schema";
+import {
+  auditEvents,
+  costLedger,
+  signInAttempts,
+  webhookAttempts,
+  webhookDeliveries,
+  webhookEndpoints,
+  type User,
+} from "@/db/schema";
 import { migrate as migrateRunner } from "@/inngest/runner/migrations";
 import { recordAudit } from "@/lib/audit";
 import { createUserFactory } from "@/test/factories";
@@ -35,11 +43,10 @@ async function run(id: string, status: string, endedAgo: number | null, eventId:
     [id, eventId, status, created, endedAgo === null ? null : now.getTime() - endedAgo],
   );
   for (const step of ["a", "b"]) {
-    await database.query(`insert into inngest_runner_steps (run_id, step_id, op, status, started_at) values ($1, $2, 'StepRun', 'completed', $3)`, [
-      id,
-      step,
-      created,
-    ]);
+    await database.query(
+      `insert into inngest_runner_steps (run_id, step_id, op, status, started_at) values ($1, $2, 'StepRun', 'completed', $3)`,
+      [id, step, created],
+    );
   }
 }
 
@@ -67,14 +74,18 @@ describe("retention", () => {
     const result = await pruneRunnerHistory({ db: database.db, now, keepMs: 14 * DAY, batchSize: 2 });
     expect(result).toEqual({ runs: 3, steps: 6, events: 1 });
     expect(await ids("inngest_runner_runs")).toEqual(["r-queued", "r-recent", "r-running"]);
-    expect((await database.query<{ run_id: string }>("select distinct run_id from inngest_runner_steps order by run_id")).map((r) => r.run_id)).toEqual([
-      "r-queued",
-      "r-recent",
-      "r-running",
-    ]);
+    expect(
+      (
+        await database.query<{ run_id: string }>("select distinct run_id from inngest_runner_steps order by run_id")
+      ).map((r) => r.run_id),
+    ).toEqual(["r-queued", "r-recent", "r-running"]);
     expect(await ids("inngest_runner_events")).toEqual(["ev-new", "ev-old-live", "ev-old-unprocessed"]);
     // Nothing left to do: a second pass deletes nothing.
-    expect(await pruneRunnerHistory({ db: database.db, now, keepMs: 14 * DAY })).toEqual({ runs: 0, steps: 0, events: 0 });
+    expect(await pruneRunnerHistory({ db: database.db, now, keepMs: 14 * DAY })).toEqual({
+      runs: 0,
+      steps: 0,
+      events: 0,
+    });
   });
 
   it("keeps the sign-in attempts the rate limit still counts, however short the retention", async () => {
@@ -95,7 +106,13 @@ describe("retention", () => {
     const { db } = database;
     const [endpoint] = await db
       .insert(webhookEndpoints)
-      .values({ ownerUserId: user.id, createdBy: user.id, url: "https://hooks.example.test/x", events: ["asset.approved"], secretSealed: "sealed" })
+      .values({
+        ownerUserId: user.id,
+        createdBy: user.id,
+        url: "https://hooks.example.test/x",
+        events: ["asset.approved"],
+        secretSealed: "sealed",
+      })
       .returning();
     const deliveries = await db
       .insert(webhookDeliveries)
@@ -110,9 +127,17 @@ describe("retention", () => {
         })),
       )
       .returning();
-    await db.insert(webhookAttempts).values(deliveries.flatMap((d) => [1, 2].map((attempt) => ({ deliveryId: d.id, attempt, durationMs: 5 }))));
-    expect(await pruneWebhookDeliveries({ db, now, keepMs: 30 * DAY, batchSize: 1 })).toEqual({ deliveries: 2, attempts: 4 });
-    const left = await db.select({ messageId: webhookDeliveries.messageId }).from(webhookDeliveries).orderBy(webhookDeliveries.messageId);
+    await db
+      .insert(webhookAttempts)
+      .values(deliveries.flatMap((d) => [1, 2].map((attempt) => ({ deliveryId: d.id, attempt, durationMs: 5 }))));
+    expect(await pruneWebhookDeliveries({ db, now, keepMs: 30 * DAY, batchSize: 1 })).toEqual({
+      deliveries: 2,
+      attempts: 4,
+    });
+    const left = await db
+      .select({ messageId: webhookDeliveries.messageId })
+      .from(webhookDeliveries)
+      .orderBy(webhookDeliveries.messageId);
     expect(left.map((r) => r.messageId)).toEqual(["msg_2", "msg_3", "msg_4"]);
     expect((await db.select({ n: count() }).from(webhookAttempts))[0]!.n).toBe(6);
   });
@@ -122,7 +147,15 @@ describe("retention", () => {
     await recordAudit({ db, input: { actor: null, action: "user.created", data: {} } });
     await db
       .insert(costLedger)
-      .values({ callKey: "old-call", userId: user.id, operation: "generate", outcome: "succeeded", billable: true, micros: 1000, createdAt: ago(3650 * DAY) });
+      .values({
+        callKey: "old-call",
+        userId: user.id,
+        operation: "generate",
+        outcome: "succeeded",
+        billable: true,
+        micros: 1000,
+        createdAt: ago(3650 * DAY),
+      });
     const counts = async () => ({
       audit: (await db.select({ n: count() }).from(auditEvents))[0]!.n,
       ledger: (await db.select({ n: count() }).from(costLedger))[0]!.n,
@@ -138,7 +171,12 @@ describe("retention", () => {
   it("does nothing to runner history on an installation without the embedded runner", async () => {
     const other = await createTestDatabase();
     try {
-      expect(await pruneRunnerHistory({ db: other.db, now, keepMs: DAY })).toEqual({ runs: 0, steps: 0, events: 0, skipped: "no runner tables" });
+      expect(await pruneRunnerHistory({ db: other.db, now, keepMs: DAY })).toEqual({
+        runs: 0,
+        steps: 0,
+        events: 0,
+        skipped: "no runner tables",
+      });
       expect(rowsOf<{ n: number }>(await other.db.execute(sql`select 1 as n`))[0]!.n).toBe(1);
     } finally {
       await other.close();

@@ -23,7 +23,9 @@ export async function pruneRunnerHistory({
   ...options
 }: { db: DbExecutor; now?: Date; keepMs: number } & BatchOptions): Promise<RunnerPruneResult> {
   const [probe] = rowsOf<{ present: boolean }>(
-    await db.execute(sql`select to_regclass('inngest_runner_runs') is not null and to_regclass('inngest_runner_events') is not null as present`),
+    await db.execute(
+      sql`select to_regclass('inngest_runner_runs') is not null and to_regclass('inngest_runner_events') is not null as present`,
+    ),
   );
   if (!probe?.present) return { runs: 0, steps: 0, events: 0, skipped: "no runner tables" };
   // The runner keeps times as epoch milliseconds (float8).

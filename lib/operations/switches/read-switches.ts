@@ -11,14 +11,24 @@ export type SwitchState = { key: SystemSwitchKey; enabled: boolean; reason: stri
  */
 export async function readSwitch(db: DbExecutor, key: SystemSwitchKey): Promise<SwitchState> {
   const [row] = await db.select().from(systemSwitches).where(eq(systemSwitches.key, key)).limit(1);
-  return { key, enabled: row?.enabled ?? false, reason: row?.enabled ? row.reason : null, changedAt: row?.changedAt ?? null };
+  return {
+    key,
+    enabled: row?.enabled ?? false,
+    reason: row?.enabled ? row.reason : null,
+    changedAt: row?.changedAt ?? null,
+  };
 }
 
 export async function readSwitches(db: DbExecutor): Promise<Record<SystemSwitchKey, SwitchState>> {
   const rows = await db.select().from(systemSwitches);
   const of = (key: SystemSwitchKey): SwitchState => {
     const row = rows.find((r) => r.key === key);
-    return { key, enabled: row?.enabled ?? false, reason: row?.enabled ? row.reason : null, changedAt: row?.changedAt ?? null };
+    return {
+      key,
+      enabled: row?.enabled ?? false,
+      reason: row?.enabled ? row.reason : null,
+      changedAt: row?.changedAt ?? null,
+    };
   };
   return { uploads_disabled: of("uploads_disabled"), generation_paused: of("generation_paused") };
 }
@@ -27,7 +37,11 @@ export async function readSwitches(db: DbExecutor): Promise<Record<SystemSwitchK
 export async function assertUploadsEnabled(db: DbExecutor): Promise<void> {
   const s = await readSwitch(db, "uploads_disabled");
   const why = s.reason ? `: ${s.reason.replace(/[.\s]+$/, "")}` : "";
-  if (s.enabled) throw new AppError("policy_blocked", `Uploads are switched off by an admin${why}. Try again once they are back on.`);
+  if (s.enabled)
+    throw new AppError(
+      "policy_blocked",
+      `Uploads are switched off by an admin${why}. Try again once they are back on.`,
+    );
 }
 
 /** Why generation waits installation-wide, or null: the generate function parks work while set. */

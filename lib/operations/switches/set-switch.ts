@@ -12,12 +12,19 @@ const setSwitchInput = z
     enabled: z.boolean(),
     reason: z.string().trim().max(300, "Keep the reason under 300 characters.").optional(),
   })
-  .refine((v) => !v.enabled || (v.reason && v.reason.length > 0), { message: "Say why: users see the reason in the status banner.", path: ["reason"] });
+  .refine((v) => !v.enabled || (v.reason && v.reason.length > 0), {
+    message: "Say why: users see the reason in the status banner.",
+    path: ["reason"],
+  });
 
-export const SWITCH_LABELS = { uploads_disabled: "Uploads disabled", generation_paused: "All generation paused" } as const;
+export const SWITCH_LABELS = {
+  uploads_disabled: "Uploads disabled",
+  generation_paused: "All generation paused",
+} as const;
 
 export function assertCanOperate(ctx: Ctx): void {
-  if (!can(ctx.actor.role, "operations.manage")) throw new AppError("forbidden", "Only admins change the installation's switches.");
+  if (!can(ctx.actor.role, "operations.manage"))
+    throw new AppError("forbidden", "Only admins change the installation's switches.");
 }
 
 /**
@@ -38,7 +45,12 @@ export async function setSwitch({ ctx, input }: { ctx: Ctx; input: unknown }): P
       .values({ key, enabled, reason: enabled ? reason! : null, changedBy: ctx.actor.id, changedAt: now })
       .onConflictDoUpdate({
         target: systemSwitches.key,
-        set: { enabled, reason: enabled ? reason! : null, changedBy: ctx.actor.id, changedAt: sql`excluded.changed_at` },
+        set: {
+          enabled,
+          reason: enabled ? reason! : null,
+          changedBy: ctx.actor.id,
+          changedAt: sql`excluded.changed_at`,
+        },
       })
       .returning();
     if (!before && !enabled) return row!;
@@ -48,7 +60,9 @@ export async function setSwitch({ ctx, input }: { ctx: Ctx; input: unknown }): P
         actor: ctx.actor,
         action: enabled ? "system.switch_on" : "system.switch_off",
         subject: { type: "system_switch", id: key },
-        data: enabled ? { key, reason, ...(wasOn ? { previousReason: before?.reason } : {}) } : { key, wasOnFor: before?.reason ?? null },
+        data: enabled
+          ? { key, reason, ...(wasOn ? { previousReason: before?.reason } : {}) }
+          : { key, wasOnFor: before?.reason ?? null },
         ip: ctx.ip,
       },
     });

@@ -36,7 +36,13 @@ afterAll(async () => {
 });
 
 const switchAudits = async () =>
-  (await database.db.select().from(auditEvents).where(eq(auditEvents.subjectType, "system_switch")).orderBy(auditEvents.seq)).map((e) => ({
+  (
+    await database.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.subjectType, "system_switch"))
+      .orderBy(auditEvents.seq)
+  ).map((e) => ({
     action: e.action,
     data: e.data,
   }));
@@ -46,16 +52,26 @@ const png = () =>
     .png()
     .toBuffer();
 const upload = async () =>
-  createUpload({ ctx: designer, input: { filename: "ref.png", bytes: await png() }, store: getBlobStore(), maxBytes: 2_000_000, announce: async () => {} });
+  createUpload({
+    ctx: designer,
+    input: { filename: "ref.png", bytes: await png() },
+    store: getBlobStore(),
+    maxBytes: 2_000_000,
+    announce: async () => {},
+  });
 
 describe("the switches themselves", () => {
   it("are off until set, need a reason to turn on, are admin-only, and are audited both ways", async () => {
     expect((await readSwitches(database.db)).uploads_disabled).toMatchObject({ enabled: false, reason: null });
-    await expect(setSwitch({ ctx: admin, input: { key: "uploads_disabled", enabled: true, reason: " " } })).rejects.toMatchObject({
+    await expect(
+      setSwitch({ ctx: admin, input: { key: "uploads_disabled", enabled: true, reason: " " } }),
+    ).rejects.toMatchObject({
       code: "invalid_input",
       fields: { reason: [expect.stringContaining("Say why")] },
     });
-    await expect(setSwitch({ ctx: designer, input: { key: "uploads_disabled", enabled: true, reason: "x" } })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(
+      setSwitch({ ctx: designer, input: { key: "uploads_disabled", enabled: true, reason: "x" } }),
+    ).rejects.toMatchObject({ code: "forbidden" });
     await setSwitch({ ctx: admin, input: { key: "uploads_disabled", enabled: true, reason: "Storage migration" } });
     // Setting the same state again writes no second event.
     await setSwitch({ ctx: admin, input: { key: "uploads_disabled", enabled: true, reason: "Storage migration" } });
@@ -70,7 +86,10 @@ describe("the switches themselves", () => {
 describe("disabling uploads", () => {
   it("refuses the next upload with the admin's reason, stores nothing, and uploads work again once re-enabled", async () => {
     await setSwitch({ ctx: admin, input: { key: "uploads_disabled", enabled: true, reason: "Virus scanner offline" } });
-    await expect(upload()).rejects.toMatchObject({ code: "policy_blocked", message: expect.stringMatching(/admin.*Virus scanner offline/) });
+    await expect(upload()).rejects.toMatchObject({
+      code: "policy_blocked",
+      message: expect.stringMatching(/admin.*Virus scanner offline/),
+    });
     await setSwitch({ ctx: admin, input: { key: "uploads_disabled", enabled: false } });
     expect(await upload()).toMatchObject({ filename: "ref.png", status: "processing" });
   });
@@ -96,7 +115,12 @@ describe("pausing all generation", () => {
     });
     const rows = await database.db.select().from(generations).where(eq(generations.batchId, batch.id));
     const callsBefore = sim.stats().calls["/sdapi/v1/txt2img"] ?? 0;
-    const first = await runGeneration({ db: database.db, store: getBlobStore(), generationId: rows[0]!.id, attempt: 0 });
+    const first = await runGeneration({
+      db: database.db,
+      store: getBlobStore(),
+      generationId: rows[0]!.id,
+      attempt: 0,
+    });
     expect(first).toMatchObject({ status: "system_paused", reason: expect.stringContaining("Provider maintenance") });
     expect(sim.stats().calls["/sdapi/v1/txt2img"] ?? 0).toBe(callsBefore);
     expect(await database.db.select().from(costLedger).where(eq(costLedger.generationId, rows[0]!.id))).toHaveLength(0);
@@ -106,7 +130,9 @@ describe("pausing all generation", () => {
 
     await setSwitch({ ctx: admin, input: { key: "generation_paused", enabled: false } });
     for (const row of rows) {
-      expect(await runGeneration({ db: database.db, store: getBlobStore(), generationId: row.id, attempt: 0 })).toMatchObject({ status: "succeeded" });
+      expect(
+        await runGeneration({ db: database.db, store: getBlobStore(), generationId: row.id, attempt: 0 }),
+      ).toMatchObject({ status: "succeeded" });
     }
     expect((await getBatch({ ctx: designer, batchId: batch.id })).status).toBe("completed");
     expect((await switchAudits()).map((a) => a.action).slice(-2)).toEqual(["system.switch_on", "system.switch_off"]);

@@ -2,7 +2,14 @@
 
 import { revalidatePath } from "next/cache";
 import { guardedAction, type ActionResult } from "@/lib/http/action";
-import { createAlertRule, deleteAlertRule, disableAlertRule, enableAlertRule, evaluateAlertsNow, updateAlertRule } from "@/lib/operations/alerts/rules";
+import {
+  createAlertRule,
+  deleteAlertRule,
+  disableAlertRule,
+  enableAlertRule,
+  evaluateAlertsNow,
+  updateAlertRule,
+} from "@/lib/operations/alerts/rules";
 
 function ruleFields(formData: FormData) {
   return {
@@ -22,7 +29,9 @@ export async function saveAlertRuleAction(_prev: unknown, formData: FormData): P
   const result = await guardedAction(
     "alerts.manage",
     async (ctx) => {
-      const rule = id ? await updateAlertRule({ ctx, input: { id, ...ruleFields(formData) } }) : await createAlertRule({ ctx, input: ruleFields(formData) });
+      const rule = id
+        ? await updateAlertRule({ ctx, input: { id, ...ruleFields(formData) } })
+        : await createAlertRule({ ctx, input: ruleFields(formData) });
       return { id: rule.id };
     },
     id ? "Rule saved." : "Rule added. It is evaluated every minute.",
@@ -42,12 +51,18 @@ export async function setAlertRuleEnabledAction(id: string, enabled: boolean): P
 }
 
 export async function deleteAlertRuleAction(id: string): Promise<ActionResult<void>> {
-  const result = await guardedAction("alerts.manage", (ctx) => deleteAlertRule({ ctx, input: { id } }), "Rule deleted.");
+  const result = await guardedAction(
+    "alerts.manage",
+    (ctx) => deleteAlertRule({ ctx, input: { id } }),
+    "Rule deleted.",
+  );
   if (result.ok) revalidatePath("/admin/alerts");
   return result;
 }
 
-export async function evaluateAlertsNowAction(): Promise<ActionResult<{ evaluated: number; fired: number; resolved: number }>> {
+export async function evaluateAlertsNowAction(): Promise<
+  ActionResult<{ evaluated: number; fired: number; resolved: number }>
+> {
   const result = await guardedAction("alerts.manage", async (ctx) => {
     const s = await evaluateAlertsNow({ ctx });
     return { evaluated: s.evaluated, fired: s.fired.length, resolved: s.resolved.length };

@@ -10,7 +10,11 @@ export const metadata: Metadata = { title: "Alerts" };
 
 export default async function AlertsPage() {
   const ctx = await requirePageCtx("alerts.manage");
-  const [rules, events, options] = await Promise.all([listAlertRules({ ctx }), listAlertEvents({ ctx }), alertFormOptions({ ctx })]);
+  const [rules, events, options] = await Promise.all([
+    listAlertRules({ ctx }),
+    listAlertEvents({ ctx }),
+    alertFormOptions({ ctx }),
+  ]);
   return (
     <>
       <PageHeader
@@ -18,7 +22,11 @@ export default async function AlertsPage() {
         description="Rules that warn the admins when a GPU endpoint fails too often, generations get slow, the review queue falls behind or spending runs fast: in the app, by webhook and by e-mail."
       />
       <AlertRulesPanel rules={rules} endpoints={options.endpoints} emailConfigured={options.emailConfigured} />
-      <Card title="Recent alert events" description="Each time a rule started firing or resolved, and where it was announced." className="mt-6">
+      <Card
+        title="Recent alert events"
+        description="Each time a rule started firing or resolved, and where it was announced."
+        className="mt-6"
+      >
         {events.length === 0 ? (
           <p className="text-sm text-stone-500">Nothing has fired yet.</p>
         ) : (
@@ -30,7 +38,9 @@ export default async function AlertsPage() {
                   <div className="font-medium">{e.ruleName}</div>
                   <div className="text-xs text-stone-500">{e.message}</div>
                 </td>
-                <td className="py-2 pr-3">{e.state === "fired" ? <Badge tone="bad">Fired</Badge> : <Badge tone="good">Resolved</Badge>}</td>
+                <td className="py-2 pr-3">
+                  {e.state === "fired" ? <Badge tone="bad">Fired</Badge> : <Badge tone="good">Resolved</Badge>}
+                </td>
                 <td className="whitespace-nowrap py-2 pr-3">{e.value}</td>
                 <td className="py-2 pr-3 text-xs text-stone-600">{e.notified}</td>
               </tr>

@@ -9,7 +9,11 @@ import { requirePageCtx } from "@/lib/auth/guard";
 
 export const metadata: Metadata = { title: "Audit log" };
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<{ before?: string; action?: string }> }) {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ before?: string; action?: string }>;
+}) {
   const ctx = await requirePageCtx("audit.view");
   const params = await searchParams;
   const [events, chain] = await Promise.all([
@@ -19,7 +23,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const oldest = events.at(-1)?.seq;
   return (
     <>
-      <PageHeader title="Audit log" description="Append-only: the database refuses changes, and each entry carries the hash of the one before it." />
+      <PageHeader
+        title="Audit log"
+        description="Append-only: the database refuses changes, and each entry carries the hash of the one before it."
+      />
       <div className="mb-6 space-y-3">
         <div data-testid="chain-status">
           <ChainStatus chain={chain} />
@@ -43,7 +50,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               href={`/api/admin/audit/export${params.action ? `?action=${encodeURIComponent(params.action)}` : ""}`}
               download
               data-testid="audit-export"
-              title={params.action ? `Every entry whose action starts with “${params.action}”, oldest first` : "Every entry, oldest first"}
+              title={
+                params.action
+                  ? `Every entry whose action starts with “${params.action}”, oldest first`
+                  : "Every entry, oldest first"
+              }
               className="inline-flex items-center rounded-md border border-stone-300 bg-white px-3 py-1 text-sm font-medium text-stone-800 hover:bg-stone-100"
             >
               Download CSV
@@ -80,8 +91,8 @@ function ChainStatus({ chain }: { chain: IncrementalReport }) {
   const base = chain.checkpoint ? (
     <>
       Chain verified through #{chain.checkpoint.seq} at{" "}
-      <time dateTime={chain.checkpoint.createdAt.toISOString()}>{WHEN.format(chain.checkpoint.createdAt)} UTC</time> (signed checkpoint,{" "}
-      {chain.checkpoint.eventCount.toLocaleString("en-US")} entries)
+      <time dateTime={chain.checkpoint.createdAt.toISOString()}>{WHEN.format(chain.checkpoint.createdAt)} UTC</time>{" "}
+      (signed checkpoint, {chain.checkpoint.eventCount.toLocaleString("en-US")} entries)
     </>
   ) : (
     <>Chain verified from the first entry (no checkpoint yet)</>
@@ -89,15 +100,17 @@ function ChainStatus({ chain }: { chain: IncrementalReport }) {
   if (!chain.ok) {
     return (
       <Alert tone="error">
-        Chain broken at entry #{chain.brokenAt}: {chain.reason}. {chain.checkpoint ? `Last signed checkpoint #${chain.checkpoint.seq}; ` : ""}
-        {chain.newChecked.toLocaleString("en-US")} entries verified before the break. Run <code>npm run audit:verify</code> for the full walk.
+        Chain broken at entry #{chain.brokenAt}: {chain.reason}.{" "}
+        {chain.checkpoint ? `Last signed checkpoint #${chain.checkpoint.seq}; ` : ""}
+        {chain.newChecked.toLocaleString("en-US")} entries verified before the break. Run{" "}
+        <code>npm run audit:verify</code> for the full walk.
       </Alert>
     );
   }
   return (
     <Alert tone="success">
-      {base}; {chain.newChecked.toLocaleString("en-US")} new {chain.newChecked === 1 ? "entry" : "entries"} verified now. Head #{chain.headSeq},{" "}
-      {chain.headHash.slice(0, 12)}…
+      {base}; {chain.newChecked.toLocaleString("en-US")} new {chain.newChecked === 1 ? "entry" : "entries"} verified
+      now. Head #{chain.headSeq}, {chain.headHash.slice(0, 12)}…
     </Alert>
   );
 }

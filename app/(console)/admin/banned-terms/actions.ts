@@ -15,7 +15,11 @@ export async function addBannedTermAction(_prev: unknown, formData: FormData): P
 }
 
 export async function removeBannedTermAction(id: string): Promise<ActionResult<void>> {
-  const result = await guardedAction("policy.manage", (ctx) => removeBannedTerm({ ctx, input: { id } }), "Term removed.");
+  const result = await guardedAction(
+    "policy.manage",
+    (ctx) => removeBannedTerm({ ctx, input: { id } }),
+    "Term removed.",
+  );
   if (result.ok) revalidatePath("/admin/banned-terms");
   return result;
 }

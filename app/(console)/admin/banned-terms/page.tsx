@@ -17,7 +17,12 @@ export default async function BannedTermsPage() {
       />
       <Card>
         <BannedTermsEditor
-          terms={terms.map((t) => ({ id: t.id, term: t.term, category: t.category, createdAt: t.createdAt.toISOString() }))}
+          terms={terms.map((t) => ({
+            id: t.id,
+            term: t.term,
+            category: t.category,
+            createdAt: t.createdAt.toISOString(),
+          }))}
           categories={[...BANNED_TERM_CATEGORIES]}
         />
       </Card>

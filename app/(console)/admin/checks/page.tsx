@@ -24,7 +24,10 @@ export default async function ChecksPage() {
         title="Automated checks"
         description="Every image is checked before a person sees it: a fail rejects it (and re-rolls it if the preset allows), a warning or a check that could not run sends it to review."
       />
-      <Card title="The checks" description="Defaults per tier: draft runs safety only, support adds quality, hero runs everything with strict thresholds.">
+      <Card
+        title="The checks"
+        description="Defaults per tier: draft runs safety only, support adds quality, hero runs everything with strict thresholds."
+      >
         <table className="w-full text-sm">
           <thead>
             <tr className="text-left text-xs uppercase tracking-wide text-stone-500">
@@ -77,7 +80,10 @@ export default async function ChecksPage() {
         </table>
       </Card>
       <div className="mt-6 space-y-6">
-        <Card title="Recently blocked" description="Prompts stopped by banned terms, uploads stopped by the safety check, outputs rejected as unsafe. Full record in the audit log.">
+        <Card
+          title="Recently blocked"
+          description="Prompts stopped by banned terms, uploads stopped by the safety check, outputs rejected as unsafe. Full record in the audit log."
+        >
           {blocked.length === 0 ? (
             <p className="text-sm text-stone-500">Nothing has been blocked.</p>
           ) : (
@@ -112,7 +118,8 @@ export default async function ChecksPage() {
           >
             {p.unknownKeys.length > 0 && (
               <p className="mb-2 text-sm text-amber-700">
-                This preset sets thresholds no check reads: {p.unknownKeys.join(", ")}. They are kept but have no effect.
+                This preset sets thresholds no check reads: {p.unknownKeys.join(", ")}. They are kept but have no
+                effect.
               </p>
             )}
             <ThresholdEditor
@@ -121,7 +128,12 @@ export default async function ChecksPage() {
               rows={Object.entries(p.effective).map(([key, current]) => {
                 const [checkId, name] = key.split(".") as [string, string];
                 const check = catalog.find((c) => c.id === checkId);
-                return { key, label: `${check?.label ?? checkId} — ${name}`, tierDefault: check?.defaults[p.tier]?.[name] ?? current, current };
+                return {
+                  key,
+                  label: `${check?.label ?? checkId} — ${name}`,
+                  tierDefault: check?.defaults[p.tier]?.[name] ?? current,
+                  current,
+                };
               })}
             />
           </Card>

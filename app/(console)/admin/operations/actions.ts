@@ -12,19 +12,36 @@ function done<T>(result: ActionResult<T>): ActionResult<T> {
   return result;
 }
 
-export async function setSwitchAction(key: SystemSwitchKey, enabled: boolean, reason?: string): Promise<ActionResult<SystemSwitch>> {
+export async function setSwitchAction(
+  key: SystemSwitchKey,
+  enabled: boolean,
+  reason?: string,
+): Promise<ActionResult<SystemSwitch>> {
   const message = {
-    uploads_disabled: enabled ? "Uploads are off: the next upload is refused with your reason." : "Uploads are back on.",
+    uploads_disabled: enabled
+      ? "Uploads are off: the next upload is refused with your reason."
+      : "Uploads are back on.",
     generation_paused: enabled
       ? "All generation is paused: queued work waits before its next call; nothing is dropped."
       : "Generation resumed: waiting work starts again within a minute.",
   }[key];
-  return done(await guardedAction("operations.manage", (ctx) => setSwitch({ ctx, input: { key, enabled, reason } }), message));
+  return done(
+    await guardedAction("operations.manage", (ctx) => setSwitch({ ctx, input: { key, enabled, reason } }), message),
+  );
 }
 
-export async function setFallbackAction(providerId: string, presetId: string | null): Promise<ActionResult<ProviderHealth>> {
+export async function setFallbackAction(
+  providerId: string,
+  presetId: string | null,
+): Promise<ActionResult<ProviderHealth>> {
   const message = presetId
     ? "Fallback set: while this endpoint is unhealthy, its queued work of that tier moves there."
     : "Failover turned off for this endpoint.";
-  return done(await guardedAction("providers.manage", (ctx) => setFallbackPreset({ ctx, input: { providerId, presetId } }), message));
+  return done(
+    await guardedAction(
+      "providers.manage",
+      (ctx) => setFallbackPreset({ ctx, input: { providerId, presetId } }),
+      message,
+    ),
+  );
 }

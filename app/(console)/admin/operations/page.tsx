@@ -13,7 +13,11 @@ export const metadata: Metadata = { title: "Operations" };
 export default async function OperationsPage() {
   const ctx = await requirePageCtx("operations.manage");
   const o = await operationsOverview({ ctx });
-  const { KILN_FAILOVER_WINDOW_MINUTES: window, KILN_FAILOVER_MIN_CALLS: minCalls, KILN_FAILOVER_ERROR_PERCENT: percent } = env();
+  const {
+    KILN_FAILOVER_WINDOW_MINUTES: window,
+    KILN_FAILOVER_MIN_CALLS: minCalls,
+    KILN_FAILOVER_ERROR_PERCENT: percent,
+  } = env();
   return (
     <>
       <PageHeader
@@ -24,7 +28,10 @@ export default async function OperationsPage() {
         <Card title="Switches">
           <SwitchesPanel switches={o.switches.map((s) => ({ ...s, changedAt: s.changedAt?.toISOString() ?? null }))} />
         </Card>
-        <Card title="Campaigns paused" description="Paused by hand or by a stop-loss. Their queued work waits; release to let it go on.">
+        <Card
+          title="Campaigns paused"
+          description="Paused by hand or by a stop-loss. Their queued work waits; release to let it go on."
+        >
           <div className="space-y-6">
             <HoldsList holds={o.holds} />
             <CampaignPauseForm campaigns={o.campaigns} />

@@ -36,14 +36,19 @@ export default async function PresetsPage() {
                 <p className="text-sm text-stone-500">{TIER_HELP[tier]}</p>
               </div>
               {inTier.length === 0 ? (
-                <p className="text-sm text-stone-500">No {tier} preset yet. Create one below so designers can pick this tier.</p>
+                <p className="text-sm text-stone-500">
+                  No {tier} preset yet. Create one below so designers can pick this tier.
+                </p>
               ) : (
                 inTier.map((p) => <PresetCard key={p.id} preset={p} providers={providers} />)
               )}
             </section>
           );
         })}
-        <Card title="New preset" description="Starts at version 1, active at once. Pick the tier carefully: it decides checks and review.">
+        <Card
+          title="New preset"
+          description="Starts at version 1, active at once. Pick the tier carefully: it decides checks and review."
+        >
           {firstProvider ? (
             <PresetForm
               mode="create"

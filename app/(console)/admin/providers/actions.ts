@@ -31,7 +31,9 @@ function text(formData: FormData, key: string): string | undefined {
 
 export async function createProviderAction(_prev: unknown, formData: FormData): Promise<ActionResult<AdminProvider>> {
   const input = {
-    ...Object.fromEntries(["slug", "name", "kind", "baseUrl", "apiKey", "concurrencyLimit"].map((k) => [k, text(formData, k)])),
+    ...Object.fromEntries(
+      ["slug", "name", "kind", "baseUrl", "apiKey", "concurrencyLimit"].map((k) => [k, text(formData, k)]),
+    ),
     allowPrivate: formData.get("allowPrivate") === "on",
     timeoutMs: timeoutMs(formData),
   };
@@ -40,7 +42,9 @@ export async function createProviderAction(_prev: unknown, formData: FormData): 
 
 export async function updateProviderAction(_prev: unknown, formData: FormData): Promise<ActionResult<AdminProvider>> {
   const input = {
-    ...Object.fromEntries(["providerId", "name", "baseUrl", "apiKey", "concurrencyLimit"].map((k) => [k, text(formData, k)])),
+    ...Object.fromEntries(
+      ["providerId", "name", "baseUrl", "apiKey", "concurrencyLimit"].map((k) => [k, text(formData, k)]),
+    ),
     clearApiKey: formData.get("clearApiKey") === "on",
     allowPrivate: formData.get("allowPrivate") === "on",
     timeoutMs: timeoutMs(formData),
@@ -48,9 +52,21 @@ export async function updateProviderAction(_prev: unknown, formData: FormData): 
   return done(await guardedAction("providers.manage", (ctx) => updateProvider({ ctx, input }), "Endpoint saved."));
 }
 
-export async function setPausedAction(providerId: string, paused: boolean, reason?: string): Promise<ActionResult<AdminProvider>> {
-  const message = paused ? "Endpoint paused. Its queued work waits; nothing is dropped." : "Endpoint resumed. Waiting work starts again within a minute.";
-  return done(await guardedAction("providers.manage", (ctx) => setProviderPaused({ ctx, input: { providerId, paused, reason } }), message));
+export async function setPausedAction(
+  providerId: string,
+  paused: boolean,
+  reason?: string,
+): Promise<ActionResult<AdminProvider>> {
+  const message = paused
+    ? "Endpoint paused. Its queued work waits; nothing is dropped."
+    : "Endpoint resumed. Waiting work starts again within a minute.";
+  return done(
+    await guardedAction(
+      "providers.manage",
+      (ctx) => setProviderPaused({ ctx, input: { providerId, paused, reason } }),
+      message,
+    ),
+  );
 }
 
 export async function testProviderAction(providerId: string): Promise<ActionResult<ProviderTestResult>> {
@@ -58,5 +74,9 @@ export async function testProviderAction(providerId: string): Promise<ActionResu
 }
 
 export async function moveQueuedWorkAction(providerId: string, presetId: string): Promise<ActionResult<MoveResult>> {
-  return done(await guardedAction("providers.manage", (ctx) => moveQueuedWork({ ctx, input: { providerId, presetId }, send: sendMovedGenerations })));
+  return done(
+    await guardedAction("providers.manage", (ctx) =>
+      moveQueuedWork({ ctx, input: { providerId, presetId }, send: sendMovedGenerations }),
+    ),
+  );
 }

@@ -15,7 +15,11 @@ export const metadata: Metadata = { title: "GPU endpoints" };
 
 export default async function ProvidersPage() {
   const ctx = await requirePageCtx("providers.manage");
-  const [providers, presets, health] = await Promise.all([listProvidersForAdmin({ ctx }), listFallbackPresets({ ctx }), listEndpointHealth({ ctx })]);
+  const [providers, presets, health] = await Promise.all([
+    listProvidersForAdmin({ ctx }),
+    listFallbackPresets({ ctx }),
+    listEndpointHealth({ ctx }),
+  ]);
   // The registry is server code (it imports every adapter); the browser gets plain hints.
   const kinds: KindHint[] = PROVIDER_KINDS.map((kind) => {
     const d = PROVIDER_CAPABILITIES[kind];
@@ -38,7 +42,11 @@ export default async function ProvidersPage() {
       <div className="grid gap-6 2xl:grid-cols-[1fr_24rem]">
         <Card title={`${providers.length} ${providers.length === 1 ? "endpoint" : "endpoints"}`}>
           <ProvidersTable
-            providers={providers.map((p) => ({ ...p, pausedSince: p.pausedSince?.toISOString() ?? null, updatedAt: p.updatedAt.toISOString() }))}
+            providers={providers.map((p) => ({
+              ...p,
+              pausedSince: p.pausedSince?.toISOString() ?? null,
+              updatedAt: p.updatedAt.toISOString(),
+            }))}
             presets={presets}
             kinds={kinds}
           />

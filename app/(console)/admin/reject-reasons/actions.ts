@@ -15,7 +15,11 @@ export async function addRejectReasonAction(_prev: unknown, formData: FormData):
 }
 
 export async function setRejectReasonActiveAction(id: string, active: boolean): Promise<ActionResult<unknown>> {
-  const result = await guardedAction("policy.manage", (ctx) => setRejectReasonActive({ ctx, input: { id, active } }), active ? "Reason restored." : "Reason retired.");
+  const result = await guardedAction(
+    "policy.manage",
+    (ctx) => setRejectReasonActive({ ctx, input: { id, active } }),
+    active ? "Reason restored." : "Reason retired.",
+  );
   if (result.ok) revalidatePath("/admin/reject-reasons");
   return result;
 }

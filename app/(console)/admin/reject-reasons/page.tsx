@@ -16,7 +16,9 @@ export default async function RejectReasonsPage() {
         description="What a reviewer picks when rejecting an asset. The first ten active reasons have number keys on the review page, in this order. Retiring a reason hides it from reviewers; past decisions keep it."
       />
       <Card>
-        <RejectReasonsEditor reasons={reasons.map((r) => ({ id: r.id, code: r.code, label: r.label, active: r.active }))} />
+        <RejectReasonsEditor
+          reasons={reasons.map((r) => ({ id: r.id, code: r.code, label: r.label, active: r.active }))}
+        />
       </Card>
     </>
   );

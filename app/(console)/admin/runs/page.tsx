@@ -10,7 +10,11 @@ import { RUN_STATUSES, listRunsForAdmin } from "@/lib/runs/runs";
 
 export const metadata: Metadata = { title: "Runs" };
 
-export default async function RunsPage({ searchParams }: { searchParams: Promise<{ status?: string; before?: string }> }) {
+export default async function RunsPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ status?: string; before?: string }>;
+}) {
   const ctx = await requirePageCtx("runs.manage");
   const params = await searchParams;
   const runs = await listRunsForAdmin({ ctx, input: { status: params.status || undefined, before: params.before } });
@@ -40,13 +44,18 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
         }
       >
         {runs.length === 0 ? (
-          <p className="text-sm text-stone-500">No runs yet. Runs appear here when background work starts — for example, when a designer uploads an image.</p>
+          <p className="text-sm text-stone-500">
+            No runs yet. Runs appear here when background work starts — for example, when a designer uploads an image.
+          </p>
         ) : (
           <Table columns={["Function", "Status", "Event", "Started", "Duration", "Attempts"]}>
             {runs.map((r) => (
               <tr key={r.id} data-testid="run-row">
                 <td className="py-2 pr-3">
-                  <Link href={`/admin/runs/${encodeURIComponent(r.id)}`} className="font-medium text-kiln-700 hover:underline">
+                  <Link
+                    href={`/admin/runs/${encodeURIComponent(r.id)}`}
+                    className="font-medium text-kiln-700 hover:underline"
+                  >
                     {r.functionName}
                   </Link>
                   {r.replayOf && <span className="ml-2 text-xs text-stone-400">replay</span>}

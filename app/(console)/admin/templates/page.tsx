@@ -10,7 +10,14 @@ export const metadata: Metadata = { title: "Templates" };
 const EXAMPLE_VARIABLES = JSON.stringify(
   [
     { name: "product", label: "Product", type: "text", required: true, maxLength: 120 },
-    { name: "background", label: "Background", type: "enum", required: true, options: ["white seamless", "kitchen counter"], default: "white seamless" },
+    {
+      name: "background",
+      label: "Background",
+      type: "enum",
+      required: true,
+      options: ["white seamless", "kitchen counter"],
+      default: "white seamless",
+    },
   ],
   null,
   2,
@@ -26,7 +33,9 @@ export default async function TemplatesPage() {
         description="Templates lock the style tokens and negative prompt and declare typed variables; designers' text enters only through those variables. Every edit is saved as a new version and becomes active; rolling back only moves the pointer."
       />
       <div className="space-y-6">
-        {templates.length === 0 && <p className="text-sm text-stone-500">No templates yet. Create the first one below.</p>}
+        {templates.length === 0 && (
+          <p className="text-sm text-stone-500">No templates yet. Create the first one below.</p>
+        )}
         {templates.map((t) => (
           <TemplateCard key={t.id} template={t} />
         ))}

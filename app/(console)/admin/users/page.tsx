@@ -21,13 +21,19 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
       />
       {params.welcome && (
         <div className="mb-6">
-          <Alert tone="success">Kiln is set up and you are its admin. Add the designers, reviewers and finance users who will work here.</Alert>
+          <Alert tone="success">
+            Kiln is set up and you are its admin. Add the designers, reviewers and finance users who will work here.
+          </Alert>
         </div>
       )}
       <div className="grid gap-6 xl:grid-cols-[1fr_22rem]">
         <Card title={`${users.length} ${users.length === 1 ? "user" : "users"}`}>
           <UsersTable
-            users={users.map((u) => ({ ...u, lastSignInAt: u.lastSignInAt?.toISOString() ?? null, createdAt: u.createdAt.toISOString() }))}
+            users={users.map((u) => ({
+              ...u,
+              lastSignInAt: u.lastSignInAt?.toISOString() ?? null,
+              createdAt: u.createdAt.toISOString(),
+            }))}
             currentUserId={ctx.actor.id}
             teams={teams}
           />

@@ -37,7 +37,10 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
           ← {a.batch.name}
         </Link>
       ) : (
-        <Link href={a.source === "uploaded" && a.canEdit ? "/uploads" : "/assets"} className="text-sm text-stone-500 hover:text-stone-800">
+        <Link
+          href={a.source === "uploaded" && a.canEdit ? "/uploads" : "/assets"}
+          className="text-sm text-stone-500 hover:text-stone-800"
+        >
           ← {a.source === "uploaded" && a.canEdit ? "Uploads" : "Library"}
         </Link>
       )}
@@ -56,7 +59,9 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
                 Edit
               </Link>
             )}
-            {a.canRecheck && ["checking", "in_review", "rejected"].includes(a.status) && <RecheckButton assetId={a.id} />}
+            {a.canRecheck && ["checking", "in_review", "rejected"].includes(a.status) && (
+              <RecheckButton assetId={a.id} />
+            )}
             {a.canRerun && <RerunDialog assetId={a.id} />}
             <DownloadMenu assetId={a.id} />
             {/* delivery: share link button */}
@@ -67,9 +72,18 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
       {checking && <AutoRefresh everyMs={1500} />}
       <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <div className="space-y-4">
-          <a href={a.version.originalUrl} target="_blank" rel="noreferrer" className="block overflow-hidden rounded-lg border border-stone-200 bg-stone-100">
+          <a
+            href={a.version.originalUrl}
+            target="_blank"
+            rel="noreferrer"
+            className="block overflow-hidden rounded-lg border border-stone-200 bg-stone-100"
+          >
             {/* eslint-disable-next-line @next/next/no-img-element */}
-            <img src={a.version.previewUrl ?? a.version.originalUrl} alt={a.provenance?.prompt ?? a.title} className="mx-auto max-h-[70vh] object-contain" />
+            <img
+              src={a.version.previewUrl ?? a.version.originalUrl}
+              alt={a.provenance?.prompt ?? a.title}
+              className="mx-auto max-h-[70vh] object-contain"
+            />
           </a>
           <RerollNote a={a} />
           <RerunLinks rerun={a.rerun} />
@@ -115,7 +129,10 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
             <p className="mt-3 text-xs text-stone-500">
               Earlier runs:{" "}
               {a.checks.previousRuns
-                .map((r) => `${r.trigger} → ${r.verdict ? VERDICT_LABEL[r.verdict] : "running"}${r.reasonCode ? ` (${reasonLabel(r.reasonCode)})` : ""}`)
+                .map(
+                  (r) =>
+                    `${r.trigger} → ${r.verdict ? VERDICT_LABEL[r.verdict] : "running"}${r.reasonCode ? ` (${reasonLabel(r.reasonCode)})` : ""}`,
+                )
                 .join(" · ")}
             </p>
           )}
@@ -143,7 +160,11 @@ function RerollNote({ a }: { a: Awaited<ReturnType<typeof getAssetDetail>> }) {
       <span key="c">
         {" "}
         Replaced by{" "}
-        <Link className="text-kiln-700 hover:underline" href={`/assets/${a.reroll.childAsset.id}`} data-testid="reroll-child">
+        <Link
+          className="text-kiln-700 hover:underline"
+          href={`/assets/${a.reroll.childAsset.id}`}
+          data-testid="reroll-child"
+        >
           re-roll {a.reroll.depth + 1}
         </Link>{" "}
         ({ASSET_STATUS_LABEL[a.reroll.childAsset.status]}).
@@ -154,7 +175,9 @@ function RerollNote({ a }: { a: Awaited<ReturnType<typeof getAssetDetail>> }) {
     parts.push(
       <span key="l">
         {" "}
-        {a.reroll.limit === 0 ? "This preset does not re-roll rejected images." : `No further re-roll: the preset allows ${a.reroll.limit}.`}
+        {a.reroll.limit === 0
+          ? "This preset does not re-roll rejected images."
+          : `No further re-roll: the preset allows ${a.reroll.limit}.`}
       </span>,
     );
   return parts.length ? <p className="text-sm text-stone-600">{parts}</p> : null;

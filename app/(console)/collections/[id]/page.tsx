@@ -27,7 +27,11 @@ export default async function CollectionPage({ params }: { params: Promise<{ id:
           <div className="flex items-center gap-2">
             {can(ctx.actor.role, "shares.create") && <ShareLinkButton target={{ collectionId: c.id }} />}
             {can(ctx.actor.role, "exports.create") && c.assets.length > 0 && (
-              <ExportDialog selection={{ collectionId: c.id }} label={`Collection “${c.name}”`} buttonText="Export collection…" />
+              <ExportDialog
+                selection={{ collectionId: c.id }}
+                label={`Collection “${c.name}”`}
+                buttonText="Export collection…"
+              />
             )}
           </div>
         }
@@ -35,8 +39,8 @@ export default async function CollectionPage({ params }: { params: Promise<{ id:
           <>
             {c.description && <span className="block">{c.description}</span>}
             <span data-testid="collection-meta">
-              {c.assets.length} {c.assets.length === 1 ? "asset" : "assets"} · {c.mine ? "yours" : `by ${c.ownerName}`} ·{" "}
-              {c.shared ? `shared with ${c.teamName ?? "a team"}` : "private"}
+              {c.assets.length} {c.assets.length === 1 ? "asset" : "assets"} · {c.mine ? "yours" : `by ${c.ownerName}`}{" "}
+              · {c.shared ? `shared with ${c.teamName ?? "a team"}` : "private"}
               {!c.canEdit && " · read-only"}
               {hidden > 0 && ` · ${hidden} more you cannot see`}
             </span>

@@ -26,7 +26,11 @@ function Stat({ label, value, note, id }: { label: string; value: string; note: 
   );
 }
 
-export default async function OperationsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function OperationsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const ctx = await requirePageCtx("costs.operations");
   const raw = await searchParams;
   const input = Object.fromEntries(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === "string"));
@@ -52,7 +56,15 @@ export default async function OperationsPage({ searchParams }: { searchParams: P
   const finished = report.perHour.reduce((s, h) => s + h.succeeded + h.deadLettered, 0);
   const waiting = report.queue.reduce((s, q) => s + q.queued, 0);
   const running = report.queue.reduce((s, q) => s + q.running, 0);
-  const options = { campaigns: [], teams: [], users: [], tiers: [], presets: [], models: [], providers: report.providers };
+  const options = {
+    campaigns: [],
+    teams: [],
+    users: [],
+    tiers: [],
+    presets: [],
+    models: [],
+    providers: report.providers,
+  };
   return (
     <>
       <PageHeader
@@ -65,7 +77,12 @@ export default async function OperationsPage({ searchParams }: { searchParams: P
       </div>
       <div className="space-y-5">
         <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
-          <Stat id="finished" label="Generations finished" value={count(finished)} note={`${report.filters.days} days`} />
+          <Stat
+            id="finished"
+            label="Generations finished"
+            value={count(finished)}
+            note={`${report.filters.days} days`}
+          />
           <Stat
             id="blocks"
             label="Block rate"
@@ -73,7 +90,12 @@ export default async function OperationsPage({ searchParams }: { searchParams: P
             note={`${count(report.blocks.blockedPrompts)} prompts blocked, ${count(report.blocks.queuedBatches)} batches queued · ${count(report.blocks.blockedUploads)} uploads blocked`}
           />
           <Stat id="queue" label="Queue depth" value={count(waiting)} note={`${count(running)} running now`} />
-          <Stat id="dead" label="Dead-lettered" value={count(report.deadLetters.length)} note="parked with a reason (newest 50)" />
+          <Stat
+            id="dead"
+            label="Dead-lettered"
+            value={count(report.deadLetters.length)}
+            note="parked with a reason (newest 50)"
+          />
         </div>
         <Card
           title="Generations per hour"

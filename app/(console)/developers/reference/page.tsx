@@ -25,7 +25,10 @@ export default async function ApiReferencePage() {
   const ref = buildReference(buildOpenApiDocument(appUrl) as OpenApiDocument, API_ERROR_CODES);
   return (
     <div className="flex items-start gap-8">
-      <nav aria-label="API reference contents" className="sticky top-6 hidden max-h-[calc(100vh-3rem)] w-60 shrink-0 overflow-y-auto text-sm lg:block">
+      <nav
+        aria-label="API reference contents"
+        className="sticky top-6 hidden max-h-[calc(100vh-3rem)] w-60 shrink-0 overflow-y-auto text-sm lg:block"
+      >
         <ul className="space-y-1">
           <li>
             <a href="#overview" className="text-stone-700 hover:text-kiln-700">
@@ -72,7 +75,8 @@ export default async function ApiReferencePage() {
             </h2>
             {ref.description && <RichText text={ref.description} className="text-sm text-stone-700" />}
             <p className="text-sm text-stone-700">
-              Base URL <code className="rounded bg-stone-100 px-1 py-0.5 font-mono text-xs">{ref.serverUrl}</code> · machine-readable:{" "}
+              Base URL <code className="rounded bg-stone-100 px-1 py-0.5 font-mono text-xs">{ref.serverUrl}</code> ·
+              machine-readable:{" "}
               <a href="/api/v1/openapi.json" className="text-kiln-700 hover:underline">
                 openapi.json
               </a>{" "}
@@ -85,8 +89,9 @@ export default async function ApiReferencePage() {
             <h2 className="text-lg font-semibold text-stone-900">Authentication and scopes</h2>
             {ref.authDescription && <RichText text={ref.authDescription} />}
             <p>
-              Send it on every request as <code className="font-mono text-xs">Authorization: Bearer kiln_api_…</code>. The browser&apos;s session cookie is never accepted under
-              /api/v1. A token can do at most what its owner&apos;s role allows; its scopes narrow that further.
+              Send it on every request as <code className="font-mono text-xs">Authorization: Bearer kiln_api_…</code>.
+              The browser&apos;s session cookie is never accepted under /api/v1. A token can do at most what its
+              owner&apos;s role allows; its scopes narrow that further.
             </p>
             <Table columns={["Scope", "Allows"]}>
               {Object.entries(SCOPES).map(([scope, description]) => (
@@ -103,26 +108,35 @@ export default async function ApiReferencePage() {
             <h2 className="text-lg font-semibold text-stone-900">Conventions</h2>
             <ul className="list-disc space-y-1.5 pl-5">
               <li>
-                JSON fields are <code className="font-mono text-xs">snake_case</code>; every object has <code className="font-mono text-xs">object</code> and{" "}
-                <code className="font-mono text-xs">id</code>; times are ISO 8601 in UTC; money is integer <code className="font-mono text-xs">*_micros</code> (millionths of a
-                dollar) with <code className="font-mono text-xs">currency</code>.
+                JSON fields are <code className="font-mono text-xs">snake_case</code>; every object has{" "}
+                <code className="font-mono text-xs">object</code> and <code className="font-mono text-xs">id</code>;
+                times are ISO 8601 in UTC; money is integer <code className="font-mono text-xs">*_micros</code>{" "}
+                (millionths of a dollar) with <code className="font-mono text-xs">currency</code>.
               </li>
               <li>
-                Lists take <code className="font-mono text-xs">?limit=</code> (1–100) and <code className="font-mono text-xs">?cursor=</code> and answer{" "}
-                <code className="font-mono text-xs">{"{object: \"list\", data, has_more, next_cursor}"}</code>; pass <code className="font-mono text-xs">next_cursor</code> back
-                until <code className="font-mono text-xs">has_more</code> is false.
+                Lists take <code className="font-mono text-xs">?limit=</code> (1–100) and{" "}
+                <code className="font-mono text-xs">?cursor=</code> and answer{" "}
+                <code className="font-mono text-xs">{'{object: "list", data, has_more, next_cursor}'}</code>; pass{" "}
+                <code className="font-mono text-xs">next_cursor</code> back until{" "}
+                <code className="font-mono text-xs">has_more</code> is false.
               </li>
               <li>
-                Every POST takes an <code className="font-mono text-xs">Idempotency-Key</code> header: sending the same key and body again returns the first answer with{" "}
-                <code className="font-mono text-xs">Idempotent-Replayed: true</code> instead of doing the work twice; the same key with a different body is refused (422). Keys
-                are kept 24 hours.
+                Every POST takes an <code className="font-mono text-xs">Idempotency-Key</code> header: sending the same
+                key and body again returns the first answer with{" "}
+                <code className="font-mono text-xs">Idempotent-Replayed: true</code> instead of doing the work twice;
+                the same key with a different body is refused (422). Keys are kept 24 hours.
               </li>
               <li>
-                Each token may make {perMinute} requests a minute. Every answer carries <code className="font-mono text-xs">RateLimit-Limit</code>,{" "}
-                <code className="font-mono text-xs">RateLimit-Remaining</code> and <code className="font-mono text-xs">RateLimit-Reset</code>; over the limit you get 429 with{" "}
+                Each token may make {perMinute} requests a minute. Every answer carries{" "}
+                <code className="font-mono text-xs">RateLimit-Limit</code>,{" "}
+                <code className="font-mono text-xs">RateLimit-Remaining</code> and{" "}
+                <code className="font-mono text-xs">RateLimit-Reset</code>; over the limit you get 429 with{" "}
                 <code className="font-mono text-xs">Retry-After</code>.
               </li>
-              <li>Work that takes time (generations, exports) answers 202 with the new object&apos;s id; follow it with GET or a webhook.</li>
+              <li>
+                Work that takes time (generations, exports) answers 202 with the new object&apos;s id; follow it with
+                GET or a webhook.
+              </li>
             </ul>
           </div>
         </Card>
@@ -140,9 +154,11 @@ export default async function ApiReferencePage() {
           <div id="errors" className="scroll-mt-6 space-y-3 text-sm text-stone-700">
             <h2 className="text-lg font-semibold text-stone-900">Errors</h2>
             <p>
-              Every error has one shape, <code className="font-mono text-xs">{"{\"error\": {\"code\", \"message\", \"field\"?}}"}</code>. Branch on{" "}
-              <code className="font-mono text-xs">code</code> (stable); show <code className="font-mono text-xs">message</code> to people; <code className="font-mono text-xs">field</code>{" "}
-              names the input at fault.
+              Every error has one shape,{" "}
+              <code className="font-mono text-xs">{'{"error": {"code", "message", "field"?}}'}</code>. Branch on{" "}
+              <code className="font-mono text-xs">code</code> (stable); show{" "}
+              <code className="font-mono text-xs">message</code> to people;{" "}
+              <code className="font-mono text-xs">field</code> names the input at fault.
             </p>
             <Table columns={["Status", "Code", "Means"]}>
               {ref.errorCodes.map((e) => (

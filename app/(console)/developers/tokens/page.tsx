@@ -10,6 +10,9 @@ export const metadata: Metadata = { title: "API tokens" };
 export default async function ApiTokensPage() {
   const ctx = await requirePageCtx("api_tokens.manage");
   const admin = can(ctx.actor.role, "service_accounts.manage");
-  const [tokens, serviceAccounts] = await Promise.all([listApiTokens({ ctx }), admin ? listServiceAccounts({ ctx }) : Promise.resolve(undefined)]);
+  const [tokens, serviceAccounts] = await Promise.all([
+    listApiTokens({ ctx }),
+    admin ? listServiceAccounts({ ctx }) : Promise.resolve(undefined),
+  ]);
   return <ApiTokensPanel initial={tokens} scopes={SCOPES} appUrl={env().appUrl} serviceAccounts={serviceAccounts} />;
 }

@@ -7,7 +7,13 @@ import { decideAsset } from "@/lib/review/decide";
 export const POST = guardedRoute({ permission: "review.decide", body: "json" }, async (ctx, request) => {
   const out = await decideAsset({ ctx, input: await readJson(request) });
   return NextResponse.json(
-    { decisionId: out.decision.id, status: out.status, approvals: out.approvals, approvalsNeeded: out.approvalsNeeded, approvalId: out.decision.approvalId },
+    {
+      decisionId: out.decision.id,
+      status: out.status,
+      approvals: out.approvals,
+      approvalsNeeded: out.approvalsNeeded,
+      approvalId: out.decision.approvalId,
+    },
     { status: 201 },
   );
 });

@@ -12,7 +12,12 @@ import type { ApiAsset, ApiAssetSummary } from "@/lib/api/v1/asset-schemas";
 import { callRoute, errorOf, walkPages } from "@/lib/api/v1/testing";
 import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { refreshAssetSearch } from "@/lib/library/refresh";
-import { createLibraryAsset, createLibraryCatalog, type LibraryAssetOptions, type LibraryCatalog } from "@/lib/library/testing";
+import {
+  createLibraryAsset,
+  createLibraryCatalog,
+  type LibraryAssetOptions,
+  type LibraryCatalog,
+} from "@/lib/library/testing";
 import { LocalBlobStore } from "@/lib/storage/local-driver";
 import { createUserFactory, ctxFor } from "@/test/factories";
 
@@ -41,7 +46,13 @@ const danas: string[] = [];
 /** A photo-like PNG with camera and GPS EXIF that must never leave Kiln in a rendition. */
 function photo(width: number, height: number, seed: number): Promise<Buffer> {
   return sharp({ create: { width, height, channels: 3, background: { r: 40 + seed * 30, g: 140, b: 200 } } })
-    .composite([{ input: { create: { width: 80, height: 60, channels: 3, background: "#f0c020" } }, left: 40 + seed * 10, top: 50 }])
+    .composite([
+      {
+        input: { create: { width: 80, height: 60, channels: 3, background: "#f0c020" } },
+        left: 40 + seed * 10,
+        top: 50,
+      },
+    ])
     .withExif({ IFD0: { Make: "Canon", Model: "EOS R5" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "51/1 30/1 0/1" } })
     .png()
     .toBuffer();
@@ -59,7 +70,10 @@ async function makeAsset(owner: User, i: number, o: Partial<LibraryAssetOptions>
   });
   const [v] = await database.db.select().from(assetVersions).where(eq(assetVersions.id, versionId));
   await store.put(v!.blobKey, await photo(640, 400, i), { contentType: "image/png" });
-  await database.db.update(assets).set({ title: `Trail shoe ${i}` }).where(eq(assets.id, assetId));
+  await database.db
+    .update(assets)
+    .set({ title: `Trail shoe ${i}` })
+    .where(eq(assets.id, assetId));
   await refreshAssetSearch(database.db, [assetId]);
   return assetId;
 }
@@ -78,9 +92,15 @@ beforeAll(async () => {
   omar = await createUserFactory(db, { role: "designer" });
   rita = await createUserFactory(db, { role: "reviewer", name: "Rita" });
   const finance = await createUserFactory(db, { role: "finance" });
-  tokens.dana = (await createApiToken({ ctx: ctxFor(db, dana), input: { name: "PIM", scopes: ["assets:read"] } })).token;
-  tokens.danaExportsOnly = (await createApiToken({ ctx: ctxFor(db, dana), input: { name: "exports", scopes: ["exports:read"] } })).token;
-  tokens.finance = (await createApiToken({ ctx: ctxFor(db, finance), input: { name: "f", scopes: ["assets:read"] } })).token;
+  tokens.dana = (
+    await createApiToken({ ctx: ctxFor(db, dana), input: { name: "PIM", scopes: ["assets:read"] } })
+  ).token;
+  tokens.danaExportsOnly = (
+    await createApiToken({ ctx: ctxFor(db, dana), input: { name: "exports", scopes: ["exports:read"] } })
+  ).token;
+  tokens.finance = (
+    await createApiToken({ ctx: ctxFor(db, finance), input: { name: "f", scopes: ["assets:read"] } })
+  ).token;
   tokens.omar = (await createApiToken({ ctx: ctxFor(db, omar), input: { name: "o", scopes: ["assets:read"] } })).token;
 
   pub = await makeAsset(dana, 1, {
@@ -90,12 +110,23 @@ beforeAll(async () => {
   });
   await db
     .update(assets)
-    .set({ altText: "A blue trail shoe on a rock", altTextStatus: "confirmed", approvalId: "apr_0001", rightsLicence: "Owned", rightsChannels: ["web"] })
+    .set({
+      altText: "A blue trail shoe on a rock",
+      altTextStatus: "confirmed",
+      approvalId: "apr_0001",
+      rightsLicence: "Owned",
+      rightsChannels: ["web"],
+    })
     .where(eq(assets.id, pub));
   blocked = await makeAsset(dana, 2, { status: "approved" });
   await db
     .update(assets)
-    .set({ altText: "A shoe", altTextStatus: "draft", approvalId: "apr_0002", rightsExpiresAt: new Date("2026-01-01T00:00:00Z") })
+    .set({
+      altText: "A shoe",
+      altTextStatus: "draft",
+      approvalId: "apr_0002",
+      rightsExpiresAt: new Date("2026-01-01T00:00:00Z"),
+    })
     .where(eq(assets.id, blocked));
   await refreshAssetSearch(db, [pub, blocked]);
   danas.push(pub, blocked);
@@ -107,20 +138,50 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const search = (query: string, who: keyof typeof tokens = "dana") => callRoute(list, `/api/v1/assets${query}`, { token: token(who) });
-const asset = (id: string, who: keyof typeof tokens = "dana") => callRoute(getOne, `/api/v1/assets/${id}`, { token: token(who), params: { id } });
-const file = (id: string, number: string, query = "", headers: Record<string, string> = {}, who: keyof typeof tokens = "dana") =>
-  callRoute(download, `/api/v1/assets/${id}/versions/${number}/download${query}`, { token: token(who), params: { id, number }, headers });
-const rendition = (id: string, slug: string, query = "", headers: Record<string, string> = {}, who: keyof typeof tokens = "dana") =>
-  callRoute(placement, `/api/v1/assets/${id}/placements/${slug}${query}`, { token: token(who), params: { id, slug }, headers });
+const search = (query: string, who: keyof typeof tokens = "dana") =>
+  callRoute(list, `/api/v1/assets${query}`, { token: token(who) });
+const asset = (id: string, who: keyof typeof tokens = "dana") =>
+  callRoute(getOne, `/api/v1/assets/${id}`, { token: token(who), params: { id } });
+const file = (
+  id: string,
+  number: string,
+  query = "",
+  headers: Record<string, string> = {},
+  who: keyof typeof tokens = "dana",
+) =>
+  callRoute(download, `/api/v1/assets/${id}/versions/${number}/download${query}`, {
+    token: token(who),
+    params: { id, number },
+    headers,
+  });
+const rendition = (
+  id: string,
+  slug: string,
+  query = "",
+  headers: Record<string, string> = {},
+  who: keyof typeof tokens = "dana",
+) =>
+  callRoute(placement, `/api/v1/assets/${id}/placements/${slug}${query}`, {
+    token: token(who),
+    params: { id, slug },
+    headers,
+  });
 
 describe("/api/v1/assets: authentication, scope and role", () => {
   it("refuses a request without a token (401), a token without assets:read (403) and a role without assets (403)", async () => {
     const calls = [
       (t: string | null) => callRoute(list, "/api/v1/assets", { token: t }),
       (t: string | null) => callRoute(getOne, `/api/v1/assets/${pub}`, { token: t, params: { id: pub } }),
-      (t: string | null) => callRoute(download, `/api/v1/assets/${pub}/versions/1/download`, { token: t, params: { id: pub, number: "1" } }),
-      (t: string | null) => callRoute(placement, `/api/v1/assets/${pub}/placements/meta-feed-square`, { token: t, params: { id: pub, slug: "meta-feed-square" } }),
+      (t: string | null) =>
+        callRoute(download, `/api/v1/assets/${pub}/versions/1/download`, {
+          token: t,
+          params: { id: pub, number: "1" },
+        }),
+      (t: string | null) =>
+        callRoute(placement, `/api/v1/assets/${pub}/placements/meta-feed-square`, {
+          token: t,
+          params: { id: pub, slug: "meta-feed-square" },
+        }),
     ];
     for (const call of calls) {
       const none = await call(null);
@@ -144,7 +205,14 @@ describe("GET /api/v1/assets", () => {
     expect(body.object).toBe("list");
     expect(body.data.map((a) => a.id).sort()).toEqual([pub, blocked].sort());
     const first = body.data.find((a) => a.id === pub)!;
-    expect(first).toMatchObject({ object: "asset", title: "Trail shoe 1", status: "approved", tier: "support", currency: "usd", owner_name: "Dana" });
+    expect(first).toMatchObject({
+      object: "asset",
+      title: "Trail shoe 1",
+      status: "approved",
+      tier: "support",
+      currency: "usd",
+      owner_name: "Dana",
+    });
     expect(first.url).toMatch(new RegExp(`/api/v1/assets/${pub}$`));
     expect(first.download_url).toMatch(new RegExp(`/api/v1/assets/${pub}/versions/current/download$`));
     // Omar's approved asset is his: Dana's token never finds it; his own does.
@@ -204,14 +272,38 @@ describe("GET /api/v1/assets/{id}", () => {
       publish_problems: [],
     });
     expect(a.versions).toEqual([
-      expect.objectContaining({ object: "asset_version", number: 1, current: true, width: 640, height: 400, operation: "generate", original_format: "png" }),
+      expect.objectContaining({
+        object: "asset_version",
+        number: 1,
+        current: true,
+        width: 640,
+        height: 400,
+        operation: "generate",
+        original_format: "png",
+      }),
     ]);
-    const [stored] = await database.db.select({ id: assetVersions.id }).from(assetVersions).where(eq(assetVersions.assetId, pub));
+    const [stored] = await database.db
+      .select({ id: assetVersions.id })
+      .from(assetVersions)
+      .where(eq(assetVersions.assetId, pub));
     expect(a.versions[0]!.id).toBe(stored!.id);
-    expect(a.versions[0]!.download_url).toMatch(new RegExp(`/api/v1/assets/${pub}/versions/1/download\\?format=original$`));
+    expect(a.versions[0]!.download_url).toMatch(
+      new RegExp(`/api/v1/assets/${pub}/versions/1/download\\?format=original$`),
+    );
     expect(a.checks.verdict).toBe("warn");
-    expect(a.checks.results).toEqual([expect.objectContaining({ check: "check-0-text_detected", verdict: "warn", reason_code: "text_detected" })]);
-    expect(a.decisions).toEqual([expect.objectContaining({ object: "review_decision", decision: "approve", note: "Logo reads well", reviewer: "Rita", version: 1, undone: false })]);
+    expect(a.checks.results).toEqual([
+      expect.objectContaining({ check: "check-0-text_detected", verdict: "warn", reason_code: "text_detected" }),
+    ]);
+    expect(a.decisions).toEqual([
+      expect.objectContaining({
+        object: "review_decision",
+        decision: "approve",
+        note: "Logo reads well",
+        reviewer: "Rita",
+        version: 1,
+        undone: false,
+      }),
+    ]);
     expect(a.renditions.formats.map((f) => f.format).sort()).toEqual(["avif", "jpeg", "png", "webp"]);
     const meta = a.renditions.placements.find((p) => p.slug === "meta-feed-square")!;
     expect(meta).toMatchObject({ width: 1080, height: 1080, default_format: "jpeg" });
@@ -252,7 +344,9 @@ describe("GET /api/v1/assets/{id}/versions/{number}/download", () => {
       expect(res.headers.get("ratelimit-limit")).toBeTruthy();
       const etag = res.headers.get("etag")!;
       expect(etag).toMatch(/^"[0-9a-f]{64}"$/);
-      const again = await file(pub, "1", `?format=${format}${format === "png" ? "" : "&quality=70"}`, { "if-none-match": etag });
+      const again = await file(pub, "1", `?format=${format}${format === "png" ? "" : "&quality=70"}`, {
+        "if-none-match": etag,
+      });
       expect(again.status).toBe(304);
     }
   });
@@ -303,13 +397,19 @@ describe("GET /api/v1/assets/{id}/placements/{slug}", () => {
     expect(bytes.includes(Buffer.from("GPS"))).toBe(false);
     expect(meta.xmp?.toString()).toContain("apr_0001"); // the approval goes out with the file
     expect(png.headers.get("content-type")).toBe("image/png");
-    expect((await rendition(pub, "google-medium-rectangle", "?format=png", { "if-none-match": png.headers.get("etag")! })).status).toBe(304);
+    expect(
+      (await rendition(pub, "google-medium-rectangle", "?format=png", { "if-none-match": png.headers.get("etag")! }))
+        .status,
+    ).toBe(304);
 
     const audits = await database.db
       .select()
       .from(auditEvents)
       .where(and(eq(auditEvents.action, "asset.downloaded"), eq(auditEvents.subjectId, pub)));
-    expect(audits.map((r) => (r.data as { placement?: string }).placement).filter(Boolean)).toEqual(["meta-feed-square", "google-medium-rectangle"]);
+    expect(audits.map((r) => (r.data as { placement?: string }).placement).filter(Boolean)).toEqual([
+      "meta-feed-square",
+      "google-medium-rectangle",
+    ]);
   });
 
   it("refuses an asset that may not be published with 422 policy_blocked and every reason", async () => {

@@ -23,7 +23,9 @@ let store: LocalBlobStore;
 vi.mock("@/lib/storage", () => ({ getBlobStore: () => store }));
 // The background engine is not under test: record what would be sent to it.
 const sent: string[] = [];
-vi.mock("@/inngest/send", () => ({ sendExportRequested: async ({ exportId }: { exportId: string }) => void sent.push(exportId) }));
+vi.mock("@/inngest/send", () => ({
+  sendExportRequested: async ({ exportId }: { exportId: string }) => void sent.push(exportId),
+}));
 
 const { GET: list, POST: create } = await import("./route");
 const { GET: getOne } = await import("./[id]/route");
@@ -40,23 +42,45 @@ const ok: string[] = [];
 let draftAlt: string;
 
 async function makeAsset(owner: User, i: number, alt: "confirmed" | "draft" = "confirmed") {
-  const { assetId, versionId } = await createLibraryAsset(database.db, catalog, { ownerId: owner.id, status: "approved", campaign: "Spring launch", width: 400, height: 300 });
+  const { assetId, versionId } = await createLibraryAsset(database.db, catalog, {
+    ownerId: owner.id,
+    status: "approved",
+    campaign: "Spring launch",
+    width: 400,
+    height: 300,
+  });
   const [v] = await database.db.select().from(assetVersions).where(eq(assetVersions.id, versionId));
-  const png = await sharp({ create: { width: 400, height: 300, channels: 3, background: { r: 30 * i, g: 120, b: 90 } } })
+  const png = await sharp({
+    create: { width: 400, height: 300, channels: 3, background: { r: 30 * i, g: 120, b: 90 } },
+  })
     .withExif({ IFD3: { GPSLatitudeRef: "N", GPSLatitude: "51/1 30/1 0/1" } })
     .png()
     .toBuffer();
   await store.put(v!.blobKey, png, { contentType: "image/png" });
-  await database.db.update(assets).set({ title: `Trail shoe ${i}`, altText: `Shoe ${i}`, altTextStatus: alt, approvalId: `apr_${i}` }).where(eq(assets.id, assetId));
+  await database.db
+    .update(assets)
+    .set({ title: `Trail shoe ${i}`, altText: `Shoe ${i}`, altTextStatus: alt, approvalId: `apr_${i}` })
+    .where(eq(assets.id, assetId));
   await refreshAssetSearch(database.db, [assetId]);
   return assetId;
 }
 
-const body = (extra: object = {}) => ({ selection: { asset_ids: [...ok, draftAlt] }, placements: ["google-medium-rectangle"], formats: ["webp"], ...extra });
+const body = (extra: object = {}) => ({
+  selection: { asset_ids: [...ok, draftAlt] },
+  placements: ["google-medium-rectangle"],
+  formats: ["webp"],
+  ...extra,
+});
 const post = (b: unknown, o: { token?: string | null; key?: string } = {}) =>
-  callRoute(create, "/api/v1/exports", { token: o.token === undefined ? tokens.dana : o.token, body: b, headers: o.key ? { "idempotency-key": o.key } : {} });
-const getExport = (id: string, token = tokens.dana) => callRoute(getOne, `/api/v1/exports/${id}`, { token, params: { id } });
-const getZip = (id: string, token = tokens.dana) => callRoute(download, `/api/v1/exports/${id}/download`, { token, params: { id } });
+  callRoute(create, "/api/v1/exports", {
+    token: o.token === undefined ? tokens.dana : o.token,
+    body: b,
+    headers: o.key ? { "idempotency-key": o.key } : {},
+  });
+const getExport = (id: string, token = tokens.dana) =>
+  callRoute(getOne, `/api/v1/exports/${id}`, { token, params: { id } });
+const getZip = (id: string, token = tokens.dana) =>
+  callRoute(download, `/api/v1/exports/${id}/download`, { token, params: { id } });
 
 /** Runs the job's steps the way the build-export function does. */
 async function build(exportId: string) {
@@ -98,7 +122,8 @@ describe("/api/v1/exports: authentication, scope and role", () => {
     const reads = [
       (t: string | null) => callRoute(list, "/api/v1/exports", { token: t }),
       (t: string | null) => callRoute(getOne, `/api/v1/exports/${anyId}`, { token: t, params: { id: anyId } }),
-      (t: string | null) => callRoute(download, `/api/v1/exports/${anyId}/download`, { token: t, params: { id: anyId } }),
+      (t: string | null) =>
+        callRoute(download, `/api/v1/exports/${anyId}/download`, { token: t, params: { id: anyId } }),
     ];
     for (const call of [...reads, (t: string | null) => post(body(), { token: t })]) {
       expect((await call(null)).status).toBe(401);
@@ -131,7 +156,9 @@ describe("POST /api/v1/exports", () => {
       include_original: false,
       download_url: null,
     });
-    expect(e.held_back).toEqual([{ asset_id: draftAlt, title: "Trail shoe 3", reasons: ["alt text not confirmed by a person"] }]);
+    expect(e.held_back).toEqual([
+      { asset_id: draftAlt, title: "Trail shoe 3", reasons: ["alt text not confirmed by a person"] },
+    ]);
     expect(sent).toContain(e.id);
   });
 
@@ -166,12 +193,19 @@ describe("POST /api/v1/exports", () => {
       expect(res.status, JSON.stringify(b)).toBe(400);
       expect((await errorOf(res)).field, JSON.stringify(b)).toBe(field);
     }
-    const notJson = await callRoute(create, "/api/v1/exports", { token: tokens.dana, method: "POST", headers: { "content-type": "application/json" } });
+    const notJson = await callRoute(create, "/api/v1/exports", {
+      token: tokens.dana,
+      method: "POST",
+      headers: { "content-type": "application/json" },
+    });
     expect(notJson.status).toBe(400);
   });
 
   it("never exports another designer's asset: it is neither included nor listed", async () => {
-    const res = await post({ selection: { asset_ids: ok }, placements: ["google-medium-rectangle"], formats: ["webp"] }, { token: tokens.omar });
+    const res = await post(
+      { selection: { asset_ids: ok }, placements: ["google-medium-rectangle"], formats: ["webp"] },
+      { token: tokens.omar },
+    );
     expect(res.status).toBe(202);
     const e = (await res.json()) as ApiExport;
     expect(e.assets_included).toBe(0);
@@ -185,10 +219,14 @@ describe("GET /api/v1/exports and /api/v1/exports/{id}", () => {
     const mine = await database.db.select({ id: exportJobs.id, createdBy: exportJobs.createdBy }).from(exportJobs);
     const danas = mine.filter((r) => r.createdBy === dana.id).map((r) => r.id);
     expect(danas.length).toBeGreaterThanOrEqual(5);
-    const { pages, ids } = await walkPages<ApiExport>((cursor) => callRoute(list, `/api/v1/exports?limit=2${cursor ? `&cursor=${cursor}` : ""}`, { token: tokens.danaRead }));
+    const { pages, ids } = await walkPages<ApiExport>((cursor) =>
+      callRoute(list, `/api/v1/exports?limit=2${cursor ? `&cursor=${cursor}` : ""}`, { token: tokens.danaRead }),
+    );
     expect(pages.length).toBeGreaterThan(2);
     expect(new Set(ids)).toEqual(new Set(danas));
-    const created = (await Promise.all(ids.map(async (id) => ((await (await getExport(id)).json()) as ApiExport).created_at))).map((t) => Date.parse(t));
+    const created = (
+      await Promise.all(ids.map(async (id) => ((await (await getExport(id)).json()) as ApiExport).created_at))
+    ).map((t) => Date.parse(t));
     expect(created).toEqual([...created].sort((x, y) => y - x));
     // A tampered cursor (here: a time PostgreSQL would not parse) is a 400 on `cursor`, never a 500.
     const tampered = Buffer.from(JSON.stringify(["2026", ids[0]])).toString("base64url");
@@ -200,7 +238,10 @@ describe("GET /api/v1/exports and /api/v1/exports/{id}", () => {
   });
 
   it("answers 404 for another user's export", async () => {
-    const [omars] = await database.db.select({ id: exportJobs.id }).from(exportJobs).where(eq(exportJobs.createdBy, omar.id));
+    const [omars] = await database.db
+      .select({ id: exportJobs.id })
+      .from(exportJobs)
+      .where(eq(exportJobs.createdBy, omar.id));
     expect((await getExport(omars!.id)).status).toBe(404);
     expect((await getZip(omars!.id)).status).toBe(404);
     expect((await getExport("not-an-id")).status).toBe(404);
@@ -233,7 +274,10 @@ describe("GET /api/v1/exports/{id}/download", () => {
       expect([m.format, m.width, m.height, m.exif]).toEqual(["webp", 300, 250, undefined]);
     }
 
-    await database.db.update(exportJobs).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(exportJobs.id, e.id));
+    await database.db
+      .update(exportJobs)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(exportJobs.id, e.id));
     const gone = await getZip(e.id);
     expect(gone.status).toBe(410);
     expect((await errorOf(gone)).code).toBe("gone");

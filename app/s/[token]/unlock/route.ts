@@ -16,11 +16,17 @@ export async function POST(request: Request, { params }: { params: Promise<{ tok
   const site = request.headers.get("sec-fetch-site");
   if (site !== null && site !== "same-origin") return new Response("Forbidden", { status: 403 });
   const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
-  if (type !== "application/x-www-form-urlencoded" && type !== "multipart/form-data") return new Response("Unsupported Media Type", { status: 415 });
+  if (type !== "application/x-www-form-urlencoded" && type !== "multipart/form-data")
+    return new Response("Unsupported Media Type", { status: 415 });
   const form = await request.formData().catch(() => null);
   const password = form?.get("password");
   const { db } = await getDatabase();
-  const result = await unlockShareLink({ db, token, password: typeof password === "string" ? password : "", ip: await clientIp() });
+  const result = await unlockShareLink({
+    db,
+    token,
+    password: typeof password === "string" ? password : "",
+    ip: await clientIp(),
+  });
   if (!result.ok) {
     if (result.reason !== "invalid") page.searchParams.set("e", result.reason === "rate_limited" ? "wait" : "wrong");
     return NextResponse.redirect(page, 303);

@@ -53,7 +53,8 @@ model();
 
 /** The 224×224×3 RGB pixels as the int32 tensor nsfwjs expects (it scales to 0..1 itself). */
 function toTensor(pixels) {
-  if (pixels.length !== SIZE * SIZE * 3) throw new Error(`Expected ${SIZE}×${SIZE} RGB pixels, got ${pixels.length} bytes.`);
+  if (pixels.length !== SIZE * SIZE * 3)
+    throw new Error(`Expected ${SIZE}×${SIZE} RGB pixels, got ${pixels.length} bytes.`);
   return tf.tensor3d(new Int32Array(pixels), [SIZE, SIZE, 3], "int32");
 }
 

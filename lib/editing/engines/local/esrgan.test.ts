@@ -58,7 +58,10 @@ describe("ESRGAN upscale (tfjs-wasm worker)", () => {
       const lanczos = await lanczosEngine.upscale!({ image: small, scale: 2 });
       const esrganDb = psnr(await rawOf(esrgan.image), reference);
       const lanczosDb = psnr(await rawOf(lanczos.image), reference);
-      expect(esrganDb, `${name}: ESRGAN ${esrganDb.toFixed(2)} dB vs Lanczos ${lanczosDb.toFixed(2)} dB`).toBeGreaterThanOrEqual(lanczosDb + 0.5);
+      expect(
+        esrganDb,
+        `${name}: ESRGAN ${esrganDb.toFixed(2)} dB vs Lanczos ${lanczosDb.toFixed(2)} dB`,
+      ).toBeGreaterThanOrEqual(lanczosDb + 0.5);
     }
   });
 
@@ -68,17 +71,22 @@ describe("ESRGAN upscale (tfjs-wasm worker)", () => {
     const tiled = await rawOf((await esrganUpscale({ image, scale: 2 }, { tile: 40 })).image);
     const whole = await rawOf((await esrganUpscale({ image, scale: 2 }, { tile: 256 })).image);
     let worst = 0;
-    for (let i = 0; i < tiled.data.length; i++) worst = Math.max(worst, Math.abs((tiled.data[i] ?? 0) - (whole.data[i] ?? 0)));
+    for (let i = 0; i < tiled.data.length; i++)
+      worst = Math.max(worst, Math.abs((tiled.data[i] ?? 0) - (whole.data[i] ?? 0)));
     // Measured: 0 with the 12 px padding; 3 with 4 px, 82 with none.
     expect(worst).toBeLessThanOrEqual(1);
     // And no step across a tile border column: the jump there is like the jump one column over.
     const step = (x: number) => {
       let sum = 0;
       for (let y = 0; y < tiled.height; y++)
-        for (let c = 0; c < 3; c++) sum += Math.abs((tiled.data[(y * tiled.width + x) * 3 + c] ?? 0) - (tiled.data[(y * tiled.width + x - 1) * 3 + c] ?? 0));
+        for (let c = 0; c < 3; c++)
+          sum += Math.abs(
+            (tiled.data[(y * tiled.width + x) * 3 + c] ?? 0) - (tiled.data[(y * tiled.width + x - 1) * 3 + c] ?? 0),
+          );
       return sum;
     };
-    for (const border of [80, 160, 240]) expect(step(border)).toBeLessThan(1.5 * Math.max(step(border - 3), step(border + 3)) + tiled.height * 3);
+    for (const border of [80, 160, 240])
+      expect(step(border)).toBeLessThan(1.5 * Math.max(step(border - 3), step(border + 3)) + tiled.height * 3);
   });
 
   it("keeps an image's transparency (alpha resized alongside)", SLOW, async () => {
@@ -107,7 +115,10 @@ describe("ESRGAN upscale (tfjs-wasm worker)", () => {
   it("stops when the caller aborts, and the next upscale still works", SLOW, async () => {
     const image = await fixturePhoto("rocket.jpg", 200, 150);
     const controller = new AbortController();
-    const running = esrganUpscale({ image, scale: 4 }, { tile: 32, signal: controller.signal, onProgress: () => controller.abort() });
+    const running = esrganUpscale(
+      { image, scale: 4 },
+      { tile: 32, signal: controller.signal, onProgress: () => controller.abort() },
+    );
     await expect(running).rejects.toThrow(/abort/i);
     const out = await esrganUpscale({ image: await fixturePhoto("rocket.jpg", 40, 30), scale: 2 });
     expect(out.width).toBe(80);

@@ -32,7 +32,16 @@ function bandTask(source: DecodedImage, band: { start: number; end: number }, sc
   const from = Math.max(0, band.start - ESRGAN_PAD);
   const to = Math.min(height, band.end + ESRGAN_PAD);
   const pixels = ownBytes(source.rgb.subarray(from * width * 3, to * width * 3));
-  const task = { pixels, width, height: to - from, scale, tile, pad: ESRGAN_PAD, rowStart: band.start - from, rowEnd: band.end - from };
+  const task = {
+    pixels,
+    width,
+    height: to - from,
+    scale,
+    tile,
+    pad: ESRGAN_PAD,
+    rowStart: band.start - from,
+    rowEnd: band.end - from,
+  };
   return { task, transfer: [pixels.buffer as ArrayBuffer] };
 }
 
@@ -90,7 +99,17 @@ export async function esrganUpscale(
       const from = Math.max(0, band.start - ESRGAN_PAD);
       const to = Math.min(height, band.end + ESRGAN_PAD);
       const pixels = ownBytes(source.rgb.subarray(from * width * 3, to * width * 3));
-      const task = { op: "upscale", pixels, width, height: to - from, scale, tile, pad: ESRGAN_PAD, rowStart: band.start - from, rowEnd: band.end - from };
+      const task = {
+        op: "upscale",
+        pixels,
+        width,
+        height: to - from,
+        scale,
+        tile,
+        pad: ESRGAN_PAD,
+        rowStart: band.start - from,
+        rowEnd: band.end - from,
+      };
       return runEngineTask<Band>("esrgan", task, { relay, part }, options, [pixels.buffer as ArrayBuffer]);
     }),
   );

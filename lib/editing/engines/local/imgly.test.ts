@@ -10,46 +10,55 @@ function meanAlpha(raw: Awaited<ReturnType<typeof rawOf>>, x0: number, y0: numbe
   let sum = 0;
   let n = 0;
   for (let y = Math.floor(y0 * raw.height); y < Math.floor(y1 * raw.height); y++)
-    for (let x = Math.floor(x0 * raw.width); x < Math.floor(x1 * raw.width); x++, n++) sum += raw.data[(y * raw.width + x) * 4 + 3] ?? 0;
+    for (let x = Math.floor(x0 * raw.width); x < Math.floor(x1 * raw.width); x++, n++)
+      sum += raw.data[(y * raw.width + x) * 4 + 3] ?? 0;
   return sum / n;
 }
 
 describe("IMG.LY background removal (onnxruntime worker)", () => {
-  it("keeps the subject opaque and makes the background transparent, with progress up to 1", { timeout: 300_000 }, async () => {
-    // Corners that are background in each photo (the astronaut's lower corners are her suit).
-    // Measured: centre alpha 248 and 254, these corners 0.
-    const photos = [
-      [
-        "astronaut.jpg",
-        256,
-        256,
+  it(
+    "keeps the subject opaque and makes the background transparent, with progress up to 1",
+    { timeout: 300_000 },
+    async () => {
+      // Corners that are background in each photo (the astronaut's lower corners are her suit).
+      // Measured: centre alpha 248 and 254, these corners 0.
+      const photos = [
         [
-          [0, 0],
-          [0.9, 0],
+          "astronaut.jpg",
+          256,
+          256,
+          [
+            [0, 0],
+            [0.9, 0],
+          ],
         ],
-      ],
-      [
-        "coffee.jpg",
-        300,
-        200,
         [
-          [0, 0],
-          [0.9, 0],
-          [0, 0.9],
-          [0.9, 0.9],
+          "coffee.jpg",
+          300,
+          200,
+          [
+            [0, 0],
+            [0.9, 0],
+            [0, 0.9],
+            [0.9, 0.9],
+          ],
         ],
-      ],
-    ] as const;
-    for (const [name, width, height, corners] of photos) {
-      const log = progressLog();
-      const out = await imglyEngine.removeBackground!({ image: await fixturePhoto(name, width, height) }, { onProgress: log.onProgress });
-      expect([out.width, out.height]).toEqual([width, height]);
-      const raw = await rawOf(out.image);
-      expect(raw.channels, name).toBe(4);
-      expect(meanAlpha(raw, 0.4, 0.4, 0.6, 0.6), `${name} centre`).toBeGreaterThan(200);
-      for (const [x, y] of corners) expect(meanAlpha(raw, x, y, x + 0.1, y + 0.1), `${name} corner ${x},${y}`).toBeLessThan(40);
-      expect(log.fractions.at(-1)).toBe(1);
-      expect(log.fractions.length).toBeGreaterThan(2);
-    }
-  });
+      ] as const;
+      for (const [name, width, height, corners] of photos) {
+        const log = progressLog();
+        const out = await imglyEngine.removeBackground!(
+          { image: await fixturePhoto(name, width, height) },
+          { onProgress: log.onProgress },
+        );
+        expect([out.width, out.height]).toEqual([width, height]);
+        const raw = await rawOf(out.image);
+        expect(raw.channels, name).toBe(4);
+        expect(meanAlpha(raw, 0.4, 0.4, 0.6, 0.6), `${name} centre`).toBeGreaterThan(200);
+        for (const [x, y] of corners)
+          expect(meanAlpha(raw, x, y, x + 0.1, y + 0.1), `${name} corner ${x},${y}`).toBeLessThan(40);
+        expect(log.fractions.at(-1)).toBe(1);
+        expect(log.fractions.length).toBeGreaterThan(2);
+      }
+    },
+  );
 });

@@ -8,7 +8,10 @@ import { ProgressRelay, runEngineTask } from "./pool";
  * "small" 8-bit quantised model) on onnxruntime's CPU provider in a worker thread. The result is an
  * RGBA PNG: the colour untouched, the alpha the model's soft mask (hair and edges stay soft).
  */
-export async function imglyRemoveBackground({ image }: RemoveBackgroundInput, options?: EngineCallOptions): Promise<EngineResult> {
+export async function imglyRemoveBackground(
+  { image }: RemoveBackgroundInput,
+  options?: EngineCallOptions,
+): Promise<EngineResult> {
   const source = await decodeImage(image);
   const { width, height } = source;
   // The model sees colour only; any existing transparency is replaced by the prediction.
@@ -20,8 +23,16 @@ export async function imglyRemoveBackground({ image }: RemoveBackgroundInput, op
   );
   const relay = new ProgressRelay(options?.onProgress, [1], 0.1, 0.95);
   relay.emit(0.1);
-  const out = await runEngineTask<{ rgba: Uint8Array }>("imgly", { op: "remove", rgba, width, height }, { relay }, options, [rgba.buffer as ArrayBuffer]);
-  const png = await sharp(Buffer.from(out.rgba.buffer, out.rgba.byteOffset, out.rgba.byteLength), { raw: { width, height, channels: 4 } })
+  const out = await runEngineTask<{ rgba: Uint8Array }>(
+    "imgly",
+    { op: "remove", rgba, width, height },
+    { relay },
+    options,
+    [rgba.buffer as ArrayBuffer],
+  );
+  const png = await sharp(Buffer.from(out.rgba.buffer, out.rgba.byteOffset, out.rgba.byteLength), {
+    raw: { width, height, channels: 4 },
+  })
     .png()
     .toBuffer();
   relay.emit(1);
@@ -43,6 +54,11 @@ export const imglyEngine: EditEngine = {
  * 1024², so this is the model's cost for any input.
  */
 export async function imglyBareInferenceMs(): Promise<number> {
-  const { inferMs } = await runEngineTask<{ inferMs: number[] }>("imgly", { op: "bench", runs: 1 }, undefined, undefined);
+  const { inferMs } = await runEngineTask<{ inferMs: number[] }>(
+    "imgly",
+    { op: "bench", runs: 1 },
+    undefined,
+    undefined,
+  );
   return inferMs[0] ?? NaN;
 }

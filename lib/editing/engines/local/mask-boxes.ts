@@ -74,7 +74,12 @@ export function maskBoxes(mask: Uint8Array, width: number, height: number, margi
         const a = boxes[i]!;
         const b = boxes[j]!;
         if (a.x0 > b.x1 || b.x0 > a.x1 || a.y0 > b.y1 || b.y0 > a.y1) continue;
-        boxes[i] = { x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) };
+        boxes[i] = {
+          x0: Math.min(a.x0, b.x0),
+          y0: Math.min(a.y0, b.y0),
+          x1: Math.max(a.x1, b.x1),
+          y1: Math.max(a.y1, b.y1),
+        };
         boxes.splice(j, 1);
         merged = true;
         break outer;
@@ -97,12 +102,16 @@ export function cropBox(image: Uint8Array, width: number, channels: number, box:
 /** Writes a box's pixels back into the image (the inverse of cropBox). */
 export function pasteBox(image: Uint8Array, width: number, channels: number, box: Box, pixels: Uint8Array): void {
   const rowBytes = box.width * channels;
-  for (let y = 0; y < box.height; y++) image.set(pixels.subarray(y * rowBytes, (y + 1) * rowBytes), ((box.y + y) * width + box.x) * channels);
+  for (let y = 0; y < box.height; y++)
+    image.set(pixels.subarray(y * rowBytes, (y + 1) * rowBytes), ((box.y + y) * width + box.x) * channels);
 }
 
 /** Boxes shared between `n` threads, largest first onto the least-loaded, so the slowest share is as small as it can be. */
 export function shareBoxes(boxes: Box[], n: number): Box[][] {
-  const shares: { load: number; boxes: Box[] }[] = Array.from({ length: Math.max(1, Math.min(n, boxes.length)) }, () => ({ load: 0, boxes: [] }));
+  const shares: { load: number; boxes: Box[] }[] = Array.from(
+    { length: Math.max(1, Math.min(n, boxes.length)) },
+    () => ({ load: 0, boxes: [] }),
+  );
   for (const box of [...boxes].sort((a, b) => b.width * b.height - a.width * a.height)) {
     const least = shares.reduce((min, s) => (s.load < min.load ? s : min));
     least.boxes.push(box);

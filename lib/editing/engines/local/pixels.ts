@@ -13,7 +13,11 @@ export function ownBytes(bytes: Uint8Array): Uint8Array {
 
 /** The error for bytes that are not an image the engines read. */
 function unreadable(what: string, cause?: unknown): AppError {
-  return new AppError("unsupported_media_type", `The ${what} could not be read as an image (PNG, JPEG or WebP).`, cause === undefined ? undefined : { cause });
+  return new AppError(
+    "unsupported_media_type",
+    `The ${what} could not be read as an image (PNG, JPEG or WebP).`,
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 /** The image's size as decoded (EXIF orientation applied), from its header alone. */
@@ -33,7 +37,10 @@ export async function imageSize(bytes: Buffer, what = "image"): Promise<{ width:
  */
 export async function decodeImage(bytes: Buffer, what = "image"): Promise<DecodedImage> {
   try {
-    const input = () => sharp(bytes, { animated: false, limitInputPixels: MAX_ENGINE_INPUT_PIXELS, failOn: "error" }).autoOrient().toColourspace("srgb");
+    const input = () =>
+      sharp(bytes, { animated: false, limitInputPixels: MAX_ENGINE_INPUT_PIXELS, failOn: "error" })
+        .autoOrient()
+        .toColourspace("srgb");
     const { hasAlpha } = await input().metadata();
     const [colour, alpha] = await Promise.all([
       input().removeAlpha().raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true }),
@@ -41,7 +48,11 @@ export async function decodeImage(bytes: Buffer, what = "image"): Promise<Decode
     ]);
     return { rgb: colour.data, alpha, width: colour.info.width, height: colour.info.height };
   } catch (error) {
-    if (/pixel limit/i.test(String(error))) throw new AppError("payload_too_large", `The ${what} is larger than ${MAX_ENGINE_INPUT_PIXELS / 1e6} megapixels.`);
+    if (/pixel limit/i.test(String(error)))
+      throw new AppError(
+        "payload_too_large",
+        `The ${what} is larger than ${MAX_ENGINE_INPUT_PIXELS / 1e6} megapixels.`,
+      );
     throw unreadable(what, error);
   }
 }
@@ -56,7 +67,9 @@ const RESULT_PNG = { compressionLevel: 1, adaptiveFiltering: false } as const;
 export async function encodePng(rgb: Uint8Array, width: number, height: number, alpha?: Uint8Array): Promise<Buffer> {
   const base = sharp(Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength), { raw: { width, height, channels: 3 } });
   if (!alpha) return base.png(RESULT_PNG).toBuffer();
-  const a = await sharp(Buffer.from(alpha.buffer, alpha.byteOffset, alpha.byteLength), { raw: { width, height, channels: 1 } })
+  const a = await sharp(Buffer.from(alpha.buffer, alpha.byteOffset, alpha.byteLength), {
+    raw: { width, height, channels: 1 },
+  })
     .png()
     .toBuffer();
   return base.joinChannel(a).png(RESULT_PNG).toBuffer();

@@ -34,7 +34,14 @@ export function enginePool(name: EngineWorker): PiscinaPool {
   if (!pool) {
     const { Piscina } = requireFromRoot("piscina") as typeof import("piscina");
     const threads = THREADS[name];
-    pool = new Piscina({ filename: engineWorkerFile(name), minThreads: 0, maxThreads: threads, idleTimeout: MODEL_IDLE_TIMEOUT_MS, execArgv: [], workerData: backgroundThreadData(`edit:${name}`) });
+    pool = new Piscina({
+      filename: engineWorkerFile(name),
+      minThreads: 0,
+      maxThreads: threads,
+      idleTimeout: MODEL_IDLE_TIMEOUT_MS,
+      execArgv: [],
+      workerData: backgroundThreadData(`edit:${name}`),
+    });
     pools.set(name, pool);
   }
   return pool;
@@ -49,7 +56,9 @@ export async function closeEnginePools(): Promise<void> {
 
 /** The signal a task obeys: the caller's, and the timeout if one is given. */
 function signalOf(options?: EngineCallOptions): AbortSignal | undefined {
-  const signals = [options?.signal, options?.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined].filter((s): s is AbortSignal => !!s);
+  const signals = [options?.signal, options?.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined].filter(
+    (s): s is AbortSignal => !!s,
+  );
   return signals.length > 1 ? AbortSignal.any(signals) : signals[0];
 }
 
@@ -108,7 +117,10 @@ export async function runEngineTask<R>(
   channel.port1.on("message", (fraction: number) => progress?.relay.report(progress.part ?? 0, fraction));
   try {
     const transferList: (ArrayBuffer | MessagePort)[] = [channel.port2, ...transfer];
-    return (await enginePool(name).run({ ...task, port: channel.port2 }, { transferList, signal: signalOf(options) })) as R;
+    return (await enginePool(name).run(
+      { ...task, port: channel.port2 },
+      { transferList, signal: signalOf(options) },
+    )) as R;
   } finally {
     channel.port1.close();
   }

@@ -26,7 +26,9 @@ async function blemished(cx: number, cy: number, r: number): Promise<{ clean: Bu
     .removeAlpha()
     .png()
     .toBuffer();
-  const dot = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><circle cx="${cx}" cy="${cy}" r="${r}" fill="#00ff00"/></svg>`);
+  const dot = Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><circle cx="${cx}" cy="${cy}" r="${r}" fill="#00ff00"/></svg>`,
+  );
   return {
     clean,
     image: await sharp(clean)
@@ -44,11 +46,15 @@ function meanDiffWithin(a: Raw, b: Raw, cx: number, cy: number, r: number): numb
   for (let y = 0; y < a.height; y++)
     for (let x = 0; x < a.width; x++)
       if (Math.hypot(x - cx, y - cy) <= r)
-        for (let c = 0; c < 3; c++, n++) sum += Math.abs((a.data[(y * a.width + x) * a.channels + c] ?? 0) - (b.data[(y * b.width + x) * b.channels + c] ?? 0));
+        for (let c = 0; c < 3; c++, n++)
+          sum += Math.abs(
+            (a.data[(y * a.width + x) * a.channels + c] ?? 0) - (b.data[(y * b.width + x) * b.channels + c] ?? 0),
+          );
   return sum / n;
 }
 
-const erase = (image: Buffer, mask: Buffer, onProgress?: (f: number) => void) => teleaEngine.erase!({ image, mask }, { onProgress });
+const erase = (image: Buffer, mask: Buffer, onProgress?: (f: number) => void) =>
+  teleaEngine.erase!({ image, mask }, { onProgress });
 
 describe("Telea erase (opencv.js worker)", () => {
   it("fills the masked blemish from its surroundings and leaves the rest of the image as it was", SLOW, async () => {
@@ -69,7 +75,10 @@ describe("Telea erase (opencv.js worker)", () => {
       for (let x = 0; x < W; x++)
         if (Math.hypot(x - 60, y - 120) > 12)
           for (let c = 0; c < 3; c++)
-            outsideWorst = Math.max(outsideWorst, Math.abs((after.data[(y * W + x) * 3 + c] ?? 0) - (before.data[(y * W + x) * 3 + c] ?? 0)));
+            outsideWorst = Math.max(
+              outsideWorst,
+              Math.abs((after.data[(y * W + x) * 3 + c] ?? 0) - (before.data[(y * W + x) * 3 + c] ?? 0)),
+            );
     expect(outsideWorst).toBeLessThanOrEqual(1);
     expect(log.fractions.at(-1)).toBe(1);
     expect(log.fractions.length).toBeGreaterThan(2);
@@ -79,46 +88,58 @@ describe("Telea erase (opencv.js worker)", () => {
     const { clean, image } = await blemished(180, 40, 5);
     // Half size, transparent background: what a canvas export at 50 % zoom looks like.
     const mask = await maskPng(`<circle cx="90" cy="20" r="4" fill="#fff"/>`, W / 2, H / 2, "#00000000");
-    const [original, before, after] = await Promise.all([rawOf(clean), rawOf(image), rawOf((await erase(image, mask)).image)]);
-    expect(meanDiffWithin(after, original, 180, 40, 4)).toBeLessThan(meanDiffWithin(before, original, 180, 40, 4) * 0.25);
+    const [original, before, after] = await Promise.all([
+      rawOf(clean),
+      rawOf(image),
+      rawOf((await erase(image, mask)).image),
+    ]);
+    expect(meanDiffWithin(after, original, 180, 40, 4)).toBeLessThan(
+      meanDiffWithin(before, original, 180, 40, 4) * 0.25,
+    );
   });
 
-  it("inpaints box by box with the whole image's result: separate parts, parts close enough to share a box, a part on the edge", SLOW, async () => {
-    const BW = 640;
-    const BH = 480;
-    const image = await fixturePhoto("coffee.jpg", BW, BH);
-    const mask = await maskPng(
-      [
-        `<circle cx="80" cy="90" r="14" fill="#fff"/>`,
-        // Two specks 20 px apart: their grown boxes overlap and are merged.
-        `<circle cx="400" cy="120" r="6" fill="#fff"/>`,
-        `<circle cx="426" cy="120" r="6" fill="#fff"/>`,
-        `<rect x="120" y="300" width="260" height="9" fill="#fff"/>`,
-        `<circle cx="636" cy="476" r="10" fill="#fff"/>`,
-      ].join(""),
-      BW,
-      BH,
-    );
-    const [boxed, whole] = await Promise.all([teleaErase({ image, mask }), teleaWholeImageInpaint({ image, mask })]);
-    expect(boxed.boxes).toBe(4);
-    const out = await rawOf(boxed.image);
-    expect(out.channels).toBe(3);
-    let differing = 0;
-    let worst = 0;
-    for (let i = 0; i < whole.rgb.length; i++) {
-      const d = Math.abs((out.data[i] ?? 0) - (whole.rgb[i] ?? 0));
-      if (d) differing++;
-      worst = Math.max(worst, d);
-    }
-    expect({ differing, worst }).toEqual({ differing: 0, worst: 0 });
-  });
+  it(
+    "inpaints box by box with the whole image's result: separate parts, parts close enough to share a box, a part on the edge",
+    SLOW,
+    async () => {
+      const BW = 640;
+      const BH = 480;
+      const image = await fixturePhoto("coffee.jpg", BW, BH);
+      const mask = await maskPng(
+        [
+          `<circle cx="80" cy="90" r="14" fill="#fff"/>`,
+          // Two specks 20 px apart: their grown boxes overlap and are merged.
+          `<circle cx="400" cy="120" r="6" fill="#fff"/>`,
+          `<circle cx="426" cy="120" r="6" fill="#fff"/>`,
+          `<rect x="120" y="300" width="260" height="9" fill="#fff"/>`,
+          `<circle cx="636" cy="476" r="10" fill="#fff"/>`,
+        ].join(""),
+        BW,
+        BH,
+      );
+      const [boxed, whole] = await Promise.all([teleaErase({ image, mask }), teleaWholeImageInpaint({ image, mask })]);
+      expect(boxed.boxes).toBe(4);
+      const out = await rawOf(boxed.image);
+      expect(out.channels).toBe(3);
+      let differing = 0;
+      let worst = 0;
+      for (let i = 0; i < whole.rgb.length; i++) {
+        const d = Math.abs((out.data[i] ?? 0) - (whole.rgb[i] ?? 0));
+        if (d) differing++;
+        worst = Math.max(worst, d);
+      }
+      expect({ differing, worst }).toEqual({ differing: 0, worst: 0 });
+    },
+  );
 
   it("keeps transparency, inpainting the alpha channel too", SLOW, async () => {
     const image = await sharp(await fixturePhoto("coffee.jpg", W, H))
       .ensureAlpha()
       .png()
       .toBuffer();
-    const out = await rawOf((await erase(image, await maskPng(`<rect x="10" y="10" width="8" height="8" fill="#fff"/>`))).image);
+    const out = await rawOf(
+      (await erase(image, await maskPng(`<rect x="10" y="10" width="8" height="8" fill="#fff"/>`))).image,
+    );
     expect(out.channels).toBe(4);
     expect(out.data[(14 * W + 14) * 4 + 3]).toBe(255);
   });
@@ -140,22 +161,34 @@ describe("masks the local eraser refuses, with what was wrong", () => {
   });
 
   it("another shape than the image", async () => {
-    await expectInvalid(prepareMask(await maskPng(`<circle cx="5" cy="5" r="3" fill="#fff"/>`, 100, 100), W, H), /100×100 but the image is 240×160/);
+    await expectInvalid(
+      prepareMask(await maskPng(`<circle cx="5" cy="5" r="3" fill="#fff"/>`, 100, 100), W, H),
+      /100×100 but the image is 240×160/,
+    );
   });
 
   it("empty (nothing white, or only grey below the threshold)", async () => {
     await expectInvalid(prepareMask(await maskPng(""), W, H), /mask is empty/);
-    await expectInvalid(prepareMask(await maskPng(`<rect width="50" height="50" fill="#707070"/>`), W, H), /mask is empty/);
+    await expectInvalid(
+      prepareMask(await maskPng(`<rect width="50" height="50" fill="#707070"/>`), W, H),
+      /mask is empty/,
+    );
   });
 
   it("covering more than the engine's share of the image, pointing to the GPU eraser", async () => {
     const image = await fixturePhoto("coffee.jpg", W, H);
-    const mask = await maskPng(`<rect width="${W}" height="${(H * MAX_TELEA_MASK_SHARE * 1.5).toFixed(0)}" fill="#fff"/>`);
+    const mask = await maskPng(
+      `<rect width="${W}" height="${(H * MAX_TELEA_MASK_SHARE * 1.5).toFixed(0)}" fill="#fff"/>`,
+    );
     await expectInvalid(erase(image, mask), /covers 15% of the image.*GPU eraser/);
   });
 
   it("counts white ≥ 128 as marked and measures the share", async () => {
-    const { mask, share } = await prepareMask(await maskPng(`<rect width="${W / 2}" height="${H}" fill="#808080"/>`), W, H);
+    const { mask, share } = await prepareMask(
+      await maskPng(`<rect width="${W / 2}" height="${H}" fill="#808080"/>`),
+      W,
+      H,
+    );
     expect(share).toBeCloseTo(0.5, 2);
     expect(mask[0]).toBe(255);
     expect(mask[W - 1]).toBe(0);

@@ -29,21 +29,29 @@ export async function prepareMask(bytes: Buffer, width: number, height: number):
   try {
     meta = await sharp(bytes).metadata();
   } catch (error) {
-    throw new AppError("invalid_input", "The mask could not be read as an image: send a PNG where white marks what to erase.", { cause: error });
+    throw new AppError(
+      "invalid_input",
+      "The mask could not be read as an image: send a PNG where white marks what to erase.",
+      { cause: error },
+    );
   }
-  if (!meta.width || !meta.height) throw new AppError("invalid_input", "The mask has no size: send a PNG where white marks what to erase.");
+  if (!meta.width || !meta.height)
+    throw new AppError("invalid_input", "The mask has no size: send a PNG where white marks what to erase.");
   if (Math.abs(meta.width / meta.height / (width / height) - 1) > ASPECT_TOLERANCE)
-    throw new AppError("invalid_input", `The mask is ${meta.width}×${meta.height} but the image is ${width}×${height}: paint the mask on this image.`);
+    throw new AppError(
+      "invalid_input",
+      `The mask is ${meta.width}×${meta.height} but the image is ${width}×${height}: paint the mask on this image.`,
+    );
   let pipeline = sharp(bytes).flatten({ background: "#000000" }).greyscale();
   if (meta.width !== width || meta.height !== height) pipeline = pipeline.resize(width, height, { fit: "fill" });
-  const { data } = await pipeline
-    .threshold(128)
-    .extractChannel(0)
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  const { data } = await pipeline.threshold(128).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
   let marked = 0;
   for (let i = 0; i < data.length; i++) if (data[i]) marked++;
-  if (marked === 0) throw new AppError("invalid_input", "The mask is empty: paint over what to erase (white on black or on transparent).");
+  if (marked === 0)
+    throw new AppError(
+      "invalid_input",
+      "The mask is empty: paint over what to erase (white on black or on transparent).",
+    );
   return { mask: ownBytes(data), share: marked / data.length };
 }
 
@@ -69,7 +77,10 @@ async function eraseInputs({ image, mask }: EraseInput) {
 export async function teleaWholeImageInpaint(input: EraseInput): Promise<{ rgb: Uint8Array; inpaintMs: number }> {
   const { rgb, mask, width, height, dilatePx, radius } = await eraseInputs(input);
   const task = { op: "whole", rgb: ownBytes(rgb), mask, width, height, dilatePx, radius };
-  return runEngineTask<{ rgb: Uint8Array; inpaintMs: number }>("telea", task, undefined, undefined, [task.rgb.buffer, mask.buffer] as ArrayBuffer[]);
+  return runEngineTask<{ rgb: Uint8Array; inpaintMs: number }>("telea", task, undefined, undefined, [
+    task.rgb.buffer,
+    mask.buffer,
+  ] as ArrayBuffer[]);
 }
 
 /**
@@ -78,7 +89,10 @@ export async function teleaWholeImageInpaint(input: EraseInput): Promise<{ rgb: 
  * engine's threads, and pasted back: the whole image's result (tested) for the cost of the holes.
  * `inpaintMs` is the slowest thread's time in cv.inpaint, `boxes` how many there were.
  */
-export async function teleaErase(input: EraseInput, options?: EngineCallOptions): Promise<EngineResult & { inpaintMs: number; boxes: number }> {
+export async function teleaErase(
+  input: EraseInput,
+  options?: EngineCallOptions,
+): Promise<EngineResult & { inpaintMs: number; boxes: number }> {
   const { rgb, alpha, mask, width, height, dilatePx, radius } = await eraseInputs(input);
   // Telea reads known pixels within `radius` of the hole (its distance map's gradient one pixel
   // further); the boxes hold the dilation, that reach and a margin beyond it.
@@ -100,7 +114,11 @@ export async function teleaErase(input: EraseInput, options?: EngineCallOptions)
         width: box.width,
         height: box.height,
       }));
-      const transfer = parts.flatMap((p) => [p.rgb.buffer, p.mask.buffer, ...(p.alpha ? [p.alpha.buffer] : [])]) as ArrayBuffer[];
+      const transfer = parts.flatMap((p) => [
+        p.rgb.buffer,
+        p.mask.buffer,
+        ...(p.alpha ? [p.alpha.buffer] : []),
+      ]) as ArrayBuffer[];
       return runEngineTask<{ parts: { rgb: Uint8Array; alpha?: Uint8Array }[]; inpaintMs: number }>(
         "telea",
         { op: "boxes", parts, dilatePx, radius },

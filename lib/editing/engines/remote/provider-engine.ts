@@ -10,7 +10,11 @@ import type { EditEngine, EditOperationKind, EngineResult } from "../types";
  * Stability edit/remove-background). The engine id is the provider kind; which endpoint is the
  * edit's provider_id.
  */
-export const CAPABILITY_FOR: Record<EditOperationKind, Capability> = { erase: "inpaint", upscale: "upscale", remove_background: "removeBackground" };
+export const CAPABILITY_FOR: Record<EditOperationKind, Capability> = {
+  erase: "inpaint",
+  upscale: "upscale",
+  remove_background: "removeBackground",
+};
 
 /** A1111-style endpoints take multiples of 8 up to 2048 a side for img2img. */
 const MAX_INPAINT_SIDE = 2048;
@@ -40,18 +44,33 @@ async function sized(image: Buffer): Promise<{ width: number; height: number }> 
  */
 export async function composeMasked(source: Buffer, repainted: Buffer, mask: Buffer): Promise<Buffer> {
   const { width, height } = await sized(source);
-  const rgb = (b: Buffer) => sharp(b).flatten({ background: "#000000" }).resize(width, height, { fit: "fill" }).toColourspace("srgb").raw().toBuffer();
+  const rgb = (b: Buffer) =>
+    sharp(b)
+      .flatten({ background: "#000000" })
+      .resize(width, height, { fit: "fill" })
+      .toColourspace("srgb")
+      .raw()
+      .toBuffer();
   const [src, out, m] = await Promise.all([
     rgb(source),
     rgb(repainted),
-    sharp(mask).flatten({ background: "#000000" }).resize(width, height, { fit: "fill" }).toColourspace("b-w").blur(1.5).extractChannel(0).raw().toBuffer(),
+    sharp(mask)
+      .flatten({ background: "#000000" })
+      .resize(width, height, { fit: "fill" })
+      .toColourspace("b-w")
+      .blur(1.5)
+      .extractChannel(0)
+      .raw()
+      .toBuffer(),
   ]);
   const data = Buffer.allocUnsafe(width * height * 3);
   for (let i = 0; i < width * height; i++) {
     const a = m[i]! / 255;
     for (let c = 0; c < 3; c++) data[i * 3 + c] = Math.round(src[i * 3 + c]! * (1 - a) + out[i * 3 + c]! * a);
   }
-  return sharp(data, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return sharp(data, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 /** A deterministic seed from the inputs: the same erase on the same image repaints the same way. */
@@ -64,7 +83,13 @@ function seedOf(...parts: Buffer[]): number {
 async function asResult(result: ImageResult, alpha = false): Promise<EngineResult> {
   const img = sharp(result.image);
   const { data, info } = await (alpha ? img.ensureAlpha() : img).png().toBuffer({ resolveWithObject: true });
-  return { image: data, width: info.width, height: info.height, gpuSeconds: result.gpuSeconds, providerRequestId: result.providerRequestId };
+  return {
+    image: data,
+    width: info.width,
+    height: info.height,
+    gpuSeconds: result.gpuSeconds,
+    providerRequestId: result.providerRequestId,
+  };
 }
 
 export type ProviderEngineOptions = {
@@ -76,7 +101,10 @@ export type ProviderEngineOptions = {
 
 export function providerEngine({ kind, label, adapter, timeoutMs }: ProviderEngineOptions): EditEngine {
   const operations = operationsOf(adapter.capabilities);
-  const call = (options?: { signal?: AbortSignal; timeoutMs?: number }) => ({ signal: options?.signal, timeoutMs: options?.timeoutMs ?? timeoutMs });
+  const call = (options?: { signal?: AbortSignal; timeoutMs?: number }) => ({
+    signal: options?.signal,
+    timeoutMs: options?.timeoutMs ?? timeoutMs,
+  });
   return {
     id: kind,
     label,
@@ -107,7 +135,13 @@ export function providerEngine({ kind, label, adapter, timeoutMs }: ProviderEngi
             );
             await options?.onProgress?.(1);
             const image = await composeMasked(input.image, result.image, input.mask);
-            return { image, width: source.width, height: source.height, gpuSeconds: result.gpuSeconds, providerRequestId: result.providerRequestId };
+            return {
+              image,
+              width: source.width,
+              height: source.height,
+              gpuSeconds: result.gpuSeconds,
+              providerRequestId: result.providerRequestId,
+            };
           },
         }
       : {}),

@@ -31,7 +31,10 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
               <>
                 {" "}
                 · replay of{" "}
-                <Link className="text-kiln-700 hover:underline" href={`/admin/runs/${encodeURIComponent(run.replayOf)}`}>
+                <Link
+                  className="text-kiln-700 hover:underline"
+                  href={`/admin/runs/${encodeURIComponent(run.replayOf)}`}
+                >
                   {run.replayOf}
                 </Link>
               </>
@@ -75,7 +78,9 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
                       <span className="font-mono">{s.op}</span>
                       {s.attempts > 1 && <span>{s.attempts} attempts</span>}
                       <span className="tabular-nums">{formatDuration(s.durationMs)}</span>
-                      <Badge tone={s.status === "completed" ? "good" : s.status === "failed" ? "bad" : "warn"}>{s.status}</Badge>
+                      <Badge tone={s.status === "completed" ? "good" : s.status === "failed" ? "bad" : "warn"}>
+                        {s.status}
+                      </Badge>
                     </span>
                   </div>
                   {s.error != null && <JsonBlock value={s.error} tone="error" />}

@@ -33,8 +33,14 @@ let assetId: string;
 beforeAll(async () => {
   database = await createTestDatabase();
   await seedCatalog({ db: database.db, simulatorUrl: "http://127.0.0.1:9" });
-  const user = async (role: "designer" | "reviewer" | "finance") => ctxFor(database.db, await createUserFactory(database.db, { role }));
-  [dana, gus, rita, finn] = [await user("designer"), await user("designer"), await user("reviewer"), await user("finance")];
+  const user = async (role: "designer" | "reviewer" | "finance") =>
+    ctxFor(database.db, await createUserFactory(database.db, { role }));
+  [dana, gus, rita, finn] = [
+    await user("designer"),
+    await user("designer"),
+    await user("reviewer"),
+    await user("finance"),
+  ];
   assetId = (await createAssetInReview(database.db, { ownerId: dana.actor.id })).asset.id;
 }, 120_000);
 afterAll(() => database.close());
@@ -51,12 +57,18 @@ async function put(as: Ctx, body: unknown, id = assetId) {
   );
   return {
     status: response.status,
-    body: (await response.json()) as { focal?: unknown; error?: { code: string; message: string; fields?: Record<string, string[]> } },
+    body: (await response.json()) as {
+      focal?: unknown;
+      error?: { code: string; message: string; fields?: Record<string, string[]> };
+    },
   };
 }
 
 async function stored() {
-  const [row] = await database.db.select({ x: assets.focalX, y: assets.focalY }).from(assets).where(eq(assets.id, assetId));
+  const [row] = await database.db
+    .select({ x: assets.focalX, y: assets.focalY })
+    .from(assets)
+    .where(eq(assets.id, assetId));
   return row;
 }
 
@@ -70,7 +82,11 @@ describe("PUT /api/assets/[id]/focal-point", () => {
       .from(auditEvents)
       .where(and(eq(auditEvents.action, "asset.focal_point_set"), eq(auditEvents.subjectId, assetId)));
     expect(events).toHaveLength(1);
-    expect(events[0]!).toMatchObject({ actorId: dana.actor.id, subjectType: "asset", data: { from: null, to: { x: 0.25, y: 0.7 } } });
+    expect(events[0]!).toMatchObject({
+      actorId: dana.actor.id,
+      subjectType: "asset",
+      data: { from: null, to: { x: 0.25, y: 0.7 } },
+    });
   });
 
   it("answers 404 to another designer (the owner's rule), leaving the point alone", async () => {
@@ -93,7 +109,15 @@ describe("PUT /api/assets/[id]/focal-point", () => {
   });
 
   it("validates the body: fractions 0–1, or reset", async () => {
-    for (const body of [{ x: 1.2, y: 0.5 }, { x: -0.1, y: 0.5 }, { x: 0.5 }, { x: "0.5", y: 0.5 }, { reset: false }, { x: 0.5, y: 0.5, reset: true }, []]) {
+    for (const body of [
+      { x: 1.2, y: 0.5 },
+      { x: -0.1, y: 0.5 },
+      { x: 0.5 },
+      { x: "0.5", y: 0.5 },
+      { reset: false },
+      { x: 0.5, y: 0.5, reset: true },
+      [],
+    ]) {
       const res = await put(dana, body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.error?.code).toBe("invalid_input");

@@ -37,9 +37,14 @@ let reviewer: Ctx;
 let batchId: string;
 
 function get(id = batchId) {
-  return GET(new Request(`http://localhost:3000/api/batches/${id}/skipped-rows`, { headers: { "sec-fetch-site": "same-origin" } }), {
-    params: Promise.resolve({ id }),
-  });
+  return GET(
+    new Request(`http://localhost:3000/api/batches/${id}/skipped-rows`, {
+      headers: { "sec-fetch-site": "same-origin" },
+    }),
+    {
+      params: Promise.resolve({ id }),
+    },
+  );
 }
 
 /** The merchandiser's file: a background column off the template's list, an SKU, and a formula-looking note. */
@@ -67,7 +72,12 @@ beforeAll(async () => {
   // As the Generate page does it: validate with the value map, send file values + the map + the rows left out.
   const csv = parseCsv(FILE);
   const valueMap = { background: { "studio grey": { to: "light grey" }, Cream: { use: "skip" as const } } };
-  const checked = validateRows({ definition: version.definition, csv, mapping: suggestMapping(version.definition, csv.headers), valueMap });
+  const checked = validateRows({
+    definition: version.definition,
+    csv,
+    mapping: suggestMapping(version.definition, csv.headers),
+    valueMap,
+  });
   expect(checked.valid.map((r) => r.line)).toEqual([2, 3, 6]);
   const { batch } = await queueBatch({
     ctx: owner,
@@ -102,7 +112,11 @@ describe("queueing with a value map", () => {
       count: 2,
       kept: 2,
       groups: [
-        { message: 'Left out at mapping: Background value "Cream" (column "background") was set to “ignore the row”.', rows: 1, lines: "4" },
+        {
+          message: 'Left out at mapping: Background value "Cream" (column "background") was set to “ignore the row”.',
+          rows: 1,
+          lines: "4",
+        },
         { message: 'Product name is required (column "Product name").', rows: 1, lines: "5" },
       ],
     });
@@ -135,14 +149,23 @@ describe("GET /api/batches/[id]/skipped-rows", () => {
     const res = await get();
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
-    expect(res.headers.get("content-disposition")).toBe(`attachment; filename="skipped-rows-${batchId.slice(0, 8)}.csv"`);
+    expect(res.headers.get("content-disposition")).toBe(
+      `attachment; filename="skipped-rows-${batchId.slice(0, 8)}.csv"`,
+    );
     expect(res.headers.get("cache-control")).toBe("no-store");
     const bytes = new Uint8Array(await res.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // a BOM, so Excel reads UTF-8
     const parsed = Papa.parse<string[]>(new TextDecoder().decode(bytes).trim(), { newline: "\r\n" }).data;
     expect(parsed).toEqual([
       ["Product name", "background", "SKU", "Note", "line", "reason"],
-      ["Plate", "Cream", "KLN-3", '\'=HYPERLINK("x")', "4", 'Left out at mapping: Background value "Cream" (column "background") was set to “ignore the row”.'],
+      [
+        "Plate",
+        "Cream",
+        "KLN-3",
+        '\'=HYPERLINK("x")',
+        "4",
+        'Left out at mapping: Background value "Cream" (column "background") was set to “ignore the row”.',
+      ],
       ["", "white", "KLN-4", "no name", "5", 'Product name is required (column "Product name").'],
     ]);
   });

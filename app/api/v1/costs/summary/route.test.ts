@@ -16,7 +16,8 @@ const { GET } = await import("./route");
 let database: Database;
 const tokens = { finance: "", financeAssets: "", dana: "", nora: "", rita: "" };
 let growthId: string;
-const summary = (query = "", token: string | null = tokens.finance) => callRoute(GET, `/api/v1/costs/summary${query}`, { token });
+const summary = (query = "", token: string | null = tokens.finance) =>
+  callRoute(GET, `/api/v1/costs/summary${query}`, { token });
 const read = async (res: Response) => {
   expect(res.status).toBe(200);
   return (await res.json()) as ApiCostSummary;
@@ -107,9 +108,21 @@ describe("GET /api/v1/costs/summary", () => {
     const s = await read(await summary("?group_by=team"));
     expect(s.group_by).toBe("team");
     const byLabel = Object.fromEntries(s.groups.map((g) => [g.label, g]));
-    expect(byLabel.Brand).toMatchObject({ spend_micros: 220_000, approved_assets: 2, cost_per_usable_asset_micros: 110_000, calls: 3 });
-    expect(byLabel.Growth).toMatchObject({ spend_micros: 300_000, approved_assets: 1, cost_per_usable_asset_micros: 300_000 });
-    expect(s.groups.find((g) => g.key === "~overhead")).toMatchObject({ spend_micros: 5_000, cost_per_usable_asset_micros: null });
+    expect(byLabel.Brand).toMatchObject({
+      spend_micros: 220_000,
+      approved_assets: 2,
+      cost_per_usable_asset_micros: 110_000,
+      calls: 3,
+    });
+    expect(byLabel.Growth).toMatchObject({
+      spend_micros: 300_000,
+      approved_assets: 1,
+      cost_per_usable_asset_micros: 300_000,
+    });
+    expect(s.groups.find((g) => g.key === "~overhead")).toMatchObject({
+      spend_micros: 5_000,
+      cost_per_usable_asset_micros: null,
+    });
     expect(s.groups.reduce((sum, g) => sum + g.spend_micros, 0)).toBe(s.totals.spend_micros);
     const campaigns = await read(await summary("?group_by=campaign&campaign=Spring"));
     expect(campaigns.groups.map((g) => [g.label, g.spend_micros])).toEqual([["Spring", 220_000]]);
@@ -118,7 +131,12 @@ describe("GET /api/v1/costs/summary", () => {
   it("shows a designer their team's figures only, and one without a team their own", async () => {
     const dana = await read(await summary("", tokens.dana));
     expect(dana.scope).toBe("team");
-    expect(dana.totals).toMatchObject({ spend_micros: 220_000, approved_assets: 2, cost_per_usable_asset_micros: 110_000, overhead_micros: 0 });
+    expect(dana.totals).toMatchObject({
+      spend_micros: 220_000,
+      approved_assets: 2,
+      cost_per_usable_asset_micros: 110_000,
+      overhead_micros: 0,
+    });
     const other = await summary(`?team_id=${growthId}`, tokens.dana);
     expect(other.status).toBe(403);
     const nora = await read(await summary("", tokens.nora));

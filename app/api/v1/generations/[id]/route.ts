@@ -1,6 +1,7 @@
 import { apiJson, apiRoute } from "@/lib/api/api-route";
 import { getGenerationRequest } from "@/lib/api/v1/queue";
 
-export const GET = apiRoute<{ id: string }>({ scope: "generations:read", permission: "batches.view" }, async (ctx, _request, { id }) =>
-  apiJson(await getGenerationRequest(ctx, id)),
+export const GET = apiRoute<{ id: string }>(
+  { scope: "generations:read", permission: "batches.view" },
+  async (ctx, _request, { id }) => apiJson(await getGenerationRequest(ctx, id)),
 );

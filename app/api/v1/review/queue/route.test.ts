@@ -22,7 +22,8 @@ const inQueue: string[] = [];
 let ritasOwn: string;
 let approved: string;
 
-const queue = (query = "", token: string | null = tokens.rita) => callRoute(GET, `/api/v1/review/queue${query}`, { token });
+const queue = (query = "", token: string | null = tokens.rita) =>
+  callRoute(GET, `/api/v1/review/queue${query}`, { token });
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -32,15 +33,31 @@ beforeAll(async () => {
   const catalog = await createLibraryCatalog(db);
   const dana = await createUserFactory(db, { role: "designer", name: "Dana" });
   rita = await createUserFactory(db, { role: "reviewer", name: "Rita" });
-  tokens.rita = (await createApiToken({ ctx: ctxFor(db, rita), input: { name: "queue", scopes: ["review:read"] } })).token;
-  tokens.ritaAssets = (await createApiToken({ ctx: ctxFor(db, rita), input: { name: "assets", scopes: ["assets:read"] } })).token;
+  tokens.rita = (
+    await createApiToken({ ctx: ctxFor(db, rita), input: { name: "queue", scopes: ["review:read"] } })
+  ).token;
+  tokens.ritaAssets = (
+    await createApiToken({ ctx: ctxFor(db, rita), input: { name: "assets", scopes: ["assets:read"] } })
+  ).token;
   tokens.dana = (await createApiToken({ ctx: ctxFor(db, dana), input: { name: "d", scopes: ["review:read"] } })).token;
   // Five in review: three with a time of entry (microseconds apart, as PostgreSQL keeps them), two
   // from before it was recorded (null: they sort last).
   for (let i = 0; i < 5; i++) {
-    const { assetId } = await createLibraryAsset(db, catalog, { ownerId: dana.id, status: "in_review", title: `In review ${i}`, carried: { SKU: `KLN-${i}` } });
-    await db.update(assets).set({ title: `In review ${i}` }).where(eq(assets.id, assetId));
-    if (i < 3) await db.update(assets).set({ enteredReviewAt: sql`now() - interval '3 hours' + ${`${i * 0.000001} seconds`}::interval` }).where(eq(assets.id, assetId));
+    const { assetId } = await createLibraryAsset(db, catalog, {
+      ownerId: dana.id,
+      status: "in_review",
+      title: `In review ${i}`,
+      carried: { SKU: `KLN-${i}` },
+    });
+    await db
+      .update(assets)
+      .set({ title: `In review ${i}` })
+      .where(eq(assets.id, assetId));
+    if (i < 3)
+      await db
+        .update(assets)
+        .set({ enteredReviewAt: sql`now() - interval '3 hours' + ${`${i * 0.000001} seconds`}::interval` })
+        .where(eq(assets.id, assetId));
     inQueue.push(assetId);
   }
   ritasOwn = (await createLibraryAsset(db, catalog, { ownerId: rita.id, status: "in_review" })).assetId;
@@ -62,7 +79,9 @@ describe("GET /api/v1/review/queue", () => {
   });
 
   it("pages through what /review shows the reviewer, oldest first, with no overlap", async () => {
-    const { pages, ids } = await walkPages<ApiReviewItem>((cursor) => queue(`?limit=2${cursor ? `&cursor=${cursor}` : ""}`));
+    const { pages, ids } = await walkPages<ApiReviewItem>((cursor) =>
+      queue(`?limit=2${cursor ? `&cursor=${cursor}` : ""}`),
+    );
     expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
     const console = await listReviewQueue({ ctx: ctxFor(database.db, rita), input: {} });
     expect(ids).toEqual(console.items.map((i) => i.assetId));
@@ -71,7 +90,15 @@ describe("GET /api/v1/review/queue", () => {
     expect(ids).not.toContain(ritasOwn); // never one's own work
     expect(ids).not.toContain(approved);
     const first = pages[0]![0]!;
-    expect(first).toMatchObject({ object: "review_item", id: inQueue[0], title: "In review 0", columns: { SKU: "KLN-0" }, version: 1, designer: "Dana", approvals: { given: 0 } });
+    expect(first).toMatchObject({
+      object: "review_item",
+      id: inQueue[0],
+      title: "In review 0",
+      columns: { SKU: "KLN-0" },
+      version: 1,
+      designer: "Dana",
+      approvals: { given: 0 },
+    });
     expect(first.asset_url).toMatch(new RegExp(`/api/v1/assets/${inQueue[0]}$`));
   });
 
@@ -81,7 +108,10 @@ describe("GET /api/v1/review/queue", () => {
       ["?tier=gold", "tier"],
       ["?designer_id=dana", "designer_id"],
       ["?cursor=abc", "cursor"],
-      [`?cursor=${Buffer.from(JSON.stringify(["2026", "00000000-0000-4000-8000-000000000000"])).toString("base64url")}`, "cursor"],
+      [
+        `?cursor=${Buffer.from(JSON.stringify(["2026", "00000000-0000-4000-8000-000000000000"])).toString("base64url")}`,
+        "cursor",
+      ],
     ] as const) {
       const res = await queue(query);
       expect(res.status, query).toBe(400);

@@ -49,7 +49,8 @@ function ready() {
 /** An installed package's folder (this one's exports map hides package.json, so walk up from its entry). */
 function packageRoot(name) {
   let dir = path.dirname(require.resolve(name));
-  while (path.basename(path.dirname(dir)) + "/" + path.basename(dir) !== name && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  while (path.basename(path.dirname(dir)) + "/" + path.basename(dir) !== name && path.dirname(dir) !== dir)
+    dir = path.dirname(dir);
   return dir;
 }
 
@@ -60,7 +61,9 @@ async function loadModel(scale) {
   const dir = path.join(packageRoot("@upscalerjs/esrgan-slim"), "models", `x${scale}`);
   const json = JSON.parse(await readFile(path.join(dir, "model.json"), "utf8"));
   const weightSpecs = json.weightsManifest.flatMap((group) => group.weights);
-  const shards = await Promise.all(json.weightsManifest.flatMap((group) => group.paths).map((p) => readFile(path.join(dir, p))));
+  const shards = await Promise.all(
+    json.weightsManifest.flatMap((group) => group.paths).map((p) => readFile(path.join(dir, p))),
+  );
   const all = Buffer.concat(shards);
   const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength);
   return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }));
@@ -147,10 +150,22 @@ function place(result, outWidth, scale, t, values, rowStart) {
  *  { op: "bench", …same } → { inferMs }: the bare forward passes over the same tiles (input tensors
  *      built beforehand, outputs read back, nothing placed).
  */
-export default async function task({ op, pixels, width, height, scale, tile = DEFAULT_TILE, pad = PAD, rowStart = 0, rowEnd = height, port }) {
+export default async function task({
+  op,
+  pixels,
+  width,
+  height,
+  scale,
+  tile = DEFAULT_TILE,
+  pad = PAD,
+  rowStart = 0,
+  rowEnd = height,
+  port,
+}) {
   try {
     if (scale !== 2 && scale !== 4) throw new Error(`ESRGAN scales by 2 or 4, not ${scale}.`);
-    if (pixels.length !== width * height * 3) throw new Error(`Expected ${width}×${height} RGB pixels, got ${pixels.length} bytes.`);
+    if (pixels.length !== width * height * 3)
+      throw new Error(`Expected ${width}×${height} RGB pixels, got ${pixels.length} bytes.`);
     const net = await model(scale);
     const tiles = tilesOf(width, height, tile, rowStart, rowEnd, pad);
     if (op === "bench") {

@@ -46,7 +46,10 @@ async function bareSession() {
   const entry = resources[`/models/${MODEL}`];
   const chunks = await Promise.all(entry.chunks.map((c) => readFile(path.join(distDir, c.hash))));
   // The package's own session options (src/onnx.ts).
-  return ort.InferenceSession.create(Buffer.concat(chunks), { graphOptimizationLevel: "all", executionMode: "parallel" });
+  return ort.InferenceSession.create(Buffer.concat(chunks), {
+    graphOptimizationLevel: "all",
+    executionMode: "parallel",
+  });
 }
 
 let bare = null;
@@ -73,7 +76,8 @@ export default async function task({ op, rgba, width, height, port, runs = 1 }) 
       return { inferMs };
     }
     if (op !== "remove") throw new Error(`Unknown background-removal worker task "${op}".`);
-    if (rgba.length !== width * height * 4) throw new Error(`Expected ${width}×${height} RGBA pixels, got ${rgba.length} bytes.`);
+    if (rgba.length !== width * height * 4)
+      throw new Error(`Expected ${width}×${height} RGBA pixels, got ${rgba.length} bytes.`);
     const source = new Blob([rgba], { type: `image/x-rgba8;width=${width};height=${height}` });
     currentPort = port;
     const out = await removeBackground(source, CONFIG);

@@ -81,7 +81,8 @@ export default async function task({ op, parts, rgb, mask, width, height, dilate
         }
       };
       if (op === "whole") {
-        if (rgb.length !== width * height * 3 || mask.length !== width * height) throw new Error(`Expected ${width}×${height} RGB pixels and mask.`);
+        if (rgb.length !== width * height * 3 || mask.length !== width * height)
+          throw new Error(`Expected ${width}×${height} RGB pixels and mask.`);
         const dilated = dilatedOf(mask, width, height);
         try {
           const started = performance.now();
@@ -97,7 +98,8 @@ export default async function task({ op, parts, rgb, mask, width, height, dilate
       const out = [];
       for (const part of parts) {
         const { width: w, height: h } = part;
-        if (part.rgb.length !== w * h * 3 || part.mask.length !== w * h) throw new Error(`Expected ${w}×${h} RGB pixels and mask.`);
+        if (part.rgb.length !== w * h * 3 || part.mask.length !== w * h)
+          throw new Error(`Expected ${w}×${h} RGB pixels and mask.`);
         const dilated = dilatedOf(part.mask, w, h);
         try {
           const started = performance.now();

@@ -4,6 +4,8 @@ import { openExportDownload } from "@/lib/exports/views";
 import { getBlobStore } from "@/lib/storage";
 
 /** The ZIP, streamed and audited; 409 while it is not built (or failed), 410 once expired. */
-export const GET = apiRoute<{ id: string }>({ scope: "exports:read", permission: "exports.create" }, async (ctx, _request, { id }) =>
-  exportDownloadResponse(await openExportDownload({ ctx, store: getBlobStore(), exportId: id })),
+export const GET = apiRoute<{ id: string }>(
+  { scope: "exports:read", permission: "exports.create" },
+  async (ctx, _request, { id }) =>
+    exportDownloadResponse(await openExportDownload({ ctx, store: getBlobStore(), exportId: id })),
 );

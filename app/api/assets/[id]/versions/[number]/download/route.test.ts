@@ -36,9 +36,18 @@ let owner: Ctx;
 let assetId: string;
 let original: Buffer;
 
-function get(query: string, { version = "1", id = assetId, headers = {} }: { version?: string; id?: string; headers?: Record<string, string> } = {}) {
+function get(
+  query: string,
+  {
+    version = "1",
+    id = assetId,
+    headers = {},
+  }: { version?: string; id?: string; headers?: Record<string, string> } = {},
+) {
   const url = `http://localhost:3000/api/assets/${id}/versions/${version}/download${query}`;
-  return GET(new Request(url, { headers: { "sec-fetch-site": "same-origin", ...headers } }), { params: Promise.resolve({ id, number: version }) });
+  return GET(new Request(url, { headers: { "sec-fetch-site": "same-origin", ...headers } }), {
+    params: Promise.resolve({ id, number: version }),
+  });
 }
 
 async function error(res: Response) {
@@ -53,11 +62,18 @@ beforeAll(async () => {
   await seedCatalog({ db, simulatorUrl: "http://127.0.0.1:9" });
   const catalog = await createLibraryCatalog(db);
   owner = ctxFor(db, await createUserFactory(db, { role: "designer" }));
-  const created = await createLibraryAsset(db, catalog, { ownerId: owner.actor.id, status: "approved", width: 320, height: 200 });
+  const created = await createLibraryAsset(db, catalog, {
+    ownerId: owner.actor.id,
+    status: "approved",
+    width: 320,
+    height: 200,
+  });
   assetId = created.assetId;
   await db.update(assets).set({ title: "Chaussure trail « été » KLN-0042" }).where(eq(assets.id, assetId));
   const [v] = await db.select().from(assetVersions).where(eq(assetVersions.id, created.versionId));
-  original = await sharp({ create: { width: 320, height: 200, channels: 3, background: "#3a6" } }).png().toBuffer();
+  original = await sharp({ create: { width: 320, height: 200, channels: 3, background: "#3a6" } })
+    .png()
+    .toBuffer();
   await store.put(v!.blobKey, original, { contentType: "image/png" });
 });
 afterAll(async () => {
@@ -93,7 +109,9 @@ describe("GET /api/assets/[id]/versions/[number]/download", () => {
       expect(Buffer.from(await res.arrayBuffer()).equals(original)).toBe(true);
       expect(res.headers.get("content-type")).toBe("image/png");
       expect(res.headers.get("cache-control")).toBe("private, max-age=31536000, immutable");
-      expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="chaussure-trail-ete-kln-0042-v1\.png"/);
+      expect(res.headers.get("content-disposition")).toMatch(
+        /^attachment; filename="chaussure-trail-ete-kln-0042-v1\.png"/,
+      );
     }
   });
 

@@ -13,10 +13,19 @@ export const GET = guardedRoute<{ id: string; number: string }>("assets.view", a
   const file = await resolveDownload({
     ctx,
     store: getBlobStore(),
-    input: { assetId: id, version: number, format: query.get("format") ?? undefined, quality: query.get("quality") ?? undefined },
+    input: {
+      assetId: id,
+      version: number,
+      format: query.get("format") ?? undefined,
+      quality: query.get("quality") ?? undefined,
+    },
     ifNoneMatch: request.headers.get("if-none-match"),
   });
-  const headers = new Headers({ ETag: file.etag, "Cache-Control": file.cacheControl, "X-Content-Type-Options": "nosniff" });
+  const headers = new Headers({
+    ETag: file.etag,
+    "Cache-Control": file.cacheControl,
+    "X-Content-Type-Options": "nosniff",
+  });
   if (file.notModified) return new Response(null, { status: 304, headers });
   headers.set("Content-Type", file.contentType);
   headers.set("Content-Length", String(file.bytes));

@@ -6,5 +6,11 @@ import { getBlobStore } from "@/lib/storage";
 export const GET = guardedRoute<{ id: string; number: string }>("assets.edit", async (ctx, request, { id, number }) => {
   const scale = new URL(request.url).searchParams.get("scale") === "4" ? 4 : 2;
   const out = await previewUpscale({ ctx, store: getBlobStore(), assetId: id, versionNumber: Number(number), scale });
-  return new Response(new Uint8Array(out.image), { headers: { "content-type": "image/png", "cache-control": "private, max-age=3600", "x-content-type-options": "nosniff" } });
+  return new Response(new Uint8Array(out.image), {
+    headers: {
+      "content-type": "image/png",
+      "cache-control": "private, max-age=3600",
+      "x-content-type-options": "nosniff",
+    },
+  });
 });

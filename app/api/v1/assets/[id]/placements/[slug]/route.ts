@@ -7,13 +7,16 @@ import { parseInput } from "@/lib/errors";
 import { getBlobStore } from "@/lib/storage";
 
 /** The placement rendition of the current version (?format= &quality=), only while the asset may be published (else 422 with the reasons). */
-export const GET = apiRoute<{ id: string; slug: string }>({ scope: "assets:read", permission: "assets.view" }, async (ctx, request, { id, slug }) => {
-  const query = parseInput(placementDownloadQuery, queryOf(request));
-  const file = await resolvePlacementDownload({
-    ctx,
-    store: getBlobStore(),
-    input: { assetId: id, slug, format: query.format, quality: query.quality },
-    ifNoneMatch: request.headers.get("if-none-match"),
-  });
-  return fileResponse(file);
-});
+export const GET = apiRoute<{ id: string; slug: string }>(
+  { scope: "assets:read", permission: "assets.view" },
+  async (ctx, request, { id, slug }) => {
+    const query = parseInput(placementDownloadQuery, queryOf(request));
+    const file = await resolvePlacementDownload({
+      ctx,
+      store: getBlobStore(),
+      input: { assetId: id, slug, format: query.format, quality: query.quality },
+      ifNoneMatch: request.headers.get("if-none-match"),
+    });
+    return fileResponse(file);
+  },
+);
