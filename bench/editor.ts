@@ -24,11 +24,20 @@
  *   peak     the process's peak resident set (worker threads live in it): max of
  *            process.resourceUsage().maxRSS and /proc/self/status VmHWM, in MB
  *
+ * Outside floor (bench/support/plain-editor.mjs, a child process with none of Kiln's code): the same
+ * models called as a plain script would call them — ESRGAN 2× as one tfjs-wasm model.predict over the
+ * whole image on one thread, and IMG.LY's own removeBackground() with the same "small" model. Its
+ * calls alternate with the engine's so both meet the same load. `*_vs_plain` = engine ÷ plain: below
+ * 1 means Kiln's call is faster than the obvious script (ESRGAN runs on two threads), above 1 is
+ * what Kiln's pool, tiling and encoding cost over it.
+ *
  * Targets: overhead ≤ 1.3×, peak < 4 GB, the whole bench < 5 minutes on 2 cores.
  * Usage: npm run bench:editor
  */
 import { readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { fork } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { esrganBareInferenceMs, esrganEngine, esrganUpscale } from "../lib/editing/engines/local/esrgan";
@@ -86,12 +95,33 @@ function peakMb(): number {
 
 type Row = { engine: string; engineMs: number; bareMs: number; bare: string };
 
+/** The outside floor's child process: one call per message, timed inside the child. */
+function startPlainScript() {
+  const child = fork(path.join(process.cwd(), "bench/support/plain-editor.mjs"), [], { stdio: "inherit" });
+  return {
+    call(op: "upscale" | "bgremove", file: string): Promise<number> {
+      return new Promise((resolve, reject) => {
+        child.once("message", (answer: { ms?: number; error?: string }) =>
+          answer.error || answer.ms === undefined ? reject(new Error(answer.error)) : resolve(answer.ms),
+        );
+        child.send({ op, path: file });
+      });
+    },
+    close: () => child.disconnect(),
+  };
+}
+
 async function main() {
   const benchStarted = performance.now();
   const image = await photo(SIZE);
   const mask = await blemishMask(SIZE);
   const small = await photo(64);
   const smallMask = await blemishMask(64);
+  const dir = await mkdtemp(path.join(os.tmpdir(), "bench-editor-"));
+  const [imageFile, smallFile] = [path.join(dir, "image.png"), path.join(dir, "small.png")];
+  await Promise.all([writeFile(imageFile, image), writeFile(smallFile, small)]);
+  const plain = startPlainScript();
+  const plainMs: Record<"upscale" | "bgremove", number[]> = { upscale: [], bgremove: [] };
 
   // Warm-up: thread start and model loads, on a small input (also proves every engine works).
   const [warmMs] = await timed(() =>
@@ -99,6 +129,7 @@ async function main() {
       esrganEngine.upscale!({ image: small, scale: 2 }).then(() => esrganBareInferenceMs({ image: small, scale: 2 })),
       imglyEngine.removeBackground!({ image: small }).then(() => imglyBareInferenceMs()),
       teleaErase({ image: small, mask: smallMask }),
+      plain.call("upscale", smallFile).then(() => plain.call("bgremove", smallFile)),
     ]),
   );
 
@@ -109,12 +140,14 @@ async function main() {
     call: () => Promise<unknown>,
     bare: () => Promise<number>,
     what: string,
+    outside?: "upscale" | "bgremove",
   ) => {
     const e: number[] = [];
     const b: number[] = [];
     for (let i = 0; i < rounds; i++) {
       e.push((await timed(call))[0]);
       b.push(await bare());
+      if (outside) plainMs[outside].push(await plain.call(outside, imageFile));
     }
     rows.push({ engine, engineMs: median(e), bareMs: median(b), bare: what });
   };
@@ -130,6 +163,7 @@ async function main() {
       ),
     () => esrganBareInferenceMs({ image, scale: 2 }),
     "model.predict over the same tiles, separate run",
+    "upscale",
   );
   rows.splice(1, 0, {
     engine: "  same call, in-run predict time",
@@ -143,6 +177,7 @@ async function main() {
     () => imglyEngine.removeBackground!({ image }),
     imglyBareInferenceMs,
     "ONNX session.run at 1024²",
+    "bgremove",
   );
   const boxInpaint: number[] = [];
   let boxes = 0;
@@ -164,6 +199,8 @@ async function main() {
     bare: "inpaint time inside the engine call",
   });
   await closeEnginePools();
+  plain.close();
+  await rm(dir, { recursive: true, force: true });
 
   const peak = peakMb();
   const totalS = (performance.now() - benchStarted) / 1000;
@@ -184,8 +221,16 @@ async function main() {
     `peak memory (process incl. worker threads): ${peak.toFixed(0)} MB; whole bench ${totalS.toFixed(0)} s\n`,
   );
   const [, up, bg, er] = rows as [Row, Row, Row, Row, Row];
+  const plainUp = median(plainMs.upscale);
+  const plainBg = median(plainMs.bgremove);
   console.log(
-    `upscale_s=${s(up.engineMs)} upscale_overhead_ratio=${(up.engineMs / up.bareMs).toFixed(2)} bgremove_s=${s(bg.engineMs)} bgremove_overhead_ratio=${(bg.engineMs / bg.bareMs).toFixed(2)} erase_s=${s(er.engineMs)} erase_overhead_ratio=${(er.engineMs / er.bareMs).toFixed(2)} peak_mb=${peak.toFixed(0)}`,
+    `outside floor (plain script, separate process): upscale ${s(plainUp)} s, remove background ${s(plainBg)} s`,
+  );
+  console.log(
+    `engine ÷ plain script: upscale ${(up.engineMs / plainUp).toFixed(2)}×, remove background ${(bg.engineMs / plainBg).toFixed(2)}×\n`,
+  );
+  console.log(
+    `upscale_s=${s(up.engineMs)} upscale_overhead_ratio=${(up.engineMs / up.bareMs).toFixed(2)} bgremove_s=${s(bg.engineMs)} bgremove_overhead_ratio=${(bg.engineMs / bg.bareMs).toFixed(2)} erase_s=${s(er.engineMs)} erase_overhead_ratio=${(er.engineMs / er.bareMs).toFixed(2)} peak_mb=${peak.toFixed(0)} upscale_vs_plain=${(up.engineMs / plainUp).toFixed(2)} bgremove_vs_plain=${(bg.engineMs / plainBg).toFixed(2)}`,
   );
 }
 

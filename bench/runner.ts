@@ -11,11 +11,19 @@
  *   overhead/step    per step − floor: what the runner adds beyond the round-trip itself
  *   overhead_ratio   overhead/step ÷ floor (the issue's target: ≤ 3)
  *   runs_per_s       N runs sent at once, completed per second
+ *
+ * Outside baseline: the same function run by @inngest/test's InngestTestEngine, Inngest's own
+ * in-process executor (the SDK's execution code, re-entered once per step exactly as over HTTP, but
+ * no HTTP, no event API and no database). It is the floor of running this function with Inngest's
+ * code at all: the runner's run latency ÷ that engine's run latency (`runner_vs_engine`) is what
+ * HTTP, durability (every step's result in the database before the next) and scheduling cost.
+ * Engine runs are interleaved with the runner's runs so both see the same machine load.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Inngest } from "inngest";
 import { serve } from "inngest/node";
+import { InngestTestEngine } from "@inngest/test";
 import { openDatabase } from "../db/client";
 import { startRunner } from "../inngest/runner/index";
 
@@ -78,6 +86,22 @@ async function main() {
   for (let i = 0; i < 50; i++) await floorOnce(); // warm-up
   const floors: number[] = [];
 
+  // Outside floor: Inngest's own in-process executor running the same function to completion.
+  const engineOnce = async (i: number) => {
+    const engine = new InngestTestEngine({
+      function: fn,
+      events: [{ name: "bench/noop", data: { i: 1_000_000 + i } }],
+    });
+    const t = performance.now();
+    const { result, error } = await engine.execute();
+    const ms = performance.now() - t;
+    if (error || result !== "done")
+      throw new Error(`the test engine did not finish the run: ${String(error ?? result)}`);
+    return ms;
+  };
+  for (let i = 0; i < 50; i++) await engineOnce(i); // warm-up
+  const engineRuns: number[] = [];
+
   const send = (events: unknown[]) =>
     fetch(`${runner.url}/e/bench`, { method: "POST", body: JSON.stringify(events) }).then(
       (r) => r.json() as Promise<{ ids: string[] }>,
@@ -97,6 +121,7 @@ async function main() {
   const latencies: number[] = [];
   for (let i = 0; i < SEQUENTIAL; i++) {
     for (let k = 0; k < FLOOR_PER_RUN; k++) floors.push(await floorOnce());
+    engineRuns.push(await engineOnce(i));
     const target = (await completed()) + 1;
     const final = new Promise<void>((r) => finals.set(-1 - i, r));
     const t = performance.now();
@@ -109,6 +134,8 @@ async function main() {
   const runLatency = median(latencies);
   const perStep = runLatency / 3;
   const overhead = Math.max(0, perStep - floor);
+  const engineMs = median(engineRuns);
+  const runnerVsEngine = runLatency / engineMs;
 
   // Throughput: BURST runs at once.
   const before = await completed();
@@ -130,18 +157,20 @@ async function main() {
   await database.close();
 
   const rows: Array<[string, string]> = [
+    ["outside floor: @inngest/test engine, whole run in-process (median)", `${engineMs.toFixed(2)} ms`],
     ["floor: one HTTP round-trip to serve() (median)", `${floor.toFixed(2)} ms`],
     [`run latency, 3 no-op steps (median of ${SEQUENTIAL})`, `${runLatency.toFixed(2)} ms`],
     ["per step (run latency ÷ 3)", `${perStep.toFixed(2)} ms`],
     ["runner overhead per step (per step − floor)", `${overhead.toFixed(2)} ms`],
     [`throughput (${BURST} runs at once)`, `${runsPerS.toFixed(1)} runs/s, ${(runsPerS * 3).toFixed(1)} steps/s`],
+    ["runner run latency ÷ engine run latency", `${runnerVsEngine.toFixed(2)}×`],
     ["runs not completed", String(failed!.n)],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
   console.log(`${"metric".padEnd(w)}  value\n${"-".repeat(w)}  ${"-".repeat(24)}`);
   for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
   console.log(
-    `runs_per_s=${runsPerS.toFixed(1)} overhead_ratio=${(overhead / floor).toFixed(2)} floor_ms=${floor.toFixed(2)} per_step_ms=${perStep.toFixed(2)}`,
+    `runs_per_s=${runsPerS.toFixed(1)} overhead_ratio=${(overhead / floor).toFixed(2)} floor_ms=${floor.toFixed(2)} per_step_ms=${perStep.toFixed(2)} engine_ms=${engineMs.toFixed(2)} runner_vs_engine=${runnerVsEngine.toFixed(2)}`,
   );
   if (failed!.n > 0) process.exitCode = 1;
 }
