@@ -154,6 +154,12 @@ const envSchema = z.object({
     .enum(["0", "1", "true", "false", ""])
     .optional()
     .transform((v) => v !== "0" && v !== "false"),
+  /**
+   * Database process only (KILN_ROLE=database): a file to append one JSON line per call the host ran
+   * (db/remote/host.ts HoldTrace: who, waited, held, statements) — for finding what holds the
+   * embedded database while pages wait. Unset: no tracing.
+   */
+  KILN_DB_TRACE: z.string().optional(),
   /** On SIGTERM, how long in-flight background steps may take to finish before the process stops anyway. */
   KILN_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   /** Set by `npm start` and the image: Next.js leaves SIGTERM to Kiln's graceful shutdown (lib/system/shutdown.ts). */

@@ -58,7 +58,12 @@ export class RemotePGlite {
 
   async transaction<T>(fn: (tx: RemoteTransaction) => Promise<T>): Promise<T> {
     const id = this.#nextId++;
-    await this.#call({ op: "begin", tx: id });
+    // Not awaited: the host queues the transaction's calls behind its begin, so the first statement
+    // travels with it and the transaction holds the database one round trip less (while the host
+    // runs a transaction, it waits on this process for every next call). A failed begin fails them.
+    const begun = this.#call({ op: "begin", tx: id });
+    begun.catch(() => undefined);
+    const inTransaction = async (body: CallBody) => (await Promise.all([begun, this.#call(body)]))[1];
     let closed = false;
     const ensureOpen = () => {
       if (closed) throw new Error("Transaction is closed");
@@ -66,16 +71,16 @@ export class RemotePGlite {
     const tx: RemoteTransaction = {
       query: async <R>(sql: string, params: unknown[] = [], options?: QueryOptions) => {
         ensureOpen();
-        return (await this.#call({ op: "query", tx: id, sql, params, options: wireOptions(options) })) as Results<R>;
+        return (await inTransaction({ op: "query", tx: id, sql, params, options: wireOptions(options) })) as Results<R>;
       },
       exec: async (sql: string, options?: QueryOptions) => {
         ensureOpen();
-        return (await this.#call({ op: "exec", tx: id, sql, options: wireOptions(options) })) as Results[];
+        return (await inTransaction({ op: "exec", tx: id, sql, options: wireOptions(options) })) as Results[];
       },
       rollback: async () => {
         ensureOpen();
         closed = true;
-        await this.#call({ op: "rollback", tx: id });
+        await inTransaction({ op: "rollback", tx: id });
       },
       get closed() {
         return closed;
@@ -85,13 +90,13 @@ export class RemotePGlite {
       const result = await fn(tx);
       if (!closed) {
         closed = true;
-        await this.#call({ op: "commit", tx: id });
+        await inTransaction({ op: "commit", tx: id });
       }
       return result;
     } catch (error) {
       if (!closed) {
         closed = true;
-        await this.#call({ op: "rollback", tx: id }).catch(() => undefined);
+        await inTransaction({ op: "rollback", tx: id }).catch(() => undefined);
       }
       throw error;
     }

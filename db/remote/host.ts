@@ -7,6 +7,24 @@ import { readFrames, toWireError, writeFrame, type Call, type Reply, type WireQu
 /** What the host needs of the embedded database: PGlite's own entry points (gated for pages first). */
 export type HostedClient = Pick<PGlite, "query" | "exec" | "transaction">;
 
+/**
+ * One entry call as the host ran it, for KILN_DB_TRACE (lib/system/database-process.ts): who asked
+ * (a page connection or another), what (a query, an exec, or a transaction with its statements),
+ * how long it waited for its turn and how long it held the database. For a transaction, busyMs is
+ * the time PGlite spent in its statements; the rest of heldMs went to round trips to the caller.
+ */
+export type HoldTrace = {
+  page: boolean;
+  kind: "query" | "exec" | "transaction";
+  waitedMs: number;
+  heldMs: number;
+  busyMs: number;
+  statements: number;
+  /** Times a transaction had to wait for its caller's next call (round trips inside the hold). */
+  callerWaits: number;
+  sql: string;
+};
+
 export type DatabaseHost = {
   socketPath: string;
   /** Processes connected now. */
@@ -33,12 +51,16 @@ export const PAGES_LINGER_MS = 30;
 export async function serveEmbeddedDatabase(
   client: HostedClient,
   socketPath: string,
-  options: { maxWaitMs?: number; lingerMs?: number } = {},
+  options: { maxWaitMs?: number; lingerMs?: number; trace?: (entry: HoldTrace) => void } = {},
 ): Promise<DatabaseHost> {
   await refuseIfServed(socketPath);
   const sockets = new Set<net.Socket>();
   const locks: SessionLocks = new Map();
-  const pages = new PagesFirst(options.maxWaitMs ?? BACKGROUND_MAX_WAIT_MS, options.lingerMs ?? PAGES_LINGER_MS);
+  const pages = new PagesFirst(
+    options.maxWaitMs ?? BACKGROUND_MAX_WAIT_MS,
+    options.lingerMs ?? PAGES_LINGER_MS,
+    options.trace,
+  );
   const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.on("close", () => {
@@ -109,6 +131,7 @@ class PagesFirst {
   constructor(
     readonly maxWaitMs: number,
     readonly lingerMs: number,
+    readonly trace?: (entry: HoldTrace) => void,
   ) {}
 
   set(socket: net.Socket, busy: boolean): void {
@@ -124,10 +147,34 @@ class PagesFirst {
     this.#next();
   }
 
-  /** Runs `work` when this connection's turn comes; it holds the database until its promise settles. */
-  schedule(socket: net.Socket, work: () => Promise<unknown>): void {
-    if (this.#pageConnections.has(socket)) this.#pageQueue.push(work);
-    else this.#backgroundQueue.push({ run: work, since: Date.now() });
+  /**
+   * Runs `work` when this connection's turn comes; it holds the database until its promise settles.
+   * With a trace, `work` gets a Hold to count its statements in.
+   */
+  schedule(socket: net.Socket, kind: HoldTrace["kind"], sql: string, work: (hold: Hold) => Promise<unknown>): void {
+    const page = this.#pageConnections.has(socket);
+    const queued = performance.now();
+    const trace = this.trace;
+    const run = trace
+      ? () => {
+          const hold: Hold = { busyMs: 0, statements: 0, callerWaits: 0, sql };
+          const started = performance.now();
+          return work(hold).finally(() =>
+            trace({
+              page,
+              kind,
+              waitedMs: started - queued,
+              heldMs: performance.now() - started,
+              busyMs: kind === "transaction" ? hold.busyMs : performance.now() - started,
+              statements: kind === "transaction" ? hold.statements : 1,
+              callerWaits: hold.callerWaits,
+              sql: hold.sql.slice(0, 160),
+            }),
+          );
+        }
+      : () => work(NO_HOLD);
+    if (page) this.#pageQueue.push(run);
+    else this.#backgroundQueue.push({ run, since: Date.now() });
     this.#next();
   }
 
@@ -161,6 +208,10 @@ class PagesFirst {
   }
 }
 
+/** A transaction's statements as counted for the trace. */
+type Hold = { busyMs: number; statements: number; callerWaits: number; sql: string };
+const NO_HOLD: Hold = { busyMs: 0, statements: 0, callerWaits: 0, sql: "" };
+
 type OpenTransaction = { inbox: Call[]; wake: (() => void) | null; ended: boolean };
 /** Locks held by connections (the embedded runner's "one per database"), released when the connection closes. */
 type SessionLocks = Map<number, net.Socket>;
@@ -188,8 +239,8 @@ function serveConnection(client: HostedClient, socket: net.Socket, locks: Sessio
       // Registered now, so the transaction's own calls that arrive while it waits for pages queue in its inbox.
       const open: OpenTransaction = { inbox: [], wake: null, ended: false };
       transactions.set(call.tx, open);
-      pages.schedule(socket, () =>
-        runTransaction(client, call, open, reply).finally(() => transactions.delete(call.tx)),
+      pages.schedule(socket, "transaction", "", (hold) =>
+        runTransaction(client, call, open, reply, hold).finally(() => transactions.delete(call.tx)),
       );
       return;
     }
@@ -208,11 +259,13 @@ function serveConnection(client: HostedClient, socket: net.Socket, locks: Sessio
       pages.set(socket, call.busy);
       reply({ id: call.id, ok: true, value: null });
     } else if (call.op === "query")
-      pages.schedule(socket, () =>
+      pages.schedule(socket, "query", call.sql, () =>
         answer(call.id, () => client.query(call.sql, call.params, queryOptions(call.options))),
       );
     else if (call.op === "exec")
-      pages.schedule(socket, () => answer(call.id, () => client.exec(call.sql, queryOptions(call.options))));
+      pages.schedule(socket, "exec", call.sql, () =>
+        answer(call.id, () => client.exec(call.sql, queryOptions(call.options))),
+      );
     else
       reply({
         id: call.id,
@@ -228,9 +281,10 @@ function deliver(open: OpenTransaction, call: Call): void {
   open.wake?.();
 }
 
-function nextCall(open: OpenTransaction): Promise<Call> {
+function nextCall(open: OpenTransaction, hold: Hold): Promise<Call> {
   const ready = open.inbox.shift();
   if (ready) return Promise.resolve(ready);
+  if (hold !== NO_HOLD) hold.callerWaits++;
   return new Promise((resolve) => {
     open.wake = () => {
       open.wake = null;
@@ -254,18 +308,21 @@ async function runTransaction(
   begin: Call & { op: "begin" },
   open: OpenTransaction,
   reply: (r: Reply) => void,
+  hold: Hold,
 ): Promise<void> {
   let commitId = -1;
   try {
     await client.transaction(async (tx: Transaction) => {
       reply({ id: begin.id, ok: true, value: null });
       for (;;) {
-        const call = await nextCall(open);
+        const call = await nextCall(open, hold);
         if (call.op === "commit") {
           commitId = call.id;
           return;
         }
         if (call.op === "rollback") throw new RollbackRequested(call.id);
+        const started = hold === NO_HOLD ? 0 : performance.now();
+        if (hold !== NO_HOLD && "sql" in call && hold.sql.length < 160) hold.sql += `${call.sql.slice(0, 80)} | `;
         try {
           const value =
             call.op === "query"
@@ -276,6 +333,11 @@ async function runTransaction(
           reply({ id: call.id, ok: true, value });
         } catch (error) {
           reply({ id: call.id, ok: false, error: toWireError(error) });
+        } finally {
+          if (hold !== NO_HOLD) {
+            hold.busyMs += performance.now() - started;
+            hold.statements++;
+          }
         }
       }
     });
@@ -286,6 +348,10 @@ async function runTransaction(
     if (error instanceof RollbackRequested) reply({ id: error.callId, ok: true, value: null });
     else reply({ id: commitId >= 0 ? commitId : begin.id, ok: false, error: toWireError(error) });
   }
+  // Calls sent ahead (the client does not wait for begin) that the transaction never took.
+  for (const call of open.inbox.splice(0))
+    if (call.id >= 0)
+      reply({ id: call.id, ok: false, error: { name: "Error", message: "Transaction is closed", fields: {} } });
 }
 
 const keepText = (value: string) => value;

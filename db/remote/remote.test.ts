@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "@/db/client";
 import { users } from "@/db/schema";
 import { embeddedHostLock } from "@/inngest/runner-lock";
-import { serveEmbeddedDatabase, type DatabaseHost } from "./host";
+import { serveEmbeddedDatabase, type DatabaseHost, type HoldTrace } from "./host";
 import { embeddedDatabaseSocket } from "./socket-path";
 
 /** A real PGlite served on a real Unix socket, used through drizzle from a second client. */
@@ -200,5 +200,36 @@ describe("the embedded database served to another process", () => {
 
   it("refuses a second host for the same database", async () => {
     await expect(serveEmbeddedDatabase(owner.embedded!, host.socketPath)).rejects.toThrow(/already serves/);
+  });
+});
+
+describe("the host's hold trace", () => {
+  it("sends a transaction's first statement with its begin: the host waits on the caller once per later call only", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-trace-"));
+    const owner = await openDatabase({ memory: true });
+    const holds: HoldTrace[] = [];
+    const host = await serveEmbeddedDatabase(owner.embedded!, embeddedDatabaseSocket(path.join(dir, "pglite")), {
+      trace: (entry) => holds.push(entry),
+    });
+    const remote = await openDatabase({ socket: host.socketPath });
+    try {
+      await remote.query("create table traced (n int)");
+      await remote.transaction(async (q) => {
+        await q("insert into traced values (1)");
+        await q("insert into traced values (2)");
+      });
+      const tx = holds.find((h) => h.kind === "transaction");
+      expect(tx).toMatchObject({ page: false, statements: 2 });
+      // The second insert and the commit: two round trips (three when begin was answered first).
+      expect(tx!.callerWaits).toBe(2);
+      expect(tx!.sql).toContain("insert into traced values (1)");
+      expect(holds.find((h) => h.kind === "query")).toMatchObject({ statements: 1, callerWaits: 0 });
+      expect(await remote.query<{ n: number }>("select count(*)::int as n from traced")).toEqual([{ n: 2 }]);
+    } finally {
+      await remote.close();
+      await host.close();
+      await owner.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { createWriteStream } from "node:fs";
 import path from "node:path";
 import { closeDatabase, getDatabase } from "@/db";
 import { serveEmbeddedDatabase } from "@/db/remote/host";
@@ -23,7 +24,10 @@ export async function startDatabaseProcess(): Promise<void> {
     );
   const database = await getDatabase();
   if (!database.embedded) throw new Error("The database process opened no embedded database.");
-  const host = await serveEmbeddedDatabase(database.embedded, embeddedDatabaseSocket(path.join(e.dataDir, "pglite")));
+  const traceFile = e.KILN_DB_TRACE ? createWriteStream(e.KILN_DB_TRACE, { flags: "a" }) : undefined;
+  const host = await serveEmbeddedDatabase(database.embedded, embeddedDatabaseSocket(path.join(e.dataDir, "pglite")), {
+    trace: traceFile && ((entry) => traceFile.write(`${JSON.stringify({ at: Date.now(), ...entry })}\n`)),
+  });
   console.log(`[kiln] database: embedded PGlite served on ${host.socketPath}`);
 
   // The web and worker processes finish their work and let go of the database; it closes after them.
@@ -34,6 +38,7 @@ export async function startDatabaseProcess(): Promise<void> {
   onShutdown("database", "close", async () => {
     await host.close();
     await closeDatabase();
+    traceFile?.end();
   });
   installShutdownHandlers(e.KILN_SHUTDOWN_GRACE_MS + CLOSE_AFTER_OTHERS_MS);
 }
