@@ -147,6 +147,12 @@ const envSchema = z.object({
   /** OS priority (nice, 0–19) of worker processes and engine threads, so pages stay responsive under load; 0 turns it off. */
   KILN_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /**
+   * What KILN_WORKER_NICE applies to in a worker process: `process` (all its threads, via `nice` at
+   * start) or `threads` (all but the main thread, which runs the functions' JavaScript and holds the
+   * embedded database's transactions). `npm start` picks `threads` on PGlite, `process` on PostgreSQL.
+   */
+  KILN_WORKER_NICE_SCOPE: z.enum(["process", "threads"]).default("process"),
+  /**
    * One-process shape (role `all`): background work waits at its next database call while a person's
    * request is answered (lib/system/foreground.ts). On unless "0"/"false"; off only to measure what it buys.
    */

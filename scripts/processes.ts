@@ -60,9 +60,15 @@ export function kilnProcesses(root: string, base: NodeJS.ProcessEnv): ProcessSpe
     });
   specs.push({ name: "web", command: node, args: nextArgs, env: { ...env, KILN_ROLE: "web" } });
   const nice = Number(env.KILN_WORKER_NICE ?? 10);
+  // On the embedded database a worker holds PGlite for a whole transaction while its main thread
+  // prepares each next statement: niced as a process, it waits for a core while the pages it blocks
+  // wait for it. There it keeps its main thread at the usual priority and nices its other threads
+  // (lib/system/helper-threads-nice.ts). On PostgreSQL the whole process is niced.
+  const scope = env.KILN_WORKER_NICE_SCOPE?.trim() || (env.DATABASE_URL ? "process" : "threads");
   for (let i = 0; i < workers; i++) {
     const workerEnv: NodeJS.ProcessEnv = {
       ...env,
+      KILN_WORKER_NICE_SCOPE: scope,
       KILN_ROLE: "worker",
       KILN_WORKER_PORT: String(firstWorkerPort + i),
       KILN_WORKER_URLS: env.KILN_WORKER_URLS ?? urls.join(","),
@@ -72,7 +78,7 @@ export function kilnProcesses(root: string, base: NodeJS.ProcessEnv): ProcessSpe
     const args = [...tsx, path.join(root, "scripts", "worker.ts")];
     const name = workers > 1 ? `worker-${i + 1}` : "worker";
     specs.push(
-      nice > 0 && NICE
+      nice > 0 && NICE && scope === "process"
         ? { name, command: NICE, args: ["-n", String(nice), node, ...args], env: workerEnv }
         : { name, command: node, args, env: workerEnv },
     );

@@ -1,3 +1,4 @@
+import { niceHelperThreads } from "./helper-threads-nice";
 import { closeDatabase, getDatabase } from "@/db";
 import { engineConfig, runnerCallTargets } from "@/inngest/engine-config";
 import { isLoopbackHost } from "@/inngest/loopback-guard";
@@ -19,6 +20,7 @@ export async function startWorker(): Promise<void> {
       `INNGEST_DEV does not sign calls, so a worker must bind to loopback; KILN_WORKER_HOST is ${e.KILN_WORKER_HOST}.`,
     );
   }
+  if (e.KILN_WORKER_NICE_SCOPE === "threads") niceHelperThreads(e.KILN_WORKER_NICE);
   const database = await getDatabase();
   console.log(`[kiln] worker: database ready (${database.kind})`);
 
