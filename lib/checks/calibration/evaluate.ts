@@ -30,7 +30,8 @@ const byId = new Map<string, CheckModule>(classicalChecks.map((c) => [c.id, c]))
 export async function runCalibration({
   tier = "support",
   items,
-}: { tier?: Tier; items?: CalibrationItem[] } = {}): Promise<Scored[]> {
+  thresholds = {},
+}: { tier?: Tier; items?: CalibrationItem[]; thresholds?: Record<string, number> } = {}): Promise<Scored[]> {
   const set = items ?? (await buildCalibrationSet());
   const prepared = new Map<string, PreparedImage>();
   for (const item of set) prepared.set(item.id, await prepareImage(item.bytes));
@@ -49,7 +50,7 @@ export async function runCalibration({
       prompt: "",
       batchHashes: item.batch.map(hashOf),
       referenceHashes: [],
-      thresholds: {},
+      thresholds,
     };
     const outcomes = new Map<string, CheckOutcome>();
     for (const check of Object.keys(item.expected)) {
@@ -108,7 +109,7 @@ export function metricsFor(scored: Scored[], check: LabelledCheck): CheckMetrics
 
 /** Precision and recall per labelled check on the calibration set. */
 export async function evaluateClassicalChecks(
-  options: { tier?: Tier; items?: CalibrationItem[] } = {},
+  options: { tier?: Tier; items?: CalibrationItem[]; thresholds?: Record<string, number> } = {},
 ): Promise<CheckMetrics[]> {
   const scored = await runCalibration(options);
   return LABELLED_CHECKS.map((check) => metricsFor(scored, check));
