@@ -124,7 +124,7 @@ async function main() {
   if (count(items, "mate") === 0)
     console.log("  (no photographs from another source: apt-get install mate-backgrounds to add them)");
 
-  const calibrated = await calibrateThresholds(calibration);
+  const calibrated = await calibrateThresholds(calibration, tier);
   const overrides = Object.fromEntries(calibrated.filter((c) => Number.isFinite(c.value)).map((c) => [c.key, c.value]));
   console.log(`Thresholds calibrated on the calibration part only (tier ${tier} defaults for comparison):`);
   const { classicalChecks } = await import("../../lib/checks/classical/index");

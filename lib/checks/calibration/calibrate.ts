@@ -6,7 +6,7 @@ import { blockiness } from "../classical/measures";
 import { imageHash } from "../classical/phash";
 import { prepareImage } from "../prepare";
 import type { HashRef, PreparedImage } from "../types";
-import type { CalibrationItem, LabelledCheck } from "./set";
+import { forTier, type CalibrationItem, type LabelledCheck } from "./set";
 
 /**
  * Threshold calibration from labelled items: for each failure threshold, the measure the check
@@ -78,7 +78,8 @@ const failsAt = (p: Param, score: number, t: number) =>
  * item on either side (the margin a new picture gets). Integer measures round the midpoint the way
  * that keeps the same items on each side.
  */
-export async function calibrateThresholds(items: CalibrationItem[]): Promise<Calibrated[]> {
+export async function calibrateThresholds(all: CalibrationItem[], tier = "support"): Promise<Calibrated[]> {
+  const items = forTier(all, tier);
   const prepared = new Map<string, PreparedImage>();
   for (const item of items) prepared.set(item.id, await prepareImage(item.bytes));
   const hashRefs = (item: CalibrationItem): HashRef[] =>

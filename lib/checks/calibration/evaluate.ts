@@ -2,7 +2,14 @@ import { classicalChecks, imageHash } from "../classical/index";
 import { prepareImage } from "../prepare";
 import type { CheckContext, CheckModule, CheckOutcome, HashRef, PreparedImage } from "../types";
 import type { Tier } from "@/lib/presets";
-import { buildCalibrationSet, LABELLED_CHECKS, labelledFor, type CalibrationItem, type LabelledCheck } from "./set";
+import {
+  buildCalibrationSet,
+  forTier,
+  LABELLED_CHECKS,
+  labelledFor,
+  type CalibrationItem,
+  type LabelledCheck,
+} from "./set";
 
 /**
  * Scoring the classical checks on the calibration set. "fail" is the positive: an item labelled
@@ -32,7 +39,7 @@ export async function runCalibration({
   items,
   thresholds = {},
 }: { tier?: Tier; items?: CalibrationItem[]; thresholds?: Record<string, number> } = {}): Promise<Scored[]> {
-  const set = items ?? (await buildCalibrationSet());
+  const set = forTier(items ?? (await buildCalibrationSet()), tier);
   const prepared = new Map<string, PreparedImage>();
   for (const item of set) prepared.set(item.id, await prepareImage(item.bytes));
   const hashOf = (id: string): HashRef => {

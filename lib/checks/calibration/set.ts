@@ -28,6 +28,8 @@ export type CalibrationItem = {
   reason: Partial<Record<LabelledCheck, string>>;
   /** Ids of the items (originals) already in this item's batch, for the duplicate check. */
   batch: string[];
+  /** Checks whose label here is a borderline call made for the support tier (a hero reviewer is stricter): not scored on hero. */
+  borderline?: LabelledCheck[];
 };
 
 type Degradation = {
@@ -38,6 +40,7 @@ type Degradation = {
   reason?: Partial<Record<LabelledCheck, string>>;
   /** A near-duplicate of its own original: its batch holds that original, and the duplicate check must fail it. */
   duplicateOfOriginal?: boolean;
+  borderline?: LabelledCheck[];
   /** Adds light: on a low-key photo (a night scene) that gives a plausible brighter scene, so no exposure label there. */
   overexposes?: boolean;
 };
@@ -54,14 +57,20 @@ const ok = { exposure: "pass", artefacts: "pass", blank: "pass" } as const;
  * The borderline cases carry the verdict a reviewer would want (issue 20; they were unlabelled):
  * blur σ 1 is soft but usable at viewing size — not a reject (a warn is fine); a contrast cut to 0.3
  * leaves under a third of the tonal range, visibly washed out on every source — a reject; JPEG
- * quality 30 shows faint blocking on flat areas only when zoomed — not a reject. A blur carries no exposure label (a heavy
+ * quality 30 shows faint blocking on flat areas only when zoomed — not a reject. The blur and JPEG
+ * calls are the support tier's (usable for a supporting image); on hero they are not scored. A blur carries no exposure label (a heavy
  * blur really does flatten a fine texture), and a strong over-exposure no blank label (it can wipe
  * a photo out to white).
  */
 const DEGRADATIONS: Degradation[] = [
   { name: "original", make: async (b) => b, expected: { sharpness: "inherit", ...ok } },
   { name: "blur-0.6", make: (b) => blur(b, 0.6), expected: { sharpness: "inherit", artefacts: "pass", blank: "pass" } },
-  { name: "blur-1", make: (b) => blur(b, 1), expected: { sharpness: "inherit", artefacts: "pass", blank: "pass" } },
+  {
+    name: "blur-1",
+    make: (b) => blur(b, 1),
+    expected: { sharpness: "inherit", artefacts: "pass", blank: "pass" },
+    borderline: ["sharpness"],
+  },
   { name: "blur-2", make: (b) => blur(b, 2), expected: { sharpness: "fail", artefacts: "pass", blank: "pass" } },
   { name: "blur-3", make: (b) => blur(b, 3), expected: { sharpness: "fail", artefacts: "pass", blank: "pass" } },
   { name: "blur-5", make: (b) => blur(b, 5), expected: { sharpness: "fail", artefacts: "pass" } },
@@ -114,7 +123,12 @@ const DEGRADATIONS: Degradation[] = [
   },
   { name: "jpeg-q90", make: (b) => jpeg(b, 90), expected: { sharpness: "inherit", ...ok } },
   { name: "jpeg-q75", make: (b) => jpeg(b, 75), expected: { sharpness: "inherit", ...ok } },
-  { name: "jpeg-q30", make: (b) => jpeg(b, 30), expected: { exposure: "pass", blank: "pass", artefacts: "pass" } },
+  {
+    name: "jpeg-q30",
+    make: (b) => jpeg(b, 30),
+    expected: { exposure: "pass", blank: "pass", artefacts: "pass" },
+    borderline: ["artefacts"],
+  },
   { name: "jpeg-q10", make: (b) => jpeg(b, 10), expected: { ...ok, artefacts: "fail" } },
   { name: "jpeg-q5", make: (b) => jpeg(b, 5), expected: { ...ok, artefacts: "fail" } },
   {
@@ -176,6 +190,7 @@ export async function buildCalibrationSet({ sources = shippedSources() }: { sour
         expected,
         reason: { ...d.reason },
         batch,
+        ...(d.borderline ? { borderline: d.borderline } : {}),
       });
     }
   }
@@ -196,6 +211,17 @@ export async function buildCalibrationSet({ sources = shippedSources() }: { sour
     });
   }
   return items;
+}
+
+/** The set as a tier scores it: on hero the support-tier borderline labels are dropped. */
+export function forTier(items: CalibrationItem[], tier: string): CalibrationItem[] {
+  if (tier !== "hero") return items;
+  return items.map((item) => {
+    if (!item.borderline) return item;
+    const expected = { ...item.expected };
+    for (const check of item.borderline) delete expected[check];
+    return { ...item, expected };
+  });
 }
 
 /** The items a check is scored on, split into positives (label "fail") and negatives (label "pass"). */
