@@ -7,7 +7,9 @@ export const MAX_INPUT_PIXELS = 40_000_000;
 /**
  * Decodes an image once for every check: its header facts plus a full-resolution 8-bit greyscale
  * copy. EXIF orientation is applied (width and height are as displayed) and transparent pixels are
- * flattened onto white, so a fully transparent image reads as a blank one. Animated images use their
+ * flattened onto white (the colour planes), with the alpha plane kept beside them when any pixel is not
+ * fully opaque: the pixel checks judge the opaque part only (a cut-out's transparent area is not
+ * a blown-out highlight) and a fully transparent image reads as a blank one. Animated images use their
  * first frame. Throws a plain Error on bytes that are not a supported image or are too large.
  */
 export async function prepareImage(bytes: Buffer): Promise<PreparedImage> {
@@ -30,8 +32,7 @@ export async function prepareImage(bytes: Buffer): Promise<PreparedImage> {
   }
   let decoded: { data: Buffer; info: OutputInfo };
   try {
-    let pipeline = input.autoOrient();
-    if (meta.hasAlpha) pipeline = pipeline.flatten({ background: "#ffffff" });
+    const pipeline = input.autoOrient();
     // Decode to 8-bit sRGB (or grey) and take the luma in JS: libvips' greyscale conversion goes
     // through linear light in floating point and costs more than the decode itself.
     decoded = await pipeline
@@ -41,15 +42,17 @@ export async function prepareImage(bytes: Buffer): Promise<PreparedImage> {
   } catch (error) {
     throw new Error(`Could not decode the ${meta.format} image: ${messageOf(error)}`);
   }
-  const { data, info } = decoded;
+  const { info } = decoded;
+  const { colour: data, channels, alpha } = splitAlpha(decoded.data, info.channels, meta.hasAlpha ?? false);
   return {
     bytes,
     width: info.width,
     height: info.height,
     format: meta.format,
     hasAlpha: meta.hasAlpha ?? false,
-    gray: { data: toLuma(data, info.channels), width: info.width, height: info.height },
-    ...(info.channels === 3
+    ...(alpha ? { alpha } : {}),
+    gray: { data: toLuma(data, channels), width: info.width, height: info.height },
+    ...(channels === 3
       ? {
           rgb: {
             data: new Uint8Array(data.buffer, data.byteOffset, data.length),
@@ -59,6 +62,36 @@ export async function prepareImage(bytes: Buffer): Promise<PreparedImage> {
         }
       : {}),
   };
+}
+
+/**
+ * Splits a decoded plane with alpha (grey + alpha or RGBA) into its colour flattened onto white and
+ * the alpha plane; the alpha is dropped (undefined) when every pixel is fully opaque. Without alpha
+ * the data is handed back as it is.
+ */
+export function splitAlpha(
+  data: Buffer,
+  channels: number,
+  hasAlpha: boolean,
+): { colour: Buffer; channels: number; alpha?: Uint8Array } {
+  if (!hasAlpha || (channels !== 2 && channels !== 4)) return { colour: data, channels };
+  const c = channels - 1;
+  const n = (data.length / channels) | 0;
+  const colour = Buffer.alloc(n * c);
+  const alpha = new Uint8Array(n);
+  let opaque = true;
+  for (let i = 0, j = 0, o = 0; i < n; i++, j += channels, o += c) {
+    const a = data[j + c]!;
+    alpha[i] = a;
+    if (a === 255) {
+      for (let k = 0; k < c; k++) colour[o + k] = data[j + k]!;
+    } else {
+      opaque = false;
+      const white = 255 * (255 - a);
+      for (let k = 0; k < c; k++) colour[o + k] = ((data[j + k]! * a + white + 127) / 255) | 0;
+    }
+  }
+  return opaque ? { colour, channels: c } : { colour, channels: c, alpha };
 }
 
 /** Rec. 601 luma (0.299 R + 0.587 G + 0.114 B on the encoded values, the JPEG / OpenCV greyscale) in 14-bit fixed point. */

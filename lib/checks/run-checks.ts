@@ -1,6 +1,6 @@
 import { assetTier } from "@/lib/assets/tier";
 import { assetTitle } from "@/lib/assets/title";
-import { and, desc, eq, inArray, isNotNull, lt, ne, or } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, lt, ne, or, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { assets, assetVersions, checkResults, checkRuns, generations, presetVersions } from "@/db/schema";
 import { AppError } from "@/lib/errors";
@@ -9,37 +9,96 @@ import type { BlobStore } from "@/lib/storage/types";
 import { perceptualHash } from "./classical";
 import { prepareImage } from "./prepare";
 import { promptWantsText } from "./prompt-text";
+import { loadIntendedSize } from "./intended-size";
 import { getCheck } from "./registry";
 import type { CheckContext, CheckOutcome, HashRef, PreparedImage } from "./types";
 
 /** A check that hangs is an error (and so a human decision), not a stuck pipeline. */
 const CHECK_TIMEOUT_MS = 120_000;
 
-/** Earlier images of the same batch that are still in play (a rejected one is no duplicate to worry about). */
-async function batchHashes(db: Db, asset: { id: string; batchId: string; createdAt: Date }): Promise<HashRef[]> {
-  const rows = await db
-    .select({
-      assetId: assets.id,
-      hash: checkRuns.phash,
-      title: assets.title,
-      line: generations.rowLine,
-      variant: generations.variantIndex,
-    })
-    .from(assets)
-    .innerJoin(assetVersions, eq(assetVersions.id, assets.currentVersionId))
-    .innerJoin(checkRuns, eq(checkRuns.assetVersionId, assetVersions.id))
-    .innerJoin(generations, eq(generations.id, assets.generationId))
-    .where(
-      and(
-        eq(assets.batchId, asset.batchId),
-        ne(assets.id, asset.id),
-        ne(assets.status, "rejected"),
-        isNotNull(checkRuns.phash),
-        or(lt(assets.createdAt, asset.createdAt), and(eq(assets.createdAt, asset.createdAt), lt(assets.id, asset.id))),
-      ),
-    )
-    .limit(5000);
-  return dedupe(rows.map((r) => ({ id: r.assetId, hash: r.hash!, label: assetTitle(r) })));
+/**
+ * Template columns that name a product across batches (a CSV's identifier column, carried as asset
+ * metadata): two assets with the same value are the same product even when other values changed.
+ */
+export const PRODUCT_ID_COLUMNS = ["sku", "product_id", "product_code", "ean", "gtin", "upc", "mpn"] as const;
+
+/** The asset's product identifier column and value (the first of PRODUCT_ID_COLUMNS it carries), if any. */
+export function productIdentifier(metadata: Record<string, string>): { key: string; value: string } | null {
+  for (const key of PRODUCT_ID_COLUMNS) {
+    const value = metadata[key]?.trim();
+    if (value) return { key, value };
+  }
+  return null;
+}
+
+/**
+ * Near-duplicate candidates for an asset, from its product lineage only: earlier images of the same
+ * CSV row of the same batch (its other variants and re-rolls) that are still in play (a rejected one is
+ * no duplicate to worry about), and approved images of the same product from any batch — the same
+ * template and template values, or the same identifier column (`sku`, …). Other rows of the batch are
+ * other products: a catalogue made from one template looks alike by design, and comparing across it
+ * rejected distinct products as duplicates.
+ */
+async function productHashes(
+  db: Db,
+  asset: { id: string; batchId: string; createdAt: Date; metadata: Record<string, string> },
+  gen: { rowLine: number; values: Record<string, string | number>; templateVersionId: string } | null,
+): Promise<HashRef[]> {
+  const select = {
+    assetId: assets.id,
+    hash: checkRuns.phash,
+    title: assets.title,
+    line: generations.rowLine,
+    variant: generations.variantIndex,
+  };
+  const sameRow = gen
+    ? await db
+        .select(select)
+        .from(assets)
+        .innerJoin(assetVersions, eq(assetVersions.id, assets.currentVersionId))
+        .innerJoin(checkRuns, eq(checkRuns.assetVersionId, assetVersions.id))
+        .innerJoin(generations, eq(generations.id, assets.generationId))
+        .where(
+          and(
+            eq(assets.batchId, asset.batchId),
+            eq(generations.rowLine, gen.rowLine),
+            ne(assets.id, asset.id),
+            ne(assets.status, "rejected"),
+            isNotNull(checkRuns.phash),
+            or(
+              lt(assets.createdAt, asset.createdAt),
+              and(eq(assets.createdAt, asset.createdAt), lt(assets.id, asset.id)),
+            ),
+          ),
+        )
+        .limit(500)
+    : [];
+  const id = productIdentifier(asset.metadata);
+  const sameProduct = [
+    gen
+      ? and(
+          eq(generations.templateVersionId, gen.templateVersionId),
+          sql`${generations.values} = ${JSON.stringify(gen.values)}::jsonb`,
+        )
+      : undefined,
+    id ? sql`${assets.metadata} ->> ${id.key} = ${id.value}` : undefined,
+  ].filter((c) => c !== undefined);
+  const approved = sameProduct.length
+    ? await db
+        .select(select)
+        .from(assets)
+        .innerJoin(checkRuns, eq(checkRuns.assetVersionId, assets.currentVersionId))
+        .innerJoin(generations, eq(generations.id, assets.generationId))
+        .where(
+          and(eq(assets.status, "approved"), ne(assets.id, asset.id), isNotNull(checkRuns.phash), or(...sameProduct)),
+        )
+        .orderBy(desc(assets.updatedAt))
+        .limit(200)
+    : [];
+  return dedupe([
+    ...sameRow.map((r) => ({ id: r.assetId, hash: r.hash!, label: assetTitle(r) })),
+    ...approved.map((r) => ({ id: r.assetId, hash: r.hash!, label: `${assetTitle(r)} (approved)` })),
+  ]);
 }
 
 /** The preset's approved images: the style later images are held to. */
@@ -123,14 +182,16 @@ export async function loadCheckInput(
   } catch (error) {
     prepareError = `The image could not be read: ${(error as Error).message}`;
   }
+  const intended = await loadIntendedSize(db, version, gen);
   const context: CheckContext = {
     tier: assetTier(asset),
-    expected: gen ? { width: gen.width, height: gen.height } : { width: version.width, height: version.height },
+    expected: { width: intended.width, height: intended.height },
+    expectedFrom: intended.from,
     promptWantsText: gen ? promptWantsText(gen.prompt, gen.negativePrompt) : false,
     prompt: gen?.prompt ?? "",
     batchHashes:
       checkIds.includes("duplicate") && asset.batchId
-        ? await batchHashes(db, { ...asset, batchId: asset.batchId })
+        ? await productHashes(db, { ...asset, batchId: asset.batchId }, gen)
         : [],
     referenceHashes: checkIds.includes("style") && presetId ? await referenceHashes(db, presetId, asset.id) : [],
     thresholds,

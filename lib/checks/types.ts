@@ -25,6 +25,12 @@ export type PreparedImage = {
   height: number;
   format: string;
   hasAlpha: boolean;
+  /**
+   * Full-resolution alpha plane (0 = transparent), only when some pixel is not fully opaque. `gray` and
+   * `rgb` are flattened onto white; the pixel checks use this to judge the opaque part only (a cut-out's
+   * transparent area is not a blown-out highlight).
+   */
+  alpha?: Uint8Array;
   gray: { data: Uint8Array; width: number; height: number };
   /** The same decode in colour (oriented, flattened, sRGB, 3 bytes a pixel), when the image has colour: model checks resize from it instead of decoding again. */
   rgb?: { data: Uint8Array; width: number; height: number };
@@ -35,12 +41,24 @@ export type HashRef = { id: string; hash: string; label: string };
 
 export type CheckContext = {
   tier: Tier;
-  /** Size the preset asked for; a different size or aspect fails the size check. */
+  /**
+   * Size this version should have: the preset's for a generated image, the edit's intended output for an
+   * edited one (an upscale: the source version's size × its factor; other edits and restores: the source's
+   * size). A different size or aspect fails the size check.
+   */
   expected: { width: number; height: number };
+  /** Who asked for `expected`, for the size check's sentence (e.g. "the 2× upscale of version 1 (512×512)"); default "the preset". */
+  expectedFrom?: string;
   /** Did the rendered prompt ask for visible text (e.g. a headline)? Drives the OCR check. */
   promptWantsText: boolean;
   prompt: string;
-  /** Earlier images of the same batch (near-duplicate check) and the preset's approved references (style consistency). */
+  /**
+   * Near-duplicate candidates: earlier images of the same product lineage in the batch (the same CSV row:
+   * its other variants and re-rolls) and earlier approved images of the same product (same template
+   * values, or the same identifier column such as `sku`). Other products of the batch are not in it:
+   * catalogue rows made from one template look alike by design. And the preset's approved references
+   * (style consistency).
+   */
   batchHashes: HashRef[];
   referenceHashes: HashRef[];
   /** Threshold overrides from the preset version, keyed `<checkId>.<name>` (e.g. "sharpness.fail"); missing keys use the tier defaults. */

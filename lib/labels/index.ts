@@ -76,6 +76,7 @@ const CHECK_REASON_LABELS: Record<string, string> = {
   nsfw: "Unsafe content",
   blur: "Blurred",
   blank: "Blank image",
+  mostly_transparent: "Mostly transparent",
   garbled_text: "Garbled text",
   unwanted_text: "Unwanted text",
   text_detected: "Text in the image",

@@ -2,7 +2,14 @@ import { classicalChecks, imageHash } from "../classical/index";
 import { prepareImage } from "../prepare";
 import type { CheckContext, CheckModule, CheckOutcome, HashRef, PreparedImage } from "../types";
 import type { Tier } from "@/lib/presets";
-import { buildCalibrationSet, LABELLED_CHECKS, labelledFor, type CalibrationItem, type LabelledCheck } from "./set";
+import {
+  buildCalibrationSet,
+  forTier,
+  LABELLED_CHECKS,
+  labelledFor,
+  type CalibrationItem,
+  type LabelledCheck,
+} from "./set";
 
 /**
  * Scoring the classical checks on the calibration set. "fail" is the positive: an item labelled
@@ -30,8 +37,9 @@ const byId = new Map<string, CheckModule>(classicalChecks.map((c) => [c.id, c]))
 export async function runCalibration({
   tier = "support",
   items,
-}: { tier?: Tier; items?: CalibrationItem[] } = {}): Promise<Scored[]> {
-  const set = items ?? (await buildCalibrationSet());
+  thresholds = {},
+}: { tier?: Tier; items?: CalibrationItem[]; thresholds?: Record<string, number> } = {}): Promise<Scored[]> {
+  const set = forTier(items ?? (await buildCalibrationSet()), tier);
   const prepared = new Map<string, PreparedImage>();
   for (const item of set) prepared.set(item.id, await prepareImage(item.bytes));
   const hashOf = (id: string): HashRef => {
@@ -49,7 +57,7 @@ export async function runCalibration({
       prompt: "",
       batchHashes: item.batch.map(hashOf),
       referenceHashes: [],
-      thresholds: {},
+      thresholds,
     };
     const outcomes = new Map<string, CheckOutcome>();
     for (const check of Object.keys(item.expected)) {
@@ -108,7 +116,7 @@ export function metricsFor(scored: Scored[], check: LabelledCheck): CheckMetrics
 
 /** Precision and recall per labelled check on the calibration set. */
 export async function evaluateClassicalChecks(
-  options: { tier?: Tier; items?: CalibrationItem[] } = {},
+  options: { tier?: Tier; items?: CalibrationItem[]; thresholds?: Record<string, number> } = {},
 ): Promise<CheckMetrics[]> {
   const scored = await runCalibration(options);
   return LABELLED_CHECKS.map((check) => metricsFor(scored, check));

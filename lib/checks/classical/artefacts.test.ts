@@ -24,7 +24,7 @@ describe("artefactsCheck", () => {
         expect(outcome, `${name} q${quality}`).toMatchObject({
           verdict: "fail",
           reasonCode: "compression_artefacts",
-          threshold: 1.5,
+          threshold: 1.6,
         });
         expect(outcome.detail).toMatch(/8×8 compression blocks are visible/);
       }

@@ -1,5 +1,5 @@
 import type { CheckModule } from "../types";
-import { histogramStats, normalisedStats } from "./derive";
+import { histogramStats, MIN_OPAQUE_SHARE, normalisedStats } from "./derive";
 import { gradeHigh, outcome, pct, threshold, thresholdsFor } from "./thresholds";
 
 /** Grey levels either side of the most common level that still count as "the same colour". */
@@ -23,10 +23,10 @@ export function dominantShare(bins: Uint32Array): number {
  */
 export const blankCheck: CheckModule = {
   id: "blank",
-  version: 1,
+  version: 2,
   group: "quality",
   label: "Blank image",
-  description: `Share of pixels within ±${SPREAD} grey levels of the most common one; a near-solid image has almost all of them there.`,
+  description: `Share of pixels within ±${SPREAD} grey levels of the most common one (opaque pixels only); a near-solid image, or a cut-out with almost nothing left, fails.`,
   defaults: {
     support: { fail: 0.98, warn: 0.9 },
     hero: { fail: 0.97, warn: 0.85 },
@@ -35,7 +35,18 @@ export const blankCheck: CheckModule = {
     const t = thresholdsFor(blankCheck, context);
     const fail = threshold(t, "fail");
     const warn = threshold(t, "warn");
-    const score = dominantShare(normalisedStats(image).histogram);
+    const stats = normalisedStats(image);
+    if (stats.opaqueShare < MIN_OPAQUE_SHARE)
+      return outcome(
+        "fail",
+        {
+          score: 1,
+          threshold: fail,
+          detail: `Only ${pct(stats.opaqueShare)} of the image is opaque: the cut-out is empty or nearly so.`,
+        },
+        "blank",
+      );
+    const score = dominantShare(stats.histogram);
     const verdict = gradeHigh(score, fail, warn);
     const limit = verdict === "warn" ? warn : fail;
     const detail =

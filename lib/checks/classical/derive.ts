@@ -1,4 +1,4 @@
-import type { PreparedImage } from "../types";
+import type { CheckOutcome, PreparedImage } from "../types";
 
 /** A greyscale plane: 8-bit from the decode, or floating point after a resample. */
 export type Plane = { data: ArrayLike<number>; width: number; height: number };
@@ -124,6 +124,23 @@ export function boxDownsample(src: { data: Uint8Array; width: number; height: nu
 
 export type GrayPlane = PreparedImage["gray"];
 
+/**
+ * For a check that judges pixels (exposure, focus): a warning when the image is almost all
+ * transparent (opaque share under MIN_OPAQUE_SHARE), so there is too little picture to judge; null
+ * otherwise. The blank check fails such an image.
+ */
+export function tooTransparentToJudge(image: PreparedImage, what: string): CheckOutcome | null {
+  const { opaqueShare } = normalisedStats(image);
+  if (opaqueShare >= MIN_OPAQUE_SHARE) return null;
+  return {
+    verdict: "warn",
+    score: opaqueShare,
+    threshold: MIN_OPAQUE_SHARE,
+    detail: `Only ${(opaqueShare * 100).toFixed(1)} % of the image is opaque (under ${MIN_OPAQUE_SHARE * 100} %): too little to judge ${what}, so a person decides.`,
+    reasonCode: "mostly_transparent",
+  };
+}
+
 // Keyed by the decoded plane object, so a caller holding only `image.gray` (e.g. to store its pHash) shares the work.
 const normalisedCache = new WeakMap<GrayPlane, FloatPlane>();
 const statsCache = new WeakMap<GrayPlane, PlaneStats>();
@@ -152,11 +169,22 @@ export function normalisedGray(gray: GrayPlane): FloatPlane {
 }
 
 export type PlaneStats = {
-  /** 256-bin grey-level histogram (values rounded to the nearest level). */
+  /** 256-bin grey-level histogram (values rounded to the nearest level); opaque pixels only when the image has alpha. */
   histogram: Uint32Array;
-  /** Variance of the 4-neighbour Laplacian over the interior pixels. */
+  /** Variance of the 4-neighbour Laplacian over the interior pixels (with alpha: where the pixel and its 4 neighbours are opaque). */
   laplacianVariance: number;
+  /** Share of the (normalised) pixels that are opaque: 1 without alpha. */
+  opaqueShare: number;
 };
+
+/** A normalised pixel counts as opaque when its alpha is at least this (its source area ≥ 98 % opaque): anti-aliased cut-out edges, blended with the white flattening, are left out. */
+export const OPAQUE_MIN = 250;
+
+/**
+ * Below this opaque share there is too little picture to judge exposure or focus from: those checks
+ * warn (a person decides) and the blank check fails it as an empty cut-out.
+ */
+export const MIN_OPAQUE_SHARE = 0.01;
 
 /** Histogram and Laplacian variance of a plane in one pass (both read every pixel). */
 export function planeStats(plane: FloatPlane): PlaneStats {
@@ -193,18 +221,58 @@ export function planeStats(plane: FloatPlane): PlaneStats {
   }
   const n = Math.max(1, (w - 2) * (h - 2));
   const mean = sum / n;
-  return { histogram: bins, laplacianVariance: w >= 3 && h >= 3 ? sumSq / n - mean * mean : 0 };
+  return { histogram: bins, laplacianVariance: w >= 3 && h >= 3 ? sumSq / n - mean * mean : 0, opaqueShare: 1 };
 }
 
 /**
- * Histogram and Laplacian variance of the normalised (≤ 512 px) copy, cached per image. At that size
+ * planeStats over the opaque part of a plane only (`alpha`: the same size, 0 = transparent): the
+ * histogram counts opaque pixels, the Laplacian only where a pixel and its 4 neighbours are opaque (so
+ * the edge of a cut-out against the white flattening is not taken for detail).
+ */
+export function maskedPlaneStats(plane: FloatPlane, alpha: Plane): PlaneStats {
+  const { data: d, width: w, height: h } = plane;
+  const a = alpha.data;
+  const bins = new Uint32Array(256);
+  let opaque = 0;
+  for (let i = 0; i < d.length; i++) {
+    if (a[i]! < OPAQUE_MIN) continue;
+    bins[(d[i]! + 0.5) | 0]!++;
+    opaque++;
+  }
+  let sum = 0;
+  let sumSq = 0;
+  let n = 0;
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1, i = y * w + 1; x < w - 1; x++, i++) {
+      if (a[i]! < OPAQUE_MIN || a[i - 1]! < OPAQUE_MIN || a[i + 1]! < OPAQUE_MIN) continue;
+      if (a[i - w]! < OPAQUE_MIN || a[i + w]! < OPAQUE_MIN) continue;
+      const lap = d[i - 1]! + d[i + 1]! + d[i - w]! + d[i + w]! - 4 * d[i]!;
+      sum += lap;
+      sumSq += lap * lap;
+      n++;
+    }
+  }
+  const mean = n ? sum / n : 0;
+  return {
+    histogram: bins,
+    laplacianVariance: n ? sumSq / n - mean * mean : 0,
+    opaqueShare: d.length ? opaque / d.length : 0,
+  };
+}
+
+/**
+ * Histogram and Laplacian variance of the normalised (≤ 512 px) copy, cached per image; for an image
+ * with transparency, of its opaque part only (maskedPlaneStats). At that size
  * the pass is short and the shares (clipped pixels, dominant level) do not depend on the output
  * resolution; a clipped region has to be a couple of source pixels wide to count.
  */
 export function normalisedStats(image: PreparedImage): PlaneStats {
   let stats = statsCache.get(image.gray);
   if (!stats) {
-    stats = planeStats(normalised(image));
+    const { alpha, gray } = image;
+    stats = alpha
+      ? maskedPlaneStats(normalised(image), normalisedGray({ data: alpha, width: gray.width, height: gray.height }))
+      : planeStats(normalised(image));
     statsCache.set(image.gray, stats);
   }
   return stats;

@@ -1,5 +1,5 @@
 import type { CheckModule, CheckOutcome, Verdict } from "../types";
-import { histogramStats, normalisedStats } from "./derive";
+import { histogramStats, normalisedStats, tooTransparentToJudge } from "./derive";
 import { fmt, pct, threshold, thresholdsFor } from "./thresholds";
 
 /** Grey levels counted as clipped: pure black-ish (≤ 5) and blown-out white-ish (≥ 250). */
@@ -73,11 +73,11 @@ type Finding = {
  */
 export const exposureCheck: CheckModule = {
   id: "exposure",
-  version: 1,
+  version: 2,
   group: "quality",
   label: "Exposure and contrast",
   description:
-    "Blown-out highlights, dark images (highlights that never get bright, or crushed shadows) and washed-out tonal range, from the grey-level histogram.",
+    "Blown-out highlights, dark images (highlights that never get bright, or crushed shadows) and washed-out tonal range, from the grey-level histogram of the opaque pixels (a cut-out's transparent area does not count).",
   defaults: {
     support: {
       over_fail: 0.08,
@@ -102,6 +102,8 @@ export const exposureCheck: CheckModule = {
   },
   async run(image, context) {
     const t = thresholdsFor(exposureCheck, context);
+    const transparent = tooTransparentToJudge(image, "exposure");
+    if (transparent) return transparent;
     const s = exposureStats(normalisedStats(image).histogram);
     const findings: Finding[] = [];
     const high = (reasonCode: string, score: number, fail: number, warn: number, what: string) => {

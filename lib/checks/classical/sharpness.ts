@@ -1,5 +1,5 @@
 import type { CheckModule } from "../types";
-import { NORMALISED_SIDE, normalisedStats } from "./derive";
+import { NORMALISED_SIDE, normalisedStats, tooTransparentToJudge } from "./derive";
 import { fmt, gradeLow, outcome, threshold, thresholdsFor } from "./thresholds";
 
 /**
@@ -10,10 +10,10 @@ import { fmt, gradeLow, outcome, threshold, thresholdsFor } from "./thresholds";
  */
 export const sharpnessCheck: CheckModule = {
   id: "sharpness",
-  version: 1,
+  version: 2,
   group: "quality",
   label: "Sharpness",
-  description: `Variance of the Laplacian (edge energy) at ${NORMALISED_SIDE} px on the long side; low values mean a blurred or out-of-focus image.`,
+  description: `Variance of the Laplacian (edge energy) at ${NORMALISED_SIDE} px on the long side, over the opaque part of a cut-out; low values mean a blurred or out-of-focus image.`,
   defaults: {
     support: { fail: 50, warn: 100 },
     hero: { fail: 65, warn: 150 },
@@ -22,6 +22,8 @@ export const sharpnessCheck: CheckModule = {
     const t = thresholdsFor(sharpnessCheck, context);
     const fail = threshold(t, "fail");
     const warn = threshold(t, "warn");
+    const transparent = tooTransparentToJudge(image, "focus");
+    if (transparent) return transparent;
     const score = normalisedStats(image).laplacianVariance;
     const verdict = gradeLow(score, fail, warn);
     const limit = verdict === "warn" ? warn : fail;

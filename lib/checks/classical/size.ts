@@ -8,11 +8,11 @@ import { outcome, pct, threshold, thresholdsFor } from "./thresholds";
  */
 export const sizeCheck: CheckModule = {
   id: "size",
-  version: 1,
+  version: 2,
   group: "quality",
   label: "Size and aspect ratio",
   description:
-    "The image's pixel size against the preset's; another size with the same aspect ratio warns, another aspect ratio fails.",
+    "The image's pixel size against the preset's (for an edited version, the size the edit intends: an upscale's factor × its source); another size with the same aspect ratio warns, another aspect ratio fails.",
   defaults: {
     support: { aspect_tolerance: 0.01 },
     hero: { aspect_tolerance: 0.005 },
@@ -23,6 +23,7 @@ export const sizeCheck: CheckModule = {
     const { width: ew, height: eh } = context.expected;
     const actual = `${image.width}×${image.height}`;
     const expected = `${ew}×${eh}`;
+    const who = context.expectedFrom ?? "the preset";
     if (!(ew > 0 && eh > 0)) throw new Error(`Expected size ${expected} is not a size.`);
     const score = Math.abs(image.width / image.height / (ew / eh) - 1);
     if (image.width === ew && image.height === eh)
@@ -30,13 +31,13 @@ export const sizeCheck: CheckModule = {
         verdict: "pass",
         score,
         threshold: tolerance,
-        detail: `The image is ${actual}, the size the preset asked for.`,
+        detail: `The image is ${actual}, the size ${who} asked for.`,
       };
     const verdict = score <= tolerance ? "warn" : "fail";
     const detail =
       verdict === "warn"
-        ? `The image is ${actual}, not the ${expected} the preset asked for, with the same aspect ratio (off by ${pct(score)}, tolerance ${pct(tolerance)}).`
-        : `The image is ${actual} but the preset asked for ${expected}: the aspect ratio is off by ${pct(score)} (tolerance ${pct(tolerance)}).`;
+        ? `The image is ${actual}, not the ${expected} ${who} asked for, with the same aspect ratio (off by ${pct(score)}, tolerance ${pct(tolerance)}).`
+        : `The image is ${actual} but ${who} asked for ${expected}: the aspect ratio is off by ${pct(score)} (tolerance ${pct(tolerance)}).`;
     return outcome(verdict, { score, detail, threshold: tolerance }, "wrong_size");
   },
 };
