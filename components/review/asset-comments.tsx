@@ -28,7 +28,7 @@ export function AssetComments({
           versionNumber={versionNumber}
           src={src}
           alt={alt}
-          className="max-h-[70vh] object-contain"
+          className="max-h-[70vh] max-w-full object-contain"
           comments={comments.data ?? []}
           active={active}
           onActive={setActive}

@@ -62,7 +62,7 @@ export function PinnedImage({
   return (
     <div
       ref={box}
-      className="relative inline-block cursor-crosshair touch-none select-none"
+      className={`relative inline-block cursor-crosshair touch-none align-top select-none ${className.includes("max-w-none") ? "" : "max-w-full"}`}
       data-testid="pin-surface"
       data-asset-id={assetId}
       onPointerDown={(e) => {
@@ -86,7 +86,7 @@ export function PinnedImage({
       }}
     >
       {/* eslint-disable-next-line @next/next/no-img-element */}
-      <img src={src} alt={alt} draggable={false} className={className} />
+      <img src={src} alt={alt} draggable={false} className={`block ${className}`} />
       {rect && rect.w + rect.h > 0 && (
         <span
           className="pointer-events-none absolute border-2 border-dashed border-kiln-500 bg-kiln-500/10"

@@ -109,7 +109,7 @@ export function ReviewDetail({
             versionNumber={item.versionNumber}
             src={zoom ? item.originalUrl : (item.previewUrl ?? item.originalUrl)}
             alt={item.prompt}
-            className={zoom ? "max-w-none" : "max-h-[52vh] object-contain"}
+            className={zoom ? "max-w-none" : "max-h-[52vh] max-w-full object-contain"}
             comments={comments.data ?? []}
             active={active}
             onActive={setActive}
