@@ -82,7 +82,7 @@ test("an uploaded image is an asset: its page, the editor, review after the chec
   const editor = new EditorPage(page);
   await editor.expectVersions(1, "Uploaded");
   await editor.expectImageLoaded();
-  await page.getByRole("button", { name: "Send to review" }).click();
+  await page.getByRole("button", { name: "Send v1 to review" }).click();
   await expect(page.getByText("Already waiting for review.")).toBeVisible();
   await page.goto(page.url().replace(/\/edit$/, ""));
   await expect(page.getByTestId("asset-status")).toHaveAttribute("data-status", "in_review");

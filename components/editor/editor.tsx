@@ -51,17 +51,18 @@ export function Editor({ assetId, initial }: { assetId: string; initial: EditorV
   const stage = useRef<StageHandle>(null);
   const pendingKey = useRef<string | null>(null);
 
-  // A new version (an edit finished, a restore) becomes the one shown; the preview has served its purpose.
-  const current = data.asset.currentVersion;
-  const lastCurrent = useRef(current);
+  // A new version (an edit finished, a restore) becomes the one shown, current or not (outside draft
+  // work it stays with the designer until sent to review); the preview has served its purpose.
+  const newest = data.versions[0]!.number;
+  const lastNewest = useRef(newest);
   useEffect(() => {
-    if (current !== lastCurrent.current) {
-      lastCurrent.current = current;
-      setSelected(current);
+    if (newest !== lastNewest.current) {
+      lastNewest.current = newest;
+      setSelected(newest);
       setPreview(null);
       stage.current?.clear();
     }
-  }, [current]);
+  }, [newest]);
   const failed = data.edits.find((e) => e.status === "failed");
   const lastFailed = useRef(failed?.id);
   useEffect(() => {
@@ -98,7 +99,7 @@ export function Editor({ assetId, initial }: { assetId: string; initial: EditorV
       setNotice(
         v.action === "restore"
           ? `Version ${v.n} restored as version ${r.restored}.`
-          : "Sent to review: a reviewer will look at it.",
+          : `Version ${v.n} sent to review: a reviewer will look at it.`,
       ),
     onSettled: () => {
       pendingKey.current = null;
@@ -234,12 +235,17 @@ export function Editor({ assetId, initial }: { assetId: string; initial: EditorV
         </div>
         <Card
           title="Versions"
-          description="Every edit is a new version; nothing is overwritten."
+          description={
+            data.asset.tier === "draft"
+              ? "Every edit is a new version; nothing is overwritten."
+              : "Every edit is a new version that stays with you until you send it to review; nothing is overwritten."
+          }
           className="lg:col-span-2 2xl:col-span-1"
         >
           <VersionList
             versions={data.versions}
             selected={version.number}
+            asset={data.asset}
             canEdit={data.canEdit}
             busy={busy}
             onShow={(n) => {

@@ -34,10 +34,15 @@ function ChecksBadge({ checks }: { checks: Version["checks"] }) {
   );
 }
 
-/** Every version, newest first: who did what, when, with which engine, at what cost, and what the checks said. */
+/**
+ * Every version, newest first: who did what, when, with which engine, at what cost, and what the checks
+ * said. Outside draft work a new version stays with the designer until they send it (any version) to
+ * review (decision 0028); the current version is the one in review or delivered.
+ */
 export function VersionList({
   versions,
   selected,
+  asset,
   canEdit,
   busy,
   onShow,
@@ -46,12 +51,14 @@ export function VersionList({
 }: {
   versions: Version[];
   selected: number;
+  asset: Pick<EditorView["asset"], "status" | "tier">;
   canEdit: boolean;
   busy: boolean;
   onShow(n: number): void;
   onRestore(n: number): void;
   onSendToReview(n: number): void;
 }) {
+  const currentNumber = versions.find((v) => v.current)?.number ?? 0;
   return (
     <ol className="divide-y divide-stone-100" data-testid="version-list">
       {versions.map((v) => (
@@ -79,7 +86,13 @@ export function VersionList({
             <div className="flex flex-wrap items-center gap-2">
               <span className="font-semibold">v{v.number}</span>
               <span data-testid="version-operation">{operationLabel(v)}</span>
-              {v.current && <Badge tone="accent">current</Badge>}
+              {v.current && (
+                <Badge tone="accent">
+                  current
+                  {asset.status === "approved" ? " · approved" : asset.status === "in_review" ? " · in review" : ""}
+                </Badge>
+              )}
+              {!v.current && asset.tier !== "draft" && v.number > currentNumber && <Badge>with you</Badge>}
               <ChecksBadge checks={v.checks} />
             </div>
             <p className="text-xs text-stone-500">
@@ -96,7 +109,7 @@ export function VersionList({
                     Show
                   </Button>
                 )}
-                {!v.current && (
+                {!v.current && asset.tier === "draft" && (
                   <Button
                     variant="secondary"
                     className="px-2 py-1 text-xs"
@@ -106,21 +119,28 @@ export function VersionList({
                     Restore as new version
                   </Button>
                 )}
-                {v.current && (
+                {asset.tier !== "draft" && (
                   <Button
                     variant="secondary"
                     className="px-2 py-1 text-xs"
                     disabled={busy || !!v.sendToReviewBlocked}
-                    title={v.sendToReviewBlocked ?? "Ask a reviewer to look at this version"}
+                    title={v.sendToReviewBlocked ?? `Ask a reviewer to look at version ${v.number}`}
                     onClick={() => onSendToReview(v.number)}
+                    data-testid="send-to-review"
                   >
-                    Send to review
+                    Send v{v.number} to review
                   </Button>
                 )}
               </div>
             )}
-            {canEdit && v.current && v.sendToReviewBlocked && (
+            {canEdit && asset.tier !== "draft" && v.sendToReviewBlocked && (
               <p className="mt-1 text-xs text-stone-400">{v.sendToReviewBlocked}</p>
+            )}
+            {canEdit && !v.current && !v.sendToReviewBlocked && asset.status === "approved" && (
+              <p className="mt-1 text-xs text-amber-700" data-testid="withdraws-approval">
+                Sending it replaces the approved v{currentNumber}: the library stops delivering v{currentNumber} until
+                this version is approved.
+              </p>
             )}
           </div>
         </li>

@@ -66,7 +66,15 @@ export function QueueList({
                 {item.tier}
                 {item.campaign ? ` · ${item.campaign}` : ""}
                 {item.approvalsNeeded > 1 ? ` · ${item.approvals}/${item.approvalsNeeded} approvals` : ""}
-                {item.claimedByMe ? " · claimed" : ""}
+                {item.claim ? (
+                  <span data-testid="claimed-by">
+                    {" "}
+                    · claimed by {item.claim.mine ? "you" : item.claim.by} until{" "}
+                    {new Date(item.claim.until).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}
+                  </span>
+                ) : (
+                  ""
+                )}
               </div>
               {warnings.length > 0 && (
                 <div className="truncate text-amber-700">! {warnings.map((w) => w.checkId).join(", ")}</div>

@@ -1,7 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
+import { Button } from "@/components/ui/button";
 import { CheckPanel } from "@/components/assets/check-panel";
 import { DownloadMenu } from "@/components/delivery/download-menu";
 import { ProductMetadata } from "@/components/assets/product-metadata";
@@ -9,9 +10,27 @@ import { Provenance } from "@/components/assets/provenance";
 import { AltTextEditor } from "@/components/delivery/alt-text-editor";
 import { formatMicros } from "@/lib/costs/estimate";
 import type { QueueItem } from "@/lib/review/queue";
+import { CommentPanel, PinnedImage, useComments } from "./pinned-comments";
 import { useReviewDetail } from "./use-review";
 
-/** The asset under review: the image (Z or a click zooms to full size), the decision controls, checks, provenance and cost. */
+const COMPARE_BASIS = { last_approved: "last approved", previous: "previous version" } as const;
+
+/** Who holds the asset: "Claimed by you until 17:45" (others' claims keep an asset out of this queue). */
+function ClaimNote({ item }: { item: QueueItem }) {
+  if (!item.claim) return null;
+  return (
+    <p className="text-xs text-stone-600" data-testid="claim-note">
+      Claimed by {item.claim.mine ? `you (${item.claim.by})` : item.claim.by} until{" "}
+      {new Date(item.claim.until).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}
+    </p>
+  );
+}
+
+/**
+ * The asset under review: the image beside the version to compare with (the last approved, else the
+ * previous; a toggle), comments pinned to the image (a click or a drag), the decision controls,
+ * checks, provenance and cost. Z zooms to full size.
+ */
 export function ReviewDetail({
   item,
   zoom,
@@ -24,6 +43,12 @@ export function ReviewDetail({
   decisionBar: ReactNode;
 }) {
   const detail = useReviewDetail(item.assetId);
+  const comments = useComments(item.assetId);
+  const compare = detail.data?.compare ?? null;
+  // Side by side by default when there is an earlier version: reviewers see what changed first.
+  const [comparing, setComparing] = useState(true);
+  const [pending, setPending] = useState<{ x: number; y: number; w?: number; h?: number } | null>(null);
+  const [active, setActive] = useState<string | null>(null);
   return (
     <div className="space-y-4" data-testid="review-current" data-asset-id={item.assetId}>
       <div className="flex items-start justify-between gap-3">
@@ -35,15 +60,79 @@ export function ReviewDetail({
         </div>
         <DownloadMenu key={item.assetId} assetId={item.assetId} version={item.versionNumber} />
       </div>
-      <div className={`rounded-lg border border-stone-200 bg-stone-100 ${zoom ? "max-h-[75vh] overflow-auto" : ""}`}>
-        {/* eslint-disable-next-line @next/next/no-img-element */}
-        <img
-          src={zoom ? item.originalUrl : (item.previewUrl ?? item.originalUrl)}
-          alt={item.prompt}
-          onClick={onZoom}
-          className={zoom ? "max-w-none cursor-zoom-out" : "mx-auto max-h-[52vh] cursor-zoom-in object-contain"}
-        />
+      <ClaimNote item={item} />
+      <div className="flex flex-wrap items-center gap-2 text-xs text-stone-600">
+        {compare ? (
+          <Button
+            variant="secondary"
+            className="px-2 py-1 text-xs"
+            aria-pressed={comparing}
+            data-testid="compare-toggle"
+            onClick={() => setComparing((c) => !c)}
+          >
+            {comparing ? "Hide comparison" : `Compare with v${compare.number} (${COMPARE_BASIS[compare.basis]})`}
+          </Button>
+        ) : (
+          <span>First version: nothing to compare with.</span>
+        )}
+        <Button variant="ghost" className="px-2 py-1 text-xs" onClick={onZoom} title="Zoom (Z)">
+          {zoom ? "Fit" : "Full size"}
+        </Button>
+        <span>Click a point or drag a region on the image to pin a comment.</span>
       </div>
+      <div className={comparing && compare ? "grid gap-2 md:grid-cols-2" : ""} data-testid="review-images">
+        {comparing && compare && (
+          <figure className="rounded-lg border border-stone-200 bg-stone-100" data-testid="compare-before">
+            <figcaption className="px-2 py-1 text-xs text-stone-600">
+              v{compare.number} · {COMPARE_BASIS[compare.basis]}
+              {compare.approvalId ? ` (${compare.approvalId})` : ""}
+            </figcaption>
+            {/* eslint-disable-next-line @next/next/no-img-element */}
+            <img
+              src={compare.previewUrl ?? compare.url}
+              alt={`Version ${compare.number}`}
+              className="mx-auto max-h-[52vh] object-contain"
+            />
+          </figure>
+        )}
+        <figure
+          className={`rounded-lg border border-stone-200 bg-stone-100 text-center ${zoom ? "max-h-[75vh] overflow-auto" : ""}`}
+        >
+          {comparing && compare && (
+            <figcaption className="px-2 py-1 text-left text-xs text-stone-600">
+              v{item.versionNumber} · under review
+            </figcaption>
+          )}
+          <PinnedImage
+            key={item.assetId}
+            assetId={item.assetId}
+            versionNumber={item.versionNumber}
+            src={zoom ? item.originalUrl : (item.previewUrl ?? item.originalUrl)}
+            alt={item.prompt}
+            className={zoom ? "max-w-none" : "max-h-[52vh] max-w-full object-contain"}
+            comments={comments.data ?? []}
+            active={active}
+            onActive={setActive}
+            onPin={setPending}
+          />
+        </figure>
+      </div>
+      {comparing && compare && (
+        <p className="text-xs text-stone-600" data-testid="compare-changes">
+          What changed since v{compare.number}:{" "}
+          {compare.changes.length ? compare.changes.join(" → ") : "nothing recorded"}
+        </p>
+      )}
+      <CommentPanel
+        key={`${item.assetId}-${item.versionNumber}`}
+        assetId={item.assetId}
+        versionNumber={item.versionNumber}
+        comments={comments.data ?? []}
+        pending={pending}
+        onCancelPin={() => setPending(null)}
+        active={active}
+        onActive={setActive}
+      />
       {decisionBar}
       <div className="rounded-lg border border-stone-200 bg-white p-4">
         <h2 className="mb-2 text-sm font-semibold">Alt text</h2>

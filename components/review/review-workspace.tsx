@@ -296,6 +296,17 @@ export function ReviewWorkspace() {
           </ConfirmDialog>
         )}
       </div>
+      {(queue.data?.heldByOthers ?? []).length > 0 && (
+        <p className="text-xs text-stone-500" data-testid="held-by-others">
+          Claimed by other reviewers, not shown:{" "}
+          {queue
+            .data!.heldByOthers.map(
+              (h) =>
+                `${h.reviewer} holds ${plural(h.count, "asset")} until ${new Date(h.until).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}`,
+            )
+            .join(" · ")}
+        </p>
+      )}
       {flash && <Alert tone={flash.tone}>{flash.text}</Alert>}
       {queue.isError && <Alert tone="error">{queue.error.message}</Alert>}
       {queue.isPending ? (
@@ -330,6 +341,7 @@ export function ReviewWorkspace() {
           </div>
           {current && (
             <ReviewDetail
+              key={current.assetId}
               item={current}
               zoom={zoom}
               onZoom={() => setZoom((z) => !z)}

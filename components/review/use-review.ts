@@ -4,7 +4,7 @@ import { useCallback } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { refreshNavCounts } from "@/components/console/use-nav-counts";
 import { api } from "@/components/api-client";
-import type { QueueItem, QueuePageKey } from "@/lib/review/queue";
+import type { HeldByOthers, QueueItem, QueuePageKey } from "@/lib/review/queue";
 import type { ReviewAssetDetail } from "@/lib/review/review-detail";
 
 export type QueueFilters = { tier?: string; campaign?: string; warnings?: string; designerId?: string };
@@ -24,7 +24,9 @@ export function useReviewQueue(filters: QueueFilters) {
   return useQuery({
     queryKey: ["review-queue", qs],
     queryFn: () =>
-      api<{ items: QueueItem[]; total: number; slaHours: number }>(`/api/review/queue${qs ? `?${qs}` : ""}`),
+      api<{ items: QueueItem[]; total: number; slaHours: number; heldByOthers: HeldByOthers }>(
+        `/api/review/queue${qs ? `?${qs}` : ""}`,
+      ),
     refetchInterval: 15_000,
   });
 }

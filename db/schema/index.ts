@@ -26,3 +26,4 @@ export * from "./saved-searches";
 export * from "./delivery";
 export * from "./api";
 export * from "./operations";
+export * from "./asset-comments";

@@ -25,7 +25,7 @@ afterAll(async () => {
   await database.close();
 });
 
-describe("a new version of an approved asset", () => {
+describe("a new version of an approved asset made current (makeCurrent, as for draft work)", () => {
   it("needs review again: approval cleared, checks re-run, a decision on the old version refused, the new one decided afresh", async () => {
     const designer = ctxFor(database.db, await createUserFactory(database.db, { role: "designer" }));
     const reviewer = ctxFor(database.db, await createUserFactory(database.db, { role: "reviewer" }));

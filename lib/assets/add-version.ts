@@ -7,10 +7,21 @@ import { AppError } from "@/lib/errors";
 import { refreshAssetSearch } from "@/lib/library/refresh";
 
 /**
- * A new version of an asset (an edit, or a restore): never overwrites the original. The asset goes
- * back through the checks and, whatever it was before — approved included — needs review again:
- * the approval ID is cleared and decisions on older versions no longer count. Returns the version
- * and its check run; the caller sends kiln/check.requested after commit.
+ * Whether a new version (an edit, a restore) becomes the asset's current version at once. Only draft
+ * work, which is never reviewed: elsewhere the new version stays with the designer (checked, not in
+ * review, the current version — approved or not — untouched) until they send it (sendToReview,
+ * decision 0028).
+ */
+export function newVersionBecomesCurrent(tier: string): boolean {
+  return tier === "draft";
+}
+
+/**
+ * A new version of an asset (an edit, or a restore): never overwrites the original, and always gets
+ * a check run. With `makeCurrent` (draft work, see newVersionBecomesCurrent) the asset moves to it
+ * and goes back through the checks; without, the asset, its status, approval and decisions stay as
+ * they are and the version waits for the designer to send it to review. Returns the version and its
+ * check run; the caller sends kiln/check.requested after commit.
  */
 export async function addAssetVersion(
   tx: Tx,
@@ -22,6 +33,8 @@ export async function addAssetVersion(
     height: number;
     createdBy: string | null;
     parentVersionId?: string | null;
+    /** Point the asset at the new version (status "checking", approval cleared); see newVersionBecomesCurrent. */
+    makeCurrent?: boolean;
   },
 ): Promise<{ version: AssetVersion; checkRunId: string }> {
   const [asset] = await tx.select().from(assets).where(eq(assets.id, input.assetId)).limit(1).for("update");
@@ -43,19 +56,21 @@ export async function addAssetVersion(
       createdBy: input.createdBy,
     })
     .returning();
-  await tx
-    .update(assets)
-    .set({
-      currentVersionId: version!.id,
-      status: "checking",
-      statusReason: null,
-      approvalId: null,
-      approvedAt: null,
-      rejectedAt: null,
-      enteredReviewAt: null,
-      updatedAt: new Date(),
-    })
-    .where(eq(assets.id, asset.id));
+  const makeCurrent = input.makeCurrent ?? true;
+  if (makeCurrent)
+    await tx
+      .update(assets)
+      .set({
+        currentVersionId: version!.id,
+        status: "checking",
+        statusReason: null,
+        approvalId: null,
+        approvedAt: null,
+        rejectedAt: null,
+        enteredReviewAt: null,
+        updatedAt: new Date(),
+      })
+      .where(eq(assets.id, asset.id));
   const run = await startCheckRun(tx, { assetVersionId: version!.id, trigger: "edited", requestedBy: input.createdBy });
   // The library: new size, status "checking", the edit's cost (its ledger row is already written).
   await refreshAssetSearch(tx, [asset.id]);
@@ -65,7 +80,13 @@ export async function addAssetVersion(
       actor: null,
       action: "asset.version_added",
       subject: { type: "asset", id: asset.id },
-      data: { version: version!.number, operation: input.operation, previousStatus: asset.status, by: input.createdBy },
+      data: {
+        version: version!.number,
+        operation: input.operation,
+        previousStatus: asset.status,
+        by: input.createdBy,
+        current: makeCurrent,
+      },
     },
   });
   return { version: version!, checkRunId: run.id };

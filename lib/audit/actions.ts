@@ -61,6 +61,7 @@ export const AUDIT_ACTIONS = [
   "edit.failed",
   "asset.version_restored",
   "asset.sent_to_review",
+  "asset.commented",
   "editing.engine_set",
   "costs.exported",
   // budgets and teams (lib/budgets, lib/teams)

@@ -38,6 +38,8 @@ export const PERMISSIONS = {
   "delivery.manage": ["admin"],
   /** Writing and confirming alt text, setting focal points and usage rights, on assets one may act on (lib/assets/access). */
   "assets.describe": ["admin", "designer", "reviewer"],
+  /** Comments on a version, optionally pinned to a point or region of the image (reviewers and the asset's designer). */
+  "assets.comment": ["admin", "designer", "reviewer"],
   "exports.create": ["admin", "designer", "reviewer"],
   /** Links for people outside Kiln (approved assets only). */
   "shares.create": ["admin", "designer", "reviewer"],

@@ -15,6 +15,7 @@ import { readAll } from "@/lib/images/renditions";
 import { sealProviderSecret } from "@/lib/providers/store";
 import { sendJson, startFakeServer, type FakeServer } from "@/lib/providers/testing/fake-server";
 import { decideAsset } from "@/lib/review/decide";
+import { getReviewDetail } from "@/lib/review/review-detail";
 import { getBlobStore } from "@/lib/storage";
 import { startSimulator, type RunningSimulator } from "@/simulator";
 import { createUserFactory, ctxFor } from "@/test/factories";
@@ -23,6 +24,7 @@ import { closeEnginePools } from "./engines/local";
 import { effectiveSettings } from "./registry";
 import { requestEdit } from "./request-edit";
 import { restoreVersion } from "./restore";
+import { sendToReview } from "./send-to-review";
 import { failEdit, runEdit } from "./run-edit";
 import { setEditorEngine } from "./settings";
 import { generateAsset, paintedMask, recordingSender } from "./testing";
@@ -275,17 +277,19 @@ describe("erase, upscale, remove background and restore on the simulator (A1111 
   });
 });
 
-describe("an edit of an approved asset", () => {
-  it("sends the new version back through the checks and into review; the approval is cleared", async () => {
+describe("an edit of an approved asset (decision 0028)", () => {
+  it("stays with the designer until sent: the approved version stays current, the new one is checked, sending submits it", async () => {
     const { asset, v1 } = await generateAsset(database.db, designer, "support");
     const [run1] = await database.db.select().from(checkRuns).where(eq(checkRuns.assetVersionId, v1.id));
     for (const step of checkSteps("support"))
       await runChecks({ db: database.db, store: store(), checkRunId: run1!.id, checkIds: step.checkIds });
     expect((await decideCheckRun({ db: database.db, checkRunId: run1!.id })).decision.next).toBe("in_review");
-    expect(
-      (await decideAsset({ ctx: reviewer, input: { assetId: asset.id, assetVersionId: v1.id, decision: "approve" } }))
-        .status,
-    ).toBe("approved");
+    const approval = await decideAsset({
+      ctx: reviewer,
+      input: { assetId: asset.id, assetVersionId: v1.id, decision: "approve" },
+    });
+    expect(approval.status).toBe("approved");
+    const [approved] = await database.db.select().from(assets).where(eq(assets.id, asset.id));
 
     const up = await requestEdit({
       ctx: designer,
@@ -300,25 +304,94 @@ describe("an edit of an approved asset", () => {
       send: recordingSender(),
     });
     const out = await runEdit({ db: database.db, store: store(), editId: up.edit.id });
+    // The asset is untouched: still approved, version 1 current and delivered, not in the review queue.
     const [edited] = await database.db.select().from(assets).where(eq(assets.id, asset.id));
     expect(edited).toMatchObject({
-      status: "checking",
-      approvalId: null,
-      approvedAt: null,
-      currentVersionId: out.versionId,
+      status: "approved",
+      approvalId: approved!.approvalId,
+      currentVersionId: v1.id,
+      enteredReviewAt: approved!.enteredReviewAt,
+    });
+    // The new version is checked all the same; its verdict is recorded and moves nothing.
+    const [run2] = await database.db.select().from(checkRuns).where(eq(checkRuns.id, out.checkRunId!));
+    expect(run2).toMatchObject({ assetVersionId: out.versionId, trigger: "edited", status: "running" });
+    const editorWhileChecking = await getEditorView({ ctx: designer, assetId: asset.id });
+    expect(editorWhileChecking.versions.find((v) => v.number === 2)).toMatchObject({
+      current: false,
+      sendToReviewBlocked: expect.stringContaining("still running"),
     });
     for (const step of checkSteps("support"))
       await runChecks({ db: database.db, store: store(), checkRunId: out.checkRunId!, checkIds: step.checkIds });
     const decided = await decideCheckRun({ db: database.db, checkRunId: out.checkRunId! });
-    expect(decided.decision.next).toBe("in_review");
-    const [inReview] = await database.db.select().from(assets).where(eq(assets.id, asset.id));
-    expect(inReview!.status).toBe("in_review");
-    // The old approval does not carry over: a decision on version 1 is refused as stale.
-    await expect(
-      decideAsset({ ctx: reviewer, input: { assetId: asset.id, assetVersionId: v1.id, decision: "approve" } }),
-    ).rejects.toMatchObject({
-      code: "conflict",
+    expect(decided.applied).toBe(false);
+    const [afterChecks] = await database.db.select().from(assets).where(eq(assets.id, asset.id));
+    expect(afterChecks).toMatchObject({ status: "approved", currentVersionId: v1.id });
+
+    // The editor offers "Send to review" on version 2 (and says version 1 is already approved).
+    const view = await getEditorView({ ctx: designer, assetId: asset.id });
+    expect(view.versions.map((v) => [v.number, v.current, v.sendToReviewBlocked])).toEqual([
+      [2, false, null],
+      [1, true, "Already approved."],
+    ]);
+    await expect(sendToReview({ ctx: reviewer, input: { assetId: asset.id, versionNumber: 2 } })).rejects.toMatchObject(
+      { code: "forbidden" },
+    );
+
+    const sent = await sendToReview({ ctx: designer, input: { assetId: asset.id, versionNumber: 2 } });
+    expect(sent).toMatchObject({ status: "in_review", currentVersionId: out.versionId, approvalId: null });
+    await expect(sendToReview({ ctx: designer, input: { assetId: asset.id, versionNumber: 2 } })).rejects.toMatchObject(
+      { code: "conflict", message: "Already waiting for review." },
+    );
+    // The reviewer sees version 2 beside version 1, the last approved, and what changed.
+    const detail = await getReviewDetail({ ctx: reviewer, assetId: asset.id });
+    expect(detail.version.number).toBe(2);
+    expect(detail.compare).toMatchObject({
+      number: 1,
+      basis: "last_approved",
+      approvalId: approved!.approvalId,
+      changes: ["v2 Upscale"],
     });
+    // Version 1's decision history stays with version 1.
+    expect(detail.review.decisions).toMatchObject([{ decision: "approve", version: 1, undone: false }]);
+    const changes = await decideAsset({
+      ctx: reviewer,
+      input: { assetId: asset.id, assetVersionId: out.versionId, decision: "request_changes", comment: "Too soft." },
+    });
+    expect(changes.status).toBe("changes_requested");
+    expect(
+      (await getEditorView({ ctx: designer, assetId: asset.id })).versions.find((v) => v.number === 2),
+    ).toMatchObject({ sendToReviewBlocked: expect.stringContaining("asked for changes") });
+
+    // Sending an older version makes it current again and submits it (no copy: its decisions stay its own).
+    const back = await sendToReview({ ctx: designer, input: { assetId: asset.id, versionNumber: 1 } });
+    expect(back).toMatchObject({ status: "in_review", currentVersionId: v1.id, approvalId: null, statusReason: null });
+    const audit = await database.db.select().from(auditEvents).where(eq(auditEvents.action, "asset.sent_to_review"));
+    expect(audit.filter((a) => a.subjectId === asset.id).map((a) => a.data)).toMatchObject([
+      { version: 2, previousStatus: "approved", withdrewApproval: true },
+      { version: 1, previousStatus: "changes_requested", replacedVersionId: out.versionId },
+    ]);
+  }, 120_000);
+
+  it("draft work is never reviewed: an edit becomes current at once and the checks decide it", async () => {
+    const { asset } = await generateAsset(database.db, designer, "draft");
+    const up = await requestEdit({
+      ctx: designer,
+      input: {
+        assetId: asset.id,
+        operation: "upscale",
+        sourceVersionNumber: 1,
+        params: { scale: 2 },
+        idempotencyKey: key(),
+      },
+      store: store(),
+      send: recordingSender(),
+    });
+    const out = await runEdit({ db: database.db, store: store(), editId: up.edit.id });
+    const [edited] = await database.db.select().from(assets).where(eq(assets.id, asset.id));
+    expect(edited).toMatchObject({ status: "checking", currentVersionId: out.versionId });
+    await expect(sendToReview({ ctx: designer, input: { assetId: asset.id, versionNumber: 2 } })).rejects.toMatchObject(
+      { code: "conflict", message: expect.stringContaining("not reviewed") },
+    );
   }, 120_000);
 });
 

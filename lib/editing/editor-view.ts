@@ -1,21 +1,12 @@
-import { and, desc, eq, inArray } from "drizzle-orm";
-import {
-  assetEdits,
-  assetVersions,
-  checkRuns,
-  generations,
-  providers,
-  reviewDecisions,
-  users,
-  type AssetEdit,
-} from "@/db/schema";
+import { desc, eq, inArray } from "drizzle-orm";
+import { assetEdits, assetVersions, checkRuns, generations, providers, users, type AssetEdit } from "@/db/schema";
 import { loadActionableAsset } from "@/lib/assets/access";
 import type { Ctx } from "@/lib/auth/context";
 import { can } from "@/lib/auth/permissions";
 import { costOfCall } from "@/lib/costs/estimate";
 import { blobRouteUrl } from "@/lib/storage/keys";
 import { EDIT_OPERATION_KINDS, effectiveSettings, findLocalEngine } from "./registry";
-import { sendToReviewBlocker } from "./send-to-review";
+import { sendToReviewBlocker, versionsForReview } from "./send-to-review";
 import type { EditOperationKind } from "./engines/types";
 import { assetTier } from "@/lib/assets/tier";
 import { assetTitle } from "@/lib/assets/title";
@@ -51,7 +42,7 @@ export async function getEditorView({ ctx, assetId }: { ctx: Ctx; assetId: strin
     ]),
   ];
   const providerIds = [...new Set(edits.flatMap((e) => (e.providerId ? [e.providerId] : [])))];
-  const [names, runs, rejects, settings, endpoints] = await Promise.all([
+  const [names, runs, forReview, settings, endpoints] = await Promise.all([
     ctx.db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, people)),
     versionIds.length
       ? ctx.db
@@ -60,12 +51,7 @@ export async function getEditorView({ ctx, assetId }: { ctx: Ctx; assetId: strin
           .where(inArray(checkRuns.assetVersionId, versionIds))
           .orderBy(desc(checkRuns.createdAt))
       : [],
-    versionIds.length
-      ? ctx.db
-          .select({ versionId: reviewDecisions.assetVersionId })
-          .from(reviewDecisions)
-          .where(and(inArray(reviewDecisions.assetVersionId, versionIds), eq(reviewDecisions.decision, "reject")))
-      : [],
+    versionsForReview(ctx.db, versionIds),
     effectiveSettings(ctx.db),
     providerIds.length
       ? ctx.db
@@ -117,11 +103,7 @@ export async function getEditorView({ ctx, assetId }: { ctx: Ctx; assetId: strin
         thumbUrl: v.renditions.thumb ? blobRouteUrl(v.renditions.thumb.key) : null,
         checks: run ? { status: run.status, verdict: run.verdict, reasonCode: run.reasonCode } : null,
         current: v.id === current.id,
-        sendToReviewBlocked: sendToReviewBlocker(
-          { ...asset, tier: assetTier(asset) },
-          v.id,
-          rejects.some((r) => r.versionId === v.id),
-        ),
+        sendToReviewBlocked: sendToReviewBlocker({ ...asset, tier: assetTier(asset) }, forReview.get(v.id)!),
       };
     }),
     /** Edits not yet turned into a version: queued, running, or failed (with the reason). */

@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { assetEdits, assetVersions } from "@/db/schema";
-import { addAssetVersion } from "@/lib/assets/add-version";
+import { addAssetVersion, newVersionBecomesCurrent } from "@/lib/assets/add-version";
+import { assetTier } from "@/lib/assets/tier";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError, parseInput } from "@/lib/errors";
@@ -56,6 +57,7 @@ export async function restoreVersion({
       height: version.height,
       createdBy: ctx.actor.id,
       parentVersionId: version.id,
+      makeCurrent: newVersionBecomesCurrent(assetTier(asset)),
     });
     await tx
       .update(assetVersions)

@@ -2,7 +2,8 @@ import { and, count, desc, eq, sql } from "drizzle-orm";
 import sharp from "sharp";
 import type { Db } from "@/db";
 import { assetEdits, assets, assetVersions, checkRuns, costLedger, generations, type AssetEdit } from "@/db/schema";
-import { addAssetVersion } from "@/lib/assets/add-version";
+import { assetTier } from "@/lib/assets/tier";
+import { addAssetVersion, newVersionBecomesCurrent } from "@/lib/assets/add-version";
 import { recordAudit } from "@/lib/audit";
 import { costOfCall, type PriceModel } from "@/lib/costs/estimate";
 import { AppError } from "@/lib/errors";
@@ -206,6 +207,7 @@ export async function runEdit({
       height: clean.height,
       createdBy: edit.requestedBy,
       parentVersionId: source.id,
+      makeCurrent: newVersionBecomesCurrent(assetTier(asset)),
     });
     await tx.update(assetVersions).set({ editId: edit.id }).where(eq(assetVersions.id, version.id));
     const [spent] = await tx

@@ -55,6 +55,17 @@ export const DECISION_LABEL: Record<string, string> = {
   reject: "rejected",
 };
 
+/**
+ * What a designer's notification says a reviewer did ("Rita approved your asset with changes…"): an
+ * approval with changes must not read like a plain approval, since the designer still has work to do.
+ */
+export const DECISION_NOTICE: Record<string, string> = {
+  approve: "approved your asset",
+  approve_with_changes: "approved your asset with changes",
+  request_changes: "requested changes",
+  reject: "rejected your asset",
+};
+
 export const VERDICT_LABEL: Record<string, string> = { pass: "passed", warn: "uncertain", fail: "failed" };
 
 /** The reject-reason taxonomy every installation starts with (admins can add more; see lib/review/reasons.ts). */

@@ -20,6 +20,7 @@ import { TIER_POLICY } from "@/lib/checks/policy";
 import { evaluateStopLoss } from "@/lib/budgets/stop-loss";
 import { AppError, parseInput } from "@/lib/errors";
 import { assetTier } from "@/lib/assets/tier";
+import { DECISION_NOTICE } from "@/lib/labels";
 import { refreshAssetSearch } from "@/lib/library/refresh";
 import { webhooksAfterDecisions } from "@/lib/webhooks/hooks";
 
@@ -91,11 +92,16 @@ async function decideLocked(tx: Tx, ctx: Ctx, input: z.infer<typeof decideInput>
       "This asset has a newer version than the one you reviewed; open it again to see the current version.",
     );
 
-  const [claim] = await tx.select().from(reviewClaims).where(eq(reviewClaims.assetId, asset.id)).limit(1);
+  const [claim] = await tx
+    .select({ reviewerId: reviewClaims.reviewerId, expiresAt: reviewClaims.expiresAt, name: users.name })
+    .from(reviewClaims)
+    .innerJoin(users, eq(users.id, reviewClaims.reviewerId))
+    .where(eq(reviewClaims.assetId, asset.id))
+    .limit(1);
   if (claim && claim.reviewerId !== ctx.actor.id && claim.expiresAt > new Date())
     throw new AppError(
       "conflict",
-      "Another reviewer has claimed this asset; it comes back to the queue when their claim expires.",
+      `${claim.name} has claimed this asset until ${claim.expiresAt.toISOString().slice(11, 16)} UTC; it comes back to the queue when their claim expires.`,
     );
 
   // The reason's label (what the designer reads in the notification), never its code.
@@ -206,18 +212,18 @@ function decisionText(
   reasonText?: string,
 ): string {
   const who = ctx.actor.name;
+  const did = `${who} ${DECISION_NOTICE[input.decision]}`;
+  const progress = status === "approved" ? `(${approvalId})` : `(${count} of ${needed} approvals)`;
   switch (input.decision) {
     case "approve":
-    case "approve_with_changes": {
-      const note = input.comment ? ` — “${input.comment}”` : "";
-      return status === "approved"
-        ? `${who} approved your asset (${approvalId})${note}.`
-        : `${who} approved your asset (${count} of ${needed} approvals)${note}.`;
-    }
+      return `${did} ${progress}${input.comment ? ` — “${input.comment}”` : ""}.`;
+    case "approve_with_changes":
+      // Usable once approved, but only with these changes made: say so before the approval ID.
+      return `${did} ${progress}. Make these changes before using it: “${input.comment}”.`;
     case "request_changes":
-      return `${who} requested changes: “${input.comment}”.`;
+      return `${did}: “${input.comment}”.`;
     case "reject":
-      return `${who} rejected your asset: ${reasonText ?? input.reasonCode}${input.comment ? ` — “${input.comment}”` : ""}.`;
+      return `${did}: ${reasonText ?? input.reasonCode}${input.comment ? ` — “${input.comment}”` : ""}.`;
   }
 }
 

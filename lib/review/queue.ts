@@ -62,7 +62,12 @@ export type QueueItem = {
   approvals: number;
   approvalsNeeded: number;
   claimedByMe: boolean;
+  /** Who holds the asset and until when (ISO); only this reviewer's own claims reach their queue. */
+  claim: { by: string; mine: boolean; until: string } | null;
 };
+
+/** Assets other reviewers hold right now (not in this reviewer's queue): who, how many, until when. */
+export type HeldByOthers = { reviewer: string; count: number; until: string }[];
 
 function assertReviewer(ctx: Ctx) {
   if (ctx.actor.role !== "reviewer" && ctx.actor.role !== "admin")
@@ -203,8 +208,11 @@ function queueRows(ctx: Ctx, where: SQL | undefined, limit: number) {
         variant: generations.variantIndex,
         key: enteredKey,
         approvals: approvalsSoFar,
-        claimedByMe: sql<boolean>`exists(select 1 from ${reviewClaims} where ${reviewClaims.assetId} = ${assets.id}
-        and ${reviewClaims.reviewerId} = ${ctx.actor.id} and ${reviewClaims.expiresAt} > now())`,
+        claimedUntil: sql<
+          string | null
+        >`(select to_char(${reviewClaims.expiresAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') from ${reviewClaims}
+          where ${reviewClaims.assetId} = ${assets.id} and ${reviewClaims.reviewerId} = ${ctx.actor.id}
+          and ${reviewClaims.expiresAt} > now())`,
         latestRun: latestRunJson,
       })
       .from(assets)
@@ -223,7 +231,7 @@ function queueRows(ctx: Ctx, where: SQL | undefined, limit: number) {
 
 type QueueRow = Awaited<ReturnType<typeof queueRows>>[number];
 
-function toQueueItem(row: QueueRow, slaHours: number, now: number): QueueItem {
+function toQueueItem(row: QueueRow, slaHours: number, now: number, me: string): QueueItem {
   const { asset, version, campaign, preset, designer, prompt, line, variant } = row;
   // postgres.js hands json back parsed; keep a string (another driver) working too.
   const run = (typeof row.latestRun === "string" ? JSON.parse(row.latestRun) : row.latestRun) as LatestRun;
@@ -252,7 +260,8 @@ function toQueueItem(row: QueueRow, slaHours: number, now: number): QueueItem {
     checks: (run?.checks ?? []).map(badgeOf),
     approvals: Number(row.approvals ?? 0),
     approvalsNeeded: approvalsNeeded(asset),
-    claimedByMe: !!row.claimedByMe,
+    claimedByMe: !!row.claimedUntil,
+    claim: row.claimedUntil ? { by: me, mine: true, until: row.claimedUntil } : null,
   };
 }
 
@@ -294,7 +303,7 @@ export async function listReviewQueue({
     : undefined;
   const slaHours = env().KILN_REVIEW_SLA_HOURS;
   const now = Date.now();
-  const items = rows.map((r) => toQueueItem(r, slaHours, now));
+  const items = rows.map((r) => toQueueItem(r, slaHours, now, ctx.actor.name));
   return { items, total: total?.n ?? 0, slaHours, ...(page ? { next } : {}) };
 }
 
@@ -318,7 +327,34 @@ export async function nextReviewItem({ ctx, input }: { ctx: Ctx; input: unknown 
   const { afterAt, afterId, ...filters } = parseInput(nextInput, input ?? {});
   const where = filtersWhere(ctx, filters, true);
   const [row] = await queueRows(ctx, afterId ? and(where, afterKey({ at: afterAt ?? null, id: afterId })) : where, 1);
-  return row ? toQueueItem(row, env().KILN_REVIEW_SLA_HOURS, Date.now()) : null;
+  return row ? toQueueItem(row, env().KILN_REVIEW_SLA_HOURS, Date.now(), ctx.actor.name) : null;
+}
+
+/**
+ * Who holds the assets in review that other reviewers claimed (live claims only), so the page can say
+ * where the missing ones are: "Rita Reviewer holds 20 until 17:45".
+ */
+export async function heldByOthers(ctx: Ctx): Promise<HeldByOthers> {
+  assertReviewer(ctx);
+  const rows = await ctx.db
+    .select({
+      reviewer: users.name,
+      count: count(),
+      until: sql<string>`to_char(max(${reviewClaims.expiresAt}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`,
+    })
+    .from(reviewClaims)
+    .innerJoin(assets, eq(assets.id, reviewClaims.assetId))
+    .innerJoin(users, eq(users.id, reviewClaims.reviewerId))
+    .where(
+      and(
+        ne(reviewClaims.reviewerId, ctx.actor.id),
+        gt(reviewClaims.expiresAt, sql`now()`),
+        eq(assets.status, "in_review"),
+      ),
+    )
+    .groupBy(users.name)
+    .orderBy(users.name);
+  return rows.map((r) => ({ reviewer: r.reviewer, count: Number(r.count), until: r.until }));
 }
 
 /** The navigation badge: how many assets this reviewer could decide on now. */

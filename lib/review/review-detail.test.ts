@@ -110,8 +110,10 @@ describe("getReviewDetail", () => {
     // A first approval of two (hero), so there is an earlier decision to show.
     await decideAsset({ ctx: rita, input: { assetId: f.asset.id, assetVersionId: v2.id, decision: "approve" } });
 
-    const detail = await getReviewDetail({ ctx: ben, assetId: f.asset.id });
+    const { compare, ...detail } = await getReviewDetail({ ctx: ben, assetId: f.asset.id });
     expect(detail).toEqual(await assetPageFields(ben, f.asset.id));
+    // Nothing approved yet: the version it was made from is shown beside it, with what changed.
+    expect(compare).toMatchObject({ number: 1, basis: "previous", approvalId: null, changes: ["v2 crop"] });
     expect(detail.version.number).toBe(2);
     expect(detail.spentMicros).toBe(420_000);
     expect(detail.checks.results.map((r) => r.detail).sort()).toEqual(["ok", "ok", "text"]);
@@ -123,8 +125,9 @@ describe("getReviewDetail", () => {
 
   it("has no results before any check run, and hides another designer's asset", async () => {
     const f = await createAssetInReview(database.db, { ownerId: quinn.actor.id, verdict: null });
-    const detail = await getReviewDetail({ ctx: rita, assetId: f.asset.id });
+    const { compare, ...detail } = await getReviewDetail({ ctx: rita, assetId: f.asset.id });
     expect(detail).toEqual(await assetPageFields(rita, f.asset.id));
+    expect(compare).toBeNull();
     expect(detail.checks.results).toEqual([]);
     expect(detail.spentMicros).toBe(0);
     await expect(getReviewDetail({ ctx: other, assetId: f.asset.id })).rejects.toMatchObject({ code: "not_found" });

@@ -29,7 +29,7 @@ import { createUserFactory, ctxFor } from "@/test/factories";
 import { initialValuesFor } from "@/test/template-values";
 import { bulkApprove, decideAsset } from "./decide";
 import { listNotifications, markNotificationsRead, unreadNotificationCount } from "./notifications";
-import { claimSlice, CLAIM_MINUTES, listReviewQueue, reviewQueueCount } from "./queue";
+import { claimSlice, CLAIM_MINUTES, heldByOthers, listReviewQueue, reviewQueueCount } from "./queue";
 import { addRejectReason, listRejectReasons, SEED_REJECT_REASONS, setRejectReasonActive } from "./reasons";
 import { addAssetVersion, createAssetInReview, type ReviewFixture } from "./testing";
 import { undoDecision, UNDO_WINDOW_MS } from "./undo";
@@ -284,6 +284,12 @@ describe("approvals", () => {
       decision: "approve_with_changes",
       comment: "Crop the left edge.",
     });
+    // The designer's notice does not read like a plain approval: it names the changes still to make.
+    const [told] = await notificationsOf(f.asset.id);
+    expect(told).toMatchObject({ kind: "review.approve_with_changes" });
+    expect(told!.message).toBe(
+      `Rita Reviewer approved your asset with changes (${out.decision.approvalId}). Make these changes before using it: “Crop the left edge.”.`,
+    );
   });
 });
 
@@ -522,13 +528,23 @@ describe("claims", () => {
     // Rita sees them as hers; Ben does not see them at all.
     const ritas = await listReviewQueue({ ctx: rita, input: { designerId: designer.actor.id } });
     expect(ritas.items.filter((i) => i.claimedByMe).map((i) => i.assetId)).toEqual(claimed.map((c) => c.asset.id));
+    expect(ritas.items.find((i) => i.claimedByMe)!.claim).toEqual({
+      by: "Rita Reviewer",
+      mine: true,
+      until: out.expiresAt.slice(0, 19) + "Z",
+    });
+    // Ben is told who holds the assets missing from his queue, and until when.
+    expect(await heldByOthers(ben)).toEqual([
+      { reviewer: "Rita Reviewer", count: 3, until: out.expiresAt.slice(0, 19) + "Z" },
+    ]);
+    expect(await heldByOthers(rita)).toEqual([]);
     const bens = await listReviewQueue({ ctx: ben, input: {} });
     expect(bens.items.some((i) => claimed.some((c) => c.asset.id === i.assetId))).toBe(false);
     expect(bens.items[0]!.assetId).toBe(ritasOwn.asset.id); // the oldest left for Ben: Rita's own, which she cannot claim
 
     await expect(decideAsset({ ctx: ben, input: approve(claimed[0]!) })).rejects.toMatchObject({
       code: "conflict",
-      message: "Another reviewer has claimed this asset; it comes back to the queue when their claim expires.",
+      message: `Rita Reviewer has claimed this asset until ${out.expiresAt.slice(11, 16)} UTC; it comes back to the queue when their claim expires.`,
     });
     await expectUntouched(claimed[0]!.asset.id);
 

@@ -20,6 +20,8 @@ import { PlacementsPanel } from "@/components/delivery/placements-panel";
 import { Card, PageHeader } from "@/components/ui/card";
 import { getAssetDetail } from "@/lib/assets/asset-detail";
 import { requirePageCtx } from "@/lib/auth/guard";
+import { can } from "@/lib/auth/permissions";
+import { AssetComments } from "@/components/review/asset-comments";
 import { formatMicros } from "@/lib/costs/estimate";
 import { notFoundOnAppError } from "@/lib/http/not-found";
 
@@ -29,6 +31,8 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
   const ctx = await requirePageCtx("assets.view");
   const { id } = await params;
   const a = await notFoundOnAppError(getAssetDetail({ ctx, assetId: id }));
+  // Pinned comments: the asset's designer (and admins) and reviewers, not a team member seeing a shared board.
+  const canComment = can(ctx.actor.role, "assets.comment") && (a.canEdit || ctx.actor.role === "reviewer");
   const checking = a.status === "checking" || a.checks.run?.status === "running";
   return (
     <>
@@ -72,19 +76,29 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
       {checking && <AutoRefresh everyMs={1500} />}
       <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <div className="space-y-4">
-          <a
-            href={a.version.originalUrl}
-            target="_blank"
-            rel="noreferrer"
-            className="block overflow-hidden rounded-lg border border-stone-200 bg-stone-100"
-          >
-            {/* eslint-disable-next-line @next/next/no-img-element */}
-            <img
+          {canComment ? (
+            <AssetComments
+              assetId={a.id}
+              versionNumber={a.version.number}
               src={a.version.previewUrl ?? a.version.originalUrl}
+              originalUrl={a.version.originalUrl}
               alt={a.provenance?.prompt ?? a.title}
-              className="mx-auto max-h-[70vh] object-contain"
             />
-          </a>
+          ) : (
+            <a
+              href={a.version.originalUrl}
+              target="_blank"
+              rel="noreferrer"
+              className="block overflow-hidden rounded-lg border border-stone-200 bg-stone-100"
+            >
+              {/* eslint-disable-next-line @next/next/no-img-element */}
+              <img
+                src={a.version.previewUrl ?? a.version.originalUrl}
+                alt={a.provenance?.prompt ?? a.title}
+                className="mx-auto max-h-[70vh] object-contain"
+              />
+            </a>
+          )}
           <RerollNote a={a} />
           <RerunLinks rerun={a.rerun} />
           <PlacementsPanel ctx={ctx} assetId={a.id} />

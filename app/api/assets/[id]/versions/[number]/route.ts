@@ -12,7 +12,7 @@ const body = z.object({
   idempotencyKey: z.string().optional(),
 });
 
-/** Restore a version (as a new version) or send the current one to review. */
+/** Restore a version (as a new version) or send this version to review (any version; decision 0028). */
 export const POST = guardedRoute<{ id: string; number: string }>(
   { permission: "assets.edit", body: "json" },
   async (ctx, request, { id, number }) => {
