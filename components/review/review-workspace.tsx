@@ -252,14 +252,17 @@ export function ReviewWorkspace() {
           variant="secondary"
           disabled={actions.claim.isPending}
           onClick={() =>
-            actions.claim.mutate(20, {
-              onSuccess: (r) =>
-                setFlash({
-                  tone: "info",
-                  text: `Claimed ${r.claimed} more assets until ${new Date(r.expiresAt).toLocaleTimeString()}; others will not see them.`,
-                }),
-              onError: (e) => setFlash({ tone: "error", text: e.message }),
-            })
+            actions.claim.mutate(
+              { size: 20, filters },
+              {
+                onSuccess: (r) =>
+                  setFlash({
+                    tone: "info",
+                    text: `Claimed ${r.claimed} more assets until ${new Date(r.expiresAt).toLocaleTimeString()}; others will not see them.`,
+                  }),
+                onError: (e) => setFlash({ tone: "error", text: e.message }),
+              },
+            )
           }
         >
           Claim next 20

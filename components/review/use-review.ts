@@ -89,9 +89,12 @@ export function useReviewActions() {
         api<{ assetId: string }>(`/api/review/decisions/${decisionId}/undo`, { json: {} }),
       onSettled: refresh,
     }),
+    // Claims the next assets of the queue as filtered (campaign, tier…), not of the whole queue.
     claim: useMutation({
-      mutationFn: (size: number) =>
-        api<{ claimed: number; expiresAt: string }>("/api/review/claims", { json: { size } }),
+      mutationFn: ({ size, filters }: { size: number; filters: QueueFilters }) =>
+        api<{ claimed: number; expiresAt: string }>("/api/review/claims", {
+          json: { size, ...Object.fromEntries(filterParams(filters)) },
+        }),
       onSettled: refresh,
     }),
     bulk: useMutation({

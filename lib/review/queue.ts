@@ -364,7 +364,7 @@ export async function reviewQueueCount(ctx: Ctx): Promise<number> {
   return row?.n ?? 0;
 }
 
-const claimInput = z.object({ size: z.number().int().min(1).max(100).default(20) });
+const claimInput = queueFilters.extend({ size: z.number().int().min(1).max(100).default(20) });
 
 /**
  * Claims the next slice of the queue (oldest first) for this reviewer for CLAIM_MINUTES, so two
@@ -378,16 +378,19 @@ export async function claimSlice({
   input: unknown;
 }): Promise<{ claimed: number; expiresAt: string }> {
   assertReviewer(ctx);
-  const { size } = parseInput(claimInput, input ?? {});
+  const { size, ...filters } = parseInput(claimInput, input ?? {});
   const expiresAt = new Date(Date.now() + CLAIM_MINUTES * 60_000);
   return ctx.db.transaction(async (tx) => {
     await tx.delete(reviewClaims).where(lt(reviewClaims.expiresAt, new Date()));
+    // The next assets of the queue as the reviewer filtered it (campaign, tier, preset…).
     const candidates = await tx
       .select({ id: assets.id })
       .from(assets)
+      .leftJoin(batches, eq(batches.id, assets.batchId))
+      .leftJoin(presetVersions, eq(presetVersions.id, assets.presetVersionId))
       .where(
         and(
-          reviewableBy(ctx),
+          filtersWhere(ctx, filters),
           notExists(
             tx
               .select({ one: sql`1` })

@@ -556,6 +556,16 @@ describe("claims", () => {
     await db().delete(reviewClaims).where(eq(reviewClaims.reviewerId, ben.actor.id));
   });
 
+  it("a claim takes the next assets of the queue as the reviewer filtered it, not of the whole queue", async () => {
+    // Newer than every unclaimed asset of the queue, so only the campaign filter makes Ben claim it.
+    const spring = await inReview({ campaign: "Spring drop", enteredReviewAt: new Date("2030-01-01T00:00:00Z") });
+    const out = await claimSlice({ ctx: ben, input: { size: 1, campaign: "Spring drop" } });
+    expect(out.claimed).toBe(1);
+    const rows = await db().select().from(reviewClaims).where(eq(reviewClaims.reviewerId, ben.actor.id));
+    expect(rows.map((r) => r.assetId)).toEqual([spring.asset.id]);
+    await db().delete(reviewClaims).where(eq(reviewClaims.reviewerId, ben.actor.id));
+  });
+
   it("a claim renewed by its reviewer keeps the same assets; Rita's decision clears her claim", async () => {
     const again = await claimSlice({ ctx: rita, input: { size: 1 } });
     // Her three are renewed, not re-inserted; one more (the next oldest not hers) is claimed.
