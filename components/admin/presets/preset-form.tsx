@@ -1,7 +1,7 @@
 "use client";
 
 import { createPresetAction, createPresetVersionAction } from "@/app/(console)/admin/presets/actions";
-import { fid, TextField } from "@/components/admin/catalog/form-bits";
+import { fid, NewItemFields, TextField } from "@/components/admin/catalog/form-bits";
 import { VersionedForm } from "@/components/admin/catalog/versioned-form";
 import { Field, Select } from "@/components/ui/field";
 import { PresetFields, type PresetDefaults, type ProviderChoice } from "./preset-fields";
@@ -28,16 +28,7 @@ export function PresetForm(props: Props) {
         return (
           <>
             {create && (
-              <div className="grid gap-4 sm:grid-cols-3">
-                <TextField prefix={prefix} name="name" label="Name" error={errors.name} maxLength={120} />
-                <TextField
-                  prefix={prefix}
-                  name="slug"
-                  label="Slug"
-                  error={errors.slug}
-                  maxLength={60}
-                  hint="e.g. hero-packshot"
-                />
+              <NewItemFields prefix={prefix} errors={errors} slugHint="e.g. hero-packshot">
                 <Field label="Tier" name={fid(prefix, "tier")} error={errors.tier}>
                   <Select id={fid(prefix, "tier")} name="tier" defaultValue="support">
                     <option value="draft">Draft</option>
@@ -45,7 +36,7 @@ export function PresetForm(props: Props) {
                     <option value="hero">Hero</option>
                   </Select>
                 </Field>
-              </div>
+              </NewItemFields>
             )}
             <PresetFields
               key={fieldsKey}

@@ -1,7 +1,7 @@
 "use client";
 
 import { createTemplateAction, createTemplateVersionAction } from "@/app/(console)/admin/templates/actions";
-import { TextArea, TextField, type Errors } from "@/components/admin/catalog/form-bits";
+import { NewItemFields, TextArea, TextField, type Errors } from "@/components/admin/catalog/form-bits";
 import { VersionedForm } from "@/components/admin/catalog/versioned-form";
 
 export type TemplateDefaults = {
@@ -45,16 +45,7 @@ export function TemplateForm(props: Props) {
       {({ errors, generation }) => (
         <>
           {create && (
-            <div className="grid gap-4 sm:grid-cols-3">
-              <TextField prefix={prefix} name="name" label="Name" error={errors.name} maxLength={120} />
-              <TextField
-                prefix={prefix}
-                name="slug"
-                label="Slug"
-                error={errors.slug}
-                maxLength={60}
-                hint="e.g. product-photo"
-              />
+            <NewItemFields prefix={prefix} errors={errors} slugHint="e.g. product-photo">
               <TextField
                 prefix={prefix}
                 name="description"
@@ -62,7 +53,7 @@ export function TemplateForm(props: Props) {
                 error={errors.description}
                 maxLength={500}
               />
-            </div>
+            </NewItemFields>
           )}
           <div key={create ? String(generation) : props.activeVersionId} className="space-y-4">
             <TextArea
