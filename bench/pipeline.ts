@@ -51,7 +51,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
-import { chromium, type APIRequestContext, type Browser } from "@playwright/test";
+import { chromium, type Browser } from "@playwright/test";
 import postgres from "postgres";
 import { buildIsCurrent } from "../scripts/build-fingerprint";
 import { kilnProcesses } from "../scripts/processes";

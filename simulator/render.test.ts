@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { encodePng, renderPng, renderRaw } from "./render";
+import { renderPng } from "./render";
 import { measure } from "./test-metrics";
 
 const base = { prompt: "a red sneaker on a white table, studio photo", seed: 42, width: 512, height: 512 };

@@ -43,7 +43,7 @@ export function BannedTermsEditor({ terms, categories }: { terms: Term[]; catego
       {state?.ok && <Alert tone="success">{state.message}</Alert>}
       {terms.length === 0 ? (
         <p className="text-sm text-stone-500">
-          No banned terms yet. Add your competitors' trademarks, people's names you may not depict, and words your
+          No banned terms yet. Add your competitors’ trademarks, people’s names you may not depict, and words your
           policy excludes.
         </p>
       ) : (

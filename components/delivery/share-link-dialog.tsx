@@ -75,7 +75,9 @@ function SharePanel({ target, onClose }: { target: Target; onClose: () => void }
   });
   const errorOf = (err: unknown) =>
     err instanceof RequestError ? err.message : err ? "Something went wrong; try again." : null;
+  // The date picker's bounds: today's date at each render is what they mean.
   const today = new Date().toISOString().slice(0, 10);
+  // eslint-disable-next-line react-hooks/purity -- see above
   const inAYear = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
   return (
     <div

@@ -42,7 +42,7 @@ export function GenerateForm({ options }: { options: GenerateOptions }) {
   // One key per queue intent: a double click or a retried request queues once.
   const [idempotencyKey, setKey] = useState(() => crypto.randomUUID());
 
-  const rows = mode === "single" ? [{ line: 1, values }] : (csv?.rows ?? []);
+  const rows = useMemo(() => (mode === "single" ? [{ line: 1, values }] : (csv?.rows ?? [])), [mode, values, csv]);
   const request = useMemo(
     () => ({
       templateId,
@@ -56,7 +56,7 @@ export function GenerateForm({ options }: { options: GenerateOptions }) {
       campaign: campaign || undefined,
       reference: reference ? { versionId: reference.versionId, strength } : undefined,
     }),
-    [templateId, presetId, variantsPerRow, aspectRatios, mode, rows, name, campaign, reference, strength],
+    [templateId, presetId, variantsPerRow, aspectRatios, mode, rows, csv, name, campaign, reference, strength],
   );
   const deferred = useDeferredValue(request);
   // One prompt with a required field still empty cannot be estimated: say what to fill instead of asking.

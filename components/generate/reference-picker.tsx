@@ -57,8 +57,8 @@ export function ReferencePicker({
       )}
       {value ? (
         <div className="flex items-center gap-3 rounded-md border border-stone-200 p-2">
-          {/* eslint-disable-next-line @next/next/no-img-element */}
           {value.thumbUrl ? (
+            // eslint-disable-next-line @next/next/no-img-element -- a guarded /api/blobs thumbnail, already sized; next/image's optimiser would fetch it without the session
             <img src={value.thumbUrl} alt="" className="h-14 w-14 rounded object-cover" />
           ) : (
             <div className="h-14 w-14 rounded bg-stone-100" />
@@ -82,7 +82,7 @@ export function ReferencePicker({
               />
             </label>
             <p className="text-xs text-stone-500">
-              Low keeps the reference's composition and colours; 1 uses it only as a starting point.
+              Low keeps the reference’s composition and colours; 1 uses it only as a starting point.
             </p>
           </div>
           <Button variant="secondary" type="button" onClick={() => onChange(null)}>

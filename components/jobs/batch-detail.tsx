@@ -35,6 +35,7 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
     engineUnreachable,
     createdAt: b.createdAt,
     lastFinishedAt: lastFinishedAt(b.rows),
+    // eslint-disable-next-line react-hooks/purity -- re-judged at each poll's render on purpose (comment above)
     now: Date.now(),
   });
   const actionError =

@@ -9,7 +9,7 @@ import { formatDate, formatMicros } from "./format";
 import { RightsFlag } from "@/components/delivery/rights-flag";
 import { LibraryStatusBadge } from "./status-badge";
 import { StarButton } from "./star-button";
-import type { Density, ResultViewProps } from "./types";
+import type { ResultViewProps } from "./types";
 import { useWindowOffset } from "./use-window-offset";
 
 // Two facts per cell (title over campaign and the first carried CSV columns, status beside tier,

@@ -43,8 +43,8 @@ export function QueueList({
               onChange={() => onToggle(item.assetId)}
               className="mt-1"
             />
-            {/* eslint-disable-next-line @next/next/no-img-element */}
             {item.thumbUrl ? (
+              // eslint-disable-next-line @next/next/no-img-element -- a guarded /api/blobs thumbnail, already sized; next/image's optimiser would fetch it without the session
               <img src={item.thumbUrl} alt="" className="h-12 w-12 rounded object-cover" />
             ) : (
               <div className="h-12 w-12 rounded bg-stone-200" />

@@ -33,7 +33,8 @@ const LOW_WATER = 20;
 export function ReviewWorkspace() {
   const [filters, setFilters] = useState<QueueFilters>({});
   const queue = useReviewQueue(filters);
-  const reasons = useRejectReasons().data?.reasons ?? [];
+  const reasonsData = useRejectReasons().data?.reasons;
+  const reasons = useMemo(() => reasonsData ?? [], [reasonsData]);
   const [confirmBulk, setConfirmBulk] = useState(false);
   const actions = useReviewActions();
   const [currentId, setCurrentId] = useState<string | null>(null);
@@ -48,7 +49,9 @@ export function ReviewWorkspace() {
   const [fetched, setFetched] = useState<{ item: QueueItem; at: number; filters: QueueFilters } | null>(null);
   const [decisions, setDecisions] = useState(0);
   const filtersRef = useRef(filters);
-  filtersRef.current = filters;
+  useEffect(() => {
+    filtersRef.current = filters;
+  }, [filters]);
 
   // Decided assets leave the list at once, before the queue refetches; the server's next asset joins
   // it in queue order (or replaces its older copy) until the list is fetched again.
@@ -162,34 +165,38 @@ export function ReviewWorkspace() {
   }, [last, actions.undo]);
 
   const keys = useRef<(e: KeyboardEvent) => void>(() => {});
-  keys.current = (e: KeyboardEvent) => {
-    const target = e.target as HTMLElement;
-    if (e.metaKey || e.ctrlKey || e.altKey || target.closest("input, textarea, select")) return;
-    if (mode.kind === "reason") {
-      if (e.key === "Escape") return setMode({ kind: "idle" });
-      if (/^[0-9]$/.test(e.key)) {
-        const reason = reasons[(Number(e.key) + 9) % 10];
-        if (reason) decide("reject", { reasonCode: reason.code });
-        return;
+  // The key handler sees this render's state; it is swapped in after the commit, not during render.
+  useEffect(() => {
+    keys.current = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement;
+      if (e.metaKey || e.ctrlKey || e.altKey || target.closest("input, textarea, select")) return;
+      if (mode.kind === "reason") {
+        if (e.key === "Escape") return setMode({ kind: "idle" });
+        if (/^[0-9]$/.test(e.key)) {
+          const reason = reasons[(Number(e.key) + 9) % 10];
+          if (reason) decide("reject", { reasonCode: reason.code });
+          return;
+        }
       }
-    }
-    const k = e.key.toLowerCase();
-    const map: Record<string, () => void> = {
-      j: () => move(1),
-      k: () => move(-1),
-      a: () => decide("approve"),
-      c: () => setMode({ kind: "comment", decision: "approve_with_changes" }),
-      x: () => setMode({ kind: "comment", decision: "request_changes" }),
-      r: () => setMode({ kind: "reason" }),
-      u: undo,
-      z: () => setZoom((z) => !z),
-      escape: () => setMode({ kind: "idle" }),
+      const k = e.key.toLowerCase();
+      const map: Record<string, () => void> = {
+        j: () => move(1),
+        k: () => move(-1),
+        a: () => decide("approve"),
+        c: () => setMode({ kind: "comment", decision: "approve_with_changes" }),
+        x: () => setMode({ kind: "comment", decision: "request_changes" }),
+        r: () => setMode({ kind: "reason" }),
+        u: undo,
+        z: () => setZoom((z) => !z),
+        escape: () => setMode({ kind: "idle" }),
+      };
+      if (map[k]) {
+        e.preventDefault();
+        map[k]();
+      }
     };
-    if (map[k]) {
-      e.preventDefault();
-      map[k]();
-    }
-  };
+  });
+
   useEffect(() => {
     const handler = (e: KeyboardEvent) => keys.current(e);
     window.addEventListener("keydown", handler);

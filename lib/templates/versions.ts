@@ -1,10 +1,10 @@
 import { asc, desc, eq, max } from "drizzle-orm";
 import { z } from "zod";
-import type { Tx } from "@/db";
 import { templates, templateVersions, users, type Template, type TemplateVersion } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError, parseInput } from "@/lib/errors";
+import { notFound, rollbackTo, saveNextVersion, slugTaken, type VersionedCatalog } from "@/lib/catalog/versioned";
 import { assertCanManageCatalog, authorOf, type Author } from "@/lib/presets/access";
 import { parseTemplateDefinition } from "./definition-schema";
 import type { TemplateDefinition } from "./types";
@@ -95,18 +95,34 @@ export async function listTemplatesWithVersions({ ctx }: { ctx: Ctx }): Promise<
   });
 }
 
-/** Serialises edits and rollbacks of one template, so concurrent edits get N+1 and N+2. */
-async function lockTemplate(tx: Tx, templateId: string): Promise<Template> {
-  const [row] = await tx.select().from(templates).where(eq(templates.id, templateId)).limit(1).for("update");
-  if (!row) throw new AppError("not_found", "That template does not exist.");
-  return row;
-}
-
-async function versionNumberOf(tx: Tx, id: string | null): Promise<TemplateVersion | null> {
-  if (!id) return null;
-  const [row] = await tx.select().from(templateVersions).where(eq(templateVersions.id, id)).limit(1);
-  return row ?? null;
-}
+const catalog: VersionedCatalog<Template, TemplateVersion> = {
+  kind: "template",
+  async lock(tx, templateId) {
+    const [row] = await tx.select().from(templates).where(eq(templates.id, templateId)).limit(1).for("update");
+    if (!row) throw notFound("template");
+    return row;
+  },
+  async version(tx, versionId) {
+    const [row] = await tx.select().from(templateVersions).where(eq(templateVersions.id, versionId)).limit(1);
+    return row ?? null;
+  },
+  itemIdOf: (v) => v.templateId,
+  async lastVersion(tx, templateId) {
+    const [last] = await tx
+      .select({ n: max(templateVersions.version) })
+      .from(templateVersions)
+      .where(eq(templateVersions.templateId, templateId));
+    return last?.n ?? null;
+  },
+  async setActive(tx, templateId, versionId) {
+    const [row] = await tx
+      .update(templates)
+      .set({ activeVersionId: versionId })
+      .where(eq(templates.id, templateId))
+      .returning();
+    return row!;
+  },
+};
 
 /** A new template and its version 1, active at once. */
 export async function createTemplate({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<Saved> {
@@ -115,10 +131,7 @@ export async function createTemplate({ ctx, input }: { ctx: Ctx; input: unknown 
   const definition = parseTemplateDefinition(data.definition);
   return ctx.db.transaction(async (tx) => {
     const [taken] = await tx.select({ id: templates.id }).from(templates).where(eq(templates.slug, data.slug)).limit(1);
-    if (taken)
-      throw new AppError("conflict", `A template with the slug "${data.slug}" already exists.`, {
-        fields: { slug: ["Already in use."] },
-      });
+    if (taken) throw slugTaken("template", data.slug);
     const [created] = await tx
       .insert(templates)
       .values({ slug: data.slug, name: data.name, description: data.description })
@@ -127,11 +140,7 @@ export async function createTemplate({ ctx, input }: { ctx: Ctx; input: unknown 
       .insert(templateVersions)
       .values({ templateId: created!.id, version: 1, definition, note: data.note, createdBy: ctx.actor.id })
       .returning();
-    const [template] = await tx
-      .update(templates)
-      .set({ activeVersionId: version!.id })
-      .where(eq(templates.id, created!.id))
-      .returning();
+    const template = await catalog.setActive(tx, created!.id, version!.id);
     await recordAudit({
       db: tx,
       input: {
@@ -148,7 +157,7 @@ export async function createTemplate({ ctx, input }: { ctx: Ctx; input: unknown 
         ip: ctx.ip,
       },
     });
-    return { template: template!, version: version! };
+    return { template, version: version! };
   });
 }
 
@@ -157,91 +166,27 @@ export async function createTemplateVersion({ ctx, input }: { ctx: Ctx; input: u
   assertCanManageCatalog(ctx);
   const data = parseInput(versionInput, input);
   const definition = parseTemplateDefinition(data.definition);
-  return ctx.db.transaction(async (tx) => {
-    const locked = await lockTemplate(tx, data.templateId);
-    const active = await versionNumberOf(tx, locked.activeVersionId);
-    const changes = diffTemplateVersions(active?.definition ?? null, definition);
-    if (active && changes[0] === "no content change") {
-      throw new AppError(
-        "conflict",
-        `Nothing changed compared with the active version ${active.version}; edit a field before saving.`,
-      );
-    }
-    const [last] = await tx
-      .select({ n: max(templateVersions.version) })
-      .from(templateVersions)
-      .where(eq(templateVersions.templateId, locked.id));
-    const [version] = await tx
-      .insert(templateVersions)
-      .values({
-        templateId: locked.id,
-        version: (last?.n ?? 0) + 1,
-        definition,
-        note: data.note,
-        createdBy: ctx.actor.id,
-      })
-      .returning();
-    const [template] = await tx
-      .update(templates)
-      .set({ activeVersionId: version!.id })
-      .where(eq(templates.id, locked.id))
-      .returning();
-    await recordAudit({
-      db: tx,
-      input: {
-        actor: ctx.actor,
-        action: "template.version_created",
-        subject: { type: "template", id: locked.id },
-        data: {
-          slug: locked.slug,
-          version: version!.version,
-          versionId: version!.id,
-          previousVersion: active?.version ?? null,
-          changes,
-          note: data.note,
-        },
-        ip: ctx.ip,
-      },
-    });
-    return { template: template!, version: version! };
+  const { item, version } = await saveNextVersion(ctx, catalog, data.templateId, {
+    unchanged: (active) => diffTemplateVersions(active.definition, definition)[0] === "no content change",
+    async insert(tx, n) {
+      const [row] = await tx
+        .insert(templateVersions)
+        .values({ templateId: data.templateId, version: n, definition, note: data.note, createdBy: ctx.actor.id })
+        .returning();
+      return row!;
+    },
+    changes: (previous, saved) => diffTemplateVersions(previous?.definition ?? null, saved.definition),
+    note: data.note,
   });
+  return { template: item, version };
 }
 
 /** Moves the active pointer to another version of the same template; nothing is copied or changed. */
 export async function rollbackTemplate({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<Saved> {
   assertCanManageCatalog(ctx);
   const { templateId, versionId } = parseInput(rollbackInput, input);
-  return ctx.db.transaction(async (tx) => {
-    const locked = await lockTemplate(tx, templateId);
-    const target = await versionNumberOf(tx, versionId);
-    if (!target) throw new AppError("not_found", "That version does not exist.");
-    if (target.templateId !== templateId)
-      throw new AppError("invalid_input", `That version belongs to another template, not "${locked.name}".`);
-    if (locked.activeVersionId === target.id)
-      throw new AppError("conflict", `Version ${target.version} is already the active version.`);
-    const from = await versionNumberOf(tx, locked.activeVersionId);
-    const [template] = await tx
-      .update(templates)
-      .set({ activeVersionId: target.id })
-      .where(eq(templates.id, templateId))
-      .returning();
-    await recordAudit({
-      db: tx,
-      input: {
-        actor: ctx.actor,
-        action: "template.rolled_back",
-        subject: { type: "template", id: templateId },
-        data: {
-          slug: locked.slug,
-          fromVersion: from?.version ?? null,
-          toVersion: target.version,
-          versionId: target.id,
-        },
-        ip: ctx.ip,
-      },
-    });
-    return { template: template!, version: target };
-  });
+  const { item, version } = await rollbackTo(ctx, catalog, templateId, versionId);
+  return { template: item, version };
 }
 
 /**

@@ -1,11 +1,9 @@
 import type { ReactNode } from "react";
-import { Badge } from "@/components/ui/badge";
-import { Card } from "@/components/ui/card";
+import { VersionedCard } from "@/components/admin/catalog/versioned-card";
 import type { PresetVersionView, PresetView } from "@/lib/presets";
 import { microsToDollars } from "@/lib/presets/money";
 import type { PresetDefaults, ProviderChoice } from "./preset-fields";
 import { PresetForm } from "./preset-form";
-import { VersionHistory } from "./version-history";
 
 /** Prefills the edit form from a version; money goes out as an exact dollar string. */
 export function defaultsFrom(v: PresetVersionView): PresetDefaults {
@@ -63,53 +61,30 @@ function Summary({ v }: { v: PresetVersionView }) {
 
 export function PresetCard({ preset, providers }: { preset: PresetView; providers: ProviderChoice[] }) {
   const active = preset.active;
-  const nextVersion = (preset.versions[0]?.version ?? 0) + 1;
   return (
-    <div data-testid={`preset-${preset.slug}`}>
-      <Card
-        title={preset.name}
-        description={
-          <>
-            <code>{preset.slug}</code> · {preset.versions.length}{" "}
-            {preset.versions.length === 1 ? "version" : "versions"}
-          </>
-        }
-        actions={
-          <span data-testid="active-version">
-            <Badge tone={active ? "accent" : "bad"}>{active ? `v${active.version} active` : "no active version"}</Badge>
-          </span>
-        }
-      >
-        <div className="space-y-4">
-          {active && <Summary v={active} />}
-          {active && (
-            <details className="rounded-md border border-stone-200 px-4 py-3">
-              <summary className="cursor-pointer text-sm font-medium text-kiln-700">
-                Edit — creates version {nextVersion}
-              </summary>
-              <div className="mt-4">
-                <PresetForm
-                  mode="edit"
-                  presetId={preset.id}
-                  presetName={preset.name}
-                  nextVersion={nextVersion}
-                  activeVersionId={active.id}
-                  providers={providers}
-                  defaults={defaultsFrom(active)}
-                />
-              </div>
-            </details>
-          )}
-          <details className="rounded-md border border-stone-200 px-4 py-3">
-            <summary className="cursor-pointer text-sm font-medium text-stone-700">
-              Version history ({preset.versions.length})
-            </summary>
-            <div className="mt-3">
-              <VersionHistory kind="preset" itemId={preset.id} itemName={preset.name} rows={preset.versions} />
-            </div>
-          </details>
-        </div>
-      </Card>
-    </div>
+    <VersionedCard
+      kind="preset"
+      item={preset}
+      description={
+        <>
+          <code>{preset.slug}</code> · {preset.versions.length} {preset.versions.length === 1 ? "version" : "versions"}
+        </>
+      }
+      summary={active && <Summary v={active} />}
+      edit={
+        active &&
+        ((nextVersion) => (
+          <PresetForm
+            mode="edit"
+            presetId={preset.id}
+            presetName={preset.name}
+            nextVersion={nextVersion}
+            activeVersionId={active.id}
+            providers={providers}
+            defaults={defaultsFrom(active)}
+          />
+        ))
+      }
+    />
   );
 }

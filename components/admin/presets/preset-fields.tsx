@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, Select } from "@/components/ui/field";
-import { fid, TextArea, TextField, type Errors } from "./form-bits";
+import { fid, TextArea, TextField, type Errors } from "@/components/admin/catalog/form-bits";
 
 export type ProviderChoice = { id: string; name: string; kind: string; isSimulator: boolean; paused: boolean };
 export type PresetDefaults = {

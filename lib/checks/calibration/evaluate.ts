@@ -61,8 +61,8 @@ export async function runCalibration({
     };
     const outcomes = new Map<string, CheckOutcome>();
     for (const check of Object.keys(item.expected)) {
-      const module = byId.get(check);
-      if (module) outcomes.set(check, await module.run(image, context));
+      const checkModule = byId.get(check);
+      if (checkModule) outcomes.set(check, await checkModule.run(image, context));
     }
     scored.push({ item, outcomes });
   }

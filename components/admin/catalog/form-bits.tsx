@@ -91,3 +91,24 @@ export function FormStatus({ state, children }: { state: ActionResult<unknown> |
     </Alert>
   );
 }
+
+/** A new preset's or template's name and slug, with the third field of that row (tier, description). */
+export function NewItemFields({
+  prefix,
+  errors,
+  slugHint,
+  children,
+}: {
+  prefix: string;
+  errors: Errors;
+  slugHint: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className="grid gap-4 sm:grid-cols-3">
+      <TextField prefix={prefix} name="name" label="Name" error={errors.name} maxLength={120} />
+      <TextField prefix={prefix} name="slug" label="Slug" error={errors.slug} maxLength={60} hint={slugHint} />
+      {children}
+    </div>
+  );
+}
