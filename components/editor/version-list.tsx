@@ -119,7 +119,7 @@ export function VersionList({
               </div>
             )}
             {canEdit && v.current && v.sendToReviewBlocked && (
-              <p className="mt-1 text-xs text-stone-400">{v.sendToReviewBlocked}</p>
+              <p className="mt-1 text-xs text-stone-500">{v.sendToReviewBlocked}</p>
             )}
           </div>
         </li>

@@ -132,7 +132,7 @@ export function LibraryView({
             ) : (
               "Searching…"
             )}
-            {search.isFetching && search.data && <span className="ml-2 text-stone-400">updating…</span>}
+            {search.isFetching && search.data && <span className="ml-2 text-stone-500">updating…</span>}
           </p>
           <div className="flex flex-wrap items-center gap-2 text-sm">
             <label className="flex items-center gap-1.5 text-stone-600">

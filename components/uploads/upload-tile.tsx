@@ -43,7 +43,7 @@ export function UploadTile({ upload: u, onRetry }: { upload: UploadView; onRetry
             {u.status}
           </Badge>
         </div>
-        <div className="text-stone-400">{u.owner}</div>
+        <div className="text-stone-500">{u.owner}</div>
         {u.metadataRemoved.length > 0 && (
           <div
             className="text-stone-500"

@@ -84,7 +84,7 @@ export function Operation({ op }: { op: ReferenceOperation }) {
                       {p.required ? (
                         <span className="text-xs font-medium text-amber-700">required</span>
                       ) : (
-                        <span className="text-xs text-stone-400">optional</span>
+                        <span className="text-xs text-stone-500">optional</span>
                       )}
                     </div>
                     {p.description && <RichText text={p.description} className="mt-0.5 text-stone-600" />}
