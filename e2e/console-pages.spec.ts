@@ -31,7 +31,8 @@ for (const role of Object.keys(DEMO) as DemoRole[]) {
       Boolean(process.env.DATABASE_URL) && (role === "finance" || role === "reviewer"),
       "admin and designer cover the pages on PostgreSQL",
     );
-    test.setTimeout(240_000); // the admin visits every admin page; on a loaded two-core machine that passes two minutes
+    // The admin visits every admin page (each with an axe run); on a loaded two-core machine that passes four minutes.
+    test.setTimeout(420_000);
     const who = DEMO[role];
     await new SignInPage(page).signInAndWait(who.email, who.password, who.name);
     const nav = page.getByRole("navigation", { name: "Console" });

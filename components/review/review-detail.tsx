@@ -41,7 +41,7 @@ export function ReviewDetail({
           src={zoom ? item.originalUrl : (item.previewUrl ?? item.originalUrl)}
           alt={item.prompt}
           onClick={onZoom}
-          className={zoom ? "max-w-none cursor-zoom-out" : "mx-auto max-h-[52vh] cursor-zoom-in object-contain"}
+          className={zoom ? "max-w-none cursor-zoom-out" : "mx-auto max-h-[52vh] max-w-full cursor-zoom-in object-contain"}
         />
       </div>
       {decisionBar}

@@ -316,7 +316,7 @@ export function ReviewWorkspace() {
           Nothing waiting for you. New assets appear here once their automated checks finish.
         </p>
       ) : (
-        <div className="grid gap-4 lg:grid-cols-[18rem_minmax(0,1fr)]">
+        <div className="grid grid-cols-1 gap-4 lg:grid-cols-[18rem_minmax(0,1fr)]">
           <div className="max-h-56 overflow-y-auto lg:max-h-[80vh]">
             <QueueList
               items={items}
