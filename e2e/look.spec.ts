@@ -12,15 +12,26 @@ import { DEMO } from "./support/users";
  * shortcut overlay; dark mode from the system setting. Screenshots land in test-results/look-*.png.
  */
 
-const noSidewaysScroll = (page: Page) =>
+/** The page's scroll and client width, and the innermost elements that reach past the right edge (to name the culprit). */
+const sideways = (page: Page) =>
   page.evaluate(() => {
     const el = document.scrollingElement!;
-    return { scrollWidth: el.scrollWidth, clientWidth: el.clientWidth };
+    const wide = [...document.body.querySelectorAll<HTMLElement>("*")]
+      .filter((e) => e.getBoundingClientRect().right > el.clientWidth + 1)
+      .filter((e) => ![...e.children].some((c) => c.getBoundingClientRect().right > el.clientWidth + 1))
+      .slice(0, 5)
+      .map(
+        (e) =>
+          `${e.tagName.toLowerCase()}.${[...e.classList].join(".")} (${Math.round(e.getBoundingClientRect().right)}px)`,
+      );
+    return { scrollWidth: el.scrollWidth, clientWidth: el.clientWidth, wide };
   });
 
 async function expectNoSidewaysScroll(page: Page) {
-  const { scrollWidth, clientWidth } = await noSidewaysScroll(page);
-  expect(scrollWidth, `${page.url()} scrolls sideways`).toBeLessThanOrEqual(clientWidth);
+  const { scrollWidth, clientWidth, wide } = await sideways(page);
+  expect(scrollWidth, `${page.url()} scrolls sideways; past the edge: ${wide.join(", ")}`).toBeLessThanOrEqual(
+    clientWidth,
+  );
 }
 
 /** One support-tier image (it waits for a reviewer), made by the designer; returns its asset id. */
