@@ -17,7 +17,7 @@ export function CheckPanel({ results }: { results: CheckResultView[] }) {
   if (results.length === 0) return <p className="text-sm text-stone-500">No check has reported yet.</p>;
   return (
     // Scrolls inside its card on a narrow screen rather than widening the page.
-    <div className="overflow-x-auto" tabIndex={0} aria-label="Automated checks">
+    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Automated checks">
       <table className="w-full text-sm" data-testid="check-panel">
         <thead>
           <tr className="text-left text-xs uppercase tracking-wide text-stone-500">
