@@ -66,7 +66,7 @@ export function CompareSlider({
             ))}
           </select>
         </label>
-        <label className="flex flex-1 items-center gap-2">
+        <label className="flex min-w-32 flex-1 items-center gap-2">
           <span className="sr-only">Before/after position</span>
           <input
             type="range"
