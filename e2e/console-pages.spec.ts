@@ -1,5 +1,6 @@
 import type { Page } from "@playwright/test";
 import { SignInPage } from "./pages/sign-in-page";
+import { axeViolations, expectAccessible } from "./support/axe";
 import { expect, test } from "./support/test";
 import { DEMO, type DemoRole } from "./support/users";
 
@@ -7,6 +8,8 @@ import { DEMO, type DemoRole } from "./support/users";
  * Every console page each role can open renders and runs its scripts under the Content Security
  * Policy: the fixture fails the test on any CSP violation, console error or page error. The pages
  * come from the role's own navigation (and the Costs tabs), so a new area is covered when added.
+ * Each page also gets one axe run: no serious or critical accessibility violations (all pages'
+ * findings are listed together at the end, so one run shows everything to fix).
  */
 async function visit(page: Page, href: string) {
   const response = await page.goto(href);
@@ -28,7 +31,8 @@ for (const role of Object.keys(DEMO) as DemoRole[]) {
       Boolean(process.env.DATABASE_URL) && (role === "finance" || role === "reviewer"),
       "admin and designer cover the pages on PostgreSQL",
     );
-    test.setTimeout(240_000); // the admin visits every admin page; on a loaded two-core machine that passes two minutes
+    // The admin visits every admin page (each with an axe run); on a loaded two-core machine that passes four minutes.
+    test.setTimeout(420_000);
     const who = DEMO[role];
     await new SignInPage(page).signInAndWait(who.email, who.password, who.name);
     const nav = page.getByRole("navigation", { name: "Console" });
@@ -37,9 +41,11 @@ for (const role of Object.keys(DEMO) as DemoRole[]) {
     ];
     expect(hrefs.length).toBeGreaterThan(1);
     const visited: string[] = [];
+    const violations: string[] = [];
     for (const href of hrefs) {
       await visit(page, href);
       visited.push(href);
+      violations.push(...(await axeViolations(page)));
       // Sections inside an area (the Costs tabs) are pages too.
       const tabs = await page
         .getByRole("navigation", { name: /sections/i })
@@ -48,12 +54,14 @@ for (const role of Object.keys(DEMO) as DemoRole[]) {
       for (const tab of tabs.filter((t) => !visited.includes(t) && !hrefs.includes(t))) {
         await visit(page, tab);
         visited.push(tab);
+        violations.push(...(await axeViolations(page)));
       }
     }
     // Pages added by later issues that only their role's navigation reaches.
     if (role === "admin")
       expect(visited).toEqual(expect.arrayContaining(["/admin/placements", "/admin/operations", "/admin/alerts"]));
     await page.screenshot({ path: `/tmp/console-${role}.png`, fullPage: true });
+    expect(violations, `accessibility (serious, critical):\n${violations.join("\n")}`).toEqual([]);
   });
 }
 
@@ -69,4 +77,5 @@ test("the 404 page runs its scripts under the CSP too", async ({ page, consoleWa
   await expect
     .poll(() => page.evaluate(() => Boolean((window as { next?: { version?: string } }).next?.version)))
     .toBe(true);
+  await expectAccessible(page);
 });

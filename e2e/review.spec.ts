@@ -77,7 +77,7 @@ test("a reviewer culls 20 assets by keyboard only — approve, reject with a rea
 
   // U takes the last decision back (a request for changes); the asset returns and is approved instead.
   await reviewer.keyboard.press("u");
-  await expect(reviewer.locator("[data-alert]")).toContainText("Decision undone");
+  await expect(reviewer.locator("[data-sonner-toast]").filter({ hasText: "Decision undone" })).toBeVisible();
   await expect(current).toHaveAttribute("data-asset-id", outcomes[19]!.assetId);
   await reviewer.keyboard.press("a");
   await expect(reviewer.locator(`[data-testid="review-item"][data-asset-id="${outcomes[19]!.assetId}"]`)).toHaveCount(
@@ -106,7 +106,7 @@ test("a reviewer culls 20 assets by keyboard only — approve, reject with a rea
   await expect(rest).toHaveCount(4);
   await reviewer.getByRole("button", { name: "Approve 2 selected assets" }).click();
   await dialog.getByRole("button", { name: "Approve 2 assets" }).click();
-  await expect(reviewer.locator("[data-alert]")).toContainText("Approved 2.");
+  await expect(reviewer.locator("[data-sonner-toast]").filter({ hasText: "Approved 2." })).toBeVisible();
   await expect(rest).toHaveCount(2);
   await expect.poll(async () => (await badgeCount()) === (await apiCount()), { timeout: 30_000 }).toBe(true);
   expect(nativeDialogs).toBe(0);

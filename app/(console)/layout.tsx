@@ -5,6 +5,7 @@ import { areasFor, can } from "@/lib/auth/permissions";
 import { StatusBanner } from "@/components/operations/status-banner";
 import { operationsStatus } from "@/lib/operations/status";
 import { navCounts } from "@/lib/console/nav-counts";
+import { ShortcutsOverlay } from "@/components/ui/shortcuts-overlay";
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const ctx = await requirePageCtx("console.view");
@@ -15,12 +16,13 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const [counts, status] = await Promise.all([navCounts(ctx), operationsStatus({ ctx })]);
   const areas = areasFor(actor.role).map(({ href, label }) => ({ href, label }));
   return (
-    <div className="flex min-h-screen">
+    <div className="flex min-h-screen flex-col md:flex-row">
       <ConsoleNav areas={areas} counts={counts} actor={{ name: actor.name, email: actor.email, role: actor.role }} />
-      <main className="min-w-0 flex-1 px-8 py-8">
+      <main className="min-w-0 flex-1 px-4 py-5 md:px-8 md:py-8">
         <StatusBanner items={status} canOperate={can(actor.role, "operations.manage")} />
         {children}
       </main>
+      <ShortcutsOverlay />
     </div>
   );
 }

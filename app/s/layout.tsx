@@ -8,7 +8,7 @@ export default function ShareLayout({ children }: { children: ReactNode }) {
   return (
     <div className="min-h-screen bg-stone-50 text-stone-900">
       <main className="mx-auto max-w-5xl px-4 py-8">{children}</main>
-      <footer className="mx-auto max-w-5xl px-4 pb-8 text-xs text-stone-400">Shared with Kiln</footer>
+      <footer className="mx-auto max-w-5xl px-4 pb-8 text-xs text-stone-500">Shared with Kiln</footer>
     </div>
   );
 }

@@ -26,7 +26,7 @@ export function AuditTable({ events }: { events: Row[] }) {
           <td className="py-2 pr-3 tabular-nums text-stone-500">{e.seq}</td>
           <td className="whitespace-nowrap py-2 pr-3 text-stone-600">{new Date(e.occurredAt).toLocaleString()}</td>
           <td className="max-w-56 truncate py-2 pr-3" title={e.actorEmail ?? undefined}>
-            {e.actorEmail ?? <span className="text-stone-400">system</span>}
+            {e.actorEmail ?? <span className="text-stone-500">system</span>}
           </td>
           <td className="py-2 pr-3 font-mono text-xs">{e.action}</td>
           <td className="max-w-md break-all py-2 pr-3 font-mono text-xs text-stone-600">
@@ -38,7 +38,7 @@ export function AuditTable({ events }: { events: Row[] }) {
               .filter(Boolean)
               .join(" · ")}
           </td>
-          <td className="py-2 font-mono text-xs text-stone-400">{e.hash.slice(0, 10)}</td>
+          <td className="py-2 font-mono text-xs text-stone-500">{e.hash.slice(0, 10)}</td>
         </tr>
       ))}
     </Table>

@@ -54,7 +54,7 @@ export function UsersTable({
       {feedback?.ok && <Alert tone="success">{feedback.message}</Alert>}
       <Table columns={["User", "Role", "Team", "Status", "Last sign-in", { label: "Actions", srOnly: true }]}>
         {users.map((u) => (
-          <tr key={u.id} data-testid={`user-row-${u.email}`} className={u.active ? "" : "text-stone-400"}>
+          <tr key={u.id} data-testid={`user-row-${u.email}`} className={u.active ? "" : "text-stone-500"}>
             <td className="py-3 pr-4">
               <div className="font-medium text-stone-900">
                 {u.name} {u.serviceAccount && <Badge tone="accent">service account</Badge>}

@@ -49,7 +49,7 @@ function RerunPanel({ assetId, onClose }: { assetId: string; onClose: () => void
   const blocked = !!e?.blocker || !!e?.budgets.refusal;
   return (
     <div
-      className="fixed inset-0 z-40 flex items-center justify-center bg-stone-900/40 p-4"
+      className="fixed inset-0 z-40 flex items-center justify-center bg-black/50 p-4"
       role="presentation"
       onClick={onClose}
     >

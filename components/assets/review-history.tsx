@@ -48,7 +48,7 @@ export function ReviewHistory({
           {review.decisions.map((d) => (
             <li
               key={d.id}
-              className={`py-1.5 ${d.undone ? "text-stone-400 line-through" : ""}`}
+              className={`py-1.5 ${d.undone ? "text-stone-500 line-through" : ""}`}
               data-decision={d.decision}
             >
               <span className="font-medium">{d.reviewer}</span>{" "}

@@ -16,7 +16,7 @@ export function CollectionCardView({ c }: { c: CollectionCard }) {
       >
         <div className={`grid aspect-[2/1] ${COLS[c.covers.length] ?? "grid-cols-4"} gap-px bg-stone-100`}>
           {c.covers.length === 0 ? (
-            <span className="flex items-center justify-center text-xs text-stone-400">Empty</span>
+            <span className="flex items-center justify-center text-xs text-stone-500">Empty</span>
           ) : (
             c.covers.map((url) => (
               // eslint-disable-next-line @next/next/no-img-element

@@ -17,8 +17,8 @@ import { OUTCOME_LABELS, PURPOSE_LABELS, SPEND_OUTCOMES, SPEND_PURPOSES } from "
 import type { CostDay } from "@/lib/costs/report/series";
 import { money, percent, shortDay, unitMoney } from "./format";
 
-const AXIS = { fontSize: 11, fill: "#78716c" };
-const GRID = "#e7e5e4";
+const AXIS = { fontSize: 11, fill: "var(--color-stone-500)" };
+const GRID = "var(--color-stone-200)";
 /** Compact dollars for an axis ($0.004, $12, $1.2K); the tooltip shows the exact amount. */
 const AXIS_MONEY = new Intl.NumberFormat("en-US", {
   style: "currency",

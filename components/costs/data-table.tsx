@@ -87,7 +87,7 @@ export function DataTable<T extends RowData>({
                       className="inline-flex items-center gap-1 uppercase hover:text-stone-800"
                     >
                       {col.header}
-                      <span aria-hidden className="text-stone-400">
+                      <span aria-hidden className="text-stone-500">
                         {sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : "↕"}
                       </span>
                     </button>

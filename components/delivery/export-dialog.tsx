@@ -129,7 +129,7 @@ function ExportPanel({
 
   return (
     <div
-      className="fixed inset-0 z-40 flex items-center justify-center bg-stone-900/40 p-4"
+      className="fixed inset-0 z-40 flex items-center justify-center bg-black/50 p-4"
       role="presentation"
       onClick={onClose}
     >

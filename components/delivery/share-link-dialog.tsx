@@ -81,7 +81,7 @@ function SharePanel({ target, onClose }: { target: Target; onClose: () => void }
   const inAYear = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
   return (
     <div
-      className="fixed inset-0 z-40 flex items-center justify-center bg-stone-900/40 p-4"
+      className="fixed inset-0 z-40 flex items-center justify-center bg-black/50 p-4"
       role="presentation"
       onClick={onClose}
     >

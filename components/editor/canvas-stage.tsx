@@ -13,7 +13,8 @@ import {
 import { clearMask, maskHasPaint, paintStroke, type Point } from "./mask-canvas";
 
 export type Tool = "brush" | "eraser" | "hand";
-export type Backdrop = "checker" | string;
+/** "checker" for the transparency checkerboard, "plain" for an opaque image's neutral well, else a colour. */
+export type Backdrop = "checker" | "plain" | string;
 
 export type StageHandle = {
   canvas: HTMLCanvasElement | null;
@@ -22,13 +23,17 @@ export type StageHandle = {
   zoomBy(factor: number): void;
 };
 
+/** The transparency checkerboard (its colours follow light and dark mode, app/globals.css). */
 export const CHECKER_STYLE = {
-  backgroundColor: "#fff",
+  backgroundColor: "var(--checker-a)",
   backgroundImage:
-    "linear-gradient(45deg, #d6d3d1 25%, transparent 25%), linear-gradient(-45deg, #d6d3d1 25%, transparent 25%), linear-gradient(45deg, transparent 75%, #d6d3d1 75%), linear-gradient(-45deg, transparent 75%, #d6d3d1 75%)",
+    "linear-gradient(45deg, var(--checker-b) 25%, transparent 25%), linear-gradient(-45deg, var(--checker-b) 25%, transparent 25%), linear-gradient(45deg, transparent 75%, var(--checker-b) 75%), linear-gradient(-45deg, transparent 75%, var(--checker-b) 75%)",
   backgroundSize: "16px 16px",
   backgroundPosition: "0 0, 0 8px, 8px -8px, -8px 0",
 } as const;
+
+/** The checkerboard only behind an image with transparent pixels (or not yet known); a plain well otherwise. */
+export const checkerFor = (hasAlpha: boolean | null | undefined) => (hasAlpha === false ? undefined : CHECKER_STYLE);
 
 const MIN_ZOOM = 0.05;
 const MAX_ZOOM = 16;
@@ -167,8 +172,9 @@ export const CanvasStage = forwardRef<
     <div
       ref={box}
       data-testid="editor-stage"
-      className={`relative h-[62vh] min-h-[360px] w-full touch-none select-none overflow-hidden rounded-lg border border-stone-200 ${panning ? "cursor-grab" : "cursor-none"}`}
-      style={backdrop === "checker" ? CHECKER_STYLE : { backgroundColor: backdrop }}
+      data-backdrop={backdrop === "checker" || backdrop === "plain" ? backdrop : "colour"}
+      className={`relative h-[62vh] min-h-[360px] w-full touch-none select-none overflow-hidden rounded-lg border border-stone-200 bg-stone-100 ${panning ? "cursor-grab" : "cursor-none"}`}
+      style={backdrop === "checker" ? CHECKER_STYLE : backdrop === "plain" ? undefined : { backgroundColor: backdrop }}
       onPointerDown={onPointerDown}
       onPointerMove={onPointerMove}
       onPointerUp={onPointerUp}
@@ -199,7 +205,9 @@ export const CanvasStage = forwardRef<
         />
       </div>
       {overlayLabel && (
-        <div className="absolute left-3 top-3 rounded bg-stone-900/75 px-2 py-1 text-xs text-white">{overlayLabel}</div>
+        <div className="absolute left-3 top-3 rounded bg-neutral-900/75 px-2 py-1 text-xs text-neutral-50">
+          {overlayLabel}
+        </div>
       )}
       {cursor && !panning && (
         <div

@@ -1,10 +1,18 @@
 "use client";
 
 import { useState } from "react";
-import { CHECKER_STYLE } from "./canvas-stage";
+import { checkerFor } from "./canvas-stage";
 import { EDIT_OPERATION_LABEL } from "@/lib/labels";
 
-type V = { number: number; operation: string; url: string; previewUrl: string | null; width: number; height: number };
+type V = {
+  number: number;
+  operation: string;
+  url: string;
+  previewUrl: string | null;
+  width: number;
+  height: number;
+  hasAlpha: boolean | null;
+};
 
 /**
  * Before/after: the "after" version drawn over the "before" one, cut at the slider. Both are shown
@@ -58,7 +66,7 @@ export function CompareSlider({
             ))}
           </select>
         </label>
-        <label className="flex flex-1 items-center gap-2">
+        <label className="flex min-w-32 flex-1 items-center gap-2">
           <span className="sr-only">Before/after position</span>
           <input
             type="range"
@@ -72,8 +80,14 @@ export function CompareSlider({
         </label>
       </div>
       <div
-        className="relative mx-auto w-full max-w-3xl overflow-hidden rounded-lg border border-stone-200"
-        style={{ ...CHECKER_STYLE, aspectRatio: `${a.width} / ${a.height}` }}
+        data-testid="compare-box"
+        className="relative mx-auto w-full overflow-hidden rounded-lg border border-stone-200 bg-stone-100"
+        // As large as fits beside the versions without scrolling (components/editor/editor.tsx), keeping the ratio.
+        style={{
+          ...checkerFor(a.hasAlpha === false && b.hasAlpha === false ? false : null),
+          aspectRatio: `${a.width} / ${a.height}`,
+          maxWidth: `min(48rem, calc((100vh - 19rem) * ${a.width / a.height}))`,
+        }}
       >
         {/* eslint-disable-next-line @next/next/no-img-element */}
         <img
@@ -97,10 +111,10 @@ export function CompareSlider({
           style={{ left: `${pos}%` }}
           data-testid="compare-divider"
         />
-        <span className="absolute left-2 top-2 rounded bg-stone-900/70 px-1.5 py-0.5 text-xs text-white">
+        <span className="absolute left-2 top-2 rounded bg-neutral-900/70 px-1.5 py-0.5 text-xs text-neutral-50">
           v{a.number}
         </span>
-        <span className="absolute right-2 top-2 rounded bg-stone-900/70 px-1.5 py-0.5 text-xs text-white">
+        <span className="absolute right-2 top-2 rounded bg-neutral-900/70 px-1.5 py-0.5 text-xs text-neutral-50">
           v{b.number}
         </span>
       </div>

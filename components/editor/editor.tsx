@@ -1,13 +1,17 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Columns2, Maximize, Minus, Plus } from "lucide-react";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { toast } from "sonner";
 import { api, RequestError } from "@/components/api-client";
 import { AssetStatusBadge } from "@/components/checks/check-badges";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { useShortcuts, type ShortcutGroup } from "@/components/ui/shortcuts";
 import type { EditorView } from "@/lib/editing/editor-view";
+import { EDIT_OPERATION_LABEL } from "@/lib/labels";
 import { CanvasStage, type Backdrop, type StageHandle, type Tool } from "./canvas-stage";
 import { CompareSlider } from "./compare-slider";
 import { EditProgress } from "./edit-progress";
@@ -17,6 +21,19 @@ import { VersionList } from "./version-list";
 
 const running = (v?: EditorView) => !!v?.edits.some((e) => e.status === "queued" || e.status === "running");
 const unsettled = (v?: EditorView) => !!v?.versions.some((x) => !x.thumbUrl || x.checks?.status === "running");
+
+const EDITOR_SHORTCUTS: ShortcutGroup = {
+  title: "Editor",
+  keys: [
+    ["B", "brush"],
+    ["E", "eraser (of the mask)"],
+    ["H", "hand: drag to pan"],
+    ["Space (hold)", "pan while held"],
+    ["[ / ]", "smaller / larger brush"],
+    ["+ / −", "zoom in / out"],
+    ["0", "fit the image"],
+  ],
+};
 
 type EditBody = {
   operation: "erase" | "upscale" | "remove_background";
@@ -45,7 +62,6 @@ export function Editor({ assetId, initial }: { assetId: string; initial: EditorV
   const [background, setBackground] = useState("transparent");
   const [backdrop, setBackdrop] = useState<Backdrop>("checker");
   const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
   const [preview, setPreview] = useState<{ url: string; width: number; height: number; label: string } | null>(null);
   const [compare, setCompare] = useState<{ before: number; after: number } | null>(null);
   const stage = useRef<StageHandle>(null);
@@ -69,6 +85,9 @@ export function Editor({ assetId, initial }: { assetId: string; initial: EditorV
     if (failed && failed.id !== lastFailed.current) {
       lastFailed.current = failed.id;
       setPreview(null);
+      toast.error(
+        `${EDIT_OPERATION_LABEL[failed.operation] ?? failed.operation} failed; the reason is above the canvas.`,
+      );
     }
   }, [failed]);
 
@@ -85,6 +104,8 @@ export function Editor({ assetId, initial }: { assetId: string; initial: EditorV
       pendingKey.current = null;
       void refresh();
     },
+    onSuccess: (_r, body) =>
+      toast(`${EDIT_OPERATION_LABEL[body.operation] ?? body.operation} queued: a new version follows.`),
     onError: (e) => {
       setPreview(null);
       fail(e);
@@ -95,12 +116,14 @@ export function Editor({ assetId, initial }: { assetId: string; initial: EditorV
       api<{ restored?: number; status?: string }>(`/api/assets/${assetId}/versions/${n}`, {
         json: { action, idempotencyKey: key() },
       }),
-    onSuccess: (r, v) =>
-      setNotice(
+    onSuccess: (r, v) => {
+      setError(null);
+      toast.success(
         v.action === "restore"
           ? `Version ${v.n} restored as version ${r.restored}.`
           : `Version ${v.n} sent to review: a reviewer will look at it.`,
-      ),
+      );
+    },
     onSettled: () => {
       pendingKey.current = null;
       void refresh();
@@ -111,7 +134,6 @@ export function Editor({ assetId, initial }: { assetId: string; initial: EditorV
 
   function start(body: EditBody) {
     setError(null);
-    setNotice(null);
     edit.mutate(body);
   }
   function onErase() {
@@ -132,6 +154,12 @@ export function Editor({ assetId, initial }: { assetId: string; initial: EditorV
       });
     }
   }
+
+  useShortcuts(EDITOR_SHORTCUTS);
+  // The stage measured nothing while the comparison hid it: fit the image again when it returns.
+  useEffect(() => {
+    if (!compare) stage.current?.fit();
+  }, [compare]);
 
   const setBrush = useCallback((n: number) => setBrushSize(Math.min(400, Math.max(4, Math.round(n)))), []);
   useEffect(() => {
@@ -158,13 +186,20 @@ export function Editor({ assetId, initial }: { assetId: string; initial: EditorV
   }, [brushSize, setBrush]);
 
   const shown = preview ?? { url: version.url, width: version.width, height: version.height, label: null };
+  const shownBackdrop = backdrop === "checker" && version.hasAlpha === false ? "plain" : backdrop;
+  const toggleCompare = () =>
+    setCompare((c) =>
+      c
+        ? null
+        : { before: version.parentNumber ?? data.versions[data.versions.length - 1]!.number, after: version.number },
+    );
+  // At 1280×800 the tools, the canvas (or the comparison in its place) and the versions sit side by side, all in view.
   return (
-    <div className="space-y-6">
+    <div className="space-y-4">
       {error && <Alert tone="error">{error}</Alert>}
-      {notice && <Alert tone="success">{notice}</Alert>}
       <EditProgress edits={data.edits} />
-      <div className="grid gap-6 lg:grid-cols-[15rem_minmax(0,1fr)] 2xl:grid-cols-[15rem_minmax(0,1fr)_22rem]">
-        <Card title="Tools">
+      <div className="grid gap-4 lg:grid-cols-[12.5rem_minmax(0,1fr)_17rem]">
+        <Card title="Tools" className="order-2 lg:order-none">
           <ToolPanel
             tool={tool}
             setTool={setTool}
@@ -184,54 +219,75 @@ export function Editor({ assetId, initial }: { assetId: string; initial: EditorV
             setBackdrop={setBackdrop}
           />
         </Card>
-        <div className="space-y-2">
+        <div className="min-w-0 space-y-2">
           <div className="flex flex-wrap items-center gap-2 text-sm">
             <span className="font-medium" data-testid="editing-version">
               Editing v{version.number} · {version.width}×{version.height}
             </span>
             <AssetStatusBadge status={data.asset.status} reason={data.asset.statusReason} />
             <span className="flex-1" />
-            <Button
-              variant="secondary"
-              className="px-2 py-1"
-              aria-label="Zoom out"
-              title="Zoom out (−)"
-              onClick={() => stage.current?.zoomBy(1 / 1.25)}
-            >
-              −
-            </Button>
-            <span className="w-14 text-center tabular-nums" data-testid="zoom-level">
-              {Math.round(zoom * 100)}%
-            </span>
-            <Button
-              variant="secondary"
-              className="px-2 py-1"
-              aria-label="Zoom in"
-              title="Zoom in (+)"
-              onClick={() => stage.current?.zoomBy(1.25)}
-            >
-              +
-            </Button>
-            <Button variant="ghost" className="px-2 py-1" title="Fit (0)" onClick={() => stage.current?.fit()}>
-              Fit
+            {!compare && (
+              <>
+                <Button
+                  variant="secondary"
+                  className="px-2 py-1"
+                  aria-label="Zoom out"
+                  title="Zoom out (−)"
+                  onClick={() => stage.current?.zoomBy(1 / 1.25)}
+                >
+                  <Minus aria-hidden className="h-4 w-4" />
+                </Button>
+                <span className="w-12 text-center tabular-nums" data-testid="zoom-level">
+                  {Math.round(zoom * 100)}%
+                </span>
+                <Button
+                  variant="secondary"
+                  className="px-2 py-1"
+                  aria-label="Zoom in"
+                  title="Zoom in (+)"
+                  onClick={() => stage.current?.zoomBy(1.25)}
+                >
+                  <Plus aria-hidden className="h-4 w-4" />
+                </Button>
+                <Button variant="ghost" className="px-2 py-1" title="Fit (0)" onClick={() => stage.current?.fit()}>
+                  <Maximize aria-hidden className="h-4 w-4" /> Fit
+                </Button>
+              </>
+            )}
+            <Button variant="secondary" className="px-2 py-1" onClick={toggleCompare}>
+              <Columns2 aria-hidden className="h-4 w-4" /> {compare ? "Hide comparison" : "Compare versions"}
             </Button>
           </div>
-          <CanvasStage
-            ref={stage}
-            imageUrl={shown.url}
-            width={shown.width}
-            height={shown.height}
-            tool={tool}
-            brushSize={brushSize}
-            backdrop={backdrop}
-            maskEnabled={!preview}
-            overlayLabel={shown.label}
-            onMaskChange={setHasMask}
-            onZoomChange={setZoom}
-          />
-          <p className="text-xs text-stone-500">
-            Wheel or + / − to zoom, 0 to fit; hold space (or pick the hand) and drag to pan; [ and ] change the brush.
-          </p>
+          {/* Hidden, not unmounted, while comparing: the painted mask stays. */}
+          <div className={compare ? "hidden" : ""}>
+            <CanvasStage
+              ref={stage}
+              imageUrl={shown.url}
+              width={shown.width}
+              height={shown.height}
+              tool={tool}
+              brushSize={brushSize}
+              backdrop={shownBackdrop}
+              maskEnabled={!preview}
+              overlayLabel={shown.label}
+              onMaskChange={setHasMask}
+              onZoomChange={setZoom}
+            />
+            <p className="mt-2 text-xs text-stone-500">
+              Wheel or + / − to zoom, 0 to fit; hold space (or pick the hand) and drag to pan; [ and ] change the brush.
+              ? lists every key.
+            </p>
+          </div>
+          {compare && (
+            <section aria-label="Before / after" className="rounded-lg border border-stone-200 bg-white p-3">
+              <CompareSlider
+                versions={data.versions}
+                before={compare.before}
+                after={compare.after}
+                onPick={(which, n) => setCompare((c) => ({ ...c!, [which]: n }))}
+              />
+            </section>
+          )}
         </div>
         <Card
           title="Versions"
@@ -240,56 +296,26 @@ export function Editor({ assetId, initial }: { assetId: string; initial: EditorV
               ? "Every edit is a new version; nothing is overwritten."
               : "Every edit is a new version that stays with you until you send it to review; nothing is overwritten."
           }
-          className="lg:col-span-2 2xl:col-span-1"
+          className="order-3 lg:order-none"
         >
-          <VersionList
-            versions={data.versions}
-            selected={version.number}
-            asset={data.asset}
-            canEdit={data.canEdit}
-            busy={busy}
-            onShow={(n) => {
-              setSelected(n);
-              setPreview(null);
-              stage.current?.clear();
-            }}
-            onRestore={(n) => versionAction.mutate({ n, action: "restore" })}
-            onSendToReview={(n) => versionAction.mutate({ n, action: "send_to_review" })}
-          />
+          <div className="lg:max-h-[calc(100vh-18rem)] lg:overflow-y-auto" data-testid="version-scroll">
+            <VersionList
+              versions={data.versions}
+              selected={version.number}
+              asset={data.asset}
+              canEdit={data.canEdit}
+              busy={busy}
+              onShow={(n) => {
+                setSelected(n);
+                setPreview(null);
+                stage.current?.clear();
+              }}
+              onRestore={(n) => versionAction.mutate({ n, action: "restore" })}
+              onSendToReview={(n) => versionAction.mutate({ n, action: "send_to_review" })}
+            />
+          </div>
         </Card>
       </div>
-      <Card
-        title="Before / after"
-        description="Compare any two versions."
-        actions={
-          <Button
-            variant="secondary"
-            onClick={() =>
-              setCompare((c) =>
-                c
-                  ? null
-                  : {
-                      before: version.parentNumber ?? data.versions[data.versions.length - 1]!.number,
-                      after: version.number,
-                    },
-              )
-            }
-          >
-            {compare ? "Hide comparison" : "Compare versions"}
-          </Button>
-        }
-      >
-        {compare ? (
-          <CompareSlider
-            versions={data.versions}
-            before={compare.before}
-            after={compare.after}
-            onPick={(which, n) => setCompare((c) => ({ ...c!, [which]: n }))}
-          />
-        ) : (
-          <p className="text-sm text-stone-500">Pick two versions to see them side by side with a slider.</p>
-        )}
-      </Card>
     </div>
   );
 }

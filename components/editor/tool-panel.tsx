@@ -47,7 +47,7 @@ export function ToolPanel(p: {
     <div className="space-y-5 text-sm">
       <section className="space-y-2">
         <h3 className="font-semibold text-stone-800">Mask</h3>
-        <div className="flex gap-1" role="group" aria-label="Tool">
+        <div className="flex flex-wrap gap-1" role="group" aria-label="Tool">
           {TOOLS.map((t) => (
             <Button
               key={t.id}

@@ -78,8 +78,7 @@ export function VersionList({
             <img
               src={v.thumbUrl ?? v.url}
               alt={`Version ${v.number}`}
-              className="h-16 w-16 rounded border border-stone-200 object-cover"
-              style={{ background: "repeating-conic-gradient(#e7e5e4 0% 25%, #fff 0% 50%) 50% / 12px 12px" }}
+              className={`h-16 w-16 rounded border border-stone-200 object-cover ${v.hasAlpha === false ? "bg-stone-100" : "checkerboard"}`}
             />
           </button>
           <div className="min-w-0 flex-1 text-sm">
@@ -134,7 +133,7 @@ export function VersionList({
               </div>
             )}
             {canEdit && asset.tier !== "draft" && v.sendToReviewBlocked && (
-              <p className="mt-1 text-xs text-stone-400">{v.sendToReviewBlocked}</p>
+              <p className="mt-1 text-xs text-stone-500">{v.sendToReviewBlocked}</p>
             )}
             {canEdit && !v.current && !v.sendToReviewBlocked && asset.status === "approved" && (
               <p className="mt-1 text-xs text-amber-700" data-testid="withdraws-approval">

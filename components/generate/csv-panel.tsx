@@ -226,7 +226,7 @@ export function CsvPanel({
                             </div>
                           )}
                           <div className="font-mono">
-                            <span className="text-stone-400">line {s.line}:</span> {s.prompt}
+                            <span className="text-stone-500">line {s.line}:</span> {s.prompt}
                           </div>
                         </li>
                       ))}

@@ -42,7 +42,7 @@ export function BatchList() {
             <div className="flex shrink-0 items-center gap-3 text-sm">
               <span className="tabular-nums text-stone-600">
                 {formatMicros(b.spentMicros)}{" "}
-                <span className="text-stone-400">of ~{formatMicros(b.estimateMicros)}</span>
+                <span className="text-stone-500">of ~{formatMicros(b.estimateMicros)}</span>
               </span>
               <Badge tone={BATCH_TONE[b.status]}>{BATCH_STATUS_LABEL[b.status]}</Badge>
             </div>

@@ -265,7 +265,7 @@ export function BulkBar({ selection, q, total, can }: Props) {
               type="button"
               onClick={() => setFlash(null)}
               aria-label="Dismiss"
-              className="text-stone-400 hover:text-stone-700"
+              className="text-stone-500 hover:text-stone-700"
             >
               ×
             </button>

@@ -69,7 +69,7 @@ export function CarriedColumnsInline({
       ))}
       {rest > 0 && (
         <span
-          className="text-stone-400"
+          className="text-stone-500"
           title={entries
             .slice(limit)
             .map(([k, v]) => `${k}: ${v}`)

@@ -211,7 +211,7 @@ function RangeFilter({
           onBlur={() => commit(from, to)}
           onKeyDown={(e) => e.key === "Enter" && commit(from, to)}
         />
-        <span className="text-stone-400">{type === "date" ? "to" : "–"}</span>
+        <span className="text-stone-500">{type === "date" ? "to" : "–"}</span>
         <input
           {...common}
           value={to}

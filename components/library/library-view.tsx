@@ -1,5 +1,6 @@
 "use client";
 
+import { SlidersHorizontal } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useCallback, useEffect, useMemo, useState, type MouseEvent } from "react";
@@ -44,6 +45,7 @@ export function LibraryView({
   const facets = useLibraryFacets(q);
   const selection = useLibrarySelection();
   const [open, setOpen] = useState<number | null>(null);
+  const [filtersOpen, setFiltersOpen] = useState(false);
 
   const items = useMemo(() => search.data?.pages.flatMap((p) => p.items) ?? [], [search.data]);
   const total = search.data?.pages[0]?.total ?? 0;
@@ -86,13 +88,30 @@ export function LibraryView({
   };
 
   return (
-    <div className="grid gap-6 lg:grid-cols-[15rem_minmax(0,1fr)]">
-      <aside className="space-y-6 lg:sticky lg:top-4 lg:max-h-[calc(100vh-2rem)] lg:self-start lg:overflow-y-auto lg:pb-4 lg:pr-1">
+    <div className="grid grid-cols-1 gap-6 lg:grid-cols-[15rem_minmax(0,1fr)]">
+      <aside
+        id="library-filters"
+        className={`${filtersOpen ? "" : "hidden"} space-y-6 lg:block lg:sticky lg:top-4 lg:max-h-[calc(100vh-2rem)] lg:self-start lg:overflow-y-auto lg:pb-4 lg:pr-1`}
+      >
         <SavedSearches q={q} hrefFor={(sq) => libraryHref(pathname, { ...state, q: sq })} onQuery={setQuery} />
         <FacetSidebar q={q} facets={facets.data} loading={facets.isFetching} onQuery={setQuery} />
       </aside>
       <div className="min-w-0 space-y-3">
         <SearchBox value={q} onSearch={setQuery} error={queryError} validate={validate} />
+        {/* Below lg the facets and saved searches fold away behind this button (they sit above the results). */}
+        <Button
+          variant="secondary"
+          className="lg:hidden"
+          aria-expanded={filtersOpen}
+          aria-controls="library-filters"
+          onClick={() => {
+            setFiltersOpen((o) => !o);
+            if (!filtersOpen) window.scrollTo({ top: 0 });
+          }}
+        >
+          <SlidersHorizontal aria-hidden className="h-4 w-4" />{" "}
+          {filtersOpen ? "Hide filters" : "Filters and saved searches"}
+        </Button>
         <ActiveFilters q={q} onQuery={setQuery} />
         <div className="flex flex-wrap items-center justify-between gap-3 border-b border-stone-200 pb-3">
           <p
@@ -113,7 +132,7 @@ export function LibraryView({
             ) : (
               "Searching…"
             )}
-            {search.isFetching && search.data && <span className="ml-2 text-stone-400">updating…</span>}
+            {search.isFetching && search.data && <span className="ml-2 text-stone-500">updating…</span>}
           </p>
           <div className="flex flex-wrap items-center gap-2 text-sm">
             <label className="flex items-center gap-1.5 text-stone-600">

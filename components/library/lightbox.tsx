@@ -97,11 +97,11 @@ export function Lightbox({ items, index, total, onIndex, onClose, onNeedMore, ha
       tabIndex={-1}
       data-testid="lightbox"
       data-asset-id={item.id}
-      className="fixed inset-0 z-50 flex bg-stone-950/90 text-stone-100 focus:outline-none"
+      className="fixed inset-0 z-50 flex flex-col bg-stone-950/90 text-neutral-100 focus:outline-none md:flex-row"
       onClick={(e) => e.target === e.currentTarget && onClose()}
     >
       <div
-        className="relative flex min-w-0 flex-1 items-center justify-center p-6"
+        className="relative flex min-h-0 min-w-0 flex-1 items-center justify-center p-6"
         onClick={(e) => e.target === e.currentTarget && onClose()}
       >
         {src ? (
@@ -114,7 +114,7 @@ export function Lightbox({ items, index, total, onIndex, onClose, onNeedMore, ha
             data-testid="lightbox-image"
           />
         ) : (
-          <p className="text-stone-400">No preview yet.</p>
+          <p className="text-neutral-400">No preview yet.</p>
         )}
         <NavButton label="Previous" disabled={!canPrev} onClick={() => onIndex(index - 1)} className="left-3">
           ←
@@ -123,7 +123,7 @@ export function Lightbox({ items, index, total, onIndex, onClose, onNeedMore, ha
           →
         </NavButton>
       </div>
-      <aside className="flex w-80 shrink-0 flex-col gap-4 overflow-y-auto bg-white p-5 text-sm text-stone-800">
+      <aside className="flex max-h-[45vh] w-full shrink-0 flex-col gap-4 overflow-y-auto bg-white p-5 text-sm text-stone-800 md:max-h-none md:w-80">
         <div className="flex items-start justify-between gap-2">
           <h2 className="text-base font-semibold text-stone-900" data-testid="lightbox-title">
             {item.title || "Untitled"}
@@ -206,7 +206,7 @@ function NavButton({
       aria-label={label}
       disabled={disabled}
       onClick={onClick}
-      className={`absolute top-1/2 -translate-y-1/2 rounded-full bg-white/10 px-3 py-2 text-2xl text-white hover:bg-white/20 disabled:opacity-20 ${className}`}
+      className={`absolute top-1/2 -translate-y-1/2 rounded-full bg-neutral-50/10 px-3 py-2 text-2xl text-neutral-50 hover:bg-neutral-50/20 disabled:opacity-20 ${className}`}
     >
       {children}
     </button>

@@ -109,7 +109,7 @@ export function OrganisePanelControls({ initial }: { initial: OrganisePanelData 
           aria-pressed={starred}
           data-testid="star-toggle"
         >
-          <span aria-hidden className={starred ? "text-amber-500" : "text-stone-400"}>
+          <span aria-hidden className={starred ? "text-amber-500" : "text-stone-500"}>
             {starred ? "★" : "☆"}
           </span>
           {starred ? "Starred" : "Star"}

@@ -55,7 +55,7 @@ export function SavedSearches({
               type="button"
               onClick={() => remove.mutate(s.id)}
               aria-label={`Delete saved search ${s.name}`}
-              className="rounded px-1 text-stone-400 opacity-0 hover:text-red-700 focus:opacity-100 group-hover:opacity-100"
+              className="rounded px-1 text-stone-500 opacity-0 hover:text-red-700 focus:opacity-100 group-hover:opacity-100"
             >
               ×
             </button>

@@ -57,7 +57,7 @@ export function SearchBox({ value, onSearch, error, validate }: Props) {
         }}
       >
         <div className="relative flex-1">
-          <span aria-hidden className="pointer-events-none absolute left-3 top-1/2 -translate-y-1/2 text-stone-400">
+          <span aria-hidden className="pointer-events-none absolute left-3 top-1/2 -translate-y-1/2 text-stone-500">
             ⌕
           </span>
           <input

@@ -16,7 +16,7 @@ export function StarButton({ id, starred, className = "" }: { id: string; starre
         e.stopPropagation();
         star.mutate({ id, starred: !starred });
       }}
-      className={`rounded-full px-1.5 text-base leading-6 transition ${starred ? "text-amber-500" : "text-stone-400 hover:text-amber-500"} ${className}`}
+      className={`rounded-full px-1.5 text-base leading-6 transition ${starred ? "text-amber-500" : "text-stone-500 hover:text-amber-500"} ${className}`}
     >
       {starred ? "★" : "☆"}
     </button>

@@ -1,6 +1,8 @@
 "use client";
 
+import { Check, CheckCheck, MessageSquareWarning, X } from "lucide-react";
 import { useEffect, useRef } from "react";
+import type { ShortcutGroup } from "@/components/ui/shortcuts";
 import type { Decision } from "./use-review";
 
 export type Mode =
@@ -17,6 +19,12 @@ const KEYS: [string, string][] = [
   ["U", "undo last"],
   ["Z", "zoom"],
 ];
+
+/** The same keys for the `?` overlay, with the reason picker's. */
+export const REVIEW_SHORTCUTS: ShortcutGroup = {
+  title: "Review",
+  keys: [...KEYS, ["1 – 0", "pick a reject reason (after R)"], ["Esc", "cancel a comment or the reason picker"]],
+};
 
 /** The decision controls under the image; every one has a key, shown beside it. */
 export function DecisionBar({
@@ -50,7 +58,7 @@ export function DecisionBar({
           className={`${button} border-emerald-300 bg-emerald-50 text-emerald-800`}
           onClick={() => onDecide("approve")}
         >
-          <kbd>A</kbd> Approve
+          <Check aria-hidden className="inline h-4 w-4 align-[-3px]" /> <kbd>A</kbd> Approve
         </button>
         <button
           type="button"
@@ -58,7 +66,7 @@ export function DecisionBar({
           className={`${button} border-emerald-200 text-emerald-800`}
           onClick={() => onMode({ kind: "comment", decision: "approve_with_changes" })}
         >
-          <kbd>C</kbd> Approve with changes
+          <CheckCheck aria-hidden className="inline h-4 w-4 align-[-3px]" /> <kbd>C</kbd> Approve with changes
         </button>
         <button
           type="button"
@@ -66,7 +74,7 @@ export function DecisionBar({
           className={`${button} border-amber-300 text-amber-800`}
           onClick={() => onMode({ kind: "comment", decision: "request_changes" })}
         >
-          <kbd>X</kbd> Request changes
+          <MessageSquareWarning aria-hidden className="inline h-4 w-4 align-[-3px]" /> <kbd>X</kbd> Request changes
         </button>
         <button
           type="button"
@@ -74,7 +82,7 @@ export function DecisionBar({
           className={`${button} border-red-300 text-red-700`}
           onClick={() => onMode({ kind: "reason" })}
         >
-          <kbd>R</kbd> Reject
+          <X aria-hidden className="inline h-4 w-4 align-[-3px]" /> <kbd>R</kbd> Reject
         </button>
       </div>
       {mode.kind === "comment" && (

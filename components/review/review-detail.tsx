@@ -138,7 +138,7 @@ export function ReviewDetail({
         <h2 className="mb-2 text-sm font-semibold">Alt text</h2>
         <AltTextEditor key={item.assetId} assetId={item.assetId} compact />
       </div>
-      <div className="grid gap-4 xl:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
         <div className="rounded-lg border border-stone-200 bg-white p-4">
           <h2 className="mb-2 text-sm font-semibold">Automated checks</h2>
           {detail.data ? (

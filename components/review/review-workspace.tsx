@@ -1,9 +1,11 @@
 "use client";
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { toast } from "sonner";
+import { useShortcuts } from "@/components/ui/shortcuts";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { DecisionBar, type Mode } from "./decision-bar";
+import { DecisionBar, REVIEW_SHORTCUTS, type Mode } from "./decision-bar";
 import { QueueList } from "./queue-list";
 import { ReviewDetail } from "./review-detail";
 import type { QueueItem } from "@/lib/review/queue";
@@ -44,6 +46,13 @@ export function ReviewWorkspace() {
   const [comment, setComment] = useState("");
   const [zoom, setZoom] = useState(false);
   const [flash, setFlash] = useState<Flash>(null);
+  // Outcomes are toasts; an error stays on the page until the next outcome replaces it.
+  const notify = useCallback((tone: "success" | "info", text: string) => {
+    setFlash(null);
+    if (tone === "success") toast.success(text);
+    else toast(text);
+  }, []);
+  useShortcuts(REVIEW_SHORTCUTS);
   const [last, setLast] = useState<{ decisionId: string; assetId: string } | null>(null);
   // The asset the server named next after the last decision (fetchNextItem), when it is newer than the list.
   const [fetched, setFetched] = useState<{ item: QueueItem; at: number; filters: QueueFilters } | null>(null);
@@ -138,17 +147,17 @@ export function ReviewWorkspace() {
                   : r.status === "rejected"
                     ? `Rejected: ${reasons.find((x) => x.code === extra.reasonCode)?.label ?? reasonLabel(extra.reasonCode ?? "")}`
                     : "Changes requested";
-            setFlash({ tone: "success", text: `${current.title}: ${what}. U to undo.` });
+            notify("success", `${current.title}: ${what}. U to undo.`);
           },
           onError: (e) => setFlash({ tone: "error", text: e.message }),
         },
       );
     },
-    [current, items, index, actions, queue.data, reasons],
+    [current, items, index, actions, queue.data, reasons, notify],
   );
 
   const undo = useCallback(() => {
-    if (!last) return setFlash({ tone: "info", text: "Nothing to undo." });
+    if (!last) return notify("info", "Nothing to undo.");
     actions.undo.mutate(last.decisionId, {
       onSuccess: () => {
         setDecided((d) => {
@@ -158,11 +167,11 @@ export function ReviewWorkspace() {
         });
         setCurrentId(last.assetId);
         setLast(null);
-        setFlash({ tone: "info", text: "Decision undone; the asset is back in the queue." });
+        notify("info", "Decision undone; the asset is back in the queue.");
       },
       onError: (e) => setFlash({ tone: "error", text: e.message }),
     });
-  }, [last, actions.undo]);
+  }, [last, actions.undo, notify]);
 
   const keys = useRef<(e: KeyboardEvent) => void>(() => {});
   // The key handler sees this render's state; it is swapped in after the commit, not during render.
@@ -263,10 +272,10 @@ export function ReviewWorkspace() {
               { size: 20, filters },
               {
                 onSuccess: (r) =>
-                  setFlash({
-                    tone: "info",
-                    text: `Claimed ${r.claimed} more assets until ${new Date(r.expiresAt).toLocaleTimeString()}; others will not see them.`,
-                  }),
+                  notify(
+                    "info",
+                    `Claimed ${r.claimed} more assets until ${new Date(r.expiresAt).toLocaleTimeString()}; others will not see them.`,
+                  ),
                 onError: (e) => setFlash({ tone: "error", text: e.message }),
               },
             )
@@ -292,10 +301,9 @@ export function ReviewWorkspace() {
                     setDecided((d) => new Set([...d, ...r.approved, ...r.partial]));
                     setSelected(new Set());
                     setCurrentId(null);
-                    setFlash({
-                      tone: r.refused.length ? "error" : "success",
-                      text: `Approved ${r.approved.length}.${r.partial.length ? ` ${r.partial.length} hero assets have 1 of 2 approvals and wait for a second reviewer.` : ""}${r.refused.length ? ` Refused ${r.refused.length}: ${r.refused[0]!.message}` : ""}`,
-                    });
+                    const text = `Approved ${r.approved.length}.${r.partial.length ? ` ${r.partial.length} hero assets have 1 of 2 approvals and wait for a second reviewer.` : ""}${r.refused.length ? ` Refused ${r.refused.length}: ${r.refused[0]!.message}` : ""}`;
+                    if (r.refused.length) setFlash({ tone: "error", text });
+                    else notify("success", text);
                   },
                   onError: (e) => setFlash({ tone: "error", text: e.message }),
                 },
@@ -329,8 +337,8 @@ export function ReviewWorkspace() {
           Nothing waiting for you. New assets appear here once their automated checks finish.
         </p>
       ) : (
-        <div className="grid gap-4 lg:grid-cols-[18rem_minmax(0,1fr)]">
-          <div className="max-h-[80vh] overflow-y-auto">
+        <div className="grid grid-cols-1 gap-4 lg:grid-cols-[18rem_minmax(0,1fr)]">
+          <div className="max-h-56 overflow-y-auto lg:max-h-[80vh]">
             <QueueList
               items={items}
               current={current?.assetId ?? null}

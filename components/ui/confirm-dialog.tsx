@@ -33,7 +33,7 @@ export function ConfirmDialog({
   }, []);
   return (
     <div
-      className="fixed inset-0 z-50 flex items-center justify-center bg-stone-900/40 p-4"
+      className="fixed inset-0 z-50 flex items-center justify-center bg-black/50 p-4"
       role="presentation"
       onClick={onCancel}
     >

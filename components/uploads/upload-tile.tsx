@@ -13,7 +13,7 @@ export function UploadTile({ upload: u, onRetry }: { upload: UploadView; onRetry
         href={u.status === "blocked" ? undefined : (u.previewUrl ?? u.originalUrl)}
         target="_blank"
         rel="noreferrer"
-        className="block aspect-square bg-[conic-gradient(#f5f5f4_25%,#e7e5e4_0_50%,#f5f5f4_0_75%,#e7e5e4_0)] bg-[length:16px_16px]"
+        className={`block aspect-square ${u.hasAlpha === false || !u.thumbUrl ? "bg-stone-100" : "checkerboard"}`}
       >
         {u.thumbUrl ? (
           // Thumbnails come from the authenticated blob route; next/image would need a loader for it.
@@ -43,7 +43,7 @@ export function UploadTile({ upload: u, onRetry }: { upload: UploadView; onRetry
             {u.status}
           </Badge>
         </div>
-        <div className="text-stone-400">{u.owner}</div>
+        <div className="text-stone-500">{u.owner}</div>
         {u.metadataRemoved.length > 0 && (
           <div
             className="text-stone-500"

@@ -58,7 +58,7 @@ export function DeliveryLog({ endpointId, refreshKey }: { endpointId: string; re
             <tr data-testid="delivery-row">
               <td className="py-2 pr-3">
                 <code className="font-mono text-xs">{d.eventType}</code>
-                <span className="block font-mono text-[11px] text-stone-400">{d.messageId}</span>
+                <span className="block font-mono text-[11px] text-stone-500">{d.messageId}</span>
               </td>
               <td className="py-2 pr-3">
                 <Badge tone={TONE[d.status]}>{d.status}</Badge>

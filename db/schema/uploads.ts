@@ -3,7 +3,15 @@ import { users } from "./users";
 
 export const uploadStatusEnum = pgEnum("upload_status", ["processing", "ready", "failed", "blocked"]);
 
-export type Rendition = { key: string; width: number; height: number; bytes: number; contentType: string };
+/** hasAlpha: some pixel is not fully opaque (the UI shows a checkerboard only then); absent on renditions made before it was recorded. */
+export type Rendition = {
+  key: string;
+  width: number;
+  height: number;
+  bytes: number;
+  contentType: string;
+  hasAlpha?: boolean;
+};
 
 /** A user-uploaded image (reference images, brand assets); renditions are made in the background. */
 export const uploads = pgTable(

@@ -101,6 +101,8 @@ export async function getEditorView({ ctx, assetId }: { ctx: Ctx; assetId: strin
         url: blobRouteUrl(v.blobKey),
         previewUrl: v.renditions.preview ? blobRouteUrl(v.renditions.preview.key) : null,
         thumbUrl: v.renditions.thumb ? blobRouteUrl(v.renditions.thumb.key) : null,
+        /** Whether the image has transparent pixels (a checkerboard behind it); null until its renditions say. */
+        hasAlpha: v.renditions.thumb?.hasAlpha ?? null,
         checks: run ? { status: run.status, verdict: run.verdict, reasonCode: run.reasonCode } : null,
         current: v.id === current.id,
         sendToReviewBlocked: sendToReviewBlocker({ ...asset, tier: assetTier(asset) }, forReview.get(v.id)!),

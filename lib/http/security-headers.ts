@@ -1,3 +1,5 @@
+import { SONNER_STYLE_HASHES } from "./style-hashes";
+
 /**
  * The response headers every Kiln response carries, in one place (applied by proxy.ts). They
  * harden the browser side — script injection, framing, MIME sniffing, referrers, downgrade — and
@@ -17,7 +19,7 @@ export type ResponseKind = "page" | "api" | "blob" | "asset" | "share-page" | "s
 /**
  * Pages: scripts run only with this request's nonce, or when loaded by one that has it
  * ('strict-dynamic': Next's chunk loader). 'self' is a fallback for browsers without
- * strict-dynamic. Styles: the stylesheet and nonced <style> tags; style *attributes* (React's
+ * strict-dynamic. Styles: the stylesheet, nonced <style> tags and the toasts' hashed one; style *attributes* (React's
  * style prop, the charts' SVG) need 'unsafe-inline' in style-src-attr, which cannot run script.
  * Images: data: (inline previews) and blob: (the editor's canvas and local files).
  */
@@ -26,7 +28,10 @@ export function pageContentSecurityPolicy({ nonce, dev, https }: SecurityHeaderO
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
     // next dev injects CSS through <style> tags without a nonce.
-    dev ? "style-src 'self' 'unsafe-inline'" : `style-src 'self' 'nonce-${nonce}'`,
+    // The toasts' library inserts its stylesheet without a nonce: allowed by its hash only (lib/http/style-hashes.ts).
+    dev
+      ? "style-src 'self' 'unsafe-inline'"
+      : `style-src 'self' 'nonce-${nonce}' ${SONNER_STYLE_HASHES.map((h) => `'${h}'`).join(" ")}`,
     "style-src-attr 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self'",

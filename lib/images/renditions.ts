@@ -31,7 +31,17 @@ export async function writeRendition({
     .toBuffer({ resolveWithObject: true });
   const key = `${prefix}/${name}-${size}.webp`;
   await store.put(key, data, { contentType: "image/webp" });
-  return { key, width: info.width, height: info.height, bytes: data.length, contentType: "image/webp" };
+  const hasAlpha = await showsTransparency(data, info.channels);
+  return { key, width: info.width, height: info.height, bytes: data.length, contentType: "image/webp", hasAlpha };
+}
+
+/**
+ * Whether an image has pixels that are not fully opaque: an alpha channel alone is not enough (many
+ * PNGs carry one that is 255 everywhere). Run on the small rendition, so the pixel scan is cheap.
+ */
+export async function showsTransparency(image: Buffer, channels?: number): Promise<boolean> {
+  if ((channels ?? (await sharp(image).metadata()).channels) !== 4) return false;
+  return !(await sharp(image).stats()).isOpaque;
 }
 
 /**

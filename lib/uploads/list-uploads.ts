@@ -16,6 +16,8 @@ export type UploadView = Pick<
   originalUrl: string;
   thumbUrl: string | null;
   previewUrl: string | null;
+  /** Transparent pixels (a checkerboard behind the thumbnail); null until the renditions say. */
+  hasAlpha: boolean | null;
   /** Metadata Kiln did not keep at ingest ("exif", "gps", "camera make", …), from the upload.created audit entry. */
   metadataRemoved: string[];
   /** The asset a ready upload became (lib/assets/create-from-upload.ts): its page, editor and review. */
@@ -42,6 +44,7 @@ function toView(
     originalUrl: blobUrl(u.blobKey),
     thumbUrl: u.renditions.thumb ? blobUrl(u.renditions.thumb.key) : null,
     previewUrl: u.renditions.preview ? blobUrl(u.renditions.preview.key) : null,
+    hasAlpha: u.renditions.thumb?.hasAlpha ?? null,
     metadataRemoved,
     asset,
   };

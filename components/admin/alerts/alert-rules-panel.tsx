@@ -87,7 +87,7 @@ export function AlertRulesPanel({
                   )}
                 </td>
                 <td className="py-2 pr-3" data-testid="alert-last-value">
-                  {r.lastValue ?? <span className="text-stone-400">not evaluated yet</span>}
+                  {r.lastValue ?? <span className="text-stone-500">not evaluated yet</span>}
                   {r.lastEvaluatedAt && <div className="text-xs text-stone-500">at {r.lastEvaluatedAt}</div>}
                 </td>
                 <td className="py-2 pr-3 text-stone-600">{channels(r, emailConfigured)}</td>

@@ -45,7 +45,7 @@ export function VersionHistory({
           <td className="py-2 pr-3 whitespace-nowrap text-stone-500">
             <time dateTime={r.createdAt.toISOString()}>{WHEN.format(r.createdAt)}</time>
           </td>
-          <td className="py-2 pr-3 text-stone-700">{r.note ?? <span className="text-stone-400">—</span>}</td>
+          <td className="py-2 pr-3 text-stone-700">{r.note ?? <span className="text-stone-500">—</span>}</td>
           <td className="py-2 pr-3">
             <ul className="space-y-0.5 text-xs text-stone-600">
               {r.changes.map((c) => (

@@ -24,7 +24,11 @@ function Code({ children, label }: { children: string; label: string }) {
   return (
     <figure>
       <figcaption className="mb-1 text-xs font-medium uppercase tracking-wide text-stone-500">{label}</figcaption>
-      <pre className="overflow-x-auto rounded-md bg-stone-900 p-3 font-mono text-xs leading-relaxed text-stone-100">
+      {/* Focusable: a keyboard user can scroll a long line sideways. */}
+      <pre
+        tabIndex={0}
+        className="overflow-x-auto rounded-md bg-stone-900 p-3 font-mono text-xs leading-relaxed text-stone-100"
+      >
         {children}
       </pre>
     </figure>
@@ -84,7 +88,7 @@ export function Operation({ op }: { op: ReferenceOperation }) {
                       {p.required ? (
                         <span className="text-xs font-medium text-amber-700">required</span>
                       ) : (
-                        <span className="text-xs text-stone-400">optional</span>
+                        <span className="text-xs text-stone-500">optional</span>
                       )}
                     </div>
                     {p.description && <RichText text={p.description} className="mt-0.5 text-stone-600" />}
@@ -134,7 +138,7 @@ export function Operation({ op }: { op: ReferenceOperation }) {
                   ))}
                   <li className="text-xs text-stone-500">
                     Errors share one shape; see{" "}
-                    <a href="#errors" className="text-kiln-700 hover:underline">
+                    <a href="#errors" className="text-kiln-700 underline">
                       Errors
                     </a>
                     .

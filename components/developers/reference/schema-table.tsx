@@ -22,7 +22,7 @@ function SchemaField({ row }: { row: SchemaRow }) {
         {row.required ? (
           <span className="text-xs font-medium text-amber-700">required</span>
         ) : (
-          <span className="text-xs text-stone-400">optional</span>
+          <span className="text-xs text-stone-500">optional</span>
         )}
       </div>
       {row.description && <RichText text={row.description} className="mt-0.5 text-stone-600" />}

@@ -59,7 +59,7 @@ export default async function ChecksPage() {
                         </div>
                       ))
                     ) : (
-                      <span className="text-stone-400">off</span>
+                      <span className="text-stone-500">off</span>
                     )}
                   </td>
                 ))}
@@ -72,7 +72,7 @@ export default async function ChecksPage() {
                 </div>
                 <div className="text-xs text-stone-500">{clip.reason}</div>
               </td>
-              <td colSpan={3} className="py-2 text-xs text-stone-400">
+              <td colSpan={3} className="py-2 text-xs text-stone-500">
                 off
               </td>
             </tr>
@@ -100,7 +100,7 @@ export default async function ChecksPage() {
                     <span className="text-xs">{b.subject}</span>
                   )}
                   <span className="text-stone-700">{b.reason}</span>
-                  {b.actor && <span className="text-xs text-stone-400">{b.actor}</span>}
+                  {b.actor && <span className="text-xs text-stone-500">{b.actor}</span>}
                 </li>
               ))}
             </ul>

@@ -58,7 +58,7 @@ export default async function RunsPage({
                   >
                     {r.functionName}
                   </Link>
-                  {r.replayOf && <span className="ml-2 text-xs text-stone-400">replay</span>}
+                  {r.replayOf && <span className="ml-2 text-xs text-stone-500">replay</span>}
                 </td>
                 <td className="py-2 pr-3">
                   <Badge tone={STATUS_TONE[r.status]}>{r.status}</Badge>

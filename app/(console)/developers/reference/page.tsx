@@ -77,7 +77,7 @@ export default async function ApiReferencePage() {
             <p className="text-sm text-stone-700">
               Base URL <code className="rounded bg-stone-100 px-1 py-0.5 font-mono text-xs">{ref.serverUrl}</code> ·
               machine-readable:{" "}
-              <a href="/api/v1/openapi.json" className="text-kiln-700 hover:underline">
+              <a href="/api/v1/openapi.json" className="text-kiln-700 underline">
                 openapi.json
               </a>{" "}
               (OpenAPI 3.1, for code generators and API clients).
