@@ -112,7 +112,9 @@ test("a designer edits an approved image and sends the new version; the reviewer
     await reviewer.keyboard.press("c");
     await reviewer.getByLabel("Which changes? (approved on that condition)").fill("Sharpen the handle edge");
     await reviewer.keyboard.press("Enter");
-    await expect(reviewer.locator("[data-alert]")).toContainText("Approved (KA-");
+    await expect(
+      reviewer.locator("[data-sonner-toast]").filter({ hasText: "Approved with changes (KA-" }),
+    ).toBeVisible();
     await reviewerContext.close();
   });
 

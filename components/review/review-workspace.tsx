@@ -141,7 +141,7 @@ export function ReviewWorkspace() {
             setZoom(false);
             const what =
               r.status === "approved"
-                ? `Approved (${r.approvalId})`
+                ? `${decision === "approve_with_changes" ? "Approved with changes" : "Approved"} (${r.approvalId})`
                 : r.status === "in_review"
                   ? `Approved ${r.approvals} of ${r.approvalsNeeded}: a second reviewer must approve too`
                   : r.status === "rejected"
