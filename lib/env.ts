@@ -149,7 +149,7 @@ const envSchema = z.object({
   /**
    * What KILN_WORKER_NICE applies to in a worker process: `process` (all its threads, via `nice` at
    * start) or `threads` (all but the main thread, which runs the functions' JavaScript and holds the
-   * embedded database's transactions). `npm start` picks `threads` on PGlite, `process` on PostgreSQL.
+   * embedded database's transactions). Measured on PGlite (bench:responsiveness): no difference yet.
    */
   KILN_WORKER_NICE_SCOPE: z.enum(["process", "threads"]).default("process"),
   /**

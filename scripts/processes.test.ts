@@ -34,23 +34,22 @@ describe("the processes npm start runs", () => {
       KILN_WORKERS: "2",
       NODE_ENV: "production",
     } as NodeJS.ProcessEnv);
-    // PGlite: database, web, worker, worker. The workers' main threads keep the usual priority
-    // (they hold the embedded database's transactions); their other threads are niced.
+    // PGlite: database, web, worker, worker.
     const [, , first, second] = specs;
-    expect(first?.args.slice(0, 2)).toEqual(["--import", "tsx"]);
-    expect(first?.env.KILN_WORKER_NICE_SCOPE).toBe("threads");
+    expect(first?.args.slice(0, 2)).toEqual(["-n", "10"]);
+    expect(first?.env.KILN_WORKER_NICE_SCOPE).toBe("process");
     expect(first?.env.KILN_EMBEDDED_RUNNER).toBeUndefined();
     expect(second?.env.KILN_EMBEDDED_RUNNER).toBe("0");
   });
 
-  it("nices whole worker processes on PostgreSQL", () => {
+  it("with KILN_WORKER_NICE_SCOPE=threads, starts the worker at the usual priority (it nices its other threads itself)", () => {
     const specs = kilnProcesses("/srv/kiln", {
       KILN_SIMULATOR_PORT: "0",
-      DATABASE_URL: "postgres://db/kiln",
+      KILN_WORKER_NICE_SCOPE: "threads",
       NODE_ENV: "production",
     } as NodeJS.ProcessEnv);
     const worker = specs.find((s) => s.name === "worker");
-    expect(worker?.args.slice(0, 2)).toEqual(["-n", "10"]);
-    expect(worker?.env.KILN_WORKER_NICE_SCOPE).toBe("process");
+    expect(worker?.args.slice(0, 2)).toEqual(["--import", "tsx"]);
+    expect(worker?.env.KILN_WORKER_NICE_SCOPE).toBe("threads");
   });
 });
