@@ -24,8 +24,8 @@ test("an admin edits a preset (a new version) and rolls it back with one click",
 
   await card.getByText(/Version history/).click();
   const v1 = card.getByTestId("version-row-1");
-  page.once("dialog", (d) => void d.accept());
   await v1.getByRole("button", { name: "Roll back to this version" }).click();
+  await page.getByTestId("confirm-dialog").getByRole("button", { name: "Roll back" }).click();
   await expect(card.getByTestId("active-version")).toHaveText("v1 active");
   await expect(card.getByTestId("version-row-2")).toBeVisible();
 

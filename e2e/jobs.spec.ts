@@ -30,8 +30,8 @@ test("a running batch can be cancelled; what was made is kept, nothing else runs
   await expect(page.getByText("running", { exact: true }).first()).toBeVisible();
   await expect(page.getByRole("button", { name: "Resume" })).toHaveCount(0);
   await expect(page.getByTestId("batch-counts")).toContainText("8 images");
-  page.once("dialog", (d) => void d.accept());
   await page.getByRole("button", { name: "Cancel batch" }).click();
+  await page.getByTestId("confirm-dialog").getByRole("button", { name: "Cancel batch" }).click();
   await expect(page.getByText("cancelled", { exact: true }).first()).toBeVisible();
   await expect(page.getByTestId("batch-counts")).toContainText("cancelled");
   await expect(page.getByRole("button", { name: "Cancel batch" })).toHaveCount(0);

@@ -136,12 +136,12 @@ test("an admin pauses a campaign by hand: everyone sees it in the banner; releas
     `Campaign “${campaign}” is paused by hand: Legal review of the claims. Its queued work waits.`,
   );
 
-  admin.once("dialog", (d) => void d.accept());
   await admin
     .getByTestId("holds")
     .locator("li", { hasText: campaign })
     .getByRole("button", { name: "Release" })
     .click();
+  await admin.getByTestId("confirm-dialog").getByRole("button", { name: "Release" }).click();
   await expect(admin.getByTestId("holds").locator("li", { hasText: campaign })).toHaveCount(0);
   await designer.reload();
   await expect(designer.getByRole("heading", { name: "Jobs" })).toBeVisible();

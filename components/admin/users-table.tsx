@@ -12,6 +12,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Table } from "@/components/ui/table";
 import type { ActionResult } from "@/lib/http/action-result";
+import { useConfirm } from "@/components/ui/use-confirm";
 
 type Row = {
   id: string;
@@ -41,8 +42,14 @@ export function UsersTable({
   const [pending, startTransition] = useTransition();
   const [feedback, setFeedback] = useState<ActionResult<unknown> | null>(null);
 
-  const run = (label: string, call: () => Promise<ActionResult<unknown>>) => {
-    if (!window.confirm(label)) return;
+  const [confirm, confirmDialog] = useConfirm();
+  const run = async (
+    question: string,
+    confirmLabel: string,
+    call: () => Promise<ActionResult<unknown>>,
+    tone: "primary" | "danger" = "primary",
+  ) => {
+    if (!(await confirm({ title: question, confirmLabel, tone }))) return;
     startTransition(async () => setFeedback(await call()));
   };
   // Team changes end no session and are undone as easily: no confirmation.
@@ -50,6 +57,7 @@ export function UsersTable({
 
   return (
     <div className="space-y-3">
+      {confirmDialog}
       {feedback && !feedback.ok && <Alert tone="error">{feedback.error.message}</Alert>}
       {feedback?.ok && <Alert tone="success">{feedback.message}</Alert>}
       <Table columns={["User", "Role", "Team", "Status", "Last sign-in", { label: "Actions", srOnly: true }]}>
@@ -68,7 +76,7 @@ export function UsersTable({
                 disabled={pending || u.id === currentUserId}
                 onChange={(e) => {
                   const role = e.target.value;
-                  run(`Change ${u.email} to ${role}? Their open sessions will end.`, () =>
+                  void run(`Change ${u.email} to ${role}? Their open sessions will end.`, "Change role", () =>
                     changeRoleAction(u.id, role),
                   );
                 }}
@@ -128,9 +136,11 @@ export function UsersTable({
                     variant="danger"
                     disabled={pending}
                     onClick={() =>
-                      run(
+                      void run(
                         `Deactivate ${u.email}? They are signed out at their next click, and their API tokens are revoked.`,
+                        "Deactivate",
                         () => setActiveAction(u.id, false),
+                        "danger",
                       )
                     }
                   >
@@ -140,7 +150,7 @@ export function UsersTable({
                   <Button
                     variant="secondary"
                     disabled={pending}
-                    onClick={() => run(`Reactivate ${u.email}?`, () => setActiveAction(u.id, true))}
+                    onClick={() => void run(`Reactivate ${u.email}?`, "Reactivate", () => setActiveAction(u.id, true))}
                   >
                     Reactivate
                   </Button>

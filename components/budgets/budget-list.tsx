@@ -11,12 +11,14 @@ import type { BudgetStatus } from "@/lib/budgets/status";
 import type { ActionResult } from "@/lib/http/action-result";
 import { BudgetForm } from "./budget-form";
 import { BudgetUsage, STATE_LABEL, STATE_TONE } from "./budget-vs-actual";
+import { useConfirm } from "@/components/ui/use-confirm";
 
 /** Every budget as a card: spend and images against the limit, forecast, alert marker, state; edit or deactivate. */
 export function BudgetList({ statuses, options }: { statuses: BudgetStatus[]; options: BudgetScopeOptions }) {
   const [editing, setEditing] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
   const [feedback, setFeedback] = useState<ActionResult<unknown> | null>(null);
+  const [confirm, confirmDialog] = useConfirm();
   if (statuses.length === 0)
     return (
       <p className="rounded-lg border border-dashed border-stone-300 p-6 text-center text-sm text-stone-500">
@@ -25,6 +27,7 @@ export function BudgetList({ statuses, options }: { statuses: BudgetStatus[]; op
     );
   return (
     <div className="space-y-3">
+      {confirmDialog}
       {feedback && !feedback.ok && <Alert tone="error">{feedback.error.message}</Alert>}
       <ul className="grid gap-3 lg:grid-cols-2">
         {statuses.map((s) => (
@@ -61,10 +64,15 @@ export function BudgetList({ statuses, options }: { statuses: BudgetStatus[]; op
                     <Button
                       variant="danger"
                       disabled={pending}
-                      onClick={() =>
-                        window.confirm(`Deactivate the budget for ${s.label}? Its work is no longer limited.`) &&
-                        startTransition(async () => setFeedback(await deactivateBudgetAction(s.id)))
-                      }
+                      onClick={async () => {
+                        const ok = await confirm({
+                          title: `Deactivate the budget for ${s.label}?`,
+                          body: "Its work is no longer limited.",
+                          confirmLabel: "Deactivate",
+                          tone: "danger",
+                        });
+                        if (ok) startTransition(async () => setFeedback(await deactivateBudgetAction(s.id)));
+                      }}
                     >
                       Deactivate
                     </Button>

@@ -7,13 +7,16 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import type { HoldView } from "@/lib/budgets/holds";
 import type { ActionResult } from "@/lib/http/action-result";
+import { useConfirm } from "@/components/ui/use-confirm";
 
 /** Campaigns on hold (their queued work waits), with Release. */
 export function HoldsList({ holds }: { holds: HoldView[] }) {
   const [pending, startTransition] = useTransition();
   const [feedback, setFeedback] = useState<ActionResult<unknown> | null>(null);
+  const [confirm, confirmDialog] = useConfirm();
   return (
     <div className="space-y-3">
+      {confirmDialog}
       {feedback && !feedback.ok && <Alert tone="error">{feedback.error.message}</Alert>}
       {feedback?.ok && <Alert tone="success">{feedback.message}</Alert>}
       {holds.length === 0 ? (
@@ -36,10 +39,14 @@ export function HoldsList({ holds }: { holds: HoldView[] }) {
               <Button
                 variant="secondary"
                 disabled={pending}
-                onClick={() =>
-                  window.confirm(`Release campaign “${h.campaign}”? Its waiting work goes on.`) &&
-                  startTransition(async () => setFeedback(await releaseHoldAction(h.id)))
-                }
+                onClick={async () => {
+                  const ok = await confirm({
+                    title: `Release campaign “${h.campaign}”?`,
+                    body: "Its waiting work goes on.",
+                    confirmLabel: "Release",
+                  });
+                  if (ok) startTransition(async () => setFeedback(await releaseHoldAction(h.id)));
+                }}
               >
                 Release
               </Button>

@@ -7,6 +7,7 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import type { AltTextView } from "@/lib/alt-text/view";
+import { useConfirm } from "@/components/ui/use-confirm";
 
 const GUIDANCE =
   "Describe what matters for someone who cannot see it: the subject, what it is doing, the setting, any words in the picture. Don't start with “image of” or “picture of”.";
@@ -60,6 +61,7 @@ export function AltTextEditor({
   const [busy, setBusy] = useState<null | "draft" | "save" | "confirm">(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const fieldId = useId();
+  const [ask, askDialog] = useConfirm();
 
   // A draft that lands (or another person's save) replaces the text, unless this person is typing.
   const serverText = view?.text ?? "";
@@ -94,14 +96,23 @@ export function AltTextEditor({
     }
   };
 
-  const draft = () => {
+  const draft = async () => {
     const overwrite = view.status === "confirmed";
     if (
       overwrite &&
-      !window.confirm("This alt text is confirmed. Replace it with a new draft? A person will need to confirm again.")
+      !(await ask({
+        title: "Replace the confirmed alt text with a new draft?",
+        body: "A person will need to confirm it again.",
+        confirmLabel: "Replace with a draft",
+      }))
     )
       return;
-    if (!overwrite && dirty && !window.confirm("Replace the text you have not saved with a new draft?")) return;
+    if (
+      !overwrite &&
+      dirty &&
+      !(await ask({ title: "Replace the text you have not saved with a new draft?", confirmLabel: "Replace" }))
+    )
+      return;
     setDirty(false);
     void run(
       "draft",
@@ -121,6 +132,7 @@ export function AltTextEditor({
   const length = text.trim().length;
   return (
     <div className="space-y-3" data-testid="alt-text-card" data-status={view.status}>
+      {askDialog}
       <div className="flex flex-wrap items-center gap-2" data-testid="alt-text-status">
         <AltTextStatusBadge view={view} />
         {view.sourceLabel && !drafting && (

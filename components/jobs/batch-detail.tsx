@@ -16,6 +16,7 @@ import { ProgressBar } from "./progress-bar";
 import { useBatch, useBatchAction } from "./use-batches";
 import type { BatchDetail } from "@/lib/generation/batch-views";
 import { lastFinishedAt, shouldOfferResume } from "@/lib/generation/resume-offer";
+import { useConfirm } from "@/components/ui/use-confirm";
 
 export function BatchDetailView({ id, engineUnreachable }: { id: string; engineUnreachable: boolean }) {
   const batch = useBatch(id);
@@ -23,6 +24,7 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
   const cancel = useBatchAction(id, "cancel");
   const retry = useBatchAction(id, "retry");
   const resume = useBatchAction(id, "resume");
+  const [confirm, confirmDialog] = useConfirm();
   if (batch.isError) return <Alert tone="error">{batch.error.message}</Alert>;
   if (batch.isPending) return <p className="mt-6 text-sm text-stone-500">Loading…</p>;
   const b = batch.data;
@@ -43,6 +45,7 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
     (resume.data?.started === false ? resume.data.message : undefined);
   return (
     <>
+      {confirmDialog}
       <PageHeader
         title={b.name}
         description={`${b.owner} · queued ${new Date(b.createdAt).toLocaleString()}${b.campaign ? ` · campaign ${b.campaign}` : ""}`}
@@ -69,9 +72,15 @@ export function BatchDetailView({ id, engineUnreachable }: { id: string; engineU
                 <Button
                   variant="danger"
                   disabled={cancel.isPending}
-                  onClick={() =>
-                    window.confirm("Cancel this batch? Images already made are kept.") && cancel.mutate({})
-                  }
+                  onClick={async () => {
+                    const ok = await confirm({
+                      title: "Cancel this batch?",
+                      body: "Images already made are kept; nothing further is generated.",
+                      confirmLabel: "Cancel batch",
+                      tone: "danger",
+                    });
+                    if (ok) cancel.mutate({});
+                  }}
                 >
                   Cancel batch
                 </Button>

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { AssetStatusBadge, CheckBadges } from "@/components/checks/check-badges";
 import { Badge } from "@/components/ui/badge";
 import type { GenerationRow } from "@/lib/generation/batch-views";
-import { GENERATION_STATUS_LABEL } from "@/lib/labels";
+import { GENERATION_STATUS_LABEL, generationErrorLabel } from "@/lib/labels";
 
 const PLACEHOLDER = {
   queued: "Queued",
@@ -77,7 +77,9 @@ export function GenerationGrid({
             </p>
             {g.status === "dead_lettered" && (
               <div className="text-red-700">
-                <span className="font-mono">{g.errorCode}</span>{" "}
+                <span data-testid="generation-error" title={g.errorCode ?? undefined}>
+                  {generationErrorLabel(g.errorCode)}
+                </span>{" "}
                 {g.errorMessage && <span title={g.errorMessage}>— {g.errorMessage.slice(0, 80)}</span>}
                 {canRetry && (
                   <button

@@ -5,6 +5,7 @@ import { useState, useTransition } from "react";
 import { cancelRunAction, replayRunAction } from "@/app/(console)/admin/runs/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { useConfirm } from "@/components/ui/use-confirm";
 
 export function RunActions({ runId, status }: { runId: string; status: string }) {
   const router = useRouter();
@@ -12,21 +13,29 @@ export function RunActions({ runId, status }: { runId: string; status: string })
   const [error, setError] = useState<string | null>(null);
   const canCancel = status === "queued" || status === "running";
   const canReplay = status === "failed" || status === "cancelled";
+  const [confirm, confirmDialog] = useConfirm();
   return (
     <div className="flex items-center gap-2">
+      {confirmDialog}
       {error && <Alert tone="error">{error}</Alert>}
       {canCancel && (
         <Button
           variant="danger"
           disabled={pending}
-          onClick={() =>
-            window.confirm("Cancel this run? Steps already done stay done; nothing further runs.") &&
-            start(async () => {
-              const r = await cancelRunAction(runId);
-              if (!r.ok) setError(r.error.message);
-              router.refresh();
-            })
-          }
+          onClick={async () => {
+            const ok = await confirm({
+              title: "Cancel this run?",
+              body: "Steps already done stay done; nothing further runs.",
+              confirmLabel: "Cancel run",
+              tone: "danger",
+            });
+            if (ok)
+              start(async () => {
+                const r = await cancelRunAction(runId);
+                if (!r.ok) setError(r.error.message);
+                router.refresh();
+              });
+          }}
         >
           Cancel run
         </Button>

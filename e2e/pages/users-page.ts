@@ -26,14 +26,14 @@ export class UsersPage {
   }
 
   async deactivate(email: string) {
-    this.page.once("dialog", (d) => void d.accept());
     await this.row(email).getByRole("button", { name: "Deactivate" }).click();
+    await this.page.getByTestId("confirm-dialog").getByRole("button", { name: "Deactivate" }).click();
     await expect(this.row(email).getByText("deactivated")).toBeVisible();
   }
 
   async changeRole(email: string, role: string) {
-    this.page.once("dialog", (d) => void d.accept());
     await this.row(email).getByLabel(`Role of ${email}`).selectOption(role);
+    await this.page.getByTestId("confirm-dialog").getByRole("button", { name: "Change role" }).click();
     await expect(this.page.getByText("Role changed.")).toBeVisible();
   }
 

@@ -108,6 +108,20 @@ const CHECK_REASON_LABELS: Record<string, string> = {
 
 const REASON_LABELS: Record<string, string> = { ...CHECK_REASON_LABELS, ...SEED_REJECT_REASON_LABELS };
 
+/** Why a generation failed for good (generations.error_code: a provider error kind or the run's own code). */
+export const GENERATION_ERROR_LABEL: Record<string, string> = {
+  provider_failed: "The GPU endpoint kept failing (retries used up)",
+  transient: "The GPU endpoint failed",
+  timeout: "The GPU endpoint timed out",
+  unavailable: "The GPU endpoint was unavailable",
+  content_filtered: "Refused by the endpoint's content filter",
+  invalid_request: "The endpoint refused the request",
+  auth: "The endpoint refused Kiln's credentials",
+  budget_held: "Held by a budget for too long",
+  provider_paused: "The GPU endpoint stayed paused",
+  failed: "Failed",
+};
+
 /** "some_code" → "Some code": the last resort for a code no table knows (e.g. a reason an admin added later). */
 export function humanizeCode(code: string): string {
   const words = code.replace(/[_-]+/g, " ").trim();
@@ -133,4 +147,10 @@ export function reasonsLabel(reason: string | null | undefined, extra?: Record<s
 /** "1 image", "3 images", "1 re-roll"; `many` for irregular plurals ("1 batch", "2 batches"). */
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+}
+
+/** A generation's error code in words (unknown codes humanized). */
+export function generationErrorLabel(code: string | null | undefined): string {
+  if (!code) return "Failed";
+  return GENERATION_ERROR_LABEL[code] ?? humanizeCode(code);
 }

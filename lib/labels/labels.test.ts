@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SEED_REJECT_REASONS } from "@/lib/review/reasons";
-import { humanizeCode, plural, reasonLabel, reasonsLabel } from ".";
+import { generationErrorLabel, humanizeCode, plural, reasonLabel, reasonsLabel } from ".";
 
 describe("labels", () => {
   it("says reasons in words: the seed taxonomy, check reasons, an admin's own, and unknown codes humanised", () => {
@@ -15,6 +15,13 @@ describe("labels", () => {
   it("keeps the seeded reject reasons and their labels in one place", () => {
     expect(SEED_REJECT_REASONS[0]).toEqual({ code: "trademark_logo", label: "Trademark / logo" });
     for (const r of SEED_REJECT_REASONS) expect(reasonLabel(r.code)).toBe(r.label);
+  });
+  it("says why a generation failed in words, never the raw code", () => {
+    expect(generationErrorLabel("content_filtered")).toBe("Refused by the endpoint's content filter");
+    expect(generationErrorLabel("provider_failed")).toBe("The GPU endpoint kept failing (retries used up)");
+    expect(generationErrorLabel("budget_held")).toBe("Held by a budget for too long");
+    expect(generationErrorLabel("some_new_code")).toBe("Some new code");
+    expect(generationErrorLabel(null)).toBe("Failed");
   });
   it("pluralises counts", () => {
     expect(plural(1, "image")).toBe("1 image");

@@ -14,6 +14,7 @@ import { Table } from "@/components/ui/table";
 import type { ActionResult } from "@/lib/http/action-result";
 import type { AlertRuleView } from "@/lib/operations/alerts/rules";
 import { AlertRuleForm, type Endpoint } from "./alert-rule-form";
+import { useConfirm } from "@/components/ui/use-confirm";
 
 function channels(r: AlertRuleView, emailConfigured: boolean): string {
   const parts = [
@@ -39,6 +40,7 @@ export function AlertRulesPanel({
   const [result, setResult] = useState<ActionResult<unknown> | null>(null);
   const [busy, start] = useTransition();
   const run = (fn: () => Promise<ActionResult<unknown>>) => start(async () => setResult(await fn()));
+  const [confirm, confirmDialog] = useConfirm();
   const done = useCallback((message?: string) => {
     setEditing(null);
     setFormKey((k) => k + 1);
@@ -46,6 +48,7 @@ export function AlertRulesPanel({
   }, []);
   return (
     <>
+      {confirmDialog}
       <Card
         title="Rules"
         description="Evaluated every minute. A rule notifies when it starts firing and when it resolves, not on every evaluation."
@@ -105,9 +108,13 @@ export function AlertRulesPanel({
                   <Button
                     variant="ghost"
                     disabled={busy}
-                    onClick={() => {
-                      if (window.confirm(`Delete the rule "${r.name}" and its history?`))
-                        run(() => deleteAlertRuleAction(r.id));
+                    onClick={async () => {
+                      const ok = await confirm({
+                        title: `Delete the rule “${r.name}” and its history?`,
+                        confirmLabel: "Delete rule",
+                        tone: "danger",
+                      });
+                      if (ok) run(() => deleteAlertRuleAction(r.id));
                     }}
                   >
                     Delete

@@ -5,6 +5,7 @@ import { rollbackPresetAction } from "@/app/(console)/admin/presets/actions";
 import { rollbackTemplateAction } from "@/app/(console)/admin/templates/actions";
 import { Button } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/http/action-result";
+import { useConfirm } from "@/components/ui/use-confirm";
 
 /** Moves an item's active pointer to this version, after a confirm; nothing is copied or deleted. */
 export function RollbackButton({
@@ -25,10 +26,13 @@ export function RollbackButton({
   const [pending, start] = useTransition();
   const [result, setResult] = useState<ActionResult<unknown> | null>(null);
   const label = older ? "Roll back to this version" : "Make this version active";
-  const onClick = () => {
-    const ok = window.confirm(
-      `${older ? "Roll back" : "Switch"} “${itemName}” to version ${version}? New generations will use it at once; queued ones keep the version they were made with.`,
-    );
+  const [confirm, confirmDialog] = useConfirm();
+  const onClick = async () => {
+    const ok = await confirm({
+      title: `${older ? "Roll back" : "Switch"} “${itemName}” to version ${version}?`,
+      body: "New generations will use it at once; queued ones keep the version they were made with.",
+      confirmLabel: older ? "Roll back" : "Make active",
+    });
     if (!ok) return;
     start(async () =>
       setResult(
@@ -40,6 +44,7 @@ export function RollbackButton({
   };
   return (
     <div className="flex flex-col items-end gap-1">
+      {confirmDialog}
       <Button variant="secondary" disabled={pending} onClick={onClick}>
         {pending ? "Switching…" : label}
       </Button>

@@ -12,6 +12,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import type { ThresholdPreview } from "@/lib/checks/admin";
 import { plural } from "@/lib/labels";
+import { useConfirm } from "@/components/ui/use-confirm";
 
 export type ThresholdRow = { key: string; label: string; tierDefault: number; current: number };
 
@@ -59,9 +60,11 @@ export function ThresholdEditor({
     start(() => fn(thresholds));
   };
   const dirty = rows.some((r) => Number(values[r.key]) !== r.current);
+  const [confirm, confirmDialog] = useConfirm();
 
   return (
     <div className="space-y-3" data-testid={`threshold-editor-${presetId}`}>
+      {confirmDialog}
       <table className="w-full text-sm">
         <thead>
           <tr className="text-left text-xs uppercase tracking-wide text-stone-500">
@@ -158,18 +161,23 @@ export function ThresholdEditor({
           variant="ghost"
           disabled={pending}
           title="Run the checks again, with the thresholds in force, on this preset's assets that no person has decided yet"
-          onClick={() =>
-            window.confirm("Re-check this preset's assets that no reviewer has decided yet (up to 500)?") &&
-            start(async () => {
-              const r = await recheckPresetAction(presetId);
-              setMessage(
-                r.ok
-                  ? { tone: "success", text: `${plural(r.data.queued, "asset")} queued for re-checking.` }
-                  : { tone: "error", text: r.error.message },
-              );
-              router.refresh();
-            })
-          }
+          onClick={async () => {
+            const ok = await confirm({
+              title: "Re-check this preset's assets?",
+              body: "The checks run again, with the thresholds in force, on the assets no reviewer has decided yet (up to 500).",
+              confirmLabel: "Re-check",
+            });
+            if (ok)
+              start(async () => {
+                const r = await recheckPresetAction(presetId);
+                setMessage(
+                  r.ok
+                    ? { tone: "success", text: `${plural(r.data.queued, "asset")} queued for re-checking.` }
+                    : { tone: "error", text: r.error.message },
+                );
+                router.refresh();
+              });
+          }}
         >
           Re-check assets
         </Button>
