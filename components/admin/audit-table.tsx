@@ -1,4 +1,5 @@
 import { Table } from "@/components/ui/table";
+import { auditActionLabel } from "@/lib/labels";
 
 type Row = {
   seq: number;
@@ -28,7 +29,10 @@ export function AuditTable({ events }: { events: Row[] }) {
           <td className="max-w-56 truncate py-2 pr-3" title={e.actorEmail ?? undefined}>
             {e.actorEmail ?? <span className="text-stone-500">system</span>}
           </td>
-          <td className="py-2 pr-3 font-mono text-xs">{e.action}</td>
+          <td className="py-2 pr-3">
+            <div className="text-stone-900">{auditActionLabel(e.action)}</div>
+            <div className="font-mono text-xs text-stone-500">{e.action}</div>
+          </td>
           <td className="max-w-md break-all py-2 pr-3 font-mono text-xs text-stone-600">
             {[
               e.subjectType && `${e.subjectType}:${e.subjectId}`,

@@ -154,3 +154,10 @@ export function generationErrorLabel(code: string | null | undefined): string {
   if (!code) return "Failed";
   return GENERATION_ERROR_LABEL[code] ?? humanizeCode(code);
 }
+
+/** An audit action ("user.role_changed") in words ("User: role changed"); the code stays beside it for filtering. */
+export function auditActionLabel(action: string): string {
+  const [domain = "", ...rest] = action.split(".");
+  const what = rest.join(" ").replace(/[_-]+/g, " ").trim();
+  return what ? `${humanizeCode(domain)}: ${what}` : humanizeCode(domain);
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SEED_REJECT_REASONS } from "@/lib/review/reasons";
-import { generationErrorLabel, humanizeCode, plural, reasonLabel, reasonsLabel } from ".";
+import { auditActionLabel, generationErrorLabel, humanizeCode, plural, reasonLabel, reasonsLabel } from ".";
 
 describe("labels", () => {
   it("says reasons in words: the seed taxonomy, check reasons, an admin's own, and unknown codes humanised", () => {
@@ -22,6 +22,11 @@ describe("labels", () => {
     expect(generationErrorLabel("budget_held")).toBe("Held by a budget for too long");
     expect(generationErrorLabel("some_new_code")).toBe("Some new code");
     expect(generationErrorLabel(null)).toBe("Failed");
+  });
+  it("names audit actions in words", () => {
+    expect(auditActionLabel("user.role_changed")).toBe("User: role changed");
+    expect(auditActionLabel("banned_term.added")).toBe("Banned term: added");
+    expect(auditActionLabel("review")).toBe("Review");
   });
   it("pluralises counts", () => {
     expect(plural(1, "image")).toBe("1 image");
