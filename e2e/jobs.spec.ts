@@ -44,7 +44,10 @@ test("failed rows are dead-lettered with a reason and come back with one click",
   const job = new JobPage(page);
   // Four retries with backoff, then the row is parked with the reason it failed.
   await expect(page.getByTestId("batch-counts")).toContainText("1 failed", { timeout: 90_000 });
-  await expect(job.tiles().first()).toContainText("provider_failed");
+  // The reason in words; the code stays in the tooltip.
+  const reason = job.tiles().first().getByTestId("generation-error");
+  await expect(reason).toHaveText("The GPU endpoint kept failing (retries used up)");
+  await expect(reason).toHaveAttribute("title", "provider_failed");
   await setSimulator(request, { errorRate: 0 });
   await page.getByRole("button", { name: "Retry 1 failed" }).click();
   await job.waitUntilDone(1);
