@@ -11,7 +11,7 @@ export function NotificationList({ items }: { items: NotificationView[] }) {
         <li key={n.id} className="flex items-baseline gap-3 py-1.5" data-kind={n.kind} data-read={n.read}>
           <span
             className={`h-2 w-2 shrink-0 rounded-full ${n.read ? "bg-transparent" : "bg-kiln-600"}`}
-            aria-label={n.read ? undefined : "unread"}
+            {...(n.read ? { "aria-hidden": true } : { role: "img", "aria-label": "unread" })}
           />
           <span className="flex-1">
             {n.kind === "alert" ? (
