@@ -400,7 +400,7 @@ test("finance gets the forbidden page; a query that cannot parse says what is wr
   await library.queryBox().press("Enter");
   await expect(designer.getByTestId("query-error")).toContainText("status: expected one of");
   await expect(designer).not.toHaveURL(/q=/);
-  await designer.getByRole("button", { name: "?" }).click();
+  await designer.getByRole("button", { name: "?", exact: true }).click();
   await expect(designer.getByTestId("grammar-help")).toContainText("rejected:blur");
   await designer.getByTestId("grammar-help").getByRole("button", { name: "is:starred" }).click();
   await expect(designer.getByTestId("query-error")).toContainText("status: expected one of");
