@@ -42,10 +42,12 @@ for (const role of Object.keys(DEMO) as DemoRole[]) {
     expect(hrefs.length).toBeGreaterThan(1);
     const visited: string[] = [];
     const violations: string[] = [];
+    // axe reads the markup, which is the same on both databases: it runs in the PGlite pass only (CI time).
+    const audit = async () => (process.env.DATABASE_URL ? [] : axeViolations(page));
     for (const href of hrefs) {
       await visit(page, href);
       visited.push(href);
-      violations.push(...(await axeViolations(page)));
+      violations.push(...(await audit()));
       // Sections inside an area (the Costs tabs) are pages too.
       const tabs = await page
         .getByRole("navigation", { name: /sections/i })
@@ -54,7 +56,7 @@ for (const role of Object.keys(DEMO) as DemoRole[]) {
       for (const tab of tabs.filter((t) => !visited.includes(t) && !hrefs.includes(t))) {
         await visit(page, tab);
         visited.push(tab);
-        violations.push(...(await axeViolations(page)));
+        violations.push(...(await audit()));
       }
     }
     // Pages added by later issues that only their role's navigation reaches.
