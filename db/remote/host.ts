@@ -159,18 +159,19 @@ class PagesFirst {
       ? () => {
           const hold: Hold = { busyMs: 0, statements: 0, callerWaits: 0, sql };
           const started = performance.now();
-          return work(hold).finally(() =>
+          return work(hold).finally(() => {
+            const heldMs = performance.now() - started;
             trace({
               page,
               kind,
               waitedMs: started - queued,
-              heldMs: performance.now() - started,
-              busyMs: kind === "transaction" ? hold.busyMs : performance.now() - started,
+              heldMs,
+              busyMs: kind === "transaction" ? hold.busyMs : heldMs,
               statements: kind === "transaction" ? hold.statements : 1,
               callerWaits: hold.callerWaits,
               sql: hold.sql.slice(0, 160),
-            }),
-          );
+            });
+          });
         }
       : () => work(NO_HOLD);
     if (page) this.#pageQueue.push(run);
