@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useId, useState } from "react";
+import { useId, useState } from "react";
 import { api, RequestError } from "@/components/api-client";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
@@ -56,18 +56,17 @@ export function AltTextEditor({
     refetchInterval: (q) => (q.state.data?.status === "drafting" ? 1000 : false),
   });
   const view = query.data;
-  const [text, setText] = useState(initial?.text ?? "");
+  const [text, setText] = useState("");
   const [dirty, setDirty] = useState(false);
   const [busy, setBusy] = useState<null | "draft" | "save" | "confirm">(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const fieldId = useId();
   const [ask, askDialog] = useConfirm();
 
-  // A draft that lands (or another person's save) replaces the text, unless this person is typing.
+  // Until this person types, the field shows the server's text: a draft that lands (or another person's
+  // save) shows in the same render that enables the field, so typing never mixes with a stale value.
   const serverText = view?.text ?? "";
-  useEffect(() => {
-    if (!dirty) setText(serverText);
-  }, [serverText, dirty]);
+  const shown = dirty ? text : serverText;
 
   if (!view)
     return (
@@ -80,10 +79,7 @@ export function AltTextEditor({
     try {
       const next = await call();
       client.setQueryData(key, next);
-      if (what !== "draft") {
-        setDirty(false);
-        setText(next.text);
-      }
+      if (what !== "draft") setDirty(false);
       // A draft request's news is the status badge ("Drafting…", then "Draft — needs a person").
       setMessage(what === "draft" ? null : { ok: true, text: done });
     } catch (error) {
@@ -124,12 +120,12 @@ export function AltTextEditor({
   const save = (confirm: boolean) =>
     run(
       confirm ? "confirm" : "save",
-      () => api<AltTextView>(`/api/assets/${assetId}/alt-text`, { method: "PUT", json: { text, confirm } }),
+      () => api<AltTextView>(`/api/assets/${assetId}/alt-text`, { method: "PUT", json: { text: shown, confirm } }),
       confirm ? "Alt text confirmed." : "Draft saved.",
     );
 
   const drafting = view.status === "drafting";
-  const length = text.trim().length;
+  const length = shown.trim().length;
   return (
     <div className="space-y-3" data-testid="alt-text-card" data-status={view.status}>
       {askDialog}
@@ -165,7 +161,7 @@ export function AltTextEditor({
               id={fieldId}
               rows={compact ? 2 : 3}
               maxLength={view.maxLength}
-              value={text}
+              value={shown}
               disabled={drafting}
               onChange={(e) => {
                 setText(e.target.value);
