@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { calibrateThresholds } from "./calibrate";
+import { calibrateThresholds, pickThreshold } from "./calibrate";
 import { evaluateClassicalChecks } from "./evaluate";
 import { buildCalibrationSet } from "./set";
 import { allSources, partOf, shippedSources } from "./sources";
@@ -40,4 +40,21 @@ describe("calibrateThresholds", () => {
     for (const m of held.filter((m) => ["sharpness", "duplicate"].includes(m.check)))
       expect(m.positives + m.negatives, m.check).toBeGreaterThan(0);
   }, 180_000);
+});
+
+describe("pickThreshold", () => {
+  it("puts the threshold in the middle of the gap that separates the two sides", () => {
+    expect(pickThreshold({ fails: "low" }, [10, 20], [40, 50])).toBe(30);
+    expect(pickThreshold({ fails: "high" }, [0.4, 0.5], [0.1, 0.2])).toBeCloseTo(0.3);
+  });
+
+  it("rounds an integer measure's midpoint, not to an end of the gap, and keeps both sides apart", () => {
+    // Dark copies' highlights ≤ 130, acceptable pictures' ≥ 160: a threshold of 160 would fail a new
+    // acceptable picture at 159; the middle leaves the same margin on both sides.
+    expect(pickThreshold({ fails: "low", integer: true }, [120, 130], [160, 170])).toBe(145);
+    expect(pickThreshold({ fails: "at-most", integer: true }, [3, 12], [22, 30])).toBe(17);
+    // Neighbouring integers: the only threshold that separates them.
+    expect(pickThreshold({ fails: "low", integer: true }, [5], [6])).toBe(6);
+    expect(pickThreshold({ fails: "at-most", integer: true }, [5], [6])).toBe(5);
+  });
 });

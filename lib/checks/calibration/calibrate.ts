@@ -76,7 +76,7 @@ const failsAt = (p: Param, score: number, t: number) =>
  * Picks each threshold: among the midpoints between neighbouring measured values, the one with the
  * best min(precision, recall) on the items, then the best F1, then the widest gap to the nearest
  * item on either side (the margin a new picture gets). Integer measures round the midpoint the way
- * that keeps the same items on each side.
+ * that keeps the same items on each side, so the margin is split evenly there too.
  */
 export async function calibrateThresholds(all: CalibrationItem[], tier = "support"): Promise<Calibrated[]> {
   const items = forTier(all, tier);
@@ -95,22 +95,7 @@ export async function calibrateThresholds(all: CalibrationItem[], tier = "suppor
       const score = p.measure(prepared.get(item.id)!, p.check === "duplicate" ? hashRefs(item) : []);
       (label === "fail" ? pos : neg).push(score);
     }
-    const values = [...new Set([...pos, ...neg])].sort((a, b) => a - b);
-    let best: { t: number; key: number[] } | undefined;
-    for (let i = 0; i + 1 < values.length; i++) {
-      const lo = values[i]!;
-      const hi = values[i + 1]!;
-      let t = (lo + hi) / 2;
-      if (p.integer) t = p.fails === "at-most" ? lo : hi; // at-most: fail ≤ lo; low: fail < hi
-      const tp = pos.filter((s) => failsAt(p, s, t)).length;
-      const fp = neg.filter((s) => failsAt(p, s, t)).length;
-      const precision = tp + fp === 0 ? 0 : tp / (tp + fp);
-      const recall = pos.length === 0 ? 0 : tp / pos.length;
-      const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-      const key = [Math.min(precision, recall), f1, (hi - lo) / Math.max(Math.abs(hi), Math.abs(lo), 1e-9)];
-      if (!best || greater(key, best.key)) best = { t, key };
-    }
-    const t = best?.t ?? NaN;
+    const t = pickThreshold(p, pos, neg);
     out.push({
       key: `${p.check}.${p.name}`,
       value: t,
@@ -121,6 +106,33 @@ export async function calibrateThresholds(all: CalibrationItem[], tier = "suppor
     });
   }
   return out;
+}
+
+/**
+ * The threshold that best separates the scores of items that must fail (pos) from those that must
+ * not (neg), as calibrateThresholds describes; NaN when there are fewer than two distinct scores.
+ */
+export function pickThreshold(p: Pick<Param, "fails" | "integer">, pos: number[], neg: number[]): number {
+  const values = [...new Set([...pos, ...neg])].sort((a, b) => a - b);
+  let best: { t: number; key: number[] } | undefined;
+  for (let i = 0; i + 1 < values.length; i++) {
+    const lo = values[i]!;
+    const hi = values[i + 1]!;
+    let t = (lo + hi) / 2;
+    // Integer measures: the integer nearest the midpoint that keeps lo and hi on their sides
+    // (at-most: fail ≤ t, so lo ≤ t < hi; low: fail < t, so lo < t ≤ hi). Rounding to an end of
+    // the gap instead (t = lo or hi) would put the threshold at the last calibration item, with
+    // no margin for a new picture on that side.
+    if (p.integer) t = p.fails === "at-most" ? Math.floor(t) : Math.ceil(t);
+    const tp = pos.filter((s) => failsAt(p, s, t)).length;
+    const fp = neg.filter((s) => failsAt(p, s, t)).length;
+    const precision = tp + fp === 0 ? 0 : tp / (tp + fp);
+    const recall = pos.length === 0 ? 0 : tp / pos.length;
+    const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+    const key = [Math.min(precision, recall), f1, (hi - lo) / Math.max(Math.abs(hi), Math.abs(lo), 1e-9)];
+    if (!best || greater(key, best.key)) best = { t, key };
+  }
+  return best?.t ?? NaN;
 }
 
 function greater(a: number[], b: number[]): boolean {
