@@ -5,6 +5,7 @@ import { readZipEntries } from "@/lib/exports/read-zip";
 import { LibraryPage } from "./pages/library-page";
 import { SignInPage } from "./pages/sign-in-page";
 import { queueBatchViaApi, waitForBatchSettled } from "./support/batches";
+import { approveWaiting } from "./support/review";
 import { expect, fromApp, test } from "./support/test";
 import { DEMO } from "./support/users";
 
@@ -41,21 +42,8 @@ test("a designer exports a campaign's approved assets for Meta and Google, downl
 
   {
     // A reviewer approves all but one; the unapproved one must not be exported.
-    const reviewer = await (await browser.newContext()).newPage();
-    await new SignInPage(reviewer).signInAndWait(DEMO.reviewer.email, DEMO.reviewer.password, DEMO.reviewer.name);
-    const queue = (await (
-      await reviewer.request.get(`/api/review/queue?campaign=${encodeURIComponent(campaign)}`)
-    ).json()) as { items: { assetId: string; versionId: string }[] };
     const [pending, ...toApprove] = inReview;
-    for (const id of toApprove) {
-      const item = queue.items.find((i) => i.assetId === id);
-      expect(item, `asset ${id} is in the review queue`).toBeTruthy();
-      const res = await reviewer.request.post("/api/review/decisions", {
-        headers: fromApp(reviewer),
-        data: { assetId: id, assetVersionId: item!.versionId, decision: "approve" },
-      });
-      expect(res.status(), await res.text()).toBe(201);
-    }
+    await approveWaiting(browser, campaign, toApprove);
     const approvedIds = toApprove;
     const altText = (id: string) => `A linen shirt ${id.slice(0, 8)} folded on a chair`;
     // The designer writes and confirms the alt text: the first on the asset page's card…

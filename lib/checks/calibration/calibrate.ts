@@ -69,7 +69,7 @@ export type Calibrated = {
   falsePositives: number;
 };
 
-const failsAt = (p: Param, score: number, t: number) =>
+const failsAt = (p: Pick<Param, "fails">, score: number, t: number) =>
   p.fails === "high" ? score > t : p.fails === "low" ? score < t : score <= t;
 
 /**
