@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { POSTGRES_PASS_SKIPS_REPEATS } from "./test/ci-pass";
 
 /**
  * Two production servers: "demo" (KILN_DEMO=1, one user per role) for most journeys and "fresh"
@@ -10,17 +11,13 @@ const BASE_PORT = Number(process.env.KILN_E2E_PORT ?? 3100);
 const DEMO_PORT = BASE_PORT;
 const FRESH_PORT = BASE_PORT + 1;
 
-// CI runs the suite on PGlite and again on PostgreSQL (.ci/run). On PostgreSQL the journeys whose subject
-// is the browser — layout and accessibility, security headers, access refusals, sign-out, the API
-// reference and token forms, the placements form, the editor's canvas — are left out: the same markup
-// and code ran in the PGlite pass, and what they write is unit-tested on both databases. Every journey
-// that runs background work, decides, locks, counts or renders the console's pages (console-pages) runs
-// on both. KILN_E2E_ALL=1 runs everything on PostgreSQL too.
+// In CI's PostgreSQL pass (test/ci-pass.ts) the journeys whose subject is the browser — layout and
+// accessibility, security headers, access refusals, sign-out, the API reference and token forms, the
+// placements form, the editor's canvas — are left out: the same markup and code ran in the PGlite
+// pass, and what they write is unit-tested on both databases. Every journey that runs background work,
+// decides, locks, counts or renders the console's pages (console-pages) runs on both.
 const BROWSER_ONLY = ["look", "access", "csrf", "sign-out", "developers", "placements", "editor"];
-const skipOnPostgres =
-  process.env.DATABASE_URL && process.env.KILN_E2E_ALL !== "1"
-    ? [new RegExp(`(^|/)(${BROWSER_ONLY.join("|")})\\.spec\\.ts$`)]
-    : [];
+const skipOnPostgres = POSTGRES_PASS_SKIPS_REPEATS ? [new RegExp(`(^|/)(${BROWSER_ONLY.join("|")})\\.spec\\.ts$`)] : [];
 
 export default defineConfig({
   testDir: "e2e",

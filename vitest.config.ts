@@ -1,13 +1,16 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
+import { POSTGRES_PASS_SKIPS_REPEATS } from "./test/ci-pass";
 
 const root = import.meta.dirname;
 
+/** Folders that hold no unit tests: vitest's exclude, and the walk below skips them. */
+const NOT_UNIT_TESTS = ["node_modules", ".next", ".data", "e2e"];
+
 /**
- * CI runs the suite on PGlite and again on PostgreSQL (.ci/run). A test file that never opens a
- * database (none of these words in it) tests the same code either way, so with DATABASE_URL set it
- * runs once, in the PGlite pass. KILN_TEST_ALL=1 runs every file on PostgreSQL too.
+ * A test file that never opens a database (none of these words in it) tests the same code on both,
+ * so the PostgreSQL pass leaves it out (test/ci-pass.ts).
  */
 const OPENS_A_DATABASE =
   /createTestDatabase|test-harness|DATABASE_URL|@\/db["/]|openDatabase|startRunner|getDb|pglite/i;
@@ -18,7 +21,7 @@ function filesWithoutDatabase(): string[] {
     for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true })) {
       const rel = dir ? `${dir}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
-        if (!["node_modules", ".next", ".data", "e2e", ".git"].includes(entry.name)) walk(rel);
+        if (![...NOT_UNIT_TESTS, ".git"].includes(entry.name)) walk(rel);
       } else if (
         /\.test\.tsx?$/.test(entry.name) &&
         !OPENS_A_DATABASE.test(readFileSync(path.join(root, rel), "utf8"))
@@ -31,13 +34,14 @@ function filesWithoutDatabase(): string[] {
   return out;
 }
 
-const onPostgresOnly = Boolean(process.env.DATABASE_URL) && process.env.KILN_TEST_ALL !== "1";
-
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(root) } },
   test: {
     include: ["**/*.test.ts", "**/*.test.tsx"],
-    exclude: ["node_modules/**", ".next/**", ".data/**", "e2e/**", ...(onPostgresOnly ? filesWithoutDatabase() : [])],
+    exclude: [
+      ...NOT_UNIT_TESTS.map((dir) => `${dir}/**`),
+      ...(POSTGRES_PASS_SKIPS_REPEATS ? filesWithoutDatabase() : []),
+    ],
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,
