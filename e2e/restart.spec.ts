@@ -21,7 +21,7 @@ test("after a SIGKILL and a restart, users and the audit chain are intact", asyn
   test.setTimeout(150_000);
   // The open page's link prefetches (?_rsc=) fail while the server is deliberately killed and restarted.
   consoleWatch.allow(
-    /net::ERR_(CONNECTION_REFUSED|CONNECTION_RESET|INCOMPLETE_CHUNKED_ENCODING) — http:\/\/localhost:\d+\/[^ ]*\?_rsc=/,
+    /net::ERR_(CONNECTION_REFUSED|CONNECTION_RESET|EMPTY_RESPONSE|INCOMPLETE_CHUNKED_ENCODING) — http:\/\/localhost:\d+\/[^ ]*\?_rsc=/,
     "prefetches cut off by the SIGKILL",
   );
   const dataDir = path.join(process.cwd(), ".data", "e2e-restart");
