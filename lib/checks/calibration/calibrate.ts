@@ -30,7 +30,7 @@ type Param = {
 const exposure = (image: PreparedImage) => exposureStats(normalisedStats(image).histogram);
 
 export const CALIBRATED: Param[] = [
-  { check: "sharpness", name: "fail", fails: "low", measure: (i) => normalisedStats(i).laplacianVariance },
+  { check: "sharpness", name: "fail", fails: "low", measure: (i) => normalisedStats(i).focus },
   { check: "artefacts", name: "fail", fails: "high", measure: (i) => blockiness(i.gray) },
   { check: "blank", name: "fail", fails: "high", measure: (i) => dominantShare(normalisedStats(i).histogram) },
   {
