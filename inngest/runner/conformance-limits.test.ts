@@ -32,6 +32,15 @@ beforeAll(async () => {
         },
       ),
       inngest.createFunction(
+        { id: "deep", concurrency: { limit: 1, key: "event.data.provider" }, triggers: [{ event: "t/deep" }] },
+        async ({ step }) => {
+          await step.run("render", () => sleep(300));
+        },
+      ),
+      inngest.createFunction({ id: "beside", triggers: [{ event: "t/beside" }] }, async ({ step }) => {
+        await step.run("check", () => "checked");
+      }),
+      inngest.createFunction(
         { id: "once", idempotency: "event.data.orderId", triggers: [{ event: "t/once" }] },
         async () => "ran",
       ),
@@ -85,6 +94,21 @@ describe("limits", () => {
     // The step bodies ran no earlier than their slots: the last one at least two periods after the first slot.
     expect(Math.max(...throttleStarts) - Number(rows[0]!.throttle_at)).toBeGreaterThanOrEqual(2000);
   });
+
+  it("runs other work beside a queue deeper than one read of due jobs, all of it on one full key", async () => {
+    // 600 runs wait on one key that takes one call at a time (a big batch on one GPU endpoint): more
+    // queued calls than the scheduler reads in one pass (500). Work of another function, queued after
+    // them, must start at once, not once the queue has drained below a pass (100 runs × 300 ms and more).
+    const queue = Array.from({ length: 600 }, (_, i) => ({ name: "t/deep", data: { provider: "one", i } }));
+    expect((await h.send(queue)).status).toBe(200);
+    await h.waitFor(async () => (await h.runsOf("limits-deep")).length === 600, 30_000);
+    const sent = Date.now();
+    expect((await h.send({ name: "t/beside" })).status).toBe(200);
+    await h.waitFor(async () => (await h.runsOf("limits-beside")).some((r) => r.status === "completed"), 10_000);
+    expect(Date.now() - sent).toBeLessThan(10_000);
+    const deep = await h.runsOf("limits-deep");
+    expect(deep.filter((r) => r.status === "completed").length).toBeLessThan(100);
+  }, 60_000);
 
   it("skips events over idempotency and rate limits, as Inngest does", async () => {
     await h.send([1, 1, 2, 1].map((orderId) => ({ name: "t/once", data: { orderId } })));

@@ -7,6 +7,24 @@ import { ensureDiscovery, finishRun, recordStep } from "./runs";
 type DueJob = CallJob & { kind: string; name: string | null; concurrency: Array<{ key: string; limit: number }> };
 
 /**
+ * The jobs due by $1, oldest first. Calls of runs with the same concurrency keys are read only as
+ * far as the smallest of those limits: no more of them could start in this pass, and those in
+ * flight (still in the table until their outcome is applied) are older, so the ones that can start
+ * are within that many. Without the cap, a deep queue (a batch of hundreds of images on one GPU
+ * endpoint) was read whole on every pass, hundreds of rows of which none could start.
+ */
+const DUE_JOBS = `
+  SELECT id, run_id, kind, step_id, name, attempt, payload, due_at, concurrency FROM (
+    SELECT j.id, j.run_id, j.kind, j.step_id, j.name, j.attempt, j.payload, j.due_at, r.concurrency,
+           CASE WHEN j.kind = 'call' AND jsonb_array_length(r.concurrency) > 0
+                THEN row_number() OVER (PARTITION BY j.kind, r.concurrency ORDER BY j.due_at, j.id) END AS nth
+      FROM inngest_runner_jobs j JOIN inngest_runner_runs r ON r.id = j.run_id
+     WHERE j.due_at <= $1
+  ) due
+  WHERE nth IS NULL OR nth <= (SELECT min((c->>'limit')::int) FROM jsonb_array_elements(due.concurrency) c)
+  ORDER BY due_at, id LIMIT 500`;
+
+/**
  * Runs due jobs. Durable state is the jobs table; what is in flight lives only in memory, so after
  * a crash every unfinished job is simply due again. Concurrency limits count in-flight calls per
  * key (as Inngest counts executing steps), never runs that are sleeping or waiting.
@@ -86,11 +104,7 @@ export class Scheduler {
         }
         nextIn = Math.min(nextIn, Math.max(0, this.cronCheckAt - now));
         // One read serves both purposes: what is due now, and when the next job falls due.
-        const jobs = await this.engine.db.query<DueJob & { due_at: number }>(
-          `SELECT j.id, j.run_id, j.kind, j.step_id, j.name, j.attempt, j.payload, j.due_at, r.concurrency FROM inngest_runner_jobs j
-           JOIN inngest_runner_runs r ON r.id = j.run_id WHERE j.due_at <= $1 ORDER BY j.due_at, j.id LIMIT 500`,
-          [now + this.opts.pollMs],
-        );
+        const jobs = await this.engine.db.query<DueJob & { due_at: number }>(DUE_JOBS, [now + this.opts.pollMs]);
         for (const job of jobs) {
           if (this.stopped) break;
           if (Number(job.due_at) > now) {
