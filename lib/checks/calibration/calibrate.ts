@@ -1,7 +1,7 @@
 import { dominantShare } from "../classical/blank";
 import { normalisedStats } from "../classical/derive";
 import { nearest } from "../classical/duplicate";
-import { exposureStats } from "../classical/exposure";
+import { imageExposure } from "../classical/exposure";
 import { blockiness } from "../classical/measures";
 import { imageHash } from "../classical/phash";
 import { prepareImage } from "../prepare";
@@ -27,7 +27,7 @@ type Param = {
   measure(image: PreparedImage, batch: HashRef[]): number;
 };
 
-const exposure = (image: PreparedImage) => exposureStats(normalisedStats(image).histogram);
+const exposure = imageExposure;
 
 export const CALIBRATED: Param[] = [
   { check: "sharpness", name: "fail", fails: "low", measure: (i) => normalisedStats(i).focus },
@@ -40,7 +40,7 @@ export const CALIBRATED: Param[] = [
     integer: true,
     measure: (i, batch) => nearest(imageHash(i), batch)?.distance ?? 64,
   },
-  { check: "exposure", name: "over_fail", fails: "high", reason: "overexposed", measure: (i) => exposure(i).whiteClip },
+  { check: "exposure", name: "over_fail", fails: "high", reason: "overexposed", measure: (i) => exposure(i).blown },
   {
     check: "exposure",
     name: "under_fail",

@@ -363,3 +363,85 @@ export function histogramStats(bins: Uint32Array): { n: number; mean: number; st
   const mean = n ? sum / n : 0;
   return { n, mean, std: n ? Math.sqrt(Math.max(0, sumSq / n - mean * mean)) : 0 };
 }
+
+/** Side of the grid of colour cells a prepared image's hash carries (COLOUR_GRID² cells, mean R, G, B each). */
+export const COLOUR_GRID = 4;
+
+export type ColourStats = {
+  /** Histogram of each opaque pixel's brightest colour channel (max of R, G, B). */
+  brightest: Uint32Array;
+  /** Histogram of each opaque pixel's darkest colour channel (min of R, G, B). */
+  darkest: Uint32Array;
+  /** Mean R, G, B (0–255) of each cell of a COLOUR_GRID × COLOUR_GRID grid over the whole (flattened) image, row by row. */
+  cells: Float64Array;
+};
+
+const colourCache = new WeakMap<GrayPlane, ColourStats>();
+
+/** About this many pixels are read for the colour statistics (a 128×128 grid): a share is known to ±0.4 % at that count, and 1 % tails hold 160 pixels. */
+const COLOUR_SAMPLES = 128 * 128;
+
+/**
+ * Colour statistics of a prepared image, cached per image: the brightest- and darkest-channel
+ * histograms of its opaque pixels (luma alone misreads saturated colour: a red blown out to 255 has a
+ * luma of 76, so it is neither "clipped" nor "bright" in the grey histogram) and the mean colour of a
+ * coarse grid of cells (stored with the image's pHash, so a near-duplicate must have the same colours
+ * too). One read of the full-resolution colour plane on a regular grid of about COLOUR_SAMPLES pixels
+ * (every pixel of a small image), so the cost does not grow with the resolution. A grey image has one
+ * channel: both histograms are its grey-level histogram (normalisedStats), the cells grey.
+ */
+export function colourStats(image: PreparedImage): ColourStats {
+  let found = colourCache.get(image.gray);
+  if (found) return found;
+  const G = COLOUR_GRID;
+  const cells = new Float64Array(G * G * 3);
+  const counts = new Float64Array(G * G);
+  const plane = image.rgb ?? image.gray;
+  const { data: d, width: w, height: h } = plane;
+  const channels = image.rgb ? 3 : 1;
+  const k = Math.max(1, Math.floor(Math.sqrt((w * h) / COLOUR_SAMPLES)));
+  const a = image.alpha;
+  const brightest = new Uint32Array(256);
+  const darkest = new Uint32Array(256);
+  const cellOfColumn = new Int32Array(w);
+  for (let x = 0; x < w; x++) cellOfColumn[x] = Math.floor((x * G) / w);
+  for (let y = 0; y < h; y += k) {
+    const row = Math.floor((y * G) / h) * G;
+    for (let x = 0, p = y * w; x < w; x += k, p += k) {
+      const c = row + cellOfColumn[x]!;
+      counts[c]!++;
+      if (channels === 1) {
+        const v = d[p]!;
+        cells[c * 3]! += v;
+        continue;
+      }
+      const i = p * 3;
+      const r = d[i]!;
+      const g = d[i + 1]!;
+      const b = d[i + 2]!;
+      cells[c * 3]! += r;
+      cells[c * 3 + 1]! += g;
+      cells[c * 3 + 2]! += b;
+      if (a && a[p]! < OPAQUE_MIN) continue;
+      let hi = r;
+      let lo = r;
+      if (g > hi) hi = g;
+      else if (g < lo) lo = g;
+      if (b > hi) hi = b;
+      else if (b < lo) lo = b;
+      brightest[hi]!++;
+      darkest[lo]!++;
+    }
+  }
+  for (let c = 0; c < G * G; c++) {
+    const n = Math.max(1, counts[c]!);
+    if (channels === 1) cells[c * 3] = cells[c * 3 + 1] = cells[c * 3 + 2] = cells[c * 3]! / n;
+    else for (let j = 0; j < 3; j++) cells[c * 3 + j] = cells[c * 3 + j]! / n;
+  }
+  if (channels === 1) {
+    const { histogram } = normalisedStats(image);
+    found = { brightest: histogram, darkest: histogram, cells };
+  } else found = { brightest, darkest, cells };
+  colourCache.set(image.gray, found);
+  return found;
+}

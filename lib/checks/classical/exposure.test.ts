@@ -1,9 +1,28 @@
+import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { contrast, exposure } from "../calibration/degrade";
 import { loadPhoto, PHOTOS } from "../calibration/photos";
 import { prepareImage } from "../prepare";
+import { normalisedStats } from "./derive";
 import { exposureCheck, exposureStats } from "./exposure";
 import { contextFor } from "./testing";
+
+/** A shipped photo's grey levels recoloured orange (red = grey, green ≈ ½ grey, blue ≈ ⅒ grey), as a PNG. */
+async function orange(name: string): Promise<Buffer> {
+  const { data, info } = await sharp(await loadPhoto(name))
+    .greyscale()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const rgb = Buffer.alloc(info.width * info.height * 3);
+  for (let i = 0; i < data.length; i++) {
+    rgb[i * 3] = data[i]!;
+    rgb[i * 3 + 1] = Math.round(data[i]! * 0.45);
+    rgb[i * 3 + 2] = Math.round(data[i]! * 0.1);
+  }
+  return sharp(rgb, { raw: { width: info.width, height: info.height, channels: 3 } })
+    .png()
+    .toBuffer();
+}
 
 const run = async (bytes: Buffer, overrides = {}) =>
   exposureCheck.run(await prepareImage(bytes), contextFor(overrides));
@@ -41,19 +60,33 @@ describe("exposureCheck", () => {
     }
   });
 
+  it("judges saturated colour by its channels: a blown-out orange is overexposed, a bright orange is not dark", async () => {
+    const photo = await orange("chelsea");
+    const original = await prepareImage(photo);
+    // In grey levels the orange picture looks dim (version 2 called it underexposed) …
+    expect(exposureStats(normalisedStats(original).histogram).highlight).toBeLessThan(150);
+    expect(await exposureCheck.run(original, contextFor())).toMatchObject({ verdict: "pass" });
+    // … and its +3 EV copy barely clipped (version 2 passed it), though its red channel is blown out.
+    const brighter = await prepareImage(await exposure(photo, 3));
+    expect(exposureStats(normalisedStats(brighter).histogram).whiteClip).toBeLessThan(0.01);
+    const outcome = await exposureCheck.run(brighter, contextFor());
+    expect(outcome, outcome.detail).toMatchObject({ verdict: "fail", reasonCode: "overexposed" });
+    expect(outcome.detail).toMatch(/in at least one colour channel/);
+  });
+
   it("calls a white-out overexposed, not low contrast", async () => {
     const outcome = await run(await exposure(await loadPhoto("clock-motion"), 3));
-    expect(outcome).toMatchObject({ verdict: "fail", reasonCode: "overexposed", threshold: 0.08 });
+    expect(outcome).toMatchObject({ verdict: "fail", reasonCode: "overexposed", threshold: 0.225 });
     expect(outcome.score).toBeGreaterThan(0.95);
-    expect(outcome.detail).toMatch(/blown out to white/);
+    expect(outcome.detail).toMatch(/of the picture is blown out \(.* of the pixels to white/);
   });
 
   it("says what it measured in the detail and reports the deciding threshold", async () => {
     const outcome = await run(await exposure(await loadPhoto("coffee"), -3));
-    expect(outcome.threshold).toBe(145);
-    expect(outcome.score).toBeLessThan(145);
+    expect(outcome.threshold).toBe(150);
+    expect(outcome.score).toBeLessThan(150);
     expect(outcome.detail).toMatch(
-      /^The highlights only reach grey level \d+, past the failure level 145 \(white .*, RMS contrast/,
+      /^The highlights only reach level \d+ in their brightest channel, past the failure level 150 \(blown .*, RMS contrast/,
     );
   });
 
@@ -64,10 +97,10 @@ describe("exposureCheck", () => {
       "pass",
     );
     const normal = await loadPhoto("astronaut");
-    expect(await run(normal, { thresholds: { "exposure.contrast_fail": 254 } })).toMatchObject({
+    expect(await run(normal, { thresholds: { "exposure.contrast_fail": 256 } })).toMatchObject({
       verdict: "fail",
       reasonCode: "low_contrast",
-      threshold: 254,
+      threshold: 256,
     });
     // astronaut has ~14 % pure black (space behind her): a strict crushed-shadow rule catches it.
     expect(await run(normal, { thresholds: { "exposure.crush_fail": 0.1 } })).toMatchObject({
