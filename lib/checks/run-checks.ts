@@ -6,7 +6,7 @@ import { assets, assetVersions, checkResults, checkRuns, generations, presetVers
 import { AppError } from "@/lib/errors";
 import { readAll } from "@/lib/images/renditions";
 import type { BlobStore } from "@/lib/storage/types";
-import { perceptualHash } from "./classical";
+import { imageHash } from "./classical";
 import { prepareImage } from "./prepare";
 import { promptWantsText } from "./prompt-text";
 import { loadIntendedSize } from "./intended-size";
@@ -253,7 +253,7 @@ export async function runChecks({
   if (image && (todo.includes("duplicate") || todo.includes("style"))) {
     await db
       .update(checkRuns)
-      .set({ phash: perceptualHash(image.gray) })
+      .set({ phash: imageHash(image) })
       .where(eq(checkRuns.id, run.id));
   }
 

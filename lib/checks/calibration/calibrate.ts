@@ -1,6 +1,6 @@
 import { dominantShare } from "../classical/blank";
 import { normalisedStats } from "../classical/derive";
-import { nearest } from "../classical/duplicate";
+import { duplicateCheck, duplicateDistance } from "../classical/duplicate";
 import { imageExposure } from "../classical/exposure";
 import { blockiness } from "../classical/measures";
 import { imageHash } from "../classical/phash";
@@ -38,7 +38,8 @@ export const CALIBRATED: Param[] = [
     name: "fail",
     fails: "at-most",
     integer: true,
-    measure: (i, batch) => nearest(imageHash(i), batch)?.distance ?? 64,
+    // The colour gate stays at the check's default (the same on both tiers).
+    measure: (i, batch) => duplicateDistance(imageHash(i), batch, duplicateCheck.defaults.support!.colour!),
   },
   { check: "exposure", name: "over_fail", fails: "high", reason: "overexposed", measure: (i) => exposure(i).blown },
   {

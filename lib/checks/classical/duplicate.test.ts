@@ -1,12 +1,13 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { jpeg, nearDuplicate } from "../calibration/degrade";
+import { exposure, jpeg, nearDuplicate } from "../calibration/degrade";
 import { loadPhoto } from "../calibration/photos";
+import { allSources } from "../calibration/sources";
 import { prepareImage } from "../prepare";
 import type { HashRef } from "../types";
 import { normalised } from "./derive";
 import { duplicateCheck } from "./duplicate";
-import { hammingDistance, imageHash, perceptualHash } from "./phash";
+import { colourDifference, hammingDistance, imageHash, perceptualHash } from "./phash";
 import { contextFor } from "./testing";
 
 async function refOf(name: string, bytes?: Buffer): Promise<HashRef> {
@@ -18,13 +19,15 @@ describe("perceptualHash and hammingDistance", () => {
     const image = await prepareImage(await loadPhoto("astronaut"));
     const hash = perceptualHash(image.gray);
     expect(hash).toMatch(/^[0-9a-f]{16}$/);
-    expect(imageHash(image)).toBe(hash);
     expect(perceptualHash(normalised(image))).toBe(hash);
-    expect(imageHash(await prepareImage(await loadPhoto("astronaut")))).toBe(hash);
+    // The stored hash: the pHash, then the 4×4 grid's mean colours (48 bytes).
+    const stored = imageHash(image);
+    expect(stored).toMatch(new RegExp(`^${hash}:[0-9a-f]{96}$`));
+    expect(imageHash(await prepareImage(await loadPhoto("astronaut")))).toBe(stored);
   });
 
   it("sets half the AC bits (median threshold) plus the DC bit", async () => {
-    const hash = imageHash(await prepareImage(await loadPhoto("coffee")));
+    const hash = perceptualHash((await prepareImage(await loadPhoto("coffee"))).gray);
     const ones = [...hash].reduce((n, digit) => n + hammingDistance(digit, "0"), 0);
     expect(ones).toBe(32);
     expect(parseInt(hash[0]!, 16) & 8).toBe(8); // DC
@@ -37,6 +40,13 @@ describe("perceptualHash and hammingDistance", () => {
     expect(hammingDistance("A0", "a1")).toBe(1);
     expect(() => hammingDistance("ff", "fff")).toThrow(/Cannot compare/);
     expect(() => hammingDistance("zz", "00")).toThrow(/Cannot compare/);
+  });
+
+  it("compares a stored hash with colours and a bare pHash stored before them by their pHashes", async () => {
+    const image = await prepareImage(await loadPhoto("chelsea"));
+    expect(hammingDistance(imageHash(image), perceptualHash(image.gray))).toBe(0);
+    expect(colourDifference(imageHash(image), perceptualHash(image.gray))).toBeUndefined();
+    expect(colourDifference(imageHash(image), imageHash(image))).toBe(0);
   });
 
   it("keeps a rescaled, re-encoded copy close and another photo far", async () => {
@@ -59,8 +69,9 @@ describe("duplicateCheck", () => {
       await nearDuplicate(await loadPhoto("astronaut"), { crop: 0.06, brightness: 1.08 }),
     );
     const outcome = await duplicateCheck.run(copy, contextFor({ batchHashes: batch }));
-    expect(outcome).toMatchObject({ verdict: "fail", reasonCode: "duplicate", threshold: 14 });
-    expect(outcome.score).toBeLessThanOrEqual(14);
+    expect(outcome).toMatchObject({ verdict: "fail", reasonCode: "duplicate", threshold: 18 });
+    expect(outcome.score).toBeLessThanOrEqual(18);
+    expect(outcome.detail).toMatch(/and colours [\d.]+ levels apart/);
     expect(outcome.detail).toContain('"variant astronaut"');
   });
 
@@ -78,6 +89,22 @@ describe("duplicateCheck", () => {
     expect(other.verdict).toBe("pass");
     expect(other.reasonCode).toBeUndefined();
     expect(other.score).toBeGreaterThan(18);
+  });
+
+  it("passes a different picture with the same layout but other colours, and says why", async () => {
+    // Two simulator renders (sky, ground, a few objects): a +2 EV copy of one is as close to the other
+    // in pHash as a cropped copy of a photo is to its original (version 1 compared pHashes only).
+    const [sim4, sim5] = ["sim-4", "sim-5"].map((name) => allSources().find((s) => s.name === name)!);
+    const earlier = await refOf("sim-5", await sim5!.load());
+    const brighter = await prepareImage(await exposure(await sim4!.load(), 2));
+    expect(hammingDistance(imageHash(brighter), earlier.hash)).toBeLessThanOrEqual(18);
+    expect(colourDifference(imageHash(brighter), earlier.hash)).toBeGreaterThan(8);
+    const outcome = await duplicateCheck.run(brighter, contextFor({ batchHashes: [earlier] }));
+    expect(outcome).toMatchObject({ verdict: "pass", score: 64 });
+    expect(outcome.detail).toMatch(/"variant sim-5" has a similar layout .* but other colours .*: a different picture/);
+    // A hash stored without colours (before they were kept) is compared by pHash alone.
+    const bare = { ...earlier, hash: earlier.hash.split(":")[0]! };
+    expect((await duplicateCheck.run(brighter, contextFor({ batchHashes: [bare] }))).verdict).toBe("fail");
   });
 
   it("passes the first image of a batch", async () => {

@@ -1,5 +1,5 @@
 import type { PreparedImage } from "../types";
-import { areaResize, normalisedGray, type GrayPlane, type Plane } from "./derive";
+import { areaResize, COLOUR_GRID, colourStats, normalisedGray, type GrayPlane, type Plane } from "./derive";
 
 const N = 32;
 const K = 8;
@@ -36,9 +36,47 @@ export function perceptualHash(gray: Plane): string {
   return hash;
 }
 
-/** The pHash of a prepared image (the value to store to compare later images with): `perceptualHash(image.gray)`. */
+/**
+ * The hash of a prepared image, the value to store to compare later images with:
+ * `<pHash>:<colour>` — the pHash (perceptualHash of `image.gray`), then the mean R, G, B of each cell of
+ * a COLOUR_GRID × COLOUR_GRID grid (colourStats) as two hex digits each. The pHash judges layout and tones
+ * only; the cells let the duplicate check tell a near-copy from a different picture of the same layout
+ * (colourDifference). A hash stored before the cells existed is the bare pHash and compares as one.
+ */
 export function imageHash(image: PreparedImage): string {
-  return perceptualHash(image.gray);
+  let colour = "";
+  for (const v of colourStats(image).cells) colour += Math.min(255, Math.round(v)).toString(16).padStart(2, "0");
+  return `${perceptualHash(image.gray)}:${colour}`;
+}
+
+const COLOUR_HEX = COLOUR_GRID * COLOUR_GRID * 3 * 2;
+
+/** The pHash part of a stored hash (the whole of a bare one). */
+const phashPart = (hash: string) => {
+  const cut = hash.indexOf(":");
+  return cut < 0 ? hash : hash.slice(0, cut);
+};
+
+/**
+ * How far apart two hashes' colours are: the mean, over the cells and the three channels, of the
+ * absolute difference of each cell's chroma (its R, G, B minus the cell's mean of the three, so an
+ * overall brightness change barely counts), in levels of 255. Undefined when either hash has no
+ * colour cells (a bare pHash stored before they existed).
+ */
+export function colourDifference(a: string, b: string): number | undefined {
+  const ca = a.indexOf(":") < 0 ? "" : a.slice(a.indexOf(":") + 1);
+  const cb = b.indexOf(":") < 0 ? "" : b.slice(b.indexOf(":") + 1);
+  if (ca.length !== COLOUR_HEX || cb.length !== COLOUR_HEX) return undefined;
+  const level = (text: string, i: number) => parseInt(text.slice(i * 2, i * 2 + 2), 16);
+  let total = 0;
+  for (let cell = 0; cell < COLOUR_GRID * COLOUR_GRID; cell++) {
+    const x = [0, 1, 2].map((j) => level(ca, cell * 3 + j));
+    const y = [0, 1, 2].map((j) => level(cb, cell * 3 + j));
+    const mx = (x[0]! + x[1]! + x[2]!) / 3;
+    const my = (y[0]! + y[1]! + y[2]!) / 3;
+    for (let j = 0; j < 3; j++) total += Math.abs(x[j]! - mx - (y[j]! - my));
+  }
+  return total / (COLOUR_GRID * COLOUR_GRID * 3);
 }
 
 function hashOfPlane(plane: Plane): string {
@@ -71,10 +109,12 @@ function hashOfPlane(plane: Plane): string {
   return hex;
 }
 
-/** Number of differing bits between two pHashes of the same length (hex strings). */
-export function hammingDistance(a: string, b: string): number {
+/** Number of differing bits between the pHashes of two hashes (hex strings of the same length; a stored hash's colour part is left out). */
+export function hammingDistance(hashA: string, hashB: string): number {
+  const a = phashPart(hashA);
+  const b = phashPart(hashB);
   if (a.length !== b.length || !/^[0-9a-f]*$/i.test(a) || !/^[0-9a-f]*$/i.test(b))
-    throw new Error(`Cannot compare hashes "${a}" and "${b}".`);
+    throw new Error(`Cannot compare hashes "${hashA}" and "${hashB}".`);
   let distance = 0;
   for (let i = 0; i < a.length; i++) {
     let x = parseInt(a[i]!, 16) ^ parseInt(b[i]!, 16);
