@@ -23,6 +23,20 @@ describe("the processes npm start runs", () => {
     );
   });
 
+  it("passes on the environment without npm's own variables", () => {
+    const specs = kilnProcesses("/srv/kiln", {
+      KILN_SIMULATOR_PORT: "0",
+      NODE_ENV: "production",
+      npm_lifecycle_event: "start",
+      npm_config_cache: "/root/.npm",
+      PATH: "/usr/bin",
+    } as NodeJS.ProcessEnv);
+    for (const spec of specs) {
+      expect(Object.keys(spec.env).filter((k) => k.startsWith("npm_"))).toEqual([]);
+      expect(spec.env.PATH).toBe("/usr/bin");
+    }
+  });
+
   it("runs everything in one process when KILN_ROLE=all is asked for", () => {
     expect(roles({ KILN_ROLE: "all" })).toBe("app:all");
     expect(roles({ KILN_ROLE: "all", DATABASE_URL: "postgres://db/kiln" })).toBe("app:all");

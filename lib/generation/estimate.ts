@@ -1,5 +1,5 @@
 import { costOfCall } from "@/lib/costs/estimate";
-import { env } from "@/lib/env";
+import { endpointCallLimit } from "./calls-in-flight";
 import type { ActivePreset } from "./catalog";
 import type { MeasuredGpuTime } from "./measured-gpu-time";
 
@@ -63,7 +63,7 @@ export function estimateGenerations(
     secondsByProvider.set(key, (secondsByProvider.get(key) ?? 0) + perImage);
     concurrencyOf.set(
       key,
-      Math.max(1, Math.min(item.preset.provider.concurrencyLimit, env().KILN_PROVIDER_CONCURRENCY)),
+      endpointCallLimit(item.preset.provider.concurrencyLimit),
     );
   }
   const seconds = Math.ceil(Math.max(0, ...[...secondsByProvider].map(([key, s]) => s / concurrencyOf.get(key)!)));

@@ -17,6 +17,7 @@ import {
   type ProviderCall,
   type ProviderCallLedger,
 } from "@/db/schema";
+import { endpointCallLimit } from "./calls-in-flight";
 import { costOfCall, type PriceModel } from "@/lib/costs/estimate";
 
 /**
@@ -79,7 +80,7 @@ export async function tryClaimProviderCall(db: Db, input: ClaimInput): Promise<C
       .for("no key update");
     // Only a generation that was claimed before can have an open call of its own.
     if (gen.status === "running") await ledgerInterruptedCallsOf(tx, gen.id);
-    const limit = locked?.limit ?? provider.concurrencyLimit;
+    const limit = endpointCallLimit(locked?.limit ?? provider.concurrencyLimit);
     let open = await openCalls(tx, provider.id);
     // Full: are some of those holders gone? Their leases tell (checked only then, to keep the common claim short).
     if (

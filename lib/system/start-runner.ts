@@ -2,6 +2,7 @@ import type { Database } from "@/db";
 import { engineConfig, runnerAppUrl, runnerCallTargets } from "@/inngest/engine-config";
 import type { EmbeddedRunner } from "@/inngest/embedded-runner";
 import { env } from "@/lib/env";
+import { functionCallsInFlight } from "@/lib/generation/calls-in-flight";
 
 /**
  * Starts the embedded runner for this process (role `all` or `worker`), calling this process's serve
@@ -29,7 +30,7 @@ export async function startKilnRunner(database: Database): Promise<EmbeddedRunne
     callTargets: runnerCallTargets(),
     signingKey: engine.signingKey,
     eventKey: engine.mode === "signed" ? engine.eventKey : e.INNGEST_EVENT_KEY,
-    // Room for every endpoint's concurrency plus the light functions (fan-out, renditions).
-    maxInFlight: Math.max(16, e.KILN_PROVIDER_CONCURRENCY * 2 + 8),
+    // An endpoint's generate calls plus room for the light and CPU-bound functions (calls-in-flight.ts).
+    maxInFlight: functionCallsInFlight(),
   });
 }

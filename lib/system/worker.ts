@@ -3,6 +3,7 @@ import { closeDatabase, getDatabase } from "@/db";
 import { engineConfig, runnerCallTargets } from "@/inngest/engine-config";
 import { isLoopbackHost } from "@/inngest/loopback-guard";
 import { env } from "@/lib/env";
+import { functionCallsInFlight } from "@/lib/generation/calls-in-flight";
 import { closeEngines } from "./close-engines";
 import { installShutdownHandlers, onShutdown } from "./shutdown";
 
@@ -29,11 +30,11 @@ export async function startWorker(): Promise<void> {
     host: e.KILN_WORKER_HOST,
     port: e.KILN_WORKER_PORT,
     signingKey: engine.mode === "signed" ? engine.signingKey : undefined,
-    concurrency: e.KILN_WORKER_CONCURRENCY,
+    concurrency: e.KILN_WORKER_CONCURRENCY ?? functionCallsInFlight(),
     log: { error: (msg, err) => console.error(msg, err) },
   });
   console.log(
-    `[kiln] worker: functions served on ${functionServer.url} (up to ${e.KILN_WORKER_CONCURRENCY} calls at once)`,
+    `[kiln] worker: functions served on ${functionServer.url} (up to ${e.KILN_WORKER_CONCURRENCY ?? functionCallsInFlight()} calls at once)`,
   );
 
   let runner: { url: string; close(deadline?: number): Promise<void>; role(): string } | null = null;
