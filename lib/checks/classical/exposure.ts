@@ -102,10 +102,13 @@ type Finding = {
  * ≥ 23 % blown (but for one: brick +2 EV, 18 %), acceptable copies ≤ 22 % (but for one: a pale wood
  * texture at +0.5 EV, 43 %); −2/−3 EV highlights ≤ 137, acceptable ≥ 162; contrast cut to ≤ 0.3 a
  * range ≤ 77, acceptable ≥ 80 (but for the wood at contrast 0.75, 71). The failure levels sit in those
- * gaps for both tiers (hero warns earlier). Vivid pictures hold saturated channels at 255 as they are
- * (originals up to 13 % blown, the simulator's product cut-outs 13.5 %), so the blown-out warnings start at 16 %
- * (support) and 14 % (hero). The crushed-black rule has no positive in the set (acceptable photos
- * reach 15 %); its levels are unchanged.
+ * gaps for both tiers (hero warns earlier). Vivid pictures hold saturated channels at 255 as they
+ * are (originals up to 13 % blown, the simulator's product cut-outs 13.5 %), so the blown-out warnings
+ * start at 16 % (support) and 14 % (hero). A contrast cut to 0.35 (the simulator's washed-out fault:
+ * 81–101 levels) is past the reviewer's 0.3 line but still flat: it warns on both tiers (105, 110;
+ * the flattest acceptable originals, a brick wall and a pale wood grain, span 107 and 94).
+ * The crushed-black rule has no positive in the set (acceptable photos reach 15 %); its levels are
+ * unchanged.
  */
 export const exposureCheck: CheckModule = {
   id: "exposure",
@@ -123,7 +126,7 @@ export const exposureCheck: CheckModule = {
       crush_fail: 0.5,
       crush_warn: 0.3,
       contrast_fail: 79,
-      contrast_warn: 100,
+      contrast_warn: 105,
     },
     hero: {
       over_fail: 0.225,
