@@ -34,7 +34,11 @@ export const checkRuns = pgTable(
     /** Worst verdict over the checks; "warn" also when a check errored (fail closed). */
     verdict: checkVerdictEnum("verdict"),
     reasonCode: text("reason_code"),
-    /** 64-bit perceptual hash (hex) of the image, for near-duplicate and style checks of later images. */
+    /**
+     * The image's hash, for the near-duplicate and style checks of later images: the 64-bit pHash (hex),
+     * then ":" and a 4×4 grid of mean colours (imageHash in lib/checks/classical/phash.ts). Hashes stored
+     * before duplicate check v2 are the bare pHash.
+     */
     phash: text("phash"),
     requestedBy: uuid("requested_by").references(() => users.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
