@@ -64,9 +64,13 @@ export function AltTextEditor({
   const [ask, askDialog] = useConfirm();
 
   // Until this person types, the field shows the server's text: a draft that lands (or another person's
-  // save) shows in the same render that enables the field, so typing never mixes with a stale value.
+  // save) shows in the same render that enables the field. From the moment the field has focus, the text
+  // it showed then is held (`held`) until the person types or leaves: a draft landing between a click and
+  // the first keystroke must not change the text under the caret (typing then landed inside the draft,
+  // "typed text" + "draft", seen in the delivery journey). Leaving the field untouched lets it follow again.
+  const [held, setHeld] = useState<string | null>(null);
   const serverText = view?.text ?? "";
-  const shown = dirty ? text : serverText;
+  const shown = dirty ? text : (held ?? serverText);
 
   if (!view)
     return (
@@ -80,6 +84,7 @@ export function AltTextEditor({
       const next = await call();
       client.setQueryData(key, next);
       if (what !== "draft") setDirty(false);
+      setHeld(null);
       // A draft request's news is the status badge ("Drafting…", then "Draft — needs a person").
       setMessage(what === "draft" ? null : { ok: true, text: done });
     } catch (error) {
@@ -110,6 +115,7 @@ export function AltTextEditor({
     )
       return;
     setDirty(false);
+    setHeld(null);
     void run(
       "draft",
       () =>
@@ -163,6 +169,12 @@ export function AltTextEditor({
               maxLength={view.maxLength}
               value={shown}
               disabled={drafting}
+              onFocus={() => {
+                if (!dirty) setHeld(serverText);
+              }}
+              onBlur={() => {
+                if (!dirty) setHeld(null);
+              }}
               onChange={(e) => {
                 setText(e.target.value);
                 setDirty(true);
