@@ -16,6 +16,7 @@ import { resetEnvForTests } from "@/lib/env";
 import { updateProvider } from "@/lib/providers/admin-write";
 import { resetBlobStoreForTests } from "@/lib/storage";
 import { createUserFactory, ctxFor } from "@/test/factories";
+import { env } from "@/lib/env";
 import { interruptedCharge, keepProviderCallAlive, LEASE_MS, tryClaimProviderCall } from "./provider-slots";
 import { ledgerPurpose } from "./run-generation";
 import {
@@ -90,6 +91,17 @@ describe("the endpoint's slot check", () => {
     // Only the two that got a slot claimed a call number.
     const attempts = (await database.db.select({ a: generations.attempts }).from(generations)).map((r) => r.a).sort();
     expect(attempts).toEqual([0, 0, 0, 0, 1, 1]);
+  });
+
+  it("caps an endpoint's own limit at KILN_PROVIDER_CONCURRENCY", { timeout: 60_000 }, async () => {
+    const database = await createTestDatabase();
+    cleanups.push(() => database.close());
+    const ceiling = env().KILN_PROVIDER_CONCURRENCY;
+    const { gens, provider } = await queuedGenerations(database, ceiling + 3, ceiling + 2);
+    const claims = await Promise.all(
+      gens.map((g) => tryClaimProviderCall(database.db, claimInput(g, provider, g.presetVersionId))),
+    );
+    expect(claims.filter(Boolean)).toHaveLength(ceiling);
   });
 
   it(

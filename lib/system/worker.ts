@@ -26,16 +26,15 @@ export async function startWorker(): Promise<void> {
   console.log(`[kiln] worker: database ready (${database.kind})`);
 
   const { startFunctionServer } = await import("@/inngest/serve-node");
+  const concurrency = e.KILN_WORKER_CONCURRENCY ?? functionCallsInFlight();
   const functionServer = await startFunctionServer({
     host: e.KILN_WORKER_HOST,
     port: e.KILN_WORKER_PORT,
     signingKey: engine.mode === "signed" ? engine.signingKey : undefined,
-    concurrency: e.KILN_WORKER_CONCURRENCY ?? functionCallsInFlight(),
+    concurrency,
     log: { error: (msg, err) => console.error(msg, err) },
   });
-  console.log(
-    `[kiln] worker: functions served on ${functionServer.url} (up to ${e.KILN_WORKER_CONCURRENCY ?? functionCallsInFlight()} calls at once)`,
-  );
+  console.log(`[kiln] worker: functions served on ${functionServer.url} (up to ${concurrency} calls at once)`);
 
   let runner: { url: string; close(deadline?: number): Promise<void>; role(): string } | null = null;
   if (engine.embeddedRunner) {
