@@ -9,8 +9,9 @@ import { env } from "@/lib/env";
  *   (lib/generation/provider-slots.ts) enforces it across processes.
  * - The embedded runner, and each worker process unless KILN_WORKER_CONCURRENCY says otherwise, run
  *   `functionCallsInFlight` calls at once: twice the ceiling (a generate call and the call that ends
- *   its run) plus room for the other functions. A worker limit of the ceiling alone let the generate
- *   calls, which mostly wait for the GPU, take every place, so checks and renditions queued behind them.
+ *   its run) plus room for the other functions, and at least 16 (the default ceiling of 4 gives 16, as
+ *   before). A worker limit fixed at 16 let a raised ceiling's generate calls, which mostly wait for
+ *   the GPU, take every place, so checks and renditions queued behind them.
  *   The CPU-bound work stays bounded where it runs: the checks' models in their threads, and the
  *   check and rendition functions by their own concurrency.
  */
@@ -19,5 +20,5 @@ export function endpointCallLimit(endpointLimit: number): number {
 }
 
 export function functionCallsInFlight(): number {
-  return 2 * env().KILN_PROVIDER_CONCURRENCY + 16;
+  return Math.max(16, 2 * env().KILN_PROVIDER_CONCURRENCY + 8);
 }
