@@ -56,6 +56,11 @@ const phashPart = (hash: string) => {
   const cut = hash.indexOf(":");
   return cut < 0 ? hash : hash.slice(0, cut);
 };
+/** The colour cells of a stored hash ("" for a bare pHash). */
+const colourPart = (hash: string) => {
+  const cut = hash.indexOf(":");
+  return cut < 0 ? "" : hash.slice(cut + 1);
+};
 
 /**
  * How far apart two hashes' colours are: the mean, over the cells and the three channels, of the
@@ -64,8 +69,8 @@ const phashPart = (hash: string) => {
  * colour cells (a bare pHash stored before they existed).
  */
 export function colourDifference(a: string, b: string): number | undefined {
-  const ca = a.indexOf(":") < 0 ? "" : a.slice(a.indexOf(":") + 1);
-  const cb = b.indexOf(":") < 0 ? "" : b.slice(b.indexOf(":") + 1);
+  const ca = colourPart(a);
+  const cb = colourPart(b);
   if (ca.length !== COLOUR_HEX || cb.length !== COLOUR_HEX) return undefined;
   const level = (text: string, i: number) => parseInt(text.slice(i * 2, i * 2 + 2), 16);
   let total = 0;
