@@ -1,7 +1,7 @@
 import { compile } from "./expression";
 import { backoffDelay, parseDuration, sleepTarget } from "./durations";
 import { ulid } from "./ids";
-import { createRun, ensureDiscovery, finishRun, recordStep, recordStepAndDiscover } from "./runs";
+import { createRun, ensureDiscovery, finishRun, recordStep, recordStepAndDiscover, stepTimes } from "./runs";
 import type { CallJob, CallOutcome, RunForCall } from "./call";
 import type { Engine } from "./engine";
 import type { RegisteredFunction } from "./registry";
@@ -76,8 +76,28 @@ export async function applyOutcome(
         op: only.op,
         status: "completed",
         data: only.data ?? null,
-        startedAt,
+        ...stepTimes(only, startedAt),
       });
+    }
+    // Checkpointing (see buildRequest): the steps the SDK ran since its last checkpoint, then the
+    // run's result. Nothing is left to ask the app, so the run ends in this transaction.
+    const complete = outcome.ops.find((op) => op.op === "RunComplete");
+    if (complete) {
+      const other = outcome.ops.find((op) => op !== complete && !STEP_DONE.has(op.op));
+      if (other)
+        return fail(q, engine, run.id, `the app asked for the op "${other.op}" alongside the run's result`);
+      for (const op of outcome.ops)
+        if (op !== complete)
+          await recordStep(q, run.id, {
+            id: op.id,
+            name: op.displayName ?? op.name,
+            op: op.op,
+            status: "completed",
+            data: op.data ?? null,
+            ...stepTimes(op, startedAt),
+          });
+      await finishRun(q, engine, run.id, "completed", { output: complete.data ?? null });
+      return;
     }
     let progressed = false;
     let scheduled = false;
@@ -101,7 +121,7 @@ export async function applyOutcome(
           op: op.op,
           status: "completed",
           data: op.data ?? null,
-          startedAt,
+          ...stepTimes(op, startedAt),
         });
         progressed = true;
       } else if (op.op === "StepFailed" || (op.op === "StepError" && (outcome.noRetry || !retryable))) {

@@ -32,13 +32,21 @@ export const SDK_HEADER = "x-inngest-sdk";
 
 /**
  * Builds the request the SDK's InngestCommHandler expects for a run (see parseFnData in the
- * SDK): the event, every memoized step, and ctx with the step stack. `ctx.fn_id` is left out on
- * purpose: without it the SDK never switches to checkpointing (which would need the Inngest
- * Cloud checkpoint API), so runs behave the same whatever the client's `checkpointing` option.
+ * SDK): the event, every memoized step, and ctx with the step stack. With `checkpointing`, ctx
+ * also names the function and this call (`fn_id`, `qi_id`): the SDK then runs one step after
+ * another within this one call, reports finished steps to the runner's checkpoint route
+ * (checkpoint.ts) as its client's `checkpointing` option says, and answers with the rest and the
+ * run's result (RunComplete). Without them it answers after each step, as before.
  */
 export type MemoizedStep = { id: string; status: string; data: unknown; error: unknown };
 
-export function buildRequest(run: RunForCall, fn: RegisteredFunction, job: CallJob, steps: MemoizedStep[]) {
+export function buildRequest(
+  run: RunForCall,
+  fn: RegisteredFunction,
+  job: CallJob,
+  steps: MemoizedStep[],
+  checkpointing = true,
+) {
   const memo: Record<string, unknown> = {};
   for (const s of steps)
     memo[s.id] = s.status === "failed" ? { type: "error", error: s.error } : { type: "data", data: s.data ?? null };
@@ -54,6 +62,7 @@ export function buildRequest(run: RunForCall, fn: RegisteredFunction, job: CallJ
       disable_immediate_execution: false,
       use_api: false,
       stack: { stack, current: stack.length },
+      ...(checkpointing ? { fn_id: fn.id, qi_id: String(job.id) } : {}),
     },
     version: run.version,
   };

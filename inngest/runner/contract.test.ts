@@ -199,7 +199,7 @@ describe("inngest SDK contract", () => {
     ]);
   });
 
-  it("checkpoints only when ctx.fn_id is sent, which is why the runner never sends it", async () => {
+  it("checkpoints only when ctx.fn_id is sent (the runner sends it unless told not to)", async () => {
     runnerHits = [];
     await call("contract-shapes", {}, { ctx: { fn_id: "internal-id", qi_id: "qi-1" } });
     expect(runnerHits.some((h) => h.includes("/v1/checkpoint"))).toBe(true);
@@ -209,30 +209,150 @@ describe("inngest SDK contract", () => {
   });
 });
 
+describe("checkpointing contract", () => {
+  // A runner API that accepts checkpoints and records them, and an app whose client buffers none.
+  const checkpoints: Array<{ path: string; auth: string | undefined; body: Record<string, unknown> }> = [];
+  let api: http.Server;
+  let app: http.Server;
+  let appUrl = "";
+  beforeAll(async () => {
+    api = http.createServer((req, res) => {
+      let raw = "";
+      req.on("data", (c: Buffer) => (raw += c.toString()));
+      req.on("end", () => {
+        checkpoints.push({ path: req.url ?? "", auth: req.headers.authorization, body: JSON.parse(raw || "{}") });
+        res.writeHead(200, { "content-type": "application/json" }).end("{}");
+      });
+    });
+    await new Promise<void>((r) => api.listen(0, "127.0.0.1", r));
+    const client = new Inngest({
+      id: "cpc",
+      isDev: true,
+      baseUrl: `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
+      logger: silent,
+      checkpointing: { bufferedSteps: 1 },
+    });
+    const fn = client.createFunction({ id: "two", triggers: [{ event: "t/two" }] }, async ({ step }) => {
+      const a = await step.run("a", () => "A");
+      const b = await step.run("b", () => `${a}B`);
+      return { b };
+    });
+    app = http.createServer(serve({ client, functions: [fn] }) as http.RequestListener);
+    await new Promise<void>((r) => app.listen(0, "127.0.0.1", r));
+    appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/api/inngest`;
+  });
+  afterAll(() => {
+    api?.close();
+    app?.close();
+  });
+
+  it("reports each finished step to /v1/checkpoint/:runId/async and answers with the run's result", async () => {
+    const body = canonicalJson({
+      event: { ...event, name: "t/two" },
+      events: [{ ...event, name: "t/two" }],
+      steps: {},
+      version: 2,
+      ctx: {
+        run_id: "run-cp",
+        attempt: 0,
+        max_attempts: 1,
+        disable_immediate_execution: false,
+        use_api: false,
+        stack: { stack: [], current: 0 },
+        fn_id: "cpc-two",
+        qi_id: "42",
+      },
+    });
+    const res = await fetch(`${appUrl}?fnId=cpc-two&stepId=step`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
+    // One call ran the whole function: the steps went to the checkpoint route, the result comes back.
+    expect(res.status).toBe(206);
+    const ops = (await res.json()) as Array<{ op: string; data?: unknown }>;
+    expect(ops).toEqual([expect.objectContaining({ op: "RunComplete", data: { b: "AB" } })]);
+    expect(checkpoints.map((c) => c.path)).toEqual(["/v1/checkpoint/run-cp/async", "/v1/checkpoint/run-cp/async"]);
+    expect(checkpoints.map((c) => c.body)).toEqual([
+      expect.objectContaining({
+        run_id: "run-cp",
+        fn_id: "cpc-two",
+        qi_id: "42",
+        steps: [expect.objectContaining({ op: "StepRun", data: "A", timing: expect.objectContaining({ a: expect.any(Number) }) })],
+      }),
+      expect.objectContaining({ steps: [expect.objectContaining({ op: "StepRun", data: "AB" })] }),
+    ]);
+  });
+});
+
 describe("runner with a checkpointing client", () => {
   let calls = 0;
   const errors: unknown[] = [];
-  let h: Awaited<ReturnType<typeof createHarness>>;
-  beforeAll(async () => {
-    h = await createHarness({
-      appId: "cp",
-      client: { checkpointing: true },
-      runner: { logger: { ...silent, error: (...a: unknown[]) => errors.push(a) } },
-      tap: (req) => req.method === "POST" && calls++,
-      functions: (inngest) => [
-        inngest.createFunction({ id: "three", triggers: [{ event: "t/three" }] }, async ({ step }) => {
-          for (const s of ["s1", "s2", "s3"]) await step.run(s, () => s);
-          return "ok";
-        }),
-      ],
+  const three = (inngest: Inngest) =>
+    inngest.createFunction({ id: "three", triggers: [{ event: "t/three" }] }, async ({ step }) => {
+      const got: string[] = [];
+      for (const s of ["s1", "s2", "s3"]) got.push(await step.run(s, () => s));
+      return got.join("+");
     });
-  });
-  afterAll(() => h?.close());
+  const harness = (runner: { checkpointing: boolean }, client: Record<string, unknown>) =>
+    createHarness({
+      appId: "cp",
+      client,
+      runner: { ...runner, logger: { ...silent, error: (...a: unknown[]) => errors.push(a) } },
+      tap: (req) => req.method === "POST" && calls++,
+      functions: (inngest) => [three(inngest)],
+    });
+  const stepsOf = (h: Awaited<ReturnType<typeof createHarness>>, runId: string) =>
+    h.db.query<{ name: string; status: string; data: unknown; started_at: string; ended_at: string }>(
+      "SELECT name, status, data, started_at, ended_at FROM inngest_runner_steps WHERE run_id = $1 ORDER BY seq",
+      [runId],
+    );
 
-  it("runs without checkpointing: one call per step plus the final one", async () => {
-    const run = await h.finished(await trigger(h, "cp-three", { name: "t/three" }));
-    expect(run.status).toBe("completed");
-    expect(calls).toBe(4);
+  it("runs a run in one call, each step memoized by a checkpoint (bufferedSteps 1)", async () => {
+    calls = 0;
+    const h = await harness({ checkpointing: true }, { checkpointing: true });
+    try {
+      const runId = await trigger(h, "cp-three", { name: "t/three" });
+      const run = await h.finished(runId);
+      expect([run.status, run.output]).toEqual(["completed", "s1+s2+s3"]);
+      expect(calls).toBe(1);
+      const steps = await stepsOf(h, runId);
+      expect(steps.map((s) => [s.name, s.status, s.data])).toEqual([
+        ["s1", "completed", "s1"],
+        ["s2", "completed", "s2"],
+        ["s3", "completed", "s3"],
+      ]);
+      for (const s of steps) expect(Number(s.ended_at)).toBeGreaterThanOrEqual(Number(s.started_at));
+    } finally {
+      await h.close();
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it("with buffered steps, sends them with the run's result: one call and no checkpoint", async () => {
+    calls = 0;
+    const h = await harness({ checkpointing: true }, { checkpointing: { bufferedSteps: 10 } });
+    try {
+      const runId = await trigger(h, "cp-three", { name: "t/three" });
+      expect((await h.finished(runId)).output).toBe("s1+s2+s3");
+      expect(calls).toBe(1);
+      expect((await stepsOf(h, runId)).map((s) => s.name)).toEqual(["s1", "s2", "s3"]);
+    } finally {
+      await h.close();
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it("without checkpointing: one call per step plus the final one", async () => {
+    calls = 0;
+    const h = await harness({ checkpointing: false }, { checkpointing: true });
+    try {
+      const run = await h.finished(await trigger(h, "cp-three", { name: "t/three" }));
+      expect([run.status, run.output]).toEqual(["completed", "s1+s2+s3"]);
+      expect(calls).toBe(4);
+    } finally {
+      await h.close();
+    }
     expect(errors).toEqual([]);
   });
 });

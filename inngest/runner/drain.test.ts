@@ -2,9 +2,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createHarness, trigger } from "./test-harness";
 
 /**
- * Graceful shutdown (lib/system/shutdown.ts): a runner stopped with a deadline lets the step in flight
- * finish and keeps its result, so a restart does not run it again; stopped without one (a crash, or the
- * deadline passed) it abandons the call and the step runs again later.
+ * Graceful shutdown (lib/system/shutdown.ts): a runner stopped with a deadline lets the call in flight
+ * finish and keeps its results (with checkpointing, the call runs the rest of the run), so a restart
+ * does not run them again; stopped without one (a crash, or the deadline passed) it abandons the call
+ * and the step runs again later.
  */
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -40,14 +41,18 @@ const stepsOf = (h: Awaited<ReturnType<typeof createHarness>>, runId: string) =>
   );
 
 describe("stopping the runner", () => {
-  it("with a deadline, lets the step in flight finish and keeps its result", async () => {
+  it("with a deadline, lets the call in flight finish and keeps its results", async () => {
     const app = await slowApp();
     const runId = await trigger(app.h, "drain-slow", { name: "t/slow" });
     await app.h.waitFor(async () => app.started() === 1);
     await app.h.stopRunner(Date.now() + 5_000);
     expect(app.finished()).toBe(1);
     const steps = await stepsOf(app.h, runId);
-    expect(steps.filter((s) => s.status === "completed")).toHaveLength(1);
+    expect(steps.map((s) => s.status)).toEqual(["completed", "completed"]);
+    const [run] = await app.h.db.query<{ status: string }>("SELECT status FROM inngest_runner_runs WHERE id = $1", [
+      runId,
+    ]);
+    expect(run?.status).toBe("completed");
   }, 60_000);
 
   it("without one, abandons the call: nothing is recorded and the step runs again after a restart", async () => {

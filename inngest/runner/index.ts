@@ -31,6 +31,11 @@ export type RunnerOptions = {
   callTimeoutMs?: number;
   /** Serve URLs of several worker processes to spread calls over (the app is synced from `appUrl`). */
   callTargets?: string[];
+  /**
+   * Let the SDK run a run's steps one after another in one call, reporting them to the checkpoint
+   * route (checkpoint.ts), instead of one call per step. Default true.
+   */
+  checkpointing?: boolean;
 };
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
@@ -117,6 +122,7 @@ export async function startRunner(
       maxInFlight: options.maxInFlight ?? 16,
       pollMs: 1_000,
       callTimeoutMs: options.callTimeoutMs ?? 15 * 60_000,
+      checkpointing: options.checkpointing ?? true,
     });
     sync = keepSynced(engine, appUrl, { intervalMs: options.syncIntervalMs ?? 30_000, retryMs: 250 });
     // Other processes' event APIs store events in the shared database: look for them now and then.

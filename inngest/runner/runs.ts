@@ -3,7 +3,7 @@ import { parseDuration } from "./durations";
 import { ulid } from "./ids";
 import type { Engine } from "./engine";
 import type { RegisteredFunction } from "./registry";
-import type { EventPayload, Query, RunStatus } from "./types";
+import type { EventPayload, OutgoingOp, Query, RunStatus } from "./types";
 
 const DAY = 86_400_000;
 
@@ -168,6 +168,7 @@ type StepRecord = {
   data?: unknown;
   error?: unknown;
   startedAt?: number;
+  endedAt?: number;
 };
 
 function stepParams(runId: string, step: StepRecord, now: number): unknown[] {
@@ -180,8 +181,21 @@ function stepParams(runId: string, step: StepRecord, now: number): unknown[] {
     step.data === undefined ? null : JSON.stringify(step.data),
     step.error === undefined ? null : JSON.stringify(step.error),
     step.startedAt ?? now,
-    step.status === "retrying" ? null : now,
+    step.status === "retrying" ? null : (step.endedAt ?? now),
   ];
+}
+
+/**
+ * When a step ran, from the SDK's timing of it when the op carries one (a step reported by a
+ * checkpoint or with the run's result ended before the runner heard of it); else from `startedAt`
+ * (when the call began) to now.
+ */
+export function stepTimes(op: OutgoingOp, startedAt: number): { startedAt: number; endedAt?: number } {
+  const a = Number(op.timing?.a);
+  const b = Number(op.timing?.b);
+  if (!Number.isFinite(a) || !Number.isFinite(b) || a <= 0 || b < 0) return { startedAt };
+  const start = Math.round(a / 1e6);
+  return { startedAt: start, endedAt: start + Math.round(b / 1e6) };
 }
 
 /** Memoizes a step's final result (or records a retrying attempt) for a run. */

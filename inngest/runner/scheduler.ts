@@ -47,7 +47,7 @@ export class Scheduler {
 
   constructor(
     private engine: Engine,
-    private opts: { maxInFlight: number; pollMs: number; callTimeoutMs: number },
+    private opts: { maxInFlight: number; pollMs: number; callTimeoutMs: number; checkpointing: boolean },
   ) {}
 
   wake(): void {
@@ -201,7 +201,7 @@ export class Scheduler {
       );
     }
     const steps = typeof run.steps === "string" ? (JSON.parse(run.steps) as MemoizedStep[]) : run.steps;
-    const built = buildRequest(run, fn, job, steps);
+    const built = buildRequest(run, fn, job, steps, this.opts.checkpointing);
     const url = this.engine.targets ? this.engine.targets.pick(built.url) : built.url;
     let outcome;
     const startedAt = Date.now();

@@ -1,10 +1,14 @@
 import http from "node:http";
+import { applyCheckpoint, checkpointBody } from "./checkpoint";
 import { BadEventError, MAX_EVENT_BYTES, ingestEvents, parseEvents } from "./events";
 import { hashSigningKey } from "./signing";
 import { storeRegistration } from "./sync";
 import type { Engine } from "./engine";
 
 type Options = { eventKey?: string; onFirstEvent(): Promise<unknown> };
+
+/** A checkpoint holds at most the SDK's buffered steps (inngest/client.ts); each step's output is capped by the SDK. */
+const CHECKPOINT_BYTES = 16 * 1024 * 1024;
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -29,9 +33,10 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<string | nu
 }
 
 /**
- * The runner's HTTP face, the subset of Inngest's API the SDK calls in dev mode:
- * POST /e/:key (event API), POST /fn/register (out-of-band sync) and GET /health.
- * Checkpoint endpoints answer 501 on purpose: the runner never enables checkpointing.
+ * The runner's HTTP face, the subset of Inngest's API the SDK calls: POST /e/:key (event API),
+ * POST /fn/register (out-of-band sync), POST /v1/checkpoint/:runId/async (steps finished inside
+ * a call, checkpoint.ts) and GET /health. The other checkpoint routes (sync mode, for Inngest's
+ * durable endpoints, which Kiln does not use) answer 501.
  */
 export function createServer(engine: Engine, opts: Options): http.Server {
   return http.createServer((req, res) => {
@@ -87,15 +92,7 @@ async function handle(
     }
   }
   if (path === "/fn/register" && req.method === "POST") {
-    if (engine.signingKey) {
-      const auth = req.headers.authorization ?? "";
-      if (auth !== `Bearer ${hashSigningKey(engine.signingKey)}`) {
-        return send(res, 401, {
-          status: 401,
-          error: auth ? "the signing key in Authorization does not match the runner's" : "missing Authorization header",
-        });
-      }
-    }
+    if (!authorized(engine, req, res)) return;
     const raw = await readBody(req, 16 * 1024 * 1024);
     try {
       const n = await storeRegistration(engine, JSON.parse(raw ?? ""));
@@ -104,11 +101,42 @@ async function handle(
       return send(res, 400, { status: 400, error: `invalid registration: ${(err as Error).message}` });
     }
   }
+  const checkpointMatch = /^\/v1\/checkpoint\/([^/]+)\/async$/.exec(path);
+  if (checkpointMatch && req.method === "POST") {
+    if (!authorized(engine, req, res)) return;
+    const raw = await readBody(req, CHECKPOINT_BYTES);
+    if (raw === null)
+      return send(res, 413, { status: 413, error: `request body is larger than ${CHECKPOINT_BYTES} bytes` });
+    let parsed;
+    try {
+      parsed = checkpointBody.safeParse(JSON.parse(raw));
+    } catch {
+      return send(res, 400, { status: 400, error: "request body is not valid JSON" });
+    }
+    if (!parsed.success)
+      return send(res, 400, { status: 400, error: `invalid checkpoint: ${parsed.error.issues[0]?.message}` });
+    const outcome = await applyCheckpoint(engine, decodeURIComponent(checkpointMatch[1]!), parsed.data);
+    if (outcome === "stale")
+      return send(res, 409, { status: 409, error: "this call is no longer the run's call in flight" });
+    return send(res, 200, { status: 200 });
+  }
   if (path.startsWith("/v1/checkpoint")) {
     engine.logger.error(
-      `[inngest-runner] the SDK called ${path}; checkpointing is not supported by the embedded runner`,
+      `[inngest-runner] the SDK called ${req.method} ${path}; only async checkpoints are supported by the embedded runner`,
     );
-    return send(res, 501, { error: "checkpointing is not supported by the embedded Inngest runner" });
+    return send(res, 501, { error: "only async checkpoints are supported by the embedded Inngest runner" });
   }
   return send(res, 404, { error: `no route ${req.method} ${path} in the embedded Inngest runner`, status: 404 });
+}
+
+/** Calls from the SDK's API client carry the hashed signing key; without a key (dev mode) anyone on loopback may call. */
+function authorized(engine: Engine, req: http.IncomingMessage, res: http.ServerResponse): boolean {
+  if (!engine.signingKey) return true;
+  const auth = req.headers.authorization ?? "";
+  if (auth === `Bearer ${hashSigningKey(engine.signingKey)}`) return true;
+  send(res, 401, {
+    status: 401,
+    error: auth ? "the signing key in Authorization does not match the runner's" : "missing Authorization header",
+  });
+  return false;
 }

@@ -59,6 +59,8 @@ export type OutgoingOp = {
   opts?: Record<string, unknown>;
   data?: unknown;
   error?: unknown;
+  /** When the SDK ran the step: `a` its start, `b` its duration, both in nanoseconds (ms × 10⁶). */
+  timing?: { a?: unknown; b?: unknown };
 };
 
 export type SerializedError = { name: string; message: string; stack?: string; [k: string]: unknown };

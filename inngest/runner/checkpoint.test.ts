@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cancelRun } from "./admin";
+import { startRunner } from "./index";
+import { hashSigningKey } from "./signing";
+import { createHarness, silent, trigger } from "./test-harness";
+
+/**
+ * The runner's checkpoint route (POST /v1/checkpoint/:runId/async): the SDK reports steps it ran
+ * inside a call. Only the run's call in flight may report; anything else is refused and loses nothing.
+ */
+let h: Awaited<ReturnType<typeof createHarness>>;
+let releaseA: (() => void) | undefined;
+const ran: string[] = [];
+
+beforeAll(async () => {
+  h = await createHarness({
+    appId: "cpr",
+    client: { checkpointing: true },
+    functions: (inngest) => [
+      inngest.createFunction({ id: "held", retries: 0, triggers: [{ event: "t/held" }] }, async ({ step }) => {
+        await step.run("a", async () => {
+          ran.push("a");
+          await new Promise<void>((r) => (releaseA = r));
+          return "A";
+        });
+        await step.run("b", () => (ran.push("b"), "B"));
+        return "done";
+      }),
+    ],
+  });
+});
+afterAll(() => h?.close());
+
+const checkpoint = (runId: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${h.runnerUrl}/v1/checkpoint/${runId}/async`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+
+const step = { id: "x", op: "StepRun", name: "x", data: 1 };
+
+describe("the checkpoint route", () => {
+  it("refuses bodies that are not a checkpoint of finished steps, with a clear error", async () => {
+    const cases: Array<[unknown, RegExp]> = [
+      ["{not json", /not valid JSON/],
+      [{ run_id: "r", qi_id: "not-a-number", steps: [] }, /qi_id/],
+      [{ run_id: "r", qi_id: "1", steps: [{ ...step, op: "Sleep" }] }, /invalid checkpoint/],
+      [{ run_id: "r", qi_id: "1" }, /invalid checkpoint/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await checkpoint("r", body);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toMatch(message);
+    }
+  });
+
+  it("answers 409 for a run or call it does not know, and records nothing", async () => {
+    const res = await checkpoint("nope", { run_id: "nope", qi_id: "123", steps: [step] });
+    expect(res.status).toBe(409);
+    const rows = await h.db.query("SELECT 1 FROM inngest_runner_steps WHERE run_id = 'nope'");
+    expect(rows).toEqual([]);
+  });
+
+  it("stops a call whose run was cancelled meanwhile: its checkpoint is refused and no later step runs", async () => {
+    const runId = await trigger(h, "cpr-held", { name: "t/held" });
+    await h.waitFor(async () => releaseA !== undefined);
+    expect(await cancelRun({ db: h.db, runId })).toBe(true);
+    releaseA!();
+    // The SDK's checkpoint of "a" gets 409 (a stale dispatch) and it halts before "b".
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(ran).toEqual(["a"]);
+    const run = await h.finished(runId);
+    expect(run.status).toBe("cancelled");
+    expect(await h.db.query("SELECT 1 FROM inngest_runner_steps WHERE run_id = $1", [runId])).toEqual([]);
+  });
+
+  it("with a signing key, takes only calls that carry its hash", async () => {
+    const key = `signkey-test-${"ab".repeat(32)}`;
+    const runner = await startRunner({
+      db: h.db,
+      port: 0,
+      appUrl: "http://127.0.0.1:9/api/inngest",
+      signingKey: key,
+      logger: silent,
+      standby: true,
+    });
+    try {
+      const body = JSON.stringify({ run_id: "r", qi_id: "1", steps: [] });
+      const post = (auth?: string) =>
+        fetch(`${runner.url}/v1/checkpoint/r/async`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...(auth ? { authorization: auth } : {}) },
+          body,
+        });
+      expect((await post()).status).toBe(401);
+      expect((await post("Bearer wrong")).status).toBe(401);
+      expect((await post(`Bearer ${hashSigningKey(key)}`)).status).toBe(200);
+    } finally {
+      await runner.close();
+    }
+  });
+});
