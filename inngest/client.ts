@@ -11,9 +11,17 @@ import { engineConfig } from "./engine-config";
  * Logs: the SDK's own messages go to the JSON logger; functions get `ctx.logger`, a child carrying
  * the function and run ids (lib/observability/run-logger.ts).
  */
+/**
+ * Checkpointing (decision 0029): a function's steps run one after another in one call from the
+ * engine. Finished steps are reported together, at the latest every 2 s (or with the run's
+ * result), instead of one call per step: a crash repeats at most the last 2 s of finished steps,
+ * which Kiln's steps allow (each is idempotent: fixed blob keys, event ids, ON CONFLICT writes).
+ */
+const CHECKPOINTING = { bufferedSteps: 20, maxInterval: "2s" } as const;
+
 function clientOptions() {
   const c = engineConfig();
-  const logging = { logger, middleware: [runLoggerMiddleware()] };
+  const logging = { logger, middleware: [runLoggerMiddleware()], checkpointing: CHECKPOINTING };
   if (c.mode === "dev") return { id: "kiln", isDev: true, baseUrl: c.baseUrl, eventKey: c.eventKey, ...logging };
   return { id: "kiln", isDev: false, baseUrl: c.baseUrl, eventKey: c.eventKey, signingKey: c.signingKey, ...logging };
 }

@@ -3,9 +3,10 @@ import net from "node:net";
 import type { PGlite, QueryOptions, Transaction } from "@electric-sql/pglite";
 import { BACKGROUND_MAX_WAIT_MS } from "@/lib/system/foreground";
 import { readFrames, toWireError, writeFrame, type Call, type Reply, type WireQueryOptions } from "./frames";
+import { PreparedStatements, type ProtocolClient } from "./prepared";
 
 /** What the host needs of the embedded database: PGlite's own entry points (gated for pages first). */
-export type HostedClient = Pick<PGlite, "query" | "exec" | "transaction">;
+export type HostedClient = Pick<PGlite, "query" | "exec" | "transaction"> & ProtocolClient;
 
 /**
  * One entry call as the host ran it, for KILN_DB_TRACE (lib/system/database-process.ts): who asked
@@ -56,6 +57,7 @@ export async function serveEmbeddedDatabase(
   await refuseIfServed(socketPath);
   const sockets = new Set<net.Socket>();
   const locks: SessionLocks = new Map();
+  const prepared = new PreparedStatements(client);
   const pages = new PagesFirst(
     options.maxWaitMs ?? BACKGROUND_MAX_WAIT_MS,
     options.lingerMs ?? PAGES_LINGER_MS,
@@ -68,7 +70,7 @@ export async function serveEmbeddedDatabase(
       for (const [key, holder] of locks) if (holder === socket) locks.delete(key);
       pages.gone(socket);
     });
-    serveConnection(client, socket, locks, pages);
+    serveConnection(client, prepared, socket, locks, pages);
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -217,7 +219,13 @@ type OpenTransaction = { inbox: Call[]; wake: (() => void) | null; ended: boolea
 /** Locks held by connections (the embedded runner's "one per database"), released when the connection closes. */
 type SessionLocks = Map<number, net.Socket>;
 
-function serveConnection(client: HostedClient, socket: net.Socket, locks: SessionLocks, pages: PagesFirst): void {
+function serveConnection(
+  client: HostedClient,
+  prepared: PreparedStatements,
+  socket: net.Socket,
+  locks: SessionLocks,
+  pages: PagesFirst,
+): void {
   const transactions = new Map<number, OpenTransaction>();
   const reply = (message: Reply) => {
     if (!socket.destroyed) writeFrame(socket, message);
@@ -241,7 +249,7 @@ function serveConnection(client: HostedClient, socket: net.Socket, locks: Sessio
       const open: OpenTransaction = { inbox: [], wake: null, ended: false };
       transactions.set(call.tx, open);
       pages.schedule(socket, "transaction", "", (hold) =>
-        runTransaction(client, call, open, reply, hold).finally(() => transactions.delete(call.tx)),
+        runTransaction(client, prepared, call, open, reply, hold).finally(() => transactions.delete(call.tx)),
       );
       return;
     }
@@ -261,11 +269,13 @@ function serveConnection(client: HostedClient, socket: net.Socket, locks: Sessio
       reply({ id: call.id, ok: true, value: null });
     } else if (call.op === "query")
       pages.schedule(socket, "query", call.sql, () =>
-        answer(call.id, () => client.query(call.sql, call.params, queryOptions(call.options))),
+        answer(call.id, () => prepared.query(call.sql, call.params, queryOptions(call.options))),
       );
     else if (call.op === "exec")
       pages.schedule(socket, "exec", call.sql, () =>
-        answer(call.id, () => client.exec(call.sql, queryOptions(call.options))),
+        answer(call.id, () =>
+          client.exec(call.sql, queryOptions(call.options)).finally(() => prepared.clear()),
+        ),
       );
     else
       reply({
@@ -306,6 +316,7 @@ class RollbackRequested extends Error {
  */
 async function runTransaction(
   client: HostedClient,
+  prepared: PreparedStatements,
   begin: Call & { op: "begin" },
   open: OpenTransaction,
   reply: (r: Reply) => void,
@@ -327,9 +338,9 @@ async function runTransaction(
         try {
           const value =
             call.op === "query"
-              ? await tx.query(call.sql, call.params, queryOptions(call.options))
+              ? await prepared.query(call.sql, call.params, queryOptions(call.options), true)
               : call.op === "exec"
-                ? await tx.exec(call.sql, queryOptions(call.options))
+                ? await tx.exec(call.sql, queryOptions(call.options)).finally(() => prepared.clear())
                 : null;
           reply({ id: call.id, ok: true, value });
         } catch (error) {

@@ -1,0 +1,137 @@
+import { parse, protocol, type PGlite, type QueryOptions, type Results } from "@electric-sql/pglite";
+
+/** What the statement cache needs of PGlite: its wire protocol and its type (de)serializers. */
+export type ProtocolClient = Pick<PGlite, "execProtocol" | "parsers" | "serializers">;
+
+type Statement = { name: string; paramTypes: number[] };
+
+/** Codes after which a cached statement cannot be used again: its plan changed shape, or it is gone. */
+const STALE_STATEMENT = new Set(["0A000", "26000"]);
+
+/**
+ * Prepared statements for the embedded database host (host.ts): each distinct SQL text is parsed
+ * and planned by PostgreSQL once, then run by name. PGlite's own query() parses, describes, binds
+ * and executes in six trips into the engine for every call; here a repeat is one trip (bind,
+ * describe, execute, sync), and the engine skips parse analysis. Kiln's statements are a few
+ * hundred texts repeated for every image, so a small cache holds them (least recently used goes).
+ * Results are parsed by PGlite's own parseResults with its parsers, so callers see what query() gives.
+ *
+ * Prepared statements belong to PGlite's one session and outlive transactions, so one cache
+ * serves every connection and transaction of the host.
+ */
+/** Statement names are unique in the process, so two caches on one PGlite (tests, a restarted host) never collide. */
+let named = 0;
+
+export class PreparedStatements {
+  private cache = new Map<string, Statement>();
+
+  constructor(
+    private pg: ProtocolClient,
+    private max = 512,
+  ) {}
+
+  get size(): number {
+    return this.cache.size;
+  }
+
+  /**
+   * Runs `sql` as a prepared statement. Outside a transaction, a statement whose cached plan went
+   * stale (a table's shape changed) is prepared again and run once more; inside one, the error
+   * has already aborted the transaction, so it is reported, as PostgreSQL reports it.
+   */
+  async query<T>(
+    sql: string,
+    params: unknown[] = [],
+    options?: QueryOptions,
+    inTransaction = false,
+  ): Promise<Results<T>> {
+    try {
+      return await this.run<T>(sql, params, options);
+    } catch (error) {
+      if (inTransaction || !STALE_STATEMENT.has((error as { code?: string }).code ?? "")) throw error;
+      return this.run<T>(sql, params, options);
+    }
+  }
+
+  /** After DDL or any other simple-protocol statements (migrations): every cached plan is dropped. */
+  async clear(): Promise<void> {
+    for (const sql of [...this.cache.keys()]) await this.forget(sql);
+  }
+
+  private async run<T>(sql: string, params: unknown[], options?: QueryOptions): Promise<Results<T>> {
+    const statement = await this.statement(sql);
+    const values = params.map((value, i) => {
+      if (value === null || value === undefined) return null;
+      const oid = statement.paramTypes[i]!;
+      const serialize = options?.serializers?.[oid] ?? this.pg.serializers[oid];
+      return serialize ? serialize(value) : String(value);
+    });
+    const message = concat([
+      protocol.serialize.bind({ statement: statement.name, values }),
+      protocol.serialize.describe({ type: "P" }),
+      protocol.serialize.execute({}),
+      protocol.serialize.sync(),
+    ]);
+    try {
+      const { messages } = await this.pg.execProtocol(message);
+      return parse.parseResults(messages, this.pg.parsers, options)[0] as Results<T>;
+    } catch (error) {
+      // A table changed under a cached plan (or the statement was dropped): forget it, so the next
+      // call prepares it again. This call fails as PostgreSQL's own cached plans would.
+      if (STALE_STATEMENT.has((error as { code?: string }).code ?? "")) await this.forget(sql);
+      throw withQuery(error, sql, params);
+    }
+  }
+
+  private async statement(sql: string): Promise<Statement> {
+    const hit = this.cache.get(sql);
+    if (hit) {
+      // Most recently used last: Map keeps insertion order, so the first key is the one to evict.
+      this.cache.delete(sql);
+      this.cache.set(sql, hit);
+      return hit;
+    }
+    const name = `kiln_${(named++).toString(36)}`;
+    let messages;
+    try {
+      ({ messages } = await this.pg.execProtocol(
+        concat([
+          protocol.serialize.parse({ name, text: sql }),
+          protocol.serialize.describe({ type: "S", name }),
+          protocol.serialize.sync(),
+        ]),
+      ));
+    } catch (error) {
+      throw withQuery(error, sql, []);
+    }
+    const statement = { name, paramTypes: parse.parseDescribeStatementResults(messages) };
+    this.cache.set(sql, statement);
+    if (this.cache.size > this.max) await this.forget(this.cache.keys().next().value!);
+    return statement;
+  }
+
+  private async forget(sql: string): Promise<void> {
+    const statement = this.cache.get(sql);
+    if (!statement) return;
+    this.cache.delete(sql);
+    await this.pg
+      .execProtocol(concat([protocol.serialize.close({ type: "S", name: statement.name }), protocol.serialize.sync()]))
+      .catch(() => {});
+  }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+/** As PGlite's query() does: a database error carries the statement and its parameters. */
+function withQuery(error: unknown, query: string, params: unknown[]): unknown {
+  if (error && typeof error === "object" && "code" in error) Object.assign(error, { query, params });
+  return error;
+}
