@@ -70,7 +70,7 @@ const envSchema = z.object({
   KILN_RUNNER_PORT: z.coerce.number().int().min(1).max(65535).default(8288),
   /** Port of the built-in GPU endpoint simulator (loopback only); 0 turns it off. */
   KILN_SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(7860),
-  /** The ceiling on provider calls in flight at once per GPU endpoint (the generate function's concurrency key; each endpoint's own limit is capped by it). */
+  /** The ceiling on provider calls in flight at once per GPU endpoint (each endpoint's own limit is capped by it; the generate function runs twice this per endpoint, lib/generation/calls-in-flight.ts). */
   KILN_PROVIDER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
   /** Generations started per user per minute (throttle; work beyond it waits, it is not dropped). */
   KILN_USER_GENERATIONS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
@@ -144,7 +144,7 @@ const envSchema = z.object({
   KILN_WORKER_URLS: optionalString,
   /**
    * Function calls one worker process runs at once; more wait their turn in that process. Unset: as
-   * many as the runner has in flight (max(16, 2 × KILN_PROVIDER_CONCURRENCY + 8), lib/generation/calls-in-flight.ts).
+   * many as the runner has in flight (max(16, 2 × KILN_PROVIDER_CONCURRENCY + 4 × cores), lib/generation/calls-in-flight.ts).
    */
   KILN_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(512).optional(),
   /** OS priority (nice, 0–19) of worker processes and engine threads, so pages stay responsive under load; 0 turns it off. */

@@ -1,24 +1,38 @@
+import os from "node:os";
 import { env } from "@/lib/env";
 
 /**
  * How many calls are in flight at once, from a GPU endpoint's slots to a worker's queue.
  *
  * - An endpoint takes at most `endpointCallLimit` provider calls at once: its own "Calls at once"
- *   (providers.concurrency_limit) under the machine-wide ceiling KILN_PROVIDER_CONCURRENCY, which is
- *   also the generate function's concurrency per endpoint. The database slot
- *   (lib/generation/provider-slots.ts) enforces it across processes.
+ *   (providers.concurrency_limit) under the machine-wide ceiling KILN_PROVIDER_CONCURRENCY. The
+ *   database slot (lib/generation/provider-slots.ts) enforces it across processes.
+ * - The generate function runs `generateCallsPerEndpoint` calls per endpoint: twice the ceiling. A
+ *   call holds the endpoint's slot only from its claim to its ledger commit; the other half do their
+ *   reads before the claim and their events and answer after it, then wait in the process for the
+ *   next free slot (woken at once by a release), so the GPU never waits for that bookkeeping. With
+ *   calls = slots, every slot also covered the call's bookkeeping and the runner's turn-around.
+ * - Checks and renditions are CPU work: `cpuFunctionConcurrency` runs of each at once, twice the
+ *   cores, so one run's database and storage waits overlap another's CPU work. Their models and
+ *   libvips bound the CPU itself in their own threads.
  * - The embedded runner, and each worker process unless KILN_WORKER_CONCURRENCY says otherwise, run
- *   `functionCallsInFlight` calls at once: twice the ceiling (a generate call and the call that ends
- *   its run) plus room for the other functions, and at least 16 (the default ceiling of 4 gives 16, as
- *   before). A worker limit fixed at 16 let a raised ceiling's generate calls, which mostly wait for
- *   the GPU, take every place, so checks and renditions queued behind them.
- *   The CPU-bound work stays bounded where it runs: the checks' models in their threads, and the
- *   check and rendition functions by their own concurrency.
+ *   `functionCallsInFlight` calls at once: the generate calls of one endpoint at the ceiling and the
+ *   checks' and renditions' runs, and at least 16 (the default ceiling of 4 gives 16). A worker limit
+ *   fixed at 16 let a raised ceiling's generate calls, which mostly wait for the GPU, take every
+ *   place, so checks and renditions queued behind them.
  */
 export function endpointCallLimit(endpointLimit: number): number {
   return Math.max(1, Math.min(endpointLimit, env().KILN_PROVIDER_CONCURRENCY));
 }
 
+export function generateCallsPerEndpoint(): number {
+  return 2 * env().KILN_PROVIDER_CONCURRENCY;
+}
+
+export function cpuFunctionConcurrency(): number {
+  return 2 * Math.max(1, os.availableParallelism());
+}
+
 export function functionCallsInFlight(): number {
-  return Math.max(16, 2 * env().KILN_PROVIDER_CONCURRENCY + 8);
+  return Math.max(16, generateCallsPerEndpoint() + 2 * cpuFunctionConcurrency());
 }

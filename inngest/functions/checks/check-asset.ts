@@ -7,6 +7,7 @@ import { draftAltTextOnApproval } from "@/lib/alt-text/hook";
 import { decideCheckRun } from "@/lib/checks/decide-run";
 import { checkRunTier } from "@/lib/checks/run-queries";
 import { checkSteps } from "@/lib/checks/registry";
+import { cpuFunctionConcurrency } from "@/lib/generation/calls-in-flight";
 import { runChecks } from "@/lib/checks/run-checks";
 import { AppError } from "@/lib/errors";
 import { getBlobStore } from "@/lib/storage";
@@ -21,10 +22,16 @@ function nonRetriableIfMissing(error: unknown): never {
 /**
  * kiln/check.requested → the automated checks of one asset version, each group a step (a crash
  * resumes at the next unfinished check), then the decision, and a re-roll request if one was made.
- * Limited to two at once: the checks are CPU work on a two-core machine.
+ * Limited to twice the cores at once (lib/generation/calls-in-flight.ts): the checks are CPU work.
  */
 export const checkAsset = inngest.createFunction(
-  { id: "checks-check-asset", name: "Check asset", triggers: [checkRequested], retries: 3, concurrency: { limit: 2 } },
+  {
+    id: "checks-check-asset",
+    name: "Check asset",
+    triggers: [checkRequested],
+    retries: 3,
+    concurrency: { limit: cpuFunctionConcurrency() },
+  },
   async ({ event, step }) => {
     const { checkRunId } = event.data;
     const tier = await step.run("load", async () => {

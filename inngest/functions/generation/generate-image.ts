@@ -3,6 +3,7 @@ import { getDatabase } from "@/db";
 import { inngest } from "@/inngest/client";
 import { batchCancelled, checkRequested, generationRequested, generationSucceeded } from "@/inngest/events";
 import { env } from "@/lib/env";
+import { generateCallsPerEndpoint } from "@/lib/generation/calls-in-flight";
 import { deadLetterGeneration, runGeneration } from "@/lib/generation/run-generation";
 import { ProviderError } from "@/lib/providers/types";
 import { getBlobStore } from "@/lib/storage";
@@ -23,7 +24,9 @@ const WAITS_PER_RUN = env().KILN_GENERATION_WAITS_PER_RUN;
 /**
  * kiln/generation.requested → one image. Concurrency is limited per GPU endpoint — by the
  * endpoint's own `concurrency_limit` (a slot lease in the database, lib/generation/provider-slots.ts),
- * under the static upper bound KILN_PROVIDER_CONCURRENCY per endpoint key — and throttled per user; transient provider failures retry with backoff, content-filter and 4xx do not; when
+ * under the ceiling KILN_PROVIDER_CONCURRENCY, with twice that many calls per endpoint key so the
+ * bookkeeping around each call happens while the slots are busy (lib/generation/calls-in-flight.ts)
+ * — and throttled per user; transient provider failures retry with backoff, content-filter and 4xx do not; when
  * it gives up, onFailure dead-letters the generation with a reason code.
  */
 export const generateImage = inngest.createFunction(
@@ -32,7 +35,7 @@ export const generateImage = inngest.createFunction(
     name: "Generate image",
     triggers: [generationRequested],
     retries: 4,
-    concurrency: [{ key: "event.data.providerId", limit: env().KILN_PROVIDER_CONCURRENCY }],
+    concurrency: [{ key: "event.data.providerId", limit: generateCallsPerEndpoint() }],
     throttle: { key: "event.data.userId", limit: env().KILN_USER_GENERATIONS_PER_MINUTE, period: "1m" },
     cancelOn: [{ event: batchCancelled, match: "data.batchId" }],
     onFailure: async ({ event, error, step }) => {

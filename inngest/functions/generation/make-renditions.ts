@@ -3,17 +3,18 @@ import { getDatabase } from "@/db";
 import { inngest } from "@/inngest/client";
 import { generationSucceeded } from "@/inngest/events";
 import { AppError } from "@/lib/errors";
+import { cpuFunctionConcurrency } from "@/lib/generation/calls-in-flight";
 import { makeGenerationRenditions } from "@/lib/generation/run-generation";
 import { getBlobStore } from "@/lib/storage";
 
-/** kiln/generation.succeeded → WebP thumbnail and preview (CPU work, limited so requests stay fast). */
+/** kiln/generation.succeeded → WebP thumbnail and preview (CPU work, limited to twice the cores: lib/generation/calls-in-flight.ts). */
 export const makeRenditions = inngest.createFunction(
   {
     id: "generation-make-renditions",
     name: "Generation renditions",
     triggers: [generationSucceeded],
     retries: 3,
-    concurrency: { limit: 2 },
+    concurrency: { limit: cpuFunctionConcurrency() },
   },
   async ({ event, step }) =>
     step.run("renditions", async () => {
