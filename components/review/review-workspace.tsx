@@ -100,14 +100,20 @@ export function ReviewWorkspace() {
     [items, index],
   );
 
+  // Assets whose decision is on its way: a second key on the same asset is ignored, but the next
+  // asset can be decided at once (a list refresh can open it before the previous answer arrives).
+  const deciding = useRef(new Set<string>());
   const decide = useCallback(
     (decision: Decision, extra: { reasonCode?: string; comment?: string } = {}) => {
-      if (!current || actions.decide.isPending) return;
+      if (!current || deciding.current.has(current.assetId)) return;
       const nextItem = items[index + 1] ?? items[index - 1] ?? null;
-      actions.decide.mutate(
-        { assetId: current.assetId, assetVersionId: current.versionId, decision, ...extra },
-        {
-          onSuccess: (r) => {
+      deciding.current.add(current.assetId);
+      const settled = () => deciding.current.delete(current.assetId);
+      actions.decide
+        .mutateAsync({ assetId: current.assetId, assetVersionId: current.versionId, decision, ...extra })
+        .then(
+          (r) => {
+            settled();
             const guess = nextItem?.assetId ?? null;
             const asked = filtersRef.current;
             // The list may be stale (another reviewer's claim, a decision elsewhere): ask the server which
@@ -135,7 +141,8 @@ export function ReviewWorkspace() {
               return n;
             });
             setLast({ decisionId: r.decisionId, assetId: current.assetId });
-            setCurrentId(nextItem?.assetId ?? null);
+            // Moves on only from the decided asset: the reviewer may already be on the next one.
+            setCurrentId((id) => (id === current.assetId || id === null ? (nextItem?.assetId ?? null) : id));
             setMode({ kind: "idle" });
             setComment("");
             setZoom(false);
@@ -149,9 +156,11 @@ export function ReviewWorkspace() {
                     : "Changes requested";
             notify("success", `${current.title}: ${what}. U to undo.`);
           },
-          onError: (e) => setFlash({ tone: "error", text: e.message }),
-        },
-      );
+          (e: Error) => {
+            settled();
+            setFlash({ tone: "error", text: e.message });
+          },
+        );
     },
     [current, items, index, actions, queue.data, reasons, notify],
   );
