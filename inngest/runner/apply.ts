@@ -1,7 +1,15 @@
 import { compile } from "./expression";
 import { backoffDelay, parseDuration, sleepTarget } from "./durations";
 import { ulid } from "./ids";
-import { createRun, ensureDiscovery, finishRun, recordStep, recordStepAndDiscover, stepTimes } from "./runs";
+import {
+  createRun,
+  ensureDiscovery,
+  finishRun,
+  recordStep,
+  recordStepAndDiscover,
+  recordStepRun,
+  stepTimes,
+} from "./runs";
 import type { CallJob, CallOutcome, RunForCall } from "./call";
 import type { Engine } from "./engine";
 import type { RegisteredFunction } from "./registry";
@@ -84,18 +92,8 @@ export async function applyOutcome(
     const complete = outcome.ops.find((op) => op.op === "RunComplete");
     if (complete) {
       const other = outcome.ops.find((op) => op !== complete && !STEP_DONE.has(op.op));
-      if (other)
-        return fail(q, engine, run.id, `the app asked for the op "${other.op}" alongside the run's result`);
-      for (const op of outcome.ops)
-        if (op !== complete)
-          await recordStep(q, run.id, {
-            id: op.id,
-            name: op.displayName ?? op.name,
-            op: op.op,
-            status: "completed",
-            data: op.data ?? null,
-            ...stepTimes(op, startedAt),
-          });
+      if (other) return fail(q, engine, run.id, `the app asked for the op "${other.op}" alongside the run's result`);
+      for (const op of outcome.ops) if (op !== complete) await recordStepRun(q, run.id, op, startedAt);
       await finishRun(q, engine, run.id, "completed", { output: complete.data ?? null });
       return;
     }
@@ -115,14 +113,7 @@ export async function applyOutcome(
     for (const op of outcome.ops) {
       const name = op.displayName ?? op.name;
       if (STEP_DONE.has(op.op)) {
-        await recordStep(q, run.id, {
-          id: op.id,
-          name,
-          op: op.op,
-          status: "completed",
-          data: op.data ?? null,
-          ...stepTimes(op, startedAt),
-        });
+        await recordStepRun(q, run.id, op, startedAt);
         progressed = true;
       } else if (op.op === "StepFailed" || (op.op === "StepError" && (outcome.noRetry || !retryable))) {
         await recordStep(q, run.id, {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { recordStep, stepTimes } from "./runs";
+import { recordStepRun } from "./runs";
 import type { Engine } from "./engine";
 import type { OutgoingOp } from "./types";
 
@@ -45,15 +45,7 @@ export async function applyCheckpoint(engine: Engine, runId: string, body: Check
       [body.qi_id, runId],
     );
     if (!live.length) return "stale";
-    for (const op of body.steps as OutgoingOp[])
-      await recordStep(q, runId, {
-        id: op.id,
-        name: op.displayName ?? op.name,
-        op: op.op,
-        status: "completed",
-        data: op.data ?? null,
-        ...stepTimes(op, startedAt),
-      });
+    for (const op of body.steps as OutgoingOp[]) await recordStepRun(q, runId, op, startedAt);
     return "ok";
   });
 }

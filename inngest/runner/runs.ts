@@ -198,6 +198,18 @@ export function stepTimes(op: OutgoingOp, startedAt: number): { startedAt: numbe
   return { startedAt: start, endedAt: start + Math.round(b / 1e6) };
 }
 
+/** Memoizes a step the SDK ran to completion (a StepRun op in an answer or a checkpoint). */
+export function recordStepRun(q: Query, runId: string, op: OutgoingOp, startedAt: number): Promise<void> {
+  return recordStep(q, runId, {
+    id: op.id,
+    name: op.displayName ?? op.name,
+    op: op.op,
+    status: "completed",
+    data: op.data ?? null,
+    ...stepTimes(op, startedAt),
+  });
+}
+
 /** Memoizes a step's final result (or records a retrying attempt) for a run. */
 export async function recordStep(q: Query, runId: string, step: StepRecord): Promise<void> {
   await q(STEP_UPSERT, stepParams(runId, step, Date.now()));
