@@ -4,14 +4,6 @@ import { runLoggerMiddleware } from "@/lib/observability/run-logger";
 import { engineConfig } from "./engine-config";
 
 /**
- * Engine selection is environment-only (see engine-config.ts and decision 0009): by default the
- * SDK runs in cloud mode against the embedded runner with a generated signing key, so every
- * call to /api/inngest is verified; INNGEST_DEV selects the unsigned dev mode (loopback only);
- * INNGEST_SIGNING_KEY + INNGEST_EVENT_KEY select Inngest Cloud or a self-hosted `inngest start`.
- * Logs: the SDK's own messages go to the JSON logger; functions get `ctx.logger`, a child carrying
- * the function and run ids (lib/observability/run-logger.ts).
- */
-/**
  * Checkpointing (decision 0029): a function's steps run one after another in one call from the
  * engine. Finished steps are reported together, at the latest every 2 s (or with the run's
  * result), instead of one call per step: a crash repeats at most the last 2 s of finished steps,
@@ -19,6 +11,14 @@ import { engineConfig } from "./engine-config";
  */
 const CHECKPOINTING = { bufferedSteps: 20, maxInterval: "2s" } as const;
 
+/**
+ * Engine selection is environment-only (see engine-config.ts and decision 0009): by default the
+ * SDK runs in cloud mode against the embedded runner with a generated signing key, so every
+ * call to /api/inngest is verified; INNGEST_DEV selects the unsigned dev mode (loopback only);
+ * INNGEST_SIGNING_KEY + INNGEST_EVENT_KEY select Inngest Cloud or a self-hosted `inngest start`.
+ * Logs: the SDK's own messages go to the JSON logger; functions get `ctx.logger`, a child carrying
+ * the function and run ids (lib/observability/run-logger.ts).
+ */
 function clientOptions() {
   const c = engineConfig();
   const logging = { logger, middleware: [runLoggerMiddleware()], checkpointing: CHECKPOINTING };
