@@ -66,7 +66,7 @@ export class PreparedStatements {
       const serialize = options?.serializers?.[oid] ?? this.pg.serializers[oid];
       return serialize ? serialize(value) : String(value);
     });
-    const message = concat([
+    const message = Buffer.concat([
       protocol.serialize.bind({ statement: statement.name, values }),
       protocol.serialize.describe({ type: "P" }),
       protocol.serialize.execute({}),
@@ -95,7 +95,7 @@ export class PreparedStatements {
     let messages;
     try {
       ({ messages } = await this.pg.execProtocol(
-        concat([
+        Buffer.concat([
           protocol.serialize.parse({ name, text: sql }),
           protocol.serialize.describe({ type: "S", name }),
           protocol.serialize.sync(),
@@ -115,19 +115,11 @@ export class PreparedStatements {
     if (!statement) return;
     this.cache.delete(sql);
     await this.pg
-      .execProtocol(concat([protocol.serialize.close({ type: "S", name: statement.name }), protocol.serialize.sync()]))
+      .execProtocol(
+        Buffer.concat([protocol.serialize.close({ type: "S", name: statement.name }), protocol.serialize.sync()]),
+      )
       .catch(() => {});
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 /** As PGlite's query() does: a database error carries the statement and its parameters. */
