@@ -42,8 +42,11 @@ test("sign-out ends the session on the server: a copied cookie goes to sign-in a
   await thief.page.goto("/uploads");
   await expect(thief.page.getByTestId("current-user")).toHaveText(person.name);
 
-  // ...and not after its owner signs out.
+  // ...and not after its owner signs out. Signing out loads the sign-in page in full, so nothing the
+  // page held for this user (its query cache, this marker) is left in the tab for whoever signs in next.
+  await page.evaluate(() => Object.assign(window, { kilnBeforeSignOut: true }));
   await new Console(page).signOut();
+  expect(await page.evaluate(() => "kilnBeforeSignOut" in window)).toBe(false);
   await thief.page.goto("/uploads");
   await expect(thief.page).toHaveURL(/\/sign-in/);
   expect((await thief.page.request.get("/api/uploads")).status()).toBe(401);

@@ -10,6 +10,7 @@ import type { NavCounts } from "@/lib/console/nav-counts";
 import { openShortcuts } from "@/components/ui/shortcuts";
 import { KilnMark } from "./kiln-mark";
 import { NAV_ICONS } from "./nav-icons";
+import { SignOutForm } from "./sign-out-form";
 import { useNavCounts } from "./use-nav-counts";
 
 type Area = { href: string; label: string };
@@ -112,18 +113,18 @@ export function ConsoleNav({
           <div className="truncate text-xs text-stone-500">{actor.email}</div>
           <div className="mt-2 flex items-center justify-between">
             <Badge tone="accent">{actor.role}</Badge>
-            <form action={signOutAction}>
+            <SignOutForm action={signOutAction}>
               <button
                 type="submit"
                 className="flex items-center gap-1 text-xs font-medium text-stone-600 hover:text-stone-900"
               >
                 <LogOut aria-hidden className="h-3.5 w-3.5" /> Sign out
               </button>
-            </form>
+            </SignOutForm>
           </div>
           <details className="mt-2 text-xs" data-testid="account-menu">
             <summary className="cursor-pointer text-stone-500 hover:text-stone-900">Account</summary>
-            <form action={signOutEverywhereAction} className="mt-2">
+            <SignOutForm action={signOutEverywhereAction} className="mt-2">
               <button type="submit" className="font-medium text-stone-700 hover:text-stone-900">
                 Sign out everywhere
               </button>
@@ -131,7 +132,7 @@ export function ConsoleNav({
                 Ends your sessions in every browser and device, this one included. Use it if you signed in somewhere you
                 should not stay signed in.
               </p>
-            </form>
+            </SignOutForm>
           </details>
           <button
             type="button"
