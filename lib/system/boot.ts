@@ -5,6 +5,7 @@ import { env } from "@/lib/env";
 import { seedAltTextDefault } from "@/lib/alt-text/settings";
 import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { indexMissingAssets } from "@/lib/library/refresh";
+import { processRegistry } from "@/lib/observability/metrics";
 import { seedDemoUsers } from "@/lib/setup/demo-users";
 import { onForegroundChange } from "./foreground";
 import { reportEmbeddedRunner } from "./readiness";
@@ -30,6 +31,9 @@ async function bootOnce(): Promise<void> {
     process.exit(1);
   }
   if (engine.mode === "dev") refuseUnsignedUnlessLoopback(e.KILN_HOST, e.PORT);
+  // The process metrics (CPU, memory) count from here, not from the first scrape: prom-client's CPU
+  // counters add what was spent since they were made.
+  processRegistry();
   const database = await getDatabase();
   console.log(
     `[kiln] database ready (${database.kind}${database.remoteSocket ? `, served by the database process on ${database.remoteSocket}` : ""})`,
