@@ -40,6 +40,23 @@ const config = [
     },
   },
   {
+    files: ["app/**", "components/**"],
+    ignores: ["components/ui/link.tsx"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "next/link",
+              message: "Use @/components/ui/link: it prefetches on intent, not every link in view.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // No React outside app/ and components/ (these folders have no .tsx). Skipping the React rules
     // there keeps the React Compiler's checks off every function of lib/, and rules-of-hooks off
     // Playwright fixtures, whose `use` is not React's.

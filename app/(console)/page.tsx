@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { MarkReadButton } from "@/components/review/mark-read-button";
 import { NotificationList } from "@/components/review/notification-list";
 import { Card, PageHeader } from "@/components/ui/card";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import type { ReactNode } from "react";
 import type { AssetDetail } from "@/lib/assets/asset-detail";
 import { FactList } from "./fact-list";

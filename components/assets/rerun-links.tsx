@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import type { AssetDetail } from "@/lib/assets/asset-detail";
 
 /** Assets are titled from their template (or file name); an untitled one is named by when it was made. */

@@ -1,7 +1,7 @@
 "use client";
 
 import { Keyboard, LogOut, Menu, X } from "lucide-react";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useState } from "react";
 import { signOutAction, signOutEverywhereAction } from "@/app/(console)/sign-out-action";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 
 /** Overview | Operations (admins only). */
 export function CostTabs({ active, operations }: { active: "overview" | "operations"; operations: boolean }) {

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import type { DeadLetter, ErrorCount, ProviderLatency, QueueDepth } from "@/lib/costs/report/operations";
 import { DataTable, type Column } from "./data-table";
 import { count } from "./format";

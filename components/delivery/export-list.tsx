@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { api } from "@/components/api-client";
 import type { ExportView } from "@/lib/exports/views";
 import { ExportStatusBadge, formatBytes, formatWhen, ProgressBar } from "./export-progress";

@@ -1,7 +1,7 @@
 "use client";
 
 import { BATCH_STATUS_LABEL, plural } from "@/lib/labels";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { formatMicros } from "@/lib/costs/estimate";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";

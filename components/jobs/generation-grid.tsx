@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { AssetStatusBadge, CheckBadges } from "@/components/checks/check-badges";
 import { Badge } from "@/components/ui/badge";
 import type { GenerationRow } from "@/lib/generation/batch-views";

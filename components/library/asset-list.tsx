@@ -1,7 +1,7 @@
 "use client";
 
 import { useWindowVirtualizer } from "@tanstack/react-virtual";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { useEffect } from "react";
 import { CarriedColumnsInline } from "./carried-columns";
 import { DENSITY } from "./density";

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import type { MouseEvent } from "react";
 import { DownloadMenu } from "@/components/delivery/download-menu";
 import { RightsFlag } from "@/components/delivery/rights-flag";

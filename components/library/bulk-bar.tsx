@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { useState } from "react";
 import { api, RequestError } from "@/components/api-client";
 import { ExportDialog, type ExportSelection } from "@/components/delivery/export-dialog";

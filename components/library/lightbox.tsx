@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { useEffect, useRef, useState } from "react";
 import { CarriedColumnRows } from "./carried-columns";
 import { DownloadMenu } from "@/components/delivery/download-menu";

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { useState } from "react";
 import { RequestError } from "@/components/api-client";
 import { addQueryToken, hasQueryToken, removeQueryToken } from "@/lib/library/query-grammar";

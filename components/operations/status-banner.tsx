@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import type { StatusItem } from "@/lib/operations/status";
 
 /** What is switched off, for everyone signed in; admins get a way to the switches. Server component. */

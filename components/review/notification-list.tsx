@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import type { NotificationView } from "@/lib/review/notifications";
 
 /** Decisions on the user's assets, newest first; unread ones stand out. */

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { BudgetVsActual } from "@/components/budgets/budget-vs-actual";
 import { BreakdownChart, CostPerUsableChart, RejectRateChart, SpendChart } from "@/components/costs/charts";
 import { CostTabs } from "@/components/costs/cost-tabs";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { BatchList } from "@/components/jobs/batch-list";
 import { PageHeader } from "@/components/ui/card";
 import { requirePageCtx } from "@/lib/auth/guard";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { AuditTable } from "@/components/admin/audit-table";
 import { AuditVerifyNow } from "@/components/admin/audit-verify-now";
 import { Alert } from "@/components/ui/alert";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { AutoRefresh } from "@/components/runs/auto-refresh";
 import { STATUS_TONE, formatDuration, formatTime } from "@/components/runs/format";
 import { Badge } from "@/components/ui/badge";

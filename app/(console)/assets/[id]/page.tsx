@@ -1,6 +1,6 @@
 import { ASSET_STATUS_LABEL, reasonLabel, VERDICT_LABEL } from "@/lib/labels";
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { CheckPanel } from "@/components/assets/check-panel";
 import { ProductCard } from "@/components/assets/product-metadata";
 import { Provenance } from "@/components/assets/provenance";

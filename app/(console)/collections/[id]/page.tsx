@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { CollectionBoard } from "@/components/collections/collection-board";
 import { ExportDialog } from "@/components/delivery/export-dialog";
 import { ShareLinkButton } from "@/components/delivery/share-link-dialog";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { PerHourChart } from "@/components/costs/charts";
 import { CostTabs } from "@/components/costs/cost-tabs";
 import { ExportLink } from "@/components/costs/export-link";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { ExportProgress } from "@/components/delivery/export-progress";
 import { PageHeader } from "@/components/ui/card";
 import { requirePageCtx } from "@/lib/auth/guard";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { ExportDialog } from "@/components/delivery/export-dialog";
 import { BatchDetailView } from "@/components/jobs/batch-detail";
 import { requirePageCtx } from "@/lib/auth/guard";
