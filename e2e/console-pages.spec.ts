@@ -87,3 +87,17 @@ test("the 404 page runs its scripts under the CSP too", async ({ page, consoleWa
     .toBe(true);
   await expectAccessible(page);
 });
+
+test("a console page asks the server for no other page until the person points at a link", async ({ page }) => {
+  await new SignInPage(page).signInAndWait(DEMO.admin.email, DEMO.admin.password, DEMO.admin.name);
+  const asked: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().includes("_rsc=")) asked.push(new URL(r.url()).pathname);
+  });
+  await visit(page, "/");
+  await page.waitForLoadState("networkidle");
+  expect(asked, "pages fetched in the background on a page view").toEqual([]);
+  await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Jobs" }).hover();
+  await expect.poll(() => asked).toContain("/jobs");
+  expect(asked.filter((p) => p !== "/jobs")).toEqual([]);
+});
