@@ -11,18 +11,15 @@ const BASE_PORT = Number(process.env.KILN_E2E_PORT ?? 3100);
 const DEMO_PORT = BASE_PORT;
 const FRESH_PORT = BASE_PORT + 1;
 
-// In CI's PostgreSQL pass (test/ci-pass.ts) the journeys whose subject is the browser — layout and
-// accessibility, security headers, access refusals, sign-out, the API reference and token forms, the
-// placements form, the editor's canvas — are left out: the same markup and code ran in the PGlite
-// pass, and what they write is unit-tested on both databases. Every journey that runs background work,
-// decides, locks, counts or renders the console's pages (console-pages) runs on both.
+// In CI's PostgreSQL pass (test/ci-pass.ts) two kinds of journeys are left out, because the same
+// markup and code ran in the PGlite pass and what they write is unit-tested on both databases:
+//  - those whose subject is the browser: layout and accessibility, security headers, access
+//    refusals, sign-out, the API reference and token forms, the placements form, the editor's canvas;
+//  - those whose database work is plain reads and writes: library search and paging, collections,
+//    share links, downloads, alt text, exports.
+// The journeys that depend on concurrency and locking (generation, checks, review, budgets,
+// operations, restart, scale-out) and the console's pages (console-pages) run on both.
 const BROWSER_ONLY = ["look", "access", "csrf", "sign-out", "developers", "placements", "editor"];
-/**
- * Journeys through pages whose database work is the same SQL on both databases and is unit-tested on
- * PostgreSQL (library search and paging, collections, share links, downloads, alt text, exports):
- * in the PostgreSQL pass the journeys that depend on concurrency and locking stand for them
- * (generation, checks, review, budgets, operations, restart, scale-out), to keep CI under the hour.
- */
 const SAME_ON_BOTH = ["library", "collections", "share-links", "downloads", "alt-text", "delivery"];
 const skipOnPostgres = POSTGRES_PASS_SKIPS_REPEATS
   ? [new RegExp(`(^|/)(${[...BROWSER_ONLY, ...SAME_ON_BOTH].join("|")})\\.spec\\.ts$`)]

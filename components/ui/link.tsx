@@ -2,7 +2,7 @@
 
 import NextLink from "next/link";
 import { useRouter } from "next/navigation";
-import type { ComponentProps, FocusEvent, MouseEvent, TouchEvent } from "react";
+import type { ComponentProps } from "react";
 
 /**
  * Kiln's links: Next's Link, prefetching a page when the person shows they may open it (pointer
@@ -11,44 +11,24 @@ import type { ComponentProps, FocusEvent, MouseEvent, TouchEvent } from "react";
  * a library page dozens of asset cards, each one a server render with its session check and
  * database reads, on every page view. An explicit `prefetch` prop is passed through as given.
  */
-export default function Link({
-  prefetch,
-  onMouseEnter,
-  onFocus,
-  onTouchStart,
-  ...props
-}: ComponentProps<typeof NextLink>) {
+export default function Link(props: ComponentProps<typeof NextLink>) {
   const router = useRouter();
-  if (prefetch !== undefined)
-    return (
-      <NextLink
-        prefetch={prefetch}
-        onMouseEnter={onMouseEnter}
-        onFocus={onFocus}
-        onTouchStart={onTouchStart}
-        {...props}
-      />
-    );
-  const href = typeof props.href === "string" ? props.href : null;
-  const intent = () => {
-    if (href?.startsWith("/")) router.prefetch(href);
-  };
+  if (props.prefetch !== undefined) return <NextLink {...props} />;
+  const { onMouseEnter, onFocus, onTouchStart, ...rest } = props;
+  const href = typeof props.href === "string" && props.href.startsWith("/") ? props.href : null;
+  const withIntent =
+    <E,>(handler?: (event: E) => void) =>
+    (event: E) => {
+      if (href) router.prefetch(href);
+      handler?.(event);
+    };
   return (
     <NextLink
-      {...props}
+      {...rest}
       prefetch={false}
-      onMouseEnter={(e: MouseEvent<HTMLAnchorElement>) => {
-        intent();
-        onMouseEnter?.(e);
-      }}
-      onFocus={(e: FocusEvent<HTMLAnchorElement>) => {
-        intent();
-        onFocus?.(e);
-      }}
-      onTouchStart={(e: TouchEvent<HTMLAnchorElement>) => {
-        intent();
-        onTouchStart?.(e);
-      }}
+      onMouseEnter={withIntent(onMouseEnter)}
+      onFocus={withIntent(onFocus)}
+      onTouchStart={withIntent(onTouchStart)}
     />
   );
 }
