@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { assetVersions } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { readAll, writeRendition } from "@/lib/images/renditions";
+import { readAll, writeRenditions } from "@/lib/images/renditions";
 import type { BlobStore } from "@/lib/storage/types";
 
 /**
@@ -16,10 +16,7 @@ export async function makeVersionRenditions({ db, store, versionId }: { db: Db; 
   if (!original) throw new AppError("not_found", `The image of version ${version.number} is missing from storage.`);
   const source = await readAll(original.body);
   const prefix = `assets/${version.assetId}/v${version.number}`;
-  const [thumb, preview] = await Promise.all([
-    writeRendition({ store, source, prefix, name: "thumb" }),
-    writeRendition({ store, source, prefix, name: "preview" }),
-  ]);
+  const { thumb, preview } = await writeRenditions({ store, source, prefix });
   await db.update(assetVersions).set({ renditions: { thumb, preview } }).where(eq(assetVersions.id, version.id));
   return { thumb: thumb.key, preview: preview.key };
 }

@@ -14,7 +14,7 @@ import {
 import { createAssetFromGeneration } from "@/lib/assets/create-from-generation";
 import { recordAudit } from "@/lib/audit";
 import { costOfCall } from "@/lib/costs/estimate";
-import { readAll, stripMetadata, writeRendition } from "@/lib/images/renditions";
+import { readAll, stripMetadata, writeRenditions } from "@/lib/images/renditions";
 import { budgetGate } from "@/lib/budgets/gate";
 import { AppError } from "@/lib/errors";
 import { createAdapter } from "@/lib/providers/registry";
@@ -291,11 +291,10 @@ export async function makeGenerationRenditions({
   if (!original) throw new AppError("not_found", `The image of generation ${generationId} is missing from storage.`);
   const source = await readAll(original.body);
   const prefix = `generations/${gen.id}`;
-  // One after the other: each sharp job holds a libuv thread-pool worker for its whole run, and two
-  // rendition runs at once with two jobs each would take all four, stalling the file writes of
-  // generations that hold a GPU slot.
-  const thumb = await writeRendition({ store, source, prefix, name: "thumb" });
-  const preview = await writeRendition({ store, source, prefix, name: "preview" });
+  // One sharp job at a time (one decode, then each encode): each holds a libuv thread-pool worker
+  // for its whole run, and two rendition runs at once with two jobs each would take all four,
+  // stalling the file writes of generations that hold a GPU slot.
+  const { thumb, preview } = await writeRenditions({ store, source, prefix });
   await db.transaction(async (tx) => {
     await tx.update(generations).set({ renditions: { thumb, preview } }).where(eq(generations.id, gen.id));
     await tx
