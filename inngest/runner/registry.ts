@@ -25,7 +25,10 @@ function describe(appId: string, url: string, config: FunctionConfig): Registere
   const expressions: string[] = [];
   for (const t of config.triggers ?? []) if ("expression" in t && t.expression) expressions.push(t.expression);
   for (const c of config.cancel ?? []) if (c.if) expressions.push(c.if);
-  for (const c of [config.concurrency].flat()) if (c && typeof c === "object" && c.key) expressions.push(c.key);
+  const constraints = [config.concurrency].flat().filter((c) => c !== undefined);
+  // Inngest's own limit; the scheduler's read of due jobs relies on it (scheduler.ts, DUE_JOBS).
+  if (constraints.length > 2) unsupported.push("a function can have at most two concurrency constraints");
+  for (const c of constraints) if (typeof c === "object" && c.key) expressions.push(c.key);
   for (const key of [config.throttle?.key, config.rateLimit?.key, config.idempotency]) if (key) expressions.push(key);
   for (const t of config.triggers ?? []) {
     const problem = "cron" in t ? cronProblem(t.cron) : null;

@@ -12,16 +12,22 @@ type DueJob = CallJob & { kind: string; name: string | null; concurrency: Array<
  * flight (still in the table until their outcome is applied) are older, so the ones that can start
  * are within that many. Without the cap, a deep queue (a batch of hundreds of images on one GPU
  * endpoint) was read whole on every pass, hundreds of rows of which none could start.
+ *
+ * The read runs after every finished run, so it is kept cheap: the partition is the keys' JSON text
+ * in byte order (comparing jsonb values, or text in a locale's collation, took most of its time on
+ * PGlite with 600 jobs due: 10.6 → 4.7 ms), and the smallest limit is read from the (at most two,
+ * as in Inngest; registry.ts refuses more) constraints directly, not by unnesting the array per row.
  */
 const DUE_JOBS = `
   SELECT id, run_id, kind, step_id, name, attempt, payload, due_at, concurrency FROM (
     SELECT j.id, j.run_id, j.kind, j.step_id, j.name, j.attempt, j.payload, j.due_at, r.concurrency,
            CASE WHEN j.kind = 'call' AND jsonb_array_length(r.concurrency) > 0
-                THEN row_number() OVER (PARTITION BY j.kind, r.concurrency ORDER BY j.due_at, j.id) END AS nth
+                THEN row_number() OVER (PARTITION BY j.kind, r.concurrency::text COLLATE "C" ORDER BY j.due_at, j.id) END AS nth
       FROM inngest_runner_jobs j JOIN inngest_runner_runs r ON r.id = j.run_id
      WHERE j.due_at <= $1
   ) due
-  WHERE nth IS NULL OR nth <= (SELECT min((c->>'limit')::int) FROM jsonb_array_elements(due.concurrency) c)
+  WHERE nth IS NULL
+     OR nth <= LEAST((concurrency->0->>'limit')::int, coalesce((concurrency->1->>'limit')::int, 2147483647))
   ORDER BY due_at, id LIMIT 500`;
 
 /**
