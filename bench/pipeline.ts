@@ -42,6 +42,10 @@
  * The last line printed is always the key=value line: the processes' output goes to a log file
  * (named only when the run fails), and they have exited before the results are printed.
  *
+ * To look further: KILN_BENCH_KEEP=1 keeps the data folder (PGlite) for queries afterwards,
+ * KILN_CPU_PROF=<dir> profiles every process, KILN_DB_TRACE=<file> traces the database host
+ * (docs/operations.md).
+ *
  * Usage: tsx bench/pipeline.ts [--n 512] [--concurrency 16] [--latency-ms 1000] [--port 3960]
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -118,6 +122,8 @@ type Timing = {
   renditions_at: number | null;
   provider_ms: number | null;
   check_ms: number | null;
+  /** The generation's provider calls, claim to ledger: the time it held one of the endpoint's slots. */
+  slot_ms: number | null;
 };
 
 const children = new Map<string, ChildProcess>();
@@ -199,6 +205,10 @@ try {
   const perImage = (k: keyof Cpu) => ((cpu1[k] - cpu0[k]) * TICK_MS) / images;
   const cores = (k: keyof Cpu) => ((cpu1[k] - cpu0[k]) * TICK_MS) / windowMs;
   const kilnCpuMs = perImage("database") + perImage("web") + perImage("worker");
+  // How much of the endpoint's capacity was claimed, and how much of the machine's CPU was used:
+  // with slots idle and the cores nearly full, the CPU, not the GPU, sets the pace.
+  const slotsInUse = timings.reduce((sum, t) => sum + (t.slot_ms ?? 0), 0) / (C * windowMs);
+  const cpuInUse = (["database", "web", "worker", "simulator"] as const).reduce((sum, k) => sum + cores(k), 0) / CORES;
   const providerMs = timings.map((t) => t.provider_ms).filter((x): x is number => x !== null);
   const checkMs = timings.map((t) => t.check_ms).filter((x): x is number => x !== null);
 
@@ -227,6 +237,7 @@ try {
       "  provider call seen by the app (mean / p95)",
       `${mean(providerMs).toFixed(0)} / ${pct(providerMs, 0.95).toFixed(0)} ms`,
     ],
+    ["  GPU slots in use (provider calls' claim → ledger ÷ C × window)", slotsInUse.toFixed(2)],
     [
       "GPU path alone: generated ÷ time to last generated",
       `${(generated.length / (generatedMs / 1000)).toFixed(2)} images/s, ${genEfficiency.toFixed(3)} of the ceiling`,
@@ -245,6 +256,7 @@ try {
       "cores busy: database / web / worker / simulator",
       `${cores("database").toFixed(2)} / ${cores("web").toFixed(2)} / ${cores("worker").toFixed(2)} / ${cores("simulator").toFixed(2)}`,
     ],
+    ["  the machine's CPU in use (Kiln and the simulator ÷ cores)", cpuInUse.toFixed(2)],
     [
       "  bound from Kiln's whole CPU (cores ÷ its CPU per image)",
       `${((CORES * 1000) / kilnCpuMs).toFixed(2)} images/s (${kilnCpuMs.toFixed(0)} ms CPU per image)`,
@@ -267,6 +279,8 @@ try {
       `check_cpu_ms=${checkCpuMs.toFixed(0)}`,
       `generated_efficiency=${genEfficiency.toFixed(3)}`,
       `kiln_cpu_ms=${kilnCpuMs.toFixed(0)}`,
+      `gpu_slots_in_use=${slotsInUse.toFixed(2)}`,
+      `cpu_in_use=${cpuInUse.toFixed(2)}`,
       `n=${images}`,
       `concurrency=${C}`,
       `latency_ms=${L}`,
@@ -287,7 +301,8 @@ try {
       .catch(() => {});
     await admin.end();
   }
-  rmSync(dataDir, { recursive: true, force: true });
+  if (process.env.KILN_BENCH_KEEP && dbKind === "pglite") console.error(`bench:pipeline: the data folder is kept: ${dataDir}`);
+  else rmSync(dataDir, { recursive: true, force: true });
 }
 if (result) {
   rmSync(logFile, { force: true });
@@ -357,7 +372,9 @@ async function readTimings(batchId: string): Promise<Timing[]> {
              WHERE r.function_id LIKE '%generation-make-renditions' AND r.event->'data'->>'generationId' = g.id::text
                AND s.name = 'renditions' AND s.status = 'completed') AS renditions_at,
            (g.metadata->'timings'->>'providerMs')::float8 AS provider_ms,
-           (SELECT sum(res.duration_ms) FROM check_results res WHERE res.check_run_id = cr.id)::float8 AS check_ms
+           (SELECT sum(res.duration_ms) FROM check_results res WHERE res.check_run_id = cr.id)::float8 AS check_ms,
+           (SELECT sum(extract(epoch FROM pc.ended_at - pc.started_at)) * 1000 FROM provider_calls pc
+             WHERE pc.generation_id = g.id)::float8 AS slot_ms
       FROM generations g
       LEFT JOIN assets a ON a.generation_id = g.id
       LEFT JOIN asset_versions v ON v.asset_id = a.id AND v.number = 1
@@ -371,6 +388,7 @@ async function readTimings(batchId: string): Promise<Timing[]> {
       renditions_at: num(r.renditions_at),
       provider_ms: num(r.provider_ms),
       check_ms: num(r.check_ms),
+      slot_ms: num(r.slot_ms),
     }));
   if (env.DATABASE_URL) {
     const sql = postgres(env.DATABASE_URL, { max: 1, onnotice: () => {} });

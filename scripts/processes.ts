@@ -20,12 +20,13 @@ export function kilnProcesses(root: string, base: NodeJS.ProcessEnv): ProcessSpe
   const node = process.execPath;
   // tsx as a loader in the process itself, not its CLI: the CLI runs the script in a child process,
   // which a SIGKILL of the CLI would leave running (holding ports and the runner's lock).
-  const tsx = ["--import", "tsx"];
+  const prof = env.KILN_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${env.KILN_CPU_PROF}`] : [];
+  const tsx = [...prof, "--import", "tsx"];
   const next = path.join(root, "node_modules", "next", "dist", "bin", "next");
   const port = env.PORT ?? "3000";
   // KILN_HOST binds the app to one interface (e.g. 127.0.0.1, which INNGEST_DEV requires); all by default.
   const host = env.KILN_HOST?.trim();
-  const nextArgs = [next, "start", "-p", port, ...(host ? ["-H", host] : [])];
+  const nextArgs = [...prof, next, "start", "-p", port, ...(host ? ["-H", host] : [])];
   const specs: ProcessSpec[] = [];
 
   const simulatorPort = env.KILN_SIMULATOR_PORT ?? "7860";

@@ -23,6 +23,7 @@ export type HoldTrace = {
   statements: number;
   /** Times a transaction had to wait for its caller's next call (round trips inside the hold). */
   callerWaits: number;
+  /** A query's SQL; a transaction's statements as `[PGlite ms] sql | …` (each cut at 120 characters). */
   sql: string;
 };
 
@@ -171,7 +172,7 @@ class PagesFirst {
               busyMs: kind === "transaction" ? hold.busyMs : heldMs,
               statements: kind === "transaction" ? hold.statements : 1,
               callerWaits: hold.callerWaits,
-              sql: hold.sql.slice(0, 160),
+              sql: hold.sql.slice(0, TRACE_SQL_CHARS),
             });
           });
         }
@@ -210,6 +211,9 @@ class PagesFirst {
       });
   }
 }
+
+/** How much of a traced call's SQL is kept: a generation's 17-statement transaction fits. */
+const TRACE_SQL_CHARS = 4000;
 
 /** A transaction's statements as counted for the trace. */
 type Hold = { busyMs: number; statements: number; callerWaits: number; sql: string };
@@ -334,7 +338,6 @@ async function runTransaction(
         }
         if (call.op === "rollback") throw new RollbackRequested(call.id);
         const started = hold === NO_HOLD ? 0 : performance.now();
-        if (hold !== NO_HOLD && "sql" in call && hold.sql.length < 160) hold.sql += `${call.sql.slice(0, 80)} | `;
         try {
           const value =
             call.op === "query"
@@ -347,7 +350,10 @@ async function runTransaction(
           reply({ id: call.id, ok: false, error: toWireError(error) });
         } finally {
           if (hold !== NO_HOLD) {
-            hold.busyMs += performance.now() - started;
+            const ms = performance.now() - started;
+            // Each statement with PGlite's own time for it, to see which ones a transaction's time goes to.
+            if ("sql" in call && hold.sql.length < TRACE_SQL_CHARS) hold.sql += `[${ms.toFixed(2)}] ${call.sql.slice(0, 120)} | `;
+            hold.busyMs += ms;
             hold.statements++;
           }
         }
