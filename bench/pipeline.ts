@@ -31,10 +31,13 @@
  * Every tier runs checks (draft: NSFW) and Kiln has no setting that turns them off, so there is no
  * run without checks: `efficiency` is measured with them, and the table adds the GPU path alone
  * (images generated ÷ time to the last one generated, while the checks ran beside it) to show how
- * much of the gap is the checks. It also shows the CPU all of Kiln spent per image (web, worker and,
- * on PGlite, the database process that owns the embedded database): on a small machine that, not the checks, can be the
- * binding limit, and the table says so rather than folding it into a ceiling. Settings that must grow with C are set and printed (the provider
- * concurrency bound, the per-user throttle, no daily quota); everything else is the product's default.
+ * much of the gap is the checks. It also shows the CPU all of Kiln spent per image (web, worker and
+ * the database: on PGlite the process that owns the embedded database, on PostgreSQL the local
+ * server's processes), how much of the endpoint's slots were claimed and how much of the machine's
+ * CPU was used: on a small machine the CPU, not the checks, can be the binding limit, and the table
+ * says so rather than folding it into a ceiling. Settings that must grow with C are set and printed
+ * (the provider concurrency bound, the per-user throttle, no daily quota); everything else is the
+ * product's default.
  *
  * The simulator runs at nice 19, so on a busy machine it can answer later than L; that shows as
  * overhead (against Kiln, never for it) and in the "provider call seen by the app" row.
@@ -215,7 +218,7 @@ try {
   const rows: Array<[string, string]> = [
     [
       "database / processes",
-      `${dbKind} / ${children.has("database") ? "database + " : ""}web + worker + simulator (nice 19), ${CORES} cores`,
+      `${dbKind} / ${children.has("database") ? "database" : "the local PostgreSQL server"} + web + worker + simulator (nice 19), ${CORES} cores`,
     ],
     [
       "images (draft, 512², checks: NSFW)",
@@ -355,12 +358,31 @@ function cpuNow(): Cpu {
     }
   }
   return {
-    database: children.has("database") ? proc("database") : 0,
+    database: children.has("database") ? proc("database") : postgresServerTicks(ticks),
     web: proc("web"),
     worker: proc("worker"),
     simulator: proc("gpu-simulator"),
     checks,
   };
+}
+
+/**
+ * On PostgreSQL, the database's CPU is the server's: every process named "postgres" (the local
+ * server serves this bench's database only, on a quiet machine). Its connections stay open for the
+ * whole window, so no backend's ticks are lost to an exit between the two readings.
+ */
+function postgresServerTicks(ticks: (stat: string) => number): number {
+  let sum = 0;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) === "postgres") sum += ticks(stat);
+    } catch {
+      // the process ended between the listing and the read
+    }
+  }
+  return sum;
 }
 
 /** Per generation of the batch: when it was generated, its checks decided, its renditions were written (ms since epoch). */
