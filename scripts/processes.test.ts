@@ -66,4 +66,19 @@ describe("the processes npm start runs", () => {
     expect(worker?.args.slice(0, 2)).toEqual(["--import", "tsx"]);
     expect(worker?.env.KILN_WORKER_NICE_SCOPE).toBe("threads");
   });
+
+  it("with KILN_CPU_PROF, every Node process writes a CPU profile to that folder", () => {
+    const specs = kilnProcesses("/srv/kiln", {
+      KILN_CPU_PROF: "/tmp/prof",
+      NODE_ENV: "production",
+    } as NodeJS.ProcessEnv);
+    expect(specs.map((s) => s.name)).toEqual(["gpu-simulator", "database", "web", "worker"]);
+    for (const spec of specs) {
+      const node = spec.args.indexOf(process.execPath);
+      const nodeArgs = spec.command === process.execPath ? spec.args : spec.args.slice(node + 1);
+      expect(nodeArgs.slice(0, 2)).toEqual(["--cpu-prof", "--cpu-prof-dir=/tmp/prof"]);
+    }
+    const plain = kilnProcesses("/srv/kiln", { NODE_ENV: "production" } as NodeJS.ProcessEnv);
+    for (const spec of plain) expect(spec.args).not.toContain("--cpu-prof");
+  });
 });
