@@ -340,12 +340,14 @@ async function stopChildren(): Promise<void> {
   );
 }
 
+/** User + system CPU ticks of a process or thread, from its /proc stat line. */
+function ticks(stat: string): number {
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return Number(f[11]) + Number(f[12]);
+}
+
 /** CPU clock ticks so far: each process, and the worker's model threads (named check:<model>). */
 function cpuNow(): Cpu {
-  const ticks = (stat: string) => {
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(f[11]) + Number(f[12]);
-  };
   const proc = (name: string) => ticks(readFileSync(`/proc/${children.get(name)!.pid}/stat`, "utf8"));
   const workerPid = children.get("worker")!.pid;
   let checks = 0;
@@ -358,7 +360,7 @@ function cpuNow(): Cpu {
     }
   }
   return {
-    database: children.has("database") ? proc("database") : postgresServerTicks(ticks),
+    database: children.has("database") ? proc("database") : postgresServerTicks(),
     web: proc("web"),
     worker: proc("worker"),
     simulator: proc("gpu-simulator"),
@@ -371,7 +373,7 @@ function cpuNow(): Cpu {
  * server serves this bench's database only, on a quiet machine). Its connections stay open for the
  * whole window, so no backend's ticks are lost to an exit between the two readings.
  */
-function postgresServerTicks(ticks: (stat: string) => number): number {
+function postgresServerTicks(): number {
   let sum = 0;
   for (const pid of readdirSync("/proc")) {
     if (!/^\d+$/.test(pid)) continue;
