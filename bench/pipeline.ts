@@ -51,8 +51,8 @@
  *
  * Usage: tsx bench/pipeline.ts [--n 512] [--concurrency 16] [--latency-ms 1000] [--port 3960]
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -63,6 +63,7 @@ import postgres from "postgres";
 import { buildIsCurrent } from "../scripts/build-fingerprint";
 import { kilnProcesses } from "../scripts/processes";
 import { batchRows, generateIds, pct, queueBatch, signIn, waitFor } from "./support/console-client";
+import { postgresServerTicks, processTicks, threadTicks, TICK_MS } from "./support/process-cpu";
 import { benchKilnEnv } from "./support/kiln-env";
 
 const { values: args } = parseArgs({
@@ -94,7 +95,6 @@ if (!buildIsCurrent(root))
 const base = `http://localhost:${PORT}`;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "kiln-bench-pipeline-"));
 const logFile = path.join(os.tmpdir(), `kiln-bench-pipeline-${process.pid}.log`);
-const TICK_MS = 1000 / (Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100);
 const CORES = os.availableParallelism();
 
 const env: NodeJS.ProcessEnv = {
@@ -304,7 +304,8 @@ try {
       .catch(() => {});
     await admin.end();
   }
-  if (process.env.KILN_BENCH_KEEP && dbKind === "pglite") console.error(`bench:pipeline: the data folder is kept: ${dataDir}`);
+  if (process.env.KILN_BENCH_KEEP && dbKind === "pglite")
+    console.error(`bench:pipeline: the data folder is kept: ${dataDir}`);
   else rmSync(dataDir, { recursive: true, force: true });
 }
 if (result) {
@@ -340,25 +341,10 @@ async function stopChildren(): Promise<void> {
   );
 }
 
-/** User + system CPU ticks of a process or thread, from its /proc stat line. */
-function ticks(stat: string): number {
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return Number(f[11]) + Number(f[12]);
-}
-
 /** CPU clock ticks so far: each process, and the worker's model threads (named check:<model>). */
 function cpuNow(): Cpu {
-  const proc = (name: string) => ticks(readFileSync(`/proc/${children.get(name)!.pid}/stat`, "utf8"));
-  const workerPid = children.get("worker")!.pid;
-  let checks = 0;
-  for (const tid of readdirSync(`/proc/${workerPid}/task`)) {
-    try {
-      if (readFileSync(`/proc/${workerPid}/task/${tid}/comm`, "utf8").startsWith("check:"))
-        checks += ticks(readFileSync(`/proc/${workerPid}/task/${tid}/stat`, "utf8"));
-    } catch {
-      // the thread ended between the listing and the read
-    }
-  }
+  const proc = (name: string) => processTicks(children.get(name)!.pid!);
+  const checks = threadTicks(children.get("worker")!.pid!, "check:");
   return {
     database: children.has("database") ? proc("database") : postgresServerTicks(),
     web: proc("web"),
@@ -366,25 +352,6 @@ function cpuNow(): Cpu {
     simulator: proc("gpu-simulator"),
     checks,
   };
-}
-
-/**
- * On PostgreSQL, the database's CPU is the server's: every process named "postgres" (the local
- * server serves this bench's database only, on a quiet machine). Its connections stay open for the
- * whole window, so no backend's ticks are lost to an exit between the two readings.
- */
-function postgresServerTicks(): number {
-  let sum = 0;
-  for (const pid of readdirSync("/proc")) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      if (stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) === "postgres") sum += ticks(stat);
-    } catch {
-      // the process ended between the listing and the read
-    }
-  }
-  return sum;
 }
 
 /** Per generation of the batch: when it was generated, its checks decided, its renditions were written (ms since epoch). */
