@@ -277,9 +277,7 @@ function serveConnection(
       );
     else if (call.op === "exec")
       pages.schedule(socket, "exec", call.sql, () =>
-        answer(call.id, () =>
-          client.exec(call.sql, queryOptions(call.options)).finally(() => prepared.clear()),
-        ),
+        answer(call.id, () => client.exec(call.sql, queryOptions(call.options)).finally(() => prepared.clear())),
       );
     else
       reply({
@@ -352,7 +350,8 @@ async function runTransaction(
           if (hold !== NO_HOLD) {
             const ms = performance.now() - started;
             // Each statement with PGlite's own time for it, to see which ones a transaction's time goes to.
-            if ("sql" in call && hold.sql.length < TRACE_SQL_CHARS) hold.sql += `[${ms.toFixed(2)}] ${call.sql.slice(0, 120)} | `;
+            if ("sql" in call && hold.sql.length < TRACE_SQL_CHARS)
+              hold.sql += `[${ms.toFixed(2)}] ${call.sql.slice(0, 120)} | `;
             hold.busyMs += ms;
             hold.statements++;
           }

@@ -38,7 +38,9 @@ describe("renditions", () => {
 
   const pixels = async (key: string) => {
     const object = await store.get(key);
-    return sharp(await readAll(object!.body)).raw().toBuffer({ resolveWithObject: true });
+    return sharp(await readAll(object!.body))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
   };
 
   it("tells an opaque image, one with an alpha channel that is opaque everywhere, and a cut-out apart", async () => {

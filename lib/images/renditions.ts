@@ -69,7 +69,12 @@ async function decodeAtMost(image: Sharp, name: RenditionName): Promise<RawImage
   return { data, info: { width: info.width, height: info.height, channels: info.channels } };
 }
 
-async function storeRendition(store: BlobStore, prefix: string, name: RenditionName, image: RawImage): Promise<Rendition> {
+async function storeRendition(
+  store: BlobStore,
+  prefix: string,
+  name: RenditionName,
+  image: RawImage,
+): Promise<Rendition> {
   const data = await sharp(image.data, { raw: image.info }).webp(RENDITION_WEBP).toBuffer();
   const key = `${prefix}/${name}-${RENDITION_SPECS[name]}.webp`;
   await store.put(key, data, { contentType: "image/webp" });
