@@ -10,6 +10,7 @@ import {
   type PointerEvent,
   type WheelEvent,
 } from "react";
+import { keyBelongsToControl } from "@/components/ui/shortcut-target";
 import { clearMask, maskHasPaint, paintStroke, type Point } from "./mask-canvas";
 
 export type Tool = "brush" | "eraser" | "hand";
@@ -108,7 +109,7 @@ export const CanvasStage = forwardRef<
   useEffect(() => onZoomChange(view.zoom), [view.zoom, onZoomChange]);
   useEffect(() => {
     const down = (e: KeyboardEvent) => {
-      if (e.code === "Space" && !(e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement)) {
+      if (e.code === "Space" && !keyBelongsToControl(e.key, e.target)) {
         setSpaceDown(true);
         e.preventDefault();
       }

@@ -9,6 +9,7 @@ import { AssetStatusBadge } from "@/components/checks/check-badges";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { keyBelongsToControl } from "@/components/ui/shortcut-target";
 import { useShortcuts, type ShortcutGroup } from "@/components/ui/shortcuts";
 import type { EditorView } from "@/lib/editing/editor-view";
 import { EDIT_OPERATION_LABEL } from "@/lib/labels";
@@ -164,12 +165,7 @@ export function Editor({ assetId, initial }: { assetId: string; initial: EditorV
   const setBrush = useCallback((n: number) => setBrushSize(Math.min(400, Math.max(4, Math.round(n)))), []);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (
-        e.target instanceof HTMLInputElement ||
-        e.target instanceof HTMLSelectElement ||
-        e.target instanceof HTMLTextAreaElement
-      )
-        return;
+      if (keyBelongsToControl(e.key, e.target)) return;
       if (e.key === "[") setBrush(brushSize / 1.25);
       else if (e.key === "]") setBrush(brushSize * 1.25);
       else if (e.key === "+" || e.key === "=") stage.current?.zoomBy(1.25);

@@ -2,6 +2,7 @@
 
 import Link from "@/components/ui/link";
 import { useEffect, useRef, useState } from "react";
+import { keyBelongsToControl } from "@/components/ui/shortcut-target";
 import { CarriedColumnRows } from "./carried-columns";
 import { DownloadMenu } from "@/components/delivery/download-menu";
 import { formatDateTime, formatMicros } from "./format";
@@ -64,7 +65,7 @@ export function Lightbox({ items, index, total, onIndex, onClose, onNeedMore, ha
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return;
+      if (keyBelongsToControl(e.key, e.target)) return;
       if (e.key === "Escape") onClose();
       else if (e.key === "ArrowLeft" && canPrev) onIndex(index - 1);
       else if (e.key === "ArrowRight" && canNext) next();

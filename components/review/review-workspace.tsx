@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { toast } from "sonner";
 import { useShortcuts } from "@/components/ui/shortcuts";
 import { Alert } from "@/components/ui/alert";
@@ -12,6 +12,7 @@ import type { QueueItem } from "@/lib/review/queue";
 import { withQueueItem } from "@/lib/review/queue-order";
 import { plural, reasonLabel } from "@/lib/labels";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { keyBelongsToControl } from "@/components/ui/shortcut-target";
 import {
   fetchNextItem,
   useRejectReasons,
@@ -183,14 +184,17 @@ export function ReviewWorkspace() {
   }, [last, actions.undo, notify]);
 
   const keys = useRef<(e: KeyboardEvent) => void>(() => {});
-  // The key handler sees this render's state; it is swapped in after the commit, not during render.
-  useEffect(() => {
+  // The key handler sees this render's state; it is swapped in after the commit, not during render, and
+  // in a layout effect: a passive effect can run after the browser paints, so a key pressed as soon as the
+  // reason picker shows would reach the previous handler (no picker) and be lost.
+  useLayoutEffect(() => {
     keys.current = (e: KeyboardEvent) => {
-      const target = e.target as HTMLElement;
-      if (e.metaKey || e.ctrlKey || e.altKey || target.closest("input, textarea, select")) return;
+      // A filter picked with the mouse keeps focus; its select must not swallow A or R (shortcut-target.ts).
+      if (e.metaKey || e.ctrlKey || e.altKey || keyBelongsToControl(e.key, e.target)) return;
       if (mode.kind === "reason") {
         if (e.key === "Escape") return setMode({ kind: "idle" });
         if (/^[0-9]$/.test(e.key)) {
+          e.preventDefault();
           const reason = reasons[(Number(e.key) + 9) % 10];
           if (reason) decide("reject", { reasonCode: reason.code });
           return;

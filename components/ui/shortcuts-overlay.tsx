@@ -2,6 +2,7 @@
 
 import { Keyboard, X } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
+import { keyBelongsToControl } from "./shortcut-target";
 import { OPEN_SHORTCUTS_EVENT, useShortcutGroups, type ShortcutGroup } from "./shortcuts";
 
 const EVERYWHERE: ShortcutGroup = {
@@ -11,9 +12,6 @@ const EVERYWHERE: ShortcutGroup = {
     ["Esc", "close a dialog or this list"],
   ],
 };
-
-const typing = (t: EventTarget | null) =>
-  t instanceof HTMLElement && (t.isContentEditable || !!t.closest("input, textarea, select"));
 
 /**
  * The keyboard shortcuts of the page, opened with `?` (outside text fields) and closed with Escape.
@@ -27,7 +25,7 @@ export function ShortcutsOverlay() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key !== "?" || e.metaKey || e.ctrlKey || e.altKey || typing(e.target)) return;
+      if (e.key !== "?" || e.metaKey || e.ctrlKey || e.altKey || keyBelongsToControl(e.key, e.target)) return;
       e.preventDefault();
       setOpen((o) => !o);
     };
