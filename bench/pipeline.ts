@@ -12,8 +12,7 @@
  * template from the Generate page, queues an 8-image warm-up batch (models loaded, code warm) and
  * waits for it. Measured: N draft images (512², rows × 8 variants) queued with POST /api/batches.
  * An image counts when its checks have decided (its asset left "checking") and its thumbnail and
- * preview exist (renditions are a function of their own, run beside the checks, so both are waited
- * for). The window runs from just before the POST to the last image counted; the times come from
+ * preview exist (the check run makes them first, decision 0031; both are waited for). The window runs from just before the POST to the last image counted; the times come from
  * the database (check_runs.decided_at, the runner's renditions steps), read after the processes stopped.
  *
  *   GPU ceiling    C / L images/s: C calls in flight at the endpoint, each taking L ms (the simulator's latency)
@@ -354,13 +353,14 @@ function cpuNow(): Cpu {
   };
 }
 
-/** Per generation of the batch: when it was generated, its checks decided, its renditions were written (ms since epoch). */
+/** Per generation of the batch: when it was generated, its checks decided, its renditions were written (ms since epoch; the renditions step of its check run, or of the older renditions function). */
 async function readTimings(batchId: string): Promise<Timing[]> {
   const text = `
     SELECT extract(epoch FROM g.finished_at) * 1000 AS generated_at,
            extract(epoch FROM cr.decided_at) * 1000 AS decided_at,
            (SELECT max(s.ended_at) FROM inngest_runner_runs r JOIN inngest_runner_steps s ON s.run_id = r.id
-             WHERE r.function_id LIKE '%generation-make-renditions' AND r.event->'data'->>'generationId' = g.id::text
+             WHERE r.function_id ~ '(checks-check-asset|generation-make-renditions)$'
+               AND r.event->'data'->>'generationId' = g.id::text
                AND s.name = 'renditions' AND s.status = 'completed') AS renditions_at,
            (g.metadata->'timings'->>'providerMs')::float8 AS provider_ms,
            (SELECT sum(res.duration_ms) FROM check_results res WHERE res.check_run_id = cr.id)::float8 AS check_ms,

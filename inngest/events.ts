@@ -41,14 +41,22 @@ export const generationRequested = eventType("kiln/generation.requested", {
   }),
 });
 
-/** A generation's image is stored; its renditions are made next, outside the GPU slot. */
+/**
+ * A generation's image is stored; its renditions are made next, outside the GPU slot. No longer sent:
+ * a new generation's renditions are made by its check run (checkRequested.generationId). Its function
+ * stays for events queued before that change.
+ */
 export const generationSucceeded = eventType("kiln/generation.succeeded", {
   schema: z.object({ generationId: z.string().uuid(), batchId: z.string().uuid() }),
 });
 
-/** Run the automated checks of one check run (a new image, an edited version, or an admin's re-check). */
+/**
+ * Run the automated checks of one check run (a new image, an edited version, or an admin's re-check).
+ * `generationId`: the run is a new generation's first; its thumbnail and preview are made first, in
+ * the same function run (one run per image instead of two, decision 0031).
+ */
 export const checkRequested = eventType("kiln/check.requested", {
-  schema: z.object({ checkRunId: z.string().uuid() }),
+  schema: z.object({ checkRunId: z.string().uuid(), generationId: z.string().uuid().optional() }),
 });
 
 /** Run one editor operation (asset_edits row): erase, upscale, remove background or restore. */

@@ -278,7 +278,13 @@ describe("checkpointing contract", () => {
         run_id: "run-cp",
         fn_id: "cpc-two",
         qi_id: "42",
-        steps: [expect.objectContaining({ op: "StepRun", data: "A", timing: expect.objectContaining({ a: expect.any(Number) }) })],
+        steps: [
+          expect.objectContaining({
+            op: "StepRun",
+            data: "A",
+            timing: expect.objectContaining({ a: expect.any(Number) }),
+          }),
+        ],
       }),
       expect.objectContaining({ steps: [expect.objectContaining({ op: "StepRun", data: "AB" })] }),
     ]);

@@ -31,7 +31,12 @@ describe("Scheduler.start", () => {
       wake() {},
       wakeEvents() {},
     };
-    const scheduler = new Scheduler(engine as never, { maxInFlight: 4, pollMs: 60_000, callTimeoutMs: 1_000, checkpointing: true });
+    const scheduler = new Scheduler(engine as never, {
+      maxInFlight: 4,
+      pollMs: 60_000,
+      callTimeoutMs: 1_000,
+      checkpointing: true,
+    });
     const job = {
       id: 7,
       run_id: "r",

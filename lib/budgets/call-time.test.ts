@@ -25,13 +25,13 @@ let database: Database;
 let sim: RunningSimulator;
 const WAITS_PER_RUN = 5;
 let generateImage: (typeof import("@/inngest/functions/generation/generate-image"))["generateImage"];
-/** Stands in for the engine's event API: the function sends kiln/generation.succeeded from its step. */
-const sent: { name: string }[] = [];
+/** Stands in for the engine's event API: the function sends kiln/check.requested from its step. */
+const sent: { name: string; data?: Record<string, unknown> }[] = [];
 const events = http.createServer((req, res) => {
   let body = "";
   req.on("data", (d) => (body += d));
   req.on("end", () => {
-    const list = JSON.parse(body || "[]") as { name: string }[];
+    const list = JSON.parse(body || "[]") as { name: string; data?: Record<string, unknown> }[];
     sent.push(...(Array.isArray(list) ? list : [list]));
     res.setHeader("content-type", "application/json");
     res.end(JSON.stringify({ ids: sent.map((_, i) => String(i)), status: 200 }));
@@ -128,7 +128,9 @@ it("waits while the campaign is held — no provider call, no ledger row — and
   ]);
   expect(sim.stats().calls["/sdapi/v1/txt2img"]).toBe(1);
   expect(await db.select().from(costLedger).where(eq(costLedger.generationId, gen!.id))).toHaveLength(1);
-  expect(sent.map((e) => e.name)).toEqual(["kiln/generation.succeeded", "kiln/check.requested"]);
+  // One event: the check run, which makes the renditions first (its generationId).
+  expect(sent.map((e) => e.name)).toEqual(["kiln/check.requested"]);
+  expect(sent[0]!.data).toMatchObject({ generationId: gen!.id, checkRunId: expect.any(String) });
 });
 
 it(

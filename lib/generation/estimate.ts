@@ -61,10 +61,7 @@ export function estimateGenerations(
     }
     const key = item.preset.provider.id;
     secondsByProvider.set(key, (secondsByProvider.get(key) ?? 0) + perImage);
-    concurrencyOf.set(
-      key,
-      endpointCallLimit(item.preset.provider.concurrencyLimit),
-    );
+    concurrencyOf.set(key, endpointCallLimit(item.preset.provider.concurrencyLimit));
   }
   const seconds = Math.ceil(Math.max(0, ...[...secondsByProvider].map(([key, s]) => s / concurrencyOf.get(key)!)));
   const accuracy: EstimateAccuracy =

@@ -154,7 +154,7 @@ describe("a 200-generation batch with 20% provider errors and 5% timeouts", () =
     expect(timeouts).toBeGreaterThanOrEqual(stats.injected.timeout);
     expect(errors).toBeLessThanOrEqual(stats.injected.error);
     expect(errors + timeouts).toBeGreaterThanOrEqual(stats.injected.error + stats.injected.timeout);
-    // One original image (with its renditions) per succeeded generation, none for the others.
+    // One original image per succeeded generation, none for the others.
     expect(originalsOnDisk(path.join(tmp, "in-process", "blobs"))).toEqual(succeeded);
   }, 300_000);
 });

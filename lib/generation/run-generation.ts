@@ -38,14 +38,16 @@ import {
 import { webhooksAfterGeneration } from "@/lib/webhooks/hooks";
 import { settleBatch } from "./settle-batch";
 
-/** `checkRunId` is set on success: the new asset's automated checks, to be requested next. */
-export type RunOutcome = {
-  status: "succeeded" | "already_done" | "paused" | "system_paused" | "moved" | "held" | "waiting_for_slot";
-  generationId: string;
-  checkRunId?: string;
-  /** Set when "held" or "system_paused": why the work waits (a held campaign, a used-up budget, the global pause). */
-  reason?: string;
-};
+/** On success, `checkRunId` is the new asset's automated checks, to be requested next. */
+export type RunOutcome =
+  | { status: "succeeded"; generationId: string; checkRunId: string }
+  | {
+      status: "already_done" | "paused" | "system_paused" | "moved" | "held" | "waiting_for_slot";
+      generationId: string;
+      checkRunId?: undefined;
+      /** Set when "held" or "system_paused": why the work waits (a held campaign, a used-up budget, the global pause). */
+      reason?: string;
+    };
 
 /**
  * How long a step waits inside itself for one of the endpoint's slots before handing back to the

@@ -8,6 +8,7 @@ import { decideCheckRun } from "@/lib/checks/decide-run";
 import { checkRunTier } from "@/lib/checks/run-queries";
 import { checkSteps } from "@/lib/checks/registry";
 import { cpuFunctionConcurrency } from "@/lib/generation/calls-in-flight";
+import { makeGenerationRenditions } from "@/lib/generation/run-generation";
 import { runChecks } from "@/lib/checks/run-checks";
 import { AppError } from "@/lib/errors";
 import { getBlobStore } from "@/lib/storage";
@@ -19,21 +20,39 @@ function nonRetriableIfMissing(error: unknown): never {
   throw error;
 }
 
+const RETRIES = 3;
+
 /**
- * kiln/check.requested → the automated checks of one asset version, each group a step (a crash
- * resumes at the next unfinished check), then the decision, and a re-roll request if one was made.
- * Limited to twice the cores at once (lib/generation/calls-in-flight.ts): the checks are CPU work.
+ * kiln/check.requested → for a new generation, its thumbnail and preview first (decision 0031); then
+ * the automated checks of one asset version, each group a step (a crash resumes at the next
+ * unfinished check), then the decision, and a re-roll request if one was made. Limited to twice the
+ * cores at once (lib/generation/calls-in-flight.ts): renditions and checks are CPU work.
  */
 export const checkAsset = inngest.createFunction(
   {
     id: "checks-check-asset",
     name: "Check asset",
     triggers: [checkRequested],
-    retries: 3,
+    retries: RETRIES,
     concurrency: { limit: cpuFunctionConcurrency() },
   },
-  async ({ event, step }) => {
-    const { checkRunId } = event.data;
+  async ({ event, step, attempt, logger }) => {
+    const { checkRunId, generationId } = event.data;
+    if (generationId)
+      await step.run("renditions", async () => {
+        const { db } = await getDatabase();
+        try {
+          return await makeGenerationRenditions({ db, store: getBlobStore(), generationId });
+        } catch (error) {
+          // Missing renditions must not keep the image from its checks: a missing image is left to the
+          // checks to report, and any other failure is retried with the run, then given up on its last attempt.
+          if ((error instanceof AppError && error.code === "not_found") || attempt >= RETRIES) {
+            logger.warn({ generationId, err: error }, "renditions not made; checking the image");
+            return { skipped: (error as Error).message };
+          }
+          throw error;
+        }
+      });
     const tier = await step.run("load", async () => {
       const { db } = await getDatabase();
       return checkRunTier(db, checkRunId).catch(nonRetriableIfMissing);

@@ -1,7 +1,7 @@
 import { NonRetriableError } from "inngest";
 import { getDatabase } from "@/db";
 import { inngest } from "@/inngest/client";
-import { batchCancelled, checkRequested, generationRequested, generationSucceeded } from "@/inngest/events";
+import { batchCancelled, checkRequested, generationRequested } from "@/inngest/events";
 import { env } from "@/lib/env";
 import { generateCallsPerEndpoint } from "@/lib/generation/calls-in-flight";
 import { deadLetterGeneration, runGeneration } from "@/lib/generation/run-generation";
@@ -81,18 +81,15 @@ export const generateImage = inngest.createFunction(
             attempt,
             requestedProviderId: event.data.providerId,
           });
-          // Sent from inside the step: a repeat after a crash is deduplicated by the event id.
-          if (out.status === "succeeded") {
-            await inngest.send([
-              generationSucceeded.create(
-                { generationId: out.generationId, batchId: event.data.batchId },
-                { id: `generation-succeeded-${out.generationId}` },
+          // Sent from inside the step: a repeat after a crash is deduplicated by the event id. The
+          // check run makes the renditions first (outside the GPU slot), then checks.
+          if (out.status === "succeeded")
+            await inngest.send(
+              checkRequested.create(
+                { checkRunId: out.checkRunId, generationId: out.generationId },
+                { id: `check-requested-${out.checkRunId}` },
               ),
-              ...(out.checkRunId
-                ? [checkRequested.create({ checkRunId: out.checkRunId }, { id: `check-requested-${out.checkRunId}` })]
-                : []),
-            ]);
-          }
+            );
           return out;
         } catch (error) {
           if (error instanceof ProviderError && !error.retryable)

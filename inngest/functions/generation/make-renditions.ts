@@ -7,7 +7,11 @@ import { cpuFunctionConcurrency } from "@/lib/generation/calls-in-flight";
 import { makeGenerationRenditions } from "@/lib/generation/run-generation";
 import { getBlobStore } from "@/lib/storage";
 
-/** kiln/generation.succeeded → WebP thumbnail and preview (CPU work, limited to twice the cores: lib/generation/calls-in-flight.ts). */
+/**
+ * kiln/generation.succeeded → WebP thumbnail and preview. Kiln no longer sends this event (a new
+ * generation's check run makes them, decision 0031); the function stays so events queued before an
+ * upgrade still get their renditions.
+ */
 export const makeRenditions = inngest.createFunction(
   {
     id: "generation-make-renditions",

@@ -52,8 +52,9 @@ export async function startPipeline(opts: {
   maxInFlight?: number;
   logger?: typeof silentLogger | Console;
   /**
-   * Serve the automated checks too (kiln/check.requested). Off by default: the resilience test
-   * measures generation against the GPU endpoint, not the CPU checks behind it.
+   * Serve the automated checks too (kiln/check.requested), which make a new generation's renditions
+   * first. Off by default: the resilience test measures generation against the GPU endpoint, not
+   * the CPU work behind it.
    */
   withChecks?: boolean;
   /** Sees every call the runner makes to the app, with how long the app took to answer. */
