@@ -7,15 +7,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db";
 import { assetEdits, assetVersions, costLedger, providers } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { seedCatalog } from "@/lib/catalog/seed-catalog";
-import { freePort, startPipeline, waitFor, type RunningPipeline } from "@/lib/generation/testing/pipeline-harness";
-import { resetEnvForTests } from "@/lib/env";
+import { stubPipelineEnv, unstubPipelineEnv } from "@/lib/generation/testing/pipeline-env";
+import { startPipeline, waitFor, type RunningPipeline } from "@/lib/generation/testing/pipeline-harness";
 import { sendJson, startFakeServer, type FakeServer } from "@/lib/providers/testing/fake-server";
-import { getBlobStore, resetBlobStoreForTests } from "@/lib/storage";
+import { getBlobStore } from "@/lib/storage";
 import { startSimulator, type RunningSimulator } from "@/simulator";
 import { createUserFactory, ctxFor } from "@/test/factories";
 import { requestEdit, type EditSender } from "./request-edit";
@@ -33,18 +33,14 @@ let admin: ReturnType<typeof ctxFor>;
 let n = 0;
 
 beforeAll(async () => {
-  vi.stubEnv("KILN_RUNNER_PORT", String(await freePort()));
-  vi.stubEnv("KILN_DATA_DIR", tmp);
-  vi.stubEnv("INNGEST_DEV", "");
-  resetEnvForTests();
-  resetBlobStoreForTests();
+  const runnerPort = await stubPipelineEnv(tmp);
   database = await createTestDatabase();
   sim = await startSimulator({ port: 0, latencyMs: 0, jitterMs: 0 });
   fake = await startFakeServer();
   await seedCatalog({ db: database.db, simulatorUrl: sim.url });
   designer = ctxFor(database.db, await createUserFactory(database.db, { role: "designer" }));
   admin = ctxFor(database.db, await createUserFactory(database.db, { role: "admin" }));
-  pipeline = await startPipeline({ database, runnerPort: Number(process.env.KILN_RUNNER_PORT) });
+  pipeline = await startPipeline({ database, runnerPort });
   // Loaded after the environment is set: the Inngest client reads the runner's port when it loads.
   send = (await import("@/inngest/send")).editSender;
 }, 120_000);
@@ -53,9 +49,7 @@ afterAll(async () => {
   await fake?.close();
   await sim?.close();
   await database?.close();
-  vi.unstubAllEnvs();
-  resetEnvForTests();
-  resetBlobStoreForTests();
+  unstubPipelineEnv();
   rmSync(tmp, { recursive: true, force: true });
 });
 

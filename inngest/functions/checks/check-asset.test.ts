@@ -7,22 +7,21 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { eq, inArray } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db";
 import { assets, assetVersions, generations } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { checkRequested } from "@/inngest/events";
 import { shutdownModelChecks } from "@/lib/checks/models";
-import { resetEnvForTests } from "@/lib/env";
 import { runGeneration } from "@/lib/generation/run-generation";
+import { stubPipelineEnv, unstubPipelineEnv } from "@/lib/generation/testing/pipeline-env";
 import {
-  freePort,
   queueDraftBatch,
   startPipeline,
   waitFor,
   type RunningPipeline,
 } from "@/lib/generation/testing/pipeline-harness";
-import { getBlobStore, resetBlobStoreForTests } from "@/lib/storage";
+import { getBlobStore } from "@/lib/storage";
 import { startSimulator, type RunningSimulator } from "@/simulator";
 
 const tmp = mkdtempSync(path.join(tmpdir(), "kiln-check-asset-"));
@@ -31,17 +30,12 @@ let sim: RunningSimulator;
 let pipeline: RunningPipeline;
 
 beforeAll(async () => {
-  // lib/env is read when the function modules load (the runner's URL, the blob folder).
-  vi.stubEnv("KILN_RUNNER_PORT", String(await freePort()));
-  vi.stubEnv("KILN_DATA_DIR", tmp);
-  vi.stubEnv("INNGEST_DEV", "");
-  resetEnvForTests();
-  resetBlobStoreForTests();
+  const runnerPort = await stubPipelineEnv(tmp);
   database = await createTestDatabase();
   sim = await startSimulator({ port: 0, latencyMs: 0, jitterMs: 0 });
   pipeline = await startPipeline({
     database,
-    runnerPort: Number(process.env.KILN_RUNNER_PORT),
+    runnerPort,
     withChecks: true,
   });
 }, 120_000);
@@ -51,9 +45,7 @@ afterAll(async () => {
   await shutdownModelChecks();
   await sim?.close();
   await database?.close();
-  vi.unstubAllEnvs();
-  resetEnvForTests();
-  resetBlobStoreForTests();
+  unstubPipelineEnv();
   rmSync(tmp, { recursive: true, force: true });
 });
 
