@@ -12,8 +12,9 @@
  * template from the Generate page, queues an 8-image warm-up batch (models loaded, code warm) and
  * waits for it. Measured: N draft images (512², rows × 8 variants) queued with POST /api/batches.
  * An image counts when its checks have decided (its asset left "checking") and its thumbnail and
- * preview exist (the check run makes them first, decision 0031; both are waited for). The window runs from just before the POST to the last image counted; the times come from
- * the database (check_runs.decided_at, the runner's renditions steps), read after the processes stopped.
+ * preview exist (the check run makes them first, decision 0031; both are waited for). The window
+ * runs from just before the POST to the last image counted; the times come from the database
+ * (check_runs.decided_at, the runner's renditions steps), read after the processes stopped.
  *
  *   GPU ceiling    C / L images/s: C calls in flight at the endpoint, each taking L ms (the simulator's latency)
  *   achieved       images counted ÷ window
@@ -353,7 +354,10 @@ function cpuNow(): Cpu {
   };
 }
 
-/** Per generation of the batch: when it was generated, its checks decided, its renditions were written (ms since epoch; the renditions step of its check run, or of the older renditions function). */
+/**
+ * Per generation of the batch: when it was generated, its checks decided, its renditions were written
+ * (ms since epoch; the renditions step of its check run, or of the older renditions function).
+ */
 async function readTimings(batchId: string): Promise<Timing[]> {
   const text = `
     SELECT extract(epoch FROM g.finished_at) * 1000 AS generated_at,

@@ -185,8 +185,9 @@ export function ReviewWorkspace() {
 
   const keys = useRef<(e: KeyboardEvent) => void>(() => {});
   // The key handler sees this render's state; it is swapped in after the commit, not during render, and
-  // in a layout effect: a passive effect can run after the browser paints, so a key pressed as soon as the
-  // reason picker shows would reach the previous handler (no picker) and be lost.
+  // in a layout effect: after a render that no key started (a decision's answer opening the next asset, a
+  // list refresh) a passive effect can run after the browser paints, and a key pressed in between would
+  // reach the previous handler, with the previous asset.
   useLayoutEffect(() => {
     keys.current = (e: KeyboardEvent) => {
       // A filter picked with the mouse keeps focus; its select must not swallow A or R (shortcut-target.ts).
