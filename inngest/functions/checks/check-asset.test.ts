@@ -72,6 +72,20 @@ async function runsOf(functionSuffix: string, generationId: string) {
   );
 }
 
+/**
+ * The generation's check run once it has ended: its steps are recorded when the SDK reports them (with
+ * the run's result), a moment after the decision it made was committed.
+ */
+async function endedCheckRun(generationId: string) {
+  await waitFor(
+    async () => (await runsOf("checks-check-asset", generationId)).some((r) => r.status === "completed"),
+    30_000,
+    "the check run to end",
+    50,
+  );
+  return runsOf("checks-check-asset", generationId);
+}
+
 describe("check-asset", () => {
   it("makes a new generation's thumbnail and preview in its check run, then decides: one run per image", async () => {
     const { batch, ctx } = await queueDraftBatch({
@@ -105,7 +119,7 @@ describe("check-asset", () => {
         expect(blob, r.key).not.toBeNull();
         expect(blob!.contentType).toBe("image/webp");
       }
-      const checkRuns = await runsOf("checks-check-asset", gen.id);
+      const checkRuns = await endedCheckRun(gen.id);
       expect(checkRuns).toHaveLength(1);
       expect(checkRuns[0]!.steps).toContain("renditions");
       expect(checkRuns[0]!.steps).toContain("decide");
@@ -140,7 +154,7 @@ describe("check-asset", () => {
     );
     const [asset] = await assetsOf([gen!.id]);
     expect(asset!.renditions).toEqual({});
-    const [run] = await runsOf("checks-check-asset", gen!.id);
+    const [run] = await endedCheckRun(gen!.id);
     expect(run!.steps).toEqual(expect.arrayContaining(["renditions", "decide"]));
   }, 120_000);
 });
