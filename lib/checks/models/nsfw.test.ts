@@ -50,7 +50,7 @@ describe("NSFW scoring", () => {
   });
 });
 
-describe("NSFW model (MobileNetV2, WASM, worker thread)", { timeout: 60_000 }, () => {
+describe("NSFW model (MobileNetV2 on onnxruntime, worker thread)", { timeout: 60_000 }, () => {
   it("classifies real photographs as safe, with five probabilities that sum to 1", async () => {
     const photos = await fixturePhotos();
     expect(photos.length).toBeGreaterThanOrEqual(5);

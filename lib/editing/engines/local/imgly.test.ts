@@ -61,4 +61,18 @@ describe("IMG.LY background removal (onnxruntime worker)", () => {
       }
     },
   );
+
+  it(
+    "removes a background again after its thread was stopped (an idle pool stops it; onnxruntime must load again)",
+    { timeout: 300_000 },
+    async () => {
+      const image = await fixturePhoto("coffee.jpg", 120, 80);
+      await imglyEngine.removeBackground!({ image });
+      await closeEnginePools();
+      const out = await imglyEngine.removeBackground!({ image });
+      const raw = await rawOf(out.image);
+      expect(raw.channels).toBe(4);
+      expect(meanAlpha(raw, 0, 0, 0.1, 0.1)).toBeLessThan(40);
+    },
+  );
 });
