@@ -8,6 +8,7 @@ import {
   recordStep,
   recordStepAndDiscover,
   recordStepRun,
+  recordStepRuns,
   stepTimes,
 } from "./runs";
 import type { CallJob, CallOutcome, RunForCall } from "./call";
@@ -93,7 +94,12 @@ export async function applyOutcome(
     if (complete) {
       const other = outcome.ops.find((op) => op !== complete && !STEP_DONE.has(op.op));
       if (other) return fail(q, engine, run.id, `the app asked for the op "${other.op}" alongside the run's result`);
-      for (const op of outcome.ops) if (op !== complete) await recordStepRun(q, run.id, op, startedAt);
+      await recordStepRuns(
+        q,
+        run.id,
+        outcome.ops.filter((op) => op !== complete),
+        startedAt,
+      );
       await finishRun(q, engine, run.id, "completed", { output: complete.data ?? null });
       return;
     }

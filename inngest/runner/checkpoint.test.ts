@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cancelRun } from "./admin";
 import { startRunner } from "./index";
+import { recordStep, recordStepRuns } from "./runs";
 import { hashSigningKey } from "./signing";
 import { createHarness, silent, trigger } from "./test-harness";
 
@@ -99,5 +100,67 @@ describe("the checkpoint route", () => {
     } finally {
       await runner.close();
     }
+  });
+});
+
+describe("recording the steps of one report", () => {
+  const stepsOf = (runId: string) =>
+    h.db.query<{
+      step_id: string;
+      status: string;
+      data: unknown;
+      attempts: number;
+      started_at: number;
+      ended_at: number;
+    }>(
+      "SELECT step_id, status, data, attempts, started_at, ended_at FROM inngest_runner_steps WHERE run_id = $1 ORDER BY seq",
+      [runId],
+    );
+  const newRun = async (id: string) => {
+    await h.db.query(
+      "INSERT INTO inngest_runner_runs (id, function_id, event, status, created_at) VALUES ($1, 'cpr-held', '{}'::jsonb, 'running', $2)",
+      [id, Date.now()],
+    );
+    return id;
+  };
+
+  it("writes several steps in one statement, in report order, with their data and the SDK's timings", async () => {
+    const runId = await newRun("multi-1");
+    await recordStep(h.db.query, runId, { id: "b", op: "StepRun", status: "retrying", error: { message: "x" } });
+    await recordStepRuns(
+      h.db.query,
+      runId,
+      [
+        { id: "a", op: "StepRun", name: "first", data: { n: 1 }, timing: { a: 2_000_000_000, b: 5_000_000 } },
+        { id: "b", op: "StepRun", displayName: "second", data: "two" },
+        { id: "c", op: "StepRun", data: null },
+      ],
+      1_000,
+    );
+    const rows = await stepsOf(runId);
+    expect(rows.map((r) => [r.step_id, r.status, r.data])).toEqual([
+      ["b", "completed", "two"],
+      ["a", "completed", { n: 1 }],
+      ["c", "completed", null],
+    ]);
+    // The earlier retrying attempt of "b" counts; "a" keeps the SDK's own start and duration.
+    expect(rows.find((r) => r.step_id === "b")!.attempts).toBe(2);
+    const a = rows.find((r) => r.step_id === "a")!;
+    expect([Number(a.started_at), Number(a.ended_at)]).toEqual([2_000, 2_005]);
+  });
+
+  it("takes a report that names one step twice one step at a time (an upsert touches a row once)", async () => {
+    const runId = await newRun("multi-2");
+    await recordStepRuns(
+      h.db.query,
+      runId,
+      [
+        { id: "a", op: "StepRun", data: 1 },
+        { id: "a", op: "StepRun", data: 2 },
+      ],
+      1_000,
+    );
+    const rows = await stepsOf(runId);
+    expect(rows.map((r) => [r.step_id, r.data, r.attempts])).toEqual([["a", 2, 2]]);
   });
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { recordStepRun } from "./runs";
+import { recordStepRuns } from "./runs";
 import type { Engine } from "./engine";
 import type { OutgoingOp } from "./types";
 
@@ -45,7 +45,7 @@ export async function applyCheckpoint(engine: Engine, runId: string, body: Check
       [body.qi_id, runId],
     );
     if (!live.length) return "stale";
-    for (const op of body.steps as OutgoingOp[]) await recordStepRun(q, runId, op, startedAt);
+    await recordStepRuns(q, runId, body.steps as OutgoingOp[], startedAt);
     return "ok";
   });
 }

@@ -1,5 +1,6 @@
 import { desc, sql } from "drizzle-orm";
-import type { DbExecutor } from "@/db";
+import { PgTransaction } from "drizzle-orm/pg-core";
+import type { DbExecutor, Tx } from "@/db";
 import { auditEvents } from "@/db/schema";
 import type { AuditAction } from "./actions";
 import { GENESIS_HASH, hashAuditEvent } from "./hash";
@@ -19,7 +20,9 @@ const AUDIT_LOCK_KEY = 7_305_118;
 
 /**
  * Appends one event to the hash chain. The transaction-scoped advisory lock serialises writers,
- * so two concurrent events can never claim the same previous hash.
+ * so two concurrent events can never claim the same previous hash. Inside a caller's transaction
+ * it writes there directly (the lock is held to that transaction's end either way): a savepoint
+ * would cost two more round trips while the audit lock and the embedded database are held.
  */
 export async function recordAudit({
   db,
@@ -28,31 +31,29 @@ export async function recordAudit({
   db: DbExecutor;
   input: AuditInput;
 }): Promise<{ seq: number; hash: string }> {
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
-    const [last] = await tx
-      .select({ hash: auditEvents.hash })
-      .from(auditEvents)
-      .orderBy(desc(auditEvents.seq))
-      .limit(1);
-    // Round-trip through JSON so what we hash is exactly what jsonb will give back.
-    const data = JSON.parse(JSON.stringify(input.data ?? {})) as Record<string, unknown>;
-    const fields = {
-      prevHash: last?.hash ?? GENESIS_HASH,
-      occurredAt: new Date(),
-      actorId: input.actor?.id ?? null,
-      actorEmail: input.actor?.email ?? null,
-      action: input.action,
-      subjectType: input.subject?.type ?? null,
-      subjectId: input.subject?.id ?? null,
-      data,
-      ip: input.ip ?? null,
-    };
-    const hash = hashAuditEvent(fields);
-    const [row] = await tx
-      .insert(auditEvents)
-      .values({ ...fields, hash })
-      .returning({ seq: auditEvents.seq });
-    return { seq: row!.seq, hash };
-  });
+  return db instanceof PgTransaction ? appendEvent(db as Tx, input) : db.transaction((tx) => appendEvent(tx, input));
+}
+
+async function appendEvent(tx: Tx, input: AuditInput): Promise<{ seq: number; hash: string }> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
+  const [last] = await tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
+  // Round-trip through JSON so what we hash is exactly what jsonb will give back.
+  const data = JSON.parse(JSON.stringify(input.data ?? {})) as Record<string, unknown>;
+  const fields = {
+    prevHash: last?.hash ?? GENESIS_HASH,
+    occurredAt: new Date(),
+    actorId: input.actor?.id ?? null,
+    actorEmail: input.actor?.email ?? null,
+    action: input.action,
+    subjectType: input.subject?.type ?? null,
+    subjectId: input.subject?.id ?? null,
+    data,
+    ip: input.ip ?? null,
+  };
+  const hash = hashAuditEvent(fields);
+  const [row] = await tx
+    .insert(auditEvents)
+    .values({ ...fields, hash })
+    .returning({ seq: auditEvents.seq });
+  return { seq: row!.seq, hash };
 }

@@ -14,6 +14,7 @@ import { getActiveTemplate, listActivePresets } from "./catalog";
 import { estimateBatch, queueBatch } from "./queue-batch";
 import { assertWithinQuota } from "./quota";
 import { deadLetterGeneration, makeGenerationRenditions, runGeneration } from "./run-generation";
+import { settleBatch } from "./settle-batch";
 
 let database: Database;
 let sim: RunningSimulator;
@@ -158,6 +159,29 @@ describe("running a generation against the simulator over HTTP", () => {
     });
     const [batch] = await database.db.select().from(batches).where(eq(batches.id, gen.batchId));
     expect(batch!.status).toBe("completed");
+  });
+
+  it("settles a batch in every case: queued with work left runs, nothing left completes, running with work left stays", async () => {
+    const gen = await queueOne("key-0150-abcdef");
+    const batchOf = async () => (await database.db.select().from(batches).where(eq(batches.id, gen.batchId)))[0]!;
+    await database.db.transaction((tx) => settleBatch(tx, gen.batchId));
+    expect(await batchOf()).toMatchObject({ status: "running", finishedAt: null });
+    await database.db.transaction((tx) => settleBatch(tx, gen.batchId)); // running, work left: unchanged
+    expect(await batchOf()).toMatchObject({ status: "running", finishedAt: null });
+    await database.db.update(generations).set({ status: "dead_lettered" }).where(eq(generations.id, gen.id));
+    await database.db.transaction((tx) => settleBatch(tx, gen.batchId));
+    const done = await batchOf();
+    expect(done.status).toBe("completed");
+    expect(done.finishedAt).toBeInstanceOf(Date);
+    // A queued batch with nothing left (its only row ended before it ran) completes at once.
+    await database.db.update(batches).set({ status: "queued", finishedAt: null }).where(eq(batches.id, gen.batchId));
+    await database.db.transaction((tx) => settleBatch(tx, gen.batchId));
+    const again = await batchOf();
+    expect(again.status).toBe("completed");
+    // A finished (or cancelled) batch is never reopened.
+    await database.db.update(generations).set({ status: "queued" }).where(eq(generations.id, gen.id));
+    await database.db.transaction((tx) => settleBatch(tx, gen.batchId));
+    expect(await batchOf()).toMatchObject({ status: "completed", finishedAt: again.finishedAt });
   });
 
   it("records a failed call in the ledger and reports it as retryable; each call gets its own row", async () => {

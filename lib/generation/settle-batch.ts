@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, or, sql } from "drizzle-orm";
 import type { DbExecutor } from "@/db";
 import { batches } from "@/db/schema";
 
@@ -14,20 +14,16 @@ import { batches } from "@/db/schema";
  */
 export async function settleBatch(db: DbExecutor, batchId: string): Promise<void> {
   await db.select({ id: batches.id }).from(batches).where(eq(batches.id, batchId)).for("no key update");
-  const completed = await db
-    .update(batches)
-    .set({ status: "completed", finishedAt: new Date() })
-    .where(
-      and(
-        eq(batches.id, batchId),
-        inArray(batches.status, ["queued", "running"]),
-        sql`NOT EXISTS (SELECT 1 FROM generations g WHERE g.batch_id = ${batchId} AND g.status IN ('queued', 'running'))`,
-      ),
-    )
-    .returning({ id: batches.id });
-  if (completed.length) return;
+  // One statement (one round trip less while the database is held): queued or running with nothing
+  // left to run → completed; queued with work left → running; running with work left stays as it is.
+  const noneLeft = sql`NOT EXISTS (SELECT 1 FROM generations g WHERE g.batch_id = ${batchId} AND g.status IN ('queued', 'running'))`;
   await db
     .update(batches)
-    .set({ status: "running" })
-    .where(and(eq(batches.id, batchId), eq(batches.status, "queued")));
+    .set({
+      status: sql`(CASE WHEN ${noneLeft} THEN 'completed' ELSE 'running' END)::batch_status`,
+      finishedAt: sql`CASE WHEN ${noneLeft} THEN ${new Date().toISOString()}::timestamptz ELSE ${batches.finishedAt} END`,
+    })
+    .where(
+      and(eq(batches.id, batchId), or(eq(batches.status, "queued"), and(eq(batches.status, "running"), noneLeft))),
+    );
 }
