@@ -198,16 +198,21 @@ export function stepTimes(op: OutgoingOp, startedAt: number): { startedAt: numbe
   return { startedAt: start, endedAt: start + Math.round(b / 1e6) };
 }
 
-/** Memoizes a step the SDK ran to completion (a StepRun op in an answer or a checkpoint). */
-export function recordStepRun(q: Query, runId: string, op: OutgoingOp, startedAt: number): Promise<void> {
-  return recordStep(q, runId, {
+/** A step the SDK ran to completion (a StepRun op in an answer or a checkpoint), as stored. */
+function completedStep(op: OutgoingOp, startedAt: number): StepRecord {
+  return {
     id: op.id,
     name: op.displayName ?? op.name,
     op: op.op,
     status: "completed",
     data: op.data ?? null,
     ...stepTimes(op, startedAt),
-  });
+  };
+}
+
+/** Memoizes a step the SDK ran to completion. */
+export function recordStepRun(q: Query, runId: string, op: OutgoingOp, startedAt: number): Promise<void> {
+  return recordStep(q, runId, completedStep(op, startedAt));
 }
 
 /**
@@ -223,20 +228,7 @@ export async function recordStepRuns(q: Query, runId: string, ops: OutgoingOp[],
     return;
   }
   const now = Date.now();
-  const params = ops.flatMap((op) =>
-    stepParams(
-      runId,
-      {
-        id: op.id,
-        name: op.displayName ?? op.name,
-        op: op.op,
-        status: "completed",
-        data: op.data ?? null,
-        ...stepTimes(op, startedAt),
-      },
-      now,
-    ),
-  );
+  const params = ops.flatMap((op) => stepParams(runId, completedStep(op, startedAt), now));
   const width = 9; // stepParams' columns
   const rows = ops.map((_, i) => {
     const p = (k: number) => `$${i * width + k}`;
