@@ -40,16 +40,28 @@ const CONFIG = {
   },
 };
 
+/**
+ * The session options Kiln runs the model with. The package hard-codes `executionMode: "parallel"`
+ * (src/onnx.ts); on onnxruntime 1.31 one 1024² inference took ~5.4 s that way on two cores, against
+ * ~2.8 s sequential (1.17.3, which Kiln had before, took ~3.6 s in parallel). Sequential with
+ * onnxruntime's memory patterns doubled the resident memory (~2.2 GB); without them it stays near
+ * the parallel mode's (~1.2 GB). Measured with the bare session, decision 0032. The package creates
+ * its session through this thread's own onnxruntime module, so `create` is wrapped here to use
+ * these options; nothing else changes.
+ */
+const SESSION_OPTIONS = { graphOptimizationLevel: "all", executionMode: "sequential", enableMemPattern: false };
+const createSession = ort.InferenceSession.create.bind(ort.InferenceSession);
+ort.InferenceSession.create = (model, options, ...rest) =>
+  options && typeof options === "object" && rest.length === 0
+    ? createSession(model, { ...options, ...SESSION_OPTIONS })
+    : createSession(model, options, ...rest);
+
 /** The same model as the package builds it, for the bench's bare inference: chunks → one buffer → session. */
 async function bareSession() {
   const resources = JSON.parse(await readFile(path.join(distDir, "resources.json"), "utf8"));
   const entry = resources[`/models/${MODEL}`];
   const chunks = await Promise.all(entry.chunks.map((c) => readFile(path.join(distDir, c.hash))));
-  // The package's own session options (src/onnx.ts).
-  return ort.InferenceSession.create(Buffer.concat(chunks), {
-    graphOptimizationLevel: "all",
-    executionMode: "parallel",
-  });
+  return createSession(Buffer.concat(chunks), SESSION_OPTIONS);
 }
 
 let bare = null;
