@@ -7,7 +7,7 @@ import { shutdownModelChecks } from ".";
 import { classifyNsfw, NSFW_CLASSES, nsfwInput } from "./nsfw";
 import { fixturePhotos } from "./testing";
 // @ts-expect-error -- plain-JS worker module (no types): the converter the NSFW thread uses.
-import { decodeWeights, kerasToOnnx } from "./workers/keras-to-onnx.mjs";
+import { decodeWeights, kerasToOnnx } from "@/lib/system/keras-to-onnx.mjs";
 
 const requireFromRoot = createRequire(path.join(process.cwd(), "package.json"));
 const ort = requireFromRoot("onnxruntime-node") as typeof import("onnxruntime-node");
@@ -88,6 +88,30 @@ describe("Keras → ONNX (the NSFW model's converter)", () => {
     const { topology, weights } = keras(model);
     const actual = await runOnnx(kerasToOnnx(topology, weights), image.dataSync() as Float32Array, [13, 11, 3]);
     expect(maxDifference(actual, expected)).toBeLessThan(1e-5);
+  });
+
+  it("converts an open-size network (ESRGAN's layer kinds: Activation, Concatenate, UpSampling2D) the same way", async () => {
+    const input = tf.input({ shape: [null, null, 3] as unknown as number[] });
+    const a = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: "same" }).apply(input) as tf.SymbolicTensor;
+    const relu = tf.layers.activation({ activation: "relu" }).apply(a) as tf.SymbolicTensor;
+    const b = tf.layers.conv2d({ filters: 2, kernelSize: 5, padding: "same" }).apply(relu) as tf.SymbolicTensor;
+    const joined = tf.layers.concatenate({ axis: 3 }).apply([relu, b]) as tf.SymbolicTensor;
+    const up = tf.layers.upSampling2d({ size: [2, 3] }).apply(joined) as tf.SymbolicTensor;
+    const output = tf.layers.conv2d({ filters: 3, kernelSize: 3, padding: "same" }).apply(up) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: output });
+    const { topology, weights } = keras(model);
+    const bytes = kerasToOnnx(topology, weights);
+    // One model, two sizes: the height and width stay open in the ONNX graph.
+    for (const [h, w] of [
+      [9, 7],
+      [5, 12],
+    ] as const) {
+      const image = tf.randomUniform([1, h, w, 3], 0, 255);
+      const expected = (model.predict(image) as tf.Tensor).transpose([0, 3, 1, 2]).dataSync();
+      const actual = await runOnnx(bytes, image.dataSync() as Float32Array, [h, w, 3]);
+      expect(actual.length).toBe(3 * h * 2 * w * 3);
+      expect(maxDifference(actual, expected)).toBeLessThan(1e-3);
+    }
   });
 
   it("refuses a layer it does not convert, by name", () => {

@@ -1,7 +1,7 @@
 /**
  * Piscina worker: the NSFW classifier, NSFWJS's MobileNetV2 run by onnxruntime's native CPU kernels
  * (decision 0032). The nsfwjs package ships the network as a TensorFlow.js Keras model; it is
- * rewritten as an ONNX model in memory when the thread starts (keras-to-onnx.mjs), so the weights
+ * rewritten as an ONNX model in memory when the thread starts (lib/system/keras-to-onnx.mjs), so the weights
  * and the arithmetic are NSFWJS's own (the probabilities match tfjs's to about 1e-6,
  * lib/checks/models/nsfw-onnx.test.ts) at about a tenth of the WASM backend's CPU time.
  *
@@ -9,8 +9,12 @@
  * once, when the thread starts, and stays warm for every later task.
  */
 import "../../../system/background-thread.mjs";
+import { createRequire } from "node:module";
+import path from "node:path";
 import * as ort from "onnxruntime-node";
-import { nsfwMobileNetV2Onnx } from "./keras-to-onnx.mjs";
+import { decodeWeights, kerasToOnnx } from "../../../system/keras-to-onnx.mjs";
+
+const requireFromRoot = createRequire(path.join(process.cwd(), "package.json"));
 
 const SIZE = 224;
 /** Output order of the MobileNetV2 head (nsfwjs NSFW_CLASSES). */
@@ -27,6 +31,17 @@ const SESSION_OPTIONS = {
   executionMode: "sequential",
   graphOptimizationLevel: "all",
 };
+
+/** NSFWJS's MobileNetV2 (224×224) from the nsfwjs package, as ONNX bytes. */
+export function nsfwMobileNetV2Onnx() {
+  // The package's bundles, by file (its exports map offers them only through a lazy loader).
+  const dir = path.join(path.dirname(requireFromRoot.resolve("nsfwjs")), "../models/mobilenet_v2");
+  const { modelTopology, weightsManifest } = requireFromRoot(path.join(dir, "model.min.js"));
+  const shards = weightsManifest
+    .flatMap((g) => g.paths)
+    .map((p) => Buffer.from(requireFromRoot(path.join(dir, `${p}.min.js`)), "base64"));
+  return kerasToOnnx(modelTopology, decodeWeights(weightsManifest, Buffer.concat(shards)));
+}
 
 let ready = null;
 

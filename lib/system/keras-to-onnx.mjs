@@ -1,23 +1,19 @@
 /**
- * The NSFW classifier's network (NSFWJS's MobileNetV2, a Keras model in TensorFlow.js's layers
- * format with 8-bit quantised weights, shipped in the nsfwjs package) rewritten as an ONNX model, in
- * memory, so onnxruntime's native CPU kernels run the same weights (decision 0032). Nothing is
- * fetched or written: the topology and weights are read from node_modules when the thread starts.
+ * A TensorFlow.js layers-format Keras model (topology + weights, as the nsfwjs and esrgan-slim
+ * packages ship them) rewritten as an ONNX model, in memory, so onnxruntime's native CPU kernels run
+ * the same weights (decision 0032). Nothing is fetched or written.
  *
- * Only the layers this network uses are converted (anything else is refused by name): ZeroPadding2D
- * (folded into the next convolution's pads), Conv2D, DepthwiseConv2D (a grouped Conv),
- * BatchNormalization, ReLU (Clip for ReLU6), Add, AveragePooling2D, Flatten, Dense (Gemm with its
- * activation), Dropout (nothing at inference). Keras works channels-last; the ONNX graph is
- * channels-first, so the input is [1, 3, H, W] and kernels are transposed here.
+ * Only the layer kinds Kiln's models use are converted (anything else is refused by name):
+ * ZeroPadding2D (folded into the next convolution's pads), Conv2D, DepthwiseConv2D (a grouped Conv),
+ * BatchNormalization, ReLU (Clip for ReLU6), Activation, Add, Concatenate (channels), AveragePooling2D,
+ * UpSampling2D (nearest), Flatten, Dense (Gemm with its activation), Dropout (nothing at inference).
+ * Keras works channels-last; the ONNX graph is channels-first, so the input is [1, C, H, W] (H and W
+ * may be left open) and kernels are transposed here.
  *
- * Plain JS so the model thread loads it as is (like the workers beside it).
+ * Plain JS so the model and engine threads load it as is (like their workers).
  */
-import { createRequire } from "node:module";
 import os from "node:os";
-import path from "node:path";
 import protobuf from "protobufjs";
-
-const requireFromRoot = createRequire(path.join(process.cwd(), "package.json"));
 
 /** ONNX's protobuf messages, as much of onnx/onnx.proto (field numbers from there) as a model needs. */
 const onnx = protobuf.Root.fromJSON({
@@ -71,7 +67,7 @@ const onnx = protobuf.Root.fromJSON({
     TypeProto: { fields: { tensorType: { type: "TypeProtoTensor", id: 1 } } },
     TypeProtoTensor: { fields: { elemType: { type: "int32", id: 1 }, shape: { type: "TensorShapeProto", id: 2 } } },
     TensorShapeProto: { fields: { dim: { rule: "repeated", type: "Dimension", id: 1 } } },
-    Dimension: { fields: { dimValue: { type: "int64", id: 1 } } },
+    Dimension: { fields: { dimValue: { type: "int64", id: 1 }, dimParam: { type: "string", id: 2 } } },
   },
 });
 
@@ -90,11 +86,10 @@ function attributes(attrs) {
   });
 }
 
+/** A graph input or output; a dimension the model leaves open (null) gets a name instead of a size. */
 function valueInfo(name, dims) {
-  return {
-    name,
-    type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => ({ dimValue: d })) } } },
-  };
+  const dim = dims.map((d, i) => (d == null ? { dimParam: `${name}_${i}` } : { dimValue: d }));
+  return { name, type: { tensorType: { elemType: FLOAT, shape: { dim } } } };
 }
 
 /**
@@ -159,6 +154,7 @@ function depthwiseKernel({ shape: [kh, kw, cin, mult], values }) {
  * would get, channels first); output "output", the last layer's.
  */
 export function kerasToOnnx(topology, weights) {
+  if (os.endianness() !== "LE") throw new Error("ONNX raw tensors are little-endian; this machine is not.");
   const config = topology.model_config.config;
   const nodes = [];
   const initializers = [];
@@ -187,6 +183,8 @@ export function kerasToOnnx(topology, weights) {
     if (kind === "linear") return value;
     if (kind === "relu") return node("Relu", `${layer}/relu`, [value]);
     if (kind === "softmax") return node("Softmax", `${layer}/softmax`, [value], { axis: -1 });
+    if (kind === "sigmoid") return node("Sigmoid", `${layer}/sigmoid`, [value]);
+    if (kind === "tanh") return node("Tanh", `${layer}/tanh`, [value]);
     throw new Error(`Layer ${layer}: activation "${kind}" is not supported.`);
   };
   const single = (layer) => {
@@ -205,9 +203,15 @@ export function kerasToOnnx(topology, weights) {
     if (c.padding === "same") {
       if (top || left || bottom || right)
         throw new Error(`Layer ${layer.name}: "same" after zero padding is not supported.`);
-      // TensorFlow's "same": the output is ceil(in / stride); the extra padding goes after.
-      const padH = Math.max((Math.ceil(h / sh) - 1) * sh + kh - h, 0);
-      const padW = Math.max((Math.ceil(w / sw) - 1) * sw + kw - w, 0);
+      // TensorFlow's "same": the output is ceil(in / stride); the extra padding goes after. At stride 1
+      // it is kernel − 1 whatever the size, so an open size (null) is fine there.
+      const samePad = (size, stride, k) => {
+        if (stride === 1) return k - 1;
+        if (size == null) throw new Error(`Layer ${layer.name}: "same" at stride ${stride} needs a fixed input size.`);
+        return Math.max((Math.ceil(size / stride) - 1) * stride + k - size, 0);
+      };
+      const padH = samePad(h, sh, kh);
+      const padW = samePad(w, sw, kw);
       [top, left, bottom, right] = [
         Math.floor(padH / 2),
         Math.floor(padW / 2),
@@ -215,8 +219,8 @@ export function kerasToOnnx(topology, weights) {
         padW - Math.floor(padW / 2),
       ];
     } else if (c.padding !== "valid") throw new Error(`Layer ${layer.name}: padding ${c.padding} is not supported.`);
-    const outH = Math.floor((h + top + bottom - kh) / sh) + 1;
-    const outW = Math.floor((w + left + right - kw) / sw) + 1;
+    const outH = h == null ? null : Math.floor((h + top + bottom - kh) / sh) + 1;
+    const outW = w == null ? null : Math.floor((w + left + right - kw) / sw) + 1;
     return { pads: [top, left, bottom, right], outH, outW };
   };
   const unpadded = (layer, from) => {
@@ -356,6 +360,44 @@ export function kerasToOnnx(topology, weights) {
         values.set(name, { value: activation(c.activation, name, gemm), shape: [c.units], pads: [0, 0, 0, 0] });
         break;
       }
+      case "Activation": {
+        const from = unpadded(layer, single(layer));
+        values.set(name, { ...from, value: activation(c.activation, name, from.value) });
+        break;
+      }
+      case "Concatenate": {
+        const inbound = layer.inbound_nodes[0].map(([n]) => unpadded(layer, values.get(n)));
+        const rank = inbound[0].shape.length;
+        // Keras counts the axis channels-last; only the channel axis is supported (ONNX axis 1).
+        if (!((c.axis === -1 || c.axis === rank) && inbound.every((v) => v.shape.length === rank)))
+          throw new Error(`Layer ${name}: concatenating along axis ${c.axis} is not supported.`);
+        const channels = inbound.reduce((sum, v) => sum + v.shape[0], 0);
+        const value = node(
+          "Concat",
+          name,
+          inbound.map((v) => v.value),
+          { axis: 1 },
+        );
+        values.set(name, { value, shape: [channels, ...inbound[0].shape.slice(1)], pads: [0, 0, 0, 0] });
+        break;
+      }
+      case "UpSampling2D": {
+        const from = unpadded(layer, single(layer));
+        if ((c.interpolation ?? "nearest") !== "nearest")
+          throw new Error(`Layer ${name}: ${c.interpolation} upsampling is not supported.`);
+        const [ch, h, w] = from.shape;
+        const [fh, fw] = c.size;
+        // Keras repeats each pixel `size` times: nearest neighbour at source index floor(out ÷ factor).
+        const scales = constant(`${name}/scales`, [4], new Float32Array([1, 1, fh, fw]));
+        const value = node("Resize", name, [from.value, "", scales], {
+          mode: "nearest",
+          coordinate_transformation_mode: "asymmetric",
+          nearest_mode: "floor",
+        });
+        const out = [ch, h == null ? null : h * fh, w == null ? null : w * fw];
+        values.set(name, { value, shape: out, pads: [0, 0, 0, 0] });
+        break;
+      }
       case "Dropout":
         values.set(name, single(layer));
         break;
@@ -381,16 +423,4 @@ export function kerasToOnnx(topology, weights) {
     },
   };
   return Model.encode(Model.fromObject(model)).finish();
-}
-
-/** NSFWJS's MobileNetV2 (224×224) from the nsfwjs package, as ONNX bytes. */
-export function nsfwMobileNetV2Onnx() {
-  if (os.endianness() !== "LE") throw new Error("ONNX raw tensors are little-endian; this machine is not.");
-  // The package's bundles, by file (its exports map offers them only through a lazy loader).
-  const dir = path.join(path.dirname(requireFromRoot.resolve("nsfwjs")), "../models/mobilenet_v2");
-  const { modelTopology, weightsManifest } = requireFromRoot(path.join(dir, "model.min.js"));
-  const shards = weightsManifest
-    .flatMap((g) => g.paths)
-    .map((p) => Buffer.from(requireFromRoot(path.join(dir, `${p}.min.js`)), "base64"));
-  return kerasToOnnx(modelTopology, decodeWeights(weightsManifest, Buffer.concat(shards)));
 }
