@@ -155,10 +155,19 @@ async function throttleSlot(q: Query, fn: RegisteredFunction, key: string, now: 
   return Math.max(now, Number(rows[rows.length - 1]!.throttle_at) + period);
 }
 
-const STEP_UPSERT = `INSERT INTO inngest_runner_steps (run_id, step_id, name, op, status, data, error, started_at, ended_at)
-  VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9)
+/** The steps upsert for `rows` steps, nine parameters each (stepParams' order). */
+function stepUpsert(rows: number): string {
+  const values = Array.from({ length: rows }, (_, r) => {
+    const p = (k: number) => `$${r * 9 + k}`;
+    return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}::jsonb, ${p(7)}::jsonb, ${p(8)}, ${p(9)})`;
+  });
+  return `INSERT INTO inngest_runner_steps (run_id, step_id, name, op, status, data, error, started_at, ended_at)
+  VALUES ${values.join(", ")}
   ON CONFLICT (run_id, step_id) DO UPDATE SET op = EXCLUDED.op, status = EXCLUDED.status, data = EXCLUDED.data,
     error = EXCLUDED.error, ended_at = EXCLUDED.ended_at, attempts = inngest_runner_steps.attempts + 1`;
+}
+
+const STEP_UPSERT = stepUpsert(1);
 
 type StepRecord = {
   id: string;
@@ -229,12 +238,7 @@ export async function recordStepRuns(q: Query, runId: string, ops: OutgoingOp[],
   }
   const now = Date.now();
   const params = ops.flatMap((op) => stepParams(runId, completedStep(op, startedAt), now));
-  const width = 9; // stepParams' columns
-  const rows = ops.map((_, i) => {
-    const p = (k: number) => `$${i * width + k}`;
-    return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}::jsonb, ${p(7)}::jsonb, ${p(8)}, ${p(9)})`;
-  });
-  await q(STEP_UPSERT.replace(/VALUES \([^)]*\)/, `VALUES ${rows.join(", ")}`), params);
+  await q(stepUpsert(ops.length), params);
 }
 
 /** Memoizes a step's final result (or records a retrying attempt) for a run. */

@@ -126,26 +126,29 @@ export function decodeWeights(manifest, shardBytes) {
   return weights;
 }
 
-/** Keras [kh, kw, in, out] → ONNX [out, in, kh, kw]. */
-function convKernel({ shape: [kh, kw, cin, cout], values }) {
+/**
+ * A Keras kernel [kh, kw, a, b] with its spatial axes moved last: entry (y, x, p, q) lands at
+ * (channel(p, q), kh, kw), where channel numbers ONNX's leading axes.
+ */
+function spatialLast({ shape: [kh, kw, a, b], values }, channel) {
   const out = new Float32Array(values.length);
   for (let y = 0; y < kh; y++)
     for (let x = 0; x < kw; x++)
-      for (let i = 0; i < cin; i++)
-        for (let o = 0; o < cout; o++)
-          out[((o * cin + i) * kh + y) * kw + x] = values[((y * kw + x) * cin + i) * cout + o];
-  return { dims: [cout, cin, kh, kw], values: out };
+      for (let p = 0; p < a; p++)
+        for (let q = 0; q < b; q++) out[(channel(p, q) * kh + y) * kw + x] = values[((y * kw + x) * a + p) * b + q];
+  return out;
+}
+
+/** Keras [kh, kw, in, out] → ONNX [out, in, kh, kw]. */
+function convKernel(kernel) {
+  const [kh, kw, cin, cout] = kernel.shape;
+  return { dims: [cout, cin, kh, kw], values: spatialLast(kernel, (i, o) => o * cin + i) };
 }
 
 /** Keras depthwise [kh, kw, in, multiplier] → ONNX grouped Conv [in × multiplier, 1, kh, kw] (output channel i × multiplier + m, as TensorFlow orders it). */
-function depthwiseKernel({ shape: [kh, kw, cin, mult], values }) {
-  const out = new Float32Array(values.length);
-  for (let y = 0; y < kh; y++)
-    for (let x = 0; x < kw; x++)
-      for (let i = 0; i < cin; i++)
-        for (let m = 0; m < mult; m++)
-          out[((i * mult + m) * kh + y) * kw + x] = values[((y * kw + x) * cin + i) * mult + m];
-  return { dims: [cin * mult, 1, kh, kw], values: out };
+function depthwiseKernel(kernel) {
+  const [kh, kw, cin, mult] = kernel.shape;
+  return { dims: [cin * mult, 1, kh, kw], values: spatialLast(kernel, (i, m) => i * mult + m) };
 }
 
 /**
