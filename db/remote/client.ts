@@ -129,8 +129,14 @@ export class RemotePGlite {
     if (socket && !socket.destroyed) await new Promise<void>((resolve) => socket.end(() => resolve()));
   }
 
-  async #call(body: CallBody): Promise<unknown> {
-    const socket = await this.#open();
+  #call(body: CallBody): Promise<unknown> {
+    // Written at once while connected, so calls leave in the order they were made (db/together.ts).
+    const socket = this.#socket && !this.#socket.destroyed ? this.#socket : null;
+    if (socket) return this.#send(socket, body);
+    return this.#open().then((opened) => this.#send(opened, body));
+  }
+
+  #send(socket: net.Socket, body: CallBody): Promise<unknown> {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });

@@ -5,6 +5,7 @@ import type { Database } from "@/db";
 import { auditEvents } from "@/db/schema";
 import { recordAudit, verifyAuditChain, listAuditEvents } from "@/lib/audit";
 import { GENESIS_HASH } from "./hash";
+import { together } from "@/db/together";
 import { databaseErrorOf } from "@/test/db-errors";
 
 let database: Database;
@@ -43,6 +44,24 @@ describe("audit log", () => {
     const report = await verifyAuditChain({ db });
     expect(report.ok).toBe(true);
     expect(report.checked).toBe(22);
+  });
+
+  it("keeps the chain linear when one transaction starts two events together (db/together.ts)", async () => {
+    const { db } = database;
+    const [first, second] = await db.transaction((tx) =>
+      together(
+        recordAudit({ db: tx, input: { actor: null, action: "user.created", data: { together: 1 } } }),
+        recordAudit({ db: tx, input: { actor: null, action: "user.created", data: { together: 2 } } }),
+      ),
+    );
+    expect(second.seq).toBe(first.seq + 1);
+    const [row] = await db
+      .select()
+      .from(auditEvents)
+      .where(sql`${auditEvents.seq} = ${second.seq}`);
+    expect(row!.prevHash).toBe(first.hash);
+    const report = await verifyAuditChain({ db });
+    expect(report).toMatchObject({ ok: true, checked: 24 });
   });
 
   it("refuses UPDATE, DELETE and TRUNCATE in the database itself", async () => {

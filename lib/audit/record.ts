@@ -2,6 +2,7 @@ import { desc, sql } from "drizzle-orm";
 import { PgTransaction } from "drizzle-orm/pg-core";
 import type { DbExecutor, Tx } from "@/db";
 import { auditEvents } from "@/db/schema";
+import { together } from "@/db/together";
 import type { AuditAction } from "./actions";
 import { GENESIS_HASH, hashAuditEvent } from "./hash";
 
@@ -31,12 +32,35 @@ export async function recordAudit({
   db: DbExecutor;
   input: AuditInput;
 }): Promise<{ seq: number; hash: string }> {
-  return db instanceof PgTransaction ? appendEvent(db as Tx, input) : db.transaction((tx) => appendEvent(tx, input));
+  return db instanceof PgTransaction ? appendInTurn(db as Tx, input) : db.transaction((tx) => appendEvent(tx, input));
+}
+
+/** Each transaction's append in flight, so a second one started before the first wrote its row waits for it. */
+const appending = new WeakMap<Tx, Promise<unknown>>();
+
+/**
+ * Appends in the caller's transaction. Two appends started together in one transaction (statements
+ * sent with db/together.ts) would read the same end of the chain; the second waits for the first
+ * instead. The first starts at once, so its lock and read go out with the statements beside it.
+ */
+function appendInTurn(tx: Tx, input: AuditInput): Promise<{ seq: number; hash: string }> {
+  const before = appending.get(tx);
+  const appended = before
+    ? before.then(
+        () => appendEvent(tx, input),
+        () => appendEvent(tx, input),
+      )
+    : appendEvent(tx, input);
+  appending.set(tx, appended);
+  return appended;
 }
 
 async function appendEvent(tx: Tx, input: AuditInput): Promise<{ seq: number; hash: string }> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
-  const [last] = await tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
+  // The lock and the read of the chain's end travel together (db/together.ts); the read runs after the lock.
+  const [, [last]] = await together(
+    tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`).execute(),
+    tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1).execute(),
+  );
   // Round-trip through JSON so what we hash is exactly what jsonb will give back.
   const data = JSON.parse(JSON.stringify(input.data ?? {})) as Record<string, unknown>;
   const fields = {

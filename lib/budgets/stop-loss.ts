@@ -21,26 +21,28 @@ export type StopLossOutcome = {
  * transaction, so the hold and the decision commit together.
  */
 export async function evaluateStopLoss(db: DbExecutor, assetId: string): Promise<StopLossOutcome> {
-  const [row] = await db
-    .select({ campaign: batches.campaign })
+  // The asset's campaign and its stop-loss rules in one statement, started at the call so a
+  // decision can send it with its other statements (db/together.ts). No campaign, or a campaign
+  // without rules: one row with nulls.
+  const found = await db
+    .select({ campaign: batches.campaign, percent: budgets.stopLossRejectPercent, window: budgets.stopLossWindow })
     .from(assets)
     .innerJoin(batches, eq(batches.id, assets.batchId))
-    .where(eq(assets.id, assetId))
-    .limit(1);
-  const campaign = row?.campaign;
-  if (!campaign) return null;
-  const rules = await db
-    .select({ percent: budgets.stopLossRejectPercent, window: budgets.stopLossWindow })
-    .from(budgets)
-    .where(
+    .leftJoin(
+      budgets,
       and(
         eq(budgets.scope, "campaign"),
-        eq(budgets.scopeKey, campaign),
+        eq(budgets.scopeKey, batches.campaign),
         eq(budgets.active, true),
         isNotNull(budgets.stopLossRejectPercent),
         isNotNull(budgets.stopLossWindow),
       ),
-    );
+    )
+    .where(eq(assets.id, assetId))
+    .execute();
+  const campaign = found[0]?.campaign;
+  if (!campaign) return null;
+  const rules = found.filter((r) => r.percent !== null && r.window !== null);
   if (rules.length === 0) return null;
   const window = Math.max(...rules.map((r) => r.window!));
   const recent = await db

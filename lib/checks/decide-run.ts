@@ -1,6 +1,7 @@
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { assets, assetVersions, checkResults, checkRuns } from "@/db/schema";
+import { together } from "@/db/together";
 import { recordAudit } from "@/lib/audit";
 import { evaluateStopLoss } from "@/lib/budgets/stop-loss";
 import { AppError } from "@/lib/errors";
@@ -21,19 +22,25 @@ const MACHINE_OWNED = ["checking", "in_review", "rejected"] as const;
  * stored a result counts as an error. Idempotent: a repeated call returns the same decision.
  */
 export async function decideCheckRun({ db, checkRunId }: { db: Db; checkRunId: string }): Promise<RunDecision> {
+  // Three round trips while the database is held (db/together.ts): the run and its results; the
+  // run's decision and the asset's move; the audit row with the library's row and the stop-loss.
   return db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ run: checkRuns, asset: assets })
-      .from(checkRuns)
-      .innerJoin(assetVersions, eq(assetVersions.id, checkRuns.assetVersionId))
-      .innerJoin(assets, eq(assets.id, assetVersions.assetId))
-      .where(eq(checkRuns.id, checkRunId))
-      .limit(1)
-      .for("update", { of: checkRuns });
+    const [[row], stored] = await together(
+      tx
+        .select({ run: checkRuns, asset: assets })
+        .from(checkRuns)
+        .innerJoin(assetVersions, eq(assetVersions.id, checkRuns.assetVersionId))
+        .innerJoin(assets, eq(assets.id, assetVersions.assetId))
+        .where(eq(checkRuns.id, checkRunId))
+        .limit(1)
+        .for("update", { of: checkRuns })
+        .execute(),
+      // Read after the run's lock (sent second): a result stored concurrently is either in or waits.
+      tx.select().from(checkResults).where(eq(checkResults.checkRunId, checkRunId)).execute(),
+    );
     if (!row) throw new AppError("not_found", `Check run ${checkRunId} does not exist.`);
     const { run, asset } = row;
 
-    const stored = await tx.select().from(checkResults).where(eq(checkResults.checkRunId, run.id));
     const expected = checksForTier(assetTier(asset)).map((c) => c.id);
     const results = [
       ...stored.map((r) => ({
@@ -67,54 +74,65 @@ export async function decideCheckRun({ db, checkRunId }: { db: Db; checkRunId: s
       };
 
     const reason = decision.reasons.length ? decision.reasons.join(", ") : decision.reasonCode;
-    await tx
-      .update(checkRuns)
-      .set({ status: "decided", verdict: decision.verdict, reasonCode: reason, decidedAt: new Date() })
-      .where(eq(checkRuns.id, run.id));
-    // Only the newest run of the asset's current version moves the asset.
-    const [newest] = await tx
+    // Only the newest run of the asset's current version moves the asset: the update's own
+    // condition, so it travels with the run's decision instead of waiting on a read.
+    const newestRun = tx
       .select({ id: checkRuns.id })
       .from(checkRuns)
       .where(eq(checkRuns.assetVersionId, run.assetVersionId))
       .orderBy(desc(checkRuns.createdAt))
       .limit(1);
-    const applies = asset.currentVersionId === run.assetVersionId && newest?.id === run.id;
-    const [moved] = applies
-      ? await tx
-          .update(assets)
-          .set({
-            status: decision.next,
-            statusReason: reason,
-            enteredReviewAt: decision.next === "in_review" ? (asset.enteredReviewAt ?? new Date()) : null,
-            // Tiers approved by the checks alone (draft) become usable now; machine-owned statuses are never approved.
-            approvedAt: decision.next === "approved" ? new Date() : null,
-            rejectedAt: decision.next === "rejected" ? new Date() : null,
-            updatedAt: new Date(),
-          })
-          .where(and(eq(assets.id, asset.id), inArray(assets.status, [...MACHINE_OWNED])))
-          .returning({ id: assets.id })
-      : [];
-    await recordAudit({
-      db: tx,
-      input: {
-        actor: null,
-        action: "asset.checked",
-        subject: { type: "asset", id: asset.id },
-        data: {
-          checkRunId: run.id,
-          trigger: run.trigger,
-          verdict: decision.verdict,
-          reasonCode: decision.reasonCode,
-          reasons: decision.reasons,
-          next: moved ? decision.next : asset.status,
-          why: decision.why,
+    const [, [moved]] = await together(
+      tx
+        .update(checkRuns)
+        .set({ status: "decided", verdict: decision.verdict, reasonCode: reason, decidedAt: new Date() })
+        .where(eq(checkRuns.id, run.id))
+        .execute(),
+      tx
+        .update(assets)
+        .set({
+          status: decision.next,
+          statusReason: reason,
+          enteredReviewAt: decision.next === "in_review" ? (asset.enteredReviewAt ?? new Date()) : null,
+          // Tiers approved by the checks alone (draft) become usable now; machine-owned statuses are never approved.
+          approvedAt: decision.next === "approved" ? new Date() : null,
+          rejectedAt: decision.next === "rejected" ? new Date() : null,
+          updatedAt: new Date(),
+        })
+        .where(
+          and(
+            eq(assets.id, asset.id),
+            inArray(assets.status, [...MACHINE_OWNED]),
+            eq(assets.currentVersionId, run.assetVersionId),
+            eq(sql`(${newestRun})`, run.id),
+          ),
+        )
+        .returning({ id: assets.id })
+        .execute(),
+    );
+    await together(
+      recordAudit({
+        db: tx,
+        input: {
+          actor: null,
+          action: "asset.checked",
+          subject: { type: "asset", id: asset.id },
+          data: {
+            checkRunId: run.id,
+            trigger: run.trigger,
+            verdict: decision.verdict,
+            reasonCode: decision.reasonCode,
+            reasons: decision.reasons,
+            next: moved ? decision.next : asset.status,
+            why: decision.why,
+          },
         },
-      },
-    });
-    // The library's check verdict, reasons and status, committed with the decision.
-    await refreshAssetSearch(tx, [asset.id]);
-    // Budgets: a campaign whose recent reject rate reaches its stop-loss is put on hold.
-    if (moved && decision.next !== "in_review") await evaluateStopLoss(tx, asset.id);
+      }),
+      // The library's check verdict, reasons and status, committed with the decision.
+      refreshAssetSearch(tx, [asset.id]),
+      // Budgets: a campaign whose recent reject rate reaches its stop-loss is put on hold.
+      moved && decision.next !== "in_review" ? evaluateStopLoss(tx, asset.id) : Promise.resolve(null),
+    );
     return { assetId: asset.id, decision, applied: !!moved, reroll: moved ? await reroll() : null };
   });
 }

@@ -7,6 +7,7 @@
  */
 import { and, eq, isNull, lt, sql } from "drizzle-orm";
 import type { Db, DbExecutor } from "@/db";
+import { together } from "@/db/together";
 import {
   costLedger,
   generations,
@@ -71,17 +72,22 @@ export async function tryClaimProviderCall(db: Db, input: ClaimInput): Promise<C
   const { gen, provider } = input;
   let spare = false;
   const claimed = await db.transaction(async (tx) => {
-    const [locked] = await tx
+    const lock = tx
       .select({ limit: providers.concurrencyLimit })
       .from(providers)
       .where(eq(providers.id, provider.id))
       // NO KEY UPDATE: claims on one endpoint queue behind each other, while the foreign-key checks of
       // ledger and call inserts (KEY SHARE on this row) never wait for a claim.
-      .for("no key update");
-    // Only a generation that was claimed before can have an open call of its own.
-    if (gen.status === "running") await ledgerInterruptedCallsOf(tx, gen.id);
+      .for("no key update")
+      .execute();
+    // Only a generation that was claimed before can have an open call of its own; otherwise the
+    // count travels with the lock (db/together.ts) and runs after it.
+    const [[locked], counted] = await together(
+      lock,
+      gen.status === "running" ? ledgerInterruptedCallsOf(tx, gen.id).then(() => null) : openCalls(tx, provider.id),
+    );
     const limit = endpointCallLimit(locked?.limit ?? provider.concurrencyLimit);
-    let open = await openCalls(tx, provider.id);
+    let open = counted ?? (await openCalls(tx, provider.id));
     // Full: are some of those holders gone? Their leases tell (checked only then, to keep the common claim short).
     if (
       open >= limit &&
@@ -147,7 +153,8 @@ async function openCalls(tx: DbExecutor, providerId: string): Promise<number> {
   const [row] = await tx
     .select({ n: sql<number>`count(*)::int` })
     .from(providerCalls)
-    .where(and(eq(providerCalls.providerId, providerId), isNull(providerCalls.endedAt)));
+    .where(and(eq(providerCalls.providerId, providerId), isNull(providerCalls.endedAt)))
+    .execute();
   return row?.n ?? 0;
 }
 
@@ -179,10 +186,12 @@ export function keepProviderCallAlive(db: Db, callKey: string, onError?: (error:
 
 /** Ends a call's record; run in the transaction that writes its ledger row. */
 export async function endProviderCall(tx: DbExecutor, callKey: string): Promise<void> {
+  // Started at the call (.execute()), so it can travel with the transaction's other statements (db/together.ts).
   await tx
     .update(providerCalls)
     .set({ endedAt: new Date() })
-    .where(and(eq(providerCalls.callKey, callKey), isNull(providerCalls.endedAt)));
+    .where(and(eq(providerCalls.callKey, callKey), isNull(providerCalls.endedAt)))
+    .execute();
 }
 
 /** Tells one step of this process waiting for the endpoint that a slot came free (after the commit). */
@@ -198,7 +207,8 @@ export async function ledgerInterruptedCalls(tx: DbExecutor, where: ReturnType<t
   const stale: ProviderCall[] = await tx
     .select()
     .from(providerCalls)
-    .where(and(isNull(providerCalls.endedAt), where));
+    .where(and(isNull(providerCalls.endedAt), where))
+    .execute();
   for (const call of stale) {
     const { billable, micros } = call.ledger.ifInterrupted;
     await tx

@@ -1,5 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db";
+import { together } from "@/db/together";
 import {
   assets,
   assetVersions,
@@ -195,55 +196,59 @@ export async function runGeneration({
       gpuSeconds: result.gpuSeconds,
     });
 
+    // Four round trips in all while the database is held (db/together.ts): the ledger row, the
+    // generation, the call's end and the asset's first statements travel together.
     checkRunId = await db.transaction(async (tx) => {
-      await tx
-        .insert(costLedger)
-        .values({ ...ledger, outcome: "succeeded", billable: true, micros })
-        .onConflictDoNothing();
-      await tx
-        .update(generations)
-        .set({
-          status: "succeeded",
-          errorCode: null,
-          errorMessage: null,
-          blobKey: originalKey,
-          seed: result.seed ?? gen.seed,
-          finishedAt: new Date(),
-          providerMs,
-          metadata: {
-            provider: { id: provider.id, kind: provider.kind, name: provider.name },
-            model: version.model,
-            loras: version.loras,
-            params: {
-              ...version.params,
-              width: clean.width,
-              height: clean.height,
-              ...(reference ? { referenceStrength: reference.strength } : {}),
+      const [, , , asset] = await together(
+        tx
+          .insert(costLedger)
+          .values({ ...ledger, outcome: "succeeded", billable: true, micros })
+          .onConflictDoNothing()
+          .execute(),
+        tx
+          .update(generations)
+          .set({
+            status: "succeeded",
+            errorCode: null,
+            errorMessage: null,
+            blobKey: originalKey,
+            seed: result.seed ?? gen.seed,
+            finishedAt: new Date(),
+            providerMs,
+            metadata: {
+              provider: { id: provider.id, kind: provider.kind, name: provider.name },
+              model: version.model,
+              loras: version.loras,
+              params: {
+                ...version.params,
+                width: clean.width,
+                height: clean.height,
+                ...(reference ? { referenceStrength: reference.strength } : {}),
+              },
+              timings: { queuedMs: started - gen.createdAt.getTime(), providerMs },
+              ...(result.providerRequestId ? { providerRequestId: result.providerRequestId } : {}),
             },
-            timings: { queuedMs: started - gen.createdAt.getTime(), providerMs },
-            ...(result.providerRequestId ? { providerRequestId: result.providerRequestId } : {}),
+          })
+          .where(eq(generations.id, gen.id))
+          .execute(),
+        endProviderCall(tx, callKey),
+        createAssetFromGeneration(tx, { gen, blobKey: originalKey, width: clean.width, height: clean.height }),
+      );
+      // Last: the audit chain's lock is held to the commit and serialises every audited write. The
+      // batch settle is sent after it (its row lock taken second, in the same order as the
+      // dead-letter path), with the audit's lock and read.
+      await together(
+        recordAudit({
+          db: tx,
+          input: {
+            actor: null,
+            action: "generation.succeeded",
+            subject: { type: "generation", id: gen.id },
+            data: { batchId: gen.batchId, attempt, call: callNumber, micros },
           },
-        })
-        .where(eq(generations.id, gen.id));
-      const asset = await createAssetFromGeneration(tx, {
-        gen,
-        blobKey: originalKey,
-        width: clean.width,
-        height: clean.height,
-      });
-      await endProviderCall(tx, callKey);
-      // Near the end: the audit chain's lock is held to the commit and serialises every audited
-      // write. The batch settle comes after it, in the same lock order as the dead-letter path.
-      await recordAudit({
-        db: tx,
-        input: {
-          actor: null,
-          action: "generation.succeeded",
-          subject: { type: "generation", id: gen.id },
-          data: { batchId: gen.batchId, attempt, call: callNumber, micros },
-        },
-      });
-      await settleBatch(tx, gen.batchId);
+        }),
+        settleBatch(tx, gen.batchId),
+      );
       return asset.checkRunId;
     });
   } finally {

@@ -14,14 +14,17 @@ export async function refreshAssetSearch(db: DbExecutor, assetIds: string[]): Pr
   const ids = [...new Set(assetIds)];
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK);
-    await db.execute(
-      upsertAssetSearch(
-        sql`a.id in (${sql.join(
-          chunk.map((id) => sql`${id}::uuid`),
-          sql`, `,
-        )})`,
-      ),
-    );
+    // Started before the first await (.execute()), so it can travel with other statements (db/together.ts).
+    await db
+      .execute(
+        upsertAssetSearch(
+          sql`a.id in (${sql.join(
+            chunk.map((id) => sql`${id}::uuid`),
+            sql`, `,
+          )})`,
+        ),
+      )
+      .execute();
   }
 }
 
