@@ -137,6 +137,13 @@ export class RemotePGlite {
   }
 
   #send(socket: net.Socket, body: CallBody): Promise<unknown> {
+    // The calls made in one synchronous run leave in one write at its end: statements sent together
+    // (db/together.ts) reach the host at once, so it runs them back to back instead of starting the
+    // transaction's hold while the rest are still being built here.
+    if (!socket.writableCorked) {
+      socket.cork();
+      process.nextTick(() => socket.uncork());
+    }
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });

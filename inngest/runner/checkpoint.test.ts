@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cancelRun } from "./admin";
+import { applyOutcome } from "./apply";
+import type { CallOutcome } from "./call";
+import type { Engine } from "./engine";
+import type { RegisteredFunction } from "./registry";
 import { startRunner } from "./index";
 import { recordStep, recordStepRuns } from "./runs";
 import { hashSigningKey } from "./signing";
@@ -162,5 +166,71 @@ describe("recording the steps of one report", () => {
     );
     const rows = await stepsOf(runId);
     expect(rows.map((r) => [r.step_id, r.data, r.attempts])).toEqual([["a", 2, 2]]);
+  });
+});
+
+describe("applying a run's result reported with its last steps", () => {
+  const engine = () =>
+    ({
+      db: h.db,
+      logger: silent,
+      backoff: { baseMs: 10, maxMs: 100 },
+      wake: () => undefined,
+      wakeEvents: () => undefined,
+    }) as unknown as Engine;
+  const outcome: CallOutcome = {
+    kind: "ops",
+    ops: [
+      { id: "last", op: "StepRun", data: "L" },
+      { id: "result", op: "RunComplete", data: { ok: true } },
+    ],
+    noRetry: false,
+    retryAt: null,
+  };
+  const runWithCall = async (id: string) => {
+    await h.db.query(
+      "INSERT INTO inngest_runner_runs (id, function_id, event, status, created_at) VALUES ($1, 'cpr-held', '{}'::jsonb, 'running', $2)",
+      [id, Date.now()],
+    );
+    const [job] = await h.db.query<{ id: number }>(
+      "INSERT INTO inngest_runner_jobs (run_id, kind, step_id, due_at, created_at) VALUES ($1, 'call', '', $2, $2) RETURNING id",
+      [id, Date.now()],
+    );
+    return {
+      job: { id: Number(job!.id), run_id: id, step_id: "", attempt: 0, payload: null },
+      run: {
+        id,
+        function_id: "cpr-held",
+        event: { id: "e1", name: "t/held", data: {}, ts: 1 },
+        status: "running" as const,
+        version: 2,
+      },
+    };
+  };
+  const stateOf = async (id: string) => ({
+    status: (await h.db.query<{ status: string }>("SELECT status FROM inngest_runner_runs WHERE id = $1", [id]))[0]
+      ?.status,
+    steps: (
+      await h.db.query<{ step_id: string }>("SELECT step_id FROM inngest_runner_steps WHERE run_id = $1", [id])
+    ).map((r) => r.step_id),
+    jobs: (await h.db.query("SELECT id FROM inngest_runner_jobs WHERE run_id = $1", [id])).length,
+  });
+  const fn = { maxAttempts: 1 } as RegisteredFunction;
+
+  it("records the steps and ends the run in one transaction, its statements sent with the job's claim", async () => {
+    const { job, run } = await runWithCall("result-1");
+    expect(await applyOutcome(engine(), job, run, fn, outcome)).toBeUndefined();
+    expect(await stateOf("result-1")).toEqual({ status: "completed", steps: ["last"], jobs: 0 });
+  });
+
+  it("rolls all of it back when the call is stale (its job was claimed already): the run goes on", async () => {
+    const { job, run } = await runWithCall("result-2");
+    await h.db.query("DELETE FROM inngest_runner_jobs WHERE id = $1", [job.id]);
+    await h.db.query(
+      "INSERT INTO inngest_runner_jobs (run_id, kind, step_id, due_at, created_at) VALUES ($1, 'call', '', $2, $2)",
+      ["result-2", Date.now()],
+    );
+    expect(await applyOutcome(engine(), job, run, fn, outcome)).toBeUndefined();
+    expect(await stateOf("result-2")).toEqual({ status: "running", steps: [], jobs: 1 });
   });
 });
