@@ -61,6 +61,15 @@ export class RemotePGlite {
     // Not awaited: the host queues the transaction's calls behind its begin, so the first statement
     // travels with it and the transaction holds the database one round trip less (while the host
     // runs a transaction, it waits on this process for every next call). A failed begin fails them.
+    // The begin and the statements started with it in this synchronous run (db/together.ts) leave in
+    // one write at its end, so the host's hold starts with all of them at hand rather than while the
+    // rest are still being built here. Later trips are not held back: the host runs a statement while
+    // the next is built.
+    const socket = this.#socket && !this.#socket.destroyed ? this.#socket : null;
+    if (socket && !socket.writableCorked) {
+      socket.cork();
+      process.nextTick(() => socket.uncork());
+    }
     const begun = this.#call({ op: "begin", tx: id });
     begun.catch(() => undefined);
     const inTransaction = async (body: CallBody) => (await Promise.all([begun, this.#call(body)]))[1];
@@ -137,13 +146,6 @@ export class RemotePGlite {
   }
 
   #send(socket: net.Socket, body: CallBody): Promise<unknown> {
-    // The calls made in one synchronous run leave in one write at its end: statements sent together
-    // (db/together.ts) reach the host at once, so it runs them back to back instead of starting the
-    // transaction's hold while the rest are still being built here.
-    if (!socket.writableCorked) {
-      socket.cork();
-      process.nextTick(() => socket.uncork());
-    }
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
