@@ -16,6 +16,12 @@ import type { Engine } from "./engine";
 import type { RegisteredFunction } from "./registry";
 import type { OutgoingOp, Query, SerializedError } from "./types";
 
+/** Counts an attempt of the run and queues its call again: when the app asked, else after a backoff. */
+async function retryCall(q: Query, engine: Engine, job: CallJob, retryAt: number | null, now: number): Promise<void> {
+  await q("UPDATE inngest_runner_runs SET attempts = attempts + 1 WHERE id = $1", [job.run_id]);
+  await requeue(q, job, job.attempt + 1, retryAt ?? now + backoffDelay(engine.backoff, job.attempt), null);
+}
+
 /** Thrown inside applyOutcome's transaction to roll back what was sent with a claim that found the job stale. */
 const STALE = Symbol("stale job");
 
@@ -99,14 +105,7 @@ export async function applyOutcome(
           engine.logger.warn(`[inngest-runner] run ${run.id}: ${outcome.error.message}; retrying`);
           await requeue(q, job, job.attempt, now + backoffDelay(engine.backoff, Math.min(net, 10)), { net });
         } else if (outcome.retriable && retryable) {
-          await q("UPDATE inngest_runner_runs SET attempts = attempts + 1 WHERE id = $1", [run.id]);
-          await requeue(
-            q,
-            job,
-            job.attempt + 1,
-            outcome.retryAt ?? now + backoffDelay(engine.backoff, job.attempt),
-            null,
-          );
+          await retryCall(q, engine, job, outcome.retryAt, now);
         } else {
           await finishRun(q, engine, run.id, "failed", { error: outcome.error });
         }
@@ -167,14 +166,7 @@ export async function applyOutcome(
             error: op.error ?? op.data,
             startedAt,
           });
-          await q("UPDATE inngest_runner_runs SET attempts = attempts + 1 WHERE id = $1", [run.id]);
-          await requeue(
-            q,
-            job,
-            job.attempt + 1,
-            outcome.retryAt ?? now + backoffDelay(engine.backoff, job.attempt),
-            null,
-          );
+          await retryCall(q, engine, job, outcome.retryAt, now);
           scheduled = true;
         } else if (known.has(op.id)) {
           continue; // already memoized or pending: a rediscovered parallel op
