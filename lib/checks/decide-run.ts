@@ -22,8 +22,9 @@ const MACHINE_OWNED = ["checking", "in_review", "rejected"] as const;
  * stored a result counts as an error. Idempotent: a repeated call returns the same decision.
  */
 export async function decideCheckRun({ db, checkRunId }: { db: Db; checkRunId: string }): Promise<RunDecision> {
-  // Three round trips while the database is held (db/together.ts): the run and its results; the
-  // run's decision and the asset's move; the audit row with the library's row and the stop-loss.
+  // Four round trips while the database is held (db/together.ts): the run and its results; the
+  // run's decision and the asset's move; the audit's lock and read with the library's row and the
+  // stop-loss; the audit row.
   return db.transaction(async (tx) => {
     const [[row], stored] = await together(
       tx
