@@ -65,7 +65,7 @@ export class RemotePGlite {
     // one write at its end, so the host's hold starts with all of them at hand rather than while the
     // rest are still being built here. Later trips are not held back: the host runs a statement while
     // the next is built.
-    const socket = this.#socket && !this.#socket.destroyed ? this.#socket : null;
+    const socket = this.#connected();
     if (socket && !socket.writableCorked) {
       socket.cork();
       process.nextTick(() => socket.uncork());
@@ -118,7 +118,7 @@ export class RemotePGlite {
 
   /** Whether this connection still holds the lock (false once the connection was lost). */
   async holdsLock(key: number): Promise<boolean> {
-    if (!this.#socket || this.#socket.destroyed) return false;
+    if (!this.#connected()) return false;
     return (await this.#call({ op: "holds", key })) === true;
   }
 
@@ -140,9 +140,13 @@ export class RemotePGlite {
 
   #call(body: CallBody): Promise<unknown> {
     // Written at once while connected, so calls leave in the order they were made (db/together.ts).
-    const socket = this.#socket && !this.#socket.destroyed ? this.#socket : null;
+    const socket = this.#connected();
     if (socket) return this.#send(socket, body);
     return this.#open().then((opened) => this.#send(opened, body));
+  }
+
+  #connected(): net.Socket | null {
+    return this.#socket && !this.#socket.destroyed ? this.#socket : null;
   }
 
   #send(socket: net.Socket, body: CallBody): Promise<unknown> {
@@ -155,7 +159,8 @@ export class RemotePGlite {
 
   #open(): Promise<net.Socket> {
     if (this.#closed) return Promise.reject(new Error("The database connection is closed."));
-    if (this.#socket && !this.#socket.destroyed) return Promise.resolve(this.#socket);
+    const connected = this.#connected();
+    if (connected) return Promise.resolve(connected);
     this.#connecting ??= new Promise<net.Socket>((resolve, reject) => {
       const socket = net.connect(this.socketPath);
       socket.once("connect", () => {
