@@ -104,7 +104,7 @@ export async function createRun(
     failure = `could not evaluate the function's configuration: ${(err as Error).message}`;
   }
   const id = ulid(now);
-  await q(
+  const insertRun = q(
     `INSERT INTO inngest_runner_runs (id, function_id, event_id, event, status, concurrency, throttle_key, throttle_at,
        idempotency_key, rate_key, parent_run_id, parent_step_id, replay_of, created_at)
      VALUES ($1, $2, $3, $4::jsonb, 'queued', $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13)`,
@@ -125,15 +125,22 @@ export async function createRun(
     ],
   );
   if (failure) {
+    await insertRun;
     await finishRun(q, engine, id, "failed", {
       error: { name: "Error", message: `Embedded Inngest runner: ${failure}` },
     });
     return id;
   }
-  await q(
-    "INSERT INTO inngest_runner_jobs (run_id, kind, step_id, due_at, created_at) VALUES ($1, 'call', '', $2, $3)",
-    [id, dueAt, now],
-  );
+  // The run's first call goes out with the run, in order (as db/together.ts does for the app): one
+  // round trip inside the caller's transaction instead of two, and a failed insert fails both.
+  await Promise.all([
+    insertRun,
+    q("INSERT INTO inngest_runner_jobs (run_id, kind, step_id, due_at, created_at) VALUES ($1, 'call', '', $2, $3)", [
+      id,
+      dueAt,
+      now,
+    ]),
+  ]);
   return id; // callers wake the scheduler after commit
 }
 
