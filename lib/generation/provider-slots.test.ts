@@ -17,7 +17,13 @@ import { updateProvider } from "@/lib/providers/admin-write";
 import { resetBlobStoreForTests } from "@/lib/storage";
 import { createUserFactory, ctxFor } from "@/test/factories";
 import { env } from "@/lib/env";
-import { interruptedCharge, keepProviderCallAlive, LEASE_MS, tryClaimProviderCall } from "./provider-slots";
+import {
+  claimProviderCall,
+  interruptedCharge,
+  keepProviderCallAlive,
+  LEASE_MS,
+  tryClaimProviderCall,
+} from "./provider-slots";
 import { ledgerPurpose } from "./run-generation";
 import {
   batchFacts,
@@ -236,6 +242,61 @@ describe("the endpoint's slot check", () => {
       micros: 40_000,
     });
   });
+});
+
+describe("steps waiting for a full endpoint", () => {
+  /** The database with its transactions counted: each is one claim attempt. */
+  const counted = (database: Database) => {
+    const tries = { n: 0 };
+    const db = new Proxy(database.db, {
+      get(target, key, receiver) {
+        if (key === "transaction")
+          return (...args: Parameters<Database["db"]["transaction"]>) => (tries.n++, target.transaction(...args));
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    return { db, tries };
+  };
+
+  it(
+    "look again one at a time, not each every second, and the first finds a slot freed by another process",
+    { timeout: 60_000 },
+    async () => {
+      const database = await createTestDatabase();
+      cleanups.push(() => database.close());
+      const { gens, provider } = await queuedGenerations(database, 7, 1);
+      const [holder, ...rest] = gens as [Generation, ...Generation[]];
+      const held = (await tryClaimProviderCall(database.db, claimInput(holder, provider, holder.presetVersionId)))!;
+      const { db, tries } = counted(database);
+      const started = Date.now();
+      // Six steps wait 2.5 s each on an endpoint whose one slot stays taken.
+      const waits = rest.map((g) =>
+        claimProviderCall(db, { ...claimInput(g, provider, g.presetVersionId), waitMs: 2_500 }),
+      );
+      expect(await Promise.all(waits)).toEqual(rest.map(() => undefined));
+      const seconds = (Date.now() - started) / 1000;
+      // Each step tries when it starts and once more when its wait ends (12); in between, about one try a
+      // second for the whole line. Each step looking every second made 6 + 6 × 2 + 6 = 24.
+      expect(tries.n).toBeGreaterThanOrEqual(12 + 1);
+      expect(tries.n).toBeLessThanOrEqual(12 + Math.ceil(seconds) + 1);
+
+      // Another process ends the held call (no release announced here): the first in line finds its slot.
+      tries.n = 0;
+      const waiter = rest[0]!;
+      const waitingStep = claimProviderCall(db, {
+        ...claimInput(waiter, provider, waiter.presetVersionId),
+        waitMs: 5_000,
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      await database.db
+        .update(providerCalls)
+        .set({ endedAt: new Date() })
+        .where(eq(providerCalls.callKey, held.callKey));
+      const freed = Date.now();
+      expect(await waitingStep).toMatchObject({ callNumber: 1 });
+      expect(Date.now() - freed).toBeLessThan(2_000);
+    },
+  );
 });
 
 describe("a batch on an endpoint limited to 2 calls at once", () => {
