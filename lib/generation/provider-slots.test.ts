@@ -18,6 +18,7 @@ import { resetBlobStoreForTests } from "@/lib/storage";
 import { createUserFactory, ctxFor } from "@/test/factories";
 import { env } from "@/lib/env";
 import {
+  announceRelease,
   claimProviderCall,
   interruptedCharge,
   keepProviderCallAlive,
@@ -295,6 +296,35 @@ describe("steps waiting for a full endpoint", () => {
       const freed = Date.now();
       expect(await waitingStep).toMatchObject({ callNumber: 1 });
       expect(Date.now() - freed).toBeLessThan(2_000);
+    },
+  );
+  it(
+    "a step that arrives while others wait queues behind them: a freed slot goes to the longest-waiting",
+    {
+      timeout: 60_000,
+    },
+    async () => {
+      const database = await createTestDatabase();
+      cleanups.push(() => database.close());
+      const { gens, provider } = await queuedGenerations(database, 3, 1);
+      const [holder, first, late] = gens as [Generation, Generation, Generation];
+      const held = (await tryClaimProviderCall(database.db, claimInput(holder, provider, holder.presetVersionId)))!;
+      const { db, tries } = counted(database);
+      const firstStep = claimProviderCall(db, { ...claimInput(first, provider, first.presetVersionId), waitMs: 3_000 });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(tries.n).toBe(1);
+      const lateStep = claimProviderCall(db, { ...claimInput(late, provider, late.presetVersionId), waitMs: 1_500 });
+      await new Promise((r) => setTimeout(r, 200));
+      // The late step made no claim that had to fail.
+      expect(tries.n).toBe(1);
+      // The holder's call ends here (its ledger row committed) and the release is announced.
+      await database.db
+        .update(providerCalls)
+        .set({ endedAt: new Date() })
+        .where(eq(providerCalls.callKey, held.callKey));
+      announceRelease(provider.id);
+      expect(await firstStep).toMatchObject({ callKey: `${first.id}:generate:1` });
+      expect(await lateStep).toBeUndefined();
     },
   );
 });

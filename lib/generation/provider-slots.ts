@@ -129,8 +129,9 @@ export async function tryClaimProviderCall(db: Db, input: ClaimInput): Promise<C
 }
 
 /**
- * Claims a call slot, waiting inside the step for up to `waitMs` (woken at once by a release in
- * this process, otherwise looking again every second). Undefined when no slot came free in
+ * Claims a call slot, waiting inside the step for up to `waitMs`, in line behind this process's
+ * other waiting steps (the first is woken at once by a release in this process, and looks again
+ * every second otherwise). Undefined when no slot came free in
  * time: the caller then waits durably (step.sleep) and tries again, so a long queue costs no
  * runner slots for long.
  */
@@ -139,6 +140,10 @@ export async function claimProviderCall(
   input: ClaimInput & { waitMs: number },
 ): Promise<ClaimedCall | undefined> {
   const until = Date.now() + input.waitMs;
+  // Steps of this process already wait for the endpoint, so it is full as far as this process knows:
+  // this one queues behind them instead of trying first (a claim that would fail, and a slot taken
+  // from the step that has waited longest).
+  if (waiting.get(input.provider.id)?.queue.length) await waitForRelease(input.provider.id, input.waitMs);
   for (;;) {
     const claimed = await tryClaimProviderCall(db, input);
     if (claimed) return claimed;
