@@ -131,9 +131,8 @@ export async function tryClaimProviderCall(db: Db, input: ClaimInput): Promise<C
 /**
  * Claims a call slot, waiting inside the step for up to `waitMs`, in line behind this process's
  * other waiting steps (the first is woken at once by a release in this process, and looks again
- * every second otherwise). Undefined when no slot came free in
- * time: the caller then waits durably (step.sleep) and tries again, so a long queue costs no
- * runner slots for long.
+ * every second otherwise). Undefined when no slot came free in time: the caller then waits durably
+ * (step.sleep) and tries again, so a long queue costs no runner slots for long.
  */
 export async function claimProviderCall(
   db: Db,
