@@ -162,7 +162,13 @@ test("two web and two worker processes: a worker killed mid-batch loses nothing 
         count(*) filter (where pc.ended_at is not null and not exists (select 1 from cost_ledger l where l.call_key = pc.call_key))::int as unledgered
       from provider_calls pc join generations g on g.id = pc.generation_id where g.batch_id = ${batchId}`;
     expect(calls!.unledgered).toBe(0);
-    expect(calls!.total).toBe(stats.calls["/sdapi/v1/txt2img"] ?? 0);
+    // A record is committed before its request goes out, so the kill can land between the two: that
+    // record has no call at the simulator (it is ledgered as interrupted when its step runs again, or
+    // stays open until its lease ends). Records exceed the simulator's calls by at most the killed
+    // worker's calls in flight (the endpoint's 4 slots); one CI run had 25 records for 24 calls.
+    const sent = stats.calls["/sdapi/v1/txt2img"] ?? 0;
+    expect(calls!.total).toBeGreaterThanOrEqual(sent);
+    expect(calls!.total - sent, "records without a call: only claims the kill cut").toBeLessThanOrEqual(4);
     expect(calls!.total - calls!.ended, "only calls cut by the kill may still be open").toBeLessThanOrEqual(4);
   } finally {
     await db.end({ timeout: 5 });
