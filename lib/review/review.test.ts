@@ -1123,9 +1123,9 @@ describe("reject reasons", () => {
     expect(
       (await decideAsset({ ctx: rita, input: { ...approve(f), decision: "reject", reasonCode: "color_cast" } })).status,
     ).toBe("rejected");
-    const actions = (await db().select().from(auditEvents).where(eq(auditEvents.subjectId, reason!.id))).map(
-      (e) => e.action,
-    );
+    const actions = (
+      await db().select().from(auditEvents).where(eq(auditEvents.subjectId, reason!.id)).orderBy(auditEvents.seq)
+    ).map((e) => e.action);
     expect(actions).toEqual(["reject_reason.added", "reject_reason.retired", "reject_reason.restored"]);
   });
 });
