@@ -171,27 +171,21 @@ export async function applyOutcome(
       if (STEP_DONE.has(op.op)) {
         await recordStepRun(q, run.id, op, startedAt);
         progressed = true;
-      } else if (op.op === "StepFailed" || (op.op === "StepError" && (outcome.noRetry || !retryable))) {
+      } else if (op.op === "StepFailed" || op.op === "StepError") {
+        const failed = op.op === "StepFailed" || outcome.noRetry || !retryable;
         await recordStep(q, run.id, {
           id: op.id,
           name,
           op: op.op,
-          status: "failed",
+          status: failed ? "failed" : "retrying",
           error: op.error ?? op.data,
           startedAt,
         });
-        progressed = true;
-      } else if (op.op === "StepError") {
-        await recordStep(q, run.id, {
-          id: op.id,
-          name,
-          op: op.op,
-          status: "retrying",
-          error: op.error ?? op.data,
-          startedAt,
-        });
-        await retryCall(q, engine, job, outcome.retryAt, now);
-        scheduled = true;
+        if (failed) progressed = true;
+        else {
+          await retryCall(q, engine, job, outcome.retryAt, now);
+          scheduled = true;
+        }
       } else if (known.has(op.id)) {
         continue; // already memoized or pending: a rediscovered parallel op
       } else if (op.op === "StepPlanned") {
