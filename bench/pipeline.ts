@@ -175,6 +175,7 @@ try {
   const cpu0 = cpuNow();
   const t0 = Date.now();
   const batchId = await queueBatch(designer, base, ids, { rows: N / VARIANTS, variants: VARIANTS, name: "pipeline" });
+  const queuedMs = Date.now() - t0;
   const limitMs = Math.max(240_000, (N * L * 20) / C);
   await waitFor(
     async () => allCounted(await batchRows<Row>(designer, batchId), N),
@@ -229,6 +230,7 @@ try {
       "window: POST → last image checked and rendered",
       `${(windowMs / 1000).toFixed(1)} s (first image at ${(firstMs / 1000).toFixed(1)} s)`,
     ],
+    ["  the designer's POST /api/batches answered after", `${queuedMs} ms`],
     ["GPU ceiling C / L", `${gpuCeiling.toFixed(2)} images/s`],
     ["achieved", `${achieved.toFixed(2)} images/s`],
     ["efficiency (achieved ÷ GPU ceiling)", efficiency.toFixed(3)],

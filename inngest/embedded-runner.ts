@@ -1,4 +1,4 @@
-import { startRunner, type Backoff, type Logger, type RunnerDb } from "./runner";
+import { startRunner, type Backoff, type Logger, type RunnerDb, type RunnerOptions } from "./runner";
 import type { SessionLock } from "./runner-lock";
 
 export const STANDBY_MESSAGE =
@@ -29,6 +29,7 @@ export async function startEmbeddedRunner(opts: {
   logger?: Logger;
   retryMs?: number;
   heartbeatMs?: number;
+  eventIntake?: RunnerOptions["eventIntake"];
 }): Promise<EmbeddedRunner> {
   const logger = opts.logger ?? console;
   const { lock } = opts;
@@ -42,6 +43,7 @@ export async function startEmbeddedRunner(opts: {
     signingKey: opts.signingKey,
     eventKey: opts.eventKey,
     maxInFlight: opts.maxInFlight,
+    eventIntake: opts.eventIntake,
     backoff: opts.backoff,
     logger,
     standby: lock !== null,

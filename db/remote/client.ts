@@ -1,5 +1,6 @@
 import net from "node:net";
 import type { QueryOptions, Results } from "@electric-sql/pglite";
+import { inForeground } from "@/lib/system/foreground";
 import { fromWireError, readFrames, writeFrame, type Call, type Reply, type WireQueryOptions } from "./frames";
 
 type PendingCall = { resolve: (value: unknown) => void; reject: (error: Error) => void };
@@ -49,11 +50,11 @@ export class RemotePGlite {
   }
 
   async query<T>(sql: string, params: unknown[] = [], options?: QueryOptions): Promise<Results<T>> {
-    return (await this.#call({ op: "query", sql, params, options: wireOptions(options) })) as Results<T>;
+    return (await this.#call({ op: "query", sql, params, options: wireOptions(options), ...forPage() })) as Results<T>;
   }
 
   async exec(sql: string, options?: QueryOptions): Promise<Results[]> {
-    return (await this.#call({ op: "exec", sql, options: wireOptions(options) })) as Results[];
+    return (await this.#call({ op: "exec", sql, options: wireOptions(options), ...forPage() })) as Results[];
   }
 
   async transaction<T>(fn: (tx: RemoteTransaction) => Promise<T>): Promise<T> {
@@ -70,7 +71,7 @@ export class RemotePGlite {
       socket.cork();
       process.nextTick(() => socket.uncork());
     }
-    const begun = this.#call({ op: "begin", tx: id });
+    const begun = this.#call({ op: "begin", tx: id, ...forPage() });
     begun.catch(() => undefined);
     const inTransaction = async (body: CallBody) => (await Promise.all([begun, this.#call(body)]))[1];
     let closed = false;
@@ -197,6 +198,11 @@ export class RemotePGlite {
     this.#pending.clear();
     for (const call of pending) call.reject(new Error("The connection to the embedded database's host closed."));
   }
+}
+
+/** Marks an entry call made for a person's request, so the host runs it with the pages (frames.ts). */
+function forPage(): { page?: true } {
+  return inForeground() ? { page: true } : {};
 }
 
 /** PGlite's options minus what cannot cross a process boundary (functions), refused if it matters. */

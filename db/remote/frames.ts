@@ -34,11 +34,15 @@ export function readFrames(socket: Socket, onFrame: (value: unknown) => void): v
   });
 }
 
-/** The calls a process makes to the host of the embedded database. */
+/**
+ * The calls a process makes to the host of the embedded database. `page` marks an entry call (a
+ * query or exec outside a transaction, or a begin) made for a person's request from a connection
+ * that does not speak for pages (the runner's event API in a worker): it goes with the pages.
+ */
 export type Call =
-  | { id: number; op: "query"; tx?: number; sql: string; params: unknown[]; options: WireQueryOptions }
-  | { id: number; op: "exec"; tx?: number; sql: string; options: WireQueryOptions }
-  | { id: number; op: "begin"; tx: number }
+  | { id: number; op: "query"; tx?: number; sql: string; params: unknown[]; options: WireQueryOptions; page?: true }
+  | { id: number; op: "exec"; tx?: number; sql: string; options: WireQueryOptions; page?: true }
+  | { id: number; op: "begin"; tx: number; page?: true }
   | { id: number; op: "commit"; tx: number }
   | { id: number; op: "rollback"; tx: number }
   /** A lock held by this connection until it closes, like PostgreSQL's session advisory lock: answers whether it was taken. */

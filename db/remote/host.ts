@@ -114,8 +114,9 @@ async function refuseIfServed(socketPath: string): Promise<void> {
  * Pages first across processes (docs/decisions/0025, 0027). PGlite answers one call at a time, so
  * the host hands it one entry call at a time (a query or exec outside a transaction, or a whole
  * transaction from begin to its end) and chooses which: a page connection's call (one that has sent
- * a foreground call) before anyone else's, so a page waits behind at most the one call or
- * transaction already running, never behind a queue of background work. While a web process says
+ * a foreground call), or a call marked `page` (made for a person's request on another connection),
+ * before anyone else's, so a page waits behind at most the one call or transaction already running,
+ * never behind a queue of background work. While a web process says
  * people's requests are in flight, and for lingerMs after the last one, the other connections' calls
  * wait, at most maxWaitMs each, so background work always moves on. Calls inside an open
  * transaction go straight to it.
@@ -154,8 +155,14 @@ class PagesFirst {
    * Runs `work` when this connection's turn comes; it holds the database until its promise settles.
    * With a trace, `work` gets a Hold to count its statements in.
    */
-  schedule(socket: net.Socket, kind: HoldTrace["kind"], sql: string, work: (hold: Hold) => Promise<unknown>): void {
-    const page = this.#pageConnections.has(socket);
+  schedule(
+    socket: net.Socket,
+    kind: HoldTrace["kind"],
+    sql: string,
+    work: (hold: Hold) => Promise<unknown>,
+    forPage = false,
+  ): void {
+    const page = forPage || this.#pageConnections.has(socket);
     const queued = performance.now();
     const trace = this.trace;
     const run = trace
@@ -252,8 +259,12 @@ function serveConnection(
       // Registered now, so the transaction's own calls that arrive while it waits for pages queue in its inbox.
       const open: OpenTransaction = { inbox: [], wake: null, ended: false };
       transactions.set(call.tx, open);
-      pages.schedule(socket, "transaction", "", (hold) =>
-        runTransaction(client, prepared, call, open, reply, hold).finally(() => transactions.delete(call.tx)),
+      pages.schedule(
+        socket,
+        "transaction",
+        "",
+        (hold) => runTransaction(client, prepared, call, open, reply, hold).finally(() => transactions.delete(call.tx)),
+        call.page,
       );
       return;
     }
@@ -272,12 +283,20 @@ function serveConnection(
       pages.set(socket, call.busy);
       reply({ id: call.id, ok: true, value: null });
     } else if (call.op === "query")
-      pages.schedule(socket, "query", call.sql, () =>
-        answer(call.id, () => prepared.query(call.sql, call.params, queryOptions(call.options))),
+      pages.schedule(
+        socket,
+        "query",
+        call.sql,
+        () => answer(call.id, () => prepared.query(call.sql, call.params, queryOptions(call.options))),
+        call.page,
       );
     else if (call.op === "exec")
-      pages.schedule(socket, "exec", call.sql, () =>
-        answer(call.id, () => client.exec(call.sql, queryOptions(call.options)).finally(() => prepared.clear())),
+      pages.schedule(
+        socket,
+        "exec",
+        call.sql,
+        () => answer(call.id, () => client.exec(call.sql, queryOptions(call.options)).finally(() => prepared.clear())),
+        call.page,
       );
     else
       reply({

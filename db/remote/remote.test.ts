@@ -5,7 +5,9 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "@/db/client";
 import { users } from "@/db/schema";
+import { startRunner } from "@/inngest/runner";
 import { embeddedHostLock } from "@/inngest/runner-lock";
+import { asForeground } from "@/lib/system/foreground";
 import { serveEmbeddedDatabase, type DatabaseHost, type HoldTrace } from "./host";
 import { embeddedDatabaseSocket } from "./socket-path";
 
@@ -195,6 +197,69 @@ describe("the embedded database served to another process", () => {
       expect(await page).toBeLessThan(Math.min(...(await background)));
     } finally {
       await web.close();
+    }
+  });
+
+  it("runs a call made for a person's request on another connection with the pages, not after them", async () => {
+    const web = await openDatabase({ socket: host.socketPath });
+    const settledWithin = async (work: Promise<unknown>, ms: number) =>
+      Promise.race([work.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+    try {
+      await web.setForeground!(true);
+      const held = remote.query("select 1");
+      // The worker's runner storing a page's event: a query and a transaction, both marked.
+      expect(
+        await settledWithin(
+          asForeground(() => remote.query("select 2")),
+          300,
+        ),
+      ).toBe(true);
+      const marked = asForeground(() => remote.transaction(async (query) => (await query("select 3 as n"))[0]));
+      expect(await settledWithin(marked, 300)).toBe(true);
+      expect(await marked).toEqual({ n: 3 });
+      // Unmarked background work on the same connection still waits for the page.
+      expect(await settledWithin(held, 50)).toBe(false);
+      await web.setForeground!(false);
+      expect(await settledWithin(held, 300)).toBe(true);
+    } finally {
+      await web.close();
+    }
+  });
+
+  it("lets the runner's event API answer a page's send while that page is in flight", async () => {
+    const web = await openDatabase({ socket: host.socketPath });
+    const quiet = { info() {}, warn() {}, error() {}, debug() {} };
+    const runner = await startRunner({
+      db: { query: remote.query, transaction: remote.transaction },
+      port: 0,
+      appUrl: "http://127.0.0.1:9/api/inngest",
+      logger: quiet,
+      syncIntervalMs: 60_000,
+      eventIntake: asForeground,
+    });
+    try {
+      // The web process is answering the request that sends this event, as POST /api/batches does.
+      await web.setForeground!(true);
+      const started = Date.now();
+      const response = await fetch(`${runner.url}/e/any-key`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: "kiln/test.page-sent", data: { n: 1 } }),
+      });
+      const answeredMs = Date.now() - started;
+      expect(response.status).toBe(200);
+      const { ids } = (await response.json()) as { ids: string[] };
+      expect(ids).toHaveLength(1);
+      // Held behind the page it would wait BACKGROUND_MAX_WAIT_MS (500 ms) and the page with it.
+      expect(answeredMs).toBeLessThan(400);
+      await web.setForeground!(false);
+      const stored = await remote.query<{ name: string }>("select name from inngest_runner_events where id = $1", [
+        ids[0],
+      ]);
+      expect(stored).toEqual([{ name: "kiln/test.page-sent" }]);
+    } finally {
+      await web.close();
+      await runner.close();
     }
   });
 

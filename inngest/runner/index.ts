@@ -1,3 +1,4 @@
+import { AsyncResource } from "node:async_hooks";
 import type { AddressInfo } from "node:net";
 import { liveEngines, type Engine } from "./engine";
 import { processPendingEvents } from "./events";
@@ -36,6 +37,12 @@ export type RunnerOptions = {
    * route (checkpoint.ts), instead of one call per step. Default true.
    */
   checkpointing?: boolean;
+  /**
+   * Wraps the database work of storing the events sent to the event API (POST /e/:key). Its sender
+   * waits for the answer, often inside a person's request; Kiln runs it ahead of background work on
+   * the embedded database (lib/system/foreground.ts asForeground). Default: run as is.
+   */
+  eventIntake?: <T>(store: () => Promise<T>) => Promise<T>;
 };
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
@@ -89,9 +96,12 @@ export async function startRunner(
     backoff: options.backoff ?? { baseMs: 1_000, maxMs: 300_000 },
     signingKey: options.signingKey,
     targets: callTargets(options.callTargets ?? []),
-    wake: () => scheduler?.wake(),
+    // Both wakes are bound to the runner's own async context: the loops they start (a scheduler tick
+    // that schedules the next, the event matching) must not carry the context of the request that
+    // woke them (an event sent by a person's request would otherwise make every later tick "foreground").
+    wake: AsyncResource.bind(() => scheduler?.wake()),
     // Serial on purpose: events are matched in arrival order, one batch at a time.
-    wakeEvents: () => {
+    wakeEvents: AsyncResource.bind(() => {
       if (!active) return;
       pendingEvents = true;
       processing ??= (async () => {
@@ -104,9 +114,13 @@ export async function startRunner(
           }
         }
       })().finally(() => (processing = null));
-    },
+    }),
   };
-  const server = createServer(engine, { eventKey: options.eventKey, onFirstEvent: async () => sync?.now() });
+  const server = createServer(engine, {
+    eventKey: options.eventKey,
+    onFirstEvent: async () => sync?.now(),
+    eventIntake: options.eventIntake,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, host, () => resolve());

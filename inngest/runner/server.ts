@@ -5,7 +5,12 @@ import { hashSigningKey } from "./signing";
 import { storeRegistration } from "./sync";
 import type { Engine } from "./engine";
 
-type Options = { eventKey?: string; onFirstEvent(): Promise<unknown> };
+type Options = {
+  eventKey?: string;
+  onFirstEvent(): Promise<unknown>;
+  /** Wraps the storing of events sent to the event API (RunnerOptions.eventIntake). */
+  eventIntake?: <T>(store: () => Promise<T>) => Promise<T>;
+};
 
 /** A checkpoint holds at most the SDK's buffered steps (inngest/client.ts); each step's output is capped by the SDK. */
 const CHECKPOINT_BYTES = 16 * 1024 * 1024;
@@ -81,7 +86,8 @@ async function handle(
     try {
       const events = parseEvents(body, (req.headers["x-inngest-event-id-seed"] as string | undefined) ?? null);
       if (!engine.registry.synced) await opts.onFirstEvent(); // try to sync first so the events trigger at once
-      const ids = await ingestEvents(engine, events);
+      const store = () => ingestEvents(engine, events);
+      const ids = await (opts.eventIntake ? opts.eventIntake(store) : store());
       return send(res, 200, { ids, status: 200 });
     } catch (err) {
       if (err instanceof BadEventError) {

@@ -98,6 +98,21 @@ export function onForegroundChange(listener: (busy: boolean) => void): () => voi
   };
 }
 
+/**
+ * Runs `work` as part of a person's request: its database calls do not wait for pages (here) and go
+ * with the pages at the embedded database's host (db/remote/client.ts). For work someone waits on
+ * that does not arrive as a page request of this process, such as the runner's event API, whose
+ * sender (a page in the web process, most often) holds its answer until the events are stored.
+ */
+export function asForeground<T>(work: () => T): T {
+  return state.storage.run(true, work);
+}
+
+/** Is this code running for a person's request (a foreground request, or asForeground)? */
+export function inForeground(): boolean {
+  return state.storage.getStore() === true;
+}
+
 /** How many people's requests are being answered right now. */
 export function foregroundInFlight(): number {
   return state.inFlight;
