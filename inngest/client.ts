@@ -1,6 +1,7 @@
 import { Inngest } from "inngest";
 import { logger } from "@/lib/observability/logger";
 import { runLoggerMiddleware } from "@/lib/observability/run-logger";
+import { foregroundAwareFetch } from "@/lib/system/foreground";
 import { engineConfig } from "./engine-config";
 
 /**
@@ -21,7 +22,13 @@ const CHECKPOINTING = { bufferedSteps: 20, maxInterval: "2s" } as const;
  */
 function clientOptions() {
   const c = engineConfig();
-  const logging = { logger, middleware: [runLoggerMiddleware()], checkpointing: CHECKPOINTING };
+  // foregroundAwareFetch: an event a page sends is marked as sent for a person (pages first).
+  const logging = {
+    logger,
+    middleware: [runLoggerMiddleware()],
+    checkpointing: CHECKPOINTING,
+    fetch: foregroundAwareFetch,
+  };
   if (c.mode === "dev") return { id: "kiln", isDev: true, baseUrl: c.baseUrl, eventKey: c.eventKey, ...logging };
   return { id: "kiln", isDev: false, baseUrl: c.baseUrl, eventKey: c.eventKey, signingKey: c.signingKey, ...logging };
 }

@@ -7,7 +7,7 @@ import { openDatabase, type Database } from "@/db/client";
 import { users } from "@/db/schema";
 import { startRunner } from "@/inngest/runner";
 import { embeddedHostLock } from "@/inngest/runner-lock";
-import { asForeground } from "@/lib/system/foreground";
+import { asForeground, FOREGROUND_HEADER, storeWithPages } from "@/lib/system/foreground";
 import { serveEmbeddedDatabase, type DatabaseHost, type HoldTrace } from "./host";
 import { embeddedDatabaseSocket } from "./socket-path";
 
@@ -226,7 +226,7 @@ describe("the embedded database served to another process", () => {
     }
   });
 
-  it("lets the runner's event API answer a page's send while that page is in flight", async () => {
+  it("lets the runner's event API answer a page's send while that page is in flight, not a background send", async () => {
     const web = await openDatabase({ socket: host.socketPath });
     const quiet = { info() {}, warn() {}, error() {}, debug() {} };
     const runner = await startRunner({
@@ -235,23 +235,28 @@ describe("the embedded database served to another process", () => {
       appUrl: "http://127.0.0.1:9/api/inngest",
       logger: quiet,
       syncIntervalMs: 60_000,
-      eventIntake: asForeground,
+      eventIntake: storeWithPages,
     });
-    try {
-      // The web process is answering the request that sends this event, as POST /api/batches does.
-      await web.setForeground!(true);
+    const send = async (name: string, headers: Record<string, string>) => {
       const started = Date.now();
       const response = await fetch(`${runner.url}/e/any-key`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ name: "kiln/test.page-sent", data: { n: 1 } }),
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify({ name, data: { n: 1 } }),
       });
-      const answeredMs = Date.now() - started;
       expect(response.status).toBe(200);
       const { ids } = (await response.json()) as { ids: string[] };
+      return { ms: Date.now() - started, ids };
+    };
+    try {
+      // The web process is answering the request that sends this event, as POST /api/batches does.
+      await web.setForeground!(true);
+      const { ms, ids } = await send("kiln/test.page-sent", { [FOREGROUND_HEADER]: "1" });
       expect(ids).toHaveLength(1);
       // Held behind the page it would wait BACKGROUND_MAX_WAIT_MS (500 ms) and the page with it.
-      expect(answeredMs).toBeLessThan(400);
+      expect(ms).toBeLessThan(400);
+      // A background function's send (a batch's fan-out) still waits for the pages.
+      expect((await send("kiln/test.background-sent", {})).ms).toBeGreaterThanOrEqual(450);
       await web.setForeground!(false);
       const stored = await remote.query<{ name: string }>("select name from inngest_runner_events where id = $1", [
         ids[0],

@@ -1,4 +1,5 @@
 import { AsyncResource } from "node:async_hooks";
+import type { IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { liveEngines, type Engine } from "./engine";
 import { processPendingEvents } from "./events";
@@ -38,11 +39,11 @@ export type RunnerOptions = {
    */
   checkpointing?: boolean;
   /**
-   * Wraps the database work of storing the events sent to the event API (POST /e/:key). Its sender
-   * waits for the answer, often inside a person's request; Kiln runs it ahead of background work on
-   * the embedded database (lib/system/foreground.ts asForeground). Default: run as is.
+   * Wraps the database work of storing the events sent to the event API (POST /e/:key), given the
+   * request's headers. Its sender waits for the answer; Kiln stores a page's events ahead of
+   * background work on the embedded database (lib/system/start-runner.ts). Default: run as is.
    */
-  eventIntake?: <T>(store: () => Promise<T>) => Promise<T>;
+  eventIntake?: <T>(store: () => Promise<T>, headers: IncomingHttpHeaders) => Promise<T>;
 };
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);

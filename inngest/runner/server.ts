@@ -9,7 +9,7 @@ type Options = {
   eventKey?: string;
   onFirstEvent(): Promise<unknown>;
   /** Wraps the storing of events sent to the event API (RunnerOptions.eventIntake). */
-  eventIntake?: <T>(store: () => Promise<T>) => Promise<T>;
+  eventIntake?: <T>(store: () => Promise<T>, headers: http.IncomingHttpHeaders) => Promise<T>;
 };
 
 /** A checkpoint holds at most the SDK's buffered steps (inngest/client.ts); each step's output is capped by the SDK. */
@@ -87,7 +87,7 @@ async function handle(
       const events = parseEvents(body, (req.headers["x-inngest-event-id-seed"] as string | undefined) ?? null);
       if (!engine.registry.synced) await opts.onFirstEvent(); // try to sync first so the events trigger at once
       const store = () => ingestEvents(engine, events);
-      const ids = await (opts.eventIntake ? opts.eventIntake(store) : store());
+      const ids = await (opts.eventIntake ? opts.eventIntake(store, req.headers) : store());
       return send(res, 200, { ids, status: 200 });
     } catch (err) {
       if (err instanceof BadEventError) {

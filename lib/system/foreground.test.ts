@@ -10,6 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   foregroundInFlight,
   gateBackgroundCalls,
+  asForeground,
+  FOREGROUND_HEADER,
+  foregroundAwareFetch,
+  inForeground,
   installForegroundTracking,
   isForegroundRequest,
   yieldToForeground,
@@ -26,6 +30,34 @@ describe("which requests are a person's", () => {
     );
     // Only the exact route: a page whose name starts the same way is a person's.
     expect(isForegroundRequest({ url: "/api/inngestion-report", headers: {} })).toBe(true);
+  });
+
+  it("counts the runner's event API only for an event a page sent, and never its checkpoints or sync", () => {
+    expect(isForegroundRequest({ url: "/e/key", headers: { [FOREGROUND_HEADER]: "1" } })).toBe(true);
+    expect(isForegroundRequest({ url: "/e/key", headers: {} })).toBe(false);
+    expect(isForegroundRequest({ url: "/v1/checkpoint/run-1/async", headers: {} })).toBe(false);
+    expect(isForegroundRequest({ url: "/fn/register", headers: {} })).toBe(false);
+  });
+
+  it("marks the Inngest client's requests made for a person's request, and only those", async () => {
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(`${String(req.headers[FOREGROUND_HEADER])} ${String(req.headers["x-other"])}`);
+      res.end("{}");
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/e/key`;
+    try {
+      await foregroundAwareFetch(url, { method: "POST", body: "[]", headers: { "x-other": "kept" } });
+      await asForeground(() =>
+        foregroundAwareFetch(url, { method: "POST", body: "[]", headers: { "x-other": "kept" } }),
+      );
+      await asForeground(() => foregroundAwareFetch(url));
+      expect(seen).toEqual(["undefined kept", "1 kept", "1 undefined"]);
+      expect(inForeground()).toBe(false);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 
 /**
  * Pages first (docs/decisions/0025), where one WebAssembly database serves pages and background work:
@@ -39,12 +39,37 @@ const state: State = ((globalThis as { [KEY]?: State })[KEY] ??= {
   listeners: [],
 });
 
-/** Is this request a person's (foreground), as opposed to the engine's calls or a stream? */
+/**
+ * The header an event send carries when it is made for a person's request (foregroundAwareFetch):
+ * the embedded runner's event API then stores the events with the pages (lib/system/start-runner.ts).
+ * A scheduling hint only, like the rest of pages first: it grants nothing.
+ */
+export const FOREGROUND_HEADER = "x-kiln-foreground";
+
+/**
+ * Is this request a person's (foreground), as opposed to the engine's calls or a stream? In the
+ * one-process shape the embedded runner's own routes (the event API, the SDK's checkpoints and
+ * sync) reach this process too: an event sent for a person's request says so (FOREGROUND_HEADER);
+ * the rest is background work, such as a function's step.sendEvent fanning out a batch.
+ */
 export function isForegroundRequest(req: Pick<IncomingMessage, "url" | "headers">): boolean {
   const url = req.url ?? "";
   if (url === "/api/inngest" || url.startsWith("/api/inngest?") || url.startsWith("/api/inngest/")) return false;
+  if (url.startsWith("/e/")) return req.headers[FOREGROUND_HEADER] === "1";
+  if (url.startsWith("/v1/checkpoint/") || url === "/fn/register") return false;
   return !String(req.headers.accept ?? "").includes("text/event-stream");
 }
+
+/**
+ * fetch for the Inngest client: a request made for a person's request (an event a page sends)
+ * carries FOREGROUND_HEADER; the engine's other traffic and background functions' sends do not.
+ */
+export const foregroundAwareFetch: typeof fetch = (input, init) => {
+  if (!inForeground()) return fetch(input, init);
+  const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+  headers.set(FOREGROUND_HEADER, "1");
+  return fetch(input, { ...init, headers });
+};
 
 /** Marks a request foreground from its start until its response closes; exported for tests. */
 export function trackForeground<T>(res: Pick<ServerResponse, "once">, handle: () => T): T {
@@ -100,12 +125,20 @@ export function onForegroundChange(listener: (busy: boolean) => void): () => voi
 
 /**
  * Runs `work` as part of a person's request: its database calls do not wait for pages (here) and go
- * with the pages at the embedded database's host (db/remote/client.ts). For work someone waits on
- * that does not arrive as a page request of this process, such as the runner's event API, whose
- * sender (a page in the web process, most often) holds its answer until the events are stored.
+ * with the pages at the embedded database's host (db/remote/client.ts). For work a person waits on
+ * that does not arrive as a page request of this process: the runner's event API in a worker storing
+ * the events a page sent, while that page holds its answer.
  */
 export function asForeground<T>(work: () => T): T {
   return state.storage.run(true, work);
+}
+
+/**
+ * The embedded runner's eventIntake (lib/system/start-runner.ts): events a page sent
+ * (FOREGROUND_HEADER) are stored as part of that page's request; other senders' wait their turn.
+ */
+export function storeWithPages<T>(store: () => Promise<T>, headers: IncomingHttpHeaders): Promise<T> {
+  return headers[FOREGROUND_HEADER] === "1" ? asForeground(store) : store();
 }
 
 /** Is this code running for a person's request (a foreground request, or asForeground)? */

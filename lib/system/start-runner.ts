@@ -3,7 +3,7 @@ import { engineConfig, runnerAppUrl, runnerCallTargets } from "@/inngest/engine-
 import type { EmbeddedRunner } from "@/inngest/embedded-runner";
 import { env } from "@/lib/env";
 import { functionCallsInFlight } from "@/lib/generation/calls-in-flight";
-import { asForeground } from "./foreground";
+import { storeWithPages } from "./foreground";
 
 /**
  * Starts the embedded runner for this process (role `all` or `worker`), calling this process's serve
@@ -33,8 +33,8 @@ export async function startKilnRunner(database: Database): Promise<EmbeddedRunne
     eventKey: engine.mode === "signed" ? engine.eventKey : e.INNGEST_EVENT_KEY,
     // An endpoint's generate calls plus room for the light and CPU-bound functions (calls-in-flight.ts).
     maxInFlight: functionCallsInFlight(),
-    // Whoever sends an event waits for it to be stored, most often a page of the web process: on the
-    // embedded database that write goes with the pages rather than waiting for them to finish.
-    eventIntake: asForeground,
+    // A page that sends an event waits for it to be stored: on the embedded database that write goes
+    // with the pages rather than waiting for them (and so for itself). Background sends still wait.
+    eventIntake: storeWithPages,
   });
 }
