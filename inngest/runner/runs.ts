@@ -153,13 +153,22 @@ async function throttleSlot(q: Query, fn: RegisteredFunction, key: string, now: 
   const t = fn.config.throttle!;
   const period = parseDuration(t.period) ?? 0;
   const limit = t.limit + (t.burst ?? 0);
-  await q("SELECT pg_advisory_xact_lock(hashtext($1))", [`inngest_runner_throttle:${fn.id}:${key}`]);
-  const rows = await q<{ throttle_at: number }>(
-    "SELECT throttle_at FROM inngest_runner_runs WHERE function_id = $1 AND throttle_key = $2 ORDER BY throttle_at DESC LIMIT $3",
-    [fn.id, key, limit],
-  );
-  if (rows.length < limit) return Math.max(now, rows[0]?.throttle_at ?? now);
-  return Math.max(now, Number(rows[rows.length - 1]!.throttle_at) + period);
+  // The lock and the read leave together and run in order (one round trip): the read sees the slots
+  // as they are once the lock is ours. It reads the newest slot and the limit-th newest as one row;
+  // reading all `limit` slots sent up to the limit's worth of rows (600 by Kiln's default) to the
+  // runner for every run it created.
+  const [, [slots]] = await Promise.all([
+    q("SELECT pg_advisory_xact_lock(hashtext($1))", [`inngest_runner_throttle:${fn.id}:${key}`]),
+    q<{ newest: number | null; nth: number | null }>(
+      `SELECT (SELECT throttle_at FROM inngest_runner_runs WHERE function_id = $1 AND throttle_key = $2
+                ORDER BY throttle_at DESC LIMIT 1) AS newest,
+              (SELECT throttle_at FROM inngest_runner_runs WHERE function_id = $1 AND throttle_key = $2
+                ORDER BY throttle_at DESC OFFSET $3 LIMIT 1) AS nth`,
+      [fn.id, key, limit - 1],
+    ),
+  ]);
+  if (slots?.nth === null || slots?.nth === undefined) return Math.max(now, Number(slots?.newest ?? now));
+  return Math.max(now, Number(slots.nth) + period);
 }
 
 /** The steps upsert for `rows` steps, nine parameters each (stepParams' order). */
