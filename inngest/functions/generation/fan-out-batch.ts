@@ -10,9 +10,10 @@ const FIRST_CHUNK = 32;
 
 /**
  * Chunk sizes for `total` events: 32, 64, 128, 256, then 500 at a time. The runner starts no run of
- * a chunk before the whole chunk is stored (~2 ms per run on the embedded database), so a first
- * chunk of 500 kept the GPU idle for about a second after a batch was queued; a small first chunk
- * starts the first images at once, and each next one is stored while the previous ones generate.
+ * a chunk before the whole chunk is stored (~1.4–2 ms per run on the embedded database), so with a
+ * first chunk of 500 the first generate steps began ~1.4 s after the batch was queued; with 32 they
+ * begin after ~0.1 s, and each next chunk is stored while they run (bench:pipeline's first provider
+ * call still waits ~1 s more: the later chunks' transactions hold the embedded database meanwhile).
  */
 export function fanOutChunks(total: number): number[] {
   const sizes: number[] = [];
