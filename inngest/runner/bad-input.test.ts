@@ -92,6 +92,37 @@ describe("bad input", () => {
     expect(rows).toHaveLength(1);
   });
 
+  it("stores a send's events together, once per id even within the send, and starts their runs", async () => {
+    const events = [
+      { id: "batch-1", name: "t/ok", data: { n: 1 } },
+      { id: "batch-2", name: "t/ok", data: { n: 2 } },
+      { id: "batch-1", name: "t/ok", data: { n: 99 } },
+      { id: "dedupe-1", name: "t/ok", data: { n: 3 } }, // stored by the test above
+      { id: "batch-3", name: "t/ok", data: { n: 4 } },
+    ];
+    const response = await post(events);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { ids: string[] }).ids).toEqual(events.map((e) => e.id));
+    const stored = await h.db.query<{ id: string; data: { n: number } }>(
+      "SELECT id, data FROM inngest_runner_events WHERE id LIKE 'batch-%' ORDER BY id",
+    );
+    expect(stored).toEqual([
+      { id: "batch-1", data: { n: 1 } },
+      { id: "batch-2", data: { n: 2 } },
+      { id: "batch-3", data: { n: 4 } },
+    ]);
+    await h.waitFor(() =>
+      h.db
+        .query("SELECT 1 FROM inngest_runner_runs WHERE event_id LIKE 'batch-%'")
+        .then((r) => (r.length === 3 ? r : null)),
+    );
+    const runs = await h.db.query<{ event_id: string }>(
+      "SELECT event_id FROM inngest_runner_runs WHERE event_id LIKE 'batch-%' OR event_id = 'dedupe-1' ORDER BY event_id",
+    );
+    // One run per new event, none for the repeats.
+    expect(runs.map((r) => r.event_id)).toEqual(["batch-1", "batch-2", "batch-3", "dedupe-1"]);
+  });
+
   it("fails step.invoke of an unknown function id with a clear StepError", async () => {
     const run = await h.finished(await trigger(h, "bad-invoke-unknown", { name: "t/invoke-unknown" }));
     expect(run.status).toBe("completed");

@@ -1,7 +1,7 @@
 import { matches } from "./expression";
 import { parseDuration } from "./durations";
 import { seededEventId, ulid } from "./ids";
-import { ensureDiscovery, finishRun, insertEvent, recordStep, triggerFunctions } from "./runs";
+import { ensureDiscovery, finishRun, insertEvents, recordStep, triggerFunctions } from "./runs";
 import type { Engine } from "./engine";
 import type { EventPayload } from "./types";
 
@@ -50,9 +50,7 @@ export function parseEvents(body: unknown, seed: string | null): EventPayload[] 
 
 /** Stores events and starts the runs they trigger in one transaction; waits are matched after. */
 export async function ingestEvents(engine: Engine, events: EventPayload[]): Promise<string[]> {
-  await engine.db.transaction(async (q) => {
-    for (const event of events) await insertEvent(q, engine, event);
-  });
+  await engine.db.transaction((q) => insertEvents(q, engine, events));
   // Wake after commit: on Postgres a scheduler tick cannot see uncommitted jobs.
   engine.wake();
   engine.wakeEvents();

@@ -9,29 +9,49 @@ const DAY = 86_400_000;
 
 /** Inserts an event and starts the runs it triggers, in the caller's transaction. */
 export async function insertEvent(q: Query, engine: Engine, event: EventPayload): Promise<boolean> {
+  return (await insertEvents(q, engine, [event])) > 0;
+}
+
+/**
+ * Inserts events and starts the runs they trigger, in the caller's transaction and in the events'
+ * order; answers how many were new. The events go in as one statement (a fan-out's 500 events were
+ * 500 statements and as many round trips); the runs are then created event by event.
+ */
+export async function insertEvents(q: Query, engine: Engine, events: EventPayload[]): Promise<number> {
+  // A repeated id is a retried send: Inngest deduplicates it, and so do we (within one send too).
+  const ids = new Set<string>();
+  const unique = events.filter((e) => !ids.has(e.id) && ids.add(e.id));
+  if (!unique.length) return 0;
   const now = Date.now();
-  // An event nothing waits for and no cancelOn listens to is done once its runs exist, so it
-  // skips the matching pass (the common case, and a third of the queries of a short run).
-  const quiet = engine.registry.synced && engine.registry.cancelledBy(event.name).length === 0;
-  const inserted = await q(
-    `INSERT INTO inngest_runner_events (id, name, data, "user", ts, received_at, triggered, processed)
-     VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6, $7, $8 AND NOT EXISTS (SELECT 1 FROM inngest_runner_jobs WHERE kind = 'wait' AND event_name = $2))
-     ON CONFLICT (id) DO NOTHING RETURNING id`,
-    [
+  const synced = engine.registry.synced;
+  const params: unknown[] = [];
+  const rows = unique.map((event) => {
+    // An event nothing waits for and no cancelOn listens to is done once its runs exist, so it
+    // skips the matching pass (the common case, and a third of the queries of a short run).
+    const quiet = synced && engine.registry.cancelledBy(event.name).length === 0;
+    params.push(
       event.id,
       event.name,
       JSON.stringify(event.data),
       event.user ? JSON.stringify(event.user) : null,
       event.ts,
       now,
-      engine.registry.synced,
+      synced,
       quiet,
-    ],
+    );
+    const p = (k: number) => `$${params.length - 8 + k}`;
+    return `(${p(1)}, ${p(2)}::text, ${p(3)}::jsonb, ${p(4)}::jsonb, ${p(5)}::float8, ${p(6)}::float8, ${p(7)}::boolean,
+      ${p(8)}::boolean AND NOT EXISTS (SELECT 1 FROM inngest_runner_jobs WHERE kind = 'wait' AND event_name = ${p(2)}))`;
+  });
+  const inserted = await q<{ id: string }>(
+    `INSERT INTO inngest_runner_events (id, name, data, "user", ts, received_at, triggered, processed)
+     VALUES ${rows.join(", ")}
+     ON CONFLICT (id) DO NOTHING RETURNING id`,
+    params,
   );
-  // A repeated id is a retried send: Inngest deduplicates it, and so do we.
-  if (inserted.length === 0) return false;
-  if (engine.registry.synced) await triggerFunctions(q, engine, event);
-  return true;
+  const isNew = new Set(inserted.map((r) => r.id));
+  if (synced) for (const event of unique) if (isNew.has(event.id)) await triggerFunctions(q, engine, event);
+  return isNew.size;
 }
 
 export async function triggerFunctions(q: Query, engine: Engine, event: EventPayload): Promise<void> {
