@@ -123,6 +123,16 @@ describe("bad input", () => {
     expect(runs.map((r) => r.event_id)).toEqual(["batch-1", "batch-2", "batch-3", "dedupe-1"]);
   });
 
+  it("stores a send of more events than one statement takes (9,000, over 65,535 parameters) whole", async () => {
+    const events = Array.from({ length: 9_000 }, (_, i) => ({ id: `many-${i}`, name: "t/nobody-listens", data: {} }));
+    const response = await post(events);
+    expect(response.status).toBe(200);
+    const [row] = await h.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM inngest_runner_events WHERE id LIKE 'many-%'",
+    );
+    expect(row!.n).toBe(9_000);
+  }, 60_000);
+
   it("fails step.invoke of an unknown function id with a clear StepError", async () => {
     const run = await h.finished(await trigger(h, "bad-invoke-unknown", { name: "t/invoke-unknown" }));
     expect(run.status).toBe("completed");

@@ -21,11 +21,23 @@ export async function insertEvents(q: Query, engine: Engine, events: EventPayloa
   // A repeated id is a retried send: Inngest deduplicates it, and so do we (within one send too).
   const ids = new Set<string>();
   const unique = events.filter((e) => !ids.has(e.id) && ids.add(e.id));
-  if (!unique.length) return 0;
+  const isNew = new Set<string>();
+  // EVENTS_PER_INSERT at a time: a statement takes at most 65,535 parameters, and a send has no count limit.
+  for (let i = 0; i < unique.length; i += EVENTS_PER_INSERT)
+    for (const id of await insertEventRows(q, engine, unique.slice(i, i + EVENTS_PER_INSERT))) isNew.add(id);
+  if (engine.registry.synced)
+    for (const event of unique) if (isNew.has(event.id)) await triggerFunctions(q, engine, event);
+  return isNew.size;
+}
+
+const EVENTS_PER_INSERT = 1000;
+
+/** One multi-row INSERT of events (eight parameters each); answers the ids that were new. */
+async function insertEventRows(q: Query, engine: Engine, events: EventPayload[]): Promise<string[]> {
   const now = Date.now();
   const synced = engine.registry.synced;
   const params: unknown[] = [];
-  const rows = unique.map((event) => {
+  const rows = events.map((event) => {
     // An event nothing waits for and no cancelOn listens to is done once its runs exist, so it
     // skips the matching pass (the common case, and a third of the queries of a short run).
     const quiet = synced && engine.registry.cancelledBy(event.name).length === 0;
@@ -49,9 +61,7 @@ export async function insertEvents(q: Query, engine: Engine, events: EventPayloa
      ON CONFLICT (id) DO NOTHING RETURNING id`,
     params,
   );
-  const isNew = new Set(inserted.map((r) => r.id));
-  if (synced) for (const event of unique) if (isNew.has(event.id)) await triggerFunctions(q, engine, event);
-  return isNew.size;
+  return inserted.map((r) => r.id);
 }
 
 export async function triggerFunctions(q: Query, engine: Engine, event: EventPayload): Promise<void> {
