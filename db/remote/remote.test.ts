@@ -7,9 +7,14 @@ import { openDatabase, type Database } from "@/db/client";
 import { users } from "@/db/schema";
 import { startRunner } from "@/inngest/runner";
 import { embeddedHostLock } from "@/inngest/runner-lock";
+import { silent } from "@/inngest/runner/test-harness";
 import { asForeground, FOREGROUND_HEADER, storeWithPages } from "@/lib/system/foreground";
 import { serveEmbeddedDatabase, type DatabaseHost, type HoldTrace } from "./host";
 import { embeddedDatabaseSocket } from "./socket-path";
+
+/** Whether `work` settles within `ms`. */
+const settledWithin = async (work: Promise<unknown>, ms: number) =>
+  Promise.race([work.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
 
 /** A real PGlite served on a real Unix socket, used through drizzle from a second client. */
 describe("the embedded database served to another process", () => {
@@ -139,8 +144,6 @@ describe("the embedded database served to another process", () => {
 
   it("holds the other processes' calls while the web process answers people (pages first), never inside a transaction", async () => {
     const web = await openDatabase({ socket: host.socketPath });
-    const settledWithin = async (work: Promise<unknown>, ms: number) =>
-      Promise.race([work.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
     try {
       // A transaction the worker opened before the page arrived runs to its end.
       const inTransaction = remote.transaction(async (query) => {
@@ -202,8 +205,6 @@ describe("the embedded database served to another process", () => {
 
   it("runs a call made for a person's request on another connection with the pages, not after them", async () => {
     const web = await openDatabase({ socket: host.socketPath });
-    const settledWithin = async (work: Promise<unknown>, ms: number) =>
-      Promise.race([work.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
     try {
       await web.setForeground!(true);
       const held = remote.query("select 1");
@@ -228,12 +229,11 @@ describe("the embedded database served to another process", () => {
 
   it("lets the runner's event API answer a page's send while that page is in flight, not a background send", async () => {
     const web = await openDatabase({ socket: host.socketPath });
-    const quiet = { info() {}, warn() {}, error() {}, debug() {} };
     const runner = await startRunner({
       db: { query: remote.query, transaction: remote.transaction },
       port: 0,
       appUrl: "http://127.0.0.1:9/api/inngest",
-      logger: quiet,
+      logger: silent,
       syncIntervalMs: 60_000,
       eventIntake: storeWithPages,
     });

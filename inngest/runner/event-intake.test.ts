@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "@/db/testing";
 import type { Database } from "@/db/client";
 import { startRunner, type RunnerHandle } from "./index";
+import { silent } from "./test-harness";
 import type { Query, RunnerDb } from "./types";
 
 /**
@@ -28,7 +29,7 @@ describe("the runner's event intake", () => {
       db,
       port: 0,
       appUrl: "http://127.0.0.1:9/api/inngest",
-      logger: { info() {}, warn() {}, error() {} },
+      logger: silent,
       syncIntervalMs: 60_000,
       eventIntake: (store) => context.run("intake", store),
     });
