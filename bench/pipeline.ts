@@ -31,7 +31,8 @@
  * Every tier runs checks (draft: NSFW) and Kiln has no setting that turns them off, so there is no
  * run without checks: `efficiency` is measured with them, and the table adds the GPU path alone
  * (images generated ÷ time to the last one generated, while the checks ran beside it) to show how
- * much of the gap is the checks. It also shows the CPU all of Kiln spent per image (web, worker and
+ * much of the gap is the checks, and how long a generated image waited for its checks' decision
+ * (p50 / p95: whether the checks kept pace with the endpoint). It also shows the CPU all of Kiln spent per image (web, worker and
  * the database: on PGlite the process that owns the embedded database, on PostgreSQL the local
  * server's processes), how much of the endpoint's slots were claimed and how much of the machine's
  * CPU was used: on a small machine the CPU, not the checks, can be the binding limit, and the table
@@ -181,7 +182,9 @@ try {
     async () => allCounted(await batchRows<Row>(designer, batchId), N),
     limitMs,
     `${N} images to be checked`,
-    1000,
+    // The window comes from the database's timestamps, not from this poll, so it can be rare: each
+    // poll reads the whole batch through the Jobs page's API, work Kiln would otherwise not do.
+    5000,
   );
   const cpu1 = cpuNow();
   await browser.close();
@@ -215,6 +218,11 @@ try {
   const cpuInUse = (["database", "web", "worker", "simulator"] as const).reduce((sum, k) => sum + cores(k), 0) / CORES;
   const providerMs = timings.map((t) => t.provider_ms).filter((x): x is number => x !== null);
   const checkMs = timings.map((t) => t.check_ms).filter((x): x is number => x !== null);
+  // How long a generated image waited for its checks' decision: whether the checks kept pace with
+  // the endpoint or fell behind it until the last image was generated.
+  const checkLagMs = done
+    .filter((t) => t.generated_at !== null)
+    .map((t) => Math.max(t.decided_at!, t.renditions_at!) - t.generated_at!);
 
   const rows: Array<[string, string]> = [
     [
@@ -254,6 +262,10 @@ try {
     ["CPU ceiling (cores × 1000 ÷ checks' CPU ms)", `${cpuCeiling.toFixed(2)} images/s`],
     ["checks_efficiency (achieved ÷ min of the ceilings)", checksEfficiency.toFixed(3)],
     [
+      "generated → checked and rendered (p50 / p95)",
+      `${(pct(checkLagMs, 0.5) / 1000).toFixed(1)} / ${(pct(checkLagMs, 0.95) / 1000).toFixed(1)} s`,
+    ],
+    [
       "CPU per image: database / web / worker / simulator",
       `${perImage("database").toFixed(0)} / ${perImage("web").toFixed(0)} / ${perImage("worker").toFixed(0)} / ${perImage("simulator").toFixed(0)} ms`,
     ],
@@ -283,6 +295,7 @@ try {
       `cpu_ceiling_per_s=${cpuCeiling.toFixed(2)}`,
       `check_cpu_ms=${checkCpuMs.toFixed(0)}`,
       `generated_efficiency=${genEfficiency.toFixed(3)}`,
+      `check_lag_p95_s=${(pct(checkLagMs, 0.95) / 1000).toFixed(1)}`,
       `kiln_cpu_ms=${kilnCpuMs.toFixed(0)}`,
       `gpu_slots_in_use=${slotsInUse.toFixed(2)}`,
       `cpu_in_use=${cpuInUse.toFixed(2)}`,
