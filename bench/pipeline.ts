@@ -32,13 +32,13 @@
  * run without checks: `efficiency` is measured with them, and the table adds the GPU path alone
  * (images generated ÷ time to the last one generated, while the checks ran beside it) to show how
  * much of the gap is the checks, and how long a generated image waited for its checks' decision
- * (p50 / p95: whether the checks kept pace with the endpoint). It also shows the CPU all of Kiln spent per image (web, worker and
- * the database: on PGlite the process that owns the embedded database, on PostgreSQL the local
- * server's processes), how much of the endpoint's slots were claimed and how much of the machine's
- * CPU was used: on a small machine the CPU, not the checks, can be the binding limit, and the table
- * says so rather than folding it into a ceiling. Settings that must grow with C are set and printed
- * (the provider concurrency bound, the per-user throttle, no daily quota); everything else is the
- * product's default.
+ * (p50 / p95: whether the checks kept pace with the endpoint). It also shows the CPU all of Kiln
+ * spent per image (web, worker and the database: on PGlite the process that owns the embedded
+ * database, on PostgreSQL the local server's processes), how much of the endpoint's slots were
+ * claimed and how much of the machine's CPU was used: on a small machine the CPU, not the checks,
+ * can be the binding limit, and the table says so rather than folding it into a ceiling. Settings
+ * that must grow with C are set and printed (the provider concurrency bound, the per-user throttle,
+ * no daily quota); everything else is the product's default.
  *
  * The simulator runs at nice 19, so on a busy machine it can answer later than L; that shows as
  * overhead (against Kiln, never for it) and in the "provider call seen by the app" row.
