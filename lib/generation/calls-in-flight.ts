@@ -12,9 +12,15 @@ import { env } from "@/lib/env";
  *   reads before the claim and their events and answer after it, then wait in the process for the
  *   next free slot (woken at once by a release), so the GPU never waits for that bookkeeping. With
  *   calls = slots, every slot also covered the call's bookkeeping and the runner's turn-around.
- * - Checks and renditions are CPU work: `cpuFunctionConcurrency` runs of each at once, twice the
- *   cores, so one run's database and storage waits overlap another's CPU work. Their models and
- *   libvips bound the CPU itself in their own threads.
+ * - Renditions of uploads are CPU work: `cpuFunctionConcurrency` runs at once, twice the cores, so
+ *   one run's database and storage waits overlap another's CPU work. Models and libvips bound the
+ *   CPU itself in their own threads.
+ * - A new image's check run (its renditions, checks and decision) gets `checkFunctionConcurrency`
+ *   places: twice the cores, or one per endpoint slot at the ceiling when that is more. The checks
+ *   must keep pace with what the slots produce. With the cores' count only (4 places against 16
+ *   slots), a busy worker took ~1.4 s per check run, so checks decided ~2.5 images/s while
+ *   images came at ~11/s. The backlog then grew for the whole batch (390 images after 46 s), and a
+ *   generated image waited tens of seconds to reach review.
  * - The embedded runner, and each worker process unless KILN_WORKER_CONCURRENCY says otherwise, run
  *   `functionCallsInFlight` calls at once: the generate calls of one endpoint at the ceiling and the
  *   checks' and renditions' runs, and at least 16 (the default ceiling of 4 gives 16). A worker limit
@@ -33,6 +39,10 @@ export function cpuFunctionConcurrency(): number {
   return 2 * Math.max(1, os.availableParallelism());
 }
 
+export function checkFunctionConcurrency(): number {
+  return Math.max(cpuFunctionConcurrency(), env().KILN_PROVIDER_CONCURRENCY);
+}
+
 export function functionCallsInFlight(): number {
-  return Math.max(16, generateCallsPerEndpoint() + 2 * cpuFunctionConcurrency());
+  return Math.max(16, generateCallsPerEndpoint() + checkFunctionConcurrency() + cpuFunctionConcurrency());
 }

@@ -7,7 +7,7 @@ import { draftAltTextOnApproval } from "@/lib/alt-text/hook";
 import { decideCheckRun } from "@/lib/checks/decide-run";
 import { checkRunTier } from "@/lib/checks/run-queries";
 import { checkSteps } from "@/lib/checks/registry";
-import { cpuFunctionConcurrency } from "@/lib/generation/calls-in-flight";
+import { checkFunctionConcurrency } from "@/lib/generation/calls-in-flight";
 import { makeGenerationRenditions } from "@/lib/generation/run-generation";
 import { runChecks } from "@/lib/checks/run-checks";
 import { AppError } from "@/lib/errors";
@@ -26,7 +26,8 @@ const RETRIES = 3;
  * kiln/check.requested → for a new generation, its thumbnail and preview first (decision 0031); then
  * the automated checks of one asset version, each group a step (a crash resumes at the next
  * unfinished check), then the decision, and a re-roll request if one was made. Limited to twice the
- * cores at once (lib/generation/calls-in-flight.ts): renditions and checks are CPU work.
+ * cores at once, or one run per endpoint slot when that is more, so checks keep pace with the
+ * endpoints (lib/generation/calls-in-flight.ts).
  */
 export const checkAsset = inngest.createFunction(
   {
@@ -34,7 +35,7 @@ export const checkAsset = inngest.createFunction(
     name: "Check asset",
     triggers: [checkRequested],
     retries: RETRIES,
-    concurrency: { limit: cpuFunctionConcurrency() },
+    concurrency: { limit: checkFunctionConcurrency() },
   },
   async ({ event, step, attempt, logger }) => {
     const { checkRunId, generationId } = event.data;
