@@ -1,12 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { sniffImageType } from "./download";
+import { Base64Blob, parseJsonWithBlobs } from "./json-blobs";
 import {
   fetchFor,
   kindForStatus,
   numberOption,
   parseJson,
+  readBytes,
   readText,
   request,
+  responseLimit,
   withCall,
   type ErrorBody,
 } from "./http-call";
@@ -102,8 +105,13 @@ function toError(res: ErrorBody): ProviderError {
 }
 
 function decodeImage(b64: unknown): { image: Buffer; contentType: string } {
-  if (typeof b64 !== "string" || b64.length === 0) throw new ProviderError("transient", `${LABEL} returned no image.`);
-  const image = Buffer.from(b64.startsWith("data:") ? (b64.split(",")[1] ?? "") : b64, "base64");
+  const image =
+    b64 instanceof Base64Blob
+      ? b64.decode()
+      : typeof b64 === "string" && b64.length > 0
+        ? Buffer.from(b64.startsWith("data:") ? (b64.split(",")[1] ?? "") : b64, "base64")
+        : undefined;
+  if (!image) throw new ProviderError("transient", `${LABEL} returned no image.`);
   const contentType = sniffImageType(image);
   if (!contentType.startsWith("image/"))
     throw new ProviderError("transient", `${LABEL} returned data that is not a PNG, JPEG or WebP image.`);
@@ -143,8 +151,8 @@ export function createA1111Adapter(config: ProviderConfig, deps: AdapterDeps = {
     return withCall(LABEL, scoped, async (scope) => {
       const init: RequestInit = { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) };
       const res = await request(scope, fetchImpl, `${base}${path}`, init, toError);
-      const text = await readText(scope, res);
-      const data = parseJson(text);
+      // Images are read from the body's bytes, not through one string of the whole body (json-blobs.ts).
+      const data = parseJsonWithBlobs(await readBytes(scope, res, responseLimit()));
       if (data === undefined)
         throw new ProviderError("transient", `${LABEL} sent a response that is not JSON.`, { status: res.status });
       return { data: data as T, ms: Date.now() - scope.startedAt };
