@@ -23,9 +23,13 @@
  *                  what each image costs the endpoint beyond its L (≤ 50 ms ⇔ efficiency ≥ 0.95 at L = 1 s)
  *   CPU ceiling    cores × 1000 ÷ the checks' CPU ms per image: the checks' own CPU time, measured in
  *                  this run as the CPU time of the model threads (named "check:<model>" by
- *                  lib/system/background-thread.mjs) in the worker process, ÷ images; cores =
- *                  os.availableParallelism(). No pipeline on this machine can check faster, even if
- *                  nothing else (decoding, renditions, the database, the simulator's rendering) used any CPU.
+ *                  lib/system/background-thread.mjs) and of libvips' threads ("libvips worker": the
+ *                  check run's decode, renditions and model inputs; nothing else in the worker uses
+ *                  sharp) in the worker process, ÷ images; cores = os.availableParallelism(). libvips
+ *                  ends idle threads, and a thread that ended within the window is not counted, so
+ *                  this is a lower bound of the checks' CPU and the ceiling an upper bound. No
+ *                  pipeline on this machine can check faster, even if nothing else (the JS around
+ *                  the checks, the database, the simulator's rendering) used any CPU.
  *   checks_efficiency  achieved ÷ min(GPU ceiling, CPU ceiling) (target ≥ 0.9)
  *
  * Every tier runs checks (draft: NSFW) and Kiln has no setting that turns them off, so there is no
@@ -36,7 +40,9 @@
  * spent per image (web, worker and the database: on PGlite the process that owns the embedded
  * database, on PostgreSQL the local server's processes), how much of the endpoint's slots were
  * claimed and how much of the machine's CPU was used: on a small machine the CPU, not the checks,
- * can be the binding limit, and the table says so rather than folding it into a ceiling. Settings
+ * can be the binding limit, and the table says so rather than folding it into a ceiling: its last
+ * row is the most images per second the machine's cores could carry at this run's CPU per image,
+ * the simulator's included (it stands in for a GPU elsewhere but renders on these cores). Settings
  * that must grow with C are set and printed (the provider concurrency bound, the per-user throttle,
  * no daily quota); everything else is the product's default.
  *
@@ -212,6 +218,9 @@ try {
   const perImage = (k: keyof Cpu) => ((cpu1[k] - cpu0[k]) * TICK_MS) / images;
   const cores = (k: keyof Cpu) => ((cpu1[k] - cpu0[k]) * TICK_MS) / windowMs;
   const kilnCpuMs = perImage("database") + perImage("web") + perImage("worker");
+  // The simulator stands in for a GPU on another machine but renders on these cores: with it, the
+  // most images per second this machine's CPU could carry at this run's CPU cost per image.
+  const machineBound = (CORES * 1000) / (kilnCpuMs + perImage("simulator"));
   // How much of the endpoint's capacity was claimed, and how much of the machine's CPU was used:
   // with slots idle and the cores nearly full, the CPU, not the GPU, sets the pace.
   const slotsInUse = timings.reduce((sum, t) => sum + (t.slot_ms ?? 0), 0) / (C * windowMs);
@@ -256,7 +265,7 @@ try {
       `${(generated.length / (generatedMs / 1000)).toFixed(2)} images/s, ${genEfficiency.toFixed(3)} of the ceiling`,
     ],
     [
-      "checks' CPU per image (check:* threads)",
+      "checks' CPU per image (check:* and libvips threads, at least)",
       `${checkCpuMs.toFixed(0)} ms (their wall time, check_results: ${mean(checkMs).toFixed(0)} ms)`,
     ],
     ["CPU ceiling (cores × 1000 ÷ checks' CPU ms)", `${cpuCeiling.toFixed(2)} images/s`],
@@ -278,6 +287,10 @@ try {
       "  bound from Kiln's whole CPU (cores ÷ its CPU per image)",
       `${((CORES * 1000) / kilnCpuMs).toFixed(2)} images/s (${kilnCpuMs.toFixed(0)} ms CPU per image)`,
     ],
+    [
+      "  bound from the machine's CPU (cores ÷ Kiln's and the simulator's CPU per image)",
+      `${machineBound.toFixed(2)} images/s, ${(machineBound / gpuCeiling).toFixed(3)} of the GPU ceiling`,
+    ],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
   result = [
@@ -297,6 +310,7 @@ try {
       `generated_efficiency=${genEfficiency.toFixed(3)}`,
       `check_lag_p95_s=${(pct(checkLagMs, 0.95) / 1000).toFixed(1)}`,
       `kiln_cpu_ms=${kilnCpuMs.toFixed(0)}`,
+      `machine_cpu_bound_per_s=${machineBound.toFixed(2)}`,
       `gpu_slots_in_use=${slotsInUse.toFixed(2)}`,
       `cpu_in_use=${cpuInUse.toFixed(2)}`,
       `n=${images}`,
@@ -359,7 +373,8 @@ async function stopChildren(): Promise<void> {
 /** CPU clock ticks so far: each process, and the worker's model threads (named check:<model>). */
 function cpuNow(): Cpu {
   const proc = (name: string) => processTicks(children.get(name)!.pid!);
-  const checks = threadTicks(children.get("worker")!.pid!, "check:");
+  const worker = children.get("worker")!.pid!;
+  const checks = threadTicks(worker, "check:") + threadTicks(worker, "libvips");
   return {
     database: children.has("database") ? proc("database") : postgresServerTicks(),
     web: proc("web"),
