@@ -8,8 +8,8 @@ import { randomBytes } from "node:crypto";
  * ~9-12 ms of the worker's main thread per image (utf8 ~3.5, JSON.parse ~5, base64 ~1.7). The
  * image strings are found in the bytes instead (native indexOf between quotes). Only the rest of
  * the body is parsed as JSON. Each image is decoded from its own bytes when it is read (~3.7 ms
- * for a 512² image; ~4.9 ms in all with the search, against 8.7-12 before). The result is what JSON.parse gives, except that each long base64 string
- * value is a Base64Blob.
+ * for a 512² image; ~4.9 ms in all with the search, against 8.7-12 before). The result is what
+ * JSON.parse gives, except that each long base64 string value is a Base64Blob.
  */
 export class Base64Blob {
   constructor(
