@@ -77,8 +77,7 @@ export function parseJsonWithBlobs(body: Buffer, minBlobBytes = MIN_BLOB_BYTES):
     let next = close + 1;
     while (isWhitespace(body[next])) next++;
     if (body[next] === COLON) continue; // a key
-    const slash = body.indexOf(BACKSLASH, open + 1);
-    if (slash !== -1 && slash < close) continue; // escapes: JSON.parse decodes it as a string
+    // Escapes (a backslash) and data: URLs are not base64: JSON.parse decodes them as strings.
     if (!isBase64(body, open + 1, close)) continue;
     parts.push(body.subarray(copied, open + 1), Buffer.from(`\\u0000${nonce}:${blobs.length}`));
     blobs.push(new Base64Blob(body, open + 1, close));
