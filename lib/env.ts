@@ -144,7 +144,7 @@ const envSchema = z.object({
   KILN_WORKER_URLS: optionalString,
   /**
    * Function calls one worker process runs at once; more wait their turn in that process. Unset: as
-   * many as the runner has in flight (max(16, 2 × KILN_PROVIDER_CONCURRENCY + 4 × cores), lib/generation/calls-in-flight.ts).
+   * many as the runner has in flight (max(16, generate calls + check runs + renditions), lib/generation/calls-in-flight.ts).
    */
   KILN_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(512).optional(),
   /** OS priority (nice, 0–19) of worker processes and engine threads, so pages stay responsive under load; 0 turns it off. */

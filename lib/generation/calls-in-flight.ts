@@ -16,11 +16,12 @@ import { env } from "@/lib/env";
  *   one run's database and storage waits overlap another's CPU work. Models and libvips bound the
  *   CPU itself in their own threads.
  * - A new image's check run (its renditions, checks and decision) gets `checkFunctionConcurrency`
- *   places: twice the cores, or one per endpoint slot at the ceiling when that is more. The checks
- *   must keep pace with what the slots produce. With the cores' count only (4 places against 16
- *   slots), a busy worker took ~1.4 s per check run, so checks decided ~2.5 images/s while
- *   images came at ~11/s. The backlog then grew for the whole batch (390 images after 46 s), and a
- *   generated image waited tens of seconds to reach review.
+ *   places: as many as the generate function's calls per endpoint (twice the ceiling), or twice the
+ *   cores when that is more. The checks must keep pace with what the slots produce. With the cores'
+ *   count only (4 places against 16 slots), a busy worker took ~1.4 s per check run, so checks
+ *   decided ~2.5 images/s while images came at ~11/s: the backlog grew for the whole batch (390
+ *   images after 46 s), and a generated image waited tens of seconds to reach review. One place per
+ *   slot still left a p95 of 12-20 s; two kept it to ~3-4 s (decision 0031).
  * - The embedded runner, and each worker process unless KILN_WORKER_CONCURRENCY says otherwise, run
  *   `functionCallsInFlight` calls at once: the generate calls of one endpoint at the ceiling and the
  *   checks' and renditions' runs, and at least 16 (the default ceiling of 4 gives 16). A worker limit
@@ -40,7 +41,7 @@ export function cpuFunctionConcurrency(): number {
 }
 
 export function checkFunctionConcurrency(): number {
-  return Math.max(cpuFunctionConcurrency(), env().KILN_PROVIDER_CONCURRENCY);
+  return Math.max(cpuFunctionConcurrency(), generateCallsPerEndpoint());
 }
 
 export function functionCallsInFlight(): number {

@@ -25,9 +25,9 @@ const RETRIES = 3;
 /**
  * kiln/check.requested → for a new generation, its thumbnail and preview first (decision 0031); then
  * the automated checks of one asset version, each group a step (a crash resumes at the next
- * unfinished check), then the decision, and a re-roll request if one was made. Limited to twice the
- * cores at once, or one run per endpoint slot when that is more, so checks keep pace with the
- * endpoints (lib/generation/calls-in-flight.ts).
+ * unfinished check), then the decision, and a re-roll request if one was made. Runs as many at once
+ * as the generate function's calls per endpoint, or twice the cores when that is more, so checks
+ * keep pace with the endpoints (lib/generation/calls-in-flight.ts).
  */
 export const checkAsset = inngest.createFunction(
   {
