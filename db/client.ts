@@ -30,8 +30,8 @@ export type Database = {
   transaction<T>(fn: (query: SqlQuery) => Promise<T>): Promise<T>;
   migrate(): Promise<void>;
   close(): Promise<void>;
-  /** The embedded PGlite this process owns (gated for pages first), for db/remote/host.ts to serve. */
-  embedded?: HostedClient;
+  /** The embedded PGlite this process owns (gated for pages first), for db/remote/host.ts to serve (and db/testing.ts to dump). */
+  embedded?: HostedClient & Pick<PGlite, "dumpDataDir">;
   /** Set when this process uses the embedded database through its host's socket (db/remote). */
   remoteSocket?: string;
   /** Over that socket: tells the host this process is answering people's requests, or has answered them all (pages first). */
@@ -44,7 +44,12 @@ export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
  * `socket`: the embedded database that another Kiln process on this machine owns and serves
  * (db/remote, docs/decisions/0027-embedded-database-host.md).
  */
-export type OpenOptions = { url: string } | { dataDir: string } | { memory: true } | { socket: string };
+export type OpenOptions =
+  | { url: string }
+  | { dataDir: string }
+  /** In memory; `loadDataDir` starts it from a dump of another database's data folder (db/testing.ts). */
+  | { memory: true; loadDataDir?: Blob }
+  | { socket: string };
 
 /** Opens Postgres (postgres.js) when given a URL, otherwise the embedded PGlite. */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
@@ -88,7 +93,9 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   // Background calls wait for people's requests first (one event loop, one WebAssembly database in
   // the one-process shape); a no-op unless the Next server installed the tracking (lib/system/foreground).
   const client = gateBackgroundCalls(
-    "dataDir" in options ? await PGlite.create(options.dataDir, { extensions }) : await PGlite.create({ extensions }),
+    "dataDir" in options
+      ? await PGlite.create(options.dataDir, { extensions })
+      : await PGlite.create({ extensions, loadDataDir: options.loadDataDir }),
   );
   const pglite = drizzlePglite(client, { schema });
   return {

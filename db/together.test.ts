@@ -4,7 +4,7 @@ import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "@/db/client";
-import { createTestDatabase } from "@/db/testing";
+import { createTestDatabase, openMigratedMemoryDatabase } from "@/db/testing";
 import { teams } from "@/db/schema";
 import { serveEmbeddedDatabase, type HoldTrace } from "./remote/host";
 import { embeddedDatabaseSocket } from "./remote/socket-path";
@@ -76,8 +76,7 @@ describe("statements sent together in one transaction", () => {
 describe("statements sent together to the embedded database's host", () => {
   it("cost the host one wait on the caller instead of one per statement", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-together-"));
-    const owner = await openDatabase({ memory: true });
-    await owner.migrate();
+    const owner = await openMigratedMemoryDatabase();
     const holds: HoldTrace[] = [];
     const host = await serveEmbeddedDatabase(owner.embedded!, embeddedDatabaseSocket(path.join(dir, "pglite")), {
       trace: (entry) => holds.push(entry),

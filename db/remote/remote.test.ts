@@ -4,6 +4,7 @@ import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "@/db/client";
+import { openMigratedMemoryDatabase } from "@/db/testing";
 import { users } from "@/db/schema";
 import { startRunner } from "@/inngest/runner";
 import { embeddedHostLock } from "@/inngest/runner-lock";
@@ -25,8 +26,7 @@ describe("the embedded database served to another process", () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), "kiln-remote-"));
-    owner = await openDatabase({ memory: true });
-    await owner.migrate();
+    owner = await openMigratedMemoryDatabase();
     await owner.query("create table remote_t (id int primary key, note text, at timestamptz, data bytea)");
     host = await serveEmbeddedDatabase(owner.embedded!, embeddedDatabaseSocket(path.join(dir, "pglite")));
     remote = await openDatabase({ socket: host.socketPath });
