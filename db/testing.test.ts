@@ -2,7 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { openMigratedMemoryDatabase, templateFile } from "./testing";
+import postgres from "postgres";
+import { env } from "@/lib/env";
+import { createTestDatabase, openMigratedMemoryDatabase, templateFile } from "./testing";
 
 const templates = mkdtempSync(path.join(os.tmpdir(), "kiln-templates-"));
 afterAll(() => rmSync(templates, { recursive: true, force: true }));
@@ -17,7 +19,8 @@ async function appliedMigrations(db: Awaited<ReturnType<typeof openMigratedMemor
   return row!.n;
 }
 
-describe("a migrated in-memory test database", () => {
+// Each test opens an empty PGlite at least once (initdb, then the migrations): ~15 s on two busy cores.
+describe("a migrated in-memory test database", { timeout: 120_000 }, () => {
   it("is made once, kept as a dump, and each later one starts from it: migrated, and apart from the others", async () => {
     const file = templateFile(templates);
     expect(existsSync(file)).toBe(false);
@@ -51,6 +54,31 @@ describe("a migrated in-memory test database", () => {
       expect(statSync(file).size).toBeGreaterThan(1_000_000);
     } finally {
       await database.close();
+    }
+  });
+});
+
+describe.skipIf(!env().DATABASE_URL)("a test database on the PostgreSQL server", { timeout: 60_000 }, () => {
+  it("is a copy of a migrated template database, apart from the others, and dropped on close", async () => {
+    const first = await createTestDatabase();
+    const second = await createTestDatabase();
+    const admin = postgres(env().DATABASE_URL!, { max: 1, onnotice: () => {} });
+    try {
+      expect(await appliedMigrations(first)).toBe(journal.entries.length);
+      expect(await appliedMigrations(second)).toBe(journal.entries.length);
+      const template = path.basename(templateFile(), ".tar");
+      const named = await admin<
+        { datname: string }[]
+      >`SELECT datname FROM pg_database WHERE datname = ${`kiln_template_${template}`}`;
+      expect(named).toHaveLength(1);
+      await first.query("CREATE TABLE probe (n int)");
+      expect(await second.query("SELECT to_regclass('probe') IS NOT NULL AS here")).toEqual([{ here: false }]);
+      const [row] = await first.query<{ current: string }>("SELECT current_database() AS current");
+      await first.close();
+      expect(await admin`SELECT 1 FROM pg_database WHERE datname = ${row!.current}`).toHaveLength(0);
+    } finally {
+      await second.close();
+      await admin.end({ timeout: 5 });
     }
   });
 });
