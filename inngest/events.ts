@@ -42,6 +42,14 @@ export const generationRequested = eventType("kiln/generation.requested", {
 });
 
 /**
+ * Generation may go on: an admin resumed one GPU endpoint (`providerId`) or all generation (null).
+ * Work parked on it waits for this event (with its poll as the timeout), so it starts again at once.
+ */
+export const generationResumed = eventType("kiln/generation.resumed", {
+  schema: z.object({ providerId: z.string().uuid().nullable() }),
+});
+
+/**
  * A generation's image is stored; its renditions are made next, outside the GPU slot. No longer sent:
  * a new generation's renditions are made by its check run (checkRequested.generationId). Its function
  * stays for events queued before that change.

@@ -3,6 +3,7 @@ import type { CheckSender } from "@/lib/checks/recheck";
 import type { EditSender } from "@/lib/editing/request-edit";
 import type { ExportSender } from "@/lib/exports/create-export";
 import type { GenerationSender } from "@/lib/generation/batch-actions";
+import type { ResumeSender } from "@/lib/generation/resume-sender";
 import type { MoveSender } from "@/lib/providers/admin-fallback";
 import { inngest } from "./client";
 import {
@@ -13,6 +14,7 @@ import {
   editRequested,
   exportRequested,
   generationRequested,
+  generationResumed,
   uploadCreated,
 } from "./events";
 
@@ -56,6 +58,13 @@ export const sendMovedGenerations: MoveSender = async (items, moveId) => {
         { id: `generation-moved-${g.generationId}-${moveId}` },
       ),
     ),
+  );
+};
+
+/** One event per resume: a resume is a new fact each time, so its id carries the moment. */
+export const sendGenerationResumed: ResumeSender = async (providerId) => {
+  await inngest.send(
+    generationResumed.create({ providerId }, { id: `generation-resumed-${providerId ?? "all"}-${Date.now()}` }),
   );
 };
 

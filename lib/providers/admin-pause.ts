@@ -3,20 +3,32 @@ import { providers } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { parseInput } from "@/lib/errors";
+import { announceResume, type ResumeSender } from "@/lib/generation/resume-sender";
 import { assertCanManageProviders, loadProviderForUpdate } from "./admin-common";
 import { toAdminProvider, type AdminProvider } from "./admin-list";
 import { setPausedInput } from "./admin-schemas";
 
 /**
  * The kill switch for one endpoint. Pausing never drops work: the generate function sees the flag
- * before each call and parks queued work (durable sleeps) until the endpoint is resumed, or until
- * an admin moves it to a fallback preset (admin-fallback.ts). Calls already in flight finish.
+ * before each call and parks queued work (durable waits) until the endpoint is resumed, or until
+ * an admin moves it to a fallback preset (admin-fallback.ts). Calls already in flight finish. A
+ * resume is announced with `resumed` once it has committed, so parked work starts again at once.
  */
-export async function setProviderPaused({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<AdminProvider> {
+export async function setProviderPaused({
+  ctx,
+  input,
+  resumed,
+}: {
+  ctx: Ctx;
+  input: unknown;
+  resumed?: ResumeSender;
+}): Promise<AdminProvider> {
   assertCanManageProviders(ctx);
   const { providerId, paused, reason } = parseInput(setPausedInput, input);
-  return ctx.db.transaction(async (tx) => {
+  let wasPaused = false;
+  const result = await ctx.db.transaction(async (tx) => {
     const before = await loadProviderForUpdate(tx, providerId);
+    wasPaused = before.paused;
     const pausedAt = new Date();
     if (before.paused === paused && (!paused || before.pausedReason === reason)) {
       return toAdminProvider(before, { queuedCount: 0, pausedSince: null });
@@ -43,4 +55,6 @@ export async function setProviderPaused({ ctx, input }: { ctx: Ctx; input: unkno
     });
     return toAdminProvider(row!, { queuedCount: 0, pausedSince: paused && !before.paused ? pausedAt : null });
   });
+  if (wasPaused && !paused) await announceResume(resumed, providerId);
+  return result;
 }

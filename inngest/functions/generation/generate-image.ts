@@ -1,7 +1,7 @@
 import { NonRetriableError } from "inngest";
 import { getDatabase } from "@/db";
 import { inngest } from "@/inngest/client";
-import { batchCancelled, checkRequested, generationRequested } from "@/inngest/events";
+import { batchCancelled, checkRequested, generationRequested, generationResumed } from "@/inngest/events";
 import { env } from "@/lib/env";
 import { generateCallsPerEndpoint } from "@/lib/generation/calls-in-flight";
 import { deadLetterGeneration, runGeneration } from "@/lib/generation/run-generation";
@@ -55,8 +55,8 @@ export const generateImage = inngest.createFunction(
     },
   },
   async ({ event, step, attempt }) => {
-    // A paused endpoint parks the work (durably) without spending retries; if an admin moves the
-    // work to another endpoint meanwhile, that move sent its own request and this one ends.
+    // A paused endpoint parks the work (durably) without spending retries until it is resumed; if an
+    // admin moves the work to another endpoint meanwhile, that move sent its own request and this one ends.
     // Waits for a busy endpoint do not count against the paused-endpoint limit: a deep queue is normal.
     let { pauses, holds } = event.data.waited ?? { pauses: 0, holds: 0 };
     for (let i = 0; pauses < MAX_PAUSE_POLLS; i += 1) {
@@ -108,9 +108,13 @@ export const generateImage = inngest.createFunction(
         continue;
       }
       if (outcome.status === "system_paused") {
-        // An admin paused all generation: wait without a limit (nothing queued is dropped) and
-        // poll as often as a paused endpoint, so a resume is felt within half a minute.
-        await step.sleep(`generation-paused-${i}`, PAUSE_POLL);
+        // An admin paused all generation: wait without a limit (nothing queued is dropped) until
+        // the resume's event, or the poll if that event is missed (sent before this wait began).
+        await step.waitForEvent(`generation-paused-${i}`, {
+          event: generationResumed,
+          timeout: PAUSE_POLL,
+          if: "async.data.providerId == null",
+        });
         continue;
       }
       if (outcome.status === "waiting_for_slot") {
@@ -119,7 +123,12 @@ export const generateImage = inngest.createFunction(
       }
       if (outcome.status !== "paused") return outcome;
       pauses += 1;
-      await step.sleep(`endpoint-paused-${i}`, PAUSE_POLL);
+      // Woken by the endpoint's resume (admin-pause.ts), else by the poll.
+      await step.waitForEvent(`endpoint-paused-${i}`, {
+        event: generationResumed,
+        timeout: PAUSE_POLL,
+        if: "async.data.providerId == event.data.providerId",
+      });
     }
     throw new NonRetriableError(
       "[provider_paused] The GPU endpoint stayed paused for a day; the work was parked here.",

@@ -4,6 +4,7 @@ import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { can } from "@/lib/auth/permissions";
 import { AppError, parseInput } from "@/lib/errors";
+import { announceResume, type ResumeSender } from "@/lib/generation/resume-sender";
 import { eq, sql } from "drizzle-orm";
 
 const setSwitchInput = z
@@ -29,12 +30,22 @@ export function assertCanOperate(ctx: Ctx): void {
 
 /**
  * Turns a kill switch on or off. Takes effect for the next upload or generation in every process
- * (nothing caches it); queued generations wait while generation is paused and go on when resumed.
+ * (nothing caches it); queued generations wait while generation is paused and go on when resumed:
+ * at once when `resumed` announces it (after the commit), else at their next poll.
  */
-export async function setSwitch({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<SystemSwitch> {
+export async function setSwitch({
+  ctx,
+  input,
+  resumed,
+}: {
+  ctx: Ctx;
+  input: unknown;
+  resumed?: ResumeSender;
+}): Promise<SystemSwitch> {
   assertCanOperate(ctx);
   const { key, enabled, reason } = parseInput(setSwitchInput, input);
-  return ctx.db.transaction(async (tx) => {
+  let turnedOff = false;
+  const result = await ctx.db.transaction(async (tx) => {
     const [before] = await tx.select().from(systemSwitches).where(eq(systemSwitches.key, key)).for("update").limit(1);
     const wasOn = before?.enabled ?? false;
     // Nothing changes: no new "since", no audit event.
@@ -54,6 +65,7 @@ export async function setSwitch({ ctx, input }: { ctx: Ctx; input: unknown }): P
       })
       .returning();
     if (!before && !enabled) return row!;
+    turnedOff = wasOn && !enabled;
     await recordAudit({
       db: tx,
       input: {
@@ -68,4 +80,6 @@ export async function setSwitch({ ctx, input }: { ctx: Ctx; input: unknown }): P
     });
     return row!;
   });
+  if (turnedOff && key === "generation_paused") await announceResume(resumed, null);
+  return result;
 }

@@ -5,6 +5,7 @@ import type { ProviderHealth, SystemSwitch, SystemSwitchKey } from "@/db/schema"
 import { guardedAction, type ActionResult } from "@/lib/http/action";
 import { setFallbackPreset } from "@/lib/operations/failover/set-fallback";
 import { setSwitch } from "@/lib/operations/switches/set-switch";
+import { sendGenerationResumed } from "@/inngest/send";
 
 /** The status banner is in the console layout: every page shows the change. */
 function done<T>(result: ActionResult<T>): ActionResult<T> {
@@ -23,10 +24,14 @@ export async function setSwitchAction(
       : "Uploads are back on.",
     generation_paused: enabled
       ? "All generation is paused: queued work waits before its next call; nothing is dropped."
-      : "Generation resumed: waiting work starts again within a minute.",
+      : "Generation resumed: waiting work starts again now.",
   }[key];
   return done(
-    await guardedAction("operations.manage", (ctx) => setSwitch({ ctx, input: { key, enabled, reason } }), message),
+    await guardedAction(
+      "operations.manage",
+      (ctx) => setSwitch({ ctx, input: { key, enabled, reason }, resumed: sendGenerationResumed }),
+      message,
+    ),
   );
 }
 

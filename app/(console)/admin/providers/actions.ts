@@ -7,7 +7,7 @@ import type { AdminProvider } from "@/lib/providers/admin-list";
 import { setProviderPaused } from "@/lib/providers/admin-pause";
 import { testProvider, type ProviderTestResult } from "@/lib/providers/admin-test";
 import { createProvider, updateProvider } from "@/lib/providers/admin-write";
-import { sendMovedGenerations } from "@/inngest/send";
+import { sendGenerationResumed, sendMovedGenerations } from "@/inngest/send";
 
 const PATH = "/admin/providers";
 
@@ -59,11 +59,11 @@ export async function setPausedAction(
 ): Promise<ActionResult<AdminProvider>> {
   const message = paused
     ? "Endpoint paused. Its queued work waits; nothing is dropped."
-    : "Endpoint resumed. Waiting work starts again within a minute.";
+    : "Endpoint resumed. Waiting work starts again now.";
   return done(
     await guardedAction(
       "providers.manage",
-      (ctx) => setProviderPaused({ ctx, input: { providerId, paused, reason } }),
+      (ctx) => setProviderPaused({ ctx, input: { providerId, paused, reason }, resumed: sendGenerationResumed }),
       message,
     ),
   );
