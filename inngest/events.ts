@@ -42,11 +42,13 @@ export const generationRequested = eventType("kiln/generation.requested", {
 });
 
 /**
- * Generation may go on: an admin resumed one GPU endpoint (`providerId`) or all generation (null).
- * Work parked on it waits for this event (with its poll as the timeout), so it starts again at once.
+ * Parked generations may go on: an admin resumed one GPU endpoint (scope "endpoint", `providerId`) or
+ * all generation ("all"), or a budget changed, a campaign hold was released or a budget period began
+ * ("budgets"). Work parked for that reason waits for this event (its poll is the timeout), so it
+ * looks again at once; work still held waits again.
  */
 export const generationResumed = eventType("kiln/generation.resumed", {
-  schema: z.object({ providerId: z.string().uuid().nullable() }),
+  schema: z.object({ scope: z.enum(["endpoint", "all", "budgets"]), providerId: z.string().uuid().optional() }),
 });
 
 /**

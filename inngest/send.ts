@@ -62,10 +62,9 @@ export const sendMovedGenerations: MoveSender = async (items, moveId) => {
 };
 
 /** One event per resume: a resume is a new fact each time, so its id carries the moment. */
-export const sendGenerationResumed: ResumeSender = async (providerId) => {
-  await inngest.send(
-    generationResumed.create({ providerId }, { id: `generation-resumed-${providerId ?? "all"}-${Date.now()}` }),
-  );
+export const sendGenerationResumed: ResumeSender = async (resumed) => {
+  const what = resumed.scope === "endpoint" ? `endpoint-${resumed.providerId}` : resumed.scope;
+  await inngest.send(generationResumed.create(resumed, { id: `generation-resumed-${what}-${Date.now()}` }));
 };
 
 export const sendCheckRuns: CheckSender = async (checkRunIds) => {

@@ -5,6 +5,7 @@ import { batches, campaignHolds, type CampaignHold } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError, parseInput } from "@/lib/errors";
+import { announceResume, type ResumeSender } from "@/lib/generation/resume-sender";
 import { assertCanManageBudgets } from "./access";
 import { budgetRecipients, notifyUsers } from "./recipients";
 
@@ -105,11 +106,22 @@ export async function knownCampaigns({ ctx }: { ctx: Ctx }): Promise<string[]> {
 
 const releaseInput = z.object({ holdId: z.string().uuid("Unknown hold.") });
 
-/** Releases a hold: the campaign's waiting work goes on at its next poll. Finance and admins. */
-export async function releaseHold({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<CampaignHold> {
+/**
+ * Releases a hold. Finance and admins. The campaign's waiting work goes on at once when `resumed`
+ * wakes it (after the commit), else at its next poll.
+ */
+export async function releaseHold({
+  ctx,
+  input,
+  resumed,
+}: {
+  ctx: Ctx;
+  input: unknown;
+  resumed?: ResumeSender;
+}): Promise<CampaignHold> {
   assertCanManageBudgets(ctx);
   const { holdId } = parseInput(releaseInput, input);
-  return ctx.db.transaction(async (tx) => {
+  const released = await ctx.db.transaction(async (tx) => {
     const [hold] = await tx
       .update(campaignHolds)
       .set({ releasedAt: new Date(), releasedBy: ctx.actor.id })
@@ -128,6 +140,8 @@ export async function releaseHold({ ctx, input }: { ctx: Ctx; input: unknown }):
     });
     return hold;
   });
+  await announceResume(resumed, { scope: "budgets" });
+  return released;
 }
 
 export type HoldView = { id: string; campaign: string; reason: string; detail: string | null; heldAt: string };

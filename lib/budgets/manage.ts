@@ -5,6 +5,7 @@ import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { resolveCostScope } from "@/lib/costs/report/scope";
 import { AppError, parseInput } from "@/lib/errors";
+import { announceResume, type ResumeSender } from "@/lib/generation/resume-sender";
 import { assertCanManageBudgets } from "./access";
 import { raiseBudgetAlerts } from "./alerts";
 import { budgetStatuses, type BudgetStatus } from "./status";
@@ -72,8 +73,19 @@ async function announceIfCrossed(ctx: Ctx, budget: Budget): Promise<void> {
   await raiseBudgetAlerts(ctx.db, await budgetStatuses(ctx.db, [budget]));
 }
 
-/** New limits (raising one lets waiting work go on at its next poll); `active: true` reactivates. */
-export async function updateBudget({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<Budget> {
+/**
+ * New limits; `active: true` reactivates. Work held by budgets is woken through `resumed` once this
+ * commits, so raising a limit lets it go on at once (what is still held waits again).
+ */
+export async function updateBudget({
+  ctx,
+  input,
+  resumed,
+}: {
+  ctx: Ctx;
+  input: unknown;
+  resumed?: ResumeSender;
+}): Promise<Budget> {
   assertCanManageBudgets(ctx);
   const v = parseInput(updateBudgetInput, input);
   const updated = await ctx.db.transaction(async (tx) => {
@@ -104,14 +116,23 @@ export async function updateBudget({ ctx, input }: { ctx: Ctx; input: unknown })
     return row!;
   });
   await announceIfCrossed(ctx, updated);
+  await announceResume(resumed, { scope: "budgets" });
   return updated;
 }
 
-/** Stops a budget applying (kept for its history; edit it to reactivate). */
-export async function deactivateBudget({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<Budget> {
+/** Stops a budget applying (kept for its history; edit it to reactivate); work it held is woken through `resumed`. */
+export async function deactivateBudget({
+  ctx,
+  input,
+  resumed,
+}: {
+  ctx: Ctx;
+  input: unknown;
+  resumed?: ResumeSender;
+}): Promise<Budget> {
   assertCanManageBudgets(ctx);
   const { budgetId } = parseInput(deactivateBudgetInput, input);
-  return ctx.db.transaction(async (tx) => {
+  const deactivated = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .update(budgets)
       .set({ active: false, updatedAt: new Date() })
@@ -130,6 +151,8 @@ export async function deactivateBudget({ ctx, input }: { ctx: Ctx; input: unknow
     });
     return row;
   });
+  await announceResume(resumed, { scope: "budgets" });
+  return deactivated;
 }
 
 /** Every budget with where it stands this period, active first. */

@@ -1,7 +1,7 @@
 /**
- * Resuming wakes parked work: a generation parked on a paused GPU endpoint, or by the global
- * "pause all generation" switch, waits for the resume's event (kiln/generation.resumed) rather than
- * sleeping out its 30 s poll. End to end: the app's functions served by the real SDK over HTTP, the
+ * Resuming wakes parked work: a generation parked on a paused GPU endpoint, by the global "pause all
+ * generation" switch or by a budget hold waits for the resume's event (kiln/generation.resumed)
+ * rather than sleeping out its poll (30 s; 5 minutes for budgets). End to end: the app's functions served by the real SDK over HTTP, the
  * embedded runner, a real database and the GPU simulator.
  *
  * What shows that the event woke the run, not the poll: the runner records a waitForEvent step's
@@ -11,9 +11,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Database } from "@/db";
-import { providers } from "@/db/schema";
+import { batches, costLedger, generations, providers } from "@/db/schema";
+import { createBudget, deactivateBudget, holdCampaignByHand, releaseHold, updateBudget } from "@/lib/budgets";
 import { createTestDatabase } from "@/db/testing";
 import { SIMULATOR_SLUG } from "@/lib/catalog/seed-catalog";
 import { setSwitch } from "@/lib/operations/switches/set-switch";
@@ -28,7 +29,7 @@ import {
   waitFor,
   type RunningPipeline,
 } from "./testing/pipeline-harness";
-import type { ResumeSender } from "./resume-sender";
+import type { Resumed, ResumeSender } from "./resume-sender";
 
 const tmp = mkdtempSync(path.join(tmpdir(), "kiln-resume-"));
 let database: Database;
@@ -38,8 +39,12 @@ let resumed: ResumeSender;
 let admin: ReturnType<typeof ctxFor>;
 let simulatorId: string;
 
+/** A short run before the hand-on to a fresh run (400 in production), so a test can reach it. */
+const WAITS_PER_RUN = 2;
+
 beforeAll(async () => {
   const runnerPort = await stubPipelineEnv(tmp);
+  vi.stubEnv("KILN_GENERATION_WAITS_PER_RUN", String(WAITS_PER_RUN));
   database = await createTestDatabase();
   sim = await startSimulator({ port: 0, latencyMs: 0, jitterMs: 0 });
   pipeline = await startPipeline({ database, runnerPort });
@@ -68,13 +73,13 @@ async function queueOneImage(key: string) {
   return { batchId: batch.id, designer: ctx };
 }
 
-/** The batch's one generate run, once it is parked in the named wait (its runner job is there). */
-async function parkedIn(stepPrefix: string) {
+/** A generate run, once it is parked in the named wait (its runner job is there). */
+async function parkedIn(stepPrefix: string, notRun = "") {
   return waitFor(
     async () => {
       const [job] = await database.query<{ run_id: string; step_id: string }>(
-        "SELECT run_id, step_id FROM inngest_runner_jobs WHERE kind = 'wait' AND name LIKE $1",
-        [`${stepPrefix}%`],
+        "SELECT run_id, step_id FROM inngest_runner_jobs WHERE kind = 'wait' AND name LIKE $1 AND run_id <> $2",
+        [`${stepPrefix}%`, notRun],
       );
       return job;
     },
@@ -110,7 +115,10 @@ describe("resuming parked generation", () => {
     expect(await waitOutcome(parked.run_id, "endpoint-paused-")).toEqual([
       {
         status: "completed",
-        data: expect.objectContaining({ name: "kiln/generation.resumed", data: { providerId: simulatorId } }),
+        data: expect.objectContaining({
+          name: "kiln/generation.resumed",
+          data: { scope: "endpoint", providerId: simulatorId },
+        }),
       },
     ]);
   });
@@ -126,9 +134,92 @@ describe("resuming parked generation", () => {
     expect(await waitOutcome(parked.run_id, "generation-paused-")).toEqual([
       {
         status: "completed",
-        data: expect.objectContaining({ name: "kiln/generation.resumed", data: { providerId: null } }),
+        data: expect.objectContaining({ name: "kiln/generation.resumed", data: { scope: "all" } }),
       },
     ]);
+  });
+
+  it("releasing a campaign's hold wakes its held work", async () => {
+    const { batchId, designer } = await queueOneImage("resume-budgets");
+    await database.db.update(batches).set({ campaign: "Spring wake" }).where(eq(batches.id, batchId));
+    const finance = ctxFor(database.db, await createUserFactory(database.db, { role: "finance" }));
+    const hold = await holdCampaignByHand({
+      ctx: finance,
+      input: { campaign: "Spring wake", detail: "Brief changes" },
+    });
+    await pipeline.start(designer, batchId);
+    const parked = await parkedIn("budget-held-");
+
+    await releaseHold({ ctx: finance, input: { holdId: hold.id }, resumed });
+    expect((await finished(batchId)).byStatus).toEqual({ succeeded: 1 });
+    expect(await waitOutcome(parked.run_id, "budget-held-")).toEqual([
+      {
+        status: "completed",
+        data: expect.objectContaining({ name: "kiln/generation.resumed", data: { scope: "budgets" } }),
+      },
+    ]);
+  });
+
+  it("held work woken while still held waits again, and hands on to a fresh run after its waits per run", async () => {
+    const { batchId, designer } = await queueOneImage("resume-hand-on");
+    await database.db.update(batches).set({ campaign: "Long brief" }).where(eq(batches.id, batchId));
+    const finance = ctxFor(database.db, await createUserFactory(database.db, { role: "finance" }));
+    const hold = await holdCampaignByHand({
+      ctx: finance,
+      input: { campaign: "Long brief", detail: "Waiting on legal" },
+    });
+    const callsBefore = sim.stats().calls["/sdapi/v1/txt2img"] ?? 0;
+    await pipeline.start(designer, batchId);
+    const first = await parkedIn("budget-held-0");
+    // A budget change elsewhere wakes it; still held, it waits again — twice, then hands on.
+    await resumed({ scope: "budgets" });
+    await parkedIn("budget-held-1");
+    await resumed({ scope: "budgets" });
+    const second = await parkedIn("budget-held-0", first.run_id);
+
+    const [gen] = await database.db.select().from(generations).where(eq(generations.batchId, batchId));
+    expect(gen!.status).toBe("queued");
+    expect(sim.stats().calls["/sdapi/v1/txt2img"] ?? 0).toBe(callsBefore);
+    expect(await database.db.select().from(costLedger).where(eq(costLedger.generationId, gen!.id))).toEqual([]);
+    const runs = await database.query<{ id: string; status: string; output: unknown; event: unknown }>(
+      "SELECT id, status, output, event FROM inngest_runner_runs WHERE id IN ($1, $2)",
+      [first.run_id, second.run_id],
+    );
+    const json = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v);
+    const byId = Object.fromEntries(runs.map((r) => [r.id, { ...r, output: json(r.output), event: json(r.event) }]));
+    expect(byId[first.run_id]).toMatchObject({ status: "completed", output: { status: "continued", continuation: 1 } });
+    // Woken polls are not time waited: the ten-day count carried to the new run is still 0.
+    expect(byId[second.run_id]!.event).toMatchObject({
+      data: { generationId: gen!.id, waited: { pauses: 0, holds: 0, continuation: 1 } },
+    });
+
+    await releaseHold({ ctx: finance, input: { holdId: hold.id }, resumed });
+    expect((await finished(batchId)).byStatus).toEqual({ succeeded: 1 });
+    expect(await database.db.select().from(costLedger).where(eq(costLedger.generationId, gen!.id))).toHaveLength(1);
+  });
+
+  it("editing or deactivating a budget wakes budget-held work too; a failed announcement still saves the change", async () => {
+    const finance = ctxFor(database.db, await createUserFactory(database.db, { role: "finance" }));
+    const announced: Resumed[] = [];
+    const record: ResumeSender = async (what) => void announced.push(what);
+    const budget = await createBudget({
+      ctx: finance,
+      input: { scope: "campaign", scopeKey: "Wake budget", period: "month", limitMicros: 1_000_000 },
+    });
+    expect(announced).toEqual([]);
+    await updateBudget({ ctx: finance, input: { budgetId: budget.id, limitMicros: 2_000_000 }, resumed: record });
+    await deactivateBudget({ ctx: finance, input: { budgetId: budget.id }, resumed: record });
+    expect(announced).toEqual([{ scope: "budgets" }, { scope: "budgets" }]);
+
+    const failing: ResumeSender = async () => {
+      throw new Error("runner unreachable");
+    };
+    const saved = await updateBudget({
+      ctx: finance,
+      input: { budgetId: budget.id, limitMicros: 3_000_000, active: true },
+      resumed: failing,
+    });
+    expect(saved).toMatchObject({ limitMicros: 3_000_000, active: true });
   });
 
   it("a resume whose announcement fails still resumes; only the wake-up is lost", async () => {

@@ -55,6 +55,6 @@ export async function setProviderPaused({
     });
     return toAdminProvider(row!, { queuedCount: 0, pausedSince: paused && !before.paused ? pausedAt : null });
   });
-  if (wasPaused && !paused) await announceResume(resumed, providerId);
+  if (wasPaused && !paused) await announceResume(resumed, { scope: "endpoint", providerId });
   return result;
 }

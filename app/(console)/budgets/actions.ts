@@ -5,6 +5,7 @@ import type { Budget, CampaignHold } from "@/db/schema";
 import { createBudget, deactivateBudget, holdCampaignByHand, releaseHold, updateBudget } from "@/lib/budgets";
 import { budgetFormToInput } from "@/lib/budgets/form-input";
 import { guardedAction, type ActionResult } from "@/lib/http/action";
+import { sendGenerationResumed } from "@/inngest/send";
 
 function done<T>(result: ActionResult<T>): ActionResult<T> {
   if (result.ok) revalidatePath("/budgets");
@@ -38,7 +39,9 @@ export async function saveBudgetAction(_prev: unknown, formData: FormData): Prom
       "budgets.manage",
       (ctx) => {
         const input = budgetFormToInput(form);
-        return form.budgetId ? updateBudget({ ctx, input }) : createBudget({ ctx, input });
+        return form.budgetId
+          ? updateBudget({ ctx, input, resumed: sendGenerationResumed })
+          : createBudget({ ctx, input });
       },
       form.budgetId ? "Budget saved." : "Budget created.",
     ),
@@ -49,7 +52,7 @@ export async function deactivateBudgetAction(budgetId: string): Promise<ActionRe
   return done(
     await guardedAction(
       "budgets.manage",
-      (ctx) => deactivateBudget({ ctx, input: { budgetId } }),
+      (ctx) => deactivateBudget({ ctx, input: { budgetId }, resumed: sendGenerationResumed }),
       "Budget deactivated.",
     ),
   );
@@ -59,7 +62,7 @@ export async function releaseHoldAction(holdId: string): Promise<ActionResult<Ca
   return holdDone(
     await guardedAction(
       "budgets.manage",
-      (ctx) => releaseHold({ ctx, input: { holdId } }),
+      (ctx) => releaseHold({ ctx, input: { holdId }, resumed: sendGenerationResumed }),
       "Hold released: the campaign's work goes on.",
     ),
   );

@@ -98,13 +98,19 @@ export const generateImage = inngest.createFunction(
         }
       });
       if (outcome.status === "held") {
-        // Budgets: a held campaign or a used-up budget waits the same durable way, polled less often.
-        holds += 1;
-        if (holds >= MAX_PAUSE_POLLS)
+        // Budgets: a held campaign or a used-up budget waits the same durable way, polled less often,
+        // and woken when a budget changes, a hold is released or a period begins. Only polls that
+        // ran out count towards the ten days; a wake-up that finds the work still held does not.
+        if (holds + 1 >= MAX_PAUSE_POLLS)
           throw new NonRetriableError(
             `[budget_held] The work waited ten days: ${outcome.reason}. Retry it once the budget allows.`,
           );
-        await step.sleep(`budget-held-${i}`, BUDGET_HOLD_POLL);
+        const woken = await step.waitForEvent(`budget-held-${i}`, {
+          event: generationResumed,
+          timeout: BUDGET_HOLD_POLL,
+          if: "async.data.scope == 'budgets'",
+        });
+        if (!woken) holds += 1;
         continue;
       }
       if (outcome.status === "system_paused") {
@@ -113,7 +119,7 @@ export const generateImage = inngest.createFunction(
         await step.waitForEvent(`generation-paused-${i}`, {
           event: generationResumed,
           timeout: PAUSE_POLL,
-          if: "async.data.providerId == null",
+          if: "async.data.scope == 'all'",
         });
         continue;
       }
@@ -122,13 +128,13 @@ export const generateImage = inngest.createFunction(
         continue;
       }
       if (outcome.status !== "paused") return outcome;
-      pauses += 1;
-      // Woken by the endpoint's resume (admin-pause.ts), else by the poll.
-      await step.waitForEvent(`endpoint-paused-${i}`, {
+      // Woken by the endpoint's resume (admin-pause.ts), else by the poll; only polls count towards the day.
+      const woken = await step.waitForEvent(`endpoint-paused-${i}`, {
         event: generationResumed,
         timeout: PAUSE_POLL,
-        if: "async.data.providerId == event.data.providerId",
+        if: "async.data.scope == 'endpoint' && async.data.providerId == event.data.providerId",
       });
+      if (!woken) pauses += 1;
     }
     throw new NonRetriableError(
       "[provider_paused] The GPU endpoint stayed paused for a day; the work was parked here.",

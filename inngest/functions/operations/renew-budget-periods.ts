@@ -1,10 +1,12 @@
 import { getDatabase } from "@/db";
 import { inngest } from "@/inngest/client";
+import { generationResumed } from "@/inngest/events";
 import { renewBudgetPeriods } from "@/lib/budgets/rollover";
 
 /**
  * Every 15 minutes: a budget that ran out last period is announced as renewed once its new period
- * has started (lib/budgets/rollover.ts); exactly once per budget and period.
+ * has started (lib/budgets/rollover.ts); exactly once per budget and period. Work that budget held
+ * is woken then, rather than at its next poll.
  */
 export const renewBudgetPeriodsFn = inngest.createFunction(
   {
@@ -19,7 +21,10 @@ export const renewBudgetPeriodsFn = inngest.createFunction(
       const { db } = await getDatabase();
       return renewBudgetPeriods({ db });
     });
-    if (renewed.length) console.info(`[budgets] new period announced for ${renewed.map((r) => r.label).join(", ")}`);
+    if (renewed.length) {
+      console.info(`[budgets] new period announced for ${renewed.map((r) => r.label).join(", ")}`);
+      await step.sendEvent("wake-held-work", generationResumed.create({ scope: "budgets" }));
+    }
     return { renewed: renewed.length };
   },
 );

@@ -80,6 +80,6 @@ export async function setSwitch({
     });
     return row!;
   });
-  if (turnedOff && key === "generation_paused") await announceResume(resumed, null);
+  if (turnedOff && key === "generation_paused") await announceResume(resumed, { scope: "all" });
   return result;
 }
