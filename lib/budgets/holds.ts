@@ -5,7 +5,7 @@ import { batches, campaignHolds, type CampaignHold } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError, parseInput } from "@/lib/errors";
-import { announceResume, type ResumeSender } from "@/lib/generation/resume-sender";
+import { announceResume, type ResumingChange } from "@/lib/generation/resume-sender";
 import { assertCanManageBudgets } from "./access";
 import { budgetRecipients, notifyUsers } from "./recipients";
 
@@ -110,15 +110,7 @@ const releaseInput = z.object({ holdId: z.string().uuid("Unknown hold.") });
  * Releases a hold. Finance and admins. The campaign's waiting work goes on at once when `resumed`
  * wakes it (after the commit), else at its next poll.
  */
-export async function releaseHold({
-  ctx,
-  input,
-  resumed,
-}: {
-  ctx: Ctx;
-  input: unknown;
-  resumed?: ResumeSender;
-}): Promise<CampaignHold> {
+export async function releaseHold({ ctx, input, resumed }: ResumingChange): Promise<CampaignHold> {
   assertCanManageBudgets(ctx);
   const { holdId } = parseInput(releaseInput, input);
   const released = await ctx.db.transaction(async (tx) => {

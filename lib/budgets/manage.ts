@@ -5,7 +5,7 @@ import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { resolveCostScope } from "@/lib/costs/report/scope";
 import { AppError, parseInput } from "@/lib/errors";
-import { announceResume, type ResumeSender } from "@/lib/generation/resume-sender";
+import { announceResume, type ResumingChange } from "@/lib/generation/resume-sender";
 import { assertCanManageBudgets } from "./access";
 import { raiseBudgetAlerts } from "./alerts";
 import { budgetStatuses, type BudgetStatus } from "./status";
@@ -77,15 +77,7 @@ async function announceIfCrossed(ctx: Ctx, budget: Budget): Promise<void> {
  * New limits; `active: true` reactivates. Work held by budgets is woken through `resumed` once this
  * commits, so raising a limit lets it go on at once (what is still held waits again).
  */
-export async function updateBudget({
-  ctx,
-  input,
-  resumed,
-}: {
-  ctx: Ctx;
-  input: unknown;
-  resumed?: ResumeSender;
-}): Promise<Budget> {
+export async function updateBudget({ ctx, input, resumed }: ResumingChange): Promise<Budget> {
   assertCanManageBudgets(ctx);
   const v = parseInput(updateBudgetInput, input);
   const updated = await ctx.db.transaction(async (tx) => {
@@ -121,15 +113,7 @@ export async function updateBudget({
 }
 
 /** Stops a budget applying (kept for its history; edit it to reactivate); work it held is woken through `resumed`. */
-export async function deactivateBudget({
-  ctx,
-  input,
-  resumed,
-}: {
-  ctx: Ctx;
-  input: unknown;
-  resumed?: ResumeSender;
-}): Promise<Budget> {
+export async function deactivateBudget({ ctx, input, resumed }: ResumingChange): Promise<Budget> {
   assertCanManageBudgets(ctx);
   const { budgetId } = parseInput(deactivateBudgetInput, input);
   const deactivated = await ctx.db.transaction(async (tx) => {

@@ -1,3 +1,4 @@
+import type { Ctx } from "@/lib/auth/context";
 import { logger } from "@/lib/observability/logger";
 
 /** What was resumed: one GPU endpoint, all generation (the global switch), or budgets (any change that may release held work). */
@@ -5,6 +6,9 @@ export type Resumed = { scope: "endpoint"; providerId: string } | { scope: "all"
 
 /** Tells parked generations that they may go on; sent after the change commits (inngest/send.ts). */
 export type ResumeSender = (resumed: Resumed) => Promise<void>;
+
+/** A person's change that may let parked work go on (a resume, a budget edit, a released hold), and how to say so. */
+export type ResumingChange = { ctx: Ctx; input: unknown; resumed?: ResumeSender };
 
 /**
  * The change has committed and parked work finds it at its next poll anyway (30 s for a pause, 5

@@ -1,9 +1,8 @@
 import { eq } from "drizzle-orm";
 import { providers } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
-import type { Ctx } from "@/lib/auth/context";
 import { parseInput } from "@/lib/errors";
-import { announceResume, type ResumeSender } from "@/lib/generation/resume-sender";
+import { announceResume, type ResumingChange } from "@/lib/generation/resume-sender";
 import { assertCanManageProviders, loadProviderForUpdate } from "./admin-common";
 import { toAdminProvider, type AdminProvider } from "./admin-list";
 import { setPausedInput } from "./admin-schemas";
@@ -14,15 +13,7 @@ import { setPausedInput } from "./admin-schemas";
  * an admin moves it to a fallback preset (admin-fallback.ts). Calls already in flight finish. A
  * resume is announced with `resumed` once it has committed, so parked work starts again at once.
  */
-export async function setProviderPaused({
-  ctx,
-  input,
-  resumed,
-}: {
-  ctx: Ctx;
-  input: unknown;
-  resumed?: ResumeSender;
-}): Promise<AdminProvider> {
+export async function setProviderPaused({ ctx, input, resumed }: ResumingChange): Promise<AdminProvider> {
   assertCanManageProviders(ctx);
   const { providerId, paused, reason } = parseInput(setPausedInput, input);
   let wasPaused = false;

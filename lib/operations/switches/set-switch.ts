@@ -4,7 +4,7 @@ import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/auth/context";
 import { can } from "@/lib/auth/permissions";
 import { AppError, parseInput } from "@/lib/errors";
-import { announceResume, type ResumeSender } from "@/lib/generation/resume-sender";
+import { announceResume, type ResumingChange } from "@/lib/generation/resume-sender";
 import { eq, sql } from "drizzle-orm";
 
 const setSwitchInput = z
@@ -33,15 +33,7 @@ export function assertCanOperate(ctx: Ctx): void {
  * (nothing caches it); queued generations wait while generation is paused and go on when resumed:
  * at once when `resumed` announces it (after the commit), else at their next poll.
  */
-export async function setSwitch({
-  ctx,
-  input,
-  resumed,
-}: {
-  ctx: Ctx;
-  input: unknown;
-  resumed?: ResumeSender;
-}): Promise<SystemSwitch> {
+export async function setSwitch({ ctx, input, resumed }: ResumingChange): Promise<SystemSwitch> {
   assertCanOperate(ctx);
   const { key, enabled, reason } = parseInput(setSwitchInput, input);
   let turnedOff = false;
