@@ -29,7 +29,8 @@ export async function createTestDatabase(): Promise<Database> {
   };
 }
 
-function databaseUrl(serverUrl: string, name: string): string {
+/** The URL of database `name` on the server of `serverUrl`. */
+export function databaseUrl(serverUrl: string, name: string): string {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();

@@ -93,13 +93,22 @@ async function finished(batchId: string) {
   return batchProgress(database.db, batchId);
 }
 
-/** What the runner recorded for the run's wait: the matching event, or null had it timed out. */
-async function waitOutcome(runId: string, stepPrefix: string) {
+/**
+ * What the runner recorded for the run's wait must be the resume event with `data`: a wait that
+ * timed out records null, so the poll cannot pass this.
+ */
+async function expectWokenBy(runId: string, stepPrefix: string, data: Resumed) {
   const rows = await database.query<{ status: string; data: unknown }>(
     "SELECT status, data FROM inngest_runner_steps WHERE run_id = $1 AND name LIKE $2",
     [runId, `${stepPrefix}%`],
   );
-  return rows.map((r) => ({ status: r.status, data: typeof r.data === "string" ? JSON.parse(r.data) : r.data }));
+  const outcome = rows.map((r) => ({
+    status: r.status,
+    data: typeof r.data === "string" ? JSON.parse(r.data) : r.data,
+  }));
+  expect(outcome).toEqual([
+    { status: "completed", data: expect.objectContaining({ name: "kiln/generation.resumed", data }) },
+  ]);
 }
 
 describe("resuming parked generation", () => {
@@ -112,15 +121,7 @@ describe("resuming parked generation", () => {
 
     await setProviderPaused({ ctx: admin, input: { providerId: simulatorId, paused: false }, resumed });
     expect((await finished(batchId)).byStatus).toEqual({ succeeded: 1 });
-    expect(await waitOutcome(parked.run_id, "endpoint-paused-")).toEqual([
-      {
-        status: "completed",
-        data: expect.objectContaining({
-          name: "kiln/generation.resumed",
-          data: { scope: "endpoint", providerId: simulatorId },
-        }),
-      },
-    ]);
+    await expectWokenBy(parked.run_id, "endpoint-paused-", { scope: "endpoint", providerId: simulatorId });
   });
 
   it("turning off 'pause all generation' wakes work parked by it", async () => {
@@ -131,12 +132,7 @@ describe("resuming parked generation", () => {
 
     await setSwitch({ ctx: admin, input: { key: "generation_paused", enabled: false }, resumed });
     expect((await finished(batchId)).byStatus).toEqual({ succeeded: 1 });
-    expect(await waitOutcome(parked.run_id, "generation-paused-")).toEqual([
-      {
-        status: "completed",
-        data: expect.objectContaining({ name: "kiln/generation.resumed", data: { scope: "all" } }),
-      },
-    ]);
+    await expectWokenBy(parked.run_id, "generation-paused-", { scope: "all" });
   });
 
   it("releasing a campaign's hold wakes its held work", async () => {
@@ -152,12 +148,7 @@ describe("resuming parked generation", () => {
 
     await releaseHold({ ctx: finance, input: { holdId: hold.id }, resumed });
     expect((await finished(batchId)).byStatus).toEqual({ succeeded: 1 });
-    expect(await waitOutcome(parked.run_id, "budget-held-")).toEqual([
-      {
-        status: "completed",
-        data: expect.objectContaining({ name: "kiln/generation.resumed", data: { scope: "budgets" } }),
-      },
-    ]);
+    await expectWokenBy(parked.run_id, "budget-held-", { scope: "budgets" });
   });
 
   it("held work woken while still held waits again, and hands on to a fresh run after its waits per run", async () => {
