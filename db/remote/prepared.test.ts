@@ -38,6 +38,23 @@ describe("prepared statements for the database host", () => {
     expect(prepared.size).toBe(cases.length);
   });
 
+  it("reads results with a query's own parsers on top of PGlite's, as query() does, and follows a change of them", async () => {
+    const prepared = new PreparedStatements(pg);
+    const sql = "SELECT id, at, big, data FROM t ORDER BY id";
+    const keepText = (value: string) => value;
+    // What drizzle passes with every query: timestamps kept as text.
+    const asText = { rowMode: "array" as const, parsers: { 1184: keepText, 1114: keepText } };
+    const theirs = await pg.query(sql, [], asText);
+    expect(theirs.rows[0]).toEqual([1, "2026-01-02 03:04:05+00", 9007199254740993n, { x: [1, 2] }]);
+    for (let run = 0; run < 3; run++) expect(await prepared.query(sql, [], asText), `run ${run}`).toEqual(theirs);
+    // Without its own parsers the same statement gives PGlite's Date again.
+    expect(await prepared.query(sql)).toEqual(await pg.query(sql));
+    // Other functions for the same type ids are used, not the ones seen first.
+    const marked = { parsers: { 1184: (value: string) => `at ${value}`, 1114: keepText } };
+    expect((await prepared.query<{ at: string }>(sql, [], marked)).rows[0]!.at).toBe("at 2026-01-02 03:04:05+00");
+    expect(await prepared.query(sql, [], asText)).toEqual(theirs);
+  });
+
   it("reports database errors with their fields, and the session stays usable", async () => {
     const prepared = new PreparedStatements(pg);
     const error = await prepared.query("INSERT INTO t (name) VALUES ($1)", ["a"]).catch((e: unknown) => e);
@@ -49,11 +66,13 @@ describe("prepared statements for the database host", () => {
 
   it("runs inside a transaction, which rolls back as usual", async () => {
     const prepared = new PreparedStatements(pg);
-    await pg.transaction(async () => {
-      await prepared.query("INSERT INTO t (name) VALUES ($1)", ["tx"]);
-      expect((await prepared.query("SELECT 1 FROM t WHERE name = $1", ["tx"])).rows).toHaveLength(1);
-      throw new Error("roll back");
-    }).catch(() => {});
+    await pg
+      .transaction(async () => {
+        await prepared.query("INSERT INTO t (name) VALUES ($1)", ["tx"]);
+        expect((await prepared.query("SELECT 1 FROM t WHERE name = $1", ["tx"])).rows).toHaveLength(1);
+        throw new Error("roll back");
+      })
+      .catch(() => {});
     expect((await prepared.query("SELECT 1 FROM t WHERE name = $1", ["tx"])).rows).toHaveLength(0);
   });
 
