@@ -237,7 +237,7 @@ try {
   const rows: Array<[string, string]> = [
     [
       "database / processes",
-      `${dbKind} / ${children.has("database") ? "database" : "the local PostgreSQL server"} + web + worker + simulator (nice 19), ${CORES} cores`,
+      `${dbKind} / ${dbKind === "pglite" ? "database" : "the local PostgreSQL server"} + web + worker + simulator (nice 19), ${CORES} cores`,
     ],
     [
       "images (draft, 512², checks: NSFW)",
