@@ -79,21 +79,17 @@ type OcrWorker = { recognize(image: Buffer, options: object, output: object): Pr
 /**
  * The floor (see the header): what a plain script does to get each model's answer for a decoded
  * image, written here with sharp, onnxruntime-node and Tesseract directly. Only the model bytes (NSFWJS's
- * network, converted to ONNX when loaded) and the Tesseract worker come from Kiln.
+ * network, converted to ONNX when loaded), the session options (one thread, as the check's) and the
+ * Tesseract worker come from Kiln.
  */
-async function plainScript() {
+async function plainScript(ocrOutput: object) {
   const ort = await import("onnxruntime-node");
   // @ts-expect-error plain JS worker module, no types
-  const { nsfwMobileNetV2Onnx } = (await import("../../lib/checks/models/workers/nsfw.mjs")) as {
+  const { nsfwMobileNetV2Onnx, SESSION_OPTIONS } = (await import("../../lib/checks/models/workers/nsfw.mjs")) as {
     nsfwMobileNetV2Onnx(): Uint8Array;
+    SESSION_OPTIONS: import("onnxruntime-node").InferenceSession.SessionOptions;
   };
-  const { OCR_OUTPUT } = await import("../../lib/checks/models/ocr");
-  const session = await ort.InferenceSession.create(nsfwMobileNetV2Onnx(), {
-    intraOpNumThreads: 1,
-    interOpNumThreads: 1,
-    executionMode: "sequential",
-    graphOptimizationLevel: "all",
-  });
+  const session = await ort.InferenceSession.create(nsfwMobileNetV2Onnx(), SESSION_OPTIONS);
   const SIZE = 224;
   return {
     async nsfw(image: Prepared): Promise<unknown> {
@@ -116,7 +112,7 @@ async function plainScript() {
     ocr(worker: OcrWorker, image: Prepared): Promise<unknown> {
       const { data, width, height } = image.gray;
       const pgm = Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`, "ascii"), data]);
-      return worker.recognize(pgm, {}, OCR_OUTPUT);
+      return worker.recognize(pgm, {}, ocrOutput);
     },
   };
 }
@@ -129,7 +125,7 @@ export async function measureModelOverheadDetails(): Promise<ModelOverhead[]> {
   const { ocrInput, withOcrWorker, OCR_OUTPUT } = await import("../../lib/checks/models/ocr");
   const { modelPool } = await import("../../lib/checks/models/pool");
   const { shutdownModelChecks } = await import("../../lib/checks/models");
-  const plain = await plainScript();
+  const plain = await plainScript(OCR_OUTPUT);
 
   const bytes = await benchImage();
   const image = await prepareImage(bytes);

@@ -2,10 +2,9 @@ import { niceHelperThreads } from "./helper-threads-nice";
 import { closeDatabase, getDatabase } from "@/db";
 import { engineConfig, runnerCallTargets } from "@/inngest/engine-config";
 import { isLoopbackHost } from "@/inngest/loopback-guard";
-import { env } from "@/lib/env";
+import { env, usePlainProcessEnv } from "@/lib/env";
 import { functionCallsInFlight } from "@/lib/generation/calls-in-flight";
 import { closeEngines } from "./close-engines";
-import { usePlainProcessEnv } from "./plain-env";
 import { installShutdownHandlers, onShutdown } from "./shutdown";
 
 /**
@@ -15,7 +14,7 @@ import { installShutdownHandlers, onShutdown } from "./shutdown";
  * API run in web processes (docs/decisions/0024-web-and-worker-processes.md).
  */
 export async function startWorker(): Promise<void> {
-  usePlainProcessEnv(); // the SDK copies the environment ~50 times per image (./plain-env)
+  usePlainProcessEnv(); // the SDK copies the environment ~50 times per image (lib/env.ts)
   const e = env();
   const engine = engineConfig();
   if (engine.mode === "dev" && !isLoopbackHost(e.KILN_WORKER_HOST)) {

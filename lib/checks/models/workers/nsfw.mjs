@@ -25,7 +25,7 @@ const CLASSES = ["Drawing", "Hentai", "Neutral", "Porn", "Sexy"];
  * beside the rest of the pipeline on a small machine; inference on the calling thread keeps its
  * nice level and thread name (background-thread.mjs).
  */
-const SESSION_OPTIONS = {
+export const SESSION_OPTIONS = {
   intraOpNumThreads: 1,
   interOpNumThreads: 1,
   executionMode: "sequential",

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { Worker } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
-import { usePlainProcessEnv } from "./plain-env";
+import { usePlainProcessEnv } from "./env";
 
 const original = process.env;
 afterEach(() => {
