@@ -64,10 +64,13 @@ export function AltTextEditor({
   const [ask, askDialog] = useConfirm();
 
   // Until this person types, the field shows the server's text: a draft that lands (or another person's
-  // save) shows in the same render that enables the field. From the moment the field has focus, the text
-  // it showed then is held (`held`) until the person types or leaves: a draft landing between a click and
-  // the first keystroke must not change the text under the caret (typing then landed inside the draft,
-  // "typed text" + "draft", seen in the delivery journey). Leaving the field untouched lets it follow again.
+  // save) shows at once. From the moment the field has focus, the text it shows then (read from the field
+  // itself, not from a render's closure) is held until the person types or leaves: text that changes under
+  // the caret between a click and the first keystroke mixes with what is typed ("typed text" + "draft",
+  // seen three times in the delivery journey under load). A draft that lands meanwhile is offered beside the
+  // field ("Use the draft"). The field stays enabled while a draft is being made: disabling it blurred it,
+  // which let the draft in under a caret the browser kept; a person who writes their own text wins (the
+  // server discards a draft that lands after a person saved).
   const [held, setHeld] = useState<string | null>(null);
   const serverText = view?.text ?? "";
   const shown = dirty ? text : (held ?? serverText);
@@ -131,6 +134,8 @@ export function AltTextEditor({
     );
 
   const drafting = view.status === "drafting";
+  // The field holds what it showed at focus and the server has newer text (a draft landed meanwhile).
+  const draftWaiting = !dirty && held !== null && held !== serverText && serverText !== "";
   const length = shown.trim().length;
   return (
     <div className="space-y-3" data-testid="alt-text-card" data-status={view.status}>
@@ -168,9 +173,8 @@ export function AltTextEditor({
               rows={compact ? 2 : 3}
               maxLength={view.maxLength}
               value={shown}
-              disabled={drafting}
-              onFocus={() => {
-                if (!dirty) setHeld(serverText);
+              onFocus={(e) => {
+                if (!dirty) setHeld(e.currentTarget.value);
               }}
               onBlur={() => {
                 if (!dirty) setHeld(null);
@@ -181,10 +185,26 @@ export function AltTextEditor({
               }}
               aria-describedby={`${fieldId}-help`}
               placeholder={
-                drafting ? "Drafting…" : "e.g. A white ceramic mug of coffee on a wooden table beside an open notebook."
+                drafting
+                  ? "Drafting… or write your own"
+                  : "e.g. A white ceramic mug of coffee on a wooden table beside an open notebook."
               }
               className="w-full rounded-md border border-stone-300 px-2 py-1 text-sm disabled:bg-stone-50"
             />
+            {draftWaiting && (
+              <p className="mt-1 flex items-center gap-2 text-xs text-stone-600" data-testid="alt-text-waiting">
+                A new draft is ready.
+                <button
+                  type="button"
+                  className="font-medium text-stone-900 underline"
+                  // Keeps the focus in the field, so the draft shows where the person is writing.
+                  onMouseDown={(e) => e.preventDefault()}
+                  onClick={() => setHeld(null)}
+                >
+                  Use the draft
+                </button>
+              </p>
+            )}
             {!compact && (
               <p id={`${fieldId}-help`} className="mt-1 text-xs text-stone-500">
                 {GUIDANCE}
@@ -200,14 +220,14 @@ export function AltTextEditor({
             <Button
               type="button"
               variant="secondary"
-              disabled={busy !== null || drafting || (!dirty && view.status !== "drafting")}
+              disabled={busy !== null || !dirty}
               onClick={() => void save(false)}
             >
               Save draft
             </Button>
             <Button
               type="button"
-              disabled={busy !== null || drafting || length === 0 || (view.status === "confirmed" && !dirty)}
+              disabled={busy !== null || length === 0 || (!dirty && (drafting || view.status === "confirmed"))}
               onClick={() => void save(true)}
             >
               Confirm alt text
