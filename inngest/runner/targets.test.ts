@@ -63,3 +63,37 @@ describe("a call to a worker that is stopping or gone", () => {
     expect(gone).toMatchObject({ kind: "error", retriable: true, countsAttempt: false });
   });
 });
+
+describe("a call the app does not answer in time", () => {
+  it("spends an attempt when it times out, none when the runner stops it, and names a refused connection", async () => {
+    const { createServer } = await import("node:http");
+    const { callApp } = await import("./call");
+    const server = createServer(() => {}); // reads the request, never answers
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const url = new URL(`http://127.0.0.1:${(server.address() as { port: number }).port}/api/inngest?fnId=f`);
+    const engine = { signingKey: undefined } as unknown as Parameters<typeof callApp>[0];
+    try {
+      const late = await callApp(engine, url, "{}", "run-1", 200);
+      expect(late).toMatchObject({ kind: "error", retriable: true, countsAttempt: true });
+      expect(late.kind === "error" && late.error.message).toBe(`the app did not answer within 200 ms (${url.origin})`);
+
+      const stop = new AbortController();
+      setTimeout(() => stop.abort(), 50);
+      const stopped = await callApp(engine, url, "{}", "run-1", 5_000, stop.signal);
+      expect(stopped).toMatchObject({ kind: "error", retriable: true, countsAttempt: false });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+    // A port nothing listens on (never connected to, so no pooled connection to it).
+    const free = createServer();
+    await new Promise<void>((r) => free.listen(0, "127.0.0.1", () => r()));
+    const gone = new URL(`http://127.0.0.1:${(free.address() as { port: number }).port}/api/inngest?fnId=f`);
+    await new Promise((r) => free.close(r));
+    const refused = await callApp(engine, gone, "{}", "run-1", 5_000);
+    expect(refused).toMatchObject({ kind: "error", retriable: true, countsAttempt: false });
+    expect(refused.kind === "error" && refused.error.message).toBe(
+      `could not reach the app at ${gone.origin} (ECONNREFUSED)`,
+    );
+  });
+});
