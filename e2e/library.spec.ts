@@ -138,10 +138,24 @@ test("a designer finds the approved assets of one campaign by typed query and by
     designer.locator(`[data-testid="library-row"][data-asset-id="${approved[0]}"] [data-testid="carried-columns"]`),
   ).toContainText(`sku KLN-${word}`);
   await designer.screenshot({ path: "/tmp/library-list-product.png" });
-  await designer.getByRole("group", { name: "View" }).getByRole("button", { name: "Grid" }).click();
+  // Back to the grid and straight on to a facet, before the first navigation has landed (the
+  // router's requests are held until both clicks are in): the facet must not undo the grid.
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const rsc = /[?&]_rsc=/;
+  await designer.route(rsc, async (route) => {
+    await gate;
+    await route.continue().catch(() => {}); // the router cancels a navigation a newer one replaced
+  });
+  const grid = designer.getByRole("group", { name: "View" }).getByRole("button", { name: "Grid" });
+  await grid.click();
+  await library.facet("status", "approved").click();
+  release();
+  await expect(library.facet("status", "approved")).toHaveAttribute("aria-pressed", "true");
+  await expect(grid).toHaveAttribute("aria-pressed", "true");
+  await designer.unroute(rsc);
 
   // The approved ones, selected as a shift-click range, become a new collection from the bulk bar.
-  await library.clickFacet("status", "approved");
   await library.expectTotal(approved.length);
   const picked = await library.selectRange();
   const board = `Approved ${word}`;

@@ -1,7 +1,7 @@
 "use client";
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useMemo } from "react";
+import { useCallback, useEffect, useMemo, useRef } from "react";
 import { DENSITIES, SORTS, VIEWS, type Density, type Sort, type View } from "./types";
 
 export type LibraryUrlState = { q: string; sort: Sort; view: View; density: Density };
@@ -21,6 +21,41 @@ export function libraryHref(pathname: string, state: LibraryUrlState): string {
   if (state.density !== DEFAULTS.density) qs.set("density", state.density);
   const s = qs.toString();
   return s ? `${pathname}?${s}` : pathname;
+}
+
+/**
+ * What the URL will say once the navigations already asked for have landed. A router navigation
+ * lands later (the server answers first), so two quick changes — "Grid", then a facet — would each
+ * start from the URL on screen and the second would undo the first. Each change starts from the
+ * last one asked for until the URL shows it (or the person goes back or forward).
+ */
+export class PendingUrl {
+  /** Navigations asked for and not yet on screen, oldest first. */
+  private queue: { href: string; state: LibraryUrlState }[] = [];
+  /** The URL on screen when the queue was last looked at. */
+  private here: string | null = null;
+
+  /** The state a change starts from: the last one asked for, or the URL's while none is pending. */
+  base(pathname: string, onScreen: LibraryUrlState): LibraryUrlState {
+    const here = libraryHref(pathname, onScreen);
+    const landed = this.queue.findIndex((a) => a.href === here);
+    if (landed >= 0) this.queue.splice(0, landed + 1);
+    else if (here !== this.here) this.queue = []; // something else moved the URL (a link): follow it
+    this.here = here;
+    return this.queue.at(-1)?.state ?? onScreen;
+  }
+
+  ask(pathname: string, state: LibraryUrlState): string {
+    const href = libraryHref(pathname, state);
+    this.queue.push({ href, state });
+    return href;
+  }
+
+  /** Back or forward: the URL is the person's choice again. */
+  forget(): void {
+    this.queue = [];
+    this.here = null;
+  }
 }
 
 /**
@@ -45,9 +80,15 @@ export function useLibraryUrl() {
     }),
     [params],
   );
+  const pending = useRef(new PendingUrl());
+  useEffect(() => {
+    const forget = () => pending.current.forget();
+    window.addEventListener("popstate", forget);
+    return () => window.removeEventListener("popstate", forget);
+  }, []);
   const update = useCallback(
     (patch: Partial<LibraryUrlState>, how: "push" | "replace" = "push") => {
-      const href = libraryHref(pathname, { ...state, ...patch });
+      const href = pending.current.ask(pathname, { ...pending.current.base(pathname, state), ...patch });
       if (how === "push") router.push(href, { scroll: false });
       else router.replace(href, { scroll: false });
     },
