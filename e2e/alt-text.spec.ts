@@ -1,4 +1,5 @@
 import type { Browser, Page } from "@playwright/test";
+import { holdRequests } from "./support/hold-requests";
 import { LibraryPage } from "./pages/library-page";
 import { SignInPage } from "./pages/sign-in-page";
 import { queueBatchViaApi, waitForBatchSettled } from "./support/batches";
@@ -44,24 +45,18 @@ test("a designer drafts alt text with the simulator, edits it, confirms it, and 
   // The seeded engine: A1111 interrogate against the built-in simulator. The designer clicks into the
   // field while the draft is being made (the card's polls are held until then): the field keeps what it
   // showed, the draft that lands is offered beside it and never slips in under the caret.
-  let release!: () => void;
-  const gate = new Promise<void>((resolve) => (release = resolve));
-  const cardUrl = `**/api/assets/${assetId}/alt-text`;
-  await page.route(cardUrl, async (route) => {
-    if (route.request().method() === "GET") await gate;
-    await route.continue();
-  });
+  const held = await holdRequests(page, `**/api/assets/${assetId}/alt-text`, "GET");
   await card.getByRole("button", { name: "Draft with AUTOMATIC1111 interrogate" }).click();
   await expect(card.getByTestId("alt-text-status")).toContainText("Drafting…");
   await field.focus();
-  release();
+  held.release();
   await expect(card.getByTestId("alt-text-status")).toContainText("Draft — needs a person", { timeout: 30_000 });
   await expect(field).toHaveValue("");
   await expect(field).toBeFocused();
   await card.screenshot({ path: "/tmp/alt-text-waiting.png" });
   await card.getByTestId("alt-text-waiting").getByRole("button", { name: "Use the draft" }).click();
   await expect(field).not.toHaveValue("");
-  await page.unroute(cardUrl);
+  await held.stop();
   await expect(card.getByTestId("alt-text-status")).toContainText("Drafted by AUTOMATIC1111 interrogate");
   const drafted = await field.inputValue();
   expect(drafted).toMatch(/^[A-Z].*(object|sky).*\.$/);

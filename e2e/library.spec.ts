@@ -1,6 +1,7 @@
 import type { Browser, Page } from "@playwright/test";
 import { expect, fromApp, test } from "./support/test";
 import { CollectionsPage } from "./pages/collections-page";
+import { holdRequests } from "./support/hold-requests";
 import { LibraryPage } from "./pages/library-page";
 import { SignInPage } from "./pages/sign-in-page";
 import { createUserAsAdmin } from "./support/admin";
@@ -140,20 +141,14 @@ test("a designer finds the approved assets of one campaign by typed query and by
   await designer.screenshot({ path: "/tmp/library-list-product.png" });
   // Back to the grid and straight on to a facet, before the first navigation has landed (the
   // router's requests are held until both clicks are in): the facet must not undo the grid.
-  let release!: () => void;
-  const gate = new Promise<void>((resolve) => (release = resolve));
-  const rsc = /[?&]_rsc=/;
-  await designer.route(rsc, async (route) => {
-    await gate;
-    await route.continue().catch(() => {}); // the router cancels a navigation a newer one replaced
-  });
+  const held = await holdRequests(designer, /[?&]_rsc=/);
   const grid = designer.getByRole("group", { name: "View" }).getByRole("button", { name: "Grid" });
   await grid.click();
   await library.facet("status", "approved").click();
-  release();
+  held.release();
   await expect(library.facet("status", "approved")).toHaveAttribute("aria-pressed", "true");
   await expect(grid).toHaveAttribute("aria-pressed", "true");
-  await designer.unroute(rsc);
+  await held.stop();
 
   // The approved ones, selected as a shift-click range, become a new collection from the bulk bar.
   await library.expectTotal(approved.length);

@@ -189,7 +189,7 @@ export function AltTextEditor({
                   ? "Drafting… or write your own"
                   : "e.g. A white ceramic mug of coffee on a wooden table beside an open notebook."
               }
-              className="w-full rounded-md border border-stone-300 px-2 py-1 text-sm disabled:bg-stone-50"
+              className="w-full rounded-md border border-stone-300 px-2 py-1 text-sm"
             />
             {draftWaiting && (
               <p className="mt-1 flex items-center gap-2 text-xs text-stone-600" data-testid="alt-text-waiting">

@@ -1,7 +1,7 @@
 "use client";
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useEffect, useMemo, useRef } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { DENSITIES, SORTS, VIEWS, type Density, type Sort, type View } from "./types";
 
 export type LibraryUrlState = { q: string; sort: Sort; view: View; density: Density };
@@ -80,19 +80,19 @@ export function useLibraryUrl() {
     }),
     [params],
   );
-  const pending = useRef(new PendingUrl());
+  const [pending] = useState(() => new PendingUrl());
   useEffect(() => {
-    const forget = () => pending.current.forget();
+    const forget = () => pending.forget();
     window.addEventListener("popstate", forget);
     return () => window.removeEventListener("popstate", forget);
-  }, []);
+  }, [pending]);
   const update = useCallback(
     (patch: Partial<LibraryUrlState>, how: "push" | "replace" = "push") => {
-      const href = pending.current.ask(pathname, { ...pending.current.base(pathname, state), ...patch });
+      const href = pending.ask(pathname, { ...pending.base(pathname, state), ...patch });
       if (how === "push") router.push(href, { scroll: false });
       else router.replace(href, { scroll: false });
     },
-    [pathname, router, state],
+    [pathname, router, state, pending],
   );
   return { state, update };
 }
