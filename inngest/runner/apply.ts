@@ -70,14 +70,13 @@ async function applyRunComplete(
     .transaction(async (q) => {
       const [claimed] = await Promise.all([
         claimJob(q, job, run),
-        recordVersion(q, run, outcome),
         recordStepRuns(
           q,
           run.id,
           outcome.ops.filter((op) => op !== complete),
           startedAt,
         ),
-        finishRun(q, engine, run.id, "completed", { output: complete.data ?? null }),
+        finishRun(q, engine, run.id, "completed", { output: complete.data ?? null }, outcome.version),
       ]);
       if (!claimed.length) throw STALE;
     })

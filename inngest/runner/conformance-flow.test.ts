@@ -88,6 +88,31 @@ describe("flow control", () => {
     expect(run.steps.map((s) => s.op)).toEqual(["StepRun", "Sleep", "StepRun"]);
   });
 
+  it("keeps the run's record: running from its first call (with its start), then its end, the SDK's version and no jobs left", async () => {
+    const runId = await trigger(h, "flow-sleeper", { name: "t/sleep" });
+    // Mid-sleep the run is running: marked by the statement that read it for its first call.
+    const during = await h.waitFor(async () => {
+      const [row] = await h.db.query<{ status: string; started_at: number | null }>(
+        "SELECT r.status, r.started_at FROM inngest_runner_runs r JOIN inngest_runner_jobs j ON j.run_id = r.id WHERE r.id = $1 AND j.kind = 'sleep'",
+        [runId],
+      );
+      return row;
+    });
+    expect(during.status).toBe("running");
+    expect(Number(during.started_at)).toBeGreaterThan(0);
+    await h.finished(runId);
+    const [ended] = await h.db.query<{ status: string; version: number; started_at: number; ended_at: number }>(
+      "SELECT status, version, started_at, ended_at FROM inngest_runner_runs WHERE id = $1",
+      [runId],
+    );
+    expect(ended!.status).toBe("completed");
+    // The checkpointed end stores the execution version with the run's end (one statement).
+    expect(Number(ended!.version)).toBe(2);
+    expect(Number(ended!.started_at)).toBe(Number(during.started_at));
+    expect(Number(ended!.ended_at)).toBeGreaterThanOrEqual(Number(ended!.started_at));
+    expect(await h.db.query("SELECT 1 FROM inngest_runner_jobs WHERE run_id = $1", [runId])).toEqual([]);
+  });
+
   it("resolves waitForEvent with null on timeout", async () => {
     const run = await h.finished(
       await trigger(h, "flow-waiter", { name: "t/wait", data: { orderId: "o1", timeout: "1s" } }),

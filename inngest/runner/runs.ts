@@ -342,10 +342,13 @@ export async function finishRun(
   runId: string,
   status: "completed" | "failed" | "cancelled",
   outcome: { output?: unknown; error?: unknown },
+  /** The SDK's execution version, when the call that ends the run reported one (stored with the end). */
+  version?: number,
 ): Promise<boolean> {
   const now = Date.now();
-  const [run] = await q<RunRow>(
-    `UPDATE inngest_runner_runs SET status = $2, output = $3::jsonb, error = $4::jsonb, ended_at = $5
+  const ended = q<RunRow>(
+    `UPDATE inngest_runner_runs SET status = $2, output = $3::jsonb, error = $4::jsonb, ended_at = $5,
+       version = coalesce($6, version)
      WHERE id = $1 AND status NOT IN ('completed', 'failed', 'cancelled')
      RETURNING id, function_id, event, status, parent_run_id, parent_step_id`,
     [
@@ -354,10 +357,14 @@ export async function finishRun(
       outcome.output === undefined ? null : JSON.stringify(outcome.output),
       outcome.error === undefined ? null : JSON.stringify(outcome.error),
       now,
+      version ?? null,
     ],
   );
+  // Sent with the update, not after its reply (one round trip less while the database is held). A
+  // run that had already ended has no jobs left (they went with its end), so deleting is harmless.
+  const dropped = q("DELETE FROM inngest_runner_jobs WHERE run_id = $1", [runId]);
+  const [[run]] = await Promise.all([ended, dropped]);
   if (!run) return false;
-  await q("DELETE FROM inngest_runner_jobs WHERE run_id = $1", [runId]);
   if (run.parent_run_id && run.parent_step_id) {
     const claimed = await q(
       "DELETE FROM inngest_runner_jobs WHERE run_id = $1 AND kind = 'invoke' AND step_id = $2 RETURNING id",

@@ -178,13 +178,18 @@ export class Scheduler {
     const { db, registry } = this.engine;
     // Joined with the job so a job that finished while this tick's read was in flight is not
     // called a second time (the read can be older than the completion that deleted it).
-    // One read for the run and its memoized steps (in completion order: the step stack).
+    // One statement reads the run and its memoized steps (in completion order: the step stack) and
+    // marks a queued run as running; the read sees the run as it was before that mark. (At start-up,
+    // before the app's first sync, a run can be marked running a moment before its call is made.)
     const [run] = await db.query<RunForCall & { steps: MemoizedStep[] }>(
-      `SELECT r.id, r.function_id, r.event, r.status, r.version,
+      `WITH j AS (SELECT run_id FROM inngest_runner_jobs WHERE id = $1),
+       started AS (UPDATE inngest_runner_runs SET status = 'running', started_at = $2
+                    WHERE id = (SELECT run_id FROM j) AND status = 'queued' RETURNING id)
+       SELECT r.id, r.function_id, r.event, r.status, r.version,
          (SELECT coalesce(json_agg(json_build_object('id', s.step_id, 'status', s.status, 'data', s.data, 'error', s.error) ORDER BY s.seq), '[]')
           FROM inngest_runner_steps s WHERE s.run_id = r.id AND s.status IN ('completed', 'failed')) AS steps
-       FROM inngest_runner_jobs j JOIN inngest_runner_runs r ON r.id = j.run_id WHERE j.id = $1`,
-      [job.id],
+       FROM j JOIN inngest_runner_runs r ON r.id = j.run_id`,
+      [job.id, Date.now()],
     );
     if (!run) return;
     const fn = registry.get(run.function_id);
@@ -199,12 +204,6 @@ export class Scheduler {
         }),
       );
       return;
-    }
-    if (run.status === "queued") {
-      await db.query(
-        "UPDATE inngest_runner_runs SET status = 'running', started_at = $2 WHERE id = $1 AND status = 'queued'",
-        [run.id, Date.now()],
-      );
     }
     const steps = typeof run.steps === "string" ? (JSON.parse(run.steps) as MemoizedStep[]) : run.steps;
     const built = buildRequest(run, fn, job, steps, this.opts.checkpointing);

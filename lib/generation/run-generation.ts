@@ -302,20 +302,24 @@ export async function makeGenerationRenditions({
   // for its whole run, and two rendition runs at once with two jobs each would take all four,
   // stalling the file writes of generations that hold a GPU slot.
   const { thumb, preview } = await writeRenditions({ store, source, prefix });
+  // Both updates in one round trip while the database is held (db/together.ts).
   await db.transaction(async (tx) => {
-    await tx.update(generations).set({ renditions: { thumb, preview } }).where(eq(generations.id, gen.id));
-    await tx
-      .update(assetVersions)
-      .set({ renditions: { thumb, preview } })
-      .where(
-        and(
-          inArray(
-            assetVersions.assetId,
-            tx.select({ id: assets.id }).from(assets).where(eq(assets.generationId, gen.id)),
+    await together(
+      tx.update(generations).set({ renditions: { thumb, preview } }).where(eq(generations.id, gen.id)).execute(),
+      tx
+        .update(assetVersions)
+        .set({ renditions: { thumb, preview } })
+        .where(
+          and(
+            inArray(
+              assetVersions.assetId,
+              tx.select({ id: assets.id }).from(assets).where(eq(assets.generationId, gen.id)),
+            ),
+            eq(assetVersions.number, 1),
           ),
-          eq(assetVersions.number, 1),
-        ),
-      );
+        )
+        .execute(),
+    );
   });
   return { thumb: thumb.key, preview: preview.key };
 }

@@ -27,6 +27,22 @@ describe("LocalBlobStore", () => {
     await rm(root, { recursive: true, force: true });
   });
 
+  it("writes again after its folders were removed behind its back (it remembers folders it made)", async () => {
+    await store.put("assets/a1/original.png", Buffer.from("one"), { contentType: "image/png" });
+    // The whole blob folder goes (an operator's clean-up, a test's reset): the store's memory of it is stale.
+    await rm(root, { recursive: true, force: true });
+    await store.put("assets/a1/original.png", Buffer.from("two"), { contentType: "image/png" });
+    await store.put("assets/a1/thumb.webp", Buffer.from("three"), { contentType: "image/webp" });
+    expect((await readAll((await store.get("assets/a1/original.png"))!.body)).toString()).toBe("two");
+    expect((await readAll((await store.get("assets/a1/thumb.webp"))!.body)).toString()).toBe("three");
+    await rm(root, { recursive: true, force: true });
+    const streamed = await store.putStream("assets/a2/original.png", Readable.from([Buffer.from("four")]), {
+      contentType: "image/png",
+    });
+    expect(streamed.size).toBe(4);
+    expect((await readAll((await store.get("assets/a2/original.png"))!.body)).toString()).toBe("four");
+  });
+
   it("round-trips bytes, content type, size and a sha256 ETag", async () => {
     const bytes = Buffer.from("hello kiln");
     const stored = await store.put("assets/a1/original.png", bytes, { contentType: "image/png" });

@@ -28,6 +28,12 @@ export class LocalBlobStore implements BlobStore {
    * readers) per key keeps them paired; the brief runs one app process, which owns the blob folder.
    */
   private readonly locks = new Map<string, Promise<unknown>>();
+  /**
+   * Folders this store has made or found, so a write does not ask the file system again (three
+   * writes per generated image, each with its folders). A folder removed behind the store's back
+   * shows as ENOENT, and is made again (writeTemp, moveInto).
+   */
+  private readonly knownDirs = new Set<string>();
 
   /** `root` is the blob folder itself, normally `<env().dataDir>/blobs`. */
   constructor(root: string) {
@@ -43,7 +49,6 @@ export class LocalBlobStore implements BlobStore {
     const sha256 = createHash("sha256").update(body).digest("hex");
     const meta: Meta = { key, size: body.length, contentType: options.contentType, etag: `"${sha256}"`, sha256 };
     await this.withLock(key, async () => {
-      await mkdir(this.tmpDir, { recursive: true });
       // Stage both files first so the two renames happen back to back.
       const [tmpData, tmpMeta] = await Promise.all([this.writeTemp(body), this.writeTemp(JSON.stringify(meta))]);
       await this.moveBothInto(key, tmpData, tmpMeta);
@@ -54,6 +59,7 @@ export class LocalBlobStore implements BlobStore {
   async putStream(key: BlobKey, body: Readable, options: PutOptions): Promise<StoredBlob & { sha256: string }> {
     assertValidKey(key);
     assertValidContentType(options.contentType);
+    // Asked every time: a stream cannot be written twice, so a folder gone behind the store's back must not surface as ENOENT.
     await mkdir(this.tmpDir, { recursive: true });
     // The body goes to a temp file (hashed and counted on the way), outside the key's lock: a long
     // write must not hold up readers of the key's current bytes. Only the renames take the lock.
@@ -140,14 +146,13 @@ export class LocalBlobStore implements BlobStore {
 
   private async writeTemp(content: Buffer | string): Promise<string> {
     const file = path.join(this.tmpDir, `${randomBytes(12).toString("hex")}.tmp`);
-    await writeFile(file, content, { flag: "wx" });
+    await this.inDir(this.tmpDir, () => writeFile(file, content, { flag: "wx" }));
     return file;
   }
 
   private async moveInto(tmp: string, target: string): Promise<void> {
     try {
-      await mkdir(path.dirname(target), { recursive: true });
-      await rename(tmp, target);
+      await this.inDir(path.dirname(target), () => rename(tmp, target));
     } catch (error) {
       // "a" and "a/b" cannot both exist on disk: one would need to be a file and a folder at once.
       if (isFsCode(error, "ENOTDIR", "EISDIR", "EEXIST")) {
@@ -156,6 +161,26 @@ export class LocalBlobStore implements BlobStore {
         });
       }
       throw error;
+    }
+  }
+
+  private async ensureDir(dir: string): Promise<void> {
+    if (this.knownDirs.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    this.knownDirs.add(dir);
+  }
+
+  /** Runs a write into `dir`, making the folder first if this store has not seen it, or again if it has gone. */
+  private async inDir<T>(dir: string, write: () => Promise<T>): Promise<T> {
+    const known = this.knownDirs.has(dir);
+    await this.ensureDir(dir);
+    try {
+      return await write();
+    } catch (error) {
+      if (!known || !isFsCode(error, "ENOENT")) throw error;
+      this.knownDirs.delete(dir);
+      await this.ensureDir(dir);
+      return write();
     }
   }
 
