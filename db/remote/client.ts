@@ -62,15 +62,8 @@ export class RemotePGlite {
     // Not awaited: the host queues the transaction's calls behind its begin, so the first statement
     // travels with it and the transaction holds the database one round trip less (while the host
     // runs a transaction, it waits on this process for every next call). A failed begin fails them.
-    // The begin and the statements started with it in this synchronous run (db/together.ts) leave in
-    // one write at its end, so the host's hold starts with all of them at hand rather than while the
-    // rest are still being built here. Later trips are not held back: the host runs a statement while
-    // the next is built.
-    const socket = this.#connected();
-    if (socket && !socket.writableCorked) {
-      socket.cork();
-      process.nextTick(() => socket.uncork());
-    }
+    // The begin and the statements started with it leave in one write (frames.ts), so the host's
+    // hold starts with all of them at hand.
     const begun = this.#call({ op: "begin", tx: id, ...forPage() });
     begun.catch(() => undefined);
     const inTransaction = async (body: CallBody) => (await Promise.all([begun, this.#call(body)]))[1];
