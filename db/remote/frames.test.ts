@@ -22,7 +22,7 @@ function recordingSocket() {
 
 function framesIn(bytes: Buffer): unknown[] {
   const out: unknown[] = [];
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     const size = bytes.readUInt32BE(at);
     out.push(deserialize(bytes.subarray(at + 4, at + 4 + size)));
     at += 4 + size;
