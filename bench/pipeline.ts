@@ -56,7 +56,8 @@
  * KILN_CPU_PROF=<dir> profiles every process, KILN_DB_TRACE=<file> traces the database host
  * (docs/operations.md).
  *
- * Usage: tsx bench/pipeline.ts [--n 512] [--concurrency 16] [--latency-ms 1000] [--port 3960]
+ * Usage: tsx bench/pipeline.ts [--n 512] [--concurrency 16] [--latency-ms 1000] [--port 3960] [--workers N]
+ * (--workers: KILN_WORKERS worker processes instead of the default one; their CPU is summed)
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from "node:fs";
@@ -79,6 +80,7 @@ const { values: args } = parseArgs({
     concurrency: { type: "string" },
     "latency-ms": { type: "string" },
     port: { type: "string" },
+    workers: { type: "string" },
   },
   strict: true,
 });
@@ -90,6 +92,8 @@ const PORT = Number(args.port ?? 3960);
 if (!Number.isInteger(N) || N < VARIANTS || N % VARIANTS !== 0) fail(`--n must be a positive multiple of ${VARIANTS}`);
 if (!Number.isInteger(C) || C < 1 || C > 256) fail("--concurrency must be 1–256");
 if (!(L > 0)) fail("--latency-ms must be positive");
+const WORKERS = args.workers === undefined ? undefined : Number(args.workers);
+if (WORKERS !== undefined && (!Number.isInteger(WORKERS) || WORKERS < 1 || WORKERS > 8)) fail("--workers must be 1–8");
 
 const root = process.cwd();
 if (!existsSync(path.join(root, ".next", "BUILD_ID")))
@@ -123,6 +127,8 @@ for (const key of [
   "INNGEST_BASE_URL",
 ])
   delete env[key];
+// The product's default unless asked: KILN_WORKERS worker processes (scripts/processes.ts).
+if (WORKERS !== undefined) env.KILN_WORKERS = String(WORKERS);
 
 type Cpu = { database: number; web: number; worker: number; simulator: number; checks: number };
 type Row = { status: string; thumbUrl: string | null; check?: { status: string } | null };
@@ -160,8 +166,9 @@ try {
   for (const spec of specs)
     children.set(spec.name, spawn(spec.command, spec.args, { cwd: root, env: spec.env, stdio: ["ignore", log, log] }));
   closeSync(log);
-  for (const name of ["web", "worker", "gpu-simulator"])
+  for (const name of ["web", "gpu-simulator"])
     if (!children.get(name)?.pid) throw new Error(`Kiln's ${name} process did not start`);
+  if (!workerPids().length) throw new Error("Kiln's worker process did not start");
   progress(`Kiln starting on ${base} (${dbKind}, data in ${dataDir})`);
   await waitFor(
     async () => (await fetch(`${base}/sign-in`, { redirect: "manual" }).catch(() => null))?.status === 200,
@@ -237,7 +244,7 @@ try {
   const rows: Array<[string, string]> = [
     [
       "database / processes",
-      `${dbKind} / ${dbKind === "pglite" ? "database" : "the local PostgreSQL server"} + web + worker + simulator (nice 19), ${CORES} cores`,
+      `${dbKind} / ${dbKind === "pglite" ? "database" : "the local PostgreSQL server"} + web + ${WORKERS && WORKERS > 1 ? `${WORKERS} workers` : "worker"} + simulator (nice 19), ${CORES} cores`,
     ],
     [
       "images (draft, 512², checks: NSFW)",
@@ -317,6 +324,7 @@ try {
       `cores=${CORES}`,
       `window_s=${(windowMs / 1000).toFixed(1)}`,
       `db=${dbKind}`,
+      `workers=${WORKERS ?? 1}`,
     ].join(" "),
   ];
 } catch (error) {
@@ -368,17 +376,24 @@ async function stopChildren(): Promise<void> {
   );
 }
 
-/** CPU clock ticks so far: each process, and the worker's model threads (named check:<model>). */
+/** The worker processes: "worker", or "worker-1", "worker-2" … with KILN_WORKERS (scripts/processes.ts). */
+function workerPids(): number[] {
+  return [...children]
+    .filter(([name, child]) => /^worker(-\d+)?$/.test(name) && child.pid)
+    .map(([, child]) => child.pid!);
+}
+
+/** CPU clock ticks so far: each process (the workers summed), and the workers' model threads (named check:<model>). */
 function cpuNow(): Cpu {
   const proc = (name: string) => processTicks(children.get(name)!.pid!);
-  const worker = children.get("worker")!.pid!;
-  const checks = threadTicks(worker, "check:") + threadTicks(worker, "libvips");
+  const workers = workerPids();
+  const sum = (f: (pid: number) => number) => workers.reduce((total, pid) => total + f(pid), 0);
   return {
     database: children.has("database") ? proc("database") : postgresServerTicks(),
     web: proc("web"),
-    worker: proc("worker"),
+    worker: sum(processTicks),
     simulator: proc("gpu-simulator"),
-    checks,
+    checks: sum((pid) => threadTicks(pid, "check:") + threadTicks(pid, "libvips")),
   };
 }
 
