@@ -19,6 +19,7 @@ import { createUserFactory, ctxFor } from "@/test/factories";
 import { env } from "@/lib/env";
 import {
   announceRelease,
+  callEndedHere,
   claimProviderCall,
   interruptedCharge,
   keepProviderCallAlive,
@@ -296,6 +297,34 @@ describe("steps waiting for a full endpoint", () => {
       const freed = Date.now();
       expect(await waitingStep).toMatchObject({ callNumber: 1 });
       expect(Date.now() - freed).toBeLessThan(2_000);
+    },
+  );
+  it(
+    "a step does not try a claim while this process's own calls take every slot, and gets the slot they free",
+    { timeout: 60_000 },
+    async () => {
+      const database = await createTestDatabase();
+      cleanups.push(() => database.close());
+      const { gens, provider } = await queuedGenerations(database, 2, 1);
+      const [holder, next] = gens as [Generation, Generation];
+      const held = (await claimProviderCall(database.db, {
+        ...claimInput(holder, provider, holder.presetVersionId),
+        waitMs: 1_000,
+      }))!;
+      const { db, tries } = counted(database);
+      const nextStep = claimProviderCall(db, { ...claimInput(next, provider, next.presetVersionId), waitMs: 5_000 });
+      await new Promise((r) => setTimeout(r, 300));
+      // Nobody else waits, but this process holds the endpoint's one slot: no claim that had to fail.
+      expect(tries.n).toBe(0);
+      await database.db
+        .update(providerCalls)
+        .set({ endedAt: new Date() })
+        .where(eq(providerCalls.callKey, held.callKey));
+      callEndedHere(provider.id);
+      announceRelease(provider.id);
+      expect(await nextStep).toMatchObject({ callKey: `${next.id}:generate:1` });
+      expect(tries.n).toBe(1);
+      callEndedHere(provider.id);
     },
   );
   it(

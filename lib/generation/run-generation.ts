@@ -29,6 +29,7 @@ import { generationPausedReason } from "@/lib/operations/switches/read-switches"
 import { endpointState } from "./batch-queries";
 import {
   announceRelease,
+  callEndedHere,
   claimProviderCall,
   keepProviderCallAlive,
   ledgerFields,
@@ -253,6 +254,7 @@ export async function runGeneration({
     });
   } finally {
     stopLease();
+    callEndedHere(provider.id);
   }
   announceRelease(provider.id);
   await webhooksAfterGeneration({ db }, gen.id);
