@@ -28,7 +28,6 @@ export type TraceSummary = {
 
 /** A transaction's statements as the host writes them: `[ms] sql | [ms] sql …`. */
 function statementsOf(line: TraceLine): string[] {
-  if (line.kind !== "transaction") return [line.sql];
   return line.sql
     .split(" | ")
     .map((s) => s.replace(/^\[[^\]]*\]\s*/, ""))
@@ -48,14 +47,14 @@ export function summariseTrace(lines: TraceLine[], top = 8): TraceSummary {
     idlest: [],
   };
   for (const line of lines) {
-    const statements = statementsOf(line);
-    summary.statements += line.kind === "transaction" ? line.statements : 1;
+    // The host counts a query or an exec as one statement, a transaction as the statements it ran.
+    summary.statements += line.statements;
     summary.heldMs += line.heldMs;
     summary.busyMs += line.busyMs;
     summary.callerWaits += line.callerWaits;
     if (line.kind !== "transaction") continue;
     summary.transactions += 1;
-    const shape = statements
+    const shape = statementsOf(line)
       .slice(0, 3)
       .map((s) => s.replace(/\s+/g, " ").slice(0, 60))
       .join(" | ");
@@ -89,7 +88,7 @@ function main(): void {
   if (!file) throw new Error("Usage: tsx scripts/db-trace-summary.ts <trace.jsonl> [--images N] [--top 8]");
   const s = summariseTrace(parseTrace(readFileSync(file, "utf8")), Number(values.top ?? 8));
   const images = values.images ? Number(values.images) : undefined;
-  const per = (x: number, digits = 1) => (images ? ` (${(x / images).toFixed(digits)} per image)` : "");
+  const per = (x: number) => (images ? ` (${(x / images).toFixed(1)} per image)` : "");
   const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   console.log(`calls                      ${s.calls}${per(s.calls)}`);
   console.log(`statements                 ${s.statements}${per(s.statements)}`);

@@ -157,7 +157,7 @@ export async function claimProviderCall(
     }
     const left = until - Date.now();
     if (left <= 0) return undefined;
-    await waitForRelease(input.provider.id, left);
+    await waitForRelease(providerId, left);
   }
 }
 
